@@ -1,0 +1,322 @@
+package dev.e3j.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A direct sum of O(3) irreps with multiplicities, e3nn's {@code Irreps}: {@code "32x0e + 16x1o + 8x2e"}.
+ *
+ * <p>Feature vectors use e3nn's {@code mul_ir} layout: for each entry {@code mul x (l, p)}, {@code mul} consecutive
+ * blocks of {@code 2l + 1} numbers. Instances are immutable.
+ */
+public final class Irreps implements Iterable<Irreps.MulIrrep> {
+
+    /** One entry {@code mul x ir}. */
+    public record MulIrrep(int mul, Irrep ir) {
+        public MulIrrep {
+            if (mul < 0) {
+                throw new IllegalArgumentException("multiplicity must be >= 0, got " + mul);
+            }
+            if (ir == null) {
+                throw new IllegalArgumentException("irrep is null");
+            }
+        }
+
+        public static MulIrrep of(int mul, Irrep ir) {
+            return new MulIrrep(mul, ir);
+        }
+
+        /** {@code mul * (2l + 1)}. */
+        public int dim() {
+            return mul * ir.dim();
+        }
+
+        @Override
+        public String toString() {
+            return mul + "x" + ir;
+        }
+    }
+
+    /** Result of {@link #sort()}: the sorted irreps, {@code p[i]} = new index of entry {@code i}, {@code inv = p^-1}. */
+    public record Sorted(Irreps irreps, int[] p, int[] inv) {
+    }
+
+    private static final Irreps EMPTY = new Irreps(List.of());
+
+    private final List<MulIrrep> entries;
+    private final int[] offsets;
+
+    private Irreps(List<MulIrrep> entries) {
+        this.entries = List.copyOf(entries);
+        this.offsets = new int[this.entries.size() + 1];
+        for (int i = 0; i < this.entries.size(); i++) {
+            offsets[i + 1] = offsets[i] + this.entries.get(i).dim();
+        }
+    }
+
+    public static Irreps of(List<MulIrrep> entries) {
+        return entries.isEmpty() ? EMPTY : new Irreps(entries);
+    }
+
+    public static Irreps of(MulIrrep... entries) {
+        return of(Arrays.asList(entries));
+    }
+
+    /** The empty direct sum (dimension 0). */
+    public static Irreps empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Parses e3nn's grammar: entries {@code [mul x] l parity} separated by {@code +}, parity {@code e}, {@code o} or
+     * {@code y}; spaces are ignored and the empty string is the empty sum.
+     *
+     * @throws IllegalArgumentException quoting the string and the 0-based position of the problem
+     */
+    public static Irreps parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("irreps string is null");
+        }
+        if (text.isBlank()) {
+            return EMPTY;
+        }
+        List<MulIrrep> out = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            int plus = text.indexOf('+', start);
+            int end = plus < 0 ? text.length() : plus;
+            out.add(parseEntry(text, start, end));
+            if (plus < 0) {
+                break;
+            }
+            start = plus + 1;
+        }
+        return of(out);
+    }
+
+    private static MulIrrep parseEntry(String text, int start, int end) {
+        int s = start;
+        while (s < end && Character.isWhitespace(text.charAt(s))) {
+            s++;
+        }
+        int e = end;
+        while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
+            e--;
+        }
+        if (s == e) {
+            throw syntaxError(text, s, "empty entry (expected e.g. 2x1o)");
+        }
+        String token = text.substring(s, e);
+        int x = token.indexOf('x');
+        if (x < 0) {
+            return new MulIrrep(1, Irrep.parseAt(token, text, s));
+        }
+        String mulText = token.substring(0, x).strip();
+        if (mulText.isEmpty() || !mulText.chars().allMatch(Character::isDigit)) {
+            throw syntaxError(text, s, "expected a multiplicity (digits) before 'x' in \"" + token + "\"");
+        }
+        int mul;
+        try {
+            mul = Integer.parseInt(mulText);
+        } catch (NumberFormatException ex) {
+            throw syntaxError(text, s, "multiplicity out of range in \"" + token + "\"");
+        }
+        int irStart = s + x + 1;
+        while (irStart < e && Character.isWhitespace(text.charAt(irStart))) {
+            irStart++;
+        }
+        if (irStart == e) {
+            throw syntaxError(text, irStart, "expected an irrep after 'x' in \"" + token + "\"");
+        }
+        return new MulIrrep(mul, Irrep.parseAt(text.substring(irStart, e), text, irStart));
+    }
+
+    static IllegalArgumentException syntaxError(String source, int position, String what) {
+        return new IllegalArgumentException(
+                "malformed irreps \"" + source + "\" at position " + position + ": " + what);
+    }
+
+    /** {@code 1x0e + 1x1o + ... + 1x(lmax)} with parity {@code p^l} (e3nn's {@code Irreps.spherical_harmonics}). */
+    public static Irreps sphericalHarmonics(int lmax, int p) {
+        if (lmax < 0) {
+            throw new IllegalArgumentException("lmax must be >= 0, got " + lmax);
+        }
+        if (p != 1 && p != -1) {
+            throw new IllegalArgumentException("parity p must be 1 or -1, got " + p);
+        }
+        List<MulIrrep> out = new ArrayList<>();
+        for (int l = 0; l <= lmax; l++) {
+            out.add(new MulIrrep(1, new Irrep(l, (p == -1 && l % 2 == 1) ? -1 : 1)));
+        }
+        return of(out);
+    }
+
+    /** Spherical harmonics irreps with e3nn's default parity {@code p = -1}, i.e. {@code 0e+1o+2e+...}. */
+    public static Irreps sphericalHarmonics(int lmax) {
+        return sphericalHarmonics(lmax, -1);
+    }
+
+    /** The entries, in order. */
+    public List<MulIrrep> entries() {
+        return entries;
+    }
+
+    /** Number of entries (e3nn's {@code len(irreps)}). */
+    public int size() {
+        return entries.size();
+    }
+
+    public MulIrrep get(int i) {
+        return entries.get(i);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    @Override
+    public Iterator<MulIrrep> iterator() {
+        return entries.iterator();
+    }
+
+    /** Total dimension {@code sum mul (2l + 1)}. */
+    public int dim() {
+        return offsets[entries.size()];
+    }
+
+    /** Start of entry {@code i} in a feature vector; {@code offset(size())} is {@link #dim()}. */
+    public int offset(int i) {
+        return offsets[i];
+    }
+
+    /** Total multiplicity {@code sum mul}. */
+    public int numIrreps() {
+        int n = 0;
+        for (MulIrrep e : entries) {
+            n += e.mul();
+        }
+        return n;
+    }
+
+    /** Largest {@code l}; throws on the empty sum, as e3nn does. */
+    public int lmax() {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("lmax of empty irreps is undefined");
+        }
+        int l = 0;
+        for (MulIrrep e : entries) {
+            l = Math.max(l, e.ir().l());
+        }
+        return l;
+    }
+
+    /** Number of copies of {@code ir} over all entries. */
+    public int count(Irrep ir) {
+        int n = 0;
+        for (MulIrrep e : entries) {
+            if (e.ir().equals(ir)) {
+                n += e.mul();
+            }
+        }
+        return n;
+    }
+
+    /** Whether some entry with nonzero multiplicity is {@code ir}. */
+    public boolean contains(Irrep ir) {
+        return count(ir) > 0;
+    }
+
+    /** Merges adjacent equal irreps and drops zero multiplicities (order otherwise kept), as e3nn. */
+    public Irreps simplify() {
+        List<MulIrrep> out = new ArrayList<>();
+        for (MulIrrep e : entries) {
+            if (e.mul() == 0) {
+                continue;
+            }
+            int last = out.size() - 1;
+            if (last >= 0 && out.get(last).ir().equals(e.ir())) {
+                out.set(last, new MulIrrep(out.get(last).mul() + e.mul(), e.ir()));
+            } else {
+                out.add(e);
+            }
+        }
+        return of(out);
+    }
+
+    /** Stable sort by irrep; {@code p[i]} is where entry {@code i} moved, {@code inv[j]} where entry {@code j} came from. */
+    public Sorted sort() {
+        Integer[] order = new Integer[entries.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing((Integer i) -> entries.get(i).ir()).thenComparing(i -> i));
+        int[] inv = new int[order.length];
+        int[] p = new int[order.length];
+        List<MulIrrep> sorted = new ArrayList<>();
+        for (int j = 0; j < order.length; j++) {
+            inv[j] = order[j];
+            p[order[j]] = j;
+            sorted.add(entries.get(order[j]));
+        }
+        return new Sorted(of(sorted), p, inv);
+    }
+
+    /** {@code sort().irreps().simplify()}. */
+    public Irreps regroup() {
+        return sort().irreps().simplify();
+    }
+
+    /** Concatenation. */
+    public Irreps plus(Irreps other) {
+        List<MulIrrep> out = new ArrayList<>(entries);
+        out.addAll(other.entries);
+        return of(out);
+    }
+
+    /** Each multiplicity times {@code factor}. */
+    public Irreps times(int factor) {
+        List<MulIrrep> out = new ArrayList<>();
+        for (MulIrrep e : entries) {
+            out.add(new MulIrrep(e.mul() * factor, e.ir()));
+        }
+        return of(out);
+    }
+
+    /** The distinct irreps, in order of first appearance. */
+    public List<Irrep> irreps() {
+        List<Irrep> out = new ArrayList<>();
+        for (MulIrrep e : entries) {
+            if (!out.contains(e.ir())) {
+                out.add(e.ir());
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** e3nn's form, e.g. {@code 2x1e+3x0o}; the empty sum prints as the empty string. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (MulIrrep e : entries) {
+            if (sb.length() > 0) {
+                sb.append('+');
+            }
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Irreps other && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+}
