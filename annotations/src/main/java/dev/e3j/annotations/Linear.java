@@ -1,0 +1,33 @@
+package dev.e3j.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares an equivariant linear map (e3nn's {@code o3.Linear}) on an interface extending
+ * {@code dev.e3j.runtime.LinearKernel}; generates {@code <Spec>Impl}.
+ *
+ * <pre>{@code
+ * @Linear(in = "4x0e+2x1o+1x2e", out = "3x0e+3x1o+2x2e", biases = true)
+ * interface Mix extends LinearKernel {}
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface Linear {
+
+    String in();
+
+    String out();
+
+    /** A learned bias on every {@code 0e} output. */
+    boolean biases() default false;
+
+    PathNormalization pathNormalization() default PathNormalization.ELEMENT;
+
+    Precision precision() default Precision.DOUBLE;
+}

@@ -1,0 +1,72 @@
+package dev.e3j.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a Clebsch–Gordan tensor product kernel. Put it on an interface that extends
+ * {@code dev.e3j.runtime.TensorProductKernel}; the processor generates {@code <Spec>Impl} in the same package
+ * ({@code Outer_SpecImpl} for a nested {@code Outer.Spec}) with e3nn's numbers, basis, ordering and weight layout.
+ *
+ * <pre>{@code
+ * @TensorProduct(in1 = "32x0e + 32x1o", in2 = "0e + 1o + 2e", out = "32x0e + 32x1o + 32x2e",
+ *                kind = TensorProduct.Kind.CHANNELWISE, sharedWeights = false)
+ * interface EdgeProduct extends TensorProductKernel {}
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface TensorProduct {
+
+    /** Irreps of the first input, e3nn syntax. */
+    String in1();
+
+    /** Irreps of the second input; must stay empty for {@link Kind#SQUARE}. */
+    String in2() default "";
+
+    /**
+     * Irreps of the output. Optional for {@link Kind#ELEMENTWISE}, {@link Kind#FULL} and unweighted
+     * {@link Kind#SQUARE}, where it acts as e3nn's {@code filter_ir_out}.
+     */
+    String out() default "";
+
+    Kind kind() default Kind.FULLY_CONNECTED;
+
+    /** Explicit instructions, only for {@link Kind#CUSTOM}. */
+    Path[] paths() default {};
+
+    Normalization irrepNormalization() default Normalization.COMPONENT;
+
+    PathNormalization pathNormalization() default PathNormalization.ELEMENT;
+
+    /** One weight vector for the whole batch (true) or one per sample (false). */
+    boolean sharedWeights() default true;
+
+    Precision precision() default Precision.DOUBLE;
+
+    /** Also emit CUDA C++ source for this kernel. */
+    boolean cuda() default false;
+
+    /** Which e3nn tensor product the paths follow. */
+    enum Kind {
+        /** e3nn {@code FullyConnectedTensorProduct}: every allowed path, mode {@code uvw}, weighted. */
+        FULLY_CONNECTED,
+        /**
+         * Every path {@code (i1, i2, out)} with {@code ir_out in ir1 x ir2} and {@code mul_out = mul1}, mode
+         * {@code uvu}, weighted, in loop order i1, i2, out (NequIP/MACE convolution).
+         */
+        CHANNELWISE,
+        /** e3nn {@code ElementwiseTensorProduct} (mode {@code uuu}, unweighted). */
+        ELEMENTWISE,
+        /** e3nn {@code FullTensorProduct} (mode {@code uvuv}, unweighted). */
+        FULL,
+        /** e3nn {@code TensorSquare}: unweighted without {@code out}, weighted with it; {@code in2} stays empty. */
+        SQUARE,
+        /** Explicit {@link TensorProduct#paths()}. */
+        CUSTOM
+    }
+}

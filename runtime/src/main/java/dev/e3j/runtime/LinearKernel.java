@@ -1,0 +1,34 @@
+package dev.e3j.runtime;
+
+/**
+ * A generated equivariant linear map (e3nn's {@code o3.Linear} with external, shared weights). {@code x} is
+ * {@code [batch][irrepsIn().dim()]}, weights and biases are flat in e3nn's order. Stateless and thread-safe.
+ */
+public interface LinearKernel {
+
+    Irreps irrepsIn();
+
+    Irreps irrepsOut();
+
+    int weightNumel();
+
+    /** Number of biases (one per {@code 0e} output channel when biases are on, else 0). */
+    int biasNumel();
+
+    void forward(int batch, double[] x, double[] weights, double[] bias, double[] out);
+
+    /** Gradients of {@code sum(out * gradOut)}; each is overwritten, a {@code null} one is skipped; weight and bias gradients are summed over the batch. */
+    void backward(int batch, double[] x, double[] weights, double[] gradOut,
+                  double[] gradX, double[] gradWeights, double[] gradBias);
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void forward(int batch, float[] x, float[] weights, float[] bias, float[] out) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void backward(int batch, float[] x, float[] weights, float[] gradOut,
+                          float[] gradX, float[] gradWeights, float[] gradBias) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.e3j.runtime;
+
+/**
+ * Generated real spherical harmonics (e3nn's {@code o3.spherical_harmonics}). {@code xyz} is {@code [n][3]},
+ * {@code out} is {@code [n][irrepsOut().dim()]}. Implementations are stateless and thread-safe.
+ */
+public interface SphericalHarmonicsKernel {
+
+    Irreps irrepsOut();
+
+    void forward(int n, double[] xyz, double[] out);
+
+    /** Gradient of {@code sum(out * gradOut)} with respect to {@code xyz}, overwriting {@code gradXyz}. */
+    void backward(int n, double[] xyz, double[] gradOut, double[] gradXyz);
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void forward(int n, float[] xyz, float[] out) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void backward(int n, float[] xyz, float[] gradOut, float[] gradXyz) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.e3j.runtime;
+
+/**
+ * A generated Clebsch–Gordan tensor product. Arrays are row-major {@code [batch][dim]} in e3nn's {@code mul_ir}
+ * layout; {@code weights} has {@link #weightNumel()} entries when {@link #sharedWeights()}, else
+ * {@code batch * weightNumel()}, in e3nn's flat instruction order. Implementations are stateless and thread-safe.
+ */
+public interface TensorProductKernel {
+
+    Irreps irrepsIn1();
+
+    Irreps irrepsIn2();
+
+    Irreps irrepsOut();
+
+    /** Number of weights per sample (or in total, when shared). */
+    int weightNumel();
+
+    boolean sharedWeights();
+
+    /** Computes {@code out = tp(x1, x2, weights)}, overwriting {@code out}. */
+    void forward(int batch, double[] x1, double[] x2, double[] weights, double[] out);
+
+    /**
+     * Gradients of {@code sum(out * gradOut)}; each gradient array is overwritten, a {@code null} one is skipped.
+     * With shared weights {@code gradWeights} is summed over the batch.
+     */
+    void backward(int batch, double[] x1, double[] x2, double[] weights, double[] gradOut,
+                  double[] gradX1, double[] gradX2, double[] gradWeights);
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void forward(int batch, float[] x1, float[] x2, float[] weights, float[] out) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+
+    /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
+    default void backward(int batch, float[] x1, float[] x2, float[] weights, float[] gradOut,
+                          float[] gradX1, float[] gradX2, float[] gradWeights) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+}
