@@ -32,11 +32,24 @@ final class RadicalSum {
         add(value.radicalCoefficient(), value.radicand());
     }
 
-    /** Adds every term of {@code other} times {@code factor}. */
-    void addScaled(RadicalSum other, SqrtRational factor) {
-        for (Map.Entry<BigInteger, BigFraction> term : other.coefficients.entrySet()) {
-            add(multiplyRadicals(term.getValue(), term.getKey(), factor));
+    /**
+     * Adds {@code a * b} without factoring: for square-free {@code f1, f2} with {@code g = gcd(f1, f2)}, {@code
+     * sqrt(f1) sqrt(f2) = g sqrt((f1/g)(f2/g))} and the last radicand is square-free again.
+     */
+    void addProduct(SqrtRational a, SqrtRational b) {
+        addProduct(a, b, BigFraction.ONE);
+    }
+
+    /** Adds {@code a * b * factor}. */
+    void addProduct(SqrtRational a, SqrtRational b, BigFraction factor) {
+        if (a.isZero() || b.isZero() || factor.isZero()) {
+            return;
         }
+        BigInteger f1 = a.radicand();
+        BigInteger f2 = b.radicand();
+        BigInteger g = f1.gcd(f2);
+        BigFraction rational = a.radicalCoefficient().multiply(b.radicalCoefficient()).multiply(g).multiply(factor);
+        add(rational, f1.divide(g).multiply(f2.divide(g)));
     }
 
     boolean isZero() {
@@ -58,12 +71,6 @@ final class RadicalSum {
         Map.Entry<BigInteger, BigFraction> term = coefficients.entrySet().iterator().next();
         BigFraction r = term.getValue();
         return SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey()));
-    }
-
-    /** {@code r * sqrt(f) * value}, computed as one SqrtRational. */
-    static SqrtRational multiplyRadicals(BigFraction r, BigInteger f, SqrtRational value) {
-        SqrtRational term = SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(f));
-        return term.multiply(value);
     }
 
     @Override

@@ -55,12 +55,12 @@ class Wigner3jTest {
         }
     }
 
-    /** Σ_ij C_ijk C_ijk' exactly: products of single radicals summed with {@link SqrtRational#add} must be rational. */
+    /** Σ_ij C_ijk C_ijk' exactly, as a sum of independent radicals that must reduce to a rational. */
     private static BigFraction dot(Wigner3j w, int k, int kk) {
         RadicalSum exact = new RadicalSum();
         for (int i = 0; i <= 2 * w.l1(); i++) {
             for (int j = 0; j <= 2 * w.l2(); j++) {
-                exact.add(w.get(i, j, k).multiply(w.get(i, j, kk)));
+                exact.addProduct(w.get(i, j, k), w.get(i, j, kk));
             }
         }
         SqrtRational sum = exact.toSingleRadical("dot");
