@@ -15,15 +15,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  */
 final class ConstantPool {
 
-    private static final SqrtRational MINUS_ONE = SqrtRational.of(BigFraction.of(-1));
-
     /** Keyed by the square of the magnitude, which identifies {@code |c|} exactly. */
     private final Map<BigFraction, SqrtRational> magnitudes = new LinkedHashMap<>();
     private final Map<BigFraction, String> names = new LinkedHashMap<>();
-
-    static SqrtRational magnitude(SqrtRational value) {
-        return value.signum() < 0 ? value.multiply(MINUS_ONE) : value;
-    }
 
     static boolean isOne(SqrtRational value) {
         return value.square().equals(BigFraction.ONE);
@@ -33,7 +27,7 @@ final class ConstantPool {
     String nameOf(SqrtRational value) {
         BigFraction key = value.square();
         return names.computeIfAbsent(key, k -> {
-            magnitudes.put(k, magnitude(value));
+            magnitudes.put(k, value.abs());
             return "C" + names.size();
         });
     }
