@@ -98,18 +98,6 @@ public enum ConnectionMode {
         return mixesChannels() ? pairs(mul1, mul2) * mulOut : pairs(mul1, mul2);
     }
 
-    /** e3nn's {@code path_shape}, for documentation. */
-    public int[] pathShape(int mul1, int mul2, int mulOut) {
-        return switch (this) {
-            case UVW -> new int[] {mul1, mul2, mulOut};
-            case UVU, UVV, UVUV -> new int[] {mul1, mul2};
-            case UUW -> new int[] {mul1, mulOut};
-            case UUU -> new int[] {mul1};
-            case UVU_LT_V -> new int[] {pairCount(mul1)};
-            case U_LT_VW -> new int[] {pairCount(mul1), mulOut};
-        };
-    }
-
     /** e3nn's {@code num_elements}: how many products one output component sums, for path normalization. */
     public int fanIn(int mul1, int mul2) {
         return switch (this) {

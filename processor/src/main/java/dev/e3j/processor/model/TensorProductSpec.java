@@ -30,23 +30,4 @@ public record TensorProductSpec(
         return new TensorProductSpec(in1, in2, out, kind, List.of(), Normalization.COMPONENT,
                 PathNormalization.ELEMENT, true, Precision.DOUBLE);
     }
-
-    public TensorProductSpec withPaths(List<PathSpec> newPaths) {
-        return new TensorProductSpec(in1, in2, out, kind, newPaths, irrepNormalization, pathNormalization,
-                sharedWeights, precision);
-    }
-
-    public TensorProductSpec withNormalization(Normalization irrep, PathNormalization path) {
-        return new TensorProductSpec(in1, in2, out, kind, paths, irrep, path, sharedWeights, precision);
-    }
-
-    public TensorProductSpec withSharedWeights(boolean shared) {
-        return new TensorProductSpec(in1, in2, out, kind, paths, irrepNormalization, pathNormalization, shared,
-                precision);
-    }
-
-    public TensorProductSpec withPrecision(Precision newPrecision) {
-        return new TensorProductSpec(in1, in2, out, kind, paths, irrepNormalization, pathNormalization,
-                sharedWeights, newPrecision);
-    }
 }
