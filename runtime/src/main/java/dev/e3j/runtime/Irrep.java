@@ -44,7 +44,7 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
     /** Parses {@code token} (already stripped) found at {@code position} of {@code source}. */
     static Irrep parseAt(String token, String source, int position) {
         int i = 0;
-        while (i < token.length() && Character.isDigit(token.charAt(i))) {
+        while (i < token.length() && isAsciiDigit(token.charAt(i))) {
             i++;
         }
         if (i == 0) {
@@ -70,6 +70,11 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
                     "unknown parity '" + parity + "' (expected e, o or y) in \"" + token + "\"");
         }
         return new Irrep(l, p);
+    }
+
+    /** Only '0'..'9': {@link Character#isDigit} would also take other scripts' digits, which never print back. */
+    static boolean isAsciiDigit(int c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Dimension {@code 2l + 1}. */

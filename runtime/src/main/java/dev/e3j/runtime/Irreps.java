@@ -116,7 +116,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
             return new MulIrrep(1, Irrep.parseAt(token, text, s));
         }
         String mulText = token.substring(0, x).strip();
-        if (mulText.isEmpty() || !mulText.chars().allMatch(Character::isDigit)) {
+        if (mulText.isEmpty() || !mulText.chars().allMatch(Irrep::isAsciiDigit)) {
             throw syntaxError(text, s, "expected a multiplicity (digits) before 'x' in \"" + token + "\"");
         }
         int mul;
@@ -295,6 +295,74 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The representation of a rotation composed with {@code k} inversions, e3nn's {@code D_from_angles}: block
+     * diagonal over the entries and, within each, over the {@code mul} copies, each block {@code p^k D^l(alpha, beta,
+     * gamma)} ({@link WignerD#of}), so {@code x' = D x} in the {@code mul_ir} layout. {@code k = 0} is the rotation
+     * {@code Ry(alpha) Rx(beta) Ry(gamma)}; {@code k = 1} composes it with the inversion {@code x -> -x}.
+     *
+     * @return a new {@code dim() x dim()} matrix
+     */
+    public double[][] wignerD(double alpha, double beta, double gamma, int k) {
+        boolean inverted = Math.floorMod(k, 2) == 1;
+        double[][] out = new double[dim()][dim()];
+        double[][][] byDegree = new double[lmaxOrZero() + 1][][];
+        for (int i = 0; i < entries.size(); i++) {
+            MulIrrep entry = entries.get(i);
+            int l = entry.ir().l();
+            if (entry.mul() == 0) {
+                continue;
+            }
+            if (byDegree[l] == null) {
+                byDegree[l] = WignerD.of(l, alpha, beta, gamma);
+            }
+            double sign = inverted && entry.ir().p() == -1 ? -1 : 1;
+            int n = entry.ir().dim();
+            for (int copy = 0; copy < entry.mul(); copy++) {
+                int start = offsets[i] + copy * n;
+                for (int r = 0; r < n; r++) {
+                    for (int c = 0; c < n; c++) {
+                        out[start + r][start + c] = sign * byDegree[l][r][c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The representation of an orthogonal 3x3 matrix, e3nn's {@code D_from_matrix}: a rotation ({@code det R > 0})
+     * gives {@code wignerD(angles(R), 0)}; a rotoinversion ({@code det R < 0}) is the inversion times the rotation
+     * {@code -R} and gives {@code wignerD(angles(-R), 1)}.
+     *
+     * @throws IllegalArgumentException if the matrix is not 3x3 or its determinant is not ±1
+     */
+    public double[][] wignerD(double[][] rotationOrRotoinversion) {
+        Rotations.requireShape3x3(rotationOrRotoinversion, "rotationOrRotoinversion");
+        double det = Rotations.determinant(rotationOrRotoinversion);
+        if (!(Math.abs(Math.abs(det) - 1) <= 1e-5)) {
+            throw new IllegalArgumentException(
+                    "rotationOrRotoinversion must have determinant 1 or -1, got determinant " + det);
+        }
+        double[][] rotation = rotationOrRotoinversion;
+        int k = 0;
+        if (det < 0) {
+            rotation = new double[3][3];
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 3; c++) {
+                    rotation[r][c] = -rotationOrRotoinversion[r][c];
+                }
+            }
+            k = 1;
+        }
+        double[] angles = Rotations.matrixToAngles(rotation);
+        return wignerD(angles[0], angles[1], angles[2], k);
+    }
+
+    private int lmaxOrZero() {
+        return entries.isEmpty() ? 0 : lmax();
     }
 
     /** e3nn's form, e.g. {@code 2x1e+3x0o}; the empty sum prints as the empty string. */
