@@ -106,6 +106,27 @@ class LinearWriterTest {
         checkGradientsByFiniteDifferences(kernel, batch, random);
     }
 
+    /** {@code Linear(D_in(g) x) = D_out(g) Linear(x)} for random rotations, with and without the inversion. */
+    @Test
+    void isEquivariant() throws Exception {
+        LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o", true,
+                PathNormalization.ELEMENT, Precision.DOUBLE);
+        Random random = new Random(11);
+        double[] x = gaussian(random, kernel.irrepsIn().dim());
+        double[] weights = gaussian(random, kernel.weightNumel());
+        double[] bias = gaussian(random, kernel.biasNumel());
+        for (int k = 0; k <= 1; k++) {
+            double[] angles = dev.e3j.runtime.Rotations.randomAngles(random);
+            double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
+            double[][] dOut = kernel.irrepsOut().wignerD(angles[0], angles[1], angles[2], k);
+            double[] rotatedThenMapped = new double[kernel.irrepsOut().dim()];
+            kernel.forward(1, dev.e3j.runtime.Rotations.apply(dIn, x), weights, bias, rotatedThenMapped);
+            double[] mapped = new double[kernel.irrepsOut().dim()];
+            kernel.forward(1, x, weights, bias, mapped);
+            assertClose(dev.e3j.runtime.Rotations.apply(dOut, mapped), rotatedThenMapped, 1e-12);
+        }
+    }
+
     @Test
     void pathNormalizationDividesByPathCountTimesMulIn() throws Exception {
         LinearKernel kernel = kernel("3x0e+1x0e", "1x0e", false, PathNormalization.PATH, Precision.DOUBLE);
