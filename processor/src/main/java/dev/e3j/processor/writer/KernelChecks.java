@@ -29,14 +29,15 @@ final class KernelChecks {
                 .build();
     }
 
-    /** {@code requireBatch(batch)}: a batch size is never negative. */
-    static MethodSpec requireBatch() {
-        return MethodSpec.methodBuilder("requireBatch")
+    /** {@code requireNonNegative(name, size)}: a batch or point count is never negative. */
+    static MethodSpec requireNonNegative() {
+        return MethodSpec.methodBuilder("requireNonNegative")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "batch")
-                .beginControlFlow("if (batch < 0)")
-                .addStatement("throw new $T($S + batch)", IllegalArgumentException.class,
-                        "batch: expected a size >= 0, got ")
+                .addParameter(String.class, "name")
+                .addParameter(int.class, "size")
+                .beginControlFlow("if (size < 0)")
+                .addStatement("throw new $T(name + $S + size)", IllegalArgumentException.class,
+                        ": expected a size >= 0, got ")
                 .endControlFlow()
                 .build();
     }

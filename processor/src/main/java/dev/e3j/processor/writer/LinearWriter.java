@@ -63,7 +63,7 @@ public final class LinearWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
         }
-        return type.addMethod(KernelChecks.requireBatch()).build();
+        return type.addMethod(KernelChecks.requireNonNegative()).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -125,7 +125,7 @@ public final class LinearWriter {
                 .addParameter(array, "weights")
                 .addParameter(array, "bias")
                 .addParameter(array, "out")
-                .addStatement("requireBatch(batch)")
+                .addStatement("requireNonNegative($S, batch)", "batch")
                 .addStatement("requireLength($S, x, batch, $L)", "x", dimIn)
                 .addStatement("requireLength($S, weights, 1, $L)", "weights", model.weightNumel())
                 .addStatement("requireLength($S, bias, 1, $L)", "bias", model.biasNumel())
@@ -189,7 +189,7 @@ public final class LinearWriter {
                 .addParameter(array, "gradX")
                 .addParameter(array, "gradWeights")
                 .addParameter(array, "gradBias")
-                .addStatement("requireBatch(batch)")
+                .addStatement("requireNonNegative($S, batch)", "batch")
                 .addStatement("requireLength($S, x, batch, $L)", "x", dimIn)
                 .addStatement("requireLength($S, weights, 1, $L)", "weights", model.weightNumel())
                 .addStatement("requireLength($S, gradOut, batch, $L)", "gradOut", dimOut);
