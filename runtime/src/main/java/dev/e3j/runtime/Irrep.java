@@ -43,31 +43,43 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
 
     /** Parses {@code token} (already stripped) found at {@code position} of {@code source}. */
     static Irrep parseAt(String token, String source, int position) {
-        int i = 0;
-        while (i < token.length() && isAsciiDigit(token.charAt(i))) {
-            i++;
+        int digits = 0;
+        while (digits < token.length() && isAsciiDigit(token.charAt(digits))) {
+            digits++;
         }
-        if (i == 0) {
+        if (digits == 0) {
             throw Irreps.syntaxError(source, position, "expected a degree l (digits) in \"" + token + "\"");
-        }
-        if (i != token.length() - 1) {
-            throw Irreps.syntaxError(source, position + Math.min(i, token.length()),
-                    "expected one parity letter e, o or y after the degree in \"" + token + "\"");
         }
         int l;
         try {
-            l = Integer.parseInt(token.substring(0, i));
+            l = Integer.parseInt(token.substring(0, digits));
         } catch (NumberFormatException e) {
             throw Irreps.syntaxError(source, position, "degree out of range in \"" + token + "\"");
         }
-        char parity = token.charAt(i);
+        int at = digits;
+        while (at < token.length() && Character.isWhitespace(token.charAt(at))) {
+            at++;
+        }
+        if (at == token.length()) {
+            throw Irreps.syntaxError(source, position + at,
+                    "expected one parity letter e, o or y after the degree in \"" + token + "\"");
+        }
+        char parity = token.charAt(at);
         int p;
         switch (parity) {
             case 'e' -> p = 1;
             case 'o' -> p = -1;
             case 'y' -> p = (l % 2 == 0) ? 1 : -1;
-            default -> throw Irreps.syntaxError(source, position + i,
+            default -> throw Irreps.syntaxError(source, position + at,
                     "unknown parity '" + parity + "' (expected e, o or y) in \"" + token + "\"");
+        }
+        if (at != token.length() - 1) {
+            int extra = at + 1;
+            while (Character.isWhitespace(token.charAt(extra))) {
+                extra++;
+            }
+            throw Irreps.syntaxError(source, position + extra,
+                    "unexpected characters after the parity letter in \"" + token + "\"");
         }
         return new Irrep(l, p);
     }

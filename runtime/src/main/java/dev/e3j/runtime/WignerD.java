@@ -11,10 +11,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Method. A rotation about y is sparse in this basis, {@code Y(t)[m][m] = cos(m t)},
  * {@code Y(t)[m][-m] = -sin(m t)} ({@code m != 0}). A rotation about x is conjugate to one about y,
- * {@code Rx(b) = Rz(-pi/2) Ry(b) Rz(pi/2)} with {@code Rz(pi/2) = Rx(pi/2) Ry(pi/2)} up to a y rotation that commutes
- * with {@code Ry(b)}, so {@code X(b) = A^T Y(b) A} with the fixed orthogonal {@code A = X(pi/2) Y(pi/2)}, and
- * {@code D = Y(alpha) A^T Y(beta) A Y(gamma)}. {@code X(pi/2) = Re(Q^H d(pi/2) Q)} comes from Wigner's small d at a
- * right angle,
+ * {@code Rx(b) = Ry(-pi/2) Rx(-pi/2) Ry(b) Rx(pi/2) Ry(pi/2)}, so {@code X(b) = A^T Y(b) A} with the fixed orthogonal
+ * {@code A = X(pi/2) Y(pi/2)}, and {@code D = Y(alpha) A^T Y(beta) A Y(gamma)}: one dense product per call.
+ * {@code X(pi/2) = Re(Q^H d(pi/2) Q)} comes from Wigner's small d at a right angle,
  * {@code d[m'][m] = 2^-l (-1)^(m'-m) sqrt(C(2l, l+m) / C(2l, l+m')) sum_k (-1)^k C(l+m, k) C(l-m, l-m'-k)},
  * whose integer sum is exact in {@code long} for {@code l <= }{@value #MAX_L}, so {@code A} is accurate to a few
  * units in the last place. It is computed once per {@code l} and cached.
@@ -69,7 +68,7 @@ public final class WignerD {
         return of(l, 0, angle, 0);
     }
 
-    /** {@code Y(t) m}: row {@code m} becomes {@code cos(m t) row(m) - sin(m t) row(-m)}. */
+    /** {@code Y(t) M}: row {@code m} of {@code M} becomes {@code cos(m t) row(m) - sin(m t) row(-m)}. */
     private static double[][] rotateRowsAboutY(int l, double angle, double[][] matrix) {
         int n = 2 * l + 1;
         double[][] out = new double[n][];
@@ -91,7 +90,7 @@ public final class WignerD {
         return out;
     }
 
-    /** {@code m Y(t)}, in place: column {@code m} becomes {@code cos(m t) col(m) + sin(m t) col(-m)}. */
+    /** {@code M Y(t)}, in place: column {@code m} of {@code M} becomes {@code cos(m t) col(m) + sin(m t) col(-m)}. */
     private static double[][] rotateColumnsAboutY(int l, double angle, double[][] matrix) {
         double[] cos = new double[l + 1];
         double[] sin = new double[l + 1];
@@ -102,7 +101,7 @@ public final class WignerD {
         return rotateColumnsAboutY(l, cos, sin, matrix);
     }
 
-    /** {@code m Y(t)} in place, given {@code cos[m] = cos(m t)} and {@code sin[m] = sin(m t)}. */
+    /** {@code M Y(t)} in place, given {@code cos[m] = cos(m t)} and {@code sin[m] = sin(m t)}. */
     private static double[][] rotateColumnsAboutY(int l, double[] cos, double[] sin, double[][] matrix) {
         for (int m = 1; m <= l; m++) {
             double c = cos[m];

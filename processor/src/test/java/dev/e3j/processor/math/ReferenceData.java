@@ -1,0 +1,168 @@
+package dev.e3j.processor.math;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the e3nn reference files: a minimal JSON reader (objects, arrays, numbers, strings, literals). */
+final class ReferenceData {
+
+    private ReferenceData() {}
+
+    /** {@code reference/e3nn-0.5.4/<name>}, located by {@code e3j.reference.dir} or by walking up from user.dir. */
+    static Object load(String name) throws IOException {
+        return new Reader(Files.readString(directory().resolve(name))).document();
+    }
+
+    static Path directory() {
+        String configured = System.getProperty("e3j.reference.dir");
+        if (configured != null && Files.isDirectory(Paths.get(configured))) {
+            return Paths.get(configured);
+        }
+        for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("reference").resolve("e3nn-0.5.4");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("reference/e3nn-0.5.4 not found from " + System.getProperty("user.dir"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> cases(Object document) {
+        return (List<Map<String, Object>>) ((Map<String, Object>) document).get("cases");
+    }
+
+    static int asInt(Object number) {
+        return (int) (double) (Double) number;
+    }
+
+    @SuppressWarnings("unchecked")
+    static double[] asDoubles(Object array) {
+        List<Object> list = (List<Object>) array;
+        double[] result = new double[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = (Double) list.get(i);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> asList(Object array) {
+        return (List<Object>) array;
+    }
+
+    private static final class Reader {
+        private final String text;
+        private int pos;
+
+        Reader(String text) {
+            this.text = text;
+        }
+
+        Object document() {
+            Object value = value();
+            skipSpace();
+            if (pos != text.length()) {
+                throw new IllegalStateException("trailing text at " + pos);
+            }
+            return value;
+        }
+
+        private Object value() {
+            skipSpace();
+            char c = text.charAt(pos);
+            if (c == '{') {
+                pos++;
+                Map<String, Object> object = new LinkedHashMap<>();
+                skipSpace();
+                if (text.charAt(pos) == '}') {
+                    pos++;
+                    return object;
+                }
+                do {
+                    skipSpace();
+                    String key = string();
+                    skipSpace();
+                    expect(':');
+                    object.put(key, value());
+                    skipSpace();
+                } while (text.charAt(pos++) == ',');
+                return object;
+            }
+            if (c == '[') {
+                pos++;
+                List<Object> array = new ArrayList<>();
+                skipSpace();
+                if (text.charAt(pos) == ']') {
+                    pos++;
+                    return array;
+                }
+                do {
+                    array.add(value());
+                    skipSpace();
+                } while (text.charAt(pos++) == ',');
+                return array;
+            }
+            if (c == '"') {
+                return string();
+            }
+            for (String literal : List.of("true", "false", "null")) {
+                if (text.startsWith(literal, pos)) {
+                    pos += literal.length();
+                    return literal.equals("null") ? null : Boolean.valueOf(literal);
+                }
+            }
+            int start = pos;
+            while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+                pos++;
+            }
+            if (start == pos) {
+                throw new IllegalStateException("unexpected '" + c + "' at " + pos);
+            }
+            return Double.parseDouble(text.substring(start, pos));
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder out = new StringBuilder();
+            while (text.charAt(pos) != '"') {
+                char c = text.charAt(pos++);
+                if (c == '\\') {
+                    char escaped = text.charAt(pos++);
+                    switch (escaped) {
+                        case 'n' -> out.append('\n');
+                        case 't' -> out.append('\t');
+                        case 'u' -> {
+                            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                            pos += 4;
+                        }
+                        default -> out.append(escaped);
+                    }
+                } else {
+                    out.append(c);
+                }
+            }
+            pos++;
+            return out.toString();
+        }
+
+        private void expect(char c) {
+            if (text.charAt(pos) != c) {
+                throw new IllegalStateException("expected '" + c + "' at " + pos);
+            }
+            pos++;
+        }
+
+        private void skipSpace() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.e3j.runtime.nn;
+
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * e3nn's {@code nn.Activation}: entry {@code i} of {@code irrepsIn} goes through {@code acts[i]} elementwise,
+ * normalized by {@link Normalize2Mom}; a {@code null} activation is the identity.
+ *
+ * <p>Parity: an activation may only act on scalars ({@code l = 0}). On an even scalar {@code 0e} the output stays
+ * {@code 0e}. On an odd scalar {@code 0o} the output is {@code 0o} for an odd activation ({@code f(-x) = -f(x)}),
+ * {@code 0e} for an even one, and any other activation is rejected, since {@code f(-x)} would then be neither
+ * {@code f(x)} nor {@code -f(x)}. Parity is detected numerically as in e3nn ({@link ScalarFunction#parity()}).
+ *
+ * <p>Features are {@code [batch][irrepsIn().dim()]} in the {@code mul_ir} layout. Stateless and thread-safe.
+ */
+public final class Activation {
+
+    private final Irreps irrepsIn;
+    private final Irreps irrepsOut;
+    private final List<ScalarFunction> acts;
+
+    /**
+     * @param acts one entry per entry of {@code irrepsIn}; {@code null} for identity (required for {@code l > 0})
+     * @throws IllegalArgumentException if the counts differ, an activation acts on a non-scalar, or an odd scalar
+     *     meets an activation with no parity
+     */
+    public Activation(Irreps irrepsIn, List<ScalarFunction> acts) {
+        Checks.requireNonNull("irrepsIn", irrepsIn);
+        Checks.requireNonNull("acts", acts);
+        if (acts.size() != irrepsIn.size()) {
+            throw new IllegalArgumentException("acts: expected one activation (or null) per entry of irrepsIn \""
+                    + irrepsIn + "\", i.e. " + irrepsIn.size() + ", got " + acts.size());
+        }
+        List<ScalarFunction> normalized = new ArrayList<>();
+        List<Irreps.MulIrrep> out = new ArrayList<>();
+        for (int i = 0; i < irrepsIn.size(); i++) {
+            Irreps.MulIrrep entry = irrepsIn.get(i);
+            ScalarFunction act = acts.get(i);
+            if (act == null) {
+                normalized.add(null);
+                out.add(entry);
+                continue;
+            }
+            Irrep ir = entry.ir();
+            if (ir.l() != 0) {
+                throw new IllegalArgumentException("acts[" + i + "]: an activation (" + act
+                        + ") cannot act on the non-scalar entry " + entry + " of \"" + irrepsIn + "\"; use null");
+            }
+            Normalize2Mom f = Normalize2Mom.of(act);
+            int parity = ir.p();
+            if (parity == -1) {
+                parity = f.parity();
+                if (parity == 0) {
+                    throw new IllegalArgumentException("acts[" + i + "]: the input scalar " + entry
+                            + " is odd but the activation " + act + " is neither even nor odd (parity violated)");
+                }
+            }
+            normalized.add(f);
+            out.add(Irreps.MulIrrep.of(entry.mul(), Irrep.of(0, parity)));
+        }
+        this.irrepsIn = irrepsIn;
+        this.irrepsOut = Irreps.of(out);
+        this.acts = Collections.unmodifiableList(normalized);
+    }
+
+    public Irreps irrepsIn() {
+        return irrepsIn;
+    }
+
+    public Irreps irrepsOut() {
+        return irrepsOut;
+    }
+
+    /** The normalized activations ({@code null} = identity), one per entry. */
+    public List<ScalarFunction> acts() {
+        return acts;
+    }
+
+    /** {@code out[b][j] = c_i f_i(x[b][j])} on entries with an activation, {@code x[b][j]} elsewhere. */
+    public void forward(int batch, double[] x, double[] out) {
+        int dim = irrepsIn.dim();
+        Checks.requireNonNegative("batch", batch);
+        Checks.requireShape("x", x, batch, dim);
+        Checks.requireShape("out", out, batch, dim);
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < irrepsIn.size(); i++) {
+                ScalarFunction f = acts.get(i);
+                int start = b * dim + irrepsIn.offset(i);
+                int end = b * dim + irrepsIn.offset(i + 1);
+                for (int j = start; j < end; j++) {
+                    out[j] = f == null ? x[j] : f.value(x[j]);
+                }
+            }
+        }
+    }
+
+    /** {@code gradX = gradOut * f'(x)} elementwise (identity entries pass {@code gradOut} through). */
+    public void backward(int batch, double[] x, double[] gradOut, double[] gradX) {
+        int dim = irrepsIn.dim();
+        Checks.requireNonNegative("batch", batch);
+        Checks.requireShape("x", x, batch, dim);
+        Checks.requireShape("gradOut", gradOut, batch, dim);
+        Checks.requireShape("gradX", gradX, batch, dim);
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < irrepsIn.size(); i++) {
+                ScalarFunction f = acts.get(i);
+                int start = b * dim + irrepsIn.offset(i);
+                int end = b * dim + irrepsIn.offset(i + 1);
+                for (int j = start; j < end; j++) {
+                    gradX[j] = f == null ? gradOut[j] : gradOut[j] * f.derivative(x[j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Activation (" + irrepsIn + " -> " + irrepsOut + ")";
+    }
+}

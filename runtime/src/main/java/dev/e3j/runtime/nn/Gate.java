@@ -1,0 +1,212 @@
+package dev.e3j.runtime.nn;
+
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * e3nn's {@code nn.Gate(irreps_scalars, act_scalars, irreps_gates, act_gates, irreps_gated)}:
+ * {@code (⊕_i φ_i(x_i)) ⊕ (⊕_j φ_j(g_j) y_j)}, scalars {@code x_i} through their activations, and each gated irrep
+ * {@code y_j} multiplied by its activated scalar gate {@code g_j}.
+ *
+ * <p>Input layout (e3nn's {@code _Sortcut}): the three groups, each simplified, concatenated, stably sorted by irrep
+ * ({@code 0o < 0e < 1o < ...}) and simplified; {@link #irrepsIn()} is that sorted sum. Output: the activated scalars
+ * ({@link Activation} parity rules) followed by the gated irreps in {@code irrepsGated} order, copy {@code j} with
+ * parity {@code p(y_j) p(φ_j(g_j))} (e3nn's {@code ElementwiseTensorProduct}, whose entries split where the gates'
+ * and the gated multiplicities do not line up). Activations are normalized by {@link Normalize2Mom}.
+ *
+ * <p>Features are {@code [batch][dim]}, {@code mul_ir} layout. Stateless and thread-safe.
+ */
+public final class Gate {
+
+    /** A run of {@code length} numbers at {@code groupOffset} of a group's own layout and {@code inputOffset} of the input. */
+    private record Segment(int groupOffset, int inputOffset, int length) {
+    }
+
+    private final Irreps irrepsIn;
+    private final Irreps irrepsOut;
+    private final Activation actScalars;
+    private final Activation actGates;
+    private final Irreps irrepsGated;
+    private final List<List<Segment>> segments;
+    /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
+    private final int[] gateOf;
+
+    public Gate(Irreps irrepsScalars, List<ScalarFunction> actScalars, Irreps irrepsGates,
+                List<ScalarFunction> actGates, Irreps irrepsGated) {
+        Checks.requireNonNull("irrepsScalars", irrepsScalars);
+        Checks.requireNonNull("irrepsGates", irrepsGates);
+        Checks.requireNonNull("irrepsGated", irrepsGated);
+        requireScalars("irrepsScalars", irrepsScalars);
+        requireScalars("irrepsGates", irrepsGates);
+        if (irrepsGates.numIrreps() != irrepsGated.numIrreps()) {
+            throw new IllegalArgumentException("irrepsGates: expected one gate per gated irrep, i.e. "
+                    + irrepsGated.numIrreps() + " (\"" + irrepsGated + "\"), got " + irrepsGates.numIrreps()
+                    + " (\"" + irrepsGates + "\")");
+        }
+        this.actScalars = new Activation(irrepsScalars, actScalars);
+        this.actGates = new Activation(irrepsGates, actGates);
+        this.irrepsGated = irrepsGated.simplify();
+
+        List<Irreps> groups = List.of(irrepsScalars.simplify(), irrepsGates.simplify(), this.irrepsGated);
+        List<Irreps.MulIrrep> all = new ArrayList<>();
+        for (Irreps group : groups) {
+            all.addAll(group.entries());
+        }
+        Irreps.Sorted sorted = Irreps.of(all).sort();
+        this.irrepsIn = sorted.irreps().simplify();
+        this.segments = new ArrayList<>();
+        int entry = 0;
+        for (Irreps group : groups) {
+            List<Segment> groupSegments = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++, entry++) {
+                groupSegments.add(new Segment(group.offset(i), sorted.irreps().offset(sorted.p()[entry]),
+                        group.get(i).dim()));
+            }
+            this.segments.add(groupSegments);
+        }
+
+        this.gateOf = new int[this.irrepsGated.dim()];
+        this.irrepsOut = this.actScalars.irrepsOut().plus(gatedIrrepsOut(this.actGates.irrepsOut().simplify()));
+    }
+
+    /**
+     * e3nn's {@code ElementwiseTensorProduct(gated, activated gates)} output: copy {@code j} becomes
+     * {@code (l(y_j), p(y_j) p(g_j))}; an entry ends wherever an entry of the gated irreps or of the (simplified)
+     * activated gates ends. Also fills {@link #gateOf}.
+     */
+    private Irreps gatedIrrepsOut(Irreps activatedGates) {
+        int[] gateParity = new int[activatedGates.numIrreps()];
+        boolean[] startsGateEntry = new boolean[gateParity.length];
+        int copy = 0;
+        for (Irreps.MulIrrep gate : activatedGates) {
+            startsGateEntry[copy] = true;
+            for (int u = 0; u < gate.mul(); u++, copy++) {
+                gateParity[copy] = gate.ir().p();
+            }
+        }
+        List<Irreps.MulIrrep> out = new ArrayList<>();
+        copy = 0;
+        int component = 0;
+        for (Irreps.MulIrrep gated : irrepsGated) {
+            for (int u = 0; u < gated.mul(); u++, copy++) {
+                Irrep ir = Irrep.of(gated.ir().l(), gated.ir().p() * gateParity[copy]);
+                if (u == 0 || startsGateEntry[copy]) {
+                    out.add(Irreps.MulIrrep.of(1, ir));
+                } else {
+                    int last = out.size() - 1;
+                    out.set(last, Irreps.MulIrrep.of(out.get(last).mul() + 1, ir));
+                }
+                for (int m = 0; m < gated.ir().dim(); m++) {
+                    gateOf[component++] = copy;
+                }
+            }
+        }
+        return Irreps.of(out);
+    }
+
+    private static void requireScalars(String name, Irreps irreps) {
+        for (Irreps.MulIrrep entry : irreps) {
+            if (entry.ir().l() != 0) {
+                throw new IllegalArgumentException(name + ": expected scalars only (l = 0), got " + entry
+                        + " in \"" + irreps + "\"");
+            }
+        }
+    }
+
+    public Irreps irrepsIn() {
+        return irrepsIn;
+    }
+
+    public Irreps irrepsOut() {
+        return irrepsOut;
+    }
+
+    /** {@code out = [φ(scalars), φ(gates) · gated]}; {@code x} is {@code [batch][irrepsIn().dim()]}. */
+    public void forward(int batch, double[] x, double[] out) {
+        Checks.requireNonNegative("batch", batch);
+        Checks.requireShape("x", x, batch, irrepsIn.dim());
+        Checks.requireShape("out", out, batch, irrepsOut.dim());
+        int scalarDim = actScalars.irrepsIn().dim();
+        int gateDim = actGates.irrepsIn().dim();
+        int gatedDim = irrepsGated.dim();
+        double[] scalars = split(batch, x, 0, scalarDim);
+        double[] gates = split(batch, x, 1, gateDim);
+        double[] gated = split(batch, x, 2, gatedDim);
+        double[] activatedScalars = new double[batch * scalarDim];
+        double[] activatedGates = new double[batch * gateDim];
+        actScalars.forward(batch, scalars, activatedScalars);
+        actGates.forward(batch, gates, activatedGates);
+        int outDim = irrepsOut.dim();
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(activatedScalars, b * scalarDim, out, b * outDim, scalarDim);
+            for (int c = 0; c < gatedDim; c++) {
+                out[b * outDim + scalarDim + c] = gated[b * gatedDim + c] * activatedGates[b * gateDim + gateOf[c]];
+            }
+        }
+    }
+
+    /** Gradient of {@code sum(out * gradOut)} with respect to {@code x}, written to {@code gradX}. */
+    public void backward(int batch, double[] x, double[] gradOut, double[] gradX) {
+        Checks.requireNonNegative("batch", batch);
+        Checks.requireShape("x", x, batch, irrepsIn.dim());
+        Checks.requireShape("gradOut", gradOut, batch, irrepsOut.dim());
+        Checks.requireShape("gradX", gradX, batch, irrepsIn.dim());
+        int scalarDim = actScalars.irrepsIn().dim();
+        int gateDim = actGates.irrepsIn().dim();
+        int gatedDim = irrepsGated.dim();
+        int outDim = irrepsOut.dim();
+        double[] scalars = split(batch, x, 0, scalarDim);
+        double[] gates = split(batch, x, 1, gateDim);
+        double[] gated = split(batch, x, 2, gatedDim);
+        double[] activatedGates = new double[batch * gateDim];
+        actGates.forward(batch, gates, activatedGates);
+
+        double[] gradActivatedScalars = new double[batch * scalarDim];
+        double[] gradActivatedGates = new double[batch * gateDim];
+        double[] gradGated = new double[batch * gatedDim];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(gradOut, b * outDim, gradActivatedScalars, b * scalarDim, scalarDim);
+            for (int c = 0; c < gatedDim; c++) {
+                double g = gradOut[b * outDim + scalarDim + c];
+                gradGated[b * gatedDim + c] = g * activatedGates[b * gateDim + gateOf[c]];
+                gradActivatedGates[b * gateDim + gateOf[c]] += g * gated[b * gatedDim + c];
+            }
+        }
+        double[] gradScalars = new double[batch * scalarDim];
+        double[] gradGates = new double[batch * gateDim];
+        actScalars.backward(batch, scalars, gradActivatedScalars, gradScalars);
+        actGates.backward(batch, gates, gradActivatedGates, gradGates);
+        merge(batch, gradScalars, 0, scalarDim, gradX);
+        merge(batch, gradGates, 1, gateDim, gradX);
+        merge(batch, gradGated, 2, gatedDim, gradX);
+    }
+
+    /** Extracts group {@code group} ({@code [batch][groupDim]}) from the sorted input. */
+    private double[] split(int batch, double[] x, int group, int groupDim) {
+        int dim = irrepsIn.dim();
+        double[] out = new double[batch * groupDim];
+        for (int b = 0; b < batch; b++) {
+            for (Segment s : segments.get(group)) {
+                System.arraycopy(x, b * dim + s.inputOffset(), out, b * groupDim + s.groupOffset(), s.length());
+            }
+        }
+        return out;
+    }
+
+    /** Adjoint of {@link #split}: writes group {@code group} back to its place in the sorted layout. */
+    private void merge(int batch, double[] groupValues, int group, int groupDim, double[] x) {
+        int dim = irrepsIn.dim();
+        for (int b = 0; b < batch; b++) {
+            for (Segment s : segments.get(group)) {
+                System.arraycopy(groupValues, b * groupDim + s.groupOffset(), x, b * dim + s.inputOffset(), s.length());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Gate (" + irrepsIn + " -> " + irrepsOut + ")";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.e3j.runtime.nn;
+
+import static dev.e3j.runtime.nn.GradientCheck.assertGradient;
+import static dev.e3j.runtime.nn.GradientCheck.dot;
+import static dev.e3j.runtime.nn.GradientCheck.gaussian;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.runtime.Irreps;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+
+    private static final ScalarFunction TANH = ScalarFunction.TANH;
+    private static final ScalarFunction SIGMOID = ScalarFunction.SIGMOID;
+    private static final ScalarFunction RELU = ScalarFunction.RELU;
+
+    /** Gate("8x0e", [relu], "4x0e+4x0o", [sigmoid, tanh], "8x1o"). */
+    private static Gate mixedGate() {
+        return new Gate(Irreps.parse("8x0e"), List.of(RELU), Irreps.parse("4x0e+4x0o"), List.of(SIGMOID, TANH),
+                Irreps.parse("8x1o"));
+    }
+
+    @Test
+    void irrepsMatchE3nnDocstringExample() {
+        Gate gate = new Gate(Irreps.parse("16x0o"), List.of(TANH), Irreps.parse("32x0o"), List.of(TANH),
+                Irreps.parse("16x1e+16x1o"));
+        assertEquals(Irreps.parse("48x0o+16x1o+16x1e"), gate.irrepsIn());
+        assertEquals(Irreps.parse("16x0o+16x1o+16x1e"), gate.irrepsOut());
+    }
+
+    @Test
+    void inputIsSortedAndOutputSplitsWhereGateParitiesChange() {
+        Gate gate = mixedGate();
+        // [8x0e, 4x0e, 4x0o, 8x1o] sorted: 4x0o (gates), 8x0e (scalars), 4x0e (gates), 8x1o (gated).
+        assertEquals(Irreps.parse("4x0o+12x0e+8x1o"), gate.irrepsIn());
+        assertEquals(Irreps.parse("8x0e+4x1o+4x1e"), gate.irrepsOut());
+    }
+
+    @Test
+    void forwardGatesEachIrrepByItsActivatedScalar() {
+        Gate gate = mixedGate();
+        Random random = new Random(3);
+        double[] x = gaussian(random, gate.irrepsIn().dim());
+        double[] out = new double[gate.irrepsOut().dim()];
+        gate.forward(1, x, out);
+        double relu = Normalize2Mom.of(RELU).constant();
+        double sigmoid = Normalize2Mom.of(SIGMOID).constant();
+        double tanh = Normalize2Mom.of(TANH).constant();
+        // Scalar 3 sits at input 4 + 3; gated copy 1 (x, y, z at 16 + 3) uses gate 1 at input 12 + 1 (a 0e gate);
+        // gated copy 6 uses gate 6 = the third 0o gate, at input 2.
+        assertEquals(relu * Math.max(x[7], 0), out[3], 1e-15);
+        double g1 = sigmoid / (1 + Math.exp(-x[13]));
+        assertEquals(x[16 + 3 + 1] * g1, out[8 + 3 + 1], 1e-15);
+        double g6 = tanh * Math.tanh(x[2]);
+        assertEquals(x[16 + 18 + 2] * g6, out[8 + 18 + 2], 1e-15);
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        Gate gate = new Gate(Irreps.parse("3x0e+2x0o"), List.of(ScalarFunction.SILU, TANH),
+                Irreps.parse("2x0e+1x0o"), List.of(SIGMOID, ScalarFunction.ABS), Irreps.parse("2x1o+1x2e"));
+        Random random = new Random(4);
+        int batch = 3;
+        double[] x = gaussian(random, batch * gate.irrepsIn().dim());
+        double[] gradOut = gaussian(random, batch * gate.irrepsOut().dim());
+        double[] gradX = new double[x.length];
+        gate.backward(batch, x, gradOut, gradX);
+        assertGradient("Gate", p -> {
+            double[] out = new double[batch * gate.irrepsOut().dim()];
+            gate.forward(batch, p, out);
+            return dot(out, gradOut);
+        }, x, gradX);
+    }
+
+    @Test
+    void equivariantUnderRotationsAndInversion() {
+        Gate gate = mixedGate();
+        Random random = new Random(5);
+        int batch = 3;
+        double[] x = gaussian(random, batch * gate.irrepsIn().dim());
+        for (int k = 0; k <= 1; k++) {
+            double[][] r = LowOrderRotations.randomRotation(random);
+            double[] outOfRotated = new double[batch * gate.irrepsOut().dim()];
+            gate.forward(batch, LowOrderRotations.apply(gate.irrepsIn(), r, k, batch, x), outOfRotated);
+            double[] out = new double[outOfRotated.length];
+            gate.forward(batch, x, out);
+            double[] rotatedOut = LowOrderRotations.apply(gate.irrepsOut(), r, k, batch, out);
+            assertTrue(GradientCheck.maxAbsDiff(outOfRotated, rotatedOut) < 1e-13, "k = " + k);
+        }
+    }
+
+    @Test
+    void rejectsMismatchedGatesAndNonScalars() {
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> new Gate(
+                Irreps.parse("2x0e"), List.of(RELU), Irreps.parse("3x0e"), List.of(SIGMOID), Irreps.parse("2x1o")));
+        assertTrue(count.getMessage().startsWith("irrepsGates: expected one gate per gated irrep, i.e. 2"),
+                count.getMessage());
+        assertTrue(count.getMessage().contains("got 3"), count.getMessage());
+        IllegalArgumentException scalars = assertThrows(IllegalArgumentException.class, () -> new Gate(
+                Irreps.parse("2x1o"), List.of(RELU), Irreps.empty(), List.of(), Irreps.empty()));
+        assertTrue(scalars.getMessage().startsWith("irrepsScalars: expected scalars only"), scalars.getMessage());
+        Gate gate = mixedGate();
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> gate.forward(1, new double[40], new double[39]));
+        assertEquals("out: expected length 32 (1 x 32), got 39", size.getMessage());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.e3j.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.runtime.nn.SoftOneHot.Basis;
+import org.junit.jupiter.api.Test;
+
+class SoftOneHotTest {
+
+    private static double[] at(double x, double start, double end, int number, Basis basis, boolean cutoff) {
+        return SoftOneHot.softOneHotLinspace(new double[] {x}, start, end, number, basis, cutoff);
+    }
+
+    @Test
+    void softUnitStep() {
+        assertEquals(Math.exp(-1), SoftOneHot.softUnitStep(1), 0);
+        assertEquals(Math.exp(-2), SoftOneHot.softUnitStep(0.5), 0);
+        assertEquals(0, SoftOneHot.softUnitStep(0), 0);
+        assertEquals(0, SoftOneHot.softUnitStep(-1), 0);
+        assertEquals(4 * Math.exp(-2), SoftOneHot.softUnitStepDerivative(0.5), 1e-16);
+        assertEquals(0, SoftOneHot.softUnitStepDerivative(-0.5), 0);
+    }
+
+    @Test
+    void gaussianWithoutCutoff() {
+        // Centers 0, 0.5, 1; step 0.5; x = 0.25 gives d = 0.5, -0.5, -1.5.
+        double[] y = at(0.25, 0, 1, 3, Basis.GAUSSIAN, false);
+        assertArrayEquals(new double[] {Math.exp(-0.25) / 1.12, Math.exp(-0.25) / 1.12, Math.exp(-2.25) / 1.12}, y,
+                1e-16);
+    }
+
+    @Test
+    void cosineWithCutoff() {
+        // linspace(0, 3, 4) drops its ends: centers 1, 2, step 1.
+        double h = Math.sqrt(0.5);
+        assertArrayEquals(new double[] {h, h}, at(1.5, 0, 3, 2, Basis.COSINE, true), 1e-15);
+        assertArrayEquals(new double[] {0, h}, at(2.5, 0, 3, 2, Basis.COSINE, true), 1e-15);
+    }
+
+    @Test
+    void smoothFinite() {
+        // At a center: 1.14136 e^2 e^-1 e^-1 = 1.14136; half a step away: 1.14136 e^(2 - 2/3 - 2).
+        double[] y = at(1.0, 0, 3, 2, Basis.SMOOTH_FINITE, true);
+        assertEquals(1.14136, y[0], 1e-14);
+        assertEquals(0, y[1], 0);
+        assertEquals(1.14136 * Math.exp(-2.0 / 3), at(1.5, 0, 3, 2, Basis.SMOOTH_FINITE, true)[0], 1e-14);
+    }
+
+    @Test
+    void fourier() {
+        // t = x / 2 = 0.25; Z = sqrt(0.25 + 3/2).
+        double z = Math.sqrt(1.75);
+        assertArrayEquals(new double[] {1 / z, Math.sqrt(0.5) / z, 0}, at(0.5, 0, 2, 3, Basis.FOURIER, false), 1e-15);
+        // With cutoff: sin(pi i t), i = 1..3, and zero outside (0, 1).
+        assertArrayEquals(new double[] {Math.sqrt(0.5) / z, 1 / z, Math.sqrt(0.5) / z},
+                at(0.5, 0, 2, 3, Basis.FOURIER, true), 1e-15);
+        assertArrayEquals(new double[3], at(2.5, 0, 2, 3, Basis.FOURIER, true), 0);
+    }
+
+    @Test
+    void bessel() {
+        // c = 2: sqrt(2/c) sin(i pi x / c) / x at x = 1.
+        assertArrayEquals(new double[] {1, 0}, at(1, 0, 2, 2, Basis.BESSEL, false), 1e-15);
+        double beyond = Math.sin(Math.PI * 2.5 / 2) / 2.5;
+        assertEquals(beyond, at(2.5, 0, 2, 2, Basis.BESSEL, false)[0], 1e-15);
+        assertEquals(0, at(2.5, 0, 2, 2, Basis.BESSEL, true)[0], 0);
+        assertTrue(Double.isNaN(at(0, 0, 2, 2, Basis.BESSEL, false)[0]), "0/0 at x = start, as in e3nn");
+    }
+
+    @Test
+    void derivativesMatchFiniteDifferences() {
+        double[] xs = {-0.3, 0.17, 0.55, 0.9, 1.33, 1.71, 2.4};
+        for (Basis basis : Basis.values()) {
+            for (boolean cutoff : new boolean[] {false, true}) {
+                double[] derivative = SoftOneHot.softOneHotLinspaceDerivative(xs, -0.5, 2.0, 5, basis, cutoff);
+                double h = 1e-6;
+                double[] plus = xs.clone();
+                double[] minus = xs.clone();
+                for (int k = 0; k < xs.length; k++) {
+                    plus[k] += h;
+                    minus[k] -= h;
+                }
+                double[] yPlus = SoftOneHot.softOneHotLinspace(plus, -0.5, 2.0, 5, basis, cutoff);
+                double[] yMinus = SoftOneHot.softOneHotLinspace(minus, -0.5, 2.0, 5, basis, cutoff);
+                double maxDiff = 0;
+                double maxDerivative = 0;
+                for (int i = 0; i < derivative.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs((yPlus[i] - yMinus[i]) / (2 * h) - derivative[i]));
+                    maxDerivative = Math.max(maxDerivative, Math.abs(derivative[i]));
+                }
+                assertTrue(maxDerivative > 0.1, basis + " derivative vanishes");
+                assertTrue(maxDiff / maxDerivative < 1e-6, basis + " cutoff=" + cutoff + ": " + maxDiff);
+            }
+        }
+    }
+
+    @Test
+    void backwardContractsWithGradOut() {
+        double[] x = {0.3, 1.2};
+        double[] gradOut = {1, 2, 3, -1, 0.5, 4};
+        double[] gradX = SoftOneHot.softOneHotLinspaceBackward(x, 0, 2, 3, Basis.GAUSSIAN, true, gradOut);
+        double[] d = SoftOneHot.softOneHotLinspaceDerivative(x, 0, 2, 3, Basis.GAUSSIAN, true);
+        assertEquals(d[0] + 2 * d[1] + 3 * d[2], gradX[0], 1e-15);
+        assertEquals(-d[3] + 0.5 * d[4] + 4 * d[5], gradX[1], 1e-15);
+    }
+
+    @Test
+    void linspaceIsTorchs() {
+        assertArrayEquals(new double[] {0, 0.25, 0.5, 0.75, 1}, SoftOneHot.linspace(0, 1, 5), 0);
+        assertEquals(0.3, SoftOneHot.linspace(0.1, 0.3, 7)[6], 0);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        IllegalArgumentException number = assertThrows(IllegalArgumentException.class,
+                () -> at(0, 0, 1, 1, Basis.GAUSSIAN, false));
+        assertEquals("number: expected >= 2 basis functions without cutoff, got 1", number.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> at(0, 1, 1, 3, Basis.GAUSSIAN, true));
+        IllegalArgumentException grad = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspaceBackward(new double[2], 0, 1, 3, Basis.COSINE, true,
+                        new double[5]));
+        assertEquals("gradOut: expected length 6 (2 x 3), got 5", grad.getMessage());
+    }
+}
