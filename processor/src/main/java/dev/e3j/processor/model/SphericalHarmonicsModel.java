@@ -1,6 +1,9 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.Polynomial;
+import dev.e3j.processor.math.SphericalHarmonicPolynomials;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -38,6 +41,11 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
             terms = List.copyOf(terms);
         }
 
+        /** The component-normalized scale {@code N}. */
+        public SqrtRational scale() {
+            return SqrtRational.signedSqrt(scaleSign, scaleSquare);
+        }
+
         /** {@code d P / d axis} ({@code 0 = x, 1 = y, 2 = z}), integer coefficients, same scale. */
         public List<Term> derivative(int axis) {
             List<Term> out = new ArrayList<>();
@@ -67,6 +75,23 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
     public SphericalHarmonicsModel {
         ls = List.copyOf(ls);
         degrees = List.copyOf(degrees);
+    }
+
+    /** Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}. */
+    public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize) {
+        int lmax = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<List<List<ExactTerm>>> polynomials = new ArrayList<>();
+        for (int l = 0; l <= lmax; l++) {
+            List<List<ExactTerm>> components = new ArrayList<>();
+            for (Polynomial component : SphericalHarmonicPolynomials.component(l)) {
+                components.add(component.terms().stream()
+                        .map(t -> new ExactTerm(t.xPower(), t.yPower(), t.zPower(), t.coefficient().signum(),
+                                t.coefficient().square()))
+                        .toList());
+            }
+            polynomials.add(components);
+        }
+        return of(ls, normalization, normalize, polynomials);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.TypeName;
+import dev.e3j.processor.math.SqrtRational;
 import java.math.BigDecimal;
 
 /** The floating-point type a generated method computes in, and how its constants are spelled. */
@@ -26,6 +27,11 @@ enum Arithmetic {
 
     /** {@code value} rounded once to this type, as a Java literal ({@code 0.5}, {@code 0.5f}). */
     String literal(BigDecimal value) {
+        return this == DOUBLE ? Double.toString(value.doubleValue()) : value.floatValue() + suffix;
+    }
+
+    /** An exact {@code ±sqrt(p/q)} rounded once (correctly) to this type, as a Java literal. */
+    String literal(SqrtRational value) {
         return this == DOUBLE ? Double.toString(value.doubleValue()) : value.floatValue() + suffix;
     }
 

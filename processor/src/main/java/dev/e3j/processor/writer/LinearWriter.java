@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
@@ -97,8 +98,8 @@ public final class LinearWriter {
         Path path = model.paths().get(p);
         return FieldSpec.builder(arithmetic.type(), coefficient(p, arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("sqrt($L), path $L.\n", path.alpha(), p)
-                .initializer("$L", arithmetic.literal(ExactValues.sqrt(path.alpha())))
+                .addJavadoc("$L = sqrt($L), path $L.\n", SqrtRational.sqrtOf(path.alpha()), path.alpha(), p)
+                .initializer("$L", arithmetic.literal(SqrtRational.sqrtOf(path.alpha())))
                 .build();
     }
 

@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
@@ -36,9 +37,6 @@ public final class SphericalHarmonicsWriter {
     private static final int BYTECODE_BUDGET = 5000;
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
-    /** pi to 60 digits, for INTEGRAL's {@code 1 / sqrt(4 pi)}. */
-    private static final BigDecimal PI =
-            new BigDecimal("3.14159265358979323846264338327950288419716939937510582097494");
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
@@ -118,23 +116,24 @@ public final class SphericalHarmonicsWriter {
 
     private FieldSpec constant(Degree degree, Component component, Arithmetic arithmetic) {
         int l = degree.l();
-        BigFraction square = component.scaleSquare();
-        String exact = (component.scaleSign() < 0 ? "-" : "") + "sqrt(" + square + ")";
+        SqrtRational scale = component.scale();
         if (model.normalization() == ShNormalization.NORM) {
-            square = square.divide(2 * l + 1);
-            exact = (component.scaleSign() < 0 ? "-" : "") + "sqrt(" + square + ")";
+            scale = scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * l + 1)));
         }
-        BigDecimal value = ExactValues.sqrt(square);
+        String literal;
+        String exact;
         if (model.normalization() == ShNormalization.INTEGRAL) {
-            value = value.divide(PI.multiply(BigDecimal.valueOf(4)).sqrt(ExactValues.DIGITS), ExactValues.DIGITS);
-            exact = exact + " / sqrt(4 pi)";
+            literal = arithmetic.literal(ExactValues.overSqrtFourPi(scale));
+            exact = scale + "/sqrt(4*pi)";
+        } else {
+            literal = arithmetic.literal(scale);
+            exact = scale.toString();
         }
-        value = component.scaleSign() < 0 ? value.negate() : value;
         return FieldSpec.builder(arithmetic.type(), constantName(l, component.index(), arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("{@code Y^$L_$L = $L * ($L)}.\n", l, component.index() - l, exact,
                         polynomialText(component.terms()))
-                .initializer("$L", arithmetic.literal(value))
+                .initializer("$L", literal)
                 .build();
     }
 

@@ -33,14 +33,27 @@ final class InMemoryCompiler {
 
     /** Source of {@code spec} (a top-level interface extending {@code kernelInterface}) plus {@code impl}. */
     Class<?> compile(ClassName spec, Class<?> kernelInterface, TypeSpec impl) throws Exception {
-        String specSource = "package " + spec.packageName() + ";\n"
-                + "public interface " + spec.simpleName() + " extends " + kernelInterface.getName() + " {}\n";
-        String implSource = JavaFile.builder(spec.packageName(), impl).build().toString();
+        return compileAll(kernelInterface, Map.of(spec, impl)).get(0);
+    }
+
+    /** Several specs and their implementations in one javac run; the loaded implementations, in key order. */
+    List<Class<?>> compileAll(Class<?> kernelInterface, Map<ClassName, TypeSpec> impls) throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<JavaFileObject> sources = new ArrayList<>();
-        sources.add(source(spec.canonicalName(), specSource));
-        sources.add(source(spec.packageName() + "." + impl.name(), implSource));
+        StringBuilder allSources = new StringBuilder();
+        List<String> implNames = new ArrayList<>();
+        for (Map.Entry<ClassName, TypeSpec> entry : new java.util.TreeMap<>(impls).entrySet()) {
+            ClassName spec = entry.getKey();
+            String specSource = "package " + spec.packageName() + ";\n"
+                    + "public interface " + spec.simpleName() + " extends " + kernelInterface.getName() + " {}\n";
+            String implSource = JavaFile.builder(spec.packageName(), entry.getValue()).build().toString();
+            String implName = spec.packageName() + "." + entry.getValue().name();
+            sources.add(source(spec.canonicalName(), specSource));
+            sources.add(source(implName, implSource));
+            implNames.add(implName);
+            allSources.append(implSource);
+        }
         JavaFileManager files = new ForwardingJavaFileManager<>(javac.getStandardFileManager(diagnostics, null, null)) {
             @Override
             public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
@@ -56,8 +69,8 @@ final class InMemoryCompiler {
         StringWriter log = new StringWriter();
         boolean ok = javac.getTask(log, files, diagnostics,
                 List.of("-Xlint:all", "-Werror", "--release", "17"), null, sources).call();
-        assertTrue(ok, () -> diagnostics.getDiagnostics() + "\n" + log + "\n" + implSource);
-        assertEquals(List.of(), diagnostics.getDiagnostics(), implSource);
+        assertTrue(ok, () -> diagnostics.getDiagnostics() + "\n" + log + "\n" + allSources);
+        assertEquals(List.of(), diagnostics.getDiagnostics());
         ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -69,7 +82,11 @@ final class InMemoryCompiler {
                 return defineClass(name, b, 0, b.length);
             }
         };
-        return loader.loadClass(spec.packageName() + "." + impl.name());
+        List<Class<?>> out = new ArrayList<>();
+        for (String name : implNames) {
+            out.add(loader.loadClass(name));
+        }
+        return out;
     }
 
     /** The bytes of a compiled class, by binary name. */
