@@ -131,8 +131,8 @@ public final class SphericalHarmonicsWriter {
         }
         return FieldSpec.builder(arithmetic.type(), constantName(l, component.index(), arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("{@code Y^$L_$L = $L * ($L)}.\n", l, component.index() - l, exact,
-                        polynomialText(component.terms()))
+                .addJavadoc("{@code Y^$L_$L = $L}.\n", l, component.index() - l,
+                        l == 0 ? exact : exact + " * (" + polynomialText(component.terms()) + ")")
                 .initializer("$L", literal)
                 .build();
     }
@@ -304,8 +304,7 @@ public final class SphericalHarmonicsWriter {
                 String targets = degree.offsets().stream()
                         .map(offset -> "out[o + " + (offset + c.index()) + "] = ")
                         .collect(Collectors.joining());
-                method.addStatement("$L$L * $L", targets, constantName(degree.l(), c.index(), t),
-                        factorText(c.terms(), t));
+                method.addStatement("$L$L", targets, times(constantName(degree.l(), c.index(), t), c.terms(), t));
             }
         }
         return method.build();
@@ -338,7 +337,7 @@ public final class SphericalHarmonicsWriter {
                 for (int axis = 0; axis < 3; axis++) {
                     List<Term> derivative = c.derivative(axis);
                     if (!derivative.isEmpty()) {
-                        method.addStatement("$L += $L * $L", accumulators[axis], weight, factorText(derivative, t));
+                        method.addStatement("$L += $L", accumulators[axis], times(weight, derivative, t));
                     }
                 }
             }
@@ -397,6 +396,12 @@ public final class SphericalHarmonicsWriter {
 
     private static String power(String variable, int exponent) {
         return exponent == 0 ? "" : exponent == 1 ? variable : variable + exponent;
+    }
+
+    /** {@code factor * P}, or just {@code factor} when {@code P} is the constant 1. */
+    private static String times(String factor, List<Term> terms, Arithmetic t) {
+        String polynomial = factorText(terms, t);
+        return polynomial.equals(t.literal(1)) ? factor : factor + " * " + polynomial;
     }
 
     /** The polynomial as a Java factor: a bare monomial, or a parenthesized integer combination. */
