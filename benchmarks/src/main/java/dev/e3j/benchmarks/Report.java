@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -97,7 +98,7 @@ public final class Report {
 
     private void sphericalHarmonicsPerPoint(StringBuilder out) {
         StringBuilder rows = new StringBuilder();
-        for (Map.Entry<String, Double> reference : new java.util.TreeMap<>(SPHERICART_NANOSECONDS).entrySet()) {
+        for (Map.Entry<String, Double> reference : new TreeMap<>(SPHERICART_NANOSECONDS).entrySet()) {
             find("SphericalHarmonicsPointBenchmark.valuesOneThread", Map.of("config", reference.getKey()))
                     .ifPresent(result -> rows.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %.2f |%n",
                             reference.getKey(), score(result), reference.getValue(),
@@ -115,7 +116,7 @@ public final class Report {
         Optional<Map<String, Object>> without = find("JavacBenchmark.compileMaceMedium", Map.of("processor", "none"));
         Optional<Map<String, Object>> with = find("JavacBenchmark.compileMaceMedium", Map.of("processor", "e3j"));
         if (without.isPresent() && with.isPresent()) {
-            out.append(String.format(Locale.ROOT, "%njavac on the mace-medium spec (in-process, warm): %.0f ms"
+            out.append(String.format(Locale.ROOT, "%njavac on the mace-medium spec (in-process, one compilation after the warm-up ones): %.0f ms"
                             + " without processing, %.0f ms with the e3j processor: generating adds %.0f ms.%n",
                     score(without.get()), score(with.get()), score(with.get()) - score(without.get())));
         }
