@@ -82,9 +82,10 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
     }
 
     /**
-     * The largest degree e3j generates. e3nn 0.5.4's closed forms stop at 11; the exact polynomials go further, but
-     * the kernel grows as {@code l^3} (1620 monomials at {@code l = 20}) and its integer coefficients (38 bits at
-     * {@code l = 20}) cancel ever more on the sphere, so that beyond 20 double precision stops being worth it.
+     * The largest degree e3j generates. e3nn 0.5.4's closed forms stop at 11; the exact polynomials go further and
+     * stay accurate (integer coefficients of at most 38 bits, exact in a double; equivariance error about 1e-13 at
+     * {@code l = 20}), but the kernel grows as {@code l^3} (1620 monomials at {@code l = 20}), so beyond 20 the
+     * generated class and its compilation grow out of proportion to any use.
      */
     public static final int MAX_DEGREE = 20;
 

@@ -42,7 +42,7 @@ public final class LinearAudit {
             entry.put("irreps", model.irrepsIn().get(path.inIndex()) + " -> " + model.irrepsOut().get(path.outIndex()));
             entry.put("weight_offset", path.weightOffset());
             entry.put("weight_numel", path.weightNumel());
-            entry.put("alpha", path.alpha().toString());
+            entry.put("alpha", SqrtRational.of(path.alpha()).toString());
             entry.put("coefficient", coefficient.toString());
             entry.put("coefficient_double", coefficient.doubleValue());
             paths.add(entry);
