@@ -46,14 +46,11 @@ public final class Polynomial {
     public static final Polynomial ZERO = new Polynomial(List.of());
 
     private final List<Term> terms;
-    private final double[] doubleCoefficients;
+    /** The coefficients rounded to double, computed on the first {@link #evaluate}. */
+    private volatile double[] doubleCoefficients;
 
     private Polynomial(List<Term> sortedMergedTerms) {
         this.terms = Collections.unmodifiableList(sortedMergedTerms);
-        this.doubleCoefficients = new double[sortedMergedTerms.size()];
-        for (int t = 0; t < doubleCoefficients.length; t++) {
-            doubleCoefficients[t] = sortedMergedTerms.get(t).coefficient().doubleValue();
-        }
     }
 
     /**
@@ -93,10 +90,15 @@ public final class Polynomial {
 
     /** The value at {@code (x, y, z)}, each coefficient rounded once to the nearest double. */
     public double evaluate(double x, double y, double z) {
+        double[] coefficients = doubleCoefficients;
+        if (coefficients == null) {
+            coefficients = terms.stream().mapToDouble(t -> t.coefficient().doubleValue()).toArray();
+            doubleCoefficients = coefficients;
+        }
         double sum = 0.0;
-        for (int t = 0; t < doubleCoefficients.length; t++) {
+        for (int t = 0; t < coefficients.length; t++) {
             Term term = terms.get(t);
-            sum += doubleCoefficients[t] * power(x, term.xPower()) * power(y, term.yPower()) * power(z, term.zPower());
+            sum += coefficients[t] * power(x, term.xPower()) * power(y, term.yPower()) * power(z, term.zPower());
         }
         return sum;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
@@ -27,6 +28,7 @@ public final class SphericalHarmonicPolynomials {
     private static final MathContext FIFTY_DIGITS = new MathContext(50, RoundingMode.HALF_EVEN);
 
     private static final List<List<Polynomial>> COMPONENT = new ArrayList<>();
+    private static final Map<Integer, List<Polynomial>> NORM = new ConcurrentHashMap<>();
 
     private SphericalHarmonicPolynomials() {}
 
@@ -48,8 +50,11 @@ public final class SphericalHarmonicPolynomials {
 
     /** Norm normalization ({@code ||Y^l(u)|| = 1}): {@code component(l)} divided by {@code sqrt(2l+1)}, exact. */
     public static List<Polynomial> norm(int l) {
-        SqrtRational factor = SqrtRational.sqrtOf(BigFraction.of(1, 2 * l + 1));
-        return component(l).stream().map(p -> p.scale(factor)).toList();
+        List<Polynomial> component = component(l);
+        return NORM.computeIfAbsent(l, key -> {
+            SqrtRational factor = SqrtRational.sqrtOf(BigFraction.of(1, 2 * l + 1));
+            return component.stream().map(p -> p.scale(factor)).toList();
+        });
     }
 
     /**
@@ -129,16 +134,50 @@ public final class SphericalHarmonicPolynomials {
         return unnormalized.stream().map(p -> p.scale(normalization)).toList();
     }
 
-    /** {@code <p^2>} over the unit sphere, exact; rational because p's coefficients share one radical. */
+    /**
+     * {@code <p^2>} over the unit sphere, exact. The coefficients share one radical, {@code p = sqrt(f) Σ_t (n_t/D)
+     * x^a_t y^b_t z^c_t} with integers {@code n_t}, so {@code <p^2> = f/D^2 Σ_{s,t} n_s n_t <monomial_s monomial_t>}
+     * is summed in integers per total degree (the averages of one degree share the denominator {@code (n+1)!!}).
+     */
     static BigFraction meanSquare(Polynomial p) {
-        RadicalSum sum = new RadicalSum();
-        for (Polynomial.Term a : p.terms()) {
-            for (Polynomial.Term b : p.terms()) {
-                BigFraction average = sphereAverage(
-                        a.xPower() + b.xPower(), a.yPower() + b.yPower(), a.zPower() + b.zPower());
-                sum.addProduct(a.coefficient(), b.coefficient(), average);
+        List<Polynomial.Term> terms = p.terms();
+        if (terms.isEmpty()) {
+            return BigFraction.ZERO;
+        }
+        BigInteger radicand = terms.get(0).coefficient().radicand();
+        BigInteger commonDenominator = BigInteger.ONE;
+        for (Polynomial.Term term : terms) {
+            if (!term.coefficient().radicand().equals(radicand)) {
+                throw new ArithmeticException("coefficients of " + p + " do not share one radical");
+            }
+            BigInteger d = term.coefficient().radicalCoefficient().getDenominator();
+            commonDenominator = commonDenominator.divide(commonDenominator.gcd(d)).multiply(d);
+        }
+        BigInteger[] numerators = new BigInteger[terms.size()];
+        for (int t = 0; t < numerators.length; t++) {
+            BigFraction r = terms.get(t).coefficient().radicalCoefficient();
+            numerators[t] = r.getNumerator().multiply(commonDenominator.divide(r.getDenominator()));
+        }
+        Map<Integer, BigInteger> sumByDegree = new HashMap<>();
+        for (int s = 0; s < numerators.length; s++) {
+            Polynomial.Term a = terms.get(s);
+            for (int t = 0; t < numerators.length; t++) {
+                Polynomial.Term b = terms.get(t);
+                int x = a.xPower() + b.xPower();
+                int y = a.yPower() + b.yPower();
+                int z = a.zPower() + b.zPower();
+                if (x % 2 == 0 && y % 2 == 0 && z % 2 == 0) {
+                    BigInteger weight = doubleFactorial(x - 1).multiply(doubleFactorial(y - 1))
+                            .multiply(doubleFactorial(z - 1));
+                    sumByDegree.merge(x + y + z, numerators[s].multiply(numerators[t]).multiply(weight),
+                            BigInteger::add);
+                }
             }
         }
-        return sum.toSingleRadical("mean square").toRational();
+        BigFraction total = BigFraction.ZERO;
+        for (Map.Entry<Integer, BigInteger> degree : sumByDegree.entrySet()) {
+            total = total.add(BigFraction.of(degree.getValue(), doubleFactorial(degree.getKey() + 1)));
+        }
+        return total.multiply(radicand).divide(commonDenominator.pow(2));
     }
 }

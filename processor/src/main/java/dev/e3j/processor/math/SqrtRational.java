@@ -282,7 +282,8 @@ public final class SqrtRational implements Comparable<SqrtRational> {
     /**
      * Canonical text: square factors pulled out of the radical and the denominator rationalized, {@code sqrt(p/q) =
      * sqrt(p*q)/q = (a/b)*sqrt(f)}: {@code "0"}, {@code "1"}, {@code "-1/2"}, {@code "sqrt(3)"}, {@code
-     * "-sqrt(30)/30"}, {@code "3*sqrt(2)/4"}.
+     * "-sqrt(30)/30"}, {@code "3*sqrt(2)/4"}. Square factors are found by trial division (see {@link SquareFree}),
+     * complete for every radicand whose prime factors above 65536 are at most two.
      */
     @Override
     public String toString() {

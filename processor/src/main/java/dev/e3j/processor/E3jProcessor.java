@@ -1,0 +1,75 @@
+package dev.e3j.processor;
+
+import com.google.auto.service.AutoService;
+import dev.e3j.processor.diagnostics.Message;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The e3j annotation processor: dispatches each e3j annotation to its {@link ProcessingStep}. It never claims the
+ * annotations, and no exception reaches javac: anything unexpected becomes an {@code [e3j.internal]} error on the
+ * element being processed.
+ */
+@AutoService(Processor.class)
+public final class E3jProcessor extends AbstractProcessor {
+
+    static final String TENSOR_PRODUCT = "dev.e3j.annotations.TensorProduct";
+    static final String SPHERICAL_HARMONICS = "dev.e3j.annotations.SphericalHarmonics";
+    static final String LINEAR = "dev.e3j.annotations.Linear";
+
+    private final Map<String, ProcessingStep> steps = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void init(ProcessingEnvironment processingEnv) {
+        super.init(processingEnv);
+        for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv))) {
+            steps.put(step.annotation(), step);
+        }
+    }
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        for (TypeElement annotation : annotations) {
+            ProcessingStep step = steps.get(annotation.getQualifiedName().toString());
+            if (step == null) {
+                continue;
+            }
+            for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                try {
+                    step.process(element);
+                } catch (RuntimeException | Error e) {
+                    // We don't let exceptions of any kind reach the compiler: report on the element and go on.
+                    StringWriter trace = new StringWriter();
+                    e.printStackTrace(new PrintWriter(trace));
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                            Message.INTERNAL.format(e.getClass().getSimpleName(), annotation.getSimpleName(),
+                                    element, trace),
+                            element);
+                }
+            }
+        }
+        return false;
+    }
+}

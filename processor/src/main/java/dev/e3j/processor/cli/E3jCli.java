@@ -1,0 +1,144 @@
+package dev.e3j.processor.cli;
+
+import dev.e3j.processor.math.Polynomial;
+import dev.e3j.processor.math.SphericalHarmonicPolynomials;
+import dev.e3j.processor.math.Wigner3j;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Coefficient audit: prints the exact Wigner 3j tensors and spherical-harmonic polynomials the processor compiles into
+ * kernels, so they can be checked against e3nn by eye or by script.
+ *
+ * <pre>
+ * e3j w3j L1 L2 L3 [--json]   non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3)
+ * e3j sh L [--json]           Y^L_m as exact polynomials (component normalization)
+ * </pre>
+ *
+ * Exit status: 0 on success, 2 for bad arguments (one line {@code e3j: error: ...} on stderr), 1 for an internal
+ * failure of the exact arithmetic.
+ */
+public final class E3jCli {
+
+    static final int OK = 0;
+    static final int INTERNAL_ERROR = 1;
+    static final int USAGE_ERROR = 2;
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: e3j <command> [arguments] [--json]",
+            "",
+            "commands:",
+            "  w3j L1 L2 L3   non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3): indices i j k (m + l, e3nn's real",
+            "                 basis order), the exact value +-sqrt(p/q) and its correctly rounded double",
+            "  sh L           the 2L+1 real spherical harmonics Y(L, m), m = -L..L, as exact polynomials in x, y, z",
+            "                 (e3nn's component normalization, y the polar axis)",
+            "",
+            "options:",
+            "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
+            "  --help, -h     this text");
+
+    private E3jCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            out.println(USAGE);
+            return USAGE_ERROR;
+        }
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(USAGE);
+            return OK;
+        }
+        try {
+            boolean json = false;
+            List<String> positional = new ArrayList<>();
+            for (String arg : args) {
+                if (arg.equals("--json")) {
+                    json = true;
+                } else if (arg.startsWith("-") && !isInteger(arg)) {
+                    throw new UsageException("unknown option '" + arg + "' (see --help)");
+                } else {
+                    positional.add(arg);
+                }
+            }
+            if (positional.isEmpty()) {
+                throw new UsageException("expected a command, w3j or sh (see --help)");
+            }
+            String command = positional.get(0);
+            List<String> operands = positional.subList(1, positional.size());
+            switch (command) {
+                case "w3j" -> {
+                    expectOperands(command, operands, "L1", "L2", "L3");
+                    int l1 = degree("L1", operands.get(0));
+                    int l2 = degree("L2", operands.get(1));
+                    int l3 = degree("L3", operands.get(2));
+                    if (l3 < Math.abs(l1 - l2) || l3 > l1 + l2) {
+                        throw new UsageException("w3j: (" + l1 + ", " + l2 + ", " + l3
+                                + ") violates the triangle rule |L1 - L2| <= L3 <= L1 + L2");
+                    }
+                    Wigner3j w = Wigner3j.of(l1, l2, l3);
+                    out.print(json ? Wigner3jFormat.json(w) : Wigner3jFormat.table(w));
+                }
+                case "sh" -> {
+                    expectOperands(command, operands, "L");
+                    int l = degree("L", operands.get(0));
+                    List<Polynomial> y = SphericalHarmonicPolynomials.component(l);
+                    out.print(json ? HarmonicsFormat.json(l, y) : HarmonicsFormat.text(l, y));
+                }
+                default -> throw new UsageException("unknown command '" + command + "' (expected w3j or sh; see --help)");
+            }
+            out.flush();
+            return OK;
+        } catch (UsageException e) {
+            err.println("e3j: error: " + e.getMessage());
+            return USAGE_ERROR;
+        } catch (ArithmeticException e) {
+            err.println("e3j: error: internal: " + e.getMessage());
+            return INTERNAL_ERROR;
+        }
+    }
+
+    private static void expectOperands(String command, List<String> operands, String... names) {
+        if (operands.size() < names.length) {
+            throw new UsageException(command + ": expected " + names.length + " argument"
+                    + (names.length == 1 ? "" : "s") + " (" + String.join(" ", names) + "), got " + operands.size());
+        }
+        if (operands.size() > names.length) {
+            throw new UsageException(command + ": unexpected extra argument '" + operands.get(names.length) + "'");
+        }
+    }
+
+    private static int degree(String name, String text) {
+        if (!isInteger(text)) {
+            throw new UsageException(name + ": expected a non-negative integer, got '" + text + "'");
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + ": expected a non-negative integer, got '" + text + "' (too large)");
+        }
+        if (value < 0) {
+            throw new UsageException(name + ": expected a non-negative integer, got " + value);
+        }
+        return value;
+    }
+
+    private static boolean isInteger(String text) {
+        return text.matches("[+-]?[0-9]+");
+    }
+
+    /** A bad command line; its message becomes the single {@code e3j: error:} line. */
+    private static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.e3j.processor.diagnostics;
+
+/**
+ * Every diagnostic the processor can print. Each message starts with a stable tag ({@code [e3j.irreps]}) that
+ * users and tests can match; the rest is a {@link String#format} pattern.
+ */
+public enum Message {
+    NOT_AN_INTERFACE("e3j.target", "@%s goes on an interface extending %s; %s is a %s"),
+    NOT_A_KERNEL("e3j.target", "%s must extend %s to carry @%s"),
+    MALFORMED_IRREPS("e3j.irreps", "%s: %s"),
+    IN2_FOR_SQUARE("e3j.square", "in2 must stay empty for kind = SQUARE (the second input is the first), got \"%s\""),
+    PATHS_NOT_CUSTOM("e3j.paths", "paths are only for kind = CUSTOM; kind = %s derives its own paths"),
+    OUT_REQUIRED("e3j.out", "kind = %s needs out (the output irreps)"),
+    ELEMENTWISE_MISMATCH("e3j.elementwise",
+            "ELEMENTWISE pairs the irreps of in1 and in2 one by one, but in1 has %d irreps and in2 has %d"),
+    NO_PATHS("e3j.no-paths", "%s yields no path at all: the kernel would only output zeros"),
+    PATH_INDEX("e3j.path-index", "paths[%d].%s = %d is out of range: %s = \"%s\" has %d entries"),
+    SELECTION_RULE("e3j.selection-rule",
+            "paths[%d]: %s x %s does not contain %s (needs |l1 - l2| <= l_out <= l1 + l2 and p_out = p1 p2)"),
+    UNKNOWN_MODE("e3j.mode", "paths[%d].mode = \"%s\" is not one of %s"),
+    UNWEIGHTED_MODE("e3j.mode", "paths[%d]: mode %s always has weights, so weighted must be true"),
+    MULTIPLICITY("e3j.multiplicity", "paths[%d]: mode %s needs %s, got mul1 = %d, mul2 = %d, mul_out = %d"),
+    PATH_WEIGHT("e3j.path-weight",
+            "paths[%d].pathWeight = \"%s\" is not a non-negative exact rational (\"1/2\") or decimal (\"0.25\")"),
+    WRITE_FAILED("e3j.io", "could not write %s: %s"),
+    INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)");
+
+    private final String tag;
+    private final String format;
+
+    Message(String tag, String format) {
+        this.tag = tag;
+        this.format = format;
+    }
+
+    /** The stable tag, e.g. {@code e3j.irreps}. */
+    public String tag() {
+        return tag;
+    }
+
+    /** {@code [tag] formatted message}. */
+    public String format(Object... args) {
+        return "[" + tag + "] " + String.format(format, args);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.e3j.processor.model;
+
+import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.Polynomial;
+import dev.e3j.processor.math.SphericalHarmonicPolynomials;
+import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Irreps.MulIrrep;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.commons.numbers.fraction.BigFraction;
+
+/**
+ * The exact plan of e3nn's {@code o3.spherical_harmonics(ls, x, normalize, normalization)}.
+ *
+ * <p>Each component is {@code Y^l_m(x, y, z) = scale * P(x, y, z)}, {@code P} a homogeneous polynomial of degree
+ * {@code l} with coprime integer coefficients and {@code scale = ±sqrt(p/q)} its component-normalized prefactor
+ * ({@code ||Y^l||^2 = 2l + 1} on the unit sphere). {@code NORM} divides it by {@code sqrt(2l + 1)},
+ * {@code INTEGRAL} by {@code sqrt(4 pi)}. Factoring the one radical out keeps the polynomial exact in floating
+ * point and rounds each component's constant once.
+ *
+ * @param ls      the requested degrees, in order, repeats kept (the output layout)
+ * @param degrees the distinct degrees, ascending, with where each occurs in the output
+ */
+public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normalization, boolean normalize,
+                                      List<Degree> degrees) {
+
+    /** A monomial {@code coefficient * x^xPower y^yPower z^zPower}. */
+    public record Term(int xPower, int yPower, int zPower, BigInteger coefficient) {
+    }
+
+    /**
+     * One component {@code m} (index {@code m + l} in e3nn's real basis) with its component-normalized scale
+     * {@code sign * sqrt(scaleSquare)}.
+     */
+    public record Component(int index, int scaleSign, BigFraction scaleSquare, List<Term> terms) {
+        public Component {
+            terms = List.copyOf(terms);
+        }
+
+        /** The component-normalized scale {@code N}. */
+        public SqrtRational scale() {
+            return SqrtRational.signedSqrt(scaleSign, scaleSquare);
+        }
+
+        /** {@code d P / d axis} ({@code 0 = x, 1 = y, 2 = z}), integer coefficients, same scale. */
+        public List<Term> derivative(int axis) {
+            List<Term> out = new ArrayList<>();
+            for (Term t : terms) {
+                int power = axis == 0 ? t.xPower() : axis == 1 ? t.yPower() : t.zPower();
+                if (power > 0) {
+                    out.add(new Term(t.xPower() - (axis == 0 ? 1 : 0), t.yPower() - (axis == 1 ? 1 : 0),
+                            t.zPower() - (axis == 2 ? 1 : 0), t.coefficient().multiply(BigInteger.valueOf(power))));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Degree {@code l}: its {@code 2l + 1} components and the output offsets of its occurrences in {@code ls}. */
+    public record Degree(int l, List<Component> components, List<Integer> offsets) {
+        public Degree {
+            components = List.copyOf(components);
+            offsets = List.copyOf(offsets);
+        }
+    }
+
+    /** A coefficient {@code sign * sqrt(square)} of an exact polynomial, before factoring. */
+    public record ExactTerm(int xPower, int yPower, int zPower, int sign, BigFraction square) {
+    }
+
+    public SphericalHarmonicsModel {
+        ls = List.copyOf(ls);
+        degrees = List.copyOf(degrees);
+    }
+
+    /** Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}. */
+    public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize) {
+        int lmax = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<List<List<ExactTerm>>> polynomials = new ArrayList<>();
+        for (int l = 0; l <= lmax; l++) {
+            List<List<ExactTerm>> components = new ArrayList<>();
+            for (Polynomial component : SphericalHarmonicPolynomials.component(l)) {
+                components.add(component.terms().stream()
+                        .map(t -> new ExactTerm(t.xPower(), t.yPower(), t.zPower(), t.coefficient().signum(),
+                                t.coefficient().square()))
+                        .toList());
+            }
+            polynomials.add(components);
+        }
+        return of(ls, normalization, normalize, polynomials);
+    }
+
+    /**
+     * Plans {@code ls}; {@code polynomials.get(l).get(m + l)} is the exact component-normalized {@code Y^l_m} as
+     * its terms.
+     */
+    public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize,
+                                             List<List<List<ExactTerm>>> polynomials) {
+        TreeMap<Integer, List<Integer>> offsets = new TreeMap<>();
+        int offset = 0;
+        for (int l : ls) {
+            offsets.computeIfAbsent(l, k -> new ArrayList<>()).add(offset);
+            offset += 2 * l + 1;
+        }
+        List<Degree> degrees = new ArrayList<>();
+        offsets.forEach((l, at) -> {
+            List<Component> components = new ArrayList<>();
+            List<List<ExactTerm>> byComponent = polynomials.get(l);
+            for (int i = 0; i < 2 * l + 1; i++) {
+                components.add(factor(i, byComponent.get(i)));
+            }
+            degrees.add(new Degree(l, components, at));
+        });
+        return new SphericalHarmonicsModel(ls, normalization, normalize, degrees);
+    }
+
+    /** The output irreps {@code 1x0e+1x1o+...} in the order of {@code ls}, parity {@code (-1)^l}. */
+    public Irreps irrepsOut() {
+        List<MulIrrep> entries = new ArrayList<>();
+        for (int l : ls) {
+            entries.add(MulIrrep.of(1, Irrep.of(l, Irrep.shParity(l))));
+        }
+        return Irreps.of(entries);
+    }
+
+    public int dim() {
+        return ls.stream().mapToInt(l -> 2 * l + 1).sum();
+    }
+
+    /**
+     * Writes {@code sum_i s_i sqrt(q_i) m_i} as {@code scale * sum_i n_i m_i} with coprime integers {@code n_i}:
+     * all {@code q_i / q_0} are squares of rationals (one radical per component), so
+     * {@code scale = s_0 sqrt(q_0) / r_0} with {@code r_i = s_i s_0 sqrt(q_i / q_0)} brought to coprime integers.
+     */
+    static Component factor(int index, List<ExactTerm> exact) {
+        List<ExactTerm> nonZero = exact.stream().filter(t -> t.sign() != 0 && t.square().signum() != 0).toList();
+        if (nonZero.isEmpty()) {
+            return new Component(index, 0, BigFraction.ZERO, List.of());
+        }
+        ExactTerm first = nonZero.get(0);
+        List<BigFraction> ratios = new ArrayList<>();
+        BigInteger denominators = BigInteger.ONE;
+        for (ExactTerm t : nonZero) {
+            BigFraction ratio = rationalSqrt(t.square().divide(first.square()));
+            ratio = t.sign() == first.sign() ? ratio : ratio.negate();
+            ratios.add(ratio);
+            BigInteger d = ratio.getDenominator();
+            denominators = denominators.divide(denominators.gcd(d)).multiply(d);
+        }
+        BigInteger numerators = BigInteger.ZERO;
+        List<BigInteger> integers = new ArrayList<>();
+        for (BigFraction ratio : ratios) {
+            BigInteger n = ratio.multiply(BigFraction.of(denominators)).getNumerator();
+            integers.add(n);
+            numerators = numerators.gcd(n);
+        }
+        List<Term> terms = new ArrayList<>();
+        for (int i = 0; i < nonZero.size(); i++) {
+            ExactTerm t = nonZero.get(i);
+            terms.add(new Term(t.xPower(), t.yPower(), t.zPower(), integers.get(i).divide(numerators)));
+        }
+        // first = s_0 sqrt(q_0) = scale * n_0 with n_0 = denominators / numerators (its ratio is 1).
+        BigFraction n0 = BigFraction.of(denominators).divide(BigFraction.of(numerators));
+        return new Component(index, first.sign(), first.square().divide(n0.multiply(n0)), terms);
+    }
+
+    private static BigFraction rationalSqrt(BigFraction square) {
+        BigInteger p = square.getNumerator().sqrt();
+        BigInteger q = square.getDenominator().sqrt();
+        if (!p.multiply(p).equals(square.getNumerator()) || !q.multiply(q).equals(square.getDenominator())) {
+            throw new IllegalStateException("coefficients of one component carry different radicals: " + square);
+        }
+        return BigFraction.of(p, q);
+    }
+}

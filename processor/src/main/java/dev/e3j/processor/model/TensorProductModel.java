@@ -1,0 +1,36 @@
+package dev.e3j.processor.model;
+
+import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct;
+import dev.e3j.runtime.Irreps;
+import java.util.List;
+
+/**
+ * A tensor product with e3nn's final irreps and instructions, every coefficient exact. Built by
+ * {@link TensorProductModels#build}; the writers only read it.
+ *
+ * @param square whether the second input is the first (e3nn's {@code TensorSquare})
+ */
+public record TensorProductModel(
+        TensorProduct.Kind kind,
+        Irreps irrepsIn1,
+        Irreps irrepsIn2,
+        Irreps irrepsOut,
+        List<PathModel> paths,
+        Normalization irrepNormalization,
+        PathNormalization pathNormalization,
+        boolean sharedWeights,
+        Precision precision,
+        boolean square) {
+
+    public TensorProductModel {
+        paths = List.copyOf(paths);
+    }
+
+    /** Weights per sample (or in total, when shared): the sum of the weighted paths' shapes. */
+    public int weightNumel() {
+        return paths.stream().mapToInt(PathModel::weightCount).sum();
+    }
+}

@@ -1,0 +1,372 @@
+package dev.e3j.processor.model;
+
+import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.TensorProduct;
+import dev.e3j.processor.diagnostics.Location;
+import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.diagnostics.Problem;
+import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Irreps.MulIrrep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.numbers.fraction.BigFraction;
+
+/**
+ * Turns a {@link TensorProductSpec} into e3nn's instruction list and exact coefficients, exactly as e3nn 0.5.4's
+ * {@code TensorProduct} and its subclasses do.
+ *
+ * <p>Each path's coefficient is {@code sqrt(alpha)} with {@code alpha = irrepAlpha / fanIn * pathWeight}:
+ * {@code irrepAlpha} is {@code 2 l_out + 1} (component), {@code (2 l1 + 1)(2 l2 + 1)} (norm) or 1;
+ * {@code fanIn} sums e3nn's {@code num_elements} over the paths into the same output (element), or is this path's
+ * {@code num_elements} times the number of paths into that output (path), or 1, and is skipped when zero.
+ */
+public final class TensorProductModels {
+
+    private static final BigFraction ONE = BigFraction.ONE;
+
+    /** An instruction before normalization: e3nn's {@code (i_in1, i_in2, i_out, mode, has_weight, path_weight)}. */
+    private record Instruction(int in1, int in2, int out, ConnectionMode mode, boolean weighted,
+                               BigFraction pathWeight) {
+    }
+
+    /** The final irreps and instructions of a kind, before normalization. */
+    private record Layout(Irreps in1, Irreps in2, Irreps out, List<Instruction> instructions) {
+    }
+
+    private TensorProductModels() {
+    }
+
+    /**
+     * Builds the exact model.
+     *
+     * @throws InvalidSpecException listing every problem found (all of them, not just the first)
+     */
+    public static TensorProductModel build(TensorProductSpec spec) throws InvalidSpecException {
+        List<Problem> problems = new ArrayList<>();
+        Irreps in1 = parseIrreps(spec.in1(), "in1", problems);
+        Irreps in2 = parseIrreps(spec.in2(), "in2", problems);
+        Irreps out = parseIrreps(spec.out(), "out", problems);
+        TensorProduct.Kind kind = spec.kind();
+        if (kind != TensorProduct.Kind.CUSTOM && !spec.paths().isEmpty()) {
+            problems.add(Problem.at(Location.attribute("paths"), Message.PATHS_NOT_CUSTOM, kind));
+        }
+        if (kind == TensorProduct.Kind.SQUARE && !spec.in2().isBlank()) {
+            problems.add(Problem.at(Location.attribute("in2"), Message.IN2_FOR_SQUARE, spec.in2()));
+        }
+        boolean outRequired = kind == TensorProduct.Kind.FULLY_CONNECTED || kind == TensorProduct.Kind.CHANNELWISE
+                || kind == TensorProduct.Kind.CUSTOM;
+        if (outRequired && spec.out().isBlank()) {
+            problems.add(Problem.at(Location.attribute("out"), Message.OUT_REQUIRED, kind));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        Layout layout = switch (kind) {
+            case FULLY_CONNECTED -> fullyConnected(in1, in2, out);
+            case CHANNELWISE -> channelwise(in1, in2, out);
+            case ELEMENTWISE -> elementwise(in1, in2, out, problems);
+            case FULL -> full(in1, in2, out);
+            case SQUARE -> square(in1, out, spec);
+            case CUSTOM -> custom(in1, in2, out, spec.paths(), problems);
+        };
+        if (problems.isEmpty() && layout.instructions().isEmpty()) {
+            problems.add(Problem.at(Location.WHOLE, Message.NO_PATHS,
+                    kind + " of " + quote(spec.in1()) + (kind == TensorProduct.Kind.SQUARE ? "" : " x " + quote(spec.in2()))
+                            + (spec.out().isBlank() ? "" : " -> " + quote(spec.out()))));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        // e3nn's TensorSquare folds its own alphas into the path weights and normalizes irreps with 'none'.
+        boolean square = kind == TensorProduct.Kind.SQUARE;
+        return new TensorProductModel(kind, layout.in1(), layout.in2(), layout.out(),
+                normalize(layout, square ? Normalization.NONE : spec.irrepNormalization(),
+                        spec.pathNormalization()),
+                spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text + "\"";
+    }
+
+    private static Irreps parseIrreps(String text, String attribute, List<Problem> problems) {
+        try {
+            return Irreps.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(Problem.at(Location.attribute(attribute), Message.MALFORMED_IRREPS, attribute, e.getMessage()));
+            return Irreps.empty();
+        }
+    }
+
+    private static Layout fullyConnected(Irreps in1, Irreps in2, Irreps out) {
+        List<Instruction> instructions = new ArrayList<>();
+        for (int i1 = 0; i1 < in1.size(); i1++) {
+            for (int i2 = 0; i2 < in2.size(); i2++) {
+                for (int o = 0; o < out.size(); o++) {
+                    if (in1.get(i1).ir().couplesTo(in2.get(i2).ir(), out.get(o).ir())) {
+                        instructions.add(new Instruction(i1, i2, o, ConnectionMode.UVW, true, ONE));
+                    }
+                }
+            }
+        }
+        return new Layout(in1, in2, out, instructions);
+    }
+
+    private static Layout channelwise(Irreps in1, Irreps in2, Irreps out) {
+        List<Instruction> instructions = new ArrayList<>();
+        for (int i1 = 0; i1 < in1.size(); i1++) {
+            for (int i2 = 0; i2 < in2.size(); i2++) {
+                for (int o = 0; o < out.size(); o++) {
+                    if (in1.get(i1).ir().couplesTo(in2.get(i2).ir(), out.get(o).ir())
+                            && out.get(o).mul() == in1.get(i1).mul()) {
+                        instructions.add(new Instruction(i1, i2, o, ConnectionMode.UVU, true, ONE));
+                    }
+                }
+            }
+        }
+        return new Layout(in1, in2, out, instructions);
+    }
+
+    /** e3nn's {@code ElementwiseTensorProduct}: split entries until they align, then {@code uuu} per output irrep. */
+    private static Layout elementwise(Irreps in1, Irreps in2, Irreps filter, List<Problem> problems) {
+        Irreps simple1 = in1.simplify();
+        Irreps simple2 = in2.simplify();
+        if (simple1.numIrreps() != simple2.numIrreps()) {
+            problems.add(Problem.at(Location.attribute("in2"), Message.ELEMENTWISE_MISMATCH,
+                    simple1.numIrreps(), simple2.numIrreps()));
+            return new Layout(in1, in2, Irreps.empty(), List.of());
+        }
+        List<MulIrrep> split1 = new ArrayList<>(simple1.entries());
+        List<MulIrrep> split2 = new ArrayList<>(simple2.entries());
+        for (int i = 0; i < split1.size(); i++) {
+            MulIrrep a = split1.get(i);
+            MulIrrep b = split2.get(i);
+            if (a.mul() < b.mul()) {
+                split2.set(i, MulIrrep.of(a.mul(), b.ir()));
+                split2.add(i + 1, MulIrrep.of(b.mul() - a.mul(), b.ir()));
+            } else if (b.mul() < a.mul()) {
+                split1.set(i, MulIrrep.of(b.mul(), a.ir()));
+                split1.add(i + 1, MulIrrep.of(a.mul() - b.mul(), a.ir()));
+            }
+        }
+        List<MulIrrep> out = new ArrayList<>();
+        List<Instruction> instructions = new ArrayList<>();
+        for (int i = 0; i < split1.size(); i++) {
+            for (Irrep ir : split1.get(i).ir().times(split2.get(i).ir())) {
+                if (filter.isEmpty() || filter.contains(ir)) {
+                    instructions.add(new Instruction(i, i, out.size(), ConnectionMode.UUU, false, ONE));
+                    out.add(MulIrrep.of(split1.get(i).mul(), ir));
+                }
+            }
+        }
+        return new Layout(Irreps.of(split1), Irreps.of(split2), Irreps.of(out), instructions);
+    }
+
+    /** e3nn's {@code FullTensorProduct}: every {@code (mul1 mul2) x ir_out} as {@code uvuv}, outputs sorted. */
+    private static Layout full(Irreps in1, Irreps in2, Irreps filter) {
+        Irreps simple1 = in1.simplify();
+        Irreps simple2 = in2.simplify();
+        List<MulIrrep> out = new ArrayList<>();
+        List<Instruction> instructions = new ArrayList<>();
+        for (int i1 = 0; i1 < simple1.size(); i1++) {
+            for (int i2 = 0; i2 < simple2.size(); i2++) {
+                for (Irrep ir : simple1.get(i1).ir().times(simple2.get(i2).ir())) {
+                    if (filter.isEmpty() || filter.contains(ir)) {
+                        instructions.add(new Instruction(i1, i2, out.size(), ConnectionMode.UVUV, false, ONE));
+                        out.add(MulIrrep.of(simple1.get(i1).mul() * simple2.get(i2).mul(), ir));
+                    }
+                }
+            }
+        }
+        return sortOutputs(simple1, simple2, Irreps.of(out), instructions);
+    }
+
+    private static Layout sortOutputs(Irreps in1, Irreps in2, Irreps out, List<Instruction> instructions) {
+        Irreps.Sorted sorted = out.sort();
+        List<Instruction> remapped = new ArrayList<>();
+        for (Instruction ins : instructions) {
+            remapped.add(new Instruction(ins.in1(), ins.in2(), sorted.p()[ins.out()], ins.mode(), ins.weighted(),
+                    ins.pathWeight()));
+        }
+        return new Layout(in1, in2, sorted.irreps(), remapped);
+    }
+
+    /**
+     * e3nn's {@code TensorSquare}. Without {@code out}: {@code uvuv} for {@code i1 < i2}, and for {@code i1 = i2}
+     * the antisymmetric-free {@code uvu<v} plus, for even {@code l_out}, the diagonal {@code uuu}, outputs sorted.
+     * With {@code out}: the weighted {@code uvw}, {@code u<vw}, {@code uuw} analogues. The alphas become path weights.
+     */
+    private static Layout square(Irreps in, Irreps out, TensorProductSpec spec) {
+        Irreps simple = in.simplify();
+        boolean weighted = !out.isEmpty();
+        Irreps targets = weighted ? out.simplify() : Irreps.empty();
+        List<MulIrrep> fullOut = new ArrayList<>();
+        List<Instruction> instructions = new ArrayList<>();
+        for (int i1 = 0; i1 < simple.size(); i1++) {
+            for (int i2 = i1; i2 < simple.size(); i2++) {
+                MulIrrep a = simple.get(i1);
+                MulIrrep b = simple.get(i2);
+                List<int[]> outputs = new ArrayList<>();
+                if (weighted) {
+                    for (int o = 0; o < targets.size(); o++) {
+                        if (a.ir().couplesTo(b.ir(), targets.get(o).ir())) {
+                            outputs.add(new int[] {o, targets.get(o).ir().l(), targets.get(o).ir().p()});
+                        }
+                    }
+                } else {
+                    for (Irrep ir : a.ir().times(b.ir())) {
+                        outputs.add(new int[] {-1, ir.l(), ir.p()});
+                    }
+                }
+                for (int[] target : outputs) {
+                    Irrep irOut = Irrep.of(target[1], target[2]);
+                    BigFraction alpha = irrepAlpha(spec.irrepNormalization(), a.ir(), b.ir(), irOut);
+                    if (i1 < i2) {
+                        int o = weighted ? target[0] : append(fullOut, MulIrrep.of(a.mul() * b.mul(), irOut));
+                        instructions.add(new Instruction(i1, i2, o, weighted ? ConnectionMode.UVW : ConnectionMode.UVUV,
+                                weighted, alpha));
+                        continue;
+                    }
+                    if (a.mul() > 1) {
+                        int o = weighted ? target[0] : append(fullOut, MulIrrep.of(a.mul() * (a.mul() - 1) / 2, irOut));
+                        instructions.add(new Instruction(i1, i1, o,
+                                weighted ? ConnectionMode.U_LT_VW : ConnectionMode.UVU_LT_V, weighted, alpha));
+                    }
+                    if (irOut.l() % 2 == 0) {
+                        int o = weighted ? target[0] : append(fullOut, MulIrrep.of(a.mul(), irOut));
+                        instructions.add(new Instruction(i1, i1, o, weighted ? ConnectionMode.UUW : ConnectionMode.UUU,
+                                weighted, diagonalSquareAlpha(spec.irrepNormalization(), a.ir(), irOut)));
+                    }
+                }
+            }
+        }
+        if (weighted) {
+            return new Layout(simple, simple, targets, instructions);
+        }
+        return sortOutputs(simple, simple, Irreps.of(fullOut), instructions);
+    }
+
+    private static int append(List<MulIrrep> list, MulIrrep entry) {
+        list.add(entry);
+        return list.size() - 1;
+    }
+
+    /**
+     * e3nn's alpha for the symmetric diagonal {@code x_u (x) x_u} of a tensor square: component {@code
+     * (2l+1)/(2 l1 + 3)} for {@code l_out = 0}, else {@code (2 l_out + 1)/2}; norm {@code (2 l_out + 1)(2 l1 + 1)} for
+     * {@code l_out = 0}, else {@code (2 l1 + 1)(2 l1 + 3)/2}.
+     */
+    private static BigFraction diagonalSquareAlpha(Normalization normalization, Irrep in,
+                                                   Irrep out) {
+        return switch (normalization) {
+            case COMPONENT -> out.l() == 0 ? BigFraction.of(out.dim(), in.dim() + 2) : BigFraction.of(out.dim(), 2);
+            case NORM -> out.l() == 0 ? BigFraction.of(out.dim() * in.dim())
+                    : BigFraction.of(in.dim() * (in.dim() + 2), 2);
+            case NONE -> ONE;
+        };
+    }
+
+    private static BigFraction irrepAlpha(Normalization normalization, Irrep ir1, Irrep ir2,
+                                          Irrep out) {
+        return switch (normalization) {
+            case COMPONENT -> BigFraction.of(out.dim());
+            case NORM -> BigFraction.of(ir1.dim() * ir2.dim());
+            case NONE -> ONE;
+        };
+    }
+
+    private static Layout custom(Irreps in1, Irreps in2, Irreps out, List<PathSpec> paths, List<Problem> problems) {
+        List<Instruction> instructions = new ArrayList<>();
+        for (int n = 0; n < paths.size(); n++) {
+            PathSpec path = paths.get(n);
+            int before = problems.size();
+            checkIndex(n, "in1", path.in1(), in1, problems);
+            checkIndex(n, "in2", path.in2(), in2, problems);
+            checkIndex(n, "out", path.out(), out, problems);
+            Optional<ConnectionMode> mode = ConnectionMode.fromToken(path.mode());
+            if (mode.isEmpty()) {
+                problems.add(Problem.at(Location.member("paths", n, "mode"), Message.UNKNOWN_MODE, n, path.mode(),
+                        ConnectionMode.allTokens()));
+            } else if (mode.get().requiresWeights() && !path.weighted()) {
+                problems.add(Problem.at(Location.member("paths", n, "weighted"), Message.UNWEIGHTED_MODE, n,
+                        path.mode()));
+            }
+            Optional<BigFraction> pathWeight = ExactRationals.parse(path.pathWeight());
+            if (pathWeight.isEmpty() || pathWeight.get().signum() < 0) {
+                problems.add(Problem.at(Location.member("paths", n, "pathWeight"), Message.PATH_WEIGHT, n,
+                        path.pathWeight()));
+            }
+            if (problems.size() > before) {
+                continue;
+            }
+            MulIrrep a = in1.get(path.in1());
+            MulIrrep b = in2.get(path.in2());
+            MulIrrep c = out.get(path.out());
+            if (!a.ir().couplesTo(b.ir(), c.ir())) {
+                problems.add(Problem.at(Location.member("paths", n, "out"), Message.SELECTION_RULE, n, a.ir(), b.ir(),
+                        c.ir()));
+                continue;
+            }
+            String violation = mode.get().multiplicityViolation(a.mul(), b.mul(), c.mul(), path.weighted());
+            if (violation != null) {
+                problems.add(Problem.at(Location.member("paths", n, "mode"), Message.MULTIPLICITY, n,
+                        mode.get().token(), violation, a.mul(), b.mul(), c.mul()));
+                continue;
+            }
+            instructions.add(new Instruction(path.in1(), path.in2(), path.out(), mode.get(), path.weighted(),
+                    pathWeight.get()));
+        }
+        return new Layout(in1, in2, out, instructions);
+    }
+
+    private static void checkIndex(int n, String member, int index, Irreps irreps, List<Problem> problems) {
+        if (index < 0 || index >= irreps.size()) {
+            problems.add(Problem.at(Location.member("paths", n, member), Message.PATH_INDEX, n, member, index, member,
+                    irreps.toString(), irreps.size()));
+        }
+    }
+
+    private static List<PathModel> normalize(Layout layout, Normalization irrepNormalization,
+                                             PathNormalization pathNormalization) {
+        List<Instruction> instructions = layout.instructions();
+        List<PathModel> paths = new ArrayList<>();
+        int weightOffset = 0;
+        for (int n = 0; n < instructions.size(); n++) {
+            Instruction ins = instructions.get(n);
+            MulIrrep a = layout.in1().get(ins.in1());
+            MulIrrep b = layout.in2().get(ins.in2());
+            MulIrrep c = layout.out().get(ins.out());
+            BigFraction alpha = irrepAlpha(irrepNormalization, a.ir(), b.ir(), c.ir());
+            long fanIn = switch (pathNormalization) {
+                case ELEMENT -> instructions.stream().filter(other -> other.out() == ins.out())
+                        .mapToLong(other -> fanIn(layout, other)).sum();
+                case PATH -> fanIn(layout, ins) * instructions.stream().filter(other -> other.out() == ins.out()).count();
+                case NONE -> 1;
+            };
+            if (fanIn > 0) {
+                alpha = alpha.divide(BigFraction.of(fanIn));
+            }
+            alpha = alpha.multiply(ins.pathWeight());
+            SqrtRational coefficient = SqrtRational.sqrtOf(alpha);
+            List<CgTerm> terms = new ArrayList<>();
+            for (Wigner3j.Entry entry : Wigner3j.of(a.ir().l(), b.ir().l(), c.ir().l()).nonzero()) {
+                terms.add(new CgTerm(entry.i(), entry.j(), entry.k(), entry.value(),
+                        coefficient.multiply(entry.value())));
+            }
+            PathModel path = new PathModel(n, ins.in1(), ins.in2(), ins.out(), a, b, c, ins.mode(), ins.weighted(),
+                    ins.pathWeight(), coefficient, ins.weighted() ? weightOffset : -1, terms);
+            weightOffset += path.weightCount();
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    private static long fanIn(Layout layout, Instruction ins) {
+        return ins.mode().fanIn(layout.in1().get(ins.in1()).mul(), layout.in2().get(ins.in2()).mul());
+    }
+}

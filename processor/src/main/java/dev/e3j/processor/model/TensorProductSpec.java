@@ -1,0 +1,33 @@
+package dev.e3j.processor.model;
+
+import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct;
+import java.util.List;
+
+/**
+ * The values of one {@code @TensorProduct}, as written, free of javac types, so that the model can be built and
+ * tested from plain Java.
+ */
+public record TensorProductSpec(
+        String in1,
+        String in2,
+        String out,
+        TensorProduct.Kind kind,
+        List<PathSpec> paths,
+        Normalization irrepNormalization,
+        PathNormalization pathNormalization,
+        boolean sharedWeights,
+        Precision precision) {
+
+    public TensorProductSpec {
+        paths = List.copyOf(paths);
+    }
+
+    /** A spec with the annotation's defaults for everything but irreps and kind. */
+    public static TensorProductSpec of(String in1, String in2, String out, TensorProduct.Kind kind) {
+        return new TensorProductSpec(in1, in2, out, kind, List.of(), Normalization.COMPONENT,
+                PathNormalization.ELEMENT, true, Precision.DOUBLE);
+    }
+}

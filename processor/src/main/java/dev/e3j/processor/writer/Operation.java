@@ -1,0 +1,39 @@
+package dev.e3j.processor.writer;
+
+import java.util.List;
+
+/**
+ * The four per-sample computations of a tensor product, with the parameters their path methods take. Each pair
+ * {@code (array, offset)} addresses one sample; the last pair is the array the operation accumulates into.
+ */
+enum Operation {
+    /** {@code out += tp(x1, x2, weights)}. */
+    FORWARD("", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "out", "outOffset")),
+    /** {@code gradX1 += d<gradOut, out>/dx1}. */
+    GRAD_X1("_gradX1", List.of("x2", "x2Offset", "weights", "weightOffset", "gradOut", "gradOutOffset", "gradX1",
+            "x1Offset")),
+    /** {@code gradX2 += d<gradOut, out>/dx2}. */
+    GRAD_X2("_gradX2", List.of("x1", "x1Offset", "weights", "weightOffset", "gradOut", "gradOutOffset", "gradX2",
+            "x2Offset")),
+    /** {@code gradWeights += d<gradOut, out>/dweights}. */
+    GRAD_WEIGHTS("_gradWeights", List.of("x1", "x1Offset", "x2", "x2Offset", "gradOut", "gradOutOffset",
+            "gradWeights", "weightOffset"));
+
+    private final String suffix;
+    private final List<String> parameters;
+
+    Operation(String suffix, List<String> parameters) {
+        this.suffix = suffix;
+        this.parameters = parameters;
+    }
+
+    String suffix() {
+        return suffix;
+    }
+
+    /** Parameter names in order; arrays at even positions, their {@code int} offsets after them. */
+    List<String> parameters(boolean weighted) {
+        return weighted || this == GRAD_WEIGHTS ? parameters
+                : parameters.stream().filter(p -> !p.equals("weights") && !p.equals("weightOffset")).toList();
+    }
+}

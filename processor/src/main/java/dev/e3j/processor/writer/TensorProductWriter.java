@@ -1,0 +1,443 @@
+package dev.e3j.processor.writer;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.CgTerm;
+import dev.e3j.processor.model.PathModel;
+import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.runtime.Irreps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Turns a {@link TensorProductModel} into the Java source of {@code <Spec>Impl} and its audit JSON. Knows nothing
+ * of javac: the processor hands it the names and writes the results through the Filer.
+ *
+ * <p>Generated layout: per sample {@code b} (offsets {@code b * dim}), each path method accumulates into the
+ * output, which the public method zeroes first. Path methods loop over multiplicities and unroll the CG pattern
+ * (see {@link PathWriter}); with many paths, the per-sample calls are grouped into helper methods so that every
+ * method stays below HotSpot's 8000-byte JIT limit.
+ */
+public final class TensorProductWriter {
+
+    /** The value of {@code @Generated}. */
+    public static final String GENERATOR = "dev.e3j.processor.E3jProcessor";
+
+    /** About 15 bytes per call: 100 calls stay near 1.5 kB. */
+    static final int MAX_CALLS_PER_METHOD = 100;
+
+    private static final ClassName IRREPS = ClassName.get(Irreps.class);
+    private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+    private final TensorProductModel model;
+    private final ClassName spec;
+    private final ClassName implementation;
+    private final ConstantPool constants = new ConstantPool();
+    private final List<PathWriter> pathWriters = new ArrayList<>();
+
+    public TensorProductWriter(TensorProductModel model, ClassName spec) {
+        this.model = model;
+        this.spec = spec;
+        this.implementation = implementationName(spec);
+        for (PathModel path : model.paths()) {
+            // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
+            if (!path.isVacuous()) {
+                pathWriters.add(new PathWriter(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut(),
+                        constants));
+            }
+        }
+    }
+
+    /** {@code Outer.Spec} becomes {@code Outer_SpecImpl} in the same package. */
+    public static ClassName implementationName(ClassName spec) {
+        return ClassName.get(spec.packageName(), String.join("_", spec.simpleNames()) + "Impl");
+    }
+
+    public ClassName implementation() {
+        return implementation;
+    }
+
+    /** The binary name's resource path of the audit file, {@code META-INF/e3j/<binary name>.json}. */
+    public String auditResourceName() {
+        return "META-INF/e3j/" + implementation.reflectionName() + ".json";
+    }
+
+    /** The source of {@code <Spec>Impl}; {@code originatingElement} is the spec (for incremental builds). */
+    public JavaFile javaFile(Element originatingElement) {
+        List<NumberType> types = model.precision() == Precision.FLOAT
+                ? List.of(NumberType.DOUBLE, NumberType.FLOAT) : List.of(NumberType.DOUBLE);
+        TypeSpec.Builder type = TypeSpec.classBuilder(implementation)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(spec)
+                .addAnnotation(AnnotationSpec.builder(GENERATED)
+                        .addMember("value", "$S", GENERATOR)
+                        .addMember("comments", "$S", "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients")
+                        .build())
+                .addJavadoc(classJavadoc())
+                .addOriginatingElement(originatingElement);
+        type.addField(irrepsField("IRREPS_IN1", model.irrepsIn1()));
+        type.addField(irrepsField("IRREPS_IN2", model.irrepsIn2()));
+        type.addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
+        type.addField(intField("DIM_IN1", model.irrepsIn1().dim()));
+        type.addField(intField("DIM_IN2", model.irrepsIn2().dim()));
+        type.addField(intField("DIM_OUT", model.irrepsOut().dim()));
+        type.addField(intField("WEIGHT_NUMEL", model.weightNumel()));
+
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
+        methods.add(getter("irrepsIn1", IRREPS, "IRREPS_IN1"));
+        methods.add(getter("irrepsIn2", IRREPS, "IRREPS_IN2"));
+        methods.add(getter("irrepsOut", IRREPS, "IRREPS_OUT"));
+        methods.add(getter("weightNumel", TypeName.INT, "WEIGHT_NUMEL"));
+        methods.add(getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
+        List<MethodSpec> helpers = new ArrayList<>();
+        for (NumberType number : types) {
+            methods.add(forward(number, helpers));
+            methods.add(backward(number, helpers));
+        }
+        for (NumberType number : types) {
+            for (PathWriter writer : pathWriters) {
+                for (Operation operation : Operation.values()) {
+                    if (operation != Operation.GRAD_WEIGHTS || writer.weighted()) {
+                        helpers.addAll(writer.methods(operation, number));
+                    }
+                }
+            }
+        }
+        methods.addAll(helpers);
+        methods.add(checkLength());
+        for (NumberType number : types) {
+            methods.add(lengthOf(number));
+        }
+        for (NumberType number : types) {
+            constants.fields(number).forEach(type::addField);
+        }
+        type.addMethods(methods);
+        return JavaFile.builder(implementation.packageName(), type.build())
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    private CodeBlock classJavadoc() {
+        CodeBlock.Builder doc = CodeBlock.builder();
+        doc.add("Tensor product {@code $L (x) $L -> $L} ($L), generated from {@link $T} to match e3nn 0.5.4.\n",
+                model.irrepsIn1(), model.square() ? model.irrepsIn1() : model.irrepsIn2(), model.irrepsOut(),
+                model.kind(), spec);
+        doc.add("\n<p>Irrep normalization $L, path normalization $L; $L weights$L.\n", model.irrepNormalization(),
+                model.pathNormalization(), model.weightNumel(),
+                model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");
+        if (model.square()) {
+            doc.add("\n<p>A tensor square: {@code x2} must be {@code x1} (or null); {@code gradX1} receives the"
+                    + " total gradient and {@code gradX2} is ignored.\n");
+        }
+        doc.add("\n<p>Paths, {@code out_k += coefficient * sum_ij w3j[i][j][k] x1_i x2_j} (times the weight):\n<ul>\n");
+        for (PathModel path : model.paths()) {
+            doc.add("<li>{@code $L}: coefficient {@code $L}, $L CG terms$L</li>\n", path.describe(),
+                    path.coefficient(), path.terms().size(),
+                    path.weighted() ? ", weights from " + path.weightOffset() : "");
+        }
+        doc.add("</ul>\n");
+        return doc.build();
+    }
+
+    private static FieldSpec irrepsField(String name, Irreps irreps) {
+        return FieldSpec.builder(IRREPS, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$T.parse($S)", IRREPS, irreps.toString())
+                .build();
+    }
+
+    private static FieldSpec intField(String name, int value) {
+        return FieldSpec.builder(TypeName.INT, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", value)
+                .build();
+    }
+
+    private static MethodSpec getter(String name, TypeName type, String value) {
+        return MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(type)
+                .addStatement("return $L", value)
+                .build();
+    }
+
+    private MethodSpec forward(NumberType number, List<MethodSpec> helpers) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "batch");
+        for (String name : List.of("x1", "x2", "weights", "out")) {
+            method.addParameter(number.arrayType(), name);
+        }
+        checkCommonArguments(method);
+        method.addStatement("checkLength($S, lengthOf(out), batch, DIM_OUT)", "out");
+        method.addStatement("$T.fill(out, $L)", ARRAYS, number.zero());
+        Map<String, String> binding = binding();
+        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding, helpers));
+        return method.build();
+    }
+
+    private MethodSpec backward(NumberType number, List<MethodSpec> helpers) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "batch");
+        for (String name : List.of("x1", "x2", "weights", "gradOut", "gradX1", "gradX2", "gradWeights")) {
+            method.addParameter(number.arrayType(), name);
+        }
+        checkCommonArguments(method);
+        method.addStatement("checkLength($S, lengthOf(gradOut), batch, DIM_OUT)", "gradOut");
+        method.beginControlFlow("if (gradX1 != null)")
+                .addStatement("checkLength($S, gradX1.length, batch, DIM_IN1)", "gradX1")
+                .endControlFlow();
+        if (!model.square()) {
+            method.beginControlFlow("if (gradX2 != null)")
+                    .addStatement("checkLength($S, gradX2.length, batch, DIM_IN2)", "gradX2")
+                    .endControlFlow();
+        }
+        if (model.weightNumel() > 0) {
+            method.beginControlFlow("if (gradWeights != null)")
+                    .addStatement("checkLength($S, gradWeights.length, $L, WEIGHT_NUMEL)", "gradWeights",
+                            model.sharedWeights() ? "1" : "batch")
+                    .endControlFlow();
+        }
+        Map<String, String> binding = binding();
+        method.beginControlFlow("if (gradX1 != null)");
+        method.addStatement("$T.fill(gradX1, $L)", ARRAYS, number.zero());
+        if (model.square()) {
+            // d/dx of tp(x, x): the x1-gradient plus the x2-gradient, both evaluated at x2 = x1, into gradX1.
+            Map<String, String> intoGradX1 = new LinkedHashMap<>(binding);
+            intoGradX1.put("gradX2", "gradX1");
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1, Operation.GRAD_X2), intoGradX1, helpers));
+        } else {
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, helpers));
+        }
+        method.endControlFlow();
+        if (!model.square()) {
+            method.beginControlFlow("if (gradX2 != null)");
+            method.addStatement("$T.fill(gradX2, $L)", ARRAYS, number.zero());
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, helpers));
+            method.endControlFlow();
+        }
+        if (model.weightNumel() > 0) {
+            method.beginControlFlow("if (gradWeights != null)");
+            method.addStatement("$T.fill(gradWeights, $L)", ARRAYS, number.zero());
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, helpers));
+            method.endControlFlow();
+        }
+        return method.build();
+    }
+
+    private void checkCommonArguments(MethodSpec.Builder method) {
+        method.beginControlFlow("if (batch < 0)")
+                .addStatement("throw new IllegalArgumentException($S + batch)", "batch must be >= 0, got ")
+                .endControlFlow();
+        method.addStatement("checkLength($S, lengthOf(x1), batch, DIM_IN1)", "x1");
+        if (model.square()) {
+            method.beginControlFlow("if (x2 != null && x2 != x1)")
+                    .addStatement("throw new IllegalArgumentException($S)",
+                            "x2 must be x1 (or null): a tensor square multiplies x1 with itself")
+                    .endControlFlow();
+        } else {
+            method.addStatement("checkLength($S, lengthOf(x2), batch, DIM_IN2)", "x2");
+        }
+        if (model.weightNumel() > 0) {
+            method.addStatement("checkLength($S, lengthOf(weights), $L, WEIGHT_NUMEL)", "weights",
+                    model.sharedWeights() ? "1" : "batch");
+        } else {
+            method.beginControlFlow("if (weights != null)")
+                    .addStatement("checkLength($S, weights.length, 1, WEIGHT_NUMEL)", "weights")
+                    .endControlFlow();
+        }
+    }
+
+    /** Argument expression for each parameter name of the path methods, inside the batch loop. */
+    private Map<String, String> binding() {
+        Map<String, String> binding = new LinkedHashMap<>();
+        for (Operation operation : Operation.values()) {
+            for (String parameter : operation.parameters(true)) {
+                binding.put(parameter, parameter);
+            }
+        }
+        if (model.sharedWeights()) {
+            binding.put("weightOffset", "0");
+        }
+        if (model.square()) {
+            binding.put("x2", "x1");
+            binding.put("x2Offset", "x1Offset");
+        }
+        return binding;
+    }
+
+    private static String dimensionOf(String offset) {
+        return switch (offset) {
+            case "x1Offset" -> "DIM_IN1";
+            case "x2Offset" -> "DIM_IN2";
+            case "outOffset", "gradOutOffset" -> "DIM_OUT";
+            case "weightOffset" -> "WEIGHT_NUMEL";
+            default -> throw new IllegalArgumentException(offset);
+        };
+    }
+
+    /** A call of a generated method with the names of its parameters, bound to arguments when rendered. */
+    private record Call(String method, List<String> parameters) {
+
+        CodeBlock render(Map<String, String> binding) {
+            List<String> arguments = parameters.stream().map(p -> binding.getOrDefault(p, p)).toList();
+            return CodeBlock.of("$L($L)", method, String.join(", ", arguments));
+        }
+    }
+
+    /** {@code for (b) { offsets; calls }}, grouping the calls into helper methods when there are many. */
+    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
+                                List<MethodSpec> helpers) {
+        List<String> offsets = new ArrayList<>();
+        List<CodeBlock> calls = new ArrayList<>();
+        for (Operation operation : operations) {
+            List<String> parameters = operation.parameters(true);
+            for (String parameter : parameters) {
+                String bound = binding.get(parameter);
+                if (bound.endsWith("Offset") && !offsets.contains(bound)) {
+                    offsets.add(bound);
+                }
+            }
+            List<Call> pathCalls = pathCalls(number, operation);
+            if (pathCalls.size() <= MAX_CALLS_PER_METHOD) {
+                pathCalls.forEach(call -> calls.add(call.render(binding)));
+                continue;
+            }
+            for (int start = 0, part = 0; start < pathCalls.size(); start += MAX_CALLS_PER_METHOD, part++) {
+                int end = Math.min(start + MAX_CALLS_PER_METHOD, pathCalls.size());
+                String name = helperName(operation) + part;
+                MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .addJavadoc("Path method calls $L to $L for one sample.\n", start, end - 1);
+                for (String parameter : parameters) {
+                    helper.addParameter(parameter.endsWith("Offset") ? TypeName.INT : number.arrayType(), parameter);
+                }
+                pathCalls.subList(start, end).forEach(call -> helper.addStatement(call.render(Map.of())));
+                if (helpers.stream().noneMatch(existing -> existing.name().equals(name)
+                        && existing.parameters().get(0).type().equals(number.arrayType()))) {
+                    helpers.add(helper.build());
+                }
+                calls.add(new Call(name, parameters).render(binding));
+            }
+        }
+        CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = 0; b < batch; b++)");
+        for (String offset : offsets) {
+            loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
+        }
+        calls.forEach(loop::addStatement);
+        return loop.endControlFlow().build();
+    }
+
+    private static String helperName(Operation operation) {
+        return switch (operation) {
+            case FORWARD -> "forwardSample";
+            case GRAD_X1 -> "gradX1Sample";
+            case GRAD_X2 -> "gradX2Sample";
+            case GRAD_WEIGHTS -> "gradWeightsSample";
+        };
+    }
+
+    /** Calls of every path method of {@code operation}, in path order. */
+    private List<Call> pathCalls(NumberType number, Operation operation) {
+        List<Call> calls = new ArrayList<>();
+        for (PathWriter writer : pathWriters) {
+            if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()) {
+                continue;
+            }
+            for (MethodSpec method : writer.methods(operation, number)) {
+                calls.add(new Call(method.name(), operation.parameters(writer.weighted())));
+            }
+        }
+        return calls;
+    }
+
+    private static MethodSpec checkLength() {
+        return MethodSpec.methodBuilder("checkLength")
+                .addJavadoc("Throws unless {@code actual == count * dim}; {@code actual < 0} stands for null.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(String.class, "argument")
+                .addParameter(TypeName.INT, "actual")
+                .addParameter(TypeName.INT, "count")
+                .addParameter(TypeName.INT, "dim")
+                .addStatement("long expected = (long) count * dim")
+                .beginControlFlow("if (actual != expected)")
+                .addStatement("throw new IllegalArgumentException(argument + $S + expected"
+                                + " + (count == 1 ? $S : $S + count + $S + dim + $S)"
+                                + " + $S + (actual < 0 ? $S : String.valueOf(actual)))",
+                        " must have length ", "", " (batch ", " x ", ")", ", got ", "null")
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec lengthOf(NumberType number) {
+        return MethodSpec.methodBuilder("lengthOf")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(TypeName.INT)
+                .addParameter(number.arrayType(), "array")
+                .addStatement("return array == null ? -1 : array.length")
+                .build();
+    }
+
+    /** The audit file: every path with its exact coefficient and exact CG entries. */
+    public String auditJson() {
+        StringBuilder json = new StringBuilder();
+        json.append("{\n");
+        field(json, 1, "class", implementation.reflectionName()).append(",\n");
+        field(json, 1, "spec", spec.reflectionName()).append(",\n");
+        field(json, 1, "kind", model.kind().name()).append(",\n");
+        field(json, 1, "irreps_in1", model.irrepsIn1().toString()).append(",\n");
+        field(json, 1, "irreps_in2", model.irrepsIn2().toString()).append(",\n");
+        field(json, 1, "irreps_out", model.irrepsOut().toString()).append(",\n");
+        field(json, 1, "irrep_normalization", model.irrepNormalization().name().toLowerCase()).append(",\n");
+        field(json, 1, "path_normalization", model.pathNormalization().name().toLowerCase()).append(",\n");
+        json.append("  \"shared_weights\": ").append(model.sharedWeights()).append(",\n");
+        json.append("  \"weight_numel\": ").append(model.weightNumel()).append(",\n");
+        json.append("  \"paths\": [");
+        for (int n = 0; n < model.paths().size(); n++) {
+            PathModel path = model.paths().get(n);
+            json.append(n == 0 ? "\n" : ",\n").append("    {\n");
+            json.append("      \"index\": ").append(path.index()).append(",\n");
+            json.append("      \"in1\": ").append(path.in1()).append(", \"in2\": ").append(path.in2())
+                    .append(", \"out\": ").append(path.out()).append(",\n");
+            field(json, 3, "irreps", path.entry1() + " x " + path.entry2() + " -> " + path.entryOut()).append(",\n");
+            field(json, 3, "mode", path.mode().token()).append(",\n");
+            json.append("      \"weighted\": ").append(path.weighted()).append(",\n");
+            json.append("      \"weight_offset\": ").append(path.weightOffset()).append(",\n");
+            field(json, 3, "path_weight", path.pathWeight().toString()).append(",\n");
+            field(json, 3, "coefficient", path.coefficient().toString()).append(",\n");
+            json.append("      \"coefficient_double\": ").append(path.coefficient().doubleValue()).append(",\n");
+            json.append("      \"cg\": [");
+            for (int t = 0; t < path.terms().size(); t++) {
+                CgTerm term = path.terms().get(t);
+                json.append(t == 0 ? "\n" : ",\n").append("        {\"i\": ").append(term.i())
+                        .append(", \"j\": ").append(term.j()).append(", \"k\": ").append(term.k())
+                        .append(", \"w3j\": \"").append(term.cg()).append("\", \"constant\": \"")
+                        .append(term.constant()).append("\"}");
+            }
+            json.append(path.terms().isEmpty() ? "]\n" : "\n      ]\n").append("    }");
+        }
+        json.append(model.paths().isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
+        return json.toString();
+    }
+
+    private static StringBuilder field(StringBuilder json, int depth, String name, String value) {
+        return json.append("  ".repeat(depth)).append('"').append(name).append("\": \"")
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    }
+}

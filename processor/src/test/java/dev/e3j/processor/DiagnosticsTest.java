@@ -1,0 +1,204 @@
+package dev.e3j.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import com.google.testing.compile.Compiler;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every invalid spec is an error with a stable tag on the offending annotation value, never a crash. */
+class DiagnosticsTest {
+
+    private static final String HEADER = """
+            package bad;
+
+            import dev.e3j.annotations.Path;
+            import dev.e3j.annotations.TensorProduct;
+            import dev.e3j.annotations.TensorProduct.Kind;
+            import dev.e3j.runtime.TensorProductKernel;
+
+            """;
+
+    /** Lines of the header: the first line of a body is line HEADER_LINES + 1. */
+    private static final int HEADER_LINES = 7;
+
+    private static JavaFileObject source(String body) {
+        return JavaFileObjects.forSourceString("bad.Spec", HEADER + body);
+    }
+
+    private static Compilation compile(JavaFileObject file) {
+        return Compiler.javac().withProcessors(new E3jProcessor()).compile(file);
+    }
+
+    private static void assertError(String body, int bodyLine, String tag) {
+        JavaFileObject file = source(body);
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[" + tag + "]").inFile(file).onLine(HEADER_LINES + bodyLine);
+    }
+
+    @Test
+    void malformedIrrepsQuotesThePosition() {
+        assertError("""
+                @TensorProduct(
+                    in1 = "2x0e + 3x1q",
+                    in2 = "1o", out = "1o")
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.irreps");
+        JavaFileObject file = source("""
+                @TensorProduct(in1 = "2x0e + 3x1q", in2 = "1o", out = "1o")
+                interface Spec extends TensorProductKernel {}
+                """);
+        assertThat(compile(file)).hadErrorContaining("position 10");
+    }
+
+    @Test
+    void selectionRuleViolation() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "1o + 3e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0, mode = "uvw"),
+                    @Path(in1 = 0, in2 = 0,
+                          out = 1, mode = "uvw")})
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.selection-rule");
+    }
+
+    @Test
+    void triangleViolationOnSecondPath() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "2e + 3e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0),
+                    @Path(in1 = 0, in2 = 0,
+                          out = 1)})
+                interface Spec extends TensorProductKernel {}
+                """, 4, "e3j.selection-rule");
+    }
+
+    @Test
+    void pathIndexOutOfRange() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0,
+                          in2 = 3, out = 0)})
+                interface Spec extends TensorProductKernel {}
+                """, 3, "e3j.path-index");
+    }
+
+    @Test
+    void multiplicityTheModeDoesNotAllow() {
+        assertError("""
+                @TensorProduct(in1 = "2x1o", in2 = "1o", out = "3x0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0,
+                          mode = "uvu")})
+                interface Spec extends TensorProductKernel {}
+                """, 3, "e3j.multiplicity");
+    }
+
+    @Test
+    void unknownMode() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0,
+                          mode = "uvx")})
+                interface Spec extends TensorProductKernel {}
+                """, 3, "e3j.mode");
+    }
+
+    @Test
+    void unweightedUvw() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0, mode = "uvw",
+                          weighted = false)})
+                interface Spec extends TensorProductKernel {}
+                """, 3, "e3j.mode");
+    }
+
+    @Test
+    void badPathWeight() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0,
+                          pathWeight = "one half")})
+                interface Spec extends TensorProductKernel {}
+                """, 3, "e3j.path-weight");
+    }
+
+    @Test
+    void in2GivenForSquare() {
+        assertError("""
+                @TensorProduct(in1 = "2x1o", kind = Kind.SQUARE,
+                    in2 = "1o")
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.square");
+    }
+
+    @Test
+    void pathsGivenForNonCustomKind() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e",
+                    paths = {@Path(in1 = 0, in2 = 0, out = 0)})
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.paths");
+    }
+
+    @Test
+    void outMissingForFullyConnected() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o")
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.out");
+    }
+
+    @Test
+    void noPathsAtAll() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "1o + 3o")
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.no-paths");
+    }
+
+    @Test
+    void elementwiseMismatch() {
+        assertError("""
+                @TensorProduct(in1 = "2x1o", kind = Kind.ELEMENTWISE,
+                    in2 = "3x1o")
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.elementwise");
+    }
+
+    @Test
+    void notAKernel() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e")
+                interface Spec {}
+                """, 1, "e3j.target");
+    }
+
+    @Test
+    void onAClass() {
+        assertError("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e")
+                abstract class Spec implements TensorProductKernel {}
+                """, 1, "e3j.target");
+    }
+
+    @Test
+    void collectsEveryErrorOfAnElement() {
+        JavaFileObject file = source("""
+                @TensorProduct(in1 = "1o", in2 = "1o", out = "0e + 2x0e", kind = Kind.CUSTOM, paths = {
+                    @Path(in1 = 0, in2 = 0, out = 0, mode = "uvx"),
+                    @Path(in1 = 0, in2 = 0, out = 1, mode = "uuu"),
+                    @Path(in1 = 0, in2 = 5, out = 0, pathWeight = "-1/2")})
+                interface Spec extends TensorProductKernel {}
+                """);
+        Compilation compilation = compile(file);
+        assertThat(compilation).hadErrorCount(4);
+        assertThat(compilation).hadErrorContaining("[e3j.mode]").inFile(file).onLine(HEADER_LINES + 2);
+        assertThat(compilation).hadErrorContaining("[e3j.multiplicity]").inFile(file).onLine(HEADER_LINES + 3);
+        assertThat(compilation).hadErrorContaining("[e3j.path-index]").inFile(file).onLine(HEADER_LINES + 4);
+        assertThat(compilation).hadErrorContaining("[e3j.path-weight]").inFile(file).onLine(HEADER_LINES + 4);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated sources and audit files compared with {@code src/test/resources/golden/}; run with
+ * {@code E3J_UPDATE_GOLDENS=1} to rewrite them after an intended change, then review the diff.
+ */
+class GoldenSourceTest {
+
+    private static final String SPECS = """
+            package golden;
+
+            import dev.e3j.annotations.Path;
+            import dev.e3j.annotations.Precision;
+            import dev.e3j.annotations.TensorProduct;
+            import dev.e3j.annotations.TensorProduct.Kind;
+            import dev.e3j.runtime.TensorProductKernel;
+
+            interface Specs {
+                @TensorProduct(in1 = "2x0e+1x1o", in2 = "1x1o", out = "2x1o+1x0e", kind = Kind.CHANNELWISE,
+                               sharedWeights = false)
+                interface Conv extends TensorProductKernel {}
+
+                @TensorProduct(in1 = "1x1o", in2 = "1x1o", out = "1x1e", kind = Kind.CUSTOM, precision = Precision.FLOAT,
+                               paths = @Path(in1 = 0, in2 = 0, out = 0, mode = "uuu", weighted = false, pathWeight = "1/2"))
+                interface Cross extends TensorProductKernel {}
+
+                @TensorProduct(in1 = "2x1o", kind = Kind.SQUARE)
+                interface Square extends TensorProductKernel {}
+            }
+            """;
+
+    @Test
+    void generatedSourcesMatchGoldens() throws IOException {
+        GeneratedKernels kernels = GeneratedKernels.compile("golden.Specs", SPECS);
+        for (String name : new String[] {"Specs_ConvImpl", "Specs_CrossImpl", "Specs_SquareImpl"}) {
+            // .txt: a .java file on the test classpath would be picked up by javac as an implicit source.
+            compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
+            compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));
+        }
+    }
+
+    private static void compare(String file, String actual) throws IOException {
+        Path golden = goldenDirectory().resolve(file);
+        if ("1".equals(System.getenv("E3J_UPDATE_GOLDENS"))) {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+            return;
+        }
+        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual,
+                file + " differs from its golden; rerun with E3J_UPDATE_GOLDENS=1 if the change is intended");
+    }
+
+    /** {@code processor/src/test/resources/golden}, from the module or the repository root. */
+    private static Path goldenDirectory() {
+        Path fromModule = Paths.get("src", "test", "resources", "golden");
+        return Files.isDirectory(fromModule.getParent()) ? fromModule
+                : Paths.get("processor", "src", "test", "resources", "golden");
+    }
+}

@@ -1,0 +1,235 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.TensorProductKernel;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Properties e3nn guarantees, on specs beyond the reference data (all eight modes, l up to 5, mixed parities,
+ * every normalization, per-sample weights, tensor squares): equivariance under random rotations with and without
+ * inversion, and every gradient against central finite differences (exact up to rounding, as the product is
+ * linear in each input).
+ */
+class KernelPropertiesTest {
+
+    private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
+            "Elementwise", "Full");
+    private static GeneratedKernels kernels;
+
+    @BeforeAll
+    static void compile() {
+        kernels = GeneratedKernels.compile("props.Specs", """
+                package props;
+
+                import dev.e3j.annotations.Normalization;
+                import dev.e3j.annotations.Path;
+                import dev.e3j.annotations.PathNormalization;
+                import dev.e3j.annotations.TensorProduct;
+                import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.TensorProductKernel;
+
+                interface Specs {
+                    @TensorProduct(in1 = "2x0e+2x1o+1x3e+2x5o", in2 = "2x1o+2x2e+2x4o",
+                        out = "3x2e+2x4o+3x0e+2x5e+4x3o+1x1e+3x1e", kind = Kind.CUSTOM, sharedWeights = false,
+                        irrepNormalization = Normalization.NORM, pathNormalization = PathNormalization.PATH,
+                        paths = {
+                            @Path(in1 = 1, in2 = 0, out = 0, mode = "uvw"),
+                            @Path(in1 = 3, in2 = 1, out = 1, mode = "uvu", pathWeight = "1/3"),
+                            @Path(in1 = 0, in2 = 2, out = 1, mode = "uvv", pathWeight = "0.25"),
+                            @Path(in1 = 1, in2 = 0, out = 2, mode = "uuw"),
+                            @Path(in1 = 3, in2 = 2, out = 3, mode = "uuu", weighted = false),
+                            @Path(in1 = 1, in2 = 1, out = 4, mode = "uvuv", weighted = false),
+                            @Path(in1 = 1, in2 = 0, out = 5, mode = "uvu<v", weighted = false),
+                            @Path(in1 = 3, in2 = 2, out = 6, mode = "u<vw"),
+                            @Path(in1 = 2, in2 = 1, out = 6, mode = "uvw")})
+                    interface AllModes extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "2x0e+1x1o+1x2e+1x5e", in2 = "1x1e+1x3o+1x5o", out = "2x1o+1x2o+1x3e+1x4e+2x0o",
+                        irrepNormalization = Normalization.COMPONENT, pathNormalization = PathNormalization.NONE)
+                    interface FullyConnected extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "2x1o+1x2e", out = "2x0e+1x2e+1x1e", kind = Kind.SQUARE,
+                        irrepNormalization = Normalization.NORM)
+                    interface WeightedSquare extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "3x1e+1x2o", kind = Kind.SQUARE)
+                    interface Square extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "2x1o+1x4e", in2 = "1x2e+2x3o", kind = Kind.ELEMENTWISE)
+                    interface Elementwise extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "2x1o+1x2e", in2 = "1x3o+1x0o", out = "1e+2o+3e", kind = Kind.FULL)
+                    interface Full extends TensorProductKernel {}
+                }
+                """);
+    }
+
+    private static TensorProductKernel kernel(String name) {
+        return kernels.tensorProduct("props.Specs_" + name + "Impl");
+    }
+
+    private static boolean isSquare(String name) {
+        return name.endsWith("Square");
+    }
+
+    private static double[] random(Random random, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static int weightLength(TensorProductKernel kernel, int batch) {
+        return kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();
+    }
+
+    private static double[] rotate(Irreps irreps, double[][] d, double[] x, int batch) {
+        int dim = irreps.dim();
+        double[] result = new double[x.length];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < dim; i++) {
+                double sum = 0;
+                for (int j = 0; j < dim; j++) {
+                    sum += d[i][j] * x[b * dim + j];
+                }
+                result[b * dim + i] = sum;
+            }
+        }
+        return result;
+    }
+
+    @Test
+    void equivariantUnderRotationsAndInversion() {
+        Random random = new Random(7);
+        int batch = 2;
+        for (String name : KERNELS) {
+            TensorProductKernel kernel = kernel(name);
+            boolean square = isSquare(name);
+            for (int trial = 0; trial < 4; trial++) {
+                double alpha = random.nextDouble() * 2 * Math.PI;
+                double beta = random.nextDouble() * Math.PI;
+                double gamma = random.nextDouble() * 2 * Math.PI;
+                int k = trial % 2;
+                double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
+                double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
+                double[] weights = random(random, weightLength(kernel, batch));
+                double[] out = new double[batch * kernel.irrepsOut().dim()];
+                kernel.forward(batch, x1, x2, weights, out);
+                double[] rotated1 = rotate(kernel.irrepsIn1(), kernel.irrepsIn1().wignerD(alpha, beta, gamma, k), x1,
+                        batch);
+                double[] rotated2 = square ? rotated1
+                        : rotate(kernel.irrepsIn2(), kernel.irrepsIn2().wignerD(alpha, beta, gamma, k), x2, batch);
+                double[] rotatedOut = new double[out.length];
+                kernel.forward(batch, rotated1, rotated2, weights, rotatedOut);
+                double[] expected = rotate(kernel.irrepsOut(), kernel.irrepsOut().wignerD(alpha, beta, gamma, k), out,
+                        batch);
+                ReferenceTensorProductTest.assertClose(expected, rotatedOut, 1e-10, name + " trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void gradientsMatchCentralFiniteDifferences() {
+        Random random = new Random(11);
+        int batch = 2;
+        double h = 1e-3;
+        for (String name : KERNELS) {
+            TensorProductKernel kernel = kernel(name);
+            boolean square = isSquare(name);
+            double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
+            double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
+            double[] weights = random(random, weightLength(kernel, batch));
+            double[] gradOut = random(random, batch * kernel.irrepsOut().dim());
+            double[] gradX1 = new double[x1.length];
+            double[] gradX2 = square ? null : new double[x2.length];
+            double[] gradWeights = new double[weights.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+            // <gradOut, out> is quadratic at most, so the central difference is exact up to rounding.
+            for (int i = 0; i < x1.length; i++) {
+                double[] plus = x1.clone();
+                double[] minus = x1.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                double fd = (objective(kernel, batch, plus, square ? plus : x2, weights, gradOut)
+                        - objective(kernel, batch, minus, square ? minus : x2, weights, gradOut)) / (2 * h);
+                assertEquals(fd, gradX1[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradX1[" + i + "]");
+            }
+            for (int i = 0; !square && i < x2.length; i++) {
+                double[] plus = x2.clone();
+                double[] minus = x2.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                double fd = (objective(kernel, batch, x1, plus, weights, gradOut)
+                        - objective(kernel, batch, x1, minus, weights, gradOut)) / (2 * h);
+                assertEquals(fd, gradX2[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradX2[" + i + "]");
+            }
+            for (int i = 0; i < weights.length; i++) {
+                double[] plus = weights.clone();
+                double[] minus = weights.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                double fd = (objective(kernel, batch, x1, x2, plus, gradOut)
+                        - objective(kernel, batch, x1, x2, minus, gradOut)) / (2 * h);
+                assertEquals(fd, gradWeights[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradWeights[" + i + "]");
+            }
+        }
+    }
+
+    private static double objective(TensorProductKernel kernel, int batch, double[] x1, double[] x2,
+                                    double[] weights, double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        kernel.forward(batch, x1, x2, weights, out);
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) {
+            sum += out[i] * gradOut[i];
+        }
+        return sum;
+    }
+
+    @Test
+    void outputsAreOverwrittenAndNullGradientsSkipped() {
+        TensorProductKernel kernel = kernel("FullyConnected");
+        Random random = new Random(3);
+        double[] x1 = random(random, kernel.irrepsIn1().dim());
+        double[] x2 = random(random, kernel.irrepsIn2().dim());
+        double[] weights = random(random, kernel.weightNumel());
+        double[] first = new double[kernel.irrepsOut().dim()];
+        kernel.forward(1, x1, x2, weights, first);
+        double[] garbage = random(random, first.length);
+        kernel.forward(1, x1, x2, weights, garbage);
+        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(garbage));
+        double[] gradWeights = random(random, kernel.weightNumel());
+        double[] expected = new double[kernel.weightNumel()];
+        kernel.backward(1, x1, x2, weights, first, null, null, expected);
+        kernel.backward(1, x1, x2, weights, first, null, null, gradWeights);
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(gradWeights));
+    }
+
+    @Test
+    void wrongLengthsNameTheArgumentAndBothSizes() {
+        TensorProductKernel kernel = kernel("AllModes");
+        int dim1 = kernel.irrepsIn1().dim();
+        double[] x2 = new double[2 * kernel.irrepsIn2().dim()];
+        double[] weights = new double[2 * kernel.weightNumel()];
+        double[] out = new double[2 * kernel.irrepsOut().dim()];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[2 * dim1 - 1], x2, weights, out));
+        assertEquals("x1 must have length " + 2 * dim1 + " (batch 2 x " + dim1 + "), got " + (2 * dim1 - 1),
+                e.getMessage());
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[2 * dim1], x2, new double[3], out));
+        assertTrue(w.getMessage().startsWith("weights must have length " + 2 * kernel.weightNumel()), w.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(-1, new double[0], new double[0], new double[0], new double[0]));
+        assertEquals("batch must be >= 0, got -1", b.getMessage());
+    }
+}

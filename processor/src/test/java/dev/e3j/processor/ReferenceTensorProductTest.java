@@ -1,0 +1,285 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.math.ReferenceFiles;
+import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.model.TensorProductModels;
+import dev.e3j.processor.model.TensorProductSpec;
+import dev.e3j.processor.model.PathSpec;
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every case of {@code tensor_products.json} (e3nn 0.5.4), twice: as a CUSTOM spec with the case's explicit
+ * instructions, and through the matching kind where one exists. Forward and all three gradients must agree to
+ * 1e-12 relative (float overloads: 1e-5), and the model's coefficients with e3nn's.
+ */
+class ReferenceTensorProductTest {
+
+    private static List<Map<String, Object>> cases;
+    private static GeneratedKernels kernels;
+
+    /** The spec of each case through its kind, or null for plain e3nn TensorProducts (only CUSTOM applies). */
+    private static String kindSpec(Map<String, Object> c) {
+        String name = (String) c.get("name");
+        String in1 = (String) c.get("irreps_in1");
+        String in2 = (String) c.get("irreps_in2");
+        String out = (String) c.get("irreps_out");
+        boolean shared = (Boolean) c.get("shared_weights");
+        return switch (name) {
+            case "fc_small" -> annotation(in1, in2, out, "FULLY_CONNECTED", shared);
+            case "mode_uvu", "nequip_conv_uvu_per_edge_weights" -> annotation(in1, in2, out, "CHANNELWISE", shared);
+            case "full" -> annotation("2x1o+1x2e", "1x0e+1x1o", "", "FULL", shared);
+            case "elementwise" -> annotation("3x0e+2x1o+1x2e", "2x0e+1x0o+3x1e", "0e+1e+1o+2e+2o", "ELEMENTWISE", shared);
+            case "tensor_square" -> annotation("2x0e+2x1o+1x2e", "", "", "SQUARE", shared);
+            default -> null;
+        };
+    }
+
+    private static String annotation(String in1, String in2, String out, String kind, boolean shared) {
+        return "@TensorProduct(in1 = \"" + in1 + "\", in2 = \"" + in2 + "\", out = \"" + out + "\", kind = Kind."
+                + kind + ", sharedWeights = " + shared + ", precision = Precision.FLOAT)";
+    }
+
+    /** e3nn's path weights, which the reference's instruction list does not carry: "path weights [1.0, 0.5, 2.0]". */
+    private static List<String> pathWeights(Map<String, Object> c, int count) {
+        Matcher m = Pattern.compile("path weights \\[([^]]*)]").matcher((String) c.get("e3nn"));
+        List<String> weights = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            if (m.find(0)) {
+                String[] cycle = m.group(1).split(",\\s*");
+                weights.add(cycle[n % cycle.length].strip());
+            } else {
+                weights.add("1");
+            }
+        }
+        return weights;
+    }
+
+    private static List<PathSpec> paths(Map<String, Object> c) {
+        List<Object> instructions = asList(c.get("instructions"));
+        List<String> weights = pathWeights(c, instructions.size());
+        List<PathSpec> paths = new ArrayList<>();
+        for (int n = 0; n < instructions.size(); n++) {
+            List<Object> ins = asList(instructions.get(n));
+            paths.add(new PathSpec(asInt(ins.get(0)), asInt(ins.get(1)), asInt(ins.get(2)), (String) ins.get(3),
+                    (Boolean) ins.get(4), weights.get(n)));
+        }
+        return paths;
+    }
+
+    private static String irrepNormalization(Map<String, Object> c) {
+        return ((String) c.get("e3nn")).contains("irrep_normalization='norm'") ? "NORM"
+                : ((String) c.get("e3nn")).contains("irrep_normalization='none'") ? "NONE" : "COMPONENT";
+    }
+
+    private static String pathNormalization(Map<String, Object> c) {
+        return ((String) c.get("e3nn")).contains("path_normalization='path'") ? "PATH"
+                : ((String) c.get("e3nn")).contains("path_normalization='none'") ? "NONE" : "ELEMENT";
+    }
+
+    private static String customSpec(Map<String, Object> c) {
+        StringBuilder paths = new StringBuilder();
+        for (PathSpec p : paths(c)) {
+            paths.append(paths.length() == 0 ? "" : ",\n            ").append("@Path(in1 = ").append(p.in1())
+                    .append(", in2 = ").append(p.in2()).append(", out = ").append(p.out()).append(", mode = \"")
+                    .append(p.mode()).append("\", weighted = ").append(p.weighted()).append(", pathWeight = \"")
+                    .append(p.pathWeight()).append("\")");
+        }
+        return "@TensorProduct(in1 = \"" + c.get("irreps_in1") + "\", in2 = \"" + c.get("irreps_in2")
+                + "\", out = \"" + c.get("irreps_out") + "\", kind = Kind.CUSTOM, sharedWeights = "
+                + c.get("shared_weights") + ", precision = Precision.FLOAT, irrepNormalization = Normalization."
+                + irrepNormalization(c) + ", pathNormalization = PathNormalization." + pathNormalization(c)
+                + ",\n        paths = {" + paths + "})";
+    }
+
+    private static String javaName(Map<String, Object> c) {
+        StringBuilder name = new StringBuilder();
+        for (String part : ((String) c.get("name")).split("_")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
+    @BeforeAll
+    static void compileAllCases() throws Exception {
+        cases = ReferenceFiles.cases("tensor_products.json");
+        StringBuilder source = new StringBuilder("""
+                package ref;
+
+                import dev.e3j.annotations.Normalization;
+                import dev.e3j.annotations.Path;
+                import dev.e3j.annotations.PathNormalization;
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.TensorProduct;
+                import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.TensorProductKernel;
+
+                interface Cases {
+                """);
+        for (Map<String, Object> c : cases) {
+            if (!(Boolean) c.get("square")) {
+                source.append("    ").append(customSpec(c)).append("\n    interface Custom").append(javaName(c))
+                        .append(" extends TensorProductKernel {}\n\n");
+            }
+            String kind = kindSpec(c);
+            if (kind != null) {
+                source.append("    ").append(kind).append("\n    interface Kind").append(javaName(c))
+                        .append(" extends TensorProductKernel {}\n\n");
+            }
+        }
+        source.append("}\n");
+        kernels = GeneratedKernels.compile("ref.Cases", source.toString());
+    }
+
+    @Test
+    void everyCaseThroughCustomPathsAndItsKind() {
+        int checked = 0;
+        for (Map<String, Object> c : cases) {
+            if (!(Boolean) c.get("square")) {
+                check(c, kernels.tensorProduct("ref.Cases_Custom" + javaName(c) + "Impl"));
+                checked++;
+            }
+            if (kindSpec(c) != null) {
+                check(c, kernels.tensorProduct("ref.Cases_Kind" + javaName(c) + "Impl"));
+                checked++;
+            }
+        }
+        assertEquals(17, checked, "11 CUSTOM kernels (all but the square) and 6 through their kind");
+    }
+
+    @Test
+    void modelReproducesIrrepsAndCoefficients() throws Exception {
+        for (Map<String, Object> c : cases) {
+            if ((Boolean) c.get("square")) {
+                continue;
+            }
+            TensorProductSpec spec = new TensorProductSpec((String) c.get("irreps_in1"),
+                    (String) c.get("irreps_in2"), (String) c.get("irreps_out"), TensorProduct.Kind.CUSTOM, paths(c),
+                    Normalization.valueOf(irrepNormalization(c)), PathNormalization.valueOf(pathNormalization(c)),
+                    (Boolean) c.get("shared_weights"), Precision.DOUBLE);
+            assertCoefficients(c, TensorProductModels.build(spec));
+        }
+        Map<String, Object> square = cases.stream().filter(c -> (Boolean) c.get("square")).findFirst().orElseThrow();
+        assertCoefficients(square, TensorProductModels.build(
+                TensorProductSpec.of("2x0e+2x1o+1x2e", "", "", TensorProduct.Kind.SQUARE)));
+    }
+
+    private static void assertCoefficients(Map<String, Object> c, TensorProductModel model) {
+        String name = (String) c.get("name");
+        assertEquals(c.get("irreps_out"), model.irrepsOut().toString(), name);
+        assertEquals(asInt(c.get("weight_numel")), model.weightNumel(), name);
+        double[] expected = asDoubles(c.get("path_normalization_coefficients"));
+        assertEquals(expected.length, model.paths().size(), name);
+        for (int n = 0; n < expected.length; n++) {
+            assertEquals(expected[n], model.paths().get(n).coefficient().doubleValue(), 1e-15 * expected[n],
+                    name + " path " + n);
+        }
+    }
+
+    private static void check(Map<String, Object> c, TensorProductKernel kernel) {
+        String name = c.get("name") + " (" + kernel.getClass().getSimpleName() + ")";
+        int batch = asInt(c.get("batch"));
+        boolean square = (Boolean) c.get("square");
+        assertEquals(c.get("irreps_in1"), kernel.irrepsIn1().toString(), name);
+        assertEquals(c.get("irreps_out"), kernel.irrepsOut().toString(), name);
+        assertEquals(asInt(c.get("weight_numel")), kernel.weightNumel(), name);
+        double[] x1 = flatten(c.get("x1"));
+        double[] x2 = square ? x1 : flatten(c.get("x2"));
+        double[] weights = flatten(c.get("weights"));
+        double[] gradOut = flatten(c.get("grad_out"));
+        double[] out = new double[batch * kernel.irrepsOut().dim()];
+        kernel.forward(batch, x1, x2, weights, out);
+        assertClose(flatten(c.get("out")), out, 1e-12, name + " out");
+        double[] gradX1 = new double[x1.length];
+        double[] gradX2 = square ? null : new double[x2.length];
+        double[] gradWeights = new double[weights.length];
+        kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+        assertClose(flatten(c.get("grad_x1")), gradX1, 1e-12, name + " grad_x1");
+        if (!square) {
+            assertClose(flatten(c.get("grad_x2")), gradX2, 1e-12, name + " grad_x2");
+        }
+        assertClose(flatten(c.get("grad_weights")), gradWeights, 1e-12, name + " grad_weights");
+
+        float[] outF = new float[out.length];
+        float[] x1F = toFloat(x1);
+        float[] x2F = square ? x1F : toFloat(x2);
+        kernel.forward(batch, x1F, x2F, toFloat(weights), outF);
+        assertClose(flatten(c.get("out")), toDouble(outF), 1e-5, name + " float out");
+        float[] gradX1F = new float[x1.length];
+        float[] gradX2F = square ? null : new float[x2.length];
+        float[] gradWeightsF = new float[weights.length];
+        kernel.backward(batch, x1F, x2F, toFloat(weights), toFloat(gradOut), gradX1F, gradX2F, gradWeightsF);
+        assertClose(flatten(c.get("grad_x1")), toDouble(gradX1F), 1e-5, name + " float grad_x1");
+        if (!square) {
+            assertClose(flatten(c.get("grad_x2")), toDouble(gradX2F), 1e-5, name + " float grad_x2");
+        }
+        assertClose(flatten(c.get("grad_weights")), toDouble(gradWeightsF), 1e-5, name + " float grad_weights");
+    }
+
+    /** {@code |actual - expected| <= tolerance * max(1, |expected|)} elementwise. */
+    static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double error = Math.abs(actual[i] - expected[i]);
+            assertTrue(error <= tolerance * Math.max(1, Math.abs(expected[i])),
+                    what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+        }
+    }
+
+    private static double[] flatten(Object value) {
+        List<Double> values = new ArrayList<>();
+        flattenInto(value, values);
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void flattenInto(Object value, List<Double> values) {
+        if (value instanceof List<?> list) {
+            list.forEach(item -> flattenInto(item, values));
+        } else {
+            values.add((Double) value);
+        }
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (float) values[i];
+        }
+        return result;
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] result = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
+    private static double[] asDoubles(Object value) {
+        return flatten(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object value) {
+        return (List<Object>) value;
+    }
+
+    private static int asInt(Object value) {
+        return (int) (double) (Double) value;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.e3j.processor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.math.Wigner3j;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class E3jCliTest {
+
+    private record Result(int status, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = E3jCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void w3jTablePrintsEveryNonzeroEntryAlignedWithExactAndRoundTrippingDouble() {
+        Result r = run("w3j", "1", "1", "2");
+        assertEquals(0, r.status());
+        assertEquals("", r.err());
+        List<String> lines = r.outLines();
+        assertEquals(2 + 11, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("wigner_3j(1, 1, 2): 11 non-zero of 45 entries"), lines.get(0));
+        assertEquals("i  j  k  exact         double", lines.get(1));
+        assertEquals("0  0  2  -sqrt(30)/30  -0.18257418583505536", lines.get(2));
+        int exactColumn = lines.get(1).indexOf("exact");
+        int doubleColumn = lines.get(1).indexOf("double");
+        Pattern row = Pattern.compile("\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)");
+        Wigner3j w = Wigner3j.of(1, 1, 2);
+        for (int n = 0; n < 11; n++) {
+            String line = lines.get(n + 2);
+            Matcher m = row.matcher(line);
+            assertTrue(m.matches(), line);
+            assertEquals(exactColumn, line.indexOf(m.group(4), 7), "aligned: " + line);
+            assertEquals(doubleColumn, line.lastIndexOf(m.group(5)), "aligned: " + line);
+            Wigner3j.Entry e = w.nonzero().get(n);
+            assertEquals(List.of(e.i(), e.j(), e.k()),
+                    List.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
+            assertEquals(e.value(), SqrtRational.parse(m.group(4)));
+            assertEquals(e.value().doubleValue(), Double.parseDouble(m.group(5)));
+        }
+    }
+
+    @Test
+    void w3jJsonListsNonzeroEntriesWithExactStrings() {
+        Result r = run("w3j", "0", "1", "1", "--json");
+        assertEquals(0, r.status());
+        assertEquals("{\"l1\":0,\"l2\":1,\"l3\":1,\"nonzero\":[[0,0,0,\"sqrt(3)/3\"],[0,1,1,\"sqrt(3)/3\"],"
+                + "[0,2,2,\"sqrt(3)/3\"]]}", r.out().strip());
+        Result flagFirst = run("--json", "w3j", "0", "1", "1");
+        assertEquals(r.out(), flagFirst.out());
+    }
+
+    @Test
+    void shPrintsOnePolynomialPerM() {
+        Result r = run("sh", "2");
+        assertEquals(0, r.status());
+        assertEquals(List.of("Y(2,-2) = sqrt(15)*x*z", "Y(2,-1) = sqrt(15)*x*y",
+                "Y(2,0) = -sqrt(5)/2*x^2 + sqrt(5)*y^2 - sqrt(5)/2*z^2", "Y(2,1) = sqrt(15)*y*z",
+                "Y(2,2) = -sqrt(15)/2*x^2 + sqrt(15)/2*z^2"), r.outLines());
+        Result json = run("sh", "1", "--json");
+        assertEquals(0, json.status());
+        assertEquals("{\"l\":1,\"normalization\":\"component\",\"components\":[{\"m\":-1,\"terms\":[[1,0,0,"
+                + "\"sqrt(3)\"]]},{\"m\":0,\"terms\":[[0,1,0,\"sqrt(3)\"]]},{\"m\":1,\"terms\":[[0,0,1,\"sqrt(3)\"]]}]}",
+                json.out().strip());
+    }
+
+    @Test
+    void helpAndNoArgumentsPrintUsage() {
+        Result help = run("--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("usage: e3j"), help.out());
+        assertEquals("", help.err());
+        Result none = run();
+        assertEquals(2, none.status());
+        assertTrue(none.out().startsWith("usage: e3j"), none.out());
+    }
+
+    @Test
+    void badArgumentsPrintOneErrorLineAndExitTwo() {
+        assertUsageError("triangle rule", "w3j", "1", "1", "3");
+        assertUsageError("L2: expected a non-negative integer, got -1", "w3j", "1", "-1", "1");
+        assertUsageError("L1: expected a non-negative integer, got 'x'", "w3j", "x", "1", "1");
+        assertUsageError("too large", "sh", "99999999999");
+        assertUsageError("unknown command 'foo'", "foo");
+        assertUsageError("unexpected extra argument '3'", "sh", "2", "3");
+        assertUsageError("expected 3 arguments (L1 L2 L3), got 2", "w3j", "1", "1");
+        assertUsageError("unknown option '--yaml'", "sh", "2", "--yaml");
+        assertUsageError("expected a command", "--json");
+    }
+
+    private static void assertUsageError(String expectedFragment, String... args) {
+        Result r = run(args);
+        assertEquals(2, r.status(), String.join(" ", args));
+        assertEquals("", r.out(), String.join(" ", args));
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("e3j: error: "), lines.get(0));
+        assertTrue(lines.get(0).contains(expectedFragment), lines.get(0));
+    }
+}

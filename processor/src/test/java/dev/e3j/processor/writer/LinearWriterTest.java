@@ -1,0 +1,279 @@
+package dev.e3j.processor.writer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.LinearModel;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.LinearKernel;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LinearWriterTest {
+
+    private static final ClassName SPEC = ClassName.get("test.linear", "Mix");
+    private static final ClassName IMPL = ClassName.get("test.linear", "MixImpl");
+
+    static LinearKernel kernel(String in, String out, boolean biases, PathNormalization normalization,
+                               Precision precision) throws Exception {
+        LinearModel model = LinearModel.of(Irreps.parse(in), Irreps.parse(out), biases, normalization);
+        Class<?> impl = new InMemoryCompiler().compile(SPEC, LinearKernel.class,
+                LinearWriter.write(model, precision, SPEC, IMPL));
+        return (LinearKernel) impl.getDeclaredConstructor().newInstance();
+    }
+
+    @Test
+    void matchesE3nnForwardAndBackward() throws Exception {
+        List<Map<String, Object>> cases = ReferenceJson.cast(ReferenceJson.load("linear.json").get("cases"));
+        assertEquals(2, cases.size());
+        for (Map<String, Object> c : cases) {
+            LinearKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"),
+                    (Boolean) c.get("biases"), PathNormalization.ELEMENT, Precision.DOUBLE);
+            assertEquals(((Double) c.get("weight_numel")).intValue(), kernel.weightNumel());
+            assertEquals(((Double) c.get("bias_numel")).intValue(), kernel.biasNumel());
+            double[] x = ReferenceJson.flat(c.get("x"));
+            double[] weights = ReferenceJson.flat(c.get("weights"));
+            double[] bias = ReferenceJson.flat(c.get("bias"));
+            double[] gradOut = ReferenceJson.flat(c.get("grad_out"));
+            int batch = x.length / kernel.irrepsIn().dim();
+            double[] out = new double[batch * kernel.irrepsOut().dim()];
+            kernel.forward(batch, x, weights, bias, out);
+            assertClose(ReferenceJson.flat(c.get("out")), out, 1e-12);
+            double[] gradX = new double[x.length];
+            double[] gradWeights = new double[weights.length];
+            double[] gradBias = new double[bias.length];
+            kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
+            assertClose(ReferenceJson.flat(c.get("grad_x")), gradX, 1e-12);
+            assertClose(ReferenceJson.flat(c.get("grad_weights")), gradWeights, 1e-12);
+            assertClose(ReferenceJson.flat(c.get("grad_bias")), gradBias, 1e-12);
+        }
+    }
+
+    /** Unsorted input with repeated irreps, biases on two separate 0e outputs, an output with no path. */
+    @Test
+    void unseenIrrepsWithBiasesMatchDirectSum() throws Exception {
+        String in = "3x0e+2x1o+1x0e";
+        String out = "2x0e+1x1o+3x0e+2x2e";
+        LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        // paths: (0,0) 6, (0,2) 9, (1,1) 2, (2,0) 2, (2,2) 3
+        assertEquals(22, kernel.weightNumel());
+        assertEquals(5, kernel.biasNumel());
+        Random random = new Random(7);
+        int batch = 3;
+        double[] x = gaussian(random, batch * 10);
+        double[] weights = gaussian(random, 22);
+        double[] bias = gaussian(random, 5);
+        double[] outArray = new double[batch * 18];
+        java.util.Arrays.fill(outArray, Double.NaN);
+        kernel.forward(batch, x, weights, bias, outArray);
+        for (int b = 0; b < batch; b++) {
+            int xb = b * 10;
+            int ob = b * 18;
+            // out entry 0 (2x0e) <- in 0 (3x0e, weights 0..5) and in 2 (1x0e, weights 17..18); fan-in 4
+            for (int w = 0; w < 2; w++) {
+                double s = 0;
+                for (int u = 0; u < 3; u++) {
+                    s += weights[u * 2 + w] * x[xb + u];
+                }
+                s += weights[17 + w] * x[xb + 9];
+                assertEquals(s / 2 + bias[w], outArray[ob + w], 1e-14);
+            }
+            // out entry 1 (1x1o) <- in 1 (2x1o, weights 15..16); fan-in 2
+            for (int i = 0; i < 3; i++) {
+                double s = weights[15] * x[xb + 3 + i] + weights[16] * x[xb + 6 + i];
+                assertEquals(s / Math.sqrt(2), outArray[ob + 2 + i], 1e-14);
+            }
+            // out entry 2 (3x0e) <- in 0 (weights 6..14) and in 2 (weights 19..21); fan-in 4; biases 2..4
+            for (int w = 0; w < 3; w++) {
+                double s = 0;
+                for (int u = 0; u < 3; u++) {
+                    s += weights[6 + u * 3 + w] * x[xb + u];
+                }
+                s += weights[19 + w] * x[xb + 9];
+                assertEquals(s / 2 + bias[2 + w], outArray[ob + 5 + w], 1e-14);
+            }
+            for (int i = 8; i < 18; i++) {
+                assertEquals(0.0, outArray[ob + i], "2x2e has no path");
+            }
+        }
+        checkGradientsByFiniteDifferences(kernel, batch, random);
+    }
+
+    /** {@code Linear(D_in(g) x) = D_out(g) Linear(x)} for random rotations, with and without the inversion. */
+    @Test
+    void isEquivariant() throws Exception {
+        LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o", true,
+                PathNormalization.ELEMENT, Precision.DOUBLE);
+        Random random = new Random(11);
+        double[] x = gaussian(random, kernel.irrepsIn().dim());
+        double[] weights = gaussian(random, kernel.weightNumel());
+        double[] bias = gaussian(random, kernel.biasNumel());
+        for (int k = 0; k <= 1; k++) {
+            double[] angles = dev.e3j.runtime.Rotations.randomAngles(random);
+            double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
+            double[][] dOut = kernel.irrepsOut().wignerD(angles[0], angles[1], angles[2], k);
+            double[] rotatedThenMapped = new double[kernel.irrepsOut().dim()];
+            kernel.forward(1, dev.e3j.runtime.Rotations.apply(dIn, x), weights, bias, rotatedThenMapped);
+            double[] mapped = new double[kernel.irrepsOut().dim()];
+            kernel.forward(1, x, weights, bias, mapped);
+            assertClose(dev.e3j.runtime.Rotations.apply(dOut, mapped), rotatedThenMapped, 1e-12);
+        }
+    }
+
+    @Test
+    void pathNormalizationDividesByPathCountTimesMulIn() throws Exception {
+        LinearKernel kernel = kernel("3x0e+1x0e", "1x0e", false, PathNormalization.PATH, Precision.DOUBLE);
+        double[] out = new double[1];
+        kernel.forward(1, new double[] {1, 0, 0, 0}, new double[] {1, 0, 0, 0}, null, out);
+        assertEquals(1 / Math.sqrt(6), out[0], 1e-16);
+        kernel.forward(1, new double[] {0, 0, 0, 1}, new double[] {0, 0, 0, 1}, null, out);
+        assertEquals(Math.sqrt(0.5), out[0], 0.0, "sqrt(1/2) rounded once");
+    }
+
+    @Test
+    void noCommonIrrepGivesZerosAndNoWeights() throws Exception {
+        LinearKernel kernel = kernel("2x1e", "1x0e+1x1o", true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        assertEquals(0, kernel.weightNumel());
+        double[] out = {5, 5, 5, 5};
+        kernel.forward(1, new double[] {1, 2, 3, 4, 5, 6}, new double[0], new double[] {0.25}, out);
+        assertArrayEquals(new double[] {0.25, 0, 0, 0}, out);
+        double[] gradX = {9, 9, 9, 9, 9, 9};
+        kernel.backward(1, new double[6], null, new double[] {1, 1, 1, 1}, gradX, null, null);
+        assertArrayEquals(new double[6], gradX);
+    }
+
+    @Test
+    void floatOverloadsAgreeWithDouble() throws Exception {
+        LinearKernel kernel = kernel("4x0e+2x1o+1x2e", "3x0e+3x1o+2x2e", true, PathNormalization.ELEMENT,
+                Precision.FLOAT);
+        Random random = new Random(3);
+        int batch = 2;
+        double[] x = gaussian(random, batch * 15);
+        double[] weights = gaussian(random, kernel.weightNumel());
+        double[] bias = gaussian(random, kernel.biasNumel());
+        double[] gradOut = gaussian(random, batch * 22);
+        double[] out = new double[batch * 22];
+        kernel.forward(batch, x, weights, bias, out);
+        float[] outFloat = new float[batch * 22];
+        kernel.forward(batch, toFloat(x), toFloat(weights), toFloat(bias), outFloat);
+        assertClose(out, toDouble(outFloat), 1e-5);
+        double[] gradX = new double[x.length];
+        double[] gradWeights = new double[weights.length];
+        float[] gradXFloat = new float[x.length];
+        float[] gradWeightsFloat = new float[weights.length];
+        float[] gradBiasFloat = new float[bias.length];
+        kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, null);
+        kernel.backward(batch, toFloat(x), toFloat(weights), toFloat(gradOut), gradXFloat, gradWeightsFloat,
+                gradBiasFloat);
+        assertClose(gradX, toDouble(gradXFloat), 1e-5);
+        assertClose(gradWeights, toDouble(gradWeightsFloat), 1e-5);
+    }
+
+    @Test
+    void wrongLengthsNameTheArgument() throws Exception {
+        LinearKernel kernel = kernel("2x0e+1x1o", "1x0e+1x1o", true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[9], new double[3], new double[1], new double[8]));
+        assertEquals("x: expected length 10 (2 x 5), got 9", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[10], new double[2], new double[1], new double[8]));
+        assertEquals("weights: expected length 3 (1 x 3), got 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[10], new double[3], null, new double[8]));
+        assertEquals("bias: expected length 1 (1 x 1), got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(2, new double[10], new double[3], new double[8], new double[10],
+                        new double[3], new double[2]));
+        assertEquals("gradBias: expected length 1 (1 x 1), got 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(-1, new double[0], new double[3], new double[1], new double[0]));
+        assertEquals("batch: expected a size >= 0, got -1", e.getMessage());
+        assertThrows(UnsupportedOperationException.class,
+                () -> kernel.forward(1, new float[5], new float[3], new float[1], new float[4]));
+    }
+
+    /** Central differences of {@code sum(out * gradOut)} against the analytic gradients. */
+    static void checkGradientsByFiniteDifferences(LinearKernel kernel, int batch, Random random) {
+        int dimIn = kernel.irrepsIn().dim();
+        int dimOut = kernel.irrepsOut().dim();
+        double[] x = gaussian(random, batch * dimIn);
+        double[] weights = gaussian(random, kernel.weightNumel());
+        double[] bias = gaussian(random, kernel.biasNumel());
+        double[] gradOut = gaussian(random, batch * dimOut);
+        double[] gradX = new double[x.length];
+        double[] gradWeights = new double[weights.length];
+        double[] gradBias = new double[bias.length];
+        java.util.Arrays.fill(gradWeights, Double.NaN);
+        kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
+        double h = 1e-6;
+        for (double[][] pair : new double[][][] {{x, gradX}, {weights, gradWeights}, {bias, gradBias}}) {
+            double[] arg = pair[0];
+            for (int k = 0; k < arg.length; k++) {
+                double saved = arg[k];
+                arg[k] = saved + h;
+                double plus = objective(kernel, batch, x, weights, bias, gradOut);
+                arg[k] = saved - h;
+                double minus = objective(kernel, batch, x, weights, bias, gradOut);
+                arg[k] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                assertEquals(numeric, pair[1][k], 1e-7 * Math.max(1, Math.abs(numeric)), "component " + k);
+            }
+        }
+    }
+
+    private static double objective(LinearKernel kernel, int batch, double[] x, double[] weights, double[] bias,
+                                    double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        kernel.forward(batch, x, weights, bias, out);
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) {
+            sum += out[i] * gradOut[i];
+        }
+        return sum;
+    }
+
+    static double[] gaussian(Random random, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = random.nextGaussian();
+        }
+        return a;
+    }
+
+    static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    static void assertClose(double[] expected, double[] actual, double relative) {
+        assertEquals(expected.length, actual.length, "length");
+        double scale = 0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = relative * Math.max(Math.abs(expected[i]), scale * 1e-3);
+            int index = i;
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tolerance,
+                    () -> "index " + index + ": expected " + expected[index] + ", got " + actual[index]);
+        }
+    }
+}

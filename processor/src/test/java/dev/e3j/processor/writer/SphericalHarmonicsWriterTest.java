@@ -1,0 +1,273 @@
+package dev.e3j.processor.writer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.SphericalHarmonicsModel;
+import dev.e3j.processor.model.TextbookSphericalHarmonics;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Rotations;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import java.util.ArrayList;
+import org.apache.commons.numbers.fraction.BigFraction;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SphericalHarmonicsWriterTest {
+
+    private static final List<Integer> UP_TO_11 = IntStream.rangeClosed(0, 11).boxed().toList();
+
+    private record Spec(List<Integer> ls, ShNormalization normalization, boolean normalize, Precision precision) {
+    }
+
+    /** Compiles all specs in one javac run. */
+    private static List<SphericalHarmonicsKernel> kernels(List<Spec> specs, InMemoryCompiler compiler)
+            throws Exception {
+        Map<ClassName, TypeSpec> impls = new LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Spec s = specs.get(i);
+            ClassName spec = ClassName.get("test.sh", String.format(Locale.ROOT, "Sh%03d", i));
+            impls.put(spec, SphericalHarmonicsWriter.write(
+                    SphericalHarmonicsModel.of(s.ls(), s.normalization(), s.normalize()), s.precision(), spec,
+                    ClassName.get("test.sh", spec.simpleName() + "Impl")));
+        }
+        List<SphericalHarmonicsKernel> out = new ArrayList<>();
+        for (Class<?> impl : compiler.compileAll(SphericalHarmonicsKernel.class, impls)) {
+            out.add((SphericalHarmonicsKernel) impl.getDeclaredConstructor().newInstance());
+        }
+        return out;
+    }
+
+    private static SphericalHarmonicsKernel kernel(Spec spec) throws Exception {
+        return kernels(List.of(spec), new InMemoryCompiler()).get(0);
+    }
+
+    @Test
+    void matchesE3nnValuesAndGradients() throws Exception {
+        List<Map<String, Object>> cases = ReferenceJson.cast(
+                ReferenceJson.load("spherical_harmonics.json").get("cases"));
+        List<Spec> specs = new ArrayList<>();
+        for (Map<String, Object> c : cases) {
+            List<Double> ls = ReferenceJson.cast(c.get("ls"));
+            specs.add(new Spec(ls.stream().map(Double::intValue).toList(),
+                    ShNormalization.valueOf(((String) c.get("normalization")).toUpperCase(Locale.ROOT)),
+                    (Boolean) c.get("normalize"), Precision.DOUBLE));
+        }
+        List<SphericalHarmonicsKernel> kernels = kernels(specs, new InMemoryCompiler());
+        assertEquals(36, cases.size());
+        for (int i = 0; i < cases.size(); i++) {
+            Map<String, Object> c = cases.get(i);
+            SphericalHarmonicsKernel kernel = kernels.get(i);
+            assertEquals(c.get("irreps"), kernel.irrepsOut().toString());
+            double[] xyz = ReferenceJson.flat(c.get("vectors"));
+            int n = xyz.length / 3;
+            double[] out = new double[n * kernel.irrepsOut().dim()];
+            kernel.forward(n, xyz, out);
+            LinearWriterTest.assertClose(ReferenceJson.flat(c.get("values")), out, 1e-12);
+            double[] gradXyz = new double[xyz.length];
+            kernel.backward(n, xyz, ReferenceJson.flat(c.get("grad_values")), gradXyz);
+            LinearWriterTest.assertClose(ReferenceJson.flat(c.get("grad_vectors")), gradXyz, 1e-12);
+        }
+    }
+
+    /** The math module's polynomials (built from Wigner 3j) and the textbook closed form give the same plan. */
+    @Test
+    void polynomialsAgreeWithTextbookClosedForm() {
+        assertEquals(coefficients(SphericalHarmonicsModel.of(UP_TO_11, ShNormalization.COMPONENT, true,
+                        TextbookSphericalHarmonics.upTo(11))),
+                coefficients(SphericalHarmonicsModel.of(UP_TO_11, ShNormalization.COMPONENT, true)));
+    }
+
+    /** Per component, each monomial's exact coefficient {@code N * n}. */
+    private static List<Map<List<Integer>, SqrtRational>> coefficients(SphericalHarmonicsModel model) {
+        List<Map<List<Integer>, SqrtRational>> out = new ArrayList<>();
+        for (SphericalHarmonicsModel.Degree degree : model.degrees()) {
+            for (SphericalHarmonicsModel.Component component : degree.components()) {
+                Map<List<Integer>, SqrtRational> terms = new java.util.HashMap<>();
+                for (SphericalHarmonicsModel.Term t : component.terms()) {
+                    terms.put(List.of(t.xPower(), t.yPower(), t.zPower()), component.scale().multiply(
+                            SqrtRational.of(BigFraction.of(t.coefficient()))));
+                }
+                out.add(terms);
+            }
+        }
+        assertEquals(144, out.size());
+        return out;
+    }
+
+    /** {@code Y(R x) = D(R) Y(x)} for rotations and the inversion, l <= 11, every normalization. */
+    @Test
+    void isEquivariantUpToDegree11() throws Exception {
+        List<Spec> specs = new ArrayList<>();
+        for (ShNormalization normalization : ShNormalization.values()) {
+            specs.add(new Spec(UP_TO_11, normalization, true, Precision.DOUBLE));
+            specs.add(new Spec(UP_TO_11, normalization, false, Precision.DOUBLE));
+        }
+        List<SphericalHarmonicsKernel> kernels = kernels(specs, new InMemoryCompiler());
+        Random random = new Random(5);
+        Irreps irreps = kernels.get(0).irrepsOut();
+        for (SphericalHarmonicsKernel kernel : kernels) {
+            for (int k = 0; k <= 1; k++) {
+                double[] angles = Rotations.randomAngles(random);
+                double[][] rotation = Rotations.anglesToMatrix(angles[0], angles[1], angles[2]);
+                double[] point = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+                double[] moved = Rotations.apply(rotation, point);
+                if (k == 1) {
+                    moved = new double[] {-moved[0], -moved[1], -moved[2]};
+                }
+                double[] y = new double[irreps.dim()];
+                double[] yMoved = new double[irreps.dim()];
+                kernel.forward(1, point, y);
+                kernel.forward(1, moved, yMoved);
+                LinearWriterTest.assertClose(Rotations.apply(irreps.wignerD(angles[0], angles[1], angles[2], k), y),
+                        yMoved, 1e-10);
+            }
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() throws Exception {
+        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
+                new Spec(UP_TO_11, ShNormalization.NORM, true, Precision.DOUBLE),
+                new Spec(List.of(3, 0, 7, 3), ShNormalization.COMPONENT, false, Precision.DOUBLE)),
+                new InMemoryCompiler());
+        Random random = new Random(9);
+        for (SphericalHarmonicsKernel kernel : kernels) {
+            int n = 4;
+            double[] xyz = LinearWriterTest.gaussian(random, 3 * n);
+            double[] gradOut = LinearWriterTest.gaussian(random, n * kernel.irrepsOut().dim());
+            double[] gradXyz = new double[3 * n];
+            kernel.backward(n, xyz, gradOut, gradXyz);
+            double h = 1e-6;
+            for (int i = 0; i < xyz.length; i++) {
+                double saved = xyz[i];
+                xyz[i] = saved + h;
+                double plus = objective(kernel, n, xyz, gradOut);
+                xyz[i] = saved - h;
+                double minus = objective(kernel, n, xyz, gradOut);
+                xyz[i] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                assertEquals(numeric, gradXyz[i], 1e-6 * Math.max(1, Math.abs(numeric)), "coordinate " + i);
+            }
+        }
+    }
+
+    private static double objective(SphericalHarmonicsKernel kernel, int n, double[] xyz, double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        kernel.forward(n, xyz, out);
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) {
+            sum += out[i] * gradOut[i];
+        }
+        return sum;
+    }
+
+    /** Any order, repeats: each block equals the matching block of the plain 0..lmax kernel. */
+    @Test
+    void explicitDegreesInAnyOrderWithRepeats() throws Exception {
+        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
+                new Spec(List.of(2, 0, 2, 1), ShNormalization.INTEGRAL, true, Precision.DOUBLE),
+                new Spec(List.of(0, 1, 2), ShNormalization.INTEGRAL, true, Precision.DOUBLE)),
+                new InMemoryCompiler());
+        SphericalHarmonicsKernel picked = kernels.get(0);
+        SphericalHarmonicsKernel range = kernels.get(1);
+        assertEquals("1x2e+1x0e+1x2e+1x1o", picked.irrepsOut().toString());
+        double[] xyz = {0.3, -1.2, 0.7};
+        double[] all = new double[9];
+        range.forward(1, xyz, all);
+        double[] out = new double[14];
+        picked.forward(1, xyz, out);
+        double[] expected = new double[14];
+        System.arraycopy(all, 4, expected, 0, 5);
+        expected[5] = all[0];
+        System.arraycopy(all, 4, expected, 6, 5);
+        System.arraycopy(all, 1, expected, 11, 3);
+        assertArrayEquals(expected, out);
+        double[] gradOut = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+        double[] summed = new double[9];
+        summed[0] = 6;
+        for (int i = 0; i < 3; i++) {
+            summed[1 + i] = 12 + i;
+        }
+        for (int i = 0; i < 5; i++) {
+            summed[4 + i] = gradOut[i] + gradOut[6 + i];
+        }
+        double[] grad = new double[3];
+        double[] gradRange = new double[3];
+        picked.backward(1, xyz, gradOut, grad);
+        range.backward(1, xyz, summed, gradRange);
+        LinearWriterTest.assertClose(gradRange, grad, 1e-14);
+    }
+
+    /** A zero vector normalizes to zero (torch's eps floor): Y^0 and zeros, finite gradient. */
+    @Test
+    void zeroVectorGivesTheConstantHarmonic() throws Exception {
+        SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(0, 1, 2, 3), ShNormalization.COMPONENT, true,
+                Precision.DOUBLE));
+        double[] out = new double[16];
+        kernel.forward(1, new double[3], out);
+        double[] expected = new double[16];
+        expected[0] = 1;
+        assertArrayEquals(expected, out, 0.0);
+        double[] grad = new double[3];
+        double[] gradOut = new double[16];
+        gradOut[1] = 1;
+        kernel.backward(1, new double[3], gradOut, grad);
+        assertArrayEquals(new double[] {Math.sqrt(3) * 1e12, 0, 0}, grad, 1e-3, "d(sqrt(3) x / 1e-12)/dx");
+    }
+
+    /** HotSpot compiles no method over 8000 bytes of bytecode; the largest kernel stays under it. */
+    @Test
+    void everyMethodStaysUnder8000BytesAtDegree11() throws Exception {
+        InMemoryCompiler compiler = new InMemoryCompiler();
+        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
+                new Spec(UP_TO_11, ShNormalization.INTEGRAL, true, Precision.FLOAT)), compiler);
+        Map<String, Integer> sizes = ClassFileCodeSizes.of(compiler.classFile(kernels.get(0).getClass().getName()));
+        assertTrue(sizes.size() > 10, sizes::toString);
+        sizes.forEach((method, size) -> assertTrue(size < 8000, method + " has " + size + " bytes"));
+        float[] xyz = {0.3f, -1.2f, 0.7f};
+        float[] outFloat = new float[144];
+        kernels.get(0).forward(1, xyz, outFloat);
+        double[] out = new double[144];
+        kernels.get(0).forward(1, new double[] {0.3f, -1.2f, 0.7f}, out);
+        LinearWriterTest.assertClose(out, LinearWriterTest.toDouble(outFloat), 1e-4);
+        float[] gradFloat = new float[3];
+        double[] grad = new double[3];
+        float[] gradOutFloat = new float[144];
+        double[] gradOut = new double[144];
+        java.util.Arrays.fill(gradOutFloat, 0.5f);
+        java.util.Arrays.fill(gradOut, 0.5);
+        kernels.get(0).backward(1, xyz, gradOutFloat, gradFloat);
+        kernels.get(0).backward(1, new double[] {0.3f, -1.2f, 0.7f}, gradOut, grad);
+        LinearWriterTest.assertClose(grad, LinearWriterTest.toDouble(gradFloat), 1e-4);
+    }
+
+    @Test
+    void wrongLengthsNameTheArgument() throws Exception {
+        SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(0, 1), ShNormalization.COMPONENT, true,
+                Precision.DOUBLE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(2, new double[5], new double[8]));
+        assertEquals("xyz: expected length 6 (2 x 3), got 5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(2, new double[6], new double[7]));
+        assertEquals("out: expected length 8 (2 x 4), got 7", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, new double[3], new double[4], new double[2]));
+        assertEquals("gradXyz: expected length 3 (1 x 3), got 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(-1, new double[0], new double[0]));
+        assertEquals("n: expected a size >= 0, got -1", e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> kernel.forward(1, new float[3], new float[4]));
+    }
+}
