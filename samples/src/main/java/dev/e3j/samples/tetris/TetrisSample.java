@@ -19,7 +19,7 @@ public final class TetrisSample {
 
     /** Seed of the parameters and of the evaluation poses. */
     public static final long SEED = 20_21;
-    public static final int TRAINING_STEPS = 400;
+    public static final int TRAINING_STEPS = 200;
     public static final double LEARNING_RATE = 1e-2;
     public static final int PROGRESS_EVERY = 25;
     public static final int EVALUATION_POSES = 100;
@@ -84,7 +84,7 @@ public final class TetrisSample {
             TetrisNetwork.LossAndGradient result = step();
             losses[t] = result.loss();
             if (out != null && (t % PROGRESS_EVERY == 0 || t == steps - 1)) {
-                out.printf(Locale.ROOT, "step %4d  loss %.6f  accuracy %d/%d%n", t, result.loss(),
+                out.printf(Locale.ROOT, "step %4d  loss %.3e  accuracy %d/%d%n", t, result.loss(),
                         correct(result.prediction()), Tetromino.values().length);
             }
         }
