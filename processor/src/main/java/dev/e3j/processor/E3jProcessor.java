@@ -39,7 +39,8 @@ public final class E3jProcessor extends AbstractProcessor {
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);
-        for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv))) {
+        for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv),
+                new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv))) {
             steps.put(step.annotation(), step);
         }
     }
