@@ -116,8 +116,8 @@ public final class Report {
         Optional<Map<String, Object>> without = find("JavacBenchmark.compileMaceMedium", Map.of("processor", "none"));
         Optional<Map<String, Object>> with = find("JavacBenchmark.compileMaceMedium", Map.of("processor", "e3j"));
         if (without.isPresent() && with.isPresent()) {
-            out.append(String.format(Locale.ROOT, "%njavac on the mace-medium spec (in-process, one compilation after the warm-up ones): %.0f ms"
-                            + " without processing, %.0f ms with the e3j processor: generating adds %.0f ms.%n",
+            out.append(String.format(Locale.ROOT, "%njavac on the mace-medium spec (in-process, one compilation"
+                            + " after the warm-up ones): %.0f ms without processing, %.0f ms with the e3j processor: generating adds %.0f ms.%n",
                     score(without.get()), score(with.get()), score(with.get()) - score(without.get())));
         }
     }
