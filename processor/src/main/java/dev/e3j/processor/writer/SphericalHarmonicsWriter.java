@@ -12,6 +12,7 @@ import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -29,11 +30,15 @@ import javax.lang.model.element.Modifier;
  * integer combination of monomials that a part computes once and shares. Parts are static methods holding whole
  * degrees while they fit a bytecode budget (javac's JIT refuses to compile methods over 8000 bytes), else slices of
  * one degree's components. The gradient {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}.
+ * The points are split into fixed blocks run in parallel ({@link BatchBlocks}); each point belongs to one block, so
+ * results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
     /** Estimated bytecode per method, well under HotSpot's 8000-byte limit for compiling a method. */
     private static final int BYTECODE_BUDGET = 5000;
+    /** Points per parallel block: tens of microseconds of work, far more than a fork/join task costs. */
+    static final int BLOCK_SIZE = 4096;
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
 
@@ -70,6 +75,12 @@ public final class SphericalHarmonicsWriter {
                 .addField(FieldSpec.builder(Irreps.class, "IRREPS_OUT", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .initializer("$T.parse($S)", Irreps.class, model.irrepsOut().toString())
+                        .build())
+                .addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
+                                BatchBlocks.class)
+                        .initializer("$L", BLOCK_SIZE)
                         .build());
         for (Arithmetic arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
@@ -87,7 +98,10 @@ public final class SphericalHarmonicsWriter {
         List<Part> valueParts = parts(false);
         List<Part> gradientParts = parts(true);
         for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(forward(arithmetic, valueParts)).addMethod(backward(arithmetic, gradientParts));
+            type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
+        }
+        for (Arithmetic arithmetic : arithmetics) {
+            type.addMethod(forwardBlock(arithmetic, valueParts)).addMethod(backwardBlock(arithmetic, gradientParts));
         }
         for (Arithmetic arithmetic : arithmetics) {
             valueParts.forEach(part -> type.addMethod(valuePart(part, arithmetic)));
@@ -207,8 +221,8 @@ public final class SphericalHarmonicsWriter {
         return 10 * terms + 10 * monomials(slices, gradient).size() + 24 * (to - from) * degree.offsets().size();
     }
 
-    private MethodSpec forward(Arithmetic t, List<Part> parts) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
+    private MethodSpec forward(Arithmetic t) {
+        return MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n")
@@ -217,7 +231,20 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("requireNonNegative($S, n)", "n")
                 .addStatement("requireLength($S, xyz, n, 3)", "xyz")
                 .addStatement("requireLength($S, out, n, $L)", "out", dim)
-                .beginControlFlow("for (int p = 0; p < n; p++)")
+                .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, xyz, out))",
+                        BatchBlocks.class)
+                .build();
+    }
+
+    /** The values of points {@code from..to-1}. */
+    private MethodSpec forwardBlock(Arithmetic t, List<Part> parts) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "out")
+                .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim);
         for (Part part : parts) {
@@ -226,8 +253,8 @@ public final class SphericalHarmonicsWriter {
         return method.endControlFlow().build();
     }
 
-    private MethodSpec backward(Arithmetic t, List<Part> parts) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
+    private MethodSpec backward(Arithmetic t) {
+        return MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n")
@@ -238,7 +265,21 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("requireLength($S, xyz, n, 3)", "xyz")
                 .addStatement("requireLength($S, gradOut, n, $L)", "gradOut", dim)
                 .addStatement("requireLength($S, gradXyz, n, 3)", "gradXyz")
-                .beginControlFlow("for (int p = 0; p < n; p++)")
+                .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, xyz, gradOut,"
+                        + " gradXyz))", BatchBlocks.class)
+                .build();
+    }
+
+    /** The gradients of points {@code from..to-1}. */
+    private MethodSpec backwardBlock(Arithmetic t, List<Part> parts) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(t.arrayType(), "gradXyz")
+                .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim)
                 .addStatement("int g = 3 * p")
