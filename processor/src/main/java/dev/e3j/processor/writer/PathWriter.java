@@ -25,7 +25,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * unrolled once per {@code (u, v)} pair and only then combined with the weights:
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
- * when every gradient is wanted one fused method computes all three from the same loads and contractions. When all
+ * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()}).
  * A pattern longer than {@link #MAX_TERMS_PER_METHOD} terms is split over several methods, each owning a range of
  * output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
@@ -207,11 +207,12 @@ final class PathWriter {
      * Whether several channels {@code u} meet the same single {@code x2} channel ({@code mul2 = 1}) in a mode whose
      * indices do not mention {@code v}: then {@code M_ik = sum_j C_ijk x2_j} is computed once per sample and the
      * channel loop is a small dense product with {@code M}, which has at most as many entries as the CG pattern.
-     * With one channel there is nothing to share and the plain contraction is cheaper (measured on tetris-poly-1).
+     * With one channel there is nothing to share and the plain contraction is cheaper (measured on tetris-poly-1);
+     * in {@code uvw} the weight loop over {@code w} dominates and {@code M} showed no gain (diffdock), so it is left
+     * to the channel-wise modes, where it halves the work of mace-like paths.
      */
     private boolean sharesX2() {
-        return mul2 == 1 && mul1 > 1
-                && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVW || mode == ConnectionMode.UVUV);
+        return mul2 == 1 && mul1 > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
     }
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */
