@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
 
@@ -351,7 +350,8 @@ final class PathWriter {
                 ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
                 code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
                 code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
-                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, inChannel("gradOutIndex", k)));
+                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
+                code.addStatement("gradOutIndex += $L", dimOut);
                 code.endControlFlow();
             } else {
                 code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
@@ -366,10 +366,11 @@ final class PathWriter {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
             code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
-            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, inChannel("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
             code.addStatement("gradWeights[weightIndex + w] += $L", weightGradient);
             code.addStatement("$L weight = weights[weightIndex + w]", t);
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
+            code.addStatement("gradOutIndex += $L", dimOut);
             code.endControlFlow();
             return;
         }
@@ -402,7 +403,8 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[weightIndex + w]", type.type());
             }
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", inChannel("outIndex", k), weight, k));
+            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
+            code.addStatement("outIndex += $L", dimOut);
             code.endControlFlow();
         } else {
             if (path.weighted()) {
@@ -415,13 +417,14 @@ final class PathWriter {
 
     private void gradWeightsBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
         List<Integer> ks = declareContractions(code, type, terms);
-        String sum = ks.stream().map(k -> "gradOut[" + (mode.mixesChannels() ? inChannel("gradOutIndex", k)
-                : plus("gradOutIndex", k)) + "] * t" + k).collect(Collectors.joining(" + "));
+        List<String> products = ks.stream().map(k -> "gradOut[" + plus("gradOutIndex", k) + "] * t" + k).toList();
+        String sum = String.join(" + ", products);
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
             code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
             code.addStatement("gradWeights[weightIndex + w] += $L", sum);
+            code.addStatement("gradOutIndex += $L", dimOut);
             code.endControlFlow();
         } else {
             code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
@@ -457,7 +460,8 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[weightIndex + w]", t);
             }
             String weight = path.weighted() ? "weight * " : "";
-            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, inChannel("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, plus("gradOutIndex", k)));
+            code.addStatement("gradOutIndex += $L", dimOut);
             code.endControlFlow();
         } else {
             if (path.weighted()) {
@@ -554,14 +558,6 @@ final class PathWriter {
             case UVUV, UVU_LT_V -> "(" + pairIndex() + ")";
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
-    }
-
-    /**
-     * Component {@code k} of output channel {@code w} from the path's first output: indexed by the loop variable so
-     * that, for scalar outputs, HotSpot sees a unit-stride loop it can vectorize.
-     */
-    private String inChannel(String base, int k) {
-        return plus(base + " + " + (dimOut == 1 ? "w" : "w * " + dimOut), k);
     }
 
     private static String index(String base, int offset, String variable, int stride) {
