@@ -13,6 +13,7 @@ import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.writer.TensorProductWriter;
+import dev.e3j.processor.writer.cuda.CudaTensorProductWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -81,6 +82,9 @@ final class TensorProductStep implements ProcessingStep {
             return;
         }
         write(type, model);
+        if ((Boolean) value(env.getElementUtils().getElementValuesWithDefaults(mirror), "cuda")) {
+            writeCuda(type, model);
+        }
     }
 
     private static AnnotationMirror findMirror(Element element) {
@@ -142,6 +146,23 @@ final class TensorProductStep implements ProcessingStep {
         } catch (IOException e) {
             env.getMessager().printMessage(Diagnostic.Kind.ERROR,
                     Message.WRITE_FAILED.format(writer.implementation(), e.getMessage()), type);
+        }
+    }
+
+    /** {@code cuda = true}: the same kernel as CUDA C++, {@code META-INF/e3j/cuda/<binary name>.cu}. */
+    private void writeCuda(TypeElement type, TensorProductModel model) {
+        String binaryName = TensorProductWriter.implementationName(ClassName.get(type)).reflectionName();
+        CudaTensorProductWriter writer = new CudaTensorProductWriter(model, type.getQualifiedName().toString(),
+                binaryName);
+        try {
+            FileObject file = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", writer.resourceName(),
+                    type);
+            try (Writer out = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+                out.write(writer.source());
+            }
+        } catch (IOException e) {
+            env.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                    Message.WRITE_FAILED.format(writer.resourceName(), e.getMessage()), type);
         }
     }
 }
