@@ -18,9 +18,12 @@ import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
- * The e3j annotation processor: dispatches each e3j annotation to its {@link ProcessingStep}. It never claims the
- * annotations, and no exception reaches javac: anything unexpected becomes an {@code [e3j.internal]} error on the
- * element being processed.
+ * The e3j annotation processor: dispatches each e3j annotation to its {@link ProcessingStep}. No exception reaches
+ * javac: anything unexpected becomes an {@code [e3j.internal]} error on the element being processed.
+ *
+ * <p>It claims its own annotations and the {@code @Generated} marker of its output: no other processor has a use for
+ * them, and an unclaimed annotation makes {@code javac -Xlint:all} warn "No processor claimed any of these
+ * annotations" in every user build.
  */
 @AutoService(Processor.class)
 public final class E3jProcessor extends AbstractProcessor {
@@ -28,20 +31,23 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String TENSOR_PRODUCT = "dev.e3j.annotations.TensorProduct";
     static final String SPHERICAL_HARMONICS = "dev.e3j.annotations.SphericalHarmonics";
     static final String LINEAR = "dev.e3j.annotations.Linear";
+    /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
+    static final String GENERATED = "javax.annotation.processing.Generated";
 
     private final Map<String, ProcessingStep> steps = new LinkedHashMap<>();
 
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);
-        for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv))) {
+        for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv),
+                new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv))) {
             steps.put(step.annotation(), step);
         }
     }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR);
+        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GENERATED);
     }
 
     @Override
@@ -70,6 +76,6 @@ public final class E3jProcessor extends AbstractProcessor {
                 }
             }
         }
-        return false;
+        return true;
     }
 }

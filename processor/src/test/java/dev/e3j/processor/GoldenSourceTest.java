@@ -39,6 +39,32 @@ class GoldenSourceTest {
             }
             """;
 
+    private static final String SH_AND_LINEAR_SPECS = """
+            package golden;
+
+            import dev.e3j.annotations.Linear;
+            import dev.e3j.annotations.SphericalHarmonics;
+            import dev.e3j.runtime.LinearKernel;
+            import dev.e3j.runtime.SphericalHarmonicsKernel;
+
+            interface Layers {
+                @SphericalHarmonics(lmax = 2)
+                interface Sh2 extends SphericalHarmonicsKernel {}
+
+                @Linear(in = "2x0e+1x1o", out = "1x0e+2x1o", biases = true)
+                interface Mix extends LinearKernel {}
+            }
+            """;
+
+    @Test
+    void sphericalHarmonicsAndLinearMatchGoldens() throws IOException {
+        GeneratedKernels kernels = GeneratedKernels.compile("golden.Layers", SH_AND_LINEAR_SPECS);
+        for (String name : new String[] {"Layers_Sh2Impl", "Layers_MixImpl"}) {
+            compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
+            compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));
+        }
+    }
+
     @Test
     void generatedSourcesMatchGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Specs", SPECS);

@@ -1,14 +1,17 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.ReferenceData.asDoubles;
+import static dev.e3j.processor.testing.ReferenceData.asInt;
+import static dev.e3j.processor.testing.ReferenceData.asList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.processor.math.ReferenceFiles;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.annotations.Normalization;
 import dev.e3j.annotations.PathNormalization;
@@ -116,7 +119,7 @@ class ReferenceTensorProductTest {
 
     @BeforeAll
     static void compileAllCases() throws Exception {
-        cases = ReferenceFiles.cases("tensor_products.json");
+        cases = ReferenceData.cases("tensor_products.json");
         StringBuilder source = new StringBuilder("""
                 package ref;
 
@@ -197,37 +200,37 @@ class ReferenceTensorProductTest {
         assertEquals(c.get("irreps_in1"), kernel.irrepsIn1().toString(), name);
         assertEquals(c.get("irreps_out"), kernel.irrepsOut().toString(), name);
         assertEquals(asInt(c.get("weight_numel")), kernel.weightNumel(), name);
-        double[] x1 = flatten(c.get("x1"));
-        double[] x2 = square ? x1 : flatten(c.get("x2"));
-        double[] weights = flatten(c.get("weights"));
-        double[] gradOut = flatten(c.get("grad_out"));
+        double[] x1 = asDoubles(c.get("x1"));
+        double[] x2 = square ? x1 : asDoubles(c.get("x2"));
+        double[] weights = asDoubles(c.get("weights"));
+        double[] gradOut = asDoubles(c.get("grad_out"));
         double[] out = new double[batch * kernel.irrepsOut().dim()];
         kernel.forward(batch, x1, x2, weights, out);
-        assertClose(flatten(c.get("out")), out, 1e-12, name + " out");
+        assertClose(asDoubles(c.get("out")), out, 1e-12, name + " out");
         double[] gradX1 = new double[x1.length];
         double[] gradX2 = square ? null : new double[x2.length];
         double[] gradWeights = new double[weights.length];
         kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
-        assertClose(flatten(c.get("grad_x1")), gradX1, 1e-12, name + " grad_x1");
+        assertClose(asDoubles(c.get("grad_x1")), gradX1, 1e-12, name + " grad_x1");
         if (!square) {
-            assertClose(flatten(c.get("grad_x2")), gradX2, 1e-12, name + " grad_x2");
+            assertClose(asDoubles(c.get("grad_x2")), gradX2, 1e-12, name + " grad_x2");
         }
-        assertClose(flatten(c.get("grad_weights")), gradWeights, 1e-12, name + " grad_weights");
+        assertClose(asDoubles(c.get("grad_weights")), gradWeights, 1e-12, name + " grad_weights");
 
         float[] outF = new float[out.length];
         float[] x1F = toFloat(x1);
         float[] x2F = square ? x1F : toFloat(x2);
         kernel.forward(batch, x1F, x2F, toFloat(weights), outF);
-        assertClose(flatten(c.get("out")), toDouble(outF), 1e-5, name + " float out");
+        assertClose(asDoubles(c.get("out")), toDouble(outF), 1e-5, name + " float out");
         float[] gradX1F = new float[x1.length];
         float[] gradX2F = square ? null : new float[x2.length];
         float[] gradWeightsF = new float[weights.length];
         kernel.backward(batch, x1F, x2F, toFloat(weights), toFloat(gradOut), gradX1F, gradX2F, gradWeightsF);
-        assertClose(flatten(c.get("grad_x1")), toDouble(gradX1F), 1e-5, name + " float grad_x1");
+        assertClose(asDoubles(c.get("grad_x1")), toDouble(gradX1F), 1e-5, name + " float grad_x1");
         if (!square) {
-            assertClose(flatten(c.get("grad_x2")), toDouble(gradX2F), 1e-5, name + " float grad_x2");
+            assertClose(asDoubles(c.get("grad_x2")), toDouble(gradX2F), 1e-5, name + " float grad_x2");
         }
-        assertClose(flatten(c.get("grad_weights")), toDouble(gradWeightsF), 1e-5, name + " float grad_weights");
+        assertClose(asDoubles(c.get("grad_weights")), toDouble(gradWeightsF), 1e-5, name + " float grad_weights");
     }
 
     /** {@code |actual - expected| <= tolerance * max(1, |expected|)} elementwise. */
@@ -237,20 +240,6 @@ class ReferenceTensorProductTest {
             double error = Math.abs(actual[i] - expected[i]);
             assertTrue(error <= tolerance * Math.max(1, Math.abs(expected[i])),
                     what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
-        }
-    }
-
-    private static double[] flatten(Object value) {
-        List<Double> values = new ArrayList<>();
-        flattenInto(value, values);
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static void flattenInto(Object value, List<Double> values) {
-        if (value instanceof List<?> list) {
-            list.forEach(item -> flattenInto(item, values));
-        } else {
-            values.add((Double) value);
         }
     }
 
@@ -268,18 +257,5 @@ class ReferenceTensorProductTest {
             result[i] = values[i];
         }
         return result;
-    }
-
-    private static double[] asDoubles(Object value) {
-        return flatten(value);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> asList(Object value) {
-        return (List<Object>) value;
-    }
-
-    private static int asInt(Object value) {
-        return (int) (double) (Double) value;
     }
 }

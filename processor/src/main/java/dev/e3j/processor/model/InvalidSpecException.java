@@ -4,7 +4,7 @@ import dev.e3j.processor.diagnostics.Problem;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Thrown by {@link TensorProductModels#build} with every problem found in the spec. */
+/** Thrown by the model builders (such as {@link TensorProductModels#build}) with every problem found in a spec. */
 public final class InvalidSpecException extends Exception {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,9 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.PathNormalization;
+import dev.e3j.processor.diagnostics.Location;
+import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.diagnostics.Problem;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -45,6 +48,37 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
     public LinearModel {
         paths = List.copyOf(paths);
         biases = List.copyOf(biases);
+    }
+
+    /**
+     * Parses and plans {@code spec}. A map with neither a path nor a bias would only output zeros, which is
+     * certainly a mistake, so it is rejected.
+     *
+     * @throws InvalidSpecException listing every problem found
+     */
+    public static LinearModel build(LinearSpec spec) throws InvalidSpecException {
+        List<Problem> problems = new ArrayList<>();
+        Irreps in = parseIrreps(spec.in(), "in", problems);
+        Irreps out = parseIrreps(spec.out(), "out", problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        LinearModel model = of(in, out, spec.biases(), spec.pathNormalization());
+        if (model.paths().isEmpty() && model.biases().isEmpty()) {
+            String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";
+            throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.NO_PATHS,
+                    spec.biases() ? map + " (with no 0e output to bias)" : map)));
+        }
+        return model;
+    }
+
+    private static Irreps parseIrreps(String text, String attribute, List<Problem> problems) {
+        try {
+            return Irreps.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(Problem.at(Location.attribute(attribute), Message.MALFORMED_IRREPS, attribute, e.getMessage()));
+            return Irreps.empty();
+        }
     }
 
     /** Builds e3nn's instructions and normalization for {@code in -> out}. */

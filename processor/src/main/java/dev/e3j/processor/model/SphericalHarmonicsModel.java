@@ -1,6 +1,9 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.diagnostics.Location;
+import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.diagnostics.Problem;
 import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
@@ -11,6 +14,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
@@ -77,6 +81,47 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         degrees = List.copyOf(degrees);
     }
 
+    /**
+     * The largest degree e3j generates. e3nn 0.5.4's closed forms stop at 11; the exact polynomials go further and
+     * stay accurate (integer coefficients of at most 38 bits, exact in a double; equivariance error about 1e-13 at
+     * {@code l = 20}), but the kernel grows as {@code l^3} (1620 monomials at {@code l = 20}), so beyond 20 the
+     * generated class and its compilation grow out of proportion to any use.
+     */
+    public static final int MAX_DEGREE = 20;
+
+    /**
+     * Validates {@code spec} (exactly one of {@code lmax} and {@code ls}, degrees in {@code 0..MAX_DEGREE}) and
+     * plans its degrees.
+     *
+     * @throws InvalidSpecException listing every problem found
+     */
+    public static SphericalHarmonicsModel build(SphericalHarmonicsSpec spec) throws InvalidSpecException {
+        List<Problem> problems = new ArrayList<>();
+        if (spec.ls().isEmpty()) {
+            if (spec.lmax() < 0) {
+                problems.add(Problem.at(Location.attribute("lmax"), Message.DEGREES_MISSING, spec.lmax()));
+            } else if (spec.lmax() > MAX_DEGREE) {
+                problems.add(Problem.at(Location.attribute("lmax"), Message.LMAX_TOO_LARGE, spec.lmax(), MAX_DEGREE));
+            }
+        } else if (spec.lmax() != -1) {
+            problems.add(Problem.at(Location.attribute("ls"), Message.LMAX_AND_LS, spec.lmax(), spec.ls()));
+        }
+        for (int i = 0; i < spec.ls().size(); i++) {
+            int l = spec.ls().get(i);
+            if (l < 0) {
+                problems.add(Problem.at(new Location("ls", i, null), Message.NEGATIVE_DEGREE, i, l));
+            } else if (l > MAX_DEGREE) {
+                problems.add(Problem.at(new Location("ls", i, null), Message.DEGREE_TOO_LARGE, i, l, MAX_DEGREE));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        List<Integer> ls = spec.ls().isEmpty()
+                ? IntStream.rangeClosed(0, spec.lmax()).boxed().toList() : spec.ls();
+        return of(ls, spec.normalization(), spec.normalize());
+    }
+
     /** Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}. */
     public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize) {
         int lmax = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -125,6 +170,17 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
             entries.add(MulIrrep.of(1, Irrep.of(l, Irrep.shParity(l))));
         }
         return Irreps.of(entries);
+    }
+
+    /**
+     * The exact constant of a component under this normalization: {@code N} ({@code COMPONENT}),
+     * {@code N / sqrt(2l + 1)} ({@code NORM}); for {@code INTEGRAL} the constant is {@code N / sqrt(4 pi)}, of which
+     * this returns the algebraic part {@code N}.
+     */
+    public SqrtRational algebraicConstant(Degree degree, Component component) {
+        SqrtRational scale = component.scale();
+        return normalization == ShNormalization.NORM
+                ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale;
     }
 
     public int dim() {

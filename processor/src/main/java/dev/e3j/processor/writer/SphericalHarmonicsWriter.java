@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
-import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link SphericalHarmonicsModel} into the source of a {@code SphericalHarmonicsKernel}.
@@ -116,10 +115,7 @@ public final class SphericalHarmonicsWriter {
 
     private FieldSpec constant(Degree degree, Component component, Arithmetic arithmetic) {
         int l = degree.l();
-        SqrtRational scale = component.scale();
-        if (model.normalization() == ShNormalization.NORM) {
-            scale = scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * l + 1)));
-        }
+        SqrtRational scale = model.algebraicConstant(degree, component);
         String literal;
         String exact;
         if (model.normalization() == ShNormalization.INTEGRAL) {

@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -419,7 +420,7 @@ public final class TensorProductWriter {
             field(json, 3, "mode", path.mode().token()).append(",\n");
             json.append("      \"weighted\": ").append(path.weighted()).append(",\n");
             json.append("      \"weight_offset\": ").append(path.weightOffset()).append(",\n");
-            field(json, 3, "path_weight", path.pathWeight().toString()).append(",\n");
+            field(json, 3, "path_weight", SqrtRational.of(path.pathWeight()).toString()).append(",\n");
             field(json, 3, "coefficient", path.coefficient().toString()).append(",\n");
             json.append("      \"coefficient_double\": ").append(path.coefficient().doubleValue()).append(",\n");
             json.append("      \"cg\": [");

@@ -78,8 +78,13 @@ public final class GeneratedKernels {
 
     /** A new instance of the generated kernel {@code binaryName} (e.g. {@code test.Specs_FcImpl}). */
     public TensorProductKernel tensorProduct(String binaryName) {
+        return kernel(binaryName, TensorProductKernel.class);
+    }
+
+    /** A new instance of the generated kernel {@code binaryName}, of any kernel interface. */
+    public <T> T kernel(String binaryName, Class<T> kernelInterface) {
         try {
-            return (TensorProductKernel) loader.loadClass(binaryName).getConstructor().newInstance();
+            return kernelInterface.cast(loader.loadClass(binaryName).getConstructor().newInstance());
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("cannot instantiate " + binaryName, e);
         }

@@ -5,60 +5,68 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
-import dev.e3j.processor.model.LinearModel;
-import dev.e3j.runtime.Irreps;
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.LinearKernel;
+import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LinearWriterTest {
 
-    private static final ClassName SPEC = ClassName.get("test.linear", "Mix");
-    private static final ClassName IMPL = ClassName.get("test.linear", "MixImpl");
-
+    /** Compiles {@code @Linear(...)} through {@link dev.e3j.processor.E3jProcessor}, as a user's build would. */
     static LinearKernel kernel(String in, String out, boolean biases, PathNormalization normalization,
-                               Precision precision) throws Exception {
-        LinearModel model = LinearModel.of(Irreps.parse(in), Irreps.parse(out), biases, normalization);
-        Class<?> impl = new InMemoryCompiler().compile(SPEC, LinearKernel.class,
-                LinearWriter.write(model, precision, SPEC, IMPL));
-        return (LinearKernel) impl.getDeclaredConstructor().newInstance();
+                               Precision precision) {
+        String source = String.format(Locale.ROOT, """
+                package test.linear;
+
+                import dev.e3j.annotations.Linear;
+                import dev.e3j.annotations.PathNormalization;
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.runtime.LinearKernel;
+
+                @Linear(in = "%s", out = "%s", biases = %b, pathNormalization = PathNormalization.%s,
+                        precision = Precision.%s)
+                interface Mix extends LinearKernel {}
+                """, in, out, biases, normalization, precision);
+        return GeneratedKernels.compile("test.linear.Mix", source).kernel("test.linear.MixImpl", LinearKernel.class);
     }
 
     @Test
-    void matchesE3nnForwardAndBackward() throws Exception {
-        List<Map<String, Object>> cases = ReferenceJson.cast(ReferenceJson.load("linear.json").get("cases"));
+    void matchesE3nnForwardAndBackward() throws IOException {
+        List<Map<String, Object>> cases = ReferenceData.cases("linear.json");
         assertEquals(2, cases.size());
         for (Map<String, Object> c : cases) {
             LinearKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"),
                     (Boolean) c.get("biases"), PathNormalization.ELEMENT, Precision.DOUBLE);
-            assertEquals(((Double) c.get("weight_numel")).intValue(), kernel.weightNumel());
-            assertEquals(((Double) c.get("bias_numel")).intValue(), kernel.biasNumel());
-            double[] x = ReferenceJson.flat(c.get("x"));
-            double[] weights = ReferenceJson.flat(c.get("weights"));
-            double[] bias = ReferenceJson.flat(c.get("bias"));
-            double[] gradOut = ReferenceJson.flat(c.get("grad_out"));
+            assertEquals(ReferenceData.asInt(c.get("weight_numel")), kernel.weightNumel());
+            assertEquals(ReferenceData.asInt(c.get("bias_numel")), kernel.biasNumel());
+            double[] x = ReferenceData.asDoubles(c.get("x"));
+            double[] weights = ReferenceData.asDoubles(c.get("weights"));
+            double[] bias = ReferenceData.asDoubles(c.get("bias"));
+            double[] gradOut = ReferenceData.asDoubles(c.get("grad_out"));
             int batch = x.length / kernel.irrepsIn().dim();
             double[] out = new double[batch * kernel.irrepsOut().dim()];
             kernel.forward(batch, x, weights, bias, out);
-            assertClose(ReferenceJson.flat(c.get("out")), out, 1e-12);
+            assertClose(ReferenceData.asDoubles(c.get("out")), out, 1e-12);
             double[] gradX = new double[x.length];
             double[] gradWeights = new double[weights.length];
             double[] gradBias = new double[bias.length];
             kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
-            assertClose(ReferenceJson.flat(c.get("grad_x")), gradX, 1e-12);
-            assertClose(ReferenceJson.flat(c.get("grad_weights")), gradWeights, 1e-12);
-            assertClose(ReferenceJson.flat(c.get("grad_bias")), gradBias, 1e-12);
+            assertClose(ReferenceData.asDoubles(c.get("grad_x")), gradX, 1e-12);
+            assertClose(ReferenceData.asDoubles(c.get("grad_weights")), gradWeights, 1e-12);
+            assertClose(ReferenceData.asDoubles(c.get("grad_bias")), gradBias, 1e-12);
         }
     }
 
     /** Unsorted input with repeated irreps, biases on two separate 0e outputs, an output with no path. */
     @Test
-    void unseenIrrepsWithBiasesMatchDirectSum() throws Exception {
+    void unseenIrrepsWithBiasesMatchDirectSum() {
         String in = "3x0e+2x1o+1x0e";
         String out = "2x0e+1x1o+3x0e+2x2e";
         LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE);
@@ -108,7 +116,7 @@ class LinearWriterTest {
 
     /** {@code Linear(D_in(g) x) = D_out(g) Linear(x)} for random rotations, with and without the inversion. */
     @Test
-    void isEquivariant() throws Exception {
+    void isEquivariant() {
         LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o", true,
                 PathNormalization.ELEMENT, Precision.DOUBLE);
         Random random = new Random(11);
@@ -128,7 +136,7 @@ class LinearWriterTest {
     }
 
     @Test
-    void pathNormalizationDividesByPathCountTimesMulIn() throws Exception {
+    void pathNormalizationDividesByPathCountTimesMulIn() {
         LinearKernel kernel = kernel("3x0e+1x0e", "1x0e", false, PathNormalization.PATH, Precision.DOUBLE);
         double[] out = new double[1];
         kernel.forward(1, new double[] {1, 0, 0, 0}, new double[] {1, 0, 0, 0}, null, out);
@@ -138,7 +146,7 @@ class LinearWriterTest {
     }
 
     @Test
-    void noCommonIrrepGivesZerosAndNoWeights() throws Exception {
+    void noCommonIrrepGivesZerosAndNoWeights() {
         LinearKernel kernel = kernel("2x1e", "1x0e+1x1o", true, PathNormalization.ELEMENT, Precision.DOUBLE);
         assertEquals(0, kernel.weightNumel());
         double[] out = {5, 5, 5, 5};
@@ -150,7 +158,7 @@ class LinearWriterTest {
     }
 
     @Test
-    void floatOverloadsAgreeWithDouble() throws Exception {
+    void floatOverloadsAgreeWithDouble() {
         LinearKernel kernel = kernel("4x0e+2x1o+1x2e", "3x0e+3x1o+2x2e", true, PathNormalization.ELEMENT,
                 Precision.FLOAT);
         Random random = new Random(3);
@@ -177,7 +185,7 @@ class LinearWriterTest {
     }
 
     @Test
-    void wrongLengthsNameTheArgument() throws Exception {
+    void wrongLengthsNameTheArgument() {
         LinearKernel kernel = kernel("2x0e+1x1o", "1x0e+1x1o", true, PathNormalization.ELEMENT, Precision.DOUBLE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[9], new double[3], new double[1], new double[8]));

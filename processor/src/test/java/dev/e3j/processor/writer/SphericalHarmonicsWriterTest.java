@@ -5,24 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.TextbookSphericalHarmonics;
+import dev.e3j.processor.testing.ClassFiles;
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Rotations;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
+import java.io.IOException;
 import java.util.ArrayList;
-import org.apache.commons.numbers.fraction.BigFraction;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.commons.numbers.fraction.BigFraction;
 import org.junit.jupiter.api.Test;
 
 class SphericalHarmonicsWriterTest {
@@ -32,53 +34,71 @@ class SphericalHarmonicsWriterTest {
     private record Spec(List<Integer> ls, ShNormalization normalization, boolean normalize, Precision precision) {
     }
 
-    /** Compiles all specs in one javac run. */
-    private static List<SphericalHarmonicsKernel> kernels(List<Spec> specs, InMemoryCompiler compiler)
-            throws Exception {
-        Map<ClassName, TypeSpec> impls = new LinkedHashMap<>();
+    /**
+     * Compiles all specs in one javac run through {@link dev.e3j.processor.E3jProcessor}, as a user's build would:
+     * spec {@code i} is {@code test.sh.Specs.ShNNN} with {@code NNN = i}.
+     */
+    private static GeneratedKernels compile(List<Spec> specs) {
+        StringBuilder source = new StringBuilder("""
+                package test.sh;
+
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.ShNormalization;
+                import dev.e3j.annotations.SphericalHarmonics;
+                import dev.e3j.runtime.SphericalHarmonicsKernel;
+
+                interface Specs {
+                """);
         for (int i = 0; i < specs.size(); i++) {
             Spec s = specs.get(i);
-            ClassName spec = ClassName.get("test.sh", String.format(Locale.ROOT, "Sh%03d", i));
-            impls.put(spec, SphericalHarmonicsWriter.write(
-                    SphericalHarmonicsModel.of(s.ls(), s.normalization(), s.normalize()), s.precision(), spec,
-                    ClassName.get("test.sh", spec.simpleName() + "Impl")));
+            source.append(String.format(Locale.ROOT, """
+                        @SphericalHarmonics(ls = {%s}, normalization = ShNormalization.%s, normalize = %b,
+                                            precision = Precision.%s)
+                        interface Sh%03d extends SphericalHarmonicsKernel {}
+                    """, s.ls().stream().map(String::valueOf).collect(Collectors.joining(", ")), s.normalization(),
+                    s.normalize(), s.precision(), i));
         }
-        List<SphericalHarmonicsKernel> out = new ArrayList<>();
-        for (Class<?> impl : compiler.compileAll(SphericalHarmonicsKernel.class, impls)) {
-            out.add((SphericalHarmonicsKernel) impl.getDeclaredConstructor().newInstance());
-        }
-        return out;
+        return GeneratedKernels.compile("test.sh.Specs", source.append("}\n").toString());
     }
 
-    private static SphericalHarmonicsKernel kernel(Spec spec) throws Exception {
-        return kernels(List.of(spec), new InMemoryCompiler()).get(0);
+    private static List<SphericalHarmonicsKernel> kernels(List<Spec> specs) {
+        GeneratedKernels compiled = compile(specs);
+        return IntStream.range(0, specs.size())
+                .mapToObj(i -> compiled.kernel(implementation(i), SphericalHarmonicsKernel.class))
+                .toList();
+    }
+
+    private static String implementation(int i) {
+        return String.format(Locale.ROOT, "test.sh.Specs_Sh%03dImpl", i);
+    }
+
+    private static SphericalHarmonicsKernel kernel(Spec spec) {
+        return kernels(List.of(spec)).get(0);
     }
 
     @Test
-    void matchesE3nnValuesAndGradients() throws Exception {
-        List<Map<String, Object>> cases = ReferenceJson.cast(
-                ReferenceJson.load("spherical_harmonics.json").get("cases"));
+    void matchesE3nnValuesAndGradients() throws IOException {
+        List<Map<String, Object>> cases = ReferenceData.cases("spherical_harmonics.json");
         List<Spec> specs = new ArrayList<>();
         for (Map<String, Object> c : cases) {
-            List<Double> ls = ReferenceJson.cast(c.get("ls"));
-            specs.add(new Spec(ls.stream().map(Double::intValue).toList(),
+            specs.add(new Spec(ReferenceData.asInts(c.get("ls")),
                     ShNormalization.valueOf(((String) c.get("normalization")).toUpperCase(Locale.ROOT)),
                     (Boolean) c.get("normalize"), Precision.DOUBLE));
         }
-        List<SphericalHarmonicsKernel> kernels = kernels(specs, new InMemoryCompiler());
+        List<SphericalHarmonicsKernel> kernels = kernels(specs);
         assertEquals(36, cases.size());
         for (int i = 0; i < cases.size(); i++) {
             Map<String, Object> c = cases.get(i);
             SphericalHarmonicsKernel kernel = kernels.get(i);
             assertEquals(c.get("irreps"), kernel.irrepsOut().toString());
-            double[] xyz = ReferenceJson.flat(c.get("vectors"));
+            double[] xyz = ReferenceData.asDoubles(c.get("vectors"));
             int n = xyz.length / 3;
             double[] out = new double[n * kernel.irrepsOut().dim()];
             kernel.forward(n, xyz, out);
-            LinearWriterTest.assertClose(ReferenceJson.flat(c.get("values")), out, 1e-12);
+            LinearWriterTest.assertClose(ReferenceData.asDoubles(c.get("values")), out, 1e-12);
             double[] gradXyz = new double[xyz.length];
-            kernel.backward(n, xyz, ReferenceJson.flat(c.get("grad_values")), gradXyz);
-            LinearWriterTest.assertClose(ReferenceJson.flat(c.get("grad_vectors")), gradXyz, 1e-12);
+            kernel.backward(n, xyz, ReferenceData.asDoubles(c.get("grad_values")), gradXyz);
+            LinearWriterTest.assertClose(ReferenceData.asDoubles(c.get("grad_vectors")), gradXyz, 1e-12);
         }
     }
 
@@ -109,13 +129,13 @@ class SphericalHarmonicsWriterTest {
 
     /** {@code Y(R x) = D(R) Y(x)} for rotations and the inversion, l <= 11, every normalization. */
     @Test
-    void isEquivariantUpToDegree11() throws Exception {
+    void isEquivariantUpToDegree11() {
         List<Spec> specs = new ArrayList<>();
         for (ShNormalization normalization : ShNormalization.values()) {
             specs.add(new Spec(UP_TO_11, normalization, true, Precision.DOUBLE));
             specs.add(new Spec(UP_TO_11, normalization, false, Precision.DOUBLE));
         }
-        List<SphericalHarmonicsKernel> kernels = kernels(specs, new InMemoryCompiler());
+        List<SphericalHarmonicsKernel> kernels = kernels(specs);
         Random random = new Random(5);
         Irreps irreps = kernels.get(0).irrepsOut();
         for (SphericalHarmonicsKernel kernel : kernels) {
@@ -137,12 +157,39 @@ class SphericalHarmonicsWriterTest {
         }
     }
 
+    /**
+     * At {@link SphericalHarmonicsModel#MAX_DEGREE} the integer coefficients reach 38 bits and cancel on the sphere;
+     * the kernel must still be equivariant to well under single precision.
+     */
     @Test
-    void gradientsMatchFiniteDifferences() throws Exception {
+    void highestSupportedDegreeStaysAccurate() {
+        int l = SphericalHarmonicsModel.MAX_DEGREE;
+        SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(l), ShNormalization.COMPONENT, true,
+                Precision.DOUBLE));
+        Random random = new Random(20);
+        double worst = 0;
+        for (int trial = 0; trial < 5; trial++) {
+            double[] angles = Rotations.randomAngles(random);
+            double[] point = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+            double[] moved = Rotations.apply(Rotations.anglesToMatrix(angles[0], angles[1], angles[2]), point);
+            double[] y = new double[2 * l + 1];
+            double[] yMoved = new double[2 * l + 1];
+            kernel.forward(1, point, y);
+            kernel.forward(1, moved, yMoved);
+            double[] expected = Rotations.apply(kernel.irrepsOut().wignerD(angles[0], angles[1], angles[2], 0), y);
+            for (int i = 0; i < y.length; i++) {
+                worst = Math.max(worst, Math.abs(expected[i] - yMoved[i]));
+            }
+        }
+        System.out.println("SphericalHarmonicsWriterTest: l = " + l + " equivariance error " + worst);
+        assertTrue(worst < 1e-8, "l = " + l + ": equivariance error " + worst);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
         List<SphericalHarmonicsKernel> kernels = kernels(List.of(
                 new Spec(UP_TO_11, ShNormalization.NORM, true, Precision.DOUBLE),
-                new Spec(List.of(3, 0, 7, 3), ShNormalization.COMPONENT, false, Precision.DOUBLE)),
-                new InMemoryCompiler());
+                new Spec(List.of(3, 0, 7, 3), ShNormalization.COMPONENT, false, Precision.DOUBLE)));
         Random random = new Random(9);
         for (SphericalHarmonicsKernel kernel : kernels) {
             int n = 4;
@@ -176,11 +223,10 @@ class SphericalHarmonicsWriterTest {
 
     /** Any order, repeats: each block equals the matching block of the plain 0..lmax kernel. */
     @Test
-    void explicitDegreesInAnyOrderWithRepeats() throws Exception {
+    void explicitDegreesInAnyOrderWithRepeats() {
         List<SphericalHarmonicsKernel> kernels = kernels(List.of(
                 new Spec(List.of(2, 0, 2, 1), ShNormalization.INTEGRAL, true, Precision.DOUBLE),
-                new Spec(List.of(0, 1, 2), ShNormalization.INTEGRAL, true, Precision.DOUBLE)),
-                new InMemoryCompiler());
+                new Spec(List.of(0, 1, 2), ShNormalization.INTEGRAL, true, Precision.DOUBLE)));
         SphericalHarmonicsKernel picked = kernels.get(0);
         SphericalHarmonicsKernel range = kernels.get(1);
         assertEquals("1x2e+1x0e+1x2e+1x1o", picked.irrepsOut().toString());
@@ -213,7 +259,7 @@ class SphericalHarmonicsWriterTest {
 
     /** A zero vector normalizes to zero (torch's eps floor): Y^0 and zeros, finite gradient. */
     @Test
-    void zeroVectorGivesTheConstantHarmonic() throws Exception {
+    void zeroVectorGivesTheConstantHarmonic() {
         SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(0, 1, 2, 3), ShNormalization.COMPONENT, true,
                 Precision.DOUBLE));
         double[] out = new double[16];
@@ -230,11 +276,12 @@ class SphericalHarmonicsWriterTest {
 
     /** HotSpot compiles no method over 8000 bytes of bytecode; the largest kernel stays under it. */
     @Test
-    void everyMethodStaysUnder8000BytesAtDegree11() throws Exception {
-        InMemoryCompiler compiler = new InMemoryCompiler();
-        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
-                new Spec(UP_TO_11, ShNormalization.INTEGRAL, true, Precision.FLOAT)), compiler);
-        Map<String, Integer> sizes = ClassFileCodeSizes.of(compiler.classFile(kernels.get(0).getClass().getName()));
+    void everyMethodStaysUnder8000BytesAtDegree11() {
+        GeneratedKernels compiled = compile(List.of(
+                new Spec(UP_TO_11, ShNormalization.INTEGRAL, true, Precision.FLOAT)));
+        List<SphericalHarmonicsKernel> kernels = List.of(compiled.kernel(implementation(0),
+                SphericalHarmonicsKernel.class));
+        Map<String, Integer> sizes = ClassFiles.codeLengths(compiled.classFiles().get(implementation(0)));
         assertTrue(sizes.size() > 10, sizes::toString);
         sizes.forEach((method, size) -> assertTrue(size < 8000, method + " has " + size + " bytes"));
         float[] xyz = {0.3f, -1.2f, 0.7f};
@@ -255,7 +302,7 @@ class SphericalHarmonicsWriterTest {
     }
 
     @Test
-    void wrongLengthsNameTheArgument() throws Exception {
+    void wrongLengthsNameTheArgument() {
         SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(0, 1), ShNormalization.COMPONENT, true,
                 Precision.DOUBLE));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

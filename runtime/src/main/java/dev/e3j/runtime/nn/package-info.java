@@ -3,7 +3,8 @@
  * dev.e3j.runtime.nn.Activation}, {@link dev.e3j.runtime.nn.Gate}, {@link dev.e3j.runtime.nn.NormActivation},
  * {@link dev.e3j.runtime.nn.BatchNorm}, {@link dev.e3j.runtime.nn.FullyConnectedNet}, the radial bases of
  * {@link dev.e3j.runtime.nn.SoftOneHot}, point-cloud graphs ({@link dev.e3j.runtime.nn.RadiusGraph},
- * {@link dev.e3j.runtime.nn.Scatter}), the {@link dev.e3j.runtime.nn.Adam} optimizer and the equivariance test
+ * {@link dev.e3j.runtime.nn.Scatter}), e3nn's point {@link dev.e3j.runtime.nn.Convolution} over generated kernels, the
+ * {@link dev.e3j.runtime.nn.Adam} optimizer and the equivariance test
  * {@link dev.e3j.runtime.nn.Equivariance}.
  *
  * <p>Arrays are row-major {@code double[]} with an explicit batch (or count) argument; irreps-typed features use

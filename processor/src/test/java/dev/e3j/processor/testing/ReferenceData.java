@@ -1,4 +1,4 @@
-package dev.e3j.processor.math;
+package dev.e3j.processor.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,17 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the e3nn reference files: a minimal JSON reader (objects, arrays, numbers, strings, literals). */
-final class ReferenceData {
+/**
+ * Reads the e3nn reference files for every processor test: a minimal JSON reader (objects become maps, arrays
+ * lists, numbers doubles, plus strings and literals) and accessors for what the files hold.
+ */
+public final class ReferenceData {
 
     private ReferenceData() {}
 
+    /** The {@code cases} of {@code reference/e3nn-0.5.4/<name>}. */
+    public static List<Map<String, Object>> cases(String name) throws IOException {
+        return cases(load(name));
+    }
+
     /** {@code reference/e3nn-0.5.4/<name>}, located by {@code e3j.reference.dir} or by walking up from user.dir. */
-    static Object load(String name) throws IOException {
+    public static Object load(String name) throws IOException {
         return new Reader(Files.readString(directory().resolve(name))).document();
     }
 
-    static Path directory() {
+    public static Path directory() {
         String configured = System.getProperty("e3j.reference.dir");
         if (configured != null && Files.isDirectory(Paths.get(configured))) {
             return Paths.get(configured);
@@ -34,26 +42,36 @@ final class ReferenceData {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> cases(Object document) {
+    public static List<Map<String, Object>> cases(Object document) {
         return (List<Map<String, Object>>) ((Map<String, Object>) document).get("cases");
     }
 
-    static int asInt(Object number) {
+    public static int asInt(Object number) {
         return (int) (double) (Double) number;
     }
 
-    @SuppressWarnings("unchecked")
-    static double[] asDoubles(Object array) {
-        List<Object> list = (List<Object>) array;
-        double[] result = new double[list.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = (Double) list.get(i);
+    /** A number or a nested list of numbers, flattened row-major. */
+    public static double[] asDoubles(Object array) {
+        List<Double> values = new ArrayList<>();
+        flatten(array, values);
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void flatten(Object value, List<Double> values) {
+        if (value instanceof List<?> list) {
+            list.forEach(item -> flatten(item, values));
+        } else {
+            values.add((Double) value);
         }
-        return result;
+    }
+
+    /** A list of numbers as ints ({@code ls = [0, 1, 2]}). */
+    public static List<Integer> asInts(Object array) {
+        return asList(array).stream().map(ReferenceData::asInt).toList();
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> asList(Object array) {
+    public static List<Object> asList(Object array) {
         return (List<Object>) array;
     }
 

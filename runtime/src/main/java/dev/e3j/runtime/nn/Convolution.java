@@ -1,0 +1,505 @@
+package dev.e3j.runtime.nn;
+
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.LinearKernel;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.TensorProductKernel;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * e3nn's point convolution ({@code nn.models.gate_points_2101.Convolution}, the NequIP interaction block) over a
+ * graph whose edges carry {@link Edges}:
+ * <pre>
+ *   s     = sc(x)                                               self-connection
+ *   h     = lin1(x)
+ *   m_e   = tp(h[src_e], Y_e, radial(E_e))                     per-edge weights from the radial MLP
+ *   a_n   = (1 / sqrt(numNeighbors)) sum_{e: dst_e = n} m_e
+ *   out   = sin(pi/8) s + cos(pi/8) lin2(a)                    on outputs the self-connection reaches
+ *   out   = lin2(a)                                             elsewhere
+ * </pre>
+ * with {@code Y_e} the edge attributes (cut-off spherical harmonics of the edge vector) and {@code E_e} the embedded
+ * edge length. e3nn's {@code sc}, {@code lin1} and {@code lin2} are {@code FullyConnectedTensorProduct}s of the node
+ * features with node attributes; with e3nn's default attribute, the constant {@code 1x0e} of value 1, each path
+ * {@code (ir, 0e) -> ir} has Clebsch–Gordan coefficient {@code 1/sqrt(2l+1)} times e3nn's component normalization
+ * {@code sqrt(2l+1)}, i.e. the identity, and the fan-in is the same, so each reduces exactly to an {@code o3.Linear}
+ * with the same weights: here they are {@link LinearKernel}s. The edge product is any {@link TensorProductKernel}
+ * with per-sample weights ({@code sharedWeights = false}), typically {@code Kind.CHANNELWISE} (mode {@code uvu}).
+ *
+ * <p>The kernels are generated from the user's own declarations and passed in; their irreps must chain:
+ * {@code sc.in = lin1.in}, {@code lin1.out = tp.in1}, {@code tp.in2 =} the edge attributes, {@code tp.out =
+ * lin2.in}, {@code lin2.out = sc.out}, and {@code radial} maps the embedded length to {@code tp.weightNumel()}
+ * weights. Irreps are compared after {@link Irreps#simplify()}, which keeps the {@code mul_ir} layout.
+ *
+ * <p>Parameters are one flat array in e3nn's {@code state_dict} order: {@code sc} weights and biases, {@code lin1}
+ * weights and biases, the radial MLP, {@code lin2} weights and biases. Node features are {@code [numNodes][dim]}.
+ * {@link #backward} recomputes the forward intermediates, so the layer holds no state and is thread-safe.
+ */
+public final class Convolution {
+
+    private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
+    private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
+
+    private final LinearKernel selfConnection;
+    private final LinearKernel lin1;
+    private final TensorProductKernel edgeProduct;
+    private final LinearKernel lin2;
+    private final FullyConnectedNet radial;
+    private final double numNeighbors;
+    /** Per output component: the factor on {@code lin2(a)}, {@code cos(pi/8)} where the self-connection reaches, else 1. */
+    private final double[] convolutionScale;
+    /** Per output component: the factor on {@code sc(x)}, {@code sin(pi/8)} where it reaches, else 0. */
+    private final double[] selfConnectionScale;
+    /** Offsets of sc weights, sc biases, lin1 weights, lin1 biases, radial, lin2 weights, lin2 biases, end. */
+    private final int[] offsets;
+
+    /**
+     * @param numNeighbors the typical number of neighbours, e3nn's {@code num_neighbors}: the aggregated messages are
+     *     divided by its square root
+     * @throws IllegalArgumentException naming the first pair of irreps (or sizes) that do not fit together
+     */
+    public Convolution(LinearKernel selfConnection, LinearKernel lin1, TensorProductKernel edgeProduct,
+                       LinearKernel lin2, FullyConnectedNet radial, double numNeighbors) {
+        this.selfConnection = Checks.requireNonNull("selfConnection", selfConnection);
+        this.lin1 = Checks.requireNonNull("lin1", lin1);
+        this.edgeProduct = Checks.requireNonNull("edgeProduct", edgeProduct);
+        this.lin2 = Checks.requireNonNull("lin2", lin2);
+        this.radial = Checks.requireNonNull("radial", radial);
+        requireSame("lin1.irrepsIn()", lin1.irrepsIn(), "selfConnection.irrepsIn()", selfConnection.irrepsIn());
+        requireSame("edgeProduct.irrepsIn1()", edgeProduct.irrepsIn1(), "lin1.irrepsOut()", lin1.irrepsOut());
+        requireSame("lin2.irrepsIn()", lin2.irrepsIn(), "edgeProduct.irrepsOut()", edgeProduct.irrepsOut());
+        requireSame("lin2.irrepsOut()", lin2.irrepsOut(), "selfConnection.irrepsOut()", selfConnection.irrepsOut());
+        if (edgeProduct.sharedWeights()) {
+            throw new IllegalArgumentException("edgeProduct: expected per-edge weights (sharedWeights = false), got "
+                    + "shared weights");
+        }
+        if (radial.outputDim() != edgeProduct.weightNumel()) {
+            throw new IllegalArgumentException("radial: expected output size edgeProduct.weightNumel() = "
+                    + edgeProduct.weightNumel() + ", got " + radial.outputDim());
+        }
+        if (!(numNeighbors > 0)) {
+            throw new IllegalArgumentException("numNeighbors: expected > 0, got " + numNeighbors);
+        }
+        this.numNeighbors = numNeighbors;
+
+        Irreps out = selfConnection.irrepsOut();
+        this.convolutionScale = new double[out.dim()];
+        this.selfConnectionScale = new double[out.dim()];
+        for (int i = 0; i < out.size(); i++) {
+            boolean reached = reachedBySelfConnection(out.get(i).ir());
+            Arrays.fill(convolutionScale, out.offset(i), out.offset(i + 1), reached ? CONVOLUTION_MIX : 1.0);
+            Arrays.fill(selfConnectionScale, out.offset(i), out.offset(i + 1), reached ? SELF_CONNECTION_MIX : 0.0);
+        }
+        int[] sizes = {selfConnection.weightNumel(), selfConnection.biasNumel(), lin1.weightNumel(),
+            lin1.biasNumel(), radial.parameterCount(), lin2.weightNumel(), lin2.biasNumel()};
+        this.offsets = new int[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            offsets[i + 1] = Math.addExact(offsets[i], sizes[i]);
+        }
+    }
+
+    /** e3nn's {@code sc.output_mask}: an output is reached when some input has its irrep, or a bias feeds it. */
+    private boolean reachedBySelfConnection(Irrep ir) {
+        return selfConnection.irrepsIn().contains(ir) || (ir.equals(Irrep.of(0, 1)) && selfConnection.biasNumel() > 0);
+    }
+
+    private static void requireSame(String name, Irreps actual, String otherName, Irreps expected) {
+        if (!actual.simplify().equals(expected.simplify())) {
+            throw new IllegalArgumentException(name + ": expected \"" + expected + "\" (= " + otherName + "), got \""
+                    + actual + "\"");
+        }
+    }
+
+    public Irreps irrepsIn() {
+        return lin1.irrepsIn();
+    }
+
+    public Irreps irrepsOut() {
+        return lin2.irrepsOut();
+    }
+
+    /** Irreps of the edge attributes that the edge product expects as its second input. */
+    public Irreps irrepsEdgeAttr() {
+        return edgeProduct.irrepsIn2();
+    }
+
+    /** Size of the embedded edge length that the radial MLP expects. */
+    public int numberOfBasis() {
+        return radial.inputDim();
+    }
+
+    public int parameterCount() {
+        return offsets[offsets.length - 1];
+    }
+
+    /**
+     * Fresh parameters as e3nn initializes them: weights {@code ~ N(0, 1)}, biases zero, the radial MLP by
+     * {@link FullyConnectedNet#initialParameters}.
+     */
+    public double[] initialParameters(Random random) {
+        Checks.requireNonNull("random", random);
+        double[] params = new double[parameterCount()];
+        for (int block : new int[] {0, 2, 5}) {
+            for (int i = offsets[block]; i < offsets[block + 1]; i++) {
+                params[i] = random.nextGaussian();
+            }
+        }
+        double[] radialParams = radial.initialParameters(random);
+        System.arraycopy(radialParams, 0, params, offsets[4], radialParams.length);
+        return params;
+    }
+
+    /** {@code out} ({@code [numNodes][irrepsOut().dim()]}) is overwritten with the convolution of {@code x}. */
+    public void forward(int numNodes, double[] x, Edges edges, double[] params, double[] out) {
+        check(numNodes, x, edges, params);
+        Checks.requireShape("out", out, numNodes, irrepsOut().dim());
+        Pass pass = new Pass(numNodes, x, edges, params);
+        int dim = irrepsOut().dim();
+        for (int n = 0; n < numNodes; n++) {
+            for (int c = 0; c < dim; c++) {
+                int i = n * dim + c;
+                out[i] = selfConnectionScale[c] * pass.selfConnected[i] + convolutionScale[c] * pass.mixed[i];
+            }
+        }
+    }
+
+    /**
+     * Gradients of {@code sum(out * gradOut)}, each overwritten, a {@code null} one skipped: {@code gradX}
+     * ({@code [numNodes][irrepsIn().dim()]}), {@code gradParams} (the flat layout), {@code gradEdgeAttr}
+     * ({@code [numEdges][irrepsEdgeAttr().dim()]}) and {@code gradLengthEmbedding}
+     * ({@code [numEdges][numberOfBasis()]}); pass the last two to {@link Edges#edgeVecGradient} for forces.
+     */
+    public void backward(int numNodes, double[] x, Edges edges, double[] params, double[] gradOut, double[] gradX,
+                         double[] gradParams, double[] gradEdgeAttr, double[] gradLengthEmbedding) {
+        check(numNodes, x, edges, params);
+        int dimIn = irrepsIn().dim();
+        int dimOut = irrepsOut().dim();
+        int numEdges = edges.numEdges();
+        Checks.requireShape("gradOut", gradOut, numNodes, dimOut);
+        if (gradX != null) {
+            Checks.requireShape("gradX", gradX, numNodes, dimIn);
+        }
+        if (gradParams != null) {
+            Checks.requireLength("gradParams", gradParams, parameterCount());
+        }
+        if (gradEdgeAttr != null) {
+            Checks.requireShape("gradEdgeAttr", gradEdgeAttr, numEdges, irrepsEdgeAttr().dim());
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape("gradLengthEmbedding", gradLengthEmbedding, numEdges, numberOfBasis());
+        }
+        Pass pass = new Pass(numNodes, x, edges, params);
+        double[] gradSelfConnected = new double[numNodes * dimOut];
+        double[] gradMixed = new double[numNodes * dimOut];
+        for (int n = 0; n < numNodes; n++) {
+            for (int c = 0; c < dimOut; c++) {
+                int i = n * dimOut + c;
+                gradSelfConnected[i] = selfConnectionScale[c] * gradOut[i];
+                gradMixed[i] = convolutionScale[c] * gradOut[i];
+            }
+        }
+        boolean wantParams = gradParams != null;
+        double[][] gradBlocks = new double[offsets.length - 1][];
+        if (wantParams) {
+            for (int b = 0; b < gradBlocks.length; b++) {
+                gradBlocks[b] = new double[offsets[b + 1] - offsets[b]];
+            }
+        }
+
+        int midDim = edgeProduct.irrepsOut().dim();
+        double[] gradAggregated = new double[numNodes * midDim];
+        lin2.backward(numNodes, pass.aggregated, pass.block(params, 5), gradMixed, gradAggregated, gradBlocks[5],
+                gradBlocks[6]);
+        double[] gradMessages = new double[numEdges * midDim];
+        Scatter.gather(numNodes, midDim, gradAggregated, edges.dst, gradMessages);
+        double norm = 1 / Math.sqrt(numNeighbors);
+        for (int i = 0; i < gradMessages.length; i++) {
+            gradMessages[i] *= norm;
+        }
+
+        int hiddenDim = lin1.irrepsOut().dim();
+        double[] gradNeighbours = new double[numEdges * hiddenDim];
+        double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr, pass.edgeWeights, gradMessages, gradNeighbours,
+                gradEdgeAttr, gradEdgeWeights);
+        radial.backward(numEdges, edges.lengthEmbedding, pass.block(params, 4), gradEdgeWeights, gradLengthEmbedding,
+                gradBlocks[4]);
+
+        double[] gradHidden = new double[numNodes * hiddenDim];
+        Scatter.scatterSum(numNodes, hiddenDim, gradNeighbours, edges.src, gradHidden);
+        double[] gradXFromLin1 = gradX != null ? new double[numNodes * dimIn] : null;
+        lin1.backward(numNodes, x, pass.block(params, 2), gradHidden, gradXFromLin1, gradBlocks[2], gradBlocks[3]);
+        selfConnection.backward(numNodes, x, pass.block(params, 0), gradSelfConnected, gradX, gradBlocks[0],
+                gradBlocks[1]);
+        if (gradX != null) {
+            for (int i = 0; i < gradX.length; i++) {
+                gradX[i] += gradXFromLin1[i];
+            }
+        }
+        if (wantParams) {
+            for (int b = 0; b < gradBlocks.length; b++) {
+                System.arraycopy(gradBlocks[b], 0, gradParams, offsets[b], gradBlocks[b].length);
+            }
+        }
+    }
+
+    private void check(int numNodes, double[] x, Edges edges, double[] params) {
+        Checks.requireNonNegative("numNodes", numNodes);
+        Checks.requireShape("x", x, numNodes, irrepsIn().dim());
+        Checks.requireNonNull("edges", edges);
+        if (edges.numNodes != numNodes) {
+            throw new IllegalArgumentException("edges: expected a graph on numNodes = " + numNodes + " nodes, got "
+                    + edges.numNodes);
+        }
+        if (!edges.irrepsAttr.simplify().equals(irrepsEdgeAttr().simplify())) {
+            throw new IllegalArgumentException("edges: expected attributes \"" + irrepsEdgeAttr()
+                    + "\" (= edgeProduct.irrepsIn2()), got \"" + edges.irrepsAttr + "\"");
+        }
+        if (edges.numberOfBasis != numberOfBasis()) {
+            throw new IllegalArgumentException("edges: expected a length embedding of radial.inputDim() = "
+                    + numberOfBasis() + " basis functions, got " + edges.numberOfBasis);
+        }
+        Checks.requireLength("params", params, parameterCount());
+    }
+
+    /** The forward intermediates that the output and the gradients need. */
+    private final class Pass {
+        final double[] selfConnected;
+        final double[] neighbours;
+        final double[] edgeWeights;
+        final double[] aggregated;
+        final double[] mixed;
+
+        Pass(int numNodes, double[] x, Edges edges, double[] params) {
+            int numEdges = edges.numEdges();
+            selfConnected = new double[numNodes * irrepsOut().dim()];
+            selfConnection.forward(numNodes, x, block(params, 0), block(params, 1), selfConnected);
+            int hiddenDim = lin1.irrepsOut().dim();
+            double[] hidden = new double[numNodes * hiddenDim];
+            lin1.forward(numNodes, x, block(params, 2), block(params, 3), hidden);
+            neighbours = new double[numEdges * hiddenDim];
+            Scatter.gather(numNodes, hiddenDim, hidden, edges.src, neighbours);
+            edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+            radial.forward(numEdges, edges.lengthEmbedding, block(params, 4), edgeWeights);
+            int midDim = edgeProduct.irrepsOut().dim();
+            double[] messages = new double[numEdges * midDim];
+            edgeProduct.forward(numEdges, neighbours, edges.attr, edgeWeights, messages);
+            aggregated = new double[numNodes * midDim];
+            Scatter.scatterSum(numNodes, midDim, messages, edges.dst, aggregated);
+            double norm = 1 / Math.sqrt(numNeighbors);
+            for (int i = 0; i < aggregated.length; i++) {
+                aggregated[i] *= norm;
+            }
+            mixed = new double[numNodes * irrepsOut().dim()];
+            lin2.forward(numNodes, aggregated, block(params, 5), block(params, 6), mixed);
+        }
+
+        double[] block(double[] params, int block) {
+            return Arrays.copyOfRange(params, offsets[block], offsets[block + 1]);
+        }
+    }
+
+    /**
+     * The edges of a graph with e3nn's edge features ({@code gate_points_2101.Network}):
+     * <pre>
+     *   Y_e = c(|r_e| / maxRadius) Y(r_e / |r_e|)                       attributes, c(x) = (1 - cos(pi u)) / 2,
+     *                                                                    u = 2 (x - 1) clamped to [-1, 0]
+     *   E_e = sqrt(numberOfBasis) softOneHotLinspace(|r_e|, 0, maxRadius, numberOfBasis, basis, cutoff = false)
+     * </pre>
+     * with {@code r_e = pos[src_e] - pos[dst_e]} and {@code Y} the generated spherical harmonics, which should be
+     * declared with {@code normalize = true} (the {@code c} factor already depends on the length). {@code c} falls
+     * smoothly from 1 at {@code maxRadius / 2} to 0 at {@code maxRadius}. Immutable.
+     */
+    public static final class Edges {
+
+        private final SphericalHarmonicsKernel sphericalHarmonics;
+        private final int numNodes;
+        private final int[] src;
+        private final int[] dst;
+        private final double[] edgeVec;
+        private final double[] length;
+        private final double maxRadius;
+        private final int numberOfBasis;
+        private final SoftOneHot.Basis basis;
+        private final Irreps irrepsAttr;
+        private final double[] harmonics;
+        private final double[] attr;
+        private final double[] lengthEmbedding;
+
+        private Edges(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
+                      double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+            this.sphericalHarmonics = sphericalHarmonics;
+            this.numNodes = numNodes;
+            this.src = src;
+            this.dst = dst;
+            this.edgeVec = edgeVec;
+            this.maxRadius = maxRadius;
+            this.numberOfBasis = numberOfBasis;
+            this.basis = basis;
+            this.irrepsAttr = sphericalHarmonics.irrepsOut();
+            int numEdges = src.length;
+            int shDim = irrepsAttr.dim();
+            this.length = new double[numEdges];
+            for (int e = 0; e < numEdges; e++) {
+                length[e] = Math.sqrt(edgeVec[3 * e] * edgeVec[3 * e] + edgeVec[3 * e + 1] * edgeVec[3 * e + 1]
+                        + edgeVec[3 * e + 2] * edgeVec[3 * e + 2]);
+            }
+            this.harmonics = new double[numEdges * shDim];
+            sphericalHarmonics.forward(numEdges, edgeVec, harmonics);
+            this.attr = new double[numEdges * shDim];
+            for (int e = 0; e < numEdges; e++) {
+                double cutoff = smoothCutoff(length[e] / maxRadius);
+                for (int k = 0; k < shDim; k++) {
+                    attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
+                }
+            }
+            this.lengthEmbedding = SoftOneHot.softOneHotLinspace(length, 0.0, maxRadius, numberOfBasis, basis, false);
+            double scale = Math.sqrt(numberOfBasis);
+            for (int i = 0; i < lengthEmbedding.length; i++) {
+                lengthEmbedding[i] *= scale;
+            }
+        }
+
+        /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
+        public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
+                               int numberOfBasis, SoftOneHot.Basis basis) {
+            Checks.requireNonNull("graph", graph);
+            return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
+                    numberOfBasis, basis);
+        }
+
+        /**
+         * Edges {@code src_e -> dst_e} with vectors {@code edgeVec} ({@code [src.length][3]}, e3nn's
+         * {@code pos[src] - pos[dst]}); the arrays are copied.
+         */
+        public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
+                               double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+            Checks.requireNonNull("sphericalHarmonics", sphericalHarmonics);
+            Checks.requireNonNegative("numNodes", numNodes);
+            Checks.requireNonNull("src", src);
+            Checks.requireLength("dst", dst, src.length);
+            Checks.requireShape("edgeVec", edgeVec, src.length, 3);
+            for (int e = 0; e < src.length; e++) {
+                if (src[e] < 0 || src[e] >= numNodes) {
+                    throw new IllegalArgumentException("src[" + e + "]: expected in [0, " + numNodes + "), got "
+                            + src[e]);
+                }
+                if (dst[e] < 0 || dst[e] >= numNodes) {
+                    throw new IllegalArgumentException("dst[" + e + "]: expected in [0, " + numNodes + "), got "
+                            + dst[e]);
+                }
+            }
+            if (!(maxRadius > 0)) {
+                throw new IllegalArgumentException("maxRadius: expected > 0, got " + maxRadius);
+            }
+            Checks.requireNonNull("basis", basis);
+            return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
+                    numberOfBasis, basis);
+        }
+
+        public int numNodes() {
+            return numNodes;
+        }
+
+        public int numEdges() {
+            return src.length;
+        }
+
+        public int[] src() {
+            return src.clone();
+        }
+
+        public int[] dst() {
+            return dst.clone();
+        }
+
+        public double[] edgeVec() {
+            return edgeVec.clone();
+        }
+
+        public Irreps irrepsAttr() {
+            return irrepsAttr;
+        }
+
+        public int numberOfBasis() {
+            return numberOfBasis;
+        }
+
+        /** {@code Y_e}, {@code [numEdges][irrepsAttr().dim()]}. */
+        public double[] attr() {
+            return attr.clone();
+        }
+
+        /** {@code E_e}, {@code [numEdges][numberOfBasis()]}. */
+        public double[] lengthEmbedding() {
+            return lengthEmbedding.clone();
+        }
+
+        /**
+         * Backward to the edge vectors: the gradient of {@code sum(Y * gradAttr) + sum(E * gradLengthEmbedding)}
+         * with respect to {@code edgeVec}, {@code [numEdges][3]}; either gradient may be {@code null} (zero). Feed
+         * it to {@link RadiusGraph#edgeVecBackward} for the gradient with respect to the positions.
+         */
+        public double[] edgeVecGradient(double[] gradAttr, double[] gradLengthEmbedding) {
+            int numEdges = numEdges();
+            int shDim = irrepsAttr.dim();
+            double[] gradVec = new double[numEdges * 3];
+            double[] gradLength = new double[numEdges];
+            if (gradAttr != null) {
+                Checks.requireShape("gradAttr", gradAttr, numEdges, shDim);
+                double[] gradHarmonics = new double[numEdges * shDim];
+                for (int e = 0; e < numEdges; e++) {
+                    double cutoff = smoothCutoff(length[e] / maxRadius);
+                    double dot = 0;
+                    for (int k = 0; k < shDim; k++) {
+                        gradHarmonics[e * shDim + k] = cutoff * gradAttr[e * shDim + k];
+                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                    }
+                    gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
+                }
+                sphericalHarmonics.backward(numEdges, edgeVec, gradHarmonics, gradVec);
+            }
+            if (gradLengthEmbedding != null) {
+                Checks.requireShape("gradLengthEmbedding", gradLengthEmbedding, numEdges, numberOfBasis);
+                double[] gradBasis = gradLengthEmbedding.clone();
+                double scale = Math.sqrt(numberOfBasis);
+                for (int i = 0; i < gradBasis.length; i++) {
+                    gradBasis[i] *= scale;
+                }
+                double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(length, 0.0, maxRadius, numberOfBasis,
+                        basis, false, gradBasis);
+                for (int e = 0; e < numEdges; e++) {
+                    gradLength[e] += fromEmbedding[e];
+                }
+            }
+            // d|r|/dr = r / |r|
+            for (int e = 0; e < numEdges; e++) {
+                if (gradLength[e] != 0) {
+                    for (int c = 0; c < 3; c++) {
+                        gradVec[3 * e + c] += gradLength[e] * edgeVec[3 * e + c] / length[e];
+                    }
+                }
+            }
+            return gradVec;
+        }
+
+        /** e3nn's {@code smooth_cutoff}: {@code (1 - cos(pi u)) / 2}, {@code u = 2 (x - 1)}, 1 below u = -1, 0 above 0. */
+        static double smoothCutoff(double x) {
+            double u = 2 * (x - 1);
+            if (u > 0) {
+                return 0.0;
+            }
+            if (u < -1) {
+                return 1.0;
+            }
+            return (1 - Math.cos(Math.PI * u)) / 2;
+        }
+
+        /** {@code dc/dx = pi sin(pi u)} inside {@code -1 <= u <= 0}, else 0. */
+        static double smoothCutoffDerivative(double x) {
+            double u = 2 * (x - 1);
+            return u > 0 || u < -1 ? 0.0 : Math.PI * Math.sin(Math.PI * u);
+        }
+    }
+}
