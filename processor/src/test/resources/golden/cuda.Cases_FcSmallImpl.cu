@@ -54,8 +54,8 @@ constexpr int kWarpsPerBlock = 4;
 constexpr int kThreadsPerBlock = kWarpSize * kWarpsPerBlock;
 constexpr int64_t kMaxBlocks = 2048;
 constexpr int64_t kDimIn1 = 8;
-constexpr int64_t kDimIn2 = 9;
 constexpr int64_t kDimOut = 15;
+constexpr int64_t kDimIn2 = 9;
 constexpr int64_t kWeightNumel = 32;
 
 // Path coefficient x Wigner 3j magnitudes, exact in the comments, rounded once per type.
@@ -97,11 +97,11 @@ __device__ __forceinline__ void path0_forward(const T* __restrict__ x1, const T*
     for (int w = lane; w < 4; w += kWarpSize) {
         T acc0 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[v];
                 const T t0 = Cg<T>::C0 * a0 * b0;
-                const T weight = weights[(u) * 4 + w];
+                const T weight = weights[u * 4 + w];
                 acc0 += weight * t0;
             }
         }
@@ -118,7 +118,7 @@ __device__ __forceinline__ void path0_gradX1(const T* __restrict__ x2, const T* 
             const T b0 = x2[v];
             T g0 = T(0);
             for (int w = 0; w < 4; ++w) {
-                const T weight = weights[(u) * 4 + w];
+                const T weight = weights[u * 4 + w];
                 g0 += weight * grad_out[w];
             }
             acc0 += Cg<T>::C0 * b0 * g0;
@@ -136,7 +136,7 @@ __device__ __forceinline__ void path0_gradX2(const T* __restrict__ x1, const T* 
             const T a0 = x1[u];
             T g0 = T(0);
             for (int w = 0; w < 4; ++w) {
-                const T weight = weights[(u) * 4 + w];
+                const T weight = weights[u * 4 + w];
                 g0 += weight * grad_out[w];
             }
             acc0 += Cg<T>::C0 * a0 * g0;
@@ -151,11 +151,11 @@ __device__ __forceinline__ void path0_gradWeights(const T* __restrict__ x1, cons
     for (int w = lane; w < 4; w += kWarpSize) {
         const T go0 = grad_out[w];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[v];
                 const T t0 = Cg<T>::C0 * a0 * b0;
-                atomicAdd(&grad_weights[(u) * 4 + w], go0 * t0);
+                atomicAdd(&grad_weights[u * 4 + w], go0 * t0);
             }
         }
     }
@@ -169,15 +169,15 @@ __device__ __forceinline__ void path1_forward(const T* __restrict__ x1, const T*
         T acc1 = T(0);
         T acc2 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
                 const T t0 = Cg<T>::C1 * a0 * b0;
                 const T t1 = Cg<T>::C1 * a0 * b1;
                 const T t2 = Cg<T>::C1 * a0 * b2;
-                const T weight = weights[8 + (u) * 2 + w];
+                const T weight = weights[8 + u * 2 + w];
                 acc0 += weight * t0;
                 acc1 += weight * t1;
                 acc2 += weight * t2;
@@ -202,7 +202,7 @@ __device__ __forceinline__ void path1_gradX1(const T* __restrict__ x2, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[8 + (u) * 2 + w];
+                const T weight = weights[8 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -226,7 +226,7 @@ __device__ __forceinline__ void path1_gradX2(const T* __restrict__ x1, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[8 + (u) * 2 + w];
+                const T weight = weights[8 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -249,15 +249,15 @@ __device__ __forceinline__ void path1_gradWeights(const T* __restrict__ x1, cons
         const T go1 = grad_out[4 + w * 3 + 1];
         const T go2 = grad_out[4 + w * 3 + 2];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
                 const T t0 = Cg<T>::C1 * a0 * b0;
                 const T t1 = Cg<T>::C1 * a0 * b1;
                 const T t2 = Cg<T>::C1 * a0 * b2;
-                atomicAdd(&grad_weights[8 + (u) * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
+                atomicAdd(&grad_weights[8 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
             }
         }
     }
@@ -273,8 +273,8 @@ __device__ __forceinline__ void path2_forward(const T* __restrict__ x1, const T*
         T acc3 = T(0);
         T acc4 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[4 + v * 5];
                 const T b1 = x2[4 + v * 5 + 1];
                 const T b2 = x2[4 + v * 5 + 2];
@@ -285,7 +285,7 @@ __device__ __forceinline__ void path2_forward(const T* __restrict__ x1, const T*
                 const T t2 = Cg<T>::C0 * a0 * b2;
                 const T t3 = Cg<T>::C0 * a0 * b3;
                 const T t4 = Cg<T>::C0 * a0 * b4;
-                const T weight = weights[12 + (u)];
+                const T weight = weights[12 + u];
                 acc0 += weight * t0;
                 acc1 += weight * t1;
                 acc2 += weight * t2;
@@ -318,7 +318,7 @@ __device__ __forceinline__ void path2_gradX1(const T* __restrict__ x2, const T* 
             T g3 = T(0);
             T g4 = T(0);
             for (int w = 0; w < 1; ++w) {
-                const T weight = weights[12 + (u)];
+                const T weight = weights[12 + u];
                 g0 += weight * grad_out[10 + w * 5];
                 g1 += weight * grad_out[10 + w * 5 + 1];
                 g2 += weight * grad_out[10 + w * 5 + 2];
@@ -348,7 +348,7 @@ __device__ __forceinline__ void path2_gradX2(const T* __restrict__ x1, const T* 
             T g3 = T(0);
             T g4 = T(0);
             for (int w = 0; w < 1; ++w) {
-                const T weight = weights[12 + (u)];
+                const T weight = weights[12 + u];
                 g0 += weight * grad_out[10 + w * 5];
                 g1 += weight * grad_out[10 + w * 5 + 1];
                 g2 += weight * grad_out[10 + w * 5 + 2];
@@ -379,8 +379,8 @@ __device__ __forceinline__ void path2_gradWeights(const T* __restrict__ x1, cons
         const T go3 = grad_out[10 + w * 5 + 3];
         const T go4 = grad_out[10 + w * 5 + 4];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[u];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[u];
                 const T b0 = x2[4 + v * 5];
                 const T b1 = x2[4 + v * 5 + 1];
                 const T b2 = x2[4 + v * 5 + 2];
@@ -391,7 +391,7 @@ __device__ __forceinline__ void path2_gradWeights(const T* __restrict__ x1, cons
                 const T t2 = Cg<T>::C0 * a0 * b2;
                 const T t3 = Cg<T>::C0 * a0 * b3;
                 const T t4 = Cg<T>::C0 * a0 * b4;
-                atomicAdd(&grad_weights[12 + (u)], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
+                atomicAdd(&grad_weights[12 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
             }
         }
     }
@@ -405,15 +405,15 @@ __device__ __forceinline__ void path3_forward(const T* __restrict__ x1, const T*
         T acc1 = T(0);
         T acc2 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[v];
                 const T t0 = Cg<T>::C1 * a0 * b0;
                 const T t1 = Cg<T>::C1 * a1 * b0;
                 const T t2 = Cg<T>::C1 * a2 * b0;
-                const T weight = weights[14 + (u) * 2 + w];
+                const T weight = weights[14 + u * 2 + w];
                 acc0 += weight * t0;
                 acc1 += weight * t1;
                 acc2 += weight * t2;
@@ -438,7 +438,7 @@ __device__ __forceinline__ void path3_gradX1(const T* __restrict__ x2, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[14 + (u) * 2 + w];
+                const T weight = weights[14 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -466,7 +466,7 @@ __device__ __forceinline__ void path3_gradX2(const T* __restrict__ x1, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[14 + (u) * 2 + w];
+                const T weight = weights[14 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -485,15 +485,15 @@ __device__ __forceinline__ void path3_gradWeights(const T* __restrict__ x1, cons
         const T go1 = grad_out[4 + w * 3 + 1];
         const T go2 = grad_out[4 + w * 3 + 2];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[v];
                 const T t0 = Cg<T>::C1 * a0 * b0;
                 const T t1 = Cg<T>::C1 * a1 * b0;
                 const T t2 = Cg<T>::C1 * a2 * b0;
-                atomicAdd(&grad_weights[14 + (u) * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
+                atomicAdd(&grad_weights[14 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
             }
         }
     }
@@ -505,15 +505,15 @@ __device__ __forceinline__ void path4_forward(const T* __restrict__ x1, const T*
     for (int w = lane; w < 4; w += kWarpSize) {
         T acc0 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
                 const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
-                const T weight = weights[18 + (u) * 4 + w];
+                const T weight = weights[18 + u * 4 + w];
                 acc0 += weight * t0;
             }
         }
@@ -534,7 +534,7 @@ __device__ __forceinline__ void path4_gradX1(const T* __restrict__ x2, const T* 
             const T b2 = x2[1 + v * 3 + 2];
             T g0 = T(0);
             for (int w = 0; w < 4; ++w) {
-                const T weight = weights[18 + (u) * 4 + w];
+                const T weight = weights[18 + u * 4 + w];
                 g0 += weight * grad_out[w];
             }
             acc0 += Cg<T>::C2 * b0 * g0;
@@ -560,7 +560,7 @@ __device__ __forceinline__ void path4_gradX2(const T* __restrict__ x1, const T* 
             const T a2 = x1[2 + u * 3 + 2];
             T g0 = T(0);
             for (int w = 0; w < 4; ++w) {
-                const T weight = weights[18 + (u) * 4 + w];
+                const T weight = weights[18 + u * 4 + w];
                 g0 += weight * grad_out[w];
             }
             acc0 += Cg<T>::C2 * a0 * g0;
@@ -579,15 +579,15 @@ __device__ __forceinline__ void path4_gradWeights(const T* __restrict__ x1, cons
     for (int w = lane; w < 4; w += kWarpSize) {
         const T go0 = grad_out[w];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
                 const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
-                atomicAdd(&grad_weights[18 + (u) * 4 + w], go0 * t0);
+                atomicAdd(&grad_weights[18 + u * 4 + w], go0 * t0);
             }
         }
     }
@@ -603,10 +603,10 @@ __device__ __forceinline__ void path5_forward(const T* __restrict__ x1, const T*
         T acc3 = T(0);
         T acc4 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
@@ -615,7 +615,7 @@ __device__ __forceinline__ void path5_forward(const T* __restrict__ x1, const T*
                 const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
                 const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
                 const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
-                const T weight = weights[26 + (u)];
+                const T weight = weights[26 + u];
                 acc0 += weight * t0;
                 acc1 += weight * t1;
                 acc2 += weight * t2;
@@ -648,7 +648,7 @@ __device__ __forceinline__ void path5_gradX1(const T* __restrict__ x2, const T* 
             T g3 = T(0);
             T g4 = T(0);
             for (int w = 0; w < 1; ++w) {
-                const T weight = weights[26 + (u)];
+                const T weight = weights[26 + u];
                 g0 += weight * grad_out[10 + w * 5];
                 g1 += weight * grad_out[10 + w * 5 + 1];
                 g2 += weight * grad_out[10 + w * 5 + 2];
@@ -682,7 +682,7 @@ __device__ __forceinline__ void path5_gradX2(const T* __restrict__ x1, const T* 
             T g3 = T(0);
             T g4 = T(0);
             for (int w = 0; w < 1; ++w) {
-                const T weight = weights[26 + (u)];
+                const T weight = weights[26 + u];
                 g0 += weight * grad_out[10 + w * 5];
                 g1 += weight * grad_out[10 + w * 5 + 1];
                 g2 += weight * grad_out[10 + w * 5 + 2];
@@ -709,10 +709,10 @@ __device__ __forceinline__ void path5_gradWeights(const T* __restrict__ x1, cons
         const T go3 = grad_out[10 + w * 5 + 3];
         const T go4 = grad_out[10 + w * 5 + 4];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[1 + v * 3];
                 const T b1 = x2[1 + v * 3 + 1];
                 const T b2 = x2[1 + v * 3 + 2];
@@ -721,7 +721,7 @@ __device__ __forceinline__ void path5_gradWeights(const T* __restrict__ x1, cons
                 const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
                 const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
                 const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
-                atomicAdd(&grad_weights[26 + (u)], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
+                atomicAdd(&grad_weights[26 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
             }
         }
     }
@@ -735,10 +735,10 @@ __device__ __forceinline__ void path6_forward(const T* __restrict__ x1, const T*
         T acc1 = T(0);
         T acc2 = T(0);
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[4 + v * 5];
                 const T b1 = x2[4 + v * 5 + 1];
                 const T b2 = x2[4 + v * 5 + 2];
@@ -747,7 +747,7 @@ __device__ __forceinline__ void path6_forward(const T* __restrict__ x1, const T*
                 const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
                 const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
                 const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
-                const T weight = weights[28 + (u) * 2 + w];
+                const T weight = weights[28 + u * 2 + w];
                 acc0 += weight * t0;
                 acc1 += weight * t1;
                 acc2 += weight * t2;
@@ -776,7 +776,7 @@ __device__ __forceinline__ void path6_gradX1(const T* __restrict__ x2, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[28 + (u) * 2 + w];
+                const T weight = weights[28 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -808,7 +808,7 @@ __device__ __forceinline__ void path6_gradX2(const T* __restrict__ x1, const T* 
             T g1 = T(0);
             T g2 = T(0);
             for (int w = 0; w < 2; ++w) {
-                const T weight = weights[28 + (u) * 2 + w];
+                const T weight = weights[28 + u * 2 + w];
                 g0 += weight * grad_out[4 + w * 3];
                 g1 += weight * grad_out[4 + w * 3 + 1];
                 g2 += weight * grad_out[4 + w * 3 + 2];
@@ -835,10 +835,10 @@ __device__ __forceinline__ void path6_gradWeights(const T* __restrict__ x1, cons
         const T go1 = grad_out[4 + w * 3 + 1];
         const T go2 = grad_out[4 + w * 3 + 2];
         for (int u = 0; u < 2; ++u) {
+            const T a0 = x1[2 + u * 3];
+            const T a1 = x1[2 + u * 3 + 1];
+            const T a2 = x1[2 + u * 3 + 2];
             for (int v = 0; v < 1; ++v) {
-                const T a0 = x1[2 + u * 3];
-                const T a1 = x1[2 + u * 3 + 1];
-                const T a2 = x1[2 + u * 3 + 2];
                 const T b0 = x2[4 + v * 5];
                 const T b1 = x2[4 + v * 5 + 1];
                 const T b2 = x2[4 + v * 5 + 2];
@@ -847,7 +847,7 @@ __device__ __forceinline__ void path6_gradWeights(const T* __restrict__ x1, cons
                 const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
                 const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
                 const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
-                atomicAdd(&grad_weights[28 + (u) * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
+                atomicAdd(&grad_weights[28 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
             }
         }
     }

@@ -122,4 +122,17 @@ final class AnnotatedSpec {
                     Message.WRITE_FAILED.format(implementation, e.getMessage()), element);
         }
     }
+
+    /** Writes one more CLASS_OUTPUT resource originating from the spec alone, e.g. its CUDA source. */
+    void writeResource(String resourceName, String content) {
+        try {
+            FileObject file = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", resourceName, element);
+            try (Writer out = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+                out.write(content);
+            }
+        } catch (IOException e) {
+            env.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                    Message.WRITE_FAILED.format(resourceName, e.getMessage()), element);
+        }
+    }
 }

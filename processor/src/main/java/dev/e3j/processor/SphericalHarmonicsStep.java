@@ -10,6 +10,7 @@ import dev.e3j.processor.writer.GeneratedFiles;
 import dev.e3j.processor.writer.SphericalHarmonicsAudit;
 import dev.e3j.processor.writer.SphericalHarmonicsWriter;
 import dev.e3j.processor.writer.TensorProductWriter;
+import dev.e3j.processor.writer.cuda.CudaSphericalHarmonicsWriter;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
@@ -67,5 +68,10 @@ final class SphericalHarmonicsStep implements ProcessingStep {
                         "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target.get()),
                 GeneratedFiles.auditResourceName(implementation),
                 SphericalHarmonicsAudit.json(model, spec.precision(), specName, implementation));
+        if (annotated.bool("cuda")) {
+            CudaSphericalHarmonicsWriter cuda = new CudaSphericalHarmonicsWriter(model,
+                    target.get().getQualifiedName().toString(), implementation.reflectionName());
+            annotated.writeResource(cuda.resourceName(), cuda.source());
+        }
     }
 }

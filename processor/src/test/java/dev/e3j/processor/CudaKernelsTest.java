@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.e3j.annotations.ShNormalization;
-import dev.e3j.processor.math.ReferenceFiles;
-import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.NativeTools;
+import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.processor.writer.cuda.CudaFiles;
-import dev.e3j.processor.writer.cuda.CudaSphericalHarmonicsWriter;
 import dev.e3j.runtime.TensorProductKernel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +63,7 @@ class CudaKernelsTest {
 
     @BeforeAll
     static void emitKernelsAndCases() throws IOException {
-        List<Map<String, Object>> cases = ReferenceFiles.cases("tensor_products.json");
+        List<Map<String, Object>> cases = ReferenceData.cases("tensor_products.json");
         StringBuilder source = new StringBuilder("""
                 package cuda;
 
@@ -73,8 +71,11 @@ class CudaKernelsTest {
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.ShNormalization;
+                import dev.e3j.annotations.SphericalHarmonics;
                 import dev.e3j.annotations.TensorProduct;
                 import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.SphericalHarmonicsKernel;
                 import dev.e3j.runtime.TensorProductKernel;
 
                 interface Cases {
@@ -94,6 +95,17 @@ class CudaKernelsTest {
                     .append(b.get(2)).append("\", out = \"").append(b.get(3)).append("\", kind = Kind.")
                     .append(b.get(4)).append(", sharedWeights = ").append(b.get(5)).append(")\n    interface ")
                     .append(b.get(0)).append(" extends TensorProductKernel {}\n\n");
+        }
+        List<Map<String, Object>> harmonics = new ArrayList<>();
+        for (Map<String, Object> c : ReferenceData.cases("spherical_harmonics.json")) {
+            // lmax 8 holds every lower degree's values; lmax 3 and 6 are the benchmark configurations.
+            if (((List<?>) c.get("ls")).size() == 9 || isHarmonicsBenchmark(c)) {
+                harmonics.add(c);
+                source.append("    @SphericalHarmonics(cuda = true, lmax = ").append(((List<?>) c.get("ls")).size() - 1)
+                        .append(", normalization = ShNormalization.").append(normalization(c)).append(", normalize = ")
+                        .append(c.get("normalize")).append(")\n    interface ").append(harmonicsName(c))
+                        .append(" extends SphericalHarmonicsKernel {}\n\n");
+            }
         }
         source.append("}\n");
         kernels = GeneratedKernels.compile("cuda.Cases", source.toString());
@@ -115,12 +127,8 @@ class CudaKernelsTest {
             writeKernel(binaryName, kernels.generatedResource(CudaFiles.resourceName(binaryName)));
             writeBenchmarkCase(b, binaryName, kernels.tensorProduct(binaryName), random);
         }
-        for (Map<String, Object> c : ReferenceFiles.cases("spherical_harmonics.json")) {
-            List<?> ls = (List<?>) c.get("ls");
-            // lmax 8 holds every lower degree's values; lmax 3 and 6 are the benchmark configurations.
-            if (ls.size() == 9 || isHarmonicsBenchmark(c)) {
-                writeHarmonics(c);
-            }
+        for (Map<String, Object> c : harmonics) {
+            writeHarmonics(c);
         }
     }
 
@@ -130,15 +138,15 @@ class CudaKernelsTest {
 
     private static void writeReferenceCase(Map<String, Object> c, String binaryName) throws IOException {
         boolean square = (Boolean) c.get("square");
-        int batch = asInt(c.get("batch"));
+        int batch = ReferenceData.asInt(c.get("batch"));
         StringBuilder text = new StringBuilder();
         text.append(String.join(" ", "tensor_product", CudaFiles.symbolPrefix(binaryName), (String) c.get("name"),
                 Integer.toString(batch), dim(c.get("x1"), batch), square ? "0" : dim(c.get("x2"), batch),
-                dim(c.get("out"), batch), Integer.toString(asInt(c.get("weight_numel"))),
+                dim(c.get("out"), batch), Integer.toString(ReferenceData.asInt(c.get("weight_numel"))),
                 (Boolean) c.get("shared_weights") ? "1" : "0", square ? "1" : "0", "0")).append('\n');
         for (String array : square ? List.of("x1", "weights", "grad_out", "out", "grad_x1", "grad_weights")
                 : List.of("x1", "x2", "weights", "grad_out", "out", "grad_x1", "grad_x2", "grad_weights")) {
-            appendValues(text, flatten(c.get(array)));
+            appendValues(text, ReferenceData.asDoubles(c.get(array)));
         }
         writeCase((String) c.get("name"), binaryName, text);
     }
@@ -171,25 +179,29 @@ class CudaKernelsTest {
         writeCase(b.get(0), binaryName, text);
     }
 
-    /** Each spherical-harmonics case through the CUDA writer (the model is the one the Java kernel uses). */
+    private static ShNormalization normalization(Map<String, Object> c) {
+        return ShNormalization.valueOf(((String) c.get("normalization")).toUpperCase(Locale.ROOT));
+    }
+
+    /** e.g. {@code Sh8ComponentNormalized}. */
+    private static String harmonicsName(Map<String, Object> c) {
+        String normalization = normalization(c).name();
+        return "Sh" + (((List<?>) c.get("ls")).size() - 1) + normalization.charAt(0)
+                + normalization.substring(1).toLowerCase(Locale.ROOT) + ((Boolean) c.get("normalize") ? "Normalized"
+                : "Raw");
+    }
+
     private static void writeHarmonics(Map<String, Object> c) throws IOException {
-        List<Integer> ls = ((List<?>) c.get("ls")).stream().map(CudaKernelsTest::asInt).toList();
-        ShNormalization normalization = ShNormalization.valueOf(((String) c.get("normalization"))
-                .toUpperCase(Locale.ROOT));
-        boolean normalize = (Boolean) c.get("normalize");
-        String name = "Sh" + ls.get(ls.size() - 1) + normalization.name().charAt(0)
-                + normalization.name().substring(1).toLowerCase(Locale.ROOT) + (normalize ? "Normalized" : "Raw");
-        String binaryName = "cuda." + name + "Impl";
-        SphericalHarmonicsModel model = SphericalHarmonicsModel.of(ls, normalization, normalize);
-        CudaSphericalHarmonicsWriter writer = new CudaSphericalHarmonicsWriter(model, "cuda." + name, binaryName);
-        writeKernel(binaryName, writer.source());
+        String name = harmonicsName(c);
+        String binaryName = "cuda.Cases_" + name + "Impl";
+        writeKernel(binaryName, kernels.generatedResource(CudaFiles.resourceName(binaryName)));
         int n = ((List<?>) c.get("vectors")).size();
-        boolean benchmark = isHarmonicsBenchmark(c);
-        StringBuilder text = new StringBuilder(String.join(" ", "spherical_harmonics", writer.symbolPrefix(), name,
-                Integer.toString(n), Integer.toString(model.dim()), benchmark ? Integer.toString(SH_BENCH_POINTS)
-                        : "0")).append('\n');
+        int dim = ReferenceData.asDoubles(c.get("values")).length / n;
+        StringBuilder text = new StringBuilder(String.join(" ", "spherical_harmonics",
+                CudaFiles.symbolPrefix(binaryName), name, Integer.toString(n), Integer.toString(dim),
+                isHarmonicsBenchmark(c) ? Integer.toString(SH_BENCH_POINTS) : "0")).append('\n');
         for (String array : List.of("vectors", "grad_values", "values", "grad_vectors")) {
-            appendValues(text, flatten(c.get(array)));
+            appendValues(text, ReferenceData.asDoubles(c.get(array)));
         }
         writeCase(name, binaryName, text);
     }
@@ -211,7 +223,8 @@ class CudaKernelsTest {
         Compilation compilation = kernels.compilation();
         List<String> sources = compilation.generatedFiles().stream().map(JavaFileObject::getName)
                 .filter(name -> name.endsWith(".cu")).toList();
-        assertEquals(12 + BENCHMARKS.size(), sources.size(), sources.toString());
+        assertEquals(12 + BENCHMARKS.size() + 8, sources.size(), "12 reference cases, the benchmarks, 8 harmonics: "
+                + sources);
         assertTrue(sources.stream().anyMatch(n -> n.endsWith("CLASS_OUTPUT/META-INF/e3j/cuda/cuda.Cases_FcSmallImpl.cu")),
                 sources.toString());
         assertFalse(sources.stream().anyMatch(n -> n.contains("WithoutCuda")), sources.toString());
@@ -259,7 +272,7 @@ class CudaKernelsTest {
         Path build = Files.createDirectories(BUNDLE.resolve("nvcc"));
         // Small specs covering both reductions (shared and per-sample weight gradients), the square, and harmonics.
         List<String> files = List.of("cuda.Cases_FcSmallImpl.cu", "cuda.Cases_TensorSquareImpl.cu",
-                "cuda.Cases_NequipConvUvuPerEdgeWeightsImpl.cu", "cuda.Sh3ComponentNormalizedImpl.cu");
+                "cuda.Cases_NequipConvUvuPerEdgeWeightsImpl.cu", "cuda.Cases_Sh3ComponentNormalizedImpl.cu");
         List<List<String>> compiles = new ArrayList<>();
         for (String file : files) {
             compiles.add(List.of(nvcc.get().toString(), "-std=c++17", "-c",
@@ -282,12 +295,12 @@ class CudaKernelsTest {
 
     /** samples/cuda/e3j_cuda_check.cpp, found from the reference directory (the repository root's child). */
     private static Path driver() {
-        Path reference = Path.of(System.getProperty("e3j.reference.dir", "../reference/e3nn-0.5.4"));
-        return reference.toAbsolutePath().getParent().getParent().resolve("samples/cuda/e3j_cuda_check.cpp");
+        return ReferenceData.directory().toAbsolutePath().getParent().getParent()
+                .resolve("samples/cuda/e3j_cuda_check.cpp");
     }
 
     private static String dim(Object rows, int batch) {
-        return Integer.toString(flatten(rows).length / batch);
+        return Integer.toString(ReferenceData.asDoubles(rows).length / batch);
     }
 
     private static void appendValues(StringBuilder text, double[] values) {
@@ -303,24 +316,6 @@ class CudaKernelsTest {
             values[n] = random.nextGaussian();
         }
         return values;
-    }
-
-    private static double[] flatten(Object value) {
-        List<Double> values = new ArrayList<>();
-        flattenInto(value, values);
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static void flattenInto(Object value, List<Double> values) {
-        if (value instanceof List<?> list) {
-            list.forEach(item -> flattenInto(item, values));
-        } else {
-            values.add((Double) value);
-        }
-    }
-
-    private static int asInt(Object value) {
-        return (int) (double) (Double) value;
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

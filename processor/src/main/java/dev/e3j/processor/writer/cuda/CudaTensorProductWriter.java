@@ -243,32 +243,48 @@ public final class CudaTensorProductWriter {
         } else {
             ks.forEach(k -> code.line("const T go" + k + " = grad_out[" + g.outIndex(owned, k) + "];"));
         }
+        // Each input is read once its channel is known: x1[u] outside the v loop, x2[v] inside.
+        List<CgTerm> terms = g.path.terms();
         switch (mode) {
             case UVW, UUW, U_LT_VW -> {
                 code.open("for (int u = 0; u < " + g.mul1 + "; ++u)");
                 opened++;
+                loadInputs(code, g, terms, true, false);
                 opened += innerV(code, g);
+                loadInputs(code, g, terms, false, true);
             }
             case UVU -> {
+                loadInputs(code, g, terms, true, false);
                 code.open("for (int v = 0; v < " + g.mul2 + "; ++v)");
                 opened++;
+                loadInputs(code, g, terms, false, true);
             }
-            case UUU -> code.line("const int v = u;");
+            case UUU -> {
+                code.line("const int v = u;");
+                loadInputs(code, g, terms, true, true);
+            }
             case UVV -> {
+                loadInputs(code, g, terms, false, true);
                 code.open("for (int u = 0; u < " + g.mul1 + "; ++u)");
                 opened++;
+                loadInputs(code, g, terms, true, false);
             }
-            case UVUV -> code.line("const int u = p / " + g.mul2 + ";").line("const int v = p % " + g.mul2 + ";");
-            case UVU_LT_V -> code.comment("(u, v) of the p-th pair u < v, pairs in row-major order")
-                    .line("int u = 0;")
-                    .line("int rest = p;")
-                    .open("while (rest >= " + (g.mul1 - 1) + " - u)")
-                    .line("rest -= " + (g.mul1 - 1) + " - u;")
-                    .line("++u;")
-                    .close()
-                    .line("const int v = u + 1 + rest;");
+            case UVUV -> {
+                code.line("const int u = p / " + g.mul2 + ";").line("const int v = p % " + g.mul2 + ";");
+                loadInputs(code, g, terms, true, true);
+            }
+            case UVU_LT_V -> {
+                code.comment("(u, v) of the p-th pair u < v, pairs in row-major order")
+                        .line("int u = 0;")
+                        .line("int rest = p;")
+                        .open("while (rest >= " + (g.mul1 - 1) + " - u)")
+                        .line("rest -= " + (g.mul1 - 1) + " - u;")
+                        .line("++u;")
+                        .close()
+                        .line("const int v = u + 1 + rest;");
+                loadInputs(code, g, terms, true, true);
+            }
         }
-        loadInputs(code, g, g.path.terms(), true, true);
         contractions(code, g.path.terms());
         String weightIndex = g.weightIndex();
         if (direction == Direction.FORWARD) {
@@ -666,9 +682,9 @@ public final class CudaTensorProductWriter {
         String weightIndex() {
             String base = path.weightOffset() == 0 ? "" : path.weightOffset() + " + ";
             if (mode.mixesChannels()) {
-                return base + (mulOut == 1 ? "(" + pairIndex() + ")" : "(" + pairIndex() + ") * " + mulOut + " + w");
+                return base + (mulOut == 1 ? pairIndex() : grouped(pairIndex()) + " * " + mulOut + " + w");
             }
-            return base + "(" + pairIndex() + ")";
+            return base + grouped(pairIndex());
         }
 
         /** The output channel of a mode that does not mix channels. */
@@ -676,9 +692,14 @@ public final class CudaTensorProductWriter {
             return switch (mode) {
                 case UVU, UUU -> "u";
                 case UVV -> "v";
-                case UVUV, UVU_LT_V -> "(" + pairIndex() + ")";
+                case UVUV, UVU_LT_V -> grouped(pairIndex());
                 case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
             };
+        }
+
+        /** {@code expression} as one operand: parenthesized unless it is a single name. */
+        private static String grouped(String expression) {
+            return expression.contains(" ") ? "(" + expression + ")" : expression;
         }
 
         private static String index(int offset, String channel, int dim, int component) {
