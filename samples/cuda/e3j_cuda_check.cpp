@@ -1,7 +1,7 @@
 // e3j_cuda_check: runs e3j's emitted CUDA kernels from a shared library on check cases and reports the largest
 // errors, and optionally their throughput.
 //
-//   e3j_cuda_check LIBRARY CASE_FILE... [--bench]
+//   e3j_cuda_check LIBRARY CASE_FILE... [--bench | --bench-max=N]
 //
 // LIBRARY is built from the emitted .cu files: with nvcc (GPU) or with g++ and e3j_cuda_host_shim.h (CPU). This
 // file is compiled the same way: with nvcc it moves data to the GPU and times with CUDA events; compiled by a
@@ -15,7 +15,8 @@
 // (x2 and grad_x2 are absent for a square). Each case runs in float and double; an array passes when
 // max |actual - expected| <= tolerance * max(1, max |expected|), tolerance 1e-12 (double) or 1e-5 (float).
 // With --bench, cases with a bench size also run on random inputs of that size: forward and forward+backward,
-// best of 5 after a warm-up. Exit status 0 when every array passes.
+// best of 5 after a warm-up; --bench-max=N caps the size (for the CPU build, where each CUDA thread is an OS
+// thread). Exit status 0 when every array passes.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -196,7 +197,7 @@ void status(int code, const char* what) {
 }
 
 template <typename T>
-void runTensorProduct(const TensorProductCase& c, bool bench) {
+void runTensorProduct(const TensorProductCase& c, int64_t benchMax) {
     const char* suffix = sizeof(T) == 8 ? "f64" : "f32";
     double tolerance = sizeof(T) == 8 ? 1e-12 : 1e-5;
     TensorProductApi<T> api{
@@ -219,9 +220,9 @@ void runTensorProduct(const TensorProductCase& c, bool bench) {
     }
     compare("grad_weights", gradWeights.copyToHost(), c.gradWeights, tolerance);
     std::printf("\n");
-    if (bench && c.benchBatch > 0) {
+    if (benchMax > 0 && c.benchBatch > 0) {
         std::mt19937_64 rng(1);
-        int64_t n = c.benchBatch;
+        int64_t n = std::min(c.benchBatch, benchMax);
         int64_t weightsLength = c.sharedWeights ? c.weightNumel : c.weightNumel * n;
         DeviceArray<T> bx1(as<T>(randomValues(n * c.dimIn1, rng))), bx2(as<T>(randomValues(n * c.dimIn2, rng)), !c.square);
         DeviceArray<T> bw(as<T>(randomValues(weightsLength, rng))), bgo(as<T>(randomValues(n * c.dimOut, rng)));
@@ -240,7 +241,7 @@ void runTensorProduct(const TensorProductCase& c, bool bench) {
 template <typename T>
 void runHarmonics(const std::string& prefix, const std::string& name, int64_t n, int64_t dim, int64_t benchN,
                   const std::vector<double>& xyz, const std::vector<double>& gradOut, const std::vector<double>& out,
-                  const std::vector<double>& gradXyz, bool bench) {
+                  const std::vector<double>& gradXyz, int64_t benchMax) {
     const char* suffix = sizeof(T) == 8 ? "f64" : "f32";
     double tolerance = sizeof(T) == 8 ? 1e-12 : 1e-5;
     using Forward = int (*)(const T*, T*, int64_t, Stream);
@@ -256,7 +257,8 @@ void runHarmonics(const std::string& prefix, const std::string& name, int64_t n,
     compare("out", dout.copyToHost(), out, tolerance);
     compare("grad_xyz", dgxyz.copyToHost(), gradXyz, tolerance);
     std::printf("\n");
-    if (bench && benchN > 0) {
+    if (benchMax > 0 && benchN > 0) {
+        benchN = std::min(benchN, benchMax);
         std::mt19937_64 rng(1);
         DeviceArray<T> bxyz(as<T>(randomValues(3 * benchN, rng))), bgo(as<T>(randomValues(benchN * dim, rng)));
         DeviceArray<T> bout{std::vector<T>(benchN * dim)}, bg{std::vector<T>(3 * benchN)};
@@ -270,7 +272,7 @@ void runHarmonics(const std::string& prefix, const std::string& name, int64_t n,
     }
 }
 
-void runFile(const char* path, bool bench) {
+void runFile(const char* path, int64_t benchMax) {
     std::ifstream in(path);
     if (!in) {
         std::fprintf(stderr, "cannot read %s\n", path);
@@ -298,15 +300,15 @@ void runFile(const char* path, bool bench) {
             c.gradX2 = read(in, c.batch * c.dimIn2);
         }
         c.gradWeights = read(in, weightsLength);
-        runTensorProduct<float>(c, bench);
-        runTensorProduct<double>(c, bench);
+        runTensorProduct<float>(c, benchMax);
+        runTensorProduct<double>(c, benchMax);
     } else if (kind == "spherical_harmonics") {
         std::string prefix, name;
         int64_t n, dim, benchN;
         in >> prefix >> name >> n >> dim >> benchN;
         auto xyz = read(in, 3 * n), gradOut = read(in, n * dim), out = read(in, n * dim), gradXyz = read(in, 3 * n);
-        runHarmonics<float>(prefix, name, n, dim, benchN, xyz, gradOut, out, gradXyz, bench);
-        runHarmonics<double>(prefix, name, n, dim, benchN, xyz, gradOut, out, gradXyz, bench);
+        runHarmonics<float>(prefix, name, n, dim, benchN, xyz, gradOut, out, gradXyz, benchMax);
+        runHarmonics<double>(prefix, name, n, dim, benchN, xyz, gradOut, out, gradXyz, benchMax);
     } else {
         std::fprintf(stderr, "%s: unknown case kind '%s'\n", path, kind.c_str());
         std::exit(2);
@@ -321,7 +323,7 @@ void runFile(const char* path, bool bench) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: %s LIBRARY CASE_FILE... [--bench]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s LIBRARY CASE_FILE... [--bench | --bench-max=N]\n", argv[0]);
         return 2;
     }
     library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -329,9 +331,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot load %s: %s\n", argv[1], dlerror());
         return 2;
     }
-    bool bench = std::string(argv[argc - 1]) == "--bench";
-    for (int a = 2; a < argc - (bench ? 1 : 0); a++) {
-        runFile(argv[a], bench);
+    int64_t benchMax = 0;
+    std::vector<const char*> files;
+    for (int a = 2; a < argc; a++) {
+        std::string argument = argv[a];
+        if (argument == "--bench") {
+            benchMax = INT64_MAX;
+        } else if (argument.rfind("--bench-max=", 0) == 0) {
+            benchMax = std::strtoll(argument.c_str() + 12, nullptr, 10);
+        } else {
+            files.push_back(argv[a]);
+        }
+    }
+    for (const char* file : files) {
+        runFile(file, benchMax);
     }
     std::printf(failed ? "FAILED\n" : "ALL PASSED\n");
     return failed ? 1 : 0;

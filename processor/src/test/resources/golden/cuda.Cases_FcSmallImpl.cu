@@ -860,9 +860,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) forwardKernel(const T* __res
     for (int64_t b = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarpSize; b < batch; b += stride) {
         T* sampleOut = out + b * kDimOut;
         for (int c = lane; c < 4; c += kWarpSize) {
-            for (int m = 0; m < 1; ++m) {
-                sampleOut[c * 1 + m] = T(0);
-            }
+            sampleOut[c] = T(0);
         }
         for (int c = lane; c < 2; c += kWarpSize) {
             for (int m = 0; m < 3; ++m) {
@@ -902,9 +900,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) backwardKernel(const T* __re
         if (grad_x1 != nullptr) {
             T* sampleGradX1 = grad_x1 + b * kDimIn1;
             for (int c = lane; c < 2; c += kWarpSize) {
-                for (int m = 0; m < 1; ++m) {
-                    sampleGradX1[c * 1 + m] = T(0);
-                }
+                sampleGradX1[c] = T(0);
             }
             for (int c = lane; c < 2; c += kWarpSize) {
                 for (int m = 0; m < 3; ++m) {
@@ -922,9 +918,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) backwardKernel(const T* __re
         if (grad_x2 != nullptr) {
             T* sampleGradX2 = grad_x2 + b * kDimIn2;
             for (int c = lane; c < 1; c += kWarpSize) {
-                for (int m = 0; m < 1; ++m) {
-                    sampleGradX2[c * 1 + m] = T(0);
-                }
+                sampleGradX2[c] = T(0);
             }
             for (int c = lane; c < 1; c += kWarpSize) {
                 for (int m = 0; m < 3; ++m) {

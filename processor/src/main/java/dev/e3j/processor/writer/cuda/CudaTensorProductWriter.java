@@ -495,10 +495,15 @@ public final class CudaTensorProductWriter {
         int offset = 0;
         for (MulIrrep entry : irreps) {
             int dim = entry.ir().dim();
-            if (entry.mul() > 0) {
+            String base = offset == 0 ? "" : offset + " + ";
+            if (entry.mul() > 0 && dim == 1) {
+                code.open("for (int c = lane; c < " + entry.mul() + "; c += kWarpSize)")
+                        .line(array + "[" + base + "c] = T(0);")
+                        .close();
+            } else if (entry.mul() > 0) {
                 code.open("for (int c = lane; c < " + entry.mul() + "; c += kWarpSize)")
                         .open("for (int m = 0; m < " + dim + "; ++m)")
-                        .line(array + "[" + (offset == 0 ? "" : offset + " + ") + "c * " + dim + " + m] = T(0);")
+                        .line(array + "[" + base + "c * " + dim + " + m] = T(0);")
                         .close().close();
             }
             offset += entry.mul() * dim;
