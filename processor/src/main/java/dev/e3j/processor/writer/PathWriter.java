@@ -137,15 +137,30 @@ final class PathWriter {
         boolean needsA = operation != Operation.GRAD_X1;
         boolean needsB = operation != Operation.GRAD_X2;
         CodeBlock.Builder code = CodeBlock.builder();
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
-        code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+        // The gradient of x2 visits v in the outer loop, so that (like every other operation) its target stays
+        // fixed during the inner loop and sums there in local variables instead of through memory.
+        boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
+        if (vOuter) {
+            code.beginControlFlow("for (int v = 0; v < $L; v++)", mul2);
+            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
+            accumulatorsFor(code, type, terms, CgTerm::j);
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", mode.strictlyUpper() ? "v" : mul1);
+            code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+        } else {
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
+            code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+        }
         if (needsA) {
             terms.stream().map(CgTerm::i).distinct().sorted()
                     .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
         }
+        boolean innerLoop = !vOuter && !mode.diagonal();
+        if (operation == Operation.GRAD_X1 && innerLoop) {
+            accumulatorsFor(code, type, terms, CgTerm::i);
+        }
         if (mode.diagonal()) {
             code.addStatement("int in2Index = $L", index("x2Offset", offset2, "u", dim2));
-        } else {
+        } else if (innerLoop) {
             code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", mul2);
             code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
         }
@@ -153,17 +168,34 @@ final class PathWriter {
             terms.stream().map(CgTerm::j).distinct().sorted()
                     .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
         }
+        boolean local = vOuter || operation == Operation.GRAD_X1 && innerLoop;
         switch (operation) {
             case FORWARD -> forwardBody(code, type, terms);
-            case GRAD_X1 -> gradInputBody(code, type, terms, CgTerm::i, term -> "b" + term.j(), "gradX1", "in1Index");
-            case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(), "gradX2", "in2Index");
+            case GRAD_X1 -> gradInputBody(code, type, terms, CgTerm::i, term -> "b" + term.j(),
+                    local ? null : "gradX1", "in1Index");
+            case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
+                    local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
         }
-        if (!mode.diagonal()) {
+        if (innerLoop || vOuter) {
             code.endControlFlow();
+        }
+        if (local) {
+            String target = operation == Operation.GRAD_X1 ? "gradX1" : "gradX2";
+            String targetIndex = operation == Operation.GRAD_X1 ? "in1Index" : "in2Index";
+            ToIntFunction<CgTerm> output = operation == Operation.GRAD_X1 ? CgTerm::i : CgTerm::j;
+            terms.stream().mapToInt(output).distinct().sorted().forEach(o ->
+                    code.addStatement("$L[$L] += sum$L", target, plus(targetIndex, o), o));
         }
         code.endControlFlow();
         return code.build();
+    }
+
+    /** {@code sumO = 0} for every component {@code o} the terms write, summed over the inner channel loop. */
+    private static void accumulatorsFor(CodeBlock.Builder code, NumberType type, List<CgTerm> terms,
+                                        ToIntFunction<CgTerm> output) {
+        terms.stream().mapToInt(output).distinct().sorted()
+                .forEach(o -> code.addStatement("$L sum$L = $L", type.type(), o, type.zero()));
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
@@ -216,6 +248,7 @@ final class PathWriter {
         return new ArrayList<>(byK.keySet());
     }
 
+    /** The gradient of one input; {@code target == null} adds into the local accumulators {@code sumO}. */
     private void gradInputBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms,
                                ToIntFunction<CgTerm> output, Function<CgTerm, String> other,
                                String target, String targetIndex) {
@@ -248,8 +281,12 @@ final class PathWriter {
             byOutput.computeIfAbsent(output.applyAsInt(term), o -> new ArrayList<>())
                     .add(new Product(term.constant(), other.apply(term), "g" + term.k()));
         }
-        byOutput.forEach((o, products) ->
-                code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), sum(products, type)));
+        if (target == null) {
+            byOutput.forEach((o, products) -> code.addStatement("sum$L += $L", o, sum(products, type)));
+        } else {
+            byOutput.forEach((o, products) ->
+                    code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), sum(products, type)));
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +26,13 @@ import javax.lang.model.element.Modifier;
  * Turns a {@link TensorProductModel} into the Java source of {@code <Spec>Impl} and its audit JSON. Knows nothing
  * of javac: the processor hands it the names and writes the results through the Filer.
  *
- * <p>Generated layout: per sample {@code b} (offsets {@code b * dim}), each path method accumulates into the
- * output, which the public method zeroes first. Path methods loop over multiplicities and unroll the CG pattern
- * (see {@link PathWriter}); with many paths, the per-sample calls are grouped into helper methods so that every
- * method stays below HotSpot's 8000-byte JIT limit.
+ * <p>Generated layout: the public methods check their arguments and split the batch into fixed blocks of
+ * consecutive samples ({@link BatchBlocks}, run in parallel); a block method zeroes its samples' outputs and, per
+ * sample {@code b} (offsets {@code b * dim}), lets each path method accumulate into them. Path methods loop over
+ * multiplicities and unroll the CG pattern (see {@link PathWriter}); with many paths, the per-sample calls are
+ * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
+ * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
+ * per block, then over the blocks in order.
  */
 public final class TensorProductWriter {
 
@@ -38,7 +42,14 @@ public final class TensorProductWriter {
     /** About 15 bytes per call: 100 calls stay near 1.5 kB. */
     static final int MAX_CALLS_PER_METHOD = 100;
 
+    /** Doubles a block's inputs, weights and outputs may fill (256 KiB): they stay in L2 between passes. */
+    static final int BLOCK_DOUBLES = 32 * 1024;
+
+    /** Shared-weight gradients sum over at most this many blocks, each into its own partial array. */
+    static final int MAX_PARTIAL_SUMS = 16;
+
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
+    private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
@@ -95,6 +106,10 @@ public final class TensorProductWriter {
         type.addField(intField("DIM_IN2", model.irrepsIn2().dim()));
         type.addField(intField("DIM_OUT", model.irrepsOut().dim()));
         type.addField(intField("WEIGHT_NUMEL", model.weightNumel()));
+        type.addField(intField("BLOCK_SIZE", blockSize()));
+        if (model.sharedWeights() && model.weightNumel() > 0) {
+            type.addField(intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
+        }
 
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
@@ -105,8 +120,12 @@ public final class TensorProductWriter {
         methods.add(getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
         List<MethodSpec> helpers = new ArrayList<>();
         for (NumberType number : types) {
-            methods.add(forward(number, helpers));
-            methods.add(backward(number, helpers));
+            methods.add(forward(number));
+            methods.add(backward(number));
+        }
+        for (NumberType number : types) {
+            methods.add(forwardBlock(number, helpers));
+            methods.add(backwardBlock(number, helpers));
         }
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -175,7 +194,7 @@ public final class TensorProductWriter {
                 .build();
     }
 
-    private MethodSpec forward(NumberType number, List<MethodSpec> helpers) {
+    private MethodSpec forward(NumberType number) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -185,13 +204,26 @@ public final class TensorProductWriter {
         }
         checkCommonArguments(method);
         method.addStatement("checkLength($S, lengthOf(out), batch, DIM_OUT)", "out");
-        method.addStatement("$T.fill(out, $L)", ARRAYS, number.zero());
-        Map<String, String> binding = binding();
-        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding, helpers));
+        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2, weights,"
+                + " out))", BATCH_BLOCKS);
         return method.build();
     }
 
-    private MethodSpec backward(NumberType number, List<MethodSpec> helpers) {
+    /** {@code out} of samples {@code from..to-1}: zeroed, then every path accumulates into it. */
+    private MethodSpec forwardBlock(NumberType number, List<MethodSpec> helpers) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "to");
+        for (String name : List.of("x1", "x2", "weights", "out")) {
+            method.addParameter(number.arrayType(), name);
+        }
+        method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
+        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), helpers));
+        return method.build();
+    }
+
+    private MethodSpec backward(NumberType number) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -215,9 +247,46 @@ public final class TensorProductWriter {
                             model.sharedWeights() ? "1" : "batch")
                     .endControlFlow();
         }
+        if (model.sharedWeights() && model.weightNumel() > 0) {
+            // At most MAX_PARTIAL_SUMS blocks, each summing its samples' weight gradients into its own array; the
+            // partial sums are then added in block order, so the result depends on the batch alone.
+            method.addStatement("int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS)");
+            method.addStatement("$T[][] partialSums = gradWeights == null ? null"
+                    + " : new $T[$T.count(batch, blockSize)][WEIGHT_NUMEL]", number.type(), number.type(),
+                    BATCH_BLOCKS);
+            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> backwardBlock(from, to, x1, x2,"
+                    + " weights, gradOut, gradX1, gradX2, partialSums == null ? null : partialSums[block]))",
+                    BATCH_BLOCKS);
+            method.beginControlFlow("if (gradWeights != null)")
+                    .addStatement("$T.fill(gradWeights, $L)", ARRAYS, number.zero())
+                    .beginControlFlow("for ($T[] partialSum : partialSums)", number.type())
+                    .beginControlFlow("for (int i = 0; i < WEIGHT_NUMEL; i++)")
+                    .addStatement("gradWeights[i] += partialSum[i]")
+                    .endControlFlow()
+                    .endControlFlow()
+                    .endControlFlow();
+        } else {
+            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, x1, x2,"
+                    + " weights, gradOut, gradX1, gradX2, gradWeights))", BATCH_BLOCKS);
+        }
+        return method.build();
+    }
+
+    /**
+     * The gradients of samples {@code from..to-1}, one pass per gradient while the block's inputs are still in
+     * cache. With shared weights {@code gradWeights} is the block's own zeroed partial sum.
+     */
+    private MethodSpec backwardBlock(NumberType number, List<MethodSpec> helpers) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "to");
+        for (String name : List.of("x1", "x2", "weights", "gradOut", "gradX1", "gradX2", "gradWeights")) {
+            method.addParameter(number.arrayType(), name);
+        }
         Map<String, String> binding = binding();
         method.beginControlFlow("if (gradX1 != null)");
-        method.addStatement("$T.fill(gradX1, $L)", ARRAYS, number.zero());
+        method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (model.square()) {
             // d/dx of tp(x, x): the x1-gradient plus the x2-gradient, both evaluated at x2 = x1, into gradX1.
             Map<String, String> intoGradX1 = new LinkedHashMap<>(binding);
@@ -229,13 +298,16 @@ public final class TensorProductWriter {
         method.endControlFlow();
         if (!model.square()) {
             method.beginControlFlow("if (gradX2 != null)");
-            method.addStatement("$T.fill(gradX2, $L)", ARRAYS, number.zero());
+            method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
             method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, helpers));
             method.endControlFlow();
         }
         if (model.weightNumel() > 0) {
             method.beginControlFlow("if (gradWeights != null)");
-            method.addStatement("$T.fill(gradWeights, $L)", ARRAYS, number.zero());
+            if (!model.sharedWeights()) {
+                method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
+                        number.zero());
+            }
             method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, helpers));
             method.endControlFlow();
         }
@@ -263,6 +335,13 @@ public final class TensorProductWriter {
                     .addStatement("checkLength($S, weights.length, 1, WEIGHT_NUMEL)", "weights")
                     .endControlFlow();
         }
+    }
+
+    /** Samples per parallel block: as many as keep the block's data within {@link #BLOCK_DOUBLES}. */
+    private int blockSize() {
+        int perSample = model.irrepsIn1().dim() + (model.square() ? 0 : model.irrepsIn2().dim())
+                + model.irrepsOut().dim() + (model.sharedWeights() ? 0 : model.weightNumel());
+        return Math.max(1, BLOCK_DOUBLES / Math.max(1, perSample));
     }
 
     /** Argument expression for each parameter name of the path methods, inside the batch loop. */
@@ -337,7 +416,7 @@ public final class TensorProductWriter {
                 calls.add(new Call(name, parameters).render(binding));
             }
         }
-        CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = 0; b < batch; b++)");
+        CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }

@@ -1,0 +1,50 @@
+package dev.e3j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Every configuration of shared/bench/README.md, f64 and f32, forward and forward plus all gradients. The score is
+ * the time for the whole batch, comparable row by row with e3nn's table; the kernels split the batch over the
+ * machine's cores themselves (e3nn's numbers use two threads), so JMH runs one calling thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class KernelBenchmark {
+
+    @Param({"nequip-water-uvu", "revmd17-toluene-uvu", "mace-medium-uvu", "tetris-poly-1-uvw",
+            "diffdock-l1-uvw-per-sample", "sh-lmax3", "sh-lmax6"})
+    public String config;
+
+    @Param({"f64", "f32"})
+    public String precision;
+
+    @Param({"forward", "backward"})
+    public String pass;
+
+    private Workload workload;
+
+    @Setup
+    public void setUp() {
+        workload = Workload.of(Configuration.of(config), NumberPrecision.of(precision), Pass.of(pass));
+    }
+
+    @Benchmark
+    public void batch() {
+        workload.run();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.e3j.benchmarks;
+
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.TensorProductKernel;
+import java.util.SplittableRandom;
+
+/** One benchmark operation on preallocated, seeded inputs: the whole batch, forward or forward plus gradients. */
+interface Workload {
+
+    long SEED = 20240917L;
+
+    void run();
+
+    static Workload of(Configuration configuration, NumberPrecision precision, Pass pass) {
+        SplittableRandom random = new SplittableRandom(SEED);
+        int batch = configuration.batch();
+        if (configuration.isTensorProduct()) {
+            TensorProductKernel kernel = configuration.tensorProductKernel();
+            int dim1 = kernel.irrepsIn1().dim();
+            int dim2 = kernel.irrepsIn2().dim();
+            int dimOut = kernel.irrepsOut().dim();
+            int weights = kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();
+            return precision == NumberPrecision.F64
+                    ? tensorProduct(kernel, pass, batch, uniform(random, batch * dim1), uniform(random, batch * dim2),
+                            uniform(random, weights), uniform(random, batch * dimOut))
+                    : tensorProduct(kernel, pass, batch, toFloat(uniform(random, batch * dim1)),
+                            toFloat(uniform(random, batch * dim2)), toFloat(uniform(random, weights)),
+                            toFloat(uniform(random, batch * dimOut)));
+        }
+        SphericalHarmonicsKernel kernel = configuration.sphericalHarmonicsKernel();
+        int dim = kernel.irrepsOut().dim();
+        double[] xyz = uniform(random, 3 * batch);
+        double[] gradOut = uniform(random, batch * dim);
+        return precision == NumberPrecision.F64
+                ? sphericalHarmonics(kernel, pass, batch, xyz, gradOut)
+                : sphericalHarmonics(kernel, pass, batch, toFloat(xyz), toFloat(gradOut));
+    }
+
+    private static Workload tensorProduct(TensorProductKernel kernel, Pass pass, int batch, double[] x1, double[] x2,
+                                          double[] weights, double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(batch, x1, x2, weights, out);
+        }
+        double[] gradX1 = new double[x1.length];
+        double[] gradX2 = new double[x2.length];
+        double[] gradWeights = new double[weights.length];
+        return () -> {
+            kernel.forward(batch, x1, x2, weights, out);
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+        };
+    }
+
+    private static Workload tensorProduct(TensorProductKernel kernel, Pass pass, int batch, float[] x1, float[] x2,
+                                          float[] weights, float[] gradOut) {
+        float[] out = new float[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(batch, x1, x2, weights, out);
+        }
+        float[] gradX1 = new float[x1.length];
+        float[] gradX2 = new float[x2.length];
+        float[] gradWeights = new float[weights.length];
+        return () -> {
+            kernel.forward(batch, x1, x2, weights, out);
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+        };
+    }
+
+    private static Workload sphericalHarmonics(SphericalHarmonicsKernel kernel, Pass pass, int n, double[] xyz,
+                                               double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(n, xyz, out);
+        }
+        double[] gradXyz = new double[xyz.length];
+        return () -> {
+            kernel.forward(n, xyz, out);
+            kernel.backward(n, xyz, gradOut, gradXyz);
+        };
+    }
+
+    private static Workload sphericalHarmonics(SphericalHarmonicsKernel kernel, Pass pass, int n, float[] xyz,
+                                               float[] gradOut) {
+        float[] out = new float[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(n, xyz, out);
+        }
+        float[] gradXyz = new float[xyz.length];
+        return () -> {
+            kernel.forward(n, xyz, out);
+            kernel.backward(n, xyz, gradOut, gradXyz);
+        };
+    }
+
+    /** Uniform in [-1, 1): inputs of unit scale, as e3nn's benchmarks draw them (randn) up to the distribution. */
+    static double[] uniform(SplittableRandom random, int length) {
+        double[] values = new double[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = 2 * random.nextDouble() - 1;
+        }
+        return values;
+    }
+
+    static float[] toFloat(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+}
