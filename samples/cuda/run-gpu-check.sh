@@ -8,7 +8,8 @@
 #
 # BUNDLE is the directory CudaKernelsTest writes (default: processor/target/e3j-cuda-check); when it is missing
 # and Maven is available, the test is run to produce it. --host builds with g++ and e3j_cuda_host_shim.h instead
-# of nvcc: no GPU needed, each CUDA thread becomes an OS thread, and benchmark sizes are capped at 8 (the timing path runs, the numbers mean nothing).
+# of nvcc: no GPU needed, each CUDA thread becomes an OS thread, and benchmark sizes are capped at 8 (the timing
+# path runs; its numbers mean nothing).
 # On a GPU it takes about a minute to build (one nvcc per kernel, in parallel) and seconds to run.
 set -euo pipefail
 
