@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.NativeTools;
 import dev.e3j.processor.testing.ReferenceData;
@@ -159,10 +160,10 @@ class CudaKernelsTest {
         int dim2 = kernel.irrepsIn2().dim();
         int dimOut = kernel.irrepsOut().dim();
         boolean shared = kernel.sharedWeights();
-        double[] x1 = gaussian(random, batch * dim1);
-        double[] x2 = gaussian(random, batch * dim2);
-        double[] weights = gaussian(random, (shared ? 1 : batch) * kernel.weightNumel());
-        double[] gradOut = gaussian(random, batch * dimOut);
+        double[] x1 = FiniteDifferences.gaussian(random, batch * dim1);
+        double[] x2 = FiniteDifferences.gaussian(random, batch * dim2);
+        double[] weights = FiniteDifferences.gaussian(random, (shared ? 1 : batch) * kernel.weightNumel());
+        double[] gradOut = FiniteDifferences.gaussian(random, batch * dimOut);
         double[] out = new double[batch * dimOut];
         double[] gradX1 = new double[x1.length];
         double[] gradX2 = new double[x2.length];
@@ -308,14 +309,6 @@ class CudaKernelsTest {
             text.append(n == 0 ? "" : " ").append(Double.toHexString(values[n]));
         }
         text.append('\n');
-    }
-
-    private static double[] gaussian(Random random, int count) {
-        double[] values = new double[count];
-        for (int n = 0; n < count; n++) {
-            values[n] = random.nextGaussian();
-        }
-        return values;
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

@@ -18,14 +18,14 @@ final class CudaCode {
         return line("");
     }
 
-    /** {@code header {} and one level deeper. */
+    /** The line {@code header} with an opening brace appended, then one level deeper. */
     CudaCode open(String header) {
         line(header + " {");
         depth++;
         return this;
     }
 
-    /** One level shallower and {@code }}, followed by {@code suffix} (e.g. {@code ";"}). */
+    /** One level shallower, then a closing brace followed by {@code suffix} (e.g. {@code ";"}). */
     CudaCode close(String suffix) {
         depth--;
         return line("}" + suffix);
