@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
-            "Elementwise", "Full");
+            "Elementwise", "Full", "Channelwise");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -71,6 +71,10 @@ class KernelPropertiesTest {
 
                     @TensorProduct(in1 = "2x1o+1x2e", in2 = "1x3o+1x0o", out = "1e+2o+3e", kind = Kind.FULL)
                     interface Full extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "3x0e+2x1o+2x2o", in2 = "0e+1o+2e", out = "3x0e+2x1o+2x2o+2x1e+2x2e",
+                        kind = Kind.CHANNELWISE, sharedWeights = false)
+                    interface Channelwise extends TensorProductKernel {}
                 }
                 """);
     }
@@ -163,6 +167,38 @@ class KernelPropertiesTest {
         double[] out = new double[gradOut.length];
         kernel.forward(batch, x1, x2, weights, out);
         return FiniteDifferences.dot(out, gradOut);
+    }
+
+    /** All gradients at once (one fused pass per path) equal each gradient asked for alone (separate passes). */
+    @Test
+    void fusedBackwardEqualsEachGradientAlone() {
+        Random random = new Random(5);
+        int batch = 3;
+        for (String name : KERNELS) {
+            TensorProductKernel kernel = kernel(name);
+            boolean square = isSquare(name);
+            double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
+            double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
+            double[] weights = random(random, weightLength(kernel, batch));
+            double[] gradOut = random(random, batch * kernel.irrepsOut().dim());
+            double[] gradX1 = new double[x1.length];
+            double[] gradX2 = square ? null : new double[x2.length];
+            double[] gradWeights = new double[weights.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+            double[] aloneX1 = new double[x1.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, aloneX1, null, null);
+            ReferenceTensorProductTest.assertClose(aloneX1, gradX1, 1e-12, name + " gradX1");
+            if (!square) {
+                double[] aloneX2 = new double[x2.length];
+                kernel.backward(batch, x1, x2, weights, gradOut, null, aloneX2, null);
+                ReferenceTensorProductTest.assertClose(aloneX2, gradX2, 1e-12, name + " gradX2");
+            }
+            if (kernel.weightNumel() > 0) {
+                double[] aloneWeights = new double[weights.length];
+                kernel.backward(batch, x1, x2, weights, gradOut, null, null, aloneWeights);
+                ReferenceTensorProductTest.assertClose(aloneWeights, gradWeights, 1e-12, name + " gradWeights");
+            }
+        }
     }
 
     @Test

@@ -29,6 +29,12 @@ public final class SphericalHarmonicPolynomials {
 
     private static final List<List<Polynomial>> COMPONENT = new ArrayList<>();
     private static final Map<Integer, List<Polynomial>> NORM = new ConcurrentHashMap<>();
+    /** Index l: the factor of the recursion from l to l + 1, guarded by {@code COMPONENT}. */
+    private static final List<SqrtRational> RAISING = new ArrayList<>();
+
+    /** {@code Y^{l+1}} and the exact factor of the recursion that produced it. */
+    private record Raised(List<Polynomial> polynomials, SqrtRational factor) {
+    }
 
     private SphericalHarmonicPolynomials() {}
 
@@ -42,9 +48,22 @@ public final class SphericalHarmonicPolynomials {
                 COMPONENT.add(List.of(constant(SqrtRational.ONE)));
             }
             while (COMPONENT.size() <= l) {
-                COMPONENT.add(next(COMPONENT.get(COMPONENT.size() - 1), COMPONENT.size() - 1));
+                Raised raised = next(COMPONENT.get(COMPONENT.size() - 1), COMPONENT.size() - 1);
+                COMPONENT.add(raised.polynomials());
+                RAISING.add(raised.factor());
             }
             return COMPONENT.get(l);
+        }
+    }
+
+    /**
+     * The exact factor {@code f} of {@code Y^{l+1}_k = f Σ_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j} with
+     * {@code v = (x, y, z)} (component normalization): {@code sqrt(3)} times the normalizing factor of the recursion.
+     */
+    public static SqrtRational raisingFactor(int l) {
+        synchronized (COMPONENT) {
+            component(l + 1);
+            return RAISING.get(l);
         }
     }
 
@@ -91,7 +110,7 @@ public final class SphericalHarmonicPolynomials {
     }
 
     /** {@code Y^{l+1}} from {@code Y^l} by the Clebsch–Gordan recursion, normalized, checked exact and consistent. */
-    private static List<Polynomial> next(List<Polynomial> current, int l) {
+    private static Raised next(List<Polynomial> current, int l) {
         Wigner3j coupling = Wigner3j.of(l, 1, l + 1);
         SqrtRational sqrt3 = SqrtRational.sqrtOf(BigFraction.of(3));
         List<Map<List<Integer>, RadicalSum>> sums = new ArrayList<>();
@@ -131,7 +150,8 @@ public final class SphericalHarmonicPolynomials {
             }
         }
         SqrtRational normalization = SqrtRational.sqrtOf(meanSquare.reciprocal());
-        return unnormalized.stream().map(p -> p.scale(normalization)).toList();
+        return new Raised(unnormalized.stream().map(p -> p.scale(normalization)).toList(),
+                normalization.multiply(sqrt3));
     }
 
     /**

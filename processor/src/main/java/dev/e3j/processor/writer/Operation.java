@@ -17,7 +17,14 @@ enum Operation {
             "x2Offset")),
     /** {@code gradWeights += d<gradOut, out>/dweights}. */
     GRAD_WEIGHTS("_gradWeights", List.of("x1", "x1Offset", "x2", "x2Offset", "gradOut", "gradOutOffset",
-            "gradWeights", "weightOffset"));
+            "gradWeights", "weightOffset")),
+    /**
+     * All three gradients in one pass, sharing the loads, the CG contraction and the weight contraction; used when
+     * every gradient is wanted. {@code gradX1}, {@code gradX2} and {@code gradWeights} share the offsets of
+     * {@code x1}, {@code x2} and {@code weights}.
+     */
+    BACKWARD("_backward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "gradOut",
+            "gradOutOffset", "gradX1", "gradX2", "gradWeights"));
 
     private final String suffix;
     private final List<String> parameters;
@@ -31,9 +38,10 @@ enum Operation {
         return suffix;
     }
 
-    /** Parameter names in order; arrays at even positions, their {@code int} offsets after them. */
+    /** Parameter names in order; each input array followed by its {@code int} offset. */
     List<String> parameters(boolean weighted) {
         return weighted || this == GRAD_WEIGHTS ? parameters
-                : parameters.stream().filter(p -> !p.equals("weights") && !p.equals("weightOffset")).toList();
+                : parameters.stream().filter(p -> !p.equals("weights") && !p.equals("weightOffset")
+                        && !p.equals("gradWeights")).toList();
     }
 }

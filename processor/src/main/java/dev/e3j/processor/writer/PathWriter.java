@@ -9,6 +9,7 @@ import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * Writes the methods of one path. The multiplicity loops stay loops; inside, the sparse Clebsch–Gordan pattern is
  * unrolled once per {@code (u, v)} pair and only then combined with the weights:
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
- * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k}.
+ * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
+ * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
+ * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()}).
  * A pattern longer than {@link #MAX_TERMS_PER_METHOD} terms is split over several methods, each owning a range of
  * output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
@@ -59,7 +62,7 @@ final class PathWriter {
         this.mode = path.mode();
     }
 
-    /** One product {@code left * right} with an exact factor. */
+    /** One product {@code left * right} with an exact factor; {@code right == null} for {@code left} alone. */
     private record Product(SqrtRational constant, String left, String right) {
     }
 
@@ -74,7 +77,7 @@ final class PathWriter {
     /** The methods for {@code operation}, in call order. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -101,6 +104,7 @@ final class PathWriter {
             case GRAD_X1 -> "gradient with respect to x1";
             case GRAD_X2 -> "gradient with respect to x2";
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
+            case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
         };
     }
 
@@ -130,10 +134,16 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
+        if (operation == Operation.BACKWARD) {
+            return fusedBackwardBody(type, terms);
+        }
+        if (operation == Operation.FORWARD && sharesX2()) {
+            return sharedX2ForwardBody(type, terms);
+        }
         boolean needsA = operation != Operation.GRAD_X1;
         boolean needsB = operation != Operation.GRAD_X2;
         CodeBlock.Builder code = CodeBlock.builder();
@@ -176,6 +186,7 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
+            case BACKWARD -> throw new IllegalStateException("the fused backward has its own body");
         }
         if (innerLoop || vOuter) {
             code.endControlFlow();
@@ -191,6 +202,186 @@ final class PathWriter {
         return code.build();
     }
 
+    /**
+     * Whether several channels {@code u} meet the same single {@code x2} channel ({@code mul2 = 1}) in a mode whose
+     * indices do not mention {@code v}: then {@code M_ik = sum_j C_ijk x2_j} is computed once per sample and the
+     * channel loop is a small dense product with {@code M}, which has at most as many entries as the CG pattern.
+     * With one channel there is nothing to share and the plain contraction is cheaper (measured on tetris-poly-1);
+     * in {@code uvw} the weight loop over {@code w} dominates and {@code M} showed no gain (diffdock), so it is left
+     * to the channel-wise modes, where it halves the work of mace-like paths.
+     */
+    private boolean sharesX2() {
+        return mul2 == 1 && mul1 > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
+    }
+
+    /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */
+    private List<int[]> declareSharedX2(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        code.addStatement("int in2Index = $L", plus("x2Offset", offset2));
+        terms.stream().map(CgTerm::j).distinct().sorted()
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        Map<List<Integer>, List<Product>> byPair = new TreeMap<>(
+                Comparator.<List<Integer>>comparingInt(pair -> pair.get(0)).thenComparingInt(pair -> pair.get(1)));
+        for (CgTerm term : terms) {
+            byPair.computeIfAbsent(List.of(term.i(), term.k()), pair -> new ArrayList<>())
+                    .add(new Product(term.constant(), "b" + term.j(), null));
+        }
+        List<int[]> pairs = new ArrayList<>();
+        byPair.forEach((pair, products) -> {
+            code.addStatement("$L m$L_$L = $L", t, pair.get(0), pair.get(1), sum(products, type));
+            pairs.add(new int[] {pair.get(0), pair.get(1)});
+        });
+        return pairs;
+    }
+
+    /** {@code tK = sum_i mI_K aI}: the CG contraction of one channel through the precomputed {@code M}. */
+    private List<Integer> declareContractionsThroughM(CodeBlock.Builder code, NumberType type, List<int[]> pairs) {
+        Map<Integer, List<Product>> byK = new TreeMap<>();
+        for (int[] pair : pairs) {
+            byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
+                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "a" + pair[0]));
+        }
+        byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, sum(products, type)));
+        return new ArrayList<>(byK.keySet());
+    }
+
+    private void loadX1(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
+        code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+        terms.stream().map(CgTerm::i).distinct().sorted()
+                .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, plus("in1Index", i)));
+    }
+
+    /** Forward with {@link #sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights. */
+    private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
+        loadX1(code, type, terms);
+        List<Integer> ks = declareContractionsThroughM(code, type, pairs);
+        writeOutputs(code, type, ks);
+        return code.endControlFlow().build();
+    }
+
+    /**
+     * The three gradients in one pass over the channel pairs. Per pair: {@code t_k = sum_ij C_ijk a_i b_j} (the
+     * forward value without its weight), {@code gradW += sum_k gradOut_k t_k}, {@code g_k = sum_w W gradOut[w]_k},
+     * {@code gradX1_i += sum_jk C_ijk b_j g_k}, {@code gradX2_j += sum_ik C_ijk a_i g_k}. With
+     * {@link #sharesX2()} the x1 side goes through {@code M} and the x2 side sums {@code P_ik = sum_u a_i g_k} over
+     * the channels first, then contracts {@code gradX2_j += sum_ik C_ijk P_ik} once.
+     */
+    private CodeBlock fusedBackwardBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        boolean shared = sharesX2();
+        List<int[]> pairs = shared ? declareSharedX2(code, type, terms) : List.of();
+        if (shared) {
+            pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
+        }
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
+        loadX1(code, type, terms);
+        boolean innerLoop = !shared && !mode.diagonal();
+        if (!shared) {
+            accumulatorsFor(code, type, terms, CgTerm::i);
+        }
+        if (mode.diagonal()) {
+            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "u", dim2));
+        } else if (innerLoop) {
+            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", mul2);
+            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
+        }
+        if (!shared) {
+            terms.stream().map(CgTerm::j).distinct().sorted()
+                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        }
+        // The forward value t is needed only for the weight gradient.
+        List<Integer> ks = !path.weighted() ? terms.stream().map(CgTerm::k).distinct().sorted().toList()
+                : shared ? declareContractionsThroughM(code, type, pairs) : declareContractions(code, type, terms);
+        weightGradientAndG(code, type, ks);
+        if (shared) {
+            Map<Integer, List<Product>> byI = new TreeMap<>();
+            for (int[] pair : pairs) {
+                byI.computeIfAbsent(pair[0], i -> new ArrayList<>())
+                        .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "g" + pair[1]));
+            }
+            byI.forEach((i, products) ->
+                    code.addStatement("gradX1[$L] += $L", plus("in1Index", i), sum(products, type)));
+            pairs.forEach(pair -> code.addStatement("p$L_$L += a$L * g$L", pair[0], pair[1], pair[0], pair[1]));
+        } else {
+            Map<Integer, List<Product>> byI = new TreeMap<>();
+            Map<Integer, List<Product>> byJ = new TreeMap<>();
+            for (CgTerm term : terms) {
+                byI.computeIfAbsent(term.i(), i -> new ArrayList<>())
+                        .add(new Product(term.constant(), "b" + term.j(), "g" + term.k()));
+                byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                        .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
+            }
+            byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, sum(products, type)));
+            byJ.forEach((j, products) ->
+                    code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        }
+        if (innerLoop) {
+            code.endControlFlow();
+        }
+        if (!shared) {
+            terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+        }
+        code.endControlFlow();
+        if (shared) {
+            Map<Integer, List<Product>> byJ = new TreeMap<>();
+            for (CgTerm term : terms) {
+                byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                        .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
+            }
+            byJ.forEach((j, products) ->
+                    code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        }
+        return code.build();
+    }
+
+    /**
+     * {@code gradWeights += gradOut . t} for the current pair's weights and {@code gK}, the weighted
+     * {@code gradOut} that both input gradients contract with; unweighted, {@code gK} is {@code gradOut} itself.
+     */
+    private void weightGradientAndG(CodeBlock.Builder code, NumberType type, List<Integer> ks) {
+        String t = type.type().toString();
+        if (!path.weighted()) {
+            if (mode.mixesChannels()) {
+                ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
+                code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
+                code.addStatement("gradOutIndex += $L", dimOut);
+                code.endControlFlow();
+            } else {
+                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+                ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+            }
+            return;
+        }
+        String weightGradient = ks.stream().map(k -> "go" + k + " * t" + k)
+                .reduce((left, right) -> left + " + " + right).orElseThrow();
+        if (mode.mixesChannels()) {
+            ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
+            code.addStatement("int weightIndex = $L", weightBase());
+            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
+            code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+            code.addStatement("gradWeights[weightIndex + w] += $L", weightGradient);
+            code.addStatement("$L weight = weights[weightIndex + w]", t);
+            ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
+            code.addStatement("gradOutIndex += $L", dimOut);
+            code.endControlFlow();
+            return;
+        }
+        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+        ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+        code.addStatement("int weightIndex = $L", weightBase());
+        code.addStatement("gradWeights[weightIndex] += $L", weightGradient);
+        code.addStatement("$L weight = weights[weightIndex]", t);
+        ks.forEach(k -> code.addStatement("$L g$L = weight * go$L", t, k, k));
+    }
+
     /** {@code sumO = 0} for every component {@code o} the terms write, summed over the inner channel loop. */
     private static void accumulatorsFor(CodeBlock.Builder code, NumberType type, List<CgTerm> terms,
                                         ToIntFunction<CgTerm> output) {
@@ -199,7 +390,11 @@ final class PathWriter {
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        List<Integer> ks = declareContractions(code, type, terms);
+        writeOutputs(code, type, declareContractions(code, type, terms));
+    }
+
+    /** {@code out += W t}: over the output channels {@code w} when mixing, else into the pair's own channel. */
+    private void writeOutputs(CodeBlock.Builder code, NumberType type, List<Integer> ks) {
         String weight = path.weighted() ? "weight * " : "";
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
@@ -309,7 +504,10 @@ final class PathWriter {
                 } else if (negative) {
                     inner.append('-');
                 }
-                inner.append(product.left()).append(" * ").append(product.right());
+                inner.append(product.left());
+                if (product.right() != null) {
+                    inner.append(" * ").append(product.right());
+                }
             }
             String term;
             SqrtRational magnitude = group.get(0).constant();

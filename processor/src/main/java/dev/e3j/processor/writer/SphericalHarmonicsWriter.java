@@ -7,20 +7,27 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
+import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link SphericalHarmonicsModel} into the source of a {@code SphericalHarmonicsKernel}.
@@ -28,18 +35,32 @@ import javax.lang.model.element.Modifier;
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
  * integer combination of monomials that a part computes once and shares. Parts are static methods holding whole
  * degrees while they fit a bytecode budget (javac's JIT refuses to compile methods over 8000 bytes), else slices of
- * one degree's components. The gradient {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}.
+ * one degree's components. For larger lmax the values instead follow e3nn's own recursion over the degrees,
+ * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}, in one method. The gradient
+ * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}. The points are split into fixed blocks run in parallel ({@link BatchBlocks}); each point belongs to one block, so
+ * results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
     /** Estimated bytecode per method, well under HotSpot's 8000-byte limit for compiling a method. */
     private static final int BYTECODE_BUDGET = 5000;
+    /**
+     * From this lmax on, values come from the recursion over degrees rather than from shared monomials: fewer
+     * operations and live values once the monomials of degree up to lmax outnumber the recursion's terms (measured
+     * per point, one thread: lmax 3, monomials 15 ns, recursion 24 ns; lmax 6, monomials 79 ns, recursion 61 ns).
+     */
+    static final int RECURSION_FROM_LMAX = 6;
+    /** Points per parallel block: tens of microseconds of work, far more than a fork/join task costs. */
+    static final int BLOCK_SIZE = 4096;
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
     private final int dim;
+    private final List<List<List<Raise>>> raisings;
+    /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
+    private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
 
     /** A slice of one degree's components that one generated method evaluates. */
     private record Slice(Degree degree, int from, int to) {
@@ -53,6 +74,49 @@ public final class SphericalHarmonicsWriter {
         this.model = model;
         this.precision = precision;
         this.dim = model.dim();
+        this.raisings = raisings(model);
+    }
+
+    /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
+    private record Raise(int i, int j, SqrtRational q) {
+    }
+
+    /**
+     * {@code P^{l+1}_k = sum q_ijk P^l_i v_j} ({@code v = (x, y, z)}) for {@code l = 1..lmax-1}, indexed
+     * {@code [l - 1][k]}: e3nn's recursion {@code Y^{l+1}_k = f_l sum_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j}
+     * rewritten for the integer polynomials {@code P = Y / N}, so {@code q_ijk = f_l w3j_ijk N^l_i / N^{l+1}_k},
+     * exact. Empty when the values are written from monomials instead (below {@link #RECURSION_FROM_LMAX}, or when
+     * the recursion would not fit one method, see {@link #fitsRecurrence}).
+     */
+    private static List<List<List<Raise>>> raisings(SphericalHarmonicsModel model) {
+        int lmax = model.degrees().get(model.degrees().size() - 1).l();
+        List<List<List<Raise>>> raisings = new ArrayList<>();
+        if (lmax < RECURSION_FROM_LMAX) {
+            return raisings;
+        }
+        SphericalHarmonicsModel all = SphericalHarmonicsModel.of(IntStream.rangeClosed(0, lmax).boxed().toList(),
+                ShNormalization.COMPONENT, model.normalize());
+        int terms = 0;
+        for (int l = 1; l < lmax; l++) {
+            List<Component> lower = all.degrees().get(l).components();
+            List<Component> upper = all.degrees().get(l + 1).components();
+            SqrtRational factor = SphericalHarmonicPolynomials.raisingFactor(l);
+            List<List<Raise>> byK = new ArrayList<>();
+            upper.forEach(component -> byK.add(new ArrayList<>()));
+            for (Wigner3j.Entry entry : Wigner3j.of(l, 1, l + 1).nonzero()) {
+                SqrtRational q = factor.multiply(entry.value()).multiply(lower.get(entry.i()).scale())
+                        .divide(upper.get(entry.k()).scale());
+                byK.get(entry.k()).add(new Raise(entry.i(), entry.j(), q));
+                terms++;
+            }
+            raisings.add(byK);
+        }
+        return fitsRecurrence(terms, model) ? raisings : List.of();
+    }
+
+    /** Whether the recursion and the stores fit one method: about 12 bytes per term and 10 per output. */
+    private static boolean fitsRecurrence(int terms, SphericalHarmonicsModel model) {
+        return 12 * terms + 10 * model.dim() <= BYTECODE_BUDGET;
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
@@ -70,6 +134,12 @@ public final class SphericalHarmonicsWriter {
                 .addField(FieldSpec.builder(Irreps.class, "IRREPS_OUT", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .initializer("$T.parse($S)", Irreps.class, model.irrepsOut().toString())
+                        .build())
+                .addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
+                                BatchBlocks.class)
+                        .initializer("$L", BLOCK_SIZE)
                         .build());
         for (Arithmetic arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
@@ -84,17 +154,31 @@ public final class SphericalHarmonicsWriter {
                 .returns(Irreps.class)
                 .addStatement("return IRREPS_OUT")
                 .build());
-        List<Part> valueParts = parts(false);
+        List<Part> valueParts = raisings.isEmpty() ? parts(false) : List.of(new Part("values", List.of()));
         List<Part> gradientParts = parts(true);
         for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(forward(arithmetic, valueParts)).addMethod(backward(arithmetic, gradientParts));
+            type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         for (Arithmetic arithmetic : arithmetics) {
-            valueParts.forEach(part -> type.addMethod(valuePart(part, arithmetic)));
+            type.addMethod(forwardBlock(arithmetic, valueParts)).addMethod(backwardBlock(arithmetic, gradientParts));
+        }
+        for (Arithmetic arithmetic : arithmetics) {
+            valueParts.forEach(part -> type.addMethod(raisings.isEmpty() ? valuePart(part, arithmetic)
+                    : valuesByRecursion(arithmetic)));
             gradientParts.forEach(part -> type.addMethod(gradientPart(part, arithmetic)));
         }
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
+        }
+        for (Arithmetic arithmetic : arithmetics) {
+            int index = 0;
+            for (SqrtRational magnitude : raisingConstants.values()) {
+                type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.constantSuffix(),
+                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("$L\n", magnitude)
+                        .initializer("$L", arithmetic.literal(magnitude))
+                        .build());
+            }
         }
         return type.addMethod(KernelChecks.requireNonNegative()).build();
     }
@@ -207,8 +291,8 @@ public final class SphericalHarmonicsWriter {
         return 10 * terms + 10 * monomials(slices, gradient).size() + 24 * (to - from) * degree.offsets().size();
     }
 
-    private MethodSpec forward(Arithmetic t, List<Part> parts) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
+    private MethodSpec forward(Arithmetic t) {
+        return MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n")
@@ -217,7 +301,20 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("requireNonNegative($S, n)", "n")
                 .addStatement("requireLength($S, xyz, n, 3)", "xyz")
                 .addStatement("requireLength($S, out, n, $L)", "out", dim)
-                .beginControlFlow("for (int p = 0; p < n; p++)")
+                .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, xyz, out))",
+                        BatchBlocks.class)
+                .build();
+    }
+
+    /** The values of points {@code from..to-1}. */
+    private MethodSpec forwardBlock(Arithmetic t, List<Part> parts) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "out")
+                .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim);
         for (Part part : parts) {
@@ -226,8 +323,8 @@ public final class SphericalHarmonicsWriter {
         return method.endControlFlow().build();
     }
 
-    private MethodSpec backward(Arithmetic t, List<Part> parts) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
+    private MethodSpec backward(Arithmetic t) {
+        return MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n")
@@ -238,7 +335,21 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("requireLength($S, xyz, n, 3)", "xyz")
                 .addStatement("requireLength($S, gradOut, n, $L)", "gradOut", dim)
                 .addStatement("requireLength($S, gradXyz, n, 3)", "gradXyz")
-                .beginControlFlow("for (int p = 0; p < n; p++)")
+                .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, xyz, gradOut,"
+                        + " gradXyz))", BatchBlocks.class)
+                .build();
+    }
+
+    /** The gradients of points {@code from..to-1}. */
+    private MethodSpec backwardBlock(Arithmetic t, List<Part> parts) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(t.arrayType(), "gradXyz")
+                .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim)
                 .addStatement("int g = 3 * p")
@@ -304,6 +415,87 @@ public final class SphericalHarmonicsWriter {
             }
         }
         return method.build();
+    }
+
+    /**
+     * All values of one point by e3nn's recursion over the degrees: {@code pL_I} is {@code P^l_i}, built from
+     * degree {@code l - 1} with the exact constants {@code R}; each requested component is then {@code N * P}.
+     */
+    private MethodSpec valuesByRecursion(Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("values")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("$L", "{@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j}, v = (x, y, z), from e3nn's recursion "
+                        + "{@code Y^{l+1} ~ w3j(l, 1, l+1) Y^l v}; the outputs are {@code N P}.\n")
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z")
+                .addParameter(t.arrayType(), "out")
+                .addParameter(int.class, "o");
+        String[] axes = {"x", "y", "z"};
+        int lmax = raisings.size() + 1;
+        for (int l = 0; l <= lmax; l++) {
+            Degree requested = degree(l);
+            if (l == 1) {
+                List<Component> first = requested != null ? requested.components()
+                        : SphericalHarmonicsModel.of(List.of(1), ShNormalization.COMPONENT, model.normalize())
+                                .degrees().get(0).components();
+                for (Component c : first) {
+                    method.addStatement("$T p1_$L = $L", t.type(), c.index(), factorText(c.terms(), t));
+                }
+            } else if (l > 1) {
+                List<List<Raise>> byK = raisings.get(l - 2);
+                for (int k = 0; k < byK.size(); k++) {
+                    method.addStatement("$T p$L_$L = $L", t.type(), l, k, raisedSum(byK.get(k), l - 1, axes, t));
+                }
+            }
+            if (requested == null) {
+                continue;
+            }
+            for (Component c : requested.components()) {
+                String targets = requested.offsets().stream()
+                        .map(offset -> "out[o + " + (offset + c.index()) + "] = ")
+                        .collect(Collectors.joining());
+                String constant = constantName(l, c.index(), t);
+                method.addStatement("$L$L", targets, l == 0 ? times(constant, c.terms(), t)
+                        : constant + " * p" + l + "_" + c.index());
+            }
+        }
+        return method.build();
+    }
+
+    private Degree degree(int l) {
+        return model.degrees().stream().filter(d -> d.l() == l).findFirst().orElse(null);
+    }
+
+    /** {@code R0 * (p2_1 * x - p2_3 * z) + p2_2 * y}: terms grouped by the magnitude of {@code q}. */
+    private String raisedSum(List<Raise> terms, int l, String[] axes, Arithmetic t) {
+        Map<BigFraction, List<Raise>> groups = new LinkedHashMap<>();
+        for (Raise term : terms) {
+            groups.computeIfAbsent(term.q().square(), key -> new ArrayList<>()).add(term);
+        }
+        StringBuilder sum = new StringBuilder();
+        for (List<Raise> group : groups.values()) {
+            boolean allNegative = group.stream().allMatch(term -> term.q().signum() < 0);
+            StringBuilder inner = new StringBuilder();
+            for (Raise term : group) {
+                boolean negative = (term.q().signum() < 0) != allNegative;
+                inner.append(inner.length() == 0 ? (negative ? "-" : "") : negative ? " - " : " + ")
+                        .append("p").append(l).append('_').append(term.i()).append(" * ").append(axes[term.j()]);
+            }
+            SqrtRational magnitude = group.get(0).q().abs();
+            boolean unit = magnitude.square().equals(BigFraction.ONE);
+            String grouped = group.size() == 1 || unit && sum.length() == 0 && !allNegative ? inner.toString()
+                    : "(" + inner + ")";
+            String product = unit ? grouped
+                    : raisingConstant(magnitude) + t.constantSuffix() + " * " + grouped;
+            sum.append(sum.length() == 0 ? (allNegative ? "-" : "") : allNegative ? " - " : " + ").append(product);
+        }
+        return sum.toString();
+    }
+
+    private String raisingConstant(SqrtRational magnitude) {
+        raisingConstants.putIfAbsent(magnitude.square(), magnitude);
+        return "R" + new ArrayList<>(raisingConstants.keySet()).indexOf(magnitude.square());
     }
 
     private MethodSpec gradientPart(Part part, Arithmetic t) {

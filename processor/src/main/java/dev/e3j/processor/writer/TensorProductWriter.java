@@ -273,8 +273,9 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The gradients of samples {@code from..to-1}, one pass per gradient while the block's inputs are still in
-     * cache. With shared weights {@code gradWeights} is the block's own zeroed partial sum.
+     * The gradients of samples {@code from..to-1}: one fused pass per path when every gradient is wanted, else one
+     * pass per wanted gradient while the block's inputs are still in cache. With shared weights {@code gradWeights}
+     * is the block's own zeroed partial sum.
      */
     private MethodSpec backwardBlock(NumberType number, List<MethodSpec> helpers) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
@@ -285,6 +286,33 @@ public final class TensorProductWriter {
             method.addParameter(number.arrayType(), name);
         }
         Map<String, String> binding = binding();
+        List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
+        if (!model.square()) {
+            wanted.add("gradX2 != null");
+        }
+        if (model.weightNumel() > 0) {
+            wanted.add("gradWeights != null");
+        }
+        // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
+        method.beginControlFlow("if ($L)", String.join(" && ", wanted));
+        method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+        if (!model.square()) {
+            method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+        }
+        if (model.weightNumel() > 0 && !model.sharedWeights()) {
+            method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
+                    number.zero());
+        }
+        Map<String, String> fusedBinding = new LinkedHashMap<>(binding);
+        if (model.square()) {
+            fusedBinding.put("gradX2", "gradX1");
+        }
+        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, helpers));
+        if (wanted.size() == 1) {
+            return method.endControlFlow().build();
+        }
+        method.addStatement("return");
+        method.endControlFlow();
         method.beginControlFlow("if (gradX1 != null)");
         method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (model.square()) {
@@ -430,6 +458,7 @@ public final class TensorProductWriter {
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
+            case BACKWARD -> "backwardSample";
         };
     }
 
