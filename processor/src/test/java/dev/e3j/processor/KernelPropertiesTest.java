@@ -177,10 +177,10 @@ class KernelPropertiesTest {
         for (String name : KERNELS) {
             TensorProductKernel kernel = kernel(name);
             boolean square = isSquare(name);
-            double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
-            double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
-            double[] weights = random(random, weightLength(kernel, batch));
-            double[] gradOut = random(random, batch * kernel.irrepsOut().dim());
+            double[] x1 = FiniteDifferences.gaussian(random, batch * kernel.irrepsIn1().dim());
+            double[] x2 = square ? x1 : FiniteDifferences.gaussian(random, batch * kernel.irrepsIn2().dim());
+            double[] weights = FiniteDifferences.gaussian(random, weightLength(kernel, batch));
+            double[] gradOut = FiniteDifferences.gaussian(random, batch * kernel.irrepsOut().dim());
             double[] gradX1 = new double[x1.length];
             double[] gradX2 = square ? null : new double[x2.length];
             double[] gradWeights = new double[weights.length];
