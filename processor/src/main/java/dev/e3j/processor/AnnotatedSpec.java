@@ -8,38 +8,33 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
- * One element carrying an e3j annotation, as the steps for {@code @SphericalHarmonics} and {@code @Linear} see it:
- * its annotation values with defaults, diagnostics positioned on those values, the target check, and the Filer.
+ * One element carrying an e3j annotation, as a {@link KernelStep} sees it: its annotation values with defaults,
+ * diagnostics positioned on those values, the target check, and the Filer.
  */
 final class AnnotatedSpec {
 
     private final ProcessingEnvironment env;
     private final Element element;
     private final String annotation;
-    private final Map<? extends ExecutableElement, ? extends AnnotationValue> values;
+    private final AnnotationValues values;
     private final Diagnostics diagnostics;
 
     private AnnotatedSpec(ProcessingEnvironment env, Element element, String annotation, AnnotationMirror mirror) {
         this.env = env;
         this.element = element;
         this.annotation = annotation;
-        this.values = env.getElementUtils().getElementValuesWithDefaults(mirror);
+        this.values = new AnnotationValues(env.getElementUtils(), mirror);
         this.diagnostics = new Diagnostics(env.getMessager(), element, mirror);
     }
 
@@ -52,6 +47,11 @@ final class AnnotatedSpec {
             }
         }
         return Optional.empty();
+    }
+
+    /** The annotation's values, defaults included. */
+    AnnotationValues values() {
+        return values;
     }
 
     Diagnostics diagnostics() {
@@ -79,47 +79,34 @@ final class AnnotatedSpec {
         return Optional.of(type);
     }
 
-    String string(String name) {
-        return (String) value(name);
-    }
-
-    int integer(String name) {
-        return (Integer) value(name);
-    }
-
-    boolean bool(String name) {
-        return (Boolean) value(name);
-    }
-
-    List<Integer> integers(String name) {
-        return ((List<?>) value(name)).stream().map(v -> (Integer) ((AnnotationValue) v).getValue()).toList();
-    }
-
-    <E extends Enum<E>> E enumConstant(String name, Class<E> type) {
-        return Enum.valueOf(type, ((VariableElement) value(name)).getSimpleName().toString());
-    }
-
-    private Object value(String name) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : values.entrySet()) {
-            if (entry.getKey().getSimpleName().contentEquals(name)) {
-                return entry.getValue().getValue();
-            }
-        }
-        throw new IllegalStateException("@" + annotation + " has no member " + name);
-    }
-
     /** Writes the kernel's source and its audit resource, both originating from the spec alone. */
     void write(ClassName implementation, JavaFile source, String auditResourceName, String auditJson) {
         try {
             source.writeTo(env.getFiler());
-            FileObject audit = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", auditResourceName,
-                    element);
-            try (Writer out = new OutputStreamWriter(audit.openOutputStream(), StandardCharsets.UTF_8)) {
-                out.write(auditJson);
-            }
+            createResource(auditResourceName, auditJson);
         } catch (IOException e) {
-            env.getMessager().printMessage(Diagnostic.Kind.ERROR,
-                    Message.WRITE_FAILED.format(implementation, e.getMessage()), element);
+            writeFailed(implementation, e);
         }
+    }
+
+    /** Writes one more CLASS_OUTPUT resource originating from the spec alone, e.g. its CUDA source. */
+    void writeResource(String resourceName, String content) {
+        try {
+            createResource(resourceName, content);
+        } catch (IOException e) {
+            writeFailed(resourceName, e);
+        }
+    }
+
+    private void createResource(String resourceName, String content) throws IOException {
+        FileObject file = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", resourceName, element);
+        try (Writer out = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+            out.write(content);
+        }
+    }
+
+    private void writeFailed(Object file, IOException e) {
+        env.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.WRITE_FAILED.format(file, e.getMessage()),
+                element);
     }
 }

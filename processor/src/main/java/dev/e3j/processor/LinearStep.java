@@ -10,61 +10,36 @@ import dev.e3j.processor.writer.GeneratedFiles;
 import dev.e3j.processor.writer.LinearAudit;
 import dev.e3j.processor.writer.LinearWriter;
 import dev.e3j.processor.writer.TensorProductWriter;
-import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 
-/**
- * {@code @Linear}: reads the annotation into a {@link LinearSpec}, validates it into a {@link LinearModel}
- * (reporting every problem on its annotation value), and otherwise writes {@code <Spec>Impl} and its audit file
- * with the spec as the only originating element.
- */
-final class LinearStep implements ProcessingStep {
-
-    private static final String KERNEL = "dev.e3j.runtime.LinearKernel";
-
-    private final ProcessingEnvironment env;
+/** {@code @Linear}: a {@link LinearSpec} validated into a {@link LinearModel}, written as {@code <Spec>Impl}. */
+final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
 
     LinearStep(ProcessingEnvironment env) {
-        this.env = env;
+        super(env, E3jProcessor.LINEAR, "dev.e3j.runtime.LinearKernel");
     }
 
     @Override
-    public String annotation() {
-        return E3jProcessor.LINEAR;
+    LinearSpec read(AnnotationValues values) {
+        return new LinearSpec(values.string("in"), values.string("out"), values.bool("biases"),
+                values.enumConstant("pathNormalization", PathNormalization.class),
+                values.enumConstant("precision", Precision.class));
     }
 
     @Override
-    public void process(Element element) {
-        Optional<AnnotatedSpec> found = AnnotatedSpec.of(env, element, annotation());
-        if (found.isEmpty()) {
-            return;
-        }
-        AnnotatedSpec annotated = found.get();
-        Optional<TypeElement> target = annotated.target(KERNEL);
-        if (target.isEmpty()) {
-            return;
-        }
-        LinearSpec spec = new LinearSpec(annotated.string("in"), annotated.string("out"), annotated.bool("biases"),
-                annotated.enumConstant("pathNormalization", PathNormalization.class),
-                annotated.enumConstant("precision", Precision.class));
-        LinearModel model;
-        try {
-            model = LinearModel.build(spec);
-        } catch (InvalidSpecException e) {
-            annotated.diagnostics().reportAll(e.problems());
-            return;
-        }
-        if (annotated.diagnostics().errorCount() > 0) {
-            return;
-        }
-        ClassName specName = ClassName.get(target.get());
+    LinearModel build(LinearSpec spec) throws InvalidSpecException {
+        return LinearModel.build(spec);
+    }
+
+    @Override
+    void write(AnnotatedSpec annotated, TypeElement target, LinearSpec spec, LinearModel model) {
+        ClassName specName = ClassName.get(target);
         ClassName implementation = TensorProductWriter.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
                         LinearWriter.write(model, spec.precision(), specName, implementation),
-                        "e3nn 0.5.4 o3.Linear, exact path coefficients", target.get()),
+                        "e3nn 0.5.4 o3.Linear, exact path coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
                 LinearAudit.json(model, spec.precision(), specName, implementation));
     }

@@ -10,62 +10,47 @@ import dev.e3j.processor.writer.GeneratedFiles;
 import dev.e3j.processor.writer.SphericalHarmonicsAudit;
 import dev.e3j.processor.writer.SphericalHarmonicsWriter;
 import dev.e3j.processor.writer.TensorProductWriter;
-import java.util.Optional;
+import dev.e3j.processor.writer.cuda.CudaSphericalHarmonicsWriter;
 import javax.annotation.processing.ProcessingEnvironment;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 
 /**
- * {@code @SphericalHarmonics}: reads the annotation into a {@link SphericalHarmonicsSpec}, validates it into a
- * {@link SphericalHarmonicsModel} (reporting every problem on its annotation value), and otherwise writes
- * {@code <Spec>Impl} and its audit file with the spec as the only originating element.
+ * {@code @SphericalHarmonics}: a {@link SphericalHarmonicsSpec} validated into a {@link SphericalHarmonicsModel},
+ * written as {@code <Spec>Impl} and, with {@code cuda = true}, as CUDA C++ too.
  */
-final class SphericalHarmonicsStep implements ProcessingStep {
-
-    private static final String KERNEL = "dev.e3j.runtime.SphericalHarmonicsKernel";
-
-    private final ProcessingEnvironment env;
+final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, SphericalHarmonicsModel> {
 
     SphericalHarmonicsStep(ProcessingEnvironment env) {
-        this.env = env;
+        super(env, E3jProcessor.SPHERICAL_HARMONICS, "dev.e3j.runtime.SphericalHarmonicsKernel");
     }
 
     @Override
-    public String annotation() {
-        return E3jProcessor.SPHERICAL_HARMONICS;
+    SphericalHarmonicsSpec read(AnnotationValues values) {
+        return new SphericalHarmonicsSpec(values.integer("lmax"), values.integers("ls"),
+                values.enumConstant("normalization", ShNormalization.class), values.bool("normalize"),
+                values.enumConstant("precision", Precision.class));
     }
 
     @Override
-    public void process(Element element) {
-        Optional<AnnotatedSpec> found = AnnotatedSpec.of(env, element, annotation());
-        if (found.isEmpty()) {
-            return;
-        }
-        AnnotatedSpec annotated = found.get();
-        Optional<TypeElement> target = annotated.target(KERNEL);
-        if (target.isEmpty()) {
-            return;
-        }
-        SphericalHarmonicsSpec spec = new SphericalHarmonicsSpec(annotated.integer("lmax"), annotated.integers("ls"),
-                annotated.enumConstant("normalization", ShNormalization.class), annotated.bool("normalize"),
-                annotated.enumConstant("precision", Precision.class));
-        SphericalHarmonicsModel model;
-        try {
-            model = SphericalHarmonicsModel.build(spec);
-        } catch (InvalidSpecException e) {
-            annotated.diagnostics().reportAll(e.problems());
-            return;
-        }
-        if (annotated.diagnostics().errorCount() > 0) {
-            return;
-        }
-        ClassName specName = ClassName.get(target.get());
+    SphericalHarmonicsModel build(SphericalHarmonicsSpec spec) throws InvalidSpecException {
+        return SphericalHarmonicsModel.build(spec);
+    }
+
+    @Override
+    void write(AnnotatedSpec annotated, TypeElement target, SphericalHarmonicsSpec spec,
+               SphericalHarmonicsModel model) {
+        ClassName specName = ClassName.get(target);
         ClassName implementation = TensorProductWriter.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
                         SphericalHarmonicsWriter.write(model, spec.precision(), specName, implementation),
-                        "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target.get()),
+                        "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
                 SphericalHarmonicsAudit.json(model, spec.precision(), specName, implementation));
+        if (annotated.values().bool("cuda")) {
+            CudaSphericalHarmonicsWriter cuda = new CudaSphericalHarmonicsWriter(model,
+                    target.getQualifiedName().toString(), implementation.reflectionName());
+            annotated.writeResource(cuda.resourceName(), cuda.source());
+        }
     }
 }

@@ -5,143 +5,57 @@ import dev.e3j.annotations.Normalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
-import dev.e3j.processor.diagnostics.Diagnostics;
-import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.writer.TensorProductWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import dev.e3j.processor.writer.cuda.CudaTensorProductWriter;
 import javax.annotation.processing.ProcessingEnvironment;
-import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
-import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
-import javax.tools.Diagnostic;
-import javax.tools.FileObject;
-import javax.tools.StandardLocation;
 
 /**
- * {@code @TensorProduct}: reads the annotation into a {@link TensorProductSpec}, builds the exact model (which
- * collects every problem with its position), prints the problems on the annotation values, and otherwise writes
- * {@code <Spec>Impl} and its audit file with the spec as the only originating element.
+ * {@code @TensorProduct}: a {@link TensorProductSpec} validated into a {@link TensorProductModel}, written as
+ * {@code <Spec>Impl} and, with {@code cuda = true}, as CUDA C++ too.
  */
-final class TensorProductStep implements ProcessingStep {
-
-    private static final String KERNEL = "dev.e3j.runtime.TensorProductKernel";
-
-    private final ProcessingEnvironment env;
+final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProductModel> {
 
     TensorProductStep(ProcessingEnvironment env) {
-        this.env = env;
+        super(env, E3jProcessor.TENSOR_PRODUCT, "dev.e3j.runtime.TensorProductKernel");
     }
 
     @Override
-    public String annotation() {
-        return E3jProcessor.TENSOR_PRODUCT;
-    }
-
-    @Override
-    public void process(Element element) {
-        AnnotationMirror mirror = findMirror(element);
-        if (mirror == null) {
-            return;
-        }
-        Diagnostics diagnostics = new Diagnostics(env.getMessager(), element, mirror);
-        if (element.getKind() != ElementKind.INTERFACE) {
-            diagnostics.error(Message.NOT_AN_INTERFACE, "TensorProduct", KERNEL, element.getSimpleName(),
-                    element.getKind().toString().toLowerCase().replace('_', ' '));
-            return;
-        }
-        TypeElement type = (TypeElement) element;
-        TypeElement kernel = env.getElementUtils().getTypeElement(KERNEL);
-        if (kernel == null || !env.getTypeUtils().isAssignable(type.asType(),
-                env.getTypeUtils().getDeclaredType(kernel))) {
-            diagnostics.error(Message.NOT_A_KERNEL, type.getQualifiedName(), KERNEL, "TensorProduct");
-        }
-        TensorProductModel model;
-        try {
-            model = TensorProductModels.build(readSpec(mirror));
-        } catch (InvalidSpecException e) {
-            diagnostics.reportAll(e.problems());
-            return;
-        }
-        if (diagnostics.errorCount() > 0) {
-            return;
-        }
-        write(type, model);
-    }
-
-    private static AnnotationMirror findMirror(Element element) {
-        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-            TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
-            if (annotation.getQualifiedName().contentEquals(E3jProcessor.TENSOR_PRODUCT)) {
-                return mirror;
-            }
-        }
-        return null;
-    }
-
-    private TensorProductSpec readSpec(AnnotationMirror mirror) {
-        Map<? extends ExecutableElement, ? extends AnnotationValue> values =
-                env.getElementUtils().getElementValuesWithDefaults(mirror);
-        List<PathSpec> paths = new ArrayList<>();
-        for (Object element : (List<?>) value(values, "paths")) {
-            AnnotationMirror path = (AnnotationMirror) ((AnnotationValue) element).getValue();
-            Map<? extends ExecutableElement, ? extends AnnotationValue> pathValues =
-                    env.getElementUtils().getElementValuesWithDefaults(path);
-            paths.add(new PathSpec((Integer) value(pathValues, "in1"), (Integer) value(pathValues, "in2"),
-                    (Integer) value(pathValues, "out"), (String) value(pathValues, "mode"),
-                    (Boolean) value(pathValues, "weighted"), (String) value(pathValues, "pathWeight")));
-        }
+    TensorProductSpec read(AnnotationValues values) {
         return new TensorProductSpec(
-                (String) value(values, "in1"),
-                (String) value(values, "in2"),
-                (String) value(values, "out"),
-                TensorProduct.Kind.valueOf(enumName(values, "kind")),
-                paths,
-                Normalization.valueOf(enumName(values, "irrepNormalization")),
-                PathNormalization.valueOf(enumName(values, "pathNormalization")),
-                (Boolean) value(values, "sharedWeights"),
-                Precision.valueOf(enumName(values, "precision")));
+                values.string("in1"),
+                values.string("in2"),
+                values.string("out"),
+                values.enumConstant("kind", TensorProduct.Kind.class),
+                values.annotations("paths").stream()
+                        .map(path -> new PathSpec(path.integer("in1"), path.integer("in2"), path.integer("out"),
+                                path.string("mode"), path.bool("weighted"), path.string("pathWeight")))
+                        .toList(),
+                values.enumConstant("irrepNormalization", Normalization.class),
+                values.enumConstant("pathNormalization", PathNormalization.class),
+                values.bool("sharedWeights"),
+                values.enumConstant("precision", Precision.class));
     }
 
-    private static Object value(Map<? extends ExecutableElement, ? extends AnnotationValue> values, String name) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : values.entrySet()) {
-            if (entry.getKey().getSimpleName().contentEquals(name)) {
-                return entry.getValue().getValue();
-            }
-        }
-        throw new IllegalStateException("annotation has no member " + name);
+    @Override
+    TensorProductModel build(TensorProductSpec spec) throws InvalidSpecException {
+        return TensorProductModels.build(spec);
     }
 
-    private static String enumName(Map<? extends ExecutableElement, ? extends AnnotationValue> values, String name) {
-        return ((VariableElement) value(values, name)).getSimpleName().toString();
-    }
-
-    private void write(TypeElement type, TensorProductModel model) {
-        TensorProductWriter writer = new TensorProductWriter(model, ClassName.get(type));
-        try {
-            writer.javaFile(type).writeTo(env.getFiler());
-            FileObject audit = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
-                    writer.auditResourceName(), type);
-            try (Writer out = new OutputStreamWriter(audit.openOutputStream(), StandardCharsets.UTF_8)) {
-                out.write(writer.auditJson());
-            }
-        } catch (IOException e) {
-            env.getMessager().printMessage(Diagnostic.Kind.ERROR,
-                    Message.WRITE_FAILED.format(writer.implementation(), e.getMessage()), type);
+    @Override
+    void write(AnnotatedSpec annotated, TypeElement target, TensorProductSpec spec, TensorProductModel model) {
+        TensorProductWriter writer = new TensorProductWriter(model, ClassName.get(target));
+        annotated.write(writer.implementation(), writer.javaFile(target), writer.auditResourceName(),
+                writer.auditJson());
+        if (annotated.values().bool("cuda")) {
+            CudaTensorProductWriter cuda = new CudaTensorProductWriter(model, target.getQualifiedName().toString(),
+                    writer.implementation().reflectionName());
+            annotated.writeResource(cuda.resourceName(), cuda.source());
         }
     }
 }

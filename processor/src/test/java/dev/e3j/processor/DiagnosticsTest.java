@@ -3,40 +3,19 @@ package dev.e3j.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.JavaFileObjects;
-import com.google.testing.compile.Compiler;
+import dev.e3j.processor.testing.SpecSources;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /** Every invalid spec is an error with a stable tag on the offending annotation value, never a crash. */
 class DiagnosticsTest {
 
-    private static final String HEADER = """
-            package bad;
-
-            import dev.e3j.annotations.Path;
-            import dev.e3j.annotations.TensorProduct;
-            import dev.e3j.annotations.TensorProduct.Kind;
-            import dev.e3j.runtime.TensorProductKernel;
-
-            """;
-
-    /** Lines of the header: the first line of a body is line HEADER_LINES + 1. */
-    private static final int HEADER_LINES = 7;
-
-    private static JavaFileObject source(String body) {
-        return JavaFileObjects.forSourceString("bad.Spec", HEADER + body);
-    }
-
-    private static Compilation compile(JavaFileObject file) {
-        return Compiler.javac().withProcessors(new E3jProcessor()).compile(file);
-    }
+    private static final SpecSources SOURCES = new SpecSources("dev.e3j.annotations.Path",
+            "dev.e3j.annotations.TensorProduct", "dev.e3j.annotations.TensorProduct.Kind",
+            "dev.e3j.runtime.TensorProductKernel");
 
     private static void assertError(String body, int bodyLine, String tag) {
-        JavaFileObject file = source(body);
-        Compilation compilation = compile(file);
-        assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("[" + tag + "]").inFile(file).onLine(HEADER_LINES + bodyLine);
+        SOURCES.assertError(body, bodyLine, tag);
     }
 
     @Test
@@ -47,11 +26,11 @@ class DiagnosticsTest {
                     in2 = "1o", out = "1o")
                 interface Spec extends TensorProductKernel {}
                 """, 2, "e3j.irreps");
-        JavaFileObject file = source("""
+        JavaFileObject file = SOURCES.source("""
                 @TensorProduct(in1 = "2x0e + 3x1q", in2 = "1o", out = "1o")
                 interface Spec extends TensorProductKernel {}
                 """);
-        assertThat(compile(file)).hadErrorContaining("position 10");
+        assertThat(SpecSources.compile(file)).hadErrorContaining("position 10");
     }
 
     @Test
@@ -187,18 +166,18 @@ class DiagnosticsTest {
 
     @Test
     void collectsEveryErrorOfAnElement() {
-        JavaFileObject file = source("""
+        JavaFileObject file = SOURCES.source("""
                 @TensorProduct(in1 = "1o", in2 = "1o", out = "0e + 2x0e", kind = Kind.CUSTOM, paths = {
                     @Path(in1 = 0, in2 = 0, out = 0, mode = "uvx"),
                     @Path(in1 = 0, in2 = 0, out = 1, mode = "uuu"),
                     @Path(in1 = 0, in2 = 5, out = 0, pathWeight = "-1/2")})
                 interface Spec extends TensorProductKernel {}
                 """);
-        Compilation compilation = compile(file);
+        Compilation compilation = SpecSources.compile(file);
         assertThat(compilation).hadErrorCount(4);
-        assertThat(compilation).hadErrorContaining("[e3j.mode]").inFile(file).onLine(HEADER_LINES + 2);
-        assertThat(compilation).hadErrorContaining("[e3j.multiplicity]").inFile(file).onLine(HEADER_LINES + 3);
-        assertThat(compilation).hadErrorContaining("[e3j.path-index]").inFile(file).onLine(HEADER_LINES + 4);
-        assertThat(compilation).hadErrorContaining("[e3j.path-weight]").inFile(file).onLine(HEADER_LINES + 4);
+        assertThat(compilation).hadErrorContaining("[e3j.mode]").inFile(file).onLine(SOURCES.line(2));
+        assertThat(compilation).hadErrorContaining("[e3j.multiplicity]").inFile(file).onLine(SOURCES.line(3));
+        assertThat(compilation).hadErrorContaining("[e3j.path-index]").inFile(file).onLine(SOURCES.line(4));
+        assertThat(compilation).hadErrorContaining("[e3j.path-weight]").inFile(file).onLine(SOURCES.line(4));
     }
 }

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,14 +87,6 @@ class KernelPropertiesTest {
         return name.endsWith("Square");
     }
 
-    private static double[] random(Random random, int n) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = random.nextGaussian();
-        }
-        return values;
-    }
-
     private static int weightLength(TensorProductKernel kernel, int batch) {
         return kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();
     }
@@ -123,9 +118,9 @@ class KernelPropertiesTest {
                 double beta = random.nextDouble() * Math.PI;
                 double gamma = random.nextDouble() * 2 * Math.PI;
                 int k = trial % 2;
-                double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
-                double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
-                double[] weights = random(random, weightLength(kernel, batch));
+                double[] x1 = FiniteDifferences.gaussian(random, batch * kernel.irrepsIn1().dim());
+                double[] x2 = square ? x1 : FiniteDifferences.gaussian(random, batch * kernel.irrepsIn2().dim());
+                double[] weights = FiniteDifferences.gaussian(random, weightLength(kernel, batch));
                 double[] out = new double[batch * kernel.irrepsOut().dim()];
                 kernel.forward(batch, x1, x2, weights, out);
                 double[] rotated1 = rotate(kernel.irrepsIn1(), kernel.irrepsIn1().wignerD(alpha, beta, gamma, k), x1,
@@ -149,42 +144,21 @@ class KernelPropertiesTest {
         for (String name : KERNELS) {
             TensorProductKernel kernel = kernel(name);
             boolean square = isSquare(name);
-            double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
-            double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
-            double[] weights = random(random, weightLength(kernel, batch));
-            double[] gradOut = random(random, batch * kernel.irrepsOut().dim());
+            double[] x1 = FiniteDifferences.gaussian(random, batch * kernel.irrepsIn1().dim());
+            double[] x2 = square ? x1 : FiniteDifferences.gaussian(random, batch * kernel.irrepsIn2().dim());
+            double[] weights = FiniteDifferences.gaussian(random, weightLength(kernel, batch));
+            double[] gradOut = FiniteDifferences.gaussian(random, batch * kernel.irrepsOut().dim());
             double[] gradX1 = new double[x1.length];
             double[] gradX2 = square ? null : new double[x2.length];
             double[] gradWeights = new double[weights.length];
             kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
             // <gradOut, out> is quadratic at most, so the central difference is exact up to rounding.
-            for (int i = 0; i < x1.length; i++) {
-                double[] plus = x1.clone();
-                double[] minus = x1.clone();
-                plus[i] += h;
-                minus[i] -= h;
-                double fd = (objective(kernel, batch, plus, square ? plus : x2, weights, gradOut)
-                        - objective(kernel, batch, minus, square ? minus : x2, weights, gradOut)) / (2 * h);
-                assertEquals(fd, gradX1[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradX1[" + i + "]");
+            DoubleSupplier objective = () -> objective(kernel, batch, x1, x2, weights, gradOut);
+            FiniteDifferences.assertGradient(name + " gradX1", x1, gradX1, h, 1e-7, objective);
+            if (!square) {
+                FiniteDifferences.assertGradient(name + " gradX2", x2, gradX2, h, 1e-7, objective);
             }
-            for (int i = 0; !square && i < x2.length; i++) {
-                double[] plus = x2.clone();
-                double[] minus = x2.clone();
-                plus[i] += h;
-                minus[i] -= h;
-                double fd = (objective(kernel, batch, x1, plus, weights, gradOut)
-                        - objective(kernel, batch, x1, minus, weights, gradOut)) / (2 * h);
-                assertEquals(fd, gradX2[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradX2[" + i + "]");
-            }
-            for (int i = 0; i < weights.length; i++) {
-                double[] plus = weights.clone();
-                double[] minus = weights.clone();
-                plus[i] += h;
-                minus[i] -= h;
-                double fd = (objective(kernel, batch, x1, x2, plus, gradOut)
-                        - objective(kernel, batch, x1, x2, minus, gradOut)) / (2 * h);
-                assertEquals(fd, gradWeights[i], 1e-7 * Math.max(1, Math.abs(fd)), name + " gradWeights[" + i + "]");
-            }
+            FiniteDifferences.assertGradient(name + " gradWeights", weights, gradWeights, h, 1e-7, objective);
         }
     }
 
@@ -192,11 +166,7 @@ class KernelPropertiesTest {
                                     double[] weights, double[] gradOut) {
         double[] out = new double[gradOut.length];
         kernel.forward(batch, x1, x2, weights, out);
-        double sum = 0;
-        for (int i = 0; i < out.length; i++) {
-            sum += out[i] * gradOut[i];
-        }
-        return sum;
+        return FiniteDifferences.dot(out, gradOut);
     }
 
     /** All gradients at once (one fused pass per path) equal each gradient asked for alone (separate passes). */
@@ -207,10 +177,10 @@ class KernelPropertiesTest {
         for (String name : KERNELS) {
             TensorProductKernel kernel = kernel(name);
             boolean square = isSquare(name);
-            double[] x1 = random(random, batch * kernel.irrepsIn1().dim());
-            double[] x2 = square ? x1 : random(random, batch * kernel.irrepsIn2().dim());
-            double[] weights = random(random, weightLength(kernel, batch));
-            double[] gradOut = random(random, batch * kernel.irrepsOut().dim());
+            double[] x1 = FiniteDifferences.gaussian(random, batch * kernel.irrepsIn1().dim());
+            double[] x2 = square ? x1 : FiniteDifferences.gaussian(random, batch * kernel.irrepsIn2().dim());
+            double[] weights = FiniteDifferences.gaussian(random, weightLength(kernel, batch));
+            double[] gradOut = FiniteDifferences.gaussian(random, batch * kernel.irrepsOut().dim());
             double[] gradX1 = new double[x1.length];
             double[] gradX2 = square ? null : new double[x2.length];
             double[] gradWeights = new double[weights.length];
@@ -235,19 +205,19 @@ class KernelPropertiesTest {
     void outputsAreOverwrittenAndNullGradientsSkipped() {
         TensorProductKernel kernel = kernel("FullyConnected");
         Random random = new Random(3);
-        double[] x1 = random(random, kernel.irrepsIn1().dim());
-        double[] x2 = random(random, kernel.irrepsIn2().dim());
-        double[] weights = random(random, kernel.weightNumel());
+        double[] x1 = FiniteDifferences.gaussian(random, kernel.irrepsIn1().dim());
+        double[] x2 = FiniteDifferences.gaussian(random, kernel.irrepsIn2().dim());
+        double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
         double[] first = new double[kernel.irrepsOut().dim()];
         kernel.forward(1, x1, x2, weights, first);
-        double[] garbage = random(random, first.length);
+        double[] garbage = FiniteDifferences.gaussian(random, first.length);
         kernel.forward(1, x1, x2, weights, garbage);
-        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(garbage));
-        double[] gradWeights = random(random, kernel.weightNumel());
+        assertEquals(Arrays.toString(first), Arrays.toString(garbage));
+        double[] gradWeights = FiniteDifferences.gaussian(random, kernel.weightNumel());
         double[] expected = new double[kernel.weightNumel()];
         kernel.backward(1, x1, x2, weights, first, null, null, expected);
         kernel.backward(1, x1, x2, weights, first, null, null, gradWeights);
-        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(gradWeights));
+        assertEquals(Arrays.toString(expected), Arrays.toString(gradWeights));
     }
 
     @Test

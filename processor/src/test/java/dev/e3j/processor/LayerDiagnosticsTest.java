@@ -3,8 +3,7 @@ package dev.e3j.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.Compiler;
-import com.google.testing.compile.JavaFileObjects;
+import dev.e3j.processor.testing.SpecSources;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -14,35 +13,14 @@ import org.junit.jupiter.api.Test;
  */
 class LayerDiagnosticsTest {
 
-    private static final String HEADER = """
-            package bad;
-
-            import dev.e3j.annotations.Linear;
-            import dev.e3j.annotations.SphericalHarmonics;
-            import dev.e3j.runtime.LinearKernel;
-            import dev.e3j.runtime.SphericalHarmonicsKernel;
-            import dev.e3j.runtime.TensorProductKernel;
-
-            """;
-
-    /** Lines of the header: the first line of a body is line HEADER_LINES + 1. */
-    private static final int HEADER_LINES = 8;
-
-    private static JavaFileObject source(String body) {
-        return JavaFileObjects.forSourceString("bad.Spec", HEADER + body);
-    }
-
-    private static Compilation compile(JavaFileObject file) {
-        return Compiler.javac().withProcessors(new E3jProcessor()).compile(file);
-    }
+    private static final SpecSources SOURCES = new SpecSources("dev.e3j.annotations.Linear",
+            "dev.e3j.annotations.SphericalHarmonics", "dev.e3j.runtime.LinearKernel",
+            "dev.e3j.runtime.SphericalHarmonicsKernel", "dev.e3j.runtime.TensorProductKernel");
 
     /** Compiles {@code body}, asserts one error tagged {@code tag} on its line {@code bodyLine}, no kernel. */
     private static Compilation assertError(String body, int bodyLine, String tag) {
-        JavaFileObject file = source(body);
-        Compilation compilation = compile(file);
-        assertThat(compilation).failed();
+        Compilation compilation = SOURCES.assertError(body, bodyLine, tag);
         assertThat(compilation).hadErrorCount(1);
-        assertThat(compilation).hadErrorContaining("[" + tag + "]").inFile(file).onLine(HEADER_LINES + bodyLine);
         return compilation;
     }
 
@@ -100,17 +78,17 @@ class LayerDiagnosticsTest {
 
     @Test
     void collectsEveryDegreeError() {
-        JavaFileObject file = source("""
+        JavaFileObject file = SOURCES.source("""
                 @SphericalHarmonics(lmax = 3, ls = {
                     -2,
                     30})
                 interface Spec extends SphericalHarmonicsKernel {}
                 """);
-        Compilation compilation = compile(file);
+        Compilation compilation = SpecSources.compile(file);
         assertThat(compilation).hadErrorCount(3);
-        assertThat(compilation).hadErrorContaining("give lmax or ls, not both").inFile(file).onLine(HEADER_LINES + 1);
-        assertThat(compilation).hadErrorContaining("ls[0] = -2").inFile(file).onLine(HEADER_LINES + 2);
-        assertThat(compilation).hadErrorContaining("ls[1] = 30").inFile(file).onLine(HEADER_LINES + 3);
+        assertThat(compilation).hadErrorContaining("give lmax or ls, not both").inFile(file).onLine(SOURCES.line(1));
+        assertThat(compilation).hadErrorContaining("ls[0] = -2").inFile(file).onLine(SOURCES.line(2));
+        assertThat(compilation).hadErrorContaining("ls[1] = 30").inFile(file).onLine(SOURCES.line(3));
     }
 
     @Test
@@ -153,14 +131,14 @@ class LayerDiagnosticsTest {
 
     @Test
     void linearOnTheWrongKernelStillChecksItsIrreps() {
-        JavaFileObject file = source("""
+        JavaFileObject file = SOURCES.source("""
                 @Linear(in = "2x0e",
                     out = "0e + 1q")
                 interface Spec extends SphericalHarmonicsKernel {}
                 """);
-        Compilation compilation = compile(file);
+        Compilation compilation = SpecSources.compile(file);
         assertThat(compilation).hadErrorCount(2);
-        assertThat(compilation).hadErrorContaining("[e3j.target]").inFile(file).onLine(HEADER_LINES + 1);
-        assertThat(compilation).hadErrorContaining("[e3j.irreps]").inFile(file).onLine(HEADER_LINES + 2);
+        assertThat(compilation).hadErrorContaining("[e3j.target]").inFile(file).onLine(SOURCES.line(1));
+        assertThat(compilation).hadErrorContaining("[e3j.irreps]").inFile(file).onLine(SOURCES.line(2));
     }
 }

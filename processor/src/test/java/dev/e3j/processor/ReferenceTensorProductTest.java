@@ -36,7 +36,7 @@ class ReferenceTensorProductTest {
     private static GeneratedKernels kernels;
 
     /** The spec of each case through its kind, or null for plain e3nn TensorProducts (only CUSTOM applies). */
-    private static String kindSpec(Map<String, Object> c) {
+    static String kindSpec(Map<String, Object> c) {
         String name = (String) c.get("name");
         String in1 = (String) c.get("irreps_in1");
         String in2 = (String) c.get("irreps_in2");
@@ -94,7 +94,7 @@ class ReferenceTensorProductTest {
                 : ((String) c.get("e3nn")).contains("path_normalization='none'") ? "NONE" : "ELEMENT";
     }
 
-    private static String customSpec(Map<String, Object> c) {
+    static String customSpec(Map<String, Object> c) {
         StringBuilder paths = new StringBuilder();
         for (PathSpec p : paths(c)) {
             paths.append(paths.length() == 0 ? "" : ",\n            ").append("@Path(in1 = ").append(p.in1())
@@ -109,7 +109,7 @@ class ReferenceTensorProductTest {
                 + ",\n        paths = {" + paths + "})";
     }
 
-    private static String javaName(Map<String, Object> c) {
+    static String javaName(Map<String, Object> c) {
         StringBuilder name = new StringBuilder();
         for (String part : ((String) c.get("name")).split("_")) {
             name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));

@@ -32,10 +32,6 @@ public final class Polynomial {
         int power(int axis) {
             return axis == 0 ? xPower : axis == 1 ? yPower : zPower;
         }
-
-        boolean sameMonomial(Term o) {
-            return xPower == o.xPower && yPower == o.yPower && zPower == o.zPower;
-        }
     }
 
     private static final Comparator<Term> DESCENDING_EXPONENTS = Comparator.comparingInt(Term::xPower)

@@ -58,8 +58,8 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
      */
     public static LinearModel build(LinearSpec spec) throws InvalidSpecException {
         List<Problem> problems = new ArrayList<>();
-        Irreps in = parseIrreps(spec.in(), "in", problems);
-        Irreps out = parseIrreps(spec.out(), "out", problems);
+        Irreps in = IrrepsAttribute.parse(spec.in(), "in", problems);
+        Irreps out = IrrepsAttribute.parse(spec.out(), "out", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
@@ -70,15 +70,6 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
                     spec.biases() ? map + " (with no 0e output to bias)" : map)));
         }
         return model;
-    }
-
-    private static Irreps parseIrreps(String text, String attribute, List<Problem> problems) {
-        try {
-            return Irreps.parse(text);
-        } catch (IllegalArgumentException e) {
-            problems.add(Problem.at(Location.attribute(attribute), Message.MALFORMED_IRREPS, attribute, e.getMessage()));
-            return Irreps.empty();
-        }
     }
 
     /** Builds e3nn's instructions and normalization for {@code in -> out}. */

@@ -48,9 +48,9 @@ public final class TensorProductModels {
      */
     public static TensorProductModel build(TensorProductSpec spec) throws InvalidSpecException {
         List<Problem> problems = new ArrayList<>();
-        Irreps in1 = parseIrreps(spec.in1(), "in1", problems);
-        Irreps in2 = parseIrreps(spec.in2(), "in2", problems);
-        Irreps out = parseIrreps(spec.out(), "out", problems);
+        Irreps in1 = IrrepsAttribute.parse(spec.in1(), "in1", problems);
+        Irreps in2 = IrrepsAttribute.parse(spec.in2(), "in2", problems);
+        Irreps out = IrrepsAttribute.parse(spec.out(), "out", problems);
         TensorProduct.Kind kind = spec.kind();
         if (kind != TensorProduct.Kind.CUSTOM && !spec.paths().isEmpty()) {
             problems.add(Problem.at(Location.attribute("paths"), Message.PATHS_NOT_CUSTOM, kind));
@@ -92,15 +92,6 @@ public final class TensorProductModels {
 
     private static String quote(String text) {
         return "\"" + text + "\"";
-    }
-
-    private static Irreps parseIrreps(String text, String attribute, List<Problem> problems) {
-        try {
-            return Irreps.parse(text);
-        } catch (IllegalArgumentException e) {
-            problems.add(Problem.at(Location.attribute(attribute), Message.MALFORMED_IRREPS, attribute, e.getMessage()));
-            return Irreps.empty();
-        }
     }
 
     private static Layout fullyConnected(Irreps in1, Irreps in2, Irreps out) {

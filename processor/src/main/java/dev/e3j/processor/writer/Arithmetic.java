@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.e3j.processor.math.SqrtRational;
 import java.math.BigDecimal;
@@ -22,7 +23,7 @@ enum Arithmetic {
     }
 
     TypeName arrayType() {
-        return com.palantir.javapoet.ArrayTypeName.of(type);
+        return ArrayTypeName.of(type);
     }
 
     /** {@code value} rounded once to this type, as a Java literal ({@code 0.5}, {@code 0.5f}). */

@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ final class AuditJson {
         out.append(close);
     }
 
-    private static boolean isFlat(java.util.Collection<?> values) {
+    private static boolean isFlat(Collection<?> values) {
         return values.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> l && !isFlat(l));
     }
 }

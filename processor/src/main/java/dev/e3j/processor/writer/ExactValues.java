@@ -9,7 +9,7 @@ import java.math.RoundingMode;
  * Constants that are not of the form {@code ±sqrt(p/q)}, carried to 50 significant digits so that rounding them to
  * double or float happens once (correctly, unless the exact value lies within 1e-50 relative of a midpoint).
  */
-final class ExactValues {
+public final class ExactValues {
 
     private static final MathContext DIGITS = new MathContext(50, RoundingMode.HALF_EVEN);
     /** pi to 60 digits. */
@@ -20,7 +20,7 @@ final class ExactValues {
     }
 
     /** {@code value / sqrt(4 pi)}: e3nn's integral normalization of a component-normalized coefficient. */
-    static BigDecimal overSqrtFourPi(SqrtRational value) {
+    public static BigDecimal overSqrtFourPi(SqrtRational value) {
         MathContext wide = new MathContext(60, RoundingMode.HALF_EVEN);
         return value.toBigDecimal(wide).divide(PI.multiply(BigDecimal.valueOf(4)).sqrt(wide), DIGITS);
     }

@@ -16,8 +16,8 @@ import javax.tools.JavaFileObject;
 
 /**
  * Compiles spec sources in memory with {@link E3jProcessor} exactly as a user's build would, with {@code -Xlint:all
- * -Werror} so that any warning in generated code fails (less {@code processing}: javac notes that no processor
- * claims the annotations, which is deliberate), and loads the generated classes.
+ * -Werror} so that any warning, in generated code or from annotation processing, fails; and loads the generated
+ * classes.
  */
 public final class GeneratedKernels {
 
@@ -64,7 +64,7 @@ public final class GeneratedKernels {
     }
 
     private static Compiler compiler() {
-        return Compiler.javac().withProcessors(new E3jProcessor()).withOptions("-Xlint:all,-processing", "-Werror");
+        return Compiler.javac().withProcessors(new E3jProcessor()).withOptions("-Xlint:all", "-Werror");
     }
 
     public Compilation compilation() {

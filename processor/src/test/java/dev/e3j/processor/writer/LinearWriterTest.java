@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.LinearKernel;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 class LinearWriterTest {
@@ -75,9 +77,9 @@ class LinearWriterTest {
         assertEquals(5, kernel.biasNumel());
         Random random = new Random(7);
         int batch = 3;
-        double[] x = gaussian(random, batch * 10);
-        double[] weights = gaussian(random, 22);
-        double[] bias = gaussian(random, 5);
+        double[] x = FiniteDifferences.gaussian(random, batch * 10);
+        double[] weights = FiniteDifferences.gaussian(random, 22);
+        double[] bias = FiniteDifferences.gaussian(random, 5);
         double[] outArray = new double[batch * 18];
         java.util.Arrays.fill(outArray, Double.NaN);
         kernel.forward(batch, x, weights, bias, outArray);
@@ -120,9 +122,9 @@ class LinearWriterTest {
         LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o", true,
                 PathNormalization.ELEMENT, Precision.DOUBLE);
         Random random = new Random(11);
-        double[] x = gaussian(random, kernel.irrepsIn().dim());
-        double[] weights = gaussian(random, kernel.weightNumel());
-        double[] bias = gaussian(random, kernel.biasNumel());
+        double[] x = FiniteDifferences.gaussian(random, kernel.irrepsIn().dim());
+        double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
+        double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
         for (int k = 0; k <= 1; k++) {
             double[] angles = dev.e3j.runtime.Rotations.randomAngles(random);
             double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
@@ -163,10 +165,10 @@ class LinearWriterTest {
                 Precision.FLOAT);
         Random random = new Random(3);
         int batch = 2;
-        double[] x = gaussian(random, batch * 15);
-        double[] weights = gaussian(random, kernel.weightNumel());
-        double[] bias = gaussian(random, kernel.biasNumel());
-        double[] gradOut = gaussian(random, batch * 22);
+        double[] x = FiniteDifferences.gaussian(random, batch * 15);
+        double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
+        double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
+        double[] gradOut = FiniteDifferences.gaussian(random, batch * 22);
         double[] out = new double[batch * 22];
         kernel.forward(batch, x, weights, bias, out);
         float[] outFloat = new float[batch * 22];
@@ -211,48 +213,27 @@ class LinearWriterTest {
     static void checkGradientsByFiniteDifferences(LinearKernel kernel, int batch, Random random) {
         int dimIn = kernel.irrepsIn().dim();
         int dimOut = kernel.irrepsOut().dim();
-        double[] x = gaussian(random, batch * dimIn);
-        double[] weights = gaussian(random, kernel.weightNumel());
-        double[] bias = gaussian(random, kernel.biasNumel());
-        double[] gradOut = gaussian(random, batch * dimOut);
+        double[] x = FiniteDifferences.gaussian(random, batch * dimIn);
+        double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
+        double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
+        double[] gradOut = FiniteDifferences.gaussian(random, batch * dimOut);
         double[] gradX = new double[x.length];
         double[] gradWeights = new double[weights.length];
         double[] gradBias = new double[bias.length];
         java.util.Arrays.fill(gradWeights, Double.NaN);
         kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
         double h = 1e-6;
-        for (double[][] pair : new double[][][] {{x, gradX}, {weights, gradWeights}, {bias, gradBias}}) {
-            double[] arg = pair[0];
-            for (int k = 0; k < arg.length; k++) {
-                double saved = arg[k];
-                arg[k] = saved + h;
-                double plus = objective(kernel, batch, x, weights, bias, gradOut);
-                arg[k] = saved - h;
-                double minus = objective(kernel, batch, x, weights, bias, gradOut);
-                arg[k] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                assertEquals(numeric, pair[1][k], 1e-7 * Math.max(1, Math.abs(numeric)), "component " + k);
-            }
-        }
+        DoubleSupplier objective = () -> objective(kernel, batch, x, weights, bias, gradOut);
+        FiniteDifferences.assertGradient("gradX", x, gradX, h, 1e-7, objective);
+        FiniteDifferences.assertGradient("gradWeights", weights, gradWeights, h, 1e-7, objective);
+        FiniteDifferences.assertGradient("gradBias", bias, gradBias, h, 1e-7, objective);
     }
 
     private static double objective(LinearKernel kernel, int batch, double[] x, double[] weights, double[] bias,
                                     double[] gradOut) {
         double[] out = new double[gradOut.length];
         kernel.forward(batch, x, weights, bias, out);
-        double sum = 0;
-        for (int i = 0; i < out.length; i++) {
-            sum += out[i] * gradOut[i];
-        }
-        return sum;
-    }
-
-    static double[] gaussian(Random random, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = random.nextGaussian();
-        }
-        return a;
+        return FiniteDifferences.dot(out, gradOut);
     }
 
     static float[] toFloat(double[] a) {

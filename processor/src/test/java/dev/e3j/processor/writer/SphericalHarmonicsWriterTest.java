@@ -11,6 +11,7 @@ import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.TextbookSphericalHarmonics;
 import dev.e3j.processor.testing.ClassFiles;
+import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.Irreps;
@@ -193,32 +194,20 @@ class SphericalHarmonicsWriterTest {
         Random random = new Random(9);
         for (SphericalHarmonicsKernel kernel : kernels) {
             int n = 4;
-            double[] xyz = LinearWriterTest.gaussian(random, 3 * n);
-            double[] gradOut = LinearWriterTest.gaussian(random, n * kernel.irrepsOut().dim());
+            double[] xyz = FiniteDifferences.gaussian(random, 3 * n);
+            double[] gradOut = FiniteDifferences.gaussian(random, n * kernel.irrepsOut().dim());
             double[] gradXyz = new double[3 * n];
             kernel.backward(n, xyz, gradOut, gradXyz);
             double h = 1e-6;
-            for (int i = 0; i < xyz.length; i++) {
-                double saved = xyz[i];
-                xyz[i] = saved + h;
-                double plus = objective(kernel, n, xyz, gradOut);
-                xyz[i] = saved - h;
-                double minus = objective(kernel, n, xyz, gradOut);
-                xyz[i] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                assertEquals(numeric, gradXyz[i], 1e-6 * Math.max(1, Math.abs(numeric)), "coordinate " + i);
-            }
+            FiniteDifferences.assertGradient("gradXyz", xyz, gradXyz, h, 1e-6,
+                    () -> objective(kernel, n, xyz, gradOut));
         }
     }
 
     private static double objective(SphericalHarmonicsKernel kernel, int n, double[] xyz, double[] gradOut) {
         double[] out = new double[gradOut.length];
         kernel.forward(n, xyz, out);
-        double sum = 0;
-        for (int i = 0; i < out.length; i++) {
-            sum += out[i] * gradOut[i];
-        }
-        return sum;
+        return FiniteDifferences.dot(out, gradOut);
     }
 
     /** Any order, repeats: each block equals the matching block of the plain 0..lmax kernel. */

@@ -1,0 +1,72 @@
+package dev.e3j.processor;
+
+import dev.e3j.processor.model.InvalidSpecException;
+import java.util.Optional;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * The one pipeline every e3j annotation goes through: find the annotation, check its target interface, read the
+ * values into a spec, build the exact model (which collects every problem with its position), print the problems on
+ * the annotation values, and only when nothing was reported write {@code <Spec>Impl}, its audit file and any other
+ * output, all with the spec as the only originating element.
+ *
+ * @param <S> the annotation's values, free of javac types
+ * @param <M> the exact model the writers take
+ */
+abstract class KernelStep<S, M> implements ProcessingStep {
+
+    private final ProcessingEnvironment env;
+    private final String annotation;
+    private final String kernel;
+
+    /**
+     * @param annotation canonical name of the annotation this step handles
+     * @param kernel     canonical name of the runtime interface the annotated interface must extend
+     */
+    KernelStep(ProcessingEnvironment env, String annotation, String kernel) {
+        this.env = env;
+        this.annotation = annotation;
+        this.kernel = kernel;
+    }
+
+    @Override
+    public final String annotation() {
+        return annotation;
+    }
+
+    @Override
+    public final void process(Element element) {
+        Optional<AnnotatedSpec> found = AnnotatedSpec.of(env, element, annotation);
+        if (found.isEmpty()) {
+            return;
+        }
+        AnnotatedSpec annotated = found.get();
+        Optional<TypeElement> target = annotated.target(kernel);
+        if (target.isEmpty()) {
+            return;
+        }
+        S spec = read(annotated.values());
+        M model;
+        try {
+            model = build(spec);
+        } catch (InvalidSpecException e) {
+            annotated.diagnostics().reportAll(e.problems());
+            return;
+        }
+        if (annotated.diagnostics().errorCount() > 0) {
+            return;
+        }
+        write(annotated, target.get(), spec, model);
+    }
+
+    /** The annotation's values, with defaults for those not written. */
+    abstract S read(AnnotationValues values);
+
+    /** Validates {@code spec} into the exact model, throwing with every problem found. */
+    abstract M build(S spec) throws InvalidSpecException;
+
+    /** Writes every output of a valid {@code target} interface through {@code annotated}'s Filer. */
+    abstract void write(AnnotatedSpec annotated, TypeElement target, S spec, M model);
+}
