@@ -34,8 +34,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
  * integer combination of monomials that a part computes once and shares. Parts are static methods holding whole
- * degrees while they fit a bytecode budget (javac's JIT refuses to compile methods over 8000 bytes), else slices of
- * one degree's components. For larger lmax the values instead follow e3nn's own recursion over the degrees,
+ * degrees while they fit a bytecode budget (HotSpot's JIT refuses to compile methods over 8000 bytes), else slices of
+ * one degree's components, else (a gradient component of a high degree) one derivative axis of one component; block
+ * methods with more part calls than {@link #MAX_CALLS_PER_METHOD} call them through group methods. For larger lmax the values instead follow e3nn's own recursion over the degrees,
  * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}, in one method. The gradient
  * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}. The points are split into fixed blocks run in parallel ({@link BatchBlocks}); each point belongs to one block, so
  * results do not depend on the number of threads.
