@@ -26,13 +26,17 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
  * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()}).
- * A pattern longer than {@link #MAX_TERMS_PER_METHOD} terms is split over several methods, each owning a range of
- * output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
+ * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
+ * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
 final class PathWriter {
 
-    /** About 8 bytes of bytecode per unrolled term: 400 terms stay near 3.5 kB including the loops. */
-    static final int MAX_TERMS_PER_METHOD = 400;
+    /**
+     * About 8 bytes of bytecode per unrolled use of a term: 400 uses stay near 3.5 kB including the loops. Forward
+     * and the single gradients use each term once; the fused backward up to three times ({@code t}, the x1 and the
+     * x2 gradient: l 5 x 5 -> 10 in one method measured 9673 bytes).
+     */
+    static final int MAX_TERM_USES_PER_METHOD = 400;
 
     private final PathModel path;
     private final ConstantPool constants;
@@ -81,7 +85,7 @@ final class PathWriter {
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
-        List<Chunk> chunks = chunks(output);
+        List<Chunk> chunks = chunks(output, operation == Operation.BACKWARD ? 3 : 1);
         List<MethodSpec> methods = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             String name = path.name() + operation.suffix() + (chunks.size() == 1 ? "" : "_part" + c);
@@ -108,7 +112,8 @@ final class PathWriter {
         };
     }
 
-    private List<Chunk> chunks(ToIntFunction<CgTerm> output) {
+    /** Consecutive output components, as many per chunk as keep {@code usesPerTerm * terms} within the budget. */
+    private List<Chunk> chunks(ToIntFunction<CgTerm> output, int usesPerTerm) {
         TreeMap<Integer, Integer> counts = new TreeMap<>();
         for (CgTerm term : path.terms()) {
             counts.merge(output.applyAsInt(term), 1, Integer::sum);
@@ -117,7 +122,7 @@ final class PathWriter {
         List<Integer> current = new ArrayList<>();
         int terms = 0;
         for (Map.Entry<Integer, Integer> entry : counts.entrySet()) {
-            if (!current.isEmpty() && terms + entry.getValue() > MAX_TERMS_PER_METHOD) {
+            if (!current.isEmpty() && usesPerTerm * (terms + entry.getValue()) > MAX_TERM_USES_PER_METHOD) {
                 chunks.add(new Chunk(current));
                 current = new ArrayList<>();
                 terms = 0;

@@ -34,8 +34,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
  * integer combination of monomials that a part computes once and shares. Parts are static methods holding whole
- * degrees while they fit a bytecode budget (javac's JIT refuses to compile methods over 8000 bytes), else slices of
- * one degree's components. For larger lmax the values instead follow e3nn's own recursion over the degrees,
+ * degrees while they fit a bytecode budget (HotSpot's JIT refuses to compile methods over 8000 bytes), else slices of
+ * one degree's components, else (a gradient component of a high degree) one derivative axis of one component; block
+ * methods with more part calls than {@link #MAX_CALLS_PER_METHOD} call them through group methods. For larger lmax the values instead follow e3nn's own recursion over the degrees,
  * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}, in one method. The gradient
  * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}. The points are split into fixed blocks run in parallel ({@link BatchBlocks}); each point belongs to one block, so
  * results do not depend on the number of threads.
@@ -44,6 +45,11 @@ public final class SphericalHarmonicsWriter {
 
     /** Estimated bytecode per method, well under HotSpot's 8000-byte limit for compiling a method. */
     private static final int BYTECODE_BUDGET = 5000;
+    /**
+     * Part calls per method, about 15 bytes each: a block method calls the parts directly up to this many (lmax 16
+     * has about 120 gradient parts), else through helpers that each call this many.
+     */
+    static final int MAX_CALLS_PER_METHOD = 100;
     /**
      * From this lmax on, values come from the recursion over degrees rather than from shared monomials: fewer
      * operations and live values once the monomials of degree up to lmax outnumber the recursion's terms (measured
@@ -62,12 +68,26 @@ public final class SphericalHarmonicsWriter {
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
     private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
 
-    /** A slice of one degree's components that one generated method evaluates. */
-    private record Slice(Degree degree, int from, int to) {
+    /**
+     * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
+     * along {@code axes} only (a single component of a high degree may need one method per axis).
+     */
+    private record Slice(Degree degree, int from, int to, List<Integer> axes) {
+
+        Slice(Degree degree, int from, int to) {
+            this(degree, from, to, ALL_AXES);
+        }
     }
+
+    private static final List<Integer> ALL_AXES = List.of(0, 1, 2);
+    private static final String[] AXIS_NAMES = {"X", "Y", "Z"};
 
     /** Slices evaluated by one generated method, and its name. */
     private record Part(String name, List<Slice> slices) {
+    }
+
+    /** A method that calls {@code parts} in order, so that a block method's calls stay within the budget. */
+    private record Group(String name, List<Part> parts) {
     }
 
     private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision) {
@@ -156,16 +176,21 @@ public final class SphericalHarmonicsWriter {
                 .build());
         List<Part> valueParts = raisings.isEmpty() ? parts(false) : List.of(new Part("values", List.of()));
         List<Part> gradientParts = parts(true);
+        List<Group> valueGroups = groups(valueParts, false);
+        List<Group> gradientGroups = groups(gradientParts, true);
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(forwardBlock(arithmetic, valueParts)).addMethod(backwardBlock(arithmetic, gradientParts));
+            type.addMethod(forwardBlock(arithmetic, callees(valueParts, valueGroups)))
+                    .addMethod(backwardBlock(arithmetic, callees(gradientParts, gradientGroups)));
         }
         for (Arithmetic arithmetic : arithmetics) {
             valueParts.forEach(part -> type.addMethod(raisings.isEmpty() ? valuePart(part, arithmetic)
                     : valuesByRecursion(arithmetic)));
             gradientParts.forEach(part -> type.addMethod(gradientPart(part, arithmetic)));
+            valueGroups.forEach(group -> type.addMethod(group(group, arithmetic, false)));
+            gradientGroups.forEach(group -> type.addMethod(group(group, arithmetic, true)));
         }
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
@@ -230,7 +255,7 @@ public final class SphericalHarmonicsWriter {
             if (gradient && degree.l() == 0) {
                 continue;
             }
-            int size = size(degree, 0, degree.components().size(), gradient);
+            int size = size(new Slice(degree, 0, degree.components().size()), gradient);
             if (size <= BYTECODE_BUDGET) {
                 if (currentSize + size > BYTECODE_BUDGET && !current.isEmpty()) {
                     parts.add(wholeDegrees(current, gradient));
@@ -250,11 +275,22 @@ public final class SphericalHarmonicsWriter {
             int piece = 1;
             while (from < degree.components().size()) {
                 int to = from + 1;
-                while (to < degree.components().size() && size(degree, from, to + 1, gradient) <= BYTECODE_BUDGET) {
+                while (to < degree.components().size()
+                        && size(new Slice(degree, from, to + 1), gradient) <= BYTECODE_BUDGET) {
                     to++;
                 }
-                parts.add(new Part(prefix(gradient) + "Degree" + degree.l() + "Part" + piece++,
-                        List.of(new Slice(degree, from, to))));
+                String name = prefix(gradient) + "Degree" + degree.l() + "Part" + piece++;
+                if (gradient && to == from + 1 && size(new Slice(degree, from, to), true) > BYTECODE_BUDGET) {
+                    // One component's gradient alone is over the budget (from l = 20 on): one method per axis.
+                    for (int axis : ALL_AXES) {
+                        if (!degree.components().get(from).derivative(axis).isEmpty()) {
+                            parts.add(new Part(name + AXIS_NAMES[axis],
+                                    List.of(new Slice(degree, from, to, List.of(axis)))));
+                        }
+                    }
+                } else {
+                    parts.add(new Part(name, List.of(new Slice(degree, from, to))));
+                }
                 from = to;
             }
         }
@@ -262,6 +298,45 @@ public final class SphericalHarmonicsWriter {
             parts.add(wholeDegrees(current, gradient));
         }
         return parts;
+    }
+
+    /** No groups while the parts number at most {@link #MAX_CALLS_PER_METHOD}, else groups of that many. */
+    private static List<Group> groups(List<Part> parts, boolean gradient) {
+        if (parts.size() <= MAX_CALLS_PER_METHOD) {
+            return List.of();
+        }
+        List<Group> groups = new ArrayList<>();
+        for (int start = 0; start < parts.size(); start += MAX_CALLS_PER_METHOD) {
+            groups.add(new Group(prefix(gradient) + "Group" + groups.size(),
+                    List.copyOf(parts.subList(start, Math.min(start + MAX_CALLS_PER_METHOD, parts.size())))));
+        }
+        return groups;
+    }
+
+    /** The methods a block method calls per point: the groups if any, else the parts. */
+    private static List<String> callees(List<Part> parts, List<Group> groups) {
+        return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
+    }
+
+    private static MethodSpec group(Group group, Arithmetic t, boolean gradient) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Parts $L to $L for one point.\n", group.parts().get(0).name(),
+                        group.parts().get(group.parts().size() - 1).name())
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z");
+        if (gradient) {
+            method.addParameter(t.arrayType(), "gradOut")
+                    .addParameter(int.class, "o")
+                    .addParameter(t.arrayType(), "gradXyz")
+                    .addParameter(int.class, "g");
+            group.parts().forEach(part -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", part.name()));
+        } else {
+            method.addParameter(t.arrayType(), "out").addParameter(int.class, "o");
+            group.parts().forEach(part -> method.addStatement("$L(x, y, z, out, o)", part.name()));
+        }
+        return method.build();
     }
 
     private static Part wholeDegrees(List<Slice> slices, boolean gradient) {
@@ -280,15 +355,19 @@ public final class SphericalHarmonicsWriter {
         return gradient ? "gradient" : "values";
     }
 
-    /** Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial. */
-    private static int size(Degree degree, int from, int to, boolean gradient) {
-        List<Slice> slices = List.of(new Slice(degree, from, to));
+    /**
+     * Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial, 14 once
+     * the locals outnumber the 256 that a one-byte load can name (every load then takes a {@code wide} prefix).
+     */
+    private static int size(Slice slice, boolean gradient) {
         int terms = 0;
-        for (Component c : degree.components().subList(from, to)) {
-            terms += gradient ? c.derivative(0).size() + c.derivative(1).size() + c.derivative(2).size()
+        for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
+            terms += gradient ? slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum()
                     : c.terms().size();
         }
-        return 10 * terms + 10 * monomials(slices, gradient).size() + 24 * (to - from) * degree.offsets().size();
+        int monomials = monomials(List.of(slice), gradient).size();
+        int perOperation = monomials > 200 ? 14 : 10;
+        return perOperation * (terms + monomials) + 24 * (slice.to() - slice.from()) * slice.degree().offsets().size();
     }
 
     private MethodSpec forward(Arithmetic t) {
@@ -307,7 +386,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The values of points {@code from..to-1}. */
-    private MethodSpec forwardBlock(Arithmetic t, List<Part> parts) {
+    private MethodSpec forwardBlock(Arithmetic t, List<String> callees) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -317,9 +396,7 @@ public final class SphericalHarmonicsWriter {
                 .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim);
-        for (Part part : parts) {
-            method.addStatement("$L(x, y, z, out, o)", part.name());
-        }
+        callees.forEach(callee -> method.addStatement("$L(x, y, z, out, o)", callee));
         return method.endControlFlow().build();
     }
 
@@ -341,7 +418,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}. */
-    private MethodSpec backwardBlock(Arithmetic t, List<Part> parts) {
+    private MethodSpec backwardBlock(Arithmetic t, List<String> callees) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -356,9 +433,7 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("gradXyz[g] = $L", t.literal(0))
                 .addStatement("gradXyz[g + 1] = $L", t.literal(0))
                 .addStatement("gradXyz[g + 2] = $L", t.literal(0));
-        for (Part part : parts) {
-            method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", part.name());
-        }
+        callees.forEach(callee -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", callee));
         if (model.normalize()) {
             method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
                     .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
@@ -508,10 +583,11 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "o")
                 .addParameter(t.arrayType(), "gradXyz")
                 .addParameter(int.class, "g")
-                .addCode(monomialLocals(monomials(part.slices(), true), t))
-                .addStatement("$T gx = $L", t.type(), t.literal(0))
-                .addStatement("$T gy = $L", t.type(), t.literal(0))
-                .addStatement("$T gz = $L", t.type(), t.literal(0));
+                .addCode(monomialLocals(monomials(part.slices(), true), t));
+        String[] accumulators = {"gx", "gy", "gz"};
+        List<Integer> axes = part.slices().stream().flatMap(slice -> slice.axes().stream()).distinct().sorted()
+                .toList();
+        axes.forEach(axis -> method.addStatement("$T $L = $L", t.type(), accumulators[axis], t.literal(0)));
         for (Slice slice : part.slices()) {
             Degree degree = slice.degree();
             for (Component c : degree.components().subList(slice.from(), slice.to())) {
@@ -521,8 +597,7 @@ public final class SphericalHarmonicsWriter {
                         .collect(Collectors.joining(" + "));
                 method.addStatement("$T $L = $L * $L", t.type(), weight, constantName(degree.l(), c.index(), t),
                         degree.offsets().size() == 1 ? gradients : "(" + gradients + ")");
-                String[] accumulators = {"gx", "gy", "gz"};
-                for (int axis = 0; axis < 3; axis++) {
+                for (int axis : slice.axes()) {
                     List<Term> derivative = c.derivative(axis);
                     if (!derivative.isEmpty()) {
                         method.addStatement("$L += $L", accumulators[axis], times(weight, derivative, t));
@@ -530,9 +605,9 @@ public final class SphericalHarmonicsWriter {
                 }
             }
         }
-        return method.addStatement("gradXyz[g] += gx")
-                .addStatement("gradXyz[g + 1] += gy")
-                .addStatement("gradXyz[g + 2] += gz")
+        axes.forEach(axis -> method.addStatement("gradXyz[$L] += $L", axis == 0 ? "g" : "g + " + axis,
+                accumulators[axis]));
+        return method
                 .build();
     }
 
@@ -543,7 +618,7 @@ public final class SphericalHarmonicsWriter {
         for (Slice slice : slices) {
             for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
                 List<List<Term>> polynomials = gradient
-                        ? List.of(c.derivative(0), c.derivative(1), c.derivative(2)) : List.of(c.terms());
+                        ? slice.axes().stream().map(c::derivative).toList() : List.of(c.terms());
                 for (List<Term> polynomial : polynomials) {
                     for (Term term : polynomial) {
                         List<Integer> m = List.of(term.xPower(), term.yPower(), term.zPower());

@@ -39,7 +39,10 @@ public final class TensorProductWriter {
     /** The value of {@code @Generated}. */
     public static final String GENERATOR = "dev.e3j.processor.E3jProcessor";
 
-    /** About 15 bytes per call: 100 calls stay near 1.5 kB. */
+    /**
+     * About 15 to 20 bytes per call (one load per argument): 100 calls stay near 2 kB. The budget holds for a whole
+     * method, so a block method with several batch loops shares it among them (backward: up to four loops).
+     */
     static final int MAX_CALLS_PER_METHOD = 100;
 
     /** Doubles a block's inputs, weights and outputs may fill (256 KiB): they stay in L2 between passes. */
@@ -219,7 +222,7 @@ public final class TensorProductWriter {
             method.addParameter(number.arrayType(), name);
         }
         method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
-        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), helpers));
+        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
         return method.build();
     }
 
@@ -307,7 +310,10 @@ public final class TensorProductWriter {
         if (model.square()) {
             fusedBinding.put("gradX2", "gradX1");
         }
-        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, helpers));
+        // The fused loop, then one loop per wanted gradient (x1 and x2 share one in a square).
+        int loops = wanted.size() == 1 ? 1 : 1 + wanted.size();
+        int callBudget = MAX_CALLS_PER_METHOD / loops;
+        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         if (wanted.size() == 1) {
             return method.endControlFlow().build();
         }
@@ -319,15 +325,16 @@ public final class TensorProductWriter {
             // d/dx of tp(x, x): the x1-gradient plus the x2-gradient, both evaluated at x2 = x1, into gradX1.
             Map<String, String> intoGradX1 = new LinkedHashMap<>(binding);
             intoGradX1.put("gradX2", "gradX1");
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1, Operation.GRAD_X2), intoGradX1, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1, Operation.GRAD_X2), intoGradX1, callBudget,
+                    helpers));
         } else {
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, callBudget, helpers));
         }
         method.endControlFlow();
         if (!model.square()) {
             method.beginControlFlow("if (gradX2 != null)");
             method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, callBudget, helpers));
             method.endControlFlow();
         }
         if (model.weightNumel() > 0) {
@@ -336,7 +343,7 @@ public final class TensorProductWriter {
                 method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
                         number.zero());
             }
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, callBudget, helpers));
             method.endControlFlow();
         }
         return method.build();
@@ -409,11 +416,17 @@ public final class TensorProductWriter {
         }
     }
 
-    /** {@code for (b) { offsets; calls }}, grouping the calls into helper methods when there are many. */
+    /**
+     * {@code for (b) { offsets; calls }}: the path calls inline while they number at most {@code callBudget}, else
+     * grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls each.
+     */
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
-                                List<MethodSpec> helpers) {
+                                int callBudget, List<MethodSpec> helpers) {
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
+        Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
+        operations.forEach(operation -> callsByOperation.put(operation, pathCalls(number, operation)));
+        boolean inline = callsByOperation.values().stream().mapToInt(List::size).sum() <= callBudget;
         for (Operation operation : operations) {
             List<String> parameters = operation.parameters(true);
             for (String parameter : parameters) {
@@ -422,8 +435,8 @@ public final class TensorProductWriter {
                     offsets.add(bound);
                 }
             }
-            List<Call> pathCalls = pathCalls(number, operation);
-            if (pathCalls.size() <= MAX_CALLS_PER_METHOD) {
+            List<Call> pathCalls = callsByOperation.get(operation);
+            if (inline) {
                 pathCalls.forEach(call -> calls.add(call.render(binding)));
                 continue;
             }
