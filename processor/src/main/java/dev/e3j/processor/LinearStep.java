@@ -9,7 +9,6 @@ import dev.e3j.processor.model.LinearSpec;
 import dev.e3j.processor.writer.GeneratedFiles;
 import dev.e3j.processor.writer.LinearAudit;
 import dev.e3j.processor.writer.LinearWriter;
-import dev.e3j.processor.writer.TensorProductWriter;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.TypeElement;
 
@@ -35,7 +34,7 @@ final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
     @Override
     void write(AnnotatedSpec annotated, TypeElement target, LinearSpec spec, LinearModel model) {
         ClassName specName = ClassName.get(target);
-        ClassName implementation = TensorProductWriter.implementationName(specName);
+        ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
                         LinearWriter.write(model, spec.precision(), specName, implementation),

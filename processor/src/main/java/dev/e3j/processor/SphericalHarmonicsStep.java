@@ -9,7 +9,6 @@ import dev.e3j.processor.model.SphericalHarmonicsSpec;
 import dev.e3j.processor.writer.GeneratedFiles;
 import dev.e3j.processor.writer.SphericalHarmonicsAudit;
 import dev.e3j.processor.writer.SphericalHarmonicsWriter;
-import dev.e3j.processor.writer.TensorProductWriter;
 import dev.e3j.processor.writer.cuda.CudaSphericalHarmonicsWriter;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.TypeElement;
@@ -40,7 +39,7 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
     void write(AnnotatedSpec annotated, TypeElement target, SphericalHarmonicsSpec spec,
                SphericalHarmonicsModel model) {
         ClassName specName = ClassName.get(target);
-        ClassName implementation = TensorProductWriter.implementationName(specName);
+        ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
                         SphericalHarmonicsWriter.write(model, spec.precision(), specName, implementation),

@@ -7,10 +7,13 @@ import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Element;
 
 /**
- * What every generated kernel carries beyond its class body: {@code @Generated}, the spec as its one originating
- * element (for incremental builds), the file layout, and the name of its audit resource.
+ * What every generated kernel carries beyond its class body: its name ({@code <Spec>Impl}), {@code @Generated}, the
+ * spec as its one originating element (for incremental builds), the file layout, and the name of its audit resource.
  */
 public final class GeneratedFiles {
+
+    /** The value of {@code @Generated}. */
+    public static final String GENERATOR = "dev.e3j.processor.E3jProcessor";
 
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
@@ -22,7 +25,7 @@ public final class GeneratedFiles {
                                     Element originatingElement) {
         TypeSpec annotated = type.toBuilder()
                 .addAnnotation(AnnotationSpec.builder(GENERATED)
-                        .addMember("value", "$S", TensorProductWriter.GENERATOR)
+                        .addMember("value", "$S", GENERATOR)
                         .addMember("comments", "$S", comments)
                         .build())
                 .addOriginatingElement(originatingElement)
@@ -31,6 +34,11 @@ public final class GeneratedFiles {
                 .skipJavaLangImports(true)
                 .indent("    ")
                 .build();
+    }
+
+    /** {@code Outer.Spec} becomes {@code Outer_SpecImpl} in the same package. */
+    public static ClassName implementationName(ClassName spec) {
+        return ClassName.get(spec.packageName(), String.join("_", spec.simpleNames()) + "Impl");
     }
 
     /** {@code META-INF/e3j/<binary name>.json}, the audit file of {@code implementation}. */

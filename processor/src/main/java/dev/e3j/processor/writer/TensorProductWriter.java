@@ -1,6 +1,5 @@
 package dev.e3j.processor.writer;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -36,9 +35,6 @@ import javax.lang.model.element.Modifier;
  */
 public final class TensorProductWriter {
 
-    /** The value of {@code @Generated}. */
-    public static final String GENERATOR = "dev.e3j.processor.E3jProcessor";
-
     /**
      * About 15 to 20 bytes per call (one load per argument): 100 calls stay near 2 kB. The budget holds for a whole
      * method, so a block method with several batch loops shares it among them (backward: up to four loops).
@@ -54,7 +50,6 @@ public final class TensorProductWriter {
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
-    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     private final TensorProductModel model;
     private final ClassName spec;
@@ -65,7 +60,7 @@ public final class TensorProductWriter {
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this.model = model;
         this.spec = spec;
-        this.implementation = implementationName(spec);
+        this.implementation = GeneratedFiles.implementationName(spec);
         for (PathModel path : model.paths()) {
             // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
             if (!path.isVacuous()) {
@@ -75,18 +70,13 @@ public final class TensorProductWriter {
         }
     }
 
-    /** {@code Outer.Spec} becomes {@code Outer_SpecImpl} in the same package. */
-    public static ClassName implementationName(ClassName spec) {
-        return ClassName.get(spec.packageName(), String.join("_", spec.simpleNames()) + "Impl");
-    }
-
     public ClassName implementation() {
         return implementation;
     }
 
     /** The binary name's resource path of the audit file, {@code META-INF/e3j/<binary name>.json}. */
     public String auditResourceName() {
-        return "META-INF/e3j/" + implementation.reflectionName() + ".json";
+        return GeneratedFiles.auditResourceName(implementation);
     }
 
     /** The source of {@code <Spec>Impl}; {@code originatingElement} is the spec (for incremental builds). */
@@ -96,12 +86,7 @@ public final class TensorProductWriter {
         TypeSpec.Builder type = TypeSpec.classBuilder(implementation)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
-                .addAnnotation(AnnotationSpec.builder(GENERATED)
-                        .addMember("value", "$S", GENERATOR)
-                        .addMember("comments", "$S", "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients")
-                        .build())
-                .addJavadoc(classJavadoc())
-                .addOriginatingElement(originatingElement);
+                .addJavadoc(classJavadoc());
         type.addField(irrepsField("IRREPS_IN1", model.irrepsIn1()));
         type.addField(irrepsField("IRREPS_IN2", model.irrepsIn2()));
         type.addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
@@ -148,10 +133,8 @@ public final class TensorProductWriter {
             constants.fields(number).forEach(type::addField);
         }
         type.addMethods(methods);
-        return JavaFile.builder(implementation.packageName(), type.build())
-                .skipJavaLangImports(true)
-                .indent("    ")
-                .build();
+        return GeneratedFiles.javaFile(implementation, type.build(),
+                "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients", originatingElement);
     }
 
     private CodeBlock classJavadoc() {
