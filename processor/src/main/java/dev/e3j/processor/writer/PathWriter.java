@@ -40,29 +40,13 @@ final class PathWriter {
 
     private final PathModel path;
     private final ConstantPool constants;
-    private final int offset1;
-    private final int offset2;
-    private final int offsetOut;
-    private final int dim1;
-    private final int dim2;
-    private final int dimOut;
-    private final int mul1;
-    private final int mul2;
-    private final int mulOut;
+    private final PathLayout layout;
     private final ConnectionMode mode;
 
     PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
         this.path = path;
         this.constants = constants;
-        this.offset1 = in1.offset(path.in1());
-        this.offset2 = in2.offset(path.in2());
-        this.offsetOut = out.offset(path.out());
-        this.dim1 = path.entry1().ir().dim();
-        this.dim2 = path.entry2().ir().dim();
-        this.dimOut = path.entryOut().ir().dim();
-        this.mul1 = path.entry1().mul();
-        this.mul2 = path.entry2().mul();
-        this.mulOut = path.entryOut().mul();
+        this.layout = PathLayout.of(path, in1, in2, out);
         this.mode = path.mode();
     }
 
@@ -156,14 +140,14 @@ final class PathWriter {
         // fixed during the inner loop and sums there in local variables instead of through memory.
         boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
         if (vOuter) {
-            code.beginControlFlow("for (int v = 0; v < $L; v++)", mul2);
-            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
+            code.beginControlFlow("for (int v = 0; v < $L; v++)", layout.mul2());
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
             accumulatorsFor(code, type, terms, CgTerm::j);
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", mode.strictlyUpper() ? "v" : mul1);
-            code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", mode.strictlyUpper() ? "v" : layout.mul1());
+            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         } else {
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
-            code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         }
         if (needsA) {
             terms.stream().map(CgTerm::i).distinct().sorted()
@@ -174,10 +158,10 @@ final class PathWriter {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "u", dim2));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
         } else if (innerLoop) {
-            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", mul2);
-            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
+            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         }
         if (needsB) {
             terms.stream().map(CgTerm::j).distinct().sorted()
@@ -216,13 +200,13 @@ final class PathWriter {
      * to the channel-wise modes, where it halves the work of mace-like paths.
      */
     private boolean sharesX2() {
-        return mul2 == 1 && mul1 > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
+        return layout.mul2() == 1 && layout.mul1() > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
     }
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */
     private List<int[]> declareSharedX2(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
         String t = type.type().toString();
-        code.addStatement("int in2Index = $L", plus("x2Offset", offset2));
+        code.addStatement("int in2Index = $L", plus("x2Offset", layout.offset2()));
         terms.stream().map(CgTerm::j).distinct().sorted()
                 .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
         Map<List<Integer>, List<Product>> byPair = new TreeMap<>(
@@ -251,7 +235,7 @@ final class PathWriter {
     }
 
     private void loadX1(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        code.addStatement("int in1Index = $L", index("x1Offset", offset1, "u", dim1));
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         terms.stream().map(CgTerm::i).distinct().sorted()
                 .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, plus("in1Index", i)));
     }
@@ -260,7 +244,7 @@ final class PathWriter {
     private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
         loadX1(code, type, terms);
         List<Integer> ks = declareContractionsThroughM(code, type, pairs);
         writeOutputs(code, type, ks);
@@ -282,17 +266,17 @@ final class PathWriter {
         if (shared) {
             pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
         }
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", mul1);
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
         loadX1(code, type, terms);
         boolean innerLoop = !shared && !mode.diagonal();
         if (!shared) {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "u", dim2));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
         } else if (innerLoop) {
-            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", mul2);
-            code.addStatement("int in2Index = $L", index("x2Offset", offset2, "v", dim2));
+            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         }
         if (!shared) {
             terms.stream().map(CgTerm::j).distinct().sorted()
@@ -353,13 +337,13 @@ final class PathWriter {
         if (!path.weighted()) {
             if (mode.mixesChannels()) {
                 ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
-                code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
-                code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+                code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
                 ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
-                code.addStatement("gradOutIndex += $L", dimOut);
+                code.addStatement("gradOutIndex += $L", layout.dimOut());
                 code.endControlFlow();
             } else {
-                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
                 ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
             }
             return;
@@ -369,17 +353,17 @@ final class PathWriter {
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
             code.addStatement("int weightIndex = $L", weightBase());
-            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
+            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
             code.addStatement("gradWeights[weightIndex + w] += $L", weightGradient);
             code.addStatement("$L weight = weights[weightIndex + w]", t);
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
-            code.addStatement("gradOutIndex += $L", dimOut);
+            code.addStatement("gradOutIndex += $L", layout.dimOut());
             code.endControlFlow();
             return;
         }
-        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
         ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
         code.addStatement("int weightIndex = $L", weightBase());
         code.addStatement("gradWeights[weightIndex] += $L", weightGradient);
@@ -403,19 +387,19 @@ final class PathWriter {
         String weight = path.weighted() ? "weight * " : "";
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
-            code.addStatement("int outIndex = $L", plus("outOffset", offsetOut));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+            code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
+            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[weightIndex + w]", type.type());
             }
             ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
-            code.addStatement("outIndex += $L", dimOut);
+            code.addStatement("outIndex += $L", layout.dimOut());
             code.endControlFlow();
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
-            code.addStatement("int outIndex = $L", index("outOffset", offsetOut, channel(), dimOut));
+            code.addStatement("int outIndex = $L", index("outOffset", layout.offsetOut(), channel(), layout.dimOut()));
             ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
         }
     }
@@ -426,13 +410,13 @@ final class PathWriter {
         String sum = String.join(" + ", products);
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
-            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
+            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             code.addStatement("gradWeights[weightIndex + w] += $L", sum);
-            code.addStatement("gradOutIndex += $L", dimOut);
+            code.addStatement("gradOutIndex += $L", layout.dimOut());
             code.endControlFlow();
         } else {
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
             code.addStatement("gradWeights[$L] += $L", weightBase(), sum);
         }
     }
@@ -459,20 +443,20 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("int weightIndex = $L", weightBase());
             }
-            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", offsetOut));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", mulOut);
+            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
+            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[weightIndex + w]", t);
             }
             String weight = path.weighted() ? "weight * " : "";
             ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, plus("gradOutIndex", k)));
-            code.addStatement("gradOutIndex += $L", dimOut);
+            code.addStatement("gradOutIndex += $L", layout.dimOut());
             code.endControlFlow();
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", t, weightBase());
             }
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", offsetOut, channel(), dimOut));
+            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
             String weight = path.weighted() ? "weight * " : "";
             ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, plus("gradOutIndex", k)));
         }
@@ -538,7 +522,7 @@ final class PathWriter {
         String pair = pairIndex();
         String base = plus("weightOffset", path.weightOffset());
         if (mode.mixesChannels()) {
-            return mulOut == 1 ? base + " + " + pair : base + " + (" + pair + ") * " + mulOut;
+            return layout.mulOut() == 1 ? base + " + " + pair : base + " + (" + pair + ") * " + layout.mulOut();
         }
         return base + " + " + pair;
     }
@@ -550,9 +534,9 @@ final class PathWriter {
         }
         if (mode.strictlyUpper()) {
             // pairs (r, s) with r < u number sum_{r<u} (mul - 1 - r) = u (2 mul - 1 - u) / 2
-            return "u * (" + (2 * mul1 - 1) + " - u) / 2 + v - u - 1";
+            return "u * (" + (2 * layout.mul1() - 1) + " - u) / 2 + v - u - 1";
         }
-        return mul2 == 1 ? "u" : "u * " + mul2 + " + v";
+        return layout.mul2() == 1 ? "u" : "u * " + layout.mul2() + " + v";
     }
 
     /** Output channel of a non-mixing mode. */

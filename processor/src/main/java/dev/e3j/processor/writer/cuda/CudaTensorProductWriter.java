@@ -4,6 +4,7 @@ import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
+import dev.e3j.processor.writer.PathLayout;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -230,10 +231,10 @@ public final class CudaTensorProductWriter {
             case UVUV, UVU_LT_V -> "p";
         };
         int count = switch (mode) {
-            case UVW, UUW, U_LT_VW -> g.mulOut;
-            case UVU, UUU -> g.mul1;
-            case UVV -> g.mul2;
-            case UVUV, UVU_LT_V -> mode.pairs(g.mul1, g.mul2);
+            case UVW, UUW, U_LT_VW -> g.layout.mulOut();
+            case UVU, UUU -> g.layout.mul1();
+            case UVV -> g.layout.mul2();
+            case UVUV, UVU_LT_V -> mode.pairs(g.layout.mul1(), g.layout.mul2());
         };
         List<Integer> ks = distinct(g.path.terms(), CgTerm::k);
         code.open("for (int " + owned + " = lane; " + owned + " < " + count + "; " + owned + " += kWarpSize)");
@@ -247,7 +248,7 @@ public final class CudaTensorProductWriter {
         List<CgTerm> terms = g.path.terms();
         switch (mode) {
             case UVW, UUW, U_LT_VW -> {
-                code.open("for (int u = 0; u < " + g.mul1 + "; ++u)");
+                code.open("for (int u = 0; u < " + g.layout.mul1() + "; ++u)");
                 opened++;
                 loadInputs(code, g, terms, true, false);
                 opened += innerV(code, g);
@@ -255,7 +256,7 @@ public final class CudaTensorProductWriter {
             }
             case UVU -> {
                 loadInputs(code, g, terms, true, false);
-                code.open("for (int v = 0; v < " + g.mul2 + "; ++v)");
+                code.open("for (int v = 0; v < " + g.layout.mul2() + "; ++v)");
                 opened++;
                 loadInputs(code, g, terms, false, true);
             }
@@ -265,20 +266,20 @@ public final class CudaTensorProductWriter {
             }
             case UVV -> {
                 loadInputs(code, g, terms, false, true);
-                code.open("for (int u = 0; u < " + g.mul1 + "; ++u)");
+                code.open("for (int u = 0; u < " + g.layout.mul1() + "; ++u)");
                 opened++;
                 loadInputs(code, g, terms, true, false);
             }
             case UVUV -> {
-                code.line("const int u = p / " + g.mul2 + ";").line("const int v = p % " + g.mul2 + ";");
+                code.line("const int u = p / " + g.layout.mul2() + ";").line("const int v = p % " + g.layout.mul2() + ";");
                 loadInputs(code, g, terms, true, true);
             }
             case UVU_LT_V -> {
                 code.comment("(u, v) of the p-th pair u < v, pairs in row-major order")
                         .line("int u = 0;")
                         .line("int rest = p;")
-                        .open("while (rest >= " + (g.mul1 - 1) + " - u)")
-                        .line("rest -= " + (g.mul1 - 1) + " - u;")
+                        .open("while (rest >= " + (g.layout.mul1() - 1) + " - u)")
+                        .line("rest -= " + (g.layout.mul1() - 1) + " - u;")
                         .line("++u;")
                         .close()
                         .line("const int v = u + 1 + rest;");
@@ -317,7 +318,7 @@ public final class CudaTensorProductWriter {
             code.line("const int v = u;");
             return 0;
         }
-        code.open("for (int v = " + (g.mode.strictlyUpper() ? "u + 1" : "0") + "; v < " + g.mul2 + "; ++v)");
+        code.open("for (int v = " + (g.mode.strictlyUpper() ? "u + 1" : "0") + "; v < " + g.layout.mul2() + "; ++v)");
         return 1;
     }
 
@@ -333,23 +334,23 @@ public final class CudaTensorProductWriter {
         ToIntFunction<CgTerm> target = first ? CgTerm::i : CgTerm::j;
         List<CgTerm> terms = g.path.terms();
         List<Integer> targets = distinct(terms, target);
-        code.open("for (int " + owned + " = lane; " + owned + " < " + (first ? g.mul1 : g.mul2) + "; " + owned
+        code.open("for (int " + owned + " = lane; " + owned + " < " + (first ? g.layout.mul1() : g.layout.mul2()) + "; " + owned
                 + " += kWarpSize)");
         targets.forEach(n -> code.line("T acc" + n + " = T(0);"));
         boolean loop = !mode.diagonal();
         if (mode.diagonal()) {
             code.line("const int " + other + " = " + owned + ";");
         } else if (mode.strictlyUpper()) {
-            code.open(first ? "for (int v = u + 1; v < " + g.mul2 + "; ++v)" : "for (int u = 0; u < v; ++u)");
+            code.open(first ? "for (int v = u + 1; v < " + g.layout.mul2() + "; ++v)" : "for (int u = 0; u < v; ++u)");
         } else {
-            code.open("for (int " + other + " = 0; " + other + " < " + (first ? g.mul2 : g.mul1) + "; ++" + other
+            code.open("for (int " + other + " = 0; " + other + " < " + (first ? g.layout.mul2() : g.layout.mul1()) + "; ++" + other
                     + ")");
         }
         loadInputs(code, g, terms, !first, first);
         List<Integer> ks = distinct(terms, CgTerm::k);
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.line("T g" + k + " = T(0);"));
-            code.open("for (int w = 0; w < " + g.mulOut + "; ++w)");
+            code.open("for (int w = 0; w < " + g.layout.mulOut() + "; ++w)");
             String factor = "";
             if (g.path.weighted()) {
                 code.line("const T weight = weights[" + g.weightIndex() + "];");
@@ -635,40 +636,24 @@ public final class CudaTensorProductWriter {
     private static final class PathGeometry {
         final PathModel path;
         final ConnectionMode mode;
-        final int offset1;
-        final int offset2;
-        final int offsetOut;
-        final int dim1;
-        final int dim2;
-        final int dimOut;
-        final int mul1;
-        final int mul2;
-        final int mulOut;
+        final PathLayout layout;
 
         PathGeometry(PathModel path, Irreps in1, Irreps in2, Irreps out) {
             this.path = path;
             this.mode = path.mode();
-            this.offset1 = in1.offset(path.in1());
-            this.offset2 = in2.offset(path.in2());
-            this.offsetOut = out.offset(path.out());
-            this.dim1 = path.entry1().ir().dim();
-            this.dim2 = path.entry2().ir().dim();
-            this.dimOut = path.entryOut().ir().dim();
-            this.mul1 = path.entry1().mul();
-            this.mul2 = path.entry2().mul();
-            this.mulOut = path.entryOut().mul();
+            this.layout = PathLayout.of(path, in1, in2, out);
         }
 
         String in1Index(String channel, int component) {
-            return index(offset1, channel, dim1, component);
+            return index(layout.offset1(), channel, layout.dim1(), component);
         }
 
         String in2Index(String channel, int component) {
-            return index(offset2, channel, dim2, component);
+            return index(layout.offset2(), channel, layout.dim2(), component);
         }
 
         String outIndex(String channel, int component) {
-            return index(offsetOut, channel, dimOut, component);
+            return index(layout.offsetOut(), channel, layout.dimOut(), component);
         }
 
         /** Index of {@code (u, v)} among the pairs the mode visits, row-major. */
@@ -678,16 +663,16 @@ public final class CudaTensorProductWriter {
             }
             if (mode.strictlyUpper()) {
                 // pairs (r, s) with r < u number sum_{r<u} (mul - 1 - r) = u (2 mul - 1 - u) / 2
-                return "u * (" + (2 * mul1 - 1) + " - u) / 2 + v - u - 1";
+                return "u * (" + (2 * layout.mul1() - 1) + " - u) / 2 + v - u - 1";
             }
-            return mul2 == 1 ? "u" : "u * " + mul2 + " + v";
+            return layout.mul2() == 1 ? "u" : "u * " + layout.mul2() + " + v";
         }
 
         /** The flat weight index for the current (u, v) (and w, when the mode mixes channels). */
         String weightIndex() {
             String base = path.weightOffset() == 0 ? "" : path.weightOffset() + " + ";
             if (mode.mixesChannels()) {
-                return base + (mulOut == 1 ? pairIndex() : grouped(pairIndex()) + " * " + mulOut + " + w");
+                return base + (layout.mulOut() == 1 ? pairIndex() : grouped(pairIndex()) + " * " + layout.mulOut() + " + w");
             }
             return base + grouped(pairIndex());
         }
