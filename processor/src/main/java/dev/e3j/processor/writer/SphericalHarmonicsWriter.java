@@ -19,12 +19,15 @@ import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -33,33 +36,73 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * Turns a {@link SphericalHarmonicsModel} into the source of a {@code SphericalHarmonicsKernel}.
  *
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
- * integer combination of monomials that a part computes once and shares. Parts are static methods holding whole
- * degrees while they fit a bytecode budget (HotSpot's JIT refuses to compile methods over 8000 bytes), else slices of
- * one degree's components, else (a gradient component of a high degree) one derivative axis of one component; block
- * methods with more part calls than {@link #MAX_CALLS_PER_METHOD} call them through group methods. For larger lmax the values instead follow e3nn's own recursion over the degrees,
- * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}, in one method. The gradient
- * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}. The points are split into fixed blocks run in parallel ({@link BatchBlocks}); each point belongs to one block, so
- * results do not depend on the number of threads.
+ * integer combination of monomials or, from {@link #RECURSION_FROM_LMAX} on, e3nn's own recursion over the degrees
+ * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
+ * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}.
+ *
+ * <p>The code is laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
+ * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
+ * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}):
+ * the coordinates are copied in (scalar: {@code xyz} is interleaved), normalized, then every component or gradient
+ * axis is one loop over the chunk's points storing one row, and a scalar transposing copy writes e3nn's layout
+ * {@code out[point * dim + component]}, multiplying by {@code N} on the way. Loops are packed into methods under a
+ * bytecode budget (HotSpot's JIT refuses to compile methods over 8000 bytes), called through group methods when a
+ * block would call more than {@link #MAX_CALLS_PER_METHOD}. The points are split into fixed blocks run in parallel
+ * ({@link BatchBlocks}) and each block into fixed chunks, so results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
     /** Estimated bytecode per method, well under HotSpot's 8000-byte limit for compiling a method. */
     private static final int BYTECODE_BUDGET = 5000;
     /**
-     * Part calls per method, about 15 bytes each: a block method calls the parts directly up to this many (lmax 16
-     * has about 120 gradient parts), else through helpers that each call this many.
+     * Method calls per method, about 15 bytes each: a block method calls the loop methods directly up to this many,
+     * else through group methods that each call this many.
      */
     static final int MAX_CALLS_PER_METHOD = 100;
     /**
-     * From this lmax on, values come from the recursion over degrees rather than from shared monomials: fewer
-     * operations and live values once the monomials of degree up to lmax outnumber the recursion's terms (measured
-     * per point, one thread: lmax 3, monomials 15 ns, recursion 24 ns; lmax 6, monomials 79 ns, recursion 61 ns).
+     * From this lmax on, values come from the recursion over degrees rather than from monomials: fewer operations
+     * once the monomials of degree up to lmax outnumber the recursion's terms.
      */
     static final int RECURSION_FROM_LMAX = 6;
     /** Points per parallel block: tens of microseconds of work, far more than a fork/join task costs. */
     static final int BLOCK_SIZE = 4096;
+    /**
+     * Points per chunk: long enough that the vectorized loops' scalar pre- and post-loops (alignment, remainder of
+     * the unrolled vector body) are a small part, short enough that a loop's rows stay in the L1 cache.
+     */
+    static final int CHUNK = 256;
+    /**
+     * Distance between scratch rows, a multiple of 16: every row then has the same alignment to a 64-byte vector
+     * in float and double (JDK 17's superword leaves scalar any access aligned differently from the one it aligns:
+     * with {@code CHUNK + 8}, float loops ran 4 to 6 times slower); the 16 more than {@link #CHUNK} keep rows off the
+     * same L1 sets.
+     */
+    static final int STRIDE = CHUNK + 16;
+    /**
+     * Terms plus monomials per loop. C2 unrolls, and so lets superword vectorize, only loops of about 60 ideal nodes
+     * ({@code LoopUnrollLimit}); each distinct row offset costs several. Measured on {@code P^3_k} of lmax 6: a loop
+     * reading three rows and three coordinates ran scalar (1.1-1.6 ns per point), two and two vectorized (0.17).
+     * Longer sums are split over loops that accumulate into the target left to right, the same order as one loop.
+     */
+    static final int LOOP_OPERATIONS = 8;
+    /** Recursion terms {@code q P^l_i v_j} per loop: two rows and two coordinates, see {@link #LOOP_OPERATIONS}. */
+    static final int RAISES_PER_LOOP = 2;
+    /**
+     * Loops per method. C2 compiles each vectorized loop into a pre-loop, an unrolled vector body and a post-loop;
+     * a method of some forty such loops (lmax 6) was never compiled at tier 4 within seconds, and ran 10 times slower.
+     */
+    static final int LOOPS_PER_METHOD = 6;
+    /** Scalar store statements per transposing loop (about 18 bytes each). */
+    static final int COPIES_PER_LOOP = 200;
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
+    private static final String[] AXES = {"x", "y", "z"};
+
+    /** Arguments of the methods of one pass, also their parameter names; {@code start} and {@code count} are ints. */
+    private static final String VALUES = "points, rows, count";
+    private static final String STORE_VALUES = "rows, start, count, out";
+    private static final String LOAD_GRADIENTS = "gradOut, start, count, weights";
+    private static final String GRADIENTS = "points, weights, grad, count";
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
@@ -67,27 +110,17 @@ public final class SphericalHarmonicsWriter {
     private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
     private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
+    /** First scratch row of each degree the values compute ({@code l >= 1}; {@code P^0 = 1} needs no row). */
+    private final Map<Integer, Integer> valueRows = new TreeMap<>();
+    /** First row of each requested degree {@code l >= 1} in the backward's scratch of weights. */
+    private final Map<Integer, Integer> gradientRows = new TreeMap<>();
 
-    /**
-     * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
-     * along {@code axes} only (a single component of a high degree may need one method per axis).
-     */
-    private record Slice(Degree degree, int from, int to, List<Integer> axes) {
-
-        Slice(Degree degree, int from, int to) {
-            this(degree, from, to, ALL_AXES);
-        }
+    /** One loop of a pass and its estimated bytecode. */
+    private record Piece(CodeBlock code, int size) {
     }
 
-    private static final List<Integer> ALL_AXES = List.of(0, 1, 2);
-    private static final String[] AXIS_NAMES = {"X", "Y", "Z"};
-
-    /** Slices evaluated by one generated method, and its name. */
-    private record Part(String name, List<Slice> slices) {
-    }
-
-    /** A method that calls {@code parts} in order, so that a block method's calls stay within the budget. */
-    private record Group(String name, List<Part> parts) {
+    /** The methods of one pass and the statements that call them in order. */
+    private record Pass(List<MethodSpec> methods, CodeBlock calls) {
     }
 
     private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision) {
@@ -95,6 +128,22 @@ public final class SphericalHarmonicsWriter {
         this.precision = precision;
         this.dim = model.dim();
         this.raisings = raisings(model);
+        int lmax = model.degrees().get(model.degrees().size() - 1).l();
+        List<Integer> computed = raisings.isEmpty()
+                ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
+                : IntStream.rangeClosed(1, lmax).boxed().toList();
+        int row = 0;
+        for (int l : computed) {
+            valueRows.put(l, row);
+            row += 2 * l + 1;
+        }
+        row = 0;
+        for (Degree degree : model.degrees()) {
+            if (degree.l() > 0) {
+                gradientRows.put(degree.l(), row);
+                row += 2 * degree.l() + 1;
+            }
+        }
     }
 
     /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
@@ -105,8 +154,7 @@ public final class SphericalHarmonicsWriter {
      * {@code P^{l+1}_k = sum q_ijk P^l_i v_j} ({@code v = (x, y, z)}) for {@code l = 1..lmax-1}, indexed
      * {@code [l - 1][k]}: e3nn's recursion {@code Y^{l+1}_k = f_l sum_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j}
      * rewritten for the integer polynomials {@code P = Y / N}, so {@code q_ijk = f_l w3j_ijk N^l_i / N^{l+1}_k},
-     * exact. Empty when the values are written from monomials instead (below {@link #RECURSION_FROM_LMAX}, or when
-     * the recursion would not fit one method, see {@link #fitsRecurrence}).
+     * exact. Empty when the values are written from monomials instead (below {@link #RECURSION_FROM_LMAX}).
      */
     private static List<List<List<Raise>>> raisings(SphericalHarmonicsModel model) {
         int lmax = model.degrees().get(model.degrees().size() - 1).l();
@@ -116,7 +164,6 @@ public final class SphericalHarmonicsWriter {
         }
         SphericalHarmonicsModel all = SphericalHarmonicsModel.of(IntStream.rangeClosed(0, lmax).boxed().toList(),
                 ShNormalization.COMPONENT, model.normalize());
-        int terms = 0;
         for (int l = 1; l < lmax; l++) {
             List<Component> lower = all.degrees().get(l).components();
             List<Component> upper = all.degrees().get(l + 1).components();
@@ -127,16 +174,10 @@ public final class SphericalHarmonicsWriter {
                 SqrtRational q = factor.multiply(entry.value()).multiply(lower.get(entry.i()).scale())
                         .divide(upper.get(entry.k()).scale());
                 byK.get(entry.k()).add(new Raise(entry.i(), entry.j(), q));
-                terms++;
             }
             raisings.add(byK);
         }
-        return fitsRecurrence(terms, model) ? raisings : List.of();
-    }
-
-    /** Whether the recursion and the stores fit one method: about 12 bytes per term and 10 per output. */
-    private static boolean fitsRecurrence(int terms, SphericalHarmonicsModel model) {
-        return 12 * terms + 10 * model.dim() <= BYTECODE_BUDGET;
+        return raisings;
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
@@ -160,6 +201,15 @@ public final class SphericalHarmonicsWriter {
                         .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
                                 BatchBlocks.class)
                         .initializer("$L", BLOCK_SIZE)
+                        .build())
+                .addField(FieldSpec.builder(int.class, "CHUNK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Points held points-last in the scratch rows at a time.\n")
+                        .initializer("$L", CHUNK)
+                        .build())
+                .addField(FieldSpec.builder(int.class, "STRIDE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Distance between scratch rows: equally aligned for vectors, apart in the L1 "
+                                + "cache.\n")
+                        .initializer("CHUNK + $L", STRIDE - CHUNK)
                         .build());
         for (Arithmetic arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
@@ -174,23 +224,21 @@ public final class SphericalHarmonicsWriter {
                 .returns(Irreps.class)
                 .addStatement("return IRREPS_OUT")
                 .build());
-        List<Part> valueParts = raisings.isEmpty() ? parts(false) : List.of(new Part("values", List.of()));
-        List<Part> gradientParts = parts(true);
-        List<Group> valueGroups = groups(valueParts, false);
-        List<Group> gradientGroups = groups(gradientParts, true);
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(forwardBlock(arithmetic, callees(valueParts, valueGroups)))
-                    .addMethod(backwardBlock(arithmetic, callees(gradientParts, gradientGroups)));
-        }
-        for (Arithmetic arithmetic : arithmetics) {
-            valueParts.forEach(part -> type.addMethod(raisings.isEmpty() ? valuePart(part, arithmetic)
-                    : valuesByRecursion(arithmetic)));
-            gradientParts.forEach(part -> type.addMethod(gradientPart(part, arithmetic)));
-            valueGroups.forEach(group -> type.addMethod(group(group, arithmetic, false)));
-            gradientGroups.forEach(group -> type.addMethod(group(group, arithmetic, true)));
+        for (Arithmetic t : arithmetics) {
+            Pass values = pass("values", VALUES, valueLoops(t), t);
+            Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
+            Pass loadGradients = pass("loadGradients", LOAD_GRADIENTS, loadGradientLoops(t), t);
+            Pass gradients = pass("gradients", GRADIENTS, gradientLoops(t), t);
+            type.addMethod(forwardBlock(t, values, storeValues))
+                    .addMethod(backwardBlock(t, loadGradients, gradients))
+                    .addMethod(loadPoints(t))
+                    .addMethod(storeGradients(t));
+            for (Pass pass : List.of(values, storeValues, loadGradients, gradients)) {
+                type.addMethods(pass.methods());
+            }
         }
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
@@ -246,128 +294,291 @@ public final class SphericalHarmonicsWriter {
         return "Y" + l + "_" + index + arithmetic.constantSuffix();
     }
 
-    /** Groups the components into methods under {@link #BYTECODE_BUDGET}, whole degrees together when possible. */
-    private List<Part> parts(boolean gradient) {
-        List<Part> parts = new ArrayList<>();
-        List<Slice> current = new ArrayList<>();
-        int currentSize = 0;
-        for (Degree degree : model.degrees()) {
-            if (gradient && degree.l() == 0) {
-                continue;
+    /**
+     * Packs a pass's loops, in order, into methods {@code prefix0, prefix1, ...} (just {@code prefix} when one
+     * suffices) under {@link #BYTECODE_BUDGET}, and calls them through group methods when there are more than
+     * {@link #MAX_CALLS_PER_METHOD}.
+     */
+    private static Pass pass(String prefix, String arguments, List<Piece> pieces, Arithmetic t) {
+        List<List<Piece>> packed = new ArrayList<>();
+        int size = 0;
+        for (Piece piece : pieces) {
+            if (packed.isEmpty() || size + piece.size() > BYTECODE_BUDGET
+                    || packed.get(packed.size() - 1).size() == LOOPS_PER_METHOD) {
+                packed.add(new ArrayList<>());
+                size = 0;
             }
-            int size = size(new Slice(degree, 0, degree.components().size()), gradient);
-            if (size <= BYTECODE_BUDGET) {
-                if (currentSize + size > BYTECODE_BUDGET && !current.isEmpty()) {
-                    parts.add(wholeDegrees(current, gradient));
-                    current = new ArrayList<>();
-                    currentSize = 0;
-                }
-                current.add(new Slice(degree, 0, degree.components().size()));
-                currentSize += size;
-                continue;
+            packed.get(packed.size() - 1).add(piece);
+            size += piece.size();
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (List<Piece> loops : packed) {
+            String name = packed.size() == 1 ? prefix : prefix + names.size();
+            MethodSpec.Builder method = withParameters(MethodSpec.methodBuilder(name), arguments, t);
+            loops.forEach(loop -> method.addCode(loop.code()));
+            methods.add(method.build());
+            names.add(name);
+        }
+        if (names.size() > MAX_CALLS_PER_METHOD) {
+            List<String> groups = new ArrayList<>();
+            for (int from = 0; from < names.size(); from += MAX_CALLS_PER_METHOD) {
+                List<String> members = names.subList(from, Math.min(from + MAX_CALLS_PER_METHOD, names.size()));
+                String name = prefix + "Group" + groups.size();
+                MethodSpec.Builder group = withParameters(MethodSpec.methodBuilder(name), arguments, t)
+                        .addJavadoc("$L to $L in order.\n", members.get(0), members.get(members.size() - 1));
+                members.forEach(member -> group.addStatement("$L($L)", member, arguments));
+                methods.add(group.build());
+                groups.add(name);
             }
-            if (!current.isEmpty()) {
-                parts.add(wholeDegrees(current, gradient));
-                current = new ArrayList<>();
-                currentSize = 0;
-            }
-            int from = 0;
-            int piece = 1;
-            while (from < degree.components().size()) {
-                int to = from + 1;
-                while (to < degree.components().size()
-                        && size(new Slice(degree, from, to + 1), gradient) <= BYTECODE_BUDGET) {
-                    to++;
-                }
-                String name = prefix(gradient) + "Degree" + degree.l() + "Part" + piece++;
-                if (gradient && to == from + 1 && size(new Slice(degree, from, to), true) > BYTECODE_BUDGET) {
-                    // One component's gradient alone is over the budget (from l = 20 on): one method per axis.
-                    for (int axis : ALL_AXES) {
-                        if (!degree.components().get(from).derivative(axis).isEmpty()) {
-                            parts.add(new Part(name + AXIS_NAMES[axis],
-                                    List.of(new Slice(degree, from, to, List.of(axis)))));
-                        }
-                    }
-                } else {
-                    parts.add(new Part(name, List.of(new Slice(degree, from, to))));
-                }
-                from = to;
+            names = groups;
+        }
+        CodeBlock.Builder calls = CodeBlock.builder();
+        names.forEach(name -> calls.addStatement("$L($L)", name, arguments));
+        return new Pass(methods, calls.build());
+    }
+
+    /** A private static method with the parameters named by {@code arguments}: ints for start and count. */
+    private static MethodSpec.Builder withParameters(MethodSpec.Builder method, String arguments, Arithmetic t) {
+        method.addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        for (String name : arguments.split(", ")) {
+            if (name.equals("start") || name.equals("count")) {
+                method.addParameter(int.class, name);
+            } else {
+                method.addParameter(t.arrayType(), name);
             }
         }
-        if (!current.isEmpty()) {
-            parts.add(wholeDegrees(current, gradient));
-        }
-        return parts;
+        return method;
     }
 
-    /** No groups while the parts number at most {@link #MAX_CALLS_PER_METHOD}, else groups of that many. */
-    private static List<Group> groups(List<Part> parts, boolean gradient) {
-        if (parts.size() <= MAX_CALLS_PER_METHOD) {
-            return List.of();
-        }
-        List<Group> groups = new ArrayList<>();
-        for (int start = 0; start < parts.size(); start += MAX_CALLS_PER_METHOD) {
-            groups.add(new Group(prefix(gradient) + "Group" + groups.size(),
-                    List.copyOf(parts.subList(start, Math.min(start + MAX_CALLS_PER_METHOD, parts.size())))));
-        }
-        return groups;
+    /** {@code array[u]} for row 0, else {@code array[row * STRIDE + u]}: a constant offset, as superword needs. */
+    private static String rowAt(String array, int row) {
+        return array + (row == 0 ? "[u]" : row == 1 ? "[STRIDE + u]" : "[" + row + " * STRIDE + u]");
     }
 
-    /** The methods a block method calls per point: the groups if any, else the parts. */
-    private static List<String> callees(List<Part> parts, List<Group> groups) {
-        return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
-    }
-
-    private static MethodSpec group(Group group, Arithmetic t, boolean gradient) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Parts $L to $L for one point.\n", group.parts().get(0).name(),
-                        group.parts().get(group.parts().size() - 1).name())
-                .addParameter(t.type(), "x")
-                .addParameter(t.type(), "y")
-                .addParameter(t.type(), "z");
-        if (gradient) {
-            method.addParameter(t.arrayType(), "gradOut")
-                    .addParameter(int.class, "o")
-                    .addParameter(t.arrayType(), "gradXyz")
-                    .addParameter(int.class, "g");
-            group.parts().forEach(part -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", part.name()));
-        } else {
-            method.addParameter(t.arrayType(), "out").addParameter(int.class, "o");
-            group.parts().forEach(part -> method.addStatement("$L(x, y, z, out, o)", part.name()));
+    /** Starts a loop over the chunk's points, loading the normalized coordinates it uses. */
+    private static CodeBlock.Builder pointLoop(boolean[] uses, Arithmetic t) {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int u = 0; u < count; u++)");
+        for (int axis = 0; axis < 3; axis++) {
+            if (uses[axis]) {
+                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+            }
         }
-        return method.build();
+        return code;
     }
 
-    private static Part wholeDegrees(List<Slice> slices, boolean gradient) {
-        int first = slices.get(0).degree().l();
-        int last = slices.get(slices.size() - 1).degree().l();
-        String range = slices.size() == 1 ? "Degree" + first
-                : slices.stream().map(s -> Integer.toString(s.degree().l())).collect(Collectors.joining("And",
-                "Degrees", ""));
-        if (slices.size() > 2 && last - first + 1 == slices.size()) {
-            range = "Degrees" + first + "To" + last;
+    /** Which of x, y, z the polynomials use. */
+    private static boolean[] axesUsed(List<List<Term>> polynomials) {
+        boolean[] uses = new boolean[3];
+        for (List<Term> polynomial : polynomials) {
+            for (Term term : polynomial) {
+                uses[0] |= term.xPower() > 0;
+                uses[1] |= term.yPower() > 0;
+                uses[2] |= term.zPower() > 0;
+            }
         }
-        return new Part(prefix(gradient) + range, List.copyOf(slices));
-    }
-
-    private static String prefix(boolean gradient) {
-        return gradient ? "gradient" : "values";
+        return uses;
     }
 
     /**
-     * Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial, 14 once
-     * the locals outnumber the 256 that a one-byte load can name (every load then takes a {@code wide} prefix).
+     * Estimated bytecode of a loop: about 10 bytes per term (constant, load, multiply, add), per shared monomial and
+     * per row loaded, 14 once the monomials outnumber what one-byte local indices reach (a {@code wide} prefix).
      */
-    private static int size(Slice slice, boolean gradient) {
-        int terms = 0;
-        for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
-            terms += gradient ? slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum()
-                    : c.terms().size();
+    private static int loopSize(int terms, int monomials, int rowLoads) {
+        return 40 + (monomials > 100 ? 14 : 10) * (terms + monomials) + 10 * rowLoads;
+    }
+
+    /** A term of a loop's sum: its Java text, the polynomial whose monomials it uses, the coordinates it reads. */
+    private record Summand(String text, List<Term> polynomial, boolean[] axes) {
+
+        Summand(String text, List<Term> polynomial) {
+            this(text, polynomial, axesUsed(List.of(polynomial)));
         }
-        int monomials = monomials(List.of(slice), gradient).size();
-        int perOperation = monomials > 200 ? 14 : 10;
-        return perOperation * (terms + monomials) + 24 * (slice.to() - slice.from()) * slice.degree().offsets().size();
+    }
+
+    /**
+     * Loops computing {@code target = s_1 + s_2 + ...} ({@code target += ...} if {@code accumulate}) left to right,
+     * each loop taking summands while they fit {@code fits}: the later loops add to the target, so the order of the
+     * additions, and the result, are those of one loop.
+     */
+    private static List<Piece> sumLoops(String target, boolean accumulate, List<Summand> summands,
+                                        Predicate<List<Summand>> fits, Arithmetic t) {
+        List<Piece> loops = new ArrayList<>();
+        List<Summand> current = new ArrayList<>();
+        for (Summand summand : summands) {
+            List<Summand> grown = new ArrayList<>(current);
+            grown.add(summand);
+            if (!current.isEmpty() && !fits.test(grown)) {
+                loops.add(sumLoop(target, accumulate || !loops.isEmpty(), current, t));
+                current = new ArrayList<>();
+            }
+            current.add(summand);
+        }
+        if (!current.isEmpty()) {
+            loops.add(sumLoop(target, accumulate || !loops.isEmpty(), current, t));
+        }
+        return loops;
+    }
+
+    private static Piece sumLoop(String target, boolean accumulate, List<Summand> summands, Arithmetic t) {
+        List<List<Term>> polynomials = summands.stream().map(Summand::polynomial).toList();
+        TreeSet<List<Integer>> monomials = monomials(polynomials);
+        boolean[] axes = new boolean[3];
+        StringBuilder sum = new StringBuilder(accumulate ? target : "");
+        for (Summand summand : summands) {
+            for (int axis = 0; axis < 3; axis++) {
+                axes[axis] |= summand.axes()[axis];
+            }
+            String text = summand.text();
+            if (sum.length() == 0) {
+                sum.append(text);
+            } else {
+                sum.append(text.startsWith("-") ? " - " + text.substring(1) : " + " + text);
+            }
+        }
+        CodeBlock code = pointLoop(axes, t)
+                .add(monomialLocals(monomials, t))
+                .addStatement("$L = $L", target, sum)
+                .endControlFlow()
+                .build();
+        int terms = polynomials.stream().mapToInt(List::size).sum() + summands.size();
+        return new Piece(code, loopSize(terms, monomials.size(), summands.size()));
+    }
+
+    private static boolean fitsOperations(List<Summand> summands) {
+        List<List<Term>> polynomials = summands.stream().map(Summand::polynomial).toList();
+        return polynomials.stream().mapToInt(List::size).sum() + monomials(polynomials).size() <= LOOP_OPERATIONS;
+    }
+
+    /** The loops computing each component's row of {@code P}, degree by degree. */
+    private List<Piece> valueLoops(Arithmetic t) {
+        List<Piece> loops = new ArrayList<>();
+        for (Map.Entry<Integer, Integer> rows : valueRows.entrySet()) {
+            int l = rows.getKey();
+            if (!raisings.isEmpty() && l > 1) {
+                List<List<Raise>> byK = raisings.get(l - 2);
+                int lower = valueRows.get(l - 1);
+                for (int k = 0; k < byK.size(); k++) {
+                    List<Summand> summands = new ArrayList<>();
+                    for (Raise term : byK.get(k)) {
+                        boolean[] axes = new boolean[3];
+                        axes[term.j()] = true;
+                        String product = rowAt("rows", lower + term.i()) + " * " + AXES[term.j()];
+                        boolean unit = term.q().square().equals(BigFraction.ONE);
+                        String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.constantSuffix() + " * ";
+                        summands.add(new Summand((term.q().signum() < 0 ? "-" : "") + magnitude + product,
+                                List.of(), axes));
+                    }
+                    loops.addAll(sumLoops(rowAt("rows", rows.getValue() + k), false, summands,
+                            group -> group.size() <= RAISES_PER_LOOP, t));
+                }
+                continue;
+            }
+            List<Component> components = degree(l) != null ? degree(l).components()
+                    : SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, model.normalize())
+                            .degrees().get(0).components();
+            for (Component c : components) {
+                List<Summand> summands = c.terms().stream()
+                        .map(term -> new Summand(combination(List.of(term), t), List.of(term)))
+                        .toList();
+                loops.addAll(sumLoops(rowAt("rows", rows.getValue() + c.index()), false, summands,
+                        SphericalHarmonicsWriter::fitsOperations, t));
+            }
+        }
+        return loops;
+    }
+
+    /**
+     * The transposing copy {@code out[(start + u) * dim + c] = N_c P_c[u]}, in order of {@code c}, loops of at most
+     * {@link #COPIES_PER_LOOP} components.
+     */
+    private List<Piece> storeValueLoops(Arithmetic t) {
+        List<String> copies = new ArrayList<>(Collections.nCopies(dim, ""));
+        for (Degree degree : model.degrees()) {
+            for (int offset : degree.offsets()) {
+                for (Component c : degree.components()) {
+                    String constant = constantName(degree.l(), c.index(), t);
+                    copies.set(offset + c.index(), "out[" + outputIndex(offset + c.index()) + "] = "
+                            + (degree.l() == 0 ? times(constant, c.terms(), t)
+                            : constant + " * " + rowAt("rows", valueRows.get(degree.l()) + c.index())));
+                }
+            }
+        }
+        return copyLoops(copies);
+    }
+
+    /**
+     * The transposing copy {@code weights[row] = gradOut[(start + u) * dim + c]}, summed over the occurrences of a
+     * repeated degree, for {@code l >= 1} ({@code P^0} is constant).
+     */
+    private List<Piece> loadGradientLoops(Arithmetic t) {
+        List<String> copies = new ArrayList<>(Collections.nCopies(dim, ""));
+        for (Degree degree : model.degrees()) {
+            if (degree.l() == 0) {
+                continue;
+            }
+            int first = degree.offsets().get(0);
+            for (int offset : degree.offsets()) {
+                for (Component c : degree.components()) {
+                    copies.set(offset + c.index(), rowAt("weights", gradientRows.get(degree.l()) + c.index())
+                            + (offset == first ? " = " : " += ") + "gradOut[" + outputIndex(offset + c.index()) + "]");
+                }
+            }
+        }
+        return copyLoops(copies.stream().filter(copy -> !copy.isEmpty()).toList());
+    }
+
+    private static String outputIndex(int component) {
+        return component == 0 ? "o" : "o + " + component;
+    }
+
+    /** Scalar loops over the chunk's points, each making {@link #COPIES_PER_LOOP} of the copies. */
+    private List<Piece> copyLoops(List<String> copies) {
+        List<Piece> loops = new ArrayList<>();
+        for (int from = 0; from < copies.size(); from += COPIES_PER_LOOP) {
+            List<String> slice = copies.subList(from, Math.min(from + COPIES_PER_LOOP, copies.size()));
+            CodeBlock.Builder code = CodeBlock.builder()
+                    .beginControlFlow("for (int u = 0; u < count; u++)")
+                    .addStatement("int o = (start + u) * $L", dim);
+            slice.forEach(copy -> code.addStatement("$L", copy));
+            loops.add(new Piece(code.endControlFlow().build(), 40 + 18 * slice.size()));
+        }
+        return loops;
+    }
+
+    /**
+     * Per axis and component, {@code grad_a[u] += N_m w_m[u] dP_m/da}, the derivative's terms split over loops of
+     * at most {@link #LOOP_OPERATIONS} terms and monomials.
+     */
+    private List<Piece> gradientLoops(Arithmetic t) {
+        List<Piece> loops = new ArrayList<>();
+        for (int axis = 0; axis < 3; axis++) {
+            for (Degree degree : model.degrees()) {
+                if (degree.l() == 0) {
+                    continue;
+                }
+                for (Component c : degree.components()) {
+                    String weight = constantName(degree.l(), c.index(), t) + " * "
+                            + rowAt("weights", gradientRows.get(degree.l()) + c.index());
+                    List<Term> part = new ArrayList<>();
+                    for (Term term : c.derivative(axis)) {
+                        List<Term> grown = new ArrayList<>(part);
+                        grown.add(term);
+                        if (!part.isEmpty() && !fitsOperations(List.of(new Summand("", grown)))) {
+                            loops.add(sumLoop(rowAt("grad", axis), true,
+                                    List.of(new Summand(times(weight, part, t), part)), t));
+                            part = new ArrayList<>();
+                        }
+                        part.add(term);
+                    }
+                    if (!part.isEmpty()) {
+                        loops.add(sumLoop(rowAt("grad", axis), true,
+                                List.of(new Summand(times(weight, part, t), part)), t));
+                    }
+                }
+            }
+        }
+        return loops;
     }
 
     private MethodSpec forward(Arithmetic t) {
@@ -385,19 +596,72 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    /** The values of points {@code from..to-1}. */
-    private MethodSpec forwardBlock(Arithmetic t, List<String> callees) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
+    /** Rows of {@code points}: x, y, z, and the norm when normalizing. */
+    private int pointRows() {
+        return model.normalize() ? 4 : 3;
+    }
+
+    /** The values of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
+    private MethodSpec forwardBlock(Arithmetic t, Pass values, Pass storeValues) {
+        return MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
-                .beginControlFlow("for (int p = from; p < to; p++)")
-                .addCode(readPoint(t))
-                .addStatement("int o = p * $L", dim);
-        callees.forEach(callee -> method.addStatement("$L(x, y, z, out, o)", callee));
-        return method.endControlFlow().build();
+                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(),
+                        rowCount(valueRows))
+                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
+                .addStatement("int count = Math.min(CHUNK, to - start)")
+                .addStatement("loadPoints(xyz, start, count, points)")
+                .addCode(values.calls())
+                .addCode(storeValues.calls())
+                .endControlFlow()
+                .build();
+    }
+
+    /** Rows a layout uses: its last degree's first row and {@code 2l + 1}. */
+    private static int rowCount(Map<Integer, Integer> rows) {
+        return rows.entrySet().stream().mapToInt(e -> e.getValue() + 2 * e.getKey() + 1).max().orElse(0);
+    }
+
+    /**
+     * Copies the chunk's coordinates into the rows x, y, z of {@code points} (scalar: {@code xyz} is interleaved)
+     * and, when normalizing, divides them by {@code max(|v|, 1e-12)} in loops that vectorize, keeping the norm in
+     * row 3 for the backward's chain rule.
+     */
+    private MethodSpec loadPoints(Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("loadPoints")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(int.class, "start")
+                .addParameter(int.class, "count")
+                .addParameter(t.arrayType(), "points")
+                .beginControlFlow("for (int u = 0; u < count; u++)")
+                .addStatement("int p = 3 * (start + u)")
+                .addStatement("points[u] = xyz[p]")
+                .addStatement("points[STRIDE + u] = xyz[p + 1]")
+                .addStatement("points[2 * STRIDE + u] = xyz[p + 2]")
+                .endControlFlow();
+        if (!model.normalize()) {
+            return method.build();
+        }
+        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
+        method.addComment("torch.nn.functional.normalize: v / max(|v|, eps)")
+                .beginControlFlow("for (int u = 0; u < count; u++)")
+                .addStatement("$T x = points[u]", t.type())
+                .addStatement("$T y = points[STRIDE + u]", t.type())
+                .addStatement("$T z = points[2 * STRIDE + u]", t.type())
+                .addStatement("points[3 * STRIDE + u] = $Lx * x + y * y + z * z)", sqrt)
+                .endControlFlow();
+        for (int axis = 0; axis < 3; axis++) {
+            method.beginControlFlow("for (int u = 0; u < count; u++)")
+                    .addStatement("$L /= Math.max(points[3 * STRIDE + u], $L)", rowAt("points", axis),
+                            literal(t, NORM_FLOOR))
+                    .endControlFlow();
+        }
+        return method.build();
     }
 
     private MethodSpec backward(Arithmetic t) {
@@ -417,155 +681,76 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    /** The gradients of points {@code from..to-1}. */
-    private MethodSpec backwardBlock(Arithmetic t, List<String> callees) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
+    /**
+     * The gradients of points {@code from..to-1}, a chunk at a time: {@code gradOut} copied points-last into
+     * {@code weights}, the per-axis sums into {@code grad}, then the chain rule of the normalization.
+     */
+    private MethodSpec backwardBlock(Arithmetic t, Pass loadGradients, Pass gradients) {
+        return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
-                .beginControlFlow("for (int p = from; p < to; p++)")
-                .addCode(readPoint(t))
-                .addStatement("int o = p * $L", dim)
-                .addStatement("int g = 3 * p")
-                .addStatement("gradXyz[g] = $L", t.literal(0))
-                .addStatement("gradXyz[g + 1] = $L", t.literal(0))
-                .addStatement("gradXyz[g + 2] = $L", t.literal(0));
-        callees.forEach(callee -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", callee));
-        if (model.normalize()) {
-            method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
-                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
-                    .addStatement("$T radial = gradXyz[g] * x + gradXyz[g + 1] * y + gradXyz[g + 2] * z", t.type())
-                    .addStatement("gradXyz[g] -= radial * x")
-                    .addStatement("gradXyz[g + 1] -= radial * y")
-                    .addStatement("gradXyz[g + 2] -= radial * z")
-                    .endControlFlow()
-                    .addStatement("gradXyz[g] /= scale")
-                    .addStatement("gradXyz[g + 1] /= scale")
-                    .addStatement("gradXyz[g + 2] /= scale");
-        }
-        return method.endControlFlow().build();
+                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
+                .addStatement("$T weights = new $T[$L * STRIDE]", t.arrayType(), t.type(), rowCount(gradientRows))
+                .addStatement("$T grad = new $T[3 * STRIDE]", t.arrayType(), t.type())
+                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
+                .addStatement("int count = Math.min(CHUNK, to - start)")
+                .addStatement("loadPoints(xyz, start, count, points)")
+                .addCode(loadGradients.calls())
+                .addStatement("$T.fill(grad, $L)", Arrays.class, t.literal(0))
+                .addCode(gradients.calls())
+                .addStatement("storeGradients(points, grad, start, count, gradXyz)")
+                .endControlFlow()
+                .build();
     }
 
-    private CodeBlock readPoint(Arithmetic t) {
-        CodeBlock.Builder code = CodeBlock.builder();
-        if (!model.normalize()) {
-            return code.addStatement("$T x = xyz[3 * p]", t.type())
-                    .addStatement("$T y = xyz[3 * p + 1]", t.type())
-                    .addStatement("$T z = xyz[3 * p + 2]", t.type())
-                    .build();
+    /** Interleaves the chunk's gradients into {@code gradXyz}, through the normalization's chain rule if any. */
+    private MethodSpec storeGradients(Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("storeGradients")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "points")
+                .addParameter(t.arrayType(), "grad")
+                .addParameter(int.class, "start")
+                .addParameter(int.class, "count")
+                .addParameter(t.arrayType(), "gradXyz")
+                .beginControlFlow("for (int u = 0; u < count; u++)")
+                .addStatement("int g = 3 * (start + u)")
+                .addStatement("$T gx = grad[u]", t.type())
+                .addStatement("$T gy = grad[STRIDE + u]", t.type())
+                .addStatement("$T gz = grad[2 * STRIDE + u]", t.type());
+        if (model.normalize()) {
+            method.addStatement("$T norm = points[3 * STRIDE + u]", t.type())
+                    .addComment("chain rule of v / max(|v|, eps): (g - (g . u) u) / |v| above eps, g / eps below")
+                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
+                    .addStatement("$T x = points[u]", t.type())
+                    .addStatement("$T y = points[STRIDE + u]", t.type())
+                    .addStatement("$T z = points[2 * STRIDE + u]", t.type())
+                    .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
+                    .addStatement("gx -= radial * x")
+                    .addStatement("gy -= radial * y")
+                    .addStatement("gz -= radial * z")
+                    .endControlFlow()
+                    .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
+                    .addStatement("gradXyz[g] = gx / scale")
+                    .addStatement("gradXyz[g + 1] = gy / scale")
+                    .addStatement("gradXyz[g + 2] = gz / scale");
+        } else {
+            method.addStatement("gradXyz[g] = gx")
+                    .addStatement("gradXyz[g + 1] = gy")
+                    .addStatement("gradXyz[g + 2] = gz");
         }
-        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
-        return code.addStatement("$T norm = $Lxyz[3 * p] * xyz[3 * p] + xyz[3 * p + 1] * xyz[3 * p + 1] "
-                        + "+ xyz[3 * p + 2] * xyz[3 * p + 2])", t.type(), sqrt)
-                .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
-                .addStatement("$T x = xyz[3 * p] / scale", t.type())
-                .addStatement("$T y = xyz[3 * p + 1] / scale", t.type())
-                .addStatement("$T z = xyz[3 * p + 2] / scale", t.type())
-                .build();
+        return method.endControlFlow().build();
     }
 
     private static String literal(Arithmetic t, String decimal) {
         return t.literal(new BigDecimal(decimal));
     }
 
-    private MethodSpec valuePart(Part part, Arithmetic t) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(part.name())
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(t.type(), "x")
-                .addParameter(t.type(), "y")
-                .addParameter(t.type(), "z")
-                .addParameter(t.arrayType(), "out")
-                .addParameter(int.class, "o")
-                .addCode(monomialLocals(monomials(part.slices(), false), t));
-        for (Slice slice : part.slices()) {
-            Degree degree = slice.degree();
-            for (Component c : degree.components().subList(slice.from(), slice.to())) {
-                String targets = degree.offsets().stream()
-                        .map(offset -> "out[o + " + (offset + c.index()) + "] = ")
-                        .collect(Collectors.joining());
-                method.addStatement("$L$L", targets, times(constantName(degree.l(), c.index(), t), c.terms(), t));
-            }
-        }
-        return method.build();
-    }
-
-    /**
-     * All values of one point by e3nn's recursion over the degrees: {@code pL_I} is {@code P^l_i}, built from
-     * degree {@code l - 1} with the exact constants {@code R}; each requested component is then {@code N * P}.
-     */
-    private MethodSpec valuesByRecursion(Arithmetic t) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("values")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("$L", "{@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j}, v = (x, y, z), from e3nn's recursion "
-                        + "{@code Y^{l+1} ~ w3j(l, 1, l+1) Y^l v}; the outputs are {@code N P}.\n")
-                .addParameter(t.type(), "x")
-                .addParameter(t.type(), "y")
-                .addParameter(t.type(), "z")
-                .addParameter(t.arrayType(), "out")
-                .addParameter(int.class, "o");
-        String[] axes = {"x", "y", "z"};
-        int lmax = raisings.size() + 1;
-        for (int l = 0; l <= lmax; l++) {
-            Degree requested = degree(l);
-            if (l == 1) {
-                List<Component> first = requested != null ? requested.components()
-                        : SphericalHarmonicsModel.of(List.of(1), ShNormalization.COMPONENT, model.normalize())
-                                .degrees().get(0).components();
-                for (Component c : first) {
-                    method.addStatement("$T p1_$L = $L", t.type(), c.index(), factorText(c.terms(), t));
-                }
-            } else if (l > 1) {
-                List<List<Raise>> byK = raisings.get(l - 2);
-                for (int k = 0; k < byK.size(); k++) {
-                    method.addStatement("$T p$L_$L = $L", t.type(), l, k, raisedSum(byK.get(k), l - 1, axes, t));
-                }
-            }
-            if (requested == null) {
-                continue;
-            }
-            for (Component c : requested.components()) {
-                String targets = requested.offsets().stream()
-                        .map(offset -> "out[o + " + (offset + c.index()) + "] = ")
-                        .collect(Collectors.joining());
-                String constant = constantName(l, c.index(), t);
-                method.addStatement("$L$L", targets, l == 0 ? times(constant, c.terms(), t)
-                        : constant + " * p" + l + "_" + c.index());
-            }
-        }
-        return method.build();
-    }
-
     private Degree degree(int l) {
         return model.degrees().stream().filter(d -> d.l() == l).findFirst().orElse(null);
-    }
-
-    /** {@code R0 * (p2_1 * x - p2_3 * z) + p2_2 * y}: terms grouped by the magnitude of {@code q}. */
-    private String raisedSum(List<Raise> terms, int l, String[] axes, Arithmetic t) {
-        Map<BigFraction, List<Raise>> groups = new LinkedHashMap<>();
-        for (Raise term : terms) {
-            groups.computeIfAbsent(term.q().square(), key -> new ArrayList<>()).add(term);
-        }
-        StringBuilder sum = new StringBuilder();
-        for (List<Raise> group : groups.values()) {
-            boolean allNegative = group.stream().allMatch(term -> term.q().signum() < 0);
-            StringBuilder inner = new StringBuilder();
-            for (Raise term : group) {
-                boolean negative = (term.q().signum() < 0) != allNegative;
-                inner.append(inner.length() == 0 ? (negative ? "-" : "") : negative ? " - " : " + ")
-                        .append("p").append(l).append('_').append(term.i()).append(" * ").append(axes[term.j()]);
-            }
-            SqrtRational magnitude = group.get(0).q().abs();
-            boolean unit = magnitude.square().equals(BigFraction.ONE);
-            String grouped = group.size() == 1 || unit && sum.length() == 0 && !allNegative ? inner.toString()
-                    : "(" + inner + ")";
-            String product = unit ? grouped
-                    : raisingConstant(magnitude) + t.constantSuffix() + " * " + grouped;
-            sum.append(sum.length() == 0 ? (allNegative ? "-" : "") : allNegative ? " - " : " + ").append(product);
-        }
-        return sum.toString();
     }
 
     private String raisingConstant(SqrtRational magnitude) {
@@ -573,59 +758,15 @@ public final class SphericalHarmonicsWriter {
         return "R" + new ArrayList<>(raisingConstants.keySet()).indexOf(magnitude.square());
     }
 
-    private MethodSpec gradientPart(Part part, Arithmetic t) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(part.name())
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(t.type(), "x")
-                .addParameter(t.type(), "y")
-                .addParameter(t.type(), "z")
-                .addParameter(t.arrayType(), "gradOut")
-                .addParameter(int.class, "o")
-                .addParameter(t.arrayType(), "gradXyz")
-                .addParameter(int.class, "g")
-                .addCode(monomialLocals(monomials(part.slices(), true), t));
-        String[] accumulators = {"gx", "gy", "gz"};
-        List<Integer> axes = part.slices().stream().flatMap(slice -> slice.axes().stream()).distinct().sorted()
-                .toList();
-        axes.forEach(axis -> method.addStatement("$T $L = $L", t.type(), accumulators[axis], t.literal(0)));
-        for (Slice slice : part.slices()) {
-            Degree degree = slice.degree();
-            for (Component c : degree.components().subList(slice.from(), slice.to())) {
-                String weight = "g" + degree.l() + "_" + c.index();
-                String gradients = degree.offsets().stream()
-                        .map(offset -> "gradOut[o + " + (offset + c.index()) + "]")
-                        .collect(Collectors.joining(" + "));
-                method.addStatement("$T $L = $L * $L", t.type(), weight, constantName(degree.l(), c.index(), t),
-                        degree.offsets().size() == 1 ? gradients : "(" + gradients + ")");
-                for (int axis : slice.axes()) {
-                    List<Term> derivative = c.derivative(axis);
-                    if (!derivative.isEmpty()) {
-                        method.addStatement("$L += $L", accumulators[axis], times(weight, derivative, t));
-                    }
-                }
-            }
-        }
-        axes.forEach(axis -> method.addStatement("gradXyz[$L] += $L", axis == 0 ? "g" : "g + " + axis,
-                accumulators[axis]));
-        return method
-                .build();
-    }
-
-    /** Monomials of degree >= 2 the slices use, closed under taking a parent, ordered by degree. */
-    private static TreeSet<List<Integer>> monomials(List<Slice> slices, boolean gradient) {
+    /** Monomials of degree >= 2 the polynomials use, closed under taking a parent, ordered by degree. */
+    private static TreeSet<List<Integer>> monomials(List<List<Term>> polynomials) {
         TreeSet<List<Integer>> out = new TreeSet<>(Comparator.<List<Integer>>comparingInt(
                 m -> m.get(0) + m.get(1) + m.get(2)).thenComparing(Object::toString));
-        for (Slice slice : slices) {
-            for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
-                List<List<Term>> polynomials = gradient
-                        ? slice.axes().stream().map(c::derivative).toList() : List.of(c.terms());
-                for (List<Term> polynomial : polynomials) {
-                    for (Term term : polynomial) {
-                        List<Integer> m = List.of(term.xPower(), term.yPower(), term.zPower());
-                        while (m.get(0) + m.get(1) + m.get(2) >= 2 && out.add(m)) {
-                            m = parent(m);
-                        }
-                    }
+        for (List<Term> polynomial : polynomials) {
+            for (Term term : polynomial) {
+                List<Integer> m = List.of(term.xPower(), term.yPower(), term.zPower());
+                while (m.get(0) + m.get(1) + m.get(2) >= 2 && out.add(m)) {
+                    m = parent(m);
                 }
             }
         }
