@@ -19,7 +19,6 @@ import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -40,15 +40,19 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
  * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}.
  *
- * <p>The code is laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
+ * <p>The values are laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
  * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
  * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}):
- * the coordinates are copied in (scalar: {@code xyz} is interleaved), normalized, then every component or gradient
- * axis is one loop over the chunk's points storing one row, and a scalar transposing copy writes e3nn's layout
- * {@code out[point * dim + component]}, multiplying by {@code N} on the way. Loops are packed into methods under a
- * bytecode budget (HotSpot's JIT refuses to compile methods over 8000 bytes), called through group methods when a
- * block would call more than {@link #MAX_CALLS_PER_METHOD}. The points are split into fixed blocks run in parallel
- * ({@link BatchBlocks}) and each block into fixed chunks, so results do not depend on the number of threads.
+ * the coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is
+ * computed by short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout
+ * {@code out[point * dim + component]}, multiplying by {@code N} on the way. The gradient stays scalar, one point
+ * at a time (its points-last version measured no faster: lmax 6, 100-106 against 109 ns per point, and took
+ * seconds longer to reach C2). Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
+ * 8000 bytes): value loops packed a few per method, gradient parts holding whole degrees while they fit, else slices
+ * of one degree's components, else (a gradient component of a high degree) one derivative axis of one component;
+ * block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make them through group methods. The points are
+ * split into fixed blocks run in parallel ({@link BatchBlocks}) and each block into fixed chunks, so results do not
+ * depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
@@ -101,8 +105,6 @@ public final class SphericalHarmonicsWriter {
     /** Arguments of the methods of one pass, also their parameter names; {@code start} and {@code count} are ints. */
     private static final String VALUES = "points, rows, count";
     private static final String STORE_VALUES = "rows, start, count, out";
-    private static final String LOAD_GRADIENTS = "gradOut, start, count, weights";
-    private static final String GRADIENTS = "points, weights, grad, count";
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
@@ -112,8 +114,27 @@ public final class SphericalHarmonicsWriter {
     private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
     /** First scratch row of each degree the values compute ({@code l >= 1}; {@code P^0 = 1} needs no row). */
     private final Map<Integer, Integer> valueRows = new TreeMap<>();
-    /** First row of each requested degree {@code l >= 1} in the backward's scratch of weights. */
-    private final Map<Integer, Integer> gradientRows = new TreeMap<>();
+    /**
+     * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
+     * along {@code axes} only (a single component of a high degree may need one method per axis).
+     */
+    private record Slice(Degree degree, int from, int to, List<Integer> axes) {
+
+        Slice(Degree degree, int from, int to) {
+            this(degree, from, to, ALL_AXES);
+        }
+    }
+
+    private static final List<Integer> ALL_AXES = List.of(0, 1, 2);
+    private static final String[] AXIS_NAMES = {"X", "Y", "Z"};
+
+    /** Slices evaluated by one generated method, and its name. */
+    private record Part(String name, List<Slice> slices) {
+    }
+
+    /** A method that calls {@code parts} in order, so that a block method's calls stay within the budget. */
+    private record Group(String name, List<Part> parts) {
+    }
 
     /** One loop of a pass and its estimated bytecode. */
     private record Piece(CodeBlock code, int size) {
@@ -136,13 +157,6 @@ public final class SphericalHarmonicsWriter {
         for (int l : computed) {
             valueRows.put(l, row);
             row += 2 * l + 1;
-        }
-        row = 0;
-        for (Degree degree : model.degrees()) {
-            if (degree.l() > 0) {
-                gradientRows.put(degree.l(), row);
-                row += 2 * degree.l() + 1;
-            }
         }
     }
 
@@ -227,18 +241,17 @@ public final class SphericalHarmonicsWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
+        List<Part> gradientParts = parts();
+        List<Group> gradientGroups = groups(gradientParts);
         for (Arithmetic t : arithmetics) {
             Pass values = pass("values", VALUES, valueLoops(t), t);
             Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
-            Pass loadGradients = pass("loadGradients", LOAD_GRADIENTS, loadGradientLoops(t), t);
-            Pass gradients = pass("gradients", GRADIENTS, gradientLoops(t), t);
             type.addMethod(forwardBlock(t, values, storeValues))
-                    .addMethod(backwardBlock(t, loadGradients, gradients))
-                    .addMethod(loadPoints(t))
-                    .addMethod(storeGradients(t));
-            for (Pass pass : List.of(values, storeValues, loadGradients, gradients)) {
-                type.addMethods(pass.methods());
-            }
+                    .addMethod(backwardBlock(t, callees(gradientParts, gradientGroups)))
+                    .addMethod(loadPoints(t));
+            type.addMethods(values.methods()).addMethods(storeValues.methods());
+            gradientParts.forEach(part -> type.addMethod(gradientPart(part, t)));
+            gradientGroups.forEach(group -> type.addMethod(group(group, t)));
         }
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
@@ -507,27 +520,6 @@ public final class SphericalHarmonicsWriter {
         return copyLoops(copies);
     }
 
-    /**
-     * The transposing copy {@code weights[row] = gradOut[(start + u) * dim + c]}, summed over the occurrences of a
-     * repeated degree, for {@code l >= 1} ({@code P^0} is constant).
-     */
-    private List<Piece> loadGradientLoops(Arithmetic t) {
-        List<String> copies = new ArrayList<>(Collections.nCopies(dim, ""));
-        for (Degree degree : model.degrees()) {
-            if (degree.l() == 0) {
-                continue;
-            }
-            int first = degree.offsets().get(0);
-            for (int offset : degree.offsets()) {
-                for (Component c : degree.components()) {
-                    copies.set(offset + c.index(), rowAt("weights", gradientRows.get(degree.l()) + c.index())
-                            + (offset == first ? " = " : " += ") + "gradOut[" + outputIndex(offset + c.index()) + "]");
-                }
-            }
-        }
-        return copyLoops(copies.stream().filter(copy -> !copy.isEmpty()).toList());
-    }
-
     private static String outputIndex(int component) {
         return component == 0 ? "o" : "o + " + component;
     }
@@ -542,41 +534,6 @@ public final class SphericalHarmonicsWriter {
                     .addStatement("int o = (start + u) * $L", dim);
             slice.forEach(copy -> code.addStatement("$L", copy));
             loops.add(new Piece(code.endControlFlow().build(), 40 + 18 * slice.size()));
-        }
-        return loops;
-    }
-
-    /**
-     * Per axis and component, {@code grad_a[u] += N_m w_m[u] dP_m/da}, the derivative's terms split over loops of
-     * at most {@link #LOOP_OPERATIONS} terms and monomials.
-     */
-    private List<Piece> gradientLoops(Arithmetic t) {
-        List<Piece> loops = new ArrayList<>();
-        for (int axis = 0; axis < 3; axis++) {
-            for (Degree degree : model.degrees()) {
-                if (degree.l() == 0) {
-                    continue;
-                }
-                for (Component c : degree.components()) {
-                    String weight = constantName(degree.l(), c.index(), t) + " * "
-                            + rowAt("weights", gradientRows.get(degree.l()) + c.index());
-                    List<Term> part = new ArrayList<>();
-                    for (Term term : c.derivative(axis)) {
-                        List<Term> grown = new ArrayList<>(part);
-                        grown.add(term);
-                        if (!part.isEmpty() && !fitsOperations(List.of(new Summand("", grown)))) {
-                            loops.add(sumLoop(rowAt("grad", axis), true,
-                                    List.of(new Summand(times(weight, part, t), part)), t));
-                            part = new ArrayList<>();
-                        }
-                        part.add(term);
-                    }
-                    if (!part.isEmpty()) {
-                        loops.add(sumLoop(rowAt("grad", axis), true,
-                                List.of(new Summand(times(weight, part, t), part)), t));
-                    }
-                }
-            }
         }
         return loops;
     }
@@ -628,8 +585,7 @@ public final class SphericalHarmonicsWriter {
 
     /**
      * Copies the chunk's coordinates into the rows x, y, z of {@code points} (scalar: {@code xyz} is interleaved)
-     * and, when normalizing, divides them by {@code max(|v|, 1e-12)} in loops that vectorize, keeping the norm in
-     * row 3 for the backward's chain rule.
+     * and, when normalizing, divides them by {@code max(|v|, 1e-12)} in loops that vectorize (the norm in row 3).
      */
     private MethodSpec loadPoints(Arithmetic t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("loadPoints")
@@ -681,68 +637,217 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
+    /** Groups the components into methods under {@link #BYTECODE_BUDGET}, whole degrees together when possible. */
+    private List<Part> parts() {
+        List<Part> parts = new ArrayList<>();
+        List<Slice> current = new ArrayList<>();
+        int currentSize = 0;
+        for (Degree degree : model.degrees()) {
+            if (degree.l() == 0) {
+                continue;
+            }
+            int size = size(new Slice(degree, 0, degree.components().size()));
+            if (size <= BYTECODE_BUDGET) {
+                if (currentSize + size > BYTECODE_BUDGET && !current.isEmpty()) {
+                    parts.add(wholeDegrees(current));
+                    current = new ArrayList<>();
+                    currentSize = 0;
+                }
+                current.add(new Slice(degree, 0, degree.components().size()));
+                currentSize += size;
+                continue;
+            }
+            if (!current.isEmpty()) {
+                parts.add(wholeDegrees(current));
+                current = new ArrayList<>();
+                currentSize = 0;
+            }
+            int from = 0;
+            int piece = 1;
+            while (from < degree.components().size()) {
+                int to = from + 1;
+                while (to < degree.components().size()
+                        && size(new Slice(degree, from, to + 1)) <= BYTECODE_BUDGET) {
+                    to++;
+                }
+                String name = "gradientDegree" + degree.l() + "Part" + piece++;
+                if (to == from + 1 && size(new Slice(degree, from, to)) > BYTECODE_BUDGET) {
+                    // One component's gradient alone is over the budget (from l = 20 on): one method per axis.
+                    for (int axis : ALL_AXES) {
+                        if (!degree.components().get(from).derivative(axis).isEmpty()) {
+                            parts.add(new Part(name + AXIS_NAMES[axis],
+                                    List.of(new Slice(degree, from, to, List.of(axis)))));
+                        }
+                    }
+                } else {
+                    parts.add(new Part(name, List.of(new Slice(degree, from, to))));
+                }
+                from = to;
+            }
+        }
+        if (!current.isEmpty()) {
+            parts.add(wholeDegrees(current));
+        }
+        return parts;
+    }
+
+    /** No groups while the parts number at most {@link #MAX_CALLS_PER_METHOD}, else groups of that many. */
+    private static List<Group> groups(List<Part> parts) {
+        if (parts.size() <= MAX_CALLS_PER_METHOD) {
+            return List.of();
+        }
+        List<Group> groups = new ArrayList<>();
+        for (int start = 0; start < parts.size(); start += MAX_CALLS_PER_METHOD) {
+            groups.add(new Group("gradientGroup" + groups.size(),
+                    List.copyOf(parts.subList(start, Math.min(start + MAX_CALLS_PER_METHOD, parts.size())))));
+        }
+        return groups;
+    }
+
+    /** The derivatives along their axes of the slices' components. */
+    private static List<List<Term>> derivatives(List<Slice> slices) {
+        List<List<Term>> out = new ArrayList<>();
+        for (Slice slice : slices) {
+            for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
+                slice.axes().forEach(axis -> out.add(c.derivative(axis)));
+            }
+        }
+        return out;
+    }
+
+    /** The methods a block method calls per point: the groups if any, else the parts. */
+    private static List<String> callees(List<Part> parts, List<Group> groups) {
+        return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
+    }
+
+    private static MethodSpec group(Group group, Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Parts $L to $L for one point.\n", group.parts().get(0).name(),
+                        group.parts().get(group.parts().size() - 1).name())
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(int.class, "o")
+                .addParameter(t.arrayType(), "gradXyz")
+                .addParameter(int.class, "g");
+        group.parts().forEach(part -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", part.name()));
+        return method.build();
+    }
+
+    private static Part wholeDegrees(List<Slice> slices) {
+        int first = slices.get(0).degree().l();
+        int last = slices.get(slices.size() - 1).degree().l();
+        String range = slices.size() == 1 ? "Degree" + first
+                : slices.stream().map(s -> Integer.toString(s.degree().l())).collect(Collectors.joining("And",
+                "Degrees", ""));
+        if (slices.size() > 2 && last - first + 1 == slices.size()) {
+            range = "Degrees" + first + "To" + last;
+        }
+        return new Part("gradient" + range, List.copyOf(slices));
+    }
+
     /**
-     * The gradients of points {@code from..to-1}, a chunk at a time: {@code gradOut} copied points-last into
-     * {@code weights}, the per-axis sums into {@code grad}, then the chain rule of the normalization.
+     * Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial, 14 once
+     * the locals outnumber the 256 that a one-byte load can name (every load then takes a {@code wide} prefix).
      */
-    private MethodSpec backwardBlock(Arithmetic t, Pass loadGradients, Pass gradients) {
-        return MethodSpec.methodBuilder("backwardBlock")
+    private static int size(Slice slice) {
+        int terms = 0;
+        for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
+            terms += slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum();
+        }
+        int monomials = monomials(derivatives(List.of(slice))).size();
+        int perOperation = monomials > 200 ? 14 : 10;
+        return perOperation * (terms + monomials) + 24 * (slice.to() - slice.from()) * slice.degree().offsets().size();
+    }
+
+    /** The gradients of points {@code from..to-1}. */
+    private MethodSpec backwardBlock(Arithmetic t, List<String> callees) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
-                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T weights = new $T[$L * STRIDE]", t.arrayType(), t.type(), rowCount(gradientRows))
-                .addStatement("$T grad = new $T[3 * STRIDE]", t.arrayType(), t.type())
-                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
-                .addStatement("int count = Math.min(CHUNK, to - start)")
-                .addStatement("loadPoints(xyz, start, count, points)")
-                .addCode(loadGradients.calls())
-                .addStatement("$T.fill(grad, $L)", Arrays.class, t.literal(0))
-                .addCode(gradients.calls())
-                .addStatement("storeGradients(points, grad, start, count, gradXyz)")
-                .endControlFlow()
+                .beginControlFlow("for (int p = from; p < to; p++)")
+                .addCode(readPoint(t))
+                .addStatement("int o = p * $L", dim)
+                .addStatement("int g = 3 * p")
+                .addStatement("gradXyz[g] = $L", t.literal(0))
+                .addStatement("gradXyz[g + 1] = $L", t.literal(0))
+                .addStatement("gradXyz[g + 2] = $L", t.literal(0));
+        callees.forEach(callee -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", callee));
+        if (model.normalize()) {
+            method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
+                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
+                    .addStatement("$T radial = gradXyz[g] * x + gradXyz[g + 1] * y + gradXyz[g + 2] * z", t.type())
+                    .addStatement("gradXyz[g] -= radial * x")
+                    .addStatement("gradXyz[g + 1] -= radial * y")
+                    .addStatement("gradXyz[g + 2] -= radial * z")
+                    .endControlFlow()
+                    .addStatement("gradXyz[g] /= scale")
+                    .addStatement("gradXyz[g + 1] /= scale")
+                    .addStatement("gradXyz[g + 2] /= scale");
+        }
+        return method.endControlFlow().build();
+    }
+
+    private CodeBlock readPoint(Arithmetic t) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (!model.normalize()) {
+            return code.addStatement("$T x = xyz[3 * p]", t.type())
+                    .addStatement("$T y = xyz[3 * p + 1]", t.type())
+                    .addStatement("$T z = xyz[3 * p + 2]", t.type())
+                    .build();
+        }
+        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
+        return code.addStatement("$T norm = $Lxyz[3 * p] * xyz[3 * p] + xyz[3 * p + 1] * xyz[3 * p + 1] "
+                        + "+ xyz[3 * p + 2] * xyz[3 * p + 2])", t.type(), sqrt)
+                .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
+                .addStatement("$T x = xyz[3 * p] / scale", t.type())
+                .addStatement("$T y = xyz[3 * p + 1] / scale", t.type())
+                .addStatement("$T z = xyz[3 * p + 2] / scale", t.type())
                 .build();
     }
 
-    /** Interleaves the chunk's gradients into {@code gradXyz}, through the normalization's chain rule if any. */
-    private MethodSpec storeGradients(Arithmetic t) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("storeGradients")
+    private MethodSpec gradientPart(Part part, Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(part.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(t.arrayType(), "points")
-                .addParameter(t.arrayType(), "grad")
-                .addParameter(int.class, "start")
-                .addParameter(int.class, "count")
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(int.class, "o")
                 .addParameter(t.arrayType(), "gradXyz")
-                .beginControlFlow("for (int u = 0; u < count; u++)")
-                .addStatement("int g = 3 * (start + u)")
-                .addStatement("$T gx = grad[u]", t.type())
-                .addStatement("$T gy = grad[STRIDE + u]", t.type())
-                .addStatement("$T gz = grad[2 * STRIDE + u]", t.type());
-        if (model.normalize()) {
-            method.addStatement("$T norm = points[3 * STRIDE + u]", t.type())
-                    .addComment("chain rule of v / max(|v|, eps): (g - (g . u) u) / |v| above eps, g / eps below")
-                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
-                    .addStatement("$T x = points[u]", t.type())
-                    .addStatement("$T y = points[STRIDE + u]", t.type())
-                    .addStatement("$T z = points[2 * STRIDE + u]", t.type())
-                    .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
-                    .addStatement("gx -= radial * x")
-                    .addStatement("gy -= radial * y")
-                    .addStatement("gz -= radial * z")
-                    .endControlFlow()
-                    .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
-                    .addStatement("gradXyz[g] = gx / scale")
-                    .addStatement("gradXyz[g + 1] = gy / scale")
-                    .addStatement("gradXyz[g + 2] = gz / scale");
-        } else {
-            method.addStatement("gradXyz[g] = gx")
-                    .addStatement("gradXyz[g + 1] = gy")
-                    .addStatement("gradXyz[g + 2] = gz");
+                .addParameter(int.class, "g")
+                .addCode(monomialLocals(monomials(derivatives(part.slices())), t));
+        String[] accumulators = {"gx", "gy", "gz"};
+        List<Integer> axes = part.slices().stream().flatMap(slice -> slice.axes().stream()).distinct().sorted()
+                .toList();
+        axes.forEach(axis -> method.addStatement("$T $L = $L", t.type(), accumulators[axis], t.literal(0)));
+        for (Slice slice : part.slices()) {
+            Degree degree = slice.degree();
+            for (Component c : degree.components().subList(slice.from(), slice.to())) {
+                String weight = "g" + degree.l() + "_" + c.index();
+                String gradients = degree.offsets().stream()
+                        .map(offset -> "gradOut[o + " + (offset + c.index()) + "]")
+                        .collect(Collectors.joining(" + "));
+                method.addStatement("$T $L = $L * $L", t.type(), weight, constantName(degree.l(), c.index(), t),
+                        degree.offsets().size() == 1 ? gradients : "(" + gradients + ")");
+                for (int axis : slice.axes()) {
+                    List<Term> derivative = c.derivative(axis);
+                    if (!derivative.isEmpty()) {
+                        method.addStatement("$L += $L", accumulators[axis], times(weight, derivative, t));
+                    }
+                }
+            }
         }
-        return method.endControlFlow().build();
+        axes.forEach(axis -> method.addStatement("gradXyz[$L] += $L", axis == 0 ? "g" : "g + " + axis,
+                accumulators[axis]));
+        return method
+                .build();
     }
 
     private static String literal(Arithmetic t, String decimal) {
