@@ -104,7 +104,7 @@ public final class SphericalHarmonicsWriter {
 
     /** Arguments of the methods of one pass, also their parameter names; {@code start} and {@code count} are ints. */
     private static final String VALUES = "points, rows, count";
-    private static final String STORE_VALUES = "rows, start, count, out";
+    private static final String STORE_VALUES = "points, rows, start, count, out";
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
@@ -112,7 +112,10 @@ public final class SphericalHarmonicsWriter {
     private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
     private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
-    /** First scratch row of each degree the values compute ({@code l >= 1}; {@code P^0 = 1} needs no row). */
+    /**
+     * First scratch row of each degree the values compute: none for {@code P^0 = 1}, none for {@code P^1} when its
+     * components are the coordinates themselves (read from {@code points}, see {@link #valueAt}).
+     */
     private final Map<Integer, Integer> valueRows = new TreeMap<>();
     /**
      * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
@@ -155,6 +158,9 @@ public final class SphericalHarmonicsWriter {
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
         int row = 0;
         for (int l : computed) {
+            if (l == 1 && components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
+                continue;
+            }
             valueRows.put(l, row);
             row += 2 * l + 1;
         }
@@ -463,6 +469,29 @@ public final class SphericalHarmonicsWriter {
         return polynomials.stream().mapToInt(List::size).sum() + monomials(polynomials).size() <= LOOP_OPERATIONS;
     }
 
+    /** Degree {@code l}'s components, whether requested or only a step of the recursion. */
+    private List<Component> components(int l) {
+        return degree(l) != null ? degree(l).components()
+                : SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, model.normalize())
+                        .degrees().get(0).components();
+    }
+
+    /** The axis of a component that is a bare coordinate ({@code P = x}, {@code y} or {@code z}), else -1. */
+    private static int coordinate(Component c) {
+        if (c.terms().size() != 1 || !c.terms().get(0).coefficient().equals(BigInteger.ONE)) {
+            return -1;
+        }
+        Term term = c.terms().get(0);
+        List<Integer> powers = List.of(term.xPower(), term.yPower(), term.zPower());
+        return powers.stream().mapToInt(Integer::intValue).sum() == 1 ? powers.indexOf(1) : -1;
+    }
+
+    /** {@code P^l_i} of the chunk's point {@code u}: its scratch row, or the coordinate it is. */
+    private String valueAt(int l, int i) {
+        return valueRows.containsKey(l) ? rowAt("rows", valueRows.get(l) + i)
+                : rowAt("points", coordinate(components(l).get(i)));
+    }
+
     /** The loops computing each component's row of {@code P}, degree by degree. */
     private List<Piece> valueLoops(Arithmetic t) {
         List<Piece> loops = new ArrayList<>();
@@ -470,13 +499,12 @@ public final class SphericalHarmonicsWriter {
             int l = rows.getKey();
             if (!raisings.isEmpty() && l > 1) {
                 List<List<Raise>> byK = raisings.get(l - 2);
-                int lower = valueRows.get(l - 1);
                 for (int k = 0; k < byK.size(); k++) {
                     List<Summand> summands = new ArrayList<>();
                     for (Raise term : byK.get(k)) {
                         boolean[] axes = new boolean[3];
                         axes[term.j()] = true;
-                        String product = rowAt("rows", lower + term.i()) + " * " + AXES[term.j()];
+                        String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
                         String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.constantSuffix() + " * ";
                         summands.add(new Summand((term.q().signum() < 0 ? "-" : "") + magnitude + product,
@@ -487,10 +515,7 @@ public final class SphericalHarmonicsWriter {
                 }
                 continue;
             }
-            List<Component> components = degree(l) != null ? degree(l).components()
-                    : SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, model.normalize())
-                            .degrees().get(0).components();
-            for (Component c : components) {
+            for (Component c : components(l)) {
                 List<Summand> summands = c.terms().stream()
                         .map(term -> new Summand(combination(List.of(term), t), List.of(term)))
                         .toList();
@@ -513,7 +538,7 @@ public final class SphericalHarmonicsWriter {
                     String constant = constantName(degree.l(), c.index(), t);
                     copies.set(offset + c.index(), "out[" + outputIndex(offset + c.index()) + "] = "
                             + (degree.l() == 0 ? times(constant, c.terms(), t)
-                            : constant + " * " + rowAt("rows", valueRows.get(degree.l()) + c.index())));
+                            : constant + " * " + valueAt(degree.l(), c.index())));
                 }
             }
         }
