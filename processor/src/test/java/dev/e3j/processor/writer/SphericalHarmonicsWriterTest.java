@@ -19,6 +19,7 @@ import dev.e3j.runtime.Rotations;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,6 +185,43 @@ class SphericalHarmonicsWriterTest {
         }
         System.out.println("SphericalHarmonicsWriterTest: l = " + l + " equivariance error " + worst);
         assertTrue(worst < 1e-8, "l = " + l + ": equivariance error " + worst);
+    }
+
+    /**
+     * The values go through blocks of 4096 points and, within a block, chunks of 256 held points-last: a batch of
+     * two blocks whose chunks end in a partial one, with a zero and a tiny vector (the normalization's floor), gives
+     * every point the same bits as evaluating it alone, for the monomial (lmax 3) and recursion (lmax 6) code, in
+     * double and float.
+     */
+    @Test
+    void everyPointOfAChunkedBatchEqualsThatPointAlone() {
+        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
+                new Spec(List.of(0, 1, 2, 3), ShNormalization.COMPONENT, true, Precision.FLOAT),
+                new Spec(List.of(3, 0, 6, 3), ShNormalization.NORM, true, Precision.FLOAT)));
+        int n = 4096 + 600;
+        Random random = new Random(11);
+        double[] xyz = new double[3 * n];
+        float[] xyzFloat = new float[3 * n];
+        for (int i = 0; i < xyz.length; i++) {
+            xyz[i] = i / 3 == 5 ? 0 : i / 3 == 4200 ? 1e-14 * random.nextGaussian() : random.nextGaussian();
+            xyzFloat[i] = (float) xyz[i];
+        }
+        for (SphericalHarmonicsKernel kernel : kernels) {
+            int dim = kernel.irrepsOut().dim();
+            double[] out = new double[n * dim];
+            float[] outFloat = new float[n * dim];
+            kernel.forward(n, xyz, out);
+            kernel.forward(n, xyzFloat, outFloat);
+            for (int p = 0; p < n; p += p < 300 || p > 4000 ? 1 : 37) {
+                double[] one = new double[dim];
+                float[] oneFloat = new float[dim];
+                kernel.forward(1, Arrays.copyOfRange(xyz, 3 * p, 3 * p + 3), one);
+                kernel.forward(1, Arrays.copyOfRange(xyzFloat, 3 * p, 3 * p + 3), oneFloat);
+                assertArrayEquals(one, Arrays.copyOfRange(out, p * dim, (p + 1) * dim), "point " + p);
+                assertArrayEquals(oneFloat, Arrays.copyOfRange(outFloat, p * dim, (p + 1) * dim),
+                        "float point " + p);
+            }
+        }
     }
 
     @Test
