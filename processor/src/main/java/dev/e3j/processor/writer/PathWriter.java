@@ -65,11 +65,11 @@ final class PathWriter {
     /** The methods for {@code operation}, in call order. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
-        List<Chunk> chunks = chunks(output, operation == Operation.BACKWARD ? 3 : 1);
+        List<Chunk> chunks = chunks(output, usesPerTerm(operation));
         List<MethodSpec> methods = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             String name = path.name() + operation.suffix() + (chunks.size() == 1 ? "" : "_part" + c);
@@ -86,6 +86,21 @@ final class PathWriter {
         return methods;
     }
 
+    /**
+     * Uses of each CG term in the unrolled code of {@code operation}, in units of a plain use: the fused backward uses
+     * a term up to three times; the channel-last methods address their operands as array elements (about twice the
+     * bytecode of a local), the fused one in three loops plus the reduction (l 5 x 5 -> 5 counted as 3 measured 8875
+     * bytes).
+     */
+    private static int usesPerTerm(Operation operation) {
+        return switch (operation) {
+            case FORWARD, GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
+            case FORWARD_CHANNEL_LAST -> 2;
+            case BACKWARD -> 3;
+            case BACKWARD_CHANNEL_LAST -> 5;
+        };
+    }
+
     private static String describe(Operation operation) {
         return switch (operation) {
             case FORWARD -> "out += W x1 (x) x2";
@@ -93,6 +108,8 @@ final class PathWriter {
             case GRAD_X2 -> "gradient with respect to x2";
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
+            case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
+            case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, channel-last";
         };
     }
 
@@ -123,10 +140,16 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
+        if (operation == Operation.FORWARD_CHANNEL_LAST) {
+            return channelLastForwardBody(type, terms);
+        }
+        if (operation == Operation.BACKWARD_CHANNEL_LAST) {
+            return channelLastBackwardBody(type, terms);
+        }
         if (operation == Operation.BACKWARD) {
             return fusedBackwardBody(type, terms);
         }
@@ -175,7 +198,8 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD -> throw new IllegalStateException("the fused backward has its own body");
+            case BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST ->
+                    throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
             code.endControlFlow();
@@ -201,6 +225,112 @@ final class PathWriter {
      */
     private boolean sharesX2() {
         return layout.mul2() == 1 && layout.mul1() > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
+    }
+
+    /**
+     * Whether this path has channel-last methods: a {@code uvu} path of several channels with one {@code x2}
+     * channel ({@link #sharesX2()}), whose per-channel work is a few dense loops over {@code u} through {@code M}.
+     */
+    boolean channelLast() {
+        return mode == ConnectionMode.UVU && sharesX2();
+    }
+
+    /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */
+    private static String channelLastIndex(int offset, int component, int mul) {
+        int base = offset + component * mul;
+        return base == 0 ? "u" : base + " + u";
+    }
+
+    /**
+     * Forward on the channel-last scratch, one loop per output component {@code k} with one store stream:
+     * {@code outT[k][u] += W[u] * sum_i M_ik x1T[i][u]}, the operations of {@link #sharedX2ForwardBody} in the same
+     * order (bitwise the same sums).
+     */
+    private CodeBlock channelLastForwardBody(NumberType type, List<CgTerm> terms) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        contractionsThroughMByK(pairs).forEach((k, products) -> {
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            String contraction = sum(products, type);
+            String increment = path.weighted() ? channelLastWeight() + " * (" + contraction + ")" : contraction;
+            code.addStatement("outT[$L] += $L", channelLastIndex(layout.offsetOut(), k, layout.mulOut()), increment);
+            code.endControlFlow();
+        });
+        return code.build();
+    }
+
+    /** {@code k -> [M_ik x1T[i][u]]}: the channel-last form of {@link #declareContractionsThroughM}. */
+    private Map<Integer, List<Product>> contractionsThroughMByK(List<int[]> pairs) {
+        Map<Integer, List<Product>> byK = new TreeMap<>();
+        for (int[] pair : pairs) {
+            byK.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(new Product(SqrtRational.ONE,
+                    "m" + pair[0] + "_" + pair[1],
+                    "x1T[" + channelLastIndex(layout.offset1(), pair[0], layout.mul1()) + "]"));
+        }
+        return byK;
+    }
+
+    /** The weight of channel {@code u}; the per-sample weights are copied to offset 0 (shared ones are there). */
+    private String channelLastWeight() {
+        return "sampleWeights[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+    }
+
+    /** {@code g_k} of channel {@code u}: {@code W[u] gradOutT[k][u]}, or {@code gradOutT[k][u]} unweighted. */
+    private String channelLastG(int k) {
+        String gradOut = "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
+        return path.weighted() ? "(" + channelLastWeight() + " * " + gradOut + ")" : gradOut;
+    }
+
+    /**
+     * The fused backward on the channel-last scratch: the operations of {@link #fusedBackwardBody} with
+     * {@link #sharesX2()}, in the same order, regrouped into loops with one store stream each:
+     * {@code gradW[u] += sum_k gradOutT[k][u] t_k[u]}, then per component {@code i}
+     * {@code gradX1T[i][u] += sum_k M_ik g_k[u]}. The sums {@code P_ik = sum_u x1T[i][u] g_k[u]} (reductions over the
+     * channels) share one scalar loop, and {@code gradX2_j += sum_ik C_ijk P_ik} follows once.
+     */
+    private CodeBlock channelLastBackwardBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        Map<Integer, List<Product>> byK = contractionsThroughMByK(pairs);
+        if (path.weighted()) {
+            String weightGradient = byK.entrySet().stream()
+                    .map(entry -> "gradOutT[" + channelLastIndex(layout.offsetOut(), entry.getKey(), layout.mulOut())
+                            + "] * (" + sum(entry.getValue(), type) + ")")
+                    .reduce((left, right) -> left + " + " + right).orElseThrow();
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            code.addStatement("sampleGradWeights[$L] += $L", channelLastIndex(path.weightOffset(), 0, 0),
+                    weightGradient);
+            code.endControlFlow();
+        }
+        Map<Integer, List<Product>> byI = new TreeMap<>();
+        for (int[] pair : pairs) {
+            byI.computeIfAbsent(pair[0], i -> new ArrayList<>())
+                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], channelLastG(pair[1])));
+        }
+        byI.forEach((i, products) -> {
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            code.addStatement("gradX1T[$L] += $L", channelLastIndex(layout.offset1(), i, layout.mul1()),
+                    sum(products, type));
+            code.endControlFlow();
+        });
+        pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        if (path.weighted()) {
+            code.addStatement("$L weight = $L", t, channelLastWeight());
+        }
+        byK.keySet().forEach(k -> code.addStatement("$L g$L = $LgradOutT[$L]", t, k,
+                path.weighted() ? "weight * " : "", channelLastIndex(layout.offsetOut(), k, layout.mulOut())));
+        pairs.forEach(pair -> code.addStatement("p$L_$L += x1T[$L] * g$L", pair[0], pair[1],
+                channelLastIndex(layout.offset1(), pair[0], layout.mul1()), pair[1]));
+        code.endControlFlow();
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                    .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
+        }
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        return code.build();
     }
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */
