@@ -30,12 +30,16 @@ enum Operation {
             "gradOutOffset", "gradX1", "gradX2", "gradWeights")),
     /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
     FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT")),
-    /** {@link #BACKWARD} on the channel-last scratch; {@code gradX2} is addressed directly. */
+    /**
+     * {@link #BACKWARD} on the channel-last scratch; {@code gradX2} is addressed directly, its per-channel terms go
+     * through {@code channelScratch} (one entry per channel); {@code weightedGradOutT} (laid out as {@code gradOutT})
+     * receives {@code W gradOut} of the path's components.
+     */
     BACKWARD_CHANNEL_LAST("_backwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "gradOutT",
-            "gradX1T", "gradX2", "sampleGradWeights"));
+            "gradX1T", "gradX2", "sampleGradWeights", "weightedGradOutT", "channelScratch"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "sampleGradWeights");
+            "sampleWeights", "sampleGradWeights", "weightedGradOutT");
 
     private final String suffix;
     private final List<String> parameters;

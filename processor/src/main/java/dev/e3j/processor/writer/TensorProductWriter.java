@@ -47,6 +47,9 @@ public final class TensorProductWriter {
     /** Shared-weight gradients sum over at most this many blocks, each into its own partial array. */
     static final int MAX_PARTIAL_SUMS = 16;
 
+    /** A reduction over channels folds its vector down to this many entries (one AVX-512 vector of doubles). */
+    static final int CHANNEL_SUM_LEAVES = 8;
+
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
@@ -143,6 +146,8 @@ public final class TensorProductWriter {
                 methods.add(toChannelLast("outToChannelLast", model.irrepsOut(), number));
                 methods.add(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
                 methods.add(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
+                pathWriters.stream().mapToInt(PathWriter::channels).distinct().sorted()
+                        .forEach(channels -> methods.add(channelSum(number, channels)));
             }
         }
         methods.add(checkLength());
@@ -396,6 +401,11 @@ public final class TensorProductWriter {
         method.addStatement("$T[] x1T = new $T[DIM_IN1]", number.type(), number.type());
         method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
         method.addStatement("$T[] gradX1T = new $T[DIM_IN1]", number.type(), number.type());
+        int channels = model.irrepsIn1().entries().stream().mapToInt(Irreps.MulIrrep::mul).max().orElseThrow();
+        method.addStatement("$T[] channelScratch = new $T[$L]", number.type(), number.type(), channels);
+        if (model.weightNumel() > 0) {
+            method.addStatement("$T[] weightedGradOutT = new $T[DIM_OUT]", number.type(), number.type());
+        }
         boolean copyWeights = copiesWeights();
         if (copyWeights) {
             method.addStatement("$T[] sampleWeights = new $T[WEIGHT_NUMEL]", number.type(), number.type());
@@ -415,6 +425,38 @@ public final class TensorProductWriter {
         }
         method.addCode(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
                 before.build(), after.build()));
+    }
+
+    /**
+     * {@code sum_u values[u]} over {@code channels} entries, pairwise: halves are folded onto each other in loops with
+     * constant offsets (which superword vectorizes) down to {@link #CHANNEL_SUM_LEAVES} entries, added as a balanced
+     * tree. The order is fixed by {@code channels} alone, so results stay reproducible; {@code values} is clobbered.
+     */
+    private static MethodSpec channelSum(NumberType number, int channels) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("channelSum" + channels)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(number.type())
+                .addParameter(number.arrayType(), "values");
+        int count = channels;
+        while (count > CHANNEL_SUM_LEAVES) {
+            // count = 2h or 2h + 1: entries h.. fold onto 0..h-1 (the middle one of an odd count stays)
+            int half = count / 2;
+            method.beginControlFlow("for (int u = 0; u < $L; u++)", half);
+            method.addStatement("values[u] += values[u + $L]", count - half);
+            method.endControlFlow();
+            count -= half;
+        }
+        return method.addStatement("return $L", balancedSum(0, count)).build();
+    }
+
+    private static String balancedSum(int from, int to) {
+        if (to - from == 1) {
+            return "values[" + from + "]";
+        }
+        int middle = (from + to) / 2;
+        String left = balancedSum(from, middle);
+        String right = balancedSum(middle, to);
+        return (middle - from > 1 ? "(" + left + ")" : left) + " + " + (to - middle > 1 ? "(" + right + ")" : right);
     }
 
     /**
