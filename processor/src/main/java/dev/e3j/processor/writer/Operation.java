@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The per-sample computations of a tensor product, with the parameters their path methods take. Each pair
  * {@code (array, offset)} addresses one sample; the last pair is the array the operation accumulates into. The
- * channel-last operations read and write per-block scratch copies of one sample in {@code ir_mul} layout
- * ({@code [component][channel]}, names ending in {@code T}) or at offset 0 ({@code sample...}), so that their
+ * channel-last forward reads and writes per-block scratch copies of one sample in {@code ir_mul} layout
+ * ({@code [component][channel]}, names ending in {@code T}) or at offset 0 ({@code sampleWeights}), so that its
  * channel loops index every array by a constant plus the channel and HotSpot's superword vectorizes them.
  */
 enum Operation {
@@ -29,17 +29,10 @@ enum Operation {
     BACKWARD("_backward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "gradOut",
             "gradOutOffset", "gradX1", "gradX2", "gradWeights")),
     /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
-    FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT")),
-    /**
-     * {@link #BACKWARD} on the channel-last scratch; {@code gradX2} is addressed directly, its per-channel terms go
-     * through {@code channelScratch} (one entry per channel); {@code weightedGradOutT} (laid out as {@code gradOutT})
-     * receives {@code W gradOut} of the path's components.
-     */
-    BACKWARD_CHANNEL_LAST("_backwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "gradOutT",
-            "gradX1T", "gradX2", "sampleGradWeights", "weightedGradOutT", "channelScratch"));
+    FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "sampleGradWeights", "weightedGradOutT");
+            "sampleWeights");
 
     private final String suffix;
     private final List<String> parameters;

@@ -65,7 +65,7 @@ final class PathWriter {
     /** The methods for {@code operation}, in call order. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -88,16 +88,14 @@ final class PathWriter {
 
     /**
      * Uses of each CG term in the unrolled code of {@code operation}, in units of a plain use: the fused backward uses
-     * a term up to three times; the channel-last methods address their operands as array elements (about twice the
-     * bytecode of a local), the fused one in three loops plus the reduction (l 5 x 5 -> 5 counted as 3 measured 8875
-     * bytes).
+     * a term up to three times; the channel-last forward addresses its operands as array elements (about twice the
+     * bytecode of a local).
      */
     private static int usesPerTerm(Operation operation) {
         return switch (operation) {
             case FORWARD, GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST -> 2;
             case BACKWARD -> 3;
-            case BACKWARD_CHANNEL_LAST -> 5;
         };
     }
 
@@ -109,7 +107,6 @@ final class PathWriter {
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
-            case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, channel-last";
         };
     }
 
@@ -140,15 +137,12 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
         if (operation == Operation.FORWARD_CHANNEL_LAST) {
             return channelLastForwardBody(type, terms);
-        }
-        if (operation == Operation.BACKWARD_CHANNEL_LAST) {
-            return channelLastBackwardBody(type, terms);
         }
         if (operation == Operation.BACKWARD) {
             return fusedBackwardBody(type, terms);
@@ -198,7 +192,7 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST ->
+            case BACKWARD, FORWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -233,11 +227,6 @@ final class PathWriter {
      */
     boolean channelLast() {
         return mode == ConnectionMode.UVU && sharesX2();
-    }
-
-    /** The multiplicity of x1, over which the channel-last loops run. */
-    int channels() {
-        return layout.mul1();
     }
 
     /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */
@@ -278,68 +267,6 @@ final class PathWriter {
     /** The weight of channel {@code u}; the per-sample weights are copied to offset 0 (shared ones are there). */
     private String channelLastWeight() {
         return "sampleWeights[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
-    }
-
-    /** {@code g_k[u]}: {@code weightedGradOutT[k][u] = W[u] gradOutT[k][u]}, or {@code gradOutT[k][u]} unweighted. */
-    private String channelLastG(int k) {
-        return (path.weighted() ? "weightedGradOutT[" : "gradOutT[")
-                + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
-    }
-
-    /**
-     * The fused backward on the channel-last scratch: the x1 and weight gradients of {@link #fusedBackwardBody} with
-     * {@link #sharesX2()}, regrouped into small loops with one store stream each (larger loop bodies measured
-     * scalar): per output component {@code k} {@code gradW[u] += gradOutT[k][u] t_k[u]} (one sum per {@code k}
-     * instead of one over all {@code k}; with per-sample weights the same rounding, since each starts from 0) and
-     * {@code g_k[u] = W[u] gradOutT[k][u]}, then per component {@code i}
-     * {@code gradX1T[i][u] += sum_k M_ik g_k[u]}, and per component {@code j} the per-channel terms
-     * {@code q[u] = sum_ik C_ijk x1T[i][u] g_k[u]} whose sum over the channels {@code gradX2_j} takes (one reduction
-     * per {@code j}, folded pairwise in vector loops; one scalar loop of the {@code P_ik} sums measured 1.6x slower
-     * on mace's l 1 x 3 path).
-     */
-    private CodeBlock channelLastBackwardBody(NumberType type, List<CgTerm> terms) {
-        String t = type.type().toString();
-        CodeBlock.Builder code = CodeBlock.builder();
-        List<int[]> pairs = declareSharedX2(code, type, terms);
-        Map<Integer, List<Product>> byK = contractionsThroughMByK(pairs);
-        if (path.weighted()) {
-            byK.forEach((k, products) -> {
-                String gradOut = "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
-                code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-                code.addStatement("sampleGradWeights[$L] += $L * ($L)", channelLastIndex(path.weightOffset(), 0, 0),
-                        gradOut, sum(products, type));
-                code.endControlFlow();
-            });
-            byK.keySet().forEach(k -> {
-                String index = channelLastIndex(layout.offsetOut(), k, layout.mulOut());
-                code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-                code.addStatement("weightedGradOutT[$L] = $L * gradOutT[$L]", index, channelLastWeight(), index);
-                code.endControlFlow();
-            });
-        }
-        Map<Integer, List<Product>> byI = new TreeMap<>();
-        for (int[] pair : pairs) {
-            byI.computeIfAbsent(pair[0], i -> new ArrayList<>())
-                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], channelLastG(pair[1])));
-        }
-        byI.forEach((i, products) -> {
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-            code.addStatement("gradX1T[$L] += $L", channelLastIndex(layout.offset1(), i, layout.mul1()),
-                    sum(products, type));
-            code.endControlFlow();
-        });
-        Map<Integer, List<Product>> byJ = new TreeMap<>();
-        for (CgTerm term : terms) {
-            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>()).add(new Product(term.constant(),
-                    "x1T[" + channelLastIndex(layout.offset1(), term.i(), layout.mul1()) + "]", channelLastG(term.k())));
-        }
-        byJ.forEach((j, products) -> {
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-            code.addStatement("channelScratch[u] = $L", sum(products, type));
-            code.endControlFlow();
-            code.addStatement("gradX2[$L] += channelSum$L(channelScratch)", plus("in2Index", j), layout.mul1());
-        });
-        return code.build();
     }
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */

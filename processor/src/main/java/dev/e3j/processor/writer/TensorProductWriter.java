@@ -47,9 +47,6 @@ public final class TensorProductWriter {
     /** Shared-weight gradients sum over at most this many blocks, each into its own partial array. */
     static final int MAX_PARTIAL_SUMS = 16;
 
-    /** A reduction over channels folds its vector down to this many entries (one AVX-512 vector of doubles). */
-    static final int CHANNEL_SUM_LEAVES = 8;
-
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
@@ -60,8 +57,10 @@ public final class TensorProductWriter {
     private final ConstantPool constants = new ConstantPool();
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /**
-     * Whether forward and fused backward run on per-block channel-last ({@code ir_mul}) scratch copies of each sample,
-     * where every path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}).
+     * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
+     * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
+     * backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2 gradient) and the
+     * extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms, one thread).
      */
     private final boolean channelLast;
 
@@ -127,7 +126,7 @@ public final class TensorProductWriter {
         }
         List<Operation> operations = channelLast
                 ? List.of(Operation.FORWARD_CHANNEL_LAST, Operation.GRAD_X1, Operation.GRAD_X2,
-                        Operation.GRAD_WEIGHTS, Operation.BACKWARD_CHANNEL_LAST)
+                        Operation.GRAD_WEIGHTS, Operation.BACKWARD)
                 : List.of(Operation.FORWARD, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                         Operation.BACKWARD);
         for (NumberType number : types) {
@@ -143,11 +142,7 @@ public final class TensorProductWriter {
         if (channelLast) {
             for (NumberType number : types) {
                 methods.add(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
-                methods.add(toChannelLast("outToChannelLast", model.irrepsOut(), number));
-                methods.add(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
                 methods.add(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
-                pathWriters.stream().mapToInt(PathWriter::channels).distinct().sorted()
-                        .forEach(channels -> methods.add(channelSum(number, channels)));
             }
         }
         methods.add(checkLength());
@@ -326,27 +321,23 @@ public final class TensorProductWriter {
         }
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
         method.beginControlFlow("if ($L)", String.join(" && ", wanted));
+        method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+        if (!model.square()) {
+            method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+        }
+        if (model.weightNumel() > 0 && !model.sharedWeights()) {
+            method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
+                    number.zero());
+        }
+        Map<String, String> fusedBinding = new LinkedHashMap<>(binding);
+        if (model.square()) {
+            fusedBinding.put("gradX2", "gradX1");
+        }
         // The fused loop, then one loop per wanted gradient (x1 and x2 share one in a square).
         int loops = wanted.size() == 1 ? 1 : 1 + wanted.size();
         int callBudget = MAX_CALLS_PER_METHOD / loops;
-        if (channelLast) {
-            fusedChannelLast(method, number, binding, callBudget, helpers);
-        } else {
-            method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
-            if (!model.square()) {
-                method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
-            }
-            if (model.weightNumel() > 0 && !model.sharedWeights()) {
-                method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
-                        number.zero());
-            }
-            Map<String, String> fusedBinding = new LinkedHashMap<>(binding);
-            if (model.square()) {
-                fusedBinding.put("gradX2", "gradX1");
-            }
-            method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers,
-                    CodeBlock.of(""), CodeBlock.of("")));
-        }
+        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers,
+                CodeBlock.of(""), CodeBlock.of("")));
         if (wanted.size() == 1) {
             return method.endControlFlow().build();
         }
@@ -388,75 +379,6 @@ public final class TensorProductWriter {
     /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
     private boolean copiesWeights() {
         return model.weightNumel() > 0 && !model.sharedWeights();
-    }
-
-    /**
-     * The fused backward on channel-last scratch: per sample x1 and gradOut are transposed in, the per-sample weights
-     * copied to offset 0, gradX1 (and per-sample weight gradients) summed in zeroed scratch and copied out once;
-     * gradX2 is small and summed in place.
-     */
-    private void fusedChannelLast(MethodSpec.Builder method, NumberType number, Map<String, String> binding,
-                                  int callBudget, List<MethodSpec> helpers) {
-        method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
-        method.addStatement("$T[] x1T = new $T[DIM_IN1]", number.type(), number.type());
-        method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
-        method.addStatement("$T[] gradX1T = new $T[DIM_IN1]", number.type(), number.type());
-        int channels = model.irrepsIn1().entries().stream().mapToInt(Irreps.MulIrrep::mul).max().orElseThrow();
-        method.addStatement("$T[] channelScratch = new $T[$L]", number.type(), number.type(), channels);
-        if (model.weightNumel() > 0) {
-            method.addStatement("$T[] weightedGradOutT = new $T[DIM_OUT]", number.type(), number.type());
-        }
-        boolean copyWeights = copiesWeights();
-        if (copyWeights) {
-            method.addStatement("$T[] sampleWeights = new $T[WEIGHT_NUMEL]", number.type(), number.type());
-            method.addStatement("$T[] sampleGradWeights = new $T[WEIGHT_NUMEL]", number.type(), number.type());
-        }
-        CodeBlock.Builder before = CodeBlock.builder()
-                .addStatement("in1ToChannelLast(x1, b * DIM_IN1, x1T)")
-                .addStatement("outToChannelLast(gradOut, b * DIM_OUT, gradOutT)");
-        if (copyWeights) {
-            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)");
-            before.addStatement("$T.fill(sampleGradWeights, $L)", ARRAYS, number.zero());
-        }
-        before.addStatement("$T.fill(gradX1T, $L)", ARRAYS, number.zero());
-        CodeBlock.Builder after = CodeBlock.builder().addStatement("in1FromChannelLast(gradX1T, gradX1, b * DIM_IN1)");
-        if (copyWeights) {
-            after.addStatement("System.arraycopy(sampleGradWeights, 0, gradWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
-        }
-        method.addCode(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
-                before.build(), after.build()));
-    }
-
-    /**
-     * {@code sum_u values[u]} over {@code channels} entries, pairwise: halves are folded onto each other in loops with
-     * constant offsets (which superword vectorizes) down to {@link #CHANNEL_SUM_LEAVES} entries, added as a balanced
-     * tree. The order is fixed by {@code channels} alone, so results stay reproducible; {@code values} is clobbered.
-     */
-    private static MethodSpec channelSum(NumberType number, int channels) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("channelSum" + channels)
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(number.type())
-                .addParameter(number.arrayType(), "values");
-        int count = channels;
-        while (count > CHANNEL_SUM_LEAVES) {
-            // count = 2h or 2h + 1: entries h.. fold onto 0..h-1 (the middle one of an odd count stays)
-            int half = count / 2;
-            method.beginControlFlow("for (int u = 0; u < $L; u++)", half);
-            method.addStatement("values[u] += values[u + $L]", count - half);
-            method.endControlFlow();
-            count -= half;
-        }
-        return method.addStatement("return $L", balancedSum(0, count)).build();
-    }
-
-    private static String balancedSum(int from, int to) {
-        if (to - from == 1) {
-            return "values[" + from + "]";
-        }
-        int middle = (from + to) / 2;
-        String left = balancedSum(from, middle);
-        String right = balancedSum(middle, to);
-        return (middle - from > 1 ? "(" + left + ")" : left) + " + " + (to - middle > 1 ? "(" + right + ")" : right);
     }
 
     /**
@@ -560,7 +482,6 @@ public final class TensorProductWriter {
         if (model.sharedWeights()) {
             binding.put("weightOffset", "0");
             binding.put("sampleWeights", "weights");
-            binding.put("sampleGradWeights", "gradWeights");
         }
         if (model.square()) {
             binding.put("x2", "x1");
@@ -646,7 +567,7 @@ public final class TensorProductWriter {
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
-            case BACKWARD, BACKWARD_CHANNEL_LAST -> "backwardSample";
+            case BACKWARD -> "backwardSample";
         };
     }
 
