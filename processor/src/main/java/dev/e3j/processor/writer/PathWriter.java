@@ -25,7 +25,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
  * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
- * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()}).
+ * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()});
+ * such a {@code uvu} path also has a channel-last forward ({@link #channelLast()}): one loop over the channels per
+ * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes.
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
