@@ -36,6 +36,10 @@ class GoldenSourceTest {
 
                 @TensorProduct(in1 = "2x1o", kind = Kind.SQUARE)
                 interface Square extends TensorProductKernel {}
+
+                @TensorProduct(in1 = "2x0e+2x1o", in2 = "0e+1o", out = "2x0e+2x1o", kind = Kind.CHANNELWISE,
+                               sharedWeights = false)
+                interface ChannelLast extends TensorProductKernel {}
             }
             """;
 
@@ -68,7 +72,8 @@ class GoldenSourceTest {
     @Test
     void generatedSourcesMatchGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Specs", SPECS);
-        for (String name : new String[] {"Specs_ConvImpl", "Specs_CrossImpl", "Specs_SquareImpl"}) {
+        for (String name : new String[] {"Specs_ConvImpl", "Specs_CrossImpl", "Specs_SquareImpl",
+                "Specs_ChannelLastImpl"}) {
             // .txt: a .java file on the test classpath would be picked up by javac as an implicit source.
             compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
             compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Properties e3nn guarantees, on specs beyond the reference data (all eight modes, l up to 5, mixed parities,
- * every normalization, per-sample weights, tensor squares): equivariance under random rotations with and without
- * inversion, and every gradient against central finite differences (exact up to rounding, as the product is
- * linear in each input).
+ * every normalization, per-sample and shared weights, channel-last forwards, tensor squares): equivariance under
+ * random rotations with and without inversion, and every gradient against central finite differences (exact up to
+ * rounding, as the product is linear in each input).
  */
 class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
-            "Elementwise", "Full", "Channelwise");
+            "Elementwise", "Full", "Channelwise", "SharedChannelLast");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -75,6 +75,14 @@ class KernelPropertiesTest {
                     @TensorProduct(in1 = "3x0e+2x1o+2x2o", in2 = "0e+1o+2e", out = "3x0e+2x1o+2x2o+2x1e+2x2e",
                         kind = Kind.CHANNELWISE, sharedWeights = false)
                     interface Channelwise extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "3x0e+3x1o", in2 = "0e+1o", out = "3x0e+3x1o+3x1e", kind = Kind.CUSTOM,
+                        paths = {
+                            @Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"),
+                            @Path(in1 = 1, in2 = 1, out = 0, mode = "uvu", weighted = false),
+                            @Path(in1 = 0, in2 = 1, out = 1, mode = "uvu"),
+                            @Path(in1 = 1, in2 = 1, out = 2, mode = "uvu")})
+                    interface SharedChannelLast extends TensorProductKernel {}
                 }
                 """);
     }

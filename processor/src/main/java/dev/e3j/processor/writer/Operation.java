@@ -3,8 +3,11 @@ package dev.e3j.processor.writer;
 import java.util.List;
 
 /**
- * The four per-sample computations of a tensor product, with the parameters their path methods take. Each pair
- * {@code (array, offset)} addresses one sample; the last pair is the array the operation accumulates into.
+ * The per-sample computations of a tensor product, with the parameters their path methods take. Each pair
+ * {@code (array, offset)} addresses one sample; the last pair is the array the operation accumulates into. The
+ * channel-last forward reads and writes per-block scratch copies of one sample in {@code ir_mul} layout
+ * ({@code [component][channel]}, names ending in {@code T}) or at offset 0 ({@code sampleWeights}), so that its
+ * channel loops index every array by a constant plus the channel and HotSpot's superword vectorizes them.
  */
 enum Operation {
     /** {@code out += tp(x1, x2, weights)}. */
@@ -24,7 +27,12 @@ enum Operation {
      * {@code x1}, {@code x2} and {@code weights}.
      */
     BACKWARD("_backward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "gradOut",
-            "gradOutOffset", "gradX1", "gradX2", "gradWeights"));
+            "gradOutOffset", "gradX1", "gradX2", "gradWeights")),
+    /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
+    FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT"));
+
+    private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
+            "sampleWeights");
 
     private final String suffix;
     private final List<String> parameters;
@@ -41,7 +49,6 @@ enum Operation {
     /** Parameter names in order; each input array followed by its {@code int} offset. */
     List<String> parameters(boolean weighted) {
         return weighted || this == GRAD_WEIGHTS ? parameters
-                : parameters.stream().filter(p -> !p.equals("weights") && !p.equals("weightOffset")
-                        && !p.equals("gradWeights")).toList();
+                : parameters.stream().filter(p -> !WEIGHT_PARAMETERS.contains(p)).toList();
     }
 }

@@ -25,7 +25,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
  * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
- * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()}).
+ * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()});
+ * such a {@code uvu} path also has a channel-last forward ({@link #channelLast()}): one loop over the channels per
+ * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes.
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
@@ -65,11 +67,11 @@ final class PathWriter {
     /** The methods for {@code operation}, in call order. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
-        List<Chunk> chunks = chunks(output, operation == Operation.BACKWARD ? 3 : 1);
+        List<Chunk> chunks = chunks(output, usesPerTerm(operation));
         List<MethodSpec> methods = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             String name = path.name() + operation.suffix() + (chunks.size() == 1 ? "" : "_part" + c);
@@ -86,6 +88,19 @@ final class PathWriter {
         return methods;
     }
 
+    /**
+     * Uses of each CG term in the unrolled code of {@code operation}, in units of a plain use: the fused backward uses
+     * a term up to three times; the channel-last forward addresses its operands as array elements (about twice the
+     * bytecode of a local).
+     */
+    private static int usesPerTerm(Operation operation) {
+        return switch (operation) {
+            case FORWARD, GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
+            case FORWARD_CHANNEL_LAST -> 2;
+            case BACKWARD -> 3;
+        };
+    }
+
     private static String describe(Operation operation) {
         return switch (operation) {
             case FORWARD -> "out += W x1 (x) x2";
@@ -93,6 +108,7 @@ final class PathWriter {
             case GRAD_X2 -> "gradient with respect to x2";
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
+            case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
         };
     }
 
@@ -123,10 +139,13 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
+        if (operation == Operation.FORWARD_CHANNEL_LAST) {
+            return channelLastForwardBody(type, terms);
+        }
         if (operation == Operation.BACKWARD) {
             return fusedBackwardBody(type, terms);
         }
@@ -175,7 +194,8 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD -> throw new IllegalStateException("the fused backward has its own body");
+            case BACKWARD, FORWARD_CHANNEL_LAST ->
+                    throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
             code.endControlFlow();
@@ -201,6 +221,54 @@ final class PathWriter {
      */
     private boolean sharesX2() {
         return layout.mul2() == 1 && layout.mul1() > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
+    }
+
+    /**
+     * Whether this path has channel-last methods: a {@code uvu} path of several channels with one {@code x2}
+     * channel ({@link #sharesX2()}), whose per-channel work is a few dense loops over {@code u} through {@code M}.
+     */
+    boolean channelLast() {
+        return mode == ConnectionMode.UVU && sharesX2();
+    }
+
+    /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */
+    private static String channelLastIndex(int offset, int component, int mul) {
+        int base = offset + component * mul;
+        return base == 0 ? "u" : base + " + u";
+    }
+
+    /**
+     * Forward on the channel-last scratch, one loop per output component {@code k} with one store stream:
+     * {@code outT[k][u] += W[u] * sum_i M_ik x1T[i][u]}, the operations of {@link #sharedX2ForwardBody} in the same
+     * order (bitwise the same sums).
+     */
+    private CodeBlock channelLastForwardBody(NumberType type, List<CgTerm> terms) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        contractionsThroughMByK(pairs).forEach((k, products) -> {
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            String contraction = sum(products, type);
+            String increment = path.weighted() ? channelLastWeight() + " * (" + contraction + ")" : contraction;
+            code.addStatement("outT[$L] += $L", channelLastIndex(layout.offsetOut(), k, layout.mulOut()), increment);
+            code.endControlFlow();
+        });
+        return code.build();
+    }
+
+    /** {@code k -> [M_ik x1T[i][u]]}: the channel-last form of {@link #declareContractionsThroughM}. */
+    private Map<Integer, List<Product>> contractionsThroughMByK(List<int[]> pairs) {
+        Map<Integer, List<Product>> byK = new TreeMap<>();
+        for (int[] pair : pairs) {
+            byK.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(new Product(SqrtRational.ONE,
+                    "m" + pair[0] + "_" + pair[1],
+                    "x1T[" + channelLastIndex(layout.offset1(), pair[0], layout.mul1()) + "]"));
+        }
+        return byK;
+    }
+
+    /** The weight of channel {@code u}; the per-sample weights are copied to offset 0 (shared ones are there). */
+    private String channelLastWeight() {
+        return "sampleWeights[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
     }
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */

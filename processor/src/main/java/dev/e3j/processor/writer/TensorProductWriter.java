@@ -56,6 +56,13 @@ public final class TensorProductWriter {
     private final ClassName implementation;
     private final ConstantPool constants = new ConstantPool();
     private final List<PathWriter> pathWriters = new ArrayList<>();
+    /**
+     * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
+     * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
+     * backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2 gradient) and the
+     * extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms, one thread).
+     */
+    private final boolean channelLast;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this.model = model;
@@ -68,6 +75,8 @@ public final class TensorProductWriter {
                         constants));
             }
         }
+        channelLast = !model.square() && !pathWriters.isEmpty()
+                && pathWriters.stream().allMatch(PathWriter::channelLast);
     }
 
     public ClassName implementation() {
@@ -115,9 +124,14 @@ public final class TensorProductWriter {
             methods.add(forwardBlock(number, helpers));
             methods.add(backwardBlock(number, helpers));
         }
+        List<Operation> operations = channelLast
+                ? List.of(Operation.FORWARD_CHANNEL_LAST, Operation.GRAD_X1, Operation.GRAD_X2,
+                        Operation.GRAD_WEIGHTS, Operation.BACKWARD)
+                : List.of(Operation.FORWARD, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
+                        Operation.BACKWARD);
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
-                for (Operation operation : Operation.values()) {
+                for (Operation operation : operations) {
                     if (operation != Operation.GRAD_WEIGHTS || writer.weighted()) {
                         helpers.addAll(writer.methods(operation, number));
                     }
@@ -125,6 +139,12 @@ public final class TensorProductWriter {
             }
         }
         methods.addAll(helpers);
+        if (channelLast) {
+            for (NumberType number : types) {
+                methods.add(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                methods.add(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
+            }
+        }
         methods.add(checkLength());
         for (NumberType number : types) {
             methods.add(lengthOf(number));
@@ -204,8 +224,28 @@ public final class TensorProductWriter {
         for (String name : List.of("x1", "x2", "weights", "out")) {
             method.addParameter(number.arrayType(), name);
         }
-        method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
-        method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
+        if (!channelLast) {
+            method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
+            method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers,
+                    CodeBlock.of(""), CodeBlock.of("")));
+            return method.build();
+        }
+        // Channel-last scratch, allocated once per block: each sample is copied in, computed and copied out.
+        method.addStatement("$T[] x1T = new $T[DIM_IN1]", number.type(), number.type());
+        method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
+        boolean copyWeights = copiesWeights();
+        if (copyWeights) {
+            method.addStatement("$T[] sampleWeights = new $T[WEIGHT_NUMEL]", number.type(), number.type());
+        }
+        CodeBlock.Builder before = CodeBlock.builder()
+                .addStatement("in1ToChannelLast(x1, b * DIM_IN1, x1T)");
+        if (copyWeights) {
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)");
+        }
+        before.addStatement("$T.fill(outT, $L)", ARRAYS, number.zero());
+        CodeBlock after = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
+        method.addCode(batchLoop(number, List.of(Operation.FORWARD_CHANNEL_LAST), binding(), MAX_CALLS_PER_METHOD,
+                helpers, before.build(), after));
         return method.build();
     }
 
@@ -296,7 +336,8 @@ public final class TensorProductWriter {
         // The fused loop, then one loop per wanted gradient (x1 and x2 share one in a square).
         int loops = wanted.size() == 1 ? 1 : 1 + wanted.size();
         int callBudget = MAX_CALLS_PER_METHOD / loops;
-        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
+        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers,
+                CodeBlock.of(""), CodeBlock.of("")));
         if (wanted.size() == 1) {
             return method.endControlFlow().build();
         }
@@ -309,15 +350,17 @@ public final class TensorProductWriter {
             Map<String, String> intoGradX1 = new LinkedHashMap<>(binding);
             intoGradX1.put("gradX2", "gradX1");
             method.addCode(batchLoop(number, List.of(Operation.GRAD_X1, Operation.GRAD_X2), intoGradX1, callBudget,
-                    helpers));
+                    helpers, CodeBlock.of(""), CodeBlock.of("")));
         } else {
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, callBudget, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, callBudget, helpers,
+                    CodeBlock.of(""), CodeBlock.of("")));
         }
         method.endControlFlow();
         if (!model.square()) {
             method.beginControlFlow("if (gradX2 != null)");
             method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, callBudget, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, callBudget, helpers,
+                    CodeBlock.of(""), CodeBlock.of("")));
             method.endControlFlow();
         }
         if (model.weightNumel() > 0) {
@@ -326,10 +369,76 @@ public final class TensorProductWriter {
                 method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
                         number.zero());
             }
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, callBudget, helpers));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, callBudget, helpers,
+                    CodeBlock.of(""), CodeBlock.of("")));
             method.endControlFlow();
         }
         return method.build();
+    }
+
+    /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
+    private boolean copiesWeights() {
+        return model.weightNumel() > 0 && !model.sharedWeights();
+    }
+
+    /**
+     * {@code xT[offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}: one sample from e3nn's {@code mul_ir}
+     * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
+     */
+    private static MethodSpec toChannelLast(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, true);
+    }
+
+    /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
+    private static MethodSpec fromChannelLast(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, false);
+    }
+
+    private static MethodSpec transpose(String name, Irreps irreps, NumberType number, boolean intoChannelLast) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc(intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
+                        : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n");
+        String offset = intoChannelLast ? "from" : "to";
+        method.addParameter(number.arrayType(), intoChannelLast ? "x" : "xT");
+        if (intoChannelLast) {
+            method.addParameter(TypeName.INT, "from");
+            method.addParameter(number.arrayType(), "xT");
+        } else {
+            method.addParameter(number.arrayType(), "x");
+            method.addParameter(TypeName.INT, "to");
+        }
+        for (int e = 0; e < irreps.size(); e++) {
+            int entryOffset = irreps.offset(e);
+            int mul = irreps.get(e).mul();
+            int dim = irreps.get(e).ir().dim();
+            if (mul == 0) {
+                continue;
+            }
+            if (dim == 1 || mul == 1) {
+                // mul_ir and ir_mul coincide: a plain copy
+                method.addStatement(intoChannelLast ? "System.arraycopy(x, $L, xT, $L, $L)"
+                        : "System.arraycopy(xT, $2L, x, $1L, $3L)", plus(offset, entryOffset), entryOffset, mul * dim);
+                continue;
+            }
+            method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
+            method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
+            for (int i = 0; i < dim; i++) {
+                String channelLastIndex = (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+                String mulIrIndex = i == 0 ? "index" : "index + " + i;
+                if (intoChannelLast) {
+                    method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
+                } else {
+                    method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
+                }
+            }
+            method.endControlFlow();
+        }
+        return method.build();
+    }
+
+    private static String plus(String base, int offset) {
+        return offset == 0 ? base : base + " + " + offset;
     }
 
     private void checkCommonArguments(MethodSpec.Builder method) {
@@ -372,6 +481,7 @@ public final class TensorProductWriter {
         }
         if (model.sharedWeights()) {
             binding.put("weightOffset", "0");
+            binding.put("sampleWeights", "weights");
         }
         if (model.square()) {
             binding.put("x2", "x1");
@@ -400,11 +510,12 @@ public final class TensorProductWriter {
     }
 
     /**
-     * {@code for (b) { offsets; calls }}: the path calls inline while they number at most {@code callBudget}, else
-     * grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls each.
+     * {@code for (b) { offsets; before; calls; after }}: the path calls inline while they number at most
+     * {@code callBudget}, else grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls
+     * each.
      */
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
-                                int callBudget, List<MethodSpec> helpers) {
+                                int callBudget, List<MethodSpec> helpers, CodeBlock before, CodeBlock after) {
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
         Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
@@ -444,13 +555,15 @@ public final class TensorProductWriter {
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }
+        loop.add(before);
         calls.forEach(loop::addStatement);
+        loop.add(after);
         return loop.endControlFlow().build();
     }
 
     private static String helperName(Operation operation) {
         return switch (operation) {
-            case FORWARD -> "forwardSample";
+            case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
