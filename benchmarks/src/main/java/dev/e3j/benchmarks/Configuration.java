@@ -115,6 +115,19 @@ enum Configuration {
         return FlopCount.of(SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true));
     }
 
+    /** Compulsory memory traffic per sample, from the same model. */
+    MemoryTraffic traffic() {
+        if (isTensorProduct()) {
+            try {
+                return MemoryTraffic.of(TensorProductModels.build(tensorProduct));
+            } catch (InvalidSpecException e) {
+                throw new IllegalStateException(token + ": " + e.getMessage(), e);
+            }
+        }
+        List<Integer> ls = IntStream.rangeClosed(0, lmax).boxed().toList();
+        return MemoryTraffic.of(SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true));
+    }
+
     /** The model the flops come from, checked against the generated kernel so that the two cannot drift apart. */
     TensorProductKernel tensorProductKernel() {
         TensorProductKernel kernel = (TensorProductKernel) newKernel();

@@ -2,13 +2,20 @@ package dev.e3j.benchmarks;
 
 /** The floating-point type a benchmark runs the kernel in. */
 enum NumberPrecision {
-    F64("f64"),
-    F32("f32");
+    F64("f64", Double.BYTES),
+    F32("f32", Float.BYTES);
 
     private final String token;
+    private final int bytes;
 
-    NumberPrecision(String token) {
+    NumberPrecision(String token, int bytes) {
         this.token = token;
+        this.bytes = bytes;
+    }
+
+    /** Bytes of one element. */
+    int bytes() {
+        return bytes;
     }
 
     String token() {

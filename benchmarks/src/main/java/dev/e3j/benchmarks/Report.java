@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * Reads a JMH result file ({@code -rf json}) and prints markdown tables: every configuration against e3nn's
  * timings (shared/bench/README.md), the useful flops per sample, the achieved GFLOP/s and their fraction of the
- * peak measured in the same run, spherical harmonics per point against sphericart, and javac's time on the
+ * peak measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply,
+ * spherical harmonics per point against sphericart, and javac's time on the
  * mace-medium spec with and without the processor.
  *
  * <pre>{@code java -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.Report results.json}</pre>
@@ -47,10 +48,16 @@ public final class Report {
         out.append(String.format(Locale.ROOT, "Measured peak (2 threads, vectorized FMA loop): f64 %s GFLOP/s,"
                 + " f32 %s GFLOP/s.%n%n", peak64.map(Report::format1).orElse("n/a"),
                 peak32.map(Report::format1).orElse("n/a")));
-        out.append("| config | precision | pass | e3j ms | e3nn ms | e3nn / e3j | flop/sample | GFLOP/s | % of peak |\n");
-        out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Optional<Double> bandwidth = bandwidth();
+        out.append(String.format(Locale.ROOT, "Measured memory bandwidth (2 threads, streaming read): %s GB/s. The"
+                + " roofline is min(peak, bandwidth x flop/byte), flop/byte counting each array a pass reads or"
+                + " writes once (a generous bound).%n%n", bandwidth.map(Report::format1).orElse("n/a")));
+        out.append("| config | precision | pass | e3j ms | e3nn ms | e3nn / e3j | flop/sample | GFLOP/s | % of peak"
+                + " | byte/sample | roofline GFLOP/s | % of roofline |\n");
+        out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Configuration configuration : Configuration.values()) {
             FlopCount flops = configuration.flops();
+            MemoryTraffic traffic = configuration.traffic();
             for (NumberPrecision precision : NumberPrecision.values()) {
                 for (Pass pass : Pass.values()) {
                     Optional<Map<String, Object>> result = find("KernelBenchmark.batch", Map.of("config",
@@ -62,10 +69,16 @@ public final class Report {
                     double e3nn = configuration.e3nnMilliseconds(precision, pass);
                     double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
                     Optional<Double> peak = precision == NumberPrecision.F64 ? peak64 : peak32;
-                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f | %.1f× | %d | %.1f | %s |%n",
+                    long bytes = traffic.bytesPerSample(pass, precision);
+                    double intensity = flops.perSample(pass) / (double) bytes;
+                    Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
+                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f | %.1f× | %d | %.1f | %s"
+                                    + " | %d | %s | %s |%n",
                             configuration.token(), precision.token(), pass.token(), milliseconds, e3nn,
                             e3nn / milliseconds, flops.perSample(pass), gflops,
-                            peak.map(p -> String.format(Locale.ROOT, "%.1f%%", 100 * gflops / p)).orElse("n/a")));
+                            peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
+                            roofline.map(Report::format1).orElse("n/a"),
+                            roofline.map(r -> percent(gflops / r)).orElse("n/a")));
                 }
             }
         }
@@ -94,6 +107,18 @@ public final class Report {
             double threads = ((Number) result.get("threads")).doubleValue();
             return threads * PeakFlopsBenchmark.FLOPS_PER_OPERATION / (score(result) * 1e3);
         });
+    }
+
+    /** GB/s of both threads together: the score is milliseconds per array read by one thread. */
+    private Optional<Double> bandwidth() {
+        return find("BandwidthBenchmark.readF64", Map.of()).map(result -> {
+            double threads = ((Number) result.get("threads")).doubleValue();
+            return threads * BandwidthBenchmark.BYTES_PER_OPERATION / (score(result) * 1e6);
+        });
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
     private void sphericalHarmonicsPerPoint(StringBuilder out) {
