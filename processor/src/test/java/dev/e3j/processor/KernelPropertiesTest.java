@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
-            "Elementwise", "Full", "Channelwise", "SharedChannelLast");
+            "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -83,6 +83,12 @@ class KernelPropertiesTest {
                             @Path(in1 = 0, in2 = 1, out = 1, mode = "uvu"),
                             @Path(in1 = 1, in2 = 1, out = 2, mode = "uvu")})
                     interface SharedChannelLast extends TensorProductKernel {}
+
+                    // enough components that the transposing copies are split into several methods
+                    @TensorProduct(in1 = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o",
+                        in2 = "0e+1o", out = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o",
+                        kind = Kind.CHANNELWISE, sharedWeights = false)
+                    interface WideChannelLast extends TensorProductKernel {}
                 }
                 """);
     }

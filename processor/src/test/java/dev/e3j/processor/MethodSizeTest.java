@@ -72,6 +72,8 @@ class MethodSizeTest {
                     interface Sh20 extends SphericalHarmonicsKernel {}
                     @SphericalHarmonics(ls = {11, 3, 11, 0}, normalization = ShNormalization.INTEGRAL, normalize = false)
                     interface ShMixed extends SphericalHarmonicsKernel {}
+                    @TensorProduct(in1 = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", in2 = "0e", out = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", kind = Kind.CHANNELWISE, sharedWeights = false)
+                    interface ChannelLastWide extends TensorProductKernel {}
                     @Linear(in = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", out = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", biases = true, precision = Precision.FLOAT)
                     interface Lin extends LinearKernel {}
                 }

@@ -40,6 +40,8 @@ public final class TensorProductWriter {
      * method, so a block method with several batch loops shares it among them (backward: up to four loops).
      */
     static final int MAX_CALLS_PER_METHOD = 100;
+    /** Statements of a transposing copy per method: about 16 bytecode bytes each, far below the 8000-byte limit. */
+    static final int MAX_COPIES_PER_METHOD = 300;
 
     /** Doubles a block's inputs, weights and outputs may fill (256 KiB): they stay in L2 between passes. */
     static final int BLOCK_DOUBLES = 32 * 1024;
@@ -141,8 +143,8 @@ public final class TensorProductWriter {
         methods.addAll(helpers);
         if (channelLast) {
             for (NumberType number : types) {
-                methods.add(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
-                methods.add(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
+                methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
         }
         methods.add(checkLength());
@@ -385,21 +387,63 @@ public final class TensorProductWriter {
      * {@code xT[offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}: one sample from e3nn's {@code mul_ir}
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
-    private static MethodSpec toChannelLast(String name, Irreps irreps, NumberType number) {
+    private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
         return transpose(name, irreps, number, true);
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
-    private static MethodSpec fromChannelLast(String name, Irreps irreps, NumberType number) {
+    private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
         return transpose(name, irreps, number, false);
     }
 
-    private static MethodSpec transpose(String name, Irreps irreps, NumberType number, boolean intoChannelLast) {
+    /**
+     * The transposing copy as one method, or, when the irreps have more components than
+     * {@link #MAX_COPIES_PER_METHOD} statements hold, as parts {@code name0, name1, ...} over consecutive entries
+     * that the method {@code name} calls in order, so that every method stays below HotSpot's 8000-byte limit.
+     */
+    private static List<MethodSpec> transpose(String name, Irreps irreps, NumberType number,
+            boolean intoChannelLast) {
+        List<List<Integer>> parts = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        int statements = 0;
+        for (int e = 0; e < irreps.size(); e++) {
+            if (irreps.get(e).mul() == 0) {
+                continue;
+            }
+            int entryStatements = copyStatements(irreps, e);
+            if (!current.isEmpty() && statements + entryStatements > MAX_COPIES_PER_METHOD) {
+                parts.add(current);
+                current = new ArrayList<>();
+                statements = 0;
+            }
+            current.add(e);
+            statements += entryStatements;
+        }
+        parts.add(current);
+        if (parts.size() == 1) {
+            return List.of(transposeEntries(name, irreps, number, intoChannelLast, parts.get(0)));
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        MethodSpec.Builder driver = transposeSignature(name, number, intoChannelLast);
+        for (int part = 0; part < parts.size(); part++) {
+            driver.addStatement(intoChannelLast ? "$L(x, from, xT)" : "$L(xT, x, to)", name + part);
+            methods.add(transposeEntries(name + part, irreps, number, intoChannelLast, parts.get(part)));
+        }
+        methods.add(0, driver.build());
+        return methods;
+    }
+
+    /** A copy of an entry whose {@code mul_ir} and {@code ir_mul} layouts coincide is one statement. */
+    private static int copyStatements(Irreps irreps, int entry) {
+        int dim = irreps.get(entry).ir().dim();
+        return dim == 1 || irreps.get(entry).mul() == 1 ? 1 : dim + 1;
+    }
+
+    private static MethodSpec.Builder transposeSignature(String name, NumberType number, boolean intoChannelLast) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc(intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
                         : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n");
-        String offset = intoChannelLast ? "from" : "to";
         method.addParameter(number.arrayType(), intoChannelLast ? "x" : "xT");
         if (intoChannelLast) {
             method.addParameter(TypeName.INT, "from");
@@ -408,13 +452,17 @@ public final class TensorProductWriter {
             method.addParameter(number.arrayType(), "x");
             method.addParameter(TypeName.INT, "to");
         }
-        for (int e = 0; e < irreps.size(); e++) {
+        return method;
+    }
+
+    private static MethodSpec transposeEntries(String name, Irreps irreps, NumberType number,
+            boolean intoChannelLast, List<Integer> entries) {
+        MethodSpec.Builder method = transposeSignature(name, number, intoChannelLast);
+        String offset = intoChannelLast ? "from" : "to";
+        for (int e : entries) {
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
-            if (mul == 0) {
-                continue;
-            }
             if (dim == 1 || mul == 1) {
                 // mul_ir and ir_mul coincide: a plain copy
                 method.addStatement(intoChannelLast ? "System.arraycopy(x, $L, xT, $L, $L)"
