@@ -42,20 +42,19 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>The values are laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
  * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
- * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}):
- * the coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is
- * computed by short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout
- * {@code out[point * dim + component]}, multiplying by {@code N} on the way. Below {@link #RECURSION_FROM_LMAX} the
- * gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
- * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
- * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points). From there on it stays scalar, one point at a
- * time (its points-last version measured no faster: lmax 6, 100-106 against 109 ns per point, and took seconds
- * longer to reach C2). Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
- * 8000 bytes): value loops packed a few per method, gradient parts holding whole degrees while they fit, else slices
- * of one degree's components, else (a gradient component of a high degree) one derivative axis of one component;
- * block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make them through group methods. The points are
- * split into fixed blocks run in parallel ({@link BatchBlocks}) and each block into fixed chunks, so results do not
- * depend on the number of threads.
+ * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}): the
+ * coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is computed by
+ * short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout {@code out[point * dim +
+ * component]}, multiplying by {@code N} on the way. Up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX} the gradient goes the
+ * same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis loops {@code d_a += w_c
+ * dP_c/da} of one weight row each, and a scalar transposing store through the chain rule (lmax 3, f32: 0.75 against 1.2
+ * ms backward for 100000 points). Above it the gradient stays scalar, one point at a time (its points-last versions
+ * measured slower: lmax 5, f32 4.8 against 3.4 ms; lmax 6 twice as slow). Methods are split by a bytecode budget
+ * (HotSpot's JIT refuses to compile methods over 8000 bytes): value loops packed a few per method, gradient parts
+ * holding whole degrees while they fit, else slices of one degree's components, else (a gradient component of a high
+ * degree) one derivative axis of one component; block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make
+ * them through group methods. The points are split into fixed blocks run in parallel ({@link BatchBlocks}) and each
+ * block into fixed chunks, so results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
@@ -92,6 +91,12 @@ public final class SphericalHarmonicsWriter {
      * Longer sums are split over loops that accumulate into the target left to right, the same order as one loop.
      */
     static final int LOOP_OPERATIONS = 8;
+    /**
+     * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
+     * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
+     * lmax 4 f32 1.7-1.9 against 2.0-2.3 but f64 2.15-2.36 against 2.11-2.34; lmax 5 f32 4.8 against 3.2-3.5.
+     */
+    static final int POINTS_LAST_GRADIENT_MAX_LMAX = 3;
     /**
      * Weight rows per gradient loop besides the target row, up to three coordinates: see {@link #LOOP_OPERATIONS}.
      * Measured at lmax 3, f32: with two a loop, backward took 1.05-1.28 ms for 100000 points (scalar loops), with
@@ -178,6 +183,10 @@ public final class SphericalHarmonicsWriter {
         }
     }
 
+    private int lmax() {
+        return model.degrees().get(model.degrees().size() - 1).l();
+    }
+
     /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
     private record Raise(int i, int j, SqrtRational q) {
     }
@@ -259,7 +268,7 @@ public final class SphericalHarmonicsWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        boolean pointsLastGradient = raisings.isEmpty();
+        boolean pointsLastGradient = lmax() <= POINTS_LAST_GRADIENT_MAX_LMAX;
         List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
         for (Arithmetic t : arithmetics) {
