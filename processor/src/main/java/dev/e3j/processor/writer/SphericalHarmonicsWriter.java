@@ -42,17 +42,19 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>The values are laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
  * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
- * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}):
- * the coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is
- * computed by short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout
- * {@code out[point * dim + component]}, multiplying by {@code N} on the way. The gradient stays scalar, one point
- * at a time (its points-last version measured no faster: lmax 6, 100-106 against 109 ns per point, and took
- * seconds longer to reach C2). Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
- * 8000 bytes): value loops packed a few per method, gradient parts holding whole degrees while they fit, else slices
- * of one degree's components, else (a gradient component of a high degree) one derivative axis of one component;
- * block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make them through group methods. The points are
- * split into fixed blocks run in parallel ({@link BatchBlocks}) and each block into fixed chunks, so results do not
- * depend on the number of threads.
+ * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}): the
+ * coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is computed by
+ * short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout {@code out[point * dim +
+ * component]}, multiplying by {@code N} on the way. Up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX} the gradient goes the
+ * same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis loops {@code d_a += w_c
+ * dP_c/da} of one weight row each, and a scalar transposing store through the chain rule (lmax 3, f32: 0.75 against 1.2
+ * ms backward for 100000 points). Above it the gradient stays scalar, one point at a time (its points-last versions
+ * measured slower: lmax 5, f32 4.8 against 3.4 ms; lmax 6 twice as slow). Methods are split by a bytecode budget
+ * (HotSpot's JIT refuses to compile methods over 8000 bytes): value loops packed a few per method, gradient parts
+ * holding whole degrees while they fit, else slices of one degree's components, else (a gradient component of a high
+ * degree) one derivative axis of one component; block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make
+ * them through group methods. The points are split into fixed blocks run in parallel ({@link BatchBlocks}) and each
+ * block into fixed chunks, so results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
@@ -89,6 +91,18 @@ public final class SphericalHarmonicsWriter {
      * Longer sums are split over loops that accumulate into the target left to right, the same order as one loop.
      */
     static final int LOOP_OPERATIONS = 8;
+    /**
+     * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
+     * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
+     * lmax 4 f32 1.7-1.9 against 2.0-2.3 but f64 2.15-2.36 against 2.11-2.34; lmax 5 f32 4.8 against 3.2-3.5.
+     */
+    static final int POINTS_LAST_GRADIENT_MAX_LMAX = 3;
+    /**
+     * Weight rows per gradient loop besides the target row, up to three coordinates: see {@link #LOOP_OPERATIONS}.
+     * Measured at lmax 3, f32: with two a loop, backward took 1.05-1.28 ms for 100000 points (scalar loops), with
+     * one 0.75.
+     */
+    static final int WEIGHTS_PER_LOOP = 1;
     /** Recursion terms {@code q P^l_i v_j} per loop: two rows and two coordinates, see {@link #LOOP_OPERATIONS}. */
     static final int RAISES_PER_LOOP = 2;
     /**
@@ -105,6 +119,9 @@ public final class SphericalHarmonicsWriter {
     /** Arguments of the methods of one pass, also their parameter names; {@code start} and {@code count} are ints. */
     private static final String VALUES = "points, rows, count";
     private static final String STORE_VALUES = "points, rows, start, count, out";
+    private static final String LOAD_WEIGHTS = "gradOut, rows, start, count";
+    private static final String GRADIENT = "points, rows, count";
+    private static final String STORE_GRADIENTS = "points, rows, start, count, gradXyz";
 
     private final SphericalHarmonicsModel model;
     private final Precision precision;
@@ -164,6 +181,10 @@ public final class SphericalHarmonicsWriter {
             valueRows.put(l, row);
             row += 2 * l + 1;
         }
+    }
+
+    private int lmax() {
+        return model.degrees().get(model.degrees().size() - 1).l();
     }
 
     /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
@@ -247,13 +268,25 @@ public final class SphericalHarmonicsWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        List<Part> gradientParts = parts();
+        boolean pointsLastGradient = lmax() <= POINTS_LAST_GRADIENT_MAX_LMAX;
+        List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
         for (Arithmetic t : arithmetics) {
             Pass values = pass("values", VALUES, valueLoops(t), t);
             Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
-            type.addMethod(forwardBlock(t, values, storeValues))
-                    .addMethod(backwardBlock(t, callees(gradientParts, gradientGroups)))
+            type.addMethod(forwardBlock(t, values, storeValues));
+            if (pointsLastGradient) {
+                Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
+                Pass gradient = pass("gradient", GRADIENT, gradientLoops(t), t);
+                Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
+                type.addMethod(pointsLastBackwardBlock(t, loadWeights, gradient, storeGradients))
+                        .addMethod(loadPoints(t));
+                type.addMethods(values.methods()).addMethods(storeValues.methods())
+                        .addMethods(loadWeights.methods()).addMethods(gradient.methods())
+                        .addMethods(storeGradients.methods());
+                continue;
+            }
+            type.addMethod(backwardBlock(t, callees(gradientParts, gradientGroups)))
                     .addMethod(loadPoints(t));
             type.addMethods(values.methods()).addMethods(storeValues.methods());
             gradientParts.forEach(part -> type.addMethod(gradientPart(part, t)));
@@ -643,6 +676,133 @@ public final class SphericalHarmonicsWriter {
                     .endControlFlow();
         }
         return method.build();
+    }
+
+    /**
+     * Scratch row of {@code w = N * sum_offsets gradOut} of each component of each degree {@code l > 0}, in order;
+     * the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
+     */
+    private Map<List<Integer>, Integer> weightRows() {
+        Map<List<Integer>, Integer> rows = new LinkedHashMap<>();
+        for (Degree degree : model.degrees()) {
+            if (degree.l() > 0) {
+                degree.components().forEach(c -> rows.put(List.of(degree.l(), c.index()), rows.size()));
+            }
+        }
+        return rows;
+    }
+
+    /** The scratch row of the gradient along {@code axis}, after the weights. */
+    private String gradientAt(int axis) {
+        return rowAt("rows", weightRows().size() + axis);
+    }
+
+    /**
+     * The transposing copy {@code w_c[u] = N_c (gradOut[(start + u) * dim + offset + c] + ...)} over the offsets of
+     * the component's degree: the weights of {@code grad = sum_c w_c grad P_c}, computed as the scalar gradient did.
+     */
+    private List<Piece> loadWeightLoops(Arithmetic t) {
+        List<String> copies = new ArrayList<>();
+        Map<List<Integer>, Integer> rows = weightRows();
+        for (Degree degree : model.degrees()) {
+            if (degree.l() == 0) {
+                continue;
+            }
+            for (Component c : degree.components()) {
+                String gradients = degree.offsets().stream()
+                        .map(offset -> "gradOut[" + outputIndex(offset + c.index()) + "]")
+                        .collect(Collectors.joining(" + "));
+                copies.add(rowAt("rows", rows.get(List.of(degree.l(), c.index()))) + " = "
+                        + constantName(degree.l(), c.index(), t) + " * "
+                        + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
+            }
+        }
+        return copyLoops(copies);
+    }
+
+    /**
+     * The loops {@code d_a = sum_c w_c dP_c/da} per axis {@code a}, components in order, short enough to vectorize
+     * (at most {@link #WEIGHTS_PER_LOOP} weight rows and {@link #LOOP_OPERATIONS} operations a loop).
+     */
+    private List<Piece> gradientLoops(Arithmetic t) {
+        List<Piece> loops = new ArrayList<>();
+        Map<List<Integer>, Integer> rows = weightRows();
+        for (int axis : ALL_AXES) {
+            List<Summand> summands = new ArrayList<>();
+            for (Degree degree : model.degrees()) {
+                for (Component c : degree.components()) {
+                    List<Term> derivative = c.derivative(axis);
+                    if (degree.l() > 0 && !derivative.isEmpty()) {
+                        String weight = rowAt("rows", rows.get(List.of(degree.l(), c.index())));
+                        summands.add(new Summand(times(weight, derivative, t), derivative));
+                    }
+                }
+            }
+            if (summands.isEmpty()) {
+                summands.add(new Summand(t.literal(0), List.of()));
+            }
+            loops.addAll(sumLoops(gradientAt(axis), false, summands,
+                    group -> group.size() <= WEIGHTS_PER_LOOP && fitsOperations(group), t));
+        }
+        return loops;
+    }
+
+    /**
+     * The scalar transposing store of the gradient into {@code gradXyz[(start + u) * 3 + a]}, through the chain rule
+     * of {@code u = x / max(|x|, eps)} when normalizing: {@code (g - (g . u) u) / |x|} above eps, {@code g / eps}
+     * below.
+     */
+    private Piece storeGradientLoop(Arithmetic t) {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int u = 0; u < count; u++)")
+                .addStatement("int g = 3 * (start + u)");
+        String[] accumulators = {"gx", "gy", "gz"};
+        for (int axis : ALL_AXES) {
+            code.addStatement("$T $L = $L", t.type(), accumulators[axis], gradientAt(axis));
+        }
+        if (model.normalize()) {
+            for (int axis : ALL_AXES) {
+                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+            }
+            code.addStatement("$T norm = points[3 * STRIDE + u]", t.type())
+                    .add("// chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below\n")
+                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
+                    .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
+                    .addStatement("gx -= radial * x")
+                    .addStatement("gy -= radial * y")
+                    .addStatement("gz -= radial * z")
+                    .endControlFlow()
+                    .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
+                    .addStatement("gradXyz[g] = gx / scale")
+                    .addStatement("gradXyz[g + 1] = gy / scale")
+                    .addStatement("gradXyz[g + 2] = gz / scale");
+        } else {
+            code.addStatement("gradXyz[g] = gx")
+                    .addStatement("gradXyz[g + 1] = gy")
+                    .addStatement("gradXyz[g + 2] = gz");
+        }
+        return new Piece(code.endControlFlow().build(), 200);
+    }
+
+    /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
+    private MethodSpec pointsLastBackwardBlock(Arithmetic t, Pass loadWeights, Pass gradient, Pass storeGradients) {
+        return MethodSpec.methodBuilder("backwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(t.arrayType(), "gradXyz")
+                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), weightRows().size() + 3)
+                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
+                .addStatement("int count = Math.min(CHUNK, to - start)")
+                .addStatement("loadPoints(xyz, start, count, points)")
+                .addCode(loadWeights.calls())
+                .addCode(gradient.calls())
+                .addCode(storeGradients.calls())
+                .endControlFlow()
+                .build();
     }
 
     private MethodSpec backward(Arithmetic t) {
