@@ -104,42 +104,36 @@ enum Configuration {
 
     /** Useful operations per sample, from the exact model. */
     FlopCount flops() {
-        if (isTensorProduct()) {
-            try {
-                return FlopCount.of(TensorProductModels.build(tensorProduct));
-            } catch (InvalidSpecException e) {
-                throw new IllegalStateException(token + ": " + e.getMessage(), e);
-            }
-        }
-        List<Integer> ls = IntStream.rangeClosed(0, lmax).boxed().toList();
-        return FlopCount.of(SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true));
+        return isTensorProduct() ? FlopCount.of(tensorProductModel()) : FlopCount.of(sphericalHarmonicsModel());
     }
 
     /** Compulsory memory traffic per sample, from the same model. */
     MemoryTraffic traffic() {
-        if (isTensorProduct()) {
-            try {
-                return MemoryTraffic.of(TensorProductModels.build(tensorProduct));
-            } catch (InvalidSpecException e) {
-                throw new IllegalStateException(token + ": " + e.getMessage(), e);
-            }
+        return isTensorProduct() ? MemoryTraffic.of(tensorProductModel())
+                : MemoryTraffic.of(sphericalHarmonicsModel());
+    }
+
+    private TensorProductModel tensorProductModel() {
+        try {
+            return TensorProductModels.build(tensorProduct);
+        } catch (InvalidSpecException e) {
+            throw new IllegalStateException(token + ": " + e.getMessage(), e);
         }
+    }
+
+    private SphericalHarmonicsModel sphericalHarmonicsModel() {
         List<Integer> ls = IntStream.rangeClosed(0, lmax).boxed().toList();
-        return MemoryTraffic.of(SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true));
+        return SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true);
     }
 
     /** The model the flops come from, checked against the generated kernel so that the two cannot drift apart. */
     TensorProductKernel tensorProductKernel() {
         TensorProductKernel kernel = (TensorProductKernel) newKernel();
-        try {
-            TensorProductModel model = TensorProductModels.build(tensorProduct);
-            if (!model.irrepsIn1().equals(kernel.irrepsIn1()) || !model.irrepsIn2().equals(kernel.irrepsIn2())
-                    || !model.irrepsOut().equals(kernel.irrepsOut()) || model.weightNumel() != kernel.weightNumel()
-                    || model.sharedWeights() != kernel.sharedWeights()) {
-                throw new IllegalStateException(token + ": the flop-count model differs from " + spec.getName());
-            }
-        } catch (InvalidSpecException e) {
-            throw new IllegalStateException(token + ": " + e.getMessage(), e);
+        TensorProductModel model = tensorProductModel();
+        if (!model.irrepsIn1().equals(kernel.irrepsIn1()) || !model.irrepsIn2().equals(kernel.irrepsIn2())
+                || !model.irrepsOut().equals(kernel.irrepsOut()) || model.weightNumel() != kernel.weightNumel()
+                || model.sharedWeights() != kernel.sharedWeights()) {
+            throw new IllegalStateException(token + ": the flop-count model differs from " + spec.getName());
         }
         return kernel;
     }

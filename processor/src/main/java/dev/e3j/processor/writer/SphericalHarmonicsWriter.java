@@ -135,6 +135,12 @@ public final class SphericalHarmonicsWriter {
      */
     private final Map<Integer, Integer> valueRows = new TreeMap<>();
     /**
+     * Scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of each degree
+     * {@code l > 0}, in order, for the points-last gradient; the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
+     */
+    private final Map<List<Integer>, Integer> weightRows = new LinkedHashMap<>();
+    private final int lmax;
+    /**
      * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
      * along {@code axes} only (a single component of a high degree may need one method per axis).
      */
@@ -169,7 +175,7 @@ public final class SphericalHarmonicsWriter {
         this.precision = precision;
         this.dim = model.dim();
         this.raisings = raisings(model);
-        int lmax = model.degrees().get(model.degrees().size() - 1).l();
+        this.lmax = model.degrees().get(model.degrees().size() - 1).l();
         List<Integer> computed = raisings.isEmpty()
                 ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
@@ -181,10 +187,11 @@ public final class SphericalHarmonicsWriter {
             valueRows.put(l, row);
             row += 2 * l + 1;
         }
-    }
-
-    private int lmax() {
-        return model.degrees().get(model.degrees().size() - 1).l();
+        for (Degree degree : model.degrees()) {
+            if (degree.l() > 0) {
+                degree.components().forEach(c -> weightRows.put(List.of(degree.l(), c.index()), weightRows.size()));
+            }
+        }
     }
 
     /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
@@ -268,7 +275,7 @@ public final class SphericalHarmonicsWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        boolean pointsLastGradient = lmax() <= POINTS_LAST_GRADIENT_MAX_LMAX;
+        boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX;
         List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
         for (Arithmetic t : arithmetics) {
@@ -678,23 +685,9 @@ public final class SphericalHarmonicsWriter {
         return method.build();
     }
 
-    /**
-     * Scratch row of {@code w = N * sum_offsets gradOut} of each component of each degree {@code l > 0}, in order;
-     * the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
-     */
-    private Map<List<Integer>, Integer> weightRows() {
-        Map<List<Integer>, Integer> rows = new LinkedHashMap<>();
-        for (Degree degree : model.degrees()) {
-            if (degree.l() > 0) {
-                degree.components().forEach(c -> rows.put(List.of(degree.l(), c.index()), rows.size()));
-            }
-        }
-        return rows;
-    }
-
     /** The scratch row of the gradient along {@code axis}, after the weights. */
     private String gradientAt(int axis) {
-        return rowAt("rows", weightRows().size() + axis);
+        return rowAt("rows", weightRows.size() + axis);
     }
 
     /**
@@ -703,7 +696,7 @@ public final class SphericalHarmonicsWriter {
      */
     private List<Piece> loadWeightLoops(Arithmetic t) {
         List<String> copies = new ArrayList<>();
-        Map<List<Integer>, Integer> rows = weightRows();
+        Map<List<Integer>, Integer> rows = weightRows;
         for (Degree degree : model.degrees()) {
             if (degree.l() == 0) {
                 continue;
@@ -726,7 +719,7 @@ public final class SphericalHarmonicsWriter {
      */
     private List<Piece> gradientLoops(Arithmetic t) {
         List<Piece> loops = new ArrayList<>();
-        Map<List<Integer>, Integer> rows = weightRows();
+        Map<List<Integer>, Integer> rows = weightRows;
         for (int axis : ALL_AXES) {
             List<Summand> summands = new ArrayList<>();
             for (Degree degree : model.degrees()) {
@@ -794,7 +787,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), weightRows().size() + 3)
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), weightRows.size() + 3)
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")

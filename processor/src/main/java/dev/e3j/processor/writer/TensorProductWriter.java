@@ -228,8 +228,7 @@ public final class TensorProductWriter {
         }
         if (!channelLast) {
             method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
-            method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers,
-                    CodeBlock.of(""), CodeBlock.of("")));
+            method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
             return method.build();
         }
         // Channel-last scratch, allocated once per block: each sample is copied in, computed and copied out.
@@ -338,8 +337,7 @@ public final class TensorProductWriter {
         // The fused loop, then one loop per wanted gradient (x1 and x2 share one in a square).
         int loops = wanted.size() == 1 ? 1 : 1 + wanted.size();
         int callBudget = MAX_CALLS_PER_METHOD / loops;
-        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers,
-                CodeBlock.of(""), CodeBlock.of("")));
+        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         if (wanted.size() == 1) {
             return method.endControlFlow().build();
         }
@@ -352,17 +350,15 @@ public final class TensorProductWriter {
             Map<String, String> intoGradX1 = new LinkedHashMap<>(binding);
             intoGradX1.put("gradX2", "gradX1");
             method.addCode(batchLoop(number, List.of(Operation.GRAD_X1, Operation.GRAD_X2), intoGradX1, callBudget,
-                    helpers, CodeBlock.of(""), CodeBlock.of("")));
+                    helpers));
         } else {
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, callBudget, helpers,
-                    CodeBlock.of(""), CodeBlock.of("")));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X1), binding, callBudget, helpers));
         }
         method.endControlFlow();
         if (!model.square()) {
             method.beginControlFlow("if (gradX2 != null)");
             method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, callBudget, helpers,
-                    CodeBlock.of(""), CodeBlock.of("")));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_X2), binding, callBudget, helpers));
             method.endControlFlow();
         }
         if (model.weightNumel() > 0) {
@@ -371,8 +367,7 @@ public final class TensorProductWriter {
                 method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
                         number.zero());
             }
-            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, callBudget, helpers,
-                    CodeBlock.of(""), CodeBlock.of("")));
+            method.addCode(batchLoop(number, List.of(Operation.GRAD_WEIGHTS), binding, callBudget, helpers));
             method.endControlFlow();
         }
         return method.build();
@@ -555,6 +550,12 @@ public final class TensorProductWriter {
             List<String> arguments = parameters.stream().map(p -> binding.getOrDefault(p, p)).toList();
             return CodeBlock.of("$L($L)", method, String.join(", ", arguments));
         }
+    }
+
+    /** {@link #batchLoop(NumberType, List, Map, int, List, CodeBlock, CodeBlock)} with nothing around the calls. */
+    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
+                                int callBudget, List<MethodSpec> helpers) {
+        return batchLoop(number, operations, binding, callBudget, helpers, CodeBlock.of(""), CodeBlock.of(""));
     }
 
     /**
