@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
-            "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast");
+            "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast", "WeightsFirst");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -89,6 +89,11 @@ class KernelPropertiesTest {
                         in2 = "0e+1o", out = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o",
                         kind = Kind.CHANNELWISE, sharedWeights = false)
                     interface WideChannelLast extends TensorProductKernel {}
+
+                    // one x2 channel: uvw forwards that contract the weights with x1 first, in one pass or several (3x1o -> 5x1o)
+                    @TensorProduct(in1 = "5x0e+3x1o+2x2e+1x3o", in2 = "0e+1o+2e", out = "5x1o+2x0e+3x2e+2x1e+1x3o",
+                        sharedWeights = false)
+                    interface WeightsFirst extends TensorProductKernel {}
                 }
                 """);
     }

@@ -40,6 +40,16 @@ final class PathWriter {
      */
     static final int MAX_TERM_USES_PER_METHOD = 400;
 
+    /** Sums a register-blocked loop keeps in local variables: x86-64 has 16 (32 with AVX-512) FP registers. */
+    static final int MAX_ACCUMULATORS = 12;
+
+    /**
+     * Weights of the largest path whose register-blocked forward takes several passes, each reading every weight
+     * row strided: cheap while they span a few kB; from memory, such passes over {@code 48 x 48} weights were twice
+     * as slow as one sequential pass (diffdock).
+     */
+    static final int MAX_BLOCKED_WEIGHTS = 512;
+
     private final PathModel path;
     private final ConstantPool constants;
     private final PathLayout layout;
@@ -151,6 +161,9 @@ final class PathWriter {
         }
         if (operation == Operation.FORWARD && sharesX2()) {
             return sharedX2ForwardBody(type, terms);
+        }
+        if (operation == Operation.FORWARD && weightsFirstBlock(terms) > 0) {
+            return weightsFirstForwardBody(type, terms, weightsFirstBlock(terms));
         }
         boolean needsA = operation != Operation.GRAD_X1;
         boolean needsB = operation != Operation.GRAD_X2;
@@ -306,6 +319,89 @@ final class PathWriter {
         code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         terms.stream().map(CgTerm::i).distinct().sorted()
                 .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, plus("in1Index", i)));
+    }
+
+    /**
+     * Output channels per pass of a {@code uvw} forward that contracts the weights with {@code x1} first, or 0 where
+     * it does not. With one {@code x2} channel, {@code out[w]_k = sum_i M_ik s[w]_i}, where
+     * {@code s[w]_i = sum_u W[u w] x1[u]_i} and {@code M_ik = sum_j C_ijk x2_j}. A pass keeps its sums
+     * {@code s[w]_i} in local variables ({@link #MAX_ACCUMULATORS}), so each weight costs {@code dim1} multiply-adds
+     * into registers instead of {@code dimOut} additions into {@code out} through memory. Used when
+     * <ul>
+     * <li>{@code dim1 <= dimOut}, so it never costs more arithmetic ({@code 48x0e x 1o -> 10x1o}: a third);</li>
+     * <li>there are several channels {@code u} (with one, each {@code out} entry is written once anyway);</li>
+     * <li>several passes, which each read every weight row strided, hold at least two channels each and the path
+     * has few weights ({@link #MAX_BLOCKED_WEIGHTS});</li>
+     * <li>the unrolled code fits half of {@link #MAX_TERM_USES_PER_METHOD}.</li>
+     * </ul>
+     */
+    private int weightsFirstBlock(List<CgTerm> terms) {
+        int is = (int) terms.stream().mapToInt(CgTerm::i).distinct().count();
+        int ks = (int) terms.stream().mapToInt(CgTerm::k).distinct().count();
+        if (mode != ConnectionMode.UVW || layout.mul1() < 2 || layout.mul2() != 1 || !path.weighted() || is > ks) {
+            return 0;
+        }
+        int block = Math.min(layout.mulOut(), MAX_ACCUMULATORS / is);
+        boolean onePass = block == layout.mulOut();
+        if (block == 0 || !onePass && (block == 1 || layout.mul1() * layout.mulOut() > MAX_BLOCKED_WEIGHTS)) {
+            return 0;
+        }
+        // Unrolled: per output channel `is` multiply-adds in the loop and |M| products after it, per pass `is` loads.
+        // Half the usual budget: with many locals, loads and stores of doubles take wide (4-byte) instructions.
+        long products = terms.stream().map(term -> List.of(term.i(), term.k())).distinct().count();
+        int passes = (layout.mulOut() + block - 1) / block;
+        long uses = layout.mulOut() * (products + is) + (long) passes * is;
+        return uses <= MAX_TERM_USES_PER_METHOD / 2 ? block : 0;
+    }
+
+    /** The forward of {@link #weightsFirstBlock}: per pass the sums {@code s[w]_i} in locals, then {@code out += M^T s}. */
+    private CodeBlock weightsFirstForwardBody(NumberType type, List<CgTerm> terms, int block) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        for (int first = 0; first < layout.mulOut(); first += block) {
+            weightsFirstPass(code, type, terms, pairs, first, Math.min(block, layout.mulOut() - first));
+        }
+        return code.build();
+    }
+
+    private void weightsFirstPass(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, List<int[]> pairs,
+                                  int first, int size) {
+        String t = type.type().toString();
+        boolean scoped = size < layout.mulOut();
+        if (scoped) {
+            code.add("{ // output $L\n$>", size == 1 ? "channel " + first
+                    : "channels " + first + " to " + (first + size - 1));
+        }
+        List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
+        for (int w = first; w < first + size; w++) {
+            for (int i : is) {
+                code.addStatement("$L s$L_$L = $L", t, w, i, type.zero());
+            }
+        }
+        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        loadX1(code, type, terms);
+        code.addStatement("int weightIndex = $L", plus(weightBase(), first));
+        for (int w = first; w < first + size; w++) {
+            code.addStatement("$L weight$L = weights[$L]", t, w, plus("weightIndex", w - first));
+            for (int i : is) {
+                code.addStatement("s$L_$L += weight$L * a$L", w, i, w, i);
+            }
+        }
+        code.endControlFlow();
+        code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
+        for (int w = first; w < first + size; w++) {
+            Map<Integer, List<Product>> byK = new TreeMap<>();
+            for (int[] pair : pairs) {
+                byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
+                        .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "s" + w + "_" + pair[0]));
+            }
+            int channel = w;
+            byK.forEach((k, products) -> code.addStatement("out[$L] += $L",
+                    plus("outIndex", channel * layout.dimOut() + k), sum(products, type)));
+        }
+        if (scoped) {
+            code.add("$<}\n");
+        }
     }
 
     /** Forward with {@link #sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights. */
