@@ -3,6 +3,7 @@ package dev.e3j.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import dev.e3j.processor.testing.SpecSources;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,26 @@ class TargetDiagnosticsTest {
         Compilation compilation = SpecSources.compile(file);
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("bad.SpecImpl");
+    }
+
+    @Test
+    void deprecatedSpecsGenerateWarningFreeCode() {
+        JavaFileObject file = SOURCES.source("""
+                @Deprecated(forRemoval = true)
+                class Spec {
+                    @TensorProduct(in1 = "2x1o", in2 = "1o", out = "2x0e")
+                    interface Product extends TensorProductKernel {}
+
+                    @Deprecated
+                    @Linear(in = "2x0e", out = "3x0e")
+                    interface Mix extends LinearKernel {}
+                }
+                """);
+        Compilation compilation = Compiler.javac().withProcessors(new E3jProcessor()).withOptions("-Xlint:all")
+                .compile(file);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("bad.Spec_ProductImpl");
+        assertThat(compilation).generatedSourceFile("bad.Spec_MixImpl");
     }
 
     @Test
