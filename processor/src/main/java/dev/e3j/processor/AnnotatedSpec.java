@@ -4,16 +4,24 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import dev.e3j.processor.diagnostics.Diagnostics;
 import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.writer.GeneratedFiles;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -61,7 +69,9 @@ final class AnnotatedSpec {
     /**
      * The annotated interface if it extends {@code kernel} (a canonical name); otherwise reports
      * {@code [e3j.target]} and returns empty. A class is not checked further; an interface with the wrong
-     * supertype is, so that all its problems show at once.
+     * supertype is, so that all its problems show at once. An interface the generated class could not implement
+     * (generic, sealed, private, carrying a second kernel annotation, or with abstract methods of its own) is
+     * reported too, with {@code [e3j.target]}.
      */
     Optional<TypeElement> target(String kernel) {
         String simpleName = annotation.substring(annotation.lastIndexOf('.') + 1);
@@ -75,8 +85,91 @@ final class AnnotatedSpec {
         if (kernelType == null || !env.getTypeUtils().isAssignable(type.asType(),
                 env.getTypeUtils().getDeclaredType(kernelType))) {
             diagnostics.error(Message.NOT_A_KERNEL, type.getQualifiedName(), kernel, simpleName);
+        } else if (requireOneKernel(type)) {
+            requireNothingBeyond(type, kernelType);
         }
+        requireImplementable(type);
         return Optional.of(type);
+    }
+
+    /**
+     * The generated class is a top-level {@code public final class <Spec>Impl implements <Spec>} in the spec's
+     * package: anything that keeps such a class from compiling (or from compiling warning-free) is reported here,
+     * on the annotation, rather than as an error in generated code.
+     */
+    private void requireImplementable(TypeElement type) {
+        ClassName implementation = GeneratedFiles.implementationName(ClassName.get(type));
+        if (!type.getTypeParameters().isEmpty()) {
+            diagnostics.error(Message.GENERIC_TARGET, type.getQualifiedName(), type.getTypeParameters());
+        }
+        if (type.getModifiers().contains(Modifier.SEALED)) {
+            diagnostics.error(Message.SEALED_TARGET, type.getQualifiedName(), implementation.simpleName());
+        }
+        for (Element enclosing = type; enclosing instanceof TypeElement; enclosing = enclosing.getEnclosingElement()) {
+            if (enclosing.getModifiers().contains(Modifier.PRIVATE)) {
+                diagnostics.error(Message.PRIVATE_TARGET, enclosing.getSimpleName(),
+                        enclosing == type ? "" : " (it encloses " + type.getQualifiedName() + ")",
+                        implementation.simpleName());
+                break;
+            }
+        }
+    }
+
+    /**
+     * Whether {@code type} carries no other kernel annotation than this one; reports it otherwise (each
+     * annotation, on itself), since both would generate the same class.
+     */
+    private boolean requireOneKernel(TypeElement type) {
+        List<String> kernels = new ArrayList<>();
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            String name = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (E3jProcessor.KERNEL_ANNOTATIONS.contains(name)) {
+                kernels.add("@" + name.substring(name.lastIndexOf('.') + 1));
+            }
+        }
+        if (kernels.size() > 1) {
+            diagnostics.error(Message.SEVERAL_KERNELS, type.getQualifiedName(), String.join(" and ", kernels),
+                    GeneratedFiles.implementationName(ClassName.get(type)).simpleName());
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Reports every abstract method of {@code type} that the generated class does not implement: one that neither
+     * {@code kernelType} (whose methods it implements) nor {@code Object} declares with the same name and erased
+     * parameter types, and that no default method of {@code type} overrides.
+     */
+    private void requireNothingBeyond(TypeElement type, TypeElement kernelType) {
+        Elements elements = env.getElementUtils();
+        List<ExecutableElement> implemented = new ArrayList<>(
+                ElementFilter.methodsIn(elements.getAllMembers(kernelType)));
+        implemented.addAll(ElementFilter.methodsIn(elements.getTypeElement("java.lang.Object").getEnclosedElements()));
+        List<ExecutableElement> members = ElementFilter.methodsIn(elements.getAllMembers(type));
+        for (ExecutableElement method : members) {
+            if (method.getModifiers().contains(Modifier.ABSTRACT)
+                    && implemented.stream().noneMatch(other -> sameSignature(method, other))
+                    && members.stream().noneMatch(other -> !other.getModifiers().contains(Modifier.ABSTRACT)
+                            && elements.overrides(other, method, type))) {
+                diagnostics.error(Message.EXTRA_ABSTRACT_METHOD, type.getQualifiedName(), method,
+                        GeneratedFiles.implementationName(ClassName.get(type)).simpleName());
+            }
+        }
+    }
+
+    private boolean sameSignature(ExecutableElement a, ExecutableElement b) {
+        Types types = env.getTypeUtils();
+        if (!a.getSimpleName().contentEquals(b.getSimpleName())
+                || a.getParameters().size() != b.getParameters().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.getParameters().size(); i++) {
+            if (!types.isSameType(types.erasure(a.getParameters().get(i).asType()),
+                    types.erasure(b.getParameters().get(i).asType()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes the kernel's source and its audit resource, both originating from the spec alone. */

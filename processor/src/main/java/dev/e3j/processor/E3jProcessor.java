@@ -31,6 +31,8 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String TENSOR_PRODUCT = "dev.e3j.annotations.TensorProduct";
     static final String SPHERICAL_HARMONICS = "dev.e3j.annotations.SphericalHarmonics";
     static final String LINEAR = "dev.e3j.annotations.Linear";
+    /** The annotations that each generate {@code <Spec>Impl}; an interface carries at most one. */
+    static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR);
     /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
     static final String GENERATED = "javax.annotation.processing.Generated";
 

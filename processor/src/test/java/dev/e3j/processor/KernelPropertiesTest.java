@@ -257,4 +257,19 @@ class KernelPropertiesTest {
                 () -> kernel.forward(-1, new double[0], new double[0], new double[0], new double[0]));
         assertEquals("batch must be >= 0, got -1", b.getMessage());
     }
+
+    @Test
+    void unweightedKernelsCheckTheWeightGradientAsTheyCheckTheWeights() {
+        for (String name : List.of("Square", "Elementwise", "Full")) {
+            TensorProductKernel kernel = kernel(name);
+            assertEquals(0, kernel.weightNumel(), name);
+            double[] x1 = new double[kernel.irrepsIn1().dim()];
+            double[] x2 = name.equals("Square") ? null : new double[kernel.irrepsIn2().dim()];
+            double[] gradOut = new double[kernel.irrepsOut().dim()];
+            kernel.backward(1, x1, x2, null, gradOut, null, null, new double[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> kernel.backward(1, x1, x2, null, gradOut, null, null, new double[2]), name);
+            assertEquals("gradWeights must have length 0, got 2", e.getMessage(), name);
+        }
+    }
 }

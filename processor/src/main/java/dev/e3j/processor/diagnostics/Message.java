@@ -7,6 +7,15 @@ package dev.e3j.processor.diagnostics;
 public enum Message {
     NOT_AN_INTERFACE("e3j.target", "@%s goes on an interface extending %s; %s is a %s"),
     NOT_A_KERNEL("e3j.target", "%s must extend %s to carry @%s"),
+    GENERIC_TARGET("e3j.target", "%s declares type parameters %s; the generated class implements it as it is, so it must"
+            + " not be generic"),
+    SEALED_TARGET("e3j.target", "%s is sealed; the generated %s would have to be in its permits clause, so it must not"
+            + " be sealed"),
+    PRIVATE_TARGET("e3j.target", "%s is private%s; the generated %s, a top-level class in the same package, must be"
+            + " able to implement it"),
+    EXTRA_ABSTRACT_METHOD("e3j.target", "%s declares the abstract method %s, which the generated %s cannot implement;"
+            + " give it a default body or move it elsewhere"),
+    SEVERAL_KERNELS("e3j.target", "%s carries %s; each generates %s, so put each on its own interface"),
     MALFORMED_IRREPS("e3j.irreps", "%s: %s"),
     IN2_FOR_SQUARE("e3j.square", "in2 must stay empty for kind = SQUARE (the second input is the first), got \"%s\""),
     PATHS_NOT_CUSTOM("e3j.paths", "paths are only for kind = CUSTOM; kind = %s derives its own paths"),

@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
 
 /**
  * What every generated kernel carries beyond its class body: its name ({@code <Spec>Impl}), {@code @Generated}, the
@@ -20,20 +21,39 @@ public final class GeneratedFiles {
     private GeneratedFiles() {
     }
 
-    /** {@code type}, annotated {@code @Generated(value = E3jProcessor, comments = comments)}, as a source file. */
+    /**
+     * {@code type}, annotated {@code @Generated(value = E3jProcessor, comments = comments)}, as a source file. When
+     * the spec or a type enclosing it is {@code @Deprecated}, the class also suppresses the deprecation and removal
+     * warnings that its {@code implements} clause would raise under {@code -Xlint:all}: the user deprecated the spec,
+     * not the generated code.
+     */
     public static JavaFile javaFile(ClassName implementation, TypeSpec type, String comments,
                                     Element originatingElement) {
-        TypeSpec annotated = type.toBuilder()
+        TypeSpec.Builder annotated = type.toBuilder()
                 .addAnnotation(AnnotationSpec.builder(GENERATED)
                         .addMember("value", "$S", GENERATOR)
                         .addMember("comments", "$S", comments)
                         .build())
-                .addOriginatingElement(originatingElement)
-                .build();
-        return JavaFile.builder(implementation.packageName(), annotated)
+                .addOriginatingElement(originatingElement);
+        if (deprecated(originatingElement)) {
+            annotated.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "{$S, $S}", "deprecation", "removal")
+                    .build());
+        }
+        return JavaFile.builder(implementation.packageName(), annotated.build())
                 .skipJavaLangImports(true)
                 .indent("    ")
                 .build();
+    }
+
+    /** Whether {@code spec} or a type enclosing it carries {@code @Deprecated}. */
+    private static boolean deprecated(Element spec) {
+        for (Element element = spec; element instanceof TypeElement; element = element.getEnclosingElement()) {
+            if (element.getAnnotation(Deprecated.class) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code Outer.Spec} becomes {@code Outer_SpecImpl} in the same package. */

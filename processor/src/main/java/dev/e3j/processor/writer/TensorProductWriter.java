@@ -268,12 +268,11 @@ public final class TensorProductWriter {
                     .addStatement("checkLength($S, gradX2.length, batch, DIM_IN2)", "gradX2")
                     .endControlFlow();
         }
-        if (model.weightNumel() > 0) {
-            method.beginControlFlow("if (gradWeights != null)")
-                    .addStatement("checkLength($S, gradWeights.length, $L, WEIGHT_NUMEL)", "gradWeights",
-                            model.sharedWeights() ? "1" : "batch")
-                    .endControlFlow();
-        }
+        // Checked also without weights (WEIGHT_NUMEL = 0), as weights is: only null or an empty array fits.
+        method.beginControlFlow("if (gradWeights != null)")
+                .addStatement("checkLength($S, gradWeights.length, $L, WEIGHT_NUMEL)", "gradWeights",
+                        model.sharedWeights() ? "1" : "batch")
+                .endControlFlow();
         if (model.sharedWeights() && model.weightNumel() > 0) {
             // At most MAX_PARTIAL_SUMS blocks, each summing its samples' weight gradients into its own array; the
             // partial sums are then added in block order, so the result depends on the batch alone.
