@@ -10,6 +10,7 @@ import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
@@ -21,6 +22,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,15 +141,26 @@ public final class SphericalHarmonicsWriter {
      * {@code l > 0}, in order, for the points-last gradient; the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
      */
     private final Map<List<Integer>, Integer> weightRows = new LinkedHashMap<>();
+    /** {@link LoweredGradient} of each degree the scalar gradient evaluates through the degree below. */
+    private final Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients = new HashMap<>();
     private final int lmax;
     /**
      * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
      * along {@code axes} only (a single component of a high degree may need one method per axis).
      */
-    private record Slice(Degree degree, int from, int to, List<Integer> axes) {
+    private record Slice(Degree degree, int from, int to, List<Integer> axes, boolean lowered) {
 
         Slice(Degree degree, int from, int to) {
-            this(degree, from, to, ALL_AXES);
+            this(degree, from, to, ALL_AXES, false);
+        }
+
+        Slice(Degree degree, int from, int to, List<Integer> axes) {
+            this(degree, from, to, axes, false);
+        }
+
+        /** The whole degree's gradient through the values of the degree below ({@link LoweredGradient}). */
+        static Slice lowered(Degree degree) {
+            return new Slice(degree, 0, degree.components().size(), ALL_AXES, true);
         }
     }
 
@@ -824,14 +837,19 @@ public final class SphericalHarmonicsWriter {
             if (degree.l() == 0) {
                 continue;
             }
-            int size = size(new Slice(degree, 0, degree.components().size()));
+            Slice whole = Slice.lowered(degree);
+            int size = size(whole);
+            if (size > BYTECODE_BUDGET) {
+                whole = new Slice(degree, 0, degree.components().size());
+                size = size(whole);
+            }
             if (size <= BYTECODE_BUDGET) {
                 if (currentSize + size > BYTECODE_BUDGET && !current.isEmpty()) {
                     parts.add(wholeDegrees(current));
                     current = new ArrayList<>();
                     currentSize = 0;
                 }
-                current.add(new Slice(degree, 0, degree.components().size()));
+                current.add(whole);
                 currentSize += size;
                 continue;
             }
@@ -882,15 +900,28 @@ public final class SphericalHarmonicsWriter {
         return groups;
     }
 
-    /** The derivatives along their axes of the slices' components. */
-    private static List<List<Term>> derivatives(List<Slice> slices) {
+    /**
+     * The polynomials the slices evaluate: the derivatives along their axes of the slices' components, or for a
+     * lowered slice the components of the degree below.
+     */
+    private List<List<Term>> derivatives(List<Slice> slices) {
         List<List<Term>> out = new ArrayList<>();
         for (Slice slice : slices) {
+            if (slice.lowered()) {
+                components(slice.degree().l() - 1).forEach(c -> out.add(c.terms()));
+                continue;
+            }
             for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
                 slice.axes().forEach(axis -> out.add(c.derivative(axis)));
             }
         }
         return out;
+    }
+
+    /** {@link LoweredGradient} of degree {@code l}, computed once per degree. */
+    private List<List<Map<Integer, BigFraction>>> loweredGradient(int l) {
+        return loweredGradients.computeIfAbsent(l, degree -> LoweredGradient.of(components(degree),
+                components(degree - 1)));
     }
 
     /** The methods a block method calls per point: the groups if any, else the parts. */
@@ -930,10 +961,15 @@ public final class SphericalHarmonicsWriter {
      * Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial, 14 once
      * the locals outnumber the 256 that a one-byte load can name (every load then takes a {@code wide} prefix).
      */
-    private static int size(Slice slice) {
+    private int size(Slice slice) {
         int terms = 0;
-        for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
-            terms += slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum();
+        if (slice.lowered()) {
+            terms += components(slice.degree().l() - 1).stream().mapToInt(c -> c.terms().size()).sum();
+            terms += loweredGradient(slice.degree().l()).stream().flatMap(List::stream).mapToInt(Map::size).sum();
+        } else {
+            for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
+                terms += slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum();
+            }
         }
         int monomials = monomials(derivatives(List.of(slice))).size();
         int perOperation = monomials > 200 ? 14 : 10;
@@ -1014,6 +1050,9 @@ public final class SphericalHarmonicsWriter {
                         .collect(Collectors.joining(" + "));
                 method.addStatement("$T $L = $L * $L", t.type(), weight, constantName(degree.l(), c.index(), t),
                         degree.offsets().size() == 1 ? gradients : "(" + gradients + ")");
+                if (slice.lowered()) {
+                    continue;
+                }
                 for (int axis : slice.axes()) {
                     List<Term> derivative = c.derivative(axis);
                     if (!derivative.isEmpty()) {
@@ -1022,10 +1061,76 @@ public final class SphericalHarmonicsWriter {
                 }
             }
         }
+        part.slices().stream().filter(Slice::lowered).forEach(slice -> addLowered(method, slice.degree(), t));
         axes.forEach(axis -> method.addStatement("gradXyz[$L] += $L", axis == 0 ? "g" : "g + " + axis,
                 accumulators[axis]));
         return method
                 .build();
+    }
+
+    /**
+     * {@code g_a += sum_i P^{l-1}_i sum_k c[a][k][i] g_k}: the gradient of degree {@code l} through the values of
+     * the degree below ({@link LoweredGradient}), after the weights {@code g_k = N_k gradOut_k} are declared.
+     */
+    private void addLowered(MethodSpec.Builder method, Degree degree, Arithmetic t) {
+        int l = degree.l();
+        List<Component> lower = components(l - 1);
+        method.addComment("degree $L: d P^$L_k / d axis = sum_i c[axis][k][i] P^$L_i, exact rationals c", l, l, l - 1);
+        for (Component c : lower) {
+            method.addStatement("$T p$L_$L = $L", t.type(), l - 1, c.index(), c.terms().size() == 1
+                    && name(c.terms().get(0).xPower(), c.terms().get(0).yPower(), c.terms().get(0).zPower())
+                    .equals("1") ? t.literal(c.terms().get(0).coefficient().longValueExact())
+                    : combination(c.terms(), t));
+        }
+        String[] accumulators = {"gx", "gy", "gz"};
+        List<List<Map<Integer, BigFraction>>> gradient = loweredGradient(l);
+        for (int axis : ALL_AXES) {
+            StringBuilder sum = new StringBuilder();
+            for (Component c : lower) {
+                List<Map<Integer, BigFraction>> byK = gradient.get(axis);
+                List<BigFraction> coefficients = new ArrayList<>();
+                List<String> weights = new ArrayList<>();
+                for (int k = 0; k < byK.size(); k++) {
+                    BigFraction coefficient = byK.get(k).get(c.index());
+                    if (coefficient != null) {
+                        coefficients.add(coefficient);
+                        weights.add("g" + l + "_" + k);
+                    }
+                }
+                if (coefficients.isEmpty()) {
+                    continue;
+                }
+                // one term: +- p * |c| * g; several: + p * (c1 * g1 +- |c2| * g2 ...)
+                boolean negative = coefficients.size() == 1 && coefficients.get(0).signum() < 0;
+                StringBuilder weighted = new StringBuilder();
+                for (int n = 0; n < coefficients.size(); n++) {
+                    BigFraction coefficient = coefficients.get(n);
+                    if (n > 0) {
+                        weighted.append(coefficient.signum() < 0 ? " - " : " + ");
+                    } else if (coefficient.signum() < 0 && !negative) {
+                        weighted.append('-');
+                    }
+                    weighted.append(scaled(coefficient.abs(), weights.get(n), t));
+                }
+                String value = "p" + (l - 1) + "_" + c.index();
+                String term = value + " * " + (coefficients.size() == 1 ? weighted : "(" + weighted + ")");
+                if (sum.length() > 0) {
+                    sum.append(negative ? " - " : " + ");
+                } else if (negative) {
+                    sum.append('-');
+                }
+                sum.append(term);
+            }
+            if (sum.length() > 0) {
+                method.addStatement("$L += $L", accumulators[axis], sum);
+            }
+        }
+    }
+
+    /** {@code magnitude * variable} with the exact rational rounded once; a magnitude of 1 is left out. */
+    private static String scaled(BigFraction magnitude, String variable, Arithmetic t) {
+        return magnitude.equals(BigFraction.ONE) ? variable
+                : t.literal(SqrtRational.of(magnitude)) + " * " + variable;
     }
 
     private static String literal(Arithmetic t, String decimal) {
