@@ -40,7 +40,10 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
  * integer combination of monomials or, from {@link #RECURSION_FROM_LMAX} on, e3nn's own recursion over the degrees
  * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
- * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}.
+ * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}: up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX}
+ * as polynomials, above it through the values of the degree below, {@code dP^l_k/da = sum_i c P^{l-1}_i} with exact
+ * rationals {@code c} ({@link LoweredGradient}; {@code 2l - 1} values serve all three axes, where the derivatives
+ * are {@code 3 (2l + 1)} polynomials).
  *
  * <p>The values are laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
  * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
@@ -50,8 +53,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * component]}, multiplying by {@code N} on the way. Up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX} the gradient goes the
  * same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis loops {@code d_a += w_c
  * dP_c/da} of one weight row each, and a scalar transposing store through the chain rule (lmax 3, f32: 0.75 against 1.2
- * ms backward for 100000 points). Above it the gradient stays scalar, one point at a time (its points-last versions
- * measured slower: lmax 5, f32 4.8 against 3.4 ms; lmax 6 twice as slow). Methods are split by a bytecode budget
+ * ms backward for 100000 points). Up to {@link #LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below
+ * is points-last too: the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the
+ * gradient is scalar, one point at a time. Methods are split by a bytecode budget
  * (HotSpot's JIT refuses to compile methods over 8000 bytes): value loops packed a few per method, gradient parts
  * holding whole degrees while they fit, else slices of one degree's components, else (a gradient component of a high
  * degree) one derivative axis of one component; block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make
@@ -100,6 +104,17 @@ public final class SphericalHarmonicsWriter {
      */
     static final int POINTS_LAST_GRADIENT_MAX_LMAX = 3;
     /**
+     * Above {@link #POINTS_LAST_GRADIENT_MAX_LMAX} and up to this lmax the gradient goes points-last through the
+     * values of the degree below ({@link LoweredGradient}): the value loops, then loops of
+     * {@link #LOWERED_TERMS_PER_LOOP} terms {@code d_a += c P^{l-1}_i w_k}. Against the scalar gradient through the
+     * degree below, f32 backward of 100000 points, 2 threads: lmax 4 1.36 against 1.74-1.84 ms, lmax 5 2.43-2.56
+     * against 2.53-2.90, lmax 6 6.0-6.3 against 7.6-7.9 (f64 about equal); lmax 8 23-47 against 8.4-9.6 (hundreds
+     * of loops), so the scalar gradient stays above.
+     */
+    static final int LOWERED_POINTS_LAST_MAX_LMAX = 6;
+    /** Terms per loop of the points-last gradient through the degree below: two measured faster than one (lmax 6). */
+    static final int LOWERED_TERMS_PER_LOOP = 2;
+    /**
      * Weight rows per gradient loop besides the target row, up to three coordinates: see {@link #LOOP_OPERATIONS}.
      * Measured at lmax 3, f32: with two a loop, backward took 1.05-1.28 ms for 100000 points (scalar loops), with
      * one 0.75.
@@ -141,7 +156,15 @@ public final class SphericalHarmonicsWriter {
      * {@code l > 0}, in order, for the points-last gradient; the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
      */
     private final Map<List<Integer>, Integer> weightRows = new LinkedHashMap<>();
-    /** {@link LoweredGradient} of each degree the scalar gradient evaluates through the degree below. */
+    /**
+     * Whether the gradient above {@link #POINTS_LAST_GRADIENT_MAX_LMAX} goes points-last through the degree below
+     * ({@link #loweredGradientLoops}): up to {@link #LOWERED_POINTS_LAST_MAX_LMAX}, when the value rows hold every
+     * degree {@code l - 1} it needs.
+     */
+    private final boolean loweredPointsLast;
+    /** First scratch row of the gradient weights: after the value rows when the backward computes values too. */
+    private final int weightRowBase;
+    /** {@link LoweredGradient} of each degree the gradient evaluates through the degree below. */
     private final Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients = new HashMap<>();
     private final int lmax;
     /**
@@ -205,6 +228,10 @@ public final class SphericalHarmonicsWriter {
                 degree.components().forEach(c -> weightRows.put(List.of(degree.l(), c.index()), weightRows.size()));
             }
         }
+        this.loweredPointsLast = lmax > POINTS_LAST_GRADIENT_MAX_LMAX && lmax <= LOWERED_POINTS_LAST_MAX_LMAX
+                && model.degrees().stream().map(Degree::l)
+                        .allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
+        this.weightRowBase = loweredPointsLast ? rowCount(valueRows) : 0;
     }
 
     /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
@@ -288,7 +315,7 @@ public final class SphericalHarmonicsWriter {
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX;
+        boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX || loweredPointsLast;
         List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
         for (Arithmetic t : arithmetics) {
@@ -297,9 +324,10 @@ public final class SphericalHarmonicsWriter {
             type.addMethod(forwardBlock(t, values, storeValues));
             if (pointsLastGradient) {
                 Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
-                Pass gradient = pass("gradient", GRADIENT, gradientLoops(t), t);
+                Pass gradient = pass("gradient", GRADIENT,
+                        loweredPointsLast ? loweredGradientLoops(t) : gradientLoops(t), t);
                 Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
-                type.addMethod(pointsLastBackwardBlock(t, loadWeights, gradient, storeGradients))
+                type.addMethod(pointsLastBackwardBlock(t, values, loadWeights, gradient, storeGradients))
                         .addMethod(loadPoints(t));
                 type.addMethods(values.methods()).addMethods(storeValues.methods())
                         .addMethods(loadWeights.methods()).addMethods(gradient.methods())
@@ -700,7 +728,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The scratch row of the gradient along {@code axis}, after the weights. */
     private String gradientAt(int axis) {
-        return rowAt("rows", weightRows.size() + axis);
+        return rowAt("rows", weightRowBase + weightRows.size() + axis);
     }
 
     /**
@@ -718,7 +746,7 @@ public final class SphericalHarmonicsWriter {
                 String gradients = degree.offsets().stream()
                         .map(offset -> "gradOut[" + outputIndex(offset + c.index()) + "]")
                         .collect(Collectors.joining(" + "));
-                copies.add(rowAt("rows", rows.get(List.of(degree.l(), c.index()))) + " = "
+                copies.add(rowAt("rows", weightRowBase + rows.get(List.of(degree.l(), c.index()))) + " = "
                         + constantName(degree.l(), c.index(), t) + " * "
                         + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
             }
@@ -749,6 +777,49 @@ public final class SphericalHarmonicsWriter {
             }
             loops.addAll(sumLoops(gradientAt(axis), false, summands,
                     group -> group.size() <= WEIGHTS_PER_LOOP && fitsOperations(group), t));
+        }
+        return loops;
+    }
+
+    /**
+     * The loops {@code d_a = sum_lik c[a][k][i] P^{l-1}_i w_k} per axis {@code a} ({@link LoweredGradient}),
+     * {@link #LOWERED_TERMS_PER_LOOP} terms a loop, degrees and values in order. {@code P^0} is a constant and joins
+     * {@code c}.
+     */
+    private List<Piece> loweredGradientLoops(Arithmetic t) {
+        List<Piece> loops = new ArrayList<>();
+        for (int axis : ALL_AXES) {
+            List<Summand> summands = new ArrayList<>();
+            for (Degree degree : model.degrees()) {
+                int l = degree.l();
+                if (l == 0) {
+                    continue;
+                }
+                List<Component> lower = components(l - 1);
+                List<Map<Integer, BigFraction>> byK = loweredGradient(l).get(axis);
+                for (Component value : lower) {
+                    for (int k = 0; k < byK.size(); k++) {
+                        BigFraction c = byK.get(k).get(value.index());
+                        if (c == null) {
+                            continue;
+                        }
+                        String weight = rowAt("rows", weightRowBase + weightRows.get(List.of(l, k)));
+                        String factor = weight;
+                        if (l == 1) {
+                            c = c.multiply(BigFraction.of(value.terms().get(0).coefficient()));
+                        } else {
+                            factor = valueAt(l - 1, value.index()) + " * " + weight;
+                        }
+                        summands.add(new Summand((c.signum() < 0 ? "-" : "") + scaled(c.abs(), factor, t),
+                                List.of()));
+                    }
+                }
+            }
+            if (summands.isEmpty()) {
+                summands.add(new Summand(t.literal(0), List.of()));
+            }
+            loops.addAll(sumLoops(gradientAt(axis), false, summands, group -> group.size() <= LOWERED_TERMS_PER_LOOP,
+                    t));
         }
         return loops;
     }
@@ -791,7 +862,8 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(Arithmetic t, Pass loadWeights, Pass gradient, Pass storeGradients) {
+    private MethodSpec pointsLastBackwardBlock(Arithmetic t, Pass values, Pass loadWeights, Pass gradient,
+                                               Pass storeGradients) {
         return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -800,10 +872,12 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), weightRows.size() + 3)
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(),
+                        weightRowBase + weightRows.size() + 3)
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")
+                .addCode(loweredPointsLast ? values.calls() : CodeBlock.of(""))
                 .addCode(loadWeights.calls())
                 .addCode(gradient.calls())
                 .addCode(storeGradients.calls())

@@ -228,7 +228,10 @@ class SphericalHarmonicsWriterTest {
     void gradientsMatchFiniteDifferences() {
         List<SphericalHarmonicsKernel> kernels = kernels(List.of(
                 new Spec(UP_TO_11, ShNormalization.NORM, true, Precision.DOUBLE),
-                new Spec(List.of(3, 0, 7, 3), ShNormalization.COMPONENT, false, Precision.DOUBLE)));
+                new Spec(List.of(3, 0, 7, 3), ShNormalization.COMPONENT, false, Precision.DOUBLE),
+                // points-last gradient through the degree below: lmax 5, and lmax 4 with a repeated degree
+                new Spec(List.of(0, 1, 2, 3, 4, 5), ShNormalization.INTEGRAL, true, Precision.DOUBLE),
+                new Spec(List.of(2, 1, 4, 3, 4, 0), ShNormalization.COMPONENT, true, Precision.DOUBLE)));
         Random random = new Random(9);
         for (SphericalHarmonicsKernel kernel : kernels) {
             int n = 4;
