@@ -27,7 +27,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()});
  * such a {@code uvu} path also has a channel-last forward ({@link #channelLast()}): one loop over the channels per
- * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes.
+ * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes. A {@code uvw} path with
+ * one x2 channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
