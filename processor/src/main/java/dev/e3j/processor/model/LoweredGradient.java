@@ -60,8 +60,8 @@ public final class LoweredGradient {
                 }
             }
         }
-        int rank = eliminate(matrix, columns);
-        for (int r = rank; r < matrix.length; r++) {
+        eliminate(matrix, columns);
+        for (int r = columns; r < matrix.length; r++) {
             for (int c = columns; c < columns + targets; c++) {
                 if (!matrix[r][c].isZero()) {
                     throw new IllegalArgumentException("a derivative is not a combination of the lower degree");
@@ -94,10 +94,9 @@ public final class LoweredGradient {
      * Gauss-Jordan elimination of the first {@code columns} columns, in place: afterwards row {@code i < columns}
      * has a 1 in column {@code i} and zeros in the other first columns, and the rows below are zero there.
      *
-     * @return the rank, {@code columns}
      * @throws IllegalArgumentException if the first columns are linearly dependent
      */
-    private static int eliminate(BigFraction[][] matrix, int columns) {
+    private static void eliminate(BigFraction[][] matrix, int columns) {
         int width = matrix.length == 0 ? 0 : matrix[0].length;
         for (int column = 0; column < columns; column++) {
             int found = -1;
@@ -125,6 +124,5 @@ public final class LoweredGradient {
                 }
             }
         }
-        return columns;
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -163,8 +164,9 @@ final class PathWriter {
         if (operation == Operation.FORWARD && sharesX2()) {
             return sharedX2ForwardBody(type, terms);
         }
-        if (operation == Operation.FORWARD && weightsFirstBlock(terms) > 0) {
-            return weightsFirstForwardBody(type, terms, weightsFirstBlock(terms));
+        int weightsFirstBlock = operation == Operation.FORWARD ? weightsFirstBlock(terms) : 0;
+        if (weightsFirstBlock > 0) {
+            return weightsFirstForwardBody(type, terms, weightsFirstBlock);
         }
         boolean needsA = operation != Operation.GRAD_X1;
         boolean needsB = operation != Operation.GRAD_X2;
@@ -259,7 +261,8 @@ final class PathWriter {
     private CodeBlock channelLastForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
-        contractionsThroughMByK(pairs).forEach((k, products) -> {
+        IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        throughM(pairs, x1T).forEach((k, products) -> {
             code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
             String contraction = sum(products, type);
             String increment = path.weighted() ? channelLastWeight() + " * (" + contraction + ")" : contraction;
@@ -269,13 +272,12 @@ final class PathWriter {
         return code.build();
     }
 
-    /** {@code k -> [M_ik x1T[i][u]]}: the channel-last form of {@link #declareContractionsThroughM}. */
-    private Map<Integer, List<Product>> contractionsThroughMByK(List<int[]> pairs) {
+    /** {@code k -> [M_ik operand(i)]}: the products of {@code sum_i M_ik operand(i)}, by output component. */
+    private static Map<Integer, List<Product>> throughM(List<int[]> pairs, IntFunction<String> operand) {
         Map<Integer, List<Product>> byK = new TreeMap<>();
         for (int[] pair : pairs) {
-            byK.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(new Product(SqrtRational.ONE,
-                    "m" + pair[0] + "_" + pair[1],
-                    "x1T[" + channelLastIndex(layout.offset1(), pair[0], layout.mul1()) + "]"));
+            byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
+                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], operand.apply(pair[0])));
         }
         return byK;
     }
@@ -307,11 +309,7 @@ final class PathWriter {
 
     /** {@code tK = sum_i mI_K aI}: the CG contraction of one channel through the precomputed {@code M}. */
     private List<Integer> declareContractionsThroughM(CodeBlock.Builder code, NumberType type, List<int[]> pairs) {
-        Map<Integer, List<Product>> byK = new TreeMap<>();
-        for (int[] pair : pairs) {
-            byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
-                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "a" + pair[0]));
-        }
+        Map<Integer, List<Product>> byK = throughM(pairs, i -> "a" + i);
         byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, sum(products, type)));
         return new ArrayList<>(byK.keySet());
     }
@@ -391,14 +389,9 @@ final class PathWriter {
         code.endControlFlow();
         code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
         for (int w = first; w < first + size; w++) {
-            Map<Integer, List<Product>> byK = new TreeMap<>();
-            for (int[] pair : pairs) {
-                byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
-                        .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "s" + w + "_" + pair[0]));
-            }
             int channel = w;
-            byK.forEach((k, products) -> code.addStatement("out[$L] += $L",
-                    plus("outIndex", channel * layout.dimOut() + k), sum(products, type)));
+            throughM(pairs, i -> "s" + channel + "_" + i).forEach((k, products) -> code.addStatement(
+                    "out[$L] += $L", plus("outIndex", channel * layout.dimOut() + k), sum(products, type)));
         }
         if (scoped) {
             code.add("$<}\n");

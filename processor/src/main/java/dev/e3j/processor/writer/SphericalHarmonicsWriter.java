@@ -795,24 +795,17 @@ public final class SphericalHarmonicsWriter {
                 if (l == 0) {
                     continue;
                 }
-                List<Component> lower = components(l - 1);
-                List<Map<Integer, BigFraction>> byK = loweredGradient(l).get(axis);
-                for (Component value : lower) {
-                    for (int k = 0; k < byK.size(); k++) {
-                        BigFraction c = byK.get(k).get(value.index());
-                        if (c == null) {
-                            continue;
-                        }
-                        String weight = rowAt("rows", weightRowBase + weightRows.get(List.of(l, k)));
-                        String factor = weight;
-                        if (l == 1) {
-                            c = c.multiply(BigFraction.of(value.terms().get(0).coefficient()));
-                        } else {
-                            factor = valueAt(l - 1, value.index()) + " * " + weight;
-                        }
-                        summands.add(new Summand((c.signum() < 0 ? "-" : "") + scaled(c.abs(), factor, t),
-                                List.of()));
+                for (LoweredTerm term : loweredTerms(l, axis)) {
+                    String weight = rowAt("rows", weightRowBase + weightRows.get(List.of(l, term.k())));
+                    BigFraction c = term.coefficient();
+                    String factor = weight;
+                    if (l == 1) {
+                        // P^0 is a constant: it joins the coefficient
+                        c = c.multiply(BigFraction.of(components(0).get(0).terms().get(0).coefficient()));
+                    } else {
+                        factor = valueAt(l - 1, term.value()) + " * " + weight;
                     }
+                    summands.add(new Summand((c.signum() < 0 ? "-" : "") + scaled(c.abs(), factor, t), List.of()));
                 }
             }
             if (summands.isEmpty()) {
@@ -1148,57 +1141,60 @@ public final class SphericalHarmonicsWriter {
      */
     private void addLowered(MethodSpec.Builder method, Degree degree, Arithmetic t) {
         int l = degree.l();
-        List<Component> lower = components(l - 1);
         method.addComment("degree $L: d P^$L_k / d axis = sum_i c[axis][k][i] P^$L_i, exact rationals c", l, l, l - 1);
-        for (Component c : lower) {
-            method.addStatement("$T p$L_$L = $L", t.type(), l - 1, c.index(), c.terms().size() == 1
-                    && name(c.terms().get(0).xPower(), c.terms().get(0).yPower(), c.terms().get(0).zPower())
-                    .equals("1") ? t.literal(c.terms().get(0).coefficient().longValueExact())
-                    : combination(c.terms(), t));
+        for (Component c : components(l - 1)) {
+            method.addStatement("$T p$L_$L = $L", t.type(), l - 1, c.index(), combination(c.terms(), t));
         }
         String[] accumulators = {"gx", "gy", "gz"};
-        List<List<Map<Integer, BigFraction>>> gradient = loweredGradient(l);
         for (int axis : ALL_AXES) {
+            // per value: +- p * |c| * g for one term, + p * (c1 * g1 +- |c2| * g2 ...) for several
+            Map<Integer, List<LoweredTerm>> byValue = new TreeMap<>();
+            loweredTerms(l, axis).forEach(term -> byValue.computeIfAbsent(term.value(), i -> new ArrayList<>())
+                    .add(term));
             StringBuilder sum = new StringBuilder();
-            for (Component c : lower) {
-                List<Map<Integer, BigFraction>> byK = gradient.get(axis);
-                List<BigFraction> coefficients = new ArrayList<>();
-                List<String> weights = new ArrayList<>();
-                for (int k = 0; k < byK.size(); k++) {
-                    BigFraction coefficient = byK.get(k).get(c.index());
-                    if (coefficient != null) {
-                        coefficients.add(coefficient);
-                        weights.add("g" + l + "_" + k);
-                    }
-                }
-                if (coefficients.isEmpty()) {
-                    continue;
-                }
-                // one term: +- p * |c| * g; several: + p * (c1 * g1 +- |c2| * g2 ...)
-                boolean negative = coefficients.size() == 1 && coefficients.get(0).signum() < 0;
+            byValue.forEach((value, terms) -> {
+                boolean negative = terms.size() == 1 && terms.get(0).coefficient().signum() < 0;
                 StringBuilder weighted = new StringBuilder();
-                for (int n = 0; n < coefficients.size(); n++) {
-                    BigFraction coefficient = coefficients.get(n);
-                    if (n > 0) {
+                for (LoweredTerm term : terms) {
+                    BigFraction coefficient = term.coefficient();
+                    if (weighted.length() > 0) {
                         weighted.append(coefficient.signum() < 0 ? " - " : " + ");
                     } else if (coefficient.signum() < 0 && !negative) {
                         weighted.append('-');
                     }
-                    weighted.append(scaled(coefficient.abs(), weights.get(n), t));
+                    weighted.append(scaled(coefficient.abs(), "g" + l + "_" + term.k(), t));
                 }
-                String value = "p" + (l - 1) + "_" + c.index();
-                String term = value + " * " + (coefficients.size() == 1 ? weighted : "(" + weighted + ")");
                 if (sum.length() > 0) {
                     sum.append(negative ? " - " : " + ");
                 } else if (negative) {
                     sum.append('-');
                 }
-                sum.append(term);
-            }
+                sum.append("p").append(l - 1).append('_').append(value).append(" * ")
+                        .append(terms.size() == 1 ? weighted : "(" + weighted + ")");
+            });
             if (sum.length() > 0) {
                 method.addStatement("$L += $L", accumulators[axis], sum);
             }
         }
+    }
+
+    /** One term {@code c P^{l-1}_value w_k} of a gradient axis through the degree below. */
+    private record LoweredTerm(int value, int k, BigFraction coefficient) {
+    }
+
+    /** The terms of {@code d_a} of degree {@code l} ({@link LoweredGradient}), by lower value, then by {@code k}. */
+    private List<LoweredTerm> loweredTerms(int l, int axis) {
+        List<Map<Integer, BigFraction>> byK = loweredGradient(l).get(axis);
+        List<LoweredTerm> terms = new ArrayList<>();
+        for (Component value : components(l - 1)) {
+            for (int k = 0; k < byK.size(); k++) {
+                BigFraction c = byK.get(k).get(value.index());
+                if (c != null) {
+                    terms.add(new LoweredTerm(value.index(), k, c));
+                }
+            }
+        }
+        return terms;
     }
 
     /** {@code magnitude * variable} with the exact rational rounded once; a magnitude of 1 is left out. */
