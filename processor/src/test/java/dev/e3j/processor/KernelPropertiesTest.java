@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
-            "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast", "WeightsFirst");
+            "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast", "WeightsFirst",
+            "ManyChannels");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -94,6 +95,11 @@ class KernelPropertiesTest {
                     @TensorProduct(in1 = "5x0e+3x1o+2x2e+1x3o", in2 = "0e+1o+2e", out = "5x1o+2x0e+3x2e+2x1e+1x3o",
                         sharedWeights = false)
                     interface WeightsFirst extends TensorProductKernel {}
+
+                    // channel-last with loops of 70 channels (beyond one vector's multiple) and of 3
+                    @TensorProduct(in1 = "70x0e+70x1o+3x2e", in2 = "0e+1o+2e", out = "70x0e+70x1o+70x2e+3x1o+3x2e",
+                        kind = Kind.CHANNELWISE, sharedWeights = false)
+                    interface ManyChannels extends TensorProductKernel {}
                 }
                 """);
     }
@@ -200,9 +206,10 @@ class KernelPropertiesTest {
             double[] x2 = square ? x1 : FiniteDifferences.gaussian(random, batch * kernel.irrepsIn2().dim());
             double[] weights = FiniteDifferences.gaussian(random, weightLength(kernel, batch));
             double[] gradOut = FiniteDifferences.gaussian(random, batch * kernel.irrepsOut().dim());
-            double[] gradX1 = new double[x1.length];
-            double[] gradX2 = square ? null : new double[x2.length];
-            double[] gradWeights = new double[weights.length];
+            // Garbage in the gradients: backward overwrites them.
+            double[] gradX1 = FiniteDifferences.gaussian(random, x1.length);
+            double[] gradX2 = square ? null : FiniteDifferences.gaussian(random, x2.length);
+            double[] gradWeights = FiniteDifferences.gaussian(random, weights.length);
             kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
             double[] aloneX1 = new double[x1.length];
             kernel.backward(batch, x1, x2, weights, gradOut, aloneX1, null, null);

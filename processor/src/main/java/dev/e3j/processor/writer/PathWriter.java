@@ -255,8 +255,8 @@ final class PathWriter {
 
     /**
      * Forward on the channel-last scratch, one loop per output component {@code k} with one store stream:
-     * {@code outT[k][u] += W[u] * sum_i M_ik x1T[i][u]}, the operations of {@link #sharedX2ForwardBody} in the same
-     * order (bitwise the same sums).
+     * {@code outT[k][u] += W[u] * sum_i M_ik x1T[i][u]}, the products of {@link #sharedX2ForwardBody} summed in
+     * {@code Math.fma} chains ({@link #fmaSum}).
      */
     private CodeBlock channelLastForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
@@ -264,9 +264,13 @@ final class PathWriter {
         IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
         throughM(pairs, x1T).forEach((k, products) -> {
             code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-            String contraction = sum(products, type);
-            String increment = path.weighted() ? channelLastWeight() + " * (" + contraction + ")" : contraction;
-            code.addStatement("outT[$L] += $L", channelLastIndex(layout.offsetOut(), k, layout.mulOut()), increment);
+            String target = "outT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
+            String contraction = fmaSum(products, type);
+            if (path.weighted()) {
+                code.addStatement("$L = Math.fma($L, $L, $L)", target, channelLastWeight(), contraction, target);
+            } else {
+                code.addStatement("$L += $L", target, contraction);
+            }
             code.endControlFlow();
         });
         return code.build();
@@ -673,6 +677,46 @@ final class PathWriter {
             expression.append(term);
         }
         return expression.toString();
+    }
+
+    /**
+     * {@link #sum} as a chain of {@code Math.fma}: the products of each constant's group fused into one rounding each
+     * (the first one multiplied), then {@code Math.fma(C, group, rest)} over the groups. HotSpot vectorizes
+     * {@code Math.fma} into FMA instructions, which multiply and add in one; {@code a * b + c} stays two (Java does
+     * not contract it). Every product needs a right operand.
+     */
+    private String fmaSum(List<Product> products, NumberType type) {
+        Map<BigFraction, List<Product>> groups = new LinkedHashMap<>();
+        for (Product product : products) {
+            groups.computeIfAbsent(product.constant().square(), s -> new ArrayList<>()).add(product);
+        }
+        String expression = null;
+        for (List<Product> group : groups.values()) {
+            boolean allNegative = group.stream().allMatch(p -> p.constant().signum() < 0);
+            String inner = null;
+            for (Product product : group) {
+                boolean negative = (product.constant().signum() < 0) != allNegative;
+                String left = negative ? "-" + product.left() : product.left();
+                inner = inner == null ? left + " * " + product.right()
+                        : "Math.fma(" + left + ", " + product.right() + ", " + inner + ")";
+            }
+            SqrtRational magnitude = group.get(0).constant();
+            String factor = ConstantPool.isOne(magnitude) ? null : constants.nameOf(magnitude) + type.constantSuffix();
+            if (allNegative) {
+                if (factor == null) {
+                    inner = "-(" + inner + ")";
+                } else {
+                    factor = "-" + factor;
+                }
+            }
+            if (expression == null) {
+                expression = factor == null ? inner : factor + " * (" + inner + ")";
+            } else {
+                expression = factor == null ? inner + " + " + expression
+                        : "Math.fma(" + factor + ", " + inner + ", " + expression + ")";
+            }
+        }
+        return expression;
     }
 
     /** The flat index of the path's first weight for the current pair (times {@code mulOut} when mixing). */
