@@ -30,6 +30,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * such a {@code uvu} path also has a channel-last forward ({@link #channelLast()}): one loop over the channels per
  * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes. A {@code uvw} path with
  * one x2 channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
+ * Sums of products are {@code Math.fma} chains ({@link #fmaSum}): one instruction and one rounding per product.
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
@@ -314,7 +315,7 @@ final class PathWriter {
     /** {@code tK = sum_i mI_K aI}: the CG contraction of one channel through the precomputed {@code M}. */
     private List<Integer> declareContractionsThroughM(CodeBlock.Builder code, NumberType type, List<int[]> pairs) {
         Map<Integer, List<Product>> byK = throughM(pairs, i -> "a" + i);
-        byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, sum(products, type)));
+        byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, fmaSum(products, type)));
         return new ArrayList<>(byK.keySet());
     }
 
@@ -395,7 +396,7 @@ final class PathWriter {
         for (int w = first; w < first + size; w++) {
             int channel = w;
             throughM(pairs, i -> "s" + channel + "_" + i).forEach((k, products) -> code.addStatement(
-                    "out[$L] += $L", plus("outIndex", channel * layout.dimOut() + k), sum(products, type)));
+                    "out[$L] += $L", plus("outIndex", channel * layout.dimOut() + k), fmaSum(products, type)));
         }
         if (scoped) {
             code.add("$<}\n");
@@ -455,8 +456,9 @@ final class PathWriter {
                         .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "g" + pair[1]));
             }
             byI.forEach((i, products) ->
-                    code.addStatement("gradX1[$L] += $L", plus("in1Index", i), sum(products, type)));
-            pairs.forEach(pair -> code.addStatement("p$L_$L += a$L * g$L", pair[0], pair[1], pair[0], pair[1]));
+                    code.addStatement("gradX1[$L] += $L", plus("in1Index", i), fmaSum(products, type)));
+            pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(a$L, g$L, p$L_$L)", pair[0], pair[1], pair[0],
+                    pair[1], pair[0], pair[1]));
         } else {
             Map<Integer, List<Product>> byI = new TreeMap<>();
             Map<Integer, List<Product>> byJ = new TreeMap<>();
@@ -466,9 +468,9 @@ final class PathWriter {
                 byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                         .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
             }
-            byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, sum(products, type)));
+            byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
             byJ.forEach((j, products) ->
-                    code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+                    code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
         }
         if (innerLoop) {
             code.endControlFlow();
@@ -510,8 +512,11 @@ final class PathWriter {
             }
             return;
         }
-        String weightGradient = ks.stream().map(k -> "go" + k + " * t" + k)
-                .reduce((left, right) -> left + " + " + right).orElseThrow();
+        // sum_k goK * tK as a chain of Math.fma
+        String weightGradient = "go" + ks.get(0) + " * t" + ks.get(0);
+        for (int k : ks.subList(1, ks.size())) {
+            weightGradient = "Math.fma(go" + k + ", t" + k + ", " + weightGradient + ")";
+        }
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
             code.addStatement("int weightIndex = $L", weightBase());
@@ -590,7 +595,7 @@ final class PathWriter {
             byK.computeIfAbsent(term.k(), k -> new ArrayList<>())
                     .add(new Product(term.constant(), "a" + term.i(), "b" + term.j()));
         }
-        byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, sum(products, type)));
+        byK.forEach((k, products) -> code.addStatement("$L t$L = $L", type.type(), k, fmaSum(products, type)));
         return new ArrayList<>(byK.keySet());
     }
 
@@ -628,10 +633,10 @@ final class PathWriter {
                     .add(new Product(term.constant(), other.apply(term), "g" + term.k()));
         }
         if (target == null) {
-            byOutput.forEach((o, products) -> code.addStatement("sum$L += $L", o, sum(products, type)));
+            byOutput.forEach((o, products) -> code.addStatement("sum$L += $L", o, fmaSum(products, type)));
         } else {
             byOutput.forEach((o, products) ->
-                    code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), sum(products, type)));
+                    code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), fmaSum(products, type)));
         }
     }
 
@@ -683,9 +688,12 @@ final class PathWriter {
      * {@link #sum} as a chain of {@code Math.fma}: the products of each constant's group fused into one rounding each
      * (the first one multiplied), then {@code Math.fma(C, group, rest)} over the groups. HotSpot vectorizes
      * {@code Math.fma} into FMA instructions, which multiply and add in one; {@code a * b + c} stays two (Java does
-     * not contract it). Every product needs a right operand.
+     * not contract it). Products without a right operand are left to {@link #sum}.
      */
     private String fmaSum(List<Product> products, NumberType type) {
+        if (products.stream().anyMatch(product -> product.right() == null)) {
+            return sum(products, type);
+        }
         Map<BigFraction, List<Product>> groups = new LinkedHashMap<>();
         for (Product product : products) {
             groups.computeIfAbsent(product.constant().square(), s -> new ArrayList<>()).add(product);
@@ -710,7 +718,8 @@ final class PathWriter {
                 }
             }
             if (expression == null) {
-                expression = factor == null ? inner : factor + " * (" + inner + ")";
+                expression = factor == null ? inner
+                        : factor + " * " + (inner.startsWith("-") ? "(" + inner + ")" : inner);
             } else {
                 expression = factor == null ? inner + " + " + expression
                         : "Math.fma(" + factor + ", " + inner + ", " + expression + ")";
