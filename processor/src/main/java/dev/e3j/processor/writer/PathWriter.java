@@ -645,10 +645,7 @@ final class PathWriter {
      * each distinct constant multiplies once; a magnitude of exactly 1 is left out.
      */
     private String sum(List<Product> products, NumberType type) {
-        Map<BigFraction, List<Product>> groups = new LinkedHashMap<>();
-        for (Product product : products) {
-            groups.computeIfAbsent(product.constant().square(), s -> new ArrayList<>()).add(product);
-        }
+        Map<BigFraction, List<Product>> groups = byMagnitude(products);
         StringBuilder expression = new StringBuilder();
         for (List<Product> group : groups.values()) {
             boolean allNegative = group.stream().allMatch(p -> p.constant().signum() < 0);
@@ -694,10 +691,7 @@ final class PathWriter {
         if (products.stream().anyMatch(product -> product.right() == null)) {
             return sum(products, type);
         }
-        Map<BigFraction, List<Product>> groups = new LinkedHashMap<>();
-        for (Product product : products) {
-            groups.computeIfAbsent(product.constant().square(), s -> new ArrayList<>()).add(product);
-        }
+        Map<BigFraction, List<Product>> groups = byMagnitude(products);
         String expression = null;
         for (List<Product> group : groups.values()) {
             boolean allNegative = group.stream().allMatch(p -> p.constant().signum() < 0);
@@ -726,6 +720,15 @@ final class PathWriter {
             }
         }
         return expression;
+    }
+
+    /** The products grouped by the magnitude of their constant, in order of first appearance. */
+    private static Map<BigFraction, List<Product>> byMagnitude(List<Product> products) {
+        Map<BigFraction, List<Product>> groups = new LinkedHashMap<>();
+        for (Product product : products) {
+            groups.computeIfAbsent(product.constant().square(), s -> new ArrayList<>()).add(product);
+        }
+        return groups;
     }
 
     /** The flat index of the path's first weight for the current pair (times {@code mulOut} when mixing). */
