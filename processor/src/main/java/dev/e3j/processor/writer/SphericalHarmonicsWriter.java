@@ -489,10 +489,15 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** A term of a loop's sum: its Java text, the polynomial whose monomials it uses, the coordinates it reads. */
-    private record Summand(String text, List<Term> polynomial, boolean[] axes) {
+    /**
+     * A term of a loop's sum: its Java text, the polynomial whose monomials it uses, the coordinates it reads, and,
+     * for a product {@code factor * coordinate} (a recursion term), those two, which the loop fuses with
+     * {@code Math.fma}; else both null.
+     */
+    private record Summand(String text, List<Term> polynomial, boolean[] axes, String factor, String coordinate) {
 
         Summand(String text, List<Term> polynomial) {
-            this(text, polynomial, axesUsed(List.of(polynomial)));
+            this(text, polynomial, axesUsed(List.of(polynomial)), null, null);
         }
     }
 
@@ -525,6 +530,7 @@ public final class SphericalHarmonicsWriter {
         TreeSet<List<Integer>> monomials = monomials(polynomials);
         boolean[] axes = new boolean[3];
         StringBuilder sum = new StringBuilder(accumulate ? target : "");
+        boolean fused = summands.stream().allMatch(summand -> summand.coordinate() != null);
         for (Summand summand : summands) {
             for (int axis = 0; axis < 3; axis++) {
                 axes[axis] |= summand.axes()[axis];
@@ -532,6 +538,9 @@ public final class SphericalHarmonicsWriter {
             String text = summand.text();
             if (sum.length() == 0) {
                 sum.append(text);
+            } else if (fused) {
+                // one rounding per recursion term: Math.fma(factor, coordinate, sum so far)
+                sum.insert(0, "Math.fma(" + summand.factor() + ", " + summand.coordinate() + ", ").append(')');
             } else {
                 sum.append(text.startsWith("-") ? " - " + text.substring(1) : " + " + text);
             }
@@ -588,8 +597,9 @@ public final class SphericalHarmonicsWriter {
                         String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
                         String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.constantSuffix() + " * ";
-                        summands.add(new Summand((term.q().signum() < 0 ? "-" : "") + magnitude + product,
-                                List.of(), axes));
+                        String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i());
+                        summands.add(new Summand(factor + " * " + AXES[term.j()], List.of(), axes, factor,
+                                AXES[term.j()]));
                     }
                     loops.addAll(sumLoops(rowAt("rows", rows.getValue() + k), false, summands,
                             group -> group.size() <= RAISES_PER_LOOP, t));
