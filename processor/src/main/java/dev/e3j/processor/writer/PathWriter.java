@@ -512,11 +512,8 @@ final class PathWriter {
             }
             return;
         }
-        // sum_k goK * tK as a chain of Math.fma
-        String weightGradient = "go" + ks.get(0) + " * t" + ks.get(0);
-        for (int k : ks.subList(1, ks.size())) {
-            weightGradient = "Math.fma(go" + k + ", t" + k + ", " + weightGradient + ")";
-        }
+        String weightGradient = fmaSum(ks.stream()
+                .map(k -> new Product(SqrtRational.ONE, "go" + k, "t" + k)).toList(), type);
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
             code.addStatement("int weightIndex = $L", weightBase());
