@@ -1,5 +1,6 @@
 package dev.e3j.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,6 +224,14 @@ class KernelPropertiesTest {
                 double[] aloneWeights = new double[weights.length];
                 kernel.backward(batch, x1, x2, weights, gradOut, null, null, aloneWeights);
                 ReferenceTensorProductTest.assertClose(aloneWeights, gradWeights, 1e-12, name + " gradWeights");
+                // Both input gradients without the weights' (forces): their own fused pass, the same sums.
+                double[] inputsX1 = FiniteDifferences.gaussian(random, x1.length);
+                double[] inputsX2 = square ? null : FiniteDifferences.gaussian(random, x2.length);
+                kernel.backward(batch, x1, x2, weights, gradOut, inputsX1, inputsX2, null);
+                assertArrayEquals(gradX1, inputsX1, name + " gradX1 without gradWeights");
+                if (!square) {
+                    assertArrayEquals(gradX2, inputsX2, name + " gradX2 without gradWeights");
+                }
             }
         }
     }

@@ -28,6 +28,13 @@ enum Operation {
      */
     BACKWARD("_backward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "gradOut",
             "gradOutOffset", "gradX1", "gradX2", "gradWeights")),
+    /**
+     * The gradients of both inputs in one pass, without the weight gradient (forces: the derivatives with respect to
+     * the positions, not the parameters); only for weighted paths, as an unweighted path's {@link #BACKWARD} computes
+     * exactly this.
+     */
+    BACKWARD_INPUTS("_backwardInputs", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset",
+            "gradOut", "gradOutOffset", "gradX1", "gradX2")),
     /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
     FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT"));
 

@@ -80,7 +80,7 @@ final class PathWriter {
     /** The methods for {@code operation}, in call order. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -110,7 +110,7 @@ final class PathWriter {
         return switch (operation) {
             case FORWARD, GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST -> 2;
-            case BACKWARD -> 3;
+            case BACKWARD, BACKWARD_INPUTS -> 3;
         };
     }
 
@@ -121,6 +121,7 @@ final class PathWriter {
             case GRAD_X2 -> "gradient with respect to x2";
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
+            case BACKWARD_INPUTS -> "gradients with respect to x1 and x2 (not the weights), in one pass";
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
         };
     }
@@ -152,15 +153,15 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, FORWARD_CHANNEL_LAST -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
         if (operation == Operation.FORWARD_CHANNEL_LAST) {
             return channelLastForwardBody(type, terms);
         }
-        if (operation == Operation.BACKWARD) {
-            return fusedBackwardBody(type, terms);
+        if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
+            return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
         }
         if (operation == Operation.FORWARD && sharesX2()) {
             return sharedX2ForwardBody(type, terms);
@@ -211,7 +212,7 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD, FORWARD_CHANNEL_LAST ->
+            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -421,7 +422,7 @@ final class PathWriter {
      * {@link #sharesX2()} the x1 side goes through {@code M} and the x2 side sums {@code P_ik = sum_u a_i g_k} over
      * the channels first, then contracts {@code gradX2_j += sum_ik C_ijk P_ik} once.
      */
-    private CodeBlock fusedBackwardBody(NumberType type, List<CgTerm> terms) {
+    private CodeBlock fusedBackwardBody(NumberType type, List<CgTerm> terms, boolean weightGradient) {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         boolean shared = sharesX2();
@@ -446,9 +447,10 @@ final class PathWriter {
                     .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
         }
         // The forward value t is needed only for the weight gradient.
-        List<Integer> ks = !path.weighted() ? terms.stream().map(CgTerm::k).distinct().sorted().toList()
+        boolean withWeightGradient = weightGradient && path.weighted();
+        List<Integer> ks = !withWeightGradient ? terms.stream().map(CgTerm::k).distinct().sorted().toList()
                 : shared ? declareContractionsThroughM(code, type, pairs) : declareContractions(code, type, terms);
-        weightGradientAndG(code, type, ks);
+        weightGradientAndG(code, type, ks, withWeightGradient);
         if (shared) {
             Map<Integer, List<Product>> byI = new TreeMap<>();
             for (int[] pair : pairs) {
@@ -495,8 +497,10 @@ final class PathWriter {
     /**
      * {@code gradWeights += gradOut . t} for the current pair's weights and {@code gK}, the weighted
      * {@code gradOut} that both input gradients contract with; unweighted, {@code gK} is {@code gradOut} itself.
+     * Without {@code weightGradient}, {@code gK} alone.
      */
-    private void weightGradientAndG(CodeBlock.Builder code, NumberType type, List<Integer> ks) {
+    private void weightGradientAndG(CodeBlock.Builder code, NumberType type, List<Integer> ks,
+                                    boolean weightGradient) {
         String t = type.type().toString();
         if (!path.weighted()) {
             if (mode.mixesChannels()) {
@@ -512,15 +516,17 @@ final class PathWriter {
             }
             return;
         }
-        String weightGradient = fmaSum(ks.stream()
-                .map(k -> new Product(SqrtRational.ONE, "go" + k, "t" + k)).toList(), type);
+        String gradient = weightGradient ? fmaSum(ks.stream()
+                .map(k -> new Product(SqrtRational.ONE, "go" + k, "t" + k)).toList(), type) : null;
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
             code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
-            code.addStatement("gradWeights[weightIndex + w] += $L", weightGradient);
+            if (weightGradient) {
+                code.addStatement("gradWeights[weightIndex + w] += $L", gradient);
+            }
             code.addStatement("$L weight = weights[weightIndex + w]", t);
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
             code.addStatement("gradOutIndex += $L", layout.dimOut());
@@ -530,7 +536,9 @@ final class PathWriter {
         code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
         ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
         code.addStatement("int weightIndex = $L", weightBase());
-        code.addStatement("gradWeights[weightIndex] += $L", weightGradient);
+        if (weightGradient) {
+            code.addStatement("gradWeights[weightIndex] += $L", gradient);
+        }
         code.addStatement("$L weight = weights[weightIndex]", t);
         ks.forEach(k -> code.addStatement("$L g$L = weight * go$L", t, k, k));
     }

@@ -126,15 +126,13 @@ public final class TensorProductWriter {
             methods.add(forwardBlock(number, helpers));
             methods.add(backwardBlock(number, helpers));
         }
-        List<Operation> operations = channelLast
-                ? List.of(Operation.FORWARD_CHANNEL_LAST, Operation.GRAD_X1, Operation.GRAD_X2,
-                        Operation.GRAD_WEIGHTS, Operation.BACKWARD)
-                : List.of(Operation.FORWARD, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                        Operation.BACKWARD);
+        List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
+                Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS, Operation.BACKWARD,
+                Operation.BACKWARD_INPUTS);
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
                 for (Operation operation : operations) {
-                    if (operation != Operation.GRAD_WEIGHTS || writer.weighted()) {
+                    if (writer.weighted() || !weightsOnly(operation)) {
                         helpers.addAll(writer.methods(operation, number));
                     }
                 }
@@ -299,9 +297,18 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The gradients of samples {@code from..to-1}: one fused pass per path when every gradient is wanted, else one
-     * pass per wanted gradient while the block's inputs are still in cache. With shared weights {@code gradWeights}
-     * is the block's own zeroed partial sum.
+     * Operations only a weighted path has: the weight gradient, and the input gradients without it (which an
+     * unweighted path's {@link Operation#BACKWARD} already is).
+     */
+    private static boolean weightsOnly(Operation operation) {
+        return operation == Operation.GRAD_WEIGHTS || operation == Operation.BACKWARD_INPUTS;
+    }
+
+    /**
+     * The gradients of samples {@code from..to-1}: one fused pass per path when every gradient is wanted, or when
+     * both input gradients are wanted without the weights' (forces), else one pass per wanted gradient while the
+     * block's inputs are still in cache. With shared weights {@code gradWeights} is the block's own zeroed partial
+     * sum.
      */
     private MethodSpec backwardBlock(NumberType number, List<MethodSpec> helpers) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
@@ -333,8 +340,10 @@ public final class TensorProductWriter {
         if (model.square()) {
             fusedBinding.put("gradX2", "gradX1");
         }
-        // The fused loop, then one loop per wanted gradient (x1 and x2 share one in a square).
-        int loops = wanted.size() == 1 ? 1 : 1 + wanted.size();
+        // The fused loops (all gradients; both inputs' without the weights'), then one loop per wanted gradient (x1
+        // and x2 share one in a square).
+        boolean inputsFused = model.weightNumel() > 0;
+        int loops = wanted.size() == 1 ? 1 : 1 + (inputsFused ? 1 : 0) + wanted.size();
         int callBudget = MAX_CALLS_PER_METHOD / loops;
         method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         if (wanted.size() == 1) {
@@ -342,6 +351,17 @@ public final class TensorProductWriter {
         }
         method.addStatement("return");
         method.endControlFlow();
+        if (inputsFused) {
+            List<String> inputs = wanted.subList(0, wanted.size() - 1);
+            method.beginControlFlow("if ($L)", String.join(" && ", inputs));
+            method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+            if (!model.square()) {
+                method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+            }
+            method.addCode(batchLoop(number, List.of(Operation.BACKWARD_INPUTS), fusedBinding, callBudget, helpers));
+            method.addStatement("return");
+            method.endControlFlow();
+        }
         method.beginControlFlow("if (gradX1 != null)");
         method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (model.square()) {
@@ -616,6 +636,7 @@ public final class TensorProductWriter {
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
             case BACKWARD -> "backwardSample";
+            case BACKWARD_INPUTS -> "backwardInputsSample";
         };
     }
 
@@ -626,8 +647,11 @@ public final class TensorProductWriter {
             if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()) {
                 continue;
             }
-            for (MethodSpec method : writer.methods(operation, number)) {
-                calls.add(new Call(method.name(), operation.parameters(writer.weighted())));
+            // Unweighted, the fused backward computes the input gradients alone.
+            Operation own = operation == Operation.BACKWARD_INPUTS && !writer.weighted() ? Operation.BACKWARD
+                    : operation;
+            for (MethodSpec method : writer.methods(own, number)) {
+                calls.add(new Call(method.name(), own.parameters(writer.weighted())));
             }
         }
         return calls;
