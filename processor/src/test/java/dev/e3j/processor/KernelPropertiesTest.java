@@ -26,7 +26,7 @@ class KernelPropertiesTest {
 
     private static final List<String> KERNELS = List.of("AllModes", "FullyConnected", "WeightedSquare", "Square",
             "Elementwise", "Full", "Channelwise", "SharedChannelLast", "WideChannelLast", "WeightsFirst",
-            "ManyChannels");
+            "ManyChannels", "PairedChannels");
     private static GeneratedKernels kernels;
 
     @BeforeAll
@@ -101,6 +101,11 @@ class KernelPropertiesTest {
                     @TensorProduct(in1 = "70x0e+70x1o+3x2e", in2 = "0e+1o+2e", out = "70x0e+70x1o+70x2e+3x1o+3x2e",
                         kind = Kind.CHANNELWISE, sharedWeights = false)
                     interface ManyChannels extends TensorProductKernel {}
+
+                    // uvw forwards that take the input channels two at a time, odd multiplicities leaving one alone
+                    @TensorProduct(in1 = "3x1o+5x2e", in2 = "2x1o+1x0e", out = "4x1e+3x2e+2x0e+2x3o",
+                        sharedWeights = false)
+                    interface PairedChannels extends TensorProductKernel {}
                 }
                 """);
     }
