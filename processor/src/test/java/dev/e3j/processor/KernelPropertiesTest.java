@@ -236,6 +236,13 @@ class KernelPropertiesTest {
                 assertArrayEquals(gradX1, inputsX1, name + " gradX1 without gradWeights");
                 if (!square) {
                     assertArrayEquals(gradX2, inputsX2, name + " gradX2 without gradWeights");
+                    // x2 held fixed (a fused pass with scratch where that is cheaper, else one pass each)
+                    double[] heldX1 = FiniteDifferences.gaussian(random, x1.length);
+                    double[] heldWeights = FiniteDifferences.gaussian(random, weights.length);
+                    kernel.backward(batch, x1, x2, weights, gradOut, heldX1, null, heldWeights);
+                    ReferenceTensorProductTest.assertClose(gradX1, heldX1, 1e-12, name + " gradX1 without gradX2");
+                    ReferenceTensorProductTest.assertClose(gradWeights, heldWeights, 1e-12,
+                            name + " gradWeights without gradX2");
                 }
             }
         }
