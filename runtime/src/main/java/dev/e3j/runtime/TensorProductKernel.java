@@ -24,8 +24,9 @@ public interface TensorProductKernel {
     /**
      * Gradients of {@code sum(out * gradOut)}; each gradient array is overwritten, a {@code null} one is skipped.
      * With shared weights {@code gradWeights} is summed over the batch. Generated kernels run one fused pass per
-     * path for all three gradients (training) and for both input gradients without the weights' (forces); other
-     * combinations take one pass per gradient.
+     * path for all three gradients (training) and for both input gradients without the weights' (forces); channel-wise
+     * kernels also for {@code gradX1} and {@code gradWeights} with x2 held fixed; other combinations take one pass per
+     * gradient.
      */
     void backward(int batch, double[] x1, double[] x2, double[] weights, double[] gradOut,
                   double[] gradX1, double[] gradX2, double[] gradWeights);
