@@ -122,7 +122,8 @@ class KernelPropertiesTest {
         return kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();
     }
 
-    private static double[] rotate(Irreps irreps, double[][] d, double[] x, int batch) {
+    /** {@code x} of {@code batch} samples of {@code irreps}, each multiplied by the representation matrix {@code d}. */
+    static double[] rotate(Irreps irreps, double[][] d, double[] x, int batch) {
         int dim = irreps.dim();
         double[] result = new double[x.length];
         for (int b = 0; b < batch; b++) {

@@ -270,19 +270,7 @@ class RandomSpecsTest {
 
     private static double[] rotate(Irreps irreps, double alpha, double beta, double gamma, int k, double[] x,
                                    int batch) {
-        double[][] d = irreps.wignerD(alpha, beta, gamma, k);
-        int dim = irreps.dim();
-        double[] result = new double[x.length];
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < dim; i++) {
-                double sum = 0;
-                for (int j = 0; j < dim; j++) {
-                    sum += d[i][j] * x[b * dim + j];
-                }
-                result[b * dim + i] = sum;
-            }
-        }
-        return result;
+        return KernelPropertiesTest.rotate(irreps, irreps.wignerD(alpha, beta, gamma, k), x, batch);
     }
 
     private static float[] toFloat(double[] values) {
