@@ -618,47 +618,48 @@ final class PathWriter {
      * there is an odd one; see {@link #pairsChannels()}.
      */
     private CodeBlock pairedForwardBody(NumberType type, List<CgTerm> terms) {
-        String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         int paired = layout.mul1() / 2 * 2;
-        for (boolean pairs : paired == layout.mul1() ? List.of(true) : List.of(true, false)) {
-            if (pairs) {
-                code.beginControlFlow("for (int u = 0; u < $L; u += 2)", paired);
-            } else {
-                code.beginControlFlow("for (int u = $L; u < $L; u++)", paired, layout.mul1());
-            }
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
-            List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
-            is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
-            if (pairs) {
-                is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
-            }
-            code.beginControlFlow("for (int v = 0; v < $L; v++)", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
-            terms.stream().map(CgTerm::j).distinct().sorted()
-                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        code.beginControlFlow("for (int u = 0; u < $L; u += 2)", paired);
+        channelsForward(code, type, terms, true);
+        if (paired < layout.mul1()) {
+            code.beginControlFlow("for (int u = $L; u < $L; u++)", paired, layout.mul1());
+            channelsForward(code, type, terms, false);
+        }
+        return code.build();
+    }
+
+    /** The body of a {@link #pairedForwardBody} loop, for channels {@code u} and {@code u + 1} or {@code u} alone. */
+    private void channelsForward(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
+        String t = type.type().toString();
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
+        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+        if (pair) {
+            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
+        }
+        code.beginControlFlow("for (int v = 0; v < $L; v++)", layout.mul2());
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        terms.stream().map(CgTerm::j).distinct().sorted()
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        if (!pair) {
+            forwardBody(code, type, terms);
+        } else {
             List<Integer> ks = declareContractions(code, type, terms, "a", "t");
-            if (pairs) {
-                declareContractions(code, type, terms, "c", "s");
-            }
+            declareContractions(code, type, terms, "c", "s");
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
             code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
             code.addStatement("$L weight = weights[weightIndex + w]", t);
-            if (pairs) {
-                // the next channel's weights for the same v: one row of mul2 * mulOut further
-                code.addStatement("$L next = weights[weightIndex + $L + w]", t, layout.mul2() * layout.mulOut());
-                ks.forEach(k -> code.addStatement("out[$L] += Math.fma(next, s$L, weight * t$L)",
-                        plus("outIndex", k), k, k));
-            } else {
-                ks.forEach(k -> code.addStatement("out[$L] += weight * t$L", plus("outIndex", k), k));
-            }
+            // the next channel's weights for the same v: one row of mul2 * mulOut further
+            code.addStatement("$L next = weights[weightIndex + $L + w]", t, layout.mul2() * layout.mulOut());
+            ks.forEach(k -> code.addStatement("out[$L] += Math.fma(next, s$L, weight * t$L)",
+                    plus("outIndex", k), k, k));
             code.addStatement("outIndex += $L", layout.dimOut());
             code.endControlFlow();
-            code.endControlFlow();
-            code.endControlFlow();
         }
-        return code.build();
+        code.endControlFlow();
+        code.endControlFlow();
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
