@@ -15,11 +15,14 @@ import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
+import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link TensorProductModel} into the Java source of {@code <Spec>Impl} and its audit JSON. Knows nothing
@@ -49,6 +52,13 @@ public final class TensorProductWriter {
     /** Shared-weight gradients sum over at most this many blocks, each into its own partial array. */
     static final int MAX_PARTIAL_SUMS = 16;
 
+    /**
+     * Estimated constant-pool entries the path methods of one class may use. A class file holds at most 65535; the
+     * square of {@code 1x19e} in float and double needs about 60,000 in one class (javac: "too many constants"), so
+     * kernels above this budget put their path methods into nested classes, each with its own pool.
+     */
+    static final int MAX_POOL_ENTRIES_PER_CLASS = 30_000;
+
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
@@ -58,6 +68,10 @@ public final class TensorProductWriter {
     private final ClassName implementation;
     private final ConstantPool constants = new ConstantPool();
     private final List<PathWriter> pathWriters = new ArrayList<>();
+    /** The nested classes holding path methods (none for kernels that fit one class), in path order. */
+    private final List<PathGroup> pathGroups = new ArrayList<>();
+    /** The class holding each path writer's methods, as a call qualifier ({@code "Paths0."}, or empty). */
+    private final Map<PathWriter, String> qualifiers = new LinkedHashMap<>();
     /**
      * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
      * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
@@ -67,14 +81,29 @@ public final class TensorProductWriter {
     private final boolean channelLast;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
+        this(model, spec, MAX_POOL_ENTRIES_PER_CLASS);
+    }
+
+    /** With {@code poolEntriesPerClass} in place of {@link #MAX_POOL_ENTRIES_PER_CLASS} (tests split small kernels). */
+    TensorProductWriter(TensorProductModel model, ClassName spec, int poolEntriesPerClass) {
         this.model = model;
         this.spec = spec;
         this.implementation = GeneratedFiles.implementationName(spec);
-        for (PathModel path : model.paths()) {
-            // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
-            if (!path.isVacuous()) {
-                pathWriters.add(new PathWriter(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut(),
-                        constants));
+        // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
+        List<PathModel> live = model.paths().stream().filter(path -> !path.isVacuous()).toList();
+        List<List<PathModel>> parts = partitionByPool(live, model.precision() == Precision.FLOAT ? 2 : 1,
+                poolEntriesPerClass);
+        for (int g = 0; g < parts.size(); g++) {
+            ConstantPool pool = parts.size() == 1 ? constants : new ConstantPool();
+            PathGroup group = new PathGroup("Paths" + g, pool, parts.get(g));
+            if (parts.size() > 1) {
+                pathGroups.add(group);
+            }
+            for (PathModel path : parts.get(g)) {
+                PathWriter writer = new PathWriter(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut(),
+                        pool);
+                pathWriters.add(writer);
+                qualifiers.put(writer, parts.size() == 1 ? "" : group.name() + ".");
             }
         }
         channelLast = !model.square() && !pathWriters.isEmpty()
@@ -129,11 +158,16 @@ public final class TensorProductWriter {
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS, Operation.BACKWARD,
                 Operation.BACKWARD_INPUTS);
+        Map<String, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
+        pathGroups.forEach(group -> nestedMethods.put(group.name(), new ArrayList<>()));
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
+                String qualifier = qualifiers.get(writer);
+                List<MethodSpec> target = qualifier.isEmpty() ? helpers
+                        : nestedMethods.get(qualifier.substring(0, qualifier.length() - 1));
                 for (Operation operation : operations) {
                     if (writer.weighted() || !weightsOnly(operation)) {
-                        helpers.addAll(writer.methods(operation, number));
+                        target.addAll(writer.methods(operation, number));
                     }
                 }
             }
@@ -153,6 +187,19 @@ public final class TensorProductWriter {
             constants.fields(number).forEach(type::addField);
         }
         type.addMethods(methods);
+        for (PathGroup group : pathGroups) {
+            TypeSpec.Builder nested = TypeSpec.classBuilder(group.name())
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("Path methods of paths $L to $L, with their constants (a class file holds at most"
+                            + " 65535 constants).\n", group.paths().get(0).index(),
+                            group.paths().get(group.paths().size() - 1).index());
+            for (NumberType number : types) {
+                group.constants().fields(number).forEach(nested::addField);
+            }
+            nested.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+            nested.addMethods(nestedMethods.get(group.name()));
+            type.addType(nested.build());
+        }
         return GeneratedFiles.javaFile(implementation, type.build(),
                 "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients", originatingElement);
     }
@@ -659,10 +706,55 @@ public final class TensorProductWriter {
             Operation own = operation == Operation.BACKWARD_INPUTS && !writer.weighted() ? Operation.BACKWARD
                     : operation;
             for (MethodSpec method : writer.methods(own, number)) {
-                calls.add(new Call(method.name(), own.parameters(writer.weighted())));
+                calls.add(new Call(qualifiers.get(writer) + method.name(), own.parameters(writer.weighted())));
             }
         }
         return calls;
+    }
+
+    /** A nested class of path methods and the constants they use. */
+    private record PathGroup(String name, ConstantPool constants, List<PathModel> paths) {
+    }
+
+    /**
+     * Consecutive paths, as many per class as keep the estimated constant-pool entries of their methods within
+     * {@code budget}; one part (the implementation class itself) for all usual kernels.
+     * Per distinct constant: its value (two entries for a double, one for a float) and its field name; per method
+     * its name and the reference the caller needs, about four; the number of methods per operation is estimated
+     * from the terms as {@link PathWriter} splits them.
+     */
+    private static List<List<PathModel>> partitionByPool(List<PathModel> paths, int types, int budget) {
+        List<List<PathModel>> parts = new ArrayList<>();
+        List<PathModel> current = new ArrayList<>();
+        Set<BigFraction> seen = new HashSet<>();
+        long entries = 0;
+        for (PathModel path : paths) {
+            Set<BigFraction> own = new HashSet<>();
+            for (CgTerm term : path.terms()) {
+                if (!ConstantPool.isOne(term.constant())) {
+                    own.add(term.constant().square());
+                }
+            }
+            long methods = Operation.values().length
+                    * (1 + 3L * path.terms().size() / PathWriter.MAX_TERM_USES_PER_METHOD);
+            long newConstants = own.stream().filter(key -> !seen.contains(key)).count();
+            long cost = types * (newConstants * 3 + methods * 4);
+            if (!current.isEmpty() && entries + cost > budget) {
+                parts.add(current);
+                current = new ArrayList<>();
+                seen.clear();
+                entries = 0;
+                newConstants = own.size();
+                cost = types * (newConstants * 3 + methods * 4);
+            }
+            current.add(path);
+            seen.addAll(own);
+            entries += cost;
+        }
+        if (!current.isEmpty() || parts.isEmpty()) {
+            parts.add(current);
+        }
+        return parts;
     }
 
     private static MethodSpec checkLength() {

@@ -1,0 +1,168 @@
+package dev.e3j.processor.writer;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct;
+import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.model.TensorProductModels;
+import dev.e3j.processor.model.TensorProductSpec;
+import dev.e3j.processor.testing.ClassFiles;
+import dev.e3j.runtime.TensorProductKernel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernels whose constants would overflow one class file's constant pool (65535 entries; the square of
+ * {@code 1x19e} in float and double needs about 60,000) put their path methods into nested classes. Compiling such a
+ * kernel takes minutes, so this test forces the split on a small kernel through the writer's budget and checks that
+ * the split class compiles without warnings and computes bit for bit what the single class computes.
+ */
+class NestedPathClassesTest {
+
+    private static final ClassName SPEC = ClassName.get("test.nested", "Spec");
+    private static final String SPEC_SOURCE = """
+            package test.nested;
+
+            public interface Spec extends dev.e3j.runtime.TensorProductKernel {}
+            """;
+
+    @Test
+    void splitKernelComputesWhatTheSingleClassComputes() throws Exception {
+        for (TensorProductSpec spec : List.of(
+                new TensorProductSpec("2x0e+2x1o+2x2e+1x3o", "0e+1o+2e+3o", "2x0e+2x1o+2x2e+2x3o+1x1e",
+                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), Normalization.COMPONENT,
+                        PathNormalization.ELEMENT, false, Precision.FLOAT),
+                new TensorProductSpec("8x0e+8x1o+8x2e", "0e+1o+2e", "8x0e+8x1o+8x2e+8x1e",
+                        TensorProduct.Kind.CHANNELWISE, List.of(), Normalization.COMPONENT,
+                        PathNormalization.ELEMENT, true, Precision.DOUBLE))) {
+            TensorProductModel model = TensorProductModels.build(spec);
+            Map<String, byte[]> single = compile(new TensorProductWriter(model, SPEC));
+            Map<String, byte[]> split = compile(new TensorProductWriter(model, SPEC, 200));
+            assertFalse(single.keySet().stream().anyMatch(name -> name.contains("$Paths")), single.keySet()::toString);
+            long nested = split.keySet().stream().filter(name -> name.contains("SpecImpl$Paths")).count();
+            assertTrue(nested >= 3, "expected several nested classes, got " + split.keySet());
+            for (Map.Entry<String, byte[]> file : split.entrySet()) {
+                ClassFiles.codeLengths(file.getValue()).forEach((method, length) ->
+                        assertTrue(length < 8000, file.getKey() + "." + method + ": " + length + " bytes"));
+            }
+            TensorProductKernel expected = load(single);
+            TensorProductKernel actual = load(split);
+            assertSameResults(expected, actual, spec.precision() == Precision.FLOAT);
+        }
+    }
+
+    private static void assertSameResults(TensorProductKernel expected, TensorProductKernel actual, boolean floats) {
+        Random random = new Random(7);
+        int batch = 5;
+        int weightCount = expected.sharedWeights() ? expected.weightNumel() : batch * expected.weightNumel();
+        double[] x1 = random(random, batch * expected.irrepsIn1().dim());
+        double[] x2 = random(random, batch * expected.irrepsIn2().dim());
+        double[] weights = random(random, weightCount);
+        double[] gradOut = random(random, batch * expected.irrepsOut().dim());
+        double[][] results = new double[2][];
+        int r = 0;
+        for (TensorProductKernel kernel : List.of(expected, actual)) {
+            double[] out = new double[batch * kernel.irrepsOut().dim()];
+            double[] gradX1 = new double[x1.length];
+            double[] gradX2 = new double[x2.length];
+            double[] gradWeights = new double[weights.length];
+            kernel.forward(batch, x1, x2, weights, out);
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
+            double[] gradX1Alone = new double[x1.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, gradX1Alone, null, null);
+            results[r++] = concat(out, gradX1, gradX2, gradWeights, gradX1Alone);
+        }
+        assertArrayEquals(results[0], results[1]);
+        if (floats) {
+            float[] out0 = new float[batch * expected.irrepsOut().dim()];
+            float[] out1 = new float[out0.length];
+            expected.forward(batch, toFloat(x1), toFloat(x2), toFloat(weights), out0);
+            actual.forward(batch, toFloat(x1), toFloat(x2), toFloat(weights), out1);
+            assertArrayEquals(out0, out1);
+        }
+    }
+
+    private static Map<String, byte[]> compile(TensorProductWriter writer) {
+        String generated = writer.javaFile(null).toString();
+        Compilation compilation = Compiler.javac().withOptions("-Xlint:all", "-Werror").compile(
+                JavaFileObjects.forSourceString(SPEC.canonicalName(), SPEC_SOURCE),
+                JavaFileObjects.forSourceString(writer.implementation().canonicalName(), generated));
+        assertThat(compilation).succeededWithoutWarnings();
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject file : compilation.generatedFiles()) {
+            String name = file.getName();
+            String binaryName = name.substring(name.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
+                    name.length() - ".class".length()).replace('/', '.');
+            try (InputStream in = file.openInputStream()) {
+                classes.put(binaryName, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return classes;
+    }
+
+    private static TensorProductKernel load(Map<String, byte[]> classes) throws ReflectiveOperationException {
+        ClassLoader loader = new ClassLoader(NestedPathClassesTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] bytes = classes.get(name);
+                if (bytes == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, bytes, 0, bytes.length);
+            }
+        };
+        Class<?> type = loader.loadClass("test.nested.SpecImpl");
+        assertEquals(TensorProductKernel.class, type.getInterfaces()[0].getInterfaces()[0]);
+        return (TensorProductKernel) type.getConstructor().newInstance();
+    }
+
+    private static double[] random(Random random, int length) {
+        double[] values = new double[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (float) values[i];
+        }
+        return result;
+    }
+
+    private static double[] concat(double[]... arrays) {
+        int length = 0;
+        for (double[] array : arrays) {
+            length += array.length;
+        }
+        double[] all = new double[length];
+        int at = 0;
+        for (double[] array : arrays) {
+            System.arraycopy(array, 0, all, at, array.length);
+            at += array.length;
+        }
+        return all;
+    }
+}
