@@ -14,10 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Specs nobody wrote by hand: random irreps up to l = 3, 5 and 7, every kind, every connection mode in custom paths, random
- * normalizations and weight sharing, float overloads. Each generated kernel must compile, be equivariant under
- * rotations with and without inversion, have gradients that match central finite differences, and agree in float
- * with its double result. The seeds are fixed so that a failure reproduces; the generator is the test.
+ * Specs nobody wrote by hand: random irreps up to l = 3, 5, 7 and 10, every kind, every connection mode in custom
+ * paths, random normalizations and weight sharing, float overloads. Each generated kernel must compile, be
+ * equivariant under rotations with and without inversion, have gradients that match central finite differences, and
+ * agree in float with its double result. The seeds are fixed so that a failure reproduces; the generator is the test.
  */
 class RandomSpecsTest {
 
@@ -36,7 +36,7 @@ class RandomSpecsTest {
     }
 
     @ParameterizedTest(name = "seed {0}, l <= {1}")
-    @CsvSource({"1, 3", "2, 5", "3, 7"})
+    @CsvSource({"1, 3", "2, 5", "3, 7", "4, 10"})
     void randomSpecsAreEquivariantWithExactGradients(long seed, int lmax) {
         this.lmax = lmax;
         Random random = new Random(seed);

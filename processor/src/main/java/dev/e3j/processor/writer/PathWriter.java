@@ -882,7 +882,7 @@ final class PathWriter {
         return switch (mode) {
             case UVU, UUU -> "u";
             case UVV -> "v";
-            case UVUV, UVU_LT_V -> "(" + pairIndex() + ")";
+            case UVUV, UVU_LT_V -> pairIndex().equals("u") ? "u" : "(" + pairIndex() + ")";
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
     }
