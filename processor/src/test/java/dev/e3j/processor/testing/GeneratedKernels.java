@@ -58,6 +58,16 @@ public final class GeneratedKernels {
         return new GeneratedKernels(compilation);
     }
 
+    /**
+     * Compiles sources that a writer produced, without the processor, and asserts success without warnings
+     * ({@code -Xlint:all -Werror}): for tests that drive a writer directly.
+     */
+    public static GeneratedKernels compileSources(JavaFileObject... sources) {
+        Compilation compilation = Compiler.javac().withOptions("-Xlint:all", "-Werror").compile(sources);
+        assertThat(compilation).succeededWithoutWarnings();
+        return new GeneratedKernels(compilation);
+    }
+
     /** Compiles without asserting anything, for tests of diagnostics. */
     public static Compilation compileExpectingErrors(String qualifiedName, String source) {
         return compiler().compile(JavaFileObjects.forSourceString(qualifiedName, source));

@@ -1,13 +1,9 @@
 package dev.e3j.processor.writer;
 
-import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.testing.compile.Compilation;
-import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.Normalization;
@@ -18,15 +14,11 @@ import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.testing.ClassFiles;
+import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.TensorProductKernel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,8 +46,10 @@ class NestedPathClassesTest {
                         TensorProduct.Kind.CHANNELWISE, List.of(), Normalization.COMPONENT,
                         PathNormalization.ELEMENT, true, Precision.DOUBLE))) {
             TensorProductModel model = TensorProductModels.build(spec);
-            Map<String, byte[]> single = compile(new TensorProductWriter(model, SPEC));
-            Map<String, byte[]> split = compile(new TensorProductWriter(model, SPEC, 200));
+            GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
+            GeneratedKernels splitClass = compile(new TensorProductWriter(model, SPEC, 200));
+            Map<String, byte[]> single = singleClass.classFiles();
+            Map<String, byte[]> split = splitClass.classFiles();
             assertFalse(single.keySet().stream().anyMatch(name -> name.contains("$Paths")), single.keySet()::toString);
             long nested = split.keySet().stream().filter(name -> name.contains("SpecImpl$Paths")).count();
             assertTrue(nested >= 3, "expected several nested classes, got " + split.keySet());
@@ -63,8 +57,8 @@ class NestedPathClassesTest {
                 ClassFiles.codeLengths(file.getValue()).forEach((method, length) ->
                         assertTrue(length < 8000, file.getKey() + "." + method + ": " + length + " bytes"));
             }
-            TensorProductKernel expected = load(single);
-            TensorProductKernel actual = load(split);
+            TensorProductKernel expected = singleClass.tensorProduct("test.nested.SpecImpl");
+            TensorProductKernel actual = splitClass.tensorProduct("test.nested.SpecImpl");
             assertSameResults(expected, actual, spec.precision() == Precision.FLOAT);
         }
     }
@@ -100,40 +94,11 @@ class NestedPathClassesTest {
         }
     }
 
-    private static Map<String, byte[]> compile(TensorProductWriter writer) {
-        String generated = writer.javaFile(null).toString();
-        Compilation compilation = Compiler.javac().withOptions("-Xlint:all", "-Werror").compile(
+    private static GeneratedKernels compile(TensorProductWriter writer) {
+        return GeneratedKernels.compileSources(
                 JavaFileObjects.forSourceString(SPEC.canonicalName(), SPEC_SOURCE),
-                JavaFileObjects.forSourceString(writer.implementation().canonicalName(), generated));
-        assertThat(compilation).succeededWithoutWarnings();
-        Map<String, byte[]> classes = new HashMap<>();
-        for (JavaFileObject file : compilation.generatedFiles()) {
-            String name = file.getName();
-            String binaryName = name.substring(name.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
-                    name.length() - ".class".length()).replace('/', '.');
-            try (InputStream in = file.openInputStream()) {
-                classes.put(binaryName, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return classes;
-    }
-
-    private static TensorProductKernel load(Map<String, byte[]> classes) throws ReflectiveOperationException {
-        ClassLoader loader = new ClassLoader(NestedPathClassesTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] bytes = classes.get(name);
-                if (bytes == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, bytes, 0, bytes.length);
-            }
-        };
-        Class<?> type = loader.loadClass("test.nested.SpecImpl");
-        assertEquals(TensorProductKernel.class, type.getInterfaces()[0].getInterfaces()[0]);
-        return (TensorProductKernel) type.getConstructor().newInstance();
+                JavaFileObjects.forSourceString(writer.implementation().canonicalName(),
+                        writer.javaFile(null).toString()));
     }
 
     private static double[] random(Random random, int length) {
