@@ -44,7 +44,13 @@ class NestedPathClassesTest {
                         PathNormalization.ELEMENT, false, Precision.FLOAT),
                 new TensorProductSpec("8x0e+8x1o+8x2e", "0e+1o+2e", "8x0e+8x1o+8x2e+8x1e",
                         TensorProduct.Kind.CHANNELWISE, List.of(), Normalization.COMPONENT,
-                        PathNormalization.ELEMENT, true, Precision.DOUBLE))) {
+                        PathNormalization.ELEMENT, true, Precision.DOUBLE),
+                new TensorProductSpec("2x0e+2x1o+1x2e+1x3o", "", "3x0e+3x1o+3x2e+2x3o+1x1e",
+                        TensorProduct.Kind.SQUARE, List.of(), Normalization.COMPONENT,
+                        PathNormalization.ELEMENT, false, Precision.DOUBLE),
+                new TensorProductSpec("2x1o+1x2e+1x3o", "1x1o+2x2e", "",
+                        TensorProduct.Kind.FULL, List.of(), Normalization.NORM,
+                        PathNormalization.PATH, true, Precision.FLOAT))) {
             TensorProductModel model = TensorProductModels.build(spec);
             GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
             GeneratedKernels splitClass = compile(new TensorProductWriter(model, SPEC, 200));
@@ -59,16 +65,18 @@ class NestedPathClassesTest {
             }
             TensorProductKernel expected = singleClass.tensorProduct("test.nested.SpecImpl");
             TensorProductKernel actual = splitClass.tensorProduct("test.nested.SpecImpl");
-            assertSameResults(expected, actual, spec.precision() == Precision.FLOAT);
+            assertSameResults(expected, actual, spec.precision() == Precision.FLOAT,
+                    spec.kind() == TensorProduct.Kind.SQUARE);
         }
     }
 
-    private static void assertSameResults(TensorProductKernel expected, TensorProductKernel actual, boolean floats) {
+    private static void assertSameResults(TensorProductKernel expected, TensorProductKernel actual, boolean floats,
+                                          boolean square) {
         Random random = new Random(7);
         int batch = 5;
         int weightCount = expected.sharedWeights() ? expected.weightNumel() : batch * expected.weightNumel();
         double[] x1 = random(random, batch * expected.irrepsIn1().dim());
-        double[] x2 = random(random, batch * expected.irrepsIn2().dim());
+        double[] x2 = square ? x1 : random(random, batch * expected.irrepsIn2().dim());
         double[] weights = random(random, weightCount);
         double[] gradOut = random(random, batch * expected.irrepsOut().dim());
         double[][] results = new double[2][];
@@ -76,20 +84,22 @@ class NestedPathClassesTest {
         for (TensorProductKernel kernel : List.of(expected, actual)) {
             double[] out = new double[batch * kernel.irrepsOut().dim()];
             double[] gradX1 = new double[x1.length];
-            double[] gradX2 = new double[x2.length];
+            double[] gradX2 = square ? null : new double[x2.length];
             double[] gradWeights = new double[weights.length];
             kernel.forward(batch, x1, x2, weights, out);
             kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
             double[] gradX1Alone = new double[x1.length];
             kernel.backward(batch, x1, x2, weights, gradOut, gradX1Alone, null, null);
-            results[r++] = concat(out, gradX1, gradX2, gradWeights, gradX1Alone);
+            results[r++] = concat(out, gradX1, square ? new double[0] : gradX2, gradWeights, gradX1Alone);
         }
         assertArrayEquals(results[0], results[1]);
         if (floats) {
             float[] out0 = new float[batch * expected.irrepsOut().dim()];
             float[] out1 = new float[out0.length];
-            expected.forward(batch, toFloat(x1), toFloat(x2), toFloat(weights), out0);
-            actual.forward(batch, toFloat(x1), toFloat(x2), toFloat(weights), out1);
+            float[] x1f = toFloat(x1);
+            float[] x2f = square ? x1f : toFloat(x2);
+            expected.forward(batch, x1f, x2f, toFloat(weights), out0);
+            actual.forward(batch, x1f, x2f, toFloat(weights), out1);
             assertArrayEquals(out0, out1);
         }
     }
