@@ -1,6 +1,7 @@
 package dev.e3j.processor.math;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
@@ -77,11 +78,24 @@ public final class ClebschGordan {
         }
     }
 
+    /** {@code 0!, 1!, ...} as far as needed so far; a coefficient takes about twenty factorials. */
+    private static volatile BigInteger[] factorials = {BigInteger.ONE};
+
     private static BigInteger factorial(int n) {
-        BigInteger result = BigInteger.ONE;
-        for (int i = 2; i <= n; i++) {
-            result = result.multiply(BigInteger.valueOf(i));
+        BigInteger[] table = factorials;
+        if (n >= table.length) {
+            synchronized (ClebschGordan.class) {
+                table = factorials;
+                if (n >= table.length) {
+                    BigInteger[] grown = Arrays.copyOf(table, Math.max(n + 1, 2 * table.length));
+                    for (int i = table.length; i < grown.length; i++) {
+                        grown[i] = grown[i - 1].multiply(BigInteger.valueOf(i));
+                    }
+                    factorials = grown;
+                    table = grown;
+                }
+            }
         }
-        return result;
+        return table[n];
     }
 }

@@ -164,8 +164,9 @@ public final class Wigner3j {
         for (int i = 0; i < d1; i++) {
             for (int j = 0; j < d2; j++) {
                 for (int k = 0; k < d3; k++) {
-                    RadicalSum re = new RadicalSum();
-                    RadicalSum im = new RadicalSum();
+                    // Most entries have no term at all (m3 = m1 + m2 fails for every basis row): they stay null.
+                    RadicalSum re = null;
+                    RadicalSum im = null;
                     for (BasisEntry e1 : q1.get(i)) {
                         for (BasisEntry e2 : q2.get(j)) {
                             for (BasisEntry e3 : q3.get(k)) {
@@ -176,11 +177,15 @@ public final class Wigner3j {
                                 // conj(Q3) contributes i^(-iPower).
                                 int iPower = Math.floorMod(e1.iPower + e2.iPower - e3.iPower, 4);
                                 int halfRoots = (e1.halfRoot ? 1 : 0) + (e2.halfRoot ? 1 : 0) + (e3.halfRoot ? 1 : 0);
+                                if (re == null) {
+                                    re = new RadicalSum();
+                                    im = new RadicalSum();
+                                }
                                 accumulate(re, im, iPower, halfRoots, cg);
                             }
                         }
                     }
-                    if (!im.isZero()) {
+                    if (im != null && !im.isZero()) {
                         throw new ArithmeticException("wigner_3j(" + l1 + ", " + l2 + ", " + l3
                                 + ") has a non-real entry [" + i + "][" + j + "][" + k + "]: i*(" + im + ")");
                     }
@@ -192,14 +197,16 @@ public final class Wigner3j {
         SqrtRational[] unnormalized = new SqrtRational[real.length];
         BigFraction normSquared = BigFraction.ZERO;
         for (int index = 0; index < real.length; index++) {
-            unnormalized[index] = real[index].toSingleRadical(
+            unnormalized[index] = real[index] == null ? SqrtRational.ZERO : real[index].toSingleRadical(
                     "wigner_3j(" + l1 + ", " + l2 + ", " + l3 + ") entry " + index);
-            normSquared = normSquared.add(unnormalized[index].square());
+            if (!unnormalized[index].isZero()) {
+                normSquared = normSquared.add(unnormalized[index].square());
+            }
         }
         SqrtRational norm = SqrtRational.sqrtOf(normSquared);
         SqrtRational[] values = new SqrtRational[real.length];
         for (int index = 0; index < real.length; index++) {
-            values[index] = unnormalized[index].divide(norm);
+            values[index] = unnormalized[index].isZero() ? SqrtRational.ZERO : unnormalized[index].divide(norm);
         }
         return new Wigner3j(l1, l2, l3, values);
     }

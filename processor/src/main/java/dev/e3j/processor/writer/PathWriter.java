@@ -10,6 +10,7 @@ import dev.e3j.processor.model.PathModel;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ final class PathWriter {
     private final ConstantPool constants;
     private final PathLayout layout;
     private final ConnectionMode mode;
+    private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
 
     PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
         this.path = path;
@@ -77,8 +79,12 @@ final class PathWriter {
         return path.weighted();
     }
 
-    /** The methods for {@code operation}, in call order. */
+    /** The methods for {@code operation}, in call order; written once, as the callers and the class both ask. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
+        return written.computeIfAbsent(List.of(operation, type), key -> write(operation, type));
+    }
+
+    private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
@@ -98,7 +104,7 @@ final class PathWriter {
             method.addCode(body(operation, type, chunks.get(c)));
             methods.add(method.build());
         }
-        return methods;
+        return List.copyOf(methods);
     }
 
     /**
