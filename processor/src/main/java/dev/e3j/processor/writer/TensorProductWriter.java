@@ -68,10 +68,8 @@ public final class TensorProductWriter {
     private final ClassName implementation;
     private final ConstantPool constants = new ConstantPool();
     private final List<PathWriter> pathWriters = new ArrayList<>();
-    /** The nested classes holding path methods (none for kernels that fit one class), in path order. */
-    private final List<PathGroup> pathGroups = new ArrayList<>();
-    /** The class holding each path writer's methods, as a call qualifier ({@code "Paths0."}, or empty). */
-    private final Map<PathWriter, String> qualifiers = new LinkedHashMap<>();
+    /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
+    private final Map<PathWriter, PathGroup> groups = new LinkedHashMap<>();
     /**
      * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
      * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
@@ -94,16 +92,13 @@ public final class TensorProductWriter {
         List<List<PathModel>> parts = partitionByPool(live, model.precision() == Precision.FLOAT ? 2 : 1,
                 poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
-            ConstantPool pool = parts.size() == 1 ? constants : new ConstantPool();
-            PathGroup group = new PathGroup("Paths" + g, pool, parts.get(g));
-            if (parts.size() > 1) {
-                pathGroups.add(group);
-            }
+            PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
+                    : new PathGroup("Paths" + g, new ConstantPool(), parts.get(g));
             for (PathModel path : parts.get(g)) {
                 PathWriter writer = new PathWriter(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut(),
-                        pool);
+                        group.constants());
                 pathWriters.add(writer);
-                qualifiers.put(writer, parts.size() == 1 ? "" : group.name() + ".");
+                groups.put(writer, group);
             }
         }
         channelLast = !model.square() && !pathWriters.isEmpty()
@@ -158,13 +153,12 @@ public final class TensorProductWriter {
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS, Operation.BACKWARD,
                 Operation.BACKWARD_INPUTS);
-        Map<String, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
-        pathGroups.forEach(group -> nestedMethods.put(group.name(), new ArrayList<>()));
+        Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
-                String qualifier = qualifiers.get(writer);
-                List<MethodSpec> target = qualifier.isEmpty() ? helpers
-                        : nestedMethods.get(qualifier.substring(0, qualifier.length() - 1));
+                PathGroup group = groups.get(writer);
+                List<MethodSpec> target = group.nested()
+                        ? nestedMethods.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
                 for (Operation operation : operations) {
                     if (writer.weighted() || !weightsOnly(operation)) {
                         target.addAll(writer.methods(operation, number));
@@ -187,7 +181,7 @@ public final class TensorProductWriter {
             constants.fields(number).forEach(type::addField);
         }
         type.addMethods(methods);
-        for (PathGroup group : pathGroups) {
+        for (PathGroup group : nestedMethods.keySet()) {
             TypeSpec.Builder nested = TypeSpec.classBuilder(group.name())
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("Path methods of paths $L to $L, with their constants (a class file holds at most"
@@ -197,7 +191,7 @@ public final class TensorProductWriter {
                 group.constants().fields(number).forEach(nested::addField);
             }
             nested.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-            nested.addMethods(nestedMethods.get(group.name()));
+            nested.addMethods(nestedMethods.get(group));
             type.addType(nested.build());
         }
         return GeneratedFiles.javaFile(implementation, type.build(),
@@ -706,14 +700,47 @@ public final class TensorProductWriter {
             Operation own = operation == Operation.BACKWARD_INPUTS && !writer.weighted() ? Operation.BACKWARD
                     : operation;
             for (MethodSpec method : writer.methods(own, number)) {
-                calls.add(new Call(qualifiers.get(writer) + method.name(), own.parameters(writer.weighted())));
+                calls.add(new Call(groups.get(writer).qualifier() + method.name(), own.parameters(writer.weighted())));
             }
         }
         return calls;
     }
 
-    /** A nested class of path methods and the constants they use. */
-    private record PathGroup(String name, ConstantPool constants, List<PathModel> paths) {
+    /**
+     * Consecutive paths whose methods share a class and its constants: the implementation itself
+     * ({@code name == null}), or a nested class. Compared by identity: each group is one class.
+     */
+    private static final class PathGroup {
+        private final String name;
+        private final ConstantPool constants;
+        private final List<PathModel> paths;
+
+        PathGroup(String name, ConstantPool constants, List<PathModel> paths) {
+            this.name = name;
+            this.constants = constants;
+            this.paths = paths;
+        }
+
+        boolean nested() {
+            return name != null;
+        }
+
+        String name() {
+            return name;
+        }
+
+        ConstantPool constants() {
+            return constants;
+        }
+
+        List<PathModel> paths() {
+            return paths;
+        }
+
+        /** {@code "Paths2."} before a call into a nested class, else nothing. */
+        String qualifier() {
+            return nested() ? name + "." : "";
+        }
     }
 
     /**
