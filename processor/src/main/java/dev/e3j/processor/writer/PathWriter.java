@@ -8,12 +8,16 @@ import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.runtime.Irreps;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -59,6 +63,10 @@ final class PathWriter {
     private final PathLayout layout;
     private final ConnectionMode mode;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
+    /** The loops {@link #openLoop} opened in the method being written, innermost first: "" or a left-out variable. */
+    private final Deque<String> loops = new ArrayDeque<>();
+    /** Variables of left-out loops that would run exactly once, from 0: they read as 0 ({@link #at}). */
+    private final Set<String> once = new HashSet<>();
 
     PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
         this.path = path;
@@ -101,6 +109,8 @@ final class PathWriter {
             for (String parameter : operation.parameters(path.weighted())) {
                 method.addParameter(parameter.endsWith("Offset") ? TypeName.INT : type.arrayType(), parameter);
             }
+            loops.clear();
+            once.clear();
             method.addCode(body(operation, type, chunks.get(c)));
             methods.add(method.build());
         }
@@ -187,13 +197,13 @@ final class PathWriter {
         // fixed during the inner loop and sums there in local variables instead of through memory.
         boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
         if (vOuter) {
-            code.beginControlFlow("for (int v = 0; v < $L; v++)", layout.mul2());
+            openLoop(code, "v", "0", layout.mul2());
             code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
             accumulatorsFor(code, type, terms, CgTerm::j);
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", mode.strictlyUpper() ? "v" : layout.mul1());
+            openLoop(code, "u", "0", mode.strictlyUpper() ? "v" : layout.mul1());
             code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         } else {
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            openLoop(code, "u", "0", layout.mul1());
             code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
         }
         if (needsA) {
@@ -207,7 +217,7 @@ final class PathWriter {
         if (mode.diagonal()) {
             code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
         } else if (innerLoop) {
-            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
+            openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
             code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         }
         if (needsB) {
@@ -226,7 +236,7 @@ final class PathWriter {
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
-            code.endControlFlow();
+            closeLoop(code);
         }
         if (local) {
             String target = operation == Operation.GRAD_X1 ? "gradX1" : "gradX2";
@@ -235,7 +245,7 @@ final class PathWriter {
             terms.stream().mapToInt(output).distinct().sorted().forEach(o ->
                     code.addStatement("$L[$L] += sum$L", target, plus(targetIndex, o), o));
         }
-        code.endControlFlow();
+        closeLoop(code);
         return code.build();
     }
 
@@ -275,7 +285,7 @@ final class PathWriter {
         List<int[]> pairs = declareSharedX2(code, type, terms);
         IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
         throughM(pairs, x1T).forEach((k, products) -> {
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+            openLoop(code, "u", "0", layout.mul1());
             String target = "outT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
             String contraction = fmaSum(products, type);
             if (path.weighted()) {
@@ -283,7 +293,7 @@ final class PathWriter {
             } else {
                 code.addStatement("$L += $L", target, contraction);
             }
-            code.endControlFlow();
+            closeLoop(code);
         });
         return code.build();
     }
@@ -393,7 +403,7 @@ final class PathWriter {
                 code.addStatement("$L s$L_$L = $L", t, w, i, type.zero());
             }
         }
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         code.addStatement("int weightIndex = $L", plus(weightBase(), first));
         for (int w = first; w < first + size; w++) {
@@ -402,7 +412,7 @@ final class PathWriter {
                 code.addStatement("s$L_$L += weight$L * a$L", w, i, w, i);
             }
         }
-        code.endControlFlow();
+        closeLoop(code);
         code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
         for (int w = first; w < first + size; w++) {
             int channel = w;
@@ -418,11 +428,12 @@ final class PathWriter {
     private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         List<Integer> ks = declareContractionsThroughM(code, type, pairs);
         writeOutputs(code, type, ks);
-        return code.endControlFlow().build();
+        closeLoop(code);
+        return code.build();
     }
 
     /**
@@ -443,7 +454,7 @@ final class PathWriter {
         if (shared) {
             pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
         }
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         boolean innerLoop = !shared && !mode.diagonal();
         if (!shared) {
@@ -452,7 +463,7 @@ final class PathWriter {
         if (mode.diagonal()) {
             code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
         } else if (innerLoop) {
-            code.beginControlFlow("for (int v = $L; v < $L; v++)", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
+            openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
             code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         }
         if (!shared) {
@@ -488,13 +499,13 @@ final class PathWriter {
                     code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
         }
         if (innerLoop) {
-            code.endControlFlow();
+            closeLoop(code);
         }
         if (!shared) {
             terms.stream().mapToInt(CgTerm::i).distinct().sorted()
                     .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
         }
-        code.endControlFlow();
+        closeLoop(code);
         if (shared) {
             gradX2ThroughP(code, type, terms);
         }
@@ -513,7 +524,7 @@ final class PathWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
         pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
+        openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         code.addStatement("int gradOutIndex = $L",
                 index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
@@ -536,7 +547,7 @@ final class PathWriter {
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
         pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(wa$L, go$L, p$L_$L)", pair[0], pair[1], pair[0],
                 pair[1], pair[0], pair[1]));
-        code.endControlFlow();
+        closeLoop(code);
         gradX2ThroughP(code, type, terms);
         return code.build();
     }
@@ -563,10 +574,10 @@ final class PathWriter {
             if (mode.mixesChannels()) {
                 ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
                 code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
-                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+                openLoop(code, "w", "0", layout.mulOut());
                 ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
-                code.addStatement("gradOutIndex += $L", layout.dimOut());
-                code.endControlFlow();
+                advance(code, "w", "gradOutIndex", layout.dimOut());
+                closeLoop(code);
             } else {
                 code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
                 ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
@@ -579,15 +590,15 @@ final class PathWriter {
             ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+            openLoop(code, "w", "0", layout.mulOut());
             ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
             if (weightGradient) {
-                code.addStatement("gradWeights[weightIndex + w] += $L", gradient);
+                code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), gradient);
             }
-            code.addStatement("$L weight = weights[weightIndex + w]", t);
+            code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
-            code.addStatement("gradOutIndex += $L", layout.dimOut());
-            code.endControlFlow();
+            advance(code, "w", "gradOutIndex", layout.dimOut());
+            closeLoop(code);
             return;
         }
         code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
@@ -626,10 +637,10 @@ final class PathWriter {
     private CodeBlock pairedForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
         int paired = layout.mul1() / 2 * 2;
-        code.beginControlFlow("for (int u = 0; u < $L; u += 2)", paired);
+        openRawLoop(code, "for (int u = 0; u < $L; u += 2)", paired);
         channelsForward(code, type, terms, true);
         if (paired < layout.mul1()) {
-            code.beginControlFlow("for (int u = $L; u < $L; u++)", paired, layout.mul1());
+            openLoop(code, "u", paired, layout.mul1());
             channelsForward(code, type, terms, false);
         }
         return code.build();
@@ -644,7 +655,7 @@ final class PathWriter {
         if (pair) {
             is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
         }
-        code.beginControlFlow("for (int v = 0; v < $L; v++)", layout.mul2());
+        openLoop(code, "v", "0", layout.mul2());
         code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         terms.stream().map(CgTerm::j).distinct().sorted()
                 .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
@@ -655,17 +666,18 @@ final class PathWriter {
             declareContractions(code, type, terms, "c", "s");
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
-            code.addStatement("$L weight = weights[weightIndex + w]", t);
+            openLoop(code, "w", "0", layout.mulOut());
+            code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             // the next channel's weights for the same v: one row of mul2 * mulOut further
-            code.addStatement("$L next = weights[weightIndex + $L + w]", t, layout.mul2() * layout.mulOut());
+            code.addStatement("$L next = weights[$L]", t,
+                    plusAt(plus("weightIndex", layout.mul2() * layout.mulOut()), "w"));
             ks.forEach(k -> code.addStatement("out[$L] += Math.fma(next, s$L, weight * t$L)",
                     plus("outIndex", k), k, k));
-            code.addStatement("outIndex += $L", layout.dimOut());
-            code.endControlFlow();
+            advance(code, "w", "outIndex", layout.dimOut());
+            closeLoop(code);
         }
-        code.endControlFlow();
-        code.endControlFlow();
+        closeLoop(code);
+        closeLoop(code);
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
@@ -678,13 +690,13 @@ final class PathWriter {
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+            openLoop(code, "w", "0", layout.mulOut());
             if (path.weighted()) {
-                code.addStatement("$L weight = weights[weightIndex + w]", type.type());
+                code.addStatement("$L weight = weights[$L]", type.type(), plusAt("weightIndex", "w"));
             }
             ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
-            code.addStatement("outIndex += $L", layout.dimOut());
-            code.endControlFlow();
+            advance(code, "w", "outIndex", layout.dimOut());
+            closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
@@ -701,10 +713,10 @@ final class PathWriter {
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
-            code.addStatement("gradWeights[weightIndex + w] += $L", sum);
-            code.addStatement("gradOutIndex += $L", layout.dimOut());
-            code.endControlFlow();
+            openLoop(code, "w", "0", layout.mulOut());
+            code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), sum);
+            advance(code, "w", "gradOutIndex", layout.dimOut());
+            closeLoop(code);
         } else {
             code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
             code.addStatement("gradWeights[$L] += $L", weightBase(), sum);
@@ -741,14 +753,14 @@ final class PathWriter {
                 code.addStatement("int weightIndex = $L", weightBase());
             }
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+            openLoop(code, "w", "0", layout.mulOut());
             if (path.weighted()) {
-                code.addStatement("$L weight = weights[weightIndex + w]", t);
+                code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             }
             String weight = path.weighted() ? "weight * " : "";
             ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, plus("gradOutIndex", k)));
-            code.addStatement("gradOutIndex += $L", layout.dimOut());
-            code.endControlFlow();
+            advance(code, "w", "gradOutIndex", layout.dimOut());
+            closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", t, weightBase());
@@ -865,8 +877,11 @@ final class PathWriter {
     private String weightBase() {
         String pair = pairIndex();
         String base = plus("weightOffset", path.weightOffset());
-        if (mode.mixesChannels()) {
-            return layout.mulOut() == 1 ? base + " + " + pair : base + " + (" + pair + ") * " + layout.mulOut();
+        if (pair.equals("0")) {
+            return base;
+        }
+        if (mode.mixesChannels() && layout.mulOut() > 1) {
+            return base + " + " + (pair.matches("\\w+") ? pair : "(" + pair + ")") + " * " + layout.mulOut();
         }
         return base + " + " + pair;
     }
@@ -874,27 +889,84 @@ final class PathWriter {
     /** Index of {@code (u, v)} among the pairs the mode visits, row-major; {@code u<v} pairs counted in order. */
     private String pairIndex() {
         if (mode.diagonal()) {
-            return "u";
+            return at("u");
         }
         if (mode.strictlyUpper()) {
             // pairs (r, s) with r < u number sum_{r<u} (mul - 1 - r) = u (2 mul - 1 - u) / 2
             return "u * (" + (2 * layout.mul1() - 1) + " - u) / 2 + v - u - 1";
         }
-        return layout.mul2() == 1 ? "u" : "u * " + layout.mul2() + " + v";
+        if (layout.mul2() == 1) {
+            return at("u");
+        }
+        return at("u").equals("0") ? at("v") : "u * " + layout.mul2() + " + " + at("v");
     }
 
     /** Output channel of a non-mixing mode. */
     private String channel() {
         return switch (mode) {
-            case UVU, UUU -> "u";
-            case UVV -> "v";
-            case UVUV, UVU_LT_V -> pairIndex().equals("u") ? "u" : "(" + pairIndex() + ")";
+            case UVU, UUU -> at("u");
+            case UVV -> at("v");
+            case UVUV, UVU_LT_V -> pairIndex().matches("\\w+") ? pairIndex() : "(" + pairIndex() + ")";
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
     }
 
-    private static String index(String base, int offset, String variable, int stride) {
-        return plus(base, offset) + " + " + (stride == 1 ? variable : variable + " * " + stride);
+    /** {@code base + offset + variable * stride}, without the last term where the variable is 0 ({@link #at}). */
+    private String index(String base, int offset, String variable, int stride) {
+        String value = at(variable);
+        if (value.equals("0")) {
+            return plus(base, offset);
+        }
+        return plus(base, offset) + " + " + (stride == 1 ? value : value + " * " + stride);
+    }
+
+    /**
+     * Opens {@code for (int variable = from; variable < bound; variable++)}. A loop that would run exactly once from
+     * 0 (a multiplicity of 1) is left out, and its variable reads as 0 in the indices inside ({@link #at}), as a
+     * person would write it. {@link #closeLoop} closes either.
+     */
+    private void openLoop(CodeBlock.Builder code, String variable, Object from, Object bound) {
+        // Strictly upper modes (u < v) index their pairs through both variables; with one channel they have none.
+        if (!mode.strictlyUpper() && "0".equals(String.valueOf(from)) && "1".equals(String.valueOf(bound))
+                && !once.contains(variable)) {
+            once.add(variable);
+            loops.push(variable);
+            return;
+        }
+        code.beginControlFlow("for (int $L = $L; $L < $L; $L++)", variable, from, variable, bound, variable);
+        loops.push("");
+    }
+
+    /** A loop with its own header, always written. */
+    private void openRawLoop(CodeBlock.Builder code, String header, Object... arguments) {
+        code.beginControlFlow(header, arguments);
+        loops.push("");
+    }
+
+    private void closeLoop(CodeBlock.Builder code) {
+        String variable = loops.pop();
+        if (variable.isEmpty()) {
+            code.endControlFlow();
+        } else {
+            once.remove(variable);
+        }
+    }
+
+    /** {@code variable}, or {@code "0"} inside its left-out loop ({@link #openLoop}). */
+    private String at(String variable) {
+        return once.contains(variable) ? "0" : variable;
+    }
+
+    /** {@code base + variable}, or {@code base} where the variable is 0. */
+    private String plusAt(String base, String variable) {
+        return at(variable).equals("0") ? base : base + " + " + variable;
+    }
+
+    /** {@code index += step} at the end of a loop over {@code variable}; nothing where that loop was left out. */
+    private void advance(CodeBlock.Builder code, String variable, String index, int step) {
+        if (!at(variable).equals("0")) {
+            code.addStatement("$L += $L", index, step);
+        }
     }
 
     private static String plus(String base, int offset) {
