@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -11,6 +12,7 @@ import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -18,10 +20,25 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Turns a {@link LinearModel} into the source of a {@code LinearKernel}: one loop nest per output entry (forward)
- * and per input entry (input gradient), with the path coefficients {@code sqrt(alpha)} as constants rounded once.
+ * Turns a {@link LinearModel} into the source of a {@code LinearKernel}, with the path coefficients
+ * {@code sqrt(alpha)} as constants rounded once.
+ *
+ * <p>The batch runs in fixed parallel blocks ({@link BatchBlocks}). Per call the weights are copied once into rows
+ * scaled by their path's coefficient: {@code [u][w]} for the forward, {@code [w][u]} for the input gradient. Per
+ * sample, each path adds into channel-last rows of the result, {@code outT[component][w] += W[u][w] x[u][i]}, four
+ * input channels per loop over the output channels. Every array in those loops sits at offset 0 and each loop stores
+ * one row, which is what JDK 17's superword vectorizes. The rows then go out in e3nn's layout.
+ *
+ * <p>The weight gradient sums {@code x[u][i] gradOutT[i][w]} into per-block arrays. These are added in block order,
+ * so the result depends on the batch alone. A MACE-sized map ({@code 128x0e+128x1o+128x2e} both ways, batch 2000)
+ * took 266 ms forward and 305 ms backward with plain loops, and takes 16 and 31–35 ms now.
  */
 public final class LinearWriter {
+
+    /** Doubles a block's inputs and outputs may fill (256 KiB), as for tensor products. */
+    static final int BLOCK_DOUBLES = 32 * 1024;
+    /** Weight gradients sum over at most this many blocks (deterministic partial sums, as for tensor products). */
+    static final int MAX_PARTIAL_SUMS = 16;
 
     private final LinearModel model;
     private final Precision precision;
@@ -58,8 +75,25 @@ public final class LinearWriter {
                 .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
                 .addMethod(getter("weightNumel", int.class, Integer.toString(model.weightNumel())))
                 .addMethod(getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
+        type.addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Samples per parallel block: their inputs and outputs fill about 256 KiB.\n")
+                        .initializer("$L", Math.max(1, BLOCK_DOUBLES / Math.max(1, dimIn + dimOut)))
+                        .build())
+                .addField(FieldSpec.builder(int.class, "MAX_PARTIAL_SUMS", Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("Weight gradients sum over at most this many blocks, each into its own arrays.\n")
+                        .initializer("$L", MAX_PARTIAL_SUMS)
+                        .build());
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
+        }
+        for (Arithmetic arithmetic : arithmetics) {
+            type.addMethod(weightRows(arithmetic, false))
+                    .addMethod(weightRows(arithmetic, true))
+                    .addMethod(forwardBlock(arithmetic))
+                    .addMethod(inputGradientBlock(arithmetic))
+                    .addMethod(weightGradientBlock(arithmetic))
+                    .addMethods(pathMethods(arithmetic));
         }
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
@@ -118,7 +152,8 @@ public final class LinearWriter {
 
     private MethodSpec forward(Arithmetic t) {
         TypeName array = t.arrayType();
-        MethodSpec.Builder method = MethodSpec.methodBuilder("forward")
+        String rows = t.type() + "[][][]";
+        return MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "batch")
@@ -131,55 +166,218 @@ public final class LinearWriter {
                 .addStatement("requireLength($S, weights, 1, $L)", "weights", model.weightNumel())
                 .addStatement("requireLength($S, bias, 1, $L)", "bias", model.biasNumel())
                 .addStatement("requireLength($S, out, batch, $L)", "out", dimOut)
-                .beginControlFlow("for (int b = 0; b < batch; b++)")
+                .addStatement("$L rows = weightRows(weights)", rows)
+                .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows, bias, out))",
+                        BatchBlocks.class)
+                .build();
+    }
+
+    /** The row index of component {@code i} of each entry in channel-last scratch: the dims of the entries before. */
+    private static int[] firstRows(Irreps irreps) {
+        int[] rows = new int[irreps.size() + 1];
+        for (int e = 0; e < irreps.size(); e++) {
+            rows[e + 1] = rows[e] + irreps.get(e).ir().dim();
+        }
+        return rows;
+    }
+
+    /** {@code T[][] name = new T[rows][]}, each row as long as its entry's multiplicity. */
+    private static CodeBlock channelLastRows(String name, Irreps irreps, Arithmetic t) {
+        int[] first = firstRows(irreps);
+        CodeBlock.Builder code = CodeBlock.builder()
+                .addStatement("$T[][] $L = new $T[$L][]", t.type(), name, t.type(), first[irreps.size()]);
+        for (int e = 0; e < irreps.size(); e++) {
+            code.beginControlFlow("for (int r = $L; r < $L; r++)", first[e], first[e + 1])
+                    .addStatement("$L[r] = new $T[$L]", name, t.type(), irreps.get(e).mul())
+                    .endControlFlow();
+        }
+        return code.build();
+    }
+
+    /**
+     * The samples {@code from..to-1}: per sample, every path adds into channel-last rows {@code outT[component][w]}
+     * (loops over the output channels, which HotSpot vectorizes), then the rows go out in e3nn's layout with the
+     * biases and are cleared for the next sample.
+     */
+    private MethodSpec forwardBlock(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(array, "x")
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "rows")
+                .addParameter(array, "bias")
+                .addParameter(array, "out")
+                .addCode(channelLastRows("outT", model.irrepsOut(), t))
+                .beginControlFlow("for (int b = from; b < to; b++)")
                 .addStatement("int xb = b * $L", dimIn)
                 .addStatement("int ob = b * $L", dimOut);
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() > 0) {
+                method.addStatement("forwardPath$L(x, $L, rows[$L], outT)", p,
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p);
+            }
+        }
         Irreps out = model.irrepsOut();
+        int[] first = firstRows(out);
         for (int o = 0; o < out.size(); o++) {
             MulIrrep entry = out.get(o);
             if (entry.dim() == 0) {
                 continue;
             }
-            List<Path> paths = model.pathsInto(o).stream().filter(p -> p.weightNumel() > 0).toList();
             Bias bias = model.biasOf(o);
-            method.addComment("out[$L] $L", o, entry);
-            if (paths.isEmpty() && bias == null) {
-                method.addStatement("$T.fill(out, ob + $L, ob + $L, $L)", java.util.Arrays.class,
-                        out.offset(o), out.offset(o + 1), t.literal(0));
-                continue;
-            }
             int dim = entry.ir().dim();
+            method.addComment("out[$L] $L", o, entry);
             method.beginControlFlow("for (int w = 0; w < $L; w++)", entry.mul());
-            if (dim > 1) {
-                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim);
-            }
-            List<String> terms = new ArrayList<>();
-            for (Path path : paths) {
-                int p = model.paths().indexOf(path);
-                String sum = "path" + p;
-                method.addStatement("$T $L = $L", t.type(), sum, t.literal(0))
-                        .beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
-                        .addStatement("$L += weights[$L] * x[$L]", sum,
-                                offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"),
-                                offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb", channel("u", dim)))
+            if (dim == 1) {
+                method.addStatement("out[$L] = outT[$L][w]$L", offsetPlus(out.offset(o), "ob", "w"), first[o],
+                        bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), "w") + "]");
+            } else {
+                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                        .addStatement("out[$L] = outT[$L][w]", offsetPlus(out.offset(o), "ob", channel("w", dim)),
+                                offsetPlus(first[o], "i"))
                         .endControlFlow();
-                terms.add(coefficient(p, t) + " * " + sum);
-            }
-            if (bias != null) {
-                terms.add("bias[" + offsetPlus(bias.biasOffset(), "w") + "]");
-            }
-            method.addStatement("out[$L] = $L", offsetPlus(out.offset(o), "ob", channel("w", dim)),
-                    String.join(" + ", terms));
-            if (dim > 1) {
-                method.endControlFlow();
             }
             method.endControlFlow();
+        }
+        method.beginControlFlow("for ($T[] row : outT)", t.type())
+                .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
+                .endControlFlow();
+        return method.endControlFlow().build();
+    }
+
+    /**
+     * {@code target[row + i][c] += sum_g factor[g][c] * source[at + g * dim + i]} over the channels {@code g} of
+     * {@code groups}: per component {@code i}, the source channels four at a time, each loop over {@code c} storing
+     * one row (HotSpot's superword vectorizes loops with one store stream whose arrays sit at offset 0).
+     */
+    private static MethodSpec rowPass(String name, Arithmetic t, String source, String factor, String target,
+                                      String at, int row, int dim, int groups, int channels, String comment) {
+        TypeName array = t.arrayType();
+        TypeName rows = ArrayTypeName.of(array);
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("$L\n", comment)
+                .addParameter(array, source)
+                .addParameter(int.class, at)
+                .addParameter(rows, factor)
+                .addParameter(rows, target)
+                .beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                .addStatement("$T[] sum = $L[$L]", t.type(), target, offsetPlus(row, "i"))
+                .addStatement("int g = 0");
+        int unroll = 4;
+        if (groups >= unroll) {
+            method.beginControlFlow("for (; g + $L <= $L; g += $L)", unroll, groups, unroll);
+            StringBuilder chain = new StringBuilder("sum[c]");
+            for (int k = 0; k < unroll; k++) {
+                String index = (k == 0 ? "g" : "(g + " + k + ")") + (dim == 1 ? "" : " * " + dim);
+                method.addStatement("$T s$L = $L[$L + i]", t.type(), k, source, at + " + " + index);
+                method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, k == 0 ? "g" : "g + " + k);
+                chain = new StringBuilder("Math.fma(f" + k + "[c], s" + k + ", " + chain + ")");
+            }
+            method.beginControlFlow("for (int c = 0; c < $L; c++)", channels)
+                    .addStatement("sum[c] = $L", chain)
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        method.beginControlFlow("for (; g < $L; g++)", groups)
+                .addStatement("$T s0 = $L[$L + i]", t.type(), source, at + " + g" + (dim == 1 ? "" : " * " + dim))
+                .addStatement("$T[] f0 = $L[g]", t.type(), factor)
+                .beginControlFlow("for (int c = 0; c < $L; c++)", channels)
+                .addStatement("sum[c] = Math.fma(f0[c], s0, sum[c])")
+                .endControlFlow()
+                .endControlFlow();
+        return method.endControlFlow().build();
+    }
+
+    private List<MethodSpec> pathMethods(Arithmetic t) {
+        List<MethodSpec> methods = new ArrayList<>();
+        int[] rowsIn = firstRows(model.irrepsIn());
+        int[] rowsOut = firstRows(model.irrepsOut());
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() == 0) {
+                continue;
+            }
+            int inOffset = model.irrepsIn().offset(path.inIndex());
+            int outOffset = model.irrepsOut().offset(path.outIndex());
+            methods.add(rowPass("forwardPath" + p, t, "x", "w", "outT", "at", rowsOut[path.outIndex()],
+                    path.dim(), path.mulIn(), path.mulOut(),
+                    "Path " + p + ": {@code outT[i][w] += sum_u sqrt(alpha) W[u][w] x[u][i]}, x of one sample at"
+                            + " {@code at} (its entry at " + inOffset + ")."));
+            methods.add(rowPass("inputGradientPath" + p, t, "gradOut", "w", "gradXT", "at", rowsIn[path.inIndex()],
+                    path.dim(), path.mulOut(), path.mulIn(),
+                    "Path " + p + ": {@code gradXT[i][u] += sum_w sqrt(alpha) W[u][w] gradOut[w][i]}, gradOut of"
+                            + " one sample at {@code at} (its entry at " + outOffset + ")."));
+            methods.add(weightGradientPath(p, path, t, rowsOut[path.outIndex()]));
+        }
+        return methods;
+    }
+
+    /** {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]} for one sample, components four at a time. */
+    private static MethodSpec weightGradientPath(int p, Path path, Arithmetic t, int row) {
+        TypeName array = t.arrayType();
+        TypeName rows = ArrayTypeName.of(array);
+        int dim = path.dim();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientPath" + p)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Path $L: {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]}, x of one sample at"
+                        + " {@code at}.\n", p)
+                .addParameter(array, "x")
+                .addParameter(int.class, "at")
+                .addParameter(rows, "gradOutT")
+                .addParameter(rows, "sums")
+                .beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
+                .addStatement("$T[] sum = sums[u]", t.type())
+                .addStatement("int xu = $L", dim == 1 ? "at + u" : "at + u * " + dim);
+        for (int first = 0; first < dim; first += 4) {
+            int count = Math.min(4, dim - first);
+            StringBuilder chain = new StringBuilder("sum[w]");
+            for (int k = 0; k < count; k++) {
+                int i = first + k;
+                method.addStatement("$T s$L = x[$L]", t.type(), i, i == 0 ? "xu" : "xu + " + i);
+                method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, row + i);
+                chain = new StringBuilder("Math.fma(g" + i + "[w], s" + i + ", " + chain + ")");
+            }
+            method.beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
+                    .addStatement("sum[w] = $L", chain)
+                    .endControlFlow();
         }
         return method.endControlFlow().build();
     }
 
+    /** {@code rows[p][u][w] = sqrt(alpha_p) W_p[u][w]}, or transposed ({@code [w][u]}) for the input gradient. */
+    private MethodSpec weightRows(Arithmetic t, boolean transposed) {
+        String rows = t.type() + "[][][]";
+        MethodSpec.Builder method = MethodSpec.methodBuilder(transposed ? "weightColumns" : "weightRows")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())))
+                .addParameter(t.arrayType(), "weights")
+                .addStatement("$L rows = new $T[$L][][]", rows, t.type(), model.paths().size());
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() == 0) {
+                continue;
+            }
+            int outer = transposed ? path.mulOut() : path.mulIn();
+            int inner = transposed ? path.mulIn() : path.mulOut();
+            String index = transposed ? "c * " + path.mulOut() + " + r" : "r * " + path.mulOut() + " + c";
+            method.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer, inner)
+                    .beginControlFlow("for (int r = 0; r < $L; r++)", outer)
+                    .beginControlFlow("for (int c = 0; c < $L; c++)", inner)
+                    .addStatement("rows[$L][r][c] = $L * weights[$L]", p, coefficient(p, t),
+                            offsetPlus(path.weightOffset(), index))
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        return method.addStatement("return rows").build();
+    }
+
     private MethodSpec backward(Arithmetic t) {
         TypeName array = t.arrayType();
+        String rows = t.type() + "[][][]";
         MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -196,11 +394,21 @@ public final class LinearWriter {
                 .addStatement("requireLength($S, gradOut, batch, $L)", "gradOut", dimOut);
         method.beginControlFlow("if (gradX != null)")
                 .addStatement("requireLength($S, gradX, batch, $L)", "gradX", dimIn)
-                .addCode(inputGradient(t))
+                .addStatement("$L columns = weightColumns(weights)", rows)
+                .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> inputGradientBlock(from, to, gradOut,"
+                        + " columns, gradX))", BatchBlocks.class)
                 .endControlFlow();
         method.beginControlFlow("if (gradWeights != null)")
                 .addStatement("requireLength($S, gradWeights, 1, $L)", "gradWeights", model.weightNumel())
-                .addCode(weightGradient(t))
+                .addComment("At most MAX_PARTIAL_SUMS blocks, each summing its samples into its own arrays, added in"
+                        + " block order:")
+                .addComment("the result depends on the batch alone.")
+                .addStatement("int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS)")
+                .addStatement("$T[][][][] partialSums = new $T[$T.count(batch, blockSize)][][][]", t.type(), t.type(),
+                        BatchBlocks.class)
+                .addStatement("$T.run(batch, blockSize, (block, from, to) -> partialSums[block] ="
+                        + " weightGradientBlock(from, to, x, gradOut))", BatchBlocks.class)
+                .addCode(weightGradientSum(t))
                 .endControlFlow();
         method.beginControlFlow("if (gradBias != null)")
                 .addStatement("requireLength($S, gradBias, 1, $L)", "gradBias", model.biasNumel())
@@ -209,86 +417,132 @@ public final class LinearWriter {
         return method.build();
     }
 
-    /** {@code gradX[u][i] = sum over paths from the entry of sqrt(alpha) * sum_w W[u][w] gradOut[w][i]}. */
-    private CodeBlock inputGradient(Arithmetic t) {
-        CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow("for (int b = 0; b < batch; b++)")
+    /** The input gradient of samples {@code from..to-1}, through channel-last rows {@code gradXT[component][u]}. */
+    private MethodSpec inputGradientBlock(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("inputGradientBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(array, "gradOut")
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "columns")
+                .addParameter(array, "gradX")
+                .addCode(channelLastRows("gradXT", model.irrepsIn(), t))
+                .beginControlFlow("for (int b = from; b < to; b++)")
                 .addStatement("int xb = b * $L", dimIn)
                 .addStatement("int ob = b * $L", dimOut);
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() > 0) {
+                method.addStatement("inputGradientPath$L(gradOut, $L, columns[$L], gradXT)", p,
+                        offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p);
+            }
+        }
         Irreps in = model.irrepsIn();
+        int[] first = firstRows(in);
         for (int e = 0; e < in.size(); e++) {
             MulIrrep entry = in.get(e);
             if (entry.dim() == 0) {
                 continue;
             }
-            List<Path> paths = model.pathsFrom(e).stream().filter(p -> p.weightNumel() > 0).toList();
-            code.add("// x[$L] $L\n", e, entry);
-            if (paths.isEmpty()) {
-                code.addStatement("$T.fill(gradX, xb + $L, xb + $L, $L)", java.util.Arrays.class,
-                        in.offset(e), in.offset(e + 1), t.literal(0));
+            int dim = entry.ir().dim();
+            method.addComment("x[$L] $L", e, entry);
+            method.beginControlFlow("for (int u = 0; u < $L; u++)", entry.mul());
+            if (dim == 1) {
+                method.addStatement("gradX[$L] = gradXT[$L][u]", offsetPlus(in.offset(e), "xb", "u"), first[e]);
+            } else {
+                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                        .addStatement("gradX[$L] = gradXT[$L][u]", offsetPlus(in.offset(e), "xb", channel("u", dim)),
+                                offsetPlus(first[e], "i"))
+                        .endControlFlow();
+            }
+            method.endControlFlow();
+        }
+        method.beginControlFlow("for ($T[] row : gradXT)", t.type())
+                .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
+                .endControlFlow();
+        return method.endControlFlow().build();
+    }
+
+    /** The weight gradients of samples {@code from..to-1}, without the path coefficients: {@code [path][u][w]}. */
+    private MethodSpec weightGradientBlock(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(ArrayTypeName.of(ArrayTypeName.of(array)))
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(array, "x")
+                .addParameter(array, "gradOut")
+                .addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() > 0) {
+                method.addStatement("sums[$L] = new $T[$L][$L]", p, t.type(), path.mulIn(), path.mulOut());
+            }
+        }
+        method.addCode(channelLastRows("gradOutT", model.irrepsOut(), t))
+                .beginControlFlow("for (int b = from; b < to; b++)")
+                .addStatement("int xb = b * $L", dimIn)
+                .addStatement("int ob = b * $L", dimOut);
+        Irreps out = model.irrepsOut();
+        int[] first = firstRows(out);
+        for (int o = 0; o < out.size(); o++) {
+            MulIrrep entry = out.get(o);
+            if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
                 continue;
             }
             int dim = entry.ir().dim();
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", entry.mul());
-            if (dim > 1) {
-                code.beginControlFlow("for (int i = 0; i < $L; i++)", dim);
-            }
-            List<String> terms = new ArrayList<>();
-            for (Path path : paths) {
-                int p = model.paths().indexOf(path);
-                String sum = "path" + p;
-                code.addStatement("$T $L = $L", t.type(), sum, t.literal(0))
-                        .beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
-                        .addStatement("$L += weights[$L] * gradOut[$L]", sum,
-                                offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"),
-                                offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob", channel("w", dim)))
+            method.beginControlFlow("for (int w = 0; w < $L; w++)", entry.mul());
+            if (dim == 1) {
+                method.addStatement("gradOutT[$L][w] = gradOut[$L]", first[o], offsetPlus(out.offset(o), "ob", "w"));
+            } else {
+                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                        .addStatement("gradOutT[$L][w] = gradOut[$L]", offsetPlus(first[o], "i"),
+                                offsetPlus(out.offset(o), "ob", channel("w", dim)))
                         .endControlFlow();
-                terms.add(coefficient(p, t) + " * " + sum);
             }
-            code.addStatement("gradX[$L] = $L", offsetPlus(in.offset(e), "xb", channel("u", dim)),
-                    String.join(" + ", terms));
-            if (dim > 1) {
-                code.endControlFlow();
-            }
-            code.endControlFlow();
+            method.endControlFlow();
         }
-        return code.endControlFlow().build();
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() > 0) {
+                method.addStatement("weightGradientPath$L(x, $L, gradOutT, sums[$L])", p,
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p);
+            }
+        }
+        return method.endControlFlow().addStatement("return sums").build();
     }
 
-    /** {@code gradW[u][w] = sqrt(alpha) * sum_b sum_i x[u][i] gradOut[w][i]}. */
-    private CodeBlock weightGradient(Arithmetic t) {
+    /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */
+    private CodeBlock weightGradientSum(Arithmetic t) {
         CodeBlock.Builder code = CodeBlock.builder()
-                .addStatement("$T.fill(gradWeights, 0, $L, $L)", java.util.Arrays.class, model.weightNumel(),
-                        t.literal(0))
-                .beginControlFlow("for (int b = 0; b < batch; b++)")
-                .addStatement("int xb = b * $L", dimIn)
-                .addStatement("int ob = b * $L", dimOut);
+                .addStatement("$T.fill(gradWeights, $L)", java.util.Arrays.class, t.literal(0))
+                .beginControlFlow("for ($T[][][] sums : partialSums)", t.type());
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
             if (path.weightNumel() == 0) {
                 continue;
             }
-            int dim = path.dim();
-            code.add("// path $L: x[$L] -> out[$L]\n", p, path.inIndex(), path.outIndex())
-                    .beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
-                    .beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut());
-            String xIndex = offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb", channel("u", dim));
-            String gradIndex = offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob", channel("w", dim));
-            if (dim == 1) {
-                code.addStatement("gradWeights[$L] += $L * x[$L] * gradOut[$L]",
-                        offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"), coefficient(p, t),
-                        xIndex, gradIndex);
-            } else {
-                code.addStatement("$T dot = $L", t.type(), t.literal(0))
-                        .beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("dot += x[$L] * gradOut[$L]", xIndex, gradIndex)
-                        .endControlFlow()
-                        .addStatement("gradWeights[$L] += $L * dot",
-                                offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"), coefficient(p, t));
-            }
-            code.endControlFlow().endControlFlow();
+            code.beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
+                    .beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
+                    .addStatement("gradWeights[$L] += sums[$L][u][w]",
+                            offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"), p)
+                    .endControlFlow()
+                    .endControlFlow();
         }
-        return code.endControlFlow().build();
+        code.endControlFlow();
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() == 0) {
+                continue;
+            }
+            code.beginControlFlow("for (int n = $L; n < $L; n++)", path.weightOffset(),
+                            path.weightOffset() + path.weightNumel())
+                    .addStatement("gradWeights[n] *= $L", coefficient(p, t))
+                    .endControlFlow();
+        }
+        return code.build();
     }
 
     /** {@code gradBias[w] = sum_b gradOut[w]} over the biased {@code 0e} entries. */

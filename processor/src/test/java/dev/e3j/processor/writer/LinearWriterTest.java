@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
 import java.io.IOException;
 import java.util.List;
@@ -114,6 +116,72 @@ class LinearWriterTest {
             }
         }
         checkGradientsByFiniteDifferences(kernel, batch, random);
+    }
+
+    /**
+     * Many channels (the channel loops four at a time and their remainders) and a batch of several parallel blocks
+     * (the weight gradient's partial sums): forward and every gradient against the model's formula summed directly,
+     * and the same bits however many times it runs.
+     */
+    @Test
+    void manyChannelsOverSeveralBlocksMatchTheDirectSum() {
+        String in = "9x0e+6x1o+5x2e+3x1o";
+        String out = "7x0e+5x1o+6x2e+2x0e";
+        LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        LinearModel model = LinearModel.of(Irreps.parse(in), Irreps.parse(out), true, PathNormalization.ELEMENT);
+        Irreps irrepsIn = kernel.irrepsIn();
+        Irreps irrepsOut = kernel.irrepsOut();
+        int dimIn = irrepsIn.dim();
+        int dimOut = irrepsOut.dim();
+        int batch = 3 * 32 * 1024 / (dimIn + dimOut) + 5;
+        Random random = new Random(13);
+        double[] x = FiniteDifferences.gaussian(random, batch * dimIn);
+        double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
+        double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
+        double[] gradOut = FiniteDifferences.gaussian(random, batch * dimOut);
+        double[] expectedOut = new double[batch * dimOut];
+        double[] expectedGradX = new double[batch * dimIn];
+        double[] expectedGradWeights = new double[weights.length];
+        double[] expectedGradBias = new double[bias.length];
+        for (int b = 0; b < batch; b++) {
+            for (LinearModel.Path path : model.paths()) {
+                double coefficient = Math.sqrt(path.alpha().doubleValue());
+                int inAt = b * dimIn + irrepsIn.offset(path.inIndex());
+                int outAt = b * dimOut + irrepsOut.offset(path.outIndex());
+                for (int u = 0; u < path.mulIn(); u++) {
+                    for (int w = 0; w < path.mulOut(); w++) {
+                        int weight = path.weightOffset() + u * path.mulOut() + w;
+                        for (int i = 0; i < path.dim(); i++) {
+                            double xi = x[inAt + u * path.dim() + i];
+                            double gi = gradOut[outAt + w * path.dim() + i];
+                            expectedOut[outAt + w * path.dim() + i] += coefficient * weights[weight] * xi;
+                            expectedGradX[inAt + u * path.dim() + i] += coefficient * weights[weight] * gi;
+                            expectedGradWeights[weight] += coefficient * xi * gi;
+                        }
+                    }
+                }
+            }
+            for (LinearModel.Bias entry : model.biases()) {
+                for (int w = 0; w < entry.mul(); w++) {
+                    int at = b * dimOut + irrepsOut.offset(entry.outIndex()) + w;
+                    expectedOut[at] += bias[entry.biasOffset() + w];
+                    expectedGradBias[entry.biasOffset() + w] += gradOut[at];
+                }
+            }
+        }
+        double[] outArray = new double[expectedOut.length];
+        double[] gradX = new double[expectedGradX.length];
+        double[] gradWeights = new double[weights.length];
+        double[] gradBias = new double[bias.length];
+        kernel.forward(batch, x, weights, bias, outArray);
+        kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
+        assertClose(expectedOut, outArray, 1e-12);
+        assertClose(expectedGradX, gradX, 1e-12);
+        assertClose(expectedGradWeights, gradWeights, 1e-11);
+        assertClose(expectedGradBias, gradBias, 1e-11);
+        double[] again = new double[gradWeights.length];
+        kernel.backward(batch, x, weights, gradOut, null, again, null);
+        assertArrayEquals(gradWeights, again, "the weight gradient depends on the batch alone");
     }
 
     /** {@code Linear(D_in(g) x) = D_out(g) Linear(x)} for random rotations, with and without the inversion. */
