@@ -167,8 +167,8 @@ public final class LinearWriter {
                 .addStatement("requireLength($S, bias, 1, $L)", "bias", model.biasNumel())
                 .addStatement("requireLength($S, out, batch, $L)", "out", dimOut)
                 .addStatement("$L rows = weightRows(weights)", rows)
-                .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows, bias, out))",
-                        BatchBlocks.class)
+                .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows, bias,"
+                        + " out))", BatchBlocks.class)
                 .build();
     }
 
@@ -187,9 +187,13 @@ public final class LinearWriter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .addStatement("$T[][] $L = new $T[$L][]", t.type(), name, t.type(), first[irreps.size()]);
         for (int e = 0; e < irreps.size(); e++) {
-            code.beginControlFlow("for (int r = $L; r < $L; r++)", first[e], first[e + 1])
-                    .addStatement("$L[r] = new $T[$L]", name, t.type(), irreps.get(e).mul())
-                    .endControlFlow();
+            if (first[e + 1] - first[e] == 1) {
+                code.addStatement("$L[$L] = new $T[$L]", name, first[e], t.type(), irreps.get(e).mul());
+            } else if (first[e + 1] > first[e]) {
+                code.beginControlFlow("for (int r = $L; r < $L; r++)", first[e], first[e + 1])
+                        .addStatement("$L[r] = new $T[$L]", name, t.type(), irreps.get(e).mul())
+                        .endControlFlow();
+            }
         }
         return code.build();
     }
@@ -263,9 +267,14 @@ public final class LinearWriter {
                 .addParameter(array, source)
                 .addParameter(int.class, at)
                 .addParameter(rows, factor)
-                .addParameter(rows, target)
-                .beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                .addStatement("$T[] sum = $L[$L]", t.type(), target, offsetPlus(row, "i"))
+                .addParameter(rows, target);
+        // One component (scalars): no loop over i, which then reads as 0.
+        String i = dim == 1 ? "" : " + i";
+        if (dim > 1) {
+            method.beginControlFlow("for (int i = 0; i < $L; i++)", dim);
+        }
+        method.addStatement("$T[] sum = $L[$L]", t.type(), target,
+                        dim == 1 ? String.valueOf(row) : offsetPlus(row, "i"))
                 .addStatement("int g = 0");
         int unroll = 4;
         if (groups >= unroll) {
@@ -273,7 +282,7 @@ public final class LinearWriter {
             StringBuilder chain = new StringBuilder("sum[c]");
             for (int k = 0; k < unroll; k++) {
                 String index = (k == 0 ? "g" : "(g + " + k + ")") + (dim == 1 ? "" : " * " + dim);
-                method.addStatement("$T s$L = $L[$L + i]", t.type(), k, source, at + " + " + index);
+                method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, at + " + " + index, i);
                 method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, k == 0 ? "g" : "g + " + k);
                 chain = new StringBuilder("Math.fma(f" + k + "[c], s" + k + ", " + chain + ")");
             }
@@ -283,13 +292,16 @@ public final class LinearWriter {
                     .endControlFlow();
         }
         method.beginControlFlow("for (; g < $L; g++)", groups)
-                .addStatement("$T s0 = $L[$L + i]", t.type(), source, at + " + g" + (dim == 1 ? "" : " * " + dim))
+                .addStatement("$T s0 = $L[$L$L]", t.type(), source, at + " + g" + (dim == 1 ? "" : " * " + dim), i)
                 .addStatement("$T[] f0 = $L[g]", t.type(), factor)
                 .beginControlFlow("for (int c = 0; c < $L; c++)", channels)
                 .addStatement("sum[c] = Math.fma(f0[c], s0, sum[c])")
                 .endControlFlow()
                 .endControlFlow();
-        return method.endControlFlow().build();
+        if (dim > 1) {
+            method.endControlFlow();
+        }
+        return method.build();
     }
 
     private List<MethodSpec> pathMethods(Arithmetic t) {
