@@ -1,5 +1,6 @@
 package dev.e3j.runtime.nn;
 
+import dev.e3j.runtime.BatchBlocks;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -17,6 +18,11 @@ import java.util.Random;
  * Stateless and thread-safe.
  */
 public final class FullyConnectedNet {
+
+    /** Samples per parallel block. */
+    private static final int BLOCK_SIZE = 64;
+    /** The parameter gradient sums over at most this many blocks, each into its own arrays. */
+    private static final int MAX_PARTIAL_SUMS = 16;
 
     private final int[] hs;
     private final ScalarFunction act;
@@ -107,14 +113,14 @@ public final class FullyConnectedNet {
     public void forward(int batch, double[] x, double[] params, double[] out) {
         check(batch, x, params);
         Checks.requireShape("out", out, batch, outputDim());
-        double[][] pre = new double[layers()][];
-        double[] y = run(batch, x, params, pre);
+        double[] y = run(batch, x, params, new double[layers()][], new double[layers()][]);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
     /**
      * Gradients of {@code sum(out * gradOut)}: {@code gradX} ({@code [batch][h_0]}) and {@code gradParams} (summed
-     * over the batch), each overwritten, {@code null} to skip.
+     * over the batch), each overwritten, {@code null} to skip. The parameter gradient is summed per block of samples
+     * and then over the blocks in order, so it depends on the batch alone, not on the number of threads.
      */
     public void backward(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
                          double[] gradParams) {
@@ -135,76 +141,144 @@ public final class FullyConnectedNet {
             int hOut = hs[layer + 1];
             if (activated(layer)) {
                 double gain = outputGain(layer);
-                for (int i = 0; i < grad.length; i++) {
-                    grad[i] *= gain * act.derivative(pre[layer][i]);
-                }
+                double[] z = pre[layer];
+                double[] g = grad;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        g[i] *= gain * act.derivative(z[i]);
+                    }
+                });
             }
             double scale = weightScale(layer);
-            int w0 = weightOffsets[layer];
             if (gradParams != null) {
-                for (int i = 0; i < hIn; i++) {
-                    for (int j = 0; j < hOut; j++) {
-                        double sum = 0;
-                        for (int b = 0; b < batch; b++) {
-                            sum += inputs[layer][b * hIn + i] * grad[b * hOut + j];
-                        }
-                        gradParams[w0 + i * hOut + j] = sum * scale;
-                    }
-                }
+                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer]);
             }
             if (layer == 0 && gradX == null) {
                 break;
             }
-            double[] gradIn = new double[batch * hIn];
-            for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < hIn; i++) {
-                    double sum = 0;
-                    for (int j = 0; j < hOut; j++) {
-                        sum += params[w0 + i * hOut + j] * grad[b * hOut + j];
-                    }
-                    gradIn[b * hIn + i] = sum * scale;
-                }
-            }
-            grad = gradIn;
+            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
         }
         if (gradX != null) {
             System.arraycopy(grad, 0, gradX, 0, grad.length);
         }
     }
 
-    private double[] run(int batch, double[] x, double[] params, double[][] pre) {
-        return run(batch, x, params, new double[layers()][], pre);
+    /** Layer {@code layer}'s weights as rows {@code [h_in][h_out]}, each at offset 0 for the vectorized loops. */
+    private double[][] rows(double[] params, int layer) {
+        double[][] rows = new double[hs[layer]][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(params, weightOffsets[layer] + i * hs[layer + 1],
+                    weightOffsets[layer] + (i + 1) * hs[layer + 1]);
+        }
+        return rows;
     }
 
-    /** Forward pass keeping each layer's input and pre-activation ({@code x W scale}). */
+    /** Layer {@code layer}'s weights transposed, as rows {@code [h_out][h_in]}. */
+    private double[][] columns(double[] params, int layer) {
+        int hIn = hs[layer];
+        int hOut = hs[layer + 1];
+        double[][] columns = new double[hOut][hIn];
+        for (int i = 0; i < hIn; i++) {
+            for (int j = 0; j < hOut; j++) {
+                columns[j][i] = params[weightOffsets[layer] + i * hOut + j];
+            }
+        }
+        return columns;
+    }
+
+    /** {@code gradIn[b][i] = scale * sum_j W[i][j] grad[b][j]}, summed over j in order as a plain loop would. */
+    private static double[] inputGradient(int batch, double[] grad, double[][] columns, int hIn, int hOut,
+                                          double scale) {
+        double[] gradIn = new double[batch * hIn];
+        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+            double[] sum = new double[hIn];
+            for (int b = from; b < to; b++) {
+                Arrays.fill(sum, 0.0);
+                for (int j = 0; j < hOut; j++) {
+                    double g = grad[b * hOut + j];
+                    double[] column = columns[j];
+                    for (int i = 0; i < hIn; i++) {
+                        sum[i] += column[i] * g;
+                    }
+                }
+                for (int i = 0; i < hIn; i++) {
+                    gradIn[b * hIn + i] = sum[i] * scale;
+                }
+            }
+        });
+        return gradIn;
+    }
+
+    /** {@code gradParams[i][j] = scale * sum_b input[b][i] grad[b][j]}: per-block partial sums, added in order. */
+    private static void weightGradient(int batch, double[] input, double[] grad, int hIn, int hOut, double scale,
+                                       double[] gradParams, int offset) {
+        int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS);
+        double[][][] partialSums = new double[BatchBlocks.count(batch, blockSize)][][];
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            double[][] sums = new double[hIn][hOut];
+            double[] row = new double[hOut];
+            for (int b = from; b < to; b++) {
+                System.arraycopy(grad, b * hOut, row, 0, hOut);
+                for (int i = 0; i < hIn; i++) {
+                    double v = input[b * hIn + i];
+                    double[] sum = sums[i];
+                    for (int j = 0; j < hOut; j++) {
+                        sum[j] += v * row[j];
+                    }
+                }
+            }
+            partialSums[block] = sums;
+        });
+        for (int i = 0; i < hIn; i++) {
+            for (int j = 0; j < hOut; j++) {
+                double sum = 0;
+                for (double[][] sums : partialSums) {
+                    sum += sums[i][j];
+                }
+                gradParams[offset + i * hOut + j] = sum * scale;
+            }
+        }
+    }
+
+    /**
+     * Forward pass keeping each layer's input and pre-activation ({@code x W scale}). Per sample, each row of the
+     * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
+     * vectorizes; blocks of samples run in parallel.
+     */
     private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] pre) {
         double[] h = x;
         for (int layer = 0; layer < layers(); layer++) {
             int hIn = hs[layer];
             int hOut = hs[layer + 1];
             double scale = weightScale(layer);
-            int w0 = weightOffsets[layer];
+            double[][] rows = rows(params, layer);
             double[] z = new double[batch * hOut];
-            for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < hIn; i++) {
-                    double xi = h[b * hIn + i] * scale;
-                    for (int j = 0; j < hOut; j++) {
-                        z[b * hOut + j] += xi * params[w0 + i * hOut + j];
+            double[] in = h;
+            boolean activated = activated(layer);
+            double gain = outputGain(layer);
+            double[] y = activated ? new double[z.length] : z;
+            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                double[] sum = new double[hOut];
+                for (int b = from; b < to; b++) {
+                    Arrays.fill(sum, 0.0);
+                    for (int i = 0; i < hIn; i++) {
+                        double xi = in[b * hIn + i] * scale;
+                        double[] row = rows[i];
+                        for (int j = 0; j < hOut; j++) {
+                            sum[j] += xi * row[j];
+                        }
+                    }
+                    System.arraycopy(sum, 0, z, b * hOut, hOut);
+                    if (activated) {
+                        for (int j = b * hOut; j < (b + 1) * hOut; j++) {
+                            y[j] = act.value(z[j]) * gain;
+                        }
                     }
                 }
-            }
+            });
             inputs[layer] = h;
             pre[layer] = z;
-            if (activated(layer)) {
-                double gain = outputGain(layer);
-                double[] y = new double[z.length];
-                for (int i = 0; i < z.length; i++) {
-                    y[i] = act.value(z[i]) * gain;
-                }
-                h = y;
-            } else {
-                h = z;
-            }
+            h = y;
         }
         return h;
     }

@@ -3,6 +3,7 @@ package dev.e3j.runtime.nn;
 import static dev.e3j.runtime.nn.GradientCheck.assertGradient;
 import static dev.e3j.runtime.nn.GradientCheck.dot;
 import static dev.e3j.runtime.nn.GradientCheck.gaussian;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -54,6 +55,102 @@ class FullyConnectedNetTest {
         net.backward(batch, x, params, gradOut, gradX, gradParams);
         assertGradient("x", p -> loss(net, batch, p, params, gradOut), x, gradX);
         assertGradient("params", p -> loss(net, batch, x, p, gradOut), params, gradParams);
+    }
+
+    /**
+     * A batch of several parallel blocks against plain loops over the samples: the forward and the input gradient
+     * sum in the same order, so they agree bit for bit; the parameter gradient sums per block, then over the
+     * blocks, so it agrees to rounding and is the same on every call.
+     */
+    @Test
+    void severalBlocksMatchPlainLoops() {
+        int[] hs = {5, 17, 9, 33};
+        FullyConnectedNet net = new FullyConnectedNet(hs, ScalarFunction.SILU, 2.0, 3.0, false);
+        Random random = new Random(21);
+        int batch = 5 * 64 + 7;
+        double[] params = net.initialParameters(random);
+        double[] x = gaussian(random, batch * hs[0]);
+        double[] gradOut = gaussian(random, batch * hs[3]);
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        double[][] inputs = new double[3][];
+        double[][] pre = new double[3][];
+        double[] h = x;
+        int offset = 0;
+        int[] offsets = new int[3];
+        for (int layer = 0; layer < 3; layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            offsets[layer] = offset;
+            double scale = layer == 0 ? 1 / Math.sqrt(hIn * 2.0) : layer == 2 ? 1 / Math.sqrt(hIn / 3.0)
+                    : 1 / Math.sqrt(hIn);
+            double[] z = new double[batch * hOut];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < hIn; i++) {
+                    double xi = h[b * hIn + i] * scale;
+                    for (int j = 0; j < hOut; j++) {
+                        z[b * hOut + j] += xi * params[offset + i * hOut + j];
+                    }
+                }
+            }
+            inputs[layer] = h;
+            pre[layer] = z;
+            if (layer < 2) {
+                double[] y = new double[z.length];
+                for (int i = 0; i < z.length; i++) {
+                    y[i] = act.value(z[i]);
+                }
+                h = y;
+            } else {
+                h = z;
+            }
+            offset += hIn * hOut;
+        }
+        double[] out = new double[batch * hs[3]];
+        net.forward(batch, x, params, out);
+        assertArrayEquals(h, out, "forward");
+        double[] grad = gradOut.clone();
+        double[] expectedParams = new double[params.length];
+        for (int layer = 2; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            double scale = layer == 0 ? 1 / Math.sqrt(hIn * 2.0) : layer == 2 ? 1 / Math.sqrt(hIn / 3.0)
+                    : 1 / Math.sqrt(hIn);
+            if (layer < 2) {
+                for (int i = 0; i < grad.length; i++) {
+                    grad[i] *= act.derivative(pre[layer][i]);
+                }
+            }
+            for (int i = 0; i < hIn; i++) {
+                for (int j = 0; j < hOut; j++) {
+                    double sum = 0;
+                    for (int b = 0; b < batch; b++) {
+                        sum += inputs[layer][b * hIn + i] * grad[b * hOut + j];
+                    }
+                    expectedParams[offsets[layer] + i * hOut + j] = sum * scale;
+                }
+            }
+            double[] gradIn = new double[batch * hIn];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < hIn; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < hOut; j++) {
+                        sum += params[offsets[layer] + i * hOut + j] * grad[b * hOut + j];
+                    }
+                    gradIn[b * hIn + i] = sum * scale;
+                }
+            }
+            grad = gradIn;
+        }
+        double[] gradX = new double[x.length];
+        double[] gradParams = new double[params.length];
+        net.backward(batch, x, params, gradOut, gradX, gradParams);
+        assertArrayEquals(grad, gradX, "input gradient");
+        for (int i = 0; i < params.length; i++) {
+            assertEquals(expectedParams[i], gradParams[i], 1e-12 * (1 + Math.abs(expectedParams[i])), "param " + i);
+        }
+        double[] again = new double[params.length];
+        net.backward(batch, x, params, gradOut, null, again);
+        assertArrayEquals(gradParams, again, "the same on every call");
     }
 
     private static double loss(FullyConnectedNet net, int batch, double[] x, double[] params, double[] gradOut) {
