@@ -199,24 +199,35 @@ public final class LinearWriter {
     }
 
     /**
+     * {@code private static void name(int from, int to, parameters...)}: {@code rows} and {@code columns} are the
+     * per-path weight rows, the others sample arrays. The method allocates the channel-last rows {@code scratch} of
+     * {@code irreps} and opens the sample loop, with the offsets {@code xb} and {@code ob}.
+     */
+    private MethodSpec.Builder blockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+                                           String... parameters) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to");
+        for (String parameter : parameters) {
+            boolean weights = parameter.equals("rows") || parameter.equals("columns");
+            method.addParameter(weights ? ArrayTypeName.of(ArrayTypeName.of(array)) : array, parameter);
+        }
+        return method.addCode(channelLastRows(scratch, irreps, t))
+                .beginControlFlow("for (int b = from; b < to; b++)")
+                .addStatement("int xb = b * $L", dimIn)
+                .addStatement("int ob = b * $L", dimOut);
+    }
+
+    /**
      * The samples {@code from..to-1}: per sample, every path adds into channel-last rows {@code outT[component][w]}
      * (loops over the output channels, which HotSpot vectorizes), then the rows go out in e3nn's layout with the
      * biases and are cleared for the next sample.
      */
     private MethodSpec forwardBlock(Arithmetic t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(array, "x")
-                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "rows")
-                .addParameter(array, "bias")
-                .addParameter(array, "out")
-                .addCode(channelLastRows("outT", model.irrepsOut(), t))
-                .beginControlFlow("for (int b = from; b < to; b++)")
-                .addStatement("int xb = b * $L", dimIn)
-                .addStatement("int ob = b * $L", dimOut);
+        MethodSpec.Builder method = blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias",
+                "out");
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
             if (path.weightNumel() > 0) {
@@ -224,32 +235,42 @@ public final class LinearWriter {
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p);
             }
         }
-        Irreps out = model.irrepsOut();
-        int[] first = firstRows(out);
-        for (int o = 0; o < out.size(); o++) {
-            MulIrrep entry = out.get(o);
+        rowsOut(method, t, "out", "outT", model.irrepsOut(), "ob", "w", "out", true);
+        return method.endControlFlow().build();
+    }
+
+    /**
+     * {@code target[offset + c * dim + i] = scratch[row + i][c]} for every entry of {@code irreps} (plus its biases
+     * when {@code biases}): the sample's channel-last rows back into e3nn's layout; then the rows are cleared.
+     */
+    private void rowsOut(MethodSpec.Builder method, Arithmetic t, String target, String scratch, Irreps irreps,
+                         String offset, String channel, String label, boolean biases) {
+        int[] first = firstRows(irreps);
+        for (int e = 0; e < irreps.size(); e++) {
+            MulIrrep entry = irreps.get(e);
             if (entry.dim() == 0) {
                 continue;
             }
-            Bias bias = model.biasOf(o);
+            Bias bias = biases ? model.biasOf(e) : null;
             int dim = entry.ir().dim();
-            method.addComment("out[$L] $L", o, entry);
-            method.beginControlFlow("for (int w = 0; w < $L; w++)", entry.mul());
+            method.addComment("$L[$L] $L", label, e, entry);
+            method.beginControlFlow("for (int $L = 0; $L < $L; $L++)", channel, channel, entry.mul(), channel);
             if (dim == 1) {
-                method.addStatement("out[$L] = outT[$L][w]$L", offsetPlus(out.offset(o), "ob", "w"), first[o],
-                        bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), "w") + "]");
+                method.addStatement("$L[$L] = $L[$L][$L]$L", target, offsetPlus(irreps.offset(e), offset, channel),
+                        scratch, first[e], channel,
+                        bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), channel) + "]");
             } else {
                 method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("out[$L] = outT[$L][w]", offsetPlus(out.offset(o), "ob", channel("w", dim)),
-                                offsetPlus(first[o], "i"))
+                        .addStatement("$L[$L] = $L[$L][$L]", target,
+                                offsetPlus(irreps.offset(e), offset, channel(channel, dim)), scratch,
+                                offsetPlus(first[e], "i"), channel)
                         .endControlFlow();
             }
             method.endControlFlow();
         }
-        method.beginControlFlow("for ($T[] row : outT)", t.type())
+        method.beginControlFlow("for ($T[] row : $L)", t.type(), scratch)
                 .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
                 .endControlFlow();
-        return method.endControlFlow().build();
     }
 
     /**
@@ -431,18 +452,8 @@ public final class LinearWriter {
 
     /** The input gradient of samples {@code from..to-1}, through channel-last rows {@code gradXT[component][u]}. */
     private MethodSpec inputGradientBlock(Arithmetic t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder method = MethodSpec.methodBuilder("inputGradientBlock")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(array, "gradOut")
-                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "columns")
-                .addParameter(array, "gradX")
-                .addCode(channelLastRows("gradXT", model.irrepsIn(), t))
-                .beginControlFlow("for (int b = from; b < to; b++)")
-                .addStatement("int xb = b * $L", dimIn)
-                .addStatement("int ob = b * $L", dimOut);
+        MethodSpec.Builder method = blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut",
+                "columns", "gradX");
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
             if (path.weightNumel() > 0) {
@@ -450,29 +461,7 @@ public final class LinearWriter {
                         offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p);
             }
         }
-        Irreps in = model.irrepsIn();
-        int[] first = firstRows(in);
-        for (int e = 0; e < in.size(); e++) {
-            MulIrrep entry = in.get(e);
-            if (entry.dim() == 0) {
-                continue;
-            }
-            int dim = entry.ir().dim();
-            method.addComment("x[$L] $L", e, entry);
-            method.beginControlFlow("for (int u = 0; u < $L; u++)", entry.mul());
-            if (dim == 1) {
-                method.addStatement("gradX[$L] = gradXT[$L][u]", offsetPlus(in.offset(e), "xb", "u"), first[e]);
-            } else {
-                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("gradX[$L] = gradXT[$L][u]", offsetPlus(in.offset(e), "xb", channel("u", dim)),
-                                offsetPlus(first[e], "i"))
-                        .endControlFlow();
-            }
-            method.endControlFlow();
-        }
-        method.beginControlFlow("for ($T[] row : gradXT)", t.type())
-                .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
-                .endControlFlow();
+        rowsOut(method, t, "gradX", "gradXT", model.irrepsIn(), "xb", "u", "x", false);
         return method.endControlFlow().build();
     }
 
