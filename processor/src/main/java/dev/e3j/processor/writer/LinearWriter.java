@@ -17,6 +17,7 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -228,15 +229,20 @@ public final class LinearWriter {
     private MethodSpec forwardBlock(Arithmetic t) {
         MethodSpec.Builder method = blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias",
                 "out");
+        callPaths(method, (p, path) -> "forwardPath" + p + "(x, "
+                + offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb") + ", rows[" + p + "], outT)");
+        rowsOut(method, t, "out", "outT", model.irrepsOut(), "ob", "w", "out", true);
+        return method.endControlFlow().build();
+    }
+
+    /** One call per weighted path, in path order, as {@code call} spells it. */
+    private void callPaths(MethodSpec.Builder method, BiFunction<Integer, Path, String> call) {
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
             if (path.weightNumel() > 0) {
-                method.addStatement("forwardPath$L(x, $L, rows[$L], outT)", p,
-                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p);
+                method.addStatement("$L", call.apply(p, path));
             }
         }
-        rowsOut(method, t, "out", "outT", model.irrepsOut(), "ob", "w", "out", true);
-        return method.endControlFlow().build();
     }
 
     /**
@@ -300,12 +306,12 @@ public final class LinearWriter {
         int unroll = 4;
         if (groups >= unroll) {
             method.beginControlFlow("for (; g + $L <= $L; g += $L)", unroll, groups, unroll);
-            StringBuilder chain = new StringBuilder("sum[c]");
+            String chain = "sum[c]";
             for (int k = 0; k < unroll; k++) {
                 String index = (k == 0 ? "g" : "(g + " + k + ")") + (dim == 1 ? "" : " * " + dim);
                 method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, at + " + " + index, i);
                 method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, k == 0 ? "g" : "g + " + k);
-                chain = new StringBuilder("Math.fma(f" + k + "[c], s" + k + ", " + chain + ")");
+                chain = "Math.fma(f" + k + "[c], s" + k + ", " + chain + ")";
             }
             method.beginControlFlow("for (int c = 0; c < $L; c++)", channels)
                     .addStatement("sum[c] = $L", chain)
@@ -367,12 +373,12 @@ public final class LinearWriter {
                 .addStatement("int xu = $L", dim == 1 ? "at + u" : "at + u * " + dim);
         for (int first = 0; first < dim; first += 4) {
             int count = Math.min(4, dim - first);
-            StringBuilder chain = new StringBuilder("sum[w]");
+            String chain = "sum[w]";
             for (int k = 0; k < count; k++) {
                 int i = first + k;
                 method.addStatement("$T s$L = x[$L]", t.type(), i, i == 0 ? "xu" : "xu + " + i);
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, row + i);
-                chain = new StringBuilder("Math.fma(g" + i + "[w], s" + i + ", " + chain + ")");
+                chain = "Math.fma(g" + i + "[w], s" + i + ", " + chain + ")";
             }
             method.beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
                     .addStatement("sum[w] = $L", chain)
@@ -454,13 +460,8 @@ public final class LinearWriter {
     private MethodSpec inputGradientBlock(Arithmetic t) {
         MethodSpec.Builder method = blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut",
                 "columns", "gradX");
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() > 0) {
-                method.addStatement("inputGradientPath$L(gradOut, $L, columns[$L], gradXT)", p,
-                        offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p);
-            }
-        }
+        callPaths(method, (p, path) -> "inputGradientPath" + p + "(gradOut, "
+                + offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob") + ", columns[" + p + "], gradXT)");
         rowsOut(method, t, "gradX", "gradXT", model.irrepsIn(), "xb", "u", "x", false);
         return method.endControlFlow().build();
     }
@@ -505,13 +506,8 @@ public final class LinearWriter {
             }
             method.endControlFlow();
         }
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() > 0) {
-                method.addStatement("weightGradientPath$L(x, $L, gradOutT, sums[$L])", p,
-                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p);
-            }
-        }
+        callPaths(method, (p, path) -> "weightGradientPath" + p + "(x, "
+                + offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb") + ", gradOutT, sums[" + p + "])");
         return method.endControlFlow().addStatement("return sums").build();
     }
 

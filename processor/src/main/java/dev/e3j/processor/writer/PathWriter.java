@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -63,10 +61,11 @@ final class PathWriter {
     private final PathLayout layout;
     private final ConnectionMode mode;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
-    /** The loops {@link #openLoop} opened in the method being written, innermost first: "" or a left-out variable. */
+    /**
+     * The loops {@link #openLoop} opened in the method being written, innermost first: {@code ""} for a written loop,
+     * else the variable of a left-out one, which reads as 0 ({@link #at}).
+     */
     private final Deque<String> loops = new ArrayDeque<>();
-    /** Variables of left-out loops that would run exactly once, from 0: they read as 0 ({@link #at}). */
-    private final Set<String> once = new HashSet<>();
 
     PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
         this.path = path;
@@ -110,7 +109,6 @@ final class PathWriter {
                 method.addParameter(parameter.endsWith("Offset") ? TypeName.INT : type.arrayType(), parameter);
             }
             loops.clear();
-            once.clear();
             method.addCode(body(operation, type, chunks.get(c)));
             methods.add(method.build());
         }
@@ -881,7 +879,7 @@ final class PathWriter {
             return base;
         }
         if (mode.mixesChannels() && layout.mulOut() > 1) {
-            return base + " + " + (pair.matches("\\w+") ? pair : "(" + pair + ")") + " * " + layout.mulOut();
+            return base + " + " + grouped(pair) + " * " + layout.mulOut();
         }
         return base + " + " + pair;
     }
@@ -906,7 +904,7 @@ final class PathWriter {
         return switch (mode) {
             case UVU, UUU -> at("u");
             case UVV -> at("v");
-            case UVUV, UVU_LT_V -> pairIndex().matches("\\w+") ? pairIndex() : "(" + pairIndex() + ")";
+            case UVUV, UVU_LT_V -> grouped(pairIndex());
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
     }
@@ -928,8 +926,7 @@ final class PathWriter {
     private void openLoop(CodeBlock.Builder code, String variable, Object from, Object bound) {
         // Strictly upper modes (u < v) index their pairs through both variables; with one channel they have none.
         if (!mode.strictlyUpper() && "0".equals(String.valueOf(from)) && "1".equals(String.valueOf(bound))
-                && !once.contains(variable)) {
-            once.add(variable);
+                && !loops.contains(variable)) {
             loops.push(variable);
             return;
         }
@@ -944,17 +941,19 @@ final class PathWriter {
     }
 
     private void closeLoop(CodeBlock.Builder code) {
-        String variable = loops.pop();
-        if (variable.isEmpty()) {
+        if (loops.pop().isEmpty()) {
             code.endControlFlow();
-        } else {
-            once.remove(variable);
         }
+    }
+
+    /** {@code expression} in parentheses unless it is a single name or number. */
+    private static String grouped(String expression) {
+        return expression.matches("\\w+") ? expression : "(" + expression + ")";
     }
 
     /** {@code variable}, or {@code "0"} inside its left-out loop ({@link #openLoop}). */
     private String at(String variable) {
-        return once.contains(variable) ? "0" : variable;
+        return loops.contains(variable) ? "0" : variable;
     }
 
     /** {@code base + variable}, or {@code base} where the variable is 0. */

@@ -764,15 +764,13 @@ public final class TensorProductWriter {
             }
             long methods = Operation.values().length
                     * (1 + 3L * path.terms().size() / PathWriter.MAX_TERM_USES_PER_METHOD);
-            long newConstants = own.stream().filter(key -> !seen.contains(key)).count();
-            long cost = types * (newConstants * 3 + methods * 4);
+            long cost = poolEntries(types, own.stream().filter(key -> !seen.contains(key)).count(), methods);
             if (!current.isEmpty() && entries + cost > budget) {
                 parts.add(current);
                 current = new ArrayList<>();
                 seen.clear();
                 entries = 0;
-                newConstants = own.size();
-                cost = types * (newConstants * 3 + methods * 4);
+                cost = poolEntries(types, own.size(), methods);
             }
             current.add(path);
             seen.addAll(own);
@@ -782,6 +780,11 @@ public final class TensorProductWriter {
             parts.add(current);
         }
         return parts;
+    }
+
+    /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */
+    private static long poolEntries(int types, long constants, long methods) {
+        return types * (constants * 3 + methods * 4);
     }
 
     private static MethodSpec checkLength() {
