@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,133 @@ class RadiusGraphTest {
         RadiusGraph nearest = RadiusGraph.build(4, POS, 1.5, 1);
         assertArrayEquals(new int[] {3, 3, 0}, nearest.src());
         assertArrayEquals(new int[] {0, 1, 3}, nearest.dst());
+    }
+
+    @Test
+    void cellSearchFindsExactlyTheEdgesOfTestingEveryPair() {
+        Random random = new Random(5);
+        for (int trial = 0; trial < 40; trial++) {
+            int n = 1 + random.nextInt(300);
+            double[] pos = cloud(random, n, trial % 8);
+            double rMax = switch (trial % 5) {
+                case 0 -> 1e-3;
+                case 1 -> 0.3;
+                case 2 -> 1.0;
+                case 3 -> 50.0;
+                default -> Double.POSITIVE_INFINITY;
+            };
+            int maxNeighbours = trial % 3 == 0 ? 1 + random.nextInt(6) : Integer.MAX_VALUE;
+            assertSameGraph(allPairs(n, pos, rMax, maxNeighbours), RadiusGraph.build(n, pos, rMax, maxNeighbours),
+                    "trial " + trial + ", n " + n + ", rMax " + rMax);
+        }
+    }
+
+    @Test
+    void pairsExactlyAtTheCellWidthAndAtTheRadius() {
+        // Points on a grid of spacing rMax: neighbours along the axes are exactly rMax apart (not edges, the radius
+        // is exclusive); a tiny shift makes them edges. Both sides of the boundary must agree with every pair.
+        int side = 7;
+        double rMax = 0.1;
+        double[] grid = new double[3 * side * side * side];
+        Random random = new Random(8);
+        for (int i = 0; i < side * side * side; i++) {
+            grid[3 * i] = rMax * (i % side);
+            grid[3 * i + 1] = rMax * ((i / side) % side);
+            grid[3 * i + 2] = rMax * (i / (side * side));
+        }
+        int n = side * side * side;
+        assertSameGraph(allPairs(n, grid, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, grid, rMax), "grid");
+        double[] jittered = grid.clone();
+        for (int i = 0; i < jittered.length; i++) {
+            jittered[i] += 1e-17 * random.nextGaussian() + (random.nextBoolean() ? Math.ulp(jittered[i]) : 0);
+        }
+        assertSameGraph(allPairs(n, jittered, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, jittered, rMax),
+                "jittered grid");
+        double[] sheared = grid.clone();
+        for (int i = 0; i < sheared.length; i += 3) {
+            sheared[i] = sheared[i] * (1 - 1e-15) + 1e6;
+        }
+        assertSameGraph(allPairs(n, sheared, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, sheared, rMax),
+                "grid far from the origin");
+    }
+
+    @Test
+    void nodesWithNonFiniteCoordinatesHaveNoEdges() {
+        double[] pos = {0, 0, 0, 0.5, 0, 0, Double.NaN, 0, 0, Double.POSITIVE_INFINITY, 0, 0, Double.POSITIVE_INFINITY,
+            0, 0, 0, 0.25, 0};
+        RadiusGraph graph = RadiusGraph.build(6, pos, 1.0);
+        assertSameGraph(allPairs(6, pos, 1.0, Integer.MAX_VALUE), graph, "non-finite");
+        assertArrayEquals(new int[] {1, 5, 0, 5, 0, 1}, graph.src());
+        assertArrayEquals(new int[] {0, 0, 1, 1, 5, 5}, graph.dst());
+        assertEquals(0, RadiusGraph.build(2, new double[] {Double.NaN, 0, 0, Double.NaN, 0, 0}, 1.0).numEdges());
+        assertEquals(0, RadiusGraph.build(0, new double[0], 1.0).numEdges());
+    }
+
+    @Test
+    void largeCloudMatchesEveryPair() {
+        Random random = new Random(13);
+        int n = 4000;
+        double[] pos = new double[3 * n];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = 20 * random.nextDouble();
+        }
+        // About 17 neighbours per node, as in a molecular system with a 5 A cutoff.
+        assertSameGraph(allPairs(n, pos, 2.0, Integer.MAX_VALUE), RadiusGraph.build(n, pos, 2.0), "large");
+        assertSameGraph(allPairs(n, pos, 2.0, 8), RadiusGraph.build(n, pos, 2.0, 8), "large, 8 nearest");
+    }
+
+    /** Clouds of several shapes: uniform, clustered, flat, on a line, duplicated points, very sparse, huge spread. */
+    private static double[] cloud(Random random, int n, int shape) {
+        double[] pos = new double[3 * n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                double v = switch (shape) {
+                    case 0 -> 3 * random.nextDouble();
+                    case 1 -> (i % 4) * 10 + 0.2 * random.nextGaussian();
+                    case 2 -> c == 2 ? 0 : 2 * random.nextDouble();
+                    case 3 -> c == 0 ? 5 * random.nextDouble() : 1.5;
+                    case 4 -> Math.floor(4 * random.nextDouble()) * 0.25;
+                    case 5 -> 1e4 * random.nextGaussian();
+                    case 6 -> (random.nextBoolean() ? 1e12 : -1e12) + random.nextDouble();
+                    default -> random.nextGaussian();
+                };
+                pos[3 * i + c] = v;
+            }
+        }
+        return pos;
+    }
+
+    /** The definition: every ordered pair tested, sorted by center then neighbour, nearest kept by (distance, index). */
+    private static int[][] allPairs(int n, double[] pos, double rMax, int maxNeighbours) {
+        List<int[]> edges = new ArrayList<>();
+        for (int center = 0; center < n; center++) {
+            List<double[]> neighbours = new ArrayList<>();
+            for (int other = 0; other < n; other++) {
+                double squared = 0;
+                for (int c = 0; c < 3; c++) {
+                    double d = pos[3 * other + c] - pos[3 * center + c];
+                    squared += d * d;
+                }
+                if (other != center && squared < rMax * rMax) {
+                    neighbours.add(new double[] {squared, other});
+                }
+            }
+            if (neighbours.size() > maxNeighbours) {
+                neighbours.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+                neighbours = new ArrayList<>(neighbours.subList(0, maxNeighbours));
+                neighbours.sort((a, b) -> Double.compare(a[1], b[1]));
+            }
+            for (double[] neighbour : neighbours) {
+                edges.add(new int[] {(int) neighbour[1], center});
+            }
+        }
+        return new int[][] {edges.stream().mapToInt(e -> e[0]).toArray(), edges.stream().mapToInt(e -> e[1]).toArray()};
+    }
+
+    private static void assertSameGraph(int[][] expected, RadiusGraph actual, String what) {
+        assertEquals(expected[0].length, actual.numEdges(), what + ": edges");
+        assertArrayEquals(expected[0], actual.src(), what + ": src");
+        assertArrayEquals(expected[1], actual.dst(), what + ": dst");
     }
 
     @Test
