@@ -260,19 +260,20 @@ public final class LinearWriter {
             Bias bias = biases ? model.biasOf(e) : null;
             int dim = entry.ir().dim();
             method.addComment("$L[$L] $L", label, e, entry);
-            method.beginControlFlow("for (int $L = 0; $L < $L; $L++)", channel, channel, entry.mul(), channel);
+            ChannelLoop loop = new ChannelLoop(channel, entry.mul());
+            String c = loop.name();
+            loop.open(method);
             if (dim == 1) {
-                method.addStatement("$L[$L] = $L[$L][$L]$L", target, offsetPlus(irreps.offset(e), offset, channel),
-                        scratch, first[e], channel,
-                        bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), channel) + "]");
+                method.addStatement("$L[$L] = $L[$L][$L]$L", target, offsetPlus(irreps.offset(e), offset, c),
+                        scratch, first[e], c, bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), c) + "]");
             } else {
                 method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
                         .addStatement("$L[$L] = $L[$L][$L]", target,
-                                offsetPlus(irreps.offset(e), offset, channel(channel, dim)), scratch,
-                                offsetPlus(first[e], "i"), channel)
+                                offsetPlus(irreps.offset(e), offset, channel(c, dim)), scratch,
+                                offsetPlus(first[e], "i"), c)
                         .endControlFlow();
             }
-            method.endControlFlow();
+            loop.close(method);
         }
         method.beginControlFlow("for ($T[] row : $L)", t.type(), scratch)
                 .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
@@ -301,30 +302,50 @@ public final class LinearWriter {
             method.beginControlFlow("for (int i = 0; i < $L; i++)", dim);
         }
         method.addStatement("$T[] sum = $L[$L]", t.type(), target,
-                        dim == 1 ? String.valueOf(row) : offsetPlus(row, "i"))
-                .addStatement("int g = 0");
+                        dim == 1 ? String.valueOf(row) : offsetPlus(row, "i"));
+        // The source channels g four at a time, then the rest; a group that runs once has g as a constant.
         int unroll = 4;
-        if (groups >= unroll) {
-            method.beginControlFlow("for (; g + $L <= $L; g += $L)", unroll, groups, unroll);
-            String chain = "sum[c]";
-            for (int k = 0; k < unroll; k++) {
-                String index = (k == 0 ? "g" : "(g + " + k + ")") + (dim == 1 ? "" : " * " + dim);
-                method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, at + " + " + index, i);
-                method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, k == 0 ? "g" : "g + " + k);
-                chain = "Math.fma(f" + k + "[c], s" + k + ", " + chain + ")";
+        int unrolled = groups - groups % unroll;
+        ChannelLoop loop = new ChannelLoop("c", channels);
+        String c = loop.name();
+        if (unrolled > 0) {
+            String g = unrolled == unroll ? "0" : "g";
+            if (unrolled > unroll) {
+                method.beginControlFlow("for (int g = 0; g < $L; g += $L)", unrolled, unroll);
             }
-            method.beginControlFlow("for (int c = 0; c < $L; c++)", channels)
-                    .addStatement("sum[c] = $L", chain)
-                    .endControlFlow()
-                    .endControlFlow();
+            String chain = "sum[" + c + "]";
+            for (int k = 0; k < unroll; k++) {
+                String index = g.equals("0") ? offsetPlus(k * dim, at)
+                        : offsetPlus(0, at, times(k == 0 ? g : "(g + " + k + ")", dim));
+                method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, index, i);
+                method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor,
+                        g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
+                chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
+            }
+            loop.open(method);
+            method.addStatement("sum[$L] = $L", c, chain);
+            loop.close(method);
+            if (unrolled > unroll) {
+                method.endControlFlow();
+            }
         }
-        method.beginControlFlow("for (; g < $L; g++)", groups)
-                .addStatement("$T s0 = $L[$L$L]", t.type(), source, at + " + g" + (dim == 1 ? "" : " * " + dim), i)
-                .addStatement("$T[] f0 = $L[g]", t.type(), factor)
-                .beginControlFlow("for (int c = 0; c < $L; c++)", channels)
-                .addStatement("sum[c] = Math.fma(f0[c], s0, sum[c])")
-                .endControlFlow()
-                .endControlFlow();
+        if (groups > unrolled) {
+            String g = groups - unrolled == 1 ? String.valueOf(unrolled) : "g";
+            if (g.equals("g")) {
+                method.beginControlFlow("for (int g = $L; g < $L; g++)", unrolled, groups);
+            }
+            // After four channels written out without a loop, s0..s3 are taken.
+            int k = unrolled == unroll ? unroll : 0;
+            method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source,
+                    g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at), i)
+                    .addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
+            loop.open(method);
+            method.addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c);
+            loop.close(method);
+            if (g.equals("g")) {
+                method.endControlFlow();
+            }
+        }
         if (dim > 1) {
             method.endControlFlow();
         }
@@ -367,24 +388,33 @@ public final class LinearWriter {
                 .addParameter(array, "x")
                 .addParameter(int.class, "at")
                 .addParameter(rows, "gradOutT")
-                .addParameter(rows, "sums")
-                .beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
-                .addStatement("$T[] sum = sums[u]", t.type())
-                .addStatement("int xu = $L", dim == 1 ? "at + u" : "at + u * " + dim);
+                .addParameter(rows, "sums");
+        ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
+        ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
+        String u = inputs.name();
+        String w = outputs.name();
+        inputs.open(method);
+        method.addStatement("$T[] sum = sums[$L]", t.type(), u);
+        // One input channel: x of the sample at at + i, without an offset variable.
+        String xu = u.equals("0") ? "at" : "xu";
+        if (!u.equals("0")) {
+            method.addStatement("int xu = $L", offsetPlus(0, "at", times(u, dim)));
+        }
         for (int first = 0; first < dim; first += 4) {
             int count = Math.min(4, dim - first);
-            String chain = "sum[w]";
+            String chain = "sum[" + w + "]";
             for (int k = 0; k < count; k++) {
                 int i = first + k;
-                method.addStatement("$T s$L = x[$L]", t.type(), i, i == 0 ? "xu" : "xu + " + i);
+                method.addStatement("$T s$L = x[$L]", t.type(), i, offsetPlus(i, xu));
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, row + i);
-                chain = "Math.fma(g" + i + "[w], s" + i + ", " + chain + ")";
+                chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
             }
-            method.beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
-                    .addStatement("sum[w] = $L", chain)
-                    .endControlFlow();
+            outputs.open(method);
+            method.addStatement("sum[$L] = $L", w, chain);
+            outputs.close(method);
         }
-        return method.endControlFlow().build();
+        inputs.close(method);
+        return method.build();
     }
 
     /** {@code rows[p][u][w] = sqrt(alpha_p) W_p[u][w]}, or transposed ({@code [w][u]}) for the input gradient. */
@@ -400,16 +430,19 @@ public final class LinearWriter {
             if (path.weightNumel() == 0) {
                 continue;
             }
-            int outer = transposed ? path.mulOut() : path.mulIn();
-            int inner = transposed ? path.mulIn() : path.mulOut();
-            String index = transposed ? "c * " + path.mulOut() + " + r" : "r * " + path.mulOut() + " + c";
-            method.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer, inner)
-                    .beginControlFlow("for (int r = 0; r < $L; r++)", outer)
-                    .beginControlFlow("for (int c = 0; c < $L; c++)", inner)
-                    .addStatement("rows[$L][r][c] = $L * weights[$L]", p, coefficient(p, t),
-                            offsetPlus(path.weightOffset(), index))
-                    .endControlFlow()
-                    .endControlFlow();
+            ChannelLoop outer = new ChannelLoop("r", transposed ? path.mulOut() : path.mulIn());
+            ChannelLoop inner = new ChannelLoop("c", transposed ? path.mulIn() : path.mulOut());
+            String r = outer.name();
+            String c = inner.name();
+            String index = transposed ? offsetPlus(0, times(c, path.mulOut()), r)
+                    : offsetPlus(0, times(r, path.mulOut()), c);
+            method.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer.count(), inner.count());
+            outer.open(method);
+            inner.open(method);
+            method.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
+                    offsetPlus(path.weightOffset(), index));
+            inner.close(method);
+            outer.close(method);
         }
         return method.addStatement("return rows").build();
     }
@@ -495,16 +528,18 @@ public final class LinearWriter {
                 continue;
             }
             int dim = entry.ir().dim();
-            method.beginControlFlow("for (int w = 0; w < $L; w++)", entry.mul());
+            ChannelLoop loop = new ChannelLoop("w", entry.mul());
+            String w = loop.name();
+            loop.open(method);
             if (dim == 1) {
-                method.addStatement("gradOutT[$L][w] = gradOut[$L]", first[o], offsetPlus(out.offset(o), "ob", "w"));
+                method.addStatement("gradOutT[$L][$L] = gradOut[$L]", first[o], w, offsetPlus(out.offset(o), "ob", w));
             } else {
                 method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("gradOutT[$L][w] = gradOut[$L]", offsetPlus(first[o], "i"),
-                                offsetPlus(out.offset(o), "ob", channel("w", dim)))
+                        .addStatement("gradOutT[$L][$L] = gradOut[$L]", offsetPlus(first[o], "i"), w,
+                                offsetPlus(out.offset(o), "ob", channel(w, dim)))
                         .endControlFlow();
             }
-            method.endControlFlow();
+            loop.close(method);
         }
         callPaths(method, (p, path) -> "weightGradientPath" + p + "(x, "
                 + offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb") + ", gradOutT, sums[" + p + "])");
@@ -521,12 +556,16 @@ public final class LinearWriter {
             if (path.weightNumel() == 0) {
                 continue;
             }
-            code.beginControlFlow("for (int u = 0; u < $L; u++)", path.mulIn())
-                    .beginControlFlow("for (int w = 0; w < $L; w++)", path.mulOut())
-                    .addStatement("gradWeights[$L] += sums[$L][u][w]",
-                            offsetPlus(path.weightOffset(), "u * " + path.mulOut() + " + w"), p)
-                    .endControlFlow()
-                    .endControlFlow();
+            ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
+            ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
+            String u = inputs.name();
+            String w = outputs.name();
+            inputs.open(code);
+            outputs.open(code);
+            code.addStatement("gradWeights[$L] += sums[$L][$L][$L]",
+                    offsetPlus(path.weightOffset(), times(u, path.mulOut()), w), p, u, w);
+            outputs.close(code);
+            inputs.close(code);
         }
         code.endControlFlow();
         for (int p = 0; p < model.paths().size(); p++) {
@@ -534,10 +573,14 @@ public final class LinearWriter {
             if (path.weightNumel() == 0) {
                 continue;
             }
-            code.beginControlFlow("for (int n = $L; n < $L; n++)", path.weightOffset(),
-                            path.weightOffset() + path.weightNumel())
-                    .addStatement("gradWeights[n] *= $L", coefficient(p, t))
-                    .endControlFlow();
+            if (path.weightNumel() == 1) {
+                code.addStatement("gradWeights[$L] *= $L", path.weightOffset(), coefficient(p, t));
+            } else {
+                code.beginControlFlow("for (int n = $L; n < $L; n++)", path.weightOffset(),
+                                path.weightOffset() + path.weightNumel())
+                        .addStatement("gradWeights[n] *= $L", coefficient(p, t))
+                        .endControlFlow();
+            }
         }
         return code.build();
     }
@@ -552,22 +595,73 @@ public final class LinearWriter {
                 .beginControlFlow("for (int b = 0; b < batch; b++)")
                 .addStatement("int ob = b * $L", dimOut);
         for (Bias bias : model.biases()) {
-            code.beginControlFlow("for (int w = 0; w < $L; w++)", bias.mul())
-                    .addStatement("gradBias[$L] += gradOut[$L]", offsetPlus(bias.biasOffset(), "w"),
-                            offsetPlus(model.irrepsOut().offset(bias.outIndex()), "ob", "w"))
-                    .endControlFlow();
+            ChannelLoop loop = new ChannelLoop("w", bias.mul());
+            String w = loop.name();
+            loop.open(code);
+            code.addStatement("gradBias[$L] += gradOut[$L]", offsetPlus(bias.biasOffset(), w),
+                    offsetPlus(model.irrepsOut().offset(bias.outIndex()), "ob", w));
+            loop.close(code);
         }
         return code.endControlFlow().build();
     }
 
-    /** {@code channel * dim + i}, or just {@code channel} for scalars. */
+    /** {@code channel * dim + i}, or just {@code channel} for scalars; {@code i} alone when the channel is 0. */
     private static String channel(String channel, int dim) {
-        return dim == 1 ? channel : channel + " * " + dim + " + i";
+        return dim == 1 ? channel : offsetPlus(0, times(channel, dim), "i");
     }
 
-    /** {@code a + b + ... + offset}, dropping a zero offset. */
+    /** {@code variable * factor}, without a factor of 1, and {@code 0} for a left-out loop's variable. */
+    private static String times(String variable, int factor) {
+        return variable.equals("0") ? "0" : factor == 1 ? variable : variable + " * " + factor;
+    }
+
+    /** {@code a + b + ... + offset}, dropping zero terms and a zero offset ({@code 0} when nothing is left). */
     private static String offsetPlus(int offset, String... terms) {
-        String sum = String.join(" + ", terms);
-        return offset == 0 ? sum : sum + " + " + offset;
+        List<String> sum = new ArrayList<>();
+        for (String term : terms) {
+            if (!term.equals("0")) {
+                sum.add(term);
+            }
+        }
+        if (offset != 0 || sum.isEmpty()) {
+            sum.add(String.valueOf(offset));
+        }
+        return String.join(" + ", sum);
+    }
+
+    /**
+     * A loop {@code for (int variable = 0; variable < count; variable++)} over channels. When {@code count} is 1 it is
+     * left out and the body reads the variable as {@link #name()} {@code 0}: no loop that runs once.
+     */
+    private record ChannelLoop(String variable, int count) {
+
+        /** What the body writes for the loop variable. */
+        String name() {
+            return count == 1 ? "0" : variable;
+        }
+
+        void open(MethodSpec.Builder method) {
+            if (count != 1) {
+                method.beginControlFlow("for (int $L = 0; $L < $L; $L++)", variable, variable, count, variable);
+            }
+        }
+
+        void close(MethodSpec.Builder method) {
+            if (count != 1) {
+                method.endControlFlow();
+            }
+        }
+
+        void open(CodeBlock.Builder code) {
+            if (count != 1) {
+                code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", variable, variable, count, variable);
+            }
+        }
+
+        void close(CodeBlock.Builder code) {
+            if (count != 1) {
+                code.endControlFlow();
+            }
+        }
     }
 }
