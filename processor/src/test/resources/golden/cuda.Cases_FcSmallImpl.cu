@@ -98,12 +98,11 @@ __device__ __forceinline__ void path0_forward(const T* __restrict__ x1, const T*
         T acc0 = T(0);
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[v];
-                const T t0 = Cg<T>::C0 * a0 * b0;
-                const T weight = weights[u * 4 + w];
-                acc0 += weight * t0;
-            }
+            const int v = 0;
+            const T b0 = x2[v];
+            const T t0 = Cg<T>::C0 * a0 * b0;
+            const T weight = weights[u * 4 + w];
+            acc0 += weight * t0;
         }
         out[w] += acc0;
     }
@@ -114,15 +113,14 @@ template <typename T>
 __device__ __forceinline__ void path0_gradX1(const T* __restrict__ x2, const T* __restrict__ weights, const T* __restrict__ grad_out, T* __restrict__ grad_x1, int lane) {
     for (int u = lane; u < 2; u += kWarpSize) {
         T acc0 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[v];
-            T g0 = T(0);
-            for (int w = 0; w < 4; ++w) {
-                const T weight = weights[u * 4 + w];
-                g0 += weight * grad_out[w];
-            }
-            acc0 += Cg<T>::C0 * b0 * g0;
+        const int v = 0;
+        const T b0 = x2[v];
+        T g0 = T(0);
+        for (int w = 0; w < 4; ++w) {
+            const T weight = weights[u * 4 + w];
+            g0 += weight * grad_out[w];
         }
+        acc0 += Cg<T>::C0 * b0 * g0;
         grad_x1[u] += acc0;
     }
 }
@@ -152,11 +150,10 @@ __device__ __forceinline__ void path0_gradWeights(const T* __restrict__ x1, cons
         const T go0 = grad_out[w];
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[v];
-                const T t0 = Cg<T>::C0 * a0 * b0;
-                atomicAdd(&grad_weights[u * 4 + w], go0 * t0);
-            }
+            const int v = 0;
+            const T b0 = x2[v];
+            const T t0 = Cg<T>::C0 * a0 * b0;
+            atomicAdd(&grad_weights[u * 4 + w], go0 * t0);
         }
     }
 }
@@ -170,18 +167,17 @@ __device__ __forceinline__ void path1_forward(const T* __restrict__ x1, const T*
         T acc2 = T(0);
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C1 * a0 * b0;
-                const T t1 = Cg<T>::C1 * a0 * b1;
-                const T t2 = Cg<T>::C1 * a0 * b2;
-                const T weight = weights[8 + u * 2 + w];
-                acc0 += weight * t0;
-                acc1 += weight * t1;
-                acc2 += weight * t2;
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C1 * a0 * b0;
+            const T t1 = Cg<T>::C1 * a0 * b1;
+            const T t2 = Cg<T>::C1 * a0 * b2;
+            const T weight = weights[8 + u * 2 + w];
+            acc0 += weight * t0;
+            acc1 += weight * t1;
+            acc2 += weight * t2;
         }
         out[4 + w * 3] += acc0;
         out[4 + w * 3 + 1] += acc1;
@@ -194,21 +190,20 @@ template <typename T>
 __device__ __forceinline__ void path1_gradX1(const T* __restrict__ x2, const T* __restrict__ weights, const T* __restrict__ grad_out, T* __restrict__ grad_x1, int lane) {
     for (int u = lane; u < 2; u += kWarpSize) {
         T acc0 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[1 + v * 3];
-            const T b1 = x2[1 + v * 3 + 1];
-            const T b2 = x2[1 + v * 3 + 2];
-            T g0 = T(0);
-            T g1 = T(0);
-            T g2 = T(0);
-            for (int w = 0; w < 2; ++w) {
-                const T weight = weights[8 + u * 2 + w];
-                g0 += weight * grad_out[4 + w * 3];
-                g1 += weight * grad_out[4 + w * 3 + 1];
-                g2 += weight * grad_out[4 + w * 3 + 2];
-            }
-            acc0 += Cg<T>::C1 * (b0 * g0 + b1 * g1 + b2 * g2);
+        const int v = 0;
+        const T b0 = x2[1 + v * 3];
+        const T b1 = x2[1 + v * 3 + 1];
+        const T b2 = x2[1 + v * 3 + 2];
+        T g0 = T(0);
+        T g1 = T(0);
+        T g2 = T(0);
+        for (int w = 0; w < 2; ++w) {
+            const T weight = weights[8 + u * 2 + w];
+            g0 += weight * grad_out[4 + w * 3];
+            g1 += weight * grad_out[4 + w * 3 + 1];
+            g2 += weight * grad_out[4 + w * 3 + 2];
         }
+        acc0 += Cg<T>::C1 * (b0 * g0 + b1 * g1 + b2 * g2);
         grad_x1[u] += acc0;
     }
 }
@@ -250,15 +245,14 @@ __device__ __forceinline__ void path1_gradWeights(const T* __restrict__ x1, cons
         const T go2 = grad_out[4 + w * 3 + 2];
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C1 * a0 * b0;
-                const T t1 = Cg<T>::C1 * a0 * b1;
-                const T t2 = Cg<T>::C1 * a0 * b2;
-                atomicAdd(&grad_weights[8 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C1 * a0 * b0;
+            const T t1 = Cg<T>::C1 * a0 * b1;
+            const T t2 = Cg<T>::C1 * a0 * b2;
+            atomicAdd(&grad_weights[8 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
         }
     }
 }
@@ -274,24 +268,23 @@ __device__ __forceinline__ void path2_forward(const T* __restrict__ x1, const T*
         T acc4 = T(0);
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[4 + v * 5];
-                const T b1 = x2[4 + v * 5 + 1];
-                const T b2 = x2[4 + v * 5 + 2];
-                const T b3 = x2[4 + v * 5 + 3];
-                const T b4 = x2[4 + v * 5 + 4];
-                const T t0 = Cg<T>::C0 * a0 * b0;
-                const T t1 = Cg<T>::C0 * a0 * b1;
-                const T t2 = Cg<T>::C0 * a0 * b2;
-                const T t3 = Cg<T>::C0 * a0 * b3;
-                const T t4 = Cg<T>::C0 * a0 * b4;
-                const T weight = weights[12 + u];
-                acc0 += weight * t0;
-                acc1 += weight * t1;
-                acc2 += weight * t2;
-                acc3 += weight * t3;
-                acc4 += weight * t4;
-            }
+            const int v = 0;
+            const T b0 = x2[4 + v * 5];
+            const T b1 = x2[4 + v * 5 + 1];
+            const T b2 = x2[4 + v * 5 + 2];
+            const T b3 = x2[4 + v * 5 + 3];
+            const T b4 = x2[4 + v * 5 + 4];
+            const T t0 = Cg<T>::C0 * a0 * b0;
+            const T t1 = Cg<T>::C0 * a0 * b1;
+            const T t2 = Cg<T>::C0 * a0 * b2;
+            const T t3 = Cg<T>::C0 * a0 * b3;
+            const T t4 = Cg<T>::C0 * a0 * b4;
+            const T weight = weights[12 + u];
+            acc0 += weight * t0;
+            acc1 += weight * t1;
+            acc2 += weight * t2;
+            acc3 += weight * t3;
+            acc4 += weight * t4;
         }
         out[10 + w * 5] += acc0;
         out[10 + w * 5 + 1] += acc1;
@@ -306,27 +299,25 @@ template <typename T>
 __device__ __forceinline__ void path2_gradX1(const T* __restrict__ x2, const T* __restrict__ weights, const T* __restrict__ grad_out, T* __restrict__ grad_x1, int lane) {
     for (int u = lane; u < 2; u += kWarpSize) {
         T acc0 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[4 + v * 5];
-            const T b1 = x2[4 + v * 5 + 1];
-            const T b2 = x2[4 + v * 5 + 2];
-            const T b3 = x2[4 + v * 5 + 3];
-            const T b4 = x2[4 + v * 5 + 4];
-            T g0 = T(0);
-            T g1 = T(0);
-            T g2 = T(0);
-            T g3 = T(0);
-            T g4 = T(0);
-            for (int w = 0; w < 1; ++w) {
-                const T weight = weights[12 + u];
-                g0 += weight * grad_out[10 + w * 5];
-                g1 += weight * grad_out[10 + w * 5 + 1];
-                g2 += weight * grad_out[10 + w * 5 + 2];
-                g3 += weight * grad_out[10 + w * 5 + 3];
-                g4 += weight * grad_out[10 + w * 5 + 4];
-            }
-            acc0 += Cg<T>::C0 * (b0 * g0 + b1 * g1 + b2 * g2 + b3 * g3 + b4 * g4);
-        }
+        const int v = 0;
+        const T b0 = x2[4 + v * 5];
+        const T b1 = x2[4 + v * 5 + 1];
+        const T b2 = x2[4 + v * 5 + 2];
+        const T b3 = x2[4 + v * 5 + 3];
+        const T b4 = x2[4 + v * 5 + 4];
+        T g0 = T(0);
+        T g1 = T(0);
+        T g2 = T(0);
+        T g3 = T(0);
+        T g4 = T(0);
+        const int w = 0;
+        const T weight = weights[12 + u];
+        g0 += weight * grad_out[10 + w * 5];
+        g1 += weight * grad_out[10 + w * 5 + 1];
+        g2 += weight * grad_out[10 + w * 5 + 2];
+        g3 += weight * grad_out[10 + w * 5 + 3];
+        g4 += weight * grad_out[10 + w * 5 + 4];
+        acc0 += Cg<T>::C0 * (b0 * g0 + b1 * g1 + b2 * g2 + b3 * g3 + b4 * g4);
         grad_x1[u] += acc0;
     }
 }
@@ -347,14 +338,13 @@ __device__ __forceinline__ void path2_gradX2(const T* __restrict__ x1, const T* 
             T g2 = T(0);
             T g3 = T(0);
             T g4 = T(0);
-            for (int w = 0; w < 1; ++w) {
-                const T weight = weights[12 + u];
-                g0 += weight * grad_out[10 + w * 5];
-                g1 += weight * grad_out[10 + w * 5 + 1];
-                g2 += weight * grad_out[10 + w * 5 + 2];
-                g3 += weight * grad_out[10 + w * 5 + 3];
-                g4 += weight * grad_out[10 + w * 5 + 4];
-            }
+            const int w = 0;
+            const T weight = weights[12 + u];
+            g0 += weight * grad_out[10 + w * 5];
+            g1 += weight * grad_out[10 + w * 5 + 1];
+            g2 += weight * grad_out[10 + w * 5 + 2];
+            g3 += weight * grad_out[10 + w * 5 + 3];
+            g4 += weight * grad_out[10 + w * 5 + 4];
             acc0 += Cg<T>::C0 * a0 * g0;
             acc1 += Cg<T>::C0 * a0 * g1;
             acc2 += Cg<T>::C0 * a0 * g2;
@@ -380,19 +370,18 @@ __device__ __forceinline__ void path2_gradWeights(const T* __restrict__ x1, cons
         const T go4 = grad_out[10 + w * 5 + 4];
         for (int u = 0; u < 2; ++u) {
             const T a0 = x1[u];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[4 + v * 5];
-                const T b1 = x2[4 + v * 5 + 1];
-                const T b2 = x2[4 + v * 5 + 2];
-                const T b3 = x2[4 + v * 5 + 3];
-                const T b4 = x2[4 + v * 5 + 4];
-                const T t0 = Cg<T>::C0 * a0 * b0;
-                const T t1 = Cg<T>::C0 * a0 * b1;
-                const T t2 = Cg<T>::C0 * a0 * b2;
-                const T t3 = Cg<T>::C0 * a0 * b3;
-                const T t4 = Cg<T>::C0 * a0 * b4;
-                atomicAdd(&grad_weights[12 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
-            }
+            const int v = 0;
+            const T b0 = x2[4 + v * 5];
+            const T b1 = x2[4 + v * 5 + 1];
+            const T b2 = x2[4 + v * 5 + 2];
+            const T b3 = x2[4 + v * 5 + 3];
+            const T b4 = x2[4 + v * 5 + 4];
+            const T t0 = Cg<T>::C0 * a0 * b0;
+            const T t1 = Cg<T>::C0 * a0 * b1;
+            const T t2 = Cg<T>::C0 * a0 * b2;
+            const T t3 = Cg<T>::C0 * a0 * b3;
+            const T t4 = Cg<T>::C0 * a0 * b4;
+            atomicAdd(&grad_weights[12 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
         }
     }
 }
@@ -408,16 +397,15 @@ __device__ __forceinline__ void path3_forward(const T* __restrict__ x1, const T*
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[v];
-                const T t0 = Cg<T>::C1 * a0 * b0;
-                const T t1 = Cg<T>::C1 * a1 * b0;
-                const T t2 = Cg<T>::C1 * a2 * b0;
-                const T weight = weights[14 + u * 2 + w];
-                acc0 += weight * t0;
-                acc1 += weight * t1;
-                acc2 += weight * t2;
-            }
+            const int v = 0;
+            const T b0 = x2[v];
+            const T t0 = Cg<T>::C1 * a0 * b0;
+            const T t1 = Cg<T>::C1 * a1 * b0;
+            const T t2 = Cg<T>::C1 * a2 * b0;
+            const T weight = weights[14 + u * 2 + w];
+            acc0 += weight * t0;
+            acc1 += weight * t1;
+            acc2 += weight * t2;
         }
         out[4 + w * 3] += acc0;
         out[4 + w * 3 + 1] += acc1;
@@ -432,21 +420,20 @@ __device__ __forceinline__ void path3_gradX1(const T* __restrict__ x2, const T* 
         T acc0 = T(0);
         T acc1 = T(0);
         T acc2 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[v];
-            T g0 = T(0);
-            T g1 = T(0);
-            T g2 = T(0);
-            for (int w = 0; w < 2; ++w) {
-                const T weight = weights[14 + u * 2 + w];
-                g0 += weight * grad_out[4 + w * 3];
-                g1 += weight * grad_out[4 + w * 3 + 1];
-                g2 += weight * grad_out[4 + w * 3 + 2];
-            }
-            acc0 += Cg<T>::C1 * b0 * g0;
-            acc1 += Cg<T>::C1 * b0 * g1;
-            acc2 += Cg<T>::C1 * b0 * g2;
+        const int v = 0;
+        const T b0 = x2[v];
+        T g0 = T(0);
+        T g1 = T(0);
+        T g2 = T(0);
+        for (int w = 0; w < 2; ++w) {
+            const T weight = weights[14 + u * 2 + w];
+            g0 += weight * grad_out[4 + w * 3];
+            g1 += weight * grad_out[4 + w * 3 + 1];
+            g2 += weight * grad_out[4 + w * 3 + 2];
         }
+        acc0 += Cg<T>::C1 * b0 * g0;
+        acc1 += Cg<T>::C1 * b0 * g1;
+        acc2 += Cg<T>::C1 * b0 * g2;
         grad_x1[2 + u * 3] += acc0;
         grad_x1[2 + u * 3 + 1] += acc1;
         grad_x1[2 + u * 3 + 2] += acc2;
@@ -488,13 +475,12 @@ __device__ __forceinline__ void path3_gradWeights(const T* __restrict__ x1, cons
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[v];
-                const T t0 = Cg<T>::C1 * a0 * b0;
-                const T t1 = Cg<T>::C1 * a1 * b0;
-                const T t2 = Cg<T>::C1 * a2 * b0;
-                atomicAdd(&grad_weights[14 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
-            }
+            const int v = 0;
+            const T b0 = x2[v];
+            const T t0 = Cg<T>::C1 * a0 * b0;
+            const T t1 = Cg<T>::C1 * a1 * b0;
+            const T t2 = Cg<T>::C1 * a2 * b0;
+            atomicAdd(&grad_weights[14 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
         }
     }
 }
@@ -508,14 +494,13 @@ __device__ __forceinline__ void path4_forward(const T* __restrict__ x1, const T*
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
-                const T weight = weights[18 + u * 4 + w];
-                acc0 += weight * t0;
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
+            const T weight = weights[18 + u * 4 + w];
+            acc0 += weight * t0;
         }
         out[w] += acc0;
     }
@@ -528,19 +513,18 @@ __device__ __forceinline__ void path4_gradX1(const T* __restrict__ x2, const T* 
         T acc0 = T(0);
         T acc1 = T(0);
         T acc2 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[1 + v * 3];
-            const T b1 = x2[1 + v * 3 + 1];
-            const T b2 = x2[1 + v * 3 + 2];
-            T g0 = T(0);
-            for (int w = 0; w < 4; ++w) {
-                const T weight = weights[18 + u * 4 + w];
-                g0 += weight * grad_out[w];
-            }
-            acc0 += Cg<T>::C2 * b0 * g0;
-            acc1 += Cg<T>::C2 * b1 * g0;
-            acc2 += Cg<T>::C2 * b2 * g0;
+        const int v = 0;
+        const T b0 = x2[1 + v * 3];
+        const T b1 = x2[1 + v * 3 + 1];
+        const T b2 = x2[1 + v * 3 + 2];
+        T g0 = T(0);
+        for (int w = 0; w < 4; ++w) {
+            const T weight = weights[18 + u * 4 + w];
+            g0 += weight * grad_out[w];
         }
+        acc0 += Cg<T>::C2 * b0 * g0;
+        acc1 += Cg<T>::C2 * b1 * g0;
+        acc2 += Cg<T>::C2 * b2 * g0;
         grad_x1[2 + u * 3] += acc0;
         grad_x1[2 + u * 3 + 1] += acc1;
         grad_x1[2 + u * 3 + 2] += acc2;
@@ -582,13 +566,12 @@ __device__ __forceinline__ void path4_gradWeights(const T* __restrict__ x1, cons
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
-                atomicAdd(&grad_weights[18 + u * 4 + w], go0 * t0);
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C2 * (a0 * b0 + a1 * b1 + a2 * b2);
+            atomicAdd(&grad_weights[18 + u * 4 + w], go0 * t0);
         }
     }
 }
@@ -606,22 +589,21 @@ __device__ __forceinline__ void path5_forward(const T* __restrict__ x1, const T*
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C3 * (a0 * b2 + a2 * b0);
-                const T t1 = Cg<T>::C3 * (a0 * b1 + a1 * b0);
-                const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
-                const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
-                const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
-                const T weight = weights[26 + u];
-                acc0 += weight * t0;
-                acc1 += weight * t1;
-                acc2 += weight * t2;
-                acc3 += weight * t3;
-                acc4 += weight * t4;
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C3 * (a0 * b2 + a2 * b0);
+            const T t1 = Cg<T>::C3 * (a0 * b1 + a1 * b0);
+            const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
+            const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
+            const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
+            const T weight = weights[26 + u];
+            acc0 += weight * t0;
+            acc1 += weight * t1;
+            acc2 += weight * t2;
+            acc3 += weight * t3;
+            acc4 += weight * t4;
         }
         out[10 + w * 5] += acc0;
         out[10 + w * 5 + 1] += acc1;
@@ -638,27 +620,25 @@ __device__ __forceinline__ void path5_gradX1(const T* __restrict__ x2, const T* 
         T acc0 = T(0);
         T acc1 = T(0);
         T acc2 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[1 + v * 3];
-            const T b1 = x2[1 + v * 3 + 1];
-            const T b2 = x2[1 + v * 3 + 2];
-            T g0 = T(0);
-            T g1 = T(0);
-            T g2 = T(0);
-            T g3 = T(0);
-            T g4 = T(0);
-            for (int w = 0; w < 1; ++w) {
-                const T weight = weights[26 + u];
-                g0 += weight * grad_out[10 + w * 5];
-                g1 += weight * grad_out[10 + w * 5 + 1];
-                g2 += weight * grad_out[10 + w * 5 + 2];
-                g3 += weight * grad_out[10 + w * 5 + 3];
-                g4 += weight * grad_out[10 + w * 5 + 4];
-            }
-            acc0 += -Cg<T>::C4 * b0 * g2 + Cg<T>::C3 * (-b0 * g4 + b1 * g1 + b2 * g0);
-            acc1 += Cg<T>::C3 * (b0 * g1 + b2 * g3) + Cg<T>::C1 * b1 * g2;
-            acc2 += Cg<T>::C3 * (b0 * g0 + b1 * g3 + b2 * g4) - Cg<T>::C4 * b2 * g2;
-        }
+        const int v = 0;
+        const T b0 = x2[1 + v * 3];
+        const T b1 = x2[1 + v * 3 + 1];
+        const T b2 = x2[1 + v * 3 + 2];
+        T g0 = T(0);
+        T g1 = T(0);
+        T g2 = T(0);
+        T g3 = T(0);
+        T g4 = T(0);
+        const int w = 0;
+        const T weight = weights[26 + u];
+        g0 += weight * grad_out[10 + w * 5];
+        g1 += weight * grad_out[10 + w * 5 + 1];
+        g2 += weight * grad_out[10 + w * 5 + 2];
+        g3 += weight * grad_out[10 + w * 5 + 3];
+        g4 += weight * grad_out[10 + w * 5 + 4];
+        acc0 += -Cg<T>::C4 * b0 * g2 + Cg<T>::C3 * (-b0 * g4 + b1 * g1 + b2 * g0);
+        acc1 += Cg<T>::C3 * (b0 * g1 + b2 * g3) + Cg<T>::C1 * b1 * g2;
+        acc2 += Cg<T>::C3 * (b0 * g0 + b1 * g3 + b2 * g4) - Cg<T>::C4 * b2 * g2;
         grad_x1[2 + u * 3] += acc0;
         grad_x1[2 + u * 3 + 1] += acc1;
         grad_x1[2 + u * 3 + 2] += acc2;
@@ -681,14 +661,13 @@ __device__ __forceinline__ void path5_gradX2(const T* __restrict__ x1, const T* 
             T g2 = T(0);
             T g3 = T(0);
             T g4 = T(0);
-            for (int w = 0; w < 1; ++w) {
-                const T weight = weights[26 + u];
-                g0 += weight * grad_out[10 + w * 5];
-                g1 += weight * grad_out[10 + w * 5 + 1];
-                g2 += weight * grad_out[10 + w * 5 + 2];
-                g3 += weight * grad_out[10 + w * 5 + 3];
-                g4 += weight * grad_out[10 + w * 5 + 4];
-            }
+            const int w = 0;
+            const T weight = weights[26 + u];
+            g0 += weight * grad_out[10 + w * 5];
+            g1 += weight * grad_out[10 + w * 5 + 1];
+            g2 += weight * grad_out[10 + w * 5 + 2];
+            g3 += weight * grad_out[10 + w * 5 + 3];
+            g4 += weight * grad_out[10 + w * 5 + 4];
             acc0 += -Cg<T>::C4 * a0 * g2 + Cg<T>::C3 * (-a0 * g4 + a1 * g1 + a2 * g0);
             acc1 += Cg<T>::C3 * (a0 * g1 + a2 * g3) + Cg<T>::C1 * a1 * g2;
             acc2 += Cg<T>::C3 * (a0 * g0 + a1 * g3 + a2 * g4) - Cg<T>::C4 * a2 * g2;
@@ -712,17 +691,16 @@ __device__ __forceinline__ void path5_gradWeights(const T* __restrict__ x1, cons
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[1 + v * 3];
-                const T b1 = x2[1 + v * 3 + 1];
-                const T b2 = x2[1 + v * 3 + 2];
-                const T t0 = Cg<T>::C3 * (a0 * b2 + a2 * b0);
-                const T t1 = Cg<T>::C3 * (a0 * b1 + a1 * b0);
-                const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
-                const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
-                const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
-                atomicAdd(&grad_weights[26 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
-            }
+            const int v = 0;
+            const T b0 = x2[1 + v * 3];
+            const T b1 = x2[1 + v * 3 + 1];
+            const T b2 = x2[1 + v * 3 + 2];
+            const T t0 = Cg<T>::C3 * (a0 * b2 + a2 * b0);
+            const T t1 = Cg<T>::C3 * (a0 * b1 + a1 * b0);
+            const T t2 = -Cg<T>::C4 * (a0 * b0 + a2 * b2) + Cg<T>::C1 * a1 * b1;
+            const T t3 = Cg<T>::C3 * (a1 * b2 + a2 * b1);
+            const T t4 = Cg<T>::C3 * (-a0 * b0 + a2 * b2);
+            atomicAdd(&grad_weights[26 + u], go0 * t0 + go1 * t1 + go2 * t2 + go3 * t3 + go4 * t4);
         }
     }
 }
@@ -738,20 +716,19 @@ __device__ __forceinline__ void path6_forward(const T* __restrict__ x1, const T*
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[4 + v * 5];
-                const T b1 = x2[4 + v * 5 + 1];
-                const T b2 = x2[4 + v * 5 + 2];
-                const T b3 = x2[4 + v * 5 + 3];
-                const T b4 = x2[4 + v * 5 + 4];
-                const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
-                const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
-                const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
-                const T weight = weights[28 + u * 2 + w];
-                acc0 += weight * t0;
-                acc1 += weight * t1;
-                acc2 += weight * t2;
-            }
+            const int v = 0;
+            const T b0 = x2[4 + v * 5];
+            const T b1 = x2[4 + v * 5 + 1];
+            const T b2 = x2[4 + v * 5 + 2];
+            const T b3 = x2[4 + v * 5 + 3];
+            const T b4 = x2[4 + v * 5 + 4];
+            const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
+            const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
+            const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
+            const T weight = weights[28 + u * 2 + w];
+            acc0 += weight * t0;
+            acc1 += weight * t1;
+            acc2 += weight * t2;
         }
         out[4 + w * 3] += acc0;
         out[4 + w * 3 + 1] += acc1;
@@ -766,25 +743,24 @@ __device__ __forceinline__ void path6_gradX1(const T* __restrict__ x2, const T* 
         T acc0 = T(0);
         T acc1 = T(0);
         T acc2 = T(0);
-        for (int v = 0; v < 1; ++v) {
-            const T b0 = x2[4 + v * 5];
-            const T b1 = x2[4 + v * 5 + 1];
-            const T b2 = x2[4 + v * 5 + 2];
-            const T b3 = x2[4 + v * 5 + 3];
-            const T b4 = x2[4 + v * 5 + 4];
-            T g0 = T(0);
-            T g1 = T(0);
-            T g2 = T(0);
-            for (int w = 0; w < 2; ++w) {
-                const T weight = weights[28 + u * 2 + w];
-                g0 += weight * grad_out[4 + w * 3];
-                g1 += weight * grad_out[4 + w * 3 + 1];
-                g2 += weight * grad_out[4 + w * 3 + 2];
-            }
-            acc0 += Cg<T>::C6 * (b0 * g2 + b1 * g1 - b4 * g0) - Cg<T>::C5 * b2 * g0;
-            acc1 += Cg<T>::C6 * (b1 * g0 + b3 * g2) + Cg<T>::C7 * b2 * g1;
-            acc2 += Cg<T>::C6 * (b0 * g0 + b3 * g1 + b4 * g2) - Cg<T>::C5 * b2 * g2;
+        const int v = 0;
+        const T b0 = x2[4 + v * 5];
+        const T b1 = x2[4 + v * 5 + 1];
+        const T b2 = x2[4 + v * 5 + 2];
+        const T b3 = x2[4 + v * 5 + 3];
+        const T b4 = x2[4 + v * 5 + 4];
+        T g0 = T(0);
+        T g1 = T(0);
+        T g2 = T(0);
+        for (int w = 0; w < 2; ++w) {
+            const T weight = weights[28 + u * 2 + w];
+            g0 += weight * grad_out[4 + w * 3];
+            g1 += weight * grad_out[4 + w * 3 + 1];
+            g2 += weight * grad_out[4 + w * 3 + 2];
         }
+        acc0 += Cg<T>::C6 * (b0 * g2 + b1 * g1 - b4 * g0) - Cg<T>::C5 * b2 * g0;
+        acc1 += Cg<T>::C6 * (b1 * g0 + b3 * g2) + Cg<T>::C7 * b2 * g1;
+        acc2 += Cg<T>::C6 * (b0 * g0 + b3 * g1 + b4 * g2) - Cg<T>::C5 * b2 * g2;
         grad_x1[2 + u * 3] += acc0;
         grad_x1[2 + u * 3 + 1] += acc1;
         grad_x1[2 + u * 3 + 2] += acc2;
@@ -838,17 +814,16 @@ __device__ __forceinline__ void path6_gradWeights(const T* __restrict__ x1, cons
             const T a0 = x1[2 + u * 3];
             const T a1 = x1[2 + u * 3 + 1];
             const T a2 = x1[2 + u * 3 + 2];
-            for (int v = 0; v < 1; ++v) {
-                const T b0 = x2[4 + v * 5];
-                const T b1 = x2[4 + v * 5 + 1];
-                const T b2 = x2[4 + v * 5 + 2];
-                const T b3 = x2[4 + v * 5 + 3];
-                const T b4 = x2[4 + v * 5 + 4];
-                const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
-                const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
-                const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
-                atomicAdd(&grad_weights[28 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
-            }
+            const int v = 0;
+            const T b0 = x2[4 + v * 5];
+            const T b1 = x2[4 + v * 5 + 1];
+            const T b2 = x2[4 + v * 5 + 2];
+            const T b3 = x2[4 + v * 5 + 3];
+            const T b4 = x2[4 + v * 5 + 4];
+            const T t0 = -Cg<T>::C5 * a0 * b2 + Cg<T>::C6 * (-a0 * b4 + a1 * b1 + a2 * b0);
+            const T t1 = Cg<T>::C6 * (a0 * b1 + a2 * b3) + Cg<T>::C7 * a1 * b2;
+            const T t2 = Cg<T>::C6 * (a0 * b0 + a1 * b3 + a2 * b4) - Cg<T>::C5 * a2 * b2;
+            atomicAdd(&grad_weights[28 + u * 2 + w], go0 * t0 + go1 * t1 + go2 * t2);
         }
     }
 }

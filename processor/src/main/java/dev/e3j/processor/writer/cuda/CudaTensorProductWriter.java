@@ -248,16 +248,14 @@ public final class CudaTensorProductWriter {
         List<CgTerm> terms = g.path.terms();
         switch (mode) {
             case UVW, UUW, U_LT_VW -> {
-                code.open("for (int u = 0; u < " + g.layout.mul1() + "; ++u)");
-                opened++;
+                opened += channelLoop(code, "u", g.layout.mul1());
                 loadInputs(code, g, terms, true, false);
                 opened += innerV(code, g);
                 loadInputs(code, g, terms, false, true);
             }
             case UVU -> {
                 loadInputs(code, g, terms, true, false);
-                code.open("for (int v = 0; v < " + g.layout.mul2() + "; ++v)");
-                opened++;
+                opened += channelLoop(code, "v", g.layout.mul2());
                 loadInputs(code, g, terms, false, true);
             }
             case UUU -> {
@@ -266,8 +264,7 @@ public final class CudaTensorProductWriter {
             }
             case UVV -> {
                 loadInputs(code, g, terms, false, true);
-                code.open("for (int u = 0; u < " + g.layout.mul1() + "; ++u)");
-                opened++;
+                opened += channelLoop(code, "u", g.layout.mul1());
                 loadInputs(code, g, terms, true, false);
             }
             case UVUV -> {
@@ -318,7 +315,23 @@ public final class CudaTensorProductWriter {
             code.line("const int v = u;");
             return 0;
         }
-        code.open("for (int v = " + (g.mode.strictlyUpper() ? "u + 1" : "0") + "; v < " + g.layout.mul2() + "; ++v)");
+        if (g.mode.strictlyUpper()) {
+            code.open("for (int v = u + 1; v < " + g.layout.mul2() + "; ++v)");
+            return 1;
+        }
+        return channelLoop(code, "v", g.layout.mul2());
+    }
+
+    /**
+     * {@code for (int variable = 0; variable < count; ++variable)}, or {@code const int variable = 0;} when it would
+     * run once; returns the number of blocks it opened (1 or 0).
+     */
+    private static int channelLoop(CudaCode code, String variable, int count) {
+        if (count == 1) {
+            code.line("const int " + variable + " = 0;");
+            return 0;
+        }
+        code.open("for (int " + variable + " = 0; " + variable + " < " + count + "; ++" + variable + ")");
         return 1;
     }
 
@@ -337,20 +350,20 @@ public final class CudaTensorProductWriter {
         code.open("for (int " + owned + " = lane; " + owned + " < " + (first ? g.layout.mul1() : g.layout.mul2()) + "; " + owned
                 + " += kWarpSize)");
         targets.forEach(n -> code.line("T acc" + n + " = T(0);"));
-        boolean loop = !mode.diagonal();
+        int opened = 0;
         if (mode.diagonal()) {
             code.line("const int " + other + " = " + owned + ";");
         } else if (mode.strictlyUpper()) {
             code.open(first ? "for (int v = u + 1; v < " + g.layout.mul2() + "; ++v)" : "for (int u = 0; u < v; ++u)");
+            opened = 1;
         } else {
-            code.open("for (int " + other + " = 0; " + other + " < " + (first ? g.layout.mul2() : g.layout.mul1()) + "; ++" + other
-                    + ")");
+            opened = channelLoop(code, other, first ? g.layout.mul2() : g.layout.mul1());
         }
         loadInputs(code, g, terms, !first, first);
         List<Integer> ks = distinct(terms, CgTerm::k);
         if (mode.mixesChannels()) {
             ks.forEach(k -> code.line("T g" + k + " = T(0);"));
-            code.open("for (int w = 0; w < " + g.layout.mulOut() + "; ++w)");
+            int wLoop = channelLoop(code, "w", g.layout.mulOut());
             String factor = "";
             if (g.path.weighted()) {
                 code.line("const T weight = weights[" + g.weightIndex() + "];");
@@ -359,7 +372,9 @@ public final class CudaTensorProductWriter {
             for (int k : ks) {
                 code.line("g" + k + " += " + factor + "grad_out[" + g.outIndex("w", k) + "];");
             }
-            code.close();
+            if (wLoop > 0) {
+                code.close();
+            }
         } else {
             String factor = "";
             if (g.path.weighted()) {
@@ -376,7 +391,7 @@ public final class CudaTensorProductWriter {
                     .add(new Product(term.constant(), first ? "b" + term.j() : "a" + term.i(), "g" + term.k()));
         }
         byTarget.forEach((n, products) -> code.line("acc" + n + " += " + sum(products) + ";"));
-        if (loop) {
+        if (opened > 0) {
             code.close();
         }
         String array = first ? "grad_x1" : "grad_x2";
