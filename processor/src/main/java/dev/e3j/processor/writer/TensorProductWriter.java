@@ -70,6 +70,8 @@ public final class TensorProductWriter {
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
     private final Map<PathWriter, PathGroup> groups = new LinkedHashMap<>();
+    /** Per-sample helpers that call the path methods of a nested class, kept in that class. */
+    private final Map<PathGroup, List<MethodSpec>> nestedHelpers = new LinkedHashMap<>();
     /**
      * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
      * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
@@ -191,6 +193,7 @@ public final class TensorProductWriter {
                 group.constants().fields(number).forEach(nested::addField);
             }
             nested.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+            nested.addMethods(nestedHelpers.getOrDefault(group, List.of()));
             nested.addMethods(nestedMethods.get(group));
             type.addType(nested.build());
         }
@@ -611,12 +614,25 @@ public final class TensorProductWriter {
         };
     }
 
-    /** A call of a generated method with the names of its parameters, bound to arguments when rendered. */
-    private record Call(String method, List<String> parameters) {
+    /**
+     * A call of a generated method of {@code group}'s class with the names of its parameters, bound to arguments when
+     * rendered.
+     */
+    private record Call(PathGroup group, String method, List<String> parameters) {
 
+        /** The call as written in the implementation class: qualified when the method is in a nested class. */
         CodeBlock render(Map<String, String> binding) {
+            return render(binding, group.qualifier());
+        }
+
+        /** The call as written in {@code group}'s own class. */
+        CodeBlock renderInGroup() {
+            return render(Map.of(), "");
+        }
+
+        private CodeBlock render(Map<String, String> binding, String qualifier) {
             List<String> arguments = parameters.stream().map(p -> binding.getOrDefault(p, p)).toList();
-            return CodeBlock.of("$L($L)", method, String.join(", ", arguments));
+            return CodeBlock.of("$L$L($L)", qualifier, method, String.join(", ", arguments));
         }
     }
 
@@ -629,7 +645,8 @@ public final class TensorProductWriter {
     /**
      * {@code for (b) { offsets; before; calls; after }}: the path calls inline while they number at most
      * {@code callBudget}, else grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls
-     * each.
+     * each. A helper calls the methods of one class and sits in that class, so a kernel split into nested classes
+     * references only the helpers from the implementation's constant pool, not every path method.
      */
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
                                 int callBudget, List<MethodSpec> helpers, CodeBlock before, CodeBlock after) {
@@ -651,8 +668,13 @@ public final class TensorProductWriter {
                 pathCalls.forEach(call -> calls.add(call.render(binding)));
                 continue;
             }
-            for (int start = 0, part = 0; start < pathCalls.size(); start += MAX_CALLS_PER_METHOD, part++) {
-                int end = Math.min(start + MAX_CALLS_PER_METHOD, pathCalls.size());
+            for (int start = 0, part = 0; start < pathCalls.size(); part++) {
+                PathGroup group = pathCalls.get(start).group();
+                int end = start + 1;
+                while (end < pathCalls.size() && end - start < MAX_CALLS_PER_METHOD
+                        && pathCalls.get(end).group() == group) {
+                    end++;
+                }
                 String name = helperName(operation) + part;
                 MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -660,12 +682,15 @@ public final class TensorProductWriter {
                 for (String parameter : parameters) {
                     helper.addParameter(parameter.endsWith("Offset") ? TypeName.INT : number.arrayType(), parameter);
                 }
-                pathCalls.subList(start, end).forEach(call -> helper.addStatement(call.render(Map.of())));
-                if (helpers.stream().noneMatch(existing -> existing.name().equals(name)
+                pathCalls.subList(start, end).forEach(call -> helper.addStatement(call.renderInGroup()));
+                List<MethodSpec> target = group.nested()
+                        ? nestedHelpers.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
+                if (target.stream().noneMatch(existing -> existing.name().equals(name)
                         && existing.parameters().get(0).type().equals(number.arrayType()))) {
-                    helpers.add(helper.build());
+                    target.add(helper.build());
                 }
-                calls.add(new Call(name, parameters).render(binding));
+                calls.add(new Call(group, name, parameters).render(binding));
+                start = end;
             }
         }
         CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = from; b < to; b++)");
@@ -700,7 +725,7 @@ public final class TensorProductWriter {
             Operation own = operation == Operation.BACKWARD_INPUTS && !writer.weighted() ? Operation.BACKWARD
                     : operation;
             for (MethodSpec method : writer.methods(own, number)) {
-                calls.add(new Call(groups.get(writer).qualifier() + method.name(), own.parameters(writer.weighted())));
+                calls.add(new Call(groups.get(writer), method.name(), own.parameters(writer.weighted())));
             }
         }
         return calls;

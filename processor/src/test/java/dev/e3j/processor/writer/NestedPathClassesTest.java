@@ -70,6 +70,37 @@ class NestedPathClassesTest {
         }
     }
 
+    /**
+     * With many paths, the per-sample helpers that call the path methods sit in the nested classes: the
+     * implementation's constant pool then references a few helpers, not every path method (thousands of path methods
+     * overflowed it: 60 entries of {@code 1x0e} both ways, 3600 paths, failed with "too many constants").
+     */
+    @Test
+    void helpersCallingNestedPathMethodsSitInTheNestedClasses() throws Exception {
+        String scalars = String.join("+", java.util.Collections.nCopies(12, "1x0e"));
+        String vectors = String.join("+", java.util.Collections.nCopies(4, "1x1o"));
+        for (TensorProduct.Kind kind : List.of(TensorProduct.Kind.FULLY_CONNECTED, TensorProduct.Kind.CHANNELWISE)) {
+            TensorProductSpec spec = new TensorProductSpec(scalars + "+" + vectors, "0e+1o", scalars + "+" + vectors,
+                    kind, List.of(), Normalization.COMPONENT, PathNormalization.ELEMENT,
+                    kind == TensorProduct.Kind.FULLY_CONNECTED, Precision.FLOAT);
+            TensorProductModel model = TensorProductModels.build(spec);
+            assertTrue(model.paths().size() > TensorProductWriter.MAX_CALLS_PER_METHOD, "paths " + model.paths().size());
+            TensorProductWriter splitWriter = new TensorProductWriter(model, SPEC, 2000);
+            String source = splitWriter.javaFile(null).toString();
+            String outer = source.substring(0, source.indexOf("private static final class Paths0"));
+            assertFalse(outer.matches("(?s).*Paths\\d+\\.path\\d+.*"), "the implementation calls path methods");
+            assertTrue(outer.matches("(?s).*Paths\\d+\\.forwardSample\\d+\\(.*"), "no helper calls");
+            GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
+            GeneratedKernels splitClass = compile(splitWriter);
+            for (Map.Entry<String, byte[]> file : splitClass.classFiles().entrySet()) {
+                ClassFiles.codeLengths(file.getValue()).forEach((method, length) ->
+                        assertTrue(length < 8000, file.getKey() + "." + method + ": " + length + " bytes"));
+            }
+            assertSameResults(singleClass.tensorProduct("test.nested.SpecImpl"),
+                    splitClass.tensorProduct("test.nested.SpecImpl"), true, false);
+        }
+    }
+
     private static void assertSameResults(TensorProductKernel expected, TensorProductKernel actual, boolean floats,
                                           boolean square) {
         Random random = new Random(7);
