@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
@@ -16,7 +17,9 @@ import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
@@ -40,11 +43,19 @@ public final class LinearWriter {
     static final int BLOCK_DOUBLES = 32 * 1024;
     /** Weight gradients sum over at most this many blocks (deterministic partial sums, as for tensor products). */
     static final int MAX_PARTIAL_SUMS = 16;
+    /**
+     * Per-path statements in one method at most: beyond it they go into helper methods, so that maps with thousands of
+     * paths (unsimplified irreps such as 60 entries of {@code 1x0e}) stay below HotSpot's 8000-byte JIT limit and the
+     * 64 KiB method limit.
+     */
+    static final int MAX_PATHS_PER_METHOD = 64;
 
     private final LinearModel model;
     private final Precision precision;
     private final int dimIn;
     private final int dimOut;
+    /** The per-path helper methods of the class being written. */
+    private final List<MethodSpec> helpers = new ArrayList<>();
 
     private LinearWriter(LinearModel model, Precision precision) {
         this.model = model;
@@ -96,6 +107,7 @@ public final class LinearWriter {
                     .addMethod(weightGradientBlock(arithmetic))
                     .addMethods(pathMethods(arithmetic));
         }
+        type.addMethods(helpers);
         for (Arithmetic arithmetic : arithmetics) {
             type.addMethod(KernelChecks.requireLength(arithmetic));
         }
@@ -229,19 +241,78 @@ public final class LinearWriter {
     private MethodSpec forwardBlock(Arithmetic t) {
         MethodSpec.Builder method = blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias",
                 "out");
-        callPaths(method, (p, path) -> "forwardPath" + p + "(x, "
-                + offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb") + ", rows[" + p + "], outT)");
+        int[] rowsOut = firstRows(model.irrepsOut());
+        method.addCode(perPath("forwardPaths", t, List.of("x", "xb", "rows", "outT"), (p, path) ->
+                CodeBlock.of("$L$L(x, $L, rows[$L], outT, $L);\n", "forward", Shape.of(path).suffix(),
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
         rowsOut(method, t, "out", "outT", model.irrepsOut(), "ob", "w", "out", true);
         return method.endControlFlow().build();
     }
 
-    /** One call per weighted path, in path order, as {@code call} spells it. */
-    private void callPaths(MethodSpec.Builder method, BiFunction<Integer, Path, String> call) {
+    /**
+     * The code {@code code} writes for each weighted path, in path order: inline for at most
+     * {@link #MAX_PATHS_PER_METHOD} paths, else in helper methods {@code name0, name1, ...} of that many paths each,
+     * taking {@code parameters} (names of {@link #parameter}), and the calls of those helpers.
+     */
+    private CodeBlock perPath(String name, Arithmetic t, List<String> parameters,
+                              BiFunction<Integer, Path, CodeBlock> code) {
+        List<CodeBlock> blocks = new ArrayList<>();
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
             if (path.weightNumel() > 0) {
-                method.addStatement("$L", call.apply(p, path));
+                blocks.add(code.apply(p, path));
             }
+        }
+        if (blocks.size() <= MAX_PATHS_PER_METHOD) {
+            return CodeBlock.join(blocks, "");
+        }
+        CodeBlock.Builder calls = CodeBlock.builder();
+        for (int start = 0, part = 0; start < blocks.size(); start += MAX_PATHS_PER_METHOD, part++) {
+            int end = Math.min(start + MAX_PATHS_PER_METHOD, blocks.size());
+            MethodSpec.Builder helper = MethodSpec.methodBuilder(name + part)
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("Weighted paths $L to $L (of $L, in path order).\n", start, end - 1, blocks.size());
+            parameters.forEach(parameter -> helper.addParameter(parameter(parameter, t)));
+            blocks.subList(start, end).forEach(helper::addCode);
+            helpers.add(helper.build());
+            calls.addStatement("$L$L($L)", name, part, String.join(", ", parameters));
+        }
+        return calls.build();
+    }
+
+    /** The parameters of per-path helpers, by name. */
+    private static ParameterSpec parameter(String name, Arithmetic t) {
+        TypeName rows = ArrayTypeName.of(t.arrayType());
+        TypeName type = switch (name) {
+            case "xb", "ob" -> TypeName.INT;
+            case "x", "gradOut", "weights", "gradWeights" -> t.arrayType();
+            case "outT", "gradXT", "gradOutT" -> rows;
+            case "rows", "columns", "sums" -> ArrayTypeName.of(rows);
+            default -> throw new IllegalArgumentException(name);
+        };
+        return ParameterSpec.builder(type, name).build();
+    }
+
+    /** What a path's methods depend on: the dimension of its irrep and its multiplicities. */
+    private record Shape(int dim, int mulIn, int mulOut) {
+
+        static Shape of(Path path) {
+            return new Shape(path.dim(), path.mulIn(), path.mulOut());
+        }
+
+        /** {@code L1From4To2}: l = 1, 4 input channels, 2 output channels. */
+        String suffix() {
+            return "L" + (dim - 1) / 2 + "From" + mulIn + "To" + mulOut;
+        }
+
+        /** Component {@code i} of {@code channel} of one sample at {@code at}. */
+        String channel(String channel) {
+            return dim == 1 ? "at + " + channel : "at + " + channel + " * " + dim + " + i";
+        }
+
+        String describe() {
+            return mulIn + " input and " + mulOut + " output channel" + (mulOut == 1 ? "" : "s") + " of l = "
+                    + (dim - 1) / 2;
         }
     }
 
@@ -286,7 +357,7 @@ public final class LinearWriter {
      * one row (HotSpot's superword vectorizes loops with one store stream whose arrays sit at offset 0).
      */
     private static MethodSpec rowPass(String name, Arithmetic t, String source, String factor, String target,
-                                      String at, int row, int dim, int groups, int channels, String comment) {
+                                      String at, int dim, int groups, int channels, String comment) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
@@ -295,14 +366,14 @@ public final class LinearWriter {
                 .addParameter(array, source)
                 .addParameter(int.class, at)
                 .addParameter(rows, factor)
-                .addParameter(rows, target);
+                .addParameter(rows, target)
+                .addParameter(int.class, "row");
         // One component (scalars): no loop over i, which then reads as 0.
         String i = dim == 1 ? "" : " + i";
         if (dim > 1) {
             method.beginControlFlow("for (int i = 0; i < $L; i++)", dim);
         }
-        method.addStatement("$T[] sum = $L[$L]", t.type(), target,
-                        dim == 1 ? String.valueOf(row) : offsetPlus(row, "i"));
+        method.addStatement("$T[] sum = $L[$L]", t.type(), target, dim == 1 ? "row" : "row + i");
         // The source channels g four at a time, then the rest; a group that runs once has g as a constant.
         int unroll = 4;
         int unrolled = groups - groups % unroll;
@@ -352,45 +423,48 @@ public final class LinearWriter {
         return method.build();
     }
 
+    /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
     private List<MethodSpec> pathMethods(Arithmetic t) {
-        List<MethodSpec> methods = new ArrayList<>();
-        int[] rowsIn = firstRows(model.irrepsIn());
-        int[] rowsOut = firstRows(model.irrepsOut());
+        Map<Shape, List<Integer>> shapes = new LinkedHashMap<>();
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
-            if (path.weightNumel() == 0) {
-                continue;
+            if (path.weightNumel() > 0) {
+                shapes.computeIfAbsent(Shape.of(path), shape -> new ArrayList<>()).add(p);
             }
-            int inOffset = model.irrepsIn().offset(path.inIndex());
-            int outOffset = model.irrepsOut().offset(path.outIndex());
-            methods.add(rowPass("forwardPath" + p, t, "x", "w", "outT", "at", rowsOut[path.outIndex()],
-                    path.dim(), path.mulIn(), path.mulOut(),
-                    "Path " + p + ": {@code outT[i][w] += sum_u sqrt(alpha) W[u][w] x[u][i]}, x of one sample at"
-                            + " {@code at} (its entry at " + inOffset + ")."));
-            methods.add(rowPass("inputGradientPath" + p, t, "gradOut", "w", "gradXT", "at", rowsIn[path.inIndex()],
-                    path.dim(), path.mulOut(), path.mulIn(),
-                    "Path " + p + ": {@code gradXT[i][u] += sum_w sqrt(alpha) W[u][w] gradOut[w][i]}, gradOut of"
-                            + " one sample at {@code at} (its entry at " + outOffset + ")."));
-            methods.add(weightGradientPath(p, path, t, rowsOut[path.outIndex()]));
         }
+        List<MethodSpec> methods = new ArrayList<>();
+        shapes.forEach((shape, paths) -> {
+            String used = " Used by path" + (paths.size() == 1 ? " " : "s ") + paths.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ".";
+            String row = shape.dim() == 1 ? "row" : "row + i";
+            methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
+                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + shape.channel("u") + "]}"
+                            + " (W scaled by sqrt(alpha)) for one sample, " + shape.describe() + "." + used));
+            methods.add(rowPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
+                    shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w] gradOut["
+                            + shape.channel("w") + "]} (W scaled by sqrt(alpha)) for one sample, " + shape.describe()
+                            + "." + used));
+            methods.add(weightGradientPath(shape, t, used));
+        });
         return methods;
     }
 
     /** {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]} for one sample, components four at a time. */
-    private static MethodSpec weightGradientPath(int p, Path path, Arithmetic t, int row) {
+    private static MethodSpec weightGradientPath(Shape shape, Arithmetic t, String used) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
-        int dim = path.dim();
-        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientPath" + p)
+        int dim = shape.dim();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradient" + shape.suffix())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Path $L: {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]}, x of one sample at"
-                        + " {@code at}.\n", p)
+                .addJavadoc("{@code sums[u][w] += sum_i x[$L] gradOutT[$L][w]} for one sample, $L.$L\n",
+                        shape.channel("u"), dim == 1 ? "row" : "row + i", shape.describe(), used)
                 .addParameter(array, "x")
                 .addParameter(int.class, "at")
                 .addParameter(rows, "gradOutT")
-                .addParameter(rows, "sums");
-        ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
-        ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
+                .addParameter(rows, "sums")
+                .addParameter(int.class, "row");
+        ChannelLoop inputs = new ChannelLoop("u", shape.mulIn());
+        ChannelLoop outputs = new ChannelLoop("w", shape.mulOut());
         String u = inputs.name();
         String w = outputs.name();
         inputs.open(method);
@@ -406,7 +480,7 @@ public final class LinearWriter {
             for (int k = 0; k < count; k++) {
                 int i = first + k;
                 method.addStatement("$T s$L = x[$L]", t.type(), i, offsetPlus(i, xu));
-                method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, row + i);
+                method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, i == 0 ? "row" : "row + " + i);
                 chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
             }
             outputs.open(method);
@@ -425,25 +499,23 @@ public final class LinearWriter {
                 .returns(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())))
                 .addParameter(t.arrayType(), "weights")
                 .addStatement("$L rows = new $T[$L][][]", rows, t.type(), model.paths().size());
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() == 0) {
-                continue;
-            }
+        method.addCode(perPath(transposed ? "weightColumns" : "weightRows", t, List.of("weights", "rows"), (p, path) -> {
+            CodeBlock.Builder code = CodeBlock.builder();
             ChannelLoop outer = new ChannelLoop("r", transposed ? path.mulOut() : path.mulIn());
             ChannelLoop inner = new ChannelLoop("c", transposed ? path.mulIn() : path.mulOut());
             String r = outer.name();
             String c = inner.name();
             String index = transposed ? offsetPlus(0, times(c, path.mulOut()), r)
                     : offsetPlus(0, times(r, path.mulOut()), c);
-            method.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer.count(), inner.count());
-            outer.open(method);
-            inner.open(method);
-            method.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
+            code.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer.count(), inner.count());
+            outer.open(code);
+            inner.open(code);
+            code.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
                     offsetPlus(path.weightOffset(), index));
-            inner.close(method);
-            outer.close(method);
-        }
+            inner.close(code);
+            outer.close(code);
+            return code.build();
+        }));
         return method.addStatement("return rows").build();
     }
 
@@ -493,8 +565,10 @@ public final class LinearWriter {
     private MethodSpec inputGradientBlock(Arithmetic t) {
         MethodSpec.Builder method = blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut",
                 "columns", "gradX");
-        callPaths(method, (p, path) -> "inputGradientPath" + p + "(gradOut, "
-                + offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob") + ", columns[" + p + "], gradXT)");
+        int[] rowsIn = firstRows(model.irrepsIn());
+        method.addCode(perPath("inputGradientPaths", t, List.of("gradOut", "ob", "columns", "gradXT"), (p, path) ->
+                CodeBlock.of("$L$L(gradOut, $L, columns[$L], gradXT, $L);\n", "inputGradient", Shape.of(path).suffix(),
+                        offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p, rowsIn[path.inIndex()])));
         rowsOut(method, t, "gradX", "gradXT", model.irrepsIn(), "xb", "u", "x", false);
         return method.endControlFlow().build();
     }
@@ -510,12 +584,8 @@ public final class LinearWriter {
                 .addParameter(array, "x")
                 .addParameter(array, "gradOut")
                 .addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() > 0) {
-                method.addStatement("sums[$L] = new $T[$L][$L]", p, t.type(), path.mulIn(), path.mulOut());
-            }
-        }
+        method.addCode(perPath("newSums", t, List.of("sums"), (p, path) ->
+                CodeBlock.of("sums[$L] = new $T[$L][$L];\n", p, t.type(), path.mulIn(), path.mulOut())));
         method.addCode(channelLastRows("gradOutT", model.irrepsOut(), t))
                 .beginControlFlow("for (int b = from; b < to; b++)")
                 .addStatement("int xb = b * $L", dimIn)
@@ -541,48 +611,45 @@ public final class LinearWriter {
             }
             loop.close(method);
         }
-        callPaths(method, (p, path) -> "weightGradientPath" + p + "(x, "
-                + offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb") + ", gradOutT, sums[" + p + "])");
+        int[] rowsOut = firstRows(out);
+        method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
+                CodeBlock.of("$L$L(x, $L, gradOutT, sums[$L], $L);\n", "weightGradient", Shape.of(path).suffix(),
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
         return method.endControlFlow().addStatement("return sums").build();
     }
 
     /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */
     private CodeBlock weightGradientSum(Arithmetic t) {
-        CodeBlock.Builder code = CodeBlock.builder()
+        return CodeBlock.builder()
                 .addStatement("$T.fill(gradWeights, $L)", java.util.Arrays.class, t.literal(0))
-                .beginControlFlow("for ($T[][][] sums : partialSums)", t.type());
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() == 0) {
-                continue;
-            }
-            ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
-            ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
-            String u = inputs.name();
-            String w = outputs.name();
-            inputs.open(code);
-            outputs.open(code);
-            code.addStatement("gradWeights[$L] += sums[$L][$L][$L]",
-                    offsetPlus(path.weightOffset(), times(u, path.mulOut()), w), p, u, w);
-            outputs.close(code);
-            inputs.close(code);
-        }
-        code.endControlFlow();
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() == 0) {
-                continue;
-            }
-            if (path.weightNumel() == 1) {
-                code.addStatement("gradWeights[$L] *= $L", path.weightOffset(), coefficient(p, t));
-            } else {
-                code.beginControlFlow("for (int n = $L; n < $L; n++)", path.weightOffset(),
-                                path.weightOffset() + path.weightNumel())
-                        .addStatement("gradWeights[n] *= $L", coefficient(p, t))
-                        .endControlFlow();
-            }
-        }
-        return code.build();
+                .beginControlFlow("for ($T[][][] sums : partialSums)", t.type())
+                .add(perPath("addWeightGradients", t, List.of("sums", "gradWeights"), (p, path) -> {
+                    CodeBlock.Builder code = CodeBlock.builder();
+                    ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
+                    ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
+                    String u = inputs.name();
+                    String w = outputs.name();
+                    inputs.open(code);
+                    outputs.open(code);
+                    code.addStatement("gradWeights[$L] += sums[$L][$L][$L]",
+                            offsetPlus(path.weightOffset(), times(u, path.mulOut()), w), p, u, w);
+                    outputs.close(code);
+                    inputs.close(code);
+                    return code.build();
+                }))
+                .endControlFlow()
+                .add(perPath("scaleWeightGradients", t, List.of("gradWeights"), (p, path) -> {
+                    if (path.weightNumel() == 1) {
+                        return CodeBlock.of("gradWeights[$L] *= $L;\n", path.weightOffset(), coefficient(p, t));
+                    }
+                    return CodeBlock.builder()
+                            .beginControlFlow("for (int n = $L; n < $L; n++)", path.weightOffset(),
+                                    path.weightOffset() + path.weightNumel())
+                            .addStatement("gradWeights[n] *= $L", coefficient(p, t))
+                            .endControlFlow()
+                            .build();
+                }))
+                .build();
     }
 
     /** {@code gradBias[w] = sum_b gradOut[w]} over the biased {@code 0e} entries. */

@@ -128,12 +128,44 @@ class LinearWriterTest {
         String in = "9x0e+6x1o+5x2e+3x1o";
         String out = "7x0e+5x1o+6x2e+2x0e";
         LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        int batch = 3 * 32 * 1024 / (kernel.irrepsIn().dim() + kernel.irrepsOut().dim()) + 5;
+        assertMatchesDirectSum(kernel, in, out, batch);
+    }
+
+    /**
+     * Unsimplified irreps multiply the paths: 40 entries of {@code 1x0e} and 12 of {@code 1x1o} both ways make 1744
+     * paths. Their methods are shared by shape and the per-path statements go into helpers, so the class compiles
+     * (60 entries used to exceed the 64 KiB method limit) and every method stays below HotSpot's 8000-byte limit.
+     */
+    @Test
+    void thousandsOfPathsCompileIntoSmallMethods() {
+        String irreps = String.join("+", java.util.Collections.nCopies(40, "1x0e")) + "+"
+                + String.join("+", java.util.Collections.nCopies(12, "1x1o"));
+        String source = String.format(Locale.ROOT, """
+                package test.linear;
+
+                @dev.e3j.annotations.Linear(in = "%s", out = "%s", biases = true,
+                        precision = dev.e3j.annotations.Precision.FLOAT)
+                interface Mix extends dev.e3j.runtime.LinearKernel {}
+                """, irreps, irreps);
+        GeneratedKernels compiled = GeneratedKernels.compile("test.linear.Mix", source);
+        for (Map.Entry<String, byte[]> file : compiled.classFiles().entrySet()) {
+            dev.e3j.processor.testing.ClassFiles.codeLengths(file.getValue()).forEach((method, length) ->
+                    assertTrue(length < 8000, file.getKey() + "." + method + ": " + length + " bytes"));
+        }
+        LinearKernel kernel = compiled.kernel("test.linear.MixImpl", LinearKernel.class);
+        assertEquals(40 * 40 + 12 * 12, LinearModel.of(Irreps.parse(irreps), Irreps.parse(irreps), true,
+                PathNormalization.ELEMENT).paths().size());
+        assertMatchesDirectSum(kernel, irreps, irreps, 7);
+    }
+
+    /** Every output and gradient of {@code kernel} against the model's formula summed directly, path by path. */
+    private static void assertMatchesDirectSum(LinearKernel kernel, String in, String out, int batch) {
         LinearModel model = LinearModel.of(Irreps.parse(in), Irreps.parse(out), true, PathNormalization.ELEMENT);
         Irreps irrepsIn = kernel.irrepsIn();
         Irreps irrepsOut = kernel.irrepsOut();
         int dimIn = irrepsIn.dim();
         int dimOut = irrepsOut.dim();
-        int batch = 3 * 32 * 1024 / (dimIn + dimOut) + 5;
         Random random = new Random(13);
         double[] x = FiniteDifferences.gaussian(random, batch * dimIn);
         double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
