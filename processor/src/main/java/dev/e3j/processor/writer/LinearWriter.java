@@ -243,7 +243,7 @@ public final class LinearWriter {
                 "out");
         int[] rowsOut = firstRows(model.irrepsOut());
         method.addCode(perPath("forwardPaths", t, List.of("x", "xb", "rows", "outT"), (p, path) ->
-                CodeBlock.of("$L$L(x, $L, rows[$L], outT, $L);\n", "forward", Shape.of(path).suffix(),
+                CodeBlock.of("forward$L(x, $L, rows[$L], outT, $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
         rowsOut(method, t, "out", "outT", model.irrepsOut(), "ob", "w", "out", true);
         return method.endControlFlow().build();
@@ -567,7 +567,7 @@ public final class LinearWriter {
                 "columns", "gradX");
         int[] rowsIn = firstRows(model.irrepsIn());
         method.addCode(perPath("inputGradientPaths", t, List.of("gradOut", "ob", "columns", "gradXT"), (p, path) ->
-                CodeBlock.of("$L$L(gradOut, $L, columns[$L], gradXT, $L);\n", "inputGradient", Shape.of(path).suffix(),
+                CodeBlock.of("inputGradient$L(gradOut, $L, columns[$L], gradXT, $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p, rowsIn[path.inIndex()])));
         rowsOut(method, t, "gradX", "gradXT", model.irrepsIn(), "xb", "u", "x", false);
         return method.endControlFlow().build();
@@ -613,7 +613,7 @@ public final class LinearWriter {
         }
         int[] rowsOut = firstRows(out);
         method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
-                CodeBlock.of("$L$L(x, $L, gradOutT, sums[$L], $L);\n", "weightGradient", Shape.of(path).suffix(),
+                CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
         return method.endControlFlow().addStatement("return sums").build();
     }
