@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,6 +70,49 @@ class RandomSpecsTest {
             TensorProductKernel kernel = kernels.tensorProduct("random.Specs_" + name + "Impl");
             check(kernel, squares.contains(name), "seed " + seed + " " + name + " " + describe(kernel) + "\n"
                     + source);
+        }
+    }
+
+    /**
+     * Valid e3nn irreps the random specs do not draw: zero multiplicities, repeated and unsorted entries, a
+     * channel-wise product with two {@code in2} channels, and one wide channel-wise product.
+     */
+    @Test
+    void unusualIrrepsAreEquivariantWithExactGradients() {
+        List<String> annotations = List.of(
+                "@TensorProduct(in1 = \"2x0e + 0x1o + 3x1o\", in2 = \"1x1o + 0x2e\", out = \"0x0e + 2x1e + 3x2e\")",
+                "@TensorProduct(in1 = \"0x0e + 3x1o + 1x0e + 1x0e\", in2 = \"1x0e + 1x1o\","
+                        + " out = \"3x1o + 1x0e + 1x1o + 1x0e + 3x0e\", kind = Kind.CHANNELWISE, sharedWeights = false,"
+                        + " precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"3x1o\", in2 = \"2x1o\", out = \"3x0e + 3x1e + 3x2e\", kind = Kind.CHANNELWISE)",
+                "@TensorProduct(in1 = \"1x0e + 0x1o + 2x1o + 1x0e\", kind = Kind.SQUARE)",
+                "@TensorProduct(in1 = \"2x1o + 0x2e + 1x2e\", in2 = \"1x1o + 1x0e + 1x2e\", kind = Kind.ELEMENTWISE)",
+                "@TensorProduct(in1 = \"1x1o + 1x1o\", in2 = \"1x1e + 0x0e + 1x1e\", kind = Kind.FULL)",
+                "@TensorProduct(in1 = \"300x0e + 20x1o\", in2 = \"0e + 1o\", out = \"300x0e + 20x1o + 20x1e\","
+                        + " kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)");
+        StringBuilder source = new StringBuilder("""
+                package unusual;
+
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.TensorProduct;
+                import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.TensorProductKernel;
+
+                interface Specs {
+                """);
+        for (int n = 0; n < annotations.size(); n++) {
+            String annotation = annotations.get(n);
+            if (!annotation.contains("precision")) {
+                // check() compares the float overloads with double.
+                annotation = annotation.substring(0, annotation.length() - 1) + ", precision = Precision.FLOAT)";
+            }
+            source.append("    ").append(annotation).append('\n')
+                    .append("    interface K").append(n).append(" extends TensorProductKernel {}\n");
+        }
+        GeneratedKernels kernels = GeneratedKernels.compile("unusual.Specs", source.append("}\n").toString());
+        for (int n = 0; n < annotations.size(); n++) {
+            TensorProductKernel kernel = kernels.tensorProduct("unusual.Specs_K" + n + "Impl");
+            check(kernel, annotations.get(n).contains("SQUARE"), annotations.get(n) + " " + describe(kernel));
         }
     }
 
