@@ -434,8 +434,9 @@ public final class LinearWriter {
         }
         List<MethodSpec> methods = new ArrayList<>();
         shapes.forEach((shape, paths) -> {
-            String used = " Used by path" + (paths.size() == 1 ? " " : "s ") + paths.stream().map(String::valueOf)
-                    .collect(java.util.stream.Collectors.joining(", ")) + ".";
+            String used = " Used by path" + (paths.size() == 1 ? " " : "s ") + paths.stream().limit(8)
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + (paths.size() > 8 ? " and " + (paths.size() - 8) + " more" : "") + ".";
             String row = shape.dim() == 1 ? "row" : "row + i";
             methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
                     shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + shape.channel("u") + "]}"
