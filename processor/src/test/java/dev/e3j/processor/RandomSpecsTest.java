@@ -75,19 +75,24 @@ class RandomSpecsTest {
 
     /**
      * Valid e3nn irreps the random specs do not draw: zero multiplicities, repeated and unsorted entries, a
-     * channel-wise product with two {@code in2} channels, and one wide channel-wise product.
+     * channel-wise product with two {@code in2} channels, and one wide channel-wise product. All in float too:
+     * {@link #check} compares the float overloads with double.
      */
     @Test
     void unusualIrrepsAreEquivariantWithExactGradients() {
         List<String> annotations = List.of(
-                "@TensorProduct(in1 = \"2x0e + 0x1o + 3x1o\", in2 = \"1x1o + 0x2e\", out = \"0x0e + 2x1e + 3x2e\")",
+                "@TensorProduct(in1 = \"2x0e + 0x1o + 3x1o\", in2 = \"1x1o + 0x2e\", out = \"0x0e + 2x1e + 3x2e\","
+                        + " precision = Precision.FLOAT)",
                 "@TensorProduct(in1 = \"0x0e + 3x1o + 1x0e + 1x0e\", in2 = \"1x0e + 1x1o\","
                         + " out = \"3x1o + 1x0e + 1x1o + 1x0e + 3x0e\", kind = Kind.CHANNELWISE, sharedWeights = false,"
                         + " precision = Precision.FLOAT)",
-                "@TensorProduct(in1 = \"3x1o\", in2 = \"2x1o\", out = \"3x0e + 3x1e + 3x2e\", kind = Kind.CHANNELWISE)",
-                "@TensorProduct(in1 = \"1x0e + 0x1o + 2x1o + 1x0e\", kind = Kind.SQUARE)",
-                "@TensorProduct(in1 = \"2x1o + 0x2e + 1x2e\", in2 = \"1x1o + 1x0e + 1x2e\", kind = Kind.ELEMENTWISE)",
-                "@TensorProduct(in1 = \"1x1o + 1x1o\", in2 = \"1x1e + 0x0e + 1x1e\", kind = Kind.FULL)",
+                "@TensorProduct(in1 = \"3x1o\", in2 = \"2x1o\", out = \"3x0e + 3x1e + 3x2e\", kind = Kind.CHANNELWISE,"
+                        + " precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"1x0e + 0x1o + 2x1o + 1x0e\", kind = Kind.SQUARE, precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"2x1o + 0x2e + 1x2e\", in2 = \"1x1o + 1x0e + 1x2e\", kind = Kind.ELEMENTWISE,"
+                        + " precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"1x1o + 1x1o\", in2 = \"1x1e + 0x0e + 1x1e\", kind = Kind.FULL,"
+                        + " precision = Precision.FLOAT)",
                 "@TensorProduct(in1 = \"300x0e + 20x1o\", in2 = \"0e + 1o\", out = \"300x0e + 20x1o + 20x1e\","
                         + " kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)");
         StringBuilder source = new StringBuilder("""
@@ -101,12 +106,7 @@ class RandomSpecsTest {
                 interface Specs {
                 """);
         for (int n = 0; n < annotations.size(); n++) {
-            String annotation = annotations.get(n);
-            if (!annotation.contains("precision")) {
-                // check() compares the float overloads with double.
-                annotation = annotation.substring(0, annotation.length() - 1) + ", precision = Precision.FLOAT)";
-            }
-            source.append("    ").append(annotation).append('\n')
+            source.append("    ").append(annotations.get(n)).append('\n')
                     .append("    interface K").append(n).append(" extends TensorProductKernel {}\n");
         }
         GeneratedKernels kernels = GeneratedKernels.compile("unusual.Specs", source.append("}\n").toString());

@@ -333,7 +333,7 @@ public final class LinearWriter {
             method.addComment("$L[$L] $L", label, e, entry);
             ChannelLoop loop = new ChannelLoop(channel, entry.mul());
             String c = loop.name();
-            loop.open(method);
+            method.addCode(loop.open());
             if (dim == 1) {
                 method.addStatement("$L[$L] = $L[$L][$L]$L", target, offsetPlus(irreps.offset(e), offset, c),
                         scratch, first[e], c, bias == null ? "" : " + bias[" + offsetPlus(bias.biasOffset(), c) + "]");
@@ -344,7 +344,7 @@ public final class LinearWriter {
                                 offsetPlus(first[e], "i"), c)
                         .endControlFlow();
             }
-            loop.close(method);
+            method.addCode(loop.close());
         }
         method.beginControlFlow("for ($T[] row : $L)", t.type(), scratch)
                 .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
@@ -393,9 +393,9 @@ public final class LinearWriter {
                         g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
                 chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
             }
-            loop.open(method);
+            method.addCode(loop.open());
             method.addStatement("sum[$L] = $L", c, chain);
-            loop.close(method);
+            method.addCode(loop.close());
             if (unrolled > unroll) {
                 method.endControlFlow();
             }
@@ -410,9 +410,9 @@ public final class LinearWriter {
             method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source,
                     g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at), i)
                     .addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
-            loop.open(method);
+            method.addCode(loop.open());
             method.addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c);
-            loop.close(method);
+            method.addCode(loop.close());
             if (g.equals("g")) {
                 method.endControlFlow();
             }
@@ -468,7 +468,7 @@ public final class LinearWriter {
         ChannelLoop outputs = new ChannelLoop("w", shape.mulOut());
         String u = inputs.name();
         String w = outputs.name();
-        inputs.open(method);
+        method.addCode(inputs.open());
         method.addStatement("$T[] sum = sums[$L]", t.type(), u);
         // One input channel: x of the sample at at + i, without an offset variable.
         String xu = u.equals("0") ? "at" : "xu";
@@ -484,11 +484,11 @@ public final class LinearWriter {
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, i == 0 ? "row" : "row + " + i);
                 chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
             }
-            outputs.open(method);
+            method.addCode(outputs.open());
             method.addStatement("sum[$L] = $L", w, chain);
-            outputs.close(method);
+            method.addCode(outputs.close());
         }
-        inputs.close(method);
+        method.addCode(inputs.close());
         return method.build();
     }
 
@@ -509,12 +509,12 @@ public final class LinearWriter {
             String index = transposed ? offsetPlus(0, times(c, path.mulOut()), r)
                     : offsetPlus(0, times(r, path.mulOut()), c);
             code.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer.count(), inner.count());
-            outer.open(code);
-            inner.open(code);
+            code.add(outer.open());
+            code.add(inner.open());
             code.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
                     offsetPlus(path.weightOffset(), index));
-            inner.close(code);
-            outer.close(code);
+            code.add(inner.close());
+            code.add(outer.close());
             return code.build();
         }));
         return method.addStatement("return rows").build();
@@ -601,7 +601,7 @@ public final class LinearWriter {
             int dim = entry.ir().dim();
             ChannelLoop loop = new ChannelLoop("w", entry.mul());
             String w = loop.name();
-            loop.open(method);
+            method.addCode(loop.open());
             if (dim == 1) {
                 method.addStatement("gradOutT[$L][$L] = gradOut[$L]", first[o], w, offsetPlus(out.offset(o), "ob", w));
             } else {
@@ -610,7 +610,7 @@ public final class LinearWriter {
                                 offsetPlus(out.offset(o), "ob", channel(w, dim)))
                         .endControlFlow();
             }
-            loop.close(method);
+            method.addCode(loop.close());
         }
         int[] rowsOut = firstRows(out);
         method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
@@ -630,12 +630,12 @@ public final class LinearWriter {
                     ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
                     String u = inputs.name();
                     String w = outputs.name();
-                    inputs.open(code);
-                    outputs.open(code);
+                    code.add(inputs.open());
+                    code.add(outputs.open());
                     code.addStatement("gradWeights[$L] += sums[$L][$L][$L]",
                             offsetPlus(path.weightOffset(), times(u, path.mulOut()), w), p, u, w);
-                    outputs.close(code);
-                    inputs.close(code);
+                    code.add(outputs.close());
+                    code.add(inputs.close());
                     return code.build();
                 }))
                 .endControlFlow()
@@ -665,10 +665,10 @@ public final class LinearWriter {
         for (Bias bias : model.biases()) {
             ChannelLoop loop = new ChannelLoop("w", bias.mul());
             String w = loop.name();
-            loop.open(code);
+            code.add(loop.open());
             code.addStatement("gradBias[$L] += gradOut[$L]", offsetPlus(bias.biasOffset(), w),
                     offsetPlus(model.irrepsOut().offset(bias.outIndex()), "ob", w));
-            loop.close(code);
+            code.add(loop.close());
         }
         return code.endControlFlow().build();
     }
@@ -708,28 +708,16 @@ public final class LinearWriter {
             return count == 1 ? "0" : variable;
         }
 
-        void open(MethodSpec.Builder method) {
-            if (count != 1) {
-                method.beginControlFlow("for (int $L = 0; $L < $L; $L++)", variable, variable, count, variable);
-            }
+        /** The loop's opening line, or nothing when it is left out; add it with {@code addCode}. */
+        CodeBlock open() {
+            return count == 1 ? CodeBlock.of("")
+                    : CodeBlock.builder().beginControlFlow("for (int $L = 0; $L < $L; $L++)", variable, variable,
+                            count, variable).build();
         }
 
-        void close(MethodSpec.Builder method) {
-            if (count != 1) {
-                method.endControlFlow();
-            }
-        }
-
-        void open(CodeBlock.Builder code) {
-            if (count != 1) {
-                code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", variable, variable, count, variable);
-            }
-        }
-
-        void close(CodeBlock.Builder code) {
-            if (count != 1) {
-                code.endControlFlow();
-            }
+        /** The loop's closing brace, or nothing when it is left out. */
+        CodeBlock close() {
+            return count == 1 ? CodeBlock.of("") : CodeBlock.builder().endControlFlow().build();
         }
     }
 }

@@ -77,13 +77,18 @@ public final class RadiusGraph {
         return new RadiusGraph(numNodes, src, dst, vec);
     }
 
-    /** {@code |pos[other] - pos[center]|^2}, summed in the same order wherever the test is made. */
+    /** {@code |pos[other] - pos[center]|^2}. */
     private static double squaredDistance(double[] pos, int center, int other) {
+        return sumOfSquares(pos[3 * other] - pos[3 * center], pos[3 * other + 1] - pos[3 * center + 1],
+                pos[3 * other + 2] - pos[3 * center + 2]);
+    }
+
+    /** {@code dx^2 + dy^2 + dz^2} in this order: the one distance test, wherever it is made. */
+    private static double sumOfSquares(double dx, double dy, double dz) {
         double squared = 0;
-        for (int c = 0; c < 3; c++) {
-            double d = pos[3 * other + c] - pos[3 * center + c];
-            squared += d * d;
-        }
+        squared += dx * dx;
+        squared += dy * dy;
+        squared += dz * dz;
         return squared;
     }
 
@@ -193,9 +198,10 @@ public final class RadiusGraph {
             if (cellOf[center] < 0) {
                 return 0;
             }
-            int ax = axisIndex(pos, center, 0);
-            int ay = axisIndex(pos, center, 1);
-            int az = axisIndex(pos, center, 2);
+            int k = cellOf[center];
+            int ax = k / (dims[1] * dims[2]);
+            int ay = k / dims[2] % dims[1];
+            int az = k % dims[2];
             double cx = pos[3 * center];
             double cy = pos[3 * center + 1];
             double cz = pos[3 * center + 2];
@@ -206,14 +212,8 @@ public final class RadiusGraph {
                     int first = cellStart[cellIndex(x, y, Math.max(az - 1, 0))];
                     int last = cellStart[cellIndex(x, y, Math.min(az + 1, dims[2] - 1)) + 1];
                     for (int i = first; i < last; i++) {
-                        // The same sum, in the same order, as squaredDistance.
-                        double dx = coordinates[3 * i] - cx;
-                        double dy = coordinates[3 * i + 1] - cy;
-                        double dz = coordinates[3 * i + 2] - cz;
-                        double squared = 0;
-                        squared += dx * dx;
-                        squared += dy * dy;
-                        squared += dz * dz;
+                        double squared = sumOfSquares(coordinates[3 * i] - cx, coordinates[3 * i + 1] - cy,
+                                coordinates[3 * i + 2] - cz);
                         if (squared < rMaxSquared && nodes[i] != center) {
                             out[count++] = nodes[i];
                         }
