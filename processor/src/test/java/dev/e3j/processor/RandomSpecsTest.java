@@ -116,6 +116,51 @@ class RandomSpecsTest {
         }
     }
 
+    /**
+     * Shared {@code uvw} weights read by rows ({@code _weightRows} path methods): odd and even input multiplicities
+     * (a last channel alone; a pair without a loop), two x2 channels, a single input channel, rows shorter than
+     * {@code PathWriter.MIN_WEIGHT_ROW} mixed in (those paths add to {@code out} after the rows are copied out), and
+     * a custom product mixing {@code uvw} with other modes. Equivariance, finite differences against the backward
+     * (which does not read rows), and float against double.
+     */
+    @Test
+    void sharedWeightRowsAreEquivariantWithExactGradients() {
+        List<String> annotations = List.of(
+                "@TensorProduct(in1 = \"9x0e + 3x1o + 2x2e\", in2 = \"2x0e + 1x1o\","
+                        + " out = \"8x0e + 12x1o + 3x2e + 9x1e\", precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"1x0e + 1x1o + 1x2e\", in2 = \"1x0e + 1x1o\", out = \"16x0e + 8x1o + 8x1e\","
+                        + " precision = Precision.FLOAT)",
+                "@TensorProduct(in1 = \"3x1o + 2x0e\", in2 = \"3x1o\", out = \"10x0e + 10x1e + 2x2e + 8x1o\","
+                        + " kind = Kind.CUSTOM, paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = \"uvw\"),"
+                        + " @Path(in1 = 0, in2 = 0, out = 1, mode = \"uvw\", pathWeight = \"3/7\"),"
+                        + " @Path(in1 = 0, in2 = 0, out = 2, mode = \"uuw\"),"
+                        + " @Path(in1 = 1, in2 = 0, out = 3, mode = \"uvw\", weighted = true)},"
+                        + " precision = Precision.FLOAT)");
+        StringBuilder source = new StringBuilder("""
+                package rows;
+
+                import dev.e3j.annotations.Path;
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.TensorProduct;
+                import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.TensorProductKernel;
+
+                interface Specs {
+                """);
+        for (int n = 0; n < annotations.size(); n++) {
+            source.append("    ").append(annotations.get(n)).append('\n')
+                    .append("    interface K").append(n).append(" extends TensorProductKernel {}\n");
+        }
+        GeneratedKernels kernels = GeneratedKernels.compile("rows.Specs", source.append("}\n").toString());
+        for (int n = 0; n < annotations.size(); n++) {
+            String name = "rows.Specs_K" + n + "Impl";
+            assertTrue(kernels.generatedSource("rows/Specs_K" + n + "Impl.java").contains("_weightRows(x1, x1Offset, x2, x2Offset, weightRows, outT)"),
+                    name + " does not read its weights by rows");
+            TensorProductKernel kernel = kernels.tensorProduct(name);
+            check(kernel, false, annotations.get(n) + " " + describe(kernel));
+        }
+    }
+
     private String annotation(Random random, String kind) {
         List<Entry> in1 = new ArrayList<>(entries(random, 1 + random.nextInt(3), 4));
         List<Entry> in2 = entries(random, 1 + random.nextInt(3), kind.equals("CHANNELWISE") ? 1 : 3);

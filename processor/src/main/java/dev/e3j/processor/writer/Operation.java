@@ -1,5 +1,7 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.TypeName;
 import java.util.List;
 
 /**
@@ -7,7 +9,8 @@ import java.util.List;
  * {@code (array, offset)} addresses one sample; the last pair is the array the operation accumulates into. The
  * channel-last forward reads and writes per-block scratch copies of one sample in {@code ir_mul} layout
  * ({@code [component][channel]}, names ending in {@code T}) or at offset 0 ({@code sampleWeights}), so that its
- * channel loops index every array by a constant plus the channel and HotSpot's superword vectorizes them.
+ * channel loops index every array by a constant plus the channel and HotSpot's superword vectorizes them. The
+ * weight-row forward reads shared weights as one array per row ({@code weightRows}) for the same reason.
  */
 enum Operation {
     /** {@code out += tp(x1, x2, weights)}. */
@@ -36,10 +39,15 @@ enum Operation {
     BACKWARD_INPUTS("_backwardInputs", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset",
             "gradOut", "gradOutOffset", "gradX1", "gradX2")),
     /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
-    FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT"));
+    FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT")),
+    /**
+     * {@link #FORWARD} of a {@code uvw} path with shared weights into the channel-last output scratch, reading each
+     * weight row {@code W[u v][0..mulOut)} as its own array: {@code outT[k][w] += W[u v][w] t_k}.
+     */
+    FORWARD_WEIGHT_ROWS("_weightRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightRows", "outT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights");
+            "sampleWeights", "weightRows");
 
     private final String suffix;
     private final List<String> parameters;
@@ -51,6 +59,14 @@ enum Operation {
 
     String suffix() {
         return suffix;
+    }
+
+    /** The type of a path method's parameter: an offset, the weight rows (an array of arrays), or an array. */
+    static TypeName parameterType(String parameter, NumberType number) {
+        if (parameter.endsWith("Offset")) {
+            return TypeName.INT;
+        }
+        return parameter.equals("weightRows") ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
     }
 
     /** Parameter names in order; each input array followed by its {@code int} offset. */

@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -79,6 +80,14 @@ public final class TensorProductWriter {
      * extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms, one thread).
      */
     private final boolean channelLast;
+    /**
+     * Whether the forward reads shared {@code uvw} weights by rows ({@link PathWriter#weightRows()}): each call copies
+     * every such row into its own array once, and those paths accumulate into per-block channel-last output scratch,
+     * which is then copied into {@code out} before the other paths add to it.
+     */
+    private final boolean weightRows;
+    /** Rows the weight-row paths read, over all of them. */
+    private final int weightRowCount;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this(model, spec, MAX_POOL_ENTRIES_PER_CLASS);
@@ -105,6 +114,18 @@ public final class TensorProductWriter {
         }
         channelLast = !model.square() && !pathWriters.isEmpty()
                 && pathWriters.stream().allMatch(PathWriter::channelLast);
+        weightRows = !channelLast && !model.square() && model.sharedWeights()
+                && pathWriters.stream().anyMatch(PathWriter::weightRows);
+        int rows = 0;
+        if (weightRows) {
+            for (PathWriter writer : pathWriters) {
+                if (writer.weightRows()) {
+                    writer.readWeightRows(rows);
+                    rows += writer.weightRowCount();
+                }
+            }
+        }
+        weightRowCount = rows;
     }
 
     public ClassName implementation() {
@@ -135,6 +156,9 @@ public final class TensorProductWriter {
         if (model.sharedWeights() && model.weightNumel() > 0) {
             type.addField(intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
         }
+        if (weightRows) {
+            type.addField(intField("WEIGHT_ROWS", weightRowCount));
+        }
 
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
@@ -153,8 +177,8 @@ public final class TensorProductWriter {
             methods.add(backwardBlock(number, helpers));
         }
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
-                Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS, Operation.BACKWARD,
-                Operation.BACKWARD_INPUTS);
+                Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
+                Operation.BACKWARD, Operation.BACKWARD_INPUTS);
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -162,7 +186,7 @@ public final class TensorProductWriter {
                 List<MethodSpec> target = group.nested()
                         ? nestedMethods.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
                 for (Operation operation : operations) {
-                    if (writer.weighted() || !weightsOnly(operation)) {
+                    if (writes(writer, operation)) {
                         target.addAll(writer.methods(operation, number));
                     }
                 }
@@ -172,7 +196,16 @@ public final class TensorProductWriter {
         if (channelLast) {
             for (NumberType number : types) {
                 methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+            }
+        }
+        if (channelLast || weightRows) {
+            for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
+            }
+        }
+        if (weightRows) {
+            for (NumberType number : types) {
+                methods.addAll(weightRowMethods(number));
             }
         }
         methods.add(checkLength());
@@ -254,6 +287,12 @@ public final class TensorProductWriter {
         }
         checkCommonArguments(method);
         method.addStatement("checkLength($S, lengthOf(out), batch, DIM_OUT)", "out");
+        if (weightRows) {
+            method.addStatement("$T weightRows = weightRows(weights)", ArrayTypeName.of(number.arrayType()));
+            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2,"
+                    + " weights, weightRows, out))", BATCH_BLOCKS);
+            return method.build();
+        }
         method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2, weights,"
                 + " out))", BATCH_BLOCKS);
         return method.build();
@@ -265,8 +304,24 @@ public final class TensorProductWriter {
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(TypeName.INT, "from")
                 .addParameter(TypeName.INT, "to");
-        for (String name : List.of("x1", "x2", "weights", "out")) {
+        for (String name : List.of("x1", "x2", "weights")) {
             method.addParameter(number.arrayType(), name);
+        }
+        if (weightRows) {
+            method.addParameter(ArrayTypeName.of(number.arrayType()), "weightRows");
+        }
+        method.addParameter(number.arrayType(), "out");
+        if (weightRows) {
+            // The weight-row paths sum into channel-last scratch, which is copied into out; the others add to that.
+            method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
+            CodeBlock before = CodeBlock.builder().addStatement("$T.fill(outT, $L)", ARRAYS, number.zero()).build();
+            CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
+            boolean others = pathWriters.stream().anyMatch(writer -> !writer.readsWeightRows());
+            List<Operation> operations = others ? List.of(Operation.FORWARD_WEIGHT_ROWS, Operation.FORWARD)
+                    : List.of(Operation.FORWARD_WEIGHT_ROWS);
+            method.addCode(batchLoop(number, operations, binding(), MAX_CALLS_PER_METHOD, helpers, before,
+                    Map.of(Operation.FORWARD_WEIGHT_ROWS, copyOut)));
+            return method.build();
         }
         if (!channelLast) {
             method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
@@ -288,7 +343,7 @@ public final class TensorProductWriter {
         before.addStatement("$T.fill(outT, $L)", ARRAYS, number.zero());
         CodeBlock after = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
         method.addCode(batchLoop(number, List.of(Operation.FORWARD_CHANNEL_LAST), binding(), MAX_CALLS_PER_METHOD,
-                helpers, before.build(), after));
+                helpers, before.build(), Map.of(Operation.FORWARD_CHANNEL_LAST, after)));
         return method.build();
     }
 
@@ -354,6 +409,86 @@ public final class TensorProductWriter {
      */
     private static boolean weightsOnly(Operation operation) {
         return operation == Operation.GRAD_WEIGHTS || operation == Operation.BACKWARD_INPUTS;
+    }
+
+    /**
+     * Whether {@code writer} has methods for {@code operation}: the weight-only operations need weights, and the
+     * forward is by weight rows for the paths that read them ({@link #weightRows}) and plain for the others.
+     */
+    private boolean writes(PathWriter writer, Operation operation) {
+        if (weightsOnly(operation)) {
+            return writer.weighted();
+        }
+        return switch (operation) {
+            case FORWARD_WEIGHT_ROWS -> writer.readsWeightRows();
+            case FORWARD -> !writer.readsWeightRows();
+            default -> true;
+        };
+    }
+
+    /**
+     * {@code weightRows(weights)}: the rows {@code W[u v][0..mulOut)} of the weight-row paths, each copied into its
+     * own array (HotSpot's superword vectorizes only loops that index arrays from a constant), one
+     * {@code copyRows} per run of consecutive paths with rows of one length, in helpers of at most
+     * {@link #MAX_CALLS_PER_METHOD} calls.
+     */
+    private List<MethodSpec> weightRowMethods(NumberType number) {
+        TypeName rowsType = ArrayTypeName.of(number.arrayType());
+        List<int[]> runs = new ArrayList<>(); // {first row, weight offset, rows, row length}
+        for (PathWriter writer : pathWriters) {
+            if (!writer.readsWeightRows()) {
+                continue;
+            }
+            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            int first = runs.isEmpty() ? 0 : last[0] + last[2];
+            if (last != null && last[3] == writer.weightRowLength()
+                    && last[1] + last[2] * last[3] == writer.weightOffset()) {
+                last[2] += writer.weightRowCount();
+            } else {
+                runs.add(new int[] {first, writer.weightOffset(), writer.weightRowCount(), writer.weightRowLength()});
+            }
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        MethodSpec.Builder rows = MethodSpec.methodBuilder("weightRows")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The shared weights of the paths that read them by rows: one array per row"
+                        + " {@code W[u v][0..mulOut)}.\n")
+                .returns(rowsType)
+                .addParameter(number.arrayType(), "weights")
+                .addStatement("$T[][] rows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
+        List<CodeBlock> copies = runs.stream().map(run -> CodeBlock.of("copyRows(weights, rows, $L, $L, $L, $L)",
+                run[0], run[1], run[2], run[3])).toList();
+        if (copies.size() <= MAX_CALLS_PER_METHOD) {
+            copies.forEach(rows::addStatement);
+        } else {
+            for (int start = 0, part = 0; start < copies.size(); start += MAX_CALLS_PER_METHOD, part++) {
+                MethodSpec.Builder helper = MethodSpec.methodBuilder("weightRows" + part)
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .addParameter(number.arrayType(), "weights")
+                        .addParameter(rowsType, "rows");
+                copies.subList(start, Math.min(copies.size(), start + MAX_CALLS_PER_METHOD))
+                        .forEach(helper::addStatement);
+                methods.add(helper.build());
+                rows.addStatement("weightRows$L(weights, rows)", part);
+            }
+        }
+        methods.add(0, rows.addStatement("return rows").build());
+        methods.add(MethodSpec.methodBuilder("copyRows")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Rows {@code firstRow..firstRow + count - 1}: {@code length} weights each, from"
+                        + " {@code offset} on.\n")
+                .addParameter(number.arrayType(), "weights")
+                .addParameter(rowsType, "rows")
+                .addParameter(TypeName.INT, "firstRow")
+                .addParameter(TypeName.INT, "offset")
+                .addParameter(TypeName.INT, "count")
+                .addParameter(TypeName.INT, "length")
+                .beginControlFlow("for (int r = 0; r < count; r++)")
+                .addStatement("rows[firstRow + r] = $T.copyOfRange(weights, offset + r * length,"
+                        + " offset + (r + 1) * length)", ARRAYS)
+                .endControlFlow()
+                .build());
+        return methods;
     }
 
     /**
@@ -636,20 +771,22 @@ public final class TensorProductWriter {
         }
     }
 
-    /** {@link #batchLoop(NumberType, List, Map, int, List, CodeBlock, CodeBlock)} with nothing around the calls. */
+    /** {@link #batchLoop(NumberType, List, Map, int, List, CodeBlock, Map)} with nothing around the calls. */
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
                                 int callBudget, List<MethodSpec> helpers) {
-        return batchLoop(number, operations, binding, callBudget, helpers, CodeBlock.of(""), CodeBlock.of(""));
+        return batchLoop(number, operations, binding, callBudget, helpers, CodeBlock.of(""), Map.of());
     }
 
     /**
-     * {@code for (b) { offsets; before; calls; after }}: the path calls inline while they number at most
+     * {@code for (b) { offsets; before; calls of each operation, then what follows it in after }}: the path calls
+     * inline while they number at most
      * {@code callBudget}, else grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls
      * each. A helper calls the methods of one class and sits in that class, so a kernel split into nested classes
      * references only the helpers from the implementation's constant pool, not every path method.
      */
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
-                                int callBudget, List<MethodSpec> helpers, CodeBlock before, CodeBlock after) {
+                                int callBudget, List<MethodSpec> helpers, CodeBlock before,
+                                Map<Operation, CodeBlock> after) {
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
         Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
@@ -665,7 +802,8 @@ public final class TensorProductWriter {
             }
             List<Call> pathCalls = callsByOperation.get(operation);
             if (inline) {
-                pathCalls.forEach(call -> calls.add(call.render(binding)));
+                pathCalls.forEach(call -> calls.add(CodeBlock.builder().addStatement(call.render(binding)).build()));
+                calls.add(after.getOrDefault(operation, CodeBlock.of("")));
                 continue;
             }
             for (int start = 0, part = 0; start < pathCalls.size(); part++) {
@@ -680,7 +818,7 @@ public final class TensorProductWriter {
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                         .addJavadoc("Path method calls $L to $L for one sample.\n", start, end - 1);
                 for (String parameter : parameters) {
-                    helper.addParameter(parameter.endsWith("Offset") ? TypeName.INT : number.arrayType(), parameter);
+                    helper.addParameter(Operation.parameterType(parameter, number), parameter);
                 }
                 pathCalls.subList(start, end).forEach(call -> helper.addStatement(call.renderInGroup()));
                 List<MethodSpec> target = group.nested()
@@ -689,23 +827,24 @@ public final class TensorProductWriter {
                         && existing.parameters().get(0).type().equals(number.arrayType()))) {
                     target.add(helper.build());
                 }
-                calls.add(new Call(group, name, parameters).render(binding));
+                calls.add(CodeBlock.builder().addStatement(new Call(group, name, parameters).render(binding)).build());
                 start = end;
             }
+            calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }
         CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }
         loop.add(before);
-        calls.forEach(loop::addStatement);
-        loop.add(after);
+        calls.forEach(loop::add);
         return loop.endControlFlow().build();
     }
 
     private static String helperName(Operation operation) {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
+            case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
@@ -718,7 +857,9 @@ public final class TensorProductWriter {
     private List<Call> pathCalls(NumberType number, Operation operation) {
         List<Call> calls = new ArrayList<>();
         for (PathWriter writer : pathWriters) {
-            if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()) {
+            if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()
+                    || operation == Operation.FORWARD_WEIGHT_ROWS && !writer.readsWeightRows()
+                    || operation == Operation.FORWARD && writer.readsWeightRows()) {
                 continue;
             }
             // Unweighted, the fused backward computes the input gradients alone.

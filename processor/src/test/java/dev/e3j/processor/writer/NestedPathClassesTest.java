@@ -50,7 +50,11 @@ class NestedPathClassesTest {
                         PathNormalization.ELEMENT, false, Precision.DOUBLE),
                 new TensorProductSpec("2x1o+1x2e+1x3o", "1x1o+2x2e", "",
                         TensorProduct.Kind.FULL, List.of(), Normalization.NORM,
-                        PathNormalization.PATH, true, Precision.FLOAT))) {
+                        PathNormalization.PATH, true, Precision.FLOAT),
+                // shared uvw weights read by rows, with paths of short rows mixed in
+                new TensorProductSpec("3x0e+2x1o+1x2e+1x3o", "0e+1o+2e", "8x0e+9x1o+8x2e+2x1e+1x3o",
+                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), Normalization.COMPONENT,
+                        PathNormalization.ELEMENT, true, Precision.FLOAT))) {
             TensorProductModel model = TensorProductModels.build(spec);
             GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
             GeneratedKernels splitClass = compile(new TensorProductWriter(model, SPEC, 200));
