@@ -21,6 +21,26 @@ final class AnnotationValues {
         this.values = elements.getElementValuesWithDefaults(mirror);
     }
 
+    /**
+     * Whether any value written in {@code mirror} (nested annotations and arrays included) did not resolve, such as a
+     * constant that another processor has yet to generate: javac then hands the processor {@code "<error>"} in place
+     * of the value, whatever the member's type.
+     */
+    static boolean unresolved(AnnotationMirror mirror) {
+        return mirror.getElementValues().values().stream().anyMatch(AnnotationValues::unresolved);
+    }
+
+    private static boolean unresolved(AnnotationValue value) {
+        Object content = value.getValue();
+        if (content instanceof AnnotationMirror nested) {
+            return unresolved(nested);
+        }
+        if (content instanceof List<?> list) {
+            return list.stream().anyMatch(element -> element instanceof AnnotationValue item && unresolved(item));
+        }
+        return "<error>".equals(content);
+    }
+
     String string(String name) {
         return (String) value(name);
     }

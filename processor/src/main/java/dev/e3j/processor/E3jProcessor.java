@@ -2,9 +2,8 @@ package dev.e3j.processor;
 
 import com.google.auto.service.AutoService;
 import dev.e3j.processor.diagnostics.Message;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +12,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
@@ -37,6 +37,8 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String GENERATED = "javax.annotation.processing.Generated";
 
     private final Map<String, ProcessingStep> steps = new LinkedHashMap<>();
+    /** Specs whose annotation values did not resolve yet: (qualified name, annotation), retried next round. */
+    private final Set<Map.Entry<String, String>> deferred = new LinkedHashSet<>();
 
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
@@ -59,25 +61,56 @@ public final class E3jProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        for (TypeElement annotation : annotations) {
-            ProcessingStep step = steps.get(annotation.getQualifiedName().toString());
-            if (step == null) {
-                continue;
+        // Specs deferred by an earlier round come first, looked up again: elements do not outlive their round.
+        List<Map.Entry<String, String>> retry = List.copyOf(deferred);
+        deferred.clear();
+        for (Map.Entry<String, String> spec : retry) {
+            TypeElement element = processingEnv.getElementUtils().getTypeElement(spec.getKey());
+            if (element != null) {
+                process(element, spec.getValue(), round);
             }
-            for (Element element : round.getElementsAnnotatedWith(annotation)) {
-                try {
-                    step.process(element);
-                } catch (RuntimeException | Error e) {
-                    // We don't let exceptions of any kind reach the compiler: report on the element and go on.
-                    StringWriter trace = new StringWriter();
-                    e.printStackTrace(new PrintWriter(trace));
-                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-                            Message.INTERNAL.format(e.getClass().getSimpleName(), annotation.getSimpleName(),
-                                    element, trace),
-                            element);
-                }
+        }
+        for (TypeElement annotation : annotations) {
+            String name = annotation.getQualifiedName().toString();
+            if (steps.containsKey(name)) {
+                round.getElementsAnnotatedWith(annotation).forEach(element -> process(element, name, round));
             }
         }
         return true;
+    }
+
+    /**
+     * One spec. When a value of its annotation has not resolved (a constant that another processor generates in this
+     * round), the spec waits for the next round; in the last round it is reported instead.
+     */
+    private void process(Element element, String annotation, RoundEnvironment round) {
+        AnnotationMirror mirror = element.getAnnotationMirrors().stream()
+                .filter(m -> ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+                        .contentEquals(annotation))
+                .findFirst().orElse(null);
+        if (mirror != null && AnnotationValues.unresolved(mirror)) {
+            if (round.processingOver()) {
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                        Message.UNRESOLVED.format(simpleName(annotation), element), element, mirror);
+            } else if (element instanceof TypeElement type) {
+                deferred.add(Map.entry(type.getQualifiedName().toString(), annotation));
+            }
+            return;
+        }
+        try {
+            steps.get(annotation).process(element);
+        } catch (RuntimeException | Error e) {
+            // We don't let exceptions of any kind reach the compiler: report on the element and go on.
+            StackTraceElement[] frames = e.getStackTrace();
+            String where = frames.length == 0 ? "" : " at " + frames[0];
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                    Message.INTERNAL.format(e.getClass().getSimpleName(), simpleName(annotation), element,
+                            e.getMessage() + where),
+                    element);
+        }
+    }
+
+    private static String simpleName(String annotation) {
+        return annotation.substring(annotation.lastIndexOf('.') + 1);
     }
 }

@@ -271,9 +271,11 @@ class CudaKernelsTest {
         Optional<Path> nvcc = NativeTools.find("nvcc");
         assumeTrue(nvcc.isPresent(), "nvcc is not on the PATH: skipping the CUDA compile check");
         Path build = Files.createDirectories(BUNDLE.resolve("nvcc"));
-        // Small specs covering both reductions (shared and per-sample weight gradients), the square, and harmonics.
+        // Small specs covering both reductions (shared and per-sample weight gradients), the square, and harmonics
+        // with and without normalizing the points (which alone reads the norm floor).
         List<String> files = List.of("cuda.Cases_FcSmallImpl.cu", "cuda.Cases_TensorSquareImpl.cu",
-                "cuda.Cases_NequipConvUvuPerEdgeWeightsImpl.cu", "cuda.Cases_Sh3ComponentNormalizedImpl.cu");
+                "cuda.Cases_NequipConvUvuPerEdgeWeightsImpl.cu", "cuda.Cases_Sh3ComponentNormalizedImpl.cu",
+                "cuda.Cases_Sh8ComponentRawImpl.cu");
         List<List<String>> compiles = new ArrayList<>();
         for (String file : files) {
             compiles.add(List.of(nvcc.get().toString(), "-std=c++17", "-c",

@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
 import dev.e3j.processor.testing.SpecSources;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,37 @@ class DiagnosticsTest {
                           pathWeight = "one half")})
                 interface Spec extends TensorProductKernel {}
                 """, 3, "e3j.path-weight");
+    }
+
+    /** A weight whose constants would not be finite, normal floats: {@code 1e700} was written as {@code Infinity}. */
+    @Test
+    void pathWeightOutOfRange() {
+        for (String weight : List.of("1e700", "1e-700", "2e18")) {
+            assertError("""
+                    @TensorProduct(in1 = "1o", in2 = "1o", out = "0e", kind = Kind.CUSTOM, paths = {
+                        @Path(in1 = 0, in2 = 0, out = 0,
+                              pathWeight = "%s")})
+                    interface Spec extends TensorProductKernel {}
+                    """.formatted(weight), 3, "e3j.path-weight");
+        }
+    }
+
+    /** Sizes beyond an int were silently wrapped ({@code WEIGHT_NUMEL = 1410065408} for 10^10 weights). */
+    @Test
+    void sizesBeyondAnArray() {
+        assertError("""
+                @TensorProduct(in1 = "100000x0e", in2 = "100000x0e", out = "1x0e")
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.size");
+        assertError("""
+                @TensorProduct(in1 = "50000x0e", in2 = "50000x0e", kind = Kind.FULL)
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.size");
+        assertError("""
+                @TensorProduct(in1 = "2x0e", in2 = "1o",
+                    out = "1000000000x1o")
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.irreps");
     }
 
     @Test

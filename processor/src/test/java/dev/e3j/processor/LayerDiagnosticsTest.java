@@ -25,6 +25,14 @@ class LayerDiagnosticsTest {
     }
 
     @Test
+    void linearWeightsBeyondAnArray() {
+        assertError("""
+                @Linear(in = "70000x0e", out = "70000x0e")
+                interface Spec extends LinearKernel {}
+                """, 1, "e3j.size");
+    }
+
+    @Test
     void neitherLmaxNorLs() {
         assertError("""
                 @SphericalHarmonics(

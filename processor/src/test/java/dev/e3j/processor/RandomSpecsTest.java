@@ -75,8 +75,9 @@ class RandomSpecsTest {
 
     /**
      * Valid e3nn irreps the random specs do not draw: zero multiplicities, repeated and unsorted entries, a
-     * channel-wise product with two {@code in2} channels, and one wide channel-wise product. All in float too:
-     * {@link #check} compares the float overloads with double.
+     * channel-wise product with two {@code in2} channels, one wide channel-wise product, an unweighted
+     * {@code uuw} path, and l = 30 (the runtime's rotations stop there), whose long sums are split below javac's
+     * nesting limit. All in float too: {@link #check} compares the float overloads with double.
      */
     @Test
     void unusualIrrepsAreEquivariantWithExactGradients() {
@@ -94,10 +95,18 @@ class RandomSpecsTest {
                 "@TensorProduct(in1 = \"1x1o + 1x1o\", in2 = \"1x1e + 0x0e + 1x1e\", kind = Kind.FULL,"
                         + " precision = Precision.FLOAT)",
                 "@TensorProduct(in1 = \"300x0e + 20x1o\", in2 = \"0e + 1o\", out = \"300x0e + 20x1o + 20x1e\","
-                        + " kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)");
+                        + " kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)",
+                // an unweighted uuw path sums the channel pairs into one output channel
+                "@TensorProduct(in1 = \"3x1o\", in2 = \"3x1o\", out = \"1x1e + 2x0e\", kind = Kind.CUSTOM,"
+                        + " paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = \"uuw\", weighted = false),"
+                        + " @Path(in1 = 0, in2 = 0, out = 1, mode = \"uuw\")}, precision = Precision.FLOAT)",
+                // sums of more than PathWriter.MAX_FMA_DEPTH products (the x2 gradient sums 61): at l = 100 the
+                // nested Math.fma calls overflowed javac's stack
+                "@TensorProduct(in1 = \"1x30e\", in2 = \"1x0e\", out = \"1x30e\", precision = Precision.FLOAT)");
         StringBuilder source = new StringBuilder("""
                 package unusual;
 
+                import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.Precision;
                 import dev.e3j.annotations.TensorProduct;
                 import dev.e3j.annotations.TensorProduct.Kind;

@@ -24,6 +24,10 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
             if (ir == null) {
                 throw new IllegalArgumentException("irrep is null");
             }
+            if ((long) mul * ir.dim() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(mul + "x" + ir + " has dimension " + (long) mul * ir.dim()
+                        + ", more than an array holds (" + Integer.MAX_VALUE + ")");
+            }
         }
 
         public static MulIrrep of(int mul, Irrep ir) {
@@ -53,8 +57,14 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
     private Irreps(List<MulIrrep> entries) {
         this.entries = List.copyOf(entries);
         this.offsets = new int[this.entries.size() + 1];
+        long offset = 0;
         for (int i = 0; i < this.entries.size(); i++) {
-            offsets[i + 1] = offsets[i] + this.entries.get(i).dim();
+            offset += this.entries.get(i).dim();
+            if (offset > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("irreps " + this.entries + " have dimension " + offset
+                        + " or more, more than an array holds (" + Integer.MAX_VALUE + ")");
+            }
+            offsets[i + 1] = (int) offset;
         }
     }
 

@@ -77,6 +77,10 @@ class IrrepsTest {
         assertEquals(1, Irreps.parse("0x0e").size());
         assertEquals(0, Irreps.parse("0x0e").lmax());
         assertThrows(IllegalArgumentException.class, () -> Irreps.empty().lmax());
+        // dimensions beyond an int were wrapped (1000000000x1o had dim -1294967296)
+        assertThrows(IllegalArgumentException.class, () -> Irreps.parse("1000000000x1o"));
+        assertThrows(IllegalArgumentException.class, () -> Irreps.parse("2000000000x0e + 2000000000x0o"));
+        assertEquals(2_000_000_000, Irreps.parse("2000000000x0e").dim());
         assertEquals(3, Irreps.parse("1o + 2e + 2x1o").count(Irrep.parse("1o")));
         assertFalse(Irreps.parse("0x1o + 2e").contains(Irrep.parse("1o")));
         assertEquals(List.of(Irrep.parse("1o"), Irrep.parse("2e")), Irreps.parse("1o + 2e + 1o").irreps());

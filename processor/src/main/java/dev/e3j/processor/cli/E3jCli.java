@@ -3,6 +3,7 @@ package dev.e3j.processor.cli;
 import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.SphericalHarmonicsModel;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,17 @@ public final class E3jCli {
     static final int OK = 0;
     static final int INTERNAL_ERROR = 1;
     static final int USAGE_ERROR = 2;
+    /** The largest degree {@code w3j} accepts: {@code w3j 100 100 100} prints 60,000 entries in about 45 s. */
+    static final int MAX_W3J_DEGREE = 100;
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: e3j <command> [arguments] [--json]",
             "",
             "commands:",
             "  w3j L1 L2 L3   non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3): indices i j k (m + l, e3nn's real",
-            "                 basis order), the exact value +-sqrt(p/q) and its correctly rounded double",
+            "                 basis order), the exact value +-sqrt(p/q) and its correctly rounded double; L <= 100",
             "  sh L           the 2L+1 real spherical harmonics Y(L, m), m = -L..L, as exact polynomials in x, y, z",
-            "                 (e3nn's component normalization, y the polar axis)",
+            "                 (e3nn's component normalization, y the polar axis); L <= 20",
             "",
             "options:",
             "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
@@ -74,9 +77,9 @@ public final class E3jCli {
             switch (command) {
                 case "w3j" -> {
                     expectOperands(command, operands, "L1", "L2", "L3");
-                    int l1 = degree("L1", operands.get(0));
-                    int l2 = degree("L2", operands.get(1));
-                    int l3 = degree("L3", operands.get(2));
+                    int l1 = degree("L1", operands.get(0), MAX_W3J_DEGREE);
+                    int l2 = degree("L2", operands.get(1), MAX_W3J_DEGREE);
+                    int l3 = degree("L3", operands.get(2), MAX_W3J_DEGREE);
                     if (l3 < Math.abs(l1 - l2) || l3 > l1 + l2) {
                         throw new UsageException("w3j: (" + l1 + ", " + l2 + ", " + l3
                                 + ") violates the triangle rule |L1 - L2| <= L3 <= L1 + L2");
@@ -86,7 +89,7 @@ public final class E3jCli {
                 }
                 case "sh" -> {
                     expectOperands(command, operands, "L");
-                    int l = degree("L", operands.get(0));
+                    int l = degree("L", operands.get(0), SphericalHarmonicsModel.MAX_DEGREE);
                     List<Polynomial> y = SphericalHarmonicPolynomials.component(l);
                     out.print(json ? HarmonicsFormat.json(l, y) : HarmonicsFormat.text(l, y));
                 }
@@ -113,7 +116,7 @@ public final class E3jCli {
         }
     }
 
-    private static int degree(String name, String text) {
+    private static int degree(String name, String text, int max) {
         if (!isInteger(text)) {
             throw new UsageException(name + ": expected a non-negative integer, got '" + text + "'");
         }
@@ -125,6 +128,10 @@ public final class E3jCli {
         }
         if (value < 0) {
             throw new UsageException(name + ": expected a non-negative integer, got " + value);
+        }
+        if (value > max) {
+            throw new UsageException(name + " = " + value + " exceeds " + max + ", the largest degree this command"
+                    + " prints (the output and the exact arithmetic grow as a power of the degree)");
         }
         return value;
     }

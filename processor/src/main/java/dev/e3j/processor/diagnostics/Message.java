@@ -31,6 +31,8 @@ public enum Message {
     MULTIPLICITY("e3j.multiplicity", "paths[%d]: mode %s needs %s, got mul1 = %d, mul2 = %d, mul_out = %d"),
     PATH_WEIGHT("e3j.path-weight",
             "paths[%d].pathWeight = \"%s\" is not a non-negative exact rational (\"1/2\") or decimal (\"0.25\")"),
+    PATH_WEIGHT_RANGE("e3j.path-weight", "paths[%d].pathWeight = \"%s\" is out of range: give 0 or a weight between"
+            + " 2^-60 and 2^60 (about 8.7e-19 to 1.2e18), so that every generated constant is a finite, normal float"),
     DEGREES_MISSING("e3j.lmax", "give lmax >= 0 or a non-empty ls; got lmax = %d and no ls"),
     LMAX_AND_LS("e3j.ls", "give lmax or ls, not both: lmax = %d, ls = %s"),
     LMAX_TOO_LARGE("e3j.lmax", "lmax = %d exceeds %d, the largest degree e3j generates (e3nn's closed forms stop"
@@ -39,7 +41,10 @@ public enum Message {
     DEGREE_TOO_LARGE("e3j.ls", "ls[%d] = %d exceeds %d, the largest degree e3j generates (e3nn's closed forms stop"
             + " at 11; above 20 the exact integer polynomials and the generated kernel grow out of proportion)"),
     WRITE_FAILED("e3j.io", "could not write %s: %s"),
-    INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)");
+    INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
+    TOO_LARGE("e3j.size", "%s"),
+    UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"
+            + " was generated");
 
     private final String tag;
     private final String format;

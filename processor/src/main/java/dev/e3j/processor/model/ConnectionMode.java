@@ -98,6 +98,16 @@ public enum ConnectionMode {
         return mixesChannels() ? pairs(mul1, mul2) * mulOut : pairs(mul1, mul2);
     }
 
+    /** {@link #weightCount(int, int, int)} without overflow, to check that a kernel's weights fit an array. */
+    public long exactWeightCount(long mul1, long mul2, long mulOut) {
+        long pairs = switch (this) {
+            case UVW, UVU, UVV, UVUV -> mul1 * mul2;
+            case UUW, UUU -> mul1;
+            case UVU_LT_V, U_LT_VW -> mul1 * (mul2 - 1) / 2;
+        };
+        return mixesChannels() ? pairs * mulOut : pairs;
+    }
+
     /** e3nn's {@code num_elements}: how many products one output component sums, for path normalization. */
     public int fanIn(int mul1, int mul2) {
         return switch (this) {

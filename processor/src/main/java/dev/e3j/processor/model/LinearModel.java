@@ -63,6 +63,18 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
+        long weights = 0;
+        for (MulIrrep entryIn : in) {
+            for (MulIrrep entryOut : out) {
+                if (entryIn.ir().equals(entryOut.ir())) {
+                    weights += (long) entryIn.mul() * entryOut.mul();
+                }
+            }
+        }
+        if (weights > Integer.MAX_VALUE) {
+            throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.TOO_LARGE, "the paths would"
+                    + " have " + weights + " weights, more than an array holds (" + Integer.MAX_VALUE + ")")));
+        }
         LinearModel model = of(in, out, spec.biases(), spec.pathNormalization());
         if (model.paths().isEmpty() && model.biases().isEmpty()) {
             String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";

@@ -11,6 +11,7 @@ import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,14 +67,33 @@ public final class TensorProductModels {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        Layout layout = switch (kind) {
-            case FULLY_CONNECTED -> fullyConnected(in1, in2, out);
-            case CHANNELWISE -> channelwise(in1, in2, out);
-            case ELEMENTWISE -> elementwise(in1, in2, out, problems);
-            case FULL -> full(in1, in2, out);
-            case SQUARE -> square(in1, out, spec);
-            case CUSTOM -> custom(in1, in2, out, spec.paths(), problems);
-        };
+        Layout layout;
+        try {
+            layout = switch (kind) {
+                case FULLY_CONNECTED -> fullyConnected(in1, in2, out);
+                case CHANNELWISE -> channelwise(in1, in2, out);
+                case ELEMENTWISE -> elementwise(in1, in2, out, problems);
+                case FULL -> full(in1, in2, out);
+                case SQUARE -> square(in1, out, spec);
+                case CUSTOM -> custom(in1, in2, out, spec.paths(), problems);
+            };
+        } catch (IllegalArgumentException e) {
+            // an output whose dimension would not fit an array (Irreps checks), e.g. FULL of two huge multiplicities
+            throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.TOO_LARGE, e.getMessage())));
+        }
+        if (problems.isEmpty()) {
+            long weights = 0;
+            for (Instruction ins : layout.instructions()) {
+                if (ins.weighted()) {
+                    weights += ins.mode().exactWeightCount(layout.in1().get(ins.in1()).mul(),
+                            layout.in2().get(ins.in2()).mul(), layout.out().get(ins.out()).mul());
+                }
+            }
+            if (weights > Integer.MAX_VALUE) {
+                problems.add(Problem.at(Location.WHOLE, Message.TOO_LARGE, "the paths would have " + weights
+                        + " weights, more than an array holds (" + Integer.MAX_VALUE + ")"));
+            }
+        }
         if (problems.isEmpty() && layout.instructions().isEmpty()) {
             problems.add(Problem.at(Location.WHOLE, Message.NO_PATHS,
                     kind + " of " + quote(spec.in1()) + (kind == TensorProduct.Kind.SQUARE ? "" : " x " + quote(spec.in2()))
@@ -169,7 +189,13 @@ public final class TensorProductModels {
                 for (Irrep ir : simple1.get(i1).ir().times(simple2.get(i2).ir())) {
                     if (filter.isEmpty() || filter.contains(ir)) {
                         instructions.add(new Instruction(i1, i2, out.size(), ConnectionMode.UVUV, false, ONE));
-                        out.add(MulIrrep.of(simple1.get(i1).mul() * simple2.get(i2).mul(), ir));
+                        long mul = (long) simple1.get(i1).mul() * simple2.get(i2).mul();
+                        if (mul > Integer.MAX_VALUE) {
+                            throw new IllegalArgumentException("the output " + mul + "x" + ir + " of "
+                                    + simple1.get(i1) + " x " + simple2.get(i2) + " has more channels than an array"
+                                    + " holds (" + Integer.MAX_VALUE + ")");
+                        }
+                        out.add(MulIrrep.of((int) mul, ir));
                     }
                 }
             }
@@ -291,6 +317,9 @@ public final class TensorProductModels {
             if (pathWeight.isEmpty() || pathWeight.get().signum() < 0) {
                 problems.add(Problem.at(Location.member("paths", n, "pathWeight"), Message.PATH_WEIGHT, n,
                         path.pathWeight()));
+            } else if (!inPathWeightRange(pathWeight.get())) {
+                problems.add(Problem.at(Location.member("paths", n, "pathWeight"), Message.PATH_WEIGHT_RANGE, n,
+                        path.pathWeight()));
             }
             if (problems.size() > before) {
                 continue;
@@ -359,5 +388,19 @@ public final class TensorProductModels {
 
     private static long fanIn(Layout layout, Instruction ins) {
         return ins.mode().fanIn(layout.in1().get(ins.in1()).mul(), layout.in2().get(ins.in2()).mul());
+    }
+
+    /** The largest and smallest non-zero path weights: 2^60 and 2^-60, so that every constant stays a normal float. */
+    private static final BigFraction MAX_PATH_WEIGHT = BigFraction.of(BigInteger.ONE.shiftLeft(60));
+    private static final BigFraction MIN_PATH_WEIGHT = MAX_PATH_WEIGHT.reciprocal();
+
+    /**
+     * Whether a path weight is 0 or within {@code [2^-60, 2^60]} (about 8.7e-19 to 1.2e18). The generated constants
+     * are products of the coefficient {@code sqrt(alpha)} with CG entries and must round to finite, normal numbers in
+     * float as well as double ({@code "1e700"} would be {@code Infinity}, {@code "1e-700"} zero).
+     */
+    static boolean inPathWeightRange(BigFraction weight) {
+        return weight.signum() == 0
+                || weight.compareTo(MIN_PATH_WEIGHT) >= 0 && weight.compareTo(MAX_PATH_WEIGHT) <= 0;
     }
 }

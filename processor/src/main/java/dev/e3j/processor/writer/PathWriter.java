@@ -56,6 +56,9 @@ final class PathWriter {
      */
     static final int MAX_BLOCKED_WEIGHTS = 512;
 
+    /** The deepest nesting of {@code Math.fma} calls in one generated expression ({@link #fmaSum}). */
+    static final int MAX_FMA_DEPTH = 32;
+
     /** The shortest weight row read as its own array ({@link #weightRows()}): one AVX-512 vector of doubles. */
     static final int MIN_WEIGHT_ROW = 8;
 
@@ -827,7 +830,9 @@ final class PathWriter {
     private void writeOutputs(CodeBlock.Builder code, NumberType type, List<Integer> ks) {
         String weight = path.weighted() ? "weight * " : "";
         if (mode.mixesChannels()) {
-            code.addStatement("int weightIndex = $L", weightBase());
+            if (path.weighted()) {
+                code.addStatement("int weightIndex = $L", weightBase());
+            }
             code.addStatement("int outIndex = $L", plus("outOffset", layout.offsetOut()));
             openLoop(code, "w", "0", layout.mulOut());
             if (path.weighted()) {
@@ -966,22 +971,38 @@ final class PathWriter {
      * {@link #sum} as a chain of {@code Math.fma}: the products of each constant's group fused into one rounding each
      * (the first one multiplied), then {@code Math.fma(C, group, rest)} over the groups. HotSpot vectorizes
      * {@code Math.fma} into FMA instructions, which multiply and add in one; {@code a * b + c} stays two (Java does
-     * not contract it). Products without a right operand are left to {@link #sum}.
+     * not contract it). Products without a right operand are left to {@link #sum}. Calls nest at most
+     * {@link #MAX_FMA_DEPTH} deep; longer chains (high l) are summed with {@code +}, as javac attributes nested
+     * method calls recursively (about 200 levels overflowed its stack at l = 100).
      */
     private String fmaSum(List<Product> products, NumberType type) {
         if (products.stream().anyMatch(product -> product.right() == null)) {
             return sum(products, type);
         }
         Map<BigFraction, List<Product>> groups = byMagnitude(products);
+        List<String> chains = new ArrayList<>();
         String expression = null;
+        int depth = 0;
         for (List<Product> group : groups.values()) {
             boolean allNegative = group.stream().allMatch(p -> p.constant().signum() < 0);
+            List<String> innerChains = new ArrayList<>();
             String inner = null;
+            int innerDepth = 0;
             for (Product product : group) {
                 boolean negative = (product.constant().signum() < 0) != allNegative;
                 String left = negative ? "-" + product.left() : product.left();
+                if (inner != null && innerDepth == MAX_FMA_DEPTH) {
+                    innerChains.add(inner);
+                    inner = null;
+                }
                 inner = inner == null ? left + " * " + product.right()
                         : "Math.fma(" + left + ", " + product.right() + ", " + inner + ")";
+                innerDepth = inner.startsWith("Math.fma(") ? innerDepth + 1 : 0;
+            }
+            if (!innerChains.isEmpty()) {
+                innerChains.add(inner);
+                inner = "(" + String.join(" + ", innerChains) + ")";
+                innerDepth = MAX_FMA_DEPTH;
             }
             SqrtRational magnitude = group.get(0).constant();
             String factor = ConstantPool.isOne(magnitude) ? null : constants.nameOf(magnitude) + type.constantSuffix();
@@ -992,15 +1013,24 @@ final class PathWriter {
                     factor = "-" + factor;
                 }
             }
+            if (expression != null && Math.max(depth, innerDepth) + 1 > MAX_FMA_DEPTH) {
+                chains.add(expression);
+                expression = null;
+            }
             if (expression == null) {
                 expression = factor == null ? inner
                         : factor + " * " + (inner.startsWith("-") ? "(" + inner + ")" : inner);
+                depth = innerDepth;
+            } else if (factor == null) {
+                expression = inner + " + " + expression;
+                depth = Math.max(depth, innerDepth);
             } else {
-                expression = factor == null ? inner + " + " + expression
-                        : "Math.fma(" + factor + ", " + inner + ", " + expression + ")";
+                expression = "Math.fma(" + factor + ", " + inner + ", " + expression + ")";
+                depth = Math.max(depth, innerDepth) + 1;
             }
         }
-        return expression;
+        chains.add(expression);
+        return String.join(" + ", chains);
     }
 
     /** The products grouped by the magnitude of their constant, in order of first appearance. */

@@ -103,6 +103,10 @@ class E3jCliTest {
         assertUsageError("expected 3 arguments (L1 L2 L3), got 2", "w3j", "1", "1");
         assertUsageError("unknown option '--yaml'", "sh", "2", "--yaml");
         assertUsageError("expected a command", "--json");
+        // degrees that ran out of memory or for minutes, and a triangle check that overflowed int
+        assertUsageError("L1 = 100000 exceeds 100", "w3j", "100000", "100000", "0");
+        assertUsageError("L1 = 2147483647 exceeds 100", "w3j", "2147483647", "2147483647", "0");
+        assertUsageError("L = 21 exceeds 20", "sh", "21");
     }
 
     private static void assertUsageError(String expectedFragment, String... args) {

@@ -67,8 +67,11 @@ public final class CudaSphericalHarmonicsWriter {
                 .line("const int64_t groups = (n + kThreadsPerBlock - 1) / kThreadsPerBlock;")
                 .line("return static_cast<unsigned>(groups < kMaxBlocks ? groups : kMaxBlocks);")
                 .close().blank();
-        code.line("__device__ __forceinline__ float squareRoot(float value) { return sqrtf(value); }")
-                .line("__device__ __forceinline__ double squareRoot(double value) { return sqrt(value); }").blank();
+        if (model.normalize()) {
+            // the norm of a point, read only when points are normalized (nvcc warns of unreferenced functions)
+            code.line("__device__ __forceinline__ float squareRoot(float value) { return sqrtf(value); }")
+                    .line("__device__ __forceinline__ double squareRoot(double value) { return sqrt(value); }").blank();
+        }
         readPoint(code);
         forwardKernel(code);
         backwardKernel(code);
@@ -109,7 +112,10 @@ public final class CudaSphericalHarmonicsWriter {
         code.line("template <typename T>").line("struct Sh;");
         for (CudaNumber number : CudaNumber.values()) {
             code.blank().line("template <>").open("struct Sh<" + number.type() + ">");
-            code.line(CudaConstants.member(number, "kNormFloor", number.literal(NORM_FLOOR), "1e-12"));
+            if (model.normalize()) {
+                // only normalized points read it: nvcc warns of an unreferenced member (#177-D)
+                code.line(CudaConstants.member(number, "kNormFloor", number.literal(NORM_FLOOR), "1e-12"));
+            }
             for (Degree degree : model.degrees()) {
                 for (Component component : degree.components()) {
                     int l = degree.l();
