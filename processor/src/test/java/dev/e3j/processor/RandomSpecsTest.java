@@ -1,5 +1,6 @@
 package dev.e3j.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.processor.testing.FiniteDifferences;
@@ -129,8 +130,8 @@ class RandomSpecsTest {
      * Shared {@code uvw} weights read by rows ({@code _weightRows} path methods): odd and even input multiplicities
      * (a last channel alone; a pair without a loop), two x2 channels, a single input channel, rows shorter than
      * {@code PathWriter.MIN_WEIGHT_ROW} mixed in (those paths add to {@code out} after the rows are copied out), and
-     * a custom product mixing {@code uvw} with other modes. Equivariance, finite differences against the backward
-     * (which does not read rows), and float against double.
+     * a custom product mixing {@code uvw} with other modes. Equivariance, finite differences (the forward by rows
+     * against the fused backward by weight columns and gradient rows), and float against double.
      */
     @Test
     void sharedWeightRowsAreEquivariantWithExactGradients() {
@@ -163,8 +164,13 @@ class RandomSpecsTest {
         GeneratedKernels kernels = GeneratedKernels.compile("rows.Specs", source.append("}\n").toString());
         for (int n = 0; n < annotations.size(); n++) {
             String name = "rows.Specs_K" + n + "Impl";
-            assertTrue(kernels.generatedSource("rows/Specs_K" + n + "Impl.java").contains("_weightRows(x1, x1Offset, x2, x2Offset, weightRows, outT)"),
+            String generated = kernels.generatedSource("rows/Specs_K" + n + "Impl.java");
+            assertTrue(generated.contains("_weightRows(x1, x1Offset, x2, x2Offset, weightRows, outT)"),
                     name + " does not read its weights by rows");
+            // by columns from eight channel pairs on: not the single-channel K1 (tetris-like)
+            assertEquals(n != 1, generated.contains(
+                    "_backwardRows(x1, x1Offset, x2, x2Offset, weightColumns, gradOutT, gT,"),
+                    name + " fused backward by weight columns");
             TensorProductKernel kernel = kernels.tensorProduct(name);
             check(kernel, false, annotations.get(n) + " " + describe(kernel));
         }

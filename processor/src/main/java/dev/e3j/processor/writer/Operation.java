@@ -44,10 +44,18 @@ enum Operation {
      * {@link #FORWARD} of a {@code uvw} path with shared weights into the channel-last output scratch, reading each
      * weight row {@code W[u v][0..mulOut)} as its own array: {@code outT[k][w] += W[u v][w] t_k}.
      */
-    FORWARD_WEIGHT_ROWS("_weightRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightRows", "outT"));
+    FORWARD_WEIGHT_ROWS("_weightRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightRows", "outT")),
+    /**
+     * {@link #BACKWARD} of a path whose forward reads weight rows: {@code g_k[u v] = sum_w W[u v][w] gradOut[w]_k}
+     * over the weight columns {@code W[.][w]} (each its own array) into scratch {@code gT}, the input gradients from
+     * {@code g}, and the weight gradient into per-block gradient rows {@code gradRows[u v][w] += sum_k t_k
+     * gradOutT[k][w]}, reading the sample's {@code gradOut} from channel-last scratch.
+     */
+    BACKWARD_WEIGHT_ROWS("_backwardRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightColumns", "gradOutT",
+            "gT", "gradX1", "gradX2", "gradRows"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "weightRows");
+            "sampleWeights", "weightRows", "weightColumns", "gradRows");
 
     private final String suffix;
     private final List<String> parameters;
@@ -66,7 +74,8 @@ enum Operation {
         if (parameter.endsWith("Offset")) {
             return TypeName.INT;
         }
-        return parameter.equals("weightRows") ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
+        return List.of("weightRows", "weightColumns", "gradRows").contains(parameter)
+                ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
     }
 
     /** Parameter names in order; each input array followed by its {@code int} offset. */

@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -74,6 +75,8 @@ final class PathWriter {
     private final Deque<String> loops = new ArrayDeque<>();
     /** The index of this path's first row in the kernel's weight rows ({@link #readWeightRows}), or -1. */
     private int firstWeightRow = -1;
+    /** The index of this path's first column {@code W[.][w]} in the kernel's weight columns. */
+    private int firstWeightColumn = -1;
 
     PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
         this.path = path;
@@ -101,7 +104,8 @@ final class PathWriter {
 
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
+                    BACKWARD_WEIGHT_ROWS -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -133,7 +137,7 @@ final class PathWriter {
             case FORWARD -> pairsChannels() ? 2 : 1;
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
-            case BACKWARD, BACKWARD_INPUTS -> 3;
+            case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
         };
     }
 
@@ -147,6 +151,8 @@ final class PathWriter {
             case BACKWARD_INPUTS -> "gradients with respect to x1 and x2 (not the weights), in one pass";
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
             case FORWARD_WEIGHT_ROWS -> "outT += W x1 (x) x2, by weight rows into channel-last outT";
+            case BACKWARD_WEIGHT_ROWS -> "gradients with respect to x1, x2 and the weights, in one pass, by weight"
+                    + " columns and gradient rows";
         };
     }
 
@@ -177,8 +183,8 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS ->
-                    term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
+                    BACKWARD_WEIGHT_ROWS -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -187,6 +193,9 @@ final class PathWriter {
         }
         if (operation == Operation.FORWARD_WEIGHT_ROWS) {
             return weightRowsForwardBody(type, terms);
+        }
+        if (operation == Operation.BACKWARD_WEIGHT_ROWS) {
+            return weightRowsBackwardBody(type, terms);
         }
         if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
             return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
@@ -243,7 +252,7 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS ->
+            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -643,18 +652,38 @@ final class PathWriter {
         return layout.mul1() * layout.mul2();
     }
 
-    /** Makes the forward of this path read rows {@code first..first + weightRowCount() - 1} of the weight rows. */
-    void readWeightRows(int first) {
-        firstWeightRow = first;
+    /**
+     * Makes this path read rows {@code firstRow..firstRow + weightRowCount() - 1} of the weight rows (forward, and
+     * the weight gradient's rows in the fused backward) and columns {@code firstColumn..firstColumn + mulOut - 1} of
+     * the weight columns (the fused backward; -1 for none, see {@link #backwardByColumns()}).
+     */
+    void readWeightRows(int firstRow, int firstColumn) {
+        firstWeightRow = firstRow;
+        firstWeightColumn = firstColumn;
     }
 
     boolean readsWeightRows() {
         return firstWeightRow >= 0;
     }
 
+    /**
+     * Whether the fused backward of this weight-row path goes by weight columns ({@link
+     * Operation#BACKWARD_WEIGHT_ROWS}): when it has at least {@link #MIN_WEIGHT_ROW} channel pairs, the length of the
+     * vectorized loops over the columns. With one pair (tetris-poly-1) those loops ran once per output channel, and
+     * the backward was 7-15% slower than the plain fused one.
+     */
+    boolean backwardByColumns() {
+        return readsWeightRows() && weightRowCount() >= MIN_WEIGHT_ROW;
+    }
+
     /** The offset of this path's weights in the flat weight array; row r starts {@code r * mulOut} later. */
     int weightOffset() {
         return path.weightOffset();
+    }
+
+    /** The dimension {@code 2 l + 1} of the output irrep: the components {@code k}. */
+    int outputDim() {
+        return layout.dimOut();
     }
 
     int weightRowLength() {
@@ -704,6 +733,116 @@ final class PathWriter {
             }
         }
         return code.build();
+    }
+
+    /**
+     * The fused backward by weight columns and gradient rows ({@link Operation#BACKWARD_WEIGHT_ROWS}). First
+     * {@code g_k[u v] = sum_w W[u v][w] gradOut[w]_k} for every channel pair at once: loops over the pairs, two output
+     * channels at a time, {@code gT[k][u v] += W[.][w][u v] gradOutT[k][w] + W[.][w+1][u v] gradOutT[k][w+1]}, which
+     * HotSpot vectorizes (a sum over {@code w} per pair would be a reduction, which it does not). Then per pair, as
+     * {@link #fusedBackwardBody}: the input gradients from {@code g}, and {@code t_k} for the weight gradient row
+     * {@code gradRows[u v][w] += sum_k t_k gradOutT[k][w]}, vectorized over {@code w}.
+     */
+    private CodeBlock weightRowsBackwardBody(NumberType type, List<CgTerm> terms) {
+        if (firstWeightColumn < 0) {
+            throw new IllegalStateException(path.name() + " was not assigned weight columns");
+        }
+        String t = type.type().toString();
+        String arrayType = type.arrayType().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Integer> ks = terms.stream().map(CgTerm::k).distinct().sorted().toList();
+        int pairs = weightRowCount();
+        code.addStatement("$T.fill(gT, 0, $L, $L)", ClassName.get("java.util", "Arrays"), ks.size() * pairs,
+                type.zero());
+        int pairedW = layout.mulOut() / 2 * 2;
+        code.beginControlFlow("for (int w = 0; w < $L; w += 2)", pairedW);
+        weightColumnsStep(code, type, ks, true);
+        code.endControlFlow();
+        if (pairedW < layout.mulOut()) {
+            code.add("{ // the last output channel\n$>");
+            code.addStatement("int w = $L", pairedW);
+            weightColumnsStep(code, type, ks, false);
+            code.add("$<}\n");
+        }
+        openLoop(code, "u", "0", layout.mul1());
+        loadX1(code, type, terms);
+        accumulatorsFor(code, type, terms, CgTerm::i);
+        openLoop(code, "v", "0", layout.mul2());
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        terms.stream().map(CgTerm::j).distinct().sorted()
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        String pair = at("u").equals("0") ? "" : layout.mul2() == 1 ? "u" : "u * " + layout.mul2();
+        if (!at("v").equals("0")) {
+            pair = pair.isEmpty() ? "v" : pair + " + v";
+        }
+        if (!pair.isEmpty()) {
+            code.addStatement("int pair = $L", pair);
+        }
+        for (int n = 0; n < ks.size(); n++) {
+            int base = n * pairs;
+            String index = pair.isEmpty() ? Integer.toString(base) : base == 0 ? "pair" : base + " + pair";
+            code.addStatement("$L g$L = gT[$L]", t, ks.get(n), index);
+        }
+        Map<Integer, List<Product>> byI = new TreeMap<>();
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            byI.computeIfAbsent(term.i(), i -> new ArrayList<>())
+                    .add(new Product(term.constant(), "b" + term.j(), "g" + term.k()));
+            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                    .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
+        }
+        byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
+        byJ.forEach((j, products) ->
+                code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        declareContractions(code, type, terms);
+        code.addStatement("$L gradRow = gradRows[$L]", arrayType, rowIndex(firstWeightRow, pair.isEmpty() ? "" : "pair"));
+        code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+        String sum = "gradRow[w]";
+        for (int k : ks) {
+            int base = layout.offsetOut() + k * layout.mulOut();
+            sum = "Math.fma(t" + k + ", gradOutT[" + (base == 0 ? "w" : base + " + w") + "], " + sum + ")";
+        }
+        code.addStatement("gradRow[w] = $L", sum);
+        code.endControlFlow();
+        closeLoop(code);
+        terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+        closeLoop(code);
+        return code.build();
+    }
+
+    /** One step of the {@code g} loop: columns {@code w} and {@code w + 1} (or {@code w} alone) into {@code gT}. */
+    private void weightColumnsStep(CodeBlock.Builder code, NumberType type, List<Integer> ks, boolean pair) {
+        String t = type.type().toString();
+        String arrayType = type.arrayType().toString();
+        code.addStatement("$L column = weightColumns[$L]", arrayType, rowIndex(firstWeightColumn, "w"));
+        if (pair) {
+            code.addStatement("$L nextColumn = weightColumns[$L]", arrayType, rowIndex(firstWeightColumn + 1, "w"));
+        }
+        for (int k : ks) {
+            int base = layout.offsetOut() + k * layout.mulOut();
+            code.addStatement("$L go$L = gradOutT[$L]", t, k, base == 0 ? "w" : base + " + w");
+            if (pair) {
+                code.addStatement("$L ho$L = gradOutT[$L]", t, k, (base + 1) + " + w");
+            }
+        }
+        int pairs = weightRowCount();
+        code.beginControlFlow("for (int pair = 0; pair < $L; pair++)", pairs);
+        code.addStatement("$L weight = column[pair]", t);
+        if (pair) {
+            code.addStatement("$L next = nextColumn[pair]", t);
+        }
+        for (int n = 0; n < ks.size(); n++) {
+            int base = n * pairs;
+            String target = "gT[" + (base == 0 ? "pair" : base + " + pair") + "]";
+            int k = ks.get(n);
+            if (pair) {
+                code.addStatement("$L = Math.fma(next, ho$L, Math.fma(weight, go$L, $L))", target, k, k, target);
+            } else {
+                code.addStatement("$L = Math.fma(weight, go$L, $L)", target, k, target);
+            }
+        }
+        code.endControlFlow();
     }
 
     /** {@code first + variablePart}, written as a person would: no {@code 0 +}, a number alone when constant. */

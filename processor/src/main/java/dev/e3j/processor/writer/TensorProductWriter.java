@@ -88,6 +88,12 @@ public final class TensorProductWriter {
     private final boolean weightRows;
     /** Rows the weight-row paths read, over all of them. */
     private final int weightRowCount;
+    /** Columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them. */
+    private final int weightColumnCount;
+    /** The size of the fused backward's scratch {@code gT}: the largest {@code dimOut x pairs} of those paths. */
+    private final int gScratch;
+    /** Whether some weight-row path has its fused backward by weight columns ({@link PathWriter#backwardByColumns}). */
+    private final boolean backwardByColumns;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this(model, spec, MAX_POOL_ENTRIES_PER_CLASS);
@@ -117,15 +123,25 @@ public final class TensorProductWriter {
         weightRows = !channelLast && !model.square() && model.sharedWeights()
                 && pathWriters.stream().anyMatch(PathWriter::weightRows);
         int rows = 0;
+        int columns = 0;
+        int scratch = 0;
         if (weightRows) {
             for (PathWriter writer : pathWriters) {
                 if (writer.weightRows()) {
-                    writer.readWeightRows(rows);
+                    boolean byColumns = writer.weightRowCount() >= PathWriter.MIN_WEIGHT_ROW;
+                    writer.readWeightRows(rows, byColumns ? columns : -1);
                     rows += writer.weightRowCount();
+                    if (byColumns) {
+                        columns += writer.weightRowLength();
+                        scratch = Math.max(scratch, writer.weightRowCount() * writer.outputDim());
+                    }
                 }
             }
         }
         weightRowCount = rows;
+        weightColumnCount = columns;
+        gScratch = scratch;
+        backwardByColumns = columns > 0;
     }
 
     public ClassName implementation() {
@@ -158,6 +174,9 @@ public final class TensorProductWriter {
         }
         if (weightRows) {
             type.addField(intField("WEIGHT_ROWS", weightRowCount));
+            if (backwardByColumns) {
+                type.addField(intField("WEIGHT_COLUMNS", weightColumnCount));
+            }
         }
 
         List<MethodSpec> methods = new ArrayList<>();
@@ -178,7 +197,7 @@ public final class TensorProductWriter {
         }
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                Operation.BACKWARD, Operation.BACKWARD_INPUTS);
+                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS);
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -205,6 +224,9 @@ public final class TensorProductWriter {
         }
         if (weightRows) {
             for (NumberType number : types) {
+                if (backwardByColumns) {
+                    methods.addAll(toChannelLast("gradOutToChannelLast", model.irrepsOut(), number));
+                }
                 methods.addAll(weightRowMethods(number));
             }
         }
@@ -385,9 +407,16 @@ public final class TensorProductWriter {
             method.addStatement("$T[][] partialSums = gradWeights == null ? null"
                     + " : new $T[$T.count(batch, blockSize)][WEIGHT_NUMEL]", number.type(), number.type(),
                     BATCH_BLOCKS);
+            String columns = "";
+            if (backwardByColumns) {
+                // the fused pass (every gradient) reads the weights by columns
+                method.addStatement("$T weightColumns = gradX1 != null && gradX2 != null && gradWeights != null"
+                        + " ? weightColumns(weights) : null", ArrayTypeName.of(number.arrayType()));
+                columns = " weightColumns,";
+            }
             method.addStatement("$T.run(batch, blockSize, (block, from, to) -> backwardBlock(from, to, x1, x2,"
-                    + " weights, gradOut, gradX1, $L, partialSums == null ? null : partialSums[block]))",
-                    BATCH_BLOCKS, gradX2);
+                    + " weights,$L gradOut, gradX1, $L, partialSums == null ? null : partialSums[block]))",
+                    BATCH_BLOCKS, columns, gradX2);
             method.beginControlFlow("if (gradWeights != null)")
                     .addStatement("$T.fill(gradWeights, $L)", ARRAYS, number.zero())
                     .beginControlFlow("for ($T[] partialSum : partialSums)", number.type())
@@ -422,63 +451,146 @@ public final class TensorProductWriter {
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> writer.readsWeightRows();
             case FORWARD -> !writer.readsWeightRows();
+            case BACKWARD_WEIGHT_ROWS -> writer.backwardByColumns();
+            case BACKWARD -> !writer.backwardByColumns();
             default -> true;
         };
     }
 
     /**
-     * {@code weightRows(weights)}: the rows {@code W[u v][0..mulOut)} of the weight-row paths, each copied into its
-     * own array (HotSpot's superword vectorizes only loops that index arrays from a constant), one
-     * {@code copyRows} per run of consecutive paths with rows of one length, in helpers of at most
+     * The per-call and per-block arrays of the weight-row paths, each array its own (HotSpot's superword vectorizes
+     * only loops that index arrays from a constant):
+     * <ul>
+     * <li>{@code weightRows(weights)}: the rows {@code W[u v][0..mulOut)}, for the forward;</li>
+     * <li>{@code weightColumns(weights)}: the columns {@code W[.][w]} over the channel pairs, for the fused
+     * backward;</li>
+     * <li>{@code allocateGradientRows(rows)} and {@code addGradientRows(rows, gradWeights)}: a block's weight-gradient rows
+     * and their sum into its partial sums.</li>
+     * </ul>
+     * One call per run of consecutive paths with rows of one length (per path for the columns), in helpers of at most
      * {@link #MAX_CALLS_PER_METHOD} calls.
      */
     private List<MethodSpec> weightRowMethods(NumberType number) {
         TypeName rowsType = ArrayTypeName.of(number.arrayType());
         List<int[]> runs = new ArrayList<>(); // {first row, weight offset, rows, row length}
+        List<int[]> gradientRuns = new ArrayList<>(); // the same for the paths whose backward goes by columns
+        List<int[]> columns = new ArrayList<>(); // {first column, weight offset, pairs, row length}
+        int firstColumn = 0;
+        int firstRow = 0;
         for (PathWriter writer : pathWriters) {
             if (!writer.readsWeightRows()) {
                 continue;
             }
-            int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            int first = runs.isEmpty() ? 0 : last[0] + last[2];
-            if (last != null && last[3] == writer.weightRowLength()
-                    && last[1] + last[2] * last[3] == writer.weightOffset()) {
-                last[2] += writer.weightRowCount();
-            } else {
-                runs.add(new int[] {first, writer.weightOffset(), writer.weightRowCount(), writer.weightRowLength()});
+            addToRuns(runs, firstRow, writer);
+            if (writer.backwardByColumns()) {
+                addToRuns(gradientRuns, firstRow, writer);
+                columns.add(new int[] {firstColumn, writer.weightOffset(), writer.weightRowCount(),
+                        writer.weightRowLength()});
+                firstColumn += writer.weightRowLength();
             }
+            firstRow += writer.weightRowCount();
         }
         List<MethodSpec> methods = new ArrayList<>();
-        MethodSpec.Builder rows = MethodSpec.methodBuilder("weightRows")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        methods.addAll(callsInParts(MethodSpec.methodBuilder("weightRows")
                 .addJavadoc("The shared weights of the paths that read them by rows: one array per row"
                         + " {@code W[u v][0..mulOut)}.\n")
                 .returns(rowsType)
                 .addParameter(number.arrayType(), "weights")
-                .addStatement("$T[][] rows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
-        List<CodeBlock> copies = runs.stream().map(run -> CodeBlock.of("copyRows(weights, rows, $L, $L, $L, $L)",
-                run[0], run[1], run[2], run[3])).toList();
-        if (copies.size() <= MAX_CALLS_PER_METHOD) {
-            copies.forEach(rows::addStatement);
-        } else {
-            for (int start = 0, part = 0; start < copies.size(); start += MAX_CALLS_PER_METHOD, part++) {
-                MethodSpec.Builder helper = MethodSpec.methodBuilder("weightRows" + part)
-                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                        .addParameter(number.arrayType(), "weights")
-                        .addParameter(rowsType, "rows");
-                copies.subList(start, Math.min(copies.size(), start + MAX_CALLS_PER_METHOD))
-                        .forEach(helper::addStatement);
-                methods.add(helper.build());
-                rows.addStatement("weightRows$L(weights, rows)", part);
-            }
+                .addStatement("$T[][] rows = new $T[WEIGHT_ROWS][]", number.type(), number.type()),
+                runs.stream().map(run -> CodeBlock.of("copyRows(weights, rows, $L, $L, $L, $L)", run[0], run[1],
+                        run[2], run[3])).toList(),
+                List.of(number.arrayType(), rowsType), List.of("weights", "rows"), "return rows"));
+        if (columns.isEmpty()) {
+            methods.add(copyRowsMethod(number));
+            return methods;
         }
-        methods.add(0, rows.addStatement("return rows").build());
-        methods.add(MethodSpec.methodBuilder("copyRows")
+        methods.addAll(callsInParts(MethodSpec.methodBuilder("weightColumns")
+                .addJavadoc("The same weights by columns: {@code W[.][w]} over the channel pairs of a path, one array"
+                        + " per output channel {@code w}.\n")
+                .returns(rowsType)
+                .addParameter(number.arrayType(), "weights")
+                .addStatement("$T[][] columns = new $T[WEIGHT_COLUMNS][]", number.type(), number.type()),
+                columns.stream().map(column -> CodeBlock.of("copyColumns(weights, columns, $L, $L, $L, $L)",
+                        column[0], column[1], column[2], column[3])).toList(),
+                List.of(number.arrayType(), rowsType), List.of("weights", "columns"), "return columns"));
+        methods.addAll(callsInParts(MethodSpec.methodBuilder("allocateGradientRows")
+                .addJavadoc("A block's weight-gradient rows: zeros, shaped as the weight rows.\n")
+                .addParameter(rowsType, "rows"),
+                gradientRuns.stream().map(run -> CodeBlock.of("newRows(rows, $L, $L, $L)", run[0], run[2], run[3]))
+                        .toList(),
+                List.of(rowsType), List.of("rows"), null));
+        methods.addAll(callsInParts(MethodSpec.methodBuilder("addGradientRows")
+                .addJavadoc("Adds a block's weight-gradient rows to its partial sums, in weight order.\n")
+                .addParameter(rowsType, "rows")
+                .addParameter(number.arrayType(), "gradWeights"),
+                gradientRuns.stream().map(run -> CodeBlock.of("addRows(rows, gradWeights, $L, $L, $L, $L)", run[0],
+                        run[1], run[2], run[3])).toList(),
+                List.of(rowsType, number.arrayType()), List.of("rows", "gradWeights"), null));
+        methods.add(copyRowsMethod(number));
+        methods.add(MethodSpec.methodBuilder("copyColumns")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Columns {@code firstColumn..firstColumn + length - 1} of the {@code pairs x length}"
+                        + " weights from {@code offset} on.\n")
+                .addParameter(number.arrayType(), "weights")
+                .addParameter(rowsType, "columns")
+                .addParameter(TypeName.INT, "firstColumn")
+                .addParameter(TypeName.INT, "offset")
+                .addParameter(TypeName.INT, "pairs")
+                .addParameter(TypeName.INT, "length")
+                .beginControlFlow("for (int w = 0; w < length; w++)")
+                .addStatement("$T[] column = new $T[pairs]", number.type(), number.type())
+                .beginControlFlow("for (int pair = 0; pair < pairs; pair++)")
+                .addStatement("column[pair] = weights[offset + pair * length + w]")
+                .endControlFlow()
+                .addStatement("columns[firstColumn + w] = column")
+                .endControlFlow()
+                .build());
+        methods.add(MethodSpec.methodBuilder("newRows")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(rowsType, "rows")
+                .addParameter(TypeName.INT, "firstRow")
+                .addParameter(TypeName.INT, "count")
+                .addParameter(TypeName.INT, "length")
+                .beginControlFlow("for (int r = 0; r < count; r++)")
+                .addStatement("rows[firstRow + r] = new $T[length]", number.type())
+                .endControlFlow()
+                .build());
+        methods.add(MethodSpec.methodBuilder("addRows")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(rowsType, "rows")
+                .addParameter(number.arrayType(), "gradWeights")
+                .addParameter(TypeName.INT, "firstRow")
+                .addParameter(TypeName.INT, "offset")
+                .addParameter(TypeName.INT, "count")
+                .addParameter(TypeName.INT, "length")
+                .beginControlFlow("for (int r = 0; r < count; r++)")
+                .addStatement("$T[] row = rows[firstRow + r]", number.type())
+                .beginControlFlow("for (int w = 0; w < length; w++)")
+                .addStatement("gradWeights[offset + r * length + w] += row[w]")
+                .endControlFlow()
+                .endControlFlow()
+                .build());
+        return methods;
+    }
+
+    /** Appends the weight rows of {@code writer}, from row {@code firstRow} on, to the last run if they continue it. */
+    private static void addToRuns(List<int[]> runs, int firstRow, PathWriter writer) {
+        int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        if (last != null && last[0] + last[2] == firstRow && last[3] == writer.weightRowLength()
+                && last[1] + last[2] * last[3] == writer.weightOffset()) {
+            last[2] += writer.weightRowCount();
+        } else {
+            runs.add(new int[] {firstRow, writer.weightOffset(), writer.weightRowCount(), writer.weightRowLength()});
+        }
+    }
+
+    private static MethodSpec copyRowsMethod(NumberType number) {
+        return MethodSpec.methodBuilder("copyRows")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Rows {@code firstRow..firstRow + count - 1}: {@code length} weights each, from"
                         + " {@code offset} on.\n")
                 .addParameter(number.arrayType(), "weights")
-                .addParameter(rowsType, "rows")
+                .addParameter(ArrayTypeName.of(number.arrayType()), "rows")
                 .addParameter(TypeName.INT, "firstRow")
                 .addParameter(TypeName.INT, "offset")
                 .addParameter(TypeName.INT, "count")
@@ -487,7 +599,38 @@ public final class TensorProductWriter {
                 .addStatement("rows[firstRow + r] = $T.copyOfRange(weights, offset + r * length,"
                         + " offset + (r + 1) * length)", ARRAYS)
                 .endControlFlow()
-                .build());
+                .build();
+    }
+
+    /**
+     * {@code method} (private static) with {@code calls} in its body, or calling helpers {@code name0, name1, ...}
+     * that hold them {@link #MAX_CALLS_PER_METHOD} at a time, passing its parameters {@code names} on; then
+     * {@code last} ({@code return ...}) if not null.
+     */
+    private static List<MethodSpec> callsInParts(MethodSpec.Builder method, List<CodeBlock> calls,
+                                                 List<TypeName> types, List<String> names, String last) {
+        method.addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        List<MethodSpec> methods = new ArrayList<>();
+        String name = method.build().name();
+        if (calls.size() <= MAX_CALLS_PER_METHOD) {
+            calls.forEach(method::addStatement);
+        } else {
+            for (int start = 0, part = 0; start < calls.size(); start += MAX_CALLS_PER_METHOD, part++) {
+                MethodSpec.Builder helper = MethodSpec.methodBuilder(name + part)
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+                for (int p = 0; p < types.size(); p++) {
+                    helper.addParameter(types.get(p), names.get(p));
+                }
+                calls.subList(start, Math.min(calls.size(), start + MAX_CALLS_PER_METHOD))
+                        .forEach(helper::addStatement);
+                methods.add(helper.build());
+                method.addStatement("$L$L($L)", name, part, String.join(", ", names));
+            }
+        }
+        if (last != null) {
+            method.addStatement(last);
+        }
+        methods.add(0, method.build());
         return methods;
     }
 
@@ -504,6 +647,9 @@ public final class TensorProductWriter {
                 .addParameter(TypeName.INT, "to");
         for (String name : List.of("x1", "x2", "weights", "gradOut", "gradX1", "gradX2", "gradWeights")) {
             method.addParameter(number.arrayType(), name);
+            if (name.equals("weights") && backwardByColumns) {
+                method.addParameter(ArrayTypeName.of(number.arrayType()), "weightColumns");
+            }
         }
         Map<String, String> binding = binding();
         List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
@@ -532,7 +678,24 @@ public final class TensorProductWriter {
         boolean inputsFused = model.weightNumel() > 0;
         int loops = wanted.size() == 1 ? 1 : 1 + (inputsFused ? 1 : 0) + wanted.size();
         int callBudget = MAX_CALLS_PER_METHOD / loops;
-        method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
+        if (backwardByColumns) {
+            // The weight-row paths read gradOut channel-last and sum their weight gradient into rows of their own,
+            // added to the block's partial sums at the end; the other paths as usual.
+            TypeName rowsType = ArrayTypeName.of(number.arrayType());
+            method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+            method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), gScratch);
+            method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
+            method.addStatement("allocateGradientRows(gradRows)");
+            CodeBlock before = CodeBlock.builder()
+                    .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)").build();
+            boolean others = pathWriters.stream().anyMatch(writer -> !writer.backwardByColumns());
+            List<Operation> operations = others ? List.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD)
+                    : List.of(Operation.BACKWARD_WEIGHT_ROWS);
+            method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
+            method.addStatement("addGradientRows(gradRows, gradWeights)");
+        } else {
+            method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
+        }
         if (wanted.size() == 1) {
             return method.endControlFlow().build();
         }
@@ -845,6 +1008,7 @@ public final class TensorProductWriter {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
+            case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
@@ -859,7 +1023,9 @@ public final class TensorProductWriter {
         for (PathWriter writer : pathWriters) {
             if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()
                     || operation == Operation.FORWARD_WEIGHT_ROWS && !writer.readsWeightRows()
-                    || operation == Operation.FORWARD && writer.readsWeightRows()) {
+                    || operation == Operation.FORWARD && writer.readsWeightRows()
+                    || operation == Operation.BACKWARD_WEIGHT_ROWS && !writer.backwardByColumns()
+                    || operation == Operation.BACKWARD && writer.backwardByColumns()) {
                 continue;
             }
             // Unweighted, the fused backward computes the input gradients alone.
