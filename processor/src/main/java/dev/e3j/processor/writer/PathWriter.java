@@ -109,7 +109,7 @@ final class PathWriter {
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
-        List<Chunk> chunks = chunks(output, usesPerTerm(operation));
+        List<Chunk> chunks = chunks(output, usesPerTerm(operation), usesPerOutput(operation));
         List<MethodSpec> methods = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             String name = path.name() + operation.suffix() + (chunks.size() == 1 ? "" : "_part" + c);
@@ -141,6 +141,19 @@ final class PathWriter {
         };
     }
 
+    /**
+     * Uses per output component beyond its terms' (weight-row operations write loop statements per component: the
+     * backward about 60 bytes of bytecode, so that paths with many components and few terms per component, such as
+     * {@code l x 0 -> l}, still split below the limit).
+     */
+    private static int usesPerOutput(Operation operation) {
+        return switch (operation) {
+            case FORWARD_WEIGHT_ROWS -> 4;
+            case BACKWARD_WEIGHT_ROWS -> 8;
+            default -> 0;
+        };
+    }
+
     private static String describe(Operation operation) {
         return switch (operation) {
             case FORWARD -> "out += W x1 (x) x2";
@@ -157,7 +170,7 @@ final class PathWriter {
     }
 
     /** Consecutive output components, as many per chunk as keep {@code usesPerTerm * terms} within the budget. */
-    private List<Chunk> chunks(ToIntFunction<CgTerm> output, int usesPerTerm) {
+    private List<Chunk> chunks(ToIntFunction<CgTerm> output, int usesPerTerm, int usesPerOutput) {
         TreeMap<Integer, Integer> counts = new TreeMap<>();
         for (CgTerm term : path.terms()) {
             counts.merge(output.applyAsInt(term), 1, Integer::sum);
@@ -166,7 +179,8 @@ final class PathWriter {
         List<Integer> current = new ArrayList<>();
         int terms = 0;
         for (Map.Entry<Integer, Integer> entry : counts.entrySet()) {
-            if (!current.isEmpty() && usesPerTerm * (terms + entry.getValue()) > MAX_TERM_USES_PER_METHOD) {
+            if (!current.isEmpty() && usesPerTerm * (terms + entry.getValue())
+                    + usesPerOutput * (current.size() + 1) > MAX_TERM_USES_PER_METHOD) {
                 chunks.add(new Chunk(current));
                 current = new ArrayList<>();
                 terms = 0;
@@ -797,12 +811,15 @@ final class PathWriter {
         declareContractions(code, type, terms);
         code.addStatement("$L gradRow = gradRows[$L]", arrayType, rowIndex(firstWeightRow, pair.isEmpty() ? "" : "pair"));
         code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
-        String sum = "gradRow[w]";
-        for (int k : ks) {
-            int base = layout.offsetOut() + k * layout.mulOut();
-            sum = "Math.fma(t" + k + ", gradOutT[" + (base == 0 ? "w" : base + " + w") + "], " + sum + ")";
+        // in statements of at most 16 nested calls (javac attributes nested calls recursively, see fmaSum)
+        for (int first = 0; first < ks.size(); first += 16) {
+            String sum = "gradRow[w]";
+            for (int k : ks.subList(first, Math.min(ks.size(), first + 16))) {
+                int base = layout.offsetOut() + k * layout.mulOut();
+                sum = "Math.fma(t" + k + ", gradOutT[" + (base == 0 ? "w" : base + " + w") + "], " + sum + ")";
+            }
+            code.addStatement("gradRow[w] = $L", sum);
         }
-        code.addStatement("gradRow[w] = $L", sum);
         code.endControlFlow();
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
