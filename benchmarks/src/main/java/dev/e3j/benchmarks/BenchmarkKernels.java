@@ -38,6 +38,16 @@ final class BenchmarkKernels {
         String IRREPS_IN = "1x0e+1x1o+1x2e+1x3o";
     }
 
+    /**
+     * Not in e3nn's table: a fully connected product with 64 channels per irrep and shared weights (a NequIP- or
+     * e3nn-style self-interaction), where the weights are read by rows ({@code PathWriter.weightRows}).
+     */
+    @TensorProduct(in1 = Fc64Shared.IRREPS, in2 = "0e+1o+2e", out = Fc64Shared.IRREPS,
+            kind = TensorProduct.Kind.FULLY_CONNECTED, sharedWeights = true, precision = Precision.FLOAT)
+    interface Fc64Shared extends TensorProductKernel {
+        String IRREPS = "64x0e+64x1o+64x2e";
+    }
+
     @TensorProduct(in1 = DiffdockL1.IRREPS, in2 = "0e+1o", out = DiffdockL1.IRREPS,
             kind = TensorProduct.Kind.FULLY_CONNECTED, sharedWeights = false, precision = Precision.FLOAT)
     interface DiffdockL1 extends TensorProductKernel {

@@ -33,6 +33,10 @@ enum Configuration {
     DIFFDOCK_L1_UVW_PER_SAMPLE("diffdock-l1-uvw-per-sample", 5000, BenchmarkKernels.DiffdockL1.class,
             fullyConnected(BenchmarkKernels.DiffdockL1.IRREPS, "0e+1o", BenchmarkKernels.DiffdockL1.IRREPS, false),
             103.4, 3548.4, 139.1, 1842.9),
+    /** e3j's own: no e3nn timing in shared/bench, so no ratio. */
+    FC_64_SHARED_UVW("fc-64-shared-uvw", 2000, BenchmarkKernels.Fc64Shared.class,
+            fullyConnected(BenchmarkKernels.Fc64Shared.IRREPS, "0e+1o+2e", BenchmarkKernels.Fc64Shared.IRREPS, true),
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN),
     SH_LMAX3("sh-lmax3", 100000, BenchmarkKernels.ShLmax3.class, 3, 22.1, 47.5, 5.7, 15.9),
     SH_LMAX6("sh-lmax6", 100000, BenchmarkKernels.ShLmax6.class, 6, 73.1, 190.9, 27.6, 80.0);
 

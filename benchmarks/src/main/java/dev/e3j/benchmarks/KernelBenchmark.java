@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class KernelBenchmark {
 
     @Param({"nequip-water-uvu", "revmd17-toluene-uvu", "mace-medium-uvu", "tetris-poly-1-uvw",
-            "diffdock-l1-uvw-per-sample", "sh-lmax3", "sh-lmax6"})
+            "diffdock-l1-uvw-per-sample", "fc-64-shared-uvw", "sh-lmax3", "sh-lmax6"})
     public String config;
 
     @Param({"f64", "f32"})

@@ -72,10 +72,13 @@ public final class Report {
                     long bytes = traffic.bytesPerSample(pass, precision);
                     double intensity = flops.perSample(pass) / (double) bytes;
                     Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
-                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f | %.1f× | %d | %.1f | %s"
+                    boolean timed = !Double.isNaN(e3nn);
+                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
                                     + " | %d | %s | %s |%n",
-                            configuration.token(), precision.token(), pass.token(), milliseconds, e3nn,
-                            e3nn / milliseconds, flops.perSample(pass), gflops,
+                            configuration.token(), precision.token(), pass.token(), milliseconds,
+                            timed ? format1(e3nn) : "n/a",
+                            timed ? String.format(Locale.ROOT, "%.1f×", e3nn / milliseconds) : "n/a",
+                            flops.perSample(pass), gflops,
                             peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
                             roofline.map(Report::format1).orElse("n/a"),
                             roofline.map(r -> percent(gflops / r)).orElse("n/a")));
