@@ -520,17 +520,7 @@ final class PathWriter {
             pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(a$L, g$L, p$L_$L)", pair[0], pair[1], pair[0],
                     pair[1], pair[0], pair[1]));
         } else {
-            Map<Integer, List<Product>> byI = new TreeMap<>();
-            Map<Integer, List<Product>> byJ = new TreeMap<>();
-            for (CgTerm term : terms) {
-                byI.computeIfAbsent(term.i(), i -> new ArrayList<>())
-                        .add(new Product(term.constant(), "b" + term.j(), "g" + term.k()));
-                byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
-                        .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
-            }
-            byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-            byJ.forEach((j, products) ->
-                    code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+            inputGradientsFromG(code, type, terms);
         }
         if (innerLoop) {
             closeLoop(code);
@@ -544,6 +534,25 @@ final class PathWriter {
             gradX2ThroughP(code, type, terms);
         }
         return code.build();
+    }
+
+    /**
+     * The input gradients of one channel pair from its weighted output gradient {@code gK}:
+     * {@code sumI += sum_jk C_ijk bJ gK} (added to {@code gradX1} after the pair loop) and
+     * {@code gradX2[j] += sum_ik C_ijk aI gK}.
+     */
+    private void inputGradientsFromG(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
+        Map<Integer, List<Product>> byI = new TreeMap<>();
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            byI.computeIfAbsent(term.i(), i -> new ArrayList<>())
+                    .add(new Product(term.constant(), "b" + term.j(), "g" + term.k()));
+            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                    .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
+        }
+        byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
+        byJ.forEach((j, products) ->
+                code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
     }
 
     /**
@@ -797,19 +806,10 @@ final class PathWriter {
             String index = pair.isEmpty() ? Integer.toString(base) : base == 0 ? "pair" : base + " + pair";
             code.addStatement("$L g$L = gT[$L]", t, ks.get(n), index);
         }
-        Map<Integer, List<Product>> byI = new TreeMap<>();
-        Map<Integer, List<Product>> byJ = new TreeMap<>();
-        for (CgTerm term : terms) {
-            byI.computeIfAbsent(term.i(), i -> new ArrayList<>())
-                    .add(new Product(term.constant(), "b" + term.j(), "g" + term.k()));
-            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
-                    .add(new Product(term.constant(), "a" + term.i(), "g" + term.k()));
-        }
-        byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-        byJ.forEach((j, products) ->
-                code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        inputGradientsFromG(code, type, terms);
         declareContractions(code, type, terms);
-        code.addStatement("$L gradRow = gradRows[$L]", arrayType, rowIndex(firstWeightRow, pair.isEmpty() ? "" : "pair"));
+        code.addStatement("$L gradRow = gradRows[$L]", arrayType,
+                rowIndex(firstWeightRow, pair.isEmpty() ? "" : "pair"));
         code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
         // in statements of at most 16 nested calls (javac attributes nested calls recursively, see fmaSum)
         for (int first = 0; first < ks.size(); first += 16) {

@@ -464,8 +464,8 @@ public final class TensorProductWriter {
      * <li>{@code weightRows(weights)}: the rows {@code W[u v][0..mulOut)}, for the forward;</li>
      * <li>{@code weightColumns(weights)}: the columns {@code W[.][w]} over the channel pairs, for the fused
      * backward;</li>
-     * <li>{@code allocateGradientRows(rows)} and {@code addGradientRows(rows, gradWeights)}: a block's weight-gradient rows
-     * and their sum into its partial sums.</li>
+     * <li>{@code allocateGradientRows(rows)} and {@code addGradientRows(rows, gradWeights)}: a block's
+     * weight-gradient rows and their sum into its partial sums.</li>
      * </ul>
      * One call per run of consecutive paths with rows of one length (per path for the columns), in helpers of at most
      * {@link #MAX_CALLS_PER_METHOD} calls.
