@@ -113,6 +113,38 @@ final class AnnotatedSpec {
                 break;
             }
         }
+        requireUnshadowedNames(type, implementation);
+    }
+
+    /** {@code java.lang} types the generated classes name by their simple names, as people write them. */
+    private static final List<String> JAVA_LANG_NAMES = List.of("Math", "String", "System", "Override",
+            "SuppressWarnings", "IllegalArgumentException");
+    /** Types the generated classes import and name by their simple names. */
+    private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated");
+
+    /**
+     * Reports a type that would shadow a simple name the generated class uses: a member type of the spec or of one of
+     * its supertypes (inherited by the generated class, it shadows imports and {@code java.lang} alike), or a type of
+     * the spec's package named as a {@code java.lang} type (imports shadow such types; {@code java.lang} does not).
+     */
+    private void requireUnshadowedNames(TypeElement type, ClassName implementation) {
+        Elements elements = env.getElementUtils();
+        List<String> memberTypes = ElementFilter.typesIn(elements.getAllMembers(type)).stream()
+                .map(member -> member.getSimpleName().toString()).toList();
+        String packageName = elements.getPackageOf(type).getQualifiedName().toString();
+        List<String> names = new ArrayList<>(JAVA_LANG_NAMES);
+        names.addAll(IMPORTED_NAMES);
+        for (String name : names) {
+            TypeElement sibling = JAVA_LANG_NAMES.contains(name)
+                    ? elements.getTypeElement(packageName.isEmpty() ? name : packageName + "." + name) : null;
+            if (memberTypes.contains(name)) {
+                diagnostics.error(Message.SHADOWED_NAME, "the member type " + name + " of " + type.getQualifiedName()
+                        + " (or of a supertype)", name, implementation.simpleName());
+            } else if (sibling != null) {
+                diagnostics.error(Message.SHADOWED_NAME, sibling.getQualifiedName(), name,
+                        implementation.simpleName());
+            }
+        }
     }
 
     /**

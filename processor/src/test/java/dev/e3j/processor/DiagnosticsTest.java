@@ -163,6 +163,17 @@ class DiagnosticsTest {
                 """, 1, "e3j.out");
     }
 
+    /** A channel-wise product whose outputs do not keep in1's multiplicity says so. */
+    @Test
+    void channelwiseMultiplicityMismatchIsExplained() {
+        Compilation compilation = SOURCES.assertError("""
+                @TensorProduct(in1 = "32x0e", in2 = "1o", out = "16x1o", kind = Kind.CHANNELWISE)
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.no-paths");
+        assertThat(compilation).hadErrorContaining("CHANNELWISE outputs keep in1's multiplicity (mul_out = mul1),"
+                + " but in1[0] = 32x0e couples to out[0] = 16x1o");
+    }
+
     @Test
     void noPathsAtAll() {
         assertError("""

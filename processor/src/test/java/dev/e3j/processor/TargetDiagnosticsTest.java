@@ -51,6 +51,17 @@ class TargetDiagnosticsTest {
                 """, 3, "Hidden is private (it encloses bad.Spec.Hidden.Product)");
     }
 
+    /** A member type named as a type the generated class uses by its simple name would shadow it there. */
+    @Test
+    void memberTypeShadowingANameOfTheGeneratedClass() {
+        assertTargetError("""
+                @Linear(in = "2x0e", out = "1x0e")
+                interface Spec extends LinearKernel {
+                    enum Math { UP }
+                }
+                """, 1, "the member type Math of bad.Spec (or of a supertype) would shadow Math");
+    }
+
     @Test
     void genericInterface() {
         assertTargetError("""

@@ -22,7 +22,7 @@ public enum Message {
     OUT_REQUIRED("e3j.out", "kind = %s needs out (the output irreps)"),
     ELEMENTWISE_MISMATCH("e3j.elementwise",
             "ELEMENTWISE pairs the irreps of in1 and in2 one by one, but in1 has %d irreps and in2 has %d"),
-    NO_PATHS("e3j.no-paths", "%s yields no path at all: the kernel would only output zeros"),
+    NO_PATHS("e3j.no-paths", "%s yields no path at all: the kernel would only output zeros%s"),
     PATH_INDEX("e3j.path-index", "paths[%d].%s = %d is out of range: %s = \"%s\" has %d entries"),
     SELECTION_RULE("e3j.selection-rule",
             "paths[%d]: %s x %s does not contain %s (needs |l1 - l2| <= l_out <= l1 + l2 and p_out = p1 p2)"),
@@ -43,6 +43,7 @@ public enum Message {
     WRITE_FAILED("e3j.io", "could not write %s: %s"),
     INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
     TOO_LARGE("e3j.size", "%s"),
+    SHADOWED_NAME("e3j.target", "%s would shadow %s, which the generated %s names by its simple name: rename it"),
     UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"
             + " was generated");
 

@@ -79,7 +79,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         if (model.paths().isEmpty() && model.biases().isEmpty()) {
             String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";
             throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.NO_PATHS,
-                    spec.biases() ? map + " (with no 0e output to bias)" : map)));
+                    spec.biases() ? map + " (with no 0e output to bias)" : map, "")));
         }
         return model;
     }

@@ -97,7 +97,8 @@ public final class TensorProductModels {
         if (problems.isEmpty() && layout.instructions().isEmpty()) {
             problems.add(Problem.at(Location.WHOLE, Message.NO_PATHS,
                     kind + " of " + quote(spec.in1()) + (kind == TensorProduct.Kind.SQUARE ? "" : " x " + quote(spec.in2()))
-                            + (spec.out().isBlank() ? "" : " -> " + quote(spec.out()))));
+                            + (spec.out().isBlank() ? "" : " -> " + quote(spec.out())),
+                    kind == TensorProduct.Kind.CHANNELWISE ? multiplicityHint(in1, in2, out) : ""));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
@@ -108,6 +109,24 @@ public final class TensorProductModels {
                 normalize(layout, square ? Normalization.NONE : spec.irrepNormalization(),
                         spec.pathNormalization()),
                 spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+    }
+
+    /**
+     * Why a channel-wise product found no path although irreps couple: its outputs keep the multiplicity of
+     * {@code in1} ({@code mul_out = mul1}, e3nn's {@code uvu}), so name the first coupling pair that differs.
+     */
+    private static String multiplicityHint(Irreps in1, Irreps in2, Irreps out) {
+        for (int i1 = 0; i1 < in1.size(); i1++) {
+            for (int i2 = 0; i2 < in2.size(); i2++) {
+                for (int o = 0; o < out.size(); o++) {
+                    if (in1.get(i1).ir().couplesTo(in2.get(i2).ir(), out.get(o).ir())) {
+                        return "; CHANNELWISE outputs keep in1's multiplicity (mul_out = mul1), but in1[" + i1 + "] = "
+                                + in1.get(i1) + " couples to out[" + o + "] = " + out.get(o);
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private static String quote(String text) {

@@ -23,8 +23,9 @@ final class KernelChecks {
                 .addStatement("long expected = (long) rows * rowLength")
                 .addStatement("long actual = array == null ? 0 : array.length")
                 .beginControlFlow("if (actual != expected)")
-                .addStatement("throw new $T(name + $S + expected + $S + rows + $S + rowLength + $S + actual)",
-                        IllegalArgumentException.class, ": expected length ", " (", " x ", "), got ")
+                .addStatement("throw new $T(name + $S + expected + $S + rows + $S + rowLength + $S"
+                        + " + (array == null ? $S : String.valueOf(actual)))",
+                        IllegalArgumentException.class, ": expected length ", " (", " x ", "), got ", "null")
                 .endControlFlow()
                 .build();
     }

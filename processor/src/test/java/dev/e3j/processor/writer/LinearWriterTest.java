@@ -297,7 +297,7 @@ class LinearWriterTest {
         assertEquals("weights: expected length 3 (1 x 3), got 2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[10], new double[3], null, new double[8]));
-        assertEquals("bias: expected length 1 (1 x 1), got 0", e.getMessage());
+        assertEquals("bias: expected length 1 (1 x 1), got null", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.backward(2, new double[10], new double[3], new double[8], new double[10],
                         new double[3], new double[2]));
