@@ -37,13 +37,17 @@ class BatchBlocksKernelTest {
                     @TensorProduct(in1 = "3x0e+3x1o", in2 = "0e+1o", out = "3x0e+3x1o", kind = Kind.CHANNELWISE,
                         sharedWeights = false)
                     interface PerSample extends TensorProductKernel {}
+
+                    // shared weights read by rows; 8 channel pairs also by columns in the fused backward
+                    @TensorProduct(in1 = "8x0e+4x1o", in2 = "0e+1o", out = "8x0e+8x1o+2x1e")
+                    interface SharedRows extends TensorProductKernel {}
                 }
                 """);
     }
 
     @Test
     void everySampleOfABlockedBatchEqualsThatSampleAlone() {
-        for (String name : new String[] {"Shared", "PerSample"}) {
+        for (String name : new String[] {"Shared", "PerSample", "SharedRows"}) {
             TensorProductKernel kernel = kernels.tensorProduct("blocks.Specs_" + name + "Impl");
             Batch batch = new Batch(kernel, BATCH);
             double[] out = new double[BATCH * batch.dimOut];
@@ -91,6 +95,35 @@ class BatchBlocksKernelTest {
         }
         for (int i = 0; i < serial.length; i++) {
             assertEquals(serial[i], first[i], 1e-12 * Math.max(1, Math.abs(serial[i])), "gradWeights[" + i + "]");
+        }
+    }
+
+    /**
+     * The fused backward by weight columns sums the weight gradient into per-block rows, added to the block's partial
+     * sums at its end: the same sum over the samples, bit for bit the same from call to call.
+     */
+    @Test
+    void weightGradientRowsSumOverSamplesReproducibly() {
+        TensorProductKernel kernel = kernels.tensorProduct("blocks.Specs_SharedRowsImpl");
+        Batch batch = new Batch(kernel, BATCH);
+        double[][] runs = new double[2][kernel.weightNumel()];
+        for (double[] gradWeights : runs) {
+            kernel.backward(BATCH, batch.x1, batch.x2, batch.weights, batch.gradOut, new double[batch.x1.length],
+                    new double[batch.x2.length], gradWeights);
+        }
+        assertArrayEquals(runs[0], runs[1]);
+        double[] serial = new double[kernel.weightNumel()];
+        double[] one = new double[kernel.weightNumel()];
+        for (int b = 0; b < BATCH; b++) {
+            Batch sample = batch.sample(b);
+            kernel.backward(1, sample.x1, sample.x2, sample.weights, sample.gradOut, new double[batch.dim1],
+                    new double[batch.dim2], one);
+            for (int i = 0; i < one.length; i++) {
+                serial[i] += one[i];
+            }
+        }
+        for (int i = 0; i < serial.length; i++) {
+            assertEquals(serial[i], runs[0][i], 1e-12 * Math.max(1, Math.abs(serial[i])), "gradWeights[" + i + "]");
         }
     }
 
