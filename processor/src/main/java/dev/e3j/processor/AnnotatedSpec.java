@@ -32,6 +32,12 @@ import javax.tools.StandardLocation;
  */
 final class AnnotatedSpec {
 
+    /** {@code java.lang} types the generated classes name by their simple names, as people write them. */
+    private static final List<String> JAVA_LANG_NAMES = List.of("Math", "String", "System", "Override",
+            "SuppressWarnings", "IllegalArgumentException");
+    /** Types the generated classes import and name by their simple names. */
+    private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated");
+
     private final ProcessingEnvironment env;
     private final Element element;
     private final String annotation;
@@ -115,12 +121,6 @@ final class AnnotatedSpec {
         }
         requireUnshadowedNames(type, implementation);
     }
-
-    /** {@code java.lang} types the generated classes name by their simple names, as people write them. */
-    private static final List<String> JAVA_LANG_NAMES = List.of("Math", "String", "System", "Override",
-            "SuppressWarnings", "IllegalArgumentException");
-    /** Types the generated classes import and name by their simple names. */
-    private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated");
 
     /**
      * Reports a type that would shadow a simple name the generated class uses: a member type of the spec or of one of

@@ -677,11 +677,14 @@ final class PathWriter {
 
     /**
      * Makes this path read rows {@code firstRow..firstRow + weightRowCount() - 1} of the weight rows (forward, and
-     * the weight gradient's rows in the fused backward) and columns {@code firstColumn..firstColumn + mulOut - 1} of
-     * the weight columns (the fused backward; -1 for none, see {@link #backwardByColumns()}).
+     * the weight gradient's rows in the fused backward).
      */
-    void readWeightRows(int firstRow, int firstColumn) {
+    void readWeightRows(int firstRow) {
         firstWeightRow = firstRow;
+    }
+
+    /** Makes the fused backward read columns {@code firstColumn..firstColumn + mulOut - 1} of the weight columns. */
+    void readWeightColumns(int firstColumn) {
         firstWeightColumn = firstColumn;
     }
 
@@ -874,16 +877,7 @@ final class PathWriter {
     private void weightRowsChannels(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
         String t = type.type().toString();
         String arrayType = type.arrayType().toString();
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
-        List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
-        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
-        if (pair) {
-            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
-        }
-        openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
-        terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        loadChannelPair(code, type, terms, pair);
         List<Integer> ks = declareContractions(code, type, terms, "a", "t");
         if (pair) {
             declareContractions(code, type, terms, "c", "s");
@@ -947,16 +941,7 @@ final class PathWriter {
     /** The body of a {@link #pairedForwardBody} loop, for channels {@code u} and {@code u + 1} or {@code u} alone. */
     private void channelsForward(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
         String t = type.type().toString();
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
-        List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
-        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
-        if (pair) {
-            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
-        }
-        openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
-        terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+        loadChannelPair(code, type, terms, pair);
         if (!pair) {
             forwardBody(code, type, terms);
         } else {
@@ -976,6 +961,24 @@ final class PathWriter {
         }
         closeLoop(code);
         closeLoop(code);
+    }
+
+    /**
+     * The x1 components of channel {@code u} ({@code aI}) and, for a pair, of {@code u + 1} ({@code cI}); then opens
+     * the loop over {@code v} and loads the x2 components ({@code bJ}). The caller closes that loop.
+     */
+    private void loadChannelPair(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
+        String t = type.type().toString();
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
+        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+        if (pair) {
+            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
+        }
+        openLoop(code, "v", "0", layout.mul2());
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        terms.stream().map(CgTerm::j).distinct().sorted()
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {

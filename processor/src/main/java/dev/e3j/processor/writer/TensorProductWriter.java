@@ -128,10 +128,10 @@ public final class TensorProductWriter {
         if (weightRows) {
             for (PathWriter writer : pathWriters) {
                 if (writer.weightRows()) {
-                    boolean byColumns = writer.weightRowCount() >= PathWriter.MIN_WEIGHT_ROW;
-                    writer.readWeightRows(rows, byColumns ? columns : -1);
+                    writer.readWeightRows(rows);
                     rows += writer.weightRowCount();
-                    if (byColumns) {
+                    if (writer.backwardByColumns()) {
+                        writer.readWeightColumns(columns);
                         columns += writer.weightRowLength();
                         scratch = Math.max(scratch, writer.weightRowCount() * writer.outputDim());
                     }
@@ -1021,16 +1021,12 @@ public final class TensorProductWriter {
     private List<Call> pathCalls(NumberType number, Operation operation) {
         List<Call> calls = new ArrayList<>();
         for (PathWriter writer : pathWriters) {
-            if (operation == Operation.GRAD_WEIGHTS && !writer.weighted()
-                    || operation == Operation.FORWARD_WEIGHT_ROWS && !writer.readsWeightRows()
-                    || operation == Operation.FORWARD && writer.readsWeightRows()
-                    || operation == Operation.BACKWARD_WEIGHT_ROWS && !writer.backwardByColumns()
-                    || operation == Operation.BACKWARD && writer.backwardByColumns()) {
-                continue;
-            }
             // Unweighted, the fused backward computes the input gradients alone.
             Operation own = operation == Operation.BACKWARD_INPUTS && !writer.weighted() ? Operation.BACKWARD
                     : operation;
+            if (!writes(writer, own)) {
+                continue;
+            }
             for (MethodSpec method : writer.methods(own, number)) {
                 calls.add(new Call(groups.get(writer), method.name(), own.parameters(writer.weighted())));
             }
