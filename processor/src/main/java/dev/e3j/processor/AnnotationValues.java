@@ -49,6 +49,10 @@ final class AnnotationValues {
         return (Integer) value(name);
     }
 
+    double real(String name) {
+        return (Double) value(name);
+    }
+
     boolean bool(String name) {
         return (Boolean) value(name);
     }

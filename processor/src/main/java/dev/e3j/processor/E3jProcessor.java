@@ -31,8 +31,10 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String TENSOR_PRODUCT = "dev.e3j.annotations.TensorProduct";
     static final String SPHERICAL_HARMONICS = "dev.e3j.annotations.SphericalHarmonics";
     static final String LINEAR = "dev.e3j.annotations.Linear";
+    static final String GATE_POINTS_NETWORK = "dev.e3j.annotations.GatePointsNetwork";
     /** The annotations that each generate {@code <Spec>Impl}; an interface carries at most one. */
-    static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR);
+    static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR,
+            GATE_POINTS_NETWORK);
     /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
     static final String GENERATED = "javax.annotation.processing.Generated";
 
@@ -44,14 +46,15 @@ public final class E3jProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);
         for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv),
-                new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv))) {
+                new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv),
+                new GatePointsStep(processingEnv))) {
             steps.put(step.annotation(), step);
         }
     }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GENERATED);
+        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GATE_POINTS_NETWORK, GENERATED);
     }
 
     @Override

@@ -44,6 +44,11 @@ public enum Message {
     INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
     TOO_LARGE("e3j.size", "%s"),
     SHADOWED_NAME("e3j.target", "%s would shadow %s, which the generated %s names by its simple name: rename it"),
+    MODEL_VALUE("e3j.model", "%s = %s: expected %s"),
+    EDGE_ATTR_NOT_HARMONICS("e3j.model", "irrepsEdgeAttr = \"%s\": entry %s is not a spherical harmonic (degree l"
+            + " <= 20 with parity (-1)^l, e.g. \"0e+1o+2e\"), as e3nn's spherical_harmonics requires"),
+    EMPTY_GATE("e3j.no-paths", "layer %d: no entry of irrepsHidden = \"%s\" is reachable from \"%s\" x"
+            + " irrepsEdgeAttr = \"%s\", so the layer would have no features"),
     UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"
             + " was generated");
 

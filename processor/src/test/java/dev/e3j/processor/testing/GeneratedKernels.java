@@ -68,6 +68,14 @@ public final class GeneratedKernels {
         return new GeneratedKernels(compilation);
     }
 
+    /** Compiles {@code sources} (qualified name, source) and asserts success without warnings. */
+    public static GeneratedKernels compile(Map<String, String> sources) {
+        Compilation compilation = compiler().compile(sources.entrySet().stream()
+                .map(source -> JavaFileObjects.forSourceString(source.getKey(), source.getValue())).toList());
+        assertThat(compilation).succeededWithoutWarnings();
+        return new GeneratedKernels(compilation);
+    }
+
     /** Compiles without asserting anything, for tests of diagnostics. */
     public static Compilation compileExpectingErrors(String qualifiedName, String source) {
         return compiler().compile(JavaFileObjects.forSourceString(qualifiedName, source));
@@ -97,6 +105,15 @@ public final class GeneratedKernels {
             return kernelInterface.cast(loader.loadClass(binaryName).getConstructor().newInstance());
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("cannot instantiate " + binaryName, e);
+        }
+    }
+
+    /** The generated class {@code binaryName}, e.g. to call a constructor with arguments. */
+    public Class<?> loadClass(String binaryName) {
+        try {
+            return loader.loadClass(binaryName);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("no generated class " + binaryName, e);
         }
     }
 

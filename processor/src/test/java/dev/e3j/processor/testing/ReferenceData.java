@@ -27,6 +27,11 @@ public final class ReferenceData {
         return new Reader(Files.readString(directory().resolve(name))).document();
     }
 
+    /** A JSON document: maps, lists, doubles, strings, booleans and nulls. */
+    public static Object parse(String json) {
+        return new Reader(json).document();
+    }
+
     public static Path directory() {
         String configured = System.getProperty("e3j.reference.dir");
         if (configured != null && Files.isDirectory(Paths.get(configured))) {

@@ -16,16 +16,31 @@ public final class Normalize2Mom implements ScalarFunction {
     private final ScalarFunction f;
     private final double constant;
 
-    private Normalize2Mom(ScalarFunction f) {
+    private Normalize2Mom(ScalarFunction f, double c) {
         this.f = f;
-        double c = 1 / Math.sqrt(secondMoment(f));
         this.constant = Math.abs(c - 1) < 1e-4 ? 1.0 : c;
     }
 
     /** {@code f} normalized; a function that already is a {@code Normalize2Mom} is returned as is. */
     public static Normalize2Mom of(ScalarFunction f) {
         Checks.requireNonNull("f", f);
-        return f instanceof Normalize2Mom normalized ? normalized : new Normalize2Mom(f);
+        return f instanceof Normalize2Mom normalized ? normalized : new Normalize2Mom(f, 1 / Math.sqrt(secondMoment(f)));
+    }
+
+    /**
+     * {@code f} scaled by a given constant, such as the Monte-Carlo constant an e3nn model was built with (e3nn
+     * computes it at construction and no {@code state_dict} holds it); as in e3nn, a constant within 1e-4 of 1 is
+     * taken to be exactly 1.
+     *
+     * @throws IllegalArgumentException if {@code constant} is not finite and positive
+     */
+    public static Normalize2Mom withConstant(ScalarFunction f, double constant) {
+        Checks.requireNonNull("f", f);
+        if (!(constant > 0 && constant < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("constant: expected a finite value > 0, got " + constant);
+        }
+        ScalarFunction raw = f instanceof Normalize2Mom normalized ? normalized.unnormalized() : f;
+        return new Normalize2Mom(raw, constant);
     }
 
     /** {@code E[f(z)^2]}, {@code z ~ N(0, 1)}. */

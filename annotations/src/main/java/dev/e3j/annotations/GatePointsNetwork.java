@@ -1,0 +1,75 @@
+package dev.e3j.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a whole e3nn {@code nn.models.gate_points_2101.Network} on an interface extending
+ * {@code dev.e3j.runtime.model.PointsModel}; generates {@code <Spec>Impl}, which loads the network's PyTorch
+ * {@code state_dict} ({@code new <Spec>Impl(StateDict)}) under e3nn's own names and layouts.
+ *
+ * <p>The attributes mirror the constructor's arguments in camelCase. The processor derives every layer the way e3nn
+ * does: per gated layer the scalars and gated irreps of {@link #irrepsHidden()} that a tensor-product path reaches
+ * ({@code tp_path_exists}), their gates ({@code 0e}, or {@code 0o} when no path reaches {@code 0e}) and activations
+ * (SiLU and tanh on even and odd scalars, sigmoid and tanh on even and odd gates); per convolution the
+ * self-connection, {@code lin1} and {@code lin2} fully connected products with the node attributes and the
+ * channel-wise edge product into e3nn's sorted {@code irreps_mid}. Each becomes a generated kernel with exact
+ * coefficients.
+ *
+ * <pre>{@code
+ * @GatePointsNetwork(irrepsHidden = "8x0e+8x0o+4x1e+4x1o+2x2e+2x2o", irrepsOut = "1x0e+1x1o",
+ *                    irrepsEdgeAttr = "0e+1o+2e", layers = 2, maxRadius = 2.5, numberOfBasis = 10,
+ *                    radialLayers = 1, radialNeurons = 16, numNeighbors = 5.12, numNodes = 8.33)
+ * interface Net extends PointsModel {}
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface GatePointsNetwork {
+
+    /** Irreps of the node inputs {@code x}; empty (e3nn's {@code None}) when nodes have none (e3nn then uses ones, {@code 0e}). */
+    String irrepsIn() default "";
+
+    /** Irreps of the hidden node features; each gated layer keeps those a tensor-product path reaches. */
+    String irrepsHidden();
+
+    /** Irreps of the output. */
+    String irrepsOut();
+
+    /** Irreps of the node attributes {@code z}; empty (e3nn's {@code None}) when nodes have none (ones, {@code 0e}). */
+    String irrepsNodeAttr() default "";
+
+    /** Irreps of the edge attributes: spherical harmonics, each {@code l} with parity {@code (-1)^l}, e.g. {@code "0e+1o+2e"}. */
+    String irrepsEdgeAttr();
+
+    /** Number of gated layers (non-linearities); one more convolution follows them. */
+    int layers();
+
+    /** Cut-off radius of the radius graph (within each graph of the batch). */
+    double maxRadius();
+
+    /** Number of Gaussians embedding the edge length. */
+    int numberOfBasis();
+
+    /** Hidden layers of each radial MLP. */
+    int radialLayers();
+
+    /** Width of the radial MLPs' hidden layers. */
+    int radialNeurons();
+
+    /** Typical number of neighbours: the aggregated messages are divided by its square root. */
+    double numNeighbors();
+
+    /** Typical number of nodes per graph: the reduced output is divided by its square root. */
+    double numNodes();
+
+    /** Sum the node outputs over each graph (true), or return the node outputs (false). */
+    boolean reduceOutput() default true;
+
+    /** {@link Precision#FLOAT} adds {@code float[]} overloads. */
+    Precision precision() default Precision.DOUBLE;
+}

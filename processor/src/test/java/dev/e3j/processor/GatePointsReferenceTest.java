@@ -1,0 +1,117 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.model.PointsModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole {@code @GatePointsNetwork} models against e3nn 0.5.4 ({@code reference/models/gate_points-*}, made by
+ * {@code tools/make_gate_points_reference.py}): each spec is written from the reference's constructor arguments, its
+ * {@code state_dict.safetensors} loaded as it is, and the outputs and gradients compared to 1e-10 relative.
+ */
+class GatePointsReferenceTest {
+
+    static Stream<String> models() throws IOException {
+        try (Stream<Path> folders = Files.list(modelsDirectory())) {
+            return folders.map(folder -> folder.getFileName().toString())
+                    .filter(name -> name.startsWith("gate_points-")).sorted().toList().stream();
+        }
+    }
+
+    static Path modelsDirectory() {
+        return ReferenceData.directory().getParent().resolve("models");
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void outputsAndGradientsEqualE3nn(String name) throws Exception {
+        Path folder = modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        PointsModel model = load(specSource((Map<String, Object>) reference.get("constructor")),
+                StateDict.read(folder.resolve("state_dict.safetensors")));
+
+        Map<String, Object> inputs = (Map<String, Object>) reference.get("inputs");
+        double[] pos = ReferenceData.asDoubles(inputs.get("pos"));
+        int numNodes = pos.length / 3;
+        int[] batch = ReferenceData.asInts(inputs.get("batch")).stream().mapToInt(Integer::intValue).toArray();
+        double[] x = inputs.get("x") == null ? null : ReferenceData.asDoubles(inputs.get("x"));
+        double[] z = inputs.get("z") == null ? null : ReferenceData.asDoubles(inputs.get("z"));
+
+        double[] out = model.forward(numNodes, pos, batch, x, z);
+        assertClose("outputs", ReferenceData.asDoubles(reference.get("outputs")), out, 1e-10);
+
+        Map<String, Object> gradient = (Map<String, Object>) reference.get("gradient");
+        double[] v = ReferenceData.asDoubles(gradient.get("v"));
+        double[] gradPos = new double[pos.length];
+        double[] gradX = x == null ? null : new double[x.length];
+        double[] gradZ = z == null ? null : new double[z.length];
+        model.backward(numNodes, pos, batch, x, z, v, gradPos, gradX, gradZ);
+        assertClose("d_pos", ReferenceData.asDoubles(gradient.get("d_pos")), gradPos, 1e-10);
+        if (gradX != null) {
+            assertClose("d_x", ReferenceData.asDoubles(gradient.get("d_x")), gradX, 1e-10);
+        }
+        if (gradZ != null) {
+            assertClose("d_z", ReferenceData.asDoubles(gradient.get("d_z")), gradZ, 1e-10);
+        }
+    }
+
+    /** The {@code @GatePointsNetwork} spec {@code test.Net} for e3nn's constructor arguments. */
+    static String specSource(Map<String, Object> args) {
+        StringBuilder spec = new StringBuilder("package test;\n\n"
+                + "import dev.e3j.annotations.GatePointsNetwork;\n"
+                + "import dev.e3j.runtime.model.PointsModel;\n\n"
+                + "@GatePointsNetwork(");
+        for (Map.Entry<String, String> attribute : Map.of("irreps_in", "irrepsIn", "irreps_hidden", "irrepsHidden",
+                "irreps_out", "irrepsOut", "irreps_node_attr", "irrepsNodeAttr", "irreps_edge_attr",
+                "irrepsEdgeAttr").entrySet()) {
+            Object value = args.get(attribute.getKey());
+            if (value != null) {
+                spec.append(attribute.getValue()).append(" = \"").append(value).append("\", ");
+            }
+        }
+        for (Map.Entry<String, String> attribute : Map.of("layers", "layers", "number_of_basis", "numberOfBasis",
+                "radial_layers", "radialLayers", "radial_neurons", "radialNeurons").entrySet()) {
+            spec.append(attribute.getValue()).append(" = ").append(ReferenceData.asInt(args.get(attribute.getKey())))
+                    .append(", ");
+        }
+        for (Map.Entry<String, String> attribute : Map.of("max_radius", "maxRadius", "num_neighbors", "numNeighbors",
+                "num_nodes", "numNodes").entrySet()) {
+            spec.append(attribute.getValue()).append(" = ").append((double) (Double) args.get(attribute.getKey()))
+                    .append(", ");
+        }
+        spec.append("reduceOutput = ").append(args.get("reduce_output")).append(")\n")
+                .append("interface Net extends PointsModel {}\n");
+        return spec.toString();
+    }
+
+    static PointsModel load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
+        GeneratedKernels generated = GeneratedKernels.compile(Map.of("test.Net", specSource));
+        return (PointsModel) generated.loadClass("test.NetImpl").getConstructor(StateDict.class)
+                .newInstance(stateDict);
+    }
+
+    static void assertClose(String what, double[] expected, double[] actual, double relative) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double scale = 0;
+        double error = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            error = Math.max(error, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(error <= relative * scale, what + ": largest error " + error + " against largest value " + scale
+                + " (relative " + error / scale + ")");
+    }
+}

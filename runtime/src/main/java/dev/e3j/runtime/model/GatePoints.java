@@ -1,0 +1,575 @@
+package dev.e3j.runtime.model;
+
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.Gate;
+import dev.e3j.runtime.nn.Normalize2Mom;
+import dev.e3j.runtime.nn.ScalarFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The architecture of e3nn's {@code nn.models.gate_points_2101.Network} on generated kernels, the engine behind
+ * {@code @GatePointsNetwork} classes (which derive the layers and call {@link #builder}):
+ * <pre>
+ *   edges     every ordered pair of distinct nodes of one graph closer than maxRadius, r_e = pos[src] - pos[dst]
+ *   Y_e       smooth_cutoff(|r_e| / maxRadius) Y(r_e / |r_e|)                     edge attributes
+ *   E_e       sqrt(numberOfBasis) soft_one_hot_linspace(|r_e|, 0, maxRadius, numberOfBasis, gaussian)
+ *   h         x (or ones)  -> [convolution -> gate] x layers -> convolution
+ *   out       sum over each graph's nodes / sqrt(numNodes)    (reduceOutput; else per node)
+ * </pre>
+ * Parameters are one flat array, in the order of e3nn's {@code state_dict}: per convolution {@code sc.weight},
+ * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Immutable and
+ * thread-safe.
+ */
+public final class GatePoints {
+
+    private final SphericalHarmonicsKernel edgeHarmonics;
+    private final Irreps irrepsIn;
+    private final Irreps irrepsNodeAttr;
+    private final boolean hasNodeInput;
+    private final boolean hasNodeAttributes;
+    private final double maxRadius;
+    private final int numberOfBasis;
+    private final double numNodes;
+    private final boolean reduceOutput;
+    private final List<PointConvolution> convolutions;
+    /** {@code gates.get(i)} follows convolution {@code i}; the last convolution has none. */
+    private final List<Gate> gates;
+    private final int[] offsets;
+    private final StateDictLayout layout;
+
+    private GatePoints(Builder builder, Map<String, Double> activationConstants) {
+        this.edgeHarmonics = builder.edgeHarmonics;
+        this.hasNodeInput = builder.irrepsIn != null;
+        this.hasNodeAttributes = builder.irrepsNodeAttr != null;
+        this.irrepsIn = hasNodeInput ? builder.irrepsIn : Irreps.parse("1x0e");
+        this.irrepsNodeAttr = hasNodeAttributes ? builder.irrepsNodeAttr : Irreps.parse("1x0e");
+        this.maxRadius = builder.maxRadius;
+        this.numberOfBasis = builder.numberOfBasis;
+        this.numNodes = builder.numNodes;
+        this.reduceOutput = builder.reduceOutput;
+        this.convolutions = new ArrayList<>();
+        this.gates = new ArrayList<>();
+        this.layout = new StateDictLayout();
+        for (Builder.Layer layer : builder.layers) {
+            int[] hs = new int[layer.radialHidden.length + 2];
+            hs[0] = numberOfBasis;
+            System.arraycopy(layer.radialHidden, 0, hs, 1, layer.radialHidden.length);
+            hs[hs.length - 1] = layer.edgeProduct.weightNumel();
+            ScalarFunction act = activation(ScalarFunction.SILU, layer.prefix + ".fc.layer0.act", activationConstants);
+            PointConvolution convolution = new PointConvolution(layer.prefix, layer.selfConnection, layer.lin1,
+                    layer.edgeProduct, layer.lin2, new FullyConnectedNet(hs, act), builder.numNeighbors);
+            if (!convolutions.isEmpty()) {
+                Irreps previous = gates.isEmpty() ? null : gates.get(gates.size() - 1).irrepsOut();
+                requireChain(layer.prefix, convolution.irrepsIn(), previous);
+            } else {
+                requireChain(layer.prefix, convolution.irrepsIn(), irrepsIn);
+            }
+            layout.convolution(convolution);
+            convolutions.add(convolution);
+            if (layer.gatePrefix != null) {
+                Gate gate = new Gate(layer.irrepsScalars,
+                        activations(layer.actScalars, layer.gatePrefix + ".act_scalars.acts.", activationConstants),
+                        layer.irrepsGates,
+                        activations(layer.actGates, layer.gatePrefix + ".act_gates.acts.", activationConstants),
+                        layer.irrepsGated);
+                requireChain(layer.gatePrefix, gate.irrepsIn(), convolution.irrepsOut());
+                layout.gate(layer.gatePrefix, layer.irrepsGated);
+                gates.add(gate);
+            }
+        }
+        if (gates.size() != convolutions.size() - 1) {
+            throw new IllegalArgumentException("layers: expected every convolution but the last to be gated, got "
+                    + gates.size() + " gates for " + convolutions.size() + " convolutions");
+        }
+        this.offsets = new int[convolutions.size() + 1];
+        for (int i = 0; i < convolutions.size(); i++) {
+            offsets[i + 1] = Math.addExact(offsets[i], convolutions.get(i).parameterCount());
+        }
+    }
+
+    private static void requireChain(String name, Irreps actual, Irreps expected) {
+        if (!actual.equals(expected)) {
+            throw new IllegalArgumentException(name + ": expected input irreps \"" + expected + "\", got \"" + actual
+                    + "\"");
+        }
+    }
+
+    private static ScalarFunction activation(ScalarFunction f, String module, Map<String, Double> constants) {
+        Double constant = constants.get(module);
+        return constant == null ? Normalize2Mom.of(f) : Normalize2Mom.withConstant(f, constant);
+    }
+
+    private static List<ScalarFunction> activations(List<ScalarFunction> fs, String prefix,
+                                                    Map<String, Double> constants) {
+        List<ScalarFunction> out = new ArrayList<>();
+        for (int i = 0; i < fs.size(); i++) {
+            out.add(activation(fs.get(i), prefix + i, constants));
+        }
+        return out;
+    }
+
+    /** A builder of the layers, in order: the generated model's constructor. */
+    public static Builder builder(SphericalHarmonicsKernel edgeHarmonics) {
+        return new Builder(edgeHarmonics);
+    }
+
+    /** Irreps of the node inputs ({@code 1x0e} of ones without them). */
+    public Irreps irrepsIn() {
+        return irrepsIn;
+    }
+
+    /** Irreps of the node attributes ({@code 1x0e} of ones without them). */
+    public Irreps irrepsNodeAttr() {
+        return irrepsNodeAttr;
+    }
+
+    public Irreps irrepsOut() {
+        return convolutions.get(convolutions.size() - 1).irrepsOut();
+    }
+
+    public boolean hasNodeInput() {
+        return hasNodeInput;
+    }
+
+    public boolean hasNodeAttributes() {
+        return hasNodeAttributes;
+    }
+
+    public boolean reduceOutput() {
+        return reduceOutput;
+    }
+
+    /** Number of parameters in the flat layout. */
+    public int parameterCount() {
+        return offsets[offsets.length - 1];
+    }
+
+    /**
+     * The flat parameters of {@code stateDict}, after checking every key and shape: all missing, mismatched and
+     * unexpected keys are reported in one message, and e3nn's {@code output_mask} buffers must equal the derived
+     * architecture's.
+     *
+     * @throws IllegalArgumentException listing every problem
+     */
+    public double[] parameters(StateDict stateDict) {
+        if (stateDict == null) {
+            throw new IllegalArgumentException("stateDict is null");
+        }
+        return layout.read(stateDict, parameterCount());
+    }
+
+    /**
+     * e3nn's initialization: fully connected product weights {@code ~ N(0, 1)}, radial MLP weights {@code ~ N(0, 1)},
+     * drawn from {@code random} in parameter order.
+     */
+    public double[] initialParameters(Random random) {
+        if (random == null) {
+            throw new IllegalArgumentException("random is null");
+        }
+        double[] params = new double[parameterCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = random.nextGaussian();
+        }
+        return params;
+    }
+
+    /** Numbers of the graphs: {@code batch[numNodes - 1] + 1}, or 0 without nodes. */
+    private static int numGraphs(int numNodes, int[] batch) {
+        return numNodes == 0 ? 0 : batch[numNodes - 1] + 1;
+    }
+
+    /** See {@link PointsModel#forward}; {@code params} in the flat layout. */
+    public double[] forward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        return pass.output();
+    }
+
+    /**
+     * See {@link PointsModel#backward}; also the gradient with respect to the flat parameters ({@code gradParams},
+     * overwritten, {@code null} to skip).
+     */
+    public void backward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
+                         double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
+        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        int dimOut = irrepsOut().dim();
+        int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
+        requireLength("gradOut", gradOut, (long) rows * dimOut, rows + " x " + dimOut);
+        requireGradient("gradPos", gradPos, numNodes, 3);
+        requireGradient("gradX", gradX, numNodes, irrepsIn.dim());
+        requireGradient("gradZ", gradZ, numNodes, irrepsNodeAttr.dim());
+        if (gradParams != null) {
+            requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+        }
+        if (gradX != null && !hasNodeInput) {
+            throw new IllegalArgumentException("gradX: expected null, the model has no node inputs");
+        }
+        if (gradZ != null && !hasNodeAttributes) {
+            throw new IllegalArgumentException("gradZ: expected null, the model has no node attributes");
+        }
+        pass.backward(gradOut, gradPos, gradX, gradZ, gradParams);
+    }
+
+    /**
+     * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the inputs are widened,
+     * the network runs in double precision, and the output is rounded once to float.
+     */
+    public float[] forward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params) {
+        return narrow(forward(numNodes, widen(pos), batch, widen(x), widen(z), params));
+    }
+
+    /**
+     * Float overload of {@link #backward(int, double[], int[], double[], double[], double[], double[], double[],
+     * double[], double[], double[])} without the parameter gradient: computed in double precision, each gradient
+     * rounded once to float.
+     */
+    public void backward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params,
+                         float[] gradOut, float[] gradPos, float[] gradX, float[] gradZ) {
+        double[] gradPosD = gradPos != null ? new double[gradPos.length] : null;
+        double[] gradXD = gradX != null ? new double[gradX.length] : null;
+        double[] gradZD = gradZ != null ? new double[gradZ.length] : null;
+        backward(numNodes, widen(pos), batch, widen(x), widen(z), params, widen(gradOut), gradPosD, gradXD, gradZD,
+                null);
+        narrowInto(gradPosD, gradPos);
+        narrowInto(gradXD, gradX);
+        narrowInto(gradZD, gradZ);
+    }
+
+    private static double[] widen(float[] values) {
+        if (values == null) {
+            return null;
+        }
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        narrowInto(values, out);
+        return out;
+    }
+
+    private static void narrowInto(double[] values, float[] out) {
+        if (values != null) {
+            for (int i = 0; i < values.length; i++) {
+                out[i] = (float) values[i];
+            }
+        }
+    }
+
+    private static void requireGradient(String name, double[] array, int rows, int width) {
+        if (array != null) {
+            requireLength(name, array, (long) rows * width, rows + " x " + width);
+        }
+    }
+
+    private static void requireLength(String name, double[] array, long expected, String shape) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " is null (expected length " + expected + " = " + shape + ")");
+        }
+        if (array.length != expected) {
+            throw new IllegalArgumentException(name + ": expected length " + expected + " (" + shape + "), got "
+                    + array.length);
+        }
+    }
+
+    /** One evaluation: the edges and every layer's intermediates, kept for the backward pass. */
+    private final class Pass {
+        final int numNodes;
+        final int[] batch;
+        final double[] params;
+        final double[] z;
+        final EdgeSet edges;
+        /** Input of each convolution. */
+        final List<double[]> inputs = new ArrayList<>();
+        final List<PointConvolution.Pass> convolutionPasses = new ArrayList<>();
+        /** Input of each gate (the output of the convolution before it). */
+        final List<double[]> gateInputs = new ArrayList<>();
+        final double[] nodeOutput;
+
+        Pass(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+            checkInputs(numNodes, pos, batch, x, z, params);
+            this.numNodes = numNodes;
+            this.batch = batch;
+            this.params = params;
+            this.z = z != null ? z : ones(numNodes);
+            this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
+            double[] h = x != null ? x : ones(numNodes);
+            for (int i = 0; i < convolutions.size(); i++) {
+                PointConvolution convolution = convolutions.get(i);
+                inputs.add(h);
+                PointConvolution.Pass pass = convolution.new Pass(edges, h, this.z, layerParams(i));
+                convolutionPasses.add(pass);
+                h = pass.output();
+                if (i < gates.size()) {
+                    gateInputs.add(h);
+                    Gate gate = gates.get(i);
+                    double[] gated = new double[numNodes * gate.irrepsOut().dim()];
+                    gate.forward(numNodes, h, gated);
+                    h = gated;
+                }
+            }
+            this.nodeOutput = h;
+        }
+
+        double[] layerParams(int layer) {
+            return Arrays.copyOfRange(params, offsets[layer], offsets[layer + 1]);
+        }
+
+        double[] output() {
+            if (!reduceOutput) {
+                return nodeOutput;
+            }
+            int dim = irrepsOut().dim();
+            double[] out = new double[numGraphs(numNodes, batch) * dim];
+            double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
+            for (int n = 0; n < numNodes; n++) {
+                for (int c = 0; c < dim; c++) {
+                    out[batch[n] * dim + c] += nodeOutput[n * dim + c];
+                }
+            }
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= scale;
+            }
+            return out;
+        }
+
+        void backward(double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
+            int dim = irrepsOut().dim();
+            double[] grad;
+            if (reduceOutput) {
+                grad = new double[numNodes * dim];
+                double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
+                for (int n = 0; n < numNodes; n++) {
+                    for (int c = 0; c < dim; c++) {
+                        grad[n * dim + c] = scale * gradOut[batch[n] * dim + c];
+                    }
+                }
+            } else {
+                grad = gradOut.clone();
+            }
+            boolean wantEdges = gradPos != null;
+            double[] gradAttr = wantEdges ? new double[edges.numEdges() * edges.attrDim()] : null;
+            double[] gradEmbedding = wantEdges ? new double[edges.numEdges() * edges.numberOfBasis()] : null;
+            double[] gradZSum = gradZ != null ? new double[gradZ.length] : null;
+            if (gradParams != null) {
+                Arrays.fill(gradParams, 0.0);
+            }
+            for (int i = convolutions.size() - 1; i >= 0; i--) {
+                if (i < gates.size()) {
+                    Gate gate = gates.get(i);
+                    double[] gradGateIn = new double[numNodes * gate.irrepsIn().dim()];
+                    gate.backward(numNodes, gateInputs.get(i), grad, gradGateIn);
+                    grad = gradGateIn;
+                }
+                PointConvolution convolution = convolutions.get(i);
+                boolean wantInput = i > 0 || gradX != null;
+                double[] gradIn = wantInput ? new double[numNodes * convolution.irrepsIn().dim()] : null;
+                double[] gradLayerParams = gradParams != null ? new double[convolution.parameterCount()] : null;
+                convolution.backward(edges, inputs.get(i), z, layerParams(i), convolutionPasses.get(i), grad, gradIn,
+                        gradZSum, gradAttr, gradEmbedding, gradLayerParams);
+                if (gradLayerParams != null) {
+                    System.arraycopy(gradLayerParams, 0, gradParams, offsets[i], gradLayerParams.length);
+                }
+                grad = gradIn;
+            }
+            if (gradX != null) {
+                System.arraycopy(grad, 0, gradX, 0, gradX.length);
+            }
+            if (gradZ != null) {
+                System.arraycopy(gradZSum, 0, gradZ, 0, gradZ.length);
+            }
+            if (wantEdges) {
+                Arrays.fill(gradPos, 0.0);
+                edges.positionGradient(gradAttr, gradEmbedding, gradPos);
+            }
+        }
+    }
+
+    private static double[] ones(int numNodes) {
+        double[] ones = new double[numNodes];
+        Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
+    private void checkInputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+        if (numNodes < 0) {
+            throw new IllegalArgumentException("numNodes: expected >= 0, got " + numNodes);
+        }
+        requireLength("pos", pos, 3L * numNodes, numNodes + " x 3");
+        for (int i = 0; i < pos.length; i++) {
+            if (!Double.isFinite(pos[i])) {
+                throw new IllegalArgumentException("pos[" + (i / 3) + "][" + (i % 3) + "]: expected a finite "
+                        + "coordinate, got " + pos[i]);
+            }
+        }
+        if (batch == null) {
+            throw new IllegalArgumentException("batch is null (expected length " + numNodes + ")");
+        }
+        if (batch.length != numNodes) {
+            throw new IllegalArgumentException("batch: expected length numNodes = " + numNodes + ", got "
+                    + batch.length);
+        }
+        for (int n = 0; n < numNodes; n++) {
+            int previous = n == 0 ? 0 : batch[n - 1];
+            if (batch[n] < previous) {
+                throw new IllegalArgumentException("batch[" + n + "]: expected a graph index >= " + previous
+                        + " (0-based, non-decreasing), got " + batch[n]);
+            }
+        }
+        if (hasNodeInput) {
+            requireLength("x", x, (long) numNodes * irrepsIn.dim(), numNodes + " x " + irrepsIn.dim());
+        } else if (x != null) {
+            throw new IllegalArgumentException("x: expected null, the model has no node inputs, got length "
+                    + x.length);
+        }
+        if (hasNodeAttributes) {
+            requireLength("z", z, (long) numNodes * irrepsNodeAttr.dim(), numNodes + " x " + irrepsNodeAttr.dim());
+        } else if (z != null) {
+            throw new IllegalArgumentException("z: expected null, the model has no node attributes, got length "
+                    + z.length);
+        }
+        requireLength("params", params, parameterCount(), "parameterCount()");
+    }
+
+    /** The layers of a network in order: convolutions, each but the last followed by its gate. */
+    public static final class Builder {
+        private final SphericalHarmonicsKernel edgeHarmonics;
+        private Irreps irrepsIn;
+        private Irreps irrepsNodeAttr;
+        private double maxRadius = Double.NaN;
+        private int numberOfBasis;
+        private double numNeighbors = Double.NaN;
+        private double numNodes = Double.NaN;
+        private boolean reduceOutput = true;
+        private final List<Layer> layers = new ArrayList<>();
+
+        private Builder(SphericalHarmonicsKernel edgeHarmonics) {
+            if (edgeHarmonics == null) {
+                throw new IllegalArgumentException("edgeHarmonics is null");
+            }
+            this.edgeHarmonics = edgeHarmonics;
+        }
+
+        /** Node input irreps, {@code null} (the default) when nodes start from ones. */
+        public Builder irrepsIn(Irreps irreps) {
+            this.irrepsIn = irreps;
+            return this;
+        }
+
+        /** Node attribute irreps, {@code null} (the default) when every node's attribute is 1. */
+        public Builder irrepsNodeAttr(Irreps irreps) {
+            this.irrepsNodeAttr = irreps;
+            return this;
+        }
+
+        public Builder maxRadius(double maxRadius) {
+            this.maxRadius = maxRadius;
+            return this;
+        }
+
+        public Builder numberOfBasis(int numberOfBasis) {
+            this.numberOfBasis = numberOfBasis;
+            return this;
+        }
+
+        public Builder numNeighbors(double numNeighbors) {
+            this.numNeighbors = numNeighbors;
+            return this;
+        }
+
+        public Builder numNodes(double numNodes) {
+            this.numNodes = numNodes;
+            return this;
+        }
+
+        public Builder reduceOutput(boolean reduceOutput) {
+            this.reduceOutput = reduceOutput;
+            return this;
+        }
+
+        /**
+         * Adds a convolution whose {@code state_dict} entries start with {@code prefix} (e.g.
+         * {@code "layers.0.first"}); its radial MLP has the hidden layer widths {@code radialHidden}.
+         */
+        public Builder convolution(String prefix, TensorProductKernel selfConnection, TensorProductKernel lin1,
+                                   TensorProductKernel edgeProduct, TensorProductKernel lin2, int... radialHidden) {
+            if (!layers.isEmpty() && layers.get(layers.size() - 1).gatePrefix == null) {
+                throw new IllegalArgumentException("convolution " + prefix + ": the previous convolution has no gate");
+            }
+            layers.add(new Layer(prefix, selfConnection, lin1, edgeProduct, lin2, radialHidden.clone()));
+            return this;
+        }
+
+        /**
+         * Gates the last convolution (e3nn's {@code nn.Gate}); its activations' e3nn constants are read under
+         * {@code prefix} (e.g. {@code "layers.0.second"}).
+         */
+        public Builder gate(String prefix, String irrepsScalars, List<ScalarFunction> actScalars, String irrepsGates,
+                            List<ScalarFunction> actGates, String irrepsGated) {
+            if (layers.isEmpty() || layers.get(layers.size() - 1).gatePrefix != null) {
+                throw new IllegalArgumentException("gate " + prefix + ": expected to follow a convolution");
+            }
+            Layer layer = layers.get(layers.size() - 1);
+            layer.gatePrefix = prefix;
+            layer.irrepsScalars = Irreps.parse(irrepsScalars);
+            layer.actScalars = List.copyOf(actScalars);
+            layer.irrepsGates = Irreps.parse(irrepsGates);
+            layer.actGates = List.copyOf(actGates);
+            layer.irrepsGated = Irreps.parse(irrepsGated);
+            return this;
+        }
+
+        /**
+         * The architecture, with e3nn's activation constants {@code activationConstants} (module name, as
+         * {@code named_modules()} gives it, to constant; those missing use {@link Normalize2Mom#of}).
+         */
+        public GatePoints build(Map<String, Double> activationConstants) {
+            if (!(maxRadius > 0) || numberOfBasis < 1 || !(numNeighbors > 0) || !(numNodes > 0)) {
+                throw new IllegalArgumentException("expected maxRadius > 0, numberOfBasis >= 1, numNeighbors > 0, "
+                        + "numNodes > 0, got " + maxRadius + ", " + numberOfBasis + ", " + numNeighbors + ", "
+                        + numNodes);
+            }
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("layers: expected at least one convolution, got none");
+            }
+            return new GatePoints(this, new LinkedHashMap<>(activationConstants));
+        }
+
+        private static final class Layer {
+            final String prefix;
+            final TensorProductKernel selfConnection;
+            final TensorProductKernel lin1;
+            final TensorProductKernel edgeProduct;
+            final TensorProductKernel lin2;
+            final int[] radialHidden;
+            String gatePrefix;
+            Irreps irrepsScalars;
+            List<ScalarFunction> actScalars;
+            Irreps irrepsGates;
+            List<ScalarFunction> actGates;
+            Irreps irrepsGated;
+
+            Layer(String prefix, TensorProductKernel selfConnection, TensorProductKernel lin1,
+                  TensorProductKernel edgeProduct, TensorProductKernel lin2, int[] radialHidden) {
+                this.prefix = prefix;
+                this.selfConnection = selfConnection;
+                this.lin1 = lin1;
+                this.edgeProduct = edgeProduct;
+                this.lin2 = lin2;
+                this.radialHidden = radialHidden;
+            }
+        }
+    }
+}

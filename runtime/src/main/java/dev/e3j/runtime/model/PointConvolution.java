@@ -1,0 +1,241 @@
+package dev.e3j.runtime.model;
+
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.Scatter;
+import java.util.Arrays;
+
+/**
+ * e3nn's {@code gate_points_2101.Convolution} with node attributes {@code z}, on generated kernels:
+ * <pre>
+ *   s   = sc(x, z)                                                fully connected products with the attributes
+ *   h   = lin1(x, z)
+ *   m_e = tp(h[src_e], Y_e, fc(E_e))                               per-edge weights from the radial MLP
+ *   a_n = (1 / sqrt(numNeighbors)) sum_{e: dst_e = n} m_e
+ *   out = sin(pi/8) s + cos(pi/8) lin2(a, z)                       where sc's output mask is 1
+ *   out = lin2(a, z)                                                elsewhere
+ * </pre>
+ * Parameters are one flat array: {@code sc}, {@code lin1}, the radial MLP's layers, {@code lin2} ({@link #offsets}).
+ * Stateless and thread-safe.
+ */
+final class PointConvolution {
+
+    private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
+    private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
+
+    final String prefix;
+    final TensorProductKernel selfConnection;
+    final TensorProductKernel lin1;
+    final TensorProductKernel edgeProduct;
+    final TensorProductKernel lin2;
+    final FullyConnectedNet radial;
+    private final double numNeighbors;
+    /** Per output component: e3nn's {@code sc.output_mask}. */
+    final double[] selfConnectionMask;
+    /** Offsets of sc, lin1, radial, lin2 weights, and the end. */
+    final int[] offsets;
+
+    PointConvolution(String prefix, TensorProductKernel selfConnection, TensorProductKernel lin1,
+                     TensorProductKernel edgeProduct, TensorProductKernel lin2, FullyConnectedNet radial,
+                     double numNeighbors) {
+        this.prefix = prefix;
+        this.selfConnection = selfConnection;
+        this.lin1 = lin1;
+        this.edgeProduct = edgeProduct;
+        this.lin2 = lin2;
+        this.radial = radial;
+        this.numNeighbors = numNeighbors;
+        requireSame(prefix + ".lin1.irrepsIn1()", lin1.irrepsIn1(), selfConnection.irrepsIn1());
+        requireSame(prefix + ".lin1.irrepsOut()", lin1.irrepsOut(), lin1.irrepsIn1());
+        requireSame(prefix + ".tp.irrepsIn1()", edgeProduct.irrepsIn1(), lin1.irrepsOut());
+        requireSame(prefix + ".lin2.irrepsIn1()", lin2.irrepsIn1(), edgeProduct.irrepsOut());
+        requireSame(prefix + ".lin2.irrepsOut()", lin2.irrepsOut(), selfConnection.irrepsOut());
+        requireSame(prefix + ".lin1.irrepsIn2()", lin1.irrepsIn2(), selfConnection.irrepsIn2());
+        requireSame(prefix + ".lin2.irrepsIn2()", lin2.irrepsIn2(), selfConnection.irrepsIn2());
+        if (edgeProduct.sharedWeights() || !selfConnection.sharedWeights() || !lin1.sharedWeights()
+                || !lin2.sharedWeights()) {
+            throw new IllegalArgumentException(prefix + ": expected per-edge weights for tp and shared weights for "
+                    + "sc, lin1 and lin2");
+        }
+        if (radial.outputDim() != edgeProduct.weightNumel()) {
+            throw new IllegalArgumentException(prefix + ".fc: expected output size tp.weightNumel() = "
+                    + edgeProduct.weightNumel() + ", got " + radial.outputDim());
+        }
+        this.selfConnectionMask = outputMask(selfConnection.irrepsIn1(), selfConnection.irrepsIn2(),
+                selfConnection.irrepsOut());
+        int[] sizes = {selfConnection.weightNumel(), lin1.weightNumel(), radial.parameterCount(), lin2.weightNumel()};
+        this.offsets = new int[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            offsets[i + 1] = Math.addExact(offsets[i], sizes[i]);
+        }
+    }
+
+    private static void requireSame(String name, Irreps actual, Irreps expected) {
+        if (!actual.equals(expected)) {
+            throw new IllegalArgumentException(name + ": expected \"" + expected + "\", got \"" + actual + "\"");
+        }
+    }
+
+    /**
+     * e3nn's {@code output_mask} of a fully connected product: 1 on the components of every output entry that some
+     * path {@code ir1 x ir2 -> ir_out} reaches, else 0.
+     */
+    static double[] outputMask(Irreps in1, Irreps in2, Irreps out) {
+        double[] mask = new double[out.dim()];
+        for (int k = 0; k < out.size(); k++) {
+            Irrep irOut = out.get(k).ir();
+            boolean reached = false;
+            for (Irreps.MulIrrep a : in1) {
+                for (Irreps.MulIrrep b : in2) {
+                    reached |= a.mul() > 0 && b.mul() > 0 && a.ir().couplesTo(b.ir(), irOut);
+                }
+            }
+            Arrays.fill(mask, out.offset(k), out.offset(k + 1), reached ? 1.0 : 0.0);
+        }
+        return mask;
+    }
+
+    Irreps irrepsIn() {
+        return lin1.irrepsIn1();
+    }
+
+    Irreps irrepsOut() {
+        return lin2.irrepsOut();
+    }
+
+    int parameterCount() {
+        return offsets[offsets.length - 1];
+    }
+
+    /** The intermediates of one forward pass that the output and the gradients need. */
+    final class Pass {
+        final double[] selfConnected;
+        final double[] neighbours;
+        final double[] edgeWeights;
+        final double[] aggregated;
+        final double[] mixed;
+
+        Pass(EdgeSet edges, double[] x, double[] z, double[] params) {
+            int numNodes = edges.numNodes();
+            int numEdges = edges.numEdges();
+            selfConnected = new double[numNodes * irrepsOut().dim()];
+            selfConnection.forward(numNodes, x, z, block(params, 0), selfConnected);
+            int hiddenDim = lin1.irrepsOut().dim();
+            double[] hidden = new double[numNodes * hiddenDim];
+            lin1.forward(numNodes, x, z, block(params, 1), hidden);
+            neighbours = new double[numEdges * hiddenDim];
+            Scatter.gather(numNodes, hiddenDim, hidden, edges.src(), neighbours);
+            edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+            radial.forward(numEdges, edges.lengthEmbedding(), block(params, 2), edgeWeights);
+            int midDim = edgeProduct.irrepsOut().dim();
+            double[] messages = new double[numEdges * midDim];
+            edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
+            aggregated = new double[numNodes * midDim];
+            Scatter.scatterSum(numNodes, midDim, messages, edges.dst(), aggregated);
+            double norm = 1 / Math.sqrt(numNeighbors);
+            for (int i = 0; i < aggregated.length; i++) {
+                aggregated[i] *= norm;
+            }
+            mixed = new double[numNodes * irrepsOut().dim()];
+            lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+        }
+
+        /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
+        double[] output() {
+            int dim = irrepsOut().dim();
+            double[] out = new double[mixed.length];
+            for (int i = 0; i < out.length; i++) {
+                double m = selfConnectionMask[i % dim];
+                out[i] = SELF_CONNECTION_MIX * m * selfConnected[i] + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+            }
+            return out;
+        }
+    }
+
+    double[] block(double[] params, int block) {
+        return Arrays.copyOfRange(params, offsets[block], offsets[block + 1]);
+    }
+
+    /**
+     * Backward of {@link Pass#output()}: adds the gradients of {@code sum(out * gradOut)} to {@code gradX},
+     * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block);
+     * a {@code null} one is skipped.
+     */
+    void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass, double[] gradOut,
+                  double[] gradX, double[] gradZ, double[] gradAttr, double[] gradLengthEmbedding,
+                  double[] gradParams) {
+        int numNodes = edges.numNodes();
+        int numEdges = edges.numEdges();
+        int dimOut = irrepsOut().dim();
+        int dimIn = irrepsIn().dim();
+        int attrDim = selfConnection.irrepsIn2().dim();
+        double[] gradSelfConnected = new double[numNodes * dimOut];
+        double[] gradMixed = new double[numNodes * dimOut];
+        for (int i = 0; i < gradOut.length; i++) {
+            double m = selfConnectionMask[i % dimOut];
+            gradSelfConnected[i] = SELF_CONNECTION_MIX * m * gradOut[i];
+            gradMixed[i] = (1 - m + CONVOLUTION_MIX * m) * gradOut[i];
+        }
+        boolean wantZ = gradZ != null;
+        boolean wantParams = gradParams != null;
+        double[][] gradBlocks = new double[offsets.length - 1][];
+        if (wantParams) {
+            for (int b = 0; b < gradBlocks.length; b++) {
+                gradBlocks[b] = new double[offsets[b + 1] - offsets[b]];
+            }
+        }
+
+        int midDim = edgeProduct.irrepsOut().dim();
+        double[] gradAggregated = new double[numNodes * midDim];
+        double[] gradZPart = wantZ ? new double[numNodes * attrDim] : null;
+        lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
+                gradBlocks[3]);
+        addTo(gradZ, gradZPart);
+        double[] gradMessages = new double[numEdges * midDim];
+        Scatter.gather(numNodes, midDim, gradAggregated, edges.dst(), gradMessages);
+        double norm = 1 / Math.sqrt(numNeighbors);
+        for (int i = 0; i < gradMessages.length; i++) {
+            gradMessages[i] *= norm;
+        }
+
+        int hiddenDim = lin1.irrepsOut().dim();
+        double[] gradNeighbours = new double[numEdges * hiddenDim];
+        double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+        double[] gradAttrPart = gradAttr != null ? new double[gradAttr.length] : null;
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
+                gradAttrPart, gradEdgeWeights);
+        addTo(gradAttr, gradAttrPart);
+        double[] gradEmbeddingPart = gradLengthEmbedding != null ? new double[gradLengthEmbedding.length] : null;
+        radial.backward(numEdges, edges.lengthEmbedding(), block(params, 2), gradEdgeWeights, gradEmbeddingPart,
+                gradBlocks[2]);
+        addTo(gradLengthEmbedding, gradEmbeddingPart);
+
+        double[] gradHidden = new double[numNodes * hiddenDim];
+        Scatter.scatterSum(numNodes, hiddenDim, gradNeighbours, edges.src(), gradHidden);
+        double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
+        lin1.backward(numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
+        addTo(gradX, gradXPart);
+        addTo(gradZ, gradZPart);
+        selfConnection.backward(numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
+                gradBlocks[0]);
+        addTo(gradX, gradXPart);
+        addTo(gradZ, gradZPart);
+        if (wantParams) {
+            for (int b = 0; b < gradBlocks.length; b++) {
+                for (int i = 0; i < gradBlocks[b].length; i++) {
+                    gradParams[offsets[b] + i] += gradBlocks[b][i];
+                }
+            }
+        }
+    }
+
+    private static void addTo(double[] sum, double[] part) {
+        if (sum != null) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += part[i];
+            }
+        }
+    }
+}
