@@ -152,7 +152,13 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
                     actGates, Irreps.of(gated), gate.irrepsIn(), gate.irrepsOut()));
             irreps = gate.irrepsOut();
         }
-        convolutions.add(convolution("layers." + spec.layers(), irreps, edgeAttr, out, radialHidden));
+        Convolution last = convolution("layers." + spec.layers(), irreps, edgeAttr, out, radialHidden);
+        if (last.paths().isEmpty()) {
+            problems.add(Problem.at(Location.attribute("irrepsOut"), Message.UNREACHABLE_OUTPUT, spec.irrepsOut(),
+                    irreps, spec.irrepsEdgeAttr()));
+            throw new InvalidSpecException(problems);
+        }
+        convolutions.add(last);
         return new GatePointsModel(spec, in, nodeAttr, edgeAttr, out, shDegrees, convolutions, gates);
     }
 
@@ -188,6 +194,20 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
         List<EdgePath> renumbered = paths.stream()
                 .map(path -> new EdgePath(path.in1(), path.in2(), sorted.p()[path.out()])).toList();
         return new Convolution(prefix, in, out, sorted.irreps(), renumbered, List.copyOf(radialHidden));
+    }
+
+    /** Whether e3nn's {@code FullyConnectedTensorProduct(in1, in2, out)} has a path (else it has no weights). */
+    public static boolean fullyConnectedHasPaths(Irreps in1, Irreps in2, Irreps out) {
+        for (MulIrrep a : in1) {
+            for (MulIrrep b : in2) {
+                for (MulIrrep c : out) {
+                    if (a.mul() > 0 && b.mul() > 0 && c.mul() > 0 && a.ir().couplesTo(b.ir(), c.ir())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** e3nn's {@code tp_path_exists}: some {@code ir1 x ir2} of the simplified inputs contains {@code irOut}. */

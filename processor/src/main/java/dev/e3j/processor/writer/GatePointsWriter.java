@@ -68,12 +68,11 @@ public final class GatePointsWriter {
         for (int i = 0; i < convolutions.size(); i++) {
             Convolution conv = convolutions.get(i);
             String name = "Layer" + i;
-            type.addType(fullyConnected(name + "SelfConnection", conv.in(), attr, conv.out(), precision,
-                    conv.prefix() + ".sc"));
-            type.addType(fullyConnected(name + "Lin1", conv.in(), attr, conv.in(), precision, conv.prefix() + ".lin1"));
+            addFullyConnected(type, name + "SelfConnection", conv.in(), attr, conv.out(), precision,
+                    conv.prefix() + ".sc");
+            addFullyConnected(type, name + "Lin1", conv.in(), attr, conv.in(), precision, conv.prefix() + ".lin1");
             type.addType(edgeProduct(name + "EdgeProduct", conv, model.irrepsEdgeAttr(), precision));
-            type.addType(fullyConnected(name + "Lin2", conv.mid(), attr, conv.out(), precision,
-                    conv.prefix() + ".lin2"));
+            addFullyConnected(type, name + "Lin2", conv.mid(), attr, conv.out(), precision, conv.prefix() + ".lin2");
         }
 
         type.addField(FieldSpec.builder(GATE_POINTS, "network", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -149,13 +148,17 @@ public final class GatePointsWriter {
                 .build();
     }
 
-    private static TypeSpec fullyConnected(String name, Irreps in1, Irreps in2, Irreps out, Precision precision,
-                                           String module) {
-        return kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
+    /** The nested spec of a fully connected product, unless no path connects it (then no kernel is generated). */
+    private static void addFullyConnected(TypeSpec.Builder type, String name, Irreps in1, Irreps in2, Irreps out,
+                                          Precision precision, String module) {
+        if (!GatePointsModel.fullyConnectedHasPaths(in1, in2, out)) {
+            return;
+        }
+        type.addType(kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", in1.toString())
                 .addMember("in2", "$S", in2.toString())
                 .addMember("out", "$S", out.toString()), precision,
-                "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}.");
+                "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}."));
     }
 
     private static TypeSpec edgeProduct(String name, Convolution conv, Irreps edgeAttr, Precision precision) {
@@ -196,9 +199,12 @@ public final class GatePointsWriter {
         for (int i = 0; i < convolutions.size(); i++) {
             Convolution conv = convolutions.get(i);
             String name = "Layer" + i;
-            body.add(".convolution($S, new $T(), new $T(), new $T(), new $T()$L)\n", conv.prefix(),
-                    kernelImpl(implementation, name + "SelfConnection"), kernelImpl(implementation, name + "Lin1"),
-                    kernelImpl(implementation, name + "EdgeProduct"), kernelImpl(implementation, name + "Lin2"),
+            Irreps attr = model.productAttr();
+            body.add(".convolution($S,\n$>$L,\n$L,\nnew $T(),\n$L$L)$<\n", conv.prefix(),
+                    fullyConnected(implementation, name + "SelfConnection", conv.in(), attr, conv.out()),
+                    fullyConnected(implementation, name + "Lin1", conv.in(), attr, conv.in()),
+                    kernelImpl(implementation, name + "EdgeProduct"),
+                    fullyConnected(implementation, name + "Lin2", conv.mid(), attr, conv.out()),
                     conv.radialHidden().stream().map(w -> ", " + w).collect(Collectors.joining()));
             if (i < model.gates().size()) {
                 GateLayer gate = model.gates().get(i);
@@ -218,6 +224,16 @@ public final class GatePointsWriter {
                         ClassName.get(Double.class)), "activationConstants")
                 .addCode(body.build())
                 .build();
+    }
+
+    /** A new generated fully connected kernel, or the runtime's product without paths. */
+    private static CodeBlock fullyConnected(ClassName implementation, String name, Irreps in1, Irreps in2,
+                                            Irreps out) {
+        if (GatePointsModel.fullyConnectedHasPaths(in1, in2, out)) {
+            return CodeBlock.of("new $T()", kernelImpl(implementation, name));
+        }
+        return CodeBlock.of("$T.noPaths($T.parse($S), $T.parse($S), $T.parse($S))", GATE_POINTS, IRREPS,
+                in1.toString(), IRREPS, in2.toString(), IRREPS, out.toString());
     }
 
     private static ClassName kernelImpl(ClassName implementation, String kernel) {

@@ -117,6 +117,17 @@ public final class GatePoints {
         return out;
     }
 
+    /**
+     * The fully connected product {@code in1 x in2 -> out} that no path connects (e3nn's has no weights and outputs
+     * zeros), for the place of a generated kernel in {@link Builder#convolution}.
+     */
+    public static TensorProductKernel noPaths(Irreps in1, Irreps in2, Irreps out) {
+        if (in1 == null || in2 == null || out == null) {
+            throw new IllegalArgumentException("noPaths: irreps must not be null");
+        }
+        return new NoPathProduct(in1, in2, out);
+    }
+
     /** A builder of the layers, in order: the generated model's constructor. */
     public static Builder builder(SphericalHarmonicsKernel edgeHarmonics) {
         return new Builder(edgeHarmonics);

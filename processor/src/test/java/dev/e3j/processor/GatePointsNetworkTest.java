@@ -1,0 +1,255 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.io.Tensor;
+import dev.e3j.runtime.model.GatePoints;
+import dev.e3j.runtime.model.PointsModel;
+import dev.e3j.runtime.nn.Equivariance;
+import dev.e3j.runtime.nn.Equivariance.Argument;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@code @GatePointsNetwork} of a configuration no reference covers (node inputs up to l = 2, two-species
+ * attributes, hidden and output irreps up to l = 3 of both parities, two radial layers), with random parameters:
+ * rotation, inversion and translation equivariance, and every gradient against finite differences.
+ */
+class GatePointsNetworkTest {
+
+    private static final String SPEC = """
+            package test;
+
+            import dev.e3j.annotations.GatePointsNetwork;
+            import dev.e3j.runtime.model.PointsModel;
+
+            public interface Specs {
+                @GatePointsNetwork(irrepsIn = "2x0e+1x1o+1x2e", irrepsHidden = "6x0e+4x0o+3x1o+3x1e+2x2e+2x2o+1x3o+1x3e",
+                        irrepsOut = "1x0e+1x0o+1x1o+1x2e+1x3o", irrepsNodeAttr = "2x0e", irrepsEdgeAttr = "0e+1o+2e+3o",
+                        layers = 2, maxRadius = 1.8, numberOfBasis = 6, radialLayers = 2, radialNeurons = 8,
+                        numNeighbors = 3.0, numNodes = 6.0)
+                interface Reduced extends PointsModel {}
+
+                @GatePointsNetwork(irrepsHidden = "4x0e+2x1o+2x2e", irrepsOut = "1x1o+1x1e",
+                        irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1,
+                        radialNeurons = 8, numNeighbors = 3.0, numNodes = 6.0, reduceOutput = false)
+                interface PerNode extends PointsModel {}
+
+                // The first self-connection has no path (1o x 0e reaches no entry of 6x0e+2x1e): e3nn's outputs zeros.
+                @GatePointsNetwork(irrepsIn = "1x1o", irrepsHidden = "4x0e+2x1e", irrepsOut = "1x0e+1x1o",
+                        irrepsEdgeAttr = "0e+1o", layers = 1, maxRadius = 1.8, numberOfBasis = 4, radialLayers = 1,
+                        radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0)
+                interface NoSelfConnection extends PointsModel {}
+            }
+            """;
+
+    private static GeneratedKernels generated;
+
+    @BeforeAll
+    static void compile() {
+        generated = GeneratedKernels.compile(Map.of("test.Specs", SPEC));
+    }
+
+    /** The generated model {@code test.Specs_<name>Impl} with random parameters, and its architecture. */
+    private static PointsModel model(String name, long seed) throws ReflectiveOperationException {
+        Class<?> impl = generated.loadClass("test.Specs_" + name + "Impl");
+        GatePoints architecture = (GatePoints) impl.getMethod("architecture", Map.class).invoke(null, Map.of());
+        double[] params = architecture.initialParameters(new Random(seed));
+        return (PointsModel) impl.getConstructor(double[].class).newInstance((Object) params);
+    }
+
+    /** Two clouds of {@code perGraph} points in a 2.4-wide box: some pairs within the radius, some not. */
+    private static double[] positions(int perGraph, Random random) {
+        double[] pos = new double[2 * perGraph * 3];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = 2.4 * random.nextDouble();
+        }
+        return pos;
+    }
+
+    private static int[] twoGraphs(int perGraph) {
+        int[] batch = new int[2 * perGraph];
+        for (int n = perGraph; n < batch.length; n++) {
+            batch[n] = 1;
+        }
+        return batch;
+    }
+
+    private static double[] gaussian(int n, Random random) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextGaussian();
+        }
+        return values;
+    }
+
+    @Test
+    void equivariantUnderRotationInversionAndTranslation() throws Exception {
+        for (String name : List.of("Reduced", "PerNode", "NoSelfConnection")) {
+            PointsModel model = model(name, 7);
+            int perGraph = 6;
+            int numNodes = 2 * perGraph;
+            int[] batch = twoGraphs(perGraph);
+            Random random = new Random(11);
+            Irreps in = model.irrepsIn();
+            Irreps attr = model.irrepsNodeAttr();
+            double[][] args = {positions(perGraph, random), gaussian(numNodes * in.dim(), random),
+                gaussian(numNodes * attr.dim(), random)};
+            Equivariance.Report report = Equivariance.assertEquivariant((rows, inputs) -> {
+                double[] x = model.hasNodeInput() ? inputs[1] : null;
+                double[] z = model.hasNodeAttributes() ? inputs[2] : null;
+                double[] out = model.forward(rows, inputs[0], batch, x, z);
+                if (!model.reduceOutput()) {
+                    return new double[][] {out};
+                }
+                // One row per node, its graph's output, so that the rows match the batch of nodes.
+                int dim = model.irrepsOut().dim();
+                double[] perNode = new double[rows * dim];
+                for (int n = 0; n < rows; n++) {
+                    System.arraycopy(out, batch[n] * dim, perNode, n * dim, dim);
+                }
+                return new double[][] {perNode};
+            }, List.of(Argument.cartesianPoints(), Argument.irreps(in), Argument.irreps(attr)),
+                    List.of(Argument.irreps(model.irrepsOut())), args, numNodes, true, 1e-12, random);
+            assertTrue(report.maxError() <= 1e-12, report.toString());
+        }
+    }
+
+    @Test
+    void gradientsEqualFiniteDifferences() throws Exception {
+        for (String name : List.of("Reduced", "PerNode", "NoSelfConnection")) {
+            PointsModel model = model(name, 3);
+            int perGraph = 5;
+            int numNodes = 2 * perGraph;
+            int[] batch = twoGraphs(perGraph);
+            Random random = new Random(5);
+            double[] pos = positions(perGraph, random);
+            double[] x = model.hasNodeInput() ? gaussian(numNodes * model.irrepsIn().dim(), random) : null;
+            double[] z = model.hasNodeAttributes() ? gaussian(numNodes * model.irrepsNodeAttr().dim(), random) : null;
+            double[] out = model.forward(numNodes, pos, batch, x, z);
+            double[] gradOut = gaussian(out.length, random);
+            double[] gradPos = new double[pos.length];
+            double[] gradX = x == null ? null : new double[x.length];
+            double[] gradZ = z == null ? null : new double[z.length];
+            model.backward(numNodes, pos, batch, x, z, gradOut, gradPos, gradX, gradZ);
+
+            assertFiniteDifferences(name + " d/dpos", pos, gradPos,
+                    () -> dot(gradOut, model.forward(numNodes, pos, batch, x, z)));
+            if (x != null) {
+                assertFiniteDifferences(name + " d/dx", x, gradX,
+                        () -> dot(gradOut, model.forward(numNodes, pos, batch, x, z)));
+            }
+            if (z != null) {
+                assertFiniteDifferences(name + " d/dz", z, gradZ,
+                        () -> dot(gradOut, model.forward(numNodes, pos, batch, x, z)));
+            }
+        }
+    }
+
+    @Test
+    void parameterGradientEqualsFiniteDifferences() throws Exception {
+        Class<?> impl = generated.loadClass("test.Specs_ReducedImpl");
+        GatePoints network = (GatePoints) impl.getMethod("architecture", Map.class).invoke(null, Map.of());
+        double[] params = network.initialParameters(new Random(2));
+        int perGraph = 5;
+        int numNodes = 2 * perGraph;
+        int[] batch = twoGraphs(perGraph);
+        Random random = new Random(9);
+        double[] pos = positions(perGraph, random);
+        double[] x = gaussian(numNodes * network.irrepsIn().dim(), random);
+        double[] z = gaussian(numNodes * network.irrepsNodeAttr().dim(), random);
+        double[] gradOut = gaussian(2 * network.irrepsOut().dim(), random);
+        double[] gradParams = new double[params.length];
+        network.backward(numNodes, pos, batch, x, z, params, gradOut, null, null, null, gradParams);
+        assertFiniteDifferences("d/dparams", params, gradParams,
+                () -> dot(gradOut, network.forward(numNodes, pos, batch, x, z, params)));
+    }
+
+    @Test
+    void stateDictProblemsAreAllListedInOneMessage() throws Exception {
+        Class<?> impl = generated.loadClass("test.Specs_PerNodeImpl");
+        GatePoints network = (GatePoints) impl.getMethod("architecture", Map.class).invoke(null, Map.of());
+        double[] params = network.initialParameters(new Random(1));
+        PointsModel model = (PointsModel) impl.getConstructor(double[].class).newInstance((Object) params);
+        assertEquals(network.parameterCount(), params.length);
+
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("layers.0.first.sc.weight", Tensor.ofDoubles(new long[] {3}, new double[3]));
+        tensors.put("layers.0.first.fc.layer0.weight", Tensor.ofDoubles(new long[] {5, 8}, new double[40]));
+        tensors.put("layers.0.first.sc.output_mask", Tensor.ofDoubles(new long[] {1}, new double[1]));
+        tensors.put("layers.9.extra", Tensor.ofDoubles(new long[] {2}, new double[2]));
+        StateDict broken = StateDict.of(tensors);
+        var thrown = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                () -> impl.getConstructor(StateDict.class).newInstance(broken));
+        String message = thrown.getCause().getMessage();
+        assertTrue(thrown.getCause() instanceof IllegalArgumentException, message);
+        for (String expected : List.of("missing", "layers.0.first.lin1.weight", "layers.1.lin2.weight",
+                "mismatched", "layers.0.first.sc.weight: expected shape", "layers.0.first.sc.output_mask",
+                "unexpected", "layers.9.extra")) {
+            assertTrue(message.contains(expected), () -> "no \"" + expected + "\" in: " + message);
+        }
+        assertTrue(model.forward(0, new double[0], new int[0], null, null).length == 0);
+    }
+
+    @Test
+    void badArgumentsNameTheArgument() throws Exception {
+        PointsModel model = model("Reduced", 1);
+        int[] batch = {0, 0, 1};
+        double[] pos = new double[9];
+        double[] x = new double[3 * model.irrepsIn().dim()];
+        double[] z = new double[3 * model.irrepsNodeAttr().dim()];
+        assertMessage("pos: expected length 9", () -> model.forward(3, new double[8], batch, x, z));
+        assertMessage("batch[1]: expected a graph index >= 1", () -> model.forward(3, pos, new int[] {1, 0, 1}, x, z));
+        assertMessage("x: expected length", () -> model.forward(3, pos, batch, new double[1], z));
+        assertMessage("z is null", () -> model.forward(3, pos, batch, x, null));
+        assertMessage("pos[1][0]: expected a finite coordinate, got NaN",
+                () -> model.forward(3, new double[] {0, 0, 0, Double.NaN, 0, 0, 0, 0, 0}, batch, x, z));
+        assertMessage("gradOut: expected length", () -> model.backward(3, pos, batch, x, z, new double[1],
+                new double[9], null, null));
+        PointsModel perNode = model("PerNode", 1);
+        assertMessage("x: expected null", () -> perNode.forward(3, pos, batch, new double[3], null));
+    }
+
+    private static void assertMessage(String expected, Runnable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        assertTrue(e.getMessage().contains(expected), () -> "no \"" + expected + "\" in: " + e.getMessage());
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /** Central differences of {@code f} in every coordinate of {@code at} (perturbed in place) against {@code grad}. */
+    private static void assertFiniteDifferences(String what, double[] at, double[] grad,
+                                                java.util.function.DoubleSupplier f) {
+        double h = 1e-6;
+        double scale = 0;
+        double error = 0;
+        for (int i = 0; i < at.length; i++) {
+            double saved = at[i];
+            at[i] = saved + h;
+            double plus = f.getAsDouble();
+            at[i] = saved - h;
+            double minus = f.getAsDouble();
+            at[i] = saved;
+            double numeric = (plus - minus) / (2 * h);
+            scale = Math.max(scale, Math.abs(numeric));
+            error = Math.max(error, Math.abs(numeric - grad[i]));
+        }
+        assertTrue(scale > 0, what + ": the function does not depend on these inputs");
+        assertTrue(error <= 1e-6 * Math.max(1, scale), what + ": largest error " + error + " against " + scale);
+    }
+}
