@@ -26,7 +26,7 @@ Command line (run with e3nn on PYTHONPATH)::
 
     python3 tools/export_e3nn.py --model e3nn.nn.models.gate_points_2101.Network \\
         --constructor args.json --weights trained_state_dict.pt out.safetensors
-    python3 tools/export_e3nn.py --pickled whole_model.pt --constructor args.json out.safetensors
+    python3 tools/export_e3nn.py --pickled whole_model.pt --constructor args.json out.safetensors  # unpickles: trusted files only
     python3 tools/export_e3nn.py --import mypackage --expr "mypackage.build()" out.safetensors
 """
 import argparse

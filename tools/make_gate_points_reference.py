@@ -120,7 +120,7 @@ EDGE_CONVENTION = (
 
 
 def _draw_inputs(config):
-    """Positions, batch, node inputs, species and the output cotangent, in the order the docstring gives."""
+    """The generator, positions, batch, node inputs and species, drawn in the order the docstring gives."""
     network = config["network"]
     rng = np.random.default_rng(config["data_seed"])
     pos = np.concatenate([rng.uniform(0.0, config["box"], size=(n, 3)) for n in config["graph_sizes"]])
@@ -138,11 +138,20 @@ def _draw_inputs(config):
 
 
 def _radius_graph(pos, batch, max_radius):
-    distances = torch.cdist(pos, pos)
+    """e3nn's radius graph, checked against exact distances.
+
+    Above 25 points `torch.cdist` goes through a matrix product whose rounding can leave self-distances above 0,
+    and e3nn's graph then keeps self-loops; a pair within 1e-6 of `max_radius` would hang on rounding too.
+    """
+    distances = (pos[:, None, :] - pos[None, :, :]).norm(dim=-1)
     margin = (distances - max_radius).abs().min().item()
     if margin < 1e-6:
         raise ValueError(f"a pair lies {margin} from max_radius: the radius graph would hang on rounding")
-    return radius_graph(pos, max_radius, batch)
+    exact = ((distances < max_radius) & (distances > 0) & (batch[:, None] == batch[None, :])).nonzero().T
+    edges = radius_graph(pos, max_radius, batch)
+    if not torch.equal(edges, exact):
+        raise ValueError("e3nn's radius graph differs from the exact one (more than 25 nodes?)")
+    return edges
 
 
 def _intermediates(model, pos, batch, x, z):
