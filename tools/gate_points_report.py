@@ -1,0 +1,34 @@
+"""Prints e3nn / e3j ratios for the gate-points benchmark from one run of tools/bench_gate_points.sh.
+
+Usage: python3 tools/gate_points_report.py <out-dir>   (reads e3nn.jsonl, e3j.json and date.txt there)
+e3nn's time is its median over the repeats, e3j's the JMH mean; both sides ran on this machine in the same run.
+"""
+import json
+import os
+import platform
+import sys
+
+
+def main(out):
+    e3nn = {}
+    with open(os.path.join(out, "e3nn.jsonl")) as f:
+        for line in f:
+            row = json.loads(line)
+            dtype = {"float64": "f64", "float32": "f32"}[row["dtype"]]
+            operation = {"forward": "forward", "forward_backward": "backward"}[row["operation"]]
+            e3nn[(dtype, operation)] = row["median_ms"]
+    with open(os.path.join(out, "e3j.json")) as f:
+        e3j = {(r["params"]["precision"], r["params"]["pass"]): r["primaryMetric"]["score"] for r in json.load(f)}
+    with open(os.path.join(out, "date.txt")) as f:
+        date = f.read().strip()
+    print(f"gate_points-public, 1,000 nodes (40 graphs), {date}, {platform.machine()}, {os.cpu_count()} cores")
+    print("| precision | pass | e3nn 0.5.4 (ms, median) | e3j (ms, JMH mean) | e3nn / e3j |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for key in [("f64", "forward"), ("f64", "backward"), ("f32", "forward"), ("f32", "backward")]:
+        if key in e3nn and key in e3j:
+            name = "forward" if key[1] == "forward" else "forward + d/dpos"
+            print(f"| {key[0]} | {name} | {e3nn[key]:.1f} | {e3j[key]:.2f} | {e3nn[key] / e3j[key]:.1f}x |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "target/bench-gate-points")
