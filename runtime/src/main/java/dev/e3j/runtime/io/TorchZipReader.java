@@ -3,7 +3,6 @@ package dev.e3j.runtime.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,22 +17,20 @@ import java.util.Map;
 final class TorchZipReader {
 
     private final String file;
-    private final FileChannel channel;
-    private final long fileSize;
+    private final MappedBytes bytes;
 
-    private TorchZipReader(String file, FileChannel channel, long fileSize) {
+    private TorchZipReader(String file, MappedBytes bytes) {
         this.file = file;
-        this.channel = channel;
-        this.fileSize = fileSize;
+        this.bytes = bytes;
     }
 
-    /** Reads the archive open in {@code channel}; {@code file} names it in messages. */
-    static StateDict read(String file, FileChannel channel, long fileSize) throws IOException {
-        return new TorchZipReader(file, channel, fileSize).read();
+    /** Reads the archive mapped in {@code bytes}; {@code file} names it in messages. */
+    static StateDict read(String file, MappedBytes bytes) throws IOException {
+        return new TorchZipReader(file, bytes).read();
     }
 
     private StateDict read() throws IOException {
-        ZipDirectory zip = ZipDirectory.read(file, channel, fileSize);
+        ZipDirectory zip = ZipDirectory.read(file, bytes);
         String folder = recordFolder(zip);
         ByteOrder order = byteOrder(zip, folder);
         ZipDirectory.Entry pickle = stored(zip, folder + "data.pkl");
@@ -42,7 +39,6 @@ final class TorchZipReader {
             throw error(pickle.name() + " holds a Python " + RestrictedUnpickler.typeName(root)
                     + ", not the dict of tensors that torch.save(model.state_dict()) writes");
         }
-        MappedBytes bytes = MappedBytes.map(channel, fileSize, MappedBytes.FILE_SEGMENT_SIZE);
         Map<String, Long> storageOffsets = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<?, ?> item : ((Map<?, ?>) root).entrySet()) {
