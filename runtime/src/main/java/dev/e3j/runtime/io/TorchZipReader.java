@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class TorchZipReader {
 
+    /** Bound on {@code data.pkl}, as safetensors bounds its header: it may be copied when it straddles a segment. */
+    static final long MAX_PICKLE_BYTES = 100_000_000L;
+
     private final String file;
     private final MappedBytes bytes;
 
@@ -34,7 +37,11 @@ final class TorchZipReader {
         String folder = recordFolder(zip);
         ByteOrder order = byteOrder(zip, folder);
         ZipDirectory.Entry pickle = stored(zip, folder + "data.pkl");
-        Object root = RestrictedUnpickler.load(zip.mapData(pickle), file + ": " + pickle.name());
+        if (pickle.size() > MAX_PICKLE_BYTES) {
+            throw error(pickle.name() + " holds " + pickle.size() + " bytes, more than the " + MAX_PICKLE_BYTES
+                    + " that a state_dict's pickle (about 100 bytes per tensor) may hold");
+        }
+        Object root = RestrictedUnpickler.load(zip.data(pickle), file + ": " + pickle.name());
         if (!(root instanceof LinkedHashMap)) {
             throw error(pickle.name() + " holds a Python " + RestrictedUnpickler.typeName(root)
                     + ", not the dict of tensors that torch.save(model.state_dict()) writes");
@@ -93,7 +100,7 @@ final class TorchZipReader {
         if (entry.size() > 16) {
             throw error(entry.name() + " holds " + entry.size() + " bytes, expected 'little' or 'big'");
         }
-        ByteBuffer data = zip.mapData(entry);
+        ByteBuffer data = zip.data(entry);
         byte[] text = new byte[data.remaining()];
         data.get(text);
         String value = new String(text, StandardCharsets.US_ASCII).strip();

@@ -29,6 +29,9 @@ final class ZipDirectory {
     private static final int LOCAL_SIZE = 30;
     private static final long UNKNOWN_32 = 0xFFFFFFFFL;
 
+    /** Bound on the central directory, which may be copied onto the heap when it straddles a mapped segment. */
+    static final long MAX_DIRECTORY_BYTES = 100_000_000L;
+
     private final String file;
     private final MappedBytes bytes;
     private final long fileSize;
@@ -68,7 +71,7 @@ final class ZipDirectory {
     }
 
     /** The data of a stored entry, checked to lie inside the file. */
-    ByteBuffer mapData(Entry entry) throws IOException {
+    ByteBuffer data(Entry entry) throws IOException {
         return range(dataOffset(entry), entry.compressedSize(), "the data of " + entry.name());
     }
 
@@ -87,6 +90,10 @@ final class ZipDirectory {
             count = zip64.getLong(32);
             directorySize = zip64.getLong(40);
             directoryOffset = zip64.getLong(48);
+        }
+        if (directorySize > MAX_DIRECTORY_BYTES) {
+            throw error("the central directory holds " + directorySize + " bytes, more than the "
+                    + MAX_DIRECTORY_BYTES + " of a million entries");
         }
         ByteBuffer directory = range(directoryOffset, directorySize, "the central directory");
         int position = 0;
