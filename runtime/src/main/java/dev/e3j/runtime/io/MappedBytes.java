@@ -60,6 +60,35 @@ final class MappedBytes {
     }
 
     /**
+     * Bytes {@code [position, position + length)} as a little-endian buffer: a view when they lie in one segment, else
+     * a copy (only structures that straddle a segment boundary of a file over 1 GiB are copied).
+     */
+    ByteBuffer range(long position, int length) {
+        if (position < 0 || length < 0 || position > size - length) {
+            throw new IndexOutOfBoundsException("bytes [" + position + ", " + (position + length)
+                    + ") outside [0, " + size + ")");
+        }
+        if (length == 0) {
+            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        int k = (int) (position / segmentSize);
+        int offset = (int) (position - k * segmentSize);
+        if (offset + length <= segments[k].capacity()) {
+            return segments[k].duplicate().position(offset).limit(offset + length).slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (copy.hasRemaining()) {
+            long at = position + copy.position();
+            int segment = (int) (at / segmentSize);
+            int from = (int) (at - segment * segmentSize);
+            int count = (int) Math.min(copy.remaining(), segmentSize - from);
+            copy.put(segments[segment].duplicate().position(from).limit(from + count));
+        }
+        return copy.flip();
+    }
+
+    /**
      * Hands {@code consumer} the {@code count} elements of {@code elementSize} bytes that start at {@code position},
      * in order and in as few slices as the segments allow, each slice in byte order {@code order}.
      */

@@ -3,7 +3,6 @@ package dev.e3j.runtime.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,26 +29,25 @@ final class SafetensorsReader {
     }
 
     private final String file;
-    private final FileChannel channel;
+    private final MappedBytes bytes;
     private final long fileSize;
 
-    private SafetensorsReader(String file, FileChannel channel, long fileSize) {
+    private SafetensorsReader(String file, MappedBytes bytes) {
         this.file = file;
-        this.channel = channel;
-        this.fileSize = fileSize;
+        this.bytes = bytes;
+        this.fileSize = bytes.size();
     }
 
-    /** Reads the safetensors file open in {@code channel}; {@code file} names it in messages. */
-    static StateDict read(String file, FileChannel channel, long fileSize) throws IOException {
-        return new SafetensorsReader(file, channel, fileSize).read();
+    /** Reads the safetensors file mapped in {@code bytes}; {@code file} names it in messages. */
+    static StateDict read(String file, MappedBytes bytes) throws IOException {
+        return new SafetensorsReader(file, bytes).read();
     }
 
     private StateDict read() throws IOException {
         if (fileSize < 8) {
             throw error("holds " + fileSize + " bytes, fewer than the 8-byte header length of a safetensors file");
         }
-        long headerLength = channel.map(FileChannel.MapMode.READ_ONLY, 0, 8).order(ByteOrder.LITTLE_ENDIAN)
-                .getLong(0);
+        long headerLength = bytes.range(0, 8).getLong(0);
         if (headerLength < 0 || headerLength > fileSize - 8) {
             throw error("the header length " + Long.toUnsignedString(headerLength) + " exceeds the "
                     + (fileSize - 8) + " bytes that follow it: the file is truncated or not a safetensors file");
@@ -58,7 +56,7 @@ final class SafetensorsReader {
             throw error("the header length " + headerLength + " exceeds the safetensors limit of "
                     + MAX_HEADER_BYTES + " bytes");
         }
-        Map<?, ?> header = header(channel.map(FileChannel.MapMode.READ_ONLY, 8, headerLength));
+        Map<?, ?> header = header(bytes.range(8, (int) headerLength));
         long dataStart = 8 + headerLength;
         long dataSize = fileSize - dataStart;
         Map<String, String> metadata = Map.of();
@@ -72,7 +70,6 @@ final class SafetensorsReader {
             }
         }
         checkTiling(entries, dataSize);
-        MappedBytes bytes = MappedBytes.map(channel, fileSize, MappedBytes.FILE_SEGMENT_SIZE);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Entry entry : entries) {
             tensors.put(entry.name(), new Tensor(entry.dtype(), entry.shape(), Tensor.contiguousStrides(entry.shape()),

@@ -54,28 +54,25 @@ public final class StateDict {
      */
     public static StateDict read(Path file) throws IOException {
         String name = file.toString();
+        MappedBytes bytes;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, LEGACY_TORCH_MAGIC.length));
-            int read;
-            do {
-                read = channel.read(head, head.position());
-            } while (read > 0 && head.hasRemaining());
-            if (startsWith(head, ZIP_MAGIC)) {
-                return TorchZipReader.read(name, channel, size);
-            }
-            if (startsWith(head, LEGACY_TORCH_MAGIC)) {
-                throw new IOException(name + ": the legacy torch.save format of PyTorch before 1.6 is not supported;"
-                        + " save it again with a current PyTorch (or as safetensors)");
-            }
-            return SafetensorsReader.read(name, channel, size);
+            bytes = MappedBytes.map(channel, channel.size(), MappedBytes.FILE_SEGMENT_SIZE);
         }
+        if (startsWith(bytes, ZIP_MAGIC)) {
+            return TorchZipReader.read(name, bytes);
+        }
+        if (startsWith(bytes, LEGACY_TORCH_MAGIC)) {
+            throw new IOException(name + ": the legacy torch.save format of PyTorch before 1.6 is not supported;"
+                    + " save it again with a current PyTorch (or as safetensors)");
+        }
+        return SafetensorsReader.read(name, bytes);
     }
 
-    private static boolean startsWith(ByteBuffer head, byte[] magic) {
-        if (head.position() < magic.length) {
+    private static boolean startsWith(MappedBytes bytes, byte[] magic) {
+        if (bytes.size() < magic.length) {
             return false;
         }
+        ByteBuffer head = bytes.range(0, magic.length);
         for (int i = 0; i < magic.length; i++) {
             if (head.get(i) != magic[i]) {
                 return false;

@@ -3,7 +3,6 @@ package dev.e3j.runtime.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,32 +16,36 @@ import java.util.Map;
  */
 final class TorchZipReader {
 
-    private final String file;
-    private final FileChannel channel;
-    private final long fileSize;
+    /** Bound on {@code data.pkl}, as safetensors bounds its header: it may be copied when it straddles a segment. */
+    static final long MAX_PICKLE_BYTES = 100_000_000L;
 
-    private TorchZipReader(String file, FileChannel channel, long fileSize) {
+    private final String file;
+    private final MappedBytes bytes;
+
+    private TorchZipReader(String file, MappedBytes bytes) {
         this.file = file;
-        this.channel = channel;
-        this.fileSize = fileSize;
+        this.bytes = bytes;
     }
 
-    /** Reads the archive open in {@code channel}; {@code file} names it in messages. */
-    static StateDict read(String file, FileChannel channel, long fileSize) throws IOException {
-        return new TorchZipReader(file, channel, fileSize).read();
+    /** Reads the archive mapped in {@code bytes}; {@code file} names it in messages. */
+    static StateDict read(String file, MappedBytes bytes) throws IOException {
+        return new TorchZipReader(file, bytes).read();
     }
 
     private StateDict read() throws IOException {
-        ZipDirectory zip = ZipDirectory.read(file, channel, fileSize);
+        ZipDirectory zip = ZipDirectory.read(file, bytes);
         String folder = recordFolder(zip);
         ByteOrder order = byteOrder(zip, folder);
         ZipDirectory.Entry pickle = stored(zip, folder + "data.pkl");
-        Object root = RestrictedUnpickler.load(zip.mapData(pickle), file + ": " + pickle.name());
+        if (pickle.size() > MAX_PICKLE_BYTES) {
+            throw error(pickle.name() + " holds " + pickle.size() + " bytes, more than the " + MAX_PICKLE_BYTES
+                    + " that a state_dict's pickle (about 100 bytes per tensor) may hold");
+        }
+        Object root = RestrictedUnpickler.load(zip.data(pickle), file + ": " + pickle.name());
         if (!(root instanceof LinkedHashMap)) {
             throw error(pickle.name() + " holds a Python " + RestrictedUnpickler.typeName(root)
                     + ", not the dict of tensors that torch.save(model.state_dict()) writes");
         }
-        MappedBytes bytes = MappedBytes.map(channel, fileSize, MappedBytes.FILE_SEGMENT_SIZE);
         Map<String, Long> storageOffsets = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<?, ?> item : ((Map<?, ?>) root).entrySet()) {
@@ -97,7 +100,7 @@ final class TorchZipReader {
         if (entry.size() > 16) {
             throw error(entry.name() + " holds " + entry.size() + " bytes, expected 'little' or 'big'");
         }
-        ByteBuffer data = zip.mapData(entry);
+        ByteBuffer data = zip.data(entry);
         byte[] text = new byte[data.remaining()];
         data.get(text);
         String value = new String(text, StandardCharsets.US_ASCII).strip();

@@ -3,7 +3,6 @@ package dev.e3j.runtime.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,20 +29,23 @@ final class ZipDirectory {
     private static final int LOCAL_SIZE = 30;
     private static final long UNKNOWN_32 = 0xFFFFFFFFL;
 
+    /** Bound on the central directory, which may be copied onto the heap when it straddles a mapped segment. */
+    static final long MAX_DIRECTORY_BYTES = 100_000_000L;
+
     private final String file;
-    private final FileChannel channel;
+    private final MappedBytes bytes;
     private final long fileSize;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    private ZipDirectory(String file, FileChannel channel, long fileSize) {
+    private ZipDirectory(String file, MappedBytes bytes) {
         this.file = file;
-        this.channel = channel;
-        this.fileSize = fileSize;
+        this.bytes = bytes;
+        this.fileSize = bytes.size();
     }
 
-    /** Reads the directory of the zip file open in {@code channel}; {@code file} names it in messages. */
-    static ZipDirectory read(String file, FileChannel channel, long fileSize) throws IOException {
-        ZipDirectory zip = new ZipDirectory(file, channel, fileSize);
+    /** Reads the directory of the zip file mapped in {@code bytes}; {@code file} names it in messages. */
+    static ZipDirectory read(String file, MappedBytes bytes) throws IOException {
+        ZipDirectory zip = new ZipDirectory(file, bytes);
         zip.readEntries();
         return zip;
     }
@@ -55,7 +57,7 @@ final class ZipDirectory {
 
     /** The position in the file of the first byte of {@code entry}'s data, after its local header. */
     long dataOffset(Entry entry) throws IOException {
-        ByteBuffer local = map(entry.localHeaderOffset(), LOCAL_SIZE, "the local header of " + entry.name());
+        ByteBuffer local = range(entry.localHeaderOffset(), LOCAL_SIZE, "the local header of " + entry.name());
         if (local.getInt(0) != LOCAL_SIGNATURE) {
             throw error("entry " + entry.name() + " has no local header at byte " + entry.localHeaderOffset());
         }
@@ -68,20 +70,20 @@ final class ZipDirectory {
         return offset;
     }
 
-    /** Maps the data of a stored entry, checked to lie inside the file. */
-    ByteBuffer mapData(Entry entry) throws IOException {
-        return map(dataOffset(entry), entry.compressedSize(), "the data of " + entry.name());
+    /** The data of a stored entry, checked to lie inside the file. */
+    ByteBuffer data(Entry entry) throws IOException {
+        return range(dataOffset(entry), entry.compressedSize(), "the data of " + entry.name());
     }
 
     private void readEntries() throws IOException {
         long end = findEnd();
-        ByteBuffer record = map(end, END_SIZE, "the end of central directory record");
+        ByteBuffer record = range(end, END_SIZE, "the end of central directory record");
         long count = record.getShort(10) & 0xFFFF;
         long directorySize = record.getInt(12) & UNKNOWN_32;
         long directoryOffset = record.getInt(16) & UNKNOWN_32;
-        if (end >= 20 && map(end - 20, 4, "the ZIP64 locator").getInt(0) == ZIP64_LOCATOR_SIGNATURE) {
-            long zip64End = map(end - 20, 20, "the ZIP64 locator").getLong(8);
-            ByteBuffer zip64 = map(zip64End, 56, "the ZIP64 end of central directory record");
+        if (end >= 20 && range(end - 20, 4, "the ZIP64 locator").getInt(0) == ZIP64_LOCATOR_SIGNATURE) {
+            long zip64End = range(end - 20, 20, "the ZIP64 locator").getLong(8);
+            ByteBuffer zip64 = range(zip64End, 56, "the ZIP64 end of central directory record");
             if (zip64.getInt(0) != ZIP64_END_SIGNATURE) {
                 throw error("the ZIP64 locator points to byte " + zip64End + ", which holds no ZIP64 record");
             }
@@ -89,7 +91,11 @@ final class ZipDirectory {
             directorySize = zip64.getLong(40);
             directoryOffset = zip64.getLong(48);
         }
-        ByteBuffer directory = map(directoryOffset, directorySize, "the central directory");
+        if (directorySize > MAX_DIRECTORY_BYTES) {
+            throw error("the central directory holds " + directorySize + " bytes, more than the "
+                    + MAX_DIRECTORY_BYTES + " of a million entries");
+        }
+        ByteBuffer directory = range(directoryOffset, directorySize, "the central directory");
         int position = 0;
         for (long i = 0; i < count; i++) {
             position = readEntry(directory, position);
@@ -102,7 +108,7 @@ final class ZipDirectory {
             throw error("a zip file holds at least " + END_SIZE + " bytes, this one " + fileSize);
         }
         long searchFrom = Math.max(0, fileSize - END_SIZE - 0xFFFF);
-        ByteBuffer tail = map(searchFrom, fileSize - searchFrom, "the end of the zip file");
+        ByteBuffer tail = range(searchFrom, fileSize - searchFrom, "the end of the zip file");
         for (int i = tail.capacity() - END_SIZE; i >= 0; i--) {
             if (tail.getInt(i) == END_SIGNATURE) {
                 return searchFrom + i;
@@ -177,8 +183,8 @@ final class ZipDirectory {
         return zip64[index];
     }
 
-    /** Maps {@code length} bytes from {@code offset}, after checking they lie inside the file. */
-    private ByteBuffer map(long offset, long length, String what) throws IOException {
+    /** The {@code length} bytes from {@code offset}, after checking they lie inside the file. */
+    private ByteBuffer range(long offset, long length, String what) throws IOException {
         if (offset < 0 || length < 0 || offset > fileSize || length > fileSize - offset) {
             throw error(what + " (" + length + " bytes from byte " + offset + ") lies beyond the end of the file ("
                     + fileSize + " bytes): the file is truncated or corrupt");
@@ -186,7 +192,7 @@ final class ZipDirectory {
         if (length > Integer.MAX_VALUE) {
             throw error(what + " holds " + length + " bytes, more than 2 GiB");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        return bytes.range(offset, (int) length);
     }
 
     private IOException error(String message) {

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +54,21 @@ class MappedBytesTest {
                 assertEquals(first + i + 0.5, read[i]);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {9, 10, 16, 1 << 20})
+    void rangesAreViewsOrCopiesAcrossSegments(int segmentSize) throws IOException {
+        MappedBytes bytes = mapDoubles(segmentSize);
+        byte[] file = Files.readAllBytes(dir.resolve("doubles.bin"));
+        for (int position = 0; position < file.length; position += 5) {
+            int length = Math.min(37, file.length - position);
+            ByteBuffer range = bytes.range(position, length);
+            byte[] read = new byte[length];
+            range.get(read);
+            assertArrayEquals(Arrays.copyOfRange(file, position, position + length), read, "at " + position);
+        }
+        assertEquals(0, bytes.range(file.length, 0).remaining());
     }
 
     @ParameterizedTest

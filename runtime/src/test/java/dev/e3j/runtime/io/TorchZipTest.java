@@ -216,6 +216,20 @@ class TorchZipTest {
                 StateDict.read(singleTensor("FloatStorage", 6, 6, dims(0), dims(1), sixFloats)).doubles("w"));
     }
 
+    /** The archive with both sizes of entry {@code name} in its central directory record set to {@code size}. */
+    private static byte[] withCentralSizes(byte[] archive, String name, long size) {
+        byte[] target = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.wrap(archive.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 46 + target.length <= archive.length; i++) {
+            if (bytes.getInt(i) == 0x02014b50 && (bytes.getShort(i + 28) & 0xFFFF) == target.length
+                    && Arrays.equals(Arrays.copyOfRange(archive, i + 46, i + 46 + target.length), target)) {
+                bytes.putInt(i + 20, (int) size).putInt(i + 24, (int) size);
+                return bytes.array();
+            }
+        }
+        throw new AssertionError(name + " not in the central directory");
+    }
+
     @Test
     void rejectsArchivesTorchSaveDoesNotWrite() throws IOException {
         Path valid = archive("valid.pt", "archive", ByteOrder.LITTLE_ENDIAN, "little");
@@ -232,6 +246,15 @@ class TorchZipTest {
         Path noPickle = dir.resolve("nopickle.pt");
         TorchFiles.writeZip(noPickle, Map.of("archive/version", new byte[] {'3'}), ZipEntry.STORED);
         assertRejected(noPickle, "holds no <folder>/data.pkl");
+
+        Path hugePickle = Files.write(dir.resolve("hugepickle.pt"), withCentralSizes(bytes, "archive/data.pkl",
+                TorchZipReader.MAX_PICKLE_BYTES + 1));
+        assertRejected(hugePickle, "archive/data.pkl holds 100000001 bytes, more than the 100000000");
+
+        ByteBuffer hugeDirectory = ByteBuffer.wrap(bytes.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        hugeDirectory.putInt(bytes.length - 22 + 12, (int) ZipDirectory.MAX_DIRECTORY_BYTES + 1);
+        assertRejected(Files.write(dir.resolve("hugedirectory.pt"), hugeDirectory.array()),
+                "the central directory holds 100000001 bytes, more than the 100000000");
 
         Path middle = dir.resolve("middle.pt");
         TorchFiles.writeArchive(middle, "archive", TorchFiles.stateDictPickle(List.of()), Map.of(), "middle");
