@@ -16,21 +16,34 @@ public final class Normalize2Mom implements ScalarFunction {
     private final ScalarFunction f;
     private final double constant;
 
-    private Normalize2Mom(ScalarFunction f) {
+    private Normalize2Mom(ScalarFunction f, double constant) {
         this.f = f;
-        double c = 1 / Math.sqrt(secondMoment(f));
-        this.constant = Math.abs(c - 1) < 1e-4 ? 1.0 : c;
+        this.constant = constant;
     }
 
-    /** {@code f} normalized; a function that already is a {@code Normalize2Mom} is returned as is. */
+    /**
+     * {@code f} normalized; a function that already is a {@code Normalize2Mom} is returned as is.
+     *
+     * @throws IllegalArgumentException if the second moment of {@code f} is 0 (the function vanishes on the normal
+     *     distribution's support), infinite or NaN: no finite nonzero constant normalizes it
+     */
     public static Normalize2Mom of(ScalarFunction f) {
-        Checks.requireNonNull("f", f);
-        return f instanceof Normalize2Mom normalized ? normalized : new Normalize2Mom(f);
+        Checks.requireNonNull("Normalize2Mom.of", "f", f);
+        if (f instanceof Normalize2Mom normalized) {
+            return normalized;
+        }
+        double secondMoment = secondMoment(f);
+        if (!(secondMoment > 0 && secondMoment < Double.POSITIVE_INFINITY)) {
+            throw Checks.invalid("Normalize2Mom.of", "f", "have a finite, nonzero second moment E[f(z)^2], "
+                    + "z ~ N(0, 1)", secondMoment + " for " + f);
+        }
+        double c = 1 / Math.sqrt(secondMoment);
+        return new Normalize2Mom(f, Math.abs(c - 1) < 1e-4 ? 1.0 : c);
     }
 
     /** {@code E[f(z)^2]}, {@code z ~ N(0, 1)}. */
     public static double secondMoment(ScalarFunction f) {
-        Checks.requireNonNull("f", f);
+        Checks.requireNonNull("Normalize2Mom.secondMoment", "f", f);
         return NormalExpectation.of(z -> {
             double v = f.value(z);
             return v * v;
