@@ -372,7 +372,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
      * @throws IllegalArgumentException if the matrix is not 3x3 or its determinant is not ±1
      */
     public double[][] wignerD(double[][] rotationOrRotoinversion) {
-        Rotations.requireShape3x3(rotationOrRotoinversion, "rotationOrRotoinversion");
+        Rotations.requireShape3x3("Irreps.wignerD", rotationOrRotoinversion, "rotationOrRotoinversion");
         double det = Rotations.determinant(rotationOrRotoinversion);
         if (!(Math.abs(Math.abs(det) - 1) <= 1e-5)) {
             throw new IllegalArgumentException("Irreps.wignerD: rotationOrRotoinversion must have determinant 1 or -1, "
