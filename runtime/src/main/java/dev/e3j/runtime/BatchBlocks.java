@@ -22,20 +22,33 @@ public final class BatchBlocks {
 
     /** {@code ceil(batch / blockSize)}. */
     public static int count(int batch, int blockSize) {
-        if (blockSize < 1) {
-            throw new IllegalArgumentException("blockSize must be >= 1, got " + blockSize);
-        }
-        return (int) (((long) batch + blockSize - 1) / blockSize);
+        return count("BatchBlocks.count", batch, blockSize);
     }
 
-    /** Runs every block once, in parallel when there are several; returns when all are done. */
+    /**
+     * Runs every block once, in parallel when there are several; returns when all are done. Block ends are computed
+     * without overflow, so any {@code batch} up to {@link Integer#MAX_VALUE} is split exactly.
+     */
     public static void run(int batch, int blockSize, Block block) {
-        int count = count(batch, blockSize);
+        int count = count("BatchBlocks.run", batch, blockSize);
+        if (block == null) {
+            throw new IllegalArgumentException("BatchBlocks.run: block must not be null");
+        }
         if (count == 1) {
             block.run(0, 0, batch);
         } else if (count > 1) {
-            IntStream.range(0, count).parallel().forEach(index ->
-                    block.run(index, index * blockSize, Math.min(batch, (index + 1) * blockSize)));
+            IntStream.range(0, count).parallel().forEach(index -> block.run(index, index * blockSize,
+                    (int) Math.min(batch, (index + 1L) * blockSize)));
         }
+    }
+
+    private static int count(String where, int batch, int blockSize) {
+        if (batch < 0) {
+            throw new IllegalArgumentException(where + ": batch must be >= 0, got " + batch);
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException(where + ": blockSize must be >= 1, got " + blockSize);
+        }
+        return (int) (((long) batch + blockSize - 1) / blockSize);
     }
 }

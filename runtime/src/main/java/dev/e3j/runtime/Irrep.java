@@ -12,13 +12,20 @@ import java.util.List;
  */
 public record Irrep(int l, int p) implements Comparable<Irrep> {
 
-    /** Creates {@code l} with parity {@code p}; {@code l >= 0} and {@code p} is {@code 1} or {@code -1}. */
+    /** The largest degree whose dimension {@code 2l + 1} is an {@code int}. */
+    static final int MAX_L = (Integer.MAX_VALUE - 1) / 2;
+
+    /**
+     * Creates {@code l} with parity {@code p}; {@code 0 <= l <= 1073741823} (so that the dimension {@code 2l + 1} is an
+     * {@code int}) and {@code p} is {@code 1} or {@code -1}.
+     */
     public Irrep {
-        if (l < 0) {
-            throw new IllegalArgumentException("irrep degree l must be >= 0, got " + l);
+        if (l < 0 || l > MAX_L) {
+            throw new IllegalArgumentException("new Irrep: l must be in [0, " + MAX_L + "] (the dimension 2l + 1 must "
+                    + "be an int), got " + l);
         }
         if (p != 1 && p != -1) {
-            throw new IllegalArgumentException("irrep parity p must be 1 or -1, got " + p);
+            throw new IllegalArgumentException("new Irrep: p must be 1 or -1, got " + p);
         }
     }
 
@@ -32,7 +39,7 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
      */
     public static Irrep parse(String text) {
         if (text == null) {
-            throw new IllegalArgumentException("irrep string is null");
+            throw new IllegalArgumentException("Irrep.parse: text must not be null");
         }
         int start = 0;
         while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
@@ -50,11 +57,15 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
         if (digits == 0) {
             throw Irreps.syntaxError(source, position, "expected a degree l (digits) in \"" + token + "\"");
         }
-        int l;
+        long l;
         try {
-            l = Integer.parseInt(token.substring(0, digits));
+            l = Long.parseLong(token.substring(0, digits));
         } catch (NumberFormatException e) {
-            throw Irreps.syntaxError(source, position, "degree out of range in \"" + token + "\"");
+            l = Long.MAX_VALUE;
+        }
+        if (l > MAX_L) {
+            throw Irreps.syntaxError(source, position, "degree out of range in \"" + token + "\" (at most " + MAX_L
+                    + ", so that the dimension 2l + 1 is an int)");
         }
         int at = digits;
         while (at < token.length() && Character.isWhitespace(token.charAt(at))) {
@@ -69,7 +80,7 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
         switch (parity) {
             case 'e' -> p = 1;
             case 'o' -> p = -1;
-            case 'y' -> p = (l % 2 == 0) ? 1 : -1;
+            case 'y' -> p = shParity((int) l);
             default -> throw Irreps.syntaxError(source, position + at,
                     "unknown parity '" + parity + "' (expected e, o or y) in \"" + token + "\"");
         }
@@ -81,7 +92,7 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
             throw Irreps.syntaxError(source, position + extra,
                     "unexpected characters after the parity letter in \"" + token + "\"");
         }
-        return new Irrep(l, p);
+        return new Irrep((int) l, p);
     }
 
     /** Only '0'..'9': {@link Character#isDigit} would also take other scripts' digits, which never print back. */

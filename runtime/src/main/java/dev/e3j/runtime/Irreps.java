@@ -19,14 +19,15 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
     public record MulIrrep(int mul, Irrep ir) {
         public MulIrrep {
             if (mul < 0) {
-                throw new IllegalArgumentException("multiplicity must be >= 0, got " + mul);
+                throw new IllegalArgumentException("new MulIrrep: mul must be >= 0, got " + mul);
             }
             if (ir == null) {
-                throw new IllegalArgumentException("irrep is null");
+                throw new IllegalArgumentException("new MulIrrep: ir must not be null");
             }
             if ((long) mul * ir.dim() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(mul + "x" + ir + " has dimension " + (long) mul * ir.dim()
-                        + ", more than an array holds (" + Integer.MAX_VALUE + ")");
+                throw new IllegalArgumentException("new MulIrrep: mul × (2l + 1) must be at most " + Integer.MAX_VALUE
+                        + " (the dimension is an int), got " + mul + " × " + ir.dim() + " = " + (long) mul * ir.dim()
+                        + " for " + mul + "x" + ir);
             }
         }
 
@@ -50,6 +51,8 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
     }
 
     private static final Irreps EMPTY = new Irreps(List.of());
+    /** The largest {@code lmax} of {@link #sphericalHarmonics(int, int)}: {@code 46340^2 <= 2^31 - 1 < 46341^2}. */
+    private static final int MAX_SPHERICAL_HARMONICS_L = 46339;
 
     private final List<MulIrrep> entries;
     private final int[] offsets;
@@ -61,8 +64,9 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         for (int i = 0; i < this.entries.size(); i++) {
             offset += this.entries.get(i).dim();
             if (offset > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("irreps " + this.entries + " have dimension " + offset
-                        + " or more, more than an array holds (" + Integer.MAX_VALUE + ")");
+                throw new IllegalArgumentException("Irreps.of: the dimension must be at most " + Integer.MAX_VALUE
+                        + " (an int), got " + offset + " or more for the first " + (i + 1) + " of "
+                        + this.entries.size() + " entries");
             }
             offsets[i + 1] = (int) offset;
         }
@@ -89,7 +93,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
      */
     public static Irreps parse(String text) {
         if (text == null) {
-            throw new IllegalArgumentException("irreps string is null");
+            throw new IllegalArgumentException("Irreps.parse: text must not be null");
         }
         if (text.isBlank()) {
             return EMPTY;
@@ -150,13 +154,17 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
                 "malformed irreps \"" + source + "\" at position " + position + ": " + what);
     }
 
-    /** {@code 1x0e + 1x1o + ... + 1x(lmax)} with parity {@code p^l} (e3nn's {@code Irreps.spherical_harmonics}). */
+    /**
+     * {@code 1x0e + 1x1o + ... + 1x(lmax)} with parity {@code p^l} (e3nn's {@code Irreps.spherical_harmonics}), of
+     * dimension {@code (lmax + 1)^2}; {@code 0 <= lmax <= 46339}, so that the dimension is an {@code int}.
+     */
     public static Irreps sphericalHarmonics(int lmax, int p) {
-        if (lmax < 0) {
-            throw new IllegalArgumentException("lmax must be >= 0, got " + lmax);
+        if (lmax < 0 || lmax > MAX_SPHERICAL_HARMONICS_L) {
+            throw new IllegalArgumentException("Irreps.sphericalHarmonics: lmax must be in [0, "
+                    + MAX_SPHERICAL_HARMONICS_L + "] (the dimension (lmax + 1)^2 must be an int), got " + lmax);
         }
         if (p != 1 && p != -1) {
-            throw new IllegalArgumentException("parity p must be 1 or -1, got " + p);
+            throw new IllegalArgumentException("Irreps.sphericalHarmonics: p must be 1 or -1, got " + p);
         }
         List<MulIrrep> out = new ArrayList<>();
         for (int l = 0; l <= lmax; l++) {
@@ -215,7 +223,8 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
     /** Largest {@code l}; throws on the empty sum, as e3nn does. */
     public int lmax() {
         if (entries.isEmpty()) {
-            throw new IllegalArgumentException("lmax of empty irreps is undefined");
+            throw new IllegalArgumentException("Irreps.lmax: the irreps must not be empty (lmax of the empty sum is "
+                    + "undefined)");
         }
         int l = 0;
         for (MulIrrep e : entries) {
@@ -287,8 +296,21 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         return of(out);
     }
 
-    /** Each multiplicity times {@code factor}. */
+    /**
+     * Each multiplicity times {@code factor}.
+     *
+     * @throws IllegalArgumentException if {@code factor} is negative or the dimension would not be an {@code int}
+     */
     public Irreps times(int factor) {
+        if (factor < 0) {
+            throw new IllegalArgumentException("Irreps.times: factor must be >= 0, got " + factor);
+        }
+        long dim = (long) dim() * factor;
+        if (dim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Irreps.times: factor must keep the dimension at most "
+                    + Integer.MAX_VALUE + " (an int), got " + factor + " (dimension " + dim() + " × " + factor + " = "
+                    + dim + ")");
+        }
         List<MulIrrep> out = new ArrayList<>();
         for (MulIrrep e : entries) {
             out.add(new MulIrrep(e.mul() * factor, e.ir()));
@@ -350,11 +372,11 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
      * @throws IllegalArgumentException if the matrix is not 3x3 or its determinant is not ±1
      */
     public double[][] wignerD(double[][] rotationOrRotoinversion) {
-        Rotations.requireShape3x3(rotationOrRotoinversion, "rotationOrRotoinversion");
+        Rotations.requireShape3x3("Irreps.wignerD", rotationOrRotoinversion, "rotationOrRotoinversion");
         double det = Rotations.determinant(rotationOrRotoinversion);
         if (!(Math.abs(Math.abs(det) - 1) <= 1e-5)) {
-            throw new IllegalArgumentException(
-                    "rotationOrRotoinversion must have determinant 1 or -1, got determinant " + det);
+            throw new IllegalArgumentException("Irreps.wignerD: rotationOrRotoinversion must have determinant 1 or -1, "
+                    + "got determinant " + det);
         }
         double[][] rotation = rotationOrRotoinversion;
         int k = 0;

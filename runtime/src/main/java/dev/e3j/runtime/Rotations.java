@@ -56,7 +56,7 @@ public final class Rotations {
      * @throws IllegalArgumentException if {@code r} is not 3x3 or its determinant is not 1
      */
     public static double[] matrixToAngles(double[][] r) {
-        requireRotation(r, "r");
+        requireRotation("Rotations.matrixToAngles", r, "r");
         double[] ab = xyzToAngles(r[0][1], r[1][1], r[2][1]);
         double[][] rest = matmul(transpose(anglesToMatrix(ab[0], ab[1], 0)), r);
         return new double[] {ab[0], ab[1], Math.atan2(rest[0][2], rest[0][0])};
@@ -99,8 +99,8 @@ public final class Rotations {
      * {@code quaternionToMatrix(q1 q2) = quaternionToMatrix(q1) quaternionToMatrix(q2)}.
      */
     public static double[] composeQuaternions(double[] q1, double[] q2) {
-        requireLength(q1, 4, "q1");
-        requireLength(q2, 4, "q2");
+        requireLength("Rotations.composeQuaternions", q1, 4, "q1");
+        requireLength("Rotations.composeQuaternions", q2, 4, "q2");
         return new double[] {
             q1[0] * q2[0] - q1[1] * q2[1] - q1[2] * q2[2] - q1[3] * q2[3],
             q1[0] * q2[1] + q1[1] * q2[0] + q1[2] * q2[3] - q1[3] * q2[2],
@@ -116,10 +116,11 @@ public final class Rotations {
      * @throws IllegalArgumentException if {@code q} does not have 4 entries or is zero
      */
     public static double[][] quaternionToMatrix(double[] q) {
-        requireLength(q, 4, "q");
+        requireLength("Rotations.quaternionToMatrix", q, 4, "q");
         double norm = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
         if (!(norm > 0)) {
-            throw new IllegalArgumentException("quaternion q must be nonzero and finite, got norm " + norm);
+            throw new IllegalArgumentException("Rotations.quaternionToMatrix: q must be nonzero and finite, got norm "
+                    + norm);
         }
         double w = q[0] / norm;
         double x = q[1] / norm;
@@ -141,7 +142,7 @@ public final class Rotations {
      * @throws IllegalArgumentException if {@code r} is not 3x3 or its determinant is not 1
      */
     public static double[] matrixToQuaternion(double[][] r) {
-        requireRotation(r, "r");
+        requireRotation("Rotations.matrixToQuaternion", r, "r");
         double trace = r[0][0] + r[1][1] + r[2][2];
         double[] q = new double[4];
         // 4 w^2 = 1 + tr, 4 x^2 = 1 + 2 r00 - tr, ...; divide the off-diagonal sums by the largest of them.
@@ -194,10 +195,11 @@ public final class Rotations {
      * @throws IllegalArgumentException if {@code axis} does not have 3 entries or is zero
      */
     public static double[][] axisAngleToMatrix(double[] axis, double angle) {
-        requireLength(axis, 3, "axis");
+        requireLength("Rotations.axisAngleToMatrix", axis, 3, "axis");
         double norm = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
         if (!(norm > 0)) {
-            throw new IllegalArgumentException("rotation axis must be nonzero and finite, got norm " + norm);
+            throw new IllegalArgumentException("Rotations.axisAngleToMatrix: axis must be nonzero and finite, got norm "
+                    + norm);
         }
         double x = axis[0] / norm;
         double y = axis[1] / norm;
@@ -231,7 +233,7 @@ public final class Rotations {
      */
     public static double[] randomAngles(RandomGenerator rng) {
         if (rng == null) {
-            throw new IllegalArgumentException("rng is null");
+            throw new IllegalArgumentException("Rotations.randomAngles: rng must not be null");
         }
         double alpha = 2 * Math.PI * rng.nextDouble();
         double gamma = 2 * Math.PI * rng.nextDouble();
@@ -259,7 +261,7 @@ public final class Rotations {
         for (double[] row : a) {
             if (row.length != k) {
                 throw new IllegalArgumentException(
-                        "matmul: rows of a must have b.length = " + k + " entries, got " + row.length);
+                        "Rotations.matmul: rows of a must have b.length = " + k + " entries, got " + row.length);
             }
         }
         double[][] out = new double[n][m];
@@ -287,7 +289,7 @@ public final class Rotations {
         for (int i = 0; i < n; i++) {
             if (a[i].length != m) {
                 throw new IllegalArgumentException(
-                        "transpose: every row of a must have " + m + " entries, row " + i + " has " + a[i].length);
+                        "Rotations.transpose: row " + i + " of a must have " + m + " entries, got " + a[i].length);
             }
             for (int j = 0; j < m; j++) {
                 out[j][i] = a[i][j];
@@ -302,7 +304,7 @@ public final class Rotations {
         for (int i = 0; i < m.length; i++) {
             if (m[i].length != v.length) {
                 throw new IllegalArgumentException(
-                        "apply: rows of m must have v.length = " + v.length + " entries, got " + m[i].length);
+                        "Rotations.apply: rows of m must have v.length = " + v.length + " entries, got " + m[i].length);
             }
             double sum = 0;
             for (int j = 0; j < v.length; j++) {
@@ -315,40 +317,41 @@ public final class Rotations {
 
     /** Determinant of a 3x3 matrix (cofactor expansion along the first row). */
     public static double determinant(double[][] r) {
-        requireShape3x3(r, "r");
+        requireShape3x3("Rotations.determinant", r, "r");
         return r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1])
                 - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0])
                 + r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
     }
 
-    static void requireShape3x3(double[][] r, String name) {
+    /** Requires {@code r} to be a 3x3 matrix; messages start with {@code where}, e.g. {@code Rotations.determinant}. */
+    static void requireShape3x3(String where, double[][] r, String name) {
         if (r == null) {
-            throw new IllegalArgumentException(name + " is null, expected a 3x3 matrix");
+            throw new IllegalArgumentException(where + ": " + name + " must be a 3x3 matrix, got null");
         }
         if (r.length != 3) {
-            throw new IllegalArgumentException(name + " must have 3 rows, got " + r.length);
+            throw new IllegalArgumentException(where + ": " + name + " must have 3 rows, got " + r.length);
         }
         for (int i = 0; i < 3; i++) {
             if (r[i] == null || r[i].length != 3) {
-                throw new IllegalArgumentException(name + " row " + i + " must have 3 entries, got "
+                throw new IllegalArgumentException(where + ": " + name + " row " + i + " must have 3 entries, got "
                         + (r[i] == null ? "null" : String.valueOf(r[i].length)));
             }
         }
     }
 
-    private static void requireRotation(double[][] r, String name) {
+    private static void requireRotation(String where, double[][] r, String name) {
+        requireShape3x3(where, r, name);
         double det = determinant(r);
         if (!(Math.abs(det - 1) <= DETERMINANT_TOLERANCE)) {
-            throw new IllegalArgumentException(name + " must be a rotation (determinant 1), got determinant " + det);
+            throw new IllegalArgumentException(where + ": " + name + " must be a rotation (determinant 1), got "
+                    + "determinant " + det);
         }
     }
 
-    private static void requireLength(double[] v, int length, String name) {
-        if (v == null) {
-            throw new IllegalArgumentException(name + " is null, expected " + length + " entries");
-        }
-        if (v.length != length) {
-            throw new IllegalArgumentException(name + " must have " + length + " entries, got " + v.length);
+    private static void requireLength(String where, double[] v, int length, String name) {
+        if (v == null || v.length != length) {
+            throw new IllegalArgumentException(where + ": " + name + " must have " + length + " entries, got "
+                    + (v == null ? "null" : v.length));
         }
     }
 }

@@ -32,6 +32,7 @@ public final class WignerD {
 
     /** {@code D^l(alpha, beta, gamma) = D^l(Ry(alpha) Rx(beta) Ry(gamma))}, a new {@code (2l+1) x (2l+1)} matrix. */
     public static double[][] of(int l, double alpha, double beta, double gamma) {
+        requireDegree("WignerD.of", l);
         double[][] a = changeOfAxes(l);
         int n = 2 * l + 1;
         // M = Y(beta) A, then D = Y(alpha) (A^T M) Y(gamma); the Y products touch two entries per row or column.
@@ -59,7 +60,7 @@ public final class WignerD {
 
     /** {@code D^l} of the rotation by {@code angle} about y: {@code exp(angle Ly)}, e3nn's {@code _z_rot_mat}. */
     public static double[][] aboutY(int l, double angle) {
-        requireDegree(l);
+        requireDegree("WignerD.aboutY", l);
         return rotateRowsAboutY(l, angle, identity(2 * l + 1));
     }
 
@@ -118,7 +119,6 @@ public final class WignerD {
 
     /** The cached {@code A = X(pi/2) Y(pi/2)} with {@code X(b) = A^T Y(b) A}. */
     private static double[][] changeOfAxes(int l) {
-        requireDegree(l);
         double[][] a = CHANGE_OF_AXES.get(l);
         if (a == null) {
             a = rotateColumnsAboutY(l, quarterTurnCosines(l), quarterTurnSines(l), aboutXQuarterTurn(l));
@@ -207,9 +207,9 @@ public final class WignerD {
         return d;
     }
 
-    private static void requireDegree(int l) {
+    private static void requireDegree(String where, int l) {
         if (l < 0 || l > MAX_L) {
-            throw new IllegalArgumentException("l must be in [0, " + MAX_L + "], got " + l);
+            throw new IllegalArgumentException(where + ": l must be in [0, " + MAX_L + "], got " + l);
         }
     }
 

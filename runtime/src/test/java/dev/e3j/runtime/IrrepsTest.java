@@ -171,4 +171,36 @@ class IrrepsTest {
         }
         return out;
     }
+
+    @Test
+    void rejectsDegreesAndFactorsWhoseDimensionIsNotAnInt() {
+        // 2l + 1 overflowed: "1x1073741824e" parsed, with a negative dimension.
+        IllegalArgumentException degree = assertThrows(IllegalArgumentException.class,
+                () -> Irreps.parse("1x1073741824e"));
+        assertEquals("malformed irreps \"1x1073741824e\" at position 2: degree out of range in \"1073741824e\" (at "
+                + "most 1073741823, so that the dimension 2l + 1 is an int)", degree.getMessage());
+        assertEquals(Integer.MAX_VALUE, Irreps.parse("1x1073741823e").dim());
+        IllegalArgumentException irrep = assertThrows(IllegalArgumentException.class, () -> new Irrep(1073741824, 1));
+        assertEquals("new Irrep: l must be in [0, 1073741823] (the dimension 2l + 1 must be an int), got 1073741824",
+                irrep.getMessage());
+        // mul * factor overflowed.
+        IllegalArgumentException times = assertThrows(IllegalArgumentException.class,
+                () -> Irreps.parse("1x1e").times(2000000000));
+        assertEquals("Irreps.times: factor must keep the dimension at most 2147483647 (an int), got 2000000000 "
+                + "(dimension 3 × 2000000000 = 6000000000)", times.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Irreps.parse("1x1e").times(-1));
+        assertEquals(Irreps.parse("6x1e+3x0o"), Irreps.parse("2x1e+1x0o").times(3));
+        assertEquals(Irreps.parse("0x1e"), Irreps.parse("2x1e").times(0));
+    }
+
+    @Test
+    void sphericalHarmonicsUpToTheLargestDegreeWithAnIntDimension() {
+        // lmax = Integer.MAX_VALUE ran for two minutes, then ran out of memory.
+        IllegalArgumentException lmax = assertThrows(IllegalArgumentException.class,
+                () -> Irreps.sphericalHarmonics(Integer.MAX_VALUE));
+        assertEquals("Irreps.sphericalHarmonics: lmax must be in [0, 46339] (the dimension (lmax + 1)^2 must be an "
+                + "int), got 2147483647", lmax.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Irreps.sphericalHarmonics(46340));
+        assertEquals(46340 * 46340, Irreps.sphericalHarmonics(46339).dim());
+    }
 }

@@ -183,17 +183,17 @@ class RotationsTest {
     void rejectsBadArguments() {
         IllegalArgumentException reflection = assertThrows(IllegalArgumentException.class,
                 () -> Rotations.matrixToAngles(new double[][] {{-1, 0, 0}, {0, 1, 0}, {0, 0, 1}}));
-        assertTrue(reflection.getMessage().contains("r must be a rotation (determinant 1), got determinant -1.0"),
+        assertEquals("Rotations.matrixToAngles: r must be a rotation (determinant 1), got determinant -1.0",
                 reflection.getMessage());
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> Rotations.matrixToQuaternion(new double[2][3]));
-        assertTrue(rows.getMessage().contains("r must have 3 rows, got 2"), rows.getMessage());
+        assertEquals("Rotations.matrixToQuaternion: r must have 3 rows, got 2", rows.getMessage());
         IllegalArgumentException row = assertThrows(IllegalArgumentException.class,
                 () -> Rotations.matrixToAxisAngle(new double[][] {{1, 0, 0}, {0, 1}, {0, 0, 1}}));
         assertTrue(row.getMessage().contains("r row 1 must have 3 entries, got 2"), row.getMessage());
         IllegalArgumentException quaternion = assertThrows(IllegalArgumentException.class,
                 () -> Rotations.quaternionToMatrix(new double[] {1, 0, 0}));
-        assertTrue(quaternion.getMessage().contains("q must have 4 entries, got 3"), quaternion.getMessage());
+        assertEquals("Rotations.quaternionToMatrix: q must have 4 entries, got 3", quaternion.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Rotations.quaternionToMatrix(new double[4]));
         IllegalArgumentException axis = assertThrows(IllegalArgumentException.class,
                 () -> Rotations.axisAngleToMatrix(new double[3], 1));

@@ -4,9 +4,12 @@ import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Coefficient audit: prints the exact Wigner 3j tensors and spherical-harmonic polynomials the processor compiles into
@@ -15,6 +18,7 @@ import java.util.List;
  * <pre>
  * e3j w3j L1 L2 L3 [--json]   non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3)
  * e3j sh L [--json]           Y^L_m as exact polynomials (component normalization)
+ * e3j --version               the e3j version
  * </pre>
  *
  * Exit status: 0 on success, 2 for bad arguments (one line {@code e3j: error: ...} on stderr), 1 for an internal
@@ -39,7 +43,8 @@ public final class E3jCli {
             "",
             "options:",
             "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
-            "  --help, -h     this text");
+            "  --help, -h     this text",
+            "  --version      the e3j version");
 
     private E3jCli() {}
 
@@ -55,6 +60,10 @@ public final class E3jCli {
         }
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             out.println(USAGE);
+            return OK;
+        }
+        if (List.of(args).contains("--version")) {
+            out.println("e3j " + version());
             return OK;
         }
         try {
@@ -134,6 +143,20 @@ public final class E3jCli {
                     + " prints (the output and the exact arithmetic grow as a power of the degree)");
         }
         return value;
+    }
+
+    /** The project version, from the resource that the build fills in from the POM. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = E3jCli.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("version.properties is missing from the e3j processor jar");
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read version.properties from the e3j processor jar", e);
+        }
+        return properties.getProperty("version");
     }
 
     private static boolean isInteger(String text) {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.math.Wigner3j;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,5 +120,17 @@ class E3jCliTest {
         assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("e3j: error: "), lines.get(0));
         assertTrue(lines.get(0).contains(expectedFragment), lines.get(0));
+    }
+
+    @Test
+    void versionIsTheProjectVersion() throws IOException {
+        Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(parent.find(), "the processor's pom.xml names its parent's version");
+        Result r = run("--version");
+        assertEquals(0, r.status());
+        assertEquals("", r.err());
+        assertEquals(List.of("e3j " + parent.group(1)), r.outLines());
+        assertTrue(run("--help").out().contains("--version"));
     }
 }

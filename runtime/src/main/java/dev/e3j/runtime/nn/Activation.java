@@ -29,11 +29,12 @@ public final class Activation {
      *     meets an activation with no parity
      */
     public Activation(Irreps irrepsIn, List<ScalarFunction> acts) {
-        Checks.requireNonNull("irrepsIn", irrepsIn);
-        Checks.requireNonNull("acts", acts);
+        String where = "new Activation";
+        Checks.requireNonNull(where, "irrepsIn", irrepsIn);
+        Checks.requireNonNull(where, "acts", acts);
         if (acts.size() != irrepsIn.size()) {
-            throw new IllegalArgumentException("acts: expected one activation (or null) per entry of irrepsIn \""
-                    + irrepsIn + "\", i.e. " + irrepsIn.size() + ", got " + acts.size());
+            throw Checks.invalid(where, "acts", "have one activation (or null) per entry of irrepsIn \"" + irrepsIn
+                    + "\", i.e. " + irrepsIn.size(), acts.size());
         }
         List<ScalarFunction> normalized = new ArrayList<>();
         List<Irreps.MulIrrep> out = new ArrayList<>();
@@ -47,16 +48,16 @@ public final class Activation {
             }
             Irrep ir = entry.ir();
             if (ir.l() != 0) {
-                throw new IllegalArgumentException("acts[" + i + "]: an activation (" + act
-                        + ") cannot act on the non-scalar entry " + entry + " of \"" + irrepsIn + "\"; use null");
+                throw Checks.invalid(where, "acts[" + i + "]", "be null on the non-scalar entry " + entry + " of \""
+                        + irrepsIn + "\" (an activation acts on scalars only)", act);
             }
             Normalize2Mom f = Normalize2Mom.of(act);
             int parity = ir.p();
             if (parity == -1) {
                 parity = f.parity();
                 if (parity == 0) {
-                    throw new IllegalArgumentException("acts[" + i + "]: the input scalar " + entry
-                            + " is odd but the activation " + act + " is neither even nor odd (parity violated)");
+                    throw Checks.invalid(where, "acts[" + i + "]", "be even or odd on the odd scalar entry " + entry
+                            + " (parity)", act + ", neither even nor odd");
                 }
             }
             normalized.add(f);
@@ -83,9 +84,10 @@ public final class Activation {
     /** {@code out[b][j] = c_i f_i(x[b][j])} on entries with an activation, {@code x[b][j]} elsewhere. */
     public void forward(int batch, double[] x, double[] out) {
         int dim = irrepsIn.dim();
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, dim);
-        Checks.requireShape("out", out, batch, dim);
+        String where = "Activation.forward";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, dim);
+        Checks.requireShape(where, "out", out, "batch", batch, dim);
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < irrepsIn.size(); i++) {
                 ScalarFunction f = acts.get(i);
@@ -101,10 +103,11 @@ public final class Activation {
     /** {@code gradX = gradOut * f'(x)} elementwise (identity entries pass {@code gradOut} through). */
     public void backward(int batch, double[] x, double[] gradOut, double[] gradX) {
         int dim = irrepsIn.dim();
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, dim);
-        Checks.requireShape("gradOut", gradOut, batch, dim);
-        Checks.requireShape("gradX", gradX, batch, dim);
+        String where = "Activation.backward";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, dim);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, dim);
+        Checks.requireShape(where, "gradX", gradX, "batch", batch, dim);
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < irrepsIn.size(); i++) {
                 ScalarFunction f = acts.get(i);

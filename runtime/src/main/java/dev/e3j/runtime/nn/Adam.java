@@ -27,21 +27,22 @@ public final class Adam {
     }
 
     public Adam(int numel, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        Checks.requireNonNegative("numel", numel);
+        String where = "new Adam";
+        Checks.requireNonNegative(where, "numel", numel);
         if (!(lr >= 0)) {
-            throw new IllegalArgumentException("lr: expected >= 0, got " + lr);
+            throw Checks.invalid(where, "lr", "be >= 0", lr);
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
-            throw new IllegalArgumentException("beta1: expected in [0, 1), got " + beta1);
+            throw Checks.invalid(where, "beta1", "be in [0, 1)", beta1);
         }
         if (!(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("beta2: expected in [0, 1), got " + beta2);
+            throw Checks.invalid(where, "beta2", "be in [0, 1)", beta2);
         }
         if (!(eps >= 0)) {
-            throw new IllegalArgumentException("eps: expected >= 0, got " + eps);
+            throw Checks.invalid(where, "eps", "be >= 0", eps);
         }
         if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weightDecay: expected >= 0, got " + weightDecay);
+            throw Checks.invalid(where, "weightDecay", "be >= 0", weightDecay);
         }
         this.lr = lr;
         this.beta1 = beta1;
@@ -59,8 +60,8 @@ public final class Adam {
 
     /** Updates {@code params} in place from {@code grads}. */
     public void step(double[] params, double[] grads) {
-        Checks.requireLength("params", params, m.length);
-        Checks.requireLength("grads", grads, m.length);
+        Checks.requireLength("Adam.step", "params", params, m.length);
+        Checks.requireLength("Adam.step", "grads", grads, m.length);
         step++;
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));

@@ -45,13 +45,14 @@ public final class BatchNorm {
     }
 
     public BatchNorm(Irreps irreps, double eps, double momentum, boolean affine, Normalization normalization) {
-        this.irreps = Checks.requireNonNull("irreps", irreps);
-        this.normalization = Checks.requireNonNull("normalization", normalization);
+        String where = "new BatchNorm";
+        this.irreps = Checks.requireNonNull(where, "irreps", irreps);
+        this.normalization = Checks.requireNonNull(where, "normalization", normalization);
         if (!(eps >= 0)) {
-            throw new IllegalArgumentException("eps: expected >= 0, got " + eps);
+            throw Checks.invalid(where, "eps", "be >= 0", eps);
         }
         if (!(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("momentum: expected in [0, 1], got " + momentum);
+            throw Checks.invalid(where, "momentum", "be in [0, 1]", momentum);
         }
         this.eps = eps;
         this.momentum = momentum;
@@ -111,21 +112,38 @@ public final class BatchNorm {
         return runningVar.clone();
     }
 
-    /** Replaces the running statistics (e.g. loaded from a trained e3nn model). */
+    /**
+     * Replaces the running statistics (e.g. loaded from a trained e3nn model).
+     *
+     * @throws IllegalArgumentException if a length differs, a mean is not finite, or a variance is negative or not
+     *     finite (it would turn the evaluation-mode output into NaN)
+     */
     public void setRunningStatistics(double[] mean, double[] var) {
-        Checks.requireLength("mean", mean, runningMean.length);
-        Checks.requireLength("var", var, runningVar.length);
+        String where = "BatchNorm.setRunningStatistics";
+        Checks.requireLength(where, "mean", mean, runningMean.length);
+        Checks.requireLength(where, "var", var, runningVar.length);
+        for (int i = 0; i < mean.length; i++) {
+            if (!Double.isFinite(mean[i])) {
+                throw Checks.invalid(where, "mean[" + i + "]", "be finite", mean[i]);
+            }
+        }
+        for (int i = 0; i < var.length; i++) {
+            if (!(var[i] >= 0 && var[i] < Double.POSITIVE_INFINITY)) {
+                throw Checks.invalid(where, "var[" + i + "]", "be finite and >= 0", var[i]);
+            }
+        }
         System.arraycopy(mean, 0, runningMean, 0, mean.length);
         System.arraycopy(var, 0, runningVar, 0, var.length);
     }
 
     /** Normalizes {@code x} into {@code out}; in training mode also updates the running statistics. */
     public void forward(int batch, double[] x, double[] weight, double[] bias, double[] out) {
-        check(batch, x, weight);
+        String where = "BatchNorm.forward";
+        check(where, batch, x, weight);
         if (affine) {
-            Checks.requireLength("bias", bias, biasNumel());
+            Checks.requireLength(where, "bias", bias, biasNumel());
         }
-        Checks.requireShape("out", out, batch, irreps.dim());
+        Checks.requireShape(where, "out", out, "batch", batch, irreps.dim());
         Statistics stats = statistics(batch, x);
         int dim = irreps.dim();
         forEachChannel((offset, d, channel, scalarChannel) -> {
@@ -158,14 +176,15 @@ public final class BatchNorm {
      */
     public void backward(int batch, double[] x, double[] weight, double[] gradOut, double[] gradX,
                          double[] gradWeight, double[] gradBias) {
-        check(batch, x, weight);
-        Checks.requireShape("gradOut", gradOut, batch, irreps.dim());
-        Checks.requireShape("gradX", gradX, batch, irreps.dim());
+        String where = "BatchNorm.backward";
+        check(where, batch, x, weight);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, irreps.dim());
+        Checks.requireShape(where, "gradX", gradX, "batch", batch, irreps.dim());
         if (gradWeight != null) {
-            Checks.requireLength("gradWeight", gradWeight, weightNumel());
+            Checks.requireLength(where, "gradWeight", gradWeight, weightNumel());
         }
         if (gradBias != null) {
-            Checks.requireLength("gradBias", gradBias, biasNumel());
+            Checks.requireLength(where, "gradBias", gradBias, biasNumel());
         }
         Statistics stats = statistics(batch, x);
         int dim = irreps.dim();
@@ -263,15 +282,15 @@ public final class BatchNorm {
         }
     }
 
-    private void check(int batch, double[] x, double[] weight) {
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, irreps.dim());
+    private void check(String where, int batch, double[] x, double[] weight) {
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, irreps.dim());
         if (training && batch == 0) {
-            throw new IllegalArgumentException("batch: expected >= 1 in training mode (statistics of an empty "
-                    + "batch are undefined), got 0");
+            throw Checks.invalid(where, "batch", "be >= 1 in training mode (statistics of an empty batch are "
+                    + "undefined)", batch);
         }
         if (affine) {
-            Checks.requireLength("weight", weight, weightNumel());
+            Checks.requireLength(where, "weight", weight, weightNumel());
         }
     }
 

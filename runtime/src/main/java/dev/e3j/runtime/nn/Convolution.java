@@ -40,6 +40,7 @@ public final class Convolution {
 
     private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
     private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
+    private static final String NEW = "new Convolution";
 
     private final LinearKernel selfConnection;
     private final LinearKernel lin1;
@@ -61,25 +62,25 @@ public final class Convolution {
      */
     public Convolution(LinearKernel selfConnection, LinearKernel lin1, TensorProductKernel edgeProduct,
                        LinearKernel lin2, FullyConnectedNet radial, double numNeighbors) {
-        this.selfConnection = Checks.requireNonNull("selfConnection", selfConnection);
-        this.lin1 = Checks.requireNonNull("lin1", lin1);
-        this.edgeProduct = Checks.requireNonNull("edgeProduct", edgeProduct);
-        this.lin2 = Checks.requireNonNull("lin2", lin2);
-        this.radial = Checks.requireNonNull("radial", radial);
+        this.selfConnection = Checks.requireNonNull(NEW, "selfConnection", selfConnection);
+        this.lin1 = Checks.requireNonNull(NEW, "lin1", lin1);
+        this.edgeProduct = Checks.requireNonNull(NEW, "edgeProduct", edgeProduct);
+        this.lin2 = Checks.requireNonNull(NEW, "lin2", lin2);
+        this.radial = Checks.requireNonNull(NEW, "radial", radial);
         requireSame("lin1.irrepsIn()", lin1.irrepsIn(), "selfConnection.irrepsIn()", selfConnection.irrepsIn());
         requireSame("edgeProduct.irrepsIn1()", edgeProduct.irrepsIn1(), "lin1.irrepsOut()", lin1.irrepsOut());
         requireSame("lin2.irrepsIn()", lin2.irrepsIn(), "edgeProduct.irrepsOut()", edgeProduct.irrepsOut());
         requireSame("lin2.irrepsOut()", lin2.irrepsOut(), "selfConnection.irrepsOut()", selfConnection.irrepsOut());
         if (edgeProduct.sharedWeights()) {
-            throw new IllegalArgumentException("edgeProduct: expected per-edge weights (sharedWeights = false), got "
-                    + "shared weights");
+            throw Checks.invalid(NEW, "edgeProduct", "take per-edge weights (sharedWeights = false)",
+                    "shared weights");
         }
         if (radial.outputDim() != edgeProduct.weightNumel()) {
-            throw new IllegalArgumentException("radial: expected output size edgeProduct.weightNumel() = "
-                    + edgeProduct.weightNumel() + ", got " + radial.outputDim());
+            throw Checks.invalid(NEW, "radial", "have output size edgeProduct.weightNumel() = "
+                    + edgeProduct.weightNumel(), radial.outputDim());
         }
         if (!(numNeighbors > 0)) {
-            throw new IllegalArgumentException("numNeighbors: expected > 0, got " + numNeighbors);
+            throw Checks.invalid(NEW, "numNeighbors", "be > 0", numNeighbors);
         }
         this.numNeighbors = numNeighbors;
 
@@ -95,7 +96,12 @@ public final class Convolution {
             lin1.biasNumel(), radial.parameterCount(), lin2.weightNumel(), lin2.biasNumel()};
         this.offsets = new int[sizes.length + 1];
         for (int i = 0; i < sizes.length; i++) {
-            offsets[i + 1] = Math.addExact(offsets[i], sizes[i]);
+            long end = (long) offsets[i] + sizes[i];
+            if (end > Checks.MAX_ARRAY_LENGTH) {
+                throw Checks.invalid(NEW, "the layers", "have at most " + Checks.MAX_ARRAY_LENGTH + " parameters in "
+                        + "all (one array)", "at least " + end + " (sizes " + Arrays.toString(sizes) + ")");
+            }
+            offsets[i + 1] = (int) end;
         }
     }
 
@@ -106,8 +112,7 @@ public final class Convolution {
 
     private static void requireSame(String name, Irreps actual, String otherName, Irreps expected) {
         if (!actual.simplify().equals(expected.simplify())) {
-            throw new IllegalArgumentException(name + ": expected \"" + expected + "\" (= " + otherName + "), got \""
-                    + actual + "\"");
+            throw Checks.invalid(NEW, name, "be \"" + expected + "\" (= " + otherName + ")", "\"" + actual + "\"");
         }
     }
 
@@ -138,7 +143,7 @@ public final class Convolution {
      * {@link FullyConnectedNet#initialParameters}.
      */
     public double[] initialParameters(Random random) {
-        Checks.requireNonNull("random", random);
+        Checks.requireNonNull("Convolution.initialParameters", "random", random);
         double[] params = new double[parameterCount()];
         for (int block : new int[] {0, 2, 5}) {
             for (int i = offsets[block]; i < offsets[block + 1]; i++) {
@@ -152,8 +157,9 @@ public final class Convolution {
 
     /** {@code out} ({@code [numNodes][irrepsOut().dim()]}) is overwritten with the convolution of {@code x}. */
     public void forward(int numNodes, double[] x, Edges edges, double[] params, double[] out) {
-        check(numNodes, x, edges, params);
-        Checks.requireShape("out", out, numNodes, irrepsOut().dim());
+        String where = "Convolution.forward";
+        check(where, numNodes, x, edges, params);
+        Checks.requireShape(where, "out", out, "numNodes", numNodes, irrepsOut().dim());
         Pass pass = new Pass(numNodes, x, edges, params);
         int dim = irrepsOut().dim();
         for (int n = 0; n < numNodes; n++) {
@@ -172,22 +178,24 @@ public final class Convolution {
      */
     public void backward(int numNodes, double[] x, Edges edges, double[] params, double[] gradOut, double[] gradX,
                          double[] gradParams, double[] gradEdgeAttr, double[] gradLengthEmbedding) {
-        check(numNodes, x, edges, params);
+        String where = "Convolution.backward";
+        check(where, numNodes, x, edges, params);
         int dimIn = irrepsIn().dim();
         int dimOut = irrepsOut().dim();
         int numEdges = edges.numEdges();
-        Checks.requireShape("gradOut", gradOut, numNodes, dimOut);
+        Checks.requireShape(where, "gradOut", gradOut, "numNodes", numNodes, dimOut);
         if (gradX != null) {
-            Checks.requireShape("gradX", gradX, numNodes, dimIn);
+            Checks.requireShape(where, "gradX", gradX, "numNodes", numNodes, dimIn);
         }
         if (gradParams != null) {
-            Checks.requireLength("gradParams", gradParams, parameterCount());
+            Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
         if (gradEdgeAttr != null) {
-            Checks.requireShape("gradEdgeAttr", gradEdgeAttr, numEdges, irrepsEdgeAttr().dim());
+            Checks.requireShape(where, "gradEdgeAttr", gradEdgeAttr, "numEdges", numEdges, irrepsEdgeAttr().dim());
         }
         if (gradLengthEmbedding != null) {
-            Checks.requireShape("gradLengthEmbedding", gradLengthEmbedding, numEdges, numberOfBasis());
+            Checks.requireShape(where, "gradLengthEmbedding", gradLengthEmbedding, "numEdges", numEdges,
+                    numberOfBasis());
         }
         Pass pass = new Pass(numNodes, x, edges, params);
         double[] gradSelfConnected = new double[numNodes * dimOut];
@@ -244,23 +252,36 @@ public final class Convolution {
         }
     }
 
-    private void check(int numNodes, double[] x, Edges edges, double[] params) {
-        Checks.requireNonNegative("numNodes", numNodes);
-        Checks.requireShape("x", x, numNodes, irrepsIn().dim());
-        Checks.requireNonNull("edges", edges);
+    /**
+     * Checks the arguments, and that every intermediate array of the pass fits one array: hidden features and edge
+     * messages can be wider than the inputs and outputs.
+     */
+    private void check(String where, int numNodes, double[] x, Edges edges, double[] params) {
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireShape(where, "x", x, "numNodes", numNodes, irrepsIn().dim());
+        Checks.requireNonNull(where, "edges", edges);
         if (edges.numNodes != numNodes) {
-            throw new IllegalArgumentException("edges: expected a graph on numNodes = " + numNodes + " nodes, got "
-                    + edges.numNodes);
+            throw Checks.invalid(where, "edges", "be a graph on numNodes = " + numNodes + " nodes", edges.numNodes);
         }
         if (!edges.irrepsAttr.simplify().equals(irrepsEdgeAttr().simplify())) {
-            throw new IllegalArgumentException("edges: expected attributes \"" + irrepsEdgeAttr()
-                    + "\" (= edgeProduct.irrepsIn2()), got \"" + edges.irrepsAttr + "\"");
+            throw Checks.invalid(where, "edges", "have attributes \"" + irrepsEdgeAttr()
+                    + "\" (= edgeProduct.irrepsIn2())", "\"" + edges.irrepsAttr + "\"");
         }
         if (edges.numberOfBasis != numberOfBasis()) {
-            throw new IllegalArgumentException("edges: expected a length embedding of radial.inputDim() = "
-                    + numberOfBasis() + " basis functions, got " + edges.numberOfBasis);
+            throw Checks.invalid(where, "edges", "have a length embedding of radial.inputDim() = " + numberOfBasis()
+                    + " basis functions", edges.numberOfBasis);
         }
-        Checks.requireLength("params", params, parameterCount());
+        Checks.requireLength(where, "params", params, parameterCount());
+        int numEdges = edges.numEdges();
+        Checks.arrayLength(where, "numNodes", numNodes, "lin1.irrepsOut().dim()", lin1.irrepsOut().dim());
+        Checks.arrayLength(where, "numNodes", numNodes, "edgeProduct.irrepsOut().dim()",
+                edgeProduct.irrepsOut().dim());
+        Checks.arrayLength(where, "numNodes", numNodes, "irrepsOut().dim()", irrepsOut().dim());
+        Checks.arrayLength(where, "numEdges", numEdges, "lin1.irrepsOut().dim()", lin1.irrepsOut().dim());
+        Checks.arrayLength(where, "numEdges", numEdges, "edgeProduct.irrepsOut().dim()",
+                edgeProduct.irrepsOut().dim());
+        Checks.arrayLength(where, "numEdges", numEdges, "edgeProduct.weightNumel()", edgeProduct.weightNumel());
+        Checks.arrayLength(where, "numEdges", numEdges, "the radial network's widest layer", radial.widestLayer());
     }
 
     /** The forward intermediates that the output and the gradients need. */
@@ -342,8 +363,7 @@ public final class Convolution {
             int shDim = irrepsAttr.dim();
             this.length = new double[numEdges];
             for (int e = 0; e < numEdges; e++) {
-                length[e] = Math.sqrt(edgeVec[3 * e] * edgeVec[3 * e] + edgeVec[3 * e + 1] * edgeVec[3 * e + 1]
-                        + edgeVec[3 * e + 2] * edgeVec[3 * e + 2]);
+                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
             }
             this.harmonics = new double[numEdges * shDim];
             sphericalHarmonics.forward(numEdges, edgeVec, harmonics);
@@ -364,7 +384,7 @@ public final class Convolution {
         /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
         public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
                                int numberOfBasis, SoftOneHot.Basis basis) {
-            Checks.requireNonNull("graph", graph);
+            Checks.requireNonNull("Edges.of", "graph", graph);
             return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
                     numberOfBasis, basis);
         }
@@ -375,25 +395,27 @@ public final class Convolution {
          */
         public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
                                double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
-            Checks.requireNonNull("sphericalHarmonics", sphericalHarmonics);
-            Checks.requireNonNegative("numNodes", numNodes);
-            Checks.requireNonNull("src", src);
-            Checks.requireLength("dst", dst, src.length);
-            Checks.requireShape("edgeVec", edgeVec, src.length, 3);
+            String where = "Edges.of";
+            Checks.requireNonNull(where, "sphericalHarmonics", sphericalHarmonics);
+            Checks.requireNonNegative(where, "numNodes", numNodes);
+            Checks.requireNonNull(where, "src", src);
+            Checks.requireLength(where, "dst", dst, src.length);
+            Checks.requireShape(where, "edgeVec", edgeVec, "src.length", src.length, 3);
             for (int e = 0; e < src.length; e++) {
                 if (src[e] < 0 || src[e] >= numNodes) {
-                    throw new IllegalArgumentException("src[" + e + "]: expected in [0, " + numNodes + "), got "
-                            + src[e]);
+                    throw Checks.invalid(where, "src[" + e + "]", "be in [0, numNodes " + numNodes + ")", src[e]);
                 }
                 if (dst[e] < 0 || dst[e] >= numNodes) {
-                    throw new IllegalArgumentException("dst[" + e + "]: expected in [0, " + numNodes + "), got "
-                            + dst[e]);
+                    throw Checks.invalid(where, "dst[" + e + "]", "be in [0, numNodes " + numNodes + ")", dst[e]);
                 }
             }
-            if (!(maxRadius > 0)) {
-                throw new IllegalArgumentException("maxRadius: expected > 0, got " + maxRadius);
+            if (!(maxRadius > 0 && maxRadius < Double.POSITIVE_INFINITY)) {
+                throw Checks.invalid(where, "maxRadius", "be positive and finite", maxRadius);
             }
-            Checks.requireNonNull("basis", basis);
+            Checks.requireNonNull(where, "basis", basis);
+            Checks.arrayLength(where, "src.length", src.length, "sphericalHarmonics.irrepsOut().dim()",
+                    sphericalHarmonics.irrepsOut().dim());
+            Checks.arrayLength(where, "src.length", src.length, "numberOfBasis", numberOfBasis);
             return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
                     numberOfBasis, basis);
         }
@@ -447,7 +469,7 @@ public final class Convolution {
             double[] gradVec = new double[numEdges * 3];
             double[] gradLength = new double[numEdges];
             if (gradAttr != null) {
-                Checks.requireShape("gradAttr", gradAttr, numEdges, shDim);
+                Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
                 double[] gradHarmonics = new double[numEdges * shDim];
                 for (int e = 0; e < numEdges; e++) {
                     double cutoff = smoothCutoff(length[e] / maxRadius);
@@ -461,7 +483,8 @@ public final class Convolution {
                 sphericalHarmonics.backward(numEdges, edgeVec, gradHarmonics, gradVec);
             }
             if (gradLengthEmbedding != null) {
-                Checks.requireShape("gradLengthEmbedding", gradLengthEmbedding, numEdges, numberOfBasis);
+                Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
+                        numEdges, numberOfBasis);
                 double[] gradBasis = gradLengthEmbedding.clone();
                 double scale = Math.sqrt(numberOfBasis);
                 for (int i = 0; i < gradBasis.length; i++) {

@@ -24,6 +24,9 @@ public final class Equivariance {
     /** e3nn's float64 tolerance. */
     public static final double DEFAULT_TOLERANCE = 1e-10;
 
+    /** Where the checks of {@link #equivarianceError} (which the assertions call) report their errors. */
+    private static final String WHERE = "Equivariance.equivarianceError";
+
     /** How one argument or result transforms. */
     public record Argument(Kind kind, Irreps irreps) {
 
@@ -31,15 +34,15 @@ public final class Equivariance {
         public enum Kind { IRREPS, CARTESIAN_POINTS, CARTESIAN_VECTORS, INVARIANT }
 
         public Argument {
-            Checks.requireNonNull("kind", kind);
+            Checks.requireNonNull("new Argument", "kind", kind);
             if ((kind == Kind.IRREPS) != (irreps != null)) {
-                throw new IllegalArgumentException("irreps: expected " + (kind == Kind.IRREPS ? "non-null" : "null")
-                        + " for " + kind + ", got " + irreps);
+                throw Checks.invalid("new Argument", "irreps", (kind == Kind.IRREPS ? "not be null" : "be null")
+                        + " for " + kind, irreps);
             }
         }
 
         public static Argument irreps(Irreps irreps) {
-            return new Argument(Kind.IRREPS, Checks.requireNonNull("irreps", irreps));
+            return new Argument(Kind.IRREPS, Checks.requireNonNull("Argument.irreps", "irreps", irreps));
         }
 
         public static Argument irreps(String irreps) {
@@ -150,19 +153,18 @@ public final class Equivariance {
     public static Report equivarianceError(IrrepsFunction f, List<Argument> inputs, List<Argument> outputs,
                                            double[][] args, int batch, boolean translationEquivariant,
                                            RandomGenerator rng) {
-        Checks.requireNonNull("f", f);
-        Checks.requireNonNull("inputs", inputs);
-        Checks.requireNonNull("outputs", outputs);
-        Checks.requireNonNull("rng", rng);
-        Checks.requireNonNegative("batch", batch);
+        Checks.requireNonNull(WHERE, "f", f);
+        Checks.requireNonNull(WHERE, "inputs", inputs);
+        Checks.requireNonNull(WHERE, "outputs", outputs);
+        Checks.requireNonNull(WHERE, "rng", rng);
+        Checks.requireNonNegative(WHERE, "batch", batch);
         double[][] x = args != null ? args : randomArguments(inputs, batch, rng);
         if (x.length != inputs.size()) {
-            throw new IllegalArgumentException("args: expected " + inputs.size() + " arrays (one per input), got "
-                    + x.length);
+            throw Checks.invalid(WHERE, "args", "hold " + inputs.size() + " arrays (one per input)", x.length);
         }
         for (int i = 0; i < x.length; i++) {
             if (inputs.get(i).width() >= 0) {
-                Checks.requireShape("args[" + i + "]", x[i], batch, inputs.get(i).width());
+                Checks.requireShape(WHERE, "args[" + i + "]", x[i], "batch", batch, inputs.get(i).width());
             }
         }
         boolean hasPoints = inputs.stream().anyMatch(a -> a.kind() == Argument.Kind.CARTESIAN_POINTS);
@@ -195,12 +197,12 @@ public final class Equivariance {
     private static double[][] call(IrrepsFunction f, int batch, double[][] x, List<Argument> outputs) {
         double[][] y = f.apply(batch, x);
         if (y == null || y.length != outputs.size()) {
-            throw new IllegalArgumentException("f: expected " + outputs.size() + " results (one per output), got "
-                    + (y == null ? "null" : y.length));
+            throw Checks.invalid(WHERE, "f", "return " + outputs.size() + " results (one per output)",
+                    y == null ? "null" : y.length);
         }
         for (int o = 0; o < y.length; o++) {
             if (outputs.get(o).width() >= 0) {
-                Checks.requireShape("f result [" + o + "]", y[o], batch, outputs.get(o).width());
+                Checks.requireShape(WHERE, "f result [" + o + "]", y[o], "batch", batch, outputs.get(o).width());
             }
         }
         return y;
@@ -210,10 +212,11 @@ public final class Equivariance {
         double[][] x = new double[inputs.size()][];
         for (int i = 0; i < x.length; i++) {
             if (inputs.get(i).kind() == Argument.Kind.INVARIANT) {
-                throw new IllegalArgumentException("args: expected explicit arguments, since inputs[" + i
-                        + "] is invariant data of unknown size, got null");
+                throw Checks.invalid(WHERE, "args", "be given, since inputs[" + i + "] is invariant data of unknown "
+                        + "size", "null");
             }
-            x[i] = new double[batch * inputs.get(i).width()];
+            x[i] = new double[Checks.arrayLength(WHERE, "batch", batch, "inputs[" + i + "] width",
+                    inputs.get(i).width())];
             for (int j = 0; j < x[i].length; j++) {
                 x[i][j] = rng.nextGaussian();
             }

@@ -30,6 +30,8 @@ public final class FullyConnectedNet {
     private final double varianceOut;
     private final boolean outAct;
     private final int[] weightOffsets;
+    /** {@code max_i h_i}: the widest row of activations a batch holds. */
+    private final int widestLayer;
 
     /** e3nn's defaults: unit variances, no activation after the last layer. */
     public FullyConnectedNet(int[] hs, ScalarFunction act) {
@@ -37,19 +39,21 @@ public final class FullyConnectedNet {
     }
 
     public FullyConnectedNet(int[] hs, ScalarFunction act, double varianceIn, double varianceOut, boolean outAct) {
-        Checks.requireNonNull("hs", hs);
+        String where = "new FullyConnectedNet";
+        Checks.requireNonNull(where, "hs", hs);
         if (hs.length < 2) {
-            throw new IllegalArgumentException("hs: expected at least 2 sizes (input and output), got "
-                    + Arrays.toString(hs));
+            throw Checks.invalid(where, "hs", "hold at least 2 sizes (input and output)", Arrays.toString(hs));
         }
         for (int i = 0; i < hs.length; i++) {
             if (hs[i] < 1) {
-                throw new IllegalArgumentException("hs[" + i + "]: expected >= 1, got " + hs[i]);
+                throw Checks.invalid(where, "hs[" + i + "]", "be >= 1", hs[i]);
             }
         }
-        if (!(varianceIn > 0) || !(varianceOut > 0)) {
-            throw new IllegalArgumentException("varianceIn, varianceOut: expected > 0, got " + varianceIn + ", "
-                    + varianceOut);
+        if (!(varianceIn > 0)) {
+            throw Checks.invalid(where, "varianceIn", "be > 0", varianceIn);
+        }
+        if (!(varianceOut > 0)) {
+            throw Checks.invalid(where, "varianceOut", "be > 0", varianceOut);
         }
         this.hs = hs.clone();
         this.act = act == null ? null : Normalize2Mom.of(act);
@@ -58,8 +62,14 @@ public final class FullyConnectedNet {
         this.outAct = outAct;
         this.weightOffsets = new int[hs.length];
         for (int i = 0; i + 1 < hs.length; i++) {
-            weightOffsets[i + 1] = Math.addExact(weightOffsets[i], Math.multiplyExact(hs[i], hs[i + 1]));
+            long end = weightOffsets[i] + (long) hs[i] * hs[i + 1];
+            if (end > Checks.MAX_ARRAY_LENGTH) {
+                throw Checks.invalid(where, "hs", "give at most " + Checks.MAX_ARRAY_LENGTH + " weights (the sum of h_i × "
+                        + "h_i+1, in one array)", "at least " + end + " (hs = " + Arrays.toString(hs) + ")");
+            }
+            weightOffsets[i + 1] = (int) end;
         }
+        this.widestLayer = Arrays.stream(hs).max().getAsInt();
     }
 
     /** Layer sizes {@code h_0 ... h_L}. */
@@ -75,6 +85,11 @@ public final class FullyConnectedNet {
         return hs[hs.length - 1];
     }
 
+    /** {@code max_i h_i}: a batch of {@code n} samples holds {@code n × widestLayer()} activations per layer at most. */
+    int widestLayer() {
+        return widestLayer;
+    }
+
     /** {@code sum_i h_i h_{i+1}}. */
     public int parameterCount() {
         return weightOffsets[hs.length - 1];
@@ -82,7 +97,7 @@ public final class FullyConnectedNet {
 
     /** Fresh parameters {@code ~ N(0, 1)} (e3nn's {@code torch.randn} initialization, with Java's generator). */
     public double[] initialParameters(Random random) {
-        Checks.requireNonNull("random", random);
+        Checks.requireNonNull("FullyConnectedNet.initialParameters", "random", random);
         double[] params = new double[parameterCount()];
         for (int i = 0; i < params.length; i++) {
             params[i] = random.nextGaussian();
@@ -111,8 +126,9 @@ public final class FullyConnectedNet {
     }
 
     public void forward(int batch, double[] x, double[] params, double[] out) {
-        check(batch, x, params);
-        Checks.requireShape("out", out, batch, outputDim());
+        String where = "FullyConnectedNet.forward";
+        check(where, batch, x, params);
+        Checks.requireShape(where, "out", out, "batch", batch, outputDim());
         double[] y = run(batch, x, params, new double[layers()][], new double[layers()][]);
         System.arraycopy(y, 0, out, 0, y.length);
     }
@@ -124,13 +140,14 @@ public final class FullyConnectedNet {
      */
     public void backward(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
                          double[] gradParams) {
-        check(batch, x, params);
-        Checks.requireShape("gradOut", gradOut, batch, outputDim());
+        String where = "FullyConnectedNet.backward";
+        check(where, batch, x, params);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         if (gradX != null) {
-            Checks.requireShape("gradX", gradX, batch, inputDim());
+            Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
         }
         if (gradParams != null) {
-            Checks.requireLength("gradParams", gradParams, parameterCount());
+            Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
         double[][] inputs = new double[layers()][];
         double[][] pre = new double[layers()][];
@@ -283,10 +300,11 @@ public final class FullyConnectedNet {
         return h;
     }
 
-    private void check(int batch, double[] x, double[] params) {
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, inputDim());
-        Checks.requireLength("params", params, parameterCount());
+    private void check(String where, int batch, double[] x, double[] params) {
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, inputDim());
+        Checks.requireLength(where, "params", params, parameterCount());
+        Checks.arrayLength(where, "batch", batch, "the widest layer", widestLayer);
     }
 
     @Override

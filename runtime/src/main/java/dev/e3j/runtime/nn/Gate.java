@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class Gate {
 
+    private static final String NEW = "new Gate";
+
     /** A run of {@code length} numbers at {@code groupOffset} of a group's own layout and {@code inputOffset} of the input. */
     private record Segment(int groupOffset, int inputOffset, int length) {
     }
@@ -35,15 +37,14 @@ public final class Gate {
 
     public Gate(Irreps irrepsScalars, List<ScalarFunction> actScalars, Irreps irrepsGates,
                 List<ScalarFunction> actGates, Irreps irrepsGated) {
-        Checks.requireNonNull("irrepsScalars", irrepsScalars);
-        Checks.requireNonNull("irrepsGates", irrepsGates);
-        Checks.requireNonNull("irrepsGated", irrepsGated);
+        Checks.requireNonNull(NEW, "irrepsScalars", irrepsScalars);
+        Checks.requireNonNull(NEW, "irrepsGates", irrepsGates);
+        Checks.requireNonNull(NEW, "irrepsGated", irrepsGated);
         requireScalars("irrepsScalars", irrepsScalars);
         requireScalars("irrepsGates", irrepsGates);
         if (irrepsGates.numIrreps() != irrepsGated.numIrreps()) {
-            throw new IllegalArgumentException("irrepsGates: expected one gate per gated irrep, i.e. "
-                    + irrepsGated.numIrreps() + " (\"" + irrepsGated + "\"), got " + irrepsGates.numIrreps()
-                    + " (\"" + irrepsGates + "\")");
+            throw Checks.invalid(NEW, "irrepsGates", "have one gate per gated irrep, i.e. " + irrepsGated.numIrreps()
+                    + " (\"" + irrepsGated + "\")", irrepsGates.numIrreps() + " (\"" + irrepsGates + "\")");
         }
         this.actScalars = new Activation(irrepsScalars, actScalars);
         this.actGates = new Activation(irrepsGates, actGates);
@@ -109,8 +110,7 @@ public final class Gate {
     private static void requireScalars(String name, Irreps irreps) {
         for (Irreps.MulIrrep entry : irreps) {
             if (entry.ir().l() != 0) {
-                throw new IllegalArgumentException(name + ": expected scalars only (l = 0), got " + entry
-                        + " in \"" + irreps + "\"");
+                throw Checks.invalid(NEW, name, "hold scalars only (l = 0)", entry + " in \"" + irreps + "\"");
             }
         }
     }
@@ -125,9 +125,10 @@ public final class Gate {
 
     /** {@code out = [φ(scalars), φ(gates) · gated]}; {@code x} is {@code [batch][irrepsIn().dim()]}. */
     public void forward(int batch, double[] x, double[] out) {
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, irrepsIn.dim());
-        Checks.requireShape("out", out, batch, irrepsOut.dim());
+        String where = "Gate.forward";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, irrepsIn.dim());
+        Checks.requireShape(where, "out", out, "batch", batch, irrepsOut.dim());
         int scalarDim = actScalars.irrepsIn().dim();
         int gateDim = actGates.irrepsIn().dim();
         int gatedDim = irrepsGated.dim();
@@ -149,10 +150,11 @@ public final class Gate {
 
     /** Gradient of {@code sum(out * gradOut)} with respect to {@code x}, written to {@code gradX}. */
     public void backward(int batch, double[] x, double[] gradOut, double[] gradX) {
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, irrepsIn.dim());
-        Checks.requireShape("gradOut", gradOut, batch, irrepsOut.dim());
-        Checks.requireShape("gradX", gradX, batch, irrepsIn.dim());
+        String where = "Gate.backward";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, irrepsIn.dim());
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, irrepsOut.dim());
+        Checks.requireShape(where, "gradX", gradX, "batch", batch, irrepsIn.dim());
         int scalarDim = actScalars.irrepsIn().dim();
         int gateDim = actGates.irrepsIn().dim();
         int gatedDim = irrepsGated.dim();

@@ -40,15 +40,16 @@ public final class NormActivation {
      */
     public NormActivation(Irreps irrepsIn, ScalarFunction scalarNonlinearity, boolean normalize, Double epsilon,
                           boolean bias) {
-        this.irreps = Checks.requireNonNull("irrepsIn", irrepsIn);
-        this.f = Checks.requireNonNull("scalarNonlinearity", scalarNonlinearity);
+        String where = "new NormActivation";
+        this.irreps = Checks.requireNonNull(where, "irrepsIn", irrepsIn);
+        this.f = Checks.requireNonNull(where, "scalarNonlinearity", scalarNonlinearity);
         if (!normalize && epsilon != null) {
-            throw new IllegalArgumentException("epsilon: expected null when normalize is false (an epsilon only "
-                    + "guards the division by the norm), got " + epsilon);
+            throw Checks.invalid(where, "epsilon", "be null when normalize is false (an epsilon only guards the "
+                    + "division by the norm)", epsilon);
         }
         double eps = epsilon == null ? (normalize ? DEFAULT_EPSILON : 0.0) : epsilon;
         if (normalize && !(eps > 0)) {
-            throw new IllegalArgumentException("epsilon: expected > 0, got " + eps);
+            throw Checks.invalid(where, "epsilon", "be > 0", eps);
         }
         this.normalize = normalize;
         this.epsilonSquared = eps * eps;
@@ -71,8 +72,9 @@ public final class NormActivation {
 
     /** {@code out = s(n) x} per irrep copy; {@code biases} may be {@code null} when there are none. */
     public void forward(int batch, double[] x, double[] biases, double[] out) {
-        checkCommon(batch, x, biases);
-        Checks.requireShape("out", out, batch, irreps.dim());
+        String where = "NormActivation.forward";
+        checkCommon(where, batch, x, biases);
+        Checks.requireShape(where, "out", out, "batch", batch, irreps.dim());
         forEachCopy(batch, x, biases, (start, d, norm, arg, unused) -> {
             double scale = normalize ? f.value(arg) / norm : f.value(arg);
             for (int m = 0; m < d; m++) {
@@ -88,11 +90,12 @@ public final class NormActivation {
      */
     public void backward(int batch, double[] x, double[] biases, double[] gradOut, double[] gradX,
                          double[] gradBiases) {
-        checkCommon(batch, x, biases);
-        Checks.requireShape("gradOut", gradOut, batch, irreps.dim());
-        Checks.requireShape("gradX", gradX, batch, irreps.dim());
+        String where = "NormActivation.backward";
+        checkCommon(where, batch, x, biases);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, irreps.dim());
+        Checks.requireShape(where, "gradX", gradX, "batch", batch, irreps.dim());
         if (gradBiases != null) {
-            Checks.requireLength("gradBiases", gradBiases, biasNumel());
+            Checks.requireLength(where, "gradBiases", gradBiases, biasNumel());
             Arrays.fill(gradBiases, 0.0);
         }
         forEachCopy(batch, x, biases, (start, d, norm, arg, copy) -> {
@@ -142,14 +145,13 @@ public final class NormActivation {
         }
     }
 
-    private void checkCommon(int batch, double[] x, double[] biases) {
-        Checks.requireNonNegative("batch", batch);
-        Checks.requireShape("x", x, batch, irreps.dim());
+    private void checkCommon(String where, int batch, double[] x, double[] biases) {
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, irreps.dim());
         if (bias) {
-            Checks.requireLength("biases", biases, irreps.numIrreps());
+            Checks.requireLength(where, "biases", biases, irreps.numIrreps());
         } else if (biases != null && biases.length != 0) {
-            throw new IllegalArgumentException("biases: expected length 0 or null (bias = false), got "
-                    + biases.length);
+            throw Checks.invalid(where, "biases", "have length 0 or be null (bias = false)", biases.length);
         }
     }
 

@@ -29,7 +29,7 @@ public final class NormalExpectation {
 
     /** {@code E[g(z)]}, {@code z ~ N(0, 1)}. */
     public static double of(DoubleUnaryOperator g) {
-        Checks.requireNonNull("g", g);
+        Checks.requireNonNull("NormalExpectation.of", "g", g);
         int panels = (int) Math.round(2 * HALF_WIDTH / PANEL_WIDTH);
         double half = PANEL_WIDTH / 2;
         double sum = 0;

@@ -16,15 +16,29 @@ public final class Normalize2Mom implements ScalarFunction {
     private final ScalarFunction f;
     private final double constant;
 
+    /** {@code f} scaled by {@code c}; as in e3nn, a constant within 1e-4 of 1 is taken to be exactly 1. */
     private Normalize2Mom(ScalarFunction f, double c) {
         this.f = f;
         this.constant = Math.abs(c - 1) < 1e-4 ? 1.0 : c;
     }
 
-    /** {@code f} normalized; a function that already is a {@code Normalize2Mom} is returned as is. */
+    /**
+     * {@code f} normalized; a function that already is a {@code Normalize2Mom} is returned as is.
+     *
+     * @throws IllegalArgumentException if the second moment of {@code f} is 0 (the function vanishes on the normal
+     *     distribution's support), infinite or NaN: no finite nonzero constant normalizes it
+     */
     public static Normalize2Mom of(ScalarFunction f) {
-        Checks.requireNonNull("f", f);
-        return f instanceof Normalize2Mom normalized ? normalized : new Normalize2Mom(f, 1 / Math.sqrt(secondMoment(f)));
+        Checks.requireNonNull("Normalize2Mom.of", "f", f);
+        if (f instanceof Normalize2Mom normalized) {
+            return normalized;
+        }
+        double secondMoment = secondMoment(f);
+        if (!(secondMoment > 0 && secondMoment < Double.POSITIVE_INFINITY)) {
+            throw Checks.invalid("Normalize2Mom.of", "f", "have a finite, nonzero second moment E[f(z)^2], "
+                    + "z ~ N(0, 1)", secondMoment + " for " + f);
+        }
+        return new Normalize2Mom(f, 1 / Math.sqrt(secondMoment));
     }
 
     /**
@@ -35,9 +49,9 @@ public final class Normalize2Mom implements ScalarFunction {
      * @throws IllegalArgumentException if {@code constant} is not finite and positive
      */
     public static Normalize2Mom withConstant(ScalarFunction f, double constant) {
-        Checks.requireNonNull("f", f);
+        Checks.requireNonNull("Normalize2Mom.withConstant", "f", f);
         if (!(constant > 0 && constant < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("constant: expected a finite value > 0, got " + constant);
+            throw Checks.invalid("Normalize2Mom.withConstant", "constant", "be finite and > 0", constant);
         }
         ScalarFunction raw = f instanceof Normalize2Mom normalized ? normalized.unnormalized() : f;
         return new Normalize2Mom(raw, constant);
@@ -45,7 +59,7 @@ public final class Normalize2Mom implements ScalarFunction {
 
     /** {@code E[f(z)^2]}, {@code z ~ N(0, 1)}. */
     public static double secondMoment(ScalarFunction f) {
-        Checks.requireNonNull("f", f);
+        Checks.requireNonNull("Normalize2Mom.secondMoment", "f", f);
         return NormalExpectation.of(z -> {
             double v = f.value(z);
             return v * v;

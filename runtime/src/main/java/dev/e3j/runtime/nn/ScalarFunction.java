@@ -67,9 +67,9 @@ public interface ScalarFunction {
 
     /** A named function from its value and derivative. */
     static ScalarFunction of(String name, DoubleUnaryOperator value, DoubleUnaryOperator derivative) {
-        Checks.requireNonNull("name", name);
-        Checks.requireNonNull("value", value);
-        Checks.requireNonNull("derivative", derivative);
+        Checks.requireNonNull("ScalarFunction.of", "name", name);
+        Checks.requireNonNull("ScalarFunction.of", "value", value);
+        Checks.requireNonNull("ScalarFunction.of", "derivative", derivative);
         return new ScalarFunction() {
             @Override
             public double value(double x) {

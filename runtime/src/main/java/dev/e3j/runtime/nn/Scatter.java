@@ -9,7 +9,7 @@ import java.util.Arrays;
  *   scatterSum:  out[n] = sum over e with index[e] = n of edges[e]   (e3nn: scatter(..., edge_dst, dim_size=n))
  * </pre>
  * so the backward of {@code gather} is {@code scatterSum} with the same index, and vice versa. Features are
- * row-major {@code [count][width]}.
+ * row-major {@code [count][width]}; the output array must not be the input array.
  */
 public final class Scatter {
 
@@ -18,27 +18,31 @@ public final class Scatter {
 
     /** {@code out[e][:] = nodes[index[e]][:]}; {@code nodes} is {@code [numNodes][width]}, {@code out} {@code [index.length][width]}. */
     public static void gather(int numNodes, int width, double[] nodes, int[] index, double[] out) {
-        Checks.requireNonNegative("numNodes", numNodes);
-        Checks.requireNonNegative("width", width);
-        Checks.requireShape("nodes", nodes, numNodes, width);
-        Checks.requireNonNull("index", index);
-        Checks.requireShape("out", out, index.length, width);
+        String where = "Scatter.gather";
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireNonNegative(where, "width", width);
+        Checks.requireShape(where, "nodes", nodes, "numNodes", numNodes, width);
+        Checks.requireNonNull(where, "index", index);
+        Checks.requireShape(where, "out", out, "index.length", index.length, width);
+        requireDistinct(where, "out", out, "nodes", nodes);
         for (int e = 0; e < index.length; e++) {
-            checkIndex(index, e, numNodes);
+            checkIndex(where, index, e, numNodes);
             System.arraycopy(nodes, index[e] * width, out, e * width, width);
         }
     }
 
     /** {@code out[n][:] = sum_{e: index[e] = n} edges[e][:]}, {@code out} ({@code [numNodes][width]}) overwritten. */
     public static void scatterSum(int numNodes, int width, double[] edges, int[] index, double[] out) {
-        Checks.requireNonNegative("numNodes", numNodes);
-        Checks.requireNonNegative("width", width);
-        Checks.requireNonNull("index", index);
-        Checks.requireShape("edges", edges, index.length, width);
-        Checks.requireShape("out", out, numNodes, width);
+        String where = "Scatter.scatterSum";
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireNonNegative(where, "width", width);
+        Checks.requireNonNull(where, "index", index);
+        Checks.requireShape(where, "edges", edges, "index.length", index.length, width);
+        Checks.requireShape(where, "out", out, "numNodes", numNodes, width);
+        requireDistinct(where, "out", out, "edges", edges);
         Arrays.fill(out, 0.0);
         for (int e = 0; e < index.length; e++) {
-            checkIndex(index, e, numNodes);
+            checkIndex(where, index, e, numNodes);
             int node = index[e] * width;
             for (int k = 0; k < width; k++) {
                 out[node + k] += edges[e * width + k];
@@ -46,9 +50,19 @@ public final class Scatter {
         }
     }
 
-    private static void checkIndex(int[] index, int e, int numNodes) {
+    private static void checkIndex(String where, int[] index, int e, int numNodes) {
         if (index[e] < 0 || index[e] >= numNodes) {
-            throw new IllegalArgumentException("index[" + e + "]: expected in [0, " + numNodes + "), got " + index[e]);
+            throw Checks.invalid(where, "index[" + e + "]", "be in [0, numNodes " + numNodes + ")", index[e]);
+        }
+    }
+
+    /**
+     * The output is written while the input is still being read, so the two must be different arrays (an empty
+     * pair has nothing to overwrite).
+     */
+    private static void requireDistinct(String where, String outName, double[] out, String inName, double[] in) {
+        if (out == in && out.length > 0) {
+            throw Checks.invalid(where, outName, "be a different array from " + inName, "the same array");
         }
     }
 }

@@ -47,13 +47,13 @@ public final class SoftOneHot {
     /** The values {@code y_i(x)}, {@code [x.length][number]}. */
     public static double[] softOneHotLinspace(double[] x, double start, double end, int number, Basis basis,
                                               boolean cutoff) {
-        return evaluate(x, start, end, number, basis, cutoff, false);
+        return evaluate("SoftOneHot.softOneHotLinspace", x, start, end, number, basis, cutoff, false);
     }
 
     /** The derivatives {@code dy_i/dx}, {@code [x.length][number]}. */
     public static double[] softOneHotLinspaceDerivative(double[] x, double start, double end, int number, Basis basis,
                                                         boolean cutoff) {
-        return evaluate(x, start, end, number, basis, cutoff, true);
+        return evaluate("SoftOneHot.softOneHotLinspaceDerivative", x, start, end, number, basis, cutoff, true);
     }
 
     /**
@@ -61,9 +61,10 @@ public final class SoftOneHot {
      */
     public static double[] softOneHotLinspaceBackward(double[] x, double start, double end, int number, Basis basis,
                                                       boolean cutoff, double[] gradOut) {
-        Checks.requireNonNull("x", x);
-        Checks.requireShape("gradOut", gradOut, x.length, number);
-        double[] derivative = softOneHotLinspaceDerivative(x, start, end, number, basis, cutoff);
+        String where = "SoftOneHot.softOneHotLinspaceBackward";
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireShape(where, "gradOut", gradOut, "x.length", x.length, number);
+        double[] derivative = evaluate(where, x, start, end, number, basis, cutoff, true);
         double[] gradX = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             double sum = 0;
@@ -93,22 +94,47 @@ public final class SoftOneHot {
         return values;
     }
 
-    private static double[] evaluate(double[] x, double start, double end, int number, Basis basis, boolean cutoff,
-                                     boolean derivative) {
-        Checks.requireNonNull("x", x);
-        Checks.requireNonNull("basis", basis);
+    private static double[] evaluate(String where, double[] x, double start, double end, int number, Basis basis,
+                                     boolean cutoff, boolean derivative) {
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireNonNull(where, "basis", basis);
         if (number < (cutoff ? 1 : 2)) {
-            throw new IllegalArgumentException("number: expected >= " + (cutoff ? 1 : 2) + " basis functions"
-                    + (cutoff ? "" : " without cutoff") + ", got " + number);
+            throw Checks.invalid(where, "number", "be >= " + (cutoff ? 1 : 2) + (cutoff ? "" : " without cutoff"),
+                    number);
+        }
+        int points = cutoff ? number + 2 : number;
+        if (points < 0 || points > Checks.MAX_ARRAY_LENGTH) {
+            throw Checks.invalid(where, "number", "be at most " + (Checks.MAX_ARRAY_LENGTH - (cutoff ? 2 : 0))
+                    + (cutoff ? " with cutoff (number + 2 grid points in one array)" : " (the grid's points)"), number);
+        }
+        if (!Double.isFinite(start)) {
+            throw Checks.invalid(where, "start", "be finite", start);
+        }
+        if (!Double.isFinite(end)) {
+            throw Checks.invalid(where, "end", "be finite", end);
         }
         if (!(end > start)) {
-            throw new IllegalArgumentException("end: expected > start (" + start + "), got " + end);
+            throw Checks.invalid(where, "end", "be > start " + start, end);
         }
-        double[] points = linspace(start, end, cutoff ? number + 2 : number);
-        double step = points[1] - points[0];
+        if (!Double.isFinite(end - start)) {
+            throw Checks.invalid(where, "end - start", "be finite", end + " - " + start + " = " + (end - start));
+        }
+        // A spacing below the doubles' own spacing there would round centers together (and divide by 0).
+        double spacing = (end - start) / (points - 1);
+        double resolution = Math.ulp(Math.max(Math.abs(start), Math.abs(end)));
+        if (!(spacing >= resolution)) {
+            throw Checks.invalid(where, "number", "leave the centers apart: their spacing (end - start) / "
+                    + (points - 1) + " must be at least " + resolution + ", the spacing of doubles near [start "
+                    + start + ", end " + end + "]", number + " (spacing " + spacing + ")");
+        }
+        double[] out = new double[Checks.arrayLength(where, "x.length", x.length, "number", number)];
+        if (out.length == 0) {
+            return out;
+        }
+        double[] grid = linspace(start, end, points);
+        double step = grid[1] - grid[0];
         double[] centers = new double[number];
-        System.arraycopy(points, cutoff ? 1 : 0, centers, 0, number);
-        double[] out = new double[x.length * number];
+        System.arraycopy(grid, cutoff ? 1 : 0, centers, 0, number);
         for (int k = 0; k < x.length; k++) {
             for (int i = 0; i < number; i++) {
                 out[k * number + i] = derivative

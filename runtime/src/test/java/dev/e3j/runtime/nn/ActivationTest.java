@@ -85,11 +85,12 @@ class ActivationTest {
         assertTrue(nonScalar.getMessage().contains("non-scalar"), nonScalar.getMessage());
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> new Activation(Irreps.parse("2x0e+1x1o"), List.of(TANH)));
-        assertTrue(count.getMessage().startsWith("acts: expected") && count.getMessage().endsWith("got 1"),
+        assertTrue(count.getMessage().startsWith("new Activation: acts must have one activation")
+                && count.getMessage().endsWith("got 1"),
                 count.getMessage());
         Activation act = new Activation(Irreps.parse("2x0e"), List.of(TANH));
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> act.forward(2, new double[3], new double[4]));
-        assertEquals("x: expected length 4 (2 x 2), got 3", size.getMessage());
+        assertEquals("Activation.forward: x must have length 4 (batch 2 × 2), got 3", size.getMessage());
     }
 }

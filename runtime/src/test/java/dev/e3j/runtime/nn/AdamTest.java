@@ -51,7 +51,7 @@ class AdamTest {
         Adam adam = new Adam(3);
         IllegalArgumentException grads = assertThrows(IllegalArgumentException.class,
                 () -> adam.step(new double[3], new double[2]));
-        assertEquals("grads: expected length 3, got 2", grads.getMessage());
+        assertEquals("Adam.step: grads must have length 3, got 2", grads.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Adam(1, 0.1, 1.0, 0.9, 1e-8, 0));
     }
 }

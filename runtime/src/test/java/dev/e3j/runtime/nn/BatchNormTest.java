@@ -110,9 +110,28 @@ class BatchNormTest {
         double[] x = new double[2 * IRREPS.dim()];
         IllegalArgumentException weight = assertThrows(IllegalArgumentException.class,
                 () -> bn.forward(2, x, new double[5], new double[2], new double[x.length]));
-        assertEquals("weight: expected length 6, got 5", weight.getMessage());
+        assertEquals("BatchNorm.forward: weight must have length 6, got 5", weight.getMessage());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> bn.forward(0, new double[0], bn.initialWeight(), new double[2], new double[0]));
-        assertTrue(empty.getMessage().startsWith("batch: expected >= 1 in training mode"), empty.getMessage());
+        assertTrue(empty.getMessage().startsWith("BatchNorm.forward: batch must be >= 1 in training mode"),
+                empty.getMessage());
+    }
+
+    @Test
+    void rejectsRunningStatisticsThatGiveNaN() {
+        // A negative running variance made the evaluation-mode output NaN.
+        BatchNorm norm = new BatchNorm(Irreps.parse("1x0e+1x1o"));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> norm.setRunningStatistics(new double[] {0}, new double[] {1, -0.5}));
+        assertEquals("BatchNorm.setRunningStatistics: var[1] must be finite and >= 0, got -0.5", negative.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> norm.setRunningStatistics(new double[] {0}, new double[] {Double.NaN, 1}));
+        assertEquals("BatchNorm.setRunningStatistics: var[0] must be finite and >= 0, got NaN", nan.getMessage());
+        IllegalArgumentException mean = assertThrows(IllegalArgumentException.class,
+                () -> norm.setRunningStatistics(new double[] {Double.POSITIVE_INFINITY}, new double[] {1, 1}));
+        assertEquals("BatchNorm.setRunningStatistics: mean[0] must be finite, got Infinity", mean.getMessage());
+        assertArrayEquals(new double[] {1, 1}, norm.runningVar(), "a rejected update changes nothing");
+        norm.setRunningStatistics(new double[] {0.5}, new double[] {0, 2});
+        assertArrayEquals(new double[] {0, 2}, norm.runningVar());
     }
 }

@@ -238,11 +238,12 @@ class ConvolutionTest {
         IllegalArgumentException lin1 = assertThrows(IllegalArgumentException.class, () -> new Convolution(
                 new ScalarLinear(2, 3, false), new ScalarLinear(5, 4, false), new ScalarEdgeProduct(4, false),
                 new ScalarLinear(4, 3, false), radial, 1.0));
-        assertTrue(lin1.getMessage().contains("lin1.irrepsIn(): expected \"2x0e\""), lin1.getMessage());
+        assertEquals("new Convolution: lin1.irrepsIn() must be \"2x0e\" (= selfConnection.irrepsIn()), got \"5x0e\"",
+                lin1.getMessage());
         IllegalArgumentException tp = assertThrows(IllegalArgumentException.class, () -> new Convolution(
                 new ScalarLinear(2, 3, false), new ScalarLinear(2, 5, false), new ScalarEdgeProduct(4, false),
                 new ScalarLinear(4, 3, false), radial, 1.0));
-        assertTrue(tp.getMessage().contains("edgeProduct.irrepsIn1(): expected \"5x0e\" (= lin1.irrepsOut()), "
+        assertTrue(tp.getMessage().contains("edgeProduct.irrepsIn1() must be \"5x0e\" (= lin1.irrepsOut()), "
                 + "got \"4x0e\""), tp.getMessage());
         IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> new Convolution(
                 new ScalarLinear(2, 3, false), new ScalarLinear(2, 4, false), new ScalarEdgeProduct(4, false),
@@ -255,7 +256,7 @@ class ConvolutionTest {
         IllegalArgumentException radialSize = assertThrows(IllegalArgumentException.class, () -> new Convolution(
                 new ScalarLinear(2, 3, false), new ScalarLinear(2, 4, false), new ScalarEdgeProduct(4, false),
                 new ScalarLinear(4, 3, false), new FullyConnectedNet(new int[] {BASIS, 5}, null), 1.0));
-        assertTrue(radialSize.getMessage().contains("radial: expected output size edgeProduct.weightNumel() = 4, "
+        assertTrue(radialSize.getMessage().contains("radial must have output size edgeProduct.weightNumel() = 4, "
                 + "got 5"), radialSize.getMessage());
     }
 
@@ -271,11 +272,11 @@ class ConvolutionTest {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
                 () -> conv.forward(NODES, new double[NODES * 3], edges(edgeVectors(new Random(1))), params,
                         new double[NODES * 3]));
-        assertTrue(x.getMessage().startsWith("x: expected length 8 (4 x 2), got 12"), x.getMessage());
+        assertEquals("Convolution.forward: x must have length 8 (numNodes 4 × 2), got 12", x.getMessage());
         IllegalArgumentException dst = assertThrows(IllegalArgumentException.class,
                 () -> Convolution.Edges.of(new ConstantHarmonic(), 2, SRC, DST, edgeVectors(new Random(1)),
                         MAX_RADIUS, BASIS, SoftOneHot.Basis.GAUSSIAN));
-        assertTrue(dst.getMessage().startsWith("src[1]: expected in [0, 2), got 2"), dst.getMessage());
+        assertTrue(dst.getMessage().startsWith("Edges.of: src[1] must be in [0, numNodes 2), got 2"), dst.getMessage());
     }
 
     @Test

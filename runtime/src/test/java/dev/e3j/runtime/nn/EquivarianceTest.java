@@ -112,10 +112,12 @@ class EquivarianceTest {
         IllegalArgumentException args = assertThrows(IllegalArgumentException.class,
                 () -> Equivariance.equivarianceError((batch, x) -> x, List.of(Argument.irreps("1o")),
                         List.of(Argument.irreps("1o")), new double[][] {new double[5]}, 2, false, new Random(1)));
-        assertEquals("args[0]: expected length 6 (2 x 3), got 5", args.getMessage());
+        assertEquals("Equivariance.equivarianceError: args[0] must have length 6 (batch 2 × 3), got 5",
+                args.getMessage());
         IllegalArgumentException results = assertThrows(IllegalArgumentException.class,
                 () -> Equivariance.equivarianceError((batch, x) -> new double[0][], List.of(Argument.irreps("1o")),
                         List.of(Argument.irreps("1o")), null, 2, false, new Random(1)));
-        assertEquals("f: expected 1 results (one per output), got 0", results.getMessage());
+        assertEquals("Equivariance.equivarianceError: f must return 1 results (one per output), got 0",
+                results.getMessage());
     }
 }

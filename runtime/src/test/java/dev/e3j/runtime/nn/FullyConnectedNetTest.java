@@ -164,9 +164,26 @@ class FullyConnectedNetTest {
         FullyConnectedNet net = new FullyConnectedNet(new int[] {3, 4}, ScalarFunction.SILU);
         IllegalArgumentException params = assertThrows(IllegalArgumentException.class,
                 () -> net.forward(1, new double[3], new double[11], new double[4]));
-        assertEquals("params: expected length 12, got 11", params.getMessage());
+        assertEquals("FullyConnectedNet.forward: params must have length 12, got 11", params.getMessage());
         IllegalArgumentException hs = assertThrows(IllegalArgumentException.class,
                 () -> new FullyConnectedNet(new int[] {3}, null));
-        assertEquals("hs: expected at least 2 sizes (input and output), got [3]", hs.getMessage());
+        assertEquals("new FullyConnectedNet: hs must hold at least 2 sizes (input and output), got [3]",
+                hs.getMessage());
+    }
+
+    @Test
+    void rejectsSizesBeyondAnArray() {
+        // 100000 x 100000 weights threw ArithmeticException.
+        IllegalArgumentException weights = assertThrows(IllegalArgumentException.class,
+                () -> new FullyConnectedNet(new int[] {100000, 100000}, null));
+        assertEquals("new FullyConnectedNet: hs must give at most 2147483639 weights (the sum of h_i × h_i+1, in one "
+                + "array), got at least 10000000000 (hs = [100000, 100000])", weights.getMessage());
+        // A hidden layer wider than the input: batch x 100000 overflowed (NegativeArraySizeException).
+        FullyConnectedNet wide = new FullyConnectedNet(new int[] {1, 100000, 1}, null);
+        int batch = 30000;
+        IllegalArgumentException activations = assertThrows(IllegalArgumentException.class,
+                () -> wide.forward(batch, new double[batch], new double[wide.parameterCount()], new double[batch]));
+        assertEquals("FullyConnectedNet.forward: batch × the widest layer must be at most 2147483639 (the length of "
+                + "one array), got 30000 × 100000 = 3000000000", activations.getMessage());
     }
 }

@@ -97,15 +97,16 @@ class GateTest {
     void rejectsMismatchedGatesAndNonScalars() {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> new Gate(
                 Irreps.parse("2x0e"), List.of(RELU), Irreps.parse("3x0e"), List.of(SIGMOID), Irreps.parse("2x1o")));
-        assertTrue(count.getMessage().startsWith("irrepsGates: expected one gate per gated irrep, i.e. 2"),
+        assertTrue(count.getMessage().startsWith("new Gate: irrepsGates must have one gate per gated irrep, i.e. 2"),
                 count.getMessage());
         assertTrue(count.getMessage().contains("got 3"), count.getMessage());
         IllegalArgumentException scalars = assertThrows(IllegalArgumentException.class, () -> new Gate(
                 Irreps.parse("2x1o"), List.of(RELU), Irreps.empty(), List.of(), Irreps.empty()));
-        assertTrue(scalars.getMessage().startsWith("irrepsScalars: expected scalars only"), scalars.getMessage());
+        assertTrue(scalars.getMessage().startsWith("new Gate: irrepsScalars must hold scalars only"),
+                scalars.getMessage());
         Gate gate = mixedGate();
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> gate.forward(1, new double[40], new double[39]));
-        assertEquals("out: expected length 32 (1 x 32), got 39", size.getMessage());
+        assertEquals("Gate.forward: out must have length 32 (batch 1 × 32), got 39", size.getMessage());
     }
 }

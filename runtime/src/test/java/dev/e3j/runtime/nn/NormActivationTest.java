@@ -92,12 +92,13 @@ class NormActivationTest {
         Irreps irreps = Irreps.parse("1x1o");
         IllegalArgumentException eps = assertThrows(IllegalArgumentException.class,
                 () -> new NormActivation(irreps, ScalarFunction.TANH, false, 1e-3, false));
-        assertTrue(eps.getMessage().startsWith("epsilon: expected null when normalize is false"), eps.getMessage());
+        assertTrue(eps.getMessage().startsWith("new NormActivation: epsilon must be null when normalize is false"),
+                eps.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new NormActivation(irreps, ScalarFunction.TANH, true, 0.0, false));
         NormActivation act = new NormActivation(irreps, ScalarFunction.TANH, true, null, true);
         IllegalArgumentException biases = assertThrows(IllegalArgumentException.class,
                 () -> act.forward(1, new double[3], new double[2], new double[3]));
-        assertEquals("biases: expected length 1, got 2", biases.getMessage());
+        assertEquals("NormActivation.forward: biases must have length 1, got 2", biases.getMessage());
     }
 }

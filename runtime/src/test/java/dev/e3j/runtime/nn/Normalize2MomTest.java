@@ -88,6 +88,22 @@ class Normalize2MomTest {
     @Test
     void rejectsNull() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Normalize2Mom.of(null));
-        assertEquals("f is null", e.getMessage());
+        assertEquals("Normalize2Mom.of: f must not be null", e.getMessage());
+    }
+
+    @Test
+    void rejectsFunctionsWithoutAFiniteNonzeroSecondMoment() {
+        // The constant 1 / sqrt(E[f^2]) was silently infinite or 0.
+        ScalarFunction zero = ScalarFunction.of("zero", x -> 0, x -> 0);
+        IllegalArgumentException vanishing = assertThrows(IllegalArgumentException.class,
+                () -> Normalize2Mom.of(zero));
+        assertEquals("Normalize2Mom.of: f must have a finite, nonzero second moment E[f(z)^2], z ~ N(0, 1), got 0.0 "
+                + "for zero", vanishing.getMessage());
+        ScalarFunction huge = ScalarFunction.of("1e200 x", x -> 1e200 * x, x -> 1e200);
+        IllegalArgumentException infinite = assertThrows(IllegalArgumentException.class,
+                () -> Normalize2Mom.of(huge));
+        assertEquals("Normalize2Mom.of: f must have a finite, nonzero second moment E[f(z)^2], z ~ N(0, 1), got "
+                + "Infinity for 1e200 x", infinite.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new FullyConnectedNet(new int[] {2, 3, 1}, zero));
     }
 }

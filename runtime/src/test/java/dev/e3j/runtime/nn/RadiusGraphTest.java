@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -132,7 +133,10 @@ class RadiusGraphTest {
         return pos;
     }
 
-    /** The definition: every ordered pair tested, sorted by center then neighbour, nearest kept by (distance, index). */
+    /**
+     * The definition: every ordered pair tested ({@link #within}), sorted by center then neighbour, nearest kept by
+     * (distance, index).
+     */
     private static int[][] allPairs(int n, double[] pos, double rMax, int maxNeighbours) {
         List<int[]> edges = new ArrayList<>();
         for (int center = 0; center < n; center++) {
@@ -143,7 +147,7 @@ class RadiusGraphTest {
                     double d = pos[3 * other + c] - pos[3 * center + c];
                     squared += d * d;
                 }
-                if (other != center && squared < rMax * rMax) {
+                if (other != center && within(pos, center, other, squared, rMax)) {
                     neighbours.add(new double[] {squared, other});
                 }
             }
@@ -157,6 +161,35 @@ class RadiusGraphTest {
             }
         }
         return new int[][] {edges.stream().mapToInt(e -> e[0]).toArray(), edges.stream().mapToInt(e -> e[1]).toArray()};
+    }
+
+    /**
+     * {@code |d|^2 < rMax^2} on the differences {@code d} of the two positions: in doubles where {@code rMax^2} is
+     * safely inside the normal range (a square that overflows is then far outside the radius, one that underflows far
+     * inside), exactly otherwise; an infinite radius takes every pair of finite nodes.
+     */
+    private static boolean within(double[] pos, int center, int other, double squared, double rMax) {
+        for (int c = 0; c < 3; c++) {
+            if (!Double.isFinite(pos[3 * center + c]) || !Double.isFinite(pos[3 * other + c])) {
+                return false;
+            }
+        }
+        if (rMax == Double.POSITIVE_INFINITY) {
+            return true;
+        }
+        double radiusSquared = rMax * rMax;
+        if (radiusSquared >= 0x1p-900 && radiusSquared < Double.POSITIVE_INFINITY) {
+            return squared < radiusSquared;
+        }
+        BigDecimal exact = BigDecimal.ZERO;
+        for (int c = 0; c < 3; c++) {
+            double d = pos[3 * other + c] - pos[3 * center + c];
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+            exact = exact.add(new BigDecimal(d).pow(2));
+        }
+        return exact.compareTo(new BigDecimal(rMax).pow(2)) < 0;
     }
 
     private static void assertSameGraph(int[][] expected, RadiusGraph actual, String what) {
@@ -187,11 +220,65 @@ class RadiusGraphTest {
     }
 
     @Test
+    void coordinatesNearTheLargestDouble() {
+        // The cloud is wider than the largest double: bucketing it overflowed (ArrayIndexOutOfBoundsException).
+        double max = Double.MAX_VALUE;
+        double[] far = {1e308, 0, 0, 1e308, 1, 0, -1e308, 0, 0, -1e308, 0, 1.5, max, 0, 0, -max, 0, 0};
+        RadiusGraph graph = RadiusGraph.build(6, far, 2.0);
+        assertArrayEquals(new int[] {1, 0, 3, 2}, graph.src());
+        assertArrayEquals(new int[] {0, 1, 2, 3}, graph.dst());
+        assertArrayEquals(new double[] {1, 1, 1.5, 1.5}, graph.edgeLength());
+        assertSameGraph(allPairs(6, far, 2.0, Integer.MAX_VALUE), graph, "far");
+        RadiusGraph unbounded = RadiusGraph.build(6, far, Double.POSITIVE_INFINITY);
+        assertEquals(30, unbounded.numEdges(), "every ordered pair, even those whose difference overflows");
+    }
+
+    @Test
+    void radiiWhoseSquareOverflowsOrUnderflows() {
+        // |d|^2 and rMax^2 both overflowed to infinity (or underflowed to 0), and the edge was lost.
+        double[] huge = {0, 0, 0, 1e299, 0, 0, 0, 5e300, 0};
+        RadiusGraph wide = RadiusGraph.build(3, huge, 1e300);
+        assertArrayEquals(new int[] {1, 0}, wide.src());
+        assertArrayEquals(new int[] {0, 1}, wide.dst());
+        assertArrayEquals(new double[] {1e299, 1e299}, wide.edgeLength());
+        double[] tiny = {0, 0, 0, 1e-201, 0, 0, 0, 1e-199, 0};
+        RadiusGraph close = RadiusGraph.build(3, tiny, 1e-200);
+        assertArrayEquals(new int[] {1, 0}, close.src());
+        assertArrayEquals(new int[] {0, 1}, close.dst());
+        assertArrayEquals(new double[] {1e-201, 1e-201}, close.edgeLength());
+    }
+
+    @Test
+    void extremeCloudsMatchEveryPair() {
+        Random random = new Random(21);
+        double[] scales = {1e-300, 1e-200, 1e150, 1e200, 1e307};
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + random.nextInt(60);
+            double scale = scales[trial % scales.length];
+            double[] pos = new double[3 * n];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = scale * (trial % 2 == 0 ? random.nextGaussian() : Math.floor(4 * random.nextDouble()));
+            }
+            double rMax = scale * (0.5 + random.nextDouble());
+            assertSameGraph(allPairs(n, pos, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, pos, rMax),
+                    "trial " + trial + ", n " + n + ", rMax " + rMax);
+        }
+        // The nearest neighbours are told apart even where every squared distance underflows to 0.
+        double[] line = {0, 0, 0, 3e-201, 0, 0, 1.1e-201, 0, 0, 1.9e-201, 0, 0};
+        RadiusGraph nearest = RadiusGraph.build(4, line, 1e-200, 1);
+        assertArrayEquals(new int[] {2, 3, 3, 2}, nearest.src());
+        assertArrayEquals(new int[] {0, 1, 2, 3}, nearest.dst());
+    }
+
+    @Test
     void rejectsBadInput() {
         IllegalArgumentException pos = assertThrows(IllegalArgumentException.class,
                 () -> RadiusGraph.build(4, new double[11], 1.0));
-        assertEquals("pos: expected length 12 (4 x 3), got 11", pos.getMessage());
+        assertEquals("RadiusGraph.build: pos must have length 12 (numNodes 4 × 3), got 11", pos.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RadiusGraph.build(4, POS, 0.0));
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> RadiusGraph.build(4, POS, Double.NaN));
+        assertEquals("RadiusGraph.build: rMax must be > 0, got NaN", nan.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RadiusGraph.build(4, POS, 1.0, 0));
     }
 }

@@ -42,9 +42,24 @@ class ScatterTest {
     void rejectsBadIndexAndSizes() {
         IllegalArgumentException index = assertThrows(IllegalArgumentException.class,
                 () -> Scatter.scatterSum(2, 1, new double[2], new int[] {0, 2}, new double[2]));
-        assertEquals("index[1]: expected in [0, 2), got 2", index.getMessage());
+        assertEquals("Scatter.scatterSum: index[1] must be in [0, numNodes 2), got 2", index.getMessage());
         IllegalArgumentException out = assertThrows(IllegalArgumentException.class,
                 () -> Scatter.gather(2, 3, new double[6], new int[] {0}, new double[2]));
-        assertEquals("out: expected length 3 (1 x 3), got 2", out.getMessage());
+        assertEquals("Scatter.gather: out must have length 3 (index.length 1 × 3), got 2", out.getMessage());
+    }
+
+    @Test
+    void rejectsAnOutputThatIsTheInput() {
+        // scatterSum cleared out, i.e. its own input, before summing it, and returned zeros.
+        double[] features = {1, 2, 3};
+        IllegalArgumentException sum = assertThrows(IllegalArgumentException.class,
+                () -> Scatter.scatterSum(3, 1, features, new int[] {0, 1, 2}, features));
+        assertEquals("Scatter.scatterSum: out must be a different array from edges, got the same array",
+                sum.getMessage());
+        IllegalArgumentException gather = assertThrows(IllegalArgumentException.class,
+                () -> Scatter.gather(3, 1, features, new int[] {2, 1, 0}, features));
+        assertEquals("Scatter.gather: out must be a different array from nodes, got the same array",
+                gather.getMessage());
+        assertArrayEquals(new double[] {1, 2, 3}, features);
     }
 }

@@ -117,11 +117,49 @@ class SoftOneHotTest {
     void rejectsBadArguments() {
         IllegalArgumentException number = assertThrows(IllegalArgumentException.class,
                 () -> at(0, 0, 1, 1, Basis.GAUSSIAN, false));
-        assertEquals("number: expected >= 2 basis functions without cutoff, got 1", number.getMessage());
+        assertEquals("SoftOneHot.softOneHotLinspace: number must be >= 2 without cutoff, got 1", number.getMessage());
         assertThrows(IllegalArgumentException.class, () -> at(0, 1, 1, 3, Basis.GAUSSIAN, true));
         IllegalArgumentException grad = assertThrows(IllegalArgumentException.class,
                 () -> SoftOneHot.softOneHotLinspaceBackward(new double[2], 0, 1, 3, Basis.COSINE, true,
                         new double[5]));
-        assertEquals("gradOut: expected length 6 (2 x 3), got 5", grad.getMessage());
+        assertEquals("SoftOneHot.softOneHotLinspaceBackward: gradOut must have length 6 (x.length 2 × 3), got 5",
+                grad.getMessage());
+    }
+
+    @Test
+    void rejectsSizesBeyondAnArrayAndIntervalsThatAreNotFinite() {
+        double[] x = {0.5};
+        // number + 2 overflowed with the cutoff.
+        IllegalArgumentException grid = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, 0, 1, Integer.MAX_VALUE, Basis.GAUSSIAN, true));
+        assertEquals("SoftOneHot.softOneHotLinspace: number must be at most 2147483637 with cutoff (number + 2 grid "
+                + "points in one array), got 2147483647", grid.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, 0, 1, Integer.MAX_VALUE, Basis.GAUSSIAN, false));
+        // 65537 x 65536 overflowed to 65536.
+        IllegalArgumentException values = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(new double[65537], 0, 1, 65536, Basis.GAUSSIAN, false));
+        assertEquals("SoftOneHot.softOneHotLinspace: x.length × number must be at most 2147483639 (the length of one "
+                + "array), got 65537 × 65536 = 4295032832", values.getMessage());
+        // An infinite end gave NaN.
+        IllegalArgumentException end = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, 0, Double.POSITIVE_INFINITY, 4, Basis.GAUSSIAN, false));
+        assertEquals("SoftOneHot.softOneHotLinspace: end must be finite, got Infinity", end.getMessage());
+        IllegalArgumentException start = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspaceDerivative(x, Double.NEGATIVE_INFINITY, 1, 4, Basis.COSINE, true));
+        assertEquals("SoftOneHot.softOneHotLinspaceDerivative: start must be finite, got -Infinity",
+                start.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, 0, Double.NaN, 4, Basis.BESSEL, true));
+        assertEquals("SoftOneHot.softOneHotLinspace: end must be finite, got NaN", nan.getMessage());
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, -1e308, 1e308, 4, Basis.GAUSSIAN, false));
+        assertEquals("SoftOneHot.softOneHotLinspace: end - start must be finite, got 1.0E308 - -1.0E308 = Infinity",
+                width.getMessage());
+        IllegalArgumentException spacing = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspace(x, 1, 1 + 1e-15, 1000, Basis.GAUSSIAN, false));
+        assertTrue(spacing.getMessage().startsWith("SoftOneHot.softOneHotLinspace: number must leave the centers "
+                + "apart"), spacing.getMessage());
+        assertEquals(0, SoftOneHot.softOneHotLinspace(new double[0], 0, 1, 1 << 30, Basis.GAUSSIAN, false).length);
     }
 }

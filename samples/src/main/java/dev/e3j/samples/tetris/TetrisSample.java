@@ -4,6 +4,7 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Rotations;
 import dev.e3j.runtime.nn.Adam;
 import dev.e3j.runtime.nn.Equivariance;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +14,13 @@ import java.util.Random;
 /**
  * e3nn's tetris example in Java: trains {@link TetrisNetwork} on the eight {@link Tetromino}s in one pose each, then
  * shows that it classifies every shape in random rotations and tells the chiral pair apart in mirrored poses, which
- * it has never seen. Run with {@code mvn -q -pl samples exec:java}.
+ * it has never seen, and writes the loss curve ({@link LossCurve}). Run with
+ * {@code java -jar samples/target/e3j-tetris.jar} ({@code --help} for the options, {@link TetrisOptions}).
  */
 public final class TetrisSample {
 
     /** Seed of the parameters and of the evaluation poses. */
-    public static final long SEED = 20_21;
-    public static final int TRAINING_STEPS = 200;
+    public static final long SEED = TetrisOptions.DEFAULT_SEED;
     public static final double LEARNING_RATE = 1e-2;
     public static final int PROGRESS_EVERY = 25;
     public static final int EVALUATION_POSES = 100;
@@ -174,28 +175,54 @@ public final class TetrisSample {
         return sb.append(']').toString();
     }
 
+    /** Exit status of a run whose network is not equivariant. */
+    public static final int FAILED = 1;
+    /** Exit status of a bad command line. */
+    public static final int USAGE_ERROR = 2;
+
+    /** Runs the sample headless (the plot needs no display) and exits with {@link #run}'s status. */
     public static void main(String[] args) {
-        PrintStream out = System.out;
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Parses {@code args}, trains, evaluates and writes the loss curve. Returns 0; {@link #USAGE_ERROR} after a
+     * one-line error on {@code err} for a bad command line; {@link #FAILED} if the network is not equivariant or the
+     * loss curve cannot be written. A misclassified pose is reported, not a failure: fewer steps train less.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        TetrisOptions options;
+        try {
+            options = TetrisOptions.parse(args);
+        } catch (TetrisOptions.UsageException e) {
+            err.println("e3j-tetris: " + e.getMessage() + " (see --help)");
+            return USAGE_ERROR;
+        }
+        if (options.help()) {
+            out.print(TetrisOptions.USAGE);
+            return 0;
+        }
         long start = System.nanoTime();
-        TetrisSample sample = new TetrisSample(SEED);
+        TetrisSample sample = new TetrisSample(options.seed());
         out.printf(Locale.ROOT, "e3j tetris: %d shapes, output irreps %s, %d parameters, Adam lr %.0e, seed %d%n",
                 Tetromino.values().length, TetrisNetwork.IRREPS_OUT, sample.parameters().length, LEARNING_RATE,
-                SEED);
-        sample.train(TRAINING_STEPS, out);
+                options.seed());
+        double[] losses = sample.train(options.steps(), out);
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "trained %d steps in %.1f s%n%n", TRAINING_STEPS, seconds);
+        out.printf(Locale.ROOT, "trained %d steps in %.1f s%n%n", options.steps(), seconds);
 
-        Random random = new Random(SEED + 1);
+        Random random = new Random(options.seed() + 1);
         List<ShapeReport> reports = sample.evaluate(EVALUATION_POSES, random);
         out.printf(Locale.ROOT, "%-9s %-50s %-10s %-12s %s%n", "shape", "prediction on the training pose "
                 + "(0o, 6x0e)", "training", "rotated", "mirrored (expected class)");
-        boolean allCorrect = true;
+        int misclassified = 0;
         double equivarianceError = 0;
         for (ShapeReport report : reports) {
             Tetromino shape = report.shape();
             boolean trainingCorrect = shape.matches(report.trainingPrediction(), 0);
-            allCorrect &= trainingCorrect && report.rotatedCorrect() == EVALUATION_POSES
-                    && report.mirroredCorrect() == EVALUATION_POSES;
+            misclassified += (trainingCorrect ? 0 : 1) + 2 * EVALUATION_POSES - report.rotatedCorrect()
+                    - report.mirroredCorrect();
             equivarianceError = Math.max(equivarianceError, report.equivarianceError());
             out.printf(Locale.ROOT, "%-9s %-50s %-10s %3d/%-8d %3d/%d (%s)%n", shape.label(),
                     format(report.trainingPrediction(), 0, Tetromino.OUTPUTS), trainingCorrect ? "correct" : "WRONG",
@@ -208,12 +235,19 @@ public final class TetrisSample {
         out.printf(Locale.ROOT, "largest per-node equivariance error (assert_equivariant, %s, with translations): "
                 + "%.2e%n", TetrisNetwork.IRREPS_OUT, nodeError);
         boolean equivariant = Math.max(equivarianceError, nodeError) < Equivariance.DEFAULT_TOLERANCE;
-        out.println(allCorrect && equivariant
-                ? "every shape classified correctly in every pose; equivariant to " + Equivariance.DEFAULT_TOLERANCE
-                : "FAILED: " + (allCorrect ? "" : "some pose misclassified ")
-                        + (equivariant ? "" : "equivariance error above " + Equivariance.DEFAULT_TOLERANCE));
-        if (!(allCorrect && equivariant)) {
-            System.exit(1);
+        int poses = reports.size() * (1 + 2 * EVALUATION_POSES);
+        out.println(!equivariant ? "FAILED: equivariance error above " + Equivariance.DEFAULT_TOLERANCE
+                : misclassified == 0 ? "every shape classified correctly in every pose; equivariant to "
+                        + Equivariance.DEFAULT_TOLERANCE
+                : misclassified + " of " + poses + " poses misclassified after " + options.steps()
+                        + " steps (train longer with --steps); equivariant to " + Equivariance.DEFAULT_TOLERANCE);
+        try {
+            LossCurve.Written written = LossCurve.write(losses, options.out());
+            out.println("loss curve: " + written.csv().toAbsolutePath() + " and " + written.png().toAbsolutePath());
+        } catch (IOException e) {
+            err.println("e3j-tetris: cannot write the loss curve to " + options.out().toAbsolutePath() + ": " + e);
+            return FAILED;
         }
+        return equivariant ? 0 : FAILED;
     }
 }

@@ -3,9 +3,16 @@ package dev.e3j.samples.tetris;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A short run of the tetris sample: the loss falls and the trained network stays equivariant. */
 class TetrisSampleTest {
@@ -40,5 +47,43 @@ class TetrisSampleTest {
         assertEquals(-1.0, Tetromino.CHIRAL_B.target()[0]);
         assertEquals(Tetromino.CHIRAL_B, Tetromino.CHIRAL_A.mirrorImage());
         assertEquals(Tetromino.LINE, Tetromino.LINE.mirrorImage());
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TetrisSample.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpAndBadCommandLines() {
+        Run help = run("--help");
+        assertEquals(0, help.status());
+        assertEquals(TetrisOptions.USAGE, help.out());
+        assertEquals("", help.err());
+        Run bad = run("--steps", "many");
+        assertEquals(TetrisSample.USAGE_ERROR, bad.status());
+        assertEquals("", bad.out());
+        assertEquals(List.of("e3j-tetris: --steps must be an integer from 1 to 1000000, got 'many' (see --help)"),
+                bad.err().lines().toList());
+    }
+
+    @Test
+    void aShortRunWritesTheLossCurveAndSaysWhere(@TempDir Path directory) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Run run = run("--steps", "3", "--seed", "3", "--out", directory.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertEquals("", run.err());
+        assertTrue(run.out().contains("seed 3"), run.out());
+        Path csv = directory.resolve(LossCurve.CSV).toAbsolutePath();
+        Path png = directory.resolve(LossCurve.PNG).toAbsolutePath();
+        assertTrue(run.out().contains("loss curve: " + csv + " and " + png), run.out());
+        assertEquals(1 + 3, Files.readAllLines(csv).size());
+        assertTrue(Files.size(png) > 0);
     }
 }
