@@ -44,6 +44,7 @@ public final class BatchNorm {
         this(irreps, 1e-5, 0.1, true, Normalization.COMPONENT);
     }
 
+    /** e3nn's {@code BatchNorm(irreps, eps, momentum, affine, normalization)}, in training mode. */
     public BatchNorm(Irreps irreps, double eps, double momentum, boolean affine, Normalization normalization) {
         this.irreps = Checks.requireNonNull("irreps", irreps);
         this.normalization = Checks.requireNonNull("normalization", normalization);
@@ -71,6 +72,7 @@ public final class BatchNorm {
         return n;
     }
 
+    /** Irreps of the input and the output. */
     public Irreps irreps() {
         return irreps;
     }
@@ -92,6 +94,7 @@ public final class BatchNorm {
         return w;
     }
 
+    /** Whether this normalizes with batch statistics (training) or the running ones (evaluation). */
     public boolean isTraining() {
         return training;
     }
