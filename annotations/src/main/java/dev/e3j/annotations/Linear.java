@@ -20,14 +20,18 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface Linear {
 
+    /** {@return the irreps of the input, e3nn syntax (e.g. {@code "4x0e + 2x1o"})} */
     String in();
 
+    /** {@return the irreps of the output, e3nn syntax} Outputs that no input entry of their irrep reaches are zero. */
     String out();
 
-    /** A learned bias on every {@code 0e} output. */
+    /** {@return whether every {@code 0e} output channel gets a learned bias, in an array of its own} */
     boolean biases() default false;
 
+    /** {@return how each output's fan-in is divided out, as e3nn's {@code path_normalization}} */
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;
 
+    /** {@return the floating-point types the generated kernel accepts} */
     Precision precision() default Precision.DOUBLE;
 }

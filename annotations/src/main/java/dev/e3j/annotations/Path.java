@@ -14,20 +14,21 @@ import java.lang.annotation.Target;
 @Target({})
 public @interface Path {
 
-    /** Index of the entry of {@code in1}. */
+    /** {@return the index of the path's entry of {@code in1}} */
     int in1();
 
-    /** Index of the entry of {@code in2}. */
+    /** {@return the index of the path's entry of {@code in2}} */
     int in2();
 
-    /** Index of the entry of {@code out}. */
+    /** {@return the index of the path's entry of {@code out}} */
     int out();
 
-    /** Connection mode: {@code uvw uvu uvv uuw uuu uvuv uvu<v u<vw}. */
+    /** {@return the connection mode: {@code uvw uvu uvv uuw uuu uvuv uvu<v u<vw}} */
     String mode() default "uvw";
 
+    /** {@return whether the path has learned weights (e3nn's {@code has_weight})} */
     boolean weighted() default true;
 
-    /** Exact multiplier of the path, a rational ({@code "1/2"}) or decimal ({@code "0.25"}) string. */
+    /** {@return the exact multiplier of the path, a rational ({@code "1/2"}) or decimal ({@code "0.25"}) string} */
     String pathWeight() default "1";
 }

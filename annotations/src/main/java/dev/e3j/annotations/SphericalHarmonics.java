@@ -20,19 +20,21 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface SphericalHarmonics {
 
-    /** Degrees 0..lmax; ignored when {@link #ls()} is given. */
+    /** {@return the largest degree: degrees 0..lmax} Give this or {@link #ls()}, not both. */
     int lmax() default -1;
 
-    /** Explicit degrees, any order, repeats allowed (as e3nn). */
+    /** {@return explicit degrees, any order, repeats allowed (as e3nn)} Give this or {@link #lmax()}, not both. */
     int[] ls() default {};
 
+    /** {@return the normalization of the harmonics, as e3nn's {@code normalization}} */
     ShNormalization normalization() default ShNormalization.COMPONENT;
 
-    /** Divide the input vectors by their norm first (as e3nn, with a floor of 1e-12). */
+    /** {@return whether the input vectors are divided by their norm first (as e3nn, with a floor of 1e-12)} */
     boolean normalize() default true;
 
+    /** {@return the floating-point types the generated kernel accepts} */
     Precision precision() default Precision.DOUBLE;
 
-    /** Also emit CUDA C++ source for this kernel. */
+    /** {@return whether CUDA C++ source for this kernel is also emitted} */
     boolean cuda() default false;
 }

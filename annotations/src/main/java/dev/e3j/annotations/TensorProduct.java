@@ -22,33 +22,37 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface TensorProduct {
 
-    /** Irreps of the first input, e3nn syntax. */
+    /** {@return the irreps of the first input, e3nn syntax (e.g. {@code "32x0e + 16x1o"})} */
     String in1();
 
-    /** Irreps of the second input; must stay empty for {@link Kind#SQUARE}. */
+    /** {@return the irreps of the second input} It must stay empty for {@link Kind#SQUARE}. */
     String in2() default "";
 
     /**
-     * Irreps of the output. Optional for {@link Kind#ELEMENTWISE}, {@link Kind#FULL} and unweighted
+     * {@return the irreps of the output} Optional for {@link Kind#ELEMENTWISE}, {@link Kind#FULL} and unweighted
      * {@link Kind#SQUARE}, where it acts as e3nn's {@code filter_ir_out}.
      */
     String out() default "";
 
+    /** {@return which e3nn tensor product the paths follow} */
     Kind kind() default Kind.FULLY_CONNECTED;
 
-    /** Explicit instructions, only for {@link Kind#CUSTOM}. */
+    /** {@return the explicit instructions, only for {@link Kind#CUSTOM}} */
     Path[] paths() default {};
 
+    /** {@return how each output irrep is normalized, as e3nn's {@code irrep_normalization}} */
     Normalization irrepNormalization() default Normalization.COMPONENT;
 
+    /** {@return how each output's fan-in is divided out, as e3nn's {@code path_normalization}} */
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;
 
-    /** One weight vector for the whole batch (true) or one per sample (false). */
+    /** {@return whether one weight vector serves the whole batch (true) or each sample has its own (false)} */
     boolean sharedWeights() default true;
 
+    /** {@return the floating-point types the generated kernel accepts} */
     Precision precision() default Precision.DOUBLE;
 
-    /** Also emit CUDA C++ source for this kernel. */
+    /** {@return whether CUDA C++ source for this kernel is also emitted} */
     boolean cuda() default false;
 
     /** Which e3nn tensor product the paths follow. */

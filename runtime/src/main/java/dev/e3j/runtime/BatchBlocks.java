@@ -14,6 +14,7 @@ public final class BatchBlocks {
     /** The work of one block: samples {@code from} (inclusive) to {@code to} (exclusive). */
     @FunctionalInterface
     public interface Block {
+        /** Runs block {@code index}, samples {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int index, int from, int to);
     }
 

@@ -29,6 +29,7 @@ public record Irrep(int l, int p) implements Comparable<Irrep> {
         }
     }
 
+    /** The irrep of degree {@code l} and parity {@code p} (the canonical constructor's checks). */
     public static Irrep of(int l, int p) {
         return new Irrep(l, p);
     }

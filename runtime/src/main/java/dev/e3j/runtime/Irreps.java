@@ -17,6 +17,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
 
     /** One entry {@code mul x ir}. */
     public record MulIrrep(int mul, Irrep ir) {
+        /** Checks {@code mul >= 0}, a non-null irrep, and that the dimension fits an array. */
         public MulIrrep {
             if (mul < 0) {
                 throw new IllegalArgumentException("new MulIrrep: mul must be >= 0, got " + mul);
@@ -31,6 +32,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
             }
         }
 
+        /** {@code mul} copies of {@code ir}. */
         public static MulIrrep of(int mul, Irrep ir) {
             return new MulIrrep(mul, ir);
         }
@@ -72,10 +74,12 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         }
     }
 
+    /** The direct sum of {@code entries}, in their order (not simplified). */
     public static Irreps of(List<MulIrrep> entries) {
         return entries.isEmpty() ? EMPTY : new Irreps(entries);
     }
 
+    /** The direct sum of {@code entries}, in their order (not simplified). */
     public static Irreps of(MulIrrep... entries) {
         return of(Arrays.asList(entries));
     }
@@ -188,10 +192,12 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         return entries.size();
     }
 
+    /** Entry {@code i}. */
     public MulIrrep get(int i) {
         return entries.get(i);
     }
 
+    /** Whether there are no entries. */
     public boolean isEmpty() {
         return entries.isEmpty();
     }

@@ -6,15 +6,19 @@ package dev.e3j.runtime;
  */
 public interface LinearKernel {
 
+    /** Irreps of the input {@code x}. */
     Irreps irrepsIn();
 
+    /** Irreps of the output. */
     Irreps irrepsOut();
 
+    /** Number of weights, in e3nn's order (each path's {@code [mul_in][mul_out]}, row-major). */
     int weightNumel();
 
     /** Number of biases (one per {@code 0e} output channel when biases are on, else 0). */
     int biasNumel();
 
+    /** Computes {@code out = linear(x, weights) + bias}, overwriting {@code out}. */
     void forward(int batch, double[] x, double[] weights, double[] bias, double[] out);
 
     /** Gradients of {@code sum(out * gradOut)}; each is overwritten, a {@code null} one is skipped; weight and bias gradients are summed over the batch. */

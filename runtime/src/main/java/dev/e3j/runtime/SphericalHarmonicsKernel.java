@@ -6,8 +6,10 @@ package dev.e3j.runtime;
  */
 public interface SphericalHarmonicsKernel {
 
+    /** Irreps of the output, one {@code 1x(l, (-1)^l)} entry per degree. */
     Irreps irrepsOut();
 
+    /** Computes the harmonics of {@code n} vectors, overwriting {@code out}. */
     void forward(int n, double[] xyz, double[] out);
 
     /** Gradient of {@code sum(out * gradOut)} with respect to {@code xyz}, overwriting {@code gradXyz}. */

@@ -7,15 +7,19 @@ package dev.e3j.runtime;
  */
 public interface TensorProductKernel {
 
+    /** Irreps of the first input {@code x1}. */
     Irreps irrepsIn1();
 
+    /** Irreps of the second input {@code x2}. */
     Irreps irrepsIn2();
 
+    /** Irreps of the output. */
     Irreps irrepsOut();
 
     /** Number of weights per sample (or in total, when shared). */
     int weightNumel();
 
+    /** Whether one weight vector serves the whole batch, rather than one per sample. */
     boolean sharedWeights();
 
     /** Computes {@code out = tp(x1, x2, weights)}, overwriting {@code out}. */

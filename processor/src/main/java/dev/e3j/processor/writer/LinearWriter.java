@@ -83,6 +83,8 @@ public final class LinearWriter {
                 type.addField(coefficientField(p, arithmetic));
             }
         }
+        // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
         type.addMethod(getter("irrepsIn", Irreps.class, "IRREPS_IN"))
                 .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
                 .addMethod(getter("weightNumel", int.class, Integer.toString(model.weightNumel())))

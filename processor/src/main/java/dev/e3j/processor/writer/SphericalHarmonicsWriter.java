@@ -306,6 +306,8 @@ public final class SphericalHarmonicsWriter {
                 }
             }
         }
+        // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
         type.addMethod(MethodSpec.methodBuilder("irrepsOut")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)

@@ -68,10 +68,12 @@ public final class Activation {
         this.acts = Collections.unmodifiableList(normalized);
     }
 
+    /** Irreps of the input. */
     public Irreps irrepsIn() {
         return irrepsIn;
     }
 
+    /** Irreps of the output: scalars, each with the parity that its activation gives it. */
     public Irreps irrepsOut() {
         return irrepsOut;
     }

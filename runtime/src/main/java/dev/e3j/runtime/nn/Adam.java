@@ -26,6 +26,7 @@ public final class Adam {
         this(numel, 1e-3, 0.9, 0.999, 1e-8, 0.0);
     }
 
+    /** PyTorch's {@code Adam(params, lr, betas=(beta1, beta2), eps, weight_decay)} over {@code numel} parameters. */
     public Adam(int numel, double lr, double beta1, double beta2, double eps, double weightDecay) {
         String where = "new Adam";
         Checks.requireNonNegative(where, "numel", numel);

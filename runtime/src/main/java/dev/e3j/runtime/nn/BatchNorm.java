@@ -44,6 +44,7 @@ public final class BatchNorm {
         this(irreps, 1e-5, 0.1, true, Normalization.COMPONENT);
     }
 
+    /** e3nn's {@code BatchNorm(irreps, eps, momentum, affine, normalization)}, in training mode. */
     public BatchNorm(Irreps irreps, double eps, double momentum, boolean affine, Normalization normalization) {
         String where = "new BatchNorm";
         this.irreps = Checks.requireNonNull(where, "irreps", irreps);
@@ -72,6 +73,7 @@ public final class BatchNorm {
         return n;
     }
 
+    /** Irreps of the input and the output. */
     public Irreps irreps() {
         return irreps;
     }
@@ -93,6 +95,7 @@ public final class BatchNorm {
         return w;
     }
 
+    /** Whether this normalizes with batch statistics (training) or the running ones (evaluation). */
     public boolean isTraining() {
         return training;
     }

@@ -116,10 +116,12 @@ public final class Convolution {
         }
     }
 
+    /** Irreps of the node features it reads. */
     public Irreps irrepsIn() {
         return lin1.irrepsIn();
     }
 
+    /** Irreps of the node features it writes. */
     public Irreps irrepsOut() {
         return lin2.irrepsOut();
     }
@@ -134,6 +136,7 @@ public final class Convolution {
         return radial.inputDim();
     }
 
+    /** Number of parameters, all layers' in one flat array. */
     public int parameterCount() {
         return offsets[offsets.length - 1];
     }
@@ -420,30 +423,37 @@ public final class Convolution {
                     numberOfBasis, basis);
         }
 
+        /** Number of nodes. */
         public int numNodes() {
             return numNodes;
         }
 
+        /** Number of edges. */
         public int numEdges() {
             return src.length;
         }
 
+        /** Source node of each edge (a copy). */
         public int[] src() {
             return src.clone();
         }
 
+        /** Destination node of each edge (a copy). */
         public int[] dst() {
             return dst.clone();
         }
 
+        /** Edge vectors, {@code [numEdges][3]} (a copy). */
         public double[] edgeVec() {
             return edgeVec.clone();
         }
 
+        /** Irreps of the edge attributes {@link #attr()}. */
         public Irreps irrepsAttr() {
             return irrepsAttr;
         }
 
+        /** Number of radial basis functions per edge. */
         public int numberOfBasis() {
             return numberOfBasis;
         }

@@ -31,8 +31,18 @@ public final class Equivariance {
     public record Argument(Kind kind, Irreps irreps) {
 
         /** The kinds of data e3nn's test knows. */
-        public enum Kind { IRREPS, CARTESIAN_POINTS, CARTESIAN_VECTORS, INVARIANT }
+        public enum Kind {
+            /** Features in given irreps. */
+            IRREPS,
+            /** Points in space. */
+            CARTESIAN_POINTS,
+            /** Vectors in space. */
+            CARTESIAN_VECTORS,
+            /** Data that no rotation or translation changes. */
+            INVARIANT
+        }
 
+        /** Checks that {@code irreps} is given exactly for {@link Kind#IRREPS}. */
         public Argument {
             Checks.requireNonNull("new Argument", "kind", kind);
             if ((kind == Kind.IRREPS) != (irreps != null)) {
@@ -41,18 +51,22 @@ public final class Equivariance {
             }
         }
 
+        /** Features in {@code irreps}, rotated by their Wigner D matrices. */
         public static Argument irreps(Irreps irreps) {
             return new Argument(Kind.IRREPS, Checks.requireNonNull("Argument.irreps", "irreps", irreps));
         }
 
+        /** Features in {@code irreps} (e3nn syntax), rotated by their Wigner D matrices. */
         public static Argument irreps(String irreps) {
             return irreps(Irreps.parse(irreps));
         }
 
+        /** Points {@code [batch][3]}: {@code x -> ±R x}, plus a translation in the translated cases. */
         public static Argument cartesianPoints() {
             return new Argument(Kind.CARTESIAN_POINTS, null);
         }
 
+        /** Vectors {@code [batch][3]}: {@code x -> ±R x}, never translated. */
         public static Argument cartesianVectors() {
             return new Argument(Kind.CARTESIAN_VECTORS, null);
         }
@@ -80,12 +94,14 @@ public final class Equivariance {
     /** The function under test: {@code inputs[i]} is {@code [batch][width_i]}, the results likewise. */
     @FunctionalInterface
     public interface IrrepsFunction {
+        /** The results of the function on {@code batch} samples of {@code inputs}. */
         double[][] apply(int batch, double[][] inputs);
     }
 
     /** The largest error of each result in one case ({@code parityK} inversions, translated or not). */
     public record Case(int parityK, boolean translated, double[] errors) {
 
+        /** The largest error over the results of this case. */
         public double maxError() {
             double max = 0;
             for (double e : errors) {
@@ -98,6 +114,7 @@ public final class Equivariance {
     /** All cases; {@link #toString()} is a readable table. */
     public record Report(List<Argument> outputs, List<Case> cases) {
 
+        /** The largest error over all cases and results. */
         public double maxError() {
             double max = 0;
             for (Case c : cases) {

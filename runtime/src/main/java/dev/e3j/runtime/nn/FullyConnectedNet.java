@@ -7,10 +7,10 @@ import java.util.Random;
 /**
  * e3nn's {@code nn.FullyConnectedNet(hs, act, variance_in=1, variance_out=1, out_act=False)}: layers
  * {@code h_0 -> h_1 -> ... -> h_L} with weights {@code W_i ~ N(0, 1)} of shape {@code [h_i][h_{i+1}]} and
- * <pre>
+ * <pre>{@code
  *   hidden layer:  x <- φ(x W / sqrt(h_in var_in)) sqrt(var_out)     (var_in = variance_in for the first layer, else 1)
  *   last layer:    x <- x W / sqrt(h_in var_in / var_out)            (var_out = variance_out; φ too if out_act)
- * </pre>
+ * }</pre>
  * with {@code φ = normalize2mom(act)} ({@link Normalize2Mom}). A {@code null} activation makes every layer linear.
  *
  * <p>Parameters are one flat array: the layers' weights in order, each row-major {@code [h_in][h_out]} (the order
@@ -38,6 +38,7 @@ public final class FullyConnectedNet {
         this(hs, act, 1.0, 1.0, false);
     }
 
+    /** e3nn's {@code FullyConnectedNet(hs, act, variance_in, variance_out, out_act)}. */
     public FullyConnectedNet(int[] hs, ScalarFunction act, double varianceIn, double varianceOut, boolean outAct) {
         String where = "new FullyConnectedNet";
         Checks.requireNonNull(where, "hs", hs);
@@ -77,10 +78,12 @@ public final class FullyConnectedNet {
         return hs.clone();
     }
 
+    /** Input width {@code h_0}. */
     public int inputDim() {
         return hs[0];
     }
 
+    /** Output width {@code h_L}. */
     public int outputDim() {
         return hs[hs.length - 1];
     }
@@ -125,6 +128,7 @@ public final class FullyConnectedNet {
         return Math.sqrt(layer == layers() - 1 ? varianceOut : 1.0);
     }
 
+    /** Computes the network on {@code batch} rows of {@code x} with {@code params}, overwriting {@code out}. */
     public void forward(int batch, double[] x, double[] params, double[] out) {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);

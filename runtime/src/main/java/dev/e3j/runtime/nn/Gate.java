@@ -35,6 +35,7 @@ public final class Gate {
     /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
     private final int[] gateOf;
 
+    /** e3nn's {@code Gate(irreps_scalars, act_scalars, irreps_gates, act_gates, irreps_gated)}. */
     public Gate(Irreps irrepsScalars, List<ScalarFunction> actScalars, Irreps irrepsGates,
                 List<ScalarFunction> actGates, Irreps irrepsGated) {
         Checks.requireNonNull(NEW, "irrepsScalars", irrepsScalars);
@@ -115,10 +116,12 @@ public final class Gate {
         }
     }
 
+    /** Irreps of the input: scalars, gates, then the gated irreps. */
     public Irreps irrepsIn() {
         return irrepsIn;
     }
 
+    /** Irreps of the output: activated scalars, then the gated irreps times their gates. */
     public Irreps irrepsOut() {
         return irrepsOut;
     }

@@ -56,6 +56,7 @@ public final class NormActivation {
         this.bias = bias;
     }
 
+    /** Irreps of the input. */
     public Irreps irrepsIn() {
         return irreps;
     }

@@ -295,10 +295,12 @@ public final class RadiusGraph {
         }
     }
 
+    /** Number of nodes. */
     public int numNodes() {
         return numNodes;
     }
 
+    /** Number of edges. */
     public int numEdges() {
         return src.length;
     }

@@ -40,8 +40,10 @@ public interface ScalarFunction {
     /** {@code f(x) = x}. */
     ScalarFunction IDENTITY = of("identity", x -> x, x -> 1);
 
+    /** {@code f(x)}. */
     double value(double x);
 
+    /** {@code f'(x)}. */
     double derivative(double x);
 
     /**

@@ -9,14 +9,14 @@ package dev.e3j.runtime.nn;
  * {@code cutoff = true} they are {@code linspace(start, end, N + 2)} without its two ends, so every basis function
  * vanishes (smoothly for {@code smooth_finite}) outside {@code (start, end)}. With {@code step} the spacing of those
  * points and {@code d_i = (x - c_i) / step}:
- * <pre>
+ * <pre>{@code
  *   GAUSSIAN       exp(-d_i^2) / 1.12
  *   COSINE         cos(pi/2 d_i)                      for -1 < d_i < 1, else 0
  *   SMOOTH_FINITE  1.14136 e^2 u(d_i + 1) u(1 - d_i)  (u = softUnitStep)
  *   FOURIER        t = (x - start)/(end - start):  cos(pi i t) / sqrt(1/4 + N/2)      (no cutoff, i = 0..N-1)
  *                                                 sin(pi i t) / sqrt(1/4 + N/2), 0 < t < 1   (cutoff, i = 1..N)
  *   BESSEL         r = x - start, c = end - start:  sqrt(2/c) sin(i pi r / c) / r   (i = 1..N; 0 < r < c with cutoff)
- * </pre>
+ * }</pre>
  * As in e3nn, {@code BESSEL} at {@code x = start} is {@code 0/0 = NaN}, and without cutoff {@code N >= 2} is
  * required (the spacing needs two centers). e3nn computes the {@code smooth_finite} constant {@code e^2} in the
  * default dtype; under float32 it is rounded to float32 (about 1e-8 relative), here it is exact in double.
@@ -26,7 +26,16 @@ public final class SoftOneHot {
 
     /** The basis families of {@code soft_one_hot_linspace}. */
     public enum Basis {
-        GAUSSIAN, COSINE, SMOOTH_FINITE, FOURIER, BESSEL
+        /** Gaussians around the centers. */
+        GAUSSIAN,
+        /** Cosine bumps around the centers, zero beyond the neighbouring ones. */
+        COSINE,
+        /** Smooth bumps of finite support, built from {@link #softUnitStep(double)}. */
+        SMOOTH_FINITE,
+        /** A cosine series on {@code [start, end]}; sines with cutoff. */
+        FOURIER,
+        /** Bessel functions {@code sin(i pi r / c) / r} of {@code r = x - start}. */
+        BESSEL
     }
 
     private static final double SMOOTH_FINITE_SCALE = 1.14136 * Math.exp(2.0);
