@@ -1,10 +1,13 @@
 /**
  * What generated e3j kernels and the networks built from them use at run time: irreps, rotations, Wigner D matrices,
- * the kernel interfaces ({@code dev.e3j.runtime}) and neural-network building blocks ({@code dev.e3j.runtime.nn}).
+ * the kernel interfaces ({@code dev.e3j.runtime}), neural-network building blocks ({@code dev.e3j.runtime.nn}),
+ * PyTorch {@code state_dict} files ({@code dev.e3j.runtime.io}) and whole models ({@code dev.e3j.runtime.model}).
  * No dependencies. A modular project that uses generated kernels declares {@code requires dev.e3j.runtime;}. Every
  * package is exported (ModuleExportsTest checks that a new one is too).
  */
 module dev.e3j.runtime {
     exports dev.e3j.runtime;
+    exports dev.e3j.runtime.io;
+    exports dev.e3j.runtime.model;
     exports dev.e3j.runtime.nn;
 }
