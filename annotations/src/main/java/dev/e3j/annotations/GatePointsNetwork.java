@@ -31,45 +31,54 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface GatePointsNetwork {
 
-    /** Irreps of the node inputs {@code x}; empty (e3nn's {@code None}) when nodes have none (e3nn then uses ones, {@code 0e}). */
+    /**
+     * {@return the irreps of the node inputs {@code x}; empty (e3nn's {@code None}) when nodes have none, and e3nn
+     * then uses ones, {@code 0e}}
+     */
     String irrepsIn() default "";
 
-    /** Irreps of the hidden node features; each gated layer keeps those a tensor-product path reaches. */
+    /** {@return irreps of the hidden node features; each gated layer keeps those a tensor-product path reaches} */
     String irrepsHidden();
 
-    /** Irreps of the output. */
+    /** {@return irreps of the output} */
     String irrepsOut();
 
-    /** Irreps of the node attributes {@code z}; empty (e3nn's {@code None}) when nodes have none (ones, {@code 0e}). */
+    /**
+     * {@return the irreps of the node attributes {@code z}; empty (e3nn's {@code None}) when nodes have none, and
+     * e3nn then uses ones, {@code 0e}}
+     */
     String irrepsNodeAttr() default "";
 
-    /** Irreps of the edge attributes: spherical harmonics, each {@code l} with parity {@code (-1)^l}, e.g. {@code "0e+1o+2e"}. */
+    /**
+     * {@return the irreps of the edge attributes: spherical harmonics, each {@code l} with parity {@code (-1)^l},
+     * e.g. {@code "0e+1o+2e"}}
+     */
     String irrepsEdgeAttr();
 
-    /** Number of gated layers (non-linearities); one more convolution follows them. */
+    /** {@return number of gated layers (non-linearities); one more convolution follows them} */
     int layers();
 
-    /** Cut-off radius of the radius graph (within each graph of the batch). */
+    /** {@return cut-off radius of the radius graph (within each graph of the batch)} */
     double maxRadius();
 
-    /** Number of Gaussians embedding the edge length. */
+    /** {@return number of Gaussians embedding the edge length} */
     int numberOfBasis();
 
-    /** Hidden layers of each radial MLP. */
+    /** {@return hidden layers of each radial MLP} */
     int radialLayers();
 
-    /** Width of the radial MLPs' hidden layers. */
+    /** {@return width of the radial MLPs' hidden layers} */
     int radialNeurons();
 
-    /** Typical number of neighbours: the aggregated messages are divided by its square root. */
+    /** {@return typical number of neighbours: the aggregated messages are divided by its square root} */
     double numNeighbors();
 
-    /** Typical number of nodes per graph: the reduced output is divided by its square root. */
+    /** {@return typical number of nodes per graph: the reduced output is divided by its square root} */
     double numNodes();
 
-    /** Sum the node outputs over each graph (true), or return the node outputs (false). */
+    /** {@return whether the node outputs are summed over each graph (true) or returned per node (false)} */
     boolean reduceOutput() default true;
 
-    /** {@link Precision#FLOAT} adds {@code float[]} overloads. */
+    /** {@return the floating-point types the model accepts: {@link Precision#FLOAT} adds {@code float[]} overloads} */
     Precision precision() default Precision.DOUBLE;
 }
