@@ -205,6 +205,13 @@ public final class GatePoints {
     }
 
     /**
+     * The outputs of every node before {@code reduceOutput}'s sum over each graph, {@code [numNodes][dimOut]}.
+     */
+    public double[] nodeOutputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+        return new Pass(numNodes, pos, batch, x, z, params).nodeOutput.clone();
+    }
+
+    /**
      * See {@link PointsModel#backward}; also the gradient with respect to the flat parameters ({@code gradParams},
      * overwritten, {@code null} to skip).
      */

@@ -16,8 +16,11 @@ public record TetrisOptions(int steps, long seed, Path out, boolean help) {
 
     /** Training steps unless {@code --steps} says otherwise. */
     public static final int DEFAULT_STEPS = 200;
-    /** Seed unless {@code --seed} says otherwise. */
-    public static final long DEFAULT_SEED = 20_21;
+    /**
+     * Seed unless {@code --seed} says otherwise. Seeds 1 to 8 all train to 8/8 in 200 steps; 2021 (the seed of the
+     * network before it followed e3nn's layers exactly) draws an unlucky start, outputs near 10, and needs longer.
+     */
+    public static final long DEFAULT_SEED = 1;
     /** The most steps {@code --steps} accepts (about seven hours of training). */
     public static final int MAX_STEPS = 1_000_000;
 

@@ -36,7 +36,7 @@ public final class TetrisSample {
         for (Tetromino shape : Tetromino.values()) {
             poses.add(shape.positions());
         }
-        this.network = new TetrisNetwork(TetrisNetwork.meanNeighbors(poses));
+        this.network = new TetrisNetwork();
         this.trainingBatch = network.batch(poses);
         this.targets = targets(Tetromino.values());
         this.params = network.initialParameters(new Random(seed));

@@ -2,7 +2,13 @@ package dev.e3j.samples.tetris;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Linear;
+import dev.e3j.annotations.SphericalHarmonics;
+import dev.e3j.annotations.TensorProduct;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.LinearKernel;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.nn.Convolution;
 import dev.e3j.runtime.nn.Equivariance;
 import dev.e3j.runtime.nn.FullyConnectedNet;
@@ -14,10 +20,32 @@ import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Convolution} on the generated kernels of {@link TetrisKernels}' second layer (features up to {@code l = 2}
- * of both parities, edge attributes {@code 0e+1o+2e}): e3nn's equivariance test and finite-difference gradients.
+ * {@link Convolution} (the linear-map form of e3nn's convolution) on generated kernels of the tetris network's second
+ * layer (features up to {@code l = 2} of both parities, edge attributes {@code 0e+1o+2e}): e3nn's equivariance test
+ * and finite-difference gradients.
  */
 class ConvolutionWithGeneratedKernelsTest {
+
+    @SphericalHarmonics(lmax = 2, normalize = true)
+    interface EdgeHarmonics extends SphericalHarmonicsKernel {
+    }
+
+    @Linear(in = "8x0e+8x1o+8x2e", out = "40x0e+8x1o+8x1e+8x2o+8x2e")
+    interface SelfConnection extends LinearKernel {
+    }
+
+    @Linear(in = "8x0e+8x1o+8x2e", out = "8x0e+8x1o+8x2e")
+    interface Lin1 extends LinearKernel {
+    }
+
+    @TensorProduct(in1 = "8x0e+8x1o+8x2e", in2 = "0e+1o+2e", out = "8x0e+8x1o+8x1e+8x2o+8x2e",
+            kind = TensorProduct.Kind.CHANNELWISE, sharedWeights = false)
+    interface EdgeProduct extends TensorProductKernel {
+    }
+
+    @Linear(in = "8x0e+8x1o+8x1e+8x2o+8x2e", out = "40x0e+8x1o+8x1e+8x2o+8x2e")
+    interface Lin2 extends LinearKernel {
+    }
 
     private static final int NODES = 3;
     /** Every ordered pair of distinct nodes. */
@@ -26,10 +54,10 @@ class ConvolutionWithGeneratedKernelsTest {
     private static final double MAX_RADIUS = 3.0;
     private static final int BASIS = 6;
 
-    private final Convolution conv = new Convolution(new TetrisKernels_Layer2SelfConnectionImpl(),
-            new TetrisKernels_Layer2Lin1Impl(), new TetrisKernels_Layer2EdgeProductImpl(),
-            new TetrisKernels_Layer2Lin2Impl(), new FullyConnectedNet(new int[] {BASIS, 8,
-                new TetrisKernels_Layer2EdgeProductImpl().weightNumel()}, ScalarFunction.SILU), 2.0);
+    private final Convolution conv = new Convolution(new ConvolutionWithGeneratedKernelsTest_SelfConnectionImpl(),
+            new ConvolutionWithGeneratedKernelsTest_Lin1Impl(), new ConvolutionWithGeneratedKernelsTest_EdgeProductImpl(),
+            new ConvolutionWithGeneratedKernelsTest_Lin2Impl(), new FullyConnectedNet(new int[] {BASIS, 8,
+                new ConvolutionWithGeneratedKernelsTest_EdgeProductImpl().weightNumel()}, ScalarFunction.SILU), 2.0);
     private final Random random = new Random(11);
     private final double[] params = conv.initialParameters(random);
 
@@ -44,7 +72,7 @@ class ConvolutionWithGeneratedKernelsTest {
     }
 
     private Convolution.Edges edgesOf(double[] vec) {
-        return Convolution.Edges.of(new TetrisKernels_EdgeHarmonicsImpl(), NODES, SRC, DST, vec, MAX_RADIUS, BASIS,
+        return Convolution.Edges.of(new ConvolutionWithGeneratedKernelsTest_EdgeHarmonicsImpl(), NODES, SRC, DST, vec, MAX_RADIUS, BASIS,
                 SoftOneHot.Basis.GAUSSIAN);
     }
 

@@ -34,6 +34,17 @@ class TetrisSampleTest {
         assertTrue(nodeError < 1e-10, "per-node equivariance error " + nodeError);
     }
 
+    /** {@link TetrisModel}'s {@code numNeighbors} is e3nn's value for the training shapes, as e3nn's example computes it. */
+    @Test
+    void numNeighborsIsTheTrainingShapesMean() {
+        List<double[]> poses = new java.util.ArrayList<>();
+        for (Tetromino shape : Tetromino.values()) {
+            poses.add(shape.positions());
+        }
+        assertEquals(47.0 / 16, TetrisNetwork.meanNeighbors(poses));
+        assertTrue(new TetrisModelImpl(new TetrisNetwork().initialParameters(new Random(0))).reduceOutput());
+    }
+
     @Test
     void theChiralPairAreMirrorImagesWithOppositeTargets() {
         double[] a = Tetromino.CHIRAL_A.positions();
