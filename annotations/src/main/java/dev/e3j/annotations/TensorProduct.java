@@ -39,7 +39,7 @@ public @interface TensorProduct {
     /** Explicit instructions, only for {@link Kind#CUSTOM}. */
     Path[] paths() default {};
 
-    Normalization irrepNormalization() default Normalization.COMPONENT;
+    IrrepNormalization irrepNormalization() default IrrepNormalization.COMPONENT;
 
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;
 

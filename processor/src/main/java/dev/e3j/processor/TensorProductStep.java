@@ -1,7 +1,7 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -36,7 +36,7 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
                         .map(path -> new PathSpec(path.integer("in1"), path.integer("in2"), path.integer("out"),
                                 path.string("mode"), path.bool("weighted"), path.string("pathWeight")))
                         .toList(),
-                values.enumConstant("irrepNormalization", Normalization.class),
+                values.enumConstant("irrepNormalization", IrrepNormalization.class),
                 values.enumConstant("pathNormalization", PathNormalization.class),
                 values.bool("sharedWeights"),
                 values.enumConstant("precision", Precision.class));

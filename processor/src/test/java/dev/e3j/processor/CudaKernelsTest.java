@@ -68,7 +68,7 @@ class CudaKernelsTest {
         StringBuilder source = new StringBuilder("""
                 package cuda;
 
-                import dev.e3j.annotations.Normalization;
+                import dev.e3j.annotations.IrrepNormalization;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.Precision;

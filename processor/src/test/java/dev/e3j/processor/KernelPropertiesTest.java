@@ -34,7 +34,7 @@ class KernelPropertiesTest {
         kernels = GeneratedKernels.compile("props.Specs", """
                 package props;
 
-                import dev.e3j.annotations.Normalization;
+                import dev.e3j.annotations.IrrepNormalization;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.TensorProduct;
@@ -44,7 +44,7 @@ class KernelPropertiesTest {
                 interface Specs {
                     @TensorProduct(in1 = "2x0e+2x1o+1x3e+2x5o", in2 = "2x1o+2x2e+2x4o",
                         out = "3x2e+2x4o+3x0e+2x5e+4x3o+1x1e+3x1e", kind = Kind.CUSTOM, sharedWeights = false,
-                        irrepNormalization = Normalization.NORM, pathNormalization = PathNormalization.PATH,
+                        irrepNormalization = IrrepNormalization.NORM, pathNormalization = PathNormalization.PATH,
                         paths = {
                             @Path(in1 = 1, in2 = 0, out = 0, mode = "uvw"),
                             @Path(in1 = 3, in2 = 1, out = 1, mode = "uvu", pathWeight = "1/3"),
@@ -58,11 +58,11 @@ class KernelPropertiesTest {
                     interface AllModes extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "2x0e+1x1o+1x2e+1x5e", in2 = "1x1e+1x3o+1x5o", out = "2x1o+1x2o+1x3e+1x4e+2x0o",
-                        irrepNormalization = Normalization.COMPONENT, pathNormalization = PathNormalization.NONE)
+                        irrepNormalization = IrrepNormalization.COMPONENT, pathNormalization = PathNormalization.NONE)
                     interface FullyConnected extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "2x1o+1x2e", out = "2x0e+1x2e+1x1e", kind = Kind.SQUARE,
-                        irrepNormalization = Normalization.NORM)
+                        irrepNormalization = IrrepNormalization.NORM)
                     interface WeightedSquare extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "3x1e+1x2o", kind = Kind.SQUARE)

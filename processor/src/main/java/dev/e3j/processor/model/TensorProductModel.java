@@ -1,6 +1,6 @@
 package dev.e3j.processor.model;
 
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -19,7 +19,7 @@ public record TensorProductModel(
         Irreps irrepsIn2,
         Irreps irrepsOut,
         List<PathModel> paths,
-        Normalization irrepNormalization,
+        IrrepNormalization irrepNormalization,
         PathNormalization pathNormalization,
         boolean sharedWeights,
         Precision precision,

@@ -1,6 +1,6 @@
 package dev.e3j.processor.model;
 
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.TensorProduct;
 import dev.e3j.processor.diagnostics.Location;
@@ -106,7 +106,7 @@ public final class TensorProductModels {
         // e3nn's TensorSquare folds its own alphas into the path weights and normalizes irreps with 'none'.
         boolean square = kind == TensorProduct.Kind.SQUARE;
         return new TensorProductModel(kind, layout.in1(), layout.in2(), layout.out(),
-                normalize(layout, square ? Normalization.NONE : spec.irrepNormalization(),
+                normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
                         spec.pathNormalization()),
                 spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
     }
@@ -297,7 +297,7 @@ public final class TensorProductModels {
      * (2l+1)/(2 l1 + 3)} for {@code l_out = 0}, else {@code (2 l_out + 1)/2}; norm {@code (2 l_out + 1)(2 l1 + 1)} for
      * {@code l_out = 0}, else {@code (2 l1 + 1)(2 l1 + 3)/2}.
      */
-    private static BigFraction diagonalSquareAlpha(Normalization normalization, Irrep in,
+    private static BigFraction diagonalSquareAlpha(IrrepNormalization normalization, Irrep in,
                                                    Irrep out) {
         return switch (normalization) {
             case COMPONENT -> out.l() == 0 ? BigFraction.of(out.dim(), in.dim() + 2) : BigFraction.of(out.dim(), 2);
@@ -307,7 +307,7 @@ public final class TensorProductModels {
         };
     }
 
-    private static BigFraction irrepAlpha(Normalization normalization, Irrep ir1, Irrep ir2,
+    private static BigFraction irrepAlpha(IrrepNormalization normalization, Irrep ir1, Irrep ir2,
                                           Irrep out) {
         return switch (normalization) {
             case COMPONENT -> BigFraction.of(out.dim());
@@ -370,7 +370,7 @@ public final class TensorProductModels {
         }
     }
 
-    private static List<PathModel> normalize(Layout layout, Normalization irrepNormalization,
+    private static List<PathModel> normalize(Layout layout, IrrepNormalization irrepNormalization,
                                              PathNormalization pathNormalization) {
         List<Instruction> instructions = layout.instructions();
         List<PathModel> paths = new ArrayList<>();
