@@ -33,11 +33,23 @@ public final class Diagnostics {
 
     public void report(Problem problem) {
         errorCount++;
+        print(Diagnostic.Kind.ERROR, problem);
+    }
+
+    /**
+     * Prints {@code problem} as a warning: the kernel is generated, but probably not as meant. javac's
+     * {@code -Werror} turns it into an error, as it does every warning.
+     */
+    public void warn(Problem problem) {
+        print(Diagnostic.Kind.WARNING, problem);
+    }
+
+    private void print(Diagnostic.Kind kind, Problem problem) {
         AnnotationValue value = find(problem.location());
         if (value == null) {
-            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), element, annotation);
+            messager.printMessage(kind, problem.text(), element, annotation);
         } else {
-            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), element, annotation, value);
+            messager.printMessage(kind, problem.text(), element, annotation, value);
         }
     }
 
