@@ -277,14 +277,14 @@ class KernelPropertiesTest {
         double[] out = new double[2 * kernel.irrepsOut().dim()];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[2 * dim1 - 1], x2, weights, out));
-        assertEquals("x1 must have length " + 2 * dim1 + " (batch 2 x " + dim1 + "), got " + (2 * dim1 - 1),
-                e.getMessage());
+        assertEquals("Specs_AllModesImpl.forward: x1 must have length " + 2 * dim1 + " (batch 2 x " + dim1
+                + "), got " + (2 * dim1 - 1), e.getMessage());
         IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[2 * dim1], x2, new double[3], out));
-        assertTrue(w.getMessage().startsWith("weights must have length " + 2 * kernel.weightNumel()), w.getMessage());
+        assertTrue(w.getMessage().startsWith("Specs_AllModesImpl.forward: weights must have length " + 2 * kernel.weightNumel()), w.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(-1, new double[0], new double[0], new double[0], new double[0]));
-        assertEquals("batch must be >= 0, got -1", b.getMessage());
+        assertEquals("Specs_AllModesImpl.forward: batch must be >= 0, got -1", b.getMessage());
     }
 
     @Test
@@ -298,7 +298,8 @@ class KernelPropertiesTest {
             kernel.backward(1, x1, x2, null, gradOut, null, null, new double[0]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> kernel.backward(1, x1, x2, null, gradOut, null, null, new double[2]), name);
-            assertEquals("gradWeights must have length 0, got 2", e.getMessage(), name);
+            assertEquals("Specs_" + name + "Impl.backward: gradWeights must have length 0, got 2", e.getMessage(),
+                    name);
         }
     }
 }

@@ -141,6 +141,7 @@ public final class SphericalHarmonicsWriter {
     private static final String STORE_GRADIENTS = "points, rows, start, count, gradXyz";
 
     private final SphericalHarmonicsModel model;
+    private final KernelChecks checks;
     private final Precision precision;
     private final int dim;
     private final List<List<List<Raise>>> raisings;
@@ -206,9 +207,10 @@ public final class SphericalHarmonicsWriter {
     private record Pass(List<MethodSpec> methods, CodeBlock calls) {
     }
 
-    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision) {
+    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision, ClassName impl) {
         this.model = model;
         this.precision = precision;
+        this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
         this.raisings = raisings(model);
         this.lmax = model.degrees().get(model.degrees().size() - 1).l();
@@ -270,7 +272,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
     public static TypeSpec write(SphericalHarmonicsModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new SphericalHarmonicsWriter(model, precision).type(spec, impl);
+        return new SphericalHarmonicsWriter(model, precision, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -341,9 +343,6 @@ public final class SphericalHarmonicsWriter {
             gradientGroups.forEach(group -> type.addMethod(group(group, t)));
         }
         for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(KernelChecks.requireLength(arithmetic));
-        }
-        for (Arithmetic arithmetic : arithmetics) {
             int index = 0;
             for (SqrtRational magnitude : raisingConstants.values()) {
                 type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.constantSuffix(),
@@ -353,7 +352,7 @@ public final class SphericalHarmonicsWriter {
                         .build());
             }
         }
-        return type.addMethod(KernelChecks.requireNonNegative()).build();
+        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -661,9 +660,10 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "n")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
-                .addStatement("requireNonNegative($S, n)", "n")
-                .addStatement("requireLength($S, xyz, n, 3)", "xyz")
-                .addStatement("requireLength($S, out, n, $L)", "out", dim)
+                .addCode(checks.nonNegativeCount("forward"))
+                .addCode(checks.perSample("forward", "xyz", 3))
+                .addCode(checks.perSample("forward", "out", dim))
+                .addCode(checks.distinct("forward", List.of("out"), List.of("xyz")))
                 .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, xyz, out))",
                         BatchBlocks.class)
                 .build();
@@ -896,10 +896,11 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
-                .addStatement("requireNonNegative($S, n)", "n")
-                .addStatement("requireLength($S, xyz, n, 3)", "xyz")
-                .addStatement("requireLength($S, gradOut, n, $L)", "gradOut", dim)
-                .addStatement("requireLength($S, gradXyz, n, 3)", "gradXyz")
+                .addCode(checks.nonNegativeCount("backward"))
+                .addCode(checks.perSample("backward", "xyz", 3))
+                .addCode(checks.perSample("backward", "gradOut", dim))
+                .addCode(checks.perSample("backward", "gradXyz", 3))
+                .addCode(checks.distinct("backward", List.of("gradXyz"), List.of("xyz", "gradOut")))
                 .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, xyz, gradOut,"
                         + " gradXyz))", BatchBlocks.class)
                 .build();

@@ -337,14 +337,37 @@ class SphericalHarmonicsWriterTest {
                 Precision.DOUBLE));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[5], new double[8]));
-        assertEquals("xyz: expected length 6 (2 x 3), got 5", e.getMessage());
+        String name = kernel.getClass().getSimpleName();
+        assertEquals(name + ".forward: xyz must have length 6 (n 2 x 3), got 5", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(2, new double[6], new double[7]));
-        assertEquals("out: expected length 8 (2 x 4), got 7", e.getMessage());
+        assertEquals(name + ".forward: out must have length 8 (n 2 x 4), got 7", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.backward(1, new double[3], new double[4], new double[2]));
-        assertEquals("gradXyz: expected length 3 (1 x 3), got 2", e.getMessage());
+        assertEquals(name + ".backward: gradXyz must have length 3 (n 1 x 3), got 2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(-1, new double[0], new double[0]));
-        assertEquals("n: expected a size >= 0, got -1", e.getMessage());
+        assertEquals(name + ".forward: n must be >= 0, got -1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.backward(1, null, new double[4], new double[3]));
+        assertEquals(name + ".backward: xyz must have length 3 (n 1 x 3), got null", e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> kernel.forward(1, new float[3], new float[4]));
+    }
+
+    /** The gradient may be neither input: {@code backward(n, xyz, gradOut, xyz)} would read what it overwrote. */
+    @Test
+    void aliasedArraysAreRejected() {
+        SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(1), ShNormalization.COMPONENT, true,
+                Precision.FLOAT));
+        String name = kernel.getClass().getSimpleName();
+        double[] xyz = {0.3, -1.2, 0.7};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, xyz, new double[3], xyz));
+        assertEquals(name + ".backward: gradXyz must not be the same array as xyz (each output must be an array of"
+                + " its own)", e.getMessage());
+        float[] gradOut = new float[3];
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.backward(1, new float[3], gradOut, gradOut));
+        assertEquals(name + ".backward: gradXyz must not be the same array as gradOut (each output must be an array"
+                + " of its own)", e.getMessage());
+        float[] both = new float[3];
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(1, both, both));
+        assertTrue(e.getMessage().startsWith(name + ".forward: out must not be the same array as xyz"));
     }
 }
