@@ -226,6 +226,26 @@ class DiagnosticsTest {
         assertThat(compilation).hadWarningContaining("[e3j.unreachable] no path reaches out[1] = 2x1o");
     }
 
+    /** A spec that means its zeros says so, on itself or on an enclosing type, and then compiles under -Werror. */
+    @Test
+    void unreachableOutputsCanBeSuppressed() {
+        JavaFileObject file = SOURCES.source("""
+                @SuppressWarnings("e3j.unreachable")
+                interface Spec {
+                    @TensorProduct(in1 = "2x0e", in2 = "2x0e", out = "2x0e + 2x1o", kind = Kind.CHANNELWISE)
+                    interface Padded extends TensorProductKernel {}
+
+                    @SuppressWarnings({"unchecked", "e3j.unreachable"})
+                    @TensorProduct(in1 = "2x0e", in2 = "2x0e", out = "2x1o + 2x0e")
+                    interface Own extends TensorProductKernel {}
+                }
+                """);
+        Compilation compilation = Compiler.javac().withProcessors(new E3jProcessor())
+                .withOptions("-Xlint:all", "-Werror").compile(file);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("bad.Spec_PaddedImpl");
+    }
+
     @Test
     void in2GivenForSquare() {
         assertError("""

@@ -35,7 +35,7 @@ class MethodSizeTest {
                     interface HighDegree extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "0e+1o+2e+3o+4e+5o", in2 = "0e+1o+2e+3o+4e+5o",
-                                   out = "0e+1o+2e+3o+4e+5o+0o+1e+2o+3e+4o+5e")
+                                   out = "0e+1o+2e+3o+4e+5o+1e+2o+3e+4o+5e")
                     interface ManyPaths extends TensorProductKernel {}
                 }
                 """);

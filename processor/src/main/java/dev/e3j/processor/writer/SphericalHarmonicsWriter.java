@@ -342,6 +342,9 @@ public final class SphericalHarmonicsWriter {
             gradientParts.forEach(part -> type.addMethod(gradientPart(part, t)));
             gradientGroups.forEach(group -> type.addMethod(group(group, t)));
         }
+        if (model.normalize()) {
+            arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
+        }
         for (Arithmetic arithmetic : arithmetics) {
             int index = 0;
             for (SqrtRational magnitude : raisingConstants.values()) {
@@ -726,6 +729,17 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("$T y = points[STRIDE + u]", t.type())
                 .addStatement("$T z = points[2 * STRIDE + u]", t.type())
                 .addStatement("points[3 * STRIDE + u] = $Lx * x + y * y + z * z)", sqrt)
+                .endControlFlow()
+                .addComment("|v|^2 overflows for huge v (from about 1.3e154, in float 1.8e19), and so does the sum of")
+                .addComment("four such norms: only then are they recomputed, scaled first (NaN included, to stay")
+                .addComment("exact); the rows are longer than a chunk, so reading past count is safe")
+                .beginControlFlow("for (int u = 0; u < count; u += 4)")
+                .beginControlFlow("if (!(points[3 * STRIDE + u] + points[3 * STRIDE + u + 1] + points[3 * STRIDE + u + 2]"
+                        + " + points[3 * STRIDE + u + 3] <= $L))", maxValue(t))
+                .beginControlFlow("for (int v = u; v < Math.min(u + 4, count); v++)")
+                .addStatement("points[3 * STRIDE + v] = norm(points[v], points[STRIDE + v], points[2 * STRIDE + v])")
+                .endControlFlow()
+                .endControlFlow()
                 .endControlFlow();
         for (int axis = 0; axis < 3; axis++) {
             method.beginControlFlow("for (int u = 0; u < count; u++)")
@@ -734,6 +748,42 @@ public final class SphericalHarmonicsWriter {
                     .endControlFlow();
         }
         return method.build();
+    }
+
+    /** {@code Double.MAX_VALUE} or {@code Float.MAX_VALUE}. */
+    private static String maxValue(Arithmetic t) {
+        return t == Arithmetic.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
+    }
+
+    /**
+     * {@code norm(x, y, z)}: {@code |v|} as {@code sqrt(x x + y y + z z)}, the same bits as that formula wherever the
+     * squares do not overflow; where they do (from about 1.3e154, in float 1.8e19), the components are divided by the
+     * largest first (in float, the sum is taken in double, where it cannot overflow). Tiny vectors need no care: the
+     * squares underflow only far below the floor {@code 1e-12} that replaces such norms.
+     */
+    private static MethodSpec norm(Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("norm")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(t.type())
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z")
+                .addStatement("$T squared = x * x + y * y + z * z", t.type())
+                .beginControlFlow("if (!(squared > $L))", maxValue(t));
+        if (t == Arithmetic.FLOAT) {
+            return method.addStatement("return (float) Math.sqrt(squared)")
+                    .endControlFlow()
+                    .addStatement("return (float) Math.sqrt((double) x * x + (double) y * y + (double) z * z)")
+                    .build();
+        }
+        return method.addStatement("return Math.sqrt(squared)")
+                .endControlFlow()
+                .addStatement("double largest = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)))")
+                .addStatement("double u = x / largest")
+                .addStatement("double v = y / largest")
+                .addStatement("double w = z / largest")
+                .addStatement("return largest * Math.sqrt(u * u + v * v + w * w)")
+                .build();
     }
 
     /** The scratch row of the gradient along {@code axis}, after the weights. */
@@ -1094,9 +1144,7 @@ public final class SphericalHarmonicsWriter {
                     .addStatement("$T z = xyz[3 * p + 2]", t.type())
                     .build();
         }
-        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
-        return code.addStatement("$T norm = $Lxyz[3 * p] * xyz[3 * p] + xyz[3 * p + 1] * xyz[3 * p + 1] "
-                        + "+ xyz[3 * p + 2] * xyz[3 * p + 2])", t.type(), sqrt)
+        return code.addStatement("$T norm = norm(xyz[3 * p], xyz[3 * p + 1], xyz[3 * p + 2])", t.type())
                 .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
                 .addStatement("$T x = xyz[3 * p] / scale", t.type())
                 .addStatement("$T y = xyz[3 * p + 1] / scale", t.type())
