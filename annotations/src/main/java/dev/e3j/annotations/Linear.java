@@ -14,6 +14,9 @@ import java.lang.annotation.Target;
  * @Linear(in = "4x0e+2x1o+1x2e", out = "3x0e+3x1o+2x2e", biases = true)
  * interface Mix extends LinearKernel {}
  * }</pre>
+ *
+ * <p>Degrees up to {@code l = 100} are supported in {@code in} and {@code out}; the processor reports
+ * {@code [e3j.size]} on the value above.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)

@@ -16,6 +16,12 @@ import java.lang.annotation.Target;
  *                kind = TensorProduct.Kind.CHANNELWISE, sharedWeights = false)
  * interface EdgeProduct extends TensorProductKernel {}
  * }</pre>
+ *
+ * <p>Supported sizes: degrees {@code l <= 100} in {@code in1}, {@code in2} and {@code out}, and paths that couple at
+ * most 70,000 component pairs, {@code (2 l1 + 1)(2 l2 + 1)} summed over the paths ({@link Kind#FULL} of {@code 1x20e}
+ * with itself couples 68,921); beyond either the processor reports {@code [e3j.size]} on the annotation. Output
+ * entries that no path reaches are a warning, {@code [e3j.unreachable]}, which
+ * {@code @SuppressWarnings("e3j.unreachable")} on the spec silences.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
@@ -41,7 +47,7 @@ public @interface TensorProduct {
     Path[] paths() default {};
 
     /** {@return how each output irrep is normalized, as e3nn's {@code irrep_normalization}} */
-    Normalization irrepNormalization() default Normalization.COMPONENT;
+    IrrepNormalization irrepNormalization() default IrrepNormalization.COMPONENT;
 
     /** {@return how each output's fan-in is divided out, as e3nn's {@code path_normalization}} */
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;

@@ -1,7 +1,10 @@
 package dev.e3j.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.writer.GeneratedFiles;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +17,7 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
@@ -41,6 +45,11 @@ public final class E3jProcessor extends AbstractProcessor {
     private final Map<String, ProcessingStep> steps = new LinkedHashMap<>();
     /** Specs whose annotation values did not resolve yet: (qualified name, annotation), retried next round. */
     private final Set<Map.Entry<String, String>> deferred = new LinkedHashSet<>();
+    /**
+     * Each generated class's qualified name and the spec it was claimed by, over all rounds: {@code Outer_Mid.Spec}
+     * and {@code Outer.Mid_Spec} both map to {@code Outer_Mid_SpecImpl}.
+     */
+    private final Map<String, String> claimedNames = new HashMap<>();
 
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
@@ -101,7 +110,9 @@ public final class E3jProcessor extends AbstractProcessor {
             return;
         }
         try {
-            steps.get(annotation).process(element);
+            if (claimsItsName(element, mirror)) {
+                steps.get(annotation).process(element);
+            }
         } catch (RuntimeException | Error e) {
             // We don't let exceptions of any kind reach the compiler: report on the element and go on.
             StackTraceElement[] frames = e.getStackTrace();
@@ -111,6 +122,27 @@ public final class E3jProcessor extends AbstractProcessor {
                             e.getMessage() + where),
                     element);
         }
+    }
+
+    /**
+     * Whether the class {@code element} generates is still free; reports {@code [e3j.target]} naming both specs when
+     * another spec claimed it. Elements other than interfaces generate nothing, so claim nothing.
+     */
+    private boolean claimsItsName(Element element, AnnotationMirror mirror) {
+        if (element.getKind() != ElementKind.INTERFACE) {
+            return true;
+        }
+        TypeElement spec = (TypeElement) element;
+        String specName = spec.getQualifiedName().toString();
+        String generated = GeneratedFiles.implementationName(ClassName.get(spec)).canonicalName();
+        String owner = claimedNames.putIfAbsent(generated, specName);
+        if (owner == null || owner.equals(specName)) {
+            return true;
+        }
+        List<String> both = owner.compareTo(specName) < 0 ? List.of(owner, specName) : List.of(specName, owner);
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                Message.NAME_COLLISION.format(both.get(0), both.get(1), generated), element, mirror);
+        return false;
     }
 
     private static String simpleName(String annotation) {

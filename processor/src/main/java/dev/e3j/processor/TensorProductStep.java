@@ -1,10 +1,13 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
+import dev.e3j.processor.diagnostics.Location;
+import dev.e3j.processor.diagnostics.Message;
+import dev.e3j.processor.diagnostics.Problem;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.model.TensorProductModel;
@@ -12,6 +15,8 @@ import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.writer.TensorProductWriter;
 import dev.e3j.processor.writer.cuda.CudaTensorProductWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.TypeElement;
 
@@ -36,7 +41,7 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
                         .map(path -> new PathSpec(path.integer("in1"), path.integer("in2"), path.integer("out"),
                                 path.string("mode"), path.bool("weighted"), path.string("pathWeight")))
                         .toList(),
-                values.enumConstant("irrepNormalization", Normalization.class),
+                values.enumConstant("irrepNormalization", IrrepNormalization.class),
                 values.enumConstant("pathNormalization", PathNormalization.class),
                 values.bool("sharedWeights"),
                 values.enumConstant("precision", Precision.class));
@@ -45,6 +50,20 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
     @Override
     TensorProductModel build(TensorProductSpec spec) throws InvalidSpecException {
         return TensorProductModels.build(spec);
+    }
+
+    /** {@code [e3j.unreachable]} on {@code out}, naming every output entry no path reaches. */
+    @Override
+    List<Problem> warnings(TensorProductModel model) {
+        List<Integer> unreachable = model.unreachableOutputs();
+        if (unreachable.isEmpty()) {
+            return List.of();
+        }
+        String entries = unreachable.stream().map(o -> "out[" + o + "] = " + model.irrepsOut().get(o))
+                .collect(Collectors.joining(", "));
+        boolean one = unreachable.size() == 1;
+        return List.of(Problem.at(Location.attribute("out"), Message.UNREACHABLE, entries, one ? "it" : "them",
+                one ? "it" : "them"));
     }
 
     @Override

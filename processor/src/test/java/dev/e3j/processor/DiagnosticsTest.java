@@ -3,6 +3,7 @@ package dev.e3j.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import dev.e3j.processor.testing.SpecSources;
 import java.util.List;
 import javax.tools.JavaFileObject;
@@ -15,8 +16,8 @@ class DiagnosticsTest {
             "dev.e3j.annotations.TensorProduct", "dev.e3j.annotations.TensorProduct.Kind",
             "dev.e3j.runtime.TensorProductKernel");
 
-    private static void assertError(String body, int bodyLine, String tag) {
-        SOURCES.assertError(body, bodyLine, tag);
+    private static Compilation assertError(String body, int bodyLine, String tag) {
+        return SOURCES.assertError(body, bodyLine, tag);
     }
 
     @Test
@@ -135,6 +136,114 @@ class DiagnosticsTest {
                     out = "1000000000x1o")
                 interface Spec extends TensorProductKernel {}
                 """, 2, "e3j.irreps");
+    }
+
+    /**
+     * Degrees beyond {@code 100} in any irreps attribute are {@code [e3j.size]} on that value: they ran for minutes,
+     * ran out of memory, overflowed {@code 2l + 1} inside the processor or were reported on the whole annotation.
+     */
+    @Test
+    void degreesBeyondTheSupportedOne() {
+        for (String entry : List.of("1x101e", "1x1000e", "1x100000e", "1x1073741823e", "1x2147483646e",
+                "2x1073741824e", "1x2147483647e", "0x5000o")) {
+            Compilation compilation = assertError("""
+                    @TensorProduct(in1 = "2x0e + 1o", in2 = "1o",
+                        out = "0e + %s", kind = Kind.FULL)
+                    interface Spec extends TensorProductKernel {}
+                    """.formatted(entry), 2, "e3j.size");
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("out[1] = " + entry + " exceeds degree 100");
+        }
+        JavaFileObject file = SOURCES.source("""
+                @TensorProduct(in1 = "1x1000e",
+                    in2 = "3x2o + 1x100000e", kind = Kind.FULL)
+                interface Spec extends TensorProductKernel {}
+                """);
+        Compilation both = SpecSources.compile(file);
+        assertThat(both).hadErrorCount(2);
+        assertThat(both).hadErrorContaining("in1[0] = 1x1000e").inFile(file).onLine(SOURCES.line(1));
+        assertThat(both).hadErrorContaining("in2[1] = 1x100000e").inFile(file).onLine(SOURCES.line(2));
+    }
+
+    /** Degrees within the limit whose paths couple too many components are refused before any 3j symbol is computed. */
+    @Test
+    void productsBeyondTheSupportedSize() {
+        Compilation full = assertError("""
+                @TensorProduct(in1 = "1x100e", in2 = "1x100e", kind = Kind.FULL)
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.size");
+        assertThat(full).hadErrorContaining("the largest: 100e x 100e -> 0e");
+        assertError("""
+                @TensorProduct(in1 = "1x21e", in2 = "1x21o", kind = Kind.FULL)
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.size");
+        Compilation twice = assertError("""
+                @TensorProduct(in1 = "1x20e + 1x20o", in2 = "1x20e", kind = Kind.FULL)
+                interface Spec extends TensorProductKernel {}
+                """, 1, "e3j.size");
+        assertThat(twice).hadErrorContaining("couple 137842 component pairs");
+    }
+
+    /** Output entries no path reaches compile, with a warning on {@code out} naming each of them. */
+    @Test
+    void unreachableOutputsAreWarnedAbout() {
+        JavaFileObject file = SOURCES.source("""
+                @TensorProduct(in1 = "8x0e + 8x1o + 8x1e", in2 = "0e + 1o",
+                    out = "8x0e + 8x1o + 8x1e + 8x3o")
+                interface Spec extends TensorProductKernel {}
+                """);
+        Compilation compilation = SpecSources.compile(file);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).hadWarningCount(1);
+        assertThat(compilation).hadWarningContaining("[e3j.unreachable] no path reaches out[3] = 8x3o")
+                .inFile(file).onLine(SOURCES.line(2));
+        assertThat(compilation).generatedSourceFile("bad.SpecImpl");
+
+        JavaFileObject several = SOURCES.source("""
+                @TensorProduct(in1 = "4x1o", in2 = "4x1o", kind = Kind.CUSTOM,
+                    out = "4x0e + 4x2e + 0x1e + 4x1e + 4x4e", paths = {
+                        @Path(in1 = 0, in2 = 0, out = 0, mode = "uuu", weighted = false),
+                        @Path(in1 = 0, in2 = 0, out = 1, mode = "uuu", weighted = false, pathWeight = "0")})
+                interface Spec extends TensorProductKernel {}
+                """);
+        Compilation custom = SpecSources.compile(several);
+        assertThat(custom).succeeded();
+        assertThat(custom).hadWarningCount(1);
+        assertThat(custom).hadWarningContaining("no path reaches out[1] = 4x2e, out[3] = 4x1e, out[4] = 4x4e")
+                .inFile(several).onLine(SOURCES.line(2));
+    }
+
+    /** Under {@code -Werror} the warning fails the build, as every javac warning does: such a user asked for that. */
+    @Test
+    void unreachableOutputsFailUnderWerror() {
+        JavaFileObject file = SOURCES.source("""
+                @TensorProduct(in1 = "2x0e", in2 = "2x0e", out = "2x0e + 2x1o", kind = Kind.CHANNELWISE)
+                interface Spec extends TensorProductKernel {}
+                """);
+        Compilation compilation = Compiler.javac().withProcessors(new E3jProcessor())
+                .withOptions("-Xlint:all", "-Werror").compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadWarningContaining("[e3j.unreachable] no path reaches out[1] = 2x1o");
+    }
+
+    /** A spec that means its zeros says so, on itself or on an enclosing type, and then compiles under -Werror. */
+    @Test
+    void unreachableOutputsCanBeSuppressed() {
+        JavaFileObject file = SOURCES.source("""
+                @SuppressWarnings("e3j.unreachable")
+                interface Spec {
+                    @TensorProduct(in1 = "2x0e", in2 = "2x0e", out = "2x0e + 2x1o", kind = Kind.CHANNELWISE)
+                    interface Padded extends TensorProductKernel {}
+
+                    @SuppressWarnings({"unchecked", "e3j.unreachable"})
+                    @TensorProduct(in1 = "2x0e", in2 = "2x0e", out = "2x1o + 2x0e")
+                    interface Own extends TensorProductKernel {}
+                }
+                """);
+        Compilation compilation = Compiler.javac().withProcessors(new E3jProcessor())
+                .withOptions("-Xlint:all", "-Werror").compile(file);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("bad.Spec_PaddedImpl");
     }
 
     @Test

@@ -34,7 +34,7 @@ class KernelPropertiesTest {
         kernels = GeneratedKernels.compile("props.Specs", """
                 package props;
 
-                import dev.e3j.annotations.Normalization;
+                import dev.e3j.annotations.IrrepNormalization;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.TensorProduct;
@@ -44,7 +44,7 @@ class KernelPropertiesTest {
                 interface Specs {
                     @TensorProduct(in1 = "2x0e+2x1o+1x3e+2x5o", in2 = "2x1o+2x2e+2x4o",
                         out = "3x2e+2x4o+3x0e+2x5e+4x3o+1x1e+3x1e", kind = Kind.CUSTOM, sharedWeights = false,
-                        irrepNormalization = Normalization.NORM, pathNormalization = PathNormalization.PATH,
+                        irrepNormalization = IrrepNormalization.NORM, pathNormalization = PathNormalization.PATH,
                         paths = {
                             @Path(in1 = 1, in2 = 0, out = 0, mode = "uvw"),
                             @Path(in1 = 3, in2 = 1, out = 1, mode = "uvu", pathWeight = "1/3"),
@@ -58,11 +58,11 @@ class KernelPropertiesTest {
                     interface AllModes extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "2x0e+1x1o+1x2e+1x5e", in2 = "1x1e+1x3o+1x5o", out = "2x1o+1x2o+1x3e+1x4e+2x0o",
-                        irrepNormalization = Normalization.COMPONENT, pathNormalization = PathNormalization.NONE)
+                        irrepNormalization = IrrepNormalization.COMPONENT, pathNormalization = PathNormalization.NONE)
                     interface FullyConnected extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "2x1o+1x2e", out = "2x0e+1x2e+1x1e", kind = Kind.SQUARE,
-                        irrepNormalization = Normalization.NORM)
+                        irrepNormalization = IrrepNormalization.NORM)
                     interface WeightedSquare extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "3x1e+1x2o", kind = Kind.SQUARE)
@@ -277,14 +277,14 @@ class KernelPropertiesTest {
         double[] out = new double[2 * kernel.irrepsOut().dim()];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[2 * dim1 - 1], x2, weights, out));
-        assertEquals("x1 must have length " + 2 * dim1 + " (batch 2 x " + dim1 + "), got " + (2 * dim1 - 1),
-                e.getMessage());
+        assertEquals("Specs_AllModesImpl.forward: x1 must have length " + 2 * dim1 + " (batch 2 x " + dim1
+                + "), got " + (2 * dim1 - 1), e.getMessage());
         IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[2 * dim1], x2, new double[3], out));
-        assertTrue(w.getMessage().startsWith("weights must have length " + 2 * kernel.weightNumel()), w.getMessage());
+        assertTrue(w.getMessage().startsWith("Specs_AllModesImpl.forward: weights must have length " + 2 * kernel.weightNumel()), w.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(-1, new double[0], new double[0], new double[0], new double[0]));
-        assertEquals("batch must be >= 0, got -1", b.getMessage());
+        assertEquals("Specs_AllModesImpl.forward: batch must be >= 0, got -1", b.getMessage());
     }
 
     @Test
@@ -298,7 +298,8 @@ class KernelPropertiesTest {
             kernel.backward(1, x1, x2, null, gradOut, null, null, new double[0]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> kernel.backward(1, x1, x2, null, gradOut, null, null, new double[2]), name);
-            assertEquals("gradWeights must have length 0, got 2", e.getMessage(), name);
+            assertEquals("Specs_" + name + "Impl.backward: gradWeights must have length 0, got 2", e.getMessage(),
+                    name);
         }
     }
 }

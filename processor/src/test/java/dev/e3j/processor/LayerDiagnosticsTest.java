@@ -33,6 +33,16 @@ class LayerDiagnosticsTest {
     }
 
     @Test
+    void linearDegreeBeyondTheSupportedOne() {
+        Compilation compilation = assertError("""
+                @Linear(in = "2x0e + 1x1073741823e",
+                    out = "2x0e")
+                interface Spec extends LinearKernel {}
+                """, 1, "e3j.size");
+        assertThat(compilation).hadErrorContaining("in[1] = 1x1073741823e exceeds degree 100");
+    }
+
+    @Test
     void neitherLmaxNorLs() {
         assertError("""
                 @SphericalHarmonics(

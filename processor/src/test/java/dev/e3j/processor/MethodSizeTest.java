@@ -35,7 +35,7 @@ class MethodSizeTest {
                     interface HighDegree extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "0e+1o+2e+3o+4e+5o", in2 = "0e+1o+2e+3o+4e+5o",
-                                   out = "0e+1o+2e+3o+4e+5o+0o+1e+2o+3e+4o+5e")
+                                   out = "0e+1o+2e+3o+4e+5o+1e+2o+3e+4o+5e")
                     interface ManyPaths extends TensorProductKernel {}
                 }
                 """);
@@ -64,7 +64,7 @@ class MethodSizeTest {
                     interface Sq extends TensorProductKernel {}
                     @TensorProduct(in1 = "3x0e+3x1o+3x2e+2x5o", kind = Kind.SQUARE)
                     interface Sq2 extends TensorProductKernel {}
-                    @TensorProduct(in1 = "2x5o+2x4e", in2 = "1x5e+1x4o", kind = Kind.FULL, irrepNormalization = Normalization.NORM, pathNormalization = PathNormalization.PATH)
+                    @TensorProduct(in1 = "2x5o+2x4e", in2 = "1x5e+1x4o", kind = Kind.FULL, irrepNormalization = IrrepNormalization.NORM, pathNormalization = PathNormalization.PATH)
                     interface Full extends TensorProductKernel {}
                     @TensorProduct(in1 = "2x5o+2x4e", in2 = "2x5e+2x4o", kind = Kind.ELEMENTWISE)
                     interface Elem extends TensorProductKernel {}

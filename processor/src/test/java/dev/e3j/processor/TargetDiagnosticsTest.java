@@ -158,4 +158,76 @@ class TargetDiagnosticsTest {
         }
         assertThat(compilation).hadWarningCount(0);
     }
+
+    /** A spec declared inside a method is never handed to processors: it was ignored, now it is an error. */
+    @Test
+    void interfaceDeclaredInAMethod() {
+        assertTargetError("""
+                class Spec {
+                    void run() {
+                        @TensorProduct(in1 = "2x1o", in2 = "1o", out = "2x0e")
+                        interface Local extends TensorProductKernel {}
+                    }
+                }
+                """, 3, "@TensorProduct on Local, a type declared inside a method");
+    }
+
+    /** Local types anywhere: in a constructor, an initializer, a lambda, an anonymous class, nested in a local one. */
+    @Test
+    void specsOutOfTheProcessorsReach() {
+        JavaFileObject file = SOURCES.source("""
+                class Spec {
+                    static final Runnable TASK = () -> {
+                        @dev.e3j.annotations.Linear(in = "1o", out = "1o") interface InLambda extends LinearKernel {}
+                    };
+                    static {
+                        @SphericalHarmonics(lmax = 1) interface InInitializer extends SphericalHarmonicsKernel {}
+                    }
+                    Spec() {
+                        class Local {
+                            @Linear(in = "1o", out = "1o") interface Member extends LinearKernel {}
+                        }
+                    }
+                    final Object anonymous = new Object() {
+                        @SphericalHarmonics(lmax = 2) interface InAnonymous extends SphericalHarmonicsKernel {}
+                    };
+                    void run() {
+                        @Deprecated interface NotASpec {}
+                        @SphericalHarmonics(lmax = 1) record NotAnInterface(int n) {}
+                    }
+                }
+                """);
+        Compilation compilation = SpecSources.compile(file);
+        assertThat(compilation).hadErrorCount(5);
+        for (int line : new int[] {3, 6, 10, 14, 18}) {
+            assertThat(compilation).hadErrorContaining("[e3j.target] @").inFile(file).onLine(SOURCES.line(line));
+        }
+    }
+
+    /** {@code Outer_Mid.Inner} and {@code Outer.Mid_Inner} both generate {@code Outer_Mid_InnerImpl}. */
+    @Test
+    void specsWhoseGeneratedNamesCollide() {
+        JavaFileObject file = SOURCES.source("""
+                class Spec {}
+                interface Outer_Mid {
+                    @TensorProduct(in1 = "2x1o", in2 = "1o", out = "2x0e")
+                    interface Inner extends TensorProductKernel {}
+                }
+                interface Outer {
+                    @Linear(in = "1o", out = "1o")
+                    interface Mid_Inner extends LinearKernel {}
+                }
+                interface A_B {
+                    @SphericalHarmonics(lmax = 1)
+                    interface C extends SphericalHarmonicsKernel {}
+                }
+                @SphericalHarmonics(lmax = 2)
+                interface A_B_C extends SphericalHarmonicsKernel {}
+                """);
+        Compilation compilation = SpecSources.compile(file);
+        assertThat(compilation).hadErrorCount(2);
+        assertThat(compilation).hadErrorContaining(
+                "[e3j.target] bad.Outer.Mid_Inner and bad.Outer_Mid.Inner would both generate bad.Outer_Mid_InnerImpl");
+        assertThat(compilation).hadErrorContaining("would both generate bad.A_B_CImpl");
+    }
 }

@@ -3,6 +3,11 @@ package dev.e3j.runtime;
 /**
  * A generated equivariant linear map (e3nn's {@code o3.Linear} with external, shared weights). {@code x} is
  * {@code [batch][irrepsIn().dim()]}, weights and biases are flat in e3nn's order. Stateless and thread-safe.
+ *
+ * <p>Generated kernels check their arguments and throw {@link IllegalArgumentException} naming the kernel, the method
+ * and the argument, e.g. {@code Layers_MixImpl.forward: x must have length 10 (batch 2 x 5), got 9}. An output
+ * ({@code out}, or a gradient) must not be the same array as an input or as another output: aliasing is rejected.
+ * {@code null} stands for an empty array (no bias, no weights).
  */
 public interface LinearKernel {
 

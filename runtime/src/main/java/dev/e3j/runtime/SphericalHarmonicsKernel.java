@@ -3,6 +3,10 @@ package dev.e3j.runtime;
 /**
  * Generated real spherical harmonics (e3nn's {@code o3.spherical_harmonics}). {@code xyz} is {@code [n][3]},
  * {@code out} is {@code [n][irrepsOut().dim()]}. Implementations are stateless and thread-safe.
+ *
+ * <p>Generated kernels check their arguments and throw {@link IllegalArgumentException} naming the kernel, the method
+ * and the argument, e.g. {@code Layers_Sh2Impl.forward: xyz must have length 6 (n 2 x 3), got 5}. {@code out} must
+ * not be {@code xyz}, nor {@code gradXyz} {@code xyz} or {@code gradOut}: aliasing is rejected.
  */
 public interface SphericalHarmonicsKernel {
 

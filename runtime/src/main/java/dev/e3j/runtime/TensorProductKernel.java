@@ -4,6 +4,11 @@ package dev.e3j.runtime;
  * A generated Clebsch–Gordan tensor product. Arrays are row-major {@code [batch][dim]} in e3nn's {@code mul_ir}
  * layout; {@code weights} has {@link #weightNumel()} entries when {@link #sharedWeights()}, else
  * {@code batch * weightNumel()}, in e3nn's flat instruction order. Implementations are stateless and thread-safe.
+ *
+ * <p>Generated kernels check their arguments and throw {@link IllegalArgumentException} naming the kernel, the method
+ * and the argument, e.g. {@code Kernels_FcImpl.forward: x1 must have length 128 (batch 4 x 32), got 127}. An output
+ * ({@code out}, or a gradient) must not be the same array as an input or as another output: it is written while they
+ * are read, so aliasing is rejected rather than computed wrongly. {@code null} stands for an empty array.
  */
 public interface TensorProductKernel {
 

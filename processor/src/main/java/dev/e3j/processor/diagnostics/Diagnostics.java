@@ -33,11 +33,36 @@ public final class Diagnostics {
 
     public void report(Problem problem) {
         errorCount++;
+        print(Diagnostic.Kind.ERROR, problem);
+    }
+
+    /**
+     * Prints {@code problem} as a warning: the kernel is generated, but probably not as meant. javac's
+     * {@code -Werror} turns it into an error, as it does every warning, unless the spec or a type enclosing it says
+     * {@code @SuppressWarnings("<tag>")}, e.g. {@code @SuppressWarnings("e3j.unreachable")}.
+     */
+    public void warn(Problem problem) {
+        if (!suppressed(problem.message().tag())) {
+            print(Diagnostic.Kind.WARNING, problem);
+        }
+    }
+
+    private boolean suppressed(String tag) {
+        for (Element at = element; at != null; at = at.getEnclosingElement()) {
+            SuppressWarnings suppress = at.getAnnotation(SuppressWarnings.class);
+            if (suppress != null && List.of(suppress.value()).contains(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void print(Diagnostic.Kind kind, Problem problem) {
         AnnotationValue value = find(problem.location());
         if (value == null) {
-            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), element, annotation);
+            messager.printMessage(kind, problem.text(), element, annotation);
         } else {
-            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), element, annotation, value);
+            messager.printMessage(kind, problem.text(), element, annotation, value);
         }
     }
 

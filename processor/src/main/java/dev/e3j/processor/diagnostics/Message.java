@@ -15,6 +15,10 @@ public enum Message {
             + " able to implement it"),
     EXTRA_ABSTRACT_METHOD("e3j.target", "%s declares the abstract method %s, which the generated %s cannot implement;"
             + " give it a default body or move it elsewhere"),
+    LOCAL_TARGET("e3j.target", "@%s on %s, a type declared inside a method, a constructor, an initializer or an"
+            + " anonymous class, is never seen by annotation processors, so no kernel would be generated: declare it"
+            + " as a top-level interface or as a member of one"),
+    NAME_COLLISION("e3j.target", "%s and %s would both generate %s: rename one of them"),
     SEVERAL_KERNELS("e3j.target", "%s carries %s; each generates %s, so put each on its own interface"),
     MALFORMED_IRREPS("e3j.irreps", "%s: %s"),
     IN2_FOR_SQUARE("e3j.square", "in2 must stay empty for kind = SQUARE (the second input is the first), got \"%s\""),
@@ -22,6 +26,8 @@ public enum Message {
     OUT_REQUIRED("e3j.out", "kind = %s needs out (the output irreps)"),
     ELEMENTWISE_MISMATCH("e3j.elementwise",
             "ELEMENTWISE pairs the irreps of in1 and in2 one by one, but in1 has %d irreps and in2 has %d"),
+    UNREACHABLE("e3j.unreachable", "no path reaches %s: the kernel writes zeros there (remove %s from out, or"
+            + " give %s a path)"),
     NO_PATHS("e3j.no-paths", "%s yields no path at all: the kernel would only output zeros%s"),
     PATH_INDEX("e3j.path-index", "paths[%d].%s = %d is out of range: %s = \"%s\" has %d entries"),
     SELECTION_RULE("e3j.selection-rule",
@@ -43,6 +49,12 @@ public enum Message {
     WRITE_FAILED("e3j.io", "could not write %s: %s"),
     INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
     TOO_LARGE("e3j.size", "%s"),
+    DEGREE_LIMIT("e3j.size", "%s[%d] = %s exceeds degree %d, the largest e3j generates in a product or a linear map"
+            + " (the exact Wigner 3j symbols of higher degrees take minutes, the generated code grows past what javac"
+            + " compiles)"),
+    COUPLED_PAIRS("e3j.size", "the paths couple %d component pairs (the sum of (2 l1 + 1)(2 l2 + 1) over the"
+            + " paths), more than the %d e3j generates in reasonable time (FULL of 1x20e with itself couples 68921);"
+            + " the largest: %s"),
     SHADOWED_NAME("e3j.target", "%s would shadow %s, which the generated %s names by its simple name: rename it"),
     MODEL_VALUE("e3j.model", "%s = %s: expected %s"),
     EDGE_ATTR_NOT_HARMONICS("e3j.model", "irrepsEdgeAttr = \"%s\": entry %s is not a spherical harmonic (degree l"

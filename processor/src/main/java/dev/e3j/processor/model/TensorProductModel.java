@@ -1,11 +1,12 @@
 package dev.e3j.processor.model;
 
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
 import dev.e3j.runtime.Irreps;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A tensor product with e3nn's final irreps and instructions, every coefficient exact. Built by
@@ -19,7 +20,7 @@ public record TensorProductModel(
         Irreps irrepsIn2,
         Irreps irrepsOut,
         List<PathModel> paths,
-        Normalization irrepNormalization,
+        IrrepNormalization irrepNormalization,
         PathNormalization pathNormalization,
         boolean sharedWeights,
         Precision precision,
@@ -32,5 +33,17 @@ public record TensorProductModel(
     /** Weights per sample (or in total, when shared): the sum of the weighted paths' shapes. */
     public int weightNumel() {
         return paths.stream().mapToInt(PathModel::weightCount).sum();
+    }
+
+    /**
+     * Indices of the non-empty output entries that no path contributes to (none targets them, or only vacuous ones
+     * do): the kernel writes zeros there, which is rarely what a spec means.
+     */
+    public List<Integer> unreachableOutputs() {
+        return IntStream.range(0, irrepsOut.size())
+                .filter(o -> irrepsOut.get(o).dim() > 0)
+                .filter(o -> paths.stream().noneMatch(path -> path.out() == o && !path.isVacuous()))
+                .boxed()
+                .toList();
     }
 }

@@ -1,6 +1,6 @@
 package dev.e3j.processor.model;
 
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.TensorProduct;
 import dev.e3j.processor.diagnostics.Location;
@@ -29,6 +29,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
 public final class TensorProductModels {
 
     private static final BigFraction ONE = BigFraction.ONE;
+
+    /**
+     * The most component pairs {@code (2 l1 + 1)(2 l2 + 1)}, summed over the paths, that a product may couple: FULL of
+     * {@code 1x20e} with itself (68,921, outputs up to degree 40) generates in about a minute and a half on two cores;
+     * the CG terms, the generated code and the processor's time grow with this sum.
+     */
+    public static final int MAX_COUPLED_PAIRS = 70_000;
 
     /** An instruction before normalization: e3nn's {@code (i_in1, i_in2, i_out, mode, has_weight, path_weight)}. */
     private record Instruction(int in1, int in2, int out, ConnectionMode mode, boolean weighted,
@@ -94,6 +101,9 @@ public final class TensorProductModels {
                         + " weights, more than an array holds (" + Integer.MAX_VALUE + ")"));
             }
         }
+        if (problems.isEmpty()) {
+            checkCoupledPairs(layout, problems);
+        }
         if (problems.isEmpty() && layout.instructions().isEmpty()) {
             problems.add(Problem.at(Location.WHOLE, Message.NO_PATHS,
                     kind + " of " + quote(spec.in1()) + (kind == TensorProduct.Kind.SQUARE ? "" : " x " + quote(spec.in2()))
@@ -106,9 +116,35 @@ public final class TensorProductModels {
         // e3nn's TensorSquare folds its own alphas into the path weights and normalizes irreps with 'none'.
         boolean square = kind == TensorProduct.Kind.SQUARE;
         return new TensorProductModel(kind, layout.in1(), layout.in2(), layout.out(),
-                normalize(layout, square ? Normalization.NONE : spec.irrepNormalization(),
+                normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
                         spec.pathNormalization()),
                 spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+    }
+
+    /**
+     * Reports {@code [e3j.size]} when the paths couple more than {@link #MAX_COUPLED_PAIRS} component pairs: checked
+     * before any Wigner 3j symbol is computed, since their cost and the generated code's size grow with it.
+     */
+    private static void checkCoupledPairs(Layout layout, List<Problem> problems) {
+        long pairs = 0;
+        Instruction largest = null;
+        for (Instruction ins : layout.instructions()) {
+            long own = coupledPairs(layout, ins);
+            pairs += own;
+            if (largest == null || own > coupledPairs(layout, largest)) {
+                largest = ins;
+            }
+        }
+        if (pairs > MAX_COUPLED_PAIRS) {
+            problems.add(Problem.at(Location.WHOLE, Message.COUPLED_PAIRS, pairs, MAX_COUPLED_PAIRS,
+                    layout.in1().get(largest.in1()).ir() + " x " + layout.in2().get(largest.in2()).ir() + " -> "
+                            + layout.out().get(largest.out()).ir()));
+        }
+    }
+
+    /** {@code (2 l1 + 1)(2 l2 + 1)}: the component pairs of one path, a bound on its Clebsch–Gordan terms. */
+    private static long coupledPairs(Layout layout, Instruction ins) {
+        return (long) layout.in1().get(ins.in1()).ir().dim() * layout.in2().get(ins.in2()).ir().dim();
     }
 
     /**
@@ -297,7 +333,7 @@ public final class TensorProductModels {
      * (2l+1)/(2 l1 + 3)} for {@code l_out = 0}, else {@code (2 l_out + 1)/2}; norm {@code (2 l_out + 1)(2 l1 + 1)} for
      * {@code l_out = 0}, else {@code (2 l1 + 1)(2 l1 + 3)/2}.
      */
-    private static BigFraction diagonalSquareAlpha(Normalization normalization, Irrep in,
+    private static BigFraction diagonalSquareAlpha(IrrepNormalization normalization, Irrep in,
                                                    Irrep out) {
         return switch (normalization) {
             case COMPONENT -> out.l() == 0 ? BigFraction.of(out.dim(), in.dim() + 2) : BigFraction.of(out.dim(), 2);
@@ -307,7 +343,7 @@ public final class TensorProductModels {
         };
     }
 
-    private static BigFraction irrepAlpha(Normalization normalization, Irrep ir1, Irrep ir2,
+    private static BigFraction irrepAlpha(IrrepNormalization normalization, Irrep ir1, Irrep ir2,
                                           Irrep out) {
         return switch (normalization) {
             case COMPONENT -> BigFraction.of(out.dim());
@@ -370,7 +406,7 @@ public final class TensorProductModels {
         }
     }
 
-    private static List<PathModel> normalize(Layout layout, Normalization irrepNormalization,
+    private static List<PathModel> normalize(Layout layout, IrrepNormalization irrepNormalization,
                                              PathNormalization pathNormalization) {
         List<Instruction> instructions = layout.instructions();
         List<PathModel> paths = new ArrayList<>();

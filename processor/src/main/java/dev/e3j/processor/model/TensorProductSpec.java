@@ -1,6 +1,6 @@
 package dev.e3j.processor.model;
 
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -16,7 +16,7 @@ public record TensorProductSpec(
         String out,
         TensorProduct.Kind kind,
         List<PathSpec> paths,
-        Normalization irrepNormalization,
+        IrrepNormalization irrepNormalization,
         PathNormalization pathNormalization,
         boolean sharedWeights,
         Precision precision) {
@@ -27,7 +27,7 @@ public record TensorProductSpec(
 
     /** A spec with the annotation's defaults for everything but irreps and kind. */
     public static TensorProductSpec of(String in1, String in2, String out, TensorProduct.Kind kind) {
-        return new TensorProductSpec(in1, in2, out, kind, List.of(), Normalization.COMPONENT,
+        return new TensorProductSpec(in1, in2, out, kind, List.of(), IrrepNormalization.COMPONENT,
                 PathNormalization.ELEMENT, true, Precision.DOUBLE);
     }
 }

@@ -54,19 +54,21 @@ public final class LinearWriter {
     private final Precision precision;
     private final int dimIn;
     private final int dimOut;
+    private final KernelChecks checks;
     /** The per-path helper methods of the class being written. */
     private final List<MethodSpec> helpers = new ArrayList<>();
 
-    private LinearWriter(LinearModel model, Precision precision) {
+    private LinearWriter(LinearModel model, Precision precision, ClassName impl) {
         this.model = model;
         this.precision = precision;
+        this.checks = new KernelChecks(impl, "batch");
         this.dimIn = model.irrepsIn().dim();
         this.dimOut = model.irrepsOut().dim();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
     public static TypeSpec write(LinearModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new LinearWriter(model, precision).type(spec, impl);
+        return new LinearWriter(model, precision, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -110,10 +112,7 @@ public final class LinearWriter {
                     .addMethods(pathMethods(arithmetic));
         }
         type.addMethods(helpers);
-        for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(KernelChecks.requireLength(arithmetic));
-        }
-        return type.addMethod(KernelChecks.requireNonNegative()).build();
+        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -176,11 +175,12 @@ public final class LinearWriter {
                 .addParameter(array, "weights")
                 .addParameter(array, "bias")
                 .addParameter(array, "out")
-                .addStatement("requireNonNegative($S, batch)", "batch")
-                .addStatement("requireLength($S, x, batch, $L)", "x", dimIn)
-                .addStatement("requireLength($S, weights, 1, $L)", "weights", model.weightNumel())
-                .addStatement("requireLength($S, bias, 1, $L)", "bias", model.biasNumel())
-                .addStatement("requireLength($S, out, batch, $L)", "out", dimOut)
+                .addCode(checks.nonNegativeCount("forward"))
+                .addCode(checks.perSample("forward", "x", dimIn))
+                .addCode(checks.shared("forward", "weights", model.weightNumel()))
+                .addCode(checks.shared("forward", "bias", model.biasNumel()))
+                .addCode(checks.perSample("forward", "out", dimOut))
+                .addCode(checks.distinct("forward", List.of("out"), List.of("x", "weights", "bias")))
                 .addStatement("$L rows = weightRows(weights)", rows)
                 .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows, bias,"
                         + " out))", BatchBlocks.class)
@@ -535,18 +535,27 @@ public final class LinearWriter {
                 .addParameter(array, "gradX")
                 .addParameter(array, "gradWeights")
                 .addParameter(array, "gradBias")
-                .addStatement("requireNonNegative($S, batch)", "batch")
-                .addStatement("requireLength($S, x, batch, $L)", "x", dimIn)
-                .addStatement("requireLength($S, weights, 1, $L)", "weights", model.weightNumel())
-                .addStatement("requireLength($S, gradOut, batch, $L)", "gradOut", dimOut);
+                .addCode(checks.nonNegativeCount("backward"))
+                .addCode(checks.perSample("backward", "x", dimIn))
+                .addCode(checks.shared("backward", "weights", model.weightNumel()))
+                .addCode(checks.perSample("backward", "gradOut", dimOut));
         method.beginControlFlow("if (gradX != null)")
-                .addStatement("requireLength($S, gradX, batch, $L)", "gradX", dimIn)
+                .addCode(checks.perSample("backward", "gradX", dimIn))
+                .endControlFlow();
+        method.beginControlFlow("if (gradWeights != null)")
+                .addCode(checks.shared("backward", "gradWeights", model.weightNumel()))
+                .endControlFlow();
+        method.beginControlFlow("if (gradBias != null)")
+                .addCode(checks.shared("backward", "gradBias", model.biasNumel()))
+                .endControlFlow();
+        method.addCode(checks.distinct("backward", List.of("gradX", "gradWeights", "gradBias"),
+                List.of("x", "weights", "gradOut")));
+        method.beginControlFlow("if (gradX != null)")
                 .addStatement("$L columns = weightColumns(weights)", rows)
                 .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> inputGradientBlock(from, to, gradOut,"
                         + " columns, gradX))", BatchBlocks.class)
                 .endControlFlow();
         method.beginControlFlow("if (gradWeights != null)")
-                .addStatement("requireLength($S, gradWeights, 1, $L)", "gradWeights", model.weightNumel())
                 .addComment("At most MAX_PARTIAL_SUMS blocks, each summing its samples into its own arrays, added in"
                         + " block order:")
                 .addComment("the result depends on the batch alone.")
@@ -558,7 +567,6 @@ public final class LinearWriter {
                 .addCode(weightGradientSum(t))
                 .endControlFlow();
         method.beginControlFlow("if (gradBias != null)")
-                .addStatement("requireLength($S, gradBias, 1, $L)", "gradBias", model.biasNumel())
                 .addCode(biasGradient(t))
                 .endControlFlow();
         return method.build();

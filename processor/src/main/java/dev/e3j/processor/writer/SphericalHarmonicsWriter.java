@@ -141,6 +141,7 @@ public final class SphericalHarmonicsWriter {
     private static final String STORE_GRADIENTS = "points, rows, start, count, gradXyz";
 
     private final SphericalHarmonicsModel model;
+    private final KernelChecks checks;
     private final Precision precision;
     private final int dim;
     private final List<List<List<Raise>>> raisings;
@@ -206,9 +207,10 @@ public final class SphericalHarmonicsWriter {
     private record Pass(List<MethodSpec> methods, CodeBlock calls) {
     }
 
-    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision) {
+    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision, ClassName impl) {
         this.model = model;
         this.precision = precision;
+        this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
         this.raisings = raisings(model);
         this.lmax = model.degrees().get(model.degrees().size() - 1).l();
@@ -270,7 +272,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
     public static TypeSpec write(SphericalHarmonicsModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new SphericalHarmonicsWriter(model, precision).type(spec, impl);
+        return new SphericalHarmonicsWriter(model, precision, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -342,8 +344,8 @@ public final class SphericalHarmonicsWriter {
             gradientParts.forEach(part -> type.addMethod(gradientPart(part, t)));
             gradientGroups.forEach(group -> type.addMethod(group(group, t)));
         }
-        for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(KernelChecks.requireLength(arithmetic));
+        if (model.normalize()) {
+            arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
         }
         for (Arithmetic arithmetic : arithmetics) {
             int index = 0;
@@ -355,7 +357,7 @@ public final class SphericalHarmonicsWriter {
                         .build());
             }
         }
-        return type.addMethod(KernelChecks.requireNonNegative()).build();
+        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -663,9 +665,10 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "n")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
-                .addStatement("requireNonNegative($S, n)", "n")
-                .addStatement("requireLength($S, xyz, n, 3)", "xyz")
-                .addStatement("requireLength($S, out, n, $L)", "out", dim)
+                .addCode(checks.nonNegativeCount("forward"))
+                .addCode(checks.perSample("forward", "xyz", 3))
+                .addCode(checks.perSample("forward", "out", dim))
+                .addCode(checks.distinct("forward", List.of("out"), List.of("xyz")))
                 .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, xyz, out))",
                         BatchBlocks.class)
                 .build();
@@ -728,6 +731,17 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("$T y = points[STRIDE + u]", t.type())
                 .addStatement("$T z = points[2 * STRIDE + u]", t.type())
                 .addStatement("points[3 * STRIDE + u] = $Lx * x + y * y + z * z)", sqrt)
+                .endControlFlow()
+                .addComment("|v|^2 overflows for huge v (from about 1.3e154, in float 1.8e19), and so does the sum of")
+                .addComment("four such norms: only then are they recomputed, scaled first (NaN included, to stay")
+                .addComment("exact); the rows are longer than a chunk, so reading past count is safe")
+                .beginControlFlow("for (int u = 0; u < count; u += 4)")
+                .beginControlFlow("if (!(points[3 * STRIDE + u] + points[3 * STRIDE + u + 1] + points[3 * STRIDE + u + 2]"
+                        + " + points[3 * STRIDE + u + 3] <= $L))", maxValue(t))
+                .beginControlFlow("for (int v = u; v < Math.min(u + 4, count); v++)")
+                .addStatement("points[3 * STRIDE + v] = norm(points[v], points[STRIDE + v], points[2 * STRIDE + v])")
+                .endControlFlow()
+                .endControlFlow()
                 .endControlFlow();
         for (int axis = 0; axis < 3; axis++) {
             method.beginControlFlow("for (int u = 0; u < count; u++)")
@@ -736,6 +750,42 @@ public final class SphericalHarmonicsWriter {
                     .endControlFlow();
         }
         return method.build();
+    }
+
+    /** {@code Double.MAX_VALUE} or {@code Float.MAX_VALUE}. */
+    private static String maxValue(Arithmetic t) {
+        return t == Arithmetic.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
+    }
+
+    /**
+     * {@code norm(x, y, z)}: {@code |v|} as {@code sqrt(x x + y y + z z)}, the same bits as that formula wherever the
+     * squares do not overflow; where they do (from about 1.3e154, in float 1.8e19), the components are divided by the
+     * largest first (in float, the sum is taken in double, where it cannot overflow). Tiny vectors need no care: the
+     * squares underflow only far below the floor {@code 1e-12} that replaces such norms.
+     */
+    private static MethodSpec norm(Arithmetic t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("norm")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(t.type())
+                .addParameter(t.type(), "x")
+                .addParameter(t.type(), "y")
+                .addParameter(t.type(), "z")
+                .addStatement("$T squared = x * x + y * y + z * z", t.type())
+                .beginControlFlow("if (!(squared > $L))", maxValue(t));
+        if (t == Arithmetic.FLOAT) {
+            return method.addStatement("return (float) Math.sqrt(squared)")
+                    .endControlFlow()
+                    .addStatement("return (float) Math.sqrt((double) x * x + (double) y * y + (double) z * z)")
+                    .build();
+        }
+        return method.addStatement("return Math.sqrt(squared)")
+                .endControlFlow()
+                .addStatement("double largest = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)))")
+                .addStatement("double u = x / largest")
+                .addStatement("double v = y / largest")
+                .addStatement("double w = z / largest")
+                .addStatement("return largest * Math.sqrt(u * u + v * v + w * w)")
+                .build();
     }
 
     /** The scratch row of the gradient along {@code axis}, after the weights. */
@@ -898,10 +948,11 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
-                .addStatement("requireNonNegative($S, n)", "n")
-                .addStatement("requireLength($S, xyz, n, 3)", "xyz")
-                .addStatement("requireLength($S, gradOut, n, $L)", "gradOut", dim)
-                .addStatement("requireLength($S, gradXyz, n, 3)", "gradXyz")
+                .addCode(checks.nonNegativeCount("backward"))
+                .addCode(checks.perSample("backward", "xyz", 3))
+                .addCode(checks.perSample("backward", "gradOut", dim))
+                .addCode(checks.perSample("backward", "gradXyz", 3))
+                .addCode(checks.distinct("backward", List.of("gradXyz"), List.of("xyz", "gradOut")))
                 .addStatement("$T.run(n, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, xyz, gradOut,"
                         + " gradXyz))", BatchBlocks.class)
                 .build();
@@ -1095,9 +1146,7 @@ public final class SphericalHarmonicsWriter {
                     .addStatement("$T z = xyz[3 * p + 2]", t.type())
                     .build();
         }
-        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
-        return code.addStatement("$T norm = $Lxyz[3 * p] * xyz[3 * p] + xyz[3 * p + 1] * xyz[3 * p + 1] "
-                        + "+ xyz[3 * p + 2] * xyz[3 * p + 2])", t.type(), sqrt)
+        return code.addStatement("$T norm = norm(xyz[3 * p], xyz[3 * p + 1], xyz[3 * p + 2])", t.type())
                 .addStatement("$T scale = Math.max(norm, $L)", t.type(), literal(t, NORM_FLOOR))
                 .addStatement("$T x = xyz[3 * p] / scale", t.type())
                 .addStatement("$T y = xyz[3 * p + 1] / scale", t.type())

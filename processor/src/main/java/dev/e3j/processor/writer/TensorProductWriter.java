@@ -68,6 +68,7 @@ public final class TensorProductWriter {
     private final ClassName spec;
     private final ClassName implementation;
     private final ConstantPool constants = new ConstantPool();
+    private final KernelChecks checks;
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
     private final Map<PathWriter, PathGroup> groups = new LinkedHashMap<>();
@@ -104,6 +105,7 @@ public final class TensorProductWriter {
         this.model = model;
         this.spec = spec;
         this.implementation = GeneratedFiles.implementationName(spec);
+        this.checks = new KernelChecks(implementation, "batch");
         // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
         List<PathModel> live = model.paths().stream().filter(path -> !path.isVacuous()).toList();
         List<List<PathModel>> parts = partitionByPool(live, model.precision() == Precision.FLOAT ? 2 : 1,
@@ -230,10 +232,7 @@ public final class TensorProductWriter {
                 methods.addAll(weightRowMethods(number));
             }
         }
-        methods.add(checkLength());
-        for (NumberType number : types) {
-            methods.add(lengthOf(number));
-        }
+        methods.addAll(checks.methods(types.stream().<TypeName>map(NumberType::arrayType).toList()));
         for (NumberType number : types) {
             constants.fields(number).forEach(type::addField);
         }
@@ -307,8 +306,9 @@ public final class TensorProductWriter {
         for (String name : List.of("x1", "x2", "weights", "out")) {
             method.addParameter(number.arrayType(), name);
         }
-        checkCommonArguments(method);
-        method.addStatement("checkLength($S, lengthOf(out), batch, DIM_OUT)", "out");
+        checkCommonArguments(method, "forward");
+        method.addCode(checks.perSample("forward", "out", "DIM_OUT"));
+        method.addCode(checks.distinct("forward", List.of("out"), List.of("x1", "x2", "weights")));
         if (weightRows) {
             method.addStatement("$T weightRows = weightRows(weights)", ArrayTypeName.of(number.arrayType()));
             method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2,"
@@ -377,21 +377,24 @@ public final class TensorProductWriter {
         for (String name : List.of("x1", "x2", "weights", "gradOut", "gradX1", "gradX2", "gradWeights")) {
             method.addParameter(number.arrayType(), name);
         }
-        checkCommonArguments(method);
-        method.addStatement("checkLength($S, lengthOf(gradOut), batch, DIM_OUT)", "gradOut");
+        checkCommonArguments(method, "backward");
+        method.addCode(checks.perSample("backward", "gradOut", "DIM_OUT"));
         method.beginControlFlow("if (gradX1 != null)")
-                .addStatement("checkLength($S, gradX1.length, batch, DIM_IN1)", "gradX1")
+                .addCode(checks.perSample("backward", "gradX1", "DIM_IN1"))
                 .endControlFlow();
         if (!model.square()) {
             method.beginControlFlow("if (gradX2 != null)")
-                    .addStatement("checkLength($S, gradX2.length, batch, DIM_IN2)", "gradX2")
+                    .addCode(checks.perSample("backward", "gradX2", "DIM_IN2"))
                     .endControlFlow();
         }
         // Checked also without weights (WEIGHT_NUMEL = 0), as weights is: only null or an empty array fits.
         method.beginControlFlow("if (gradWeights != null)")
-                .addStatement("checkLength($S, gradWeights.length, $L, WEIGHT_NUMEL)", "gradWeights",
-                        model.sharedWeights() ? "1" : "batch")
+                .addCode(weightsCheck("backward", "gradWeights"))
                 .endControlFlow();
+        // A square ignores gradX2: it adds both inputs' gradients into gradX1.
+        List<String> gradients = model.square() ? List.of("gradX1", "gradWeights")
+                : List.of("gradX1", "gradX2", "gradWeights");
+        method.addCode(checks.distinct("backward", gradients, List.of("x1", "x2", "weights", "gradOut")));
         String gradX2 = "gradX2";
         if (channelLast && model.weightNumel() > 0) {
             // Only x2 held fixed (energy training): the fused pass, whose x2 gradient costs a few sums per sample,
@@ -853,27 +856,27 @@ public final class TensorProductWriter {
         return offset == 0 ? base : base + " + " + offset;
     }
 
-    private void checkCommonArguments(MethodSpec.Builder method) {
-        method.beginControlFlow("if (batch < 0)")
-                .addStatement("throw new IllegalArgumentException($S + batch)", "batch must be >= 0, got ")
-                .endControlFlow();
-        method.addStatement("checkLength($S, lengthOf(x1), batch, DIM_IN1)", "x1");
+    private void checkCommonArguments(MethodSpec.Builder method, String name) {
+        method.addCode(checks.nonNegativeCount(name));
+        method.addCode(checks.perSample(name, "x1", "DIM_IN1"));
         if (model.square()) {
             method.beginControlFlow("if (x2 != null && x2 != x1)")
-                    .addStatement("throw new IllegalArgumentException($S)",
+                    .addStatement("throw invalid($S, $S)", name,
                             "x2 must be x1 (or null): a tensor square multiplies x1 with itself")
                     .endControlFlow();
         } else {
-            method.addStatement("checkLength($S, lengthOf(x2), batch, DIM_IN2)", "x2");
+            method.addCode(checks.perSample(name, "x2", "DIM_IN2"));
         }
-        if (model.weightNumel() > 0) {
-            method.addStatement("checkLength($S, lengthOf(weights), $L, WEIGHT_NUMEL)", "weights",
-                    model.sharedWeights() ? "1" : "batch");
-        } else {
-            method.beginControlFlow("if (weights != null)")
-                    .addStatement("checkLength($S, weights.length, 1, WEIGHT_NUMEL)", "weights")
-                    .endControlFlow();
-        }
+        method.addCode(weightsCheck(name, "weights"));
+    }
+
+    /**
+     * {@code argument} holds the weights: shared by the batch, or one row per sample; without weights, null or an
+     * empty array.
+     */
+    private CodeBlock weightsCheck(String method, String argument) {
+        return model.sharedWeights() || model.weightNumel() == 0 ? checks.shared(method, argument, "WEIGHT_NUMEL")
+                : checks.perSample(method, argument, "WEIGHT_NUMEL");
     }
 
     /** Samples per parallel block: as many as keep the block's data within {@link #BLOCK_DOUBLES}. */
@@ -1113,33 +1116,6 @@ public final class TensorProductWriter {
     /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */
     private static long poolEntries(int types, long constants, long methods) {
         return types * (constants * 3 + methods * 4);
-    }
-
-    private static MethodSpec checkLength() {
-        return MethodSpec.methodBuilder("checkLength")
-                .addJavadoc("Throws unless {@code actual == count * dim}; {@code actual < 0} stands for null.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(String.class, "argument")
-                .addParameter(TypeName.INT, "actual")
-                .addParameter(TypeName.INT, "count")
-                .addParameter(TypeName.INT, "dim")
-                .addStatement("long expected = (long) count * dim")
-                .beginControlFlow("if (actual != expected)")
-                .addStatement("throw new IllegalArgumentException(argument + $S + expected"
-                                + " + (count == 1 ? $S : $S + count + $S + dim + $S)"
-                                + " + $S + (actual < 0 ? $S : String.valueOf(actual)))",
-                        " must have length ", "", " (batch ", " x ", ")", ", got ", "null")
-                .endControlFlow()
-                .build();
-    }
-
-    private static MethodSpec lengthOf(NumberType number) {
-        return MethodSpec.methodBuilder("lengthOf")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(TypeName.INT)
-                .addParameter(number.arrayType(), "array")
-                .addStatement("return array == null ? -1 : array.length")
-                .build();
     }
 
     /** The audit file: every path with its exact coefficient and exact CG entries. */

@@ -6,6 +6,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.e3j.processor.E3jProcessor;
+import dev.e3j.processor.LocalSpecProcessor;
 import dev.e3j.runtime.TensorProductKernel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,7 @@ public final class GeneratedKernels {
     }
 
     private static Compiler compiler() {
-        return Compiler.javac().withProcessors(new E3jProcessor()).withOptions("-Xlint:all", "-Werror");
+        return Compiler.javac().withProcessors(new E3jProcessor(), new LocalSpecProcessor()).withOptions("-Xlint:all", "-Werror");
     }
 
     public Compilation compilation() {

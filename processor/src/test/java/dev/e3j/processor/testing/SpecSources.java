@@ -6,6 +6,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.e3j.processor.E3jProcessor;
+import dev.e3j.processor.LocalSpecProcessor;
 import javax.tools.JavaFileObject;
 
 /**
@@ -39,7 +40,7 @@ public final class SpecSources {
     }
 
     public static Compilation compile(JavaFileObject file) {
-        return Compiler.javac().withProcessors(new E3jProcessor()).compile(file);
+        return Compiler.javac().withProcessors(new E3jProcessor(), new LocalSpecProcessor()).compile(file);
     }
 
     /** Compiles {@code body} and asserts that it failed with an error tagged {@code tag} on its line {@code bodyLine}. */

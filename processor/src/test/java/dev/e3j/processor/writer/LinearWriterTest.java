@@ -291,22 +291,48 @@ class LinearWriterTest {
         LinearKernel kernel = kernel("2x0e+1x1o", "1x0e+1x1o", true, PathNormalization.ELEMENT, Precision.DOUBLE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[9], new double[3], new double[1], new double[8]));
-        assertEquals("x: expected length 10 (2 x 5), got 9", e.getMessage());
+        assertEquals("MixImpl.forward: x must have length 10 (batch 2 x 5), got 9", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[10], new double[2], new double[1], new double[8]));
-        assertEquals("weights: expected length 3 (1 x 3), got 2", e.getMessage());
+        assertEquals("MixImpl.forward: weights must have length 3, got 2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[10], new double[3], null, new double[8]));
-        assertEquals("bias: expected length 1 (1 x 1), got null", e.getMessage());
+        assertEquals("MixImpl.forward: bias must have length 1, got null", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.backward(2, new double[10], new double[3], new double[8], new double[10],
                         new double[3], new double[2]));
-        assertEquals("gradBias: expected length 1 (1 x 1), got 2", e.getMessage());
+        assertEquals("MixImpl.backward: gradBias must have length 1, got 2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(-1, new double[0], new double[3], new double[1], new double[0]));
-        assertEquals("batch: expected a size >= 0, got -1", e.getMessage());
+        assertEquals("MixImpl.forward: batch must be >= 0, got -1", e.getMessage());
         assertThrows(UnsupportedOperationException.class,
                 () -> kernel.forward(1, new float[5], new float[3], new float[1], new float[4]));
+    }
+
+    /** An output may be no input and no other output: the kernel reads those while it writes it. */
+    @Test
+    void aliasedArraysAreRejected() {
+        LinearKernel kernel = kernel("2x1o", "2x1o", false, PathNormalization.ELEMENT, Precision.FLOAT);
+        double[] x = new double[6];
+        double[] weights = new double[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forward(1, x, weights, null, x));
+        assertEquals("MixImpl.forward: out must not be the same array as x (each output must be an array of its own)",
+                e.getMessage());
+        double[] gradOut = new double[6];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, x, weights, gradOut, gradOut, null, null));
+        assertTrue(e.getMessage().startsWith("MixImpl.backward: gradX must not be the same array as gradOut"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, x, weights, gradOut, null, weights, null));
+        assertTrue(e.getMessage().startsWith("MixImpl.backward: gradWeights must not be the same array as weights"));
+        float[] gradOutFloat = new float[6];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, new float[6], new float[4], gradOutFloat, gradOutFloat, null, null));
+        assertTrue(e.getMessage().startsWith("MixImpl.backward: gradX must not be the same array as gradOut"));
+        double[] gradX = new double[6];
+        kernel.backward(1, x, weights, gradOut, gradX, new double[4], new double[0]);
+        kernel.backward(0, new double[0], weights, new double[0], new double[0], null, null);
     }
 
     /** Central differences of {@code sum(out * gradOut)} against the analytic gradients. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.JavaFileObjects;
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Normalization;
+import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -40,20 +40,20 @@ class NestedPathClassesTest {
     void splitKernelComputesWhatTheSingleClassComputes() throws Exception {
         for (TensorProductSpec spec : List.of(
                 new TensorProductSpec("2x0e+2x1o+2x2e+1x3o", "0e+1o+2e+3o", "2x0e+2x1o+2x2e+2x3o+1x1e",
-                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), Normalization.COMPONENT,
+                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), IrrepNormalization.COMPONENT,
                         PathNormalization.ELEMENT, false, Precision.FLOAT),
                 new TensorProductSpec("8x0e+8x1o+8x2e", "0e+1o+2e", "8x0e+8x1o+8x2e+8x1e",
-                        TensorProduct.Kind.CHANNELWISE, List.of(), Normalization.COMPONENT,
+                        TensorProduct.Kind.CHANNELWISE, List.of(), IrrepNormalization.COMPONENT,
                         PathNormalization.ELEMENT, true, Precision.DOUBLE),
                 new TensorProductSpec("2x0e+2x1o+1x2e+1x3o", "", "3x0e+3x1o+3x2e+2x3o+1x1e",
-                        TensorProduct.Kind.SQUARE, List.of(), Normalization.COMPONENT,
+                        TensorProduct.Kind.SQUARE, List.of(), IrrepNormalization.COMPONENT,
                         PathNormalization.ELEMENT, false, Precision.DOUBLE),
                 new TensorProductSpec("2x1o+1x2e+1x3o", "1x1o+2x2e", "",
-                        TensorProduct.Kind.FULL, List.of(), Normalization.NORM,
+                        TensorProduct.Kind.FULL, List.of(), IrrepNormalization.NORM,
                         PathNormalization.PATH, true, Precision.FLOAT),
                 // shared uvw weights read by rows, with paths of short rows mixed in
                 new TensorProductSpec("3x0e+2x1o+1x2e+1x3o", "0e+1o+2e", "8x0e+9x1o+8x2e+2x1e+1x3o",
-                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), Normalization.COMPONENT,
+                        TensorProduct.Kind.FULLY_CONNECTED, List.of(), IrrepNormalization.COMPONENT,
                         PathNormalization.ELEMENT, true, Precision.FLOAT))) {
             TensorProductModel model = TensorProductModels.build(spec);
             GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
@@ -85,7 +85,7 @@ class NestedPathClassesTest {
         String vectors = String.join("+", java.util.Collections.nCopies(4, "1x1o"));
         for (TensorProduct.Kind kind : List.of(TensorProduct.Kind.FULLY_CONNECTED, TensorProduct.Kind.CHANNELWISE)) {
             TensorProductSpec spec = new TensorProductSpec(scalars + "+" + vectors, "0e+1o", scalars + "+" + vectors,
-                    kind, List.of(), Normalization.COMPONENT, PathNormalization.ELEMENT,
+                    kind, List.of(), IrrepNormalization.COMPONENT, PathNormalization.ELEMENT,
                     kind == TensorProduct.Kind.FULLY_CONNECTED, Precision.FLOAT);
             TensorProductModel model = TensorProductModels.build(spec);
             assertTrue(model.paths().size() > TensorProductWriter.MAX_CALLS_PER_METHOD, "paths " + model.paths().size());

@@ -337,14 +337,106 @@ class SphericalHarmonicsWriterTest {
                 Precision.DOUBLE));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.forward(2, new double[5], new double[8]));
-        assertEquals("xyz: expected length 6 (2 x 3), got 5", e.getMessage());
+        String name = kernel.getClass().getSimpleName();
+        assertEquals(name + ".forward: xyz must have length 6 (n 2 x 3), got 5", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(2, new double[6], new double[7]));
-        assertEquals("out: expected length 8 (2 x 4), got 7", e.getMessage());
+        assertEquals(name + ".forward: out must have length 8 (n 2 x 4), got 7", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> kernel.backward(1, new double[3], new double[4], new double[2]));
-        assertEquals("gradXyz: expected length 3 (1 x 3), got 2", e.getMessage());
+        assertEquals(name + ".backward: gradXyz must have length 3 (n 1 x 3), got 2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(-1, new double[0], new double[0]));
-        assertEquals("n: expected a size >= 0, got -1", e.getMessage());
+        assertEquals(name + ".forward: n must be >= 0, got -1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.backward(1, null, new double[4], new double[3]));
+        assertEquals(name + ".backward: xyz must have length 3 (n 1 x 3), got null", e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> kernel.forward(1, new float[3], new float[4]));
+    }
+
+    /**
+     * Normalized harmonics of huge vectors: {@code |v|^2} overflowed ({@code (1e200, 0, 0)} gave {@code [1, 0, 0, 0]},
+     * in float already {@code 3e19}), so the values are compared with those of the same directions at unit scale, and
+     * the gradients, which scale as {@code 1/s}, likewise; tiny vectors give the harmonics of the zero vector, as
+     * torch's {@code normalize} does below its floor. Both the points-last gradient (lmax 3) and the scalar one (lmax
+     * 8), in double and float; nine points, so that groups of four end in a remainder, and a NaN point beside a huge
+     * one.
+     */
+    @Test
+    void hugeAndTinyVectorsNormalize() {
+        List<Integer> upTo3 = List.of(0, 1, 2, 3);
+        List<Integer> upTo8 = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8);
+        List<SphericalHarmonicsKernel> kernels = kernels(List.of(
+                new Spec(upTo3, ShNormalization.COMPONENT, true, Precision.FLOAT),
+                new Spec(upTo8, ShNormalization.NORM, true, Precision.FLOAT)));
+        Random random = new Random(17);
+        int n = 9;
+        double[] xyz = FiniteDifferences.gaussian(random, 3 * n);
+        for (SphericalHarmonicsKernel kernel : kernels) {
+            int dim = kernel.irrepsOut().dim();
+            double[] gradOut = FiniteDifferences.gaussian(random, n * dim);
+            double[] expected = new double[n * dim];
+            double[] expectedGrad = new double[3 * n];
+            kernel.forward(n, xyz, expected);
+            kernel.backward(n, xyz, gradOut, expectedGrad);
+            for (double scale : new double[] {1e154, 1e200, 1e300, 0x1p1000}) {
+                double[] huge = Arrays.stream(xyz).map(c -> c * scale).toArray();
+                double[] out = new double[n * dim];
+                double[] grad = new double[3 * n];
+                kernel.forward(n, huge, out);
+                kernel.backward(n, huge, gradOut, grad);
+                LinearWriterTest.assertClose(expected, out, 1e-12);
+                LinearWriterTest.assertClose(expectedGrad, Arrays.stream(grad).map(g -> g * scale).toArray(), 1e-12);
+            }
+            float[] xyzFloat = LinearWriterTest.toFloat(xyz);
+            float[] expectedFloat = new float[n * dim];
+            float[] expectedGradFloat = new float[3 * n];
+            kernel.forward(n, xyzFloat, expectedFloat);
+            kernel.backward(n, xyzFloat, LinearWriterTest.toFloat(gradOut), expectedGradFloat);
+            for (float scale : new float[] {3e19f, 1e30f, 0x1p100f}) {
+                float[] huge = new float[3 * n];
+                for (int i = 0; i < huge.length; i++) {
+                    huge[i] = xyzFloat[i] * scale;
+                }
+                float[] out = new float[n * dim];
+                float[] grad = new float[3 * n];
+                kernel.forward(n, huge, out);
+                kernel.backward(n, huge, LinearWriterTest.toFloat(gradOut), grad);
+                // the unit vectors may differ in their last bit, a few float roundings after degree 8
+                LinearWriterTest.assertClose(LinearWriterTest.toDouble(expectedFloat), LinearWriterTest.toDouble(out),
+                        1e-4);
+                double[] scaledGrad = Arrays.stream(LinearWriterTest.toDouble(grad)).map(g -> g * scale).toArray();
+                LinearWriterTest.assertClose(LinearWriterTest.toDouble(expectedGradFloat), scaledGrad, 1e-4);
+            }
+            double[] zero = new double[dim];
+            kernel.forward(1, new double[3], zero);
+            double[] tiny = new double[dim];
+            kernel.forward(1, new double[] {1e-200, -3e-201, 2e-200}, tiny);
+            LinearWriterTest.assertClose(zero, tiny, 1e-12);
+            double[] nanBesideHuge = {Double.NaN, 0, 0, 1e200, 2e200, -1e200};
+            double[] out = new double[2 * dim];
+            kernel.forward(2, nanBesideHuge, out);
+            double[] single = new double[dim];
+            kernel.forward(1, new double[] {1, 2, -1}, single);
+            assertTrue(Double.isNaN(out[1]), "the NaN point stays NaN");
+            LinearWriterTest.assertClose(single, Arrays.copyOfRange(out, dim, 2 * dim), 1e-12);
+        }
+    }
+
+    /** The gradient may be neither input: {@code backward(n, xyz, gradOut, xyz)} would read what it overwrote. */
+    @Test
+    void aliasedArraysAreRejected() {
+        SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(1), ShNormalization.COMPONENT, true,
+                Precision.FLOAT));
+        String name = kernel.getClass().getSimpleName();
+        double[] xyz = {0.3, -1.2, 0.7};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.backward(1, xyz, new double[3], xyz));
+        assertEquals(name + ".backward: gradXyz must not be the same array as xyz (each output must be an array of"
+                + " its own)", e.getMessage());
+        float[] gradOut = new float[3];
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.backward(1, new float[3], gradOut, gradOut));
+        assertEquals(name + ".backward: gradXyz must not be the same array as gradOut (each output must be an array"
+                + " of its own)", e.getMessage());
+        float[] both = new float[3];
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forward(1, both, both));
+        assertTrue(e.getMessage().startsWith(name + ".forward: out must not be the same array as xyz"));
     }
 }

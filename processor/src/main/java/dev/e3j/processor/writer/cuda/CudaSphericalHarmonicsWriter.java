@@ -68,9 +68,22 @@ public final class CudaSphericalHarmonicsWriter {
                 .line("return static_cast<unsigned>(groups < kMaxBlocks ? groups : kMaxBlocks);")
                 .close().blank();
         if (model.normalize()) {
-            // the norm of a point, read only when points are normalized (nvcc warns of unreferenced functions)
-            code.line("__device__ __forceinline__ float squareRoot(float value) { return sqrtf(value); }")
-                    .line("__device__ __forceinline__ double squareRoot(double value) { return sqrt(value); }").blank();
+            // |p| as sqrt(x x + y y + z z), which overflows above about 1.3e154 (float: 1.8e19): such points are
+            // scaled by their largest component first (in float, summed in double), so huge ones still normalize
+            code.open("__device__ __forceinline__ float pointNorm(float x, float y, float z)")
+                    .line("const float squared = x * x + y * y + z * z;")
+                    .line("if (!(squared > 3.40282347e38f)) return sqrtf(squared);")
+                    .line("const double wide = static_cast<double>(x) * x + static_cast<double>(y) * y"
+                            + " + static_cast<double>(z) * z;")
+                    .line("return static_cast<float>(sqrt(wide));")
+                    .close()
+                    .open("__device__ __forceinline__ double pointNorm(double x, double y, double z)")
+                    .line("const double squared = x * x + y * y + z * z;")
+                    .line("if (!(squared > 1.7976931348623157e308)) return sqrt(squared);")
+                    .line("const double largest = fmax(fabs(x), fmax(fabs(y), fabs(z)));")
+                    .line("const double u = x / largest, v = y / largest, w = z / largest;")
+                    .line("return largest * sqrt(u * u + v * v + w * w);")
+                    .close().blank();
         }
         readPoint(code);
         forwardKernel(code);
@@ -150,7 +163,7 @@ public final class CudaSphericalHarmonicsWriter {
                 .line("y = xyz[3 * p + 1];")
                 .line("z = xyz[3 * p + 2];");
         if (model.normalize()) {
-            code.line("norm = squareRoot(x * x + y * y + z * z);")
+            code.line("norm = pointNorm(x, y, z);")
                     .line("scale = norm > Sh<T>::kNormFloor ? norm : Sh<T>::kNormFloor;")
                     .line("x /= scale;")
                     .line("y /= scale;")
