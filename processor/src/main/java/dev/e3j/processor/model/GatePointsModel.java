@@ -198,12 +198,22 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
 
     /** Whether e3nn's {@code FullyConnectedTensorProduct(in1, in2, out)} has a path (else it has no weights). */
     public static boolean fullyConnectedHasPaths(Irreps in1, Irreps in2, Irreps out) {
+        return out.entries().stream().anyMatch(entry -> reaches(in1, in2, entry));
+    }
+
+    /**
+     * Whether some entry of {@code out} is left at zero by e3nn's {@code FullyConnectedTensorProduct(in1, in2, out)}
+     * (e3nn's {@code output_mask} is 0 there): no path reaches it.
+     */
+    public static boolean fullyConnectedLeavesZeros(Irreps in1, Irreps in2, Irreps out) {
+        return out.entries().stream().anyMatch(entry -> entry.mul() > 0 && !reaches(in1, in2, entry));
+    }
+
+    private static boolean reaches(Irreps in1, Irreps in2, MulIrrep out) {
         for (MulIrrep a : in1) {
             for (MulIrrep b : in2) {
-                for (MulIrrep c : out) {
-                    if (a.mul() > 0 && b.mul() > 0 && c.mul() > 0 && a.ir().couplesTo(b.ir(), c.ir())) {
-                        return true;
-                    }
+                if (a.mul() > 0 && b.mul() > 0 && out.mul() > 0 && a.ir().couplesTo(b.ir(), out.ir())) {
+                    return true;
                 }
             }
         }

@@ -148,17 +148,26 @@ public final class GatePointsWriter {
                 .build();
     }
 
-    /** The nested spec of a fully connected product, unless no path connects it (then no kernel is generated). */
+    /**
+     * The nested spec of a fully connected product, unless no path connects it (then no kernel is generated). Where
+     * e3nn's product leaves outputs at zero (a self-connection from irreps the output lacks), so does the kernel:
+     * e3nn builds it so, and the spec says the zeros are meant.
+     */
     private static void addFullyConnected(TypeSpec.Builder type, String name, Irreps in1, Irreps in2, Irreps out,
                                           Precision precision, String module) {
         if (!GatePointsModel.fullyConnectedHasPaths(in1, in2, out)) {
             return;
         }
-        type.addType(kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
+        TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", in1.toString())
                 .addMember("in2", "$S", in2.toString())
                 .addMember("out", "$S", out.toString()), precision,
-                "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}."));
+                "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}.");
+        if (GatePointsModel.fullyConnectedLeavesZeros(in1, in2, out)) {
+            kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "$S", "e3j.unreachable").build()).build();
+        }
+        type.addType(kernel);
     }
 
     private static TypeSpec edgeProduct(String name, Convolution conv, Irreps edgeAttr, Precision precision) {
