@@ -58,7 +58,7 @@ class Wigner3jTest {
         }
     }
 
-    /** Contracts one axis of the row-major {@code [n1][n2][n3]} tensor with {@code d}: {@code t'[..a..] = sum D[i][a] t[..i..]}. */
+    /** Contracts one axis of the row-major {@code [n1][n2][n3]} tensor: {@code t'[..a..] = sum_i D[i][a] t[..i..]}. */
     private static double[] transform(double[] t, int n1, int n2, int n3, double[][] d, int axis) {
         int[] shape = {n1, n2, n3};
         int[] strides = {n2 * n3, n3, 1};

@@ -55,7 +55,7 @@ public final class BatchNorm {
         this(irreps, 1e-5, 0.1, true, Normalization.COMPONENT);
     }
 
-    /** e3nn's {@code BatchNorm(irreps, eps, momentum, affine, normalization)} (reduce by mean, batch norm), training. */
+    /** e3nn's {@code BatchNorm(irreps, eps, momentum, affine, normalization)}: reduce by mean, batch norm, training. */
     public BatchNorm(Irreps irreps, double eps, double momentum, boolean affine, Normalization normalization) {
         this(irreps, eps, momentum, affine, Reduce.MEAN, false, normalization);
     }
