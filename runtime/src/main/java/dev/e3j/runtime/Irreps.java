@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 
 /**
  * A direct sum of O(3) irreps with multiplicities, e3nn's {@code Irreps}: {@code "32x0e + 16x1o + 8x2e"}.
@@ -45,6 +46,14 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         @Override
         public String toString() {
             return mul + "x" + ir;
+        }
+    }
+
+    /** The index range {@code [start, stop)} of one entry in a feature vector, e3nn's {@code slice(start, stop)}. */
+    public record Slice(int start, int stop) {
+        /** {@code stop - start}, the entry's dimension. */
+        public int length() {
+            return stop - start;
         }
     }
 
@@ -192,9 +201,35 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         return entries.size();
     }
 
-    /** Entry {@code i}. */
+    /**
+     * Entry {@code i}; a negative {@code i} counts from the end, as in Python ({@code get(-1)} is the last entry).
+     *
+     * @throws IllegalArgumentException unless {@code -size() <= i < size()}
+     */
     public MulIrrep get(int i) {
-        return entries.get(i);
+        int size = entries.size();
+        if (i < -size || i >= size) {
+            throw new IllegalArgumentException("Irreps.get: i must be in [" + -size + ", " + size + ") for the " + size
+                    + " entries of \"" + this + "\", got " + i);
+        }
+        return entries.get(i < 0 ? i + size : i);
+    }
+
+    /**
+     * The entries {@code [start, stop)} as irreps, with Python's slice semantics ({@code irreps[start:stop]}): a
+     * negative index counts from the end, indices are clamped to {@code [0, size()]}, and {@code stop <= start} gives
+     * the empty sum. {@code slice(2, size())} is e3nn's {@code irreps[2:]}.
+     */
+    public Irreps slice(int start, int stop) {
+        int from = clampSliceIndex(start);
+        int to = clampSliceIndex(stop);
+        return from >= to ? EMPTY : of(entries.subList(from, to));
+    }
+
+    private int clampSliceIndex(int index) {
+        int size = entries.size();
+        long resolved = index < 0 ? (long) index + size : index;
+        return (int) Math.max(0, Math.min(size, resolved));
     }
 
     /** Whether there are no entries. */
@@ -226,17 +261,48 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         return n;
     }
 
-    /** Largest {@code l}; throws on the empty sum, as e3nn does. */
+    /**
+     * The degree of each irrep copy, in order: {@code l} repeated {@code mul} times per entry (e3nn's {@code ls}), a
+     * new array of length {@link #numIrreps()}.
+     */
+    public int[] ls() {
+        int[] out = new int[numIrreps()];
+        int i = 0;
+        for (MulIrrep e : entries) {
+            Arrays.fill(out, i, i + e.mul(), e.ir().l());
+            i += e.mul();
+        }
+        return out;
+    }
+
+    /**
+     * The largest degree among the irrep copies, e3nn's {@code max(ls)}: entries of multiplicity 0 do not count, so
+     * {@code "1x0e+100x2o+0x4o"} has {@code lmax} 2.
+     *
+     * @throws IllegalArgumentException if there is no copy (the empty sum, or only multiplicities 0 such as
+     *     {@code "0x0e"}), where e3nn raises too
+     */
     public int lmax() {
-        if (entries.isEmpty()) {
-            throw new IllegalArgumentException("Irreps.lmax: the irreps must not be empty (lmax of the empty sum is "
-                    + "undefined)");
+        if (numIrreps() == 0) {
+            throw new IllegalArgumentException("Irreps.lmax: the irreps must hold at least one irrep copy (lmax is the "
+                    + "largest l among them), got \"" + this + "\"");
         }
         int l = 0;
         for (MulIrrep e : entries) {
-            l = Math.max(l, e.ir().l());
+            if (e.mul() > 0) {
+                l = Math.max(l, e.ir().l());
+            }
         }
         return l;
+    }
+
+    /** Each entry's range in a feature vector, in order (e3nn's {@code slices()}). */
+    public List<Slice> slices() {
+        List<Slice> out = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            out.add(new Slice(offsets[i], offsets[i + 1]));
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** Number of copies of {@code ir} over all entries. */
@@ -324,6 +390,133 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
         return of(out);
     }
 
+    /**
+     * The entries repeated {@code count} times, e3nn's {@code irreps * count}: {@code "2x2e+4x1o".repeat(2)} is
+     * {@code "2x2e+4x1o+2x2e+4x1o"}. ({@link #times(int)} multiplies the multiplicities instead; both have the same
+     * dimension, and {@code repeat(n).regroup()} equals {@code times(n).regroup()}.)
+     *
+     * @throws IllegalArgumentException if {@code count} is negative, or the dimension or the number of entries would
+     *     not be an {@code int}
+     */
+    public Irreps repeat(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("Irreps.repeat: count must be >= 0, got " + count);
+        }
+        long dim = (long) dim() * count;
+        if (dim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Irreps.repeat: count must keep the dimension at most "
+                    + Integer.MAX_VALUE + " (an int), got " + count + " (dimension " + dim() + " × " + count + " = "
+                    + dim + ")");
+        }
+        long size = (long) entries.size() * count;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Irreps.repeat: count must keep the number of entries at most "
+                    + (Integer.MAX_VALUE - 8) + " (the length of one list), got " + count + " (" + entries.size()
+                    + " entries × " + count + " = " + size + ")");
+        }
+        List<MulIrrep> out = new ArrayList<>((int) size);
+        for (int k = 0; k < count; k++) {
+            out.addAll(entries);
+        }
+        return of(out);
+    }
+
+    /**
+     * Random features {@code [batch][dim()]}, e3nn's {@code randn(batch, -1, normalization=...)}: with
+     * {@link Normalization#COMPONENT} every number is a standard Gaussian; with {@link Normalization#NORM} every irrep
+     * copy is a Gaussian vector divided by its norm, so uniformly distributed on the unit sphere of its
+     * {@code 2l + 1} dimensions ({@code 0e} copies are {@code ±1}).
+     *
+     * @throws IllegalArgumentException if {@code batch} is negative, the result would not fit an array, or an
+     *     argument is null
+     */
+    public double[] randn(int batch, Normalization normalization, Random random) {
+        String where = "Irreps.randn";
+        if (batch < 0) {
+            throw new IllegalArgumentException(where + ": batch must be >= 0, got " + batch);
+        }
+        if (normalization == null) {
+            throw new IllegalArgumentException(where + ": normalization must not be null");
+        }
+        if (random == null) {
+            throw new IllegalArgumentException(where + ": random must not be null");
+        }
+        long length = (long) batch * dim();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(where + ": batch × dim must be at most " + (Integer.MAX_VALUE - 8)
+                    + " (the length of one array), got " + batch + " × " + dim() + " = " + length);
+        }
+        double[] out = new double[(int) length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = random.nextGaussian();
+        }
+        if (normalization == Normalization.NORM) {
+            int dim = dim();
+            for (int n = 0; n < batch; n++) {
+                for (int i = 0; i < entries.size(); i++) {
+                    int d = entries.get(i).ir().dim();
+                    for (int start = n * dim + offsets[i]; start < n * dim + offsets[i + 1]; start += d) {
+                        divideByNorm(out, start, d, random);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Scales {@code x[start, start + d)} to unit norm, drawing it again in the (measure-zero) case of a zero norm. */
+    private static void divideByNorm(double[] x, int start, int d, Random random) {
+        double squared = 0;
+        for (int m = start; m < start + d; m++) {
+            squared += x[m] * x[m];
+        }
+        while (squared == 0) {
+            for (int m = start; m < start + d; m++) {
+                x[m] = random.nextGaussian();
+                squared += x[m] * x[m];
+            }
+        }
+        double norm = Math.sqrt(squared);
+        for (int m = start; m < start + d; m++) {
+            x[m] /= norm;
+        }
+    }
+
+    /**
+     * The input of the spherical harmonics with these irreps as output, checked as e3nn's
+     * {@code o3.spherical_harmonics(irreps, x, ...)} does: the harmonic of degree {@code l} of a vector ({@code 1o})
+     * has parity {@code (-1)^l}, of a pseudovector ({@code 1e}) parity {@code +1}. The input is {@code 1e} when some
+     * odd {@code l} has even parity, else {@code 1o}; every entry must then have the parity {@code p_in^l}. The
+     * harmonics' degrees are {@link #ls()}: {@code "0e+1o+2e"} and {@code "2x1o"} take a vector, {@code "0e+1e+2e"}
+     * a pseudovector, and {@code "0e+1o+2o"} or {@code "0o"} none.
+     *
+     * @throws IllegalArgumentException naming the first entry whose parity is inconsistent, or if there is no irrep
+     *     copy (e3nn's degree list would be empty)
+     */
+    public Irrep sphericalHarmonicsInput() {
+        String where = "Irreps.sphericalHarmonicsInput";
+        if (numIrreps() == 0) {
+            throw new IllegalArgumentException(where + ": the irreps must hold at least one irrep copy (the degrees "
+                    + "of the harmonics), got \"" + this + "\"");
+        }
+        int inputParity = -1;
+        for (MulIrrep e : entries) {
+            if (e.ir().l() % 2 == 1 && e.ir().p() == 1) {
+                inputParity = 1;
+            }
+        }
+        for (MulIrrep e : entries) {
+            int expected = e.ir().l() % 2 == 1 ? inputParity : 1;
+            if (e.ir().p() != expected) {
+                throw new IllegalArgumentException(where + ": each entry must have the parity p_in^l of a harmonic of "
+                        + (inputParity == -1 ? "a vector (1o), " : "a pseudovector (1e), ") + "here "
+                        + new Irrep(e.ir().l(), expected) + " for l = " + e.ir().l() + ", got " + e.ir() + " in \""
+                        + this + "\"");
+            }
+        }
+        return new Irrep(1, inputParity);
+    }
+
     /** The distinct irreps, in order of first appearance. */
     public List<Irrep> irreps() {
         List<Irrep> out = new ArrayList<>();
@@ -400,7 +593,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
     }
 
     private int lmaxOrZero() {
-        return entries.isEmpty() ? 0 : lmax();
+        return numIrreps() == 0 ? 0 : lmax();
     }
 
     /** e3nn's form, e.g. {@code 2x1e+3x0o}; the empty sum prints as the empty string. */

@@ -48,9 +48,27 @@ public final class SoftOneHot {
         return x > 0 ? Math.exp(-1 / x) : 0.0;
     }
 
-    /** {@code u'(x) = e^{-1/x} / x^2} for {@code x > 0}, else 0. */
+    /**
+     * {@code u'(x) = e^{-1/x} / x^2} for {@code x > 0}, else 0 (also 0 where {@code e^{-1/x}} underflows, below
+     * {@code x ≈ 0.0013}, instead of {@code 0 / 0} once {@code x^2} underflows too).
+     */
     public static double softUnitStepDerivative(double x) {
-        return x > 0 ? Math.exp(-1 / x) / (x * x) : 0.0;
+        double step = softUnitStep(x);
+        return step == 0 ? 0.0 : step / (x * x);
+    }
+
+    /**
+     * {@code u''(x) = e^{-1/x} (1 - 2x) / x^4} for {@code x > 0}, else 0: the derivative of
+     * {@link #softUnitStepDerivative(double)}, as autograd differentiates e3nn's backward {@code exp(-1/x) / x^2}
+     * (negative beyond {@code x = 1/2}, where the step's slope peaks).
+     */
+    public static double softUnitStepSecondDerivative(double x) {
+        double step = softUnitStep(x);
+        if (step == 0) {
+            return 0.0;
+        }
+        double squared = x * x;
+        return step * (1 - 2 * x) / (squared * squared);
     }
 
     /** The values {@code y_i(x)}, {@code [x.length][number]}. */

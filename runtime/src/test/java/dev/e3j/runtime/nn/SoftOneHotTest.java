@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.runtime.ReferenceData;
 import dev.e3j.runtime.nn.SoftOneHot.Basis;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SoftOneHotTest {
@@ -22,6 +24,50 @@ class SoftOneHotTest {
         assertEquals(0, SoftOneHot.softUnitStep(-1), 0);
         assertEquals(4 * Math.exp(-2), SoftOneHot.softUnitStepDerivative(0.5), 1e-16);
         assertEquals(0, SoftOneHot.softUnitStepDerivative(-0.5), 0);
+    }
+
+    /** e3nn's values and autograd's first and second derivatives of {@code soft_unit_step}. */
+    @Test
+    void softUnitStepAndTwoDerivativesMatchE3nn() {
+        Map<String, Object> reference = ReferenceData.object(ReferenceData.object(ReferenceData.load("parity.json"))
+                .get("soft_unit_step"));
+        double[] x = ReferenceData.vector(reference.get("x"));
+        double[] y = ReferenceData.vector(reference.get("y"));
+        double[] dy = ReferenceData.vector(reference.get("dy"));
+        double[] d2y = ReferenceData.vector(reference.get("d2y"));
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(y[i], SoftOneHot.softUnitStep(x[i]), 1e-15 * Math.abs(y[i]), "u at " + x[i]);
+            assertEquals(dy[i], SoftOneHot.softUnitStepDerivative(x[i]), 1e-14 * Math.abs(dy[i]), "u' at " + x[i]);
+            // Autograd subtracts e^{-1/x}/x^4 and 2 e^{-1/x}/x^3, which cancel near x = 1/2; (1 - 2x) does not.
+            double cancelled = y[i] / Math.pow(x[i], 4) * (1 + 2 * x[i]);
+            assertEquals(d2y[i], SoftOneHot.softUnitStepSecondDerivative(x[i]), 1e-14 * cancelled, "u'' at " + x[i]);
+        }
+    }
+
+    /** e3nn's test_grads asks for finite derivatives; here also that each is the previous one's slope. */
+    @Test
+    void secondDerivativeIsTheSlopeOfTheFirst() {
+        double h = 1e-6;
+        for (int i = 0; i <= 400; i++) {
+            double x = -1 + i * 0.01;
+            double second = SoftOneHot.softUnitStepSecondDerivative(x);
+            double numeric = (SoftOneHot.softUnitStepDerivative(x + h) - SoftOneHot.softUnitStepDerivative(x - h))
+                    / (2 * h);
+            assertTrue(Double.isFinite(second), "u'' at " + x);
+            assertEquals(numeric, second, 1e-7 * Math.max(1, Math.abs(second)), "u'' at " + x);
+            double first = (SoftOneHot.softUnitStep(x + h) - SoftOneHot.softUnitStep(x - h)) / (2 * h);
+            assertEquals(first, SoftOneHot.softUnitStepDerivative(x), 1e-8, "u' at " + x);
+        }
+        assertEquals(0, SoftOneHot.softUnitStepSecondDerivative(0.5), 0, "the slope peaks at x = 1/2");
+    }
+
+    @Test
+    void derivativesVanishWhereTheStepUnderflows() {
+        // x^2 underflowed to 0 there too, and u' was 0 / 0 = NaN.
+        for (double x : new double[] {1e-200, Double.MIN_VALUE, 1e-3}) {
+            assertEquals(0, SoftOneHot.softUnitStepDerivative(x), 0, "u' at " + x);
+            assertEquals(0, SoftOneHot.softUnitStepSecondDerivative(x), 0, "u'' at " + x);
+        }
     }
 
     @Test
