@@ -43,12 +43,20 @@ final class IrrepsAttribute {
         }
     }
 
-    /** The degree of one entry {@code [mul x] l parity}, or {@code -1} when it does not parse (reported later). */
-    private static int degree(String entry) {
-        try {
-            return Irrep.parse(entry.substring(entry.indexOf('x') + 1)).l();
-        } catch (IllegalArgumentException e) {
+    /**
+     * The degree of one entry {@code [mul x] l parity} read from its digits alone (saturating at
+     * {@link Long#MAX_VALUE}), so that degrees beyond what {@link Irrep} accepts are named too; {@code -1} when the
+     * entry has no degree digits (reported by {@link Irreps#parse}).
+     */
+    private static long degree(String entry) {
+        String irrep = entry.substring(entry.indexOf('x') + 1).strip();
+        int end = 0;
+        while (end < irrep.length() && irrep.charAt(end) >= '0' && irrep.charAt(end) <= '9') {
+            end++;
+        }
+        if (end == 0) {
             return -1;
         }
+        return end > 18 ? Long.MAX_VALUE : Long.parseLong(irrep.substring(0, end));
     }
 }
