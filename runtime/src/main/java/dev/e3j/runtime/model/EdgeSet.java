@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.nn.Convolution;
 import dev.e3j.runtime.nn.RadiusGraph;
@@ -13,12 +14,21 @@ import java.util.Arrays;
  */
 final class EdgeSet {
 
+    /** Nodes or edges per parallel block of the gathers and sums. */
+    private static final int BLOCK_SIZE = 128;
+
     private final int numNodes;
     private final int[] src;
     private final int[] dst;
     private final Convolution.Edges edges;
     private final double[] attr;
     private final double[] lengthEmbedding;
+    /** The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order. */
+    private final int[] dstStart;
+    private final int[] byDst;
+    /** The edges out of node {@code n} are {@code bySrc[srcStart[n] .. srcStart[n + 1])}, in edge order. */
+    private final int[] srcStart;
+    private final int[] bySrc;
 
     private EdgeSet(int numNodes, int[] src, int[] dst, Convolution.Edges edges) {
         this.numNodes = numNodes;
@@ -27,6 +37,86 @@ final class EdgeSet {
         this.edges = edges;
         this.attr = edges.attr();
         this.lengthEmbedding = edges.lengthEmbedding();
+        this.dstStart = new int[numNodes + 1];
+        this.byDst = groupBy(dst, numNodes, dstStart);
+        this.srcStart = new int[numNodes + 1];
+        this.bySrc = groupBy(src, numNodes, srcStart);
+    }
+
+    /** The edges grouped by {@code node[e]} (a stable counting sort), with each group's start in {@code start}. */
+    private static int[] groupBy(int[] node, int numNodes, int[] start) {
+        for (int n : node) {
+            start[n + 1]++;
+        }
+        for (int n = 0; n < numNodes; n++) {
+            start[n + 1] += start[n];
+        }
+        int[] next = Arrays.copyOf(start, numNodes);
+        int[] order = new int[node.length];
+        for (int e = 0; e < node.length; e++) {
+            order[next[node[e]]++] = e;
+        }
+        return order;
+    }
+
+    /** {@code out[e] = nodes[src[e]]}, {@code [numEdges][width]}: each edge reads its neighbour. */
+    double[] gatherSrc(double[] nodes, int width) {
+        return gather(nodes, width, src);
+    }
+
+    /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
+    double[] gatherDst(double[] nodes, int width, double scale) {
+        double[] out = gather(nodes, width, dst);
+        if (scale != 1.0) {
+            BatchBlocks.run(out.length, BLOCK_SIZE * width, (block, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    out[i] *= scale;
+                }
+            });
+        }
+        return out;
+    }
+
+    private double[] gather(double[] nodes, int width, int[] index) {
+        double[] out = new double[index.length * width];
+        BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
+            for (int e = from; e < to; e++) {
+                System.arraycopy(nodes, index[e] * width, out, e * width, width);
+            }
+        });
+        return out;
+    }
+
+    /** {@code out[n] = scale * sum_{e: dst[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
+    double[] sumIntoDst(double[] values, int width, double scale) {
+        return sumInto(values, width, scale, dstStart, byDst);
+    }
+
+    /** {@code out[n] = sum_{e: src[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
+    double[] sumIntoSrc(double[] values, int width) {
+        return sumInto(values, width, 1.0, srcStart, bySrc);
+    }
+
+    /** Each node sums its own edges, so blocks of nodes run in parallel and the sums do not depend on threads. */
+    private double[] sumInto(double[] values, int width, double scale, int[] start, int[] order) {
+        double[] out = new double[numNodes * width];
+        BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
+            for (int n = from; n < to; n++) {
+                int row = n * width;
+                for (int k = start[n]; k < start[n + 1]; k++) {
+                    int edge = order[k] * width;
+                    for (int c = 0; c < width; c++) {
+                        out[row + c] += values[edge + c];
+                    }
+                }
+                if (scale != 1.0) {
+                    for (int c = 0; c < width; c++) {
+                        out[row + c] *= scale;
+                    }
+                }
+            }
+        });
+        return out;
     }
 
     /**
@@ -75,16 +165,6 @@ final class EdgeSet {
 
     int numEdges() {
         return src.length;
-    }
-
-    /** Neighbour (message source) of each edge. */
-    int[] src() {
-        return src;
-    }
-
-    /** Center (message destination) of each edge. */
-    int[] dst() {
-        return dst;
     }
 
     /** {@code [numEdges][irrepsEdgeAttr.dim()]}. */

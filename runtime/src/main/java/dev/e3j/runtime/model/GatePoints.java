@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
@@ -30,6 +31,9 @@ import java.util.Random;
  * thread-safe.
  */
 public final class GatePoints {
+
+    /** Nodes per parallel block of the gates. */
+    private static final int NODE_BLOCK = 64;
 
     private final SphericalHarmonicsKernel edgeHarmonics;
     private final Irreps irrepsIn;
@@ -334,7 +338,14 @@ public final class GatePoints {
                     gateInputs.add(h);
                     Gate gate = gates.get(i);
                     double[] gated = new double[numNodes * gate.irrepsOut().dim()];
-                    gate.forward(numNodes, h, gated);
+                    double[] in = h;
+                    int dimIn = gate.irrepsIn().dim();
+                    int dimOut = gate.irrepsOut().dim();
+                    BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+                        double[] out = new double[(to - from) * dimOut];
+                        gate.forward(to - from, rows(in, dimIn, from, to), out);
+                        System.arraycopy(out, 0, gated, from * dimOut, out.length);
+                    });
                     h = gated;
                 }
             }
@@ -388,7 +399,16 @@ public final class GatePoints {
                 if (i < gates.size()) {
                     Gate gate = gates.get(i);
                     double[] gradGateIn = new double[numNodes * gate.irrepsIn().dim()];
-                    gate.backward(numNodes, gateInputs.get(i), grad, gradGateIn);
+                    double[] gateIn = gateInputs.get(i);
+                    double[] gradGateOut = grad;
+                    int dimIn = gate.irrepsIn().dim();
+                    int dimOut = gate.irrepsOut().dim();
+                    BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+                        double[] gradIn = new double[(to - from) * dimIn];
+                        gate.backward(to - from, rows(gateIn, dimIn, from, to), rows(gradGateOut, dimOut, from, to),
+                                gradIn);
+                        System.arraycopy(gradIn, 0, gradGateIn, from * dimIn, gradIn.length);
+                    });
                     grad = gradGateIn;
                 }
                 PointConvolution convolution = convolutions.get(i);
@@ -413,6 +433,11 @@ public final class GatePoints {
                 edges.positionGradient(gradAttr, gradEmbedding, gradPos);
             }
         }
+    }
+
+    /** Rows {@code from .. to} of a {@code [rows][width]} array. */
+    private static double[] rows(double[] array, int width, int from, int to) {
+        return Arrays.copyOfRange(array, from * width, to * width);
     }
 
     private static double[] ones(int numNodes) {

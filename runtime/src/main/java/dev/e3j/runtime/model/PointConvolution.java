@@ -4,7 +4,6 @@ import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.nn.FullyConnectedNet;
-import dev.e3j.runtime.nn.Scatter;
 import java.util.Arrays;
 
 /**
@@ -113,6 +112,7 @@ final class PointConvolution {
     final class Pass {
         final double[] selfConnected;
         final double[] neighbours;
+        final FullyConnectedNet.Trace radialTrace;
         final double[] edgeWeights;
         final double[] aggregated;
         final double[] mixed;
@@ -125,19 +125,13 @@ final class PointConvolution {
             int hiddenDim = lin1.irrepsOut().dim();
             double[] hidden = new double[numNodes * hiddenDim];
             lin1.forward(numNodes, x, z, block(params, 1), hidden);
-            neighbours = new double[numEdges * hiddenDim];
-            Scatter.gather(numNodes, hiddenDim, hidden, edges.src(), neighbours);
-            edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-            radial.forward(numEdges, edges.lengthEmbedding(), block(params, 2), edgeWeights);
+            neighbours = edges.gatherSrc(hidden, hiddenDim);
+            radialTrace = radial.trace(numEdges, edges.lengthEmbedding(), block(params, 2));
+            edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
             double[] messages = new double[numEdges * midDim];
             edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
-            aggregated = new double[numNodes * midDim];
-            Scatter.scatterSum(numNodes, midDim, messages, edges.dst(), aggregated);
-            double norm = 1 / Math.sqrt(numNeighbors);
-            for (int i = 0; i < aggregated.length; i++) {
-                aggregated[i] *= norm;
-            }
+            aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
             mixed = new double[numNodes * irrepsOut().dim()];
             lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
         }
@@ -193,12 +187,7 @@ final class PointConvolution {
         lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
                 gradBlocks[3]);
         addTo(gradZ, gradZPart);
-        double[] gradMessages = new double[numEdges * midDim];
-        Scatter.gather(numNodes, midDim, gradAggregated, edges.dst(), gradMessages);
-        double norm = 1 / Math.sqrt(numNeighbors);
-        for (int i = 0; i < gradMessages.length; i++) {
-            gradMessages[i] *= norm;
-        }
+        double[] gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
 
         int hiddenDim = lin1.irrepsOut().dim();
         double[] gradNeighbours = new double[numEdges * hiddenDim];
@@ -208,12 +197,10 @@ final class PointConvolution {
                 gradAttrPart, gradEdgeWeights);
         addTo(gradAttr, gradAttrPart);
         double[] gradEmbeddingPart = gradLengthEmbedding != null ? new double[gradLengthEmbedding.length] : null;
-        radial.backward(numEdges, edges.lengthEmbedding(), block(params, 2), gradEdgeWeights, gradEmbeddingPart,
-                gradBlocks[2]);
+        radial.backward(pass.radialTrace, gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
         addTo(gradLengthEmbedding, gradEmbeddingPart);
 
-        double[] gradHidden = new double[numNodes * hiddenDim];
-        Scatter.scatterSum(numNodes, hiddenDim, gradNeighbours, edges.src(), gradHidden);
+        double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
         double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
         lin1.backward(numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
         addTo(gradX, gradXPart);

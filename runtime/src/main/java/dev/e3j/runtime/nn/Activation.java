@@ -95,8 +95,10 @@ public final class Activation {
                 ScalarFunction f = acts.get(i);
                 int start = b * dim + irrepsIn.offset(i);
                 int end = b * dim + irrepsIn.offset(i + 1);
-                for (int j = start; j < end; j++) {
-                    out[j] = f == null ? x[j] : f.value(x[j]);
+                if (f == null) {
+                    System.arraycopy(x, start, out, start, end - start);
+                } else {
+                    f.values(x, out, start, end);
                 }
             }
         }
@@ -110,13 +112,19 @@ public final class Activation {
         Checks.requireShape(where, "x", x, "batch", batch, dim);
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, dim);
         Checks.requireShape(where, "gradX", gradX, "batch", batch, dim);
+        double[] derivative = new double[batch * dim];
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < irrepsIn.size(); i++) {
                 ScalarFunction f = acts.get(i);
                 int start = b * dim + irrepsIn.offset(i);
                 int end = b * dim + irrepsIn.offset(i + 1);
-                for (int j = start; j < end; j++) {
-                    gradX[j] = f == null ? gradOut[j] : gradOut[j] * f.derivative(x[j]);
+                if (f == null) {
+                    System.arraycopy(gradOut, start, gradX, start, end - start);
+                } else {
+                    f.derivatives(x, derivative, start, end);
+                    for (int j = start; j < end; j++) {
+                        gradX[j] = gradOut[j] * derivative[j];
+                    }
                 }
             }
         }

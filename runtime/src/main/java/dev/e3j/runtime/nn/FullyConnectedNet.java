@@ -133,7 +133,7 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        double[] y = run(batch, x, params, new double[layers()][], new double[layers()][]);
+        double[] y = run(batch, x, params, new double[layers()][], null);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
@@ -153,20 +153,78 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
+        backward(trace(batch, x, params), gradOut, gradX, gradParams);
+    }
+
+    /** The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses. */
+    public static final class Trace {
+        private final FullyConnectedNet net;
+        private final int batch;
+        private final double[] params;
+        private final double[][] inputs;
+        private final double[][] derivatives;
+        private final double[] output;
+
+        private Trace(FullyConnectedNet net, int batch, double[] params, double[][] inputs, double[][] derivatives,
+                      double[] output) {
+            this.net = net;
+            this.batch = batch;
+            this.params = params;
+            this.inputs = inputs;
+            this.derivatives = derivatives;
+            this.output = output;
+        }
+
+        /** The output, {@code [batch][h_L]} (a copy). */
+        public double[] output() {
+            return output.clone();
+        }
+    }
+
+    /**
+     * The forward pass of {@code x} ({@code [batch][h_0]}) with its intermediates, for a backward pass that does not
+     * recompute them; {@code x} and {@code params} are kept, not copied, and must not change until then.
+     */
+    public Trace trace(int batch, double[] x, double[] params) {
+        check("FullyConnectedNet.trace", batch, x, params);
         double[][] inputs = new double[layers()][];
-        double[][] pre = new double[layers()][];
-        run(batch, x, params, inputs, pre);
+        double[][] derivatives = new double[layers()][];
+        double[] output = run(batch, x, params, inputs, derivatives);
+        return new Trace(this, batch, params, inputs, derivatives, output);
+    }
+
+    /**
+     * {@link #backward(int, double[], double[], double[], double[], double[])} from the intermediates of
+     * {@link #trace}.
+     */
+    public void backward(Trace trace, double[] gradOut, double[] gradX, double[] gradParams) {
+        String where = "FullyConnectedNet.backward";
+        Checks.requireNonNull(where, "trace", trace);
+        if (trace.net != this) {
+            throw Checks.invalid(where, "trace", "come from this network's trace()", "another network's");
+        }
+        int batch = trace.batch;
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
+        if (gradX != null) {
+            Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
+        }
+        if (gradParams != null) {
+            Checks.requireLength(where, "gradParams", gradParams, parameterCount());
+        }
+        double[] params = trace.params;
+        double[][] inputs = trace.inputs;
+        double[][] derivatives = trace.derivatives;
         double[] grad = gradOut.clone();
         for (int layer = layers() - 1; layer >= 0; layer--) {
             int hIn = hs[layer];
             int hOut = hs[layer + 1];
             if (activated(layer)) {
                 double gain = outputGain(layer);
-                double[] z = pre[layer];
+                double[] derivative = derivatives[layer];
                 double[] g = grad;
                 BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
                     for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] *= gain * act.derivative(z[i]);
+                        g[i] *= gain * derivative[i];
                     }
                 });
             }
@@ -266,7 +324,11 @@ public final class FullyConnectedNet {
      * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
      * vectorizes; blocks of samples run in parallel.
      */
-    private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] pre) {
+    /**
+     * The forward pass; each layer's input goes into {@code inputs}, and, when {@code derivatives} is not null, each
+     * activated layer's {@code act'(z)} into it (computed with the values, sharing their exponentials).
+     */
+    private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] derivatives) {
         double[] h = x;
         for (int layer = 0; layer < layers(); layer++) {
             int hIn = hs[layer];
@@ -278,6 +340,7 @@ public final class FullyConnectedNet {
             boolean activated = activated(layer);
             double gain = outputGain(layer);
             double[] y = activated ? new double[z.length] : z;
+            double[] derivative = activated && derivatives != null ? new double[z.length] : null;
             BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
                 double[] sum = new double[hOut];
                 for (int b = from; b < to; b++) {
@@ -290,15 +353,22 @@ public final class FullyConnectedNet {
                         }
                     }
                     System.arraycopy(sum, 0, z, b * hOut, hOut);
-                    if (activated) {
-                        for (int j = b * hOut; j < (b + 1) * hOut; j++) {
-                            y[j] = act.value(z[j]) * gain;
-                        }
+                }
+                if (derivative != null) {
+                    act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
+                } else if (activated) {
+                    act.values(z, y, from * hOut, to * hOut);
+                }
+                if (activated && gain != 1.0) {
+                    for (int j = from * hOut; j < to * hOut; j++) {
+                        y[j] *= gain;
                     }
                 }
             });
             inputs[layer] = h;
-            pre[layer] = z;
+            if (derivatives != null) {
+                derivatives[layer] = derivative;
+            }
             h = y;
         }
         return h;

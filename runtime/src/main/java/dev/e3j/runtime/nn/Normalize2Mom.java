@@ -87,6 +87,33 @@ public final class Normalize2Mom implements ScalarFunction {
     }
 
     @Override
+    public void values(double[] x, double[] out, int from, int to) {
+        f.values(x, out, from, to);
+        scale(out, from, to);
+    }
+
+    @Override
+    public void derivatives(double[] x, double[] out, int from, int to) {
+        f.derivatives(x, out, from, to);
+        scale(out, from, to);
+    }
+
+    @Override
+    public void valuesAndDerivatives(double[] x, double[] values, double[] derivatives, int from, int to) {
+        f.valuesAndDerivatives(x, values, derivatives, from, to);
+        scale(values, from, to);
+        scale(derivatives, from, to);
+    }
+
+    private void scale(double[] out, int from, int to) {
+        if (constant != 1.0) {
+            for (int i = from; i < to; i++) {
+                out[i] *= constant;
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return "normalize2mom(" + f + ")";
     }

@@ -10,22 +10,13 @@ import java.util.function.DoubleUnaryOperator;
 public interface ScalarFunction {
 
     /** {@code silu(x) = x sigmoid(x)}; {@code silu'(x) = s (1 + x (1 - s))} with {@code s = sigmoid(x)}. */
-    ScalarFunction SILU = of("silu", x -> x * sigmoid(x), x -> {
-        double s = sigmoid(x);
-        return s * (1 + x * (1 - s));
-    });
+    ScalarFunction SILU = new BuiltInFunctions.Silu();
 
     /** {@code tanh}; {@code tanh' = 1 - tanh^2}. */
-    ScalarFunction TANH = of("tanh", Math::tanh, x -> {
-        double t = Math.tanh(x);
-        return 1 - t * t;
-    });
+    ScalarFunction TANH = new BuiltInFunctions.Tanh();
 
     /** {@code sigmoid(x) = 1 / (1 + e^-x)}; {@code sigmoid' = s (1 - s)}. */
-    ScalarFunction SIGMOID = of("sigmoid", ScalarFunction::sigmoid, x -> {
-        double s = sigmoid(x);
-        return s * (1 - s);
-    });
+    ScalarFunction SIGMOID = new BuiltInFunctions.Sigmoid();
 
     /** {@code |x|}; derivative {@code sign(x)}, 0 at 0 as in PyTorch. */
     ScalarFunction ABS = of("abs", Math::abs, Math::signum);
@@ -35,7 +26,7 @@ public interface ScalarFunction {
 
     /** {@code softplus(x) = log(1 + e^x)}, evaluated without overflow; {@code softplus' = sigmoid}. */
     ScalarFunction SOFTPLUS = of("softplus", x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-            ScalarFunction::sigmoid);
+            BuiltInFunctions::sigmoid);
 
     /** {@code f(x) = x}. */
     ScalarFunction IDENTITY = of("identity", x -> x, x -> 1);
@@ -45,6 +36,33 @@ public interface ScalarFunction {
 
     /** {@code f'(x)}. */
     double derivative(double x);
+
+    /**
+     * {@code out[i] = value(x[i])} for {@code from <= i < to}. The built-in functions override it with a loop of their
+     * own, which the JIT compiles for that function alone (a loop over {@link #value} calls in shared code sees every
+     * function in the program and calls each value through a virtual call).
+     */
+    default void values(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = value(x[i]);
+        }
+    }
+
+    /** {@code out[i] = derivative(x[i])} for {@code from <= i < to}, overridden like {@link #values}. */
+    default void derivatives(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = derivative(x[i]);
+        }
+    }
+
+    /**
+     * {@link #values} and {@link #derivatives} together, for a forward pass that keeps the derivatives for its
+     * backward pass; the built-in functions share their one exponential between the two.
+     */
+    default void valuesAndDerivatives(double[] x, double[] values, double[] derivatives, int from, int to) {
+        values(x, values, from, to);
+        derivatives(x, derivatives, from, to);
+    }
 
     /**
      * Parity the way e3nn's {@code Activation} detects it: on 256 points {@code x} evenly spaced in {@code [0, 10]},
@@ -88,14 +106,5 @@ public interface ScalarFunction {
                 return name;
             }
         };
-    }
-
-    /** {@code 1 / (1 + e^-x)}, written so that neither branch overflows. */
-    private static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1 / (1 + Math.exp(-x));
-        }
-        double e = Math.exp(x);
-        return e / (1 + e);
     }
 }

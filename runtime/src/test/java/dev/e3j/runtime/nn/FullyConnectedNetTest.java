@@ -30,6 +30,38 @@ class FullyConnectedNetTest {
         assertEquals(expected / Math.sqrt(3), out[0], 1e-15);
     }
 
+    /** A backward pass from a trace equals the backward pass that recomputes the forward, bit for bit. */
+    @Test
+    void backwardFromATraceEqualsTheRecomputedOne() {
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {5, 7, 6, 4}, ScalarFunction.SILU, 2.0, 3.0, true);
+        java.util.Random random = new java.util.Random(8);
+        double[] params = net.initialParameters(random);
+        int batch = 150;
+        double[] x = new double[batch * 5];
+        double[] gradOut = new double[batch * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextGaussian();
+        }
+        for (int i = 0; i < gradOut.length; i++) {
+            gradOut[i] = random.nextGaussian();
+        }
+        double[] out = new double[batch * 4];
+        net.forward(batch, x, params, out);
+        FullyConnectedNet.Trace trace = net.trace(batch, x, params);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(out, trace.output());
+        double[] gradX = new double[x.length];
+        double[] gradParams = new double[params.length];
+        net.backward(batch, x, params, gradOut, gradX, gradParams);
+        double[] gradXFromTrace = new double[x.length];
+        double[] gradParamsFromTrace = new double[params.length];
+        net.backward(trace, gradOut, gradXFromTrace, gradParamsFromTrace);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradX, gradXFromTrace);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradParams, gradParamsFromTrace);
+        FullyConnectedNet other = new FullyConnectedNet(new int[] {5, 7, 6, 4}, ScalarFunction.SILU);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> other.backward(trace, gradOut, null, null));
+    }
+
     @Test
     void varianceOptionsAndOutputActivation() {
         FullyConnectedNet net = new FullyConnectedNet(new int[] {1, 1}, ScalarFunction.RELU, 4.0, 9.0, true);
