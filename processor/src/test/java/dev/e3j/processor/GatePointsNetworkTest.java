@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.e3j.processor.testing.FiniteDifferences.dot;
+import static dev.e3j.processor.testing.FiniteDifferences.gaussian;
+
+import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.io.StateDict;
@@ -12,10 +16,12 @@ import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
 import dev.e3j.runtime.nn.Equivariance;
 import dev.e3j.runtime.nn.Equivariance.Argument;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,14 +90,6 @@ class GatePointsNetworkTest {
         return batch;
     }
 
-    private static double[] gaussian(int n, Random random) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = random.nextGaussian();
-        }
-        return values;
-    }
-
     @Test
     void equivariantUnderRotationInversionAndTranslation() throws Exception {
         for (String name : List.of("Reduced", "PerNode", "NoSelfConnection")) {
@@ -102,8 +100,8 @@ class GatePointsNetworkTest {
             Random random = new Random(11);
             Irreps in = model.irrepsIn();
             Irreps attr = model.irrepsNodeAttr();
-            double[][] args = {positions(perGraph, random), gaussian(numNodes * in.dim(), random),
-                gaussian(numNodes * attr.dim(), random)};
+            double[][] args = {positions(perGraph, random), gaussian(random, numNodes * in.dim()),
+                gaussian(random, numNodes * attr.dim())};
             Equivariance.Report report = Equivariance.assertEquivariant((rows, inputs) -> {
                 double[] x = model.hasNodeInput() ? inputs[1] : null;
                 double[] z = model.hasNodeAttributes() ? inputs[2] : null;
@@ -133,10 +131,10 @@ class GatePointsNetworkTest {
             int[] batch = twoGraphs(perGraph);
             Random random = new Random(5);
             double[] pos = positions(perGraph, random);
-            double[] x = model.hasNodeInput() ? gaussian(numNodes * model.irrepsIn().dim(), random) : null;
-            double[] z = model.hasNodeAttributes() ? gaussian(numNodes * model.irrepsNodeAttr().dim(), random) : null;
+            double[] x = model.hasNodeInput() ? gaussian(random, numNodes * model.irrepsIn().dim()) : null;
+            double[] z = model.hasNodeAttributes() ? gaussian(random, numNodes * model.irrepsNodeAttr().dim()) : null;
             double[] out = model.forward(numNodes, pos, batch, x, z);
-            double[] gradOut = gaussian(out.length, random);
+            double[] gradOut = gaussian(random, out.length);
             double[] gradPos = new double[pos.length];
             double[] gradX = x == null ? null : new double[x.length];
             double[] gradZ = z == null ? null : new double[z.length];
@@ -165,9 +163,9 @@ class GatePointsNetworkTest {
         int[] batch = twoGraphs(perGraph);
         Random random = new Random(9);
         double[] pos = positions(perGraph, random);
-        double[] x = gaussian(numNodes * network.irrepsIn().dim(), random);
-        double[] z = gaussian(numNodes * network.irrepsNodeAttr().dim(), random);
-        double[] gradOut = gaussian(2 * network.irrepsOut().dim(), random);
+        double[] x = gaussian(random, numNodes * network.irrepsIn().dim());
+        double[] z = gaussian(random, numNodes * network.irrepsNodeAttr().dim());
+        double[] gradOut = gaussian(random, 2 * network.irrepsOut().dim());
         double[] gradParams = new double[params.length];
         network.backward(numNodes, pos, batch, x, z, params, gradOut, null, null, null, gradParams);
         assertFiniteDifferences("d/dparams", params, gradParams,
@@ -197,7 +195,7 @@ class GatePointsNetworkTest {
                 "unexpected", "layers.9.extra")) {
             assertTrue(message.contains(expected), () -> "no \"" + expected + "\" in: " + message);
         }
-        assertTrue(model.forward(0, new double[0], new int[0], null, null).length == 0);
+        assertEquals(0, model.forward(0, new double[0], new int[0], null, null).length);
     }
 
     @Test
@@ -224,32 +222,9 @@ class GatePointsNetworkTest {
         assertTrue(e.getMessage().contains(expected), () -> "no \"" + expected + "\" in: " + e.getMessage());
     }
 
-    private static double dot(double[] a, double[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
-    }
-
-    /** Central differences of {@code f} in every coordinate of {@code at} (perturbed in place) against {@code grad}. */
-    private static void assertFiniteDifferences(String what, double[] at, double[] grad,
-                                                java.util.function.DoubleSupplier f) {
-        double h = 1e-6;
-        double scale = 0;
-        double error = 0;
-        for (int i = 0; i < at.length; i++) {
-            double saved = at[i];
-            at[i] = saved + h;
-            double plus = f.getAsDouble();
-            at[i] = saved - h;
-            double minus = f.getAsDouble();
-            at[i] = saved;
-            double numeric = (plus - minus) / (2 * h);
-            scale = Math.max(scale, Math.abs(numeric));
-            error = Math.max(error, Math.abs(numeric - grad[i]));
-        }
-        assertTrue(scale > 0, what + ": the function does not depend on these inputs");
-        assertTrue(error <= 1e-6 * Math.max(1, scale), what + ": largest error " + error + " against " + scale);
+    /** Central differences of {@code f} in every coordinate of {@code at}, which the gradient must depend on. */
+    private static void assertFiniteDifferences(String what, double[] at, double[] grad, DoubleSupplier f) {
+        assertTrue(Arrays.stream(grad).anyMatch(g -> g != 0), what + ": the output does not depend on these inputs");
+        FiniteDifferences.assertGradient(what, at, grad, 1e-6, 1e-6, f);
     }
 }
