@@ -492,7 +492,6 @@ public final class SphericalHarmonicsWriter {
         return 40 + (monomials > 100 ? 14 : 10) * (terms + monomials) + 10 * rowLoads;
     }
 
-    /** A term of a loop's sum: its Java text, the polynomial whose monomials it uses, the coordinates it reads. */
     /**
      * A term of a loop's sum: its Java text, the polynomial whose monomials it uses, the coordinates it reads, and,
      * for a product {@code factor * coordinate} (a recursion term), those two, which the loop fuses with
