@@ -68,6 +68,16 @@ class GatePointsDiagnosticsTest {
                 "e3j.no-paths", "no entry of irrepsOut = \"1x3o\"");
     }
 
+    /** A derived product that the processor could not generate is reported on the model's annotation. */
+    @Test
+    void derivedProductsTooLarge() {
+        Compilation compilation = assertError("@GatePointsNetwork(irrepsIn = \"50000x0e\", irrepsOut = \"1x0e\","
+                + " irrepsEdgeAttr = \"0e\",\n    irrepsHidden = \"50000x0e\", " + REST + ")\n"
+                + "interface Net extends PointsModel {}\n", 2, "e3j.model", "layers.0.first.sc, a product of the derived"
+                + " layers (50000x0e x 1x0e -> 50000x0e), cannot be generated: [e3j.size]");
+        assertThat(compilation).hadErrorContaining("more than an array holds");
+    }
+
     @Test
     void wrongTargetInterface() {
         SOURCES.assertError("@GatePointsNetwork(irrepsHidden = \"8x0e\", irrepsOut = \"1x0e\", irrepsEdgeAttr = \"0e\","

@@ -61,6 +61,7 @@ public enum Message {
             + " <= 20 with parity (-1)^l, e.g. \"0e+1o+2e\"), as e3nn's spherical_harmonics requires"),
     EMPTY_GATE("e3j.no-paths", "layer %d: no entry of irrepsHidden = \"%s\" is reachable from \"%s\" x"
             + " irrepsEdgeAttr = \"%s\", so the layer would have no features"),
+    DERIVED_PRODUCT("e3j.model", "%s, a product of the derived layers (%s), cannot be generated: %s"),
     UNREACHABLE_OUTPUT("e3j.no-paths", "no entry of irrepsOut = \"%s\" is reachable from the last layer's \"%s\""
             + " x irrepsEdgeAttr = \"%s\", so the network would only output zeros"),
     UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"

@@ -1,5 +1,9 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.diagnostics.Problem;
@@ -9,7 +13,9 @@ import dev.e3j.runtime.Irreps.MulIrrep;
 import dev.e3j.runtime.nn.Gate;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every layer of e3nn's {@code gate_points_2101.Network}, derived from the constructor arguments exactly as e3nn's
@@ -159,6 +165,13 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
             throw new InvalidSpecException(problems);
         }
         convolutions.add(last);
+        for (int i = 0; i < convolutions.size(); i++) {
+            checkProducts(convolutions.get(i), attr, edgeAttr, i < spec.layers() ? "irrepsHidden" : "irrepsOut",
+                    problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
         return new GatePointsModel(spec, in, nodeAttr, edgeAttr, out, shDegrees, convolutions, gates);
     }
 
@@ -194,6 +207,42 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
         List<EdgePath> renumbered = paths.stream()
                 .map(path -> new EdgePath(path.in1(), path.in2(), sorted.p()[path.out()])).toList();
         return new Convolution(prefix, in, out, sorted.irreps(), renumbered, List.copyOf(radialHidden));
+    }
+
+    /**
+     * The problems that the processor would report on a convolution's generated products (sizes, coupled pairs),
+     * found now and reported on {@code attribute} of the model's own annotation instead of in generated code.
+     */
+    private static void checkProducts(Convolution conv, Irreps attr, Irreps edgeAttr, String attribute,
+                                      List<Problem> problems) {
+        Map<String, TensorProductSpec> products = new LinkedHashMap<>();
+        products.put(conv.prefix() + ".sc", fullyConnected(conv.in(), attr, conv.out()));
+        products.put(conv.prefix() + ".lin1", fullyConnected(conv.in(), attr, conv.in()));
+        products.put(conv.prefix() + ".tp", new TensorProductSpec(conv.in().toString(), edgeAttr.toString(),
+                conv.mid().toString(), TensorProduct.Kind.CUSTOM, conv.paths().stream()
+                        .map(p -> new PathSpec(p.in1(), p.in2(), p.out(), "uvu", true, "1")).toList(),
+                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, false, Precision.DOUBLE));
+        products.put(conv.prefix() + ".lin2", fullyConnected(conv.mid(), attr, conv.out()));
+        for (Map.Entry<String, TensorProductSpec> product : products.entrySet()) {
+            TensorProductSpec spec = product.getValue();
+            if (spec.kind() == TensorProduct.Kind.FULLY_CONNECTED
+                    && !fullyConnectedHasPaths(Irreps.parse(spec.in1()), Irreps.parse(spec.in2()),
+                            Irreps.parse(spec.out()))) {
+                continue;
+            }
+            try {
+                TensorProductModels.check(spec);
+            } catch (InvalidSpecException e) {
+                for (Problem problem : e.problems()) {
+                    problems.add(Problem.at(Location.attribute(attribute), Message.DERIVED_PRODUCT, product.getKey(),
+                            spec.in1() + " x " + spec.in2() + " -> " + spec.out(), problem.text()));
+                }
+            }
+        }
+    }
+
+    private static TensorProductSpec fullyConnected(Irreps in1, Irreps in2, Irreps out) {
+        return TensorProductSpec.of(in1.toString(), in2.toString(), out.toString(), TensorProduct.Kind.FULLY_CONNECTED);
     }
 
     /** Whether e3nn's {@code FullyConnectedTensorProduct(in1, in2, out)} has a path (else it has no weights). */

@@ -55,6 +55,27 @@ public final class TensorProductModels {
      * @throws InvalidSpecException listing every problem found (all of them, not just the first)
      */
     public static TensorProductModel build(TensorProductSpec spec) throws InvalidSpecException {
+        Layout layout = validatedLayout(spec);
+        // e3nn's TensorSquare folds its own alphas into the path weights and normalizes irreps with 'none'.
+        boolean square = spec.kind() == TensorProduct.Kind.SQUARE;
+        return new TensorProductModel(spec.kind(), layout.in1(), layout.in2(), layout.out(),
+                normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
+                        spec.pathNormalization()),
+                spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+    }
+
+    /**
+     * Every problem {@link #build} would report for {@code spec}, found without computing a coefficient: for specs
+     * derived inside a whole model, checked where the model's own annotation can be blamed.
+     *
+     * @throws InvalidSpecException listing every problem found
+     */
+    public static void check(TensorProductSpec spec) throws InvalidSpecException {
+        validatedLayout(spec);
+    }
+
+    /** The paths of {@code spec}, validated: its irreps, paths, sizes and coupled pairs. */
+    private static Layout validatedLayout(TensorProductSpec spec) throws InvalidSpecException {
         List<Problem> problems = new ArrayList<>();
         Irreps in1 = IrrepsAttribute.parse(spec.in1(), "in1", problems);
         Irreps in2 = IrrepsAttribute.parse(spec.in2(), "in2", problems);
@@ -113,12 +134,7 @@ public final class TensorProductModels {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        // e3nn's TensorSquare folds its own alphas into the path weights and normalizes irreps with 'none'.
-        boolean square = kind == TensorProduct.Kind.SQUARE;
-        return new TensorProductModel(kind, layout.in1(), layout.in2(), layout.out(),
-                normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
-                        spec.pathNormalization()),
-                spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+        return layout;
     }
 
     /**
