@@ -91,8 +91,8 @@ class FullyConnectedNetTest {
 
     /**
      * A batch of several parallel blocks against plain loops over the samples: the forward and the input gradient
-     * sum in the same order, so they agree bit for bit; the parameter gradient sums per block, then over the
-     * blocks, so it agrees to rounding and is the same on every call.
+     * add four products at a time, so they agree to rounding; the parameter gradient sums per block, then over the
+     * blocks, so it agrees to rounding too; every result is the same on every call.
      */
     @Test
     void severalBlocksMatchPlainLoops() {
@@ -139,7 +139,7 @@ class FullyConnectedNetTest {
         }
         double[] out = new double[batch * hs[3]];
         net.forward(batch, x, params, out);
-        assertArrayEquals(h, out, "forward");
+        assertClose(h, out, "forward");
         double[] grad = gradOut.clone();
         double[] expectedParams = new double[params.length];
         for (int layer = 2; layer >= 0; layer--) {
@@ -176,13 +176,23 @@ class FullyConnectedNetTest {
         double[] gradX = new double[x.length];
         double[] gradParams = new double[params.length];
         net.backward(batch, x, params, gradOut, gradX, gradParams);
-        assertArrayEquals(grad, gradX, "input gradient");
+        assertClose(grad, gradX, "input gradient");
+        double[] outAgain = new double[out.length];
+        net.forward(batch, x, params, outAgain);
+        assertArrayEquals(out, outAgain, "the same forward on every call");
         for (int i = 0; i < params.length; i++) {
             assertEquals(expectedParams[i], gradParams[i], 1e-12 * (1 + Math.abs(expectedParams[i])), "param " + i);
         }
         double[] again = new double[params.length];
         net.backward(batch, x, params, gradOut, null, again);
         assertArrayEquals(gradParams, again, "the same on every call");
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-13 * (1 + Math.abs(expected[i])), what + " " + i);
+        }
     }
 
     private static double loss(FullyConnectedNet net, int batch, double[] x, double[] params, double[] gradOut) {
