@@ -71,12 +71,9 @@ public final class GatePoints {
             ScalarFunction act = activation(ScalarFunction.SILU, layer.prefix + ".fc.layer0.act", activationConstants);
             PointConvolution convolution = new PointConvolution(layer.prefix, layer.selfConnection, layer.lin1,
                     layer.edgeProduct, layer.lin2, new FullyConnectedNet(hs, act), builder.numNeighbors);
-            if (!convolutions.isEmpty()) {
-                Irreps previous = gates.isEmpty() ? null : gates.get(gates.size() - 1).irrepsOut();
-                requireChain(layer.prefix, convolution.irrepsIn(), previous);
-            } else {
-                requireChain(layer.prefix, convolution.irrepsIn(), irrepsIn);
-            }
+            // The builder lets a convolution follow only a gate, or nothing.
+            requireChain(layer.prefix, convolution.irrepsIn(),
+                    gates.isEmpty() ? irrepsIn : gates.get(gates.size() - 1).irrepsOut());
             layout.convolution(convolution);
             convolutions.add(convolution);
             if (layer.gatePrefix != null) {
