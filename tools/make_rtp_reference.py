@@ -28,6 +28,7 @@ REDUCED_TENSOR_PRODUCTS = [
     ("ijk=jki", {"i": "1e", "j": "1e", "k": "1e"}),
     ("ijkl=jikl=klij", {"i": "1o"}),
     ("ijkl=jikl=ijlk", {"i": "1o", "k": "1o"}),
+    ("ijklm=jiklm=klijm", {"i": "1o", "m": "1o"}),
     ("ij=ji", {"i": "0e+1o"}),
     ("ijk=jik", {"i": "2e", "k": "1o"}),
 ]

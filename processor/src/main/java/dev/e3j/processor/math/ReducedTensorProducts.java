@@ -39,8 +39,11 @@ public final class ReducedTensorProducts {
     private static final MathContext MC = new MathContext(DIGITS);
     /** e3nn's {@code eps}: the tolerance of its decisions. */
     private static final BigDecimal EPS = new BigDecimal("1e-9");
-    /** Below this, a pivot of the high-precision elimination is zero (values are exact to about 1e-55). */
-    private static final BigDecimal PIVOT_ZERO = new BigDecimal("1e-40");
+    /**
+     * Below this, a value is zero: a pivot of the elimination, an entry of the change of basis (values are exact to
+     * about 1e-55, and exact zeros come out as such residues).
+     */
+    private static final BigDecimal NUMERICAL_ZERO = new BigDecimal("1e-40");
 
     private final String formula;
     private final List<Irreps> irrepsIn;
@@ -67,13 +70,8 @@ public final class ReducedTensorProducts {
         }
     }
 
-    /**
-     * The reduced tensor products of {@code formula} (letters, {@code =} and {@code -}, as e3nn) with {@code irreps}
-     * naming the irreps of some of its indices; the others are inferred from the symmetries, as e3nn does.
-     *
-     * @throws IllegalArgumentException naming the problem, where e3nn raises
-     */
-    public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps) {
+    /** The group the formula's terms generate: every signed permutation that leaves the tensor unchanged. */
+    private static Set<SignedPermutation> group(String formula) {
         String[] terms = formula.split("=", -1);
         if (terms[0].startsWith("-")) {
             throw new IllegalArgumentException("formula " + formula + ": the first term must not have a sign");
@@ -96,7 +94,28 @@ public final class ReducedTensorProducts {
             group.add(new SignedPermutation(sign, List.of(permutation)));
         }
         closeGroup(group);
-        List<Irreps> irrepsIn = indexIrreps(formula, f0, group, irreps);
+        return group;
+    }
+
+    /**
+     * The irreps of each index of {@code formula} in the order of its first term (e3nn's {@code irreps_in}): those
+     * given, and the others inferred from the symmetries, as e3nn does.
+     *
+     * @throws IllegalArgumentException naming the problem, where e3nn raises
+     */
+    public static List<Irreps> inferIrreps(String formula, Map<Character, Irreps> irreps) {
+        return indexIrreps(formula, formula.split("=", -1)[0], group(formula), irreps);
+    }
+
+    /**
+     * The reduced tensor products of {@code formula} (letters, {@code =} and {@code -}, as e3nn) with {@code irreps}
+     * naming the irreps of some of its indices; the others are inferred from the symmetries, as e3nn does.
+     *
+     * @throws IllegalArgumentException naming the problem, where e3nn raises
+     */
+    public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps) {
+        Set<SignedPermutation> group = group(formula);
+        List<Irreps> irrepsIn = indexIrreps(formula, formula.split("=", -1)[0], group, irreps);
         int[] dims = irrepsIn.stream().mapToInt(Irreps::dim).toArray();
         int[][] symmetricOrbits = symmetricOrbits(group, dims);
 
@@ -120,7 +139,8 @@ public final class ReducedTensorProducts {
                 BigDecimal correction = BigDecimal.valueOf(ir.dim()).divide(squaredNorm, MC).sqrt(MC);
                 for (BigDecimal[] row : c) {
                     for (int w = 0; w < row.length; w++) {
-                        row[w] = row[w].multiply(correction, MC);
+                        BigDecimal corrected = row[w].multiply(correction, MC);
+                        row[w] = corrected.abs().compareTo(NUMERICAL_ZERO) < 0 ? BigDecimal.ZERO : corrected;
                     }
                     rows.add(row);
                 }
@@ -151,16 +171,19 @@ public final class ReducedTensorProducts {
         return irrepsIn.stream().mapToInt(Irreps::dim).toArray();
     }
 
-    /** Entry {@code Q[out][flat]} of the change of basis, {@code flat} the row-major index over {@link #shape()}. */
+    /**
+     * Entry {@code Q[out][flat]} of the change of basis, {@code flat} the row-major index over {@link #shape()}: exact
+     * to about {@code 1e-55}, and exactly zero where the entry is.
+     */
     public BigDecimal get(int out, int flat) {
         return changeOfBasis[out][flat];
     }
 
-    /** The change of basis {@code [irrepsOut.dim][d1 * ... * dn]}, each entry rounded once to double. */
+    /** The change of basis {@code [irrepsOut.dim][d1 * ... * dn]}, each entry correctly rounded once to double. */
     public double[][] toDoubleArrays() {
         double[][] q = new double[changeOfBasis.length][];
         for (int i = 0; i < q.length; i++) {
-            q[i] = Arrays.stream(changeOfBasis[i]).mapToDouble(BigDecimal::doubleValue).toArray();
+            q[i] = Arrays.stream(changeOfBasis[i]).mapToDouble(v -> Double.parseDouble(v.toString())).toArray();
         }
         return q;
     }
@@ -485,7 +508,7 @@ public final class ReducedTensorProducts {
                     best = i;
                 }
             }
-            if (a[best][col].abs().compareTo(PIVOT_ZERO) <= 0) {
+            if (a[best][col].abs().compareTo(NUMERICAL_ZERO) <= 0) {
                 continue;
             }
             BigDecimal[] swap = a[rank];

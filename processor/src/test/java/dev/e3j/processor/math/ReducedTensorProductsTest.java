@@ -20,7 +20,7 @@ class ReducedTensorProductsTest {
         List<Map<String, Object>> cases = ReferenceData.asList(
                 ((Map<?, ?>) ReferenceData.load("reduced_tensor_products.json")).get("reduced_tensor_products"))
                 .stream().map(c -> castMap(c)).toList();
-        assertEquals(10, cases.size());
+        assertEquals(11, cases.size());
         for (Map<String, Object> c : cases) {
             String formula = (String) c.get("formula");
             Map<Character, Irreps> irreps = new LinkedHashMap<>();
