@@ -58,6 +58,16 @@ class ReducedTensorProductsDiagnosticsTest {
     }
 
     @Test
+    void symmetriesThatLeaveOnlyZero() {
+        Compilation compilation = SOURCES.assertError("""
+                @ReducedTensorProducts(
+                    formula = "ijk=-jik=-ikj", irreps = "i=0e")
+                interface Spec extends CartesianTensorKernel {}
+                """, 2, "e3j.formula");
+        assertThat(compilation).hadErrorContaining("no non-zero tensor");
+    }
+
+    @Test
     void tensorsBeyondTheSizeLimit() {
         Compilation compilation = SOURCES.assertError("""
                 @CartesianTensor(

@@ -83,7 +83,13 @@ public record ReducedTensorProductsModel(String formula, ReducedTensorProducts p
                     "formula = \"" + formula + "\" with irreps " + irrepsIn + " has tensors of " + size
                             + " entries, more than the " + MAX_SIZE + " e3j reduces (a rank-6 Cartesian tensor)")));
         }
-        return withEntries(formula, ReducedTensorProducts.of(formula, irreps));
+        ReducedTensorProducts products = ReducedTensorProducts.of(formula, irreps);
+        if (products.irrepsOut().dim() == 0) {
+            throw new InvalidSpecException(List.of(Problem.at(Location.attribute("formula"), Message.FORMULA, formula,
+                    "with irreps " + irrepsIn + " the symmetries leave no non-zero tensor, so there is nothing to"
+                            + " reduce (e3nn raises too)")));
+        }
+        return withEntries(formula, products);
     }
 
     /** The non-zero entries of {@code products} (magnitudes rounded to {@value #MAGNITUDE_DIGITS} digits). */
