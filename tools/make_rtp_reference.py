@@ -3,7 +3,8 @@
 
 - `reduced_tensor_products`: for each case, the `formula`, the irreps of each named index (`irreps`, e3nn's keyword
   arguments), e3nn's `irreps_in` (one per index of the formula, in formula order), `irreps_out`, and
-  `change_of_basis` flattened row-major with its `shape` `[irreps_out.dim, dim_1, ..., dim_n]`.
+  `change_of_basis` flattened row-major with its `shape` `[irreps_out.dim, dim_1, ..., dim_n]`; and the module's
+  output `forward` `[batch][irreps_out.dim]` for random inputs `vectors` (one `[batch][dim_i]` per index).
 - `cartesian_tensors`: for each formula, `irreps` (e3nn's `CartesianTensor(formula)`), a random Cartesian tensor
   `cartesian` `[batch][3]...[3]` (float64, recorded), `from_cartesian` `[batch][dim]` and `to_cartesian` of that
   result `[batch][3]...[3]`.
@@ -51,6 +52,7 @@ def main():
     for formula, irreps in REDUCED_TENSOR_PRODUCTS:
         rtp = o3.ReducedTensorProducts(formula, **irreps)
         q = rtp.change_of_basis
+        xs = [torch.randn(2, irreps_in.dim) for irreps_in in rtp.irreps_in]
         rtps.append({
             "formula": formula,
             "irreps": irreps,
@@ -58,6 +60,9 @@ def main():
             "irreps_out": str(rtp.irreps_out),
             "shape": list(q.shape),
             "change_of_basis": flat(q),
+            "batch": 2,
+            "vectors": [flat(x) for x in xs],
+            "forward": flat(rtp(*xs)),
         })
 
     cartesians = []

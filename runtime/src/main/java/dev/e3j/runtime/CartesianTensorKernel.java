@@ -32,4 +32,48 @@ public interface CartesianTensorKernel {
 
     /** e3nn's {@code to_cartesian}: {@code cartesian = irreps Q}, a tensor with the formula's symmetries, overwriting. */
     void toCartesian(int batch, double[] irreps, double[] cartesian);
+
+    /**
+     * e3nn's {@code ReducedTensorProducts.forward(x1, ..., xn)} ({@code CartesianTensor.from_vectors}): the irreps of
+     * the product {@code x1 ⊗ ... ⊗ xn}, {@code Q (x1 ⊗ ... ⊗ xn)}, overwriting {@code irreps}. {@code factors[i]} is
+     * {@code [batch][shape()[i]]}: one factor per index of the formula.
+     *
+     * @throws IllegalArgumentException if {@code batch} is negative, the number of factors is not the rank, or an
+     *                                  array has another length than its shape asks
+     */
+    default void fromVectors(int batch, double[][] factors, double[] irreps) {
+        int[] shape = shape();
+        String method = getClass().getSimpleName() + ".fromVectors: ";
+        if (batch < 0) {
+            throw new IllegalArgumentException(method + "batch must be >= 0, got " + batch);
+        }
+        if (factors.length != shape.length) {
+            throw new IllegalArgumentException(method + "factors must hold " + shape.length
+                    + " arrays (one per index of " + formula() + "), got " + factors.length);
+        }
+        int size = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (factors[i] == null || factors[i].length != (long) batch * shape[i]) {
+                throw new IllegalArgumentException(method + "factors[" + i + "] must have length "
+                        + (long) batch * shape[i] + " (batch " + batch + " x " + shape[i] + "), got "
+                        + (factors[i] == null ? "null" : factors[i].length));
+            }
+            size *= shape[i];
+        }
+        double[] product = new double[batch * size];
+        for (int b = 0; b < batch; b++) {
+            int filled = 1;
+            product[b * size] = 1;
+            for (int i = 0; i < shape.length; i++) {
+                for (int e = filled - 1; e >= 0; e--) {
+                    double left = product[b * size + e];
+                    for (int k = shape[i] - 1; k >= 0; k--) {
+                        product[b * size + e * shape[i] + k] = left * factors[i][b * shape[i] + k];
+                    }
+                }
+                filled *= shape[i];
+            }
+        }
+        fromCartesian(batch, product, irreps);
+    }
 }

@@ -58,6 +58,12 @@ class ReducedTensorProductsWriterTest {
             List<Integer> shape = ReferenceData.asInts(c.get("shape"));
             assertEquals(shape.subList(1, shape.size()), java.util.Arrays.stream(kernel.shape()).boxed().toList());
             assertArrayEquals(ReferenceData.asDoubles(c.get("change_of_basis")), kernel.changeOfBasis(), 1e-12, label);
+            int batch = ReferenceData.asInt(c.get("batch"));
+            double[][] factors = ReferenceData.asList(c.get("vectors")).stream().map(ReferenceData::asDoubles)
+                    .toArray(double[][]::new);
+            double[] out = new double[batch * kernel.irrepsOut().dim()];
+            kernel.fromVectors(batch, factors, out);
+            assertArrayEquals(ReferenceData.asDoubles(c.get("forward")), out, 1e-12, label + ": forward");
         }
         String audit = compiled.generatedResource("META-INF/e3j/test.rtp.Specs_Rtp6Impl.json");
         assertTrue(audit.contains("\"formula\": \"ijkl=jikl=klij\""), audit);
@@ -121,6 +127,12 @@ class ReducedTensorProductsWriterTest {
         assertEquals("Specs_StressImpl.toCartesian: batch must be >= 0, got -1",
                 assertThrows(IllegalArgumentException.class,
                         () -> kernel.toCartesian(-1, new double[0], new double[0])).getMessage());
+        assertEquals("Specs_StressImpl.fromVectors: factors must hold 2 arrays (one per index of ij), got 1",
+                assertThrows(IllegalArgumentException.class,
+                        () -> kernel.fromVectors(1, new double[][] {new double[3]}, new double[9])).getMessage());
+        assertEquals("Specs_StressImpl.fromVectors: factors[1] must have length 6 (batch 2 x 3), got 5",
+                assertThrows(IllegalArgumentException.class, () -> kernel.fromVectors(2,
+                        new double[][] {new double[6], new double[5]}, new double[18])).getMessage());
         double[] shared = new double[9];
         assertEquals("Specs_StressImpl.toCartesian: cartesian must not be the same array as irreps (each output must"
                 + " be an array of its own)", assertThrows(IllegalArgumentException.class,
