@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.processor.math.ReducedTensorProducts;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.ReducedTensorProductsModel;
 import dev.e3j.processor.model.ReducedTensorProductsSpec;
@@ -46,7 +47,8 @@ final class ReducedTensorProductsStep extends KernelStep<ReducedTensorProductsSp
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
                         ReducedTensorProductsWriter.write(model, specName, implementation),
-                        "e3nn 0.5.4 ReducedTensorProducts change of basis, 60-digit arithmetic rounded once", target),
+                        "e3nn 0.5.4 ReducedTensorProducts change of basis, " + ReducedTensorProducts.DIGITS
+                                + "-digit arithmetic rounded once", target),
                 GeneratedFiles.auditResourceName(implementation),
                 ReducedTensorProductsAudit.json(model, specName, implementation));
     }
