@@ -85,6 +85,27 @@ class MethodSizeTest {
         assertAllBelowTheLimit(kernels, 100);
     }
 
+    /** The largest reduced tensor products e3j accepts: rank-6 Cartesian tensors (729 entries). */
+    @Test
+    void largestReducedTensorProductsStayBelowTheJitLimit() {
+        GeneratedKernels kernels = GeneratedKernels.compile("rtp.Specs", """
+                package rtp;
+
+                import dev.e3j.annotations.CartesianTensor;
+                import dev.e3j.annotations.ReducedTensorProducts;
+                import dev.e3j.runtime.CartesianTensorKernel;
+
+                interface Specs {
+                    @CartesianTensor(formula = "ijklmn=jiklmn=klijmn=ijmnkl")
+                    interface RankSix extends CartesianTensorKernel {}
+
+                    @ReducedTensorProducts(formula = "ijk=jik", irreps = {"i=4e", "k=1o+0e"})
+                    interface Mixed extends CartesianTensorKernel {}
+                }
+                """);
+        assertAllBelowTheLimit(kernels, 10);
+    }
+
     private static void assertAllBelowTheLimit(GeneratedKernels kernels, int minimumMethods) {
         int largest = 0;
         String largestName = "";

@@ -46,6 +46,8 @@ public enum Message {
     NEGATIVE_DEGREE("e3j.ls", "ls[%d] = %d is negative; degrees are l >= 0"),
     DEGREE_TOO_LARGE("e3j.ls", "ls[%d] = %d exceeds %d, the largest degree e3j generates (e3nn's closed forms stop"
             + " at 11; above 20 the exact integer polynomials and the generated kernel grow out of proportion)"),
+    FORMULA("e3j.formula", "formula = \"%s\": %s"),
+    INDEX_IRREPS("e3j.irreps", "irreps[%d] = \"%s\": %s"),
     WRITE_FAILED("e3j.io", "could not write %s: %s"),
     INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
     TOO_LARGE("e3j.size", "%s"),

@@ -1,0 +1,149 @@
+package dev.e3j.processor.writer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.CartesianTensorKernel;
+import dev.e3j.runtime.Irreps;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Generated {@code CartesianTensorKernel}s against e3nn 0.5.4's {@code ReducedTensorProducts} and {@code CartesianTensor}. */
+class ReducedTensorProductsWriterTest {
+
+    private static Map<?, ?> reference() throws IOException {
+        return (Map<?, ?>) ReferenceData.load("reduced_tensor_products.json");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> cases(String name) throws IOException {
+        return ReferenceData.asList(reference().get(name)).stream().map(c -> (Map<String, Object>) c).toList();
+    }
+
+    @Test
+    void reducedTensorProductsEqualE3nns() throws IOException {
+        List<Map<String, Object>> cases = cases("reduced_tensor_products");
+        StringBuilder source = new StringBuilder("""
+                package test.rtp;
+
+                import dev.e3j.annotations.ReducedTensorProducts;
+                import dev.e3j.runtime.CartesianTensorKernel;
+
+                interface Specs {
+                """);
+        for (int i = 0; i < cases.size(); i++) {
+            Map<?, ?> irreps = (Map<?, ?>) cases.get(i).get("irreps");
+            source.append(String.format(Locale.ROOT, """
+                        @ReducedTensorProducts(formula = "%s", irreps = {%s})
+                        interface Rtp%d extends CartesianTensorKernel {}
+                    """, cases.get(i).get("formula"), irreps.entrySet().stream()
+                    .map(e -> "\"" + e.getKey() + "=" + e.getValue() + "\"").collect(Collectors.joining(", ")), i));
+        }
+        GeneratedKernels compiled = GeneratedKernels.compile("test.rtp.Specs", source.append("}\n").toString());
+        for (int i = 0; i < cases.size(); i++) {
+            Map<String, Object> c = cases.get(i);
+            CartesianTensorKernel kernel = compiled.kernel("test.rtp.Specs_Rtp" + i + "Impl",
+                    CartesianTensorKernel.class);
+            String label = c.get("formula") + " " + c.get("irreps");
+            assertEquals(c.get("formula"), kernel.formula());
+            assertEquals(Irreps.parse((String) c.get("irreps_out")), kernel.irrepsOut(), label);
+            List<Integer> shape = ReferenceData.asInts(c.get("shape"));
+            assertEquals(shape.subList(1, shape.size()), java.util.Arrays.stream(kernel.shape()).boxed().toList());
+            assertArrayEquals(ReferenceData.asDoubles(c.get("change_of_basis")), kernel.changeOfBasis(), 1e-12, label);
+            int batch = ReferenceData.asInt(c.get("batch"));
+            double[][] factors = ReferenceData.asList(c.get("vectors")).stream().map(ReferenceData::asDoubles)
+                    .toArray(double[][]::new);
+            double[] out = new double[batch * kernel.irrepsOut().dim()];
+            kernel.fromVectors(batch, factors, out);
+            assertArrayEquals(ReferenceData.asDoubles(c.get("forward")), out, 1e-12, label + ": forward");
+        }
+        String audit = compiled.generatedResource("META-INF/e3j/test.rtp.Specs_Rtp6Impl.json");
+        assertTrue(audit.contains("\"formula\": \"ijkl=jikl=klij\""), audit);
+        assertTrue(audit.contains("\"irreps_out\": \"2x0e+2x2e+1x4e\""), audit);
+    }
+
+    @Test
+    void cartesianTensorsConvertAsE3nns() throws IOException {
+        List<Map<String, Object>> cases = cases("cartesian_tensors");
+        StringBuilder source = new StringBuilder("""
+                package test.ct;
+
+                import dev.e3j.annotations.CartesianTensor;
+                import dev.e3j.runtime.CartesianTensorKernel;
+
+                interface Specs {
+                """);
+        for (int i = 0; i < cases.size(); i++) {
+            source.append(String.format(Locale.ROOT, """
+                        @CartesianTensor(formula = "%s")
+                        interface Ct%d extends CartesianTensorKernel {}
+                    """, cases.get(i).get("formula"), i));
+        }
+        GeneratedKernels compiled = GeneratedKernels.compile("test.ct.Specs", source.append("}\n").toString());
+        for (int i = 0; i < cases.size(); i++) {
+            Map<String, Object> c = cases.get(i);
+            CartesianTensorKernel kernel = compiled.kernel("test.ct.Specs_Ct" + i + "Impl",
+                    CartesianTensorKernel.class);
+            String label = (String) c.get("formula");
+            assertEquals(Irreps.parse((String) c.get("irreps")), kernel.irrepsOut(), label);
+            int batch = ReferenceData.asInt(c.get("batch"));
+            double[] cartesian = ReferenceData.asDoubles(c.get("cartesian"));
+            double[] irreps = new double[batch * kernel.irrepsOut().dim()];
+            kernel.fromCartesian(batch, cartesian, irreps);
+            assertArrayEquals(ReferenceData.asDoubles(c.get("from_cartesian")), irreps, 1e-12, label);
+            double[] back = new double[cartesian.length];
+            kernel.toCartesian(batch, irreps, back);
+            assertArrayEquals(ReferenceData.asDoubles(c.get("to_cartesian")), back, 1e-12, label);
+            double[] again = new double[irreps.length];
+            kernel.fromCartesian(batch, back, again);
+            assertArrayEquals(irreps, again, 1e-12, label + ": a symmetric tensor round-trips");
+        }
+    }
+
+    @Test
+    void argumentsAreChecked() {
+        CartesianTensorKernel kernel = GeneratedKernels.compile("test.args.Specs", """
+                package test.args;
+
+                import dev.e3j.annotations.CartesianTensor;
+                import dev.e3j.runtime.CartesianTensorKernel;
+
+                interface Specs {
+                    @CartesianTensor(formula = "ij")
+                    interface Stress extends CartesianTensorKernel {}
+                }
+                """).kernel("test.args.Specs_StressImpl", CartesianTensorKernel.class);
+        assertEquals("Specs_StressImpl.fromCartesian: cartesian must have length 18 (batch 2 x 9), got 17",
+                assertThrows(IllegalArgumentException.class,
+                        () -> kernel.fromCartesian(2, new double[17], new double[18])).getMessage());
+        assertEquals("Specs_StressImpl.toCartesian: batch must be >= 0, got -1",
+                assertThrows(IllegalArgumentException.class,
+                        () -> kernel.toCartesian(-1, new double[0], new double[0])).getMessage());
+        assertEquals("Specs_StressImpl.fromVectors: factors must hold 2 arrays (one per index of ij), got 1",
+                assertThrows(IllegalArgumentException.class,
+                        () -> kernel.fromVectors(1, new double[][] {new double[3]}, new double[9])).getMessage());
+        assertEquals("Specs_StressImpl.fromVectors: factors[1] must have length 6 (batch 2 x 3), got 5",
+                assertThrows(IllegalArgumentException.class, () -> kernel.fromVectors(2,
+                        new double[][] {new double[6], new double[5]}, new double[18])).getMessage());
+        double[] shared = new double[9];
+        assertEquals("Specs_StressImpl.toCartesian: cartesian must not be the same array as irreps (each output must"
+                + " be an array of its own)", assertThrows(IllegalArgumentException.class,
+                        () -> kernel.toCartesian(1, shared, shared)).getMessage());
+        double[] q = kernel.changeOfBasis();
+        assertEquals(1 / Math.sqrt(3), q[0], 2e-16);
+        q[0] = 42;
+        assertArrayEquals(kernel.changeOfBasis(), kernel.changeOfBasis());
+        assertEquals(1 / Math.sqrt(3), kernel.changeOfBasis()[0], 2e-16, "changeOfBasis returns a copy");
+        int[] shape = kernel.shape();
+        shape[0] = 7;
+        assertArrayEquals(new int[] {3, 3}, kernel.shape(), "shape returns a copy");
+    }
+}
