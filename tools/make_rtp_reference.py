@@ -2,7 +2,7 @@
 `reference/e3nn-0.5.4/reduced_tensor_products.json`.
 
 - `reduced_tensor_products`: for each case, the `formula`, the irreps of each named index (`irreps`, e3nn's keyword
-  arguments), e3nn's `irreps_in` (one per index of the formula, in formula order), `irreps_out`, and
+  arguments), e3nn's `filter_ir_out` and `filter_ir_mid` (null when not given), e3nn's `irreps_in` (one per index of the formula, in formula order), `irreps_out`, and
   `change_of_basis` flattened row-major with its `shape` `[irreps_out.dim, dim_1, ..., dim_n]`; and the module's
   output `forward` `[batch][irreps_out.dim]` for random inputs `vectors` (one `[batch][dim_i]` per index).
 - `cartesian_tensors`: for each formula, `irreps` (e3nn's `CartesianTensor(formula)`), a random Cartesian tensor
@@ -32,6 +32,9 @@ REDUCED_TENSOR_PRODUCTS = [
     ("ijklm=jiklm=klijm", {"i": "1o", "m": "1o"}),
     ("ij=ji", {"i": "0e+1o"}),
     ("ijk=jik", {"i": "2e", "k": "1o"}),
+    ("ijkl=jikl=klij", {"i": "1o"}, {"filter_ir_out": ["0e", "2e"]}),
+    ("ijk", {"i": "1o", "j": "1o", "k": "1e"}, {"filter_ir_mid": ["0e", "1e", "1o"]}),
+    ("ijk=jik", {"i": "1o", "k": "1o"}, {"filter_ir_out": ["1o"], "filter_ir_mid": ["0e", "2e", "1o"]}),
 ]
 
 CARTESIAN_TENSORS = ["ij=ji", "ij=-ji", "ij", "ijk=jik", "ijkl=jikl=klij"]
@@ -49,13 +52,16 @@ def main():
     torch.manual_seed(24)
 
     rtps = []
-    for formula, irreps in REDUCED_TENSOR_PRODUCTS:
-        rtp = o3.ReducedTensorProducts(formula, **irreps)
+    for formula, irreps, *options in REDUCED_TENSOR_PRODUCTS:
+        filters = options[0] if options else {}
+        rtp = o3.ReducedTensorProducts(formula, **filters, **irreps)
         q = rtp.change_of_basis
         xs = [torch.randn(2, irreps_in.dim) for irreps_in in rtp.irreps_in]
         rtps.append({
             "formula": formula,
             "irreps": irreps,
+            "filter_ir_out": filters.get("filter_ir_out"),
+            "filter_ir_mid": filters.get("filter_ir_mid"),
             "irreps_in": [str(i) for i in rtp.irreps_in],
             "irreps_out": str(rtp.irreps_out),
             "shape": list(q.shape),

@@ -32,4 +32,16 @@ public @interface ReducedTensorProducts {
      * out when the symmetries give it the irreps of another, e.g. {@code irreps = "i=1o"} for {@code "ij=ji"}.
      */
     String[] irreps();
+
+    /**
+     * {@return e3nn's {@code filter_ir_out}: the output irreps kept, one per element, e.g. {@code {"0e", "2e"}}}
+     * Empty (the default) keeps every output irrep, as e3nn's {@code None}.
+     */
+    String[] filterIrOut() default {};
+
+    /**
+     * {@return e3nn's {@code filter_ir_mid}: the irreps every coupling step keeps, one per element} Empty (the
+     * default) keeps all, as e3nn's {@code None}.
+     */
+    String[] filterIrMid() default {};
 }

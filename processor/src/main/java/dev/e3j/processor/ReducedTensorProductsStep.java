@@ -31,7 +31,9 @@ final class ReducedTensorProductsStep extends KernelStep<ReducedTensorProductsSp
     @Override
     ReducedTensorProductsSpec read(AnnotationValues values) {
         return new ReducedTensorProductsSpec(values.string("formula"),
-                cartesian ? List.of() : values.strings("irreps"), cartesian);
+                cartesian ? List.of() : values.strings("irreps"), cartesian,
+                cartesian ? List.of() : values.strings("filterIrOut"),
+                cartesian ? List.of() : values.strings("filterIrMid"));
     }
 
     @Override

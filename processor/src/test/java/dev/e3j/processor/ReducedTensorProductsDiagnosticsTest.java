@@ -23,6 +23,16 @@ class ReducedTensorProductsDiagnosticsTest {
     }
 
     @Test
+    void malformedFilterIrrep() {
+        Compilation compilation = SOURCES.assertError("""
+                @ReducedTensorProducts(formula = "ij=ji", irreps = "i=1o",
+                    filterIrOut = {"0e", "2x"})
+                interface Spec extends CartesianTensorKernel {}
+                """, 2, "e3j.irreps");
+        assertThat(compilation).hadErrorContaining("filterIrOut[1]");
+    }
+
+    @Test
     void indexWithoutIrreps() {
         Compilation compilation = SOURCES.assertError("""
                 @ReducedTensorProducts(

@@ -114,14 +114,25 @@ public final class ReducedTensorProducts {
      * @throws IllegalArgumentException naming the problem, where e3nn raises
      */
     public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps) {
+        return of(formula, irreps, null, null);
+    }
+
+    /**
+     * {@link #of(String, Map)} with e3nn's {@code filter_ir_out} (only these output irreps are kept) and
+     * {@code filter_ir_mid} (every coupling step keeps only these irreps); {@code null} keeps all.
+     */
+    public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps, Set<Irrep> filterOut,
+                                           Set<Irrep> filterMid) {
         Set<SignedPermutation> group = group(formula);
         List<Irreps> irrepsIn = indexIrreps(formula, formula.split("=", -1)[0], group, irreps);
         int[] dims = irrepsIn.stream().mapToInt(Irreps::dim).toArray();
         int[][] symmetricOrbits = symmetricOrbits(group, dims);
 
         Map<Irrep, List<BigDecimal[][]>> paths = new LinkedHashMap<>();
-        for (Path path : wignerNj(irrepsIn)) {
-            paths.computeIfAbsent(path.ir(), k -> new ArrayList<>()).add(path.tensor());
+        for (Path path : wignerNj(irrepsIn, filterMid)) {
+            if (filterOut == null || filterOut.contains(path.ir())) {
+                paths.computeIfAbsent(path.ir(), k -> new ArrayList<>()).add(path.tensor());
+            }
         }
         List<MulIrrep> out = new ArrayList<>();
         List<BigDecimal[]> rows = new ArrayList<>();
@@ -310,7 +321,7 @@ public final class ReducedTensorProducts {
     /** One coupling path of {@code _wigner_nj}: its output irrep and tensor {@code [ir.dim][d1 * ... * dk]}. */
     private record Path(Irrep ir, BigDecimal[][] tensor) {}
 
-    private static List<Path> wignerNj(List<Irreps> irrepss) {
+    private static List<Path> wignerNj(List<Irreps> irrepss, Set<Irrep> filterMid) {
         Irreps first = irrepss.get(0);
         List<Path> paths = new ArrayList<>();
         int offset = 0;
@@ -332,6 +343,9 @@ public final class ReducedTensorProducts {
                 for (MulIrrep mi : right) {
                     Irrep ir = mi.ir();
                     for (Irrep irOut : left.ir().times(ir)) {
+                        if (filterMid != null && !filterMid.contains(irOut)) {
+                            continue;
+                        }
                         BigDecimal[][] coupled = couple(left, ir, irOut, leftDim);
                         for (int u = 0; u < mi.mul(); u++) {
                             BigDecimal[][] e = zeros(irOut.dim(), leftDim * right.dim());

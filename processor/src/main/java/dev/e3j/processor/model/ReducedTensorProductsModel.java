@@ -4,6 +4,7 @@ import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.diagnostics.Problem;
 import dev.e3j.processor.math.ReducedTensorProducts;
+import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -11,8 +12,10 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated {@code @ReducedTensorProducts} or {@code @CartesianTensor}: the formula, the irreps of its indices and
@@ -64,6 +67,8 @@ public record ReducedTensorProductsModel(String formula, ReducedTensorProducts p
         for (int e = 0; e < spec.irreps().size(); e++) {
             readEntry(spec.irreps().get(e), e, irreps, problems);
         }
+        Set<Irrep> filterOut = readFilter(spec.filterIrOut(), "filterIrOut", problems);
+        Set<Irrep> filterMid = readFilter(spec.filterIrMid(), "filterIrMid", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
@@ -83,13 +88,33 @@ public record ReducedTensorProductsModel(String formula, ReducedTensorProducts p
                     "formula = \"" + formula + "\" with irreps " + irrepsIn + " has tensors of " + size
                             + " entries, more than the " + MAX_SIZE + " e3j reduces (a rank-6 Cartesian tensor)")));
         }
-        ReducedTensorProducts products = ReducedTensorProducts.of(formula, irreps);
+        ReducedTensorProducts products = ReducedTensorProducts.of(formula, irreps, filterOut, filterMid);
         if (products.irrepsOut().dim() == 0) {
             throw new InvalidSpecException(List.of(Problem.at(Location.attribute("formula"), Message.FORMULA, formula,
                     "with irreps " + irrepsIn + " the symmetries leave no non-zero tensor, so there is nothing to"
                             + " reduce (e3nn raises too)")));
         }
         return withEntries(formula, products);
+    }
+
+    /**
+     * The irreps of a filter attribute ({@code "0e"}, one per element), or {@code null} (no filter) when it is empty;
+     * a malformed element is an {@code [e3j.irreps]} problem on it.
+     */
+    private static Set<Irrep> readFilter(List<String> entries, String attribute, List<Problem> problems) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        Set<Irrep> filter = new LinkedHashSet<>();
+        for (int e = 0; e < entries.size(); e++) {
+            try {
+                filter.add(Irrep.parse(entries.get(e).strip()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(Problem.at(new Location(attribute, e, null), Message.MALFORMED_IRREPS,
+                        attribute + "[" + e + "]", ex.getMessage()));
+            }
+        }
+        return filter;
     }
 
     /** The non-zero entries of {@code products} (magnitudes rounded to {@value #MAGNITUDE_DIGITS} digits). */

@@ -20,13 +20,14 @@ class ReducedTensorProductsTest {
         List<Map<String, Object>> cases = ReferenceData.asList(
                 ((Map<?, ?>) ReferenceData.load("reduced_tensor_products.json")).get("reduced_tensor_products"))
                 .stream().map(c -> castMap(c)).toList();
-        assertEquals(11, cases.size());
+        assertEquals(14, cases.size());
         for (Map<String, Object> c : cases) {
             String formula = (String) c.get("formula");
             Map<Character, Irreps> irreps = new LinkedHashMap<>();
             castMap(c.get("irreps")).forEach((k, v) -> irreps.put(k.charAt(0), Irreps.parse((String) v)));
-            ReducedTensorProducts rtp = ReducedTensorProducts.of(formula, irreps);
-            String label = formula + " " + irreps;
+            ReducedTensorProducts rtp = ReducedTensorProducts.of(formula, irreps, filter(c.get("filter_ir_out")),
+                    filter(c.get("filter_ir_mid")));
+            String label = formula + " " + irreps + " " + c.get("filter_ir_out") + " " + c.get("filter_ir_mid");
             assertEquals(Irreps.parse((String) c.get("irreps_out")), rtp.irrepsOut(), label);
             List<Integer> shape = ReferenceData.asInts(c.get("shape"));
             assertEquals(shape.subList(1, shape.size()),
@@ -165,5 +166,12 @@ class ReducedTensorProductsTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object o) {
         return (Map<String, Object>) o;
+    }
+
+    /** e3nn's filter as a set of irreps, {@code null} when not given. */
+    private static java.util.Set<dev.e3j.runtime.Irrep> filter(Object irreps) {
+        return irreps == null ? null : ReferenceData.asList(irreps).stream()
+                .map(ir -> dev.e3j.runtime.Irrep.parse((String) ir))
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 }

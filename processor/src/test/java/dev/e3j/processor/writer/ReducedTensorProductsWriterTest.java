@@ -42,10 +42,12 @@ class ReducedTensorProductsWriterTest {
         for (int i = 0; i < cases.size(); i++) {
             Map<?, ?> irreps = (Map<?, ?>) cases.get(i).get("irreps");
             source.append(String.format(Locale.ROOT, """
-                        @ReducedTensorProducts(formula = "%s", irreps = {%s})
+                        @ReducedTensorProducts(formula = "%s", irreps = {%s}%s%s)
                         interface Rtp%d extends CartesianTensorKernel {}
                     """, cases.get(i).get("formula"), irreps.entrySet().stream()
-                    .map(e -> "\"" + e.getKey() + "=" + e.getValue() + "\"").collect(Collectors.joining(", ")), i));
+                    .map(e -> "\"" + e.getKey() + "=" + e.getValue() + "\"").collect(Collectors.joining(", ")),
+                    filter("filterIrOut", cases.get(i).get("filter_ir_out")),
+                    filter("filterIrMid", cases.get(i).get("filter_ir_mid")), i));
         }
         GeneratedKernels compiled = GeneratedKernels.compile("test.rtp.Specs", source.append("}\n").toString());
         for (int i = 0; i < cases.size(); i++) {
@@ -145,5 +147,11 @@ class ReducedTensorProductsWriterTest {
         int[] shape = kernel.shape();
         shape[0] = 7;
         assertArrayEquals(new int[] {3, 3}, kernel.shape(), "shape returns a copy");
+    }
+
+    /** {@code , attribute = {"0e", ...}} for e3nn's filter, or nothing when it was not given. */
+    private static String filter(String attribute, Object irreps) {
+        return irreps == null ? "" : ", " + attribute + " = {" + ReferenceData.asList(irreps).stream()
+                .map(ir -> "\"" + ir + "\"").collect(Collectors.joining(", ")) + "}";
     }
 }
