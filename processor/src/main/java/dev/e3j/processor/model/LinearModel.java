@@ -85,9 +85,11 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         }
         long weights = 0;
         for (int[] pair : pairs) {
-            weights += (long) in.get(pair[0]).mul() * out.get(pair[1]).mul();
+            weights = saturatedSum(weights, (long) in.get(pair[0]).mul() * out.get(pair[1]).mul());
         }
-        checkSize("the paths would have", weights * spec.fIn() * spec.fOut(), "weights", problems);
+        long features = (long) spec.fIn() * spec.fOut();
+        checkSize("the paths would have", weights > Long.MAX_VALUE / features ? Long.MAX_VALUE : weights * features,
+                "weights", problems);
         checkSize("fIn copies of in would have", (long) in.dim() * spec.fIn(), "components", problems);
         checkSize("fOut copies of out would have", (long) out.dim() * spec.fOut(), "components", problems);
         checkSize("fIn copies of in would have", (long) in.size() * spec.fIn(), "entries", problems);
@@ -110,6 +112,11 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         if (features < 1) {
             problems.add(Problem.at(Location.attribute(attribute), Message.FEATURES, attribute, features));
         }
+    }
+
+    /** {@code a + b} for non-negative values, or {@link Long#MAX_VALUE} where that overflows. */
+    private static long saturatedSum(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     private static void checkSize(String what, long size, String unit, List<Problem> problems) {
