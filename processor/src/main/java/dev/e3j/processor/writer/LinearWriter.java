@@ -271,7 +271,7 @@ public final class LinearWriter {
         }
         if (!model.sharedWeights()) {
             method.addStatement("$T[][][] $L = $L()", t.type(), transposed ? "columns" : "rows",
-                    transposed ? "newWeightColumns" : "newWeightRows");
+                    newRowsMethod(t, transposed));
         }
         return method.addCode(channelLastRows(scratch, irreps, t))
                 .beginControlFlow("for (int b = from; b < to; b++)")
@@ -580,9 +580,16 @@ public final class LinearWriter {
         return code.build();
     }
 
+    /** {@code newDoubleWeightRows}, {@code newFloatWeightColumns}: named by type, as they take no argument. */
+    private static String newRowsMethod(Arithmetic t, boolean transposed) {
+        String type = t.type().toString();
+        return "new" + Character.toUpperCase(type.charAt(0)) + type.substring(1)
+                + (transposed ? "WeightColumns" : "WeightRows");
+    }
+
     /** Per-sample weights: the rows of {@link #weightRows} (or the columns), allocated once per block. */
     private MethodSpec newWeightRows(Arithmetic t, boolean transposed) {
-        String name = transposed ? "newWeightColumns" : "newWeightRows";
+        String name = newRowsMethod(t, transposed);
         return MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())))
