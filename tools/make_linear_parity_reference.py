@@ -10,12 +10,17 @@ Shapes (flattened row-major): `x` `[batch][f_in][dim in]` (no `f_in` axis when i
 out]`. e3nn 0.5.4 cannot trace biases with `shared_weights=False` (a reshape fails), so those cases have none.
 `weight_numel` and `bias_numel` are e3nn's, of one feature pair.
 
+`tensor_product_right` holds, per tensor product, e3nn's `right(x2, weights)` (`[batch][dim in1][dim out]`, the
+operator of `x1` for fixed `x2`) and `weight_views`: for each weighted instruction its index, entries, mode, offset in
+the flat weights and `path_shape`.
+
 Usage (e3nn 0.5.4 and its dependencies on PYTHONPATH, see reference/e3nn-0.5.4/README.md)::
 
     python3 tools/make_linear_parity_reference.py [--out reference/e3nn-0.5.4/linear_parity.json]
 """
 import argparse
 import json
+from math import prod
 
 import e3nn
 import torch
@@ -64,13 +69,47 @@ def case(seed, spec):
                 grad_bias=flat(grad_bias if grad_bias is not None else zeros(bias)))
 
 
+RIGHT_CASES = [
+    dict(kind="FULLY_CONNECTED", irreps_in1="2x0e+1x1o", irreps_in2="1x0e+1x1o", irreps_out="2x0e+1x1o+1x1e"),
+    dict(kind="CUSTOM", irreps_in1="2x0e+2x1o", irreps_in2="1x0e+1x1o", irreps_out="2x0e+2x1o+2x1e",
+         instructions=[[0, 0, 0, "uvu"], [1, 1, 0, "uvu"], [0, 1, 1, "uvu"], [1, 0, 1, "uvu"], [1, 1, 2, "uvu"]],
+         shared_weights=False),
+]
+
+
+def right_case(seed, spec):
+    shared = spec.get("shared_weights", True)
+    if spec["kind"] == "FULLY_CONNECTED":
+        tp = o3.FullyConnectedTensorProduct(spec["irreps_in1"], spec["irreps_in2"], spec["irreps_out"],
+                                            internal_weights=False, shared_weights=shared, compile_right=True)
+    else:
+        tp = o3.TensorProduct(spec["irreps_in1"], spec["irreps_in2"], spec["irreps_out"],
+                              [tuple(i) + (True,) for i in spec["instructions"]], internal_weights=False,
+                              shared_weights=shared, compile_right=True)
+    torch.manual_seed(100 + seed)
+    batch = 2
+    x2 = torch.randn(batch, tp.irreps_in2.dim)
+    weights = torch.randn(*(() if shared else (batch,)), tp.weight_numel)
+    right = tp.right(x2, weights)
+    views = []
+    offset = 0
+    for index, ins in enumerate(tp.instructions):
+        if ins.has_weight:
+            views.append([index, ins.i_in1, ins.i_in2, ins.i_out, ins.connection_mode, offset, list(ins.path_shape)])
+            offset += prod(ins.path_shape)
+    return dict(spec, batch=batch, weight_numel=tp.weight_numel, x2=flat(x2), weights=flat(weights),
+                right=flat(right), weight_views=views)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="reference/e3nn-0.5.4/linear_parity.json")
     args = parser.parse_args()
     data = dict(
-        source=f"e3nn {e3nn.__version__} (float64, PyTorch {torch.__version__} CPU), tools/make_linear_parity_reference.py",
+        source=f"e3nn {e3nn.__version__} (float64, PyTorch {torch.__version__} CPU),"
+        " tools/make_linear_parity_reference.py",
         cases=[case(seed, spec) for seed, spec in enumerate(CASES)],
+        tensor_product_right=[right_case(seed, spec) for seed, spec in enumerate(RIGHT_CASES)],
     )
     with open(args.out, "w") as f:
         json.dump(data, f, separators=(",", ":"))
