@@ -15,6 +15,11 @@ import java.lang.annotation.Target;
  * interface Mix extends LinearKernel {}
  * }</pre>
  *
+ * <p>The other options follow e3nn's {@code o3.Linear(irreps_in, irreps_out, f_in, f_out, shared_weights,
+ * instructions, biases)}: {@link #paths()} lists the instructions, {@link #sharedWeights()} {@code = false} takes one
+ * weight vector per sample, {@link #fIn()} and {@link #fOut()} mix {@code f_in} input features into {@code f_out}
+ * output features, and {@link #biasEntries()} chooses the biased output entries one by one.
+ *
  * <p>Degrees up to {@code l = 100} are supported in {@code in} and {@code out}; the processor reports
  * {@code [e3j.size]} on the value above.
  */
@@ -31,6 +36,39 @@ public @interface Linear {
 
     /** {@return whether every {@code 0e} output channel gets a learned bias, in an array of its own} */
     boolean biases() default false;
+
+    /**
+     * {@return which output entries get biases, one flag per entry of {@code out} (e3nn's {@code biases} as a list)}
+     * Only {@code 0e} entries may be flagged; empty (the default) leaves the choice to {@link #biases()}, and the two
+     * cannot be combined.
+     */
+    boolean[] biasEntries() default {};
+
+    /**
+     * {@return e3nn's {@code instructions}: the paths, in weight order} Empty (the default) connects every pair of
+     * entries with the same irrep, input entries in the outer loop. The path normalization counts only these paths.
+     */
+    LinearPath[] paths() default {};
+
+    /**
+     * {@return whether all samples share one weight vector} {@code false} (e3nn's {@code shared_weights=False}) takes
+     * the weights {@code [batch][weightNumel()]}, one vector per sample; biases stay shared.
+     */
+    boolean sharedWeights() default true;
+
+    /**
+     * {@return e3nn's {@code f_in}: the input features per sample} Each sample's input is {@code [fIn][dim(in)]}, the
+     * weights {@code [fIn][fOut][weights of one feature pair]}, and every path's fan-in is multiplied by {@code fIn}.
+     * 1 (the default) is e3nn's {@code None}.
+     */
+    int fIn() default 1;
+
+    /**
+     * {@return e3nn's {@code f_out}: the output features per sample} Each sample's output is
+     * {@code [fOut][dim(out)]}, the biases {@code [fOut][biases of one feature]}. 1 (the default) is e3nn's
+     * {@code None}.
+     */
+    int fOut() default 1;
 
     /** {@return how each output's fan-in is divided out, as e3nn's {@code path_normalization}} */
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;

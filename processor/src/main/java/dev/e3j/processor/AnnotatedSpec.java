@@ -36,7 +36,8 @@ final class AnnotatedSpec {
     private static final List<String> JAVA_LANG_NAMES = List.of("Math", "String", "System", "Override",
             "SuppressWarnings", "IllegalArgumentException");
     /** Types the generated classes import and name by their simple names. */
-    private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated");
+    private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated", "List",
+            "ArrayList", "WeightView");
 
     private final ProcessingEnvironment env;
     private final Element element;

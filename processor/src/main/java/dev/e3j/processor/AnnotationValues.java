@@ -65,6 +65,10 @@ final class AnnotationValues {
         return array(name).stream().map(element -> (String) element.getValue()).toList();
     }
 
+    List<Boolean> booleans(String name) {
+        return array(name).stream().map(element -> (Boolean) element.getValue()).toList();
+    }
+
     <E extends Enum<E>> E enumConstant(String name, Class<E> type) {
         return Enum.valueOf(type, ((VariableElement) value(name)).getSimpleName().toString());
     }

@@ -22,6 +22,11 @@ final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
     @Override
     LinearSpec read(AnnotationValues values) {
         return new LinearSpec(values.string("in"), values.string("out"), values.bool("biases"),
+                values.booleans("biasEntries"),
+                values.annotations("paths").stream()
+                        .map(path -> new LinearSpec.Instruction(path.integer("in"), path.integer("out")))
+                        .toList(),
+                values.bool("sharedWeights"), values.integer("fIn"), values.integer("fOut"),
                 values.enumConstant("pathNormalization", PathNormalization.class),
                 values.enumConstant("precision", Precision.class));
     }

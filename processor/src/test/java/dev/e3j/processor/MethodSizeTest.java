@@ -76,6 +76,10 @@ class MethodSizeTest {
                     interface ChannelLastWide extends TensorProductKernel {}
                     @Linear(in = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", out = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", biases = true, precision = Precision.FLOAT)
                     interface Lin extends LinearKernel {}
+                    @Linear(in = "64x0e+64x1o+64x2e+64x3o", out = "64x0e+64x1o+64x2e+64x3o", sharedWeights = false, fIn = 2, fOut = 2, biases = true, precision = Precision.FLOAT)
+                    interface LinPerSample extends LinearKernel {}
+                    @Linear(in = "1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e", out = "1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e+1x0e", sharedWeights = false, biases = true)
+                    interface LinPerSampleManyPaths extends LinearKernel {}
                     @TensorProduct(in1 = "8x0e+8x1o+8x2e+8x3o+8x4e+8x5o", in2 = "0e+1o+2e+3o+4e+5o", out = "8x0e+8x1o+8x2e+8x3o+8x4e+8x5o", precision = Precision.FLOAT)
                     interface FcRows extends TensorProductKernel {}
                     @TensorProduct(in1 = "8x24e", in2 = "0e", out = "8x24e")

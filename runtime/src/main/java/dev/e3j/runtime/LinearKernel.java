@@ -1,8 +1,10 @@
 package dev.e3j.runtime;
 
 /**
- * A generated equivariant linear map (e3nn's {@code o3.Linear} with external, shared weights). {@code x} is
- * {@code [batch][irrepsIn().dim()]}, weights and biases are flat in e3nn's order. Stateless and thread-safe.
+ * A generated equivariant linear map (e3nn's {@code o3.Linear} with external weights). {@code x} is
+ * {@code [batch][irrepsIn().dim()]}, weights and biases are flat in e3nn's order: one weight vector for the batch, or
+ * {@code [batch][weightNumel()]} when {@link #sharedWeights()} is false. With e3nn's {@code f_in} and {@code f_out},
+ * {@code irrepsIn()} and {@code irrepsOut()} are one feature's irreps repeated per feature. Stateless and thread-safe.
  *
  * <p>Generated kernels check their arguments and throw {@link IllegalArgumentException} naming the kernel, the method
  * and the argument, e.g. {@code Layers_MixImpl.forward: x must have length 10 (batch 2 x 5), got 9}. An output
@@ -20,13 +22,24 @@ public interface LinearKernel {
     /** Number of weights, in e3nn's order (each path's {@code [mul_in][mul_out]}, row-major). */
     int weightNumel();
 
+    /**
+     * Whether one weight vector serves the whole batch (the default); {@code false} for e3nn's
+     * {@code shared_weights=False}, where {@code weights} and {@code gradWeights} are {@code [batch][weightNumel()]}.
+     */
+    default boolean sharedWeights() {
+        return true;
+    }
+
     /** Number of biases (one per {@code 0e} output channel when biases are on, else 0). */
     int biasNumel();
 
     /** Computes {@code out = linear(x, weights) + bias}, overwriting {@code out}. */
     void forward(int batch, double[] x, double[] weights, double[] bias, double[] out);
 
-    /** Gradients of {@code sum(out * gradOut)}; each is overwritten, a {@code null} one is skipped; weight and bias gradients are summed over the batch. */
+    /**
+     * Gradients of {@code sum(out * gradOut)}; each is overwritten, a {@code null} one is skipped; shared weight and
+     * bias gradients are summed over the batch, per-sample weight gradients are {@code [batch][weightNumel()]}.
+     */
     void backward(int batch, double[] x, double[] weights, double[] gradOut,
                   double[] gradX, double[] gradWeights, double[] gradBias);
 

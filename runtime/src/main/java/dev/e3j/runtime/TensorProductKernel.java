@@ -40,6 +40,30 @@ public interface TensorProductKernel {
     void backward(int batch, double[] x1, double[] x2, double[] weights, double[] gradOut,
                   double[] gradX1, double[] gradX2, double[] gradWeights);
 
+    /**
+     * Each weighted path's slice of a sample's weights and its shape, in path order (e3nn's {@code weight_views}).
+     * Generated kernels implement it; other implementations may not.
+     */
+    default java.util.List<WeightView> weightViews() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not describe its weight views");
+    }
+
+    /**
+     * e3nn's {@code right(x2, weights)}: the linear operator of {@code x1} for fixed {@code x2}, {@code out}
+     * {@code [batch][irrepsIn1().dim()][irrepsOut().dim()]} such that {@code forward(x1, x2)[b][k] = sum_i x1[b][i]
+     * out[b][i][k]} (e3nn's {@code einsum("...ik,...i->...k", right, x1)}), overwriting {@code out}. Weights as for
+     * {@link #forward}. Generated kernels implement it, except {@code SQUARE} products (the second input is the
+     * first).
+     */
+    default void right(int batch, double[] x2, double[] weights, double[] out) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no right() operator");
+    }
+
+    /** Float overload of {@link #right(int, double[], double[], double[])}; generated with {@code precision = FLOAT}. */
+    default void right(int batch, float[] x2, float[] weights, float[] out) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no float right() operator");
+    }
+
     /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
     default void forward(int batch, float[] x1, float[] x2, float[] weights, float[] out) {
         throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");

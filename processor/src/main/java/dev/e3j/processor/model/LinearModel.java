@@ -11,21 +11,34 @@ import java.util.List;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
- * The exact plan of e3nn's {@code o3.Linear(irreps_in, irreps_out, biases, internal_weights=False,
- * shared_weights=True)}: no javac types, only what the writer needs.
+ * The exact plan of e3nn's {@code o3.Linear(irreps_in, irreps_out, f_in, f_out, shared_weights, instructions,
+ * biases, internal_weights=False)}: no javac types, only what the writer needs.
  *
- * <p>One path per pair {@code (i_in, i_out)} of entries carrying the same irrep, in loop order {@code i_in} then
- * {@code i_out}. Path {@code p} computes {@code out[w][i] += sqrt(alpha_p) * sum_u W_p[u][w] x[u][i]} with its weights
- * {@code W_p} stored row-major {@code [mul_in][mul_out]}, concatenated in path order. {@code alpha_p} is
- * {@code 1 / fan-in}: the sum of {@code mul_in} over all paths into the same output ({@code ELEMENT}), or the number
- * of such paths times this path's {@code mul_in} ({@code PATH}); a fan-in of 0 counts as 1, as e3nn.
- * Biases (coefficient 1) are added to every {@code 0e} output entry, one per channel, concatenated in output order.
+ * <p>One path per instruction {@code (i_in, i_out)} of entries carrying the same irrep: by default every such pair,
+ * in loop order {@code i_in} then {@code i_out}. Path {@code p} computes
+ * {@code out[w][i] += sqrt(alpha_p) * sum_u W_p[u][w] x[u][i]} with its weights {@code W_p} stored row-major
+ * {@code [mul_in][mul_out]}, concatenated in path order. {@code alpha_p} is {@code 1 / fan-in}: the sum of
+ * {@code mul_in} over all paths into the same output ({@code ELEMENT}), or the number of such paths times this path's
+ * {@code mul_in} ({@code PATH}), times {@code f_in}; a fan-in of 0 counts as 1, as e3nn. Biases (coefficient 1) are
+ * added to the flagged {@code 0e} output entries, one per channel, concatenated in output order.
  *
- * @param weightNumel total number of weights
- * @param biasNumel   total number of biases
+ * <p>With {@code f_in} input and {@code f_out} output features, a sample holds {@code f_in} copies of the input irreps
+ * and {@code f_out} of the output irreps ({@link #irrepsIn()} and {@link #irrepsOut()} are those repetitions), and
+ * every path is repeated for each feature pair {@code (x, y)} with its weights at
+ * {@code (x * f_out + y) * (weights of one pair) + offset}, e3nn's {@code [f_in][f_out][weight_numel]}; biases are
+ * {@code [f_out][biases of one feature]}.
+ *
+ * @param irrepsIn      the irreps of one sample's input (the input irreps repeated {@code fIn} times)
+ * @param irrepsOut     the irreps of one sample's output (the output irreps repeated {@code fOut} times)
+ * @param weightNumel   total number of weights (per sample when the weights are not shared)
+ * @param biasNumel     total number of biases
+ * @param sharedWeights whether one weight vector serves the batch (else one per sample)
+ * @param fIn           input features per sample (e3nn's {@code f_in}, 1 for {@code None})
+ * @param fOut          output features per sample (e3nn's {@code f_out}, 1 for {@code None})
  */
 public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization pathNormalization, List<Path> paths,
-                          List<Bias> biases, int weightNumel, int biasNumel) {
+                          List<Bias> biases, int weightNumel, int biasNumel, boolean sharedWeights, int fIn,
+                          int fOut) {
 
     /**
      * One weighted connection {@code in[inIndex] -> out[outIndex]}.
@@ -60,32 +73,61 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         List<Problem> problems = new ArrayList<>();
         Irreps in = IrrepsAttribute.parse(spec.in(), "in", problems);
         Irreps out = IrrepsAttribute.parse(spec.out(), "out", problems);
+        checkFeatures("fIn", spec.fIn(), problems);
+        checkFeatures("fOut", spec.fOut(), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        List<int[]> pairs = spec.paths().isEmpty() ? allowedPairs(in, out) : instructions(spec, in, out, problems);
+        boolean[] biased = biasedEntries(spec, out, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
         long weights = 0;
-        for (MulIrrep entryIn : in) {
-            for (MulIrrep entryOut : out) {
-                if (entryIn.ir().equals(entryOut.ir())) {
-                    weights += (long) entryIn.mul() * entryOut.mul();
-                }
-            }
+        for (int[] pair : pairs) {
+            weights = saturatedSum(weights, (long) in.get(pair[0]).mul() * out.get(pair[1]).mul());
         }
-        if (weights > Integer.MAX_VALUE) {
-            throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.TOO_LARGE, "the paths would"
-                    + " have " + weights + " weights, more than an array holds (" + Integer.MAX_VALUE + ")")));
+        long features = (long) spec.fIn() * spec.fOut();
+        checkSize("the paths would have", weights > Long.MAX_VALUE / features ? Long.MAX_VALUE : weights * features,
+                "weights", problems);
+        checkSize("fIn copies of in would have", (long) in.dim() * spec.fIn(), "components", problems);
+        checkSize("fOut copies of out would have", (long) out.dim() * spec.fOut(), "components", problems);
+        checkSize("fIn copies of in would have", (long) in.size() * spec.fIn(), "entries", problems);
+        checkSize("fOut copies of out would have", (long) out.size() * spec.fOut(), "entries", problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
         }
-        LinearModel model = of(in, out, spec.biases(), spec.pathNormalization());
+        LinearModel model = of(in, out, pairs, biased, spec.pathNormalization(), spec.sharedWeights(), spec.fIn(),
+                spec.fOut());
         if (model.paths().isEmpty() && model.biases().isEmpty()) {
             String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";
+            boolean biases = spec.biases() || spec.biasEntries().contains(true);
             throw new InvalidSpecException(List.of(Problem.at(Location.WHOLE, Message.NO_PATHS,
-                    spec.biases() ? map + " (with no 0e output to bias)" : map, "")));
+                    biases ? map + " (with no 0e output to bias)" : map, "")));
         }
         return model;
     }
 
-    /** Builds e3nn's instructions and normalization for {@code in -> out}. */
-    public static LinearModel of(Irreps in, Irreps out, boolean withBiases, PathNormalization normalization) {
+    private static void checkFeatures(String attribute, int features, List<Problem> problems) {
+        if (features < 1) {
+            problems.add(Problem.at(Location.attribute(attribute), Message.FEATURES, attribute, features));
+        }
+    }
+
+    /** {@code a + b} for non-negative values, or {@link Long#MAX_VALUE} where that overflows. */
+    private static long saturatedSum(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
+    }
+
+    private static void checkSize(String what, long size, String unit, List<Problem> problems) {
+        if (size > Integer.MAX_VALUE) {
+            problems.add(Problem.at(Location.WHOLE, Message.TOO_LARGE, what + " " + size + " " + unit
+                    + ", more than an array holds (" + Integer.MAX_VALUE + ")"));
+        }
+    }
+
+    /** e3nn's default instructions: every pair of entries with the same irrep, {@code i_in} in the outer loop. */
+    private static List<int[]> allowedPairs(Irreps in, Irreps out) {
         List<int[]> pairs = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
             for (int o = 0; o < out.size(); o++) {
@@ -94,29 +136,113 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
                 }
             }
         }
-        List<Path> paths = new ArrayList<>();
-        int weightOffset = 0;
-        for (int[] pair : pairs) {
-            MulIrrep entryIn = in.get(pair[0]);
-            MulIrrep entryOut = out.get(pair[1]);
-            long fanIn = fanIn(in, pairs, pair, normalization);
-            Path path = new Path(pair[0], pair[1], entryIn.mul(), entryOut.mul(), entryIn.ir().dim(), weightOffset,
-                    BigFraction.of(1, fanIn == 0 ? 1 : fanIn));
-            paths.add(path);
-            weightOffset += path.weightNumel();
+        return pairs;
+    }
+
+    /** The explicit instructions, each checked: indices in range, the same irrep on both ends. */
+    private static List<int[]> instructions(LinearSpec spec, Irreps in, Irreps out, List<Problem> problems) {
+        List<int[]> pairs = new ArrayList<>();
+        for (int n = 0; n < spec.paths().size(); n++) {
+            LinearSpec.Instruction instruction = spec.paths().get(n);
+            boolean inValid = checkIndex(n, "in", instruction.in(), in, problems);
+            boolean outValid = checkIndex(n, "out", instruction.out(), out, problems);
+            if (inValid && outValid) {
+                MulIrrep entryIn = in.get(instruction.in());
+                MulIrrep entryOut = out.get(instruction.out());
+                if (!entryIn.ir().equals(entryOut.ir())) {
+                    problems.add(Problem.at(Location.member("paths", n, null), Message.LINEAR_PATH_IRREP, n,
+                            instruction.in(), entryIn, instruction.out(), entryOut));
+                }
+                pairs.add(new int[] {instruction.in(), instruction.out()});
+            }
         }
-        List<Bias> biases = new ArrayList<>();
-        int biasOffset = 0;
-        if (withBiases) {
+        return pairs;
+    }
+
+    private static boolean checkIndex(int n, String member, int index, Irreps irreps, List<Problem> problems) {
+        if (index < 0 || index >= irreps.size()) {
+            problems.add(Problem.at(Location.member("paths", n, member), Message.PATH_INDEX, n, member, index, member,
+                    irreps.toString(), irreps.size()));
+            return false;
+        }
+        return true;
+    }
+
+    /** Which output entries take biases: {@code biasEntries} when given, else every {@code 0e} entry if biases. */
+    private static boolean[] biasedEntries(LinearSpec spec, Irreps out, List<Problem> problems) {
+        boolean[] biased = new boolean[out.size()];
+        if (spec.biasEntries().isEmpty()) {
             for (int o = 0; o < out.size(); o++) {
-                MulIrrep entry = out.get(o);
-                if (entry.ir().isScalar()) {
-                    biases.add(new Bias(o, entry.mul(), biasOffset));
-                    biasOffset += entry.mul();
+                biased[o] = spec.biases() && out.get(o).ir().isScalar();
+            }
+            return biased;
+        }
+        if (spec.biases()) {
+            problems.add(Problem.at(Location.attribute("biasEntries"), Message.BIASES_AND_ENTRIES));
+        }
+        if (spec.biasEntries().size() != out.size()) {
+            problems.add(Problem.at(Location.attribute("biasEntries"), Message.BIAS_ENTRIES_LENGTH,
+                    spec.biasEntries().size(), out.toString(), out.size()));
+            return biased;
+        }
+        for (int o = 0; o < out.size(); o++) {
+            biased[o] = spec.biasEntries().get(o);
+            if (biased[o] && !out.get(o).ir().isScalar()) {
+                problems.add(Problem.at(Location.member("biasEntries", o, null), Message.BIAS_NOT_SCALAR, o, o,
+                        out.get(o)));
+            }
+        }
+        return biased;
+    }
+
+    /** Builds e3nn's default instructions and normalization for {@code in -> out}, shared weights, one feature. */
+    public static LinearModel of(Irreps in, Irreps out, boolean withBiases, PathNormalization normalization) {
+        boolean[] biased = new boolean[out.size()];
+        for (int o = 0; o < out.size(); o++) {
+            biased[o] = withBiases && out.get(o).ir().isScalar();
+        }
+        return of(in, out, allowedPairs(in, out), biased, normalization, true, 1, 1);
+    }
+
+    /**
+     * The plan of the instructions {@code pairs} (valid, same irreps) with biases on the entries flagged in
+     * {@code biased}, each path and bias repeated over the {@code fIn x fOut} feature pairs.
+     */
+    static LinearModel of(Irreps in, Irreps out, List<int[]> pairs, boolean[] biased,
+                          PathNormalization normalization, boolean sharedWeights, int fIn, int fOut) {
+        int featureWeights = 0;
+        for (int[] pair : pairs) {
+            featureWeights += in.get(pair[0]).mul() * out.get(pair[1]).mul();
+        }
+        List<Path> paths = new ArrayList<>();
+        for (int x = 0; x < fIn; x++) {
+            for (int y = 0; y < fOut; y++) {
+                int weightOffset = (x * fOut + y) * featureWeights;
+                for (int[] pair : pairs) {
+                    MulIrrep entryIn = in.get(pair[0]);
+                    MulIrrep entryOut = out.get(pair[1]);
+                    long fanIn = fanIn(in, pairs, pair, normalization)
+                            * (normalization == PathNormalization.NONE ? 1 : fIn);
+                    Path path = new Path(x * in.size() + pair[0], y * out.size() + pair[1], entryIn.mul(),
+                            entryOut.mul(), entryIn.ir().dim(), weightOffset,
+                            BigFraction.of(1, fanIn == 0 ? 1 : fanIn));
+                    paths.add(path);
+                    weightOffset += path.weightNumel();
                 }
             }
         }
-        return new LinearModel(in, out, normalization, paths, biases, weightOffset, biasOffset);
+        List<Bias> biases = new ArrayList<>();
+        int biasOffset = 0;
+        for (int y = 0; y < fOut; y++) {
+            for (int o = 0; o < out.size(); o++) {
+                if (biased[o]) {
+                    biases.add(new Bias(y * out.size() + o, out.get(o).mul(), biasOffset));
+                    biasOffset += out.get(o).mul();
+                }
+            }
+        }
+        return new LinearModel(fIn == 1 ? in : in.repeat(fIn), fOut == 1 ? out : out.repeat(fOut), normalization,
+                paths, biases, featureWeights * fIn * fOut, biasOffset, sharedWeights, fIn, fOut);
     }
 
     private static long fanIn(Irreps in, List<int[]> pairs, int[] pair, PathNormalization normalization) {
@@ -128,7 +254,6 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         }
         return normalization == PathNormalization.NONE ? 1 : sum;
     }
-
     /** The paths into output entry {@code outIndex}, in path order. */
     public List<Path> pathsInto(int outIndex) {
         return paths.stream().filter(p -> p.outIndex() == outIndex).toList();

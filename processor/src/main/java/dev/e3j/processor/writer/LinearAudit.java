@@ -31,6 +31,13 @@ public final class LinearAudit {
         document.put("precision", precision.name().toLowerCase(Locale.ROOT));
         document.put("weight_numel", model.weightNumel());
         document.put("bias_numel", model.biasNumel());
+        if (!model.sharedWeights()) {
+            document.put("shared_weights", false);
+        }
+        if (model.fIn() != 1 || model.fOut() != 1) {
+            document.put("f_in", model.fIn());
+            document.put("f_out", model.fOut());
+        }
         List<Object> paths = new ArrayList<>();
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);

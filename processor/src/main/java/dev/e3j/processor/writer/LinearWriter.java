@@ -36,6 +36,11 @@ import javax.lang.model.element.Modifier;
  * <p>The weight gradient sums {@code x[u][i] gradOutT[i][w]} into per-block arrays. These are added in block order,
  * so the result depends on the batch alone. A MACE-sized map ({@code 128x0e+128x1o+128x2e} both ways, batch 2000)
  * took 266 ms forward and 305 ms backward with plain loops, and takes 16 and 31–35 ms now.
+ *
+ * <p>With per-sample weights ({@code sharedWeights = false}) each block allocates the rows once and loads every
+ * sample's scaled weights into them before its paths run; the weight gradient of each sample is scaled into its own
+ * row of {@code gradWeights} and the sums cleared for the next. {@code f_in}/{@code f_out} need nothing here: the
+ * model repeats the entries and paths per feature and places their weights.
  */
 public final class LinearWriter {
 
@@ -91,6 +96,9 @@ public final class LinearWriter {
                 .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
                 .addMethod(getter("weightNumel", int.class, Integer.toString(model.weightNumel())))
                 .addMethod(getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
+        if (!model.sharedWeights()) {
+            type.addMethod(getter("sharedWeights", boolean.class, "false"));
+        }
         type.addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Samples per parallel block: their inputs and outputs fill about 256 KiB.\n")
                         .initializer("$L", Math.max(1, BLOCK_DOUBLES / Math.max(1, dimIn + dimOut)))
@@ -104,9 +112,15 @@ public final class LinearWriter {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         for (Arithmetic arithmetic : arithmetics) {
-            type.addMethod(weightRows(arithmetic, false))
-                    .addMethod(weightRows(arithmetic, true))
-                    .addMethod(forwardBlock(arithmetic))
+            if (model.sharedWeights()) {
+                type.addMethod(weightRows(arithmetic, false)).addMethod(weightRows(arithmetic, true));
+            } else {
+                type.addMethod(newWeightRows(arithmetic, false))
+                        .addMethod(newWeightRows(arithmetic, true))
+                        .addMethod(loadWeightRows(arithmetic, false))
+                        .addMethod(loadWeightRows(arithmetic, true));
+            }
+            type.addMethod(forwardBlock(arithmetic))
                     .addMethod(inputGradientBlock(arithmetic))
                     .addMethod(weightGradientBlock(arithmetic))
                     .addMethods(pathMethods(arithmetic));
@@ -119,8 +133,17 @@ public final class LinearWriter {
         CodeBlock.Builder doc = CodeBlock.builder()
                 .add("e3nn's {@code o3.Linear($S -> $S)}, path normalization {@code $L}$L, as declared by {@link $T}.\n",
                         model.irrepsIn().toString(), model.irrepsOut().toString(), model.pathNormalization(),
-                        model.biases().isEmpty() ? "" : ", biases on the 0e outputs", spec)
-                .add("\n<p>{@code out[w][i] = sum over paths of sqrt(alpha) * sum_u W[u][w] x[u][i]}, weights "
+                        model.biases().isEmpty() ? "" : ", biases on the 0e outputs", spec);
+        if (model.fIn() != 1 || model.fOut() != 1) {
+            doc.add("\n<p>$L input and $L output features (e3nn's {@code f_in}, {@code f_out}): the irreps above are"
+                    + " one feature's repeated, weights {@code [f_in][f_out][...]}, biases {@code [f_out][...]}.\n",
+                    model.fIn(), model.fOut());
+        }
+        if (!model.sharedWeights()) {
+            doc.add("\n<p>Weights per sample ({@code shared_weights=False}): {@code [batch][$L]}.\n",
+                    model.weightNumel());
+        }
+        doc.add("\n<p>{@code out[w][i] = sum over paths of sqrt(alpha) * sum_u W[u][w] x[u][i]}, weights "
                         + "{@code W[mul_in][mul_out]} row-major:\n<ul>\n");
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
@@ -177,13 +200,18 @@ public final class LinearWriter {
                 .addParameter(array, "out")
                 .addCode(checks.nonNegativeCount("forward"))
                 .addCode(checks.perSample("forward", "x", dimIn))
-                .addCode(checks.shared("forward", "weights", model.weightNumel()))
+                .addCode(model.sharedWeights() ? checks.shared("forward", "weights", model.weightNumel())
+                        : checks.perSample("forward", "weights", model.weightNumel()))
                 .addCode(checks.shared("forward", "bias", model.biasNumel()))
                 .addCode(checks.perSample("forward", "out", dimOut))
                 .addCode(checks.distinct("forward", List.of("out"), List.of("x", "weights", "bias")))
-                .addStatement("$L rows = weightRows(weights)", rows)
-                .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows, bias,"
-                        + " out))", BatchBlocks.class)
+                .addCode(model.sharedWeights() ? CodeBlock.builder()
+                        .addStatement("$L rows = weightRows(weights)", rows)
+                        .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x, rows,"
+                                + " bias, out))", BatchBlocks.class)
+                        .build()
+                        : CodeBlock.of("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x,"
+                                + " weights, bias, out));\n", BatchBlocks.class))
                 .build();
     }
 
@@ -220,6 +248,23 @@ public final class LinearWriter {
      */
     private MethodSpec.Builder blockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
                                            String... parameters) {
+        return blockMethod(name, t, scratch, irreps, false, parameters);
+    }
+
+    /**
+     * {@link #blockMethod(String, Arithmetic, String, Irreps, String...)} for per-sample weights when
+     * {@code transposed} names how the weights go into rows: the rows ({@code rows}, or {@code columns} when
+     * {@code transposed}) are allocated once per block and loaded from the sample's weights in the loop.
+     */
+    private MethodSpec.Builder perSampleBlockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+                                                    boolean transposed, String... parameters) {
+        return blockMethod(name, t, scratch, irreps, transposed, parameters)
+                .addStatement("$L(weights, b * $L, $L)", transposed ? "loadWeightColumns" : "loadWeightRows",
+                        model.weightNumel(), transposed ? "columns" : "rows");
+    }
+
+    private MethodSpec.Builder blockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+                                           boolean transposed, String... parameters) {
         TypeName array = t.arrayType();
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -228,6 +273,10 @@ public final class LinearWriter {
         for (String parameter : parameters) {
             boolean weights = parameter.equals("rows") || parameter.equals("columns");
             method.addParameter(weights ? ArrayTypeName.of(ArrayTypeName.of(array)) : array, parameter);
+        }
+        if (!model.sharedWeights()) {
+            method.addStatement("$T[][][] $L = $L()", t.type(), transposed ? "columns" : "rows",
+                    newRowsMethod(t, transposed));
         }
         return method.addCode(channelLastRows(scratch, irreps, t))
                 .beginControlFlow("for (int b = from; b < to; b++)")
@@ -241,8 +290,10 @@ public final class LinearWriter {
      * biases and are cleared for the next sample.
      */
     private MethodSpec forwardBlock(Arithmetic t) {
-        MethodSpec.Builder method = blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias",
-                "out");
+        MethodSpec.Builder method = model.sharedWeights()
+                ? blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias", "out")
+                : perSampleBlockMethod("forwardBlock", t, "outT", model.irrepsOut(), false, "x", "weights", "bias",
+                        "out");
         int[] rowsOut = firstRows(model.irrepsOut());
         method.addCode(perPath("forwardPaths", t, List.of("x", "xb", "rows", "outT"), (p, path) ->
                 CodeBlock.of("forward$L(x, $L, rows[$L], outT, $L);\n", Shape.of(path).suffix(),
@@ -286,7 +337,7 @@ public final class LinearWriter {
     private static ParameterSpec parameter(String name, Arithmetic t) {
         TypeName rows = ArrayTypeName.of(t.arrayType());
         TypeName type = switch (name) {
-            case "xb", "ob" -> TypeName.INT;
+            case "xb", "ob", "wb" -> TypeName.INT;
             case "x", "gradOut", "weights", "gradWeights" -> t.arrayType();
             case "outT", "gradXT", "gradOutT" -> rows;
             case "rows", "columns", "sums" -> ArrayTypeName.of(rows);
@@ -502,24 +553,68 @@ public final class LinearWriter {
                 .returns(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())))
                 .addParameter(t.arrayType(), "weights")
                 .addStatement("$L rows = new $T[$L][][]", rows, t.type(), model.paths().size());
-        method.addCode(perPath(transposed ? "weightColumns" : "weightRows", t, List.of("weights", "rows"), (p, path) -> {
-            CodeBlock.Builder code = CodeBlock.builder();
-            ChannelLoop outer = new ChannelLoop("r", transposed ? path.mulOut() : path.mulIn());
-            ChannelLoop inner = new ChannelLoop("c", transposed ? path.mulIn() : path.mulOut());
-            String r = outer.name();
-            String c = inner.name();
-            String index = transposed ? offsetPlus(0, times(c, path.mulOut()), r)
-                    : offsetPlus(0, times(r, path.mulOut()), c);
-            code.addStatement("rows[$L] = new $T[$L][$L]", p, t.type(), outer.count(), inner.count());
-            code.add(outer.open());
-            code.add(inner.open());
-            code.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
-                    offsetPlus(path.weightOffset(), index));
-            code.add(inner.close());
-            code.add(outer.close());
-            return code.build();
-        }));
+        method.addCode(perPath(transposed ? "weightColumns" : "weightRows", t, List.of("weights", "rows"), (p, path) ->
+                CodeBlock.builder()
+                        .add(newRows(p, path, transposed, t))
+                        .add(fillRows(p, path, transposed, t, "0"))
+                        .build()));
         return method.addStatement("return rows").build();
+    }
+
+    /** {@code rows[p] = new T[mul_in][mul_out]}, or {@code [mul_out][mul_in]} when {@code transposed}. */
+    private static CodeBlock newRows(int p, Path path, boolean transposed, Arithmetic t) {
+        return CodeBlock.of("rows[$L] = new $T[$L][$L];\n", p, t.type(),
+                transposed ? path.mulOut() : path.mulIn(), transposed ? path.mulIn() : path.mulOut());
+    }
+
+    /** {@code rows[p][u][w] = sqrt(alpha_p) weights[base + offset_p + u * mul_out + w]}, or transposed. */
+    private static CodeBlock fillRows(int p, Path path, boolean transposed, Arithmetic t, String base) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        ChannelLoop outer = new ChannelLoop("r", transposed ? path.mulOut() : path.mulIn());
+        ChannelLoop inner = new ChannelLoop("c", transposed ? path.mulIn() : path.mulOut());
+        String r = outer.name();
+        String c = inner.name();
+        String index = transposed ? offsetPlus(0, times(c, path.mulOut()), r)
+                : offsetPlus(0, times(r, path.mulOut()), c);
+        code.add(outer.open());
+        code.add(inner.open());
+        code.addStatement("rows[$L][$L][$L] = $L * weights[$L]", p, r, c, coefficient(p, t),
+                offsetPlus(path.weightOffset(), base, index));
+        code.add(inner.close());
+        code.add(outer.close());
+        return code.build();
+    }
+
+    /** {@code newDoubleWeightRows}, {@code newFloatWeightColumns}: named by type, as they take no argument. */
+    private static String newRowsMethod(Arithmetic t, boolean transposed) {
+        String type = t.type().toString();
+        return "new" + Character.toUpperCase(type.charAt(0)) + type.substring(1)
+                + (transposed ? "WeightColumns" : "WeightRows");
+    }
+
+    /** Per-sample weights: the rows of {@link #weightRows} (or the columns), allocated once per block. */
+    private MethodSpec newWeightRows(Arithmetic t, boolean transposed) {
+        String name = newRowsMethod(t, transposed);
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())))
+                .addStatement("$T[][][] rows = new $T[$L][][]", t.type(), t.type(), model.paths().size())
+                .addCode(perPath(name, t, List.of("rows"), (p, path) -> newRows(p, path, transposed, t)))
+                .addStatement("return rows")
+                .build();
+    }
+
+    /** Per-sample weights: one sample's weights, from {@code wb}, scaled into the rows (or the columns). */
+    private MethodSpec loadWeightRows(Arithmetic t, boolean transposed) {
+        String name = transposed ? "loadWeightColumns" : "loadWeightRows";
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "weights")
+                .addParameter(int.class, "wb")
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(t.arrayType())), "rows")
+                .addCode(perPath(name, t, List.of("weights", "wb", "rows"),
+                        (p, path) -> fillRows(p, path, transposed, t, "wb")))
+                .build();
     }
 
     private MethodSpec backward(Arithmetic t) {
@@ -537,19 +632,33 @@ public final class LinearWriter {
                 .addParameter(array, "gradBias")
                 .addCode(checks.nonNegativeCount("backward"))
                 .addCode(checks.perSample("backward", "x", dimIn))
-                .addCode(checks.shared("backward", "weights", model.weightNumel()))
+                .addCode(weightsCheck("weights"))
                 .addCode(checks.perSample("backward", "gradOut", dimOut));
         method.beginControlFlow("if (gradX != null)")
                 .addCode(checks.perSample("backward", "gradX", dimIn))
                 .endControlFlow();
         method.beginControlFlow("if (gradWeights != null)")
-                .addCode(checks.shared("backward", "gradWeights", model.weightNumel()))
+                .addCode(weightsCheck("gradWeights"))
                 .endControlFlow();
         method.beginControlFlow("if (gradBias != null)")
                 .addCode(checks.shared("backward", "gradBias", model.biasNumel()))
                 .endControlFlow();
         method.addCode(checks.distinct("backward", List.of("gradX", "gradWeights", "gradBias"),
                 List.of("x", "weights", "gradOut")));
+        if (!model.sharedWeights()) {
+            return method.beginControlFlow("if (gradX != null)")
+                    .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> inputGradientBlock(from, to, gradOut,"
+                            + " weights, gradX))", BatchBlocks.class)
+                    .endControlFlow()
+                    .beginControlFlow("if (gradWeights != null)")
+                    .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> weightGradientBlock(from, to, x,"
+                            + " gradOut, gradWeights))", BatchBlocks.class)
+                    .endControlFlow()
+                    .beginControlFlow("if (gradBias != null)")
+                    .addCode(biasGradient(t))
+                    .endControlFlow()
+                    .build();
+        }
         method.beginControlFlow("if (gradX != null)")
                 .addStatement("$L columns = weightColumns(weights)", rows)
                 .addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> inputGradientBlock(from, to, gradOut,"
@@ -572,10 +681,18 @@ public final class LinearWriter {
         return method.build();
     }
 
+    /** The length check of {@code argument}: shared weights, or {@code [batch][weightNumel]}. */
+    private CodeBlock weightsCheck(String argument) {
+        return model.sharedWeights() ? checks.shared("backward", argument, model.weightNumel())
+                : checks.perSample("backward", argument, model.weightNumel());
+    }
+
     /** The input gradient of samples {@code from..to-1}, through channel-last rows {@code gradXT[component][u]}. */
     private MethodSpec inputGradientBlock(Arithmetic t) {
-        MethodSpec.Builder method = blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut",
-                "columns", "gradX");
+        MethodSpec.Builder method = model.sharedWeights()
+                ? blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut", "columns", "gradX")
+                : perSampleBlockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), true, "gradOut",
+                        "weights", "gradX");
         int[] rowsIn = firstRows(model.irrepsIn());
         method.addCode(perPath("inputGradientPaths", t, List.of("gradOut", "ob", "columns", "gradXT"), (p, path) ->
                 CodeBlock.of("inputGradient$L(gradOut, $L, columns[$L], gradXT, $L);\n", Shape.of(path).suffix(),
@@ -584,17 +701,24 @@ public final class LinearWriter {
         return method.endControlFlow().build();
     }
 
-    /** The weight gradients of samples {@code from..to-1}, without the path coefficients: {@code [path][u][w]}. */
+    /**
+     * The weight gradients of samples {@code from..to-1}, without the path coefficients: {@code [path][u][w]}; with
+     * per-sample weights, each sample's gradient goes to {@code gradWeights} scaled, and the sums are cleared.
+     */
     private MethodSpec weightGradientBlock(Arithmetic t) {
         TypeName array = t.arrayType();
         MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(ArrayTypeName.of(ArrayTypeName.of(array)))
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(array, "x")
-                .addParameter(array, "gradOut")
-                .addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
+                .addParameter(array, "gradOut");
+        if (model.sharedWeights()) {
+            method.returns(ArrayTypeName.of(ArrayTypeName.of(array)));
+        } else {
+            method.addParameter(array, "gradWeights");
+        }
+        method.addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
         method.addCode(perPath("newSums", t, List.of("sums"), (p, path) ->
                 CodeBlock.of("sums[$L] = new $T[$L][$L];\n", p, t.type(), path.mulIn(), path.mulOut())));
         method.addCode(channelLastRows("gradOutT", model.irrepsOut(), t))
@@ -626,7 +750,26 @@ public final class LinearWriter {
         method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
                 CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
-        return method.endControlFlow().addStatement("return sums").build();
+        if (model.sharedWeights()) {
+            return method.endControlFlow().addStatement("return sums").build();
+        }
+        method.addStatement("int wb = b * $L", model.weightNumel());
+        method.addCode(perPath("storeWeightGradients", t, List.of("sums", "gradWeights", "wb"), (p, path) -> {
+            CodeBlock.Builder code = CodeBlock.builder();
+            ChannelLoop inputs = new ChannelLoop("u", path.mulIn());
+            ChannelLoop outputs = new ChannelLoop("w", path.mulOut());
+            String u = inputs.name();
+            String w = outputs.name();
+            code.add(inputs.open());
+            code.add(outputs.open());
+            code.addStatement("gradWeights[$L] = $L * sums[$L][$L][$L]",
+                    offsetPlus(path.weightOffset(), "wb", times(u, path.mulOut()), w), coefficient(p, t), p, u, w);
+            code.addStatement("sums[$L][$L][$L] = $L", p, u, w, t.literal(0));
+            code.add(outputs.close());
+            code.add(inputs.close());
+            return code.build();
+        }));
+        return method.endControlFlow().build();
     }
 
     /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -68,6 +70,8 @@ public final class TensorProductWriter {
     private final ClassName spec;
     private final ClassName implementation;
     private final ConstantPool constants = new ConstantPool();
+    /** Weight views added by one method at most (each about 40 bytes of bytecode). */
+    private static final int VIEWS_PER_METHOD = 64;
     private final KernelChecks checks;
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
@@ -193,6 +197,12 @@ public final class TensorProductWriter {
             methods.add(forward(number));
             methods.add(backward(number));
         }
+        if (!model.square() && (long) model.irrepsIn1().dim() * model.irrepsOut().dim() <= Integer.MAX_VALUE) {
+            for (NumberType number : types) {
+                methods.add(right(number));
+            }
+        }
+        methods.addAll(weightViews());
         for (NumberType number : types) {
             methods.add(forwardBlock(number, helpers));
             methods.add(backwardBlock(number, helpers));
@@ -318,6 +328,105 @@ public final class TensorProductWriter {
         method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2, weights,"
                 + " out))", BATCH_BLOCKS);
         return method.build();
+    }
+
+    /**
+     * e3nn's {@code right(x2, weights)}: the operator of {@code x1} for fixed {@code x2}, as the forward pass of the
+     * unit vectors of {@code in1} with each sample's {@code x2}: row {@code i} of a sample's {@code [DIM_IN1][DIM_OUT]}
+     * block is {@code forward(e_i, x2)}, exact because the product is linear in {@code x1}. Not written for
+     * {@code SQUARE} products, nor where {@code DIM_IN1 * DIM_OUT} exceeds an {@code int}.
+     */
+    private MethodSpec right(NumberType number) {
+        TypeName array = number.arrayType();
+        boolean perSampleWeights = !model.sharedWeights() && model.weightNumel() > 0;
+        MethodSpec.Builder method = MethodSpec.methodBuilder("right")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "batch")
+                .addParameter(array, "x2")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
+                .addCode(checks.nonNegativeCount("right"))
+                .addCode(checks.perSample("right", "x2", "DIM_IN2"))
+                .addCode(weightsCheck("right", "weights"))
+                .addCode(checks.perSample("right", "out", (long) model.irrepsIn1().dim() * model.irrepsOut().dim()))
+                .addCode(checks.distinct("right", List.of("out"), List.of("x2", "weights")))
+                .addStatement("int rows = Math.multiplyExact(batch, DIM_IN1)")
+                .addStatement("$T basis = new $T[Math.multiplyExact(rows, DIM_IN1)]", array, number.type())
+                .addStatement("$T x2Rows = new $T[Math.multiplyExact(rows, DIM_IN2)]", array, number.type());
+        if (perSampleWeights) {
+            method.addStatement("$T rowWeights = new $T[Math.multiplyExact(rows, WEIGHT_NUMEL)]", array,
+                    number.type());
+        }
+        method.beginControlFlow("for (int b = 0; b < batch; b++)")
+                .beginControlFlow("for (int i = 0; i < DIM_IN1; i++)")
+                .addStatement("int row = b * DIM_IN1 + i")
+                .addStatement("basis[row * DIM_IN1 + i] = 1")
+                .addStatement("$T.arraycopy(x2, b * DIM_IN2, x2Rows, row * DIM_IN2, DIM_IN2)", System.class);
+        if (perSampleWeights) {
+            method.addStatement("$T.arraycopy(weights, b * WEIGHT_NUMEL, rowWeights, row * WEIGHT_NUMEL,"
+                    + " WEIGHT_NUMEL)", System.class);
+        }
+        return method.endControlFlow()
+                .endControlFlow()
+                .addStatement("forward(rows, basis, x2Rows, $L, out)", perSampleWeights ? "rowWeights" : "weights")
+                .build();
+    }
+
+    /**
+     * {@code weightViews()}: one {@code WeightView} per weighted path, e3nn's {@code path_shape} at its offset; in
+     * helper methods of {@link #VIEWS_PER_METHOD} views each where there are more.
+     */
+    private List<MethodSpec> weightViews() {
+        ClassName view = ClassName.get("dev.e3j.runtime", "WeightView");
+        TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), view);
+        List<CodeBlock> views = new ArrayList<>();
+        for (PathModel path : model.paths()) {
+            if (path.weightCount() == 0) {
+                continue;
+            }
+            views.add(CodeBlock.of("views.add(new $T($L, $L, $L, $L, $S, $L, $T.of($L)));\n", view, path.index(),
+                    path.in1(), path.in2(), path.out(), path.mode().token(), path.weightOffset(), List.class,
+                    weightShape(path).stream().map(String::valueOf).collect(Collectors.joining(", "))));
+        }
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightViews")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(list);
+        if (views.isEmpty()) {
+            return List.of(method.addStatement("return $T.of()", List.class).build());
+        }
+        method.addStatement("$T views = new $T<>()", list, ArrayList.class);
+        List<MethodSpec> methods = new ArrayList<>();
+        if (views.size() <= VIEWS_PER_METHOD) {
+            views.forEach(method::addCode);
+        } else {
+            for (int start = 0, part = 0; start < views.size(); start += VIEWS_PER_METHOD, part++) {
+                MethodSpec.Builder helper = MethodSpec.methodBuilder("weightViews" + part)
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .addParameter(list, "views");
+                views.subList(start, Math.min(start + VIEWS_PER_METHOD, views.size())).forEach(helper::addCode);
+                methods.add(helper.build());
+                method.addStatement("weightViews$L(views)", part);
+            }
+        }
+        methods.add(0, method.addStatement("return $T.copyOf(views)", List.class).build());
+        return methods;
+    }
+
+    /** e3nn's {@code path_shape} of a weighted path. */
+    private static List<Integer> weightShape(PathModel path) {
+        int mul1 = path.entry1().mul();
+        int mul2 = path.entry2().mul();
+        int mulOut = path.entryOut().mul();
+        return switch (path.mode()) {
+            case UVW -> List.of(mul1, mul2, mulOut);
+            case UVU, UVV, UVUV -> List.of(mul1, mul2);
+            case UUW -> List.of(mul1, mulOut);
+            case UUU -> List.of(mul1);
+            case UVU_LT_V -> List.of(mul1 * (mul2 - 1) / 2);
+            case U_LT_VW -> List.of(mul1 * (mul2 - 1) / 2, mulOut);
+        };
     }
 
     /** {@code out} of samples {@code from..to-1}: zeroed, then every path accumulates into it. */
