@@ -26,6 +26,14 @@ public @interface SphericalHarmonics {
     /** {@return explicit degrees, any order, repeats allowed (as e3nn)} Give this or {@link #lmax()}, not both. */
     int[] ls() default {};
 
+    /**
+     * {@return the output irreps, as e3nn's {@code SphericalHarmonics(irreps_out, ...)}: each entry {@code mul x l}
+     * adds {@code mul} copies of degree {@code l}} Every parity must be {@code (-1)^l} (harmonics of a vector,
+     * {@code 1o}) or, when some odd {@code l} is even, {@code +1} (of a pseudovector, {@code 1e}), e3nn's check. Give
+     * this, {@link #lmax()} or {@link #ls()}, one of them.
+     */
+    String irreps() default "";
+
     /** {@return the normalization of the harmonics, as e3nn's {@code normalization}} */
     ShNormalization normalization() default ShNormalization.COMPONENT;
 

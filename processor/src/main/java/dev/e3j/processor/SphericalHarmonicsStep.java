@@ -25,7 +25,7 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
 
     @Override
     SphericalHarmonicsSpec read(AnnotationValues values) {
-        return new SphericalHarmonicsSpec(values.integer("lmax"), values.integers("ls"),
+        return new SphericalHarmonicsSpec(values.integer("lmax"), values.integers("ls"), values.string("irreps"),
                 values.enumConstant("normalization", ShNormalization.class), values.bool("normalize"),
                 values.enumConstant("precision", Precision.class));
     }

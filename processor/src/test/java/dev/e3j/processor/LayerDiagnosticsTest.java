@@ -65,6 +65,26 @@ class LayerDiagnosticsTest {
         assertThat(compilation).hadErrorContaining("lmax = 21 exceeds 20");
     }
 
+    /** e3nn's parity check of {@code SphericalHarmonics(irreps_out)}, and one way of giving the degrees. */
+    @Test
+    void harmonicsIrrepsWithTheWrongParity() {
+        Compilation compilation = assertError("""
+                @SphericalHarmonics(
+                    irreps = "0e + 1e + 1o")
+                interface Spec extends SphericalHarmonicsKernel {}
+                """, 2, "e3j.irreps");
+        assertThat(compilation).hadErrorContaining("are not the irreps of spherical harmonics");
+        assertError("""
+                @SphericalHarmonics(irreps = "0o")
+                interface Spec extends SphericalHarmonicsKernel {}
+                """, 1, "e3j.irreps");
+        assertError("""
+                @SphericalHarmonics(lmax = 2,
+                    irreps = "0e+1o")
+                interface Spec extends SphericalHarmonicsKernel {}
+                """, 2, "e3j.ls");
+    }
+
     @Test
     void lmaxAndLsTogether() {
         assertError("""

@@ -54,6 +54,8 @@ public enum Message {
             + " at 11; above 20 the exact integer polynomials and the generated kernel grow out of proportion)"),
     FORMULA("e3j.formula", "formula = \"%s\": %s"),
     INDEX_IRREPS("e3j.irreps", "irreps[%d] = \"%s\": %s"),
+    SH_IRREPS("e3j.irreps", "irreps = \"%s\" are not the irreps of spherical harmonics: %s"),
+    DEGREES_TWICE("e3j.ls", "give one of lmax, ls and irreps; got %s"),
     WRITE_FAILED("e3j.io", "could not write %s: %s"),
     INTERNAL("e3j.internal", "unexpected %s while processing @%s on %s: %s (please report this bug)"),
     TOO_LARGE("e3j.size", "%s"),

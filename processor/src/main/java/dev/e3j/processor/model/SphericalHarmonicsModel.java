@@ -28,9 +28,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * @param ls      the requested degrees, in order, repeats kept (the output layout)
  * @param degrees the distinct degrees, ascending, with where each occurs in the output
+ * @param irrepsOut the output irreps: {@code 1x0e+1x1o+...} in the order of {@code ls}, parity {@code (-1)^l}, or
+ *     e3nn's {@code irreps_out} as written
  */
 public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normalization, boolean normalize,
-                                      List<Degree> degrees) {
+                                      List<Degree> degrees, Irreps irrepsOut) {
 
     /** A monomial {@code coefficient * x^xPower y^yPower z^zPower}. */
     public record Term(int xPower, int yPower, int zPower, BigInteger coefficient) {
@@ -96,6 +98,9 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
      * @throws InvalidSpecException listing every problem found
      */
     public static SphericalHarmonicsModel build(SphericalHarmonicsSpec spec) throws InvalidSpecException {
+        if (!spec.irreps().isBlank()) {
+            return fromIrreps(spec);
+        }
         List<Problem> problems = new ArrayList<>();
         if (spec.ls().isEmpty()) {
             if (spec.lmax() < 0) {
@@ -120,6 +125,43 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         List<Integer> ls = spec.ls().isEmpty()
                 ? IntStream.rangeClosed(0, spec.lmax()).boxed().toList() : spec.ls();
         return of(ls, spec.normalization(), spec.normalize());
+    }
+
+    /**
+     * e3nn's {@code SphericalHarmonics(irreps_out, ...)}: {@code mul} copies of each entry's degree, the parities
+     * checked as e3nn checks them ({@link Irreps#sphericalHarmonicsInput}), and the irreps kept as written.
+     */
+    private static SphericalHarmonicsModel fromIrreps(SphericalHarmonicsSpec spec) throws InvalidSpecException {
+        List<Problem> problems = new ArrayList<>();
+        if (spec.lmax() != -1 || !spec.ls().isEmpty()) {
+            problems.add(Problem.at(Location.attribute("irreps"), Message.DEGREES_TWICE, "lmax = " + spec.lmax()
+                    + ", ls = " + spec.ls() + ", irreps = \"" + spec.irreps() + "\""));
+        }
+        Irreps irreps = IrrepsAttribute.parse(spec.irreps(), "irreps", problems);
+        List<Integer> ls = new ArrayList<>();
+        if (problems.isEmpty()) {
+            try {
+                irreps.sphericalHarmonicsInput();
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.at(Location.attribute("irreps"), Message.SH_IRREPS, spec.irreps(),
+                        e.getMessage()));
+            }
+            for (MulIrrep entry : irreps) {
+                if (entry.ir().l() > MAX_DEGREE) {
+                    problems.add(Problem.at(Location.attribute("irreps"), Message.SH_IRREPS, spec.irreps(),
+                            entry + " exceeds degree " + MAX_DEGREE + ", the largest e3j generates"));
+                }
+                for (int u = 0; u < entry.mul(); u++) {
+                    ls.add(entry.ir().l());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSpecException(problems);
+        }
+        SphericalHarmonicsModel model = of(ls, spec.normalization(), spec.normalize());
+        return new SphericalHarmonicsModel(model.ls(), model.normalization(), model.normalize(), model.degrees(),
+                irreps);
     }
 
     /** Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}. */
@@ -160,16 +202,11 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
             }
             degrees.add(new Degree(l, components, at));
         });
-        return new SphericalHarmonicsModel(ls, normalization, normalize, degrees);
-    }
-
-    /** The output irreps {@code 1x0e+1x1o+...} in the order of {@code ls}, parity {@code (-1)^l}. */
-    public Irreps irrepsOut() {
         List<MulIrrep> entries = new ArrayList<>();
         for (int l : ls) {
             entries.add(MulIrrep.of(1, Irrep.of(l, Irrep.shParity(l))));
         }
-        return Irreps.of(entries);
+        return new SphericalHarmonicsModel(ls, normalization, normalize, degrees, Irreps.of(entries));
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.List;
  * @param lmax degrees {@code 0..lmax}; {@code -1} (the default) when {@code ls} is given instead
  * @param ls   explicit degrees in output order, repeats allowed; empty when {@code lmax} is given instead
  */
-public record SphericalHarmonicsSpec(int lmax, List<Integer> ls, ShNormalization normalization, boolean normalize,
-                                     Precision precision) {
+public record SphericalHarmonicsSpec(int lmax, List<Integer> ls, String irreps, ShNormalization normalization,
+                                     boolean normalize, Precision precision) {
 
     public SphericalHarmonicsSpec {
         ls = List.copyOf(ls);
@@ -19,11 +19,11 @@ public record SphericalHarmonicsSpec(int lmax, List<Integer> ls, ShNormalization
 
     /** Degrees {@code 0..lmax} with the annotation's defaults otherwise. */
     public static SphericalHarmonicsSpec upTo(int lmax) {
-        return new SphericalHarmonicsSpec(lmax, List.of(), ShNormalization.COMPONENT, true, Precision.DOUBLE);
+        return new SphericalHarmonicsSpec(lmax, List.of(), "", ShNormalization.COMPONENT, true, Precision.DOUBLE);
     }
 
     /** Explicit degrees with the annotation's defaults otherwise. */
     public static SphericalHarmonicsSpec of(List<Integer> ls) {
-        return new SphericalHarmonicsSpec(-1, ls, ShNormalization.COMPONENT, true, Precision.DOUBLE);
+        return new SphericalHarmonicsSpec(-1, ls, "", ShNormalization.COMPONENT, true, Precision.DOUBLE);
     }
 }

@@ -78,6 +78,44 @@ class SphericalHarmonicsWriterTest {
         return kernels(List.of(spec)).get(0);
     }
 
+    /**
+     * {@code irreps}, as e3nn's {@code SphericalHarmonics(irreps_out)}: the same numbers as the degrees it lists, its
+     * irreps as written, and harmonics of a pseudovector ({@code 1e}) when an odd degree is even.
+     */
+    @Test
+    void irrepsGiveTheSameHarmonicsAsTheirDegrees() {
+        dev.e3j.processor.testing.GeneratedKernels compiled = dev.e3j.processor.testing.GeneratedKernels.compile(
+                "test.sh.Specs", """
+                package test.sh;
+
+                import dev.e3j.annotations.SphericalHarmonics;
+                import dev.e3j.runtime.SphericalHarmonicsKernel;
+
+                interface Specs {
+                    @SphericalHarmonics(irreps = "2x1o+0e+2e") interface Vector extends SphericalHarmonicsKernel {}
+                    @SphericalHarmonics(irreps = "0e+1e+2e") interface Pseudovector extends SphericalHarmonicsKernel {}
+                    @SphericalHarmonics(ls = {1, 1, 0, 2}) interface Vectors extends SphericalHarmonicsKernel {}
+                    @SphericalHarmonics(lmax = 2) interface UpTo2 extends SphericalHarmonicsKernel {}
+                }
+                """);
+        SphericalHarmonicsKernel vector = compiled.kernel("test.sh.Specs_VectorImpl", SphericalHarmonicsKernel.class);
+        SphericalHarmonicsKernel pseudovector = compiled.kernel("test.sh.Specs_PseudovectorImpl",
+                SphericalHarmonicsKernel.class);
+        assertEquals(Irreps.parse("2x1o+0e+2e"), vector.irrepsOut());
+        assertEquals(Irreps.parse("0e+1e+2e"), pseudovector.irrepsOut());
+        double[] xyz = {0.3, -1.2, 0.7, 2.0, 0.1, -0.4};
+        assertArrayEquals(values(compiled.kernel("test.sh.Specs_VectorsImpl", SphericalHarmonicsKernel.class), xyz),
+                values(vector, xyz));
+        assertArrayEquals(values(compiled.kernel("test.sh.Specs_UpTo2Impl", SphericalHarmonicsKernel.class), xyz),
+                values(pseudovector, xyz));
+    }
+
+    private static double[] values(SphericalHarmonicsKernel kernel, double[] xyz) {
+        double[] out = new double[xyz.length / 3 * kernel.irrepsOut().dim()];
+        kernel.forward(xyz.length / 3, xyz, out);
+        return out;
+    }
+
     @Test
     void matchesE3nnValuesAndGradients() throws IOException {
         List<Map<String, Object>> cases = ReferenceData.cases("spherical_harmonics.json");
