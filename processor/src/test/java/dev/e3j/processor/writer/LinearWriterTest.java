@@ -50,22 +50,27 @@ class LinearWriterTest {
                     (Boolean) c.get("biases"), PathNormalization.ELEMENT, Precision.DOUBLE);
             assertEquals(ReferenceData.asInt(c.get("weight_numel")), kernel.weightNumel());
             assertEquals(ReferenceData.asInt(c.get("bias_numel")), kernel.biasNumel());
-            double[] x = ReferenceData.asDoubles(c.get("x"));
-            double[] weights = ReferenceData.asDoubles(c.get("weights"));
-            double[] bias = ReferenceData.asDoubles(c.get("bias"));
-            double[] gradOut = ReferenceData.asDoubles(c.get("grad_out"));
-            int batch = x.length / kernel.irrepsIn().dim();
-            double[] out = new double[batch * kernel.irrepsOut().dim()];
-            kernel.forward(batch, x, weights, bias, out);
-            assertClose(ReferenceData.asDoubles(c.get("out")), out, 1e-12);
-            double[] gradX = new double[x.length];
-            double[] gradWeights = new double[weights.length];
-            double[] gradBias = new double[bias.length];
-            kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
-            assertClose(ReferenceData.asDoubles(c.get("grad_x")), gradX, 1e-12);
-            assertClose(ReferenceData.asDoubles(c.get("grad_weights")), gradWeights, 1e-12);
-            assertClose(ReferenceData.asDoubles(c.get("grad_bias")), gradBias, 1e-12);
+            assertMatchesReference(kernel, c,
+                    ReferenceData.asDoubles(c.get("x")).length / kernel.irrepsIn().dim());
         }
+    }
+
+    /** The forward pass and every gradient of {@code kernel} against e3nn's case {@code c}, to 1e-12. */
+    static void assertMatchesReference(LinearKernel kernel, Map<String, Object> c, int batch) {
+        double[] x = ReferenceData.asDoubles(c.get("x"));
+        double[] weights = ReferenceData.asDoubles(c.get("weights"));
+        double[] bias = ReferenceData.asDoubles(c.get("bias"));
+        double[] gradOut = ReferenceData.asDoubles(c.get("grad_out"));
+        double[] out = new double[batch * kernel.irrepsOut().dim()];
+        kernel.forward(batch, x, weights, bias, out);
+        assertClose(ReferenceData.asDoubles(c.get("out")), out, 1e-12);
+        double[] gradX = new double[x.length];
+        double[] gradWeights = new double[weights.length];
+        double[] gradBias = new double[bias.length];
+        kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
+        assertClose(ReferenceData.asDoubles(c.get("grad_x")), gradX, 1e-12);
+        assertClose(ReferenceData.asDoubles(c.get("grad_weights")), gradWeights, 1e-12);
+        assertClose(ReferenceData.asDoubles(c.get("grad_bias")), gradBias, 1e-12);
     }
 
     /** Unsorted input with repeated irreps, biases on two separate 0e outputs, an output with no path. */
