@@ -98,7 +98,7 @@ final class StateDictLayout {
         List<String> mismatched = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         for (Entry entry : entries.values()) {
-            if (!stateDict.names().contains(entry.name())) {
+            if (!stateDict.contains(entry.name())) {
                 if (entry.isParameter()) {
                     missing.add(entry.name() + " " + Arrays.toString(entry.shape()));
                 }
