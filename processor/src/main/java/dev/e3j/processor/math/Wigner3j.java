@@ -1,7 +1,9 @@
 package dev.e3j.processor.math;
 
+import dev.e3j.annotations.CgConvention;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
 public final class Wigner3j {
 
     private static final ConcurrentMap<List<Integer>, Wigner3j> CACHE = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<List<Integer>, Wigner3j> CACHE_044_FLIPPED = new ConcurrentHashMap<>();
     private static final BigInteger TWO = BigInteger.TWO;
 
     private final int l1;
@@ -66,6 +69,57 @@ public final class Wigner3j {
                     + l1 + ", " + l2 + ", " + l3 + ")");
         }
         return CACHE.computeIfAbsent(List.of(l1, l2, l3), key -> compute(l1, l2, l3));
+    }
+
+    /**
+     * The tensor for {@code (l1, l2, l3)} in the given e3nn version's sign convention: {@link #of(int, int, int)}
+     * for {@link CgConvention#E3NN_0_5}, that tensor times {@link #e3nn044Sign(int, int, int)} for
+     * {@link CgConvention#E3NN_0_4}.
+     *
+     * @throws IllegalArgumentException for a negative l or when {@code |l1 - l2| <= l3 <= l1 + l2} fails
+     */
+    public static Wigner3j of(int l1, int l2, int l3, CgConvention convention) {
+        Wigner3j tensor = of(l1, l2, l3);
+        if (convention == CgConvention.E3NN_0_5 || e3nn044Sign(l1, l2, l3) > 0) {
+            return tensor;
+        }
+        return CACHE_044_FLIPPED.computeIfAbsent(List.of(l1, l2, l3), key -> tensor.negate());
+    }
+
+    /**
+     * {@code +1} or {@code -1}: e3nn 0.4.4's {@code wigner_3j(l1, l2, l3)} divided by e3nn 0.5's. e3nn 0.4.4 stores
+     * the tensor for the sorted degrees {@code a <= b <= c}, signed so that its all-{@code m = 0} entry {@code [a][b][c]}
+     * is positive or, when that entry is zero, its first non-zero entry in row-major order is; other orderings are
+     * that tensor transposed, times {@code (-1)^(l1 + l2 + l3)} for an odd permutation.
+     *
+     * @throws IllegalArgumentException for a negative l or when {@code |l1 - l2| <= l3 <= l1 + l2} fails
+     */
+    public static int e3nn044Sign(int l1, int l2, int l3) {
+        Wigner3j tensor = of(l1, l2, l3);
+        int[] degrees = {l1, l2, l3};
+        Integer[] order = {0, 1, 2};
+        Arrays.sort(order, (x, y) -> Integer.compare(degrees[x], degrees[y]));
+        Wigner3j sorted = of(degrees[order[0]], degrees[order[1]], degrees[order[2]]);
+        int sortedSign = sorted.get(sorted.l1, sorted.l2, sorted.l3).isZero()
+                ? sorted.nonzero.get(0).value().signum()
+                : sorted.get(sorted.l1, sorted.l2, sorted.l3).signum();
+        int inversions = (order[0] > order[1] ? 1 : 0) + (order[0] > order[2] ? 1 : 0) + (order[1] > order[2] ? 1 : 0);
+        boolean oddPermutation = inversions % 2 == 1;
+        int permutationSign = oddPermutation && (l1 + l2 + l3) % 2 == 1 ? -1 : 1;
+        // Compare the transposed sorted tensor with this ordering's e3nn 0.5 tensor at its first non-zero entry.
+        Entry first = tensor.nonzero.get(0);
+        int[] index = {first.i(), first.j(), first.k()};
+        SqrtRational transposed = sorted.get(index[order[0]], index[order[1]], index[order[2]]);
+        int relative = transposed.signum() * first.value().signum();
+        return sortedSign * permutationSign * relative;
+    }
+
+    private Wigner3j negate() {
+        SqrtRational[] negated = new SqrtRational[values.length];
+        for (int index = 0; index < values.length; index++) {
+            negated[index] = values[index].negate();
+        }
+        return new Wigner3j(l1, l2, l3, negated);
     }
 
     public int l1() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.testing.ReferenceData;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,39 @@ class Wigner3jTest {
             }
         }
         assertTrue(compared > 10_000, "compared " + compared);
+    }
+
+    @Test
+    void e3nn044ConventionMatchesE3nn044TensorsAndItsFlipList() throws Exception {
+        Map<String, Object> reference = asMap(ReferenceData.parse(java.nio.file.Files.readString(
+                ReferenceData.directory().resolveSibling("e3nn-0.4.4").resolve("wigner_3j_e3nn044_l3.json"))));
+        Map<String, Object> tensors = asMap(reference.get("w3j"));
+        assertTrue(tensors.size() >= 30, "tensors: " + tensors.size());
+        for (Map.Entry<String, Object> tensor : tensors.entrySet()) {
+            String[] degrees = tensor.getKey().split(",");
+            int l1 = Integer.parseInt(degrees[0].trim());
+            int l2 = Integer.parseInt(degrees[1].trim());
+            int l3 = Integer.parseInt(degrees[2].trim());
+            double[] expected = ReferenceData.asDoubles(tensor.getValue());
+            double[] actual = Wigner3j.of(l1, l2, l3, CgConvention.E3NN_0_4).toDoubleArray();
+            for (int index = 0; index < expected.length; index++) {
+                assertEquals(expected[index], actual[index], 1e-15, tensor.getKey() + " flat index " + index);
+            }
+        }
+        java.util.Set<List<Integer>> flipped = new java.util.HashSet<>();
+        for (Object triple : (List<?>) reference.get("sorted_triples_where_e3nn044_equals_minus_e3nn05")) {
+            double[] t = ReferenceData.asDoubles(triple);
+            flipped.add(List.of((int) t[0], (int) t[1], (int) t[2]));
+        }
+        assertTrue(flipped.contains(List.of(4, 4, 5)) && flipped.size() > 20, "flip list: " + flipped);
+        for (int l1 = 0; l1 <= 11; l1++) {
+            for (int l2 = l1; l2 <= 11; l2++) {
+                for (int l3 = l2; l3 <= Math.min(l1 + l2, 11); l3++) {
+                    int expected = flipped.contains(List.of(l1, l2, l3)) ? -1 : 1;
+                    assertEquals(expected, Wigner3j.e3nn044Sign(l1, l2, l3), "(" + l1 + "," + l2 + "," + l3 + ")");
+                }
+            }
+        }
     }
 
     @Test
@@ -139,5 +173,10 @@ class Wigner3jTest {
         IllegalArgumentException index = assertThrows(IllegalArgumentException.class,
                 () -> Wigner3j.of(1, 1, 2).get(0, 3, 0));
         assertTrue(index.getMessage().startsWith("j: expected 0 <= j < 3, got 3"), index.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object json) {
+        return (Map<String, Object>) json;
     }
 }
