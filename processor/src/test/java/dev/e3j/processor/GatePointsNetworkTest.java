@@ -242,7 +242,8 @@ class GatePointsNetworkTest {
         assertEquals(products, source044.lines()
                 .filter(line -> line.contains("cgConvention = CgConvention.E3NN_0_4")).count(), source044);
         assertFalse(generated.generatedSource("test/Specs_Signs05Impl.java").contains("cgConvention"));
-        String edgeAudit = generated.generatedResource("META-INF/e3j/test.Specs_Signs044Impl_Layer0EdgeProductImpl.json");
+        String edgeAudit = generated.generatedResource(
+                "META-INF/e3j/test.Specs_Signs044Impl_Layer0EdgeProductImpl.json");
         assertTrue(edgeAudit.contains("\"cg_convention\": \"E3NN_0_4\""), edgeAudit);
         assertTrue(generated.generatedResource("META-INF/e3j/test.Specs_Signs044Impl.json")
                 .contains("\"cg_convention\": \"E3NN_0_4\""));
