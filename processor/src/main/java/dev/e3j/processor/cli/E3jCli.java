@@ -4,6 +4,7 @@ import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,7 @@ public final class E3jCli {
                     }
                     CgConvention signs = convention == null ? CgConvention.E3NN_0_5 : convention;
                     Wigner3j w = Wigner3j.of(l1, l2, l3, signs);
-                    String label = signs == CgConvention.E3NN_0_5 ? null : token(signs);
+                    String label = CgConventions.isDefault(signs) ? null : token(signs);
                     out.print(json ? Wigner3jFormat.json(w, label) : Wigner3jFormat.table(w, label));
                 }
                 case "sh" -> {
@@ -140,7 +141,7 @@ public final class E3jCli {
     }
 
     /** {@code e3nn-0.5} for {@link CgConvention#E3NN_0_5}: the value {@value #CONVENTION_OPTION} takes. */
-    static String token(CgConvention convention) {
+    private static String token(CgConvention convention) {
         return convention.name().toLowerCase(Locale.ROOT).replaceFirst("_", "-").replace('_', '.');
     }
 
