@@ -120,7 +120,10 @@ def extxyz_frames(rng):
     molecule = Atoms("CH4", positions=rng.uniform(0, 2, size=(5, 3)))
     frames = []
     for atoms in (cu, molecule):
-        atoms.calc = SinglePointCalculator(atoms, energy=float(rng.normal()), forces=rng.normal(size=(len(atoms), 3)))
+        results = {"energy": float(rng.normal()), "forces": rng.normal(size=(len(atoms), 3))}
+        if atoms.pbc.all():
+            results["stress"] = rng.normal(size=6)
+        atoms.calc = SinglePointCalculator(atoms, **results)
         frames.append(atoms)
     return frames
 
