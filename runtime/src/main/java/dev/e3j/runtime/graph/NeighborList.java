@@ -180,6 +180,15 @@ public final class NeighborList {
         /** Atoms ordered by bin; those of bin {@code b} are {@code atoms[binStart[b], binStart[b + 1])}. */
         private int[] atoms;
         private int[] binStart;
+        /** The wrapped positions {@code pos - wrap·cell} of {@link #atoms}, in the same order (read in sequence). */
+        private double[] wrapped;
+        /**
+         * The square of the prefilter's radius: the cutoff, widened by more than the rounding of the wrapped positions
+         * and image translations, so that it passes every pair the exact test accepts.
+         */
+        private double prefilterSquared;
+        /** Scratch: the Cartesian translation {@code image·cell} of the image being visited. */
+        private final double[] imageShift = new double[3];
         /** Scratch: the shift of the candidate edge being tested. */
         private final int[] shift = new int[3];
 
@@ -252,6 +261,21 @@ public final class NeighborList {
                 }
             }
             sortIntoBins();
+            double extent = 0;
+            for (double p : positions) {
+                extent = Math.max(extent, Math.abs(p));
+            }
+            if (cell != null) {
+                for (int k = 0; k < 3; k++) {
+                    // The farthest image visited along k, plus the wrapping of the positions.
+                    double translations = reach[k] / (double) bins[k] + 2;
+                    for (int c = 0; c < 3; c++) {
+                        extent += translations * Math.abs(cell[3 * k + c]);
+                    }
+                }
+            }
+            double prefilter = cutoff * (1 + MARGIN) + 1e-12 * extent;
+            prefilterSquared = prefilter * prefilter;
         }
 
         /**
@@ -304,9 +328,15 @@ public final class NeighborList {
                 binStart[b + 1] += binStart[b];
             }
             atoms = new int[numAtoms];
+            wrapped = new double[3 * numAtoms];
             int[] next = Arrays.copyOf(binStart, binStart.length - 1);
             for (int a = 0; a < numAtoms; a++) {
-                atoms[next[flatBin[a]]++] = a;
+                int at = next[flatBin[a]]++;
+                atoms[at] = a;
+                for (int c = 0; c < 3; c++) {
+                    wrapped[3 * at + c] = positions[3 * a + c]
+                            - (cell == null ? 0.0 : cartesianShift(wrap, 3 * a, cell, c));
+                }
             }
         }
 
@@ -318,8 +348,13 @@ public final class NeighborList {
             Edges edges = new Edges(numAtoms);
             int[] image = new int[3];
             int[] neighbourBin = new int[3];
+            double[] senderWrapped = new double[3];
             for (int sender = 0; sender < numAtoms; sender++) {
                 int first = edges.size;
+                for (int c = 0; c < 3; c++) {
+                    senderWrapped[c] = positions[3 * sender + c]
+                            - (cell == null ? 0.0 : cartesianShift(wrap, 3 * sender, cell, c));
+                }
                 for (int d2 = -reach[2]; d2 <= reach[2]; d2++) {
                     if (!locate(sender, 2, d2, neighbourBin, image)) {
                         continue;
@@ -330,7 +365,7 @@ public final class NeighborList {
                         }
                         for (int d0 = -reach[0]; d0 <= reach[0]; d0++) {
                             if (locate(sender, 0, d0, neighbourBin, image)) {
-                                visitBin(sender, neighbourBin, image, edges);
+                                visitBin(sender, neighbourBin, image, edges, senderWrapped);
                             }
                         }
                     }
@@ -357,11 +392,27 @@ public final class NeighborList {
             return bin >= 0 && bin < bins[k];
         }
 
-        /** Adds the edges from {@code sender} to the atoms of one bin in the image {@code image} of the cell. */
-        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges) {
+        /**
+         * Adds the edges from {@code sender} to the atoms of one bin in the image {@code image} of the cell. A cheap
+         * prefilter on the wrapped positions (a difference and a square per candidate) rejects most candidates; the
+         * rest take the exact test on the positions as given.
+         */
+        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges, double[] senderWrapped) {
             int bin = flatIndex(neighbourBin[0], neighbourBin[1], neighbourBin[2]);
+            for (int c = 0; c < 3; c++) {
+                imageShift[c] = cell == null ? 0.0 : cartesianShift(image, 0, cell, c);
+            }
+            double x = senderWrapped[0] - imageShift[0];
+            double y = senderWrapped[1] - imageShift[1];
+            double z = senderWrapped[2] - imageShift[2];
             int[] shift = this.shift;
             for (int n = binStart[bin]; n < binStart[bin + 1]; n++) {
+                double dx = wrapped[3 * n] - x;
+                double dy = wrapped[3 * n + 1] - y;
+                double dz = wrapped[3 * n + 2] - z;
+                if (!(dx * dx + dy * dy + dz * dz < prefilterSquared)) {
+                    continue;
+                }
                 int receiver = atoms[n];
                 // The wrapped receiver's image is pos[j] - wrap_j·cell + image·cell, the wrapped sender
                 // pos[i] - wrap_i·cell: in the positions as given, the translation is image + wrap_i - wrap_j.
