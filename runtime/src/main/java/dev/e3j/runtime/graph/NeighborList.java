@@ -34,7 +34,7 @@ public final class NeighborList {
     public static final int MAX_EDGES = (Integer.MAX_VALUE - 8) / 3;
     /** The farthest an atom may lie from the cell, in cells along a periodic direction, so that shifts fit an int. */
     static final double MAX_CELLS_AWAY = 1 << 28;
-    /** Relative widening of the bins over the cutoff, so rounding never hides a pair from the exact test. */
+    /** Relative widening of the search over the cutoff, so rounding never hides a pair from the exact test. */
     private static final double MARGIN = 1e-8;
 
     private final int numAtoms;
@@ -202,21 +202,24 @@ public final class NeighborList {
             this.wrap = new int[3 * numAtoms];
             double[] inverse = cell == null ? new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1} : inverse(cell);
             double[] fractional = new double[3 * numAtoms];
+            // Per direction, the largest sum of the terms' magnitudes: the fractional coordinates' rounding scale.
+            double[] magnitude = new double[3];
             for (int a = 0; a < numAtoms; a++) {
                 for (int k = 0; k < 3; k++) {
-                    fractional[3 * a + k] = positions[3 * a] * inverse[k] + positions[3 * a + 1] * inverse[3 + k]
-                            + positions[3 * a + 2] * inverse[6 + k];
+                    double x = positions[3 * a] * inverse[k];
+                    double y = positions[3 * a + 1] * inverse[3 + k];
+                    double z = positions[3 * a + 2] * inverse[6 + k];
+                    fractional[3 * a + k] = x + y + z;
+                    magnitude[k] = Math.max(magnitude[k], Math.abs(x) + Math.abs(y) + Math.abs(z));
                 }
             }
-            // Wider than the cutoff by more than the rounding of the fractional coordinates, so that every pair the
-            // exact test accepts is among the candidates.
-            double searchRadius = cutoff * (1 + MARGIN);
             // Per direction, the search radius in units of the direction's height (the distance between the planes
-            // s_k = 0 and s_k = 1, or 1 for a Cartesian axis).
+            // s_k = 0 and s_k = 1, or 1 for a Cartesian axis): a little wider than the cutoff, and wider again than
+            // the rounding of the fractional coordinates, so that every pair the exact test accepts is a candidate.
             double[] reachInHeights = new double[3];
             for (int k = 0; k < 3; k++) {
-                reachInHeights[k] = searchRadius * Math.sqrt(inverse[k] * inverse[k]
-                        + inverse[3 + k] * inverse[3 + k] + inverse[6 + k] * inverse[6 + k]);
+                reachInHeights[k] = cutoff * (1 + MARGIN) * Math.sqrt(inverse[k] * inverse[k]
+                        + inverse[3 + k] * inverse[3 + k] + inverse[6 + k] * inverse[6 + k]) + 1e-14 * magnitude[k];
             }
             requireFewImages(structure, reachInHeights);
             double[] origin = new double[3];
