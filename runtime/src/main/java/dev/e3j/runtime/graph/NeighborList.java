@@ -34,6 +34,11 @@ public final class NeighborList {
     public static final int MAX_EDGES = (Integer.MAX_VALUE - 8) / 3;
     /** The farthest an atom may lie from the cell, in cells along a periodic direction, so that shifts fit an int. */
     static final double MAX_CELLS_AWAY = 1 << 28;
+    /**
+     * Bins per cutoff length (at most): an atom's neighbours then lie within two bins of its own, and the 125 bins
+     * searched hold about half the volume of the 27 bins a cutoff wide.
+     */
+    private static final int BINS_PER_CUTOFF = 2;
     /** Relative widening of the search over the cutoff, so rounding never hides a pair from the exact test. */
     private static final double MARGIN = 1e-8;
 
@@ -226,7 +231,8 @@ public final class NeighborList {
             double[] binWidth = new double[3];
             for (int k = 0; k < 3; k++) {
                 if (periodic[k]) {
-                    bins[k] = (int) Math.max(1, Math.min(numAtoms + 1, Math.floor(1 / reachInHeights[k])));
+                    bins[k] = (int) Math.max(1, Math.min(numAtoms + 1,
+                            Math.floor(BINS_PER_CUTOFF / reachInHeights[k])));
                     binWidth[k] = 1.0 / bins[k];
                 } else {
                     double lo = Double.POSITIVE_INFINITY;
@@ -236,15 +242,16 @@ public final class NeighborList {
                         hi = Math.max(hi, fractional[3 * a + k]);
                     }
                     double span = numAtoms == 0 ? 0 : hi - lo;
-                    bins[k] = (int) Math.min(numAtoms + 1, Math.floor(span / reachInHeights[k]) + 1);
+                    double narrowest = reachInHeights[k] / BINS_PER_CUTOFF;
+                    bins[k] = (int) Math.min(numAtoms + 1, Math.floor(span / narrowest) + 1);
                     origin[k] = numAtoms == 0 ? 0 : lo;
-                    binWidth[k] = Math.max(reachInHeights[k], span / bins[k]);
+                    binWidth[k] = Math.max(narrowest, span / bins[k]);
                 }
             }
             coarsen(binWidth);
             for (int k = 0; k < 3; k++) {
                 // |s_j - s_i| <= |d| / height < reachInHeights, so the bins differ by at most ceil(that / binWidth).
-                reach[k] = periodic[k] ? (int) Math.ceil(reachInHeights[k] / binWidth[k]) : 1;
+                reach[k] = (int) Math.ceil(reachInHeights[k] / binWidth[k]);
             }
             for (int a = 0; a < numAtoms; a++) {
                 for (int k = 0; k < 3; k++) {
