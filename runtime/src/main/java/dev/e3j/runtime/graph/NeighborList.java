@@ -17,11 +17,12 @@ import java.util.Arrays;
  * {@code S} (lexicographically), so the list is deterministic. Every edge's reverse {@code (j, i, -S)} is in the list.
  *
  * <p>The search bins atoms in fractional coordinates ({@code s = pos·cell⁻¹}, or Cartesian coordinates for a
- * structure without a cell): along a periodic direction the cell is cut into slabs at least {@code cutoff} thick
+ * structure without a cell): along a periodic direction the cell is cut into slabs at least half a cutoff thick
  * (perpendicular to the other two lattice vectors); along a non-periodic one the atoms' bounding box is. Each atom is
- * compared with the atoms in the bins around its own, the periodic images included; when a cell is thinner than the
- * cutoff (an atom sees its own images) the search reaches as many images as needed. For structures of roughly uniform
- * density this takes time and memory linear in the number of atoms.
+ * compared with the atoms in the bins up to two away from its own, the periodic images included; when a cell is
+ * thinner than the cutoff (an atom sees its own images) the search reaches as many images as needed. A cheap test on
+ * the wrapped positions discards most candidates before the exact one. For structures of roughly uniform density
+ * this takes time and memory linear in the number of atoms.
  */
 public final class NeighborList {
 
