@@ -61,7 +61,7 @@ public record MdOptions(String potential, Path structure, int[] supercell, int s
                 usage: java -jar e3j-md.jar [--potential NAME] [--structure FILE] [--supercell N|AxBxC] [--steps N]
                                             [--dt FS] [--temperature K] [--seed S] [--out FILE] [--every N]
                 Molecular dynamics in the NVE ensemble (velocity Verlet, ASE's units and steps) with an interatomic \
-                potential: Maxwell-Boltzmann momenta at the temperature with no total momentum, then steps; prints \
+                potential: Maxwell-Boltzmann momenta with no total momentum, scaled to the temperature, then steps; prints \
                 progress (steps/s, temperature, total-energy drift per atom), writes an extended XYZ trajectory \
                 (ASE reads it), and ends with the measured drift.
                   --potential NAME  the potential (default %s):
