@@ -2,6 +2,8 @@ package dev.e3j.spark;
 
 import dev.e3j.runtime.model.Structure;
 import java.io.Serializable;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -68,7 +70,18 @@ final class StructureReader implements Serializable {
      * @throws IllegalArgumentException if the array or one of its elements is null
      */
     static double[] doubles(Row row, int index, String column) {
-        List<Object> values = list(row, index, column);
+        Object value = array(row, index, column);
+        if (value instanceof double[] doubles) {
+            return doubles;
+        }
+        if (value instanceof float[] floats) {
+            double[] out = new double[floats.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = floats[i];
+            }
+            return out;
+        }
+        List<Object> values = elements(row, index, value);
         double[] out = new double[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ((Number) element(values, i, column)).doubleValue();
@@ -77,35 +90,62 @@ final class StructureReader implements Serializable {
     }
 
     private static int[] ints(Row row, int index, String column) {
-        List<Object> values = list(row, index, column);
+        Object value = array(row, index, column);
+        if (value instanceof int[] ints) {
+            return ints;
+        }
+        List<Object> values = elements(row, index, value);
         int[] out = new int[values.size()];
         for (int i = 0; i < out.length; i++) {
-            long value = ((Number) element(values, i, column)).longValue();
-            if (value != (int) value) {
-                throw new IllegalArgumentException(column + "[" + i + "] must be an atomic number, got " + value);
+            long number = ((Number) element(values, i, column)).longValue();
+            if (number != (int) number) {
+                throw new IllegalArgumentException(column + "[" + i + "] must be an atomic number, got " + number);
             }
-            out[i] = (int) value;
+            out[i] = (int) number;
         }
         return out;
     }
 
     private static boolean[] booleans(Row row, int index, String column) {
-        List<Object> values = list(row, index, column);
-        if (values.size() != 3) {
-            throw new IllegalArgumentException(column + " must have length 3, got " + values.size());
+        Object value = array(row, index, column);
+        boolean[] out;
+        if (value instanceof boolean[] booleans) {
+            out = booleans;
+        } else {
+            List<Object> values = elements(row, index, value);
+            out = new boolean[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (Boolean) element(values, i, column);
+            }
         }
-        boolean[] out = new boolean[3];
-        for (int i = 0; i < 3; i++) {
-            out[i] = (Boolean) element(values, i, column);
+        if (out.length != 3) {
+            throw new IllegalArgumentException(column + " must have length 3, got " + out.length);
         }
         return out;
     }
 
-    private static List<Object> list(Row row, int index, String column) {
+    /**
+     * The array in column {@code index}: a Spark sequence when the row was decoded from Spark's format, or the Java
+     * array a {@link Structures#toRow} row holds when Spark hands such rows over as they are (a typed
+     * {@code map} just before the evaluator).
+     */
+    private static Object array(Row row, int index, String column) {
         if (row.isNullAt(index)) {
             throw new IllegalArgumentException(column + " must not be null");
         }
-        return row.getList(index);
+        return row.get(index);
+    }
+
+    /** {@return the elements of {@code value}, the array in column {@code index}, boxed} */
+    private static List<Object> elements(Row row, int index, Object value) {
+        if (!value.getClass().isArray()) {
+            return row.getList(index);
+        }
+        List<Object> values = new ArrayList<>(Array.getLength(value));
+        for (int i = 0; i < Array.getLength(value); i++) {
+            values.add(Array.get(value, i));
+        }
+        return values;
     }
 
     private static Object element(List<Object> values, int i, String column) {

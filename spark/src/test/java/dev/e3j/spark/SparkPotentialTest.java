@@ -190,6 +190,21 @@ class SparkPotentialTest {
     }
 
     @Test
+    void evaluatesRowsThatSparkHandsOverUndecoded() {
+        // A typed map right before the evaluator: Spark passes its Row objects on as they are, Java arrays inside.
+        Dataset<Row> generated = Screen.rattledCopper(spark, 6, 2, 4, 0.05);
+        try (SparkPotential potential = SparkPotential.broadcast(spark, COPPER)) {
+            Map<String, Row> results = byId(potential.evaluate(generated).collectAsList());
+            for (int i = 0; i < 6; i++) {
+                Row row = results.get(String.valueOf(i));
+                assertNull(row.getAs(Structures.ERROR));
+                assertEquals(singleMachine.evaluate(Screen.rattledCopper(4, i, 0.05)).energy(),
+                        (double) row.getAs(SparkPotential.ENERGY), 0.0);
+            }
+        }
+    }
+
+    @Test
     void missingOrClashingColumnsAreNamed() {
         Dataset<Row> structures = Structures.dataset(spark, List.of(Screen.rattledCopper(1, 0, 0.05)));
         try (SparkPotential potential = SparkPotential.broadcast(spark, COPPER)) {
