@@ -85,8 +85,9 @@ public final class SparkPointsModel implements AutoCloseable {
         StructType output = SparkPotential.appendColumns(input,
                 DataTypes.createStructField(OUTPUT, DataTypes.createArrayType(DataTypes.DoubleType, false), true),
                 DataTypes.createStructField(Structures.ERROR, DataTypes.StringType, true));
-        return structures.mapPartitions(new Partitions(model, StructureReader.of(input), nodeInput, nodeAttributes,
-                batchSize), Encoders.row(output));
+        return structures.mapPartitions(new Partitions(model, StructureReader.of(input),
+                StructureReader.index(input, Structures.ERROR), nodeInput, nodeAttributes, batchSize),
+                Encoders.row(output));
     }
 
     private static int nodeColumn(StructType schema, String column, boolean needed) {
@@ -119,14 +120,16 @@ public final class SparkPointsModel implements AutoCloseable {
 
         private final Broadcast<GeneratedModel> model;
         private final StructureReader reader;
+        private final int errorColumn;
         private final int nodeInput;
         private final int nodeAttributes;
         private final int batchSize;
 
-        Partitions(Broadcast<GeneratedModel> model, StructureReader reader, int nodeInput, int nodeAttributes,
-                   int batchSize) {
+        Partitions(Broadcast<GeneratedModel> model, StructureReader reader, int errorColumn, int nodeInput,
+                   int nodeAttributes, int batchSize) {
             this.model = model;
             this.reader = reader;
+            this.errorColumn = errorColumn;
             this.nodeInput = nodeInput;
             this.nodeAttributes = nodeAttributes;
             this.batchSize = batchSize;
@@ -135,13 +138,18 @@ public final class SparkPointsModel implements AutoCloseable {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             PointsModel points = model.value().instance(PointsModel.class);
-            return new BatchedRows(rows, batchSize, batch -> evaluate(points, batch));
+            return new BatchedRows(rows, errorColumn, batchSize, batch -> evaluate(points, batch));
         }
 
         private Object[][] evaluate(PointsModel points, List<Row> rows) {
             Object[][] results = new Object[rows.size()][];
             List<Graph> graphs = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
+                String inputError = BatchedRows.inputError(rows.get(i), errorColumn);
+                if (inputError != null) {
+                    results[i] = new Object[] {null, inputError};
+                    continue;
+                }
                 try {
                     Graph graph = graph(points, i, rows.get(i));
                     if (graph.structure().size() == 0) {

@@ -96,16 +96,18 @@ public final class SparkPotential implements AutoCloseable {
     public Dataset<Row> evaluate(Dataset<Row> structures) {
         StructType input = structures.schema();
         StructType output = resultSchema(input);
-        return structures.mapPartitions(new Partitions(model, StructureReader.of(input), batchSize),
-                Encoders.row(output));
+        return structures.mapPartitions(new Partitions(model, StructureReader.of(input),
+                StructureReader.index(input, Structures.ERROR), batchSize), Encoders.row(output));
     }
 
     /**
-     * {@return {@code input} with the result columns appended}
+     * {@return {@code input} with the result columns appended (an {@value Structures#ERROR} column it has is reused)}
      *
-     * @throws IllegalArgumentException if a result column's name is taken
+     * @throws IllegalArgumentException if a structure column is missing or of the wrong type, or a result column's
+     *                                  name is taken
      */
     public static StructType resultSchema(StructType input) {
+        Structures.checkColumns(input);
         return appendColumns(input,
                 DataTypes.createStructField(ENERGY, DataTypes.DoubleType, true),
                 DataTypes.createStructField(FORCES, DataTypes.createArrayType(DataTypes.DoubleType, false), true),
@@ -113,9 +115,13 @@ public final class SparkPotential implements AutoCloseable {
                 DataTypes.createStructField(Structures.ERROR, DataTypes.StringType, true));
     }
 
+    /** {@return {@code input} and {@code results}; an {@value Structures#ERROR} column that input has is reused} */
     static StructType appendColumns(StructType input, StructField... results) {
         StructType output = input;
         for (StructField result : results) {
+            if (result.name().equals(Structures.ERROR) && Structures.field(input, Structures.ERROR) != null) {
+                continue;
+            }
             if (Structures.field(input, result.name()) != null) {
                 throw new IllegalArgumentException("the input already has a column '" + result.name()
                         + "', which the results would replace; rename it first (withColumnRenamed)");
@@ -138,11 +144,13 @@ public final class SparkPotential implements AutoCloseable {
 
         private final Broadcast<GeneratedModel> model;
         private final StructureReader reader;
+        private final int errorColumn;
         private final int batchSize;
 
-        Partitions(Broadcast<GeneratedModel> model, StructureReader reader, int batchSize) {
+        Partitions(Broadcast<GeneratedModel> model, StructureReader reader, int errorColumn, int batchSize) {
             this.model = model;
             this.reader = reader;
+            this.errorColumn = errorColumn;
             this.batchSize = batchSize;
         }
 
@@ -151,7 +159,7 @@ public final class SparkPotential implements AutoCloseable {
             InteratomicPotential potential = model.value().instance(InteratomicPotential.class);
             int[] known = potential.atomicNumbers().clone();
             Arrays.sort(known);
-            return new BatchedRows(rows, batchSize, batch -> evaluate(potential, known, batch));
+            return new BatchedRows(rows, errorColumn, batchSize, batch -> evaluate(potential, known, batch));
         }
 
         private Object[][] evaluate(InteratomicPotential potential, int[] known, List<Row> rows) {
@@ -159,6 +167,11 @@ public final class SparkPotential implements AutoCloseable {
             List<Structure> valid = new ArrayList<>(rows.size());
             List<Integer> validRows = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
+                String inputError = BatchedRows.inputError(rows.get(i), errorColumn);
+                if (inputError != null) {
+                    results[i] = error(inputError);
+                    continue;
+                }
                 try {
                     Structure structure = reader.read(rows.get(i));
                     checkElements(structure, known);

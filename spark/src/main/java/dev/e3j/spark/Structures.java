@@ -31,7 +31,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Other columns are allowed and carried through evaluation unchanged. A row whose arrays do not fit (wrong
  * lengths, nulls, non-finite numbers, a singular cell) is not an error of the dataset: the evaluators give it an
- * {@value #ERROR} and evaluate the others.
+ * {@value #ERROR} and evaluate the others. An input {@value #ERROR} column (string; {@link #readExtXyz} has one for
+ * frames it could not read) is kept: a row with an error there is passed through unevaluated, and the evaluators
+ * write their errors into that column instead of adding one.
  */
 public final class Structures {
 
@@ -87,9 +89,12 @@ public final class Structures {
     }
 
     /**
-     * Reads extended XYZ files (a file, a folder or a glob): one row per frame, named {@code <file>:<frame>}; see
-     * {@link ExtXyzFrames} for what is read. Each file is read whole by one task, so split very large files, or
-     * convert them to Parquet once ({@code readExtXyz(...).write().parquet(...)}).
+     * Reads extended XYZ files (a file, a folder or a glob) as {@link dev.e3j.runtime.io.ExtXyz} reads them (ASE's
+     * format: {@code Lattice}, {@code pbc}, {@code Properties} with {@code species} or {@code Z} and {@code pos}):
+     * one row per frame, named {@code <file>:<frame>}, with an {@value #ERROR} column. A frame that is not valid (an
+     * unknown element, a non-finite number, a wrong column count) becomes a row with null arrays and the reason in
+     * {@value #ERROR}; text that cannot be cut into frames fails the read. Each file is read whole by one task, so
+     * split very large files, or convert them to Parquet once ({@code readExtXyz(...).write().parquet(...)}).
      */
     public static Dataset<Row> readExtXyz(SparkSession spark, String path) {
         return ExtXyzFrames.read(spark, path);
@@ -106,6 +111,11 @@ public final class Structures {
         requireArray(schema, POSITIONS, true, "double or float", DataTypes.DoubleType, DataTypes.FloatType);
         requireArray(schema, CELL, false, "double or float", DataTypes.DoubleType, DataTypes.FloatType);
         requireArray(schema, PBC, false, "boolean", DataTypes.BooleanType);
+        StructField error = field(schema, ERROR);
+        if (error != null && !error.dataType().equals(DataTypes.StringType)) {
+            throw new IllegalArgumentException("column '" + ERROR + "' must be a string, got "
+                    + error.dataType().simpleString());
+        }
     }
 
     private static void requireArray(StructType schema, String column, boolean required, String expected,

@@ -185,7 +185,9 @@ class SparkPotentialTest {
                 assertEquals(expected, (double) fromParquet.get(String.valueOf(i)).getAs(SparkPotential.ENERGY), 0.0);
                 assertEquals(expected, (double) fromXyz.get("cells.xyz:" + i).getAs(SparkPotential.ENERGY), 0.0);
             }
-            assertError(fromXyz, "cells.xyz:2", "unknown element: atomic number 0");
+            assertError(fromXyz, "cells.xyz:2", "expected a chemical symbol in the species column, got 'Xx'");
+            assertEquals(1, java.util.Arrays.stream(potential.evaluate(Structures.readExtXyz(spark, xyz.toString()))
+                    .columns()).filter(Structures.ERROR::equals).count());
         }
     }
 
