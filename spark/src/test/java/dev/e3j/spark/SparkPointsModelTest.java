@@ -11,6 +11,8 @@ import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.PointsModel;
 import dev.e3j.runtime.model.Structure;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,7 +47,7 @@ class SparkPointsModelTest {
                 z[a] = 1 + 0.1 * a;
             }
             int[] numbers = new int[atoms];
-            java.util.Arrays.fill(numbers, 29);
+            Arrays.fill(numbers, 29);
             rows.add(RowFactory.create("g" + i, numbers, pos, null, null, z));
             int[] batch = new int[atoms];
             expected.add(singleMachine.forward(atoms, pos, batch, null, z));
@@ -61,8 +63,8 @@ class SparkPointsModelTest {
                         DataTypes.createArrayType(DataTypes.DoubleType, false)));
 
         try (SparkPointsModel model = SparkPointsModel.broadcast(spark, CENTROID).withBatchSize(3)) {
-            List<Row> results = model.evaluate(structures).orderBy(Structures.ID).collectAsList();
-            java.util.Map<String, Row> byId = new java.util.HashMap<>();
+            List<Row> results = model.evaluate(structures).collectAsList();
+            Map<String, Row> byId = new HashMap<>();
             results.forEach(row -> byId.put(row.getAs(Structures.ID), row));
             for (int i = 0; i < 12; i++) {
                 Row row = byId.get("g" + i);

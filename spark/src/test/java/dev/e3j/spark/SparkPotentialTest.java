@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,7 +188,7 @@ class SparkPotentialTest {
                 assertEquals(expected, (double) fromXyz.get("cells.xyz:" + i).getAs(SparkPotential.ENERGY), 0.0);
             }
             assertError(fromXyz, "cells.xyz:2", "expected a chemical symbol in the species column, got 'Xx'");
-            assertEquals(1, java.util.Arrays.stream(potential.evaluate(Structures.readExtXyz(spark, xyz.toString()))
+            assertEquals(1, Arrays.stream(potential.evaluate(Structures.readExtXyz(spark, xyz.toString()))
                     .columns()).filter(Structures.ERROR::equals).count());
         }
     }
@@ -215,7 +217,7 @@ class SparkPotentialTest {
             assertTrue(missing.getMessage().contains("'positions'"), missing.getMessage());
             IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
                     () -> potential.evaluate(structures.withColumn(SparkPotential.ENERGY,
-                            org.apache.spark.sql.functions.lit(1.0))));
+                            functions.lit(1.0))));
             assertTrue(taken.getMessage().contains("'energy'"), taken.getMessage());
         }
     }
