@@ -59,6 +59,8 @@ public final class SymmetricContractionWriter {
     private final List<Piece> pieces = new ArrayList<>();
     private final List<List<Piece>> forwardChunks;
     private final List<List<Piece>> backwardChunks;
+    private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
+
     /** Exact magnitudes to constant names, in order of first use. */
     private final Map<SqrtSum, String> constants = new LinkedHashMap<>();
 
@@ -70,8 +72,13 @@ public final class SymmetricContractionWriter {
      * @param terms       the monomials
      * @param derivatives per variable, the derivative of {@code terms}' sum
      */
-    private record Piece(int basis, int weight, int result, List<Monomial> terms,
-                         TreeMap<Integer, List<Monomial>> derivatives) {}
+    private record Piece(int basis, int weight, int result, List<Term> terms, TreeMap<Integer, List<Term>> derivatives) {}
+
+    /**
+     * One monomial as written: its sign, the name of the constant holding its coefficient's magnitude ({@code null}
+     * for 1) and its factors {@code x<i>}.
+     */
+    private record Term(boolean negative, String constant, List<Integer> factors) {}
 
     private SymmetricContractionWriter(SymmetricContractionModel model, Precision precision, ClassName impl) {
         this.model = model;
@@ -111,44 +118,44 @@ public final class SymmetricContractionWriter {
                 end++;
             }
             List<Monomial> terms = monomials.subList(start, end);
-            pieces.add(new Piece(index, first.k() * model.channels(), resultOffset + first.m(), List.copyOf(terms),
-                    derivatives(terms)));
-            terms.forEach(term -> constantName(term.coefficient()));
+            pieces.add(new Piece(index, first.k() * model.channels(), resultOffset + first.m(),
+                    terms.stream().map(t -> term(t.coefficient(), t.indices())).toList(), derivatives(terms)));
             start = end;
         }
     }
 
     /** {@code ∂/∂f[a]} of each term: the coefficient times the exponent of {@code a}, one factor {@code a} less. */
-    private TreeMap<Integer, List<Monomial>> derivatives(List<Monomial> terms) {
-        TreeMap<Integer, List<Monomial>> derivatives = new TreeMap<>();
+    private TreeMap<Integer, List<Term>> derivatives(List<Monomial> terms) {
+        TreeMap<Integer, List<Term>> derivatives = new TreeMap<>();
         for (Monomial term : terms) {
             for (int a : new TreeSet<>(term.indices())) {
                 long exponent = term.indices().stream().filter(i -> i == a).count();
                 List<Integer> rest = new ArrayList<>(term.indices());
                 rest.remove(Integer.valueOf(a));
-                SqrtSum coefficient = term.coefficient().multiply(BigFraction.of(exponent));
-                constantName(coefficient);
                 derivatives.computeIfAbsent(a, i -> new ArrayList<>())
-                        .add(new Monomial(term.m(), term.k(), List.copyOf(rest), coefficient));
+                        .add(term(term.coefficient().multiply(BigFraction.of(exponent)), rest));
             }
         }
         return derivatives;
     }
 
-    private String constantName(SqrtSum value) {
-        return constants.computeIfAbsent(value.abs(), v -> "U" + constants.size());
+    /** {@code coefficient * x[factors...]}, its magnitude pooled unless it is 1. */
+    private Term term(SqrtSum coefficient, List<Integer> factors) {
+        SqrtSum magnitude = coefficient.abs();
+        String constant = magnitude.equals(ONE) ? null : constants.computeIfAbsent(magnitude, v -> "U" + constants.size());
+        return new Term(coefficient.signum() < 0, constant, List.copyOf(factors));
     }
 
     /** Estimated bytecode of a sum of {@code terms}: a constant, the factors, the operations. */
-    private static int termBytes(List<Monomial> terms) {
-        return terms.stream().mapToInt(t -> 4 + 3 * t.indices().size()).sum();
+    private static int termBytes(List<Term> terms) {
+        return terms.stream().mapToInt(t -> 4 + 3 * t.factors().size()).sum();
     }
 
     private int pieceBytes(Piece piece, boolean backward) {
         int bytes = 16 + termBytes(piece.terms());
         if (backward) {
             bytes += 16 + termBytes(piece.terms());
-            for (List<Monomial> derivative : piece.derivatives().values()) {
+            for (List<Term> derivative : piece.derivatives().values()) {
                 bytes += 10 + termBytes(derivative);
             }
         }
@@ -304,7 +311,8 @@ public final class SymmetricContractionWriter {
         for (int e = 0; e < irreps.size(); e++) {
             MulIrrep entry = irreps.get(e);
             int d = entry.ir().dim();
-            String rowIndex = base + " + " + irreps.offset(e) + " + channel * " + d;
+            String rowIndex = base + (irreps.offset(e) == 0 ? "" : " + " + irreps.offset(e))
+                    + (d == 1 ? " + channel" : " + channel * " + d);
             if (toRow) {
                 code.addStatement("$T.arraycopy($L, $L, $L, $L, $L)", System.class, features, offset, row, rowIndex, d);
             } else {
@@ -412,8 +420,8 @@ public final class SymmetricContractionWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         chunk.stream().mapToInt(Piece::basis).distinct().forEach(b -> {
             Basis basis = bases.get(b);
-            code.addStatement("int b$L = $L + element * $L + channel", b, basis.weightOffset(),
-                    basis.columns() * model.channels());
+            code.addStatement("int b$L = $Lelement * $L + channel", b,
+                    basis.weightOffset() == 0 ? "" : basis.weightOffset() + " + ", basis.columns() * model.channels());
         });
         return code.build();
     }
@@ -422,7 +430,7 @@ public final class SymmetricContractionWriter {
     private CodeBlock featureVariables(List<Piece> chunk, Arithmetic t) {
         TreeSet<Integer> used = new TreeSet<>();
         for (Piece piece : chunk) {
-            piece.terms().forEach(term -> used.addAll(term.indices()));
+            piece.terms().forEach(term -> used.addAll(term.factors()));
         }
         CodeBlock.Builder code = CodeBlock.builder();
         for (int i : used) {
@@ -443,8 +451,7 @@ public final class SymmetricContractionWriter {
                 .addCode(featureVariables(chunk, t))
                 .addCode(basisVariables(chunk));
         for (Piece piece : chunk) {
-            method.addStatement("r[$L] += w[b$L + $L] * ($L)", piece.result(), piece.basis(), piece.weight(),
-                    sum(piece.terms(), t));
+            method.addStatement("r[$L] += $L", piece.result(), product(weight(piece), piece.terms(), t));
         }
         return method.build();
     }
@@ -470,11 +477,11 @@ public final class SymmetricContractionWriter {
         }
         method.addStatement("$T q", t.type());
         for (Piece piece : chunk) {
-            method.addStatement("gw[b$L + $L] += g[$L] * ($L)", piece.basis(), piece.weight(), piece.result(),
-                            sum(piece.terms(), t))
-                    .addStatement("q = w[b$L + $L] * g[$L]", piece.basis(), piece.weight(), piece.result());
-            for (Map.Entry<Integer, List<Monomial>> derivative : piece.derivatives().entrySet()) {
-                method.addStatement("d$L += q * ($L)", derivative.getKey(), sum(derivative.getValue(), t));
+            String weightIndex = "b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight());
+            method.addStatement("gw[$L] += $L", weightIndex, product("g[" + piece.result() + "]", piece.terms(), t))
+                    .addStatement("q = $L * g[$L]", weight(piece), piece.result());
+            for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
+                method.addStatement("d$L += $L", derivative.getKey(), product("q", derivative.getValue(), t));
             }
         }
         for (int a : gradients) {
@@ -483,23 +490,35 @@ public final class SymmetricContractionWriter {
         return method.build();
     }
 
+    /** {@code w[b<basis> + k C]}, the piece's weight. */
+    private static String weight(Piece piece) {
+        return "w[b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight()) + "]";
+    }
+
+    /** {@code factor * (sum)}, or {@code factor * term} for one positive term, or {@code factor} for the term 1. */
+    private static String product(String factor, List<Term> terms, Arithmetic t) {
+        if (terms.size() == 1 && !terms.get(0).negative()) {
+            Term term = terms.get(0);
+            return term.constant() == null && term.factors().isEmpty() ? factor : factor + " * " + sum(terms, t);
+        }
+        return factor + " * (" + sum(terms, t) + ")";
+    }
+
     /** {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors. */
-    private String sum(List<Monomial> terms, Arithmetic t) {
+    private static String sum(List<Term> terms, Arithmetic t) {
         StringBuilder text = new StringBuilder();
-        for (Monomial term : terms) {
-            boolean negative = term.coefficient().signum() < 0;
+        for (Term term : terms) {
             if (text.length() == 0) {
-                text.append(negative ? "-" : "");
+                text.append(term.negative() ? "-" : "");
             } else {
-                text.append(negative ? " - " : " + ");
+                text.append(term.negative() ? " - " : " + ");
             }
             List<String> factors = new ArrayList<>();
-            SqrtSum magnitude = term.coefficient().abs();
-            if (!magnitude.equals(SqrtSum.of(BigFraction.ONE)) || term.indices().isEmpty()) {
-                factors.add(constants.get(magnitude) + t.constantSuffix());
+            if (term.constant() != null) {
+                factors.add(term.constant() + t.constantSuffix());
             }
-            term.indices().forEach(i -> factors.add("x" + i));
-            text.append(String.join(" * ", factors));
+            term.factors().forEach(i -> factors.add("x" + i));
+            text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
         }
         return text.toString();
     }

@@ -97,7 +97,7 @@ class SymmetricContractionWriterTest {
 
     @Test
     void isEquivariantUnderRotationsAndInversion() {
-        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x1e+2x2e+2x3o", "2x0e+2x1o+2x2e+2x1e", 3, 2,
+        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x1e+2x3o", "2x0e+2x1e+2x1o", 3, 2,
                 "E3NN_0_5", "DOUBLE");
         Random random = new Random(3);
         int nodes = 3;
