@@ -137,7 +137,8 @@ public final class SqrtSum implements Comparable<SqrtSum> {
         BigDecimal sum = BigDecimal.ZERO;
         for (Map.Entry<BigInteger, BigFraction> term : terms.entrySet()) {
             BigFraction r = term.getValue();
-            sum = sum.add(SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey())).toBigDecimal(wide));
+            SqrtRational value = SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey()));
+            sum = sum.add(value.toBigDecimal(wide));
         }
         return sum.round(context);
     }

@@ -35,9 +35,9 @@ public record SymmetricContractionModel(Irreps irrepsIn, Irreps irrepsOut, int c
     /** The highest correlation; MACE's own models use 1 to 3. */
     public static final int MAX_CORRELATION = 4;
     /**
-     * The most entries {@code Σ_L (2L + 1) D^correlation} the dense bases may have, which bounds the compile time: MACE's
-     * {@code 0e+1o+2e+3o} ({@code D = 16}) to {@code 0e+1o+2e} at correlation 3 has 36864 and compiles in about 11 s of
-     * CPU; correlation 4 to {@code 0e} has 65536.
+     * The most entries {@code Σ_L (2L + 1) D^correlation} the dense bases may have, which bounds the compile time:
+     * MACE's {@code 0e+1o+2e+3o} ({@code D = 16}) to {@code 0e+1o+2e} at correlation 3 has 36864 and compiles in about
+     * 11 s of CPU; correlation 4 to {@code 0e} has 65536.
      */
     public static final long MAX_BASIS_ENTRIES = 1L << 17;
 

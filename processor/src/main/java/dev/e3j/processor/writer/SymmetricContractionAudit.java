@@ -55,7 +55,8 @@ public final class SymmetricContractionAudit {
                 b.put("weight_shape", List.of(model.elements(), basis.columns(), model.channels()));
                 List<Object> entries = new ArrayList<>();
                 for (ProductBasis.Entry e : basis.basis().entries()) {
-                    List<Object> value = written.computeIfAbsent(e.value(), v -> List.of(v.toString(), v.doubleValue()));
+                    List<Object> value = written.computeIfAbsent(e.value(),
+                            v -> List.of(v.toString(), v.doubleValue()));
                     entries.add(List.of(e.m(), e.indices(), e.k(), value.get(0), value.get(1)));
                 }
                 b.put("entries", entries);

@@ -30,8 +30,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * Turns a {@link SymmetricContractionModel} into the source of a {@code SymmetricContractionKernel}.
  *
  * <p>Per node and channel the kernel gathers the channel's {@code D} features {@code f} (MACE's
- * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in straight-line
- * code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the orderings of
+ * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in
+ * straight-line code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the orderings of
  * each multiset of indices, exact, rounded once: terms that cancel between orderings, such as antisymmetric couplings,
  * are gone). This touches every non-zero coefficient once, which is less work than MACE's per-element contraction of
  * the dense {@code U} with the weights. The backward pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and
@@ -72,7 +72,8 @@ public final class SymmetricContractionWriter {
      * @param terms       the monomials
      * @param derivatives per variable, the derivative of {@code terms}' sum
      */
-    private record Piece(int basis, int weight, int result, List<Term> terms, TreeMap<Integer, List<Term>> derivatives) {}
+    private record Piece(int basis, int weight, int result, List<Term> terms,
+                         TreeMap<Integer, List<Term>> derivatives) {}
 
     /**
      * One monomial as written: its sign, the name of the constant holding its coefficient's magnitude ({@code null}
@@ -142,7 +143,8 @@ public final class SymmetricContractionWriter {
     /** {@code coefficient * x[factors...]}, its magnitude pooled unless it is 1. */
     private Term term(SqrtSum coefficient, List<Integer> factors) {
         SqrtSum magnitude = coefficient.abs();
-        String constant = magnitude.equals(ONE) ? null : constants.computeIfAbsent(magnitude, v -> "U" + constants.size());
+        String constant = magnitude.equals(ONE) ? null
+                : constants.computeIfAbsent(magnitude, v -> "U" + constants.size());
         return new Term(coefficient.signum() < 0, constant, List.copyOf(factors));
     }
 
@@ -239,9 +241,10 @@ public final class SymmetricContractionWriter {
 
     private CodeBlock javadoc(ClassName spec) {
         CodeBlock.Builder doc = CodeBlock.builder()
-                .add("mace-torch 0.3.6's {@code SymmetricContraction($S, $S, correlation=$L, num_elements=$L)}, Wigner"
-                                + " 3j signs of {@code $L}, as declared by {@link $T}.\n\n<p>One channel: {@code D = $L}"
-                                + " features of {@code $L}; weights {@code [elements][K][channels]}:\n<ul>\n",
+                .add("mace-torch 0.3.6's {@code SymmetricContraction($S, $S, correlation=$L, num_elements=$L)},"
+                                + " Wigner 3j signs of {@code $L}, as declared by {@link $T}.\n\n<p>One channel:"
+                                + " {@code D = $L} features of {@code $L}; weights {@code [elements][K][channels]}:"
+                                + "\n<ul>\n",
                         model.irrepsIn().toString(), model.irrepsOut().toString(), model.correlation(),
                         model.elements(), model.convention(), spec, dim, model.coupling().stream()
                                 .map(Object::toString).reduce((a, b) -> a + "+" + b).orElseThrow());
