@@ -14,6 +14,7 @@ import dev.e3j.processor.math.SqrtSum;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionModel.Basis;
 import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * the dense {@code U} with the weights. The backward pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and
  * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too.
  *
+ * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
+ * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
+ * gradient sums over the nodes in node order whatever the blocks: the results are bitwise reproducible.
+ *
  * <p>The straight-line code is cut into static methods of at most {@value #BYTES_PER_METHOD} estimated bytes of
  * bytecode each, below HotSpot's 8000-byte JIT limit; expressions hold at most {@value #TERMS_PER_STATEMENT} terms.
  */
@@ -44,6 +49,8 @@ public final class SymmetricContractionWriter {
 
     /** Estimated bytecode per generated chunk method. */
     static final int BYTES_PER_METHOD = 5500;
+    /** The channels are split into at most this many parallel blocks. */
+    static final int CHANNEL_BLOCKS = 16;
     /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
     static final int TERMS_PER_STATEMENT = 24;
 
@@ -221,8 +228,17 @@ public final class SymmetricContractionWriter {
                 .addMethod(getter("weightNumel", TypeName.INT, Integer.toString(model.weightNumel())))
                 .addMethod(getter("weightViews", ParameterizedTypeName.get(ClassName.get(List.class), tensor),
                         "WEIGHT_VIEWS"));
+        type.addField(FieldSpec.builder(int.class, "CHANNEL_BLOCK", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Channels per parallel block: each block owns its channels' outputs and weight"
+                        + " gradients, so the results do not depend on how the blocks run.\n")
+                .initializer("$L", (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS)
+                .build());
         for (Arithmetic t : arithmetics) {
             type.addMethod(forward(t)).addMethod(backward(t));
+        }
+        for (Arithmetic t : arithmetics) {
+            type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
         }
         for (Arithmetic t : arithmetics) {
             for (int c = 0; c < forwardChunks.size(); c++) {
@@ -290,20 +306,17 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
-    /** {@code elements[n]}, checked to be an element index. */
+    /** Throws unless {@code elements[node]} is an element index. */
     private MethodSpec elementCheck() {
-        return MethodSpec.methodBuilder("element")
+        return MethodSpec.methodBuilder("requireElement")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(TypeName.INT)
                 .addParameter(String.class, "method")
                 .addParameter(int[].class, "elements")
                 .addParameter(int.class, "node")
-                .addStatement("int element = elements[node]")
-                .beginControlFlow("if (element < 0 || element >= $L)", model.elements())
-                .addStatement("throw invalid(method, $S + node + $S + element)", "elements[",
+                .beginControlFlow("if (elements[node] < 0 || elements[node] >= $L)", model.elements())
+                .addStatement("throw invalid(method, $S + node + $S + elements[node])", "elements[",
                         "] must be in [0, " + model.elements() + "), got ")
                 .endControlFlow()
-                .addStatement("return element")
                 .build();
     }
 
@@ -329,7 +342,7 @@ public final class SymmetricContractionWriter {
     private MethodSpec forward(Arithmetic t) {
         String method = "forward";
         TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder(method)
+        return MethodSpec.methodBuilder(method)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "nodes")
@@ -343,13 +356,31 @@ public final class SymmetricContractionWriter {
                 .addCode(checks.shared(method, "weights", model.weightNumel()))
                 .addCode(checks.perSample(method, "out", model.irrepsOut().dim()))
                 .addCode(checks.distinct(method, List.of("out"), List.of("x", "weights")))
+                .addCode(elementChecks(method))
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> forwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, out))", BatchBlocks.class, model.channels(), t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec forwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.constantSuffix())
+                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
                 .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] result = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = element($S, elements, n)", method)
+                .addStatement("int element = elements[n]")
                 .addStatement("int xBase = n * $L", model.irrepsIn().dim())
                 .addStatement("int outBase = n * $L", model.irrepsOut().dim())
-                .beginControlFlow("for (int channel = 0; channel < $L; channel++)", model.channels())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addStatement("$T.fill(result, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < forwardChunks.size(); c++) {
@@ -361,11 +392,19 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
+    /** Every node's element checked before any block runs, so that a bad one throws in the caller's thread. */
+    private static CodeBlock elementChecks(String method) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("requireElement($S, elements, n)", method)
+                .endControlFlow()
+                .build();
+    }
+
     private MethodSpec backward(Arithmetic t) {
         String method = "backward";
         TypeName array = t.arrayType();
-        String zero = t == Arithmetic.DOUBLE ? "0.0" : "0.0f";
-        MethodSpec.Builder code = MethodSpec.methodBuilder(method)
+        return MethodSpec.methodBuilder(method)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "nodes")
@@ -387,21 +426,44 @@ public final class SymmetricContractionWriter {
                 .addCode(checks.shared(method, "gradWeights", model.weightNumel()))
                 .endControlFlow()
                 .addCode(checks.distinct(method, List.of("gradX", "gradWeights"), List.of("x", "weights", "gradOut")))
-                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
-                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
-                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
+                .addCode(elementChecks(method))
                 .addComment("Without gradWeights the weight gradients go to scratch: the chunks stay branch-free.")
                 .addStatement("$T[] gradW = gradWeights != null ? gradWeights : new $T[$L]", t.type(), t.type(),
                         model.weightNumel())
-                .addStatement("$T.fill(gradW, $L)", Arrays.class, zero)
+                .addStatement("$T.fill(gradW, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f")
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> backwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, gradOut, gradX, gradW))", BatchBlocks.class, model.channels(),
+                        t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec backwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.constantSuffix())
+                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
+                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
+                        + " touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "gradOut")
+                .addParameter(array, "gradX")
+                .addParameter(array, "gradW")
+                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = element($S, elements, n)", method)
+                .addStatement("int element = elements[n]")
                 .addStatement("int xBase = n * $L", model.irrepsIn().dim())
                 .addStatement("int outBase = n * $L", model.irrepsOut().dim())
-                .beginControlFlow("for (int channel = 0; channel < $L; channel++)", model.channels())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
-                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, zero);
+                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < backwardChunks.size(); c++) {
             code.addStatement("$L(features, weights, element, channel, gradResult, gradFeatures, gradW)",
                     chunkName("backward", c, t));
