@@ -1,0 +1,589 @@
+package dev.e3j.processor.writer;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Precision;
+import dev.e3j.processor.math.ProductBasis.Monomial;
+import dev.e3j.processor.math.SqrtSum;
+import dev.e3j.processor.model.SymmetricContractionModel;
+import dev.e3j.processor.model.SymmetricContractionModel.Basis;
+import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
+import dev.e3j.runtime.BatchBlocks;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Irreps.MulIrrep;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.lang.model.element.Modifier;
+import org.apache.commons.numbers.fraction.BigFraction;
+
+/**
+ * Turns a {@link SymmetricContractionModel} into the source of a {@code SymmetricContractionKernel}.
+ *
+ * <p>Per node and channel the kernel gathers the channel's {@code D} features {@code f} (MACE's
+ * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in
+ * straight-line code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the
+ * orderings of each multiset of indices, exact, rounded once: terms that cancel between orderings, such as
+ * antisymmetric couplings, are gone), so each node and channel touches every non-zero coefficient once. The backward
+ * pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the
+ * derivatives exact too.
+ *
+ * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
+ * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
+ * gradient sums over the nodes in node order whatever the blocks: the results are bitwise reproducible.
+ *
+ * <p>The straight-line code is cut into static methods of at most {@value #BYTES_PER_METHOD} estimated bytes of
+ * bytecode each, below HotSpot's 8000-byte JIT limit; expressions hold at most {@value #TERMS_PER_STATEMENT} terms.
+ */
+public final class SymmetricContractionWriter {
+
+    /** Estimated bytecode per generated chunk method. */
+    static final int BYTES_PER_METHOD = 5500;
+    /** The channels are split into at most this many parallel blocks. */
+    static final int CHANNEL_BLOCKS = 16;
+    /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
+    static final int TERMS_PER_STATEMENT = 24;
+
+    private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
+
+    private final SymmetricContractionModel model;
+    private final Precision precision;
+    private final KernelChecks checks;
+    private final int dim;
+    /** The per-channel result: the contractions' {@code 2L+1} components, in order. */
+    private final int resultDim;
+    /** The bases in writing order, each with the index of its weight base variable {@code b<index>}. */
+    private final List<Basis> bases = new ArrayList<>();
+    private final List<Piece> pieces = new ArrayList<>();
+    private final List<List<Piece>> forwardChunks;
+    private final List<List<Piece>> backwardChunks;
+
+    /** Exact magnitudes to constant names, in order of first use. */
+    private final Map<SqrtSum, String> constants = new LinkedHashMap<>();
+
+    /**
+     * Some terms of one polynomial {@code P_νk[m]}: added to {@code r[result]} with the weight {@code w[b + k C]}.
+     *
+     * @param basis       index into {@link #bases}
+     * @param weight      {@code k * channels}, the weight's offset from the basis variable
+     * @param result      the index of {@code P_νk[m]}'s output in the channel's result
+     * @param terms       the monomials
+     * @param derivatives per variable, the derivative of {@code terms}' sum
+     */
+    private record Piece(int basis, int weight, int result, List<Term> terms,
+                         TreeMap<Integer, List<Term>> derivatives) {}
+
+    /**
+     * One monomial as written: its sign, the name of the constant holding its coefficient's magnitude ({@code null}
+     * for 1) and its factors {@code x<i>}.
+     */
+    private record Term(boolean negative, String constant, List<Integer> factors) {}
+
+    private SymmetricContractionWriter(SymmetricContractionModel model, Precision precision, ClassName impl) {
+        this.model = model;
+        this.precision = precision;
+        this.checks = new KernelChecks(impl, "nodes");
+        this.dim = model.channelDim();
+        int offset = 0;
+        for (Contraction contraction : model.contractions()) {
+            for (Basis basis : contraction.bases()) {
+                int index = bases.size();
+                bases.add(basis);
+                plan(index, basis, offset);
+            }
+            offset += contraction.irrep().dim();
+        }
+        this.resultDim = offset;
+        this.forwardChunks = chunks(false);
+        this.backwardChunks = chunks(true);
+    }
+
+    /** The class {@code impl} implementing the user's interface {@code spec}. */
+    public static TypeSpec write(SymmetricContractionModel model, Precision precision, ClassName spec,
+                                 ClassName impl) {
+        return new SymmetricContractionWriter(model, precision, impl).type(spec, impl);
+    }
+
+    private void plan(int index, Basis basis, int resultOffset) {
+        List<Monomial> monomials = basis.basis().polynomials();
+        int start = 0;
+        while (start < monomials.size()) {
+            Monomial first = monomials.get(start);
+            int end = start;
+            while (end < monomials.size() && end - start < TERMS_PER_STATEMENT
+                    && monomials.get(end).k() == first.k() && monomials.get(end).m() == first.m()) {
+                end++;
+            }
+            List<Monomial> terms = monomials.subList(start, end);
+            pieces.add(new Piece(index, first.k() * model.channels(), resultOffset + first.m(),
+                    terms.stream().map(t -> term(t.coefficient(), t.indices())).toList(), derivatives(terms)));
+            start = end;
+        }
+    }
+
+    /** {@code ∂/∂f[a]} of each term: the coefficient times the exponent of {@code a}, one factor {@code a} less. */
+    private TreeMap<Integer, List<Term>> derivatives(List<Monomial> terms) {
+        TreeMap<Integer, List<Term>> derivatives = new TreeMap<>();
+        for (Monomial term : terms) {
+            for (int a : new TreeSet<>(term.indices())) {
+                long exponent = term.indices().stream().filter(i -> i == a).count();
+                List<Integer> rest = new ArrayList<>(term.indices());
+                rest.remove(Integer.valueOf(a));
+                derivatives.computeIfAbsent(a, i -> new ArrayList<>())
+                        .add(term(term.coefficient().multiply(BigFraction.of(exponent)), rest));
+            }
+        }
+        return derivatives;
+    }
+
+    /** {@code coefficient * x[factors...]}, its magnitude pooled unless it is 1. */
+    private Term term(SqrtSum coefficient, List<Integer> factors) {
+        SqrtSum magnitude = coefficient.abs();
+        String constant = magnitude.equals(ONE) ? null
+                : constants.computeIfAbsent(magnitude, v -> "U" + constants.size());
+        return new Term(coefficient.signum() < 0, constant, List.copyOf(factors));
+    }
+
+    /** Estimated bytecode of a sum of {@code terms}: a constant, the factors, the operations. */
+    private static int termBytes(List<Term> terms) {
+        return terms.stream().mapToInt(t -> 4 + 3 * t.factors().size()).sum();
+    }
+
+    private int pieceBytes(Piece piece, boolean backward) {
+        int bytes = 16 + termBytes(piece.terms());
+        if (backward) {
+            bytes += 16 + termBytes(piece.terms());
+            for (List<Term> derivative : piece.derivatives().values()) {
+                bytes += 10 + termBytes(derivative);
+            }
+        }
+        return bytes;
+    }
+
+    /** The pieces cut into methods, each with its loads of features, weight bases and gradient sums counted. */
+    private List<List<Piece>> chunks(boolean backward) {
+        List<List<Piece>> chunks = new ArrayList<>();
+        List<Piece> chunk = new ArrayList<>();
+        int bytes = 0;
+        int perVariable = (backward ? 16 : 6) + (dim > 60 ? 4 : 0);
+        int overhead = 12 * bases.size() + perVariable * dim;
+        for (Piece piece : pieces) {
+            int cost = pieceBytes(piece, backward);
+            if (!chunk.isEmpty() && bytes + cost + overhead > BYTES_PER_METHOD) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(piece);
+            bytes += cost;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private TypeSpec type(ClassName spec, ClassName impl) {
+        ClassName tensor = ClassName.get("dev.e3j.runtime", "SymmetricContractionKernel", "Tensor");
+        TypeSpec.Builder type = TypeSpec.classBuilder(impl)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(spec)
+                .addJavadoc(javadoc(spec))
+                .addField(constant(Irreps.class, "IRREPS_IN",
+                        CodeBlock.of("$T.parse($S)", Irreps.class, model.irrepsIn().toString())))
+                .addField(constant(Irreps.class, "IRREPS_OUT",
+                        CodeBlock.of("$T.parse($S)", Irreps.class, model.irrepsOut().toString())))
+                .addField(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class), tensor),
+                                "WEIGHT_VIEWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer(weightViews(tensor))
+                        .build());
+        List<Arithmetic> arithmetics = precision == Precision.FLOAT
+                ? List.of(Arithmetic.DOUBLE, Arithmetic.FLOAT) : List.of(Arithmetic.DOUBLE);
+        for (Arithmetic t : arithmetics) {
+            for (Map.Entry<SqrtSum, String> constant : constants.entrySet()) {
+                type.addField(FieldSpec.builder(t.type(), constant.getValue() + t.constantSuffix(), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("$L\n", constant.getKey())
+                        .initializer("$L", literal(constant.getKey(), t))
+                        .build());
+            }
+        }
+        // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build())
+                .addMethod(getter("irrepsIn", TypeName.get(Irreps.class), "IRREPS_IN"))
+                .addMethod(getter("irrepsOut", TypeName.get(Irreps.class), "IRREPS_OUT"))
+                .addMethod(getter("correlation", TypeName.INT, Integer.toString(model.correlation())))
+                .addMethod(getter("elements", TypeName.INT, Integer.toString(model.elements())))
+                .addMethod(getter("weightNumel", TypeName.INT, Integer.toString(model.weightNumel())))
+                .addMethod(getter("weightViews", ParameterizedTypeName.get(ClassName.get(List.class), tensor),
+                        "WEIGHT_VIEWS"));
+        type.addField(FieldSpec.builder(int.class, "CHANNEL_BLOCK", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Channels per parallel block: each block owns its channels' outputs and weight"
+                        + " gradients, so the results do not depend on how the blocks run.\n")
+                .initializer("$L", (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS)
+                .build());
+        for (Arithmetic t : arithmetics) {
+            type.addMethod(forward(t)).addMethod(backward(t));
+        }
+        for (Arithmetic t : arithmetics) {
+            type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
+        }
+        for (Arithmetic t : arithmetics) {
+            for (int c = 0; c < forwardChunks.size(); c++) {
+                type.addMethod(forwardChunk(c, t));
+            }
+            for (int c = 0; c < backwardChunks.size(); c++) {
+                type.addMethod(backwardChunk(c, t));
+            }
+        }
+        type.addMethod(elementCheck());
+        List<TypeName> arrays = new ArrayList<>();
+        arithmetics.forEach(t -> arrays.add(t.arrayType()));
+        arrays.add(ArrayTypeName.of(TypeName.INT));
+        return type.addMethods(checks.methods(arrays)).build();
+    }
+
+    private CodeBlock javadoc(ClassName spec) {
+        CodeBlock.Builder doc = CodeBlock.builder()
+                .add("mace-torch 0.3.6's {@code SymmetricContraction($S, $S, correlation=$L, num_elements=$L)},"
+                                + " Wigner 3j signs of {@code $L}, as declared by {@link $T}.\n\n<p>One channel:"
+                                + " {@code D = $L} features of {@code $L}; weights {@code [elements][K][channels]}:"
+                                + "\n<ul>\n",
+                        model.irrepsIn().toString(), model.irrepsOut().toString(), model.correlation(),
+                        model.elements(), model.convention(), spec, dim, model.coupling().stream()
+                                .map(Object::toString).reduce((a, b) -> a + "+" + b).orElseThrow());
+        for (Contraction contraction : model.contractions()) {
+            for (Basis basis : contraction.bases()) {
+                doc.add("<li>{@code $L}: out[$L] {@code $L}, degree $L, K = $L, weights from $L</li>\n", basis.name(),
+                        contraction.index(), contraction.irrep(), basis.degree(), basis.columns(),
+                        basis.weightOffset());
+            }
+        }
+        return doc.add("</ul>\nEvery basis entry is listed exactly in the audit file.\n").build();
+    }
+
+    private CodeBlock weightViews(ClassName tensor) {
+        CodeBlock.Builder views = CodeBlock.builder().add("$T.of(", List.class);
+        boolean first = true;
+        for (Contraction contraction : model.contractions()) {
+            for (Basis basis : contraction.bases()) {
+                views.add(first ? "\n" : ",\n").add("new $T($S, $L, $T.of($L, $L, $L))", tensor, basis.name(),
+                        basis.weightOffset(), List.class, model.elements(), basis.columns(), model.channels());
+                first = false;
+            }
+        }
+        return views.add(")").build();
+    }
+
+    private static String literal(SqrtSum value, Arithmetic t) {
+        return t == Arithmetic.DOUBLE ? Double.toString(value.doubleValue()) : value.floatValue() + "f";
+    }
+
+    private static FieldSpec constant(Class<?> type, String name, CodeBlock value) {
+        return FieldSpec.builder(type, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(value)
+                .build();
+    }
+
+    private static MethodSpec getter(String name, TypeName type, String value) {
+        return MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(type)
+                .addStatement("return $L", value)
+                .build();
+    }
+
+    /** Throws unless {@code elements[node]} is an element index. */
+    private MethodSpec elementCheck() {
+        return MethodSpec.methodBuilder("requireElement")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(String.class, "method")
+                .addParameter(int[].class, "elements")
+                .addParameter(int.class, "node")
+                .beginControlFlow("if (elements[node] < 0 || elements[node] >= $L)", model.elements())
+                .addStatement("throw invalid(method, $S + node + $S + elements[node])", "elements[",
+                        "] must be in [0, " + model.elements() + "), got ")
+                .endControlFlow()
+                .build();
+    }
+
+    /** Copies one channel's features from the {@code mul_ir} row at {@code base} into {@code features}, or back. */
+    private CodeBlock gather(String row, String base, String features, Irreps irreps, boolean toRow) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        int offset = 0;
+        for (int e = 0; e < irreps.size(); e++) {
+            MulIrrep entry = irreps.get(e);
+            int d = entry.ir().dim();
+            String rowIndex = base + (irreps.offset(e) == 0 ? "" : " + " + irreps.offset(e))
+                    + (d == 1 ? " + channel" : " + channel * " + d);
+            if (toRow) {
+                code.addStatement("$T.arraycopy($L, $L, $L, $L, $L)", System.class, features, offset, row, rowIndex, d);
+            } else {
+                code.addStatement("$T.arraycopy($L, $L, $L, $L, $L)", System.class, row, rowIndex, features, offset, d);
+            }
+            offset += d;
+        }
+        return code.build();
+    }
+
+    private MethodSpec forward(Arithmetic t) {
+        String method = "forward";
+        TypeName array = t.arrayType();
+        return MethodSpec.methodBuilder(method)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
+                .addCode(checks.nonNegativeCount(method))
+                .addCode(checks.perSample(method, "x", model.irrepsIn().dim()))
+                .addCode(checks.perSample(method, "elements", 1))
+                .addCode(checks.shared(method, "weights", model.weightNumel()))
+                .addCode(checks.perSample(method, "out", model.irrepsOut().dim()))
+                .addCode(checks.distinct(method, List.of("out"), List.of("x", "weights")))
+                .addCode(elementChecks(method))
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> forwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, out))", BatchBlocks.class, model.channels(), t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec forwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.constantSuffix())
+                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
+                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] result = new $T[$L]", t.type(), t.type(), resultDim)
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("int element = elements[n]")
+                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
+                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
+                .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
+                .addStatement("$T.fill(result, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
+        for (int c = 0; c < forwardChunks.size(); c++) {
+            code.addStatement("$L(features, weights, element, channel, result)", chunkName("forward", c, t));
+        }
+        return code.addCode(gather("out", "outBase", "result", model.irrepsOut(), true))
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** Every node's element checked before any block runs, so that a bad one throws in the caller's thread. */
+    private static CodeBlock elementChecks(String method) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("requireElement($S, elements, n)", method)
+                .endControlFlow()
+                .build();
+    }
+
+    private MethodSpec backward(Arithmetic t) {
+        String method = "backward";
+        TypeName array = t.arrayType();
+        return MethodSpec.methodBuilder(method)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "gradOut")
+                .addParameter(array, "gradX")
+                .addParameter(array, "gradWeights")
+                .addCode(checks.nonNegativeCount(method))
+                .addCode(checks.perSample(method, "x", model.irrepsIn().dim()))
+                .addCode(checks.perSample(method, "elements", 1))
+                .addCode(checks.shared(method, "weights", model.weightNumel()))
+                .addCode(checks.perSample(method, "gradOut", model.irrepsOut().dim()))
+                .beginControlFlow("if (gradX != null)")
+                .addCode(checks.perSample(method, "gradX", model.irrepsIn().dim()))
+                .endControlFlow()
+                .beginControlFlow("if (gradWeights != null)")
+                .addCode(checks.shared(method, "gradWeights", model.weightNumel()))
+                .endControlFlow()
+                .addCode(checks.distinct(method, List.of("gradX", "gradWeights"), List.of("x", "weights", "gradOut")))
+                .addCode(elementChecks(method))
+                .addComment("Without gradWeights the weight gradients go to scratch: the chunks stay branch-free.")
+                .addStatement("$T[] gradW = gradWeights != null ? gradWeights : new $T[$L]", t.type(), t.type(),
+                        model.weightNumel())
+                .addStatement("$T.fill(gradW, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f")
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> backwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, gradOut, gradX, gradW))", BatchBlocks.class, model.channels(),
+                        t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec backwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.constantSuffix())
+                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
+                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
+                        + " touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "gradOut")
+                .addParameter(array, "gradX")
+                .addParameter(array, "gradW")
+                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("int element = elements[n]")
+                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
+                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
+                .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
+                .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
+                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
+        for (int c = 0; c < backwardChunks.size(); c++) {
+            code.addStatement("$L(features, weights, element, channel, gradResult, gradFeatures, gradW)",
+                    chunkName("backward", c, t));
+        }
+        return code.beginControlFlow("if (gradX != null)")
+                .addCode(gather("gradX", "xBase", "gradFeatures", model.irrepsIn(), true))
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    private static String chunkName(String pass, int chunk, Arithmetic t) {
+        return pass + "Chunk" + chunk + t.constantSuffix();
+    }
+
+    /** {@code int b<i> = offset + element * (K C) + channel} for each basis the chunk reads. */
+    private CodeBlock basisVariables(List<Piece> chunk) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        chunk.stream().mapToInt(Piece::basis).distinct().forEach(b -> {
+            Basis basis = bases.get(b);
+            code.addStatement("int b$L = $Lelement * $L + channel", b,
+                    basis.weightOffset() == 0 ? "" : basis.weightOffset() + " + ", basis.columns() * model.channels());
+        });
+        return code.build();
+    }
+
+    /** {@code T x<i> = f[i]} for each feature the chunk reads. */
+    private CodeBlock featureVariables(List<Piece> chunk, Arithmetic t) {
+        TreeSet<Integer> used = new TreeSet<>();
+        for (Piece piece : chunk) {
+            piece.terms().forEach(term -> used.addAll(term.factors()));
+        }
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (int i : used) {
+            code.addStatement("$T x$L = f[$L]", t.type(), i, i);
+        }
+        return code.build();
+    }
+
+    private MethodSpec forwardChunk(int index, Arithmetic t) {
+        List<Piece> chunk = forwardChunks.get(index);
+        MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("forward", index, t))
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "f")
+                .addParameter(t.arrayType(), "w")
+                .addParameter(int.class, "element")
+                .addParameter(int.class, "channel")
+                .addParameter(t.arrayType(), "r")
+                .addCode(featureVariables(chunk, t))
+                .addCode(basisVariables(chunk));
+        for (Piece piece : chunk) {
+            method.addStatement("r[$L] += $L", piece.result(), product(weight(piece), piece.terms(), t));
+        }
+        return method.build();
+    }
+
+    private MethodSpec backwardChunk(int index, Arithmetic t) {
+        List<Piece> chunk = backwardChunks.get(index);
+        TreeSet<Integer> gradients = new TreeSet<>();
+        chunk.forEach(piece -> gradients.addAll(piece.derivatives().keySet()));
+        MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("backward", index, t))
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "f")
+                .addParameter(t.arrayType(), "w")
+                .addParameter(int.class, "element")
+                .addParameter(int.class, "channel")
+                .addParameter(t.arrayType(), "g")
+                .addParameter(t.arrayType(), "gf")
+                .addParameter(t.arrayType(), "gw")
+                .addCode(featureVariables(chunk, t))
+                .addCode(basisVariables(chunk));
+        String zero = t == Arithmetic.DOUBLE ? "0.0" : "0.0f";
+        for (int a : gradients) {
+            method.addStatement("$T d$L = $L", t.type(), a, zero);
+        }
+        method.addStatement("$T q", t.type());
+        for (Piece piece : chunk) {
+            String weightIndex = "b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight());
+            method.addStatement("gw[$L] += $L", weightIndex, product("g[" + piece.result() + "]", piece.terms(), t))
+                    .addStatement("q = $L * g[$L]", weight(piece), piece.result());
+            for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
+                method.addStatement("d$L += $L", derivative.getKey(), product("q", derivative.getValue(), t));
+            }
+        }
+        for (int a : gradients) {
+            method.addStatement("gf[$L] += d$L", a, a);
+        }
+        return method.build();
+    }
+
+    /** {@code w[b<basis> + k C]}, the piece's weight. */
+    private static String weight(Piece piece) {
+        return "w[b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight()) + "]";
+    }
+
+    /** {@code factor * (sum)}, or {@code factor * term} for one positive term, or {@code factor} for the term 1. */
+    private static String product(String factor, List<Term> terms, Arithmetic t) {
+        if (terms.size() == 1 && !terms.get(0).negative()) {
+            Term term = terms.get(0);
+            return term.constant() == null && term.factors().isEmpty() ? factor : factor + " * " + sum(terms, t);
+        }
+        return factor + " * (" + sum(terms, t) + ")";
+    }
+
+    /** {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors. */
+    private static String sum(List<Term> terms, Arithmetic t) {
+        StringBuilder text = new StringBuilder();
+        for (Term term : terms) {
+            if (text.length() == 0) {
+                text.append(term.negative() ? "-" : "");
+            } else {
+                text.append(term.negative() ? " - " : " + ");
+            }
+            List<String> factors = new ArrayList<>();
+            if (term.constant() != null) {
+                factors.add(term.constant() + t.constantSuffix());
+            }
+            term.factors().forEach(i -> factors.add("x" + i));
+            text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
+        }
+        return text.toString();
+    }
+}
