@@ -38,9 +38,10 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String GATE_POINTS_NETWORK = "dev.e3j.annotations.GatePointsNetwork";
     static final String REDUCED_TENSOR_PRODUCTS = "dev.e3j.annotations.ReducedTensorProducts";
     static final String CARTESIAN_TENSOR = "dev.e3j.annotations.CartesianTensor";
+    static final String MACE = "dev.e3j.annotations.Mace";
     /** The annotations that each generate {@code <Spec>Impl}; an interface carries at most one. */
     static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR,
-            GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS, CARTESIAN_TENSOR);
+            GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS, CARTESIAN_TENSOR, MACE);
     /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
     static final String GENERATED = "javax.annotation.processing.Generated";
 
@@ -58,7 +59,8 @@ public final class E3jProcessor extends AbstractProcessor {
         super.init(processingEnv);
         for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv),
                 new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv),
-                new GatePointsStep(processingEnv), new ReducedTensorProductsStep(processingEnv, false),
+                new GatePointsStep(processingEnv), new MaceStep(processingEnv),
+                new ReducedTensorProductsStep(processingEnv, false),
                 new ReducedTensorProductsStep(processingEnv, true))) {
             steps.put(step.annotation(), step);
         }
@@ -67,7 +69,7 @@ public final class E3jProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS,
-                CARTESIAN_TENSOR, GENERATED);
+                CARTESIAN_TENSOR, MACE, GENERATED);
     }
 
     @Override

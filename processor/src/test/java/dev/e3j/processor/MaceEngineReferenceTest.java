@@ -96,8 +96,7 @@ class MaceEngineReferenceTest {
             builder.interaction(t > 0, linear(kernels, "Up" + t), product(kernels, "Conv" + t),
                     linear(kernels, "Mix" + t), product(kernels, "Skip" + t));
             builder.product(new DenseSymmetricContraction(Irreps.parse(TARGET), Irreps.parse(hidden[t]), 2, 3,
-                    stateDict, "products." + t + ".symmetric_contractions"), linear(kernels, "ProductLinear" + t),
-                    t > 0);
+                    stateDict, "products." + t + ".symmetric_contractions"), linear(kernels, "ProductLinear" + t));
         }
         builder.linearReadout(linear(kernels, "Readout0"));
         builder.nonLinearReadout(linear(kernels, "Readout1First"), ScalarFunction.SILU,

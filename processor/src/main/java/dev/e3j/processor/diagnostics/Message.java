@@ -74,6 +74,12 @@ public enum Message {
     DERIVED_PRODUCT("e3j.model", "%s, a product of the derived layers (%s), cannot be generated: %s"),
     UNREACHABLE_OUTPUT("e3j.no-paths", "no entry of irrepsOut = \"%s\" is reachable from the last layer's \"%s\""
             + " x irrepsEdgeAttr = \"%s\", so the network would only output zeros"),
+    MACE_HIDDEN_IRREPS("e3j.model", "hiddenIrreps = \"%s\": %s"),
+    MACE_MLP_IRREPS("e3j.model", "mlpIrreps = \"%s\": expected one entry of even scalars (\"Nx0e\"), the one entry"
+            + " that the readout's activation (e3nn's Activation with one gate) takes"),
+    MACE_CORRELATION("e3j.model", "correlation = %s: expected one order for all interactions, or one per interaction"
+            + " (numInteractions = %d)"),
+    MACE_ATOMIC_NUMBERS("e3j.model", "atomicNumbers = %s: %s"),
     UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"
             + " was generated");
 

@@ -29,7 +29,7 @@ import java.util.Map;
  *     sc      skip_tp(h, one-hot)                                                        (residual form)
  *     A       linear(sum_{e into r} conv_tp(linear_up(h)[s], Y_e, MLP(R_e))) / avgNumNeighbors
  *             then skip_tp(A, one-hot)                                                   (plain form)
- *     h       linear(SymmetricContraction(A, element)) + sc                               (products.t)
+ *     h       linear(SymmetricContraction(A, element)) (+ sc, residual form)             (products.t)
  *     E_t     readout(h): linear, or linear -> activation -> linear for the last one     (readouts.t)
  *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
  * </pre>
@@ -61,8 +61,8 @@ public final class Mace {
     }
 
     /** One {@code EquivariantProductBasisBlock}. */
-    private record Product(SymmetricContractionKernel contraction, LinearKernel linear, boolean useSc,
-                           int contractionOffset, int linearOffset) {
+    private record Product(SymmetricContractionKernel contraction, LinearKernel linear, int contractionOffset,
+                           int linearOffset) {
     }
 
     /** A {@code LinearReadoutBlock} ({@code linear2 == null}) or a {@code NonLinearReadoutBlock}. */
@@ -158,11 +158,7 @@ public final class Mace {
             }
             requireIrreps(productPrefix + ".linear", "irrepsIn", product.linear().irrepsIn(),
                     contraction.irrepsOut());
-            if (product.useSc()) {
-                if (!kernels.residual()) {
-                    throw new IllegalArgumentException(productPrefix + ": a residual sum needs the residual "
-                            + "interaction's skip connection, and interaction " + t + " has none");
-                }
+            if (kernels.residual()) {
                 requireIrreps(productPrefix + ".linear", "irrepsOut", product.linear().irrepsOut(),
                         kernels.skipTp().irrepsOut());
             }
@@ -177,8 +173,7 @@ public final class Mace {
             }
             int productLinearOffset = linear(layout, productPrefix + ".linear", product.linear());
             interactions.add(interaction);
-            products.add(new Product(contraction, product.linear(), product.useSc(), contractionOffset,
-                    productLinearOffset));
+            products.add(new Product(contraction, product.linear(), contractionOffset, productLinearOffset));
             features = product.linear().irrepsOut();
 
             Builder.ReadoutKernels readout = builder.readouts.get(t);
@@ -673,7 +668,7 @@ public final class Mace {
             contractionInputs.add(a);
             contractionOutputs.add(b);
             double[] next = apply(product.linear(), product.linearOffset(), b);
-            if (product.useSc()) {
+            if (block.residual()) {
                 double[] sc = skips.get(t);
                 for (int i = 0; i < next.length; i++) {
                     next[i] += sc[i];
@@ -802,8 +797,7 @@ public final class Mace {
             double[] gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
             if (block.residual()) {
                 double[] gradSkipIn = new double[h.length];
-                double[] gradSc = product.useSc() ? gradOut : new double[gradOut.length];
-                block.skipTp().backward(n, h, oneHot, skipWeights, gradSc, gradSkipIn, null, null);
+                block.skipTp().backward(n, h, oneHot, skipWeights, gradOut, gradSkipIn, null, null);
                 for (int i = 0; i < gradH.length; i++) {
                     gradH[i] += gradSkipIn[i];
                 }
@@ -831,7 +825,7 @@ public final class Mace {
                                           LinearKernel linear, TensorProductKernel skipTp) {
         }
 
-        private record ProductKernels(SymmetricContractionKernel contraction, LinearKernel linear, boolean useSc) {
+        private record ProductKernels(SymmetricContractionKernel contraction, LinearKernel linear) {
         }
 
         private record ReadoutKernels(LinearKernel linear1, ScalarFunction gate, LinearKernel linear2) {
@@ -891,10 +885,13 @@ public final class Mace {
             return this;
         }
 
-        /** The next {@code EquivariantProductBasisBlock}; {@code useSc} adds the interaction's residual. */
-        public Builder product(SymmetricContractionKernel contraction, LinearKernel linear, boolean useSc) {
+        /**
+         * The next {@code EquivariantProductBasisBlock}: {@code linear(contraction(A))}, plus the interaction's
+         * residual when it is a residual interaction (mace-torch's {@code use_sc} with a non-null {@code sc}).
+         */
+        public Builder product(SymmetricContractionKernel contraction, LinearKernel linear) {
             products.add(new ProductKernels(requireNonNull(contraction, "contraction"),
-                    requireNonNull(linear, "linear"), useSc));
+                    requireNonNull(linear, "linear")));
             return this;
         }
 
