@@ -37,7 +37,7 @@ final class AnnotatedSpec {
             "SuppressWarnings", "IllegalArgumentException");
     /** Types the generated classes import and name by their simple names. */
     private static final List<String> IMPORTED_NAMES = List.of("Arrays", "Irreps", "BatchBlocks", "Generated", "List",
-            "ArrayList", "WeightView");
+            "ArrayList", "WeightView", "SymmetricContractionKernel");
 
     private final ProcessingEnvironment env;
     private final Element element;

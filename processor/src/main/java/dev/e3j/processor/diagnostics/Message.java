@@ -80,6 +80,15 @@ public enum Message {
     MACE_CORRELATION("e3j.model", "correlation = %s: expected one order for all interactions, or one per interaction"
             + " (numInteractions = %d)"),
     MACE_ATOMIC_NUMBERS("e3j.model", "atomicNumbers = %s: %s"),
+    CHANNELS("e3j.channels", "%s = \"%s\": %s; a symmetric contraction mixes no channels, so every entry of in and"
+            + " out must have the same multiplicity (the channels)"),
+    CORRELATION("e3j.correlation", "correlation = %d: expected 1 to %d (MACE uses 1 to 3; the bases of degree %d"
+            + " and above grow past what compiles in reasonable time)"),
+    ELEMENTS("e3j.elements", "elements = %d: expected at least 1 (the rows of every weight tensor)"),
+    EMPTY_IRREPS("e3j.irreps", "%s is empty: give at least one irrep"),
+    UNREACHABLE_DEGREE("e3j.unreachable", "out[%d] = %s: no product of %d of the input irreps %s couples to %s, so"
+            + " MACE's U_matrix_%d would be empty (MACE cannot build this contraction): remove %s from out or change"
+            + " in or correlation"),
     UNRESOLVED("e3j.unresolved", "@%s on %s has a value that did not resolve (an undefined constant?): no kernel"
             + " was generated");
 

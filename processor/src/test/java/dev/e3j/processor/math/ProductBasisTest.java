@@ -1,0 +1,77 @@
+package dev.e3j.processor.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.annotations.CgConvention;
+import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Irreps.MulIrrep;
+import dev.e3j.runtime.io.StateDict;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** MACE's {@code U_matrix_real}, exact, against the bases mace-torch 0.3.6 stored in a model's state_dict. */
+class ProductBasisTest {
+
+    private static final List<Irrep> COUPLING = Irreps.parse("0e+1o+2e+3o").entries().stream()
+            .map(MulIrrep::ir).toList();
+
+    @Test
+    void equalsTheBasesOfMacePublic() throws IOException {
+        StateDict state = StateDict.read(ReferenceData.directory().getParent()
+                .resolve("models/mace-public/state_dict.safetensors"));
+        int compared = 0;
+        for (String name : state.names()) {
+            if (!name.contains(".U_matrix_")) {
+                continue;
+            }
+            int contraction = Integer.parseInt(name.replaceAll(".*contractions\\.(\\d+)\\..*", "$1"));
+            int degree = Integer.parseInt(name.substring(name.lastIndexOf('_') + 1));
+            Irrep out = contraction == 0 ? Irrep.parse("0e") : Irrep.parse("1o");
+            ProductBasis basis = ProductBasis.of(COUPLING, out, degree, CgConvention.E3NN_0_4);
+            long[] shape = state.shape(name);
+            assertEquals(basis.columns(), shape[shape.length - 1], name);
+            assertArrayEquals(state.doubles(name), dense(basis), 1e-15, name);
+            compared++;
+        }
+        assertEquals(6, compared);
+    }
+
+    @Test
+    void polynomialsSumTheOrderingsOfEachMonomial() {
+        ProductBasis basis = ProductBasis.of(COUPLING.subList(0, 2), Irrep.parse("1o"), 3, CgConvention.E3NN_0_5);
+        double[] x = {0.3, -1.2, 0.7, 2.1};
+        double[] fromEntries = new double[3 * basis.columns()];
+        for (ProductBasis.Entry entry : basis.entries()) {
+            double product = entry.value().doubleValue();
+            for (int i : entry.indices()) {
+                product *= x[i];
+            }
+            fromEntries[entry.m() * basis.columns() + entry.k()] += product;
+        }
+        double[] fromMonomials = new double[fromEntries.length];
+        for (ProductBasis.Monomial monomial : basis.polynomials()) {
+            double product = monomial.coefficient().doubleValue();
+            for (int i : monomial.indices()) {
+                product *= x[i];
+            }
+            fromMonomials[monomial.m() * basis.columns() + monomial.k()] += product;
+        }
+        assertArrayEquals(fromEntries, fromMonomials, 1e-13);
+        assertTrue(basis.polynomials().size() < basis.entries().size());
+    }
+
+    /** The basis as MACE's dense row-major tensor {@code [2L+1][D]...[D][K]}. */
+    static double[] dense(ProductBasis basis) {
+        double[] values = new double[Math.toIntExact(basis.out().dim() * (long) Math.pow(basis.dim(), basis.degree())
+                * basis.columns())];
+        for (ProductBasis.Entry entry : basis.entries()) {
+            values[Math.toIntExact(basis.flatIndex(entry))] = entry.value().doubleValue();
+        }
+        return values;
+    }
+}
