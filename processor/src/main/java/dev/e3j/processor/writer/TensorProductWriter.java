@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -262,14 +263,15 @@ public final class TensorProductWriter {
             type.addType(nested.build());
         }
         return GeneratedFiles.javaFile(implementation, type.build(),
-                "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients", originatingElement);
+                "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients"
+                        + CgConventions.suffix(model.cgConvention()), originatingElement);
     }
 
     private CodeBlock classJavadoc() {
         CodeBlock.Builder doc = CodeBlock.builder();
-        doc.add("Tensor product {@code $L (x) $L -> $L} ($L), generated from {@link $T} to match e3nn 0.5.4.\n",
+        doc.add("Tensor product {@code $L (x) $L -> $L} ($L), generated from {@link $T} to match e3nn 0.5.4$L.\n",
                 model.irrepsIn1(), model.square() ? model.irrepsIn1() : model.irrepsIn2(), model.irrepsOut(),
-                model.kind(), spec);
+                model.kind(), spec, CgConventions.suffix(model.cgConvention()));
         doc.add("\n<p>Irrep normalization $L, path normalization $L; $L weights$L.\n", model.irrepNormalization(),
                 model.pathNormalization(), model.weightNumel(),
                 model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");
@@ -1239,6 +1241,9 @@ public final class TensorProductWriter {
         field(json, 1, "irreps_out", model.irrepsOut().toString()).append(",\n");
         field(json, 1, "irrep_normalization", model.irrepNormalization().name().toLowerCase()).append(",\n");
         field(json, 1, "path_normalization", model.pathNormalization().name().toLowerCase()).append(",\n");
+        if (!CgConventions.isDefault(model.cgConvention())) {
+            field(json, 1, CgConventions.AUDIT_KEY, model.cgConvention().name()).append(",\n");
+        }
         json.append("  \"shared_weights\": ").append(model.sharedWeights()).append(",\n");
         json.append("  \"weight_numel\": ").append(model.weightNumel()).append(",\n");
         json.append("  \"paths\": [");

@@ -1,5 +1,6 @@
 package dev.e3j.processor.testing;
 
+import dev.e3j.annotations.CgConvention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,27 @@ public final class ReferenceData {
     /** {@code reference/e3nn-0.5.4/<name>}, located by {@code e3j.reference.dir} or by walking up from user.dir. */
     public static Object load(String name) throws IOException {
         return new Reader(Files.readString(directory().resolve(name))).document();
+    }
+
+    /** The {@code cases} of {@code <name>} in the reference folder of {@code convention} (see {@link #directory}). */
+    public static List<Map<String, Object>> cases(CgConvention convention, String name) throws IOException {
+        return cases(load(convention, name));
+    }
+
+    /** {@code <name>} in the reference folder of {@code convention} (see {@link #directory(CgConvention)}). */
+    public static Object load(CgConvention convention, String name) throws IOException {
+        return new Reader(Files.readString(directory(convention).resolve(name))).document();
+    }
+
+    /**
+     * The folder of the e3nn version whose Wigner 3j signs {@code convention} follows: {@code reference/e3nn-0.5.4}
+     * ({@link #directory()}) or its sibling {@code reference/e3nn-0.4.4}.
+     */
+    public static Path directory(CgConvention convention) {
+        return switch (convention) {
+            case E3NN_0_5 -> directory();
+            case E3NN_0_4 -> directory().resolveSibling("e3nn-0.4.4");
+        };
     }
 
     /** A JSON document: maps, lists, doubles, strings, booleans and nulls. */
