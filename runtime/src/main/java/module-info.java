@@ -7,7 +7,9 @@
  */
 module dev.e3j.runtime {
     exports dev.e3j.runtime;
+    exports dev.e3j.runtime.graph;
     exports dev.e3j.runtime.io;
+    exports dev.e3j.runtime.md;
     exports dev.e3j.runtime.model;
     exports dev.e3j.runtime.nn;
 }
