@@ -182,6 +182,7 @@ public final class MaceWriter {
                 .addMember("out", "$S", block.mid().toString())
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
+                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION)
                 .addMember("paths", "$L", paths.build()), "{@code " + module + ".conv_tp}: e3nn's"
                 + " {@code TensorProduct} into mace-torch's sorted {@code irreps_mid}, per-edge weights.");
     }
@@ -194,7 +195,8 @@ public final class MaceWriter {
         TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", block.skipIn().toString())
                 .addMember("in2", "$S", nodeAttrs.toString())
-                .addMember("out", "$S", block.skipOut().toString()), "{@code " + module + ".skip_tp}: e3nn's"
+                .addMember("out", "$S", block.skipOut().toString())
+                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), "{@code " + module + ".skip_tp}: e3nn's"
                 + " {@code FullyConnectedTensorProduct} with the one-hot element.");
         if (GatePointsModel.fullyConnectedLeavesZeros(block.skipIn(), nodeAttrs, block.skipOut())) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)

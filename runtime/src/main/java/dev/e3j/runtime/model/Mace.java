@@ -6,6 +6,7 @@ import dev.e3j.runtime.LinearKernel;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.SymmetricContractionKernel;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.graph.NeighborList;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.Normalize2Mom;
@@ -364,7 +365,7 @@ public final class Mace {
             System.arraycopy(pos, 0, positions, 3 * first, 3 * size);
             Arrays.fill(graphOf, first, first + size, g);
             volumes[g] = structure.volume();
-            Edges neighbours = Edges.of(structure, rMax());
+            NeighborList neighbours = NeighborList.of(structure, rMax());
             int[] s = neighbours.senders();
             int[] r = neighbours.receivers();
             for (int e = 0; e < s.length; e++) {

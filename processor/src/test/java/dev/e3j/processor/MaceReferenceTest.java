@@ -1,0 +1,143 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.model.Evaluation;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole {@code @Mace} potentials against mace-torch v0.3.6 ({@code reference/models/mace-*}): each spec is written
+ * from the reference's constructor arguments, its {@code state_dict.safetensors} loaded as it is, and the energies
+ * (1e-10 relative), node energies (1e-10 relative), forces (1e-9 absolute) and, for cells, stress (1e-9 absolute)
+ * compared on the reference structures, evaluated as one batch.
+ */
+class MaceReferenceTest {
+
+    static Stream<String> models() throws IOException {
+        try (Stream<Path> folders = Files.list(GatePointsReferenceTest.modelsDirectory())) {
+            return folders.map(folder -> folder.getFileName().toString())
+                    .filter(name -> name.startsWith("mace-")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void energiesForcesAndStressEqualMaceTorch(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor")),
+                StateDict.read(folder.resolve("state_dict.safetensors")));
+        List<Structure> structures = structures(reference);
+        List<Evaluation> results = potential.evaluate(structures);
+
+        Map<String, Object> outputs = (Map<String, Object>) reference.get("outputs");
+        double[] energy = ReferenceData.asDoubles(outputs.get("energy"));
+        double[] nodeEnergy = ReferenceData.asDoubles(outputs.get("node_energy"));
+        double[] forces = ReferenceData.asDoubles(outputs.get("forces"));
+        double[] stress = outputs.get("stress") == null ? null : ReferenceData.asDoubles(outputs.get("stress"));
+        int atom = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            Evaluation result = results.get(g);
+            assertEquals(energy[g], result.energy(), 1e-10 * Math.abs(energy[g]), "energy of structure " + g);
+            int n = structures.get(g).size();
+            for (int i = 0; i < n; i++) {
+                assertEquals(nodeEnergy[atom + i], result.nodeEnergies()[i], 1e-10 * Math.abs(nodeEnergy[atom + i]),
+                        "node energy " + (atom + i));
+            }
+            for (int k = 0; k < 3 * n; k++) {
+                assertEquals(forces[3 * atom + k], result.forces()[k], 1e-9, "force component " + (3 * atom + k));
+            }
+            if (stress != null) {
+                for (int k = 0; k < 9; k++) {
+                    assertEquals(stress[9 * g + k], result.stress()[k], 1e-9, "stress " + k + " of structure " + g);
+                }
+            }
+            atom += n;
+        }
+        assertEquals(potential.evaluate(structures.get(0)).energy(), results.get(0).energy(),
+                1e-12 * Math.abs(energy[0]), "one structure alone and in the batch");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Structure> structures(Map<String, Object> reference) {
+        List<Structure> structures = new ArrayList<>();
+        for (Object item : ReferenceData.asList(reference.get("structures"))) {
+            Map<String, Object> structure = (Map<String, Object>) item;
+            int[] numbers = ReferenceData.asInts(structure.get("atomic_numbers")).stream().mapToInt(Integer::intValue)
+                    .toArray();
+            double[] positions = ReferenceData.asDoubles(structure.get("positions"));
+            Object cell = structure.get("cell");
+            if (cell == null) {
+                structures.add(Structure.of(numbers, positions));
+            } else {
+                List<Object> flags = ReferenceData.asList(structure.get("pbc"));
+                boolean[] pbc = new boolean[3];
+                for (int k = 0; k < 3; k++) {
+                    pbc[k] = (Boolean) flags.get(k);
+                }
+                structures.add(Structure.periodic(numbers, positions, ReferenceData.asDoubles(cell), pbc));
+            }
+        }
+        return structures;
+    }
+
+    /** The {@code @Mace} spec {@code test.Potential} for mace-torch's constructor arguments. */
+    static String specSource(Map<String, Object> args) {
+        Object correlation = args.get("correlation");
+        String correlations = correlation instanceof List<?> list
+                ? list.stream().map(c -> String.valueOf(ReferenceData.asInt(c))).collect(Collectors.joining(", "))
+                : String.valueOf(ReferenceData.asInt(correlation));
+        return "package test;\n\n"
+                + "import dev.e3j.annotations.Mace;\n"
+                + "import dev.e3j.runtime.model.InteratomicPotential;\n\n"
+                + "@Mace(rMax = " + (double) (Double) args.get("r_max")
+                + ", numBessel = " + ReferenceData.asInt(args.get("num_bessel"))
+                + ", numPolynomialCutoff = " + ReferenceData.asInt(args.get("num_polynomial_cutoff"))
+                + ", maxEll = " + ReferenceData.asInt(args.get("max_ell"))
+                + ", numInteractions = " + ReferenceData.asInt(args.get("num_interactions"))
+                + ",\n      interactionFirst = " + interaction(args.get("interaction_cls_first"))
+                + ", interaction = " + interaction(args.get("interaction_cls"))
+                + ",\n      atomicNumbers = {" + ReferenceData.asInts(args.get("atomic_numbers")).stream()
+                        .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
+                + ", hiddenIrreps = \"" + args.get("hidden_irreps") + "\""
+                + ", mlpIrreps = \"" + args.get("MLP_irreps") + "\""
+                + ", correlation = {" + correlations + "}"
+                + ", gate = Mace.Gate." + ((String) args.get("gate")).toUpperCase()
+                + ",\n      radialMlp = {" + ReferenceData.asInts(args.get("radial_MLP")).stream()
+                        .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
+                + ", avgNumNeighbors = " + (double) (Double) args.get("avg_num_neighbors")
+                + ", scaleShift = " + args.containsKey("atomic_inter_scale") + ")\n"
+                + "interface Potential extends InteratomicPotential {}\n";
+    }
+
+    private static String interaction(Object cls) {
+        return switch ((String) cls) {
+            case "RealAgnosticInteractionBlock" -> "Mace.Interaction.REAL_AGNOSTIC";
+            case "RealAgnosticResidualInteractionBlock" -> "Mace.Interaction.REAL_AGNOSTIC_RESIDUAL";
+            default -> throw new IllegalArgumentException("interaction class " + cls);
+        };
+    }
+
+    static InteratomicPotential load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
+        GeneratedKernels generated = GeneratedKernels.compile(Map.of("test.Potential", specSource));
+        return (InteratomicPotential) generated.loadClass("test.PotentialImpl").getConstructor(StateDict.class)
+                .newInstance(stateDict);
+    }
+}
