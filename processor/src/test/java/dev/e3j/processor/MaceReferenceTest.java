@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.io.DType;
 import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
@@ -13,8 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +77,74 @@ class MaceReferenceTest {
         }
         assertEquals(potential.evaluate(structures.get(0)).energy(), results.get(0).energy(),
                 1e-12 * Math.abs(energy[0]), "one structure alone and in the batch");
+    }
+
+    /**
+     * mace-torch's {@code model.float()} on float32-rounded inputs: the {@code state_dict} rounded to float32 loads as
+     * it is (its fixed buffers compared in float), and the energies agree with mace-torch's float32 outputs to 1e-5
+     * relative, the forces to 1e-5 of the largest force component.
+     */
+    /** The models whose reference has mace-torch's float32 outputs. */
+    static Stream<String> float32Models() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String name : models().toList()) {
+            if (Files.readString(GatePointsReferenceTest.modelsDirectory().resolve(name).resolve("reference.json"))
+                    .contains("\"outputs_float32\"")) {
+                names.add(name);
+            }
+        }
+        return names.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("float32Models")
+    @SuppressWarnings("unchecked")
+    void float32ModelsEqualMaceTorchInFloat32(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String tensor : stateDict.names()) {
+            if (stateDict.dtype(tensor) == DType.F64) {
+                double[] values = stateDict.doubles(tensor);
+                float[] rounded = new float[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    rounded[i] = (float) values[i];
+                }
+                tensors.put(tensor, Tensor.ofFloats(stateDict.shape(tensor), rounded));
+            } else {
+                tensors.put(tensor, stateDict.tensor(tensor));
+            }
+        }
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor")),
+                StateDict.of(tensors, stateDict.metadata()));
+        List<Structure> structures = new ArrayList<>();
+        for (Structure structure : structures(reference)) {
+            double[] positions = structure.positions();
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] = (float) positions[i];
+            }
+            structures.add(structure.withPositions(positions));
+        }
+        List<Evaluation> results = potential.evaluate(structures);
+        Map<String, Object> outputs = (Map<String, Object>) reference.get("outputs_float32");
+        double[] energy = ReferenceData.asDoubles(outputs.get("energy"));
+        double[] forces = ReferenceData.asDoubles(outputs.get("forces"));
+        int atom = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            assertEquals(energy[g], results.get(g).energy(), 1e-5 * Math.abs(energy[g]), "energy of structure " + g);
+            int n = structures.get(g).size();
+            double largest = 0;
+            for (int k = 0; k < 3 * n; k++) {
+                largest = Math.max(largest, Math.abs(forces[3 * atom + k]));
+            }
+            for (int k = 0; k < 3 * n; k++) {
+                assertEquals(forces[3 * atom + k], results.get(g).forces()[k], 1e-5 * largest,
+                        "force component " + (3 * atom + k));
+            }
+            atom += n;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -135,9 +207,12 @@ class MaceReferenceTest {
         };
     }
 
+    /** The generated {@code test.PotentialImpl} of each spec source, compiled once. */
+    private static final Map<String, Class<?>> COMPILED = new ConcurrentHashMap<>();
+
     static InteratomicPotential load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
-        GeneratedKernels generated = GeneratedKernels.compile(Map.of("test.Potential", specSource));
-        return (InteratomicPotential) generated.loadClass("test.PotentialImpl").getConstructor(StateDict.class)
-                .newInstance(stateDict);
+        Class<?> implementation = COMPILED.computeIfAbsent(specSource, source -> GeneratedKernels
+                .compile(Map.of("test.Potential", source)).loadClass("test.PotentialImpl"));
+        return (InteratomicPotential) implementation.getConstructor(StateDict.class).newInstance(stateDict);
     }
 }

@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.io.DType;
 import dev.e3j.runtime.io.StateDict;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,8 @@ import java.util.Map;
  * The {@code state_dict} entries a derived MACE model expects, under mace-torch's names: values read into the flat
  * parameter array (trained weights, and the buffers a trained model carries: atomic energies, Bessel frequencies,
  * scale and shift), and buffers that the derived architecture fixes (output masks, {@code r_max}, the atomic
- * numbers, the cutoff's degree), which must equal the derived values. The Clebsch–Gordan buffers of e3nn's products
+ * numbers, the cutoff's degree), which must equal the derived values (rounded to float in a float32 model). The
+ * Clebsch–Gordan buffers of e3nn's products
  * ({@code ._w3j_l1_l2_l3}) and the symmetric contractions' bases ({@code U_matrix_ν}), which the generated kernels
  * hold as exact constants, are accepted as they are.
  */
@@ -84,7 +86,7 @@ final class MaceLayout {
             double[] values = stateDict.doubles(entry.name());
             if (entry.isValue()) {
                 System.arraycopy(values, 0, params, entry.offset(), values.length);
-            } else if (!Arrays.equals(values, entry.fixed())) {
+            } else if (!Arrays.equals(values, stored(entry.fixed(), stateDict.dtype(entry.name())))) {
                 mismatched.add(entry.name() + ": expected " + Arrays.toString(entry.fixed())
                         + " (the derived architecture's), got " + Arrays.toString(values));
             }
@@ -102,6 +104,18 @@ final class MaceLayout {
         appendAll(message, "mismatched", mismatched);
         appendAll(message, "unexpected", unexpected);
         throw new IllegalArgumentException(message.toString());
+    }
+
+    /** {@code values} as a tensor of {@code dtype} holds them: rounded once to float for float32 models. */
+    private static double[] stored(double[] values, DType dtype) {
+        if (dtype != DType.F32) {
+            return values;
+        }
+        double[] rounded = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            rounded[i] = (float) values[i];
+        }
+        return rounded;
     }
 
     private static void appendAll(StringBuilder message, String what, List<String> keys) {
