@@ -1,5 +1,6 @@
 package dev.e3j.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +127,17 @@ class MaceNetworkTest {
     void nodeEnergiesSumToTheEnergy() {
         for (Structure structure : structures) {
             assertTrue(PotentialChecks.nodeEnergySumError(potential, structure) < 1e-9, structure.toString());
+        }
+    }
+
+    @Test
+    void concurrentEvaluationsAgreeWithSequentialOnes() {
+        double[] expected = structures.stream().mapToDouble(s -> potential.evaluate(s).energy()).toArray();
+        List<double[]> energies = IntStream.range(0, 8).parallel()
+                .mapToObj(i -> structures.stream().mapToDouble(s -> potential.evaluate(s).energy()).toArray())
+                .toList();
+        for (double[] actual : energies) {
+            assertArrayEquals(expected, actual, 0.0);
         }
     }
 

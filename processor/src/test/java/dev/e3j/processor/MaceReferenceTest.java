@@ -84,6 +84,40 @@ class MaceReferenceTest {
      * it is (its fixed buffers compared in float), and the energies agree with mace-torch's float32 outputs to 1e-5
      * relative, the forces to 1e-5 of the largest force component.
      */
+    /**
+     * The derivation itself, in the generated audit file: each interaction's {@code irreps_mid}, edge product
+     * instructions and product target equal those mace-torch built ({@code derived} in the reference).
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void derivedBlocksEqualMaceTorchs(String name) throws Exception {
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(Files.readString(
+                GatePointsReferenceTest.modelsDirectory().resolve(name).resolve("reference.json")));
+        Map<String, Object> derived = (Map<String, Object>) reference.get("derived");
+        Map<String, Object> audit = (Map<String, Object>) ReferenceData.parse(compile(specSource(
+                (Map<String, Object>) reference.get("constructor"))).generatedResource(
+                        "META-INF/e3j/test.PotentialImpl.json"));
+        assertEquals(derived.get("sh_irreps"), audit.get("shIrreps"));
+        List<Object> blocks = ReferenceData.asList(audit.get("blocks"));
+        List<Object> mids = ReferenceData.asList(derived.get("irreps_mid conv_tp per interaction"));
+        List<Object> instructions = ReferenceData.asList(derived.get("conv_tp instructions per interaction"));
+        List<Object> targets = ReferenceData.asList(derived.get("product target irreps"));
+        assertEquals(mids.size(), blocks.size(), "interactions");
+        for (int t = 0; t < blocks.size(); t++) {
+            Map<String, Object> block = (Map<String, Object>) blocks.get(t);
+            assertEquals(mids.get(t), block.get("mid"), "irreps_mid of interaction " + t);
+            assertEquals(targets.get(t), block.get("productOut"), "product target of interaction " + t);
+            List<Object> expected = ReferenceData.asList(instructions.get(t));
+            List<Object> actual = ReferenceData.asList(block.get("convTpInstructions"));
+            assertEquals(expected.size(), actual.size(), "instructions of interaction " + t);
+            for (int p = 0; p < expected.size(); p++) {
+                assertEquals(ReferenceData.asList(expected.get(p)).subList(0, 4),
+                        ReferenceData.asList(actual.get(p)).subList(0, 4), "instruction " + p + " of interaction " + t);
+            }
+        }
+    }
+
     /** The models whose reference has mace-torch's float32 outputs. */
     static Stream<String> float32Models() throws IOException {
         List<String> names = new ArrayList<>();
@@ -207,12 +241,16 @@ class MaceReferenceTest {
         };
     }
 
-    /** The generated {@code test.PotentialImpl} of each spec source, compiled once. */
-    private static final Map<String, Class<?>> COMPILED = new ConcurrentHashMap<>();
+    /** Each spec source compiled once. */
+    private static final Map<String, GeneratedKernels> COMPILED = new ConcurrentHashMap<>();
+
+    static GeneratedKernels compile(String specSource) {
+        return COMPILED.computeIfAbsent(specSource, source -> GeneratedKernels.compile(Map.of("test.Potential",
+                source)));
+    }
 
     static InteratomicPotential load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
-        Class<?> implementation = COMPILED.computeIfAbsent(specSource, source -> GeneratedKernels
-                .compile(Map.of("test.Potential", source)).loadClass("test.PotentialImpl"));
-        return (InteratomicPotential) implementation.getConstructor(StateDict.class).newInstance(stateDict);
+        return (InteratomicPotential) compile(specSource).loadClass("test.PotentialImpl")
+                .getConstructor(StateDict.class).newInstance(stateDict);
     }
 }

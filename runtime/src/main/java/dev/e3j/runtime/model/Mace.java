@@ -168,7 +168,6 @@ public final class Mace {
                 layout.value(productPrefix + ".symmetric_contractions." + tensor.name(),
                         tensor.shape().stream().mapToLong(Integer::longValue).toArray());
             }
-            layout.constants(productPrefix + ".symmetric_contractions.contractions.");
             for (int c = 0; c < contraction.irrepsOut().size(); c++) {
                 layout.constants(productPrefix + ".symmetric_contractions.contractions." + c);
             }
@@ -306,7 +305,7 @@ public final class Mace {
      *
      * @throws IllegalArgumentException naming the first atomic number the model does not know, and the structure
      */
-    int[] elementIndices(int[] numbers, String structure) {
+    private int[] elementIndices(int[] numbers, String structure) {
         int[] indices = new int[numbers.length];
         for (int i = 0; i < numbers.length; i++) {
             int index = -1;
@@ -488,6 +487,8 @@ public final class Mace {
         private final List<double[]> ups = new ArrayList<>();
         private final List<double[]> senderUps = new ArrayList<>();
         private final List<FullyConnectedNet.Trace> radialTraces = new ArrayList<>();
+        /** Each interaction's per-edge product weights, the radial MLP's output. */
+        private final List<double[]> edgeWeights = new ArrayList<>();
         private final List<double[]> messages = new ArrayList<>();
         private final List<double[]> mixed = new ArrayList<>();
         /** The symmetric contractions' inputs and outputs. */
@@ -643,9 +644,11 @@ public final class Mace {
             FullyConnectedNet.Trace trace = block.radialMlp().trace(edges, edgeFeats,
                     slice(block.radialOffset(), block.radialMlp().parameterCount()));
             radialTraces.add(trace);
+            double[] weights = trace.output();
+            edgeWeights.add(weights);
             int midDim = block.convTp().irrepsOut().dim();
             double[] edgeMessages = new double[edges * midDim];
-            block.convTp().forward(edges, senderUp, harmonics, trace.output(), edgeMessages);
+            block.convTp().forward(edges, senderUp, harmonics, weights, edgeMessages);
             double[] message = new double[n * midDim];
             Scatter.scatterSum(n, midDim, edgeMessages, graph.receivers(), message);
             messages.add(message);
@@ -781,8 +784,9 @@ public final class Mace {
             double[] senderUp = senderUps.get(t);
             double[] gradSenderUp = new double[senderUp.length];
             double[] gradEdgeHarmonics = new double[gradHarmonics.length];
-            double[] gradTpWeights = new double[trace.output().length];
-            block.convTp().backward(edges, senderUp, harmonics, trace.output(), gradEdgeMessages, gradSenderUp,
+            double[] weights = edgeWeights.get(t);
+            double[] gradTpWeights = new double[weights.length];
+            block.convTp().backward(edges, senderUp, harmonics, weights, gradEdgeMessages, gradSenderUp,
                     gradEdgeHarmonics, gradTpWeights);
             for (int i = 0; i < gradHarmonics.length; i++) {
                 gradHarmonics[i] += gradEdgeHarmonics[i];
