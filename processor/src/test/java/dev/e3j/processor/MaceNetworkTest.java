@@ -145,8 +145,11 @@ class MaceNetworkTest {
     void unknownElementsAreNamed() {
         Structure water = Structure.of(new int[] {8, 1, 1}, new double[] {0, 0, 0, 0.96, 0, 0, -0.24, 0.93, 0});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> potential.evaluate(water));
-        assertTrue(e.getMessage().contains("atomic number 1") && e.getMessage().contains("[8, 29]"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("structure: atom 1 has atomic number 1")
+                && e.getMessage().contains("[8, 29]"), e.getMessage());
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                () -> potential.evaluate(List.of(structures.get(0), water)));
+        assertTrue(batch.getMessage().startsWith("structures[1]: atom 1 has atomic number 1"), batch.getMessage());
     }
 
     @Test

@@ -358,7 +358,8 @@ public final class Mace {
         for (int g = 0; g < structures.size(); g++) {
             Structure structure = structures.get(g);
             int size = structure.size();
-            int[] indices = elementIndices(structure.atomicNumbers(), "structures[" + g + "]");
+            int[] indices = elementIndices(structure.atomicNumbers(),
+                    structures.size() == 1 ? "structure" : "structures[" + g + "]");
             System.arraycopy(indices, 0, elements, first, size);
             double[] pos = structure.positions();
             System.arraycopy(pos, 0, positions, 3 * first, 3 * size);
