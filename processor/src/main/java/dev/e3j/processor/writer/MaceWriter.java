@@ -47,7 +47,6 @@ public final class MaceWriter {
     private static final ClassName ACTIVATION_CONSTANTS = ClassName.get("dev.e3j.runtime.model",
             "ActivationConstants");
     private static final ClassName SCALAR_FUNCTION = ClassName.get("dev.e3j.runtime.nn", "ScalarFunction");
-    private static final TypeName DOUBLES = TypeName.get(double[].class);
     private static final TypeName INTS = TypeName.get(int[].class);
 
     private MaceWriter() {
@@ -92,7 +91,8 @@ public final class MaceWriter {
         }
 
         type.addField(FieldSpec.builder(MACE, "model", Modifier.PRIVATE, Modifier.FINAL).build());
-        type.addField(FieldSpec.builder(DOUBLES, "parameters", Modifier.PRIVATE, Modifier.FINAL).build());
+        type.addField(FieldSpec.builder(MACE.nestedClass("Weights"), "weights", Modifier.PRIVATE, Modifier.FINAL)
+                .build());
         type.addMethod(MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("The trained model in {@code stateDict} (mace-torch's {@code state_dict} names and shapes,"
@@ -100,7 +100,7 @@ public final class MaceWriter {
                         + "@throws IllegalArgumentException listing every missing, mismatched and unexpected key\n")
                 .addParameter(STATE_DICT, "stateDict")
                 .addStatement("this.model = architecture($T.of(stateDict))", ACTIVATION_CONSTANTS)
-                .addStatement("this.parameters = model.parameters(stateDict)")
+                .addStatement("this.weights = model.weights(model.parameters(stateDict))")
                 .build());
         type.addMethod(architecture(model, implementation));
         type.addMethod(MethodSpec.methodBuilder("rMax")
@@ -123,14 +123,14 @@ public final class MaceWriter {
                 .beginControlFlow("if (structure == null)")
                 .addStatement("throw new $T($S)", IllegalArgumentException.class, "structure is null")
                 .endControlFlow()
-                .addStatement("return model.evaluate($T.of(structure), parameters).get(0)", List.class)
+                .addStatement("return model.evaluate($T.of(structure), weights).get(0)", List.class)
                 .build());
         type.addMethod(MethodSpec.methodBuilder("evaluate")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(ParameterizedTypeName.get(ClassName.get(List.class), EVALUATION))
                 .addParameter(ParameterizedTypeName.get(ClassName.get(List.class), STRUCTURE), "structures")
-                .addStatement("return model.evaluate(structures, parameters)")
+                .addStatement("return model.evaluate(structures, weights)")
                 .build());
         return type.build();
     }
@@ -237,8 +237,8 @@ public final class MaceWriter {
         body.add(".build(activationConstants);\n").unindent().unindent();
         return MethodSpec.methodBuilder("architecture")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("The derived blocks, for training or inspection: parameters are passed to its methods in"
-                        + " its flat\nlayout. {@code activationConstants} maps module names to e3nn's"
+                .addJavadoc("The derived blocks, for inspection or other parameters ({@code weights(params)} cuts"
+                        + " them in its\nflat layout). {@code activationConstants} maps module names to e3nn's"
                         + " {@code normalize2mom}\nconstants; those missing use e3j's own.\n")
                 .returns(MACE)
                 .addParameter(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),

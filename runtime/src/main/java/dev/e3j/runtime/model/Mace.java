@@ -15,6 +15,7 @@ import dev.e3j.runtime.nn.ScalarFunction;
 import dev.e3j.runtime.nn.Scatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,8 @@ import java.util.Map;
  *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
  * </pre>
  * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block.
- * Parameters are one flat array (see {@link #parameters(StateDict)}). Immutable and thread-safe.
+ * Parameters are one flat array ({@link #parameters(StateDict)}), cut once into each kernel's weights by
+ * {@link #weights(double[])}. Immutable and thread-safe.
  */
 public final class Mace {
 
@@ -54,6 +56,8 @@ public final class Mace {
     private final int atomicEnergiesOffset;
     private final int scaleOffset;
     private final int shiftOffset;
+    /** The {@code (offset, length)} of every kernel's weights in the flat parameters, which {@link Weights} cuts. */
+    private final List<int[]> ranges = new ArrayList<>();
 
     /** One interaction block: the weights' offsets in the flat parameters and its kernels. */
     private record Interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
@@ -97,8 +101,9 @@ public final class Mace {
         layout.fixed("r_max", new double[] {builder.rMax});
         layout.fixed("num_interactions", new double[] {builder.interactions.size()});
         requireIrreps("node_embedding", "irrepsIn", nodeEmbedding.irrepsIn(), nodeAttrs);
-        this.embeddingOffset = linear(layout, "node_embedding.linear", nodeEmbedding);
-        this.besselOffset = layout.value("radial_embedding.bessel_fn.bessel_weights", builder.numBessel);
+        this.embeddingOffset = linear("node_embedding.linear", nodeEmbedding);
+        this.besselOffset = range(layout.value("radial_embedding.bessel_fn.bessel_weights", builder.numBessel),
+                builder.numBessel);
         layout.fixed("radial_embedding.bessel_fn.r_max", new double[] {builder.rMax});
         layout.fixed("radial_embedding.bessel_fn.prefactor", new double[] {radial.prefactor()});
         layout.fixed("radial_embedding.cutoff_fn.p", new double[] {builder.numPolynomialCutoff});
@@ -125,7 +130,7 @@ public final class Mace {
             Irreps skipIn = kernels.residual() ? features : kernels.linear().irrepsOut();
             requireIrreps(prefix + ".skip_tp", "irrepsIn1", kernels.skipTp().irrepsIn1(), skipIn);
             requireIrreps(prefix + ".skip_tp", "irrepsIn2", kernels.skipTp().irrepsIn2(), nodeAttrs);
-            int linearUpOffset = linear(layout, prefix + ".linear_up", kernels.linearUp());
+            int linearUpOffset = linear(prefix + ".linear_up", kernels.linearUp());
             layout.value(prefix + ".conv_tp.weight", 0);
             layout.fixed(prefix + ".conv_tp.output_mask", ones(kernels.convTp().irrepsOut().dim()),
                     kernels.convTp().irrepsOut().dim());
@@ -140,8 +145,10 @@ public final class Mace {
             for (int k = 0; k + 1 < hs.length; k++) {
                 layout.value(prefix + ".conv_tp_weights.layer" + k + ".weight", hs[k], hs[k + 1]);
             }
-            int linearOffset = linear(layout, prefix + ".linear", kernels.linear());
-            int skipOffset = layout.value(prefix + ".skip_tp.weight", kernels.skipTp().weightNumel());
+            range(radialOffset, mlp.parameterCount());
+            int linearOffset = linear(prefix + ".linear", kernels.linear());
+            int skipOffset = range(layout.value(prefix + ".skip_tp.weight", kernels.skipTp().weightNumel()),
+                    kernels.skipTp().weightNumel());
             layout.fixed(prefix + ".skip_tp.output_mask", productMask(kernels.skipTp()),
                     kernels.skipTp().irrepsOut().dim());
             layout.constants(prefix + ".skip_tp");
@@ -171,7 +178,8 @@ public final class Mace {
             for (int c = 0; c < contraction.irrepsOut().size(); c++) {
                 layout.constants(productPrefix + ".symmetric_contractions.contractions." + c);
             }
-            int productLinearOffset = linear(layout, productPrefix + ".linear", product.linear());
+            range(contractionOffset, contraction.weightNumel());
+            int productLinearOffset = linear(productPrefix + ".linear", product.linear());
             interactions.add(interaction);
             products.add(new Product(contraction, product.linear(), contractionOffset, productLinearOffset));
             features = product.linear().irrepsOut();
@@ -183,7 +191,7 @@ public final class Mace {
             if (readout.linear2() == null) {
                 requireIrreps(readoutPrefix + ".linear", "irrepsOut", readout.linear1().irrepsOut(), scalar);
                 readouts.add(new Readout(readout.linear1(), null, null,
-                        linear(layout, readoutPrefix + ".linear", readout.linear1()), -1));
+                        linear(readoutPrefix + ".linear", readout.linear1()), -1));
             } else {
                 requireIrreps(readoutPrefix + ".linear_2", "irrepsIn", readout.linear2().irrepsIn(),
                         readout.linear1().irrepsOut());
@@ -195,8 +203,8 @@ public final class Mace {
                 }
                 ScalarFunction gate = readout.gate() == null ? null
                         : activation(readout.gate(), readoutPrefix + ".non_linearity.acts.0", activationConstants);
-                int offset1 = linear(layout, readoutPrefix + ".linear_1", readout.linear1());
-                int offset2 = linear(layout, readoutPrefix + ".linear_2", readout.linear2());
+                int offset1 = linear(readoutPrefix + ".linear_1", readout.linear1());
+                int offset2 = linear(readoutPrefix + ".linear_2", readout.linear2());
                 readouts.add(new Readout(readout.linear1(), gate, readout.linear2(), offset1, offset2));
             }
         }
@@ -214,10 +222,16 @@ public final class Mace {
         return constant == null ? Normalize2Mom.of(f) : Normalize2Mom.withConstant(f, constant);
     }
 
+    /** Registers {@code length} weights at {@code offset} for {@link Weights} to cut; returns {@code offset}. */
+    private int range(int offset, int length) {
+        ranges.add(new int[] {offset, length});
+        return offset;
+    }
+
     /** Adds an {@code o3.Linear}'s weight, bias and output mask; returns the weight's offset (the bias follows). */
-    private static int linear(MaceLayout layout, String module, LinearKernel kernel) {
-        int offset = layout.value(module + ".weight", kernel.weightNumel());
-        layout.value(module + ".bias", kernel.biasNumel());
+    private int linear(String module, LinearKernel kernel) {
+        int offset = range(layout.value(module + ".weight", kernel.weightNumel()), kernel.weightNumel());
+        range(layout.value(module + ".bias", kernel.biasNumel()), kernel.biasNumel());
         layout.fixed(module + ".output_mask", linearMask(kernel), kernel.irrepsOut().dim());
         return offset;
     }
@@ -325,15 +339,28 @@ public final class Mace {
     }
 
     /**
+     * The flat parameters cut once into each kernel's weights (copied), for any number of evaluations.
+     *
+     * @throws IllegalArgumentException if {@code params} does not have {@link #parameterCount()} values
+     */
+    public Weights weights(double[] params) {
+        if (params == null || params.length != parameterCount()) {
+            throw new IllegalArgumentException("Mace.weights: params must have length " + parameterCount() + ", got "
+                    + (params == null ? "null" : String.valueOf(params.length)));
+        }
+        return new Weights(params, ranges);
+    }
+
+    /**
      * Energies, forces and (with a cell) stress of each structure, evaluated as one batch.
      *
      * @throws IllegalArgumentException naming the first structure with an element the model does not know
      */
-    public List<Evaluation> evaluate(List<Structure> structures, double[] params) {
+    public List<Evaluation> evaluate(List<Structure> structures, Weights weights) {
         if (structures == null) {
             throw new IllegalArgumentException("structures is null");
         }
-        return evaluate(graph(structures), params);
+        return evaluate(graph(structures), weights);
     }
 
     /** The atoms of {@code structures} and their edges within {@link #rMax()}, concatenated. */
@@ -405,17 +432,46 @@ public final class Mace {
     /**
      * Energies, forces and (for graphs with a cell volume) stress of a batch of graphs.
      *
-     * @param graph  the atoms and edges of every structure in the batch
-     * @param params the flat parameters
+     * @param graph   the atoms and edges of every structure in the batch
+     * @param weights this model's {@link #weights(double[])}
      * @return one evaluation per graph, in order
      */
-    public List<Evaluation> evaluate(Graph graph, double[] params) {
-        if (graph == null || params == null || params.length != parameterCount()) {
-            throw new IllegalArgumentException("Mace.evaluate: expected a graph and " + parameterCount()
-                    + " parameters, got " + (graph == null ? "no graph" : "a graph") + " and "
-                    + (params == null ? "null" : params.length + " parameters"));
+    public List<Evaluation> evaluate(Graph graph, Weights weights) {
+        if (graph == null || weights == null || weights.owner != ranges) {
+            throw new IllegalArgumentException("Mace.evaluate: expected a graph and this model's weights, got "
+                    + (graph == null ? "no graph" : "a graph") + " and "
+                    + (weights == null ? "null" : "another model's weights"));
         }
-        return new Pass(graph, params).run();
+        return new Pass(graph, weights).run();
+    }
+
+    /** A model's flat parameters and each kernel's weights cut from them once. Immutable. */
+    public static final class Weights {
+        private final double[] flat;
+        private final List<int[]> owner;
+        private final Map<Long, double[]> slices = new HashMap<>();
+
+        private Weights(double[] params, List<int[]> ranges) {
+            this.flat = params.clone();
+            this.owner = ranges;
+            for (int[] range : ranges) {
+                slices.put(key(range[0], range[1]), Arrays.copyOfRange(flat, range[0], range[0] + range[1]));
+            }
+        }
+
+        private static long key(int offset, int length) {
+            return (long) offset << 32 | length;
+        }
+
+        /** The registered weights of {@code length} at {@code offset} (shared, never written). */
+        private double[] slice(int offset, int length) {
+            return slices.get(key(offset, length));
+        }
+
+        /** A copy of the flat parameters. */
+        public double[] parameters() {
+            return flat.clone();
+        }
     }
 
     /**
@@ -473,6 +529,7 @@ public final class Mace {
     /** One forward and backward pass over a graph: the intermediates the backward pass reuses. */
     private final class Pass {
         private final Graph graph;
+        private final Weights weights;
         private final double[] params;
         private final int n;
         private final int edges;
@@ -498,9 +555,10 @@ public final class Mace {
         /** A non-linear readout's first linear output, null for linear readouts. */
         private final List<double[]> readoutHidden = new ArrayList<>();
 
-        Pass(Graph graph, double[] params) {
+        Pass(Graph graph, Weights weights) {
             this.graph = graph;
-            this.params = params;
+            this.weights = weights;
+            this.params = weights.flat;
             this.n = graph.numNodes();
             this.edges = graph.numEdges();
             int elements = atomicNumbers.length;
@@ -531,26 +589,26 @@ public final class Mace {
         }
 
         private double[] slice(int offset, int length) {
-            return Arrays.copyOfRange(params, offset, offset + length);
+            return weights.slice(offset, length);
         }
 
-        private double[] weights(LinearKernel kernel, int offset) {
+        private double[] linearWeights(LinearKernel kernel, int offset) {
             return slice(offset, kernel.weightNumel());
         }
 
-        private double[] biases(LinearKernel kernel, int offset) {
+        private double[] linearBiases(LinearKernel kernel, int offset) {
             return slice(offset + kernel.weightNumel(), kernel.biasNumel());
         }
 
         private double[] apply(LinearKernel kernel, int offset, double[] x) {
             double[] out = new double[n * kernel.irrepsOut().dim()];
-            kernel.forward(n, x, weights(kernel, offset), biases(kernel, offset), out);
+            kernel.forward(n, x, linearWeights(kernel, offset), linearBiases(kernel, offset), out);
             return out;
         }
 
         private double[] applyBackward(LinearKernel kernel, int offset, double[] x, double[] gradOut) {
             double[] gradX = new double[n * kernel.irrepsIn().dim()];
-            kernel.backward(n, x, weights(kernel, offset), gradOut, gradX, null, null);
+            kernel.backward(n, x, linearWeights(kernel, offset), gradOut, gradX, null, null);
             return gradX;
         }
 
@@ -645,11 +703,11 @@ public final class Mace {
             FullyConnectedNet.Trace trace = block.radialMlp().trace(edges, edgeFeats,
                     slice(block.radialOffset(), block.radialMlp().parameterCount()));
             radialTraces.add(trace);
-            double[] weights = trace.output();
-            edgeWeights.add(weights);
+            double[] tpWeights = trace.output();
+            edgeWeights.add(tpWeights);
             int midDim = block.convTp().irrepsOut().dim();
             double[] edgeMessages = new double[edges * midDim];
-            block.convTp().forward(edges, senderUp, harmonics, weights, edgeMessages);
+            block.convTp().forward(edges, senderUp, harmonics, tpWeights, edgeMessages);
             double[] message = new double[n * midDim];
             Scatter.scatterSum(n, midDim, edgeMessages, graph.receivers(), message);
             messages.add(message);
@@ -785,9 +843,9 @@ public final class Mace {
             double[] senderUp = senderUps.get(t);
             double[] gradSenderUp = new double[senderUp.length];
             double[] gradEdgeHarmonics = new double[gradHarmonics.length];
-            double[] weights = edgeWeights.get(t);
-            double[] gradTpWeights = new double[weights.length];
-            block.convTp().backward(edges, senderUp, harmonics, weights, gradEdgeMessages, gradSenderUp,
+            double[] tpWeights = edgeWeights.get(t);
+            double[] gradTpWeights = new double[tpWeights.length];
+            block.convTp().backward(edges, senderUp, harmonics, tpWeights, gradEdgeMessages, gradSenderUp,
                     gradEdgeHarmonics, gradTpWeights);
             for (int i = 0; i < gradHarmonics.length; i++) {
                 gradHarmonics[i] += gradEdgeHarmonics[i];
