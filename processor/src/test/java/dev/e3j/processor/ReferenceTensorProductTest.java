@@ -76,7 +76,8 @@ class ReferenceTensorProductTest {
     /** {@code annotation} with {@code cgConvention = ...} before its closing parenthesis, unless the default. */
     private static String withConvention(String annotation, CgConvention convention) {
         return convention == CgConvention.E3NN_0_5 ? annotation
-                : annotation.substring(0, annotation.length() - 1) + ", cgConvention = CgConvention." + convention + ")";
+                : annotation.substring(0, annotation.length() - 1) + ", cgConvention = CgConvention." + convention
+                        + ")";
     }
 
     /** e3nn's path weights, which the reference's instruction list does not carry: "path weights [1.0, 0.5, 2.0]". */
@@ -207,7 +208,8 @@ class ReferenceTensorProductTest {
             }
         }
         switch (convention) {
-            case E3NN_0_5 -> assertEquals(17, checked, "11 CUSTOM kernels (all but the square) and 6 through their kind");
+            case E3NN_0_5 -> assertEquals(17, checked,
+                    "11 CUSTOM kernels (all but the square) and 6 through their kind");
             case E3NN_0_4 -> assertEquals(7, checked, "4 CUSTOM kernels and 3 through their kind");
         }
     }
