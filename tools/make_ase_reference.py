@@ -7,15 +7,17 @@ Writes into `reference/ase/`:
   `ase.neighborlist.primitive_neighbor_list("ijS", ..., self_interaction=False)` as `i`, `j`, `S` ([E][3]).
 - `elements.json`: `ase.data.chemical_symbols` and `ase.data.atomic_masses` for Z = 1..118, and the units
   `ase.units.fs`, `ase.units.kB`.
-- `lennard_jones.json`: `ase.calculators.lj.LennardJones(sigma, epsilon, rc, smooth=True)` on a rattled fcc Ar
-  supercell and an Ar cluster (energy, per-atom energies, forces, stress as [3][3]), and a 10-step
-  `ase.md.verlet.VelocityVerlet` trajectory from recorded momenta (positions, momenta and energies after each step).
+- `lennard_jones.extxyz`: `ase.calculators.lj.LennardJones(sigma, epsilon, rc, smooth=True)` on a rattled fcc Ar
+  supercell and an Ar cluster: energy, forces and stress as ASE writes them, the parameters in each frame's info.
+- `lennard_jones_md.extxyz`: 10 steps of `ase.md.verlet.VelocityVerlet` (5 fs) with that potential from the Ar
+  supercell and momenta `1.5 sqrt(m kB 300 K) sin(1 + 3a + c)` (atom a, direction c): the positions of each step,
+  with `momenta`, `potential_energy`, `kinetic_energy` and `temperature`.
 - `ase_written.extxyz`: two frames written by `ase.io.write(..., format="extxyz")` with energies and forces from a
-  `SinglePointCalculator` (a periodic Cu cell and a non-periodic molecule), for the Java reader.
+  `SinglePointCalculator` (a periodic Cu cell, with a stress too, and a non-periodic molecule), for the Java reader.
 
-Every structure is drawn from `numpy.random.default_rng` with a fixed seed and recorded, so the Java tests do not
-depend on numpy's generator. With `--check FILE`, instead reads FILE (an extxyz file written by e3j) with ASE and
-prints what it found, to confirm that ASE reads e3j's files.
+Every structure is drawn from `numpy.random.default_rng` with a fixed seed per file and recorded, so the Java tests
+do not depend on numpy's generator. With `--check FILE`, instead reads FILE (an extxyz file written by e3j) with ASE
+and prints what it found, to confirm that ASE reads e3j's files.
 
 Usage (Debian's python3-ase; no other dependency)::
 
@@ -84,34 +86,44 @@ def neighbor_cases(rng):
     ]
 
 
-def lennard_jones(rng):
-    sigma, epsilon, rc = 3.4, 0.0104, 8.0
-    calc = LennardJones(sigma=sigma, epsilon=epsilon, rc=rc, smooth=True)
+def lennard_jones(rng, out):
+    """Writes lennard_jones.extxyz (ASE's smooth LJ on two structures) and lennard_jones_md.extxyz (a trajectory)."""
+    parameters = dict(sigma=3.4, epsilon=0.0104, rc=8.0, smooth=True)
     argon = bulk("Ar", "fcc", a=5.26, cubic=True).repeat((2, 2, 2))
     argon.rattle(0.1, seed=4)
-    cluster = Atoms("Ar5", positions=rng.uniform(0, 6, size=(5, 3)))
-    cases = []
-    for name, atoms in [("fcc Ar 2x2x2", argon), ("Ar cluster", cluster)]:
-        atoms = atoms.copy()
-        atoms.calc = calc
-        case = {"name": name}
-        case.update(structure(atoms))
-        case["energy"] = atoms.get_potential_energy()
-        case["energies"] = atoms.get_potential_energies().tolist()
-        case["forces"] = atoms.get_forces().tolist()
-        case["stress"] = atoms.get_stress(voigt=False).tolist() if atoms.cell.rank == 3 else None
-        cases.append(case)
+    bipyramid = [[0, 0, 0], [3.8, 0, 0], [1.9, 3.3, 0], [1.9, 1.1, 3.1], [1.9, 1.1, -3.1]]
+    cluster = Atoms("Ar5", positions=np.array(bipyramid) + rng.normal(scale=0.1, size=(5, 3)))
+    frames = []
+    for atoms in (argon.copy(), cluster):
+        atoms.calc = LennardJones(**parameters)
+        atoms.get_potential_energy()
+        if atoms.cell.rank == 3:
+            atoms.get_stress()
+        atoms.info.update(sigma=parameters["sigma"], epsilon=parameters["epsilon"], rc=parameters["rc"])
+        frames.append(atoms)
+    ase.io.write(os.path.join(out, "lennard_jones.extxyz"), frames, format="extxyz")
+
     atoms = argon.copy()
-    atoms.calc = LennardJones(sigma=sigma, epsilon=epsilon, rc=rc, smooth=True)
-    atoms.set_momenta(rng.normal(size=(len(atoms), 3)) * np.sqrt(atoms.get_masses() * ase.units.kB * 300)[:, None])
-    md = {"initial": structure(atoms), "momenta": atoms.get_momenta().tolist(), "timestep_fs": 5.0, "steps": []}
-    dyn = VelocityVerlet(atoms, timestep=5.0 * ase.units.fs)
-    for _ in range(10):
+    atoms.calc = LennardJones(**parameters)
+    # Momenta by a formula the Java test repeats: p = 1.5 sqrt(m kB 300 K) sin(1 + 3a + c).
+    index = np.arange(3 * len(atoms)).reshape(-1, 3) + 1
+    atoms.set_momenta(1.5 * np.sqrt(atoms.get_masses() * ase.units.kB * 300)[:, None] * np.sin(index))
+    timestep = 5.0
+    trajectory = []
+
+    def record(step):
+        frame = atoms.copy()
+        frame.calc = None
+        frame.info.update(step=step, timestep_fs=timestep, potential_energy=atoms.get_potential_energy(),
+                          kinetic_energy=atoms.get_kinetic_energy(), temperature=atoms.get_temperature())
+        trajectory.append(frame)
+
+    record(0)
+    dyn = VelocityVerlet(atoms, timestep=timestep * ase.units.fs)
+    for step in range(1, 11):
         dyn.run(1)
-        md["steps"].append({"positions": atoms.positions.tolist(), "momenta": atoms.get_momenta().tolist(),
-                            "potential_energy": atoms.get_potential_energy(),
-                            "kinetic_energy": atoms.get_kinetic_energy(), "temperature": atoms.get_temperature()})
-    return {"sigma": sigma, "epsilon": epsilon, "rc": rc, "ro": 0.66 * rc, "cases": cases, "velocity_verlet": md}
+        record(step)
+    ase.io.write(os.path.join(out, "lennard_jones_md.extxyz"), trajectory, format="extxyz")
 
 
 def extxyz_frames(rng):
@@ -120,7 +132,10 @@ def extxyz_frames(rng):
     molecule = Atoms("CH4", positions=rng.uniform(0, 2, size=(5, 3)))
     frames = []
     for atoms in (cu, molecule):
-        atoms.calc = SinglePointCalculator(atoms, energy=float(rng.normal()), forces=rng.normal(size=(len(atoms), 3)))
+        results = {"energy": float(rng.normal()), "forces": rng.normal(size=(len(atoms), 3))}
+        if atoms.pbc.all():
+            results["stress"] = rng.normal(size=6)
+        atoms.calc = SinglePointCalculator(atoms, **results)
         frames.append(atoms)
     return frames
 
@@ -141,15 +156,14 @@ def main():
         check(args.check)
         return
     os.makedirs(args.out, exist_ok=True)
-    rng = np.random.default_rng(2026)
     with open(os.path.join(args.out, "neighbor_list.json"), "w") as f:
-        json.dump({"ase": ase.__version__, "cases": neighbor_cases(rng)}, f)
+        json.dump({"ase": ase.__version__, "cases": neighbor_cases(np.random.default_rng(1))}, f)
     with open(os.path.join(args.out, "elements.json"), "w") as f:
         json.dump({"ase": ase.__version__, "symbols": ase.data.chemical_symbols[1:119],
                    "masses": ase.data.atomic_masses[1:119].tolist(), "fs": ase.units.fs, "kB": ase.units.kB}, f)
-    with open(os.path.join(args.out, "lennard_jones.json"), "w") as f:
-        json.dump(dict(ase=ase.__version__, **lennard_jones(rng)), f)
-    ase.io.write(os.path.join(args.out, "ase_written.extxyz"), extxyz_frames(rng), format="extxyz")
+    lennard_jones(np.random.default_rng(2), args.out)
+    ase.io.write(os.path.join(args.out, "ase_written.extxyz"), extxyz_frames(np.random.default_rng(3)),
+                 format="extxyz")
 
 
 if __name__ == "__main__":

@@ -17,11 +17,12 @@ import java.util.Arrays;
  * {@code S} (lexicographically), so the list is deterministic. Every edge's reverse {@code (j, i, -S)} is in the list.
  *
  * <p>The search bins atoms in fractional coordinates ({@code s = pos·cell⁻¹}, or Cartesian coordinates for a
- * structure without a cell): along a periodic direction the cell is cut into slabs at least {@code cutoff} thick
+ * structure without a cell): along a periodic direction the cell is cut into slabs at least half a cutoff thick
  * (perpendicular to the other two lattice vectors); along a non-periodic one the atoms' bounding box is. Each atom is
- * compared with the atoms in the bins around its own, the periodic images included; when a cell is thinner than the
- * cutoff (an atom sees its own images) the search reaches as many images as needed. For structures of roughly uniform
- * density this takes time and memory linear in the number of atoms.
+ * compared with the atoms in the bins up to two away from its own, the periodic images included; when a cell is
+ * thinner than the cutoff (an atom sees its own images) the search reaches as many images as needed. A cheap test on
+ * the wrapped positions discards most candidates before the exact one. For structures of roughly uniform density
+ * this takes time and memory linear in the number of atoms.
  */
 public final class NeighborList {
 
@@ -34,7 +35,12 @@ public final class NeighborList {
     public static final int MAX_EDGES = (Integer.MAX_VALUE - 8) / 3;
     /** The farthest an atom may lie from the cell, in cells along a periodic direction, so that shifts fit an int. */
     static final double MAX_CELLS_AWAY = 1 << 28;
-    /** Relative widening of the bins over the cutoff, so rounding never hides a pair from the exact test. */
+    /**
+     * Bins per cutoff length (at most): an atom's neighbours then lie within two bins of its own, and the 125 bins
+     * searched hold about half the volume of the 27 bins a cutoff wide.
+     */
+    private static final int BINS_PER_CUTOFF = 2;
+    /** Relative widening of the search over the cutoff, so rounding never hides a pair from the exact test. */
     private static final double MARGIN = 1e-8;
 
     private final int numAtoms;
@@ -180,6 +186,15 @@ public final class NeighborList {
         /** Atoms ordered by bin; those of bin {@code b} are {@code atoms[binStart[b], binStart[b + 1])}. */
         private int[] atoms;
         private int[] binStart;
+        /** The wrapped positions {@code pos - wrap·cell} of {@link #atoms}, in the same order (read in sequence). */
+        private double[] wrapped;
+        /**
+         * The square of the prefilter's radius: the cutoff, widened by more than the rounding of the wrapped positions
+         * and image translations, so that it passes every pair the exact test accepts.
+         */
+        private double prefilterSquared;
+        /** Scratch: the Cartesian translation {@code image·cell} of the image being visited. */
+        private final double[] imageShift = new double[3];
         /** Scratch: the shift of the candidate edge being tested. */
         private final int[] shift = new int[3];
 
@@ -193,28 +208,32 @@ public final class NeighborList {
             this.wrap = new int[3 * numAtoms];
             double[] inverse = cell == null ? new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1} : inverse(cell);
             double[] fractional = new double[3 * numAtoms];
+            // Per direction, the largest sum of the terms' magnitudes: the fractional coordinates' rounding scale.
+            double[] magnitude = new double[3];
             for (int a = 0; a < numAtoms; a++) {
                 for (int k = 0; k < 3; k++) {
-                    fractional[3 * a + k] = positions[3 * a] * inverse[k] + positions[3 * a + 1] * inverse[3 + k]
-                            + positions[3 * a + 2] * inverse[6 + k];
+                    double x = positions[3 * a] * inverse[k];
+                    double y = positions[3 * a + 1] * inverse[3 + k];
+                    double z = positions[3 * a + 2] * inverse[6 + k];
+                    fractional[3 * a + k] = x + y + z;
+                    magnitude[k] = Math.max(magnitude[k], Math.abs(x) + Math.abs(y) + Math.abs(z));
                 }
             }
-            // Wider than the cutoff by more than the rounding of the fractional coordinates, so that every pair the
-            // exact test accepts is among the candidates.
-            double searchRadius = cutoff * (1 + MARGIN);
             // Per direction, the search radius in units of the direction's height (the distance between the planes
-            // s_k = 0 and s_k = 1, or 1 for a Cartesian axis).
+            // s_k = 0 and s_k = 1, or 1 for a Cartesian axis): a little wider than the cutoff, and wider again than
+            // the rounding of the fractional coordinates, so that every pair the exact test accepts is a candidate.
             double[] reachInHeights = new double[3];
             for (int k = 0; k < 3; k++) {
-                reachInHeights[k] = searchRadius * Math.sqrt(inverse[k] * inverse[k]
-                        + inverse[3 + k] * inverse[3 + k] + inverse[6 + k] * inverse[6 + k]);
+                reachInHeights[k] = cutoff * (1 + MARGIN) * Math.sqrt(inverse[k] * inverse[k]
+                        + inverse[3 + k] * inverse[3 + k] + inverse[6 + k] * inverse[6 + k]) + 1e-14 * magnitude[k];
             }
             requireFewImages(structure, reachInHeights);
             double[] origin = new double[3];
             double[] binWidth = new double[3];
             for (int k = 0; k < 3; k++) {
                 if (periodic[k]) {
-                    bins[k] = (int) Math.max(1, Math.min(numAtoms + 1, Math.floor(1 / reachInHeights[k])));
+                    bins[k] = (int) Math.max(1, Math.min(numAtoms + 1,
+                            Math.floor(BINS_PER_CUTOFF / reachInHeights[k])));
                     binWidth[k] = 1.0 / bins[k];
                 } else {
                     double lo = Double.POSITIVE_INFINITY;
@@ -224,15 +243,16 @@ public final class NeighborList {
                         hi = Math.max(hi, fractional[3 * a + k]);
                     }
                     double span = numAtoms == 0 ? 0 : hi - lo;
-                    bins[k] = (int) Math.min(numAtoms + 1, Math.floor(span / reachInHeights[k]) + 1);
+                    double narrowest = reachInHeights[k] / BINS_PER_CUTOFF;
+                    bins[k] = (int) Math.min(numAtoms + 1, Math.floor(span / narrowest) + 1);
                     origin[k] = numAtoms == 0 ? 0 : lo;
-                    binWidth[k] = Math.max(reachInHeights[k], span / bins[k]);
+                    binWidth[k] = Math.max(narrowest, span / bins[k]);
                 }
             }
             coarsen(binWidth);
             for (int k = 0; k < 3; k++) {
                 // |s_j - s_i| <= |d| / height < reachInHeights, so the bins differ by at most ceil(that / binWidth).
-                reach[k] = periodic[k] ? (int) Math.ceil(reachInHeights[k] / binWidth[k]) : 1;
+                reach[k] = (int) Math.ceil(reachInHeights[k] / binWidth[k]);
             }
             for (int a = 0; a < numAtoms; a++) {
                 for (int k = 0; k < 3; k++) {
@@ -252,6 +272,21 @@ public final class NeighborList {
                 }
             }
             sortIntoBins();
+            double extent = 0;
+            for (double p : positions) {
+                extent = Math.max(extent, Math.abs(p));
+            }
+            if (cell != null) {
+                for (int k = 0; k < 3; k++) {
+                    // The farthest image visited along k, plus the wrapping of the positions.
+                    double translations = reach[k] / (double) bins[k] + 2;
+                    for (int c = 0; c < 3; c++) {
+                        extent += translations * Math.abs(cell[3 * k + c]);
+                    }
+                }
+            }
+            double prefilter = cutoff * (1 + MARGIN) + 1e-12 * extent;
+            prefilterSquared = prefilter * prefilter;
         }
 
         /**
@@ -304,9 +339,15 @@ public final class NeighborList {
                 binStart[b + 1] += binStart[b];
             }
             atoms = new int[numAtoms];
+            wrapped = new double[3 * numAtoms];
             int[] next = Arrays.copyOf(binStart, binStart.length - 1);
             for (int a = 0; a < numAtoms; a++) {
-                atoms[next[flatBin[a]]++] = a;
+                int at = next[flatBin[a]]++;
+                atoms[at] = a;
+                for (int c = 0; c < 3; c++) {
+                    wrapped[3 * at + c] = positions[3 * a + c]
+                            - (cell == null ? 0.0 : cartesianShift(wrap, 3 * a, cell, c));
+                }
             }
         }
 
@@ -318,8 +359,13 @@ public final class NeighborList {
             Edges edges = new Edges(numAtoms);
             int[] image = new int[3];
             int[] neighbourBin = new int[3];
+            double[] senderWrapped = new double[3];
             for (int sender = 0; sender < numAtoms; sender++) {
                 int first = edges.size;
+                for (int c = 0; c < 3; c++) {
+                    senderWrapped[c] = positions[3 * sender + c]
+                            - (cell == null ? 0.0 : cartesianShift(wrap, 3 * sender, cell, c));
+                }
                 for (int d2 = -reach[2]; d2 <= reach[2]; d2++) {
                     if (!locate(sender, 2, d2, neighbourBin, image)) {
                         continue;
@@ -330,7 +376,7 @@ public final class NeighborList {
                         }
                         for (int d0 = -reach[0]; d0 <= reach[0]; d0++) {
                             if (locate(sender, 0, d0, neighbourBin, image)) {
-                                visitBin(sender, neighbourBin, image, edges);
+                                visitBin(sender, neighbourBin, image, edges, senderWrapped);
                             }
                         }
                     }
@@ -357,11 +403,27 @@ public final class NeighborList {
             return bin >= 0 && bin < bins[k];
         }
 
-        /** Adds the edges from {@code sender} to the atoms of one bin in the image {@code image} of the cell. */
-        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges) {
+        /**
+         * Adds the edges from {@code sender} to the atoms of one bin in the image {@code image} of the cell. A cheap
+         * prefilter on the wrapped positions (a difference and a square per candidate) rejects most candidates; the
+         * rest take the exact test on the positions as given.
+         */
+        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges, double[] senderWrapped) {
             int bin = flatIndex(neighbourBin[0], neighbourBin[1], neighbourBin[2]);
+            for (int c = 0; c < 3; c++) {
+                imageShift[c] = cell == null ? 0.0 : cartesianShift(image, 0, cell, c);
+            }
+            double x = senderWrapped[0] - imageShift[0];
+            double y = senderWrapped[1] - imageShift[1];
+            double z = senderWrapped[2] - imageShift[2];
             int[] shift = this.shift;
             for (int n = binStart[bin]; n < binStart[bin + 1]; n++) {
+                double dx = wrapped[3 * n] - x;
+                double dy = wrapped[3 * n + 1] - y;
+                double dz = wrapped[3 * n + 2] - z;
+                if (!(dx * dx + dy * dy + dz * dz < prefilterSquared)) {
+                    continue;
+                }
                 int receiver = atoms[n];
                 // The wrapped receiver's image is pos[j] - wrap_j·cell + image·cell, the wrapped sender
                 // pos[i] - wrap_i·cell: in the positions as given, the translation is image + wrap_i - wrap_j.

@@ -24,5 +24,8 @@
  *   <li><b>Files are mapped, not read:</b> tensor data is copied once, into the array returned; the file must not
  *       change while its {@code StateDict} is in use.</li>
  * </ul>
+ *
+ * <p>Atomic structures in and out: {@link dev.e3j.runtime.io.ExtXyz} reads and writes extended XYZ files as ASE does
+ * (structures with their cell and periodicity, energies, forces and stresses), for trajectories and data sets.
  */
 package dev.e3j.runtime.io;
