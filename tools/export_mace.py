@@ -24,8 +24,9 @@ numbers; `U_matrix_*` and `_w3j_*` buffers then carry float32 rounding).
 
 Library use (mace importable, e.g. after `import mace_env`)::
 
-    from export_mace import export, constructor_args, build_model
+    from export_mace import export, constructor_args, build_model, load_model
     export(model, "model.safetensors", config="my-model")
+    model = load_model("model.safetensors")
 
 Command line (the MACE environment on PYTHONPATH, see reference/models/README.md)::
 
@@ -44,7 +45,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_e3nn import normalize2mom_constants, write_safetensors  # noqa: E402
+from export_e3nn import normalize2mom_constants, read_safetensors, write_safetensors  # noqa: E402
 
 try:  # the reference environment registers mace without its training-only imports
     import mace_env  # noqa: F401
@@ -172,6 +173,22 @@ def export(model, path, config=None, extra_metadata=None):
     )
     write_safetensors(path, tensors, metadata)
     return constructor
+
+
+def load_model(path, constructor=None):
+    """The float64 model a safetensors file of this layout holds, rebuilt from its metadata and loaded.
+
+    `constructor` (JSON-ready arguments) is needed only for a file without the `constructor` entry (mace-public).
+    """
+    tensors, metadata = read_safetensors(path)
+    if constructor is None:
+        if "constructor" not in metadata:
+            raise ValueError(f"{path}: no 'constructor' in __metadata__; pass the constructor arguments")
+        constructor = json.loads(metadata["constructor"], object_pairs_hook=OrderedDict)
+    torch.set_default_dtype(torch.float64)
+    model = build_model(constructor, metadata.get("model"))
+    model.load_state_dict(tensors)
+    return model
 
 
 def _load_constructor(text):
