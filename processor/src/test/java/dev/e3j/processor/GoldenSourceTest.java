@@ -65,6 +65,28 @@ class GoldenSourceTest {
             }
             """;
 
+    private static final String CONTRACTION_SPECS = """
+            package golden;
+
+            import dev.e3j.annotations.CgConvention;
+            import dev.e3j.annotations.SymmetricContraction;
+            import dev.e3j.runtime.SymmetricContractionKernel;
+
+            interface Products {
+                @SymmetricContraction(in = "2x0e+2x1o", out = "2x0e+2x1o", correlation = 2, elements = 2,
+                                      cgConvention = CgConvention.E3NN_0_4)
+                interface Product extends SymmetricContractionKernel {}
+            }
+            """;
+
+    @Test
+    void symmetricContractionMatchesItsGolden() throws IOException {
+        GeneratedKernels kernels = GeneratedKernels.compile("golden.Products", CONTRACTION_SPECS);
+        compare("Products_ProductImpl.java.txt", kernels.generatedSource("golden/Products_ProductImpl.java"));
+        compare("Products_ProductImpl.json",
+                kernels.generatedResource("META-INF/e3j/golden.Products_ProductImpl.json"));
+    }
+
     @Test
     void sphericalHarmonicsAndLinearMatchGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Layers", SH_AND_LINEAR_SPECS);

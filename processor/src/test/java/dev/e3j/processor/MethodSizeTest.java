@@ -110,6 +110,33 @@ class MethodSizeTest {
         assertAllBelowTheLimit(kernels, 10);
     }
 
+    /**
+     * Symmetric contractions of MACE's sizes (the channels change no method): correlation 3 from {@code 0e+1o+2e+3o}
+     * to {@code 0e+1o+2e} in double, and correlation 4 with a wider channel in float.
+     */
+    @Test
+    void symmetricContractionsStayBelowTheJitLimit() {
+        GeneratedKernels kernels = GeneratedKernels.compile("sc.Specs", """
+                package sc;
+
+                import dev.e3j.annotations.CgConvention;
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.SymmetricContraction;
+                import dev.e3j.runtime.SymmetricContractionKernel;
+
+                interface Specs {
+                    @SymmetricContraction(in = "2x0e+2x1o+2x2e+2x3o", out = "2x0e+2x1o+2x2e", correlation = 3,
+                                          elements = 89, cgConvention = CgConvention.E3NN_0_4)
+                    interface Medium extends SymmetricContractionKernel {}
+
+                    @SymmetricContraction(in = "2x0e+2x1o+2x1e", out = "2x0e+2x1o", correlation = 4, elements = 2,
+                                          precision = Precision.FLOAT)
+                    interface Fourth extends SymmetricContractionKernel {}
+                }
+                """);
+        assertAllBelowTheLimit(kernels, 100);
+    }
+
     private static void assertAllBelowTheLimit(GeneratedKernels kernels, int minimumMethods) {
         int largest = 0;
         String largestName = "";

@@ -82,7 +82,7 @@ public enum Message {
     MACE_ATOMIC_NUMBERS("e3j.model", "atomicNumbers = %s: %s"),
     CHANNELS("e3j.channels", "%s = \"%s\": %s; a symmetric contraction mixes no channels, so every entry of in and"
             + " out must have the same multiplicity (the channels)"),
-    CORRELATION("e3j.correlation", "correlation = %d: expected 1 to %d (MACE uses 1 to 3; the bases of degree %d"
+    CORRELATION("e3j.correlation", "correlation = %d: expected 1 to %d (MACE uses 1 to 3; bases of degree %d"
             + " and above grow past what compiles in reasonable time)"),
     ELEMENTS("e3j.elements", "elements = %d: expected at least 1 (the rows of every weight tensor)"),
     EMPTY_IRREPS("e3j.irreps", "%s is empty: give at least one irrep"),

@@ -20,10 +20,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * <p>As e3nn's {@code _wigner_nj} (component normalization): one factor is the identity on each irrep's block; each
  * further factor couples the paths so far ({@code ir_left}) with each input irrep ({@code ir}) to every
  * {@code ir_out} in {@code ir_left × ir}, by {@code C[m_out][m_left][m_ir] = sqrt(2 l_out + 1) wigner_3j(l_out,
- * l_left, l_ir)[m_out][m_left][m_ir]} contracted with the left path over {@code m_left}; the paths of each level but the
- * first are sorted stably by their irrep. The columns of {@code U} are the paths that end in the output irrep, in that order,
- * without orthogonalization. For {@code ν = 4}, as MACE, every coupled irrep must have the parity {@code (-1)^l}.
- * Every entry is a sum of products of Wigner 3j entries, exact as a {@link SqrtSum}.
+ * l_left, l_ir)[m_out][m_left][m_ir]} contracted with the left path over {@code m_left}; the paths of each level but
+ * the first are sorted stably by their irrep. The columns of {@code U} are the paths that end in the output irrep, in
+ * that order, without orthogonalization. For {@code ν = 4}, as MACE, every coupled irrep must have the parity
+ * {@code (-1)^l} and {@code l <= 11}. Every entry is a sum of products of Wigner 3j entries, exact as a
+ * {@link SqrtSum}.
  */
 public final class ProductBasis {
 
@@ -134,7 +135,9 @@ public final class ProductBasis {
         return result;
     }
 
-    /** {@code T[m_out][left index * D + offset + m_ir] = Σ_{m_left} C[m_out][m_left][m_ir] left[m_left][left index]}. */
+    /**
+     * {@code T[m_out][left index * D + offset + m_ir] = Σ_{m_left} C[m_out][m_left][m_ir] left[m_left][left index]}.
+     */
     private static List<TreeMap<Integer, SqrtSum>> couple(Path left, Irrep ir, int offset, Irrep irOut, int dim,
                                                           CgConvention convention) {
         SqrtRational scale = SqrtRational.sqrtOf(BigFraction.of(irOut.dim()));

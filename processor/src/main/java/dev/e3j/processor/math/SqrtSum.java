@@ -27,6 +27,8 @@ public final class SqrtSum implements Comparable<SqrtSum> {
 
     /** Square-free radicand to its non-zero rational coefficient. */
     private final TreeMap<BigInteger, BigFraction> terms;
+    /** The sign, or 2 until first asked. */
+    private volatile int signum = 2;
 
     private SqrtSum(TreeMap<BigInteger, BigFraction> terms) {
         this.terms = terms;
@@ -98,9 +100,35 @@ public final class SqrtSum implements Comparable<SqrtSum> {
         return signum() < 0 ? negate() : this;
     }
 
-    /** The sign, decided on {@value #DIGITS} digits (a non-zero sum of a few radicals with small radicands lies far above 1e-80). */
+    /**
+     * The sign: a one-term sum's coefficient's, else the sign of a double estimate when it clears that estimate's
+     * error bound by far, else decided on {@value #DIGITS} digits (a non-zero sum of a few radicals with small
+     * radicands lies far above 1e-80).
+     */
     public int signum() {
-        return isZero() ? 0 : toBigDecimal(WIDE).signum();
+        int known = signum;
+        if (known == 2) {
+            known = computeSignum();
+            signum = known;
+        }
+        return known;
+    }
+
+    private int computeSignum() {
+        if (terms.size() <= 1) {
+            return isZero() ? 0 : terms.firstEntry().getValue().signum();
+        }
+        double estimate = 0;
+        double magnitude = 0;
+        for (Map.Entry<BigInteger, BigFraction> term : terms.entrySet()) {
+            double value = term.getValue().doubleValue() * Math.sqrt(term.getKey().doubleValue());
+            estimate += value;
+            magnitude += Math.abs(value);
+        }
+        if (Math.abs(estimate) > 1e-9 * magnitude) {
+            return estimate > 0 ? 1 : -1;
+        }
+        return toBigDecimal(WIDE).signum();
     }
 
     /** The value to {@code context}'s precision, each term computed to 20 more digits than asked. */
@@ -109,19 +137,36 @@ public final class SqrtSum implements Comparable<SqrtSum> {
         BigDecimal sum = BigDecimal.ZERO;
         for (Map.Entry<BigInteger, BigFraction> term : terms.entrySet()) {
             BigFraction r = term.getValue();
-            sum = sum.add(SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey())).toBigDecimal(wide));
+            SqrtRational value = SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey()));
+            sum = sum.add(value.toBigDecimal(wide));
         }
         return sum.round(context);
     }
 
-    /** The nearest double (rounded once from {@value #DIGITS} digits). */
+    /** The nearest double: a single radical's exactly, a longer sum's rounded once from {@value #DIGITS} digits. */
     public double doubleValue() {
-        return isZero() ? 0.0 : Double.parseDouble(toBigDecimal(WIDE).toString());
+        if (terms.size() <= 1) {
+            return singleRadical().doubleValue();
+        }
+        return Double.parseDouble(toBigDecimal(WIDE).toString());
     }
 
-    /** The nearest float (rounded once from {@value #DIGITS} digits). */
+    /** The nearest float: a single radical's exactly, a longer sum's rounded once from {@value #DIGITS} digits. */
     public float floatValue() {
-        return isZero() ? 0.0f : Float.parseFloat(toBigDecimal(WIDE).toString());
+        if (terms.size() <= 1) {
+            return singleRadical().floatValue();
+        }
+        return Float.parseFloat(toBigDecimal(WIDE).toString());
+    }
+
+    /** This sum of at most one term as {@code ±sqrt(p/q)}. */
+    private SqrtRational singleRadical() {
+        if (isZero()) {
+            return SqrtRational.ZERO;
+        }
+        Map.Entry<BigInteger, BigFraction> term = terms.firstEntry();
+        BigFraction r = term.getValue();
+        return SqrtRational.signedSqrt(r.signum(), r.multiply(r).multiply(term.getKey()));
     }
 
     private static void accumulate(TreeMap<BigInteger, BigFraction> sum, BigInteger radicand, BigFraction coefficient) {

@@ -32,13 +32,14 @@ public record SymmetricContractionModel(Irreps irrepsIn, Irreps irrepsOut, int c
                                         int elements, CgConvention convention, List<Irrep> coupling,
                                         List<Contraction> contractions, int weightNumel) {
 
-    /** The highest correlation: MACE's bases of degree 5 for {@code 0e+1o+2e+3o} would have 16^5 columns' rows. */
+    /** The highest correlation; MACE's own models use 1 to 3. */
     public static final int MAX_CORRELATION = 4;
     /**
-     * The most entries {@code Σ_L (2L + 1) D^correlation} the dense bases may have: {@code 16x0e+16x1o+16x2e+16x3o} to
-     * {@code 0e+1o+2e} at correlation 3 has 36864, at correlation 4 about 590000.
+     * The most entries {@code Σ_L (2L + 1) D^correlation} the dense bases may have, which bounds the compile time:
+     * MACE's {@code 0e+1o+2e+3o} ({@code D = 16}) to {@code 0e+1o+2e} at correlation 3 has 36864 and compiles in about
+     * 11 s of CPU; correlation 4 to {@code 0e} has 65536.
      */
-    public static final long MAX_BASIS_ENTRIES = 1L << 21;
+    public static final long MAX_BASIS_ENTRIES = 1L << 17;
 
     /**
      * One output entry, MACE's {@code contractions.<index>}.

@@ -3,10 +3,12 @@ package dev.e3j.processor.writer;
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.ProductBasis;
+import dev.e3j.processor.math.SqrtSum;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionModel.Basis;
 import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ public final class SymmetricContractionAudit {
         document.put("cg_convention", model.convention().name());
         document.put("precision", precision.name().toLowerCase(Locale.ROOT));
         document.put("weight_numel", model.weightNumel());
+        // Entries repeat few distinct values: each is written out (exact text, rounded double) once.
+        Map<SqrtSum, List<Object>> written = new HashMap<>();
         List<Object> contractions = new ArrayList<>();
         for (Contraction contraction : model.contractions()) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -51,7 +55,9 @@ public final class SymmetricContractionAudit {
                 b.put("weight_shape", List.of(model.elements(), basis.columns(), model.channels()));
                 List<Object> entries = new ArrayList<>();
                 for (ProductBasis.Entry e : basis.basis().entries()) {
-                    entries.add(List.of(e.m(), e.indices(), e.k(), e.value().toString(), e.value().doubleValue()));
+                    List<Object> value = written.computeIfAbsent(e.value(),
+                            v -> List.of(v.toString(), v.doubleValue()));
+                    entries.add(List.of(e.m(), e.indices(), e.k(), value.get(0), value.get(1)));
                 }
                 b.put("entries", entries);
                 bases.add(b);

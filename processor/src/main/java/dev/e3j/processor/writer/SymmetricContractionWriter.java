@@ -14,6 +14,7 @@ import dev.e3j.processor.math.SqrtSum;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionModel.Basis;
 import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -30,12 +31,16 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * Turns a {@link SymmetricContractionModel} into the source of a {@code SymmetricContractionKernel}.
  *
  * <p>Per node and channel the kernel gathers the channel's {@code D} features {@code f} (MACE's
- * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in straight-line
- * code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the orderings of
+ * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in
+ * straight-line code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the orderings of
  * each multiset of indices, exact, rounded once: terms that cancel between orderings, such as antisymmetric couplings,
  * are gone). This touches every non-zero coefficient once, which is less work than MACE's per-element contraction of
  * the dense {@code U} with the weights. The backward pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and
  * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too.
+ *
+ * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
+ * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
+ * gradient sums over the nodes in node order whatever the blocks: the results are bitwise reproducible.
  *
  * <p>The straight-line code is cut into static methods of at most {@value #BYTES_PER_METHOD} estimated bytes of
  * bytecode each, below HotSpot's 8000-byte JIT limit; expressions hold at most {@value #TERMS_PER_STATEMENT} terms.
@@ -44,6 +49,8 @@ public final class SymmetricContractionWriter {
 
     /** Estimated bytecode per generated chunk method. */
     static final int BYTES_PER_METHOD = 5500;
+    /** The channels are split into at most this many parallel blocks. */
+    static final int CHANNEL_BLOCKS = 16;
     /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
     static final int TERMS_PER_STATEMENT = 24;
 
@@ -59,6 +66,8 @@ public final class SymmetricContractionWriter {
     private final List<Piece> pieces = new ArrayList<>();
     private final List<List<Piece>> forwardChunks;
     private final List<List<Piece>> backwardChunks;
+    private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
+
     /** Exact magnitudes to constant names, in order of first use. */
     private final Map<SqrtSum, String> constants = new LinkedHashMap<>();
 
@@ -70,8 +79,14 @@ public final class SymmetricContractionWriter {
      * @param terms       the monomials
      * @param derivatives per variable, the derivative of {@code terms}' sum
      */
-    private record Piece(int basis, int weight, int result, List<Monomial> terms,
-                         TreeMap<Integer, List<Monomial>> derivatives) {}
+    private record Piece(int basis, int weight, int result, List<Term> terms,
+                         TreeMap<Integer, List<Term>> derivatives) {}
+
+    /**
+     * One monomial as written: its sign, the name of the constant holding its coefficient's magnitude ({@code null}
+     * for 1) and its factors {@code x<i>}.
+     */
+    private record Term(boolean negative, String constant, List<Integer> factors) {}
 
     private SymmetricContractionWriter(SymmetricContractionModel model, Precision precision, ClassName impl) {
         this.model = model;
@@ -111,44 +126,45 @@ public final class SymmetricContractionWriter {
                 end++;
             }
             List<Monomial> terms = monomials.subList(start, end);
-            pieces.add(new Piece(index, first.k() * model.channels(), resultOffset + first.m(), List.copyOf(terms),
-                    derivatives(terms)));
-            terms.forEach(term -> constantName(term.coefficient()));
+            pieces.add(new Piece(index, first.k() * model.channels(), resultOffset + first.m(),
+                    terms.stream().map(t -> term(t.coefficient(), t.indices())).toList(), derivatives(terms)));
             start = end;
         }
     }
 
     /** {@code ∂/∂f[a]} of each term: the coefficient times the exponent of {@code a}, one factor {@code a} less. */
-    private TreeMap<Integer, List<Monomial>> derivatives(List<Monomial> terms) {
-        TreeMap<Integer, List<Monomial>> derivatives = new TreeMap<>();
+    private TreeMap<Integer, List<Term>> derivatives(List<Monomial> terms) {
+        TreeMap<Integer, List<Term>> derivatives = new TreeMap<>();
         for (Monomial term : terms) {
             for (int a : new TreeSet<>(term.indices())) {
                 long exponent = term.indices().stream().filter(i -> i == a).count();
                 List<Integer> rest = new ArrayList<>(term.indices());
                 rest.remove(Integer.valueOf(a));
-                SqrtSum coefficient = term.coefficient().multiply(BigFraction.of(exponent));
-                constantName(coefficient);
                 derivatives.computeIfAbsent(a, i -> new ArrayList<>())
-                        .add(new Monomial(term.m(), term.k(), List.copyOf(rest), coefficient));
+                        .add(term(term.coefficient().multiply(BigFraction.of(exponent)), rest));
             }
         }
         return derivatives;
     }
 
-    private String constantName(SqrtSum value) {
-        return constants.computeIfAbsent(value.abs(), v -> "U" + constants.size());
+    /** {@code coefficient * x[factors...]}, its magnitude pooled unless it is 1. */
+    private Term term(SqrtSum coefficient, List<Integer> factors) {
+        SqrtSum magnitude = coefficient.abs();
+        String constant = magnitude.equals(ONE) ? null
+                : constants.computeIfAbsent(magnitude, v -> "U" + constants.size());
+        return new Term(coefficient.signum() < 0, constant, List.copyOf(factors));
     }
 
     /** Estimated bytecode of a sum of {@code terms}: a constant, the factors, the operations. */
-    private static int termBytes(List<Monomial> terms) {
-        return terms.stream().mapToInt(t -> 4 + 3 * t.indices().size()).sum();
+    private static int termBytes(List<Term> terms) {
+        return terms.stream().mapToInt(t -> 4 + 3 * t.factors().size()).sum();
     }
 
     private int pieceBytes(Piece piece, boolean backward) {
         int bytes = 16 + termBytes(piece.terms());
         if (backward) {
             bytes += 16 + termBytes(piece.terms());
-            for (List<Monomial> derivative : piece.derivatives().values()) {
+            for (List<Term> derivative : piece.derivatives().values()) {
                 bytes += 10 + termBytes(derivative);
             }
         }
@@ -212,8 +228,17 @@ public final class SymmetricContractionWriter {
                 .addMethod(getter("weightNumel", TypeName.INT, Integer.toString(model.weightNumel())))
                 .addMethod(getter("weightViews", ParameterizedTypeName.get(ClassName.get(List.class), tensor),
                         "WEIGHT_VIEWS"));
+        type.addField(FieldSpec.builder(int.class, "CHANNEL_BLOCK", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Channels per parallel block: each block owns its channels' outputs and weight"
+                        + " gradients, so the results do not depend on how the blocks run.\n")
+                .initializer("$L", (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS)
+                .build());
         for (Arithmetic t : arithmetics) {
             type.addMethod(forward(t)).addMethod(backward(t));
+        }
+        for (Arithmetic t : arithmetics) {
+            type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
         }
         for (Arithmetic t : arithmetics) {
             for (int c = 0; c < forwardChunks.size(); c++) {
@@ -232,9 +257,10 @@ public final class SymmetricContractionWriter {
 
     private CodeBlock javadoc(ClassName spec) {
         CodeBlock.Builder doc = CodeBlock.builder()
-                .add("mace-torch 0.3.6's {@code SymmetricContraction($S, $S, correlation=$L, num_elements=$L)}, Wigner"
-                                + " 3j signs of {@code $L}, as declared by {@link $T}.\n\n<p>One channel: {@code D = $L}"
-                                + " features of {@code $L}; weights {@code [elements][K][channels]}:\n<ul>\n",
+                .add("mace-torch 0.3.6's {@code SymmetricContraction($S, $S, correlation=$L, num_elements=$L)},"
+                                + " Wigner 3j signs of {@code $L}, as declared by {@link $T}.\n\n<p>One channel:"
+                                + " {@code D = $L} features of {@code $L}; weights {@code [elements][K][channels]}:"
+                                + "\n<ul>\n",
                         model.irrepsIn().toString(), model.irrepsOut().toString(), model.correlation(),
                         model.elements(), model.convention(), spec, dim, model.coupling().stream()
                                 .map(Object::toString).reduce((a, b) -> a + "+" + b).orElseThrow());
@@ -280,20 +306,17 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
-    /** {@code elements[n]}, checked to be an element index. */
+    /** Throws unless {@code elements[node]} is an element index. */
     private MethodSpec elementCheck() {
-        return MethodSpec.methodBuilder("element")
+        return MethodSpec.methodBuilder("requireElement")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(TypeName.INT)
                 .addParameter(String.class, "method")
                 .addParameter(int[].class, "elements")
                 .addParameter(int.class, "node")
-                .addStatement("int element = elements[node]")
-                .beginControlFlow("if (element < 0 || element >= $L)", model.elements())
-                .addStatement("throw invalid(method, $S + node + $S + element)", "elements[",
+                .beginControlFlow("if (elements[node] < 0 || elements[node] >= $L)", model.elements())
+                .addStatement("throw invalid(method, $S + node + $S + elements[node])", "elements[",
                         "] must be in [0, " + model.elements() + "), got ")
                 .endControlFlow()
-                .addStatement("return element")
                 .build();
     }
 
@@ -304,7 +327,8 @@ public final class SymmetricContractionWriter {
         for (int e = 0; e < irreps.size(); e++) {
             MulIrrep entry = irreps.get(e);
             int d = entry.ir().dim();
-            String rowIndex = base + " + " + irreps.offset(e) + " + channel * " + d;
+            String rowIndex = base + (irreps.offset(e) == 0 ? "" : " + " + irreps.offset(e))
+                    + (d == 1 ? " + channel" : " + channel * " + d);
             if (toRow) {
                 code.addStatement("$T.arraycopy($L, $L, $L, $L, $L)", System.class, features, offset, row, rowIndex, d);
             } else {
@@ -318,7 +342,7 @@ public final class SymmetricContractionWriter {
     private MethodSpec forward(Arithmetic t) {
         String method = "forward";
         TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder(method)
+        return MethodSpec.methodBuilder(method)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "nodes")
@@ -332,13 +356,31 @@ public final class SymmetricContractionWriter {
                 .addCode(checks.shared(method, "weights", model.weightNumel()))
                 .addCode(checks.perSample(method, "out", model.irrepsOut().dim()))
                 .addCode(checks.distinct(method, List.of("out"), List.of("x", "weights")))
+                .addCode(elementChecks(method))
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> forwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, out))", BatchBlocks.class, model.channels(), t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec forwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.constantSuffix())
+                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
                 .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] result = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = element($S, elements, n)", method)
+                .addStatement("int element = elements[n]")
                 .addStatement("int xBase = n * $L", model.irrepsIn().dim())
                 .addStatement("int outBase = n * $L", model.irrepsOut().dim())
-                .beginControlFlow("for (int channel = 0; channel < $L; channel++)", model.channels())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addStatement("$T.fill(result, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < forwardChunks.size(); c++) {
@@ -350,11 +392,19 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
+    /** Every node's element checked before any block runs, so that a bad one throws in the caller's thread. */
+    private static CodeBlock elementChecks(String method) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("requireElement($S, elements, n)", method)
+                .endControlFlow()
+                .build();
+    }
+
     private MethodSpec backward(Arithmetic t) {
         String method = "backward";
         TypeName array = t.arrayType();
-        String zero = t == Arithmetic.DOUBLE ? "0.0" : "0.0f";
-        MethodSpec.Builder code = MethodSpec.methodBuilder(method)
+        return MethodSpec.methodBuilder(method)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "nodes")
@@ -376,21 +426,44 @@ public final class SymmetricContractionWriter {
                 .addCode(checks.shared(method, "gradWeights", model.weightNumel()))
                 .endControlFlow()
                 .addCode(checks.distinct(method, List.of("gradX", "gradWeights"), List.of("x", "weights", "gradOut")))
-                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
-                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
-                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
+                .addCode(elementChecks(method))
                 .addComment("Without gradWeights the weight gradients go to scratch: the chunks stay branch-free.")
                 .addStatement("$T[] gradW = gradWeights != null ? gradWeights : new $T[$L]", t.type(), t.type(),
                         model.weightNumel())
-                .addStatement("$T.fill(gradW, $L)", Arrays.class, zero)
+                .addStatement("$T.fill(gradW, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f")
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> backwardChannels$L(from, to, nodes, x,"
+                        + " elements, weights, gradOut, gradX, gradW))", BatchBlocks.class, model.channels(),
+                        t.constantSuffix())
+                .build();
+    }
+
+    private MethodSpec backwardChannels(Arithmetic t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.constantSuffix())
+                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
+                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
+                        + " touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "gradOut")
+                .addParameter(array, "gradX")
+                .addParameter(array, "gradW")
+                .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = element($S, elements, n)", method)
+                .addStatement("int element = elements[n]")
                 .addStatement("int xBase = n * $L", model.irrepsIn().dim())
                 .addStatement("int outBase = n * $L", model.irrepsOut().dim())
-                .beginControlFlow("for (int channel = 0; channel < $L; channel++)", model.channels())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
-                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, zero);
+                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < backwardChunks.size(); c++) {
             code.addStatement("$L(features, weights, element, channel, gradResult, gradFeatures, gradW)",
                     chunkName("backward", c, t));
@@ -412,8 +485,8 @@ public final class SymmetricContractionWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         chunk.stream().mapToInt(Piece::basis).distinct().forEach(b -> {
             Basis basis = bases.get(b);
-            code.addStatement("int b$L = $L + element * $L + channel", b, basis.weightOffset(),
-                    basis.columns() * model.channels());
+            code.addStatement("int b$L = $Lelement * $L + channel", b,
+                    basis.weightOffset() == 0 ? "" : basis.weightOffset() + " + ", basis.columns() * model.channels());
         });
         return code.build();
     }
@@ -422,7 +495,7 @@ public final class SymmetricContractionWriter {
     private CodeBlock featureVariables(List<Piece> chunk, Arithmetic t) {
         TreeSet<Integer> used = new TreeSet<>();
         for (Piece piece : chunk) {
-            piece.terms().forEach(term -> used.addAll(term.indices()));
+            piece.terms().forEach(term -> used.addAll(term.factors()));
         }
         CodeBlock.Builder code = CodeBlock.builder();
         for (int i : used) {
@@ -443,8 +516,7 @@ public final class SymmetricContractionWriter {
                 .addCode(featureVariables(chunk, t))
                 .addCode(basisVariables(chunk));
         for (Piece piece : chunk) {
-            method.addStatement("r[$L] += w[b$L + $L] * ($L)", piece.result(), piece.basis(), piece.weight(),
-                    sum(piece.terms(), t));
+            method.addStatement("r[$L] += $L", piece.result(), product(weight(piece), piece.terms(), t));
         }
         return method.build();
     }
@@ -470,11 +542,11 @@ public final class SymmetricContractionWriter {
         }
         method.addStatement("$T q", t.type());
         for (Piece piece : chunk) {
-            method.addStatement("gw[b$L + $L] += g[$L] * ($L)", piece.basis(), piece.weight(), piece.result(),
-                            sum(piece.terms(), t))
-                    .addStatement("q = w[b$L + $L] * g[$L]", piece.basis(), piece.weight(), piece.result());
-            for (Map.Entry<Integer, List<Monomial>> derivative : piece.derivatives().entrySet()) {
-                method.addStatement("d$L += q * ($L)", derivative.getKey(), sum(derivative.getValue(), t));
+            String weightIndex = "b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight());
+            method.addStatement("gw[$L] += $L", weightIndex, product("g[" + piece.result() + "]", piece.terms(), t))
+                    .addStatement("q = $L * g[$L]", weight(piece), piece.result());
+            for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
+                method.addStatement("d$L += $L", derivative.getKey(), product("q", derivative.getValue(), t));
             }
         }
         for (int a : gradients) {
@@ -483,23 +555,35 @@ public final class SymmetricContractionWriter {
         return method.build();
     }
 
+    /** {@code w[b<basis> + k C]}, the piece's weight. */
+    private static String weight(Piece piece) {
+        return "w[b" + piece.basis() + (piece.weight() == 0 ? "" : " + " + piece.weight()) + "]";
+    }
+
+    /** {@code factor * (sum)}, or {@code factor * term} for one positive term, or {@code factor} for the term 1. */
+    private static String product(String factor, List<Term> terms, Arithmetic t) {
+        if (terms.size() == 1 && !terms.get(0).negative()) {
+            Term term = terms.get(0);
+            return term.constant() == null && term.factors().isEmpty() ? factor : factor + " * " + sum(terms, t);
+        }
+        return factor + " * (" + sum(terms, t) + ")";
+    }
+
     /** {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors. */
-    private String sum(List<Monomial> terms, Arithmetic t) {
+    private static String sum(List<Term> terms, Arithmetic t) {
         StringBuilder text = new StringBuilder();
-        for (Monomial term : terms) {
-            boolean negative = term.coefficient().signum() < 0;
+        for (Term term : terms) {
             if (text.length() == 0) {
-                text.append(negative ? "-" : "");
+                text.append(term.negative() ? "-" : "");
             } else {
-                text.append(negative ? " - " : " + ");
+                text.append(term.negative() ? " - " : " + ");
             }
             List<String> factors = new ArrayList<>();
-            SqrtSum magnitude = term.coefficient().abs();
-            if (!magnitude.equals(SqrtSum.of(BigFraction.ONE)) || term.indices().isEmpty()) {
-                factors.add(constants.get(magnitude) + t.constantSuffix());
+            if (term.constant() != null) {
+                factors.add(term.constant() + t.constantSuffix());
             }
-            term.indices().forEach(i -> factors.add("x" + i));
-            text.append(String.join(" * ", factors));
+            term.factors().forEach(i -> factors.add("x" + i));
+            text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
         }
         return text.toString();
     }

@@ -41,6 +41,24 @@ class ProductBasisTest {
         assertEquals(6, compared);
     }
 
+    /**
+     * e3nn 0.4.4 and 0.5 differ in the sign of whole Wigner 3j tensors such as (1, 2, 2): the 1o basis of degree 3
+     * couples {@code 2e x 2e -> 1e} on its way.
+     */
+    @Test
+    void dependsOnTheCgConvention() {
+        Irrep vector = Irrep.parse("1o");
+        List<Irrep> coupling = COUPLING.subList(0, 3);
+        double[] e3nn04 = dense(ProductBasis.of(coupling, vector, 3, CgConvention.E3NN_0_4));
+        double[] e3nn05 = dense(ProductBasis.of(coupling, vector, 3, CgConvention.E3NN_0_5));
+        int flipped = 0;
+        for (int i = 0; i < e3nn04.length; i++) {
+            assertEquals(Math.abs(e3nn04[i]), Math.abs(e3nn05[i]), 0.0);
+            flipped += e3nn04[i] == -e3nn05[i] && e3nn04[i] != 0 ? 1 : 0;
+        }
+        assertTrue(flipped > 0);
+    }
+
     @Test
     void polynomialsSumTheOrderingsOfEachMonomial() {
         ProductBasis basis = ProductBasis.of(COUPLING.subList(0, 2), Irrep.parse("1o"), 3, CgConvention.E3NN_0_5);

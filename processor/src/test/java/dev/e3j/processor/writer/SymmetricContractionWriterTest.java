@@ -97,7 +97,7 @@ class SymmetricContractionWriterTest {
 
     @Test
     void isEquivariantUnderRotationsAndInversion() {
-        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x1e+2x2e+2x3o", "2x0e+2x1o+2x2e+2x1e", 3, 2,
+        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x1e+2x3o", "2x0e+2x1e+2x1o", 3, 2,
                 "E3NN_0_5", "DOUBLE");
         Random random = new Random(3);
         int nodes = 3;
@@ -190,6 +190,33 @@ class SymmetricContractionWriterTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])), what + "[" + i + "]");
         }
+    }
+
+    /** A spec nested in a class, as a generated model nests its layers' specs, generates {@code Outer_SpecImpl}. */
+    @Test
+    void aSpecNestedInAClassGeneratesItsKernel() {
+        SymmetricContractionKernel kernel = GeneratedKernels.compile("test.sc.Model", """
+                package test.sc;
+
+                import dev.e3j.annotations.CgConvention;
+                import dev.e3j.annotations.SymmetricContraction;
+                import dev.e3j.runtime.SymmetricContractionKernel;
+
+                public final class Model {
+                    private Model() {
+                    }
+
+                    @SymmetricContraction(in = "3x0e+3x1o", out = "3x0e", correlation = 1, elements = 2,
+                                          cgConvention = CgConvention.E3NN_0_4)
+                    public interface Product extends SymmetricContractionKernel {}
+                }
+                """).kernel("test.sc.Model_ProductImpl", SymmetricContractionKernel.class);
+        assertEquals(List.of(new SymmetricContractionKernel.Tensor("contractions.0.weights_max", 0,
+                List.of(2, 1, 3))), kernel.weightViews());
+        double[] out = new double[3];
+        kernel.forward(1, new double[] {1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, new int[] {1},
+                new double[] {0, 0, 0, 10, 20, 30}, out);
+        assertArrayEquals(new double[] {10, 40, 90}, out, 0.0);
     }
 
     @Test
