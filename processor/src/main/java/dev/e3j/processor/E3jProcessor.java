@@ -38,10 +38,11 @@ public final class E3jProcessor extends AbstractProcessor {
     static final String GATE_POINTS_NETWORK = "dev.e3j.annotations.GatePointsNetwork";
     static final String REDUCED_TENSOR_PRODUCTS = "dev.e3j.annotations.ReducedTensorProducts";
     static final String CARTESIAN_TENSOR = "dev.e3j.annotations.CartesianTensor";
+    static final String MACE = "dev.e3j.annotations.Mace";
     static final String SYMMETRIC_CONTRACTION = "dev.e3j.annotations.SymmetricContraction";
     /** The annotations that each generate {@code <Spec>Impl}; an interface carries at most one. */
     static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR,
-            GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS, CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION);
+            GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS, CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION, MACE);
     /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
     static final String GENERATED = "javax.annotation.processing.Generated";
 
@@ -59,7 +60,8 @@ public final class E3jProcessor extends AbstractProcessor {
         super.init(processingEnv);
         for (ProcessingStep step : List.<ProcessingStep>of(new TensorProductStep(processingEnv),
                 new SphericalHarmonicsStep(processingEnv), new LinearStep(processingEnv),
-                new GatePointsStep(processingEnv), new ReducedTensorProductsStep(processingEnv, false),
+                new GatePointsStep(processingEnv), new MaceStep(processingEnv),
+                new ReducedTensorProductsStep(processingEnv, false),
                 new ReducedTensorProductsStep(processingEnv, true), new SymmetricContractionStep(processingEnv))) {
             steps.put(step.annotation(), step);
         }
@@ -68,7 +70,7 @@ public final class E3jProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS,
-                CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION, GENERATED);
+                CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION, MACE, GENERATED);
     }
 
     @Override

@@ -74,6 +74,12 @@ public enum Message {
     DERIVED_PRODUCT("e3j.model", "%s, a product of the derived layers (%s), cannot be generated: %s"),
     UNREACHABLE_OUTPUT("e3j.no-paths", "no entry of irrepsOut = \"%s\" is reachable from the last layer's \"%s\""
             + " x irrepsEdgeAttr = \"%s\", so the network would only output zeros"),
+    MACE_HIDDEN_IRREPS("e3j.model", "hiddenIrreps = \"%s\": %s"),
+    MACE_MLP_IRREPS("e3j.model", "mlpIrreps = \"%s\": expected one entry of even scalars (\"Nx0e\"), the one entry"
+            + " that the readout's activation (e3nn's Activation with one gate) takes"),
+    MACE_CORRELATION("e3j.model", "correlation = %s: expected one order for all interactions, or one per interaction"
+            + " (numInteractions = %d)"),
+    MACE_ATOMIC_NUMBERS("e3j.model", "atomicNumbers = %s: %s"),
     CHANNELS("e3j.channels", "%s = \"%s\": %s; a symmetric contraction mixes no channels, so every entry of in and"
             + " out must have the same multiplicity (the channels)"),
     CORRELATION("e3j.correlation", "correlation = %d: expected 1 to %d (MACE uses 1 to 3; bases of degree %d"

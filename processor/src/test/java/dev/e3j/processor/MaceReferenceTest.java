@@ -1,0 +1,256 @@
+package dev.e3j.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.runtime.io.DType;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.io.Tensor;
+import dev.e3j.runtime.model.Evaluation;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole {@code @Mace} potentials against mace-torch v0.3.6 ({@code reference/models/mace-*}): each spec is written
+ * from the reference's constructor arguments, its {@code state_dict.safetensors} loaded as it is, and the energies
+ * (1e-10 relative), node energies (1e-10 relative), forces (1e-9 absolute) and, for cells, stress (1e-9 absolute)
+ * compared on the reference structures, evaluated as one batch.
+ */
+class MaceReferenceTest {
+
+    static Stream<String> models() throws IOException {
+        try (Stream<Path> folders = Files.list(GatePointsReferenceTest.modelsDirectory())) {
+            return folders.map(folder -> folder.getFileName().toString())
+                    .filter(name -> name.startsWith("mace-")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void energiesForcesAndStressEqualMaceTorch(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor")),
+                StateDict.read(folder.resolve("state_dict.safetensors")));
+        List<Structure> structures = structures(reference);
+        List<Evaluation> results = potential.evaluate(structures);
+
+        Map<String, Object> outputs = (Map<String, Object>) reference.get("outputs");
+        double[] energy = ReferenceData.asDoubles(outputs.get("energy"));
+        double[] nodeEnergy = ReferenceData.asDoubles(outputs.get("node_energy"));
+        double[] forces = ReferenceData.asDoubles(outputs.get("forces"));
+        double[] stress = outputs.get("stress") == null ? null : ReferenceData.asDoubles(outputs.get("stress"));
+        int atom = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            Evaluation result = results.get(g);
+            assertEquals(energy[g], result.energy(), 1e-10 * Math.abs(energy[g]), "energy of structure " + g);
+            int n = structures.get(g).size();
+            for (int i = 0; i < n; i++) {
+                assertEquals(nodeEnergy[atom + i], result.nodeEnergies()[i], 1e-10 * Math.abs(nodeEnergy[atom + i]),
+                        "node energy " + (atom + i));
+            }
+            for (int k = 0; k < 3 * n; k++) {
+                assertEquals(forces[3 * atom + k], result.forces()[k], 1e-9, "force component " + (3 * atom + k));
+            }
+            if (stress != null) {
+                for (int k = 0; k < 9; k++) {
+                    assertEquals(stress[9 * g + k], result.stress()[k], 1e-9, "stress " + k + " of structure " + g);
+                }
+            }
+            atom += n;
+        }
+        assertEquals(potential.evaluate(structures.get(0)).energy(), results.get(0).energy(),
+                1e-12 * Math.abs(energy[0]), "one structure alone and in the batch");
+    }
+
+    /**
+     * mace-torch's {@code model.float()} on float32-rounded inputs: the {@code state_dict} rounded to float32 loads as
+     * it is (its fixed buffers compared in float), and the energies agree with mace-torch's float32 outputs to 1e-5
+     * relative, the forces to 1e-5 of the largest force component.
+     */
+    /**
+     * The derivation itself, in the generated audit file: each interaction's {@code irreps_mid}, edge product
+     * instructions and product target equal those mace-torch built ({@code derived} in the reference).
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void derivedBlocksEqualMaceTorchs(String name) throws Exception {
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(Files.readString(
+                GatePointsReferenceTest.modelsDirectory().resolve(name).resolve("reference.json")));
+        Map<String, Object> derived = (Map<String, Object>) reference.get("derived");
+        Map<String, Object> audit = (Map<String, Object>) ReferenceData.parse(compile(specSource(
+                (Map<String, Object>) reference.get("constructor"))).generatedResource(
+                        "META-INF/e3j/test.PotentialImpl.json"));
+        assertEquals(derived.get("sh_irreps"), audit.get("shIrreps"));
+        List<Object> blocks = ReferenceData.asList(audit.get("blocks"));
+        List<Object> mids = ReferenceData.asList(derived.get("irreps_mid conv_tp per interaction"));
+        List<Object> instructions = ReferenceData.asList(derived.get("conv_tp instructions per interaction"));
+        List<Object> targets = ReferenceData.asList(derived.get("product target irreps"));
+        assertEquals(mids.size(), blocks.size(), "interactions");
+        for (int t = 0; t < blocks.size(); t++) {
+            Map<String, Object> block = (Map<String, Object>) blocks.get(t);
+            assertEquals(mids.get(t), block.get("mid"), "irreps_mid of interaction " + t);
+            assertEquals(targets.get(t), block.get("productOut"), "product target of interaction " + t);
+            List<Object> expected = ReferenceData.asList(instructions.get(t));
+            List<Object> actual = ReferenceData.asList(block.get("convTpInstructions"));
+            assertEquals(expected.size(), actual.size(), "instructions of interaction " + t);
+            for (int p = 0; p < expected.size(); p++) {
+                assertEquals(ReferenceData.asList(expected.get(p)).subList(0, 4),
+                        ReferenceData.asList(actual.get(p)).subList(0, 4), "instruction " + p + " of interaction " + t);
+            }
+        }
+    }
+
+    /** The models whose reference has mace-torch's float32 outputs. */
+    static Stream<String> float32Models() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String name : models().toList()) {
+            if (Files.readString(GatePointsReferenceTest.modelsDirectory().resolve(name).resolve("reference.json"))
+                    .contains("\"outputs_float32\"")) {
+                names.add(name);
+            }
+        }
+        return names.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("float32Models")
+    @SuppressWarnings("unchecked")
+    void float32ModelsEqualMaceTorchInFloat32(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String tensor : stateDict.names()) {
+            if (stateDict.dtype(tensor) == DType.F64) {
+                double[] values = stateDict.doubles(tensor);
+                float[] rounded = new float[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    rounded[i] = (float) values[i];
+                }
+                tensors.put(tensor, Tensor.ofFloats(stateDict.shape(tensor), rounded));
+            } else {
+                tensors.put(tensor, stateDict.tensor(tensor));
+            }
+        }
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor")),
+                StateDict.of(tensors, stateDict.metadata()));
+        List<Structure> structures = new ArrayList<>();
+        for (Structure structure : structures(reference)) {
+            double[] positions = structure.positions();
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] = (float) positions[i];
+            }
+            structures.add(structure.withPositions(positions));
+        }
+        List<Evaluation> results = potential.evaluate(structures);
+        Map<String, Object> outputs = (Map<String, Object>) reference.get("outputs_float32");
+        double[] energy = ReferenceData.asDoubles(outputs.get("energy"));
+        double[] forces = ReferenceData.asDoubles(outputs.get("forces"));
+        int atom = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            assertEquals(energy[g], results.get(g).energy(), 1e-5 * Math.abs(energy[g]), "energy of structure " + g);
+            int n = structures.get(g).size();
+            double largest = 0;
+            for (int k = 0; k < 3 * n; k++) {
+                largest = Math.max(largest, Math.abs(forces[3 * atom + k]));
+            }
+            for (int k = 0; k < 3 * n; k++) {
+                assertEquals(forces[3 * atom + k], results.get(g).forces()[k], 1e-5 * largest,
+                        "force component " + (3 * atom + k));
+            }
+            atom += n;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Structure> structures(Map<String, Object> reference) {
+        List<Structure> structures = new ArrayList<>();
+        for (Object item : ReferenceData.asList(reference.get("structures"))) {
+            Map<String, Object> structure = (Map<String, Object>) item;
+            int[] numbers = ReferenceData.asInts(structure.get("atomic_numbers")).stream().mapToInt(Integer::intValue)
+                    .toArray();
+            double[] positions = ReferenceData.asDoubles(structure.get("positions"));
+            Object cell = structure.get("cell");
+            if (cell == null) {
+                structures.add(Structure.of(numbers, positions));
+            } else {
+                List<Object> flags = ReferenceData.asList(structure.get("pbc"));
+                boolean[] pbc = new boolean[3];
+                for (int k = 0; k < 3; k++) {
+                    pbc[k] = (Boolean) flags.get(k);
+                }
+                structures.add(Structure.periodic(numbers, positions, ReferenceData.asDoubles(cell), pbc));
+            }
+        }
+        return structures;
+    }
+
+    /** The {@code @Mace} spec {@code test.Potential} for mace-torch's constructor arguments. */
+    static String specSource(Map<String, Object> args) {
+        Object correlation = args.get("correlation");
+        String correlations = correlation instanceof List<?> list
+                ? list.stream().map(c -> String.valueOf(ReferenceData.asInt(c))).collect(Collectors.joining(", "))
+                : String.valueOf(ReferenceData.asInt(correlation));
+        return "package test;\n\n"
+                + "import dev.e3j.annotations.Mace;\n"
+                + "import dev.e3j.runtime.model.InteratomicPotential;\n\n"
+                + "@Mace(rMax = " + (double) (Double) args.get("r_max")
+                + ", numBessel = " + ReferenceData.asInt(args.get("num_bessel"))
+                + ", numPolynomialCutoff = " + ReferenceData.asInt(args.get("num_polynomial_cutoff"))
+                + ", maxEll = " + ReferenceData.asInt(args.get("max_ell"))
+                + ", numInteractions = " + ReferenceData.asInt(args.get("num_interactions"))
+                + ",\n      interactionFirst = " + interaction(args.get("interaction_cls_first"))
+                + ", interaction = " + interaction(args.get("interaction_cls"))
+                + ",\n      atomicNumbers = {" + ReferenceData.asInts(args.get("atomic_numbers")).stream()
+                        .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
+                + ", hiddenIrreps = \"" + args.get("hidden_irreps") + "\""
+                + ", mlpIrreps = \"" + args.get("MLP_irreps") + "\""
+                + ", correlation = {" + correlations + "}"
+                + ", gate = Mace.Gate." + ((String) args.get("gate")).toUpperCase()
+                + ",\n      radialMlp = {" + ReferenceData.asInts(args.get("radial_MLP")).stream()
+                        .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
+                + ", avgNumNeighbors = " + (double) (Double) args.get("avg_num_neighbors")
+                + ", scaleShift = " + args.containsKey("atomic_inter_scale") + ")\n"
+                + "interface Potential extends InteratomicPotential {}\n";
+    }
+
+    private static String interaction(Object cls) {
+        return switch ((String) cls) {
+            case "RealAgnosticInteractionBlock" -> "Mace.Interaction.REAL_AGNOSTIC";
+            case "RealAgnosticResidualInteractionBlock" -> "Mace.Interaction.REAL_AGNOSTIC_RESIDUAL";
+            default -> throw new IllegalArgumentException("interaction class " + cls);
+        };
+    }
+
+    /** Each spec source compiled once. */
+    private static final Map<String, GeneratedKernels> COMPILED = new ConcurrentHashMap<>();
+
+    static GeneratedKernels compile(String specSource) {
+        return COMPILED.computeIfAbsent(specSource, source -> GeneratedKernels.compile(Map.of("test.Potential",
+                source)));
+    }
+
+    static InteratomicPotential load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
+        return (InteratomicPotential) compile(specSource).loadClass("test.PotentialImpl")
+                .getConstructor(StateDict.class).newInstance(stateDict);
+    }
+}

@@ -1,0 +1,1004 @@
+package dev.e3j.runtime.model;
+
+import dev.e3j.runtime.Irrep;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.LinearKernel;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.SymmetricContractionKernel;
+import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.graph.NeighborList;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.Normalize2Mom;
+import dev.e3j.runtime.nn.RadialEmbedding;
+import dev.e3j.runtime.nn.ScalarFunction;
+import dev.e3j.runtime.nn.Scatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The architecture of mace-torch v0.3.6's {@code MACE} and {@code ScaleShiftMACE} on generated kernels, the engine
+ * behind {@code @Mace} classes (which derive the blocks and call {@link #builder}):
+ * <pre>
+ *   edges     sender s, receiver r within rMax (periodic images included), vector v = pos[r] - pos[s] + shift
+ *   Y_e       spherical harmonics of v (normalized, component normalization), l = 0..maxEll
+ *   R_e       Bessel basis of |v| times the polynomial cutoff                           (radial_embedding)
+ *   h_0       linear(one-hot element)                                                    (node_embedding)
+ *   per interaction t (RealAgnosticInteractionBlock or its residual form):
+ *     sc      skip_tp(h, one-hot)                                                        (residual form)
+ *     A       linear(sum_{e into r} conv_tp(linear_up(h)[s], Y_e, MLP(R_e))) / avgNumNeighbors
+ *             then skip_tp(A, one-hot)                                                   (plain form)
+ *     h       linear(SymmetricContraction(A, element)) (+ sc, residual form)             (products.t)
+ *     E_t     readout(h): linear, or linear -> activation -> linear for the last one     (readouts.t)
+ *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
+ * </pre>
+ * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block.
+ * Parameters are one flat array ({@link #parameters(StateDict)}), cut once into each kernel's weights by
+ * {@link #weights(double[])}. Immutable and thread-safe.
+ */
+public final class Mace {
+
+    private final SphericalHarmonicsKernel edgeHarmonics;
+    private final LinearKernel nodeEmbedding;
+    private final RadialEmbedding radial;
+    private final int[] atomicNumbers;
+    private final double avgNumNeighbors;
+    private final boolean scaleShift;
+    private final List<Interaction> interactions;
+    private final List<Product> products;
+    private final List<Readout> readouts;
+    private final MaceLayout layout;
+    private final int embeddingOffset;
+    private final int besselOffset;
+    private final int atomicEnergiesOffset;
+    private final int scaleOffset;
+    private final int shiftOffset;
+    /** The {@code (offset, length)} of every kernel's weights in the flat parameters, which {@link Weights} cuts. */
+    private final List<int[]> ranges = new ArrayList<>();
+
+    /** One interaction block: the weights' offsets in the flat parameters and its kernels. */
+    private record Interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
+                               FullyConnectedNet radialMlp, LinearKernel linear, TensorProductKernel skipTp,
+                               int linearUpOffset, int radialOffset, int linearOffset, int skipOffset) {
+    }
+
+    /** One {@code EquivariantProductBasisBlock}. */
+    private record Product(SymmetricContractionKernel contraction, LinearKernel linear, int contractionOffset,
+                           int linearOffset) {
+    }
+
+    /** A {@code LinearReadoutBlock} ({@code linear2 == null}) or a {@code NonLinearReadoutBlock}. */
+    private record Readout(LinearKernel linear1, ScalarFunction activation, LinearKernel linear2, int offset1,
+                           int offset2) {
+        boolean nonLinear() {
+            return linear2 != null;
+        }
+    }
+
+    private Mace(Builder builder, Map<String, Double> activationConstants) {
+        if (builder.interactions.isEmpty()) {
+            throw new IllegalArgumentException("Mace: expected at least one interaction, got none");
+        }
+        if (builder.products.size() != builder.interactions.size()
+                || builder.readouts.size() != builder.interactions.size()) {
+            throw new IllegalArgumentException("Mace: expected one product and one readout per interaction, got "
+                    + builder.interactions.size() + " interactions, " + builder.products.size() + " products and "
+                    + builder.readouts.size() + " readouts");
+        }
+        this.edgeHarmonics = builder.edgeHarmonics;
+        this.nodeEmbedding = builder.nodeEmbedding;
+        this.radial = new RadialEmbedding(builder.rMax, builder.numBessel, builder.numPolynomialCutoff);
+        this.atomicNumbers = builder.atomicNumbers.clone();
+        this.avgNumNeighbors = builder.avgNumNeighbors;
+        this.scaleShift = builder.scaleShift;
+        int elements = atomicNumbers.length;
+        Irreps nodeAttrs = Irreps.parse(elements + "x0e");
+        this.layout = new MaceLayout();
+        layout.fixed("atomic_numbers", Arrays.stream(atomicNumbers).asDoubleStream().toArray(), elements);
+        layout.fixed("r_max", new double[] {builder.rMax});
+        layout.fixed("num_interactions", new double[] {builder.interactions.size()});
+        requireIrreps("node_embedding", "irrepsIn", nodeEmbedding.irrepsIn(), nodeAttrs);
+        this.embeddingOffset = linear("node_embedding.linear", nodeEmbedding);
+        this.besselOffset = range(layout.value("radial_embedding.bessel_fn.bessel_weights", builder.numBessel),
+                builder.numBessel);
+        layout.fixed("radial_embedding.bessel_fn.r_max", new double[] {builder.rMax});
+        layout.fixed("radial_embedding.bessel_fn.prefactor", new double[] {radial.prefactor()});
+        layout.fixed("radial_embedding.cutoff_fn.p", new double[] {builder.numPolynomialCutoff});
+        layout.fixed("radial_embedding.cutoff_fn.r_max", new double[] {builder.rMax});
+        this.atomicEnergiesOffset = layout.value("atomic_energies_fn.atomic_energies", elements);
+
+        this.interactions = new ArrayList<>();
+        this.products = new ArrayList<>();
+        this.readouts = new ArrayList<>();
+        Irreps features = nodeEmbedding.irrepsOut();
+        for (int t = 0; t < builder.interactions.size(); t++) {
+            Builder.InteractionKernels kernels = builder.interactions.get(t);
+            String prefix = "interactions." + t;
+            requireIrreps(prefix + ".linear_up", "irrepsIn", kernels.linearUp().irrepsIn(), features);
+            requireIrreps(prefix + ".conv_tp", "irrepsIn1", kernels.convTp().irrepsIn1(),
+                    kernels.linearUp().irrepsOut());
+            requireIrreps(prefix + ".conv_tp", "irrepsIn2", kernels.convTp().irrepsIn2(), edgeHarmonics.irrepsOut());
+            if (kernels.convTp().sharedWeights()) {
+                throw new IllegalArgumentException(prefix + ".conv_tp: expected per-edge weights (sharedWeights "
+                        + "false), got shared weights");
+            }
+            requireIrreps(prefix + ".linear", "irrepsIn", kernels.linear().irrepsIn(),
+                    kernels.convTp().irrepsOut().simplify());
+            Irreps skipIn = kernels.residual() ? features : kernels.linear().irrepsOut();
+            requireIrreps(prefix + ".skip_tp", "irrepsIn1", kernels.skipTp().irrepsIn1(), skipIn);
+            requireIrreps(prefix + ".skip_tp", "irrepsIn2", kernels.skipTp().irrepsIn2(), nodeAttrs);
+            int linearUpOffset = linear(prefix + ".linear_up", kernels.linearUp());
+            layout.value(prefix + ".conv_tp.weight", 0);
+            layout.fixed(prefix + ".conv_tp.output_mask", ones(kernels.convTp().irrepsOut().dim()),
+                    kernels.convTp().irrepsOut().dim());
+            layout.constants(prefix + ".conv_tp");
+            int[] hs = new int[builder.radialMlp.length + 2];
+            hs[0] = builder.numBessel;
+            System.arraycopy(builder.radialMlp, 0, hs, 1, builder.radialMlp.length);
+            hs[hs.length - 1] = kernels.convTp().weightNumel();
+            FullyConnectedNet mlp = new FullyConnectedNet(hs, activation(ScalarFunction.SILU,
+                    prefix + ".conv_tp_weights.layer0.act", activationConstants));
+            int radialOffset = layout.count();
+            for (int k = 0; k + 1 < hs.length; k++) {
+                layout.value(prefix + ".conv_tp_weights.layer" + k + ".weight", hs[k], hs[k + 1]);
+            }
+            range(radialOffset, mlp.parameterCount());
+            int linearOffset = linear(prefix + ".linear", kernels.linear());
+            int skipOffset = range(layout.value(prefix + ".skip_tp.weight", kernels.skipTp().weightNumel()),
+                    kernels.skipTp().weightNumel());
+            layout.fixed(prefix + ".skip_tp.output_mask", productMask(kernels.skipTp()),
+                    kernels.skipTp().irrepsOut().dim());
+            layout.constants(prefix + ".skip_tp");
+            Interaction interaction = new Interaction(kernels.residual(), kernels.linearUp(), kernels.convTp(),
+                    mlp, kernels.linear(), kernels.skipTp(), linearUpOffset, radialOffset, linearOffset, skipOffset);
+            Irreps target = kernels.residual() ? kernels.linear().irrepsOut() : kernels.skipTp().irrepsOut();
+
+            Builder.ProductKernels product = builder.products.get(t);
+            String productPrefix = "products." + t;
+            SymmetricContractionKernel contraction = product.contraction();
+            requireIrreps(productPrefix + ".symmetric_contractions", "irrepsIn", contraction.irrepsIn(), target);
+            if (contraction.elements() != elements) {
+                throw new IllegalArgumentException(productPrefix + ".symmetric_contractions: expected " + elements
+                        + " elements, got " + contraction.elements());
+            }
+            requireIrreps(productPrefix + ".linear", "irrepsIn", product.linear().irrepsIn(),
+                    contraction.irrepsOut());
+            if (kernels.residual()) {
+                requireIrreps(productPrefix + ".linear", "irrepsOut", product.linear().irrepsOut(),
+                        kernels.skipTp().irrepsOut());
+            }
+            int contractionOffset = layout.count();
+            for (SymmetricContractionKernel.Tensor tensor : contraction.weightViews()) {
+                layout.value(productPrefix + ".symmetric_contractions." + tensor.name(),
+                        tensor.shape().stream().mapToLong(Integer::longValue).toArray());
+            }
+            for (int c = 0; c < contraction.irrepsOut().size(); c++) {
+                layout.constants(productPrefix + ".symmetric_contractions.contractions." + c);
+            }
+            range(contractionOffset, contraction.weightNumel());
+            int productLinearOffset = linear(productPrefix + ".linear", product.linear());
+            interactions.add(interaction);
+            products.add(new Product(contraction, product.linear(), contractionOffset, productLinearOffset));
+            features = product.linear().irrepsOut();
+
+            Builder.ReadoutKernels readout = builder.readouts.get(t);
+            String readoutPrefix = "readouts." + t;
+            Irreps scalar = Irreps.parse("0e");
+            requireIrreps(readoutPrefix + ".linear", "irrepsIn", readout.linear1().irrepsIn(), features);
+            if (readout.linear2() == null) {
+                requireIrreps(readoutPrefix + ".linear", "irrepsOut", readout.linear1().irrepsOut(), scalar);
+                readouts.add(new Readout(readout.linear1(), null, null,
+                        linear(readoutPrefix + ".linear", readout.linear1()), -1));
+            } else {
+                requireIrreps(readoutPrefix + ".linear_2", "irrepsIn", readout.linear2().irrepsIn(),
+                        readout.linear1().irrepsOut());
+                requireIrreps(readoutPrefix + ".linear_2", "irrepsOut", readout.linear2().irrepsOut(), scalar);
+                Irreps hidden = readout.linear1().irrepsOut();
+                if (hidden.size() != 1 || !hidden.get(0).ir().equals(Irrep.of(0, 1))) {
+                    throw new IllegalArgumentException(readoutPrefix + ".linear_1: expected output irreps of one "
+                            + "even scalar entry (\"Nx0e\"), got \"" + hidden + "\"");
+                }
+                ScalarFunction gate = readout.gate() == null ? null
+                        : activation(readout.gate(), readoutPrefix + ".non_linearity.acts.0", activationConstants);
+                int offset1 = linear(readoutPrefix + ".linear_1", readout.linear1());
+                int offset2 = linear(readoutPrefix + ".linear_2", readout.linear2());
+                readouts.add(new Readout(readout.linear1(), gate, readout.linear2(), offset1, offset2));
+            }
+        }
+        if (scaleShift) {
+            this.scaleOffset = layout.value("scale_shift.scale");
+            this.shiftOffset = layout.value("scale_shift.shift");
+        } else {
+            this.scaleOffset = -1;
+            this.shiftOffset = -1;
+        }
+    }
+
+    private static ScalarFunction activation(ScalarFunction f, String module, Map<String, Double> constants) {
+        Double constant = constants.get(module);
+        return constant == null ? Normalize2Mom.of(f) : Normalize2Mom.withConstant(f, constant);
+    }
+
+    /** Registers {@code length} weights at {@code offset} for {@link Weights} to cut; returns {@code offset}. */
+    private int range(int offset, int length) {
+        ranges.add(new int[] {offset, length});
+        return offset;
+    }
+
+    /** Adds an {@code o3.Linear}'s weight, bias and output mask; returns the weight's offset (the bias follows). */
+    private int linear(String module, LinearKernel kernel) {
+        int offset = range(layout.value(module + ".weight", kernel.weightNumel()), kernel.weightNumel());
+        range(layout.value(module + ".bias", kernel.biasNumel()), kernel.biasNumel());
+        layout.fixed(module + ".output_mask", linearMask(kernel), kernel.irrepsOut().dim());
+        return offset;
+    }
+
+    private static double[] linearMask(LinearKernel kernel) {
+        Irreps out = kernel.irrepsOut();
+        double[] mask = new double[out.dim()];
+        for (int i = 0; i < out.size(); i++) {
+            Irrep ir = out.get(i).ir();
+            boolean reached = kernel.irrepsIn().entries().stream().anyMatch(in -> in.mul() > 0 && in.ir().equals(ir));
+            Arrays.fill(mask, out.offset(i), out.offset(i + 1), reached ? 1.0 : 0.0);
+        }
+        return mask;
+    }
+
+    /** e3nn's {@code output_mask} of a fully connected product: 1 where some path reaches the output entry. */
+    private static double[] productMask(TensorProductKernel kernel) {
+        Irreps out = kernel.irrepsOut();
+        double[] mask = new double[out.dim()];
+        for (int i = 0; i < out.size(); i++) {
+            Irrep ir = out.get(i).ir();
+            boolean reached = false;
+            for (Irreps.MulIrrep a : kernel.irrepsIn1()) {
+                for (Irreps.MulIrrep b : kernel.irrepsIn2()) {
+                    reached |= a.mul() > 0 && b.mul() > 0 && a.ir().couplesTo(b.ir(), ir);
+                }
+            }
+            Arrays.fill(mask, out.offset(i), out.offset(i + 1), reached && out.get(i).mul() > 0 ? 1.0 : 0.0);
+        }
+        return mask;
+    }
+
+    private static double[] ones(int n) {
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
+    private static void requireIrreps(String module, String what, Irreps actual, Irreps expected) {
+        if (!actual.equals(expected)) {
+            throw new IllegalArgumentException(module + ": expected " + what + " \"" + expected + "\", got \""
+                    + actual + "\"");
+        }
+    }
+
+    /** A builder of the blocks, in MACE's order: the generated model's {@code architecture}. */
+    public static Builder builder(SphericalHarmonicsKernel edgeHarmonics, LinearKernel nodeEmbedding) {
+        if (edgeHarmonics == null || nodeEmbedding == null) {
+            throw new IllegalArgumentException("Mace.builder: kernels must not be null");
+        }
+        return new Builder(edgeHarmonics, nodeEmbedding);
+    }
+
+    /** The cutoff radius of the neighbour list. */
+    public double rMax() {
+        return radial.rMax();
+    }
+
+    /** The atomic numbers in the order of the one-hot element encoding. */
+    public int[] atomicNumbers() {
+        return atomicNumbers.clone();
+    }
+
+    /** Number of values in the flat parameters. */
+    public int parameterCount() {
+        return layout.count();
+    }
+
+    /**
+     * The flat parameters of {@code stateDict}, after checking every key and shape: all missing, mismatched and
+     * unexpected keys are reported in one message, and the buffers the architecture fixes ({@code output_mask}s,
+     * {@code r_max}, the atomic numbers, the cutoff degree) must equal the derived values.
+     *
+     * @throws IllegalArgumentException listing every problem
+     */
+    public double[] parameters(StateDict stateDict) {
+        if (stateDict == null) {
+            throw new IllegalArgumentException("stateDict is null");
+        }
+        return layout.read(stateDict);
+    }
+
+    /**
+     * The 0-based element index of each atom, in the order of {@link #atomicNumbers()}.
+     *
+     * @throws IllegalArgumentException naming the first atomic number the model does not know, and the structure
+     */
+    private int[] elementIndices(int[] numbers, String structure) {
+        int[] indices = new int[numbers.length];
+        for (int i = 0; i < numbers.length; i++) {
+            int index = -1;
+            for (int k = 0; k < atomicNumbers.length; k++) {
+                if (atomicNumbers[k] == numbers[i]) {
+                    index = k;
+                    break;
+                }
+            }
+            if (index < 0) {
+                throw new IllegalArgumentException(structure + ": atom " + i + " has atomic number " + numbers[i]
+                        + ", which the model does not know (it knows " + Arrays.toString(atomicNumbers) + ")");
+            }
+            indices[i] = index;
+        }
+        return indices;
+    }
+
+    /**
+     * The flat parameters cut once into each kernel's weights (copied), for any number of evaluations.
+     *
+     * @throws IllegalArgumentException if {@code params} does not have {@link #parameterCount()} values
+     */
+    public Weights weights(double[] params) {
+        if (params == null || params.length != parameterCount()) {
+            throw new IllegalArgumentException("Mace.weights: params must have length " + parameterCount() + ", got "
+                    + (params == null ? "null" : String.valueOf(params.length)));
+        }
+        return new Weights(params, ranges);
+    }
+
+    /**
+     * Energies, forces and (with a cell) stress of each structure, evaluated as one batch.
+     *
+     * @throws IllegalArgumentException naming the first structure with an element the model does not know
+     */
+    public List<Evaluation> evaluate(List<Structure> structures, Weights weights) {
+        if (structures == null) {
+            throw new IllegalArgumentException("structures is null");
+        }
+        return evaluate(graph(structures), weights);
+    }
+
+    /** The atoms of {@code structures} and their edges within {@link #rMax()}, concatenated. */
+    private Graph graph(List<Structure> structures) {
+        int atoms = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            Structure structure = structures.get(g);
+            if (structure == null) {
+                throw new IllegalArgumentException("structures[" + g + "] is null");
+            }
+            atoms = Math.addExact(atoms, structure.size());
+        }
+        int[] elements = new int[atoms];
+        double[] positions = new double[3 * atoms];
+        int[] graphOf = new int[atoms];
+        double[] volumes = new double[structures.size()];
+        List<int[]> senders = new ArrayList<>();
+        List<int[]> receivers = new ArrayList<>();
+        List<double[]> shifts = new ArrayList<>();
+        int first = 0;
+        int edges = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            Structure structure = structures.get(g);
+            int size = structure.size();
+            int[] indices = elementIndices(structure.atomicNumbers(),
+                    structures.size() == 1 ? "structure" : "structures[" + g + "]");
+            System.arraycopy(indices, 0, elements, first, size);
+            double[] pos = structure.positions();
+            System.arraycopy(pos, 0, positions, 3 * first, 3 * size);
+            Arrays.fill(graphOf, first, first + size, g);
+            volumes[g] = structure.volume();
+            NeighborList neighbours = NeighborList.of(structure, rMax());
+            int[] s = neighbours.senders();
+            int[] r = neighbours.receivers();
+            for (int e = 0; e < s.length; e++) {
+                s[e] += first;
+                r[e] += first;
+            }
+            senders.add(s);
+            receivers.add(r);
+            shifts.add(neighbours.shifts());
+            edges = Math.addExact(edges, s.length);
+            first += size;
+        }
+        return new Graph(elements, positions, graphOf, concatenate(senders, edges), concatenate(receivers, edges),
+                concatenateDoubles(shifts, 3 * edges), volumes);
+    }
+
+    private static int[] concatenate(List<int[]> parts, int length) {
+        int[] out = new int[length];
+        int at = 0;
+        for (int[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+
+    private static double[] concatenateDoubles(List<double[]> parts, int length) {
+        double[] out = new double[length];
+        int at = 0;
+        for (double[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+
+    /**
+     * Energies, forces and (for graphs with a cell volume) stress of a batch of graphs.
+     *
+     * @param graph   the atoms and edges of every structure in the batch
+     * @param weights this model's {@link #weights(double[])}
+     * @return one evaluation per graph, in order
+     */
+    public List<Evaluation> evaluate(Graph graph, Weights weights) {
+        if (graph == null || weights == null || weights.owner != ranges) {
+            throw new IllegalArgumentException("Mace.evaluate: expected a graph and this model's weights, got "
+                    + (graph == null ? "no graph" : "a graph") + " and "
+                    + (weights == null ? "null" : "another model's weights"));
+        }
+        return new Pass(graph, weights).run();
+    }
+
+    /** A model's flat parameters and each kernel's weights cut from them once. Immutable. */
+    public static final class Weights {
+        private final double[] flat;
+        private final List<int[]> owner;
+        private final Map<Long, double[]> slices = new HashMap<>();
+
+        private Weights(double[] params, List<int[]> ranges) {
+            this.flat = params.clone();
+            this.owner = ranges;
+            for (int[] range : ranges) {
+                slices.put(key(range[0], range[1]), Arrays.copyOfRange(flat, range[0], range[0] + range[1]));
+            }
+        }
+
+        private static long key(int offset, int length) {
+            return (long) offset << 32 | length;
+        }
+
+        /** The registered weights of {@code length} at {@code offset} (shared, never written). */
+        private double[] slice(int offset, int length) {
+            return slices.get(key(offset, length));
+        }
+
+        /** A copy of the flat parameters. */
+        public double[] parameters() {
+            return flat.clone();
+        }
+    }
+
+    /**
+     * The atoms and edges of a batch of structures, concatenated.
+     *
+     * @param elements  each atom's 0-based element index
+     * @param positions {@code [n][3]}
+     * @param graphOf   each atom's structure, non-decreasing from 0
+     * @param senders   each edge's sender atom
+     * @param receivers each edge's receiver atom
+     * @param shifts    each edge's periodic shift ({@code [edges][3]}): the vector is
+     *                  {@code positions[receiver] - positions[sender] + shift}
+     * @param volumes   each structure's cell volume, NaN without a cell (then no stress)
+     */
+    public record Graph(int[] elements, double[] positions, int[] graphOf, int[] senders, int[] receivers,
+                        double[] shifts, double[] volumes) {
+
+        /** Checks the lengths and indices. */
+        public Graph {
+            int n = elements.length;
+            int edges = senders.length;
+            if (positions.length != 3 * n || graphOf.length != n || receivers.length != edges
+                    || shifts.length != 3 * edges) {
+                throw new IllegalArgumentException("Mace.Graph: expected positions [" + n + "][3], graphOf [" + n
+                        + "], receivers [" + edges + "] and shifts [" + edges + "][3], got lengths "
+                        + positions.length + ", " + graphOf.length + ", " + receivers.length + ", " + shifts.length);
+            }
+            for (int e = 0; e < edges; e++) {
+                if (senders[e] < 0 || senders[e] >= n || receivers[e] < 0 || receivers[e] >= n) {
+                    throw new IllegalArgumentException("Mace.Graph: edge " + e + " joins atoms " + senders[e]
+                            + " and " + receivers[e] + ", expected atoms in [0, " + n + ")");
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (graphOf[i] < 0 || graphOf[i] >= volumes.length) {
+                    throw new IllegalArgumentException("Mace.Graph: atom " + i + " is in structure " + graphOf[i]
+                            + ", expected one of [0, " + volumes.length + ")");
+                }
+            }
+        }
+
+        int numNodes() {
+            return elements.length;
+        }
+
+        int numEdges() {
+            return senders.length;
+        }
+
+        int numGraphs() {
+            return volumes.length;
+        }
+    }
+
+    /** One forward and backward pass over a graph: the intermediates the backward pass reuses. */
+    private final class Pass {
+        private final Graph graph;
+        private final Weights weights;
+        private final double[] params;
+        private final int n;
+        private final int edges;
+        private final double[] oneHot;
+        private final double[] vectors;
+        private final double[] lengths;
+        private final double[] harmonics;
+        private final double[] edgeFeats;
+        private final double[] edgeFeatDerivatives;
+        /** {@code features.get(t)}: the input of interaction t; the last entry is the last product's output. */
+        private final List<double[]> features = new ArrayList<>();
+        private final List<double[]> skips = new ArrayList<>();
+        private final List<double[]> ups = new ArrayList<>();
+        private final List<double[]> senderUps = new ArrayList<>();
+        private final List<FullyConnectedNet.Trace> radialTraces = new ArrayList<>();
+        /** Each interaction's per-edge product weights, the radial MLP's output. */
+        private final List<double[]> edgeWeights = new ArrayList<>();
+        private final List<double[]> messages = new ArrayList<>();
+        private final List<double[]> mixed = new ArrayList<>();
+        /** The symmetric contractions' inputs and outputs. */
+        private final List<double[]> contractionInputs = new ArrayList<>();
+        private final List<double[]> contractionOutputs = new ArrayList<>();
+        /** A non-linear readout's first linear output, null for linear readouts. */
+        private final List<double[]> readoutHidden = new ArrayList<>();
+
+        Pass(Graph graph, Weights weights) {
+            this.graph = graph;
+            this.weights = weights;
+            this.params = weights.flat;
+            this.n = graph.numNodes();
+            this.edges = graph.numEdges();
+            int elements = atomicNumbers.length;
+            this.oneHot = new double[n * elements];
+            for (int i = 0; i < n; i++) {
+                oneHot[i * elements + graph.elements()[i]] = 1.0;
+            }
+            this.vectors = new double[3 * edges];
+            this.lengths = new double[edges];
+            double[] pos = graph.positions();
+            for (int e = 0; e < edges; e++) {
+                int s = graph.senders()[e];
+                int r = graph.receivers()[e];
+                for (int c = 0; c < 3; c++) {
+                    vectors[3 * e + c] = pos[3 * r + c] - pos[3 * s + c] + graph.shifts()[3 * e + c];
+                }
+                double x = vectors[3 * e];
+                double y = vectors[3 * e + 1];
+                double z = vectors[3 * e + 2];
+                lengths[e] = Math.sqrt(x * x + y * y + z * z);
+            }
+            this.harmonics = new double[edges * edgeHarmonics.irrepsOut().dim()];
+            edgeHarmonics.forward(edges, vectors, harmonics);
+            this.edgeFeats = new double[edges * radial.numBessel()];
+            this.edgeFeatDerivatives = new double[edges * radial.numBessel()];
+            radial.forward(edges, lengths, slice(besselOffset, radial.numBessel()), edgeFeats,
+                    edgeFeatDerivatives);
+        }
+
+        private double[] slice(int offset, int length) {
+            return weights.slice(offset, length);
+        }
+
+        private double[] linearWeights(LinearKernel kernel, int offset) {
+            return slice(offset, kernel.weightNumel());
+        }
+
+        private double[] linearBiases(LinearKernel kernel, int offset) {
+            return slice(offset + kernel.weightNumel(), kernel.biasNumel());
+        }
+
+        private double[] apply(LinearKernel kernel, int offset, double[] x) {
+            double[] out = new double[n * kernel.irrepsOut().dim()];
+            kernel.forward(n, x, linearWeights(kernel, offset), linearBiases(kernel, offset), out);
+            return out;
+        }
+
+        private double[] applyBackward(LinearKernel kernel, int offset, double[] x, double[] gradOut) {
+            double[] gradX = new double[n * kernel.irrepsIn().dim()];
+            kernel.backward(n, x, linearWeights(kernel, offset), gradOut, gradX, null, null);
+            return gradX;
+        }
+
+        List<Evaluation> run() {
+            int elements = atomicNumbers.length;
+            double[] h = apply(nodeEmbedding, embeddingOffset, oneHot);
+            features.add(h);
+            double[] nodeInter = new double[n];
+            for (int t = 0; t < interactions.size(); t++) {
+                h = interaction(t, h);
+                features.add(h);
+                double[] energies = readout(t, h);
+                for (int i = 0; i < n; i++) {
+                    nodeInter[i] += energies[i];
+                }
+            }
+            double scale = scaleShift ? params[scaleOffset] : 1.0;
+            double shift = scaleShift ? params[shiftOffset] : 0.0;
+            int graphs = graph.numGraphs();
+            double[] energy = new double[graphs];
+            double[] nodeEnergies = new double[n];
+            for (int i = 0; i < n; i++) {
+                double e0 = params[atomicEnergiesOffset + graph.elements()[i]];
+                nodeEnergies[i] = e0 + (scaleShift ? scale * nodeInter[i] + shift : nodeInter[i]);
+            }
+            // mace-torch sums E0 and the interaction energies over each graph separately, then adds them.
+            double[] e0Sum = new double[graphs];
+            double[] interSum = new double[graphs];
+            for (int i = 0; i < n; i++) {
+                e0Sum[graph.graphOf()[i]] += params[atomicEnergiesOffset + graph.elements()[i]];
+                interSum[graph.graphOf()[i]] += scaleShift ? scale * nodeInter[i] + shift : nodeInter[i];
+            }
+            for (int g = 0; g < graphs; g++) {
+                energy[g] = e0Sum[g] + interSum[g];
+            }
+            double[] gradVectors = backward(scale);
+            double[] forces = new double[3 * n];
+            double[][] virials = new double[graphs][9];
+            for (int e = 0; e < edges; e++) {
+                int s = graph.senders()[e];
+                int r = graph.receivers()[e];
+                double[] virial = virials[graph.graphOf()[r]];
+                for (int c = 0; c < 3; c++) {
+                    double g = gradVectors[3 * e + c];
+                    forces[3 * r + c] -= g;
+                    forces[3 * s + c] += g;
+                    for (int a = 0; a < 3; a++) {
+                        virial[3 * a + c] += vectors[3 * e + a] * g;
+                    }
+                }
+            }
+            List<Evaluation> results = new ArrayList<>(graphs);
+            int start = 0;
+            for (int g = 0; g < graphs; g++) {
+                int end = start;
+                while (end < n && graph.graphOf()[end] == g) {
+                    end++;
+                }
+                double volume = graph.volumes()[g];
+                double[] stress = null;
+                if (!Double.isNaN(volume)) {
+                    stress = new double[9];
+                    for (int a = 0; a < 3; a++) {
+                        for (int c = 0; c < 3; c++) {
+                            stress[3 * a + c] = 0.5 * (virials[g][3 * a + c] + virials[g][3 * c + a]) / volume;
+                        }
+                    }
+                }
+                results.add(new Evaluation(energy[g], Arrays.copyOfRange(nodeEnergies, start, end),
+                        Arrays.copyOfRange(forces, 3 * start, 3 * end), stress));
+                start = end;
+            }
+            return results;
+        }
+
+        private double[] interaction(int t, double[] h) {
+            Interaction block = interactions.get(t);
+            Product product = products.get(t);
+            if (block.residual()) {
+                double[] sc = new double[n * block.skipTp().irrepsOut().dim()];
+                block.skipTp().forward(n, h, oneHot, slice(block.skipOffset(), block.skipTp().weightNumel()), sc);
+                skips.add(sc);
+            } else {
+                skips.add(null);
+            }
+            double[] up = apply(block.linearUp(), block.linearUpOffset(), h);
+            ups.add(up);
+            int upDim = block.linearUp().irrepsOut().dim();
+            double[] senderUp = new double[edges * upDim];
+            Scatter.gather(n, upDim, up, graph.senders(), senderUp);
+            senderUps.add(senderUp);
+            FullyConnectedNet.Trace trace = block.radialMlp().trace(edges, edgeFeats,
+                    slice(block.radialOffset(), block.radialMlp().parameterCount()));
+            radialTraces.add(trace);
+            double[] tpWeights = trace.output();
+            edgeWeights.add(tpWeights);
+            int midDim = block.convTp().irrepsOut().dim();
+            double[] edgeMessages = new double[edges * midDim];
+            block.convTp().forward(edges, senderUp, harmonics, tpWeights, edgeMessages);
+            double[] message = new double[n * midDim];
+            Scatter.scatterSum(n, midDim, edgeMessages, graph.receivers(), message);
+            messages.add(message);
+            double[] a = apply(block.linear(), block.linearOffset(), message);
+            for (int i = 0; i < a.length; i++) {
+                a[i] /= avgNumNeighbors;
+            }
+            if (!block.residual()) {
+                mixed.add(a);
+                double[] skipped = new double[n * block.skipTp().irrepsOut().dim()];
+                block.skipTp().forward(n, a, oneHot, slice(block.skipOffset(), block.skipTp().weightNumel()),
+                        skipped);
+                a = skipped;
+            } else {
+                mixed.add(null);
+            }
+            SymmetricContractionKernel contraction = product.contraction();
+            double[] b = new double[n * contraction.irrepsOut().dim()];
+            contraction.forward(n, a, graph.elements(), slice(product.contractionOffset(),
+                    contraction.weightNumel()), b);
+            contractionInputs.add(a);
+            contractionOutputs.add(b);
+            double[] next = apply(product.linear(), product.linearOffset(), b);
+            if (block.residual()) {
+                double[] sc = skips.get(t);
+                for (int i = 0; i < next.length; i++) {
+                    next[i] += sc[i];
+                }
+            }
+            return next;
+        }
+
+        /** The readout's node energies; a non-linear readout's hidden layer is kept for the backward pass. */
+        private double[] readout(int t, double[] h) {
+            Readout readout = readouts.get(t);
+            double[] first = apply(readout.linear1(), readout.offset1(), h);
+            if (!readout.nonLinear()) {
+                readoutHidden.add(null);
+                return first;
+            }
+            readoutHidden.add(first);
+            return apply(readout.linear2(), readout.offset2(), activate(readout.activation(), first));
+        }
+
+        private double[] activate(ScalarFunction f, double[] x) {
+            double[] out = x.clone();
+            if (f != null) {
+                f.values(x, out, 0, x.length);
+            }
+            return out;
+        }
+
+        /** dE/d(edge vector) for every edge; {@code scale} is d(node energy)/d(sum of readouts). */
+        private double[] backward(double scale) {
+            double[] gradHarmonics = new double[harmonics.length];
+            double[] gradEdgeFeats = new double[edgeFeats.length];
+            double[] gradH = null;
+            for (int t = interactions.size() - 1; t >= 0; t--) {
+                double[] h = features.get(t + 1);
+                Readout readout = readouts.get(t);
+                double[] gradEnergy = new double[n];
+                Arrays.fill(gradEnergy, scale);
+                double[] gradReadout;
+                if (readout.nonLinear()) {
+                    double[] first = readoutHidden.get(t);
+                    double[] activated = activate(readout.activation(), first);
+                    double[] gradActivated = applyBackward(readout.linear2(), readout.offset2(), activated,
+                            gradEnergy);
+                    if (readout.activation() != null) {
+                        double[] derivative = new double[first.length];
+                        readout.activation().derivatives(first, derivative, 0, first.length);
+                        for (int i = 0; i < derivative.length; i++) {
+                            gradActivated[i] *= derivative[i];
+                        }
+                    }
+                    gradReadout = applyBackward(readout.linear1(), readout.offset1(), h, gradActivated);
+                } else {
+                    gradReadout = applyBackward(readout.linear1(), readout.offset1(), h, gradEnergy);
+                }
+                if (gradH == null) {
+                    gradH = gradReadout;
+                } else {
+                    for (int i = 0; i < gradH.length; i++) {
+                        gradH[i] += gradReadout[i];
+                    }
+                }
+                gradH = interactionBackward(t, gradH, gradHarmonics, gradEdgeFeats);
+            }
+            double[] gradVectors = new double[3 * edges];
+            edgeHarmonics.backward(edges, vectors, gradHarmonics, gradVectors);
+            int nb = radial.numBessel();
+            for (int e = 0; e < edges; e++) {
+                double gradLength = 0;
+                for (int k = 0; k < nb; k++) {
+                    gradLength += gradEdgeFeats[e * nb + k] * edgeFeatDerivatives[e * nb + k];
+                }
+                double inverse = gradLength / lengths[e];
+                for (int c = 0; c < 3; c++) {
+                    gradVectors[3 * e + c] += inverse * vectors[3 * e + c];
+                }
+            }
+            return gradVectors;
+        }
+
+        /** Adds interaction t's share to the edge gradients; returns the gradient of its input features. */
+        private double[] interactionBackward(int t, double[] gradOut, double[] gradHarmonics,
+                                             double[] gradEdgeFeats) {
+            Interaction block = interactions.get(t);
+            Product product = products.get(t);
+            double[] h = features.get(t);
+            double[] gradB = applyBackward(product.linear(), product.linearOffset(), contractionOutputs.get(t),
+                    gradOut);
+            SymmetricContractionKernel contraction = product.contraction();
+            double[] a = contractionInputs.get(t);
+            double[] gradA = new double[a.length];
+            contraction.backward(n, a, graph.elements(), slice(product.contractionOffset(),
+                    contraction.weightNumel()), gradB, gradA, null);
+            double[] skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
+            if (!block.residual()) {
+                double[] beforeSkip = mixed.get(t);
+                double[] gradBeforeSkip = new double[beforeSkip.length];
+                block.skipTp().backward(n, beforeSkip, oneHot, skipWeights, gradA, gradBeforeSkip, null, null);
+                gradA = gradBeforeSkip;
+            }
+            for (int i = 0; i < gradA.length; i++) {
+                gradA[i] /= avgNumNeighbors;
+            }
+            double[] gradMessage = applyBackward(block.linear(), block.linearOffset(), messages.get(t), gradA);
+            int midDim = block.convTp().irrepsOut().dim();
+            double[] gradEdgeMessages = new double[edges * midDim];
+            Scatter.gather(n, midDim, gradMessage, graph.receivers(), gradEdgeMessages);
+            FullyConnectedNet.Trace trace = radialTraces.get(t);
+            double[] senderUp = senderUps.get(t);
+            double[] gradSenderUp = new double[senderUp.length];
+            double[] gradEdgeHarmonics = new double[gradHarmonics.length];
+            double[] tpWeights = edgeWeights.get(t);
+            double[] gradTpWeights = new double[tpWeights.length];
+            block.convTp().backward(edges, senderUp, harmonics, tpWeights, gradEdgeMessages, gradSenderUp,
+                    gradEdgeHarmonics, gradTpWeights);
+            for (int i = 0; i < gradHarmonics.length; i++) {
+                gradHarmonics[i] += gradEdgeHarmonics[i];
+            }
+            double[] gradFeats = new double[gradEdgeFeats.length];
+            block.radialMlp().backward(trace, gradTpWeights, gradFeats, null);
+            for (int i = 0; i < gradEdgeFeats.length; i++) {
+                gradEdgeFeats[i] += gradFeats[i];
+            }
+            int upDim = block.linearUp().irrepsOut().dim();
+            double[] gradUp = new double[n * upDim];
+            Scatter.scatterSum(n, upDim, gradSenderUp, graph.senders(), gradUp);
+            double[] gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
+            if (block.residual()) {
+                double[] gradSkipIn = new double[h.length];
+                block.skipTp().backward(n, h, oneHot, skipWeights, gradOut, gradSkipIn, null, null);
+                for (int i = 0; i < gradH.length; i++) {
+                    gradH[i] += gradSkipIn[i];
+                }
+            }
+            return gradH;
+        }
+    }
+
+    /** The blocks of a MACE model in order: interaction, product and readout for each layer. */
+    public static final class Builder {
+        private final SphericalHarmonicsKernel edgeHarmonics;
+        private final LinearKernel nodeEmbedding;
+        private double rMax = Double.NaN;
+        private int numBessel;
+        private int numPolynomialCutoff;
+        private int[] atomicNumbers = new int[0];
+        private double avgNumNeighbors = Double.NaN;
+        private int[] radialMlp = {64, 64, 64};
+        private boolean scaleShift;
+        private final List<InteractionKernels> interactions = new ArrayList<>();
+        private final List<ProductKernels> products = new ArrayList<>();
+        private final List<ReadoutKernels> readouts = new ArrayList<>();
+
+        private record InteractionKernels(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
+                                          LinearKernel linear, TensorProductKernel skipTp) {
+        }
+
+        private record ProductKernels(SymmetricContractionKernel contraction, LinearKernel linear) {
+        }
+
+        private record ReadoutKernels(LinearKernel linear1, ScalarFunction gate, LinearKernel linear2) {
+        }
+
+        private Builder(SphericalHarmonicsKernel edgeHarmonics, LinearKernel nodeEmbedding) {
+            this.edgeHarmonics = edgeHarmonics;
+            this.nodeEmbedding = nodeEmbedding;
+        }
+
+        /** The radial embedding: cutoff radius, number of Bessel functions and the cutoff polynomial's degree. */
+        public Builder radial(double rMax, int numBessel, int numPolynomialCutoff) {
+            this.rMax = rMax;
+            this.numBessel = numBessel;
+            this.numPolynomialCutoff = numPolynomialCutoff;
+            return this;
+        }
+
+        /** The elements, in the order of the one-hot encoding. */
+        public Builder atomicNumbers(int... atomicNumbers) {
+            this.atomicNumbers = atomicNumbers.clone();
+            return this;
+        }
+
+        /** The number the aggregated messages are divided by. */
+        public Builder avgNumNeighbors(double avgNumNeighbors) {
+            if (!(avgNumNeighbors > 0 && avgNumNeighbors < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("avgNumNeighbors: expected a finite value > 0, got "
+                        + avgNumNeighbors);
+            }
+            this.avgNumNeighbors = avgNumNeighbors;
+            return this;
+        }
+
+        /** The hidden widths of every interaction's radial MLP ({@code conv_tp_weights}). */
+        public Builder radialMlp(int... widths) {
+            this.radialMlp = widths.clone();
+            return this;
+        }
+
+        /** Whether the model is a {@code ScaleShiftMACE} (node interaction energies scaled and shifted). */
+        public Builder scaleShift(boolean scaleShift) {
+            this.scaleShift = scaleShift;
+            return this;
+        }
+
+        /**
+         * The next interaction: {@code RealAgnosticInteractionBlock} ({@code residual} false: {@code skipTp} mixes
+         * the message with the element) or {@code RealAgnosticResidualInteractionBlock} ({@code residual} true:
+         * {@code skipTp} of the input features is the product's residual).
+         */
+        public Builder interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
+                                   LinearKernel linear, TensorProductKernel skipTp) {
+            interactions.add(new InteractionKernels(residual, requireNonNull(linearUp, "linearUp"),
+                    requireNonNull(convTp, "convTp"), requireNonNull(linear, "linear"),
+                    requireNonNull(skipTp, "skipTp")));
+            return this;
+        }
+
+        /**
+         * The next {@code EquivariantProductBasisBlock}: {@code linear(contraction(A))}, plus the interaction's
+         * residual when it is a residual interaction (mace-torch's {@code use_sc} with a non-null {@code sc}).
+         */
+        public Builder product(SymmetricContractionKernel contraction, LinearKernel linear) {
+            products.add(new ProductKernels(requireNonNull(contraction, "contraction"),
+                    requireNonNull(linear, "linear")));
+            return this;
+        }
+
+        /** The next readout: a {@code LinearReadoutBlock}. */
+        public Builder linearReadout(LinearKernel linear) {
+            readouts.add(new ReadoutKernels(requireNonNull(linear, "linear"), null, null));
+            return this;
+        }
+
+        /**
+         * The next readout: a {@code NonLinearReadoutBlock}, {@code linear2(gate(linear1(h)))}; a {@code null} gate
+         * is MACE's {@code None} (identity).
+         */
+        public Builder nonLinearReadout(LinearKernel linear1, ScalarFunction gate, LinearKernel linear2) {
+            readouts.add(new ReadoutKernels(requireNonNull(linear1, "linear1"), gate,
+                    requireNonNull(linear2, "linear2")));
+            return this;
+        }
+
+        private static <T> T requireNonNull(T value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException("Mace.Builder: " + name + " must not be null");
+            }
+            return value;
+        }
+
+        /**
+         * The architecture; {@code activationConstants} maps module names to e3nn's {@code normalize2mom}
+         * constants (those missing use e3j's own).
+         *
+         * @throws IllegalArgumentException if the blocks do not chain or a setting is missing
+         */
+        public Mace build(Map<String, Double> activationConstants) {
+            if (activationConstants == null) {
+                throw new IllegalArgumentException("activationConstants is null");
+            }
+            if (atomicNumbers.length == 0) {
+                throw new IllegalArgumentException("atomicNumbers: expected at least one element, got none");
+            }
+            if (Double.isNaN(avgNumNeighbors)) {
+                throw new IllegalArgumentException("avgNumNeighbors: expected a value, got none");
+            }
+            return new Mace(this, activationConstants);
+        }
+    }
+}
