@@ -1,4 +1,4 @@
-package dev.e3j.runtime;
+package dev.e3j.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The e3nn 0.5.4 reference data ({@code reference/e3nn-0.5.4/}), read with a small JSON parser so that the runtime
- * keeps zero dependencies even in tests. JSON objects become {@code Map<String, Object>}, arrays {@code List<Object>},
- * numbers {@code Double}, and {@code true/false/null} their Java values.
+ * The e3nn 0.5.4 reference data ({@code reference/e3nn-0.5.4/}) for every module's tests, read with one small JSON
+ * parser so that no module takes a JSON dependency: objects become {@code Map<String, Object>} (in file order),
+ * arrays {@code List<Object>}, numbers {@code Double}, and {@code true/false/null} their Java values.
  */
 public final class ReferenceData {
 
@@ -22,9 +22,9 @@ public final class ReferenceData {
 
     /** The reference directory: system property {@code e3j.reference.dir}, else found walking up from user.dir. */
     public static Path directory() {
-        String property = System.getProperty("e3j.reference.dir");
-        if (property != null && Files.isDirectory(Paths.get(property))) {
-            return Paths.get(property);
+        String configured = System.getProperty("e3j.reference.dir");
+        if (configured != null && Files.isDirectory(Paths.get(configured))) {
+            return Paths.get(configured);
         }
         for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null;
                 dir = dir.getParent()) {
@@ -33,7 +33,8 @@ public final class ReferenceData {
                 return candidate;
             }
         }
-        throw new IllegalStateException("reference/e3nn-0.5.4 not found (set -De3j.reference.dir)");
+        throw new IllegalStateException("reference/e3nn-0.5.4 not found from " + System.getProperty("user.dir")
+                + " (set -De3j.reference.dir)");
     }
 
     /** Parses {@code name} (e.g. {@code "wigner_d.json"}) from {@link #directory()}. */
@@ -45,42 +46,62 @@ public final class ReferenceData {
         }
     }
 
+    /** A JSON document: maps, lists, doubles, strings, booleans and nulls. */
     public static Object parse(String json) {
-        Parser parser = new Parser(json);
-        Object value = parser.value();
-        parser.skipWhitespace();
-        if (parser.pos != json.length()) {
-            throw parser.error("trailing characters");
-        }
-        return value;
+        return new Parser(json).document();
     }
 
+    /** The {@code cases} of {@code reference/e3nn-0.5.4/<name>}. */
+    public static List<Map<String, Object>> cases(String name) {
+        return cases(load(name));
+    }
+
+    /** The {@code cases} list of a loaded document. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> cases(Object document) {
+        return (List<Map<String, Object>>) object(document).get("cases");
+    }
+
+    /** A JSON object. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> object(Object value) {
         return (Map<String, Object>) value;
     }
 
+    /** A JSON array. */
     @SuppressWarnings("unchecked")
-    public static List<Object> array(Object value) {
+    public static List<Object> asList(Object value) {
         return (List<Object>) value;
     }
 
-    public static double[] vector(Object value) {
-        List<Object> list = array(value);
-        double[] out = new double[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).doubleValue();
-        }
-        return out;
+    /** A JSON number as an int. */
+    public static int asInt(Object number) {
+        return (int) (double) (Double) number;
     }
 
+    /** A list of numbers as ints ({@code ls = [0, 1, 2]}). */
+    public static List<Integer> asInts(Object array) {
+        return asList(array).stream().map(ReferenceData::asInt).toList();
+    }
+
+    /** A number or a nested list of numbers, flattened row-major. */
+    public static double[] asDoubles(Object array) {
+        List<Double> values = new ArrayList<>();
+        flatten(array, values);
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A list of lists of numbers, one row each. */
     public static double[][] matrix(Object value) {
-        List<Object> rows = array(value);
-        double[][] out = new double[rows.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = vector(rows.get(i));
+        return asList(value).stream().map(ReferenceData::asDoubles).toArray(double[][]::new);
+    }
+
+    private static void flatten(Object value, List<Double> values) {
+        if (value instanceof List<?> list) {
+            list.forEach(item -> flatten(item, values));
+        } else {
+            values.add((Double) value);
         }
-        return out;
     }
 
     private static final class Parser {
@@ -91,13 +112,21 @@ public final class ReferenceData {
             this.text = text;
         }
 
-        Object value() {
+        Object document() {
+            Object value = value();
+            skipWhitespace();
+            if (pos != text.length()) {
+                throw error("trailing characters");
+            }
+            return value;
+        }
+
+        private Object value() {
             skipWhitespace();
             if (pos >= text.length()) {
                 throw error("unexpected end");
             }
-            char c = text.charAt(pos);
-            switch (c) {
+            switch (text.charAt(pos)) {
                 case '{':
                     return object();
                 case '[':
@@ -107,24 +136,18 @@ public final class ReferenceData {
                 default:
                     break;
             }
-            if (text.startsWith("true", pos)) {
-                pos += 4;
-                return Boolean.TRUE;
-            }
-            if (text.startsWith("false", pos)) {
-                pos += 5;
-                return Boolean.FALSE;
-            }
-            if (text.startsWith("null", pos)) {
-                pos += 4;
-                return null;
+            for (String literal : List.of("true", "false", "null")) {
+                if (text.startsWith(literal, pos)) {
+                    pos += literal.length();
+                    return literal.equals("null") ? null : Boolean.valueOf(literal);
+                }
             }
             return number();
         }
 
         private Map<String, Object> object() {
             Map<String, Object> out = new LinkedHashMap<>();
-            pos++;
+            expect('{');
             skipWhitespace();
             if (peek() == '}') {
                 pos++;
@@ -137,18 +160,17 @@ public final class ReferenceData {
                 expect(':');
                 out.put(key, value());
                 skipWhitespace();
-                if (peek() == ',') {
-                    pos++;
-                } else {
+                if (peek() != ',') {
                     expect('}');
                     return out;
                 }
+                pos++;
             }
         }
 
         private List<Object> array() {
             List<Object> out = new ArrayList<>();
-            pos++;
+            expect('[');
             skipWhitespace();
             if (peek() == ']') {
                 pos++;
@@ -157,39 +179,41 @@ public final class ReferenceData {
             while (true) {
                 out.add(value());
                 skipWhitespace();
-                if (peek() == ',') {
-                    pos++;
-                } else {
+                if (peek() != ',') {
                     expect(']');
                     return out;
                 }
+                pos++;
             }
         }
 
         private String string() {
             expect('"');
-            StringBuilder sb = new StringBuilder();
+            StringBuilder out = new StringBuilder();
             while (true) {
+                if (pos >= text.length()) {
+                    throw error("unterminated string");
+                }
                 char c = text.charAt(pos++);
                 if (c == '"') {
-                    return sb.toString();
+                    return out.toString();
                 }
                 if (c != '\\') {
-                    sb.append(c);
+                    out.append(c);
                     continue;
                 }
                 char escaped = text.charAt(pos++);
                 switch (escaped) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
                     case 'u' -> {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
                         pos += 4;
                     }
-                    default -> sb.append(escaped);
+                    default -> out.append(escaped);
                 }
             }
         }
@@ -216,13 +240,13 @@ public final class ReferenceData {
             pos++;
         }
 
-        void skipWhitespace() {
+        private void skipWhitespace() {
             while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
                 pos++;
             }
         }
 
-        IllegalArgumentException error(String what) {
+        private IllegalArgumentException error(String what) {
             return new IllegalArgumentException("malformed JSON at position " + pos + ": " + what);
         }
     }
