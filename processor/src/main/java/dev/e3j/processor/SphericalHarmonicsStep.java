@@ -20,7 +20,7 @@ import javax.lang.model.element.TypeElement;
 final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, SphericalHarmonicsModel> {
 
     SphericalHarmonicsStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.SPHERICAL_HARMONICS, "dev.e3j.runtime.SphericalHarmonicsKernel");
+        super(env, KernelAnnotation.SPHERICAL_HARMONICS);
     }
 
     @Override

@@ -27,7 +27,7 @@ import javax.lang.model.element.TypeElement;
 final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProductModel> {
 
     TensorProductStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.TENSOR_PRODUCT, "dev.e3j.runtime.TensorProductKernel");
+        super(env, KernelAnnotation.TENSOR_PRODUCT);
     }
 
     @Override
