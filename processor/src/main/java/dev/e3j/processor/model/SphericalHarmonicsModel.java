@@ -210,14 +210,15 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
     }
 
     /**
-     * The exact constant of a component under this normalization: {@code N} ({@code COMPONENT}),
-     * {@code N / sqrt(2l + 1)} ({@code NORM}); for {@code INTEGRAL} the constant is {@code N / sqrt(4 pi)}, of which
-     * this returns the algebraic part {@code N}.
+     * The exact constant of a component under this normalization, from its component-normalized scale {@code N}:
+     * {@code N} ({@code COMPONENT}), {@code N / sqrt(2l + 1)} ({@code NORM}), {@code N / sqrt(4 pi)}
+     * ({@code INTEGRAL}).
      */
-    public SqrtRational algebraicConstant(Degree degree, Component component) {
+    public HarmonicConstant constant(Degree degree, Component component) {
         SqrtRational scale = component.scale();
-        return normalization == ShNormalization.NORM
-                ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale;
+        return new HarmonicConstant(normalization == ShNormalization.NORM
+                ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale,
+                normalization == ShNormalization.INTEGRAL);
     }
 
     public int dim() {

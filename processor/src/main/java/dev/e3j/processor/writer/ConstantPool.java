@@ -36,7 +36,7 @@ final class ConstantPool {
         List<FieldSpec> fields = new ArrayList<>();
         for (Map.Entry<BigFraction, String> entry : names.entrySet()) {
             SqrtRational value = magnitudes.get(entry.getKey());
-            fields.add(FieldSpec.builder(type.type(), entry.getValue() + type.constantSuffix(),
+            fields.add(FieldSpec.builder(type.type(), entry.getValue() + type.poolSuffix(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("$L\n", value)
                     .initializer("$L", type.literal(value))

@@ -4,12 +4,14 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
@@ -276,8 +278,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
-        List<Arithmetic> arithmetics = precision == Precision.FLOAT
-                ? List.of(Arithmetic.DOUBLE, Arithmetic.FLOAT) : List.of(Arithmetic.DOUBLE);
+        List<NumberType> arithmetics = NumberType.of(precision);
         TypeSpec.Builder type = TypeSpec.classBuilder(impl)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
@@ -301,7 +302,7 @@ public final class SphericalHarmonicsWriter {
                                 + "cache.\n")
                         .initializer("CHUNK + $L", STRIDE - CHUNK)
                         .build());
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
                 for (Component component : degree.components()) {
                     type.addField(constant(degree, component, arithmetic));
@@ -316,13 +317,13 @@ public final class SphericalHarmonicsWriter {
                 .returns(Irreps.class)
                 .addStatement("return IRREPS_OUT")
                 .build());
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX || loweredPointsLast;
         List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
-        for (Arithmetic t : arithmetics) {
+        for (NumberType t : arithmetics) {
             Pass values = pass("values", VALUES, valueLoops(t), t);
             Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
             type.addMethod(forwardBlock(t, values, storeValues));
@@ -347,17 +348,17 @@ public final class SphericalHarmonicsWriter {
         if (model.normalize()) {
             arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
         }
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             int index = 0;
             for (SqrtRational magnitude : raisingConstants.values()) {
-                type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.constantSuffix(),
+                type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.fieldSuffix(),
                                 Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("$L\n", magnitude)
                         .initializer("$L", arithmetic.literal(magnitude))
                         .build());
             }
         }
-        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
+        return type.addMethods(checks.methods(arithmetics.stream().<TypeName>map(NumberType::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -374,18 +375,11 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private FieldSpec constant(Degree degree, Component component, Arithmetic arithmetic) {
+    private FieldSpec constant(Degree degree, Component component, NumberType arithmetic) {
         int l = degree.l();
-        SqrtRational scale = model.algebraicConstant(degree, component);
-        String literal;
-        String exact;
-        if (model.normalization() == ShNormalization.INTEGRAL) {
-            literal = arithmetic.literal(ExactValues.overSqrtFourPi(scale));
-            exact = scale + "/sqrt(4*pi)";
-        } else {
-            literal = arithmetic.literal(scale);
-            exact = scale.toString();
-        }
+        HarmonicConstant constant = model.constant(degree, component);
+        String literal = arithmetic.literal(constant);
+        String exact = constant.toString();
         return FieldSpec.builder(arithmetic.type(), constantName(l, component.index(), arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("{@code Y^$L_$L = $L}.\n", l, component.index() - l,
@@ -394,8 +388,8 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private static String constantName(int l, int index, Arithmetic arithmetic) {
-        return "Y" + l + "_" + index + arithmetic.constantSuffix();
+    private static String constantName(int l, int index, NumberType arithmetic) {
+        return "Y" + l + "_" + index + arithmetic.fieldSuffix();
     }
 
     /**
@@ -403,7 +397,7 @@ public final class SphericalHarmonicsWriter {
      * suffices) under {@link #BYTECODE_BUDGET}, and calls them through group methods when there are more than
      * {@link #MAX_CALLS_PER_METHOD}.
      */
-    private static Pass pass(String prefix, String arguments, List<Piece> pieces, Arithmetic t) {
+    private static Pass pass(String prefix, String arguments, List<Piece> pieces, NumberType t) {
         List<List<Piece>> packed = new ArrayList<>();
         int size = 0;
         for (Piece piece : pieces) {
@@ -443,7 +437,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** A private static method with the parameters named by {@code arguments}: ints for start and count. */
-    private static MethodSpec.Builder withParameters(MethodSpec.Builder method, String arguments, Arithmetic t) {
+    private static MethodSpec.Builder withParameters(MethodSpec.Builder method, String arguments, NumberType t) {
         method.addModifiers(Modifier.PRIVATE, Modifier.STATIC);
         for (String name : arguments.split(", ")) {
             if (name.equals("start") || name.equals("count")) {
@@ -461,7 +455,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** Starts a loop over the chunk's points, loading the normalized coordinates it uses. */
-    private static CodeBlock.Builder pointLoop(boolean[] uses, Arithmetic t) {
+    private static CodeBlock.Builder pointLoop(boolean[] uses, NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int u = 0; u < count; u++)");
         for (int axis = 0; axis < 3; axis++) {
             if (uses[axis]) {
@@ -510,7 +504,7 @@ public final class SphericalHarmonicsWriter {
      * additions, and the result, are those of one loop.
      */
     private static List<Piece> sumLoops(String target, boolean accumulate, List<Summand> summands,
-                                        Predicate<List<Summand>> fits, Arithmetic t) {
+                                        Predicate<List<Summand>> fits, NumberType t) {
         List<Piece> loops = new ArrayList<>();
         List<Summand> current = new ArrayList<>();
         for (Summand summand : summands) {
@@ -528,7 +522,7 @@ public final class SphericalHarmonicsWriter {
         return loops;
     }
 
-    private static Piece sumLoop(String target, boolean accumulate, List<Summand> summands, Arithmetic t) {
+    private static Piece sumLoop(String target, boolean accumulate, List<Summand> summands, NumberType t) {
         List<List<Term>> polynomials = summands.stream().map(Summand::polynomial).toList();
         TreeSet<List<Integer>> monomials = monomials(polynomials);
         boolean[] axes = new boolean[3];
@@ -586,7 +580,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The loops computing each component's row of {@code P}, degree by degree. */
-    private List<Piece> valueLoops(Arithmetic t) {
+    private List<Piece> valueLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         for (Map.Entry<Integer, Integer> rows : valueRows.entrySet()) {
             int l = rows.getKey();
@@ -599,7 +593,7 @@ public final class SphericalHarmonicsWriter {
                         axes[term.j()] = true;
                         String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
-                        String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.constantSuffix() + " * ";
+                        String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.fieldSuffix() + " * ";
                         String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i());
                         summands.add(new Summand(factor + " * " + AXES[term.j()], List.of(), axes, factor,
                                 AXES[term.j()]));
@@ -624,7 +618,7 @@ public final class SphericalHarmonicsWriter {
      * The transposing copy {@code out[(start + u) * dim + c] = N_c P_c[u]}, in order of {@code c}, loops of at most
      * {@link #COPIES_PER_LOOP} components.
      */
-    private List<Piece> storeValueLoops(Arithmetic t) {
+    private List<Piece> storeValueLoops(NumberType t) {
         List<String> copies = new ArrayList<>(Collections.nCopies(dim, ""));
         for (Degree degree : model.degrees()) {
             for (int offset : degree.offsets()) {
@@ -657,7 +651,7 @@ public final class SphericalHarmonicsWriter {
         return loops;
     }
 
-    private MethodSpec forward(Arithmetic t) {
+    private MethodSpec forward(NumberType t) {
         return MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -679,7 +673,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The values of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec forwardBlock(Arithmetic t, Pass values, Pass storeValues) {
+    private MethodSpec forwardBlock(NumberType t, Pass values, Pass storeValues) {
         return MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -707,7 +701,7 @@ public final class SphericalHarmonicsWriter {
      * Copies the chunk's coordinates into the rows x, y, z of {@code points} (scalar: {@code xyz} is interleaved)
      * and, when normalizing, divides them by {@code max(|v|, 1e-12)} in loops that vectorize (the norm in row 3).
      */
-    private MethodSpec loadPoints(Arithmetic t) {
+    private MethodSpec loadPoints(NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("loadPoints")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(t.arrayType(), "xyz")
@@ -723,7 +717,7 @@ public final class SphericalHarmonicsWriter {
         if (!model.normalize()) {
             return method.build();
         }
-        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
+        String sqrt = t == NumberType.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
         method.addComment("torch.nn.functional.normalize: v / max(|v|, eps)")
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("$T x = points[u]", t.type())
@@ -752,8 +746,8 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code Double.MAX_VALUE} or {@code Float.MAX_VALUE}. */
-    private static String maxValue(Arithmetic t) {
-        return t == Arithmetic.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
+    private static String maxValue(NumberType t) {
+        return t == NumberType.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
     }
 
     /**
@@ -762,7 +756,7 @@ public final class SphericalHarmonicsWriter {
      * largest first (in float, the sum is taken in double, where it cannot overflow). Tiny vectors need no care: the
      * squares underflow only far below the floor {@code 1e-12} that replaces such norms.
      */
-    private static MethodSpec norm(Arithmetic t) {
+    private static MethodSpec norm(NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("norm")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(t.type())
@@ -771,7 +765,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.type(), "z")
                 .addStatement("$T squared = x * x + y * y + z * z", t.type())
                 .beginControlFlow("if (!(squared > $L))", maxValue(t));
-        if (t == Arithmetic.FLOAT) {
+        if (t == NumberType.FLOAT) {
             return method.addStatement("return (float) Math.sqrt(squared)")
                     .endControlFlow()
                     .addStatement("return (float) Math.sqrt((double) x * x + (double) y * y + (double) z * z)")
@@ -796,7 +790,7 @@ public final class SphericalHarmonicsWriter {
      * The transposing copy {@code w_c[u] = N_c (gradOut[(start + u) * dim + offset + c] + ...)} over the offsets of
      * the component's degree: the weights of {@code grad = sum_c w_c grad P_c}, computed as the scalar gradient did.
      */
-    private List<Piece> loadWeightLoops(Arithmetic t) {
+    private List<Piece> loadWeightLoops(NumberType t) {
         List<String> copies = new ArrayList<>();
         Map<List<Integer>, Integer> rows = weightRows;
         for (Degree degree : model.degrees()) {
@@ -819,7 +813,7 @@ public final class SphericalHarmonicsWriter {
      * The loops {@code d_a = sum_c w_c dP_c/da} per axis {@code a}, components in order, short enough to vectorize
      * (at most {@link #WEIGHTS_PER_LOOP} weight rows and {@link #LOOP_OPERATIONS} operations a loop).
      */
-    private List<Piece> gradientLoops(Arithmetic t) {
+    private List<Piece> gradientLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         Map<List<Integer>, Integer> rows = weightRows;
         for (int axis : ALL_AXES) {
@@ -847,7 +841,7 @@ public final class SphericalHarmonicsWriter {
      * {@link #LOWERED_TERMS_PER_LOOP} terms a loop, degrees and values in order. {@code P^0} is a constant and joins
      * {@code c}.
      */
-    private List<Piece> loweredGradientLoops(Arithmetic t) {
+    private List<Piece> loweredGradientLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         for (int axis : ALL_AXES) {
             List<Summand> summands = new ArrayList<>();
@@ -883,7 +877,7 @@ public final class SphericalHarmonicsWriter {
      * of {@code u = x / max(|x|, eps)} when normalizing: {@code (g - (g . u) u) / |x|} above eps, {@code g / eps}
      * below.
      */
-    private Piece storeGradientLoop(Arithmetic t) {
+    private Piece storeGradientLoop(NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("int g = 3 * (start + u)");
@@ -916,7 +910,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(Arithmetic t, Pass values, Pass loadWeights, Pass gradient,
+    private MethodSpec pointsLastBackwardBlock(NumberType t, Pass values, Pass loadWeights, Pass gradient,
                                                Pass storeGradients) {
         return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -939,7 +933,7 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private MethodSpec backward(Arithmetic t) {
+    private MethodSpec backward(NumberType t) {
         return MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -1058,7 +1052,7 @@ public final class SphericalHarmonicsWriter {
         return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
     }
 
-    private static MethodSpec group(Group group, Arithmetic t) {
+    private static MethodSpec group(Group group, NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Parts $L to $L for one point.\n", group.parts().get(0).name(),
@@ -1106,7 +1100,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}. */
-    private MethodSpec backwardBlock(Arithmetic t, List<String> callees) {
+    private MethodSpec backwardBlock(NumberType t, List<String> callees) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -1137,7 +1131,7 @@ public final class SphericalHarmonicsWriter {
         return method.endControlFlow().build();
     }
 
-    private CodeBlock readPoint(Arithmetic t) {
+    private CodeBlock readPoint(NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder();
         if (!model.normalize()) {
             return code.addStatement("$T x = xyz[3 * p]", t.type())
@@ -1153,7 +1147,7 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private MethodSpec gradientPart(Part part, Arithmetic t) {
+    private MethodSpec gradientPart(Part part, NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(part.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(t.type(), "x")
@@ -1199,7 +1193,7 @@ public final class SphericalHarmonicsWriter {
      * {@code g_a += sum_i P^{l-1}_i sum_k c[a][k][i] g_k}: the gradient of degree {@code l} through the values of
      * the degree below ({@link LoweredGradient}), after the weights {@code g_k = N_k gradOut_k} are declared.
      */
-    private void addLowered(MethodSpec.Builder method, Degree degree, Arithmetic t) {
+    private void addLowered(MethodSpec.Builder method, Degree degree, NumberType t) {
         int l = degree.l();
         method.addComment("degree $L: d P^$L_k / d axis = sum_i c[axis][k][i] P^$L_i, exact rationals c", l, l, l - 1);
         for (Component c : components(l - 1)) {
@@ -1258,12 +1252,12 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code magnitude * variable} with the exact rational rounded once; a magnitude of 1 is left out. */
-    private static String scaled(BigFraction magnitude, String variable, Arithmetic t) {
+    private static String scaled(BigFraction magnitude, String variable, NumberType t) {
         return magnitude.equals(BigFraction.ONE) ? variable
                 : t.literal(SqrtRational.of(magnitude)) + " * " + variable;
     }
 
-    private static String literal(Arithmetic t, String decimal) {
+    private static String literal(NumberType t, String decimal) {
         return t.literal(new BigDecimal(decimal));
     }
 
@@ -1299,7 +1293,7 @@ public final class SphericalHarmonicsWriter {
         return List.copyOf(parent);
     }
 
-    private static CodeBlock monomialLocals(TreeSet<List<Integer>> monomials, Arithmetic t) {
+    private static CodeBlock monomialLocals(TreeSet<List<Integer>> monomials, NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (List<Integer> m : monomials) {
             List<Integer> parent = parent(m);
@@ -1321,13 +1315,13 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code factor * P}, or just {@code factor} when {@code P} is the constant 1. */
-    private static String times(String factor, List<Term> terms, Arithmetic t) {
+    private static String times(String factor, List<Term> terms, NumberType t) {
         String polynomial = factorText(terms, t);
         return polynomial.equals(t.literal(1)) ? factor : factor + " * " + polynomial;
     }
 
     /** The polynomial as a Java factor: a bare monomial, or a parenthesized integer combination. */
-    private static String factorText(List<Term> terms, Arithmetic t) {
+    private static String factorText(List<Term> terms, NumberType t) {
         if (terms.size() == 1 && terms.get(0).coefficient().equals(BigInteger.ONE)) {
             Term term = terms.get(0);
             String monomial = name(term.xPower(), term.yPower(), term.zPower());
@@ -1336,7 +1330,7 @@ public final class SphericalHarmonicsWriter {
         return "(" + combination(terms, t) + ")";
     }
 
-    private static String combination(List<Term> terms, Arithmetic t) {
+    private static String combination(List<Term> terms, NumberType t) {
         StringBuilder s = new StringBuilder();
         for (Term term : terms) {
             BigInteger c = term.coefficient();

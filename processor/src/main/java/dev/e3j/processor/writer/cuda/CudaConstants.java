@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer.cuda;
 
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.writer.NumberType;
 import java.math.MathContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,11 +44,11 @@ final class CudaConstants {
     /** {@code template <typename T> struct S;} and its float and double specializations. */
     void declare(CudaCode code) {
         code.line("template <typename T>").line("struct " + struct + ";");
-        for (CudaNumber number : CudaNumber.values()) {
-            code.blank().line("template <>").open("struct " + struct + "<" + number.type() + ">");
+        for (NumberType number : NumberType.CUDA_ORDER) {
+            code.blank().line("template <>").open("struct " + struct + "<" + number.cType() + ">");
             for (Map.Entry<BigFraction, String> entry : names.entrySet()) {
                 SqrtRational value = magnitudes.get(entry.getKey());
-                code.line(member(number, entry.getValue(), number.literal(value),
+                code.line(member(number, entry.getValue(), number.hexLiteral(value),
                         value + " = " + value.toBigDecimal(MathContext.DECIMAL64)));
             }
             code.close(";");
@@ -55,7 +56,7 @@ final class CudaConstants {
     }
 
     /** {@code static constexpr T name = literal;  // exact}. */
-    static String member(CudaNumber number, String name, String literal, String exact) {
-        return "static constexpr " + number.type() + " " + name + " = " + literal + ";  // " + exact;
+    static String member(NumberType number, String name, String literal, String exact) {
+        return "static constexpr " + number.cType() + " " + name + " = " + literal + ";  // " + exact;
     }
 }
