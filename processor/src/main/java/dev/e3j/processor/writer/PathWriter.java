@@ -1022,7 +1022,7 @@ final class PathWriter {
                 term = group.size() == 1 || expression.length() == 0 && !allNegative ? inner.toString()
                         : "(" + inner + ")";
             } else {
-                String name = constants.nameOf(magnitude) + type.poolSuffix();
+                String name = constants.fieldName(magnitude, type);
                 term = name + " * " + (group.size() == 1 ? inner : "(" + inner + ")");
             }
             if (expression.length() > 0) {
@@ -1073,7 +1073,7 @@ final class PathWriter {
                 innerDepth = MAX_FMA_DEPTH;
             }
             SqrtRational magnitude = group.get(0).constant();
-            String factor = ConstantPool.isOne(magnitude) ? null : constants.nameOf(magnitude) + type.poolSuffix();
+            String factor = ConstantPool.isOne(magnitude) ? null : constants.fieldName(magnitude, type);
             if (allNegative) {
                 if (factor == null) {
                     inner = "-(" + inner + ")";

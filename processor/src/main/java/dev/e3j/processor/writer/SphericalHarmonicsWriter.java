@@ -148,7 +148,7 @@ public final class SphericalHarmonicsWriter {
     private final int dim;
     private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
-    private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
+    private final ConstantPool raisingConstants = new ConstantPool("R", NumberType::fieldSuffix);
     /**
      * First scratch row of each degree the values compute: none for {@code P^0 = 1}, none for {@code P^1} when its
      * components are the coordinates themselves (read from {@code points}, see {@link #valueAt}).
@@ -349,14 +349,7 @@ public final class SphericalHarmonicsWriter {
             arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
         }
         for (NumberType arithmetic : arithmetics) {
-            int index = 0;
-            for (SqrtRational magnitude : raisingConstants.values()) {
-                type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.fieldSuffix(),
-                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("$L\n", magnitude)
-                        .initializer("$L", arithmetic.literal(magnitude))
-                        .build());
-            }
+            raisingConstants.fields(arithmetic).forEach(type::addField);
         }
         return type.addMethods(checks.methods(arithmetics.stream().<TypeName>map(NumberType::arrayType).toList())).build();
     }
@@ -593,7 +586,7 @@ public final class SphericalHarmonicsWriter {
                         axes[term.j()] = true;
                         String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
-                        String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.fieldSuffix() + " * ";
+                        String magnitude = unit ? "" : raisingConstants.fieldName(term.q(), t) + " * ";
                         String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i());
                         summands.add(new Summand(factor + " * " + AXES[term.j()], List.of(), axes, factor,
                                 AXES[term.j()]));
@@ -1263,11 +1256,6 @@ public final class SphericalHarmonicsWriter {
 
     private Degree degree(int l) {
         return model.degrees().stream().filter(d -> d.l() == l).findFirst().orElse(null);
-    }
-
-    private String raisingConstant(SqrtRational magnitude) {
-        raisingConstants.putIfAbsent(magnitude.square(), magnitude);
-        return "R" + new ArrayList<>(raisingConstants.keySet()).indexOf(magnitude.square());
     }
 
     /** Monomials of degree >= 2 the polynomials use, closed under taking a parent, ordered by degree. */

@@ -9,7 +9,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -70,7 +69,7 @@ public final class TensorProductWriter {
     private final TensorProductModel model;
     private final ClassName spec;
     private final ClassName implementation;
-    private final ConstantPool constants = new ConstantPool();
+    private final ConstantPool constants = ConstantPool.tensorProduct();
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     private static final int VIEWS_PER_METHOD = 64;
     private final KernelChecks checks;
@@ -100,7 +99,7 @@ public final class TensorProductWriter {
                 poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
-                    : new PathGroup("Paths" + g, new ConstantPool(), parts.get(g));
+                    : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
                 PathWriter writer = new PathWriter(path, group.constants());
                 pathWriters.add(writer);
@@ -1189,48 +1188,6 @@ public final class TensorProductWriter {
 
     /** The audit file: every path with its exact coefficient and exact CG entries. */
     public String auditJson() {
-        StringBuilder json = new StringBuilder();
-        json.append("{\n");
-        field(json, 1, "class", implementation.reflectionName()).append(",\n");
-        field(json, 1, "spec", spec.reflectionName()).append(",\n");
-        field(json, 1, "kind", model.kind().name()).append(",\n");
-        field(json, 1, "irreps_in1", model.irrepsIn1().toString()).append(",\n");
-        field(json, 1, "irreps_in2", model.irrepsIn2().toString()).append(",\n");
-        field(json, 1, "irreps_out", model.irrepsOut().toString()).append(",\n");
-        field(json, 1, "irrep_normalization", model.irrepNormalization().name().toLowerCase()).append(",\n");
-        field(json, 1, "path_normalization", model.pathNormalization().name().toLowerCase()).append(",\n");
-        json.append("  \"shared_weights\": ").append(model.sharedWeights()).append(",\n");
-        json.append("  \"weight_numel\": ").append(model.weightNumel()).append(",\n");
-        json.append("  \"paths\": [");
-        for (int n = 0; n < model.paths().size(); n++) {
-            PathModel path = model.paths().get(n);
-            json.append(n == 0 ? "\n" : ",\n").append("    {\n");
-            json.append("      \"index\": ").append(path.index()).append(",\n");
-            json.append("      \"in1\": ").append(path.in1()).append(", \"in2\": ").append(path.in2())
-                    .append(", \"out\": ").append(path.out()).append(",\n");
-            field(json, 3, "irreps", path.entry1() + " x " + path.entry2() + " -> " + path.entryOut()).append(",\n");
-            field(json, 3, "mode", path.mode().token()).append(",\n");
-            json.append("      \"weighted\": ").append(path.weighted()).append(",\n");
-            json.append("      \"weight_offset\": ").append(path.weightOffset()).append(",\n");
-            field(json, 3, "path_weight", SqrtRational.of(path.pathWeight()).toString()).append(",\n");
-            field(json, 3, "coefficient", path.coefficient().toString()).append(",\n");
-            json.append("      \"coefficient_double\": ").append(path.coefficient().doubleValue()).append(",\n");
-            json.append("      \"cg\": [");
-            for (int t = 0; t < path.terms().size(); t++) {
-                CgTerm term = path.terms().get(t);
-                json.append(t == 0 ? "\n" : ",\n").append("        {\"i\": ").append(term.i())
-                        .append(", \"j\": ").append(term.j()).append(", \"k\": ").append(term.k())
-                        .append(", \"w3j\": \"").append(term.cg()).append("\", \"constant\": \"")
-                        .append(term.constant()).append("\"}");
-            }
-            json.append(path.terms().isEmpty() ? "]\n" : "\n      ]\n").append("    }");
-        }
-        json.append(model.paths().isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
-        return json.toString();
-    }
-
-    private static StringBuilder field(StringBuilder json, int depth, String name, String value) {
-        return json.append("  ".repeat(depth)).append('"').append(name).append("\": \"")
-                .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        return TensorProductAudit.json(model, spec, implementation);
     }
 }

@@ -8,6 +8,7 @@ import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.plan.PathLayout;
 import dev.e3j.processor.plan.PathPlan;
 import dev.e3j.processor.plan.TensorProductPlan;
+import dev.e3j.processor.writer.ConstantPool;
 import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -435,7 +436,7 @@ public final class CudaTensorProductWriter {
     private String sum(List<Product> products) {
         Map<String, List<Product>> groups = new java.util.LinkedHashMap<>();
         for (Product product : products) {
-            String key = CudaConstants.isOne(product.constant()) ? "" : constants.reference(product.constant());
+            String key = ConstantPool.isOne(product.constant()) ? "" : constants.reference(product.constant());
             groups.computeIfAbsent(key, s -> new ArrayList<>()).add(product);
         }
         StringBuilder expression = new StringBuilder();
