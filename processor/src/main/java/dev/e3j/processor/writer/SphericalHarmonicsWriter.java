@@ -8,14 +8,13 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
-import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
-import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
+import dev.e3j.processor.model.SphericalHarmonicsModel.Raise;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
@@ -214,8 +213,9 @@ public final class SphericalHarmonicsWriter {
         this.precision = precision;
         this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
-        this.raisings = raisings(model);
         this.lmax = model.degrees().get(model.degrees().size() - 1).l();
+        // below RECURSION_FROM_LMAX the values are written from monomials instead
+        this.raisings = lmax >= RECURSION_FROM_LMAX ? model.raisings() : List.of();
         List<Integer> computed = raisings.isEmpty()
                 ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
@@ -236,40 +236,6 @@ public final class SphericalHarmonicsWriter {
                 && model.degrees().stream().map(Degree::l)
                         .allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
         this.weightRowBase = loweredPointsLast ? rowCount(valueRows) : 0;
-    }
-
-    /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
-    private record Raise(int i, int j, SqrtRational q) {
-    }
-
-    /**
-     * {@code P^{l+1}_k = sum q_ijk P^l_i v_j} ({@code v = (x, y, z)}) for {@code l = 1..lmax-1}, indexed
-     * {@code [l - 1][k]}: e3nn's recursion {@code Y^{l+1}_k = f_l sum_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j}
-     * rewritten for the integer polynomials {@code P = Y / N}, so {@code q_ijk = f_l w3j_ijk N^l_i / N^{l+1}_k},
-     * exact. Empty when the values are written from monomials instead (below {@link #RECURSION_FROM_LMAX}).
-     */
-    private static List<List<List<Raise>>> raisings(SphericalHarmonicsModel model) {
-        int lmax = model.degrees().get(model.degrees().size() - 1).l();
-        List<List<List<Raise>>> raisings = new ArrayList<>();
-        if (lmax < RECURSION_FROM_LMAX) {
-            return raisings;
-        }
-        SphericalHarmonicsModel all = SphericalHarmonicsModel.of(IntStream.rangeClosed(0, lmax).boxed().toList(),
-                ShNormalization.COMPONENT, model.normalize());
-        for (int l = 1; l < lmax; l++) {
-            List<Component> lower = all.degrees().get(l).components();
-            List<Component> upper = all.degrees().get(l + 1).components();
-            SqrtRational factor = SphericalHarmonicPolynomials.raisingFactor(l);
-            List<List<Raise>> byK = new ArrayList<>();
-            upper.forEach(component -> byK.add(new ArrayList<>()));
-            for (Wigner3j.Entry entry : Wigner3j.of(l, 1, l + 1).nonzero()) {
-                SqrtRational q = factor.multiply(entry.value()).multiply(lower.get(entry.i()).scale())
-                        .divide(upper.get(entry.k()).scale());
-                byK.get(entry.k()).add(new Raise(entry.i(), entry.j(), q));
-            }
-            raisings.add(byK);
-        }
-        return raisings;
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
