@@ -24,4 +24,10 @@ public @interface CartesianTensor {
 
     /** {@return the index symmetries, as e3nn: letters, {@code =} and {@code -}, e.g. {@code "ij=ji"}} */
     String formula();
+
+    /**
+     * {@return which e3nn version's Wigner 3j signs the coupling paths use} e3nn 0.4.4's ({@link
+     * CgConvention#E3NN_0_4}) change the signs of some output irreps from rank 3 on, e.g. of {@code "ijk"}.
+     */
+    CgConvention cgConvention() default CgConvention.E3NN_0_5;
 }

@@ -81,4 +81,10 @@ public @interface GatePointsNetwork {
 
     /** {@return the floating-point types the model accepts: {@link Precision#FLOAT} adds {@code float[]} overloads} */
     Precision precision() default Precision.DOUBLE;
+
+    /**
+     * {@return which e3nn version's Wigner 3j signs every tensor product of the model couples with}
+     * {@link CgConvention#E3NN_0_4} for a network trained with e3nn 0.4.4.
+     */
+    CgConvention cgConvention() default CgConvention.E3NN_0_5;
 }

@@ -44,4 +44,10 @@ public @interface ReducedTensorProducts {
      * default) keeps all, as e3nn's {@code None}.
      */
     String[] filterIrMid() default {};
+
+    /**
+     * {@return which e3nn version's Wigner 3j signs the coupling paths use} e3nn 0.4.4's ({@link
+     * CgConvention#E3NN_0_4}) change the signs of some output irreps, e.g. of {@code "ij"} with {@code i=1o, j=2e}.
+     */
+    CgConvention cgConvention() default CgConvention.E3NN_0_5;
 }

@@ -61,6 +61,13 @@ public @interface TensorProduct {
     /** {@return whether CUDA C++ source for this kernel is also emitted} */
     boolean cuda() default false;
 
+    /**
+     * {@return which e3nn version's Wigner 3j signs the paths couple with} {@link CgConvention#E3NN_0_4} for a model
+     * trained with e3nn 0.4.4, such as MACE: its tensors differ from e3nn 0.5's in the sign of some {@code (l1, l2,
+     * l_out)}, e.g. {@code 1o x 2e -> 2o}.
+     */
+    CgConvention cgConvention() default CgConvention.E3NN_0_5;
+
     /** Which e3nn tensor product the paths follow. */
     enum Kind {
         /** e3nn {@code FullyConnectedTensorProduct}: every allowed path, mode {@code uvw}, weighted. */

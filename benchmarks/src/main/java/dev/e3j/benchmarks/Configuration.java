@@ -76,7 +76,7 @@ enum Configuration {
 
     private static TensorProductSpec withSharedWeights(TensorProductSpec spec, boolean shared) {
         return new TensorProductSpec(spec.in1(), spec.in2(), spec.out(), spec.kind(), spec.paths(),
-                spec.irrepNormalization(), spec.pathNormalization(), shared, spec.precision());
+                spec.irrepNormalization(), spec.pathNormalization(), shared, spec.precision(), spec.cgConvention());
     }
 
     /** The name used in the tables and in the JMH parameter {@code config}. */

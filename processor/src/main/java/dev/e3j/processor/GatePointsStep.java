@@ -1,7 +1,9 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.processor.model.GatePointsSpec;
 import dev.e3j.processor.model.InvalidSpecException;
@@ -28,7 +30,8 @@ final class GatePointsStep extends KernelStep<GatePointsSpec, GatePointsModel> {
                 values.integer("layers"), values.real("maxRadius"), values.integer("numberOfBasis"),
                 values.integer("radialLayers"), values.integer("radialNeurons"), values.real("numNeighbors"),
                 values.real("numNodes"), values.bool("reduceOutput"),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("precision", Precision.class),
+                values.enumConstant("cgConvention", CgConvention.class));
     }
 
     @Override
@@ -42,7 +45,8 @@ final class GatePointsStep extends KernelStep<GatePointsSpec, GatePointsModel> {
         ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation, GatePointsWriter.write(model, specName, implementation),
-                        "e3nn 0.5.4 nn.models.gate_points_2101.Network, layers derived exactly", target),
+                        "e3nn 0.5.4 nn.models.gate_points_2101.Network, layers derived exactly"
+                                + CgConventions.suffix(model.spec().cgConvention()), target),
                 GeneratedFiles.auditResourceName(implementation),
                 GatePointsAudit.json(model, implementation));
     }

@@ -1,7 +1,9 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.math.ReducedTensorProducts;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.ReducedTensorProductsModel;
 import dev.e3j.processor.model.ReducedTensorProductsSpec;
@@ -32,7 +34,8 @@ final class ReducedTensorProductsStep extends KernelStep<ReducedTensorProductsSp
         return new ReducedTensorProductsSpec(values.string("formula"),
                 cartesian ? List.of() : values.strings("irreps"), cartesian,
                 cartesian ? List.of() : values.strings("filterIrOut"),
-                cartesian ? List.of() : values.strings("filterIrMid"));
+                cartesian ? List.of() : values.strings("filterIrMid"),
+                values.enumConstant("cgConvention", CgConvention.class));
     }
 
     @Override
@@ -49,7 +52,8 @@ final class ReducedTensorProductsStep extends KernelStep<ReducedTensorProductsSp
                 GeneratedFiles.javaFile(implementation,
                         ReducedTensorProductsWriter.write(model, specName, implementation),
                         "e3nn 0.5.4 ReducedTensorProducts change of basis, " + ReducedTensorProducts.DIGITS
-                                + "-digit arithmetic rounded once", target),
+                                + "-digit arithmetic rounded once" + CgConventions.suffix(model.products().cgConvention()),
+                        target),
                 GeneratedFiles.auditResourceName(implementation),
                 ReducedTensorProductsAudit.json(model, specName, implementation));
     }

@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -44,7 +45,8 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
                 values.enumConstant("irrepNormalization", IrrepNormalization.class),
                 values.enumConstant("pathNormalization", PathNormalization.class),
                 values.bool("sharedWeights"),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("precision", Precision.class),
+                values.enumConstant("cgConvention", CgConvention.class));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
@@ -25,13 +26,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CUDA sources of {@code cuda = true}, without a GPU: every tensor-product case of {@code tensor_products.json}
- * (as CUSTOM paths; the square through its kind), the benchmark configurations of {@code /work/shared/bench} and
+ * (as CUSTOM paths; the square through its kind), e3nn 0.4.4's cases with {@code cgConvention = E3NN_0_4}, the
+ * benchmark configurations of {@code /work/shared/bench} and
  * the spherical-harmonics cases of degree up to 8 (all normalizations, normalized or not) and the two benchmark
  * configurations of {@code spherical_harmonics.json} are emitted and written, with their check cases, to
  * {@code target/e3j-cuda-check/} (the input of {@code samples/cuda/run-gpu-check.sh}). With g++, the sources are
@@ -66,9 +69,11 @@ class CudaKernelsTest {
     @BeforeAll
     static void emitKernelsAndCases() throws IOException {
         List<Map<String, Object>> cases = ReferenceData.cases("tensor_products.json");
+        List<Map<String, Object>> cases044 = ReferenceData.cases(CgConvention.E3NN_0_4, "tensor_products.json");
         StringBuilder source = new StringBuilder("""
                 package cuda;
 
+                import dev.e3j.annotations.CgConvention;
                 import dev.e3j.annotations.IrrepNormalization;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
@@ -91,6 +96,12 @@ class CudaKernelsTest {
             String annotation = (Boolean) c.get("square") ? ReferenceTensorProductTest.kindSpec(c)
                     : ReferenceTensorProductTest.customSpec(c);
             source.append("    ").append(annotation.replace("@TensorProduct(", "@TensorProduct(cuda = true, "))
+                    .append("\n    interface ").append(ReferenceTensorProductTest.javaName(c))
+                    .append(" extends TensorProductKernel {}\n\n");
+        }
+        for (Map<String, Object> c : cases044) {
+            source.append("    ").append(ReferenceTensorProductTest.customSpec(c, CgConvention.E3NN_0_4)
+                            .replace("@TensorProduct(", "@TensorProduct(cuda = true, "))
                     .append("\n    interface ").append(ReferenceTensorProductTest.javaName(c))
                     .append(" extends TensorProductKernel {}\n\n");
         }
@@ -120,7 +131,7 @@ class CudaKernelsTest {
         try (InputStream shim = CudaKernelsTest.class.getClassLoader().getResourceAsStream(CudaFiles.HOST_SHIM)) {
             Files.write(BUNDLE.resolve("kernels/e3j_cuda_host_shim.h"), shim.readAllBytes());
         }
-        for (Map<String, Object> c : cases) {
+        for (Map<String, Object> c : Stream.concat(cases.stream(), cases044.stream()).toList()) {
             String binaryName = "cuda.Cases_" + ReferenceTensorProductTest.javaName(c) + "Impl";
             writeKernel(binaryName, kernels.generatedResource(CudaFiles.resourceName(binaryName)));
             writeReferenceCase(c, binaryName);
@@ -227,8 +238,8 @@ class CudaKernelsTest {
         Compilation compilation = kernels.compilation();
         List<String> sources = compilation.generatedFiles().stream().map(JavaFileObject::getName)
                 .filter(name -> name.endsWith(".cu")).toList();
-        assertEquals(12 + BENCHMARKS.size() + 8, sources.size(), "12 reference cases, the benchmarks, 8 harmonics: "
-                + sources);
+        assertEquals(12 + 4 + BENCHMARKS.size() + 8, sources.size(), "12 reference cases, 4 of e3nn 0.4.4, the"
+                + " benchmarks, 8 harmonics: " + sources);
         assertTrue(sources.stream().anyMatch(n -> n.endsWith("CLASS_OUTPUT/META-INF/e3j/cuda/cuda.Cases_FcSmallImpl.cu")),
                 sources.toString());
         assertFalse(sources.stream().anyMatch(n -> n.contains("WithoutCuda")), sources.toString());

@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,7 @@ class GatePointsNetworkTest {
     private static final String SPEC = """
             package test;
 
+            import dev.e3j.annotations.CgConvention;
             import dev.e3j.annotations.GatePointsNetwork;
             import dev.e3j.runtime.model.PointsModel;
 
@@ -55,6 +57,17 @@ class GatePointsNetworkTest {
                         irrepsEdgeAttr = "0e+1o", layers = 1, maxRadius = 1.8, numberOfBasis = 4, radialLayers = 1,
                         radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0)
                 interface NoSelfConnection extends PointsModel {}
+
+                // 1o x 2e -> 2o, 2e x 1o -> 2o: triples e3nn 0.4.4 signs otherwise than 0.5
+                @GatePointsNetwork(irrepsIn = "1x0e+1x1o", irrepsHidden = "4x0e+2x1o+2x2o", irrepsOut = "1x0e+1x2o",
+                        irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 4, radialLayers = 1,
+                        radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0, cgConvention = CgConvention.E3NN_0_4)
+                interface Signs044 extends PointsModel {}
+
+                @GatePointsNetwork(irrepsIn = "1x0e+1x1o", irrepsHidden = "4x0e+2x1o+2x2o", irrepsOut = "1x0e+1x2o",
+                        irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 4, radialLayers = 1,
+                        radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0)
+                interface Signs05 extends PointsModel {}
             }
             """;
 
@@ -92,7 +105,7 @@ class GatePointsNetworkTest {
 
     @Test
     void equivariantUnderRotationInversionAndTranslation() throws Exception {
-        for (String name : List.of("Reduced", "PerNode", "NoSelfConnection")) {
+        for (String name : List.of("Reduced", "PerNode", "NoSelfConnection", "Signs044")) {
             PointsModel model = model(name, 7);
             int perGraph = 6;
             int numNodes = 2 * perGraph;
@@ -215,6 +228,39 @@ class GatePointsNetworkTest {
                 new double[9], null, null));
         PointsModel perNode = model("PerNode", 1);
         assertMessage("x: expected null", () -> perNode.forward(3, pos, batch, new double[3], null));
+    }
+
+    /**
+     * The model's {@code cgConvention} reaches every nested {@code @TensorProduct} it generates (and their audit
+     * files), and changes what the model computes from the same parameters.
+     */
+    @Test
+    void cgConventionReachesEveryNestedProduct() throws Exception {
+        String source044 = generated.generatedSource("test/Specs_Signs044Impl.java");
+        long products = source044.lines().filter(line -> line.contains("@TensorProduct(")).count();
+        assertEquals(4 * 2, products, source044);
+        assertEquals(products, source044.lines()
+                .filter(line -> line.contains("cgConvention = CgConvention.E3NN_0_4")).count(), source044);
+        assertFalse(generated.generatedSource("test/Specs_Signs05Impl.java").contains("cgConvention"));
+        String edgeAudit = generated.generatedResource(
+                "META-INF/e3j/test.Specs_Signs044Impl_Layer0EdgeProductImpl.json");
+        assertTrue(edgeAudit.contains("\"cg_convention\": \"E3NN_0_4\""), edgeAudit);
+        assertTrue(generated.generatedResource("META-INF/e3j/test.Specs_Signs044Impl.json")
+                .contains("\"cg_convention\": \"E3NN_0_4\""));
+
+        PointsModel signs044 = model("Signs044", 4);
+        PointsModel signs05 = model("Signs05", 4);
+        int perGraph = 5;
+        Random random = new Random(8);
+        double[] pos = positions(perGraph, random);
+        double[] x = gaussian(random, 2 * perGraph * signs05.irrepsIn().dim());
+        double[] out044 = signs044.forward(2 * perGraph, pos, twoGraphs(perGraph), x, null);
+        double[] out05 = signs05.forward(2 * perGraph, pos, twoGraphs(perGraph), x, null);
+        double difference = 0;
+        for (int i = 0; i < out05.length; i++) {
+            difference = Math.max(difference, Math.abs(out044[i] - out05[i]));
+        }
+        assertTrue(difference > 1e-3, "the conventions compute the same: " + Arrays.toString(out05));
     }
 
     private static void assertMessage(String expected, Runnable call) {

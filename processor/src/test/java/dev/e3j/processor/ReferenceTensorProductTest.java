@@ -13,48 +13,71 @@ import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every case of {@code tensor_products.json} (e3nn 0.5.4), twice: as a CUSTOM spec with the case's explicit
- * instructions, and through the matching kind where one exists. Forward and all three gradients must agree to
- * 1e-12 relative (float overloads: 1e-5), and the model's coefficients with e3nn's.
+ * Every case of {@code tensor_products.json}, twice: as a CUSTOM spec with the case's explicit instructions, and
+ * through the matching kind where one exists. Forward and all three gradients must agree to 1e-12 relative (float
+ * overloads: 1e-5), and the model's coefficients with e3nn's. Once per {@link CgConvention}: e3nn 0.5.4's cases
+ * with the default, e3nn 0.4.4's ({@code reference/e3nn-0.4.4}, products whose paths couple triples such as
+ * {@code (1, 2, 2)} that the versions sign differently) with {@code cgConvention = E3NN_0_4}.
  */
 class ReferenceTensorProductTest {
 
-    private static List<Map<String, Object>> cases;
-    private static GeneratedKernels kernels;
+    /** The cases of one convention's reference file and their kernels, compiled once. */
+    private record ReferenceSet(List<Map<String, Object>> cases, GeneratedKernels kernels) {}
+
+    private static final Map<CgConvention, ReferenceSet> SETS = new EnumMap<>(CgConvention.class);
 
     /** The spec of each case through its kind, or null for plain e3nn TensorProducts (only CUSTOM applies). */
     static String kindSpec(Map<String, Object> c) {
+        return kindSpec(c, CgConvention.E3NN_0_5);
+    }
+
+    static String kindSpec(Map<String, Object> c, CgConvention convention) {
         String name = (String) c.get("name");
         String in1 = (String) c.get("irreps_in1");
         String in2 = (String) c.get("irreps_in2");
         String out = (String) c.get("irreps_out");
         boolean shared = (Boolean) c.get("shared_weights");
-        return switch (name) {
+        String kind = switch (name) {
             case "fc_small" -> annotation(in1, in2, out, "FULLY_CONNECTED", shared);
             case "mode_uvu", "nequip_conv_uvu_per_edge_weights" -> annotation(in1, in2, out, "CHANNELWISE", shared);
             case "full" -> annotation("2x1o+1x2e", "1x0e+1x1o", "", "FULL", shared);
             case "elementwise" -> annotation("3x0e+2x1o+1x2e", "2x0e+1x0o+3x1e", "0e+1e+1o+2e+2o", "ELEMENTWISE", shared);
             case "tensor_square" -> annotation("2x0e+2x1o+1x2e", "", "", "SQUARE", shared);
+            case "fc_flipped" -> annotation(in1, in2, out, "FULLY_CONNECTED", shared);
+            case "channelwise_flipped" -> annotation(in1, in2, out, "CHANNELWISE", shared);
+            case "full_flipped" -> annotation(in1, in2, "", "FULL", shared);
             default -> null;
         };
+        return kind == null ? null : withConvention(kind, convention);
     }
 
     private static String annotation(String in1, String in2, String out, String kind, boolean shared) {
         return "@TensorProduct(in1 = \"" + in1 + "\", in2 = \"" + in2 + "\", out = \"" + out + "\", kind = Kind."
                 + kind + ", sharedWeights = " + shared + ", precision = Precision.FLOAT)";
+    }
+
+    /** {@code annotation} with {@code cgConvention = ...} before its closing parenthesis, unless the default. */
+    private static String withConvention(String annotation, CgConvention convention) {
+        return convention == CgConvention.E3NN_0_5 ? annotation
+                : annotation.substring(0, annotation.length() - 1) + ", cgConvention = CgConvention." + convention
+                        + ")";
     }
 
     /** e3nn's path weights, which the reference's instruction list does not carry: "path weights [1.0, 0.5, 2.0]". */
@@ -95,6 +118,10 @@ class ReferenceTensorProductTest {
     }
 
     static String customSpec(Map<String, Object> c) {
+        return customSpec(c, CgConvention.E3NN_0_5);
+    }
+
+    static String customSpec(Map<String, Object> c, CgConvention convention) {
         StringBuilder paths = new StringBuilder();
         for (PathSpec p : paths(c)) {
             paths.append(paths.length() == 0 ? "" : ",\n            ").append("@Path(in1 = ").append(p.in1())
@@ -106,6 +133,7 @@ class ReferenceTensorProductTest {
                 + "\", out = \"" + c.get("irreps_out") + "\", kind = Kind.CUSTOM, sharedWeights = "
                 + c.get("shared_weights") + ", precision = Precision.FLOAT, irrepNormalization = IrrepNormalization."
                 + irrepNormalization(c) + ", pathNormalization = PathNormalization." + pathNormalization(c)
+                + (convention == CgConvention.E3NN_0_5 ? "" : ", cgConvention = CgConvention." + convention)
                 + ",\n        paths = {" + paths + "})";
     }
 
@@ -117,12 +145,21 @@ class ReferenceTensorProductTest {
         return name.toString();
     }
 
-    @BeforeAll
-    static void compileAllCases() throws Exception {
-        cases = ReferenceData.cases("tensor_products.json");
-        StringBuilder source = new StringBuilder("""
-                package ref;
+    /** The cases of {@code convention}'s reference and their kernels, in package {@code ref.<convention>}. */
+    private static synchronized ReferenceSet referenceSet(CgConvention convention) throws IOException {
+        ReferenceSet compiled = SETS.get(convention);
+        if (compiled == null) {
+            compiled = compile(convention);
+            SETS.put(convention, compiled);
+        }
+        return compiled;
+    }
 
+    private static ReferenceSet compile(CgConvention convention) throws IOException {
+        List<Map<String, Object>> cases = ReferenceData.cases(convention, "tensor_products.json");
+        StringBuilder source = new StringBuilder("package " + packageName(convention) + ";\n").append("""
+
+                import dev.e3j.annotations.CgConvention;
                 import dev.e3j.annotations.IrrepNormalization;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
@@ -137,50 +174,67 @@ class ReferenceTensorProductTest {
                 """);
         for (Map<String, Object> c : cases) {
             if (!(Boolean) c.get("square")) {
-                source.append("    ").append(customSpec(c)).append("\n    interface Custom").append(javaName(c))
-                        .append(" extends TensorProductKernel {}\n\n");
+                source.append("    ").append(customSpec(c, convention)).append("\n    interface Custom")
+                        .append(javaName(c)).append(" extends TensorProductKernel {}\n\n");
             }
-            String kind = kindSpec(c);
+            String kind = kindSpec(c, convention);
             if (kind != null) {
                 source.append("    ").append(kind).append("\n    interface Kind").append(javaName(c))
                         .append(" extends TensorProductKernel {}\n\n");
             }
         }
         source.append("}\n");
-        kernels = GeneratedKernels.compile("ref.Cases", source.toString());
+        return new ReferenceSet(cases, GeneratedKernels.compile(packageName(convention) + ".Cases", source.toString()));
     }
 
-    @Test
-    void everyCaseThroughCustomPathsAndItsKind() {
+    private static String packageName(CgConvention convention) {
+        return "ref." + convention.name().toLowerCase(Locale.ROOT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CgConvention.class)
+    void everyCaseThroughCustomPathsAndItsKind(CgConvention convention) throws IOException {
+        ReferenceSet set = referenceSet(convention);
+        String prefix = packageName(convention) + ".Cases_";
         int checked = 0;
-        for (Map<String, Object> c : cases) {
+        for (Map<String, Object> c : set.cases()) {
             if (!(Boolean) c.get("square")) {
-                check(c, kernels.tensorProduct("ref.Cases_Custom" + javaName(c) + "Impl"));
+                check(c, set.kernels().tensorProduct(prefix + "Custom" + javaName(c) + "Impl"));
                 checked++;
             }
             if (kindSpec(c) != null) {
-                check(c, kernels.tensorProduct("ref.Cases_Kind" + javaName(c) + "Impl"));
+                check(c, set.kernels().tensorProduct(prefix + "Kind" + javaName(c) + "Impl"));
                 checked++;
             }
         }
-        assertEquals(17, checked, "11 CUSTOM kernels (all but the square) and 6 through their kind");
+        switch (convention) {
+            case E3NN_0_5 -> assertEquals(17, checked,
+                    "11 CUSTOM kernels (all but the square) and 6 through their kind");
+            case E3NN_0_4 -> assertEquals(7, checked, "4 CUSTOM kernels and 3 through their kind");
+        }
     }
 
-    @Test
-    void modelReproducesIrrepsAndCoefficients() throws Exception {
-        for (Map<String, Object> c : cases) {
+    @ParameterizedTest
+    @EnumSource(CgConvention.class)
+    void modelReproducesIrrepsAndCoefficients(CgConvention convention) throws Exception {
+        for (Map<String, Object> c : ReferenceData.cases(convention, "tensor_products.json")) {
             if ((Boolean) c.get("square")) {
                 continue;
             }
             TensorProductSpec spec = new TensorProductSpec((String) c.get("irreps_in1"),
                     (String) c.get("irreps_in2"), (String) c.get("irreps_out"), TensorProduct.Kind.CUSTOM, paths(c),
                     IrrepNormalization.valueOf(irrepNormalization(c)), PathNormalization.valueOf(pathNormalization(c)),
-                    (Boolean) c.get("shared_weights"), Precision.DOUBLE);
-            assertCoefficients(c, TensorProductModels.build(spec));
+                    (Boolean) c.get("shared_weights"), Precision.DOUBLE, convention);
+            TensorProductModel model = TensorProductModels.build(spec);
+            assertCoefficients(c, model);
+            assertEquals(convention, model.cgConvention());
         }
-        Map<String, Object> square = cases.stream().filter(c -> (Boolean) c.get("square")).findFirst().orElseThrow();
-        assertCoefficients(square, TensorProductModels.build(
-                TensorProductSpec.of("2x0e+2x1o+1x2e", "", "", TensorProduct.Kind.SQUARE)));
+        if (convention == CgConvention.E3NN_0_5) {
+            Map<String, Object> square = ReferenceData.cases("tensor_products.json").stream()
+                    .filter(c -> (Boolean) c.get("square")).findFirst().orElseThrow();
+            assertCoefficients(square, TensorProductModels.build(
+                    TensorProductSpec.of("2x0e+2x1o+1x2e", "", "", TensorProduct.Kind.SQUARE)));
+        }
     }
 
     private static void assertCoefficients(Map<String, Object> c, TensorProductModel model) {

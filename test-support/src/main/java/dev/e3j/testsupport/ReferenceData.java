@@ -1,5 +1,6 @@
 package dev.e3j.testsupport;
 
+import dev.e3j.annotations.CgConvention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,10 +38,31 @@ public final class ReferenceData {
                 + " (set -De3j.reference.dir)");
     }
 
+    /**
+     * The folder of the e3nn version whose Wigner 3j signs {@code convention} follows: {@code reference/e3nn-0.5.4}
+     * ({@link #directory()}) or its sibling {@code reference/e3nn-0.4.4}.
+     */
+    public static Path directory(CgConvention convention) {
+        return switch (convention) {
+            case E3NN_0_5 -> directory();
+            case E3NN_0_4 -> directory().resolveSibling("e3nn-0.4.4");
+        };
+    }
+
     /** Parses {@code name} (e.g. {@code "wigner_d.json"}) from {@link #directory()}. */
     public static Object load(String name) {
+        return load(directory().resolve(name));
+    }
+
+    /** Parses {@code name} from the reference folder of {@code convention} ({@link #directory(CgConvention)}). */
+    public static Object load(CgConvention convention, String name) {
+        return load(directory(convention).resolve(name));
+    }
+
+    /** Parses a JSON file. */
+    public static Object load(Path file) {
         try {
-            return parse(Files.readString(directory().resolve(name)));
+            return parse(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,6 +76,11 @@ public final class ReferenceData {
     /** The {@code cases} of {@code reference/e3nn-0.5.4/<name>}. */
     public static List<Map<String, Object>> cases(String name) {
         return cases(load(name));
+    }
+
+    /** The {@code cases} of {@code <name>} in the reference folder of {@code convention}. */
+    public static List<Map<String, Object>> cases(CgConvention convention, String name) {
+        return cases(load(convention, name));
     }
 
     /** The {@code cases} list of a loaded document. */

@@ -1,22 +1,28 @@
 package dev.e3j.processor.cli;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * Coefficient audit: prints the exact Wigner 3j tensors and spherical-harmonic polynomials the processor compiles into
  * kernels, so they can be checked against e3nn by eye or by script.
  *
  * <pre>
- * e3j w3j L1 L2 L3 [--json]   non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3)
+ * e3j w3j L1 L2 L3 [--json] [--convention e3nn-0.4]
+ *                             non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3), in e3nn 0.5's signs or 0.4.4's
  * e3j sh L [--json]           Y^L_m as exact polynomials (component normalization)
  * e3j --version               the e3j version
  * </pre>
@@ -29,6 +35,8 @@ public final class E3jCli {
     static final int OK = 0;
     static final int INTERNAL_ERROR = 1;
     static final int USAGE_ERROR = 2;
+    /** The option naming the Wigner 3j signs {@code w3j} prints, {@link #token} of a {@link CgConvention}. */
+    static final String CONVENTION_OPTION = "--convention";
     /** The largest degree {@code w3j} accepts: {@code w3j 100 100 100} prints 60,000 entries in about 45 s. */
     static final int MAX_W3J_DEGREE = 100;
 
@@ -43,6 +51,9 @@ public final class E3jCli {
             "",
             "options:",
             "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
+            "  --convention C the signs w3j prints: e3nn-0.5 (the default: e3nn 0.5 and later) or e3nn-0.4 (e3nn",
+            "                 0.4.4, which MACE pins: the same magnitudes, the opposite sign for some (L1, L2, L3),",
+            "                 such as (1, 2, 2))",
             "  --help, -h     this text",
             "  --version      the e3j version");
 
@@ -68,10 +79,18 @@ public final class E3jCli {
         }
         try {
             boolean json = false;
+            CgConvention convention = null;
             List<String> positional = new ArrayList<>();
-            for (String arg : args) {
+            for (int a = 0; a < args.length; a++) {
+                String arg = args[a];
                 if (arg.equals("--json")) {
                     json = true;
+                } else if (arg.equals(CONVENTION_OPTION)) {
+                    if (a + 1 == args.length) {
+                        throw new UsageException(CONVENTION_OPTION + ": expected " + conventionTokens()
+                                + ", got nothing");
+                    }
+                    convention = convention(args[++a]);
                 } else if (arg.startsWith("-") && !isInteger(arg)) {
                     throw new UsageException("unknown option '" + arg + "' (see --help)");
                 } else {
@@ -93,10 +112,16 @@ public final class E3jCli {
                         throw new UsageException("w3j: (" + l1 + ", " + l2 + ", " + l3
                                 + ") violates the triangle rule |L1 - L2| <= L3 <= L1 + L2");
                     }
-                    Wigner3j w = Wigner3j.of(l1, l2, l3);
-                    out.print(json ? Wigner3jFormat.json(w) : Wigner3jFormat.table(w));
+                    CgConvention signs = convention == null ? CgConvention.E3NN_0_5 : convention;
+                    Wigner3j w = Wigner3j.of(l1, l2, l3, signs);
+                    String label = CgConventions.isDefault(signs) ? null : token(signs);
+                    out.print(json ? Wigner3jFormat.json(w, label) : Wigner3jFormat.table(w, label));
                 }
                 case "sh" -> {
+                    if (convention != null) {
+                        throw new UsageException("sh: " + CONVENTION_OPTION + " applies only to w3j (spherical"
+                                + " harmonics are the same in every e3nn version)");
+                    }
                     expectOperands(command, operands, "L");
                     int l = degree("L", operands.get(0), SphericalHarmonicsModel.MAX_DEGREE);
                     List<Polynomial> y = SphericalHarmonicPolynomials.component(l);
@@ -113,6 +138,21 @@ public final class E3jCli {
             err.println("e3j: error: internal: " + e.getMessage());
             return INTERNAL_ERROR;
         }
+    }
+
+    /** {@code e3nn-0.5} for {@link CgConvention#E3NN_0_5}: the value {@value #CONVENTION_OPTION} takes. */
+    private static String token(CgConvention convention) {
+        return convention.name().toLowerCase(Locale.ROOT).replaceFirst("_", "-").replace('_', '.');
+    }
+
+    private static String conventionTokens() {
+        return Arrays.stream(CgConvention.values()).map(E3jCli::token).collect(Collectors.joining(" or "));
+    }
+
+    private static CgConvention convention(String value) {
+        return Arrays.stream(CgConvention.values()).filter(c -> token(c).equals(value)).findFirst()
+                .orElseThrow(() -> new UsageException(CONVENTION_OPTION + ": expected " + conventionTokens()
+                        + ", got '" + value + "'"));
     }
 
     private static void expectOperands(String command, List<String> operands, String... names) {

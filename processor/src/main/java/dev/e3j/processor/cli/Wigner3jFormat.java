@@ -8,8 +8,12 @@ final class Wigner3jFormat {
 
     private Wigner3jFormat() {}
 
-    /** An aligned table: one row per non-zero entry, {@code i j k exact double}. */
-    static String table(Wigner3j w) {
+    /**
+     * An aligned table: one row per non-zero entry, {@code i j k exact double}.
+     *
+     * @param convention the signs' e3nn version as the header names it, or null for the default (not named)
+     */
+    static String table(Wigner3j w, String convention) {
         List<Wigner3j.Entry> entries = w.nonzero();
         int size = (2 * w.l1() + 1) * (2 * w.l2() + 1) * (2 * w.l3() + 1);
         String[][] rows = new String[entries.size() + 1][];
@@ -29,7 +33,8 @@ final class Wigner3jFormat {
         }
         StringBuilder text = new StringBuilder();
         text.append("wigner_3j(").append(w.l1()).append(", ").append(w.l2()).append(", ").append(w.l3())
-                .append("): ").append(entries.size()).append(" non-zero of ").append(size)
+                .append(")").append(convention == null ? "" : ", " + convention + " signs").append(": ")
+                .append(entries.size()).append(" non-zero of ").append(size)
                 .append(" entries, indices i = m1 + l1, j = m2 + l2, k = m3 + l3")
                 .append(System.lineSeparator());
         for (String[] row : rows) {
@@ -47,11 +52,14 @@ final class Wigner3jFormat {
         return text.toString();
     }
 
-    /** {@code {"l1":..,"l2":..,"l3":..,"nonzero":[[i,j,k,"exact"],...]}} on one line. */
-    static String json(Wigner3j w) {
+    /**
+     * {@code {"l1":..,"l2":..,"l3":..,"nonzero":[[i,j,k,"exact"],...]}} on one line, with {@code "convention":..}
+     * before {@code "nonzero"} unless {@code convention} is null (the default).
+     */
+    static String json(Wigner3j w, String convention) {
         StringBuilder json = new StringBuilder();
         json.append("{\"l1\":").append(w.l1()).append(",\"l2\":").append(w.l2()).append(",\"l3\":").append(w.l3())
-                .append(",\"nonzero\":[");
+                .append(convention == null ? "" : ",\"convention\":\"" + convention + "\"").append(",\"nonzero\":[");
         List<Wigner3j.Entry> entries = w.nonzero();
         for (int r = 0; r < entries.size(); r++) {
             Wigner3j.Entry e = entries.get(r);

@@ -1,5 +1,6 @@
 package dev.e3j.processor.math;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -49,13 +50,15 @@ public final class ReducedTensorProducts {
     private final List<Irreps> irrepsIn;
     private final Irreps irrepsOut;
     private final BigDecimal[][] changeOfBasis;
+    private final CgConvention cgConvention;
 
     private ReducedTensorProducts(String formula, List<Irreps> irrepsIn, Irreps irrepsOut,
-                                  BigDecimal[][] changeOfBasis) {
+                                  BigDecimal[][] changeOfBasis, CgConvention cgConvention) {
         this.formula = formula;
         this.irrepsIn = irrepsIn;
         this.irrepsOut = irrepsOut;
         this.changeOfBasis = changeOfBasis;
+        this.cgConvention = cgConvention;
     }
 
     /** One signed permutation of the formula's indices: {@code T[x] = sign T[x permuted]}. */
@@ -114,22 +117,23 @@ public final class ReducedTensorProducts {
      * @throws IllegalArgumentException naming the problem, where e3nn raises
      */
     public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps) {
-        return of(formula, irreps, null, null);
+        return of(formula, irreps, null, null, CgConvention.E3NN_0_5);
     }
 
     /**
      * {@link #of(String, Map)} with e3nn's {@code filter_ir_out} (only these output irreps are kept) and
-     * {@code filter_ir_mid} (every coupling step keeps only these irreps); {@code null} keeps all.
+     * {@code filter_ir_mid} (every coupling step keeps only these irreps), {@code null} keeping all, and the Wigner 3j
+     * signs of {@code convention} (e3nn 0.4.4's algorithm is 0.5.4's; only its Wigner 3j signs differ).
      */
     public static ReducedTensorProducts of(String formula, Map<Character, Irreps> irreps, Set<Irrep> filterOut,
-                                           Set<Irrep> filterMid) {
+                                           Set<Irrep> filterMid, CgConvention convention) {
         Set<SignedPermutation> group = group(formula);
         List<Irreps> irrepsIn = indexIrreps(formula, formula.split("=", -1)[0], group, irreps);
         int[] dims = irrepsIn.stream().mapToInt(Irreps::dim).toArray();
         int[][] symmetricOrbits = symmetricOrbits(group, dims);
 
         Map<Irrep, List<BigDecimal[][]>> paths = new LinkedHashMap<>();
-        for (Path path : wignerNj(irrepsIn, filterMid)) {
+        for (Path path : wignerNj(irrepsIn, filterMid, convention)) {
             if (filterOut == null || filterOut.contains(path.ir())) {
                 paths.computeIfAbsent(path.ir(), k -> new ArrayList<>()).add(path.tensor());
             }
@@ -159,7 +163,7 @@ public final class ReducedTensorProducts {
             }
         }
         return new ReducedTensorProducts(formula, List.copyOf(irrepsIn), Irreps.of(out).simplify(),
-                rows.toArray(new BigDecimal[0][]));
+                rows.toArray(new BigDecimal[0][]), convention);
     }
 
     /** The formula as given. */
@@ -170,6 +174,11 @@ public final class ReducedTensorProducts {
     /** The irreps of each index of the formula, in the order of its first term (e3nn's {@code irreps_in}). */
     public List<Irreps> irrepsIn() {
         return irrepsIn;
+    }
+
+    /** The e3nn version whose Wigner 3j signs the coupling paths carry. */
+    public CgConvention cgConvention() {
+        return cgConvention;
     }
 
     /** e3nn's {@code irreps_out} (simplified). */
@@ -321,7 +330,7 @@ public final class ReducedTensorProducts {
     /** One coupling path of {@code _wigner_nj}: its output irrep and tensor {@code [ir.dim][d1 * ... * dk]}. */
     private record Path(Irrep ir, BigDecimal[][] tensor) {}
 
-    private static List<Path> wignerNj(List<Irreps> irrepss, Set<Irrep> filterMid) {
+    private static List<Path> wignerNj(List<Irreps> irrepss, Set<Irrep> filterMid, CgConvention convention) {
         Irreps first = irrepss.get(0);
         List<Path> paths = new ArrayList<>();
         int offset = 0;
@@ -346,7 +355,7 @@ public final class ReducedTensorProducts {
                         if (filterMid != null && !filterMid.contains(irOut)) {
                             continue;
                         }
-                        BigDecimal[][] coupled = couple(left, ir, irOut, leftDim);
+                        BigDecimal[][] coupled = couple(left, ir, irOut, leftDim, convention);
                         for (int u = 0; u < mi.mul(); u++) {
                             BigDecimal[][] e = zeros(irOut.dim(), leftDim * right.dim());
                             int slice = start + u * ir.dim();
@@ -371,8 +380,8 @@ public final class ReducedTensorProducts {
     }
 
     /** {@code sqrt(2 l_out + 1) * einsum("jw,ijk->iwk", left, w3j(l_out, l_left, l))}, flattened {@code [i][w k]}. */
-    private static BigDecimal[][] couple(Path left, Irrep ir, Irrep irOut, int leftDim) {
-        Wigner3j w3j = Wigner3j.of(irOut.l(), left.ir().l(), ir.l());
+    private static BigDecimal[][] couple(Path left, Irrep ir, Irrep irOut, int leftDim, CgConvention convention) {
+        Wigner3j w3j = Wigner3j.of(irOut.l(), left.ir().l(), ir.l(), convention);
         BigDecimal scale = BigDecimal.valueOf(irOut.dim()).sqrt(MC);
         BigDecimal[][] c = zeros(irOut.dim(), leftDim * ir.dim());
         for (Wigner3j.Entry entry : w3j.nonzero()) {

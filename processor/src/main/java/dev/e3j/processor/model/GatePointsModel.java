@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -166,8 +167,8 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
         }
         convolutions.add(last);
         for (int i = 0; i < convolutions.size(); i++) {
-            checkProducts(convolutions.get(i), attr, edgeAttr, i < spec.layers() ? "irrepsHidden" : "irrepsOut",
-                    problems);
+            checkProducts(convolutions.get(i), attr, edgeAttr, spec.cgConvention(),
+                    i < spec.layers() ? "irrepsHidden" : "irrepsOut", problems);
         }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
@@ -213,16 +214,16 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
      * The problems that the processor would report on a convolution's generated products (sizes, coupled pairs),
      * found now and reported on {@code attribute} of the model's own annotation instead of in generated code.
      */
-    private static void checkProducts(Convolution conv, Irreps attr, Irreps edgeAttr, String attribute,
-                                      List<Problem> problems) {
+    private static void checkProducts(Convolution conv, Irreps attr, Irreps edgeAttr, CgConvention convention,
+                                      String attribute, List<Problem> problems) {
         Map<String, TensorProductSpec> products = new LinkedHashMap<>();
-        products.put(conv.prefix() + ".sc", fullyConnected(conv.in(), attr, conv.out()));
-        products.put(conv.prefix() + ".lin1", fullyConnected(conv.in(), attr, conv.in()));
+        products.put(conv.prefix() + ".sc", fullyConnected(conv.in(), attr, conv.out(), convention));
+        products.put(conv.prefix() + ".lin1", fullyConnected(conv.in(), attr, conv.in(), convention));
         products.put(conv.prefix() + ".tp", new TensorProductSpec(conv.in().toString(), edgeAttr.toString(),
                 conv.mid().toString(), TensorProduct.Kind.CUSTOM, conv.paths().stream()
                         .map(p -> new PathSpec(p.in1(), p.in2(), p.out(), "uvu", true, "1")).toList(),
-                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, false, Precision.DOUBLE));
-        products.put(conv.prefix() + ".lin2", fullyConnected(conv.mid(), attr, conv.out()));
+                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, false, Precision.DOUBLE, convention));
+        products.put(conv.prefix() + ".lin2", fullyConnected(conv.mid(), attr, conv.out(), convention));
         for (Map.Entry<String, TensorProductSpec> product : products.entrySet()) {
             TensorProductSpec spec = product.getValue();
             if (spec.kind() == TensorProduct.Kind.FULLY_CONNECTED
@@ -241,8 +242,9 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
         }
     }
 
-    private static TensorProductSpec fullyConnected(Irreps in1, Irreps in2, Irreps out) {
-        return TensorProductSpec.of(in1.toString(), in2.toString(), out.toString(), TensorProduct.Kind.FULLY_CONNECTED);
+    private static TensorProductSpec fullyConnected(Irreps in1, Irreps in2, Irreps out, CgConvention convention) {
+        return TensorProductSpec.of(in1.toString(), in2.toString(), out.toString(), TensorProduct.Kind.FULLY_CONNECTED)
+                .withCgConvention(convention);
     }
 
     /** Whether e3nn's {@code FullyConnectedTensorProduct(in1, in2, out)} has a path (else it has no weights). */

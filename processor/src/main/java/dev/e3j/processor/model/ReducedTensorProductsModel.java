@@ -88,7 +88,8 @@ public record ReducedTensorProductsModel(String formula, ReducedTensorProducts p
                     "formula = \"" + formula + "\" with irreps " + irrepsIn + " has tensors of " + size
                             + " entries, more than the " + MAX_SIZE + " e3j reduces (a rank-6 Cartesian tensor)")));
         }
-        ReducedTensorProducts products = ReducedTensorProducts.of(formula, irreps, filterOut, filterMid);
+        ReducedTensorProducts products = ReducedTensorProducts.of(formula, irreps, filterOut, filterMid,
+                spec.cgConvention());
         if (products.irrepsOut().dim() == 0) {
             throw new InvalidSpecException(List.of(Problem.at(Location.attribute("formula"), Message.FORMULA, formula,
                     "with irreps " + irrepsIn + " the symmetries leave no non-zero tensor, so there is nothing to"

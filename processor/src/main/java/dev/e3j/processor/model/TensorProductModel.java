@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -12,7 +13,8 @@ import java.util.stream.IntStream;
  * A tensor product with e3nn's final irreps and instructions, every coefficient exact. Built by
  * {@link TensorProductModels#build}; the writers only read it.
  *
- * @param square whether the second input is the first (e3nn's {@code TensorSquare})
+ * @param square       whether the second input is the first (e3nn's {@code TensorSquare})
+ * @param cgConvention the e3nn version whose Wigner 3j signs every path's CG terms carry
  */
 public record TensorProductModel(
         TensorProduct.Kind kind,
@@ -24,7 +26,8 @@ public record TensorProductModel(
         PathNormalization pathNormalization,
         boolean sharedWeights,
         Precision precision,
-        boolean square) {
+        boolean square,
+        CgConvention cgConvention) {
 
     public TensorProductModel {
         paths = List.copyOf(paths);

@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.TensorProduct;
@@ -19,7 +20,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link TensorProductSpec} into e3nn's instruction list and exact coefficients, exactly as e3nn 0.5.4's
- * {@code TensorProduct} and its subclasses do.
+ * {@code TensorProduct} and its subclasses do, with the Wigner 3j signs of the spec's {@link CgConvention} (e3nn
+ * 0.4.4's products differ from 0.5.4's only there).
  *
  * <p>Each path's coefficient is {@code sqrt(alpha)} with {@code alpha = irrepAlpha / fanIn * pathWeight}:
  * {@code irrepAlpha} is {@code 2 l_out + 1} (component), {@code (2 l1 + 1)(2 l2 + 1)} (norm) or 1;
@@ -60,8 +62,9 @@ public final class TensorProductModels {
         boolean square = spec.kind() == TensorProduct.Kind.SQUARE;
         return new TensorProductModel(spec.kind(), layout.in1(), layout.in2(), layout.out(),
                 normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
-                        spec.pathNormalization()),
-                spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square);
+                        spec.pathNormalization(), spec.cgConvention()),
+                spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square,
+                spec.cgConvention());
     }
 
     /**
@@ -423,7 +426,7 @@ public final class TensorProductModels {
     }
 
     private static List<PathModel> normalize(Layout layout, IrrepNormalization irrepNormalization,
-                                             PathNormalization pathNormalization) {
+                                             PathNormalization pathNormalization, CgConvention convention) {
         List<Instruction> instructions = layout.instructions();
         List<PathModel> paths = new ArrayList<>();
         int weightOffset = 0;
@@ -445,7 +448,7 @@ public final class TensorProductModels {
             alpha = alpha.multiply(ins.pathWeight());
             SqrtRational coefficient = SqrtRational.sqrtOf(alpha);
             List<CgTerm> terms = new ArrayList<>();
-            for (Wigner3j.Entry entry : Wigner3j.of(a.ir().l(), b.ir().l(), c.ir().l()).nonzero()) {
+            for (Wigner3j.Entry entry : Wigner3j.of(a.ir().l(), b.ir().l(), c.ir().l(), convention).nonzero()) {
                 terms.add(new CgTerm(entry.i(), entry.j(), entry.k(), entry.value(),
                         coefficient.multiply(entry.value())));
             }

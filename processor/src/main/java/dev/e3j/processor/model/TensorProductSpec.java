@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -19,7 +20,8 @@ public record TensorProductSpec(
         IrrepNormalization irrepNormalization,
         PathNormalization pathNormalization,
         boolean sharedWeights,
-        Precision precision) {
+        Precision precision,
+        CgConvention cgConvention) {
 
     public TensorProductSpec {
         paths = List.copyOf(paths);
@@ -28,6 +30,12 @@ public record TensorProductSpec(
     /** A spec with the annotation's defaults for everything but irreps and kind. */
     public static TensorProductSpec of(String in1, String in2, String out, TensorProduct.Kind kind) {
         return new TensorProductSpec(in1, in2, out, kind, List.of(), IrrepNormalization.COMPONENT,
-                PathNormalization.ELEMENT, true, Precision.DOUBLE);
+                PathNormalization.ELEMENT, true, Precision.DOUBLE, CgConvention.E3NN_0_5);
+    }
+
+    /** This spec with the Wigner 3j signs of {@code convention}. */
+    public TensorProductSpec withCgConvention(CgConvention convention) {
+        return new TensorProductSpec(in1, in2, out, kind, paths, irrepNormalization, pathNormalization, sharedWeights,
+                precision, convention);
     }
 }

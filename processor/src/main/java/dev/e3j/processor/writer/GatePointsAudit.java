@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.processor.model.GatePointsModel.Convolution;
 import dev.e3j.processor.model.GatePointsModel.EdgePath;
@@ -23,6 +24,9 @@ public final class GatePointsAudit {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("class", implementation.reflectionName());
         root.put("model", "e3nn 0.5.4 nn.models.gate_points_2101.Network");
+        if (!CgConventions.isDefault(model.spec().cgConvention())) {
+            root.put(CgConventions.AUDIT_KEY, model.spec().cgConvention().name());
+        }
         root.put("irrepsIn", model.irrepsIn() == null ? "None (ones, 1x0e)" : model.irrepsIn().toString());
         root.put("irrepsNodeAttr", model.productAttr().toString());
         root.put("irrepsEdgeAttr", model.irrepsEdgeAttr().toString());

@@ -9,7 +9,9 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.processor.model.GatePointsModel.Activation;
 import dev.e3j.processor.model.GatePointsModel.Convolution;
@@ -31,6 +33,7 @@ public final class GatePointsWriter {
 
     private static final String ANNOTATIONS = "dev.e3j.annotations";
     private static final ClassName TENSOR_PRODUCT = ClassName.get(ANNOTATIONS, "TensorProduct");
+    private static final ClassName CG_CONVENTION = ClassName.get(ANNOTATIONS, "CgConvention");
     private static final ClassName PATH = ClassName.get(ANNOTATIONS, "Path");
     private static final ClassName SPHERICAL_HARMONICS = ClassName.get(ANNOTATIONS, "SphericalHarmonics");
     private static final ClassName PRECISION = ClassName.get(ANNOTATIONS, "Precision");
@@ -53,6 +56,7 @@ public final class GatePointsWriter {
     /** The class {@code implementation} implementing {@code spec}. */
     public static TypeSpec write(GatePointsModel model, ClassName spec, ClassName implementation) {
         Precision precision = model.spec().precision();
+        CgConvention convention = model.spec().cgConvention();
         TypeSpec.Builder type = TypeSpec.classBuilder(implementation)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
@@ -68,11 +72,13 @@ public final class GatePointsWriter {
         for (int i = 0; i < convolutions.size(); i++) {
             Convolution conv = convolutions.get(i);
             String name = "Layer" + i;
-            addFullyConnected(type, name + "SelfConnection", conv.in(), attr, conv.out(), precision,
+            addFullyConnected(type, name + "SelfConnection", conv.in(), attr, conv.out(), precision, convention,
                     conv.prefix() + ".sc");
-            addFullyConnected(type, name + "Lin1", conv.in(), attr, conv.in(), precision, conv.prefix() + ".lin1");
-            type.addType(edgeProduct(name + "EdgeProduct", conv, model.irrepsEdgeAttr(), precision));
-            addFullyConnected(type, name + "Lin2", conv.mid(), attr, conv.out(), precision, conv.prefix() + ".lin2");
+            addFullyConnected(type, name + "Lin1", conv.in(), attr, conv.in(), precision, convention,
+                    conv.prefix() + ".lin1");
+            type.addType(edgeProduct(name + "EdgeProduct", conv, model.irrepsEdgeAttr(), precision, convention));
+            addFullyConnected(type, name + "Lin2", conv.mid(), attr, conv.out(), precision, convention,
+                    conv.prefix() + ".lin2");
         }
 
         type.addField(FieldSpec.builder(GATE_POINTS, "network", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -121,8 +127,8 @@ public final class GatePointsWriter {
 
     private static CodeBlock javadoc(GatePointsModel model, ClassName spec) {
         CodeBlock.Builder doc = CodeBlock.builder()
-                .add("e3nn 0.5.4's {@code gate_points_2101.Network} as {@link $T} declares it, every layer derived as"
-                        + " e3nn derives it:\n<pre>\n", spec);
+                .add("e3nn 0.5.4's {@code gate_points_2101.Network} as {@link $T} declares it$L, every layer derived"
+                        + " as e3nn derives it:\n<pre>\n", spec, CgConventions.suffix(model.spec().cgConvention()));
         List<Convolution> convolutions = model.convolutions();
         for (int i = 0; i < convolutions.size(); i++) {
             Convolution conv = convolutions.get(i);
@@ -154,14 +160,14 @@ public final class GatePointsWriter {
      * e3nn builds it so, and the spec says the zeros are meant.
      */
     private static void addFullyConnected(TypeSpec.Builder type, String name, Irreps in1, Irreps in2, Irreps out,
-                                          Precision precision, String module) {
+                                          Precision precision, CgConvention convention, String module) {
         if (!GatePointsModel.fullyConnectedHasPaths(in1, in2, out)) {
             return;
         }
-        TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
+        TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, withConvention(AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", in1.toString())
                 .addMember("in2", "$S", in2.toString())
-                .addMember("out", "$S", out.toString()), precision,
+                .addMember("out", "$S", out.toString()), convention), precision,
                 "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}.");
         if (GatePointsModel.fullyConnectedLeavesZeros(in1, in2, out)) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
@@ -170,7 +176,8 @@ public final class GatePointsWriter {
         type.addType(kernel);
     }
 
-    private static TypeSpec edgeProduct(String name, Convolution conv, Irreps edgeAttr, Precision precision) {
+    private static TypeSpec edgeProduct(String name, Convolution conv, Irreps edgeAttr, Precision precision,
+                                        CgConvention convention) {
         CodeBlock.Builder paths = CodeBlock.builder().add("{");
         List<EdgePath> edgePaths = conv.paths();
         for (int p = 0; p < edgePaths.size(); p++) {
@@ -179,15 +186,21 @@ public final class GatePointsWriter {
                     path.in1(), path.in2(), path.out(), "uvu");
         }
         paths.add("\n}");
-        return kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
+        return kernel(name, TENSOR_PRODUCT_KERNEL, withConvention(AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", conv.in().toString())
                 .addMember("in2", "$S", edgeAttr.toString())
                 .addMember("out", "$S", conv.mid().toString())
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
-                .addMember("paths", "$L", paths.build()), precision,
+                .addMember("paths", "$L", paths.build()), convention), precision,
                 "{@code " + conv.prefix() + ".tp}: e3nn's {@code TensorProduct} into the sorted {@code irreps_mid},"
                         + " per-edge weights.");
+    }
+
+    /** {@code annotation} with {@code cgConvention = convention}, unless that is the default. */
+    private static AnnotationSpec.Builder withConvention(AnnotationSpec.Builder annotation, CgConvention convention) {
+        return CgConventions.isDefault(convention) ? annotation
+                : annotation.addMember("cgConvention", "$T.$L", CG_CONVENTION, convention.name());
     }
 
     private static MethodSpec architecture(GatePointsModel model, ClassName implementation) {

@@ -2,6 +2,7 @@ package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.processor.math.ReducedTensorProducts;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.ReducedTensorProductsModel;
 import dev.e3j.processor.model.ReducedTensorProductsModel.Entry;
 import dev.e3j.runtime.Irrep;
@@ -32,6 +33,9 @@ public final class ReducedTensorProductsAudit {
         document.put("irreps_in", products.irrepsIn().stream().map(Irreps::toString).toList());
         document.put("irreps_out", products.irrepsOut().toString());
         document.put("shape", Arrays.stream(products.shape()).boxed().toList());
+        if (!CgConventions.isDefault(products.cgConvention())) {
+            document.put(CgConventions.AUDIT_KEY, products.cgConvention().name());
+        }
         document.put("arithmetic", "e3nn 0.5.4's ReducedTensorProducts algorithm (paths of _wigner_nj, projector onto"
                 + " the symmetric solutions, orthonormalize with its 1e-9 decisions) in " + ReducedTensorProducts.DIGITS
                 + "-digit decimal arithmetic from the exact Wigner 3j symbols; each magnitude rounded once to double");

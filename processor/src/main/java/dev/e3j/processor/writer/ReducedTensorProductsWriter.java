@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.processor.math.ReducedTensorProducts;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.ReducedTensorProductsModel;
 import dev.e3j.processor.model.ReducedTensorProductsModel.Entry;
 import dev.e3j.runtime.Irreps;
@@ -52,11 +53,12 @@ public final class ReducedTensorProductsWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc("e3nn 0.5.4's {@code o3.ReducedTensorProducts($S, $L)} change of basis, as declared by"
-                                + " {@link $T}: irreps {@code $L}, tensors of shape {@code $L}.\n\n<p>Computed by"
+                                + " {@link $T}: irreps {@code $L}, tensors of shape {@code $L}$L.\n\n<p>Computed by"
                                 + " e3nn's algorithm in $L-digit arithmetic from the exact Wigner 3j symbols and"
                                 + " rounded once (see the audit file for every entry).\n",
                         model.formula(), irrepsArguments(), spec, products.irrepsOut(),
-                        Arrays.toString(products.shape()), ReducedTensorProducts.DIGITS)
+                        Arrays.toString(products.shape()), CgConventions.suffix(products.cgConvention()),
+                        ReducedTensorProducts.DIGITS)
                 .addField(constant(String.class, "FORMULA", CodeBlock.of("$S", model.formula())))
                 .addField(constant(Irreps.class, "IRREPS_OUT",
                         CodeBlock.of("$T.parse($S)", Irreps.class, products.irrepsOut().toString())))

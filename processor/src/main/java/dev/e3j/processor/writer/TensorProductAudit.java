@@ -2,6 +2,7 @@ package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -30,6 +31,9 @@ final class TensorProductAudit {
         document.put("irreps_out", model.irrepsOut().toString());
         document.put("irrep_normalization", model.irrepNormalization().name().toLowerCase(Locale.ROOT));
         document.put("path_normalization", model.pathNormalization().name().toLowerCase(Locale.ROOT));
+        if (!CgConventions.isDefault(model.cgConvention())) {
+            document.put(CgConventions.AUDIT_KEY, model.cgConvention().name());
+        }
         document.put("shared_weights", model.sharedWeights());
         document.put("weight_numel", model.weightNumel());
         List<Object> paths = new ArrayList<>();

@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -222,14 +223,15 @@ public final class TensorProductWriter {
             type.addType(nested.build());
         }
         return GeneratedFiles.javaFile(implementation, type.build(),
-                "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients", originatingElement);
+                "e3nn 0.5.4 tensor product, exact Clebsch-Gordan coefficients"
+                        + CgConventions.suffix(model.cgConvention()), originatingElement);
     }
 
     private CodeBlock classJavadoc() {
         CodeBlock.Builder doc = CodeBlock.builder();
-        doc.add("Tensor product {@code $L (x) $L -> $L} ($L), generated from {@link $T} to match e3nn 0.5.4.\n",
+        doc.add("Tensor product {@code $L (x) $L -> $L} ($L), generated from {@link $T} to match e3nn 0.5.4$L.\n",
                 model.irrepsIn1(), model.square() ? model.irrepsIn1() : model.irrepsIn2(), model.irrepsOut(),
-                model.kind(), spec);
+                model.kind(), spec, CgConventions.suffix(model.cgConvention()));
         doc.add("\n<p>Irrep normalization $L, path normalization $L; $L weights$L.\n", model.irrepNormalization(),
                 model.pathNormalization(), model.weightNumel(),
                 model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");

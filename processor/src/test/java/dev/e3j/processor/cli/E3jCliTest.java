@@ -70,6 +70,34 @@ class E3jCliTest {
         assertEquals(r.out(), flagFirst.out());
     }
 
+    /** (1, 2, 2) is a triple e3nn 0.4.4 signs otherwise than 0.5: every entry changes sign, nothing else. */
+    @Test
+    void w3jConventionE3nn044NegatesFlippedTriples() {
+        Result e3nn05 = run("w3j", "1", "2", "2");
+        Result e3nn044 = run("w3j", "1", "2", "2", "--convention", "e3nn-0.4");
+        assertEquals(0, e3nn044.status(), e3nn044.err());
+        assertEquals(e3nn05.out(), run("w3j", "1", "2", "2", "--convention", "e3nn-0.5").out());
+        List<String> lines05 = e3nn05.outLines();
+        List<String> lines044 = e3nn044.outLines();
+        assertTrue(lines044.get(0).startsWith("wigner_3j(1, 2, 2), e3nn-0.4 signs: 16 non-zero of 75 entries"),
+                lines044.get(0));
+        assertEquals(lines05.size(), lines044.size());
+        Pattern row = Pattern.compile("\\s*(\\d+\\s+\\d+\\s+\\d+)\\s+(\\S+)\\s+(\\S+)");
+        for (int n = 2; n < lines05.size(); n++) {
+            Matcher m05 = row.matcher(lines05.get(n));
+            Matcher m044 = row.matcher(lines044.get(n));
+            assertTrue(m05.matches() && m044.matches(), lines044.get(n));
+            assertEquals(m05.group(1), m044.group(1));
+            assertEquals(SqrtRational.parse(m05.group(2)).negate(), SqrtRational.parse(m044.group(2)));
+            assertEquals(-Double.parseDouble(m05.group(3)), Double.parseDouble(m044.group(3)));
+        }
+        Result unflipped = run("w3j", "1", "1", "2", "--convention", "e3nn-0.4");
+        assertEquals(run("w3j", "1", "1", "2").outLines().subList(1, 13), unflipped.outLines().subList(1, 13));
+        assertEquals("{\"l1\":0,\"l2\":1,\"l3\":1,\"convention\":\"e3nn-0.4\",\"nonzero\":[[0,0,0,\"sqrt(3)/3\"],"
+                + "[0,1,1,\"sqrt(3)/3\"],[0,2,2,\"sqrt(3)/3\"]]}",
+                run("w3j", "0", "1", "1", "--json", "--convention", "e3nn-0.4").out().strip());
+    }
+
     @Test
     void shPrintsOnePolynomialPerM() {
         Result r = run("sh", "2");
@@ -89,6 +117,7 @@ class E3jCliTest {
         Result help = run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("usage: e3j"), help.out());
+        assertTrue(help.out().contains("--convention C the signs w3j prints: e3nn-0.5 (the default"), help.out());
         assertEquals("", help.err());
         Result none = run();
         assertEquals(2, none.status());
@@ -110,6 +139,11 @@ class E3jCliTest {
         assertUsageError("L1 = 100000 exceeds 100", "w3j", "100000", "100000", "0");
         assertUsageError("L1 = 2147483647 exceeds 100", "w3j", "2147483647", "2147483647", "0");
         assertUsageError("L = 21 exceeds 20", "sh", "21");
+        assertUsageError("--convention: expected e3nn-0.5 or e3nn-0.4, got 'e3nn-0.6'", "w3j", "1", "2", "2",
+                "--convention", "e3nn-0.6");
+        assertUsageError("--convention: expected e3nn-0.5 or e3nn-0.4, got nothing", "w3j", "1", "2", "2",
+                "--convention");
+        assertUsageError("sh: --convention applies only to w3j", "sh", "2", "--convention", "e3nn-0.4");
     }
 
     private static void assertUsageError(String expectedFragment, String... args) {

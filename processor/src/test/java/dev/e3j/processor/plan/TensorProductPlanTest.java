@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -22,7 +23,8 @@ class TensorProductPlanTest {
     private static TensorProductPlan plan(String in1, String in2, String out, Kind kind, boolean sharedWeights)
             throws InvalidSpecException {
         TensorProductModel model = TensorProductModels.build(new TensorProductSpec(in1, in2, out, kind, List.of(),
-                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, sharedWeights, Precision.DOUBLE));
+                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, sharedWeights, Precision.DOUBLE,
+                CgConvention.E3NN_0_5));
         return TensorProductPlan.of(model);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.JavaFileObjects;
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
@@ -41,20 +42,20 @@ class NestedPathClassesTest {
         for (TensorProductSpec spec : List.of(
                 new TensorProductSpec("2x0e+2x1o+2x2e+1x3o", "0e+1o+2e+3o", "2x0e+2x1o+2x2e+2x3o+1x1e",
                         TensorProduct.Kind.FULLY_CONNECTED, List.of(), IrrepNormalization.COMPONENT,
-                        PathNormalization.ELEMENT, false, Precision.FLOAT),
+                        PathNormalization.ELEMENT, false, Precision.FLOAT, CgConvention.E3NN_0_5),
                 new TensorProductSpec("8x0e+8x1o+8x2e", "0e+1o+2e", "8x0e+8x1o+8x2e+8x1e",
                         TensorProduct.Kind.CHANNELWISE, List.of(), IrrepNormalization.COMPONENT,
-                        PathNormalization.ELEMENT, true, Precision.DOUBLE),
+                        PathNormalization.ELEMENT, true, Precision.DOUBLE, CgConvention.E3NN_0_5),
                 new TensorProductSpec("2x0e+2x1o+1x2e+1x3o", "", "3x0e+3x1o+3x2e+2x3o+1x1e",
                         TensorProduct.Kind.SQUARE, List.of(), IrrepNormalization.COMPONENT,
-                        PathNormalization.ELEMENT, false, Precision.DOUBLE),
+                        PathNormalization.ELEMENT, false, Precision.DOUBLE, CgConvention.E3NN_0_5),
                 new TensorProductSpec("2x1o+1x2e+1x3o", "1x1o+2x2e", "",
                         TensorProduct.Kind.FULL, List.of(), IrrepNormalization.NORM,
-                        PathNormalization.PATH, true, Precision.FLOAT),
+                        PathNormalization.PATH, true, Precision.FLOAT, CgConvention.E3NN_0_5),
                 // shared uvw weights read by rows, with paths of short rows mixed in
                 new TensorProductSpec("3x0e+2x1o+1x2e+1x3o", "0e+1o+2e", "8x0e+9x1o+8x2e+2x1e+1x3o",
                         TensorProduct.Kind.FULLY_CONNECTED, List.of(), IrrepNormalization.COMPONENT,
-                        PathNormalization.ELEMENT, true, Precision.FLOAT))) {
+                        PathNormalization.ELEMENT, true, Precision.FLOAT, CgConvention.E3NN_0_5))) {
             TensorProductModel model = TensorProductModels.build(spec);
             GeneratedKernels singleClass = compile(new TensorProductWriter(model, SPEC));
             GeneratedKernels splitClass = compile(new TensorProductWriter(model, SPEC, 200));
@@ -86,7 +87,7 @@ class NestedPathClassesTest {
         for (TensorProduct.Kind kind : List.of(TensorProduct.Kind.FULLY_CONNECTED, TensorProduct.Kind.CHANNELWISE)) {
             TensorProductSpec spec = new TensorProductSpec(scalars + "+" + vectors, "0e+1o", scalars + "+" + vectors,
                     kind, List.of(), IrrepNormalization.COMPONENT, PathNormalization.ELEMENT,
-                    kind == TensorProduct.Kind.FULLY_CONNECTED, Precision.FLOAT);
+                    kind == TensorProduct.Kind.FULLY_CONNECTED, Precision.FLOAT, CgConvention.E3NN_0_5);
             TensorProductModel model = TensorProductModels.build(spec);
             assertTrue(model.paths().size() > TensorProductWriter.MAX_CALLS_PER_METHOD, "paths " + model.paths().size());
             TensorProductWriter splitWriter = new TensorProductWriter(model, SPEC, 2000);

@@ -2,9 +2,11 @@ package dev.e3j.processor.writer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.CartesianTensorKernel;
 import dev.e3j.runtime.Irreps;
@@ -15,25 +17,35 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Generated {@code CartesianTensorKernel}s against e3nn 0.5.4's {@code ReducedTensorProducts} and {@code CartesianTensor}. */
+/**
+ * Generated {@code CartesianTensorKernel}s against e3nn's {@code ReducedTensorProducts} and {@code CartesianTensor}:
+ * 0.5.4's with the default convention, 0.4.4's (formulas its Wigner 3j signs change) with {@code cgConvention =
+ * E3NN_0_4}.
+ */
 class ReducedTensorProductsWriterTest {
 
-    private static Map<?, ?> reference() throws IOException {
-        return (Map<?, ?>) ReferenceData.load("reduced_tensor_products.json");
-    }
-
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> cases(String name) throws IOException {
-        return ReferenceData.asList(reference().get(name)).stream().map(c -> (Map<String, Object>) c).toList();
+    private static List<Map<String, Object>> cases(CgConvention convention, String name) throws IOException {
+        Map<?, ?> reference = (Map<?, ?>) ReferenceData.load(convention, "reduced_tensor_products.json");
+        return ReferenceData.asList(reference.get(name)).stream().map(c -> (Map<String, Object>) c).toList();
     }
 
-    @Test
-    void reducedTensorProductsEqualE3nns() throws IOException {
-        List<Map<String, Object>> cases = cases("reduced_tensor_products");
+    /** {@code , cgConvention = CgConvention.E3NN_0_4} for that convention, nothing for the default. */
+    private static String conventionMember(CgConvention convention) {
+        return convention == CgConvention.E3NN_0_5 ? "" : ", cgConvention = CgConvention." + convention;
+    }
+
+    @ParameterizedTest
+    @EnumSource(CgConvention.class)
+    void reducedTensorProductsEqualE3nns(CgConvention convention) throws IOException {
+        List<Map<String, Object>> cases = cases(convention, "reduced_tensor_products");
         StringBuilder source = new StringBuilder("""
                 package test.rtp;
 
+                import dev.e3j.annotations.CgConvention;
                 import dev.e3j.annotations.ReducedTensorProducts;
                 import dev.e3j.runtime.CartesianTensorKernel;
 
@@ -42,12 +54,12 @@ class ReducedTensorProductsWriterTest {
         for (int i = 0; i < cases.size(); i++) {
             Map<?, ?> irreps = (Map<?, ?>) cases.get(i).get("irreps");
             source.append(String.format(Locale.ROOT, """
-                        @ReducedTensorProducts(formula = "%s", irreps = {%s}%s%s)
+                        @ReducedTensorProducts(formula = "%s", irreps = {%s}%s%s%s)
                         interface Rtp%d extends CartesianTensorKernel {}
                     """, cases.get(i).get("formula"), irreps.entrySet().stream()
                     .map(e -> "\"" + e.getKey() + "=" + e.getValue() + "\"").collect(Collectors.joining(", ")),
                     filter("filterIrOut", cases.get(i).get("filter_ir_out")),
-                    filter("filterIrMid", cases.get(i).get("filter_ir_mid")), i));
+                    filter("filterIrMid", cases.get(i).get("filter_ir_mid")), conventionMember(convention), i));
         }
         GeneratedKernels compiled = GeneratedKernels.compile("test.rtp.Specs", source.append("}\n").toString());
         for (int i = 0; i < cases.size(); i++) {
@@ -67,27 +79,38 @@ class ReducedTensorProductsWriterTest {
             kernel.fromVectors(batch, factors, out);
             assertArrayEquals(ReferenceData.asDoubles(c.get("forward")), out, 1e-12, label + ": forward");
         }
-        String audit = compiled.generatedResource("META-INF/e3j/test.rtp.Specs_Rtp6Impl.json");
-        assertTrue(audit.contains("\"formula\": \"ijkl=jikl=klij\""), audit);
-        assertTrue(audit.contains("\"irreps_out\": \"2x0e+2x2e+1x4e\""), audit);
+        switch (convention) {
+            case E3NN_0_5 -> {
+                String audit = compiled.generatedResource("META-INF/e3j/test.rtp.Specs_Rtp6Impl.json");
+                assertTrue(audit.contains("\"formula\": \"ijkl=jikl=klij\""), audit);
+                assertTrue(audit.contains("\"irreps_out\": \"2x0e+2x2e+1x4e\""), audit);
+                assertFalse(audit.contains("cg_convention"), audit);
+            }
+            case E3NN_0_4 -> {
+                String audit = compiled.generatedResource("META-INF/e3j/test.rtp.Specs_Rtp0Impl.json");
+                assertTrue(audit.contains("\"cg_convention\": \"E3NN_0_4\""), audit);
+            }
+        }
     }
 
-    @Test
-    void cartesianTensorsConvertAsE3nns() throws IOException {
-        List<Map<String, Object>> cases = cases("cartesian_tensors");
+    @ParameterizedTest
+    @EnumSource(CgConvention.class)
+    void cartesianTensorsConvertAsE3nns(CgConvention convention) throws IOException {
+        List<Map<String, Object>> cases = cases(convention, "cartesian_tensors");
         StringBuilder source = new StringBuilder("""
                 package test.ct;
 
                 import dev.e3j.annotations.CartesianTensor;
+                import dev.e3j.annotations.CgConvention;
                 import dev.e3j.runtime.CartesianTensorKernel;
 
                 interface Specs {
                 """);
         for (int i = 0; i < cases.size(); i++) {
             source.append(String.format(Locale.ROOT, """
-                        @CartesianTensor(formula = "%s")
+                        @CartesianTensor(formula = "%s"%s)
                         interface Ct%d extends CartesianTensorKernel {}
-                    """, cases.get(i).get("formula"), i));
+                    """, cases.get(i).get("formula"), conventionMember(convention), i));
         }
         GeneratedKernels compiled = GeneratedKernels.compile("test.ct.Specs", source.append("}\n").toString());
         for (int i = 0; i < cases.size(); i++) {

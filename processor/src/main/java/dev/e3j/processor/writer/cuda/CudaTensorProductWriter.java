@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer.cuda;
 
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
@@ -122,7 +123,8 @@ public final class CudaTensorProductWriter {
                 .append(model.irrepNormalization()).append(", path normalization ").append(model.pathNormalization())
                 .append(", ").append(model.weightNumel()).append(" weights")
                 .append(model.weightNumel() == 0 ? "" : model.sharedWeights() ? " shared by the batch" : " per sample")
-                .append(model.square() ? "; a tensor square: x2 is x1" : "").append(".\n");
+                .append(model.square() ? "; a tensor square: x2 is x1" : "")
+                .append(CgConventions.suffix(model.cgConvention())).append(".\n");
         text.append("Paths, out_k += coefficient * sum_ij w3j[i][j][k] x1_i x2_j (times the weight):\n");
         for (PathModel path : model.paths()) {
             text.append("  ").append(path.describe()).append(": coefficient ").append(path.coefficient())
