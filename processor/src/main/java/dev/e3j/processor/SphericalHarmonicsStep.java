@@ -27,7 +27,7 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
     SphericalHarmonicsSpec read(AnnotationValues values) {
         return new SphericalHarmonicsSpec(values.integer("lmax"), values.integers("ls"), values.string("irreps"),
                 values.enumConstant("normalization", ShNormalization.class), values.bool("normalize"),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("precision", Precision.class), values.bool("cuda"));
     }
 
     @Override
@@ -46,7 +46,7 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
                         "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
                 SphericalHarmonicsAudit.json(model, spec.precision(), specName, implementation));
-        if (annotated.values().bool("cuda")) {
+        if (spec.cuda()) {
             CudaSphericalHarmonicsWriter cuda = new CudaSphericalHarmonicsWriter(model,
                     target.getQualifiedName().toString(), implementation.reflectionName());
             annotated.writeResource(cuda.resourceName(), cuda.source());
