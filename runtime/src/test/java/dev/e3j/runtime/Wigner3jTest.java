@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ class Wigner3jTest {
 
     @Test
     void matchesEveryE3nnReferenceCase() {
-        List<Object> cases = ReferenceData.array(ReferenceData.object(ReferenceData.load("wigner_3j.json"))
+        List<Object> cases = ReferenceData.asList(ReferenceData.object(ReferenceData.load("wigner_3j.json"))
                 .get("cases"));
         assertTrue(cases.size() >= 60, "reference cases: " + cases.size());
         double worst = 0;
@@ -24,7 +25,7 @@ class Wigner3jTest {
             int l1 = ((Double) testCase.get("l1")).intValue();
             int l2 = ((Double) testCase.get("l2")).intValue();
             int l3 = ((Double) testCase.get("l3")).intValue();
-            double[] expected = ReferenceData.vector(testCase.get("values"));
+            double[] expected = ReferenceData.asDoubles(testCase.get("values"));
             double[] actual = Wigner3j.of(l1, l2, l3);
             assertEquals(expected.length, actual.length, "length of (" + l1 + ", " + l2 + ", " + l3 + ")");
             for (int i = 0; i < expected.length; i++) {

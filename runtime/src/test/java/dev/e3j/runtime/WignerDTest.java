@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -23,7 +24,7 @@ class WignerDTest {
     @Test
     void matchesEveryE3nnReferenceCase() {
         Map<String, Object> reference = ReferenceData.object(ReferenceData.load("wigner_d.json"));
-        List<Object> cases = ReferenceData.array(reference.get("cases"));
+        List<Object> cases = ReferenceData.asList(reference.get("cases"));
         assertTrue(cases.size() >= 50, "reference cases: " + cases.size());
         for (Object c : cases) {
             Map<String, Object> testCase = ReferenceData.object(c);

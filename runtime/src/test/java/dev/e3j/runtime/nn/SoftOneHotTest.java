@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.runtime.ReferenceData;
 import dev.e3j.runtime.nn.SoftOneHot.Basis;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +31,10 @@ class SoftOneHotTest {
     void softUnitStepAndTwoDerivativesMatchE3nn() {
         Map<String, Object> reference = ReferenceData.object(ReferenceData.object(ReferenceData.load("parity.json"))
                 .get("soft_unit_step"));
-        double[] x = ReferenceData.vector(reference.get("x"));
-        double[] y = ReferenceData.vector(reference.get("y"));
-        double[] dy = ReferenceData.vector(reference.get("dy"));
-        double[] d2y = ReferenceData.vector(reference.get("d2y"));
+        double[] x = ReferenceData.asDoubles(reference.get("x"));
+        double[] y = ReferenceData.asDoubles(reference.get("y"));
+        double[] dy = ReferenceData.asDoubles(reference.get("dy"));
+        double[] d2y = ReferenceData.asDoubles(reference.get("d2y"));
         for (int i = 0; i < x.length; i++) {
             assertEquals(y[i], SoftOneHot.softUnitStep(x[i]), 1e-15 * Math.abs(y[i]), "u at " + x[i]);
             assertEquals(dy[i], SoftOneHot.softUnitStepDerivative(x[i]), 1e-14 * Math.abs(dy[i]), "u' at " + x[i]);

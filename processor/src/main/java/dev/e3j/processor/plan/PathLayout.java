@@ -1,4 +1,4 @@
-package dev.e3j.processor.writer;
+package dev.e3j.processor.plan;
 
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.runtime.Irreps;
