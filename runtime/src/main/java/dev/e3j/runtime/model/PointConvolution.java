@@ -108,30 +108,41 @@ final class PointConvolution {
         return offsets[offsets.length - 1];
     }
 
-    /** The intermediates of one forward pass that the output and the gradients need. */
+    /**
+     * The intermediates of one forward pass that the output and the gradients need. The edges run fused, one
+     * {@link EdgeSet} block at a time (blocks in parallel): each gathers its neighbours, evaluates the radial MLP on
+     * its lengths, applies the product and sums its messages into its own nodes, all in arrays of the block's size,
+     * so no per-edge message array is ever stored. Each node sums its edges in edge order, as one loop would.
+     */
     final class Pass {
         final double[] selfConnected;
-        final double[] neighbours;
+        /** {@code lin1(x, z)}, {@code [numNodes][hiddenDim]}: what every edge reads of its neighbour. */
+        final double[] hidden;
         final FullyConnectedNet.Trace radialTrace;
-        final double[] edgeWeights;
         final double[] aggregated;
         final double[] mixed;
 
         Pass(EdgeSet edges, double[] x, double[] z, double[] params) {
             int numNodes = edges.numNodes();
-            int numEdges = edges.numEdges();
             selfConnected = new double[numNodes * irrepsOut().dim()];
             selfConnection.forward(numNodes, x, z, block(params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
-            double[] hidden = new double[numNodes * hiddenDim];
+            hidden = new double[numNodes * hiddenDim];
             lin1.forward(numNodes, x, z, block(params, 1), hidden);
-            neighbours = edges.gatherSrc(hidden, hiddenDim);
-            radialTrace = radial.trace(numEdges, edges.lengthEmbedding(), block(params, 2));
-            edgeWeights = radialTrace.output();
+            radialTrace = radial.emptyTrace(edges.numEdges(), edges.lengthEmbedding(), block(params, 2));
             int midDim = edgeProduct.irrepsOut().dim();
-            double[] messages = new double[numEdges * midDim];
-            edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
-            aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
+            aggregated = new double[numNodes * midDim];
+            double scale = 1 / Math.sqrt(numNeighbors);
+            edges.forEachBlock((block, firstNode, endNode, firstEdge, endEdge) -> {
+                int count = endEdge - firstEdge;
+                radialTrace.forward(firstEdge, endEdge);
+                double[] weights = new double[count * edgeProduct.weightNumel()];
+                radialTrace.copyOutput(firstEdge, endEdge, weights);
+                double[] messages = new double[count * midDim];
+                edgeProduct.forward(count, edges.gatherSrc(hidden, hiddenDim, firstEdge, endEdge),
+                        edges.attr(firstEdge, endEdge), weights, messages);
+                edges.sumIntoDst(messages, midDim, scale, firstNode, endNode, aggregated);
+            });
             mixed = new double[numNodes * irrepsOut().dim()];
             lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
         }
@@ -155,7 +166,8 @@ final class PointConvolution {
     /**
      * Backward of {@link Pass#output()}: adds the gradients of {@code sum(out * gradOut)} to {@code gradX},
      * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block);
-     * a {@code null} one is skipped.
+     * a {@code null} one is skipped. The edges run fused per {@link EdgeSet} block as in the forward pass; the radial
+     * MLP's weight gradient is summed per block, then over the blocks in order.
      */
     void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass, double[] gradOut,
                   double[] gradX, double[] gradZ, double[] gradAttr, double[] gradLengthEmbedding,
@@ -187,18 +199,38 @@ final class PointConvolution {
         lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
                 gradBlocks[3]);
         addTo(gradZ, gradZPart);
-        double[] gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
 
         int hiddenDim = lin1.irrepsOut().dim();
+        int numBasis = radial.inputDim();
+        int edgeAttrDim = edges.attrDim();
         double[] gradNeighbours = new double[numEdges * hiddenDim];
-        double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-        double[] gradAttrPart = gradAttr != null ? new double[gradAttr.length] : null;
-        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
-                gradAttrPart, gradEdgeWeights);
-        addTo(gradAttr, gradAttrPart);
-        double[] gradEmbeddingPart = gradLengthEmbedding != null ? new double[gradLengthEmbedding.length] : null;
-        radial.backward(pass.radialTrace, gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
-        addTo(gradLengthEmbedding, gradEmbeddingPart);
+        double[][] radialPartials = new double[edges.blockCount()][];
+        double scale = 1 / Math.sqrt(numNeighbors);
+        edges.forEachBlock((block, firstNode, endNode, firstEdge, endEdge) -> {
+            int count = endEdge - firstEdge;
+            double[] weights = new double[count * edgeProduct.weightNumel()];
+            pass.radialTrace.copyOutput(firstEdge, endEdge, weights);
+            double[] blockGradNeighbours = new double[count * hiddenDim];
+            double[] blockGradAttr = gradAttr != null ? new double[count * edgeAttrDim] : null;
+            double[] gradWeights = new double[weights.length];
+            edgeProduct.backward(count, edges.gatherSrc(pass.hidden, hiddenDim, firstEdge, endEdge),
+                    edges.attr(firstEdge, endEdge), weights,
+                    edges.gatherDst(gradAggregated, midDim, scale, firstNode, endNode), blockGradNeighbours,
+                    blockGradAttr, gradWeights);
+            System.arraycopy(blockGradNeighbours, 0, gradNeighbours, firstEdge * hiddenDim,
+                    blockGradNeighbours.length);
+            addAt(gradAttr, blockGradAttr, firstEdge * edgeAttrDim);
+            double[] blockGradEmbedding = gradLengthEmbedding != null ? new double[count * numBasis] : null;
+            double[] radialPartial = wantParams ? new double[radial.parameterCount()] : null;
+            pass.radialTrace.backward(firstEdge, endEdge, gradWeights, blockGradEmbedding, radialPartial);
+            addAt(gradLengthEmbedding, blockGradEmbedding, firstEdge * numBasis);
+            radialPartials[block] = radialPartial;
+        });
+        if (wantParams) {
+            for (double[] partial : radialPartials) {
+                addTo(gradBlocks[2], partial);
+            }
+        }
 
         double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
         double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
@@ -214,6 +246,15 @@ final class PointConvolution {
                 for (int i = 0; i < gradBlocks[b].length; i++) {
                     gradParams[offsets[b] + i] += gradBlocks[b][i];
                 }
+            }
+        }
+    }
+
+    /** {@code sum[at + i] += part[i]}: a block's rows added in place ({@code null} sum: skipped). */
+    private static void addAt(double[] sum, double[] part, int at) {
+        if (sum != null) {
+            for (int i = 0; i < part.length; i++) {
+                sum[at + i] += part[i];
             }
         }
     }
