@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
@@ -23,6 +24,8 @@ final class PointConvolution {
 
     private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
     private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
+    /** Nodes per parallel block of the node-wise products {@code sc}, {@code lin1} and {@code lin2}. */
+    private static final int NODE_BLOCK = 128;
 
     final String prefix;
     final TensorProductKernel selfConnection;
@@ -125,10 +128,10 @@ final class PointConvolution {
         Pass(EdgeSet edges, double[] x, double[] z, double[] params) {
             int numNodes = edges.numNodes();
             selfConnected = new double[numNodes * irrepsOut().dim()];
-            selfConnection.forward(numNodes, x, z, block(params, 0), selfConnected);
+            forwardByNodes(selfConnection, numNodes, x, z, block(params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
             hidden = new double[numNodes * hiddenDim];
-            lin1.forward(numNodes, x, z, block(params, 1), hidden);
+            forwardByNodes(lin1, numNodes, x, z, block(params, 1), hidden);
             radialTrace = radial.emptyTrace(edges.numEdges(), edges.lengthEmbedding(), block(params, 2));
             int midDim = edgeProduct.irrepsOut().dim();
             aggregated = new double[numNodes * midDim];
@@ -144,7 +147,7 @@ final class PointConvolution {
                 edges.sumIntoDst(messages, midDim, scale, firstNode, endNode, aggregated);
             });
             mixed = new double[numNodes * irrepsOut().dim()];
-            lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+            forwardByNodes(lin2, numNodes, aggregated, z, block(params, 3), mixed);
         }
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
@@ -196,7 +199,7 @@ final class PointConvolution {
         int midDim = edgeProduct.irrepsOut().dim();
         double[] gradAggregated = new double[numNodes * midDim];
         double[] gradZPart = wantZ ? new double[numNodes * attrDim] : null;
-        lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
+        backwardByNodes(lin2, numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
                 gradBlocks[3]);
         addTo(gradZ, gradZPart);
 
@@ -234,10 +237,10 @@ final class PointConvolution {
 
         double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
         double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
-        lin1.backward(numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
+        backwardByNodes(lin1, numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
         addTo(gradX, gradXPart);
         addTo(gradZ, gradZPart);
-        selfConnection.backward(numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
+        backwardByNodes(selfConnection, numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
                 gradBlocks[0]);
         addTo(gradX, gradXPart);
         addTo(gradZ, gradZPart);
@@ -248,6 +251,61 @@ final class PointConvolution {
                 }
             }
         }
+    }
+
+    /**
+     * {@code kernel.forward} on blocks of {@link #NODE_BLOCK} nodes in parallel (the node-wise products' own blocks
+     * are sized for larger batches and would leave a batch of a thousand nodes on one core).
+     */
+    private static void forwardByNodes(TensorProductKernel kernel, int numNodes, double[] x1, double[] x2,
+                                       double[] weights, double[] out) {
+        int dim1 = kernel.irrepsIn1().dim();
+        int dim2 = kernel.irrepsIn2().dim();
+        int dimOut = kernel.irrepsOut().dim();
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            double[] blockOut = new double[(to - from) * dimOut];
+            kernel.forward(to - from, rows(x1, dim1, from, to), rows(x2, dim2, from, to), weights, blockOut);
+            System.arraycopy(blockOut, 0, out, from * dimOut, blockOut.length);
+        });
+    }
+
+    /**
+     * {@code kernel.backward} on blocks of {@link #NODE_BLOCK} nodes in parallel; the shared weights' gradient is
+     * summed per block, then over the blocks in order. Every non-null gradient is overwritten.
+     */
+    private static void backwardByNodes(TensorProductKernel kernel, int numNodes, double[] x1, double[] x2,
+                                        double[] weights, double[] gradOut, double[] gradX1, double[] gradX2,
+                                        double[] gradWeights) {
+        int dim1 = kernel.irrepsIn1().dim();
+        int dim2 = kernel.irrepsIn2().dim();
+        int dimOut = kernel.irrepsOut().dim();
+        double[][] partialWeights = new double[BatchBlocks.count(numNodes, NODE_BLOCK)][];
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            int count = to - from;
+            double[] blockGradX1 = gradX1 != null ? new double[count * dim1] : null;
+            double[] blockGradX2 = gradX2 != null ? new double[count * dim2] : null;
+            double[] blockGradWeights = gradWeights != null ? new double[gradWeights.length] : null;
+            kernel.backward(count, rows(x1, dim1, from, to), rows(x2, dim2, from, to), weights,
+                    rows(gradOut, dimOut, from, to), blockGradX1, blockGradX2, blockGradWeights);
+            if (blockGradX1 != null) {
+                System.arraycopy(blockGradX1, 0, gradX1, from * dim1, blockGradX1.length);
+            }
+            if (blockGradX2 != null) {
+                System.arraycopy(blockGradX2, 0, gradX2, from * dim2, blockGradX2.length);
+            }
+            partialWeights[block] = blockGradWeights;
+        });
+        if (gradWeights != null) {
+            Arrays.fill(gradWeights, 0.0);
+            for (double[] partial : partialWeights) {
+                addTo(gradWeights, partial);
+            }
+        }
+    }
+
+    /** Rows {@code from .. to} of a {@code [rows][width]} array. */
+    private static double[] rows(double[] array, int width, int from, int to) {
+        return Arrays.copyOfRange(array, from * width, to * width);
     }
 
     /** {@code sum[at + i] += part[i]}: a block's rows added in place ({@code null} sum: skipped). */

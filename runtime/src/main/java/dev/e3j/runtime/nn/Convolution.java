@@ -338,7 +338,10 @@ public final class Convolution {
      */
     public static final class Edges {
 
-        /** Edges per parallel block of the lengths, cut-offs and radial bases. */
+        /**
+         * Edges per parallel block of the harmonics, lengths, cut-offs and radial bases (the harmonics kernels' own
+         * blocks are sized for larger batches and would leave a batch of a few thousand edges on one core).
+         */
         private static final int EDGE_BLOCK = 512;
 
         private final SphericalHarmonicsKernel sphericalHarmonics;
@@ -370,11 +373,13 @@ public final class Convolution {
             int shDim = irrepsAttr.dim();
             this.length = new double[numEdges];
             this.harmonics = new double[numEdges * shDim];
-            sphericalHarmonics.forward(numEdges, edgeVec, harmonics);
             this.attr = new double[numEdges * shDim];
             this.lengthEmbedding = new double[numEdges * numberOfBasis];
             double scale = Math.sqrt(numberOfBasis);
             BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                double[] blockHarmonics = new double[(to - from) * shDim];
+                sphericalHarmonics.forward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to), blockHarmonics);
+                System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
                 for (int e = from; e < to; e++) {
                     length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
                     double cutoff = smoothCutoff(length[e] / maxRadius);
@@ -486,19 +491,22 @@ public final class Convolution {
             double[] gradLength = new double[numEdges];
             if (gradAttr != null) {
                 Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
-                double[] gradHarmonics = new double[numEdges * shDim];
                 BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                    double[] gradHarmonics = new double[(to - from) * shDim];
                     for (int e = from; e < to; e++) {
                         double cutoff = smoothCutoff(length[e] / maxRadius);
                         double dot = 0;
                         for (int k = 0; k < shDim; k++) {
-                            gradHarmonics[e * shDim + k] = cutoff * gradAttr[e * shDim + k];
+                            gradHarmonics[(e - from) * shDim + k] = cutoff * gradAttr[e * shDim + k];
                             dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
                         }
                         gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
                     }
+                    double[] blockGradVec = new double[3 * (to - from)];
+                    sphericalHarmonics.backward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to),
+                            gradHarmonics, blockGradVec);
+                    System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
                 });
-                sphericalHarmonics.backward(numEdges, edgeVec, gradHarmonics, gradVec);
             }
             if (gradLengthEmbedding != null) {
                 Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
