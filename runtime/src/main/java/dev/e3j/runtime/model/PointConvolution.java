@@ -1,6 +1,5 @@
 package dev.e3j.runtime.model;
 
-import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
@@ -24,8 +23,6 @@ final class PointConvolution {
 
     private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
     private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
-    /** Nodes per parallel block of the node-wise products {@code sc}, {@code lin1} and {@code lin2}. */
-    private static final int NODE_BLOCK = 128;
 
     final String prefix;
     final TensorProductKernel selfConnection;
@@ -111,43 +108,32 @@ final class PointConvolution {
         return offsets[offsets.length - 1];
     }
 
-    /**
-     * The intermediates of one forward pass that the output and the gradients need. The edges run fused, one
-     * {@link EdgeSet} block at a time (blocks in parallel): each gathers its neighbours, evaluates the radial MLP on
-     * its lengths, applies the product and sums its messages into its own nodes, all in arrays of the block's size,
-     * so no per-edge message array is ever stored. Each node sums its edges in edge order, as one loop would.
-     */
+    /** The intermediates of one forward pass that the output and the gradients need. */
     final class Pass {
         final double[] selfConnected;
-        /** {@code lin1(x, z)}, {@code [numNodes][hiddenDim]}: what every edge reads of its neighbour. */
-        final double[] hidden;
+        final double[] neighbours;
         final FullyConnectedNet.Trace radialTrace;
+        final double[] edgeWeights;
         final double[] aggregated;
         final double[] mixed;
 
         Pass(EdgeSet edges, double[] x, double[] z, double[] params) {
             int numNodes = edges.numNodes();
+            int numEdges = edges.numEdges();
             selfConnected = new double[numNodes * irrepsOut().dim()];
-            forwardByNodes(selfConnection, numNodes, x, z, block(params, 0), selfConnected);
+            selfConnection.forward(numNodes, x, z, block(params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
-            hidden = new double[numNodes * hiddenDim];
-            forwardByNodes(lin1, numNodes, x, z, block(params, 1), hidden);
-            radialTrace = radial.emptyTrace(edges.numEdges(), edges.lengthEmbedding(), block(params, 2));
+            double[] hidden = new double[numNodes * hiddenDim];
+            lin1.forward(numNodes, x, z, block(params, 1), hidden);
+            neighbours = edges.gatherSrc(hidden, hiddenDim);
+            radialTrace = radial.trace(numEdges, edges.lengthEmbedding(), block(params, 2));
+            edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            aggregated = new double[numNodes * midDim];
-            double scale = 1 / Math.sqrt(numNeighbors);
-            edges.forEachBlock((block, firstNode, endNode, firstEdge, endEdge) -> {
-                int count = endEdge - firstEdge;
-                radialTrace.forward(firstEdge, endEdge);
-                double[] weights = new double[count * edgeProduct.weightNumel()];
-                radialTrace.copyOutput(firstEdge, endEdge, weights);
-                double[] messages = new double[count * midDim];
-                edgeProduct.forward(count, edges.gatherSrc(hidden, hiddenDim, firstEdge, endEdge),
-                        edges.attr(firstEdge, endEdge), weights, messages);
-                edges.sumIntoDst(messages, midDim, scale, firstNode, endNode, aggregated);
-            });
+            double[] messages = new double[numEdges * midDim];
+            edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
+            aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
             mixed = new double[numNodes * irrepsOut().dim()];
-            forwardByNodes(lin2, numNodes, aggregated, z, block(params, 3), mixed);
+            lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
         }
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
@@ -169,8 +155,7 @@ final class PointConvolution {
     /**
      * Backward of {@link Pass#output()}: adds the gradients of {@code sum(out * gradOut)} to {@code gradX},
      * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block);
-     * a {@code null} one is skipped. The edges run fused per {@link EdgeSet} block as in the forward pass; the radial
-     * MLP's weight gradient is summed per block, then over the blocks in order.
+     * a {@code null} one is skipped.
      */
     void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass, double[] gradOut,
                   double[] gradX, double[] gradZ, double[] gradAttr, double[] gradLengthEmbedding,
@@ -199,48 +184,28 @@ final class PointConvolution {
         int midDim = edgeProduct.irrepsOut().dim();
         double[] gradAggregated = new double[numNodes * midDim];
         double[] gradZPart = wantZ ? new double[numNodes * attrDim] : null;
-        backwardByNodes(lin2, numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
+        lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
                 gradBlocks[3]);
         addTo(gradZ, gradZPart);
+        double[] gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
 
         int hiddenDim = lin1.irrepsOut().dim();
-        int numBasis = radial.inputDim();
-        int edgeAttrDim = edges.attrDim();
         double[] gradNeighbours = new double[numEdges * hiddenDim];
-        double[][] radialPartials = new double[edges.blockCount()][];
-        double scale = 1 / Math.sqrt(numNeighbors);
-        edges.forEachBlock((block, firstNode, endNode, firstEdge, endEdge) -> {
-            int count = endEdge - firstEdge;
-            double[] weights = new double[count * edgeProduct.weightNumel()];
-            pass.radialTrace.copyOutput(firstEdge, endEdge, weights);
-            double[] blockGradNeighbours = new double[count * hiddenDim];
-            double[] blockGradAttr = gradAttr != null ? new double[count * edgeAttrDim] : null;
-            double[] gradWeights = new double[weights.length];
-            edgeProduct.backward(count, edges.gatherSrc(pass.hidden, hiddenDim, firstEdge, endEdge),
-                    edges.attr(firstEdge, endEdge), weights,
-                    edges.gatherDst(gradAggregated, midDim, scale, firstNode, endNode), blockGradNeighbours,
-                    blockGradAttr, gradWeights);
-            System.arraycopy(blockGradNeighbours, 0, gradNeighbours, firstEdge * hiddenDim,
-                    blockGradNeighbours.length);
-            addAt(gradAttr, blockGradAttr, firstEdge * edgeAttrDim);
-            double[] blockGradEmbedding = gradLengthEmbedding != null ? new double[count * numBasis] : null;
-            double[] radialPartial = wantParams ? new double[radial.parameterCount()] : null;
-            pass.radialTrace.backward(firstEdge, endEdge, gradWeights, blockGradEmbedding, radialPartial);
-            addAt(gradLengthEmbedding, blockGradEmbedding, firstEdge * numBasis);
-            radialPartials[block] = radialPartial;
-        });
-        if (wantParams) {
-            for (double[] partial : radialPartials) {
-                addTo(gradBlocks[2], partial);
-            }
-        }
+        double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+        double[] gradAttrPart = gradAttr != null ? new double[gradAttr.length] : null;
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
+                gradAttrPart, gradEdgeWeights);
+        addTo(gradAttr, gradAttrPart);
+        double[] gradEmbeddingPart = gradLengthEmbedding != null ? new double[gradLengthEmbedding.length] : null;
+        radial.backward(pass.radialTrace, gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
+        addTo(gradLengthEmbedding, gradEmbeddingPart);
 
         double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
         double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
-        backwardByNodes(lin1, numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
+        lin1.backward(numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
         addTo(gradX, gradXPart);
         addTo(gradZ, gradZPart);
-        backwardByNodes(selfConnection, numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
+        selfConnection.backward(numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
                 gradBlocks[0]);
         addTo(gradX, gradXPart);
         addTo(gradZ, gradZPart);
@@ -249,70 +214,6 @@ final class PointConvolution {
                 for (int i = 0; i < gradBlocks[b].length; i++) {
                     gradParams[offsets[b] + i] += gradBlocks[b][i];
                 }
-            }
-        }
-    }
-
-    /**
-     * {@code kernel.forward} on blocks of {@link #NODE_BLOCK} nodes in parallel (the node-wise products' own blocks
-     * are sized for larger batches and would leave a batch of a thousand nodes on one core).
-     */
-    private static void forwardByNodes(TensorProductKernel kernel, int numNodes, double[] x1, double[] x2,
-                                       double[] weights, double[] out) {
-        int dim1 = kernel.irrepsIn1().dim();
-        int dim2 = kernel.irrepsIn2().dim();
-        int dimOut = kernel.irrepsOut().dim();
-        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-            double[] blockOut = new double[(to - from) * dimOut];
-            kernel.forward(to - from, rows(x1, dim1, from, to), rows(x2, dim2, from, to), weights, blockOut);
-            System.arraycopy(blockOut, 0, out, from * dimOut, blockOut.length);
-        });
-    }
-
-    /**
-     * {@code kernel.backward} on blocks of {@link #NODE_BLOCK} nodes in parallel; the shared weights' gradient is
-     * summed per block, then over the blocks in order. Every non-null gradient is overwritten.
-     */
-    private static void backwardByNodes(TensorProductKernel kernel, int numNodes, double[] x1, double[] x2,
-                                        double[] weights, double[] gradOut, double[] gradX1, double[] gradX2,
-                                        double[] gradWeights) {
-        int dim1 = kernel.irrepsIn1().dim();
-        int dim2 = kernel.irrepsIn2().dim();
-        int dimOut = kernel.irrepsOut().dim();
-        double[][] partialWeights = new double[BatchBlocks.count(numNodes, NODE_BLOCK)][];
-        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-            int count = to - from;
-            double[] blockGradX1 = gradX1 != null ? new double[count * dim1] : null;
-            double[] blockGradX2 = gradX2 != null ? new double[count * dim2] : null;
-            double[] blockGradWeights = gradWeights != null ? new double[gradWeights.length] : null;
-            kernel.backward(count, rows(x1, dim1, from, to), rows(x2, dim2, from, to), weights,
-                    rows(gradOut, dimOut, from, to), blockGradX1, blockGradX2, blockGradWeights);
-            if (blockGradX1 != null) {
-                System.arraycopy(blockGradX1, 0, gradX1, from * dim1, blockGradX1.length);
-            }
-            if (blockGradX2 != null) {
-                System.arraycopy(blockGradX2, 0, gradX2, from * dim2, blockGradX2.length);
-            }
-            partialWeights[block] = blockGradWeights;
-        });
-        if (gradWeights != null) {
-            Arrays.fill(gradWeights, 0.0);
-            for (double[] partial : partialWeights) {
-                addTo(gradWeights, partial);
-            }
-        }
-    }
-
-    /** Rows {@code from .. to} of a {@code [rows][width]} array. */
-    private static double[] rows(double[] array, int width, int from, int to) {
-        return Arrays.copyOfRange(array, from * width, to * width);
-    }
-
-    /** {@code sum[at + i] += part[i]}: a block's rows added in place ({@code null} sum: skipped). */
-    private static void addAt(double[] sum, double[] part, int at) {
-        if (sum != null) {
-            for (int i = 0; i < part.length; i++) {
-                sum[at + i] += part[i];
             }
         }
     }

@@ -133,9 +133,8 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        Trace trace = new Trace(this, batch, x, params, false);
-        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> trace.forward(from, to));
-        System.arraycopy(trace.output, 0, out, 0, out.length);
+        double[] y = run(batch, x, params, new double[layers()][], null);
+        System.arraycopy(y, 0, out, 0, y.length);
     }
 
     /**
@@ -157,215 +156,28 @@ public final class FullyConnectedNet {
         backward(trace(batch, x, params), gradOut, gradX, gradParams);
     }
 
-    /**
-     * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: per
-     * layer its input and, where activated, {@code act'(z)}, with the weights laid out for the row loops. A trace
-     * from {@link #emptyTrace} is filled block by block by {@link #forward(int, int)}, and its blocks' gradients are
-     * then taken by {@link #backward(int, int, double[], double[], double[])}: the serial steps of a caller that
-     * runs its own blocks of samples in parallel (a fused convolution over blocks of edges).
-     */
+    /** The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses. */
     public static final class Trace {
         private final FullyConnectedNet net;
         private final int batch;
         private final double[] params;
-        /** {@code inputs[layer]}: {@code [batch][h_layer]}; {@code inputs[0]} is the caller's {@code x}. */
         private final double[][] inputs;
-        /** {@code derivatives[layer]}: {@code act'(z)}, {@code [batch][h_layer+1]}, for activated layers. */
         private final double[][] derivatives;
         private final double[] output;
-        /** Layer {@code layer}'s weights as rows {@code [h_in][h_out]}, each at offset 0 for the vectorized loops. */
-        private final double[][][] rows;
-        /** Layer {@code layer}'s weights transposed, as rows {@code [h_out][h_in]}. */
-        private final double[][][] columns;
 
-        private Trace(FullyConnectedNet net, int batch, double[] x, double[] params, boolean withDerivatives) {
+        private Trace(FullyConnectedNet net, int batch, double[] params, double[][] inputs, double[][] derivatives,
+                      double[] output) {
             this.net = net;
             this.batch = batch;
             this.params = params;
-            int layers = net.layers();
-            this.inputs = new double[layers][];
-            this.derivatives = new double[layers][];
-            this.rows = new double[layers][][];
-            this.columns = new double[layers][][];
-            inputs[0] = x;
-            for (int layer = 0; layer < layers; layer++) {
-                int width = batch * net.hs[layer + 1];
-                if (layer + 1 < layers) {
-                    inputs[layer + 1] = new double[width];
-                }
-                if (withDerivatives && net.activated(layer)) {
-                    derivatives[layer] = new double[width];
-                }
-                rows[layer] = net.rows(params, layer);
-                columns[layer] = withDerivatives ? net.columns(params, layer) : null;
-            }
-            this.output = new double[batch * net.outputDim()];
+            this.inputs = inputs;
+            this.derivatives = derivatives;
+            this.output = output;
         }
 
         /** The output, {@code [batch][h_L]} (a copy). */
         public double[] output() {
             return output.clone();
-        }
-
-        /** Copies the output rows of samples {@code from .. to} into {@code out}, from its start. */
-        public void copyOutput(int from, int to, double[] out) {
-            checkRows("FullyConnectedNet.Trace.copyOutput", from, to);
-            Checks.requireNonNull("FullyConnectedNet.Trace.copyOutput", "out", out);
-            int width = net.outputDim();
-            System.arraycopy(output, from * width, out, 0, (to - from) * width);
-        }
-
-        private void checkRows(String where, int from, int to) {
-            if (from < 0 || from > to || to > batch) {
-                throw Checks.invalid(where, "from, to", "satisfy 0 <= from <= to <= batch = " + batch,
-                        from + ", " + to);
-            }
-        }
-
-        /**
-         * Computes every layer for samples {@code from .. to} in the calling thread. Per sample, each row of the
-         * weights adds into a row of the result in loops HotSpot vectorizes; the activation's derivative is computed
-         * with its value, sharing their exponentials.
-         */
-        public void forward(int from, int to) {
-            checkRows("FullyConnectedNet.Trace.forward", from, to);
-            int[] hs = net.hs;
-            double[] sum = new double[net.widestLayer];
-            double[] z = new double[(to - from) * net.widestLayer];
-            for (int layer = 0; layer < inputs.length; layer++) {
-                int hIn = hs[layer];
-                int hOut = hs[layer + 1];
-                double scale = net.weightScale(layer);
-                double[][] weights = rows[layer];
-                double[] in = inputs[layer];
-                boolean last = layer + 1 == inputs.length;
-                boolean activated = net.activated(layer);
-                double[] y = last ? output : inputs[layer + 1];
-                double[] pre = activated ? z : y;
-                int preOffset = activated ? -from * hOut : 0;
-                for (int b = from; b < to; b++) {
-                    affineRow(in, b * hIn, hIn, weights, hOut, scale, sum);
-                    System.arraycopy(sum, 0, pre, b * hOut + preOffset, hOut);
-                }
-                if (activated) {
-                    activate(layer, z, y, from * hOut, (to - from) * hOut);
-                }
-            }
-        }
-
-        /** {@code y[at ..] = gain act(z[0 .. count])}, and {@code act'(z)} into this layer's derivatives if kept. */
-        private void activate(int layer, double[] z, double[] y, int at, int count) {
-            double[] values = new double[count];
-            double[] derivative = derivatives[layer];
-            if (derivative != null) {
-                double[] slopes = new double[count];
-                net.act.valuesAndDerivatives(z, values, slopes, 0, count);
-                System.arraycopy(slopes, 0, derivative, at, count);
-            } else {
-                net.act.values(z, values, 0, count);
-            }
-            double gain = net.outputGain(layer);
-            for (int i = 0; i < count; i++) {
-                y[at + i] = values[i] * gain;
-            }
-        }
-
-        /**
-         * Gradients of {@code sum(out * gradOut)} over samples {@code from .. to}, in the calling thread, from a
-         * trace whose rows {@code from .. to} are computed: {@code gradOut} and {@code gradX} hold those samples'
-         * rows from their start ({@code gradX} overwritten, {@code null} to skip); their weight gradient is added
-         * to {@code gradParams} ({@code null} to skip). Blocks that add into one array per block, summed in block
-         * order, give results that do not depend on the number of threads.
-         */
-        public void backward(int from, int to, double[] gradOut, double[] gradX, double[] gradParams) {
-            String where = "FullyConnectedNet.Trace.backward";
-            checkRows(where, from, to);
-            int count = to - from;
-            Checks.requireShape(where, "gradOut", gradOut, "to - from", count, net.outputDim());
-            if (gradX != null) {
-                Checks.requireShape(where, "gradX", gradX, "to - from", count, net.inputDim());
-            }
-            if (gradParams != null) {
-                Checks.requireLength(where, "gradParams", gradParams, net.parameterCount());
-            }
-            int[] hs = net.hs;
-            double[] grad = Arrays.copyOf(gradOut, count * net.outputDim());
-            double[] sum = new double[net.widestLayer];
-            for (int layer = inputs.length - 1; layer >= 0; layer--) {
-                int hIn = hs[layer];
-                int hOut = hs[layer + 1];
-                if (net.activated(layer)) {
-                    multiply(grad, count * hOut, net.outputGain(layer), derivatives[layer], from * hOut);
-                }
-                double scale = net.weightScale(layer);
-                if (gradParams != null) {
-                    addWeightGradient(inputs[layer], from, count, hIn, grad, hOut, scale, gradParams,
-                            net.weightOffsets[layer]);
-                }
-                if (layer == 0 && gradX == null) {
-                    break;
-                }
-                double[] gradIn = layer == 0 ? gradX : new double[count * hIn];
-                double[][] weights = columns[layer];
-                for (int b = 0; b < count; b++) {
-                    affineRow(grad, b * hOut, hOut, weights, hIn, scale, sum);
-                    System.arraycopy(sum, 0, gradIn, b * hIn, hIn);
-                }
-                grad = gradIn;
-            }
-        }
-    }
-
-    /**
-     * {@code sum[j] = sum_i (x[at + i] scale) rows[i][j]} for {@code j < width}, four rows per pass (one store of
-     * {@code sum} per four multiply-adds, still vectorized). A method of its own, which HotSpot compiles and
-     * vectorizes on its own.
-     */
-    private static void affineRow(double[] x, int at, int length, double[][] rows, int width, double scale,
-                                  double[] sum) {
-        Arrays.fill(sum, 0, width, 0.0);
-        int i = 0;
-        for (; i + 4 <= length; i += 4) {
-            double x0 = x[at + i] * scale;
-            double x1 = x[at + i + 1] * scale;
-            double x2 = x[at + i + 2] * scale;
-            double x3 = x[at + i + 3] * scale;
-            double[] r0 = rows[i];
-            double[] r1 = rows[i + 1];
-            double[] r2 = rows[i + 2];
-            double[] r3 = rows[i + 3];
-            for (int j = 0; j < width; j++) {
-                sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
-            }
-        }
-        for (; i < length; i++) {
-            double xi = x[at + i] * scale;
-            double[] row = rows[i];
-            for (int j = 0; j < width; j++) {
-                sum[j] += xi * row[j];
-            }
-        }
-    }
-
-    /** {@code grad[i] *= gain derivative[at + i]} for {@code i < count}. */
-    private static void multiply(double[] grad, int count, double gain, double[] derivative, int at) {
-        for (int i = 0; i < count; i++) {
-            grad[i] *= gain * derivative[at + i];
-        }
-    }
-
-    /** {@code gradParams[offset + i hOut + j] += scale sum_b input[from + b][i] grad[b][j]}. */
-    private static void addWeightGradient(double[] input, int from, int count, int hIn, double[] grad, int hOut,
-                                          double scale, double[] gradParams, int offset) {
-        for (int b = 0; b < count; b++) {
-            int g = b * hOut;
-            for (int i = 0; i < hIn; i++) {
-                double v = input[(from + b) * hIn + i] * scale;
-                int w = offset + i * hOut;
-                for (int j = 0; j < hOut; j++) {
-                    gradParams[w + j] += v * grad[g + j];
-                }
-            }
         }
     }
 
@@ -374,19 +186,11 @@ public final class FullyConnectedNet {
      * recompute them; {@code x} and {@code params} are kept, not copied, and must not change until then.
      */
     public Trace trace(int batch, double[] x, double[] params) {
-        Trace trace = emptyTrace(batch, x, params);
-        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> trace.forward(from, to));
-        return trace;
-    }
-
-    /**
-     * A trace of {@code x} ({@code [batch][h_0]}) with no row computed yet: the caller computes every sample once
-     * with {@link Trace#forward(int, int)} (blocks in any order, in parallel) before reading it. {@code x} and
-     * {@code params} are kept, not copied, and must not change until then.
-     */
-    public Trace emptyTrace(int batch, double[] x, double[] params) {
         check("FullyConnectedNet.trace", batch, x, params);
-        return new Trace(this, batch, x, params, true);
+        double[][] inputs = new double[layers()][];
+        double[][] derivatives = new double[layers()][];
+        double[] output = run(batch, x, params, inputs, derivatives);
+        return new Trace(this, batch, params, inputs, derivatives, output);
     }
 
     /**
@@ -407,27 +211,34 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
-        int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS);
-        double[][] partialSums = new double[BatchBlocks.count(batch, blockSize)][];
-        int hIn = inputDim();
-        int hOut = outputDim();
-        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
-            double[] blockGradX = gradX != null ? new double[(to - from) * hIn] : null;
-            double[] blockGradParams = gradParams != null ? new double[parameterCount()] : null;
-            trace.backward(from, to, Arrays.copyOfRange(gradOut, from * hOut, to * hOut), blockGradX,
-                    blockGradParams);
-            if (blockGradX != null) {
-                System.arraycopy(blockGradX, 0, gradX, from * hIn, blockGradX.length);
+        double[] params = trace.params;
+        double[][] inputs = trace.inputs;
+        double[][] derivatives = trace.derivatives;
+        double[] grad = gradOut.clone();
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                double gain = outputGain(layer);
+                double[] derivative = derivatives[layer];
+                double[] g = grad;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        g[i] *= gain * derivative[i];
+                    }
+                });
             }
-            partialSums[block] = blockGradParams;
-        });
-        if (gradParams != null) {
-            Arrays.fill(gradParams, 0.0);
-            for (double[] partial : partialSums) {
-                for (int i = 0; i < gradParams.length; i++) {
-                    gradParams[i] += partial[i];
-                }
+            double scale = weightScale(layer);
+            if (gradParams != null) {
+                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer]);
             }
+            if (layer == 0 && gradX == null) {
+                break;
+            }
+            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
+        }
+        if (gradX != null) {
+            System.arraycopy(grad, 0, gradX, 0, grad.length);
         }
     }
 
@@ -452,6 +263,146 @@ public final class FullyConnectedNet {
             }
         }
         return columns;
+    }
+
+    /** {@code gradIn[b][i] = scale * sum_j W[i][j] grad[b][j]}, four columns {@code j} per pass. */
+    private static double[] inputGradient(int batch, double[] grad, double[][] columns, int hIn, int hOut,
+                                          double scale) {
+        double[] gradIn = new double[batch * hIn];
+        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+            double[] sum = new double[hIn];
+            for (int b = from; b < to; b++) {
+                Arrays.fill(sum, 0.0);
+                int j = 0;
+                int base = b * hOut;
+                for (; j + 4 <= hOut; j += 4) {
+                    double g0 = grad[base + j];
+                    double g1 = grad[base + j + 1];
+                    double g2 = grad[base + j + 2];
+                    double g3 = grad[base + j + 3];
+                    double[] c0 = columns[j];
+                    double[] c1 = columns[j + 1];
+                    double[] c2 = columns[j + 2];
+                    double[] c3 = columns[j + 3];
+                    for (int i = 0; i < hIn; i++) {
+                        sum[i] += c0[i] * g0 + c1[i] * g1 + c2[i] * g2 + c3[i] * g3;
+                    }
+                }
+                for (; j < hOut; j++) {
+                    double g = grad[base + j];
+                    double[] column = columns[j];
+                    for (int i = 0; i < hIn; i++) {
+                        sum[i] += column[i] * g;
+                    }
+                }
+                for (int i = 0; i < hIn; i++) {
+                    gradIn[b * hIn + i] = sum[i] * scale;
+                }
+            }
+        });
+        return gradIn;
+    }
+
+    /** {@code gradParams[i][j] = scale * sum_b input[b][i] grad[b][j]}: per-block partial sums, added in order. */
+    private static void weightGradient(int batch, double[] input, double[] grad, int hIn, int hOut, double scale,
+                                       double[] gradParams, int offset) {
+        int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS);
+        double[][][] partialSums = new double[BatchBlocks.count(batch, blockSize)][][];
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            double[][] sums = new double[hIn][hOut];
+            double[] row = new double[hOut];
+            for (int b = from; b < to; b++) {
+                System.arraycopy(grad, b * hOut, row, 0, hOut);
+                for (int i = 0; i < hIn; i++) {
+                    double v = input[b * hIn + i];
+                    double[] sum = sums[i];
+                    for (int j = 0; j < hOut; j++) {
+                        sum[j] += v * row[j];
+                    }
+                }
+            }
+            partialSums[block] = sums;
+        });
+        for (int i = 0; i < hIn; i++) {
+            for (int j = 0; j < hOut; j++) {
+                double sum = 0;
+                for (double[][] sums : partialSums) {
+                    sum += sums[i][j];
+                }
+                gradParams[offset + i * hOut + j] = sum * scale;
+            }
+        }
+    }
+
+    /**
+     * Forward pass keeping each layer's input and pre-activation ({@code x W scale}). Per sample, each row of the
+     * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
+     * vectorizes; blocks of samples run in parallel.
+     */
+    /**
+     * The forward pass; each layer's input goes into {@code inputs}, and, when {@code derivatives} is not null, each
+     * activated layer's {@code act'(z)} into it (computed with the values, sharing their exponentials).
+     */
+    private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] derivatives) {
+        double[] h = x;
+        for (int layer = 0; layer < layers(); layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            double scale = weightScale(layer);
+            double[][] rows = rows(params, layer);
+            double[] z = new double[batch * hOut];
+            double[] in = h;
+            boolean activated = activated(layer);
+            double gain = outputGain(layer);
+            double[] y = activated ? new double[z.length] : z;
+            double[] derivative = activated && derivatives != null ? new double[z.length] : null;
+            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                double[] sum = new double[hOut];
+                for (int b = from; b < to; b++) {
+                    Arrays.fill(sum, 0.0);
+                    int i = 0;
+                    int base = b * hIn;
+                    // Four input rows per pass: one store of sum per four multiply-adds, still vectorized.
+                    for (; i + 4 <= hIn; i += 4) {
+                        double x0 = in[base + i] * scale;
+                        double x1 = in[base + i + 1] * scale;
+                        double x2 = in[base + i + 2] * scale;
+                        double x3 = in[base + i + 3] * scale;
+                        double[] r0 = rows[i];
+                        double[] r1 = rows[i + 1];
+                        double[] r2 = rows[i + 2];
+                        double[] r3 = rows[i + 3];
+                        for (int j = 0; j < hOut; j++) {
+                            sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+                        }
+                    }
+                    for (; i < hIn; i++) {
+                        double xi = in[base + i] * scale;
+                        double[] row = rows[i];
+                        for (int j = 0; j < hOut; j++) {
+                            sum[j] += xi * row[j];
+                        }
+                    }
+                    System.arraycopy(sum, 0, z, b * hOut, hOut);
+                }
+                if (derivative != null) {
+                    act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
+                } else if (activated) {
+                    act.values(z, y, from * hOut, to * hOut);
+                }
+                if (activated && gain != 1.0) {
+                    for (int j = from * hOut; j < to * hOut; j++) {
+                        y[j] *= gain;
+                    }
+                }
+            });
+            inputs[layer] = h;
+            if (derivatives != null) {
+                derivatives[layer] = derivative;
+            }
+            h = y;
+        }
+        return h;
     }
 
     private void check(String where, int batch, double[] x, double[] params) {
