@@ -1,5 +1,6 @@
 package dev.e3j.runtime.nn;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
@@ -337,6 +338,12 @@ public final class Convolution {
      */
     public static final class Edges {
 
+        /**
+         * Edges per parallel block of the harmonics, lengths, cut-offs and radial bases (the harmonics kernels' own
+         * blocks are sized for larger batches and would leave a batch of a few thousand edges on one core).
+         */
+        private static final int EDGE_BLOCK = 512;
+
         private final SphericalHarmonicsKernel sphericalHarmonics;
         private final int numNodes;
         private final int[] src;
@@ -365,23 +372,27 @@ public final class Convolution {
             int numEdges = src.length;
             int shDim = irrepsAttr.dim();
             this.length = new double[numEdges];
-            for (int e = 0; e < numEdges; e++) {
-                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
-            }
             this.harmonics = new double[numEdges * shDim];
-            sphericalHarmonics.forward(numEdges, edgeVec, harmonics);
             this.attr = new double[numEdges * shDim];
-            for (int e = 0; e < numEdges; e++) {
-                double cutoff = smoothCutoff(length[e] / maxRadius);
-                for (int k = 0; k < shDim; k++) {
-                    attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
-                }
-            }
-            this.lengthEmbedding = SoftOneHot.softOneHotLinspace(length, 0.0, maxRadius, numberOfBasis, basis, false);
+            this.lengthEmbedding = new double[numEdges * numberOfBasis];
             double scale = Math.sqrt(numberOfBasis);
-            for (int i = 0; i < lengthEmbedding.length; i++) {
-                lengthEmbedding[i] *= scale;
-            }
+            BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                double[] blockHarmonics = new double[(to - from) * shDim];
+                sphericalHarmonics.forward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to), blockHarmonics);
+                System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+                for (int e = from; e < to; e++) {
+                    length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
+                    double cutoff = smoothCutoff(length[e] / maxRadius);
+                    for (int k = 0; k < shDim; k++) {
+                        attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
+                    }
+                }
+                double[] embedding = SoftOneHot.softOneHotLinspace(Arrays.copyOfRange(length, from, to), 0.0,
+                        maxRadius, numberOfBasis, basis, false);
+                for (int i = 0; i < embedding.length; i++) {
+                    lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
+                }
+            });
         }
 
         /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
@@ -480,40 +491,51 @@ public final class Convolution {
             double[] gradLength = new double[numEdges];
             if (gradAttr != null) {
                 Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
-                double[] gradHarmonics = new double[numEdges * shDim];
-                for (int e = 0; e < numEdges; e++) {
-                    double cutoff = smoothCutoff(length[e] / maxRadius);
-                    double dot = 0;
-                    for (int k = 0; k < shDim; k++) {
-                        gradHarmonics[e * shDim + k] = cutoff * gradAttr[e * shDim + k];
-                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                    double[] gradHarmonics = new double[(to - from) * shDim];
+                    for (int e = from; e < to; e++) {
+                        double cutoff = smoothCutoff(length[e] / maxRadius);
+                        double dot = 0;
+                        for (int k = 0; k < shDim; k++) {
+                            gradHarmonics[(e - from) * shDim + k] = cutoff * gradAttr[e * shDim + k];
+                            dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                        }
+                        gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
                     }
-                    gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
-                }
-                sphericalHarmonics.backward(numEdges, edgeVec, gradHarmonics, gradVec);
+                    double[] blockGradVec = new double[3 * (to - from)];
+                    sphericalHarmonics.backward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to),
+                            gradHarmonics, blockGradVec);
+                    System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+                });
             }
             if (gradLengthEmbedding != null) {
                 Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
                         numEdges, numberOfBasis);
-                double[] gradBasis = gradLengthEmbedding.clone();
-                double scale = Math.sqrt(numberOfBasis);
-                for (int i = 0; i < gradBasis.length; i++) {
-                    gradBasis[i] *= scale;
-                }
-                double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(length, 0.0, maxRadius, numberOfBasis,
-                        basis, false, gradBasis);
-                for (int e = 0; e < numEdges; e++) {
-                    gradLength[e] += fromEmbedding[e];
-                }
             }
-            // d|r|/dr = r / |r|
-            for (int e = 0; e < numEdges; e++) {
-                if (gradLength[e] != 0) {
-                    for (int c = 0; c < 3; c++) {
-                        gradVec[3 * e + c] += gradLength[e] * edgeVec[3 * e + c] / length[e];
+            double scale = Math.sqrt(numberOfBasis);
+            BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                if (gradLengthEmbedding != null) {
+                    double[] gradBasis = Arrays.copyOfRange(gradLengthEmbedding, from * numberOfBasis,
+                            to * numberOfBasis);
+                    for (int i = 0; i < gradBasis.length; i++) {
+                        gradBasis[i] *= scale;
+                    }
+                    double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(
+                            Arrays.copyOfRange(length, from, to), 0.0, maxRadius, numberOfBasis, basis, false,
+                            gradBasis);
+                    for (int e = from; e < to; e++) {
+                        gradLength[e] += fromEmbedding[e - from];
                     }
                 }
-            }
+                // d|r|/dr = r / |r|
+                for (int e = from; e < to; e++) {
+                    if (gradLength[e] != 0) {
+                        for (int c = 0; c < 3; c++) {
+                            gradVec[3 * e + c] += gradLength[e] * edgeVec[3 * e + c] / length[e];
+                        }
+                    }
+                }
+            });
             return gradVec;
         }
 
