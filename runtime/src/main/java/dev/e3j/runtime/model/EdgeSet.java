@@ -2,15 +2,16 @@ package dev.e3j.runtime.model;
 
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.graph.Edges;
+import dev.e3j.runtime.graph.RadiusGraph;
+import dev.e3j.runtime.math.SoftOneHot;
 import dev.e3j.runtime.nn.Convolution;
-import dev.e3j.runtime.nn.RadiusGraph;
-import dev.e3j.runtime.nn.SoftOneHot;
 import java.util.Arrays;
 
 /**
  * The edges of a batch of point clouds as e3nn's {@code gate_points_2101.Network} builds them: the radius graph
  * within each graph of the batch, edge attributes (cut-off spherical harmonics) and the embedded edge lengths
- * ({@link Convolution.Edges}), read once per pass.
+ * ({@link Edges}), read once per pass.
  */
 final class EdgeSet {
 
@@ -20,7 +21,7 @@ final class EdgeSet {
     private final int numNodes;
     private final int[] src;
     private final int[] dst;
-    private final Convolution.Edges edges;
+    private final Edges edges;
     private final double[] attr;
     private final double[] lengthEmbedding;
     /** The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order. */
@@ -30,7 +31,7 @@ final class EdgeSet {
     private final int[] srcStart;
     private final int[] bySrc;
 
-    private EdgeSet(int numNodes, int[] src, int[] dst, Convolution.Edges edges) {
+    private EdgeSet(int numNodes, int[] src, int[] dst, Edges edges) {
         this.numNodes = numNodes;
         this.src = src;
         this.dst = dst;
@@ -161,7 +162,7 @@ final class EdgeSet {
             System.arraycopy(graph.edgeVec(), 0, edgeVec, 3 * at, 3 * count);
             at += count;
         }
-        return new EdgeSet(numNodes, src, dst, Convolution.Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
+        return new EdgeSet(numNodes, src, dst, Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
                 numberOfBasis, SoftOneHot.Basis.GAUSSIAN));
     }
 

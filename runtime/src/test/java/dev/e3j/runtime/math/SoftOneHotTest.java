@@ -1,11 +1,11 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.math;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.runtime.nn.SoftOneHot.Basis;
+import dev.e3j.runtime.math.SoftOneHot.Basis;
 import dev.e3j.testsupport.ReferenceData;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

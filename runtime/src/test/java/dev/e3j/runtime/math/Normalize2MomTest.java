@@ -1,9 +1,11 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.ScalarFunction;
 import org.junit.jupiter.api.Test;
 
 class Normalize2MomTest {

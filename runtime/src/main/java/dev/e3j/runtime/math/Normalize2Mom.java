@@ -1,4 +1,7 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.math;
+
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.nn.ScalarFunction;
 
 /**
  * e3nn's {@code normalize2mom}: {@code f} scaled by {@code c = E[f(z)^2]^{-1/2}}, {@code z ~ N(0, 1)}, so that the

@@ -1,4 +1,6 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.optim;
+
+import dev.e3j.runtime.internal.Checks;
 
 /**
  * PyTorch's {@code torch.optim.Adam} (no amsgrad) over one flat parameter array. Step {@code t} (from 1):

@@ -1,11 +1,18 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
-import dev.e3j.runtime.nn.Equivariance.Argument;
+import dev.e3j.runtime.graph.RadiusGraph;
+import dev.e3j.runtime.graph.Scatter;
+import dev.e3j.runtime.nn.BatchNorm;
+import dev.e3j.runtime.nn.Gate;
+import dev.e3j.runtime.nn.GradientCheck;
+import dev.e3j.runtime.nn.NormActivation;
+import dev.e3j.runtime.nn.ScalarFunction;
+import dev.e3j.runtime.testing.Equivariance.Argument;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

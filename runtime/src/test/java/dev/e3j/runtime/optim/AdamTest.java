@@ -1,4 +1,4 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.e3j.runtime;
+package dev.e3j.runtime.o3;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 

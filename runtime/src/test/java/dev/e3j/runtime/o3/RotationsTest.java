@@ -1,10 +1,10 @@
-package dev.e3j.runtime;
+package dev.e3j.runtime.o3;
 
 import static dev.e3j.runtime.MatrixAssertions.assertMatrixEquals;
 import static dev.e3j.runtime.MatrixAssertions.assertOrthogonal;
 import static dev.e3j.runtime.MatrixAssertions.assertVectorEquals;
 import static dev.e3j.runtime.MatrixAssertions.identity;
-import static dev.e3j.runtime.Rotations.matmul;
+import static dev.e3j.runtime.o3.Rotations.matmul;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

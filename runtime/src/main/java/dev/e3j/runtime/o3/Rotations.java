@@ -1,5 +1,6 @@
-package dev.e3j.runtime;
+package dev.e3j.runtime.o3;
 
+import dev.e3j.runtime.internal.Checks;
 import java.util.random.RandomGenerator;
 
 /**
@@ -317,30 +318,15 @@ public final class Rotations {
 
     /** Determinant of a 3x3 matrix (cofactor expansion along the first row). */
     public static double determinant(double[][] r) {
-        requireShape3x3("Rotations.determinant", r, "r");
+        Checks.requireShape3x3("Rotations.determinant", r, "r");
         return r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1])
                 - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0])
                 + r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
     }
 
-    /** Requires {@code r} to be a 3x3 matrix; messages start with {@code where}, e.g. {@code Rotations.determinant}. */
-    static void requireShape3x3(String where, double[][] r, String name) {
-        if (r == null) {
-            throw new IllegalArgumentException(where + ": " + name + " must be a 3x3 matrix, got null");
-        }
-        if (r.length != 3) {
-            throw new IllegalArgumentException(where + ": " + name + " must have 3 rows, got " + r.length);
-        }
-        for (int i = 0; i < 3; i++) {
-            if (r[i] == null || r[i].length != 3) {
-                throw new IllegalArgumentException(where + ": " + name + " row " + i + " must have 3 entries, got "
-                        + (r[i] == null ? "null" : String.valueOf(r[i].length)));
-            }
-        }
-    }
 
     private static void requireRotation(String where, double[][] r, String name) {
-        requireShape3x3(where, r, name);
+        Checks.requireShape3x3(where, r, name);
         double det = determinant(r);
         if (!(Math.abs(det - 1) <= DETERMINANT_TOLERANCE)) {
             throw new IllegalArgumentException(where + ": " + name + " must be a rotation (determinant 1), got "

@@ -1,4 +1,4 @@
-package dev.e3j.runtime;
+package dev.e3j.runtime.o3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,8 @@
-package dev.e3j.runtime.model;
+package dev.e3j.runtime.testing;
+
+import dev.e3j.runtime.model.Evaluation;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
 
 /**
  * Finite-difference checks of any {@link InteratomicPotential}: are its forces {@code -dE/dpositions}, its stress

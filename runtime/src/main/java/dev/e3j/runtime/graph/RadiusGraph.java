@@ -1,5 +1,6 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.graph;
 
+import dev.e3j.runtime.internal.Checks;
 import java.util.Arrays;
 
 /**

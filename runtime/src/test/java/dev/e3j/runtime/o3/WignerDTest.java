@@ -1,14 +1,16 @@
-package dev.e3j.runtime;
+package dev.e3j.runtime.o3;
 
 import static dev.e3j.runtime.MatrixAssertions.assertMatrixEquals;
 import static dev.e3j.runtime.MatrixAssertions.assertOrthogonal;
 import static dev.e3j.runtime.MatrixAssertions.identity;
-import static dev.e3j.runtime.Rotations.matmul;
-import static dev.e3j.runtime.Rotations.transpose;
+import static dev.e3j.runtime.o3.Rotations.matmul;
+import static dev.e3j.runtime.o3.Rotations.transpose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.MatrixAssertions;
 import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;

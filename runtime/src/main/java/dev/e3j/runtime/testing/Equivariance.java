@@ -1,7 +1,8 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.testing;
 
 import dev.e3j.runtime.Irreps;
-import dev.e3j.runtime.Rotations;
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.o3.Rotations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.e3j.runtime.model;
+package dev.e3j.runtime.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.md.Lattices;
 import dev.e3j.runtime.md.Morse;
+import dev.e3j.runtime.model.Evaluation;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.graph;
 
 import static dev.e3j.runtime.nn.GradientCheck.assertGradient;
 import static dev.e3j.runtime.nn.GradientCheck.dot;

@@ -1,4 +1,6 @@
-package dev.e3j.runtime.nn;
+package dev.e3j.runtime.math;
+
+import dev.e3j.runtime.internal.Checks;
 
 /**
  * e3nn's radial bases: {@code math.soft_one_hot_linspace} and {@code math.soft_unit_step}, each with its derivative
