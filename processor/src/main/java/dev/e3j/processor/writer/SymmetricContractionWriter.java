@@ -702,21 +702,39 @@ public final class SymmetricContractionWriter {
         return factor + " * (" + sum(terms, t) + ")";
     }
 
-    /** {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors. */
+    /**
+     * {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors; neighbouring terms with the
+     * same first factor share it, {@code x0 * (U3 * x5 - x6)}, recursively, which saves javac and the CPU about a
+     * third of the products.
+     */
     private static String sum(List<Term> terms, Arithmetic t) {
         StringBuilder text = new StringBuilder();
-        for (Term term : terms) {
-            if (text.length() == 0) {
-                text.append(term.negative() ? "-" : "");
+        int start = 0;
+        while (start < terms.size()) {
+            Term term = terms.get(start);
+            int end = start + 1;
+            while (!term.factors().isEmpty() && end < terms.size() && !terms.get(end).factors().isEmpty()
+                    && terms.get(end).factors().get(0).equals(term.factors().get(0))) {
+                end++;
+            }
+            if (end - start > 1) {
+                List<Term> rest = terms.subList(start, end).stream()
+                        .map(shared -> new Term(shared.negative(), shared.constant(),
+                                shared.factors().subList(1, shared.factors().size())))
+                        .toList();
+                text.append(text.length() == 0 ? "" : " + ").append("x").append(term.factors().get(0))
+                        .append(" * (").append(sum(rest, t)).append(")");
             } else {
-                text.append(term.negative() ? " - " : " + ");
+                text.append(text.length() == 0 ? (term.negative() ? "-" : "") : term.negative() ? " - " : " + ");
+                List<String> factors = new ArrayList<>();
+                if (term.constant() != null) {
+                    factors.add(term.constant() + t.constantSuffix());
+                }
+                term.factors().forEach(i -> factors.add("x" + i));
+                text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f")
+                        : String.join(" * ", factors));
             }
-            List<String> factors = new ArrayList<>();
-            if (term.constant() != null) {
-                factors.add(term.constant() + t.constantSuffix());
-            }
-            term.factors().forEach(i -> factors.add("x" + i));
-            text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
+            start = end;
         }
         return text.toString();
     }
