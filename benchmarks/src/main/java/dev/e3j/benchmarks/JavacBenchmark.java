@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What generating a kernel costs javac: one in-process javac run on the mace-medium spec, without annotation
  * processing ({@code processor = none}) and with the e3j processor, which then also compiles the generated class.
- * The difference is the time the processor adds to a build.
+ * The difference is the time the processor adds to a build. {@link #compileMaceMpMedium} does the same for a whole
+ * {@code @Mace} potential of MACE-MP-medium's size.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -52,6 +53,26 @@ public class JavacBenchmark {
             @TensorProduct(in1 = "128x0e+128x1o", in2 = "0e+1o+2e+3o", out = "128x0e+128x1o+128x2e",
                     kind = TensorProduct.Kind.CHANNELWISE, sharedWeights = false)
             interface MaceMedium extends TensorProductKernel {
+            }
+            """;
+
+    /** MACE-MP medium's architecture: two interactions, {@code 128x0e+128x1o+128x2e}, correlation 3, 89 elements. */
+    static final String MACE_MP_MEDIUM = """
+            package bench.javac;
+
+            import dev.e3j.annotations.Mace;
+            import dev.e3j.runtime.model.InteratomicPotential;
+
+            @Mace(rMax = 6.0, numBessel = 10, numPolynomialCutoff = 5, maxEll = 3, numInteractions = 2,
+                    interactionFirst = Mace.Interaction.REAL_AGNOSTIC,
+                    interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+                    atomicNumbers = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                            24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46,
+                            47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69,
+                            70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89},
+                    hiddenIrreps = "128x0e+128x1o+128x2e", mlpIrreps = "16x0e", correlation = {3},
+                    gate = Mace.Gate.SILU, avgNumNeighbors = 61.0, scaleShift = true)
+            interface MaceMpMedium extends InteratomicPotential {
             }
             """;
 
@@ -78,6 +99,15 @@ public class JavacBenchmark {
 
     @Benchmark
     public boolean compileMaceMedium() {
+        return compile("bench/javac/MaceMedium.java", SPEC);
+    }
+
+    @Benchmark
+    public boolean compileMaceMpMedium() {
+        return compile("bench/javac/MaceMpMedium.java", MACE_MP_MEDIUM);
+    }
+
+    private boolean compile(String path, String source) {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
             List<String> options = new ArrayList<>(List.of("-classpath", System.getProperty("java.class.path"),
@@ -86,7 +116,7 @@ public class JavacBenchmark {
                 options.add("-proc:none");
             }
             JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics, options, null,
-                    List.of(new Source("bench/javac/MaceMedium.java", SPEC)));
+                    List.of(new Source(path, source)));
             if (processor.equals("e3j")) {
                 task.setProcessors(List.of(new E3jProcessor()));
             }

@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.commons.numbers.fraction.BigFraction;
 
@@ -55,6 +56,19 @@ public final class SqrtSum implements Comparable<SqrtSum> {
     /** The terms, radicand to coefficient, by increasing radicand. */
     public Map<BigInteger, BigFraction> terms() {
         return Collections.unmodifiableMap(terms);
+    }
+
+    /** The sum as one {@code ±sqrt(p/q)}, when it has at most one term. */
+    public Optional<SqrtRational> asSqrtRational() {
+        if (terms.size() > 1) {
+            return Optional.empty();
+        }
+        if (isZero()) {
+            return Optional.of(SqrtRational.ZERO);
+        }
+        BigFraction coefficient = terms.firstEntry().getValue();
+        return Optional.of(SqrtRational.signedSqrt(coefficient.signum(),
+                coefficient.multiply(coefficient).multiply(BigFraction.of(terms.firstKey()))));
     }
 
     public SqrtSum add(SqrtSum other) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Optional;
 import org.apache.commons.numbers.fraction.BigFraction;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,14 @@ class SqrtSumTest {
         SqrtSum product = of("sqrt(2)").add(of("1")).multiply(SqrtRational.parse("sqrt(6)"));
         assertEquals("2*sqrt(3) + sqrt(6)", product.toString());
         assertEquals(of("3").add(of("-sqrt(2)")), of("-1").add(of("sqrt(2)/3")).multiply(BigFraction.of(-3)));
+    }
+
+    @Test
+    void oneTermSumsConvertBackToTheirRadical() {
+        assertEquals(Optional.of(SqrtRational.parse("-3*sqrt(2)/4")), of("-3*sqrt(2)/4").asSqrtRational());
+        assertEquals(Optional.of(SqrtRational.parse("5/7")), of("5/7").asSqrtRational());
+        assertEquals(Optional.of(SqrtRational.ZERO), SqrtSum.ZERO.asSqrtRational());
+        assertEquals(Optional.empty(), of("sqrt(2)").add(of("1")).asSqrtRational());
     }
 
     @Test
