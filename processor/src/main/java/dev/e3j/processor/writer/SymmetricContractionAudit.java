@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.ProductBasis;
 import dev.e3j.processor.math.SqrtSum;
+import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionModel.Basis;
 import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
@@ -35,7 +36,7 @@ public final class SymmetricContractionAudit {
         document.put("elements", model.elements());
         document.put("channels", model.channels());
         document.put("coupling_irreps", model.coupling().stream().map(Object::toString).toList());
-        document.put("cg_convention", model.convention().name());
+        document.put(CgConventions.AUDIT_KEY, model.convention().name());
         document.put("precision", precision.name().toLowerCase(Locale.ROOT));
         document.put("weight_numel", model.weightNumel());
         // Entries repeat few distinct values: each is written out (exact text, rounded double) once.

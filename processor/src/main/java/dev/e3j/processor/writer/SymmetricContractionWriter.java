@@ -32,11 +32,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>Per node and channel the kernel gathers the channel's {@code D} features {@code f} (MACE's
  * {@code reshape_irreps}), then evaluates {@code r[L][m] = Σ_ν Σ_k w_ν[element][k][channel] P_νk[m](f)} in
- * straight-line code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the orderings of
- * each multiset of indices, exact, rounded once: terms that cancel between orderings, such as antisymmetric couplings,
- * are gone). This touches every non-zero coefficient once, which is less work than MACE's per-element contraction of
- * the dense {@code U} with the weights. The backward pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and
- * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too.
+ * straight-line code: each polynomial {@code P_νk[m]} as the sum of its non-zero monomials (the basis summed over the
+ * orderings of each multiset of indices, exact, rounded once: terms that cancel between orderings, such as
+ * antisymmetric couplings, are gone), so each node and channel touches every non-zero coefficient once. The backward
+ * pass reads the same monomials: {@code dL/dw = Σ_m g[m] P[m]} and {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the
+ * derivatives exact too.
  *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
  * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
@@ -54,19 +54,19 @@ public final class SymmetricContractionWriter {
     /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
     static final int TERMS_PER_STATEMENT = 24;
 
+    private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
+
     private final SymmetricContractionModel model;
     private final Precision precision;
     private final KernelChecks checks;
     private final int dim;
     /** The per-channel result: the contractions' {@code 2L+1} components, in order. */
     private final int resultDim;
-    private final int[] resultOffsets;
     /** The bases in writing order, each with the index of its weight base variable {@code b<index>}. */
     private final List<Basis> bases = new ArrayList<>();
     private final List<Piece> pieces = new ArrayList<>();
     private final List<List<Piece>> forwardChunks;
     private final List<List<Piece>> backwardChunks;
-    private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
 
     /** Exact magnitudes to constant names, in order of first use. */
     private final Map<SqrtSum, String> constants = new LinkedHashMap<>();
@@ -76,6 +76,7 @@ public final class SymmetricContractionWriter {
      *
      * @param basis       index into {@link #bases}
      * @param weight      {@code k * channels}, the weight's offset from the basis variable
+     * @param result      the index of {@code P_νk[m]}'s output in the channel's result
      * @param terms       the monomials
      * @param derivatives per variable, the derivative of {@code terms}' sum
      */
@@ -93,16 +94,14 @@ public final class SymmetricContractionWriter {
         this.precision = precision;
         this.checks = new KernelChecks(impl, "nodes");
         this.dim = model.channelDim();
-        this.resultOffsets = new int[model.contractions().size()];
         int offset = 0;
         for (Contraction contraction : model.contractions()) {
-            resultOffsets[contraction.index()] = offset;
-            offset += contraction.irrep().dim();
             for (Basis basis : contraction.bases()) {
                 int index = bases.size();
                 bases.add(basis);
-                plan(index, basis, resultOffsets[contraction.index()]);
+                plan(index, basis, offset);
             }
+            offset += contraction.irrep().dim();
         }
         this.resultDim = offset;
         this.forwardChunks = chunks(false);

@@ -17,28 +17,39 @@ import org.junit.jupiter.api.Test;
 /** MACE's {@code U_matrix_real}, exact, against the bases mace-torch 0.3.6 stored in a model's state_dict. */
 class ProductBasisTest {
 
-    private static final List<Irrep> COUPLING = Irreps.parse("0e+1o+2e+3o").entries().stream()
+    private static final List<Irrep> COUPLING = Irreps.sphericalHarmonics(3).entries().stream()
             .map(MulIrrep::ir).toList();
 
+    /**
+     * Every {@code U_matrix_ν} buffer of the four MACE reference models (correlation 2 and 3, channels of
+     * {@code 0e+1o+2e} and {@code 0e+1o+2e+3o}, outputs {@code 0e}, {@code 1o}, {@code 2e}). The buffer's shape gives
+     * the basis: {@code [2L+1]} first unless {@code L = 0}, then {@code ν} axes of {@code D}, then {@code K}; MACE's
+     * irreps here are the harmonics' {@code (l, (-1)^l)}.
+     */
     @Test
-    void equalsTheBasesOfMacePublic() throws IOException {
-        StateDict state = StateDict.read(ReferenceData.directory().getParent()
-                .resolve("models/mace-public/state_dict.safetensors"));
+    void equalsTheBasesOfTheMaceModels() throws IOException {
         int compared = 0;
-        for (String name : state.names()) {
-            if (!name.contains(".U_matrix_")) {
-                continue;
+        for (String model : List.of("mace-public", "mace-plain", "mace-l2-corr3", "mace-periodic")) {
+            StateDict state = StateDict.read(ReferenceData.directory().getParent()
+                    .resolve("models/" + model + "/state_dict.safetensors"));
+            for (String name : state.names()) {
+                if (!name.contains(".U_matrix_")) {
+                    continue;
+                }
+                int degree = Integer.parseInt(name.substring(name.lastIndexOf('_') + 1));
+                long[] shape = state.shape(name);
+                int dim = (int) shape[shape.length - 2];
+                int l = shape.length == degree + 1 ? 0 : ((int) shape[0] - 1) / 2;
+                List<Irrep> coupling = Irreps.sphericalHarmonics(dim == 9 ? 2 : 3).entries().stream()
+                        .map(MulIrrep::ir).toList();
+                ProductBasis basis = ProductBasis.of(coupling, Irrep.of(l, Irrep.shParity(l)), degree,
+                        CgConvention.E3NN_0_4);
+                assertEquals(basis.columns(), shape[shape.length - 1], model + " " + name);
+                assertArrayEquals(state.doubles(name), dense(basis), 1e-15, model + " " + name);
+                compared++;
             }
-            int contraction = Integer.parseInt(name.replaceAll(".*contractions\\.(\\d+)\\..*", "$1"));
-            int degree = Integer.parseInt(name.substring(name.lastIndexOf('_') + 1));
-            Irrep out = contraction == 0 ? Irrep.parse("0e") : Irrep.parse("1o");
-            ProductBasis basis = ProductBasis.of(COUPLING, out, degree, CgConvention.E3NN_0_4);
-            long[] shape = state.shape(name);
-            assertEquals(basis.columns(), shape[shape.length - 1], name);
-            assertArrayEquals(state.doubles(name), dense(basis), 1e-15, name);
-            compared++;
         }
-        assertEquals(6, compared);
+        assertEquals(6 + 7 + 21 + 6, compared);
     }
 
     /**

@@ -53,11 +53,33 @@ public final class StateDict {
      *     what was expected
      */
     public static StateDict read(Path file) throws IOException {
-        String name = file.toString();
         MappedBytes bytes;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             bytes = MappedBytes.map(channel, channel.size(), MappedBytes.FILE_SEGMENT_SIZE);
         }
+        return read(file.toString(), bytes);
+    }
+
+    /**
+     * Reads a state dict held in memory: the bytes of a safetensors or {@code torch.save} file (as
+     * {@link #read(Path)} reads it) from {@code bytes}' position to its limit, such as a file's bytes shipped to
+     * another machine. {@code name} names them in messages. The bytes are not copied (tensors are views until read
+     * into arrays), so they must not change while the state dict is in use; {@code bytes}' position and limit are
+     * left as they are.
+     *
+     * @throws IllegalArgumentException if {@code bytes} or {@code name} is null
+     * @throws IOException if the bytes are malformed: the message names {@code name}, the tensor and what was
+     *     expected
+     */
+    public static StateDict read(ByteBuffer bytes, String name) throws IOException {
+        if (bytes == null || name == null) {
+            throw new IllegalArgumentException("StateDict.read: bytes and name must not be null, got "
+                    + (bytes == null ? "null bytes" : "null name"));
+        }
+        return read(name, MappedBytes.wrap(bytes));
+    }
+
+    private static StateDict read(String name, MappedBytes bytes) throws IOException {
         if (startsWith(bytes, ZIP_MAGIC)) {
             return TorchZipReader.read(name, bytes);
         }
