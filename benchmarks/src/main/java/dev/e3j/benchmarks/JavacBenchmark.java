@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -31,9 +33,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What generating a kernel costs javac: one in-process javac run on the mace-medium spec, without annotation
- * processing ({@code processor = none}) and with the e3j processor, which then also compiles the generated class.
- * The difference is the time the processor adds to a build.
+ * What generating code costs javac: one in-process javac run on a spec, without annotation processing
+ * ({@code processor = none}) and with the e3j processor, which then also compiles the generated classes. The
+ * difference is the time the processor adds to a build. Two specs: the mace-medium interaction's tensor product
+ * ({@code compileMaceMedium}) and a whole MACE-MP-medium-sized {@code @Mace} potential ({@code compileMaceMpMedium}:
+ * {@code 128x0e+128x1o+128x2e} hidden, {@code maxEll = 3}, correlation 3, 89 elements, two interactions).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -54,6 +58,23 @@ public class JavacBenchmark {
             interface MaceMedium extends TensorProductKernel {
             }
             """;
+
+    static final String MACE_MP_SPEC = """
+            package bench.javac;
+
+            import dev.e3j.annotations.Mace;
+            import dev.e3j.runtime.model.InteratomicPotential;
+
+            @Mace(rMax = 6.0, numBessel = 10, numPolynomialCutoff = 5, maxEll = 3, numInteractions = 2,
+                    interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+                    interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+                    atomicNumbers = {%s},
+                    hiddenIrreps = "128x0e+128x1o+128x2e", mlpIrreps = "16x0e", correlation = {3},
+                    gate = Mace.Gate.SILU, radialMlp = {64, 64, 64}, avgNumNeighbors = 61.96, scaleShift = true)
+            interface MaceMpMedium extends InteratomicPotential {
+            }
+            """.formatted(IntStream.rangeClosed(1, 89).mapToObj(Integer::toString)
+            .collect(Collectors.joining(", ")));
 
     @Param({"none", "e3j"})
     public String processor;
@@ -76,8 +97,19 @@ public class JavacBenchmark {
         }
     }
 
+    /** The mace-medium interaction's tensor product, {@code @TensorProduct}. */
     @Benchmark
     public boolean compileMaceMedium() {
+        return compile("bench/javac/MaceMedium.java", SPEC);
+    }
+
+    /** A whole MACE-MP-medium-sized potential, {@code @Mace}. */
+    @Benchmark
+    public boolean compileMaceMpMedium() {
+        return compile("bench/javac/MaceMpMedium.java", MACE_MP_SPEC);
+    }
+
+    private boolean compile(String path, String source) {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
             List<String> options = new ArrayList<>(List.of("-classpath", System.getProperty("java.class.path"),
@@ -86,7 +118,7 @@ public class JavacBenchmark {
                 options.add("-proc:none");
             }
             JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics, options, null,
-                    List.of(new Source("bench/javac/MaceMedium.java", SPEC)));
+                    List.of(new Source(path, source)));
             if (processor.equals("e3j")) {
                 task.setProcessors(List.of(new E3jProcessor()));
             }
