@@ -156,8 +156,10 @@ final class AnnotatedSpec {
         List<String> kernels = new ArrayList<>();
         for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
             String name = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
-            if (E3jProcessor.KERNEL_ANNOTATIONS.contains(name)) {
-                kernels.add("@" + name.substring(name.lastIndexOf('.') + 1));
+            for (KernelAnnotation kernel : KernelAnnotation.values()) {
+                if (kernel.qualifiedName().equals(name)) {
+                    kernels.add("@" + kernel.simpleName());
+                }
             }
         }
         if (kernels.size() > 1) {

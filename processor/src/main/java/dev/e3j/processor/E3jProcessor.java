@@ -32,19 +32,8 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class E3jProcessor extends AbstractProcessor {
 
-    static final String TENSOR_PRODUCT = "dev.e3j.annotations.TensorProduct";
-    static final String SPHERICAL_HARMONICS = "dev.e3j.annotations.SphericalHarmonics";
-    static final String LINEAR = "dev.e3j.annotations.Linear";
-    static final String GATE_POINTS_NETWORK = "dev.e3j.annotations.GatePointsNetwork";
-    static final String REDUCED_TENSOR_PRODUCTS = "dev.e3j.annotations.ReducedTensorProducts";
-    static final String CARTESIAN_TENSOR = "dev.e3j.annotations.CartesianTensor";
-    static final String MACE = "dev.e3j.annotations.Mace";
-    static final String SYMMETRIC_CONTRACTION = "dev.e3j.annotations.SymmetricContraction";
-    /** The annotations that each generate {@code <Spec>Impl}; an interface carries at most one. */
-    static final Set<String> KERNEL_ANNOTATIONS = Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR,
-            GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS, CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION, MACE);
     /** Carried by every generated class; claimed so that {@code -Xlint:all} has no unclaimed annotation to report. */
-    static final String GENERATED = "javax.annotation.processing.Generated";
+    private static final String GENERATED = "javax.annotation.processing.Generated";
 
     private final Map<String, ProcessingStep> steps = new LinkedHashMap<>();
     /** Specs whose annotation values did not resolve yet: (qualified name, annotation), retried next round. */
@@ -69,8 +58,12 @@ public final class E3jProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(TENSOR_PRODUCT, SPHERICAL_HARMONICS, LINEAR, GATE_POINTS_NETWORK, REDUCED_TENSOR_PRODUCTS,
-                CARTESIAN_TENSOR, SYMMETRIC_CONTRACTION, MACE, GENERATED);
+        Set<String> supported = new LinkedHashSet<>();
+        for (KernelAnnotation kernel : KernelAnnotation.values()) {
+            supported.add(kernel.qualifiedName());
+        }
+        supported.add(GENERATED);
+        return supported;
     }
 
     @Override

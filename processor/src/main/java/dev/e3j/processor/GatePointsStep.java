@@ -20,7 +20,7 @@ import javax.lang.model.element.TypeElement;
 final class GatePointsStep extends KernelStep<GatePointsSpec, GatePointsModel> {
 
     GatePointsStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.GATE_POINTS_NETWORK, "dev.e3j.runtime.model.PointsModel");
+        super(env, KernelAnnotation.GATE_POINTS_NETWORK);
     }
 
     @Override

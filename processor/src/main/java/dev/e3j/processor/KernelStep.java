@@ -20,32 +20,27 @@ import javax.lang.model.element.TypeElement;
 abstract class KernelStep<S, M> implements ProcessingStep {
 
     private final ProcessingEnvironment env;
-    private final String annotation;
-    private final String kernel;
+    private final KernelAnnotation annotation;
 
-    /**
-     * @param annotation canonical name of the annotation this step handles
-     * @param kernel     canonical name of the runtime interface the annotated interface must extend
-     */
-    KernelStep(ProcessingEnvironment env, String annotation, String kernel) {
+    /** @param annotation the annotation this step handles, and the runtime interface its targets extend */
+    KernelStep(ProcessingEnvironment env, KernelAnnotation annotation) {
         this.env = env;
         this.annotation = annotation;
-        this.kernel = kernel;
     }
 
     @Override
     public final String annotation() {
-        return annotation;
+        return annotation.qualifiedName();
     }
 
     @Override
     public final void process(Element element) {
-        Optional<AnnotatedSpec> found = AnnotatedSpec.of(env, element, annotation);
+        Optional<AnnotatedSpec> found = AnnotatedSpec.of(env, element, annotation.qualifiedName());
         if (found.isEmpty()) {
             return;
         }
         AnnotatedSpec annotated = found.get();
-        Optional<TypeElement> target = annotated.target(kernel);
+        Optional<TypeElement> target = annotated.target(annotation.kernel());
         if (target.isEmpty()) {
             return;
         }

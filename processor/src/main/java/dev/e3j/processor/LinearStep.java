@@ -16,7 +16,7 @@ import javax.lang.model.element.TypeElement;
 final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
 
     LinearStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.LINEAR, "dev.e3j.runtime.LinearKernel");
+        super(env, KernelAnnotation.LINEAR);
     }
 
     @Override

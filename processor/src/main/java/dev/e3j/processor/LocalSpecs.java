@@ -88,8 +88,9 @@ final class LocalSpecs {
     /** The simple name of the e3j kernel annotation {@code annotation} names in {@code unit}, if it names one. */
     private static Optional<String> kernelAnnotation(CompilationUnitTree unit, AnnotationTree annotation) {
         String written = annotation.getAnnotationType().toString();
-        for (String qualified : E3jProcessor.KERNEL_ANNOTATIONS) {
-            String simple = qualified.substring(qualified.lastIndexOf('.') + 1);
+        for (KernelAnnotation kernel : KernelAnnotation.values()) {
+            String qualified = kernel.qualifiedName();
+            String simple = kernel.simpleName();
             if (written.equals(qualified) || written.equals(simple) && imports(unit, qualified)) {
                 return Optional.of(simple);
             }

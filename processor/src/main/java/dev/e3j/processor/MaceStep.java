@@ -19,7 +19,7 @@ import javax.lang.model.element.TypeElement;
 final class MaceStep extends KernelStep<MaceSpec, MaceModel> {
 
     MaceStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.MACE, "dev.e3j.runtime.model.InteratomicPotential");
+        super(env, KernelAnnotation.MACE);
     }
 
     @Override

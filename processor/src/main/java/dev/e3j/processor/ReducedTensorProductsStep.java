@@ -25,8 +25,7 @@ final class ReducedTensorProductsStep extends KernelStep<ReducedTensorProductsSp
 
     /** @param cartesian whether this step handles {@code @CartesianTensor} rather than {@code @ReducedTensorProducts} */
     ReducedTensorProductsStep(ProcessingEnvironment env, boolean cartesian) {
-        super(env, cartesian ? E3jProcessor.CARTESIAN_TENSOR : E3jProcessor.REDUCED_TENSOR_PRODUCTS,
-                "dev.e3j.runtime.CartesianTensorKernel");
+        super(env, cartesian ? KernelAnnotation.CARTESIAN_TENSOR : KernelAnnotation.REDUCED_TENSOR_PRODUCTS);
         this.cartesian = cartesian;
     }
 

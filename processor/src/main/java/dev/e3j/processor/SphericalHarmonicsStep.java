@@ -20,14 +20,14 @@ import javax.lang.model.element.TypeElement;
 final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, SphericalHarmonicsModel> {
 
     SphericalHarmonicsStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.SPHERICAL_HARMONICS, "dev.e3j.runtime.SphericalHarmonicsKernel");
+        super(env, KernelAnnotation.SPHERICAL_HARMONICS);
     }
 
     @Override
     SphericalHarmonicsSpec read(AnnotationValues values) {
         return new SphericalHarmonicsSpec(values.integer("lmax"), values.integers("ls"), values.string("irreps"),
                 values.enumConstant("normalization", ShNormalization.class), values.bool("normalize"),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("precision", Precision.class), values.bool("cuda"));
     }
 
     @Override
@@ -46,7 +46,7 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
                         "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
                 SphericalHarmonicsAudit.json(model, spec.precision(), specName, implementation));
-        if (annotated.values().bool("cuda")) {
+        if (spec.cuda()) {
             CudaSphericalHarmonicsWriter cuda = new CudaSphericalHarmonicsWriter(model,
                     target.getQualifiedName().toString(), implementation.reflectionName());
             annotated.writeResource(cuda.resourceName(), cuda.source());

@@ -19,7 +19,7 @@ import javax.lang.model.element.TypeElement;
 final class SymmetricContractionStep extends KernelStep<SymmetricContractionSpec, SymmetricContractionModel> {
 
     SymmetricContractionStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.SYMMETRIC_CONTRACTION, "dev.e3j.runtime.SymmetricContractionKernel");
+        super(env, KernelAnnotation.SYMMETRIC_CONTRACTION);
     }
 
     @Override

@@ -28,7 +28,7 @@ import javax.lang.model.element.TypeElement;
 final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProductModel> {
 
     TensorProductStep(ProcessingEnvironment env) {
-        super(env, E3jProcessor.TENSOR_PRODUCT, "dev.e3j.runtime.TensorProductKernel");
+        super(env, KernelAnnotation.TENSOR_PRODUCT);
     }
 
     @Override
@@ -46,7 +46,8 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
                 values.enumConstant("pathNormalization", PathNormalization.class),
                 values.bool("sharedWeights"),
                 values.enumConstant("precision", Precision.class),
-                values.enumConstant("cgConvention", CgConvention.class));
+                values.enumConstant("cgConvention", CgConvention.class),
+                values.bool("cuda"));
     }
 
     @Override
@@ -73,7 +74,7 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
         TensorProductWriter writer = new TensorProductWriter(model, ClassName.get(target));
         annotated.write(writer.implementation(), writer.javaFile(target), writer.auditResourceName(),
                 writer.auditJson());
-        if (annotated.values().bool("cuda")) {
+        if (model.cuda()) {
             CudaTensorProductWriter cuda = new CudaTensorProductWriter(model, target.getQualifiedName().toString(),
                     writer.implementation().reflectionName());
             annotated.writeResource(cuda.resourceName(), cuda.source());

@@ -11,9 +11,10 @@ import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.processor.testing.NativeTools;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.processor.writer.cuda.CudaFiles;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.testsupport.Goldens;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -302,11 +303,7 @@ class CudaKernelsTest {
     @Test
     void goldenCudaSource() throws IOException {
         String actual = kernels.generatedResource(CudaFiles.resourceName("cuda.Cases_FcSmallImpl"));
-        Path golden = Path.of("src/test/resources/golden/cuda.Cases_FcSmallImpl.cu");
-        if (System.getenv("E3J_UPDATE_GOLDENS") != null) {
-            Files.writeString(golden, actual);
-        }
-        assertEquals(Files.readString(golden), actual, "regenerate with E3J_UPDATE_GOLDENS=1 if intended");
+        Goldens.compare(GoldenSourceTest.goldenDirectory().resolve("cuda.Cases_FcSmallImpl.cu"), actual);
     }
 
     /** samples/cuda/e3j_cuda_check.cpp, found from the reference directory (the repository root's child). */

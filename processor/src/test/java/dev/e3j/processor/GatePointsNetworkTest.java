@@ -1,12 +1,11 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.FiniteDifferences.dot;
+import static dev.e3j.processor.testing.FiniteDifferences.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static dev.e3j.processor.testing.FiniteDifferences.dot;
-import static dev.e3j.processor.testing.FiniteDifferences.gaussian;
 
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
@@ -15,8 +14,8 @@ import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
-import dev.e3j.runtime.nn.Equivariance;
-import dev.e3j.runtime.nn.Equivariance.Argument;
+import dev.e3j.runtime.testing.Equivariance.Argument;
+import dev.e3j.runtime.testing.Equivariance;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

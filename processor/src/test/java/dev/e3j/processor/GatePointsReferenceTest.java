@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.PointsModel;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,8 @@
 package dev.e3j.processor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.testsupport.Goldens;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -12,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated sources and audit files compared with {@code src/test/resources/golden/}; run with
- * {@code E3J_UPDATE_GOLDENS=1} to rewrite them after an intended change, then review the diff.
+ * {@code E3J_UPDATE_GOLDENS=1} to rewrite them after an intended change ({@link Goldens}), then review the diff.
  */
 class GoldenSourceTest {
 
@@ -108,18 +106,11 @@ class GoldenSourceTest {
     }
 
     private static void compare(String file, String actual) throws IOException {
-        Path golden = goldenDirectory().resolve(file);
-        if ("1".equals(System.getenv("E3J_UPDATE_GOLDENS"))) {
-            Files.createDirectories(golden.getParent());
-            Files.writeString(golden, actual, StandardCharsets.UTF_8);
-            return;
-        }
-        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual,
-                file + " differs from its golden; rerun with E3J_UPDATE_GOLDENS=1 if the change is intended");
+        Goldens.compare(goldenDirectory().resolve(file), actual);
     }
 
     /** {@code processor/src/test/resources/golden}, from the module or the repository root. */
-    private static Path goldenDirectory() {
+    static Path goldenDirectory() {
         Path fromModule = Paths.get("src", "test", "resources", "golden");
         return Files.isDirectory(fromModule.getParent()) ? fromModule
                 : Paths.get("processor", "src", "test", "resources", "golden");

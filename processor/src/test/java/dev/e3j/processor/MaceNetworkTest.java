@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.processor.testing.ReferenceData;
-import dev.e3j.runtime.Rotations;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.InteratomicPotential;
-import dev.e3j.runtime.model.PotentialChecks;
 import dev.e3j.runtime.model.Structure;
+import dev.e3j.runtime.o3.Rotations;
+import dev.e3j.runtime.testing.PotentialChecks;
+import dev.e3j.testsupport.ReferenceData;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;

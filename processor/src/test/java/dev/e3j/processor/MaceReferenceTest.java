@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.io.DType;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.io.Tensor;

@@ -1,8 +1,8 @@
 package dev.e3j.processor;
 
-import static dev.e3j.processor.testing.ReferenceData.asDoubles;
-import static dev.e3j.processor.testing.ReferenceData.asInt;
-import static dev.e3j.processor.testing.ReferenceData.asList;
+import static dev.e3j.testsupport.ReferenceData.asDoubles;
+import static dev.e3j.testsupport.ReferenceData.asInt;
+import static dev.e3j.testsupport.ReferenceData.asList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +11,7 @@ import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;

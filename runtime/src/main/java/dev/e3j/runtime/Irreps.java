@@ -1,5 +1,8 @@
 package dev.e3j.runtime;
 
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.o3.Rotations;
+import dev.e3j.runtime.o3.WignerD;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -571,7 +574,7 @@ public final class Irreps implements Iterable<Irreps.MulIrrep> {
      * @throws IllegalArgumentException if the matrix is not 3x3 or its determinant is not ±1
      */
     public double[][] wignerD(double[][] rotationOrRotoinversion) {
-        Rotations.requireShape3x3("Irreps.wignerD", rotationOrRotoinversion, "rotationOrRotoinversion");
+        Checks.requireShape3x3("Irreps.wignerD", rotationOrRotoinversion, "rotationOrRotoinversion");
         double det = Rotations.determinant(rotationOrRotoinversion);
         if (!(Math.abs(Math.abs(det) - 1) <= 1e-5)) {
             throw new IllegalArgumentException("Irreps.wignerD: rotationOrRotoinversion must have determinant 1 or -1, "

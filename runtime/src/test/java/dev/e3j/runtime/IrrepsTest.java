@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.testsupport.ReferenceData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -326,7 +327,7 @@ class IrrepsTest {
     /** e3nn's SphericalHarmonics(irreps): its choice of input, or its ValueError, for each irreps. */
     @Test
     void sphericalHarmonicsInputChecksParityAsE3nn() {
-        List<Object> cases = ReferenceData.array(ReferenceData.object(ReferenceData.load("parity.json"))
+        List<Object> cases = ReferenceData.asList(ReferenceData.object(ReferenceData.load("parity.json"))
                 .get("spherical_harmonics_parity"));
         assertEquals(10, cases.size());
         for (Object c : cases) {

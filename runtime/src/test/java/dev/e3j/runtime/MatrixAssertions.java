@@ -3,13 +3,15 @@ package dev.e3j.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.e3j.runtime.o3.Rotations;
+
 /** Entry-wise comparisons that report the worst entry. */
-final class MatrixAssertions {
+public final class MatrixAssertions {
 
     private MatrixAssertions() {
     }
 
-    static double maxAbsDifference(double[][] expected, double[][] actual) {
+    public static double maxAbsDifference(double[][] expected, double[][] actual) {
         assertEquals(expected.length, actual.length, "rows");
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -22,18 +24,18 @@ final class MatrixAssertions {
         return worst;
     }
 
-    static void assertMatrixEquals(double[][] expected, double[][] actual, double tolerance, String what) {
+    public static void assertMatrixEquals(double[][] expected, double[][] actual, double tolerance, String what) {
         double worst = maxAbsDifference(expected, actual);
         if (!(worst <= tolerance)) {
             fail(what + ": max |difference| " + worst + " > " + tolerance);
         }
     }
 
-    static void assertVectorEquals(double[] expected, double[] actual, double tolerance, String what) {
+    public static void assertVectorEquals(double[] expected, double[] actual, double tolerance, String what) {
         assertMatrixEquals(new double[][] {expected}, new double[][] {actual}, tolerance, what);
     }
 
-    static double[][] identity(int n) {
+    public static double[][] identity(int n) {
         double[][] id = new double[n][n];
         for (int i = 0; i < n; i++) {
             id[i][i] = 1;
@@ -41,7 +43,7 @@ final class MatrixAssertions {
         return id;
     }
 
-    static void assertOrthogonal(double[][] m, double tolerance, String what) {
+    public static void assertOrthogonal(double[][] m, double tolerance, String what) {
         assertMatrixEquals(identity(m.length), Rotations.matmul(m, Rotations.transpose(m)), tolerance,
                 what + ": M M^T = I");
     }

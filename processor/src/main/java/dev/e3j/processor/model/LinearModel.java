@@ -4,6 +4,7 @@ import dev.e3j.annotations.PathNormalization;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.diagnostics.Problem;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -51,6 +52,11 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
 
         public int weightNumel() {
             return mulIn * mulOut;
+        }
+
+        /** {@code sqrt(alpha)}, exact: the factor the path multiplies {@code W_p x} by. */
+        public SqrtRational coefficient() {
+            return SqrtRational.sqrtOf(alpha);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.e3j.processor.diagnostics.Problem;
 import dev.e3j.processor.math.Polynomial;
 import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -210,14 +211,46 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
     }
 
     /**
-     * The exact constant of a component under this normalization: {@code N} ({@code COMPONENT}),
-     * {@code N / sqrt(2l + 1)} ({@code NORM}); for {@code INTEGRAL} the constant is {@code N / sqrt(4 pi)}, of which
-     * this returns the algebraic part {@code N}.
+     * The exact constant of a component under this normalization, from its component-normalized scale {@code N}:
+     * {@code N} ({@code COMPONENT}), {@code N / sqrt(2l + 1)} ({@code NORM}), {@code N / sqrt(4 pi)}
+     * ({@code INTEGRAL}).
      */
-    public SqrtRational algebraicConstant(Degree degree, Component component) {
+    public HarmonicConstant constant(Degree degree, Component component) {
         SqrtRational scale = component.scale();
-        return normalization == ShNormalization.NORM
-                ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale;
+        return new HarmonicConstant(normalization == ShNormalization.NORM
+                ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale,
+                normalization == ShNormalization.INTEGRAL);
+    }
+
+    /** One exact term {@code q P^l_i v_j} of {@code P^{l+1}_k} ({@code v = (x, y, z)}, {@code j} its axis). */
+    public record Raise(int i, int j, SqrtRational q) {
+    }
+
+    /**
+     * {@code P^{l+1}_k = sum q_ijk P^l_i v_j} for {@code l = 1..lmax-1}, indexed {@code [l - 1][k]}: e3nn's recursion
+     * {@code Y^{l+1}_k = f_l sum_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j} rewritten for the integer polynomials
+     * {@code P = Y / N}, so {@code q_ijk = f_l w3j_ijk N^l_i / N^{l+1}_k}, exact (the component-normalized
+     * {@code N}: the recursion runs on the polynomials, whatever this model's normalization).
+     */
+    public List<List<List<Raise>>> raisings() {
+        int lmax = degrees.get(degrees.size() - 1).l();
+        SphericalHarmonicsModel all = of(IntStream.rangeClosed(0, lmax).boxed().toList(), ShNormalization.COMPONENT,
+                normalize);
+        List<List<List<Raise>>> raisings = new ArrayList<>();
+        for (int l = 1; l < lmax; l++) {
+            List<Component> lower = all.degrees().get(l).components();
+            List<Component> upper = all.degrees().get(l + 1).components();
+            SqrtRational factor = SphericalHarmonicPolynomials.raisingFactor(l);
+            List<List<Raise>> byK = new ArrayList<>();
+            upper.forEach(component -> byK.add(new ArrayList<>()));
+            for (Wigner3j.Entry entry : Wigner3j.of(l, 1, l + 1).nonzero()) {
+                SqrtRational q = factor.multiply(entry.value()).multiply(lower.get(entry.i()).scale())
+                        .divide(upper.get(entry.k()).scale());
+                byK.get(entry.k()).add(new Raise(entry.i(), entry.j(), q));
+            }
+            raisings.add(byK.stream().map(List::copyOf).toList());
+        }
+        return List.copyOf(raisings);
     }
 
     public int dim() {

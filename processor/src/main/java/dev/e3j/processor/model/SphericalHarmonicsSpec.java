@@ -9,12 +9,19 @@ import java.util.List;
  *
  * @param lmax degrees {@code 0..lmax}; {@code -1} (the default) when {@code ls} is given instead
  * @param ls   explicit degrees in output order, repeats allowed; empty when {@code lmax} is given instead
+ * @param cuda whether CUDA sources are written beside the Java kernel
  */
 public record SphericalHarmonicsSpec(int lmax, List<Integer> ls, String irreps, ShNormalization normalization,
-                                     boolean normalize, Precision precision) {
+                                     boolean normalize, Precision precision, boolean cuda) {
 
     public SphericalHarmonicsSpec {
         ls = List.copyOf(ls);
+    }
+
+    /** A spec for the Java back end only ({@code cuda = false}). */
+    public SphericalHarmonicsSpec(int lmax, List<Integer> ls, String irreps, ShNormalization normalization,
+                                  boolean normalize, Precision precision) {
+        this(lmax, ls, irreps, normalization, normalize, precision, false);
     }
 
     /** Degrees {@code 0..lmax} with the annotation's defaults otherwise. */

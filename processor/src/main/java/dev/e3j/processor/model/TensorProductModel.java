@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
  *
  * @param square       whether the second input is the first (e3nn's {@code TensorSquare})
  * @param cgConvention the e3nn version whose Wigner 3j signs every path's CG terms carry
+ * @param cuda         whether CUDA sources are written beside the Java kernel
  */
 public record TensorProductModel(
         TensorProduct.Kind kind,
@@ -27,7 +28,8 @@ public record TensorProductModel(
         boolean sharedWeights,
         Precision precision,
         boolean square,
-        CgConvention cgConvention) {
+        CgConvention cgConvention,
+        boolean cuda) {
 
     public TensorProductModel {
         paths = List.copyOf(paths);

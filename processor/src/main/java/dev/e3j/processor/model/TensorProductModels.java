@@ -64,7 +64,7 @@ public final class TensorProductModels {
                 normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
                         spec.pathNormalization(), spec.cgConvention()),
                 spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square,
-                spec.cgConvention());
+                spec.cgConvention(), spec.cuda());
     }
 
     /**

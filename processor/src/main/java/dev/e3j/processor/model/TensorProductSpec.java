@@ -10,6 +10,8 @@ import java.util.List;
 /**
  * The values of one {@code @TensorProduct}, as written, free of javac types, so that the model can be built and
  * tested from plain Java.
+ *
+ * @param cuda whether CUDA sources are written beside the Java kernel
  */
 public record TensorProductSpec(
         String in1,
@@ -21,10 +23,19 @@ public record TensorProductSpec(
         PathNormalization pathNormalization,
         boolean sharedWeights,
         Precision precision,
-        CgConvention cgConvention) {
+        CgConvention cgConvention,
+        boolean cuda) {
 
     public TensorProductSpec {
         paths = List.copyOf(paths);
+    }
+
+    /** A spec for the Java back end only ({@code cuda = false}). */
+    public TensorProductSpec(String in1, String in2, String out, TensorProduct.Kind kind, List<PathSpec> paths,
+                             IrrepNormalization irrepNormalization, PathNormalization pathNormalization,
+                             boolean sharedWeights, Precision precision, CgConvention cgConvention) {
+        this(in1, in2, out, kind, paths, irrepNormalization, pathNormalization, sharedWeights, precision, cgConvention,
+                false);
     }
 
     /** A spec with the annotation's defaults for everything but irreps and kind. */
@@ -36,6 +47,6 @@ public record TensorProductSpec(
     /** This spec with the Wigner 3j signs of {@code convention}. */
     public TensorProductSpec withCgConvention(CgConvention convention) {
         return new TensorProductSpec(in1, in2, out, kind, paths, irrepNormalization, pathNormalization, sharedWeights,
-                precision, convention);
+                precision, convention, cuda);
     }
 }

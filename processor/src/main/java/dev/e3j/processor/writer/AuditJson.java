@@ -7,9 +7,17 @@ import java.util.Map;
 /**
  * Prints an audit tree ({@link Map}s with string keys in order, {@link List}s, strings, numbers, booleans) as JSON:
  * objects and lists holding only scalars on one line, everything else one entry per line, two-space indent.
- * Exact values go in strings ({@code "sqrt(3/8)"}); their doubles as numbers beside them.
+ * Exact values go in strings ({@code "sqrt(3/8)"}); their doubles as numbers beside them. The document itself
+ * always takes one entry per line. Every kernel kind's audit file is printed here.
  */
 final class AuditJson {
+
+    /**
+     * Scalar entries printed together on one line of their parent object, in place of the entry that holds them
+     * (whose key is not printed): {@code "in1": 0, "in2": 0, "out": 0}. Their parent takes one entry per line.
+     */
+    record SameLine(Map<String, ?> entries) {
+    }
 
     private final StringBuilder out = new StringBuilder();
 
@@ -18,7 +26,7 @@ final class AuditJson {
 
     static String print(Map<String, ?> document) {
         AuditJson json = new AuditJson();
-        json.value(document, 0);
+        json.container(List.copyOf(document.entrySet()), 0, '{', '}', false);
         return json.out.append('\n').toString();
     }
 
@@ -44,6 +52,10 @@ final class AuditJson {
                 out.append('\n').append("  ".repeat(depth + 1));
             }
             Object item = items.get(i);
+            if (item instanceof Map.Entry<?, ?> entry && entry.getValue() instanceof SameLine line) {
+                sameLine(line, depth + 1);
+                continue;
+            }
             if (item instanceof Map.Entry<?, ?> entry) {
                 value(entry.getKey(), depth + 1);
                 out.append(": ");
@@ -57,7 +69,19 @@ final class AuditJson {
         out.append(close);
     }
 
+    private void sameLine(SameLine line, int depth) {
+        String separator = "";
+        for (Map.Entry<String, ?> entry : line.entries().entrySet()) {
+            out.append(separator);
+            value(entry.getKey(), depth);
+            out.append(": ");
+            value(entry.getValue(), depth);
+            separator = ", ";
+        }
+    }
+
     private static boolean isFlat(Collection<?> values) {
-        return values.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> l && !isFlat(l));
+        return values.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof SameLine
+                || v instanceof List<?> l && !isFlat(l));
     }
 }

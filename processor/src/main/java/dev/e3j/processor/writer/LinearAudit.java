@@ -41,7 +41,7 @@ public final class LinearAudit {
         List<Object> paths = new ArrayList<>();
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
-            SqrtRational coefficient = SqrtRational.sqrtOf(path.alpha());
+            SqrtRational coefficient = path.coefficient();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("index", p);
             entry.put("in", path.inIndex());

@@ -9,7 +9,6 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
-import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
@@ -83,9 +82,8 @@ public final class LinearWriter {
                 .addJavadoc(javadoc(spec))
                 .addField(irrepsField("IRREPS_IN", model.irrepsIn()))
                 .addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
-        List<Arithmetic> arithmetics = precision == Precision.FLOAT
-                ? List.of(Arithmetic.DOUBLE, Arithmetic.FLOAT) : List.of(Arithmetic.DOUBLE);
-        for (Arithmetic arithmetic : arithmetics) {
+        List<NumberType> arithmetics = NumberType.of(precision);
+        for (NumberType arithmetic : arithmetics) {
             for (int p = 0; p < model.paths().size(); p++) {
                 type.addField(coefficientField(p, arithmetic));
             }
@@ -108,10 +106,10 @@ public final class LinearWriter {
                         .addJavadoc("Weight gradients sum over at most this many blocks, each into its own arrays.\n")
                         .initializer("$L", MAX_PARTIAL_SUMS)
                         .build());
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             if (model.sharedWeights()) {
                 type.addMethod(weightRows(arithmetic, false)).addMethod(weightRows(arithmetic, true));
             } else {
@@ -126,7 +124,7 @@ public final class LinearWriter {
                     .addMethods(pathMethods(arithmetic));
         }
         type.addMethods(helpers);
-        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
+        return type.addMethods(checks.methods(arithmetics.stream().<TypeName>map(NumberType::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -165,17 +163,17 @@ public final class LinearWriter {
                 .build();
     }
 
-    private FieldSpec coefficientField(int p, Arithmetic arithmetic) {
+    private FieldSpec coefficientField(int p, NumberType arithmetic) {
         Path path = model.paths().get(p);
         return FieldSpec.builder(arithmetic.type(), coefficient(p, arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("$L = sqrt($L), path $L.\n", SqrtRational.sqrtOf(path.alpha()), path.alpha(), p)
-                .initializer("$L", arithmetic.literal(SqrtRational.sqrtOf(path.alpha())))
+                .addJavadoc("$L = sqrt($L), path $L.\n", path.coefficient(), path.alpha(), p)
+                .initializer("$L", arithmetic.literal(path.coefficient()))
                 .build();
     }
 
-    private static String coefficient(int p, Arithmetic arithmetic) {
-        return "PATH_" + p + arithmetic.constantSuffix();
+    private static String coefficient(int p, NumberType arithmetic) {
+        return "PATH_" + p + arithmetic.fieldSuffix();
     }
 
     private static MethodSpec getter(String name, Class<?> type, String value) {
@@ -187,7 +185,7 @@ public final class LinearWriter {
                 .build();
     }
 
-    private MethodSpec forward(Arithmetic t) {
+    private MethodSpec forward(NumberType t) {
         TypeName array = t.arrayType();
         String rows = t.type() + "[][][]";
         return MethodSpec.methodBuilder("forward")
@@ -225,7 +223,7 @@ public final class LinearWriter {
     }
 
     /** {@code T[][] name = new T[rows][]}, each row as long as its entry's multiplicity. */
-    private static CodeBlock channelLastRows(String name, Irreps irreps, Arithmetic t) {
+    private static CodeBlock channelLastRows(String name, Irreps irreps, NumberType t) {
         int[] first = firstRows(irreps);
         CodeBlock.Builder code = CodeBlock.builder()
                 .addStatement("$T[][] $L = new $T[$L][]", t.type(), name, t.type(), first[irreps.size()]);
@@ -246,24 +244,24 @@ public final class LinearWriter {
      * per-path weight rows, the others sample arrays. The method allocates the channel-last rows {@code scratch} of
      * {@code irreps} and opens the sample loop, with the offsets {@code xb} and {@code ob}.
      */
-    private MethodSpec.Builder blockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+    private MethodSpec.Builder blockMethod(String name, NumberType t, String scratch, Irreps irreps,
                                            String... parameters) {
         return blockMethod(name, t, scratch, irreps, false, parameters);
     }
 
     /**
-     * {@link #blockMethod(String, Arithmetic, String, Irreps, String...)} for per-sample weights when
+     * {@link #blockMethod(String, NumberType, String, Irreps, String...)} for per-sample weights when
      * {@code transposed} names how the weights go into rows: the rows ({@code rows}, or {@code columns} when
      * {@code transposed}) are allocated once per block and loaded from the sample's weights in the loop.
      */
-    private MethodSpec.Builder perSampleBlockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+    private MethodSpec.Builder perSampleBlockMethod(String name, NumberType t, String scratch, Irreps irreps,
                                                     boolean transposed, String... parameters) {
         return blockMethod(name, t, scratch, irreps, transposed, parameters)
                 .addStatement("$L(weights, b * $L, $L)", transposed ? "loadWeightColumns" : "loadWeightRows",
                         model.weightNumel(), transposed ? "columns" : "rows");
     }
 
-    private MethodSpec.Builder blockMethod(String name, Arithmetic t, String scratch, Irreps irreps,
+    private MethodSpec.Builder blockMethod(String name, NumberType t, String scratch, Irreps irreps,
                                            boolean transposed, String... parameters) {
         TypeName array = t.arrayType();
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
@@ -289,7 +287,7 @@ public final class LinearWriter {
      * (loops over the output channels, which HotSpot vectorizes), then the rows go out in e3nn's layout with the
      * biases and are cleared for the next sample.
      */
-    private MethodSpec forwardBlock(Arithmetic t) {
+    private MethodSpec forwardBlock(NumberType t) {
         MethodSpec.Builder method = model.sharedWeights()
                 ? blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias", "out")
                 : perSampleBlockMethod("forwardBlock", t, "outT", model.irrepsOut(), false, "x", "weights", "bias",
@@ -307,7 +305,7 @@ public final class LinearWriter {
      * {@link #MAX_PATHS_PER_METHOD} paths, else in helper methods {@code name0, name1, ...} of that many paths each,
      * taking {@code parameters} (names of {@link #parameter}), and the calls of those helpers.
      */
-    private CodeBlock perPath(String name, Arithmetic t, List<String> parameters,
+    private CodeBlock perPath(String name, NumberType t, List<String> parameters,
                               BiFunction<Integer, Path, CodeBlock> code) {
         List<CodeBlock> blocks = new ArrayList<>();
         for (int p = 0; p < model.paths().size(); p++) {
@@ -334,7 +332,7 @@ public final class LinearWriter {
     }
 
     /** The parameters of per-path helpers, by name. */
-    private static ParameterSpec parameter(String name, Arithmetic t) {
+    private static ParameterSpec parameter(String name, NumberType t) {
         TypeName rows = ArrayTypeName.of(t.arrayType());
         TypeName type = switch (name) {
             case "xb", "ob", "wb" -> TypeName.INT;
@@ -373,7 +371,7 @@ public final class LinearWriter {
      * {@code target[offset + c * dim + i] = scratch[row + i][c]} for every entry of {@code irreps} (plus its biases
      * when {@code biases}): the sample's channel-last rows back into e3nn's layout; then the rows are cleared.
      */
-    private void rowsOut(MethodSpec.Builder method, Arithmetic t, String target, String scratch, Irreps irreps,
+    private void rowsOut(MethodSpec.Builder method, NumberType t, String target, String scratch, Irreps irreps,
                          String offset, String channel, String label, boolean biases) {
         int[] first = firstRows(irreps);
         for (int e = 0; e < irreps.size(); e++) {
@@ -409,7 +407,7 @@ public final class LinearWriter {
      * {@code groups}: per component {@code i}, the source channels four at a time, each loop over {@code c} storing
      * one row (HotSpot's superword vectorizes loops with one store stream whose arrays sit at offset 0).
      */
-    private static MethodSpec rowPass(String name, Arithmetic t, String source, String factor, String target,
+    private static MethodSpec rowPass(String name, NumberType t, String source, String factor, String target,
                                       String at, int dim, int groups, int channels, String comment) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
@@ -477,7 +475,7 @@ public final class LinearWriter {
     }
 
     /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
-    private List<MethodSpec> pathMethods(Arithmetic t) {
+    private List<MethodSpec> pathMethods(NumberType t) {
         Map<Shape, List<Integer>> shapes = new LinkedHashMap<>();
         for (int p = 0; p < model.paths().size(); p++) {
             Path path = model.paths().get(p);
@@ -504,7 +502,7 @@ public final class LinearWriter {
     }
 
     /** {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]} for one sample, components four at a time. */
-    private static MethodSpec weightGradientPath(Shape shape, Arithmetic t, String used) {
+    private static MethodSpec weightGradientPath(Shape shape, NumberType t, String used) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         int dim = shape.dim();
@@ -546,7 +544,7 @@ public final class LinearWriter {
     }
 
     /** {@code rows[p][u][w] = sqrt(alpha_p) W_p[u][w]}, or transposed ({@code [w][u]}) for the input gradient. */
-    private MethodSpec weightRows(Arithmetic t, boolean transposed) {
+    private MethodSpec weightRows(NumberType t, boolean transposed) {
         String rows = t.type() + "[][][]";
         MethodSpec.Builder method = MethodSpec.methodBuilder(transposed ? "weightColumns" : "weightRows")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -562,13 +560,13 @@ public final class LinearWriter {
     }
 
     /** {@code rows[p] = new T[mul_in][mul_out]}, or {@code [mul_out][mul_in]} when {@code transposed}. */
-    private static CodeBlock newRows(int p, Path path, boolean transposed, Arithmetic t) {
+    private static CodeBlock newRows(int p, Path path, boolean transposed, NumberType t) {
         return CodeBlock.of("rows[$L] = new $T[$L][$L];\n", p, t.type(),
                 transposed ? path.mulOut() : path.mulIn(), transposed ? path.mulIn() : path.mulOut());
     }
 
     /** {@code rows[p][u][w] = sqrt(alpha_p) weights[base + offset_p + u * mul_out + w]}, or transposed. */
-    private static CodeBlock fillRows(int p, Path path, boolean transposed, Arithmetic t, String base) {
+    private static CodeBlock fillRows(int p, Path path, boolean transposed, NumberType t, String base) {
         CodeBlock.Builder code = CodeBlock.builder();
         ChannelLoop outer = new ChannelLoop("r", transposed ? path.mulOut() : path.mulIn());
         ChannelLoop inner = new ChannelLoop("c", transposed ? path.mulIn() : path.mulOut());
@@ -586,14 +584,14 @@ public final class LinearWriter {
     }
 
     /** {@code newDoubleWeightRows}, {@code newFloatWeightColumns}: named by type, as they take no argument. */
-    private static String newRowsMethod(Arithmetic t, boolean transposed) {
+    private static String newRowsMethod(NumberType t, boolean transposed) {
         String type = t.type().toString();
         return "new" + Character.toUpperCase(type.charAt(0)) + type.substring(1)
                 + (transposed ? "WeightColumns" : "WeightRows");
     }
 
     /** Per-sample weights: the rows of {@link #weightRows} (or the columns), allocated once per block. */
-    private MethodSpec newWeightRows(Arithmetic t, boolean transposed) {
+    private MethodSpec newWeightRows(NumberType t, boolean transposed) {
         String name = newRowsMethod(t, transposed);
         return MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -605,7 +603,7 @@ public final class LinearWriter {
     }
 
     /** Per-sample weights: one sample's weights, from {@code wb}, scaled into the rows (or the columns). */
-    private MethodSpec loadWeightRows(Arithmetic t, boolean transposed) {
+    private MethodSpec loadWeightRows(NumberType t, boolean transposed) {
         String name = transposed ? "loadWeightColumns" : "loadWeightRows";
         return MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -617,7 +615,7 @@ public final class LinearWriter {
                 .build();
     }
 
-    private MethodSpec backward(Arithmetic t) {
+    private MethodSpec backward(NumberType t) {
         TypeName array = t.arrayType();
         String rows = t.type() + "[][][]";
         MethodSpec.Builder method = MethodSpec.methodBuilder("backward")
@@ -688,7 +686,7 @@ public final class LinearWriter {
     }
 
     /** The input gradient of samples {@code from..to-1}, through channel-last rows {@code gradXT[component][u]}. */
-    private MethodSpec inputGradientBlock(Arithmetic t) {
+    private MethodSpec inputGradientBlock(NumberType t) {
         MethodSpec.Builder method = model.sharedWeights()
                 ? blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut", "columns", "gradX")
                 : perSampleBlockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), true, "gradOut",
@@ -705,7 +703,7 @@ public final class LinearWriter {
      * The weight gradients of samples {@code from..to-1}, without the path coefficients: {@code [path][u][w]}; with
      * per-sample weights, each sample's gradient goes to {@code gradWeights} scaled, and the sums are cleared.
      */
-    private MethodSpec weightGradientBlock(Arithmetic t) {
+    private MethodSpec weightGradientBlock(NumberType t) {
         TypeName array = t.arrayType();
         MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -773,7 +771,7 @@ public final class LinearWriter {
     }
 
     /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */
-    private CodeBlock weightGradientSum(Arithmetic t) {
+    private CodeBlock weightGradientSum(NumberType t) {
         return CodeBlock.builder()
                 .addStatement("$T.fill(gradWeights, $L)", java.util.Arrays.class, t.literal(0))
                 .beginControlFlow("for ($T[][][] sums : partialSums)", t.type())
@@ -807,7 +805,7 @@ public final class LinearWriter {
     }
 
     /** {@code gradBias[w] = sum_b gradOut[w]} over the biased {@code 0e} entries. */
-    private CodeBlock biasGradient(Arithmetic t) {
+    private CodeBlock biasGradient(NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder();
         if (model.biases().isEmpty()) {
             return code.build();

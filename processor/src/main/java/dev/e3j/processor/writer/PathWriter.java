@@ -3,12 +3,12 @@ package dev.e3j.processor.writer;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
-import dev.e3j.runtime.Irreps;
+import dev.e3j.processor.plan.PathLayout;
+import dev.e3j.processor.plan.PathPlan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,10 +30,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
  * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
- * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see {@link #sharesX2()});
- * such a {@code uvu} path also has a channel-last forward ({@link #channelLast()}): one loop over the channels per
- * output component, on {@code ir_mul} scratch copies, which HotSpot's superword vectorizes. A {@code uvw} path with
- * one x2 channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
+ * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see
+ * {@link PathPlan#sharesX2()}); such a {@code uvu} path also has a channel-last forward
+ * ({@link PathPlan#channelLast()}): one loop over the channels per output component, on {@code ir_mul} scratch
+ * copies, which HotSpot's superword vectorizes (the plan decides these strategies). A {@code uvw} path with one x2
+ * channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
  * Sums of products are {@code Math.fma} chains ({@link #fmaSum}): one instruction and one rounding per product.
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
@@ -60,9 +61,7 @@ final class PathWriter {
     /** The deepest nesting of {@code Math.fma} calls in one generated expression ({@link #fmaSum}). */
     static final int MAX_FMA_DEPTH = 32;
 
-    /** The shortest weight row read as its own array ({@link #weightRows()}): one AVX-512 vector of doubles. */
-    static final int MIN_WEIGHT_ROW = 8;
-
+    private final PathPlan plan;
     private final PathModel path;
     private final ConstantPool constants;
     private final PathLayout layout;
@@ -73,15 +72,12 @@ final class PathWriter {
      * else the variable of a left-out one, which reads as 0 ({@link #at}).
      */
     private final Deque<String> loops = new ArrayDeque<>();
-    /** The index of this path's first row in the kernel's weight rows ({@link #readWeightRows}), or -1. */
-    private int firstWeightRow = -1;
-    /** The index of this path's first column {@code W[.][w]} in the kernel's weight columns. */
-    private int firstWeightColumn = -1;
 
-    PathWriter(PathModel path, Irreps in1, Irreps in2, Irreps out, ConstantPool constants) {
-        this.path = path;
+    PathWriter(PathPlan plan, ConstantPool constants) {
+        this.plan = plan;
+        this.path = plan.path();
         this.constants = constants;
-        this.layout = PathLayout.of(path, in1, in2, out);
+        this.layout = plan.layout();
         this.mode = path.mode();
     }
 
@@ -91,6 +87,11 @@ final class PathWriter {
 
     /** A contiguous range of output components (k, i or j) whose sums one method computes. */
     private record Chunk(List<Integer> outputs) {
+    }
+
+    /** The plan this path is written from. */
+    PathPlan plan() {
+        return plan;
     }
 
     boolean weighted() {
@@ -134,7 +135,7 @@ final class PathWriter {
      */
     private int usesPerTerm(Operation operation) {
         return switch (operation) {
-            case FORWARD -> pairsChannels() ? 2 : 1;
+            case FORWARD -> plan.pairsChannels() ? 2 : 1;
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
@@ -214,14 +215,14 @@ final class PathWriter {
         if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
             return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
         }
-        if (operation == Operation.FORWARD && sharesX2()) {
+        if (operation == Operation.FORWARD && plan.sharesX2()) {
             return sharedX2ForwardBody(type, terms);
         }
         int weightsFirstBlock = operation == Operation.FORWARD ? weightsFirstBlock(terms) : 0;
         if (weightsFirstBlock > 0) {
             return weightsFirstForwardBody(type, terms, weightsFirstBlock);
         }
-        if (operation == Operation.FORWARD && pairsChannels()) {
+        if (operation == Operation.FORWARD && plan.pairsChannels()) {
             return pairedForwardBody(type, terms);
         }
         boolean needsA = operation != Operation.GRAD_X1;
@@ -281,26 +282,6 @@ final class PathWriter {
         }
         closeLoop(code);
         return code.build();
-    }
-
-    /**
-     * Whether several channels {@code u} meet the same single {@code x2} channel ({@code mul2 = 1}) in a mode whose
-     * indices do not mention {@code v}: then {@code M_ik = sum_j C_ijk x2_j} is computed once per sample and the
-     * channel loop is a small dense product with {@code M}, which has at most as many entries as the CG pattern.
-     * With one channel there is nothing to share and the plain contraction is cheaper (measured on tetris-poly-1);
-     * in {@code uvw} the weight loop over {@code w} dominates and {@code M} showed no gain (diffdock), so it is left
-     * to the channel-wise modes, where it halves the work of mace-like paths.
-     */
-    private boolean sharesX2() {
-        return layout.mul2() == 1 && layout.mul1() > 1 && (mode == ConnectionMode.UVU || mode == ConnectionMode.UVUV);
-    }
-
-    /**
-     * Whether this path has channel-last methods: a {@code uvu} path of several channels with one {@code x2}
-     * channel ({@link #sharesX2()}), whose per-channel work is a few dense loops over {@code u} through {@code M}.
-     */
-    boolean channelLast() {
-        return mode == ConnectionMode.UVU && sharesX2();
     }
 
     /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */
@@ -458,7 +439,7 @@ final class PathWriter {
         }
     }
 
-    /** Forward with {@link #sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights. */
+    /** Forward with {@link PathPlan#sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights. */
     private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
@@ -474,13 +455,13 @@ final class PathWriter {
      * The three gradients in one pass over the channel pairs. Per pair: {@code t_k = sum_ij C_ijk a_i b_j} (the
      * forward value without its weight), {@code gradW += sum_k gradOut_k t_k}, {@code g_k = sum_w W gradOut[w]_k},
      * {@code gradX1_i += sum_jk C_ijk b_j g_k}, {@code gradX2_j += sum_ik C_ijk a_i g_k}. With
-     * {@link #sharesX2()} the x1 side goes through {@code M} and the x2 side sums {@code P_ik = sum_u a_i g_k} over
-     * the channels first, then contracts {@code gradX2_j += sum_ik C_ijk P_ik} once.
+     * {@link PathPlan#sharesX2()} the x1 side goes through {@code M} and the x2 side sums
+     * {@code P_ik = sum_u a_i g_k} over the channels first, then contracts {@code gradX2_j += sum_ik C_ijk P_ik} once.
      */
     private CodeBlock fusedBackwardBody(NumberType type, List<CgTerm> terms, boolean weightGradient) {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
-        boolean shared = sharesX2();
+        boolean shared = plan.sharesX2();
         if (shared && path.weighted()) {
             return sharedWeightedBackwardBody(type, terms, weightGradient);
         }
@@ -556,8 +537,8 @@ final class PathWriter {
     }
 
     /**
-     * The fused backward of a weighted path whose channels meet one {@code x2} channel ({@link #sharesX2()}), through
-     * {@code h_i = sum_k M_ik gradOut_k}: {@code gradX1_i += w h_i}, {@code gradWeights += sum_i a_i h_i} and
+     * The fused backward of a weighted path whose channels meet one {@code x2} channel
+     * ({@link PathPlan#sharesX2()}), through {@code h_i = sum_k M_ik gradOut_k}: {@code gradX1_i += w h_i}, {@code gradWeights += sum_i a_i h_i} and
      * {@code P_ik += (w a_i) gradOut_k}, contracted into {@code gradX2} after the channel loop. Per channel that is
      * {@code 2|M| + 3 dim1} multiply-adds, against {@code 3|M| + 2 dimOut} through {@code t_k} and
      * {@code g_k = w gradOut_k} (mace-medium's {@code 1o x 3o -> 2e}: 39 against 55).
@@ -662,61 +643,6 @@ final class PathWriter {
     }
 
     /**
-     * Whether this path can read its weights by rows ({@link Operation#FORWARD_WEIGHT_ROWS}): a weighted {@code uvw}
-     * path whose rows {@code W[u v][0..mulOut)} hold at least {@link #MIN_WEIGHT_ROW} weights. The kernel uses it when
-     * its weights are shared, so that the rows are copied once per call.
-     */
-    boolean weightRows() {
-        return mode == ConnectionMode.UVW && path.weighted() && layout.mulOut() >= MIN_WEIGHT_ROW;
-    }
-
-    /** Weight rows this path has, {@code mul1 * mul2}: one per channel pair {@code (u, v)}. */
-    int weightRowCount() {
-        return layout.mul1() * layout.mul2();
-    }
-
-    /**
-     * Makes this path read rows {@code firstRow..firstRow + weightRowCount() - 1} of the weight rows (forward, and
-     * the weight gradient's rows in the fused backward).
-     */
-    void readWeightRows(int firstRow) {
-        firstWeightRow = firstRow;
-    }
-
-    /** Makes the fused backward read columns {@code firstColumn..firstColumn + mulOut - 1} of the weight columns. */
-    void readWeightColumns(int firstColumn) {
-        firstWeightColumn = firstColumn;
-    }
-
-    boolean readsWeightRows() {
-        return firstWeightRow >= 0;
-    }
-
-    /**
-     * Whether the fused backward of this weight-row path goes by weight columns ({@link
-     * Operation#BACKWARD_WEIGHT_ROWS}): when it has at least {@link #MIN_WEIGHT_ROW} channel pairs, the length of the
-     * vectorized loops over the columns. With one pair (tetris-poly-1) those loops ran once per output channel, and
-     * the backward was 7-15% slower than the plain fused one.
-     */
-    boolean backwardByColumns() {
-        return readsWeightRows() && weightRowCount() >= MIN_WEIGHT_ROW;
-    }
-
-    /** The offset of this path's weights in the flat weight array; row r starts {@code r * mulOut} later. */
-    int weightOffset() {
-        return path.weightOffset();
-    }
-
-    /** The dimension {@code 2 l + 1} of the output irrep: the components {@code k}. */
-    int outputDim() {
-        return layout.dimOut();
-    }
-
-    int weightRowLength() {
-        return layout.mulOut();
-    }
-
-    /**
      * The forward by weight rows: for the channel pairs {@code (u, v)} two rows at a time (consecutive {@code u}),
      * {@code t_k} and {@code s_k} as in {@link #pairedForwardBody}, then one loop over the output channels
      * {@code outT[k][w] += W[u v][w] t_k + W[u+1 v][w] s_k} for every component {@code k}, which HotSpot's superword
@@ -724,9 +650,6 @@ final class PathWriter {
      * at about three times the speed of the scalar {@code mul_ir} loop (39 against 13 GFLOP/s on one core, in cache).
      */
     private CodeBlock weightRowsForwardBody(NumberType type, List<CgTerm> terms) {
-        if (firstWeightRow < 0) {
-            throw new IllegalStateException(path.name() + " was not assigned weight rows");
-        }
         CodeBlock.Builder code = CodeBlock.builder();
         int paired = layout.mul1() / 2 * 2;
         if (paired > 0) {
@@ -770,14 +693,11 @@ final class PathWriter {
      * {@code gradRows[u v][w] += sum_k t_k gradOutT[k][w]}, vectorized over {@code w}.
      */
     private CodeBlock weightRowsBackwardBody(NumberType type, List<CgTerm> terms) {
-        if (firstWeightColumn < 0) {
-            throw new IllegalStateException(path.name() + " was not assigned weight columns");
-        }
         String t = type.type().toString();
         String arrayType = type.arrayType().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         List<Integer> ks = terms.stream().map(CgTerm::k).distinct().sorted().toList();
-        int pairs = weightRowCount();
+        int pairs = plan.weightRowCount();
         code.addStatement("$T.fill(gT, 0, $L, $L)", ClassName.get("java.util", "Arrays"), ks.size() * pairs,
                 type.zero());
         int pairedW = layout.mulOut() / 2 * 2;
@@ -812,7 +732,7 @@ final class PathWriter {
         inputGradientsFromG(code, type, terms);
         declareContractions(code, type, terms);
         code.addStatement("$L gradRow = gradRows[$L]", arrayType,
-                rowIndex(firstWeightRow, pair.isEmpty() ? "" : "pair"));
+                rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair"));
         code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
         // in statements of at most 16 nested calls (javac attributes nested calls recursively, see fmaSum)
         for (int first = 0; first < ks.size(); first += 16) {
@@ -835,9 +755,10 @@ final class PathWriter {
     private void weightColumnsStep(CodeBlock.Builder code, NumberType type, List<Integer> ks, boolean pair) {
         String t = type.type().toString();
         String arrayType = type.arrayType().toString();
-        code.addStatement("$L column = weightColumns[$L]", arrayType, rowIndex(firstWeightColumn, "w"));
+        code.addStatement("$L column = weightColumns[$L]", arrayType, rowIndex(plan.firstWeightColumn(), "w"));
         if (pair) {
-            code.addStatement("$L nextColumn = weightColumns[$L]", arrayType, rowIndex(firstWeightColumn + 1, "w"));
+            code.addStatement("$L nextColumn = weightColumns[$L]", arrayType,
+                    rowIndex(plan.firstWeightColumn() + 1, "w"));
         }
         for (int k : ks) {
             int base = layout.offsetOut() + k * layout.mulOut();
@@ -846,7 +767,7 @@ final class PathWriter {
                 code.addStatement("$L ho$L = gradOutT[$L]", t, k, (base + 1) + " + w");
             }
         }
-        int pairs = weightRowCount();
+        int pairs = plan.weightRowCount();
         code.beginControlFlow("for (int pair = 0; pair < $L; pair++)", pairs);
         code.addStatement("$L weight = column[pair]", t);
         if (pair) {
@@ -886,11 +807,11 @@ final class PathWriter {
         if (!at("v").equals("0")) {
             row = row.isEmpty() ? "v" : row + " + v";
         }
-        code.addStatement("$L row = weightRows[$L]", arrayType, rowIndex(firstWeightRow, row));
+        code.addStatement("$L row = weightRows[$L]", arrayType, rowIndex(plan.firstWeightRow(), row));
         if (pair) {
             // the next channel's row for the same v: mul2 rows further
             code.addStatement("$L nextRow = weightRows[$L]", arrayType,
-                    rowIndex(firstWeightRow + layout.mul2(), row));
+                    rowIndex(plan.firstWeightRow() + layout.mul2(), row));
         }
         code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
         code.addStatement("$L weight = row[w]", t);
@@ -911,20 +832,8 @@ final class PathWriter {
     }
 
     /**
-     * Whether the {@code uvw} forward takes the input channels {@code u} two at a time (where it does not contract
-     * the weights first, {@link #weightsFirstBlock}): each pass over the output row then adds two weight rows, so
-     * every {@code out} entry is loaded and stored half as often. Diffdock's forward (48 x 48 weight blocks, f64),
-     * with the data in cache: 0.33-0.36 against 0.25-0.27 ms; from memory, faster in five of six alternated pairs
-     * (8.0-10.6 against 9.0-11.3 ms). Four channels at a time ran faster in cache but slower from memory
-     * (12.5-13.6 against 8.8-11.3 ms): four concurrent weight streams per thread.
-     */
-    private boolean pairsChannels() {
-        return mode == ConnectionMode.UVW && layout.mul1() >= 2;
-    }
-
-    /**
      * {@code out[w] += W[u w] t_u + W[u+1 w] t_{u+1}} for pairs of input channels, then the last channel alone when
-     * there is an odd one; see {@link #pairsChannels()}.
+     * there is an odd one; see {@link PathPlan#pairsChannels()}.
      */
     private CodeBlock pairedForwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
@@ -1113,7 +1022,7 @@ final class PathWriter {
                 term = group.size() == 1 || expression.length() == 0 && !allNegative ? inner.toString()
                         : "(" + inner + ")";
             } else {
-                String name = constants.nameOf(magnitude) + type.constantSuffix();
+                String name = constants.fieldName(magnitude, type);
                 term = name + " * " + (group.size() == 1 ? inner : "(" + inner + ")");
             }
             if (expression.length() > 0) {
@@ -1164,7 +1073,7 @@ final class PathWriter {
                 innerDepth = MAX_FMA_DEPTH;
             }
             SqrtRational magnitude = group.get(0).constant();
-            String factor = ConstantPool.isOne(magnitude) ? null : constants.nameOf(magnitude) + type.constantSuffix();
+            String factor = ConstantPool.isOne(magnitude) ? null : constants.fieldName(magnitude, type);
             if (allNegative) {
                 if (factor == null) {
                     inner = "-(" + inner + ")";
@@ -1214,19 +1123,9 @@ final class PathWriter {
         return base + " + " + pair;
     }
 
-    /** Index of {@code (u, v)} among the pairs the mode visits, row-major; {@code u<v} pairs counted in order. */
+    /** Index of {@code (u, v)} among the pairs the mode visits, where the loops stand ({@link #at}). */
     private String pairIndex() {
-        if (mode.diagonal()) {
-            return at("u");
-        }
-        if (mode.strictlyUpper()) {
-            // pairs (r, s) with r < u number sum_{r<u} (mul - 1 - r) = u (2 mul - 1 - u) / 2
-            return "u * (" + (2 * layout.mul1() - 1) + " - u) / 2 + v - u - 1";
-        }
-        if (layout.mul2() == 1) {
-            return at("u");
-        }
-        return at("u").equals("0") ? at("v") : "u * " + layout.mul2() + " + " + at("v");
+        return plan.pairIndex(at("u"), at("v"));
     }
 
     /** Output channel of a non-mixing mode. */

@@ -2,8 +2,7 @@ package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.Precision;
-import dev.e3j.annotations.ShNormalization;
-import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
@@ -51,13 +50,11 @@ public final class SphericalHarmonicsAudit {
     }
 
     private static Map<String, Object> component(SphericalHarmonicsModel model, Degree degree, Component component) {
-        SqrtRational algebraic = model.algebraicConstant(degree, component);
-        boolean integral = model.normalization() == ShNormalization.INTEGRAL;
+        HarmonicConstant constant = model.constant(degree, component);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("m", component.index() - degree.l());
-        entry.put("constant", integral ? algebraic + "/sqrt(4*pi)" : algebraic.toString());
-        entry.put("constant_double",
-                integral ? ExactValues.overSqrtFourPi(algebraic).doubleValue() : algebraic.doubleValue());
+        entry.put("constant", constant.toString());
+        entry.put("constant_double", constant.doubleValue());
         List<Object> polynomial = new ArrayList<>();
         for (Term term : component.terms()) {
             Map<String, Object> monomial = new LinkedHashMap<>();

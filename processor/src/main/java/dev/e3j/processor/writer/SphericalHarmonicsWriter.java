@@ -4,16 +4,17 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
-import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.SqrtRational;
-import dev.e3j.processor.math.Wigner3j;
+import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
+import dev.e3j.processor.model.SphericalHarmonicsModel.Raise;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
@@ -146,7 +147,7 @@ public final class SphericalHarmonicsWriter {
     private final int dim;
     private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
-    private final Map<BigFraction, SqrtRational> raisingConstants = new LinkedHashMap<>();
+    private final ConstantPool raisingConstants = new ConstantPool("R", NumberType::fieldSuffix);
     /**
      * First scratch row of each degree the values compute: none for {@code P^0 = 1}, none for {@code P^1} when its
      * components are the coordinates themselves (read from {@code points}, see {@link #valueAt}).
@@ -212,8 +213,9 @@ public final class SphericalHarmonicsWriter {
         this.precision = precision;
         this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
-        this.raisings = raisings(model);
         this.lmax = model.degrees().get(model.degrees().size() - 1).l();
+        // below RECURSION_FROM_LMAX the values are written from monomials instead
+        this.raisings = lmax >= RECURSION_FROM_LMAX ? model.raisings() : List.of();
         List<Integer> computed = raisings.isEmpty()
                 ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
@@ -236,48 +238,13 @@ public final class SphericalHarmonicsWriter {
         this.weightRowBase = loweredPointsLast ? rowCount(valueRows) : 0;
     }
 
-    /** One term {@code q P^l_i v_j} of {@code P^{l+1}_k}. */
-    private record Raise(int i, int j, SqrtRational q) {
-    }
-
-    /**
-     * {@code P^{l+1}_k = sum q_ijk P^l_i v_j} ({@code v = (x, y, z)}) for {@code l = 1..lmax-1}, indexed
-     * {@code [l - 1][k]}: e3nn's recursion {@code Y^{l+1}_k = f_l sum_ij w3j(l, 1, l+1)[i][j][k] Y^l_i v_j}
-     * rewritten for the integer polynomials {@code P = Y / N}, so {@code q_ijk = f_l w3j_ijk N^l_i / N^{l+1}_k},
-     * exact. Empty when the values are written from monomials instead (below {@link #RECURSION_FROM_LMAX}).
-     */
-    private static List<List<List<Raise>>> raisings(SphericalHarmonicsModel model) {
-        int lmax = model.degrees().get(model.degrees().size() - 1).l();
-        List<List<List<Raise>>> raisings = new ArrayList<>();
-        if (lmax < RECURSION_FROM_LMAX) {
-            return raisings;
-        }
-        SphericalHarmonicsModel all = SphericalHarmonicsModel.of(IntStream.rangeClosed(0, lmax).boxed().toList(),
-                ShNormalization.COMPONENT, model.normalize());
-        for (int l = 1; l < lmax; l++) {
-            List<Component> lower = all.degrees().get(l).components();
-            List<Component> upper = all.degrees().get(l + 1).components();
-            SqrtRational factor = SphericalHarmonicPolynomials.raisingFactor(l);
-            List<List<Raise>> byK = new ArrayList<>();
-            upper.forEach(component -> byK.add(new ArrayList<>()));
-            for (Wigner3j.Entry entry : Wigner3j.of(l, 1, l + 1).nonzero()) {
-                SqrtRational q = factor.multiply(entry.value()).multiply(lower.get(entry.i()).scale())
-                        .divide(upper.get(entry.k()).scale());
-                byK.get(entry.k()).add(new Raise(entry.i(), entry.j(), q));
-            }
-            raisings.add(byK);
-        }
-        return raisings;
-    }
-
     /** The class {@code impl} implementing the user's interface {@code spec}. */
     public static TypeSpec write(SphericalHarmonicsModel model, Precision precision, ClassName spec, ClassName impl) {
         return new SphericalHarmonicsWriter(model, precision, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
-        List<Arithmetic> arithmetics = precision == Precision.FLOAT
-                ? List.of(Arithmetic.DOUBLE, Arithmetic.FLOAT) : List.of(Arithmetic.DOUBLE);
+        List<NumberType> arithmetics = NumberType.of(precision);
         TypeSpec.Builder type = TypeSpec.classBuilder(impl)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
@@ -301,7 +268,7 @@ public final class SphericalHarmonicsWriter {
                                 + "cache.\n")
                         .initializer("CHUNK + $L", STRIDE - CHUNK)
                         .build());
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
                 for (Component component : degree.components()) {
                     type.addField(constant(degree, component, arithmetic));
@@ -316,13 +283,13 @@ public final class SphericalHarmonicsWriter {
                 .returns(Irreps.class)
                 .addStatement("return IRREPS_OUT")
                 .build());
-        for (Arithmetic arithmetic : arithmetics) {
+        for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX || loweredPointsLast;
         List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
         List<Group> gradientGroups = groups(gradientParts);
-        for (Arithmetic t : arithmetics) {
+        for (NumberType t : arithmetics) {
             Pass values = pass("values", VALUES, valueLoops(t), t);
             Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
             type.addMethod(forwardBlock(t, values, storeValues));
@@ -347,17 +314,10 @@ public final class SphericalHarmonicsWriter {
         if (model.normalize()) {
             arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
         }
-        for (Arithmetic arithmetic : arithmetics) {
-            int index = 0;
-            for (SqrtRational magnitude : raisingConstants.values()) {
-                type.addField(FieldSpec.builder(arithmetic.type(), "R" + index++ + arithmetic.constantSuffix(),
-                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("$L\n", magnitude)
-                        .initializer("$L", arithmetic.literal(magnitude))
-                        .build());
-            }
+        for (NumberType arithmetic : arithmetics) {
+            raisingConstants.fields(arithmetic).forEach(type::addField);
         }
-        return type.addMethods(checks.methods(arithmetics.stream().map(Arithmetic::arrayType).toList())).build();
+        return type.addMethods(checks.methods(arithmetics.stream().<TypeName>map(NumberType::arrayType).toList())).build();
     }
 
     private CodeBlock javadoc(ClassName spec) {
@@ -374,18 +334,11 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private FieldSpec constant(Degree degree, Component component, Arithmetic arithmetic) {
+    private FieldSpec constant(Degree degree, Component component, NumberType arithmetic) {
         int l = degree.l();
-        SqrtRational scale = model.algebraicConstant(degree, component);
-        String literal;
-        String exact;
-        if (model.normalization() == ShNormalization.INTEGRAL) {
-            literal = arithmetic.literal(ExactValues.overSqrtFourPi(scale));
-            exact = scale + "/sqrt(4*pi)";
-        } else {
-            literal = arithmetic.literal(scale);
-            exact = scale.toString();
-        }
+        HarmonicConstant constant = model.constant(degree, component);
+        String literal = arithmetic.literal(constant);
+        String exact = constant.toString();
         return FieldSpec.builder(arithmetic.type(), constantName(l, component.index(), arithmetic),
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("{@code Y^$L_$L = $L}.\n", l, component.index() - l,
@@ -394,8 +347,8 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private static String constantName(int l, int index, Arithmetic arithmetic) {
-        return "Y" + l + "_" + index + arithmetic.constantSuffix();
+    private static String constantName(int l, int index, NumberType arithmetic) {
+        return "Y" + l + "_" + index + arithmetic.fieldSuffix();
     }
 
     /**
@@ -403,7 +356,7 @@ public final class SphericalHarmonicsWriter {
      * suffices) under {@link #BYTECODE_BUDGET}, and calls them through group methods when there are more than
      * {@link #MAX_CALLS_PER_METHOD}.
      */
-    private static Pass pass(String prefix, String arguments, List<Piece> pieces, Arithmetic t) {
+    private static Pass pass(String prefix, String arguments, List<Piece> pieces, NumberType t) {
         List<List<Piece>> packed = new ArrayList<>();
         int size = 0;
         for (Piece piece : pieces) {
@@ -443,7 +396,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** A private static method with the parameters named by {@code arguments}: ints for start and count. */
-    private static MethodSpec.Builder withParameters(MethodSpec.Builder method, String arguments, Arithmetic t) {
+    private static MethodSpec.Builder withParameters(MethodSpec.Builder method, String arguments, NumberType t) {
         method.addModifiers(Modifier.PRIVATE, Modifier.STATIC);
         for (String name : arguments.split(", ")) {
             if (name.equals("start") || name.equals("count")) {
@@ -461,7 +414,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** Starts a loop over the chunk's points, loading the normalized coordinates it uses. */
-    private static CodeBlock.Builder pointLoop(boolean[] uses, Arithmetic t) {
+    private static CodeBlock.Builder pointLoop(boolean[] uses, NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int u = 0; u < count; u++)");
         for (int axis = 0; axis < 3; axis++) {
             if (uses[axis]) {
@@ -510,7 +463,7 @@ public final class SphericalHarmonicsWriter {
      * additions, and the result, are those of one loop.
      */
     private static List<Piece> sumLoops(String target, boolean accumulate, List<Summand> summands,
-                                        Predicate<List<Summand>> fits, Arithmetic t) {
+                                        Predicate<List<Summand>> fits, NumberType t) {
         List<Piece> loops = new ArrayList<>();
         List<Summand> current = new ArrayList<>();
         for (Summand summand : summands) {
@@ -528,7 +481,7 @@ public final class SphericalHarmonicsWriter {
         return loops;
     }
 
-    private static Piece sumLoop(String target, boolean accumulate, List<Summand> summands, Arithmetic t) {
+    private static Piece sumLoop(String target, boolean accumulate, List<Summand> summands, NumberType t) {
         List<List<Term>> polynomials = summands.stream().map(Summand::polynomial).toList();
         TreeSet<List<Integer>> monomials = monomials(polynomials);
         boolean[] axes = new boolean[3];
@@ -586,7 +539,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The loops computing each component's row of {@code P}, degree by degree. */
-    private List<Piece> valueLoops(Arithmetic t) {
+    private List<Piece> valueLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         for (Map.Entry<Integer, Integer> rows : valueRows.entrySet()) {
             int l = rows.getKey();
@@ -599,7 +552,7 @@ public final class SphericalHarmonicsWriter {
                         axes[term.j()] = true;
                         String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
-                        String magnitude = unit ? "" : raisingConstant(term.q().abs()) + t.constantSuffix() + " * ";
+                        String magnitude = unit ? "" : raisingConstants.fieldName(term.q(), t) + " * ";
                         String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i());
                         summands.add(new Summand(factor + " * " + AXES[term.j()], List.of(), axes, factor,
                                 AXES[term.j()]));
@@ -624,7 +577,7 @@ public final class SphericalHarmonicsWriter {
      * The transposing copy {@code out[(start + u) * dim + c] = N_c P_c[u]}, in order of {@code c}, loops of at most
      * {@link #COPIES_PER_LOOP} components.
      */
-    private List<Piece> storeValueLoops(Arithmetic t) {
+    private List<Piece> storeValueLoops(NumberType t) {
         List<String> copies = new ArrayList<>(Collections.nCopies(dim, ""));
         for (Degree degree : model.degrees()) {
             for (int offset : degree.offsets()) {
@@ -657,7 +610,7 @@ public final class SphericalHarmonicsWriter {
         return loops;
     }
 
-    private MethodSpec forward(Arithmetic t) {
+    private MethodSpec forward(NumberType t) {
         return MethodSpec.methodBuilder("forward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -679,7 +632,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The values of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec forwardBlock(Arithmetic t, Pass values, Pass storeValues) {
+    private MethodSpec forwardBlock(NumberType t, Pass values, Pass storeValues) {
         return MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -707,7 +660,7 @@ public final class SphericalHarmonicsWriter {
      * Copies the chunk's coordinates into the rows x, y, z of {@code points} (scalar: {@code xyz} is interleaved)
      * and, when normalizing, divides them by {@code max(|v|, 1e-12)} in loops that vectorize (the norm in row 3).
      */
-    private MethodSpec loadPoints(Arithmetic t) {
+    private MethodSpec loadPoints(NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("loadPoints")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(t.arrayType(), "xyz")
@@ -723,7 +676,7 @@ public final class SphericalHarmonicsWriter {
         if (!model.normalize()) {
             return method.build();
         }
-        String sqrt = t == Arithmetic.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
+        String sqrt = t == NumberType.DOUBLE ? "Math.sqrt(" : "(float) Math.sqrt(";
         method.addComment("torch.nn.functional.normalize: v / max(|v|, eps)")
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("$T x = points[u]", t.type())
@@ -752,8 +705,8 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code Double.MAX_VALUE} or {@code Float.MAX_VALUE}. */
-    private static String maxValue(Arithmetic t) {
-        return t == Arithmetic.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
+    private static String maxValue(NumberType t) {
+        return t == NumberType.DOUBLE ? "Double.MAX_VALUE" : "Float.MAX_VALUE";
     }
 
     /**
@@ -762,7 +715,7 @@ public final class SphericalHarmonicsWriter {
      * largest first (in float, the sum is taken in double, where it cannot overflow). Tiny vectors need no care: the
      * squares underflow only far below the floor {@code 1e-12} that replaces such norms.
      */
-    private static MethodSpec norm(Arithmetic t) {
+    private static MethodSpec norm(NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("norm")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(t.type())
@@ -771,7 +724,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.type(), "z")
                 .addStatement("$T squared = x * x + y * y + z * z", t.type())
                 .beginControlFlow("if (!(squared > $L))", maxValue(t));
-        if (t == Arithmetic.FLOAT) {
+        if (t == NumberType.FLOAT) {
             return method.addStatement("return (float) Math.sqrt(squared)")
                     .endControlFlow()
                     .addStatement("return (float) Math.sqrt((double) x * x + (double) y * y + (double) z * z)")
@@ -796,7 +749,7 @@ public final class SphericalHarmonicsWriter {
      * The transposing copy {@code w_c[u] = N_c (gradOut[(start + u) * dim + offset + c] + ...)} over the offsets of
      * the component's degree: the weights of {@code grad = sum_c w_c grad P_c}, computed as the scalar gradient did.
      */
-    private List<Piece> loadWeightLoops(Arithmetic t) {
+    private List<Piece> loadWeightLoops(NumberType t) {
         List<String> copies = new ArrayList<>();
         Map<List<Integer>, Integer> rows = weightRows;
         for (Degree degree : model.degrees()) {
@@ -819,7 +772,7 @@ public final class SphericalHarmonicsWriter {
      * The loops {@code d_a = sum_c w_c dP_c/da} per axis {@code a}, components in order, short enough to vectorize
      * (at most {@link #WEIGHTS_PER_LOOP} weight rows and {@link #LOOP_OPERATIONS} operations a loop).
      */
-    private List<Piece> gradientLoops(Arithmetic t) {
+    private List<Piece> gradientLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         Map<List<Integer>, Integer> rows = weightRows;
         for (int axis : ALL_AXES) {
@@ -847,7 +800,7 @@ public final class SphericalHarmonicsWriter {
      * {@link #LOWERED_TERMS_PER_LOOP} terms a loop, degrees and values in order. {@code P^0} is a constant and joins
      * {@code c}.
      */
-    private List<Piece> loweredGradientLoops(Arithmetic t) {
+    private List<Piece> loweredGradientLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
         for (int axis : ALL_AXES) {
             List<Summand> summands = new ArrayList<>();
@@ -883,7 +836,7 @@ public final class SphericalHarmonicsWriter {
      * of {@code u = x / max(|x|, eps)} when normalizing: {@code (g - (g . u) u) / |x|} above eps, {@code g / eps}
      * below.
      */
-    private Piece storeGradientLoop(Arithmetic t) {
+    private Piece storeGradientLoop(NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("int g = 3 * (start + u)");
@@ -916,7 +869,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(Arithmetic t, Pass values, Pass loadWeights, Pass gradient,
+    private MethodSpec pointsLastBackwardBlock(NumberType t, Pass values, Pass loadWeights, Pass gradient,
                                                Pass storeGradients) {
         return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -939,7 +892,7 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private MethodSpec backward(Arithmetic t) {
+    private MethodSpec backward(NumberType t) {
         return MethodSpec.methodBuilder("backward")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -1058,7 +1011,7 @@ public final class SphericalHarmonicsWriter {
         return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
     }
 
-    private static MethodSpec group(Group group, Arithmetic t) {
+    private static MethodSpec group(Group group, NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("Parts $L to $L for one point.\n", group.parts().get(0).name(),
@@ -1106,7 +1059,7 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}. */
-    private MethodSpec backwardBlock(Arithmetic t, List<String> callees) {
+    private MethodSpec backwardBlock(NumberType t, List<String> callees) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -1137,7 +1090,7 @@ public final class SphericalHarmonicsWriter {
         return method.endControlFlow().build();
     }
 
-    private CodeBlock readPoint(Arithmetic t) {
+    private CodeBlock readPoint(NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder();
         if (!model.normalize()) {
             return code.addStatement("$T x = xyz[3 * p]", t.type())
@@ -1153,7 +1106,7 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private MethodSpec gradientPart(Part part, Arithmetic t) {
+    private MethodSpec gradientPart(Part part, NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(part.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(t.type(), "x")
@@ -1199,7 +1152,7 @@ public final class SphericalHarmonicsWriter {
      * {@code g_a += sum_i P^{l-1}_i sum_k c[a][k][i] g_k}: the gradient of degree {@code l} through the values of
      * the degree below ({@link LoweredGradient}), after the weights {@code g_k = N_k gradOut_k} are declared.
      */
-    private void addLowered(MethodSpec.Builder method, Degree degree, Arithmetic t) {
+    private void addLowered(MethodSpec.Builder method, Degree degree, NumberType t) {
         int l = degree.l();
         method.addComment("degree $L: d P^$L_k / d axis = sum_i c[axis][k][i] P^$L_i, exact rationals c", l, l, l - 1);
         for (Component c : components(l - 1)) {
@@ -1258,22 +1211,17 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code magnitude * variable} with the exact rational rounded once; a magnitude of 1 is left out. */
-    private static String scaled(BigFraction magnitude, String variable, Arithmetic t) {
+    private static String scaled(BigFraction magnitude, String variable, NumberType t) {
         return magnitude.equals(BigFraction.ONE) ? variable
                 : t.literal(SqrtRational.of(magnitude)) + " * " + variable;
     }
 
-    private static String literal(Arithmetic t, String decimal) {
+    private static String literal(NumberType t, String decimal) {
         return t.literal(new BigDecimal(decimal));
     }
 
     private Degree degree(int l) {
         return model.degrees().stream().filter(d -> d.l() == l).findFirst().orElse(null);
-    }
-
-    private String raisingConstant(SqrtRational magnitude) {
-        raisingConstants.putIfAbsent(magnitude.square(), magnitude);
-        return "R" + new ArrayList<>(raisingConstants.keySet()).indexOf(magnitude.square());
     }
 
     /** Monomials of degree >= 2 the polynomials use, closed under taking a parent, ordered by degree. */
@@ -1299,7 +1247,7 @@ public final class SphericalHarmonicsWriter {
         return List.copyOf(parent);
     }
 
-    private static CodeBlock monomialLocals(TreeSet<List<Integer>> monomials, Arithmetic t) {
+    private static CodeBlock monomialLocals(TreeSet<List<Integer>> monomials, NumberType t) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (List<Integer> m : monomials) {
             List<Integer> parent = parent(m);
@@ -1321,13 +1269,13 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code factor * P}, or just {@code factor} when {@code P} is the constant 1. */
-    private static String times(String factor, List<Term> terms, Arithmetic t) {
+    private static String times(String factor, List<Term> terms, NumberType t) {
         String polynomial = factorText(terms, t);
         return polynomial.equals(t.literal(1)) ? factor : factor + " * " + polynomial;
     }
 
     /** The polynomial as a Java factor: a bare monomial, or a parenthesized integer combination. */
-    private static String factorText(List<Term> terms, Arithmetic t) {
+    private static String factorText(List<Term> terms, NumberType t) {
         if (terms.size() == 1 && terms.get(0).coefficient().equals(BigInteger.ONE)) {
             Term term = terms.get(0);
             String monomial = name(term.xPower(), term.yPower(), term.zPower());
@@ -1336,7 +1284,7 @@ public final class SphericalHarmonicsWriter {
         return "(" + combination(terms, t) + ")";
     }
 
-    private static String combination(List<Term> terms, Arithmetic t) {
+    private static String combination(List<Term> terms, NumberType t) {
         StringBuilder s = new StringBuilder();
         for (Term term : terms) {
             BigInteger c = term.coefficient();

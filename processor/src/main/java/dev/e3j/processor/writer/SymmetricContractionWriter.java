@@ -207,11 +207,10 @@ public final class SymmetricContractionWriter {
                                 "WEIGHT_VIEWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer(weightViews(tensor))
                         .build());
-        List<Arithmetic> arithmetics = precision == Precision.FLOAT
-                ? List.of(Arithmetic.DOUBLE, Arithmetic.FLOAT) : List.of(Arithmetic.DOUBLE);
-        for (Arithmetic t : arithmetics) {
+        List<NumberType> arithmetics = NumberType.of(precision);
+        for (NumberType t : arithmetics) {
             for (Map.Entry<SqrtSum, String> constant : constants.entrySet()) {
-                type.addField(FieldSpec.builder(t.type(), constant.getValue() + t.constantSuffix(), Modifier.PRIVATE,
+                type.addField(FieldSpec.builder(t.type(), constant.getValue() + t.fieldSuffix(), Modifier.PRIVATE,
                                 Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("$L\n", constant.getKey())
                         .initializer("$L", literal(constant.getKey(), t))
@@ -233,13 +232,13 @@ public final class SymmetricContractionWriter {
                         + " gradients, so the results do not depend on how the blocks run.\n")
                 .initializer("$L", (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS)
                 .build());
-        for (Arithmetic t : arithmetics) {
+        for (NumberType t : arithmetics) {
             type.addMethod(forward(t)).addMethod(backward(t));
         }
-        for (Arithmetic t : arithmetics) {
+        for (NumberType t : arithmetics) {
             type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
         }
-        for (Arithmetic t : arithmetics) {
+        for (NumberType t : arithmetics) {
             for (int c = 0; c < forwardChunks.size(); c++) {
                 type.addMethod(forwardChunk(c, t));
             }
@@ -286,8 +285,8 @@ public final class SymmetricContractionWriter {
         return views.add(")").build();
     }
 
-    private static String literal(SqrtSum value, Arithmetic t) {
-        return t == Arithmetic.DOUBLE ? Double.toString(value.doubleValue()) : value.floatValue() + "f";
+    private static String literal(SqrtSum value, NumberType t) {
+        return t == NumberType.DOUBLE ? Double.toString(value.doubleValue()) : value.floatValue() + "f";
     }
 
     private static FieldSpec constant(Class<?> type, String name, CodeBlock value) {
@@ -338,7 +337,7 @@ public final class SymmetricContractionWriter {
         return code.build();
     }
 
-    private MethodSpec forward(Arithmetic t) {
+    private MethodSpec forward(NumberType t) {
         String method = "forward";
         TypeName array = t.arrayType();
         return MethodSpec.methodBuilder(method)
@@ -357,13 +356,13 @@ public final class SymmetricContractionWriter {
                 .addCode(checks.distinct(method, List.of("out"), List.of("x", "weights")))
                 .addCode(elementChecks(method))
                 .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> forwardChannels$L(from, to, nodes, x,"
-                        + " elements, weights, out))", BatchBlocks.class, model.channels(), t.constantSuffix())
+                        + " elements, weights, out))", BatchBlocks.class, model.channels(), t.fieldSuffix())
                 .build();
     }
 
-    private MethodSpec forwardChannels(Arithmetic t) {
+    private MethodSpec forwardChannels(NumberType t) {
         TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.constantSuffix())
+        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.fieldSuffix())
                 .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -381,7 +380,7 @@ public final class SymmetricContractionWriter {
                 .addStatement("int outBase = n * $L", model.irrepsOut().dim())
                 .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
-                .addStatement("$T.fill(result, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
+                .addStatement("$T.fill(result, $L)", Arrays.class, t == NumberType.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < forwardChunks.size(); c++) {
             code.addStatement("$L(features, weights, element, channel, result)", chunkName("forward", c, t));
         }
@@ -400,7 +399,7 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
-    private MethodSpec backward(Arithmetic t) {
+    private MethodSpec backward(NumberType t) {
         String method = "backward";
         TypeName array = t.arrayType();
         return MethodSpec.methodBuilder(method)
@@ -429,16 +428,16 @@ public final class SymmetricContractionWriter {
                 .addComment("Without gradWeights the weight gradients go to scratch: the chunks stay branch-free.")
                 .addStatement("$T[] gradW = gradWeights != null ? gradWeights : new $T[$L]", t.type(), t.type(),
                         model.weightNumel())
-                .addStatement("$T.fill(gradW, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f")
+                .addStatement("$T.fill(gradW, $L)", Arrays.class, t == NumberType.DOUBLE ? "0.0" : "0.0f")
                 .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> backwardChannels$L(from, to, nodes, x,"
                         + " elements, weights, gradOut, gradX, gradW))", BatchBlocks.class, model.channels(),
-                        t.constantSuffix())
+                        t.fieldSuffix())
                 .build();
     }
 
-    private MethodSpec backwardChannels(Arithmetic t) {
+    private MethodSpec backwardChannels(NumberType t) {
         TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.constantSuffix())
+        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.fieldSuffix())
                 .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
                         + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
                         + " touches.\n")
@@ -462,7 +461,7 @@ public final class SymmetricContractionWriter {
                 .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
-                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t == Arithmetic.DOUBLE ? "0.0" : "0.0f");
+                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t == NumberType.DOUBLE ? "0.0" : "0.0f");
         for (int c = 0; c < backwardChunks.size(); c++) {
             code.addStatement("$L(features, weights, element, channel, gradResult, gradFeatures, gradW)",
                     chunkName("backward", c, t));
@@ -475,8 +474,8 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
-    private static String chunkName(String pass, int chunk, Arithmetic t) {
-        return pass + "Chunk" + chunk + t.constantSuffix();
+    private static String chunkName(String pass, int chunk, NumberType t) {
+        return pass + "Chunk" + chunk + t.fieldSuffix();
     }
 
     /** {@code int b<i> = offset + element * (K C) + channel} for each basis the chunk reads. */
@@ -491,7 +490,7 @@ public final class SymmetricContractionWriter {
     }
 
     /** {@code T x<i> = f[i]} for each feature the chunk reads. */
-    private CodeBlock featureVariables(List<Piece> chunk, Arithmetic t) {
+    private CodeBlock featureVariables(List<Piece> chunk, NumberType t) {
         TreeSet<Integer> used = new TreeSet<>();
         for (Piece piece : chunk) {
             piece.terms().forEach(term -> used.addAll(term.factors()));
@@ -503,7 +502,7 @@ public final class SymmetricContractionWriter {
         return code.build();
     }
 
-    private MethodSpec forwardChunk(int index, Arithmetic t) {
+    private MethodSpec forwardChunk(int index, NumberType t) {
         List<Piece> chunk = forwardChunks.get(index);
         MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("forward", index, t))
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -520,7 +519,7 @@ public final class SymmetricContractionWriter {
         return method.build();
     }
 
-    private MethodSpec backwardChunk(int index, Arithmetic t) {
+    private MethodSpec backwardChunk(int index, NumberType t) {
         List<Piece> chunk = backwardChunks.get(index);
         TreeSet<Integer> gradients = new TreeSet<>();
         chunk.forEach(piece -> gradients.addAll(piece.derivatives().keySet()));
@@ -535,7 +534,7 @@ public final class SymmetricContractionWriter {
                 .addParameter(t.arrayType(), "gw")
                 .addCode(featureVariables(chunk, t))
                 .addCode(basisVariables(chunk));
-        String zero = t == Arithmetic.DOUBLE ? "0.0" : "0.0f";
+        String zero = t == NumberType.DOUBLE ? "0.0" : "0.0f";
         for (int a : gradients) {
             method.addStatement("$T d$L = $L", t.type(), a, zero);
         }
@@ -560,7 +559,7 @@ public final class SymmetricContractionWriter {
     }
 
     /** {@code factor * (sum)}, or {@code factor * term} for one positive term, or {@code factor} for the term 1. */
-    private static String product(String factor, List<Term> terms, Arithmetic t) {
+    private static String product(String factor, List<Term> terms, NumberType t) {
         if (terms.size() == 1 && !terms.get(0).negative()) {
             Term term = terms.get(0);
             return term.constant() == null && term.factors().isEmpty() ? factor : factor + " * " + sum(terms, t);
@@ -569,7 +568,7 @@ public final class SymmetricContractionWriter {
     }
 
     /** {@code ±U3 * x0 * x5 ± ...}: each term its constant (left out when 1) and its factors. */
-    private static String sum(List<Term> terms, Arithmetic t) {
+    private static String sum(List<Term> terms, NumberType t) {
         StringBuilder text = new StringBuilder();
         for (Term term : terms) {
             if (text.length() == 0) {
@@ -579,10 +578,10 @@ public final class SymmetricContractionWriter {
             }
             List<String> factors = new ArrayList<>();
             if (term.constant() != null) {
-                factors.add(term.constant() + t.constantSuffix());
+                factors.add(term.constant() + t.fieldSuffix());
             }
             term.factors().forEach(i -> factors.add("x" + i));
-            text.append(factors.isEmpty() ? (t == Arithmetic.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
+            text.append(factors.isEmpty() ? (t == NumberType.DOUBLE ? "1.0" : "1.0f") : String.join(" * ", factors));
         }
         return text.toString();
     }

@@ -9,12 +9,12 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.annotations.Precision;
-import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.plan.PathPlan;
+import dev.e3j.processor.plan.TensorProductPlan;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ public final class TensorProductWriter {
     private final TensorProductModel model;
     private final ClassName spec;
     private final ClassName implementation;
-    private final ConstantPool constants = new ConstantPool();
+    private final ConstantPool constants = ConstantPool.tensorProduct();
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     private static final int VIEWS_PER_METHOD = 64;
     private final KernelChecks checks;
@@ -79,26 +79,10 @@ public final class TensorProductWriter {
     private final Map<PathWriter, PathGroup> groups = new LinkedHashMap<>();
     /** Per-sample helpers that call the path methods of a nested class, kept in that class. */
     private final Map<PathGroup, List<MethodSpec>> nestedHelpers = new LinkedHashMap<>();
-    /**
-     * Whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each sample, where every
-     * path's channel loops vectorize: when every path is channel-last ({@link PathWriter#channelLast()}). The fused
-     * backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2 gradient) and the
-     * extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms, one thread).
-     */
+    /** What is computed how, decided once from the model: this writer only prints it. */
+    private final TensorProductPlan plan;
     private final boolean channelLast;
-    /**
-     * Whether the forward reads shared {@code uvw} weights by rows ({@link PathWriter#weightRows()}): each call copies
-     * every such row into its own array once, and those paths accumulate into per-block channel-last output scratch,
-     * which is then copied into {@code out} before the other paths add to it.
-     */
     private final boolean weightRows;
-    /** Rows the weight-row paths read, over all of them. */
-    private final int weightRowCount;
-    /** Columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them. */
-    private final int weightColumnCount;
-    /** The size of the fused backward's scratch {@code gT}: the largest {@code dimOut x pairs} of those paths. */
-    private final int gScratch;
-    /** Whether some weight-row path has its fused backward by weight columns ({@link PathWriter#backwardByColumns}). */
     private final boolean backwardByColumns;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
@@ -111,44 +95,21 @@ public final class TensorProductWriter {
         this.spec = spec;
         this.implementation = GeneratedFiles.implementationName(spec);
         this.checks = new KernelChecks(implementation, "batch");
-        // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
-        List<PathModel> live = model.paths().stream().filter(path -> !path.isVacuous()).toList();
-        List<List<PathModel>> parts = partitionByPool(live, model.precision() == Precision.FLOAT ? 2 : 1,
+        this.plan = TensorProductPlan.of(model);
+        List<List<PathPlan>> parts = partitionByPool(plan.paths(), NumberType.of(model.precision()).size(),
                 poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
-                    : new PathGroup("Paths" + g, new ConstantPool(), parts.get(g));
-            for (PathModel path : parts.get(g)) {
-                PathWriter writer = new PathWriter(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut(),
-                        group.constants());
+                    : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
+            for (PathPlan path : parts.get(g)) {
+                PathWriter writer = new PathWriter(path, group.constants());
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
         }
-        channelLast = !model.square() && !pathWriters.isEmpty()
-                && pathWriters.stream().allMatch(PathWriter::channelLast);
-        weightRows = !channelLast && !model.square() && model.sharedWeights()
-                && pathWriters.stream().anyMatch(PathWriter::weightRows);
-        int rows = 0;
-        int columns = 0;
-        int scratch = 0;
-        if (weightRows) {
-            for (PathWriter writer : pathWriters) {
-                if (writer.weightRows()) {
-                    writer.readWeightRows(rows);
-                    rows += writer.weightRowCount();
-                    if (writer.backwardByColumns()) {
-                        writer.readWeightColumns(columns);
-                        columns += writer.weightRowLength();
-                        scratch = Math.max(scratch, writer.weightRowCount() * writer.outputDim());
-                    }
-                }
-            }
-        }
-        weightRowCount = rows;
-        weightColumnCount = columns;
-        gScratch = scratch;
-        backwardByColumns = columns > 0;
+        channelLast = plan.channelLast();
+        weightRows = plan.weightRows();
+        backwardByColumns = plan.backwardByColumns();
     }
 
     public ClassName implementation() {
@@ -162,8 +123,7 @@ public final class TensorProductWriter {
 
     /** The source of {@code <Spec>Impl}; {@code originatingElement} is the spec (for incremental builds). */
     public JavaFile javaFile(Element originatingElement) {
-        List<NumberType> types = model.precision() == Precision.FLOAT
-                ? List.of(NumberType.DOUBLE, NumberType.FLOAT) : List.of(NumberType.DOUBLE);
+        List<NumberType> types = NumberType.of(model.precision());
         TypeSpec.Builder type = TypeSpec.classBuilder(implementation)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
@@ -180,9 +140,9 @@ public final class TensorProductWriter {
             type.addField(intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
         }
         if (weightRows) {
-            type.addField(intField("WEIGHT_ROWS", weightRowCount));
+            type.addField(intField("WEIGHT_ROWS", plan.weightRowCount()));
             if (backwardByColumns) {
-                type.addField(intField("WEIGHT_COLUMNS", weightColumnCount));
+                type.addField(intField("WEIGHT_COLUMNS", plan.weightColumnCount()));
             }
         }
 
@@ -252,8 +212,8 @@ public final class TensorProductWriter {
             TypeSpec.Builder nested = TypeSpec.classBuilder(group.name())
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("Path methods of paths $L to $L, with their constants (a class file holds at most"
-                            + " 65535 constants).\n", group.paths().get(0).index(),
-                            group.paths().get(group.paths().size() - 1).index());
+                            + " 65535 constants).\n", group.paths().get(0).path().index(),
+                            group.paths().get(group.paths().size() - 1).path().index());
             for (NumberType number : types) {
                 group.constants().fields(number).forEach(nested::addField);
             }
@@ -449,7 +409,7 @@ public final class TensorProductWriter {
             method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
             CodeBlock before = CodeBlock.builder().addStatement("$T.fill(outT, $L)", ARRAYS, number.zero()).build();
             CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
-            boolean others = pathWriters.stream().anyMatch(writer -> !writer.readsWeightRows());
+            boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().readsWeightRows());
             List<Operation> operations = others ? List.of(Operation.FORWARD_WEIGHT_ROWS, Operation.FORWARD)
                     : List.of(Operation.FORWARD_WEIGHT_ROWS);
             method.addCode(batchLoop(number, operations, binding(), MAX_CALLS_PER_METHOD, helpers, before,
@@ -563,10 +523,10 @@ public final class TensorProductWriter {
             return writer.weighted();
         }
         return switch (operation) {
-            case FORWARD_WEIGHT_ROWS -> writer.readsWeightRows();
-            case FORWARD -> !writer.readsWeightRows();
-            case BACKWARD_WEIGHT_ROWS -> writer.backwardByColumns();
-            case BACKWARD -> !writer.backwardByColumns();
+            case FORWARD_WEIGHT_ROWS -> writer.plan().readsWeightRows();
+            case FORWARD -> !writer.plan().readsWeightRows();
+            case BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
+            case BACKWARD -> !writer.plan().backwardByColumns();
             default -> true;
         };
     }
@@ -589,20 +549,16 @@ public final class TensorProductWriter {
         List<int[]> runs = new ArrayList<>(); // {first row, weight offset, rows, row length}
         List<int[]> gradientRuns = new ArrayList<>(); // the same for the paths whose backward goes by columns
         List<int[]> columns = new ArrayList<>(); // {first column, weight offset, pairs, row length}
-        int firstColumn = 0;
-        int firstRow = 0;
-        for (PathWriter writer : pathWriters) {
-            if (!writer.readsWeightRows()) {
+        for (PathPlan path : plan.paths()) {
+            if (!path.readsWeightRows()) {
                 continue;
             }
-            addToRuns(runs, firstRow, writer);
-            if (writer.backwardByColumns()) {
-                addToRuns(gradientRuns, firstRow, writer);
-                columns.add(new int[] {firstColumn, writer.weightOffset(), writer.weightRowCount(),
-                        writer.weightRowLength()});
-                firstColumn += writer.weightRowLength();
+            addToRuns(runs, path);
+            if (path.backwardByColumns()) {
+                addToRuns(gradientRuns, path);
+                columns.add(new int[] {path.firstWeightColumn(), path.path().weightOffset(), path.weightRowCount(),
+                        path.weightRowLength()});
             }
-            firstRow += writer.weightRowCount();
         }
         List<MethodSpec> methods = new ArrayList<>();
         methods.addAll(callsInParts(MethodSpec.methodBuilder("weightRows")
@@ -687,14 +643,16 @@ public final class TensorProductWriter {
         return methods;
     }
 
-    /** Appends the weight rows of {@code writer}, from row {@code firstRow} on, to the last run if they continue it. */
-    private static void addToRuns(List<int[]> runs, int firstRow, PathWriter writer) {
+    /** Appends the weight rows of {@code path} to the last run if they continue it. */
+    private static void addToRuns(List<int[]> runs, PathPlan path) {
         int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-        if (last != null && last[0] + last[2] == firstRow && last[3] == writer.weightRowLength()
-                && last[1] + last[2] * last[3] == writer.weightOffset()) {
-            last[2] += writer.weightRowCount();
+        int firstRow = path.firstWeightRow();
+        int weightOffset = path.path().weightOffset();
+        if (last != null && last[0] + last[2] == firstRow && last[3] == path.weightRowLength()
+                && last[1] + last[2] * last[3] == weightOffset) {
+            last[2] += path.weightRowCount();
         } else {
-            runs.add(new int[] {firstRow, writer.weightOffset(), writer.weightRowCount(), writer.weightRowLength()});
+            runs.add(new int[] {firstRow, weightOffset, path.weightRowCount(), path.weightRowLength()});
         }
     }
 
@@ -797,12 +755,12 @@ public final class TensorProductWriter {
             // added to the block's partial sums at the end; the other paths as usual.
             TypeName rowsType = ArrayTypeName.of(number.arrayType());
             method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
-            method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), gScratch);
+            method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), plan.gScratch());
             method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
             method.addStatement("allocateGradientRows(gradRows)");
             CodeBlock before = CodeBlock.builder()
                     .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)").build();
-            boolean others = pathWriters.stream().anyMatch(writer -> !writer.backwardByColumns());
+            boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
             List<Operation> operations = others ? List.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD)
                     : List.of(Operation.BACKWARD_WEIGHT_ROWS);
             method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
@@ -1155,9 +1113,9 @@ public final class TensorProductWriter {
     private static final class PathGroup {
         private final String name;
         private final ConstantPool constants;
-        private final List<PathModel> paths;
+        private final List<PathPlan> paths;
 
-        PathGroup(String name, ConstantPool constants, List<PathModel> paths) {
+        PathGroup(String name, ConstantPool constants, List<PathPlan> paths) {
             this.name = name;
             this.constants = constants;
             this.paths = paths;
@@ -1175,7 +1133,7 @@ public final class TensorProductWriter {
             return constants;
         }
 
-        List<PathModel> paths() {
+        List<PathPlan> paths() {
             return paths;
         }
 
@@ -1192,20 +1150,21 @@ public final class TensorProductWriter {
      * its name and the reference the caller needs, about four; the number of methods per operation is estimated
      * from the terms as {@link PathWriter} splits them.
      */
-    private static List<List<PathModel>> partitionByPool(List<PathModel> paths, int types, int budget) {
-        List<List<PathModel>> parts = new ArrayList<>();
-        List<PathModel> current = new ArrayList<>();
+    private static List<List<PathPlan>> partitionByPool(List<PathPlan> paths, int types, int budget) {
+        List<List<PathPlan>> parts = new ArrayList<>();
+        List<PathPlan> current = new ArrayList<>();
         Set<BigFraction> seen = new HashSet<>();
         long entries = 0;
-        for (PathModel path : paths) {
+        for (PathPlan path : paths) {
+            List<CgTerm> terms = path.path().terms();
             Set<BigFraction> own = new HashSet<>();
-            for (CgTerm term : path.terms()) {
+            for (CgTerm term : terms) {
                 if (!ConstantPool.isOne(term.constant())) {
                     own.add(term.constant().square());
                 }
             }
             long methods = Operation.values().length
-                    * (1 + 3L * path.terms().size() / PathWriter.MAX_TERM_USES_PER_METHOD);
+                    * (1 + 3L * terms.size() / PathWriter.MAX_TERM_USES_PER_METHOD);
             long cost = poolEntries(types, own.stream().filter(key -> !seen.contains(key)).count(), methods);
             if (!current.isEmpty() && entries + cost > budget) {
                 parts.add(current);
@@ -1231,51 +1190,6 @@ public final class TensorProductWriter {
 
     /** The audit file: every path with its exact coefficient and exact CG entries. */
     public String auditJson() {
-        StringBuilder json = new StringBuilder();
-        json.append("{\n");
-        field(json, 1, "class", implementation.reflectionName()).append(",\n");
-        field(json, 1, "spec", spec.reflectionName()).append(",\n");
-        field(json, 1, "kind", model.kind().name()).append(",\n");
-        field(json, 1, "irreps_in1", model.irrepsIn1().toString()).append(",\n");
-        field(json, 1, "irreps_in2", model.irrepsIn2().toString()).append(",\n");
-        field(json, 1, "irreps_out", model.irrepsOut().toString()).append(",\n");
-        field(json, 1, "irrep_normalization", model.irrepNormalization().name().toLowerCase()).append(",\n");
-        field(json, 1, "path_normalization", model.pathNormalization().name().toLowerCase()).append(",\n");
-        if (!CgConventions.isDefault(model.cgConvention())) {
-            field(json, 1, CgConventions.AUDIT_KEY, model.cgConvention().name()).append(",\n");
-        }
-        json.append("  \"shared_weights\": ").append(model.sharedWeights()).append(",\n");
-        json.append("  \"weight_numel\": ").append(model.weightNumel()).append(",\n");
-        json.append("  \"paths\": [");
-        for (int n = 0; n < model.paths().size(); n++) {
-            PathModel path = model.paths().get(n);
-            json.append(n == 0 ? "\n" : ",\n").append("    {\n");
-            json.append("      \"index\": ").append(path.index()).append(",\n");
-            json.append("      \"in1\": ").append(path.in1()).append(", \"in2\": ").append(path.in2())
-                    .append(", \"out\": ").append(path.out()).append(",\n");
-            field(json, 3, "irreps", path.entry1() + " x " + path.entry2() + " -> " + path.entryOut()).append(",\n");
-            field(json, 3, "mode", path.mode().token()).append(",\n");
-            json.append("      \"weighted\": ").append(path.weighted()).append(",\n");
-            json.append("      \"weight_offset\": ").append(path.weightOffset()).append(",\n");
-            field(json, 3, "path_weight", SqrtRational.of(path.pathWeight()).toString()).append(",\n");
-            field(json, 3, "coefficient", path.coefficient().toString()).append(",\n");
-            json.append("      \"coefficient_double\": ").append(path.coefficient().doubleValue()).append(",\n");
-            json.append("      \"cg\": [");
-            for (int t = 0; t < path.terms().size(); t++) {
-                CgTerm term = path.terms().get(t);
-                json.append(t == 0 ? "\n" : ",\n").append("        {\"i\": ").append(term.i())
-                        .append(", \"j\": ").append(term.j()).append(", \"k\": ").append(term.k())
-                        .append(", \"w3j\": \"").append(term.cg()).append("\", \"constant\": \"")
-                        .append(term.constant()).append("\"}");
-            }
-            json.append(path.terms().isEmpty() ? "]\n" : "\n      ]\n").append("    }");
-        }
-        json.append(model.paths().isEmpty() ? "]\n" : "\n  ]\n").append("}\n");
-        return json.toString();
-    }
-
-    private static StringBuilder field(StringBuilder json, int depth, String name, String value) {
-        return json.append("  ".repeat(depth)).append('"').append(name).append("\": \"")
-                .append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        return TensorProductAudit.json(model, spec, implementation);
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.io.StateDict;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

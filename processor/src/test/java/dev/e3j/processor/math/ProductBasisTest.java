@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
-import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;

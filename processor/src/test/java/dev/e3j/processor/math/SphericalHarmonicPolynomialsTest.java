@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

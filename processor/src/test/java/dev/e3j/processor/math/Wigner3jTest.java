@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
-import dev.e3j.processor.testing.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.numbers.fraction.BigFraction;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.LinearKernel;
-import dev.e3j.runtime.Rotations;
+import dev.e3j.runtime.o3.Rotations;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

@@ -10,9 +10,9 @@ import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -231,14 +231,14 @@ class LinearWriterTest {
         double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
         double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
         for (int k = 0; k <= 1; k++) {
-            double[] angles = dev.e3j.runtime.Rotations.randomAngles(random);
+            double[] angles = dev.e3j.runtime.o3.Rotations.randomAngles(random);
             double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
             double[][] dOut = kernel.irrepsOut().wignerD(angles[0], angles[1], angles[2], k);
             double[] rotatedThenMapped = new double[kernel.irrepsOut().dim()];
-            kernel.forward(1, dev.e3j.runtime.Rotations.apply(dIn, x), weights, bias, rotatedThenMapped);
+            kernel.forward(1, dev.e3j.runtime.o3.Rotations.apply(dIn, x), weights, bias, rotatedThenMapped);
             double[] mapped = new double[kernel.irrepsOut().dim()];
             kernel.forward(1, x, weights, bias, mapped);
-            assertClose(dev.e3j.runtime.Rotations.apply(dOut, mapped), rotatedThenMapped, 1e-12);
+            assertClose(dev.e3j.runtime.o3.Rotations.apply(dOut, mapped), rotatedThenMapped, 1e-12);
         }
     }
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.CartesianTensorKernel;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.WeightView;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

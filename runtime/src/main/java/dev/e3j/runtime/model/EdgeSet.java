@@ -2,15 +2,16 @@ package dev.e3j.runtime.model;
 
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.graph.Edges;
+import dev.e3j.runtime.graph.RadiusGraph;
+import dev.e3j.runtime.math.SoftOneHot;
 import dev.e3j.runtime.nn.Convolution;
-import dev.e3j.runtime.nn.RadiusGraph;
-import dev.e3j.runtime.nn.SoftOneHot;
 import java.util.Arrays;
 
 /**
  * The edges of a batch of point clouds as e3nn's {@code gate_points_2101.Network} builds them: the radius graph
  * within each graph of the batch, edge attributes (cut-off spherical harmonics) and the embedded edge lengths
- * ({@link Convolution.Edges}), read once per pass.
+ * ({@link Edges}), read once per pass.
  */
 final class EdgeSet {
 
@@ -20,7 +21,7 @@ final class EdgeSet {
     private final int numNodes;
     private final int[] src;
     private final int[] dst;
-    private final Convolution.Edges edges;
+    private final Edges edges;
     private final double[] attr;
     private final double[] lengthEmbedding;
     /** The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order. */
@@ -30,7 +31,7 @@ final class EdgeSet {
     private final int[] srcStart;
     private final int[] bySrc;
 
-    private EdgeSet(int numNodes, int[] src, int[] dst, Convolution.Edges edges) {
+    private EdgeSet(int numNodes, int[] src, int[] dst, Edges edges) {
         this.numNodes = numNodes;
         this.src = src;
         this.dst = dst;
@@ -121,41 +122,47 @@ final class EdgeSet {
 
     /**
      * Every ordered pair of distinct nodes of the same graph closer than {@code maxRadius}; the nodes of graph
-     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}).
+     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}). The graphs
+     * are searched in parallel and their edges concatenated in order.
      */
     static EdgeSet build(SphericalHarmonicsKernel harmonics, int numNodes, double[] pos, int[] batch,
                          double maxRadius, int numberOfBasis) {
-        int[] src = new int[0];
-        int[] dst = new int[0];
-        double[] edgeVec = new double[0];
+        int[] graphStart = new int[numNodes + 1];
+        int numGraphs = 0;
+        for (int n = 0; n < numNodes; n++) {
+            if (n == 0 || batch[n] != batch[n - 1]) {
+                graphStart[numGraphs++] = n;
+            }
+        }
+        graphStart[numGraphs] = numNodes;
+        RadiusGraph[] graphs = new RadiusGraph[numGraphs];
+        BatchBlocks.run(numGraphs, 1, (block, from, to) -> {
+            for (int g = from; g < to; g++) {
+                graphs[g] = RadiusGraph.build(graphStart[g + 1] - graphStart[g],
+                        Arrays.copyOfRange(pos, 3 * graphStart[g], 3 * graphStart[g + 1]), maxRadius);
+            }
+        });
         int numEdges = 0;
-        for (int first = 0; first < numNodes; ) {
-            int end = first + 1;
-            while (end < numNodes && batch[end] == batch[first]) {
-                end++;
-            }
-            RadiusGraph graph = RadiusGraph.build(end - first, Arrays.copyOfRange(pos, 3 * first, 3 * end), maxRadius);
+        for (RadiusGraph graph : graphs) {
+            numEdges = Math.addExact(numEdges, graph.numEdges());
+        }
+        int[] src = new int[numEdges];
+        int[] dst = new int[numEdges];
+        double[] edgeVec = new double[Math.multiplyExact(3, numEdges)];
+        int at = 0;
+        for (int g = 0; g < numGraphs; g++) {
+            RadiusGraph graph = graphs[g];
             int count = graph.numEdges();
-            if (numEdges + count > src.length) {
-                int capacity = Math.max(numEdges + count, 2 * src.length);
-                src = Arrays.copyOf(src, capacity);
-                dst = Arrays.copyOf(dst, capacity);
-                edgeVec = Arrays.copyOf(edgeVec, 3 * capacity);
-            }
             int[] graphSrc = graph.src();
             int[] graphDst = graph.dst();
             for (int e = 0; e < count; e++) {
-                src[numEdges + e] = graphSrc[e] + first;
-                dst[numEdges + e] = graphDst[e] + first;
+                src[at + e] = graphSrc[e] + graphStart[g];
+                dst[at + e] = graphDst[e] + graphStart[g];
             }
-            System.arraycopy(graph.edgeVec(), 0, edgeVec, 3 * numEdges, 3 * count);
-            numEdges += count;
-            first = end;
+            System.arraycopy(graph.edgeVec(), 0, edgeVec, 3 * at, 3 * count);
+            at += count;
         }
-        src = Arrays.copyOf(src, numEdges);
-        dst = Arrays.copyOf(dst, numEdges);
-        edgeVec = Arrays.copyOf(edgeVec, 3 * numEdges);
-        return new EdgeSet(numNodes, src, dst, Convolution.Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
+        return new EdgeSet(numNodes, src, dst, Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
                 numberOfBasis, SoftOneHot.Basis.GAUSSIAN));
     }
 

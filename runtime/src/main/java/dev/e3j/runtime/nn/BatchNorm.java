@@ -2,6 +2,7 @@ package dev.e3j.runtime.nn;
 
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Normalization;
+import dev.e3j.runtime.internal.Checks;
 import java.util.Arrays;
 
 /**

@@ -3,8 +3,10 @@ package dev.e3j.runtime.nn;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
-import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.graph.Edges;
+import dev.e3j.runtime.graph.Scatter;
+import dev.e3j.runtime.internal.Checks;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -223,7 +225,7 @@ public final class Convolution {
         lin2.backward(numNodes, pass.aggregated, pass.block(params, 5), gradMixed, gradAggregated, gradBlocks[5],
                 gradBlocks[6]);
         double[] gradMessages = new double[numEdges * midDim];
-        Scatter.gather(numNodes, midDim, gradAggregated, edges.dst, gradMessages);
+        Scatter.gather(numNodes, midDim, gradAggregated, edges.dst(), gradMessages);
         double norm = 1 / Math.sqrt(numNeighbors);
         for (int i = 0; i < gradMessages.length; i++) {
             gradMessages[i] *= norm;
@@ -232,13 +234,13 @@ public final class Convolution {
         int hiddenDim = lin1.irrepsOut().dim();
         double[] gradNeighbours = new double[numEdges * hiddenDim];
         double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-        edgeProduct.backward(numEdges, pass.neighbours, edges.attr, pass.edgeWeights, gradMessages, gradNeighbours,
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
                 gradEdgeAttr, gradEdgeWeights);
-        radial.backward(numEdges, edges.lengthEmbedding, pass.block(params, 4), gradEdgeWeights, gradLengthEmbedding,
+        radial.backward(numEdges, edges.lengthEmbedding(), pass.block(params, 4), gradEdgeWeights, gradLengthEmbedding,
                 gradBlocks[4]);
 
         double[] gradHidden = new double[numNodes * hiddenDim];
-        Scatter.scatterSum(numNodes, hiddenDim, gradNeighbours, edges.src, gradHidden);
+        Scatter.scatterSum(numNodes, hiddenDim, gradNeighbours, edges.src(), gradHidden);
         double[] gradXFromLin1 = gradX != null ? new double[numNodes * dimIn] : null;
         lin1.backward(numNodes, x, pass.block(params, 2), gradHidden, gradXFromLin1, gradBlocks[2], gradBlocks[3]);
         selfConnection.backward(numNodes, x, pass.block(params, 0), gradSelfConnected, gradX, gradBlocks[0],
@@ -263,16 +265,16 @@ public final class Convolution {
         Checks.requireNonNegative(where, "numNodes", numNodes);
         Checks.requireShape(where, "x", x, "numNodes", numNodes, irrepsIn().dim());
         Checks.requireNonNull(where, "edges", edges);
-        if (edges.numNodes != numNodes) {
-            throw Checks.invalid(where, "edges", "be a graph on numNodes = " + numNodes + " nodes", edges.numNodes);
+        if (edges.numNodes() != numNodes) {
+            throw Checks.invalid(where, "edges", "be a graph on numNodes = " + numNodes + " nodes", edges.numNodes());
         }
-        if (!edges.irrepsAttr.simplify().equals(irrepsEdgeAttr().simplify())) {
+        if (!edges.irrepsAttr().simplify().equals(irrepsEdgeAttr().simplify())) {
             throw Checks.invalid(where, "edges", "have attributes \"" + irrepsEdgeAttr()
-                    + "\" (= edgeProduct.irrepsIn2())", "\"" + edges.irrepsAttr + "\"");
+                    + "\" (= edgeProduct.irrepsIn2())", "\"" + edges.irrepsAttr() + "\"");
         }
-        if (edges.numberOfBasis != numberOfBasis()) {
+        if (edges.numberOfBasis() != numberOfBasis()) {
             throw Checks.invalid(where, "edges", "have a length embedding of radial.inputDim() = " + numberOfBasis()
-                    + " basis functions", edges.numberOfBasis);
+                    + " basis functions", edges.numberOfBasis());
         }
         Checks.requireLength(where, "params", params, parameterCount());
         int numEdges = edges.numEdges();
@@ -303,14 +305,14 @@ public final class Convolution {
             double[] hidden = new double[numNodes * hiddenDim];
             lin1.forward(numNodes, x, block(params, 2), block(params, 3), hidden);
             neighbours = new double[numEdges * hiddenDim];
-            Scatter.gather(numNodes, hiddenDim, hidden, edges.src, neighbours);
+            Scatter.gather(numNodes, hiddenDim, hidden, edges.src(), neighbours);
             edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-            radial.forward(numEdges, edges.lengthEmbedding, block(params, 4), edgeWeights);
+            radial.forward(numEdges, edges.lengthEmbedding(), block(params, 4), edgeWeights);
             int midDim = edgeProduct.irrepsOut().dim();
             double[] messages = new double[numEdges * midDim];
-            edgeProduct.forward(numEdges, neighbours, edges.attr, edgeWeights, messages);
+            edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
             aggregated = new double[numNodes * midDim];
-            Scatter.scatterSum(numNodes, midDim, messages, edges.dst, aggregated);
+            Scatter.scatterSum(numNodes, midDim, messages, edges.dst(), aggregated);
             double norm = 1 / Math.sqrt(numNeighbors);
             for (int i = 0; i < aggregated.length; i++) {
                 aggregated[i] *= norm;
@@ -321,218 +323,6 @@ public final class Convolution {
 
         double[] block(double[] params, int block) {
             return Arrays.copyOfRange(params, offsets[block], offsets[block + 1]);
-        }
-    }
-
-    /**
-     * The edges of a graph with e3nn's edge features ({@code gate_points_2101.Network}):
-     * <pre>
-     *   Y_e = c(|r_e| / maxRadius) Y(r_e / |r_e|)                       attributes, c(x) = (1 - cos(pi u)) / 2,
-     *                                                                    u = 2 (x - 1) clamped to [-1, 0]
-     *   E_e = sqrt(numberOfBasis) softOneHotLinspace(|r_e|, 0, maxRadius, numberOfBasis, basis, cutoff = false)
-     * </pre>
-     * with {@code r_e = pos[src_e] - pos[dst_e]} and {@code Y} the generated spherical harmonics, which should be
-     * declared with {@code normalize = true} (the {@code c} factor already depends on the length). {@code c} falls
-     * smoothly from 1 at {@code maxRadius / 2} to 0 at {@code maxRadius}. Immutable.
-     */
-    public static final class Edges {
-
-        private final SphericalHarmonicsKernel sphericalHarmonics;
-        private final int numNodes;
-        private final int[] src;
-        private final int[] dst;
-        private final double[] edgeVec;
-        private final double[] length;
-        private final double maxRadius;
-        private final int numberOfBasis;
-        private final SoftOneHot.Basis basis;
-        private final Irreps irrepsAttr;
-        private final double[] harmonics;
-        private final double[] attr;
-        private final double[] lengthEmbedding;
-
-        private Edges(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
-                      double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
-            this.sphericalHarmonics = sphericalHarmonics;
-            this.numNodes = numNodes;
-            this.src = src;
-            this.dst = dst;
-            this.edgeVec = edgeVec;
-            this.maxRadius = maxRadius;
-            this.numberOfBasis = numberOfBasis;
-            this.basis = basis;
-            this.irrepsAttr = sphericalHarmonics.irrepsOut();
-            int numEdges = src.length;
-            int shDim = irrepsAttr.dim();
-            this.length = new double[numEdges];
-            for (int e = 0; e < numEdges; e++) {
-                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
-            }
-            this.harmonics = new double[numEdges * shDim];
-            sphericalHarmonics.forward(numEdges, edgeVec, harmonics);
-            this.attr = new double[numEdges * shDim];
-            for (int e = 0; e < numEdges; e++) {
-                double cutoff = smoothCutoff(length[e] / maxRadius);
-                for (int k = 0; k < shDim; k++) {
-                    attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
-                }
-            }
-            this.lengthEmbedding = SoftOneHot.softOneHotLinspace(length, 0.0, maxRadius, numberOfBasis, basis, false);
-            double scale = Math.sqrt(numberOfBasis);
-            for (int i = 0; i < lengthEmbedding.length; i++) {
-                lengthEmbedding[i] *= scale;
-            }
-        }
-
-        /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
-        public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
-                               int numberOfBasis, SoftOneHot.Basis basis) {
-            Checks.requireNonNull("Edges.of", "graph", graph);
-            return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
-                    numberOfBasis, basis);
-        }
-
-        /**
-         * Edges {@code src_e -> dst_e} with vectors {@code edgeVec} ({@code [src.length][3]}, e3nn's
-         * {@code pos[src] - pos[dst]}); the arrays are copied.
-         */
-        public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
-                               double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
-            String where = "Edges.of";
-            Checks.requireNonNull(where, "sphericalHarmonics", sphericalHarmonics);
-            Checks.requireNonNegative(where, "numNodes", numNodes);
-            Checks.requireNonNull(where, "src", src);
-            Checks.requireLength(where, "dst", dst, src.length);
-            Checks.requireShape(where, "edgeVec", edgeVec, "src.length", src.length, 3);
-            for (int e = 0; e < src.length; e++) {
-                if (src[e] < 0 || src[e] >= numNodes) {
-                    throw Checks.invalid(where, "src[" + e + "]", "be in [0, numNodes " + numNodes + ")", src[e]);
-                }
-                if (dst[e] < 0 || dst[e] >= numNodes) {
-                    throw Checks.invalid(where, "dst[" + e + "]", "be in [0, numNodes " + numNodes + ")", dst[e]);
-                }
-            }
-            if (!(maxRadius > 0 && maxRadius < Double.POSITIVE_INFINITY)) {
-                throw Checks.invalid(where, "maxRadius", "be positive and finite", maxRadius);
-            }
-            Checks.requireNonNull(where, "basis", basis);
-            Checks.arrayLength(where, "src.length", src.length, "sphericalHarmonics.irrepsOut().dim()",
-                    sphericalHarmonics.irrepsOut().dim());
-            Checks.arrayLength(where, "src.length", src.length, "numberOfBasis", numberOfBasis);
-            return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
-                    numberOfBasis, basis);
-        }
-
-        /** Number of nodes. */
-        public int numNodes() {
-            return numNodes;
-        }
-
-        /** Number of edges. */
-        public int numEdges() {
-            return src.length;
-        }
-
-        /** Source node of each edge (a copy). */
-        public int[] src() {
-            return src.clone();
-        }
-
-        /** Destination node of each edge (a copy). */
-        public int[] dst() {
-            return dst.clone();
-        }
-
-        /** Edge vectors, {@code [numEdges][3]} (a copy). */
-        public double[] edgeVec() {
-            return edgeVec.clone();
-        }
-
-        /** Irreps of the edge attributes {@link #attr()}. */
-        public Irreps irrepsAttr() {
-            return irrepsAttr;
-        }
-
-        /** Number of radial basis functions per edge. */
-        public int numberOfBasis() {
-            return numberOfBasis;
-        }
-
-        /** {@code Y_e}, {@code [numEdges][irrepsAttr().dim()]}. */
-        public double[] attr() {
-            return attr.clone();
-        }
-
-        /** {@code E_e}, {@code [numEdges][numberOfBasis()]}. */
-        public double[] lengthEmbedding() {
-            return lengthEmbedding.clone();
-        }
-
-        /**
-         * Backward to the edge vectors: the gradient of {@code sum(Y * gradAttr) + sum(E * gradLengthEmbedding)}
-         * with respect to {@code edgeVec}, {@code [numEdges][3]}; either gradient may be {@code null} (zero). Feed
-         * it to {@link RadiusGraph#edgeVecBackward} for the gradient with respect to the positions.
-         */
-        public double[] edgeVecGradient(double[] gradAttr, double[] gradLengthEmbedding) {
-            int numEdges = numEdges();
-            int shDim = irrepsAttr.dim();
-            double[] gradVec = new double[numEdges * 3];
-            double[] gradLength = new double[numEdges];
-            if (gradAttr != null) {
-                Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
-                double[] gradHarmonics = new double[numEdges * shDim];
-                for (int e = 0; e < numEdges; e++) {
-                    double cutoff = smoothCutoff(length[e] / maxRadius);
-                    double dot = 0;
-                    for (int k = 0; k < shDim; k++) {
-                        gradHarmonics[e * shDim + k] = cutoff * gradAttr[e * shDim + k];
-                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
-                    }
-                    gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
-                }
-                sphericalHarmonics.backward(numEdges, edgeVec, gradHarmonics, gradVec);
-            }
-            if (gradLengthEmbedding != null) {
-                Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
-                        numEdges, numberOfBasis);
-                double[] gradBasis = gradLengthEmbedding.clone();
-                double scale = Math.sqrt(numberOfBasis);
-                for (int i = 0; i < gradBasis.length; i++) {
-                    gradBasis[i] *= scale;
-                }
-                double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(length, 0.0, maxRadius, numberOfBasis,
-                        basis, false, gradBasis);
-                for (int e = 0; e < numEdges; e++) {
-                    gradLength[e] += fromEmbedding[e];
-                }
-            }
-            // d|r|/dr = r / |r|
-            for (int e = 0; e < numEdges; e++) {
-                if (gradLength[e] != 0) {
-                    for (int c = 0; c < 3; c++) {
-                        gradVec[3 * e + c] += gradLength[e] * edgeVec[3 * e + c] / length[e];
-                    }
-                }
-            }
-            return gradVec;
-        }
-
-        /** e3nn's {@code smooth_cutoff}: {@code (1 - cos(pi u)) / 2}, {@code u = 2 (x - 1)}, 1 below u = -1, 0 above 0. */
-        static double smoothCutoff(double x) {
-            double u = 2 * (x - 1);
-            if (u > 0) {
-                return 0.0;
-            }
-            if (u < -1) {
-                return 1.0;
-            }
-            return (1 - Math.cos(Math.PI * u)) / 2;
-        }
-
-        /** {@code dc/dx = pi sin(pi u)} inside {@code -1 <= u <= 0}, else 0. */
-        static double smoothCutoffDerivative(double x) {
-            double u = 2 * (x - 1);
-            return u > 0 || u < -1 ? 0.0 : Math.PI * Math.sin(Math.PI * u);
         }
     }
 }

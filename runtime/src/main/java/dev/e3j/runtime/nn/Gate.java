@@ -2,6 +2,8 @@ package dev.e3j.runtime.nn;
 
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.e3j.runtime.nn;
 
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.internal.Checks;
 
 /**
  * e3nn's {@code o3.Norm(irreps_in, squared)}: the norm of each irrep copy, one scalar per copy,

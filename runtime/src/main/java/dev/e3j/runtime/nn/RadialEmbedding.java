@@ -1,5 +1,7 @@
 package dev.e3j.runtime.nn;
 
+import dev.e3j.runtime.internal.Checks;
+
 /**
  * MACE's {@code RadialEmbeddingBlock} with its Bessel basis and polynomial cutoff ({@code mace/modules/radial.py},
  * equations 7 and 8 of the MACE paper): for an edge length {@code r},

@@ -1,5 +1,7 @@
 package dev.e3j.runtime.nn;
 
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.function.DoubleUnaryOperator;
 
 /**

@@ -2,10 +2,10 @@
  * e3nn 0.5.4's {@code nn} building blocks in plain Java, each with forward and backward: {@link
  * dev.e3j.runtime.nn.Activation}, {@link dev.e3j.runtime.nn.Gate}, {@link dev.e3j.runtime.nn.NormActivation},
  * {@link dev.e3j.runtime.nn.BatchNorm}, {@link dev.e3j.runtime.nn.FullyConnectedNet}, the radial bases of
- * {@link dev.e3j.runtime.nn.SoftOneHot}, point-cloud graphs ({@link dev.e3j.runtime.nn.RadiusGraph},
- * {@link dev.e3j.runtime.nn.Scatter}), e3nn's point {@link dev.e3j.runtime.nn.Convolution} over generated kernels, the
- * {@link dev.e3j.runtime.nn.Adam} optimizer and the equivariance test
- * {@link dev.e3j.runtime.nn.Equivariance}.
+ * {@link dev.e3j.runtime.math.SoftOneHot}, point-cloud graphs ({@link dev.e3j.runtime.graph.RadiusGraph},
+ * {@link dev.e3j.runtime.graph.Scatter}), e3nn's point {@link dev.e3j.runtime.nn.Convolution} over generated kernels, the
+ * {@link dev.e3j.runtime.optim.Adam} optimizer and the equivariance test
+ * {@link dev.e3j.runtime.testing.Equivariance}.
  *
  * <p>Arrays are row-major {@code double[]} with an explicit batch (or count) argument; irreps-typed features use
  * e3nn's {@code mul_ir} layout. Backward methods compute the gradients of {@code sum(out * gradOut)}. Bad sizes

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.runtime.ReferenceData;
 import dev.e3j.runtime.model.Structure;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ class NeighborListTest {
     /** The cases of {@code reference/ase/neighbor_list.json} (tools/make_ase_reference.py). */
     static Stream<Map<String, Object>> aseCases() {
         Map<String, Object> file = ReferenceData.object(ReferenceData.parse(readAse("neighbor_list.json")));
-        return ReferenceData.array(file.get("cases")).stream().map(ReferenceData::object);
+        return ReferenceData.asList(file.get("cases")).stream().map(ReferenceData::object);
     }
 
     static String readAse(String name) {
@@ -35,13 +35,13 @@ class NeighborListTest {
     }
 
     static Structure structure(Map<String, Object> c) {
-        List<Object> numbers = ReferenceData.array(c.get("numbers"));
+        List<Object> numbers = ReferenceData.asList(c.get("numbers"));
         int[] z = numbers.stream().mapToInt(n -> ((Number) n).intValue()).toArray();
         double[] positions = flatten(ReferenceData.matrix(c.get("positions")));
         if (c.get("cell") == null) {
             return Structure.of(z, positions);
         }
-        List<Object> pbcList = ReferenceData.array(c.get("pbc"));
+        List<Object> pbcList = ReferenceData.asList(c.get("pbc"));
         boolean[] pbc = new boolean[3];
         for (int k = 0; k < 3; k++) {
             pbc[k] = (Boolean) pbcList.get(k);
@@ -66,8 +66,8 @@ class NeighborListTest {
     @MethodSource("aseCases")
     void equalsAsesNeighbourList(Map<String, Object> c) {
         NeighborList list = NeighborList.of(structure(c), ((Number) c.get("cutoff")).doubleValue());
-        int[] i = ReferenceData.array(c.get("i")).stream().mapToInt(n -> ((Number) n).intValue()).toArray();
-        int[] j = ReferenceData.array(c.get("j")).stream().mapToInt(n -> ((Number) n).intValue()).toArray();
+        int[] i = ReferenceData.asList(c.get("i")).stream().mapToInt(n -> ((Number) n).intValue()).toArray();
+        int[] j = ReferenceData.asList(c.get("j")).stream().mapToInt(n -> ((Number) n).intValue()).toArray();
         double[] s = flatten(ReferenceData.matrix(c.get("S")));
         int[] shifts = java.util.Arrays.stream(s).mapToInt(x -> (int) x).toArray();
         assertEquals(i.length, list.size(), "edges of " + c.get("name"));

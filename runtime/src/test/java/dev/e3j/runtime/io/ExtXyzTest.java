@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.e3j.runtime.ReferenceData;
 import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.Structure;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

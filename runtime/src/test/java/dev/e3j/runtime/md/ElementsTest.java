@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.e3j.runtime.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -22,8 +22,8 @@ class ElementsTest {
     @Test
     void symbolsAndMassesAreAses() throws IOException {
         Map<String, Object> ase = reference();
-        List<Object> symbols = ReferenceData.array(ase.get("symbols"));
-        double[] masses = ReferenceData.vector(ase.get("masses"));
+        List<Object> symbols = ReferenceData.asList(ase.get("symbols"));
+        double[] masses = ReferenceData.asDoubles(ase.get("masses"));
         assertEquals(Elements.MAX_ATOMIC_NUMBER, symbols.size());
         int[] all = new int[Elements.MAX_ATOMIC_NUMBER];
         for (int z = 1; z <= Elements.MAX_ATOMIC_NUMBER; z++) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

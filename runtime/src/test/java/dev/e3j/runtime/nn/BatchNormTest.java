@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Normalization;
-import dev.e3j.runtime.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,7 +145,7 @@ class BatchNormTest {
     /** e3nn 0.5.4's outputs, running statistics and gradients for every reduce, instance and normalization. */
     @Test
     void matchesE3nnForEveryReduceInstanceAndNormalization() {
-        List<Object> cases = ReferenceData.array(ReferenceData.object(ReferenceData.load("parity.json"))
+        List<Object> cases = ReferenceData.asList(ReferenceData.object(ReferenceData.load("parity.json"))
                 .get("batch_norm"));
         assertEquals(9, cases.size());
         for (Object c : cases) {
@@ -160,19 +160,19 @@ class BatchNormTest {
                     + testCase.get("normalization");
             int batch = ((Double) testCase.get("batch")).intValue();
             int samples = ((Double) testCase.get("samples")).intValue();
-            double[] weight = affine ? ReferenceData.vector(testCase.get("weight")) : null;
-            double[] bias = affine ? ReferenceData.vector(testCase.get("bias")) : null;
+            double[] weight = affine ? ReferenceData.asDoubles(testCase.get("weight")) : null;
+            double[] bias = affine ? ReferenceData.asDoubles(testCase.get("bias")) : null;
             Map<String, Object> train = ReferenceData.object(testCase.get("train"));
-            assertMatchesReference(what + " train", bn, batch, samples, ReferenceData.vector(testCase.get("x")),
+            assertMatchesReference(what + " train", bn, batch, samples, ReferenceData.asDoubles(testCase.get("x")),
                     weight, bias, train);
             if (instance) {
                 assertEquals(0, bn.runningVar().length, what);
             } else {
-                assertArrayEquals(ReferenceData.vector(train.get("running_mean")), bn.runningMean(), 1e-14, what);
-                assertArrayEquals(ReferenceData.vector(train.get("running_var")), bn.runningVar(), 1e-13, what);
+                assertArrayEquals(ReferenceData.asDoubles(train.get("running_mean")), bn.runningMean(), 1e-14, what);
+                assertArrayEquals(ReferenceData.asDoubles(train.get("running_var")), bn.runningVar(), 1e-13, what);
             }
             bn.setTraining(false);
-            assertMatchesReference(what + " eval", bn, batch, samples, ReferenceData.vector(testCase.get("x_eval")),
+            assertMatchesReference(what + " eval", bn, batch, samples, ReferenceData.asDoubles(testCase.get("x_eval")),
                     weight, bias, ReferenceData.object(testCase.get("eval")));
         }
     }
@@ -181,17 +181,17 @@ class BatchNormTest {
                                                double[] weight, double[] bias, Map<String, Object> expected) {
         double[] out = new double[x.length];
         bn.forward(batch, samples, x, weight, bias, out);
-        assertArrayEquals(ReferenceData.vector(expected.get("out")), out, 1e-13, what + " out");
+        assertArrayEquals(ReferenceData.asDoubles(expected.get("out")), out, 1e-13, what + " out");
         double[] gradX = new double[x.length];
         double[] gradWeight = new double[bn.weightNumel()];
         double[] gradBias = new double[bn.biasNumel()];
-        bn.backward(batch, samples, x, weight, ReferenceData.vector(expected.get("grad_out")), gradX, gradWeight,
+        bn.backward(batch, samples, x, weight, ReferenceData.asDoubles(expected.get("grad_out")), gradX, gradWeight,
                 gradBias);
-        assertArrayEquals(ReferenceData.vector(expected.get("grad_x")), gradX, 1e-13, what + " grad_x");
+        assertArrayEquals(ReferenceData.asDoubles(expected.get("grad_x")), gradX, 1e-13, what + " grad_x");
         if (weight != null) {
-            assertArrayEquals(ReferenceData.vector(expected.get("grad_weight")), gradWeight, 1e-12,
+            assertArrayEquals(ReferenceData.asDoubles(expected.get("grad_weight")), gradWeight, 1e-12,
                     what + " grad_weight");
-            assertArrayEquals(ReferenceData.vector(expected.get("grad_bias")), gradBias, 1e-12, what + " grad_bias");
+            assertArrayEquals(ReferenceData.asDoubles(expected.get("grad_bias")), gradBias, 1e-12, what + " grad_bias");
         }
     }
 

@@ -8,6 +8,9 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.graph.Edges;
+import dev.e3j.runtime.math.SoftOneHot;
+import dev.e3j.runtime.testing.Equivariance;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -153,8 +156,8 @@ class ConvolutionTest {
                 new FullyConnectedNet(new int[] {BASIS, 6, 4}, ScalarFunction.SILU), 1.5);
     }
 
-    private static Convolution.Edges edges(double[] edgeVec) {
-        return Convolution.Edges.of(new ConstantHarmonic(), NODES, SRC, DST, edgeVec, MAX_RADIUS, BASIS,
+    private static Edges edges(double[] edgeVec) {
+        return Edges.of(new ConstantHarmonic(), NODES, SRC, DST, edgeVec, MAX_RADIUS, BASIS,
                 SoftOneHot.Basis.GAUSSIAN);
     }
 
@@ -189,7 +192,7 @@ class ConvolutionTest {
         double[] x = GradientCheck.gaussian(random, NODES * 2);
         double[] edgeVec = edgeVectors(random);
         double[] gradOut = GradientCheck.gaussian(random, NODES * 3);
-        Convolution.Edges edges = edges(edgeVec);
+        Edges edges = edges(edgeVec);
 
         double[] gradX = new double[x.length];
         double[] gradParams = new double[params.length];
@@ -264,7 +267,7 @@ class ConvolutionTest {
     void rejectsEdgesAndArraysOfTheWrongSize() {
         Convolution conv = convolution(false);
         double[] params = new double[conv.parameterCount()];
-        Convolution.Edges otherBasis = Convolution.Edges.of(new ConstantHarmonic(), NODES, SRC, DST,
+        Edges otherBasis = Edges.of(new ConstantHarmonic(), NODES, SRC, DST,
                 edgeVectors(new Random(1)), MAX_RADIUS, BASIS + 1, SoftOneHot.Basis.GAUSSIAN);
         IllegalArgumentException basis = assertThrows(IllegalArgumentException.class,
                 () -> conv.forward(NODES, new double[NODES * 2], otherBasis, params, new double[NODES * 3]));
@@ -274,17 +277,17 @@ class ConvolutionTest {
                         new double[NODES * 3]));
         assertEquals("Convolution.forward: x must have length 8 (numNodes 4 × 2), got 12", x.getMessage());
         IllegalArgumentException dst = assertThrows(IllegalArgumentException.class,
-                () -> Convolution.Edges.of(new ConstantHarmonic(), 2, SRC, DST, edgeVectors(new Random(1)),
+                () -> Edges.of(new ConstantHarmonic(), 2, SRC, DST, edgeVectors(new Random(1)),
                         MAX_RADIUS, BASIS, SoftOneHot.Basis.GAUSSIAN));
         assertTrue(dst.getMessage().startsWith("Edges.of: src[1] must be in [0, numNodes 2), got 2"), dst.getMessage());
     }
 
     @Test
     void smoothCutoffFallsFromOneToZeroBetweenHalfAndFullRadius() {
-        assertEquals(1.0, Convolution.Edges.smoothCutoff(0.3));
-        assertEquals(1.0, Convolution.Edges.smoothCutoff(0.5), 1e-15);
-        assertEquals(0.5, Convolution.Edges.smoothCutoff(0.75), 1e-15);
-        assertEquals(0.0, Convolution.Edges.smoothCutoff(1.0), 1e-15);
-        assertEquals(0.0, Convolution.Edges.smoothCutoff(1.2));
+        assertEquals(1.0, Edges.smoothCutoff(0.3));
+        assertEquals(1.0, Edges.smoothCutoff(0.5), 1e-15);
+        assertEquals(0.5, Edges.smoothCutoff(0.75), 1e-15);
+        assertEquals(0.0, Edges.smoothCutoff(1.0), 1e-15);
+        assertEquals(0.0, Edges.smoothCutoff(1.2));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

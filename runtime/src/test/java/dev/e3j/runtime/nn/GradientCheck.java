@@ -6,7 +6,7 @@ import java.util.Random;
 import java.util.function.ToDoubleFunction;
 
 /** Central finite differences against analytic gradients, and small helpers for random test data. */
-final class GradientCheck {
+public final class GradientCheck {
 
     private static final double STEP = 1e-5;
 
@@ -17,7 +17,7 @@ final class GradientCheck {
      * Asserts {@code max_i |numeric_i - analytic_i| / max_i |analytic_i| < tolerance}, {@code numeric_i =
      * (L(p + h e_i) - L(p - h e_i)) / 2h}; returns that relative error. {@code point} is restored afterwards.
      */
-    static double assertGradient(String what, ToDoubleFunction<double[]> loss, double[] point, double[] analytic,
+    public static double assertGradient(String what, ToDoubleFunction<double[]> loss, double[] point, double[] analytic,
                                  double tolerance) {
         double maxDiff = 0;
         double maxGrad = 0;
@@ -38,11 +38,11 @@ final class GradientCheck {
         return relative;
     }
 
-    static double assertGradient(String what, ToDoubleFunction<double[]> loss, double[] point, double[] analytic) {
+    public static double assertGradient(String what, ToDoubleFunction<double[]> loss, double[] point, double[] analytic) {
         return assertGradient(what, loss, point, analytic, 1e-6);
     }
 
-    static double[] gaussian(Random random, int n) {
+    public static double[] gaussian(Random random, int n) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = random.nextGaussian();
@@ -50,7 +50,7 @@ final class GradientCheck {
         return x;
     }
 
-    static double dot(double[] a, double[] b) {
+    public static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -58,7 +58,7 @@ final class GradientCheck {
         return s;
     }
 
-    static double maxAbsDiff(double[] a, double[] b) {
+    public static double maxAbsDiff(double[] a, double[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) {
             m = Math.max(m, Math.abs(a[i] - b[i]));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
-import dev.e3j.runtime.ReferenceData;
+import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,7 +21,7 @@ class NormTest {
 
     @Test
     void matchesE3nnsNormForwardAndBackward() {
-        List<Object> cases = ReferenceData.array(ReferenceData.object(ReferenceData.load("parity.json")).get("norm"));
+        List<Object> cases = ReferenceData.asList(ReferenceData.object(ReferenceData.load("parity.json")).get("norm"));
         assertEquals(6, cases.size());
         for (Object c : cases) {
             Map<String, Object> testCase = ReferenceData.object(c);
@@ -29,13 +29,13 @@ class NormTest {
             String what = norm.toString();
             int batch = ((Double) testCase.get("batch")).intValue();
             assertEquals(Irreps.parse((String) testCase.get("irreps_out")), norm.irrepsOut(), what);
-            double[] x = ReferenceData.vector(testCase.get("x"));
+            double[] x = ReferenceData.asDoubles(testCase.get("x"));
             double[] out = new double[batch * norm.irrepsOut().dim()];
             norm.forward(batch, x, out);
-            assertArrayEquals(ReferenceData.vector(testCase.get("out")), out, 1e-14, what);
+            assertArrayEquals(ReferenceData.asDoubles(testCase.get("out")), out, 1e-14, what);
             double[] gradX = new double[x.length];
-            norm.backward(batch, x, ReferenceData.vector(testCase.get("grad_out")), gradX);
-            assertArrayEquals(ReferenceData.vector(testCase.get("grad_x")), gradX, 1e-14, what);
+            norm.backward(batch, x, ReferenceData.asDoubles(testCase.get("grad_out")), gradX);
+            assertArrayEquals(ReferenceData.asDoubles(testCase.get("grad_x")), gradX, 1e-14, what);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.e3j.runtime.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

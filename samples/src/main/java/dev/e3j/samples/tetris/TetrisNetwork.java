@@ -1,8 +1,8 @@
 package dev.e3j.samples.tetris;
 
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.graph.RadiusGraph;
 import dev.e3j.runtime.model.GatePoints;
-import dev.e3j.runtime.nn.RadiusGraph;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.e3j.samples.tetris;
 
 import dev.e3j.runtime.Irreps;
-import dev.e3j.runtime.Rotations;
-import dev.e3j.runtime.nn.Adam;
-import dev.e3j.runtime.nn.Equivariance;
+import dev.e3j.runtime.o3.Rotations;
+import dev.e3j.runtime.optim.Adam;
+import dev.e3j.runtime.testing.Equivariance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;

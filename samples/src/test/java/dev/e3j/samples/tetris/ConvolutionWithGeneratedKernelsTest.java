@@ -9,11 +9,12 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
+import dev.e3j.runtime.graph.Edges;
+import dev.e3j.runtime.math.SoftOneHot;
 import dev.e3j.runtime.nn.Convolution;
-import dev.e3j.runtime.nn.Equivariance;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
-import dev.e3j.runtime.nn.SoftOneHot;
+import dev.e3j.runtime.testing.Equivariance;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
@@ -61,7 +62,7 @@ class ConvolutionWithGeneratedKernelsTest {
     private final Random random = new Random(11);
     private final double[] params = conv.initialParameters(random);
 
-    private Convolution.Edges edges(double[] pos) {
+    private Edges edges(double[] pos) {
         double[] vec = new double[SRC.length * 3];
         for (int e = 0; e < SRC.length; e++) {
             for (int c = 0; c < 3; c++) {
@@ -71,8 +72,8 @@ class ConvolutionWithGeneratedKernelsTest {
         return edgesOf(vec);
     }
 
-    private Convolution.Edges edgesOf(double[] vec) {
-        return Convolution.Edges.of(new ConvolutionWithGeneratedKernelsTest_EdgeHarmonicsImpl(), NODES, SRC, DST, vec, MAX_RADIUS, BASIS,
+    private Edges edgesOf(double[] vec) {
+        return Edges.of(new ConvolutionWithGeneratedKernelsTest_EdgeHarmonicsImpl(), NODES, SRC, DST, vec, MAX_RADIUS, BASIS,
                 SoftOneHot.Basis.GAUSSIAN);
     }
 
@@ -89,7 +90,7 @@ class ConvolutionWithGeneratedKernelsTest {
         return x;
     }
 
-    private double[] forward(double[] x, Convolution.Edges edges, double[] p) {
+    private double[] forward(double[] x, Edges edges, double[] p) {
         double[] out = new double[NODES * conv.irrepsOut().dim()];
         conv.forward(NODES, x, edges, p, out);
         return out;
@@ -111,7 +112,7 @@ class ConvolutionWithGeneratedKernelsTest {
     void gradientsMatchFiniteDifferences() {
         double[] x = gaussian(NODES * conv.irrepsIn().dim());
         double[] pos = positions();
-        Convolution.Edges edges = edges(pos);
+        Edges edges = edges(pos);
         double[] vec = edges.edgeVec();
         double[] gradOut = gaussian(NODES * conv.irrepsOut().dim());
         double[] gradX = new double[x.length];

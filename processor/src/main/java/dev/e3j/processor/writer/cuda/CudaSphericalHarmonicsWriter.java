@@ -1,17 +1,15 @@
 package dev.e3j.processor.writer.cuda;
 
-import dev.e3j.annotations.ShNormalization;
-import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
-import dev.e3j.processor.writer.ExactValues;
+import dev.e3j.processor.writer.NumberType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link SphericalHarmonicsModel} into CUDA C++ source with the same numbers as the Java kernel: each
@@ -123,23 +121,19 @@ public final class CudaSphericalHarmonicsWriter {
 
     private void constants(CudaCode code) {
         code.line("template <typename T>").line("struct Sh;");
-        for (CudaNumber number : CudaNumber.values()) {
-            code.blank().line("template <>").open("struct Sh<" + number.type() + ">");
+        for (NumberType number : NumberType.CUDA_ORDER) {
+            code.blank().line("template <>").open("struct Sh<" + number.cType() + ">");
             if (model.normalize()) {
                 // only normalized points read it: nvcc warns of an unreferenced member (#177-D)
-                code.line(CudaConstants.member(number, "kNormFloor", number.literal(NORM_FLOOR), "1e-12"));
+                code.line(CudaConstants.member(number, "kNormFloor", number.hexLiteral(NORM_FLOOR), "1e-12"));
             }
             for (Degree degree : model.degrees()) {
                 for (Component component : degree.components()) {
                     int l = degree.l();
-                    SqrtRational scale = component.scale();
-                    if (model.normalization() == ShNormalization.NORM) {
-                        scale = scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * l + 1)));
-                    }
-                    boolean integral = model.normalization() == ShNormalization.INTEGRAL;
-                    String literal = integral ? number.literal(ExactValues.overSqrtFourPi(scale))
-                            : number.literal(scale);
-                    String exact = (integral ? scale + "/sqrt(4 pi)" : scale.toString())
+                    HarmonicConstant constant = model.constant(degree, component);
+                    String literal = number.hexLiteral(constant);
+                    String exact = (constant.overSqrtFourPi() ? constant.algebraic() + "/sqrt(4 pi)"
+                            : constant.toString())
                             + (l == 0 ? "" : " * (" + polynomialText(component.terms()) + ")");
                     code.line(CudaConstants.member(number, constantName(l, component.index()), literal, exact));
                 }
@@ -269,9 +263,9 @@ public final class CudaSphericalHarmonicsWriter {
 
     private void hostFunctions(CudaCode code) {
         String prefix = symbolPrefix();
-        for (CudaNumber number : CudaNumber.values()) {
-            String t = number.type();
-            code.open("extern \"C\" int " + prefix + "_forward_" + number.suffix() + "(const " + t + "* xyz, " + t
+        for (NumberType number : NumberType.CUDA_ORDER) {
+            String t = number.cType();
+            code.open("extern \"C\" int " + prefix + "_forward_" + number.cudaSuffix() + "(const " + t + "* xyz, " + t
                             + "* out, int64_t n, cudaStream_t stream)")
                     .open("if (n < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (n == 0)").line("return static_cast<int>(cudaSuccess);").close()
@@ -279,7 +273,7 @@ public final class CudaSphericalHarmonicsWriter {
                             + "xyz, out, n);")
                     .line("return static_cast<int>(cudaGetLastError());")
                     .close().blank();
-            code.open("extern \"C\" int " + prefix + "_backward_" + number.suffix() + "(const " + t + "* xyz, const "
+            code.open("extern \"C\" int " + prefix + "_backward_" + number.cudaSuffix() + "(const " + t + "* xyz, const "
                             + t + "* grad_out, " + t + "* grad_xyz, int64_t n, cudaStream_t stream)")
                     .open("if (n < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (n == 0)").line("return static_cast<int>(cudaSuccess);").close()

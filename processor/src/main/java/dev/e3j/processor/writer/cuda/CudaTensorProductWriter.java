@@ -5,8 +5,12 @@ import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
-import dev.e3j.processor.writer.PathLayout;
 import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.plan.PathLayout;
+import dev.e3j.processor.plan.PathPlan;
+import dev.e3j.processor.plan.TensorProductPlan;
+import dev.e3j.processor.writer.ConstantPool;
+import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
@@ -48,11 +52,8 @@ public final class CudaTensorProductWriter {
         this.model = model;
         this.spec = spec;
         this.binaryName = binaryName;
-        for (PathModel path : model.paths()) {
-            // A path with a zero coefficient or an empty multiplicity contributes nothing (e3nn's output mask).
-            if (!path.isVacuous()) {
-                paths.add(path);
-            }
+        for (PathPlan path : TensorProductPlan.of(model).paths()) {
+            paths.add(path.path());
         }
     }
 
@@ -194,7 +195,7 @@ public final class CudaTensorProductWriter {
     }
 
     private void writePath(CudaCode code, PathModel path, Direction direction) {
-        PathGeometry g = new PathGeometry(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut());
+        PathGeometry g = new PathGeometry(PathPlan.of(path, TensorProductPlan.layout(model, path)));
         String weights = path.weighted() ? "const T* __restrict__ weights, " : "";
         String parameters = switch (direction) {
             case FORWARD -> "const T* __restrict__ x1, const T* __restrict__ x2, " + weights + "T* __restrict__ out";
@@ -437,7 +438,7 @@ public final class CudaTensorProductWriter {
     private String sum(List<Product> products) {
         Map<String, List<Product>> groups = new java.util.LinkedHashMap<>();
         for (Product product : products) {
-            String key = CudaConstants.isOne(product.constant()) ? "" : constants.reference(product.constant());
+            String key = ConstantPool.isOne(product.constant()) ? "" : constants.reference(product.constant());
             groups.computeIfAbsent(key, s -> new ArrayList<>()).add(product);
         }
         StringBuilder expression = new StringBuilder();
@@ -619,9 +620,9 @@ public final class CudaTensorProductWriter {
 
     private void hostFunctions(CudaCode code) {
         String prefix = symbolPrefix();
-        for (CudaNumber number : CudaNumber.values()) {
-            String t = number.type();
-            code.open("extern \"C\" int " + prefix + "_forward_" + number.suffix() + "(const " + t + "* x1, const " + t
+        for (NumberType number : NumberType.CUDA_ORDER) {
+            String t = number.cType();
+            code.open("extern \"C\" int " + prefix + "_forward_" + number.cudaSuffix() + "(const " + t + "* x1, const " + t
                             + "* x2, const " + t + "* weights, " + t + "* out, int64_t batch, cudaStream_t stream)")
                     .open("if (batch < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (batch == 0)").line("return static_cast<int>(cudaSuccess);").close()
@@ -629,7 +630,7 @@ public final class CudaTensorProductWriter {
                             + "stream, x1, x2, weights, out, batch);")
                     .line("return static_cast<int>(cudaGetLastError());")
                     .close().blank();
-            code.open("extern \"C\" int " + prefix + "_backward_" + number.suffix() + "(const " + t + "* x1, const "
+            code.open("extern \"C\" int " + prefix + "_backward_" + number.cudaSuffix() + "(const " + t + "* x1, const "
                             + t + "* x2, const " + t + "* weights, const " + t + "* grad_out, " + t + "* grad_x1, " + t
                             + "* grad_x2, " + t + "* grad_weights, int64_t batch, cudaStream_t stream)")
                     .open("if (batch < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close();
@@ -651,14 +652,16 @@ public final class CudaTensorProductWriter {
 
     /** Offsets, multiplicities and index expressions of one path in the three layouts. */
     private static final class PathGeometry {
+        final PathPlan plan;
         final PathModel path;
         final ConnectionMode mode;
         final PathLayout layout;
 
-        PathGeometry(PathModel path, Irreps in1, Irreps in2, Irreps out) {
-            this.path = path;
+        PathGeometry(PathPlan plan) {
+            this.plan = plan;
+            this.path = plan.path();
             this.mode = path.mode();
-            this.layout = PathLayout.of(path, in1, in2, out);
+            this.layout = plan.layout();
         }
 
         String in1Index(String channel, int component) {
@@ -675,14 +678,7 @@ public final class CudaTensorProductWriter {
 
         /** Index of {@code (u, v)} among the pairs the mode visits, row-major. */
         String pairIndex() {
-            if (mode.diagonal()) {
-                return "u";
-            }
-            if (mode.strictlyUpper()) {
-                // pairs (r, s) with r < u number sum_{r<u} (mul - 1 - r) = u (2 mul - 1 - u) / 2
-                return "u * (" + (2 * layout.mul1() - 1) + " - u) / 2 + v - u - 1";
-            }
-            return layout.mul2() == 1 ? "u" : "u * " + layout.mul2() + " + v";
+            return plan.pairIndex("u", "v");
         }
 
         /** The flat weight index for the current (u, v) (and w, when the mode mixes channels). */

@@ -1,0 +1,113 @@
+package dev.e3j.processor.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.annotations.TensorProduct.Kind;
+import dev.e3j.processor.model.ConnectionMode;
+import dev.e3j.processor.model.InvalidSpecException;
+import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.model.TensorProductModels;
+import dev.e3j.processor.model.TensorProductSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tensor-product plan on its own: strategies, weight rows and columns, and the index formulas. */
+class TensorProductPlanTest {
+
+    private static TensorProductPlan plan(String in1, String in2, String out, Kind kind, boolean sharedWeights)
+            throws InvalidSpecException {
+        TensorProductModel model = TensorProductModels.build(new TensorProductSpec(in1, in2, out, kind, List.of(),
+                IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, sharedWeights, Precision.DOUBLE,
+                CgConvention.E3NN_0_5));
+        return TensorProductPlan.of(model);
+    }
+
+    @Test
+    void sharedUvwWeightsAreReadByRowsAndColumnsAssignedInOrder() throws InvalidSpecException {
+        // every path is 8x? x 1x? -> 8x?: rows of 8 weights, 8 channel pairs each
+        TensorProductPlan plan = plan("8x0e+8x1o", "0e+1o", "8x0e+8x1o", Kind.FULLY_CONNECTED, true);
+        assertTrue(plan.weightRows());
+        assertFalse(plan.channelLast());
+        int row = 0;
+        int column = 0;
+        int scratch = 0;
+        for (PathPlan path : plan.paths()) {
+            assertEquals(row, path.firstWeightRow(), path.path().describe());
+            assertEquals(column, path.firstWeightColumn(), path.path().describe());
+            assertTrue(path.readsWeightRows() && path.backwardByColumns());
+            row += 8;
+            column += 8;
+            scratch = Math.max(scratch, 8 * path.layout().dimOut());
+        }
+        assertEquals(4, plan.paths().size());
+        assertEquals(row, plan.weightRowCount());
+        assertEquals(column, plan.weightColumnCount());
+        assertEquals(scratch, plan.gScratch());
+        assertEquals(24, plan.gScratch(), "8 pairs x the 3 components of 1o");
+    }
+
+    @Test
+    void perSampleWeightsReadNoRows() throws InvalidSpecException {
+        TensorProductPlan plan = plan("8x0e+8x1o", "0e+1o", "8x0e+8x1o", Kind.FULLY_CONNECTED, false);
+        assertFalse(plan.weightRows());
+        assertEquals(0, plan.weightRowCount());
+        assertTrue(plan.paths().stream().noneMatch(path -> path.readsWeightRows() || path.backwardByColumns()));
+    }
+
+    @Test
+    void shortRowsAreReadWithoutColumns() throws InvalidSpecException {
+        // one channel pair per path (1x? x 1x?): rows of 8 weights, too few pairs for the column backward
+        TensorProductPlan plan = plan("1x0e", "1x0e", "8x0e", Kind.FULLY_CONNECTED, true);
+        PathPlan path = plan.paths().get(0);
+        assertTrue(path.readsWeightRows());
+        assertFalse(path.backwardByColumns());
+        assertEquals(1, plan.weightRowCount());
+        assertEquals(0, plan.weightColumnCount());
+    }
+
+    @Test
+    void channelwiseWithOneX2ChannelRunsChannelLast() throws InvalidSpecException {
+        TensorProductPlan plan = plan("4x0e+4x1o", "0e+1o", "4x0e+4x1o+4x1e", Kind.CHANNELWISE, false);
+        assertTrue(plan.channelLast());
+        assertTrue(plan.paths().stream().allMatch(path -> path.sharesX2() && path.channelLast()));
+        assertFalse(plan("1x0e+1x1o", "0e+1o", "1x0e+1x1o", Kind.CHANNELWISE, false).channelLast(),
+                "one channel: nothing to share");
+    }
+
+    @Test
+    void vacuousPathsAreLeftOut() throws InvalidSpecException {
+        // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
+        TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
+        assertTrue(plan.model().paths().size() > plan.paths().size());
+        assertTrue(plan.paths().stream().noneMatch(path -> path.path().isVacuous()));
+    }
+
+    @Test
+    void pairIndexFollowsTheMode() throws InvalidSpecException {
+        PathPlan uvw = plan("2x0e", "3x0e", "1x0e", Kind.FULLY_CONNECTED, false).paths().get(0);
+        assertEquals("u * 3 + v", uvw.pairIndex("u", "v"));
+        assertEquals("v", uvw.pairIndex("0", "v"), "a left-out u loop reads as 0");
+        PathPlan oneX2 = plan("2x0e", "1x0e", "1x0e", Kind.FULLY_CONNECTED, false).paths().get(0);
+        assertEquals("u", oneX2.pairIndex("u", "0"));
+        PathPlan uuu = plan("3x0e", "3x0e", "3x0e", Kind.ELEMENTWISE, false).paths().get(0);
+        assertEquals(ConnectionMode.UUU, uuu.mode());
+        assertEquals("u", uuu.pairIndex("u", "v"));
+        PathPlan upper = plan("4x0e", "", "1x0e", Kind.SQUARE, false).paths().stream()
+                .filter(path -> path.mode().strictlyUpper()).findFirst().orElseThrow();
+        // pairs (r, s) with r < s < 4, row-major: (0,1) -> 0, (0,3) -> 2, (1,2) -> 3, (2,3) -> 5
+        assertEquals("u * (7 - u) / 2 + v - u - 1", upper.pairIndex("u", "v"));
+    }
+
+    @Test
+    void layoutLocatesTheOperands() throws InvalidSpecException {
+        PathPlan path = plan("2x0e+3x1o", "0e+1o", "3x1o", Kind.CHANNELWISE, false).paths().stream()
+                .filter(p -> p.path().in1() == 1 && p.path().in2() == 0).findFirst().orElseThrow();
+        assertEquals(new PathLayout(2, 0, 0, 3, 1, 3, 3, 1, 3), path.layout());
+    }
+}

@@ -1,0 +1,241 @@
+package dev.e3j.runtime.graph;
+
+import dev.e3j.runtime.BatchBlocks;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.internal.Checks;
+import dev.e3j.runtime.math.SoftOneHot;
+import java.util.Arrays;
+
+/**
+ * The edges of a graph with e3nn's edge features ({@code gate_points_2101.Network}):
+ * <pre>
+ *   Y_e = c(|r_e| / maxRadius) Y(r_e / |r_e|)                       attributes, c(x) = (1 - cos(pi u)) / 2,
+ *                                                                    u = 2 (x - 1) clamped to [-1, 0]
+ *   E_e = sqrt(numberOfBasis) softOneHotLinspace(|r_e|, 0, maxRadius, numberOfBasis, basis, cutoff = false)
+ * </pre>
+ * with {@code r_e = pos[src_e] - pos[dst_e]} and {@code Y} the generated spherical harmonics, which should be
+ * declared with {@code normalize = true} (the {@code c} factor already depends on the length). {@code c} falls
+ * smoothly from 1 at {@code maxRadius / 2} to 0 at {@code maxRadius}. Immutable.
+ */
+public final class Edges {
+
+    /**
+     * Edges per parallel block of the harmonics, lengths, cut-offs and radial bases (the harmonics kernels' own
+     * blocks are sized for larger batches and would leave a batch of a few thousand edges on one core).
+     */
+    private static final int EDGE_BLOCK = 512;
+
+    private final SphericalHarmonicsKernel sphericalHarmonics;
+    private final int numNodes;
+    private final int[] src;
+    private final int[] dst;
+    private final double[] edgeVec;
+    private final double[] length;
+    private final double maxRadius;
+    private final int numberOfBasis;
+    private final SoftOneHot.Basis basis;
+    private final Irreps irrepsAttr;
+    private final double[] harmonics;
+    private final double[] attr;
+    private final double[] lengthEmbedding;
+
+    private Edges(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
+                  double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+        this.sphericalHarmonics = sphericalHarmonics;
+        this.numNodes = numNodes;
+        this.src = src;
+        this.dst = dst;
+        this.edgeVec = edgeVec;
+        this.maxRadius = maxRadius;
+        this.numberOfBasis = numberOfBasis;
+        this.basis = basis;
+        this.irrepsAttr = sphericalHarmonics.irrepsOut();
+        int numEdges = src.length;
+        int shDim = irrepsAttr.dim();
+        this.length = new double[numEdges];
+        this.harmonics = new double[numEdges * shDim];
+        this.attr = new double[numEdges * shDim];
+        this.lengthEmbedding = new double[numEdges * numberOfBasis];
+        double scale = Math.sqrt(numberOfBasis);
+        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+            double[] blockHarmonics = new double[(to - from) * shDim];
+            sphericalHarmonics.forward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to), blockHarmonics);
+            System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+            for (int e = from; e < to; e++) {
+                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
+                double cutoff = smoothCutoff(length[e] / maxRadius);
+                for (int k = 0; k < shDim; k++) {
+                    attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
+                }
+            }
+            double[] embedding = SoftOneHot.softOneHotLinspace(Arrays.copyOfRange(length, from, to), 0.0,
+                    maxRadius, numberOfBasis, basis, false);
+            for (int i = 0; i < embedding.length; i++) {
+                lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
+            }
+        });
+    }
+
+    /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
+    public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
+                           int numberOfBasis, SoftOneHot.Basis basis) {
+        Checks.requireNonNull("Edges.of", "graph", graph);
+        return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
+                numberOfBasis, basis);
+    }
+
+    /**
+     * Edges {@code src_e -> dst_e} with vectors {@code edgeVec} ({@code [src.length][3]}, e3nn's
+     * {@code pos[src] - pos[dst]}); the arrays are copied.
+     */
+    public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
+                           double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+        String where = "Edges.of";
+        Checks.requireNonNull(where, "sphericalHarmonics", sphericalHarmonics);
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireNonNull(where, "src", src);
+        Checks.requireLength(where, "dst", dst, src.length);
+        Checks.requireShape(where, "edgeVec", edgeVec, "src.length", src.length, 3);
+        for (int e = 0; e < src.length; e++) {
+            if (src[e] < 0 || src[e] >= numNodes) {
+                throw Checks.invalid(where, "src[" + e + "]", "be in [0, numNodes " + numNodes + ")", src[e]);
+            }
+            if (dst[e] < 0 || dst[e] >= numNodes) {
+                throw Checks.invalid(where, "dst[" + e + "]", "be in [0, numNodes " + numNodes + ")", dst[e]);
+            }
+        }
+        if (!(maxRadius > 0 && maxRadius < Double.POSITIVE_INFINITY)) {
+            throw Checks.invalid(where, "maxRadius", "be positive and finite", maxRadius);
+        }
+        Checks.requireNonNull(where, "basis", basis);
+        Checks.arrayLength(where, "src.length", src.length, "sphericalHarmonics.irrepsOut().dim()",
+                sphericalHarmonics.irrepsOut().dim());
+        Checks.arrayLength(where, "src.length", src.length, "numberOfBasis", numberOfBasis);
+        return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
+                numberOfBasis, basis);
+    }
+
+    /** Number of nodes. */
+    public int numNodes() {
+        return numNodes;
+    }
+
+    /** Number of edges. */
+    public int numEdges() {
+        return src.length;
+    }
+
+    /** Source node of each edge (a copy). */
+    public int[] src() {
+        return src.clone();
+    }
+
+    /** Destination node of each edge (a copy). */
+    public int[] dst() {
+        return dst.clone();
+    }
+
+    /** Edge vectors, {@code [numEdges][3]} (a copy). */
+    public double[] edgeVec() {
+        return edgeVec.clone();
+    }
+
+    /** Irreps of the edge attributes {@link #attr()}. */
+    public Irreps irrepsAttr() {
+        return irrepsAttr;
+    }
+
+    /** Number of radial basis functions per edge. */
+    public int numberOfBasis() {
+        return numberOfBasis;
+    }
+
+    /** {@code Y_e}, {@code [numEdges][irrepsAttr().dim()]}. */
+    public double[] attr() {
+        return attr.clone();
+    }
+
+    /** {@code E_e}, {@code [numEdges][numberOfBasis()]}. */
+    public double[] lengthEmbedding() {
+        return lengthEmbedding.clone();
+    }
+
+    /**
+     * Backward to the edge vectors: the gradient of {@code sum(Y * gradAttr) + sum(E * gradLengthEmbedding)}
+     * with respect to {@code edgeVec}, {@code [numEdges][3]}; either gradient may be {@code null} (zero). Feed
+     * it to {@link RadiusGraph#edgeVecBackward} for the gradient with respect to the positions.
+     */
+    public double[] edgeVecGradient(double[] gradAttr, double[] gradLengthEmbedding) {
+        int numEdges = numEdges();
+        int shDim = irrepsAttr.dim();
+        double[] gradVec = new double[numEdges * 3];
+        double[] gradLength = new double[numEdges];
+        if (gradAttr != null) {
+            Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
+            BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+                double[] gradHarmonics = new double[(to - from) * shDim];
+                for (int e = from; e < to; e++) {
+                    double cutoff = smoothCutoff(length[e] / maxRadius);
+                    double dot = 0;
+                    for (int k = 0; k < shDim; k++) {
+                        gradHarmonics[(e - from) * shDim + k] = cutoff * gradAttr[e * shDim + k];
+                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                    }
+                    gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
+                }
+                double[] blockGradVec = new double[3 * (to - from)];
+                sphericalHarmonics.backward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to),
+                        gradHarmonics, blockGradVec);
+                System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+            });
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
+                    numEdges, numberOfBasis);
+        }
+        double scale = Math.sqrt(numberOfBasis);
+        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+            if (gradLengthEmbedding != null) {
+                double[] gradBasis = Arrays.copyOfRange(gradLengthEmbedding, from * numberOfBasis,
+                        to * numberOfBasis);
+                for (int i = 0; i < gradBasis.length; i++) {
+                    gradBasis[i] *= scale;
+                }
+                double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(
+                        Arrays.copyOfRange(length, from, to), 0.0, maxRadius, numberOfBasis, basis, false,
+                        gradBasis);
+                for (int e = from; e < to; e++) {
+                    gradLength[e] += fromEmbedding[e - from];
+                }
+            }
+            // d|r|/dr = r / |r|
+            for (int e = from; e < to; e++) {
+                if (gradLength[e] != 0) {
+                    for (int c = 0; c < 3; c++) {
+                        gradVec[3 * e + c] += gradLength[e] * edgeVec[3 * e + c] / length[e];
+                    }
+                }
+            }
+        });
+        return gradVec;
+    }
+
+    /** e3nn's {@code smooth_cutoff}: {@code (1 - cos(pi u)) / 2}, {@code u = 2 (x - 1)}, 1 below u = -1, 0 above 0. */
+    public static double smoothCutoff(double x) {
+        double u = 2 * (x - 1);
+        if (u > 0) {
+            return 0.0;
+        }
+        if (u < -1) {
+            return 1.0;
+        }
+        return (1 - Math.cos(Math.PI * u)) / 2;
+    }
+
+    /** {@code dc/dx = pi sin(pi u)} inside {@code -1 <= u <= 0}, else 0. */
+    public static double smoothCutoffDerivative(double x) {
+        double u = 2 * (x - 1);
+        return u > 0 || u < -1 ? 0.0 : Math.PI * Math.sin(Math.PI * u);
+    }
+}

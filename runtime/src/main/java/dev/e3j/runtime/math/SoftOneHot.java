@@ -1,0 +1,239 @@
+package dev.e3j.runtime.math;
+
+import dev.e3j.runtime.internal.Checks;
+
+/**
+ * e3nn's radial bases: {@code math.soft_one_hot_linspace} and {@code math.soft_unit_step}, each with its derivative
+ * for backward passes.
+ *
+ * <p>{@code softOneHotLinspace(x, start, end, N, basis, cutoff)} returns {@code y_i(x)}, {@code i = 0..N-1}, for
+ * every {@code x}. With {@code cutoff = false} the centers are {@code linspace(start, end, N)}; with
+ * {@code cutoff = true} they are {@code linspace(start, end, N + 2)} without its two ends, so every basis function
+ * vanishes (smoothly for {@code smooth_finite}) outside {@code (start, end)}. With {@code step} the spacing of those
+ * points and {@code d_i = (x - c_i) / step}:
+ * <pre>{@code
+ *   GAUSSIAN       exp(-d_i^2) / 1.12
+ *   COSINE         cos(pi/2 d_i)                      for -1 < d_i < 1, else 0
+ *   SMOOTH_FINITE  1.14136 e^2 u(d_i + 1) u(1 - d_i)  (u = softUnitStep)
+ *   FOURIER        t = (x - start)/(end - start):  cos(pi i t) / sqrt(1/4 + N/2)      (no cutoff, i = 0..N-1)
+ *                                                 sin(pi i t) / sqrt(1/4 + N/2), 0 < t < 1   (cutoff, i = 1..N)
+ *   BESSEL         r = x - start, c = end - start:  sqrt(2/c) sin(i pi r / c) / r   (i = 1..N; 0 < r < c with cutoff)
+ * }</pre>
+ * As in e3nn, {@code BESSEL} at {@code x = start} is {@code 0/0 = NaN}, and without cutoff {@code N >= 2} is
+ * required (the spacing needs two centers). e3nn computes the {@code smooth_finite} constant {@code e^2} in the
+ * default dtype; under float32 it is rounded to float32 (about 1e-8 relative), here it is exact in double.
+ * Outputs are {@code [x.length][N]}.
+ */
+public final class SoftOneHot {
+
+    /** The basis families of {@code soft_one_hot_linspace}. */
+    public enum Basis {
+        /** Gaussians around the centers. */
+        GAUSSIAN,
+        /** Cosine bumps around the centers, zero beyond the neighbouring ones. */
+        COSINE,
+        /** Smooth bumps of finite support, built from {@link #softUnitStep(double)}. */
+        SMOOTH_FINITE,
+        /** A cosine series on {@code [start, end]}; sines with cutoff. */
+        FOURIER,
+        /** Bessel functions {@code sin(i pi r / c) / r} of {@code r = x - start}. */
+        BESSEL
+    }
+
+    private static final double SMOOTH_FINITE_SCALE = 1.14136 * Math.exp(2.0);
+
+    private SoftOneHot() {
+    }
+
+    /** {@code u(x) = e^{-1/x}} for {@code x > 0}, else 0: a C-infinity unit step. */
+    public static double softUnitStep(double x) {
+        return x > 0 ? Math.exp(-1 / x) : 0.0;
+    }
+
+    /**
+     * {@code u'(x) = e^{-1/x} / x^2} for {@code x > 0}, else 0 (also 0 where {@code e^{-1/x}} underflows, below
+     * {@code x ≈ 0.0013}, instead of {@code 0 / 0} once {@code x^2} underflows too).
+     */
+    public static double softUnitStepDerivative(double x) {
+        double step = softUnitStep(x);
+        return step == 0 ? 0.0 : step / (x * x);
+    }
+
+    /**
+     * {@code u''(x) = e^{-1/x} (1 - 2x) / x^4} for {@code x > 0}, else 0: the derivative of
+     * {@link #softUnitStepDerivative(double)}, as autograd differentiates e3nn's backward {@code exp(-1/x) / x^2}
+     * (negative beyond {@code x = 1/2}, where the step's slope peaks).
+     */
+    public static double softUnitStepSecondDerivative(double x) {
+        double step = softUnitStep(x);
+        if (step == 0) {
+            return 0.0;
+        }
+        double squared = x * x;
+        return step * (1 - 2 * x) / (squared * squared);
+    }
+
+    /** The values {@code y_i(x)}, {@code [x.length][number]}. */
+    public static double[] softOneHotLinspace(double[] x, double start, double end, int number, Basis basis,
+                                              boolean cutoff) {
+        return evaluate("SoftOneHot.softOneHotLinspace", x, start, end, number, basis, cutoff, false);
+    }
+
+    /** The derivatives {@code dy_i/dx}, {@code [x.length][number]}. */
+    public static double[] softOneHotLinspaceDerivative(double[] x, double start, double end, int number, Basis basis,
+                                                        boolean cutoff) {
+        return evaluate("SoftOneHot.softOneHotLinspaceDerivative", x, start, end, number, basis, cutoff, true);
+    }
+
+    /**
+     * Backward of {@link #softOneHotLinspace}: {@code gradX[k] = sum_i gradOut[k][i] dy_i/dx(x[k])}.
+     */
+    public static double[] softOneHotLinspaceBackward(double[] x, double start, double end, int number, Basis basis,
+                                                      boolean cutoff, double[] gradOut) {
+        String where = "SoftOneHot.softOneHotLinspaceBackward";
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireShape(where, "gradOut", gradOut, "x.length", x.length, number);
+        double[] derivative = evaluate(where, x, start, end, number, basis, cutoff, true);
+        double[] gradX = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            double sum = 0;
+            for (int i = 0; i < number; i++) {
+                sum += gradOut[k * number + i] * derivative[k * number + i];
+            }
+            gradX[k] = sum;
+        }
+        return gradX;
+    }
+
+    /**
+     * {@code torch.linspace(start, end, steps)}: the first half counted from {@code start}, the second from
+     * {@code end}, which makes both ends exact.
+     */
+    static double[] linspace(double start, double end, int steps) {
+        double[] values = new double[steps];
+        if (steps == 1) {
+            values[0] = start;
+            return values;
+        }
+        double step = (end - start) / (steps - 1);
+        int halfway = steps / 2;
+        for (int i = 0; i < steps; i++) {
+            values[i] = i < halfway ? start + step * i : end - step * (steps - i - 1);
+        }
+        return values;
+    }
+
+    private static double[] evaluate(String where, double[] x, double start, double end, int number, Basis basis,
+                                     boolean cutoff, boolean derivative) {
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireNonNull(where, "basis", basis);
+        if (number < (cutoff ? 1 : 2)) {
+            throw Checks.invalid(where, "number", "be >= " + (cutoff ? 1 : 2) + (cutoff ? "" : " without cutoff"),
+                    number);
+        }
+        int points = cutoff ? number + 2 : number;
+        if (points < 0 || points > Checks.MAX_ARRAY_LENGTH) {
+            throw Checks.invalid(where, "number", "be at most " + (Checks.MAX_ARRAY_LENGTH - (cutoff ? 2 : 0))
+                    + (cutoff ? " with cutoff (number + 2 grid points in one array)" : " (the grid's points)"), number);
+        }
+        if (!Double.isFinite(start)) {
+            throw Checks.invalid(where, "start", "be finite", start);
+        }
+        if (!Double.isFinite(end)) {
+            throw Checks.invalid(where, "end", "be finite", end);
+        }
+        if (!(end > start)) {
+            throw Checks.invalid(where, "end", "be > start " + start, end);
+        }
+        if (!Double.isFinite(end - start)) {
+            throw Checks.invalid(where, "end - start", "be finite", end + " - " + start + " = " + (end - start));
+        }
+        // A spacing below the doubles' own spacing there would round centers together (and divide by 0).
+        double spacing = (end - start) / (points - 1);
+        double resolution = Math.ulp(Math.max(Math.abs(start), Math.abs(end)));
+        if (!(spacing >= resolution)) {
+            throw Checks.invalid(where, "number", "leave the centers apart: their spacing (end - start) / "
+                    + (points - 1) + " must be at least " + resolution + ", the spacing of doubles near [start "
+                    + start + ", end " + end + "]", number + " (spacing " + spacing + ")");
+        }
+        double[] out = new double[Checks.arrayLength(where, "x.length", x.length, "number", number)];
+        if (out.length == 0) {
+            return out;
+        }
+        double[] grid = linspace(start, end, points);
+        double step = grid[1] - grid[0];
+        double[] centers = new double[number];
+        System.arraycopy(grid, cutoff ? 1 : 0, centers, 0, number);
+        for (int k = 0; k < x.length; k++) {
+            for (int i = 0; i < number; i++) {
+                out[k * number + i] = derivative
+                        ? derivative(x[k], i, centers[i], step, start, end, number, basis, cutoff)
+                        : value(x[k], i, centers[i], step, start, end, number, basis, cutoff);
+            }
+        }
+        return out;
+    }
+
+    private static double value(double x, int i, double center, double step, double start, double end, int number,
+                                Basis basis, boolean cutoff) {
+        double d = (x - center) / step;
+        switch (basis) {
+            case GAUSSIAN:
+                return Math.exp(-d * d) / 1.12;
+            case COSINE:
+                return -1 < d && d < 1 ? Math.cos(Math.PI / 2 * d) : 0.0;
+            case SMOOTH_FINITE:
+                return SMOOTH_FINITE_SCALE * softUnitStep(d + 1) * softUnitStep(1 - d);
+            case FOURIER: {
+                double t = (x - start) / (end - start);
+                double norm = Math.sqrt(0.25 + number / 2.0);
+                if (!cutoff) {
+                    return Math.cos(Math.PI * i * t) / norm;
+                }
+                return 0 < t && t < 1 ? Math.sin(Math.PI * (i + 1) * t) / norm : 0.0;
+            }
+            case BESSEL: {
+                double r = x - start;
+                double c = end - start;
+                double root = (i + 1) * Math.PI;
+                double y = Math.sqrt(2 / c) * Math.sin(root * r / c) / r;
+                return !cutoff || (r / c < 1 && 0 < r) ? y : 0.0 * y;
+            }
+            default:
+                throw new AssertionError(basis);
+        }
+    }
+
+    private static double derivative(double x, int i, double center, double step, double start, double end,
+                                     int number, Basis basis, boolean cutoff) {
+        double d = (x - center) / step;
+        switch (basis) {
+            case GAUSSIAN:
+                return -2 * d / step * Math.exp(-d * d) / 1.12;
+            case COSINE:
+                return -1 < d && d < 1 ? -Math.PI / 2 / step * Math.sin(Math.PI / 2 * d) : 0.0;
+            case SMOOTH_FINITE:
+                return SMOOTH_FINITE_SCALE / step * (softUnitStepDerivative(d + 1) * softUnitStep(1 - d)
+                        - softUnitStep(d + 1) * softUnitStepDerivative(1 - d));
+            case FOURIER: {
+                double length = end - start;
+                double t = (x - start) / length;
+                double norm = Math.sqrt(0.25 + number / 2.0);
+                if (!cutoff) {
+                    return -Math.PI * i / length * Math.sin(Math.PI * i * t) / norm;
+                }
+                double k = Math.PI * (i + 1);
+                return 0 < t && t < 1 ? k / length * Math.cos(k * t) / norm : 0.0;
+            }
+            case BESSEL: {
+                double r = x - start;
+                double c = end - start;
+                double k = (i + 1) * Math.PI / c;
+                double dy = Math.sqrt(2 / c) * (k * Math.cos(k * r) / r - Math.sin(k * r) / (r * r));
+                return !cutoff || (r / c < 1 && 0 < r) ? dy : 0.0 * dy;
+            }
+            default:
+                throw new AssertionError(basis);
+        }
+    }
+}

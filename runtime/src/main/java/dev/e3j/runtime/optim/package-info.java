@@ -1,0 +1,4 @@
+/**
+ * Optimizers for training generated models: {@link dev.e3j.runtime.optim.Adam}.
+ */
+package dev.e3j.runtime.optim;
