@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.runtime.io.ExtXyz;
 import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
-import dev.e3j.runtime.model.PotentialChecks;
+import dev.e3j.runtime.testing.PotentialChecks;
 import dev.e3j.runtime.model.Structure;
 import java.io.IOException;
 import java.io.InputStream;
