@@ -5,13 +5,14 @@
 # ratios of the numbers measured here (tools/mace_report.py).
 #
 #   export PYTHONPATH=/work/refenv/mace-0.3.6:...   (the MACE environment, reference/models/README.md)
-#   mvn -B -q package -DskipTests && tools/bench_mace.sh [out-dir]
+#   mvn -B -q package -DskipTests && tools/bench_mace.sh [out-dir [bench_mace_torch.py options, e.g. --repeats 3]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/bench-mace}
+shift $(( $# > 0 ? 1 : 0 ))
 mkdir -p "$out"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
-/usr/bin/python3 tools/bench_mace_torch.py --threads 2 --out "$out/torch.json"
+/usr/bin/python3 tools/bench_mace_torch.py --threads 2 --out "$out/torch.json" "$@"
 java -jar benchmarks/target/benchmarks.jar MaceBenchmark -f 1 -prof gc -rf json -rff "$out/e3j.json"
-java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap | tee "$out/heap.jsonl"
+java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap | tee "$out/heap.jsonl"
 /usr/bin/python3 tools/mace_report.py "$out"

@@ -13,14 +13,18 @@ import java.util.Locale;
  * The memory one energy-and-forces evaluation of {@link MaceBenchmark}'s copper MACE takes, per supercell size: the
  * bytes it allocates (the thread's allocation counter) and the heap's peak use while it runs (the heap pools' peaks
  * after a collection, summed: an upper bound, since it counts garbage the collector had not yet reclaimed), with the
- * heap in use before (the model's weights and the structure). One JSON object a line, for
- * {@code tools/mace_report.py}. Run {@code java -Xmx1g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap}
+ * heap in use before (the model's weights and the structure), and the thread's CPU time per evaluation (the mean of
+ * {@link #TIMED} evaluations: on a machine other programs load, a fairer measure than JMH's wall time). One JSON
+ * object a line, for
+ * {@code tools/mace_report.py}. Run {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap}
  * from the checkout; {@code -Xmx} bounds the peak a run may reach, so state it with the numbers.
  */
 public final class MaceHeap {
 
     /** Evaluations before measuring, so that the compiled code and the collector settle. */
     static final int WARMUP = 3;
+    /** Evaluations whose CPU time is averaged. */
+    static final int TIMED = 3;
 
     private MaceHeap() {
     }
@@ -49,9 +53,14 @@ public final class MaceHeap {
                     peak += pool.getPeakUsage().getUsed();
                 }
             }
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < TIMED; i++) {
+                potential.evaluate(structure);
+            }
+            double cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e6 / TIMED;
             System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"allocated_mb\": %.2f, \"heap_before_mb\": %.2f, "
-                    + "\"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f}%n", structure.size(), allocated / 1e6,
-                    before / 1e6, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+                    + "\"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f, \"cpu_ms\": %.2f}%n", structure.size(),
+                    allocated / 1e6, before / 1e6, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6, cpuMillis);
         }
     }
 
