@@ -24,7 +24,7 @@ def main(out):
             benchmark = run["benchmark"].rsplit(".", 1)[1]
             atoms = int(run["params"]["atoms"])
             e3j[(benchmark, atoms)] = run["primaryMetric"]["score"]
-            norm = run.get("secondaryMetrics", {}).get("\u00b7gc.alloc.rate.norm")
+            norm = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
             if norm is not None:
                 allocated[(benchmark, atoms)] = norm["score"]
     heap = {}
