@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -31,10 +33,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What generating a kernel costs javac: one in-process javac run on the mace-medium spec, without annotation
- * processing ({@code processor = none}) and with the e3j processor, which then also compiles the generated class.
- * The difference is the time the processor adds to a build. {@link #compileMaceMpMedium} does the same for a whole
- * {@code @Mace} potential of MACE-MP-medium's size.
+ * What generating code costs javac: one in-process javac run on a spec, without annotation processing
+ * ({@code processor = none}) and with the e3j processor, which then also compiles the generated classes. The
+ * difference is the time the processor adds to a build. Two specs: the mace-medium interaction's tensor product
+ * ({@code compileMaceMedium}) and a whole MACE-MP-medium-sized {@code @Mace} potential ({@code compileMaceMpMedium}:
+ * {@code 128x0e+128x1o+128x2e} hidden, {@code maxEll = 3}, correlation 3, 89 elements, two interactions).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -56,25 +59,22 @@ public class JavacBenchmark {
             }
             """;
 
-    /** MACE-MP medium's architecture: two interactions, {@code 128x0e+128x1o+128x2e}, correlation 3, 89 elements. */
-    static final String MACE_MP_MEDIUM = """
+    static final String MACE_MP_SPEC = """
             package bench.javac;
 
             import dev.e3j.annotations.Mace;
             import dev.e3j.runtime.model.InteratomicPotential;
 
             @Mace(rMax = 6.0, numBessel = 10, numPolynomialCutoff = 5, maxEll = 3, numInteractions = 2,
-                    interactionFirst = Mace.Interaction.REAL_AGNOSTIC,
+                    interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
                     interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
-                    atomicNumbers = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
-                            24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46,
-                            47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69,
-                            70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89},
+                    atomicNumbers = {%s},
                     hiddenIrreps = "128x0e+128x1o+128x2e", mlpIrreps = "16x0e", correlation = {3},
-                    gate = Mace.Gate.SILU, avgNumNeighbors = 61.0, scaleShift = true)
+                    gate = Mace.Gate.SILU, radialMlp = {64, 64, 64}, avgNumNeighbors = 61.96, scaleShift = true)
             interface MaceMpMedium extends InteratomicPotential {
             }
-            """;
+            """.formatted(IntStream.rangeClosed(1, 89).mapToObj(Integer::toString)
+            .collect(Collectors.joining(", ")));
 
     @Param({"none", "e3j"})
     public String processor;
@@ -97,14 +97,16 @@ public class JavacBenchmark {
         }
     }
 
+    /** The mace-medium interaction's tensor product, {@code @TensorProduct}. */
     @Benchmark
     public boolean compileMaceMedium() {
         return compile("bench/javac/MaceMedium.java", SPEC);
     }
 
+    /** A whole MACE-MP-medium-sized potential, {@code @Mace}. */
     @Benchmark
     public boolean compileMaceMpMedium() {
-        return compile("bench/javac/MaceMpMedium.java", MACE_MP_MEDIUM);
+        return compile("bench/javac/MaceMpMedium.java", MACE_MP_SPEC);
     }
 
     private boolean compile(String path, String source) {

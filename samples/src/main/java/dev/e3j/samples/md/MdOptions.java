@@ -36,7 +36,7 @@ public record MdOptions(String potential, Path structure, int[] supercell, int s
     /** The highest temperature {@code --temperature} accepts (K). */
     public static final double MAX_TEMPERATURE = 100_000.0;
     /** Supercell repeats (each direction) unless {@code --supercell} says otherwise. */
-    public static final int DEFAULT_SUPERCELL = 3;
+    public static final int DEFAULT_SUPERCELL = 2;
     /** The most repeats along one direction {@code --supercell} accepts. */
     public static final int MAX_REPEATS = 100;
     /** Seed unless {@code --seed} says otherwise. */

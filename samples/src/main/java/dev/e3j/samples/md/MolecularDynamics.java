@@ -8,6 +8,7 @@ import dev.e3j.runtime.model.Structure;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class MolecularDynamics {
             InteratomicPotential potential = choice.factory().get();
             run(potential, start, options, out);
             return 0;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             err.println("e3j-md: " + e.getMessage());
             return FAILED;
         }

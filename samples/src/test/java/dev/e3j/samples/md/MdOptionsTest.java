@@ -17,9 +17,9 @@ class MdOptionsTest {
     @Test
     void defaultsAndEveryOption() throws MdOptions.UsageException {
         MdOptions defaults = MdOptions.parse();
-        assertEquals("lj", defaults.potential());
+        assertEquals("mace-cu", defaults.potential());
         assertNull(defaults.structure());
-        assertArrayEquals(new int[] {3, 3, 3}, defaults.supercell());
+        assertArrayEquals(new int[] {2, 2, 2}, defaults.supercell());
         assertEquals(MdOptions.DEFAULT_STEPS, defaults.steps());
         assertEquals(MdOptions.DEFAULT_TIMESTEP_FS, defaults.timestepFs());
         assertEquals(MdOptions.DEFAULT_TEMPERATURE, defaults.temperature());
@@ -48,7 +48,7 @@ class MdOptionsTest {
         "--supercell 2x2      | --supercell must be N or AxBxC, got '2x2'",
         "--supercell 0        | --supercell must be an integer from 1 to 100, got '0'",
         "--seed x             | --seed must be an integer (a long), got 'x'",
-        "--potential emt      | --potential must be one of [lj], got 'emt'",
+        "--potential emt      | --potential must be one of [mace-cu, lj], got 'emt'",
         "--every              | --every needs a value",
         "--s 1                | unknown argument '--s'",
         "5                    | unknown argument '5'",

@@ -54,12 +54,25 @@ class MolecularDynamicsTest {
     @Test
     void runsFromTheCommandLineAndFromAStructureFile(@TempDir Path dir) throws IOException {
         Path first = dir.resolve("first.extxyz");
-        String text = run(0, "--steps", "10", "--every", "5", "--supercell", "1x1x2", "--out", first.toString());
+        String text = run(0, "--potential", "lj", "--steps", "10", "--every", "5", "--supercell", "1x1x2", "--out",
+                first.toString());
         assertTrue(text.contains("Lennard-Jones Ar"), text);
         assertTrue(text.contains("  8 atoms in a 291.1 Å^3 cell"), text);
         Path second = dir.resolve("second.extxyz");
-        run(0, "--structure", first.toString(), "--steps", "5", "--supercell", "1", "--out", second.toString());
+        run(0, "--potential", "lj", "--structure", first.toString(), "--steps", "5", "--supercell", "1", "--out",
+                second.toString());
         assertEquals(8, ExtXyz.read(second).get(0).structure().size());
+    }
+
+    @Test
+    void runsMaceCopperByDefault(@TempDir Path dir) throws IOException {
+        Path trajectory = dir.resolve("copper.extxyz");
+        String text = run(0, "--steps", "4", "--every", "2", "--supercell", "1", "--out", trajectory.toString());
+        assertTrue(text.contains("MACE copper"), text);
+        assertTrue(text.contains("  4 atoms in a 46.7 Å^3 cell"), text);
+        List<ExtXyz.Frame> frames = ExtXyz.read(trajectory);
+        assertEquals(3, frames.size(), "the start and every 2 steps");
+        assertEquals(29, frames.get(2).structure().atomicNumbers()[3]);
     }
 
     @Test
@@ -72,7 +85,7 @@ class MolecularDynamicsTest {
 
     @Test
     void reportsProblemsInOneLine(@TempDir Path dir) throws IOException {
-        assertEquals("e3j-md: --potential must be one of [lj], got 'mace' (--help for usage)\n",
+        assertEquals("e3j-md: --potential must be one of [mace-cu, lj], got 'mace' (--help for usage)\n",
                 run(MolecularDynamics.USAGE_ERROR, "--potential", "mace"));
         Path bad = dir.resolve("bad.extxyz");
         Files.writeString(bad, "1\nProperties=species:S:1:pos:R:3\nH 0 0\n");
@@ -83,6 +96,7 @@ class MolecularDynamicsTest {
         assertEquals("e3j-md: --supercell needs a structure with a cell, got Structure[1 atoms]\n",
                 run(MolecularDynamics.FAILED, "--structure", hydrogen.toString()));
         assertEquals("e3j-md: LennardJones.evaluate: atoms must be Ar, got H for atom 0\n",
-                run(MolecularDynamics.FAILED, "--structure", hydrogen.toString(), "--supercell", "1"));
+                run(MolecularDynamics.FAILED, "--potential", "lj", "--structure", hydrogen.toString(), "--supercell",
+                        "1"));
     }
 }

@@ -1,0 +1,158 @@
+package dev.e3j.benchmarks;
+
+import dev.e3j.annotations.Mace;
+import dev.e3j.runtime.graph.NeighborList;
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.model.ActivationConstants;
+import dev.e3j.runtime.model.Evaluation;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Energy and forces of the MD sample's copper MACE ({@code mace-cu-emt}: ScaleShiftMACE, {@code 16x0e+16x1o},
+ * {@code maxEll = 2}, correlation 3, two residual interactions, {@code rMax = 5}) on the rattled periodic fcc Cu
+ * supercells {@code tools/bench_mace_torch.py} times mace-torch on (a = 3.6 Å, conventional cells repeated 2x2x4,
+ * 4x4x8, 8x8x16, positions rattled by a normal 0.03 Å), one thread: with the neighbour list
+ * ({@code energyAndForces}, what {@code evaluate(Structure)} costs), on a prepared graph
+ * ({@code energyAndForcesOnGraph}) and the neighbour list alone ({@code neighbourList}). {@code @Mace} computes in
+ * float64 only ({@code precision = FLOAT} is a compile error), so there is no float32 row; the report compares
+ * mace-torch's float32 with these float64 times.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class MaceBenchmark {
+
+    /** {@code samples/.../md/mace-cu-emt.json}'s constructor arguments. */
+    @Mace(rMax = 5.0, numBessel = 8, numPolynomialCutoff = 5, maxEll = 2, numInteractions = 2,
+            interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+            interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, atomicNumbers = {29}, hiddenIrreps = "16x0e+16x1o",
+            mlpIrreps = "16x0e", correlation = {3}, gate = Mace.Gate.SILU, radialMlp = {32, 32, 32},
+            avgNumNeighbors = 44.71510416666667, scaleShift = true)
+    public interface CopperMace extends InteratomicPotential {
+    }
+
+    /** The lattice constant of the supercells (Å), as the training data's. */
+    static final double LATTICE_CONSTANT = 3.6;
+    /** Standard deviation of the rattle (Å), as {@code bench_mace_torch.py}'s. */
+    static final double RATTLE = 0.03;
+
+    @Param({"64", "512", "4096"})
+    public int atoms;
+
+    private CopperMace potential;
+    private dev.e3j.runtime.model.Mace engine;
+    private dev.e3j.runtime.model.Mace.Weights weights;
+    private Structure structure;
+    private dev.e3j.runtime.model.Mace.Graph graph;
+
+    @Setup
+    public void setUp() throws IOException {
+        StateDict stateDict = StateDict.read(weightsFile());
+        potential = new MaceBenchmark_CopperMaceImpl(stateDict);
+        engine = MaceBenchmark_CopperMaceImpl.architecture(ActivationConstants.of(stateDict));
+        weights = engine.weights(engine.parameters(stateDict));
+        structure = copper(atoms);
+        graph = graph(structure, engine.rMax());
+    }
+
+    /** {@return the rattled fcc Cu supercell of {@code atoms} atoms (64, 512 or 4096)} */
+    static Structure copper(int atoms) {
+        int[] repeats = switch (atoms) {
+            case 64 -> new int[] {2, 2, 4};
+            case 512 -> new int[] {4, 4, 8};
+            case 4096 -> new int[] {8, 8, 16};
+            default -> throw new IllegalArgumentException("atoms must be 64, 512 or 4096, got " + atoms);
+        };
+        double[][] basis = {{0, 0, 0}, {0, 0.5, 0.5}, {0.5, 0, 0.5}, {0.5, 0.5, 0}};
+        int[] numbers = new int[atoms];
+        Arrays.fill(numbers, 29);
+        double[] positions = new double[3 * atoms];
+        SplittableRandom random = new SplittableRandom(Workload.SEED);
+        int index = 0;
+        for (int i = 0; i < repeats[0]; i++) {
+            for (int j = 0; j < repeats[1]; j++) {
+                for (int k = 0; k < repeats[2]; k++) {
+                    int[] unitCell = {i, j, k};
+                    for (double[] b : basis) {
+                        for (int c = 0; c < 3; c++) {
+                            positions[3 * index + c] = LATTICE_CONSTANT * (unitCell[c] + b[c])
+                                    + RATTLE * gaussian(random);
+                        }
+                        index++;
+                    }
+                }
+            }
+        }
+        double[] cell = new double[9];
+        for (int k = 0; k < 3; k++) {
+            cell[4 * k] = LATTICE_CONSTANT * repeats[k];
+        }
+        return Structure.periodic(numbers, positions, cell, new boolean[] {true, true, true});
+    }
+
+    /** A standard normal number (Box–Muller). */
+    private static double gaussian(SplittableRandom random) {
+        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+
+    /** {@code structure} (copper only) and its edges within {@code rMax}, as the engine takes them. */
+    static dev.e3j.runtime.model.Mace.Graph graph(Structure structure, double rMax) {
+        NeighborList neighbours = NeighborList.of(structure, rMax);
+        int n = structure.size();
+        return new dev.e3j.runtime.model.Mace.Graph(new int[n], structure.positions(), new int[n],
+                neighbours.senders(), neighbours.receivers(), neighbours.shifts(), new double[] {structure.volume()});
+    }
+
+    /** {@return the shipped weights, {@code samples/.../md/mace-cu-emt.safetensors}, found from the working directory} */
+    static Path weightsFile() {
+        String path = "samples/src/main/resources/dev/e3j/samples/md/mace-cu-emt.safetensors";
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(path))) {
+                return dir.resolve(path);
+            }
+        }
+        throw new UncheckedIOException(new IOException(path + " not found from " + Path.of("").toAbsolutePath()
+                + "; run from the e3j checkout"));
+    }
+
+    /** Energy, forces and stress from positions: the neighbour list, then the model. */
+    @Benchmark
+    public Evaluation energyAndForces() {
+        return potential.evaluate(structure);
+    }
+
+    /** Energy, forces and stress of a graph whose edges are already listed. */
+    @Benchmark
+    public List<Evaluation> energyAndForcesOnGraph() {
+        return engine.evaluate(graph, weights);
+    }
+
+    /** The neighbour list within the model's cutoff alone. */
+    @Benchmark
+    public NeighborList neighbourList() {
+        return NeighborList.of(structure, engine.rMax());
+    }
+}

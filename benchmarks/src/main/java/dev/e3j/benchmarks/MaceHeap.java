@@ -1,0 +1,70 @@
+package dev.e3j.benchmarks;
+
+import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Structure;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Locale;
+
+/**
+ * The memory one energy-and-forces evaluation of {@link MaceBenchmark}'s copper MACE takes, per supercell size: the
+ * bytes it allocates (the thread's allocation counter) and the heap's peak use while it runs (the heap pools' peaks
+ * after a collection, summed: an upper bound, since it counts garbage the collector had not yet reclaimed), with the
+ * heap in use before (the model's weights and the structure), and the thread's CPU time per evaluation (the mean of
+ * {@link #TIMED} evaluations: on a machine other programs load, a fairer measure than JMH's wall time). One JSON
+ * object a line, for
+ * {@code tools/mace_report.py}. Run {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap}
+ * from the checkout; {@code -Xmx} bounds the peak a run may reach, so state it with the numbers.
+ */
+public final class MaceHeap {
+
+    /** Evaluations before measuring, so that the compiled code and the collector settle. */
+    static final int WARMUP = 3;
+    /** Evaluations whose CPU time is averaged. */
+    static final int TIMED = 3;
+
+    private MaceHeap() {
+    }
+
+    /** Measures 64, 512 and 4096 atoms (or the sizes given as arguments) and prints one line each. */
+    public static void main(String[] args) throws IOException {
+        InteratomicPotential potential = new MaceBenchmark_CopperMaceImpl(StateDict.read(MaceBenchmark.weightsFile()));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        String[] sizes = args.length > 0 ? args : new String[] {"64", "512", "4096"};
+        for (String size : sizes) {
+            Structure structure = MaceBenchmark.copper(Integer.parseInt(size));
+            for (int i = 0; i < WARMUP; i++) {
+                potential.evaluate(structure);
+            }
+            System.gc();
+            long before = heapUsed();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            potential.evaluate(structure);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    peak += pool.getPeakUsage().getUsed();
+                }
+            }
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < TIMED; i++) {
+                potential.evaluate(structure);
+            }
+            double cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e6 / TIMED;
+            System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"allocated_mb\": %.2f, \"heap_before_mb\": %.2f, "
+                    + "\"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f, \"cpu_ms\": %.2f}%n", structure.size(),
+                    allocated / 1e6, before / 1e6, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6, cpuMillis);
+        }
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# mace-torch 0.3.6 and e3j's @Mace side by side on one machine, in one run: energy + forces of the MD sample's copper
+# MACE (mace-cu-emt) on rattled periodic fcc Cu supercells of 64, 512 and 4096 atoms (tools/bench_mace_torch.py on 2
+# torch threads, then JMH's MaceBenchmark on one thread with the gc profiler, then MaceHeap's peak heap), and the
+# ratios of the numbers measured here (tools/mace_report.py).
+#
+#   export PYTHONPATH=/work/refenv/mace-0.3.6:...   (the MACE environment, reference/models/README.md)
+#   mvn -B -q package -DskipTests && tools/bench_mace.sh [out-dir [bench_mace_torch.py options, e.g. --repeats 3]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-target/bench-mace}
+shift $(( $# > 0 ? 1 : 0 ))
+mkdir -p "$out"
+date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
+/usr/bin/python3 tools/bench_mace_torch.py --threads 2 --out "$out/torch.json" "$@"
+java -jar benchmarks/target/benchmarks.jar MaceBenchmark -f 1 -prof gc -rf json -rff "$out/e3j.json"
+java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap | tee "$out/heap.jsonl"
+/usr/bin/python3 tools/mace_report.py "$out"

@@ -1,0 +1,77 @@
+"""Prints mace-torch / e3j ratios for the MACE benchmark from one run of tools/bench_mace.sh.
+
+Usage: python3 tools/mace_report.py <out-dir>   (reads torch.json, e3j.json, heap.jsonl and date.txt there)
+
+mace-torch's time is its median over the repeats (2 threads), e3j's the JMH mean (one thread); both ran on this
+machine in the same run. @Mace computes in float64 only, so the float32 rows compare mace-torch's `.float()` model with
+e3j's float64 time. "e3j" includes the neighbour list (evaluate(Structure)); mace-torch's time does not include its
+own (ASE's, timed separately), which favours mace-torch. MaceHeap's CPU time is the thread's, a fairer measure
+than JMH's wall time on a machine other programs load. Time per atom at 4096 atoms over that at 64 shows linearity.
+"""
+import json
+import os
+import platform
+import sys
+
+
+def main(out):
+    with open(os.path.join(out, "torch.json")) as f:
+        torch = {row["atoms"]: row for row in json.load(f)["results"]}
+    e3j = {}
+    allocated = {}
+    with open(os.path.join(out, "e3j.json")) as f:
+        for run in json.load(f):
+            benchmark = run["benchmark"].rsplit(".", 1)[1]
+            atoms = int(run["params"]["atoms"])
+            e3j[(benchmark, atoms)] = run["primaryMetric"]["score"]
+            norm = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+            if norm is not None:
+                allocated[(benchmark, atoms)] = norm["score"]
+    heap = {}
+    with open(os.path.join(out, "heap.jsonl")) as f:
+        for line in f:
+            row = json.loads(line)
+            heap[row["atoms"]] = row
+    with open(os.path.join(out, "date.txt")) as f:
+        date = f.read().strip()
+    print(f"mace-cu-emt energy + forces, {date}, {platform.machine()}, {os.cpu_count()} cores")
+    print("| atoms | edges | precision | mace-torch (ms, median, 2 threads) | e3j (ms, JMH mean, 1 thread, with "
+          "neighbour list) | e3j on a graph (ms) | mace-torch / e3j | e3j µs per atom |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    sizes = sorted({atoms for _, atoms in e3j})
+    for atoms in sizes:
+        for precision in ("float64", "float32"):
+            mine = e3j.get(("energyAndForces", atoms))
+            if mine is None or atoms not in torch:
+                continue
+            theirs = torch[atoms][precision]["median_ms"]
+            on_graph = e3j.get(("energyAndForcesOnGraph", atoms), float("nan"))
+            label = precision if precision == "float64" else "float32 (e3j: float64)"
+            print(f"| {atoms} | {torch[atoms]['edges']} | {label} | {theirs:.1f} | {mine:.2f} | {on_graph:.2f} | "
+                  f"{theirs / mine:.1f}x | {1000 * mine / atoms:.1f} |")
+    print()
+    print("| atoms | mace-torch neighbour list (ASE, ms) | e3j neighbour list (ms) | e3j allocated per evaluation (MB) |"
+          " e3j peak heap (MB, -Xmx) | e3j CPU time per evaluation (ms) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for atoms in sizes:
+        mine = e3j.get(("neighbourList", atoms), float("nan"))
+        alloc = allocated.get(("energyAndForces", atoms), float("nan")) / 1e6
+        peak = heap.get(atoms)
+        peak_text = f"{peak['peak_heap_mb']:.0f} ({peak['max_heap_mb']:.0f})" if peak else "-"
+        cpu_text = f"{peak['cpu_ms']:.1f}" if peak and "cpu_ms" in peak else "-"
+        theirs = f"{torch[atoms]['neighbour_list']['median_ms']:.1f}" if atoms in torch else "-"
+        print(f"| {atoms} | {theirs} | {mine:.2f} | {alloc:.1f} | "
+              f"{peak_text} | {cpu_text} |")
+    if ("energyAndForces", sizes[0]) in e3j and ("energyAndForces", sizes[-1]) in e3j:
+        first, last = sizes[0], sizes[-1]
+        e3j_ratio = (e3j[("energyAndForces", last)] / last) / (e3j[("energyAndForces", first)] / first)
+        text = f"time per atom at {last} atoms / at {first} atoms: e3j {e3j_ratio:.2f}"
+        if first in torch and last in torch:
+            torch_ratio = (torch[last]["float64"]["median_ms"] / last) / (torch[first]["float64"]["median_ms"] / first)
+            text += f", mace-torch float64 {torch_ratio:.2f}"
+        print()
+        print(text + " (1.00 = linear)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "target/bench-mace")
