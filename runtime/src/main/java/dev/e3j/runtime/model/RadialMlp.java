@@ -1,0 +1,160 @@
+package dev.e3j.runtime.model;
+
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.ScalarFunction;
+import java.util.Arrays;
+
+/**
+ * MACE's radial MLP ({@code conv_tp_weights}: e3nn's {@code FullyConnectedNet(hs, act)} with unit variances and no
+ * activation after the last layer) on one block of edges at a time, in the calling thread, with its weights laid out
+ * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. The
+ * arithmetic is {@link FullyConnectedNet}'s (same loops, same order), so the values are the same bits; what differs
+ * is that a caller running its own blocks of edges in parallel (the fused edge pass of {@link Mace}) keeps each
+ * block's intermediates small enough to stay in cache, and no weight copy is made per call.
+ */
+final class RadialMlp {
+
+    private final int[] hs;
+    private final ScalarFunction act;
+    /** {@code rows[l][i]}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}), each at offset 0. */
+    private final double[][][] rows;
+    /** {@code columns[l][j]}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
+    private final double[][][] columns;
+    private final int widest;
+
+    /** The layers of {@code net} with its flat {@code params} (e3nn's layout: layer by layer, {@code [h_in][h_out]}). */
+    RadialMlp(FullyConnectedNet net, ScalarFunction act, double[] params) {
+        this.hs = net.hs();
+        this.act = act;
+        int layers = hs.length - 1;
+        this.rows = new double[layers][][];
+        this.columns = new double[layers][][];
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            int hIn = hs[l];
+            int hOut = hs[l + 1];
+            rows[l] = new double[hIn][];
+            columns[l] = new double[hOut][hIn];
+            for (int i = 0; i < hIn; i++) {
+                rows[l][i] = Arrays.copyOfRange(params, offset + i * hOut, offset + (i + 1) * hOut);
+                for (int j = 0; j < hOut; j++) {
+                    columns[l][j][i] = rows[l][i][j];
+                }
+            }
+            offset += hIn * hOut;
+        }
+        this.widest = Arrays.stream(hs).max().getAsInt();
+    }
+
+    /** Width of the output rows. */
+    int outputDim() {
+        return hs[hs.length - 1];
+    }
+
+    /** One block's forward pass: each layer's input and each hidden layer's {@code act'(z)}, and the output. */
+    static final class Trace {
+        private final int count;
+        private final double[][] inputs;
+        private final double[][] derivatives;
+        private final double[] output;
+
+        private Trace(int count, double[][] inputs, double[][] derivatives, double[] output) {
+            this.count = count;
+            this.inputs = inputs;
+            this.derivatives = derivatives;
+            this.output = output;
+        }
+
+        /** The output rows, {@code [count][h_L]} (shared, not to be written). */
+        double[] output() {
+            return output;
+        }
+    }
+
+    /** The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}, kept by the trace). */
+    Trace forward(double[] x, int count) {
+        int layers = hs.length - 1;
+        double[][] inputs = new double[layers][];
+        double[][] derivatives = new double[layers][];
+        double[] sum = new double[widest];
+        double[] h = x;
+        for (int l = 0; l < layers; l++) {
+            int hIn = hs[l];
+            int hOut = hs[l + 1];
+            double scale = 1 / Math.sqrt(hIn);
+            double[] z = new double[count * hOut];
+            for (int b = 0; b < count; b++) {
+                affineRow(h, b * hIn, hIn, rows[l], hOut, scale, sum);
+                System.arraycopy(sum, 0, z, b * hOut, hOut);
+            }
+            inputs[l] = h;
+            if (l + 1 < layers) {
+                double[] y = new double[z.length];
+                derivatives[l] = new double[z.length];
+                act.valuesAndDerivatives(z, y, derivatives[l], 0, z.length);
+                h = y;
+            } else {
+                h = z;
+            }
+        }
+        return new Trace(count, inputs, derivatives, h);
+    }
+
+    /** {@code gradX} ({@code [count][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)}. */
+    void backward(Trace trace, double[] gradOut, double[] gradX) {
+        int count = trace.count;
+        double[] grad = gradOut;
+        double[] sum = new double[widest];
+        for (int l = hs.length - 2; l >= 0; l--) {
+            int hIn = hs[l];
+            int hOut = hs[l + 1];
+            if (trace.derivatives[l] != null) {
+                double[] derivative = trace.derivatives[l];
+                double[] scaled = new double[count * hOut];
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] = grad[i] * derivative[i];
+                }
+                grad = scaled;
+            }
+            double scale = 1 / Math.sqrt(hIn);
+            double[] gradIn = l == 0 ? gradX : new double[count * hIn];
+            for (int b = 0; b < count; b++) {
+                affineRow(grad, b * hOut, hOut, columns[l], hIn, 1.0, sum);
+                for (int i = 0; i < hIn; i++) {
+                    gradIn[b * hIn + i] = sum[i] * scale;
+                }
+            }
+            grad = gradIn;
+        }
+    }
+
+    /**
+     * {@code sum[j] = sum_i (x[at + i] scale) rows[i][j]} for {@code j < width}, four rows per pass (one store of
+     * {@code sum} per four multiply-adds, in loops HotSpot vectorizes).
+     */
+    private static void affineRow(double[] x, int at, int length, double[][] rows, int width, double scale,
+                                  double[] sum) {
+        Arrays.fill(sum, 0, width, 0.0);
+        int i = 0;
+        for (; i + 4 <= length; i += 4) {
+            double x0 = x[at + i] * scale;
+            double x1 = x[at + i + 1] * scale;
+            double x2 = x[at + i + 2] * scale;
+            double x3 = x[at + i + 3] * scale;
+            double[] r0 = rows[i];
+            double[] r1 = rows[i + 1];
+            double[] r2 = rows[i + 2];
+            double[] r3 = rows[i + 3];
+            for (int j = 0; j < width; j++) {
+                sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+            }
+        }
+        for (; i < length; i++) {
+            double xi = x[at + i] * scale;
+            double[] row = rows[i];
+            for (int j = 0; j < width; j++) {
+                sum[j] += xi * row[j];
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.e3j.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.Normalize2Mom;
+import dev.e3j.runtime.nn.ScalarFunction;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The block-wise radial MLP of the MACE engine gives {@link FullyConnectedNet}'s values and input gradients bit for
+ * bit, on any block of rows, for widths that do and do not fill its four-row passes.
+ */
+class RadialMlpTest {
+
+    @Test
+    void blocksEqualFullyConnectedNetBitForBit() {
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {8, 32, 7, 13}, act);
+        Random random = new Random(5);
+        double[] params = random.doubles(net.parameterCount(), -1, 1).toArray();
+        int batch = 11;
+        double[] x = random.doubles(batch * 8L, -2, 2).toArray();
+        double[] gradOut = random.doubles(batch * 13L, -1, 1).toArray();
+        double[] expected = new double[batch * 13];
+        net.forward(batch, x, params, expected);
+        double[] expectedGradX = new double[batch * 8];
+        net.backward(batch, x, params, gradOut, expectedGradX, null);
+
+        RadialMlp mlp = new RadialMlp(net, act, params);
+        int[][] blocks = {{0, 4}, {4, 5}, {5, 11}};
+        for (int[] block : blocks) {
+            int from = block[0];
+            int to = block[1];
+            RadialMlp.Trace trace = mlp.forward(Arrays.copyOfRange(x, from * 8, to * 8), to - from);
+            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), trace.output(),
+                    "output of rows " + from + ".." + to);
+            double[] gradX = new double[(to - from) * 8];
+            mlp.backward(trace, Arrays.copyOfRange(gradOut, from * 13, to * 13), gradX);
+            assertArrayEquals(Arrays.copyOfRange(expectedGradX, from * 8, to * 8), gradX,
+                    "input gradient of rows " + from + ".." + to);
+        }
+    }
+}
