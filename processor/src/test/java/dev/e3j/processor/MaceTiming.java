@@ -6,6 +6,8 @@ import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,9 +19,11 @@ import java.util.Random;
  * ({@code samples/.../md/mace-cu-emt.json} and {@code .safetensors}) compiled from its constructor arguments, and
  * energy + forces + stress on the rattled periodic fcc Cu supercells that {@code tools/bench_mace_torch.py} times
  * (a = 3.6 A, conventional cells repeated 2x2x4, 4x4x8, 8x8x16 for 64, 512, 4096 atoms; rattled by 0.03 A, here
- * under Java's own fixed seed). Prints, per size, the median and minimum wall time of the repeats, the process's
- * CPU time and the bytes allocated per evaluation (all threads: on a loaded machine the CPU time is the steadier
- * measure) and the energy and a force checksum, so two builds can be compared:
+ * under Java's own fixed seed). Prints, per size, after as many seconds of warm-up as of timed runs: the median and
+ * minimum wall time of the timed runs; the CPU time of the evaluating threads per evaluation (on a loaded machine
+ * the steadier measure); the bytes allocated per evaluation by all threads; the sum of the heap pools' peak use
+ * over the timed runs (an upper bound of the peak heap: the pools peak at different times); and the energy and a
+ * force checksum, so that two builds can be compared:
  * <pre>
  *   java -cp (processor test classpath) dev.e3j.processor.MaceTiming [sizes...] [--seconds s]
  * </pre>
@@ -55,21 +59,22 @@ public final class MaceTiming {
         InteratomicPotential potential = MaceReferenceTest.load(MaceReferenceTest.specSource(
                 (Map<String, Object>) description.get("constructor")),
                 StateDict.read(MODEL.resolve("mace-cu-emt.safetensors")));
-        com.sun.management.OperatingSystemMXBean process =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int size : sizes) {
             Structure structure = copper(size);
-            long warmupEnd = System.nanoTime() + (long) (seconds * 0.5e9);
+            long warmupEnd = System.nanoTime() + (long) (seconds * 1e9);
             Evaluation result = potential.evaluate(structure);
             while (System.nanoTime() < warmupEnd) {
                 result = potential.evaluate(structure);
             }
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
             double[] times = new double[10_000];
             int runs = 0;
             long before = allocated(threads);
-            long cpuBefore = process.getProcessCpuTime();
+            long cpuBefore = computeCpu(threads);
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while ((runs < 3 || System.nanoTime() < end) && runs < times.length) {
                 long start = System.nanoTime();
@@ -77,7 +82,13 @@ public final class MaceTiming {
                 times[runs++] = (System.nanoTime() - start) * 1e-6;
             }
             long bytes = (allocated(threads) - before) / runs;
-            double cpu = (process.getProcessCpuTime() - cpuBefore) * 1e-6 / runs;
+            double cpu = (computeCpu(threads) - cpuBefore) * 1e-6 / runs;
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    peak += pool.getPeakUsage().getUsed();
+                }
+            }
             double[] sorted = Arrays.copyOf(times, runs);
             Arrays.sort(sorted);
             double forceSum = 0;
@@ -85,9 +96,24 @@ public final class MaceTiming {
                 forceSum += Math.abs(f);
             }
             System.out.printf("atoms %5d  runs %4d  median %9.3f ms  min %9.3f ms  cpu %9.3f ms/eval  alloc %8.2f MB/eval  "
-                    + "energy %.12f  sum|F| %.12f%n", size, runs, sorted[runs / 2], sorted[0], cpu, bytes / 1e6,
+                    + "heap peaks %6.0f MB  energy %.12f  sum|F| %.12f%n", size, runs, sorted[runs / 2], sorted[0], cpu, bytes / 1e6, peak / 1e6,
                     result.energy(), forceSum);
         }
+    }
+
+    /**
+     * CPU time so far of the threads that evaluate: the caller and the common fork/join pool's workers (not the
+     * JIT compiler's or the garbage collector's threads).
+     */
+    private static long computeCpu(com.sun.management.ThreadMXBean threads) {
+        long total = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().equals("main")
+                    || info.getThreadName().startsWith("ForkJoinPool.commonPool"))) {
+                total += Math.max(threads.getThreadCpuTime(info.getThreadId()), 0);
+            }
+        }
+        return total;
     }
 
     /** Bytes allocated so far by all live threads (the fork/join workers included). */

@@ -51,16 +51,17 @@ final class RadialMlp {
         return hs[hs.length - 1];
     }
 
-    /** One block's forward pass: each layer's input and each hidden layer's {@code act'(z)}, and the output. */
+    /**
+     * What the input gradient of one block needs from its forward pass: each hidden layer's {@code act'(z)}, and the
+     * output (the layers' inputs only serve weight gradients, which MACE's forces do not take).
+     */
     static final class Trace {
         private final int count;
-        private final double[][] inputs;
         private final double[][] derivatives;
         private final double[] output;
 
-        private Trace(int count, double[][] inputs, double[][] derivatives, double[] output) {
+        private Trace(int count, double[][] derivatives, double[] output) {
             this.count = count;
-            this.inputs = inputs;
             this.derivatives = derivatives;
             this.output = output;
         }
@@ -71,10 +72,9 @@ final class RadialMlp {
         }
     }
 
-    /** The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}, kept by the trace). */
+    /** The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}). */
     Trace forward(double[] x, int count) {
         int layers = hs.length - 1;
-        double[][] inputs = new double[layers][];
         double[][] derivatives = new double[layers][];
         double[] sum = new double[widest];
         double[] h = x;
@@ -87,7 +87,6 @@ final class RadialMlp {
                 affineRow(h, b * hIn, hIn, rows[l], hOut, scale, sum);
                 System.arraycopy(sum, 0, z, b * hOut, hOut);
             }
-            inputs[l] = h;
             if (l + 1 < layers) {
                 double[] y = new double[z.length];
                 derivatives[l] = new double[z.length];
@@ -97,7 +96,7 @@ final class RadialMlp {
                 h = z;
             }
         }
-        return new Trace(count, inputs, derivatives, h);
+        return new Trace(count, derivatives, h);
     }
 
     /** {@code gradX} ({@code [count][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)}. */
