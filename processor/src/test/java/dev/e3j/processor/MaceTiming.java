@@ -95,9 +95,9 @@ public final class MaceTiming {
             for (double f : result.forces()) {
                 forceSum += Math.abs(f);
             }
-            System.out.printf("atoms %5d  runs %4d  median %9.3f ms  min %9.3f ms  cpu %9.3f ms/eval  alloc %8.2f MB/eval  "
-                    + "heap peaks %6.0f MB  energy %.12f  sum|F| %.12f%n", size, runs, sorted[runs / 2], sorted[0], cpu, bytes / 1e6, peak / 1e6,
-                    result.energy(), forceSum);
+            System.out.printf("atoms %5d  runs %4d  median %9.3f ms  min %9.3f ms  cpu %9.3f ms/eval  "
+                    + "alloc %8.2f MB/eval  heap peaks %6.0f MB  energy %.12f  sum|F| %.12f%n", size, runs,
+                    sorted[runs / 2], sorted[0], cpu, bytes / 1e6, peak / 1e6, result.energy(), forceSum);
         }
     }
 

@@ -21,8 +21,10 @@ final class RadialMlp {
     /** {@code columns[l][j]}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
     private final double[][][] columns;
     private final int widest;
+    /** The widest hidden layer: the width of the blocks' scratch rows. */
+    private final int widestHidden;
 
-    /** The layers of {@code net} with its flat {@code params} (e3nn's layout: layer by layer, {@code [h_in][h_out]}). */
+    /** The layers of {@code net} with its flat {@code params} (layer by layer, each {@code [h_in][h_out]}). */
     RadialMlp(FullyConnectedNet net, ScalarFunction act, double[] params) {
         this.hs = net.hs();
         this.act = act;
@@ -44,6 +46,7 @@ final class RadialMlp {
             offset += hIn * hOut;
         }
         this.widest = Arrays.stream(hs).max().getAsInt();
+        this.widestHidden = Arrays.stream(hs, 1, hs.length - 1).max().orElse(0);
     }
 
     /** Width of the output rows. */
@@ -72,28 +75,34 @@ final class RadialMlp {
         }
     }
 
-    /** The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}). */
+    /**
+     * The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}); the pre-activations and the hidden
+     * layers' values live in two scratch arrays of the block, only what the backward pass reads is kept.
+     */
     Trace forward(double[] x, int count) {
         int layers = hs.length - 1;
         double[][] derivatives = new double[layers][];
         double[] sum = new double[widest];
+        double[] z = new double[count * widestHidden];
+        double[][] values = {new double[count * widestHidden], new double[count * widestHidden]};
         double[] h = x;
         for (int l = 0; l < layers; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
             double scale = 1 / Math.sqrt(hIn);
-            double[] z = new double[count * hOut];
+            boolean last = l + 1 == layers;
+            double[] pre = last ? new double[count * hOut] : z;
             for (int b = 0; b < count; b++) {
                 affineRow(h, b * hIn, hIn, rows[l], hOut, scale, sum);
-                System.arraycopy(sum, 0, z, b * hOut, hOut);
+                System.arraycopy(sum, 0, pre, b * hOut, hOut);
             }
-            if (l + 1 < layers) {
-                double[] y = new double[z.length];
-                derivatives[l] = new double[z.length];
-                act.valuesAndDerivatives(z, y, derivatives[l], 0, z.length);
+            if (!last) {
+                double[] y = values[l % 2];
+                derivatives[l] = new double[count * hOut];
+                act.valuesAndDerivatives(z, y, derivatives[l], 0, count * hOut);
                 h = y;
             } else {
-                h = z;
+                h = pre;
             }
         }
         return new Trace(count, derivatives, h);
@@ -102,21 +111,22 @@ final class RadialMlp {
     /** {@code gradX} ({@code [count][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)}. */
     void backward(Trace trace, double[] gradOut, double[] gradX) {
         int count = trace.count;
-        double[] grad = gradOut;
         double[] sum = new double[widest];
+        double[][] scratch = {new double[count * widestHidden], new double[count * widestHidden]};
+        double[] grad = gradOut;
         for (int l = hs.length - 2; l >= 0; l--) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
             if (trace.derivatives[l] != null) {
                 double[] derivative = trace.derivatives[l];
-                double[] scaled = new double[count * hOut];
-                for (int i = 0; i < scaled.length; i++) {
+                double[] scaled = grad == gradOut ? scratch[0] : grad;
+                for (int i = 0; i < count * hOut; i++) {
                     scaled[i] = grad[i] * derivative[i];
                 }
                 grad = scaled;
             }
             double scale = 1 / Math.sqrt(hIn);
-            double[] gradIn = l == 0 ? gradX : new double[count * hIn];
+            double[] gradIn = l == 0 ? gradX : grad == scratch[0] ? scratch[1] : scratch[0];
             for (int b = 0; b < count; b++) {
                 affineRow(grad, b * hOut, hOut, columns[l], hIn, 1.0, sum);
                 for (int i = 0; i < hIn; i++) {

@@ -7,18 +7,21 @@ import dev.e3j.runtime.nn.Normalize2Mom;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The block-wise radial MLP of the MACE engine gives {@link FullyConnectedNet}'s values and input gradients bit for
- * bit, on any block of rows, for widths that do and do not fill its four-row passes.
+ * bit, on any block of rows, for widths that do and do not fill its four-row passes, with hidden layers narrower
+ * than the output and with none.
  */
 class RadialMlpTest {
 
-    @Test
-    void blocksEqualFullyConnectedNetBitForBit() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void blocksEqualFullyConnectedNetBitForBit(boolean hidden) {
         ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
-        FullyConnectedNet net = new FullyConnectedNet(new int[] {8, 32, 7, 13}, act);
+        FullyConnectedNet net = new FullyConnectedNet(hidden ? new int[] {8, 32, 7, 13} : new int[] {8, 13}, act);
         Random random = new Random(5);
         double[] params = random.doubles(net.parameterCount(), -1, 1).toArray();
         int batch = 11;
