@@ -41,8 +41,11 @@ import java.util.Map;
  */
 public final class Mace {
 
-    /** The least number of edges in a block of the fused edge pass (blocks hold whole receivers). */
-    private static final int EDGES_PER_BLOCK = 64;
+    /**
+     * The least number of edges in a block of the fused edge pass (blocks hold whole receivers): small enough that
+     * the generated kernels run a block in the calling thread rather than fork blocks of their own inside it.
+     */
+    private static final int EDGES_PER_BLOCK = 32;
     /** Nodes per parallel block of the sums over each node's edges. */
     private static final int NODES_PER_BLOCK = 32;
 
@@ -570,9 +573,9 @@ public final class Mace {
         private final List<double[]> features = new ArrayList<>();
         private final List<double[]> skips = new ArrayList<>();
         private final List<double[]> ups = new ArrayList<>();
-        /** Each interaction's radial MLP and, per edge block, its trace (whose output is the product weights). */
+        /** Each interaction's radial MLP and its trace (whose output is the product weights). */
         private final List<RadialMlp> radialMlps = new ArrayList<>();
-        private final List<RadialMlp.Trace[]> radialTraces = new ArrayList<>();
+        private final List<RadialMlp.Trace> radialTraces = new ArrayList<>();
         private final List<double[]> messages = new ArrayList<>();
         private final List<double[]> mixed = new ArrayList<>();
         /** The symmetric contractions' inputs and outputs. */
@@ -807,18 +810,17 @@ public final class Mace {
             int midDim = block.convTp().irrepsOut().dim();
             RadialMlp mlp = new RadialMlp(block.radialMlp(), block.radialActivation(),
                     slice(block.radialOffset(), block.radialMlp().parameterCount()));
-            RadialMlp.Trace[] traces = new RadialMlp.Trace[blockStart.length - 1];
+            RadialMlp.Trace trace = mlp.trace(edges);
             radialMlps.add(mlp);
-            radialTraces.add(traces);
+            radialTraces.add(trace);
             double[] message = new double[n * midDim];
             forEachBlock((index, from, to) -> {
                 int count = to - from;
-                RadialMlp.Trace trace = mlp.forward(Arrays.copyOfRange(edgeFeats, from * numBessel,
-                        to * numBessel), count);
-                traces[index] = trace;
+                double[] tpWeights = mlp.forward(trace, Arrays.copyOfRange(edgeFeats, from * numBessel,
+                        to * numBessel), from, to);
                 double[] out = new double[count * midDim];
                 block.convTp().forward(count, gather(up, upDim, senders, from, to),
-                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), trace.output(), out);
+                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), tpWeights, out);
                 for (int e = 0; e < count; e++) {
                     int row = receivers[from + e] * midDim;
                     for (int c = 0; c < midDim; c++) {
@@ -953,23 +955,22 @@ public final class Mace {
             int midDim = block.convTp().irrepsOut().dim();
             double[] up = ups.get(t);
             RadialMlp mlp = radialMlps.get(t);
-            RadialMlp.Trace[] traces = radialTraces.get(t);
+            RadialMlp.Trace trace = radialTraces.get(t);
             double[] gradSenderUp = new double[edges * upDim];
             forEachBlock((index, from, to) -> {
                 int count = to - from;
-                RadialMlp.Trace trace = traces[index];
                 double[] gradX1 = new double[count * upDim];
                 double[] gradX2 = new double[count * harmonicsDim];
                 double[] gradWeights = new double[count * mlp.outputDim()];
                 block.convTp().backward(count, gather(up, upDim, senders, from, to),
-                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), trace.output(),
-                        gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2, gradWeights);
+                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim),
+                        trace.output(from, to, mlp.outputDim()), gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2, gradWeights);
                 System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, gradX1.length);
                 for (int i = 0; i < gradX2.length; i++) {
                     gradHarmonics[from * harmonicsDim + i] += gradX2[i];
                 }
                 double[] gradFeats = new double[count * numBessel];
-                mlp.backward(trace, gradWeights, gradFeats);
+                mlp.backward(trace, from, to, gradWeights, gradFeats);
                 for (int i = 0; i < gradFeats.length; i++) {
                     gradEdgeFeats[from * numBessel + i] += gradFeats[i];
                 }

@@ -55,33 +55,44 @@ final class RadialMlp {
     }
 
     /**
-     * What the input gradient of one block needs from its forward pass: each hidden layer's {@code act'(z)}, and the
-     * output (the layers' inputs only serve weight gradients, which MACE's forces do not take).
+     * What the input gradients need from the forward pass of all rows: each hidden layer's {@code act'(z)}, and the
+     * output (the layers' inputs only serve weight gradients, which MACE's forces do not take). One array per layer
+     * for all rows, which blocks fill at their own rows: a few large arrays, not many small ones that the garbage
+     * collector would copy while the pass keeps them.
      */
     static final class Trace {
-        private final int count;
         private final double[][] derivatives;
         private final double[] output;
 
-        private Trace(int count, double[][] derivatives, double[] output) {
-            this.count = count;
+        private Trace(double[][] derivatives, double[] output) {
             this.derivatives = derivatives;
             this.output = output;
         }
 
-        /** The output rows, {@code [count][h_L]} (shared, not to be written). */
-        double[] output() {
-            return output;
+        /** Output rows {@code from .. to}, {@code [to - from][h_L]} (a copy). */
+        double[] output(int from, int to, int width) {
+            return Arrays.copyOfRange(output, from * width, to * width);
         }
     }
 
-    /**
-     * The forward pass of {@code count} rows of {@code x} ({@code [count][h_0]}); the pre-activations and the hidden
-     * layers' values live in two scratch arrays of the block, only what the backward pass reads is kept.
-     */
-    Trace forward(double[] x, int count) {
+    /** An empty trace for {@code rows} rows, filled by {@link #forward}. */
+    Trace trace(int rows) {
         int layers = hs.length - 1;
         double[][] derivatives = new double[layers][];
+        for (int l = 0; l + 1 < layers; l++) {
+            derivatives[l] = new double[rows * hs[l + 1]];
+        }
+        return new Trace(derivatives, new double[rows * outputDim()]);
+    }
+
+    /**
+     * The forward pass of rows {@code from .. to}, whose inputs are {@code x} ({@code [to - from][h_0]}), into those
+     * rows of {@code trace}; returns their output ({@code [to - from][h_L]}). The pre-activations and the hidden
+     * layers' values live in two scratch arrays of the block.
+     */
+    double[] forward(Trace trace, double[] x, int from, int to) {
+        int count = to - from;
+        int layers = hs.length - 1;
         double[] sum = new double[widest];
         double[] z = new double[count * widestHidden];
         double[][] values = {new double[count * widestHidden], new double[count * widestHidden]};
@@ -98,19 +109,24 @@ final class RadialMlp {
             }
             if (!last) {
                 double[] y = values[l % 2];
-                derivatives[l] = new double[count * hOut];
-                act.valuesAndDerivatives(z, y, derivatives[l], 0, count * hOut);
+                double[] derivative = new double[count * hOut];
+                act.valuesAndDerivatives(z, y, derivative, 0, count * hOut);
+                System.arraycopy(derivative, 0, trace.derivatives[l], from * hOut, count * hOut);
                 h = y;
             } else {
+                System.arraycopy(pre, 0, trace.output, from * hOut, count * hOut);
                 h = pre;
             }
         }
-        return new Trace(count, derivatives, h);
+        return h;
     }
 
-    /** {@code gradX} ({@code [count][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)}. */
-    void backward(Trace trace, double[] gradOut, double[] gradX) {
-        int count = trace.count;
+    /**
+     * {@code gradX} ({@code [to - from][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)} over rows
+     * {@code from .. to} of {@code trace}, {@code gradOut} holding those rows from its start.
+     */
+    void backward(Trace trace, int from, int to, double[] gradOut, double[] gradX) {
+        int count = to - from;
         double[] sum = new double[widest];
         double[][] scratch = {new double[count * widestHidden], new double[count * widestHidden]};
         double[] grad = gradOut;
@@ -120,8 +136,9 @@ final class RadialMlp {
             if (trace.derivatives[l] != null) {
                 double[] derivative = trace.derivatives[l];
                 double[] scaled = grad == gradOut ? scratch[0] : grad;
+                int at = from * hOut;
                 for (int i = 0; i < count * hOut; i++) {
-                    scaled[i] = grad[i] * derivative[i];
+                    scaled[i] = grad[i] * derivative[at + i];
                 }
                 grad = scaled;
             }

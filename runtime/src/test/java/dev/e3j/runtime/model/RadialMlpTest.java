@@ -33,15 +33,22 @@ class RadialMlpTest {
         net.backward(batch, x, params, gradOut, expectedGradX, null);
 
         RadialMlp mlp = new RadialMlp(net, act, params);
-        int[][] blocks = {{0, 4}, {4, 5}, {5, 11}};
+        RadialMlp.Trace trace = mlp.trace(batch);
+        int[][] blocks = {{5, 11}, {0, 4}, {4, 5}};
         for (int[] block : blocks) {
             int from = block[0];
             int to = block[1];
-            RadialMlp.Trace trace = mlp.forward(Arrays.copyOfRange(x, from * 8, to * 8), to - from);
-            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), trace.output(),
+            double[] output = mlp.forward(trace, Arrays.copyOfRange(x, from * 8, to * 8), from, to);
+            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), output,
                     "output of rows " + from + ".." + to);
+        }
+        for (int[] block : blocks) {
+            int from = block[0];
+            int to = block[1];
+            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), trace.output(from, to, 13),
+                    "kept output of rows " + from + ".." + to);
             double[] gradX = new double[(to - from) * 8];
-            mlp.backward(trace, Arrays.copyOfRange(gradOut, from * 13, to * 13), gradX);
+            mlp.backward(trace, from, to, Arrays.copyOfRange(gradOut, from * 13, to * 13), gradX);
             assertArrayEquals(Arrays.copyOfRange(expectedGradX, from * 8, to * 8), gradX,
                     "input gradient of rows " + from + ".." + to);
         }
