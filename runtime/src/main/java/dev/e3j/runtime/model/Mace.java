@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
@@ -41,6 +42,14 @@ import java.util.Map;
  */
 public final class Mace {
 
+    /**
+     * The least number of edges in a block of the fused edge pass (blocks hold whole receivers): small enough that
+     * the generated kernels run a block in the calling thread rather than fork blocks of their own inside it.
+     */
+    private static final int EDGES_PER_BLOCK = 32;
+    /** Nodes per parallel block of the sums over each node's edges. */
+    private static final int NODES_PER_BLOCK = 32;
+
     private final SphericalHarmonicsKernel edgeHarmonics;
     private final LinearKernel nodeEmbedding;
     private final RadialEmbedding radial;
@@ -61,7 +70,8 @@ public final class Mace {
 
     /** One interaction block: the weights' offsets in the flat parameters and its kernels. */
     private record Interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
-                               FullyConnectedNet radialMlp, LinearKernel linear, TensorProductKernel skipTp,
+                               FullyConnectedNet radialMlp, ScalarFunction radialActivation, LinearKernel linear,
+                               TensorProductKernel skipTp,
                                int linearUpOffset, int radialOffset, int linearOffset, int skipOffset) {
     }
 
@@ -139,8 +149,9 @@ public final class Mace {
             hs[0] = builder.numBessel;
             System.arraycopy(builder.radialMlp, 0, hs, 1, builder.radialMlp.length);
             hs[hs.length - 1] = kernels.convTp().weightNumel();
-            FullyConnectedNet mlp = new FullyConnectedNet(hs, activation(ScalarFunction.SILU,
-                    prefix + ".conv_tp_weights.layer0.act", activationConstants));
+            ScalarFunction radialActivation = activation(ScalarFunction.SILU,
+                    prefix + ".conv_tp_weights.layer0.act", activationConstants);
+            FullyConnectedNet mlp = new FullyConnectedNet(hs, radialActivation);
             int radialOffset = layout.count();
             for (int k = 0; k + 1 < hs.length; k++) {
                 layout.value(prefix + ".conv_tp_weights.layer" + k + ".weight", hs[k], hs[k + 1]);
@@ -153,7 +164,8 @@ public final class Mace {
                     kernels.skipTp().irrepsOut().dim());
             layout.constants(prefix + ".skip_tp");
             Interaction interaction = new Interaction(kernels.residual(), kernels.linearUp(), kernels.convTp(),
-                    mlp, kernels.linear(), kernels.skipTp(), linearUpOffset, radialOffset, linearOffset, skipOffset);
+                    mlp, radialActivation, kernels.linear(), kernels.skipTp(), linearUpOffset, radialOffset,
+                    linearOffset, skipOffset);
             Irreps target = kernels.residual() ? kernels.linear().irrepsOut() : kernels.skipTp().irrepsOut();
 
             Builder.ProductKernels product = builder.products.get(t);
@@ -526,7 +538,16 @@ public final class Mace {
         }
     }
 
-    /** One forward and backward pass over a graph: the intermediates the backward pass reuses. */
+    /**
+     * One forward and backward pass over a graph: the intermediates the backward pass reuses.
+     *
+     * <p>The edges are put in receiver order (stable: each receiver's edges keep their order) and cut into blocks of
+     * whole receivers, {@link #EDGES_PER_BLOCK} edges or more each. Each block runs the edge work of an interaction
+     * fused, in arrays of its own size that stay in cache: gather of the senders' features, radial MLP, edge tensor
+     * product, and the sum into its own receivers' messages (so blocks never write the same node); the backward pass
+     * runs the same blocks in reverse. The blocks depend on the graph alone and every sum runs in a fixed order, so
+     * the results are the same bits however many threads run the blocks.
+     */
     private final class Pass {
         private final Graph graph;
         private final Weights weights;
@@ -534,19 +555,28 @@ public final class Mace {
         private final int n;
         private final int edges;
         private final double[] oneHot;
+        /** Senders and receivers in receiver order. */
+        private final int[] senders;
+        private final int[] receivers;
+        /** {@code blockStart[b]}: the first edge of block b; the last entry is the number of edges. */
+        private final int[] blockStart;
+        /** The edges out of node {@code i} are {@code bySender[senderStart[i] .. senderStart[i + 1])}, in order. */
+        private final int[] senderStart;
+        private final int[] bySender;
         private final double[] vectors;
         private final double[] lengths;
         private final double[] harmonics;
         private final double[] edgeFeats;
         private final double[] edgeFeatDerivatives;
+        private final int harmonicsDim;
+        private final int numBessel;
         /** {@code features.get(t)}: the input of interaction t; the last entry is the last product's output. */
         private final List<double[]> features = new ArrayList<>();
         private final List<double[]> skips = new ArrayList<>();
         private final List<double[]> ups = new ArrayList<>();
-        private final List<double[]> senderUps = new ArrayList<>();
-        private final List<FullyConnectedNet.Trace> radialTraces = new ArrayList<>();
-        /** Each interaction's per-edge product weights, the radial MLP's output. */
-        private final List<double[]> edgeWeights = new ArrayList<>();
+        /** Each interaction's radial MLP and its trace (whose output is the product weights). */
+        private final List<RadialMlp> radialMlps = new ArrayList<>();
+        private final List<RadialMlp.Trace> radialTraces = new ArrayList<>();
         private final List<double[]> messages = new ArrayList<>();
         private final List<double[]> mixed = new ArrayList<>();
         /** The symmetric contractions' inputs and outputs. */
@@ -566,26 +596,63 @@ public final class Mace {
             for (int i = 0; i < n; i++) {
                 oneHot[i * elements + graph.elements()[i]] = 1.0;
             }
+            int[] receiverStart = new int[n + 1];
+            int[] order = groupBy(graph.receivers(), n, receiverStart);
+            this.senders = new int[edges];
+            this.receivers = new int[edges];
+            for (int e = 0; e < edges; e++) {
+                senders[e] = graph.senders()[order[e]];
+                receivers[e] = graph.receivers()[order[e]];
+            }
+            this.blockStart = blocks(receiverStart);
+            this.senderStart = new int[n + 1];
+            this.bySender = groupBy(senders, n, senderStart);
+            this.harmonicsDim = edgeHarmonics.irrepsOut().dim();
+            this.numBessel = radial.numBessel();
             this.vectors = new double[3 * edges];
             this.lengths = new double[edges];
+            this.harmonics = new double[edges * harmonicsDim];
+            this.edgeFeats = new double[edges * numBessel];
+            this.edgeFeatDerivatives = new double[edges * numBessel];
+            double[] besselWeights = slice(besselOffset, numBessel);
+            forEachBlock((block, from, to) -> embedEdges(from, to, order, besselWeights));
+        }
+
+        /** Edge vectors, lengths, harmonics and radial embedding of edges {@code from .. to}. */
+        private void embedEdges(int from, int to, int[] order, double[] besselWeights) {
             double[] pos = graph.positions();
-            for (int e = 0; e < edges; e++) {
-                int s = graph.senders()[e];
-                int r = graph.receivers()[e];
+            double[] shifts = graph.shifts();
+            for (int e = from; e < to; e++) {
+                int s = senders[e];
+                int r = receivers[e];
+                int original = order[e];
                 for (int c = 0; c < 3; c++) {
-                    vectors[3 * e + c] = pos[3 * r + c] - pos[3 * s + c] + graph.shifts()[3 * e + c];
+                    vectors[3 * e + c] = pos[3 * r + c] - pos[3 * s + c] + shifts[3 * original + c];
                 }
                 double x = vectors[3 * e];
                 double y = vectors[3 * e + 1];
                 double z = vectors[3 * e + 2];
                 lengths[e] = Math.sqrt(x * x + y * y + z * z);
             }
-            this.harmonics = new double[edges * edgeHarmonics.irrepsOut().dim()];
-            edgeHarmonics.forward(edges, vectors, harmonics);
-            this.edgeFeats = new double[edges * radial.numBessel()];
-            this.edgeFeatDerivatives = new double[edges * radial.numBessel()];
-            radial.forward(edges, lengths, slice(besselOffset, radial.numBessel()), edgeFeats,
-                    edgeFeatDerivatives);
+            int count = to - from;
+            double[] blockHarmonics = new double[count * harmonicsDim];
+            edgeHarmonics.forward(count, Arrays.copyOfRange(vectors, 3 * from, 3 * to), blockHarmonics);
+            System.arraycopy(blockHarmonics, 0, harmonics, from * harmonicsDim, blockHarmonics.length);
+            double[] feats = new double[count * numBessel];
+            double[] derivatives = new double[count * numBessel];
+            radial.forward(count, Arrays.copyOfRange(lengths, from, to), besselWeights, feats, derivatives);
+            System.arraycopy(feats, 0, edgeFeats, from * numBessel, feats.length);
+            System.arraycopy(derivatives, 0, edgeFeatDerivatives, from * numBessel, derivatives.length);
+        }
+
+        /** Runs every edge block once, in parallel; {@code index} is the block's number. */
+        private void forEachBlock(BatchBlocks.Block body) {
+            int count = blockStart.length - 1;
+            BatchBlocks.run(count, 1, (first, from, to) -> {
+                for (int block = from; block < to; block++) {
+                    body.run(block, blockStart[block], blockStart[block + 1]);
+                }
+            });
         }
 
         private double[] slice(int offset, int length) {
@@ -612,8 +679,16 @@ public final class Mace {
             return gradX;
         }
 
+        /** Rows {@code index[from .. to)} of {@code nodes} ({@code [n][width]}), {@code [to - from][width]}. */
+        private double[] gather(double[] nodes, int width, int[] index, int from, int to) {
+            double[] out = new double[(to - from) * width];
+            for (int e = from; e < to; e++) {
+                System.arraycopy(nodes, index[e] * width, out, (e - from) * width, width);
+            }
+            return out;
+        }
+
         List<Evaluation> run() {
-            int elements = atomicNumbers.length;
             double[] h = apply(nodeEmbedding, embeddingOffset, oneHot);
             features.add(h);
             double[] nodeInter = new double[n];
@@ -648,8 +723,8 @@ public final class Mace {
             double[] forces = new double[3 * n];
             double[][] virials = new double[graphs][9];
             for (int e = 0; e < edges; e++) {
-                int s = graph.senders()[e];
-                int r = graph.receivers()[e];
+                int s = senders[e];
+                int r = receivers[e];
                 double[] virial = virials[graph.graphOf()[r]];
                 for (int c = 0; c < 3; c++) {
                     double g = gradVectors[3 * e + c];
@@ -696,20 +771,7 @@ public final class Mace {
             }
             double[] up = apply(block.linearUp(), block.linearUpOffset(), h);
             ups.add(up);
-            int upDim = block.linearUp().irrepsOut().dim();
-            double[] senderUp = new double[edges * upDim];
-            Scatter.gather(n, upDim, up, graph.senders(), senderUp);
-            senderUps.add(senderUp);
-            FullyConnectedNet.Trace trace = block.radialMlp().trace(edges, edgeFeats,
-                    slice(block.radialOffset(), block.radialMlp().parameterCount()));
-            radialTraces.add(trace);
-            double[] tpWeights = trace.output();
-            edgeWeights.add(tpWeights);
-            int midDim = block.convTp().irrepsOut().dim();
-            double[] edgeMessages = new double[edges * midDim];
-            block.convTp().forward(edges, senderUp, harmonics, tpWeights, edgeMessages);
-            double[] message = new double[n * midDim];
-            Scatter.scatterSum(n, midDim, edgeMessages, graph.receivers(), message);
+            double[] message = edgeMessages(block, up);
             messages.add(message);
             double[] a = apply(block.linear(), block.linearOffset(), message);
             for (int i = 0; i < a.length; i++) {
@@ -740,6 +802,36 @@ public final class Mace {
             return next;
         }
 
+        /**
+         * {@code message[r] = sum_{e into r} conv_tp(up[s_e], Y_e, MLP(R_e))}, {@code [n][mid]}: fused per edge
+         * block, each block summing its edges into its own receivers in edge order.
+         */
+        private double[] edgeMessages(Interaction block, double[] up) {
+            int upDim = block.linearUp().irrepsOut().dim();
+            int midDim = block.convTp().irrepsOut().dim();
+            RadialMlp mlp = new RadialMlp(block.radialMlp(), block.radialActivation(),
+                    slice(block.radialOffset(), block.radialMlp().parameterCount()));
+            RadialMlp.Trace trace = mlp.trace(edges);
+            radialMlps.add(mlp);
+            radialTraces.add(trace);
+            double[] message = new double[n * midDim];
+            forEachBlock((index, from, to) -> {
+                int count = to - from;
+                double[] tpWeights = mlp.forward(trace, Arrays.copyOfRange(edgeFeats, from * numBessel,
+                        to * numBessel), from, to);
+                double[] out = new double[count * midDim];
+                block.convTp().forward(count, gather(up, upDim, senders, from, to),
+                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), tpWeights, out);
+                for (int e = 0; e < count; e++) {
+                    int row = receivers[from + e] * midDim;
+                    for (int c = 0; c < midDim; c++) {
+                        message[row + c] += out[e * midDim + c];
+                    }
+                }
+            });
+            return message;
+        }
+
         /** The readout's node energies; a non-linear readout's hidden layer is kept for the backward pass. */
         private double[] readout(int t, double[] h) {
             Readout readout = readouts.get(t);
@@ -760,7 +852,7 @@ public final class Mace {
             return out;
         }
 
-        /** dE/d(edge vector) for every edge; {@code scale} is d(node energy)/d(sum of readouts). */
+        /** dE/d(edge vector) for every edge, in receiver order; {@code scale} is d(node energy)/d(sum of readouts). */
         private double[] backward(double scale) {
             double[] gradHarmonics = new double[harmonics.length];
             double[] gradEdgeFeats = new double[edgeFeats.length];
@@ -797,18 +889,22 @@ public final class Mace {
                 gradH = interactionBackward(t, gradH, gradHarmonics, gradEdgeFeats);
             }
             double[] gradVectors = new double[3 * edges];
-            edgeHarmonics.backward(edges, vectors, gradHarmonics, gradVectors);
-            int nb = radial.numBessel();
-            for (int e = 0; e < edges; e++) {
-                double gradLength = 0;
-                for (int k = 0; k < nb; k++) {
-                    gradLength += gradEdgeFeats[e * nb + k] * edgeFeatDerivatives[e * nb + k];
+            forEachBlock((index, from, to) -> {
+                int count = to - from;
+                double[] gradBlock = new double[3 * count];
+                edgeHarmonics.backward(count, Arrays.copyOfRange(vectors, 3 * from, 3 * to),
+                        Arrays.copyOfRange(gradHarmonics, from * harmonicsDim, to * harmonicsDim), gradBlock);
+                for (int e = from; e < to; e++) {
+                    double gradLength = 0;
+                    for (int k = 0; k < numBessel; k++) {
+                        gradLength += gradEdgeFeats[e * numBessel + k] * edgeFeatDerivatives[e * numBessel + k];
+                    }
+                    double inverse = gradLength / lengths[e];
+                    for (int c = 0; c < 3; c++) {
+                        gradVectors[3 * e + c] = gradBlock[3 * (e - from) + c] + inverse * vectors[3 * e + c];
+                    }
                 }
-                double inverse = gradLength / lengths[e];
-                for (int c = 0; c < 3; c++) {
-                    gradVectors[3 * e + c] += inverse * vectors[3 * e + c];
-                }
-            }
+            });
             return gradVectors;
         }
 
@@ -836,28 +932,7 @@ public final class Mace {
                 gradA[i] /= avgNumNeighbors;
             }
             double[] gradMessage = applyBackward(block.linear(), block.linearOffset(), messages.get(t), gradA);
-            int midDim = block.convTp().irrepsOut().dim();
-            double[] gradEdgeMessages = new double[edges * midDim];
-            Scatter.gather(n, midDim, gradMessage, graph.receivers(), gradEdgeMessages);
-            FullyConnectedNet.Trace trace = radialTraces.get(t);
-            double[] senderUp = senderUps.get(t);
-            double[] gradSenderUp = new double[senderUp.length];
-            double[] gradEdgeHarmonics = new double[gradHarmonics.length];
-            double[] tpWeights = edgeWeights.get(t);
-            double[] gradTpWeights = new double[tpWeights.length];
-            block.convTp().backward(edges, senderUp, harmonics, tpWeights, gradEdgeMessages, gradSenderUp,
-                    gradEdgeHarmonics, gradTpWeights);
-            for (int i = 0; i < gradHarmonics.length; i++) {
-                gradHarmonics[i] += gradEdgeHarmonics[i];
-            }
-            double[] gradFeats = new double[gradEdgeFeats.length];
-            block.radialMlp().backward(trace, gradTpWeights, gradFeats, null);
-            for (int i = 0; i < gradEdgeFeats.length; i++) {
-                gradEdgeFeats[i] += gradFeats[i];
-            }
-            int upDim = block.linearUp().irrepsOut().dim();
-            double[] gradUp = new double[n * upDim];
-            Scatter.scatterSum(n, upDim, gradSenderUp, graph.senders(), gradUp);
+            double[] gradUp = edgeMessagesBackward(t, gradMessage, gradHarmonics, gradEdgeFeats);
             double[] gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
             if (block.residual()) {
                 double[] gradSkipIn = new double[h.length];
@@ -868,6 +943,91 @@ public final class Mace {
             }
             return gradH;
         }
+
+        /**
+         * The backward pass of {@link #edgeMessages}, per edge block: adds the edges' harmonics and radial-feature
+         * gradients and returns the gradient of {@code up} ({@code [n][up]}), each node summing its outgoing edges
+         * in order.
+         */
+        private double[] edgeMessagesBackward(int t, double[] gradMessage, double[] gradHarmonics,
+                                              double[] gradEdgeFeats) {
+            Interaction block = interactions.get(t);
+            int upDim = block.linearUp().irrepsOut().dim();
+            int midDim = block.convTp().irrepsOut().dim();
+            double[] up = ups.get(t);
+            RadialMlp mlp = radialMlps.get(t);
+            RadialMlp.Trace trace = radialTraces.get(t);
+            double[] gradSenderUp = new double[edges * upDim];
+            forEachBlock((index, from, to) -> {
+                int count = to - from;
+                double[] gradX1 = new double[count * upDim];
+                double[] gradX2 = new double[count * harmonicsDim];
+                double[] gradWeights = new double[count * mlp.outputDim()];
+                block.convTp().backward(count, gather(up, upDim, senders, from, to),
+                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim),
+                        trace.output(from, to, mlp.outputDim()), gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2, gradWeights);
+                System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, gradX1.length);
+                for (int i = 0; i < gradX2.length; i++) {
+                    gradHarmonics[from * harmonicsDim + i] += gradX2[i];
+                }
+                double[] gradFeats = new double[count * numBessel];
+                mlp.backward(trace, from, to, gradWeights, gradFeats);
+                for (int i = 0; i < gradFeats.length; i++) {
+                    gradEdgeFeats[from * numBessel + i] += gradFeats[i];
+                }
+            });
+            double[] gradUp = new double[n * upDim];
+            BatchBlocks.run(n, NODES_PER_BLOCK, (index, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    for (int k = senderStart[i]; k < senderStart[i + 1]; k++) {
+                        int edge = bySender[k] * upDim;
+                        for (int c = 0; c < upDim; c++) {
+                            gradUp[i * upDim + c] += gradSenderUp[edge + c];
+                        }
+                    }
+                }
+            });
+            return gradUp;
+        }
+    }
+
+    /** The edges grouped by {@code node[e]} (a stable counting sort), with each group's start in {@code start}. */
+    private static int[] groupBy(int[] node, int numNodes, int[] start) {
+        for (int i : node) {
+            start[i + 1]++;
+        }
+        for (int i = 0; i < numNodes; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] next = Arrays.copyOf(start, numNodes);
+        int[] order = new int[node.length];
+        for (int e = 0; e < node.length; e++) {
+            order[next[node[e]]++] = e;
+        }
+        return order;
+    }
+
+    /**
+     * Edge blocks of whole receivers: each block takes receivers in order until it holds {@link #EDGES_PER_BLOCK}
+     * edges; returns each block's first edge and, last, the number of edges.
+     */
+    private static int[] blocks(int[] receiverStart) {
+        int nodes = receiverStart.length - 1;
+        int[] starts = new int[nodes + 2];
+        int count = 0;
+        starts[count++] = 0;
+        int from = 0;
+        for (int i = 0; i < nodes; i++) {
+            if (receiverStart[i + 1] - from >= EDGES_PER_BLOCK) {
+                from = receiverStart[i + 1];
+                starts[count++] = from;
+            }
+        }
+        int edges = receiverStart[nodes];
+        if (starts[count - 1] != edges) {
+            starts[count++] = edges;
+        }
+        return Arrays.copyOf(starts, count);
     }
 
     /** The blocks of a MACE model in order: interaction, product and readout for each layer. */
