@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
@@ -55,24 +54,22 @@ public final class LinearWriter {
     static final int MAX_PATHS_PER_METHOD = 64;
 
     private final LinearModel model;
-    private final Precision precision;
     private final int dimIn;
     private final int dimOut;
     private final KernelChecks checks;
     /** The per-path helper methods of the class being written. */
     private final List<MethodSpec> helpers = new ArrayList<>();
 
-    private LinearWriter(LinearModel model, Precision precision, ClassName impl) {
+    private LinearWriter(LinearModel model, ClassName impl) {
         this.model = model;
-        this.precision = precision;
         this.checks = new KernelChecks(impl, "batch");
         this.dimIn = model.irrepsIn().dim();
         this.dimOut = model.irrepsOut().dim();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
-    public static TypeSpec write(LinearModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new LinearWriter(model, precision, impl).type(spec, impl);
+    public static TypeSpec write(LinearModel model, ClassName spec, ClassName impl) {
+        return new LinearWriter(model, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -82,7 +79,7 @@ public final class LinearWriter {
                 .addJavadoc(javadoc(spec))
                 .addField(irrepsField("IRREPS_IN", model.irrepsIn()))
                 .addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
-        List<NumberType> arithmetics = NumberType.of(precision);
+        List<NumberType> arithmetics = NumberType.of(model.precision());
         for (NumberType arithmetic : arithmetics) {
             for (int p = 0; p < model.paths().size(); p++) {
                 type.addField(coefficientField(p, arithmetic));
