@@ -77,8 +77,8 @@ public final class LinearWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(spec))
-                .addField(irrepsField("IRREPS_IN", model.irrepsIn()))
-                .addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
+                .addField(KernelSurface.irrepsField("IRREPS_IN", model.irrepsIn()))
+                .addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()));
         List<NumberType> arithmetics = NumberType.of(model.precision());
         for (NumberType arithmetic : arithmetics) {
             for (int p = 0; p < model.paths().size(); p++) {
@@ -87,12 +87,13 @@ public final class LinearWriter {
         }
         // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        type.addMethod(getter("irrepsIn", Irreps.class, "IRREPS_IN"))
-                .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
-                .addMethod(getter("weightNumel", int.class, Integer.toString(model.weightNumel())))
-                .addMethod(getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
+        type.addMethod(KernelSurface.getter("irrepsIn", Irreps.class, "IRREPS_IN"))
+                .addMethod(KernelSurface.getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
+                .addMethod(KernelSurface.getter("weightNumel", int.class,
+                        Integer.toString(model.weightNumel())))
+                .addMethod(KernelSurface.getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
         if (!model.sharedWeights()) {
-            type.addMethod(getter("sharedWeights", boolean.class, "false"));
+            type.addMethod(KernelSurface.getter("sharedWeights", boolean.class, "false"));
         }
         type.addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Samples per parallel block: their inputs and outputs fill about 256 KiB.\n")
@@ -154,12 +155,6 @@ public final class LinearWriter {
         return doc.add("</ul>\nOutputs without a path are zero.\n").build();
     }
 
-    private static FieldSpec irrepsField(String name, Irreps irreps) {
-        return FieldSpec.builder(Irreps.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.parse($S)", Irreps.class, irreps.toString())
-                .build();
-    }
-
     private FieldSpec coefficientField(int p, NumberType arithmetic) {
         Path path = model.paths().get(p);
         return FieldSpec.builder(arithmetic.type(), coefficient(p, arithmetic),
@@ -171,15 +166,6 @@ public final class LinearWriter {
 
     private static String coefficient(int p, NumberType arithmetic) {
         return "PATH_" + p + arithmetic.fieldSuffix();
-    }
-
-    private static MethodSpec getter(String name, Class<?> type, String value) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(type)
-                .addStatement("return $L", value)
-                .build();
     }
 
     private MethodSpec forward(NumberType t) {

@@ -248,10 +248,7 @@ public final class SphericalHarmonicsWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(spec))
-                .addField(FieldSpec.builder(Irreps.class, "IRREPS_OUT", Modifier.PRIVATE, Modifier.STATIC,
-                                Modifier.FINAL)
-                        .initializer("$T.parse($S)", Irreps.class, model.irrepsOut().toString())
-                        .build())
+                .addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()))
                 .addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
@@ -276,12 +273,7 @@ public final class SphericalHarmonicsWriter {
         }
         // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        type.addMethod(MethodSpec.methodBuilder("irrepsOut")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(Irreps.class)
-                .addStatement("return IRREPS_OUT")
-                .build());
+        type.addMethod(KernelSurface.getter("irrepsOut", Irreps.class, "IRREPS_OUT"));
         for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }

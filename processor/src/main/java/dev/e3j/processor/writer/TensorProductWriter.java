@@ -3,7 +3,6 @@ package dev.e3j.processor.writer;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
@@ -120,31 +119,31 @@ public final class TensorProductWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(classJavadoc());
-        type.addField(irrepsField("IRREPS_IN1", model.irrepsIn1()));
-        type.addField(irrepsField("IRREPS_IN2", model.irrepsIn2()));
-        type.addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
-        type.addField(intField("DIM_IN1", model.irrepsIn1().dim()));
-        type.addField(intField("DIM_IN2", model.irrepsIn2().dim()));
-        type.addField(intField("DIM_OUT", model.irrepsOut().dim()));
-        type.addField(intField("WEIGHT_NUMEL", model.weightNumel()));
-        type.addField(intField("BLOCK_SIZE", blockSize()));
+        type.addField(KernelSurface.irrepsField("IRREPS_IN1", model.irrepsIn1()));
+        type.addField(KernelSurface.irrepsField("IRREPS_IN2", model.irrepsIn2()));
+        type.addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()));
+        type.addField(KernelSurface.intField("DIM_IN1", model.irrepsIn1().dim()));
+        type.addField(KernelSurface.intField("DIM_IN2", model.irrepsIn2().dim()));
+        type.addField(KernelSurface.intField("DIM_OUT", model.irrepsOut().dim()));
+        type.addField(KernelSurface.intField("WEIGHT_NUMEL", model.weightNumel()));
+        type.addField(KernelSurface.intField("BLOCK_SIZE", blockSize()));
         if (model.sharedWeights() && model.weightNumel() > 0) {
-            type.addField(intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
+            type.addField(KernelSurface.intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
         }
         if (weightRows) {
-            type.addField(intField("WEIGHT_ROWS", plan.weightRowCount()));
+            type.addField(KernelSurface.intField("WEIGHT_ROWS", plan.weightRowCount()));
             if (backwardByColumns) {
-                type.addField(intField("WEIGHT_COLUMNS", plan.weightColumnCount()));
+                type.addField(KernelSurface.intField("WEIGHT_COLUMNS", plan.weightColumnCount()));
             }
         }
 
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        methods.add(getter("irrepsIn1", IRREPS, "IRREPS_IN1"));
-        methods.add(getter("irrepsIn2", IRREPS, "IRREPS_IN2"));
-        methods.add(getter("irrepsOut", IRREPS, "IRREPS_OUT"));
-        methods.add(getter("weightNumel", TypeName.INT, "WEIGHT_NUMEL"));
-        methods.add(getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
+        methods.add(KernelSurface.getter("irrepsIn1", IRREPS, "IRREPS_IN1"));
+        methods.add(KernelSurface.getter("irrepsIn2", IRREPS, "IRREPS_IN2"));
+        methods.add(KernelSurface.getter("irrepsOut", IRREPS, "IRREPS_OUT"));
+        methods.add(KernelSurface.getter("weightNumel", TypeName.INT, "WEIGHT_NUMEL"));
+        methods.add(KernelSurface.getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
         List<MethodSpec> helpers = new ArrayList<>();
         for (NumberType number : types) {
             methods.add(forward(number));
@@ -239,27 +238,6 @@ public final class TensorProductWriter {
         }
         doc.add("</ul>\n");
         return doc.build();
-    }
-
-    private static FieldSpec irrepsField(String name, Irreps irreps) {
-        return FieldSpec.builder(IRREPS, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.parse($S)", IRREPS, irreps.toString())
-                .build();
-    }
-
-    private static FieldSpec intField(String name, int value) {
-        return FieldSpec.builder(TypeName.INT, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$L", value)
-                .build();
-    }
-
-    private static MethodSpec getter(String name, TypeName type, String value) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(type)
-                .addStatement("return $L", value)
-                .build();
     }
 
     private MethodSpec forward(NumberType number) {
