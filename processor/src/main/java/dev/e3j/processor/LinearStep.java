@@ -42,9 +42,9 @@ final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
         ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
-                        LinearWriter.write(model, spec.precision(), specName, implementation),
+                        LinearWriter.write(model, specName, implementation),
                         "e3nn 0.5.4 o3.Linear, exact path coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
-                LinearAudit.json(model, spec.precision(), specName, implementation));
+                LinearAudit.json(model, specName, implementation));
     }
 }

@@ -42,11 +42,11 @@ final class SphericalHarmonicsStep extends KernelStep<SphericalHarmonicsSpec, Sp
         ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
-                        SphericalHarmonicsWriter.write(model, spec.precision(), specName, implementation),
+                        SphericalHarmonicsWriter.write(model, specName, implementation),
                         "e3nn 0.5.4 spherical harmonics, exact polynomial coefficients", target),
                 GeneratedFiles.auditResourceName(implementation),
-                SphericalHarmonicsAudit.json(model, spec.precision(), specName, implementation));
-        if (spec.cuda()) {
+                SphericalHarmonicsAudit.json(model, specName, implementation));
+        if (model.cuda()) {
             CudaSphericalHarmonicsWriter cuda = new CudaSphericalHarmonicsWriter(model,
                     target.getQualifiedName().toString(), implementation.reflectionName());
             annotated.writeResource(cuda.resourceName(), cuda.source());

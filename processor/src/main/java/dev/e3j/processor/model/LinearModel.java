@@ -1,6 +1,7 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.diagnostics.Problem;
@@ -36,10 +37,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param sharedWeights whether one weight vector serves the batch (else one per sample)
  * @param fIn           input features per sample (e3nn's {@code f_in}, 1 for {@code None})
  * @param fOut          output features per sample (e3nn's {@code f_out}, 1 for {@code None})
+ * @param precision     the floating-point types the kernel is written for
  */
 public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization pathNormalization, List<Path> paths,
                           List<Bias> biases, int weightNumel, int biasNumel, boolean sharedWeights, int fIn,
-                          int fOut) {
+                          int fOut, Precision precision) {
 
     /**
      * One weighted connection {@code in[inIndex] -> out[outIndex]}.
@@ -104,7 +106,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
             throw new InvalidSpecException(problems);
         }
         LinearModel model = of(in, out, pairs, biased, spec.pathNormalization(), spec.sharedWeights(), spec.fIn(),
-                spec.fOut());
+                spec.fOut(), spec.precision());
         if (model.paths().isEmpty() && model.biases().isEmpty()) {
             String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";
             boolean biases = spec.biases() || spec.biasEntries().contains(true);
@@ -201,13 +203,16 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
         return biased;
     }
 
-    /** Builds e3nn's default instructions and normalization for {@code in -> out}, shared weights, one feature. */
+    /**
+     * Builds e3nn's default instructions and normalization for {@code in -> out}, shared weights, one feature, in
+     * double precision.
+     */
     public static LinearModel of(Irreps in, Irreps out, boolean withBiases, PathNormalization normalization) {
         boolean[] biased = new boolean[out.size()];
         for (int o = 0; o < out.size(); o++) {
             biased[o] = withBiases && out.get(o).ir().isScalar();
         }
-        return of(in, out, allowedPairs(in, out), biased, normalization, true, 1, 1);
+        return of(in, out, allowedPairs(in, out), biased, normalization, true, 1, 1, Precision.DOUBLE);
     }
 
     /**
@@ -215,7 +220,8 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
      * {@code biased}, each path and bias repeated over the {@code fIn x fOut} feature pairs.
      */
     static LinearModel of(Irreps in, Irreps out, List<int[]> pairs, boolean[] biased,
-                          PathNormalization normalization, boolean sharedWeights, int fIn, int fOut) {
+                          PathNormalization normalization, boolean sharedWeights, int fIn, int fOut,
+                          Precision precision) {
         int featureWeights = 0;
         for (int[] pair : pairs) {
             featureWeights += in.get(pair[0]).mul() * out.get(pair[1]).mul();
@@ -248,7 +254,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
             }
         }
         return new LinearModel(fIn == 1 ? in : in.repeat(fIn), fOut == 1 ? out : out.repeat(fOut), normalization,
-                paths, biases, featureWeights * fIn * fOut, biasOffset, sharedWeights, fIn, fOut);
+                paths, biases, featureWeights * fIn * fOut, biasOffset, sharedWeights, fIn, fOut, precision);
     }
 
     private static long fanIn(Irreps in, List<int[]> pairs, int[] pair, PathNormalization normalization) {

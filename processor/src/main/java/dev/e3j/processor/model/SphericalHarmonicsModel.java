@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
@@ -13,7 +14,9 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -31,9 +34,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param degrees the distinct degrees, ascending, with where each occurs in the output
  * @param irrepsOut the output irreps: {@code 1x0e+1x1o+...} in the order of {@code ls}, parity {@code (-1)^l}, or
  *     e3nn's {@code irreps_out} as written
+ * @param precision the floating-point types the kernel is written for
+ * @param cuda      whether CUDA sources are written beside the Java kernel
  */
 public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normalization, boolean normalize,
-                                      List<Degree> degrees, Irreps irrepsOut) {
+                                      List<Degree> degrees, Irreps irrepsOut, Precision precision, boolean cuda) {
 
     /** A monomial {@code coefficient * x^xPower y^yPower z^zPower}. */
     public record Term(int xPower, int yPower, int zPower, BigInteger coefficient) {
@@ -125,7 +130,8 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         }
         List<Integer> ls = spec.ls().isEmpty()
                 ? IntStream.rangeClosed(0, spec.lmax()).boxed().toList() : spec.ls();
-        return of(ls, spec.normalization(), spec.normalize());
+        SphericalHarmonicsModel model = of(ls, spec.normalization(), spec.normalize());
+        return written(model, model.irrepsOut(), spec);
     }
 
     /**
@@ -160,12 +166,20 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        SphericalHarmonicsModel model = of(ls, spec.normalization(), spec.normalize());
-        return new SphericalHarmonicsModel(model.ls(), model.normalization(), model.normalize(), model.degrees(),
-                irreps);
+        return written(of(ls, spec.normalization(), spec.normalize()), irreps, spec);
     }
 
-    /** Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}. */
+    /** {@code model} with the output irreps {@code irrepsOut} and the back ends of {@code spec}. */
+    private static SphericalHarmonicsModel written(SphericalHarmonicsModel model, Irreps irrepsOut,
+                                                   SphericalHarmonicsSpec spec) {
+        return new SphericalHarmonicsModel(model.ls(), model.normalization(), model.normalize(), model.degrees(),
+                irrepsOut, spec.precision(), spec.cuda());
+    }
+
+    /**
+     * Plans {@code ls} from the exact component-normalized polynomials of {@link SphericalHarmonicPolynomials}, for
+     * the Java back end in double precision.
+     */
     public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize) {
         int lmax = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
         List<List<List<ExactTerm>>> polynomials = new ArrayList<>();
@@ -183,8 +197,8 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
     }
 
     /**
-     * Plans {@code ls}; {@code polynomials.get(l).get(m + l)} is the exact component-normalized {@code Y^l_m} as
-     * its terms.
+     * Plans {@code ls}, for the Java back end in double precision; {@code polynomials.get(l).get(m + l)} is the exact
+     * component-normalized {@code Y^l_m} as its terms.
      */
     public static SphericalHarmonicsModel of(List<Integer> ls, ShNormalization normalization, boolean normalize,
                                              List<List<List<ExactTerm>>> polynomials) {
@@ -207,7 +221,8 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         for (int l : ls) {
             entries.add(MulIrrep.of(1, Irrep.of(l, Irrep.shParity(l))));
         }
-        return new SphericalHarmonicsModel(ls, normalization, normalize, degrees, Irreps.of(entries));
+        return new SphericalHarmonicsModel(ls, normalization, normalize, degrees, Irreps.of(entries), Precision.DOUBLE,
+                false);
     }
 
     /**
@@ -220,6 +235,33 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         return new HarmonicConstant(normalization == ShNormalization.NORM
                 ? scale.divide(SqrtRational.sqrtOf(BigFraction.of(2 * degree.l() + 1))) : scale,
                 normalization == ShNormalization.INTEGRAL);
+    }
+
+    /**
+     * Degree {@code l}'s components, whether requested or only a step of the recursion: the same integer
+     * polynomials and component-normalized scales whatever this model's normalization.
+     */
+    public List<Component> components(int l) {
+        for (Degree degree : degrees) {
+            if (degree.l() == l) {
+                return degree.components();
+            }
+        }
+        return of(List.of(l), ShNormalization.COMPONENT, normalize).degrees().get(0).components();
+    }
+
+    /**
+     * The {@link LoweredGradient} of each requested degree {@code l > 0}, by degree: {@code get(l).get(axis).get(k)}
+     * holds the coefficients {@code i -> c} of {@code d P^l_k / d axis = sum_i c P^{l-1}_i}.
+     */
+    public Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients() {
+        Map<Integer, List<List<Map<Integer, BigFraction>>>> gradients = new TreeMap<>();
+        for (Degree degree : degrees) {
+            if (degree.l() > 0) {
+                gradients.put(degree.l(), LoweredGradient.of(degree.components(), components(degree.l() - 1)));
+            }
+        }
+        return Collections.unmodifiableMap(gradients);
     }
 
     /** One exact term {@code q P^l_i v_j} of {@code P^{l+1}_k} ({@code v = (x, y, z)}, {@code j} its axis). */

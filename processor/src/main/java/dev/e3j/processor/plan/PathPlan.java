@@ -19,6 +19,14 @@ public record PathPlan(PathModel path, PathLayout layout, int firstWeightRow, in
     /** The shortest weight row read as its own array ({@link #weightRows()}): one AVX-512 vector of doubles. */
     public static final int MIN_WEIGHT_ROW = 8;
 
+    /**
+     * Unrolled uses of CG terms one generated path method holds at most, more split over several methods by output
+     * components. About 8 bytes of bytecode per use: 400 uses stay near 3.5 kB including the loops. Forward and the
+     * single gradients use each term once; the fused backward up to three times ({@code t}, the x1 and the x2
+     * gradient: l 5 x 5 -> 10 in one method measured 9673 bytes).
+     */
+    public static final int MAX_TERM_USES_PER_METHOD = 400;
+
     /** A path that reads no weight rows or columns (per-sample weights, or a kernel without weight rows). */
     public static PathPlan of(PathModel path, PathLayout layout) {
         return new PathPlan(path, layout, -1, -1);

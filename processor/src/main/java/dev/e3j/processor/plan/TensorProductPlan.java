@@ -1,9 +1,13 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * How a tensor-product kernel is computed, decided once from its exact model and then only read: the live paths
@@ -24,6 +28,13 @@ import java.util.List;
  */
 public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, boolean channelLast,
                                 boolean weightRows, int weightRowCount, int weightColumnCount, int gScratch) {
+
+    /**
+     * Estimated constant-pool entries the path methods of one class may use. A class file holds at most 65535; the
+     * square of {@code 1x19e} in float and double needs about 60,000 in one class (javac: "too many constants"), so
+     * kernels above this budget put their path methods into nested classes, each with its own pool.
+     */
+    public static final int MAX_POOL_ENTRIES_PER_CLASS = 30_000;
 
     public TensorProductPlan {
         paths = List.copyOf(paths);
@@ -68,6 +79,55 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     /** Where {@code path}'s operands sit in {@code model}'s feature vectors. */
     public static PathLayout layout(TensorProductModel model, PathModel path) {
         return PathLayout.of(path, model.irrepsIn1(), model.irrepsIn2(), model.irrepsOut());
+    }
+
+    /**
+     * The paths grouped into the classes that hold their methods: consecutive paths, as many per class as keep the
+     * estimated constant-pool entries of their methods within {@code poolEntriesPerClass}; one group (the
+     * implementation class itself) for all usual kernels, then each group a nested class with its own pool.
+     * Per distinct constant: its value (two entries for a double, one for a float) and its field name; per method
+     * its name and the reference the caller needs, about four; the methods per path are estimated from its terms
+     * as they are split by {@link PathPlan#MAX_TERM_USES_PER_METHOD}.
+     *
+     * @param numberTypes       the floating-point types the methods are written for
+     * @param operationsPerPath the per-sample operations a path may be written for
+     */
+    public List<List<PathPlan>> pathClasses(int numberTypes, int operationsPerPath, int poolEntriesPerClass) {
+        List<List<PathPlan>> classes = new ArrayList<>();
+        List<PathPlan> current = new ArrayList<>();
+        Set<BigFraction> seen = new HashSet<>();
+        long entries = 0;
+        for (PathPlan path : paths) {
+            List<CgTerm> terms = path.path().terms();
+            Set<BigFraction> own = new HashSet<>();
+            for (CgTerm term : terms) {
+                // |constant| = 1 needs no pool constant
+                if (!term.constant().square().equals(BigFraction.ONE)) {
+                    own.add(term.constant().square());
+                }
+            }
+            long methods = operationsPerPath * (1 + 3L * terms.size() / PathPlan.MAX_TERM_USES_PER_METHOD);
+            long cost = poolEntries(numberTypes, own.stream().filter(key -> !seen.contains(key)).count(), methods);
+            if (!current.isEmpty() && entries + cost > poolEntriesPerClass) {
+                classes.add(List.copyOf(current));
+                current = new ArrayList<>();
+                seen.clear();
+                entries = 0;
+                cost = poolEntries(numberTypes, own.size(), methods);
+            }
+            current.add(path);
+            seen.addAll(own);
+            entries += cost;
+        }
+        if (!current.isEmpty() || classes.isEmpty()) {
+            classes.add(List.copyOf(current));
+        }
+        return List.copyOf(classes);
+    }
+
+    /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */
+    private static long poolEntries(int numberTypes, long constants, long methods) {
+        return numberTypes * (constants * 3 + methods * 4);
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

@@ -108,12 +108,12 @@ public final class GatePointsWriter {
         type.addMethod(architecture(model, implementation));
         type.addMethod(getter("parameters", DOUBLES, "parameters.clone()",
                 "A copy of the flat parameters, in {@link #architecture}'s layout."));
-        type.addMethod(override("irrepsIn", IRREPS, "network.irrepsIn()"));
-        type.addMethod(override("irrepsNodeAttr", IRREPS, "network.irrepsNodeAttr()"));
-        type.addMethod(override("irrepsOut", IRREPS, "network.irrepsOut()"));
-        type.addMethod(override("hasNodeInput", TypeName.BOOLEAN, "network.hasNodeInput()"));
-        type.addMethod(override("hasNodeAttributes", TypeName.BOOLEAN, "network.hasNodeAttributes()"));
-        type.addMethod(override("reduceOutput", TypeName.BOOLEAN, "network.reduceOutput()"));
+        type.addMethod(KernelSurface.getter("irrepsIn", IRREPS, "network.irrepsIn()"));
+        type.addMethod(KernelSurface.getter("irrepsNodeAttr", IRREPS, "network.irrepsNodeAttr()"));
+        type.addMethod(KernelSurface.getter("irrepsOut", IRREPS, "network.irrepsOut()"));
+        type.addMethod(KernelSurface.getter("hasNodeInput", TypeName.BOOLEAN, "network.hasNodeInput()"));
+        type.addMethod(KernelSurface.getter("hasNodeAttributes", TypeName.BOOLEAN, "network.hasNodeAttributes()"));
+        type.addMethod(KernelSurface.getter("reduceOutput", TypeName.BOOLEAN, "network.reduceOutput()"));
         type.addMethod(forward(DOUBLES, "return network.forward(numNodes, pos, batch, x, z, parameters)"));
         type.addMethod(backward(DOUBLES, "network.backward(numNodes, pos, batch, x, z, parameters, gradOut, "
                 + "gradPos, gradX, gradZ, null)"));
@@ -278,15 +278,6 @@ public final class GatePointsWriter {
         return MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("$L\n", javadoc)
-                .returns(type)
-                .addStatement("return $L", expression)
-                .build();
-    }
-
-    private static MethodSpec override(String name, TypeName type, String expression) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
                 .returns(type)
                 .addStatement("return $L", expression)
                 .build();

@@ -1,7 +1,6 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
@@ -21,14 +20,14 @@ public final class LinearAudit {
     private LinearAudit() {
     }
 
-    public static String json(LinearModel model, Precision precision, ClassName spec, ClassName implementation) {
+    public static String json(LinearModel model, ClassName spec, ClassName implementation) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("class", implementation.reflectionName());
         document.put("spec", spec.reflectionName());
         document.put("irreps_in", model.irrepsIn().toString());
         document.put("irreps_out", model.irrepsOut().toString());
         document.put("path_normalization", model.pathNormalization().name().toLowerCase(Locale.ROOT));
-        document.put("precision", precision.name().toLowerCase(Locale.ROOT));
+        document.put("precision", model.precision().name().toLowerCase(Locale.ROOT));
         document.put("weight_numel", model.weightNumel());
         document.put("bias_numel", model.biasNumel());
         if (!model.sharedWeights()) {

@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
@@ -55,24 +54,22 @@ public final class LinearWriter {
     static final int MAX_PATHS_PER_METHOD = 64;
 
     private final LinearModel model;
-    private final Precision precision;
     private final int dimIn;
     private final int dimOut;
     private final KernelChecks checks;
     /** The per-path helper methods of the class being written. */
     private final List<MethodSpec> helpers = new ArrayList<>();
 
-    private LinearWriter(LinearModel model, Precision precision, ClassName impl) {
+    private LinearWriter(LinearModel model, ClassName impl) {
         this.model = model;
-        this.precision = precision;
         this.checks = new KernelChecks(impl, "batch");
         this.dimIn = model.irrepsIn().dim();
         this.dimOut = model.irrepsOut().dim();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
-    public static TypeSpec write(LinearModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new LinearWriter(model, precision, impl).type(spec, impl);
+    public static TypeSpec write(LinearModel model, ClassName spec, ClassName impl) {
+        return new LinearWriter(model, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -80,9 +77,9 @@ public final class LinearWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(spec))
-                .addField(irrepsField("IRREPS_IN", model.irrepsIn()))
-                .addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
-        List<NumberType> arithmetics = NumberType.of(precision);
+                .addField(KernelSurface.irrepsField("IRREPS_IN", model.irrepsIn()))
+                .addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()));
+        List<NumberType> arithmetics = NumberType.of(model.precision());
         for (NumberType arithmetic : arithmetics) {
             for (int p = 0; p < model.paths().size(); p++) {
                 type.addField(coefficientField(p, arithmetic));
@@ -90,12 +87,13 @@ public final class LinearWriter {
         }
         // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        type.addMethod(getter("irrepsIn", Irreps.class, "IRREPS_IN"))
-                .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
-                .addMethod(getter("weightNumel", int.class, Integer.toString(model.weightNumel())))
-                .addMethod(getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
+        type.addMethod(KernelSurface.getter("irrepsIn", Irreps.class, "IRREPS_IN"))
+                .addMethod(KernelSurface.getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
+                .addMethod(KernelSurface.getter("weightNumel", int.class,
+                        Integer.toString(model.weightNumel())))
+                .addMethod(KernelSurface.getter("biasNumel", int.class, Integer.toString(model.biasNumel())));
         if (!model.sharedWeights()) {
-            type.addMethod(getter("sharedWeights", boolean.class, "false"));
+            type.addMethod(KernelSurface.getter("sharedWeights", boolean.class, "false"));
         }
         type.addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Samples per parallel block: their inputs and outputs fill about 256 KiB.\n")
@@ -157,12 +155,6 @@ public final class LinearWriter {
         return doc.add("</ul>\nOutputs without a path are zero.\n").build();
     }
 
-    private static FieldSpec irrepsField(String name, Irreps irreps) {
-        return FieldSpec.builder(Irreps.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.parse($S)", Irreps.class, irreps.toString())
-                .build();
-    }
-
     private FieldSpec coefficientField(int p, NumberType arithmetic) {
         Path path = model.paths().get(p);
         return FieldSpec.builder(arithmetic.type(), coefficient(p, arithmetic),
@@ -174,15 +166,6 @@ public final class LinearWriter {
 
     private static String coefficient(int p, NumberType arithmetic) {
         return "PATH_" + p + arithmetic.fieldSuffix();
-    }
-
-    private static MethodSpec getter(String name, Class<?> type, String value) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(type)
-                .addStatement("return $L", value)
-                .build();
     }
 
     private MethodSpec forward(NumberType t) {

@@ -41,12 +41,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  */
 final class PathWriter {
 
-    /**
-     * About 8 bytes of bytecode per unrolled use of a term: 400 uses stay near 3.5 kB including the loops. Forward
-     * and the single gradients use each term once; the fused backward up to three times ({@code t}, the x1 and the
-     * x2 gradient: l 5 x 5 -> 10 in one method measured 9673 bytes).
-     */
-    static final int MAX_TERM_USES_PER_METHOD = 400;
+    /** {@link PathPlan#MAX_TERM_USES_PER_METHOD}: a pattern above it is split over several methods. */
+    static final int MAX_TERM_USES_PER_METHOD = PathPlan.MAX_TERM_USES_PER_METHOD;
 
     /** Sums a register-blocked loop keeps in local variables: x86-64 has 16 (32 with AVX-512) FP registers. */
     static final int MAX_ACCUMULATORS = 12;

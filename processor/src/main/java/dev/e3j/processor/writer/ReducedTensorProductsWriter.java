@@ -83,9 +83,9 @@ public final class ReducedTensorProductsWriter {
                         e -> (e.sign() > 0 ? "+" : "-") + e.magnitude()));
         // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build())
-                .addMethod(getter("formula", String.class, "FORMULA"))
-                .addMethod(getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
-                .addMethod(getter("shape", int[].class, "SHAPE.clone()"))
+                .addMethod(KernelSurface.getter("formula", String.class, "FORMULA"))
+                .addMethod(KernelSurface.getter("irrepsOut", Irreps.class, "IRREPS_OUT"))
+                .addMethod(KernelSurface.getter("shape", int[].class, "SHAPE.clone()"))
                 .addMethod(changeOfBasis())
                 .addMethod(fromCartesian())
                 .addMethod(toCartesian())
@@ -135,15 +135,6 @@ public final class ReducedTensorProductsWriter {
             arguments.add(c == 0 ? "$S" : ",\n$S", chunks.get(c));
         }
         return arguments.build();
-    }
-
-    private static MethodSpec getter(String name, Class<?> type, String value) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(type)
-                .addStatement("return $L", value)
-                .build();
     }
 
     private static MethodSpec changeOfBasis() {

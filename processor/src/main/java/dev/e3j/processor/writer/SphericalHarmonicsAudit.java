@@ -1,7 +1,6 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
@@ -23,15 +22,14 @@ public final class SphericalHarmonicsAudit {
     private SphericalHarmonicsAudit() {
     }
 
-    public static String json(SphericalHarmonicsModel model, Precision precision, ClassName spec,
-                              ClassName implementation) {
+    public static String json(SphericalHarmonicsModel model, ClassName spec, ClassName implementation) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("class", implementation.reflectionName());
         document.put("spec", spec.reflectionName());
         document.put("ls", model.ls());
         document.put("normalization", model.normalization().name().toLowerCase(Locale.ROOT));
         document.put("normalize", model.normalize());
-        document.put("precision", precision.name().toLowerCase(Locale.ROOT));
+        document.put("precision", model.precision().name().toLowerCase(Locale.ROOT));
         document.put("irreps_out", model.irrepsOut().toString());
         List<Object> degrees = new ArrayList<>();
         for (Degree degree : model.degrees()) {

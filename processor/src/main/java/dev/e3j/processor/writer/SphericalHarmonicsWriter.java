@@ -6,8 +6,6 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.annotations.Precision;
-import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
@@ -23,7 +21,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +140,6 @@ public final class SphericalHarmonicsWriter {
 
     private final SphericalHarmonicsModel model;
     private final KernelChecks checks;
-    private final Precision precision;
     private final int dim;
     private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
@@ -166,8 +162,11 @@ public final class SphericalHarmonicsWriter {
     private final boolean loweredPointsLast;
     /** First scratch row of the gradient weights: after the value rows when the backward computes values too. */
     private final int weightRowBase;
-    /** {@link LoweredGradient} of each degree the gradient evaluates through the degree below. */
-    private final Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients = new HashMap<>();
+    /**
+     * {@link LoweredGradient} of each requested degree, from the model, where a gradient goes through the degree below
+     * (above {@link #POINTS_LAST_GRADIENT_MAX_LMAX}); empty otherwise.
+     */
+    private final Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients;
     private final int lmax;
     /**
      * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
@@ -208,9 +207,8 @@ public final class SphericalHarmonicsWriter {
     private record Pass(List<MethodSpec> methods, CodeBlock calls) {
     }
 
-    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, Precision precision, ClassName impl) {
+    private SphericalHarmonicsWriter(SphericalHarmonicsModel model, ClassName impl) {
         this.model = model;
-        this.precision = precision;
         this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
         this.lmax = model.degrees().get(model.degrees().size() - 1).l();
@@ -221,7 +219,7 @@ public final class SphericalHarmonicsWriter {
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
         int row = 0;
         for (int l : computed) {
-            if (l == 1 && components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
+            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
                 continue;
             }
             valueRows.put(l, row);
@@ -236,23 +234,21 @@ public final class SphericalHarmonicsWriter {
                 && model.degrees().stream().map(Degree::l)
                         .allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
         this.weightRowBase = loweredPointsLast ? rowCount(valueRows) : 0;
+        this.loweredGradients = lmax > POINTS_LAST_GRADIENT_MAX_LMAX ? model.loweredGradients() : Map.of();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
-    public static TypeSpec write(SphericalHarmonicsModel model, Precision precision, ClassName spec, ClassName impl) {
-        return new SphericalHarmonicsWriter(model, precision, impl).type(spec, impl);
+    public static TypeSpec write(SphericalHarmonicsModel model, ClassName spec, ClassName impl) {
+        return new SphericalHarmonicsWriter(model, impl).type(spec, impl);
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
-        List<NumberType> arithmetics = NumberType.of(precision);
+        List<NumberType> arithmetics = NumberType.of(model.precision());
         TypeSpec.Builder type = TypeSpec.classBuilder(impl)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(spec))
-                .addField(FieldSpec.builder(Irreps.class, "IRREPS_OUT", Modifier.PRIVATE, Modifier.STATIC,
-                                Modifier.FINAL)
-                        .initializer("$T.parse($S)", Irreps.class, model.irrepsOut().toString())
-                        .build())
+                .addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()))
                 .addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
@@ -277,12 +273,7 @@ public final class SphericalHarmonicsWriter {
         }
         // Explicit, so that -Xlint:all does not warn about a default constructor in a module's exported package.
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        type.addMethod(MethodSpec.methodBuilder("irrepsOut")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(Irreps.class)
-                .addStatement("return IRREPS_OUT")
-                .build());
+        type.addMethod(KernelSurface.getter("irrepsOut", Irreps.class, "IRREPS_OUT"));
         for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
@@ -515,13 +506,6 @@ public final class SphericalHarmonicsWriter {
         return polynomials.stream().mapToInt(List::size).sum() + monomials(polynomials).size() <= LOOP_OPERATIONS;
     }
 
-    /** Degree {@code l}'s components, whether requested or only a step of the recursion. */
-    private List<Component> components(int l) {
-        return degree(l) != null ? degree(l).components()
-                : SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, model.normalize())
-                        .degrees().get(0).components();
-    }
-
     /** The axis of a component that is a bare coordinate ({@code P = x}, {@code y} or {@code z}), else -1. */
     private static int coordinate(Component c) {
         if (c.terms().size() != 1 || !c.terms().get(0).coefficient().equals(BigInteger.ONE)) {
@@ -535,7 +519,7 @@ public final class SphericalHarmonicsWriter {
     /** {@code P^l_i} of the chunk's point {@code u}: its scratch row, or the coordinate it is. */
     private String valueAt(int l, int i) {
         return valueRows.containsKey(l) ? rowAt("rows", valueRows.get(l) + i)
-                : rowAt("points", coordinate(components(l).get(i)));
+                : rowAt("points", coordinate(model.components(l).get(i)));
     }
 
     /** The loops computing each component's row of {@code P}, degree by degree. */
@@ -562,7 +546,7 @@ public final class SphericalHarmonicsWriter {
                 }
                 continue;
             }
-            for (Component c : components(l)) {
+            for (Component c : model.components(l)) {
                 List<Summand> summands = c.terms().stream()
                         .map(term -> new Summand(combination(List.of(term), t), List.of(term)))
                         .toList();
@@ -815,7 +799,7 @@ public final class SphericalHarmonicsWriter {
                     String factor = weight;
                     if (l == 1) {
                         // P^0 is a constant: it joins the coefficient
-                        c = c.multiply(BigFraction.of(components(0).get(0).terms().get(0).coefficient()));
+                        c = c.multiply(BigFraction.of(model.components(0).get(0).terms().get(0).coefficient()));
                     } else {
                         factor = valueAt(l - 1, term.value()) + " * " + weight;
                     }
@@ -990,7 +974,7 @@ public final class SphericalHarmonicsWriter {
         List<List<Term>> out = new ArrayList<>();
         for (Slice slice : slices) {
             if (slice.lowered()) {
-                components(slice.degree().l() - 1).forEach(c -> out.add(c.terms()));
+                model.components(slice.degree().l() - 1).forEach(c -> out.add(c.terms()));
                 continue;
             }
             for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
@@ -998,12 +982,6 @@ public final class SphericalHarmonicsWriter {
             }
         }
         return out;
-    }
-
-    /** {@link LoweredGradient} of degree {@code l}, computed once per degree. */
-    private List<List<Map<Integer, BigFraction>>> loweredGradient(int l) {
-        return loweredGradients.computeIfAbsent(l, degree -> LoweredGradient.of(components(degree),
-                components(degree - 1)));
     }
 
     /** The methods a block method calls per point: the groups if any, else the parts. */
@@ -1046,8 +1024,9 @@ public final class SphericalHarmonicsWriter {
     private int size(Slice slice) {
         int terms = 0;
         if (slice.lowered()) {
-            terms += components(slice.degree().l() - 1).stream().mapToInt(c -> c.terms().size()).sum();
-            terms += loweredGradient(slice.degree().l()).stream().flatMap(List::stream).mapToInt(Map::size).sum();
+            terms += model.components(slice.degree().l() - 1).stream().mapToInt(c -> c.terms().size()).sum();
+            terms += loweredGradients.get(slice.degree().l()).stream().flatMap(List::stream)
+                    .mapToInt(Map::size).sum();
         } else {
             for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
                 terms += slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum();
@@ -1155,7 +1134,7 @@ public final class SphericalHarmonicsWriter {
     private void addLowered(MethodSpec.Builder method, Degree degree, NumberType t) {
         int l = degree.l();
         method.addComment("degree $L: d P^$L_k / d axis = sum_i c[axis][k][i] P^$L_i, exact rationals c", l, l, l - 1);
-        for (Component c : components(l - 1)) {
+        for (Component c : model.components(l - 1)) {
             method.addStatement("$T p$L_$L = $L", t.type(), l - 1, c.index(), combination(c.terms(), t));
         }
         String[] accumulators = {"gx", "gy", "gz"};
@@ -1197,9 +1176,9 @@ public final class SphericalHarmonicsWriter {
 
     /** The terms of {@code d_a} of degree {@code l} ({@link LoweredGradient}), by lower value, then by {@code k}. */
     private List<LoweredTerm> loweredTerms(int l, int axis) {
-        List<Map<Integer, BigFraction>> byK = loweredGradient(l).get(axis);
+        List<Map<Integer, BigFraction>> byK = loweredGradients.get(l).get(axis);
         List<LoweredTerm> terms = new ArrayList<>();
-        for (Component value : components(l - 1)) {
+        for (Component value : model.components(l - 1)) {
             for (int k = 0; k < byK.size(); k++) {
                 BigFraction c = byK.get(k).get(value.index());
                 if (c != null) {
@@ -1218,10 +1197,6 @@ public final class SphericalHarmonicsWriter {
 
     private static String literal(NumberType t, String decimal) {
         return t.literal(new BigDecimal(decimal));
-    }
-
-    private Degree degree(int l) {
-        return model.degrees().stream().filter(d -> d.l() == l).findFirst().orElse(null);
     }
 
     /** Monomials of degree >= 2 the polynomials use, closed under taking a parent, ordered by degree. */

@@ -3,14 +3,12 @@ package dev.e3j.processor.writer;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.processor.model.CgConventions;
-import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.plan.PathPlan;
@@ -18,15 +16,12 @@ import dev.e3j.processor.plan.TensorProductPlan;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
-import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * Turns a {@link TensorProductModel} into the Java source of {@code <Spec>Impl} and its audit JSON. Knows nothing
@@ -56,13 +51,6 @@ public final class TensorProductWriter {
     /** Shared-weight gradients sum over at most this many blocks, each into its own partial array. */
     static final int MAX_PARTIAL_SUMS = 16;
 
-    /**
-     * Estimated constant-pool entries the path methods of one class may use. A class file holds at most 65535; the
-     * square of {@code 1x19e} in float and double needs about 60,000 in one class (javac: "too many constants"), so
-     * kernels above this budget put their path methods into nested classes, each with its own pool.
-     */
-    static final int MAX_POOL_ENTRIES_PER_CLASS = 30_000;
-
     private static final ClassName IRREPS = ClassName.get(Irreps.class);
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
@@ -86,18 +74,21 @@ public final class TensorProductWriter {
     private final boolean backwardByColumns;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
-        this(model, spec, MAX_POOL_ENTRIES_PER_CLASS);
+        this(model, spec, TensorProductPlan.MAX_POOL_ENTRIES_PER_CLASS);
     }
 
-    /** With {@code poolEntriesPerClass} in place of {@link #MAX_POOL_ENTRIES_PER_CLASS} (tests split small kernels). */
+    /**
+     * With {@code poolEntriesPerClass} in place of {@link TensorProductPlan#MAX_POOL_ENTRIES_PER_CLASS} (tests split
+     * small kernels).
+     */
     TensorProductWriter(TensorProductModel model, ClassName spec, int poolEntriesPerClass) {
         this.model = model;
         this.spec = spec;
         this.implementation = GeneratedFiles.implementationName(spec);
         this.checks = new KernelChecks(implementation, "batch");
         this.plan = TensorProductPlan.of(model);
-        List<List<PathPlan>> parts = partitionByPool(plan.paths(), NumberType.of(model.precision()).size(),
-                poolEntriesPerClass);
+        List<List<PathPlan>> parts = plan.pathClasses(NumberType.of(model.precision()).size(),
+                Operation.values().length, poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
@@ -128,31 +119,31 @@ public final class TensorProductWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(classJavadoc());
-        type.addField(irrepsField("IRREPS_IN1", model.irrepsIn1()));
-        type.addField(irrepsField("IRREPS_IN2", model.irrepsIn2()));
-        type.addField(irrepsField("IRREPS_OUT", model.irrepsOut()));
-        type.addField(intField("DIM_IN1", model.irrepsIn1().dim()));
-        type.addField(intField("DIM_IN2", model.irrepsIn2().dim()));
-        type.addField(intField("DIM_OUT", model.irrepsOut().dim()));
-        type.addField(intField("WEIGHT_NUMEL", model.weightNumel()));
-        type.addField(intField("BLOCK_SIZE", blockSize()));
+        type.addField(KernelSurface.irrepsField("IRREPS_IN1", model.irrepsIn1()));
+        type.addField(KernelSurface.irrepsField("IRREPS_IN2", model.irrepsIn2()));
+        type.addField(KernelSurface.irrepsField("IRREPS_OUT", model.irrepsOut()));
+        type.addField(KernelSurface.intField("DIM_IN1", model.irrepsIn1().dim()));
+        type.addField(KernelSurface.intField("DIM_IN2", model.irrepsIn2().dim()));
+        type.addField(KernelSurface.intField("DIM_OUT", model.irrepsOut().dim()));
+        type.addField(KernelSurface.intField("WEIGHT_NUMEL", model.weightNumel()));
+        type.addField(KernelSurface.intField("BLOCK_SIZE", blockSize()));
         if (model.sharedWeights() && model.weightNumel() > 0) {
-            type.addField(intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
+            type.addField(KernelSurface.intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
         }
         if (weightRows) {
-            type.addField(intField("WEIGHT_ROWS", plan.weightRowCount()));
+            type.addField(KernelSurface.intField("WEIGHT_ROWS", plan.weightRowCount()));
             if (backwardByColumns) {
-                type.addField(intField("WEIGHT_COLUMNS", plan.weightColumnCount()));
+                type.addField(KernelSurface.intField("WEIGHT_COLUMNS", plan.weightColumnCount()));
             }
         }
 
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
-        methods.add(getter("irrepsIn1", IRREPS, "IRREPS_IN1"));
-        methods.add(getter("irrepsIn2", IRREPS, "IRREPS_IN2"));
-        methods.add(getter("irrepsOut", IRREPS, "IRREPS_OUT"));
-        methods.add(getter("weightNumel", TypeName.INT, "WEIGHT_NUMEL"));
-        methods.add(getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
+        methods.add(KernelSurface.getter("irrepsIn1", IRREPS, "IRREPS_IN1"));
+        methods.add(KernelSurface.getter("irrepsIn2", IRREPS, "IRREPS_IN2"));
+        methods.add(KernelSurface.getter("irrepsOut", IRREPS, "IRREPS_OUT"));
+        methods.add(KernelSurface.getter("weightNumel", TypeName.INT, "WEIGHT_NUMEL"));
+        methods.add(KernelSurface.getter("sharedWeights", TypeName.BOOLEAN, Boolean.toString(model.sharedWeights())));
         List<MethodSpec> helpers = new ArrayList<>();
         for (NumberType number : types) {
             methods.add(forward(number));
@@ -247,27 +238,6 @@ public final class TensorProductWriter {
         }
         doc.add("</ul>\n");
         return doc.build();
-    }
-
-    private static FieldSpec irrepsField(String name, Irreps irreps) {
-        return FieldSpec.builder(IRREPS, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.parse($S)", IRREPS, irreps.toString())
-                .build();
-    }
-
-    private static FieldSpec intField(String name, int value) {
-        return FieldSpec.builder(TypeName.INT, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$L", value)
-                .build();
-    }
-
-    private static MethodSpec getter(String name, TypeName type, String value) {
-        return MethodSpec.methodBuilder(name)
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(type)
-                .addStatement("return $L", value)
-                .build();
     }
 
     private MethodSpec forward(NumberType number) {
@@ -1141,51 +1111,6 @@ public final class TensorProductWriter {
         String qualifier() {
             return nested() ? name + "." : "";
         }
-    }
-
-    /**
-     * Consecutive paths, as many per class as keep the estimated constant-pool entries of their methods within
-     * {@code budget}; one part (the implementation class itself) for all usual kernels.
-     * Per distinct constant: its value (two entries for a double, one for a float) and its field name; per method
-     * its name and the reference the caller needs, about four; the number of methods per operation is estimated
-     * from the terms as {@link PathWriter} splits them.
-     */
-    private static List<List<PathPlan>> partitionByPool(List<PathPlan> paths, int types, int budget) {
-        List<List<PathPlan>> parts = new ArrayList<>();
-        List<PathPlan> current = new ArrayList<>();
-        Set<BigFraction> seen = new HashSet<>();
-        long entries = 0;
-        for (PathPlan path : paths) {
-            List<CgTerm> terms = path.path().terms();
-            Set<BigFraction> own = new HashSet<>();
-            for (CgTerm term : terms) {
-                if (!ConstantPool.isOne(term.constant())) {
-                    own.add(term.constant().square());
-                }
-            }
-            long methods = Operation.values().length
-                    * (1 + 3L * terms.size() / PathWriter.MAX_TERM_USES_PER_METHOD);
-            long cost = poolEntries(types, own.stream().filter(key -> !seen.contains(key)).count(), methods);
-            if (!current.isEmpty() && entries + cost > budget) {
-                parts.add(current);
-                current = new ArrayList<>();
-                seen.clear();
-                entries = 0;
-                cost = poolEntries(types, own.size(), methods);
-            }
-            current.add(path);
-            seen.addAll(own);
-            entries += cost;
-        }
-        if (!current.isEmpty() || parts.isEmpty()) {
-            parts.add(current);
-        }
-        return parts;
-    }
-
-    /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */
-    private static long poolEntries(int types, long constants, long methods) {
-        return types * (constants * 3 + methods * 4);
     }
 
     /** The audit file: every path with its exact coefficient and exact CG entries. */

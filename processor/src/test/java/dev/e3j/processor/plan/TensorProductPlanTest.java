@@ -110,4 +110,20 @@ class TensorProductPlanTest {
                 .filter(p -> p.path().in1() == 1 && p.path().in2() == 0).findFirst().orElseThrow();
         assertEquals(new PathLayout(2, 0, 0, 3, 1, 3, 3, 1, 3), path.layout());
     }
+
+    /** Nested-class groups: consecutive paths in order, one group under the default budget, split under a small one. */
+    @Test
+    void pathClassesKeepThePathsInOrderWithinTheBudget() throws InvalidSpecException {
+        TensorProductPlan plan = plan("1x0e+1x1o+1x2e+1x3o", "1x0e+1x1o+1x2e+1x3o", "1x0e+1x1o+1x2e+1x3o",
+                Kind.FULLY_CONNECTED, true);
+        assertEquals(List.of(plan.paths()), plan.pathClasses(1, 8, TensorProductPlan.MAX_POOL_ENTRIES_PER_CLASS));
+        List<List<PathPlan>> small = plan.pathClasses(1, 8, 200);
+        List<List<PathPlan>> smallTwoTypes = plan.pathClasses(2, 8, 200);
+        assertTrue(small.size() > 1, "split under 200 entries: " + small.size());
+        assertTrue(smallTwoTypes.size() > small.size(), "float and double need more classes");
+        assertEquals(plan.paths(), small.stream().flatMap(List::stream).toList());
+        assertTrue(small.stream().noneMatch(List::isEmpty));
+        // a single path above the budget still gets its class
+        assertEquals(plan.paths().size(), plan.pathClasses(1, 8, 1).size());
+    }
 }
