@@ -3,11 +3,11 @@ package dev.e3j.processor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
+import dev.e3j.testsupport.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.e3j.processor;
 
-import dev.e3j.processor.testing.ReferenceData;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
+import dev.e3j.testsupport.ReferenceData;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
