@@ -59,7 +59,7 @@ public final class Mace {
     private final List<Interaction> interactions;
     private final List<Product> products;
     private final List<Readout> readouts;
-    private final MaceLayout layout;
+    private final StateDictLayout layout;
     private final int embeddingOffset;
     private final int besselOffset;
     private final int atomicEnergiesOffset;
@@ -106,7 +106,7 @@ public final class Mace {
         this.scaleShift = builder.scaleShift;
         int elements = atomicNumbers.length;
         Irreps nodeAttrs = Irreps.parse(elements + "x0e");
-        this.layout = new MaceLayout();
+        this.layout = new StateDictLayout();
         layout.fixed("atomic_numbers", Arrays.stream(atomicNumbers).asDoubleStream().toArray(), elements);
         layout.fixed("r_max", new double[] {builder.rMax});
         layout.fixed("num_interactions", new double[] {builder.interactions.size()});

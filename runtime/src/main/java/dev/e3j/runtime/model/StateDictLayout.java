@@ -1,6 +1,7 @@
 package dev.e3j.runtime.model;
 
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.io.DType;
 import dev.e3j.runtime.io.StateDict;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,24 +10,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code state_dict} entries a derived e3nn model expects, under e3nn's names: parameters (required, copied
- * into the flat parameter array) and buffers (optional, but when present their shape and values must equal the
- * derived architecture's: e3nn's {@code output_mask}s check the derivation itself). e3nn's cached Clebsch–Gordan
- * buffers ({@code ._w3j_l1_l2_l3}) of the products are accepted as they are.
+ * The {@code state_dict} entries a derived model expects, under the Python library's names, read into one flat
+ * parameter array: values (trained weights, and buffers a trained model carries, e.g. MACE's atomic energies),
+ * required buffers whose values the derived architecture fixes (MACE's {@code r_max}, output masks), and optional
+ * buffers that must equal the derived values when present (e3nn's {@code output_mask}s, which check the derivation
+ * itself). Fixed values are compared as the file stores them (rounded once to float in a float32 model). The
+ * Clebsch–Gordan buffers of e3nn's products ({@code ._w3j_l1_l2_l3}) and MACE's symmetric-contraction bases
+ * ({@code .U_matrix_ν}), which the generated kernels hold as exact constants, are accepted as they are under the
+ * modules registered with {@link #constants(String)}. Used by {@link GatePoints} and {@link Mace}.
  */
 final class StateDictLayout {
 
-    private record Entry(String name, long[] shape, int offset, double[] buffer) {
-        boolean isParameter() {
-            return buffer == null;
+    private record Entry(String name, long[] shape, int offset, double[] fixed, boolean required) {
+        boolean isValue() {
+            return fixed == null;
         }
     }
 
-    private static final List<String> CG_BUFFERS = List.of("._compiled_main_left_right._w3j_",
-            "._compiled_main_right._w3j_");
+    private static final List<String> CONSTANT_BUFFERS = List.of("._compiled_main_left_right._w3j_",
+            "._compiled_main_right._w3j_", ".U_matrix_");
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private final List<String> productModules = new ArrayList<>();
+    private final List<String> constantModules = new ArrayList<>();
     private int parameterCount;
 
     /** Adds a convolution's entries; its parameters follow those added before. */
@@ -47,7 +52,7 @@ final class StateDictLayout {
         String tp = prefix + ".tp";
         buffer(tp + ".weight", new double[0]);
         buffer(tp + ".output_mask", ones(convolution.edgeProduct.irrepsOut().dim()));
-        productModules.add(tp);
+        constants(tp);
         product(prefix + ".lin2", convolution.lin2.weightNumel(), base + convolution.offsets[3],
                 PointConvolution.outputMask(convolution.lin2.irrepsIn1(), convolution.lin2.irrepsIn2(),
                         convolution.lin2.irrepsOut()));
@@ -60,18 +65,43 @@ final class StateDictLayout {
         buffer(prefix + ".mul.output_mask", ones(irrepsGated.dim()));
     }
 
+    /** Adds a value of {@code shape} at the end of the flat parameters and returns its offset. */
+    int value(String name, long... shape) {
+        int offset = parameterCount;
+        parameter(name, shape.clone(), offset);
+        parameterCount = Math.addExact(parameterCount,
+                Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact)));
+        return offset;
+    }
+
+    /** Adds a required buffer whose values the architecture fixes; {@code shape} is that of the buffer. */
+    void fixed(String name, double[] values, long... shape) {
+        entries.put(name, new Entry(name, shape.clone(), -1, values.clone(), true));
+    }
+
+    /** Accepts the cached constant buffers ({@code _w3j_}, {@code U_matrix_}) under {@code module}. */
+    void constants(String module) {
+        constantModules.add(module);
+    }
+
+    /** Number of values in the flat parameters. */
+    int count() {
+        return parameterCount;
+    }
+
     private void product(String module, int weightNumel, int offset, double[] outputMask) {
         parameter(module + ".weight", new long[] {weightNumel}, offset);
         buffer(module + ".output_mask", outputMask);
-        productModules.add(module);
+        constants(module);
     }
 
     private void parameter(String name, long[] shape, int offset) {
-        entries.put(name, new Entry(name, shape, offset, null));
+        entries.put(name, new Entry(name, shape, offset, null, true));
     }
 
+    /** An optional buffer: absent is fine, present must equal {@code values}. */
     private void buffer(String name, double[] values) {
-        entries.put(name, new Entry(name, new long[] {values.length}, -1, values));
+        entries.put(name, new Entry(name, new long[] {values.length}, -1, values, false));
     }
 
     private static double[] ones(int n) {
@@ -80,15 +110,20 @@ final class StateDictLayout {
         return ones;
     }
 
-    private boolean isCgBuffer(String name) {
-        for (String module : productModules) {
-            for (String buffer : CG_BUFFERS) {
+    private boolean isConstantBuffer(String name) {
+        for (String module : constantModules) {
+            for (String buffer : CONSTANT_BUFFERS) {
                 if (name.startsWith(module + buffer)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** The flat parameters ({@link #count()} of them), or one exception listing every problem. */
+    double[] read(StateDict stateDict) {
+        return read(stateDict, parameterCount);
     }
 
     /** The flat parameters, or one exception listing every missing, mismatched and unexpected key. */
@@ -99,7 +134,7 @@ final class StateDictLayout {
         List<String> unexpected = new ArrayList<>();
         for (Entry entry : entries.values()) {
             if (!stateDict.contains(entry.name())) {
-                if (entry.isParameter()) {
+                if (entry.required()) {
                     missing.add(entry.name() + " " + Arrays.toString(entry.shape()));
                 }
                 continue;
@@ -111,15 +146,15 @@ final class StateDictLayout {
                 continue;
             }
             double[] values = stateDict.doubles(entry.name());
-            if (entry.isParameter()) {
+            if (entry.isValue()) {
                 System.arraycopy(values, 0, params, entry.offset(), values.length);
-            } else if (!Arrays.equals(values, entry.buffer())) {
-                mismatched.add(entry.name() + ": expected " + Arrays.toString(entry.buffer())
+            } else if (!Arrays.equals(values, stored(entry.fixed(), stateDict.dtype(entry.name())))) {
+                mismatched.add(entry.name() + ": expected " + Arrays.toString(entry.fixed())
                         + " (the derived architecture's), got " + Arrays.toString(values));
             }
         }
         for (String name : stateDict.names()) {
-            if (!entries.containsKey(name) && !isCgBuffer(name)) {
+            if (!entries.containsKey(name) && !isConstantBuffer(name)) {
                 unexpected.add(name + " " + Arrays.toString(stateDict.shape(name)));
             }
         }
@@ -131,6 +166,18 @@ final class StateDictLayout {
         appendAll(message, "mismatched", mismatched);
         appendAll(message, "unexpected", unexpected);
         throw new IllegalArgumentException(message.toString());
+    }
+
+    /** {@code values} as a tensor of {@code dtype} holds them: rounded once to float for float32 models. */
+    private static double[] stored(double[] values, DType dtype) {
+        if (dtype != DType.F32) {
+            return values;
+        }
+        double[] rounded = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            rounded[i] = (float) values[i];
+        }
+        return rounded;
     }
 
     private static void appendAll(StringBuilder message, String what, List<String> keys) {
