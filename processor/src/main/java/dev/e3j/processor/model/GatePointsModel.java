@@ -52,10 +52,6 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
                               List<Integer> radialHidden) {
     }
 
-    /** Instruction {@code (in1, in2, out, 'uvu', True)} of the edge product. */
-    public record EdgePath(int in1, int in2, int out) {
-    }
-
     /**
      * One e3nn {@code nn.Gate}: activations by parity, one per entry of {@code scalars} and of {@code gates}.
      *
@@ -192,22 +188,8 @@ public record GatePointsModel(GatePointsSpec spec, Irreps irrepsIn, Irreps irrep
      */
     private static Convolution convolution(String prefix, Irreps in, Irreps edgeAttr, Irreps out,
                                            List<Integer> radialHidden) {
-        List<MulIrrep> mid = new ArrayList<>();
-        List<EdgePath> paths = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            for (int j = 0; j < edgeAttr.size(); j++) {
-                for (Irrep irOut : in.get(i).ir().times(edgeAttr.get(j).ir())) {
-                    if (out.contains(irOut)) {
-                        paths.add(new EdgePath(i, j, mid.size()));
-                        mid.add(MulIrrep.of(in.get(i).mul(), irOut));
-                    }
-                }
-            }
-        }
-        Irreps.Sorted sorted = Irreps.of(mid).sort();
-        List<EdgePath> renumbered = paths.stream()
-                .map(path -> new EdgePath(path.in1(), path.in2(), sorted.p()[path.out()])).toList();
-        return new Convolution(prefix, in, out, sorted.irreps(), renumbered, List.copyOf(radialHidden));
+        EdgePath.Product product = EdgePath.Product.of(in, edgeAttr, out);
+        return new Convolution(prefix, in, out, product.mid(), product.paths(), List.copyOf(radialHidden));
     }
 
     /**

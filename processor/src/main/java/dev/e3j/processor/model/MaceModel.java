@@ -54,10 +54,6 @@ public record MaceModel(MaceSpec spec, int channels, Irreps nodeAttrs, Irreps no
                         Irreps skipOut, Irreps hiddenOut, int correlation, boolean nonLinearReadout) {
     }
 
-    /** Instruction {@code (in1, in2, out, 'uvu', True)} of an edge product. */
-    public record EdgePath(int in1, int in2, int out) {
-    }
-
     /**
      * Derives every block of {@code spec}.
      *
@@ -117,23 +113,11 @@ public record MaceModel(MaceSpec spec, int channels, Irreps nodeAttrs, Irreps no
                     == Mace.Interaction.REAL_AGNOSTIC_RESIDUAL;
             Irreps in = t == 0 ? nodeFeats : hidden;
             Irreps hiddenOut = t == last && last > 0 ? scalars : hidden;
-            List<MulIrrep> mid = new ArrayList<>();
-            List<EdgePath> paths = new ArrayList<>();
-            for (int i = 0; i < in.size(); i++) {
-                for (int j = 0; j < shIrreps.size(); j++) {
-                    for (Irrep irOut : in.get(i).ir().times(shIrreps.get(j).ir())) {
-                        if (targetIrreps.contains(irOut)) {
-                            paths.add(new EdgePath(i, j, mid.size()));
-                            mid.add(MulIrrep.of(in.get(i).mul(), irOut));
-                        }
-                    }
-                }
-            }
-            Irreps.Sorted sorted = Irreps.of(mid).sort();
-            List<EdgePath> renumbered = new ArrayList<>(paths.stream()
-                    .map(path -> new EdgePath(path.in1(), path.in2(), sorted.p()[path.out()])).toList());
+            EdgePath.Product product = EdgePath.Product.of(in, shIrreps, targetIrreps);
+            // mace-torch sorts the instructions by output, too.
+            List<EdgePath> renumbered = new ArrayList<>(product.paths());
             renumbered.sort((a, b) -> Integer.compare(a.out(), b.out()));
-            blocks.add(new Block(t, residual, in, sorted.irreps(), List.copyOf(renumbered),
+            blocks.add(new Block(t, residual, in, product.mid(), List.copyOf(renumbered),
                     residual ? in : targetIrreps, residual ? hiddenOut : targetIrreps, hiddenOut,
                     correlations.get(t), t == last && last > 0));
         }

@@ -2,10 +2,10 @@ package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.processor.model.CgConventions;
-import dev.e3j.processor.model.GatePointsModel;
+import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.GatePointsModel.Convolution;
-import dev.e3j.processor.model.GatePointsModel.EdgePath;
 import dev.e3j.processor.model.GatePointsModel.GateLayer;
+import dev.e3j.processor.model.GatePointsModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

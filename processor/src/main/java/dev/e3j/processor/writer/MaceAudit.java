@@ -1,9 +1,9 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.processor.model.MaceModel;
+import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.MaceModel.Block;
-import dev.e3j.processor.model.MaceModel.EdgePath;
+import dev.e3j.processor.model.MaceModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
