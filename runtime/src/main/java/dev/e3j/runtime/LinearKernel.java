@@ -53,4 +53,23 @@ public interface LinearKernel {
                           float[] gradX, float[] gradWeights, float[] gradBias) {
         throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
     }
+
+    /**
+     * Second derivatives: given the cotangents {@code ggX}, {@code ggWeights}, {@code ggBias} of {@link #backward}'s
+     * outputs ({@code null} = zero), writes the gradients of their inner product with those outputs with respect to
+     * {@code x}, {@code weights} and {@code gradOut} into {@code gX}, {@code gWeights} and {@code gGradOut},
+     * overwriting each; a {@code null} one is skipped. Shapes as for {@link #backward}.
+     */
+    default void doubleBackward(int batch, double[] x, double[] weights, double[] gradOut,
+                                double[] ggX, double[] ggWeights, double[] ggBias,
+                                double[] gX, double[] gWeights, double[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no generated doubleBackward");
+    }
+
+    /** Float overload of {@link #doubleBackward}; generated with {@code precision = FLOAT}. */
+    default void doubleBackward(int batch, float[] x, float[] weights, float[] gradOut,
+                                float[] ggX, float[] ggWeights, float[] ggBias,
+                                float[] gX, float[] gWeights, float[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
 }

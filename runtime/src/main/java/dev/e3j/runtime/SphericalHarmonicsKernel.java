@@ -28,4 +28,21 @@ public interface SphericalHarmonicsKernel {
     default void backward(int n, float[] xyz, float[] gradOut, float[] gradXyz) {
         throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
     }
+
+    /**
+     * Second derivatives: given the cotangent {@code ggXyz} of {@link #backward}'s {@code gradXyz}, writes the
+     * gradients of {@code sum(ggXyz * gradXyz)} with respect to {@code xyz} (the Hessians of the harmonics contracted
+     * with {@code gradOut} and {@code ggXyz}) and {@code gradOut} (the harmonics' directional derivatives along
+     * {@code ggXyz}) into {@code gXyz} and {@code gGradOut}, overwriting each; a {@code null} one is skipped.
+     */
+    default void doubleBackward(int n, double[] xyz, double[] gradOut, double[] ggXyz,
+                                double[] gXyz, double[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no generated doubleBackward");
+    }
+
+    /** Float overload of {@link #doubleBackward}; generated with {@code precision = FLOAT}. */
+    default void doubleBackward(int n, float[] xyz, float[] gradOut, float[] ggXyz,
+                                float[] gXyz, float[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
 }

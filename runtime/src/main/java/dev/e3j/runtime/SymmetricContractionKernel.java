@@ -50,6 +50,25 @@ public interface SymmetricContractionKernel {
     void backward(int nodes, double[] x, int[] elements, double[] weights, double[] gradOut,
                   double[] gradX, double[] gradWeights);
 
+    /**
+     * Second derivatives: given the cotangents {@code ggX}, {@code ggWeights} of {@link #backward}'s outputs
+     * ({@code null} = zero), writes the gradients of their inner product with those outputs with respect to {@code x},
+     * {@code weights} and {@code gradOut} into {@code gX}, {@code gWeights} and {@code gGradOut}, overwriting each; a
+     * {@code null} one is skipped.
+     */
+    default void doubleBackward(int nodes, double[] x, int[] elements, double[] weights, double[] gradOut,
+                                double[] ggX, double[] ggWeights,
+                                double[] gX, double[] gWeights, double[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no generated doubleBackward");
+    }
+
+    /** Float overload of {@link #doubleBackward}; generated with {@code precision = FLOAT}. */
+    default void doubleBackward(int nodes, float[] x, int[] elements, float[] weights, float[] gradOut,
+                                float[] ggX, float[] ggWeights,
+                                float[] gX, float[] gWeights, float[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
+
     /** Float overload; generated only with {@code precision = FLOAT}, otherwise unsupported. */
     default void forward(int nodes, float[] x, int[] elements, float[] weights, float[] out) {
         throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");

@@ -74,4 +74,26 @@ public interface TensorProductKernel {
                           float[] gradX1, float[] gradX2, float[] gradWeights) {
         throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
     }
+
+    /**
+     * Second derivatives: given the cotangents {@code ggX1}, {@code ggX2}, {@code ggWeights} of {@link #backward}'s
+     * outputs ({@code gradX1}, {@code gradX2}, {@code gradWeights}; {@code null} = zero), writes the gradients of
+     * {@code sum(ggX1 * gradX1) + sum(ggX2 * gradX2) + sum(ggWeights * gradWeights)} with respect to {@code x1},
+     * {@code x2}, {@code weights} and {@code gradOut} into {@code gX1}, {@code gX2}, {@code gWeights} and
+     * {@code gGradOut}, overwriting each; a {@code null} one is not needed and skipped. Shapes as for
+     * {@link #backward}; with shared weights {@code ggWeights} and {@code gWeights} are one weight vector. This is
+     * what {@code torch.autograd.grad(..., create_graph=True)} differentiates when a potential is trained on forces.
+     */
+    default void doubleBackward(int batch, double[] x1, double[] x2, double[] weights, double[] gradOut,
+                                double[] ggX1, double[] ggX2, double[] ggWeights,
+                                double[] gX1, double[] gX2, double[] gWeights, double[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no generated doubleBackward");
+    }
+
+    /** Float overload of {@link #doubleBackward}; generated with {@code precision = FLOAT}. */
+    default void doubleBackward(int batch, float[] x1, float[] x2, float[] weights, float[] gradOut,
+                                float[] ggX1, float[] ggX2, float[] ggWeights,
+                                float[] gX1, float[] gX2, float[] gWeights, float[] gGradOut) {
+        throw new UnsupportedOperationException(getClass().getName() + " was generated without precision = FLOAT");
+    }
 }
