@@ -334,6 +334,10 @@ class GatePointsTrainingTest {
                 energyParams, data.numNodes(), data.pos(), data.batch(), null, data.z(), new double[1], new double[8],
                 null));
         assertTrue(forces.getMessage().startsWith("forces: expected length 9"), forces.getMessage());
+        IllegalArgumentException energies = assertThrows(IllegalArgumentException.class, () -> loss.evaluate(energy,
+                energyParams, data.numNodes(), data.pos(), data.batch(), null, data.z(), new double[2], new double[9],
+                null));
+        assertTrue(energies.getMessage().startsWith("energies: expected length 1"), energies.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EnergyForceLoss(-1.0, 1.0));
         IllegalArgumentException cotangent = assertThrows(IllegalArgumentException.class, () ->
                 energy.parameterGradient(data.numNodes(), data.pos(), data.batch(), null, data.z(), energyParams, null,

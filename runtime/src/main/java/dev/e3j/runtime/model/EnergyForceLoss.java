@@ -74,41 +74,35 @@ public final class EnergyForceLoss {
                     + "(reduceOutput), got irrepsOut \"" + network.irrepsOut() + "\" with reduceOutput "
                     + network.reduceOutput());
         }
-        double[] out = network.forward(numNodes, pos, batch, x, z, params);
         int dimOut = network.irrepsOut().dim();
-        int numGraphs = out.length / dimOut;
-        requireLength("energies", energies, numGraphs, "numGraphs");
-        requireLength("forces", forces, 3L * numNodes, numNodes + " x 3");
+        // Sized from batch as the network reads it; the network checks its inputs before the loss runs.
+        int numGraphs = numNodes > 0 && batch != null && batch.length == numNodes
+                ? Math.max(batch[numNodes - 1] + 1, 0) : 0;
         // The energy of graph g is out[g][0]: d sum(E) / d out selects it.
-        double[] energySelector = new double[out.length];
+        double[] energySelector = new double[numGraphs * dimOut];
         for (int g = 0; g < numGraphs; g++) {
             energySelector[g * dimOut] = 1.0;
         }
-        double[] gradPos = new double[3 * numNodes];
-        network.backward(numNodes, pos, batch, x, z, params, energySelector, gradPos, null, null, null);
-
-        double energyError = 0;
-        double[] outCotangent = new double[out.length];
-        for (int g = 0; g < numGraphs; g++) {
-            double difference = out[g * dimOut] - energies[g];
-            energyError += difference * difference;
-            outCotangent[g * dimOut] = 2 * energyWeight * difference / numGraphs;
-        }
-        double forceError = 0;
-        double[] gradPosCotangent = new double[gradPos.length];
-        for (int i = 0; i < gradPos.length; i++) {
-            double difference = -gradPos[i] - forces[i];
-            forceError += difference * difference;
-            // d loss / d gradPos = -d loss / dF
-            gradPosCotangent[i] = -2 * forceWeight * difference / gradPos.length;
-        }
-        double loss = (numGraphs > 0 ? energyWeight * energyError / numGraphs : 0.0)
-                + (gradPos.length > 0 ? forceWeight * forceError / gradPos.length : 0.0);
-        if (gradParams != null) {
-            network.parameterGradient(numNodes, pos, batch, x, z, params, outCotangent, energySelector,
-                    gradPosCotangent, gradParams);
-        }
-        return loss;
+        return network.lossAndGradient(numNodes, pos, batch, x, z, params, energySelector,
+                (out, gradPos, outCotangent, gradPosCotangent) -> {
+                    requireLength("energies", energies, numGraphs, "numGraphs");
+                    requireLength("forces", forces, gradPos.length, numNodes + " x 3");
+                    double energyError = 0;
+                    for (int g = 0; g < numGraphs; g++) {
+                        double difference = out[g * dimOut] - energies[g];
+                        energyError += difference * difference;
+                        outCotangent[g * dimOut] = 2 * energyWeight * difference / numGraphs;
+                    }
+                    double forceError = 0;
+                    for (int i = 0; i < gradPos.length; i++) {
+                        double difference = -gradPos[i] - forces[i];
+                        forceError += difference * difference;
+                        // d loss / d gradPos = -d loss / dF
+                        gradPosCotangent[i] = -2 * forceWeight * difference / gradPos.length;
+                    }
+                    return (numGraphs > 0 ? energyWeight * energyError / numGraphs : 0.0)
+                            + (gradPos.length > 0 ? forceWeight * forceError / gradPos.length : 0.0);
+                }, gradParams);
     }
 
     private static void requireLength(String name, double[] array, long expected, String shape) {

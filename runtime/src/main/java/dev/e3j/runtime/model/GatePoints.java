@@ -272,6 +272,36 @@ public final class GatePoints {
         new Tangent(pass, gradPosCotangent).parameterGradient(outCotangent, gradOut, gradParams);
     }
 
+    /** A loss on the outputs and their position gradient, with its cotangents. */
+    interface OutputLoss {
+        /**
+         * The loss of {@code out} and {@code gradPos}; writes its gradients with respect to them into
+         * {@code outCotangent} and {@code gradPosCotangent} (zeroed, shaped like them).
+         */
+        double evaluate(double[] out, double[] gradPos, double[] outCotangent, double[] gradPosCotangent);
+    }
+
+    /**
+     * {@code loss} of the outputs and of {@code gradPos = d sum(gradOut * out) / d pos}, and its parameter gradient
+     * into {@code gradParams} ({@code null} to skip), from one forward pass: {@link #parameterGradient} with the
+     * cotangents that {@code loss} computes.
+     */
+    double lossAndGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
+                           double[] gradOut, OutputLoss loss, double[] gradParams) {
+        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        double[] out = pass.output();
+        double[] gradPos = new double[3 * numNodes];
+        pass.backward(gradOut, gradPos, null, null, null);
+        double[] outCotangent = new double[out.length];
+        double[] gradPosCotangent = new double[gradPos.length];
+        double value = loss.evaluate(out, gradPos, outCotangent, gradPosCotangent);
+        if (gradParams != null) {
+            requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+            new Tangent(pass, gradPosCotangent).parameterGradient(outCotangent, gradOut, gradParams);
+        }
+        return value;
+    }
+
     /**
      * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the inputs are widened,
      * the network runs in double precision, and the output is rounded once to float.
