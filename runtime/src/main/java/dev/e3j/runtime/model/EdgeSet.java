@@ -193,6 +193,46 @@ final class EdgeSet {
     }
 
     /**
+     * The directional derivatives of the edge features when the positions move along {@code posTangent}
+     * ({@code [numNodes][3]}): {@code {d attr, d lengthEmbedding}}, {@code [numEdges][attrDim()]} and
+     * {@code [numEdges][numberOfBasis()]}. Each feature column's gradient with respect to the edge vectors (one
+     * backward pass with that column's unit cotangent) is dotted with the edge vectors' tangent
+     * {@code posTangent[src] - posTangent[dst]}: exact to rounding, with no second derivative.
+     */
+    double[][] tangent(double[] posTangent) {
+        int numEdges = numEdges();
+        double[] vecTangent = new double[3 * numEdges];
+        for (int e = 0; e < numEdges; e++) {
+            for (int c = 0; c < 3; c++) {
+                vecTangent[3 * e + c] = posTangent[3 * src[e] + c] - posTangent[3 * dst[e] + c];
+            }
+        }
+        int attrDim = attrDim();
+        int basisDim = numberOfBasis();
+        double[] attrTangent = new double[numEdges * attrDim];
+        double[] embeddingTangent = new double[numEdges * basisDim];
+        for (int k = 0; k < attrDim + basisDim; k++) {
+            boolean inAttr = k < attrDim;
+            int width = inAttr ? attrDim : basisDim;
+            int column = inAttr ? k : k - attrDim;
+            double[] unit = new double[numEdges * width];
+            for (int e = 0; e < numEdges; e++) {
+                unit[e * width + column] = 1.0;
+            }
+            double[] columnGradient = inAttr ? edges.edgeVecGradient(unit, null) : edges.edgeVecGradient(null, unit);
+            double[] target = inAttr ? attrTangent : embeddingTangent;
+            for (int e = 0; e < numEdges; e++) {
+                double dot = 0;
+                for (int c = 0; c < 3; c++) {
+                    dot += columnGradient[3 * e + c] * vecTangent[3 * e + c];
+                }
+                target[e * width + column] = dot;
+            }
+        }
+        return new double[][] {attrTangent, embeddingTangent};
+    }
+
+    /**
      * Adds to {@code gradPos} ({@code [numNodes][3]}) the gradient of {@code sum(attr * gradAttr) +
      * sum(lengthEmbedding * gradLengthEmbedding)} through {@code edgeVec = pos[src] - pos[dst]}.
      */

@@ -238,6 +238,71 @@ public final class GatePoints {
     }
 
     /**
+     * The parameter gradient of a loss on the outputs and on their position gradient, the building block of training
+     * on forces: with {@code out = forward(...)} and {@code gradPos = d sum(gradOut * out) / d pos} (what
+     * {@link #backward} computes), the gradient of
+     * <pre>
+     *   sum(outCotangent * out) + sum(gradPosCotangent * gradPos)
+     * </pre>
+     * with respect to {@code params}, written to {@code gradParams} (overwritten). {@code outCotangent} and
+     * {@code gradOut} are shaped like the output, {@code gradPosCotangent} like {@code pos}; {@code outCotangent} may
+     * be {@code null} (zero). For an energy {@code E = out} and forces {@code F = -dE/dpos}, {@code gradOut} selects
+     * the energy and {@code gradPosCotangent = -dLoss/dF} ({@link EnergyForceLoss} does this).
+     *
+     * <p>Reverse over forward: the second term is the derivative of {@code sum(gradOut * out)} along
+     * {@code gradPosCotangent}, so one forward pass also carries every intermediate's tangent along it (the edge
+     * features' tangents do not depend on the parameters), and one reverse pass runs through both. The tensor
+     * products, linear in each argument, need only their forward and backward kernels; the gates and the radial MLPs
+     * use their second derivatives ({@code doubleBackward}). Exact to rounding.
+     *
+     * @throws IllegalArgumentException naming the argument whose size or content does not fit
+     */
+    public void parameterGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
+                                  double[] outCotangent, double[] gradOut, double[] gradPosCotangent,
+                                  double[] gradParams) {
+        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        int dimOut = irrepsOut().dim();
+        int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
+        if (outCotangent != null) {
+            requireLength("outCotangent", outCotangent, (long) rows * dimOut, rows + " x " + dimOut);
+        }
+        requireLength("gradOut", gradOut, (long) rows * dimOut, rows + " x " + dimOut);
+        requireLength("gradPosCotangent", gradPosCotangent, 3L * numNodes, numNodes + " x 3");
+        requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+        new Tangent(pass, gradPosCotangent).parameterGradient(outCotangent, gradOut, gradParams);
+    }
+
+    /** A loss on the outputs and their position gradient, with its cotangents. */
+    interface OutputLoss {
+        /**
+         * The loss of {@code out} and {@code gradPos}; writes its gradients with respect to them into
+         * {@code outCotangent} and {@code gradPosCotangent} (zeroed, shaped like them).
+         */
+        double evaluate(double[] out, double[] gradPos, double[] outCotangent, double[] gradPosCotangent);
+    }
+
+    /**
+     * {@code loss} of the outputs and of {@code gradPos = d sum(gradOut * out) / d pos}, and its parameter gradient
+     * into {@code gradParams} ({@code null} to skip), from one forward pass: {@link #parameterGradient} with the
+     * cotangents that {@code loss} computes.
+     */
+    double lossAndGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
+                           double[] gradOut, OutputLoss loss, double[] gradParams) {
+        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        double[] out = pass.output();
+        double[] gradPos = new double[3 * numNodes];
+        pass.backward(gradOut, gradPos, null, null, null);
+        double[] outCotangent = new double[out.length];
+        double[] gradPosCotangent = new double[gradPos.length];
+        double value = loss.evaluate(out, gradPos, outCotangent, gradPosCotangent);
+        if (gradParams != null) {
+            requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+            new Tangent(pass, gradPosCotangent).parameterGradient(outCotangent, gradOut, gradParams);
+        }
+        return value;
+    }
+
+    /**
      * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the inputs are widened,
      * the network runs in double precision, and the output is rounded once to float.
      */
@@ -371,20 +436,24 @@ public final class GatePoints {
             return out;
         }
 
-        void backward(double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
-            int dim = irrepsOut().dim();
-            double[] grad;
-            if (reduceOutput) {
-                grad = new double[numNodes * dim];
-                double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
-                for (int n = 0; n < numNodes; n++) {
-                    for (int c = 0; c < dim; c++) {
-                        grad[n * dim + c] = scale * gradOut[batch[n] * dim + c];
-                    }
-                }
-            } else {
-                grad = gradOut.clone();
+        /** The gradient with respect to the node outputs of {@code sum(output() * gradOut)}. */
+        double[] nodeGradient(double[] gradOut) {
+            if (!reduceOutput) {
+                return gradOut.clone();
             }
+            int dim = irrepsOut().dim();
+            double[] grad = new double[numNodes * dim];
+            double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
+            for (int n = 0; n < numNodes; n++) {
+                for (int c = 0; c < dim; c++) {
+                    grad[n * dim + c] = scale * gradOut[batch[n] * dim + c];
+                }
+            }
+            return grad;
+        }
+
+        void backward(double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
+            double[] grad = nodeGradient(gradOut);
             boolean wantEdges = gradPos != null;
             double[] gradAttr = wantEdges ? new double[edges.numEdges() * edges.attrDim()] : null;
             double[] gradEmbedding = wantEdges ? new double[edges.numEdges() * edges.numberOfBasis()] : null;
@@ -394,19 +463,7 @@ public final class GatePoints {
             }
             for (int i = convolutions.size() - 1; i >= 0; i--) {
                 if (i < gates.size()) {
-                    Gate gate = gates.get(i);
-                    double[] gradGateIn = new double[numNodes * gate.irrepsIn().dim()];
-                    double[] gateIn = gateInputs.get(i);
-                    double[] gradGateOut = grad;
-                    int dimIn = gate.irrepsIn().dim();
-                    int dimOut = gate.irrepsOut().dim();
-                    BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-                        double[] gradIn = new double[(to - from) * dimIn];
-                        gate.backward(to - from, rows(gateIn, dimIn, from, to), rows(gradGateOut, dimOut, from, to),
-                                gradIn);
-                        System.arraycopy(gradIn, 0, gradGateIn, from * dimIn, gradIn.length);
-                    });
-                    grad = gradGateIn;
+                    grad = gateBackward(gates.get(i), numNodes, gateInputs.get(i), grad);
                 }
                 PointConvolution convolution = convolutions.get(i);
                 boolean wantInput = i > 0 || gradX != null;
@@ -429,6 +486,118 @@ public final class GatePoints {
                 Arrays.fill(gradPos, 0.0);
                 edges.positionGradient(gradAttr, gradEmbedding, gradPos);
             }
+        }
+    }
+
+    /**
+     * The directional derivatives of a {@link Pass}'s intermediates when the positions move along
+     * {@code posTangent}, and the reverse pass through both. The node inputs and attributes do not move, so the first
+     * convolution's input has no tangent.
+     */
+    private final class Tangent {
+        final Pass pass;
+        final double[] attrTangent;
+        final double[] embeddingTangent;
+        final List<PointConvolution.Tangent> convolutionTangents = new ArrayList<>();
+        /** Tangent of each gate's input. */
+        final List<double[]> gateInputs = new ArrayList<>();
+
+        Tangent(Pass pass, double[] posTangent) {
+            this.pass = pass;
+            double[][] edgeTangents = pass.edges.tangent(posTangent);
+            this.attrTangent = edgeTangents[0];
+            this.embeddingTangent = edgeTangents[1];
+            int numNodes = pass.numNodes;
+            double[] h = null;
+            for (int i = 0; i < convolutions.size(); i++) {
+                PointConvolution.Tangent tangent = convolutions.get(i).new Tangent(pass.edges,
+                        pass.convolutionPasses.get(i), h, pass.z, pass.layerParams(i), attrTangent, embeddingTangent);
+                convolutionTangents.add(tangent);
+                h = tangent.output();
+                if (i < gates.size()) {
+                    gateInputs.add(h);
+                    h = gateTangent(gates.get(i), numNodes, pass.gateInputs.get(i), h);
+                }
+            }
+        }
+
+        /**
+         * The gradient of {@code sum(outCotangent * out) + sum(gradOut * dOut)} with respect to the parameters, where
+         * {@code dOut} is the output's tangent.
+         */
+        void parameterGradient(double[] outCotangent, double[] gradOut, double[] gradParams) {
+            double[] grad = outCotangent != null ? pass.nodeGradient(outCotangent) : new double[pass.nodeOutput.length];
+            double[] gradTangent = pass.nodeGradient(gradOut);
+            Arrays.fill(gradParams, 0.0);
+            int numNodes = pass.numNodes;
+            for (int i = convolutions.size() - 1; i >= 0; i--) {
+                if (i < gates.size()) {
+                    Gate gate = gates.get(i);
+                    double[] gateIn = pass.gateInputs.get(i);
+                    double[] gradGateIn = gateBackward(gate, numNodes, gateIn, grad);
+                    addTo(gradGateIn, gateSecondOrder(gate, numNodes, gateIn, gradTangent, gateInputs.get(i)));
+                    gradTangent = gateBackward(gate, numNodes, gateIn, gradTangent);
+                    grad = gradGateIn;
+                }
+                PointConvolution convolution = convolutions.get(i);
+                int inputLength = numNodes * convolution.irrepsIn().dim();
+                double[] gradIn = i > 0 ? new double[inputLength] : null;
+                double[] gradInTangent = i > 0 ? new double[inputLength] : null;
+                double[] gradLayerParams = new double[convolution.parameterCount()];
+                convolution.backward(pass.edges, pass.inputs.get(i), pass.z, pass.layerParams(i),
+                        pass.convolutionPasses.get(i), convolutionTangents.get(i), grad, gradTangent,
+                        gradIn, gradInTangent, gradLayerParams);
+                System.arraycopy(gradLayerParams, 0, gradParams, offsets[i], gradLayerParams.length);
+                grad = gradIn;
+                gradTangent = gradInTangent;
+            }
+        }
+    }
+
+    /** The gate's output tangent {@code J(x) xTangent}, by blocks of nodes. */
+    private static double[] gateTangent(Gate gate, int numNodes, double[] x, double[] xTangent) {
+        int dimIn = gate.irrepsIn().dim();
+        int dimOut = gate.irrepsOut().dim();
+        double[] outTangent = new double[numNodes * dimOut];
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            double[] part = new double[(to - from) * dimOut];
+            gate.jvp(to - from, rows(x, dimIn, from, to), rows(xTangent, dimIn, from, to), part);
+            System.arraycopy(part, 0, outTangent, from * dimOut, part.length);
+        });
+        return outTangent;
+    }
+
+    /** {@code J(x)^T gradOut}, by blocks of nodes. */
+    private static double[] gateBackward(Gate gate, int numNodes, double[] x, double[] gradOut) {
+        int dimIn = gate.irrepsIn().dim();
+        int dimOut = gate.irrepsOut().dim();
+        double[] gradX = new double[numNodes * dimIn];
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            double[] part = new double[(to - from) * dimIn];
+            gate.backward(to - from, rows(x, dimIn, from, to), rows(gradOut, dimOut, from, to), part);
+            System.arraycopy(part, 0, gradX, from * dimIn, part.length);
+        });
+        return gradX;
+    }
+
+    /** {@code d/dx sum(gradTangentOut * J(x) xTangent)}, by blocks of nodes. */
+    private static double[] gateSecondOrder(Gate gate, int numNodes, double[] x, double[] gradTangentOut,
+                                            double[] xTangent) {
+        int dimIn = gate.irrepsIn().dim();
+        int dimOut = gate.irrepsOut().dim();
+        double[] gradX = new double[numNodes * dimIn];
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            double[] part = new double[(to - from) * dimIn];
+            gate.doubleBackward(to - from, rows(x, dimIn, from, to), rows(gradTangentOut, dimOut, from, to),
+                    rows(xTangent, dimIn, from, to), part, null);
+            System.arraycopy(part, 0, gradX, from * dimIn, part.length);
+        });
+        return gradX;
+    }
+
+    private static void addTo(double[] sum, double[] part) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += part[i];
         }
     }
 

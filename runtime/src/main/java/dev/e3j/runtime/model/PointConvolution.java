@@ -138,13 +138,80 @@ final class PointConvolution {
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
         double[] output() {
-            int dim = irrepsOut().dim();
-            double[] out = new double[mixed.length];
-            for (int i = 0; i < out.length; i++) {
-                double m = selfConnectionMask[i % dim];
-                out[i] = SELF_CONNECTION_MIX * m * selfConnected[i] + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+            return mix(selfConnected, mixed);
+        }
+    }
+
+    /**
+     * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}; a {@code null} {@code s}
+     * is zero.
+     */
+    private double[] mix(double[] selfConnected, double[] mixed) {
+        int dim = irrepsOut().dim();
+        double[] out = new double[mixed.length];
+        for (int i = 0; i < out.length; i++) {
+            double m = selfConnectionMask[i % dim];
+            double s = selfConnected != null ? selfConnected[i] : 0.0;
+            out[i] = SELF_CONNECTION_MIX * m * s + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+        }
+        return out;
+    }
+
+    /**
+     * The directional derivatives of a {@link Pass}'s intermediates when the positions move: the input's tangent
+     * {@code xTangent} ({@code null} for the first layer, whose input does not depend on the positions), the edge
+     * attributes' {@code attrTangent} and the embedded lengths' {@code embeddingTangent} ({@link EdgeSet#tangent}).
+     * The products are linear in each argument, so their tangents are their forward passes on one tangent at a time:
+     * {@code d tp(n, Y, w) = tp(dn, Y, w) + tp(n, dY, w) + tp(n, Y, dw)}.
+     */
+    final class Tangent {
+        /** The input's tangent, {@code null} for zero. */
+        final double[] input;
+        /** {@code null} when {@code input} is. */
+        final double[] selfConnected;
+        /** {@code null} when {@code input} is. */
+        final double[] neighbours;
+        final double[] attrTangent;
+        final double[] embeddingTangent;
+        final double[] edgeWeights;
+        final double[] aggregated;
+        final double[] mixed;
+
+        Tangent(EdgeSet edges, Pass pass, double[] xTangent, double[] z, double[] params, double[] attrTangent,
+                double[] embeddingTangent) {
+            this.input = xTangent;
+            this.attrTangent = attrTangent;
+            this.embeddingTangent = embeddingTangent;
+            int numNodes = edges.numNodes();
+            int numEdges = edges.numEdges();
+            int midDim = edgeProduct.irrepsOut().dim();
+            double[] messages = new double[numEdges * midDim];
+            double[] term = new double[numEdges * midDim];
+            if (xTangent != null) {
+                selfConnected = new double[numNodes * irrepsOut().dim()];
+                selfConnection.forward(numNodes, xTangent, z, block(params, 0), selfConnected);
+                int hiddenDim = lin1.irrepsOut().dim();
+                double[] hidden = new double[numNodes * hiddenDim];
+                lin1.forward(numNodes, xTangent, z, block(params, 1), hidden);
+                neighbours = edges.gatherSrc(hidden, hiddenDim);
+                edgeProduct.forward(numEdges, neighbours, edges.attr(), pass.edgeWeights, messages);
+            } else {
+                selfConnected = null;
+                neighbours = null;
             }
-            return out;
+            edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
+            radial.jvp(numEdges, edges.lengthEmbedding(), block(params, 2), embeddingTangent, null, edgeWeights);
+            edgeProduct.forward(numEdges, pass.neighbours, attrTangent, pass.edgeWeights, term);
+            addTo(messages, term);
+            edgeProduct.forward(numEdges, pass.neighbours, edges.attr(), edgeWeights, term);
+            addTo(messages, term);
+            aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
+            mixed = new double[numNodes * irrepsOut().dim()];
+            lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+        }
+
+        double[] output() {
+            return mix(selfConnected, mixed);
         }
     }
 
@@ -214,6 +281,116 @@ final class PointConvolution {
                 for (int i = 0; i < gradBlocks[b].length; i++) {
                     gradParams[offsets[b] + i] += gradBlocks[b][i];
                 }
+            }
+        }
+    }
+
+    /**
+     * Reverse pass through a {@link Pass} and its {@link Tangent} together: adds to {@code gradParams} (this layer's
+     * flat block) the parameter gradient of {@code sum(out * gradOut) + sum(dOut * gradTangentOut)}, and writes its
+     * gradients with respect to the input and the input's tangent into {@code gradX} and {@code gradXTangent}
+     * ({@code null} to skip; {@code gradXTangent} must be {@code null} when the input has no tangent). The edge
+     * features and the node attributes do not depend on the parameters, so their gradients are not formed. Each product's terms go through its first-order {@code backward}, the radial MLP's
+     * tangent through {@link FullyConnectedNet#doubleBackward}.
+     */
+    void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass,
+                  Tangent tangent, double[] gradOut, double[] gradTangentOut, double[] gradX,
+                  double[] gradXTangent, double[] gradParams) {
+        int numNodes = edges.numNodes();
+        int numEdges = edges.numEdges();
+        int dimOut = irrepsOut().dim();
+        double[][] gradBlocks = new double[offsets.length - 1][];
+        for (int b = 0; b < gradBlocks.length; b++) {
+            gradBlocks[b] = new double[offsets[b + 1] - offsets[b]];
+        }
+        double[][] weightParts = new double[offsets.length - 1][];
+        for (int b = 0; b < weightParts.length; b++) {
+            weightParts[b] = new double[offsets[b + 1] - offsets[b]];
+        }
+        double[] gradSelfConnected = new double[numNodes * dimOut];
+        double[] gradMixed = new double[numNodes * dimOut];
+        double[] gradTangentSelfConnected = new double[numNodes * dimOut];
+        double[] gradTangentMixed = new double[numNodes * dimOut];
+        for (int i = 0; i < gradOut.length; i++) {
+            double m = selfConnectionMask[i % dimOut];
+            double convolutionMix = 1 - m + CONVOLUTION_MIX * m;
+            gradSelfConnected[i] = SELF_CONNECTION_MIX * m * gradOut[i];
+            gradMixed[i] = convolutionMix * gradOut[i];
+            gradTangentSelfConnected[i] = SELF_CONNECTION_MIX * m * gradTangentOut[i];
+            gradTangentMixed[i] = convolutionMix * gradTangentOut[i];
+        }
+
+        int midDim = edgeProduct.irrepsOut().dim();
+        double[] gradAggregated = new double[numNodes * midDim];
+        double[] gradTangentAggregated = new double[numNodes * midDim];
+        lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, null,
+                gradBlocks[3]);
+        lin2.backward(numNodes, tangent.aggregated, z, block(params, 3), gradTangentMixed, gradTangentAggregated,
+                null, weightParts[3]);
+        addTo(gradBlocks[3], weightParts[3]);
+        double scale = 1 / Math.sqrt(numNeighbors);
+        double[] gradMessages = edges.gatherDst(gradAggregated, midDim, scale);
+        double[] gradTangentMessages = edges.gatherDst(gradTangentAggregated, midDim, scale);
+
+        // m = tp(n, Y, w) and dm = tp(dn, Y, w) + tp(n, dY, w) + tp(n, Y, dw)
+        int hiddenDim = lin1.irrepsOut().dim();
+        int weightDim = edgeProduct.weightNumel();
+        double[] gradNeighbours = new double[numEdges * hiddenDim];
+        double[] gradTangentNeighbours = new double[numEdges * hiddenDim];
+        double[] gradEdgeWeights = new double[numEdges * weightDim];
+        double[] gradTangentEdgeWeights = new double[numEdges * weightDim];
+        double[] neighboursPart = new double[numEdges * hiddenDim];
+        double[] weightsPart = new double[numEdges * weightDim];
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
+                null, gradEdgeWeights);
+        edgeProduct.backward(numEdges, pass.neighbours, tangent.attrTangent, pass.edgeWeights, gradTangentMessages,
+                neighboursPart, null, weightsPart);
+        addTo(gradNeighbours, neighboursPart);
+        addTo(gradEdgeWeights, weightsPart);
+        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), tangent.edgeWeights, gradTangentMessages,
+                neighboursPart, null, gradTangentEdgeWeights);
+        addTo(gradNeighbours, neighboursPart);
+        if (tangent.neighbours != null) {
+            edgeProduct.backward(numEdges, tangent.neighbours, edges.attr(), pass.edgeWeights, gradTangentMessages,
+                    gradTangentNeighbours, null, weightsPart);
+            addTo(gradEdgeWeights, weightsPart);
+        }
+        radial.backward(pass.radialTrace, gradEdgeWeights, null, gradBlocks[2]);
+        radial.doubleBackward(numEdges, edges.lengthEmbedding(), block(params, 2), gradTangentEdgeWeights,
+                tangent.embeddingTangent, null, null, weightParts[2], null);
+        addTo(gradBlocks[2], weightParts[2]);
+
+        double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
+        double[] gradTangentHidden = edges.sumIntoSrc(gradTangentNeighbours, hiddenDim);
+        int dimIn = irrepsIn().dim();
+        double[] gradInput = gradX != null ? new double[numNodes * dimIn] : null;
+        double[] gradInputTangent = gradXTangent != null ? new double[numNodes * dimIn] : null;
+        double[] inputPart = new double[numNodes * dimIn];
+        TensorProductKernel[] fromInput = {selfConnection, lin1};
+        double[][] gradients = {gradSelfConnected, gradHidden};
+        double[][] tangentGradients = {gradTangentSelfConnected, gradTangentHidden};
+        for (int k = 0; k < fromInput.length; k++) {
+            TensorProductKernel product = fromInput[k];
+            double[] weights = block(params, k);
+            product.backward(numNodes, x, z, weights, gradients[k], gradX != null ? inputPart : null, null,
+                    gradBlocks[k]);
+            addTo(gradInput, inputPart);
+            if (tangent.input != null) {
+                product.backward(numNodes, tangent.input, z, weights, tangentGradients[k],
+                        gradXTangent != null ? inputPart : null, null, weightParts[k]);
+                addTo(gradBlocks[k], weightParts[k]);
+                addTo(gradInputTangent, inputPart);
+            }
+        }
+        if (gradX != null) {
+            System.arraycopy(gradInput, 0, gradX, 0, gradX.length);
+        }
+        if (gradXTangent != null) {
+            System.arraycopy(gradInputTangent, 0, gradXTangent, 0, gradXTangent.length);
+        }
+        for (int b = 0; b < gradBlocks.length; b++) {
+            for (int i = 0; i < gradBlocks[b].length; i++) {
+                gradParams[offsets[b] + i] += gradBlocks[b][i];
             }
         }
     }

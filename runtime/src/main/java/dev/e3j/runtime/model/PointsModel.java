@@ -13,6 +13,11 @@ import dev.e3j.runtime.Irreps;
  * is {@code [numNodes][irrepsNodeAttr().dim()]}, both in e3nn's {@code mul_ir} layout and both {@code null} when the
  * model has none ({@link #hasNodeInput()}, {@link #hasNodeAttributes()}). Edges join the nodes of a graph closer than
  * the model's radius.
+ *
+ * <p>To train one, take the generated class's {@code architecture(activationConstants)} (a {@link GatePoints}, whose
+ * methods take the flat parameters), compute parameter gradients with {@link GatePoints#backward} (outputs) or
+ * {@link EnergyForceLoss} and {@link GatePoints#parameterGradient} (energies and forces), step them with
+ * {@code optim.Adam}, and build the trained model with the generated constructor that takes the flat parameters.
  */
 public interface PointsModel {
 
