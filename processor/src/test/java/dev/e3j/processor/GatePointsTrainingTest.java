@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.ActivationConstants;
-import dev.e3j.runtime.model.EnergyForceLoss;
+import dev.e3j.runtime.model.GatePointsLoss;
 import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
 import dev.e3j.runtime.optim.Adam;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Parameter gradients of losses on energies and forces for {@code @GatePointsNetwork} models
- * ({@link GatePoints#parameterGradient}, {@link EnergyForceLoss}): against PyTorch autograd with
+ * ({@link GatePoints#parameterGradient}, {@link GatePointsLoss}): against PyTorch autograd with
  * {@code create_graph=True} on e3nn 0.5.4 ({@code reference/training/gate_points.json}, made by
  * {@code tools/make_gate_points_training_reference.py}) to 1e-9 relative in every entry, against central finite
  * differences on networks the reference does not hold, and in a short training run whose force error falls.
@@ -106,7 +106,7 @@ class GatePointsTrainingTest {
         double[] z = inputs.get("z") == null ? null : ReferenceData.asDoubles(inputs.get("z"));
 
         Map<String, Object> loss = ReferenceData.object(configuration.get("loss"));
-        EnergyForceLoss energyForceLoss = new EnergyForceLoss((Double) loss.get("energy_weight"),
+        GatePointsLoss energyForceLoss = new GatePointsLoss((Double) loss.get("energy_weight"),
                 (Double) loss.get("force_weight"));
         double[] gradient = new double[params.length];
         double value = energyForceLoss.evaluate(network, params, numNodes, pos, batch, null, z,
@@ -191,7 +191,7 @@ class GatePointsTrainingTest {
         double[] params = network.initialParameters(random);
         double[] energies = gaussian(random, 3);
         double[] forces = gaussian(random, 3 * data.numNodes());
-        EnergyForceLoss loss = new EnergyForceLoss(0.5, 2.0);
+        GatePointsLoss loss = new GatePointsLoss(0.5, 2.0);
         double[] gradient = new double[params.length];
         loss.evaluate(network, params, data.numNodes(), data.pos(), data.batch(), data.x(), data.z(), energies,
                 forces, gradient);
@@ -253,7 +253,7 @@ class GatePointsTrainingTest {
         double[] forces = new double[data.pos().length];
         pairPotential(data, energies, forces);
         double[] params = network.initialParameters(random);
-        EnergyForceLoss loss = new EnergyForceLoss(1.0, 10.0);
+        GatePointsLoss loss = new GatePointsLoss(1.0, 10.0);
         Adam adam = new Adam(params.length, 0.02, 0.9, 0.999, 1e-8, 0.0);
         double[] gradient = new double[params.length];
         double before = forceError(network, params, data, forces);
@@ -322,7 +322,7 @@ class GatePointsTrainingTest {
     void rejectsAModelWithoutAnEnergyAndMisshapenTargets() throws Exception {
         GatePoints perNode = architecture("PerNode", Map.of());
         Batch data = Batch.draw(new Random(1), new int[] {3}, 1.5, 0, 2);
-        EnergyForceLoss loss = new EnergyForceLoss(1.0, 1.0);
+        GatePointsLoss loss = new GatePointsLoss(1.0, 1.0);
         double[] params = perNode.initialParameters(new Random(2));
         IllegalArgumentException noEnergy = assertThrows(IllegalArgumentException.class, () -> loss.evaluate(perNode,
                 params, data.numNodes(), data.pos(), data.batch(), null, null, new double[1], new double[9], null));
@@ -338,7 +338,7 @@ class GatePointsTrainingTest {
                 energyParams, data.numNodes(), data.pos(), data.batch(), null, data.z(), new double[2], new double[9],
                 null));
         assertTrue(energies.getMessage().startsWith("energies: expected length 1"), energies.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EnergyForceLoss(-1.0, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new GatePointsLoss(-1.0, 1.0));
         IllegalArgumentException cotangent = assertThrows(IllegalArgumentException.class, () ->
                 energy.parameterGradient(data.numNodes(), data.pos(), data.batch(), null, data.z(), energyParams, null,
                         new double[1], new double[8], new double[energyParams.length]));

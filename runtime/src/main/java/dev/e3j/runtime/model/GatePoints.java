@@ -247,7 +247,7 @@ public final class GatePoints {
      * with respect to {@code params}, written to {@code gradParams} (overwritten). {@code outCotangent} and
      * {@code gradOut} are shaped like the output, {@code gradPosCotangent} like {@code pos}; {@code outCotangent} may
      * be {@code null} (zero). For an energy {@code E = out} and forces {@code F = -dE/dpos}, {@code gradOut} selects
-     * the energy and {@code gradPosCotangent = -dLoss/dF} ({@link EnergyForceLoss} does this).
+     * the energy and {@code gradPosCotangent = -dLoss/dF} ({@link GatePointsLoss} does this).
      *
      * <p>Reverse over forward: the second term is the derivative of {@code sum(gradOut * out)} along
      * {@code gradPosCotangent}, so one forward pass also carries every intermediate's tangent along it (the edge

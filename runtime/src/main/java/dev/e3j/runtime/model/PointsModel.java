@@ -16,7 +16,7 @@ import dev.e3j.runtime.Irreps;
  *
  * <p>To train one, take the generated class's {@code architecture(activationConstants)} (a {@link GatePoints}, whose
  * methods take the flat parameters), compute parameter gradients with {@link GatePoints#backward} (outputs) or
- * {@link EnergyForceLoss} and {@link GatePoints#parameterGradient} (energies and forces), step them with
+ * {@link GatePointsLoss} and {@link GatePoints#parameterGradient} (energies and forces), step them with
  * {@code optim.Adam}, and build the trained model with the generated constructor that takes the flat parameters.
  */
 public interface PointsModel {

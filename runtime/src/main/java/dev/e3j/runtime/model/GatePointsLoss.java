@@ -14,7 +14,7 @@ import dev.e3j.runtime.Irrep;
  * <pre>{@code
  *   GatePoints network = NetImpl.architecture(Map.of());
  *   double[] params = network.initialParameters(new Random(0)), grad = new double[params.length];
- *   EnergyForceLoss loss = new EnergyForceLoss(1.0, 10.0);
+ *   GatePointsLoss loss = new GatePointsLoss(1.0, 10.0);
  *   Adam adam = new Adam(params.length, 1e-2, 0.9, 0.999, 1e-8, 0.0);
  *   for (int step = 0; step < steps; step++) {
  *       loss.evaluate(network, params, numNodes, pos, batch, null, z, energies, forces, grad);
@@ -24,7 +24,7 @@ import dev.e3j.runtime.Irrep;
  * }</pre>
  * Immutable and thread-safe.
  */
-public final class EnergyForceLoss {
+public final class GatePointsLoss {
 
     private final double energyWeight;
     private final double forceWeight;
@@ -32,7 +32,7 @@ public final class EnergyForceLoss {
     /**
      * @throws IllegalArgumentException if a weight is negative or not finite
      */
-    public EnergyForceLoss(double energyWeight, double forceWeight) {
+    public GatePointsLoss(double energyWeight, double forceWeight) {
         requireWeight("energyWeight", energyWeight);
         requireWeight("forceWeight", forceWeight);
         this.energyWeight = energyWeight;
