@@ -87,7 +87,10 @@ def tensor_product_calls(configuration, dtype):
 
     def forward():
         with torch.no_grad():
-            tp(x1, x2) if shared else tp(x1, x2, weight)
+            if shared:
+                tp(x1, x2)
+            else:
+                tp(x1, x2, weight)
 
     def backward():
         inputs = [x1.requires_grad_(True), x2.requires_grad_(True)]

@@ -21,7 +21,7 @@
 #   --repeats N           e3nn's timed calls per row, best of N (default 5, after 3 untimed).
 #   --sphericart PATH     a sphericart checkout or git directory (default: clone $SPHERICART_REPO at
 #                         $SPHERICART_REF, v2.0.3); --no-sphericart leaves it out (its ratios print as n/a).
-#   --jmh "ARGS"          extra JMH arguments, after the README's.
+#   --jmh "ARGS"          extra JMH arguments the settings above leave alone, e.g. "-prof gc".
 #   --smoke               one call per peer row and one JMH iteration of 1 s: checks that the command works, measures
 #                         nothing. E.g. tools/bench_kernels.sh --smoke --configs sh-lmax3 --precisions f64
 #                         --passes forward --out target/bench-smoke
@@ -127,11 +127,17 @@ if [ "$with_sphericart" = 1 ] && [ -n "$harmonics" ]; then
     fi
     flags="-std=c++17 -O3 -march=native -DNDEBUG"
     compiler="$(g++ -dumpfullversion 2>/dev/null || g++ -dumpversion)"
-    echo "building sphericart $(cat "$src/VERSION") ($commit) with g++ $compiler $flags, without OpenMP (one thread)"
-    # shellcheck disable=SC2086
-    g++ $flags -Wno-unknown-pragmas -I"$src/include" tools/sphericart_bench.cpp "$src/src/sphericart.cpp" \
-        -o "$sphericart_bin"
     sphericart_version="$(tr -d '[:space:]' < "$src/VERSION") ($commit)"
+    stamp="$(cat "$src"/include/* "$src/src/sphericart.cpp" tools/sphericart_bench.cpp | sha256sum) g++ $compiler $flags"
+    if [ -x "$sphericart_bin" ] && [ "$(cat target/sphericart/built-from 2>/dev/null)" = "$stamp" ]; then
+        echo "sphericart $sphericart_version: already built with g++ $compiler $flags"
+    else
+        echo "building sphericart $sphericart_version with g++ $compiler $flags, without OpenMP (one thread)"
+        # shellcheck disable=SC2086
+        g++ $flags -Wno-unknown-pragmas -I"$src/include" tools/sphericart_bench.cpp "$src/src/sphericart.cpp" \
+            -o "$sphericart_bin"
+        echo "$stamp" > target/sphericart/built-from
+    fi
     compiler_description="g++ $compiler"
     flags_description="$flags"
 fi

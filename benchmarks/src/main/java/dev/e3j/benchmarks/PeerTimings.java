@@ -22,11 +22,9 @@ import java.util.stream.Collectors;
  */
 final class PeerTimings {
 
-    private final String peer;
     private final List<Map<String, Object>> runs;
 
-    private PeerTimings(String peer, List<Map<String, Object>> runs) {
-        this.peer = peer;
+    private PeerTimings(List<Map<String, Object>> runs) {
         this.runs = runs;
     }
 
@@ -40,10 +38,15 @@ final class PeerTimings {
                             + file.keySet());
                 }
             }
-            runs.computeIfAbsent((String) file.get("peer"), peer -> new ArrayList<>()).add(file);
+            List<Map<String, Object>> same = runs.computeIfAbsent((String) file.get("peer"), peer -> new ArrayList<>());
+            if (!same.isEmpty() && !same.get(0).get("unit").equals(file.get("unit"))) {
+                throw new IllegalArgumentException("the runs of " + file.get("peer") + " need one unit, got "
+                        + same.get(0).get("unit") + " and " + file.get("unit"));
+            }
+            same.add(file);
         }
         Map<String, PeerTimings> peers = new LinkedHashMap<>();
-        runs.forEach((peer, list) -> peers.put(peer, new PeerTimings(peer, List.copyOf(list))));
+        runs.forEach((peer, list) -> peers.put(peer, new PeerTimings(List.copyOf(list))));
         return peers;
     }
 
@@ -98,8 +101,9 @@ final class PeerTimings {
                 entries(first.get("settings")), started);
     }
 
-    String peer() {
-        return peer;
+    /** The unit of every run's times, e.g. {@code ms} for the whole batch or {@code ns/point}. */
+    String unit() {
+        return (String) runs.get(0).get("unit");
     }
 
     private List<Double> bestPerRun(String config, String precision, String pass, int batch) {

@@ -37,6 +37,13 @@ public final class Report {
     Report(List<Map<String, Object>> results, List<Map<String, Object>> peerFiles) {
         this.results = results;
         this.peers = PeerTimings.byPeer(peerFiles);
+        for (Map.Entry<String, String> expected : Map.of(E3NN, "ms", SPHERICART, "ns/point").entrySet()) {
+            PeerTimings timings = peers.get(expected.getKey());
+            if (timings != null && !timings.unit().equals(expected.getValue())) {
+                throw new IllegalArgumentException(expected.getKey() + "'s timings need the unit "
+                        + expected.getValue() + ", got " + timings.unit());
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,7 +23,7 @@ class ReportTest {
 
     private static Map<String, Object> peer(String peer, String started, List<Map<String, Object>> rows) {
         return Map.of("peer", peer, "versions", Map.of(peer, "1.0"), "settings", Map.of("threads", 2.0),
-                "started", started, "unit", "ms", "results", rows);
+                "started", started, "unit", peer.equals(Report.SPHERICART) ? "ns/point" : "ms", "results", rows);
     }
 
     private static Map<String, Object> row(String config, String precision, String pass, int batch, double best) {
@@ -93,6 +94,18 @@ class ReportTest {
                 () -> new Report(List.of(), List.of(incomplete)));
 
         assertTrue(thrown.getMessage().contains("'results'"), thrown.getMessage());
+    }
+
+    @Test
+    void rejectsHarmonicsTimedInAnotherUnit() {
+        Map<String, Object> milliseconds = new HashMap<>(peer("sphericart", "2026-12-06T14:00:00Z",
+                List.of(row("sh-lmax3", "f64", "forward", SphericalHarmonicsPointBenchmark.POINTS, 1.5))));
+        milliseconds.put("unit", "ms");
+
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> new Report(List.of(), List.of(milliseconds)));
+
+        assertEquals("sphericart's timings need the unit ns/point, got ms", thrown.getMessage());
     }
 
     @Test
