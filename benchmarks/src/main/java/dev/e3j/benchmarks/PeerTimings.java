@@ -131,8 +131,8 @@ final class PeerTimings {
                 .collect(Collectors.joining(", "));
     }
 
-    /** JSON numbers arrive as doubles: print integral ones without a fraction. */
-    private static String plain(Object value) {
+    /** JSON numbers arrive as doubles: prints integral ones without a fraction, anything else as it is. */
+    static String plain(Object value) {
         if (value instanceof Double number && number == Math.rint(number) && Math.abs(number) < 1e15) {
             return Long.toString(number.longValue());
         }

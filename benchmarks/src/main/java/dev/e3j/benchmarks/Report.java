@@ -81,7 +81,7 @@ public final class Report {
         StringBuilder out = new StringBuilder();
         out.append("Report written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n\n");
         machine(out);
-        peerVersions(out);
+        sides(out);
         Optional<Double> peak64 = peak("fmaF64");
         Optional<Double> peak32 = peak("fmaF32");
         out.append(String.format(Locale.ROOT, "Measured peak (2 threads, vectorized FMA loop): f64 %s GFLOP/s,"
@@ -165,7 +165,14 @@ public final class Report {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
-    private void peerVersions(StringBuilder out) {
+    /** What ran on each side: e3j's JMH settings and the peers' versions and settings. */
+    private void sides(StringBuilder out) {
+        find("KernelBenchmark.batch", Map.of()).ifPresent(kernels -> out.append(String.format(Locale.ROOT,
+                "- e3j: JMH %s, %s fork(s), warm-up %s × %s, measured %s × %s, JVM arguments %s%n",
+                kernels.get("jmhVersion"), PeerTimings.plain(kernels.get("forks")),
+                PeerTimings.plain(kernels.get("warmupIterations")), kernels.get("warmupTime"),
+                PeerTimings.plain(kernels.get("measurementIterations")),
+                kernels.get("measurementTime"), kernels.get("jvmArgs"))));
         for (String peer : List.of(E3NN, SPHERICART)) {
             out.append(String.format(Locale.ROOT, "- %s: %s%n", peer, Optional.ofNullable(peers.get(peer))
                     .map(PeerTimings::describe).orElse("not run in this report's files (its ratios are n/a)")));

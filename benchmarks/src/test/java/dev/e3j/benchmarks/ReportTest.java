@@ -54,6 +54,20 @@ class ReportTest {
     }
 
     @Test
+    void statesTheJmhSettingsOfTheKernelRun() {
+        Map<String, Object> kernel = new HashMap<>(
+                jmh("KernelBenchmark.batch", 5.0, "config=mace-medium-uvu", "precision=f64", "pass=forward"));
+        kernel.putAll(Map.of("jmhVersion", "1.37", "forks", 1.0, "warmupIterations", 5.0, "warmupTime", "2 s",
+                "measurementIterations", 3.0, "measurementTime", "1 s",
+                "jvmArgs", List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2")));
+
+        String markdown = new Report(List.of(kernel), List.of()).markdown();
+
+        assertLine(markdown, "- e3j: JMH 1.37, 1 fork(s), warm-up 5 × 2 s, measured 3 × 1 s, JVM arguments"
+                + " [-Djava.util.concurrent.ForkJoinPool.common.parallelism=2]");
+    }
+
+    @Test
     void printsNotAvailableWithoutAPeerNumberOfTheSameBatch() {
         List<Map<String, Object>> results = List.of(
                 jmh("KernelBenchmark.batch", 5.0, "config=mace-medium-uvu", "precision=f32", "pass=backward"),
