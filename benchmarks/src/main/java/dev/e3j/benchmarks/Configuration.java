@@ -10,59 +10,51 @@ import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
  * The standard configurations of shared/bench/README.md: the kernel spec, the batch, the exact model (for
- * {@link FlopCount}) and e3nn 0.5.4's timings on a 2-core machine of the same kind, copied from that README.
+ * {@link FlopCount}) and the definition the peers build the same operation from ({@link PeerConfigurations}).
  */
 enum Configuration {
     NEQUIP_WATER_UVU("nequip-water-uvu", 20000, BenchmarkKernels.NequipWater.class,
-            channelwise(BenchmarkKernels.NequipWater.IRREPS, "0e+1o", BenchmarkKernels.NequipWater.IRREPS),
-            115.6, 1147.8, 167.6, 744.0),
+            channelwise(BenchmarkKernels.NequipWater.IRREPS, "0e+1o", BenchmarkKernels.NequipWater.IRREPS)),
     REVMD17_TOLUENE_UVU("revmd17-toluene-uvu", 5000, BenchmarkKernels.Revmd17Toluene.class,
-            channelwise(BenchmarkKernels.Revmd17Toluene.IRREPS, "0e+1o+2e", BenchmarkKernels.Revmd17Toluene.IRREPS),
-            739.7, 5082.9, 971.1, 2822.1),
+            channelwise(BenchmarkKernels.Revmd17Toluene.IRREPS, "0e+1o+2e", BenchmarkKernels.Revmd17Toluene.IRREPS)),
     MACE_MEDIUM_UVU("mace-medium-uvu", 2000, BenchmarkKernels.MaceMedium.class,
-            channelwise("128x0e+128x1o", "0e+1o+2e+3o", "128x0e+128x1o+128x2e"),
-            50.4, 177.2, 42.5, 117.0),
+            channelwise("128x0e+128x1o", "0e+1o+2e+3o", "128x0e+128x1o+128x2e")),
     TETRIS_POLY_1_UVW("tetris-poly-1-uvw", 20000, BenchmarkKernels.TetrisPoly1.class,
             fullyConnected(BenchmarkKernels.TetrisPoly1.IRREPS_IN, BenchmarkKernels.TetrisPoly1.IRREPS_IN,
-                    "64x0e+24x1e+24x1o+16x2e+16x2o", true),
-            408.0, 956.4, 181.4, 640.0),
+                    "64x0e+24x1e+24x1o+16x2e+16x2o", true)),
     DIFFDOCK_L1_UVW_PER_SAMPLE("diffdock-l1-uvw-per-sample", 5000, BenchmarkKernels.DiffdockL1.class,
-            fullyConnected(BenchmarkKernels.DiffdockL1.IRREPS, "0e+1o", BenchmarkKernels.DiffdockL1.IRREPS, false),
-            103.4, 3548.4, 139.1, 1842.9),
-    /** e3j's own: no e3nn timing in shared/bench, so no ratio. */
+            fullyConnected(BenchmarkKernels.DiffdockL1.IRREPS, "0e+1o", BenchmarkKernels.DiffdockL1.IRREPS, false)),
+    /** e3j's own, not in shared/bench/README.md: the peers time it all the same. */
     FC_64_SHARED_UVW("fc-64-shared-uvw", 2000, BenchmarkKernels.Fc64Shared.class,
-            fullyConnected(BenchmarkKernels.Fc64Shared.IRREPS, "0e+1o+2e", BenchmarkKernels.Fc64Shared.IRREPS, true),
-            Double.NaN, Double.NaN, Double.NaN, Double.NaN),
-    SH_LMAX3("sh-lmax3", 100000, BenchmarkKernels.ShLmax3.class, 3, 22.1, 47.5, 5.7, 15.9),
-    SH_LMAX6("sh-lmax6", 100000, BenchmarkKernels.ShLmax6.class, 6, 73.1, 190.9, 27.6, 80.0);
+            fullyConnected(BenchmarkKernels.Fc64Shared.IRREPS, "0e+1o+2e", BenchmarkKernels.Fc64Shared.IRREPS, true)),
+    SH_LMAX3("sh-lmax3", 100000, BenchmarkKernels.ShLmax3.class, 3),
+    SH_LMAX6("sh-lmax6", 100000, BenchmarkKernels.ShLmax6.class, 6);
 
     private final String token;
     private final int batch;
     private final Class<?> spec;
     private final TensorProductSpec tensorProduct;
     private final int lmax;
-    private final double[] e3nnMilliseconds;
 
-    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct, double... e3nn) {
-        this(token, batch, spec, tensorProduct, -1, e3nn);
+    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct) {
+        this(token, batch, spec, tensorProduct, -1);
     }
 
-    Configuration(String token, int batch, Class<?> spec, int lmax, double... e3nn) {
-        this(token, batch, spec, null, lmax, e3nn);
+    Configuration(String token, int batch, Class<?> spec, int lmax) {
+        this(token, batch, spec, null, lmax);
     }
 
-    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct, int lmax,
-                  double[] e3nn) {
+    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct, int lmax) {
         this.token = token;
         this.batch = batch;
         this.spec = spec;
         this.tensorProduct = tensorProduct;
         this.lmax = lmax;
-        this.e3nnMilliseconds = e3nn;
     }
 
     private static TensorProductSpec channelwise(String in1, String in2, String out) {
@@ -101,9 +93,26 @@ enum Configuration {
         throw new IllegalArgumentException("unknown config " + token);
     }
 
-    /** e3nn's milliseconds for the whole batch, from shared/bench/README.md. */
-    double e3nnMilliseconds(NumberPrecision precision, Pass pass) {
-        return e3nnMilliseconds[2 * precision.ordinal() + pass.ordinal()];
+    /**
+     * What a peer needs to build the same operation, as one JSON object: the name, the batch, and either the kind
+     * ({@code uvu} for channel-wise, {@code uvw} for fully connected products), the irreps and whether the weights
+     * are shared, or the kind {@code spherical_harmonics} and {@code lmax} (l = 0..lmax, normalized vectors,
+     * component normalization).
+     */
+    String peerDefinition() {
+        if (!isTensorProduct()) {
+            return String.format(Locale.ROOT, "{\"name\": \"%s\", \"batch\": %d, \"kind\": \"spherical_harmonics\","
+                    + " \"lmax\": %d}", token, batch, lmax);
+        }
+        String kind = switch (tensorProduct.kind()) {
+            case CHANNELWISE -> "uvu";
+            case FULLY_CONNECTED -> "uvw";
+            default -> throw new IllegalStateException(token + ": no peer definition for " + tensorProduct.kind());
+        };
+        return String.format(Locale.ROOT, "{\"name\": \"%s\", \"batch\": %d, \"kind\": \"%s\", \"irreps_in1\":"
+                        + " \"%s\", \"irreps_in2\": \"%s\", \"irreps_out\": \"%s\", \"shared_weights\": %b}",
+                token, batch, kind, tensorProduct.in1(), tensorProduct.in2(), tensorProduct.out(),
+                tensorProduct.sharedWeights());
     }
 
     /** Useful operations per sample, from the exact model. */

@@ -3,46 +3,85 @@ package dev.e3j.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Reads a JMH result file ({@code -rf json}) and prints markdown tables: every configuration against e3nn's
- * timings (shared/bench/README.md), the useful flops per sample, the achieved GFLOP/s and their fraction of the
- * peak measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply,
- * spherical harmonics per point against sphericart, and javac's time on the
- * mace-medium spec with and without the processor.
+ * Reads the result files of one benchmark run and prints markdown tables: every configuration against e3nn's
+ * timings from the same run, the useful flops per sample, the achieved GFLOP/s and their fraction of the peak
+ * measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
+ * harmonics per point against sphericart from the same run, and javac's time on the mace-medium spec with and
+ * without the processor. A ratio whose peer number is missing prints as n/a: no peer time comes from anywhere else.
  *
- * <pre>{@code java -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.Report results.json}</pre>
+ * <p>The files are JMH result files ({@code -rf json}, arrays) and peer timings (objects, {@link PeerTimings}), in
+ * any order; {@code tools/bench_kernels.sh} writes them all and calls this.
+ *
+ * <pre>{@code
+ * java -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.Report jmh.json e3nn.json sphericart.json
+ * }</pre>
  */
 public final class Report {
 
-    /** sphericart, values only, float64, one thread, on a machine of this kind (shared/bench/README.md). */
-    private static final Map<String, Double> SPHERICART_NANOSECONDS = Map.of("sh-lmax3", 16.0, "sh-lmax6", 43.0);
+    static final String E3NN = "e3nn";
+    static final String SPHERICART = "sphericart";
 
     private final List<Map<String, Object>> results;
+    private final Map<String, PeerTimings> peers;
 
-    private Report(List<Map<String, Object>> results) {
+    Report(List<Map<String, Object>> results, List<Map<String, Object>> peerFiles) {
         this.results = results;
+        this.peers = PeerTimings.byPeer(peerFiles);
+        for (Map.Entry<String, String> expected : Map.of(E3NN, "ms", SPHERICART, "ns/point").entrySet()) {
+            PeerTimings timings = peers.get(expected.getKey());
+            if (timings != null && !timings.unit().equals(expected.getValue())) {
+                throw new IllegalArgumentException(expected.getKey() + "'s timings need the unit "
+                        + expected.getValue() + ", got " + timings.unit());
+            }
+        }
     }
 
+    /**
+     * Prints the report of the given files to standard output.
+     *
+     * @param args JMH result files and peer timing files
+     * @throws IOException if a file cannot be read
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: java -cp benchmarks.jar dev.e3j.benchmarks.Report <jmh-result.json>");
+        if (args.length == 0) {
+            System.err.println("usage: java -cp benchmarks.jar dev.e3j.benchmarks.Report <jmh-result.json>..."
+                    + " [<peer-timings.json>...]");
             System.exit(2);
         }
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> results = (List<Map<String, Object>>) Json.parse(Files.readString(Path.of(args[0])));
-        System.out.print(new Report(results).markdown());
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<Map<String, Object>> peerFiles = new ArrayList<>();
+        for (String arg : args) {
+            Object json = Json.parse(Files.readString(Path.of(arg)));
+            if (json instanceof List<?> list) {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> jmh = (List<Map<String, Object>>) list;
+                results.addAll(jmh);
+            } else if (json instanceof Map<?, ?> map && map.containsKey("peer")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> peer = (Map<String, Object>) map;
+                peerFiles.add(peer);
+            } else {
+                throw new IOException(arg + ": expected a JMH result array or a peer timings object with 'peer'");
+            }
+        }
+        System.out.print(new Report(results, peerFiles).markdown());
     }
 
     String markdown() {
         StringBuilder out = new StringBuilder();
+        out.append("Report written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(".\n\n");
         machine(out);
+        sides(out);
         Optional<Double> peak64 = peak("fmaF64");
         Optional<Double> peak32 = peak("fmaF32");
         out.append(String.format(Locale.ROOT, "Measured peak (2 threads, vectorized FMA loop): f64 %s GFLOP/s,"
@@ -66,18 +105,18 @@ public final class Report {
                         continue;
                     }
                     double milliseconds = score(result.get());
-                    double e3nn = configuration.e3nnMilliseconds(precision, pass);
+                    Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.token(), pass.token(),
+                            configuration.batch());
                     double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
                     Optional<Double> peak = precision == NumberPrecision.F64 ? peak64 : peak32;
                     long bytes = traffic.bytesPerSample(pass, precision);
                     double intensity = flops.perSample(pass) / (double) bytes;
                     Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
-                    boolean timed = !Double.isNaN(e3nn);
                     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
                                     + " | %d | %s | %s |%n",
                             configuration.token(), precision.token(), pass.token(), milliseconds,
-                            timed ? format1(e3nn) : "n/a",
-                            timed ? String.format(Locale.ROOT, "%.1f×", e3nn / milliseconds) : "n/a",
+                            e3nn.map(Report::format1).orElse("n/a"),
+                            e3nn.map(e -> String.format(Locale.ROOT, "%.1f×", e / milliseconds)).orElse("n/a"),
                             flops.perSample(pass), gflops,
                             peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
                             roofline.map(Report::format1).orElse("n/a"),
@@ -85,7 +124,9 @@ public final class Report {
                 }
             }
         }
+        spread(out, E3NN);
         sphericalHarmonicsPerPoint(out);
+        spread(out, SPHERICART);
         javac(out);
         return out.toString();
     }
@@ -124,18 +165,61 @@ public final class Report {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
+    /** What ran on each side: e3j's JMH settings and the peers' versions and settings. */
+    private void sides(StringBuilder out) {
+        find("KernelBenchmark.batch", Map.of()).ifPresent(kernels -> out.append(String.format(Locale.ROOT,
+                "- e3j: JMH %s, %s fork(s), warm-up %s × %s, measured %s × %s, JVM arguments %s%n",
+                kernels.get("jmhVersion"), PeerTimings.plain(kernels.get("forks")),
+                PeerTimings.plain(kernels.get("warmupIterations")), kernels.get("warmupTime"),
+                PeerTimings.plain(kernels.get("measurementIterations")),
+                kernels.get("measurementTime"), kernels.get("jvmArgs"))));
+        for (String peer : List.of(E3NN, SPHERICART)) {
+            out.append(String.format(Locale.ROOT, "- %s: %s%n", peer, Optional.ofNullable(peers.get(peer))
+                    .map(PeerTimings::describe).orElse("not run in this report's files (its ratios are n/a)")));
+        }
+        out.append('\n');
+    }
+
+    private Optional<Double> peerBest(String peer, String config, String precision, String pass, int batch) {
+        return Optional.ofNullable(peers.get(peer)).flatMap(timings -> timings.best(config, precision, pass, batch));
+    }
+
+    /** How far the peer's runs before and after e3j's lay apart, when it ran more than once. */
+    private void spread(StringBuilder out, String peer) {
+        Optional.ofNullable(peers.get(peer)).flatMap(PeerTimings::largestSpread).ifPresent(spread -> out.append(
+                String.format(Locale.ROOT, "%n%s's runs of one row differed by up to %.2f× (%s); the table uses"
+                        + " each row's best.%n", peer, spread.ratio(), spread.row())));
+    }
+
     private void sphericalHarmonicsPerPoint(StringBuilder out) {
         StringBuilder rows = new StringBuilder();
-        for (Map.Entry<String, Double> reference : new TreeMap<>(SPHERICART_NANOSECONDS).entrySet()) {
-            find("SphericalHarmonicsPointBenchmark.valuesOneThread", Map.of("config", reference.getKey()))
-                    .ifPresent(result -> rows.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %.2f |%n",
-                            reference.getKey(), score(result), reference.getValue(),
-                            score(result) / reference.getValue())));
+        for (Configuration configuration : Configuration.values()) {
+            if (configuration.isTensorProduct()) {
+                continue;
+            }
+            for (NumberPrecision precision : NumberPrecision.values()) {
+                for (Pass pass : Pass.values()) {
+                    Optional<Map<String, Object>> result = find("SphericalHarmonicsPointBenchmark.oneThread",
+                            Map.of("config", configuration.token(), "precision", precision.token(),
+                                    "pass", pass.token()));
+                    if (result.isEmpty()) {
+                        continue;
+                    }
+                    double nanoseconds = score(result.get());
+                    Optional<Double> sphericart = peerBest(SPHERICART, configuration.token(), precision.token(),
+                            pass.token(), SphericalHarmonicsPointBenchmark.POINTS);
+                    rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %s |%n",
+                            configuration.token(), precision.token(), pass.token(), nanoseconds,
+                            sphericart.map(Report::format1).orElse("n/a"),
+                            sphericart.map(s -> String.format(Locale.ROOT, "%.2f", nanoseconds / s)).orElse("n/a")));
+                }
+            }
         }
         if (!rows.isEmpty()) {
-            out.append("\nSpherical harmonics per point, values only, f64, one thread:\n\n");
-            out.append("| config | e3j ns/point | sphericart ns/point | e3j / sphericart |\n");
-            out.append("| --- | ---: | ---: | ---: |\n");
+            out.append("\nSpherical harmonics per point, one thread (backward: e3j's forward and backward against a"
+                    + " cotangent, sphericart's values and Jacobian):\n\n");
+            out.append("| config | precision | pass | e3j ns/point | sphericart ns/point | e3j / sphericart |\n");
+            out.append("| --- | --- | --- | ---: | ---: | ---: |\n");
             out.append(rows);
         }
     }

@@ -17,9 +17,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Spherical harmonics per point on one thread, values only, float64: sphericart's measure (16 ns per point for
- * l = 0..3, 43 ns for l = 0..6). The {@value #POINTS} points go through the kernel in blocks of {@value #BLOCK},
- * small enough that the kernel does not split them over threads; the score is nanoseconds per point.
+ * Spherical harmonics per point on one thread, sphericart's measure: values ({@code pass = forward}) or values and
+ * the gradient with respect to the vectors ({@code backward}: forward, then the backward against a fixed cotangent,
+ * where sphericart computes the full Jacobian), float64 or float32. The {@value #POINTS} points go through the
+ * kernel in blocks of {@value #BLOCK}, small enough that the kernel does not split them over threads; the score is
+ * nanoseconds per point.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,27 +37,31 @@ public class SphericalHarmonicsPointBenchmark {
     @Param({"sh-lmax3", "sh-lmax6"})
     public String config;
 
-    private SphericalHarmonicsKernel kernel;
-    private double[][] xyz;
-    private double[][] out;
+    @Param({"f64", "f32"})
+    public String precision;
+
+    @Param({"forward", "backward"})
+    public String pass;
+
+    private Workload[] blocks;
 
     @Setup
     public void setUp() {
-        kernel = Configuration.of(config).sphericalHarmonicsKernel();
+        SphericalHarmonicsKernel kernel = Configuration.of(config).sphericalHarmonicsKernel();
+        NumberPrecision numbers = NumberPrecision.of(precision);
+        Pass what = Pass.of(pass);
         SplittableRandom random = new SplittableRandom(Workload.SEED);
-        xyz = new double[POINTS / BLOCK][];
-        out = new double[POINTS / BLOCK][];
-        for (int block = 0; block < xyz.length; block++) {
-            xyz[block] = Workload.uniform(random, 3 * BLOCK);
-            out[block] = new double[BLOCK * kernel.irrepsOut().dim()];
+        blocks = new Workload[POINTS / BLOCK];
+        for (int block = 0; block < blocks.length; block++) {
+            blocks[block] = Workload.sphericalHarmonics(kernel, numbers, what, BLOCK, random);
         }
     }
 
     @Benchmark
     @OperationsPerInvocation(POINTS)
-    public void valuesOneThread() {
-        for (int block = 0; block < xyz.length; block++) {
-            kernel.forward(BLOCK, xyz[block], out[block]);
+    public void oneThread() {
+        for (Workload block : blocks) {
+            block.run();
         }
     }
 }

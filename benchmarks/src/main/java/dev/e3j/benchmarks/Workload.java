@@ -27,13 +27,18 @@ interface Workload {
                             toFloat(uniform(random, batch * dim2)), toFloat(uniform(random, weights)),
                             toFloat(uniform(random, batch * dimOut)));
         }
-        SphericalHarmonicsKernel kernel = configuration.sphericalHarmonicsKernel();
+        return sphericalHarmonics(configuration.sphericalHarmonicsKernel(), precision, pass, batch, random);
+    }
+
+    /** The harmonics of {@code n} vectors drawn from {@code random}, and a cotangent for the backward. */
+    static Workload sphericalHarmonics(SphericalHarmonicsKernel kernel, NumberPrecision precision, Pass pass, int n,
+                                       SplittableRandom random) {
         int dim = kernel.irrepsOut().dim();
-        double[] xyz = uniform(random, 3 * batch);
-        double[] gradOut = uniform(random, batch * dim);
+        double[] xyz = uniform(random, 3 * n);
+        double[] gradOut = uniform(random, n * dim);
         return precision == NumberPrecision.F64
-                ? sphericalHarmonics(kernel, pass, batch, xyz, gradOut)
-                : sphericalHarmonics(kernel, pass, batch, toFloat(xyz), toFloat(gradOut));
+                ? sphericalHarmonics(kernel, pass, n, xyz, gradOut)
+                : sphericalHarmonics(kernel, pass, n, toFloat(xyz), toFloat(gradOut));
     }
 
     private static Workload tensorProduct(TensorProductKernel kernel, Pass pass, int batch, double[] x1, double[] x2,
