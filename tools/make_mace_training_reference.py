@@ -9,7 +9,7 @@ model's plus normal noise of 0.01). The loss is mace's `WeightedEnergyForcesLoss
 `WeightedEnergyForcesStressLoss` (`mace/modules/loss.py`) with the case's weights; its gradient with respect to
 every `model.named_parameters()` tensor comes from `torch.autograd.grad` (second derivatives through the forces).
 
-Written (compact, `reference/models/mace-training.json`): per case the model folder, the loss weights, the targets,
+Written (compact) to `reference/models/<model>/training.json`: the loss weights, the targets,
 the loss value, and per parameter tensor (in `named_parameters` order) its name, size, Euclidean norm, the
 gradient's entries at three indices (the first, the largest in magnitude, one drawn) and its inner products with
 `PROJECTIONS` pseudo-random vectors: vector k of tensor j has entries `2 u - 1` for the successive `u` of
@@ -18,7 +18,7 @@ regenerates them and any wrong entry changes a projection.
 
 Usage (the MACE environment on PYTHONPATH, see reference/models/README.md)::
 
-    python3 tools/make_mace_training_reference.py [--out reference/models/mace-training.json]
+    python3 tools/make_mace_training_reference.py [--models reference/models] [case ...]
 """
 import argparse
 import json
@@ -94,8 +94,8 @@ def _structures(reference):
     return structures
 
 
-def make_case(case):
-    folder = os.path.join(MODELS, case["model"])
+def make_case(case, models):
+    folder = os.path.join(models, case["model"])
     with open(os.path.join(folder, "reference.json")) as source:
         reference = json.load(source, object_pairs_hook=OrderedDict)
     constructor = reference["constructor"]
@@ -176,19 +176,17 @@ def make_case(case):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=os.path.join(MODELS, "mace-training.json"))
+    parser.add_argument("--models", default=MODELS, help="the folder of the model folders")
+    parser.add_argument("cases", nargs="*", help=f"cases to write (default: all of {list(CASES)})")
     args = parser.parse_args(argv)
     torch.set_default_dtype(torch.float64)
-    result = OrderedDict(
-        [
-            ("description", __doc__.split("\n\n")[0]),
-            ("projections", PROJECTIONS),
-            ("cases", OrderedDict((name, make_case(case)) for name, case in CASES.items())),
-        ]
-    )
-    with open(args.out, "w") as sink:
-        json.dump(result, sink, indent=1)
-        sink.write("\n")
+    for name in args.cases or CASES:
+        case = CASES[name]
+        result = OrderedDict([("description", __doc__.split("\n\n")[0]), ("projections", PROJECTIONS)])
+        result.update(make_case(case, args.models))
+        with open(os.path.join(args.models, case["model"], "training.json"), "w") as sink:
+            json.dump(result, sink, indent=1)
+            sink.write("\n")
 
 
 if __name__ == "__main__":
