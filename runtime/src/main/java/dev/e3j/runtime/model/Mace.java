@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The architecture of mace-torch v0.3.6's {@code MACE} and {@code ScaleShiftMACE} on generated kernels, the engine
@@ -310,6 +311,49 @@ public final class Mace {
     /** Number of values in the flat parameters. */
     public int parameterCount() {
         return layout.count();
+    }
+
+    /**
+     * Parameters for a new model, drawn as mace-torch initialises one: every weight standard normal (e3nn's linears,
+     * the radial MLPs, the skip products), the symmetric contractions' weights standard normal divided by their
+     * number of basis elements; the buffers get {@code atomicEnergies} (E0 per element, in the order of
+     * {@link #atomicNumbers()}), the Bessel frequencies {@code π n / rMax}, and for a {@code ScaleShiftMACE}
+     * {@code scale} and {@code shift}.
+     *
+     * @throws IllegalArgumentException if {@code atomicEnergies} does not have one value per element, or a plain MACE
+     *                                  is given a scale other than 1 or a shift other than 0
+     */
+    public double[] initialParameters(Random random, double[] atomicEnergies, double scale, double shift) {
+        if (random == null || atomicEnergies == null || atomicEnergies.length != atomicNumbers.length) {
+            throw new IllegalArgumentException("Mace.initialParameters: expected a random generator and "
+                    + atomicNumbers.length + " atomic energies, got " + (random == null ? "no generator" : "one")
+                    + " and " + (atomicEnergies == null ? "none" : String.valueOf(atomicEnergies.length)));
+        }
+        if (!scaleShift && (scale != 1.0 || shift != 0.0)) {
+            throw new IllegalArgumentException("Mace.initialParameters: a MACE without scale and shift expects scale 1 "
+                    + "and shift 0, got " + scale + " and " + shift);
+        }
+        double[] params = new double[parameterCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = random.nextGaussian();
+        }
+        for (Product product : products) {
+            for (SymmetricContractionKernel.Tensor tensor : product.contraction().weightViews()) {
+                int basis = tensor.shape().get(1);
+                int from = product.contractionOffset() + tensor.offset();
+                for (int i = from; i < from + tensor.numel(); i++) {
+                    params[i] /= basis;
+                }
+            }
+        }
+        System.arraycopy(atomicEnergies, 0, params, atomicEnergiesOffset, atomicEnergies.length);
+        double[] frequencies = radial.initialBesselWeights();
+        System.arraycopy(frequencies, 0, params, besselOffset, frequencies.length);
+        if (scaleShift) {
+            params[scaleOffset] = scale;
+            params[shiftOffset] = shift;
+        }
+        return params;
     }
 
     /**
