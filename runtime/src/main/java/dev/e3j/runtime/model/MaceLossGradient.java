@@ -193,21 +193,25 @@ final class MaceLossGradient {
         int upDim = block.linearUp().irrepsOut().dim();
         int midDim = tp.irrepsOut().dim();
         double[] up = pass.ups.get(t);
-        RadialJet radial = radialJet(block);
+        RadialMlp radial = pass.radialMlps.get(t);
+        RadialMlp.Trace trace = pass.radialTraces.get(t);
+        int weightDim = tp.weightNumel();
         double[] messageTangent = new double[n * midDim];
         pass.forEachBlock((index, from, to) -> {
             int count = to - from;
-            RadialJet.Trace jet = radial.forward(Arrays.copyOfRange(pass.edgeFeats, from * numBessel,
-                    to * numBessel), Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel), count);
+            double[] w = trace.output(from, to, weightDim);
+            double[] wTangent = new double[count * weightDim];
+            radial.jvp(count, Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel),
+                    Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel), wTangent);
             double[] x = pass.gather(up, upDim, pass.senders, from, to);
             double[] y = Arrays.copyOfRange(pass.harmonics, from * harmonicsDim, to * harmonicsDim);
             double[] sum = new double[count * midDim];
             double[] term = new double[count * midDim];
-            tp.forward(count, pass.gather(upTangent, upDim, pass.senders, from, to), y, jet.output(), sum);
-            tp.forward(count, x, Arrays.copyOfRange(harmonicTangents, from * harmonicsDim, to * harmonicsDim),
-                    jet.output(), term);
+            tp.forward(count, pass.gather(upTangent, upDim, pass.senders, from, to), y, w, sum);
+            tp.forward(count, x, Arrays.copyOfRange(harmonicTangents, from * harmonicsDim, to * harmonicsDim), w,
+                    term);
             add(sum, term);
-            tp.forward(count, x, y, jet.outputTangent(), term);
+            tp.forward(count, x, y, wTangent, term);
             add(sum, term);
             for (int e = 0; e < count; e++) {
                 int row = pass.receivers[from + e] * midDim;
@@ -217,11 +221,6 @@ final class MaceLossGradient {
             }
         });
         return messageTangent;
-    }
-
-    private RadialJet radialJet(Mace.Interaction block) {
-        return new RadialJet(block.radialMlp().hs(), block.radialActivation(),
-                pass.slice(block.radialOffset(), block.radialMlp().parameterCount()));
     }
 
     /** {@code linear(x)} without its bias: the tangent of a linear layer. */
@@ -401,7 +400,8 @@ final class MaceLossGradient {
      *   x̄ = f_xᵀ(y, w) g + f_xᵀ(ẏ, w) ġ + f_xᵀ(y, ẇ) ġ        ẋ̄ = f_xᵀ(y, w) ġ
      *   w̄ = f_wᵀ(x, y) g + f_wᵀ(x, ẏ) ġ + f_wᵀ(ẋ, y) ġ        ẇ̄ = f_wᵀ(x, y) ġ
      * </pre>
-     * (five {@code backward} passes), then the radial MLP's parameters take {@code (w̄, ẇ̄)}. Returns
+     * (five {@code backward} passes), then the radial MLP's parameters take {@code w̄} through its {@code backward}
+     * and {@code ẇ̄} through its {@code doubleBackward} with {@code ggX = Ṙ}. Returns
      * {@code (ūp, u̇p̄)}, each node summing its outgoing edges in order.
      */
     private double[][] edgeMessagesReverse(int t, double[] gradMessage, double[] gradMessageTangent) {
@@ -412,20 +412,24 @@ final class MaceLossGradient {
         int weightDim = tp.weightNumel();
         double[] up = pass.ups.get(t);
         double[] upTangent = upTangents.get(t);
-        RadialJet radial = radialJet(block);
+        RadialMlp radial = pass.radialMlps.get(t);
+        RadialMlp.Trace trace = pass.radialTraces.get(t);
+        int radialCount = block.radialMlp().parameterCount();
         double[] gradSenderUp = new double[edges * upDim];
         double[] gradSenderUpTangent = new double[edges * upDim];
         int blocks = pass.blockStart.length - 1;
         double[][] radialGradients = new double[blocks][];
         pass.forEachBlock((index, from, to) -> {
             int count = to - from;
-            RadialJet.Trace jet = radial.forward(Arrays.copyOfRange(pass.edgeFeats, from * numBessel,
-                    to * numBessel), Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel), count);
+            double[] feats = Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel);
+            double[] featTangent = Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel);
+            double[] w = trace.output(from, to, weightDim);
+            double[] wTangent = new double[count * weightDim];
+            radial.jvp(count, feats, featTangent, wTangent);
             double[] x = pass.gather(up, upDim, pass.senders, from, to);
             double[] xTangent = pass.gather(upTangent, upDim, pass.senders, from, to);
             double[] y = Arrays.copyOfRange(pass.harmonics, from * harmonicsDim, to * harmonicsDim);
             double[] yTangent = Arrays.copyOfRange(harmonicTangents, from * harmonicsDim, to * harmonicsDim);
-            double[] w = jet.output();
             double[] g = pass.gather(gradMessage, midDim, pass.receivers, from, to);
             double[] gTangent = pass.gather(gradMessageTangent, midDim, pass.receivers, from, to);
             double[] gradX = new double[count * upDim];
@@ -436,7 +440,7 @@ final class MaceLossGradient {
             tp.backward(count, x, yTangent, w, gTangent, gradXTerm, null, gradWTerm);
             add(gradX, gradXTerm);
             add(gradW, gradWTerm);
-            tp.backward(count, x, y, jet.outputTangent(), gTangent, gradXTerm, null, null);
+            tp.backward(count, x, y, wTangent, gTangent, gradXTerm, null, null);
             add(gradX, gradXTerm);
             tp.backward(count, xTangent, y, w, gTangent, null, null, gradWTerm);
             add(gradW, gradWTerm);
@@ -445,11 +449,14 @@ final class MaceLossGradient {
             tp.backward(count, x, y, w, gTangent, gradXTangent, null, gradWTangent);
             System.arraycopy(gradX, 0, gradSenderUp, from * upDim, gradX.length);
             System.arraycopy(gradXTangent, 0, gradSenderUpTangent, from * upDim, gradXTangent.length);
-            double[] radialGradient = new double[radial.parameterCount()];
-            radial.reverse(jet, gradW, gradWTangent, radialGradient);
+            double[] radialGradient = new double[radialCount];
+            double[] secondOrder = new double[radialCount];
+            radial.backward(count, feats, gradW, null, radialGradient);
+            radial.doubleBackward(count, feats, gradWTangent, featTangent, null, null, secondOrder, null);
+            add(radialGradient, secondOrder);
             radialGradients[index] = radialGradient;
         });
-        double[] radialGradient = new double[radial.parameterCount()];
+        double[] radialGradient = new double[radialCount];
         for (double[] part : radialGradients) {
             add(radialGradient, part);
         }
@@ -466,156 +473,6 @@ final class MaceLossGradient {
     private static void add(double[] sum, double[] term) {
         for (int i = 0; i < sum.length; i++) {
             sum[i] += term[i];
-        }
-    }
-
-    /**
-     * MACE's radial MLP ({@code z_l = (x_l / sqrt(h_l)) W_l}, {@code x_l+1 = act(z_l)} except after the last layer)
-     * with a tangent carried forward ({@code ż_l = (ẋ_l / sqrt(h_l)) W_l}, {@code ẋ_l+1 = act'(z_l) ż_l}), and the
-     * reverse sweep of both to the weights.
-     */
-    static final class RadialJet {
-        private final int[] hs;
-        private final ScalarFunction act;
-        private final double[] params;
-
-        RadialJet(int[] hs, ScalarFunction act, double[] params) {
-            this.hs = hs.clone();
-            this.act = act;
-            this.params = params;
-        }
-
-        int parameterCount() {
-            return params.length;
-        }
-
-        /** One block's layers: inputs, pre-activations and their tangents, per layer. */
-        static final class Trace {
-            private final int count;
-            private final double[][] inputs;
-            private final double[][] inputTangents;
-            private final double[][] pre;
-            private final double[][] preTangents;
-
-            private Trace(int count, int layers) {
-                this.count = count;
-                this.inputs = new double[layers][];
-                this.inputTangents = new double[layers][];
-                this.pre = new double[layers][];
-                this.preTangents = new double[layers][];
-            }
-
-            /** The output rows, {@code [count][h_L]}. */
-            double[] output() {
-                return pre[pre.length - 1];
-            }
-
-            /** The output's tangent. */
-            double[] outputTangent() {
-                return preTangents[preTangents.length - 1];
-            }
-        }
-
-        /** The MLP of {@code count} rows {@code x} with tangent {@code xTangent}. */
-        Trace forward(double[] x, double[] xTangent, int count) {
-            int layers = hs.length - 1;
-            Trace trace = new Trace(count, layers);
-            double[] h = x;
-            double[] hTangent = xTangent;
-            int offset = 0;
-            for (int l = 0; l < layers; l++) {
-                int hIn = hs[l];
-                int hOut = hs[l + 1];
-                double scale = 1 / Math.sqrt(hIn);
-                trace.inputs[l] = h;
-                trace.inputTangents[l] = hTangent;
-                double[] z = new double[count * hOut];
-                double[] zTangent = new double[count * hOut];
-                for (int b = 0; b < count; b++) {
-                    for (int i = 0; i < hIn; i++) {
-                        double xi = h[b * hIn + i] * scale;
-                        double ti = hTangent[b * hIn + i] * scale;
-                        int row = offset + i * hOut;
-                        for (int j = 0; j < hOut; j++) {
-                            z[b * hOut + j] += xi * params[row + j];
-                            zTangent[b * hOut + j] += ti * params[row + j];
-                        }
-                    }
-                }
-                trace.pre[l] = z;
-                trace.preTangents[l] = zTangent;
-                if (l + 1 < layers) {
-                    double[] derivative = new double[z.length];
-                    h = new double[z.length];
-                    act.values(z, h, 0, z.length);
-                    act.derivatives(z, derivative, 0, z.length);
-                    hTangent = new double[z.length];
-                    for (int i = 0; i < z.length; i++) {
-                        hTangent[i] = derivative[i] * zTangent[i];
-                    }
-                }
-                offset += hIn * hOut;
-            }
-            return trace;
-        }
-
-        /**
-         * Adds to {@code gradParams} the gradient of {@code sum(out * gradOut) + sum(outTangent * gradOutTangent)}
-         * over the trace's rows.
-         */
-        void reverse(Trace trace, double[] gradOut, double[] gradOutTangent, double[] gradParams) {
-            int count = trace.count;
-            double[] gradZ = gradOut;
-            double[] gradZTangent = gradOutTangent;
-            int offset = params.length;
-            for (int l = hs.length - 2; l >= 0; l--) {
-                int hIn = hs[l];
-                int hOut = hs[l + 1];
-                offset -= hIn * hOut;
-                double scale = 1 / Math.sqrt(hIn);
-                double[] x = trace.inputs[l];
-                double[] xTangent = trace.inputTangents[l];
-                for (int b = 0; b < count; b++) {
-                    for (int i = 0; i < hIn; i++) {
-                        double xi = x[b * hIn + i] * scale;
-                        double ti = xTangent[b * hIn + i] * scale;
-                        int row = offset + i * hOut;
-                        for (int j = 0; j < hOut; j++) {
-                            gradParams[row + j] += xi * gradZ[b * hOut + j] + ti * gradZTangent[b * hOut + j];
-                        }
-                    }
-                }
-                if (l == 0) {
-                    break;
-                }
-                double[] gradX = new double[count * hIn];
-                double[] gradXTangent = new double[count * hIn];
-                for (int b = 0; b < count; b++) {
-                    for (int i = 0; i < hIn; i++) {
-                        int row = offset + i * hOut;
-                        double sum = 0;
-                        double sumTangent = 0;
-                        for (int j = 0; j < hOut; j++) {
-                            sum += gradZ[b * hOut + j] * params[row + j];
-                            sumTangent += gradZTangent[b * hOut + j] * params[row + j];
-                        }
-                        gradX[b * hIn + i] = sum * scale;
-                        gradXTangent[b * hIn + i] = sumTangent * scale;
-                    }
-                }
-                double[] z = trace.pre[l - 1];
-                double[] zTangent = trace.preTangents[l - 1];
-                double[] derivative = new double[z.length];
-                double[] second = new double[z.length];
-                act.derivatives(z, derivative, 0, z.length);
-                act.secondDerivatives(z, second, 0, z.length);
-                gradZ = new double[z.length];
-                gradZTangent = new double[z.length];
-                for (int i = 0; i < z.length; i++) {
-                    gradZ[i] = derivative[i] * gradX[i] + second[i] * zTangent[i] * gradXTangent[i];
-                    gradZTangent[i] = derivative[i] * gradXTangent[i];
-                }
-            }
         }
     }
 }
