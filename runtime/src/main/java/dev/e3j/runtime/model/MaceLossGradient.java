@@ -29,8 +29,8 @@ import java.util.List;
  *   <li>the symmetric contraction's tangent {@code J ȧ} and the sweep through it come from its
  *       {@code doubleBackward};</li>
  *   <li>the harmonics' tangent {@code J u} comes from their {@code doubleBackward};</li>
- *   <li>the radial MLP and the readout's activation need the activations' second derivatives
- *       ({@link ScalarFunction#secondDerivatives}).</li>
+ *   <li>the radial MLP's tangent and sweep are its {@code jvp}, {@code backward} and {@code doubleBackward}; the
+ *       readout's activation takes its second derivative ({@link ScalarFunction#secondDerivatives}).</li>
  * </ul>
  * Entries of θ that mace-torch keeps as buffers (atomic energies, Bessel frequencies, scale and shift) get a zero
  * gradient. Edge work runs in the pass's blocks of whole receivers; every sum runs in a fixed order, so the gradient
