@@ -87,6 +87,8 @@ class MethodSizeTest {
                 }
                 """);
         assertAllBelowTheLimit(kernels, 100);
+        assertDoubleBackwardMeasured(kernels, List.of("st.Stress_Sh20Impl", "st.Stress_ShMixedImpl",
+                "st.Stress_LinImpl", "st.Stress_LinPerSampleImpl", "st.Stress_LinPerSampleManyPathsImpl"));
     }
 
     /** The largest reduced tensor products e3j accepts: rank-6 Cartesian tensors (729 entries). */
@@ -135,6 +137,24 @@ class MethodSizeTest {
                 }
                 """);
         assertAllBelowTheLimit(kernels, 100);
+        assertDoubleBackwardMeasured(kernels, List.of("sc.Specs_MediumImpl", "sc.Specs_FourthImpl"));
+    }
+
+    /**
+     * The generated second derivatives (issue 22) are among the methods measured: each class overrides
+     * {@code doubleBackward} with {@code double[]} arguments, and with {@code float[]} ones where it has the float
+     * overloads.
+     */
+    private static void assertDoubleBackwardMeasured(GeneratedKernels kernels, List<String> implementations) {
+        for (String implementation : implementations) {
+            Map<String, Integer> lengths = ClassFiles.codeLengths(kernels.classFiles().get(implementation));
+            boolean hasFloat = lengths.keySet().stream().anyMatch(m -> m.startsWith("forward(") && m.contains("[F"));
+            assertTrue(lengths.keySet().stream().anyMatch(m -> m.startsWith("doubleBackward(") && m.contains("[D")),
+                    implementation + " has no double doubleBackward");
+            assertTrue(!hasFloat || lengths.keySet().stream()
+                            .anyMatch(m -> m.startsWith("doubleBackward(") && m.contains("[F")),
+                    implementation + " has no float doubleBackward");
+        }
     }
 
     private static void assertAllBelowTheLimit(GeneratedKernels kernels, int minimumMethods) {
