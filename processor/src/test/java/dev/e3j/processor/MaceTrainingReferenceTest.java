@@ -1,5 +1,6 @@
 package dev.e3j.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code tools/make_mace_training_reference.py}): the loss to 1e-10 relative; per parameter tensor the gradient's
  * norm and three entries to 1e-9 of the norm, and its inner products with two seeded pseudo-random vectors (which any
  * wrong entry moves) to 1e-9 of the sum of the products' magnitudes; every buffer's entries 0. Then the gradient
- * against central finite differences of the loss along random directions.
+ * against central finite differences of the loss along random directions, and on one thread against four.
  */
 class MaceTrainingReferenceTest {
 
@@ -145,6 +147,23 @@ class MaceTrainingReferenceTest {
             double difference = (loss(c, params, direction, step) - loss(c, params, direction, -step)) / (2 * step);
             assertEquals(slope, difference, 1e-6 * Math.abs(slope) + 1e-10, "direction " + trial);
             assertTrue(Math.abs(slope) > 1e-6, "a direction the loss moves along");
+        }
+    }
+
+    /** The edge blocks and every sum are fixed by the graph: the gradient has the same bits on 1 and 4 threads. */
+    @Test
+    void parameterGradientDoesNotDependOnTheNumberOfThreads() throws Exception {
+        Case c = load("mace-periodic");
+        Mace.Weights weights = c.mace().weights(c.params());
+        assertArrayEquals(gradientOn(1, c, weights), gradientOn(4, c, weights), 0.0);
+    }
+
+    private static double[] gradientOn(int threads, Case c, Mace.Weights weights) throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            return pool.submit(() -> c.mace().lossGradient(c.batch(), weights, c.loss()).gradient()).get();
+        } finally {
+            pool.shutdown();
         }
     }
 
