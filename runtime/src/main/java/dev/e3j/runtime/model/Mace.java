@@ -37,7 +37,8 @@ import java.util.Random;
  *     E_t     readout(h): linear, or linear -> activation -> linear for the last one     (readouts.t)
  *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
  * </pre>
- * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block.
+ * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block;
+ * {@link #lossGradient} differentiates a training loss on them with respect to the parameters.
  * Parameters are one flat array ({@link #parameters(StateDict)}), cut once into each kernel's weights by
  * {@link #weights(double[])}. Immutable and thread-safe.
  */
@@ -594,6 +595,12 @@ public final class Mace {
             @Override
             public List<Evaluation> evaluate(List<Structure> structures) {
                 return Mace.this.evaluate(structures, weights);
+            }
+
+            @Override
+            public String toString() {
+                return (scaleShift ? "ScaleShiftMACE" : "MACE") + " (" + interactions.size() + " interactions, "
+                        + parameterCount() + " parameters)";
             }
         };
     }
