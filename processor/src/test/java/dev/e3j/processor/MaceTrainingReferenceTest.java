@@ -2,6 +2,7 @@ package dev.e3j.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.io.StateDict;
@@ -165,6 +166,38 @@ class MaceTrainingReferenceTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void badArgumentsAreNamed() throws Exception {
+        Case c = load("mace-periodic");
+        Mace.Weights weights = c.mace().weights(c.params());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> c.mace().lossGradient(List.of(), weights, c.loss()));
+        assertTrue(empty.getMessage().contains("non-empty batch"), empty.getMessage());
+        Case other = load("mace-public");
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> c.mace().lossGradient(c.batch(), other.mace().weights(other.params()), c.loss()));
+        assertTrue(foreign.getMessage().contains("another model's weights"), foreign.getMessage());
+        IllegalArgumentException element = assertThrows(IllegalArgumentException.class,
+                () -> other.mace().lossGradient(c.batch(), other.mace().weights(other.params()), c.loss()));
+        assertTrue(element.getMessage().contains("atomic number 29"), element.getMessage());
+        IllegalArgumentException energies = assertThrows(IllegalArgumentException.class,
+                () -> c.mace().initialParameters(new Random(1), new double[1], 1.0, 0.0));
+        assertTrue(energies.getMessage().contains("2 atomic energies"), energies.getMessage());
+    }
+
+    /** Fresh parameters keep the buffers given and draw the weights; the gradient of their loss is finite. */
+    @Test
+    void initialParametersTrain() throws Exception {
+        Case c = load("mace-periodic");
+        Mace mace = c.mace();
+        double[] params = mace.initialParameters(new Random(5), new double[] {-2041.93, -1640.12}, 1.3, -3.1);
+        assertEquals(-1640.12, params[mace.parameterOffset("atomic_energies_fn.atomic_energies") + 1]);
+        assertEquals(1.3, params[mace.parameterOffset("scale_shift.scale")]);
+        assertEquals(Math.PI / 4.0, params[mace.parameterOffset("radial_embedding.bessel_fn.bessel_weights")], 1e-15);
+        Mace.LossGradient result = mace.lossGradient(c.batch(), mace.weights(params), c.loss());
+        assertTrue(Arrays.stream(result.gradient()).allMatch(Double::isFinite) && result.loss() > 0);
     }
 
     private static double loss(Case c, double[] params, double[] direction, double step) {
