@@ -53,6 +53,8 @@ final class MaceLossGradient {
     private final List<double[]> featureTangents = new ArrayList<>();
     private final List<double[]> upTangents = new ArrayList<>();
     private final List<double[]> messageTangents = new ArrayList<>();
+    /** Each interaction's tangent of the radial MLP's output (the edge product's weights), {@code [edges][W]}. */
+    private final List<double[]> radialTangents = new ArrayList<>();
     private final List<double[]> mixedTangents = new ArrayList<>();
     private final List<double[]> contractionInputTangents = new ArrayList<>();
     private final List<double[]> contractionOutputTangents = new ArrayList<>();
@@ -197,12 +199,15 @@ final class MaceLossGradient {
         RadialMlp.Trace trace = pass.radialTraces.get(t);
         int weightDim = tp.weightNumel();
         double[] messageTangent = new double[n * midDim];
+        double[] radialTangent = new double[edges * weightDim];
+        radialTangents.add(radialTangent);
         pass.forEachBlock((index, from, to) -> {
             int count = to - from;
             double[] w = trace.output(from, to, weightDim);
             double[] wTangent = new double[count * weightDim];
             radial.jvp(count, Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel),
                     Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel), wTangent);
+            System.arraycopy(wTangent, 0, radialTangent, from * weightDim, wTangent.length);
             double[] x = pass.gather(up, upDim, pass.senders, from, to);
             double[] y = Arrays.copyOfRange(pass.harmonics, from * harmonicsDim, to * harmonicsDim);
             double[] sum = new double[count * midDim];
@@ -414,6 +419,7 @@ final class MaceLossGradient {
         double[] upTangent = upTangents.get(t);
         RadialMlp radial = pass.radialMlps.get(t);
         RadialMlp.Trace trace = pass.radialTraces.get(t);
+        double[] radialTangent = radialTangents.get(t);
         int radialCount = block.radialMlp().parameterCount();
         double[] gradSenderUp = new double[edges * upDim];
         double[] gradSenderUpTangent = new double[edges * upDim];
@@ -424,8 +430,7 @@ final class MaceLossGradient {
             double[] feats = Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel);
             double[] featTangent = Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel);
             double[] w = trace.output(from, to, weightDim);
-            double[] wTangent = new double[count * weightDim];
-            radial.jvp(count, feats, featTangent, wTangent);
+            double[] wTangent = Arrays.copyOfRange(radialTangent, from * weightDim, to * weightDim);
             double[] x = pass.gather(up, upDim, pass.senders, from, to);
             double[] xTangent = pass.gather(upTangent, upDim, pass.senders, from, to);
             double[] y = Arrays.copyOfRange(pass.harmonics, from * harmonicsDim, to * harmonicsDim);
