@@ -278,13 +278,13 @@ public final class FullyConnectedNet {
      *
      * <p>{@code S} is {@code sum(gradOut * dOut)} for the tangent {@code dOut} of {@link #jvp} along
      * {@code (ggX, ggParams)}, so {@code gGradOut = dOut}, and {@code gX}, {@code gParams} are the reverse pass
-     * through the tangent's forward pass: per layer, from the cotangents {@code ā} of {@code a} (zero at the output)
-     * and {@code ǡ} of {@code da} ({@code gradOut} at the output),
+     * through the tangent's forward pass: per layer, from the cotangents {@code cA} of {@code a} (zero at the output)
+     * and {@code cDa} of {@code da} ({@code gradOut} at the output),
      * <pre>{@code
-     *   z̄ = g (φ'(z) ā + φ''(z) dz ǡ),   ż̄ = g φ'(z) ǡ             (z̄ = ā, ż̄ = ǡ on a linear layer)
-     *   W̄ = s (hᵀ z̄ + dhᵀ ż̄),   h̄ = s (z̄ Wᵀ + ż̄ dWᵀ),   ḣ̄ = s ż̄ Wᵀ
+     *   cZ = g (φ'(z) cA + φ''(z) dz cDa),   cDz = g φ'(z) cDa        (cZ = cA, cDz = cDa on a linear layer)
+     *   gW = s (hᵀ cZ + dhᵀ cDz),   cA(previous) = s (cZ Wᵀ + cDz dWᵀ),   cDa(previous) = s cDz Wᵀ
      * }</pre>
-     * The {@code ḣ̄} stream is {@link #backward}'s, computed the same way. The activation needs
+     * The {@code cDa} stream is {@link #backward}'s, computed the same way. The activation needs
      * {@link ScalarFunction#secondDerivative}. Parameter gradients are summed per block of samples and then over the
      * blocks in order, independent of the number of threads.
      */
@@ -318,68 +318,68 @@ public final class FullyConnectedNet {
         if (gX == null && gParams == null) {
             return;
         }
-        double[] barA = null;
-        double[] barDa = gradOut.clone();
+        double[] cA = null;
+        double[] cDa = gradOut.clone();
         for (int layer = layers() - 1; layer >= 0; layer--) {
             int hIn = hs[layer];
             int hOut = hs[layer + 1];
             double scale = weightScale(layer);
-            double[] barZ = barA;
-            double[] barDz = barDa;
+            double[] cZ = cA;
+            double[] cDz = cDa;
             if (activated(layer)) {
                 double gain = outputGain(layer);
                 double[] derivative = t.derivatives[layer];
                 double[] second = t.secondDerivatives[layer];
                 double[] dz = t.preActivationTangents[layer];
-                double[] fromA = barA;
-                double[] zBar = new double[batch * hOut];
-                double[] dzBar = barDa;
+                double[] fromA = cA;
+                double[] toZ = new double[batch * hOut];
+                double[] toDz = cDa;
                 BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
                     for (int i = from * hOut; i < to * hOut; i++) {
-                        double viaTangent = second[i] * dz[i] * dzBar[i];
-                        zBar[i] = gain * (fromA == null ? viaTangent : derivative[i] * fromA[i] + viaTangent);
-                        dzBar[i] *= gain * derivative[i];
+                        double viaTangent = second[i] * dz[i] * toDz[i];
+                        toZ[i] = gain * (fromA == null ? viaTangent : derivative[i] * fromA[i] + viaTangent);
+                        toDz[i] *= gain * derivative[i];
                     }
                 });
-                barZ = zBar;
-                barDz = dzBar;
+                cZ = toZ;
+                cDz = toDz;
             }
             if (gParams != null) {
                 int offset = weightOffsets[layer];
-                if (barZ != null) {
-                    weightGradient(batch, t.inputs[layer], barZ, hIn, hOut, scale, gParams, offset, false);
+                if (cZ != null) {
+                    weightGradient(batch, t.inputs[layer], cZ, hIn, hOut, scale, gParams, offset, false);
                 } else {
                     Arrays.fill(gParams, offset, offset + hIn * hOut, 0.0);
                 }
                 if (t.inputTangents[layer] != null) {
-                    weightGradient(batch, t.inputTangents[layer], barDz, hIn, hOut, scale, gParams, offset, true);
+                    weightGradient(batch, t.inputTangents[layer], cDz, hIn, hOut, scale, gParams, offset, true);
                 }
             }
             if (layer == 0 && gX == null) {
                 break;
             }
             double[][] columns = columns(params, layer);
-            double[] barH = barZ == null ? null : inputGradient(batch, barZ, columns, hIn, hOut, scale);
+            double[] cH = cZ == null ? null : inputGradient(batch, cZ, columns, hIn, hOut, scale);
             if (t.paramTangents != null) {
-                double[] viaWeights = inputGradient(batch, barDz, columns(t.paramTangents, layer), hIn, hOut, scale);
-                if (barH == null) {
-                    barH = viaWeights;
+                double[] viaWeights = inputGradient(batch, cDz, columns(t.paramTangents, layer), hIn, hOut, scale);
+                if (cH == null) {
+                    cH = viaWeights;
                 } else {
-                    for (int i = 0; i < barH.length; i++) {
-                        barH[i] += viaWeights[i];
+                    for (int i = 0; i < cH.length; i++) {
+                        cH[i] += viaWeights[i];
                     }
                 }
             }
-            barA = barH;
+            cA = cH;
             if (layer > 0) {
-                barDa = inputGradient(batch, barDz, columns, hIn, hOut, scale);
+                cDa = inputGradient(batch, cDz, columns, hIn, hOut, scale);
             }
         }
         if (gX != null) {
-            if (barA == null) {
+            if (cA == null) {
                 Arrays.fill(gX, 0.0);
             } else {
-                System.arraycopy(barA, 0, gX, 0, gX.length);
+                System.arraycopy(cA, 0, gX, 0, gX.length);
             }
         }
     }
