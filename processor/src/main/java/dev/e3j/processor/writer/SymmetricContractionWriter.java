@@ -780,14 +780,14 @@ public final class SymmetricContractionWriter {
     }
 
     /**
-     * Estimated bytecode of one piece's second-order statements: its polynomial, its derivatives twice (the
-     * directional derivative and the input gradient) and its second derivatives.
+     * Estimated bytecode of one piece's second-order statements: its polynomial, its derivatives (each kept in a local
+     * for the directional derivative and the input gradient) and its second derivatives.
      */
     private int doubleBackwardPieceBytes(int index) {
         Piece piece = pieces.get(index);
         int bytes = 48 + termBytes(piece.terms());
         for (List<Term> derivative : piece.derivatives().values()) {
-            bytes += 2 * (12 + termBytes(derivative));
+            bytes += 24 + termBytes(derivative);
         }
         for (TreeMap<Integer, List<Term>> row : secondDerivatives.get(index).values()) {
             for (List<Term> second : row.values()) {
@@ -965,11 +965,18 @@ public final class SymmetricContractionWriter {
             method.addStatement("$T d$L = $L", t.type(), a, t.zero());
         }
         method.addStatement("$T e", t.type()).addStatement("$T q", t.type()).addStatement("$T qq", t.type());
+        for (int a : gradients) {
+            method.addStatement("$T t$L", t.type(), a);
+        }
         for (int i : chunk) {
             Piece piece = pieces.get(i);
             int g = piece.group();
+            // t_a = ∂P/∂f[a], once for the directional derivative e and the input gradient
             List<String> directional = new ArrayList<>();
-            piece.derivatives().forEach((a, derivative) -> directional.add(product("y" + a, derivative, t)));
+            piece.derivatives().forEach((a, derivative) -> {
+                method.addStatement("t$L = $L", a, sum(derivative, t));
+                directional.add("y" + a + " * t" + a);
+            });
             method.addStatement("e = $L", String.join(" + ", directional))
                     .addStatement("r[$L] += v$L * e + $L", piece.result(), g, product("u" + g, piece.terms(), t))
                     .addStatement("s$L += g[$L] * e", g, piece.result())
@@ -978,7 +985,7 @@ public final class SymmetricContractionWriter {
             TreeMap<Integer, TreeMap<Integer, List<Term>>> second = secondDerivatives.get(i);
             for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
                 int a = derivative.getKey();
-                StringBuilder update = new StringBuilder(product("qq", derivative.getValue(), t));
+                StringBuilder update = new StringBuilder("qq * t" + a);
                 if (second.containsKey(a)) {
                     List<String> hessian = new ArrayList<>();
                     second.get(a).forEach((b, terms) -> hessian.add(product("y" + b, terms, t)));
