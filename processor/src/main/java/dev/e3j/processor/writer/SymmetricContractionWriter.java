@@ -41,7 +41,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * (MACE's paths through the same irreps in another order often are), form one {@link Group}: its polynomials are
  * written once, multiplied by the combined weight {@code Σ_k ρ_k w_ν[element][k][channel]}, which about halves the
  * code of MACE's bases. The backward pass reads the same monomials: {@code dL/dw_k = ρ_k Σ_m g[m] P_νj[m]} and
- * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too.
+ * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too. The double backward reads them again with the
+ * exact second derivatives {@code ∂²P/∂f[a]∂f[b]} ({@code doubleBackward}).
  *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
  * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
