@@ -29,7 +29,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * unrolled once per {@code (u, v)} pair and only then combined with the weights:
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
- * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
+ * when every gradient is wanted one fused method computes all three from the same loads and contractions, and the
+ * double backward likewise computes its four results in one pass per pair ({@link #doubleBackwardBody}). When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see
  * {@link PathPlan#sharesX2()}); such a {@code uvu} path also has a channel-last forward
  * ({@link PathPlan#channelLast()}): one loop over the channels per output component, on {@code ir_mul} scratch

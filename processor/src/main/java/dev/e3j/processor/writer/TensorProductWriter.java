@@ -231,7 +231,10 @@ public final class TensorProductWriter {
                 model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");
         if (model.square()) {
             doc.add("\n<p>A tensor square: {@code x2} must be {@code x1} (or null); {@code gradX1} receives the"
-                    + " total gradient and {@code gradX2} is ignored.\n");
+                    + " total gradient and {@code gradX2} is ignored. In {@code doubleBackward}, as in e3nn's autograd"
+                    + " of {@code TensorSquare}, {@code x1} is the one input: {@code ggX1} is the cotangent of that"
+                    + " total gradient, {@code gX1} receives the total second derivative, {@code ggX2} must be null"
+                    + " and {@code gX2} is ignored.\n");
         }
         doc.add("\n<p>Paths, {@code out_k += coefficient * sum_ij w3j[i][j][k] x1_i x2_j} (times the weight):\n<ul>\n");
         for (PathModel path : model.paths()) {
@@ -500,16 +503,16 @@ public final class TensorProductWriter {
         checkCommonArguments(method, name);
         method.addCode(checks.perSample(name, "gradOut", "DIM_OUT"));
         boolean weighted = model.weightNumel() > 0;
-        List<String> inputs = new ArrayList<>(List.of("ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights",
+        List<String> optional = new ArrayList<>(List.of("ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights",
                 "gGradOut"));
         if (model.square()) {
             method.beginControlFlow("if (ggX2 != null)")
                     .addStatement("throw invalid($S, $S)", name, "ggX2 must be null: a tensor square has one input,"
                             + " x1, whose gradient's cotangent is ggX1")
                     .endControlFlow();
-            inputs.removeAll(List.of("ggX2", "gX2"));
+            optional.removeAll(List.of("ggX2", "gX2"));
         }
-        for (String argument : inputs) {
+        for (String argument : optional) {
             CodeBlock check = switch (argument) {
                 case "ggX1", "gX1" -> checks.perSample(name, argument, "DIM_IN1");
                 case "ggX2", "gX2" -> checks.perSample(name, argument, "DIM_IN2");
