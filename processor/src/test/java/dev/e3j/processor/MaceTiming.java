@@ -23,9 +23,10 @@ import java.util.Random;
  * minimum wall time of the timed runs; the CPU time of the evaluating threads per evaluation (on a loaded machine
  * the steadier measure); the bytes allocated per evaluation by all threads; the sum of the heap pools' peak use
  * over the timed runs (an upper bound of the peak heap: the pools peak at different times); and the energy and a
- * force checksum, so that two builds can be compared:
+ * force checksum, so that two builds can be compared; {@code --float32} compiles the spec with
+ * {@code precision = FLOAT}, so that {@code evaluate} computes in float32:
  * <pre>
- *   java -cp (processor test classpath) dev.e3j.processor.MaceTiming [sizes...] [--seconds s]
+ *   java -cp (processor test classpath) dev.e3j.processor.MaceTiming [sizes...] [--seconds s] [--float32]
  * </pre>
  */
 public final class MaceTiming {
@@ -37,16 +38,22 @@ public final class MaceTiming {
     private MaceTiming() {
     }
 
-    /** Runs the timings; arguments: atom counts (64, 512, 4096) and {@code --seconds} of timed runs per size. */
+    /**
+     * Runs the timings; arguments: atom counts (64, 512, 4096), {@code --seconds} of timed runs per size and
+     * {@code --float32}.
+     */
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         double seconds = 5;
+        boolean float32 = false;
         int[] sizes = {64, 512};
         int[] given = new int[args.length];
         int count = 0;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Double.parseDouble(args[++i]);
+            } else if (args[i].equals("--float32")) {
+                float32 = true;
             } else {
                 given[count++] = Integer.parseInt(args[i]);
             }
@@ -57,7 +64,7 @@ public final class MaceTiming {
         Map<String, Object> description = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(MODEL.resolve("mace-cu-emt.json")));
         InteratomicPotential potential = MaceReferenceTest.load(MaceReferenceTest.specSource(
-                (Map<String, Object>) description.get("constructor")),
+                (Map<String, Object>) description.get("constructor"), float32),
                 StateDict.read(MODEL.resolve("mace-cu-emt.safetensors")));
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
