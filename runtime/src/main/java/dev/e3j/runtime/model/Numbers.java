@@ -6,6 +6,7 @@ import dev.e3j.runtime.SymmetricContractionKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The arrays of one floating-point type that a {@link Mace} pass computes in ({@code double[]} or {@code float[]}),
@@ -59,14 +60,14 @@ abstract class Numbers<A> {
     abstract void valuesAndDerivatives(ScalarFunction f, A x, A values, A derivatives, int at, int length);
 
     /**
-     * {@code out[b][j] = sum_i (x[b][i] scale) w[i][j]} for {@code rows} rows ({@code x [rows][hIn]}, {@code w}
-     * {@code [hIn][hOut]} row-major, {@code out [rows][hOut]}, overwritten), each {@code out[b][j]} summing four
-     * products at a time in the order of i, as {@link dev.e3j.runtime.nn.FullyConnectedNet} does. Four rows of
-     * {@code w} are copied to arrays of their own once for all rows of {@code x}, and each row of {@code out} sums in
-     * an array of its own: HotSpot's C2 vectorizes the inner loop only over arrays indexed from 0 (measured on this
-     * machine, JDK 17: about 4x the multiply-adds per second of the same loop at offsets into one array).
+     * {@code out[b][j] = sum_i (x[b][i] scale) w[i][j]} for {@code rows} rows ({@code x [rows][hIn]}, {@code w} the
+     * {@code hIn} rows of {@code [hIn][hOut]}, {@code out [rows][hOut]}, overwritten), each {@code out[b][j]} summing
+     * four products at a time in the order of i, as {@link dev.e3j.runtime.nn.FullyConnectedNet} does. Each row of
+     * {@code out} sums in an array of its own over rows of {@code w} that are arrays of their own: HotSpot's C2
+     * vectorizes that inner loop, but not the same loop at offsets into one array (measured on this machine, JDK 17:
+     * about a quarter of the multiply-adds per second).
      */
-    abstract void multiply(A x, int rows, int hIn, A w, int hOut, double scale, A out);
+    abstract void multiply(A x, int rows, int hIn, List<A> w, int hOut, double scale, A out);
 
     /** {@code values[i] *= factor} for every i. */
     abstract void scale(A values, double factor);
@@ -163,36 +164,24 @@ abstract class Numbers<A> {
         }
 
         @Override
-        void multiply(double[] x, int rows, int hIn, double[] w, int hOut, double scale, double[] out) {
-            double[][] sums = new double[rows][hOut];
-            double[] w0 = new double[hOut];
-            double[] w1 = new double[hOut];
-            double[] w2 = new double[hOut];
-            double[] w3 = new double[hOut];
-            int i = 0;
-            for (; i + 4 <= hIn; i += 4) {
-                System.arraycopy(w, i * hOut, w0, 0, hOut);
-                System.arraycopy(w, (i + 1) * hOut, w1, 0, hOut);
-                System.arraycopy(w, (i + 2) * hOut, w2, 0, hOut);
-                System.arraycopy(w, (i + 3) * hOut, w3, 0, hOut);
-                for (int b = 0; b < rows; b++) {
-                    int at = b * hIn + i;
-                    accumulate(sums[b], x[at] * scale, w0, x[at + 1] * scale, w1, x[at + 2] * scale, w2,
-                            x[at + 3] * scale, w3, hOut);
-                }
-            }
-            for (; i < hIn; i++) {
-                System.arraycopy(w, i * hOut, w0, 0, hOut);
-                for (int b = 0; b < rows; b++) {
-                    accumulate(sums[b], x[b * hIn + i] * scale, w0, hOut);
-                }
-            }
+        void multiply(double[] x, int rows, int hIn, List<double[]> w, int hOut, double scale, double[] out) {
+            double[] sum = new double[hOut];
             for (int b = 0; b < rows; b++) {
-                System.arraycopy(sums[b], 0, out, b * hOut, hOut);
+                Arrays.fill(sum, 0.0);
+                int at = b * hIn;
+                int i = 0;
+                for (; i + 4 <= hIn; i += 4) {
+                    accumulate(sum, x[at + i] * scale, w.get(i), x[at + i + 1] * scale, w.get(i + 1),
+                            x[at + i + 2] * scale, w.get(i + 2), x[at + i + 3] * scale, w.get(i + 3), hOut);
+                }
+                for (; i < hIn; i++) {
+                    accumulate(sum, x[at + i] * scale, w.get(i), hOut);
+                }
+                System.arraycopy(sum, 0, out, b * hOut, hOut);
             }
         }
 
-        /** {@code sum[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}: arrays from index 0, which C2 vectorizes. */
+        /** {@code sum[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}. */
         private static void accumulate(double[] sum, double a0, double[] w0, double a1, double[] w1, double a2,
                                        double[] w2, double a3, double[] w3, int width) {
             for (int j = 0; j < width; j++) {
@@ -200,6 +189,7 @@ abstract class Numbers<A> {
             }
         }
 
+        /** {@code sum[j] += a w[j]}. */
         private static void accumulate(double[] sum, double a, double[] w, int width) {
             for (int j = 0; j < width; j++) {
                 sum[j] += a * w[j];
@@ -362,37 +352,25 @@ abstract class Numbers<A> {
         }
 
         @Override
-        void multiply(float[] x, int rows, int hIn, float[] w, int hOut, double scale, float[] out) {
+        void multiply(float[] x, int rows, int hIn, List<float[]> w, int hOut, double scale, float[] out) {
             float s = (float) scale;
-            float[][] sums = new float[rows][hOut];
-            float[] w0 = new float[hOut];
-            float[] w1 = new float[hOut];
-            float[] w2 = new float[hOut];
-            float[] w3 = new float[hOut];
-            int i = 0;
-            for (; i + 4 <= hIn; i += 4) {
-                System.arraycopy(w, i * hOut, w0, 0, hOut);
-                System.arraycopy(w, (i + 1) * hOut, w1, 0, hOut);
-                System.arraycopy(w, (i + 2) * hOut, w2, 0, hOut);
-                System.arraycopy(w, (i + 3) * hOut, w3, 0, hOut);
-                for (int b = 0; b < rows; b++) {
-                    int at = b * hIn + i;
-                    accumulate(sums[b], x[at] * s, w0, x[at + 1] * s, w1, x[at + 2] * s, w2,
-                            x[at + 3] * s, w3, hOut);
-                }
-            }
-            for (; i < hIn; i++) {
-                System.arraycopy(w, i * hOut, w0, 0, hOut);
-                for (int b = 0; b < rows; b++) {
-                    accumulate(sums[b], x[b * hIn + i] * s, w0, hOut);
-                }
-            }
+            float[] sum = new float[hOut];
             for (int b = 0; b < rows; b++) {
-                System.arraycopy(sums[b], 0, out, b * hOut, hOut);
+                Arrays.fill(sum, 0.0f);
+                int at = b * hIn;
+                int i = 0;
+                for (; i + 4 <= hIn; i += 4) {
+                    accumulate(sum, x[at + i] * s, w.get(i), x[at + i + 1] * s, w.get(i + 1),
+                            x[at + i + 2] * s, w.get(i + 2), x[at + i + 3] * s, w.get(i + 3), hOut);
+                }
+                for (; i < hIn; i++) {
+                    accumulate(sum, x[at + i] * s, w.get(i), hOut);
+                }
+                System.arraycopy(sum, 0, out, b * hOut, hOut);
             }
         }
 
-        /** As {@link Float64}'s. */
+        /** {@code sum[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}. */
         private static void accumulate(float[] sum, float a0, float[] w0, float a1, float[] w1, float a2,
                                        float[] w2, float a3, float[] w3, int width) {
             for (int j = 0; j < width; j++) {
@@ -400,6 +378,7 @@ abstract class Numbers<A> {
             }
         }
 
+        /** {@code sum[j] += a w[j]}. */
         private static void accumulate(float[] sum, float a, float[] w, int width) {
             for (int j = 0; j < width; j++) {
                 sum[j] += a * w[j];

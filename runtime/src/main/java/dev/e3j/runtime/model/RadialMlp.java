@@ -11,8 +11,8 @@ import java.util.List;
  * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. In
  * {@link Numbers#FLOAT64} each value sums the same products in the same order as {@link FullyConnectedNet}, so the
  * values are the same bits; what differs is that a caller running its own blocks of edges in parallel (the fused
- * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, each loaded weight
- * serves four edges ({@link Numbers#multiply}), and no weight copy is made per call.
+ * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, and the weights are laid
+ * out once, as rows and columns in arrays of their own ({@link Numbers#multiply}).
  *
  * @param <A> the arrays it computes in, {@code double[]} or {@code float[]}
  */
@@ -21,10 +21,10 @@ final class RadialMlp<A> {
     private final Numbers<A> numbers;
     private final int[] hs;
     private final ScalarFunction act;
-    /** {@code weights.get(l)}: layer {@code l}'s weights, {@code [h_l][h_l+1]} row-major. */
-    private final List<A> weights = new ArrayList<>();
-    /** {@code transposed.get(l)}: layer {@code l}'s weights transposed, {@code [h_l+1][h_l]}, for the backward pass. */
-    private final List<A> transposed = new ArrayList<>();
+    /** {@code rows.get(l).get(i)}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}). */
+    private final List<List<A>> rows = new ArrayList<>();
+    /** {@code columns.get(l).get(j)}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
+    private final List<List<A>> columns = new ArrayList<>();
 
     /**
      * The layers of {@code net} with its flat {@code params} (layer by layer, each {@code [h_in][h_out]}), rounded
@@ -38,14 +38,20 @@ final class RadialMlp<A> {
         for (int l = 0; l + 1 < hs.length; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
-            double[] columns = new double[hIn * hOut];
+            List<A> layerRows = new ArrayList<>();
             for (int i = 0; i < hIn; i++) {
-                for (int j = 0; j < hOut; j++) {
-                    columns[j * hIn + i] = params[offset + i * hOut + j];
-                }
+                layerRows.add(numbers.round(params, offset + i * hOut, offset + (i + 1) * hOut));
             }
-            weights.add(numbers.round(params, offset, offset + hIn * hOut));
-            transposed.add(numbers.round(columns, 0, columns.length));
+            List<A> layerColumns = new ArrayList<>();
+            for (int j = 0; j < hOut; j++) {
+                double[] column = new double[hIn];
+                for (int i = 0; i < hIn; i++) {
+                    column[i] = params[offset + i * hOut + j];
+                }
+                layerColumns.add(numbers.round(column, 0, hIn));
+            }
+            rows.add(layerRows);
+            columns.add(layerColumns);
             offset += hIn * hOut;
         }
     }
@@ -97,7 +103,7 @@ final class RadialMlp<A> {
             int hIn = hs[l];
             int hOut = hs[l + 1];
             A z = numbers.zeros(count * hOut);
-            numbers.multiply(h, count, hIn, weights.get(l), hOut, 1 / Math.sqrt(hIn), z);
+            numbers.multiply(h, count, hIn, rows.get(l), hOut, 1 / Math.sqrt(hIn), z);
             if (l + 1 < layers) {
                 A y = numbers.zeros(count * hOut);
                 numbers.valuesAndDerivatives(act, z, y, trace.derivatives.get(l), from * hOut, count * hOut);
@@ -127,7 +133,7 @@ final class RadialMlp<A> {
                 numbers.multiply(grad, trace.derivatives.get(l), from * hOut, count * hOut);
             }
             A gradIn = l == 0 ? gradX : numbers.zeros(count * hIn);
-            numbers.multiply(grad, count, hOut, transposed.get(l), hIn, 1.0, gradIn);
+            numbers.multiply(grad, count, hOut, columns.get(l), hIn, 1.0, gradIn);
             numbers.scale(gradIn, 1 / Math.sqrt(hIn));
             grad = gradIn;
         }
