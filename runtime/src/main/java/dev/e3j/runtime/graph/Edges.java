@@ -238,4 +238,13 @@ public final class Edges {
         double u = 2 * (x - 1);
         return u > 0 || u < -1 ? 0.0 : Math.PI * Math.sin(Math.PI * u);
     }
+
+    /**
+     * {@code d²c/dx² = 2 pi² cos(pi u)} inside {@code -1 <= u <= 0}, else 0 (as autograd differentiates e3nn's
+     * {@code smooth_cutoff}, whose values outside are assigned constants).
+     */
+    public static double smoothCutoffSecondDerivative(double x) {
+        double u = 2 * (x - 1);
+        return u > 0 || u < -1 ? 0.0 : 2 * Math.PI * Math.PI * Math.cos(Math.PI * u);
+    }
 }

@@ -90,6 +90,11 @@ public final class Normalize2Mom implements ScalarFunction {
     }
 
     @Override
+    public double secondDerivative(double x) {
+        return constant * f.secondDerivative(x);
+    }
+
+    @Override
     public void values(double[] x, double[] out, int from, int to) {
         f.values(x, out, from, to);
         scale(out, from, to);
@@ -98,6 +103,12 @@ public final class Normalize2Mom implements ScalarFunction {
     @Override
     public void derivatives(double[] x, double[] out, int from, int to) {
         f.derivatives(x, out, from, to);
+        scale(out, from, to);
+    }
+
+    @Override
+    public void secondDerivatives(double[] x, double[] out, int from, int to) {
+        f.secondDerivatives(x, out, from, to);
         scale(out, from, to);
     }
 

@@ -1,10 +1,12 @@
 package dev.e3j.runtime.math;
 
 import dev.e3j.runtime.internal.Checks;
+import java.util.Arrays;
 
 /**
- * e3nn's radial bases: {@code math.soft_one_hot_linspace} and {@code math.soft_unit_step}, each with its derivative
- * for backward passes.
+ * e3nn's radial bases: {@code math.soft_one_hot_linspace} and {@code math.soft_unit_step}, each with its first and
+ * second derivatives for backward and double backward passes (as autograd takes them: a basis cut off by a mask
+ * has the masked derivatives).
  *
  * <p>{@code softOneHotLinspace(x, start, end, N, basis, cutoff)} returns {@code y_i(x)}, {@code i = 0..N-1}, for
  * every {@code x}. With {@code cutoff = false} the centers are {@code linspace(start, end, N)}; with
@@ -76,13 +78,28 @@ public final class SoftOneHot {
     /** The values {@code y_i(x)}, {@code [x.length][number]}. */
     public static double[] softOneHotLinspace(double[] x, double start, double end, int number, Basis basis,
                                               boolean cutoff) {
-        return evaluate("SoftOneHot.softOneHotLinspace", x, start, end, number, basis, cutoff, false);
+        return evaluate("SoftOneHot.softOneHotLinspace", x, start, end, number, basis, cutoff, 0);
     }
 
     /** The derivatives {@code dy_i/dx}, {@code [x.length][number]}. */
     public static double[] softOneHotLinspaceDerivative(double[] x, double start, double end, int number, Basis basis,
                                                         boolean cutoff) {
-        return evaluate("SoftOneHot.softOneHotLinspaceDerivative", x, start, end, number, basis, cutoff, true);
+        return evaluate("SoftOneHot.softOneHotLinspaceDerivative", x, start, end, number, basis, cutoff, 1);
+    }
+
+    /**
+     * The second derivatives {@code d²y_i/dx²}, {@code [x.length][number]}: with {@code d_i = (x - c_i) / step},
+     * <pre>{@code
+     *   GAUSSIAN       (4 d_i^2 - 2) / step^2 exp(-d_i^2) / 1.12
+     *   COSINE         -(pi / (2 step))^2 cos(pi/2 d_i)                                  for -1 < d_i < 1
+     *   SMOOTH_FINITE  1.14136 e^2 / step^2 (u''(d+1) u(1-d) - 2 u'(d+1) u'(1-d) + u(d+1) u''(1-d))
+     *   FOURIER        -(pi i / (end - start))^2 y_i                                     (i = 1..N with cutoff)
+     *   BESSEL         sqrt(2/c) (2 sin(k r) / r^3 - 2 k cos(k r) / r^2 - k^2 sin(k r) / r),  k = i pi / c
+     * }</pre>
+     */
+    public static double[] softOneHotLinspaceSecondDerivative(double[] x, double start, double end, int number,
+                                                              Basis basis, boolean cutoff) {
+        return evaluate("SoftOneHot.softOneHotLinspaceSecondDerivative", x, start, end, number, basis, cutoff, 2);
     }
 
     /**
@@ -93,7 +110,7 @@ public final class SoftOneHot {
         String where = "SoftOneHot.softOneHotLinspaceBackward";
         Checks.requireNonNull(where, "x", x);
         Checks.requireShape(where, "gradOut", gradOut, "x.length", x.length, number);
-        double[] derivative = evaluate(where, x, start, end, number, basis, cutoff, true);
+        double[] derivative = evaluate(where, x, start, end, number, basis, cutoff, 1);
         double[] gradX = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             double sum = 0;
@@ -103,6 +120,60 @@ public final class SoftOneHot {
             gradX[k] = sum;
         }
         return gradX;
+    }
+
+    /**
+     * The second derivatives of {@link #softOneHotLinspaceBackward}: given a cotangent {@code ggX} of its
+     * {@code gradX} ({@code [x.length]}, {@code null} = zero), the gradients of {@code sum(ggX * gradX)}
+     * <pre>{@code
+     *   gX[k]          = ggX[k] sum_i gradOut[k][i] y_i''(x[k])
+     *   gGradOut[k][i] = ggX[k] y_i'(x[k])          (the tangent of the values along ggX)
+     * }</pre>
+     * each overwritten ({@code gX} {@code [x.length]}, {@code gGradOut} {@code [x.length][number]}), {@code null} to
+     * skip.
+     */
+    public static void softOneHotLinspaceDoubleBackward(double[] x, double start, double end, int number,
+                                                        Basis basis, boolean cutoff, double[] gradOut, double[] ggX,
+                                                        double[] gX, double[] gGradOut) {
+        String where = "SoftOneHot.softOneHotLinspaceDoubleBackward";
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireShape(where, "gradOut", gradOut, "x.length", x.length, number);
+        if (ggX != null) {
+            Checks.requireLength(where, "ggX", ggX, x.length);
+        }
+        if (gX != null) {
+            Checks.requireLength(where, "gX", gX, x.length);
+        }
+        if (gGradOut != null) {
+            Checks.requireShape(where, "gGradOut", gGradOut, "x.length", x.length, number);
+        }
+        if (ggX == null) {
+            if (gX != null) {
+                Arrays.fill(gX, 0.0);
+            }
+            if (gGradOut != null) {
+                Arrays.fill(gGradOut, 0.0);
+            }
+            return;
+        }
+        if (gGradOut != null) {
+            double[] derivative = evaluate(where, x, start, end, number, basis, cutoff, 1);
+            for (int k = 0; k < x.length; k++) {
+                for (int i = 0; i < number; i++) {
+                    gGradOut[k * number + i] = ggX[k] * derivative[k * number + i];
+                }
+            }
+        }
+        if (gX != null) {
+            double[] second = evaluate(where, x, start, end, number, basis, cutoff, 2);
+            for (int k = 0; k < x.length; k++) {
+                double sum = 0;
+                for (int i = 0; i < number; i++) {
+                    sum += gradOut[k * number + i] * second[k * number + i];
+                }
+                gX[k] = ggX[k] * sum;
+            }
+        }
     }
 
     /**
@@ -124,7 +195,7 @@ public final class SoftOneHot {
     }
 
     private static double[] evaluate(String where, double[] x, double start, double end, int number, Basis basis,
-                                     boolean cutoff, boolean derivative) {
+                                     boolean cutoff, int order) {
         Checks.requireNonNull(where, "x", x);
         Checks.requireNonNull(where, "basis", basis);
         if (number < (cutoff ? 1 : 2)) {
@@ -166,9 +237,11 @@ public final class SoftOneHot {
         System.arraycopy(grid, cutoff ? 1 : 0, centers, 0, number);
         for (int k = 0; k < x.length; k++) {
             for (int i = 0; i < number; i++) {
-                out[k * number + i] = derivative
-                        ? derivative(x[k], i, centers[i], step, start, end, number, basis, cutoff)
-                        : value(x[k], i, centers[i], step, start, end, number, basis, cutoff);
+                out[k * number + i] = switch (order) {
+                    case 0 -> value(x[k], i, centers[i], step, start, end, number, basis, cutoff);
+                    case 1 -> derivative(x[k], i, centers[i], step, start, end, number, basis, cutoff);
+                    default -> secondDerivative(x[k], i, centers[i], step, start, end, number, basis, cutoff);
+                };
             }
         }
         return out;
@@ -231,6 +304,45 @@ public final class SoftOneHot {
                 double k = (i + 1) * Math.PI / c;
                 double dy = Math.sqrt(2 / c) * (k * Math.cos(k * r) / r - Math.sin(k * r) / (r * r));
                 return !cutoff || (r / c < 1 && 0 < r) ? dy : 0.0 * dy;
+            }
+            default:
+                throw new AssertionError(basis);
+        }
+    }
+
+    private static double secondDerivative(double x, int i, double center, double step, double start, double end,
+                                           int number, Basis basis, boolean cutoff) {
+        double d = (x - center) / step;
+        switch (basis) {
+            case GAUSSIAN:
+                return (4 * d * d - 2) / (step * step) * Math.exp(-d * d) / 1.12;
+            case COSINE: {
+                double k = Math.PI / 2 / step;
+                return -1 < d && d < 1 ? -k * k * Math.cos(Math.PI / 2 * d) : 0.0;
+            }
+            case SMOOTH_FINITE:
+                return SMOOTH_FINITE_SCALE / (step * step) * (softUnitStepSecondDerivative(d + 1) * softUnitStep(1 - d)
+                        - 2 * softUnitStepDerivative(d + 1) * softUnitStepDerivative(1 - d)
+                        + softUnitStep(d + 1) * softUnitStepSecondDerivative(1 - d));
+            case FOURIER: {
+                double length = end - start;
+                double t = (x - start) / length;
+                double norm = Math.sqrt(0.25 + number / 2.0);
+                if (!cutoff) {
+                    double k = Math.PI * i / length;
+                    return -k * k * Math.cos(Math.PI * i * t) / norm;
+                }
+                double k = Math.PI * (i + 1);
+                return 0 < t && t < 1 ? -(k / length) * (k / length) * Math.sin(k * t) / norm : 0.0;
+            }
+            case BESSEL: {
+                double r = x - start;
+                double c = end - start;
+                double k = (i + 1) * Math.PI / c;
+                double sin = Math.sin(k * r);
+                double d2y = Math.sqrt(2 / c) * (2 * sin / (r * r * r) - 2 * k * Math.cos(k * r) / (r * r)
+                        - k * k * sin / r);
+                return !cutoff || (r / c < 1 && 0 < r) ? d2y : 0.0 * d2y;
             }
             default:
                 throw new AssertionError(basis);

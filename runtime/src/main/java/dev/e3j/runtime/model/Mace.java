@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Random;
 
 /**
  * The architecture of mace-torch v0.3.6's {@code MACE} and {@code ScaleShiftMACE} on generated kernels, the engine
@@ -37,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     E_t     readout(h): linear, or linear -> activation -> linear for the last one     (readouts.t)
  *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
  * </pre>
- * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block.
+ * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block;
+ * {@link #lossGradient} differentiates a training loss on them with respect to the parameters.
  * Parameters are one flat array ({@link #parameters(StateDict)}), cut once into each kernel's weights by
  * {@link #weights(double[])}. Immutable and thread-safe.
  */
@@ -51,38 +53,38 @@ public final class Mace {
     /** Nodes per parallel block of the sums over each node's edges. */
     private static final int NODES_PER_BLOCK = 32;
 
-    private final SphericalHarmonicsKernel edgeHarmonics;
-    private final LinearKernel nodeEmbedding;
+    final SphericalHarmonicsKernel edgeHarmonics;
+    final LinearKernel nodeEmbedding;
     private final RadialEmbedding radial;
     private final int[] atomicNumbers;
-    private final double avgNumNeighbors;
-    private final boolean scaleShift;
-    private final List<Interaction> interactions;
-    private final List<Product> products;
-    private final List<Readout> readouts;
+    final double avgNumNeighbors;
+    final boolean scaleShift;
+    final List<Interaction> interactions;
+    final List<Product> products;
+    final List<Readout> readouts;
     private final StateDictLayout layout;
-    private final int embeddingOffset;
+    final int embeddingOffset;
     private final int besselOffset;
     private final int atomicEnergiesOffset;
-    private final int scaleOffset;
+    final int scaleOffset;
     private final int shiftOffset;
     /** The {@code (offset, length)} of every kernel's weights in the flat parameters, which {@link Weights} cuts. */
     private final List<int[]> ranges = new ArrayList<>();
 
     /** One interaction block: the weights' offsets in the flat parameters and its kernels. */
-    private record Interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
+    record Interaction(boolean residual, LinearKernel linearUp, TensorProductKernel convTp,
                                FullyConnectedNet radialMlp, ScalarFunction radialActivation, LinearKernel linear,
                                TensorProductKernel skipTp,
                                int linearUpOffset, int radialOffset, int linearOffset, int skipOffset) {
     }
 
     /** One {@code EquivariantProductBasisBlock}. */
-    private record Product(SymmetricContractionKernel contraction, LinearKernel linear, int contractionOffset,
+    record Product(SymmetricContractionKernel contraction, LinearKernel linear, int contractionOffset,
                            int linearOffset) {
     }
 
     /** A {@code LinearReadoutBlock} ({@code linear2 == null}) or a {@code NonLinearReadoutBlock}. */
-    private record Readout(LinearKernel linear1, ScalarFunction activation, LinearKernel linear2, int offset1,
+    record Readout(LinearKernel linear1, ScalarFunction activation, LinearKernel linear2, int offset1,
                            int offset2) {
         boolean nonLinear() {
             return linear2 != null;
@@ -314,6 +316,64 @@ public final class Mace {
     }
 
     /**
+     * Parameters for a new model, drawn as mace-torch initialises one: every weight standard normal (e3nn's linears,
+     * the radial MLPs, the skip products), the symmetric contractions' weights standard normal divided by their
+     * number of basis elements; the buffers get {@code atomicEnergies} (E0 per element, in the order of
+     * {@link #atomicNumbers()}), the Bessel frequencies {@code π n / rMax}, and for a {@code ScaleShiftMACE}
+     * {@code scale} and {@code shift}.
+     *
+     * @throws IllegalArgumentException if {@code atomicEnergies} does not have one value per element, or a plain MACE
+     *                                  is given a scale other than 1 or a shift other than 0
+     */
+    public double[] initialParameters(Random random, double[] atomicEnergies, double scale, double shift) {
+        if (random == null || atomicEnergies == null || atomicEnergies.length != atomicNumbers.length) {
+            throw new IllegalArgumentException("Mace.initialParameters: expected a random generator and "
+                    + atomicNumbers.length + " atomic energies, got " + (random == null ? "no generator" : "one")
+                    + " and " + (atomicEnergies == null ? "none" : String.valueOf(atomicEnergies.length)));
+        }
+        if (!scaleShift && (scale != 1.0 || shift != 0.0)) {
+            throw new IllegalArgumentException("Mace.initialParameters: a MACE without scale and shift expects scale 1 "
+                    + "and shift 0, got " + scale + " and " + shift);
+        }
+        double[] params = new double[parameterCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = random.nextGaussian();
+        }
+        for (Product product : products) {
+            for (SymmetricContractionKernel.Tensor tensor : product.contraction().weightViews()) {
+                int basis = tensor.shape().get(1);
+                int from = product.contractionOffset() + tensor.offset();
+                for (int i = from; i < from + tensor.numel(); i++) {
+                    params[i] /= basis;
+                }
+            }
+        }
+        System.arraycopy(atomicEnergies, 0, params, atomicEnergiesOffset, atomicEnergies.length);
+        double[] frequencies = radial.initialBesselWeights();
+        System.arraycopy(frequencies, 0, params, besselOffset, frequencies.length);
+        if (scaleShift) {
+            params[scaleOffset] = scale;
+            params[shiftOffset] = shift;
+        }
+        return params;
+    }
+
+    /**
+     * Where the {@code state_dict} tensor {@code name} (a parameter, or a buffer the flat parameters carry) starts in
+     * the flat parameters; its entries follow in row-major order.
+     *
+     * @throws IllegalArgumentException if the flat parameters hold no tensor called {@code name}
+     */
+    public int parameterOffset(String name) {
+        int offset = layout.offset(name);
+        if (offset < 0) {
+            throw new IllegalArgumentException("Mace.parameterOffset: expected the name of a tensor in the flat "
+                    + "parameters, got \"" + name + "\"");
+        }
+        return offset;
+    }
+
+    /**
      * The flat parameters of {@code stateDict}, after checking every key and shape: all missing, mismatched and
      * unexpected keys are reported in one message, and the buffers the architecture fixes ({@code output_mask}s,
      * {@code r_max}, the atomic numbers, the cutoff degree) must equal the derived values.
@@ -484,6 +544,94 @@ public final class Mace {
         return new Pass<>(numbers, graph, weights).run();
     }
 
+    /**
+     * The loss of this model on {@code batch} and its gradient with respect to the flat parameters, exact to rounding
+     * (second derivatives through the forces and stress, as mace-torch's training takes them from autograd). Entries
+     * that mace-torch keeps as buffers, not parameters (atomic energies, Bessel frequencies, scale, shift), get 0, so
+     * {@link dev.e3j.runtime.optim.Adam} without weight decay leaves them as they are. The structures are evaluated
+     * as one batch; the cost is that of ten to twenty evaluations.
+     *
+     * @param batch   structures with reference energies, forces and (optionally) stress
+     * @param weights this model's {@link #weights(double[])}
+     * @param loss    the loss
+     * @throws IllegalArgumentException for a missing argument, another model's weights, or an element the model
+     *                                  does not know
+     */
+    public LossGradient lossGradient(List<TrainingStructure> batch, Weights weights, EnergyForceLoss loss) {
+        if (batch == null || batch.isEmpty() || weights == null || weights.owner != ranges || loss == null) {
+            throw new IllegalArgumentException("Mace.lossGradient: expected a non-empty batch, this model's weights "
+                    + "and a loss, got " + (batch == null ? "no batch" : batch.size() + " structures") + ", "
+                    + (weights == null ? "no weights" : weights.owner != ranges ? "another model's weights"
+                    : "weights") + " and " + (loss == null ? "no loss" : "a loss"));
+        }
+        List<Structure> structures = new ArrayList<>(batch.size());
+        for (int g = 0; g < batch.size(); g++) {
+            if (batch.get(g) == null) {
+                throw new IllegalArgumentException("Mace.lossGradient: batch[" + g + "] is null");
+            }
+            structures.add(batch.get(g).structure());
+        }
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, graph(structures), weights);
+        List<Evaluation> evaluations = pass.run();
+        EnergyForceLoss.Derivatives derivatives = loss.derivatives(batch, evaluations);
+        double[] gradient = new MaceLossGradient(this, pass).gradient(derivatives.energy(), derivatives.forces(),
+                derivatives.stress());
+        return new LossGradient(derivatives.value(), gradient, evaluations);
+    }
+
+    /**
+     * A loss, its gradient and the predictions it was computed from.
+     *
+     * @param loss        the loss
+     * @param gradient    its gradient with respect to the flat parameters ({@link #parameterCount()} values)
+     * @param evaluations the model's energies, forces and stress on each structure of the batch
+     */
+    public record LossGradient(double loss, double[] gradient, List<Evaluation> evaluations) {
+    }
+
+    /**
+     * This architecture with {@code weights}, as a potential (for example after training, to run molecular dynamics
+     * with it).
+     *
+     * @throws IllegalArgumentException if {@code weights} are another model's
+     */
+    public InteratomicPotential potential(Weights weights) {
+        if (weights == null || weights.owner != ranges) {
+            throw new IllegalArgumentException("Mace.potential: expected this model's weights, got "
+                    + (weights == null ? "null" : "another model's weights"));
+        }
+        return new InteratomicPotential() {
+            @Override
+            public double rMax() {
+                return Mace.this.rMax();
+            }
+
+            @Override
+            public int[] atomicNumbers() {
+                return Mace.this.atomicNumbers();
+            }
+
+            @Override
+            public Evaluation evaluate(Structure structure) {
+                if (structure == null) {
+                    throw new IllegalArgumentException("structure is null");
+                }
+                return Mace.this.evaluate(List.of(structure), weights).get(0);
+            }
+
+            @Override
+            public List<Evaluation> evaluate(List<Structure> structures) {
+                return Mace.this.evaluate(structures, weights);
+            }
+
+            @Override
+            public String toString() {
+                return (scaleShift ? "ScaleShiftMACE" : "MACE") + " (" + interactions.size() + " interactions, "
+                        + parameterCount() + " parameters)";
+            }
+        };
+    }
+
     /** A model's flat parameters and each kernel's weights cut from them once. Immutable. */
     public static final class Weights {
         private final double[] flat;
@@ -592,43 +740,43 @@ public final class Mace {
      *
      * @param <A> {@code double[]} or {@code float[]}
      */
-    private final class Pass<A> {
-        private final Numbers<A> numbers;
-        private final Graph graph;
-        private final Weights weights;
-        private final double[] params;
-        private final int n;
-        private final int edges;
-        private final A oneHot;
+    final class Pass<A> {
+        final Numbers<A> numbers;
+        final Graph graph;
+        final Weights weights;
+        final double[] params;
+        final int n;
+        final int edges;
+        final A oneHot;
         /** Senders and receivers in receiver order. */
-        private final int[] senders;
-        private final int[] receivers;
+        final int[] senders;
+        final int[] receivers;
         /** {@code blockStart[b]}: the first edge of block b; the last entry is the number of edges. */
-        private final int[] blockStart;
+        final int[] blockStart;
         /** The edges out of node {@code i} are {@code bySender[senderStart[i] .. senderStart[i + 1])}, in order. */
-        private final int[] senderStart;
-        private final int[] bySender;
-        private final double[] vectors;
-        private final double[] lengths;
-        private final A harmonics;
-        private final A edgeFeats;
-        private final double[] edgeFeatDerivatives;
-        private final int harmonicsDim;
-        private final int numBessel;
+        final int[] senderStart;
+        final int[] bySender;
+        final double[] vectors;
+        final double[] lengths;
+        final A harmonics;
+        final A edgeFeats;
+        final double[] edgeFeatDerivatives;
+        final int harmonicsDim;
+        final int numBessel;
         /** {@code features.get(t)}: the input of interaction t; the last entry is the last product's output. */
-        private final List<A> features = new ArrayList<>();
-        private final List<A> skips = new ArrayList<>();
-        private final List<A> ups = new ArrayList<>();
+        final List<A> features = new ArrayList<>();
+        final List<A> skips = new ArrayList<>();
+        final List<A> ups = new ArrayList<>();
         /** Each interaction's radial MLP and its trace (whose output is the product weights). */
-        private final List<RadialMlp<A>> radialMlps = new ArrayList<>();
-        private final List<RadialMlp<A>.Trace> radialTraces = new ArrayList<>();
-        private final List<A> messages = new ArrayList<>();
-        private final List<A> mixed = new ArrayList<>();
+        final List<RadialMlp<A>> radialMlps = new ArrayList<>();
+        final List<RadialMlp<A>.Trace> radialTraces = new ArrayList<>();
+        final List<A> messages = new ArrayList<>();
+        final List<A> mixed = new ArrayList<>();
         /** The symmetric contractions' inputs and outputs. */
-        private final List<A> contractionInputs = new ArrayList<>();
-        private final List<A> contractionOutputs = new ArrayList<>();
+        final List<A> contractionInputs = new ArrayList<>();
+        final List<A> contractionOutputs = new ArrayList<>();
         /** A non-linear readout's first linear output, null for linear readouts. */
-        private final List<A> readoutHidden = new ArrayList<>();
+        final List<A> readoutHidden = new ArrayList<>();
 
         Pass(Numbers<A> numbers, Graph graph, Weights weights) {
             this.numbers = numbers;
@@ -693,7 +841,7 @@ public final class Mace {
         }
 
         /** Runs every edge block once, in parallel; {@code index} is the block's number. */
-        private void forEachBlock(BatchBlocks.Block body) {
+        void forEachBlock(BatchBlocks.Block body) {
             int count = blockStart.length - 1;
             BatchBlocks.run(count, 1, (first, from, to) -> {
                 for (int block = from; block < to; block++) {
@@ -702,13 +850,17 @@ public final class Mace {
             });
         }
 
-        private A slice(int offset, int length) {
+        A slice(int offset, int length) {
             return weights.slice(numbers, offset, length);
+        }
+
+        A linearWeights(LinearKernel kernel, int offset) {
+            return slice(offset, kernel.weightNumel());
         }
 
         private A apply(LinearKernel kernel, int offset, A x) {
             A out = numbers.zeros(n * kernel.irrepsOut().dim());
-            numbers.forward(kernel, n, x, slice(offset, kernel.weightNumel()),
+            numbers.forward(kernel, n, x, linearWeights(kernel, offset),
                     slice(offset + kernel.weightNumel(), kernel.biasNumel()), out);
             return out;
         }
@@ -720,7 +872,7 @@ public final class Mace {
         }
 
         /** Rows {@code index[from .. to)} of {@code nodes} ({@code [n][width]}), {@code [to - from][width]}. */
-        private A gather(A nodes, int width, int[] index, int from, int to) {
+        A gather(A nodes, int width, int[] index, int from, int to) {
             A out = numbers.zeros((to - from) * width);
             for (int e = from; e < to; e++) {
                 System.arraycopy(nodes, index[e] * width, out, (e - from) * width, width);
@@ -996,15 +1148,20 @@ public final class Mace {
                 mlp.backward(trace, from, to, gradWeights, gradFeats);
                 numbers.addRow(gradEdgeFeats, from * numBessel, gradFeats, 0, count * numBessel);
             });
-            A gradUp = numbers.zeros(n * upDim);
+            return sumBySender(gradSenderUp, upDim);
+        }
+
+        /** {@code [n][width]}: each node's sum of the rows of {@code perEdge} ({@code [edges][width]}) it sends. */
+        A sumBySender(A perEdge, int width) {
+            A sums = numbers.zeros(n * width);
             BatchBlocks.run(n, NODES_PER_BLOCK, (index, from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int k = senderStart[i]; k < senderStart[i + 1]; k++) {
-                        numbers.addRow(gradUp, i * upDim, gradSenderUp, bySender[k] * upDim, upDim);
+                        numbers.addRow(sums, i * width, perEdge, bySender[k] * width, width);
                     }
                 }
             });
-            return gradUp;
+            return sums;
         }
     }
 

@@ -14,11 +14,19 @@ import java.util.List;
  * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, and the weights are laid
  * out once, as rows and columns in arrays of their own ({@link Numbers#multiply}).
  *
+ * <p>For training on energies and forces, the parameter gradient ({@link #backward(int, double[], double[],
+ * double[], double[])}), the forward-mode tangent ({@link #jvp}) and the second derivatives ({@link
+ * #doubleBackward}) of a block of rows are {@link FullyConnectedNet}'s with these weights in double, in the calling
+ * thread for a block of up to 64 rows (the network's parallel block).
+ *
  * @param <A> the arrays it computes in, {@code double[]} or {@code float[]}
  */
 final class RadialMlp<A> {
 
     private final Numbers<A> numbers;
+    private final FullyConnectedNet net;
+    /** The flat parameters in double, for the training methods. */
+    private final double[] params;
     private final int[] hs;
     private final ScalarFunction act;
     /** {@code rows.get(l).get(i)}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}). */
@@ -32,6 +40,8 @@ final class RadialMlp<A> {
      */
     RadialMlp(Numbers<A> numbers, FullyConnectedNet net, ScalarFunction act, double[] params) {
         this.numbers = numbers;
+        this.net = net;
+        this.params = params.clone();
         this.hs = net.hs();
         this.act = act;
         int offset = 0;
@@ -137,5 +147,34 @@ final class RadialMlp<A> {
             numbers.scale(gradIn, 1 / Math.sqrt(hIn));
             grad = gradIn;
         }
+    }
+
+    /**
+     * The gradients of {@code sum(out * gradOut)} over {@code count} rows {@code x} ({@code [count][h_0]}):
+     * {@code gradX} ({@code [count][h_0]}) and {@code gradParams} (summed over the rows, in the layout of the flat
+     * parameters), each overwritten, {@code null} to skip; {@link FullyConnectedNet#backward(int, double[], double[],
+     * double[], double[], double[])} with this MLP's weights, the forward recomputed.
+     */
+    void backward(int count, double[] x, double[] gradOut, double[] gradX, double[] gradParams) {
+        net.backward(count, x, params, gradOut, gradX, gradParams);
+    }
+
+    /**
+     * The tangent {@code dOut} ({@code [count][h_L]}, overwritten) of the output of {@code count} rows {@code x} along
+     * {@code dx}: {@link FullyConnectedNet#jvp} with this MLP's weights held fixed.
+     */
+    void jvp(int count, double[] x, double[] dx, double[] dOut) {
+        net.jvp(count, x, params, dx, null, dOut);
+    }
+
+    /**
+     * The second derivatives of {@code count} rows {@code x}: given cotangents {@code ggX} and {@code ggParams} of
+     * {@link #backward(int, double[], double[], double[], double[])}'s {@code gradX} and {@code gradParams}
+     * ({@code null} = zero), the gradients with respect to {@code x}, the parameters and {@code gradOut}, each
+     * overwritten, {@code null} to skip: {@link FullyConnectedNet#doubleBackward} with this MLP's weights.
+     */
+    void doubleBackward(int count, double[] x, double[] gradOut, double[] ggX, double[] ggParams, double[] gX,
+                        double[] gParams, double[] gGradOut) {
+        net.doubleBackward(count, x, params, gradOut, ggX, ggParams, gX, gParams, gGradOut);
     }
 }

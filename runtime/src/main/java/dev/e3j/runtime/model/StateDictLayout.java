@@ -89,6 +89,12 @@ final class StateDictLayout {
         return parameterCount;
     }
 
+    /** The offset in the flat parameters of the value {@code name}, or -1 if no value has that name. */
+    int offset(String name) {
+        Entry entry = entries.get(name);
+        return entry == null || !entry.isValue() ? -1 : entry.offset();
+    }
+
     private void product(String module, int weightNumel, int offset, double[] outputMask) {
         parameter(module + ".weight", new long[] {weightNumel}, offset);
         buffer(module + ".output_mask", outputMask);

@@ -5,6 +5,7 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.internal.Checks;
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -17,7 +18,9 @@ import java.util.List;
  * {@code 0e} for an even one, and any other activation is rejected, since {@code f(-x)} would then be neither
  * {@code f(x)} nor {@code -f(x)}. Parity is detected numerically as in e3nn ({@link ScalarFunction#parity()}).
  *
- * <p>Features are {@code [batch][irrepsIn().dim()]} in the {@code mul_ir} layout. Stateless and thread-safe.
+ * <p>Features are {@code [batch][irrepsIn().dim()]} in the {@code mul_ir} layout. Besides {@link #forward} and
+ * {@link #backward}: the forward-mode tangent {@link #jvp} and the second derivatives {@link #doubleBackward} (which
+ * need each activation's {@link ScalarFunction#secondDerivative}). Stateless and thread-safe.
  */
 public final class Activation {
 
@@ -129,6 +132,82 @@ public final class Activation {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The forward-mode tangent {@code dOut = f'(x) dx} elementwise ({@code dx} itself on identity entries): the
+     * derivative of {@link #forward} along {@code dx}, overwritten into {@code dOut}. Its gradients: with respect to
+     * {@code dx}, {@link #backward}; with respect to {@code x}, {@link #doubleBackward}'s {@code gX} with
+     * {@code ggX = dx}.
+     */
+    public void jvp(int batch, double[] x, double[] dx, double[] dOut) {
+        int dim = irrepsIn.dim();
+        String where = "Activation.jvp";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, dim);
+        Checks.requireShape(where, "dx", dx, "batch", batch, dim);
+        Checks.requireShape(where, "dOut", dOut, "batch", batch, dim);
+        backward(batch, x, dx, dOut);
+    }
+
+    /**
+     * The second derivatives: given a cotangent {@code ggX} of {@link #backward}'s {@code gradX} ({@code null} =
+     * zero), the gradients of {@code sum(ggX * gradX)}, elementwise
+     * <pre>{@code
+     *   gX       = ggX gradOut f''(x)      (0 on identity entries)
+     *   gGradOut = ggX f'(x)               (ggX on identity entries: the tangent jvp(x, ggX))
+     * }</pre>
+     * each overwritten, {@code null} to skip.
+     */
+    public void doubleBackward(int batch, double[] x, double[] gradOut, double[] ggX, double[] gX,
+                               double[] gGradOut) {
+        int dim = irrepsIn.dim();
+        String where = "Activation.doubleBackward";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, dim);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, dim);
+        if (ggX != null) {
+            Checks.requireShape(where, "ggX", ggX, "batch", batch, dim);
+        }
+        if (gX != null) {
+            Checks.requireShape(where, "gX", gX, "batch", batch, dim);
+        }
+        if (gGradOut != null) {
+            Checks.requireShape(where, "gGradOut", gGradOut, "batch", batch, dim);
+        }
+        if (ggX == null) {
+            zero(gX);
+            zero(gGradOut);
+            return;
+        }
+        if (gGradOut != null) {
+            backward(batch, x, ggX, gGradOut);
+        }
+        if (gX == null) {
+            return;
+        }
+        double[] secondDerivative = new double[batch * dim];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < irrepsIn.size(); i++) {
+                ScalarFunction f = acts.get(i);
+                int start = b * dim + irrepsIn.offset(i);
+                int end = b * dim + irrepsIn.offset(i + 1);
+                if (f == null) {
+                    Arrays.fill(gX, start, end, 0.0);
+                } else {
+                    f.secondDerivatives(x, secondDerivative, start, end);
+                    for (int j = start; j < end; j++) {
+                        gX[j] = ggX[j] * gradOut[j] * secondDerivative[j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void zero(double[] array) {
+        if (array != null) {
+            Arrays.fill(array, 0.0);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.e3j.runtime.nn;
 
 /**
  * The hot activations of e3nn's networks, each a class of its own so that its bulk loops ({@link
- * ScalarFunction#values}, {@link ScalarFunction#derivatives}) inline its formula instead of calling through a
- * function object.
+ * ScalarFunction#values}, {@link ScalarFunction#derivatives}, {@link ScalarFunction#secondDerivatives}) inline its
+ * formula instead of calling through a function object.
  */
 final class BuiltInFunctions {
 
@@ -56,6 +56,20 @@ final class BuiltInFunctions {
         }
 
         @Override
+        public double secondDerivative(double x) {
+            double s = sigmoid(x);
+            return s * (1 - s) * (2 + x * (1 - 2 * s));
+        }
+
+        @Override
+        public void secondDerivatives(double[] x, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
+                double s = sigmoid(x[i]);
+                out[i] = s * (1 - s) * (2 + x[i] * (1 - 2 * s));
+            }
+        }
+
+        @Override
         public String toString() {
             return "silu";
         }
@@ -98,6 +112,20 @@ final class BuiltInFunctions {
         }
 
         @Override
+        public double secondDerivative(double x) {
+            double t = Math.tanh(x);
+            return -2 * t * (1 - t * t);
+        }
+
+        @Override
+        public void secondDerivatives(double[] x, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
+                double t = Math.tanh(x[i]);
+                out[i] = -2 * t * (1 - t * t);
+            }
+        }
+
+        @Override
         public String toString() {
             return "tanh";
         }
@@ -136,6 +164,20 @@ final class BuiltInFunctions {
                 double s = sigmoid(x[i]);
                 values[i] = s;
                 derivatives[i] = s * (1 - s);
+            }
+        }
+
+        @Override
+        public double secondDerivative(double x) {
+            double s = sigmoid(x);
+            return s * (1 - s) * (1 - 2 * s);
+        }
+
+        @Override
+        public void secondDerivatives(double[] x, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
+                double s = sigmoid(x[i]);
+                out[i] = s * (1 - s) * (1 - 2 * s);
             }
         }
 

@@ -17,7 +17,8 @@ import java.util.Random;
  *
  * <p>Parameters are one flat array: the layers' weights in order, each row-major {@code [h_in][h_out]} (the order
  * and layout of e3nn's {@code state_dict}). Inputs are {@code [batch][h_0]}, outputs {@code [batch][h_L]}.
- * Stateless and thread-safe.
+ * Besides {@link #forward} and {@link #backward}: the forward-mode tangent {@link #jvp} and the second derivatives
+ * {@link #doubleBackward}, for training on forces. Stateless and thread-safe.
  */
 public final class FullyConnectedNet {
 
@@ -232,7 +233,7 @@ public final class FullyConnectedNet {
             }
             double scale = weightScale(layer);
             if (gradParams != null) {
-                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer]);
+                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer], false);
             }
             if (layer == 0 && gradX == null) {
                 break;
@@ -241,6 +242,242 @@ public final class FullyConnectedNet {
         }
         if (gradX != null) {
             System.arraycopy(grad, 0, gradX, 0, grad.length);
+        }
+    }
+
+    /**
+     * The forward-mode tangent of the output, {@code dOut = (d out / d x) dx + (d out / d params) dParams}
+     * ({@code [batch][h_L]}, overwritten); {@code dx} ({@code [batch][h_0]}) or {@code dParams} {@code null} = zero.
+     * Layer by layer, with {@code z = s h W} and {@code a = g φ(z)} as in {@link #forward},
+     * <pre>{@code
+     *   dz = s (dh W + h dW),   da = g φ'(z) dz   (da = dz on a linear layer)
+     * }</pre>
+     * Its gradients, for a reverse-over-forward scheme: with respect to {@code dx}, {@link #backward}'s
+     * {@code gradX} with {@code gradOut = gradDOut}; with respect to {@code x} and {@code params},
+     * {@link #doubleBackward}'s {@code gX} and {@code gParams} with {@code gradOut = gradDOut},
+     * {@code ggX = dx}, {@code ggParams = dParams}.
+     */
+    public void jvp(int batch, double[] x, double[] params, double[] dx, double[] dParams, double[] dOut) {
+        String where = "FullyConnectedNet.jvp";
+        check(where, batch, x, params);
+        checkTangents(where, batch, dx, dParams, "dx", "dParams");
+        Checks.requireShape(where, "dOut", dOut, "batch", batch, outputDim());
+        if (dx == null && dParams == null) {
+            Arrays.fill(dOut, 0.0);
+            return;
+        }
+        System.arraycopy(tangents(batch, x, params, dx, dParams, false).output, 0, dOut, 0, dOut.length);
+    }
+
+    /**
+     * The second derivatives: given cotangents {@code ggX} ({@code [batch][h_0]}) and {@code ggParams} of
+     * {@link #backward}'s {@code gradX} and {@code gradParams} ({@code null} = zero), the gradients of
+     * {@code S = sum(ggX * gradX) + sum(ggParams * gradParams)} with respect to {@code x} ({@code gX}),
+     * {@code params} ({@code gParams}, summed over the batch) and {@code gradOut} ({@code gGradOut}), each
+     * overwritten, {@code null} to skip.
+     *
+     * <p>{@code S} is {@code sum(gradOut * dOut)} for the tangent {@code dOut} of {@link #jvp} along
+     * {@code (ggX, ggParams)}, so {@code gGradOut = dOut}, and {@code gX}, {@code gParams} are the reverse pass
+     * through the tangent's forward pass: per layer, from the cotangents {@code cA} of {@code a} (zero at the output)
+     * and {@code cDa} of {@code da} ({@code gradOut} at the output),
+     * <pre>{@code
+     *   cZ = g (φ'(z) cA + φ''(z) dz cDa),   cDz = g φ'(z) cDa        (cZ = cA, cDz = cDa on a linear layer)
+     *   gW = s (hᵀ cZ + dhᵀ cDz),   cA(previous) = s (cZ Wᵀ + cDz dWᵀ),   cDa(previous) = s cDz Wᵀ
+     * }</pre>
+     * The {@code cDa} stream is {@link #backward}'s, computed the same way. The activation needs
+     * {@link ScalarFunction#secondDerivative}. Parameter gradients are summed per block of samples and then over the
+     * blocks in order, independent of the number of threads.
+     */
+    public void doubleBackward(int batch, double[] x, double[] params, double[] gradOut, double[] ggX,
+                               double[] ggParams, double[] gX, double[] gParams, double[] gGradOut) {
+        String where = "FullyConnectedNet.doubleBackward";
+        check(where, batch, x, params);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
+        checkTangents(where, batch, ggX, ggParams, "ggX", "ggParams");
+        if (gX != null) {
+            Checks.requireShape(where, "gX", gX, "batch", batch, inputDim());
+        }
+        if (gParams != null) {
+            Checks.requireLength(where, "gParams", gParams, parameterCount());
+        }
+        if (gGradOut != null) {
+            Checks.requireShape(where, "gGradOut", gGradOut, "batch", batch, outputDim());
+        }
+        if (ggX == null && ggParams == null) {
+            for (double[] g : new double[][] {gX, gParams, gGradOut}) {
+                if (g != null) {
+                    Arrays.fill(g, 0.0);
+                }
+            }
+            return;
+        }
+        Tangents t = tangents(batch, x, params, ggX, ggParams, gX != null || gParams != null);
+        if (gGradOut != null) {
+            System.arraycopy(t.output, 0, gGradOut, 0, gGradOut.length);
+        }
+        if (gX == null && gParams == null) {
+            return;
+        }
+        double[] cA = null;
+        double[] cDa = gradOut.clone();
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            double scale = weightScale(layer);
+            double[] cZ = cA;
+            double[] cDz = cDa;
+            if (activated(layer)) {
+                double gain = outputGain(layer);
+                double[] derivative = t.derivatives[layer];
+                double[] second = t.secondDerivatives[layer];
+                double[] dz = t.preActivationTangents[layer];
+                double[] fromA = cA;
+                double[] toZ = new double[batch * hOut];
+                double[] toDz = cDa;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        double viaTangent = second[i] * dz[i] * toDz[i];
+                        toZ[i] = gain * (fromA == null ? viaTangent : derivative[i] * fromA[i] + viaTangent);
+                        toDz[i] *= gain * derivative[i];
+                    }
+                });
+                cZ = toZ;
+                cDz = toDz;
+            }
+            if (gParams != null) {
+                int offset = weightOffsets[layer];
+                if (cZ != null) {
+                    weightGradient(batch, t.inputs[layer], cZ, hIn, hOut, scale, gParams, offset, false);
+                } else {
+                    Arrays.fill(gParams, offset, offset + hIn * hOut, 0.0);
+                }
+                if (t.inputTangents[layer] != null) {
+                    weightGradient(batch, t.inputTangents[layer], cDz, hIn, hOut, scale, gParams, offset, true);
+                }
+            }
+            if (layer == 0 && gX == null) {
+                break;
+            }
+            double[][] columns = columns(params, layer);
+            double[] cH = cZ == null ? null : inputGradient(batch, cZ, columns, hIn, hOut, scale);
+            if (t.paramTangents != null) {
+                double[] viaWeights = inputGradient(batch, cDz, columns(t.paramTangents, layer), hIn, hOut, scale);
+                if (cH == null) {
+                    cH = viaWeights;
+                } else {
+                    for (int i = 0; i < cH.length; i++) {
+                        cH[i] += viaWeights[i];
+                    }
+                }
+            }
+            cA = cH;
+            if (layer > 0) {
+                cDa = inputGradient(batch, cDz, columns, hIn, hOut, scale);
+            }
+        }
+        if (gX != null) {
+            if (cA == null) {
+                Arrays.fill(gX, 0.0);
+            } else {
+                System.arraycopy(cA, 0, gX, 0, gX.length);
+            }
+        }
+    }
+
+    private void checkTangents(String where, int batch, double[] dx, double[] dParams, String dxName,
+                               String dParamsName) {
+        if (dx != null) {
+            Checks.requireShape(where, dxName, dx, "batch", batch, inputDim());
+        }
+        if (dParams != null) {
+            Checks.requireLength(where, dParamsName, dParams, parameterCount());
+        }
+    }
+
+    /**
+     * The forward pass with its tangent along {@code (dx, dParams)} (one of them may be {@code null} = zero),
+     * keeping per layer the input {@code h}, its tangent {@code dh} ({@code null} while zero), {@code dz}, and for
+     * activated layers {@code φ'(z)} and, with {@code secondDerivatives}, {@code φ''(z)}.
+     */
+    private Tangents tangents(int batch, double[] x, double[] params, double[] dx, double[] dParams,
+                              boolean secondDerivatives) {
+        int layers = layers();
+        Tangents t = new Tangents(layers, dParams);
+        double[] h = x;
+        double[] dh = dx;
+        for (int layer = 0; layer < layers; layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            double scale = weightScale(layer);
+            double[][] rows = rows(params, layer);
+            double[][] tangentRows = dParams == null ? null : rows(dParams, layer);
+            boolean activated = activated(layer);
+            double gain = outputGain(layer);
+            double[] in = h;
+            double[] dIn = dh;
+            double[] z = new double[batch * hOut];
+            double[] y = activated ? new double[z.length] : z;
+            double[] dz = dIn == null && tangentRows == null ? null : new double[z.length];
+            double[] dzViaWeights = dIn != null && tangentRows != null ? new double[z.length] : null;
+            double[] dy = activated && dz != null ? new double[z.length] : dz;
+            double[] derivative = activated ? new double[z.length] : null;
+            double[] second = activated && secondDerivatives ? new double[z.length] : null;
+            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                affineRows(in, rows, hIn, hOut, scale, z, from, to);
+                if (dIn != null) {
+                    affineRows(dIn, rows, hIn, hOut, scale, dz, from, to);
+                }
+                if (dzViaWeights != null) {
+                    affineRows(in, tangentRows, hIn, hOut, scale, dzViaWeights, from, to);
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        dz[i] += dzViaWeights[i];
+                    }
+                } else if (tangentRows != null) {
+                    affineRows(in, tangentRows, hIn, hOut, scale, dz, from, to);
+                }
+                if (activated) {
+                    act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
+                    if (second != null) {
+                        act.secondDerivatives(z, second, from * hOut, to * hOut);
+                    }
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        y[i] *= gain;
+                        if (dz != null) {
+                            dy[i] = gain * derivative[i] * dz[i];
+                        }
+                    }
+                }
+            });
+            t.inputs[layer] = h;
+            t.inputTangents[layer] = dh;
+            t.derivatives[layer] = derivative;
+            t.secondDerivatives[layer] = second;
+            t.preActivationTangents[layer] = dz;
+            h = y;
+            dh = dy;
+        }
+        t.output = dh;
+        return t;
+    }
+
+    /** What {@link #tangents} keeps of a forward pass with its tangent. */
+    private static final class Tangents {
+        final double[][] inputs;
+        final double[][] inputTangents;
+        final double[][] derivatives;
+        final double[][] secondDerivatives;
+        final double[][] preActivationTangents;
+        final double[] paramTangents;
+        /** The output's tangent, {@code [batch][h_L]}. */
+        double[] output;
+
+        Tangents(int layers, double[] paramTangents) {
+            this.inputs = new double[layers][];
+            this.inputTangents = new double[layers][];
+            this.derivatives = new double[layers][];
+            this.secondDerivatives = new double[layers][];
+            this.preActivationTangents = new double[layers][];
+            this.paramTangents = paramTangents;
         }
     }
 
@@ -305,9 +542,12 @@ public final class FullyConnectedNet {
         return gradIn;
     }
 
-    /** {@code gradParams[i][j] = scale * sum_b input[b][i] grad[b][j]}: per-block partial sums, added in order. */
+    /**
+     * {@code gradParams[i][j] = scale * sum_b input[b][i] grad[b][j]}, or {@code +=} that with {@code add}: per-block
+     * partial sums, added in order.
+     */
     private static void weightGradient(int batch, double[] input, double[] grad, int hIn, int hOut, double scale,
-                                       double[] gradParams, int offset) {
+                                       double[] gradParams, int offset, boolean add) {
         int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS);
         double[][][] partialSums = new double[BatchBlocks.count(batch, blockSize)][][];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
@@ -331,16 +571,15 @@ public final class FullyConnectedNet {
                 for (double[][] sums : partialSums) {
                     sum += sums[i][j];
                 }
-                gradParams[offset + i * hOut + j] = sum * scale;
+                if (add) {
+                    gradParams[offset + i * hOut + j] += sum * scale;
+                } else {
+                    gradParams[offset + i * hOut + j] = sum * scale;
+                }
             }
         }
     }
 
-    /**
-     * Forward pass keeping each layer's input and pre-activation ({@code x W scale}). Per sample, each row of the
-     * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
-     * vectorizes; blocks of samples run in parallel.
-     */
     /**
      * The forward pass; each layer's input goes into {@code inputs}, and, when {@code derivatives} is not null, each
      * activated layer's {@code act'(z)} into it (computed with the values, sharing their exponentials).
@@ -359,34 +598,7 @@ public final class FullyConnectedNet {
             double[] y = activated ? new double[z.length] : z;
             double[] derivative = activated && derivatives != null ? new double[z.length] : null;
             BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                double[] sum = new double[hOut];
-                for (int b = from; b < to; b++) {
-                    Arrays.fill(sum, 0.0);
-                    int i = 0;
-                    int base = b * hIn;
-                    // Four input rows per pass: one store of sum per four multiply-adds, still vectorized.
-                    for (; i + 4 <= hIn; i += 4) {
-                        double x0 = in[base + i] * scale;
-                        double x1 = in[base + i + 1] * scale;
-                        double x2 = in[base + i + 2] * scale;
-                        double x3 = in[base + i + 3] * scale;
-                        double[] r0 = rows[i];
-                        double[] r1 = rows[i + 1];
-                        double[] r2 = rows[i + 2];
-                        double[] r3 = rows[i + 3];
-                        for (int j = 0; j < hOut; j++) {
-                            sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
-                        }
-                    }
-                    for (; i < hIn; i++) {
-                        double xi = in[base + i] * scale;
-                        double[] row = rows[i];
-                        for (int j = 0; j < hOut; j++) {
-                            sum[j] += xi * row[j];
-                        }
-                    }
-                    System.arraycopy(sum, 0, z, b * hOut, hOut);
-                }
+                affineRows(in, rows, hIn, hOut, scale, z, from, to);
                 if (derivative != null) {
                     act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
                 } else if (activated) {
@@ -405,6 +617,43 @@ public final class FullyConnectedNet {
             h = y;
         }
         return h;
+    }
+
+    /**
+     * {@code z[b][j] = sum_i (in[b][i] scale) rows[i][j]} for samples {@code from .. to}. Per sample, each row of the
+     * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
+     * vectorizes.
+     */
+    private static void affineRows(double[] in, double[][] rows, int hIn, int hOut, double scale, double[] z,
+                                   int from, int to) {
+        double[] sum = new double[hOut];
+        for (int b = from; b < to; b++) {
+            Arrays.fill(sum, 0.0);
+            int i = 0;
+            int base = b * hIn;
+            // Four input rows per pass: one store of sum per four multiply-adds, still vectorized.
+            for (; i + 4 <= hIn; i += 4) {
+                double x0 = in[base + i] * scale;
+                double x1 = in[base + i + 1] * scale;
+                double x2 = in[base + i + 2] * scale;
+                double x3 = in[base + i + 3] * scale;
+                double[] r0 = rows[i];
+                double[] r1 = rows[i + 1];
+                double[] r2 = rows[i + 2];
+                double[] r3 = rows[i + 3];
+                for (int j = 0; j < hOut; j++) {
+                    sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+                }
+            }
+            for (; i < hIn; i++) {
+                double xi = in[base + i] * scale;
+                double[] row = rows[i];
+                for (int j = 0; j < hOut; j++) {
+                    sum[j] += xi * row[j];
+                }
+            }
+            System.arraycopy(sum, 0, z, b * hOut, hOut);
+        }
     }
 
     private void check(String where, int batch, double[] x, double[] params) {

@@ -5,6 +5,7 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.internal.Checks;
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +19,9 @@ import java.util.List;
  * parity {@code p(y_j) p(φ_j(g_j))} (e3nn's {@code ElementwiseTensorProduct}, whose entries split where the gates'
  * and the gated multiplicities do not line up). Activations are normalized by {@link Normalize2Mom}.
  *
- * <p>Features are {@code [batch][dim]}, {@code mul_ir} layout. Stateless and thread-safe.
+ * <p>Features are {@code [batch][dim]}, {@code mul_ir} layout. Besides {@link #forward} and {@link #backward}: the
+ * forward-mode tangent {@link #jvp} and the second derivatives {@link #doubleBackward} (which need the activations'
+ * {@link ScalarFunction#secondDerivative}). Stateless and thread-safe.
  */
 public final class Gate {
 
@@ -188,6 +191,132 @@ public final class Gate {
         merge(batch, gradScalars, 0, scalarDim, gradX);
         merge(batch, gradGates, 1, gateDim, gradX);
         merge(batch, gradGated, 2, gatedDim, gradX);
+    }
+
+    /**
+     * The forward-mode tangent of the output along {@code dx} ({@code [batch][irrepsIn().dim()]}), overwritten into
+     * {@code dOut}: with {@code a = φ(g)} the activated gates,
+     * <pre>{@code
+     *   dOut = [φ'(x) dx_scalars,  dy a + y φ'(g) dg]
+     * }</pre>
+     * Its gradients: with respect to {@code dx}, {@link #backward}; with respect to {@code x},
+     * {@link #doubleBackward}'s {@code gX} with {@code ggX = dx}.
+     */
+    public void jvp(int batch, double[] x, double[] dx, double[] dOut) {
+        String where = "Gate.jvp";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, irrepsIn.dim());
+        Checks.requireShape(where, "dx", dx, "batch", batch, irrepsIn.dim());
+        Checks.requireShape(where, "dOut", dOut, "batch", batch, irrepsOut.dim());
+        tangent(batch, x, dx, dOut);
+    }
+
+    /**
+     * The second derivatives: given a cotangent {@code ggX} of {@link #backward}'s {@code gradX} ({@code null} =
+     * zero), the gradients of {@code sum(ggX * gradX)} with respect to {@code x} ({@code gX}) and {@code gradOut}
+     * ({@code gGradOut}, the tangent {@link #jvp} along {@code ggX}), each overwritten, {@code null} to skip. With
+     * {@code ḡ} the gradient on the gated part of the output and {@code k(c)} the gate of component {@code c},
+     * <pre>{@code
+     *   gX_scalars = ggX_s ḡ_s φ''(x_s)
+     *   gX_gate k  = φ'(g_k) sum_{c: k(c) = k} ggY_c ḡ_c  +  ggG_k φ''(g_k) sum_{c: k(c) = k} ḡ_c y_c
+     *   gX_gated c = ḡ_c φ'(g_k) ggG_k
+     * }</pre>
+     */
+    public void doubleBackward(int batch, double[] x, double[] gradOut, double[] ggX, double[] gX,
+                               double[] gGradOut) {
+        String where = "Gate.doubleBackward";
+        int dim = irrepsIn.dim();
+        int outDim = irrepsOut.dim();
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, dim);
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outDim);
+        if (ggX != null) {
+            Checks.requireShape(where, "ggX", ggX, "batch", batch, dim);
+        }
+        if (gX != null) {
+            Checks.requireShape(where, "gX", gX, "batch", batch, dim);
+        }
+        if (gGradOut != null) {
+            Checks.requireShape(where, "gGradOut", gGradOut, "batch", batch, outDim);
+        }
+        if (ggX == null) {
+            for (double[] g : new double[][] {gX, gGradOut}) {
+                if (g != null) {
+                    Arrays.fill(g, 0.0);
+                }
+            }
+            return;
+        }
+        if (gGradOut != null) {
+            tangent(batch, x, ggX, gGradOut);
+        }
+        if (gX == null) {
+            return;
+        }
+        int scalarDim = actScalars.irrepsIn().dim();
+        int gateDim = actGates.irrepsIn().dim();
+        int gatedDim = irrepsGated.dim();
+        double[] gates = split(batch, x, 1, gateDim);
+        double[] gated = split(batch, x, 2, gatedDim);
+        double[] ggGates = split(batch, ggX, 1, gateDim);
+        double[] ggGated = split(batch, ggX, 2, gatedDim);
+        double[] gradScalars = new double[batch * scalarDim];
+        // Per gate: sum_c ḡ_c y_c (the gate's gradient before φ') and sum_c ggY_c ḡ_c.
+        double[] gradActivatedGates = new double[batch * gateDim];
+        double[] gatedCotangent = new double[batch * gateDim];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(gradOut, b * outDim, gradScalars, b * scalarDim, scalarDim);
+            for (int c = 0; c < gatedDim; c++) {
+                double g = gradOut[b * outDim + scalarDim + c];
+                gradActivatedGates[b * gateDim + gateOf[c]] += g * gated[b * gatedDim + c];
+                gatedCotangent[b * gateDim + gateOf[c]] += g * ggGated[b * gatedDim + c];
+            }
+        }
+        double[] gScalars = new double[batch * scalarDim];
+        actScalars.doubleBackward(batch, split(batch, x, 0, scalarDim), gradScalars, split(batch, ggX, 0, scalarDim),
+                gScalars, null);
+        double[] gGates = new double[batch * gateDim];
+        double[] gateTangents = new double[batch * gateDim];
+        actGates.doubleBackward(batch, gates, gradActivatedGates, ggGates, gGates, gateTangents);
+        double[] viaGated = new double[batch * gateDim];
+        actGates.backward(batch, gates, gatedCotangent, viaGated);
+        for (int i = 0; i < gGates.length; i++) {
+            gGates[i] += viaGated[i];
+        }
+        double[] gGated = new double[batch * gatedDim];
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < gatedDim; c++) {
+                gGated[b * gatedDim + c] = gradOut[b * outDim + scalarDim + c] * gateTangents[b * gateDim + gateOf[c]];
+            }
+        }
+        merge(batch, gScalars, 0, scalarDim, gX);
+        merge(batch, gGates, 1, gateDim, gX);
+        merge(batch, gGated, 2, gatedDim, gX);
+    }
+
+    /** {@code dOut = [φ'(x_s) dx_s, dy a + y φ'(g) dg]}, the arguments checked. */
+    private void tangent(int batch, double[] x, double[] dx, double[] dOut) {
+        int scalarDim = actScalars.irrepsIn().dim();
+        int gateDim = actGates.irrepsIn().dim();
+        int gatedDim = irrepsGated.dim();
+        int outDim = irrepsOut.dim();
+        double[] gates = split(batch, x, 1, gateDim);
+        double[] gated = split(batch, x, 2, gatedDim);
+        double[] gatedTangents = split(batch, dx, 2, gatedDim);
+        double[] scalarTangents = new double[batch * scalarDim];
+        actScalars.jvp(batch, split(batch, x, 0, scalarDim), split(batch, dx, 0, scalarDim), scalarTangents);
+        double[] activatedGates = new double[batch * gateDim];
+        actGates.forward(batch, gates, activatedGates);
+        double[] gateTangents = new double[batch * gateDim];
+        actGates.jvp(batch, gates, split(batch, dx, 1, gateDim), gateTangents);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(scalarTangents, b * scalarDim, dOut, b * outDim, scalarDim);
+            for (int c = 0; c < gatedDim; c++) {
+                int gate = b * gateDim + gateOf[c];
+                dOut[b * outDim + scalarDim + c] = gatedTangents[b * gatedDim + c] * activatedGates[gate]
+                        + gated[b * gatedDim + c] * gateTangents[gate];
+            }
+        }
     }
 
     /** Extracts group {@code group} ({@code [batch][groupDim]}) from the sorted input. */

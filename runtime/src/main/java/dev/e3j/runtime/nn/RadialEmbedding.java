@@ -11,7 +11,8 @@ import dev.e3j.runtime.internal.Checks;
  *   out_n(r)    = bessel_n(r) cutoff(r)
  * }</pre>
  * The frequencies {@code w_n} are MACE's {@code bessel_weights} (a buffer, or a parameter when trained), passed to
- * each call. Stateless and thread-safe.
+ * each call. Derivatives with respect to {@code r}, first and second (for training on forces), come with the values;
+ * as in autograd, the cutoff's step at {@code rMax} is a constant factor. Stateless and thread-safe.
  */
 public final class RadialEmbedding {
 
@@ -78,6 +79,22 @@ public final class RadialEmbedding {
      * {@code derivatives} non-null, also {@code d out / d r} there ({@code [n][numBessel]}).
      */
     public void forward(int n, double[] lengths, double[] besselWeights, double[] out, double[] derivatives) {
+        forward(n, lengths, besselWeights, out, derivatives, null);
+    }
+
+    /**
+     * {@link #forward(int, double[], double[], double[], double[])} with, when {@code secondDerivatives} is non-null,
+     * also {@code d² out / d r²} there ({@code [n][numBessel]}):
+     * <pre>{@code
+     *   out'' = bessel'' cutoff + 2 bessel' cutoff' + bessel cutoff''
+     *   bessel_n''(r) = sqrt(2 / rMax) (2 sin(w r) / r³ - 2 w cos(w r) / r² - w² sin(w r) / r)
+     *   cutoff''(r)   = (-(p+1)(p+2)/2 p (p-1) u^(p-2) + p(p+2)(p+1) p u^(p-1) - p(p+1)/2 (p+2)(p+1) u^p) / rMax²
+     * }</pre>
+     * The second derivatives of an energy through the embedding with respect to the edge lengths: the gradient of
+     * {@code sum(gradOut * out')} (a force term) with respect to {@code r} is {@code sum_n gradOut_n out_n''}.
+     */
+    public void forward(int n, double[] lengths, double[] besselWeights, double[] out, double[] derivatives,
+                        double[] secondDerivatives) {
         String where = "RadialEmbedding.forward";
         Checks.requireNonNegative(where, "n", n);
         Checks.requireLength(where, "lengths", lengths, n);
@@ -85,6 +102,9 @@ public final class RadialEmbedding {
         Checks.requireShape(where, "out", out, "n", n, numBessel);
         if (derivatives != null) {
             Checks.requireShape(where, "derivatives", derivatives, "n", n, numBessel);
+        }
+        if (secondDerivatives != null) {
+            Checks.requireShape(where, "secondDerivatives", secondDerivatives, "n", n, numBessel);
         }
         double a = (p + 1.0) * (p + 2.0) / 2.0;
         double b = p * (p + 2.0);
@@ -98,14 +118,24 @@ public final class RadialEmbedding {
             double up2 = Math.pow(u, p + 2);
             double cutoff = (1.0 - a * up + b * up1 - c * up2) * inside;
             double dCutoff = inside * (-a * p * Math.pow(u, p - 1) + b * (p + 1) * up - c * (p + 2) * up1) / rMax;
+            double d2Cutoff = secondDerivatives == null ? 0.0 : inside * (-a * p * (p - 1) * Math.pow(u, p - 2)
+                    + b * (p + 1) * p * Math.pow(u, p - 1) - c * (p + 2) * (p + 1) * up) / (rMax * rMax);
             for (int k = 0; k < numBessel; k++) {
                 double w = besselWeights[k];
                 double sin = Math.sin(w * r);
                 double bessel = prefactor * (sin / r);
                 out[e * numBessel + k] = bessel * cutoff;
-                if (derivatives != null) {
-                    double dBessel = prefactor * (w * Math.cos(w * r) * r - sin) / (r * r);
-                    derivatives[e * numBessel + k] = dBessel * cutoff + bessel * dCutoff;
+                if (derivatives != null || secondDerivatives != null) {
+                    double cos = Math.cos(w * r);
+                    double dBessel = prefactor * (w * cos * r - sin) / (r * r);
+                    if (derivatives != null) {
+                        derivatives[e * numBessel + k] = dBessel * cutoff + bessel * dCutoff;
+                    }
+                    if (secondDerivatives != null) {
+                        double d2Bessel = prefactor * (2 * sin / (r * r * r) - 2 * w * cos / (r * r) - w * w * sin / r);
+                        secondDerivatives[e * numBessel + k] = d2Bessel * cutoff + 2 * dBessel * dCutoff
+                                + bessel * d2Cutoff;
+                    }
                 }
             }
         }

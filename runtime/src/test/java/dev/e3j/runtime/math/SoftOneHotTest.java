@@ -143,6 +143,75 @@ class SoftOneHotTest {
         }
     }
 
+    /** Every basis, with and without cutoff: the second derivatives are the slopes of the first. */
+    @Test
+    void secondDerivativesMatchFiniteDifferencesOfTheFirst() {
+        double[] xs = {-0.3, 0.17, 0.55, 0.9, 1.33, 1.71, 2.4};
+        for (Basis basis : Basis.values()) {
+            for (boolean cutoff : new boolean[] {false, true}) {
+                double[] second = SoftOneHot.softOneHotLinspaceSecondDerivative(xs, -0.5, 2.0, 5, basis, cutoff);
+                double h = 1e-5;
+                double[] plus = xs.clone();
+                double[] minus = xs.clone();
+                for (int k = 0; k < xs.length; k++) {
+                    plus[k] += h;
+                    minus[k] -= h;
+                }
+                double[] dPlus = SoftOneHot.softOneHotLinspaceDerivative(plus, -0.5, 2.0, 5, basis, cutoff);
+                double[] dMinus = SoftOneHot.softOneHotLinspaceDerivative(minus, -0.5, 2.0, 5, basis, cutoff);
+                double maxDiff = 0;
+                double maxSecond = 0;
+                for (int i = 0; i < second.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs((dPlus[i] - dMinus[i]) / (2 * h) - second[i]));
+                    maxSecond = Math.max(maxSecond, Math.abs(second[i]));
+                }
+                assertTrue(maxSecond > 0.1, basis + " second derivative vanishes");
+                assertTrue(maxDiff / maxSecond < 1e-8, basis + " cutoff=" + cutoff + ": " + maxDiff / maxSecond);
+            }
+        }
+    }
+
+    /** gX and gGradOut are the gradients of ggX . backward's gradX, by central differences. */
+    @Test
+    void doubleBackwardDifferentiatesTheBackward() {
+        double[] x = {0.3, 1.2, 0.71};
+        double[] gradOut = {1, 2, 3, -1, 0.5, 4, 0.25, -2, 1.5};
+        double[] ggX = {0.7, -1.3, 2.1};
+        for (Basis basis : Basis.values()) {
+            double[] gX = new double[3];
+            double[] gGradOut = new double[9];
+            SoftOneHot.softOneHotLinspaceDoubleBackward(x, 0, 2, 3, basis, true, gradOut, ggX, gX, gGradOut);
+            double h = 1e-5;
+            for (int k = 0; k < x.length; k++) {
+                double[] plus = x.clone();
+                double[] minus = x.clone();
+                plus[k] += h;
+                minus[k] -= h;
+                double numeric = (contract(ggX, SoftOneHot.softOneHotLinspaceBackward(plus, 0, 2, 3, basis, true,
+                        gradOut)) - contract(ggX, SoftOneHot.softOneHotLinspaceBackward(minus, 0, 2, 3, basis, true,
+                        gradOut))) / (2 * h);
+                assertEquals(numeric, gX[k], 1e-7 * (1 + Math.abs(numeric)), basis + " gX[" + k + "]");
+            }
+            double[] derivative = SoftOneHot.softOneHotLinspaceDerivative(x, 0, 2, 3, basis, true);
+            for (int i = 0; i < 9; i++) {
+                assertEquals(ggX[i / 3] * derivative[i], gGradOut[i], 0, basis + " gGradOut[" + i + "]");
+            }
+            SoftOneHot.softOneHotLinspaceDoubleBackward(x, 0, 2, 3, basis, true, gradOut, null, gX, gGradOut);
+            assertArrayEquals(new double[3], gX, 0);
+            assertArrayEquals(new double[9], gGradOut, 0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SoftOneHot.softOneHotLinspaceDoubleBackward(x, 0, 2, 3,
+                Basis.GAUSSIAN, true, gradOut, new double[2], null, null));
+    }
+
+    private static double contract(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
     @Test
     void backwardContractsWithGradOut() {
         double[] x = {0.3, 1.2};

@@ -8,6 +8,7 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,5 +86,36 @@ class RadialMlpTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5 * largest, what + " " + i);
         }
+    }
+
+    /** The training passes of a block of rows are the network's with the MLP's weights, which the MLP copies. */
+    @Test
+    void trainingPassesAreTheNetworksWithItsWeights() {
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {8, 16, 5}, act);
+        Random random = new Random(6);
+        double[] params = random.doubles(net.parameterCount(), -1, 1).toArray();
+        int rows = 7;
+        double[] x = random.doubles(rows * 8L, -2, 2).toArray();
+        double[] gradOut = random.doubles(rows * 5L, -1, 1).toArray();
+        double[] ggX = random.doubles(rows * 8L, -1, 1).toArray();
+        double[] ggParams = random.doubles(net.parameterCount(), -1, 1).toArray();
+        double[] weights = params.clone();
+        RadialMlp<double[]> mlp = new RadialMlp<>(Numbers.FLOAT64, net, act, params);
+        Arrays.fill(params, 0.0);
+        double[][] expected = {new double[x.length], new double[weights.length], new double[gradOut.length]};
+        double[][] actual = {new double[x.length], new double[weights.length], new double[gradOut.length]};
+        net.backward(rows, x, weights, gradOut, expected[0], expected[1]);
+        mlp.backward(rows, x, gradOut, actual[0], actual[1]);
+        assertArrayEquals(expected[0], actual[0], "gradX");
+        assertArrayEquals(expected[1], actual[1], "gradParams");
+        net.doubleBackward(rows, x, weights, gradOut, ggX, ggParams, expected[0], expected[1], expected[2]);
+        mlp.doubleBackward(rows, x, gradOut, ggX, ggParams, actual[0], actual[1], actual[2]);
+        assertArrayEquals(expected[0], actual[0], "gX");
+        assertArrayEquals(expected[1], actual[1], "gParams");
+        assertArrayEquals(expected[2], actual[2], "gGradOut");
+        net.jvp(rows, x, weights, ggX, null, expected[2]);
+        mlp.jvp(rows, x, ggX, actual[2]);
+        assertArrayEquals(expected[2], actual[2], "jvp");
     }
 }

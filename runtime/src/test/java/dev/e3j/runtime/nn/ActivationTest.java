@@ -57,6 +57,51 @@ class ActivationTest {
         }, x, gradX);
     }
 
+    /** jvp is the slope of forward; doubleBackward the gradients of ggX . backward, by central differences. */
+    @Test
+    void tangentAndSecondDerivativesMatchFiniteDifferences() {
+        Irreps irreps = Irreps.parse("3x0e+2x0o+1x1o+2x0o");
+        Activation act = new Activation(irreps, Arrays.asList(SILU, TANH, null, ABS));
+        Random random = new Random(3);
+        int batch = 3;
+        int n = batch * irreps.dim();
+        double[] x = gaussian(random, n);
+        double[] gradOut = gaussian(random, n);
+        double[] ggX = gaussian(random, n);
+        double[] dOut = new double[n];
+        act.jvp(batch, x, ggX, dOut);
+        double[] gX = new double[n];
+        double[] gGradOut = new double[n];
+        act.doubleBackward(batch, x, gradOut, ggX, gX, gGradOut);
+        assertEquals(0.0, GradientCheck.maxAbsDiff(dOut, gGradOut));
+        double[] direction = gaussian(random, n);
+        assertGradient("Activation.jvp", t -> {
+            double[] out = new double[n];
+            double[] moved = x.clone();
+            for (int i = 0; i < n; i++) {
+                moved[i] += t[0] * ggX[i];
+            }
+            act.forward(batch, moved, out);
+            return dot(out, direction);
+        }, new double[] {0.0}, new double[] {dot(dOut, direction)}, 1e-8);
+        assertGradient("Activation.doubleBackward gX", p -> {
+            double[] gradX = new double[n];
+            act.backward(batch, p, gradOut, gradX);
+            return dot(gradX, ggX);
+        }, x, gX, 1e-8);
+        assertGradient("Activation.doubleBackward gGradOut", p -> {
+            double[] gradX = new double[n];
+            act.backward(batch, x, p, gradX);
+            return dot(gradX, ggX);
+        }, gradOut, gGradOut, 1e-8);
+        double[] zeroX = new double[n];
+        Arrays.fill(gX, 1.0);
+        act.doubleBackward(batch, x, gradOut, null, gX, null);
+        assertEquals(0.0, GradientCheck.maxAbsDiff(zeroX, gX));
+        assertThrows(IllegalArgumentException.class, () -> act.doubleBackward(batch, x, gradOut, new double[1],
+                null, null));
+    }
+
     @Test
     void oddScalarsTransformCorrectlyUnderInversion() {
         Irreps irreps = Irreps.parse("3x0o+2x0o+2x0e");

@@ -290,4 +290,18 @@ class ConvolutionTest {
         assertEquals(0.0, Edges.smoothCutoff(1.0), 1e-15);
         assertEquals(0.0, Edges.smoothCutoff(1.2));
     }
+
+    @Test
+    void smoothCutoffDerivativesAreTheSlopesOfTheValuesAndOfTheFirstDerivative() {
+        double h = 1e-6;
+        for (int i = 1; i < 100; i++) {
+            double x = 0.5 + i * 0.005;
+            assertEquals((Edges.smoothCutoff(x + h) - Edges.smoothCutoff(x - h)) / (2 * h),
+                    Edges.smoothCutoffDerivative(x), 1e-8, "c' at " + x);
+            assertEquals((Edges.smoothCutoffDerivative(x + h) - Edges.smoothCutoffDerivative(x - h)) / (2 * h),
+                    Edges.smoothCutoffSecondDerivative(x), 1e-7, "c'' at " + x);
+        }
+        assertEquals(0.0, Edges.smoothCutoffSecondDerivative(0.3));
+        assertEquals(0.0, Edges.smoothCutoffSecondDerivative(1.2));
+    }
 }

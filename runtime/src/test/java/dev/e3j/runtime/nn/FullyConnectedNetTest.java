@@ -91,6 +91,103 @@ class FullyConnectedNetTest {
     }
 
     /**
+     * {@code doubleBackward} is the gradient of {@code S = ggX . gradX + ggParams . gradParams} with respect to
+     * {@code x}, {@code params} and {@code gradOut} (central differences of {@code backward}); {@code jvp} is the
+     * slope of {@code forward} along {@code (dx, dParams)} and equals {@code gGradOut}. Activated, linear, with
+     * variances and an output activation, with one tangent or both, and over several parallel blocks.
+     */
+    @Test
+    void secondDerivativesMatchFiniteDifferencesOfBackward() {
+        Random random = new Random(12);
+        FullyConnectedNet[] nets = {
+            new FullyConnectedNet(new int[] {3, 5, 4, 2}, ScalarFunction.SILU),
+            new FullyConnectedNet(new int[] {2, 6, 3}, ScalarFunction.TANH, 2.0, 3.0, true),
+            new FullyConnectedNet(new int[] {4, 3, 2}, null, 1.5, 0.5, false),
+            new FullyConnectedNet(new int[] {1, 5}, ScalarFunction.SIGMOID, 1.0, 1.0, true),
+        };
+        boolean[] linear = {false, false, true, false};
+        for (int n = 0; n < nets.length; n++) {
+            FullyConnectedNet net = nets[n];
+            for (int tangents = 0; tangents < 3; tangents++) {
+                int batch = tangents == 2 ? 70 : 3;
+                String what = net + " with " + (tangents == 0 ? "ggX" : tangents == 1 ? "ggParams" : "both");
+                double[] params = net.initialParameters(random);
+                double[] x = gaussian(random, batch * net.inputDim());
+                double[] gradOut = gaussian(random, batch * net.outputDim());
+                double[] ggX = tangents == 1 ? null : gaussian(random, x.length);
+                double[] ggParams = tangents == 0 ? null : gaussian(random, params.length);
+                double[] gX = new double[x.length];
+                double[] gParams = new double[params.length];
+                double[] gGradOut = new double[gradOut.length];
+                net.doubleBackward(batch, x, params, gradOut, ggX, ggParams, gX, gParams, gGradOut);
+                double tolerance = batch > 64 ? 1e-7 : 1e-8;
+                if (linear[n] && ggParams == null) {
+                    assertArrayEquals(new double[x.length], gX, what + ": gradX of a linear net does not depend on x");
+                } else {
+                    assertGradient(what + ": gX", p -> second(net, batch, p, params, gradOut, ggX, ggParams), x, gX,
+                            tolerance);
+                }
+                assertGradient(what + ": gParams", p -> second(net, batch, x, p, gradOut, ggX, ggParams), params,
+                        gParams, tolerance);
+                assertGradient(what + ": gGradOut", p -> second(net, batch, x, params, p, ggX, ggParams), gradOut,
+                        gGradOut, tolerance);
+                double[] dOut = new double[gradOut.length];
+                net.jvp(batch, x, params, ggX, ggParams, dOut);
+                assertArrayEquals(gGradOut, dOut, what + ": jvp = gGradOut");
+                double[] one = {0.0};
+                assertGradient(what + ": jvp", t -> {
+                    double[] movedX = x.clone();
+                    double[] movedParams = params.clone();
+                    for (int i = 0; ggX != null && i < x.length; i++) {
+                        movedX[i] += t[0] * ggX[i];
+                    }
+                    for (int i = 0; ggParams != null && i < params.length; i++) {
+                        movedParams[i] += t[0] * ggParams[i];
+                    }
+                    return loss(net, batch, movedX, movedParams, gradOut);
+                }, one, new double[] {dot(dOut, gradOut)}, tolerance);
+                double[] onlyX = new double[x.length];
+                net.doubleBackward(batch, x, params, gradOut, ggX, ggParams, onlyX, null, null);
+                assertArrayEquals(gX, onlyX, what + ": gX alone");
+            }
+        }
+    }
+
+    @Test
+    void secondDerivativesOfZeroCotangentsAreZeroAndShapesAreChecked() {
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {3, 4, 2}, ScalarFunction.SILU);
+        Random random = new Random(13);
+        double[] params = net.initialParameters(random);
+        double[] x = gaussian(random, 6);
+        double[] gradOut = gaussian(random, 4);
+        double[] gX = gaussian(random, 6);
+        double[] gParams = gaussian(random, params.length);
+        double[] gGradOut = gaussian(random, 4);
+        net.doubleBackward(2, x, params, gradOut, null, null, gX, gParams, gGradOut);
+        assertArrayEquals(new double[6], gX);
+        assertArrayEquals(new double[params.length], gParams);
+        assertArrayEquals(new double[4], gGradOut);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net.doubleBackward(2, x, params, gradOut, new double[5], null, null, null, null));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ggX"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> net.jvp(2, x, params, null, new double[3], new double[4]));
+        FullyConnectedNet cube = new FullyConnectedNet(new int[] {1, 1, 1},
+                ScalarFunction.of("cube", t -> t * t * t, t -> 3 * t * t));
+        assertThrows(UnsupportedOperationException.class, () -> cube.doubleBackward(1, new double[] {1},
+                new double[] {1, 1}, new double[] {1}, new double[] {1}, null, new double[1], null, null));
+    }
+
+    /** {@code S = ggX . gradX + ggParams . gradParams} from {@code backward}. */
+    private static double second(FullyConnectedNet net, int batch, double[] x, double[] params, double[] gradOut,
+                                 double[] ggX, double[] ggParams) {
+        double[] gradX = new double[x.length];
+        double[] gradParams = new double[params.length];
+        net.backward(batch, x, params, gradOut, gradX, gradParams);
+        return (ggX == null ? 0 : dot(ggX, gradX)) + (ggParams == null ? 0 : dot(ggParams, gradParams));
+    }
+
+    /**
      * A batch of several parallel blocks against plain loops over the samples: the forward and the input gradient
      * add four products at a time, so they agree to rounding; the parameter gradient sums per block, then over the
      * blocks, so it agrees to rounding too; every result is the same on every call.

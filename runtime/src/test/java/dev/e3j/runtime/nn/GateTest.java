@@ -3,6 +3,7 @@ package dev.e3j.runtime.nn;
 import static dev.e3j.runtime.nn.GradientCheck.assertGradient;
 import static dev.e3j.runtime.nn.GradientCheck.dot;
 import static dev.e3j.runtime.nn.GradientCheck.gaussian;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,54 @@ class GateTest {
             gate.forward(batch, p, out);
             return dot(out, gradOut);
         }, x, gradX);
+    }
+
+    /**
+     * {@code doubleBackward} is the gradient of {@code ggX . gradX} with respect to {@code x} and {@code gradOut}
+     * (central differences of {@code backward}), and {@code gGradOut} the tangent {@code jvp}, the slope of
+     * {@code forward}: on a gate whose gates' multiplicities split the gated entries, with interleaved groups.
+     */
+    @Test
+    void secondDerivativesMatchFiniteDifferencesOfBackward() {
+        Gate gate = new Gate(Irreps.parse("3x0e+2x0o"), List.of(ScalarFunction.SILU, TANH),
+                Irreps.parse("2x0e+1x0o"), List.of(SIGMOID, TANH), Irreps.parse("2x1o+1x2e"));
+        Random random = new Random(5);
+        int batch = 3;
+        int dim = gate.irrepsIn().dim();
+        int outDim = gate.irrepsOut().dim();
+        double[] x = gaussian(random, batch * dim);
+        double[] gradOut = gaussian(random, batch * outDim);
+        double[] ggX = gaussian(random, batch * dim);
+        double[] gX = new double[x.length];
+        double[] gGradOut = new double[gradOut.length];
+        gate.doubleBackward(batch, x, gradOut, ggX, gX, gGradOut);
+        assertGradient("Gate.doubleBackward gX", p -> {
+            double[] gradX = new double[p.length];
+            gate.backward(batch, p, gradOut, gradX);
+            return dot(gradX, ggX);
+        }, x, gX, 1e-8);
+        assertGradient("Gate.doubleBackward gGradOut", p -> {
+            double[] gradX = new double[x.length];
+            gate.backward(batch, x, p, gradX);
+            return dot(gradX, ggX);
+        }, gradOut, gGradOut, 1e-8);
+        double[] dOut = new double[gradOut.length];
+        gate.jvp(batch, x, ggX, dOut);
+        assertArrayEquals(gGradOut, dOut);
+        assertGradient("Gate.jvp", t -> {
+            double[] moved = x.clone();
+            for (int i = 0; i < moved.length; i++) {
+                moved[i] += t[0] * ggX[i];
+            }
+            double[] out = new double[gradOut.length];
+            gate.forward(batch, moved, out);
+            return dot(out, gradOut);
+        }, new double[] {0.0}, new double[] {dot(dOut, gradOut)}, 1e-8);
+        gate.doubleBackward(batch, x, gradOut, null, gX, gGradOut);
+        assertArrayEquals(new double[x.length], gX);
+        assertArrayEquals(new double[gradOut.length], gGradOut);
+        assertThrows(IllegalArgumentException.class, () -> gate.doubleBackward(batch, x, gradOut, ggX,
+                new double[1], null));
     }
 
     @Test

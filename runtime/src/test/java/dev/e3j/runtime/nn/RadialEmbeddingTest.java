@@ -43,13 +43,44 @@ class RadialEmbeddingTest {
         }
     }
 
+    /** Second derivatives are the slopes of the first ones, for several cutoff degrees; the values stay the same. */
+    @Test
+    void secondDerivativesEqualCentralDifferencesOfTheFirst() {
+        double[] lengths = {0.3, 1.1, 2.9, 4.99};
+        for (int p : new int[] {2, 5, 6}) {
+            RadialEmbedding embedding = new RadialEmbedding(5.0, 8, p);
+            double[] weights = embedding.initialBesselWeights();
+            double[] values = new double[32];
+            double[] derivatives = new double[32];
+            double[] second = new double[32];
+            embedding.forward(4, lengths, weights, values, derivatives, second);
+            double[] valuesOnly = new double[32];
+            embedding.forward(4, lengths, weights, valuesOnly, null, null);
+            assertArrayEquals(valuesOnly, values, 0.0);
+            double h = 1e-5;
+            for (int e = 0; e < lengths.length; e++) {
+                double[] plus = new double[8];
+                double[] minus = new double[8];
+                embedding.forward(1, new double[] {lengths[e] + h}, weights, new double[8], plus);
+                embedding.forward(1, new double[] {lengths[e] - h}, weights, new double[8], minus);
+                for (int k = 0; k < 8; k++) {
+                    double numeric = (plus[k] - minus[k]) / (2 * h);
+                    assertEquals(numeric, second[8 * e + k], 1e-8 * (1 + Math.abs(numeric)),
+                            "p " + p + " edge " + e + " k " + k);
+                }
+            }
+        }
+    }
+
     @Test
     void zeroAtAndBeyondTheCutoff() {
         double[] values = new double[16];
         double[] derivatives = new double[16];
-        radial.forward(2, new double[] {5.0, 6.0}, radial.initialBesselWeights(), values, derivatives);
+        double[] second = new double[16];
+        radial.forward(2, new double[] {5.0, 6.0}, radial.initialBesselWeights(), values, derivatives, second);
         assertArrayEquals(new double[16], values, 0.0);
         assertArrayEquals(new double[16], derivatives, 0.0);
+        assertArrayEquals(new double[16], second, 0.0);
     }
 
     @Test
