@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mace-torch 0.3.6 and e3j's @Mace side by side on one machine, in one run: energy + forces of the MD sample's copper
 # MACE (mace-cu-emt) on rattled periodic fcc Cu supercells of 64, 512 and 4096 atoms (tools/bench_mace_torch.py on 2
-# torch threads, then JMH's MaceBenchmark on one thread with the gc profiler, then MaceHeap's peak heap), and the
+# torch threads, float64 and float32, then JMH's MaceBenchmark on one thread with the gc profiler, e3j float64 and
+# float32 (@Mace precision = FLOAT), then MaceHeap's peak heap and CPU time of both), and the
 # ratios of the numbers measured here (tools/mace_report.py).
 #
 #   export PYTHONPATH=/work/refenv/mace-0.3.6:...   (the MACE environment, reference/models/README.md)

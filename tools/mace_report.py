@@ -3,8 +3,8 @@
 Usage: python3 tools/mace_report.py <out-dir>   (reads torch.json, e3j.json, heap.jsonl and date.txt there)
 
 mace-torch's time is its median over the repeats (2 threads), e3j's the JMH mean (one thread); both ran on this
-machine in the same run. @Mace computes in float64 only, so the float32 rows compare mace-torch's `.float()` model with
-e3j's float64 time. "e3j" includes the neighbour list (evaluate(Structure)); mace-torch's time does not include its
+machine in the same run. Each precision compares like with like: mace-torch's float64 model with e3j's @Mace, and
+mace-torch's `.float()` model with e3j's @Mace(precision = FLOAT), which computes in float32. "e3j" includes the neighbour list (evaluate(Structure)); mace-torch's time does not include its
 own (ASE's, timed separately), which favours mace-torch. MaceHeap's CPU time is the thread's, a fairer measure
 than JMH's wall time on a machine other programs load. Time per atom at 4096 atoms over that at 64 shows linearity.
 """
@@ -23,49 +23,64 @@ def main(out):
         for run in json.load(f):
             benchmark = run["benchmark"].rsplit(".", 1)[1]
             atoms = int(run["params"]["atoms"])
-            e3j[(benchmark, atoms)] = run["primaryMetric"]["score"]
+            precision = run["params"].get("precision", "float64")
+            e3j[(benchmark, atoms, precision)] = run["primaryMetric"]["score"]
             norm = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
             if norm is not None:
-                allocated[(benchmark, atoms)] = norm["score"]
+                allocated[(benchmark, atoms, precision)] = norm["score"]
     heap = {}
     with open(os.path.join(out, "heap.jsonl")) as f:
         for line in f:
             row = json.loads(line)
-            heap[row["atoms"]] = row
+            heap[(row["atoms"], row.get("precision", "float64"))] = row
     with open(os.path.join(out, "date.txt")) as f:
         date = f.read().strip()
     print(f"mace-cu-emt energy + forces, {date}, {platform.machine()}, {os.cpu_count()} cores")
     print("| atoms | edges | precision | mace-torch (ms, median, 2 threads) | e3j (ms, JMH mean, 1 thread, with "
           "neighbour list) | e3j on a graph (ms) | mace-torch / e3j | e3j µs per atom |")
     print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-    sizes = sorted({atoms for _, atoms in e3j})
+    sizes = sorted({atoms for _, atoms, _ in e3j})
     for atoms in sizes:
         for precision in ("float64", "float32"):
-            mine = e3j.get(("energyAndForces", atoms))
+            mine = e3j.get(("energyAndForces", atoms, precision))
             if mine is None or atoms not in torch:
                 continue
             theirs = torch[atoms][precision]["median_ms"]
-            on_graph = e3j.get(("energyAndForcesOnGraph", atoms), float("nan"))
-            label = precision if precision == "float64" else "float32 (e3j: float64)"
-            print(f"| {atoms} | {torch[atoms]['edges']} | {label} | {theirs:.1f} | {mine:.2f} | {on_graph:.2f} | "
+            on_graph = e3j.get(("energyAndForcesOnGraph", atoms, precision), float("nan"))
+            print(f"| {atoms} | {torch[atoms]['edges']} | {precision} | {theirs:.1f} | {mine:.2f} | {on_graph:.2f} | "
                   f"{theirs / mine:.1f}x | {1000 * mine / atoms:.1f} |")
     print()
-    print("| atoms | mace-torch neighbour list (ASE, ms) | e3j neighbour list (ms) | e3j allocated per evaluation (MB) |"
-          " e3j peak heap (MB, -Xmx) | e3j CPU time per evaluation (ms) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| atoms | e3j float64 / e3j float32 | mace-torch float32 / e3j float32 | mace-torch float64 / e3j float32 |")
+    print("| ---: | ---: | ---: | ---: |")
     for atoms in sizes:
-        mine = e3j.get(("neighbourList", atoms), float("nan"))
-        alloc = allocated.get(("energyAndForces", atoms), float("nan")) / 1e6
-        peak = heap.get(atoms)
-        peak_text = f"{peak['peak_heap_mb']:.0f} ({peak['max_heap_mb']:.0f})" if peak else "-"
-        cpu_text = f"{peak['cpu_ms']:.1f}" if peak and "cpu_ms" in peak else "-"
-        theirs = f"{torch[atoms]['neighbour_list']['median_ms']:.1f}" if atoms in torch else "-"
-        print(f"| {atoms} | {theirs} | {mine:.2f} | {alloc:.1f} | "
-              f"{peak_text} | {cpu_text} |")
-    if ("energyAndForces", sizes[0]) in e3j and ("energyAndForces", sizes[-1]) in e3j:
+        mine32 = e3j.get(("energyAndForces", atoms, "float32"))
+        mine64 = e3j.get(("energyAndForces", atoms, "float64"))
+        if mine32 is None:
+            continue
+        own = f"{mine64 / mine32:.2f}" if mine64 is not None else "-"
+        vs32 = f"{torch[atoms]['float32']['median_ms'] / mine32:.1f}x" if atoms in torch else "-"
+        vs64 = f"{torch[atoms]['float64']['median_ms'] / mine32:.1f}x" if atoms in torch else "-"
+        print(f"| {atoms} | {own} | {vs32} | {vs64} |")
+    print()
+    print("| atoms | precision | mace-torch neighbour list (ASE, ms) | e3j neighbour list (ms) | e3j allocated per "
+          "evaluation (MB) | e3j peak heap (MB, -Xmx) | e3j CPU time per evaluation (ms) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for atoms in sizes:
+        for precision in ("float64", "float32"):
+            if ("energyAndForces", atoms, precision) not in e3j:
+                continue
+            mine = e3j.get(("neighbourList", atoms, precision), float("nan"))
+            alloc = allocated.get(("energyAndForces", atoms, precision), float("nan")) / 1e6
+            peak = heap.get((atoms, precision))
+            peak_text = f"{peak['peak_heap_mb']:.0f} ({peak['max_heap_mb']:.0f})" if peak else "-"
+            cpu_text = f"{peak['cpu_ms']:.1f}" if peak and "cpu_ms" in peak else "-"
+            theirs = f"{torch[atoms]['neighbour_list']['median_ms']:.1f}" if atoms in torch else "-"
+            print(f"| {atoms} | {precision} | {theirs} | {mine:.2f} | {alloc:.1f} | {peak_text} | {cpu_text} |")
+    if ("energyAndForces", sizes[0], "float64") in e3j and ("energyAndForces", sizes[-1], "float64") in e3j:
         first, last = sizes[0], sizes[-1]
-        e3j_ratio = (e3j[("energyAndForces", last)] / last) / (e3j[("energyAndForces", first)] / first)
-        text = f"time per atom at {last} atoms / at {first} atoms: e3j {e3j_ratio:.2f}"
+        e3j_ratio = ((e3j[("energyAndForces", last, "float64")] / last)
+                     / (e3j[("energyAndForces", first, "float64")] / first))
+        text = f"time per atom at {last} atoms / at {first} atoms: e3j float64 {e3j_ratio:.2f}"
         if first in torch and last in torch:
             torch_ratio = (torch[last]["float64"]["median_ms"] / last) / (torch[first]["float64"]["median_ms"] / first)
             text += f", mace-torch float64 {torch_ratio:.2f}"

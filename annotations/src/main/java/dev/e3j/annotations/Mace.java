@@ -83,7 +83,11 @@ public @interface Mace {
     /** {@return whether the model is a {@code ScaleShiftMACE} (its interaction energies scaled and shifted)} */
     boolean scaleShift() default false;
 
-    /** {@return the floating-point types the model computes in; {@code @Mace} supports {@link Precision#DOUBLE}} */
+    /**
+     * {@return the floating-point type {@code evaluate} computes in: {@link Precision#DOUBLE}, or
+     * {@link Precision#FLOAT} for float32 as mace-torch's {@code float32} models (kernels generated in both types;
+     * energies, forces and stress summed in double from float32 per-atom and per-edge values)}
+     */
     Precision precision() default Precision.DOUBLE;
 
     /** mace-torch's interaction block classes. */

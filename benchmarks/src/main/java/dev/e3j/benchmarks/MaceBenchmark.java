@@ -1,6 +1,7 @@
 package dev.e3j.benchmarks;
 
 import dev.e3j.annotations.Mace;
+import dev.e3j.annotations.Precision;
 import dev.e3j.runtime.graph.NeighborList;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.ActivationConstants;
@@ -33,9 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * supercells {@code tools/bench_mace_torch.py} times mace-torch on (a = 3.6 Å, conventional cells repeated 2x2x4,
  * 4x4x8, 8x8x16, positions rattled by a normal 0.03 Å), one thread: with the neighbour list
  * ({@code energyAndForces}, what {@code evaluate(Structure)} costs), on a prepared graph
- * ({@code energyAndForcesOnGraph}) and the neighbour list alone ({@code neighbourList}). {@code @Mace} computes in
- * float64 only ({@code precision = FLOAT} is a compile error), so there is no float32 row; the report compares
- * mace-torch's float32 with these float64 times.
+ * ({@code energyAndForcesOnGraph}) and the neighbour list alone ({@code neighbourList}), in float64
+ * ({@link CopperMace}) and in float32 ({@link CopperMaceFloat32}, {@code precision = FLOAT}: the kernels and the
+ * network in float, as mace-torch's {@code float32} model), which the report compares with mace-torch's float64 and
+ * float32 times.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +56,15 @@ public class MaceBenchmark {
     public interface CopperMace extends InteratomicPotential {
     }
 
+    /** {@link CopperMace} with {@code precision = FLOAT}: {@code evaluate} computes in float32. */
+    @Mace(rMax = 5.0, numBessel = 8, numPolynomialCutoff = 5, maxEll = 2, numInteractions = 2,
+            interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+            interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, atomicNumbers = {29}, hiddenIrreps = "16x0e+16x1o",
+            mlpIrreps = "16x0e", correlation = {3}, gate = Mace.Gate.SILU, radialMlp = {32, 32, 32},
+            avgNumNeighbors = 44.71510416666667, scaleShift = true, precision = Precision.FLOAT)
+    public interface CopperMaceFloat32 extends InteratomicPotential {
+    }
+
     /** The lattice constant of the supercells (Å), as the training data's. */
     static final double LATTICE_CONSTANT = 3.6;
     /** Standard deviation of the rattle (Å), as {@code bench_mace_torch.py}'s. */
@@ -62,7 +73,12 @@ public class MaceBenchmark {
     @Param({"64", "512", "4096"})
     public int atoms;
 
-    private CopperMace potential;
+    /** {@code float64} or {@code float32}: the type the model computes in. */
+    @Param({"float64", "float32"})
+    public String precision;
+
+    private InteratomicPotential potential;
+    private boolean float32;
     private dev.e3j.runtime.model.Mace engine;
     private dev.e3j.runtime.model.Mace.Weights weights;
     private Structure structure;
@@ -71,11 +87,23 @@ public class MaceBenchmark {
     @Setup
     public void setUp() throws IOException {
         StateDict stateDict = StateDict.read(weightsFile());
-        potential = new MaceBenchmark_CopperMaceImpl(stateDict);
-        engine = MaceBenchmark_CopperMaceImpl.architecture(ActivationConstants.of(stateDict));
+        float32 = switch (precision) {
+            case "float64" -> false;
+            case "float32" -> true;
+            default -> throw new IllegalArgumentException("precision must be float64 or float32, got " + precision);
+        };
+        potential = potential(stateDict, float32);
+        engine = float32 ? MaceBenchmark_CopperMaceFloat32Impl.architecture(ActivationConstants.of(stateDict))
+                : MaceBenchmark_CopperMaceImpl.architecture(ActivationConstants.of(stateDict));
         weights = engine.weights(engine.parameters(stateDict));
         structure = copper(atoms);
         graph = graph(structure, engine.rMax());
+    }
+
+    /** {@return the copper MACE with the weights of {@code stateDict}, computing in float32 or float64} */
+    static InteratomicPotential potential(StateDict stateDict, boolean float32) {
+        return float32 ? new MaceBenchmark_CopperMaceFloat32Impl(stateDict)
+                : new MaceBenchmark_CopperMaceImpl(stateDict);
     }
 
     /** {@return the rattled fcc Cu supercell of {@code atoms} atoms (64, 512 or 4096)} */
@@ -147,7 +175,7 @@ public class MaceBenchmark {
     /** Energy, forces and stress of a graph whose edges are already listed. */
     @Benchmark
     public List<Evaluation> energyAndForcesOnGraph() {
-        return engine.evaluate(graph, weights);
+        return float32 ? engine.evaluateFloat32(graph, weights) : engine.evaluate(graph, weights);
     }
 
     /** The neighbour list within the model's cutoff alone. */

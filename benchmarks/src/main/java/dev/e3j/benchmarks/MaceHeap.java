@@ -29,11 +29,20 @@ public final class MaceHeap {
     private MaceHeap() {
     }
 
-    /** Measures 64, 512 and 4096 atoms (or the sizes given as arguments) and prints one line each. */
+    /**
+     * Measures 64, 512 and 4096 atoms (or the sizes given as arguments), in float64 and then float32, and prints one
+     * line each.
+     */
     public static void main(String[] args) throws IOException {
-        InteratomicPotential potential = new MaceBenchmark_CopperMaceImpl(StateDict.read(MaceBenchmark.weightsFile()));
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        StateDict stateDict = StateDict.read(MaceBenchmark.weightsFile());
         String[] sizes = args.length > 0 ? args : new String[] {"64", "512", "4096"};
+        for (boolean float32 : new boolean[] {false, true}) {
+            measure(MaceBenchmark.potential(stateDict, float32), float32 ? "float32" : "float64", sizes);
+        }
+    }
+
+    private static void measure(InteratomicPotential potential, String precision, String[] sizes) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (String size : sizes) {
             Structure structure = MaceBenchmark.copper(Integer.parseInt(size));
             for (int i = 0; i < WARMUP; i++) {
@@ -58,9 +67,10 @@ public final class MaceHeap {
                 potential.evaluate(structure);
             }
             double cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e6 / TIMED;
-            System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"allocated_mb\": %.2f, \"heap_before_mb\": %.2f, "
-                    + "\"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f, \"cpu_ms\": %.2f}%n", structure.size(),
-                    allocated / 1e6, before / 1e6, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6, cpuMillis);
+            System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"precision\": \"%s\", \"allocated_mb\": %.2f, "
+                    + "\"heap_before_mb\": %.2f, \"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f, \"cpu_ms\": %.2f}%n",
+                    structure.size(), precision, allocated / 1e6, before / 1e6, peak / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6, cpuMillis);
         }
     }
 

@@ -58,12 +58,6 @@ class MaceDiagnosticsTest {
     }
 
     @Test
-    void doublePrecisionOnly() {
-        assertError("    hiddenIrreps = \"16x0e\", mlpIrreps = \"16x0e\", correlation = 2,"
-                + " precision = dev.e3j.annotations.Precision.FLOAT", "e3j.model", "precision = FLOAT");
-    }
-
-    @Test
     void everyProblemIsReported() {
         Compilation compilation = SpecSources.compile(SOURCES.source("@Mace(rMax = 0.0, numBessel = 0,"
                 + " numPolynomialCutoff = 5, maxEll = 3, numInteractions = 2,"

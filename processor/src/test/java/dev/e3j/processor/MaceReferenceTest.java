@@ -80,10 +80,81 @@ class MaceReferenceTest {
     }
 
     /**
-     * mace-torch's {@code model.float()} on float32-rounded inputs: the {@code state_dict} rounded to float32 loads as
-     * it is (its fixed buffers compared in float), and the energies agree with mace-torch's float32 outputs to 1e-5
-     * relative, the forces to 1e-5 of the largest force component.
+     * {@code precision = FLOAT}: {@code evaluate} runs every kernel in float32 on the float64 {@code state_dict}
+     * (rounded once on loading) and agrees with mace-torch's float64 outputs as float32 allows: energies and node
+     * energies to {@value #FLOAT32_ENERGY} relative, forces and stress to {@value #FLOAT32_FORCE} of the structure's
+     * largest force component. With the float32 rounding of the inputs, it also agrees so with mace-torch's
+     * {@code float32} outputs, where the reference has them.
      */
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void float32PrecisionAgreesWithFloat64AndMaceTorchFloat32(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor"), true),
+                stateDict);
+        List<Structure> structures = structures(reference);
+        assertFloat32Close((Map<String, Object>) reference.get("outputs"), structures,
+                potential.evaluate(structures), "float64 reference");
+        if (reference.containsKey("outputs_float32")) {
+            List<Structure> rounded = new ArrayList<>();
+            for (Structure structure : structures) {
+                rounded.add(structure.withPositions(roundedToFloat(structure.positions())));
+            }
+            assertFloat32Close((Map<String, Object>) reference.get("outputs_float32"), rounded,
+                    potential.evaluate(rounded), "mace-torch float32");
+        }
+    }
+
+    /** Relative tolerance of float32 energies. */
+    static final double FLOAT32_ENERGY = 1e-5;
+    /** Tolerance of float32 forces and stress, relative to the structure's largest force component. */
+    static final double FLOAT32_FORCE = 1e-4;
+
+    private static void assertFloat32Close(Map<String, Object> outputs, List<Structure> structures,
+                                           List<Evaluation> results, String what) {
+        double[] energy = ReferenceData.asDoubles(outputs.get("energy"));
+        double[] nodeEnergy = outputs.get("node_energy") == null ? null
+                : ReferenceData.asDoubles(outputs.get("node_energy"));
+        double[] forces = ReferenceData.asDoubles(outputs.get("forces"));
+        double[] stress = outputs.get("stress") == null ? null : ReferenceData.asDoubles(outputs.get("stress"));
+        int atom = 0;
+        for (int g = 0; g < structures.size(); g++) {
+            Evaluation result = results.get(g);
+            assertEquals(energy[g], result.energy(), FLOAT32_ENERGY * Math.abs(energy[g]),
+                    "energy of structure " + g + " vs " + what);
+            int n = structures.get(g).size();
+            double largest = 0;
+            for (int k = 0; k < 3 * n; k++) {
+                largest = Math.max(largest, Math.abs(forces[3 * atom + k]));
+            }
+            for (int i = 0; nodeEnergy != null && i < n; i++) {
+                assertEquals(nodeEnergy[atom + i], result.nodeEnergies()[i],
+                        FLOAT32_ENERGY * Math.abs(nodeEnergy[atom + i]), "node energy " + (atom + i) + " vs " + what);
+            }
+            for (int k = 0; k < 3 * n; k++) {
+                assertEquals(forces[3 * atom + k], result.forces()[k], FLOAT32_FORCE * largest,
+                        "force component " + (3 * atom + k) + " vs " + what);
+            }
+            for (int k = 0; stress != null && k < 9; k++) {
+                assertEquals(stress[9 * g + k], result.stress()[k], FLOAT32_FORCE * largest,
+                        "stress " + k + " of structure " + g + " vs " + what);
+            }
+            atom += n;
+        }
+    }
+
+    private static double[] roundedToFloat(double[] values) {
+        double[] rounded = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            rounded[i] = (float) values[i];
+        }
+        return rounded;
+    }
+
     /**
      * The derivation itself, in the generated audit file: each interaction's {@code irreps_mid}, edge product
      * instructions and product target equal those mace-torch built ({@code derived} in the reference).
@@ -130,6 +201,11 @@ class MaceReferenceTest {
         return names.stream();
     }
 
+    /**
+     * mace-torch's {@code model.float()} on float32-rounded inputs: the {@code state_dict} rounded to float32 loads as
+     * it is (its fixed buffers compared in float), and the energies agree with mace-torch's float32 outputs to 1e-5
+     * relative, the forces to 1e-5 of the largest force component.
+     */
     @ParameterizedTest
     @MethodSource("float32Models")
     @SuppressWarnings("unchecked")
@@ -206,6 +282,11 @@ class MaceReferenceTest {
 
     /** The {@code @Mace} spec {@code test.Potential} for mace-torch's constructor arguments. */
     static String specSource(Map<String, Object> args) {
+        return specSource(args, false);
+    }
+
+    /** {@link #specSource(Map)}, with {@code precision = FLOAT} when {@code float32}. */
+    static String specSource(Map<String, Object> args, boolean float32) {
         Object correlation = args.get("correlation");
         String correlations = correlation instanceof List<?> list
                 ? list.stream().map(c -> String.valueOf(ReferenceData.asInt(c))).collect(Collectors.joining(", "))
@@ -229,7 +310,8 @@ class MaceReferenceTest {
                 + ",\n      radialMlp = {" + ReferenceData.asInts(args.get("radial_MLP")).stream()
                         .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
                 + ", avgNumNeighbors = " + (double) (Double) args.get("avg_num_neighbors")
-                + ", scaleShift = " + args.containsKey("atomic_inter_scale") + ")\n"
+                + ", scaleShift = " + args.containsKey("atomic_inter_scale")
+                + (float32 ? ", precision = dev.e3j.annotations.Precision.FLOAT" : "") + ")\n"
                 + "interface Potential extends InteratomicPotential {}\n";
     }
 

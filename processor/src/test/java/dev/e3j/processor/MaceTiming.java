@@ -19,13 +19,15 @@ import java.util.Random;
  * ({@code samples/.../md/mace-cu-emt.json} and {@code .safetensors}) compiled from its constructor arguments, and
  * energy + forces + stress on the rattled periodic fcc Cu supercells that {@code tools/bench_mace_torch.py} times
  * (a = 3.6 A, conventional cells repeated 2x2x4, 4x4x8, 8x8x16 for 64, 512, 4096 atoms; rattled by 0.03 A, here
- * under Java's own fixed seed). Prints, per size, after as many seconds of warm-up as of timed runs: the median and
+ * under Java's own fixed seed). Prints, per size, after as many CPU seconds of warm-up as of timed runs (CPU time of
+ * the evaluating threads, so that a loaded machine still warms the JIT and times enough runs): the median and
  * minimum wall time of the timed runs; the CPU time of the evaluating threads per evaluation (on a loaded machine
  * the steadier measure); the bytes allocated per evaluation by all threads; the sum of the heap pools' peak use
  * over the timed runs (an upper bound of the peak heap: the pools peak at different times); and the energy and a
- * force checksum, so that two builds can be compared:
+ * force checksum, so that two builds can be compared; {@code --float32} compiles the spec with
+ * {@code precision = FLOAT}, so that {@code evaluate} computes in float32:
  * <pre>
- *   java -cp (processor test classpath) dev.e3j.processor.MaceTiming [sizes...] [--seconds s]
+ *   java -cp (processor test classpath) dev.e3j.processor.MaceTiming [sizes...] [--seconds s] [--float32]
  * </pre>
  */
 public final class MaceTiming {
@@ -37,16 +39,22 @@ public final class MaceTiming {
     private MaceTiming() {
     }
 
-    /** Runs the timings; arguments: atom counts (64, 512, 4096) and {@code --seconds} of timed runs per size. */
+    /**
+     * Runs the timings; arguments: atom counts (64, 512, 4096), {@code --seconds} of CPU time for the timed runs per size and
+     * {@code --float32}.
+     */
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         double seconds = 5;
+        boolean float32 = false;
         int[] sizes = {64, 512};
         int[] given = new int[args.length];
         int count = 0;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seconds")) {
                 seconds = Double.parseDouble(args[++i]);
+            } else if (args[i].equals("--float32")) {
+                float32 = true;
             } else {
                 given[count++] = Integer.parseInt(args[i]);
             }
@@ -57,15 +65,16 @@ public final class MaceTiming {
         Map<String, Object> description = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(MODEL.resolve("mace-cu-emt.json")));
         InteratomicPotential potential = MaceReferenceTest.load(MaceReferenceTest.specSource(
-                (Map<String, Object>) description.get("constructor")),
+                (Map<String, Object>) description.get("constructor"), float32),
                 StateDict.read(MODEL.resolve("mace-cu-emt.safetensors")));
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int size : sizes) {
             Structure structure = copper(size);
-            long warmupEnd = System.nanoTime() + (long) (seconds * 1e9);
+            long budget = (long) (seconds * 1e9);
+            long warmupStart = computeCpu(threads);
             Evaluation result = potential.evaluate(structure);
-            while (System.nanoTime() < warmupEnd) {
+            while (computeCpu(threads) - warmupStart < budget) {
                 result = potential.evaluate(structure);
             }
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -75,8 +84,7 @@ public final class MaceTiming {
             int runs = 0;
             long before = allocated(threads);
             long cpuBefore = computeCpu(threads);
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            while ((runs < 3 || System.nanoTime() < end) && runs < times.length) {
+            while ((runs < 3 || computeCpu(threads) - cpuBefore < budget) && runs < times.length) {
                 long start = System.nanoTime();
                 result = potential.evaluate(structure);
                 times[runs++] = (System.nanoTime() - start) * 1e-6;

@@ -1,7 +1,6 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.Mace;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
 import dev.e3j.processor.diagnostics.Problem;
@@ -84,10 +83,6 @@ public record MaceModel(MaceSpec spec, int channels, Irreps nodeAttrs, Irreps no
         if (!problems.stream().anyMatch(p -> "mlpIrreps".equals(p.location().attribute()))
                 && (mlp.size() != 1 || !mlp.get(0).ir().equals(Irrep.of(0, 1)) || mlp.get(0).mul() < 1)) {
             problems.add(Problem.at(Location.attribute("mlpIrreps"), Message.MACE_MLP_IRREPS, spec.mlpIrreps()));
-        }
-        if (spec.precision() != Precision.DOUBLE) {
-            problems.add(Problem.at(Location.attribute("precision"), Message.MODEL_VALUE, "precision",
-                    spec.precision(), "DOUBLE (@Mace computes in double)"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);

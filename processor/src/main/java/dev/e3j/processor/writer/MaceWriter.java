@@ -9,6 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.Mace;
+import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.processor.model.MaceModel.Block;
@@ -35,6 +36,7 @@ public final class MaceWriter {
     private static final ClassName SPHERICAL_HARMONICS = ClassName.get(ANNOTATIONS, "SphericalHarmonics");
     private static final ClassName SYMMETRIC_CONTRACTION = ClassName.get(ANNOTATIONS, "SymmetricContraction");
     private static final ClassName CG_CONVENTION = ClassName.get(ANNOTATIONS, "CgConvention");
+    private static final ClassName PRECISION = ClassName.get(ANNOTATIONS, "Precision");
     private static final ClassName TENSOR_PRODUCT_KERNEL = ClassName.get(RUNTIME, "TensorProductKernel");
     private static final ClassName LINEAR_KERNEL = ClassName.get(RUNTIME, "LinearKernel");
     private static final ClassName SPHERICAL_HARMONICS_KERNEL = ClassName.get(RUNTIME, "SphericalHarmonicsKernel");
@@ -58,35 +60,43 @@ public final class MaceWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(model, spec));
+        Precision precision = model.spec().precision();
         type.addType(kernel("EdgeHarmonics", SPHERICAL_HARMONICS_KERNEL, AnnotationSpec.builder(SPHERICAL_HARMONICS)
-                .addMember("lmax", "$L", model.spec().maxEll()), "{@code spherical_harmonics}: the edge attributes,"
-                + " normalized vectors, component normalization."));
-        type.addType(linear("NodeEmbedding", model.nodeAttrs(), model.nodeFeats(), "node_embedding.linear"));
+                .addMember("lmax", "$L", model.spec().maxEll()), precision, "{@code spherical_harmonics}: the edge"
+                + " attributes, normalized vectors, component normalization."));
+        type.addType(linear("NodeEmbedding", model.nodeAttrs(), model.nodeFeats(), "node_embedding.linear",
+                precision));
         for (Block block : model.blocks()) {
             int t = block.index();
             String interaction = "interactions." + t;
-            type.addType(linear("Interaction" + t + "LinearUp", block.in(), block.in(), interaction + ".linear_up"));
-            type.addType(edgeProduct("Interaction" + t + "ConvTp", block, model.shIrreps(), interaction));
+            type.addType(linear("Interaction" + t + "LinearUp", block.in(), block.in(), interaction + ".linear_up",
+                    precision));
+            type.addType(edgeProduct("Interaction" + t + "ConvTp", block, model.shIrreps(), interaction,
+                    precision));
             type.addType(linear("Interaction" + t + "Linear", block.mid().simplify(), model.target(),
-                    interaction + ".linear"));
-            type.addType(skipProduct("Interaction" + t + "SkipTp", block, model.nodeAttrs(), interaction));
+                    interaction + ".linear", precision));
+            type.addType(skipProduct("Interaction" + t + "SkipTp", block, model.nodeAttrs(), interaction,
+                    precision));
             type.addType(kernel("Product" + t + "Contraction", SYMMETRIC_CONTRACTION_KERNEL,
                     AnnotationSpec.builder(SYMMETRIC_CONTRACTION)
                             .addMember("in", "$S", model.target().toString())
                             .addMember("out", "$S", block.hiddenOut().toString())
                             .addMember("correlation", "$L", block.correlation())
                             .addMember("elements", "$L", model.elements())
-                            .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION),
+                            .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), precision,
                     "{@code products." + t + ".symmetric_contractions}: mace-torch's {@code SymmetricContraction}."));
             type.addType(linear("Product" + t + "Linear", block.hiddenOut(), block.hiddenOut(),
-                    "products." + t + ".linear"));
+                    "products." + t + ".linear", precision));
             String readout = "readouts." + t;
             Irreps scalar = Irreps.parse("0e");
             if (block.nonLinearReadout()) {
-                type.addType(linear("Readout" + t + "Linear1", block.hiddenOut(), model.mlp(), readout + ".linear_1"));
-                type.addType(linear("Readout" + t + "Linear2", model.mlp(), scalar, readout + ".linear_2"));
+                type.addType(linear("Readout" + t + "Linear1", block.hiddenOut(), model.mlp(),
+                        readout + ".linear_1", precision));
+                type.addType(linear("Readout" + t + "Linear2", model.mlp(), scalar, readout + ".linear_2",
+                        precision));
             } else {
-                type.addType(linear("Readout" + t + "Linear", block.hiddenOut(), scalar, readout + ".linear"));
+                type.addType(linear("Readout" + t + "Linear", block.hiddenOut(), scalar, readout + ".linear",
+                        precision));
             }
         }
 
@@ -103,6 +113,7 @@ public final class MaceWriter {
                 .addStatement("this.weights = model.weights(model.parameters(stateDict))")
                 .build());
         type.addMethod(architecture(model, implementation));
+        String evaluate = precision == Precision.FLOAT ? "evaluateFloat32" : "evaluate";
         type.addMethod(MethodSpec.methodBuilder("rMax")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -123,14 +134,14 @@ public final class MaceWriter {
                 .beginControlFlow("if (structure == null)")
                 .addStatement("throw new $T($S)", IllegalArgumentException.class, "structure is null")
                 .endControlFlow()
-                .addStatement("return model.evaluate($T.of(structure), weights).get(0)", List.class)
+                .addStatement("return model.$L($T.of(structure), weights).get(0)", evaluate, List.class)
                 .build());
         type.addMethod(MethodSpec.methodBuilder("evaluate")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(ParameterizedTypeName.get(ClassName.get(List.class), EVALUATION))
                 .addParameter(ParameterizedTypeName.get(ClassName.get(List.class), STRUCTURE), "structures")
-                .addStatement("return model.evaluate(structures, weights)")
+                .addStatement("return model.$L(structures, weights)", evaluate)
                 .build());
         return type.build();
     }
@@ -149,11 +160,20 @@ public final class MaceWriter {
             doc.add("  readouts.$L: $L\n", block.index(), block.nonLinearReadout()
                     ? "linear -> " + model.mlp() + " -> " + model.spec().gate() + " -> 0e" : "linear -> 0e");
         }
-        return doc.add("</pre>\n").build();
+        doc.add("</pre>\n");
+        if (model.spec().precision() == Precision.FLOAT) {
+            doc.add("Generated with {@code precision = FLOAT}: {@code evaluate} computes in float32, as mace-torch's"
+                    + " model in\n{@code float32} does ({@link $T#evaluateFloat32($T, $T.Weights)}); the engine of"
+                    + " {@code architecture}\nalso evaluates in float64.\n", MACE, List.class, MACE);
+        }
+        return doc.build();
     }
 
     private static TypeSpec kernel(String name, ClassName kernel, AnnotationSpec.Builder annotation,
-                                   String javadoc) {
+                                   Precision precision, String javadoc) {
+        if (precision == Precision.FLOAT) {
+            annotation.addMember("precision", "$T.FLOAT", PRECISION);
+        }
         return TypeSpec.interfaceBuilder(name)
                 .addJavadoc("$L\n", javadoc)
                 .addAnnotation(annotation.build())
@@ -161,13 +181,15 @@ public final class MaceWriter {
                 .build();
     }
 
-    private static TypeSpec linear(String name, Irreps in, Irreps out, String module) {
+    private static TypeSpec linear(String name, Irreps in, Irreps out, String module, Precision precision) {
         return kernel(name, LINEAR_KERNEL, AnnotationSpec.builder(LINEAR)
                 .addMember("in", "$S", in.toString())
-                .addMember("out", "$S", out.toString()), "{@code " + module + "}: e3nn's {@code o3.Linear}.");
+                .addMember("out", "$S", out.toString()), precision,
+                "{@code " + module + "}: e3nn's {@code o3.Linear}.");
     }
 
-    private static TypeSpec edgeProduct(String name, Block block, Irreps shIrreps, String module) {
+    private static TypeSpec edgeProduct(String name, Block block, Irreps shIrreps, String module,
+                                        Precision precision) {
         CodeBlock.Builder paths = CodeBlock.builder().add("{");
         List<EdgePath> edgePaths = block.paths();
         for (int p = 0; p < edgePaths.size(); p++) {
@@ -183,7 +205,7 @@ public final class MaceWriter {
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
                 .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION)
-                .addMember("paths", "$L", paths.build()), "{@code " + module + ".conv_tp}: e3nn's"
+                .addMember("paths", "$L", paths.build()), precision, "{@code " + module + ".conv_tp}: e3nn's"
                 + " {@code TensorProduct} into mace-torch's sorted {@code irreps_mid}, per-edge weights.");
     }
 
@@ -191,13 +213,14 @@ public final class MaceWriter {
      * The skip product, e3nn's {@code FullyConnectedTensorProduct}; where it leaves outputs at zero (a residual
      * from scalars to non-scalar hidden irreps), so does the kernel: mace-torch builds it so.
      */
-    private static TypeSpec skipProduct(String name, Block block, Irreps nodeAttrs, String module) {
+    private static TypeSpec skipProduct(String name, Block block, Irreps nodeAttrs, String module,
+                                        Precision precision) {
         TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", block.skipIn().toString())
                 .addMember("in2", "$S", nodeAttrs.toString())
                 .addMember("out", "$S", block.skipOut().toString())
-                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), "{@code " + module + ".skip_tp}: e3nn's"
-                + " {@code FullyConnectedTensorProduct} with the one-hot element.");
+                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), precision,
+                "{@code " + module + ".skip_tp}: e3nn's {@code FullyConnectedTensorProduct} with the one-hot element.");
         if (GatePointsModel.fullyConnectedLeavesZeros(block.skipIn(), nodeAttrs, block.skipOut())) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
                     .addMember("value", "$S", "e3j.unreachable").build()).build();

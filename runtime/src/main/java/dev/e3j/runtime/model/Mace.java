@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 
 /**
@@ -509,12 +510,38 @@ public final class Mace {
      * @return one evaluation per graph, in order
      */
     public List<Evaluation> evaluate(Graph graph, Weights weights) {
+        return run(Numbers.FLOAT64, graph, weights, "Mace.evaluate");
+    }
+
+    /**
+     * {@link #evaluate(List, Weights)} in float32, as mace-torch's model in {@code float32} computes: the kernels'
+     * float overloads (generated with {@code precision = FLOAT}), on weights rounded once to float. What stays in
+     * double: the edge vectors and lengths, the radial basis (rounded once to float), and the sums of the
+     * per-atom readout energies into node and structure energies and of the per-edge gradients into forces and stress
+     * (cheap sums that float would make depend on the structure's size without making anything faster).
+     *
+     * @throws IllegalArgumentException naming the first structure with an element the model does not know
+     * @throws UnsupportedOperationException if the kernels were generated without {@code precision = FLOAT}
+     */
+    public List<Evaluation> evaluateFloat32(List<Structure> structures, Weights weights) {
+        if (structures == null) {
+            throw new IllegalArgumentException("structures is null");
+        }
+        return evaluateFloat32(graph(structures), weights);
+    }
+
+    /** {@link #evaluate(Graph, Weights)} in float32, as {@link #evaluateFloat32(List, Weights)} describes. */
+    public List<Evaluation> evaluateFloat32(Graph graph, Weights weights) {
+        return run(Numbers.FLOAT32, graph, weights, "Mace.evaluateFloat32");
+    }
+
+    private <A> List<Evaluation> run(Numbers<A> numbers, Graph graph, Weights weights, String where) {
         if (graph == null || weights == null || weights.owner != ranges) {
-            throw new IllegalArgumentException("Mace.evaluate: expected a graph and this model's weights, got "
+            throw new IllegalArgumentException(where + ": expected a graph and this model's weights, got "
                     + (graph == null ? "no graph" : "a graph") + " and "
                     + (weights == null ? "null" : "another model's weights"));
         }
-        return new Pass(graph, weights).run();
+        return new Pass<>(numbers, graph, weights).run();
     }
 
     /**
@@ -544,7 +571,7 @@ public final class Mace {
             }
             structures.add(batch.get(g).structure());
         }
-        Pass pass = new Pass(graph(structures), weights);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, graph(structures), weights);
         List<Evaluation> evaluations = pass.run();
         EnergyForceLoss.Derivatives derivatives = loss.derivatives(batch, evaluations);
         double[] gradient = new MaceLossGradient(this, pass).gradient(derivatives.energy(), derivatives.forces(),
@@ -610,6 +637,8 @@ public final class Mace {
         private final double[] flat;
         private final List<int[]> owner;
         private final Map<Long, double[]> slices = new HashMap<>();
+        /** The slices rounded to float32, made on first use. */
+        private final Map<Long, Object> rounded = new ConcurrentHashMap<>();
 
         private Weights(double[] params, List<int[]> ranges) {
             this.flat = params.clone();
@@ -623,9 +652,17 @@ public final class Mace {
             return (long) offset << 32 | length;
         }
 
-        /** The registered weights of {@code length} at {@code offset} (shared, never written). */
-        private double[] slice(int offset, int length) {
-            return slices.get(key(offset, length));
+        /**
+         * The registered weights of {@code length} at {@code offset} in the arrays of {@code numbers} (shared, never
+         * written): float32's rounded once, on first use.
+         */
+        @SuppressWarnings("unchecked")
+        private <A> A slice(Numbers<A> numbers, int offset, int length) {
+            long key = key(offset, length);
+            if (numbers == Numbers.FLOAT64) {
+                return (A) slices.get(key);
+            }
+            return (A) rounded.computeIfAbsent(key, k -> numbers.round(flat, offset, offset + length));
         }
 
         /** A copy of the flat parameters. */
@@ -695,14 +732,22 @@ public final class Mace {
      * product, and the sum into its own receivers' messages (so blocks never write the same node); the backward pass
      * runs the same blocks in reverse. The blocks depend on the graph alone and every sum runs in a fixed order, so
      * the results are the same bits however many threads run the blocks.
+     *
+     * <p>The network (features, messages, radial MLPs, every kernel and their gradients) computes in the arrays of
+     * {@code numbers}; the geometry (edge vectors and lengths, the radial basis and its derivative) is computed in
+     * double and rounded once, and the node energies, energies, forces and stress are summed in double from the
+     * network's per-node and per-edge values.
+     *
+     * @param <A> {@code double[]} or {@code float[]}
      */
-    final class Pass {
+    final class Pass<A> {
+        final Numbers<A> numbers;
         final Graph graph;
         final Weights weights;
         final double[] params;
         final int n;
         final int edges;
-        final double[] oneHot;
+        final A oneHot;
         /** Senders and receivers in receiver order. */
         final int[] senders;
         final int[] receivers;
@@ -713,37 +758,39 @@ public final class Mace {
         final int[] bySender;
         final double[] vectors;
         final double[] lengths;
-        final double[] harmonics;
-        final double[] edgeFeats;
+        final A harmonics;
+        final A edgeFeats;
         final double[] edgeFeatDerivatives;
         final int harmonicsDim;
         final int numBessel;
         /** {@code features.get(t)}: the input of interaction t; the last entry is the last product's output. */
-        final List<double[]> features = new ArrayList<>();
-        final List<double[]> skips = new ArrayList<>();
-        final List<double[]> ups = new ArrayList<>();
+        final List<A> features = new ArrayList<>();
+        final List<A> skips = new ArrayList<>();
+        final List<A> ups = new ArrayList<>();
         /** Each interaction's radial MLP and its trace (whose output is the product weights). */
-        final List<RadialMlp> radialMlps = new ArrayList<>();
-        final List<RadialMlp.Trace> radialTraces = new ArrayList<>();
-        final List<double[]> messages = new ArrayList<>();
-        final List<double[]> mixed = new ArrayList<>();
+        final List<RadialMlp<A>> radialMlps = new ArrayList<>();
+        final List<RadialMlp<A>.Trace> radialTraces = new ArrayList<>();
+        final List<A> messages = new ArrayList<>();
+        final List<A> mixed = new ArrayList<>();
         /** The symmetric contractions' inputs and outputs. */
-        final List<double[]> contractionInputs = new ArrayList<>();
-        final List<double[]> contractionOutputs = new ArrayList<>();
+        final List<A> contractionInputs = new ArrayList<>();
+        final List<A> contractionOutputs = new ArrayList<>();
         /** A non-linear readout's first linear output, null for linear readouts. */
-        final List<double[]> readoutHidden = new ArrayList<>();
+        final List<A> readoutHidden = new ArrayList<>();
 
-        Pass(Graph graph, Weights weights) {
+        Pass(Numbers<A> numbers, Graph graph, Weights weights) {
+            this.numbers = numbers;
             this.graph = graph;
             this.weights = weights;
             this.params = weights.flat;
             this.n = graph.numNodes();
             this.edges = graph.numEdges();
             int elements = atomicNumbers.length;
-            this.oneHot = new double[n * elements];
+            double[] oneHotValues = new double[n * elements];
             for (int i = 0; i < n; i++) {
-                oneHot[i * elements + graph.elements()[i]] = 1.0;
+                oneHotValues[i * elements + graph.elements()[i]] = 1.0;
             }
+            this.oneHot = numbers.round(oneHotValues, 0, oneHotValues.length);
             int[] receiverStart = new int[n + 1];
             int[] order = groupBy(graph.receivers(), n, receiverStart);
             this.senders = new int[edges];
@@ -759,10 +806,10 @@ public final class Mace {
             this.numBessel = radial.numBessel();
             this.vectors = new double[3 * edges];
             this.lengths = new double[edges];
-            this.harmonics = new double[edges * harmonicsDim];
-            this.edgeFeats = new double[edges * numBessel];
+            this.harmonics = numbers.zeros(edges * harmonicsDim);
+            this.edgeFeats = numbers.zeros(edges * numBessel);
             this.edgeFeatDerivatives = new double[edges * numBessel];
-            double[] besselWeights = slice(besselOffset, numBessel);
+            double[] besselWeights = weights.slice(Numbers.FLOAT64, besselOffset, numBessel);
             forEachBlock((block, from, to) -> embedEdges(from, to, order, besselWeights));
         }
 
@@ -783,13 +830,13 @@ public final class Mace {
                 lengths[e] = Math.sqrt(x * x + y * y + z * z);
             }
             int count = to - from;
-            double[] blockHarmonics = new double[count * harmonicsDim];
-            edgeHarmonics.forward(count, Arrays.copyOfRange(vectors, 3 * from, 3 * to), blockHarmonics);
-            System.arraycopy(blockHarmonics, 0, harmonics, from * harmonicsDim, blockHarmonics.length);
+            A blockHarmonics = numbers.zeros(count * harmonicsDim);
+            numbers.forward(edgeHarmonics, count, numbers.round(vectors, 3 * from, 3 * to), blockHarmonics);
+            System.arraycopy(blockHarmonics, 0, harmonics, from * harmonicsDim, count * harmonicsDim);
             double[] feats = new double[count * numBessel];
             double[] derivatives = new double[count * numBessel];
             radial.forward(count, Arrays.copyOfRange(lengths, from, to), besselWeights, feats, derivatives);
-            System.arraycopy(feats, 0, edgeFeats, from * numBessel, feats.length);
+            System.arraycopy(numbers.round(feats, 0, feats.length), 0, edgeFeats, from * numBessel, feats.length);
             System.arraycopy(derivatives, 0, edgeFeatDerivatives, from * numBessel, derivatives.length);
         }
 
@@ -803,33 +850,30 @@ public final class Mace {
             });
         }
 
-        double[] slice(int offset, int length) {
-            return weights.slice(offset, length);
+        A slice(int offset, int length) {
+            return weights.slice(numbers, offset, length);
         }
 
-        double[] linearWeights(LinearKernel kernel, int offset) {
+        A linearWeights(LinearKernel kernel, int offset) {
             return slice(offset, kernel.weightNumel());
         }
 
-        private double[] linearBiases(LinearKernel kernel, int offset) {
-            return slice(offset + kernel.weightNumel(), kernel.biasNumel());
-        }
-
-        private double[] apply(LinearKernel kernel, int offset, double[] x) {
-            double[] out = new double[n * kernel.irrepsOut().dim()];
-            kernel.forward(n, x, linearWeights(kernel, offset), linearBiases(kernel, offset), out);
+        private A apply(LinearKernel kernel, int offset, A x) {
+            A out = numbers.zeros(n * kernel.irrepsOut().dim());
+            numbers.forward(kernel, n, x, linearWeights(kernel, offset),
+                    slice(offset + kernel.weightNumel(), kernel.biasNumel()), out);
             return out;
         }
 
-        private double[] applyBackward(LinearKernel kernel, int offset, double[] x, double[] gradOut) {
-            double[] gradX = new double[n * kernel.irrepsIn().dim()];
-            kernel.backward(n, x, linearWeights(kernel, offset), gradOut, gradX, null, null);
+        private A applyBackward(LinearKernel kernel, int offset, A x, A gradOut) {
+            A gradX = numbers.zeros(n * kernel.irrepsIn().dim());
+            numbers.backward(kernel, n, x, slice(offset, kernel.weightNumel()), gradOut, gradX);
             return gradX;
         }
 
         /** Rows {@code index[from .. to)} of {@code nodes} ({@code [n][width]}), {@code [to - from][width]}. */
-        double[] gather(double[] nodes, int width, int[] index, int from, int to) {
-            double[] out = new double[(to - from) * width];
+        A gather(A nodes, int width, int[] index, int from, int to) {
+            A out = numbers.zeros((to - from) * width);
             for (int e = from; e < to; e++) {
                 System.arraycopy(nodes, index[e] * width, out, (e - from) * width, width);
             }
@@ -837,15 +881,15 @@ public final class Mace {
         }
 
         List<Evaluation> run() {
-            double[] h = apply(nodeEmbedding, embeddingOffset, oneHot);
+            A h = apply(nodeEmbedding, embeddingOffset, oneHot);
             features.add(h);
             double[] nodeInter = new double[n];
             for (int t = 0; t < interactions.size(); t++) {
                 h = interaction(t, h);
                 features.add(h);
-                double[] energies = readout(t, h);
+                A energies = readout(t, h);
                 for (int i = 0; i < n; i++) {
-                    nodeInter[i] += energies[i];
+                    nodeInter[i] += numbers.get(energies, i);
                 }
             }
             double scale = scaleShift ? params[scaleOffset] : 1.0;
@@ -907,45 +951,40 @@ public final class Mace {
             return results;
         }
 
-        private double[] interaction(int t, double[] h) {
+        private A interaction(int t, A h) {
             Interaction block = interactions.get(t);
             Product product = products.get(t);
+            A skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
             if (block.residual()) {
-                double[] sc = new double[n * block.skipTp().irrepsOut().dim()];
-                block.skipTp().forward(n, h, oneHot, slice(block.skipOffset(), block.skipTp().weightNumel()), sc);
+                A sc = numbers.zeros(n * block.skipTp().irrepsOut().dim());
+                numbers.forward(block.skipTp(), n, h, oneHot, skipWeights, sc);
                 skips.add(sc);
             } else {
                 skips.add(null);
             }
-            double[] up = apply(block.linearUp(), block.linearUpOffset(), h);
+            A up = apply(block.linearUp(), block.linearUpOffset(), h);
             ups.add(up);
-            double[] message = edgeMessages(block, up);
+            A message = edgeMessages(block, up);
             messages.add(message);
-            double[] a = apply(block.linear(), block.linearOffset(), message);
-            for (int i = 0; i < a.length; i++) {
-                a[i] /= avgNumNeighbors;
-            }
+            A a = apply(block.linear(), block.linearOffset(), message);
+            numbers.divide(a, avgNumNeighbors);
             if (!block.residual()) {
                 mixed.add(a);
-                double[] skipped = new double[n * block.skipTp().irrepsOut().dim()];
-                block.skipTp().forward(n, a, oneHot, slice(block.skipOffset(), block.skipTp().weightNumel()),
-                        skipped);
+                A skipped = numbers.zeros(n * block.skipTp().irrepsOut().dim());
+                numbers.forward(block.skipTp(), n, a, oneHot, skipWeights, skipped);
                 a = skipped;
             } else {
                 mixed.add(null);
             }
             SymmetricContractionKernel contraction = product.contraction();
-            double[] b = new double[n * contraction.irrepsOut().dim()];
-            contraction.forward(n, a, graph.elements(), slice(product.contractionOffset(),
+            A b = numbers.zeros(n * contraction.irrepsOut().dim());
+            numbers.forward(contraction, n, a, graph.elements(), slice(product.contractionOffset(),
                     contraction.weightNumel()), b);
             contractionInputs.add(a);
             contractionOutputs.add(b);
-            double[] next = apply(product.linear(), product.linearOffset(), b);
+            A next = apply(product.linear(), product.linearOffset(), b);
             if (block.residual()) {
-                double[] sc = skips.get(t);
-                for (int i = 0; i < next.length; i++) {
-                    next[i] += sc[i];
-                }
+                numbers.add(next, skips.get(t));
             }
             return next;
         }
@@ -954,74 +993,69 @@ public final class Mace {
          * {@code message[r] = sum_{e into r} conv_tp(up[s_e], Y_e, MLP(R_e))}, {@code [n][mid]}: fused per edge
          * block, each block summing its edges into its own receivers in edge order.
          */
-        private double[] edgeMessages(Interaction block, double[] up) {
+        private A edgeMessages(Interaction block, A up) {
             int upDim = block.linearUp().irrepsOut().dim();
             int midDim = block.convTp().irrepsOut().dim();
-            RadialMlp mlp = new RadialMlp(block.radialMlp(), block.radialActivation(),
-                    slice(block.radialOffset(), block.radialMlp().parameterCount()));
-            RadialMlp.Trace trace = mlp.trace(edges);
+            RadialMlp<A> mlp = new RadialMlp<>(numbers, block.radialMlp(), block.radialActivation(),
+                    weights.slice(Numbers.FLOAT64, block.radialOffset(), block.radialMlp().parameterCount()));
+            RadialMlp<A>.Trace trace = mlp.trace(edges);
             radialMlps.add(mlp);
             radialTraces.add(trace);
-            double[] message = new double[n * midDim];
+            A message = numbers.zeros(n * midDim);
             forEachBlock((index, from, to) -> {
                 int count = to - from;
-                double[] tpWeights = mlp.forward(trace, Arrays.copyOfRange(edgeFeats, from * numBessel,
+                A tpWeights = mlp.forward(trace, numbers.copyOfRange(edgeFeats, from * numBessel,
                         to * numBessel), from, to);
-                double[] out = new double[count * midDim];
-                block.convTp().forward(count, gather(up, upDim, senders, from, to),
-                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), tpWeights, out);
+                A out = numbers.zeros(count * midDim);
+                numbers.forward(block.convTp(), count, gather(up, upDim, senders, from, to),
+                        numbers.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), tpWeights, out);
                 for (int e = 0; e < count; e++) {
-                    int row = receivers[from + e] * midDim;
-                    for (int c = 0; c < midDim; c++) {
-                        message[row + c] += out[e * midDim + c];
-                    }
+                    numbers.addRow(message, receivers[from + e] * midDim, out, e * midDim, midDim);
                 }
             });
             return message;
         }
 
         /** The readout's node energies; a non-linear readout's hidden layer is kept for the backward pass. */
-        private double[] readout(int t, double[] h) {
+        private A readout(int t, A h) {
             Readout readout = readouts.get(t);
-            double[] first = apply(readout.linear1(), readout.offset1(), h);
+            A first = apply(readout.linear1(), readout.offset1(), h);
             if (!readout.nonLinear()) {
                 readoutHidden.add(null);
                 return first;
             }
             readoutHidden.add(first);
-            return apply(readout.linear2(), readout.offset2(), activate(readout.activation(), first));
+            return apply(readout.linear2(), readout.offset2(), activate(readout, first));
         }
 
-        private double[] activate(ScalarFunction f, double[] x) {
-            double[] out = x.clone();
-            if (f != null) {
-                f.values(x, out, 0, x.length);
+        /** A non-linear readout's activation of its hidden layer {@code first} ({@code [n][hidden]}). */
+        private A activate(Readout readout, A first) {
+            A out = numbers.copyOfRange(first, 0, n * readout.linear1().irrepsOut().dim());
+            if (readout.activation() != null) {
+                numbers.values(readout.activation(), first, out);
             }
             return out;
         }
 
         /** dE/d(edge vector) for every edge, in receiver order; {@code scale} is d(node energy)/d(sum of readouts). */
         private double[] backward(double scale) {
-            double[] gradHarmonics = new double[harmonics.length];
-            double[] gradEdgeFeats = new double[edgeFeats.length];
-            double[] gradH = null;
+            A gradHarmonics = numbers.zeros(edges * harmonicsDim);
+            A gradEdgeFeats = numbers.zeros(edges * numBessel);
+            A gradH = null;
             for (int t = interactions.size() - 1; t >= 0; t--) {
-                double[] h = features.get(t + 1);
+                A h = features.get(t + 1);
                 Readout readout = readouts.get(t);
-                double[] gradEnergy = new double[n];
-                Arrays.fill(gradEnergy, scale);
-                double[] gradReadout;
+                A gradEnergy = numbers.zeros(n);
+                numbers.fill(gradEnergy, scale);
+                A gradReadout;
                 if (readout.nonLinear()) {
-                    double[] first = readoutHidden.get(t);
-                    double[] activated = activate(readout.activation(), first);
-                    double[] gradActivated = applyBackward(readout.linear2(), readout.offset2(), activated,
-                            gradEnergy);
+                    A first = readoutHidden.get(t);
+                    A activated = activate(readout, first);
+                    A gradActivated = applyBackward(readout.linear2(), readout.offset2(), activated, gradEnergy);
                     if (readout.activation() != null) {
-                        double[] derivative = new double[first.length];
-                        readout.activation().derivatives(first, derivative, 0, first.length);
-                        for (int i = 0; i < derivative.length; i++) {
-                            gradActivated[i] *= derivative[i];
-                        }
+                        A derivative = numbers.zeros(n * readout.linear1().irrepsOut().dim());
+                        numbers.derivatives(readout.activation(), first, derivative);
+                        numbers.multiply(gradActivated, derivative, 0, n * readout.linear1().irrepsOut().dim());
                     }
                     gradReadout = applyBackward(readout.linear1(), readout.offset1(), h, gradActivated);
                 } else {
@@ -1030,26 +1064,26 @@ public final class Mace {
                 if (gradH == null) {
                     gradH = gradReadout;
                 } else {
-                    for (int i = 0; i < gradH.length; i++) {
-                        gradH[i] += gradReadout[i];
-                    }
+                    numbers.add(gradH, gradReadout);
                 }
                 gradH = interactionBackward(t, gradH, gradHarmonics, gradEdgeFeats);
             }
             double[] gradVectors = new double[3 * edges];
             forEachBlock((index, from, to) -> {
                 int count = to - from;
-                double[] gradBlock = new double[3 * count];
-                edgeHarmonics.backward(count, Arrays.copyOfRange(vectors, 3 * from, 3 * to),
-                        Arrays.copyOfRange(gradHarmonics, from * harmonicsDim, to * harmonicsDim), gradBlock);
+                A gradBlock = numbers.zeros(3 * count);
+                numbers.backward(edgeHarmonics, count, numbers.round(vectors, 3 * from, 3 * to),
+                        numbers.copyOfRange(gradHarmonics, from * harmonicsDim, to * harmonicsDim), gradBlock);
                 for (int e = from; e < to; e++) {
                     double gradLength = 0;
                     for (int k = 0; k < numBessel; k++) {
-                        gradLength += gradEdgeFeats[e * numBessel + k] * edgeFeatDerivatives[e * numBessel + k];
+                        gradLength += numbers.get(gradEdgeFeats, e * numBessel + k)
+                                * edgeFeatDerivatives[e * numBessel + k];
                     }
                     double inverse = gradLength / lengths[e];
                     for (int c = 0; c < 3; c++) {
-                        gradVectors[3 * e + c] = gradBlock[3 * (e - from) + c] + inverse * vectors[3 * e + c];
+                        gradVectors[3 * e + c] = numbers.get(gradBlock, 3 * (e - from) + c)
+                                + inverse * vectors[3 * e + c];
                     }
                 }
             });
@@ -1057,37 +1091,31 @@ public final class Mace {
         }
 
         /** Adds interaction t's share to the edge gradients; returns the gradient of its input features. */
-        private double[] interactionBackward(int t, double[] gradOut, double[] gradHarmonics,
-                                             double[] gradEdgeFeats) {
+        private A interactionBackward(int t, A gradOut, A gradHarmonics, A gradEdgeFeats) {
             Interaction block = interactions.get(t);
             Product product = products.get(t);
-            double[] h = features.get(t);
-            double[] gradB = applyBackward(product.linear(), product.linearOffset(), contractionOutputs.get(t),
-                    gradOut);
+            A h = features.get(t);
+            A gradB = applyBackward(product.linear(), product.linearOffset(), contractionOutputs.get(t), gradOut);
             SymmetricContractionKernel contraction = product.contraction();
-            double[] a = contractionInputs.get(t);
-            double[] gradA = new double[a.length];
-            contraction.backward(n, a, graph.elements(), slice(product.contractionOffset(),
-                    contraction.weightNumel()), gradB, gradA, null);
-            double[] skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
+            A a = contractionInputs.get(t);
+            A gradA = numbers.zeros(n * contraction.irrepsIn().dim());
+            numbers.backward(contraction, n, a, graph.elements(), slice(product.contractionOffset(),
+                    contraction.weightNumel()), gradB, gradA);
+            A skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
             if (!block.residual()) {
-                double[] beforeSkip = mixed.get(t);
-                double[] gradBeforeSkip = new double[beforeSkip.length];
-                block.skipTp().backward(n, beforeSkip, oneHot, skipWeights, gradA, gradBeforeSkip, null, null);
+                A gradBeforeSkip = numbers.zeros(n * block.skipTp().irrepsIn1().dim());
+                numbers.backward(block.skipTp(), n, mixed.get(t), oneHot, skipWeights, gradA, gradBeforeSkip, null,
+                        null);
                 gradA = gradBeforeSkip;
             }
-            for (int i = 0; i < gradA.length; i++) {
-                gradA[i] /= avgNumNeighbors;
-            }
-            double[] gradMessage = applyBackward(block.linear(), block.linearOffset(), messages.get(t), gradA);
-            double[] gradUp = edgeMessagesBackward(t, gradMessage, gradHarmonics, gradEdgeFeats);
-            double[] gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
+            numbers.divide(gradA, avgNumNeighbors);
+            A gradMessage = applyBackward(block.linear(), block.linearOffset(), messages.get(t), gradA);
+            A gradUp = edgeMessagesBackward(t, gradMessage, gradHarmonics, gradEdgeFeats);
+            A gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
             if (block.residual()) {
-                double[] gradSkipIn = new double[h.length];
-                block.skipTp().backward(n, h, oneHot, skipWeights, gradOut, gradSkipIn, null, null);
-                for (int i = 0; i < gradH.length; i++) {
-                    gradH[i] += gradSkipIn[i];
-                }
+                A gradSkipIn = numbers.zeros(n * block.skipTp().irrepsIn1().dim());
+                numbers.backward(block.skipTp(), n, h, oneHot, skipWeights, gradOut, gradSkipIn, null, null);
+                numbers.add(gradH, gradSkipIn);
             }
             return gradH;
         }
@@ -1097,46 +1125,39 @@ public final class Mace {
          * gradients and returns the gradient of {@code up} ({@code [n][up]}), each node summing its outgoing edges
          * in order.
          */
-        private double[] edgeMessagesBackward(int t, double[] gradMessage, double[] gradHarmonics,
-                                              double[] gradEdgeFeats) {
+        private A edgeMessagesBackward(int t, A gradMessage, A gradHarmonics, A gradEdgeFeats) {
             Interaction block = interactions.get(t);
             int upDim = block.linearUp().irrepsOut().dim();
             int midDim = block.convTp().irrepsOut().dim();
-            double[] up = ups.get(t);
-            RadialMlp mlp = radialMlps.get(t);
-            RadialMlp.Trace trace = radialTraces.get(t);
-            double[] gradSenderUp = new double[edges * upDim];
+            A up = ups.get(t);
+            RadialMlp<A> mlp = radialMlps.get(t);
+            RadialMlp<A>.Trace trace = radialTraces.get(t);
+            A gradSenderUp = numbers.zeros(edges * upDim);
             forEachBlock((index, from, to) -> {
                 int count = to - from;
-                double[] gradX1 = new double[count * upDim];
-                double[] gradX2 = new double[count * harmonicsDim];
-                double[] gradWeights = new double[count * mlp.outputDim()];
-                block.convTp().backward(count, gather(up, upDim, senders, from, to),
-                        Arrays.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim),
-                        trace.output(from, to, mlp.outputDim()), gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2, gradWeights);
-                System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, gradX1.length);
-                for (int i = 0; i < gradX2.length; i++) {
-                    gradHarmonics[from * harmonicsDim + i] += gradX2[i];
-                }
-                double[] gradFeats = new double[count * numBessel];
+                A gradX1 = numbers.zeros(count * upDim);
+                A gradX2 = numbers.zeros(count * harmonicsDim);
+                A gradWeights = numbers.zeros(count * mlp.outputDim());
+                numbers.backward(block.convTp(), count, gather(up, upDim, senders, from, to),
+                        numbers.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim),
+                        trace.output(from, to), gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2,
+                        gradWeights);
+                System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, count * upDim);
+                numbers.addRow(gradHarmonics, from * harmonicsDim, gradX2, 0, count * harmonicsDim);
+                A gradFeats = numbers.zeros(count * numBessel);
                 mlp.backward(trace, from, to, gradWeights, gradFeats);
-                for (int i = 0; i < gradFeats.length; i++) {
-                    gradEdgeFeats[from * numBessel + i] += gradFeats[i];
-                }
+                numbers.addRow(gradEdgeFeats, from * numBessel, gradFeats, 0, count * numBessel);
             });
             return sumBySender(gradSenderUp, upDim);
         }
 
         /** {@code [n][width]}: each node's sum of the rows of {@code perEdge} ({@code [edges][width]}) it sends. */
-        double[] sumBySender(double[] perEdge, int width) {
-            double[] sums = new double[n * width];
+        A sumBySender(A perEdge, int width) {
+            A sums = numbers.zeros(n * width);
             BatchBlocks.run(n, NODES_PER_BLOCK, (index, from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int k = senderStart[i]; k < senderStart[i + 1]; k++) {
-                        int edge = bySender[k] * width;
-                        for (int c = 0; c < width; c++) {
-                            sums[i * width + c] += perEdge[edge + c];
-                        }
+                        numbers.addRow(sums, i * width, perEdge, bySender[k] * width, width);
                     }
                 }
             });

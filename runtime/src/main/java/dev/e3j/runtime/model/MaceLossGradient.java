@@ -39,7 +39,7 @@ import java.util.List;
 final class MaceLossGradient {
 
     private final Mace model;
-    private final Mace.Pass pass;
+    private final Mace.Pass<double[]> pass;
     private final int n;
     private final int edges;
     private final int harmonicsDim;
@@ -64,7 +64,7 @@ final class MaceLossGradient {
      * @param model the architecture
      * @param pass  a pass that has {@linkplain Mace.Pass#run() run} (its intermediates are read, never written)
      */
-    MaceLossGradient(Mace model, Mace.Pass pass) {
+    MaceLossGradient(Mace model, Mace.Pass<double[]> pass) {
         this.model = model;
         this.pass = pass;
         this.n = pass.n;
@@ -195,15 +195,15 @@ final class MaceLossGradient {
         int upDim = block.linearUp().irrepsOut().dim();
         int midDim = tp.irrepsOut().dim();
         double[] up = pass.ups.get(t);
-        RadialMlp radial = pass.radialMlps.get(t);
-        RadialMlp.Trace trace = pass.radialTraces.get(t);
+        RadialMlp<double[]> radial = pass.radialMlps.get(t);
+        RadialMlp<double[]>.Trace trace = pass.radialTraces.get(t);
         int weightDim = tp.weightNumel();
         double[] messageTangent = new double[n * midDim];
         double[] radialTangent = new double[edges * weightDim];
         radialTangents.add(radialTangent);
         pass.forEachBlock((index, from, to) -> {
             int count = to - from;
-            double[] w = trace.output(from, to, weightDim);
+            double[] w = trace.output(from, to);
             double[] wTangent = new double[count * weightDim];
             radial.jvp(count, Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel),
                     Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel), wTangent);
@@ -417,8 +417,8 @@ final class MaceLossGradient {
         int weightDim = tp.weightNumel();
         double[] up = pass.ups.get(t);
         double[] upTangent = upTangents.get(t);
-        RadialMlp radial = pass.radialMlps.get(t);
-        RadialMlp.Trace trace = pass.radialTraces.get(t);
+        RadialMlp<double[]> radial = pass.radialMlps.get(t);
+        RadialMlp<double[]>.Trace trace = pass.radialTraces.get(t);
         double[] radialTangent = radialTangents.get(t);
         int radialCount = block.radialMlp().parameterCount();
         double[] gradSenderUp = new double[edges * upDim];
@@ -429,7 +429,7 @@ final class MaceLossGradient {
             int count = to - from;
             double[] feats = Arrays.copyOfRange(pass.edgeFeats, from * numBessel, to * numBessel);
             double[] featTangent = Arrays.copyOfRange(featTangents, from * numBessel, to * numBessel);
-            double[] w = trace.output(from, to, weightDim);
+            double[] w = trace.output(from, to);
             double[] wTangent = Arrays.copyOfRange(radialTangent, from * weightDim, to * weightDim);
             double[] x = pass.gather(up, upDim, pass.senders, from, to);
             double[] xTangent = pass.gather(upTangent, upDim, pass.senders, from, to);

@@ -2,60 +2,68 @@ package dev.e3j.runtime.model;
 
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * MACE's radial MLP ({@code conv_tp_weights}: e3nn's {@code FullyConnectedNet(hs, act)} with unit variances and no
  * activation after the last layer) on one block of edges at a time, in the calling thread, with its weights laid out
- * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. The
- * arithmetic is {@link FullyConnectedNet}'s (same loops, same order), so the values are the same bits; what differs
- * is that a caller running its own blocks of edges in parallel (the fused edge pass of {@link Mace}) keeps each
- * block's intermediates small enough to stay in cache, and no weight copy is made per call.
+ * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. In
+ * {@link Numbers#FLOAT64} each value sums the same products in the same order as {@link FullyConnectedNet}, so the
+ * values are the same bits; what differs is that a caller running its own blocks of edges in parallel (the fused
+ * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, and the weights are laid
+ * out once, as rows and columns in arrays of their own ({@link Numbers#multiply}).
  *
  * <p>For training on energies and forces, the parameter gradient ({@link #backward(int, double[], double[],
  * double[], double[])}), the forward-mode tangent ({@link #jvp}) and the second derivatives ({@link
- * #doubleBackward}) of a block of rows are {@link FullyConnectedNet}'s with these weights, in the calling thread for
- * a block of up to 64 rows (the network's parallel block).
+ * #doubleBackward}) of a block of rows are {@link FullyConnectedNet}'s with these weights in double, in the calling
+ * thread for a block of up to 64 rows (the network's parallel block).
+ *
+ * @param <A> the arrays it computes in, {@code double[]} or {@code float[]}
  */
-final class RadialMlp {
+final class RadialMlp<A> {
 
+    private final Numbers<A> numbers;
     private final FullyConnectedNet net;
+    /** The flat parameters in double, for the training methods. */
     private final double[] params;
     private final int[] hs;
     private final ScalarFunction act;
-    /** {@code rows[l][i]}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}), each at offset 0. */
-    private final double[][][] rows;
-    /** {@code columns[l][j]}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
-    private final double[][][] columns;
-    private final int widest;
-    /** The widest hidden layer: the width of the blocks' scratch rows. */
-    private final int widestHidden;
+    /** {@code rows.get(l).get(i)}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}). */
+    private final List<List<A>> rows = new ArrayList<>();
+    /** {@code columns.get(l).get(j)}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
+    private final List<List<A>> columns = new ArrayList<>();
 
-    /** The layers of {@code net} with its flat {@code params} (layer by layer, each {@code [h_in][h_out]}). */
-    RadialMlp(FullyConnectedNet net, ScalarFunction act, double[] params) {
+    /**
+     * The layers of {@code net} with its flat {@code params} (layer by layer, each {@code [h_in][h_out]}), rounded
+     * once to the type of {@code numbers}.
+     */
+    RadialMlp(Numbers<A> numbers, FullyConnectedNet net, ScalarFunction act, double[] params) {
+        this.numbers = numbers;
         this.net = net;
         this.params = params.clone();
         this.hs = net.hs();
         this.act = act;
-        int layers = hs.length - 1;
-        this.rows = new double[layers][][];
-        this.columns = new double[layers][][];
         int offset = 0;
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l + 1 < hs.length; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
-            rows[l] = new double[hIn][];
-            columns[l] = new double[hOut][hIn];
+            List<A> layerRows = new ArrayList<>();
             for (int i = 0; i < hIn; i++) {
-                rows[l][i] = Arrays.copyOfRange(params, offset + i * hOut, offset + (i + 1) * hOut);
-                for (int j = 0; j < hOut; j++) {
-                    columns[l][j][i] = rows[l][i][j];
-                }
+                layerRows.add(numbers.round(params, offset + i * hOut, offset + (i + 1) * hOut));
             }
+            List<A> layerColumns = new ArrayList<>();
+            for (int j = 0; j < hOut; j++) {
+                double[] column = new double[hIn];
+                for (int i = 0; i < hIn; i++) {
+                    column[i] = params[offset + i * hOut + j];
+                }
+                layerColumns.add(numbers.round(column, 0, hIn));
+            }
+            rows.add(layerRows);
+            columns.add(layerColumns);
             offset += hIn * hOut;
         }
-        this.widest = Arrays.stream(hs).max().getAsInt();
-        this.widestHidden = Arrays.stream(hs, 1, hs.length - 1).max().orElse(0);
     }
 
     /** Width of the output rows. */
@@ -69,62 +77,50 @@ final class RadialMlp {
      * for all rows, which blocks fill at their own rows: a few large arrays, not many small ones that the garbage
      * collector would copy while the pass keeps them.
      */
-    static final class Trace {
-        private final double[][] derivatives;
-        private final double[] output;
+    final class Trace {
+        private final List<A> derivatives;
+        private final A output;
 
-        private Trace(double[][] derivatives, double[] output) {
+        private Trace(List<A> derivatives, A output) {
             this.derivatives = derivatives;
             this.output = output;
         }
 
         /** Output rows {@code from .. to}, {@code [to - from][h_L]} (a copy). */
-        double[] output(int from, int to, int width) {
-            return Arrays.copyOfRange(output, from * width, to * width);
+        A output(int from, int to) {
+            return numbers.copyOfRange(output, from * outputDim(), to * outputDim());
         }
     }
 
     /** An empty trace for {@code rows} rows, filled by {@link #forward}. */
     Trace trace(int rows) {
-        int layers = hs.length - 1;
-        double[][] derivatives = new double[layers][];
-        for (int l = 0; l + 1 < layers; l++) {
-            derivatives[l] = new double[rows * hs[l + 1]];
+        List<A> derivatives = new ArrayList<>();
+        for (int l = 1; l + 1 < hs.length; l++) {
+            derivatives.add(numbers.zeros(rows * hs[l]));
         }
-        return new Trace(derivatives, new double[rows * outputDim()]);
+        return new Trace(derivatives, numbers.zeros(rows * outputDim()));
     }
 
     /**
      * The forward pass of rows {@code from .. to}, whose inputs are {@code x} ({@code [to - from][h_0]}), into those
-     * rows of {@code trace}; returns their output ({@code [to - from][h_L]}). The pre-activations and the hidden
-     * layers' values live in two scratch arrays of the block.
+     * rows of {@code trace}; returns their output ({@code [to - from][h_L]}).
      */
-    double[] forward(Trace trace, double[] x, int from, int to) {
+    A forward(Trace trace, A x, int from, int to) {
         int count = to - from;
         int layers = hs.length - 1;
-        double[] sum = new double[widest];
-        double[] z = new double[count * widestHidden];
-        double[][] values = {new double[count * widestHidden], new double[count * widestHidden]};
-        double[] h = x;
+        A h = x;
         for (int l = 0; l < layers; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
-            double scale = 1 / Math.sqrt(hIn);
-            boolean last = l + 1 == layers;
-            double[] pre = last ? new double[count * hOut] : z;
-            for (int b = 0; b < count; b++) {
-                affineRow(h, b * hIn, hIn, rows[l], hOut, scale, sum);
-                System.arraycopy(sum, 0, pre, b * hOut, hOut);
-            }
-            if (!last) {
-                double[] y = values[l % 2];
-                double[] derivative = new double[count * hOut];
-                act.valuesAndDerivatives(z, y, derivative, 0, count * hOut);
-                System.arraycopy(derivative, 0, trace.derivatives[l], from * hOut, count * hOut);
+            A z = numbers.zeros(count * hOut);
+            numbers.multiply(h, count, hIn, rows.get(l), hOut, 1 / Math.sqrt(hIn), z);
+            if (l + 1 < layers) {
+                A y = numbers.zeros(count * hOut);
+                numbers.valuesAndDerivatives(act, z, y, trace.derivatives.get(l), from * hOut, count * hOut);
                 h = y;
             } else {
-                System.arraycopy(pre, 0, trace.output, from * hOut, count * hOut);
-                h = pre;
+                System.arraycopy(z, 0, trace.output, from * hOut, count * hOut);
+                h = z;
             }
         }
         return h;
@@ -132,33 +128,23 @@ final class RadialMlp {
 
     /**
      * {@code gradX} ({@code [to - from][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)} over rows
-     * {@code from .. to} of {@code trace}, {@code gradOut} holding those rows from its start.
+     * {@code from .. to} of {@code trace}, {@code gradOut} holding those rows from its start (and left as it is).
      */
-    void backward(Trace trace, int from, int to, double[] gradOut, double[] gradX) {
+    void backward(Trace trace, int from, int to, A gradOut, A gradX) {
         int count = to - from;
-        double[] sum = new double[widest];
-        double[][] scratch = {new double[count * widestHidden], new double[count * widestHidden]};
-        double[] grad = gradOut;
+        A grad = gradOut;
         for (int l = hs.length - 2; l >= 0; l--) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
-            if (trace.derivatives[l] != null) {
-                double[] derivative = trace.derivatives[l];
-                double[] scaled = grad == gradOut ? scratch[0] : grad;
-                int at = from * hOut;
-                for (int i = 0; i < count * hOut; i++) {
-                    scaled[i] = grad[i] * derivative[at + i];
+            if (l + 2 < hs.length) {
+                if (grad == gradOut) {
+                    grad = numbers.copyOfRange(gradOut, 0, count * hOut);
                 }
-                grad = scaled;
+                numbers.multiply(grad, trace.derivatives.get(l), from * hOut, count * hOut);
             }
-            double scale = 1 / Math.sqrt(hIn);
-            double[] gradIn = l == 0 ? gradX : grad == scratch[0] ? scratch[1] : scratch[0];
-            for (int b = 0; b < count; b++) {
-                affineRow(grad, b * hOut, hOut, columns[l], hIn, 1.0, sum);
-                for (int i = 0; i < hIn; i++) {
-                    gradIn[b * hIn + i] = sum[i] * scale;
-                }
-            }
+            A gradIn = l == 0 ? gradX : numbers.zeros(count * hIn);
+            numbers.multiply(grad, count, hOut, columns.get(l), hIn, 1.0, gradIn);
+            numbers.scale(gradIn, 1 / Math.sqrt(hIn));
             grad = gradIn;
         }
     }
@@ -190,35 +176,5 @@ final class RadialMlp {
     void doubleBackward(int count, double[] x, double[] gradOut, double[] ggX, double[] ggParams, double[] gX,
                         double[] gParams, double[] gGradOut) {
         net.doubleBackward(count, x, params, gradOut, ggX, ggParams, gX, gParams, gGradOut);
-    }
-
-    /**
-     * {@code sum[j] = sum_i (x[at + i] scale) rows[i][j]} for {@code j < width}, four rows per pass (one store of
-     * {@code sum} per four multiply-adds, in loops HotSpot vectorizes).
-     */
-    private static void affineRow(double[] x, int at, int length, double[][] rows, int width, double scale,
-                                  double[] sum) {
-        Arrays.fill(sum, 0, width, 0.0);
-        int i = 0;
-        for (; i + 4 <= length; i += 4) {
-            double x0 = x[at + i] * scale;
-            double x1 = x[at + i + 1] * scale;
-            double x2 = x[at + i + 2] * scale;
-            double x3 = x[at + i + 3] * scale;
-            double[] r0 = rows[i];
-            double[] r1 = rows[i + 1];
-            double[] r2 = rows[i + 2];
-            double[] r3 = rows[i + 3];
-            for (int j = 0; j < width; j++) {
-                sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
-            }
-        }
-        for (; i < length; i++) {
-            double xi = x[at + i] * scale;
-            double[] row = rows[i];
-            for (int j = 0; j < width; j++) {
-                sum[j] += xi * row[j];
-            }
-        }
     }
 }

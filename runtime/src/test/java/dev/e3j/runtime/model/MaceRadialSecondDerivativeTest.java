@@ -63,13 +63,13 @@ class MaceRadialSecondDerivativeTest {
             ScalarFunction act = Normalize2Mom.withConstant(ScalarFunction.SILU, (Double) c.get("constant"));
             FullyConnectedNet net = new FullyConnectedNet(hs, act);
             double[] weights = doubles(c, "weights");
-            RadialMlp mlp = new RadialMlp(net, act, weights);
+            RadialMlp<double[]> mlp = new RadialMlp<>(Numbers.FLOAT64, net, act, weights);
             String what = net.toString();
             int rows = ReferenceData.asInt(c.get("batch"));
             double[] x = doubles(c, "x");
             double[] gradOut = doubles(c, "grad_out");
             double[] ggX = doubles(c, "gg_x");
-            RadialMlp.Trace trace = mlp.trace(rows);
+            RadialMlp<double[]>.Trace trace = mlp.trace(rows);
             assertClose(doubles(c, "out"), mlp.forward(trace, x, 0, rows), what + " out");
             double[] gradX = new double[x.length];
             double[] gradWeights = new double[weights.length];

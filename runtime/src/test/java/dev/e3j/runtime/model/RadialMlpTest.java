@@ -1,6 +1,7 @@
 package dev.e3j.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The block-wise radial MLP of the MACE engine gives {@link FullyConnectedNet}'s values and input gradients bit for
  * bit, on any block of rows, for widths that do and do not fill its four-row passes, with hidden layers narrower
- * than the output and with none.
+ * than the output and with none; in float32 it agrees with them to float32's precision.
  */
 class RadialMlpTest {
 
@@ -33,8 +34,8 @@ class RadialMlpTest {
         double[] expectedGradX = new double[batch * 8];
         net.backward(batch, x, params, gradOut, expectedGradX, null);
 
-        RadialMlp mlp = new RadialMlp(net, act, params);
-        RadialMlp.Trace trace = mlp.trace(batch);
+        RadialMlp<double[]> mlp = new RadialMlp<>(Numbers.FLOAT64, net, act, params);
+        RadialMlp<double[]>.Trace trace = mlp.trace(batch);
         int[][] blocks = {{5, 11}, {0, 4}, {4, 5}};
         for (int[] block : blocks) {
             int from = block[0];
@@ -46,12 +47,44 @@ class RadialMlpTest {
         for (int[] block : blocks) {
             int from = block[0];
             int to = block[1];
-            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), trace.output(from, to, 13),
+            assertArrayEquals(Arrays.copyOfRange(expected, from * 13, to * 13), trace.output(from, to),
                     "kept output of rows " + from + ".." + to);
             double[] gradX = new double[(to - from) * 8];
             mlp.backward(trace, from, to, Arrays.copyOfRange(gradOut, from * 13, to * 13), gradX);
             assertArrayEquals(Arrays.copyOfRange(expectedGradX, from * 8, to * 8), gradX,
                     "input gradient of rows " + from + ".." + to);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void float32AgreesWithFullyConnectedNetToFloatPrecision(boolean hidden) {
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        FullyConnectedNet net = new FullyConnectedNet(hidden ? new int[] {8, 32, 7, 13} : new int[] {8, 13}, act);
+        Random random = new Random(6);
+        double[] params = random.doubles(net.parameterCount(), -1, 1).toArray();
+        int batch = 9;
+        double[] x = random.doubles(batch * 8L, -2, 2).toArray();
+        double[] gradOut = random.doubles(batch * 13L, -1, 1).toArray();
+        double[] expected = new double[batch * 13];
+        net.forward(batch, x, params, expected);
+        double[] expectedGradX = new double[batch * 8];
+        net.backward(batch, x, params, gradOut, expectedGradX, null);
+
+        RadialMlp<float[]> mlp = new RadialMlp<>(Numbers.FLOAT32, net, act, params);
+        RadialMlp<float[]>.Trace trace = mlp.trace(batch);
+        float[] output = mlp.forward(trace, Numbers.FLOAT32.round(x, 0, x.length), 0, batch);
+        float[] gradX = new float[batch * 8];
+        mlp.backward(trace, 0, batch, Numbers.FLOAT32.round(gradOut, 0, gradOut.length), gradX);
+        assertClose(expected, output, "output");
+        assertClose(expectedGradX, gradX, "input gradient");
+    }
+
+    /** Each value within 1e-5 of the largest magnitude: a few float32 roundings of sums of a few dozen terms. */
+    private static void assertClose(double[] expected, float[] actual, String what) {
+        double largest = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * largest, what + " " + i);
         }
     }
 
@@ -68,7 +101,7 @@ class RadialMlpTest {
         double[] ggX = random.doubles(rows * 8L, -1, 1).toArray();
         double[] ggParams = random.doubles(net.parameterCount(), -1, 1).toArray();
         double[] weights = params.clone();
-        RadialMlp mlp = new RadialMlp(net, act, params);
+        RadialMlp<double[]> mlp = new RadialMlp<>(Numbers.FLOAT64, net, act, params);
         Arrays.fill(params, 0.0);
         double[][] expected = {new double[x.length], new double[weights.length], new double[gradOut.length]};
         double[][] actual = {new double[x.length], new double[weights.length], new double[gradOut.length]};
