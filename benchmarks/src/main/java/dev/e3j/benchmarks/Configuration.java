@@ -7,6 +7,7 @@ import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
+import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.List;
@@ -102,7 +103,7 @@ enum Configuration {
     }
 
     /** e3nn's milliseconds for the whole batch, from shared/bench/README.md. */
-    double e3nnMilliseconds(NumberPrecision precision, Pass pass) {
+    double e3nnMilliseconds(NumberType precision, Pass pass) {
         return e3nnMilliseconds[2 * precision.ordinal() + pass.ordinal()];
     }
 

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,24 +59,24 @@ public final class Report {
         for (Configuration configuration : Configuration.values()) {
             FlopCount flops = configuration.flops();
             MemoryTraffic traffic = configuration.traffic();
-            for (NumberPrecision precision : NumberPrecision.values()) {
+            for (NumberType precision : NumberType.values()) {
                 for (Pass pass : Pass.values()) {
                     Optional<Map<String, Object>> result = find("KernelBenchmark.batch", Map.of("config",
-                            configuration.token(), "precision", precision.token(), "pass", pass.token()));
+                            configuration.token(), "precision", precision.shortName(), "pass", pass.token()));
                     if (result.isEmpty()) {
                         continue;
                     }
                     double milliseconds = score(result.get());
                     double e3nn = configuration.e3nnMilliseconds(precision, pass);
                     double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
-                    Optional<Double> peak = precision == NumberPrecision.F64 ? peak64 : peak32;
+                    Optional<Double> peak = precision == NumberType.DOUBLE ? peak64 : peak32;
                     long bytes = traffic.bytesPerSample(pass, precision);
                     double intensity = flops.perSample(pass) / (double) bytes;
                     Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
                     boolean timed = !Double.isNaN(e3nn);
                     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
                                     + " | %d | %s | %s |%n",
-                            configuration.token(), precision.token(), pass.token(), milliseconds,
+                            configuration.token(), precision.shortName(), pass.token(), milliseconds,
                             timed ? format1(e3nn) : "n/a",
                             timed ? String.format(Locale.ROOT, "%.1f×", e3nn / milliseconds) : "n/a",
                             flops.perSample(pass), gflops,
