@@ -76,6 +76,13 @@ class AliasingTest {
         arrays.put("gradX1", new double[kernel.irrepsIn1().dim()]);
         arrays.put("gradX2", new double[kernel.irrepsIn2().dim()]);
         arrays.put("gradWeights", new double[kernel.weightNumel()]);
+        arrays.put("ggX1", new double[kernel.irrepsIn1().dim()]);
+        arrays.put("ggX2", square ? null : new double[kernel.irrepsIn2().dim()]);
+        arrays.put("ggWeights", new double[kernel.weightNumel()]);
+        arrays.put("gX1", new double[kernel.irrepsIn1().dim()]);
+        arrays.put("gX2", new double[kernel.irrepsIn2().dim()]);
+        arrays.put("gWeights", new double[kernel.weightNumel()]);
+        arrays.put("gGradOut", new double[kernel.irrepsOut().dim()]);
         return arrays;
     }
 
@@ -109,6 +116,31 @@ class AliasingTest {
         assertEquals(58, checked, "aliased pairs of equal length checked");
     }
 
+    private static void doubleBackward(TensorProductKernel kernel, Map<String, double[]> a) {
+        kernel.doubleBackward(1, a.get("x1"), a.get("x2"), a.get("weights"), a.get("gradOut"), a.get("ggX1"),
+                a.get("ggX2"), a.get("ggWeights"), a.get("gX1"), a.get("gX2"), a.get("gWeights"), a.get("gGradOut"));
+    }
+
+    /** doubleBackward's gradients, like backward's: none may be an input, a cotangent or another gradient. */
+    @Test
+    void everyDoubleBackwardGradientAliasingAnotherArgumentIsRejected() {
+        int checked = 0;
+        for (String name : KERNELS) {
+            TensorProductKernel kernel = kernel(name);
+            boolean square = name.endsWith("Square");
+            doubleBackward(kernel, arguments(kernel, square));
+            // a square ignores gX2, as backward ignores gradX2
+            List<String> gradients = square ? List.of("gX1", "gWeights", "gGradOut")
+                    : List.of("gX1", "gX2", "gWeights", "gGradOut");
+            List<String> others = new ArrayList<>(List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggX2",
+                    "ggWeights"));
+            others.addAll(gradients);
+            checked += aliases(kernel, square, "Specs_" + name + "Impl.doubleBackward", gradients, others,
+                    arguments -> doubleBackward(kernel, arguments));
+        }
+        assertEquals(124, checked, "aliased pairs of equal length checked");
+    }
+
     /**
      * For each output and each other argument of the same non-zero length, calls {@code method} with both the same
      * array and asserts the message; returns how many pairs it checked.
@@ -120,7 +152,8 @@ class AliasingTest {
             for (String other : others) {
                 Map<String, double[]> arguments = arguments(kernel, square);
                 double[] shared = arguments.get(other);
-                if (other.equals(output) || shared.length == 0 || shared.length != arguments.get(output).length
+                if (other.equals(output) || shared == null || shared.length == 0
+                        || shared.length != arguments.get(output).length
                         || square && other.equals("x2")) {
                     continue;
                 }

@@ -87,6 +87,47 @@ class MethodSizeTest {
                 }
                 """);
         assertAllBelowTheLimit(kernels, 100);
+        assertDoubleBackwardMeasured(kernels, List.of("st.Stress_Sh20Impl", "st.Stress_ShMixedImpl",
+                "st.Stress_LinImpl", "st.Stress_LinPerSampleImpl", "st.Stress_LinPerSampleManyPathsImpl"));
+    }
+
+    /**
+     * The fused double backward uses each CG term about seven times and writes several statements per output
+     * component: l = 5 x 5 -> 0..10 paths in every weighted mode, per-sample and shared, and a weighted square, in
+     * double and float, each method of them (and of the block drivers over 100+ paths) below the limit.
+     */
+    @Test
+    void doubleBackwardOfHighDegreePathsStaysBelowTheJitLimit() {
+        GeneratedKernels kernels = GeneratedKernels.compile("dbl.Specs", """
+                package dbl;
+
+                import dev.e3j.annotations.Path;
+                import dev.e3j.annotations.Precision;
+                import dev.e3j.annotations.TensorProduct;
+                import dev.e3j.annotations.TensorProduct.Kind;
+                import dev.e3j.runtime.TensorProductKernel;
+
+                interface Specs {
+                    @TensorProduct(in1 = "2x5o", in2 = "2x5e", out = "2x10o+2x9o+4x8o+2x5o+2x0o", kind = Kind.CUSTOM,
+                                   sharedWeights = false, precision = Precision.FLOAT, paths = {
+                                       @Path(in1 = 0, in2 = 0, out = 0, mode = "uvw"),
+                                       @Path(in1 = 0, in2 = 0, out = 1, mode = "uvu"),
+                                       @Path(in1 = 0, in2 = 0, out = 2, mode = "uvuv"),
+                                       @Path(in1 = 0, in2 = 0, out = 3, mode = "uuw"),
+                                       @Path(in1 = 0, in2 = 0, out = 4, mode = "uuu"),
+                                       @Path(in1 = 0, in2 = 0, out = 0, mode = "u<vw")})
+                    interface HighDegree extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "0e+1o+2e+3o+4e+5o", in2 = "0e+1o+2e+3o+4e+5o",
+                                   out = "0e+1o+2e+3o+4e+5o+1e+2o+3e+4o+5e", precision = Precision.FLOAT)
+                    interface ManyPaths extends TensorProductKernel {}
+
+                    @TensorProduct(in1 = "2x4e+2x5o", out = "2x0e+2x10e+2x9o", kind = Kind.SQUARE,
+                                   precision = Precision.FLOAT)
+                    interface Square extends TensorProductKernel {}
+                }
+                """);
+        assertAllBelowTheLimit(kernels, 100);
     }
 
     /** The largest reduced tensor products e3j accepts: rank-6 Cartesian tensors (729 entries). */
@@ -135,6 +176,24 @@ class MethodSizeTest {
                 }
                 """);
         assertAllBelowTheLimit(kernels, 100);
+        assertDoubleBackwardMeasured(kernels, List.of("sc.Specs_MediumImpl", "sc.Specs_FourthImpl"));
+    }
+
+    /**
+     * The generated second derivatives (issue 22) are among the methods measured: each class overrides
+     * {@code doubleBackward} with {@code double[]} arguments, and with {@code float[]} ones where it has the float
+     * overloads.
+     */
+    private static void assertDoubleBackwardMeasured(GeneratedKernels kernels, List<String> implementations) {
+        for (String implementation : implementations) {
+            Map<String, Integer> lengths = ClassFiles.codeLengths(kernels.classFiles().get(implementation));
+            boolean hasFloat = lengths.keySet().stream().anyMatch(m -> m.startsWith("forward(") && m.contains("[F"));
+            assertTrue(lengths.keySet().stream().anyMatch(m -> m.startsWith("doubleBackward(") && m.contains("[D")),
+                    implementation + " has no double doubleBackward");
+            assertTrue(!hasFloat || lengths.keySet().stream()
+                            .anyMatch(m -> m.startsWith("doubleBackward(") && m.contains("[F")),
+                    implementation + " has no float doubleBackward");
+        }
     }
 
     private static void assertAllBelowTheLimit(GeneratedKernels kernels, int minimumMethods) {

@@ -83,6 +83,9 @@ public interface TensorProductKernel {
      * {@code gGradOut}, overwriting each; a {@code null} one is not needed and skipped. Shapes as for
      * {@link #backward}; with shared weights {@code ggWeights} and {@code gWeights} are one weight vector. This is
      * what {@code torch.autograd.grad(..., create_graph=True)} differentiates when a potential is trained on forces.
+     * A tensor square ({@code x2} is {@code x1}) has one input, as e3nn's {@code TensorSquare}: {@code ggX1} is the
+     * cotangent of its total {@code gradX1}, {@code gX1} receives the total gradient, {@code ggX2} must be
+     * {@code null} and {@code gX2} is ignored.
      */
     default void doubleBackward(int batch, double[] x1, double[] x2, double[] weights, double[] gradOut,
                                 double[] ggX1, double[] ggX2, double[] ggWeights,

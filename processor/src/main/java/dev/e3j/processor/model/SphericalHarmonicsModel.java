@@ -264,6 +264,15 @@ public record SphericalHarmonicsModel(List<Integer> ls, ShNormalization normaliz
         return Collections.unmodifiableMap(gradients);
     }
 
+    /**
+     * The {@link LoweredGradient} of degree {@code l >= 1}, requested or not: {@code get(axis).get(k)} holds the
+     * coefficients {@code i -> c} of {@code d P^l_k / d axis = sum_i c P^{l-1}_i}. Applied twice it gives the exact
+     * second derivatives {@code d^2 P^l_k / da db = sum_ij c^l[a][k][i] c^{l-1}[b][i][j] P^{l-2}_j}.
+     */
+    public List<List<Map<Integer, BigFraction>>> loweredGradient(int l) {
+        return LoweredGradient.of(components(l), components(l - 1));
+    }
+
     /** One exact term {@code q P^l_i v_j} of {@code P^{l+1}_k} ({@code v = (x, y, z)}, {@code j} its axis). */
     public record Raise(int i, int j, SqrtRational q) {
     }

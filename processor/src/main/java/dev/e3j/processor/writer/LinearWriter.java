@@ -100,6 +100,8 @@ public final class LinearWriter {
         for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
+        LinearDoubleBackward doubleBackward = new LinearDoubleBackward(model, checks);
+        arithmetics.forEach(arithmetic -> type.addMethod(doubleBackward.method(arithmetic)));
         for (NumberType arithmetic : arithmetics) {
             if (model.sharedWeights()) {
                 type.addMethod(weightRows(arithmetic, false)).addMethod(weightRows(arithmetic, true));

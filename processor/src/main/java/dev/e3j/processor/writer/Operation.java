@@ -52,10 +52,20 @@ enum Operation {
      * gradOutT[k][w]}, reading the sample's {@code gradOut} from channel-last scratch.
      */
     BACKWARD_WEIGHT_ROWS("_backwardRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightColumns", "gradOutT",
-            "gT", "gradX1", "gradX2", "gradRows"));
+            "gT", "gradX1", "gradX2", "gradRows")),
+    /**
+     * The second derivatives in one pass: given cotangents {@code ggX1}, {@code ggX2}, {@code ggWeights} of the
+     * backward's outputs, {@code gGradOut += tp(ggX1, x2, W) + tp(x1, ggX2, W) + tp(x1, x2, ggW)} and the gradients
+     * of {@code <gradOut, tp(ggX1, x2, W) + tp(x1, ggX2, W) + tp(x1, x2, ggW)>} with respect to {@code x1},
+     * {@code x2} and {@code W} into {@code gX1}, {@code gX2}, {@code gWeights}. Each cotangent and gradient shares the
+     * offset of its primal ({@code ggX1} and {@code gX1} that of {@code x1}, {@code gGradOut} that of
+     * {@code gradOut}).
+     */
+    DOUBLE_BACKWARD("_doubleBackward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset",
+            "gradOut", "gradOutOffset", "ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights", "gGradOut"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "weightRows", "weightColumns", "gradRows");
+            "sampleWeights", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights");
 
     private final String suffix;
     private final List<String> parameters;

@@ -29,7 +29,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * unrolled once per {@code (u, v)} pair and only then combined with the weights:
  * {@code t_k = sum_ij C_ijk x1[u]_i x2[v]_j}, {@code out[w]_k += W[uv w] t_k}. Backward contracts the weights with
  * {@code gradOut} first, {@code g_k = sum_w W[uv w] gradOut[w]_k}, then {@code gradX1[u]_i += sum_jk C_ijk x2[v]_j g_k};
- * when every gradient is wanted one fused method computes all three from the same loads and contractions. When many
+ * when every gradient is wanted one fused method computes all three from the same loads and contractions, and the
+ * double backward likewise computes its four results in one pass per pair ({@link #doubleBackwardBody}). When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see
  * {@link PathPlan#sharesX2()}); such a {@code uvu} path also has a channel-last forward
  * ({@link PathPlan#channelLast()}): one loop over the channels per output component, on {@code ir_mul} scratch
@@ -102,7 +103,7 @@ final class PathWriter {
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS -> CgTerm::k;
+                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -135,6 +136,7 @@ final class PathWriter {
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case DOUBLE_BACKWARD -> 7;
         };
     }
 
@@ -146,7 +148,7 @@ final class PathWriter {
     private static int usesPerOutput(Operation operation) {
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> 4;
-            case BACKWARD_WEIGHT_ROWS -> 8;
+            case BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> 8;
             default -> 0;
         };
     }
@@ -163,6 +165,8 @@ final class PathWriter {
             case FORWARD_WEIGHT_ROWS -> "outT += W x1 (x) x2, by weight rows into channel-last outT";
             case BACKWARD_WEIGHT_ROWS -> "gradients with respect to x1, x2 and the weights, in one pass, by weight"
                     + " columns and gradient rows";
+            case DOUBLE_BACKWARD -> "second derivatives: the gradients of the backward's outputs contracted with"
+                    + " ggX1, ggX2 and ggWeights, with respect to x1, x2, the weights and gradOut, in one pass";
         };
     }
 
@@ -175,7 +179,7 @@ final class PathWriter {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS -> term.k();
+                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -187,6 +191,9 @@ final class PathWriter {
         }
         if (operation == Operation.BACKWARD_WEIGHT_ROWS) {
             return weightRowsBackwardBody(type, terms);
+        }
+        if (operation == Operation.DOUBLE_BACKWARD) {
+            return doubleBackwardBody(type, terms);
         }
         if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
             return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
@@ -243,8 +250,8 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS ->
-                    throw new IllegalStateException(operation + " has its own body");
+            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
+                    DOUBLE_BACKWARD -> throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
             closeLoop(code);
@@ -491,6 +498,121 @@ final class PathWriter {
             gradX2ThroughP(code, type, terms);
         }
         return code.build();
+    }
+
+    /**
+     * The second derivatives in one pass over the channel pairs ({@link Operation#DOUBLE_BACKWARD}). The product is
+     * bilinear in the inputs and linear in the weights, so per pair, with {@code a, b} the inputs, {@code ggA, ggB}
+     * their cotangents and {@code t_k = sum_ij C_ijk a_i b_j}: {@code s_k = sum_ij C_ijk (ggA_i b_j + a_i ggB_j)} (the
+     * forward along the input cotangents), per output channel {@code gGradOut_k += W s_k + ggW t_k} and
+     * {@code gWeights += sum_k gradOut_k s_k}, the weighted output gradients {@code g_k = sum_w W gradOut[w]_k} and
+     * {@code h_k = sum_w ggW gradOut[w]_k}, then {@code gX1_i += sum_jk C_ijk (ggB_j g_k + b_j h_k)} and
+     * {@code gX2_j += sum_ik C_ijk (ggA_i g_k + a_i h_k)}. Unweighted, {@code W = 1} and there is no {@code ggW}.
+     */
+    private CodeBlock doubleBackwardBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        openLoop(code, "u", "0", layout.mul1());
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
+            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+        });
+        accumulatorsFor(code, type, terms, CgTerm::i);
+        boolean innerLoop = !mode.diagonal();
+        if (innerLoop) {
+            openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        } else {
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+        }
+        terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
+            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+        });
+        List<Integer> ks = path.weighted() ? declareContractions(code, type, terms)
+                : terms.stream().map(CgTerm::k).distinct().sorted().toList();
+        Map<Integer, List<Product>> byK = new TreeMap<>();
+        for (CgTerm term : terms) {
+            List<Product> products = byK.computeIfAbsent(term.k(), k -> new ArrayList<>());
+            products.add(new Product(term.constant(), "ggA" + term.i(), "b" + term.j()));
+            products.add(new Product(term.constant(), "a" + term.i(), "ggB" + term.j()));
+        }
+        byK.forEach((k, products) -> code.addStatement("$L s$L = $L", t, k, fmaSum(products, type)));
+        doubleBackwardOutputs(code, type, ks);
+        Map<Integer, List<Product>> byI = new TreeMap<>();
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            List<Product> toI = byI.computeIfAbsent(term.i(), i -> new ArrayList<>());
+            List<Product> toJ = byJ.computeIfAbsent(term.j(), j -> new ArrayList<>());
+            toI.add(new Product(term.constant(), "ggB" + term.j(), "g" + term.k()));
+            toJ.add(new Product(term.constant(), "ggA" + term.i(), "g" + term.k()));
+            if (path.weighted()) {
+                toI.add(new Product(term.constant(), "b" + term.j(), "h" + term.k()));
+                toJ.add(new Product(term.constant(), "a" + term.i(), "h" + term.k()));
+            }
+        }
+        byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        if (innerLoop) {
+            closeLoop(code);
+        }
+        terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+        closeLoop(code);
+        return code.build();
+    }
+
+    /**
+     * The output side of one pair of {@link #doubleBackwardBody}: {@code gGradOut += W s + ggW t} and
+     * {@code gWeights += gradOut . s} per output channel, and the weighted output gradients {@code gK} and (weighted)
+     * {@code hK} the input gradients contract with.
+     */
+    private void doubleBackwardOutputs(CodeBlock.Builder code, NumberType type, List<Integer> ks) {
+        String t = type.type().toString();
+        boolean weighted = path.weighted();
+        if (mode.mixesChannels()) {
+            ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
+            if (weighted) {
+                ks.forEach(k -> code.addStatement("$L h$L = $L", t, k, type.zero()));
+                code.addStatement("int weightIndex = $L", weightBase());
+            }
+            code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
+            openLoop(code, "w", "0", layout.mulOut());
+        } else {
+            code.addStatement("int gradOutIndex = $L",
+                    index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+            if (weighted) {
+                code.addStatement("int weightIndex = $L", weightBase());
+            }
+        }
+        String weightIndex = mode.mixesChannels() ? plusAt("weightIndex", "w") : "weightIndex";
+        // unweighted and not mixing, the output gradient is gK itself
+        String gradOut = weighted || mode.mixesChannels() ? "go" : "g";
+        ks.forEach(k -> code.addStatement("$L $L$L = gradOut[$L]", t, gradOut, k, plus("gradOutIndex", k)));
+        if (weighted) {
+            code.addStatement("$L weight = weights[$L]", t, weightIndex);
+            code.addStatement("$L ggWeight = ggWeights[$L]", t, weightIndex);
+            code.addStatement("gWeights[$L] += $L", weightIndex, fmaSum(ks.stream()
+                    .map(k -> new Product(SqrtRational.ONE, "go" + k, "s" + k)).toList(), type));
+            ks.forEach(k -> code.addStatement("gGradOut[$L] += Math.fma(weight, s$L, ggWeight * t$L)",
+                    plus("gradOutIndex", k), k, k));
+        } else {
+            ks.forEach(k -> code.addStatement("gGradOut[$L] += s$L", plus("gradOutIndex", k), k));
+        }
+        if (mode.mixesChannels()) {
+            if (weighted) {
+                ks.forEach(k -> code.addStatement("g$L = Math.fma(weight, go$L, g$L)", k, k, k));
+                ks.forEach(k -> code.addStatement("h$L = Math.fma(ggWeight, go$L, h$L)", k, k, k));
+            } else {
+                ks.forEach(k -> code.addStatement("g$L += go$L", k, k));
+            }
+            advance(code, "w", "gradOutIndex", layout.dimOut());
+            closeLoop(code);
+        } else if (weighted) {
+            ks.forEach(k -> code.addStatement("$L g$L = weight * go$L", t, k, k));
+            ks.forEach(k -> code.addStatement("$L h$L = ggWeight * go$L", t, k, k));
+        }
     }
 
     /**

@@ -200,6 +200,8 @@ public final class SphericalHarmonicsWriter {
             plan.gradientParts().forEach(part -> type.addMethod(gradientPart(part, t)));
             plan.gradientGroups().forEach(group -> type.addMethod(group(group, t)));
         }
+        SphericalHarmonicsDoubleBackward doubleBackward = new SphericalHarmonicsDoubleBackward(model, checks);
+        arithmetics.forEach(arithmetic -> type.addMethods(doubleBackward.methods(arithmetic)));
         if (model.normalize()) {
             arithmetics.forEach(arithmetic -> type.addMethod(norm(arithmetic)));
         }
@@ -236,7 +238,8 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    private static String constantName(int l, int index, NumberType arithmetic) {
+    /** The constant field {@code N} of component {@code index} of degree {@code l}: {@code Y2_0}, {@code Y2_0_FLOAT}. */
+    static String constantName(int l, int index, NumberType arithmetic) {
         return "Y" + l + "_" + index + arithmetic.fieldSuffix();
     }
 

@@ -41,7 +41,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * (MACE's paths through the same irreps in another order often are), form one {@link Group}: its polynomials are
  * written once, multiplied by the combined weight {@code Σ_k ρ_k w_ν[element][k][channel]}, which about halves the
  * code of MACE's bases. The backward pass reads the same monomials: {@code dL/dw_k = ρ_k Σ_m g[m] P_νj[m]} and
- * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too.
+ * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too. The double backward reads them again with the
+ * exact second derivatives {@code ∂²P/∂f[a]∂f[b]} ({@code doubleBackward}).
  *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
  * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
@@ -72,6 +73,15 @@ public final class SymmetricContractionWriter {
     private final List<Piece> pieces = new ArrayList<>();
     private final List<List<Piece>> forwardChunks;
     private final List<List<Piece>> backwardChunks;
+    /** Each piece's monomials, parallel to {@link #pieces}: the second derivatives are taken from them. */
+    private final List<List<Monomial>> pieceMonomials = new ArrayList<>();
+    /**
+     * Each piece's second derivatives {@code ∂²/∂f[a]∂f[b]}, by {@code a} then {@code b}, parallel to {@link #pieces};
+     * computed after the forward and backward plans, so that their constants follow those.
+     */
+    private final List<TreeMap<Integer, TreeMap<Integer, List<Term>>>> secondDerivatives;
+    /** Indices into {@link #pieces}, one list per double-backward method. */
+    private final List<List<Integer>> doubleBackwardChunks;
 
     /** Exact magnitudes to constant names, in order of first use. */
     private final Map<SqrtSum, String> constants = new LinkedHashMap<>();
@@ -125,6 +135,8 @@ public final class SymmetricContractionWriter {
         this.resultDim = offset;
         this.forwardChunks = chunks(false);
         this.backwardChunks = chunks(true);
+        this.secondDerivatives = pieceMonomials.stream().map(this::secondDerivatives).toList();
+        this.doubleBackwardChunks = doubleBackwardChunks();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
@@ -169,6 +181,7 @@ public final class SymmetricContractionWriter {
                 List<Monomial> terms = monomials.subList(start, end);
                 pieces.add(new Piece(group, resultOffset + first.m(),
                         terms.stream().map(t -> term(t.coefficient(), t.indices())).toList(), derivatives(terms)));
+                pieceMonomials.add(List.copyOf(terms));
                 start = end;
             }
         }
@@ -315,6 +328,12 @@ public final class SymmetricContractionWriter {
         }
         for (NumberType t : arithmetics) {
             type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
+        }
+        for (NumberType t : arithmetics) {
+            type.addMethod(doubleBackward(t)).addMethod(doubleBackwardChannels(t));
+            for (int c = 0; c < doubleBackwardChunks.size(); c++) {
+                type.addMethod(doubleBackwardChunk(c, t));
+            }
         }
         for (NumberType t : arithmetics) {
             for (int c = 0; c < forwardChunks.size(); c++) {
@@ -717,5 +736,258 @@ public final class SymmetricContractionWriter {
             start = end;
         }
         return text.toString();
+    }
+
+    /**
+     * {@code ∂²/∂f[a]∂f[b]} of each term, by {@code a} then {@code b}: the coefficient times the exponent of {@code a}
+     * times that of {@code b} once {@code a} is taken, two factors less.
+     */
+    private TreeMap<Integer, TreeMap<Integer, List<Term>>> secondDerivatives(List<Monomial> terms) {
+        TreeMap<Integer, TreeMap<Integer, List<Term>>> derivatives = new TreeMap<>();
+        for (Monomial term : terms) {
+            for (int a : new TreeSet<>(term.indices())) {
+                List<Integer> once = new ArrayList<>(term.indices());
+                long exponentA = once.stream().filter(i -> i == a).count();
+                once.remove(Integer.valueOf(a));
+                for (int b : new TreeSet<>(once)) {
+                    long exponentB = once.stream().filter(i -> i == b).count();
+                    List<Integer> twice = new ArrayList<>(once);
+                    twice.remove(Integer.valueOf(b));
+                    derivatives.computeIfAbsent(a, i -> new TreeMap<>()).computeIfAbsent(b, i -> new ArrayList<>())
+                            .add(term(term.coefficient().multiply(BigFraction.of(exponentA * exponentB)), twice));
+                }
+            }
+        }
+        return derivatives;
+    }
+
+    /**
+     * Estimated bytecode of one piece's second-order statements: its polynomial, its derivatives (each kept in a local
+     * for the directional derivative and the input gradient) and its second derivatives.
+     */
+    private int doubleBackwardPieceBytes(int index) {
+        Piece piece = pieces.get(index);
+        int bytes = 48 + termBytes(piece.terms());
+        for (List<Term> derivative : piece.derivatives().values()) {
+            bytes += 24 + termBytes(derivative);
+        }
+        for (TreeMap<Integer, List<Term>> row : secondDerivatives.get(index).values()) {
+            for (List<Term> second : row.values()) {
+                bytes += 8 + termBytes(second);
+            }
+        }
+        return bytes;
+    }
+
+    /** The pieces' indices cut into double-backward methods, as {@link #chunks} cuts them for the other passes. */
+    private List<List<Integer>> doubleBackwardChunks() {
+        List<List<Integer>> chunks = new ArrayList<>();
+        List<Integer> chunk = new ArrayList<>();
+        int bytes = 0;
+        int overhead = 12 * bases.size() + (28 + (dim > 60 ? 8 : 0)) * dim;
+        for (int index = 0; index < pieces.size(); index++) {
+            int group = pieces.get(index).group();
+            int groupCost = groupBytes(group, true) + 12 * groups.get(group).members().size();
+            boolean newGroup = chunk.isEmpty() || pieces.get(chunk.get(chunk.size() - 1)).group() != group;
+            int cost = doubleBackwardPieceBytes(index) + (newGroup ? groupCost : 0);
+            if (!chunk.isEmpty() && bytes + cost + overhead > BYTES_PER_METHOD) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+                cost = doubleBackwardPieceBytes(index) + groupCost;
+            }
+            chunk.add(index);
+            bytes += cost;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    /**
+     * Second derivatives. The output {@code r = Σ v P(f)} is a polynomial in the features and linear in the combined
+     * weights {@code v}; with the cotangents {@code gg} of the features and {@code u} of the weights (combined like
+     * {@code v} from {@code ggWeights}): {@code gGradOut = Σ v ∇P·gg + u P}, {@code gX[a] = Σ_m g[m] (v Σ_b ∂²P/∂a∂b
+     * gg[b] + u ∂P/∂a)}, {@code gWeights_k = ρ_k Σ_m g[m] ∇P·gg}, per node and channel.
+     */
+    private MethodSpec doubleBackward(NumberType t) {
+        String method = "doubleBackward";
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder(method)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements");
+        for (String name : List.of("weights", "gradOut", "ggX", "ggWeights", "gX", "gWeights", "gGradOut")) {
+            code.addParameter(array, name);
+        }
+        code.addCode(checks.nonNegativeCount(method))
+                .addCode(checks.perSample(method, "x", model.irrepsIn().dim()))
+                .addCode(checks.perSample(method, "elements", 1))
+                .addCode(checks.shared(method, "weights", model.weightNumel()))
+                .addCode(checks.perSample(method, "gradOut", model.irrepsOut().dim()));
+        List<List<String>> optional = List.of(List.of("ggX", "in"), List.of("ggWeights", ""), List.of("gX", "in"),
+                List.of("gWeights", ""), List.of("gGradOut", "out"));
+        for (List<String> argument : optional) {
+            String name = argument.get(0);
+            code.beginControlFlow("if ($L != null)", name)
+                    .addCode(argument.get(1).isEmpty() ? checks.shared(method, name, model.weightNumel())
+                            : checks.perSample(method, name, (argument.get(1).equals("in") ? model.irrepsIn()
+                            : model.irrepsOut()).dim()))
+                    .endControlFlow();
+        }
+        return code.addCode(checks.distinct(method, List.of("gX", "gWeights", "gGradOut"),
+                        List.of("x", "weights", "gradOut", "ggX", "ggWeights")))
+                .addCode(elementChecks(method))
+                .addStatement("$T[] ggW = ggWeights != null ? ggWeights : new $T[$L]", t.type(), t.type(),
+                        model.weightNumel())
+                .addComment("Without gWeights the weight gradients go to scratch: the chunks stay branch-free.")
+                .addStatement("$T[] gW = gWeights != null ? gWeights : new $T[$L]", t.type(), t.type(),
+                        model.weightNumel())
+                .addStatement("$T.fill(gW, $L)", Arrays.class, t.zero())
+                .addStatement("$T.run($L, CHANNEL_BLOCK, (block, from, to) -> doubleBackwardChannels$L(from, to,"
+                        + " nodes, x, elements, weights, gradOut, ggX, ggW, gX, gW, gGradOut))", BatchBlocks.class,
+                        model.channels(), t.fieldSuffix())
+                .build();
+    }
+
+    private MethodSpec doubleBackwardChannels(NumberType t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("doubleBackwardChannels" + t.fieldSuffix())
+                .addJavadoc("The second derivatives of channels {@code from} to {@code to} (exclusive) of every node:"
+                        + " their entries of {@code gX} and {@code gGradOut} (when not null) and of {@code gW}, which"
+                        + " no other channel touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements");
+        for (String name : List.of("weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut")) {
+            code.addParameter(array, name);
+        }
+        code.addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] ggFeatures = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
+                .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
+                .addStatement("$T[] tangent = new $T[$L]", t.type(), t.type(), resultDim)
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addStatement("int element = elements[n]")
+                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
+                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .beginControlFlow("for (int channel = from; channel < to; channel++)")
+                .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
+                .beginControlFlow("if (ggX != null)")
+                .addCode(gather("ggX", "xBase", "ggFeatures", model.irrepsIn(), false))
+                .endControlFlow()
+                .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
+                .addStatement("$T.fill(gradFeatures, $L)", Arrays.class, t.zero())
+                .addStatement("$T.fill(tangent, $L)", Arrays.class, t.zero());
+        for (int c = 0; c < doubleBackwardChunks.size(); c++) {
+            code.addStatement("$L(features, ggFeatures, weights, ggW, element, channel, gradResult, gradFeatures, gW,"
+                    + " tangent)", chunkName("doubleBackward", c, t));
+        }
+        return code.beginControlFlow("if (gX != null)")
+                .addCode(gather("gX", "xBase", "gradFeatures", model.irrepsIn(), true))
+                .endControlFlow()
+                .beginControlFlow("if (gGradOut != null)")
+                .addCode(gather("gGradOut", "outBase", "tangent", model.irrepsOut(), true))
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** {@code T <prefix><g> = a[b + k C] + ρ a[b + k' C] ...}: each group's weight combined from {@code array}. */
+    private CodeBlock combinedWeights(List<Integer> chunkGroups, String array, String prefix, NumberType t) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (int g : chunkGroups) {
+            Group group = groups.get(g);
+            StringBuilder sum = new StringBuilder();
+            for (Member member : group.members()) {
+                String weight = array + weight(group.basis(), member.weight()).substring(1);
+                sum.append(sum.length() == 0 ? (member.ratio().negative() ? "-" : "")
+                        : member.ratio().negative() ? " - " : " + ");
+                sum.append(member.ratio().constant() == null ? weight
+                        : member.ratio().constant() + t.fieldSuffix() + " * " + weight);
+            }
+            code.addStatement("$T $L$L = $L", t.type(), prefix, g, sum);
+        }
+        return code.build();
+    }
+
+    private MethodSpec doubleBackwardChunk(int index, NumberType t) {
+        List<Integer> chunk = doubleBackwardChunks.get(index);
+        List<Piece> chunkPieces = chunk.stream().map(pieces::get).toList();
+        TreeSet<Integer> gradients = new TreeSet<>();
+        chunkPieces.forEach(piece -> gradients.addAll(piece.derivatives().keySet()));
+        MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("doubleBackward", index, t))
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        for (String name : List.of("f", "gg", "w", "ww")) {
+            method.addParameter(t.arrayType(), name);
+        }
+        method.addParameter(int.class, "element").addParameter(int.class, "channel");
+        for (String name : List.of("g", "gf", "gw", "r")) {
+            method.addParameter(t.arrayType(), name);
+        }
+        method.addCode(featureVariables(chunkPieces, t));
+        for (int a : gradients) {
+            method.addStatement("$T y$L = gg[$L]", t.type(), a, a);
+        }
+        List<Integer> chunkGroups = chunkGroups(chunkPieces);
+        method.addCode(basisVariables(chunkPieces))
+                .addCode(combinedWeights(chunkGroups, "w", "v", t))
+                .addCode(combinedWeights(chunkGroups, "ww", "u", t));
+        for (int g : chunkGroups) {
+            method.addStatement("$T s$L = $L", t.type(), g, t.zero());
+        }
+        for (int a : gradients) {
+            method.addStatement("$T d$L = $L", t.type(), a, t.zero());
+        }
+        method.addStatement("$T e", t.type()).addStatement("$T q", t.type()).addStatement("$T qq", t.type());
+        for (int a : gradients) {
+            method.addStatement("$T t$L", t.type(), a);
+        }
+        for (int i : chunk) {
+            Piece piece = pieces.get(i);
+            int g = piece.group();
+            // t_a = ∂P/∂f[a], once for the directional derivative e and the input gradient
+            List<String> directional = new ArrayList<>();
+            piece.derivatives().forEach((a, derivative) -> {
+                method.addStatement("t$L = $L", a, sum(derivative, t));
+                directional.add("y" + a + " * t" + a);
+            });
+            method.addStatement("e = $L", String.join(" + ", directional))
+                    .addStatement("r[$L] += v$L * e + $L", piece.result(), g, product("u" + g, piece.terms(), t))
+                    .addStatement("s$L += g[$L] * e", g, piece.result())
+                    .addStatement("q = v$L * g[$L]", g, piece.result())
+                    .addStatement("qq = u$L * g[$L]", g, piece.result());
+            TreeMap<Integer, TreeMap<Integer, List<Term>>> second = secondDerivatives.get(i);
+            for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
+                int a = derivative.getKey();
+                StringBuilder update = new StringBuilder("qq * t" + a);
+                if (second.containsKey(a)) {
+                    List<String> hessian = new ArrayList<>();
+                    second.get(a).forEach((b, terms) -> hessian.add(product("y" + b, terms, t)));
+                    update.append(" + q * (").append(String.join(" + ", hessian)).append(')');
+                }
+                method.addStatement("d$L += $L", a, update);
+            }
+        }
+        for (int g : chunkGroups) {
+            Group group = groups.get(g);
+            for (Member member : group.members()) {
+                Term ratio = member.ratio();
+                method.addStatement("g$L $L= s$L$L", weight(group.basis(), member.weight()),
+                        ratio.negative() ? "-" : "+", g, ratio.constant() == null ? "" : " * " + ratio.constant()
+                                + t.fieldSuffix());
+            }
+        }
+        for (int a : gradients) {
+            method.addStatement("gf[$L] += d$L", a, a);
+        }
+        return method.build();
     }
 }

@@ -142,6 +142,7 @@ public final class TensorProductWriter {
         for (NumberType number : types) {
             methods.add(forward(number));
             methods.add(backward(number));
+            methods.add(doubleBackward(number));
         }
         if (!model.square() && (long) model.irrepsIn1().dim() * model.irrepsOut().dim() <= Integer.MAX_VALUE) {
             for (NumberType number : types) {
@@ -152,10 +153,12 @@ public final class TensorProductWriter {
         for (NumberType number : types) {
             methods.add(forwardBlock(number, helpers));
             methods.add(backwardBlock(number, helpers));
+            methods.add(doubleBackwardBlock(number, helpers));
         }
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS);
+                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
+                Operation.DOUBLE_BACKWARD);
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -222,7 +225,10 @@ public final class TensorProductWriter {
                 model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");
         if (model.square()) {
             doc.add("\n<p>A tensor square: {@code x2} must be {@code x1} (or null); {@code gradX1} receives the"
-                    + " total gradient and {@code gradX2} is ignored.\n");
+                    + " total gradient and {@code gradX2} is ignored. In {@code doubleBackward}, as in e3nn's autograd"
+                    + " of {@code TensorSquare}, {@code x1} is the one input: {@code ggX1} is the cotangent of that"
+                    + " total gradient, {@code gX1} receives the total second derivative, {@code ggX2} must be null"
+                    + " and {@code gX2} is ignored.\n");
         }
         doc.add("\n<p>Paths, {@code out_k += coefficient * sum_ij w3j[i][j][k] x1_i x2_j} (times the weight):\n<ul>\n");
         for (PathModel path : model.paths()) {
@@ -468,6 +474,127 @@ public final class TensorProductWriter {
             method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, x1, x2,"
                     + " weights, gradOut, gradX1, $L, gradWeights))", BATCH_BLOCKS, gradX2);
         }
+        return method.build();
+    }
+
+    /**
+     * {@code doubleBackward}: the arguments checked as {@code backward}'s, a null cotangent replaced by zeros and a
+     * null gradient by scratch, then one fused pass per path ({@link Operation#DOUBLE_BACKWARD}) over blocks of
+     * samples; shared weights sum their gradient per block, then over the blocks in order, as {@code backward}. A
+     * square's one input is {@code x1}: {@code ggX1} is the cotangent of its total gradient, {@code gX1} receives the
+     * total gradient, {@code gX2} is ignored (as {@code backward}'s {@code gradX2}) and {@code ggX2} must be null.
+     */
+    private MethodSpec doubleBackward(NumberType number) {
+        TypeName array = number.arrayType();
+        String name = "doubleBackward";
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "batch");
+        for (String parameter : List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggX2", "ggWeights", "gX1", "gX2",
+                "gWeights", "gGradOut")) {
+            method.addParameter(array, parameter);
+        }
+        checkCommonArguments(method, name);
+        method.addCode(checks.perSample(name, "gradOut", "DIM_OUT"));
+        boolean weighted = model.weightNumel() > 0;
+        List<String> optional = new ArrayList<>(List.of("ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights",
+                "gGradOut"));
+        if (model.square()) {
+            method.beginControlFlow("if (ggX2 != null)")
+                    .addStatement("throw invalid($S, $S)", name, "ggX2 must be null: a tensor square has one input,"
+                            + " x1, whose gradient's cotangent is ggX1")
+                    .endControlFlow();
+            optional.removeAll(List.of("ggX2", "gX2"));
+        }
+        for (String argument : optional) {
+            CodeBlock check = switch (argument) {
+                case "ggX1", "gX1" -> checks.perSample(name, argument, "DIM_IN1");
+                case "ggX2", "gX2" -> checks.perSample(name, argument, "DIM_IN2");
+                case "gGradOut" -> checks.perSample(name, argument, "DIM_OUT");
+                default -> weightsCheck(name, argument);
+            };
+            method.beginControlFlow("if ($L != null)", argument).addCode(check).endControlFlow();
+        }
+        List<String> gradients = model.square() ? List.of("gX1", "gWeights", "gGradOut")
+                : List.of("gX1", "gX2", "gWeights", "gGradOut");
+        List<String> read = model.square() ? List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggWeights")
+                : List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggX2", "ggWeights");
+        method.addCode(checks.distinct(name, gradients, read));
+        // A null cotangent is zero; a null gradient is computed into scratch and dropped.
+        method.addStatement("$T cotangentX1 = ggX1 != null ? ggX1 : new $T[batch * DIM_IN1]", array, number.type());
+        String cotangentX2 = "null";
+        String gradientX2 = "null";
+        if (!model.square()) {
+            method.addStatement("$T cotangentX2 = ggX2 != null ? ggX2 : new $T[batch * DIM_IN2]", array,
+                    number.type());
+            method.addStatement("$T gradientX2 = gX2 != null ? gX2 : new $T[batch * DIM_IN2]", array, number.type());
+            cotangentX2 = "cotangentX2";
+            gradientX2 = "gradientX2";
+        }
+        method.addStatement("$T gradientX1 = gX1 != null ? gX1 : new $T[batch * DIM_IN1]", array, number.type());
+        method.addStatement("$T gradientOut = gGradOut != null ? gGradOut : new $T[batch * DIM_OUT]", array,
+                number.type());
+        String cotangentWeights = "null";
+        if (weighted) {
+            method.addStatement("$T cotangentWeights = ggWeights != null ? ggWeights : new $T[$L]", array,
+                    number.type(), model.sharedWeights() ? "WEIGHT_NUMEL" : "batch * WEIGHT_NUMEL");
+            cotangentWeights = "cotangentWeights";
+        }
+        String arguments = "x1, x2, weights, gradOut, cotangentX1, " + cotangentX2 + ", " + cotangentWeights
+                + ", gradientX1, " + gradientX2 + ", ";
+        if (model.sharedWeights() && weighted) {
+            method.addStatement("int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS)");
+            method.addStatement("$T[][] partialSums = new $T[$T.count(batch, blockSize)][WEIGHT_NUMEL]", number.type(),
+                    number.type(), BATCH_BLOCKS);
+            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> doubleBackwardBlock(from, to, $L"
+                    + "partialSums[block], gradientOut))", BATCH_BLOCKS, arguments);
+            method.beginControlFlow("if (gWeights != null)")
+                    .addStatement("$T.fill(gWeights, $L)", ARRAYS, number.zero())
+                    .beginControlFlow("for ($T[] partialSum : partialSums)", number.type())
+                    .beginControlFlow("for (int i = 0; i < WEIGHT_NUMEL; i++)")
+                    .addStatement("gWeights[i] += partialSum[i]")
+                    .endControlFlow()
+                    .endControlFlow()
+                    .endControlFlow();
+            return method.build();
+        }
+        if (weighted) {
+            method.addStatement("$T gradientWeights = gWeights != null ? gWeights : new $T[batch * WEIGHT_NUMEL]",
+                    array, number.type());
+        } else {
+            // No weights, no weight gradient: only null or an empty array was accepted.
+            method.addStatement("$T gradientWeights = null", array);
+        }
+        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> doubleBackwardBlock(from, to, $L"
+                + "gradientWeights, gradientOut))", BATCH_BLOCKS, arguments);
+        return method.build();
+    }
+
+    /**
+     * The second derivatives of samples {@code from..to-1}: the gradients zeroed, then one fused pass per path. With
+     * shared weights {@code gWeights} is the block's own zeroed partial sum.
+     */
+    private MethodSpec doubleBackwardBlock(NumberType number, List<MethodSpec> helpers) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("doubleBackwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "to");
+        for (String name : List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggX2", "ggWeights", "gX1", "gX2",
+                "gWeights", "gGradOut")) {
+            method.addParameter(number.arrayType(), name);
+        }
+        method.addStatement("$T.fill(gX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+        if (!model.square()) {
+            method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+        }
+        if (model.weightNumel() > 0 && !model.sharedWeights()) {
+            method.addStatement("$T.fill(gWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
+                    number.zero());
+        }
+        method.addStatement("$T.fill(gGradOut, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
+        method.addCode(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD), binding(), MAX_CALLS_PER_METHOD,
+                helpers));
         return method.build();
     }
 
@@ -921,6 +1048,8 @@ public final class TensorProductWriter {
         if (model.square()) {
             binding.put("x2", "x1");
             binding.put("x2Offset", "x1Offset");
+            binding.put("ggX2", "ggX1");
+            binding.put("gX2", "gX1");
         }
         return binding;
     }
@@ -1034,6 +1163,7 @@ public final class TensorProductWriter {
             case GRAD_WEIGHTS -> "gradWeightsSample";
             case BACKWARD -> "backwardSample";
             case BACKWARD_INPUTS -> "backwardInputsSample";
+            case DOUBLE_BACKWARD -> "doubleBackwardSample";
         };
     }
 
