@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
 
@@ -781,28 +782,14 @@ public final class SymmetricContractionWriter {
 
     /** The pieces' indices cut into double-backward methods, as {@link #chunks} cuts them for the other passes. */
     private List<List<Integer>> doubleBackwardChunks() {
-        List<List<Integer>> chunks = new ArrayList<>();
-        List<Integer> chunk = new ArrayList<>();
-        int bytes = 0;
         int overhead = 12 * bases.size() + (28 + (dim > 60 ? 8 : 0)) * dim;
-        for (int index = 0; index < pieces.size(); index++) {
+        MethodPacker packer = MethodPacker.ofSize(Math.max(1, BYTES_PER_METHOD - overhead));
+        return packer.pack(IntStream.range(0, pieces.size()).boxed().toList(), (previous, index) -> {
             int group = pieces.get(index).group();
-            int groupCost = groupBytes(group, true) + 12 * groups.get(group).members().size();
-            boolean newGroup = chunk.isEmpty() || pieces.get(chunk.get(chunk.size() - 1)).group() != group;
-            int cost = doubleBackwardPieceBytes(index) + (newGroup ? groupCost : 0);
-            if (!chunk.isEmpty() && bytes + cost + overhead > BYTES_PER_METHOD) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                bytes = 0;
-                cost = doubleBackwardPieceBytes(index) + groupCost;
-            }
-            chunk.add(index);
-            bytes += cost;
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+            boolean newGroup = previous == null || pieces.get(previous).group() != group;
+            return doubleBackwardPieceBytes(index)
+                    + (newGroup ? groupBytes(group, true) + 12 * groups.get(group).members().size() : 0);
+        });
     }
 
     /**
