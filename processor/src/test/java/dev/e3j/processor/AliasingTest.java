@@ -194,5 +194,8 @@ class AliasingTest {
         TensorProductKernel kernel = kernel("Elementwise");
         kernel.forward(0, empty, empty, empty, empty);
         kernel.backward(0, empty, empty, empty, empty, empty, empty, empty);
+        kernel.doubleBackward(0, empty, empty, empty, empty, empty, empty, empty, empty, empty, empty, empty);
+        kernel("Fc").doubleBackward(0, empty, empty, new double[kernel("Fc").weightNumel()], empty, empty, empty,
+                null, empty, empty, null, empty);
     }
 }
