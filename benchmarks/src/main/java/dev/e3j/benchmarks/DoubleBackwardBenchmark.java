@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ public class DoubleBackwardBenchmark {
             arrays[a] = Workload.uniform(random, lengths[a < 4 ? a : a - 4]);
         }
         boolean doubleBackward = pass.equals("doubleBackward");
-        workload = NumberPrecision.of(precision) == NumberPrecision.F64
+        workload = NumberType.ofShortName(precision) == NumberType.DOUBLE
                 ? doubles(kernel, batch, arrays, doubleBackward)
                 : floats(kernel, batch, arrays, doubleBackward);
     }

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +41,7 @@ public class KernelBenchmark {
 
     @Setup
     public void setUp() {
-        workload = Workload.of(Configuration.of(config), NumberPrecision.of(precision), Pass.of(pass));
+        workload = Workload.of(Configuration.of(config), NumberType.ofShortName(precision), Pass.of(pass));
     }
 
     @Benchmark

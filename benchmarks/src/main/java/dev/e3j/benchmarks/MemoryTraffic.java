@@ -2,6 +2,7 @@ package dev.e3j.benchmarks;
 
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.TensorProductModel;
+import dev.e3j.processor.writer.NumberType;
 
 /**
  * The compulsory memory traffic of a pass, in array elements per sample: every array the pass reads or writes,
@@ -36,7 +37,7 @@ record MemoryTraffic(long forward, long backward) {
         return new MemoryTraffic(forward, forward + 3 + model.dim() + 3);
     }
 
-    long bytesPerSample(Pass pass, NumberPrecision precision) {
+    long bytesPerSample(Pass pass, NumberType precision) {
         return (pass == Pass.FORWARD ? forward : backward) * precision.bytes();
     }
 }

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,24 +98,24 @@ public final class Report {
         for (Configuration configuration : Configuration.values()) {
             FlopCount flops = configuration.flops();
             MemoryTraffic traffic = configuration.traffic();
-            for (NumberPrecision precision : NumberPrecision.values()) {
+            for (NumberType precision : NumberType.values()) {
                 for (Pass pass : Pass.values()) {
                     Optional<Map<String, Object>> result = find("KernelBenchmark.batch", Map.of("config",
-                            configuration.token(), "precision", precision.token(), "pass", pass.token()));
+                            configuration.token(), "precision", precision.shortName(), "pass", pass.token()));
                     if (result.isEmpty()) {
                         continue;
                     }
                     double milliseconds = score(result.get());
-                    Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.token(), pass.token(),
+                    Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.shortName(), pass.token(),
                             configuration.batch());
                     double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
-                    Optional<Double> peak = precision == NumberPrecision.F64 ? peak64 : peak32;
+                    Optional<Double> peak = precision == NumberType.DOUBLE ? peak64 : peak32;
                     long bytes = traffic.bytesPerSample(pass, precision);
                     double intensity = flops.perSample(pass) / (double) bytes;
                     Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
                     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
                                     + " | %d | %s | %s |%n",
-                            configuration.token(), precision.token(), pass.token(), milliseconds,
+                            configuration.token(), precision.shortName(), pass.token(), milliseconds,
                             e3nn.map(Report::format1).orElse("n/a"),
                             e3nn.map(e -> String.format(Locale.ROOT, "%.1f×", e / milliseconds)).orElse("n/a"),
                             flops.perSample(pass), gflops,
@@ -197,19 +198,19 @@ public final class Report {
             if (configuration.isTensorProduct()) {
                 continue;
             }
-            for (NumberPrecision precision : NumberPrecision.values()) {
+            for (NumberType precision : NumberType.values()) {
                 for (Pass pass : Pass.values()) {
                     Optional<Map<String, Object>> result = find("SphericalHarmonicsPointBenchmark.oneThread",
-                            Map.of("config", configuration.token(), "precision", precision.token(),
+                            Map.of("config", configuration.token(), "precision", precision.shortName(),
                                     "pass", pass.token()));
                     if (result.isEmpty()) {
                         continue;
                     }
                     double nanoseconds = score(result.get());
-                    Optional<Double> sphericart = peerBest(SPHERICART, configuration.token(), precision.token(),
+                    Optional<Double> sphericart = peerBest(SPHERICART, configuration.token(), precision.shortName(),
                             pass.token(), SphericalHarmonicsPointBenchmark.POINTS);
                     rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %s |%n",
-                            configuration.token(), precision.token(), pass.token(), nanoseconds,
+                            configuration.token(), precision.shortName(), pass.token(), nanoseconds,
                             sphericart.map(Report::format1).orElse("n/a"),
                             sphericart.map(s -> String.format(Locale.ROOT, "%.2f", nanoseconds / s)).orElse("n/a")));
                 }

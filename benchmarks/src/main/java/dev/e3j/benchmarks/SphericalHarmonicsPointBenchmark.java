@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public class SphericalHarmonicsPointBenchmark {
     @Setup
     public void setUp() {
         SphericalHarmonicsKernel kernel = Configuration.of(config).sphericalHarmonicsKernel();
-        NumberPrecision numbers = NumberPrecision.of(precision);
+        NumberType numbers = NumberType.ofShortName(precision);
         Pass what = Pass.of(pass);
         SplittableRandom random = new SplittableRandom(Workload.SEED);
         blocks = new Workload[POINTS / BLOCK];

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.SplittableRandom;
@@ -11,7 +12,7 @@ interface Workload {
 
     void run();
 
-    static Workload of(Configuration configuration, NumberPrecision precision, Pass pass) {
+    static Workload of(Configuration configuration, NumberType precision, Pass pass) {
         SplittableRandom random = new SplittableRandom(SEED);
         int batch = configuration.batch();
         if (configuration.isTensorProduct()) {
@@ -20,7 +21,7 @@ interface Workload {
             int dim2 = kernel.irrepsIn2().dim();
             int dimOut = kernel.irrepsOut().dim();
             int weights = kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();
-            return precision == NumberPrecision.F64
+            return precision == NumberType.DOUBLE
                     ? tensorProduct(kernel, pass, batch, uniform(random, batch * dim1), uniform(random, batch * dim2),
                             uniform(random, weights), uniform(random, batch * dimOut))
                     : tensorProduct(kernel, pass, batch, toFloat(uniform(random, batch * dim1)),
@@ -31,12 +32,12 @@ interface Workload {
     }
 
     /** The harmonics of {@code n} vectors drawn from {@code random}, and a cotangent for the backward. */
-    static Workload sphericalHarmonics(SphericalHarmonicsKernel kernel, NumberPrecision precision, Pass pass, int n,
+    static Workload sphericalHarmonics(SphericalHarmonicsKernel kernel, NumberType precision, Pass pass, int n,
                                        SplittableRandom random) {
         int dim = kernel.irrepsOut().dim();
         double[] xyz = uniform(random, 3 * n);
         double[] gradOut = uniform(random, n * dim);
-        return precision == NumberPrecision.F64
+        return precision == NumberType.DOUBLE
                 ? sphericalHarmonics(kernel, pass, n, xyz, gradOut)
                 : sphericalHarmonics(kernel, pass, n, toFloat(xyz), toFloat(gradOut));
     }

@@ -41,9 +41,9 @@ final class SymmetricContractionStep extends KernelStep<SymmetricContractionSpec
         ClassName implementation = GeneratedFiles.implementationName(specName);
         annotated.write(implementation,
                 GeneratedFiles.javaFile(implementation,
-                        SymmetricContractionWriter.write(model, spec.precision(), specName, implementation),
+                        SymmetricContractionWriter.write(model, specName, implementation),
                         "mace-torch 0.3.6 SymmetricContraction, exact product bases", target),
                 GeneratedFiles.auditResourceName(implementation),
-                SymmetricContractionAudit.json(model, spec.precision(), specName, implementation));
+                SymmetricContractionAudit.json(model, specName, implementation));
     }
 }

@@ -1,7 +1,13 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * How one path of a tensor-product kernel is computed, decided once from the exact model: where its operands sit
@@ -26,6 +32,8 @@ public record PathPlan(PathModel path, PathLayout layout, int firstWeightRow, in
      * gradient: l 5 x 5 -> 10 in one method measured 9673 bytes).
      */
     public static final int MAX_TERM_USES_PER_METHOD = 400;
+    /** A path's output components packed into methods: {@link #MAX_TERM_USES_PER_METHOD}. */
+    private static final MethodPacker USES = MethodPacker.ofSize(MAX_TERM_USES_PER_METHOD);
 
     /** A path that reads no weight rows or columns (per-sample weights, or a kernel without weight rows). */
     public static PathPlan of(PathModel path, PathLayout layout) {
@@ -101,6 +109,26 @@ public record PathPlan(PathModel path, PathLayout layout, int firstWeightRow, in
      */
     public boolean backwardByColumns() {
         return firstWeightColumn >= 0;
+    }
+
+    /**
+     * The output components ({@code k}, {@code i} or {@code j}, as {@code output} reads a term) of this path's
+     * methods for one operation, ascending, each method holding consecutive components while its estimated uses stay
+     * within {@link #MAX_TERM_USES_PER_METHOD}: {@code usesPerTerm} per CG term of the component (a term used once,
+     * or up to three times by a fused backward) and {@code usesPerOutput} per component (statements written per
+     * component, whatever its terms).
+     */
+    public List<List<Integer>> methodComponents(ToIntFunction<CgTerm> output, int usesPerTerm, int usesPerOutput) {
+        TreeMap<Integer, Integer> terms = new TreeMap<>();
+        for (CgTerm term : path.terms()) {
+            terms.merge(output.applyAsInt(term), 1, Integer::sum);
+        }
+        List<List<Integer>> methods = new ArrayList<>();
+        for (List<Map.Entry<Integer, Integer>> run : USES.pack(List.copyOf(terms.entrySet()),
+                component -> (long) usesPerTerm * component.getValue() + usesPerOutput)) {
+            methods.add(run.stream().map(Map.Entry::getKey).toList());
+        }
+        return List.copyOf(methods);
     }
 
     /**

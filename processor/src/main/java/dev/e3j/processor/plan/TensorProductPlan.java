@@ -6,7 +6,9 @@ import dev.e3j.processor.model.TensorProductModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
@@ -35,6 +37,21 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * kernels above this budget put their path methods into nested classes, each with its own pool.
      */
     public static final int MAX_POOL_ENTRIES_PER_CLASS = 30_000;
+    /**
+     * About 15 to 20 bytes per call (one load per argument): 100 calls stay near 2 kB. The budget holds for a whole
+     * method, so a block method with several batch loops shares it among them (backward: up to four loops).
+     */
+    public static final int MAX_CALLS_PER_METHOD = 100;
+    /** Calls packed into helper methods: {@link #MAX_CALLS_PER_METHOD}. */
+    public static final MethodPacker CALLS = MethodPacker.ofCount(MAX_CALLS_PER_METHOD);
+    /** Statements of a transposing copy per method: about 16 bytecode bytes each, far below the 8000-byte limit. */
+    public static final int MAX_COPIES_PER_METHOD = 300;
+    /** A transposing copy's entries packed into methods by their statements: {@link #MAX_COPIES_PER_METHOD}. */
+    public static final MethodPacker COPIES = MethodPacker.ofSize(MAX_COPIES_PER_METHOD);
+    /** Weight views added by one method at most (each about 40 bytes of bytecode). */
+    public static final int VIEWS_PER_METHOD = 64;
+    /** Weight views packed into helper methods: {@link #VIEWS_PER_METHOD}. */
+    public static final MethodPacker VIEWS = MethodPacker.ofCount(VIEWS_PER_METHOD);
 
     public TensorProductPlan {
         paths = List.copyOf(paths);
@@ -123,6 +140,26 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
             classes.add(List.copyOf(current));
         }
         return List.copyOf(classes);
+    }
+
+    /**
+     * Per-sample path calls grouped into helper methods: runs of consecutive calls into one class ({@code classOf}:
+     * the implementation or a nested class of {@link #pathClasses}), at most {@link #MAX_CALLS_PER_METHOD} each, so
+     * that each helper sits in the class whose methods it calls.
+     */
+    public static <T> List<List<T>> helperCalls(List<T> calls, Function<? super T, ?> classOf) {
+        List<List<T>> helpers = new ArrayList<>();
+        int start = 0;
+        while (start < calls.size()) {
+            Object owner = classOf.apply(calls.get(start));
+            int end = start + 1;
+            while (end < calls.size() && Objects.equals(classOf.apply(calls.get(end)), owner)) {
+                end++;
+            }
+            helpers.addAll(CALLS.pack(calls.subList(start, end)));
+            start = end;
+        }
+        return List.copyOf(helpers);
     }
 
     /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */

@@ -11,13 +11,13 @@ import com.palantir.javapoet.TypeSpec;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
 import dev.e3j.processor.model.LinearModel.Path;
+import dev.e3j.processor.plan.LinearPlan;
+import dev.e3j.processor.plan.LinearPlan.Shape;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
@@ -42,26 +42,19 @@ import javax.lang.model.element.Modifier;
  */
 public final class LinearWriter {
 
-    /** Doubles a block's inputs and outputs may fill (256 KiB), as for tensor products. */
-    static final int BLOCK_DOUBLES = 32 * 1024;
     /** Weight gradients sum over at most this many blocks (deterministic partial sums, as for tensor products). */
     static final int MAX_PARTIAL_SUMS = 16;
-    /**
-     * Per-path statements in one method at most: beyond it they go into helper methods, so that maps with thousands of
-     * paths (unsimplified irreps such as 60 entries of {@code 1x0e}) stay below HotSpot's 8000-byte JIT limit and the
-     * 64 KiB method limit.
-     */
-    static final int MAX_PATHS_PER_METHOD = 64;
-
     private final LinearModel model;
+    private final LinearPlan plan;
     private final int dimIn;
     private final int dimOut;
     private final KernelChecks checks;
-    /** The per-path helper methods of the class being written. */
+    /** The per-path helper methods of the class being written, in the order the plan's paths are written. */
     private final List<MethodSpec> helpers = new ArrayList<>();
 
     private LinearWriter(LinearModel model, ClassName impl) {
         this.model = model;
+        this.plan = LinearPlan.of(model);
         this.checks = new KernelChecks(impl, "batch");
         this.dimIn = model.irrepsIn().dim();
         this.dimOut = model.irrepsOut().dim();
@@ -97,7 +90,7 @@ public final class LinearWriter {
         }
         type.addField(FieldSpec.builder(int.class, "BLOCK_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Samples per parallel block: their inputs and outputs fill about 256 KiB.\n")
-                        .initializer("$L", Math.max(1, BLOCK_DOUBLES / Math.max(1, dimIn + dimOut)))
+                        .initializer("$L", plan.blockSize())
                         .build())
                 .addField(FieldSpec.builder(int.class, "MAX_PARTIAL_SUMS", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
@@ -198,18 +191,9 @@ public final class LinearWriter {
                 .build();
     }
 
-    /** The row index of component {@code i} of each entry in channel-last scratch: the dims of the entries before. */
-    private static int[] firstRows(Irreps irreps) {
-        int[] rows = new int[irreps.size() + 1];
-        for (int e = 0; e < irreps.size(); e++) {
-            rows[e + 1] = rows[e] + irreps.get(e).ir().dim();
-        }
-        return rows;
-    }
-
     /** {@code T[][] name = new T[rows][]}, each row as long as its entry's multiplicity. */
     private static CodeBlock channelLastRows(String name, Irreps irreps, NumberType t) {
-        int[] first = firstRows(irreps);
+        int[] first = LinearPlan.firstRows(irreps);
         CodeBlock.Builder code = CodeBlock.builder()
                 .addStatement("$T[][] $L = new $T[$L][]", t.type(), name, t.type(), first[irreps.size()]);
         for (int e = 0; e < irreps.size(); e++) {
@@ -277,7 +261,7 @@ public final class LinearWriter {
                 ? blockMethod("forwardBlock", t, "outT", model.irrepsOut(), "x", "rows", "bias", "out")
                 : perSampleBlockMethod("forwardBlock", t, "outT", model.irrepsOut(), false, "x", "weights", "bias",
                         "out");
-        int[] rowsOut = firstRows(model.irrepsOut());
+        int[] rowsOut = LinearPlan.firstRows(model.irrepsOut());
         method.addCode(perPath("forwardPaths", t, List.of("x", "xb", "rows", "outT"), (p, path) ->
                 CodeBlock.of("forward$L(x, $L, rows[$L], outT, $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
@@ -286,32 +270,29 @@ public final class LinearWriter {
     }
 
     /**
-     * The code {@code code} writes for each weighted path, in path order: inline for at most
-     * {@link #MAX_PATHS_PER_METHOD} paths, else in helper methods {@code name0, name1, ...} of that many paths each,
-     * taking {@code parameters} (names of {@link #parameter}), and the calls of those helpers.
+     * The code {@code code} writes for each weighted path, in path order: inline when the plan keeps the paths in
+     * their caller ({@link LinearPlan#pathsInline()}), else in helper methods {@code name0, name1, ...} of the plan's
+     * runs of paths, taking {@code parameters} (names of {@link #parameter}), and the calls of those helpers.
      */
     private CodeBlock perPath(String name, NumberType t, List<String> parameters,
                               BiFunction<Integer, Path, CodeBlock> code) {
-        List<CodeBlock> blocks = new ArrayList<>();
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() > 0) {
-                blocks.add(code.apply(p, path));
-            }
-        }
-        if (blocks.size() <= MAX_PATHS_PER_METHOD) {
-            return CodeBlock.join(blocks, "");
+        if (plan.pathsInline()) {
+            return CodeBlock.join(plan.weightedPaths().stream().map(p -> code.apply(p, model.paths().get(p)))
+                    .toList(), "");
         }
         CodeBlock.Builder calls = CodeBlock.builder();
-        for (int start = 0, part = 0; start < blocks.size(); start += MAX_PATHS_PER_METHOD, part++) {
-            int end = Math.min(start + MAX_PATHS_PER_METHOD, blocks.size());
+        int start = 0;
+        for (int part = 0; part < plan.pathMethods().size(); part++) {
+            List<Integer> paths = plan.pathMethods().get(part);
             MethodSpec.Builder helper = MethodSpec.methodBuilder(name + part)
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("Weighted paths $L to $L (of $L, in path order).\n", start, end - 1, blocks.size());
+                    .addJavadoc("Weighted paths $L to $L (of $L, in path order).\n", start, start + paths.size() - 1,
+                            plan.weightedPaths().size());
             parameters.forEach(parameter -> helper.addParameter(parameter(parameter, t)));
-            blocks.subList(start, end).forEach(helper::addCode);
+            paths.forEach(p -> helper.addCode(code.apply(p, model.paths().get(p))));
             helpers.add(helper.build());
             calls.addStatement("$L$L($L)", name, part, String.join(", ", parameters));
+            start += paths.size();
         }
         return calls.build();
     }
@@ -329,27 +310,15 @@ public final class LinearWriter {
         return ParameterSpec.builder(type, name).build();
     }
 
-    /** What a path's methods depend on: the dimension of its irrep and its multiplicities. */
-    private record Shape(int dim, int mulIn, int mulOut) {
+    /** Component {@code i} of {@code channel} of one sample at {@code at}, for paths of {@code shape}. */
+    private static String channel(Shape shape, String channel) {
+        return shape.dim() == 1 ? "at + " + channel : "at + " + channel + " * " + shape.dim() + " + i";
+    }
 
-        static Shape of(Path path) {
-            return new Shape(path.dim(), path.mulIn(), path.mulOut());
-        }
-
-        /** {@code L1From4To2}: l = 1, 4 input channels, 2 output channels. */
-        String suffix() {
-            return "L" + (dim - 1) / 2 + "From" + mulIn + "To" + mulOut;
-        }
-
-        /** Component {@code i} of {@code channel} of one sample at {@code at}. */
-        String channel(String channel) {
-            return dim == 1 ? "at + " + channel : "at + " + channel + " * " + dim + " + i";
-        }
-
-        String describe() {
-            return mulIn + " input and " + mulOut + " output channel" + (mulOut == 1 ? "" : "s") + " of l = "
-                    + (dim - 1) / 2;
-        }
+    /** {@code 4 input and 2 output channels of l = 1}. */
+    private static String describe(Shape shape) {
+        return shape.mulIn() + " input and " + shape.mulOut() + " output channel" + (shape.mulOut() == 1 ? "" : "s")
+                + " of l = " + (shape.dim() - 1) / 2;
     }
 
     /**
@@ -358,7 +327,7 @@ public final class LinearWriter {
      */
     private void rowsOut(MethodSpec.Builder method, NumberType t, String target, String scratch, Irreps irreps,
                          String offset, String channel, String label, boolean biases) {
-        int[] first = firstRows(irreps);
+        int[] first = LinearPlan.firstRows(irreps);
         for (int e = 0; e < irreps.size(); e++) {
             MulIrrep entry = irreps.get(e);
             if (entry.dim() == 0) {
@@ -461,25 +430,18 @@ public final class LinearWriter {
 
     /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
     private List<MethodSpec> pathMethods(NumberType t) {
-        Map<Shape, List<Integer>> shapes = new LinkedHashMap<>();
-        for (int p = 0; p < model.paths().size(); p++) {
-            Path path = model.paths().get(p);
-            if (path.weightNumel() > 0) {
-                shapes.computeIfAbsent(Shape.of(path), shape -> new ArrayList<>()).add(p);
-            }
-        }
         List<MethodSpec> methods = new ArrayList<>();
-        shapes.forEach((shape, paths) -> {
+        plan.shapes().forEach((shape, paths) -> {
             String used = " Used by path" + (paths.size() == 1 ? " " : "s ") + paths.stream().limit(8)
                     .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + (paths.size() > 8 ? " and " + (paths.size() - 8) + " more" : "") + ".";
             String row = shape.dim() == 1 ? "row" : "row + i";
             methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
-                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + shape.channel("u") + "]}"
-                            + " (W scaled by sqrt(alpha)) for one sample, " + shape.describe() + "." + used));
+                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + channel(shape, "u") + "]}"
+                            + " (W scaled by sqrt(alpha)) for one sample, " + describe(shape) + "." + used));
             methods.add(rowPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
                     shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w] gradOut["
-                            + shape.channel("w") + "]} (W scaled by sqrt(alpha)) for one sample, " + shape.describe()
+                            + channel(shape, "w") + "]} (W scaled by sqrt(alpha)) for one sample, " + describe(shape)
                             + "." + used));
             methods.add(weightGradientPath(shape, t, used));
         });
@@ -494,7 +456,7 @@ public final class LinearWriter {
         MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradient" + shape.suffix())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("{@code sums[u][w] += sum_i x[$L] gradOutT[$L][w]} for one sample, $L.$L\n",
-                        shape.channel("u"), dim == 1 ? "row" : "row + i", shape.describe(), used)
+                        channel(shape, "u"), dim == 1 ? "row" : "row + i", describe(shape), used)
                 .addParameter(array, "x")
                 .addParameter(int.class, "at")
                 .addParameter(rows, "gradOutT")
@@ -676,7 +638,7 @@ public final class LinearWriter {
                 ? blockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), "gradOut", "columns", "gradX")
                 : perSampleBlockMethod("inputGradientBlock", t, "gradXT", model.irrepsIn(), true, "gradOut",
                         "weights", "gradX");
-        int[] rowsIn = firstRows(model.irrepsIn());
+        int[] rowsIn = LinearPlan.firstRows(model.irrepsIn());
         method.addCode(perPath("inputGradientPaths", t, List.of("gradOut", "ob", "columns", "gradXT"), (p, path) ->
                 CodeBlock.of("inputGradient$L(gradOut, $L, columns[$L], gradXT, $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsOut().offset(path.outIndex()), "ob"), p, rowsIn[path.inIndex()])));
@@ -709,7 +671,7 @@ public final class LinearWriter {
                 .addStatement("int xb = b * $L", dimIn)
                 .addStatement("int ob = b * $L", dimOut);
         Irreps out = model.irrepsOut();
-        int[] first = firstRows(out);
+        int[] first = LinearPlan.firstRows(out);
         for (int o = 0; o < out.size(); o++) {
             MulIrrep entry = out.get(o);
             if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
@@ -729,7 +691,7 @@ public final class LinearWriter {
             }
             method.addCode(loop.close());
         }
-        int[] rowsOut = firstRows(out);
+        int[] rowsOut = LinearPlan.firstRows(out);
         method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
                 CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
                         offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));

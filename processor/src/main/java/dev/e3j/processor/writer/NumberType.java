@@ -11,11 +11,12 @@ import java.util.List;
 /**
  * The floating-point type one set of generated methods computes in, with its spellings in both back ends: the Java
  * type and literals (decimal, correctly rounded) and the CUDA type, function suffix and literals (hexadecimal, exact).
- * Every constant is rounded once, here, from its exact value.
+ * Every constant is rounded once, here, from its exact value. The benchmarks name their precision by the same short
+ * names ({@code f64}, {@code f32}).
  */
 public enum NumberType {
-    DOUBLE(TypeName.DOUBLE, "0.0", "double", "f64"),
-    FLOAT(TypeName.FLOAT, "0.0f", "float", "f32");
+    DOUBLE(TypeName.DOUBLE, "0.0", "double", "f64", Double.BYTES),
+    FLOAT(TypeName.FLOAT, "0.0f", "float", "f32", Float.BYTES);
 
     /** The order the CUDA files declare their specializations and exported functions in: float first. */
     public static final List<NumberType> CUDA_ORDER = List.of(FLOAT, DOUBLE);
@@ -23,13 +24,29 @@ public enum NumberType {
     private final TypeName type;
     private final String zero;
     private final String cType;
-    private final String cudaSuffix;
+    private final String shortName;
+    private final int bytes;
 
-    NumberType(TypeName type, String zero, String cType, String cudaSuffix) {
+    NumberType(TypeName type, String zero, String cType, String shortName, int bytes) {
         this.type = type;
         this.zero = zero;
         this.cType = cType;
-        this.cudaSuffix = cudaSuffix;
+        this.shortName = shortName;
+        this.bytes = bytes;
+    }
+
+    /**
+     * The type of {@code shortName}, {@code f64} or {@code f32}.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static NumberType ofShortName(String shortName) {
+        for (NumberType type : values()) {
+            if (type.shortName.equals(shortName)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("precision must be f64 or f32, got " + shortName);
     }
 
     /** The types a kernel of {@code precision} is written for: double, and float beside it for {@code FLOAT}. */
@@ -90,9 +107,14 @@ public enum NumberType {
         return cType;
     }
 
-    /** The suffix of the exported CUDA C functions, {@code f64} or {@code f32}. */
-    public String cudaSuffix() {
-        return cudaSuffix;
+    /** {@code f64} or {@code f32}: the suffix of the exported CUDA C functions, the benchmarks' precision. */
+    public String shortName() {
+        return shortName;
+    }
+
+    /** Bytes of one value: 8 or 4. */
+    public int bytes() {
+        return bytes;
     }
 
     /** An exact {@code ±sqrt(p/q)} correctly rounded to this type as an exact hexadecimal C literal. */

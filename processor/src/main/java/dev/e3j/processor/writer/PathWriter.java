@@ -170,29 +170,9 @@ final class PathWriter {
         };
     }
 
-    /** Consecutive output components, as many per chunk as keep {@code usesPerTerm * terms} within the budget. */
+    /** The plan's methods of this path for one operation: {@link PathPlan#methodComponents}. */
     private List<Chunk> chunks(ToIntFunction<CgTerm> output, int usesPerTerm, int usesPerOutput) {
-        TreeMap<Integer, Integer> counts = new TreeMap<>();
-        for (CgTerm term : path.terms()) {
-            counts.merge(output.applyAsInt(term), 1, Integer::sum);
-        }
-        List<Chunk> chunks = new ArrayList<>();
-        List<Integer> current = new ArrayList<>();
-        int terms = 0;
-        for (Map.Entry<Integer, Integer> entry : counts.entrySet()) {
-            if (!current.isEmpty() && usesPerTerm * (terms + entry.getValue())
-                    + usesPerOutput * (current.size() + 1) > MAX_TERM_USES_PER_METHOD) {
-                chunks.add(new Chunk(current));
-                current = new ArrayList<>();
-                terms = 0;
-            }
-            current.add(entry.getKey());
-            terms += entry.getValue();
-        }
-        if (!current.isEmpty()) {
-            chunks.add(new Chunk(current));
-        }
-        return chunks;
+        return plan.methodComponents(output, usesPerTerm, usesPerOutput).stream().map(Chunk::new).toList();
     }
 
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {

@@ -8,6 +8,8 @@ import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Raise;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
+import dev.e3j.processor.plan.MethodPacker;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan;
 import dev.e3j.runtime.BatchBlocks;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,14 +36,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * P^{l-2}_j}, so the Hessian contraction is {@code (H v)_b = sum_j P^{l-2}_j sum_i W_i c^{l-1}[b][i][j]} with
  * {@code W_i = sum_ak v_a c^l[a][k][i] w_k}: only the values {@code P^0 .. P^{lmax-1}} (e3nn's recursion over the
  * degrees, exact constants rounded once) and exact rationals. One point at a time; the statements are packed into
- * methods under {@link #BYTECODE_BUDGET}, called in order, so no method nears HotSpot's 8000-byte limit.
+ * methods under {@link SphericalHarmonicsPlan#BYTECODE_BUDGET} ({@link #STATEMENTS}), called in order, so no method
+ * nears HotSpot's 8000-byte limit.
  */
 final class SphericalHarmonicsDoubleBackward {
 
-    /** Estimated bytecode per generated method. */
-    static final int BYTECODE_BUDGET = 5000;
-    /** Method calls per method (about 15 bytes each) before the calls go through group methods. */
-    static final int MAX_CALLS_PER_METHOD = 100;
+    /** The statements packed into methods of at most {@link SphericalHarmonicsPlan#BYTECODE_BUDGET} estimated bytes. */
+    private static final MethodPacker STATEMENTS = MethodPacker.ofSize(SphericalHarmonicsPlan.BYTECODE_BUDGET);
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
     /** Slots of the per-point scratch {@code point}: u (3), v (3), G (3), H v (3). */
@@ -361,21 +362,12 @@ final class SphericalHarmonicsDoubleBackward {
     /**
      * Packs {@code pieces}, in order, into methods {@code prefix0, prefix1, ...} with the parameters named by
      * {@code parameters} (every array {@code t}'s, {@code o} an int), adding them to {@code methods}; returns the
-     * statements calling them in order, through group methods when there are more than
-     * {@link #MAX_CALLS_PER_METHOD}.
+     * statements calling them in order, through group methods of {@link SphericalHarmonicsPlan#CALLS} when there are
+     * more than {@link SphericalHarmonicsPlan#MAX_CALLS_PER_METHOD}.
      */
     private CodeBlock pack(String prefix, String parameters, List<Piece> pieces, NumberType t,
                            List<MethodSpec> methods) {
-        List<List<Piece>> packed = new ArrayList<>();
-        int size = 0;
-        for (Piece piece : pieces) {
-            if (packed.isEmpty() || size + piece.size() > BYTECODE_BUDGET) {
-                packed.add(new ArrayList<>());
-                size = 0;
-            }
-            packed.get(packed.size() - 1).add(piece);
-            size += piece.size();
-        }
+        List<List<Piece>> packed = STATEMENTS.pack(pieces, Piece::size);
         Function<String, MethodSpec.Builder> declare = name -> {
             MethodSpec.Builder method = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC);
             for (String parameter : parameters.split(", ")) {
@@ -400,10 +392,9 @@ final class SphericalHarmonicsDoubleBackward {
             methods.add(method.build());
             names.add(name);
         }
-        if (names.size() > MAX_CALLS_PER_METHOD) {
+        if (names.size() > SphericalHarmonicsPlan.MAX_CALLS_PER_METHOD) {
             List<String> groups = new ArrayList<>();
-            for (int from = 0; from < names.size(); from += MAX_CALLS_PER_METHOD) {
-                List<String> members = names.subList(from, Math.min(from + MAX_CALLS_PER_METHOD, names.size()));
+            for (List<String> members : SphericalHarmonicsPlan.CALLS.pack(names)) {
                 String name = prefix + "Group" + groups.size();
                 MethodSpec.Builder group = declare.apply(name)
                         .addJavadoc("$L to $L in order.\n", members.get(0), members.get(members.size() - 1));

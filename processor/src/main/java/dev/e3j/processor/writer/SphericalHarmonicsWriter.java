@@ -1,5 +1,8 @@
 package dev.e3j.processor.writer;
 
+import static dev.e3j.processor.plan.SphericalHarmonicsPlan.monomials;
+import static dev.e3j.processor.plan.SphericalHarmonicsPlan.parent;
+
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -14,66 +17,57 @@ import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Raise;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Gradient;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Group;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Part;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Slice;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
- * Turns a {@link SphericalHarmonicsModel} into the source of a {@code SphericalHarmonicsKernel}.
+ * Turns a {@link SphericalHarmonicsModel} and its {@link SphericalHarmonicsPlan} into the source of a
+ * {@code SphericalHarmonicsKernel}; the plan decides the recursion, the scratch rows, the gradient and the gradient's
+ * methods, this class prints them.
  *
  * <p>Each component is written as {@code Y = N * P(x, y, z)}: {@code N} one constant rounded once, {@code P} an
- * integer combination of monomials or, from {@link #RECURSION_FROM_LMAX} on, e3nn's own recursion over the degrees
- * {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
- * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}: up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX}
- * as polynomials, above it through the values of the degree below, {@code dP^l_k/da = sum_i c P^{l-1}_i} with exact
- * rationals {@code c} ({@link LoweredGradient}; {@code 2l - 1} values serve all three axes, where the derivatives
- * are {@code 3 (2l + 1)} polynomials).
+ * integer combination of monomials or, from {@link SphericalHarmonicsPlan#RECURSION_FROM_LMAX} on, e3nn's own
+ * recursion over the degrees {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
+ * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}: up to
+ * {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX} as polynomials, above it through the values of the
+ * degree below, {@code dP^l_k/da = sum_i c P^{l-1}_i} with exact rationals {@code c} ({@link LoweredGradient};
+ * {@code 2l - 1} values serve all three axes, where the derivatives are {@code 3 (2l + 1)} polynomials).
  *
  * <p>The values are laid out for HotSpot's superword vectorizer, which vectorizes a loop over unit-stride arrays at
  * constant offsets with one store stream, and nothing else. A block's points go through in chunks of {@link #CHUNK}
  * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}): the
  * coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is computed by
  * short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout {@code out[point * dim +
- * component]}, multiplying by {@code N} on the way. Up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX} the gradient goes the
- * same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis loops {@code d_a += w_c
- * dP_c/da} of one weight row each, and a scalar transposing store through the chain rule (lmax 3, f32: 0.75 against 1.2
- * ms backward for 100000 points). Up to {@link #LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below
- * is points-last too: the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the
- * gradient is scalar, one point at a time. Methods are split by a bytecode budget
- * (HotSpot's JIT refuses to compile methods over 8000 bytes): value loops packed a few per method, gradient parts
- * holding whole degrees while they fit, else slices of one degree's components, else (a gradient component of a high
- * degree) one derivative axis of one component; block methods with more calls than {@link #MAX_CALLS_PER_METHOD} make
- * them through group methods. The points are split into fixed blocks run in parallel ({@link BatchBlocks}) and each
- * block into fixed chunks, so results do not depend on the number of threads.
+ * component]}, multiplying by {@code N} on the way. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
+ * the gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
+ * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
+ * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points). Up to
+ * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last
+ * too: the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
+ * scalar, one point at a time. Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
+ * 8000 bytes): value loops packed a few per method ({@link SphericalHarmonicsPlan#LOOPS}), the scalar gradient's
+ * parts and groups as the plan has them. The points are split into fixed blocks run in parallel
+ * ({@link BatchBlocks}) and each block into fixed chunks, so results do not depend on the number of threads.
  */
 public final class SphericalHarmonicsWriter {
 
-    /** Estimated bytecode per method, well under HotSpot's 8000-byte limit for compiling a method. */
-    private static final int BYTECODE_BUDGET = 5000;
-    /**
-     * Method calls per method, about 15 bytes each: a block method calls the loop methods directly up to this many,
-     * else through group methods that each call this many.
-     */
-    static final int MAX_CALLS_PER_METHOD = 100;
-    /**
-     * From this lmax on, values come from the recursion over degrees rather than from monomials: fewer operations
-     * once the monomials of degree up to lmax outnumber the recursion's terms.
-     */
-    static final int RECURSION_FROM_LMAX = 6;
     /** Points per parallel block: tens of microseconds of work, far more than a fork/join task costs. */
     static final int BLOCK_SIZE = 4096;
     /**
@@ -95,21 +89,6 @@ public final class SphericalHarmonicsWriter {
      * Longer sums are split over loops that accumulate into the target left to right, the same order as one loop.
      */
     static final int LOOP_OPERATIONS = 8;
-    /**
-     * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
-     * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
-     * lmax 4 f32 1.7-1.9 against 2.0-2.3 but f64 2.15-2.36 against 2.11-2.34; lmax 5 f32 4.8 against 3.2-3.5.
-     */
-    static final int POINTS_LAST_GRADIENT_MAX_LMAX = 3;
-    /**
-     * Above {@link #POINTS_LAST_GRADIENT_MAX_LMAX} and up to this lmax the gradient goes points-last through the
-     * values of the degree below ({@link LoweredGradient}): the value loops, then loops of
-     * {@link #LOWERED_TERMS_PER_LOOP} terms {@code d_a += c P^{l-1}_i w_k}. Against the scalar gradient through the
-     * degree below, f32 backward of 100000 points, 2 threads: lmax 4 1.36 against 1.74-1.84 ms, lmax 5 2.43-2.56
-     * against 2.53-2.90, lmax 6 6.0-6.3 against 7.6-7.9 (f64 about equal); lmax 8 23-47 against 8.4-9.6 (hundreds
-     * of loops), so the scalar gradient stays above.
-     */
-    static final int LOWERED_POINTS_LAST_MAX_LMAX = 6;
     /** Terms per loop of the points-last gradient through the degree below: two measured faster than one (lmax 6). */
     static final int LOWERED_TERMS_PER_LOOP = 2;
     /**
@@ -120,11 +99,6 @@ public final class SphericalHarmonicsWriter {
     static final int WEIGHTS_PER_LOOP = 1;
     /** Recursion terms {@code q P^l_i v_j} per loop: two rows and two coordinates, see {@link #LOOP_OPERATIONS}. */
     static final int RAISES_PER_LOOP = 2;
-    /**
-     * Loops per method. C2 compiles each vectorized loop into a pre-loop, an unrolled vector body and a post-loop;
-     * a method of some forty such loops (lmax 6) was never compiled at tier 4 within seconds, and ran 10 times slower.
-     */
-    static final int LOOPS_PER_METHOD = 6;
     /** Scalar store statements per transposing loop (about 18 bytes each). */
     static final int COPIES_PER_LOOP = 200;
     /** torch.nn.functional.normalize's floor on the norm. */
@@ -139,65 +113,13 @@ public final class SphericalHarmonicsWriter {
     private static final String STORE_GRADIENTS = "points, rows, start, count, gradXyz";
 
     private final SphericalHarmonicsModel model;
+    private final SphericalHarmonicsPlan plan;
     private final KernelChecks checks;
     private final int dim;
-    private final List<List<List<Raise>>> raisings;
     /** Magnitudes of the recursion's constants {@code q}, keyed by their square, in order of first use. */
     private final ConstantPool raisingConstants = new ConstantPool("R", NumberType::fieldSuffix);
-    /**
-     * First scratch row of each degree the values compute: none for {@code P^0 = 1}, none for {@code P^1} when its
-     * components are the coordinates themselves (read from {@code points}, see {@link #valueAt}).
-     */
-    private final Map<Integer, Integer> valueRows = new TreeMap<>();
-    /**
-     * Scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of each degree
-     * {@code l > 0}, in order, for the points-last gradient; the gradient's rows {@code d/dx, d/dy, d/dz} follow them.
-     */
-    private final Map<List<Integer>, Integer> weightRows = new LinkedHashMap<>();
-    /**
-     * Whether the gradient above {@link #POINTS_LAST_GRADIENT_MAX_LMAX} goes points-last through the degree below
-     * ({@link #loweredGradientLoops}): up to {@link #LOWERED_POINTS_LAST_MAX_LMAX}, when the value rows hold every
-     * degree {@code l - 1} it needs.
-     */
-    private final boolean loweredPointsLast;
-    /** First scratch row of the gradient weights: after the value rows when the backward computes values too. */
-    private final int weightRowBase;
-    /**
-     * {@link LoweredGradient} of each requested degree, from the model, where a gradient goes through the degree below
-     * (above {@link #POINTS_LAST_GRADIENT_MAX_LMAX}); empty otherwise.
-     */
-    private final Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients;
-    private final int lmax;
-    /**
-     * A slice of one degree's components that one generated method evaluates; for the gradient, the derivatives
-     * along {@code axes} only (a single component of a high degree may need one method per axis).
-     */
-    private record Slice(Degree degree, int from, int to, List<Integer> axes, boolean lowered) {
-
-        Slice(Degree degree, int from, int to) {
-            this(degree, from, to, ALL_AXES, false);
-        }
-
-        Slice(Degree degree, int from, int to, List<Integer> axes) {
-            this(degree, from, to, axes, false);
-        }
-
-        /** The whole degree's gradient through the values of the degree below ({@link LoweredGradient}). */
-        static Slice lowered(Degree degree) {
-            return new Slice(degree, 0, degree.components().size(), ALL_AXES, true);
-        }
-    }
 
     private static final List<Integer> ALL_AXES = List.of(0, 1, 2);
-    private static final String[] AXIS_NAMES = {"X", "Y", "Z"};
-
-    /** Slices evaluated by one generated method, and its name. */
-    private record Part(String name, List<Slice> slices) {
-    }
-
-    /** A method that calls {@code parts} in order, so that a block method's calls stay within the budget. */
-    private record Group(String name, List<Part> parts) {
-    }
 
     /** One loop of a pass and its estimated bytecode. */
     private record Piece(CodeBlock code, int size) {
@@ -209,32 +131,9 @@ public final class SphericalHarmonicsWriter {
 
     private SphericalHarmonicsWriter(SphericalHarmonicsModel model, ClassName impl) {
         this.model = model;
+        this.plan = SphericalHarmonicsPlan.of(model);
         this.checks = new KernelChecks(impl, "n");
         this.dim = model.dim();
-        this.lmax = model.degrees().get(model.degrees().size() - 1).l();
-        // below RECURSION_FROM_LMAX the values are written from monomials instead
-        this.raisings = lmax >= RECURSION_FROM_LMAX ? model.raisings() : List.of();
-        List<Integer> computed = raisings.isEmpty()
-                ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
-                : IntStream.rangeClosed(1, lmax).boxed().toList();
-        int row = 0;
-        for (int l : computed) {
-            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
-                continue;
-            }
-            valueRows.put(l, row);
-            row += 2 * l + 1;
-        }
-        for (Degree degree : model.degrees()) {
-            if (degree.l() > 0) {
-                degree.components().forEach(c -> weightRows.put(List.of(degree.l(), c.index()), weightRows.size()));
-            }
-        }
-        this.loweredPointsLast = lmax > POINTS_LAST_GRADIENT_MAX_LMAX && lmax <= LOWERED_POINTS_LAST_MAX_LMAX
-                && model.degrees().stream().map(Degree::l)
-                        .allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
-        this.weightRowBase = loweredPointsLast ? rowCount(valueRows) : 0;
-        this.loweredGradients = lmax > POINTS_LAST_GRADIENT_MAX_LMAX ? model.loweredGradients() : Map.of();
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
@@ -277,9 +176,7 @@ public final class SphericalHarmonicsWriter {
         for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        boolean pointsLastGradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX || loweredPointsLast;
-        List<Part> gradientParts = pointsLastGradient ? List.of() : parts();
-        List<Group> gradientGroups = groups(gradientParts);
+        boolean pointsLastGradient = plan.gradient() != Gradient.SCALAR;
         for (NumberType t : arithmetics) {
             Pass values = pass("values", VALUES, valueLoops(t), t);
             Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
@@ -287,7 +184,8 @@ public final class SphericalHarmonicsWriter {
             if (pointsLastGradient) {
                 Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
                 Pass gradient = pass("gradient", GRADIENT,
-                        loweredPointsLast ? loweredGradientLoops(t) : gradientLoops(t), t);
+                        plan.gradient() == Gradient.LOWERED_POINTS_LAST ? loweredGradientLoops(t) : gradientLoops(t),
+                        t);
                 Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
                 type.addMethod(pointsLastBackwardBlock(t, values, loadWeights, gradient, storeGradients))
                         .addMethod(loadPoints(t));
@@ -296,11 +194,11 @@ public final class SphericalHarmonicsWriter {
                         .addMethods(storeGradients.methods());
                 continue;
             }
-            type.addMethod(backwardBlock(t, callees(gradientParts, gradientGroups)))
+            type.addMethod(backwardBlock(t, plan.gradientCallees()))
                     .addMethod(loadPoints(t));
             type.addMethods(values.methods()).addMethods(storeValues.methods());
-            gradientParts.forEach(part -> type.addMethod(gradientPart(part, t)));
-            gradientGroups.forEach(group -> type.addMethod(group(group, t)));
+            plan.gradientParts().forEach(part -> type.addMethod(gradientPart(part, t)));
+            plan.gradientGroups().forEach(group -> type.addMethod(group(group, t)));
         }
         SphericalHarmonicsDoubleBackward doubleBackward = new SphericalHarmonicsDoubleBackward(model, checks);
         arithmetics.forEach(arithmetic -> type.addMethods(doubleBackward.methods(arithmetic)));
@@ -347,21 +245,11 @@ public final class SphericalHarmonicsWriter {
 
     /**
      * Packs a pass's loops, in order, into methods {@code prefix0, prefix1, ...} (just {@code prefix} when one
-     * suffices) under {@link #BYTECODE_BUDGET}, and calls them through group methods when there are more than
-     * {@link #MAX_CALLS_PER_METHOD}.
+     * suffices) by {@link SphericalHarmonicsPlan#LOOPS}, and calls them through group methods of
+     * {@link SphericalHarmonicsPlan#CALLS} when there are more than {@link SphericalHarmonicsPlan#MAX_CALLS_PER_METHOD}.
      */
     private static Pass pass(String prefix, String arguments, List<Piece> pieces, NumberType t) {
-        List<List<Piece>> packed = new ArrayList<>();
-        int size = 0;
-        for (Piece piece : pieces) {
-            if (packed.isEmpty() || size + piece.size() > BYTECODE_BUDGET
-                    || packed.get(packed.size() - 1).size() == LOOPS_PER_METHOD) {
-                packed.add(new ArrayList<>());
-                size = 0;
-            }
-            packed.get(packed.size() - 1).add(piece);
-            size += piece.size();
-        }
+        List<List<Piece>> packed = SphericalHarmonicsPlan.LOOPS.pack(pieces, Piece::size);
         List<MethodSpec> methods = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (List<Piece> loops : packed) {
@@ -371,10 +259,9 @@ public final class SphericalHarmonicsWriter {
             methods.add(method.build());
             names.add(name);
         }
-        if (names.size() > MAX_CALLS_PER_METHOD) {
+        if (names.size() > SphericalHarmonicsPlan.MAX_CALLS_PER_METHOD) {
             List<String> groups = new ArrayList<>();
-            for (int from = 0; from < names.size(); from += MAX_CALLS_PER_METHOD) {
-                List<String> members = names.subList(from, Math.min(from + MAX_CALLS_PER_METHOD, names.size()));
+            for (List<String> members : SphericalHarmonicsPlan.CALLS.pack(names)) {
                 String name = prefix + "Group" + groups.size();
                 MethodSpec.Builder group = withParameters(MethodSpec.methodBuilder(name), arguments, t)
                         .addJavadoc("$L to $L in order.\n", members.get(0), members.get(members.size() - 1));
@@ -509,29 +396,19 @@ public final class SphericalHarmonicsWriter {
         return polynomials.stream().mapToInt(List::size).sum() + monomials(polynomials).size() <= LOOP_OPERATIONS;
     }
 
-    /** The axis of a component that is a bare coordinate ({@code P = x}, {@code y} or {@code z}), else -1. */
-    private static int coordinate(Component c) {
-        if (c.terms().size() != 1 || !c.terms().get(0).coefficient().equals(BigInteger.ONE)) {
-            return -1;
-        }
-        Term term = c.terms().get(0);
-        List<Integer> powers = List.of(term.xPower(), term.yPower(), term.zPower());
-        return powers.stream().mapToInt(Integer::intValue).sum() == 1 ? powers.indexOf(1) : -1;
-    }
-
     /** {@code P^l_i} of the chunk's point {@code u}: its scratch row, or the coordinate it is. */
     private String valueAt(int l, int i) {
-        return valueRows.containsKey(l) ? rowAt("rows", valueRows.get(l) + i)
-                : rowAt("points", coordinate(model.components(l).get(i)));
+        return plan.valueRows().containsKey(l) ? rowAt("rows", plan.valueRows().get(l) + i)
+                : rowAt("points", SphericalHarmonicsPlan.coordinate(model.components(l).get(i)));
     }
 
     /** The loops computing each component's row of {@code P}, degree by degree. */
     private List<Piece> valueLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
-        for (Map.Entry<Integer, Integer> rows : valueRows.entrySet()) {
+        for (Map.Entry<Integer, Integer> rows : plan.valueRows().entrySet()) {
             int l = rows.getKey();
-            if (!raisings.isEmpty() && l > 1) {
-                List<List<Raise>> byK = raisings.get(l - 2);
+            if (plan.recursion() && l > 1) {
+                List<List<Raise>> byK = plan.raisings().get(l - 2);
                 for (int k = 0; k < byK.size(); k++) {
                     List<Summand> summands = new ArrayList<>();
                     for (Raise term : byK.get(k)) {
@@ -627,8 +504,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(),
-                        rowCount(valueRows))
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.valueRowCount())
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")
@@ -636,11 +512,6 @@ public final class SphericalHarmonicsWriter {
                 .addCode(storeValues.calls())
                 .endControlFlow()
                 .build();
-    }
-
-    /** Rows a layout uses: its last degree's first row and {@code 2l + 1}. */
-    private static int rowCount(Map<Integer, Integer> rows) {
-        return rows.entrySet().stream().mapToInt(e -> e.getValue() + 2 * e.getKey() + 1).max().orElse(0);
     }
 
     /**
@@ -729,7 +600,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The scratch row of the gradient along {@code axis}, after the weights. */
     private String gradientAt(int axis) {
-        return rowAt("rows", weightRowBase + weightRows.size() + axis);
+        return rowAt("rows", plan.weightRowBase() + plan.weightRows().size() + axis);
     }
 
     /**
@@ -738,7 +609,6 @@ public final class SphericalHarmonicsWriter {
      */
     private List<Piece> loadWeightLoops(NumberType t) {
         List<String> copies = new ArrayList<>();
-        Map<List<Integer>, Integer> rows = weightRows;
         for (Degree degree : model.degrees()) {
             if (degree.l() == 0) {
                 continue;
@@ -747,7 +617,7 @@ public final class SphericalHarmonicsWriter {
                 String gradients = degree.offsets().stream()
                         .map(offset -> "gradOut[" + outputIndex(offset + c.index()) + "]")
                         .collect(Collectors.joining(" + "));
-                copies.add(rowAt("rows", weightRowBase + rows.get(List.of(degree.l(), c.index()))) + " = "
+                copies.add(rowAt("rows", plan.weightRow(degree.l(), c.index())) + " = "
                         + constantName(degree.l(), c.index(), t) + " * "
                         + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
             }
@@ -761,14 +631,13 @@ public final class SphericalHarmonicsWriter {
      */
     private List<Piece> gradientLoops(NumberType t) {
         List<Piece> loops = new ArrayList<>();
-        Map<List<Integer>, Integer> rows = weightRows;
         for (int axis : ALL_AXES) {
             List<Summand> summands = new ArrayList<>();
             for (Degree degree : model.degrees()) {
                 for (Component c : degree.components()) {
                     List<Term> derivative = c.derivative(axis);
                     if (degree.l() > 0 && !derivative.isEmpty()) {
-                        String weight = rowAt("rows", rows.get(List.of(degree.l(), c.index())));
+                        String weight = rowAt("rows", plan.weightRow(degree.l(), c.index()));
                         summands.add(new Summand(times(weight, derivative, t), derivative));
                     }
                 }
@@ -797,7 +666,7 @@ public final class SphericalHarmonicsWriter {
                     continue;
                 }
                 for (LoweredTerm term : loweredTerms(l, axis)) {
-                    String weight = rowAt("rows", weightRowBase + weightRows.get(List.of(l, term.k())));
+                    String weight = rowAt("rows", plan.weightRow(l, term.k()));
                     BigFraction c = term.coefficient();
                     String factor = weight;
                     if (l == 1) {
@@ -866,12 +735,11 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "gradOut")
                 .addParameter(t.arrayType(), "gradXyz")
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(),
-                        weightRowBase + weightRows.size() + 3)
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.backwardRowCount())
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")
-                .addCode(loweredPointsLast ? values.calls() : CodeBlock.of(""))
+                .addCode(plan.gradient() == Gradient.LOWERED_POINTS_LAST ? values.calls() : CodeBlock.of(""))
                 .addCode(loadWeights.calls())
                 .addCode(gradient.calls())
                 .addCode(storeGradients.calls())
@@ -897,101 +765,6 @@ public final class SphericalHarmonicsWriter {
                 .build();
     }
 
-    /** Groups the components into methods under {@link #BYTECODE_BUDGET}, whole degrees together when possible. */
-    private List<Part> parts() {
-        List<Part> parts = new ArrayList<>();
-        List<Slice> current = new ArrayList<>();
-        int currentSize = 0;
-        for (Degree degree : model.degrees()) {
-            if (degree.l() == 0) {
-                continue;
-            }
-            Slice whole = Slice.lowered(degree);
-            int size = size(whole);
-            if (size > BYTECODE_BUDGET) {
-                whole = new Slice(degree, 0, degree.components().size());
-                size = size(whole);
-            }
-            if (size <= BYTECODE_BUDGET) {
-                if (currentSize + size > BYTECODE_BUDGET && !current.isEmpty()) {
-                    parts.add(wholeDegrees(current));
-                    current = new ArrayList<>();
-                    currentSize = 0;
-                }
-                current.add(whole);
-                currentSize += size;
-                continue;
-            }
-            if (!current.isEmpty()) {
-                parts.add(wholeDegrees(current));
-                current = new ArrayList<>();
-                currentSize = 0;
-            }
-            int from = 0;
-            int piece = 1;
-            while (from < degree.components().size()) {
-                int to = from + 1;
-                while (to < degree.components().size()
-                        && size(new Slice(degree, from, to + 1)) <= BYTECODE_BUDGET) {
-                    to++;
-                }
-                String name = "gradientDegree" + degree.l() + "Part" + piece++;
-                if (to == from + 1 && size(new Slice(degree, from, to)) > BYTECODE_BUDGET) {
-                    // One component's gradient alone is over the budget (from l = 20 on): one method per axis.
-                    for (int axis : ALL_AXES) {
-                        if (!degree.components().get(from).derivative(axis).isEmpty()) {
-                            parts.add(new Part(name + AXIS_NAMES[axis],
-                                    List.of(new Slice(degree, from, to, List.of(axis)))));
-                        }
-                    }
-                } else {
-                    parts.add(new Part(name, List.of(new Slice(degree, from, to))));
-                }
-                from = to;
-            }
-        }
-        if (!current.isEmpty()) {
-            parts.add(wholeDegrees(current));
-        }
-        return parts;
-    }
-
-    /** No groups while the parts number at most {@link #MAX_CALLS_PER_METHOD}, else groups of that many. */
-    private static List<Group> groups(List<Part> parts) {
-        if (parts.size() <= MAX_CALLS_PER_METHOD) {
-            return List.of();
-        }
-        List<Group> groups = new ArrayList<>();
-        for (int start = 0; start < parts.size(); start += MAX_CALLS_PER_METHOD) {
-            groups.add(new Group("gradientGroup" + groups.size(),
-                    List.copyOf(parts.subList(start, Math.min(start + MAX_CALLS_PER_METHOD, parts.size())))));
-        }
-        return groups;
-    }
-
-    /**
-     * The polynomials the slices evaluate: the derivatives along their axes of the slices' components, or for a
-     * lowered slice the components of the degree below.
-     */
-    private List<List<Term>> derivatives(List<Slice> slices) {
-        List<List<Term>> out = new ArrayList<>();
-        for (Slice slice : slices) {
-            if (slice.lowered()) {
-                model.components(slice.degree().l() - 1).forEach(c -> out.add(c.terms()));
-                continue;
-            }
-            for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
-                slice.axes().forEach(axis -> out.add(c.derivative(axis)));
-            }
-        }
-        return out;
-    }
-
-    /** The methods a block method calls per point: the groups if any, else the parts. */
-    private static List<String> callees(List<Part> parts, List<Group> groups) {
-        return (groups.isEmpty() ? parts.stream().map(Part::name) : groups.stream().map(Group::name)).toList();
-    }
-
     private static MethodSpec group(Group group, NumberType t) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(group.name())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -1006,38 +779,6 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "g");
         group.parts().forEach(part -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", part.name()));
         return method.build();
-    }
-
-    private static Part wholeDegrees(List<Slice> slices) {
-        int first = slices.get(0).degree().l();
-        int last = slices.get(slices.size() - 1).degree().l();
-        String range = slices.size() == 1 ? "Degree" + first
-                : slices.stream().map(s -> Integer.toString(s.degree().l())).collect(Collectors.joining("And",
-                "Degrees", ""));
-        if (slices.size() > 2 && last - first + 1 == slices.size()) {
-            range = "Degrees" + first + "To" + last;
-        }
-        return new Part("gradient" + range, List.copyOf(slices));
-    }
-
-    /**
-     * Estimated bytecode: about 10 bytes per term (constant, load, multiply, add) and per shared monomial, 14 once
-     * the locals outnumber the 256 that a one-byte load can name (every load then takes a {@code wide} prefix).
-     */
-    private int size(Slice slice) {
-        int terms = 0;
-        if (slice.lowered()) {
-            terms += model.components(slice.degree().l() - 1).stream().mapToInt(c -> c.terms().size()).sum();
-            terms += loweredGradients.get(slice.degree().l()).stream().flatMap(List::stream)
-                    .mapToInt(Map::size).sum();
-        } else {
-            for (Component c : slice.degree().components().subList(slice.from(), slice.to())) {
-                terms += slice.axes().stream().mapToInt(axis -> c.derivative(axis).size()).sum();
-            }
-        }
-        int monomials = monomials(derivatives(List.of(slice))).size();
-        int perOperation = monomials > 200 ? 14 : 10;
-        return perOperation * (terms + monomials) + 24 * (slice.to() - slice.from()) * slice.degree().offsets().size();
     }
 
     /** The gradients of points {@code from..to-1}. */
@@ -1098,7 +839,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "o")
                 .addParameter(t.arrayType(), "gradXyz")
                 .addParameter(int.class, "g")
-                .addCode(monomialLocals(monomials(derivatives(part.slices())), t));
+                .addCode(monomialLocals(monomials(plan.derivatives(part.slices())), t));
         String[] accumulators = {"gx", "gy", "gz"};
         List<Integer> axes = part.slices().stream().flatMap(slice -> slice.axes().stream()).distinct().sorted()
                 .toList();
@@ -1179,7 +920,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The terms of {@code d_a} of degree {@code l} ({@link LoweredGradient}), by lower value, then by {@code k}. */
     private List<LoweredTerm> loweredTerms(int l, int axis) {
-        List<Map<Integer, BigFraction>> byK = loweredGradients.get(l).get(axis);
+        List<Map<Integer, BigFraction>> byK = plan.loweredGradients().get(l).get(axis);
         List<LoweredTerm> terms = new ArrayList<>();
         for (Component value : model.components(l - 1)) {
             for (int k = 0; k < byK.size(); k++) {
@@ -1200,29 +941,6 @@ public final class SphericalHarmonicsWriter {
 
     private static String literal(NumberType t, String decimal) {
         return t.literal(new BigDecimal(decimal));
-    }
-
-    /** Monomials of degree >= 2 the polynomials use, closed under taking a parent, ordered by degree. */
-    private static TreeSet<List<Integer>> monomials(List<List<Term>> polynomials) {
-        TreeSet<List<Integer>> out = new TreeSet<>(Comparator.<List<Integer>>comparingInt(
-                m -> m.get(0) + m.get(1) + m.get(2)).thenComparing(Object::toString));
-        for (List<Term> polynomial : polynomials) {
-            for (Term term : polynomial) {
-                List<Integer> m = List.of(term.xPower(), term.yPower(), term.zPower());
-                while (m.get(0) + m.get(1) + m.get(2) >= 2 && out.add(m)) {
-                    m = parent(m);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The monomial this one is computed from: one power of x (else y, else z) less. */
-    private static List<Integer> parent(List<Integer> m) {
-        int axis = m.get(0) > 0 ? 0 : m.get(1) > 0 ? 1 : 2;
-        List<Integer> parent = new ArrayList<>(m);
-        parent.set(axis, m.get(axis) - 1);
-        return List.copyOf(parent);
     }
 
     private static CodeBlock monomialLocals(TreeSet<List<Integer>> monomials, NumberType t) {

@@ -1,7 +1,6 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.ProductBasis;
 import dev.e3j.processor.math.SqrtSum;
 import dev.e3j.processor.model.CgConventions;
@@ -25,8 +24,7 @@ public final class SymmetricContractionAudit {
     private SymmetricContractionAudit() {
     }
 
-    public static String json(SymmetricContractionModel model, Precision precision, ClassName spec,
-                              ClassName implementation) {
+    public static String json(SymmetricContractionModel model, ClassName spec, ClassName implementation) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("class", implementation.reflectionName());
         document.put("spec", spec.reflectionName());
@@ -37,7 +35,7 @@ public final class SymmetricContractionAudit {
         document.put("channels", model.channels());
         document.put("coupling_irreps", model.coupling().stream().map(Object::toString).toList());
         document.put(CgConventions.AUDIT_KEY, model.convention().name());
-        document.put("precision", precision.name().toLowerCase(Locale.ROOT));
+        document.put("precision", model.precision().name().toLowerCase(Locale.ROOT));
         document.put("weight_numel", model.weightNumel());
         // Entries repeat few distinct values: each is written out (exact text, rounded double) once.
         Map<SqrtSum, List<Object>> written = new HashMap<>();

@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.e3j.annotations.Precision;
 import dev.e3j.processor.math.ProductBasis;
 import dev.e3j.processor.math.ProductBasis.Monomial;
 import dev.e3j.processor.math.SqrtRational;
@@ -16,6 +15,7 @@ import dev.e3j.processor.math.SqrtSum;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionModel.Basis;
 import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
+import dev.e3j.processor.plan.MethodPacker;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.Irreps.MulIrrep;
@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
 
@@ -63,7 +64,6 @@ public final class SymmetricContractionWriter {
     private static final SqrtSum ONE = SqrtSum.of(BigFraction.ONE);
 
     private final SymmetricContractionModel model;
-    private final Precision precision;
     private final KernelChecks checks;
     private final int dim;
     /** The per-channel result: the contractions' {@code 2L+1} components, in order. */
@@ -120,9 +120,8 @@ public final class SymmetricContractionWriter {
      */
     private record Term(boolean negative, String constant, List<Integer> factors) {}
 
-    private SymmetricContractionWriter(SymmetricContractionModel model, Precision precision, ClassName impl) {
+    private SymmetricContractionWriter(SymmetricContractionModel model, ClassName impl) {
         this.model = model;
-        this.precision = precision;
         this.checks = new KernelChecks(impl, "nodes");
         this.dim = model.channelDim();
         int offset = 0;
@@ -142,9 +141,8 @@ public final class SymmetricContractionWriter {
     }
 
     /** The class {@code impl} implementing the user's interface {@code spec}. */
-    public static TypeSpec write(SymmetricContractionModel model, Precision precision, ClassName spec,
-                                 ClassName impl) {
-        return new SymmetricContractionWriter(model, precision, impl).type(spec, impl);
+    public static TypeSpec write(SymmetricContractionModel model, ClassName spec, ClassName impl) {
+        return new SymmetricContractionWriter(model, impl).type(spec, impl);
     }
 
     /** Groups the basis' columns by proportional polynomials and cuts each group's polynomial into pieces. */
@@ -277,30 +275,14 @@ public final class SymmetricContractionWriter {
 
     /**
      * The pieces cut into methods, each with its loads of features, weight bases, group weights and gradient sums
-     * counted.
+     * counted: a piece costs its own bytes, and its group's combined weight where it starts the group in its method.
      */
     private List<List<Piece>> chunks(boolean backward) {
-        List<List<Piece>> chunks = new ArrayList<>();
-        List<Piece> chunk = new ArrayList<>();
-        int bytes = 0;
         int perVariable = (backward ? 16 : 6) + (dim > 60 ? 4 : 0);
         int overhead = 12 * bases.size() + perVariable * dim;
-        for (Piece piece : pieces) {
-            boolean newGroup = chunk.isEmpty() || chunk.get(chunk.size() - 1).group() != piece.group();
-            int cost = pieceBytes(piece, backward) + (newGroup ? groupBytes(piece.group(), backward) : 0);
-            if (!chunk.isEmpty() && bytes + cost + overhead > BYTES_PER_METHOD) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                bytes = 0;
-                cost = pieceBytes(piece, backward) + groupBytes(piece.group(), backward);
-            }
-            chunk.add(piece);
-            bytes += cost;
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+        MethodPacker packer = MethodPacker.ofSize(Math.max(1, BYTES_PER_METHOD - overhead));
+        return packer.pack(pieces, (previous, piece) -> pieceBytes(piece, backward)
+                + (previous == null || previous.group() != piece.group() ? groupBytes(piece.group(), backward) : 0));
     }
 
     private TypeSpec type(ClassName spec, ClassName impl) {
@@ -317,7 +299,7 @@ public final class SymmetricContractionWriter {
                                 "WEIGHT_VIEWS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer(weightViews(tensor))
                         .build());
-        List<NumberType> arithmetics = NumberType.of(precision);
+        List<NumberType> arithmetics = NumberType.of(model.precision());
         for (NumberType t : arithmetics) {
             for (Map.Entry<SqrtSum, String> constant : constants.entrySet()) {
                 type.addField(FieldSpec.builder(t.type(), constant.getValue() + t.fieldSuffix(), Modifier.PRIVATE,
@@ -800,28 +782,14 @@ public final class SymmetricContractionWriter {
 
     /** The pieces' indices cut into double-backward methods, as {@link #chunks} cuts them for the other passes. */
     private List<List<Integer>> doubleBackwardChunks() {
-        List<List<Integer>> chunks = new ArrayList<>();
-        List<Integer> chunk = new ArrayList<>();
-        int bytes = 0;
         int overhead = 12 * bases.size() + (28 + (dim > 60 ? 8 : 0)) * dim;
-        for (int index = 0; index < pieces.size(); index++) {
+        MethodPacker packer = MethodPacker.ofSize(Math.max(1, BYTES_PER_METHOD - overhead));
+        return packer.pack(IntStream.range(0, pieces.size()).boxed().toList(), (previous, index) -> {
             int group = pieces.get(index).group();
-            int groupCost = groupBytes(group, true) + 12 * groups.get(group).members().size();
-            boolean newGroup = chunk.isEmpty() || pieces.get(chunk.get(chunk.size() - 1)).group() != group;
-            int cost = doubleBackwardPieceBytes(index) + (newGroup ? groupCost : 0);
-            if (!chunk.isEmpty() && bytes + cost + overhead > BYTES_PER_METHOD) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                bytes = 0;
-                cost = doubleBackwardPieceBytes(index) + groupCost;
-            }
-            chunk.add(index);
-            bytes += cost;
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+            boolean newGroup = previous == null || pieces.get(previous).group() != group;
+            return doubleBackwardPieceBytes(index)
+                    + (newGroup ? groupBytes(group, true) + 12 * groups.get(group).members().size() : 0);
+        });
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -37,13 +38,8 @@ import javax.lang.model.element.Modifier;
  */
 public final class TensorProductWriter {
 
-    /**
-     * About 15 to 20 bytes per call (one load per argument): 100 calls stay near 2 kB. The budget holds for a whole
-     * method, so a block method with several batch loops shares it among them (backward: up to four loops).
-     */
-    static final int MAX_CALLS_PER_METHOD = 100;
-    /** Statements of a transposing copy per method: about 16 bytecode bytes each, far below the 8000-byte limit. */
-    static final int MAX_COPIES_PER_METHOD = 300;
+    /** {@link TensorProductPlan#MAX_CALLS_PER_METHOD}: calls per method, shared by a block method's loops. */
+    static final int MAX_CALLS_PER_METHOD = TensorProductPlan.MAX_CALLS_PER_METHOD;
 
     /** Doubles a block's inputs, weights and outputs may fill (256 KiB): they stay in L2 between passes. */
     static final int BLOCK_DOUBLES = 32 * 1024;
@@ -59,8 +55,6 @@ public final class TensorProductWriter {
     private final ClassName spec;
     private final ClassName implementation;
     private final ConstantPool constants = ConstantPool.tensorProduct();
-    /** Weight views added by one method at most (each about 40 bytes of bytecode). */
-    private static final int VIEWS_PER_METHOD = 64;
     private final KernelChecks checks;
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
@@ -313,7 +307,7 @@ public final class TensorProductWriter {
 
     /**
      * {@code weightViews()}: one {@code WeightView} per weighted path, e3nn's {@code path_shape} at its offset; in
-     * helper methods of {@link #VIEWS_PER_METHOD} views each where there are more.
+     * helper methods of {@link TensorProductPlan#VIEWS_PER_METHOD} views each where there are more.
      */
     private List<MethodSpec> weightViews() {
         ClassName view = ClassName.get("dev.e3j.runtime", "WeightView");
@@ -336,14 +330,15 @@ public final class TensorProductWriter {
         }
         method.addStatement("$T views = new $T<>()", list, ArrayList.class);
         List<MethodSpec> methods = new ArrayList<>();
-        if (views.size() <= VIEWS_PER_METHOD) {
+        List<List<CodeBlock>> parts = TensorProductPlan.VIEWS.pack(views);
+        if (parts.size() == 1) {
             views.forEach(method::addCode);
         } else {
-            for (int start = 0, part = 0; start < views.size(); start += VIEWS_PER_METHOD, part++) {
+            for (int part = 0; part < parts.size(); part++) {
                 MethodSpec.Builder helper = MethodSpec.methodBuilder("weightViews" + part)
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                         .addParameter(list, "views");
-                views.subList(start, Math.min(start + VIEWS_PER_METHOD, views.size())).forEach(helper::addCode);
+                parts.get(part).forEach(helper::addCode);
                 methods.add(helper.build());
                 method.addStatement("weightViews$L(views)", part);
             }
@@ -781,17 +776,17 @@ public final class TensorProductWriter {
         method.addModifiers(Modifier.PRIVATE, Modifier.STATIC);
         List<MethodSpec> methods = new ArrayList<>();
         String name = method.build().name();
-        if (calls.size() <= MAX_CALLS_PER_METHOD) {
+        List<List<CodeBlock>> parts = TensorProductPlan.CALLS.pack(calls);
+        if (parts.size() <= 1) {
             calls.forEach(method::addStatement);
         } else {
-            for (int start = 0, part = 0; start < calls.size(); start += MAX_CALLS_PER_METHOD, part++) {
+            for (int part = 0; part < parts.size(); part++) {
                 MethodSpec.Builder helper = MethodSpec.methodBuilder(name + part)
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
                 for (int p = 0; p < types.size(); p++) {
                     helper.addParameter(types.get(p), names.get(p));
                 }
-                calls.subList(start, Math.min(calls.size(), start + MAX_CALLS_PER_METHOD))
-                        .forEach(helper::addStatement);
+                parts.get(part).forEach(helper::addStatement);
                 methods.add(helper.build());
                 method.addStatement("$L$L($L)", name, part, String.join(", ", names));
             }
@@ -931,30 +926,16 @@ public final class TensorProductWriter {
 
     /**
      * The transposing copy as one method, or, when the irreps have more components than
-     * {@link #MAX_COPIES_PER_METHOD} statements hold, as parts {@code name0, name1, ...} over consecutive entries
+     * {@link TensorProductPlan#MAX_COPIES_PER_METHOD} statements hold, as parts {@code name0, name1, ...} over consecutive entries
      * that the method {@code name} calls in order, so that every method stays below HotSpot's 8000-byte limit.
      */
     private static List<MethodSpec> transpose(String name, Irreps irreps, NumberType number,
             boolean intoChannelLast) {
-        List<List<Integer>> parts = new ArrayList<>();
-        List<Integer> current = new ArrayList<>();
-        int statements = 0;
-        for (int e = 0; e < irreps.size(); e++) {
-            if (irreps.get(e).mul() == 0) {
-                continue;
-            }
-            int entryStatements = copyStatements(irreps, e);
-            if (!current.isEmpty() && statements + entryStatements > MAX_COPIES_PER_METHOD) {
-                parts.add(current);
-                current = new ArrayList<>();
-                statements = 0;
-            }
-            current.add(e);
-            statements += entryStatements;
-        }
-        parts.add(current);
-        if (parts.size() == 1) {
-            return List.of(transposeEntries(name, irreps, number, intoChannelLast, parts.get(0)));
+        List<Integer> entries = IntStream.range(0, irreps.size()).filter(e -> irreps.get(e).mul() > 0).boxed()
+                .toList();
+        List<List<Integer>> parts = TensorProductPlan.COPIES.pack(entries, e -> copyStatements(irreps, e));
+        if (parts.size() <= 1) {
+            return List.of(transposeEntries(name, irreps, number, intoChannelLast, entries));
         }
         List<MethodSpec> methods = new ArrayList<>();
         MethodSpec.Builder driver = transposeSignature(name, number, intoChannelLast);
@@ -1140,21 +1121,18 @@ public final class TensorProductWriter {
                 calls.add(after.getOrDefault(operation, CodeBlock.of("")));
                 continue;
             }
-            for (int start = 0, part = 0; start < pathCalls.size(); part++) {
-                PathGroup group = pathCalls.get(start).group();
-                int end = start + 1;
-                while (end < pathCalls.size() && end - start < MAX_CALLS_PER_METHOD
-                        && pathCalls.get(end).group() == group) {
-                    end++;
-                }
+            List<List<Call>> helperCalls = TensorProductPlan.helperCalls(pathCalls, Call::group);
+            for (int part = 0, start = 0; part < helperCalls.size(); part++) {
+                List<Call> members = helperCalls.get(part);
+                PathGroup group = members.get(0).group();
                 String name = helperName(operation) + part;
                 MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                        .addJavadoc("Path method calls $L to $L for one sample.\n", start, end - 1);
+                        .addJavadoc("Path method calls $L to $L for one sample.\n", start, start + members.size() - 1);
                 for (String parameter : parameters) {
                     helper.addParameter(Operation.parameterType(parameter, number), parameter);
                 }
-                pathCalls.subList(start, end).forEach(call -> helper.addStatement(call.renderInGroup()));
+                members.forEach(call -> helper.addStatement(call.renderInGroup()));
                 List<MethodSpec> target = group.nested()
                         ? nestedHelpers.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
                 if (target.stream().noneMatch(existing -> existing.name().equals(name)
@@ -1162,7 +1140,7 @@ public final class TensorProductWriter {
                     target.add(helper.build());
                 }
                 calls.add(CodeBlock.builder().addStatement(new Call(group, name, parameters).render(binding)).build());
-                start = end;
+                start += members.size();
             }
             calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }

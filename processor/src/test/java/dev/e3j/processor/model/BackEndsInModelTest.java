@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
@@ -36,6 +37,15 @@ class BackEndsInModelTest {
         assertEquals(Precision.FLOAT, LinearModel.build(spec).precision());
         assertEquals(Precision.DOUBLE, LinearModel.build(LinearSpec.of("1x0e", "1x0e")).precision());
         assertEquals(Precision.DOUBLE, SphericalHarmonicsModel.build(SphericalHarmonicsSpec.upTo(1)).precision());
+    }
+
+    @Test
+    void symmetricContractionModelCarriesPrecisionOfItsSpec() throws InvalidSpecException {
+        for (Precision precision : Precision.values()) {
+            SymmetricContractionSpec spec = new SymmetricContractionSpec("2x0e+2x1o", "2x0e", 2, 1,
+                    CgConvention.E3NN_0_5, precision);
+            assertEquals(precision, SymmetricContractionModel.build(spec).precision());
+        }
     }
 
     /** A degree below the requested ones (a step of the recursion) has the components a model of it would have. */

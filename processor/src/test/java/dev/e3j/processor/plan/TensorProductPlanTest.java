@@ -9,12 +9,15 @@ import dev.e3j.annotations.IrrepNormalization;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct.Kind;
+import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.model.TensorProductModels;
 import dev.e3j.processor.model.TensorProductSpec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The tensor-product plan on its own: strategies, weight rows and columns, and the index formulas. */
@@ -125,5 +128,32 @@ class TensorProductPlanTest {
         assertTrue(small.stream().noneMatch(List::isEmpty));
         // a single path above the budget still gets its class
         assertEquals(plan.paths().size(), plan.pathClasses(1, 8, 1).size());
+    }
+
+    /** A path's methods hold consecutive output components, each within the budget of term uses. */
+    @Test
+    void methodComponentsSplitTheOutputComponentsUnderTheBudget() throws InvalidSpecException {
+        PathPlan path = plan("1x2e", "1x2e", "1x4e", Kind.FULLY_CONNECTED, false).paths().get(0);
+        List<Integer> components = IntStream.range(0, 9).boxed().toList();
+        assertEquals(List.of(components), path.methodComponents(CgTerm::k, 1, 0), "a few terms fit one method");
+        List<List<Integer>> alone = path.methodComponents(CgTerm::k, PathPlan.MAX_TERM_USES_PER_METHOD, 0);
+        assertEquals(components.stream().map(List::of).toList(), alone, "a component's terms fill a method");
+        List<List<Integer>> byOutput = path.methodComponents(CgTerm::k, 0, PathPlan.MAX_TERM_USES_PER_METHOD / 4);
+        assertEquals(List.of(List.of(0, 1, 2, 3), List.of(4, 5, 6, 7), List.of(8)), byOutput,
+                "statements per component count too");
+        List<List<Integer>> byX1 = path.methodComponents(CgTerm::i, 1, 0);
+        assertEquals(List.of(IntStream.range(0, 5).boxed().toList()), byX1, "the x1 gradient goes by i");
+    }
+
+    /** Per-sample calls go into helpers of one class each, at most MAX_CALLS_PER_METHOD calls, in order. */
+    @Test
+    void helperCallsStayInOneClassAndWithinTheCallBudget() {
+        List<String> calls = new ArrayList<>();
+        IntStream.range(0, 150).forEach(i -> calls.add("A" + i));
+        IntStream.range(0, 30).forEach(i -> calls.add("B" + i));
+        calls.add("A150");
+        List<List<String>> helpers = TensorProductPlan.helperCalls(calls, call -> call.charAt(0));
+        assertEquals(List.of(100, 50, 30, 1), helpers.stream().map(List::size).toList());
+        assertEquals(calls, helpers.stream().flatMap(List::stream).toList());
     }
 }

@@ -265,7 +265,7 @@ public final class CudaSphericalHarmonicsWriter {
         String prefix = symbolPrefix();
         for (NumberType number : NumberType.CUDA_ORDER) {
             String t = number.cType();
-            code.open("extern \"C\" int " + prefix + "_forward_" + number.cudaSuffix() + "(const " + t + "* xyz, " + t
+            code.open("extern \"C\" int " + prefix + "_forward_" + number.shortName() + "(const " + t + "* xyz, " + t
                             + "* out, int64_t n, cudaStream_t stream)")
                     .open("if (n < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (n == 0)").line("return static_cast<int>(cudaSuccess);").close()
@@ -273,7 +273,7 @@ public final class CudaSphericalHarmonicsWriter {
                             + "xyz, out, n);")
                     .line("return static_cast<int>(cudaGetLastError());")
                     .close().blank();
-            code.open("extern \"C\" int " + prefix + "_backward_" + number.cudaSuffix() + "(const " + t + "* xyz, const "
+            code.open("extern \"C\" int " + prefix + "_backward_" + number.shortName() + "(const " + t + "* xyz, const "
                             + t + "* grad_out, " + t + "* grad_xyz, int64_t n, cudaStream_t stream)")
                     .open("if (n < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (n == 0)").line("return static_cast<int>(cudaSuccess);").close()

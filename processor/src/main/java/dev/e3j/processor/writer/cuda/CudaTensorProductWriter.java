@@ -622,7 +622,7 @@ public final class CudaTensorProductWriter {
         String prefix = symbolPrefix();
         for (NumberType number : NumberType.CUDA_ORDER) {
             String t = number.cType();
-            code.open("extern \"C\" int " + prefix + "_forward_" + number.cudaSuffix() + "(const " + t + "* x1, const " + t
+            code.open("extern \"C\" int " + prefix + "_forward_" + number.shortName() + "(const " + t + "* x1, const " + t
                             + "* x2, const " + t + "* weights, " + t + "* out, int64_t batch, cudaStream_t stream)")
                     .open("if (batch < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close()
                     .open("if (batch == 0)").line("return static_cast<int>(cudaSuccess);").close()
@@ -630,7 +630,7 @@ public final class CudaTensorProductWriter {
                             + "stream, x1, x2, weights, out, batch);")
                     .line("return static_cast<int>(cudaGetLastError());")
                     .close().blank();
-            code.open("extern \"C\" int " + prefix + "_backward_" + number.cudaSuffix() + "(const " + t + "* x1, const "
+            code.open("extern \"C\" int " + prefix + "_backward_" + number.shortName() + "(const " + t + "* x1, const "
                             + t + "* x2, const " + t + "* weights, const " + t + "* grad_out, " + t + "* grad_x1, " + t
                             + "* grad_x2, " + t + "* grad_weights, int64_t batch, cudaStream_t stream)")
                     .open("if (batch < 0)").line("return static_cast<int>(cudaErrorInvalidValue);").close();

@@ -1,0 +1,97 @@
+package dev.e3j.processor.plan;
+
+import dev.e3j.processor.model.LinearModel;
+import dev.e3j.processor.model.LinearModel.Path;
+import dev.e3j.runtime.Irreps;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a {@code @Linear} kernel is computed, decided once from its exact model and then only read: the samples per
+ * parallel block, the weighted paths and how their per-path statements split into methods, and the distinct path
+ * shapes, each written once as methods that its paths share.
+ *
+ * @param model         the exact model
+ * @param blockSize     samples per parallel block: their inputs and outputs fill about {@link #BLOCK_DOUBLES}
+ * @param weightedPaths the indices of the paths with weights, in path order (the others contribute nothing)
+ * @param pathMethods   the weighted paths' per-path statements by method: one run (inline in the caller) for at
+ *                      most {@link #MAX_PATHS_PER_METHOD} paths, else runs of that many, each a helper method
+ * @param shapes        each distinct {@link Shape} of weighted path, in order of first use, with its paths
+ */
+public record LinearPlan(LinearModel model, int blockSize, List<Integer> weightedPaths,
+                         List<List<Integer>> pathMethods, Map<Shape, List<Integer>> shapes) {
+
+    /** Doubles a block's inputs and outputs may fill (256 KiB), as for tensor products. */
+    public static final int BLOCK_DOUBLES = 32 * 1024;
+    /**
+     * Per-path statements in one method at most: beyond it they go into helper methods, so that maps with thousands of
+     * paths (unsimplified irreps such as 60 entries of {@code 1x0e}) stay below HotSpot's 8000-byte JIT limit and the
+     * 64 KiB method limit.
+     */
+    public static final int MAX_PATHS_PER_METHOD = 64;
+    /** The per-path statements packed into methods: {@link #MAX_PATHS_PER_METHOD}. */
+    public static final MethodPacker PATHS = MethodPacker.ofCount(MAX_PATHS_PER_METHOD);
+
+    /**
+     * What a path's methods depend on: the dimension of its irrep and its multiplicities.
+     *
+     * @param dim    the irrep's dimension {@code 2l + 1}
+     * @param mulIn  input channels
+     * @param mulOut output channels
+     */
+    public record Shape(int dim, int mulIn, int mulOut) {
+
+        /** The shape of {@code path}. */
+        public static Shape of(Path path) {
+            return new Shape(path.dim(), path.mulIn(), path.mulOut());
+        }
+
+        /** {@code L1From4To2}: l = 1, 4 input channels, 2 output channels; the suffix of its methods' names. */
+        public String suffix() {
+            return "L" + (dim - 1) / 2 + "From" + mulIn + "To" + mulOut;
+        }
+    }
+
+    public LinearPlan {
+        weightedPaths = List.copyOf(weightedPaths);
+        pathMethods = List.copyOf(pathMethods);
+        Map<Shape, List<Integer>> copy = new LinkedHashMap<>();
+        shapes.forEach((shape, paths) -> copy.put(shape, List.copyOf(paths)));
+        shapes = Collections.unmodifiableMap(copy);
+    }
+
+    /** Plans {@code model}. */
+    public static LinearPlan of(LinearModel model) {
+        List<Integer> weighted = new ArrayList<>();
+        Map<Shape, List<Integer>> shapes = new LinkedHashMap<>();
+        for (int p = 0; p < model.paths().size(); p++) {
+            Path path = model.paths().get(p);
+            if (path.weightNumel() > 0) {
+                weighted.add(p);
+                shapes.computeIfAbsent(Shape.of(path), shape -> new ArrayList<>()).add(p);
+            }
+        }
+        int blockSize = Math.max(1, BLOCK_DOUBLES / Math.max(1, model.irrepsIn().dim() + model.irrepsOut().dim()));
+        return new LinearPlan(model, blockSize, weighted, PATHS.pack(weighted), shapes);
+    }
+
+    /** Whether the per-path statements stay in their caller: at most one method's worth of weighted paths. */
+    public boolean pathsInline() {
+        return pathMethods.size() <= 1;
+    }
+
+    /**
+     * The row of component 0 of each entry of {@code irreps} in channel-last scratch ({@code [component][channel]}):
+     * the dimensions of the entries before it; one more element, the rows of all entries.
+     */
+    public static int[] firstRows(Irreps irreps) {
+        int[] rows = new int[irreps.size() + 1];
+        for (int e = 0; e < irreps.size(); e++) {
+            rows[e + 1] = rows[e] + irreps.get(e).ir().dim();
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.e3j.processor.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.model.SphericalHarmonicsModel;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Gradient;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Group;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Part;
+import dev.e3j.processor.plan.SphericalHarmonicsPlan.Slice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The spherical-harmonics plan on its own: the recursion, the scratch rows, the gradient and its methods. */
+class SphericalHarmonicsPlanTest {
+
+    private static SphericalHarmonicsPlan plan(List<Integer> ls) {
+        return SphericalHarmonicsPlan.of(SphericalHarmonicsModel.of(ls, ShNormalization.COMPONENT, true));
+    }
+
+    private static List<Integer> upTo(int lmax) {
+        return IntStream.rangeClosed(0, lmax).boxed().toList();
+    }
+
+    @Test
+    void lowDegreesComeFromMonomialsWithAPointsLastGradient() {
+        SphericalHarmonicsPlan plan = plan(upTo(2));
+        assertFalse(plan.recursion());
+        assertEquals(Gradient.POINTS_LAST, plan.gradient());
+        // P^1 is the coordinates themselves: no rows; P^2 in rows 0..4
+        assertEquals(Map.of(2, 0), plan.valueRows());
+        assertEquals(5, plan.valueRowCount());
+        assertEquals(0, plan.weightRowBase());
+        assertEquals(0, plan.weightRow(1, 0));
+        assertEquals(3, plan.weightRow(2, 0));
+        assertEquals(3 + 5 + 3, plan.backwardRowCount(), "the weights of l = 1 and 2, then d/dx, d/dy, d/dz");
+        assertTrue(plan.gradientParts().isEmpty() && plan.gradientGroups().isEmpty());
+    }
+
+    @Test
+    void midDegreesTakeTheGradientThroughTheDegreeBelowAfterTheValueRows() {
+        SphericalHarmonicsPlan plan = plan(upTo(5));
+        assertEquals(Gradient.LOWERED_POINTS_LAST, plan.gradient());
+        assertEquals(List.of(2, 3, 4, 5), List.copyOf(plan.valueRows().keySet()));
+        assertEquals(5 + 7 + 9 + 11, plan.valueRowCount());
+        assertEquals(plan.valueRowCount(), plan.weightRowBase());
+        assertEquals(plan.valueRowCount(), plan.weightRow(1, 0));
+        assertEquals(List.of(1, 2, 3, 4, 5), List.copyOf(plan.loweredGradients().keySet()));
+    }
+
+    @Test
+    void aDegreeWithoutTheDegreeBelowInRowsTakesTheScalarGradient() {
+        SphericalHarmonicsPlan plan = plan(List.of(5));
+        assertEquals(Gradient.SCALAR, plan.gradient());
+        assertEquals(Map.of(5, 0), plan.valueRows());
+        assertEquals(List.of("gradientDegree5"), plan.gradientCallees());
+        Slice slice = plan.gradientParts().get(0).slices().get(0);
+        assertTrue(slice.lowered(), "l = 5 fits one method through the values of l = 4");
+    }
+
+    @Test
+    void fromLmaxSixTheValuesComeFromTheRecursionOverEveryDegree() {
+        SphericalHarmonicsPlan plan = plan(List.of(0, 6));
+        assertTrue(plan.recursion());
+        assertEquals(5, plan.raisings().size(), "P^2 .. P^6 raised from the degree below");
+        assertEquals(List.of(2, 3, 4, 5, 6), List.copyOf(plan.valueRows().keySet()));
+        assertEquals(0, plan.valueRows().get(2));
+        assertEquals(5 + 7 + 9 + 11, plan.valueRows().get(6));
+    }
+
+    @Test
+    void highDegreesSplitTheScalarGradientUnderTheBudgetAndGroupTheCalls() {
+        SphericalHarmonicsPlan plan = plan(List.of(1, 2, 20));
+        assertEquals(Gradient.SCALAR, plan.gradient());
+        List<Part> parts = plan.gradientParts();
+        assertEquals("gradientDegrees1And2", parts.get(0).name(), "low degrees share a method");
+        assertTrue(parts.stream().anyMatch(part -> part.name().matches("gradientDegree20Part\\d+[XYZ]")),
+                "a component of l = 20 alone is over the budget: one method per axis");
+        for (Part part : parts) {
+            int size = part.slices().stream()
+                    .mapToInt(slice -> SphericalHarmonicsPlan.size(plan.model(), plan.loweredGradients(), slice))
+                    .sum();
+            boolean oneAxis = part.slices().size() == 1 && part.slices().get(0).axes().size() == 1;
+            assertTrue(oneAxis || size <= SphericalHarmonicsPlan.BYTECODE_BUDGET, part.name() + ": " + size);
+        }
+        if (parts.size() <= SphericalHarmonicsPlan.MAX_CALLS_PER_METHOD) {
+            assertTrue(plan.gradientGroups().isEmpty());
+            assertEquals(parts.stream().map(Part::name).toList(), plan.gradientCallees());
+        } else {
+            List<Part> called = new ArrayList<>();
+            for (Group group : plan.gradientGroups()) {
+                assertTrue(group.parts().size() <= SphericalHarmonicsPlan.MAX_CALLS_PER_METHOD);
+                called.addAll(group.parts());
+            }
+            assertEquals(parts, called, "the groups call every part once, in order");
+        }
+    }
+}
