@@ -481,9 +481,10 @@ public final class TensorProductWriter {
      * {@code doubleBackward}: the arguments checked as {@code backward}'s, a null cotangent replaced by zeros and a
      * null gradient by scratch, then one fused pass per path ({@link Operation#DOUBLE_BACKWARD}, or
      * {@link Operation#DOUBLE_BACKWARD_WEIGHT_ROWS} where the backward goes by weight columns, on the rows and
-     * columns of the weights and of their cotangents) over blocks of samples; shared weights sum their gradient per block, then over the blocks in order, as {@code backward}. A
-     * square's one input is {@code x1}: {@code ggX1} is the cotangent of its total gradient, {@code gX1} receives the
-     * total gradient, {@code gX2} is ignored (as {@code backward}'s {@code gradX2}) and {@code ggX2} must be null.
+     * columns of the weights and of their cotangents) over blocks of samples; shared weights sum their gradient per
+     * block, then over the blocks in order, as {@code backward}. A square's one input is {@code x1}: {@code ggX1} is
+     * the cotangent of its total gradient, {@code gX1} receives the total gradient, {@code gX2} is ignored (as
+     * {@code backward}'s {@code gradX2}) and {@code ggX2} must be null.
      */
     private MethodSpec doubleBackward(NumberType number) {
         TypeName array = number.arrayType();
