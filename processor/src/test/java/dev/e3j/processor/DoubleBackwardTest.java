@@ -39,8 +39,8 @@ class DoubleBackwardTest {
                     + " kind = Kind.SQUARE, sharedWeights = false, precision = Precision.FLOAT)");
 
     /** Products the reference does not contain, each with precision = FLOAT. */
-    private static final List<String> UNSEEN = List.of("HighDegree", "WeightRows", "ChannelLast", "Elementwise",
-            "WeightedSquare", "Full", "PathWeights");
+    private static final List<String> UNSEEN = List.of("HighDegree", "WeightRows", "MixedWeightRows", "ChannelLast",
+            "Elementwise", "WeightedSquare", "Full", "PathWeights");
 
     @BeforeAll
     static void compile() {
@@ -92,6 +92,11 @@ class DoubleBackwardTest {
 
                     @TensorProduct(in1 = "8x0e+8x1o", in2 = "0e+1o", out = "8x0e+8x1o", precision = Precision.FLOAT)
                     interface WeightRows extends TensorProductKernel {}
+
+                    // by weight columns: 0e x 0e (16 pairs, 9 outputs: an odd last column) and 0e x 1o (8 pairs);
+                    // by weight rows only (under 8 pairs), on the plain double backward: the paths of 3x1o
+                    @TensorProduct(in1 = "8x0e+3x1o", in2 = "2x0e+1o", out = "9x0e+9x1o", precision = Precision.FLOAT)
+                    interface MixedWeightRows extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "5x0e+5x1o+3x2e", in2 = "0e+1o+2e+3o", out = "5x0e+5x1o+3x2e+3x3o",
                                    kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)

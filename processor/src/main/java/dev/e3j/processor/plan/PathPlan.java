@@ -105,7 +105,7 @@ public record PathPlan(PathModel path, PathLayout layout, int firstWeightRow, in
      * Whether the fused backward of this weight-row path goes by weight columns: when it has at least
      * {@link #MIN_WEIGHT_ROW} channel pairs, the length of the vectorized loops over the columns. With one pair
      * (tetris-poly-1) those loops ran once per output channel, and the backward was 7-15% slower than the plain fused
-     * one.
+     * one. The double backward of such a path goes by the same columns and rows.
      */
     public boolean backwardByColumns() {
         return firstWeightColumn >= 0;

@@ -25,8 +25,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them
- * @param gScratch          the size of the fused backward's scratch {@code gT}: the largest {@code dimOut x pairs} of
- *                          the paths whose backward goes by columns
+ * @param gScratch          the size of the fused backward's scratch {@code gT} (and of the double backward's
+ *                          {@code gT} and {@code hT}): the largest {@code dimOut x pairs} of the paths whose backward
+ *                          goes by columns
  */
 public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, boolean channelLast,
                                 boolean weightRows, int weightRowCount, int weightColumnCount, int gScratch) {

@@ -62,10 +62,26 @@ enum Operation {
      * {@code gradOut}).
      */
     DOUBLE_BACKWARD("_doubleBackward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset",
-            "gradOut", "gradOutOffset", "ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights", "gGradOut"));
+            "gradOut", "gradOutOffset", "ggX1", "ggX2", "ggWeights", "gX1", "gX2", "gWeights", "gGradOut")),
+    /**
+     * {@link #DOUBLE_BACKWARD} of a path whose backward goes by weight columns, with the same strategy: the weighted
+     * output gradients {@code g_k[u v] = sum_w W[u v][w] gradOut[w]_k} and {@code h_k[u v] = sum_w ggW[u v][w]
+     * gradOut[w]_k} over the columns of {@code W} and {@code ggW} into scratch {@code gT} and {@code hT}, the input
+     * gradients from them per pair, and per pair the rows {@code gGradOutT[k][w] += W[u v][w] s_k + ggW[u v][w] t_k}
+     * and {@code gradRows[u v][w] += sum_k s_k gradOutT[k][w]}, the sample's {@code gradOut} and {@code gGradOut}
+     * in channel-last scratch.
+     */
+    DOUBLE_BACKWARD_WEIGHT_ROWS("_doubleBackwardRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightRows",
+            "weightColumns", "ggWeightRows", "ggWeightColumns", "gradOutT", "gT", "hT", "ggX1", "ggX2", "gX1", "gX2",
+            "gradRows", "gGradOutT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights");
+            "sampleWeights", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",
+            "ggWeightColumns");
+
+    /** Parameters that are arrays of rows or columns, each its own array. */
+    private static final List<String> ROW_ARRAYS = List.of("weightRows", "weightColumns", "gradRows", "ggWeightRows",
+            "ggWeightColumns");
 
     private final String suffix;
     private final List<String> parameters;
@@ -84,8 +100,7 @@ enum Operation {
         if (parameter.endsWith("Offset")) {
             return TypeName.INT;
         }
-        return List.of("weightRows", "weightColumns", "gradRows").contains(parameter)
-                ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
+        return ROW_ARRAYS.contains(parameter) ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
     }
 
     /** Parameter names in order; each input array followed by its {@code int} offset. */

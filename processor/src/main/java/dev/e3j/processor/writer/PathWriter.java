@@ -103,7 +103,7 @@ final class PathWriter {
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> CgTerm::k;
+                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -136,7 +136,7 @@ final class PathWriter {
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
-            case DOUBLE_BACKWARD -> 7;
+            case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
         };
     }
 
@@ -149,6 +149,7 @@ final class PathWriter {
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> 4;
             case BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> 8;
+            case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
             default -> 0;
         };
     }
@@ -167,6 +168,8 @@ final class PathWriter {
                     + " columns and gradient rows";
             case DOUBLE_BACKWARD -> "second derivatives: the gradients of the backward's outputs contracted with"
                     + " ggX1, ggX2 and ggWeights, with respect to x1, x2, the weights and gradOut, in one pass";
+            case DOUBLE_BACKWARD_WEIGHT_ROWS -> "second derivatives, in one pass, by the weight columns and rows of"
+                    + " the weights and ggWeights and gradient rows";
         };
     }
 
@@ -179,7 +182,7 @@ final class PathWriter {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> term.k();
+                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -194,6 +197,9 @@ final class PathWriter {
         }
         if (operation == Operation.DOUBLE_BACKWARD) {
             return doubleBackwardBody(type, terms);
+        }
+        if (operation == Operation.DOUBLE_BACKWARD_WEIGHT_ROWS) {
+            return weightRowsDoubleBackwardBody(type, terms);
         }
         if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
             return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
@@ -251,7 +257,7 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD -> throw new IllegalStateException(operation + " has its own body");
+                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
             closeLoop(code);
@@ -800,12 +806,12 @@ final class PathWriter {
                 type.zero());
         int pairedW = layout.mulOut() / 2 * 2;
         code.beginControlFlow("for (int w = 0; w < $L; w += 2)", pairedW);
-        weightColumnsStep(code, type, ks, true);
+        weightColumnsStep(code, type, ks, true, false);
         code.endControlFlow();
         if (pairedW < layout.mulOut()) {
             code.add("{ // the last output channel\n$>");
             code.addStatement("int w = $L", pairedW);
-            weightColumnsStep(code, type, ks, false);
+            weightColumnsStep(code, type, ks, false, false);
             code.add("$<}\n");
         }
         openLoop(code, "u", "0", layout.mul1());
@@ -815,10 +821,7 @@ final class PathWriter {
         code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
         terms.stream().map(CgTerm::j).distinct().sorted()
                 .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
-        String pair = at("u").equals("0") ? "" : layout.mul2() == 1 ? "u" : "u * " + layout.mul2();
-        if (!at("v").equals("0")) {
-            pair = pair.isEmpty() ? "v" : pair + " + v";
-        }
+        String pair = weightRowPair();
         if (!pair.isEmpty()) {
             code.addStatement("int pair = $L", pair);
         }
@@ -829,19 +832,7 @@ final class PathWriter {
         }
         inputGradientsFromG(code, type, terms);
         declareContractions(code, type, terms);
-        code.addStatement("$L gradRow = gradRows[$L]", arrayType,
-                rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair"));
-        code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
-        // in statements of at most 16 nested calls (javac attributes nested calls recursively, see fmaSum)
-        for (int first = 0; first < ks.size(); first += 16) {
-            String sum = "gradRow[w]";
-            for (int k : ks.subList(first, Math.min(ks.size(), first + 16))) {
-                int base = layout.offsetOut() + k * layout.mulOut();
-                sum = "Math.fma(t" + k + ", gradOutT[" + (base == 0 ? "w" : base + " + w") + "], " + sum + ")";
-            }
-            code.addStatement("gradRow[w] = $L", sum);
-        }
-        code.endControlFlow();
+        gradientRowLoop(code, arrayType, ks, "t", rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair"));
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
                 .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
@@ -849,14 +840,147 @@ final class PathWriter {
         return code.build();
     }
 
-    /** One step of the {@code g} loop: columns {@code w} and {@code w + 1} (or {@code w} alone) into {@code gT}. */
-    private void weightColumnsStep(CodeBlock.Builder code, NumberType type, List<Integer> ks, boolean pair) {
+    /**
+     * The double backward by weight columns and rows ({@link Operation#DOUBLE_BACKWARD_WEIGHT_ROWS}), the strategy of
+     * {@link #weightRowsBackwardBody} applied to the terms of {@link #doubleBackwardBody}. First the weighted output
+     * gradients of every channel pair, {@code g_k[u v] = sum_w W[u v][w] gradOut[w]_k} into {@code gT} and
+     * {@code h_k[u v] = sum_w ggW[u v][w] gradOut[w]_k} into {@code hT}, in vectorized loops over the pairs. Then per
+     * pair: {@code gX1_i += sum_jk C_ijk (ggB_j g_k + b_j h_k)}, {@code gX2_j += sum_ik C_ijk (ggA_i g_k + a_i h_k)},
+     * {@code t_k} and {@code s_k = sum_ij C_ijk (ggA_i b_j + a_i ggB_j)}, and two loops over the output channels
+     * {@code w}, vectorized: {@code gGradOutT[k][w] += W[u v][w] s_k + ggW[u v][w] t_k} and
+     * {@code gradRows[u v][w] += sum_k s_k gradOutT[k][w]}.
+     */
+    private CodeBlock weightRowsDoubleBackwardBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        String arrayType = type.arrayType().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Integer> ks = terms.stream().map(CgTerm::k).distinct().sorted().toList();
+        int pairs = plan.weightRowCount();
+        for (String scratch : List.of("gT", "hT")) {
+            code.addStatement("$T.fill($L, 0, $L, $L)", ClassName.get("java.util", "Arrays"), scratch,
+                    ks.size() * pairs, type.zero());
+        }
+        int pairedW = layout.mulOut() / 2 * 2;
+        code.beginControlFlow("for (int w = 0; w < $L; w += 2)", pairedW);
+        weightColumnsStep(code, type, ks, true, true);
+        code.endControlFlow();
+        if (pairedW < layout.mulOut()) {
+            code.add("{ // the last output channel\n$>");
+            code.addStatement("int w = $L", pairedW);
+            weightColumnsStep(code, type, ks, false, true);
+            code.add("$<}\n");
+        }
+        openLoop(code, "u", "0", layout.mul1());
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
+            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+        });
+        accumulatorsFor(code, type, terms, CgTerm::i);
+        openLoop(code, "v", "0", layout.mul2());
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
+            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+        });
+        String pair = weightRowPair();
+        if (!pair.isEmpty()) {
+            code.addStatement("int pair = $L", pair);
+        }
+        for (int n = 0; n < ks.size(); n++) {
+            int base = n * pairs;
+            String index = pair.isEmpty() ? Integer.toString(base) : base == 0 ? "pair" : base + " + pair";
+            code.addStatement("$L g$L = gT[$L]", t, ks.get(n), index);
+            code.addStatement("$L h$L = hT[$L]", t, ks.get(n), index);
+        }
+        Map<Integer, List<Product>> byI = new TreeMap<>();
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        Map<Integer, List<Product>> byK = new TreeMap<>();
+        for (CgTerm term : terms) {
+            List<Product> toI = byI.computeIfAbsent(term.i(), i -> new ArrayList<>());
+            toI.add(new Product(term.constant(), "ggB" + term.j(), "g" + term.k()));
+            toI.add(new Product(term.constant(), "b" + term.j(), "h" + term.k()));
+            List<Product> toJ = byJ.computeIfAbsent(term.j(), j -> new ArrayList<>());
+            toJ.add(new Product(term.constant(), "ggA" + term.i(), "g" + term.k()));
+            toJ.add(new Product(term.constant(), "a" + term.i(), "h" + term.k()));
+            List<Product> toK = byK.computeIfAbsent(term.k(), k -> new ArrayList<>());
+            toK.add(new Product(term.constant(), "ggA" + term.i(), "b" + term.j()));
+            toK.add(new Product(term.constant(), "a" + term.i(), "ggB" + term.j()));
+        }
+        byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        declareContractions(code, type, terms);
+        byK.forEach((k, products) -> code.addStatement("$L s$L = $L", t, k, fmaSum(products, type)));
+        String row = rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair");
+        code.addStatement("$L row = weightRows[$L]", arrayType, row);
+        code.addStatement("$L ggRow = ggWeightRows[$L]", arrayType, row);
+        code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+        code.addStatement("$L weight = row[w]", t);
+        code.addStatement("$L ggWeight = ggRow[w]", t);
+        for (int k : ks) {
+            String target = "gGradOutT[" + channelLastRowIndex(k) + "]";
+            code.addStatement("$L = Math.fma(ggWeight, t$L, Math.fma(weight, s$L, $L))", target, k, k, target);
+        }
+        code.endControlFlow();
+        gradientRowLoop(code, arrayType, ks, "s", row);
+        closeLoop(code);
+        terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+        closeLoop(code);
+        return code.build();
+    }
+
+    /**
+     * {@code gradRow = gradRows[row]} and {@code gradRow[w] += sum_k <factor>_k gradOutT[k][w]} in a loop over
+     * {@code w}, in statements of at most 16 nested calls (javac attributes nested calls recursively, see
+     * {@link #fmaSum}).
+     */
+    private void gradientRowLoop(CodeBlock.Builder code, String arrayType, List<Integer> ks, String factor,
+                                 String row) {
+        code.addStatement("$L gradRow = gradRows[$L]", arrayType, row);
+        code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+        for (int first = 0; first < ks.size(); first += 16) {
+            String sum = "gradRow[w]";
+            for (int k : ks.subList(first, Math.min(ks.size(), first + 16))) {
+                sum = "Math.fma(" + factor + k + ", gradOutT[" + channelLastRowIndex(k) + "], " + sum + ")";
+            }
+            code.addStatement("gradRow[w] = $L", sum);
+        }
+        code.endControlFlow();
+    }
+
+    /** The index of output channel {@code w} of component {@code k} in channel-last output scratch. */
+    private String channelLastRowIndex(int k) {
+        int base = layout.offsetOut() + k * layout.mulOut();
+        return base == 0 ? "w" : base + " + w";
+    }
+
+    /** The current pair's index among this path's weight rows ({@link #pairIndex}), empty for the only pair. */
+    private String weightRowPair() {
+        String pair = pairIndex();
+        return pair.equals("0") ? "" : pair;
+    }
+
+    /**
+     * One step of the {@code g} loop: columns {@code w} and {@code w + 1} (or {@code w} alone) into {@code gT}; with
+     * {@code cotangent}, the same columns of {@code ggW} into {@code hT}.
+     */
+    private void weightColumnsStep(CodeBlock.Builder code, NumberType type, List<Integer> ks, boolean pair,
+                                   boolean cotangent) {
         String t = type.type().toString();
         String arrayType = type.arrayType().toString();
         code.addStatement("$L column = weightColumns[$L]", arrayType, rowIndex(plan.firstWeightColumn(), "w"));
         if (pair) {
             code.addStatement("$L nextColumn = weightColumns[$L]", arrayType,
                     rowIndex(plan.firstWeightColumn() + 1, "w"));
+        }
+        if (cotangent) {
+            code.addStatement("$L ggColumn = ggWeightColumns[$L]", arrayType,
+                    rowIndex(plan.firstWeightColumn(), "w"));
+            if (pair) {
+                code.addStatement("$L ggNextColumn = ggWeightColumns[$L]", arrayType,
+                        rowIndex(plan.firstWeightColumn() + 1, "w"));
+            }
         }
         for (int k : ks) {
             int base = layout.offsetOut() + k * layout.mulOut();
@@ -871,17 +995,32 @@ final class PathWriter {
         if (pair) {
             code.addStatement("$L next = nextColumn[pair]", t);
         }
+        if (cotangent) {
+            code.addStatement("$L ggWeight = ggColumn[pair]", t);
+            if (pair) {
+                code.addStatement("$L ggNext = ggNextColumn[pair]", t);
+            }
+        }
         for (int n = 0; n < ks.size(); n++) {
             int base = n * pairs;
-            String target = "gT[" + (base == 0 ? "pair" : base + " + pair") + "]";
+            String index = base == 0 ? "pair" : base + " + pair";
             int k = ks.get(n);
-            if (pair) {
-                code.addStatement("$L = Math.fma(next, ho$L, Math.fma(weight, go$L, $L))", target, k, k, target);
-            } else {
-                code.addStatement("$L = Math.fma(weight, go$L, $L)", target, k, target);
+            columnSum(code, "gT[" + index + "]", "weight", "next", k, pair);
+            if (cotangent) {
+                columnSum(code, "hT[" + index + "]", "ggWeight", "ggNext", k, pair);
             }
         }
         code.endControlFlow();
+    }
+
+    /** {@code target += weight go_k (+ next ho_k)}: column {@code w} (and {@code w + 1}) of one pair. */
+    private static void columnSum(CodeBlock.Builder code, String target, String weight, String next, int k,
+                                  boolean pair) {
+        if (pair) {
+            code.addStatement("$L = Math.fma($L, ho$L, Math.fma($L, go$L, $L))", target, next, k, weight, k, target);
+        } else {
+            code.addStatement("$L = Math.fma($L, go$L, $L)", target, weight, k, target);
+        }
     }
 
     /** {@code first + variablePart}, written as a person would: no {@code 0 +}, a number alone when constant. */

@@ -158,7 +158,7 @@ public final class TensorProductWriter {
         List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                Operation.DOUBLE_BACKWARD);
+                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS);
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -479,10 +479,12 @@ public final class TensorProductWriter {
 
     /**
      * {@code doubleBackward}: the arguments checked as {@code backward}'s, a null cotangent replaced by zeros and a
-     * null gradient by scratch, then one fused pass per path ({@link Operation#DOUBLE_BACKWARD}) over blocks of
-     * samples; shared weights sum their gradient per block, then over the blocks in order, as {@code backward}. A
-     * square's one input is {@code x1}: {@code ggX1} is the cotangent of its total gradient, {@code gX1} receives the
-     * total gradient, {@code gX2} is ignored (as {@code backward}'s {@code gradX2}) and {@code ggX2} must be null.
+     * null gradient by scratch, then one fused pass per path ({@link Operation#DOUBLE_BACKWARD}, or
+     * {@link Operation#DOUBLE_BACKWARD_WEIGHT_ROWS} where the backward goes by weight columns, on the rows and
+     * columns of the weights and of their cotangents) over blocks of samples; shared weights sum their gradient per
+     * block, then over the blocks in order, as {@code backward}. A square's one input is {@code x1}: {@code ggX1} is
+     * the cotangent of its total gradient, {@code gX1} receives the total gradient, {@code gX2} is ignored (as
+     * {@code backward}'s {@code gradX2}) and {@code ggX2} must be null.
      */
     private MethodSpec doubleBackward(NumberType number) {
         TypeName array = number.arrayType();
@@ -541,8 +543,18 @@ public final class TensorProductWriter {
                     number.type(), model.sharedWeights() ? "WEIGHT_NUMEL" : "batch * WEIGHT_NUMEL");
             cotangentWeights = "cotangentWeights";
         }
-        String arguments = "x1, x2, weights, gradOut, cotangentX1, " + cotangentX2 + ", " + cotangentWeights
-                + ", gradientX1, " + gradientX2 + ", ";
+        String rows = "";
+        if (backwardByColumns) {
+            // the paths whose backward goes by columns read the weights and their cotangents by rows and columns
+            TypeName rowsType = ArrayTypeName.of(array);
+            method.addStatement("$T weightRows = weightRows(weights)", rowsType);
+            method.addStatement("$T weightColumns = weightColumns(weights)", rowsType);
+            method.addStatement("$T ggWeightRows = weightRows(cotangentWeights)", rowsType);
+            method.addStatement("$T ggWeightColumns = weightColumns(cotangentWeights)", rowsType);
+            rows = " weightRows, weightColumns, ggWeightRows, ggWeightColumns,";
+        }
+        String arguments = "x1, x2, weights, gradOut, cotangentX1, " + cotangentX2 + ", " + cotangentWeights + ","
+                + rows + " gradientX1, " + gradientX2 + ", ";
         if (model.sharedWeights() && weighted) {
             method.addStatement("int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS)");
             method.addStatement("$T[][] partialSums = new $T[$T.count(batch, blockSize)][WEIGHT_NUMEL]", number.type(),
@@ -580,9 +592,15 @@ public final class TensorProductWriter {
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(TypeName.INT, "from")
                 .addParameter(TypeName.INT, "to");
+        TypeName rowsType = ArrayTypeName.of(number.arrayType());
         for (String name : List.of("x1", "x2", "weights", "gradOut", "ggX1", "ggX2", "ggWeights", "gX1", "gX2",
                 "gWeights", "gGradOut")) {
             method.addParameter(number.arrayType(), name);
+            if (name.equals("ggWeights") && backwardByColumns) {
+                for (String rows : List.of("weightRows", "weightColumns", "ggWeightRows", "ggWeightColumns")) {
+                    method.addParameter(rowsType, rows);
+                }
+            }
         }
         method.addStatement("$T.fill(gX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (!model.square()) {
@@ -593,8 +611,32 @@ public final class TensorProductWriter {
                     number.zero());
         }
         method.addStatement("$T.fill(gGradOut, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
-        method.addCode(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD), binding(), MAX_CALLS_PER_METHOD,
-                helpers));
+        if (!backwardByColumns) {
+            method.addCode(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD), binding(), MAX_CALLS_PER_METHOD,
+                    helpers));
+            return method.build();
+        }
+        // As the backward: the paths whose backward goes by columns read gradOut and write gGradOut channel-last and
+        // sum their weight gradient into rows of their own; the others follow on mul_ir, adding to gGradOut.
+        method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+        method.addStatement("$T[] gGradOutT = new $T[DIM_OUT]", number.type(), number.type());
+        method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), plan.gScratch());
+        method.addStatement("$T[] hT = new $T[$L]", number.type(), number.type(), plan.gScratch());
+        method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
+        method.addStatement("allocateGradientRows(gradRows)");
+        CodeBlock before = CodeBlock.builder()
+                .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)")
+                .addStatement("$T.fill(gGradOutT, $L)", ARRAYS, number.zero())
+                .build();
+        CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)")
+                .build();
+        boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
+        List<Operation> operations = others
+                ? List.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS, Operation.DOUBLE_BACKWARD)
+                : List.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS);
+        method.addCode(batchLoop(number, operations, binding(), MAX_CALLS_PER_METHOD, helpers, before,
+                Map.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS, copyOut)));
+        method.addStatement("addGradientRows(gradRows, gWeights)");
         return method.build();
     }
 
@@ -619,6 +661,8 @@ public final class TensorProductWriter {
             case FORWARD -> !writer.plan().readsWeightRows();
             case BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
             case BACKWARD -> !writer.plan().backwardByColumns();
+            case DOUBLE_BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
+            case DOUBLE_BACKWARD -> !writer.plan().backwardByColumns();
             default -> true;
         };
     }
@@ -1164,6 +1208,7 @@ public final class TensorProductWriter {
             case BACKWARD -> "backwardSample";
             case BACKWARD_INPUTS -> "backwardInputsSample";
             case DOUBLE_BACKWARD -> "doubleBackwardSample";
+            case DOUBLE_BACKWARD_WEIGHT_ROWS -> "doubleBackwardRowsSample";
         };
     }
 
