@@ -126,22 +126,7 @@ public interface ScalarFunction {
         Checks.requireNonNull("ScalarFunction.of", "name", name);
         Checks.requireNonNull("ScalarFunction.of", "value", value);
         Checks.requireNonNull("ScalarFunction.of", "derivative", derivative);
-        return new ScalarFunction() {
-            @Override
-            public double value(double x) {
-                return value.applyAsDouble(x);
-            }
-
-            @Override
-            public double derivative(double x) {
-                return derivative.applyAsDouble(x);
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
+        return named(name, value, derivative, null);
     }
 
     /** A named function from its value and its first and second derivatives. */
@@ -151,6 +136,12 @@ public interface ScalarFunction {
         Checks.requireNonNull("ScalarFunction.of", "value", value);
         Checks.requireNonNull("ScalarFunction.of", "derivative", derivative);
         Checks.requireNonNull("ScalarFunction.of", "secondDerivative", secondDerivative);
+        return named(name, value, derivative, secondDerivative);
+    }
+
+    /** The function of both {@code of} methods; without {@code secondDerivative} (null) the default one throws. */
+    private static ScalarFunction named(String name, DoubleUnaryOperator value, DoubleUnaryOperator derivative,
+                                        DoubleUnaryOperator secondDerivative) {
         return new ScalarFunction() {
             @Override
             public double value(double x) {
@@ -164,7 +155,8 @@ public interface ScalarFunction {
 
             @Override
             public double secondDerivative(double x) {
-                return secondDerivative.applyAsDouble(x);
+                return secondDerivative != null ? secondDerivative.applyAsDouble(x)
+                        : ScalarFunction.super.secondDerivative(x);
             }
 
             @Override
