@@ -17,10 +17,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole {@code @GatePointsNetwork} models against e3nn 0.5.4 ({@code reference/models/gate_points-*}, made by
- * {@code tools/make_gate_points_reference.py}): each spec is written from the reference's constructor arguments, its
- * {@code state_dict.safetensors} loaded as it is, and the outputs and gradients compared to 1e-10 relative.
+ * {@code tools/make_gate_points_reference.py}): each spec is written from the reference's constructor arguments with
+ * {@code precision = FLOAT}, its {@code state_dict.safetensors} loaded as it is, and the outputs and gradients
+ * compared to e3nn's float64 values: to 1e-10 relative through the double methods, to 1e-5 relative through the float
+ * methods, which compute in float.
  */
 class GatePointsReferenceTest {
+
+    /** Largest error of the float methods relative to the largest reference value. */
+    private static final double FLOAT_TOLERANCE = 1e-5;
 
     static Stream<String> models() throws IOException {
         try (Stream<Path> folders = Files.list(modelsDirectory())) {
@@ -40,7 +45,7 @@ class GatePointsReferenceTest {
         Path folder = modelsDirectory().resolve(name);
         Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(folder.resolve("reference.json")));
-        PointsModel model = load(specSource((Map<String, Object>) reference.get("constructor")),
+        PointsModel model = load(specSource((Map<String, Object>) reference.get("constructor"), true),
                 StateDict.read(folder.resolve("state_dict.safetensors")));
 
         Map<String, Object> inputs = (Map<String, Object>) reference.get("inputs");
@@ -51,7 +56,10 @@ class GatePointsReferenceTest {
         double[] z = inputs.get("z") == null ? null : ReferenceData.asDoubles(inputs.get("z"));
 
         double[] out = model.forward(numNodes, pos, batch, x, z);
-        assertClose("outputs", ReferenceData.asDoubles(reference.get("outputs")), out, 1e-10);
+        double[] expectedOut = ReferenceData.asDoubles(reference.get("outputs"));
+        assertClose("outputs", expectedOut, out, 1e-10);
+        assertClose("float outputs", expectedOut, widen(model.forward(numNodes, narrow(pos), batch, narrow(x),
+                narrow(z))), FLOAT_TOLERANCE);
 
         Map<String, Object> gradient = (Map<String, Object>) reference.get("gradient");
         double[] v = ReferenceData.asDoubles(gradient.get("v"));
@@ -59,19 +67,55 @@ class GatePointsReferenceTest {
         double[] gradX = x == null ? null : new double[x.length];
         double[] gradZ = z == null ? null : new double[z.length];
         model.backward(numNodes, pos, batch, x, z, v, gradPos, gradX, gradZ);
-        assertClose("d_pos", ReferenceData.asDoubles(gradient.get("d_pos")), gradPos, 1e-10);
+        float[] gradPosFloat = new float[pos.length];
+        float[] gradXFloat = x == null ? null : new float[x.length];
+        float[] gradZFloat = z == null ? null : new float[z.length];
+        model.backward(numNodes, narrow(pos), batch, narrow(x), narrow(z), narrow(v), gradPosFloat, gradXFloat,
+                gradZFloat);
+        double[] expectedPos = ReferenceData.asDoubles(gradient.get("d_pos"));
+        assertClose("d_pos", expectedPos, gradPos, 1e-10);
+        assertClose("float d_pos", expectedPos, widen(gradPosFloat), FLOAT_TOLERANCE);
         if (gradX != null) {
-            assertClose("d_x", ReferenceData.asDoubles(gradient.get("d_x")), gradX, 1e-10);
+            double[] expected = ReferenceData.asDoubles(gradient.get("d_x"));
+            assertClose("d_x", expected, gradX, 1e-10);
+            assertClose("float d_x", expected, widen(gradXFloat), FLOAT_TOLERANCE);
         }
         if (gradZ != null) {
-            assertClose("d_z", ReferenceData.asDoubles(gradient.get("d_z")), gradZ, 1e-10);
+            double[] expected = ReferenceData.asDoubles(gradient.get("d_z"));
+            assertClose("d_z", expected, gradZ, 1e-10);
+            assertClose("float d_z", expected, widen(gradZFloat), FLOAT_TOLERANCE);
         }
+    }
+
+    private static float[] narrow(double[] values) {
+        if (values == null) {
+            return null;
+        }
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     /** The {@code @GatePointsNetwork} spec {@code test.Net} for e3nn's constructor arguments. */
     static String specSource(Map<String, Object> args) {
+        return specSource(args, false);
+    }
+
+    /** {@link #specSource(Map)}, with {@code precision = FLOAT} when {@code float32}. */
+    static String specSource(Map<String, Object> args, boolean float32) {
         StringBuilder spec = new StringBuilder("package test;\n\n"
                 + "import dev.e3j.annotations.GatePointsNetwork;\n"
+                + "import dev.e3j.annotations.Precision;\n"
                 + "import dev.e3j.runtime.model.PointsModel;\n\n"
                 + "@GatePointsNetwork(");
         for (Map.Entry<String, String> attribute : Map.of("irreps_in", "irrepsIn", "irreps_hidden", "irrepsHidden",
@@ -92,7 +136,8 @@ class GatePointsReferenceTest {
             spec.append(attribute.getValue()).append(" = ").append((double) (Double) args.get(attribute.getKey()))
                     .append(", ");
         }
-        spec.append("reduceOutput = ").append(args.get("reduce_output")).append(")\n")
+        spec.append("reduceOutput = ").append(args.get("reduce_output"))
+                .append(float32 ? ", precision = Precision.FLOAT)\n" : ")\n")
                 .append("interface Net extends PointsModel {}\n");
         return spec.toString();
     }

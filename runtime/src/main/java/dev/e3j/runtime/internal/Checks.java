@@ -26,6 +26,15 @@ public final class Checks {
         }
     }
 
+    /** Float overload of {@link #requireShape(String, String, double[], String, int, int)}. */
+    public static void requireShape(String where, String name, float[] array, String countName, int count, int width) {
+        long expected = (long) count * width;
+        if (array == null || array.length != expected) {
+            throw new IllegalArgumentException(where + ": " + name + " must have length " + expected + " ("
+                    + countName + " " + count + " × " + width + "), got " + (array == null ? "null" : array.length));
+        }
+    }
+
     /** Requires {@code array} to hold exactly {@code expected} numbers. */
     public static void requireLength(String where, String name, double[] array, int expected) {
         if (array == null || array.length != expected) {

@@ -60,42 +60,73 @@ final class EdgeSet {
         return order;
     }
 
-    /** {@code out[e] = nodes[src[e]]}, {@code [numEdges][width]}: each edge reads its neighbour. */
-    double[] gatherSrc(double[] nodes, int width) {
-        return gather(nodes, width, src);
+    /**
+     * {@code out[e] = nodes[src[e]]}, {@code [numEdges][width]}: each edge reads its neighbour; {@code nodes} is a
+     * {@code double[]} or a {@code float[]}, and so is the result.
+     */
+    <A> A gatherSrc(A nodes, int width) {
+        return gather(nodes, width, src, 1.0);
     }
 
     /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
-    double[] gatherDst(double[] nodes, int width, double scale) {
-        double[] out = gather(nodes, width, dst);
-        if (scale != 1.0) {
-            BatchBlocks.run(out.length, BLOCK_SIZE * width, (block, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    out[i] *= scale;
-                }
-            });
-        }
-        return out;
+    <A> A gatherDst(A nodes, int width, double scale) {
+        return gather(nodes, width, dst, scale);
     }
 
-    private double[] gather(double[] nodes, int width, int[] index) {
+    @SuppressWarnings("unchecked")
+    private <A> A gather(A nodes, int width, int[] index, double scale) {
+        if (nodes instanceof double[] wide) {
+            return (A) gather(wide, width, index, scale);
+        }
+        return (A) gather((float[]) nodes, width, index, (float) scale);
+    }
+
+    private double[] gather(double[] nodes, int width, int[] index, double scale) {
         double[] out = new double[index.length * width];
         BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
             for (int e = from; e < to; e++) {
                 System.arraycopy(nodes, index[e] * width, out, e * width, width);
+            }
+            if (scale != 1.0) {
+                for (int i = from * width; i < to * width; i++) {
+                    out[i] *= scale;
+                }
+            }
+        });
+        return out;
+    }
+
+    private float[] gather(float[] nodes, int width, int[] index, float scale) {
+        float[] out = new float[index.length * width];
+        BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
+            for (int e = from; e < to; e++) {
+                System.arraycopy(nodes, index[e] * width, out, e * width, width);
+            }
+            if (scale != 1.0f) {
+                for (int i = from * width; i < to * width; i++) {
+                    out[i] *= scale;
+                }
             }
         });
         return out;
     }
 
     /** {@code out[n] = scale * sum_{e: dst[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
-    double[] sumIntoDst(double[] values, int width, double scale) {
+    <A> A sumIntoDst(A values, int width, double scale) {
         return sumInto(values, width, scale, dstStart, byDst);
     }
 
     /** {@code out[n] = sum_{e: src[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
-    double[] sumIntoSrc(double[] values, int width) {
+    <A> A sumIntoSrc(A values, int width) {
         return sumInto(values, width, 1.0, srcStart, bySrc);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A> A sumInto(A values, int width, double scale, int[] start, int[] order) {
+        if (values instanceof double[] wide) {
+            return (A) sumInto(wide, width, scale, start, order);
+        }
+        return (A) sumInto((float[]) values, width, (float) scale, start, order);
     }
 
     /** Each node sums its own edges, so blocks of nodes run in parallel and the sums do not depend on threads. */
@@ -111,6 +142,27 @@ final class EdgeSet {
                     }
                 }
                 if (scale != 1.0) {
+                    for (int c = 0; c < width; c++) {
+                        out[row + c] *= scale;
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    private float[] sumInto(float[] values, int width, float scale, int[] start, int[] order) {
+        float[] out = new float[numNodes * width];
+        BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
+            for (int n = from; n < to; n++) {
+                int row = n * width;
+                for (int k = start[n]; k < start[n + 1]; k++) {
+                    int edge = order[k] * width;
+                    for (int c = 0; c < width; c++) {
+                        out[row + c] += values[edge + c];
+                    }
+                }
+                if (scale != 1.0f) {
                     for (int c = 0; c < width; c++) {
                         out[row + c] *= scale;
                     }

@@ -9,6 +9,7 @@ import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.Gate;
 import dev.e3j.runtime.nn.ScalarFunction;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -201,7 +202,7 @@ public final class GatePoints {
 
     /** See {@link PointsModel#forward}; {@code params} in the flat layout. */
     public double[] forward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
-        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
         return pass.output();
     }
 
@@ -209,7 +210,7 @@ public final class GatePoints {
      * The outputs of every node before {@code reduceOutput}'s sum over each graph, {@code [numNodes][dimOut]}.
      */
     public double[] nodeOutputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
-        return new Pass(numNodes, pos, batch, x, z, params).nodeOutput.clone();
+        return new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params).nodeOutput.clone();
     }
 
     /**
@@ -218,21 +219,10 @@ public final class GatePoints {
      */
     public void backward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                          double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
-        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
-        int dimOut = irrepsOut().dim();
-        int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
-        requireLength("gradOut", gradOut, (long) rows * dimOut, rows + " x " + dimOut);
-        requireGradient("gradPos", gradPos, numNodes, 3);
-        requireGradient("gradX", gradX, numNodes, irrepsIn.dim());
-        requireGradient("gradZ", gradZ, numNodes, irrepsNodeAttr.dim());
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+        checkGradients(pass, gradOut, gradPos, gradX, gradZ);
         if (gradParams != null) {
             requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
-        }
-        if (gradX != null && !hasNodeInput) {
-            throw new IllegalArgumentException("gradX: expected null, the model has no node inputs");
-        }
-        if (gradZ != null && !hasNodeAttributes) {
-            throw new IllegalArgumentException("gradZ: expected null, the model has no node attributes");
         }
         pass.backward(gradOut, gradPos, gradX, gradZ, gradParams);
     }
@@ -260,7 +250,7 @@ public final class GatePoints {
     public void parameterGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                                   double[] outCotangent, double[] gradOut, double[] gradPosCotangent,
                                   double[] gradParams) {
-        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
         int dimOut = irrepsOut().dim();
         int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
         if (outCotangent != null) {
@@ -288,7 +278,7 @@ public final class GatePoints {
      */
     double lossAndGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                            double[] gradOut, OutputLoss loss, double[] gradParams) {
-        Pass pass = new Pass(numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
         double[] out = pass.output();
         double[] gradPos = new double[3 * numNodes];
         pass.backward(gradOut, gradPos, null, null, null);
@@ -303,30 +293,57 @@ public final class GatePoints {
     }
 
     /**
-     * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the inputs are widened,
-     * the network runs in double precision, and the output is rounded once to float.
+     * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the network computes in
+     * float (the parameters rounded once to float, the activations evaluated in double and rounded once); the edges
+     * (radius graph, harmonics, cut-offs and radial bases) are found and computed in double from the float positions
+     * and rounded once to float.
      */
     public float[] forward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params) {
-        return narrow(forward(numNodes, widen(pos), batch, widen(x), widen(z), params));
+        return new Pass<>(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params).output();
     }
 
     /**
      * Float overload of {@link #backward(int, double[], int[], double[], double[], double[], double[], double[],
-     * double[], double[], double[])} without the parameter gradient: computed in double precision, each gradient
-     * rounded once to float.
+     * double[], double[], double[])} without the parameter gradient, computed in float like
+     * {@link #forward(int, float[], int[], float[], float[], double[])}; the gradient back from the edge features to
+     * the positions runs in double and is rounded once.
      */
     public void backward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params,
                          float[] gradOut, float[] gradPos, float[] gradX, float[] gradZ) {
-        double[] gradPosD = gradPos != null ? new double[gradPos.length] : null;
-        double[] gradXD = gradX != null ? new double[gradX.length] : null;
-        double[] gradZD = gradZ != null ? new double[gradZ.length] : null;
-        backward(numNodes, widen(pos), batch, widen(x), widen(z), params, widen(gradOut), gradPosD, gradXD, gradZD,
-                null);
-        narrowInto(gradPosD, gradPos);
-        narrowInto(gradXD, gradX);
-        narrowInto(gradZD, gradZ);
+        Pass<float[]> pass = new Pass<>(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params);
+        checkGradients(pass, gradOut, gradPos, gradX, gradZ);
+        pass.backward(gradOut, gradPos, gradX, gradZ, null);
     }
 
+    /**
+     * Checks the gradients of a backward pass through {@code pass}, {@code double[]} or {@code float[]}:
+     * {@code gradOut}'s length, and those of the optional {@code gradPos}, {@code gradX} and {@code gradZ}.
+     */
+    private void checkGradients(Pass<?> pass, Object gradOut, Object gradPos, Object gradX, Object gradZ) {
+        int numNodes = pass.numNodes;
+        int dimOut = irrepsOut().dim();
+        int rows = reduceOutput ? numGraphs(numNodes, pass.batch) : numNodes;
+        requireLength("gradOut", gradOut, (long) rows * dimOut, rows + " x " + dimOut);
+        requireOptionalLength("gradPos", gradPos, 3L * numNodes, numNodes + " x 3");
+        requireOptionalLength("gradX", gradX, (long) numNodes * irrepsIn.dim(), numNodes + " x " + irrepsIn.dim());
+        requireOptionalLength("gradZ", gradZ, (long) numNodes * irrepsNodeAttr.dim(),
+                numNodes + " x " + irrepsNodeAttr.dim());
+        if (gradX != null && !hasNodeInput) {
+            throw new IllegalArgumentException("gradX: expected null, the model has no node inputs");
+        }
+        if (gradZ != null && !hasNodeAttributes) {
+            throw new IllegalArgumentException("gradZ: expected null, the model has no node attributes");
+        }
+    }
+
+    /** The length check of an optional array ({@code double[]} or {@code float[]}; {@code null} passes). */
+    private static void requireOptionalLength(String name, Object array, long expected, String shape) {
+        if (array != null) {
+            requireLength(name, array, expected, shape);
+        }
+    }
+
+    /** {@code values} widened to double, for the checks and the edges; {@code null} stays {@code null}. */
     private static double[] widen(float[] values) {
         if (values == null) {
             return null;
@@ -338,126 +355,155 @@ public final class GatePoints {
         return out;
     }
 
-    private static float[] narrow(double[] values) {
-        float[] out = new float[values.length];
-        narrowInto(values, out);
-        return out;
-    }
-
-    private static void narrowInto(double[] values, float[] out) {
-        if (values != null) {
-            for (int i = 0; i < values.length; i++) {
-                out[i] = (float) values[i];
-            }
-        }
-    }
-
-    private static void requireGradient(String name, double[] array, int rows, int width) {
-        if (array != null) {
-            requireLength(name, array, (long) rows * width, rows + " x " + width);
-        }
-    }
-
-    private static void requireLength(String name, double[] array, long expected, String shape) {
+    /** The length check of an array, {@code double[]} or {@code float[]}. */
+    private static void requireLength(String name, Object array, long expected, String shape) {
         if (array == null) {
             throw new IllegalArgumentException(name + " is null (expected length " + expected + " = " + shape + ")");
         }
-        if (array.length != expected) {
+        int length = Array.getLength(array);
+        if (length != expected) {
             throw new IllegalArgumentException(name + ": expected length " + expected + " (" + shape + "), got "
-                    + array.length);
+                    + length);
         }
     }
 
-    /** One evaluation: the edges and every layer's intermediates, kept for the backward pass. */
-    private final class Pass {
+    /**
+     * One evaluation in the arrays of {@code numbers}: the edges and every layer's intermediates, kept for the
+     * backward pass.
+     *
+     * @param <A> {@code double[]} or {@code float[]}
+     */
+    private final class Pass<A> {
+        final Numbers<A> numbers;
         final int numNodes;
         final int[] batch;
         final double[] params;
-        final double[] z;
+        final A z;
         final EdgeSet edges;
+        /** The edge attributes and embedded lengths in the type of {@code numbers}. */
+        final A attr;
+        final A lengthEmbedding;
         /** Input of each convolution. */
-        final List<double[]> inputs = new ArrayList<>();
-        final List<PointConvolution.Pass> convolutionPasses = new ArrayList<>();
+        final List<A> inputs = new ArrayList<>();
+        final List<PointConvolution.Pass<A>> convolutionPasses = new ArrayList<>();
         /** Input of each gate (the output of the convolution before it). */
-        final List<double[]> gateInputs = new ArrayList<>();
-        final double[] nodeOutput;
+        final List<A> gateInputs = new ArrayList<>();
+        final A nodeOutput;
 
-        Pass(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+        /** {@code pos} in double (the edges are found and computed in double), the node features in {@code A}. */
+        Pass(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z, double[] params) {
             checkInputs(numNodes, pos, batch, x, z, params);
+            this.numbers = numbers;
             this.numNodes = numNodes;
             this.batch = batch;
             this.params = params;
             this.z = z != null ? z : ones(numNodes);
             this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
-            double[] h = x != null ? x : ones(numNodes);
+            this.attr = inType(edges.attr());
+            this.lengthEmbedding = inType(edges.lengthEmbedding());
+            A h = x != null ? x : ones(numNodes);
             for (int i = 0; i < convolutions.size(); i++) {
                 PointConvolution convolution = convolutions.get(i);
                 inputs.add(h);
-                PointConvolution.Pass pass = convolution.new Pass(edges, h, this.z, layerParams(i));
+                PointConvolution.Pass<A> pass = convolution.new Pass<>(numbers, edges, attr, lengthEmbedding, h,
+                        this.z, layerParams(i));
                 convolutionPasses.add(pass);
                 h = pass.output();
                 if (i < gates.size()) {
                     gateInputs.add(h);
-                    Gate gate = gates.get(i);
-                    double[] gated = new double[numNodes * gate.irrepsOut().dim()];
-                    double[] in = h;
-                    int dimIn = gate.irrepsIn().dim();
-                    int dimOut = gate.irrepsOut().dim();
-                    BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-                        double[] out = new double[(to - from) * dimOut];
-                        gate.forward(to - from, rows(in, dimIn, from, to), out);
-                        System.arraycopy(out, 0, gated, from * dimOut, out.length);
-                    });
-                    h = gated;
+                    h = gateForward(gates.get(i), numNodes, h);
                 }
             }
             this.nodeOutput = h;
+        }
+
+        /** {@code values} in the type of {@code numbers}: the array itself in double, else rounded once. */
+        @SuppressWarnings("unchecked")
+        private A inType(double[] values) {
+            return numbers == Numbers.FLOAT64 ? (A) values : numbers.round(values, 0, values.length);
+        }
+
+        private A ones(int numNodes) {
+            A ones = numbers.zeros(numNodes);
+            numbers.fill(ones, 1.0);
+            return ones;
         }
 
         double[] layerParams(int layer) {
             return Arrays.copyOfRange(params, offsets[layer], offsets[layer + 1]);
         }
 
-        double[] output() {
+        @SuppressWarnings("unchecked")
+        A output() {
             if (!reduceOutput) {
                 return nodeOutput;
             }
             int dim = irrepsOut().dim();
-            double[] out = new double[numGraphs(numNodes, batch) * dim];
+            int length = numGraphs(numNodes, batch) * dim;
             double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
+            if (nodeOutput instanceof double[] values) {
+                double[] out = new double[length];
+                for (int n = 0; n < numNodes; n++) {
+                    for (int c = 0; c < dim; c++) {
+                        out[batch[n] * dim + c] += values[n * dim + c];
+                    }
+                }
+                for (int i = 0; i < out.length; i++) {
+                    out[i] *= scale;
+                }
+                return (A) out;
+            }
+            float[] values = (float[]) nodeOutput;
+            float[] out = new float[length];
             for (int n = 0; n < numNodes; n++) {
                 for (int c = 0; c < dim; c++) {
-                    out[batch[n] * dim + c] += nodeOutput[n * dim + c];
+                    out[batch[n] * dim + c] += values[n * dim + c];
                 }
             }
             for (int i = 0; i < out.length; i++) {
-                out[i] *= scale;
+                out[i] *= (float) scale;
             }
-            return out;
+            return (A) out;
         }
 
         /** The gradient with respect to the node outputs of {@code sum(output() * gradOut)}. */
-        double[] nodeGradient(double[] gradOut) {
-            if (!reduceOutput) {
-                return gradOut.clone();
-            }
+        @SuppressWarnings("unchecked")
+        A nodeGradient(A gradOut) {
             int dim = irrepsOut().dim();
-            double[] grad = new double[numNodes * dim];
+            if (!reduceOutput) {
+                return numbers.copyOfRange(gradOut, 0, numNodes * dim);
+            }
             double scale = 1 / Math.sqrt(GatePoints.this.numNodes);
+            if (gradOut instanceof double[] values) {
+                double[] grad = new double[numNodes * dim];
+                for (int n = 0; n < numNodes; n++) {
+                    for (int c = 0; c < dim; c++) {
+                        grad[n * dim + c] = scale * values[batch[n] * dim + c];
+                    }
+                }
+                return (A) grad;
+            }
+            float[] values = (float[]) gradOut;
+            float[] grad = new float[numNodes * dim];
             for (int n = 0; n < numNodes; n++) {
                 for (int c = 0; c < dim; c++) {
-                    grad[n * dim + c] = scale * gradOut[batch[n] * dim + c];
+                    grad[n * dim + c] = (float) scale * values[batch[n] * dim + c];
                 }
             }
-            return grad;
+            return (A) grad;
         }
 
-        void backward(double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
-            double[] grad = nodeGradient(gradOut);
+        /**
+         * The gradients of {@code sum(output() * gradOut)} into {@code gradPos}, {@code gradX}, {@code gradZ} and
+         * {@code gradParams} (double, only for a {@link Numbers#FLOAT64} pass), each overwritten, {@code null} to
+         * skip.
+         */
+        void backward(A gradOut, A gradPos, A gradX, A gradZ, double[] gradParams) {
+            A grad = nodeGradient(gradOut);
             boolean wantEdges = gradPos != null;
-            double[] gradAttr = wantEdges ? new double[edges.numEdges() * edges.attrDim()] : null;
-            double[] gradEmbedding = wantEdges ? new double[edges.numEdges() * edges.numberOfBasis()] : null;
-            double[] gradZSum = gradZ != null ? new double[gradZ.length] : null;
+            A gradAttr = wantEdges ? numbers.zeros(edges.numEdges() * edges.attrDim()) : null;
+            A gradEmbedding = wantEdges ? numbers.zeros(edges.numEdges() * edges.numberOfBasis()) : null;
+            A gradZSum = gradZ != null ? numbers.zeros(numNodes * irrepsNodeAttr.dim()) : null;
             if (gradParams != null) {
                 Arrays.fill(gradParams, 0.0);
             }
@@ -467,26 +513,64 @@ public final class GatePoints {
                 }
                 PointConvolution convolution = convolutions.get(i);
                 boolean wantInput = i > 0 || gradX != null;
-                double[] gradIn = wantInput ? new double[numNodes * convolution.irrepsIn().dim()] : null;
+                A gradIn = wantInput ? numbers.zeros(numNodes * convolution.irrepsIn().dim()) : null;
                 double[] gradLayerParams = gradParams != null ? new double[convolution.parameterCount()] : null;
-                convolution.backward(edges, inputs.get(i), z, layerParams(i), convolutionPasses.get(i), grad, gradIn,
-                        gradZSum, gradAttr, gradEmbedding, gradLayerParams);
+                convolution.backward(edges, inputs.get(i), z, layerParams(i),
+                        convolutionPasses.get(i), grad, gradIn, gradZSum, gradAttr, gradEmbedding, gradLayerParams);
                 if (gradLayerParams != null) {
                     System.arraycopy(gradLayerParams, 0, gradParams, offsets[i], gradLayerParams.length);
                 }
                 grad = gradIn;
             }
             if (gradX != null) {
-                System.arraycopy(grad, 0, gradX, 0, gradX.length);
+                System.arraycopy(grad, 0, gradX, 0, numNodes * irrepsIn.dim());
             }
             if (gradZ != null) {
-                System.arraycopy(gradZSum, 0, gradZ, 0, gradZ.length);
+                System.arraycopy(gradZSum, 0, gradZ, 0, numNodes * irrepsNodeAttr.dim());
             }
             if (wantEdges) {
-                Arrays.fill(gradPos, 0.0);
-                edges.positionGradient(gradAttr, gradEmbedding, gradPos);
+                positionGradient(gradAttr, gradEmbedding, gradPos);
             }
         }
+
+        /** {@code gradPos} (overwritten) from the edge features' gradients, through the edges in double. */
+        private void positionGradient(A gradAttr, A gradEmbedding, A gradPos) {
+            if (gradPos instanceof double[] wide) {
+                Arrays.fill(wide, 0.0);
+                edges.positionGradient((double[]) gradAttr, (double[]) gradEmbedding, wide);
+                return;
+            }
+            double[] wide = new double[3 * numNodes];
+            edges.positionGradient(widen((float[]) gradAttr), widen((float[]) gradEmbedding), wide);
+            float[] narrow = (float[]) gradPos;
+            for (int i = 0; i < wide.length; i++) {
+                narrow[i] = (float) wide[i];
+            }
+        }
+    }
+
+    /** The gate's output, by blocks of nodes; {@code float[]} rows go through the gate in double and back. */
+    @SuppressWarnings("unchecked")
+    private static <A> A gateForward(Gate gate, int numNodes, A x) {
+        int dimIn = gate.irrepsIn().dim();
+        int dimOut = gate.irrepsOut().dim();
+        if (x instanceof double[] in) {
+            double[] gated = new double[numNodes * dimOut];
+            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+                double[] out = new double[(to - from) * dimOut];
+                gate.forward(to - from, rows(in, dimIn, from, to), out);
+                System.arraycopy(out, 0, gated, from * dimOut, out.length);
+            });
+            return (A) gated;
+        }
+        float[] in = (float[]) x;
+        float[] gated = new float[numNodes * dimOut];
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+            double[] out = new double[(to - from) * dimOut];
+            gate.forward(to - from, widenRows(in, dimIn, from, to), out);
+            narrowInto(out, gated, from * dimOut);
+        });
+        return (A) gated;
     }
 
     /**
@@ -495,14 +579,14 @@ public final class GatePoints {
      * convolution's input has no tangent.
      */
     private final class Tangent {
-        final Pass pass;
+        final Pass<double[]> pass;
         final double[] attrTangent;
         final double[] embeddingTangent;
         final List<PointConvolution.Tangent> convolutionTangents = new ArrayList<>();
         /** Tangent of each gate's input. */
         final List<double[]> gateInputs = new ArrayList<>();
 
-        Tangent(Pass pass, double[] posTangent) {
+        Tangent(Pass<double[]> pass, double[] posTangent) {
             this.pass = pass;
             double[][] edgeTangents = pass.edges.tangent(posTangent);
             this.attrTangent = edgeTangents[0];
@@ -567,17 +651,45 @@ public final class GatePoints {
         return outTangent;
     }
 
-    /** {@code J(x)^T gradOut}, by blocks of nodes. */
-    private static double[] gateBackward(Gate gate, int numNodes, double[] x, double[] gradOut) {
+    /** {@code J(x)^T gradOut}, by blocks of nodes; {@code float[]} rows go through the gate in double and back. */
+    @SuppressWarnings("unchecked")
+    private static <A> A gateBackward(Gate gate, int numNodes, A x, A gradOut) {
         int dimIn = gate.irrepsIn().dim();
         int dimOut = gate.irrepsOut().dim();
-        double[] gradX = new double[numNodes * dimIn];
+        if (x instanceof double[] in) {
+            double[] gradX = new double[numNodes * dimIn];
+            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
+                double[] part = new double[(to - from) * dimIn];
+                gate.backward(to - from, rows(in, dimIn, from, to), rows((double[]) gradOut, dimOut, from, to),
+                        part);
+                System.arraycopy(part, 0, gradX, from * dimIn, part.length);
+            });
+            return (A) gradX;
+        }
+        float[] gradX = new float[numNodes * dimIn];
         BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
             double[] part = new double[(to - from) * dimIn];
-            gate.backward(to - from, rows(x, dimIn, from, to), rows(gradOut, dimOut, from, to), part);
-            System.arraycopy(part, 0, gradX, from * dimIn, part.length);
+            gate.backward(to - from, widenRows((float[]) x, dimIn, from, to),
+                    widenRows((float[]) gradOut, dimOut, from, to), part);
+            narrowInto(part, gradX, from * dimIn);
         });
-        return gradX;
+        return (A) gradX;
+    }
+
+    /** Rows {@code from .. to} of a {@code [rows][width]} float array, widened to double. */
+    private static double[] widenRows(float[] array, int width, int from, int to) {
+        double[] out = new double[(to - from) * width];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array[from * width + i];
+        }
+        return out;
+    }
+
+    /** {@code out[at + i] = (float) values[i]}. */
+    private static void narrowInto(double[] values, float[] out, int at) {
+        for (int i = 0; i < values.length; i++) {
+            out[at + i] = (float) values[i];
+        }
     }
 
     /** {@code d/dx sum(gradTangentOut * J(x) xTangent)}, by blocks of nodes. */
@@ -606,13 +718,7 @@ public final class GatePoints {
         return Arrays.copyOfRange(array, from * width, to * width);
     }
 
-    private static double[] ones(int numNodes) {
-        double[] ones = new double[numNodes];
-        Arrays.fill(ones, 1.0);
-        return ones;
-    }
-
-    private void checkInputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+    private void checkInputs(int numNodes, double[] pos, int[] batch, Object x, Object z, double[] params) {
         if (numNodes < 0) {
             throw new IllegalArgumentException("numNodes: expected >= 0, got " + numNodes);
         }
@@ -641,13 +747,13 @@ public final class GatePoints {
             requireLength("x", x, (long) numNodes * irrepsIn.dim(), numNodes + " x " + irrepsIn.dim());
         } else if (x != null) {
             throw new IllegalArgumentException("x: expected null, the model has no node inputs, got length "
-                    + x.length);
+                    + Array.getLength(x));
         }
         if (hasNodeAttributes) {
             requireLength("z", z, (long) numNodes * irrepsNodeAttr.dim(), numNodes + " x " + irrepsNodeAttr.dim());
         } else if (z != null) {
             throw new IllegalArgumentException("z: expected null, the model has no node attributes, got length "
-                    + z.length);
+                    + Array.getLength(z));
         }
         requireLength("params", params, parameterCount(), "parameterCount()");
     }

@@ -108,36 +108,47 @@ final class PointConvolution {
         return offsets[offsets.length - 1];
     }
 
-    /** The intermediates of one forward pass that the output and the gradients need. */
-    final class Pass {
-        final double[] selfConnected;
-        final double[] neighbours;
-        final FullyConnectedNet.Trace radialTrace;
-        final double[] edgeWeights;
-        final double[] aggregated;
-        final double[] mixed;
+    /**
+     * The intermediates of one forward pass that the output and the gradients need, in the arrays of
+     * {@code numbers}; {@code attr} and {@code lengthEmbedding} are the edge features ({@link EdgeSet}) in that type.
+     *
+     * @param <A> {@code double[]} or {@code float[]}
+     */
+    final class Pass<A> {
+        final Numbers<A> numbers;
+        final A attr;
+        final A lengthEmbedding;
+        final A selfConnected;
+        final A neighbours;
+        final RadialTrace<A> radialTrace;
+        final A edgeWeights;
+        final A aggregated;
+        final A mixed;
 
-        Pass(EdgeSet edges, double[] x, double[] z, double[] params) {
+        Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, double[] params) {
+            this.numbers = numbers;
+            this.attr = attr;
+            this.lengthEmbedding = lengthEmbedding;
             int numNodes = edges.numNodes();
             int numEdges = edges.numEdges();
-            selfConnected = new double[numNodes * irrepsOut().dim()];
-            selfConnection.forward(numNodes, x, z, block(params, 0), selfConnected);
+            selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
+            numbers.forward(selfConnection, numNodes, x, z, block(numbers, params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
-            double[] hidden = new double[numNodes * hiddenDim];
-            lin1.forward(numNodes, x, z, block(params, 1), hidden);
+            A hidden = numbers.zeros(numNodes * hiddenDim);
+            numbers.forward(lin1, numNodes, x, z, block(numbers, params, 1), hidden);
             neighbours = edges.gatherSrc(hidden, hiddenDim);
-            radialTrace = radial.trace(numEdges, edges.lengthEmbedding(), block(params, 2));
+            radialTrace = RadialTrace.of(radial, numEdges, lengthEmbedding, block(params, 2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            double[] messages = new double[numEdges * midDim];
-            edgeProduct.forward(numEdges, neighbours, edges.attr(), edgeWeights, messages);
+            A messages = numbers.zeros(numEdges * midDim);
+            numbers.forward(edgeProduct, numEdges, neighbours, attr, edgeWeights, messages);
             aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
-            mixed = new double[numNodes * irrepsOut().dim()];
-            lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+            mixed = numbers.zeros(numNodes * irrepsOut().dim());
+            numbers.forward(lin2, numNodes, aggregated, z, block(numbers, params, 3), mixed);
         }
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
-        double[] output() {
+        A output() {
             return mix(selfConnected, mixed);
         }
     }
@@ -146,6 +157,14 @@ final class PointConvolution {
      * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}; a {@code null} {@code s}
      * is zero.
      */
+    @SuppressWarnings("unchecked")
+    private <A> A mix(A selfConnected, A mixed) {
+        if (mixed instanceof double[] wide) {
+            return (A) mix((double[]) selfConnected, wide);
+        }
+        return (A) mix((float[]) selfConnected, (float[]) mixed);
+    }
+
     private double[] mix(double[] selfConnected, double[] mixed) {
         int dim = irrepsOut().dim();
         double[] out = new double[mixed.length];
@@ -153,6 +172,17 @@ final class PointConvolution {
             double m = selfConnectionMask[i % dim];
             double s = selfConnected != null ? selfConnected[i] : 0.0;
             out[i] = SELF_CONNECTION_MIX * m * s + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+        }
+        return out;
+    }
+
+    private float[] mix(float[] selfConnected, float[] mixed) {
+        int dim = irrepsOut().dim();
+        float[] out = new float[mixed.length];
+        for (int i = 0; i < out.length; i++) {
+            double m = selfConnectionMask[i % dim];
+            out[i] = (float) (SELF_CONNECTION_MIX * m) * selfConnected[i]
+                    + (float) (1 - m + CONVOLUTION_MIX * m) * mixed[i];
         }
         return out;
     }
@@ -177,7 +207,7 @@ final class PointConvolution {
         final double[] aggregated;
         final double[] mixed;
 
-        Tangent(EdgeSet edges, Pass pass, double[] xTangent, double[] z, double[] params, double[] attrTangent,
+        Tangent(EdgeSet edges, Pass<double[]> pass, double[] xTangent, double[] z, double[] params, double[] attrTangent,
                 double[] embeddingTangent) {
             this.input = xTangent;
             this.attrTangent = attrTangent;
@@ -219,26 +249,27 @@ final class PointConvolution {
         return Arrays.copyOfRange(params, offsets[block], offsets[block + 1]);
     }
 
+    /** Weight block {@code block} of {@code params} in the type of {@code numbers} (rounded once to float). */
+    <A> A block(Numbers<A> numbers, double[] params, int block) {
+        return numbers.round(params, offsets[block], offsets[block + 1]);
+    }
+
     /**
      * Backward of {@link Pass#output()}: adds the gradients of {@code sum(out * gradOut)} to {@code gradX},
-     * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block);
-     * a {@code null} one is skipped.
+     * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block, in
+     * double whatever the pass computes in); a {@code null} one is skipped.
      */
-    void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass, double[] gradOut,
-                  double[] gradX, double[] gradZ, double[] gradAttr, double[] gradLengthEmbedding,
-                  double[] gradParams) {
+    <A> void backward(EdgeSet edges, A x, A z, double[] params, Pass<A> pass, A gradOut, A gradX, A gradZ,
+                      A gradAttr, A gradLengthEmbedding, double[] gradParams) {
+        Numbers<A> numbers = pass.numbers;
         int numNodes = edges.numNodes();
         int numEdges = edges.numEdges();
         int dimOut = irrepsOut().dim();
         int dimIn = irrepsIn().dim();
         int attrDim = selfConnection.irrepsIn2().dim();
-        double[] gradSelfConnected = new double[numNodes * dimOut];
-        double[] gradMixed = new double[numNodes * dimOut];
-        for (int i = 0; i < gradOut.length; i++) {
-            double m = selfConnectionMask[i % dimOut];
-            gradSelfConnected[i] = SELF_CONNECTION_MIX * m * gradOut[i];
-            gradMixed[i] = (1 - m + CONVOLUTION_MIX * m) * gradOut[i];
-        }
+        A gradSelfConnected = numbers.zeros(numNodes * dimOut);
+        A gradMixed = numbers.zeros(numNodes * dimOut);
+        splitGradient(gradOut, gradSelfConnected, gradMixed);
         boolean wantZ = gradZ != null;
         boolean wantParams = gradParams != null;
         double[][] gradBlocks = new double[offsets.length - 1][];
@@ -249,38 +280,81 @@ final class PointConvolution {
         }
 
         int midDim = edgeProduct.irrepsOut().dim();
-        double[] gradAggregated = new double[numNodes * midDim];
-        double[] gradZPart = wantZ ? new double[numNodes * attrDim] : null;
-        lin2.backward(numNodes, pass.aggregated, z, block(params, 3), gradMixed, gradAggregated, gradZPart,
-                gradBlocks[3]);
-        addTo(gradZ, gradZPart);
-        double[] gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
+        A gradAggregated = numbers.zeros(numNodes * midDim);
+        A gradZPart = wantZ ? numbers.zeros(numNodes * attrDim) : null;
+        backward(numbers, lin2, numNodes, pass.aggregated, z, params, 3, gradMixed, gradAggregated, gradZPart,
+                gradBlocks);
+        addTo(numbers, gradZ, gradZPart);
+        A gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
 
         int hiddenDim = lin1.irrepsOut().dim();
-        double[] gradNeighbours = new double[numEdges * hiddenDim];
-        double[] gradEdgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-        double[] gradAttrPart = gradAttr != null ? new double[gradAttr.length] : null;
-        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
-                gradAttrPart, gradEdgeWeights);
-        addTo(gradAttr, gradAttrPart);
-        double[] gradEmbeddingPart = gradLengthEmbedding != null ? new double[gradLengthEmbedding.length] : null;
-        radial.backward(pass.radialTrace, gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
-        addTo(gradLengthEmbedding, gradEmbeddingPart);
+        A gradNeighbours = numbers.zeros(numEdges * hiddenDim);
+        A gradEdgeWeights = numbers.zeros(numEdges * edgeProduct.weightNumel());
+        A gradAttrPart = gradAttr != null ? numbers.zeros(numEdges * attrDim()) : null;
+        numbers.backward(edgeProduct, numEdges, pass.neighbours, pass.attr, pass.edgeWeights, gradMessages,
+                gradNeighbours, gradAttrPart, gradEdgeWeights);
+        addTo(numbers, gradAttr, gradAttrPart);
+        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
+        pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
+        addTo(numbers, gradLengthEmbedding, gradEmbeddingPart);
 
-        double[] gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
-        double[] gradXPart = gradX != null ? new double[numNodes * dimIn] : null;
-        lin1.backward(numNodes, x, z, block(params, 1), gradHidden, gradXPart, gradZPart, gradBlocks[1]);
-        addTo(gradX, gradXPart);
-        addTo(gradZ, gradZPart);
-        selfConnection.backward(numNodes, x, z, block(params, 0), gradSelfConnected, gradXPart, gradZPart,
-                gradBlocks[0]);
-        addTo(gradX, gradXPart);
-        addTo(gradZ, gradZPart);
+        A gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
+        A gradXPart = gradX != null ? numbers.zeros(numNodes * dimIn) : null;
+        backward(numbers, lin1, numNodes, x, z, params, 1, gradHidden, gradXPart, gradZPart, gradBlocks);
+        addTo(numbers, gradX, gradXPart);
+        addTo(numbers, gradZ, gradZPart);
+        backward(numbers, selfConnection, numNodes, x, z, params, 0, gradSelfConnected, gradXPart, gradZPart,
+                gradBlocks);
+        addTo(numbers, gradX, gradXPart);
+        addTo(numbers, gradZ, gradZPart);
         if (wantParams) {
             for (int b = 0; b < gradBlocks.length; b++) {
                 for (int i = 0; i < gradBlocks[b].length; i++) {
                     gradParams[offsets[b] + i] += gradBlocks[b][i];
                 }
+            }
+        }
+    }
+
+    /** Edge attribute width: {@code selfConnection}'s second input is the node attributes, not these; the tp's is. */
+    private int attrDim() {
+        return edgeProduct.irrepsIn2().dim();
+    }
+
+    /**
+     * {@code product.backward} with weight block {@code block} of {@code params}; the weight gradient, in double, into
+     * {@code gradBlocks[block]} when that is not {@code null} (only a {@link Numbers#FLOAT64} pass asks for it).
+     */
+    private <A> void backward(Numbers<A> numbers, TensorProductKernel product, int batch, A x1, A x2,
+                              double[] params, int block, A gradOut, A gradX1, A gradX2, double[][] gradBlocks) {
+        double[] gradWeights = gradBlocks[block];
+        if (gradWeights == null) {
+            numbers.backward(product, batch, x1, x2, block(numbers, params, block), gradOut, gradX1, gradX2, null);
+        } else {
+            product.backward(batch, (double[]) x1, (double[]) x2, block(params, block), (double[]) gradOut,
+                    (double[]) gradX1, (double[]) gradX2, gradWeights);
+        }
+    }
+
+    /** {@code gradSelfConnected = sin(pi/8) m gradOut}, {@code gradMixed = (1 - m + cos(pi/8) m) gradOut}. */
+    private <A> void splitGradient(A gradOut, A gradSelfConnected, A gradMixed) {
+        int dimOut = irrepsOut().dim();
+        if (gradOut instanceof double[] g) {
+            double[] s = (double[]) gradSelfConnected;
+            double[] l = (double[]) gradMixed;
+            for (int i = 0; i < g.length; i++) {
+                double m = selfConnectionMask[i % dimOut];
+                s[i] = SELF_CONNECTION_MIX * m * g[i];
+                l[i] = (1 - m + CONVOLUTION_MIX * m) * g[i];
+            }
+        } else {
+            float[] g = (float[]) gradOut;
+            float[] s = (float[]) gradSelfConnected;
+            float[] l = (float[]) gradMixed;
+            for (int i = 0; i < g.length; i++) {
+                double m = selfConnectionMask[i % dimOut];
+                s[i] = (float) (SELF_CONNECTION_MIX * m) * g[i];
+                l[i] = (float) (1 - m + CONVOLUTION_MIX * m) * g[i];
             }
         }
     }
@@ -293,7 +367,7 @@ final class PointConvolution {
      * features and the node attributes do not depend on the parameters, so their gradients are not formed. Each product's terms go through its first-order {@code backward}, the radial MLP's
      * tangent through {@link FullyConnectedNet#doubleBackward}.
      */
-    void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass pass,
+    void backward(EdgeSet edges, double[] x, double[] z, double[] params, Pass<double[]> pass,
                   Tangent tangent, double[] gradOut, double[] gradTangentOut, double[] gradX,
                   double[] gradXTangent, double[] gradParams) {
         int numNodes = edges.numNodes();
@@ -355,7 +429,7 @@ final class PointConvolution {
                     gradTangentNeighbours, null, weightsPart);
             addTo(gradEdgeWeights, weightsPart);
         }
-        radial.backward(pass.radialTrace, gradEdgeWeights, null, gradBlocks[2]);
+        pass.radialTrace.backward(gradEdgeWeights, null, gradBlocks[2]);
         radial.doubleBackward(numEdges, edges.lengthEmbedding(), block(params, 2), gradTangentEdgeWeights,
                 tangent.embeddingTangent, null, null, weightParts[2], null);
         addTo(gradBlocks[2], weightParts[2]);
@@ -392,6 +466,12 @@ final class PointConvolution {
             for (int i = 0; i < gradBlocks[b].length; i++) {
                 gradParams[offsets[b] + i] += gradBlocks[b][i];
             }
+        }
+    }
+
+    private static <A> void addTo(Numbers<A> numbers, A sum, A part) {
+        if (sum != null) {
+            numbers.add(sum, part);
         }
     }
 

@@ -246,6 +246,121 @@ public final class FullyConnectedNet {
     }
 
     /**
+     * The intermediates of one float forward pass ({@link #trace(int, float[], double[])}), which
+     * {@link #backward(FloatTrace, float[], float[])} reuses.
+     */
+    public static final class FloatTrace {
+        private final FullyConnectedNet net;
+        private final int batch;
+        private final float[] params;
+        private final float[][] derivatives;
+        private final float[] output;
+
+        private FloatTrace(FullyConnectedNet net, int batch, float[] params, float[][] derivatives, float[] output) {
+            this.net = net;
+            this.batch = batch;
+            this.params = params;
+            this.derivatives = derivatives;
+            this.output = output;
+        }
+
+        /** The output, {@code [batch][h_L]}; the trace's own array, which the caller must not change. */
+        public float[] output() {
+            return output;
+        }
+    }
+
+    /**
+     * Float overload of {@link #trace(int, double[], double[])}: {@code params} rounded once to float, every layer
+     * computed in float (the activation evaluated in double and rounded once), each activated layer's
+     * {@code act'(z)} kept for {@link #backward(FloatTrace, float[], float[])}.
+     */
+    public FloatTrace trace(int batch, float[] x, double[] params) {
+        String where = "FullyConnectedNet.trace";
+        Checks.requireNonNegative(where, "batch", batch);
+        Checks.requireShape(where, "x", x, "batch", batch, inputDim());
+        Checks.requireLength(where, "params", params, parameterCount());
+        Checks.arrayLength(where, "batch", batch, "the widest layer", widestLayer);
+        float[] weights = new float[params.length];
+        for (int i = 0; i < params.length; i++) {
+            weights[i] = (float) params[i];
+        }
+        float[][] derivatives = new float[layers()][];
+        float[] h = x;
+        for (int layer = 0; layer < layers(); layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            float scale = (float) weightScale(layer);
+            float[][] rows = rows(weights, layer);
+            float[] z = new float[batch * hOut];
+            float[] in = h;
+            boolean activated = activated(layer);
+            float gain = (float) outputGain(layer);
+            float[] derivative = activated ? new float[z.length] : null;
+            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                affineRows(in, rows, hIn, hOut, scale, z, from, to);
+                if (activated) {
+                    activate(z, derivative, gain, from * hOut, to * hOut);
+                }
+            });
+            derivatives[layer] = derivative;
+            h = z;
+        }
+        return new FloatTrace(this, batch, weights, derivatives, h);
+    }
+
+    /**
+     * {@code z[i] <- gain act(z[i])} and {@code derivative[i] = act'(z[i])} for {@code from <= i < to}: evaluated in
+     * double, each rounded once to float.
+     */
+    private void activate(float[] z, float[] derivative, float gain, int from, int to) {
+        int length = to - from;
+        double[] wide = new double[length];
+        for (int i = 0; i < length; i++) {
+            wide[i] = z[from + i];
+        }
+        double[] values = new double[length];
+        double[] derivatives = new double[length];
+        act.valuesAndDerivatives(wide, values, derivatives, 0, length);
+        for (int i = 0; i < length; i++) {
+            z[from + i] = gain * (float) values[i];
+            derivative[from + i] = (float) derivatives[i];
+        }
+    }
+
+    /**
+     * Float overload of {@link #backward(Trace, double[], double[], double[])} for the input gradient alone:
+     * {@code gradX} ({@code [batch][h_0]}) of {@code sum(out * gradOut)}, overwritten.
+     */
+    public void backward(FloatTrace trace, float[] gradOut, float[] gradX) {
+        String where = "FullyConnectedNet.backward";
+        Checks.requireNonNull(where, "trace", trace);
+        if (trace.net != this) {
+            throw Checks.invalid(where, "trace", "come from this network's trace()", "another network's");
+        }
+        int batch = trace.batch;
+        Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
+        Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
+        float[] grad = gradOut.clone();
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                float gain = (float) outputGain(layer);
+                float[] derivative = trace.derivatives[layer];
+                float[] g = grad;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        g[i] *= gain * derivative[i];
+                    }
+                });
+            }
+            grad = inputGradient(batch, grad, columns(trace.params, layer), hIn, hOut, (float) weightScale(layer));
+        }
+        System.arraycopy(grad, 0, gradX, 0, grad.length);
+    }
+
+    /**
      * The forward-mode tangent of the output, {@code dOut = (d out / d x) dx + (d out / d params) dParams}
      * ({@code [batch][h_L]}, overwritten); {@code dx} ({@code [batch][h_0]}) or {@code dParams} {@code null} = zero.
      * Layer by layer, with {@code z = s h W} and {@code a = g φ(z)} as in {@link #forward},
@@ -504,6 +619,67 @@ public final class FullyConnectedNet {
         return columns;
     }
 
+    /** Float overload of {@link #rows(double[], int)}. */
+    private float[][] rows(float[] params, int layer) {
+        float[][] rows = new float[hs[layer]][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(params, weightOffsets[layer] + i * hs[layer + 1],
+                    weightOffsets[layer] + (i + 1) * hs[layer + 1]);
+        }
+        return rows;
+    }
+
+    /** Float overload of {@link #columns(double[], int)}. */
+    private float[][] columns(float[] params, int layer) {
+        int hIn = hs[layer];
+        int hOut = hs[layer + 1];
+        float[][] columns = new float[hOut][hIn];
+        for (int i = 0; i < hIn; i++) {
+            for (int j = 0; j < hOut; j++) {
+                columns[j][i] = params[weightOffsets[layer] + i * hOut + j];
+            }
+        }
+        return columns;
+    }
+
+    /** Float overload of {@link #inputGradient(int, double[], double[][], int, int, double)}. */
+    private static float[] inputGradient(int batch, float[] grad, float[][] columns, int hIn, int hOut,
+                                         float scale) {
+        float[] gradIn = new float[batch * hIn];
+        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+            float[] sum = new float[hIn];
+            for (int b = from; b < to; b++) {
+                Arrays.fill(sum, 0.0f);
+                int j = 0;
+                int base = b * hOut;
+                for (; j + 4 <= hOut; j += 4) {
+                    float g0 = grad[base + j];
+                    float g1 = grad[base + j + 1];
+                    float g2 = grad[base + j + 2];
+                    float g3 = grad[base + j + 3];
+                    float[] c0 = columns[j];
+                    float[] c1 = columns[j + 1];
+                    float[] c2 = columns[j + 2];
+                    float[] c3 = columns[j + 3];
+                    for (int i = 0; i < hIn; i++) {
+                        sum[i] += c0[i] * g0 + c1[i] * g1 + c2[i] * g2 + c3[i] * g3;
+                    }
+                }
+                for (; j < hOut; j++) {
+                    float g = grad[base + j];
+                    float[] column = columns[j];
+                    for (int i = 0; i < hIn; i++) {
+                        sum[i] += column[i] * g;
+                    }
+                }
+                for (int i = 0; i < hIn; i++) {
+                    gradIn[b * hIn + i] = sum[i] * scale;
+                }
+            }
+        });
+        return gradIn;
+    }
+
     /** {@code gradIn[b][i] = scale * sum_j W[i][j] grad[b][j]}, four columns {@code j} per pass. */
     private static double[] inputGradient(int batch, double[] grad, double[][] columns, int hIn, int hOut,
                                           double scale) {
@@ -648,6 +824,38 @@ public final class FullyConnectedNet {
             for (; i < hIn; i++) {
                 double xi = in[base + i] * scale;
                 double[] row = rows[i];
+                for (int j = 0; j < hOut; j++) {
+                    sum[j] += xi * row[j];
+                }
+            }
+            System.arraycopy(sum, 0, z, b * hOut, hOut);
+        }
+    }
+
+    /** Float overload of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}. */
+    private static void affineRows(float[] in, float[][] rows, int hIn, int hOut, float scale, float[] z,
+                                   int from, int to) {
+        float[] sum = new float[hOut];
+        for (int b = from; b < to; b++) {
+            Arrays.fill(sum, 0.0f);
+            int i = 0;
+            int base = b * hIn;
+            for (; i + 4 <= hIn; i += 4) {
+                float x0 = in[base + i] * scale;
+                float x1 = in[base + i + 1] * scale;
+                float x2 = in[base + i + 2] * scale;
+                float x3 = in[base + i + 3] * scale;
+                float[] r0 = rows[i];
+                float[] r1 = rows[i + 1];
+                float[] r2 = rows[i + 2];
+                float[] r3 = rows[i + 3];
+                for (int j = 0; j < hOut; j++) {
+                    sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
+                }
+            }
+            for (; i < hIn; i++) {
+                float xi = in[base + i] * scale;
+                float[] row = rows[i];
                 for (int j = 0; j < hOut; j++) {
                     sum[j] += xi * row[j];
                 }
