@@ -119,6 +119,18 @@ public final class Normalize2Mom implements ScalarFunction {
         scale(derivatives, from, to);
     }
 
+    @Override
+    public void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int from, int to) {
+        f.valuesAndDerivatives(x, values, derivatives, from, to);
+        if (constant != 1.0) {
+            float c = (float) constant;
+            for (int i = from; i < to; i++) {
+                values[i] *= c;
+                derivatives[i] *= c;
+            }
+        }
+    }
+
     private void scale(double[] out, int from, int to) {
         if (constant != 1.0) {
             for (int i = from; i < to; i++) {

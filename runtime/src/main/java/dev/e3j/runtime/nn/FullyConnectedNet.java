@@ -217,19 +217,22 @@ public final class FullyConnectedNet {
         double[] params = trace.params;
         double[][] inputs = trace.inputs;
         double[][] derivatives = trace.derivatives;
-        double[] grad = gradOut.clone();
+        // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
+        double[] grad = gradOut;
         for (int layer = layers() - 1; layer >= 0; layer--) {
             int hIn = hs[layer];
             int hOut = hs[layer + 1];
             if (activated(layer)) {
                 double gain = outputGain(layer);
                 double[] derivative = derivatives[layer];
-                double[] g = grad;
+                double[] in = grad;
+                double[] g = grad == gradOut ? new double[grad.length] : grad;
                 BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
                     for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] *= gain * derivative[i];
+                        g[i] = in[i] * (gain * derivative[i]);
                     }
                 });
+                grad = g;
             }
             double scale = weightScale(layer);
             if (gradParams != null) {
@@ -272,7 +275,8 @@ public final class FullyConnectedNet {
 
     /**
      * Float overload of {@link #trace(int, double[], double[])}: {@code params} rounded once to float, every layer
-     * computed in float (the activation evaluated in double and rounded once), each activated layer's
+     * computed in float (the activation to float accuracy,
+     * {@link ScalarFunction#valuesAndDerivatives(float[], float[], float[], int, int)}), each activated layer's
      * {@code act'(z)} kept for {@link #backward(FloatTrace, float[], float[])}.
      */
     public FloatTrace trace(int batch, float[] x, double[] params) {
@@ -309,22 +313,13 @@ public final class FullyConnectedNet {
         return new FloatTrace(this, batch, weights, derivatives, h);
     }
 
-    /**
-     * {@code z[i] <- gain act(z[i])} and {@code derivative[i] = act'(z[i])} for {@code from <= i < to}: evaluated in
-     * double, each rounded once to float.
-     */
+    /** {@code z[i] <- gain act(z[i])} and {@code derivative[i] = act'(z[i])} for {@code from <= i < to}. */
     private void activate(float[] z, float[] derivative, float gain, int from, int to) {
-        int length = to - from;
-        double[] wide = new double[length];
-        for (int i = 0; i < length; i++) {
-            wide[i] = z[from + i];
-        }
-        double[] values = new double[length];
-        double[] derivatives = new double[length];
-        act.valuesAndDerivatives(wide, values, derivatives, 0, length);
-        for (int i = 0; i < length; i++) {
-            z[from + i] = gain * (float) values[i];
-            derivative[from + i] = (float) derivatives[i];
+        act.valuesAndDerivatives(z, z, derivative, from, to);
+        if (gain != 1.0f) {
+            for (int i = from; i < to; i++) {
+                z[i] *= gain;
+            }
         }
     }
 
@@ -341,19 +336,21 @@ public final class FullyConnectedNet {
         int batch = trace.batch;
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
-        float[] grad = gradOut.clone();
+        float[] grad = gradOut;
         for (int layer = layers() - 1; layer >= 0; layer--) {
             int hIn = hs[layer];
             int hOut = hs[layer + 1];
             if (activated(layer)) {
                 float gain = (float) outputGain(layer);
                 float[] derivative = trace.derivatives[layer];
-                float[] g = grad;
+                float[] in = grad;
+                float[] g = grad == gradOut ? new float[grad.length] : grad;
                 BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
                     for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] *= gain * derivative[i];
+                        g[i] = in[i] * (gain * derivative[i]);
                     }
                 });
+                grad = g;
             }
             grad = inputGradient(batch, grad, columns(trace.params, layer), hIn, hOut, (float) weightScale(layer));
         }

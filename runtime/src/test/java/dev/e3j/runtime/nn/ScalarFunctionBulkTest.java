@@ -1,13 +1,17 @@
 package dev.e3j.runtime.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The bulk evaluations equal the scalar ones, bit for bit, for every built-in function and its normalized form. */
+/**
+ * The bulk evaluations equal the scalar ones, bit for bit, for every built-in function and its normalized form; the
+ * float evaluations agree with them to float accuracy.
+ */
 class ScalarFunctionBulkTest {
 
     @Test
@@ -38,5 +42,34 @@ class ScalarFunctionBulkTest {
                 assertEquals(derivatives[i], bothDerivatives[i], f + " derivative (with value) at " + x[i]);
             }
         }
+    }
+
+    @Test
+    void floatBulkAgreesWithDoubleToFloatAccuracy() {
+        Random random = new Random(5);
+        float[] x = new float[2000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (6 * random.nextGaussian());
+        }
+        float[] edges = {0.0f, -0.0f, 1e-30f, -1e-30f, -30f, 30f, -87f, 87f, -104f, -200f, 200f, -Float.MAX_VALUE,
+            Float.MAX_VALUE};
+        System.arraycopy(edges, 0, x, 0, edges.length);
+        for (ScalarFunction f : List.of(ScalarFunction.SILU, ScalarFunction.TANH, ScalarFunction.SIGMOID,
+                Normalize2Mom.of(ScalarFunction.SILU), Normalize2Mom.withConstant(ScalarFunction.SIGMOID, 1.8))) {
+            float[] values = new float[x.length];
+            float[] derivatives = new float[x.length];
+            f.valuesAndDerivatives(x, values, derivatives, 1, x.length);
+            assertEquals(0.0f, values[0], f + " outside the range");
+            for (int i = 1; i < x.length; i++) {
+                assertFloatClose(f.value(x[i]), values[i], f + " value at " + x[i]);
+                assertFloatClose(f.derivative(x[i]), derivatives[i], f + " derivative at " + x[i]);
+            }
+        }
+    }
+
+    /** Within two float ulps of the double value (or 1e-37 absolute near zero). */
+    private static void assertFloatClose(double expected, float actual, String what) {
+        double tolerance = Math.max(2 * Math.ulp((float) expected), 1e-37);
+        assertTrue(Math.abs(expected - actual) <= tolerance, what + ": expected " + expected + ", got " + actual);
     }
 }
