@@ -79,7 +79,10 @@ public @interface GatePointsNetwork {
     /** {@return whether the node outputs are summed over each graph (true) or returned per node (false)} */
     boolean reduceOutput() default true;
 
-    /** {@return the floating-point types the model accepts: {@link Precision#FLOAT} adds {@code float[]} overloads} */
+    /**
+     * {@return the floating-point types the model accepts: {@link Precision#FLOAT} adds {@code float[]} overloads,
+     * which compute in float (kernels, radial MLPs, gathers, sums; the edges are found in double and rounded once)}
+     */
     Precision precision() default Precision.DOUBLE;
 
     /**

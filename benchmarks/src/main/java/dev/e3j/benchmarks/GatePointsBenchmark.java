@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code reference/models/gate_points-public}) on the batch that {@code tools/bench_e3nn_gate_points.py} times e3nn
  * on: 40 graphs of 25 nodes, positions drawn by {@code new Random(18)} uniformly in {@code [0, 5.7)^3}. Forward, and
  * forward plus d(sum of outputs)/d positions; e3nn's numbers use two threads, the generated kernels split the batch
- * over the machine's cores.
+ * over the machine's cores. {@code f32} runs the float methods of {@code precision = FLOAT}, which compute in float.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -352,7 +352,7 @@ public final class FullyConnectedNet {
                 });
                 grad = g;
             }
-            grad = inputGradient(batch, grad, columns(trace.params, layer), hIn, hOut, (float) weightScale(layer));
+            grad = inputGradient(batch, grad, rows(trace.params, layer), hIn, hOut, (float) weightScale(layer));
         }
         System.arraycopy(grad, 0, gradX, 0, grad.length);
     }
@@ -626,51 +626,54 @@ public final class FullyConnectedNet {
         return rows;
     }
 
-    /** Float overload of {@link #columns(double[], int)}. */
-    private float[][] columns(float[] params, int layer) {
-        int hIn = hs[layer];
-        int hOut = hs[layer + 1];
-        float[][] columns = new float[hOut][hIn];
-        for (int i = 0; i < hIn; i++) {
-            for (int j = 0; j < hOut; j++) {
-                columns[j][i] = params[weightOffsets[layer] + i * hOut + j];
-            }
-        }
-        return columns;
-    }
-
-    /** Float overload of {@link #inputGradient(int, double[], double[][], int, int, double)}. */
-    private static float[] inputGradient(int batch, float[] grad, float[][] columns, int hIn, int hOut,
-                                         float scale) {
+    /**
+     * {@code gradIn[b][i] = scale * sum_j W[i][j] grad[b][j]} in float, four columns {@code j} per pass like the double
+     * one, over the samples of a block in its inner loop: each block's gradient is transposed to {@code [h_out][block]}
+     * and its result from {@code [h_in][block]}, so that the inner loop runs over the block's samples rather than over
+     * {@code h_in}, which is short in radial MLPs (16 floats are two AVX2 vectors, too few for the JIT's unrolled
+     * vector loop; measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}; in double it gained nothing).
+     */
+    private static float[] inputGradient(int batch, float[] grad, float[][] rows, int hIn, int hOut, float scale) {
         float[] gradIn = new float[batch * hIn];
         BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-            float[] sum = new float[hIn];
-            for (int b = from; b < to; b++) {
-                Arrays.fill(sum, 0.0f);
+            int count = to - from;
+            float[][] gradT = new float[hOut][count];
+            float[][] sumT = new float[hIn][count];
+            for (int b = 0; b < count; b++) {
+                int base = (from + b) * hOut;
+                for (int j = 0; j < hOut; j++) {
+                    gradT[j][b] = grad[base + j];
+                }
+            }
+            for (int i = 0; i < hIn; i++) {
+                float[] sum = sumT[i];
+                float[] w = rows[i];
                 int j = 0;
-                int base = b * hOut;
                 for (; j + 4 <= hOut; j += 4) {
-                    float g0 = grad[base + j];
-                    float g1 = grad[base + j + 1];
-                    float g2 = grad[base + j + 2];
-                    float g3 = grad[base + j + 3];
-                    float[] c0 = columns[j];
-                    float[] c1 = columns[j + 1];
-                    float[] c2 = columns[j + 2];
-                    float[] c3 = columns[j + 3];
-                    for (int i = 0; i < hIn; i++) {
-                        sum[i] += c0[i] * g0 + c1[i] * g1 + c2[i] * g2 + c3[i] * g3;
+                    float w0 = w[j];
+                    float w1 = w[j + 1];
+                    float w2 = w[j + 2];
+                    float w3 = w[j + 3];
+                    float[] g0 = gradT[j];
+                    float[] g1 = gradT[j + 1];
+                    float[] g2 = gradT[j + 2];
+                    float[] g3 = gradT[j + 3];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
                     }
                 }
                 for (; j < hOut; j++) {
-                    float g = grad[base + j];
-                    float[] column = columns[j];
-                    for (int i = 0; i < hIn; i++) {
-                        sum[i] += column[i] * g;
+                    float wj = w[j];
+                    float[] g = gradT[j];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += wj * g[b];
                     }
                 }
+            }
+            for (int b = 0; b < count; b++) {
+                int base = (from + b) * hIn;
                 for (int i = 0; i < hIn; i++) {
-                    gradIn[b * hIn + i] = sum[i] * scale;
+                    gradIn[base + i] = sumT[i][b] * scale;
                 }
             }
         });

@@ -6,6 +6,7 @@ import static dev.e3j.runtime.nn.GradientCheck.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Random;
@@ -325,5 +326,55 @@ class FullyConnectedNetTest {
                 () -> wide.forward(batch, new double[batch], new double[wide.parameterCount()], new double[batch]));
         assertEquals("FullyConnectedNet.forward: batch × the widest layer must be at most 2147483639 (the length of "
                 + "one array), got 30000 × 100000 = 3000000000", activations.getMessage());
+    }
+
+    @Test
+    void floatTraceAndBackwardAgreeWithDoubleToFloatAccuracy() {
+        // Odd widths for the loops' remainders; 150 samples: two full blocks of 64 and a partial one.
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {5, 7, 13, 3}, ScalarFunction.SILU);
+        Random random = new Random(11);
+        int batch = 150;
+        double[] params = net.initialParameters(random);
+        double[] x = new double[batch * 5];
+        double[] gradOut = new double[batch * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * random.nextGaussian());
+        }
+        for (int i = 0; i < gradOut.length; i++) {
+            gradOut[i] = (float) random.nextGaussian();
+        }
+        double[] out = new double[batch * 3];
+        net.forward(batch, x, params, out);
+        double[] gradX = new double[x.length];
+        net.backward(batch, x, params, gradOut, gradX, null);
+
+        FullyConnectedNet.FloatTrace trace = net.trace(batch, narrow(x), params);
+        assertFloatClose(out, trace.output());
+        float[] gradXFloat = new float[x.length];
+        net.backward(trace, narrow(gradOut), gradXFloat);
+        assertFloatClose(gradX, gradXFloat);
+
+        FullyConnectedNet other = new FullyConnectedNet(new int[] {5, 7, 13, 3}, ScalarFunction.SILU);
+        assertThrows(IllegalArgumentException.class, () -> other.backward(trace, narrow(gradOut), gradXFloat));
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** Largest error at most 1e-5 of the largest value. */
+    private static void assertFloatClose(double[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        double scale = 0;
+        double error = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            error = Math.max(error, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(error <= 1e-5 * scale, "largest error " + error + " against largest value " + scale);
     }
 }
