@@ -293,10 +293,10 @@ public final class GatePoints {
     }
 
     /**
-     * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the network computes in
-     * float (the parameters rounded once to float, the activations evaluated in double and rounded once); the edges
-     * (radius graph, harmonics, cut-offs and radial bases) are found and computed in double from the float positions
-     * and rounded once to float.
+     * Float overload of {@link #forward(int, double[], int[], double[], double[], double[])}: the convolutions compute
+     * in float (kernels, radial MLPs with activations to float accuracy, gathers and sums; the parameters rounded once
+     * to float); the gates run in double on each block of nodes, rounded once; the edges (radius graph, harmonics,
+     * cut-offs and radial bases) are found and computed in double from the float positions and rounded once.
      */
     public float[] forward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params) {
         return new Pass<>(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params).output();
