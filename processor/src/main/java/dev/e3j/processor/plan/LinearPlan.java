@@ -1,5 +1,6 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Path;
 import dev.e3j.runtime.Irreps;
@@ -13,6 +14,10 @@ import java.util.Map;
  * How a {@code @Linear} kernel is computed, decided once from its exact model and then only read: the samples per
  * parallel block, the weighted paths and how their per-path statements split into methods, and the distinct path
  * shapes, each written once as methods that its paths share.
+ *
+ * <p>Every pass computes through per-sample channel-last rows ({@code [component][channel]}, each row its own array):
+ * in e3nn's layout the features are transposed into and out of them, in the channel-last layout
+ * ({@link #channelLast()}) each row is a run of the feature array and is copied whole.
  *
  * @param model         the exact model
  * @param blockSize     samples per parallel block: their inputs and outputs fill about {@link #BLOCK_DOUBLES}
@@ -76,6 +81,15 @@ public record LinearPlan(LinearModel model, int blockSize, List<Integer> weighte
         }
         int blockSize = Math.max(1, BLOCK_DOUBLES / Math.max(1, model.irrepsIn().dim() + model.irrepsOut().dim()));
         return new LinearPlan(model, blockSize, weighted, PATHS.pack(weighted), shapes);
+    }
+
+    /**
+     * Whether the features are channel-last ({@link Layout#IR_MUL}): each row of an entry is then the run
+     * {@code [offset + i * mul, offset + (i + 1) * mul)} of the feature array, copied with {@code System.arraycopy};
+     * in e3nn's layout the rows are gathered from and scattered to stride {@code 2l + 1}.
+     */
+    public boolean channelLast() {
+        return model.layout() == Layout.IR_MUL;
     }
 
     /** Whether the per-path statements stay in their caller: at most one method's worth of weighted paths. */

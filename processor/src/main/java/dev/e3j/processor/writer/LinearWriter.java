@@ -29,7 +29,9 @@ import javax.lang.model.element.Modifier;
  * scaled by their path's coefficient: {@code [u][w]} for the forward, {@code [w][u]} for the input gradient. Per
  * sample, each path adds into channel-last rows of the result, {@code outT[component][w] += W[u][w] x[u][i]}, four
  * input channels per loop over the output channels. Every array in those loops sits at offset 0 and each loop stores
- * one row, which is what JDK 17's superword vectorizes. The rows then go out in e3nn's layout.
+ * one row, which is what JDK 17's superword vectorizes. The rows then go out in e3nn's layout, or, with channel-last
+ * features ({@code IR_MUL}), whose rows are runs of the feature arrays, are copied out whole by
+ * {@code System.arraycopy}; the gradient rows come in the same way.
  *
  * <p>The weight gradient sums {@code x[u][i] gradOutT[i][w]} into per-block arrays. These are added in block order,
  * so the result depends on the batch alone. A MACE-sized map ({@code 128x0e+128x1o+128x2e} both ways, batch 2000)
@@ -129,6 +131,12 @@ public final class LinearWriter {
             doc.add("\n<p>$L input and $L output features (e3nn's {@code f_in}, {@code f_out}): the irreps above are"
                     + " one feature's repeated, weights {@code [f_in][f_out][...]}, biases {@code [f_out][...]}.\n",
                     model.fIn(), model.fOut());
+        }
+        if (plan.channelLast()) {
+            doc.add("\n<p>Features channel-last ({@code IR_MUL}): in every irrep block {@code mul x ir} at offset"
+                    + " {@code o} of {@code x}, {@code out} and their gradients, channel {@code u} and component"
+                    + " {@code i} sit at {@code o + i * mul + u}$L. Weights and biases are e3nn's.\n",
+                    model.fIn() != 1 || model.fOut() != 1 ? ", each feature laid out on its own" : "");
         }
         if (!model.sharedWeights()) {
             doc.add("\n<p>Weights per sample ({@code shared_weights=False}): {@code [batch][$L]}.\n",
@@ -310,9 +318,16 @@ public final class LinearWriter {
         return ParameterSpec.builder(type, name).build();
     }
 
-    /** Component {@code i} of {@code channel} of one sample at {@code at}, for paths of {@code shape}. */
-    private static String channel(Shape shape, String channel) {
-        return shape.dim() == 1 ? "at + " + channel : "at + " + channel + " * " + shape.dim() + " + i";
+    /**
+     * Component {@code i} of {@code channel}, one of {@code mul}, of one sample's entry at {@code at}, for paths of
+     * {@code shape}.
+     */
+    private String channel(Shape shape, String channel, int mul) {
+        if (shape.dim() == 1) {
+            return "at + " + channel;
+        }
+        return plan.channelLast() ? "at + i * " + mul + " + " + channel
+                : "at + " + channel + " * " + shape.dim() + " + i";
     }
 
     /** {@code 4 input and 2 output channels of l = 1}. */
@@ -323,7 +338,8 @@ public final class LinearWriter {
 
     /**
      * {@code target[offset + c * dim + i] = scratch[row + i][c]} for every entry of {@code irreps} (plus its biases
-     * when {@code biases}): the sample's channel-last rows back into e3nn's layout; then the rows are cleared.
+     * when {@code biases}): the sample's channel-last rows back into e3nn's layout, or copied whole to
+     * {@code offset + i * mul} when the features are channel-last; then the rows are cleared.
      */
     private void rowsOut(MethodSpec.Builder method, NumberType t, String target, String scratch, Irreps irreps,
                          String offset, String channel, String label, boolean biases) {
@@ -336,6 +352,10 @@ public final class LinearWriter {
             Bias bias = biases ? model.biasOf(e) : null;
             int dim = entry.ir().dim();
             method.addComment("$L[$L] $L", label, e, entry);
+            if (plan.channelLast() && bias == null && entry.mul() > 1) {
+                method.addCode(copyRows(true, scratch, first[e], target, offsetPlus(irreps.offset(e), offset), entry));
+                continue;
+            }
             ChannelLoop loop = new ChannelLoop(channel, entry.mul());
             String c = loop.name();
             method.addCode(loop.open());
@@ -357,12 +377,36 @@ public final class LinearWriter {
     }
 
     /**
+     * Channel-last features: the rows {@code row .. row + dim - 1} of {@code scratch} copied whole to the runs
+     * {@code at + i * mul} of {@code features} ({@code toFeatures}), or from them, one {@code System.arraycopy} per
+     * component.
+     */
+    private static CodeBlock copyRows(boolean toFeatures, String scratch, int row, String features, String at,
+                                      MulIrrep entry) {
+        int dim = entry.ir().dim();
+        String rowArray = scratch + "[" + (dim == 1 ? String.valueOf(row) : offsetPlus(row, "i")) + "]";
+        String run = dim == 1 ? at : at + " + i * " + entry.mul();
+        String copy = toFeatures ? "$T.arraycopy(" + rowArray + ", 0, " + features + ", " + run + ", $L)"
+                : "$T.arraycopy(" + features + ", " + run + ", " + rowArray + ", 0, $L)";
+        if (dim == 1) {
+            return CodeBlock.builder().addStatement(copy, System.class, entry.mul()).build();
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                .addStatement(copy, System.class, entry.mul())
+                .endControlFlow()
+                .build();
+    }
+
+    /**
      * {@code target[row + i][c] += sum_g factor[g][c] * source[at + g * dim + i]} over the channels {@code g} of
-     * {@code groups}: per component {@code i}, the source channels four at a time, each loop over {@code c} storing
-     * one row (HotSpot's superword vectorizes loops with one store stream whose arrays sit at offset 0).
+     * {@code groups} ({@code source[at + i * groups + g]} when {@code channelLast}): per component {@code i}, the
+     * source channels four at a time, each loop over {@code c} storing one row (HotSpot's superword vectorizes loops
+     * with one store stream whose arrays sit at offset 0).
      */
     private static MethodSpec rowPass(String name, NumberType t, String source, String factor, String target,
-                                      String at, int dim, int groups, int channels, String comment) {
+                                      String at, int dim, int groups, int channels, boolean channelLast,
+                                      String comment) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
@@ -391,9 +435,10 @@ public final class LinearWriter {
             }
             String chain = "sum[" + c + "]";
             for (int k = 0; k < unroll; k++) {
-                String index = g.equals("0") ? offsetPlus(k * dim, at)
-                        : offsetPlus(0, at, times(k == 0 ? g : "(g + " + k + ")", dim));
-                method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, index, i);
+                String index = channelLast ? offsetPlus(k, at, componentRun(dim, groups), g)
+                        : (g.equals("0") ? offsetPlus(k * dim, at)
+                                : offsetPlus(0, at, times(k == 0 ? g : "(g + " + k + ")", dim))) + i;
+                method.addStatement("$T s$L = $L[$L]", t.type(), k, source, index);
                 method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor,
                         g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
                 chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
@@ -412,8 +457,10 @@ public final class LinearWriter {
             }
             // After four channels written out without a loop, s0..s3 are taken.
             int k = unrolled == unroll ? unroll : 0;
-            method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source,
-                    g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at), i)
+            String index = channelLast ? offsetPlus(g.equals("g") ? 0 : unrolled, at, componentRun(dim, groups),
+                    g.equals("g") ? "g" : "0")
+                    : (g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at)) + i;
+            method.addStatement("$T s$L = $L[$L]", t.type(), k, source, index)
                     .addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
             method.addCode(loop.open());
             method.addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c);
@@ -428,6 +475,11 @@ public final class LinearWriter {
         return method.build();
     }
 
+    /** {@code i * mul}: where component {@code i}'s channels start in a channel-last entry; {@code 0} for scalars. */
+    private static String componentRun(int dim, int mul) {
+        return dim == 1 ? "0" : times("i", mul);
+    }
+
     /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
     private List<MethodSpec> pathMethods(NumberType t) {
         List<MethodSpec> methods = new ArrayList<>();
@@ -437,26 +489,27 @@ public final class LinearWriter {
                     + (paths.size() > 8 ? " and " + (paths.size() - 8) + " more" : "") + ".";
             String row = shape.dim() == 1 ? "row" : "row + i";
             methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
-                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + channel(shape, "u") + "]}"
-                            + " (W scaled by sqrt(alpha)) for one sample, " + describe(shape) + "." + used));
+                    shape.mulOut(), plan.channelLast(), "{@code outT[" + row + "][w] += sum_u W[u][w] x["
+                            + channel(shape, "u", shape.mulIn()) + "]} (W scaled by sqrt(alpha)) for one sample, "
+                            + describe(shape) + "." + used));
             methods.add(rowPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
-                    shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w] gradOut["
-                            + channel(shape, "w") + "]} (W scaled by sqrt(alpha)) for one sample, " + describe(shape)
-                            + "." + used));
+                    shape.mulOut(), shape.mulIn(), plan.channelLast(), "{@code gradXT[" + row + "][u] += sum_w W[u][w]"
+                            + " gradOut[" + channel(shape, "w", shape.mulOut()) + "]} (W scaled by sqrt(alpha)) for one"
+                            + " sample, " + describe(shape) + "." + used));
             methods.add(weightGradientPath(shape, t, used));
         });
         return methods;
     }
 
     /** {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]} for one sample, components four at a time. */
-    private static MethodSpec weightGradientPath(Shape shape, NumberType t, String used) {
+    private MethodSpec weightGradientPath(Shape shape, NumberType t, String used) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         int dim = shape.dim();
         MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradient" + shape.suffix())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("{@code sums[u][w] += sum_i x[$L] gradOutT[$L][w]} for one sample, $L.$L\n",
-                        channel(shape, "u"), dim == 1 ? "row" : "row + i", describe(shape), used)
+                        channel(shape, "u", shape.mulIn()), dim == 1 ? "row" : "row + i", describe(shape), used)
                 .addParameter(array, "x")
                 .addParameter(int.class, "at")
                 .addParameter(rows, "gradOutT")
@@ -468,9 +521,9 @@ public final class LinearWriter {
         String w = outputs.name();
         method.addCode(inputs.open());
         method.addStatement("$T[] sum = sums[$L]", t.type(), u);
-        // One input channel: x of the sample at at + i, without an offset variable.
-        String xu = u.equals("0") ? "at" : "xu";
-        if (!u.equals("0")) {
+        // One input channel: x of the sample at at + i, without an offset variable; channel-last, at at + i * mul + u.
+        String xu = u.equals("0") || plan.channelLast() ? "at" : "xu";
+        if (!xu.equals("at")) {
             method.addStatement("int xu = $L", offsetPlus(0, "at", times(u, dim)));
         }
         for (int first = 0; first < dim; first += 4) {
@@ -478,7 +531,8 @@ public final class LinearWriter {
             String chain = "sum[" + w + "]";
             for (int k = 0; k < count; k++) {
                 int i = first + k;
-                method.addStatement("$T s$L = x[$L]", t.type(), i, offsetPlus(i, xu));
+                method.addStatement("$T s$L = x[$L]", t.type(), i,
+                        plan.channelLast() ? offsetPlus(i * shape.mulIn(), xu, u) : offsetPlus(i, xu));
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, i == 0 ? "row" : "row + " + i);
                 chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
             }
@@ -678,6 +732,11 @@ public final class LinearWriter {
                 continue;
             }
             int dim = entry.ir().dim();
+            if (plan.channelLast() && entry.mul() > 1) {
+                method.addCode(copyRows(false, "gradOutT", first[o], "gradOut", offsetPlus(out.offset(o), "ob"),
+                        entry));
+                continue;
+            }
             ChannelLoop loop = new ChannelLoop("w", entry.mul());
             String w = loop.name();
             method.addCode(loop.open());
