@@ -37,6 +37,17 @@ public record LinearPlan(LinearModel model, int blockSize, List<Integer> weighte
      * 64 KiB method limit.
      */
     public static final int MAX_PATHS_PER_METHOD = 64;
+    /**
+     * Samples whose weight gradients one pass over a path's sums adds, channel-last with shared weights: the sums
+     * {@code [mul_in][mul_out]} (128 KiB for 128 x 128 channels in double) are then loaded and stored once per four
+     * samples, and a scalar path's loop over {@code w} sums four products instead of one.
+     */
+    public static final int WEIGHT_GRADIENT_SAMPLES = 4;
+    /**
+     * Sample-component products one grouped weight-gradient method sums per input channel at most: above it (degrees
+     * above 7) the paths add one sample at a time, so that the method stays small.
+     */
+    public static final int MAX_WEIGHT_GRADIENT_PRODUCTS = 64;
     /** The per-path statements packed into methods: {@link #MAX_PATHS_PER_METHOD}. */
     public static final MethodPacker PATHS = MethodPacker.ofCount(MAX_PATHS_PER_METHOD);
 
@@ -90,6 +101,22 @@ public record LinearPlan(LinearModel model, int blockSize, List<Integer> weighte
      */
     public boolean channelLast() {
         return model.layout() == Layout.IR_MUL;
+    }
+
+    /**
+     * Whether the shared weights' gradient adds {@link #WEIGHT_GRADIENT_SAMPLES} samples per pass over the sums:
+     * channel-last features with shared weights (per-sample weights keep one gradient per sample).
+     */
+    public boolean weightGradientBySampleGroups() {
+        return channelLast() && model.sharedWeights();
+    }
+
+    /**
+     * Whether paths of {@code shape} add a group of samples in one method ({@link #weightGradientBySampleGroups()}),
+     * or one sample per call: at most {@link #MAX_WEIGHT_GRADIENT_PRODUCTS} sample-component products per channel.
+     */
+    public boolean groupsSamples(Shape shape) {
+        return weightGradientBySampleGroups() && shape.dim() * WEIGHT_GRADIENT_SAMPLES <= MAX_WEIGHT_GRADIENT_PRODUCTS;
     }
 
     /** Whether the per-path statements stay in their caller: at most one method's worth of weighted paths. */

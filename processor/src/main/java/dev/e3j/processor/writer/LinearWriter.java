@@ -312,7 +312,7 @@ public final class LinearWriter {
             case "xb", "ob", "wb" -> TypeName.INT;
             case "x", "gradOut", "weights", "gradWeights" -> t.arrayType();
             case "outT", "gradXT", "gradOutT" -> rows;
-            case "rows", "columns", "sums" -> ArrayTypeName.of(rows);
+            case "rows", "columns", "sums", "sampleRows" -> ArrayTypeName.of(rows);
             default -> throw new IllegalArgumentException(name);
         };
         return ParameterSpec.builder(type, name).build();
@@ -497,6 +497,9 @@ public final class LinearWriter {
                             + " gradOut[" + channel(shape, "w", shape.mulOut()) + "]} (W scaled by sqrt(alpha)) for one"
                             + " sample, " + describe(shape) + "." + used));
             methods.add(weightGradientPath(shape, t, used));
+            if (plan.groupsSamples(shape)) {
+                methods.add(sampleGroupWeightGradientPath(shape, t, used));
+            }
         });
         return methods;
     }
@@ -535,6 +538,50 @@ public final class LinearWriter {
                         plan.channelLast() ? offsetPlus(i * shape.mulIn(), xu, u) : offsetPlus(i, xu));
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, i == 0 ? "row" : "row + " + i);
                 chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
+            }
+            method.addCode(outputs.open());
+            method.addStatement("sum[$L] = $L", w, chain);
+            method.addCode(outputs.close());
+        }
+        method.addCode(inputs.close());
+        return method.build();
+    }
+
+    /**
+     * {@code sums[u][w] += sum_s sum_i x[s][u][i] sampleRows[s][row + i][w]} over the samples {@code s} of a group
+     * (channel-last, the samples {@code dimIn} apart from {@code at}): the sample-component products four per loop,
+     * so that each pass over {@code sums[u]} adds four of them whatever the degree.
+     */
+    private MethodSpec sampleGroupWeightGradientPath(Shape shape, NumberType t, String used) {
+        TypeName array = t.arrayType();
+        int dim = shape.dim();
+        int samples = LinearPlan.WEIGHT_GRADIENT_SAMPLES;
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientOf" + samples + shape.suffix())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("{@code sums[u][w] += sum_s sum_i x[at + s * $L + $L] sampleRows[s][$L][w]} for $L"
+                        + " consecutive samples, $L.$L\n", dimIn, dim == 1 ? "u" : "i * " + shape.mulIn() + " + u",
+                        dim == 1 ? "row" : "row + i", samples, describe(shape), used)
+                .addParameter(array, "x")
+                .addParameter(int.class, "at")
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "sampleRows")
+                .addParameter(ArrayTypeName.of(array), "sums")
+                .addParameter(int.class, "row");
+        ChannelLoop inputs = new ChannelLoop("u", shape.mulIn());
+        ChannelLoop outputs = new ChannelLoop("w", shape.mulOut());
+        String u = inputs.name();
+        String w = outputs.name();
+        method.addCode(inputs.open());
+        method.addStatement("$T[] sum = sums[$L]", t.type(), u);
+        int products = samples * dim;
+        for (int first = 0; first < products; first += 4) {
+            String chain = "sum[" + w + "]";
+            for (int k = first; k < Math.min(products, first + 4); k++) {
+                int sample = k / dim;
+                int i = k % dim;
+                method.addStatement("$T s$L = x[$L]", t.type(), k,
+                        offsetPlus(sample * dimIn + i * shape.mulIn(), "at", u));
+                method.addStatement("$T[] g$L = sampleRows[$L][$L]", t.type(), k, sample, offsetPlus(i, "row"));
+                chain = "Math.fma(g" + k + "[" + w + "], s" + k + ", " + chain + ")";
             }
             method.addCode(outputs.open());
             method.addStatement("sum[$L] = $L", w, chain);
@@ -720,40 +767,15 @@ public final class LinearWriter {
         method.addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
         method.addCode(perPath("newSums", t, List.of("sums"), (p, path) ->
                 CodeBlock.of("sums[$L] = new $T[$L][$L];\n", p, t.type(), path.mulIn(), path.mulOut())));
+        if (plan.weightGradientBySampleGroups()) {
+            return sampleGroups(method, t).addStatement("return sums").build();
+        }
         method.addCode(channelLastRows("gradOutT", model.irrepsOut(), t))
                 .beginControlFlow("for (int b = from; b < to; b++)")
                 .addStatement("int xb = b * $L", dimIn)
-                .addStatement("int ob = b * $L", dimOut);
-        Irreps out = model.irrepsOut();
-        int[] first = LinearPlan.firstRows(out);
-        for (int o = 0; o < out.size(); o++) {
-            MulIrrep entry = out.get(o);
-            if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
-                continue;
-            }
-            int dim = entry.ir().dim();
-            if (plan.channelLast() && entry.mul() > 1) {
-                method.addCode(copyRows(false, "gradOutT", first[o], "gradOut", offsetPlus(out.offset(o), "ob"),
-                        entry));
-                continue;
-            }
-            ChannelLoop loop = new ChannelLoop("w", entry.mul());
-            String w = loop.name();
-            method.addCode(loop.open());
-            if (dim == 1) {
-                method.addStatement("gradOutT[$L][$L] = gradOut[$L]", first[o], w, offsetPlus(out.offset(o), "ob", w));
-            } else {
-                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("gradOutT[$L][$L] = gradOut[$L]", offsetPlus(first[o], "i"), w,
-                                offsetPlus(out.offset(o), "ob", channel(w, dim)))
-                        .endControlFlow();
-            }
-            method.addCode(loop.close());
-        }
-        int[] rowsOut = LinearPlan.firstRows(out);
-        method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
-                CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
-                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
+                .addStatement("int ob = b * $L", dimOut)
+                .addCode(gradOutRows("gradOutT"))
+                .addCode(weightGradientPaths(t));
         if (model.sharedWeights()) {
             return method.endControlFlow().addStatement("return sums").build();
         }
@@ -774,6 +796,91 @@ public final class LinearWriter {
             return code.build();
         }));
         return method.endControlFlow().build();
+    }
+
+    /** {@code scratch[row + i][w] = gradOut[ob + ...]}: the sample's output gradient in channel-last rows. */
+    private CodeBlock gradOutRows(String scratch) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        Irreps out = model.irrepsOut();
+        int[] first = LinearPlan.firstRows(out);
+        for (int o = 0; o < out.size(); o++) {
+            MulIrrep entry = out.get(o);
+            if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
+                continue;
+            }
+            int dim = entry.ir().dim();
+            if (plan.channelLast() && entry.mul() > 1) {
+                code.add(copyRows(false, scratch, first[o], "gradOut", offsetPlus(out.offset(o), "ob"), entry));
+                continue;
+            }
+            ChannelLoop loop = new ChannelLoop("w", entry.mul());
+            String w = loop.name();
+            code.add(loop.open());
+            if (dim == 1) {
+                code.addStatement("$L[$L][$L] = gradOut[$L]", scratch, first[o], w,
+                        offsetPlus(out.offset(o), "ob", w));
+            } else {
+                code.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                        .addStatement("$L[$L][$L] = gradOut[$L]", scratch, offsetPlus(first[o], "i"), w,
+                                offsetPlus(out.offset(o), "ob", channel(w, dim)))
+                        .endControlFlow();
+            }
+            code.add(loop.close());
+        }
+        return code.build();
+    }
+
+    /** Each weighted path's weight gradient of one sample, from the rows {@code gradOutT}, into {@code sums}. */
+    private CodeBlock weightGradientPaths(NumberType t) {
+        int[] rowsOut = LinearPlan.firstRows(model.irrepsOut());
+        return perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
+                CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()]));
+    }
+
+    /**
+     * The shared weights' gradient of samples {@code from..to-1}, {@link LinearPlan#WEIGHT_GRADIENT_SAMPLES} at a
+     * time: their output gradients go into rows {@code sampleRows[s]}, then every path adds them in one pass over its
+     * sums (one call per sample for paths of high degree); the last samples go one by one.
+     */
+    private MethodSpec.Builder sampleGroups(MethodSpec.Builder method, NumberType t) {
+        int samples = LinearPlan.WEIGHT_GRADIENT_SAMPLES;
+        int[] rowsOut = LinearPlan.firstRows(model.irrepsOut());
+        method.addStatement("$T[][][] sampleRows = new $T[$L][][]", t.type(), t.type(), samples)
+                .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                .addCode(channelLastRows("rows", model.irrepsOut(), t))
+                .addStatement("sampleRows[s] = rows")
+                .endControlFlow()
+                .addStatement("int b = from")
+                .beginControlFlow("for (; b + $L <= to; b += $L)", samples, samples)
+                .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                .addStatement("int ob = (b + s) * $L", dimOut)
+                .addCode(gradOutRows("sampleRows[s]"))
+                .endControlFlow()
+                .addStatement("int xb = b * $L", dimIn)
+                .addCode(perPath("sampleGroupWeightGradientPaths", t, List.of("x", "xb", "sampleRows", "sums"),
+                        (p, path) -> {
+                            Shape shape = Shape.of(path);
+                            String at = offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb");
+                            if (plan.groupsSamples(shape)) {
+                                return CodeBlock.of("weightGradientOf$L$L(x, $L, sampleRows, sums[$L], $L);\n",
+                                        samples, shape.suffix(), at, p, rowsOut[path.outIndex()]);
+                            }
+                            return CodeBlock.builder()
+                                    .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                                    .addStatement("weightGradient$L(x, $L + s * $L, sampleRows[s], sums[$L], $L)",
+                                            shape.suffix(), at, dimIn, p, rowsOut[path.outIndex()])
+                                    .endControlFlow()
+                                    .build();
+                        }))
+                .endControlFlow();
+        return method.beginControlFlow("for (; b < to; b++)")
+                .addStatement("int xb = b * $L", dimIn)
+                .addStatement("int ob = b * $L", dimOut)
+                .addStatement("$T[][] gradOutT = sampleRows[0]", t.type())
+                .addCode(gradOutRows("gradOutT"))
+                .addCode(weightGradientPaths(t))
+                .endControlFlow();
     }
 
     /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */
