@@ -400,13 +400,11 @@ public final class LinearWriter {
 
     /**
      * {@code target[row + i][c] += sum_g factor[g][c] * source[at + g * dim + i]} over the channels {@code g} of
-     * {@code groups} ({@code source[at + i * groups + g]} when {@code channelLast}): per component {@code i}, the
-     * source channels four at a time, each loop over {@code c} storing one row (HotSpot's superword vectorizes loops
-     * with one store stream whose arrays sit at offset 0).
+     * {@code groups}: per component {@code i}, the source channels four at a time, each loop over {@code c} storing
+     * one row (HotSpot's superword vectorizes loops with one store stream whose arrays sit at offset 0).
      */
     private static MethodSpec rowPass(String name, NumberType t, String source, String factor, String target,
-                                      String at, int dim, int groups, int channels, boolean channelLast,
-                                      String comment) {
+                                      String at, int dim, int groups, int channels, String comment) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
@@ -435,10 +433,9 @@ public final class LinearWriter {
             }
             String chain = "sum[" + c + "]";
             for (int k = 0; k < unroll; k++) {
-                String index = channelLast ? offsetPlus(k, at, componentRun(dim, groups), g)
-                        : (g.equals("0") ? offsetPlus(k * dim, at)
-                                : offsetPlus(0, at, times(k == 0 ? g : "(g + " + k + ")", dim))) + i;
-                method.addStatement("$T s$L = $L[$L]", t.type(), k, source, index);
+                String index = g.equals("0") ? offsetPlus(k * dim, at)
+                        : offsetPlus(0, at, times(k == 0 ? g : "(g + " + k + ")", dim));
+                method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source, index, i);
                 method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor,
                         g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
                 chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
@@ -457,10 +454,8 @@ public final class LinearWriter {
             }
             // After four channels written out without a loop, s0..s3 are taken.
             int k = unrolled == unroll ? unroll : 0;
-            String index = channelLast ? offsetPlus(g.equals("g") ? 0 : unrolled, at, componentRun(dim, groups),
-                    g.equals("g") ? "g" : "0")
-                    : (g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at)) + i;
-            method.addStatement("$T s$L = $L[$L]", t.type(), k, source, index)
+            method.addStatement("$T s$L = $L[$L$L]", t.type(), k, source,
+                    g.equals("g") ? offsetPlus(0, at, times("g", dim)) : offsetPlus(unrolled * dim, at), i)
                     .addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
             method.addCode(loop.open());
             method.addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c);
@@ -475,9 +470,102 @@ public final class LinearWriter {
         return method.build();
     }
 
+    /**
+     * {@link #rowPass} for channel-last features, {@code source[at + i * groups + g]}: the source channels four at a
+     * time in the outer loop, the components in the inner one, so that the four factor rows (weights of 128 channels
+     * are 1 KiB a row) serve every component while in L1 instead of all rows being read once per component. Each
+     * {@code target[row + i][c]} sums the same products in the same order as {@link #rowPass}.
+     */
+    private static MethodSpec channelLastRowPass(String name, NumberType t, String source, String factor,
+                                                 String target, String at, int dim, int groups, int channels,
+                                                 String comment) {
+        TypeName array = t.arrayType();
+        TypeName rows = ArrayTypeName.of(array);
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("$L\n", comment)
+                .addParameter(array, source)
+                .addParameter(int.class, at)
+                .addParameter(rows, factor)
+                .addParameter(rows, target)
+                .addParameter(int.class, "row");
+        if (dim == 1) {
+            method.addStatement("$T[] sum = $L[row]", t.type(), target);
+        }
+        int unroll = 4;
+        int unrolled = groups - groups % unroll;
+        ChannelLoop loop = new ChannelLoop("c", channels);
+        String c = loop.name();
+        // The source channels g four at a time, then one at a time; a group that runs once has g as a constant.
+        if (unrolled > 0) {
+            String g = unrolled == unroll ? "0" : "g";
+            if (unrolled > unroll) {
+                method.beginControlFlow("for (int g = 0; g < $L; g += $L)", unrolled, unroll);
+            }
+            for (int k = 0; k < unroll; k++) {
+                method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor,
+                        g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
+            }
+            componentsOf(method, t, target, dim, () -> {
+                String chain = "sum[" + c + "]";
+                for (int k = 0; k < unroll; k++) {
+                    method.addStatement("$T s$L = $L[$L]", t.type(), k, source,
+                            offsetPlus(k, at, componentRun(dim, groups), g));
+                    chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
+                }
+                method.addCode(loop.open()).addStatement("sum[$L] = $L", c, chain).addCode(loop.close());
+            });
+            if (unrolled > unroll) {
+                method.endControlFlow();
+            }
+        }
+        if (groups > unrolled) {
+            String g = groups - unrolled == 1 ? String.valueOf(unrolled) : "g";
+            if (g.equals("g")) {
+                method.beginControlFlow("for (int g = $L; g < $L; g++)", unrolled, groups);
+            }
+            // After four channels written out without a loop, f0..f3 (and for scalars s0..s3) are taken.
+            int k = unrolled == unroll ? unroll : 0;
+            method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
+            componentsOf(method, t, target, dim, () -> method
+                    .addStatement("$T s$L = $L[$L]", t.type(), k, source, offsetPlus(g.equals("g") ? 0 : unrolled,
+                            at, componentRun(dim, groups), g.equals("g") ? "g" : "0"))
+                    .addCode(loop.open())
+                    .addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c)
+                    .addCode(loop.close()));
+            if (g.equals("g")) {
+                method.endControlFlow();
+            }
+        }
+        return method.build();
+    }
+
+    /**
+     * {@code body} once per component {@code i} of {@code dim}, with {@code sum} the row {@code target[row + i]}: in a
+     * loop over {@code i}; for scalars just once, {@code sum} being the method's one row.
+     */
+    private static void componentsOf(MethodSpec.Builder method, NumberType t, String target, int dim, Runnable body) {
+        if (dim == 1) {
+            body.run();
+            return;
+        }
+        method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                .addStatement("$T[] sum = $L[row + i]", t.type(), target);
+        body.run();
+        method.endControlFlow();
+    }
+
     /** {@code i * mul}: where component {@code i}'s channels start in a channel-last entry; {@code 0} for scalars. */
     private static String componentRun(int dim, int mul) {
         return dim == 1 ? "0" : times("i", mul);
+    }
+
+    /** {@link #channelLastRowPass} for channel-last features, else {@link #rowPass}. */
+    private MethodSpec pathPass(String name, NumberType t, String source, String factor, String target, String at,
+                                int dim, int groups, int channels, String comment) {
+        return plan.channelLast()
+                ? channelLastRowPass(name, t, source, factor, target, at, dim, groups, channels, comment)
+                : rowPass(name, t, source, factor, target, at, dim, groups, channels, comment);
     }
 
     /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
@@ -488,12 +576,12 @@ public final class LinearWriter {
                     .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + (paths.size() > 8 ? " and " + (paths.size() - 8) + " more" : "") + ".";
             String row = shape.dim() == 1 ? "row" : "row + i";
-            methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
-                    shape.mulOut(), plan.channelLast(), "{@code outT[" + row + "][w] += sum_u W[u][w] x["
+            methods.add(pathPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
+                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x["
                             + channel(shape, "u", shape.mulIn()) + "]} (W scaled by sqrt(alpha)) for one sample, "
                             + describe(shape) + "." + used));
-            methods.add(rowPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
-                    shape.mulOut(), shape.mulIn(), plan.channelLast(), "{@code gradXT[" + row + "][u] += sum_w W[u][w]"
+            methods.add(pathPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
+                    shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w]"
                             + " gradOut[" + channel(shape, "w", shape.mulOut()) + "]} (W scaled by sqrt(alpha)) for one"
                             + " sample, " + describe(shape) + "." + used));
             methods.add(weightGradientPath(shape, t, used));
