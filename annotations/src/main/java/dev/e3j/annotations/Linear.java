@@ -20,6 +20,9 @@ import java.lang.annotation.Target;
  * weight vector per sample, {@link #fIn()} and {@link #fOut()} mix {@code f_in} input features into {@code f_out}
  * output features, and {@link #biasEntries()} chooses the biased output entries one by one.
  *
+ * <p>{@link #layout()} {@code = IR_MUL} takes and returns the features channel-last (cuEquivariance's {@code ir_mul}),
+ * whose loops over channels vectorize; the weights and biases keep e3nn's layout.
+ *
  * <p>Degrees up to {@code l = 100} are supported in {@code in} and {@code out}; the processor reports
  * {@code [e3j.size]} on the value above.
  */
@@ -72,6 +75,15 @@ public @interface Linear {
 
     /** {@return how each output's fan-in is divided out, as e3nn's {@code path_normalization}} */
     PathNormalization pathNormalization() default PathNormalization.ELEMENT;
+
+    /**
+     * {@return how the features lay out their irrep blocks} It applies to the input, the output and their gradients
+     * (and to {@code doubleBackward}'s cotangents and results), each sample's features one after another. With
+     * {@link #fIn()} or {@link #fOut()} above 1, each feature's {@code [dim]} vector is laid out in this layout, the
+     * features one after another ({@code [fIn][dim(in)]}). {@link Layout#MUL_IR} (the default) is e3nn's; weights and
+     * biases keep e3nn's layout in both.
+     */
+    Layout layout() default Layout.MUL_IR;
 
     /** {@return the floating-point types the generated kernel accepts} */
     Precision precision() default Precision.DOUBLE;

@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.InvalidSpecException;
@@ -28,7 +29,7 @@ final class LinearStep extends KernelStep<LinearSpec, LinearModel> {
                         .toList(),
                 values.bool("sharedWeights"), values.integer("fIn"), values.integer("fOut"),
                 values.enumConstant("pathNormalization", PathNormalization.class),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("layout", Layout.class), values.enumConstant("precision", Precision.class));
     }
 
     @Override

@@ -49,6 +49,7 @@ class GoldenSourceTest {
     private static final String SH_AND_LINEAR_SPECS = """
             package golden;
 
+            import dev.e3j.annotations.Layout;
             import dev.e3j.annotations.Linear;
             import dev.e3j.annotations.SphericalHarmonics;
             import dev.e3j.runtime.LinearKernel;
@@ -60,6 +61,9 @@ class GoldenSourceTest {
 
                 @Linear(in = "2x0e+1x1o", out = "1x0e+2x1o", biases = true)
                 interface Mix extends LinearKernel {}
+
+                @Linear(in = "2x0e+3x1o", out = "3x0e+2x1o+1x0e", biases = true, layout = Layout.IR_MUL)
+                interface MixChannelLast extends LinearKernel {}
             }
             """;
 
@@ -86,9 +90,9 @@ class GoldenSourceTest {
     }
 
     @Test
-    void sphericalHarmonicsAndLinearMatchGoldens() throws IOException {
+    void sphericalHarmonicsAndLinearInBothLayoutsMatchGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Layers", SH_AND_LINEAR_SPECS);
-        for (String name : new String[] {"Layers_Sh2Impl", "Layers_MixImpl"}) {
+        for (String name : new String[] {"Layers_Sh2Impl", "Layers_MixImpl", "Layers_MixChannelLastImpl"}) {
             compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
             compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));
         }

@@ -92,6 +92,32 @@ class MethodSizeTest {
     }
 
     /**
+     * {@code @Linear(layout = IR_MUL)}, whose rows are copied whole: 64 channels up to l = 5 with biases in float, and
+     * per-sample weights with features and many short paths.
+     */
+    @Test
+    void channelLastLinearStaysBelowTheJitLimit() {
+        GeneratedKernels kernels = GeneratedKernels.compile("irmul.Specs", """
+                package irmul;
+
+                import dev.e3j.annotations.*;
+                import dev.e3j.runtime.LinearKernel;
+
+                interface Specs {
+                    @Linear(in = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", out = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", biases = true, precision = Precision.FLOAT, layout = Layout.IR_MUL)
+                    interface Lin extends LinearKernel {}
+                    @Linear(in = "64x0e+64x1o+64x2e+64x3o", out = "64x0e+64x1o+64x2e+64x3o", sharedWeights = false, fIn = 2, fOut = 2, biases = true, precision = Precision.FLOAT, layout = Layout.IR_MUL)
+                    interface LinPerSample extends LinearKernel {}
+                    @Linear(in = "2x0e+2x0e+2x0e+2x0e+2x0e+2x0e+2x0e+2x0e+2x0e+2x1o", out = "3x0e+3x0e+3x0e+3x0e+3x0e+3x0e+3x0e+3x0e+3x0e+3x1o", sharedWeights = false, biases = true, layout = Layout.IR_MUL)
+                    interface LinPerSampleManyPaths extends LinearKernel {}
+                }
+                """);
+        assertAllBelowTheLimit(kernels, 30);
+        assertDoubleBackwardMeasured(kernels, List.of("irmul.Specs_LinImpl", "irmul.Specs_LinPerSampleImpl",
+                "irmul.Specs_LinPerSampleManyPathsImpl"));
+    }
+
+    /**
      * The fused double backward uses each CG term about seven times and writes several statements per output
      * component: l = 5 x 5 -> 0..10 paths in every weighted mode, per-sample and shared, and a weighted square, in
      * double and float, each method of them (and of the block drivers over 100+ paths) below the limit.

@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.diagnostics.Location;
@@ -30,6 +31,10 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code (x * f_out + y) * (weights of one pair) + offset}, e3nn's {@code [f_in][f_out][weight_numel]}; biases are
  * {@code [f_out][biases of one feature]}.
  *
+ * <p>The formulas above index channel {@code u} and component {@code i} of an entry whatever the {@link #layout()}:
+ * it only places them in the feature arrays ({@code x}, {@code out} and their gradients), entry by entry, so with
+ * features each feature's entries are laid out on their own. Weights and biases are the same in both layouts.
+ *
  * @param irrepsIn      the irreps of one sample's input (the input irreps repeated {@code fIn} times)
  * @param irrepsOut     the irreps of one sample's output (the output irreps repeated {@code fOut} times)
  * @param weightNumel   total number of weights (per sample when the weights are not shared)
@@ -37,11 +42,12 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param sharedWeights whether one weight vector serves the batch (else one per sample)
  * @param fIn           input features per sample (e3nn's {@code f_in}, 1 for {@code None})
  * @param fOut          output features per sample (e3nn's {@code f_out}, 1 for {@code None})
+ * @param layout        how the feature arrays lay out each entry's channels and components
  * @param precision     the floating-point types the kernel is written for
  */
 public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization pathNormalization, List<Path> paths,
                           List<Bias> biases, int weightNumel, int biasNumel, boolean sharedWeights, int fIn,
-                          int fOut, Precision precision) {
+                          int fOut, Layout layout, Precision precision) {
 
     /**
      * One weighted connection {@code in[inIndex] -> out[outIndex]}.
@@ -106,7 +112,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
             throw new InvalidSpecException(problems);
         }
         LinearModel model = of(in, out, pairs, biased, spec.pathNormalization(), spec.sharedWeights(), spec.fIn(),
-                spec.fOut(), spec.precision());
+                spec.fOut(), spec.layout(), spec.precision());
         if (model.paths().isEmpty() && model.biases().isEmpty()) {
             String map = "Linear \"" + spec.in() + "\" -> \"" + spec.out() + "\"";
             boolean biases = spec.biases() || spec.biasEntries().contains(true);
@@ -205,14 +211,15 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
 
     /**
      * Builds e3nn's default instructions and normalization for {@code in -> out}, shared weights, one feature, in
-     * double precision.
+     * e3nn's layout and double precision.
      */
     public static LinearModel of(Irreps in, Irreps out, boolean withBiases, PathNormalization normalization) {
         boolean[] biased = new boolean[out.size()];
         for (int o = 0; o < out.size(); o++) {
             biased[o] = withBiases && out.get(o).ir().isScalar();
         }
-        return of(in, out, allowedPairs(in, out), biased, normalization, true, 1, 1, Precision.DOUBLE);
+        return of(in, out, allowedPairs(in, out), biased, normalization, true, 1, 1, Layout.MUL_IR,
+                Precision.DOUBLE);
     }
 
     /**
@@ -221,7 +228,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
      */
     static LinearModel of(Irreps in, Irreps out, List<int[]> pairs, boolean[] biased,
                           PathNormalization normalization, boolean sharedWeights, int fIn, int fOut,
-                          Precision precision) {
+                          Layout layout, Precision precision) {
         int featureWeights = 0;
         for (int[] pair : pairs) {
             featureWeights += in.get(pair[0]).mul() * out.get(pair[1]).mul();
@@ -254,7 +261,7 @@ public record LinearModel(Irreps irrepsIn, Irreps irrepsOut, PathNormalization p
             }
         }
         return new LinearModel(fIn == 1 ? in : in.repeat(fIn), fOut == 1 ? out : out.repeat(fOut), normalization,
-                paths, biases, featureWeights * fIn * fOut, biasOffset, sharedWeights, fIn, fOut, precision);
+                paths, biases, featureWeights * fIn * fOut, biasOffset, sharedWeights, fIn, fOut, layout, precision);
     }
 
     private static long fanIn(Irreps in, List<int[]> pairs, int[] pair, PathNormalization normalization) {

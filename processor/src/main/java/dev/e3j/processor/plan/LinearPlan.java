@@ -1,5 +1,6 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Path;
 import dev.e3j.runtime.Irreps;
@@ -13,6 +14,10 @@ import java.util.Map;
  * How a {@code @Linear} kernel is computed, decided once from its exact model and then only read: the samples per
  * parallel block, the weighted paths and how their per-path statements split into methods, and the distinct path
  * shapes, each written once as methods that its paths share.
+ *
+ * <p>Every pass computes through per-sample channel-last rows ({@code [component][channel]}, each row its own array):
+ * in e3nn's layout the features are transposed into and out of them, in the channel-last layout
+ * ({@link #channelLast()}) each row is a run of the feature array and is copied whole.
  *
  * @param model         the exact model
  * @param blockSize     samples per parallel block: their inputs and outputs fill about {@link #BLOCK_DOUBLES}
@@ -32,6 +37,17 @@ public record LinearPlan(LinearModel model, int blockSize, List<Integer> weighte
      * 64 KiB method limit.
      */
     public static final int MAX_PATHS_PER_METHOD = 64;
+    /**
+     * Samples whose weight gradients one pass over a path's sums adds, channel-last with shared weights: the sums
+     * {@code [mul_in][mul_out]} (128 KiB for 128 x 128 channels in double) are then loaded and stored once per four
+     * samples, and a scalar path's loop over {@code w} sums four products instead of one.
+     */
+    public static final int WEIGHT_GRADIENT_SAMPLES = 4;
+    /**
+     * Sample-component products one grouped weight-gradient method sums per input channel at most: above it (degrees
+     * above 7) the paths add one sample at a time, so that the method stays small.
+     */
+    public static final int MAX_WEIGHT_GRADIENT_PRODUCTS = 64;
     /** The per-path statements packed into methods: {@link #MAX_PATHS_PER_METHOD}. */
     public static final MethodPacker PATHS = MethodPacker.ofCount(MAX_PATHS_PER_METHOD);
 
@@ -76,6 +92,31 @@ public record LinearPlan(LinearModel model, int blockSize, List<Integer> weighte
         }
         int blockSize = Math.max(1, BLOCK_DOUBLES / Math.max(1, model.irrepsIn().dim() + model.irrepsOut().dim()));
         return new LinearPlan(model, blockSize, weighted, PATHS.pack(weighted), shapes);
+    }
+
+    /**
+     * Whether the features are channel-last ({@link Layout#IR_MUL}): each row of an entry is then the run
+     * {@code [offset + i * mul, offset + (i + 1) * mul)} of the feature array, copied with {@code System.arraycopy};
+     * in e3nn's layout the rows are gathered from and scattered to stride {@code 2l + 1}.
+     */
+    public boolean channelLast() {
+        return model.layout() == Layout.IR_MUL;
+    }
+
+    /**
+     * Whether the shared weights' gradient adds {@link #WEIGHT_GRADIENT_SAMPLES} samples per pass over the sums:
+     * channel-last features with shared weights (per-sample weights keep one gradient per sample).
+     */
+    public boolean weightGradientBySampleGroups() {
+        return channelLast() && model.sharedWeights();
+    }
+
+    /**
+     * Whether paths of {@code shape} add a group of samples in one method ({@link #weightGradientBySampleGroups()}),
+     * or one sample per call: at most {@link #MAX_WEIGHT_GRADIENT_PRODUCTS} sample-component products per channel.
+     */
+    public boolean groupsSamples(Shape shape) {
+        return weightGradientBySampleGroups() && shape.dim() * WEIGHT_GRADIENT_SAMPLES <= MAX_WEIGHT_GRADIENT_PRODUCTS;
     }
 
     /** Whether the per-path statements stay in their caller: at most one method's worth of weighted paths. */

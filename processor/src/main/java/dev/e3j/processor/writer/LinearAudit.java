@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.LinearModel;
 import dev.e3j.processor.model.LinearModel.Bias;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /**
  * The audit file of a linear kernel: every path {@code in[i] -> out[o]} with its weight block and exact coefficient
- * {@code sqrt(alpha)}, and every bias block.
+ * {@code sqrt(alpha)}, and every bias block; {@code layout} only for channel-last ({@code ir_mul}) features.
  */
 public final class LinearAudit {
 
@@ -32,6 +33,9 @@ public final class LinearAudit {
         document.put("bias_numel", model.biasNumel());
         if (!model.sharedWeights()) {
             document.put("shared_weights", false);
+        }
+        if (model.layout() != Layout.MUL_IR) {
+            document.put("layout", model.layout().name().toLowerCase(Locale.ROOT));
         }
         if (model.fIn() != 1 || model.fOut() != 1) {
             document.put("f_in", model.fIn());

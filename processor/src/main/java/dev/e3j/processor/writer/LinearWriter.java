@@ -29,7 +29,9 @@ import javax.lang.model.element.Modifier;
  * scaled by their path's coefficient: {@code [u][w]} for the forward, {@code [w][u]} for the input gradient. Per
  * sample, each path adds into channel-last rows of the result, {@code outT[component][w] += W[u][w] x[u][i]}, four
  * input channels per loop over the output channels. Every array in those loops sits at offset 0 and each loop stores
- * one row, which is what JDK 17's superword vectorizes. The rows then go out in e3nn's layout.
+ * one row, which is what JDK 17's superword vectorizes. The rows then go out in e3nn's layout, or, with channel-last
+ * features ({@code IR_MUL}), whose rows are runs of the feature arrays, are copied out whole by
+ * {@code System.arraycopy}; the gradient rows come in the same way.
  *
  * <p>The weight gradient sums {@code x[u][i] gradOutT[i][w]} into per-block arrays. These are added in block order,
  * so the result depends on the batch alone. A MACE-sized map ({@code 128x0e+128x1o+128x2e} both ways, batch 2000)
@@ -129,6 +131,12 @@ public final class LinearWriter {
             doc.add("\n<p>$L input and $L output features (e3nn's {@code f_in}, {@code f_out}): the irreps above are"
                     + " one feature's repeated, weights {@code [f_in][f_out][...]}, biases {@code [f_out][...]}.\n",
                     model.fIn(), model.fOut());
+        }
+        if (plan.channelLast()) {
+            doc.add("\n<p>Features channel-last ({@code IR_MUL}): in every irrep block {@code mul x ir} at offset"
+                    + " {@code o} of {@code x}, {@code out} and their gradients, channel {@code u} and component"
+                    + " {@code i} sit at {@code o + i * mul + u}$L. Weights and biases are e3nn's.\n",
+                    model.fIn() != 1 || model.fOut() != 1 ? ", each feature laid out on its own" : "");
         }
         if (!model.sharedWeights()) {
             doc.add("\n<p>Weights per sample ({@code shared_weights=False}): {@code [batch][$L]}.\n",
@@ -304,15 +312,22 @@ public final class LinearWriter {
             case "xb", "ob", "wb" -> TypeName.INT;
             case "x", "gradOut", "weights", "gradWeights" -> t.arrayType();
             case "outT", "gradXT", "gradOutT" -> rows;
-            case "rows", "columns", "sums" -> ArrayTypeName.of(rows);
+            case "rows", "columns", "sums", "sampleRows" -> ArrayTypeName.of(rows);
             default -> throw new IllegalArgumentException(name);
         };
         return ParameterSpec.builder(type, name).build();
     }
 
-    /** Component {@code i} of {@code channel} of one sample at {@code at}, for paths of {@code shape}. */
-    private static String channel(Shape shape, String channel) {
-        return shape.dim() == 1 ? "at + " + channel : "at + " + channel + " * " + shape.dim() + " + i";
+    /**
+     * Component {@code i} of {@code channel}, one of {@code mul}, of one sample's entry at {@code at}, for paths of
+     * {@code shape}.
+     */
+    private String channel(Shape shape, String channel, int mul) {
+        if (shape.dim() == 1) {
+            return "at + " + channel;
+        }
+        return plan.channelLast() ? "at + i * " + mul + " + " + channel
+                : "at + " + channel + " * " + shape.dim() + " + i";
     }
 
     /** {@code 4 input and 2 output channels of l = 1}. */
@@ -323,7 +338,8 @@ public final class LinearWriter {
 
     /**
      * {@code target[offset + c * dim + i] = scratch[row + i][c]} for every entry of {@code irreps} (plus its biases
-     * when {@code biases}): the sample's channel-last rows back into e3nn's layout; then the rows are cleared.
+     * when {@code biases}): the sample's channel-last rows back into e3nn's layout, or copied whole to
+     * {@code offset + i * mul} when the features are channel-last; then the rows are cleared.
      */
     private void rowsOut(MethodSpec.Builder method, NumberType t, String target, String scratch, Irreps irreps,
                          String offset, String channel, String label, boolean biases) {
@@ -336,6 +352,10 @@ public final class LinearWriter {
             Bias bias = biases ? model.biasOf(e) : null;
             int dim = entry.ir().dim();
             method.addComment("$L[$L] $L", label, e, entry);
+            if (plan.channelLast() && bias == null && entry.mul() > 1) {
+                method.addCode(copyRows(true, scratch, first[e], target, offsetPlus(irreps.offset(e), offset), entry));
+                continue;
+            }
             ChannelLoop loop = new ChannelLoop(channel, entry.mul());
             String c = loop.name();
             method.addCode(loop.open());
@@ -354,6 +374,28 @@ public final class LinearWriter {
         method.beginControlFlow("for ($T[] row : $L)", t.type(), scratch)
                 .addStatement("$T.fill(row, $L)", java.util.Arrays.class, t.literal(0))
                 .endControlFlow();
+    }
+
+    /**
+     * Channel-last features: the rows {@code row .. row + dim - 1} of {@code scratch} copied whole to the runs
+     * {@code at + i * mul} of {@code features} ({@code toFeatures}), or from them, one {@code System.arraycopy} per
+     * component.
+     */
+    private static CodeBlock copyRows(boolean toFeatures, String scratch, int row, String features, String at,
+                                      MulIrrep entry) {
+        int dim = entry.ir().dim();
+        String rowArray = scratch + "[" + (dim == 1 ? String.valueOf(row) : offsetPlus(row, "i")) + "]";
+        String run = dim == 1 ? at : at + " + i * " + entry.mul();
+        String copy = toFeatures ? "$T.arraycopy(" + rowArray + ", 0, " + features + ", " + run + ", $L)"
+                : "$T.arraycopy(" + features + ", " + run + ", " + rowArray + ", 0, $L)";
+        if (dim == 1) {
+            return CodeBlock.builder().addStatement(copy, System.class, entry.mul()).build();
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                .addStatement(copy, System.class, entry.mul())
+                .endControlFlow()
+                .build();
     }
 
     /**
@@ -428,6 +470,104 @@ public final class LinearWriter {
         return method.build();
     }
 
+    /**
+     * {@link #rowPass} for channel-last features, {@code source[at + i * groups + g]}: the source channels four at a
+     * time in the outer loop, the components in the inner one, so that the four factor rows (weights of 128 channels
+     * are 1 KiB a row) serve every component while in L1 instead of all rows being read once per component. Each
+     * {@code target[row + i][c]} sums the same products in the same order as {@link #rowPass}.
+     */
+    private static MethodSpec channelLastRowPass(String name, NumberType t, String source, String factor,
+                                                 String target, String at, int dim, int groups, int channels,
+                                                 String comment) {
+        TypeName array = t.arrayType();
+        TypeName rows = ArrayTypeName.of(array);
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("$L\n", comment)
+                .addParameter(array, source)
+                .addParameter(int.class, at)
+                .addParameter(rows, factor)
+                .addParameter(rows, target)
+                .addParameter(int.class, "row");
+        if (dim == 1) {
+            method.addStatement("$T[] sum = $L[row]", t.type(), target);
+        }
+        int unroll = 4;
+        int unrolled = groups - groups % unroll;
+        ChannelLoop loop = new ChannelLoop("c", channels);
+        String c = loop.name();
+        // The source channels g four at a time, then one at a time; a group that runs once has g as a constant.
+        if (unrolled > 0) {
+            String g = unrolled == unroll ? "0" : "g";
+            if (unrolled > unroll) {
+                method.beginControlFlow("for (int g = 0; g < $L; g += $L)", unrolled, unroll);
+            }
+            for (int k = 0; k < unroll; k++) {
+                method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor,
+                        g.equals("0") ? String.valueOf(k) : offsetPlus(k, "g"));
+            }
+            componentsOf(method, t, target, dim, () -> {
+                String chain = "sum[" + c + "]";
+                for (int k = 0; k < unroll; k++) {
+                    method.addStatement("$T s$L = $L[$L]", t.type(), k, source,
+                            offsetPlus(k, at, componentRun(dim, groups), g));
+                    chain = "Math.fma(f" + k + "[" + c + "], s" + k + ", " + chain + ")";
+                }
+                method.addCode(loop.open()).addStatement("sum[$L] = $L", c, chain).addCode(loop.close());
+            });
+            if (unrolled > unroll) {
+                method.endControlFlow();
+            }
+        }
+        if (groups > unrolled) {
+            String g = groups - unrolled == 1 ? String.valueOf(unrolled) : "g";
+            if (g.equals("g")) {
+                method.beginControlFlow("for (int g = $L; g < $L; g++)", unrolled, groups);
+            }
+            // After four channels written out without a loop, f0..f3 (and for scalars s0..s3) are taken.
+            int k = unrolled == unroll ? unroll : 0;
+            method.addStatement("$T[] f$L = $L[$L]", t.type(), k, factor, g);
+            componentsOf(method, t, target, dim, () -> method
+                    .addStatement("$T s$L = $L[$L]", t.type(), k, source, offsetPlus(g.equals("g") ? 0 : unrolled,
+                            at, componentRun(dim, groups), g.equals("g") ? "g" : "0"))
+                    .addCode(loop.open())
+                    .addStatement("sum[$L] = Math.fma(f$L[$L], s$L, sum[$L])", c, k, c, k, c)
+                    .addCode(loop.close()));
+            if (g.equals("g")) {
+                method.endControlFlow();
+            }
+        }
+        return method.build();
+    }
+
+    /**
+     * {@code body} once per component {@code i} of {@code dim}, with {@code sum} the row {@code target[row + i]}: in a
+     * loop over {@code i}; for scalars just once, {@code sum} being the method's one row.
+     */
+    private static void componentsOf(MethodSpec.Builder method, NumberType t, String target, int dim, Runnable body) {
+        if (dim == 1) {
+            body.run();
+            return;
+        }
+        method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                .addStatement("$T[] sum = $L[row + i]", t.type(), target);
+        body.run();
+        method.endControlFlow();
+    }
+
+    /** {@code i * mul}: where component {@code i}'s channels start in a channel-last entry; {@code 0} for scalars. */
+    private static String componentRun(int dim, int mul) {
+        return dim == 1 ? "0" : times("i", mul);
+    }
+
+    /** {@link #channelLastRowPass} for channel-last features, else {@link #rowPass}. */
+    private MethodSpec pathPass(String name, NumberType t, String source, String factor, String target, String at,
+                                int dim, int groups, int channels, String comment) {
+        return plan.channelLast()
+                ? channelLastRowPass(name, t, source, factor, target, at, dim, groups, channels, comment)
+                : rowPass(name, t, source, factor, target, at, dim, groups, channels, comment);
+    }
+
     /** The methods of each distinct {@link Shape} of weighted path, shared by the paths of that shape. */
     private List<MethodSpec> pathMethods(NumberType t) {
         List<MethodSpec> methods = new ArrayList<>();
@@ -436,27 +576,31 @@ public final class LinearWriter {
                     .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + (paths.size() > 8 ? " and " + (paths.size() - 8) + " more" : "") + ".";
             String row = shape.dim() == 1 ? "row" : "row + i";
-            methods.add(rowPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
-                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x[" + channel(shape, "u") + "]}"
-                            + " (W scaled by sqrt(alpha)) for one sample, " + describe(shape) + "." + used));
-            methods.add(rowPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
-                    shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w] gradOut["
-                            + channel(shape, "w") + "]} (W scaled by sqrt(alpha)) for one sample, " + describe(shape)
-                            + "." + used));
+            methods.add(pathPass("forward" + shape.suffix(), t, "x", "w", "outT", "at", shape.dim(), shape.mulIn(),
+                    shape.mulOut(), "{@code outT[" + row + "][w] += sum_u W[u][w] x["
+                            + channel(shape, "u", shape.mulIn()) + "]} (W scaled by sqrt(alpha)) for one sample, "
+                            + describe(shape) + "." + used));
+            methods.add(pathPass("inputGradient" + shape.suffix(), t, "gradOut", "w", "gradXT", "at", shape.dim(),
+                    shape.mulOut(), shape.mulIn(), "{@code gradXT[" + row + "][u] += sum_w W[u][w]"
+                            + " gradOut[" + channel(shape, "w", shape.mulOut()) + "]} (W scaled by sqrt(alpha)) for one"
+                            + " sample, " + describe(shape) + "." + used));
             methods.add(weightGradientPath(shape, t, used));
+            if (plan.groupsSamples(shape)) {
+                methods.add(sampleGroupWeightGradientPath(shape, t, used));
+            }
         });
         return methods;
     }
 
     /** {@code sums[u][w] += sum_i x[u][i] gradOutT[i][w]} for one sample, components four at a time. */
-    private static MethodSpec weightGradientPath(Shape shape, NumberType t, String used) {
+    private MethodSpec weightGradientPath(Shape shape, NumberType t, String used) {
         TypeName array = t.arrayType();
         TypeName rows = ArrayTypeName.of(array);
         int dim = shape.dim();
         MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradient" + shape.suffix())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("{@code sums[u][w] += sum_i x[$L] gradOutT[$L][w]} for one sample, $L.$L\n",
-                        channel(shape, "u"), dim == 1 ? "row" : "row + i", describe(shape), used)
+                        channel(shape, "u", shape.mulIn()), dim == 1 ? "row" : "row + i", describe(shape), used)
                 .addParameter(array, "x")
                 .addParameter(int.class, "at")
                 .addParameter(rows, "gradOutT")
@@ -468,9 +612,9 @@ public final class LinearWriter {
         String w = outputs.name();
         method.addCode(inputs.open());
         method.addStatement("$T[] sum = sums[$L]", t.type(), u);
-        // One input channel: x of the sample at at + i, without an offset variable.
-        String xu = u.equals("0") ? "at" : "xu";
-        if (!u.equals("0")) {
+        // One input channel: x of the sample at at + i, without an offset variable; channel-last, at at + i * mul + u.
+        String xu = u.equals("0") || plan.channelLast() ? "at" : "xu";
+        if (!xu.equals("at")) {
             method.addStatement("int xu = $L", offsetPlus(0, "at", times(u, dim)));
         }
         for (int first = 0; first < dim; first += 4) {
@@ -478,9 +622,54 @@ public final class LinearWriter {
             String chain = "sum[" + w + "]";
             for (int k = 0; k < count; k++) {
                 int i = first + k;
-                method.addStatement("$T s$L = x[$L]", t.type(), i, offsetPlus(i, xu));
+                method.addStatement("$T s$L = x[$L]", t.type(), i,
+                        plan.channelLast() ? offsetPlus(i * shape.mulIn(), xu, u) : offsetPlus(i, xu));
                 method.addStatement("$T[] g$L = gradOutT[$L]", t.type(), i, i == 0 ? "row" : "row + " + i);
                 chain = "Math.fma(g" + i + "[" + w + "], s" + i + ", " + chain + ")";
+            }
+            method.addCode(outputs.open());
+            method.addStatement("sum[$L] = $L", w, chain);
+            method.addCode(outputs.close());
+        }
+        method.addCode(inputs.close());
+        return method.build();
+    }
+
+    /**
+     * {@code sums[u][w] += sum_s sum_i x[s][u][i] sampleRows[s][row + i][w]} over the samples {@code s} of a group
+     * (channel-last, the samples {@code dimIn} apart from {@code at}): the sample-component products four per loop,
+     * so that each pass over {@code sums[u]} adds four of them whatever the degree.
+     */
+    private MethodSpec sampleGroupWeightGradientPath(Shape shape, NumberType t, String used) {
+        TypeName array = t.arrayType();
+        int dim = shape.dim();
+        int samples = LinearPlan.WEIGHT_GRADIENT_SAMPLES;
+        MethodSpec.Builder method = MethodSpec.methodBuilder("weightGradientOf" + samples + shape.suffix())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("{@code sums[u][w] += sum_s sum_i x[at + s * $L + $L] sampleRows[s][$L][w]} for $L"
+                        + " consecutive samples, $L.$L\n", dimIn, dim == 1 ? "u" : "i * " + shape.mulIn() + " + u",
+                        dim == 1 ? "row" : "row + i", samples, describe(shape), used)
+                .addParameter(array, "x")
+                .addParameter(int.class, "at")
+                .addParameter(ArrayTypeName.of(ArrayTypeName.of(array)), "sampleRows")
+                .addParameter(ArrayTypeName.of(array), "sums")
+                .addParameter(int.class, "row");
+        ChannelLoop inputs = new ChannelLoop("u", shape.mulIn());
+        ChannelLoop outputs = new ChannelLoop("w", shape.mulOut());
+        String u = inputs.name();
+        String w = outputs.name();
+        method.addCode(inputs.open());
+        method.addStatement("$T[] sum = sums[$L]", t.type(), u);
+        int products = samples * dim;
+        for (int first = 0; first < products; first += 4) {
+            String chain = "sum[" + w + "]";
+            for (int k = first; k < Math.min(products, first + 4); k++) {
+                int sample = k / dim;
+                int i = k % dim;
+                method.addStatement("$T s$L = x[$L]", t.type(), k,
+                        offsetPlus(sample * dimIn + i * shape.mulIn(), "at", u));
+                method.addStatement("$T[] g$L = sampleRows[$L][$L]", t.type(), k, sample, offsetPlus(i, "row"));
+                chain = "Math.fma(g" + k + "[" + w + "], s" + k + ", " + chain + ")";
             }
             method.addCode(outputs.open());
             method.addStatement("sum[$L] = $L", w, chain);
@@ -666,35 +855,15 @@ public final class LinearWriter {
         method.addStatement("$T[][][] sums = new $T[$L][][]", t.type(), t.type(), model.paths().size());
         method.addCode(perPath("newSums", t, List.of("sums"), (p, path) ->
                 CodeBlock.of("sums[$L] = new $T[$L][$L];\n", p, t.type(), path.mulIn(), path.mulOut())));
+        if (plan.weightGradientBySampleGroups()) {
+            return sampleGroups(method, t).addStatement("return sums").build();
+        }
         method.addCode(channelLastRows("gradOutT", model.irrepsOut(), t))
                 .beginControlFlow("for (int b = from; b < to; b++)")
                 .addStatement("int xb = b * $L", dimIn)
-                .addStatement("int ob = b * $L", dimOut);
-        Irreps out = model.irrepsOut();
-        int[] first = LinearPlan.firstRows(out);
-        for (int o = 0; o < out.size(); o++) {
-            MulIrrep entry = out.get(o);
-            if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
-                continue;
-            }
-            int dim = entry.ir().dim();
-            ChannelLoop loop = new ChannelLoop("w", entry.mul());
-            String w = loop.name();
-            method.addCode(loop.open());
-            if (dim == 1) {
-                method.addStatement("gradOutT[$L][$L] = gradOut[$L]", first[o], w, offsetPlus(out.offset(o), "ob", w));
-            } else {
-                method.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
-                        .addStatement("gradOutT[$L][$L] = gradOut[$L]", offsetPlus(first[o], "i"), w,
-                                offsetPlus(out.offset(o), "ob", channel(w, dim)))
-                        .endControlFlow();
-            }
-            method.addCode(loop.close());
-        }
-        int[] rowsOut = LinearPlan.firstRows(out);
-        method.addCode(perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
-                CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
-                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()])));
+                .addStatement("int ob = b * $L", dimOut)
+                .addCode(gradOutRows("gradOutT"))
+                .addCode(weightGradientPaths(t));
         if (model.sharedWeights()) {
             return method.endControlFlow().addStatement("return sums").build();
         }
@@ -715,6 +884,91 @@ public final class LinearWriter {
             return code.build();
         }));
         return method.endControlFlow().build();
+    }
+
+    /** {@code scratch[row + i][w] = gradOut[ob + ...]}: the sample's output gradient in channel-last rows. */
+    private CodeBlock gradOutRows(String scratch) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        Irreps out = model.irrepsOut();
+        int[] first = LinearPlan.firstRows(out);
+        for (int o = 0; o < out.size(); o++) {
+            MulIrrep entry = out.get(o);
+            if (entry.dim() == 0 || model.pathsInto(o).stream().allMatch(path -> path.weightNumel() == 0)) {
+                continue;
+            }
+            int dim = entry.ir().dim();
+            if (plan.channelLast() && entry.mul() > 1) {
+                code.add(copyRows(false, scratch, first[o], "gradOut", offsetPlus(out.offset(o), "ob"), entry));
+                continue;
+            }
+            ChannelLoop loop = new ChannelLoop("w", entry.mul());
+            String w = loop.name();
+            code.add(loop.open());
+            if (dim == 1) {
+                code.addStatement("$L[$L][$L] = gradOut[$L]", scratch, first[o], w,
+                        offsetPlus(out.offset(o), "ob", w));
+            } else {
+                code.beginControlFlow("for (int i = 0; i < $L; i++)", dim)
+                        .addStatement("$L[$L][$L] = gradOut[$L]", scratch, offsetPlus(first[o], "i"), w,
+                                offsetPlus(out.offset(o), "ob", channel(w, dim)))
+                        .endControlFlow();
+            }
+            code.add(loop.close());
+        }
+        return code.build();
+    }
+
+    /** Each weighted path's weight gradient of one sample, from the rows {@code gradOutT}, into {@code sums}. */
+    private CodeBlock weightGradientPaths(NumberType t) {
+        int[] rowsOut = LinearPlan.firstRows(model.irrepsOut());
+        return perPath("weightGradientPaths", t, List.of("x", "xb", "gradOutT", "sums"), (p, path) ->
+                CodeBlock.of("weightGradient$L(x, $L, gradOutT, sums[$L], $L);\n", Shape.of(path).suffix(),
+                        offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb"), p, rowsOut[path.outIndex()]));
+    }
+
+    /**
+     * The shared weights' gradient of samples {@code from..to-1}, {@link LinearPlan#WEIGHT_GRADIENT_SAMPLES} at a
+     * time: their output gradients go into rows {@code sampleRows[s]}, then every path adds them in one pass over its
+     * sums (one call per sample for paths of high degree); the last samples go one by one.
+     */
+    private MethodSpec.Builder sampleGroups(MethodSpec.Builder method, NumberType t) {
+        int samples = LinearPlan.WEIGHT_GRADIENT_SAMPLES;
+        int[] rowsOut = LinearPlan.firstRows(model.irrepsOut());
+        method.addStatement("$T[][][] sampleRows = new $T[$L][][]", t.type(), t.type(), samples)
+                .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                .addCode(channelLastRows("rows", model.irrepsOut(), t))
+                .addStatement("sampleRows[s] = rows")
+                .endControlFlow()
+                .addStatement("int b = from")
+                .beginControlFlow("for (; b + $L <= to; b += $L)", samples, samples)
+                .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                .addStatement("int ob = (b + s) * $L", dimOut)
+                .addCode(gradOutRows("sampleRows[s]"))
+                .endControlFlow()
+                .addStatement("int xb = b * $L", dimIn)
+                .addCode(perPath("sampleGroupWeightGradientPaths", t, List.of("x", "xb", "sampleRows", "sums"),
+                        (p, path) -> {
+                            Shape shape = Shape.of(path);
+                            String at = offsetPlus(model.irrepsIn().offset(path.inIndex()), "xb");
+                            if (plan.groupsSamples(shape)) {
+                                return CodeBlock.of("weightGradientOf$L$L(x, $L, sampleRows, sums[$L], $L);\n",
+                                        samples, shape.suffix(), at, p, rowsOut[path.outIndex()]);
+                            }
+                            return CodeBlock.builder()
+                                    .beginControlFlow("for (int s = 0; s < $L; s++)", samples)
+                                    .addStatement("weightGradient$L(x, $L + s * $L, sampleRows[s], sums[$L], $L)",
+                                            shape.suffix(), at, dimIn, p, rowsOut[path.outIndex()])
+                                    .endControlFlow()
+                                    .build();
+                        }))
+                .endControlFlow();
+        return method.beginControlFlow("for (; b < to; b++)")
+                .addStatement("int xb = b * $L", dimIn)
+                .addStatement("int ob = b * $L", dimOut)
+                .addStatement("$T[][] gradOutT = sampleRows[0]", t.type())
+                .addCode(gradOutRows("gradOutT"))
+                .addCode(weightGradientPaths(t))
+                .endControlFlow();
     }
 
     /** {@code gradWeights = sqrt(alpha) * sum over the blocks, in order, of their partial sums}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.ShNormalization;
@@ -33,7 +34,7 @@ class BackEndsInModelTest {
     @Test
     void linearModelCarriesPrecisionOfItsSpec() throws InvalidSpecException {
         LinearSpec spec = new LinearSpec("2x0e+1x1o", "3x0e", false, List.of(), List.of(), true, 1, 1,
-                PathNormalization.ELEMENT, Precision.FLOAT);
+                PathNormalization.ELEMENT, Layout.MUL_IR, Precision.FLOAT);
         assertEquals(Precision.FLOAT, LinearModel.build(spec).precision());
         assertEquals(Precision.DOUBLE, LinearModel.build(LinearSpec.of("1x0e", "1x0e")).precision());
         assertEquals(Precision.DOUBLE, SphericalHarmonicsModel.build(SphericalHarmonicsSpec.upTo(1)).precision());

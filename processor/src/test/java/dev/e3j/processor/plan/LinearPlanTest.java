@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
+import dev.e3j.annotations.Precision;
+import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.LinearModel;
+import dev.e3j.processor.model.LinearSpec;
 import dev.e3j.processor.plan.LinearPlan.Shape;
 import dev.e3j.runtime.Irreps;
 import java.util.List;
@@ -53,5 +57,27 @@ class LinearPlanTest {
     @Test
     void channelLastRowsFollowTheEntriesDimensions() {
         assertArrayEquals(new int[] {0, 1, 4, 9}, LinearPlan.firstRows(Irreps.parse("4x0e+2x1o+1x2e")));
+    }
+
+    /** The weight gradient groups samples only channel-last with shared weights, and up to l = 7 (15 x 4 products). */
+    @Test
+    void channelLastSharedWeightsGroupTheWeightGradientsSamples() throws InvalidSpecException {
+        LinearPlan channelLast = plan(Layout.IR_MUL, true);
+        assertTrue(channelLast.channelLast());
+        assertTrue(channelLast.weightGradientBySampleGroups());
+        assertTrue(channelLast.groupsSamples(new Shape(15, 2, 2)));
+        assertFalse(channelLast.groupsSamples(new Shape(17, 2, 2)));
+        LinearPlan perSample = plan(Layout.IR_MUL, false);
+        assertTrue(perSample.channelLast());
+        assertFalse(perSample.weightGradientBySampleGroups());
+        assertFalse(perSample.groupsSamples(new Shape(1, 2, 2)));
+        LinearPlan e3nn = plan(Layout.MUL_IR, true);
+        assertFalse(e3nn.channelLast());
+        assertFalse(e3nn.groupsSamples(new Shape(1, 2, 2)));
+    }
+
+    private static LinearPlan plan(Layout layout, boolean sharedWeights) throws InvalidSpecException {
+        return LinearPlan.of(LinearModel.build(new LinearSpec("2x0e+2x7o+2x8e", "2x0e+2x7o+2x8e", false, List.of(),
+                List.of(), sharedWeights, 1, 1, PathNormalization.ELEMENT, layout, Precision.DOUBLE)));
     }
 }

@@ -2,7 +2,10 @@ package dev.e3j.processor.writer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.e3j.annotations.Layout;
+import dev.e3j.processor.testing.FeatureLayouts;
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.SymmetricContractionKernel;
@@ -14,11 +17,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The generated {@code doubleBackward} of harmonics, linear and symmetric-contraction kernels against torch autograd's
- * second derivatives ({@code create_graph=True}) of e3nn 0.5.4's {@code o3.spherical_harmonics} and {@code o3.Linear}
- * and mace-torch 0.3.6's {@code SymmetricContraction}, float64 to 1e-10 ({@code
+ * The generated {@code doubleBackward} of harmonics, linear (in both layouts) and symmetric-contraction kernels against
+ * torch autograd's second derivatives ({@code create_graph=True}) of e3nn 0.5.4's {@code o3.spherical_harmonics} and
+ * {@code o3.Linear} and mace-torch 0.3.6's {@code SymmetricContraction}, float64 to 1e-10 ({@code
  * tools/make_double_backward_kernels_reference.py}).
  */
 class DoubleBackwardReferenceTest {
@@ -54,13 +59,17 @@ class DoubleBackwardReferenceTest {
                             .collect(Collectors.joining(", ")), c.get("normalize"),
                     ((String) c.get("normalization")).toUpperCase(Locale.ROOT), i));
         }
-        for (int i = 0; i < linears.size(); i++) {
-            Map<String, Object> c = linears.get(i);
-            source.append(String.format(Locale.ROOT, """
-                        @Linear(in = "%s", out = "%s", biases = %s, sharedWeights = %s, fIn = %d, fOut = %d)
-                        interface Lin%d extends LinearKernel {}
-                    """, c.get("irreps_in"), c.get("irreps_out"), c.getOrDefault("biases", false),
-                    c.getOrDefault("shared_weights", true), features(c.get("f_in")), features(c.get("f_out")), i));
+        for (Layout layout : Layout.values()) {
+            for (int i = 0; i < linears.size(); i++) {
+                Map<String, Object> c = linears.get(i);
+                source.append(String.format(Locale.ROOT, """
+                            @Linear(in = "%s", out = "%s", biases = %s, sharedWeights = %s, fIn = %d, fOut = %d,
+                                    layout = Layout.%s)
+                            interface %s extends LinearKernel {}
+                        """, c.get("irreps_in"), c.get("irreps_out"), c.getOrDefault("biases", false),
+                        c.getOrDefault("shared_weights", true), features(c.get("f_in")), features(c.get("f_out")),
+                        layout, linearName(layout, i)));
+            }
         }
         for (int i = 0; i < contractions.size(); i++) {
             Map<String, Object> c = contractions.get(i);
@@ -78,6 +87,11 @@ class DoubleBackwardReferenceTest {
         List<Map<String, Object>> cases = new ArrayList<>();
         ReferenceData.asList(list).forEach(c -> cases.add(ReferenceData.object(c)));
         return cases;
+    }
+
+    /** The spec of linear case {@code i} in {@code layout}: {@code Lin0}, {@code LinIR_MUL0}. */
+    private static String linearName(Layout layout, int i) {
+        return "Lin" + (layout == Layout.MUL_IR ? "" : layout.name()) + i;
     }
 
     /** e3nn's {@code f_in} / {@code f_out}: null stands for 1. */
@@ -111,25 +125,32 @@ class DoubleBackwardReferenceTest {
         }
     }
 
-    @Test
-    void linearEqualsTorchSecondDerivatives() {
+    /** In both layouts: the features (and their cotangents and results) go through {@link FeatureLayouts}. */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void linearEqualsTorchSecondDerivatives(Layout layout) {
         assertEquals(3, linears.size());
         for (int i = 0; i < linears.size(); i++) {
             Map<String, Object> c = linears.get(i);
-            LinearKernel kernel = kernels.kernel("test.dbref.Specs_Lin" + i + "Impl", LinearKernel.class);
-            double[] x = doubles(c, "x");
+            LinearKernel kernel = kernels.kernel("test.dbref.Specs_" + linearName(layout, i) + "Impl",
+                    LinearKernel.class);
+            Irreps in = kernel.irrepsIn();
+            Irreps out = kernel.irrepsOut();
+            double[] x = FeatureLayouts.fromE3nn(layout, in, doubles(c, "x"));
             double[] weights = doubles(c, "weights");
-            double[] gradOut = doubles(c, "grad_out");
+            double[] gradOut = FeatureLayouts.fromE3nn(layout, out, doubles(c, "grad_out"));
             double[] gX = new double[x.length];
             double[] gWeights = new double[weights.length];
             double[] gGradOut = new double[gradOut.length];
             double[] ggBias = doubles(c, "gg_bias");
-            kernel.doubleBackward(ReferenceData.asInt(c.get("batch")), x, weights, gradOut, doubles(c, "gg_x"),
-                    doubles(c, "gg_weights"), ggBias.length == 0 ? null : ggBias, gX, gWeights, gGradOut);
-            String name = "linear " + c.get("irreps_in") + " -> " + c.get("irreps_out");
-            assertPointClose(doubles(c, "g_x"), gX, 0, gX.length, name + ": g_x");
+            kernel.doubleBackward(ReferenceData.asInt(c.get("batch")), x, weights, gradOut,
+                    FeatureLayouts.fromE3nn(layout, in, doubles(c, "gg_x")), doubles(c, "gg_weights"),
+                    ggBias.length == 0 ? null : ggBias, gX, gWeights, gGradOut);
+            String name = "linear " + c.get("irreps_in") + " -> " + c.get("irreps_out") + " " + layout;
+            assertPointClose(doubles(c, "g_x"), FeatureLayouts.toE3nn(layout, in, gX), 0, gX.length, name + ": g_x");
             assertPointClose(doubles(c, "g_weights"), gWeights, 0, gWeights.length, name + ": g_weights");
-            assertPointClose(doubles(c, "g_grad_out"), gGradOut, 0, gGradOut.length, name + ": g_grad_out");
+            assertPointClose(doubles(c, "g_grad_out"), FeatureLayouts.toE3nn(layout, out, gGradOut), 0,
+                    gGradOut.length, name + ": g_grad_out");
         }
     }
 

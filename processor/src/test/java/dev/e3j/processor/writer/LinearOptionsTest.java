@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
+import dev.e3j.processor.testing.FeatureLayouts;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.LinearKernel;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code @Linear}'s e3nn options: explicit paths, per-sample weights, {@code f_in}/{@code f_out}, bias entries. */
 class LinearOptionsTest {
@@ -26,6 +30,7 @@ class LinearOptionsTest {
         String source = String.format(Locale.ROOT, """
                 package test.linear;
 
+                import dev.e3j.annotations.Layout;
                 import dev.e3j.annotations.Linear;
                 import dev.e3j.annotations.LinearPath;
                 import dev.e3j.annotations.PathNormalization;
@@ -64,18 +69,20 @@ class LinearOptionsTest {
         return options.toString();
     }
 
-    @Test
-    void matchesE3nnOptions() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void matchesE3nnOptions(Layout layout) throws IOException {
         List<Map<String, Object>> cases = ReferenceData.cases("linear_parity.json");
         assertEquals(6, cases.size());
         for (Map<String, Object> c : cases) {
-            LinearKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"), options(c));
+            LinearKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"),
+                    options(c) + ", layout = Layout." + layout);
             int features = c.get("f_in") == null ? 1 : ReferenceData.asInt(c.get("f_in"))
                     * ReferenceData.asInt(c.get("f_out"));
             assertEquals(ReferenceData.asInt(c.get("weight_numel")) * features, kernel.weightNumel(), options(c));
             assertEquals(c.getOrDefault("shared_weights", true), kernel.sharedWeights());
             assertEquals(ReferenceData.asDoubles(c.get("bias")).length, kernel.biasNumel());
-            LinearWriterTest.assertMatchesReference(kernel, c, ReferenceData.asInt(c.get("batch")));
+            LinearWriterTest.assertMatchesReference(kernel, layout, c, ReferenceData.asInt(c.get("batch")));
         }
     }
 
@@ -135,11 +142,12 @@ class LinearOptionsTest {
         return java.util.Arrays.copyOfRange(array, sample * length, (sample + 1) * length);
     }
 
-    @Test
-    void gradientsMatchFiniteDifferences() {
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void gradientsMatchFiniteDifferences(Layout layout) {
         for (String sharing : List.of("true", "false")) {
             LinearKernel kernel = kernel("3x0e+2x1o+1x0e", "2x0e+3x1o+1x0e", OPTIONS + ", sharedWeights = "
-                    + sharing);
+                    + sharing + ", layout = Layout." + layout);
             int batch = 3;
             int weightLength = kernel.weightNumel() * (kernel.sharedWeights() ? 1 : batch);
             Random random = new Random(5);
@@ -168,13 +176,17 @@ class LinearOptionsTest {
         }
     }
 
-    /** {@code Linear(D_in(g) x, w) = D_out(g) Linear(x, w)} per sample, features and per-sample weights included. */
-    @Test
-    void isEquivariant() {
+    /**
+     * {@code Linear(D_in(g) x, w) = D_out(g) Linear(x, w)} per sample, features and per-sample weights included, in
+     * both layouts (rotated in e3nn's).
+     */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void isEquivariant(Layout layout) {
         LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e", "1x0e+2x1o+2x2e+1x1e+1x0o",
                 "paths = {@LinearPath(in = 1, out = 1), @LinearPath(in = 2, out = 2), @LinearPath(in = 0, out = 0)},"
                         + " biasEntries = {true, false, false, false, false}, fIn = 2, fOut = 2,"
-                        + " sharedWeights = false");
+                        + " sharedWeights = false, layout = Layout." + layout);
         Random random = new Random(11);
         int batch = 2;
         int dimIn = kernel.irrepsIn().dim();
@@ -183,7 +195,8 @@ class LinearOptionsTest {
         double[] weights = FiniteDifferences.gaussian(random, batch * kernel.weightNumel());
         double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
         double[] mapped = new double[batch * dimOut];
-        kernel.forward(batch, x, weights, bias, mapped);
+        kernel.forward(batch, FeatureLayouts.fromE3nn(layout, kernel.irrepsIn(), x), weights, bias, mapped);
+        mapped = FeatureLayouts.toE3nn(layout, kernel.irrepsOut(), mapped);
         for (int k = 0; k <= 1; k++) {
             double[] angles = Rotations.randomAngles(random);
             double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
@@ -195,8 +208,9 @@ class LinearOptionsTest {
                 System.arraycopy(Rotations.apply(dOut, slice(mapped, b, dimOut)), 0, expected, b * dimOut, dimOut);
             }
             double[] rotatedThenMapped = new double[batch * dimOut];
-            kernel.forward(batch, rotated, weights, bias, rotatedThenMapped);
-            assertClose(expected, rotatedThenMapped, 1e-12);
+            kernel.forward(batch, FeatureLayouts.fromE3nn(layout, kernel.irrepsIn(), rotated), weights, bias,
+                    rotatedThenMapped);
+            assertClose(expected, FeatureLayouts.toE3nn(layout, kernel.irrepsOut(), rotatedThenMapped), 1e-12);
         }
     }
 

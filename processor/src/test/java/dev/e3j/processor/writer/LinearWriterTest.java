@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.LinearModel;
+import dev.e3j.processor.testing.FeatureLayouts;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.Irreps;
@@ -20,55 +22,70 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LinearWriterTest {
 
     /** Compiles {@code @Linear(...)} through {@link dev.e3j.processor.E3jProcessor}, as a user's build would. */
     static LinearKernel kernel(String in, String out, boolean biases, PathNormalization normalization,
                                Precision precision) {
+        return kernel(in, out, biases, normalization, precision, Layout.MUL_IR);
+    }
+
+    /** {@link #kernel(String, String, boolean, PathNormalization, Precision)} with its features in {@code layout}. */
+    static LinearKernel kernel(String in, String out, boolean biases, PathNormalization normalization,
+                               Precision precision, Layout layout) {
         String source = String.format(Locale.ROOT, """
                 package test.linear;
 
+                import dev.e3j.annotations.Layout;
                 import dev.e3j.annotations.Linear;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.Precision;
                 import dev.e3j.runtime.LinearKernel;
 
                 @Linear(in = "%s", out = "%s", biases = %b, pathNormalization = PathNormalization.%s,
-                        precision = Precision.%s)
+                        precision = Precision.%s, layout = Layout.%s)
                 interface Mix extends LinearKernel {}
-                """, in, out, biases, normalization, precision);
+                """, in, out, biases, normalization, precision, layout);
         return GeneratedKernels.compile("test.linear.Mix", source).kernel("test.linear.MixImpl", LinearKernel.class);
     }
 
-    @Test
-    void matchesE3nnForwardAndBackward() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void matchesE3nnForwardAndBackward(Layout layout) throws IOException {
         List<Map<String, Object>> cases = ReferenceData.cases("linear.json");
         assertEquals(2, cases.size());
         for (Map<String, Object> c : cases) {
             LinearKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"),
-                    (Boolean) c.get("biases"), PathNormalization.ELEMENT, Precision.DOUBLE);
+                    (Boolean) c.get("biases"), PathNormalization.ELEMENT, Precision.DOUBLE, layout);
             assertEquals(ReferenceData.asInt(c.get("weight_numel")), kernel.weightNumel());
             assertEquals(ReferenceData.asInt(c.get("bias_numel")), kernel.biasNumel());
-            assertMatchesReference(kernel, c,
+            assertMatchesReference(kernel, layout, c,
                     ReferenceData.asDoubles(c.get("x")).length / kernel.irrepsIn().dim());
         }
     }
 
-    /** The forward pass and every gradient of {@code kernel} against e3nn's case {@code c}, to 1e-12. */
-    static void assertMatchesReference(LinearKernel kernel, Map<String, Object> c, int batch) {
-        double[] x = ReferenceData.asDoubles(c.get("x"));
+    /**
+     * The forward pass and every gradient of {@code kernel}, whose features are in {@code layout}, against e3nn's case
+     * {@code c}, to 1e-12: the features go in and come out through {@link FeatureLayouts}.
+     */
+    static void assertMatchesReference(LinearKernel kernel, Layout layout, Map<String, Object> c, int batch) {
+        Irreps in = kernel.irrepsIn();
+        Irreps out = kernel.irrepsOut();
+        double[] x = FeatureLayouts.fromE3nn(layout, in, ReferenceData.asDoubles(c.get("x")));
         double[] weights = ReferenceData.asDoubles(c.get("weights"));
         double[] bias = ReferenceData.asDoubles(c.get("bias"));
-        double[] gradOut = ReferenceData.asDoubles(c.get("grad_out"));
-        double[] out = new double[batch * kernel.irrepsOut().dim()];
-        kernel.forward(batch, x, weights, bias, out);
-        assertClose(ReferenceData.asDoubles(c.get("out")), out, 1e-12);
+        double[] gradOut = FeatureLayouts.fromE3nn(layout, out, ReferenceData.asDoubles(c.get("grad_out")));
+        double[] result = new double[batch * out.dim()];
+        kernel.forward(batch, x, weights, bias, result);
+        assertClose(ReferenceData.asDoubles(c.get("out")), FeatureLayouts.toE3nn(layout, out, result), 1e-12);
         double[] gradX = new double[x.length];
         double[] gradWeights = new double[weights.length];
         double[] gradBias = new double[bias.length];
         kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
-        assertClose(ReferenceData.asDoubles(c.get("grad_x")), gradX, 1e-12);
+        assertClose(ReferenceData.asDoubles(c.get("grad_x")), FeatureLayouts.toE3nn(layout, in, gradX), 1e-12);
         assertClose(ReferenceData.asDoubles(c.get("grad_weights")), gradWeights, 1e-12);
         assertClose(ReferenceData.asDoubles(c.get("grad_bias")), gradBias, 1e-12);
     }
@@ -126,15 +143,16 @@ class LinearWriterTest {
     /**
      * Many channels (the channel loops four at a time and their remainders) and a batch of several parallel blocks
      * (the weight gradient's partial sums): forward and every gradient against the model's formula summed directly,
-     * and the same bits however many times it runs.
+     * and the same bits however many times it runs, in both layouts.
      */
-    @Test
-    void manyChannelsOverSeveralBlocksMatchTheDirectSum() {
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void manyChannelsOverSeveralBlocksMatchTheDirectSum(Layout layout) {
         String in = "9x0e+6x1o+5x2e+3x1o";
         String out = "7x0e+5x1o+6x2e+2x0e";
-        LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE);
+        LinearKernel kernel = kernel(in, out, true, PathNormalization.ELEMENT, Precision.DOUBLE, layout);
         int batch = 3 * 32 * 1024 / (kernel.irrepsIn().dim() + kernel.irrepsOut().dim()) + 5;
-        assertMatchesDirectSum(kernel, in, out, batch);
+        assertMatchesDirectSum(kernel, layout, in, out, batch);
     }
 
     /**
@@ -161,11 +179,14 @@ class LinearWriterTest {
         LinearKernel kernel = compiled.kernel("test.linear.MixImpl", LinearKernel.class);
         assertEquals(40 * 40 + 12 * 12, LinearModel.of(Irreps.parse(irreps), Irreps.parse(irreps), true,
                 PathNormalization.ELEMENT).paths().size());
-        assertMatchesDirectSum(kernel, irreps, irreps, 7);
+        assertMatchesDirectSum(kernel, Layout.MUL_IR, irreps, irreps, 7);
     }
 
-    /** Every output and gradient of {@code kernel} against the model's formula summed directly, path by path. */
-    private static void assertMatchesDirectSum(LinearKernel kernel, String in, String out, int batch) {
+    /**
+     * Every output and gradient of {@code kernel}, whose features are in {@code layout}, against the model's formula
+     * summed directly, path by path, in e3nn's layout.
+     */
+    private static void assertMatchesDirectSum(LinearKernel kernel, Layout layout, String in, String out, int batch) {
         LinearModel model = LinearModel.of(Irreps.parse(in), Irreps.parse(out), true, PathNormalization.ELEMENT);
         Irreps irrepsIn = kernel.irrepsIn();
         Irreps irrepsOut = kernel.irrepsOut();
@@ -210,35 +231,42 @@ class LinearWriterTest {
         double[] gradX = new double[expectedGradX.length];
         double[] gradWeights = new double[weights.length];
         double[] gradBias = new double[bias.length];
-        kernel.forward(batch, x, weights, bias, outArray);
-        kernel.backward(batch, x, weights, gradOut, gradX, gradWeights, gradBias);
-        assertClose(expectedOut, outArray, 1e-12);
-        assertClose(expectedGradX, gradX, 1e-12);
+        double[] xInLayout = FeatureLayouts.fromE3nn(layout, irrepsIn, x);
+        double[] gradOutInLayout = FeatureLayouts.fromE3nn(layout, irrepsOut, gradOut);
+        kernel.forward(batch, xInLayout, weights, bias, outArray);
+        kernel.backward(batch, xInLayout, weights, gradOutInLayout, gradX, gradWeights, gradBias);
+        assertClose(expectedOut, FeatureLayouts.toE3nn(layout, irrepsOut, outArray), 1e-12);
+        assertClose(expectedGradX, FeatureLayouts.toE3nn(layout, irrepsIn, gradX), 1e-12);
         assertClose(expectedGradWeights, gradWeights, 1e-11);
         assertClose(expectedGradBias, gradBias, 1e-11);
         double[] again = new double[gradWeights.length];
-        kernel.backward(batch, x, weights, gradOut, null, again, null);
+        kernel.backward(batch, xInLayout, weights, gradOutInLayout, null, again, null);
         assertArrayEquals(gradWeights, again, "the weight gradient depends on the batch alone");
     }
 
     /** {@code Linear(D_in(g) x) = D_out(g) Linear(x)} for random rotations, with and without the inversion. */
-    @Test
-    void isEquivariant() {
-        LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o", true,
-                PathNormalization.ELEMENT, Precision.DOUBLE);
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void isEquivariant(Layout layout) {
+        LinearKernel kernel = kernel("2x0e+3x1o+1x2e+1x1e+2x3o+3x5e", "1x0e+2x1o+2x2e+1x1e+1x3o+1x0o+2x5e", true,
+                PathNormalization.ELEMENT, Precision.DOUBLE, layout);
+        Irreps in = kernel.irrepsIn();
+        Irreps out = kernel.irrepsOut();
         Random random = new Random(11);
-        double[] x = FiniteDifferences.gaussian(random, kernel.irrepsIn().dim());
+        double[] x = FiniteDifferences.gaussian(random, in.dim());
         double[] weights = FiniteDifferences.gaussian(random, kernel.weightNumel());
         double[] bias = FiniteDifferences.gaussian(random, kernel.biasNumel());
+        double[] mapped = new double[out.dim()];
+        kernel.forward(1, FeatureLayouts.fromE3nn(layout, in, x), weights, bias, mapped);
         for (int k = 0; k <= 1; k++) {
             double[] angles = dev.e3j.runtime.o3.Rotations.randomAngles(random);
-            double[][] dIn = kernel.irrepsIn().wignerD(angles[0], angles[1], angles[2], k);
-            double[][] dOut = kernel.irrepsOut().wignerD(angles[0], angles[1], angles[2], k);
-            double[] rotatedThenMapped = new double[kernel.irrepsOut().dim()];
-            kernel.forward(1, dev.e3j.runtime.o3.Rotations.apply(dIn, x), weights, bias, rotatedThenMapped);
-            double[] mapped = new double[kernel.irrepsOut().dim()];
-            kernel.forward(1, x, weights, bias, mapped);
-            assertClose(dev.e3j.runtime.o3.Rotations.apply(dOut, mapped), rotatedThenMapped, 1e-12);
+            double[][] dIn = in.wignerD(angles[0], angles[1], angles[2], k);
+            double[][] dOut = out.wignerD(angles[0], angles[1], angles[2], k);
+            double[] rotatedThenMapped = new double[out.dim()];
+            kernel.forward(1, FeatureLayouts.fromE3nn(layout, in, dev.e3j.runtime.o3.Rotations.apply(dIn, x)),
+                    weights, bias, rotatedThenMapped);
+            assertClose(dev.e3j.runtime.o3.Rotations.apply(dOut, FeatureLayouts.toE3nn(layout, out, mapped)),
+                    FeatureLayouts.toE3nn(layout, out, rotatedThenMapped), 1e-12);
         }
     }
 
