@@ -20,7 +20,10 @@ abstract class Numbers<A> {
 
     /** float64: every operation in double, the same bits as the double kernels alone. */
     static final Numbers<double[]> FLOAT64 = new Float64();
-    /** float32: every array and kernel in float; activations evaluated in double and rounded once. */
+    /**
+     * float32: every array and kernel in float; activations evaluated in double and rounded once, except SiLU's
+     * values with derivatives, in vectorized float arithmetic ({@link FloatSilu}).
+     */
     static final Numbers<float[]> FLOAT32 = new Float32();
 
     /** A zero-filled array. */
@@ -326,6 +329,13 @@ abstract class Numbers<A> {
         @Override
         void valuesAndDerivatives(ScalarFunction f, float[] x, float[] values, float[] derivatives, int at,
                                   int length) {
+            double siluScale = FloatSilu.scaleOf(f);
+            if (!Double.isNaN(siluScale)) {
+                float[] derivative = new float[length];
+                FloatSilu.valuesAndDerivatives((float) siluScale, x, values, derivative, length);
+                System.arraycopy(derivative, 0, derivatives, at, length);
+                return;
+            }
             double[] wide = new double[length];
             for (int i = 0; i < length; i++) {
                 wide[i] = x[i];
