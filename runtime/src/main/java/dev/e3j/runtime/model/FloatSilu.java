@@ -14,8 +14,8 @@ import dev.e3j.runtime.nn.ScalarFunction;
  * exponential is Cephes' {@code expf}: {@code -|x| = r - m ln 2}, {@code |r| <= ln 2 / 2}, a degree-7 polynomial
  * for {@code exp(r)}, times {@code 2^-m}; C2 on JDK 17 vectorizes no bit conversion between float and int, so
  * {@code 2^-m} ({@code m} in {@code [0, 126]}) is built from the bits of {@code m}, each extracted by rounding
- * (adding and subtracting {@code 1.5 * 2^23}) and each selecting a power {@code 2^(-2^j)}: all exact (and no negation, which kept C2 from vectorizing
- * one of the loops). Values and
+ * (adding and subtracting {@code 1.5 * 2^23}) and each selecting a power {@code 2^(-2^j)}: all exact, with no
+ * negation of a loaded value (which kept C2 from vectorizing one of the loops). Values and
  * derivatives are within a few float ulps of SiLU in double rounded to float; for {@code |x| > 87.3},
  * {@code exp(-|x|)} is taken as {@code 2^-126}, so that below {@code x = -87.3} the results are about
  * {@code x 2^-126} (in magnitude below {@code 1e-35} for {@code |x| < 1000}) where SiLU's are smaller still.
