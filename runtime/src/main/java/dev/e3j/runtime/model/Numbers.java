@@ -20,7 +20,10 @@ abstract class Numbers<A> {
 
     /** float64: every operation in double, the same bits as the double kernels alone. */
     static final Numbers<double[]> FLOAT64 = new Float64();
-    /** float32: every array and kernel in float; activations evaluated in double and rounded once. */
+    /**
+     * float32: every array and kernel in float; activations evaluated in double and rounded once, except SiLU's
+     * values with derivatives, in vectorized float arithmetic ({@link FloatSilu}).
+     */
     static final Numbers<float[]> FLOAT32 = new Float32();
 
     /** A zero-filled array. */
@@ -56,21 +59,36 @@ abstract class Numbers<A> {
     /** {@code out[i] = f'(x[i])} for every i. */
     abstract void derivatives(ScalarFunction f, A x, A out);
 
-    /** {@code values[i] = f(x[i])} and {@code derivatives[at + i] = f'(x[i])} for {@code i < length}. */
-    abstract void valuesAndDerivatives(ScalarFunction f, A x, A values, A derivatives, int at, int length);
+    /**
+     * {@code count} zero-filled rows of {@code length}: a block of rows stored transposed, one array per column, so
+     * that the loops over the block run over arrays of their own indexed from 0, which HotSpot's C2 vectorizes (it
+     * does not vectorize the same loops at offsets into one array: measured on this machine, JDK 17, about a
+     * quarter of the speed).
+     */
+    abstract A[] rows(int count, int length);
+
+    /** {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}. */
+    abstract void transpose(A x, int count, int width, double scale, A[] out);
+
+    /** {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}. */
+    abstract void untranspose(A[] rows, int width, int count, A out);
 
     /**
-     * {@code out[b][j] = sum_i (x[b][i] scale) w[i][j]} for {@code rows} rows ({@code x [rows][hIn]}, {@code w} the
-     * {@code hIn} rows of {@code [hIn][hOut]}, {@code out [rows][hOut]}, overwritten), each {@code out[b][j]} summing
-     * four products at a time in the order of i, as {@link dev.e3j.runtime.nn.FullyConnectedNet} does. Each row of
-     * {@code out} sums in an array of its own over rows of {@code w} that are arrays of their own: HotSpot's C2
-     * vectorizes that inner loop, but not the same loop at offsets into one array (measured on this machine, JDK 17:
-     * about a quarter of the multiply-adds per second).
+     * {@code out[o][b] = sum_k x[k][b] weights[o inDim + k]} for {@code o < outDim}, {@code b < count}
+     * ({@code out}'s rows zero-filled on entry), each sum taking four terms at a time in the order of {@code k}, as
+     * {@link dev.e3j.runtime.nn.FullyConnectedNet} does, in one pass over the block per output and four terms (C2
+     * vectorizes that loop, but not one that sums eight terms or updates two outputs: measured, JDK 17).
      */
-    abstract void multiply(A x, int rows, int hIn, List<A> w, int hOut, double scale, A out);
+    abstract void multiply(A[] x, int inDim, A weights, int outDim, int count, A[] out);
 
-    /** {@code values[i] *= factor} for every i. */
-    abstract void scale(A values, double factor);
+    /** {@code rows[i][b] *= factor} for {@code b < count}. */
+    abstract void scale(A[] rows, int count, double factor);
+
+    /** {@code values[i][b] *= factors[i][b]} for {@code b < count}. */
+    abstract void multiply(A[] values, A[] factors, int count);
+
+    /** {@code values[i][b] = f(x[i][b])} and {@code derivatives[i][b] = f'(x[i][b])} for {@code b < count}. */
+    abstract void valuesAndDerivatives(ScalarFunction f, A[] x, A[] values, A[] derivatives, int count);
 
     abstract void forward(LinearKernel kernel, int batch, A x, A weights, A bias, A out);
 
@@ -156,50 +174,87 @@ abstract class Numbers<A> {
         }
 
         @Override
-        void valuesAndDerivatives(ScalarFunction f, double[] x, double[] values, double[] derivatives, int at,
-                                  int length) {
-            double[] derivative = new double[length];
-            f.valuesAndDerivatives(x, values, derivative, 0, length);
-            System.arraycopy(derivative, 0, derivatives, at, length);
+        double[][] rows(int count, int length) {
+            return new double[count][length];
         }
 
         @Override
-        void multiply(double[] x, int rows, int hIn, List<double[]> w, int hOut, double scale, double[] out) {
-            double[] sum = new double[hOut];
-            for (int b = 0; b < rows; b++) {
-                Arrays.fill(sum, 0.0);
-                int at = b * hIn;
-                int i = 0;
-                for (; i + 4 <= hIn; i += 4) {
-                    accumulate(sum, x[at + i] * scale, w.get(i), x[at + i + 1] * scale, w.get(i + 1),
-                            x[at + i + 2] * scale, w.get(i + 2), x[at + i + 3] * scale, w.get(i + 3), hOut);
+        void transpose(double[] x, int count, int width, double scale, double[][] out) {
+            double s = scale;
+            for (int b = 0; b < count; b++) {
+                for (int i = 0; i < width; i++) {
+                    out[i][b] = x[b * width + i] * s;
                 }
-                for (; i < hIn; i++) {
-                    accumulate(sum, x[at + i] * scale, w.get(i), hOut);
-                }
-                System.arraycopy(sum, 0, out, b * hOut, hOut);
-            }
-        }
-
-        /** {@code sum[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}. */
-        private static void accumulate(double[] sum, double a0, double[] w0, double a1, double[] w1, double a2,
-                                       double[] w2, double a3, double[] w3, int width) {
-            for (int j = 0; j < width; j++) {
-                sum[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
-            }
-        }
-
-        /** {@code sum[j] += a w[j]}. */
-        private static void accumulate(double[] sum, double a, double[] w, int width) {
-            for (int j = 0; j < width; j++) {
-                sum[j] += a * w[j];
             }
         }
 
         @Override
-        void scale(double[] values, double factor) {
+        void untranspose(double[][] rows, int width, int count, double[] out) {
+            for (int b = 0; b < count; b++) {
+                for (int i = 0; i < width; i++) {
+                    out[b * width + i] = rows[i][b];
+                }
+            }
+        }
+
+        @Override
+        void multiply(double[][] x, int inDim, double[] weights, int outDim, int count, double[][] out) {
+            for (int o = 0; o < outDim; o++) {
+                int k = 0;
+                for (; k + 4 <= inDim; k += 4) {
+                    accumulate(out[o], x[k], x[k + 1], x[k + 2], x[k + 3], weights, o * inDim + k, count);
+                }
+                for (; k < inDim; k++) {
+                    accumulate(out[o], x[k], weights[o * inDim + k], count);
+                }
+            }
+        }
+
+        /** {@code o[b] += x0[b] w[at] + x1[b] w[at + 1] + x2[b] w[at + 2] + x3[b] w[at + 3]}. */
+        private static void accumulate(double[] o, double[] x0, double[] x1, double[] x2, double[] x3, double[] w,
+                                       int at, int count) {
+            double a0 = w[at];
+            double a1 = w[at + 1];
+            double a2 = w[at + 2];
+            double a3 = w[at + 3];
+            for (int b = 0; b < count; b++) {
+                o[b] += x0[b] * a0 + x1[b] * a1 + x2[b] * a2 + x3[b] * a3;
+            }
+        }
+
+        /** {@code o[b] += x[b] a}. */
+        private static void accumulate(double[] o, double[] x, double a, int count) {
+            for (int b = 0; b < count; b++) {
+                o[b] += x[b] * a;
+            }
+        }
+
+        @Override
+        void scale(double[][] rows, int count, double factor) {
+            double f = factor;
+            for (double[] row : rows) {
+                for (int b = 0; b < count; b++) {
+                    row[b] *= f;
+                }
+            }
+        }
+
+        @Override
+        void multiply(double[][] values, double[][] factors, int count) {
             for (int i = 0; i < values.length; i++) {
-                values[i] *= factor;
+                double[] row = values[i];
+                double[] factor = factors[i];
+                for (int b = 0; b < count; b++) {
+                    row[b] *= factor[b];
+                }
+            }
+        }
+
+        @Override
+        void valuesAndDerivatives(ScalarFunction f, double[][] x, double[][] values, double[][] derivatives,
+                                  int count) {
+            for (int i = 0; i < x.length; i++) {
+                f.valuesAndDerivatives(x[i], values[i], derivatives[i], 0, count);
             }
         }
 
@@ -323,20 +378,6 @@ abstract class Numbers<A> {
             narrow(wide, out, 0);
         }
 
-        @Override
-        void valuesAndDerivatives(ScalarFunction f, float[] x, float[] values, float[] derivatives, int at,
-                                  int length) {
-            double[] wide = new double[length];
-            for (int i = 0; i < length; i++) {
-                wide[i] = x[i];
-            }
-            double[] value = new double[length];
-            double[] derivative = new double[length];
-            f.valuesAndDerivatives(wide, value, derivative, 0, length);
-            narrow(value, values, 0);
-            narrow(derivative, derivatives, at);
-        }
-
         private static double[] widen(float[] x) {
             double[] wide = new double[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -352,44 +393,100 @@ abstract class Numbers<A> {
         }
 
         @Override
-        void multiply(float[] x, int rows, int hIn, List<float[]> w, int hOut, double scale, float[] out) {
+        float[][] rows(int count, int length) {
+            return new float[count][length];
+        }
+
+        @Override
+        void transpose(float[] x, int count, int width, double scale, float[][] out) {
             float s = (float) scale;
-            float[] sum = new float[hOut];
-            for (int b = 0; b < rows; b++) {
-                Arrays.fill(sum, 0.0f);
-                int at = b * hIn;
-                int i = 0;
-                for (; i + 4 <= hIn; i += 4) {
-                    accumulate(sum, x[at + i] * s, w.get(i), x[at + i + 1] * s, w.get(i + 1),
-                            x[at + i + 2] * s, w.get(i + 2), x[at + i + 3] * s, w.get(i + 3), hOut);
+            for (int b = 0; b < count; b++) {
+                for (int i = 0; i < width; i++) {
+                    out[i][b] = x[b * width + i] * s;
                 }
-                for (; i < hIn; i++) {
-                    accumulate(sum, x[at + i] * s, w.get(i), hOut);
-                }
-                System.arraycopy(sum, 0, out, b * hOut, hOut);
-            }
-        }
-
-        /** {@code sum[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}. */
-        private static void accumulate(float[] sum, float a0, float[] w0, float a1, float[] w1, float a2,
-                                       float[] w2, float a3, float[] w3, int width) {
-            for (int j = 0; j < width; j++) {
-                sum[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
-            }
-        }
-
-        /** {@code sum[j] += a w[j]}. */
-        private static void accumulate(float[] sum, float a, float[] w, int width) {
-            for (int j = 0; j < width; j++) {
-                sum[j] += a * w[j];
             }
         }
 
         @Override
-        void scale(float[] values, double factor) {
+        void untranspose(float[][] rows, int width, int count, float[] out) {
+            for (int b = 0; b < count; b++) {
+                for (int i = 0; i < width; i++) {
+                    out[b * width + i] = rows[i][b];
+                }
+            }
+        }
+
+        @Override
+        void multiply(float[][] x, int inDim, float[] weights, int outDim, int count, float[][] out) {
+            for (int o = 0; o < outDim; o++) {
+                int k = 0;
+                for (; k + 4 <= inDim; k += 4) {
+                    accumulate(out[o], x[k], x[k + 1], x[k + 2], x[k + 3], weights, o * inDim + k, count);
+                }
+                for (; k < inDim; k++) {
+                    accumulate(out[o], x[k], weights[o * inDim + k], count);
+                }
+            }
+        }
+
+        /** {@code o[b] += x0[b] w[at] + x1[b] w[at + 1] + x2[b] w[at + 2] + x3[b] w[at + 3]}. */
+        private static void accumulate(float[] o, float[] x0, float[] x1, float[] x2, float[] x3, float[] w,
+                                       int at, int count) {
+            float a0 = w[at];
+            float a1 = w[at + 1];
+            float a2 = w[at + 2];
+            float a3 = w[at + 3];
+            for (int b = 0; b < count; b++) {
+                o[b] += x0[b] * a0 + x1[b] * a1 + x2[b] * a2 + x3[b] * a3;
+            }
+        }
+
+        /** {@code o[b] += x[b] a}. */
+        private static void accumulate(float[] o, float[] x, float a, int count) {
+            for (int b = 0; b < count; b++) {
+                o[b] += x[b] * a;
+            }
+        }
+
+        @Override
+        void scale(float[][] rows, int count, double factor) {
             float f = (float) factor;
+            for (float[] row : rows) {
+                for (int b = 0; b < count; b++) {
+                    row[b] *= f;
+                }
+            }
+        }
+
+        @Override
+        void multiply(float[][] values, float[][] factors, int count) {
             for (int i = 0; i < values.length; i++) {
-                values[i] *= f;
+                float[] row = values[i];
+                float[] factor = factors[i];
+                for (int b = 0; b < count; b++) {
+                    row[b] *= factor[b];
+                }
+            }
+        }
+
+        @Override
+        void valuesAndDerivatives(ScalarFunction f, float[][] x, float[][] values, float[][] derivatives,
+                                  int count) {
+            double siluScale = FloatSilu.scaleOf(f);
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isNaN(siluScale)) {
+                    double[] wide = new double[count];
+                    for (int b = 0; b < count; b++) {
+                        wide[b] = x[i][b];
+                    }
+                    double[] value = new double[count];
+                    double[] derivative = new double[count];
+                    f.valuesAndDerivatives(wide, value, derivative, 0, count);
+                    narrow(value, values[i], 0);
+                    narrow(derivative, derivatives[i], 0);
+                } else {
+                    FloatSilu.valuesAndDerivatives((float) siluScale, x[i], values[i], derivatives[i], count);
+                }
             }
         }
 

@@ -4,6 +4,7 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * MACE's radial MLP ({@code conv_tp_weights}: e3nn's {@code FullyConnectedNet(hs, act)} with unit variances and no
@@ -11,8 +12,9 @@ import java.util.List;
  * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. In
  * {@link Numbers#FLOAT64} each value sums the same products in the same order as {@link FullyConnectedNet}, so the
  * values are the same bits; what differs is that a caller running its own blocks of edges in parallel (the fused
- * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, and the weights are laid
- * out once, as rows and columns in arrays of their own ({@link Numbers#multiply}).
+ * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, runs the block
+ * transposed, one array per feature, so that the loops over its rows vectorize ({@link Numbers#rows}), and lays the
+ * weights out once, transposed for the forward pass and as stored for the backward pass.
  *
  * <p>For training on energies and forces, the parameter gradient ({@link #backward(int, double[], double[],
  * double[], double[])}), the forward-mode tangent ({@link #jvp}) and the second derivatives ({@link
@@ -29,10 +31,10 @@ final class RadialMlp<A> {
     private final double[] params;
     private final int[] hs;
     private final ScalarFunction act;
-    /** {@code rows.get(l).get(i)}: row {@code i} of layer {@code l}'s weights ({@code [h_l][h_l+1]}). */
-    private final List<List<A>> rows = new ArrayList<>();
-    /** {@code columns.get(l).get(j)}: column {@code j} of layer {@code l}'s weights, for the backward pass. */
-    private final List<List<A>> columns = new ArrayList<>();
+    /** {@code forwardWeights.get(l)}: layer {@code l}'s weights transposed, {@code [h_l+1][h_l]}. */
+    private final List<A> forwardWeights = new ArrayList<>();
+    /** {@code backwardWeights.get(l)}: layer {@code l}'s weights as stored, {@code [h_l][h_l+1]}. */
+    private final List<A> backwardWeights = new ArrayList<>();
 
     /**
      * The layers of {@code net} with its flat {@code params} (layer by layer, each {@code [h_in][h_out]}), rounded
@@ -48,20 +50,14 @@ final class RadialMlp<A> {
         for (int l = 0; l + 1 < hs.length; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
-            List<A> layerRows = new ArrayList<>();
+            double[] transposed = new double[hIn * hOut];
             for (int i = 0; i < hIn; i++) {
-                layerRows.add(numbers.round(params, offset + i * hOut, offset + (i + 1) * hOut));
-            }
-            List<A> layerColumns = new ArrayList<>();
-            for (int j = 0; j < hOut; j++) {
-                double[] column = new double[hIn];
-                for (int i = 0; i < hIn; i++) {
-                    column[i] = params[offset + i * hOut + j];
+                for (int j = 0; j < hOut; j++) {
+                    transposed[j * hIn + i] = params[offset + i * hOut + j];
                 }
-                layerColumns.add(numbers.round(column, 0, hIn));
             }
-            rows.add(layerRows);
-            columns.add(layerColumns);
+            forwardWeights.add(numbers.round(transposed, 0, transposed.length));
+            backwardWeights.add(numbers.round(params, offset, offset + hIn * hOut));
             offset += hIn * hOut;
         }
     }
@@ -72,81 +68,101 @@ final class RadialMlp<A> {
     }
 
     /**
-     * What the input gradients need from the forward pass of all rows: each hidden layer's {@code act'(z)}, and the
-     * output (the layers' inputs only serve weight gradients, which MACE's forces do not take). One array per layer
-     * for all rows, which blocks fill at their own rows: a few large arrays, not many small ones that the garbage
-     * collector would copy while the pass keeps them.
+     * What the input gradients need from the forward pass of all rows: each block's hidden layers' {@code act'(z)}
+     * (transposed, as {@link Numbers#rows}), kept under the block's first row, and the output of all rows (the
+     * layers' inputs only serve weight gradients, which MACE's forces do not take).
      */
     final class Trace {
-        private final List<A> derivatives;
+        /** At {@code from}: the derivatives of the block of rows {@code from ..}, one entry per hidden layer. */
+        private final AtomicReferenceArray<List<A[]>> derivatives;
         private final A output;
 
-        private Trace(List<A> derivatives, A output) {
-            this.derivatives = derivatives;
-            this.output = output;
+        private Trace(int rows) {
+            this.derivatives = new AtomicReferenceArray<>(rows);
+            this.output = numbers.zeros(rows * outputDim());
         }
 
         /** Output rows {@code from .. to}, {@code [to - from][h_L]} (a copy). */
         A output(int from, int to) {
             return numbers.copyOfRange(output, from * outputDim(), to * outputDim());
         }
+
+        /** The derivatives that {@link #forward} kept for the block of rows {@code from .. to}. */
+        private List<A[]> derivatives(int from, int to) {
+            List<A[]> block = derivatives.get(from);
+            if (block == null) {
+                throw new IllegalStateException("no block of the forward pass starts at row " + from + " (rows " + from
+                        + ".." + to + ")");
+            }
+            return block;
+        }
     }
 
     /** An empty trace for {@code rows} rows, filled by {@link #forward}. */
     Trace trace(int rows) {
-        List<A> derivatives = new ArrayList<>();
-        for (int l = 1; l + 1 < hs.length; l++) {
-            derivatives.add(numbers.zeros(rows * hs[l]));
-        }
-        return new Trace(derivatives, numbers.zeros(rows * outputDim()));
+        return new Trace(rows);
     }
 
     /**
-     * The forward pass of rows {@code from .. to}, whose inputs are {@code x} ({@code [to - from][h_0]}), into those
-     * rows of {@code trace}; returns their output ({@code [to - from][h_L]}).
+     * The forward pass of the block of rows {@code from .. to}, whose inputs are {@code x} ({@code [to - from][h_0]}),
+     * into those rows of {@code trace}; returns their output ({@code [to - from][h_L]}). The block runs transposed
+     * ({@link Numbers#rows}); each value sums the same products in the same order as {@link FullyConnectedNet}.
      */
     A forward(Trace trace, A x, int from, int to) {
         int count = to - from;
         int layers = hs.length - 1;
-        A h = x;
-        for (int l = 0; l < layers; l++) {
-            int hIn = hs[l];
+        A[] h = numbers.rows(hs[0], count);
+        numbers.transpose(x, count, hs[0], 1 / Math.sqrt(hs[0]), h);
+        List<A[]> derivatives = new ArrayList<>(layers - 1);
+        for (int l = 0; ; l++) {
             int hOut = hs[l + 1];
-            A z = numbers.zeros(count * hOut);
-            numbers.multiply(h, count, hIn, rows.get(l), hOut, 1 / Math.sqrt(hIn), z);
-            if (l + 1 < layers) {
-                A y = numbers.zeros(count * hOut);
-                numbers.valuesAndDerivatives(act, z, y, trace.derivatives.get(l), from * hOut, count * hOut);
-                h = y;
-            } else {
-                System.arraycopy(z, 0, trace.output, from * hOut, count * hOut);
-                h = z;
+            A[] z = numbers.rows(hOut, count);
+            numbers.multiply(h, hs[l], forwardWeights.get(l), hOut, count, z);
+            if (l + 1 == layers) {
+                A out = numbers.zeros(count * hOut);
+                numbers.untranspose(z, hOut, count, out);
+                System.arraycopy(out, 0, trace.output, from * hOut, count * hOut);
+                if (count > 0) {
+                    trace.derivatives.set(from, derivatives);
+                }
+                return out;
             }
+            A[] y = numbers.rows(hOut, count);
+            A[] derivative = numbers.rows(hOut, count);
+            numbers.valuesAndDerivatives(act, z, y, derivative, count);
+            derivatives.add(derivative);
+            numbers.scale(y, count, 1 / Math.sqrt(hOut));
+            h = y;
         }
-        return h;
     }
 
     /**
-     * {@code gradX} ({@code [to - from][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)} over rows
-     * {@code from .. to} of {@code trace}, {@code gradOut} holding those rows from its start (and left as it is).
+     * {@code gradX} ({@code [to - from][h_0]}, overwritten): the gradient of {@code sum(out * gradOut)} over the
+     * block of rows {@code from .. to} of {@code trace}, as {@link #forward} ran it, {@code gradOut} holding those
+     * rows from its start (and left as it is).
+     *
+     * @throws IllegalStateException if {@link #forward} did not run that block
      */
     void backward(Trace trace, int from, int to, A gradOut, A gradX) {
         int count = to - from;
-        A grad = gradOut;
-        for (int l = hs.length - 2; l >= 0; l--) {
+        if (count == 0) {
+            return;
+        }
+        List<A[]> derivatives = trace.derivatives(from, to);
+        int layers = hs.length - 1;
+        A[] grad = numbers.rows(hs[layers], count);
+        numbers.transpose(gradOut, count, hs[layers], 1.0, grad);
+        for (int l = layers - 1; l >= 0; l--) {
             int hIn = hs[l];
-            int hOut = hs[l + 1];
-            if (l + 2 < hs.length) {
-                if (grad == gradOut) {
-                    grad = numbers.copyOfRange(gradOut, 0, count * hOut);
-                }
-                numbers.multiply(grad, trace.derivatives.get(l), from * hOut, count * hOut);
+            if (l + 1 < layers) {
+                numbers.multiply(grad, derivatives.get(l), count);
             }
-            A gradIn = l == 0 ? gradX : numbers.zeros(count * hIn);
-            numbers.multiply(grad, count, hOut, columns.get(l), hIn, 1.0, gradIn);
-            numbers.scale(gradIn, 1 / Math.sqrt(hIn));
+            A[] gradIn = numbers.rows(hIn, count);
+            numbers.multiply(grad, hs[l + 1], backwardWeights.get(l), hIn, count, gradIn);
+            numbers.scale(gradIn, count, 1 / Math.sqrt(hIn));
             grad = gradIn;
         }
+        numbers.untranspose(grad, hs[0], count, gradX);
     }
 
     /**

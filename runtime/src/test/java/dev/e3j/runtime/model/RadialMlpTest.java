@@ -2,6 +2,7 @@ package dev.e3j.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
@@ -86,6 +87,20 @@ class RadialMlpTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5 * largest, what + " " + i);
         }
+    }
+
+    /** The backward pass of rows that no forward block started at is an error, not a silent zero gradient. */
+    @Test
+    void backwardOfRowsTheForwardPassDidNotRunIsAnError() {
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {8, 16, 5}, act);
+        double[] params = new Random(7).doubles(net.parameterCount(), -1, 1).toArray();
+        RadialMlp<double[]> mlp = new RadialMlp<>(Numbers.FLOAT64, net, act, params);
+        RadialMlp<double[]>.Trace trace = mlp.trace(6);
+        mlp.forward(trace, new double[3 * 8], 0, 3);
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> mlp.backward(trace, 3, 6, new double[3 * 5], new double[3 * 8]));
+        assertEquals("no block of the forward pass starts at row 3 (rows 3..6)", error.getMessage());
     }
 
     /** The training passes of a block of rows are the network's with the MLP's weights, which the MLP copies. */
