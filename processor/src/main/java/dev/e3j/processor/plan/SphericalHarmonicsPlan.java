@@ -21,17 +21,21 @@ import org.apache.commons.numbers.fraction.BigFraction;
 
 /**
  * How a spherical-harmonics kernel is computed, decided once from its exact model and then only read: whether the
- * values come from monomials or from e3nn's recursion over the degrees, the points-last scratch rows of the values
- * and of the gradient weights, which gradient the backward takes, and, for the scalar gradient, its methods (parts
- * of whole degrees, slices of one degree's components, or one derivative axis) and the group methods that call
- * them.
+ * values come from monomials or from e3nn's recursion over the degrees, whether they are computed point by point as
+ * they are stored or in points-last rows first, the points-last scratch rows of the values and of the gradient
+ * weights, which gradient the backward takes, and, for the scalar gradient, its methods (parts of whole degrees,
+ * slices of one degree's components, or one derivative axis) and the group methods that call them.
  *
  * @param model            the exact model
  * @param raisings         the recursion {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} ({@link
  *                         SphericalHarmonicsModel#raisings()}) from {@link #RECURSION_FROM_LMAX} on; empty below,
  *                         where the values are written from monomials
+ * @param fusedValueStore  whether the forward computes each point's values in the loop that stores them (up to
+ *                         {@link #FUSED_VALUE_STORE_MAX_LMAX}), after the points-last normalization, rather than in
+ *                         points-last rows copied out afterwards
  * @param valueRows        first scratch row of each degree the values compute: none for {@code P^0 = 1}, none for
- *                         {@code P^1} when its components are the coordinates themselves ({@link #coordinate})
+ *                         {@code P^1} when its components are the coordinates themselves ({@link #coordinate}); none
+ *                         at all with {@code fusedValueStore}
  * @param weightRows       scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of
  *                         each degree {@code l > 0}, in order, for the points-last gradient (after
  *                         {@code weightRowBase}); the gradient's rows {@code d/dx, d/dy, d/dz} follow them
@@ -46,8 +50,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                         empty
  */
 public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<List<Raise>>> raisings,
-                                     Map<Integer, Integer> valueRows, Map<List<Integer>, Integer> weightRows,
-                                     Gradient gradient, int weightRowBase,
+                                     boolean fusedValueStore, Map<Integer, Integer> valueRows,
+                                     Map<List<Integer>, Integer> weightRows, Gradient gradient, int weightRowBase,
                                      Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients,
                                      List<Part> gradientParts, List<Group> gradientGroups) {
 
@@ -72,6 +76,15 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
      * once the monomials of degree up to lmax outnumber the recursion's terms.
      */
     public static final int RECURSION_FROM_LMAX = 6;
+    /**
+     * Up to this lmax the forward computes a point's values where it stores them, straight-line code per point over
+     * the normalized coordinates (their division and square root stay vectorized): the strided stores into
+     * {@code out[point * dim + component]} dominate, and the few multiplications per component take no longer
+     * than reloading a points-last row. One thread, 100000 points, lmax 3: f64 20-23 against 12-12.5 ns per point,
+     * f32 11-12.5 against 9-9.5. At lmax 6 (the recursion) the same per point was slower: f64 95-124 against 68-71,
+     * f32 85 against 45-47.
+     */
+    public static final int FUSED_VALUE_STORE_MAX_LMAX = 3;
     /**
      * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
      * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
@@ -155,9 +168,10 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
         List<Integer> computed = raisings.isEmpty()
                 ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
+        boolean fusedValueStore = lmax <= FUSED_VALUE_STORE_MAX_LMAX;
         Map<Integer, Integer> valueRows = new TreeMap<>();
         int row = 0;
-        for (int l : computed) {
+        for (int l : fusedValueStore ? List.<Integer>of() : computed) {
             if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
                 continue;
             }
@@ -177,7 +191,7 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
         Map<Integer, List<List<Map<Integer, BigFraction>>>> lowered = lmax > POINTS_LAST_GRADIENT_MAX_LMAX
                 ? model.loweredGradients() : Map.of();
         List<Part> parts = gradient == Gradient.SCALAR ? parts(model, lowered) : List.of();
-        return new SphericalHarmonicsPlan(model, raisings, valueRows, weightRows, gradient,
+        return new SphericalHarmonicsPlan(model, raisings, fusedValueStore, valueRows, weightRows, gradient,
                 loweredPointsLast ? rowCount(valueRows) : 0, lowered, parts, groups(parts));
     }
 

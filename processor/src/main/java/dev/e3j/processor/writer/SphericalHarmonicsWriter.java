@@ -55,7 +55,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * held points-last in scratch rows ({@code rows[r * STRIDE + u]} is row {@code r} of the chunk's point {@code u}): the
  * coordinates are copied in (scalar: {@code xyz} is interleaved) and normalized, each row of {@code P} is computed by
  * short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout {@code out[point * dim +
- * component]}, multiplying by {@code N} on the way. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
+ * component]}, multiplying by {@code N} on the way. Up to {@link SphericalHarmonicsPlan#FUSED_VALUE_STORE_MAX_LMAX}
+ * there are no value rows: the loop that stores a point's values computes them from its normalized coordinates,
+ * since the strided stores, not the few multiplications per component, set the pace there. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
  * the gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
  * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
  * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points). Up to
@@ -108,6 +110,7 @@ public final class SphericalHarmonicsWriter {
     /** Arguments of the methods of one pass, also their parameter names; {@code start} and {@code count} are ints. */
     private static final String VALUES = "points, rows, count";
     private static final String STORE_VALUES = "points, rows, start, count, out";
+    private static final String FUSED_VALUES = "points, start, count, out";
     private static final String LOAD_WEIGHTS = "gradOut, rows, start, count";
     private static final String GRADIENT = "points, rows, count";
     private static final String STORE_GRADIENTS = "points, rows, start, count, gradXyz";
@@ -178,8 +181,10 @@ public final class SphericalHarmonicsWriter {
         }
         boolean pointsLastGradient = plan.gradient() != Gradient.SCALAR;
         for (NumberType t : arithmetics) {
-            Pass values = pass("values", VALUES, valueLoops(t), t);
-            Pass storeValues = pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
+            Pass values = plan.fusedValueStore() ? new Pass(List.of(), CodeBlock.of(""))
+                    : pass("values", VALUES, valueLoops(t), t);
+            Pass storeValues = plan.fusedValueStore() ? pass("storeValues", FUSED_VALUES, fusedValueLoops(t), t)
+                    : pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
             type.addMethod(forwardBlock(t, values, storeValues));
             if (pointsLastGradient) {
                 Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
@@ -456,6 +461,45 @@ public final class SphericalHarmonicsWriter {
         return copyLoops(copies);
     }
 
+    /**
+     * The values computed where they are stored ({@link SphericalHarmonicsPlan#fusedValueStore}): per point, the
+     * normalized coordinates, the monomials, then {@code out[(start + u) * dim + c] = N_c * P_c} in order of
+     * {@code c}, the same operations as the rows and their copy; loops of at most {@link #COPIES_PER_LOOP}
+     * components.
+     */
+    private List<Piece> fusedValueLoops(NumberType t) {
+        List<Component> byOutput = new ArrayList<>(Collections.nCopies(dim, null));
+        List<Integer> degreeOf = new ArrayList<>(Collections.nCopies(dim, 0));
+        for (Degree degree : model.degrees()) {
+            for (int offset : degree.offsets()) {
+                for (Component c : degree.components()) {
+                    byOutput.set(offset + c.index(), c);
+                    degreeOf.set(offset + c.index(), degree.l());
+                }
+            }
+        }
+        List<Piece> loops = new ArrayList<>();
+        for (int from = 0; from < dim; from += COPIES_PER_LOOP) {
+            int to = Math.min(from + COPIES_PER_LOOP, dim);
+            List<List<Term>> polynomials = byOutput.subList(from, to).stream().map(Component::terms).toList();
+            TreeSet<List<Integer>> monomials = monomials(polynomials);
+            CodeBlock.Builder code = pointLoop(axesUsed(polynomials), t)
+                    .add(monomialLocals(monomials, t))
+                    .addStatement("int o = (start + u) * $L", dim);
+            int terms = 0;
+            for (int component = from; component < to; component++) {
+                Component c = byOutput.get(component);
+                String constant = constantName(degreeOf.get(component), c.index(), t);
+                code.addStatement("out[$L] = $L", outputIndex(component), degreeOf.get(component) == 0
+                        ? times(constant, c.terms(), t) : constant + " * " + factorText(c.terms(), t));
+                terms += c.terms().size() + 1;
+            }
+            loops.add(new Piece(code.endControlFlow().build(), loopSize(terms, monomials.size(), 3)
+                    + 18 * (to - from)));
+        }
+        return loops;
+    }
+
     private static String outputIndex(int component) {
         return component == 0 ? "o" : "o + " + component;
     }
@@ -495,17 +539,22 @@ public final class SphericalHarmonicsWriter {
         return model.normalize() ? 4 : 3;
     }
 
-    /** The values of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
+    /**
+     * The values of points {@code from..to-1}, a chunk at a time: the coordinates points-last, then the values
+     * through points-last rows, or computed as they are stored ({@link SphericalHarmonicsPlan#fusedValueStore}).
+     */
     private MethodSpec forwardBlock(NumberType t, Pass values, Pass storeValues) {
-        return MethodSpec.methodBuilder("forwardBlock")
+        MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
-                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.valueRowCount())
-                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
+                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows());
+        if (!plan.fusedValueStore()) {
+            method.addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.valueRowCount());
+        }
+        return method.beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")
                 .addCode(values.calls())

@@ -32,9 +32,10 @@ class SphericalHarmonicsPlanTest {
         SphericalHarmonicsPlan plan = plan(upTo(2));
         assertFalse(plan.recursion());
         assertEquals(Gradient.POINTS_LAST, plan.gradient());
-        // P^1 is the coordinates themselves: no rows; P^2 in rows 0..4
-        assertEquals(Map.of(2, 0), plan.valueRows());
-        assertEquals(5, plan.valueRowCount());
+        // computed where they are stored: no value rows
+        assertTrue(plan.fusedValueStore());
+        assertEquals(Map.of(), plan.valueRows());
+        assertEquals(0, plan.valueRowCount());
         assertEquals(0, plan.weightRowBase());
         assertEquals(0, plan.weightRow(1, 0));
         assertEquals(3, plan.weightRow(2, 0));
@@ -45,6 +46,7 @@ class SphericalHarmonicsPlanTest {
     @Test
     void midDegreesTakeTheGradientThroughTheDegreeBelowAfterTheValueRows() {
         SphericalHarmonicsPlan plan = plan(upTo(5));
+        assertFalse(plan.fusedValueStore());
         assertEquals(Gradient.LOWERED_POINTS_LAST, plan.gradient());
         assertEquals(List.of(2, 3, 4, 5), List.copyOf(plan.valueRows().keySet()));
         assertEquals(5 + 7 + 9 + 11, plan.valueRowCount());
