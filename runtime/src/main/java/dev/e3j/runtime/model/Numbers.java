@@ -21,8 +21,9 @@ abstract class Numbers<A> {
     /** float64: every operation in double, the same bits as the double kernels alone. */
     static final Numbers<double[]> FLOAT64 = new Float64();
     /**
-     * float32: every array and kernel in float; activations evaluated in double and rounded once, except SiLU's
-     * values with derivatives, in vectorized float arithmetic ({@link FloatSilu}).
+     * float32: every array and kernel in float; activations through their float bulk method
+     * ({@link ScalarFunction#valuesAndDerivatives(float[], float[], float[], int, int)}: SiLU's in vectorized float
+     * arithmetic, the others evaluated in double and rounded once).
      */
     static final Numbers<float[]> FLOAT32 = new Float32();
 
@@ -472,21 +473,8 @@ abstract class Numbers<A> {
         @Override
         void valuesAndDerivatives(ScalarFunction f, float[][] x, float[][] values, float[][] derivatives,
                                   int count) {
-            double siluScale = FloatSilu.scaleOf(f);
             for (int i = 0; i < x.length; i++) {
-                if (Double.isNaN(siluScale)) {
-                    double[] wide = new double[count];
-                    for (int b = 0; b < count; b++) {
-                        wide[b] = x[i][b];
-                    }
-                    double[] value = new double[count];
-                    double[] derivative = new double[count];
-                    f.valuesAndDerivatives(wide, value, derivative, 0, count);
-                    narrow(value, values[i], 0);
-                    narrow(derivative, derivatives[i], 0);
-                } else {
-                    FloatSilu.valuesAndDerivatives((float) siluScale, x[i], values[i], derivatives[i], count);
-                }
+                f.valuesAndDerivatives(x[i], values[i], derivatives[i], 0, count);
             }
         }
 

@@ -19,39 +19,10 @@ final class BuiltInFunctions {
         return e / (1 + e);
     }
 
-    /** {@code log2(e)}. */
-    private static final double LOG2_E = 1.4426950408889634;
-    /** {@code ln(2)}. */
-    private static final double LN_2 = 0.6931471805599453;
-    /** Below this, {@code e^t} (under 1e-52) is far under the smallest float: {@link #expToFloatAccuracy} gives 0. */
-    private static final double EXP_FLOOR = -120.0;
-
-    /**
-     * {@code e^t} for {@code t <= 0}, to a relative error under 1e-8 (far inside a float's 6e-8): {@code t = n ln2 +
-     * r} with {@code |r| <= ln2 / 2}, the Taylor polynomial of {@code e^r} to {@code r^7}, and {@code 2^n} from its
-     * exponent bits, in plain arithmetic that the JIT inlines; 0 below {@link #EXP_FLOOR} (and for NaN, NaN).
-     */
-    static double expToFloatAccuracy(double t) {
-        if (t < EXP_FLOOR) {
-            return 0.0;
-        }
-        double n = Math.rint(t * LOG2_E);
-        double r = t - n * LN_2;
-        double p = 1 + r * (1 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
-                + r * (1.0 / 5040)))))));
-        return p * Double.longBitsToDouble(((long) n + 1023) << 52);
-    }
-
     static final class Silu implements ScalarFunction {
         @Override
         public void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int from, int to) {
-            for (int i = from; i < to; i++) {
-                double v = x[i];
-                double e = expToFloatAccuracy(-Math.abs(v));
-                double s = (v >= 0 ? 1.0 : e) / (1 + e);
-                values[i] = (float) (v * s);
-                derivatives[i] = (float) (s * (1 + v * (1 - s)));
-            }
+            FloatSilu.valuesAndDerivatives(x, values, derivatives, from, to);
         }
 
         @Override

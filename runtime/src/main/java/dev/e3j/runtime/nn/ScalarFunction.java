@@ -100,8 +100,8 @@ public interface ScalarFunction {
     /**
      * Float overload of {@link #valuesAndDerivatives(double[], double[], double[], int, int)}, for networks that
      * compute in float: each value and derivative to float accuracy ({@code values} may be {@code x}). The default
-     * evaluates {@link #value} and {@link #derivative} in double and rounds each once; SiLU overrides it with an
-     * exponential accurate to float, several times faster than {@link Math#exp}.
+     * evaluates {@link #value} and {@link #derivative} in double and rounds each once; SiLU overrides it with
+     * vectorized float arithmetic, several times faster than {@link Math#exp}.
      */
     default void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int from, int to) {
         for (int i = from; i < to; i++) {

@@ -1,12 +1,9 @@
-package dev.e3j.runtime.model;
-
-import dev.e3j.runtime.math.Normalize2Mom;
-import dev.e3j.runtime.nn.ScalarFunction;
+package dev.e3j.runtime.nn;
 
 /**
  * SiLU and its derivative on float data, in float arithmetic that HotSpot's C2 vectorizes (JDK 17 on AVX2: eight
- * lanes): the float path of the radial MLP's activation, which otherwise widens each value to double and calls
- * {@link Math#exp}, one value at a time.
+ * lanes): {@link ScalarFunction#SILU}'s float bulk method, used by the float paths of the radial MLPs (MACE's and
+ * e3nn's), which would otherwise widen each value to double and call {@link Math#exp}, one value at a time.
  *
  * <p>With {@code e = exp(-|x|)} and {@code p = 1 / (1 + e)}, the sigmoid {@code s = σ(x)} is {@code p} for
  * {@code x >= 0} and {@code e p} for {@code x < 0}, and {@code 1 - s} is the other of the two, so neither loses
@@ -16,9 +13,9 @@ import dev.e3j.runtime.nn.ScalarFunction;
  * {@code 2^-m} ({@code m} in {@code [0, 126]}) is built from the bits of {@code m}, each extracted by rounding
  * (adding and subtracting {@code 1.5 * 2^23}) and each selecting a power {@code 2^(-2^j)}: all exact, with no
  * negation of a loaded value (which kept C2 from vectorizing one of the loops). Values and
- * derivatives are within a few float ulps of SiLU in double rounded to float; for {@code |x| > 87.3},
- * {@code exp(-|x|)} is taken as {@code 2^-126}, so that below {@code x = -87.3} the results are about
- * {@code x 2^-126} (in magnitude below {@code 1e-35} for {@code |x| < 1000}) where SiLU's are smaller still.
+ * derivatives are within a few float ulps of SiLU in double rounded to float; for {@code |x| >= 87.3}
+ * the exponential is taken as 0, so that the results are {@code x} and 1 above (as in double) and {@code -0} below
+ * (SiLU's are below {@code 1e-35} in magnitude there).
  */
 final class FloatSilu {
 
@@ -36,27 +33,40 @@ final class FloatSilu {
     private FloatSilu() {
     }
 
+    /** Values per chunk when the arrays are not all indexed from 0 (a range, or {@code values} is {@code x}). */
+    private static final int CHUNK = 1024;
+
     /**
-     * The constant that scales SiLU in {@code f} if {@code f} is SiLU ({@code 1}) or a {@link Normalize2Mom} of it,
-     * else {@code NaN}.
+     * {@code values[i] = silu(x[i])} and {@code derivatives[i] = silu'(x[i])} for {@code from <= i < to};
+     * {@code values} may be {@code x}. A range from 0 into distinct arrays runs in place; anything else runs in
+     * chunks through scratch arrays indexed from 0 (C2 does not vectorize a loop whose arrays sit at different
+     * offsets), copied in and out with {@link System#arraycopy}: the same arithmetic, so the same bits.
      */
-    static double scaleOf(ScalarFunction f) {
-        if (f == ScalarFunction.SILU) {
-            return 1.0;
+    static void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int from, int to) {
+        if (from == 0 && x != values && x != derivatives) {
+            valuesAndDerivatives(x, values, derivatives, to);
+            return;
         }
-        if (f instanceof Normalize2Mom normalized && normalized.unnormalized() == ScalarFunction.SILU) {
-            return normalized.constant();
+        int chunk = Math.min(CHUNK, to - from);
+        float[] input = new float[chunk];
+        float[] chunkValues = new float[chunk];
+        float[] chunkDerivatives = new float[chunk];
+        for (int start = from; start < to; start += chunk) {
+            int length = Math.min(chunk, to - start);
+            System.arraycopy(x, start, input, 0, length);
+            valuesAndDerivatives(input, chunkValues, chunkDerivatives, length);
+            System.arraycopy(chunkValues, 0, values, start, length);
+            System.arraycopy(chunkDerivatives, 0, derivatives, start, length);
         }
-        return Double.NaN;
     }
 
     /**
-     * {@code values[i] = c silu(x[i])} and {@code derivatives[i] = c silu'(x[i])} for {@code i < length}; the
-     * arrays are indexed from 0 (C2 does not vectorize the loop with one of them at an offset). The work is split
-     * into five loops over the rows, each small enough for C2 to unroll and vectorize (a loop body over its
+     * {@code values[i] = silu(x[i])} and {@code derivatives[i] = silu'(x[i])} for {@code i < length}, into arrays
+     * distinct from {@code x}; the arrays are indexed from 0 (C2 does not vectorize the loop with one of them at an
+     * offset). The work is split into six loops over the rows, each small enough for C2 to unroll and vectorize (a loop body over its
      * {@code LoopUnrollLimit} stays scalar, about seven times slower); the outputs hold the intermediates.
      */
-    static void valuesAndDerivatives(float c, float[] x, float[] values, float[] derivatives, int length) {
+    private static void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int length) {
         float[] exponent = derivatives;
         float[] exp = values;
         for (int i = 0; i < length; i++) {
@@ -92,14 +102,17 @@ final class FloatSilu {
                     * power(m6, 0x1p-64f);
         }
         for (int i = 0; i < length; i++) {
+            exp[i] *= Math.min(Math.max((MAX_ARGUMENT - Math.abs(x[i])) * HUGE, 0f), 1f);
+        }
+        for (int i = 0; i < length; i++) {
             float xi = x[i];
             float e = exp[i];
             float p = 1f / (1f + e);
             float ep = e * p;
             float s = Math.min(p, ep + Math.max(xi, 0f) * HUGE * HUGE);
             float oneMinusS = Math.min(p, ep + Math.min(xi, 0f) * -HUGE * HUGE);
-            values[i] = xi * s * c;
-            derivatives[i] = s * (1f + xi * oneMinusS) * c;
+            values[i] = xi * s;
+            derivatives[i] = s * (1f + xi * oneMinusS);
         }
     }
 
