@@ -185,10 +185,14 @@ public final class TensorProductWriter {
             methods.add(backwardBlock(number, helpers));
             methods.add(doubleBackwardBlock(number, helpers));
         }
-        List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
+        List<Operation> operations = new ArrayList<>(List.of(
+                channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS);
+                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
+        if (channelLastBackward()) {
+            operations.add(Operation.BACKWARD_CHANNEL_LAST);
+        }
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -948,6 +952,8 @@ public final class TensorProductWriter {
                     : List.of(Operation.BACKWARD_WEIGHT_ROWS);
             method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
             method.addStatement("addGradientRows(gradRows, gradWeights)");
+        } else if (channelLastBackward()) {
+            method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
         } else {
             method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         }
@@ -995,6 +1001,50 @@ public final class TensorProductWriter {
             method.endControlFlow();
         }
         return method.build();
+    }
+
+    /**
+     * Whether the fused backward runs channel-last ({@link Operation#BACKWARD_CHANNEL_LAST}): in an {@code ir_mul}
+     * kernel whose forward does, where the samples need plain copies only.
+     */
+    private boolean channelLastBackward() {
+        return irMul && channelLast;
+    }
+
+    /**
+     * The fused backward of an {@code ir_mul} kernel on channel-last scratch: per sample, {@code x1}, {@code gradOut}
+     * (and per-sample weights) copied in, {@code gradX1T} (and {@code gradWeightsT}) zeroed, the paths' methods,
+     * then the gradients copied out; {@code x2} and its gradient stay in place (one channel: the same in both
+     * layouts), shared weights and their block's gradient too.
+     */
+    private CodeBlock channelLastBackwardLoop(NumberType number, Map<String, String> fusedBinding, int callBudget,
+                                              List<MethodSpec> helpers) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (String scratch : List.of("x1T", "gradX1T")) {
+            code.addStatement("$T[] $L = new $T[DIM_IN1]", number.type(), scratch, number.type());
+        }
+        code.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+        CodeBlock.Builder before = CodeBlock.builder()
+                .addStatement("System.arraycopy(x1, b * DIM_IN1, x1T, 0, DIM_IN1)")
+                .addStatement("System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)")
+                .addStatement("$T.fill(gradX1T, $L)", ARRAYS, number.zero());
+        CodeBlock.Builder after = CodeBlock.builder()
+                .addStatement("System.arraycopy(gradX1T, 0, gradX1, b * DIM_IN1, DIM_IN1)");
+        Map<String, String> binding = new LinkedHashMap<>(fusedBinding);
+        if (copiesWeights()) {
+            for (String scratch : List.of("sampleWeights", "gradWeightsT")) {
+                code.addStatement("$T[] $L = new $T[WEIGHT_NUMEL]", number.type(), scratch, number.type());
+            }
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)")
+                    .addStatement("$T.fill(gradWeightsT, $L)", ARRAYS, number.zero());
+            after.addStatement("System.arraycopy(gradWeightsT, 0, gradWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
+        } else {
+            binding.put("sampleWeights", "weights");
+            binding.put("gradWeightsT", "gradWeights");
+        }
+        code.add(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
+                before.build(), Map.of(Operation.BACKWARD_CHANNEL_LAST, after.build())));
+        return code.build();
     }
 
     /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
@@ -1354,11 +1404,12 @@ public final class TensorProductWriter {
     /**
      * The feature arrays (as the block method names them) that {@code operations} reach through {@code binding} and
      * that an {@code ir_mul} kernel passes to them as per-sample {@code mul_ir} scratch: none in a {@code mul_ir}
-     * kernel or for the channel-last forward, which reads the {@code ir_mul} arguments as they are.
+     * kernel or for the channel-last passes, which read the {@code ir_mul} arguments as they are.
      */
     private Set<String> mulIrScratch(List<Operation> operations, Map<String, String> binding) {
         Set<String> arrays = new LinkedHashSet<>();
-        if (!irMul || operations.contains(Operation.FORWARD_CHANNEL_LAST)) {
+        if (!irMul || operations.contains(Operation.FORWARD_CHANNEL_LAST)
+                || operations.contains(Operation.BACKWARD_CHANNEL_LAST)) {
             return arrays;
         }
         for (Operation operation : operations) {
@@ -1387,6 +1438,7 @@ public final class TensorProductWriter {
     private static String helperName(Operation operation) {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
+            case BACKWARD_CHANNEL_LAST -> "backwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
