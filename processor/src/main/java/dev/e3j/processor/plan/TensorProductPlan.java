@@ -21,9 +21,10 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param paths             the paths that contribute, in instruction order
  * @param channelLast       whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each
  *                          sample: when every path is channel-last ({@link PathPlan#channelLast()}); in the
- *                          {@link Layout#IR_MUL} layout the copies are plain. The fused
+ *                          {@link Layout#IR_MUL} layout the copies are plain. In {@link Layout#MUL_IR} the fused
  *                          backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2
- *                          gradient) and the extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms)
+ *                          gradient) and the extra loops measured slower with the transposes (mace fwd+bwd 21.3
+ *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too
  * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()}),
  *                          in the {@link Layout#MUL_IR} layout only
  * @param weightRowCount    rows the weight-row paths read, over all of them

@@ -37,7 +37,8 @@ import javax.lang.model.element.Modifier;
  * multiplicities and unroll the CG pattern (see {@link PathWriter}); with many paths, the per-sample calls are
  * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
  * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
- * per block, then over the blocks in order.
+ * per block, then over the blocks in order. In the {@code ir_mul} layout the channel-last passes copy each sample
+ * plainly and the others transpose it into per-sample {@code mul_ir} scratch and back ({@link #irMul}).
  */
 public final class TensorProductWriter {
 
