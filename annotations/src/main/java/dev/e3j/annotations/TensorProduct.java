@@ -68,6 +68,14 @@ public @interface TensorProduct {
      */
     CgConvention cgConvention() default CgConvention.E3NN_0_5;
 
+    /**
+     * {@return how {@code x1}, {@code x2}, {@code out} and their gradients lay out each sample} {@link Layout#IR_MUL}
+     * puts the channels of one component next to each other, so that the loops over them vectorize; the weights keep
+     * e3nn's layout, and sample {@code b} still occupies {@code [b * dim, (b + 1) * dim)}. Not yet with
+     * {@code cuda = true} ({@code [e3j.layout]}).
+     */
+    Layout layout() default Layout.MUL_IR;
+
     /** Which e3nn tensor product the paths follow. */
     enum Kind {
         /** e3nn {@code FullyConnectedTensorProduct}: every allowed path, mode {@code uvw}, weighted. */

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.annotations.TensorProduct;
 import dev.e3j.processor.model.InvalidSpecException;
@@ -19,18 +20,24 @@ import java.util.stream.IntStream;
  */
 enum Configuration {
     NEQUIP_WATER_UVU("nequip-water-uvu", 20000, BenchmarkKernels.NequipWater.class,
+            BenchmarkKernels.NequipWaterIrMul.class,
             channelwise(BenchmarkKernels.NequipWater.IRREPS, "0e+1o", BenchmarkKernels.NequipWater.IRREPS)),
     REVMD17_TOLUENE_UVU("revmd17-toluene-uvu", 5000, BenchmarkKernels.Revmd17Toluene.class,
+            BenchmarkKernels.Revmd17TolueneIrMul.class,
             channelwise(BenchmarkKernels.Revmd17Toluene.IRREPS, "0e+1o+2e", BenchmarkKernels.Revmd17Toluene.IRREPS)),
     MACE_MEDIUM_UVU("mace-medium-uvu", 2000, BenchmarkKernels.MaceMedium.class,
+            BenchmarkKernels.MaceMediumIrMul.class,
             channelwise("128x0e+128x1o", "0e+1o+2e+3o", "128x0e+128x1o+128x2e")),
     TETRIS_POLY_1_UVW("tetris-poly-1-uvw", 20000, BenchmarkKernels.TetrisPoly1.class,
+            BenchmarkKernels.TetrisPoly1IrMul.class,
             fullyConnected(BenchmarkKernels.TetrisPoly1.IRREPS_IN, BenchmarkKernels.TetrisPoly1.IRREPS_IN,
                     "64x0e+24x1e+24x1o+16x2e+16x2o", true)),
     DIFFDOCK_L1_UVW_PER_SAMPLE("diffdock-l1-uvw-per-sample", 5000, BenchmarkKernels.DiffdockL1.class,
+            BenchmarkKernels.DiffdockL1IrMul.class,
             fullyConnected(BenchmarkKernels.DiffdockL1.IRREPS, "0e+1o", BenchmarkKernels.DiffdockL1.IRREPS, false)),
     /** e3j's own, not in shared/bench/README.md: the peers time it all the same. */
     FC_64_SHARED_UVW("fc-64-shared-uvw", 2000, BenchmarkKernels.Fc64Shared.class,
+            BenchmarkKernels.Fc64SharedIrMul.class,
             fullyConnected(BenchmarkKernels.Fc64Shared.IRREPS, "0e+1o+2e", BenchmarkKernels.Fc64Shared.IRREPS, true)),
     SH_LMAX3("sh-lmax3", 100000, BenchmarkKernels.ShLmax3.class, 3),
     SH_LMAX6("sh-lmax6", 100000, BenchmarkKernels.ShLmax6.class, 6);
@@ -38,21 +45,25 @@ enum Configuration {
     private final String token;
     private final int batch;
     private final Class<?> spec;
+    /** The same product with {@code layout = IR_MUL}, or null for the harmonics (one channel: either layout). */
+    private final Class<?> irMulSpec;
     private final TensorProductSpec tensorProduct;
     private final int lmax;
 
-    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct) {
-        this(token, batch, spec, tensorProduct, -1);
+    Configuration(String token, int batch, Class<?> spec, Class<?> irMulSpec, TensorProductSpec tensorProduct) {
+        this(token, batch, spec, irMulSpec, tensorProduct, -1);
     }
 
     Configuration(String token, int batch, Class<?> spec, int lmax) {
-        this(token, batch, spec, null, lmax);
+        this(token, batch, spec, null, null, lmax);
     }
 
-    Configuration(String token, int batch, Class<?> spec, TensorProductSpec tensorProduct, int lmax) {
+    Configuration(String token, int batch, Class<?> spec, Class<?> irMulSpec, TensorProductSpec tensorProduct,
+                  int lmax) {
         this.token = token;
         this.batch = batch;
         this.spec = spec;
+        this.irMulSpec = irMulSpec;
         this.tensorProduct = tensorProduct;
         this.lmax = lmax;
     }
@@ -141,7 +152,12 @@ enum Configuration {
 
     /** The model the flops come from, checked against the generated kernel so that the two cannot drift apart. */
     TensorProductKernel tensorProductKernel() {
-        TensorProductKernel kernel = (TensorProductKernel) newKernel();
+        return tensorProductKernel(Layout.MUL_IR);
+    }
+
+    /** {@link #tensorProductKernel()} with its features in {@code layout}. */
+    TensorProductKernel tensorProductKernel(Layout layout) {
+        TensorProductKernel kernel = (TensorProductKernel) newKernel(layout == Layout.IR_MUL ? irMulSpec : spec);
         TensorProductModel model = tensorProductModel();
         if (!model.irrepsIn1().equals(kernel.irrepsIn1()) || !model.irrepsIn2().equals(kernel.irrepsIn2())
                 || !model.irrepsOut().equals(kernel.irrepsOut()) || model.weightNumel() != kernel.weightNumel()
@@ -152,7 +168,7 @@ enum Configuration {
     }
 
     SphericalHarmonicsKernel sphericalHarmonicsKernel() {
-        SphericalHarmonicsKernel kernel = (SphericalHarmonicsKernel) newKernel();
+        SphericalHarmonicsKernel kernel = (SphericalHarmonicsKernel) newKernel(spec);
         if (kernel.irrepsOut().dim() != (lmax + 1) * (lmax + 1)) {
             throw new IllegalStateException(token + ": " + kernel.irrepsOut() + " is not l = 0.." + lmax);
         }
@@ -160,7 +176,7 @@ enum Configuration {
     }
 
     /** {@code Outer.Spec} is implemented by the generated {@code Outer_SpecImpl}. */
-    private Object newKernel() {
+    private Object newKernel(Class<?> spec) {
         String binary = spec.getName();
         String implementation = binary.substring(0, binary.lastIndexOf('.') + 1)
                 + binary.substring(binary.lastIndexOf('.') + 1).replace('$', '_') + "Impl";

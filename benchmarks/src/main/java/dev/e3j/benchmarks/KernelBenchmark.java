@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.writer.NumberType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,7 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Every configuration of shared/bench/README.md, f64 and f32, forward and forward plus all gradients. The score is
+ * Every configuration of shared/bench/README.md, f64 and f32, forward and forward plus all gradients, the products in
+ * e3nn's {@code MUL_IR} layout and in the channel-last {@code IR_MUL}. The score is
  * the time for the whole batch, comparable row by row with e3nn's table; the kernels split the batch over the
  * machine's cores themselves (e3nn's numbers use two threads), so JMH runs one calling thread.
  */
@@ -37,11 +39,16 @@ public class KernelBenchmark {
     @Param({"forward", "backward"})
     public String pass;
 
+    /** The products' feature layout; the harmonics have one channel per degree, the same in both. */
+    @Param({"MUL_IR", "IR_MUL"})
+    public String layout;
+
     private Workload workload;
 
     @Setup
     public void setUp() {
-        workload = Workload.of(Configuration.of(config), NumberType.ofShortName(precision), Pass.of(pass));
+        workload = Workload.of(Configuration.of(config), NumberType.ofShortName(precision), Pass.of(pass),
+                Layout.valueOf(layout));
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.writer.NumberType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reads the result files of one benchmark run and prints markdown tables: every configuration against e3nn's
- * timings from the same run, the useful flops per sample, the achieved GFLOP/s and their fraction of the peak
+ * Reads the result files of one benchmark run and prints markdown tables: every configuration, in each layout it ran
+ * in, against e3nn's timings from the same run (e3nn has only {@code MUL_IR}: an {@code IR_MUL} row divides e3nn's
+ * time by e3j's in {@code IR_MUL}), the useful flops per sample, the achieved GFLOP/s and their fraction of the peak
  * measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
  * harmonics per point against sphericart from the same run, and javac's time on the mace-medium spec with and
  * without the processor. A ratio whose peer number is missing prints as n/a: no peer time comes from anywhere else.
@@ -31,6 +33,9 @@ public final class Report {
 
     static final String E3NN = "e3nn";
     static final String SPHERICART = "sphericart";
+
+    /** Parameters that results written before they existed ran with. */
+    private static final Map<String, String> PARAMETER_DEFAULTS = Map.of("layout", Layout.MUL_IR.name());
 
     private final List<Map<String, Object>> results;
     private final Map<String, PeerTimings> peers;
@@ -92,36 +97,39 @@ public final class Report {
         out.append(String.format(Locale.ROOT, "Measured memory bandwidth (2 threads, streaming read): %s GB/s. The"
                 + " roofline is min(peak, bandwidth x flop/byte), flop/byte counting each array a pass reads or"
                 + " writes once (a generous bound).%n%n", bandwidth.map(Report::format1).orElse("n/a")));
-        out.append("| config | precision | pass | e3j ms | e3nn ms | e3nn / e3j | flop/sample | GFLOP/s | % of peak"
-                + " | byte/sample | roofline GFLOP/s | % of roofline |\n");
-        out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.append("| config | precision | pass | layout | e3j ms | e3nn ms | e3nn / e3j | flop/sample | GFLOP/s"
+                + " | % of peak | byte/sample | roofline GFLOP/s | % of roofline |\n");
+        out.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Configuration configuration : Configuration.values()) {
             FlopCount flops = configuration.flops();
             MemoryTraffic traffic = configuration.traffic();
             for (NumberType precision : NumberType.values()) {
                 for (Pass pass : Pass.values()) {
-                    Optional<Map<String, Object>> result = find("KernelBenchmark.batch", Map.of("config",
-                            configuration.token(), "precision", precision.shortName(), "pass", pass.token()));
-                    if (result.isEmpty()) {
-                        continue;
+                    for (Layout layout : Layout.values()) {
+                        Optional<Map<String, Object>> result = find("KernelBenchmark.batch", Map.of("config",
+                                configuration.token(), "precision", precision.shortName(), "pass", pass.token(),
+                                "layout", layout.name()));
+                        if (result.isEmpty()) {
+                            continue;
+                        }
+                        double milliseconds = score(result.get());
+                        Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.shortName(),
+                                pass.token(), configuration.batch());
+                        double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
+                        Optional<Double> peak = precision == NumberType.DOUBLE ? peak64 : peak32;
+                        long bytes = traffic.bytesPerSample(pass, precision);
+                        double intensity = flops.perSample(pass) / (double) bytes;
+                        Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
+                        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
+                                        + " | %d | %s | %s |%n",
+                                configuration.token(), precision.shortName(), pass.token(), layout, milliseconds,
+                                e3nn.map(Report::format1).orElse("n/a"),
+                                e3nn.map(e -> String.format(Locale.ROOT, "%.1f×", e / milliseconds)).orElse("n/a"),
+                                flops.perSample(pass), gflops,
+                                peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
+                                roofline.map(Report::format1).orElse("n/a"),
+                                roofline.map(r -> percent(gflops / r)).orElse("n/a")));
                     }
-                    double milliseconds = score(result.get());
-                    Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.shortName(), pass.token(),
-                            configuration.batch());
-                    double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
-                    Optional<Double> peak = precision == NumberType.DOUBLE ? peak64 : peak32;
-                    long bytes = traffic.bytesPerSample(pass, precision);
-                    double intensity = flops.perSample(pass) / (double) bytes;
-                    Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
-                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
-                                    + " | %d | %s | %s |%n",
-                            configuration.token(), precision.shortName(), pass.token(), milliseconds,
-                            e3nn.map(Report::format1).orElse("n/a"),
-                            e3nn.map(e -> String.format(Locale.ROOT, "%.1f×", e / milliseconds)).orElse("n/a"),
-                            flops.perSample(pass), gflops,
-                            peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
-                            roofline.map(Report::format1).orElse("n/a"),
-                            roofline.map(r -> percent(gflops / r)).orElse("n/a")));
                 }
             }
         }
@@ -235,13 +243,15 @@ public final class Report {
         }
     }
 
+    /** The first result of {@code benchmark} with {@code params}; one run before the layout parameter is MUL_IR. */
     private Optional<Map<String, Object>> find(String benchmark, Map<String, String> params) {
         return results.stream()
                 .filter(result -> ((String) result.get("benchmark")).endsWith(benchmark))
                 .filter(result -> {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> actual = (Map<String, Object>) result.getOrDefault("params", Map.of());
-                    return params.entrySet().stream().allMatch(p -> p.getValue().equals(actual.get(p.getKey())));
+                    return params.entrySet().stream().allMatch(p -> p.getValue().equals(
+                            actual.getOrDefault(p.getKey(), PARAMETER_DEFAULTS.get(p.getKey()))));
                 })
                 .findFirst();
     }

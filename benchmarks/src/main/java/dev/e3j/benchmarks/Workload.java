@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
@@ -12,11 +13,15 @@ interface Workload {
 
     void run();
 
-    static Workload of(Configuration configuration, NumberType precision, Pass pass) {
+    /**
+     * The operation of {@code configuration}; a product with its features in {@code layout} (the same seeded numbers
+     * either way, read as that layout's), the harmonics in their one layout.
+     */
+    static Workload of(Configuration configuration, NumberType precision, Pass pass, Layout layout) {
         SplittableRandom random = new SplittableRandom(SEED);
         int batch = configuration.batch();
         if (configuration.isTensorProduct()) {
-            TensorProductKernel kernel = configuration.tensorProductKernel();
+            TensorProductKernel kernel = configuration.tensorProductKernel(layout);
             int dim1 = kernel.irrepsIn1().dim();
             int dim2 = kernel.irrepsIn2().dim();
             int dimOut = kernel.irrepsOut().dim();

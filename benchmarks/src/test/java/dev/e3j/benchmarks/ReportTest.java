@@ -46,11 +46,29 @@ class ReportTest {
 
         String markdown = new Report(results, peers).markdown();
 
-        assertLine(markdown, "| mace-medium-uvu | f64 | forward | 5.00 | 40.0 | 8.0× |");
+        assertLine(markdown, "| mace-medium-uvu | f64 | forward | MUL_IR | 5.00 | 40.0 | 8.0× |");
         assertTrue(markdown.contains("e3nn's runs of one row differed by up to 1.25× (mace-medium-uvu f64 forward)"),
                 markdown);
         assertLine(markdown, "- e3nn: e3nn 1.0 (threads 2; 2 runs, 2026-12-06T14:00:00Z to 2026-12-06T14:10:00Z)");
         assertLine(markdown, "- sphericart: not run");
+    }
+
+    /** e3nn has only mul_ir: its time over e3j's in each layout, each row naming its layout. */
+    @Test
+    void dividesE3nnByE3jInEachLayout() {
+        List<Map<String, Object>> results = List.of(
+                jmh("KernelBenchmark.batch", 5.0, "config=mace-medium-uvu", "precision=f64", "pass=forward",
+                        "layout=MUL_IR"),
+                jmh("KernelBenchmark.batch", 2.0, "config=mace-medium-uvu", "precision=f64", "pass=forward",
+                        "layout=IR_MUL"));
+        List<Map<String, Object>> peers = List.of(
+                peer("e3nn", "2026-12-06T14:00:00Z", List.of(row("mace-medium-uvu", "f64", "forward", 2000, 50.0))));
+
+        String markdown = new Report(results, peers).markdown();
+
+        assertLine(markdown, "| config | precision | pass | layout | e3j ms | e3nn ms | e3nn / e3j |");
+        assertLine(markdown, "| mace-medium-uvu | f64 | forward | MUL_IR | 5.00 | 50.0 | 10.0× |");
+        assertLine(markdown, "| mace-medium-uvu | f64 | forward | IR_MUL | 2.00 | 50.0 | 25.0× |");
     }
 
     @Test
@@ -77,8 +95,8 @@ class ReportTest {
 
         String markdown = new Report(results, peers).markdown();
 
-        assertLine(markdown, "| mace-medium-uvu | f32 | backward | 5.00 | n/a | n/a |");
-        assertLine(markdown, "| tetris-poly-1-uvw | f32 | backward | 7.00 | n/a | n/a |");
+        assertLine(markdown, "| mace-medium-uvu | f32 | backward | MUL_IR | 5.00 | n/a | n/a |");
+        assertLine(markdown, "| tetris-poly-1-uvw | f32 | backward | MUL_IR | 7.00 | n/a | n/a |");
         assertFalse(markdown.contains("differed"), markdown);
     }
 

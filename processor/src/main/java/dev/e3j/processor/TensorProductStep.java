@@ -3,6 +3,7 @@ package dev.e3j.processor;
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -47,7 +48,8 @@ final class TensorProductStep extends KernelStep<TensorProductSpec, TensorProduc
                 values.bool("sharedWeights"),
                 values.enumConstant("precision", Precision.class),
                 values.enumConstant("cgConvention", CgConvention.class),
-                values.bool("cuda"));
+                values.bool("cuda"),
+                values.enumConstant("layout", Layout.class));
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Every invalid spec is an error with a stable tag on the offending annotation value, never a crash. */
 class DiagnosticsTest {
 
-    private static final SpecSources SOURCES = new SpecSources("dev.e3j.annotations.Path",
+    private static final SpecSources SOURCES = new SpecSources("dev.e3j.annotations.Layout", "dev.e3j.annotations.Path",
             "dev.e3j.annotations.TensorProduct", "dev.e3j.annotations.TensorProduct.Kind",
             "dev.e3j.runtime.TensorProductKernel");
 
@@ -270,6 +270,17 @@ class DiagnosticsTest {
                 @TensorProduct(in1 = "1o", in2 = "1o")
                 interface Spec extends TensorProductKernel {}
                 """, 1, "e3j.out");
+    }
+
+    /** The CUDA kernel reads mul_ir only: IR_MUL with cuda = true is an error on the layout, not wrong code. */
+    @Test
+    void irMulLayoutWithCuda() {
+        Compilation compilation = assertError("""
+                @TensorProduct(in1 = "2x1o", in2 = "1o", out = "2x0e", cuda = true,
+                    layout = Layout.IR_MUL)
+                interface Spec extends TensorProductKernel {}
+                """, 2, "e3j.layout");
+        assertThat(compilation).hadErrorContaining("layout = IR_MUL is not written for cuda = true");
     }
 
     /** A channel-wise product whose outputs do not keep in1's multiplicity says so. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.testsupport.ReferenceData;
 import java.util.List;
@@ -15,13 +17,16 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code TensorProductKernel.doubleBackward}: against torch autograd's second derivatives of e3nn 0.5.4
  * ({@code tensor_products_double_backward.json}, every connection mode and subclass, to 1e-10), against central
  * differences of {@code backward} on products the reference has not seen (higher l, other multiplicities,
  * per-sample weights, the channel-last and weight-row plans), the float overloads against double, and the meaning of
- * {@code null} arguments.
+ * {@code null} arguments. The reference cases run in both layouts, {@code IR_MUL} on the reference's features
+ * permuted.
  */
 class DoubleBackwardTest {
 
@@ -50,6 +55,7 @@ class DoubleBackwardTest {
 
                 import dev.e3j.annotations.CgConvention;
                 import dev.e3j.annotations.IrrepNormalization;
+                import dev.e3j.annotations.Layout;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.Precision;
@@ -60,19 +66,23 @@ class DoubleBackwardTest {
                 @SuppressWarnings("e3j.unreachable")
                 interface Cases {
                 """);
-        for (Map<String, Object> c : cases) {
-            String name = ReferenceTensorProductTest.javaName(c);
-            if ((Boolean) c.get("square")) {
-                source.append("    ").append(SQUARE_SPECS.get((String) c.get("name"))).append("\n    interface Kind")
-                        .append(name).append(" extends TensorProductKernel {}\n\n");
-                continue;
-            }
-            source.append("    ").append(ReferenceTensorProductTest.customSpec(c)).append("\n    interface Custom")
-                    .append(name).append(" extends TensorProductKernel {}\n\n");
-            String kind = ReferenceTensorProductTest.kindSpec(c);
-            if (kind != null) {
-                source.append("    ").append(kind).append("\n    interface Kind").append(name)
-                        .append(" extends TensorProductKernel {}\n\n");
+        for (Layout layout : Layout.values()) {
+            for (Map<String, Object> c : cases) {
+                String name = ReferenceTensorProductTest.javaName(c) + suffix(layout);
+                if ((Boolean) c.get("square")) {
+                    source.append("    ").append(ReferenceTensorProductTest.withLayout(
+                                    SQUARE_SPECS.get((String) c.get("name")), layout))
+                            .append("\n    interface Kind").append(name).append(" extends TensorProductKernel {}\n\n");
+                    continue;
+                }
+                source.append("    ").append(ReferenceTensorProductTest.withLayout(
+                                ReferenceTensorProductTest.customSpec(c), layout))
+                        .append("\n    interface Custom").append(name).append(" extends TensorProductKernel {}\n\n");
+                String kind = ReferenceTensorProductTest.kindSpec(c);
+                if (kind != null) {
+                    source.append("    ").append(ReferenceTensorProductTest.withLayout(kind, layout))
+                            .append("\n    interface Kind").append(name).append(" extends TensorProductKernel {}\n\n");
+                }
             }
         }
         referenceKernels = GeneratedKernels.compile("dbl.Cases", source.append("}\n").toString());
@@ -124,53 +134,71 @@ class DoubleBackwardTest {
                 """);
     }
 
-    private static TensorProductKernel referenceKernel(String prefix, Map<String, Object> c) {
-        return referenceKernels.tensorProduct("dbl.Cases_" + prefix + ReferenceTensorProductTest.javaName(c) + "Impl");
+    private static TensorProductKernel referenceKernel(String prefix, Map<String, Object> c, Layout layout) {
+        return referenceKernels.tensorProduct("dbl.Cases_" + prefix + ReferenceTensorProductTest.javaName(c)
+                + suffix(layout) + "Impl");
+    }
+
+    /** The suffix of a reference kernel's name in {@code layout}. */
+    private static String suffix(Layout layout) {
+        return layout == Layout.MUL_IR ? "" : "IrMul";
     }
 
     private static TensorProductKernel unseen(String name) {
         return unseenKernels.tensorProduct("unseen.Specs_" + name + "Impl");
     }
 
-    @Test
-    void everyReferenceCaseMatchesTorchAutograd() {
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void everyReferenceCaseMatchesTorchAutograd(Layout layout) {
         int checked = 0;
         for (Map<String, Object> c : cases) {
             if (!(Boolean) c.get("square")) {
-                checkReference(c, referenceKernel("Custom", c));
+                checkReference(c, referenceKernel("Custom", c, layout), layout);
                 checked++;
             }
             if ((Boolean) c.get("square") || ReferenceTensorProductTest.kindSpec(c) != null) {
-                checkReference(c, referenceKernel("Kind", c));
+                checkReference(c, referenceKernel("Kind", c, layout), layout);
                 checked++;
             }
         }
         assertEquals(24, checked, "16 CUSTOM kernels, 8 through their kind (3 squares)");
     }
 
-    private static void checkReference(Map<String, Object> c, TensorProductKernel kernel) {
+    /** The reference's {@code mul_ir} features of {@code key}, in {@code layout}. */
+    private static double[] features(Map<String, Object> c, String key, Irreps irreps, Layout layout) {
+        return ReferenceTensorProductTest.in(layout, irreps, asInt(c.get("batch")), asDoubles(c.get(key)));
+    }
+
+    private static void checkReference(Map<String, Object> c, TensorProductKernel kernel, Layout layout) {
         String name = c.get("name") + " (" + kernel.getClass().getSimpleName() + ")";
         boolean square = (Boolean) c.get("square");
         int batch = asInt(c.get("batch"));
         assertEquals(asInt(c.get("weight_numel")), kernel.weightNumel(), name);
-        double[] x1 = asDoubles(c.get("x1"));
-        double[] x2 = square ? null : asDoubles(c.get("x2"));
+        Irreps in1 = kernel.irrepsIn1();
+        Irreps in2 = kernel.irrepsIn2();
+        Irreps out = kernel.irrepsOut();
+        double[] x1 = features(c, "x1", in1, layout);
+        double[] x2 = square ? null : features(c, "x2", in2, layout);
         double[] weights = asDoubles(c.get("weights"));
-        double[] gradOut = asDoubles(c.get("grad_out"));
-        double[] ggX1 = asDoubles(c.get("gg_x1"));
-        double[] ggX2 = square ? null : asDoubles(c.get("gg_x2"));
+        double[] gradOut = features(c, "grad_out", out, layout);
+        double[] ggX1 = features(c, "gg_x1", in1, layout);
+        double[] ggX2 = square ? null : features(c, "gg_x2", in2, layout);
         double[] ggWeights = asDoubles(c.get("gg_weights"));
+        double[] expectedGX1 = features(c, "g_x1", in1, layout);
+        double[] expectedGX2 = square ? null : features(c, "g_x2", in2, layout);
+        double[] expectedGGradOut = features(c, "g_grad_out", out, layout);
         double[] gX1 = new double[x1.length];
         double[] gX2 = square ? null : new double[x2.length];
         double[] gWeights = new double[weights.length];
         double[] gGradOut = new double[gradOut.length];
         kernel.doubleBackward(batch, x1, x2, weights, gradOut, ggX1, ggX2, ggWeights, gX1, gX2, gWeights, gGradOut);
-        ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_x1")), gX1, 1e-10, name + " g_x1");
+        ReferenceTensorProductTest.assertClose(expectedGX1, gX1, 1e-10, name + " g_x1");
         if (!square) {
-            ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_x2")), gX2, 1e-10, name + " g_x2");
+            ReferenceTensorProductTest.assertClose(expectedGX2, gX2, 1e-10, name + " g_x2");
         }
         ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_weights")), gWeights, 1e-10, name + " g_weights");
-        ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_grad_out")), gGradOut, 1e-10, name + " g_grad_out");
+        ReferenceTensorProductTest.assertClose(expectedGGradOut, gGradOut, 1e-10, name + " g_grad_out");
 
         float[] gX1F = new float[x1.length];
         float[] gX2F = square ? null : new float[x2.length];
@@ -178,14 +206,14 @@ class DoubleBackwardTest {
         float[] gGradOutF = new float[gradOut.length];
         kernel.doubleBackward(batch, toFloat(x1), toFloat(x2), toFloat(weights), toFloat(gradOut), toFloat(ggX1),
                 toFloat(ggX2), toFloat(ggWeights), gX1F, gX2F, gWeightsF, gGradOutF);
-        ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_x1")), toDouble(gX1F), 1e-4, name + " float g_x1");
+        ReferenceTensorProductTest.assertClose(expectedGX1, toDouble(gX1F), 1e-4, name + " float g_x1");
         if (!square) {
-            ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_x2")), toDouble(gX2F), 1e-4,
+            ReferenceTensorProductTest.assertClose(expectedGX2, toDouble(gX2F), 1e-4,
                     name + " float g_x2");
         }
         ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_weights")), toDouble(gWeightsF), 1e-4,
                 name + " float g_weights");
-        ReferenceTensorProductTest.assertClose(asDoubles(c.get("g_grad_out")), toDouble(gGradOutF), 1e-4,
+        ReferenceTensorProductTest.assertClose(expectedGGradOut, toDouble(gGradOutF), 1e-4,
                 name + " float g_grad_out");
     }
 

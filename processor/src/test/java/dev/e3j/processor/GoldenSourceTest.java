@@ -18,6 +18,7 @@ class GoldenSourceTest {
             package golden;
 
             import dev.e3j.annotations.CgConvention;
+            import dev.e3j.annotations.Layout;
             import dev.e3j.annotations.Path;
             import dev.e3j.annotations.Precision;
             import dev.e3j.annotations.TensorProduct;
@@ -39,6 +40,11 @@ class GoldenSourceTest {
                 @TensorProduct(in1 = "2x0e+2x1o", in2 = "0e+1o", out = "2x0e+2x1o", kind = Kind.CHANNELWISE,
                                sharedWeights = false)
                 interface ChannelLast extends TensorProductKernel {}
+
+                // the same in ir_mul: the forward copies plainly, the backward transposes into mul_ir scratch
+                @TensorProduct(in1 = "2x0e+2x1o", in2 = "0e+1o", out = "2x0e+2x1o", kind = Kind.CHANNELWISE,
+                               sharedWeights = false, layout = Layout.IR_MUL)
+                interface ChannelLastIrMul extends TensorProductKernel {}
 
                 // (1, 2, 2): e3nn 0.4.4's Wigner 3j is minus 0.5's, so is every constant
                 @TensorProduct(in1 = "1x1o", in2 = "1x2e", out = "1x2o", cgConvention = CgConvention.E3NN_0_4)
@@ -102,7 +108,7 @@ class GoldenSourceTest {
     void generatedSourcesMatchGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Specs", SPECS);
         for (String name : new String[] {"Specs_ConvImpl", "Specs_CrossImpl", "Specs_SquareImpl",
-                "Specs_ChannelLastImpl", "Specs_FlippedImpl"}) {
+                "Specs_ChannelLastImpl", "Specs_ChannelLastIrMulImpl", "Specs_FlippedImpl"}) {
             // .txt: a .java file on the test classpath would be picked up by javac as an implicit source.
             compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
             compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));

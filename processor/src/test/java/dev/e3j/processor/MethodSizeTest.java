@@ -44,7 +44,8 @@ class MethodSizeTest {
 
     /**
      * Specs at the high end of what users write: l = 5 paths (the fused backward of {@code uvuv} 5 x 5 -> 10), many
-     * paths per block driver, and spherical harmonics up to l = 20, in double and float.
+     * paths per block driver, and spherical harmonics up to l = 20, in double and float; products also in the
+     * {@code IR_MUL} layout (per-sample transposes into {@code mul_ir} scratch, split into parts when wide).
      */
     @Test
     void stressSpecsStayBelowTheJitLimit() {
@@ -58,6 +59,8 @@ class MethodSizeTest {
                 public interface Stress {
                     @TensorProduct(in1 = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o", in2 = "0e+1o+2e+3o+4e+5o", out = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o+8x1e+8x2o", precision = Precision.FLOAT, sharedWeights = false)
                     interface Fc extends TensorProductKernel {}
+                    @TensorProduct(in1 = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o", in2 = "0e+1o+2e+3o+4e+5o", out = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o+8x1e+8x2o", precision = Precision.FLOAT, sharedWeights = false, layout = Layout.IR_MUL)
+                    interface FcIrMul extends TensorProductKernel {}
                     @TensorProduct(in1 = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o", in2 = "0e+1o+2e+3o+4e+5o", out = "16x0e+16x1o+16x2e+16x3o+16x4e+16x5o+16x1e+16x2o+16x3e", kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)
                     interface Conv extends TensorProductKernel {}
                     @TensorProduct(in1 = "3x0e+3x1o+3x2e+3x3o+3x4e+3x5o", kind = Kind.SQUARE, out = "4x0e+4x1o+4x2e+4x3o+4x4e+4x5o+2x1e")
@@ -74,6 +77,8 @@ class MethodSizeTest {
                     interface ShMixed extends SphericalHarmonicsKernel {}
                     @TensorProduct(in1 = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", in2 = "0e", out = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", kind = Kind.CHANNELWISE, sharedWeights = false)
                     interface ChannelLastWide extends TensorProductKernel {}
+                    @TensorProduct(in1 = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", in2 = "0e", out = "2x0e+2x0o+2x1e+2x1o+2x2e+2x2o+2x3e+2x3o+2x4e+2x4o+2x5e+2x5o+2x6e+2x6o+2x7e+2x7o+2x8e+2x8o+2x9e+2x9o+2x10e+2x10o+2x11e+2x11o+2x12e+2x12o+2x13e+2x13o+2x14e+2x14o+2x15e+2x15o+2x16e+2x16o", kind = Kind.CHANNELWISE, sharedWeights = false, layout = Layout.IR_MUL)
+                    interface ChannelLastWideIrMul extends TensorProductKernel {}
                     @Linear(in = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", out = "64x0e+64x1o+64x2e+64x3o+64x4e+64x5o", biases = true, precision = Precision.FLOAT)
                     interface Lin extends LinearKernel {}
                     @Linear(in = "64x0e+64x1o+64x2e+64x3o", out = "64x0e+64x1o+64x2e+64x3o", sharedWeights = false, fIn = 2, fOut = 2, biases = true, precision = Precision.FLOAT)

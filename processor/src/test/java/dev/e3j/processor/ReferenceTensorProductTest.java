@@ -12,36 +12,58 @@ import dev.e3j.processor.model.TensorProductSpec;
 import dev.e3j.processor.model.PathSpec;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.testsupport.ReferenceData;
+import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every case of {@code tensor_products.json}, twice: as a CUSTOM spec with the case's explicit instructions, and
  * through the matching kind where one exists. Forward and all three gradients must agree to 1e-12 relative (float
  * overloads: 1e-5), and the model's coefficients with e3nn's. Once per {@link CgConvention}: e3nn 0.5.4's cases
  * with the default, e3nn 0.4.4's ({@code reference/e3nn-0.4.4}, products whose paths couple triples such as
- * {@code (1, 2, 2)} that the versions sign differently) with {@code cgConvention = E3NN_0_4}.
+ * {@code (1, 2, 2)} that the versions sign differently) with {@code cgConvention = E3NN_0_4}. Once per {@link Layout}:
+ * the {@code IR_MUL} kernels take and return the reference's features permuted by {@link Layouts}; every backward
+ * also runs with each gradient on its own and with both input gradients.
  */
 class ReferenceTensorProductTest {
 
     /** The cases of one convention's reference file and their kernels, compiled once. */
     private record ReferenceSet(List<Map<String, Object>> cases, GeneratedKernels kernels) {}
 
-    private static final Map<CgConvention, ReferenceSet> SETS = new EnumMap<>(CgConvention.class);
+    /** A convention's reference in one layout. */
+    private record SetKey(CgConvention convention, Layout layout) {}
+
+    private static final Map<SetKey, ReferenceSet> SETS = new HashMap<>();
+
+    static Stream<Arguments> conventionsAndLayouts() {
+        return Stream.of(CgConvention.values())
+                .flatMap(convention -> Stream.of(Layout.values()).map(layout -> Arguments.of(convention, layout)));
+    }
+
+    /** {@code annotation} with {@code layout = ...} before its closing parenthesis, unless the default. */
+    static String withLayout(String annotation, Layout layout) {
+        return layout == Layout.MUL_IR ? annotation
+                : annotation.substring(0, annotation.length() - 1) + ", layout = Layout." + layout + ")";
+    }
 
     /** The spec of each case through its kind, or null for plain e3nn TensorProducts (only CUSTOM applies). */
     static String kindSpec(Map<String, Object> c) {
@@ -146,21 +168,25 @@ class ReferenceTensorProductTest {
     }
 
     /** The cases of {@code convention}'s reference and their kernels, in package {@code ref.<convention>}. */
-    private static synchronized ReferenceSet referenceSet(CgConvention convention) throws IOException {
-        ReferenceSet compiled = SETS.get(convention);
+    private static synchronized ReferenceSet referenceSet(CgConvention convention, Layout layout)
+            throws IOException {
+        SetKey key = new SetKey(convention, layout);
+        ReferenceSet compiled = SETS.get(key);
         if (compiled == null) {
-            compiled = compile(convention);
-            SETS.put(convention, compiled);
+            compiled = compile(convention, layout);
+            SETS.put(key, compiled);
         }
         return compiled;
     }
 
-    private static ReferenceSet compile(CgConvention convention) throws IOException {
+    private static ReferenceSet compile(CgConvention convention, Layout layout) throws IOException {
         List<Map<String, Object>> cases = ReferenceData.cases(convention, "tensor_products.json");
-        StringBuilder source = new StringBuilder("package " + packageName(convention) + ";\n").append("""
+        String packageName = packageName(convention, layout);
+        StringBuilder source = new StringBuilder("package " + packageName + ";\n").append("""
 
                 import dev.e3j.annotations.CgConvention;
                 import dev.e3j.annotations.IrrepNormalization;
+                import dev.e3j.annotations.Layout;
                 import dev.e3j.annotations.Path;
                 import dev.e3j.annotations.PathNormalization;
                 import dev.e3j.annotations.Precision;
@@ -174,36 +200,37 @@ class ReferenceTensorProductTest {
                 """);
         for (Map<String, Object> c : cases) {
             if (!(Boolean) c.get("square")) {
-                source.append("    ").append(customSpec(c, convention)).append("\n    interface Custom")
+                source.append("    ").append(withLayout(customSpec(c, convention), layout))
+                        .append("\n    interface Custom")
                         .append(javaName(c)).append(" extends TensorProductKernel {}\n\n");
             }
             String kind = kindSpec(c, convention);
             if (kind != null) {
-                source.append("    ").append(kind).append("\n    interface Kind").append(javaName(c))
+                source.append("    ").append(withLayout(kind, layout)).append("\n    interface Kind").append(javaName(c))
                         .append(" extends TensorProductKernel {}\n\n");
             }
         }
         source.append("}\n");
-        return new ReferenceSet(cases, GeneratedKernels.compile(packageName(convention) + ".Cases", source.toString()));
+        return new ReferenceSet(cases, GeneratedKernels.compile(packageName + ".Cases", source.toString()));
     }
 
-    private static String packageName(CgConvention convention) {
-        return "ref." + convention.name().toLowerCase(Locale.ROOT);
+    private static String packageName(CgConvention convention, Layout layout) {
+        return "ref." + convention.name().toLowerCase(Locale.ROOT) + "." + layout.name().toLowerCase(Locale.ROOT);
     }
 
     @ParameterizedTest
-    @EnumSource(CgConvention.class)
-    void everyCaseThroughCustomPathsAndItsKind(CgConvention convention) throws IOException {
-        ReferenceSet set = referenceSet(convention);
-        String prefix = packageName(convention) + ".Cases_";
+    @MethodSource("conventionsAndLayouts")
+    void everyCaseThroughCustomPathsAndItsKind(CgConvention convention, Layout layout) throws IOException {
+        ReferenceSet set = referenceSet(convention, layout);
+        String prefix = packageName(convention, layout) + ".Cases_";
         int checked = 0;
         for (Map<String, Object> c : set.cases()) {
             if (!(Boolean) c.get("square")) {
-                check(c, set.kernels().tensorProduct(prefix + "Custom" + javaName(c) + "Impl"));
+                check(c, set.kernels().tensorProduct(prefix + "Custom" + javaName(c) + "Impl"), layout);
                 checked++;
             }
             if (kindSpec(c) != null) {
-                check(c, set.kernels().tensorProduct(prefix + "Kind" + javaName(c) + "Impl"));
+                check(c, set.kernels().tensorProduct(prefix + "Kind" + javaName(c) + "Impl"), layout);
                 checked++;
             }
         }
@@ -249,44 +276,79 @@ class ReferenceTensorProductTest {
         }
     }
 
-    private static void check(Map<String, Object> c, TensorProductKernel kernel) {
-        String name = c.get("name") + " (" + kernel.getClass().getSimpleName() + ")";
+    private static void check(Map<String, Object> c, TensorProductKernel kernel, Layout layout) {
+        String name = c.get("name") + " (" + kernel.getClass().getName() + ")";
         int batch = asInt(c.get("batch"));
         boolean square = (Boolean) c.get("square");
         assertEquals(c.get("irreps_in1"), kernel.irrepsIn1().toString(), name);
         assertEquals(c.get("irreps_out"), kernel.irrepsOut().toString(), name);
         assertEquals(asInt(c.get("weight_numel")), kernel.weightNumel(), name);
-        double[] x1 = asDoubles(c.get("x1"));
-        double[] x2 = square ? x1 : asDoubles(c.get("x2"));
+        Irreps in1 = kernel.irrepsIn1();
+        Irreps irrepsOut = kernel.irrepsOut();
+        double[] x1 = in(layout, in1, batch, asDoubles(c.get("x1")));
+        double[] x2 = square ? x1 : in(layout, kernel.irrepsIn2(), batch, asDoubles(c.get("x2")));
         double[] weights = asDoubles(c.get("weights"));
-        double[] gradOut = asDoubles(c.get("grad_out"));
-        double[] out = new double[batch * kernel.irrepsOut().dim()];
+        double[] gradOut = in(layout, irrepsOut, batch, asDoubles(c.get("grad_out")));
+        double[] expectedOut = in(layout, irrepsOut, batch, asDoubles(c.get("out")));
+        double[] expectedGradX1 = in(layout, in1, batch, asDoubles(c.get("grad_x1")));
+        double[] expectedGradX2 = square ? null : in(layout, kernel.irrepsIn2(), batch, asDoubles(c.get("grad_x2")));
+        double[] expectedGradWeights = asDoubles(c.get("grad_weights"));
+        double[] out = new double[batch * irrepsOut.dim()];
         kernel.forward(batch, x1, x2, weights, out);
-        assertClose(asDoubles(c.get("out")), out, 1e-12, name + " out");
+        assertClose(expectedOut, out, 1e-12, name + " out");
         double[] gradX1 = new double[x1.length];
         double[] gradX2 = square ? null : new double[x2.length];
         double[] gradWeights = new double[weights.length];
         kernel.backward(batch, x1, x2, weights, gradOut, gradX1, gradX2, gradWeights);
-        assertClose(asDoubles(c.get("grad_x1")), gradX1, 1e-12, name + " grad_x1");
+        assertClose(expectedGradX1, gradX1, 1e-12, name + " grad_x1");
         if (!square) {
-            assertClose(asDoubles(c.get("grad_x2")), gradX2, 1e-12, name + " grad_x2");
+            assertClose(expectedGradX2, gradX2, 1e-12, name + " grad_x2");
         }
-        assertClose(asDoubles(c.get("grad_weights")), gradWeights, 1e-12, name + " grad_weights");
+        assertClose(expectedGradWeights, gradWeights, 1e-12, name + " grad_weights");
+        // each gradient on its own, and both input gradients (forces): the passes other than the fused one
+        double[] aloneX1 = new double[x1.length];
+        kernel.backward(batch, x1, x2, weights, gradOut, aloneX1, null, null);
+        assertClose(expectedGradX1, aloneX1, 1e-12, name + " grad_x1 alone");
+        if (!square) {
+            double[] aloneX2 = new double[x2.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, null, aloneX2, null);
+            assertClose(expectedGradX2, aloneX2, 1e-12, name + " grad_x2 alone");
+            double[] inputsX1 = new double[x1.length];
+            double[] inputsX2 = new double[x2.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, inputsX1, inputsX2, null);
+            assertClose(expectedGradX1, inputsX1, 1e-12, name + " grad_x1 with grad_x2");
+            assertClose(expectedGradX2, inputsX2, 1e-12, name + " grad_x2 with grad_x1");
+        }
+        if (weights.length > 0) {
+            double[] aloneWeights = new double[weights.length];
+            kernel.backward(batch, x1, x2, weights, gradOut, null, null, aloneWeights);
+            assertClose(expectedGradWeights, aloneWeights, 1e-12, name + " grad_weights alone");
+        }
 
         float[] outF = new float[out.length];
         float[] x1F = toFloat(x1);
         float[] x2F = square ? x1F : toFloat(x2);
         kernel.forward(batch, x1F, x2F, toFloat(weights), outF);
-        assertClose(asDoubles(c.get("out")), toDouble(outF), 1e-5, name + " float out");
+        assertClose(expectedOut, toDouble(outF), 1e-5, name + " float out");
         float[] gradX1F = new float[x1.length];
         float[] gradX2F = square ? null : new float[x2.length];
         float[] gradWeightsF = new float[weights.length];
         kernel.backward(batch, x1F, x2F, toFloat(weights), toFloat(gradOut), gradX1F, gradX2F, gradWeightsF);
-        assertClose(asDoubles(c.get("grad_x1")), toDouble(gradX1F), 1e-5, name + " float grad_x1");
+        assertClose(expectedGradX1, toDouble(gradX1F), 1e-5, name + " float grad_x1");
         if (!square) {
-            assertClose(asDoubles(c.get("grad_x2")), toDouble(gradX2F), 1e-5, name + " float grad_x2");
+            assertClose(expectedGradX2, toDouble(gradX2F), 1e-5, name + " float grad_x2");
         }
-        assertClose(asDoubles(c.get("grad_weights")), toDouble(gradWeightsF), 1e-5, name + " float grad_weights");
+        assertClose(expectedGradWeights, toDouble(gradWeightsF), 1e-5, name + " float grad_weights");
+    }
+
+    /** e3nn's {@code mul_ir} features of {@code batch} samples, in {@code layout}. */
+    static double[] in(Layout layout, Irreps irreps, int batch, double[] mulIr) {
+        if (layout == Layout.MUL_IR) {
+            return mulIr;
+        }
+        double[] irMul = new double[mulIr.length];
+        Layouts.toIrMul(irreps, batch, mulIr, irMul);
+        return irMul;
     }
 
     /** {@code |actual - expected| <= tolerance * max(1, |expected|)} elementwise. */

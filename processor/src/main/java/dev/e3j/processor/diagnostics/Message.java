@@ -20,6 +20,8 @@ public enum Message {
             + " as a top-level interface or as a member of one"),
     NAME_COLLISION("e3j.target", "%s and %s would both generate %s: rename one of them"),
     SEVERAL_KERNELS("e3j.target", "%s carries %s; each generates %s, so put each on its own interface"),
+    LAYOUT_CUDA("e3j.layout", "layout = %s is not written for cuda = true: the CUDA kernel reads e3nn's MUL_IR layout;"
+            + " give layout = MUL_IR, or cuda = false"),
     MALFORMED_IRREPS("e3j.irreps", "%s: %s"),
     IN2_FOR_SQUARE("e3j.square", "in2 must stay empty for kind = SQUARE (the second input is the first), got \"%s\""),
     PATHS_NOT_CUSTOM("e3j.paths", "paths are only for kind = CUSTOM; kind = %s derives its own paths"),

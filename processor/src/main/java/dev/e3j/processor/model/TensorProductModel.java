@@ -2,6 +2,7 @@ package dev.e3j.processor.model;
 
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct;
@@ -16,6 +17,7 @@ import java.util.stream.IntStream;
  * @param square       whether the second input is the first (e3nn's {@code TensorSquare})
  * @param cgConvention the e3nn version whose Wigner 3j signs every path's CG terms carry
  * @param cuda         whether CUDA sources are written beside the Java kernel
+ * @param layout       how each sample of the inputs, the output and their gradients is laid out
  */
 public record TensorProductModel(
         TensorProduct.Kind kind,
@@ -29,7 +31,8 @@ public record TensorProductModel(
         Precision precision,
         boolean square,
         CgConvention cgConvention,
-        boolean cuda) {
+        boolean cuda,
+        Layout layout) {
 
     public TensorProductModel {
         paths = List.copyOf(paths);

@@ -64,7 +64,7 @@ public final class TensorProductModels {
                 normalize(layout, square ? IrrepNormalization.NONE : spec.irrepNormalization(),
                         spec.pathNormalization(), spec.cgConvention()),
                 spec.irrepNormalization(), spec.pathNormalization(), spec.sharedWeights(), spec.precision(), square,
-                spec.cgConvention(), spec.cuda());
+                spec.cgConvention(), spec.cuda(), spec.layout());
     }
 
     /**
@@ -94,6 +94,9 @@ public final class TensorProductModels {
                 || kind == TensorProduct.Kind.CUSTOM;
         if (outRequired && spec.out().isBlank()) {
             problems.add(Problem.at(Location.attribute("out"), Message.OUT_REQUIRED, kind));
+        }
+        if (spec.cuda() && spec.layout() != dev.e3j.annotations.Layout.MUL_IR) {
+            problems.add(Problem.at(Location.attribute("layout"), Message.LAYOUT_CUDA, spec.layout()));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);

@@ -1,5 +1,6 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -19,10 +20,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param model             the exact model
  * @param paths             the paths that contribute, in instruction order
  * @param channelLast       whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each
- *                          sample: when every path is channel-last ({@link PathPlan#channelLast()}). The fused
+ *                          sample: when every path is channel-last ({@link PathPlan#channelLast()}); in the
+ *                          {@link Layout#IR_MUL} layout the copies are plain. In {@link Layout#MUL_IR} the fused
  *                          backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2
- *                          gradient) and the extra loops measured slower (mace fwd+bwd 21.3 against 17.9 ms)
- * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
+ *                          gradient) and the extra loops measured slower with the transposes (mace fwd+bwd 21.3
+ *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too
+ * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()}),
+ *                          in the {@link Layout#MUL_IR} layout only
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them
  * @param gScratch          the size of the fused backward's scratch {@code gT} (and of the double backward's
@@ -68,8 +72,9 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
             }
         }
         boolean channelLast = !model.square() && !live.isEmpty() && live.stream().allMatch(PathPlan::channelLast);
+        // The weight rows write channel-last scratch that the mul_ir paths then add to: mul_ir only, for now.
         boolean weightRows = !channelLast && !model.square() && model.sharedWeights()
-                && live.stream().anyMatch(PathPlan::weightRows);
+                && model.layout() == Layout.MUL_IR && live.stream().anyMatch(PathPlan::weightRows);
         if (!weightRows) {
             return new TensorProductPlan(model, live, channelLast, false, 0, 0, 0);
         }

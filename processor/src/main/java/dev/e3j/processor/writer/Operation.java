@@ -41,6 +41,13 @@ enum Operation {
     /** {@link #FORWARD} on the channel-last scratch: {@code outT += tp(x1T, x2, sampleWeights)}. */
     FORWARD_CHANNEL_LAST("_channelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "outT")),
     /**
+     * {@link #BACKWARD} on channel-last scratch copies of an {@code ir_mul} kernel's sample: {@code x1T},
+     * {@code gradOutT} and the sample's weights read, {@code gradX1T} and {@code gradWeightsT} (or the shared
+     * weights' gradient) accumulated into, {@code gradX2} at the sample's offset.
+     */
+    BACKWARD_CHANNEL_LAST("_backwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights", "gradOutT",
+            "gradX1T", "gradX2", "gradWeightsT")),
+    /**
      * {@link #FORWARD} of a {@code uvw} path with shared weights into the channel-last output scratch, reading each
      * weight row {@code W[u v][0..mulOut)} as its own array: {@code outT[k][w] += W[u v][w] t_k}.
      */
@@ -76,7 +83,7 @@ enum Operation {
             "gradRows", "gGradOutT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
-            "sampleWeights", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",
+            "sampleWeights", "gradWeightsT", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",
             "ggWeightColumns");
 
     /** Parameters that are arrays of rows or columns, each its own array. */

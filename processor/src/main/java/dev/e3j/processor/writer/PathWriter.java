@@ -102,8 +102,8 @@ final class PathWriter {
 
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> CgTerm::k;
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -136,6 +136,7 @@ final class PathWriter {
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
         };
     }
@@ -148,7 +149,7 @@ final class PathWriter {
     private static int usesPerOutput(Operation operation) {
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> 4;
-            case BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD -> 8;
+            case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD -> 8;
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
             default -> 0;
         };
@@ -163,6 +164,7 @@ final class PathWriter {
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
             case BACKWARD_INPUTS -> "gradients with respect to x1 and x2 (not the weights), in one pass";
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
+            case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, in one pass, channel-last";
             case FORWARD_WEIGHT_ROWS -> "outT += W x1 (x) x2, by weight rows into channel-last outT";
             case BACKWARD_WEIGHT_ROWS -> "gradients with respect to x1, x2 and the weights, in one pass, by weight"
                     + " columns and gradient rows";
@@ -181,13 +183,16 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS,
-                    BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> term.k();
+            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
         if (operation == Operation.FORWARD_CHANNEL_LAST) {
             return channelLastForwardBody(type, terms);
+        }
+        if (operation == Operation.BACKWARD_CHANNEL_LAST) {
+            return channelLastBackwardBody(type, terms);
         }
         if (operation == Operation.FORWARD_WEIGHT_ROWS) {
             return weightRowsForwardBody(type, terms);
@@ -299,6 +304,60 @@ final class PathWriter {
             }
             closeLoop(code);
         });
+        return code.build();
+    }
+
+    /**
+     * The fused backward on channel-last scratch, through the same {@code M_ik = sum_j C_ijk x2_j} as
+     * {@link #channelLastForwardBody}, with {@code g_k[u] = W[u] gradOutT[k][u]}: one loop over the channels per
+     * {@code x1} component {@code i}, {@code gradX1T[i][u] += sum_k M_ik g_k[u]}, which also sums
+     * {@code s_ik = sum_u x1T[i][u] g_k[u]} from the same loads, whence {@code gradX2_j += sum_ik C_ijk s_ik}; and
+     * one loop for the weights, {@code gradWeightsT[u] += sum_k gradOutT[k][u] sum_i M_ik x1T[i][u]}. Every loop
+     * indexes its arrays by a constant plus {@code u}, as the forward's, so that superword vectorizes it.
+     */
+    private CodeBlock channelLastBackwardBody(NumberType type, List<CgTerm> terms) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        String t = type.type().toString();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut())
+                + "]";
+        Map<Integer, List<Integer>> ksByI = new TreeMap<>();
+        for (int[] pair : pairs) {
+            ksByI.computeIfAbsent(pair[0], i -> new ArrayList<>()).add(pair[1]);
+        }
+        ksByI.forEach((i, ks) -> {
+            ks.forEach(k -> code.addStatement("$L s$L_$L = $L", t, i, k, type.zero()));
+            openLoop(code, "u", "0", layout.mul1());
+            code.addStatement("$L a = $L", t, x1T.apply(i));
+            List<Product> products = new ArrayList<>();
+            for (int k : ks) {
+                code.addStatement("$L g$L = $L", t, k, path.weighted()
+                        ? channelLastWeight() + " * " + gradOutT.apply(k) : gradOutT.apply(k));
+                code.addStatement("s$L_$L += a * g$L", i, k, k);
+                products.add(new Product(SqrtRational.ONE, "m" + i + "_" + k, "g" + k));
+            }
+            String target = "gradX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+            code.addStatement("$L += $L", target, fmaSum(products, type));
+            closeLoop(code);
+        });
+        if (path.weighted()) {
+            openLoop(code, "u", "0", layout.mul1());
+            List<Product> products = new ArrayList<>();
+            throughM(pairs, x1T).forEach((k, contraction) -> {
+                code.addStatement("$L t$L = $L", t, k, fmaSum(contraction, type));
+                products.add(new Product(SqrtRational.ONE, gradOutT.apply(k), "t" + k));
+            });
+            String target = "gradWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+            code.addStatement("$L += $L", target, fmaSum(products, type));
+            closeLoop(code);
+        }
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                    .add(new Product(term.constant(), "s" + term.i() + "_" + term.k(), null));
+        }
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
         return code.build();
     }
 

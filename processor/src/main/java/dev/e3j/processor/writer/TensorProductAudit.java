@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.CgTerm;
@@ -33,6 +34,10 @@ final class TensorProductAudit {
         document.put("path_normalization", model.pathNormalization().name().toLowerCase(Locale.ROOT));
         if (!CgConventions.isDefault(model.cgConvention())) {
             document.put(CgConventions.AUDIT_KEY, model.cgConvention().name());
+        }
+        if (model.layout() != Layout.MUL_IR) {
+            // e3nn's mul_ir, the default, goes unrecorded as the default convention does
+            document.put("layout", model.layout().name().toLowerCase(Locale.ROOT));
         }
         document.put("shared_weights", model.sharedWeights());
         document.put("weight_numel", model.weightNumel());

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
@@ -17,8 +18,10 @@ import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.lang.model.element.Element;
@@ -34,7 +37,8 @@ import javax.lang.model.element.Modifier;
  * multiplicities and unroll the CG pattern (see {@link PathWriter}); with many paths, the per-sample calls are
  * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
  * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
- * per block, then over the blocks in order.
+ * per block, then over the blocks in order. In the {@code ir_mul} layout the channel-last passes copy each sample
+ * plainly and the others transpose it into per-sample {@code mul_ir} scratch and back ({@link #irMul}).
  */
 public final class TensorProductWriter {
 
@@ -51,6 +55,27 @@ public final class TensorProductWriter {
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
 
+    /** The suffix of the {@code mul_ir} scratch copy of a feature array in an {@code ir_mul} kernel. */
+    private static final String MUL_IR_SCRATCH = "MulIr";
+
+    /** The feature arrays by the names of the block methods' arrays. */
+    private static final Map<String, Feature> FEATURES = Map.ofEntries(
+            Map.entry("x1", new Feature("in1", "DIM_IN1", true)),
+            Map.entry("ggX1", new Feature("in1", "DIM_IN1", true)),
+            Map.entry("gradX1", new Feature("in1", "DIM_IN1", false)),
+            Map.entry("gX1", new Feature("in1", "DIM_IN1", false)),
+            Map.entry("x2", new Feature("in2", "DIM_IN2", true)),
+            Map.entry("ggX2", new Feature("in2", "DIM_IN2", true)),
+            Map.entry("gradX2", new Feature("in2", "DIM_IN2", false)),
+            Map.entry("gX2", new Feature("in2", "DIM_IN2", false)),
+            Map.entry("gradOut", new Feature("out", "DIM_OUT", true)),
+            Map.entry("out", new Feature("out", "DIM_OUT", false)),
+            Map.entry("gGradOut", new Feature("out", "DIM_OUT", false)));
+
+    /** The operand whose samples each offset addresses. */
+    private static final Map<String, String> OFFSET_OPERANDS = Map.of("x1Offset", "in1", "x2Offset", "in2",
+            "outOffset", "out", "gradOutOffset", "out");
+
     private final TensorProductModel model;
     private final ClassName spec;
     private final ClassName implementation;
@@ -66,6 +91,11 @@ public final class TensorProductWriter {
     private final boolean channelLast;
     private final boolean weightRows;
     private final boolean backwardByColumns;
+    /**
+     * Whether the arguments are in {@link Layout#IR_MUL}: the channel-last forward then reads and writes them with
+     * plain copies, and the paths that compute on {@code mul_ir} do so on per-sample transposed scratch copies.
+     */
+    private final boolean irMul;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this(model, spec, TensorProductPlan.MAX_POOL_ENTRIES_PER_CLASS);
@@ -95,6 +125,7 @@ public final class TensorProductWriter {
         channelLast = plan.channelLast();
         weightRows = plan.weightRows();
         backwardByColumns = plan.backwardByColumns();
+        irMul = model.layout() == Layout.IR_MUL;
     }
 
     public ClassName implementation() {
@@ -155,10 +186,14 @@ public final class TensorProductWriter {
             methods.add(backwardBlock(number, helpers));
             methods.add(doubleBackwardBlock(number, helpers));
         }
-        List<Operation> operations = List.of(channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
+        List<Operation> operations = new ArrayList<>(List.of(
+                channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS);
+                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
+        if (channelLastBackward()) {
+            operations.add(Operation.BACKWARD_CHANNEL_LAST);
+        }
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
             for (PathWriter writer : pathWriters) {
@@ -173,14 +208,23 @@ public final class TensorProductWriter {
             }
         }
         methods.addAll(helpers);
-        if (channelLast) {
+        if (channelLast && !irMul) {
             for (NumberType number : types) {
                 methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
             }
         }
-        if (channelLast || weightRows) {
+        if (channelLast && !irMul || weightRows) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
+            }
+        }
+        for (String operand : List.of("in1", "in2", "out")) {
+            Irreps irreps = irrepsOf(operand);
+            if (irMul && transposes(irreps) && (!operand.equals("in2") || !model.square())) {
+                for (NumberType number : types) {
+                    methods.addAll(toMulIr(operand + "ToMulIr", irreps, number));
+                    methods.addAll(fromMulIr(operand + "FromMulIr", irreps, number));
+                }
             }
         }
         if (weightRows) {
@@ -223,6 +267,12 @@ public final class TensorProductWriter {
         doc.add("\n<p>Irrep normalization $L, path normalization $L; $L weights$L.\n", model.irrepNormalization(),
                 model.pathNormalization(), model.weightNumel(),
                 model.weightNumel() == 0 ? "" : model.sharedWeights() ? ", shared by the batch" : " per sample");
+        if (irMul) {
+            doc.add("\n<p>Layout {@code ir_mul}: channel {@code u}, component {@code m} of the block {@code mul x ir} at"
+                    + " offset {@code o} of {@code x1}, {@code x2}, {@code out} and their gradients sit at"
+                    + " {@code o + m * mul + u} (e3nn's {@code mul_ir} to and from it: {@code Layouts}); the weights"
+                    + " keep e3nn's layout.\n");
+        }
         if (model.square()) {
             doc.add("\n<p>A tensor square: {@code x2} must be {@code x1} (or null); {@code gradX1} receives the"
                     + " total gradient and {@code gradX2} is ignored. In {@code doubleBackward}, as in e3nn's autograd"
@@ -399,13 +449,15 @@ public final class TensorProductWriter {
         if (copyWeights) {
             method.addStatement("$T[] sampleWeights = new $T[WEIGHT_NUMEL]", number.type(), number.type());
         }
-        CodeBlock.Builder before = CodeBlock.builder()
-                .addStatement("in1ToChannelLast(x1, b * DIM_IN1, x1T)");
+        // ir_mul arguments are channel-last already: plain copies.
+        CodeBlock.Builder before = CodeBlock.builder().addStatement(irMul
+                ? "System.arraycopy(x1, b * DIM_IN1, x1T, 0, DIM_IN1)" : "in1ToChannelLast(x1, b * DIM_IN1, x1T)");
         if (copyWeights) {
             before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)");
         }
         before.addStatement("$T.fill(outT, $L)", ARRAYS, number.zero());
-        CodeBlock after = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
+        CodeBlock after = CodeBlock.builder().addStatement(irMul ? "System.arraycopy(outT, 0, out, b * DIM_OUT, DIM_OUT)"
+                : "outFromChannelLast(outT, out, b * DIM_OUT)").build();
         method.addCode(batchLoop(number, List.of(Operation.FORWARD_CHANNEL_LAST), binding(), MAX_CALLS_PER_METHOD,
                 helpers, before.build(), Map.of(Operation.FORWARD_CHANNEL_LAST, after)));
         return method.build();
@@ -901,6 +953,8 @@ public final class TensorProductWriter {
                     : List.of(Operation.BACKWARD_WEIGHT_ROWS);
             method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
             method.addStatement("addGradientRows(gradRows, gradWeights)");
+        } else if (channelLastBackward()) {
+            method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
         } else {
             method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         }
@@ -950,6 +1004,50 @@ public final class TensorProductWriter {
         return method.build();
     }
 
+    /**
+     * Whether the fused backward runs channel-last ({@link Operation#BACKWARD_CHANNEL_LAST}): in an {@code ir_mul}
+     * kernel whose forward does, where the samples need plain copies only.
+     */
+    private boolean channelLastBackward() {
+        return irMul && channelLast;
+    }
+
+    /**
+     * The fused backward of an {@code ir_mul} kernel on channel-last scratch: per sample, {@code x1}, {@code gradOut}
+     * (and per-sample weights) copied in, {@code gradX1T} (and {@code gradWeightsT}) zeroed, the paths' methods,
+     * then the gradients copied out; {@code x2} and its gradient stay in place (one channel: the same in both
+     * layouts), shared weights and their block's gradient too.
+     */
+    private CodeBlock channelLastBackwardLoop(NumberType number, Map<String, String> fusedBinding, int callBudget,
+                                              List<MethodSpec> helpers) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (String scratch : List.of("x1T", "gradX1T")) {
+            code.addStatement("$T[] $L = new $T[DIM_IN1]", number.type(), scratch, number.type());
+        }
+        code.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+        CodeBlock.Builder before = CodeBlock.builder()
+                .addStatement("System.arraycopy(x1, b * DIM_IN1, x1T, 0, DIM_IN1)")
+                .addStatement("System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)")
+                .addStatement("$T.fill(gradX1T, $L)", ARRAYS, number.zero());
+        CodeBlock.Builder after = CodeBlock.builder()
+                .addStatement("System.arraycopy(gradX1T, 0, gradX1, b * DIM_IN1, DIM_IN1)");
+        Map<String, String> binding = new LinkedHashMap<>(fusedBinding);
+        if (copiesWeights()) {
+            for (String scratch : List.of("sampleWeights", "gradWeightsT")) {
+                code.addStatement("$T[] $L = new $T[WEIGHT_NUMEL]", number.type(), scratch, number.type());
+            }
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)")
+                    .addStatement("$T.fill(gradWeightsT, $L)", ARRAYS, number.zero());
+            after.addStatement("System.arraycopy(gradWeightsT, 0, gradWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
+        } else {
+            binding.put("sampleWeights", "weights");
+            binding.put("gradWeightsT", "gradWeights");
+        }
+        code.add(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
+                before.build(), Map.of(Operation.BACKWARD_CHANNEL_LAST, after.build())));
+        return code.build();
+    }
+
     /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
     private boolean copiesWeights() {
         return model.weightNumel() > 0 && !model.sharedWeights();
@@ -960,12 +1058,69 @@ public final class TensorProductWriter {
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
     private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, true);
+        return transpose(name, irreps, number, new Transpose(true, false));
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
     private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, false);
+        return transpose(name, irreps, number, new Transpose(false, false));
+    }
+
+    /**
+     * {@code x[offset_e + u * dim + i] = xT[from + offset_e + i * mul + u]}: one sample of an {@code ir_mul} kernel's
+     * argument into {@code mul_ir} scratch at offset 0, for the paths that compute on {@code mul_ir}.
+     */
+    private static List<MethodSpec> toMulIr(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(false, true));
+    }
+
+    /** The inverse of {@link #toMulIr}: {@code xT[to + offset_e + i * mul + u] = x[offset_e + u * dim + i]}. */
+    private static List<MethodSpec> fromMulIr(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(true, true));
+    }
+
+    /**
+     * One direction of a transposing copy between {@code x} ({@code mul_ir}) and {@code xT} ({@code ir_mul}): one of
+     * them holds a sample of a kernel argument at an offset ({@code from} when it is read, {@code to} when it is
+     * written), the other is per-sample scratch at offset 0.
+     *
+     * @param intoChannelLast   whether {@code xT} is written from {@code x}
+     * @param sampleChannelLast whether the sample is {@code xT} (an {@code ir_mul} kernel's argument)
+     */
+    private record Transpose(boolean intoChannelLast, boolean sampleChannelLast) {
+
+        /** Whether the sample is the array read. */
+        boolean readsSample() {
+            return intoChannelLast != sampleChannelLast;
+        }
+
+        String source() {
+            return intoChannelLast ? "x" : "xT";
+        }
+
+        String target() {
+            return intoChannelLast ? "xT" : "x";
+        }
+
+        /** The sample's offset parameter. */
+        String offset() {
+            return readsSample() ? "from" : "to";
+        }
+
+        /** The call of a part {@code name} with this direction's parameters. */
+        String call(String name) {
+            return readsSample() ? name + "(" + source() + ", from, " + target() + ")"
+                    : name + "(" + source() + ", " + target() + ", to)";
+        }
+
+        String javadoc() {
+            if (readsSample()) {
+                return intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
+                        : "One channel-last sample of {@code xT} at {@code from} into {@code x}.\n";
+            }
+            return intoChannelLast ? "{@code x} into one channel-last sample of {@code xT} at {@code to}.\n"
+                    : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n";
+        }
     }
 
     /**
@@ -973,19 +1128,18 @@ public final class TensorProductWriter {
      * {@link TensorProductPlan#MAX_COPIES_PER_METHOD} statements hold, as parts {@code name0, name1, ...} over consecutive entries
      * that the method {@code name} calls in order, so that every method stays below HotSpot's 8000-byte limit.
      */
-    private static List<MethodSpec> transpose(String name, Irreps irreps, NumberType number,
-            boolean intoChannelLast) {
+    private static List<MethodSpec> transpose(String name, Irreps irreps, NumberType number, Transpose direction) {
         List<Integer> entries = IntStream.range(0, irreps.size()).filter(e -> irreps.get(e).mul() > 0).boxed()
                 .toList();
         List<List<Integer>> parts = TensorProductPlan.COPIES.pack(entries, e -> copyStatements(irreps, e));
         if (parts.size() <= 1) {
-            return List.of(transposeEntries(name, irreps, number, intoChannelLast, entries));
+            return List.of(transposeEntries(name, irreps, number, direction, entries));
         }
         List<MethodSpec> methods = new ArrayList<>();
-        MethodSpec.Builder driver = transposeSignature(name, number, intoChannelLast);
+        MethodSpec.Builder driver = transposeSignature(name, number, direction);
         for (int part = 0; part < parts.size(); part++) {
-            driver.addStatement(intoChannelLast ? "$L(x, from, xT)" : "$L(xT, x, to)", name + part);
-            methods.add(transposeEntries(name + part, irreps, number, intoChannelLast, parts.get(part)));
+            driver.addStatement(direction.call(name + part));
+            methods.add(transposeEntries(name + part, irreps, number, direction, parts.get(part)));
         }
         methods.add(0, driver.build());
         return methods;
@@ -997,42 +1151,48 @@ public final class TensorProductWriter {
         return dim == 1 || irreps.get(entry).mul() == 1 ? 1 : dim + 1;
     }
 
-    private static MethodSpec.Builder transposeSignature(String name, NumberType number, boolean intoChannelLast) {
+    private static MethodSpec.Builder transposeSignature(String name, NumberType number, Transpose direction) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc(intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
-                        : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n");
-        method.addParameter(number.arrayType(), intoChannelLast ? "x" : "xT");
-        if (intoChannelLast) {
+                .addJavadoc(direction.javadoc());
+        method.addParameter(number.arrayType(), direction.source());
+        if (direction.readsSample()) {
             method.addParameter(TypeName.INT, "from");
-            method.addParameter(number.arrayType(), "xT");
+            method.addParameter(number.arrayType(), direction.target());
         } else {
-            method.addParameter(number.arrayType(), "x");
+            method.addParameter(number.arrayType(), direction.target());
             method.addParameter(TypeName.INT, "to");
         }
         return method;
     }
 
-    private static MethodSpec transposeEntries(String name, Irreps irreps, NumberType number,
-            boolean intoChannelLast, List<Integer> entries) {
-        MethodSpec.Builder method = transposeSignature(name, number, intoChannelLast);
-        String offset = intoChannelLast ? "from" : "to";
+    private static MethodSpec transposeEntries(String name, Irreps irreps, NumberType number, Transpose direction,
+            List<Integer> entries) {
+        MethodSpec.Builder method = transposeSignature(name, number, direction);
+        String offset = direction.offset();
+        boolean sampleChannelLast = direction.sampleChannelLast();
         for (int e : entries) {
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
             if (dim == 1 || mul == 1) {
                 // mul_ir and ir_mul coincide: a plain copy
-                method.addStatement(intoChannelLast ? "System.arraycopy(x, $L, xT, $L, $L)"
-                        : "System.arraycopy(xT, $2L, x, $1L, $3L)", plus(offset, entryOffset), entryOffset, mul * dim);
+                String sample = plus(offset, entryOffset);
+                String scratch = Integer.toString(entryOffset);
+                boolean readsSample = direction.readsSample();
+                method.addStatement("System.arraycopy($L, $L, $L, $L, $L)", direction.source(),
+                        readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, mul * dim);
                 continue;
             }
             method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
-            method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
+            String mulIrBase = sampleChannelLast ? (entryOffset == 0 ? "" : entryOffset + " + ") + "u * " + dim
+                    : plus(offset, entryOffset) + " + u * " + dim;
+            method.addStatement("int index = $L", mulIrBase);
             for (int i = 0; i < dim; i++) {
-                String channelLastIndex = (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+                String channelLastIndex = sampleChannelLast ? plus(offset, entryOffset + i * mul) + " + u"
+                        : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
                 String mulIrIndex = i == 0 ? "index" : "index + " + i;
-                if (intoChannelLast) {
+                if (direction.intoChannelLast()) {
                     method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
                 } else {
                     method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
@@ -1143,9 +1303,12 @@ public final class TensorProductWriter {
      * each. A helper calls the methods of one class and sits in that class, so a kernel split into nested classes
      * references only the helpers from the implementation's constant pool, not every path method.
      */
-    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
+    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> unwrapped,
                                 int callBudget, List<MethodSpec> helpers, CodeBlock before,
                                 Map<Operation, CodeBlock> after) {
+        Set<String> scratch = mulIrScratch(operations, unwrapped);
+        Map<String, String> binding = new LinkedHashMap<>();
+        unwrapped.forEach((parameter, argument) -> binding.put(parameter, scratchArgument(argument, scratch)));
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
         Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
@@ -1188,18 +1351,95 @@ public final class TensorProductWriter {
             }
             calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }
-        CodeBlock.Builder loop = CodeBlock.builder().beginControlFlow("for (int b = from; b < to; b++)");
+        CodeBlock.Builder loop = CodeBlock.builder();
+        for (String array : scratch) {
+            loop.addStatement("$T[] $L = new $T[$L]", number.type(), array + MUL_IR_SCRATCH, number.type(),
+                    FEATURES.get(array).dimension());
+        }
+        loop.beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }
+        for (String array : scratch) {
+            Feature feature = FEATURES.get(array);
+            if (feature.input()) {
+                loop.addStatement("$LToMulIr($L, b * $L, $L)", feature.operand(), array, feature.dimension(),
+                        array + MUL_IR_SCRATCH);
+            } else {
+                loop.addStatement("$T.fill($L, $L)", ARRAYS, array + MUL_IR_SCRATCH, number.zero());
+            }
+        }
         loop.add(before);
         calls.forEach(loop::add);
+        for (String array : scratch) {
+            Feature feature = FEATURES.get(array);
+            if (!feature.input()) {
+                loop.addStatement("$LFromMulIr($L, $L, b * $L)", feature.operand(), array + MUL_IR_SCRATCH, array,
+                        feature.dimension());
+            }
+        }
         return loop.endControlFlow().build();
+    }
+
+    /**
+     * A per-sample feature array of the path methods: the operand whose irreps it has ({@code in1}, {@code in2} or
+     * {@code out}), its dimension constant, and whether the methods read it (or accumulate into it).
+     */
+    private record Feature(String operand, String dimension, boolean input) {
+    }
+
+    private Irreps irrepsOf(String operand) {
+        return switch (operand) {
+            case "in1" -> model.irrepsIn1();
+            case "in2" -> model.irrepsIn2();
+            default -> model.irrepsOut();
+        };
+    }
+
+    /** Whether {@code mul_ir} and {@code ir_mul} differ for {@code irreps}: some entry has several channels of l > 0. */
+    private static boolean transposes(Irreps irreps) {
+        return IntStream.range(0, irreps.size())
+                .anyMatch(e -> irreps.get(e).mul() > 1 && irreps.get(e).ir().dim() > 1);
+    }
+
+    /**
+     * The feature arrays (as the block method names them) that {@code operations} reach through {@code binding} and
+     * that an {@code ir_mul} kernel passes to them as per-sample {@code mul_ir} scratch: none in a {@code mul_ir}
+     * kernel or for the channel-last passes, which read the {@code ir_mul} arguments as they are.
+     */
+    private Set<String> mulIrScratch(List<Operation> operations, Map<String, String> binding) {
+        Set<String> arrays = new LinkedHashSet<>();
+        if (!irMul || operations.contains(Operation.FORWARD_CHANNEL_LAST)
+                || operations.contains(Operation.BACKWARD_CHANNEL_LAST)) {
+            return arrays;
+        }
+        for (Operation operation : operations) {
+            for (String parameter : operation.parameters(true)) {
+                String argument = binding.get(parameter);
+                Feature feature = FEATURES.get(argument);
+                if (feature != null && transposes(irrepsOf(feature.operand()))) {
+                    arrays.add(argument);
+                }
+            }
+        }
+        return arrays;
+    }
+
+    /** {@code argument}, or its scratch copy (at offset 0) when it is one of the {@code scratch} arrays. */
+    private String scratchArgument(String argument, Set<String> scratch) {
+        if (scratch.contains(argument)) {
+            return argument + MUL_IR_SCRATCH;
+        }
+        String operand = OFFSET_OPERANDS.get(argument);
+        boolean scratchOffset = operand != null && scratch.stream()
+                .anyMatch(array -> FEATURES.get(array).operand().equals(operand));
+        return scratchOffset ? "0" : argument;
     }
 
     private static String helperName(Operation operation) {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
+            case BACKWARD_CHANNEL_LAST -> "backwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
