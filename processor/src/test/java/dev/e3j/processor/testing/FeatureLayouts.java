@@ -2,13 +2,13 @@ package dev.e3j.processor.testing;
 
 import dev.e3j.annotations.Layout;
 import dev.e3j.runtime.Irreps;
-import dev.e3j.runtime.Irreps.MulIrrep;
+import dev.e3j.runtime.Layouts;
 
 /**
  * Feature arrays {@code [batch][irreps.dim()]} moved between e3nn's layout ({@link Layout#MUL_IR}) and a kernel's
  * {@link Layout}, so that tests written against e3nn's references run in both layouts. Within the block
  * {@code mul x ir} at offset {@code o}, channel {@code u} and component {@code i} sit at {@code o + u * dim + i} in
- * e3nn's layout and at {@code o + i * mul + u} channel-last.
+ * e3nn's layout and at {@code o + i * mul + u} channel-last ({@link Layouts} permutes).
  */
 public final class FeatureLayouts {
 
@@ -31,27 +31,14 @@ public final class FeatureLayouts {
             throw new IllegalArgumentException("features must be a whole number of samples of " + dim + " ("
                     + irreps + "), got length " + features.length);
         }
-        double[] permuted = features.clone();
         if (layout == Layout.MUL_IR) {
-            return permuted;
+            return features.clone();
         }
-        for (int sample = 0; sample < features.length; sample += dim) {
-            for (int e = 0; e < irreps.size(); e++) {
-                MulIrrep entry = irreps.get(e);
-                int at = sample + irreps.offset(e);
-                int components = entry.ir().dim();
-                for (int u = 0; u < entry.mul(); u++) {
-                    for (int i = 0; i < components; i++) {
-                        int e3nn = at + u * components + i;
-                        int channelLast = at + i * entry.mul() + u;
-                        if (fromE3nn) {
-                            permuted[channelLast] = features[e3nn];
-                        } else {
-                            permuted[e3nn] = features[channelLast];
-                        }
-                    }
-                }
-            }
+        double[] permuted = new double[features.length];
+        if (fromE3nn) {
+            Layouts.toIrMul(irreps, features.length / dim, features, permuted);
+        } else {
+            Layouts.toMulIr(irreps, features.length / dim, features, permuted);
         }
         return permuted;
     }
