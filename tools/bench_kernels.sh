@@ -165,12 +165,24 @@ jmh() { # $1: output file, then benchmarks and -p filters
 filters() { # $1: configuration names
     echo -p "config=${1// /,}" -p "precision=$precisions" -p "pass=$passes"
 }
+layouts() { # $1: configuration names; the products run in both layouts, the harmonics (one channel per degree) in one
+    case " $products " in
+        *" ${1%% *} "*) echo -p layout=MUL_IR,IR_MUL ;;
+        *) echo -p layout=MUL_IR ;;
+    esac
+}
 
 if [ "$order" = back-to-back ]; then
     e3nn "$out/e3nn.json" "$all_names"
     sphericart "$out/sphericart.json"
-    # shellcheck disable=SC2046
-    jmh "$out/jmh-kernels.json" KernelBenchmark $(filters "$all_names")
+    if [ -n "$products" ]; then
+        # shellcheck disable=SC2046
+        jmh "$out/jmh-kernels.json" KernelBenchmark $(filters "$products") $(layouts "$products")
+    fi
+    if [ -n "$harmonics" ]; then
+        # shellcheck disable=SC2046
+        jmh "$out/jmh-harmonics.json" KernelBenchmark $(filters "$harmonics") $(layouts "$harmonics")
+    fi
     if [ -n "$harmonics" ]; then
         # shellcheck disable=SC2046
         jmh "$out/jmh-points.json" SphericalHarmonicsPointBenchmark $(filters "$harmonics")
@@ -181,7 +193,7 @@ else
     for name in $all_names; do
         e3nn "$out/e3nn-$name-1.json" "$name"
         # shellcheck disable=SC2046
-        jmh "$out/jmh-$name.json" KernelBenchmark $(filters "$name")
+        jmh "$out/jmh-$name.json" KernelBenchmark $(filters "$name") $(layouts "$name")
         e3nn "$out/e3nn-$name-2.json" "$name"
     done
     if [ -n "$harmonics" ]; then
