@@ -39,6 +39,8 @@ public final class Edges {
     private final double[] harmonics;
     private final double[] attr;
     private final double[] lengthEmbedding;
+    /** {@code dy_i/dx} of the basis at each length, {@code [numEdges][numberOfBasis]}, for the backward pass. */
+    private final double[] basisDerivative;
 
     private Edges(SphericalHarmonicsKernel sphericalHarmonics, int numNodes, int[] src, int[] dst,
                   double[] edgeVec, double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
@@ -57,6 +59,7 @@ public final class Edges {
         this.harmonics = new double[numEdges * shDim];
         this.attr = new double[numEdges * shDim];
         this.lengthEmbedding = new double[numEdges * numberOfBasis];
+        this.basisDerivative = new double[numEdges * numberOfBasis];
         double scale = Math.sqrt(numberOfBasis);
         BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
             double[] blockHarmonics = new double[(to - from) * shDim];
@@ -69,11 +72,14 @@ public final class Edges {
                     attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
                 }
             }
-            double[] embedding = SoftOneHot.softOneHotLinspace(Arrays.copyOfRange(length, from, to), 0.0,
-                    maxRadius, numberOfBasis, basis, false);
+            double[] embedding = new double[(to - from) * numberOfBasis];
+            double[] derivative = new double[embedding.length];
+            SoftOneHot.softOneHotLinspaceWithDerivative(Arrays.copyOfRange(length, from, to), 0.0, maxRadius,
+                    numberOfBasis, basis, false, embedding, derivative);
             for (int i = 0; i < embedding.length; i++) {
                 lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
             }
+            System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
         });
     }
 
@@ -197,16 +203,12 @@ public final class Edges {
         double scale = Math.sqrt(numberOfBasis);
         BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
             if (gradLengthEmbedding != null) {
-                double[] gradBasis = Arrays.copyOfRange(gradLengthEmbedding, from * numberOfBasis,
-                        to * numberOfBasis);
-                for (int i = 0; i < gradBasis.length; i++) {
-                    gradBasis[i] *= scale;
-                }
-                double[] fromEmbedding = SoftOneHot.softOneHotLinspaceBackward(
-                        Arrays.copyOfRange(length, from, to), 0.0, maxRadius, numberOfBasis, basis, false,
-                        gradBasis);
                 for (int e = from; e < to; e++) {
-                    gradLength[e] += fromEmbedding[e - from];
+                    double sum = 0;
+                    for (int i = e * numberOfBasis; i < (e + 1) * numberOfBasis; i++) {
+                        sum += gradLengthEmbedding[i] * scale * basisDerivative[i];
+                    }
+                    gradLength[e] += sum;
                 }
             }
             // d|r|/dr = r / |r|

@@ -81,6 +81,39 @@ public final class SoftOneHot {
         return evaluate("SoftOneHot.softOneHotLinspace", x, start, end, number, basis, cutoff, 0);
     }
 
+    /**
+     * The values {@code y_i(x)} and the derivatives {@code dy_i/dx} together, each overwritten into a
+     * {@code [x.length][number]} array: the same numbers as {@link #softOneHotLinspace} and
+     * {@link #softOneHotLinspaceDerivative}, with each Gaussian's exponential computed once for both (a forward pass
+     * that keeps the derivatives for its backward).
+     */
+    public static void softOneHotLinspaceWithDerivative(double[] x, double start, double end, int number, Basis basis,
+                                                        boolean cutoff, double[] values, double[] derivatives) {
+        String where = "SoftOneHot.softOneHotLinspaceWithDerivative";
+        Checks.requireNonNull(where, "x", x);
+        Checks.requireShape(where, "values", values, "x.length", x.length, number);
+        Checks.requireShape(where, "derivatives", derivatives, "x.length", x.length, number);
+        if (basis != Basis.GAUSSIAN) {
+            double[] computed = evaluate(where, x, start, end, number, basis, cutoff, 0);
+            System.arraycopy(computed, 0, values, 0, computed.length);
+            computed = evaluate(where, x, start, end, number, basis, cutoff, 1);
+            System.arraycopy(computed, 0, derivatives, 0, computed.length);
+            return;
+        }
+        checkGrid(where, start, end, number, basis, cutoff);
+        double[] grid = linspace(start, end, cutoff ? number + 2 : number);
+        double step = grid[1] - grid[0];
+        int first = cutoff ? 1 : 0;
+        for (int k = 0; k < x.length; k++) {
+            for (int i = 0; i < number; i++) {
+                double d = (x[k] - grid[first + i]) / step;
+                double exponential = Math.exp(-d * d);
+                values[k * number + i] = exponential / 1.12;
+                derivatives[k * number + i] = -2 * d / step * exponential / 1.12;
+            }
+        }
+    }
+
     /** The derivatives {@code dy_i/dx}, {@code [x.length][number]}. */
     public static double[] softOneHotLinspaceDerivative(double[] x, double start, double end, int number, Basis basis,
                                                         boolean cutoff) {
@@ -194,9 +227,8 @@ public final class SoftOneHot {
         return values;
     }
 
-    private static double[] evaluate(String where, double[] x, double start, double end, int number, Basis basis,
-                                     boolean cutoff, int order) {
-        Checks.requireNonNull(where, "x", x);
+    /** Checks the basis and its grid: {@code number} centers, apart, on a finite {@code [start, end]}. */
+    private static void checkGrid(String where, double start, double end, int number, Basis basis, boolean cutoff) {
         Checks.requireNonNull(where, "basis", basis);
         if (number < (cutoff ? 1 : 2)) {
             throw Checks.invalid(where, "number", "be >= " + (cutoff ? 1 : 2) + (cutoff ? "" : " without cutoff"),
@@ -227,11 +259,17 @@ public final class SoftOneHot {
                     + (points - 1) + " must be at least " + resolution + ", the spacing of doubles near [start "
                     + start + ", end " + end + "]", number + " (spacing " + spacing + ")");
         }
+    }
+
+    private static double[] evaluate(String where, double[] x, double start, double end, int number, Basis basis,
+                                     boolean cutoff, int order) {
+        Checks.requireNonNull(where, "x", x);
+        checkGrid(where, start, end, number, basis, cutoff);
         double[] out = new double[Checks.arrayLength(where, "x.length", x.length, "number", number)];
         if (out.length == 0) {
             return out;
         }
-        double[] grid = linspace(start, end, points);
+        double[] grid = linspace(start, end, cutoff ? number + 2 : number);
         double step = grid[1] - grid[0];
         double[] centers = new double[number];
         System.arraycopy(grid, cutoff ? 1 : 0, centers, 0, number);

@@ -290,10 +290,30 @@ final class EdgeSet {
      */
     void positionGradient(double[] gradAttr, double[] gradLengthEmbedding, double[] gradPos) {
         double[] gradVec = edges.edgeVecGradient(gradAttr, gradLengthEmbedding);
-        for (int e = 0; e < src.length; e++) {
+        BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
+            for (int n = from; n < to; n++) {
+                addEdgeVectorGradients(n, gradVec, gradPos);
+            }
+        });
+    }
+
+    /**
+     * Adds to node {@code n}'s row of {@code gradPos} the gradients of its edges in edge order, {@code +gradVec[e]}
+     * where it is the source, {@code -gradVec[e]} where it is the destination: the sums of a scatter over the edges
+     * in order (source before destination within an edge), node by node.
+     */
+    private void addEdgeVectorGradients(int n, double[] gradVec, double[] gradPos) {
+        int out = srcStart[n];
+        int in = dstStart[n];
+        while (out < srcStart[n + 1] || in < dstStart[n + 1]) {
+            boolean fromSource = in == dstStart[n + 1] || (out < srcStart[n + 1] && bySrc[out] <= byDst[in]);
+            int edge = fromSource ? bySrc[out++] : byDst[in++];
             for (int c = 0; c < 3; c++) {
-                gradPos[3 * src[e] + c] += gradVec[3 * e + c];
-                gradPos[3 * dst[e] + c] -= gradVec[3 * e + c];
+                if (fromSource) {
+                    gradPos[3 * n + c] += gradVec[3 * edge + c];
+                } else {
+                    gradPos[3 * n + c] -= gradVec[3 * edge + c];
+                }
             }
         }
     }

@@ -35,6 +35,8 @@ public final class GatePoints {
 
     /** Nodes per parallel block of the gates. */
     private static final int NODE_BLOCK = 64;
+    /** Array elements per parallel block of the element-wise conversions between float and double. */
+    private static final int ELEMENT_BLOCK = 8192;
 
     private final SphericalHarmonicsKernel edgeHarmonics;
     private final Irreps irrepsIn;
@@ -349,9 +351,22 @@ public final class GatePoints {
             return null;
         }
         double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
+        BatchBlocks.run(values.length, ELEMENT_BLOCK, (block, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = values[i];
+            }
+        });
+        return out;
+    }
+
+    /** {@code values} rounded to float. */
+    private static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        BatchBlocks.run(values.length, ELEMENT_BLOCK, (block, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = (float) values[i];
+            }
+        });
         return out;
     }
 
@@ -420,7 +435,7 @@ public final class GatePoints {
         /** {@code values} in the type of {@code numbers}: the array itself in double, else rounded once. */
         @SuppressWarnings("unchecked")
         private A inType(double[] values) {
-            return numbers == Numbers.FLOAT64 ? (A) values : numbers.round(values, 0, values.length);
+            return numbers == Numbers.FLOAT64 ? (A) values : (A) narrow(values);
         }
 
         private A ones(int numNodes) {
@@ -542,10 +557,7 @@ public final class GatePoints {
             }
             double[] wide = new double[3 * numNodes];
             edges.positionGradient(widen((float[]) gradAttr), widen((float[]) gradEmbedding), wide);
-            float[] narrow = (float[]) gradPos;
-            for (int i = 0; i < wide.length; i++) {
-                narrow[i] = (float) wide[i];
-            }
+            System.arraycopy(narrow(wide), 0, gradPos, 0, wide.length);
         }
     }
 

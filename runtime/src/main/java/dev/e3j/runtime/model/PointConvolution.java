@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irrep;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
@@ -23,6 +24,8 @@ final class PointConvolution {
 
     private static final double SELF_CONNECTION_MIX = Math.sin(Math.PI / 8);
     private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
+    /** Array elements per parallel block of the element-wise mixes and sums. */
+    private static final int ELEMENT_BLOCK = 8192;
 
     final String prefix;
     final TensorProductKernel selfConnection;
@@ -168,22 +171,26 @@ final class PointConvolution {
     private double[] mix(double[] selfConnected, double[] mixed) {
         int dim = irrepsOut().dim();
         double[] out = new double[mixed.length];
-        for (int i = 0; i < out.length; i++) {
-            double m = selfConnectionMask[i % dim];
-            double s = selfConnected != null ? selfConnected[i] : 0.0;
-            out[i] = SELF_CONNECTION_MIX * m * s + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
-        }
+        BatchBlocks.run(out.length, ELEMENT_BLOCK, (block, from, to) -> {
+            for (int i = from; i < to; i++) {
+                double m = selfConnectionMask[i % dim];
+                double s = selfConnected != null ? selfConnected[i] : 0.0;
+                out[i] = SELF_CONNECTION_MIX * m * s + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+            }
+        });
         return out;
     }
 
     private float[] mix(float[] selfConnected, float[] mixed) {
         int dim = irrepsOut().dim();
         float[] out = new float[mixed.length];
-        for (int i = 0; i < out.length; i++) {
-            double m = selfConnectionMask[i % dim];
-            out[i] = (float) (SELF_CONNECTION_MIX * m) * selfConnected[i]
-                    + (float) (1 - m + CONVOLUTION_MIX * m) * mixed[i];
-        }
+        BatchBlocks.run(out.length, ELEMENT_BLOCK, (block, from, to) -> {
+            for (int i = from; i < to; i++) {
+                double m = selfConnectionMask[i % dim];
+                out[i] = (float) (SELF_CONNECTION_MIX * m) * selfConnected[i]
+                        + (float) (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+            }
+        });
         return out;
     }
 
@@ -284,7 +291,7 @@ final class PointConvolution {
         A gradZPart = wantZ ? numbers.zeros(numNodes * attrDim) : null;
         backward(numbers, lin2, numNodes, pass.aggregated, z, params, 3, gradMixed, gradAggregated, gradZPart,
                 gradBlocks);
-        addTo(numbers, gradZ, gradZPart);
+        accumulate(gradZ, gradZPart);
         A gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
 
         int hiddenDim = lin1.irrepsOut().dim();
@@ -293,20 +300,20 @@ final class PointConvolution {
         A gradAttrPart = gradAttr != null ? numbers.zeros(numEdges * attrDim()) : null;
         numbers.backward(edgeProduct, numEdges, pass.neighbours, pass.attr, pass.edgeWeights, gradMessages,
                 gradNeighbours, gradAttrPart, gradEdgeWeights);
-        addTo(numbers, gradAttr, gradAttrPart);
+        accumulate(gradAttr, gradAttrPart);
         A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
         pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
-        addTo(numbers, gradLengthEmbedding, gradEmbeddingPart);
+        accumulate(gradLengthEmbedding, gradEmbeddingPart);
 
         A gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
         A gradXPart = gradX != null ? numbers.zeros(numNodes * dimIn) : null;
         backward(numbers, lin1, numNodes, x, z, params, 1, gradHidden, gradXPart, gradZPart, gradBlocks);
-        addTo(numbers, gradX, gradXPart);
-        addTo(numbers, gradZ, gradZPart);
+        accumulate(gradX, gradXPart);
+        accumulate(gradZ, gradZPart);
         backward(numbers, selfConnection, numNodes, x, z, params, 0, gradSelfConnected, gradXPart, gradZPart,
                 gradBlocks);
-        addTo(numbers, gradX, gradXPart);
-        addTo(numbers, gradZ, gradZPart);
+        accumulate(gradX, gradXPart);
+        accumulate(gradZ, gradZPart);
         if (wantParams) {
             for (int b = 0; b < gradBlocks.length; b++) {
                 for (int i = 0; i < gradBlocks[b].length; i++) {
@@ -342,20 +349,24 @@ final class PointConvolution {
         if (gradOut instanceof double[] g) {
             double[] s = (double[]) gradSelfConnected;
             double[] l = (double[]) gradMixed;
-            for (int i = 0; i < g.length; i++) {
-                double m = selfConnectionMask[i % dimOut];
-                s[i] = SELF_CONNECTION_MIX * m * g[i];
-                l[i] = (1 - m + CONVOLUTION_MIX * m) * g[i];
-            }
+            BatchBlocks.run(g.length, ELEMENT_BLOCK, (block, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double m = selfConnectionMask[i % dimOut];
+                    s[i] = SELF_CONNECTION_MIX * m * g[i];
+                    l[i] = (1 - m + CONVOLUTION_MIX * m) * g[i];
+                }
+            });
         } else {
             float[] g = (float[]) gradOut;
             float[] s = (float[]) gradSelfConnected;
             float[] l = (float[]) gradMixed;
-            for (int i = 0; i < g.length; i++) {
-                double m = selfConnectionMask[i % dimOut];
-                s[i] = (float) (SELF_CONNECTION_MIX * m) * g[i];
-                l[i] = (float) (1 - m + CONVOLUTION_MIX * m) * g[i];
-            }
+            BatchBlocks.run(g.length, ELEMENT_BLOCK, (block, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double m = selfConnectionMask[i % dimOut];
+                    s[i] = (float) (SELF_CONNECTION_MIX * m) * g[i];
+                    l[i] = (float) (1 - m + CONVOLUTION_MIX * m) * g[i];
+                }
+            });
         }
     }
 
@@ -469,9 +480,23 @@ final class PointConvolution {
         }
     }
 
-    private static <A> void addTo(Numbers<A> numbers, A sum, A part) {
-        if (sum != null) {
-            numbers.add(sum, part);
+    /** {@code sum += part} element by element (nothing for a {@code null} sum), in parallel blocks. */
+    private static <A> void accumulate(A sum, A part) {
+        if (sum instanceof double[] wide) {
+            double[] addend = (double[]) part;
+            BatchBlocks.run(wide.length, ELEMENT_BLOCK, (block, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    wide[i] += addend[i];
+                }
+            });
+        } else if (sum != null) {
+            float[] narrow = (float[]) sum;
+            float[] addend = (float[]) part;
+            BatchBlocks.run(narrow.length, ELEMENT_BLOCK, (block, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    narrow[i] += addend[i];
+                }
+            });
         }
     }
 

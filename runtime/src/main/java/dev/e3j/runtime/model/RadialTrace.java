@@ -32,17 +32,15 @@ abstract class RadialTrace<A> {
     private static final class Float64 extends RadialTrace<double[]> {
         private final FullyConnectedNet net;
         private final FullyConnectedNet.Trace trace;
-        private final double[] output;
 
         Float64(FullyConnectedNet net, FullyConnectedNet.Trace trace) {
             this.net = net;
             this.trace = trace;
-            this.output = trace.output();
         }
 
         @Override
         double[] output() {
-            return output;
+            return trace.output();
         }
 
         @Override

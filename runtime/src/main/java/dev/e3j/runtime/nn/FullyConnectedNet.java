@@ -178,9 +178,9 @@ public final class FullyConnectedNet {
             this.output = output;
         }
 
-        /** The output, {@code [batch][h_L]} (a copy). */
+        /** The output, {@code [batch][h_L]}; the trace's own array, which the caller must not change. */
         public double[] output() {
-            return output.clone();
+            return output;
         }
     }
 

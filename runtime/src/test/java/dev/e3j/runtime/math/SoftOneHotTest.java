@@ -116,6 +116,27 @@ class SoftOneHotTest {
         assertTrue(Double.isNaN(at(0, 0, 2, 2, Basis.BESSEL, false)[0]), "0/0 at x = start, as in e3nn");
     }
 
+    /** Every basis, with and without cutoff: values and derivatives together are those of the two methods, bit for bit. */
+    @Test
+    void valuesWithDerivativesAreTheSeparateOnes() {
+        double[] xs = {-0.3, 0.0, 0.17, 0.55, 0.9, 1.33, 1.71, 2.0, 2.4};
+        for (Basis basis : Basis.values()) {
+            for (boolean cutoff : new boolean[] {false, true}) {
+                double[] values = new double[xs.length * 5];
+                double[] derivatives = new double[xs.length * 5];
+                SoftOneHot.softOneHotLinspaceWithDerivative(xs, -0.5, 2.0, 5, basis, cutoff, values, derivatives);
+                assertArrayEquals(SoftOneHot.softOneHotLinspace(xs, -0.5, 2.0, 5, basis, cutoff), values,
+                        basis + " cutoff=" + cutoff);
+                assertArrayEquals(SoftOneHot.softOneHotLinspaceDerivative(xs, -0.5, 2.0, 5, basis, cutoff),
+                        derivatives, basis + " cutoff=" + cutoff);
+            }
+        }
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> SoftOneHot.softOneHotLinspaceWithDerivative(xs, -0.5, 2.0, 5, Basis.GAUSSIAN, false,
+                        new double[xs.length * 5], new double[xs.length * 4]));
+        assertTrue(shape.getMessage().contains("derivatives"), shape.getMessage());
+    }
+
     @Test
     void derivativesMatchFiniteDifferences() {
         double[] xs = {-0.3, 0.17, 0.55, 0.9, 1.33, 1.71, 2.4};
