@@ -45,7 +45,7 @@ class MethodSizeTest {
     /**
      * Specs at the high end of what users write: l = 5 paths (the fused backward of {@code uvuv} 5 x 5 -> 10), many
      * paths per block driver, and spherical harmonics up to l = 20, in double and float; products also in the
-     * {@code IR_MUL} layout (per-sample transposes into {@code mul_ir} scratch, split into parts when wide).
+     * {@code IR_MUL} layout (whole-block transposes into {@code mul_ir} copies, split into parts when wide).
      */
     @Test
     void stressSpecsStayBelowTheJitLimit() {

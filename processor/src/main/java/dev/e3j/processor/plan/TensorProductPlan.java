@@ -25,8 +25,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                          backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2
  *                          gradient) and the extra loops measured slower with the transposes (mace fwd+bwd 21.3
  *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too
- * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()}),
- *                          in the {@link Layout#MUL_IR} layout only
+ * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them
  * @param gScratch          the size of the fused backward's scratch {@code gT} (and of the double backward's
@@ -72,9 +71,10 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
             }
         }
         boolean channelLast = !model.square() && !live.isEmpty() && live.stream().allMatch(PathPlan::channelLast);
-        // The weight rows write channel-last scratch that the mul_ir paths then add to: mul_ir only, for now.
+        // The weight rows write channel-last scratch that the mul_ir paths then add to (on mul_ir block copies in an
+        // ir_mul kernel).
         boolean weightRows = !channelLast && !model.square() && model.sharedWeights()
-                && model.layout() == Layout.MUL_IR && live.stream().anyMatch(PathPlan::weightRows);
+                && live.stream().anyMatch(PathPlan::weightRows);
         if (!weightRows) {
             return new TensorProductPlan(model, live, channelLast, false, 0, 0, 0);
         }

@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -18,10 +19,8 @@ import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.lang.model.element.Element;
@@ -38,7 +37,8 @@ import javax.lang.model.element.Modifier;
  * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
  * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
  * per block, then over the blocks in order. In the {@code ir_mul} layout the channel-last passes copy each sample
- * plainly and the others transpose it into per-sample {@code mul_ir} scratch and back ({@link #irMul}).
+ * plainly and the others run the {@code mul_ir} block methods on whole-block {@code mul_ir} copies
+ * ({@link #irMulBlock}).
  */
 public final class TensorProductWriter {
 
@@ -55,8 +55,9 @@ public final class TensorProductWriter {
     private static final ClassName BATCH_BLOCKS = ClassName.get(BatchBlocks.class);
     private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
 
-    /** The suffix of the {@code mul_ir} scratch copy of a feature array in an {@code ir_mul} kernel. */
-    private static final String MUL_IR_SCRATCH = "MulIr";
+    /** The per-sample weight arrays of the block methods, each with whether the methods read it (or write it). */
+    private static final Map<String, Boolean> WEIGHT_ARRAYS = Map.of("weights", true, "ggWeights", true,
+            "gradWeights", false, "gWeights", false);
 
     /** The feature arrays by the names of the block methods' arrays. */
     private static final Map<String, Feature> FEATURES = Map.ofEntries(
@@ -71,10 +72,6 @@ public final class TensorProductWriter {
             Map.entry("gradOut", new Feature("out", "DIM_OUT", true)),
             Map.entry("out", new Feature("out", "DIM_OUT", false)),
             Map.entry("gGradOut", new Feature("out", "DIM_OUT", false)));
-
-    /** The operand whose samples each offset addresses. */
-    private static final Map<String, String> OFFSET_OPERANDS = Map.of("x1Offset", "in1", "x2Offset", "in2",
-            "outOffset", "out", "gradOutOffset", "out");
 
     private final TensorProductModel model;
     private final ClassName spec;
@@ -92,8 +89,8 @@ public final class TensorProductWriter {
     private final boolean weightRows;
     private final boolean backwardByColumns;
     /**
-     * Whether the arguments are in {@link Layout#IR_MUL}: the channel-last forward then reads and writes them with
-     * plain copies, and the paths that compute on {@code mul_ir} do so on per-sample transposed scratch copies.
+     * Whether the arguments are in {@link Layout#IR_MUL}: the channel-last passes then read and write them with
+     * plain copies, and the others compute on whole-block {@code mul_ir} copies.
      */
     private final boolean irMul;
 
@@ -182,9 +179,14 @@ public final class TensorProductWriter {
         }
         methods.addAll(weightViews());
         for (NumberType number : types) {
-            methods.add(forwardBlock(number, helpers));
-            methods.add(backwardBlock(number, helpers));
-            methods.add(doubleBackwardBlock(number, helpers));
+            List<MethodSpec> blocks = List.of(forwardBlock(number, helpers), backwardBlock(number, helpers),
+                    doubleBackwardBlock(number, helpers));
+            methods.addAll(blocks);
+            for (MethodSpec block : blocks) {
+                if (convertsBlocks(block.name())) {
+                    methods.add(irMulBlock(number, block));
+                }
+            }
         }
         List<Operation> operations = new ArrayList<>(List.of(
                 channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
@@ -218,12 +220,13 @@ public final class TensorProductWriter {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
         }
-        for (String operand : List.of("in1", "in2", "out")) {
-            Irreps irreps = irrepsOf(operand);
-            if (irMul && transposes(irreps) && (!operand.equals("in2") || !model.square())) {
-                for (NumberType number : types) {
-                    methods.addAll(toMulIr(operand + "ToMulIr", irreps, number));
-                    methods.addAll(fromMulIr(operand + "FromMulIr", irreps, number));
+        if (irMul) {
+            for (NumberType number : types) {
+                for (String operand : List.of("in1", "in2", "out")) {
+                    if (!operand.equals("in2") || !model.square()) {
+                        methods.addAll(blockConversions(operand, dimensionOfOperand(operand), irrepsOf(operand),
+                                number));
+                    }
                 }
             }
         }
@@ -303,12 +306,12 @@ public final class TensorProductWriter {
         method.addCode(checks.distinct("forward", List.of("out"), List.of("x1", "x2", "weights")));
         if (weightRows) {
             method.addStatement("$T weightRows = weightRows(weights)", ArrayTypeName.of(number.arrayType()));
-            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2,"
-                    + " weights, weightRows, out))", BATCH_BLOCKS);
+            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> $L(from, to, x1, x2,"
+                    + " weights, weightRows, out))", BATCH_BLOCKS, blockEntry("forwardBlock"));
             return method.build();
         }
-        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> forwardBlock(from, to, x1, x2, weights,"
-                + " out))", BATCH_BLOCKS);
+        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> $L(from, to, x1, x2, weights,"
+                + " out))", BATCH_BLOCKS, blockEntry("forwardBlock"));
         return method.build();
     }
 
@@ -511,9 +514,9 @@ public final class TensorProductWriter {
                         + " ? weightColumns(weights) : null", ArrayTypeName.of(number.arrayType()));
                 columns = " weightColumns,";
             }
-            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> backwardBlock(from, to, x1, x2,"
+            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> $L(from, to, x1, x2,"
                     + " weights,$L gradOut, gradX1, $L, partialSums == null ? null : partialSums[block]))",
-                    BATCH_BLOCKS, columns, gradX2);
+                    BATCH_BLOCKS, blockEntry("backwardBlock"), columns, gradX2);
             method.beginControlFlow("if (gradWeights != null)")
                     .addStatement("$T.fill(gradWeights, $L)", ARRAYS, number.zero())
                     .beginControlFlow("for ($T[] partialSum : partialSums)", number.type())
@@ -523,8 +526,9 @@ public final class TensorProductWriter {
                     .endControlFlow()
                     .endControlFlow();
         } else {
-            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> backwardBlock(from, to, x1, x2,"
-                    + " weights, gradOut, gradX1, $L, gradWeights))", BATCH_BLOCKS, gradX2);
+            method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> $L(from, to, x1, x2,"
+                    + " weights, gradOut, gradX1, $L, gradWeights))", BATCH_BLOCKS, blockEntry("backwardBlock"),
+                    gradX2);
         }
         return method.build();
     }
@@ -611,8 +615,8 @@ public final class TensorProductWriter {
             method.addStatement("int blockSize = Math.max(BLOCK_SIZE, (batch + MAX_PARTIAL_SUMS - 1) / MAX_PARTIAL_SUMS)");
             method.addStatement("$T[][] partialSums = new $T[$T.count(batch, blockSize)][WEIGHT_NUMEL]", number.type(),
                     number.type(), BATCH_BLOCKS);
-            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> doubleBackwardBlock(from, to, $L"
-                    + "partialSums[block], gradientOut))", BATCH_BLOCKS, arguments);
+            method.addStatement("$T.run(batch, blockSize, (block, from, to) -> $L(from, to, $L"
+                    + "partialSums[block], gradientOut))", BATCH_BLOCKS, blockEntry("doubleBackwardBlock"), arguments);
             method.beginControlFlow("if (gWeights != null)")
                     .addStatement("$T.fill(gWeights, $L)", ARRAYS, number.zero())
                     .beginControlFlow("for ($T[] partialSum : partialSums)", number.type())
@@ -630,8 +634,8 @@ public final class TensorProductWriter {
             // No weights, no weight gradient: only null or an empty array was accepted.
             method.addStatement("$T gradientWeights = null", array);
         }
-        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> doubleBackwardBlock(from, to, $L"
-                + "gradientWeights, gradientOut))", BATCH_BLOCKS, arguments);
+        method.addStatement("$T.run(batch, BLOCK_SIZE, (block, from, to) -> $L(from, to, $L"
+                + "gradientWeights, gradientOut))", BATCH_BLOCKS, blockEntry("doubleBackwardBlock"), arguments);
         return method.build();
     }
 
@@ -912,13 +916,7 @@ public final class TensorProductWriter {
             }
         }
         Map<String, String> binding = binding();
-        List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
-        if (!model.square()) {
-            wanted.add("gradX2 != null");
-        }
-        if (model.weightNumel() > 0) {
-            wanted.add("gradWeights != null");
-        }
+        List<String> wanted = wantedGradients();
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
         method.beginControlFlow("if ($L)", String.join(" && ", wanted));
         method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
@@ -1004,6 +1002,105 @@ public final class TensorProductWriter {
         return method.build();
     }
 
+    /** The backward block's conditions, one per gradient it computes ({@code gradX1 != null}, ...). */
+    private List<String> wantedGradients() {
+        List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
+        if (!model.square()) {
+            wanted.add("gradX2 != null");
+        }
+        if (model.weightNumel() > 0) {
+            wanted.add("gradWeights != null");
+        }
+        return wanted;
+    }
+
+    /**
+     * Whether an {@code ir_mul} kernel runs the block method {@code block} on {@code mul_ir} copies of its blocks
+     * ({@link #irMulBlock}): every block method but the channel-last forward.
+     */
+    private boolean convertsBlocks(String block) {
+        return irMul && !(channelLast && block.equals("forwardBlock"));
+    }
+
+    /** What a public method runs per block for the block method {@code block}: it, or its {@code ir_mul} entry. */
+    private String blockEntry(String block) {
+        return convertsBlocks(block) ? block + "IrMul" : block;
+    }
+
+    /**
+     * The {@code ir_mul} entry of {@code block}, which computes on {@code mul_ir}: the block's feature rows of the
+     * inputs converted into new {@code mul_ir} arrays by one whole-block copy each ({@code in1ToMulIr}, ...),
+     * per-sample weights (e3nn's layout in both) sliced, {@code block} run on samples {@code 0..to-from-1} of them
+     * with new arrays for its outputs, and those (the requested ones) converted back into samples
+     * {@code from..to-1}; shared weights, their rows and the block's partial sums pass as they are. A channel-last
+     * backward with every gradient wanted runs {@code block} on the arguments themselves
+     * ({@link #channelLastBackward}).
+     */
+    private MethodSpec irMulBlock(NumberType number, MethodSpec block) {
+        TypeName array = number.arrayType();
+        MethodSpec.Builder method = MethodSpec.methodBuilder(block.name() + "IrMul")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("{@code $L} of the ir_mul samples {@code from..to-1}, on mul_ir copies.\n", block.name());
+        List<String> names = new ArrayList<>();
+        List<String> arguments = new ArrayList<>(List.of("0", "to - from"));
+        CodeBlock.Builder copies = CodeBlock.builder();
+        CodeBlock.Builder back = CodeBlock.builder();
+        for (ParameterSpec parameter : block.parameters()) {
+            method.addParameter(parameter);
+            String name = parameter.name();
+            names.add(name);
+            if (name.equals("from") || name.equals("to")) {
+                continue;
+            }
+            Feature feature = FEATURES.get(name);
+            boolean converted = feature != null && (!feature.operand().equals("in2") || !model.square());
+            boolean sliced = copiesWeights() && WEIGHT_ARRAYS.containsKey(name);
+            if (!converted && !sliced) {
+                arguments.add(name);
+                continue;
+            }
+            String copy = name + (converted ? "MulIr" : "Block");
+            arguments.add(copy);
+            String dimension = converted ? feature.dimension() : "WEIGHT_NUMEL";
+            boolean input = converted ? feature.input() : WEIGHT_ARRAYS.get(name);
+            if (input) {
+                if (converted) {
+                    copies.addStatement("$T $L = $LToMulIr($L, from, to)", array, copy, feature.operand(), name);
+                } else {
+                    copies.addStatement("$T $L = $T.copyOfRange($L, from * $L, to * $L)", array, copy, ARRAYS, name,
+                            dimension, dimension);
+                }
+                continue;
+            }
+            // Optional in the backward only: a gradient not requested stays null.
+            boolean optional = block.name().equals("backwardBlock");
+            CodeBlock store = converted
+                    ? CodeBlock.of("$LFromMulIr($L, $L, from, to)", feature.operand(), copy, name)
+                    : CodeBlock.of("System.arraycopy($L, 0, $L, from * $L, (to - from) * $L)", copy, name, dimension,
+                            dimension);
+            if (optional) {
+                copies.addStatement("$T $L = $L == null ? null : new $T[(to - from) * $L]", array, copy, name,
+                        number.type(), dimension);
+                back.beginControlFlow("if ($L != null)", name).addStatement(store).endControlFlow();
+            } else {
+                copies.addStatement("$T $L = new $T[(to - from) * $L]", array, copy, number.type(), dimension);
+                back.addStatement(store);
+            }
+        }
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (channelLastBackward() && block.name().equals("backwardBlock")) {
+            code.beginControlFlow("if ($L)", String.join(" && ", wantedGradients()))
+                    .addStatement("$L($L)", block.name(), String.join(", ", names))
+                    .addStatement("return")
+                    .endControlFlow();
+        }
+        return method.addCode(code.build())
+                .addCode(copies.build())
+                .addStatement("$L($L)", block.name(), String.join(", ", arguments))
+                .addCode(back.build())
+                .build();
+    }
+
     /**
      * Whether the fused backward runs channel-last ({@link Operation#BACKWARD_CHANNEL_LAST}): in an {@code ir_mul}
      * kernel whose forward does, where the samples need plain copies only.
@@ -1058,40 +1155,26 @@ public final class TensorProductWriter {
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
     private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true, false));
+        return transpose(name, irreps, number, new Transpose(true));
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
     private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false, false));
+        return transpose(name, irreps, number, new Transpose(false));
     }
 
     /**
-     * {@code x[offset_e + u * dim + i] = xT[from + offset_e + i * mul + u]}: one sample of an {@code ir_mul} kernel's
-     * argument into {@code mul_ir} scratch at offset 0, for the paths that compute on {@code mul_ir}.
-     */
-    private static List<MethodSpec> toMulIr(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false, true));
-    }
-
-    /** The inverse of {@link #toMulIr}: {@code xT[to + offset_e + i * mul + u] = x[offset_e + u * dim + i]}. */
-    private static List<MethodSpec> fromMulIr(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true, true));
-    }
-
-    /**
-     * One direction of a transposing copy between {@code x} ({@code mul_ir}) and {@code xT} ({@code ir_mul}): one of
-     * them holds a sample of a kernel argument at an offset ({@code from} when it is read, {@code to} when it is
-     * written), the other is per-sample scratch at offset 0.
+     * One direction of a transposing copy between {@code x} ({@code mul_ir}), which holds a sample of a kernel
+     * argument at an offset ({@code from} when it is read, {@code to} when it is written), and {@code xT}
+     * ({@code ir_mul}), per-sample scratch at offset 0.
      *
-     * @param intoChannelLast   whether {@code xT} is written from {@code x}
-     * @param sampleChannelLast whether the sample is {@code xT} (an {@code ir_mul} kernel's argument)
+     * @param intoChannelLast whether {@code xT} is written from {@code x}
      */
-    private record Transpose(boolean intoChannelLast, boolean sampleChannelLast) {
+    private record Transpose(boolean intoChannelLast) {
 
         /** Whether the sample is the array read. */
         boolean readsSample() {
-            return intoChannelLast != sampleChannelLast;
+            return intoChannelLast;
         }
 
         String source() {
@@ -1114,11 +1197,7 @@ public final class TensorProductWriter {
         }
 
         String javadoc() {
-            if (readsSample()) {
-                return intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
-                        : "One channel-last sample of {@code xT} at {@code from} into {@code x}.\n";
-            }
-            return intoChannelLast ? "{@code x} into one channel-last sample of {@code xT} at {@code to}.\n"
+            return intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
                     : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n";
         }
     }
@@ -1170,7 +1249,6 @@ public final class TensorProductWriter {
             List<Integer> entries) {
         MethodSpec.Builder method = transposeSignature(name, number, direction);
         String offset = direction.offset();
-        boolean sampleChannelLast = direction.sampleChannelLast();
         for (int e : entries) {
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
@@ -1185,17 +1263,122 @@ public final class TensorProductWriter {
                 continue;
             }
             method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
-            String mulIrBase = sampleChannelLast ? (entryOffset == 0 ? "" : entryOffset + " + ") + "u * " + dim
-                    : plus(offset, entryOffset) + " + u * " + dim;
-            method.addStatement("int index = $L", mulIrBase);
+            method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
             for (int i = 0; i < dim; i++) {
-                String channelLastIndex = sampleChannelLast ? plus(offset, entryOffset + i * mul) + " + u"
-                        : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+                String channelLastIndex = (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
                 String mulIrIndex = i == 0 ? "index" : "index + " + i;
                 if (direction.intoChannelLast()) {
                     method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
                 } else {
                     method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
+                }
+            }
+            method.endControlFlow();
+        }
+        return method.build();
+    }
+
+    /**
+     * The block conversions of an {@code ir_mul} kernel's {@code operand} ({@code in1}, {@code in2} or {@code out}):
+     * {@code <operand>ToMulIr(xT, from, to)}, a new {@code mul_ir} array of samples {@code from..to-1} of
+     * {@code xT}, and {@code <operand>FromMulIr(x, xT, from, to)}, its inverse into those samples of {@code xT};
+     * per sample a transposing copy {@code <operand>SampleToMulIr} or {@code <operand>SampleFromMulIr} (in parts
+     * where it has more statements than one method holds).
+     */
+    private static List<MethodSpec> blockConversions(String operand, String dimension, Irreps irreps,
+                                                     NumberType number) {
+        TypeName array = number.arrayType();
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(MethodSpec.methodBuilder(operand + "ToMulIr")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Samples {@code from..to-1} of {@code xT} in {@code mul_ir}, from offset 0.\n")
+                .returns(array)
+                .addParameter(array, "xT")
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "to")
+                .addStatement("$T x = new $T[(to - from) * $L]", array, number.type(), dimension)
+                .beginControlFlow("for (int b = from; b < to; b++)")
+                .addStatement("$LSampleToMulIr(xT, b * $L, x, (b - from) * $L)", operand, dimension, dimension)
+                .endControlFlow()
+                .addStatement("return x")
+                .build());
+        methods.add(MethodSpec.methodBuilder(operand + "FromMulIr")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The inverse of {@code $LToMulIr}: {@code x} into samples {@code from..to-1} of"
+                        + " {@code xT}.\n", operand)
+                .addParameter(array, "x")
+                .addParameter(array, "xT")
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "to")
+                .beginControlFlow("for (int b = from; b < to; b++)")
+                .addStatement("$LSampleFromMulIr(x, (b - from) * $L, xT, b * $L)", operand, dimension, dimension)
+                .endControlFlow()
+                .build());
+        methods.addAll(sampleConversion(operand + "SampleToMulIr", irreps, number, true));
+        methods.addAll(sampleConversion(operand + "SampleFromMulIr", irreps, number, false));
+        return methods;
+    }
+
+    /**
+     * One sample between {@code ir_mul} {@code xT} and {@code mul_ir} {@code x}, from the source at {@code from} to
+     * the target at {@code to}: as one method, or in parts over consecutive entries that {@code name} calls in order.
+     */
+    private static List<MethodSpec> sampleConversion(String name, Irreps irreps, NumberType number, boolean intoMulIr) {
+        List<Integer> entries = IntStream.range(0, irreps.size()).filter(e -> irreps.get(e).mul() > 0).boxed()
+                .toList();
+        List<List<Integer>> parts = TensorProductPlan.COPIES.pack(entries, e -> copyStatements(irreps, e));
+        if (parts.size() <= 1) {
+            return List.of(sampleConversionEntries(name, irreps, number, intoMulIr, entries));
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        MethodSpec.Builder driver = sampleConversionSignature(name, number, intoMulIr);
+        String arguments = intoMulIr ? "(xT, from, x, to)" : "(x, from, xT, to)";
+        for (int part = 0; part < parts.size(); part++) {
+            driver.addStatement("$L$L$L", name, part, arguments);
+            methods.add(sampleConversionEntries(name + part, irreps, number, intoMulIr, parts.get(part)));
+        }
+        methods.add(0, driver.build());
+        return methods;
+    }
+
+    private static MethodSpec.Builder sampleConversionSignature(String name, NumberType number, boolean intoMulIr) {
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc(intoMulIr ? "The channel-last sample of {@code xT} at {@code from} into {@code x} at"
+                        + " {@code to}.\n" : "The sample of {@code x} at {@code from} into channel-last {@code xT}"
+                        + " at {@code to}.\n")
+                .addParameter(number.arrayType(), intoMulIr ? "xT" : "x")
+                .addParameter(TypeName.INT, "from")
+                .addParameter(number.arrayType(), intoMulIr ? "x" : "xT")
+                .addParameter(TypeName.INT, "to");
+    }
+
+    private static MethodSpec sampleConversionEntries(String name, Irreps irreps, NumberType number,
+                                                      boolean intoMulIr, List<Integer> entries) {
+        MethodSpec.Builder method = sampleConversionSignature(name, number, intoMulIr);
+        String source = intoMulIr ? "xT" : "x";
+        String target = intoMulIr ? "x" : "xT";
+        String mulIrOffset = intoMulIr ? "to" : "from";
+        String channelLastOffset = intoMulIr ? "from" : "to";
+        for (int e : entries) {
+            int entryOffset = irreps.offset(e);
+            int mul = irreps.get(e).mul();
+            int dim = irreps.get(e).ir().dim();
+            if (dim == 1 || mul == 1) {
+                // mul_ir and ir_mul coincide: a plain copy
+                method.addStatement("System.arraycopy($L, $L, $L, $L, $L)", source, plus("from", entryOffset), target,
+                        plus("to", entryOffset), mul * dim);
+                continue;
+            }
+            method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
+            method.addStatement("int index = $L + u * $L", plus(mulIrOffset, entryOffset), dim);
+            for (int i = 0; i < dim; i++) {
+                String channelLastIndex = plus(channelLastOffset, entryOffset + i * mul) + " + u";
+                String mulIrIndex = i == 0 ? "index" : "index + " + i;
+                if (intoMulIr) {
+                    method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
+                } else {
+                    method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
                 }
             }
             method.endControlFlow();
@@ -1303,12 +1486,9 @@ public final class TensorProductWriter {
      * each. A helper calls the methods of one class and sits in that class, so a kernel split into nested classes
      * references only the helpers from the implementation's constant pool, not every path method.
      */
-    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> unwrapped,
+    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
                                 int callBudget, List<MethodSpec> helpers, CodeBlock before,
                                 Map<Operation, CodeBlock> after) {
-        Set<String> scratch = mulIrScratch(operations, unwrapped);
-        Map<String, String> binding = new LinkedHashMap<>();
-        unwrapped.forEach((parameter, argument) -> binding.put(parameter, scratchArgument(argument, scratch)));
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
         Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
@@ -1352,32 +1532,12 @@ public final class TensorProductWriter {
             calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }
         CodeBlock.Builder loop = CodeBlock.builder();
-        for (String array : scratch) {
-            loop.addStatement("$T[] $L = new $T[$L]", number.type(), array + MUL_IR_SCRATCH, number.type(),
-                    FEATURES.get(array).dimension());
-        }
         loop.beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }
-        for (String array : scratch) {
-            Feature feature = FEATURES.get(array);
-            if (feature.input()) {
-                loop.addStatement("$LToMulIr($L, b * $L, $L)", feature.operand(), array, feature.dimension(),
-                        array + MUL_IR_SCRATCH);
-            } else {
-                loop.addStatement("$T.fill($L, $L)", ARRAYS, array + MUL_IR_SCRATCH, number.zero());
-            }
-        }
         loop.add(before);
         calls.forEach(loop::add);
-        for (String array : scratch) {
-            Feature feature = FEATURES.get(array);
-            if (!feature.input()) {
-                loop.addStatement("$LFromMulIr($L, $L, b * $L)", feature.operand(), array + MUL_IR_SCRATCH, array,
-                        feature.dimension());
-            }
-        }
         return loop.endControlFlow().build();
     }
 
@@ -1396,44 +1556,13 @@ public final class TensorProductWriter {
         };
     }
 
-    /** Whether {@code mul_ir} and {@code ir_mul} differ for {@code irreps}: some entry has several channels of l > 0. */
-    private static boolean transposes(Irreps irreps) {
-        return IntStream.range(0, irreps.size())
-                .anyMatch(e -> irreps.get(e).mul() > 1 && irreps.get(e).ir().dim() > 1);
-    }
-
-    /**
-     * The feature arrays (as the block method names them) that {@code operations} reach through {@code binding} and
-     * that an {@code ir_mul} kernel passes to them as per-sample {@code mul_ir} scratch: none in a {@code mul_ir}
-     * kernel or for the channel-last passes, which read the {@code ir_mul} arguments as they are.
-     */
-    private Set<String> mulIrScratch(List<Operation> operations, Map<String, String> binding) {
-        Set<String> arrays = new LinkedHashSet<>();
-        if (!irMul || operations.contains(Operation.FORWARD_CHANNEL_LAST)
-                || operations.contains(Operation.BACKWARD_CHANNEL_LAST)) {
-            return arrays;
-        }
-        for (Operation operation : operations) {
-            for (String parameter : operation.parameters(true)) {
-                String argument = binding.get(parameter);
-                Feature feature = FEATURES.get(argument);
-                if (feature != null && transposes(irrepsOf(feature.operand()))) {
-                    arrays.add(argument);
-                }
-            }
-        }
-        return arrays;
-    }
-
-    /** {@code argument}, or its scratch copy (at offset 0) when it is one of the {@code scratch} arrays. */
-    private String scratchArgument(String argument, Set<String> scratch) {
-        if (scratch.contains(argument)) {
-            return argument + MUL_IR_SCRATCH;
-        }
-        String operand = OFFSET_OPERANDS.get(argument);
-        boolean scratchOffset = operand != null && scratch.stream()
-                .anyMatch(array -> FEATURES.get(array).operand().equals(operand));
-        return scratchOffset ? "0" : argument;
+    /** The dimension constant of {@code operand} ({@code in1}, {@code in2} or {@code out}). */
+    private static String dimensionOfOperand(String operand) {
+        return switch (operand) {
+            case "in1" -> "DIM_IN1";
+            case "in2" -> "DIM_IN2";
+            default -> "DIM_OUT";
+        };
     }
 
     private static String helperName(Operation operation) {
