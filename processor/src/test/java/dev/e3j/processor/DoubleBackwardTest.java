@@ -1,5 +1,8 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.TestArrays.gaussian;
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static dev.e3j.testsupport.ReferenceData.asDoubles;
 import static dev.e3j.testsupport.ReferenceData.asInt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -434,14 +437,6 @@ class DoubleBackwardTest {
         return java.util.Arrays.copyOfRange(values, sample * dim, (sample + 1) * dim);
     }
 
-    private static double[] gaussian(int n, Random random) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = random.nextGaussian();
-        }
-        return values;
-    }
-
     private static double[] axpy(double a, double[] x, double[] y) {
         double[] result = y.clone();
         for (int i = 0; i < x.length; i++) {
@@ -456,24 +451,5 @@ class DoubleBackwardTest {
             sum += a[i] * b[i];
         }
         return sum;
-    }
-
-    private static float[] toFloat(double[] values) {
-        if (values == null) {
-            return null;
-        }
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] result = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = values[i];
-        }
-        return result;
     }
 }

@@ -1,5 +1,8 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.TestArrays.gaussian;
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static dev.e3j.processor.ReferenceTensorProductTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -204,29 +207,5 @@ class IrMulLayoutTest {
 
     private static double[] toIrMul(Irreps irreps, int batch, double[] mulIr) {
         return ReferenceTensorProductTest.in(Layout.IR_MUL, irreps, batch, mulIr);
-    }
-
-    private static double[] gaussian(int n, Random random) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = random.nextGaussian();
-        }
-        return values;
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] result = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = values[i];
-        }
-        return result;
     }
 }

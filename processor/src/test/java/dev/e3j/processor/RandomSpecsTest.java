@@ -1,5 +1,6 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -377,13 +378,5 @@ class RandomSpecsTest {
     private static double[] rotate(Irreps irreps, double alpha, double beta, double gamma, int k, double[] x,
                                    int batch) {
         return KernelPropertiesTest.rotate(irreps, irreps.wignerD(alpha, beta, gamma, k), x, batch);
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
     }
 }

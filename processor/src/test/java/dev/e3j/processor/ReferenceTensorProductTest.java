@@ -1,5 +1,7 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static dev.e3j.testsupport.ReferenceData.asDoubles;
 import static dev.e3j.testsupport.ReferenceData.asInt;
 import static dev.e3j.testsupport.ReferenceData.asList;
@@ -359,21 +361,5 @@ class ReferenceTensorProductTest {
             assertTrue(error <= tolerance * Math.max(1, Math.abs(expected[i])),
                     what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
         }
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
-    }
-
-    private static double[] toDouble(float[] values) {
-        double[] result = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = values[i];
-        }
-        return result;
     }
 }

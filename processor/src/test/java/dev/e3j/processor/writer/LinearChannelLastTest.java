@@ -7,6 +7,7 @@ import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.FeatureLayouts;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.TestArrays;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.LinearKernel;
 import java.util.Collections;
@@ -108,11 +109,11 @@ class LinearChannelLastTest {
                     weights, bias, FeatureLayouts.fromE3nn(Layout.IR_MUL, out, gradOut),
                     FeatureLayouts.fromE3nn(Layout.IR_MUL, in, ggX), ggWeights, ggBias);
             for (int r = 0; r < expectedFloat.length; r++) {
-                double[] result = LinearWriterTest.toDouble(actualFloat[r]);
+                double[] result = TestArrays.toDouble(actualFloat[r]);
                 if (featuresOf[r] != null) {
                     result = FeatureLayouts.toE3nn(Layout.IR_MUL, featuresOf[r], result);
                 }
-                assertArrayEquals(LinearWriterTest.toDouble(expectedFloat[r]), result, name + " float " + names[r]);
+                assertArrayEquals(TestArrays.toDouble(expectedFloat[r]), result, name + " float " + names[r]);
             }
         }
     }
@@ -134,13 +135,13 @@ class LinearChannelLastTest {
                                          double[] gradOut, double[] ggX, double[] ggWeights, double[] ggBias) {
         float[][] results = {new float[gradOut.length], new float[x.length], new float[weights.length],
             new float[bias.length], new float[x.length], new float[weights.length], new float[gradOut.length]};
-        float[] xf = LinearWriterTest.toFloat(x);
-        float[] weightsF = LinearWriterTest.toFloat(weights);
-        float[] gradOutF = LinearWriterTest.toFloat(gradOut);
-        kernel.forward(batch, xf, weightsF, LinearWriterTest.toFloat(bias), results[0]);
+        float[] xf = TestArrays.toFloat(x);
+        float[] weightsF = TestArrays.toFloat(weights);
+        float[] gradOutF = TestArrays.toFloat(gradOut);
+        kernel.forward(batch, xf, weightsF, TestArrays.toFloat(bias), results[0]);
         kernel.backward(batch, xf, weightsF, gradOutF, results[1], results[2], results[3]);
-        kernel.doubleBackward(batch, xf, weightsF, gradOutF, LinearWriterTest.toFloat(ggX),
-                LinearWriterTest.toFloat(ggWeights), LinearWriterTest.toFloat(ggBias), results[4], results[5],
+        kernel.doubleBackward(batch, xf, weightsF, gradOutF, TestArrays.toFloat(ggX),
+                TestArrays.toFloat(ggWeights), TestArrays.toFloat(ggBias), results[4], results[5],
                 results[6]);
         return results;
     }

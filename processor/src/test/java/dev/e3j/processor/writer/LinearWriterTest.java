@@ -1,5 +1,7 @@
 package dev.e3j.processor.writer;
 
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -393,22 +395,6 @@ class LinearWriterTest {
         double[] out = new double[gradOut.length];
         kernel.forward(batch, x, weights, bias, out);
         return FiniteDifferences.dot(out, gradOut);
-    }
-
-    static float[] toFloat(double[] a) {
-        float[] f = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = (float) a[i];
-        }
-        return f;
-    }
-
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 
     static void assertClose(double[] expected, double[] actual, double relative) {

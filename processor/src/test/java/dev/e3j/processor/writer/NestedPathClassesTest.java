@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,14 +154,6 @@ class NestedPathClassesTest {
             values[i] = random.nextGaussian();
         }
         return values;
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
     }
 
     private static double[] concat(double[]... arrays) {

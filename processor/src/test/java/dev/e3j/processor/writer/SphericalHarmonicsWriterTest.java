@@ -13,6 +13,7 @@ import dev.e3j.processor.model.TextbookSphericalHarmonics;
 import dev.e3j.processor.testing.ClassFiles;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
+import dev.e3j.processor.testing.TestArrays;
 import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.o3.Rotations;
@@ -357,7 +358,7 @@ class SphericalHarmonicsWriterTest {
         kernels.get(0).forward(1, xyz, outFloat);
         double[] out = new double[144];
         kernels.get(0).forward(1, new double[] {0.3f, -1.2f, 0.7f}, out);
-        LinearWriterTest.assertClose(out, LinearWriterTest.toDouble(outFloat), 1e-4);
+        LinearWriterTest.assertClose(out, TestArrays.toDouble(outFloat), 1e-4);
         float[] gradFloat = new float[3];
         double[] grad = new double[3];
         float[] gradOutFloat = new float[144];
@@ -366,7 +367,7 @@ class SphericalHarmonicsWriterTest {
         java.util.Arrays.fill(gradOut, 0.5);
         kernels.get(0).backward(1, xyz, gradOutFloat, gradFloat);
         kernels.get(0).backward(1, new double[] {0.3f, -1.2f, 0.7f}, gradOut, grad);
-        LinearWriterTest.assertClose(grad, LinearWriterTest.toDouble(gradFloat), 1e-4);
+        LinearWriterTest.assertClose(grad, TestArrays.toDouble(gradFloat), 1e-4);
     }
 
     @Test
@@ -423,11 +424,11 @@ class SphericalHarmonicsWriterTest {
                 LinearWriterTest.assertClose(expected, out, 1e-12);
                 LinearWriterTest.assertClose(expectedGrad, Arrays.stream(grad).map(g -> g * scale).toArray(), 1e-12);
             }
-            float[] xyzFloat = LinearWriterTest.toFloat(xyz);
+            float[] xyzFloat = TestArrays.toFloat(xyz);
             float[] expectedFloat = new float[n * dim];
             float[] expectedGradFloat = new float[3 * n];
             kernel.forward(n, xyzFloat, expectedFloat);
-            kernel.backward(n, xyzFloat, LinearWriterTest.toFloat(gradOut), expectedGradFloat);
+            kernel.backward(n, xyzFloat, TestArrays.toFloat(gradOut), expectedGradFloat);
             for (float scale : new float[] {3e19f, 1e30f, 0x1p100f}) {
                 float[] huge = new float[3 * n];
                 for (int i = 0; i < huge.length; i++) {
@@ -436,12 +437,12 @@ class SphericalHarmonicsWriterTest {
                 float[] out = new float[n * dim];
                 float[] grad = new float[3 * n];
                 kernel.forward(n, huge, out);
-                kernel.backward(n, huge, LinearWriterTest.toFloat(gradOut), grad);
+                kernel.backward(n, huge, TestArrays.toFloat(gradOut), grad);
                 // the unit vectors may differ in their last bit, a few float roundings after degree 8
-                LinearWriterTest.assertClose(LinearWriterTest.toDouble(expectedFloat), LinearWriterTest.toDouble(out),
+                LinearWriterTest.assertClose(TestArrays.toDouble(expectedFloat), TestArrays.toDouble(out),
                         1e-4);
-                double[] scaledGrad = Arrays.stream(LinearWriterTest.toDouble(grad)).map(g -> g * scale).toArray();
-                LinearWriterTest.assertClose(LinearWriterTest.toDouble(expectedGradFloat), scaledGrad, 1e-4);
+                double[] scaledGrad = Arrays.stream(TestArrays.toDouble(grad)).map(g -> g * scale).toArray();
+                LinearWriterTest.assertClose(TestArrays.toDouble(expectedGradFloat), scaledGrad, 1e-4);
             }
             double[] zero = new double[dim];
             kernel.forward(1, new double[3], zero);

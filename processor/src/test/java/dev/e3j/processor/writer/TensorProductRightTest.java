@@ -1,5 +1,7 @@
 package dev.e3j.processor.writer;
 
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static dev.e3j.processor.writer.LinearWriterTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,7 +112,7 @@ class TensorProductRightTest {
         assertClose(out, contracted, 1e-12);
         float[] rightFloat = new float[right.length];
         kernel.right(batch, toFloat(x2), toFloat(weights), rightFloat);
-        assertClose(right, LinearWriterTest.toDouble(rightFloat), 1e-4);
+        assertClose(right, toDouble(rightFloat), 1e-4);
         int offset = 0;
         for (WeightView view : kernel.weightViews()) {
             assertEquals(offset, view.offset(), view.toString());
@@ -128,13 +130,5 @@ class TensorProductRightTest {
         TensorProductKernel kernel = kernel("@TensorProduct(in1 = \"2x1o\", kind = Kind.SQUARE)");
         assertThrows(UnsupportedOperationException.class,
                 () -> kernel.right(1, new double[6], new double[0], new double[0]));
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] f = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return f;
     }
 }
