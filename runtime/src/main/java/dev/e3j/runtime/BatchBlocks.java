@@ -46,8 +46,11 @@ public final class BatchBlocks {
         }
     }
 
-    /** Whether {@link #run} runs its blocks in order in the calling thread (inside {@link #serially}). */
-    static boolean isSerial() {
+    /**
+     * Whether {@link #run} runs its blocks in order in the calling thread (inside {@link #serially}): then a caller
+     * that would split its work by threads has one.
+     */
+    public static boolean isSerial() {
         return SERIAL.get();
     }
 

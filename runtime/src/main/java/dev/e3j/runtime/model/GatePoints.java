@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.Consumer;
 
 /**
  * The architecture of e3nn's {@code nn.models.gate_points_2101.Network} on generated kernels, the engine behind
@@ -37,6 +40,13 @@ public final class GatePoints {
     private static final int NODE_BLOCK = 64;
     /** Array elements per parallel block of the element-wise conversions between float and double. */
     private static final int ELEMENT_BLOCK = 8192;
+    /**
+     * Groups of graphs per thread when a batch is split by graphs ({@link #graphGroups}): a few per thread, so that
+     * the threads stay busy to the end when groups take unequal times.
+     */
+    private static final int GROUPS_PER_THREAD = 4;
+    /** Graphs per thread that a batch needs to be split by graphs; smaller batches run each stage in parallel. */
+    private static final int MIN_GRAPHS_PER_THREAD = 2;
 
     private final SphericalHarmonicsKernel edgeHarmonics;
     private final Irreps irrepsIn;
@@ -202,16 +212,36 @@ public final class GatePoints {
         return numNodes == 0 ? 0 : batch[numNodes - 1] + 1;
     }
 
-    /** See {@link PointsModel#forward}; {@code params} in the flat layout. */
+    /**
+     * See {@link PointsModel#forward}; {@code params} in the flat layout. A batch of many graphs is split into groups
+     * of whole graphs, each run on one thread ({@link #graphGroups}); the results are the same to the bit as those of
+     * the batch in one piece, or of each graph alone.
+     */
     public double[] forward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
-        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
-        return pass.output();
+        return forward(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+    }
+
+    /** The output of a batch, by groups of graphs when it has enough of them; {@code pos} in double. */
+    private <A> A forward(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z, double[] params) {
+        checkInputs(numNodes, pos, batch, x, z, params);
+        List<GraphGroup> groups = graphGroups(numNodes, batch, threads());
+        if (groups.size() == 1) {
+            return new Pass<>(numbers, numNodes, pos, batch, x, z, params).output();
+        }
+        int dim = irrepsOut().dim();
+        A out = numbers.zeros((reduceOutput ? numGraphs(numNodes, batch) : numNodes) * dim);
+        runGroups(groups, group -> {
+            A part = group.pass(numbers, pos, batch, x, z, params).output();
+            System.arraycopy(part, 0, out, group.firstOutputRow() * dim, Array.getLength(part));
+        });
+        return out;
     }
 
     /**
      * The outputs of every node before {@code reduceOutput}'s sum over each graph, {@code [numNodes][dimOut]}.
      */
     public double[] nodeOutputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
+        checkInputs(numNodes, pos, batch, x, z, params);
         return new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params).nodeOutput.clone();
     }
 
@@ -221,12 +251,137 @@ public final class GatePoints {
      */
     public void backward(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                          double[] gradOut, double[] gradPos, double[] gradX, double[] gradZ, double[] gradParams) {
-        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
-        checkGradients(pass, gradOut, gradPos, gradX, gradZ);
-        if (gradParams != null) {
-            requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+        if (gradParams == null) {
+            backward(Numbers.FLOAT64, numNodes, pos, batch, x, z, params, gradOut, gradPos, gradX, gradZ);
+            return;
         }
-        pass.backward(gradOut, gradPos, gradX, gradZ, gradParams);
+        // The parameter gradient sums over the whole batch: one pass, so that its sums keep their order.
+        checkInputs(numNodes, pos, batch, x, z, params);
+        checkGradients(numNodes, batch, gradOut, gradPos, gradX, gradZ);
+        requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
+        new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params).backward(gradOut, gradPos, gradX, gradZ,
+                gradParams);
+    }
+
+    /**
+     * The gradients of {@code sum(output * gradOut)} with respect to the positions and node features (not the
+     * parameters), by groups of graphs when the batch has enough of them; {@code pos} in double.
+     */
+    private <A> void backward(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z,
+                              double[] params, A gradOut, A gradPos, A gradX, A gradZ) {
+        checkInputs(numNodes, pos, batch, x, z, params);
+        checkGradients(numNodes, batch, gradOut, gradPos, gradX, gradZ);
+        List<GraphGroup> groups = graphGroups(numNodes, batch, threads());
+        if (groups.size() == 1) {
+            new Pass<>(numbers, numNodes, pos, batch, x, z, params).backward(gradOut, gradPos, gradX, gradZ, null);
+            return;
+        }
+        int dimOut = irrepsOut().dim();
+        int dimIn = irrepsIn.dim();
+        int dimAttr = irrepsNodeAttr.dim();
+        runGroups(groups, group -> {
+            Pass<A> pass = group.pass(numbers, pos, batch, x, z, params);
+            int nodes = group.numNodes();
+            int outputRows = reduceOutput ? numGraphs(nodes, pass.batch) : nodes;
+            int firstRow = group.firstOutputRow();
+            A groupGradOut = numbers.copyOfRange(gradOut, firstRow * dimOut, (firstRow + outputRows) * dimOut);
+            A groupGradPos = gradPos != null ? numbers.zeros(3 * nodes) : null;
+            A groupGradX = gradX != null ? numbers.zeros(nodes * dimIn) : null;
+            A groupGradZ = gradZ != null ? numbers.zeros(nodes * dimAttr) : null;
+            pass.backward(groupGradOut, groupGradPos, groupGradX, groupGradZ, null);
+            copyRows(groupGradPos, gradPos, 3, group.from);
+            copyRows(groupGradX, gradX, dimIn, group.from);
+            copyRows(groupGradZ, gradZ, dimAttr, group.from);
+        });
+    }
+
+    /** {@code part}'s rows into {@code whole} from row {@code at} ({@code [rows][width]}); {@code null} skips. */
+    private static void copyRows(Object part, Object whole, int width, int at) {
+        if (part != null) {
+            System.arraycopy(part, 0, whole, at * width, Array.getLength(part));
+        }
+    }
+
+    /**
+     * Nodes {@code from .. to} of a batch, whole graphs (graph indices from {@code firstGraph}), that run as one
+     * batch of their own.
+     */
+    private final class GraphGroup {
+        final int from;
+        final int to;
+        final int firstGraph;
+
+        GraphGroup(int from, int to, int firstGraph) {
+            this.from = from;
+            this.to = to;
+            this.firstGraph = firstGraph;
+        }
+
+        int numNodes() {
+            return to - from;
+        }
+
+        /** The group's first row in the batch's output: its first graph's, or its first node's. */
+        int firstOutputRow() {
+            return reduceOutput ? firstGraph : from;
+        }
+
+        /** The pass of this group's nodes alone, their graphs numbered from 0. */
+        <A> Pass<A> pass(Numbers<A> numbers, double[] pos, int[] batch, A x, A z, double[] params) {
+            int[] groupBatch = new int[to - from];
+            for (int n = from; n < to; n++) {
+                groupBatch[n - from] = batch[n] - firstGraph;
+            }
+            A groupX = x != null ? numbers.copyOfRange(x, from * irrepsIn.dim(), to * irrepsIn.dim()) : null;
+            A groupZ = z != null ? numbers.copyOfRange(z, from * irrepsNodeAttr.dim(), to * irrepsNodeAttr.dim())
+                    : null;
+            return new Pass<>(numbers, to - from, Arrays.copyOfRange(pos, 3 * from, 3 * to), groupBatch, groupX,
+                    groupZ, params);
+        }
+    }
+
+    /**
+     * The threads that a parallel loop started here runs on: the current fork/join pool's workers, or the common
+     * pool's and the calling thread; one inside {@link BatchBlocks#serially}.
+     */
+    private static int threads() {
+        if (BatchBlocks.isSerial()) {
+            return 1;
+        }
+        ForkJoinPool pool = ForkJoinTask.getPool();
+        return pool != null ? pool.getParallelism() : ForkJoinPool.getCommonPoolParallelism() + 1;
+    }
+
+    /**
+     * The batch split into contiguous groups of whole graphs with about the same number of nodes,
+     * {@link #GROUPS_PER_THREAD} per thread (at most one per graph), when it has at least
+     * {@link #MIN_GRAPHS_PER_THREAD} graphs per thread; otherwise one group, the whole batch, whose stages each run
+     * in parallel. Graphs share no edges and no sums, so each group can run alone, on one thread.
+     */
+    private List<GraphGroup> graphGroups(int numNodes, int[] batch, int threads) {
+        int graphs = numGraphs(numNodes, batch);
+        List<GraphGroup> groups = new ArrayList<>();
+        if (threads <= 1 || graphs < (long) MIN_GRAPHS_PER_THREAD * threads) {
+            groups.add(new GraphGroup(0, numNodes, 0));
+            return groups;
+        }
+        long count = Math.min(graphs, (long) GROUPS_PER_THREAD * threads);
+        int from = 0;
+        for (int n = 1; n <= numNodes; n++) {
+            boolean graphEnds = n == numNodes || batch[n] != batch[n - 1];
+            // Close the group at the first graph end at or past its share of the nodes.
+            if (graphEnds && (n == numNodes || n * count >= (groups.size() + 1) * (long) numNodes)) {
+                groups.add(new GraphGroup(from, n, batch[from]));
+                from = n;
+            }
+        }
+        return groups;
+    }
+
+    /** Runs every group once, in parallel, each on one thread with its stages' blocks run serially. */
+    private static void runGroups(List<GraphGroup> groups, Consumer<GraphGroup> task) {
+        BatchBlocks.run(groups.size(), 1,
+                (index, from, to) -> BatchBlocks.serially(() -> task.accept(groups.get(index))));
     }
 
     /**
@@ -252,6 +407,7 @@ public final class GatePoints {
     public void parameterGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                                   double[] outCotangent, double[] gradOut, double[] gradPosCotangent,
                                   double[] gradParams) {
+        checkInputs(numNodes, pos, batch, x, z, params);
         Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
         int dimOut = irrepsOut().dim();
         int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
@@ -280,6 +436,7 @@ public final class GatePoints {
      */
     double lossAndGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                            double[] gradOut, OutputLoss loss, double[] gradParams) {
+        checkInputs(numNodes, pos, batch, x, z, params);
         Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
         double[] out = pass.output();
         double[] gradPos = new double[3 * numNodes];
@@ -301,7 +458,7 @@ public final class GatePoints {
      * cut-offs and radial bases) are found and computed in double from the float positions and rounded once.
      */
     public float[] forward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params) {
-        return new Pass<>(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params).output();
+        return forward(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params);
     }
 
     /**
@@ -312,19 +469,17 @@ public final class GatePoints {
      */
     public void backward(int numNodes, float[] pos, int[] batch, float[] x, float[] z, double[] params,
                          float[] gradOut, float[] gradPos, float[] gradX, float[] gradZ) {
-        Pass<float[]> pass = new Pass<>(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params);
-        checkGradients(pass, gradOut, gradPos, gradX, gradZ);
-        pass.backward(gradOut, gradPos, gradX, gradZ, null);
+        backward(Numbers.FLOAT32, numNodes, widen(pos), batch, x, z, params, gradOut, gradPos, gradX, gradZ);
     }
 
     /**
-     * Checks the gradients of a backward pass through {@code pass}, {@code double[]} or {@code float[]}:
+     * Checks the gradients of a backward pass through a checked batch, {@code double[]} or {@code float[]}:
      * {@code gradOut}'s length, and those of the optional {@code gradPos}, {@code gradX} and {@code gradZ}.
      */
-    private void checkGradients(Pass<?> pass, Object gradOut, Object gradPos, Object gradX, Object gradZ) {
-        int numNodes = pass.numNodes;
+    private void checkGradients(int numNodes, int[] batch, Object gradOut, Object gradPos, Object gradX,
+                                Object gradZ) {
         int dimOut = irrepsOut().dim();
-        int rows = reduceOutput ? numGraphs(numNodes, pass.batch) : numNodes;
+        int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
         requireLength("gradOut", gradOut, (long) rows * dimOut, rows + " x " + dimOut);
         requireOptionalLength("gradPos", gradPos, 3L * numNodes, numNodes + " x 3");
         requireOptionalLength("gradX", gradX, (long) numNodes * irrepsIn.dim(), numNodes + " x " + irrepsIn.dim());
@@ -405,9 +560,11 @@ public final class GatePoints {
         final List<A> gateInputs = new ArrayList<>();
         final A nodeOutput;
 
-        /** {@code pos} in double (the edges are found and computed in double), the node features in {@code A}. */
+        /**
+         * The pass of checked inputs ({@link #checkInputs}): {@code pos} in double (the edges are found and computed
+         * in double), the node features in {@code A}.
+         */
         Pass(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z, double[] params) {
-            checkInputs(numNodes, pos, batch, x, z, params);
             this.numbers = numbers;
             this.numNodes = numNodes;
             this.batch = batch;
