@@ -537,6 +537,7 @@ public final class SphericalHarmonicsWriter {
                         .addStatement("$T s$L = Math.fma($L, $L, $L * $L)", t.type(), m, s, re, c, im);
                 operations += 4;
             }
+            int order = m;
             for (int l = m; l <= lmax; l++) {
                 if (l >= m + 2) {
                     String lower = l == m + 2 ? "r2" : "(r2 * " + legendre(l - 2, m, w) + ")";
@@ -548,14 +549,29 @@ public final class SphericalHarmonicsWriter {
                 if (degree == null) {
                     continue;
                 }
-                for (Component c : degree.components()) {
+                List<Component> ofOrder = degree.components().stream()
+                        .filter(c -> factored.factors().get(degree.l()).get(c.index()).m() == order).toList();
+                // (F Q) A: a sine and a cosine component with the same |F| share the product F Q (the same bits)
+                String shared = null;
+                if (l > m && ofOrder.size() == 2 && factoredConstant(factored, degree, ofOrder.get(0)).algebraic().abs()
+                        .equals(factoredConstant(factored, degree, ofOrder.get(1)).algebraic().abs())) {
+                    shared = "f" + l + "_" + m;
+                    code.addStatement("$T $L = $L * $L", t.type(), shared,
+                            factoredConstantName(l, ofOrder.get(0).index(), t), legendre(l, m, w));
+                    operations++;
+                }
+                for (Component c : ofOrder) {
                     FactoredHarmonics.Factor factor = factored.factors().get(l).get(c.index());
-                    if (factor.m() != m) {
-                        continue;
-                    }
-                    List<String> factors = new ArrayList<>(List.of(factoredConstantName(l, c.index(), t)));
-                    if (l > m) {
-                        factors.add(legendre(l, m, w));
+                    List<String> factors = new ArrayList<>();
+                    if (shared == null) {
+                        factors.add(factoredConstantName(l, c.index(), t));
+                        if (l > m) {
+                            factors.add(legendre(l, m, w));
+                        }
+                    } else {
+                        boolean opposite = factoredConstant(factored, degree, c).algebraic().signum()
+                                != factoredConstant(factored, degree, ofOrder.get(0)).algebraic().signum();
+                        factors.add(opposite ? "-" + shared : shared);
                     }
                     if (m == 1) {
                         factors.add(factor.sine() ? im : re);
