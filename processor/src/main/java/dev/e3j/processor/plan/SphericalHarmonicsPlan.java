@@ -40,7 +40,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                         {@link #FACTORED_VALUE_STORE_MAX_LMAX}; else empty
  * @param valueRows        first scratch row of each degree the values compute: none for {@code P^0 = 1}, none for
  *                         {@code P^1} when its components are the coordinates themselves ({@link #coordinate}); none
- *                         at all with {@code fusedValueStore}; with {@code factored}, only for the backward
+ *                         at all with {@code fusedValueStore}; with {@code factored}, only those the backward
+ *                         reads (the degrees below lmax)
  * @param weightRows       scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of
  *                         each degree {@code l > 0}, in order, for the points-last gradient (after
  *                         {@code weightRowBase}); the gradient's rows {@code d/dx, d/dy, d/dz} follow them
@@ -187,7 +188,9 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
         Map<Integer, Integer> valueRows = new TreeMap<>();
         int row = 0;
         for (int l : fusedValueStore ? List.<Integer>of() : computed) {
-            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
+            // with the factored forward, only the backward reads rows: the degrees below lmax, through the degree below
+            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)
+                    || factored.isPresent() && l == lmax) {
                 continue;
             }
             valueRows.put(l, row);
