@@ -95,7 +95,9 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
     /**
      * Above {@link #FUSED_VALUE_STORE_MAX_LMAX} and up to this lmax the forward computes each point's values where
      * it stores them in the factored form ({@link FactoredHarmonics}: about 3 operations per Legendre factor and 2
-     * per component), after the points-last normalization, instead of value rows and their transposing copy.
+     * per component), after the points-last normalization, instead of value rows and their transposing copy. One
+     * thread, 100000 points, lmax 6, by thread CPU time under load: f64 38-54 against 73-150 ns per point, f32
+     * 31-37 against 44-98 (sphericart 36 and 31). Not measured above lmax 6, where the rows stay.
      */
     public static final int FACTORED_VALUE_STORE_MAX_LMAX = 6;
     /**
