@@ -1,5 +1,6 @@
 package dev.e3j.processor.plan;
 
+import dev.e3j.processor.model.FactoredHarmonics;
 import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -33,9 +35,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param fusedValueStore  whether the forward computes each point's values in the loop that stores them (up to
  *                         {@link #FUSED_VALUE_STORE_MAX_LMAX}), after the points-last normalization, rather than in
  *                         points-last rows copied out afterwards
+ * @param factored         the factored form ({@link FactoredHarmonics}) in which the forward computes each point's
+ *                         values where it stores them, above {@link #FUSED_VALUE_STORE_MAX_LMAX} and up to
+ *                         {@link #FACTORED_VALUE_STORE_MAX_LMAX}; else empty
  * @param valueRows        first scratch row of each degree the values compute: none for {@code P^0 = 1}, none for
  *                         {@code P^1} when its components are the coordinates themselves ({@link #coordinate}); none
- *                         at all with {@code fusedValueStore}
+ *                         at all with {@code fusedValueStore}; with {@code factored}, only those the backward
+ *                         reads (the degrees below lmax)
  * @param weightRows       scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of
  *                         each degree {@code l > 0}, in order, for the points-last gradient (after
  *                         {@code weightRowBase}); the gradient's rows {@code d/dx, d/dy, d/dz} follow them
@@ -50,7 +56,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                         empty
  */
 public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<List<Raise>>> raisings,
-                                     boolean fusedValueStore, Map<Integer, Integer> valueRows,
+                                     boolean fusedValueStore, Optional<FactoredHarmonics> factored,
+                                     Map<Integer, Integer> valueRows,
                                      Map<List<Integer>, Integer> weightRows, Gradient gradient, int weightRowBase,
                                      Map<Integer, List<List<Map<Integer, BigFraction>>>> loweredGradients,
                                      List<Part> gradientParts, List<Group> gradientGroups) {
@@ -85,6 +92,14 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
      * f32 85 against 45-47.
      */
     public static final int FUSED_VALUE_STORE_MAX_LMAX = 3;
+    /**
+     * Above {@link #FUSED_VALUE_STORE_MAX_LMAX} and up to this lmax the forward computes each point's values where
+     * it stores them in the factored form ({@link FactoredHarmonics}: about 3 operations per Legendre factor and 2
+     * per component), after the points-last normalization, instead of value rows and their transposing copy. One
+     * thread, 100000 points, lmax 6, by thread CPU time under load: f64 38-54 against 73-150 ns per point, f32
+     * 31-37 against 44-98 (sphericart 36 and 31). Not measured above lmax 6, where the rows stay.
+     */
+    public static final int FACTORED_VALUE_STORE_MAX_LMAX = 6;
     /**
      * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
      * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
@@ -169,10 +184,15 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
                 ? model.degrees().stream().map(Degree::l).filter(l -> l > 0).toList()
                 : IntStream.rangeClosed(1, lmax).boxed().toList();
         boolean fusedValueStore = lmax <= FUSED_VALUE_STORE_MAX_LMAX;
+        Optional<FactoredHarmonics> factored = fusedValueStore || lmax > FACTORED_VALUE_STORE_MAX_LMAX
+                ? Optional.empty()
+                : FactoredHarmonics.of(IntStream.rangeClosed(0, lmax).mapToObj(model::components).toList());
         Map<Integer, Integer> valueRows = new TreeMap<>();
         int row = 0;
         for (int l : fusedValueStore ? List.<Integer>of() : computed) {
-            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)) {
+            // with the factored forward, only the backward reads rows: the degrees below lmax, through the degree below
+            if (l == 1 && model.components(1).stream().allMatch(c -> coordinate(c) >= 0)
+                    || factored.isPresent() && l == lmax) {
                 continue;
             }
             valueRows.put(l, row);
@@ -191,7 +211,7 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
         Map<Integer, List<List<Map<Integer, BigFraction>>>> lowered = lmax > POINTS_LAST_GRADIENT_MAX_LMAX
                 ? model.loweredGradients() : Map.of();
         List<Part> parts = gradient == Gradient.SCALAR ? parts(model, lowered) : List.of();
-        return new SphericalHarmonicsPlan(model, raisings, fusedValueStore, valueRows, weightRows, gradient,
+        return new SphericalHarmonicsPlan(model, raisings, fusedValueStore, factored, valueRows, weightRows, gradient,
                 loweredPointsLast ? rowCount(valueRows) : 0, lowered, parts, groups(parts));
     }
 

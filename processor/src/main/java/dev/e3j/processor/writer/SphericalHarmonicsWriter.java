@@ -10,6 +10,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.processor.math.SqrtRational;
+import dev.e3j.processor.model.FactoredHarmonics;
 import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
@@ -57,7 +58,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * short loops over the chunk's points, and a scalar transposing copy writes e3nn's layout {@code out[point * dim +
  * component]}, multiplying by {@code N} on the way. Up to {@link SphericalHarmonicsPlan#FUSED_VALUE_STORE_MAX_LMAX}
  * there are no value rows: the loop that stores a point's values computes them from its normalized coordinates,
- * since the strided stores, not the few multiplications per component, set the pace there. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
+ * since the strided stores, not the few multiplications per component, set the pace there; above it, up to
+ * {@link SphericalHarmonicsPlan#FACTORED_VALUE_STORE_MAX_LMAX}, the same loop computes them in sphericart's factored
+ * form ({@link FactoredHarmonics}), a few operations per component. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
  * the gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
  * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
  * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points). Up to
@@ -181,11 +184,14 @@ public final class SphericalHarmonicsWriter {
         }
         boolean pointsLastGradient = plan.gradient() != Gradient.SCALAR;
         for (NumberType t : arithmetics) {
-            Pass values = plan.fusedValueStore() ? new Pass(List.of(), CodeBlock.of(""))
-                    : pass("values", VALUES, valueLoops(t), t);
+            Pass noValues = new Pass(List.of(), CodeBlock.of(""));
+            Pass values = forwardValueRows() || plan.gradient() == Gradient.LOWERED_POINTS_LAST
+                    ? pass("values", VALUES, valueLoops(t), t) : noValues;
             Pass storeValues = plan.fusedValueStore() ? pass("storeValues", FUSED_VALUES, fusedValueLoops(t), t)
+                    : plan.factored().isPresent()
+                    ? pass("storeValues", FUSED_VALUES, List.of(factoredValueLoop(plan.factored().get(), t)), t)
                     : pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
-            type.addMethod(forwardBlock(t, values, storeValues));
+            type.addMethod(forwardBlock(t, forwardValueRows() ? values : noValues, storeValues));
             if (pointsLastGradient) {
                 Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
                 Pass gradient = pass("gradient", GRADIENT,
@@ -212,6 +218,7 @@ public final class SphericalHarmonicsWriter {
         }
         for (NumberType arithmetic : arithmetics) {
             raisingConstants.fields(arithmetic).forEach(type::addField);
+            plan.factored().ifPresent(factored -> factoredConstants(factored, arithmetic).forEach(type::addField));
         }
         return type.addMethods(checks.methods(arithmetics.stream().<TypeName>map(NumberType::arrayType).toList())).build();
     }
@@ -500,6 +507,145 @@ public final class SphericalHarmonicsWriter {
         return loops;
     }
 
+    /**
+     * The values computed where they are stored, in the factored form ({@link FactoredHarmonics}): per point, the
+     * normalized coordinates and {@code r^2}, then for each order {@code m} its cosine and sine parts
+     * {@code A_m = (u + i v) A_{m-1}}, the Legendre factors {@code Q^m_l = w Q^m_{l-1} - beta r^2 Q^m_{l-2}} up the
+     * degrees, and {@code out[(start + u) * dim + offset + k] = F_k * Q^m_l * A_m} for the components of order
+     * {@code m} ({@code F_k = N_k lambda_k}, rounded once); sums in {@code Math.fma}.
+     */
+    private Piece factoredValueLoop(FactoredHarmonics factored, NumberType t) {
+        String w = AXES[factored.polarAxis()];
+        String re = AXES[factored.realAxis()];
+        String im = AXES[factored.imaginaryAxis()];
+        int lmax = factored.lmax();
+        boolean[] uses = {lmax > 0, lmax > 0, lmax > 0};
+        CodeBlock.Builder code = pointLoop(uses, t).addStatement("int o = (start + u) * $L", dim);
+        if (lmax >= 2) {
+            code.addStatement("$T r2 = x * x + y * y + z * z", t.type());
+        }
+        Map<Integer, Degree> requested = new TreeMap<>();
+        model.degrees().forEach(degree -> requested.put(degree.l(), degree));
+        int operations = 0;
+        int stores = 0;
+        for (int m = 0; m <= lmax; m++) {
+            // A_m: the cosine c<m> and sine s<m> parts of (u + i v)^m; A_0 = 1, A_1 = (u, v)
+            if (m >= 2) {
+                String c = m == 2 ? re : "c" + (m - 1);
+                String s = m == 2 ? im : "s" + (m - 1);
+                code.addStatement("$T c$L = Math.fma($L, $L, -($L * $L))", t.type(), m, c, re, s, im)
+                        .addStatement("$T s$L = Math.fma($L, $L, $L * $L)", t.type(), m, s, re, c, im);
+                operations += 4;
+            }
+            int order = m;
+            for (int l = m; l <= lmax; l++) {
+                if (l >= m + 2) {
+                    String lower = l == m + 2 ? "r2" : "(r2 * " + legendre(l - 2, m, w) + ")";
+                    code.addStatement("$T $L = Math.fma($L, $L, -$L * $L)", t.type(), legendre(l, m, w), w,
+                            legendre(l - 1, m, w), betaName(l, m, t), lower);
+                    operations += 3;
+                }
+                Degree degree = requested.get(l);
+                if (degree == null) {
+                    continue;
+                }
+                List<Component> ofOrder = degree.components().stream()
+                        .filter(c -> factored.factors().get(degree.l()).get(c.index()).m() == order).toList();
+                // (F Q) A: a sine and a cosine component with the same |F| share the product F Q (the same bits)
+                String shared = null;
+                if (l > m && ofOrder.size() == 2 && factoredConstant(factored, degree, ofOrder.get(0)).algebraic().abs()
+                        .equals(factoredConstant(factored, degree, ofOrder.get(1)).algebraic().abs())) {
+                    shared = "f" + l + "_" + m;
+                    code.addStatement("$T $L = $L * $L", t.type(), shared,
+                            factoredConstantName(l, ofOrder.get(0).index(), t), legendre(l, m, w));
+                    operations++;
+                }
+                for (Component c : ofOrder) {
+                    FactoredHarmonics.Factor factor = factored.factors().get(l).get(c.index());
+                    List<String> factors = new ArrayList<>();
+                    if (shared == null) {
+                        factors.add(factoredConstantName(l, c.index(), t));
+                        if (l > m) {
+                            factors.add(legendre(l, m, w));
+                        }
+                    } else {
+                        boolean opposite = factoredConstant(factored, degree, c).algebraic().signum()
+                                != factoredConstant(factored, degree, ofOrder.get(0)).algebraic().signum();
+                        factors.add(opposite ? "-" + shared : shared);
+                    }
+                    if (m == 1) {
+                        factors.add(factor.sine() ? im : re);
+                    } else if (m >= 2) {
+                        factors.add((factor.sine() ? "s" : "c") + m);
+                    }
+                    String value = String.join(" * ", factors);
+                    operations += factors.size() - 1;
+                    if (degree.offsets().size() == 1) {
+                        code.addStatement("out[$L] = $L", outputIndex(degree.offsets().get(0) + c.index()), value);
+                    } else {
+                        String local = "y" + l + "_" + c.index();
+                        code.addStatement("$T $L = $L", t.type(), local, value);
+                        degree.offsets().forEach(offset -> code.addStatement("out[$L] = $L",
+                                outputIndex(offset + c.index()), local));
+                    }
+                    stores += degree.offsets().size();
+                }
+            }
+        }
+        return new Piece(code.endControlFlow().build(), 60 + 8 * operations + 12 * stores);
+    }
+
+    /** {@code Q^m_l} for {@code l > m}: the polar coordinate {@code w} for {@code l = m + 1}, else its local. */
+    private static String legendre(int l, int m, String w) {
+        return l == m + 1 ? w : "q" + l + "_" + m;
+    }
+
+    /** {@code F_k = N_k lambda_k} of component {@code index} of degree {@code l} in the factored form. */
+    private HarmonicConstant factoredConstant(FactoredHarmonics factored, Degree degree, Component component) {
+        HarmonicConstant constant = model.constant(degree, component);
+        BigFraction lambda = factored.factors().get(degree.l()).get(component.index()).lambda();
+        return new HarmonicConstant(constant.algebraic().multiply(SqrtRational.of(lambda)), constant.overSqrtFourPi());
+    }
+
+    /** The fields of the factored form: {@code F_k} of each requested component, {@code beta^m_l} of each step. */
+    private List<FieldSpec> factoredConstants(FactoredHarmonics factored, NumberType t) {
+        List<FieldSpec> fields = new ArrayList<>();
+        for (Degree degree : model.degrees()) {
+            for (Component c : degree.components()) {
+                FactoredHarmonics.Factor factor = factored.factors().get(degree.l()).get(c.index());
+                HarmonicConstant constant = factoredConstant(factored, degree, c);
+                fields.add(FieldSpec.builder(t.type(), factoredConstantName(degree.l(), c.index(), t), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("{@code Y^$L_$L = $L * Q^$L_$L($L, r^2) * $L}.\n", degree.l(),
+                                c.index() - degree.l(), constant, factor.m(), degree.l(), AXES[factored.polarAxis()],
+                                factor.m() == 0 ? "1" : (factor.sine() ? "Im" : "Re") + " (" + AXES[factored.realAxis()]
+                                        + " + i " + AXES[factored.imaginaryAxis()] + ")^" + factor.m())
+                        .initializer("$L", t.literal(constant))
+                        .build());
+            }
+        }
+        for (int m = 0; m <= factored.lmax(); m++) {
+            for (int l = m + 2; l <= factored.lmax(); l++) {
+                BigFraction beta = FactoredHarmonics.beta(l, m);
+                fields.add(FieldSpec.builder(t.type(), betaName(l, m, t), Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("{@code beta^$L_$L = $L} of {@code Q^$L_$L = w Q^$L_$L - beta r^2 Q^$L_$L}.\n", m, l,
+                                beta, m, l, m, l - 1, m, l - 2)
+                        .initializer("$L", t.literal(SqrtRational.of(beta)))
+                        .build());
+            }
+        }
+        return fields;
+    }
+
+    private static String factoredConstantName(int l, int index, NumberType t) {
+        return "F" + l + "_" + index + t.fieldSuffix();
+    }
+
+    private static String betaName(int l, int m, NumberType t) {
+        return "BETA" + l + "_" + m + t.fieldSuffix();
+    }
+
     private static String outputIndex(int component) {
         return component == 0 ? "o" : "o + " + component;
     }
@@ -551,7 +697,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows());
-        if (!plan.fusedValueStore()) {
+        if (forwardValueRows()) {
             method.addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.valueRowCount());
         }
         return method.beginControlFlow("for (int start = from; start < to; start += CHUNK)")
@@ -561,6 +707,11 @@ public final class SphericalHarmonicsWriter {
                 .addCode(storeValues.calls())
                 .endControlFlow()
                 .build();
+    }
+
+    /** Whether the forward computes value rows and copies them out, rather than computing values as it stores. */
+    private boolean forwardValueRows() {
+        return !plan.fusedValueStore() && plan.factored().isEmpty();
     }
 
     /**
