@@ -8,6 +8,10 @@ import java.util.stream.IntStream;
  * of threads or on scheduling, and each block owns its samples' outputs: results are bitwise the same however the
  * blocks are run. Anything summed over the batch (shared-weight gradients) goes into one partial array per block,
  * which the caller then adds up in block order.
+ *
+ * <p>Code that already runs one task per core (independent parts of a batch, each a whole pipeline of stages) can
+ * turn the blocks of its stages serial with {@link #serially}: each stage then runs its blocks in order in the
+ * calling thread, with the same results and without a fork and join per stage.
  */
 public final class BatchBlocks {
 
@@ -18,7 +22,33 @@ public final class BatchBlocks {
         void run(int index, int from, int to);
     }
 
+    /** Whether {@link #run} runs its blocks in the calling thread, set by {@link #serially}. */
+    private static final ThreadLocal<Boolean> SERIAL = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private BatchBlocks() {
+    }
+
+    /**
+     * Runs {@code task} in the calling thread with every {@link #run} that it makes in this thread running its blocks
+     * in order, in this thread (other threads are not affected); the previous mode is restored afterwards, also when
+     * {@code task} throws. Results are the same as in parallel, bit for bit.
+     */
+    public static void serially(Runnable task) {
+        if (task == null) {
+            throw new IllegalArgumentException("BatchBlocks.serially: task must not be null");
+        }
+        Boolean previous = SERIAL.get();
+        SERIAL.set(Boolean.TRUE);
+        try {
+            task.run();
+        } finally {
+            SERIAL.set(previous);
+        }
+    }
+
+    /** Whether {@link #run} runs its blocks in order in the calling thread (inside {@link #serially}). */
+    static boolean isSerial() {
+        return SERIAL.get();
     }
 
     /** {@code ceil(batch / blockSize)}. */
@@ -27,8 +57,9 @@ public final class BatchBlocks {
     }
 
     /**
-     * Runs every block once, in parallel when there are several; returns when all are done. Block ends are computed
-     * without overflow, so any {@code batch} up to {@link Integer#MAX_VALUE} is split exactly.
+     * Runs every block once, in parallel when there are several (in order in the calling thread inside
+     * {@link #serially}); returns when all are done. Block ends are computed without overflow, so any {@code batch}
+     * up to {@link Integer#MAX_VALUE} is split exactly.
      */
     public static void run(int batch, int blockSize, Block block) {
         int count = count("BatchBlocks.run", batch, blockSize);
@@ -37,6 +68,10 @@ public final class BatchBlocks {
         }
         if (count == 1) {
             block.run(0, 0, batch);
+        } else if (count > 1 && SERIAL.get()) {
+            for (int index = 0; index < count; index++) {
+                block.run(index, index * blockSize, (int) Math.min(batch, (index + 1L) * blockSize));
+            }
         } else if (count > 1) {
             IntStream.range(0, count).parallel().forEach(index -> block.run(index, index * blockSize,
                     (int) Math.min(batch, (index + 1L) * blockSize)));

@@ -2,12 +2,16 @@ package dev.e3j.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class BatchBlocksTest {
@@ -49,5 +53,52 @@ class BatchBlocksTest {
         IllegalArgumentException blockSize = assertThrows(IllegalArgumentException.class,
                 () -> BatchBlocks.run(4, 0, (index, from, to) -> { }));
         assertEquals("BatchBlocks.run: blockSize must be >= 1, got 0", blockSize.getMessage());
+    }
+
+    @Test
+    void seriallyRunsEveryBlockInOrderInTheCallingThread() {
+        Thread caller = Thread.currentThread();
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+        BatchBlocks.serially(() -> BatchBlocks.run(640, 10, (index, from, to) -> {
+            assertEquals(10 * index, from);
+            assertEquals(from + 10, to);
+            order.add(index);
+            threads.add(Thread.currentThread());
+        }));
+        assertEquals(64, order.size());
+        for (int index = 0; index < order.size(); index++) {
+            assertEquals(index, order.get(index));
+            assertSame(caller, threads.get(index));
+        }
+    }
+
+    @Test
+    void seriallyRestoresTheModeAfterNestingAndExceptions() {
+        assertFalse(BatchBlocks.isSerial());
+        BatchBlocks.serially(() -> {
+            BatchBlocks.serially(() -> assertTrue(BatchBlocks.isSerial()));
+            assertTrue(BatchBlocks.isSerial(), "the inner call restores serial, not parallel");
+        });
+        assertFalse(BatchBlocks.isSerial());
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> BatchBlocks.serially(() -> {
+            throw new IllegalStateException("in the task");
+        }));
+        assertEquals("in the task", thrown.getMessage());
+        assertFalse(BatchBlocks.isSerial(), "restored after the exception");
+        AtomicBoolean otherThreadSerial = new AtomicBoolean(true);
+        BatchBlocks.serially(() -> {
+            Thread other = new Thread(() -> otherThreadSerial.set(BatchBlocks.isSerial()));
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertFalse(otherThreadSerial.get(), "another thread keeps its own mode");
+        IllegalArgumentException noTask = assertThrows(IllegalArgumentException.class,
+                () -> BatchBlocks.serially(null));
+        assertEquals("BatchBlocks.serially: task must not be null", noTask.getMessage());
     }
 }
