@@ -30,6 +30,9 @@ abstract class Numbers<A> {
     /** A zero-filled array. */
     abstract A zeros(int length);
 
+    /** The length of {@code values}. */
+    abstract int length(A values);
+
     /** {@code values[i] = 0} for {@code i < length}. */
     abstract void clear(A values, int length);
 
@@ -117,6 +120,11 @@ abstract class Numbers<A> {
         @Override
         double[] zeros(int length) {
             return new double[length];
+        }
+
+        @Override
+        int length(double[] values) {
+            return values.length;
         }
 
         @Override
@@ -318,6 +326,11 @@ abstract class Numbers<A> {
         @Override
         float[] zeros(int length) {
             return new float[length];
+        }
+
+        @Override
+        int length(float[] values) {
+            return values.length;
         }
 
         @Override
