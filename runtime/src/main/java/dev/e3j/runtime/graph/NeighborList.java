@@ -168,8 +168,8 @@ public final class NeighborList {
      * without a cell), each atom's bin and, along periodic directions, the lattice translation that wraps it into the
      * cell. The search itself then looks at the atoms of the bins around each sender.
      */
-    /** Senders per parallel block of a search. */
-    private static final int SENDERS_PER_BLOCK = 64;
+    /** Senders per parallel block of a search: two blocks or more from 64 atoms (MACE's smallest benchmark cell). */
+    private static final int SENDERS_PER_BLOCK = 32;
 
     /** Scratch of one block of a search: the image being visited and the candidate edge being tested. */
     private static final class Candidate {
