@@ -1,5 +1,6 @@
 package dev.e3j.runtime.graph;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.model.Structure;
 import java.util.Arrays;
 
@@ -167,6 +168,17 @@ public final class NeighborList {
      * without a cell), each atom's bin and, along periodic directions, the lattice translation that wraps it into the
      * cell. The search itself then looks at the atoms of the bins around each sender.
      */
+    /** Senders per parallel block of a search: two blocks or more from 64 atoms (MACE's smallest benchmark cell). */
+    private static final int SENDERS_PER_BLOCK = 32;
+
+    /** Scratch of one block of a search: the image being visited and the candidate edge being tested. */
+    private static final class Candidate {
+        /** The Cartesian translation {@code image·cell} of the image being visited. */
+        final double[] imageShift = new double[3];
+        /** The shift of the candidate edge being tested. */
+        final int[] shift = new int[3];
+    }
+
     private static final class Search {
 
         private final double cutoff;
@@ -193,10 +205,6 @@ public final class NeighborList {
          * and image translations, so that it passes every pair the exact test accepts.
          */
         private double prefilterSquared;
-        /** Scratch: the Cartesian translation {@code image·cell} of the image being visited. */
-        private final double[] imageShift = new double[3];
-        /** Scratch: the shift of the candidate edge being tested. */
-        private final int[] shift = new int[3];
 
         Search(Structure structure, double cutoff) {
             this.cutoff = cutoff;
@@ -355,12 +363,44 @@ public final class NeighborList {
             return (b2 * bins[1] + b1) * bins[0] + b0;
         }
 
+        /**
+         * The edges of every sender, in order: blocks of {@link #SENDERS_PER_BLOCK} senders search in parallel, each
+         * into edges of its own, joined in sender order (the same list as one search in order).
+         */
         NeighborList run() {
-            Edges edges = new Edges(numAtoms);
+            Edges[] parts = new Edges[BatchBlocks.count(numAtoms, SENDERS_PER_BLOCK)];
+            BatchBlocks.run(numAtoms, SENDERS_PER_BLOCK, (block, from, to) -> parts[block] = search(from, to));
+            long total = 0;
+            for (int b = 0; b < parts.length; b++) {
+                total += parts[b].size;
+                if (total > MAX_EDGES) {
+                    throw new IllegalArgumentException("NeighborList.of: cutoff must leave at most " + MAX_EDGES
+                            + " edges, got " + cutoff + " (more edges than that before atom "
+                            + Math.min(numAtoms - 1, (b + 1) * SENDERS_PER_BLOCK) + ")");
+                }
+            }
+            int size = (int) total;
+            int[] senders = new int[size];
+            int[] receivers = new int[size];
+            int[] shifts = new int[3 * size];
+            int at = 0;
+            for (Edges part : parts) {
+                System.arraycopy(part.senders, 0, senders, at, part.size);
+                System.arraycopy(part.receivers, 0, receivers, at, part.size);
+                System.arraycopy(part.shifts, 0, shifts, 3 * at, 3 * part.size);
+                at += part.size;
+            }
+            return new NeighborList(numAtoms, cutoff, cell, senders, receivers, shifts);
+        }
+
+        /** The edges of senders {@code from .. to}, in order, each sender's sorted by receiver and shift. */
+        private Edges search(int from, int to) {
+            Edges edges = new Edges(to - from);
             int[] image = new int[3];
             int[] neighbourBin = new int[3];
             double[] senderWrapped = new double[3];
-            for (int sender = 0; sender < numAtoms; sender++) {
+            Candidate candidate = new Candidate();
+            for (int sender = from; sender < to; sender++) {
                 int first = edges.size;
                 for (int c = 0; c < 3; c++) {
                     senderWrapped[c] = positions[3 * sender + c]
@@ -376,15 +416,14 @@ public final class NeighborList {
                         }
                         for (int d0 = -reach[0]; d0 <= reach[0]; d0++) {
                             if (locate(sender, 0, d0, neighbourBin, image)) {
-                                visitBin(sender, neighbourBin, image, edges, senderWrapped);
+                                visitBin(sender, neighbourBin, image, edges, senderWrapped, candidate);
                             }
                         }
                     }
                 }
                 edges.sortFrom(first);
             }
-            return new NeighborList(numAtoms, cutoff, cell, Arrays.copyOf(edges.senders, edges.size),
-                    Arrays.copyOf(edges.receivers, edges.size), Arrays.copyOf(edges.shifts, 3 * edges.size));
+            return edges;
         }
 
         /**
@@ -408,15 +447,17 @@ public final class NeighborList {
          * prefilter on the wrapped positions (a difference and a square per candidate) rejects most candidates; the
          * rest take the exact test on the positions as given.
          */
-        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges, double[] senderWrapped) {
+        private void visitBin(int sender, int[] neighbourBin, int[] image, Edges edges, double[] senderWrapped,
+                              Candidate candidate) {
             int bin = flatIndex(neighbourBin[0], neighbourBin[1], neighbourBin[2]);
+            double[] imageShift = candidate.imageShift;
             for (int c = 0; c < 3; c++) {
                 imageShift[c] = cell == null ? 0.0 : cartesianShift(image, 0, cell, c);
             }
             double x = senderWrapped[0] - imageShift[0];
             double y = senderWrapped[1] - imageShift[1];
             double z = senderWrapped[2] - imageShift[2];
-            int[] shift = this.shift;
+            int[] shift = candidate.shift;
             for (int n = binStart[bin]; n < binStart[bin + 1]; n++) {
                 double dx = wrapped[3 * n] - x;
                 double dy = wrapped[3 * n + 1] - y;
@@ -471,8 +512,9 @@ public final class NeighborList {
         int[] shifts;
         int size;
 
-        Edges(int numAtoms) {
-            int capacity = Math.max(16, numAtoms);
+        /** Room for the edges of {@code senderCount} senders at first (it grows). */
+        Edges(int senderCount) {
+            int capacity = Math.max(16, 32 * senderCount);
             senders = new int[capacity];
             receivers = new int[capacity];
             shifts = new int[3 * capacity];

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Random;
 
 /**
@@ -46,9 +47,8 @@ import java.util.Random;
 public final class Mace {
 
     /**
-     * The least number of edges in a block of the fused edge pass (blocks hold whole receivers): small enough that
-     * the generated kernels run a block in the calling thread rather than fork blocks of their own inside it, large
-     * enough that the radial MLP's loops over a block's edges run long vectorized (CPU time per evaluation at 64 /
+     * The least number of edges in a block of the fused edge pass (blocks hold whole receivers; the generated
+     * kernels run each block in its thread, {@link Pass#forEachBlock}): large enough that the radial MLP's loops over a block's edges run long vectorized (CPU time per evaluation at 64 /
      * 512 atoms, float32, under load: 30 / 228 ms with 32 edges, 22 / 159-192 with 128, 22 / 185 with 256).
      */
     private static final int EDGES_PER_BLOCK = 128;
@@ -779,6 +779,8 @@ public final class Mace {
         final List<A> contractionOutputs = new ArrayList<>();
         /** A non-linear readout's first linear output, null for linear readouts. */
         final List<A> readoutHidden = new ArrayList<>();
+        /** Scratches no edge block is using ({@link #forEachBlock(ScratchBlock)}). */
+        private final ConcurrentLinkedQueue<Scratch<A>> idleScratch = new ConcurrentLinkedQueue<>();
 
         Pass(Numbers<A> numbers, Graph graph, Weights weights) {
             this.numbers = numbers;
@@ -842,12 +844,25 @@ public final class Mace {
             System.arraycopy(derivatives, 0, edgeFeatDerivatives, from * numBessel, derivatives.length);
         }
 
-        /** Runs every edge block once, in parallel; {@code index} is the block's number. */
+        /**
+         * Runs every edge block once, in parallel; {@code index} is the block's number. The blocks are the parallel
+         * work: each runs in one thread, its kernels' own blocks in order ({@link BatchBlocks#serially}), without a
+         * fork and join of their own inside a task that the pool already runs.
+         */
         void forEachBlock(BatchBlocks.Block body) {
+            forEachBlock((index, from, to, scratch) -> body.run(index, from, to));
+        }
+
+        /** {@link #forEachBlock(BatchBlocks.Block)} with a {@link Scratch} of the block's own while it runs. */
+        void forEachBlock(ScratchBlock<A> body) {
             int count = blockStart.length - 1;
             BatchBlocks.run(count, 1, (first, from, to) -> {
                 for (int block = from; block < to; block++) {
-                    body.run(block, blockStart[block], blockStart[block + 1]);
+                    int index = block;
+                    Scratch<A> scratch = idleScratch.poll();
+                    Scratch<A> taken = scratch != null ? scratch : new Scratch<>(numbers);
+                    BatchBlocks.serially(() -> body.run(index, blockStart[index], blockStart[index + 1], taken));
+                    idleScratch.offer(taken);
                 }
             });
         }
@@ -875,10 +890,20 @@ public final class Mace {
 
         /** Rows {@code index[from .. to)} of {@code nodes} ({@code [n][width]}), {@code [to - from][width]}. */
         A gather(A nodes, int width, int[] index, int from, int to) {
-            A out = numbers.zeros((to - from) * width);
+            return gather(nodes, width, index, from, to, numbers.zeros((to - from) * width));
+        }
+
+        /** {@link #gather(Object, int, int[], int, int)} into {@code out}; returns {@code out}. */
+        A gather(A nodes, int width, int[] index, int from, int to, A out) {
             for (int e = from; e < to; e++) {
                 System.arraycopy(nodes, index[e] * width, out, (e - from) * width, width);
             }
+            return out;
+        }
+
+        /** Edge rows {@code from .. to} of {@code perEdge} ({@code [edges][width]}) copied into {@code out}. */
+        A edgeRows(A perEdge, int width, int from, int to, A out) {
+            System.arraycopy(perEdge, from * width, out, 0, (to - from) * width);
             return out;
         }
 
@@ -1004,13 +1029,15 @@ public final class Mace {
             radialMlps.add(mlp);
             radialTraces.add(trace);
             A message = numbers.zeros(n * midDim);
-            forEachBlock((index, from, to) -> {
+            forEachBlock((index, from, to, scratch) -> {
                 int count = to - from;
-                A tpWeights = mlp.forward(trace, numbers.copyOfRange(edgeFeats, from * numBessel,
-                        to * numBessel), from, to);
-                A out = numbers.zeros(count * midDim);
-                numbers.forward(block.convTp(), count, gather(up, upDim, senders, from, to),
-                        numbers.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim), tpWeights, out);
+                A tpWeights = mlp.forward(trace, edgeRows(edgeFeats, numBessel, from, to,
+                        scratch.array(Scratch.EDGE_FEATS, count * numBessel)), from, to);
+                A out = scratch.array(Scratch.MESSAGES, count * midDim);
+                numbers.forward(block.convTp(), count,
+                        gather(up, upDim, senders, from, to, scratch.array(Scratch.SENDER_FEATS, count * upDim)),
+                        edgeRows(harmonics, harmonicsDim, from, to,
+                                scratch.array(Scratch.HARMONICS, count * harmonicsDim)), tpWeights, out);
                 for (int e = 0; e < count; e++) {
                     numbers.addRow(message, receivers[from + e] * midDim, out, e * midDim, midDim);
                 }
@@ -1135,18 +1162,20 @@ public final class Mace {
             RadialMlp<A> mlp = radialMlps.get(t);
             RadialMlp<A>.Trace trace = radialTraces.get(t);
             A gradSenderUp = numbers.zeros(edges * upDim);
-            forEachBlock((index, from, to) -> {
+            forEachBlock((index, from, to, scratch) -> {
                 int count = to - from;
-                A gradX1 = numbers.zeros(count * upDim);
-                A gradX2 = numbers.zeros(count * harmonicsDim);
-                A gradWeights = numbers.zeros(count * mlp.outputDim());
-                numbers.backward(block.convTp(), count, gather(up, upDim, senders, from, to),
-                        numbers.copyOfRange(harmonics, from * harmonicsDim, to * harmonicsDim),
-                        trace.output(from, to), gather(gradMessage, midDim, receivers, from, to), gradX1, gradX2,
-                        gradWeights);
+                A gradX1 = scratch.array(Scratch.GRAD_SENDER_FEATS, count * upDim);
+                A gradX2 = scratch.array(Scratch.GRAD_HARMONICS, count * harmonicsDim);
+                A gradWeights = scratch.array(Scratch.GRAD_WEIGHTS, count * mlp.outputDim());
+                numbers.backward(block.convTp(), count,
+                        gather(up, upDim, senders, from, to, scratch.array(Scratch.SENDER_FEATS, count * upDim)),
+                        edgeRows(harmonics, harmonicsDim, from, to,
+                                scratch.array(Scratch.HARMONICS, count * harmonicsDim)),
+                        trace.output(from, to), gather(gradMessage, midDim, receivers, from, to,
+                                scratch.array(Scratch.MESSAGES, count * midDim)), gradX1, gradX2, gradWeights);
                 System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, count * upDim);
                 numbers.addRow(gradHarmonics, from * harmonicsDim, gradX2, 0, count * harmonicsDim);
-                A gradFeats = numbers.zeros(count * numBessel);
+                A gradFeats = scratch.array(Scratch.EDGE_FEATS, count * numBessel);
                 mlp.backward(trace, from, to, gradWeights, gradFeats);
                 numbers.addRow(gradEdgeFeats, from * numBessel, gradFeats, 0, count * numBessel);
             });
@@ -1164,6 +1193,64 @@ public final class Mace {
                 }
             });
             return sums;
+        }
+    }
+
+    /** The work of one edge block with a scratch of its own ({@link Pass#forEachBlock(ScratchBlock)}). */
+    @FunctionalInterface
+    interface ScratchBlock<A> {
+        /** Runs block {@code index}, edges {@code from} (inclusive) to {@code to} (exclusive). */
+        void run(int index, int from, int to, Scratch<A> scratch);
+    }
+
+    /**
+     * The arrays an edge block computes in and nothing keeps after it (the block's gathered inputs, the messages of
+     * its edges, their gradients), by use, reused by the next block that takes this scratch when that block asks for
+     * a length it holds: blocks of whole receivers often hold the same few numbers of edges (in a crystal most atoms
+     * have the same neighbours), so each use keeps the arrays of its {@link #LENGTHS} most recent lengths; another
+     * length is made anew, as without a scratch. A pass hands each scratch to one block at a time, so blocks running
+     * in parallel, or a block that a thread runs while it waits inside another, never share one. Contents on return
+     * are unspecified: every use overwrites its array.
+     */
+    static final class Scratch<A> {
+        static final int EDGE_FEATS = 0;
+        static final int SENDER_FEATS = 1;
+        static final int HARMONICS = 2;
+        /** The edges' messages in the forward pass, their gradients (the receivers' rows) in the backward pass. */
+        static final int MESSAGES = 3;
+        static final int GRAD_SENDER_FEATS = 4;
+        static final int GRAD_HARMONICS = 5;
+        static final int GRAD_WEIGHTS = 6;
+        private static final int USES = 7;
+        /** Arrays kept per use, of distinct lengths, the most recently used first. */
+        private static final int LENGTHS = 4;
+
+        private final Numbers<A> numbers;
+        private final List<List<A>> arrays = new ArrayList<>(USES);
+
+        Scratch(Numbers<A> numbers) {
+            this.numbers = numbers;
+            for (int use = 0; use < USES; use++) {
+                arrays.add(new ArrayList<>(LENGTHS));
+            }
+        }
+
+        /** An array of {@code use}, {@code length} long, contents unspecified. */
+        A array(int use, int length) {
+            List<A> kept = arrays.get(use);
+            for (int i = 0; i < kept.size(); i++) {
+                A array = kept.get(i);
+                if (numbers.length(array) == length) {
+                    kept.add(0, kept.remove(i));
+                    return array;
+                }
+            }
+            if (kept.size() == LENGTHS) {
+                kept.remove(LENGTHS - 1);
+            }
+            A array = numbers.zeros(length);
+            kept.add(0, array);
+            return array;
         }
     }
 

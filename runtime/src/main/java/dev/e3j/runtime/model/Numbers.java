@@ -30,6 +30,12 @@ abstract class Numbers<A> {
     /** A zero-filled array. */
     abstract A zeros(int length);
 
+    /** The length of {@code values}. */
+    abstract int length(A values);
+
+    /** {@code values[i] = 0} for {@code i < length}. */
+    abstract void clear(A values, int length);
+
     /** {@code values[from .. to)} rounded once to this type (a copy). */
     abstract A round(double[] values, int from, int to);
 
@@ -114,6 +120,16 @@ abstract class Numbers<A> {
         @Override
         double[] zeros(int length) {
             return new double[length];
+        }
+
+        @Override
+        int length(double[] values) {
+            return values.length;
+        }
+
+        @Override
+        void clear(double[] values, int length) {
+            Arrays.fill(values, 0, length, 0.0);
         }
 
         @Override
@@ -310,6 +326,16 @@ abstract class Numbers<A> {
         @Override
         float[] zeros(int length) {
             return new float[length];
+        }
+
+        @Override
+        int length(float[] values) {
+            return values.length;
+        }
+
+        @Override
+        void clear(float[] values, int length) {
+            Arrays.fill(values, 0, length, 0f);
         }
 
         @Override

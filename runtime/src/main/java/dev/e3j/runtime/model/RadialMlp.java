@@ -4,6 +4,7 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -68,34 +69,77 @@ final class RadialMlp<A> {
     }
 
     /**
-     * What the input gradients need from the forward pass of all rows: each block's hidden layers' {@code act'(z)}
-     * (transposed, as {@link Numbers#rows}), kept under the block's first row, and the output of all rows (the
-     * layers' inputs only serve weight gradients, which MACE's forces do not take).
+     * What the input gradients need from the forward pass of all rows, kept per block under the block's first row:
+     * the hidden layers' {@code act'(z)} (transposed, as {@link Numbers#rows}) and the block's output (the layers'
+     * inputs only serve weight gradients, which MACE's forces do not take). No array spans all rows, so nothing here
+     * is a large allocation the collector must treat apart.
      */
     final class Trace {
-        /** At {@code from}: the derivatives of the block of rows {@code from ..}, one entry per hidden layer. */
-        private final AtomicReferenceArray<List<A[]>> derivatives;
-        private final A output;
+        /** At {@code from}: what {@link #forward} kept of the block of rows {@code from ..}. */
+        private final AtomicReferenceArray<Kept<A>> blocks;
 
         private Trace(int rows) {
-            this.derivatives = new AtomicReferenceArray<>(rows);
-            this.output = numbers.zeros(rows * outputDim());
+            this.blocks = new AtomicReferenceArray<>(rows);
         }
 
-        /** Output rows {@code from .. to}, {@code [to - from][h_L]} (a copy). */
+        /**
+         * Output rows {@code from .. to}, {@code [to - from][h_L]}, of a block {@link #forward} ran: the array it
+         * returned, kept (read it, never write it).
+         *
+         * @throws IllegalStateException if {@link #forward} ran no block of exactly these rows
+         */
         A output(int from, int to) {
-            return numbers.copyOfRange(output, from * outputDim(), to * outputDim());
+            return kept(from, to).output();
         }
 
-        /** The derivatives that {@link #forward} kept for the block of rows {@code from .. to}. */
-        private List<A[]> derivatives(int from, int to) {
-            List<A[]> block = derivatives.get(from);
-            if (block == null) {
+        /** What {@link #forward} kept of the block of rows {@code from .. to}. */
+        private Kept<A> kept(int from, int to) {
+            Kept<A> block = from < to ? blocks.get(from) : null;
+            if (block == null || block.rows() != to - from) {
                 throw new IllegalStateException("no block of the forward pass starts at row " + from + " (rows " + from
                         + ".." + to + ")");
             }
             return block;
         }
+    }
+
+    /** A forward block's hidden-layer derivatives ({@code [h_l][rows]} each) and output ({@code [rows][h_L]}). */
+    private record Kept<A>(int rows, List<A[]> derivatives, A output) {
+    }
+
+    /**
+     * Rows for the intermediates of one block's forward or backward pass that nothing keeps, reused from block to
+     * block: slot {@code s} holds its own {@code width} arrays of at least {@code count} entries (the forward pass's
+     * input and each layer's {@code z} and {@code act(z)} in slots below {@code 2 hs.length}, the backward pass's
+     * gradient of layer {@code l}'s input in slot {@code 2 hs.length + l}). One workspace serves
+     * one block at a time ({@link #idle} hands them out), so blocks running in parallel, or a block a thread runs
+     * while it waits inside another, never share one.
+     */
+    private final class Workspace {
+        @SuppressWarnings("unchecked")
+        private final A[][] slots = (A[][]) new Object[3 * hs.length][];
+        private final int[] capacity = new int[3 * hs.length];
+
+        /** Slot {@code slot}'s rows, {@code width} arrays of at least {@code count} entries; zero-filled if asked. */
+        A[] rows(int slot, int width, int count, boolean zeroed) {
+            if (slots[slot] == null || slots[slot].length != width || capacity[slot] < count) {
+                slots[slot] = numbers.rows(width, count);
+                capacity[slot] = count;
+            } else if (zeroed) {
+                for (A row : slots[slot]) {
+                    numbers.clear(row, count);
+                }
+            }
+            return slots[slot];
+        }
+    }
+
+    /** Workspaces no block is using; a block takes one (or makes one) and puts it back when done. */
+    private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
+
+    private Workspace takeWorkspace() {
+        Workspace workspace = idle.poll();
+        return workspace != null ? workspace : new Workspace();
     }
 
     /** An empty trace for {@code rows} rows, filled by {@link #forward}. */
@@ -111,28 +155,32 @@ final class RadialMlp<A> {
     A forward(Trace trace, A x, int from, int to) {
         int count = to - from;
         int layers = hs.length - 1;
-        A[] h = numbers.rows(hs[0], count);
-        numbers.transpose(x, count, hs[0], 1 / Math.sqrt(hs[0]), h);
-        List<A[]> derivatives = new ArrayList<>(layers - 1);
-        for (int l = 0; ; l++) {
-            int hOut = hs[l + 1];
-            A[] z = numbers.rows(hOut, count);
-            numbers.multiply(h, hs[l], forwardWeights.get(l), hOut, count, z);
-            if (l + 1 == layers) {
-                A out = numbers.zeros(count * hOut);
-                numbers.untranspose(z, hOut, count, out);
-                System.arraycopy(out, 0, trace.output, from * hOut, count * hOut);
-                if (count > 0) {
-                    trace.derivatives.set(from, derivatives);
+        Workspace workspace = takeWorkspace();
+        try {
+            A[] h = workspace.rows(0, hs[0], count, false);
+            numbers.transpose(x, count, hs[0], 1 / Math.sqrt(hs[0]), h);
+            List<A[]> derivatives = new ArrayList<>(layers - 1);
+            for (int l = 0; ; l++) {
+                int hOut = hs[l + 1];
+                A[] z = workspace.rows(1 + 2 * l, hOut, count, true);
+                numbers.multiply(h, hs[l], forwardWeights.get(l), hOut, count, z);
+                if (l + 1 == layers) {
+                    A out = numbers.zeros(count * hOut);
+                    numbers.untranspose(z, hOut, count, out);
+                    if (count > 0) {
+                        trace.blocks.set(from, new Kept<>(count, derivatives, out));
+                    }
+                    return out;
                 }
-                return out;
+                A[] y = workspace.rows(2 + 2 * l, hOut, count, false);
+                A[] derivative = numbers.rows(hOut, count);
+                numbers.valuesAndDerivatives(act, z, y, derivative, count);
+                derivatives.add(derivative);
+                numbers.scale(y, count, 1 / Math.sqrt(hOut));
+                h = y;
             }
-            A[] y = numbers.rows(hOut, count);
-            A[] derivative = numbers.rows(hOut, count);
-            numbers.valuesAndDerivatives(act, z, y, derivative, count);
-            derivatives.add(derivative);
-            numbers.scale(y, count, 1 / Math.sqrt(hOut));
-            h = y;
+        } finally {
+            idle.offer(workspace);
         }
     }
 
@@ -148,21 +196,27 @@ final class RadialMlp<A> {
         if (count == 0) {
             return;
         }
-        List<A[]> derivatives = trace.derivatives(from, to);
+        List<A[]> derivatives = trace.kept(from, to).derivatives();
         int layers = hs.length - 1;
-        A[] grad = numbers.rows(hs[layers], count);
-        numbers.transpose(gradOut, count, hs[layers], 1.0, grad);
-        for (int l = layers - 1; l >= 0; l--) {
-            int hIn = hs[l];
-            if (l + 1 < layers) {
-                numbers.multiply(grad, derivatives.get(l), count);
+        Workspace workspace = takeWorkspace();
+        try {
+            int gradients = 2 * hs.length;
+            A[] grad = workspace.rows(gradients + layers, hs[layers], count, false);
+            numbers.transpose(gradOut, count, hs[layers], 1.0, grad);
+            for (int l = layers - 1; l >= 0; l--) {
+                int hIn = hs[l];
+                if (l + 1 < layers) {
+                    numbers.multiply(grad, derivatives.get(l), count);
+                }
+                A[] gradIn = workspace.rows(gradients + l, hIn, count, true);
+                numbers.multiply(grad, hs[l + 1], backwardWeights.get(l), hIn, count, gradIn);
+                numbers.scale(gradIn, count, 1 / Math.sqrt(hIn));
+                grad = gradIn;
             }
-            A[] gradIn = numbers.rows(hIn, count);
-            numbers.multiply(grad, hs[l + 1], backwardWeights.get(l), hIn, count, gradIn);
-            numbers.scale(gradIn, count, 1 / Math.sqrt(hIn));
-            grad = gradIn;
+            numbers.untranspose(grad, hs[0], count, gradX);
+        } finally {
+            idle.offer(workspace);
         }
-        numbers.untranspose(grad, hs[0], count, gradX);
     }
 
     /**

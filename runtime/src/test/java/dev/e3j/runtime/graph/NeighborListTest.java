@@ -134,6 +134,27 @@ class NeighborListTest {
         }
     }
 
+    /** A structure of several blocks of senders (searched in parallel) gives the definition's edges, by sender. */
+    @Test
+    void aStructureOfSeveralSenderBlocksEqualsTheBruteForceDefinition() {
+        Random random = new Random(11);
+        int n = 300;
+        int[] z = new int[n];
+        java.util.Arrays.fill(z, 1);
+        double[] positions = new double[3 * n];
+        for (int k = 0; k < positions.length; k++) {
+            positions[k] = 14 * random.nextDouble();
+        }
+        Structure structure = Structure.periodic(z, positions, new double[] {14, 0, 0, 0.5, 14, 0, 0, 0, 14},
+                new boolean[] {true, true, false});
+        NeighborList list = NeighborList.of(structure, 3.5);
+        assertEquals(bruteForce(structure, 3.5), edgeSet(list.senders(), list.receivers(), list.unitShifts()));
+        int[] senders = list.senders();
+        for (int e = 1; e < senders.length; e++) {
+            assertTrue(senders[e - 1] <= senders[e], "edges in sender order at " + e);
+        }
+    }
+
     /**
      * For each pair, every translation {@code S} with {@code |S_k + s_j,k - s_i,k| <= cutoff |b_k| + 1} ({@code s}
      * fractional coordinates, {@code b_k} the reciprocal vectors, {@code |s_k(d)| <= |d| |b_k|}): a superset of the
