@@ -195,6 +195,7 @@ public final class TensorProductWriter {
                 Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
             operations.add(Operation.BACKWARD_CHANNEL_LAST);
+            operations.add(Operation.DOUBLE_BACKWARD_CHANNEL_LAST);
         }
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
@@ -658,6 +659,12 @@ public final class TensorProductWriter {
                 }
             }
         }
+        if (channelLastBackward()) {
+            // gX2 accumulates in place; the other gradients are copied out of per-sample scratch
+            method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+            method.addCode(channelLastDoubleBackwardLoop(number, helpers));
+            return method.build();
+        }
         method.addStatement("$T.fill(gX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (!model.square()) {
             method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
@@ -1016,10 +1023,10 @@ public final class TensorProductWriter {
 
     /**
      * Whether an {@code ir_mul} kernel runs the block method {@code block} on {@code mul_ir} copies of its blocks
-     * ({@link #irMulBlock}): every block method but the channel-last forward.
+     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward.
      */
     private boolean convertsBlocks(String block) {
-        return irMul && !(channelLast && block.equals("forwardBlock"));
+        return irMul && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
     }
 
     /** What a public method runs per block for the block method {@code block}: it, or its {@code ir_mul} entry. */
@@ -1142,6 +1149,46 @@ public final class TensorProductWriter {
         }
         code.add(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
                 before.build(), Map.of(Operation.BACKWARD_CHANNEL_LAST, after.build())));
+        return code.build();
+    }
+
+    /**
+     * The double backward of an {@code ir_mul} kernel on channel-last scratch
+     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}): per sample, {@code x1}, {@code ggX1}, {@code gradOut} (and
+     * per-sample weights and their cotangent) copied in, {@code gX1T} and {@code gGradOutT} (and {@code gWeightsT})
+     * zeroed, the paths' methods, then those gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in
+     * place (one channel), shared weights and their block's gradient too.
+     */
+    private CodeBlock channelLastDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        Map<String, String> binding = binding();
+        CodeBlock.Builder before = CodeBlock.builder();
+        CodeBlock.Builder after = CodeBlock.builder();
+        for (String input : List.of("x1", "ggX1", "gradOut")) {
+            String dimension = FEATURES.get(input).dimension();
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), input, number.type(), dimension);
+            before.addStatement("System.arraycopy($L, b * $L, $LT, 0, $L)", input, dimension, input, dimension);
+        }
+        for (String gradient : List.of("gX1", "gGradOut")) {
+            String dimension = FEATURES.get(gradient).dimension();
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), gradient, number.type(), dimension);
+            before.addStatement("$T.fill($LT, $L)", ARRAYS, gradient, number.zero());
+            after.addStatement("System.arraycopy($LT, 0, $L, b * $L, $L)", gradient, gradient, dimension, dimension);
+        }
+        if (copiesWeights()) {
+            for (String scratch : List.of("sampleWeights", "ggWeightsT", "gWeightsT")) {
+                code.addStatement("$T[] $L = new $T[WEIGHT_NUMEL]", number.type(), scratch, number.type());
+            }
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)")
+                    .addStatement("System.arraycopy(ggWeights, b * WEIGHT_NUMEL, ggWeightsT, 0, WEIGHT_NUMEL)")
+                    .addStatement("$T.fill(gWeightsT, $L)", ARRAYS, number.zero());
+            after.addStatement("System.arraycopy(gWeightsT, 0, gWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
+        } else {
+            binding.put("ggWeightsT", "ggWeights");
+            binding.put("gWeightsT", "gWeights");
+        }
+        code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
+                helpers, before.build(), Map.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST, after.build())));
         return code.build();
     }
 
@@ -1569,6 +1616,7 @@ public final class TensorProductWriter {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
             case BACKWARD_CHANNEL_LAST -> "backwardChannelLastSample";
+            case DOUBLE_BACKWARD_CHANNEL_LAST -> "doubleBackwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
