@@ -192,10 +192,10 @@ public final class TensorProductWriter {
                 channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
+                channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
+                Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
             operations.add(Operation.BACKWARD_CHANNEL_LAST);
-            operations.add(Operation.DOUBLE_BACKWARD_CHANNEL_LAST);
         }
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
         for (NumberType number : types) {
@@ -214,6 +214,8 @@ public final class TensorProductWriter {
         if (channelLast && !irMul) {
             for (NumberType number : types) {
                 methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
+                methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
             }
         }
         if (channelLast && !irMul || weightRows) {
@@ -659,7 +661,7 @@ public final class TensorProductWriter {
                 }
             }
         }
-        if (channelLastBackward()) {
+        if (channelLast) {
             // gX2 accumulates in place; the other gradients are copied out of per-sample scratch
             method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
             method.addCode(channelLastDoubleBackwardLoop(number, helpers));
@@ -1153,11 +1155,13 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The double backward of an {@code ir_mul} kernel on channel-last scratch
-     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}): per sample, {@code x1}, {@code ggX1}, {@code gradOut} (and
-     * per-sample weights and their cotangent) copied in, {@code gX1T} and {@code gGradOutT} (and {@code gWeightsT})
-     * zeroed, the paths' methods, then those gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in
-     * place (one channel), shared weights and their block's gradient too.
+     * The double backward of a channel-last kernel on channel-last scratch
+     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout: per sample, {@code x1}, {@code ggX1},
+     * {@code gradOut} (and per-sample weights and their cotangent) copied in ({@code ir_mul}: plainly; {@code mul_ir}:
+     * transposed, as the forward's), {@code gX1T} and {@code gGradOutT} (and {@code gWeightsT}) zeroed, the paths'
+     * methods, then those gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel),
+     * shared weights and their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
+     * {@link Operation#DOUBLE_BACKWARD}, whose strided loops do not vectorize.
      */
     private CodeBlock channelLastDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
         CodeBlock.Builder code = CodeBlock.builder();
@@ -1165,15 +1169,23 @@ public final class TensorProductWriter {
         CodeBlock.Builder before = CodeBlock.builder();
         CodeBlock.Builder after = CodeBlock.builder();
         for (String input : List.of("x1", "ggX1", "gradOut")) {
-            String dimension = FEATURES.get(input).dimension();
-            code.addStatement("$T[] $LT = new $T[$L]", number.type(), input, number.type(), dimension);
-            before.addStatement("System.arraycopy($L, b * $L, $LT, 0, $L)", input, dimension, input, dimension);
+            Feature feature = FEATURES.get(input);
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), input, number.type(), feature.dimension());
+            before.addStatement(irMul
+                    ? CodeBlock.of("System.arraycopy($L, b * $L, $LT, 0, $L)", input, feature.dimension(), input,
+                            feature.dimension())
+                    : CodeBlock.of("$LToChannelLast($L, b * $L, $LT)", feature.operand(), input,
+                            feature.dimension(), input));
         }
         for (String gradient : List.of("gX1", "gGradOut")) {
-            String dimension = FEATURES.get(gradient).dimension();
-            code.addStatement("$T[] $LT = new $T[$L]", number.type(), gradient, number.type(), dimension);
+            Feature feature = FEATURES.get(gradient);
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), gradient, number.type(), feature.dimension());
             before.addStatement("$T.fill($LT, $L)", ARRAYS, gradient, number.zero());
-            after.addStatement("System.arraycopy($LT, 0, $L, b * $L, $L)", gradient, gradient, dimension, dimension);
+            after.addStatement(irMul
+                    ? CodeBlock.of("System.arraycopy($LT, 0, $L, b * $L, $L)", gradient, gradient,
+                            feature.dimension(), feature.dimension())
+                    : CodeBlock.of("$LFromChannelLast($LT, $L, b * $L)", feature.operand(), gradient, gradient,
+                            feature.dimension()));
         }
         if (copiesWeights()) {
             for (String scratch : List.of("sampleWeights", "ggWeightsT", "gWeightsT")) {
