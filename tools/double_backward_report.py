@@ -4,7 +4,7 @@ at most 3x) and against e3nn's autograd double backward (at least 10x), from the
 e3nn's `double_backward_second_grad` (the last torch.autograd.grad, its graph built untimed) is the like-for-like
 peer of e3j's `doubleBackward`; e3nn's `double_backward` (forward, first gradients with create_graph=True, second
 gradients: what a training step on forces runs for this product) is compared with e3j's forward + backward +
-doubleBackward.
+doubleBackward. Both layouts of e3j are reported when the run has them (e3nn has only mul_ir: its time divides both).
 
 Usage: python3 tools/double_backward_report.py OUT_DIR   (OUT_DIR holds e3nn.jsonl, e3j.json, machine.txt)
 """
@@ -25,29 +25,30 @@ def main():
         if not result["benchmark"].endswith("DoubleBackwardBenchmark.batch"):
             continue
         p = result["params"]
-        e3j[(p["config"], p["precision"], p["pass"])] = result["primaryMetric"]["score"]
+        e3j[(p["config"], p["precision"], p["pass"], p.get("layout", "MUL_IR"))] = result["primaryMetric"]["score"]
     machine = (out / "machine.txt").read_text().splitlines()
     print(f"Measured {machine[0]} on {machine[1]} ({machine[2]} cores); load before: {machine[3].strip()};"
           f" after: {machine[-1].strip()}.")
     print("e3nn: best of the timed calls, 2 torch threads; e3j: JMH mean, the kernel splitting the batch over both"
           " cores. Milliseconds for the whole batch.\n")
-    print("| config | precision | e3j fwd+bwd | e3j doubleBackward | ratio (<= 3) | e3nn second grad"
+    print("| config | precision | layout | e3j fwd+bwd | e3j doubleBackward | ratio (<= 3) | e3nn second grad"
           " | e3nn / e3j (>= 10) | e3nn fwd + bwd + double | e3j fwd + bwd + double | e3nn / e3j |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     configs = sorted({k[0] for k in e3j}, key=lambda c: [k[0] for k in e3j].index(c))
     for config in configs:
         for precision, dtype in (("f64", "float64"), ("f32", "float32")):
-            first = e3j.get((config, precision, "forward+backward"))
-            second = e3j.get((config, precision, "doubleBackward"))
-            if first is None or second is None:
-                continue
-            grad = peer.get((config, dtype, "double_backward_second_grad"))
-            full = peer.get((config, dtype, "double_backward"))
-            cells = [config, precision, f"{first:.2f}", f"{second:.2f}", f"{second / first:.2f}"]
-            cells += [f"{grad['min_ms']:.1f}", f"{grad['min_ms'] / second:.1f}x"] if grad else ["n/a", "n/a"]
-            cells += ([f"{full['min_ms']:.1f}", f"{first + second:.2f}", f"{full['min_ms'] / (first + second):.1f}x"]
-                      if full else ["n/a", f"{first + second:.2f}", "n/a"])
-            print("| " + " | ".join(cells) + " |")
+            for layout in ("MUL_IR", "IR_MUL"):
+                first = e3j.get((config, precision, "forward+backward", layout))
+                second = e3j.get((config, precision, "doubleBackward", layout))
+                if first is None or second is None:
+                    continue
+                grad = peer.get((config, dtype, "double_backward_second_grad"))
+                full = peer.get((config, dtype, "double_backward"))
+                cells = [config, precision, layout, f"{first:.2f}", f"{second:.2f}", f"{second / first:.2f}"]
+                cells += [f"{grad['min_ms']:.1f}", f"{grad['min_ms'] / second:.1f}x"] if grad else ["n/a", "n/a"]
+                cells += ([f"{full['min_ms']:.1f}", f"{first + second:.2f}",
+                           f"{full['min_ms'] / (first + second):.1f}x"] if full else ["n/a", f"{first + second:.2f}", "n/a"])
+                print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.SplittableRandom;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code doubleBackward} against forward plus backward of the same kernel, on the tensor-product configurations of
  * {@link KernelBenchmark}: issue 22 asks the second derivatives to cost at most three times the first pass and its
  * gradients. Both passes compute every output ({@code doubleBackward}: every cotangent given, every gradient wanted,
- * as in training on forces). {@code tools/bench_double_backward.py} times e3nn's autograd double backward on the same
+ * as in training on forces), in e3nn's {@code MUL_IR} layout and in the channel-last {@code IR_MUL} (the same
+ * uniform random features read in either layout). {@code tools/bench_double_backward.py} times e3nn's autograd double backward on the same
  * configurations.
  */
 @State(Scope.Benchmark)
@@ -42,6 +44,10 @@ public class DoubleBackwardBenchmark {
     @Param({"forward+backward", "doubleBackward"})
     public String pass;
 
+    /** The features' layout, as {@link KernelBenchmark#layout}. */
+    @Param({"MUL_IR", "IR_MUL"})
+    public String layout;
+
     private Runnable workload;
 
     @Setup
@@ -53,7 +59,7 @@ public class DoubleBackwardBenchmark {
         if (!pass.equals("forward+backward") && !pass.equals("doubleBackward")) {
             throw new IllegalArgumentException("pass must be forward+backward or doubleBackward, got " + pass);
         }
-        TensorProductKernel kernel = configuration.tensorProductKernel();
+        TensorProductKernel kernel = configuration.tensorProductKernel(Layout.valueOf(layout));
         int batch = configuration.batch();
         SplittableRandom random = new SplittableRandom(Workload.SEED);
         int weights = kernel.sharedWeights() ? kernel.weightNumel() : batch * kernel.weightNumel();

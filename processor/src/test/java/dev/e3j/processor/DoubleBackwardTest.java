@@ -48,7 +48,7 @@ class DoubleBackwardTest {
 
     /** Products the reference does not contain, each with precision = FLOAT. */
     private static final List<String> UNSEEN = List.of("HighDegree", "WeightRows", "MixedWeightRows", "ChannelLast",
-            "Elementwise", "WeightedSquare", "Full", "PathWeights");
+            "ChannelLastShared", "Elementwise", "WeightedSquare", "Full", "PathWeights");
 
     @BeforeAll
     static void compile() {
@@ -114,6 +114,11 @@ class DoubleBackwardTest {
                     @TensorProduct(in1 = "5x0e+5x1o+3x2e", in2 = "0e+1o+2e+3o", out = "5x0e+5x1o+3x2e+3x3o",
                                    kind = Kind.CHANNELWISE, sharedWeights = false, precision = Precision.FLOAT)
                     interface ChannelLast extends TensorProductKernel {}
+
+                    // channel-last with weights shared by the batch: the block's gradient sums in place
+                    @TensorProduct(in1 = "4x0e+4x1o+2x2e", in2 = "0e+1o+2e", out = "4x0e+4x1o+2x2e",
+                                   kind = Kind.CHANNELWISE, precision = Precision.FLOAT)
+                    interface ChannelLastShared extends TensorProductKernel {}
 
                     @TensorProduct(in1 = "3x1o+2x2e", in2 = "3x1e+2x3o", kind = Kind.ELEMENTWISE,
                                    precision = Precision.FLOAT)

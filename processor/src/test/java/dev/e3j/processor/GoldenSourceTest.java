@@ -41,7 +41,7 @@ class GoldenSourceTest {
                                sharedWeights = false)
                 interface ChannelLast extends TensorProductKernel {}
 
-                // the same in ir_mul: the forward copies plainly, the backward transposes into mul_ir scratch
+                // the same in ir_mul: the forward, the fused backward and the double backward copy each sample plainly
                 @TensorProduct(in1 = "2x0e+2x1o", in2 = "0e+1o", out = "2x0e+2x1o", kind = Kind.CHANNELWISE,
                                sharedWeights = false, layout = Layout.IR_MUL)
                 interface ChannelLastIrMul extends TensorProductKernel {}

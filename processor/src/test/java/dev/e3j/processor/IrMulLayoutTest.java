@@ -46,6 +46,14 @@ class IrMulLayoutTest {
         SPECS.put("WeightRows", "in1 = \"8x0e+8x1o\", in2 = \"2x0e+1o\", out = \"9x0e+9x1o\"");
         SPECS.put("ChannelLast", "in1 = \"5x0e+5x1o+3x2e\", in2 = \"0e+1o+2e+3o\", out = \"5x0e+5x1o+3x2e+3x3o\","
                 + " kind = Kind.CHANNELWISE, sharedWeights = false");
+        SPECS.put("ChannelLastShared", "in1 = \"4x0e+4x1o+2x2e\", in2 = \"0e+1o+2e\", out = \"4x0e+4x1o+2x2e\","
+                + " kind = Kind.CHANNELWISE");
+        SPECS.put("ChannelLastUnweighted", "in1 = \"3x0e+3x1o\", in2 = \"0e+1o\", out = \"3x0e+3x1o+3x1e\","
+                + " kind = Kind.CUSTOM, sharedWeights = false, paths = {"
+                + "@Path(in1 = 0, in2 = 1, out = 1, mode = \"uvu\", weighted = false),"
+                + " @Path(in1 = 1, in2 = 1, out = 0, mode = \"uvu\"),"
+                + " @Path(in1 = 1, in2 = 1, out = 2, mode = \"uvu\", weighted = false),"
+                + " @Path(in1 = 1, in2 = 0, out = 1, mode = \"uvu\")}");
         SPECS.put("ChannelwiseSeveralX2", "in1 = \"4x0e+4x1o\", in2 = \"2x0e+3x1o\", out = \"4x0e+4x1o+4x1e\","
                 + " kind = Kind.CHANNELWISE");
         SPECS.put("HelperMethods", "in1 = \"6x0e+6x1o+6x2e+6x3o\", in2 = \"0e+1o+2e+3o\","

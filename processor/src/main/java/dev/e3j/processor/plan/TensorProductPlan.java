@@ -24,7 +24,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                          {@link Layout#IR_MUL} layout the copies are plain. In {@link Layout#MUL_IR} the fused
  *                          backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2
  *                          gradient) and the extra loops measured slower with the transposes (mace fwd+bwd 21.3
- *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too
+ *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too.
+ *                          The double backward runs channel-last in both layouts (transposed copies in
+ *                          {@link Layout#MUL_IR}, as the forward's)
  * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them

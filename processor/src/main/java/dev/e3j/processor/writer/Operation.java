@@ -80,11 +80,19 @@ enum Operation {
      */
     DOUBLE_BACKWARD_WEIGHT_ROWS("_doubleBackwardRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightRows",
             "weightColumns", "ggWeightRows", "ggWeightColumns", "gradOutT", "gT", "hT", "ggX1", "ggX2", "gX1", "gX2",
-            "gradRows", "gGradOutT"));
+            "gradRows", "gGradOutT")),
+    /**
+     * {@link #DOUBLE_BACKWARD} on channel-last scratch copies of a sample, as {@link #BACKWARD_CHANNEL_LAST}:
+     * {@code x1T}, {@code ggX1T}, {@code gradOutT} and the sample's weights and their cotangent ({@code sampleWeights},
+     * {@code ggWeightsT}) read; {@code gX1T}, {@code gGradOutT} and {@code gWeightsT} (or the shared weights'
+     * gradient) accumulated into; {@code x2}, {@code ggX2} and {@code gX2} at the sample's offset.
+     */
+    DOUBLE_BACKWARD_CHANNEL_LAST("_doubleBackwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights",
+            "gradOutT", "ggX1T", "ggX2", "ggWeightsT", "gX1T", "gX2", "gWeightsT", "gGradOutT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
             "sampleWeights", "gradWeightsT", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",
-            "ggWeightColumns");
+            "ggWeightColumns", "ggWeightsT", "gWeightsT");
 
     /** Parameters that are arrays of rows or columns, each its own array. */
     private static final List<String> ROW_ARRAYS = List.of("weightRows", "weightColumns", "gradRows", "ggWeightRows",

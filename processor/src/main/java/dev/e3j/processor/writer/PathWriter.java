@@ -103,7 +103,8 @@ final class PathWriter {
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> CgTerm::k;
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
+                    DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -138,6 +139,7 @@ final class PathWriter {
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
+            case DOUBLE_BACKWARD_CHANNEL_LAST -> 12;
         };
     }
 
@@ -149,7 +151,7 @@ final class PathWriter {
     private static int usesPerOutput(Operation operation) {
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> 4;
-            case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD -> 8;
+            case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD, DOUBLE_BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
             default -> 0;
         };
@@ -172,6 +174,8 @@ final class PathWriter {
                     + " ggX1, ggX2 and ggWeights, with respect to x1, x2, the weights and gradOut, in one pass";
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> "second derivatives, in one pass, by the weight columns and rows of"
                     + " the weights and ggWeights and gradient rows";
+            case DOUBLE_BACKWARD_CHANNEL_LAST -> "second derivatives with respect to x1, x2, the weights and gradOut,"
+                    + " in one pass, channel-last";
         };
     }
 
@@ -184,7 +188,8 @@ final class PathWriter {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> term.k();
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
+                    DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -193,6 +198,9 @@ final class PathWriter {
         }
         if (operation == Operation.BACKWARD_CHANNEL_LAST) {
             return channelLastBackwardBody(type, terms);
+        }
+        if (operation == Operation.DOUBLE_BACKWARD_CHANNEL_LAST) {
+            return channelLastDoubleBackwardBody(type, terms);
         }
         if (operation == Operation.FORWARD_WEIGHT_ROWS) {
             return weightRowsForwardBody(type, terms);
@@ -262,7 +270,8 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> throw new IllegalStateException(operation + " has its own body");
+                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
             closeLoop(code);
@@ -363,12 +372,99 @@ final class PathWriter {
 
     /** {@code k -> [M_ik operand(i)]}: the products of {@code sum_i M_ik operand(i)}, by output component. */
     private static Map<Integer, List<Product>> throughM(List<int[]> pairs, IntFunction<String> operand) {
+        return throughMatrix(pairs, "m", operand);
+    }
+
+    /** {@link #throughM} through the matrix whose entries are named {@code <matrix>I_K}. */
+    private static Map<Integer, List<Product>> throughMatrix(List<int[]> pairs, String matrix,
+                                                             IntFunction<String> operand) {
         Map<Integer, List<Product>> byK = new TreeMap<>();
         for (int[] pair : pairs) {
             byK.computeIfAbsent(pair[1], k -> new ArrayList<>())
-                    .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], operand.apply(pair[0])));
+                    .add(new Product(SqrtRational.ONE, matrix + pair[0] + "_" + pair[1], operand.apply(pair[0])));
         }
         return byK;
+    }
+
+    /**
+     * The second derivatives on channel-last scratch ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), through
+     * {@code M_ik = sum_j C_ijk x2_j} and {@code ggM_ik = sum_j C_ijk ggX2_j}; per channel {@code u}, with
+     * {@code a = x1T[.][u]}, {@code ggA = ggX1T[.][u]}, {@code go = gradOutT[.][u]}, the weight {@code w} and its
+     * cotangent {@code ggW}, the terms of {@link #doubleBackwardBody} regrouped:
+     * <ul>
+     * <li>one loop per output component {@code k}: {@code t_k = sum_i M_ik a_i},
+     * {@code s_k = sum_i (M_ik ggA_i + ggM_ik a_i)}, {@code gGradOutT[k][u] += w s_k + ggW t_k} and
+     * {@code gWeightsT[u] += go_k s_k};</li>
+     * <li>one loop per {@code x1} component {@code i}: {@code gX1T[i][u] += w sum_k ggM_ik go_k + ggW sum_k M_ik go_k},
+     * and the sums {@code P_ik = sum_u c_i go_k} with {@code c_i = w ggA_i + ggW a_i}, whence after the loops
+     * {@code gX2_j += sum_ik C_ijk P_ik}.</li>
+     * </ul>
+     * Unweighted, {@code w = 1} and {@code ggW = 0}. Every loop indexes its arrays by a constant plus {@code u}, as
+     * {@link #channelLastBackwardBody}, so that superword vectorizes it.
+     */
+    private CodeBlock channelLastDoubleBackwardBody(NumberType type, List<CgTerm> terms) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        String t = type.type().toString();
+        boolean weighted = path.weighted();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
+        IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        IntFunction<String> ggX1T = i -> "ggX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut())
+                + "]";
+        String weight = channelLastWeight();
+        String ggWeight = "ggWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+        String gWeight = "gWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+        Map<Integer, List<Product>> forward = throughM(pairs, x1T);
+        Map<Integer, List<Product>> alongCotangents = throughM(pairs, ggX1T);
+        throughMatrix(pairs, "ggM", x1T).forEach((k, products) -> alongCotangents.get(k).addAll(products));
+        alongCotangents.forEach((k, products) -> {
+            openLoop(code, "u", "0", layout.mul1());
+            String target = "gGradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
+            code.addStatement("$L s = $L", t, fmaSum(products, type));
+            if (weighted) {
+                code.addStatement("$L t = $L", t, fmaSum(forward.get(k), type));
+                code.addStatement("$L = Math.fma($L, s, Math.fma($L, t, $L))", target, weight, ggWeight, target);
+                code.addStatement("$L = Math.fma($L, s, $L)", gWeight, gradOutT.apply(k), gWeight);
+            } else {
+                code.addStatement("$L += s", target);
+            }
+            closeLoop(code);
+        });
+        Map<Integer, List<Integer>> ksByI = new TreeMap<>();
+        for (int[] pair : pairs) {
+            ksByI.computeIfAbsent(pair[0], i -> new ArrayList<>()).add(pair[1]);
+        }
+        ksByI.forEach((i, ks) -> {
+            ks.forEach(k -> code.addStatement("$L p$L_$L = $L", t, i, k, type.zero()));
+            openLoop(code, "u", "0", layout.mul1());
+            ks.forEach(k -> code.addStatement("$L go$L = $L", t, k, gradOutT.apply(k)));
+            String target = "gX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+            List<Product> throughGgM = ks.stream()
+                    .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, "go" + k)).toList();
+            if (weighted) {
+                code.addStatement("$L weight = $L", t, weight);
+                code.addStatement("$L ggWeight = $L", t, ggWeight);
+                code.addStatement("$L c = Math.fma(weight, $L, ggWeight * $L)", t, ggX1T.apply(i), x1T.apply(i));
+                ks.forEach(k -> code.addStatement("p$L_$L = Math.fma(c, go$L, p$L_$L)", i, k, k, i, k));
+                List<Product> throughM = ks.stream()
+                        .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, "go" + k)).toList();
+                code.addStatement("$L = Math.fma(weight, $L, Math.fma(ggWeight, $L, $L))", target,
+                        fmaSum(throughGgM, type), fmaSum(throughM, type), target);
+            } else {
+                code.addStatement("$L ggA = $L", t, ggX1T.apply(i));
+                ks.forEach(k -> code.addStatement("p$L_$L = Math.fma(ggA, go$L, p$L_$L)", i, k, k, i, k));
+                code.addStatement("$L += $L", target, fmaSum(throughGgM, type));
+            }
+            closeLoop(code);
+        });
+        Map<Integer, List<Product>> byJ = new TreeMap<>();
+        for (CgTerm term : terms) {
+            byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
+                    .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
+        }
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        return code.build();
     }
 
     /** The weight of channel {@code u}; the per-sample weights are copied to offset 0 (shared ones are there). */
@@ -378,19 +474,28 @@ final class PathWriter {
 
     /** {@code bJ = x2[j]} and {@code mI_K = sum_j C_ijk bJ} for the (i, k) pairs of {@code terms}. */
     private List<int[]> declareSharedX2(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        String t = type.type().toString();
         code.addStatement("int in2Index = $L", plus("x2Offset", layout.offset2()));
+        return declareThroughX2(code, type, terms, "x2", "b", "m");
+    }
+
+    /**
+     * {@code <value>J = <array>[in2Index + j]} and {@code <matrix>I_K = sum_j C_ijk <value>J} for the (i, k) pairs of
+     * {@code terms}, in ascending order: {@link #declareSharedX2} for {@code x2} or its cotangent.
+     */
+    private List<int[]> declareThroughX2(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, String array,
+                                         String value, String matrix) {
+        String t = type.type().toString();
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L $L$L = $L[$L]", t, value, j, array, plus("in2Index", j)));
         Map<List<Integer>, List<Product>> byPair = new TreeMap<>(
                 Comparator.<List<Integer>>comparingInt(pair -> pair.get(0)).thenComparingInt(pair -> pair.get(1)));
         for (CgTerm term : terms) {
             byPair.computeIfAbsent(List.of(term.i(), term.k()), pair -> new ArrayList<>())
-                    .add(new Product(term.constant(), "b" + term.j(), null));
+                    .add(new Product(term.constant(), value + term.j(), null));
         }
         List<int[]> pairs = new ArrayList<>();
         byPair.forEach((pair, products) -> {
-            code.addStatement("$L m$L_$L = $L", t, pair.get(0), pair.get(1), sum(products, type));
+            code.addStatement("$L $L$L_$L = $L", t, matrix, pair.get(0), pair.get(1), sum(products, type));
             pairs.add(new int[] {pair.get(0), pair.get(1)});
         });
         return pairs;

@@ -192,7 +192,8 @@ public final class TensorProductWriter {
                 channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                Operation.DOUBLE_BACKWARD, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
+                channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
+                Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
             operations.add(Operation.BACKWARD_CHANNEL_LAST);
         }
@@ -213,6 +214,8 @@ public final class TensorProductWriter {
         if (channelLast && !irMul) {
             for (NumberType number : types) {
                 methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
+                methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
             }
         }
         if (channelLast && !irMul || weightRows) {
@@ -658,6 +661,12 @@ public final class TensorProductWriter {
                 }
             }
         }
+        if (channelLast) {
+            // gX2 accumulates in place; the other gradients are copied out of per-sample scratch
+            method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
+            method.addCode(channelLastDoubleBackwardLoop(number, helpers));
+            return method.build();
+        }
         method.addStatement("$T.fill(gX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         if (!model.square()) {
             method.addStatement("$T.fill(gX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
@@ -1016,10 +1025,10 @@ public final class TensorProductWriter {
 
     /**
      * Whether an {@code ir_mul} kernel runs the block method {@code block} on {@code mul_ir} copies of its blocks
-     * ({@link #irMulBlock}): every block method but the channel-last forward.
+     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward.
      */
     private boolean convertsBlocks(String block) {
-        return irMul && !(channelLast && block.equals("forwardBlock"));
+        return irMul && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
     }
 
     /** What a public method runs per block for the block method {@code block}: it, or its {@code ir_mul} entry. */
@@ -1142,6 +1151,56 @@ public final class TensorProductWriter {
         }
         code.add(batchLoop(number, List.of(Operation.BACKWARD_CHANNEL_LAST), binding, callBudget, helpers,
                 before.build(), Map.of(Operation.BACKWARD_CHANNEL_LAST, after.build())));
+        return code.build();
+    }
+
+    /**
+     * The double backward of a channel-last kernel on channel-last scratch
+     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout: per sample, {@code x1}, {@code ggX1},
+     * {@code gradOut} (and per-sample weights and their cotangent) copied in ({@code ir_mul}: plainly; {@code mul_ir}:
+     * transposed, as the forward's), {@code gX1T} and {@code gGradOutT} (and {@code gWeightsT}) zeroed, the paths'
+     * methods, then those gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel),
+     * shared weights and their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
+     * {@link Operation#DOUBLE_BACKWARD}, whose strided loops do not vectorize.
+     */
+    private CodeBlock channelLastDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        Map<String, String> binding = binding();
+        CodeBlock.Builder before = CodeBlock.builder();
+        CodeBlock.Builder after = CodeBlock.builder();
+        for (String input : List.of("x1", "ggX1", "gradOut")) {
+            Feature feature = FEATURES.get(input);
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), input, number.type(), feature.dimension());
+            before.addStatement(irMul
+                    ? CodeBlock.of("System.arraycopy($L, b * $L, $LT, 0, $L)", input, feature.dimension(), input,
+                            feature.dimension())
+                    : CodeBlock.of("$LToChannelLast($L, b * $L, $LT)", feature.operand(), input,
+                            feature.dimension(), input));
+        }
+        for (String gradient : List.of("gX1", "gGradOut")) {
+            Feature feature = FEATURES.get(gradient);
+            code.addStatement("$T[] $LT = new $T[$L]", number.type(), gradient, number.type(), feature.dimension());
+            before.addStatement("$T.fill($LT, $L)", ARRAYS, gradient, number.zero());
+            after.addStatement(irMul
+                    ? CodeBlock.of("System.arraycopy($LT, 0, $L, b * $L, $L)", gradient, gradient,
+                            feature.dimension(), feature.dimension())
+                    : CodeBlock.of("$LFromChannelLast($LT, $L, b * $L)", feature.operand(), gradient, gradient,
+                            feature.dimension()));
+        }
+        if (copiesWeights()) {
+            for (String scratch : List.of("sampleWeights", "ggWeightsT", "gWeightsT")) {
+                code.addStatement("$T[] $L = new $T[WEIGHT_NUMEL]", number.type(), scratch, number.type());
+            }
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)")
+                    .addStatement("System.arraycopy(ggWeights, b * WEIGHT_NUMEL, ggWeightsT, 0, WEIGHT_NUMEL)")
+                    .addStatement("$T.fill(gWeightsT, $L)", ARRAYS, number.zero());
+            after.addStatement("System.arraycopy(gWeightsT, 0, gWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
+        } else {
+            binding.put("ggWeightsT", "ggWeights");
+            binding.put("gWeightsT", "gWeights");
+        }
+        code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
+                helpers, before.build(), Map.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST, after.build())));
         return code.build();
     }
 
@@ -1569,6 +1628,7 @@ public final class TensorProductWriter {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
             case BACKWARD_CHANNEL_LAST -> "backwardChannelLastSample";
+            case DOUBLE_BACKWARD_CHANNEL_LAST -> "doubleBackwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
             case GRAD_X1 -> "gradX1Sample";
