@@ -24,6 +24,6 @@ date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
 cut -d' ' -f1-3 /proc/loadavg > "$out/load.txt"
 /usr/bin/python3 tools/bench_e3nn_gate_points.py --threads 2 --warmup 5 --repeats 20 | tee "$out/e3nn.jsonl"
 java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -jar benchmarks/target/benchmarks.jar \
-    GatePointsBenchmark -f 1 -wi 5 -w 2 -i 5 -r 1 -rf json -rff "$out/e3j.json"
+    GatePointsBenchmark -f 1 -wi 10 -w 2 -i 5 -r 1 -rf json -rff "$out/e3j.json"
 cut -d' ' -f1-3 /proc/loadavg >> "$out/load.txt"
 /usr/bin/python3 tools/gate_points_report.py "$out"
