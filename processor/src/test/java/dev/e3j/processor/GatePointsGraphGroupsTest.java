@@ -1,6 +1,8 @@
 package dev.e3j.processor;
 
 import static dev.e3j.processor.testing.FiniteDifferences.gaussian;
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,17 +108,6 @@ class GatePointsGraphGroupsTest {
         return array == null ? null : Arrays.copyOfRange(array, from * width, to * width);
     }
 
-    private static float[] narrow(double[] values) {
-        if (values == null) {
-            return null;
-        }
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
-    }
-
     /** Output, d/dpos, d/dx and d/dz of {@code batch}, in float64 then float32 (widened), concatenated. */
     private static double[][] evaluate(PointsModel model, Batch batch) {
         int n = batch.numNodes();
@@ -128,22 +119,11 @@ class GatePointsGraphGroupsTest {
         float[] gradPosFloat = new float[3 * n];
         float[] gradXFloat = gradX != null ? new float[gradX.length] : null;
         float[] gradZFloat = gradZ != null ? new float[gradZ.length] : null;
-        float[] outFloat = model.forward(n, narrow(batch.pos()), batch.batch(), narrow(batch.x()), narrow(batch.z()));
-        model.backward(n, narrow(batch.pos()), batch.batch(), narrow(batch.x()), narrow(batch.z()),
-                narrow(batch.gradOut()), gradPosFloat, gradXFloat, gradZFloat);
-        return new double[][] {out, gradPos, gradX, gradZ, widen(outFloat), widen(gradPosFloat), widen(gradXFloat),
-            widen(gradZFloat)};
-    }
-
-    private static double[] widen(float[] values) {
-        if (values == null) {
-            return null;
-        }
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
+        float[] outFloat = model.forward(n, toFloat(batch.pos()), batch.batch(), toFloat(batch.x()), toFloat(batch.z()));
+        model.backward(n, toFloat(batch.pos()), batch.batch(), toFloat(batch.x()), toFloat(batch.z()),
+                toFloat(batch.gradOut()), gradPosFloat, gradXFloat, gradZFloat);
+        return new double[][] {out, gradPos, gradX, gradZ, toDouble(outFloat), toDouble(gradPosFloat), toDouble(gradXFloat),
+            toDouble(gradZFloat)};
     }
 
     /** {@code task} run in a fork/join pool of {@code threads} workers, so that its parallel loops use them. */

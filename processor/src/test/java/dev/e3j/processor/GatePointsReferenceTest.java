@@ -1,5 +1,7 @@
 package dev.e3j.processor;
 
+import static dev.e3j.processor.testing.TestArrays.toDouble;
+import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,8 +60,8 @@ class GatePointsReferenceTest {
         double[] out = model.forward(numNodes, pos, batch, x, z);
         double[] expectedOut = ReferenceData.asDoubles(reference.get("outputs"));
         assertClose("outputs", expectedOut, out, 1e-10);
-        assertClose("float outputs", expectedOut, widen(model.forward(numNodes, narrow(pos), batch, narrow(x),
-                narrow(z))), FLOAT_TOLERANCE);
+        assertClose("float outputs", expectedOut, toDouble(model.forward(numNodes, toFloat(pos), batch, toFloat(x),
+                toFloat(z))), FLOAT_TOLERANCE);
 
         Map<String, Object> gradient = (Map<String, Object>) reference.get("gradient");
         double[] v = ReferenceData.asDoubles(gradient.get("v"));
@@ -70,40 +72,21 @@ class GatePointsReferenceTest {
         float[] gradPosFloat = new float[pos.length];
         float[] gradXFloat = x == null ? null : new float[x.length];
         float[] gradZFloat = z == null ? null : new float[z.length];
-        model.backward(numNodes, narrow(pos), batch, narrow(x), narrow(z), narrow(v), gradPosFloat, gradXFloat,
+        model.backward(numNodes, toFloat(pos), batch, toFloat(x), toFloat(z), toFloat(v), gradPosFloat, gradXFloat,
                 gradZFloat);
         double[] expectedPos = ReferenceData.asDoubles(gradient.get("d_pos"));
         assertClose("d_pos", expectedPos, gradPos, 1e-10);
-        assertClose("float d_pos", expectedPos, widen(gradPosFloat), FLOAT_TOLERANCE);
+        assertClose("float d_pos", expectedPos, toDouble(gradPosFloat), FLOAT_TOLERANCE);
         if (gradX != null) {
             double[] expected = ReferenceData.asDoubles(gradient.get("d_x"));
             assertClose("d_x", expected, gradX, 1e-10);
-            assertClose("float d_x", expected, widen(gradXFloat), FLOAT_TOLERANCE);
+            assertClose("float d_x", expected, toDouble(gradXFloat), FLOAT_TOLERANCE);
         }
         if (gradZ != null) {
             double[] expected = ReferenceData.asDoubles(gradient.get("d_z"));
             assertClose("d_z", expected, gradZ, 1e-10);
-            assertClose("float d_z", expected, widen(gradZFloat), FLOAT_TOLERANCE);
+            assertClose("float d_z", expected, toDouble(gradZFloat), FLOAT_TOLERANCE);
         }
-    }
-
-    private static float[] narrow(double[] values) {
-        if (values == null) {
-            return null;
-        }
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
-    }
-
-    private static double[] widen(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 
     /** The {@code @GatePointsNetwork} spec {@code test.Net} for e3nn's constructor arguments. */

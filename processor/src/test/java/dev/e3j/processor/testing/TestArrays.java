@@ -29,8 +29,11 @@ public final class TestArrays {
         return result;
     }
 
-    /** {@code values} widened to double. */
+    /** {@code values} widened to double; {@code null} stays {@code null}. */
     public static double[] toDouble(float[] values) {
+        if (values == null) {
+            return null;
+        }
         double[] result = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             result[i] = values[i];
