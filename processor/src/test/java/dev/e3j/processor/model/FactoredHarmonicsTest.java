@@ -1,5 +1,7 @@
 package dev.e3j.processor.model;
 
+import static dev.e3j.processor.model.RationalPoint.POINT;
+import static dev.e3j.processor.model.RationalPoint.evaluate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 class FactoredHarmonicsTest {
 
-    private static final BigFraction[] POINT = {BigFraction.of(1, 2), BigFraction.of(-2, 3), BigFraction.of(3, 5)};
     private static final int LMAX = 20;
 
     private static List<List<Component>> degrees(int lmax) {
@@ -24,15 +25,6 @@ class FactoredHarmonicsTest {
                 .mapToObj(l -> SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, true).degrees().get(0)
                         .components())
                 .toList();
-    }
-
-    private static BigFraction evaluate(List<Term> terms) {
-        BigFraction sum = BigFraction.ZERO;
-        for (Term t : terms) {
-            sum = sum.add(BigFraction.of(t.coefficient()).multiply(POINT[0].pow(t.xPower()))
-                    .multiply(POINT[1].pow(t.yPower())).multiply(POINT[2].pow(t.zPower())));
-        }
-        return sum;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import static dev.e3j.processor.model.RationalPoint.evaluate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.ShNormalization;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
-import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.numbers.fraction.BigFraction;
@@ -15,19 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class LoweredGradientTest {
 
-    private static final BigFraction[] POINT = {BigFraction.of(1, 2), BigFraction.of(-2, 3), BigFraction.of(3, 5)};
-
     private static List<Component> components(int l) {
         return SphericalHarmonicsModel.of(List.of(l), ShNormalization.COMPONENT, true).degrees().get(0).components();
-    }
-
-    private static BigFraction evaluate(List<Term> terms) {
-        BigFraction sum = BigFraction.ZERO;
-        for (Term t : terms) {
-            sum = sum.add(BigFraction.of(t.coefficient()).multiply(POINT[0].pow(t.xPower()))
-                    .multiply(POINT[1].pow(t.yPower())).multiply(POINT[2].pow(t.zPower())));
-        }
-        return sum;
     }
 
     /** Every derivative of degree l equals its combination of degree l - 1, exactly, at a rational point. */
