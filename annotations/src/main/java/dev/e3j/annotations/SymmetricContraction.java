@@ -22,6 +22,10 @@ import java.lang.annotation.Target;
  * {@code x} the channel's features (one copy of each input irrep) and MACE's bases {@code U_ν}
  * ({@code U_matrix_real}) computed exactly. MACE pins e3nn 0.4.4: a MACE model's contraction reproduces only with
  * {@code cgConvention = CgConvention.E3NN_0_4}.
+ *
+ * <p>{@link #layout()} {@code = IR_MUL} takes and returns the features channel-last (cuEquivariance's {@code ir_mul}):
+ * a node's features are then one {@code [D][channels]} matrix, and the kernel's loops over channels vectorize; the
+ * weights keep MACE's layout.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
@@ -42,6 +46,13 @@ public @interface SymmetricContraction {
 
     /** {@return the Wigner 3j signs the bases are coupled with; MACE models need {@link CgConvention#E3NN_0_4}} */
     CgConvention cgConvention() default CgConvention.E3NN_0_5;
+
+    /**
+     * {@return how the features lay out their irrep blocks} It applies to the input, the output and their gradients
+     * (and to {@code doubleBackward}'s cotangents and results), each node's features one after another.
+     * {@link Layout#MUL_IR} (the default) is e3nn's; the weights {@code [elements][K][channels]} are the same in both.
+     */
+    Layout layout() default Layout.MUL_IR;
 
     /** {@return the floating-point types the generated kernel accepts} */
     Precision precision() default Precision.DOUBLE;

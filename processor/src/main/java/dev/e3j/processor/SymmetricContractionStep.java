@@ -2,6 +2,7 @@ package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.SymmetricContractionModel;
@@ -26,7 +27,7 @@ final class SymmetricContractionStep extends KernelStep<SymmetricContractionSpec
     SymmetricContractionSpec read(AnnotationValues values) {
         return new SymmetricContractionSpec(values.string("in"), values.string("out"), values.integer("correlation"),
                 values.integer("elements"), values.enumConstant("cgConvention", CgConvention.class),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("layout", Layout.class), values.enumConstant("precision", Precision.class));
     }
 
     @Override

@@ -77,6 +77,7 @@ class GoldenSourceTest {
             package golden;
 
             import dev.e3j.annotations.CgConvention;
+            import dev.e3j.annotations.Layout;
             import dev.e3j.annotations.SymmetricContraction;
             import dev.e3j.runtime.SymmetricContractionKernel;
 
@@ -84,15 +85,20 @@ class GoldenSourceTest {
                 @SymmetricContraction(in = "2x0e+2x1o", out = "2x0e+2x1o", correlation = 2, elements = 2,
                                       cgConvention = CgConvention.E3NN_0_4)
                 interface Product extends SymmetricContractionKernel {}
+
+                @SymmetricContraction(in = "2x0e+2x1o", out = "2x0e+2x1o", correlation = 2, elements = 2,
+                                      cgConvention = CgConvention.E3NN_0_4, layout = Layout.IR_MUL)
+                interface ProductChannelLast extends SymmetricContractionKernel {}
             }
             """;
 
     @Test
-    void symmetricContractionMatchesItsGolden() throws IOException {
+    void symmetricContractionInBothLayoutsMatchesItsGoldens() throws IOException {
         GeneratedKernels kernels = GeneratedKernels.compile("golden.Products", CONTRACTION_SPECS);
-        compare("Products_ProductImpl.java.txt", kernels.generatedSource("golden/Products_ProductImpl.java"));
-        compare("Products_ProductImpl.json",
-                kernels.generatedResource("META-INF/e3j/golden.Products_ProductImpl.json"));
+        for (String name : new String[] {"Products_ProductImpl", "Products_ProductChannelLastImpl"}) {
+            compare(name + ".java.txt", kernels.generatedSource("golden/" + name + ".java"));
+            compare(name + ".json", kernels.generatedResource("META-INF/e3j/golden." + name + ".json"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.e3j.processor.model;
 
 import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.diagnostics.Location;
 import dev.e3j.processor.diagnostics.Message;
@@ -28,11 +29,13 @@ import java.util.stream.Collectors;
  * @param coupling    one channel's irreps, in order
  * @param channels    the multiplicity of every entry of {@code in} and {@code out}
  * @param weightNumel the number of weights
+ * @param layout      how each node's features, outputs and their gradients lay out their irrep blocks
  * @param precision   the floating-point types the kernel is written for
  */
 public record SymmetricContractionModel(Irreps irrepsIn, Irreps irrepsOut, int channels, int correlation,
                                         int elements, CgConvention convention, List<Irrep> coupling,
-                                        List<Contraction> contractions, int weightNumel, Precision precision) {
+                                        List<Contraction> contractions, int weightNumel, Layout layout,
+                                        Precision precision) {
 
     /** The highest correlation; MACE's own models use 1 to 3. */
     public static final int MAX_CORRELATION = 4;
@@ -158,7 +161,7 @@ public record SymmetricContractionModel(Irreps irrepsIn, Irreps irrepsOut, int c
             contractions.add(new Contraction(o, irrep, out.offset(o), bases));
         }
         return new SymmetricContractionModel(in, out, channels, spec.correlation(), spec.elements(),
-                spec.cgConvention(), coupling, contractions, weightOffset, spec.precision());
+                spec.cgConvention(), coupling, contractions, weightOffset, spec.layout(), spec.precision());
     }
 
     private static void checkChannels(String attribute, String text, Irreps irreps, int channels,

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.math.ProductBasis;
 import dev.e3j.processor.math.ProductBasis.Monomial;
 import dev.e3j.processor.math.SqrtRational;
@@ -45,12 +46,19 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code dL/df[a] = Σ w g[m] ∂P[m]/∂f[a]}, the derivatives exact too. The double backward reads them again with the
  * exact second derivatives {@code ∂²P/∂f[a]∂f[b]} ({@code doubleBackward}).
  *
+ * <p>In {@link Layout#IR_MUL} a node's features are one {@code [D][channels]} matrix (and its output one
+ * {@code [resultDim][channels]}): the chunks read and write the rows in place, their statements inside one loop over
+ * the channels of a block, every access {@code row[base + i C + channel]} contiguous in the channel, so that the loop
+ * vectorizes. The statements, their order and the order of every sum are those of {@link Layout#MUL_IR}: the two
+ * layouts' results are bitwise the same, up to the transposition.
+ *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
  * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
  * gradient sums over the nodes in node order whatever the blocks: the results are bitwise reproducible.
  *
  * <p>The straight-line code is cut into static methods of at most {@value #BYTES_PER_METHOD} estimated bytes of
- * bytecode each, below HotSpot's 8000-byte JIT limit; expressions hold at most {@value #TERMS_PER_STATEMENT} terms.
+ * bytecode each, below HotSpot's 8000-byte JIT limit (the same cuts in both layouts, whose row accesses and channel
+ * loop the estimate's margin holds); expressions hold at most {@value #TERMS_PER_STATEMENT} terms.
  */
 public final class SymmetricContractionWriter {
 
@@ -65,6 +73,8 @@ public final class SymmetricContractionWriter {
 
     private final SymmetricContractionModel model;
     private final KernelChecks checks;
+    /** Whether the rows are {@link Layout#IR_MUL}: the chunks loop over the channels of their rows in place. */
+    private final boolean channelLast;
     private final int dim;
     /** The per-channel result: the contractions' {@code 2L+1} components, in order. */
     private final int resultDim;
@@ -124,6 +134,7 @@ public final class SymmetricContractionWriter {
         this.model = model;
         this.checks = new KernelChecks(impl, "nodes");
         this.dim = model.channelDim();
+        this.channelLast = model.layout() == Layout.IR_MUL;
         int offset = 0;
         for (Contraction contraction : model.contractions()) {
             for (Basis basis : contraction.bases()) {
@@ -328,10 +339,12 @@ public final class SymmetricContractionWriter {
             type.addMethod(forward(t)).addMethod(backward(t));
         }
         for (NumberType t : arithmetics) {
-            type.addMethod(forwardChannels(t)).addMethod(backwardChannels(t));
+            type.addMethod(channelLast ? forwardChannelsLast(t) : forwardChannels(t))
+                    .addMethod(channelLast ? backwardChannelsLast(t) : backwardChannels(t));
         }
         for (NumberType t : arithmetics) {
-            type.addMethod(doubleBackward(t)).addMethod(doubleBackwardChannels(t));
+            type.addMethod(doubleBackward(t))
+                    .addMethod(channelLast ? doubleBackwardChannelsLast(t) : doubleBackwardChannels(t));
             for (int c = 0; c < doubleBackwardChunks.size(); c++) {
                 type.addMethod(doubleBackwardChunk(c, t));
             }
@@ -360,6 +373,7 @@ public final class SymmetricContractionWriter {
                         model.irrepsIn().toString(), model.irrepsOut().toString(), model.correlation(),
                         model.elements(), model.convention(), spec, dim, model.coupling().stream()
                                 .map(Object::toString).reduce((a, b) -> a + "+" + b).orElseThrow());
+
         for (Contraction contraction : model.contractions()) {
             for (Basis basis : contraction.bases()) {
                 doc.add("<li>{@code $L}: out[$L] {@code $L}, degree $L, K = $L, weights from $L</li>\n", basis.name(),
@@ -367,7 +381,12 @@ public final class SymmetricContractionWriter {
                         basis.weightOffset());
             }
         }
-        return doc.add("</ul>\nEvery basis entry is listed exactly in the audit file.\n").build();
+        doc.add("</ul>\n");
+        if (channelLast) {
+            doc.add("Features channel-last ({@code ir_mul}): a node's input is {@code [$L][channels]}, its output"
+                    + " {@code [$L][channels]}. ", dim, resultDim);
+        }
+        return doc.add("Every basis entry is listed exactly in the audit file.\n").build();
     }
 
     private CodeBlock weightViews(ClassName tensor) {
@@ -488,6 +507,120 @@ public final class SymmetricContractionWriter {
                 .build();
     }
 
+    /**
+     * {@link Layout#IR_MUL}'s {@link #forwardChannels}: the chunks write the channels' outputs in place, each in a
+     * loop over the channels.
+     */
+    private MethodSpec forwardChannelsLast(NumberType t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.fieldSuffix())
+                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node, in place.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "out")
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addCode(nodeBases())
+                .addCode(clearChannels("out", "outBase", resultDim, t));
+        for (int c = 0; c < forwardChunks.size(); c++) {
+            code.addStatement("$L(x, xBase, weights, element, from, to, out, outBase)", chunkName("forward", c, t));
+        }
+        return code.endControlFlow().build();
+    }
+
+    /** {@link Layout#IR_MUL}'s {@link #backwardChannels}: the chunks accumulate the input gradients in place. */
+    private MethodSpec backwardChannelsLast(NumberType t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.fieldSuffix())
+                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
+                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
+                        + " touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements")
+                .addParameter(array, "weights")
+                .addParameter(array, "gradOut")
+                .addParameter(array, "gradX")
+                .addParameter(array, "gradW")
+                .addComment("Without gradX the input gradients go to one node's scratch row.")
+                .addStatement("$T[] gf = gradX != null ? gradX : new $T[$L]", t.type(), t.type(),
+                        model.irrepsIn().dim())
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addCode(nodeBases())
+                .addStatement("int gfBase = gradX != null ? xBase : 0")
+                .addCode(clearChannels("gf", "gfBase", dim, t));
+        for (int c = 0; c < backwardChunks.size(); c++) {
+            code.addStatement("$L(x, xBase, weights, element, from, to, gradOut, outBase, gf, gfBase, gradW)",
+                    chunkName("backward", c, t));
+        }
+        return code.endControlFlow().build();
+    }
+
+    /**
+     * {@link Layout#IR_MUL}'s {@link #doubleBackwardChannels}: the chunks read the cotangents and accumulate the
+     * results in place; a missing {@code ggX} reads a row of zeros, a missing result goes to a scratch row.
+     */
+    private MethodSpec doubleBackwardChannelsLast(NumberType t) {
+        TypeName array = t.arrayType();
+        MethodSpec.Builder code = MethodSpec.methodBuilder("doubleBackwardChannels" + t.fieldSuffix())
+                .addJavadoc("The second derivatives of channels {@code from} to {@code to} (exclusive) of every node:"
+                        + " their entries of {@code gX} and {@code gGradOut} (when not null) and of {@code gW}, which"
+                        + " no other channel touches.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(array, "x")
+                .addParameter(int[].class, "elements");
+        for (String name : List.of("weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut")) {
+            code.addParameter(array, name);
+        }
+        int in = model.irrepsIn().dim();
+        code.addStatement("$T[] gg = ggX != null ? ggX : new $T[$L]", t.type(), t.type(), in)
+                .addStatement("$T[] gf = gX != null ? gX : new $T[$L]", t.type(), t.type(), in)
+                .addStatement("$T[] r = gGradOut != null ? gGradOut : new $T[$L]", t.type(), t.type(),
+                        model.irrepsOut().dim())
+                .beginControlFlow("for (int n = 0; n < nodes; n++)")
+                .addCode(nodeBases())
+                .addStatement("int ggBase = ggX != null ? xBase : 0")
+                .addStatement("int gfBase = gX != null ? xBase : 0")
+                .addStatement("int rBase = gGradOut != null ? outBase : 0")
+                .addCode(clearChannels("gf", "gfBase", dim, t))
+                .addCode(clearChannels("r", "rBase", resultDim, t));
+        for (int c = 0; c < doubleBackwardChunks.size(); c++) {
+            code.addStatement("$L(x, xBase, gg, ggBase, weights, ggW, element, from, to, gradOut, outBase, gf,"
+                    + " gfBase, gW, r, rBase)", chunkName("doubleBackward", c, t));
+        }
+        return code.endControlFlow().build();
+    }
+
+    /** Node {@code n}'s element and where its input and output rows start. */
+    private CodeBlock nodeBases() {
+        return CodeBlock.builder()
+                .addStatement("int element = elements[n]")
+                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
+                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .build();
+    }
+
+    /** Zeroes channels {@code from} to {@code to} of each of the {@code components} rows of a channel-last node row. */
+    private CodeBlock clearChannels(String row, String base, int components, NumberType t) {
+        int channels = model.channels();
+        return CodeBlock.builder()
+                .beginControlFlow("for (int i = 0; i < $L; i++)", components)
+                .addStatement("$T.fill($L, $L + i * $L + from, $L + i * $L + to, $L)", Arrays.class, row, base,
+                        channels, base, channels, t.zero())
+                .endControlFlow()
+                .build();
+    }
+
     /** Every node's element checked before any block runs, so that a bad one throws in the caller's thread. */
     private static CodeBlock elementChecks(String method) {
         return CodeBlock.builder()
@@ -595,7 +728,7 @@ public final class SymmetricContractionWriter {
         }
         CodeBlock.Builder code = CodeBlock.builder();
         for (int i : used) {
-            code.addStatement("$T x$L = f[$L]", t.type(), i, i);
+            code.addStatement("$T x$L = $L", t.type(), i, at("f", i));
         }
         return code.build();
     }
@@ -626,18 +759,19 @@ public final class SymmetricContractionWriter {
     private MethodSpec forwardChunk(int index, NumberType t) {
         List<Piece> chunk = forwardChunks.get(index);
         MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("forward", index, t))
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(t.arrayType(), "f")
-                .addParameter(t.arrayType(), "w")
-                .addParameter(int.class, "element")
-                .addParameter(int.class, "channel")
-                .addParameter(t.arrayType(), "r")
-                .addCode(featureVariables(chunk, t))
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        rowParameter(method, t, "f");
+        method.addParameter(t.arrayType(), "w").addParameter(int.class, "element");
+        channelParameters(method);
+        rowParameter(method, t, "r");
+        openChannelLoop(method, List.of("f", "r"));
+        method.addCode(featureVariables(chunk, t))
                 .addCode(basisVariables(chunk))
                 .addCode(groupWeights(chunkGroups(chunk), t));
         for (Piece piece : chunk) {
-            method.addStatement("r[$L] += $L", piece.result(), product("v" + piece.group(), piece.terms(), t));
+            method.addStatement("$L += $L", at("r", piece.result()), product("v" + piece.group(), piece.terms(), t));
         }
+        closeChannelLoop(method);
         return method.build();
     }
 
@@ -646,15 +780,15 @@ public final class SymmetricContractionWriter {
         TreeSet<Integer> gradients = new TreeSet<>();
         chunk.forEach(piece -> gradients.addAll(piece.derivatives().keySet()));
         MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("backward", index, t))
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(t.arrayType(), "f")
-                .addParameter(t.arrayType(), "w")
-                .addParameter(int.class, "element")
-                .addParameter(int.class, "channel")
-                .addParameter(t.arrayType(), "g")
-                .addParameter(t.arrayType(), "gf")
-                .addParameter(t.arrayType(), "gw")
-                .addCode(featureVariables(chunk, t))
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        rowParameter(method, t, "f");
+        method.addParameter(t.arrayType(), "w").addParameter(int.class, "element");
+        channelParameters(method);
+        rowParameter(method, t, "g");
+        rowParameter(method, t, "gf");
+        method.addParameter(t.arrayType(), "gw");
+        openChannelLoop(method, List.of("f", "g", "gf"));
+        method.addCode(featureVariables(chunk, t))
                 .addCode(basisVariables(chunk));
         List<Integer> chunkGroups = chunkGroups(chunk);
         method.addCode(groupWeights(chunkGroups, t));
@@ -667,8 +801,8 @@ public final class SymmetricContractionWriter {
         }
         method.addStatement("$T q", t.type());
         for (Piece piece : chunk) {
-            method.addStatement("s$L += $L", piece.group(), product("g[" + piece.result() + "]", piece.terms(), t))
-                    .addStatement("q = v$L * g[$L]", piece.group(), piece.result());
+            method.addStatement("s$L += $L", piece.group(), product(at("g", piece.result()), piece.terms(), t))
+                    .addStatement("q = v$L * $L", piece.group(), at("g", piece.result()));
             for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
                 method.addStatement("d$L += $L", derivative.getKey(), product("q", derivative.getValue(), t));
             }
@@ -683,9 +817,55 @@ public final class SymmetricContractionWriter {
             }
         }
         for (int a : gradients) {
-            method.addStatement("gf[$L] += d$L", a, a);
+            method.addStatement("$L += d$L", at("gf", a), a);
         }
+        closeChannelLoop(method);
         return method.build();
+    }
+
+    /**
+     * One channel's entry {@code index} of a row: {@code row[index]} of the channel's gathered copy in
+     * {@link Layout#MUL_IR}, {@code row[rowc + index C]} of the node's row in place in {@link Layout#IR_MUL}.
+     */
+    private String at(String row, int index) {
+        if (!channelLast) {
+            return row + "[" + index + "]";
+        }
+        int offset = index * model.channels();
+        return row + "[" + row + "c" + (offset == 0 ? "" : " + " + offset) + "]";
+    }
+
+    /** A chunk's row parameter: the array, and in {@link Layout#IR_MUL} where the node's row starts in it. */
+    private void rowParameter(MethodSpec.Builder method, NumberType t, String row) {
+        method.addParameter(t.arrayType(), row);
+        if (channelLast) {
+            method.addParameter(int.class, row + "Base");
+        }
+    }
+
+    /** A chunk's channel: one, or in {@link Layout#IR_MUL} the block {@code from} to {@code to} it loops over. */
+    private void channelParameters(MethodSpec.Builder method) {
+        if (channelLast) {
+            method.addParameter(int.class, "from").addParameter(int.class, "to");
+        } else {
+            method.addParameter(int.class, "channel");
+        }
+    }
+
+    /** In {@link Layout#IR_MUL}, opens the chunk's loop over its channels, each row's index {@code <row>c} in it. */
+    private void openChannelLoop(MethodSpec.Builder method, List<String> rows) {
+        if (channelLast) {
+            method.beginControlFlow("for (int channel = from; channel < to; channel++)");
+            for (String row : rows) {
+                method.addStatement("int $Lc = $LBase + channel", row, row);
+            }
+        }
+    }
+
+    private void closeChannelLoop(MethodSpec.Builder method) {
+        if (channelLast) {
+            method.endControlFlow();
+        }
     }
 
     /** {@code w[b<basis> + k C]}: the weight of the column {@code k C = weight} of the basis. */
@@ -912,16 +1092,18 @@ public final class SymmetricContractionWriter {
         chunkPieces.forEach(piece -> gradients.addAll(piece.derivatives().keySet()));
         MethodSpec.Builder method = MethodSpec.methodBuilder(chunkName("doubleBackward", index, t))
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-        for (String name : List.of("f", "gg", "w", "ww")) {
-            method.addParameter(t.arrayType(), name);
-        }
-        method.addParameter(int.class, "element").addParameter(int.class, "channel");
-        for (String name : List.of("g", "gf", "gw", "r")) {
-            method.addParameter(t.arrayType(), name);
-        }
+        rowParameter(method, t, "f");
+        rowParameter(method, t, "gg");
+        method.addParameter(t.arrayType(), "w").addParameter(t.arrayType(), "ww").addParameter(int.class, "element");
+        channelParameters(method);
+        rowParameter(method, t, "g");
+        rowParameter(method, t, "gf");
+        method.addParameter(t.arrayType(), "gw");
+        rowParameter(method, t, "r");
+        openChannelLoop(method, List.of("f", "gg", "g", "gf", "r"));
         method.addCode(featureVariables(chunkPieces, t));
         for (int a : gradients) {
-            method.addStatement("$T y$L = gg[$L]", t.type(), a, a);
+            method.addStatement("$T y$L = $L", t.type(), a, at("gg", a));
         }
         List<Integer> chunkGroups = chunkGroups(chunkPieces);
         method.addCode(basisVariables(chunkPieces))
@@ -946,11 +1128,12 @@ public final class SymmetricContractionWriter {
                 method.addStatement("t$L = $L", a, sum(derivative, t));
                 directional.add("y" + a + " * t" + a);
             });
+            String gradient = at("g", piece.result());
             method.addStatement("e = $L", String.join(" + ", directional))
-                    .addStatement("r[$L] += v$L * e + $L", piece.result(), g, product("u" + g, piece.terms(), t))
-                    .addStatement("s$L += g[$L] * e", g, piece.result())
-                    .addStatement("q = v$L * g[$L]", g, piece.result())
-                    .addStatement("qq = u$L * g[$L]", g, piece.result());
+                    .addStatement("$L += v$L * e + $L", at("r", piece.result()), g, product("u" + g, piece.terms(), t))
+                    .addStatement("s$L += $L * e", g, gradient)
+                    .addStatement("q = v$L * $L", g, gradient)
+                    .addStatement("qq = u$L * $L", g, gradient);
             TreeMap<Integer, TreeMap<Integer, List<Term>>> second = secondDerivatives.get(i);
             for (Map.Entry<Integer, List<Term>> derivative : piece.derivatives().entrySet()) {
                 int a = derivative.getKey();
@@ -973,8 +1156,9 @@ public final class SymmetricContractionWriter {
             }
         }
         for (int a : gradients) {
-            method.addStatement("gf[$L] += d$L", a, a);
+            method.addStatement("$L += d$L", at("gf", a), a);
         }
+        closeChannelLoop(method);
         return method.build();
     }
 }

@@ -44,7 +44,7 @@ class BackEndsInModelTest {
     void symmetricContractionModelCarriesPrecisionOfItsSpec() throws InvalidSpecException {
         for (Precision precision : Precision.values()) {
             SymmetricContractionSpec spec = new SymmetricContractionSpec("2x0e+2x1o", "2x0e", 2, 1,
-                    CgConvention.E3NN_0_5, precision);
+                    CgConvention.E3NN_0_5, Layout.MUL_IR, precision);
             assertEquals(precision, SymmetricContractionModel.build(spec).precision());
         }
     }

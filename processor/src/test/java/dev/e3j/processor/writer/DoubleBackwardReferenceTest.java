@@ -71,14 +71,16 @@ class DoubleBackwardReferenceTest {
                         layout, linearName(layout, i)));
             }
         }
-        for (int i = 0; i < contractions.size(); i++) {
-            Map<String, Object> c = contractions.get(i);
-            source.append(String.format(Locale.ROOT, """
-                        @SymmetricContraction(in = "%s", out = "%s", correlation = %d, elements = %d,
-                                              cgConvention = CgConvention.E3NN_0_4)
-                        interface Sc%d extends SymmetricContractionKernel {}
-                    """, c.get("irreps_in"), c.get("irreps_out"), ReferenceData.asInt(c.get("correlation")),
-                    ReferenceData.asInt(c.get("elements")), i));
+        for (Layout layout : Layout.values()) {
+            for (int i = 0; i < contractions.size(); i++) {
+                Map<String, Object> c = contractions.get(i);
+                source.append(String.format(Locale.ROOT, """
+                            @SymmetricContraction(in = "%s", out = "%s", correlation = %d, elements = %d,
+                                                  cgConvention = CgConvention.E3NN_0_4, layout = Layout.%s)
+                            interface %s extends SymmetricContractionKernel {}
+                        """, c.get("irreps_in"), c.get("irreps_out"), ReferenceData.asInt(c.get("correlation")),
+                        ReferenceData.asInt(c.get("elements")), layout, contractionName(layout, i)));
+            }
         }
         kernels = GeneratedKernels.compile("test.dbref.Specs", source.append("}\n").toString());
     }
@@ -92,6 +94,11 @@ class DoubleBackwardReferenceTest {
     /** The spec of linear case {@code i} in {@code layout}: {@code Lin0}, {@code LinIR_MUL0}. */
     private static String linearName(Layout layout, int i) {
         return "Lin" + (layout == Layout.MUL_IR ? "" : layout.name()) + i;
+    }
+
+    /** The spec of symmetric contraction case {@code i} in {@code layout}: {@code Sc0}, {@code ScIR_MUL0}. */
+    private static String contractionName(Layout layout, int i) {
+        return "Sc" + (layout == Layout.MUL_IR ? "" : layout.name()) + i;
     }
 
     /** e3nn's {@code f_in} / {@code f_out}: null stands for 1. */
@@ -154,28 +161,34 @@ class DoubleBackwardReferenceTest {
         }
     }
 
-    @Test
-    void symmetricContractionEqualsTorchSecondDerivatives() {
+    /** In both layouts, as {@link #linearEqualsTorchSecondDerivatives}. */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void symmetricContractionEqualsTorchSecondDerivatives(Layout layout) {
         assertEquals(4, contractions.size());
         for (int i = 0; i < contractions.size(); i++) {
             Map<String, Object> c = contractions.get(i);
-            SymmetricContractionKernel kernel = kernels.kernel("test.dbref.Specs_Sc" + i + "Impl",
-                    SymmetricContractionKernel.class);
-            double[] x = doubles(c, "x");
+            SymmetricContractionKernel kernel = kernels.kernel("test.dbref.Specs_" + contractionName(layout, i)
+                    + "Impl", SymmetricContractionKernel.class);
+            Irreps in = kernel.irrepsIn();
+            Irreps out = kernel.irrepsOut();
+            double[] x = FeatureLayouts.fromE3nn(layout, in, doubles(c, "x"));
             int[] elements = ReferenceData.asInts(c.get("node_elements")).stream().mapToInt(Integer::intValue)
                     .toArray();
             double[] weights = doubles(c, "weights");
-            double[] gradOut = doubles(c, "grad_out");
+            double[] gradOut = FeatureLayouts.fromE3nn(layout, out, doubles(c, "grad_out"));
             double[] gX = new double[x.length];
             double[] gWeights = new double[weights.length];
             double[] gGradOut = new double[gradOut.length];
-            kernel.doubleBackward(elements.length, x, elements, weights, gradOut, doubles(c, "gg_x"),
-                    doubles(c, "gg_weights"), gX, gWeights, gGradOut);
+            kernel.doubleBackward(elements.length, x, elements, weights, gradOut,
+                    FeatureLayouts.fromE3nn(layout, in, doubles(c, "gg_x")), doubles(c, "gg_weights"), gX, gWeights,
+                    gGradOut);
             String name = "symmetric contraction " + c.get("irreps_in") + " -> " + c.get("irreps_out")
-                    + ", correlation " + c.get("correlation");
-            assertPointClose(doubles(c, "g_x"), gX, 0, gX.length, name + ": g_x");
+                    + ", correlation " + c.get("correlation") + " " + layout;
+            assertPointClose(doubles(c, "g_x"), FeatureLayouts.toE3nn(layout, in, gX), 0, gX.length, name + ": g_x");
             assertPointClose(doubles(c, "g_weights"), gWeights, 0, gWeights.length, name + ": g_weights");
-            assertPointClose(doubles(c, "g_grad_out"), gGradOut, 0, gGradOut.length, name + ": g_grad_out");
+            assertPointClose(doubles(c, "g_grad_out"), FeatureLayouts.toE3nn(layout, out, gGradOut), 0,
+                    gGradOut.length, name + ": g_grad_out");
         }
     }
 

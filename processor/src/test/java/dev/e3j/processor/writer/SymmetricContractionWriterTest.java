@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
+import dev.e3j.processor.testing.FeatureLayouts;
 import dev.e3j.processor.testing.FiniteDifferences;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import dev.e3j.runtime.SymmetricContractionKernel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Generated {@code @SymmetricContraction} kernels against mace-torch 0.3.6, rotations and finite differences. */
 class SymmetricContractionWriterTest {
@@ -25,18 +30,25 @@ class SymmetricContractionWriterTest {
     /** Compiles {@code @SymmetricContraction(...)} through the processor, as a user's build would. */
     static SymmetricContractionKernel kernel(String in, String out, int correlation, int elements, String convention,
                                              String precision) {
+        return kernel(in, out, correlation, elements, convention, precision, Layout.MUL_IR);
+    }
+
+    /** {@link #kernel(String, String, int, int, String, String)} with its features in {@code layout}. */
+    static SymmetricContractionKernel kernel(String in, String out, int correlation, int elements, String convention,
+                                             String precision, Layout layout) {
         String source = String.format(Locale.ROOT, """
                 package test.sc;
 
                 import dev.e3j.annotations.CgConvention;
+                import dev.e3j.annotations.Layout;
                 import dev.e3j.annotations.Precision;
                 import dev.e3j.annotations.SymmetricContraction;
                 import dev.e3j.runtime.SymmetricContractionKernel;
 
                 @SymmetricContraction(in = "%s", out = "%s", correlation = %d, elements = %d,
-                                      cgConvention = CgConvention.%s, precision = Precision.%s)
+                                      cgConvention = CgConvention.%s, layout = Layout.%s, precision = Precision.%s)
                 interface Product extends SymmetricContractionKernel {}
-                """, in, out, correlation, elements, convention, precision);
+                """, in, out, correlation, elements, convention, layout, precision);
         return GeneratedKernels.compile("test.sc.Product", source)
                 .kernel("test.sc.ProductImpl", SymmetricContractionKernel.class);
     }
@@ -52,15 +64,17 @@ class SymmetricContractionWriterTest {
         return java.util.Arrays.stream(ReferenceData.asDoubles(list)).mapToInt(v -> (int) v).toArray();
     }
 
-    @Test
-    void equalsMaceForwardAndBackward() throws IOException {
+    /** In both layouts: the features, the output and their gradients go through {@link FeatureLayouts}. */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void equalsMaceForwardAndBackward(Layout layout) throws IOException {
         List<Map<String, Object>> cases = cases();
         assertEquals(6, cases.size());
         for (Map<String, Object> c : cases) {
             String name = c.get("irreps_in") + " -> " + c.get("irreps_out") + ", correlation " + c.get("correlation");
             SymmetricContractionKernel kernel = kernel((String) c.get("irreps_in"), (String) c.get("irreps_out"),
                     ReferenceData.asInt(c.get("correlation")), ReferenceData.asInt(c.get("elements")), "E3NN_0_4",
-                    "DOUBLE");
+                    "DOUBLE", layout);
             List<String> names = new ArrayList<>();
             List<List<Integer>> shapes = new ArrayList<>();
             kernel.weightViews().forEach(view -> {
@@ -73,17 +87,22 @@ class SymmetricContractionWriterTest {
                 expectedShapes.add(java.util.Arrays.stream(ints(shape)).boxed().toList());
             }
             assertEquals(expectedShapes, shapes, name);
-            double[] x = ReferenceData.asDoubles(c.get("x"));
+            Irreps in = kernel.irrepsIn();
+            Irreps out = kernel.irrepsOut();
+            double[] x = FeatureLayouts.fromE3nn(layout, in, ReferenceData.asDoubles(c.get("x")));
             int[] elements = ints(c.get("node_elements"));
             double[] weights = ReferenceData.asDoubles(c.get("weights"));
-            double[] out = new double[elements.length * kernel.irrepsOut().dim()];
-            kernel.forward(elements.length, x, elements, weights, out);
-            assertClose(ReferenceData.asDoubles(c.get("out")), out, name + ": out");
+            double[] result = new double[elements.length * out.dim()];
+            kernel.forward(elements.length, x, elements, weights, result);
+            assertClose(ReferenceData.asDoubles(c.get("out")), FeatureLayouts.toE3nn(layout, out, result),
+                    name + ": out");
             double[] gradX = new double[x.length];
             double[] gradWeights = new double[weights.length];
-            kernel.backward(elements.length, x, elements, weights, ReferenceData.asDoubles(c.get("grad_out")), gradX,
+            kernel.backward(elements.length, x, elements, weights,
+                    FeatureLayouts.fromE3nn(layout, out, ReferenceData.asDoubles(c.get("grad_out"))), gradX,
                     gradWeights);
-            assertClose(ReferenceData.asDoubles(c.get("grad_x")), gradX, name + ": grad_x");
+            assertClose(ReferenceData.asDoubles(c.get("grad_x")), FeatureLayouts.toE3nn(layout, in, gradX),
+                    name + ": grad_x");
             assertClose(ReferenceData.asDoubles(c.get("grad_weights")), gradWeights, name + ": grad_weights");
         }
     }
@@ -130,9 +149,11 @@ class SymmetricContractionWriterTest {
         return result;
     }
 
-    @Test
-    void backwardIsTheGradientOfForward() {
-        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x2e", "2x0e+2x1o", 3, 2, "E3NN_0_5", "DOUBLE");
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void backwardIsTheGradientOfForward(Layout layout) {
+        SymmetricContractionKernel kernel = kernel("2x0e+2x1o+2x2e", "2x0e+2x1o", 3, 2, "E3NN_0_5", "DOUBLE",
+                layout);
         Random random = new Random(5);
         int nodes = 2;
         int[] elements = {1, 0};
@@ -154,9 +175,10 @@ class SymmetricContractionWriterTest {
         assertArrayEquals(gradX, onlyX, 0.0);
     }
 
-    @Test
-    void floatOverloadsFollowTheDoubleKernel() {
-        SymmetricContractionKernel kernel = kernel("2x0e+2x1o", "2x0e+2x1o", 3, 2, "E3NN_0_4", "FLOAT");
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void floatOverloadsFollowTheDoubleKernel(Layout layout) {
+        SymmetricContractionKernel kernel = kernel("2x0e+2x1o", "2x0e+2x1o", 3, 2, "E3NN_0_4", "FLOAT", layout);
         Random random = new Random(7);
         int nodes = 3;
         int[] elements = {0, 1, 1};
@@ -176,6 +198,107 @@ class SymmetricContractionWriterTest {
         assertClose(out, outF, "out");
         assertClose(gradX, gradXF, "gradX");
         assertClose(gradWeights, gradWeightsF, "gradWeights");
+    }
+
+    /**
+     * {@link Layout#IR_MUL} is {@link Layout#MUL_IR} transposed, bitwise: forward, backward (with and without the
+     * input gradient) and doubleBackward (with and without the optional cotangents and results), in double and float,
+     * with more channels than parallel blocks and channel blocks of uneven length.
+     */
+    @Test
+    void channelLastIsTheTransposedKernelBitwise() {
+        String in = "18x0e+18x1o+18x2e";
+        String out = "18x0e+18x1o";
+        SymmetricContractionKernel mulIr = kernel(in, out, 3, 2, "E3NN_0_4", "FLOAT", Layout.MUL_IR);
+        SymmetricContractionKernel irMul = kernel(in, out, 3, 2, "E3NN_0_4", "FLOAT", Layout.IR_MUL);
+        Irreps irrepsIn = mulIr.irrepsIn();
+        Irreps irrepsOut = mulIr.irrepsOut();
+        Random random = new Random(11);
+        int nodes = 3;
+        int[] elements = {1, 0, 1};
+        double[] x = FiniteDifferences.gaussian(random, nodes * irrepsIn.dim());
+        double[] weights = FiniteDifferences.gaussian(random, mulIr.weightNumel());
+        double[] gradOut = FiniteDifferences.gaussian(random, nodes * irrepsOut.dim());
+        double[] ggX = FiniteDifferences.gaussian(random, x.length);
+        double[] ggWeights = FiniteDifferences.gaussian(random, weights.length);
+        Transposed t = new Transposed(irrepsIn, irrepsOut);
+
+        double[] expectedOut = new double[gradOut.length];
+        mulIr.forward(nodes, x, elements, weights, expectedOut);
+        double[] actualOut = new double[gradOut.length];
+        irMul.forward(nodes, t.in(x), elements, weights, actualOut);
+        assertArrayEquals(expectedOut, t.outBack(actualOut), 0.0, "forward");
+
+        double[] expectedGradX = new double[x.length];
+        double[] expectedGradW = new double[weights.length];
+        mulIr.backward(nodes, x, elements, weights, gradOut, expectedGradX, expectedGradW);
+        double[] actualGradX = new double[x.length];
+        double[] actualGradW = new double[weights.length];
+        irMul.backward(nodes, t.in(x), elements, weights, t.out(gradOut), actualGradX, actualGradW);
+        assertArrayEquals(expectedGradX, t.inBack(actualGradX), 0.0, "backward gradX");
+        assertArrayEquals(expectedGradW, actualGradW, 0.0, "backward gradWeights");
+        double[] onlyWeights = new double[weights.length];
+        irMul.backward(nodes, t.in(x), elements, weights, t.out(gradOut), null, onlyWeights);
+        assertArrayEquals(expectedGradW, onlyWeights, 0.0, "backward without gradX");
+
+        for (boolean all : new boolean[] {true, false}) {
+            double[] gX = new double[x.length];
+            double[] gW = new double[weights.length];
+            double[] gGradOut = new double[gradOut.length];
+            mulIr.doubleBackward(nodes, x, elements, weights, gradOut, all ? ggX : null, ggWeights, gX, gW,
+                    all ? gGradOut : null);
+            double[] gXLast = new double[x.length];
+            double[] gWLast = new double[weights.length];
+            double[] gGradOutLast = new double[gradOut.length];
+            irMul.doubleBackward(nodes, t.in(x), elements, weights, t.out(gradOut), all ? t.in(ggX) : null,
+                    ggWeights, gXLast, gWLast, all ? gGradOutLast : null);
+            assertArrayEquals(gX, t.inBack(gXLast), 0.0, "doubleBackward gX, all " + all);
+            assertArrayEquals(gW, gWLast, 0.0, "doubleBackward gWeights, all " + all);
+            assertArrayEquals(gGradOut, t.outBack(gGradOutLast), 0.0, "doubleBackward gGradOut, all " + all);
+        }
+
+        float[] xF = toFloats(x);
+        float[] outF = new float[gradOut.length];
+        mulIr.forward(nodes, xF, elements, toFloats(weights), outF);
+        float[] xFLast = new float[x.length];
+        Layouts.toIrMul(irrepsIn, nodes, xF, xFLast);
+        float[] outFLast = new float[gradOut.length];
+        irMul.forward(nodes, xFLast, elements, toFloats(weights), outFLast);
+        float[] outFBack = new float[gradOut.length];
+        Layouts.toMulIr(irrepsOut, nodes, outFLast, outFBack);
+        assertArrayEquals(outF, outFBack, 0.0f, "float forward");
+        float[] gradXF = new float[x.length];
+        float[] gradWF = new float[weights.length];
+        mulIr.backward(nodes, xF, elements, toFloats(weights), toFloats(gradOut), gradXF, gradWF);
+        float[] gradOutFLast = new float[gradOut.length];
+        Layouts.toIrMul(irrepsOut, nodes, toFloats(gradOut), gradOutFLast);
+        float[] gradXFLast = new float[x.length];
+        float[] gradWFLast = new float[weights.length];
+        irMul.backward(nodes, xFLast, elements, toFloats(weights), gradOutFLast, gradXFLast, gradWFLast);
+        float[] gradXFBack = new float[x.length];
+        Layouts.toMulIr(irrepsIn, nodes, gradXFLast, gradXFBack);
+        assertArrayEquals(gradXF, gradXFBack, 0.0f, "float backward gradX");
+        assertArrayEquals(gradWF, gradWFLast, 0.0f, "float backward gradWeights");
+    }
+
+    /** Node rows of an input and an output irreps moved to channel-last and back. */
+    private record Transposed(Irreps in, Irreps out) {
+
+        double[] in(double[] rows) {
+            return FeatureLayouts.fromE3nn(Layout.IR_MUL, in, rows);
+        }
+
+        double[] out(double[] rows) {
+            return FeatureLayouts.fromE3nn(Layout.IR_MUL, out, rows);
+        }
+
+        double[] inBack(double[] rows) {
+            return FeatureLayouts.toE3nn(Layout.IR_MUL, in, rows);
+        }
+
+        double[] outBack(double[] rows) {
+            return FeatureLayouts.toE3nn(Layout.IR_MUL, out, rows);
+        }
     }
 
     private static float[] toFloats(double[] values) {
