@@ -90,6 +90,14 @@ public @interface Mace {
      */
     Precision precision() default Precision.DOUBLE;
 
+    /**
+     * {@return how the node features lay out their irrep blocks between the blocks} {@link Layout#IR_MUL} generates
+     * every nested kernel channel-last (cuEquivariance's {@code ir_mul}), so that their loops over channels vectorize
+     * and no transposes are paid between layers; the {@code state_dict}, the weights and the results are those of
+     * {@link Layout#MUL_IR} (the default, e3nn's), which {@code evaluate}'s API does not expose either way.
+     */
+    Layout layout() default Layout.MUL_IR;
+
     /** mace-torch's interaction block classes. */
     enum Interaction {
         /** {@code RealAgnosticInteractionBlock}: the skip product mixes the message with the element. */

@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Mace;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.InvalidSpecException;
@@ -31,7 +32,7 @@ final class MaceStep extends KernelStep<MaceSpec, MaceModel> {
                 values.string("hiddenIrreps"), values.string("mlpIrreps"), values.integers("correlation"),
                 values.enumConstant("gate", Mace.Gate.class), values.integers("radialMlp"),
                 values.real("avgNumNeighbors"), values.bool("scaleShift"),
-                values.enumConstant("precision", Precision.class));
+                values.enumConstant("precision", Precision.class), values.enumConstant("layout", Layout.class));
     }
 
     @Override

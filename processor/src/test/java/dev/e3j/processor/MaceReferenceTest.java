@@ -3,6 +3,7 @@ package dev.e3j.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.testsupport.ReferenceData;
 import dev.e3j.runtime.io.DType;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -39,15 +41,21 @@ class MaceReferenceTest {
         }
     }
 
+    /** Every reference model in both layouts. */
+    static Stream<Arguments> modelsInBothLayouts() throws IOException {
+        return models().flatMap(name -> Stream.of(Layout.values()).map(layout -> Arguments.of(name, layout)));
+    }
+
+    /** In both layouts: {@code layout = IR_MUL} keeps the features channel-last inside, the API unchanged. */
     @ParameterizedTest
-    @MethodSource("models")
+    @MethodSource("modelsInBothLayouts")
     @SuppressWarnings("unchecked")
-    void energiesForcesAndStressEqualMaceTorch(String name) throws Exception {
+    void energiesForcesAndStressEqualMaceTorch(String name, Layout layout) throws Exception {
         Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
         Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(folder.resolve("reference.json")));
-        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor")),
-                StateDict.read(folder.resolve("state_dict.safetensors")));
+        InteratomicPotential potential = load(specSource((Map<String, Object>) reference.get("constructor"), false,
+                layout), StateDict.read(folder.resolve("state_dict.safetensors")));
         List<Structure> structures = structures(reference);
         List<Evaluation> results = potential.evaluate(structures);
 
@@ -106,6 +114,67 @@ class MaceReferenceTest {
             }
             assertFloat32Close((Map<String, Object>) reference.get("outputs_float32"), rounded,
                     potential.evaluate(rounded), "mace-torch float32");
+        }
+    }
+
+    /**
+     * The channel-last model is the e3nn-layout model: on the reference structures its energies, node energies,
+     * forces and stress equal those of {@link Layout#MUL_IR} to {@value #LAYOUT_TOLERANCE} relative (of the
+     * structure's largest force component for forces and stress), in float64 and, with float32's epsilon in its place,
+     * in float32.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void channelLastEqualsTheE3nnLayout(String name) throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        Map<String, Object> constructor = (Map<String, Object>) reference.get("constructor");
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        List<Structure> structures = structures(reference);
+        for (boolean float32 : new boolean[] {false, true}) {
+            List<Evaluation> expected = load(specSource(constructor, float32, Layout.MUL_IR), stateDict)
+                    .evaluate(structures);
+            List<Evaluation> actual = load(specSource(constructor, float32, Layout.IR_MUL), stateDict)
+                    .evaluate(structures);
+            assertSameEvaluations(expected, actual, float32 ? FLOAT32_LAYOUT_TOLERANCE : LAYOUT_TOLERANCE,
+                    name + (float32 ? " float32" : " float64"));
+        }
+    }
+
+    /** Relative tolerance of the float64 models in the two layouts. */
+    static final double LAYOUT_TOLERANCE = 1e-12;
+    /** Relative tolerance of the float32 models in the two layouts: a few of float32's rounding errors. */
+    static final double FLOAT32_LAYOUT_TOLERANCE = 1e-5;
+
+    /**
+     * {@code actual} equals {@code expected} to {@code tolerance} relative: energies and node energies each to its
+     * own magnitude, forces and stress to the structure's largest force component.
+     */
+    static void assertSameEvaluations(List<Evaluation> expected, List<Evaluation> actual, double tolerance,
+                                      String what) {
+        assertEquals(expected.size(), actual.size(), what + ": structures");
+        for (int g = 0; g < expected.size(); g++) {
+            Evaluation e = expected.get(g);
+            Evaluation a = actual.get(g);
+            String structure = what + ", structure " + g;
+            assertEquals(e.energy(), a.energy(), tolerance * Math.abs(e.energy()), structure + ": energy");
+            for (int i = 0; i < e.nodeEnergies().length; i++) {
+                assertEquals(e.nodeEnergies()[i], a.nodeEnergies()[i], tolerance * Math.abs(e.nodeEnergies()[i]),
+                        structure + ": node energy " + i);
+            }
+            double largest = 0;
+            for (double f : e.forces()) {
+                largest = Math.max(largest, Math.abs(f));
+            }
+            for (int k = 0; k < e.forces().length; k++) {
+                assertEquals(e.forces()[k], a.forces()[k], tolerance * largest, structure + ": force " + k);
+            }
+            assertEquals(e.stress() == null, a.stress() == null, structure + ": stress");
+            for (int k = 0; e.stress() != null && k < 9; k++) {
+                assertEquals(e.stress()[k], a.stress()[k], tolerance * largest, structure + ": stress " + k);
+            }
         }
     }
 
@@ -287,6 +356,11 @@ class MaceReferenceTest {
 
     /** {@link #specSource(Map)}, with {@code precision = FLOAT} when {@code float32}. */
     static String specSource(Map<String, Object> args, boolean float32) {
+        return specSource(args, float32, Layout.MUL_IR);
+    }
+
+    /** {@link #specSource(Map, boolean)} with its features in {@code layout} (named only when not the default). */
+    static String specSource(Map<String, Object> args, boolean float32, Layout layout) {
         Object correlation = args.get("correlation");
         String correlations = correlation instanceof List<?> list
                 ? list.stream().map(c -> String.valueOf(ReferenceData.asInt(c))).collect(Collectors.joining(", "))
@@ -311,7 +385,8 @@ class MaceReferenceTest {
                         .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
                 + ", avgNumNeighbors = " + (double) (Double) args.get("avg_num_neighbors")
                 + ", scaleShift = " + args.containsKey("atomic_inter_scale")
-                + (float32 ? ", precision = dev.e3j.annotations.Precision.FLOAT" : "") + ")\n"
+                + (float32 ? ", precision = dev.e3j.annotations.Precision.FLOAT" : "")
+                + (layout == Layout.MUL_IR ? "" : ", layout = dev.e3j.annotations.Layout." + layout) + ")\n"
                 + "interface Potential extends InteratomicPotential {}\n";
     }
 

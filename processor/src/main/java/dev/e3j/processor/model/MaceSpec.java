@@ -1,5 +1,6 @@
 package dev.e3j.processor.model;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Mace;
 import dev.e3j.annotations.Precision;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
 public record MaceSpec(double rMax, int numBessel, int numPolynomialCutoff, int maxEll, int numInteractions,
                        Mace.Interaction interactionFirst, Mace.Interaction interaction, List<Integer> atomicNumbers,
                        String hiddenIrreps, String mlpIrreps, List<Integer> correlation, Mace.Gate gate,
-                       List<Integer> radialMlp, double avgNumNeighbors, boolean scaleShift, Precision precision) {
+                       List<Integer> radialMlp, double avgNumNeighbors, boolean scaleShift, Precision precision,
+                       Layout layout) {
 
     /** Copies the lists. */
     public MaceSpec {

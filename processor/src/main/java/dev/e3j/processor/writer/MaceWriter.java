@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Mace;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.EdgePath;
@@ -25,6 +26,16 @@ import javax.lang.model.element.Modifier;
  * {@code @Linear}, {@code @TensorProduct}, {@code @SymmetricContraction}), which the processor generates in its next
  * round like any user's, wired into the runtime's {@code Mace} architecture, and the {@code InteratomicPotential}
  * methods.
+ *
+ * <p>Every kernel but the harmonics (one channel, the same in both layouts) is declared in the model's
+ * {@link Layout}, so that in {@link Layout#IR_MUL} the node features stay channel-last from block to block. There
+ * {@code interactions.t.linear} takes the edge product's {@code irreps_mid} as they are, not simplified as
+ * mace-torch declares them: channel-last, {@code 8x1o+8x1o} is two {@code [3][8]} blocks, not {@code 16x1o}'s
+ * {@code [3][16]}. The two linears are the same map with the same weights: {@code irreps_mid} is sorted, so the
+ * entries that simplify merges are adjacent, and each feeds only the one output entry of its irrep (the target's
+ * irreps are distinct), so e3nn's instructions {@code (i_in, i_out)} concatenate their {@code [mul_in][mul_out]}
+ * blocks into the merged entry's, and every path into an output has the same fan-in (the sum of the merged
+ * multiplicities).
  */
 public final class MaceWriter {
 
@@ -37,6 +48,7 @@ public final class MaceWriter {
     private static final ClassName SYMMETRIC_CONTRACTION = ClassName.get(ANNOTATIONS, "SymmetricContraction");
     private static final ClassName CG_CONVENTION = ClassName.get(ANNOTATIONS, "CgConvention");
     private static final ClassName PRECISION = ClassName.get(ANNOTATIONS, "Precision");
+    private static final ClassName LAYOUT = ClassName.get(ANNOTATIONS, "Layout");
     private static final ClassName TENSOR_PRODUCT_KERNEL = ClassName.get(RUNTIME, "TensorProductKernel");
     private static final ClassName LINEAR_KERNEL = ClassName.get(RUNTIME, "LinearKernel");
     private static final ClassName SPHERICAL_HARMONICS_KERNEL = ClassName.get(RUNTIME, "SphericalHarmonicsKernel");
@@ -60,43 +72,44 @@ public final class MaceWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
                 .addJavadoc(javadoc(model, spec));
-        Precision precision = model.spec().precision();
+        Kernels kernels = new Kernels(model.spec().precision(), model.spec().layout());
         type.addType(kernel("EdgeHarmonics", SPHERICAL_HARMONICS_KERNEL, AnnotationSpec.builder(SPHERICAL_HARMONICS)
-                .addMember("lmax", "$L", model.spec().maxEll()), precision, "{@code spherical_harmonics}: the edge"
-                + " attributes, normalized vectors, component normalization."));
+                .addMember("lmax", "$L", model.spec().maxEll()), kernels.withLayout(Layout.MUL_IR),
+                "{@code spherical_harmonics}: the edge attributes, normalized vectors, component normalization."));
         type.addType(linear("NodeEmbedding", model.nodeAttrs(), model.nodeFeats(), "node_embedding.linear",
-                precision));
+                kernels));
         for (Block block : model.blocks()) {
             int t = block.index();
             String interaction = "interactions." + t;
             type.addType(linear("Interaction" + t + "LinearUp", block.in(), block.in(), interaction + ".linear_up",
-                    precision));
+                    kernels));
             type.addType(edgeProduct("Interaction" + t + "ConvTp", block, model.shIrreps(), interaction,
-                    precision));
-            type.addType(linear("Interaction" + t + "Linear", block.mid().simplify(), model.target(),
-                    interaction + ".linear", precision));
+                    kernels));
+            type.addType(linear("Interaction" + t + "Linear",
+                    kernels.layout() == Layout.IR_MUL ? block.mid() : block.mid().simplify(), model.target(),
+                    interaction + ".linear", kernels));
             type.addType(skipProduct("Interaction" + t + "SkipTp", block, model.nodeAttrs(), interaction,
-                    precision));
+                    kernels));
             type.addType(kernel("Product" + t + "Contraction", SYMMETRIC_CONTRACTION_KERNEL,
                     AnnotationSpec.builder(SYMMETRIC_CONTRACTION)
                             .addMember("in", "$S", model.target().toString())
                             .addMember("out", "$S", block.hiddenOut().toString())
                             .addMember("correlation", "$L", block.correlation())
                             .addMember("elements", "$L", model.elements())
-                            .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), precision,
+                            .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), kernels,
                     "{@code products." + t + ".symmetric_contractions}: mace-torch's {@code SymmetricContraction}."));
             type.addType(linear("Product" + t + "Linear", block.hiddenOut(), block.hiddenOut(),
-                    "products." + t + ".linear", precision));
+                    "products." + t + ".linear", kernels));
             String readout = "readouts." + t;
             Irreps scalar = Irreps.parse("0e");
             if (block.nonLinearReadout()) {
                 type.addType(linear("Readout" + t + "Linear1", block.hiddenOut(), model.mlp(),
-                        readout + ".linear_1", precision));
+                        readout + ".linear_1", kernels));
                 type.addType(linear("Readout" + t + "Linear2", model.mlp(), scalar, readout + ".linear_2",
-                        precision));
+                        kernels));
             } else {
                 type.addType(linear("Readout" + t + "Linear", block.hiddenOut(), scalar, readout + ".linear",
-                        precision));
+                        kernels));
             }
         }
 
@@ -113,7 +126,7 @@ public final class MaceWriter {
                 .addStatement("this.weights = model.weights(model.parameters(stateDict))")
                 .build());
         type.addMethod(architecture(model, implementation));
-        String evaluate = precision == Precision.FLOAT ? "evaluateFloat32" : "evaluate";
+        String evaluate = kernels.precision() == Precision.FLOAT ? "evaluateFloat32" : "evaluate";
         type.addMethod(MethodSpec.methodBuilder("rMax")
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -161,6 +174,11 @@ public final class MaceWriter {
                     ? "linear -> " + model.mlp() + " -> " + model.spec().gate() + " -> 0e" : "linear -> 0e");
         }
         doc.add("</pre>\n");
+        if (model.spec().layout() == Layout.IR_MUL) {
+            doc.add("Generated with {@code layout = IR_MUL}: the node features are channel-last between the blocks;"
+                    + " {@code interactions.t.linear}\ntakes {@code irreps_mid} unsimplified (the same map and"
+                    + " weights).\n");
+        }
         if (model.spec().precision() == Precision.FLOAT) {
             doc.add("Generated with {@code precision = FLOAT}: {@code evaluate} computes in float32, as mace-torch's"
                     + " model in\n{@code float32} does ({@link $T#evaluateFloat32($T, $T.Weights)}); the engine of"
@@ -169,9 +187,20 @@ public final class MaceWriter {
         return doc.build();
     }
 
+    /** What every nested kernel is generated in: the model's precision and its layout. */
+    private record Kernels(Precision precision, Layout layout) {
+
+        Kernels withLayout(Layout other) {
+            return new Kernels(precision, other);
+        }
+    }
+
     private static TypeSpec kernel(String name, ClassName kernel, AnnotationSpec.Builder annotation,
-                                   Precision precision, String javadoc) {
-        if (precision == Precision.FLOAT) {
+                                   Kernels kernels, String javadoc) {
+        if (kernels.layout() == Layout.IR_MUL) {
+            annotation.addMember("layout", "$T.IR_MUL", LAYOUT);
+        }
+        if (kernels.precision() == Precision.FLOAT) {
             annotation.addMember("precision", "$T.FLOAT", PRECISION);
         }
         return TypeSpec.interfaceBuilder(name)
@@ -181,15 +210,15 @@ public final class MaceWriter {
                 .build();
     }
 
-    private static TypeSpec linear(String name, Irreps in, Irreps out, String module, Precision precision) {
+    private static TypeSpec linear(String name, Irreps in, Irreps out, String module, Kernels kernels) {
         return kernel(name, LINEAR_KERNEL, AnnotationSpec.builder(LINEAR)
                 .addMember("in", "$S", in.toString())
-                .addMember("out", "$S", out.toString()), precision,
+                .addMember("out", "$S", out.toString()), kernels,
                 "{@code " + module + "}: e3nn's {@code o3.Linear}.");
     }
 
     private static TypeSpec edgeProduct(String name, Block block, Irreps shIrreps, String module,
-                                        Precision precision) {
+                                        Kernels kernels) {
         CodeBlock.Builder paths = CodeBlock.builder().add("{");
         List<EdgePath> edgePaths = block.paths();
         for (int p = 0; p < edgePaths.size(); p++) {
@@ -205,7 +234,7 @@ public final class MaceWriter {
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
                 .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION)
-                .addMember("paths", "$L", paths.build()), precision, "{@code " + module + ".conv_tp}: e3nn's"
+                .addMember("paths", "$L", paths.build()), kernels, "{@code " + module + ".conv_tp}: e3nn's"
                 + " {@code TensorProduct} into mace-torch's sorted {@code irreps_mid}, per-edge weights.");
     }
 
@@ -214,12 +243,12 @@ public final class MaceWriter {
      * from scalars to non-scalar hidden irreps), so does the kernel: mace-torch builds it so.
      */
     private static TypeSpec skipProduct(String name, Block block, Irreps nodeAttrs, String module,
-                                        Precision precision) {
+                                        Kernels kernels) {
         TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", block.skipIn().toString())
                 .addMember("in2", "$S", nodeAttrs.toString())
                 .addMember("out", "$S", block.skipOut().toString())
-                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), precision,
+                .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), kernels,
                 "{@code " + module + ".skip_tp}: e3nn's {@code FullyConnectedTensorProduct} with the one-hot element.");
         if (GatePointsModel.fullyConnectedLeavesZeros(block.skipIn(), nodeAttrs, block.skipOut())) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)

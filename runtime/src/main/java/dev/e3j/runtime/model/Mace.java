@@ -140,8 +140,7 @@ public final class Mace {
                 throw new IllegalArgumentException(prefix + ".conv_tp: expected per-edge weights (sharedWeights "
                         + "false), got shared weights");
             }
-            requireIrreps(prefix + ".linear", "irrepsIn", kernels.linear().irrepsIn(),
-                    kernels.convTp().irrepsOut().simplify());
+            requireMidIrreps(prefix + ".linear", kernels.linear(), kernels.convTp().irrepsOut());
             Irreps skipIn = kernels.residual() ? features : kernels.linear().irrepsOut();
             requireIrreps(prefix + ".skip_tp", "irrepsIn1", kernels.skipTp().irrepsIn1(), skipIn);
             requireIrreps(prefix + ".skip_tp", "irrepsIn2", kernels.skipTp().irrepsIn2(), nodeAttrs);
@@ -291,6 +290,28 @@ public final class Mace {
         if (!actual.equals(expected)) {
             throw new IllegalArgumentException(module + ": expected " + what + " \"" + expected + "\", got \""
                     + actual + "\"");
+        }
+    }
+
+    /**
+     * Requires {@code interactions.t.linear} to take the edge product's output {@code mid} simplified, as mace-torch
+     * declares it, or as it is, which channel-last kernels need (two {@code [3][8]} blocks of {@code 8x1o+8x1o} are
+     * not {@code 16x1o}'s {@code [3][16]}). Both are the same map with the same weights when every irrep of the output
+     * appears once and {@code mid}'s equal irreps are adjacent (as in mace-torch's sorted {@code irreps_mid}): each
+     * input entry then feeds one output, e3nn's {@code [mul_in][mul_out]} blocks of the entries that simplify merges
+     * concatenate into the merged entry's, and the fan-in is the sum of their multiplicities either way.
+     */
+    private static void requireMidIrreps(String module, LinearKernel linear, Irreps mid) {
+        Irreps simplified = mid.simplify();
+        if (linear.irrepsIn().equals(simplified)) {
+            return;
+        }
+        Irreps out = linear.irrepsOut();
+        boolean distinctOutputs = out.entries().stream().map(Irreps.MulIrrep::ir).distinct().count() == out.size();
+        boolean adjacent = mid.entries().stream().map(Irreps.MulIrrep::ir).distinct().count() == simplified.size();
+        if (!linear.irrepsIn().equals(mid) || !distinctOutputs || !adjacent) {
+            throw new IllegalArgumentException(module + ": expected irrepsIn \"" + simplified + "\" (or \"" + mid
+                    + "\" unsimplified, with distinct output irreps), got \"" + linear.irrepsIn() + "\"");
         }
     }
 
