@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.ActivationConstants;
 import dev.e3j.runtime.model.EnergyForceLoss;
@@ -17,14 +18,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The parameter gradient of MACE's energy/force(/stress) loss ({@link Mace#lossGradient}) against mace-torch v0.3.6
@@ -41,17 +45,21 @@ class MaceTrainingReferenceTest {
                         EnergyForceLoss loss) {
     }
 
-    @SuppressWarnings("unchecked")
     private static Case load(String name) throws Exception {
+        return load(name, Layout.MUL_IR);
+    }
+
+    /** {@link #load(String)} with the model generated in {@code layout}. */
+    @SuppressWarnings("unchecked")
+    private static Case load(String name, Layout layout) throws Exception {
         Path folder = GatePointsReferenceTest.modelsDirectory().resolve(name);
         Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(folder.resolve("reference.json")));
         Map<String, Object> training = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(folder.resolve("training.json")));
         StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
-        Mace mace = (Mace) MaceReferenceTest.compile(MaceReferenceTest.specSource(
-                        (Map<String, Object>) reference.get("constructor"))).loadClass("test.PotentialImpl")
-                .getMethod("architecture", Map.class).invoke(null, ActivationConstants.of(stateDict));
+        Mace mace = architecture(MaceReferenceTest.specSource((Map<String, Object>) reference.get("constructor"),
+                false, layout), ActivationConstants.of(stateDict));
         Map<String, Object> targets = (Map<String, Object>) training.get("targets");
         double[] weight = ReferenceData.asDoubles(targets.get("weight"));
         double[] energy = ReferenceData.asDoubles(targets.get("energy"));
@@ -72,11 +80,24 @@ class MaceTrainingReferenceTest {
         return new Case(mace, mace.parameters(stateDict), training, batch, loss);
     }
 
+    /** The engine of the generated {@code test.PotentialImpl} of {@code specSource}. */
+    private static Mace architecture(String specSource, Map<String, Double> activationConstants) throws Exception {
+        return (Mace) MaceReferenceTest.compile(specSource).loadClass("test.PotentialImpl")
+                .getMethod("architecture", Map.class).invoke(null, activationConstants);
+    }
+
+    /** Every training reference model in both layouts. */
+    static Stream<Arguments> modelsInBothLayouts() {
+        return Stream.of("mace-public", "mace-periodic", "mace-plain", "mace-l2-corr3")
+                .flatMap(name -> Stream.of(Layout.values()).map(layout -> Arguments.of(name, layout)));
+    }
+
+    /** In both layouts: the channel-last model's training pass keeps its features channel-last too. */
     @ParameterizedTest
-    @ValueSource(strings = {"mace-public", "mace-periodic", "mace-plain", "mace-l2-corr3"})
+    @MethodSource("modelsInBothLayouts")
     @SuppressWarnings("unchecked")
-    void lossAndParameterGradientEqualTorchAutograd(String name) throws Exception {
-        Case c = load(name);
+    void lossAndParameterGradientEqualTorchAutograd(String name, Layout layout) throws Exception {
+        Case c = load(name, layout);
         Mace.LossGradient result = c.mace().lossGradient(c.batch(), c.mace().weights(c.params()), c.loss());
         double expectedLoss = (Double) c.training().get("loss_value");
         assertEquals(expectedLoss, result.loss(), 1e-10 * expectedLoss, "loss");
@@ -149,6 +170,43 @@ class MaceTrainingReferenceTest {
             assertEquals(slope, difference, 1e-6 * Math.abs(slope) + 1e-10, "direction " + trial);
             assertTrue(Math.abs(slope) > 1e-6, "a direction the loss moves along");
         }
+    }
+
+    /**
+     * The channel-last model equals the e3nn-layout model off the reference models too (the constructor arguments as
+     * JSON numbers, doubles): hidden irreps up to
+     * {@code l = 2} with {@code maxEll = 2} (whose second {@code irreps_mid} repeats each irrep up to four times), six
+     * channels (fewer than the contraction's parallel blocks), correlations 1 then 2, a tanh readout, fresh
+     * parameters, generated with {@code precision = FLOAT} (both types). Energies, forces and stress to 1e-12 relative
+     * (float32: 1e-5), the loss to 1e-12 relative and its gradient to 1e-12 of its largest entry.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void channelLastEqualsTheE3nnLayoutOffTheReferenceModels() throws Exception {
+        Case c = load("mace-periodic");
+        Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) ((Map<String, Object>) ReferenceData
+                .parse(Files.readString(GatePointsReferenceTest.modelsDirectory().resolve("mace-periodic")
+                        .resolve("reference.json")))).get("constructor"));
+        args.put("hidden_irreps", "6x0e+6x1o+6x2e");
+        args.put("max_ell", 2.0);
+        args.put("correlation", List.of(1.0, 2.0));
+        args.put("MLP_irreps", "8x0e");
+        args.put("gate", "tanh");
+        Mace mulIr = architecture(MaceReferenceTest.specSource(args, true, Layout.MUL_IR), Map.of());
+        Mace irMul = architecture(MaceReferenceTest.specSource(args, true, Layout.IR_MUL), Map.of());
+        double[] params = mulIr.initialParameters(new Random(3), new double[] {-2041.93, -1640.12}, 1.3, -3.1);
+        assertEquals(mulIr.parameterCount(), irMul.parameterCount());
+        List<Structure> structures = c.batch().stream().map(TrainingStructure::structure).toList();
+        MaceReferenceTest.assertSameEvaluations(mulIr.evaluate(structures, mulIr.weights(params)),
+                irMul.evaluate(structures, irMul.weights(params)), MaceReferenceTest.LAYOUT_TOLERANCE, "float64");
+        MaceReferenceTest.assertSameEvaluations(mulIr.evaluateFloat32(structures, mulIr.weights(params)),
+                irMul.evaluateFloat32(structures, irMul.weights(params)), MaceReferenceTest.FLOAT32_LAYOUT_TOLERANCE,
+                "float32");
+        Mace.LossGradient expected = mulIr.lossGradient(c.batch(), mulIr.weights(params), c.loss());
+        Mace.LossGradient actual = irMul.lossGradient(c.batch(), irMul.weights(params), c.loss());
+        assertEquals(expected.loss(), actual.loss(), 1e-12 * expected.loss(), "loss");
+        double largest = Arrays.stream(expected.gradient()).map(Math::abs).max().orElseThrow();
+        assertArrayEquals(expected.gradient(), actual.gradient(), 1e-12 * largest, "gradient");
     }
 
     /** The edge blocks and every sum are fixed by the graph: the gradient has the same bits on 1 and 4 threads. */
