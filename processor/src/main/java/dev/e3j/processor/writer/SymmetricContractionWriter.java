@@ -52,7 +52,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * vectorizes. The statements, their order and the order of every sum are those of {@link Layout#MUL_IR}: the two
  * layouts' results are bitwise the same, up to the transposition.
  *
- * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}): every output, input
+ * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}; channel-last at least
+ * {@value #VECTOR_CHANNELS} channels each, which its loops run over): every output, input
  * gradient and weight gradient belongs to one channel, so no block writes where another does, and each weight
  * gradient sums over the nodes in node order whatever the blocks: the results are bitwise reproducible.
  *
@@ -66,6 +67,11 @@ public final class SymmetricContractionWriter {
     static final int BYTES_PER_METHOD = 5500;
     /** The channels are split into at most this many parallel blocks. */
     static final int CHANNEL_BLOCKS = 16;
+    /**
+     * The fewest channels of a {@link Layout#IR_MUL} block (all of them when fewer): its chunks' loops over the
+     * block's channels are what vectorizes, a float vector of 16 lanes or two to four double vectors.
+     */
+    static final int VECTOR_CHANNELS = 16;
     /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
     static final int TERMS_PER_STATEMENT = 24;
 
@@ -333,7 +339,7 @@ public final class SymmetricContractionWriter {
                         Modifier.FINAL)
                 .addJavadoc("Channels per parallel block: each block owns its channels' outputs and weight"
                         + " gradients, so the results do not depend on how the blocks run.\n")
-                .initializer("$L", (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS)
+                .initializer("$L", channelBlock())
                 .build());
         for (NumberType t : arithmetics) {
             type.addMethod(forward(t)).addMethod(backward(t));
@@ -362,6 +368,15 @@ public final class SymmetricContractionWriter {
         arithmetics.forEach(t -> arrays.add(t.arrayType()));
         arrays.add(ArrayTypeName.of(TypeName.INT));
         return type.addMethods(checks.methods(arrays)).build();
+    }
+
+    /**
+     * Channels per parallel block: at most {@value #CHANNEL_BLOCKS} blocks, and channel-last at least
+     * {@value #VECTOR_CHANNELS} channels each.
+     */
+    private int channelBlock() {
+        int block = (model.channels() + CHANNEL_BLOCKS - 1) / CHANNEL_BLOCKS;
+        return channelLast ? Math.max(block, Math.min(model.channels(), VECTOR_CHANNELS)) : block;
     }
 
     private CodeBlock javadoc(ClassName spec) {
