@@ -7,6 +7,8 @@ machine in the same run. Each precision compares like with like: mace-torch's fl
 mace-torch's `.float()` model with e3j's @Mace(precision = FLOAT), which computes in float32. "e3j" includes the neighbour list (evaluate(Structure)); mace-torch's time does not include its
 own (ASE's, timed separately), which favours mace-torch. MaceHeap's CPU time is the thread's, a fairer measure
 than JMH's wall time on a machine other programs load. Time per atom at 4096 atoms over that at 64 shows linearity.
+The tables compare the default layout (MUL_IR); where the run has @Mace(layout = IR_MUL) too, a last table divides
+the two layouts' JMH times.
 """
 import json
 import os
@@ -18,12 +20,16 @@ def main(out):
     with open(os.path.join(out, "torch.json")) as f:
         torch = {row["atoms"]: row for row in json.load(f)["results"]}
     e3j = {}
+    channel_last = {}
     allocated = {}
     with open(os.path.join(out, "e3j.json")) as f:
         for run in json.load(f):
             benchmark = run["benchmark"].rsplit(".", 1)[1]
             atoms = int(run["params"]["atoms"])
             precision = run["params"].get("precision", "float64")
+            if run["params"].get("layout", "MUL_IR") != "MUL_IR":
+                channel_last[(benchmark, atoms, precision)] = run["primaryMetric"]["score"]
+                continue
             e3j[(benchmark, atoms, precision)] = run["primaryMetric"]["score"]
             norm = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
             if norm is not None:
@@ -32,7 +38,8 @@ def main(out):
     with open(os.path.join(out, "heap.jsonl")) as f:
         for line in f:
             row = json.loads(line)
-            heap[(row["atoms"], row.get("precision", "float64"))] = row
+            if row.get("layout", "MUL_IR") == "MUL_IR":
+                heap[(row["atoms"], row.get("precision", "float64"))] = row
     with open(os.path.join(out, "date.txt")) as f:
         date = f.read().strip()
     print(f"mace-cu-emt energy + forces, {date}, {platform.machine()}, {os.cpu_count()} cores")
@@ -86,6 +93,16 @@ def main(out):
             text += f", mace-torch float64 {torch_ratio:.2f}"
         print()
         print(text + " (1.00 = linear)")
+    if channel_last:
+        print()
+        print("| atoms | precision | e3j MUL_IR (ms) | e3j IR_MUL (ms) | MUL_IR / IR_MUL |")
+        print("| ---: | --- | ---: | ---: | ---: |")
+        for atoms in sizes:
+            for precision in ("float64", "float32"):
+                mine = e3j.get(("energyAndForces", atoms, precision))
+                last = channel_last.get(("energyAndForces", atoms, precision))
+                if mine is not None and last is not None:
+                    print(f"| {atoms} | {precision} | {mine:.2f} | {last:.2f} | {mine / last:.2f} |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Mace;
 import dev.e3j.annotations.Precision;
 import dev.e3j.runtime.graph.NeighborList;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code energyAndForcesOnGraph}) and the neighbour list alone ({@code neighbourList}), in float64
  * ({@link CopperMace}) and in float32 ({@link CopperMaceFloat32}, {@code precision = FLOAT}: the kernels and the
  * network in float, as mace-torch's {@code float32} model), which the report compares with mace-torch's float64 and
- * float32 times.
+ * float32 times. Each in both layouts ({@code layout}): {@code MUL_IR}, e3nn's and {@code @Mace}'s default, and
+ * {@code IR_MUL} ({@link CopperMaceChannelLast}, {@link CopperMaceFloat32ChannelLast}: the node features
+ * channel-last inside); {@code -p layout=MUL_IR} narrows a run to the default.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,6 +69,25 @@ public class MaceBenchmark {
     public interface CopperMaceFloat32 extends InteratomicPotential {
     }
 
+    /** {@link CopperMace} with {@code layout = IR_MUL}. */
+    @Mace(rMax = 5.0, numBessel = 8, numPolynomialCutoff = 5, maxEll = 2, numInteractions = 2,
+            interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+            interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, atomicNumbers = {29}, hiddenIrreps = "16x0e+16x1o",
+            mlpIrreps = "16x0e", correlation = {3}, gate = Mace.Gate.SILU, radialMlp = {32, 32, 32},
+            avgNumNeighbors = 44.71510416666667, scaleShift = true, layout = Layout.IR_MUL)
+    public interface CopperMaceChannelLast extends InteratomicPotential {
+    }
+
+    /** {@link CopperMaceFloat32} with {@code layout = IR_MUL}. */
+    @Mace(rMax = 5.0, numBessel = 8, numPolynomialCutoff = 5, maxEll = 2, numInteractions = 2,
+            interactionFirst = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
+            interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, atomicNumbers = {29}, hiddenIrreps = "16x0e+16x1o",
+            mlpIrreps = "16x0e", correlation = {3}, gate = Mace.Gate.SILU, radialMlp = {32, 32, 32},
+            avgNumNeighbors = 44.71510416666667, scaleShift = true, precision = Precision.FLOAT,
+            layout = Layout.IR_MUL)
+    public interface CopperMaceFloat32ChannelLast extends InteratomicPotential {
+    }
+
     /** The lattice constant of the supercells (Å), as the training data's. */
     static final double LATTICE_CONSTANT = 3.6;
     /** Standard deviation of the rattle (Å), as {@code bench_mace_torch.py}'s. */
@@ -76,6 +99,10 @@ public class MaceBenchmark {
     /** {@code float64} or {@code float32}: the type the model computes in. */
     @Param({"float64", "float32"})
     public String precision;
+
+    /** {@code MUL_IR} or {@code IR_MUL}: how the model lays out its node features inside. */
+    @Param({"MUL_IR", "IR_MUL"})
+    public String layout;
 
     private InteratomicPotential potential;
     private boolean float32;
@@ -92,18 +119,36 @@ public class MaceBenchmark {
             case "float32" -> true;
             default -> throw new IllegalArgumentException("precision must be float64 or float32, got " + precision);
         };
-        potential = potential(stateDict, float32);
-        engine = float32 ? MaceBenchmark_CopperMaceFloat32Impl.architecture(ActivationConstants.of(stateDict))
-                : MaceBenchmark_CopperMaceImpl.architecture(ActivationConstants.of(stateDict));
+        Layout modelLayout = Layout.valueOf(layout);
+        potential = potential(stateDict, float32, modelLayout);
+        engine = architecture(ActivationConstants.of(stateDict), float32, modelLayout);
         weights = engine.weights(engine.parameters(stateDict));
         structure = copper(atoms);
         graph = graph(structure, engine.rMax());
     }
 
-    /** {@return the copper MACE with the weights of {@code stateDict}, computing in float32 or float64} */
-    static InteratomicPotential potential(StateDict stateDict, boolean float32) {
+    /**
+     * {@return the copper MACE with the weights of {@code stateDict}, computing in float32 or float64, its node
+     * features in {@code layout}}
+     */
+    static InteratomicPotential potential(StateDict stateDict, boolean float32, Layout layout) {
+        if (layout == Layout.IR_MUL) {
+            return float32 ? new MaceBenchmark_CopperMaceFloat32ChannelLastImpl(stateDict)
+                    : new MaceBenchmark_CopperMaceChannelLastImpl(stateDict);
+        }
         return float32 ? new MaceBenchmark_CopperMaceFloat32Impl(stateDict)
                 : new MaceBenchmark_CopperMaceImpl(stateDict);
+    }
+
+    /** {@return the engine of {@link #potential}'s model} */
+    static dev.e3j.runtime.model.Mace architecture(Map<String, Double> activationConstants, boolean float32,
+                                                  Layout layout) {
+        if (layout == Layout.IR_MUL) {
+            return float32 ? MaceBenchmark_CopperMaceFloat32ChannelLastImpl.architecture(activationConstants)
+                    : MaceBenchmark_CopperMaceChannelLastImpl.architecture(activationConstants);
+        }
+        return float32 ? MaceBenchmark_CopperMaceFloat32Impl.architecture(activationConstants)
+                : MaceBenchmark_CopperMaceImpl.architecture(activationConstants);
     }
 
     /** {@return the rattled fcc Cu supercell of {@code atoms} atoms (64, 512 or 4096)} */

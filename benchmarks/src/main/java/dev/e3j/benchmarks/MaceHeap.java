@@ -1,5 +1,6 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
@@ -35,17 +36,25 @@ public final class MaceHeap {
 
     /**
      * Measures 64, 512 and 4096 atoms (or the sizes given as arguments), in float64 and then float32, and prints one
-     * line each.
+     * line each; {@code --layout IR_MUL} first measures the channel-last model ({@code MUL_IR} by default), so that
+     * runs of the two layouts, alternated, compare them by CPU time.
      */
     public static void main(String[] args) throws IOException {
+        Layout layout = Layout.MUL_IR;
+        String[] rest = args;
+        if (args.length >= 2 && args[0].equals("--layout")) {
+            layout = Layout.valueOf(args[1]);
+            rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         StateDict stateDict = StateDict.read(MaceBenchmark.weightsFile());
-        String[] sizes = args.length > 0 ? args : new String[] {"64", "512", "4096"};
+        String[] sizes = rest.length > 0 ? rest : new String[] {"64", "512", "4096"};
         for (boolean float32 : new boolean[] {false, true}) {
-            measure(MaceBenchmark.potential(stateDict, float32), float32 ? "float32" : "float64", sizes);
+            measure(MaceBenchmark.potential(stateDict, float32, layout), float32 ? "float32" : "float64", layout,
+                    sizes);
         }
     }
 
-    private static void measure(InteratomicPotential potential, String precision, String[] sizes) {
+    private static void measure(InteratomicPotential potential, String precision, Layout layout, String[] sizes) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (String size : sizes) {
             Structure structure = MaceBenchmark.copper(Integer.parseInt(size));
@@ -72,9 +81,10 @@ public final class MaceHeap {
                 potential.evaluate(structure);
             }
             double cpuMillis = (evaluatingCpu(threads) - cpuBefore) / 1e6 / TIMED;
-            System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"precision\": \"%s\", \"allocated_mb\": %.2f, "
-                    + "\"heap_before_mb\": %.2f, \"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f, \"cpu_ms\": %.2f}%n",
-                    structure.size(), precision, allocated / 1e6, before / 1e6, peak / 1e6,
+            System.out.printf(Locale.ROOT, "{\"atoms\": %d, \"precision\": \"%s\", \"layout\": \"%s\", "
+                    + "\"allocated_mb\": %.2f, \"heap_before_mb\": %.2f, \"peak_heap_mb\": %.2f, \"max_heap_mb\": %.0f,"
+                    + " \"cpu_ms\": %.2f}%n", structure.size(), precision, layout, allocated / 1e6, before / 1e6,
+                    peak / 1e6,
                     Runtime.getRuntime().maxMemory() / 1e6, cpuMillis);
         }
     }
