@@ -48,8 +48,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * <p>In {@link Layout#IR_MUL} a node's features are one {@code [D][channels]} matrix (and its output one
  * {@code [resultDim][channels]}): the chunks read and write the rows in place, their statements inside one loop over
- * the channels of a block, every access {@code row[base + i C + channel]} contiguous in the channel, so that the loop
- * vectorizes. The statements, their order and the order of every sum are those of {@link Layout#MUL_IR}: the two
+ * the channels of a block, every access {@code row[base + i C + channel]} contiguous in the channel: no gathers or
+ * scatters, and the loop a vectorizer needs (HotSpot's C2 does not pack bodies this large; benchmarks/RESULTS.md,
+ * {@code h/maceir}, measures the layouts). The statements, their order and the order of every sum are those of {@link Layout#MUL_IR}: the two
  * layouts' results are bitwise the same, up to the transposition.
  *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}; channel-last at least
@@ -68,8 +69,8 @@ public final class SymmetricContractionWriter {
     /** The channels are split into at most this many parallel blocks. */
     static final int CHANNEL_BLOCKS = 16;
     /**
-     * The fewest channels of a {@link Layout#IR_MUL} block (all of them when fewer): its chunks' loops over the
-     * block's channels are what vectorizes, a float vector of 16 lanes or two to four double vectors.
+     * The fewest channels of a {@link Layout#IR_MUL} block (all of them when fewer): its chunks loop over the block's
+     * channels, so a block of one channel would pay a call and a loop per statement list and node for nothing.
      */
     static final int VECTOR_CHANNELS = 16;
     /** Terms per generated expression, which keeps javac's recursion over a sum shallow. */
