@@ -24,8 +24,8 @@ import java.lang.annotation.Target;
  * {@code cgConvention = CgConvention.E3NN_0_4}.
  *
  * <p>{@link #layout()} {@code = IR_MUL} takes and returns the features channel-last (cuEquivariance's {@code ir_mul}):
- * a node's features are then one {@code [D][channels]} matrix, and the kernel's loops over channels vectorize; the
- * weights keep MACE's layout.
+ * a node's features are then one {@code [D][channels]} matrix, which the kernel reads and writes in place in loops over
+ * contiguous channels; the weights keep MACE's layout.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
