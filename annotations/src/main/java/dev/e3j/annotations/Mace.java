@@ -93,8 +93,9 @@ public @interface Mace {
     /**
      * {@return how the node features lay out their irrep blocks between the blocks} {@link Layout#IR_MUL} generates
      * every nested kernel channel-last (cuEquivariance's {@code ir_mul}; their inner loops run over contiguous
-     * channels) and keeps the node features so from block to block, with no transposes between layers; the {@code state_dict}, the weights and the results are those of
-     * {@link Layout#MUL_IR} (the default, e3nn's), which {@code evaluate}'s API does not expose either way.
+     * channels) and keeps the node features so from block to block, with no transposes between layers; the
+     * {@code state_dict}, the weights and the results are those of {@link Layout#MUL_IR} (the default, e3nn's), which
+     * {@code evaluate}'s API does not expose either way.
      */
     Layout layout() default Layout.MUL_IR;
 
