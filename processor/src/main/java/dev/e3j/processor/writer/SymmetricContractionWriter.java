@@ -50,8 +50,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@code [resultDim][channels]}): the chunks read and write the rows in place, their statements inside one loop over
  * the channels of a block, every access {@code row[base + i C + channel]} contiguous in the channel: no gathers or
  * scatters, and the loop a vectorizer needs (HotSpot's C2 does not pack bodies this large; benchmarks/RESULTS.md,
- * {@code h/maceir}, measures the layouts). The statements, their order and the order of every sum are those of {@link Layout#MUL_IR}: the two
- * layouts' results are bitwise the same, up to the transposition.
+ * {@code h/maceir}, measures the layouts). The statements, their order and the order of every sum are those of
+ * {@link Layout#MUL_IR}: the two layouts' results are bitwise the same, up to the transposition.
  *
  * <p>The channels run in parallel blocks ({@link BatchBlocks}, at most {@value #CHANNEL_BLOCKS}; channel-last at least
  * {@value #VECTOR_CHANNELS} channels each, which its loops run over): every output, input
