@@ -200,16 +200,17 @@ enum Configuration {
     String peerDefinition() {
         String head = String.format(Locale.ROOT, "{\"name\": \"%s\", \"batch\": %d, \"layouts\": [%s], ", token,
                 batch, layouts().stream().map(layout -> "\"" + layout + "\"").collect(Collectors.joining(", ")));
-        switch (kind()) {
-            case SPHERICAL_HARMONICS:
-                return head + String.format(Locale.ROOT, "\"kind\": \"spherical_harmonics\", \"lmax\": %d}", lmax);
-            case SYMMETRIC_CONTRACTION:
-                return head + String.format(Locale.ROOT, "\"kind\": \"symmetric_contraction\", \"irreps_in\": \"%s\","
-                                + " \"irreps_out\": \"%s\", \"correlation\": %d, \"elements\": %d}", contraction.in(),
-                        contraction.out(), contraction.correlation(), contraction.elements());
-            default:
-                break;
-        }
+        return head + switch (kind()) {
+            case TENSOR_PRODUCT -> tensorProductDefinition();
+            case SYMMETRIC_CONTRACTION -> String.format(Locale.ROOT, "\"kind\": \"symmetric_contraction\","
+                            + " \"irreps_in\": \"%s\", \"irreps_out\": \"%s\", \"correlation\": %d, \"elements\": %d}",
+                    contraction.in(), contraction.out(), contraction.correlation(), contraction.elements());
+            case SPHERICAL_HARMONICS -> String.format(Locale.ROOT, "\"kind\": \"spherical_harmonics\", \"lmax\": %d}",
+                    lmax);
+        };
+    }
+
+    private String tensorProductDefinition() {
         String kind = switch (tensorProduct.kind()) {
             case CHANNELWISE, CUSTOM -> "uvu";
             case FULLY_CONNECTED -> "uvw";
@@ -224,7 +225,7 @@ enum Configuration {
                     return "[" + path.in1() + ", " + path.in2() + ", " + path.out() + "]";
                 })
                 .collect(Collectors.joining(", ", ", \"instructions\": [", "]"));
-        return head + String.format(Locale.ROOT, "\"kind\": \"%s\", \"irreps_in1\": \"%s\", \"irreps_in2\": \"%s\","
+        return String.format(Locale.ROOT, "\"kind\": \"%s\", \"irreps_in1\": \"%s\", \"irreps_in2\": \"%s\","
                         + " \"irreps_out\": \"%s\", \"shared_weights\": %b%s}", kind, tensorProduct.in1(),
                 tensorProduct.in2(), tensorProduct.out(), tensorProduct.sharedWeights(), instructions);
     }
