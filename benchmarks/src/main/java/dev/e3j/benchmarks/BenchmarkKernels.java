@@ -97,9 +97,9 @@ final class BenchmarkKernels {
     }
 
     /**
-     * The edge product of e3nn's {@code gate_points_2101.Network} in reference/models/gate_points-public (e3nn's
-     * example configuration: hidden {@code 8x0e+8x0o+4x1e+4x1o+2x2e+2x2o}, edge attributes {@code 0e+1o+2e}), its
-     * middle convolution {@code layers.1.first.tp}: the first gate's output times the edge harmonics into the sorted
+     * The edge product of e3nn's {@code gate_points_2101.Network} in reference/models/gate_points-public (hidden
+     * {@code 8x0e+8x0o+4x1e+4x1o+2x2e+2x2o}, edge attributes {@code 0e+1o+2e}), its middle convolution
+     * {@code layers.1.first.tp}: the first gate's output times the edge harmonics into the sorted
      * {@code irreps_mid}, one weighted {@code uvu} path per {@code mid} entry in e3nn's instruction order, weights per
      * edge (from the radial MLP).
      */
