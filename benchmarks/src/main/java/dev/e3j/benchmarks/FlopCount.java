@@ -53,9 +53,9 @@ import java.util.stream.IntStream;
  *   <li>forward: {@code ν + 1} per monomial ({@code ν} multiplies: the coefficient and the factors; one add),
  *       {@code 2 (G - 1)} for the combined weight {@code v = w_j + Σ ρ_k w_k} and {@code 2 R} for
  *       {@code out[m] += v P[m]};</li>
- *   <li>gradients: w.r.t. the features, {@code ν + 1} per monomial and distinct index {@code a} in it (the derivative's
- *       coefficient and {@code ν - 1} factors, times {@code v g[m]}, added into {@code gradF[a]}) and {@code R} for
- *       {@code v g[m]}; w.r.t. the weights, the monomials again ({@code ν + 1} each), {@code 2 R} for
+ *   <li>gradients: w.r.t. the features, {@code ν + 1} per monomial and distinct index {@code a} in it (the
+ *       derivative's coefficient and {@code ν - 1} factors, times {@code v g[m]}, added into {@code gradF[a]}) and
+ *       {@code R} for {@code v g[m]}; w.r.t. the weights, the monomials again ({@code ν + 1} each), {@code 2 R} for
  *       {@code t = Σ_m g[m] P[m]} and {@code 2 G} for {@code gradW_k += ρ_k t}.</li>
  * </ul>
  */

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 /**
  * Reads the result files of one benchmark run and prints markdown tables: every configuration, in each layout it ran
  * in, against its peer's timings from the same run (e3nn's for the products and harmonics, mace-torch's for the
- * symmetric contraction, each in a table of its own; the peers have only {@code MUL_IR}: an {@code IR_MUL} row divides
- * the peer's time by e3j's in {@code IR_MUL}), the useful flops per sample, the achieved GFLOP/s and their fraction of the peak
- * measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
+ * symmetric contraction, each in a table of its own; the peers have only {@code MUL_IR}: an {@code IR_MUL} row
+ * divides the peer's time by e3j's in {@code IR_MUL}), the useful flops per sample, the achieved GFLOP/s and their
+ * fraction of the peak measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
  * harmonics per point against sphericart from the same run, and javac's time on the mace-medium spec with and
  * without the processor. A ratio whose peer number is missing prints as n/a: no peer time comes from anywhere else.
  *
@@ -50,7 +50,8 @@ public final class Report {
     Report(List<Map<String, Object>> results, List<Map<String, Object>> peerFiles) {
         this.results = results;
         this.peers = PeerTimings.byPeer(peerFiles);
-        for (Map.Entry<String, String> expected : Map.of(E3NN, "ms", SPHERICART, "ns/point", MACE_TORCH, "ms").entrySet()) {
+        Map<String, String> units = Map.of(E3NN, "ms", SPHERICART, "ns/point", MACE_TORCH, "ms");
+        for (Map.Entry<String, String> expected : units.entrySet()) {
             PeerTimings timings = peers.get(expected.getKey());
             if (timings != null && !timings.unit().equals(expected.getValue())) {
                 throw new IllegalArgumentException(expected.getKey() + "'s timings need the unit "
