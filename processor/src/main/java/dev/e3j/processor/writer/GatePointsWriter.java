@@ -19,6 +19,7 @@ import dev.e3j.processor.model.GatePointsModel.Convolution;
 import dev.e3j.processor.model.GatePointsModel.GateLayer;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,9 @@ import javax.lang.model.element.Modifier;
  * Writes {@code <Spec>Impl} of a {@code @GatePointsNetwork}: the derived layers as nested kernel specs
  * ({@code @SphericalHarmonics}, {@code @TensorProduct}), which the processor generates in its next round like any
  * user's, wired into the runtime's {@code GatePoints} architecture, and the {@code PointsModel} methods. Every nested
- * product gets the model's {@code layout}; the harmonics, one channel per degree, are the same in both layouts.
+ * product whose operands lay out otherwise in {@code ir_mul} than in {@code mul_ir} gets the model's {@code layout};
+ * the others (e.g. {@code 1x0e -> 1x0e+1x1o+1x2e}) and the harmonics, one channel per degree, read and write the same
+ * memory in both layouts and keep the default kernel, which does not convert blocks internally.
  */
 public final class GatePointsWriter {
 
@@ -174,7 +177,7 @@ public final class GatePointsWriter {
         TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, options.addTo(AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", in1.toString())
                 .addMember("in2", "$S", in2.toString())
-                .addMember("out", "$S", out.toString())), precision,
+                .addMember("out", "$S", out.toString()), in1, in2, out), precision,
                 "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}.");
         if (GatePointsModel.fullyConnectedLeavesZeros(in1, in2, out)) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
@@ -199,7 +202,7 @@ public final class GatePointsWriter {
                 .addMember("out", "$S", conv.mid().toString())
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
-                .addMember("paths", "$L", paths.build())), precision,
+                .addMember("paths", "$L", paths.build()), conv.in(), edgeAttr, conv.mid()), precision,
                 "{@code " + conv.prefix() + ".tp}: e3nn's {@code TensorProduct} into the sorted {@code irreps_mid},"
                         + " per-edge weights.");
     }
@@ -207,12 +210,16 @@ public final class GatePointsWriter {
     /** The model's attributes that every nested product shares. */
     private record KernelOptions(CgConvention convention, Layout layout) {
 
-        /** {@code annotation} with {@code cgConvention} and {@code layout}, each unless it is the default. */
-        AnnotationSpec.Builder addTo(AnnotationSpec.Builder annotation) {
+        /**
+         * {@code annotation} with {@code cgConvention} unless it is the default, and {@code layout} unless it is the
+         * default or all three operands lay out the same in both layouts.
+         */
+        AnnotationSpec.Builder addTo(AnnotationSpec.Builder annotation, Irreps in1, Irreps in2, Irreps out) {
             if (!CgConventions.isDefault(convention)) {
                 annotation.addMember("cgConvention", "$T.$L", CG_CONVENTION, convention.name());
             }
-            if (layout != Layout.MUL_IR) {
+            if (layout != Layout.MUL_IR && !(Layouts.sameInBothLayouts(in1) && Layouts.sameInBothLayouts(in2)
+                    && Layouts.sameInBothLayouts(out))) {
                 annotation.addMember("layout", "$T.$L", LAYOUT, layout.name());
             }
             return annotation;

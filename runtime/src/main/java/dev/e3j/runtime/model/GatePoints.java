@@ -555,7 +555,7 @@ public final class GatePoints {
 
     @SuppressWarnings("unchecked")
     private <A> A convert(Irreps irreps, A values, boolean toChannelLast) {
-        if (!channelLast || sameInBothLayouts(irreps)) {
+        if (!channelLast || Layouts.sameInBothLayouts(irreps)) {
             return values;
         }
         int rows = Array.getLength(values) / irreps.dim();
@@ -576,11 +576,6 @@ public final class GatePoints {
             Layouts.toMulIr(irreps, rows, narrow, out);
         }
         return (A) out;
-    }
-
-    /** Whether {@code irreps} lays out the same in {@code mul_ir} and {@code ir_mul}: no entry of several channels of {@code l > 0}. */
-    private static boolean sameInBothLayouts(Irreps irreps) {
-        return irreps.entries().stream().allMatch(entry -> entry.mul() <= 1 || entry.ir().l() == 0);
     }
 
     /** {@code values} rounded to float. */
