@@ -30,6 +30,10 @@ public final class Gate {
 
     private static final String NEW = "new Gate";
 
+    /** {@code length} numbers at {@code groupOffset} of a group's own layout and at {@code inputOffset} of the input. */
+    private record Run(int groupOffset, int inputOffset, int length) {
+    }
+
     private final Irreps irrepsIn;
     private final Irreps irrepsOut;
     private final Activation actScalars;
@@ -42,6 +46,8 @@ public final class Gate {
      * {@code mul_ir} layout) sits in a sample of the input.
      */
     private final int[][] groupSources;
+    /** {@link #groupSources} as runs of consecutive indices, which {@link #split} and {@link #merge} copy. */
+    private final List<List<Run>> groupRuns;
     /** {@code gatedTargets[c]}: where the product of gated component {@code c} sits in a sample of the output. */
     private final int[] gatedTargets;
     /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
@@ -85,6 +91,7 @@ public final class Gate {
             }
         }
 
+        this.groupRuns = runs(groupSources);
         this.gateOf = new int[this.irrepsGated.dim()];
         this.irrepsOut = this.actScalars.irrepsOut().plus(gatedIrrepsOut(this.actGates.irrepsOut().simplify()));
         int scalarDim = this.actScalars.irrepsOut().dim();
@@ -107,7 +114,25 @@ public final class Gate {
         for (int g = 0; g < groupSources.length; g++) {
             groupSources[g] = channelLastIndices(irrepsIn, mulIr.groupSources[g]);
         }
+        this.groupRuns = runs(groupSources);
         this.gatedTargets = channelLastIndices(irrepsOut, mulIr.gatedTargets);
+    }
+
+    /** Each group's sources cut into runs of consecutive input indices. */
+    private static List<List<Run>> runs(int[][] groupSources) {
+        List<List<Run>> runs = new ArrayList<>();
+        for (int[] sources : groupSources) {
+            List<Run> group = new ArrayList<>();
+            int start = 0;
+            for (int c = 1; c <= sources.length; c++) {
+                if (c == sources.length || sources[c] != sources[c - 1] + 1) {
+                    group.add(new Run(start, sources[start], c - start));
+                    start = c;
+                }
+            }
+            runs.add(List.copyOf(group));
+        }
+        return List.copyOf(runs);
     }
 
     /**
@@ -388,11 +413,10 @@ public final class Gate {
     /** Extracts group {@code group} ({@code [batch][groupDim]}, its own {@code mul_ir} layout) from the input. */
     private double[] split(int batch, double[] x, int group, int groupDim) {
         int dim = irrepsIn.dim();
-        int[] sources = groupSources[group];
         double[] out = new double[batch * groupDim];
         for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < groupDim; c++) {
-                out[b * groupDim + c] = x[b * dim + sources[c]];
+            for (Run run : groupRuns.get(group)) {
+                System.arraycopy(x, b * dim + run.inputOffset(), out, b * groupDim + run.groupOffset(), run.length());
             }
         }
         return out;
@@ -401,10 +425,10 @@ public final class Gate {
     /** Adjoint of {@link #split}: writes group {@code group} back to its place in the input's layout. */
     private void merge(int batch, double[] groupValues, int group, int groupDim, double[] x) {
         int dim = irrepsIn.dim();
-        int[] sources = groupSources[group];
         for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < groupDim; c++) {
-                x[b * dim + sources[c]] = groupValues[b * groupDim + c];
+            for (Run run : groupRuns.get(group)) {
+                System.arraycopy(groupValues, b * groupDim + run.groupOffset(), x, b * dim + run.inputOffset(),
+                        run.length());
             }
         }
     }
