@@ -2,10 +2,14 @@
 
 The configurations come from the Java side (`java -cp benchmarks/target/benchmarks.jar
 dev.e3j.benchmarks.PeerConfigurations`, one JSON array), so e3nn and JMH's `KernelBenchmark` time the same products:
-- `uvu`: `o3.TensorProduct` with every path `(i1, i2, i_out)` whose `ir_out` is in `ir1 x ir2`, mode `uvu`, one
-  weight per path and channel, `shared_weights` as given (per sample: `internal_weights=False`, weights an input);
+- `uvu`: `o3.TensorProduct` with the configuration's `instructions` (`[i1, i2, i_out]`, e.g. a gate-points or MACE
+  convolution's, in their order) or, without them, every path `(i1, i2, i_out)` whose `ir_out` is in `ir1 x ir2`;
+  mode `uvu`, one weight per path and channel, `shared_weights` as given (per sample: `internal_weights=False`,
+  weights an input);
 - `uvw`: `o3.FullyConnectedTensorProduct`, shared (its own parameter) or per sample (an input);
 - `spherical_harmonics`: `o3.spherical_harmonics(range(lmax + 1), xyz, normalize=True, normalization="component")`.
+Configurations of other kinds (`symmetric_contraction`: mace-torch's, `tools/bench_mace_kernels.py`) are not e3nn's:
+left out by default, refused when named.
 
 Inputs are uniform in [-1, 1), as the Java side draws them. Passes, in the JMH parameter's words:
 - `forward`: the forward under `torch.no_grad()`;
@@ -41,16 +45,22 @@ DTYPES = {"f64": torch.float64, "f32": torch.float32}
 PASSES = ("forward", "backward")
 
 
-def channelwise(irreps_in1, irreps_in2, irreps_out, shared_weights):
-    """The `uvu` product with every allowed path, as OpenEquivariance's benchmark problems build it."""
+KINDS = ("uvu", "uvw", "spherical_harmonics")
+
+
+def channelwise(irreps_in1, irreps_in2, irreps_out, shared_weights, paths=None):
+    """The `uvu` product of `paths` (`[i1, i2, i_out]` each) or, without them, of every allowed path, as
+    OpenEquivariance's benchmark problems build it."""
     irreps_in1, irreps_in2, irreps_out = o3.Irreps(irreps_in1), o3.Irreps(irreps_in2), o3.Irreps(irreps_out)
-    instructions = [
-        (i1, i2, i_out, "uvu", True)
-        for i1, (_, ir1) in enumerate(irreps_in1)
-        for i2, (_, ir2) in enumerate(irreps_in2)
-        for i_out, (_, ir_out) in enumerate(irreps_out)
-        if ir_out in ir1 * ir2
-    ]
+    if paths is None:
+        paths = [
+            (i1, i2, i_out)
+            for i1, (_, ir1) in enumerate(irreps_in1)
+            for i2, (_, ir2) in enumerate(irreps_in2)
+            for i_out, (_, ir_out) in enumerate(irreps_out)
+            if ir_out in ir1 * ir2
+        ]
+    instructions = [(i1, i2, i_out, "uvu", True) for i1, i2, i_out in paths]
     return o3.TensorProduct(
         irreps_in1, irreps_in2, irreps_out, instructions,
         shared_weights=shared_weights, internal_weights=shared_weights,
@@ -69,9 +79,12 @@ def uniform(generator, shape, dtype):
 
 def tensor_product_calls(configuration, dtype):
     """`(forward, backward)` callables on preallocated inputs of one tensor-product configuration."""
-    build = channelwise if configuration["kind"] == "uvu" else fully_connected
     shared = configuration["shared_weights"]
-    tp = build(configuration["irreps_in1"], configuration["irreps_in2"], configuration["irreps_out"], shared)
+    irreps = (configuration["irreps_in1"], configuration["irreps_in2"], configuration["irreps_out"])
+    if configuration["kind"] == "uvu":
+        tp = channelwise(*irreps, shared, configuration.get("instructions"))
+    else:
+        tp = fully_connected(*irreps, shared)
     tp = tp.to(dtype)
     batch = configuration["batch"]
     generator = torch.Generator().manual_seed(SEED)
@@ -159,7 +172,8 @@ def main(argv=None):
         raise SystemExit(f"need --threads >= 1, --warmup >= 0, --repeats >= 1, got {args.threads}, {args.warmup},"
                          f" {args.repeats}")
     with open(args.configurations) as source:
-        configurations = {configuration["name"]: configuration for configuration in json.load(source)}
+        configurations = {configuration["name"]: configuration for configuration in json.load(source)
+                          if configuration["kind"] in KINDS}
     names = selected(args.configs, configurations, "configs") if args.configs else list(configurations)
     precisions = selected(args.precisions, DTYPES, "precisions")
     passes = selected(args.passes, PASSES, "passes")

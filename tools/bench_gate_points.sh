@@ -7,7 +7,8 @@
 #   mvn -B -q package -DskipTests && tools/bench_gate_points.sh [out-dir]
 #
 # Run it on a quiet machine: both sides use two threads, and other processes move either side by tens of percent.
-# The load averages before and after the run are printed with the table.
+# The load averages before and after the run are printed with the table. E3J_JMH_ARGS adds JMH options, e.g.
+# E3J_JMH_ARGS='-p layout=MUL_IR,IR_MUL' to time the channel-last network too (a layout column in the table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-target/bench-gate-points}
@@ -24,6 +25,6 @@ date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
 cut -d' ' -f1-3 /proc/loadavg > "$out/load.txt"
 /usr/bin/python3 tools/bench_e3nn_gate_points.py --threads 2 --warmup 5 --repeats 20 | tee "$out/e3nn.jsonl"
 java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -jar benchmarks/target/benchmarks.jar \
-    GatePointsBenchmark -f 1 -wi 10 -w 2 -i 5 -r 1 -rf json -rff "$out/e3j.json"
+    GatePointsBenchmark -f 1 -wi 10 -w 2 -i 5 -r 1 ${E3J_JMH_ARGS:-} -rf json -rff "$out/e3j.json"
 cut -d' ' -f1-3 /proc/loadavg >> "$out/load.txt"
 /usr/bin/python3 tools/gate_points_report.py "$out"

@@ -90,4 +90,15 @@ public @interface GatePointsNetwork {
      * {@link CgConvention#E3NN_0_4} for a network trained with e3nn 0.4.4.
      */
     CgConvention cgConvention() default CgConvention.E3NN_0_5;
+
+    /**
+     * {@return how the hidden node features lay out each node's entries} The layout governs the hidden features;
+     * inputs and outputs keep e3nn's layout. With {@link Layout#IR_MUL} every nested product ({@code sc},
+     * {@code lin1}, {@code tp}, {@code lin2}) is generated channel-last and the features stay channel-last from layer
+     * to layer (the gates included), so that no transposes are paid between layers; {@code x}, {@code z}, the outputs
+     * and their gradients are converted once at the input and once at the output of each call, and only where an
+     * entry has several channels of {@code l > 0}. Weights keep e3nn's layout in both, so one {@code state_dict}
+     * serves either.
+     */
+    Layout layout() default Layout.MUL_IR;
 }

@@ -1,10 +1,14 @@
 package dev.e3j.benchmarks;
 
+import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.Layout;
+import dev.e3j.annotations.Path;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.SphericalHarmonics;
+import dev.e3j.annotations.SymmetricContraction;
 import dev.e3j.annotations.TensorProduct;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.SymmetricContractionKernel;
 import dev.e3j.runtime.TensorProductKernel;
 
 /**
@@ -90,6 +94,88 @@ final class BenchmarkKernels {
             kind = TensorProduct.Kind.FULLY_CONNECTED, sharedWeights = false, precision = Precision.FLOAT,
             layout = Layout.IR_MUL)
     interface DiffdockL1IrMul extends TensorProductKernel {
+    }
+
+    /**
+     * The edge product of e3nn's {@code gate_points_2101.Network} in reference/models/gate_points-public (hidden
+     * {@code 8x0e+8x0o+4x1e+4x1o+2x2e+2x2o}, edge attributes {@code 0e+1o+2e}), its middle convolution
+     * {@code layers.1.first.tp}: the first gate's output times the edge harmonics into the sorted
+     * {@code irreps_mid}, one weighted {@code uvu} path per {@code mid} entry in e3nn's instruction order, weights per
+     * edge (from the radial MLP).
+     */
+    @TensorProduct(in1 = GatePointsTp.IN1, in2 = GatePointsTp.IN2, out = GatePointsTp.MID,
+            kind = TensorProduct.Kind.CUSTOM,
+            paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"), @Path(in1 = 0, in2 = 1, out = 3, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 2, out = 11, mode = "uvu"), @Path(in1 = 1, in2 = 0, out = 4, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 1, mode = "uvu"), @Path(in1 = 1, in2 = 1, out = 7, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 12, mode = "uvu"), @Path(in1 = 1, in2 = 2, out = 5, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 2, out = 9, mode = "uvu"), @Path(in1 = 2, in2 = 0, out = 13, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 1, out = 6, mode = "uvu"), @Path(in1 = 2, in2 = 1, out = 10, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 2, out = 2, mode = "uvu"), @Path(in1 = 2, in2 = 2, out = 8, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 2, out = 14, mode = "uvu")},
+            sharedWeights = false, precision = Precision.FLOAT)
+    interface GatePointsTp extends TensorProductKernel {
+        String IN1 = "8x0e+4x1o+2x2e";
+        String IN2 = "0e+1o+2e";
+        String MID = "8x0e+4x0e+2x0e+8x1o+4x1o+4x1o+2x1o+4x1e+2x1e+4x2o+2x2o+8x2e+4x2e+2x2e+2x2e";
+    }
+
+    @TensorProduct(in1 = GatePointsTp.IN1, in2 = GatePointsTp.IN2, out = GatePointsTp.MID,
+            kind = TensorProduct.Kind.CUSTOM,
+            paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"), @Path(in1 = 0, in2 = 1, out = 3, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 2, out = 11, mode = "uvu"), @Path(in1 = 1, in2 = 0, out = 4, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 1, mode = "uvu"), @Path(in1 = 1, in2 = 1, out = 7, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 12, mode = "uvu"), @Path(in1 = 1, in2 = 2, out = 5, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 2, out = 9, mode = "uvu"), @Path(in1 = 2, in2 = 0, out = 13, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 1, out = 6, mode = "uvu"), @Path(in1 = 2, in2 = 1, out = 10, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 2, out = 2, mode = "uvu"), @Path(in1 = 2, in2 = 2, out = 8, mode = "uvu"),
+                    @Path(in1 = 2, in2 = 2, out = 14, mode = "uvu")},
+            sharedWeights = false, precision = Precision.FLOAT, layout = Layout.IR_MUL)
+    interface GatePointsTpIrMul extends TensorProductKernel {
+    }
+
+    /**
+     * mace-torch's {@code conv_tp} of a {@code RealAgnosticResidualInteractionBlock} at MACE-MP medium's size (hidden
+     * {@code 128x0e+128x1o}, {@code max_ell} 3): {@code tp_out_irreps_with_instructions} into the sorted
+     * {@code irreps_mid} with its instructions sorted by output, weights per edge. MACE couples with e3nn 0.4.4's
+     * signs; this kernel and the peer use e3nn 0.5.4's, which changes signs only, not the work.
+     */
+    @TensorProduct(in1 = MaceMediumConv.IN1, in2 = MaceMediumConv.IN2, out = MaceMediumConv.MID,
+            kind = TensorProduct.Kind.CUSTOM,
+            paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"), @Path(in1 = 1, in2 = 1, out = 1, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 1, out = 2, mode = "uvu"), @Path(in1 = 1, in2 = 0, out = 3, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 2, out = 4, mode = "uvu"), @Path(in1 = 0, in2 = 2, out = 5, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 6, mode = "uvu"), @Path(in1 = 1, in2 = 3, out = 7, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 3, out = 8, mode = "uvu"), @Path(in1 = 1, in2 = 2, out = 9, mode = "uvu")},
+            sharedWeights = false, precision = Precision.FLOAT)
+    interface MaceMediumConv extends TensorProductKernel {
+        String IN1 = "128x0e+128x1o";
+        String IN2 = "0e+1o+2e+3o";
+        String MID = "128x0e+128x0e+128x1o+128x1o+128x1o+128x2e+128x2e+128x2e+128x3o+128x3o";
+    }
+
+    @TensorProduct(in1 = MaceMediumConv.IN1, in2 = MaceMediumConv.IN2, out = MaceMediumConv.MID,
+            kind = TensorProduct.Kind.CUSTOM,
+            paths = {@Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"), @Path(in1 = 1, in2 = 1, out = 1, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 1, out = 2, mode = "uvu"), @Path(in1 = 1, in2 = 0, out = 3, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 2, out = 4, mode = "uvu"), @Path(in1 = 0, in2 = 2, out = 5, mode = "uvu"),
+                    @Path(in1 = 1, in2 = 1, out = 6, mode = "uvu"), @Path(in1 = 1, in2 = 3, out = 7, mode = "uvu"),
+                    @Path(in1 = 0, in2 = 3, out = 8, mode = "uvu"), @Path(in1 = 1, in2 = 2, out = 9, mode = "uvu")},
+            sharedWeights = false, precision = Precision.FLOAT, layout = Layout.IR_MUL)
+    interface MaceMediumConvIrMul extends TensorProductKernel {
+    }
+
+    /**
+     * MACE-MP medium's product basis: mace-torch's {@code SymmetricContraction} from the interaction's
+     * {@code 128x0e+128x1o+128x2e+128x3o} to the hidden {@code 128x0e+128x1o}, correlation 3, with 10 elements and
+     * e3nn 0.4.4's signs (MACE's).
+     */
+    @SymmetricContraction(in = MaceMediumProduct.IN, out = MaceMediumProduct.OUT, correlation = 3,
+            elements = MaceMediumProduct.ELEMENTS, cgConvention = CgConvention.E3NN_0_4, precision = Precision.FLOAT)
+    interface MaceMediumProduct extends SymmetricContractionKernel {
+        String IN = "128x0e+128x1o+128x2e+128x3o";
+        String OUT = "128x0e+128x1o";
+        int ELEMENTS = 10;
     }
 
     @SphericalHarmonics(lmax = 3, normalize = true, precision = Precision.FLOAT)

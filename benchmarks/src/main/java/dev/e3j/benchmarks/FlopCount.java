@@ -1,15 +1,22 @@
 package dev.e3j.benchmarks;
 
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.ProductBasis.Monomial;
+import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Term;
+import dev.e3j.processor.model.SymmetricContractionModel;
+import dev.e3j.processor.model.SymmetricContractionModel.Basis;
+import dev.e3j.processor.model.SymmetricContractionModel.Contraction;
 import dev.e3j.processor.model.TensorProductModel;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -33,6 +40,24 @@ import java.util.stream.IntStream;
  * each distinct monomial once (one multiply); two per polynomial term; one scale per component. The gradient adds
  * the three derivative polynomials of every component (two per term, one scale, one multiply-add into each
  * output) and the projection through the normalization ({@code (g - (g . r) r) / |r|}: 3 + 2 + 3 + 3).
+ *
+ * <p>Symmetric contraction per node, counted per channel and times the channels: for each output irrep and degree
+ * {@code ν}, the polynomials {@code P_νk[m](f) = Σ U_ν[m][i1]...[iν][k] f[i1]...f[iν]} of the basis' columns
+ * {@code k}, written in monomials (the non-zero entries of {@code U_ν} summed over the orderings of each multiset of
+ * indices, exactly). Not the dense contraction MACE's einsums compute ({@code (2L+1) D^ν K} multiply-adds per channel,
+ * most of them with zeros): the sparse work any implementation must do. A column whose polynomial is an exact
+ * multiple of an earlier one's ({@code P_νk = ρ P_νj}, MACE's paths through the same irreps in another order) is
+ * counted once, with its weight folded into the first's, as e3j evaluates it. Per group of proportional columns
+ * ({@code G} columns, {@code R} rows {@code m} with monomials):
+ * <ul>
+ *   <li>forward: {@code ν + 1} per monomial ({@code ν} multiplies: the coefficient and the factors; one add),
+ *       {@code 2 (G - 1)} for the combined weight {@code v = w_j + Σ ρ_k w_k} and {@code 2 R} for
+ *       {@code out[m] += v P[m]};</li>
+ *   <li>gradients: w.r.t. the features, {@code ν + 1} per monomial and distinct index {@code a} in it (the
+ *       derivative's coefficient and {@code ν - 1} factors, times {@code v g[m]}, added into {@code gradF[a]}) and
+ *       {@code R} for {@code v g[m]}; w.r.t. the weights, the monomials again ({@code ν + 1} each), {@code 2 R} for
+ *       {@code t = Σ_m g[m] P[m]} and {@code 2 G} for {@code gradW_k += ρ_k t}.</li>
+ * </ul>
  */
 record FlopCount(long forward, long backward) {
 
@@ -58,6 +83,71 @@ record FlopCount(long forward, long backward) {
             gradients += gradInputs + gradWeights;
         }
         return new FlopCount(forward, forward + gradients);
+    }
+
+    static FlopCount of(SymmetricContractionModel model) {
+        long forward = 0;
+        long gradients = 0;
+        for (Contraction contraction : model.contractions()) {
+            for (Basis basis : contraction.bases()) {
+                long degree = basis.degree();
+                for (List<List<Monomial>> group : proportionalColumns(basis.basis().polynomials())) {
+                    List<Monomial> polynomial = group.get(0);
+                    long monomials = polynomial.size();
+                    long rows = polynomial.stream().mapToInt(Monomial::m).distinct().count();
+                    long derivatives = polynomial.stream()
+                            .mapToLong(monomial -> monomial.indices().stream().distinct().count()).sum();
+                    long members = group.size();
+                    forward += (degree + 1) * monomials + 2 * (members - 1) + 2 * rows;
+                    gradients += (degree + 1) * derivatives + rows + (degree + 1) * monomials + 2 * rows
+                            + 2 * members;
+                }
+            }
+        }
+        return new FlopCount(forward * model.channels(), (forward + gradients) * model.channels());
+    }
+
+    /**
+     * The columns of one basis (its monomials by column, as {@code ProductBasis.polynomials()} orders them), grouped
+     * so that each column's polynomial is an exact multiple of its group's first.
+     */
+    private static List<List<List<Monomial>>> proportionalColumns(List<Monomial> monomials) {
+        List<List<List<Monomial>>> groups = new ArrayList<>();
+        int start = 0;
+        while (start < monomials.size()) {
+            int end = start;
+            while (end < monomials.size() && monomials.get(end).k() == monomials.get(start).k()) {
+                end++;
+            }
+            List<Monomial> column = monomials.subList(start, end);
+            groups.stream().filter(group -> proportional(column, group.get(0))).findFirst()
+                    .ifPresentOrElse(group -> group.add(column),
+                            () -> groups.add(new ArrayList<>(List.of(column))));
+            start = end;
+        }
+        return groups;
+    }
+
+    /** Whether {@code column = ρ first} monomial by monomial for one exact {@code ρ = ±sqrt(p/q)}. */
+    private static boolean proportional(List<Monomial> column, List<Monomial> first) {
+        if (column.size() != first.size()) {
+            return false;
+        }
+        Optional<SqrtRational> numerator = column.get(0).coefficient().asSqrtRational();
+        Optional<SqrtRational> denominator = first.get(0).coefficient().asSqrtRational();
+        if (numerator.isEmpty() || denominator.isEmpty()) {
+            return false;
+        }
+        SqrtRational ratio = numerator.get().divide(denominator.get());
+        for (int i = 0; i < column.size(); i++) {
+            Monomial a = column.get(i);
+            Monomial b = first.get(i);
+            if (a.m() != b.m() || !a.indices().equals(b.indices())
+                    || !b.coefficient().multiply(ratio).equals(a.coefficient())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static FlopCount of(SphericalHarmonicsModel model) {

@@ -1,6 +1,7 @@
 package dev.e3j.benchmarks;
 
 import dev.e3j.annotations.GatePointsNetwork;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Precision;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.PointsModel;
@@ -29,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * on: 40 graphs of 25 nodes, positions drawn by {@code new Random(18)} uniformly in {@code [0, 5.7)^3}. Forward, and
  * forward plus d(sum of outputs)/d positions; e3nn's numbers use two threads, the generated kernels split the batch
  * over the machine's cores. {@code f32} runs the float methods of {@code precision = FLOAT}, which compute in float.
+ * {@code layout} picks the network's hidden-feature layout: e3nn's {@code MUL_IR} or channel-last {@code IR_MUL}
+ * (same weights, same inputs and outputs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +48,14 @@ public class GatePointsBenchmark {
     public interface PublicNetwork extends PointsModel {
     }
 
+    /** {@link PublicNetwork} with channel-last hidden features. */
+    @GatePointsNetwork(irrepsHidden = "8x0e+8x0o+4x1e+4x1o+2x2e+2x2o", irrepsOut = "1x0e+1x1o",
+            irrepsEdgeAttr = "1x0e+1x1o+1x2e", layers = 2, maxRadius = 2.5, numberOfBasis = 10, radialLayers = 1,
+            radialNeurons = 16, numNeighbors = 5.12, numNodes = 8.333333333333334, precision = Precision.FLOAT,
+            layout = Layout.IR_MUL)
+    public interface PublicNetworkIrMul extends PointsModel {
+    }
+
     static final int GRAPHS = 40;
     static final int NODES_PER_GRAPH = 25;
     static final double BOX = 5.7;
@@ -56,6 +67,9 @@ public class GatePointsBenchmark {
     @Param({"forward", "backward"})
     public String pass;
 
+    @Param({"MUL_IR"})
+    public String layout;
+
     private PointsModel model;
     private int numNodes;
     private int[] batch;
@@ -66,7 +80,11 @@ public class GatePointsBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        model = new GatePointsBenchmark_PublicNetworkImpl(StateDict.read(publicStateDict()));
+        StateDict stateDict = StateDict.read(publicStateDict());
+        model = switch (Layout.valueOf(layout)) {
+            case MUL_IR -> new GatePointsBenchmark_PublicNetworkImpl(stateDict);
+            case IR_MUL -> new GatePointsBenchmark_PublicNetworkIrMulImpl(stateDict);
+        };
         numNodes = GRAPHS * NODES_PER_GRAPH;
         batch = new int[numNodes];
         pos = new double[3 * numNodes];

@@ -10,11 +10,13 @@ import java.util.Arrays;
  * comparisons of two builds on a machine that other jobs load (where wall-clock times say little): run it with
  * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0}, so that every block runs in the calling thread
  * and its CPU time is the whole pass's, and alternate the builds ({@code tools/ab_gate_points_cpu.sh}). Prints the
- * minimum, first quartile and median per precision, after a warm-up.
+ * minimum, first quartile and median per precision, after a warm-up. The forward alone with {@code pass = forward},
+ * the channel-last network with {@code layout = IR_MUL}.
  *
  * <pre>
  *   java -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -cp benchmarks.jar \
- *       dev.e3j.benchmarks.GatePointsCpuTime [rounds, default 6] [calls per round and precision, default 10]
+ *       dev.e3j.benchmarks.GatePointsCpuTime [rounds, default 6] [calls per round and precision, default 10] \
+ *       [layout, default MUL_IR] [pass: backward (forward + d/dpos, the default) or forward]
  * </pre>
  */
 public final class GatePointsCpuTime {
@@ -22,10 +24,11 @@ public final class GatePointsCpuTime {
     private GatePointsCpuTime() {
     }
 
-    private static GatePointsBenchmark forwardAndBackward(String precision) throws IOException {
+    private static GatePointsBenchmark benchmark(String precision, String layout, String pass) throws IOException {
         GatePointsBenchmark benchmark = new GatePointsBenchmark();
-        benchmark.pass = "backward";
+        benchmark.pass = pass;
         benchmark.precision = precision;
+        benchmark.layout = layout;
         benchmark.setUp();
         return benchmark;
     }
@@ -34,7 +37,9 @@ public final class GatePointsCpuTime {
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        GatePointsBenchmark[] sides = {forwardAndBackward("f64"), forwardAndBackward("f32")};
+        String layout = args.length > 2 ? args[2] : "MUL_IR";
+        String pass = args.length > 3 ? args[3] : "backward";
+        GatePointsBenchmark[] sides = {benchmark("f64", layout, pass), benchmark("f32", layout, pass)};
         for (int warmUp = 0; warmUp < 40; warmUp++) {
             for (GatePointsBenchmark side : sides) {
                 side.batch();
@@ -54,8 +59,9 @@ public final class GatePointsCpuTime {
         for (int s = 0; s < sides.length; s++) {
             double[] sorted = milliseconds[s].clone();
             Arrays.sort(sorted);
-            System.out.printf("%s forward + d/dpos, thread CPU ms per call: min %.2f, p25 %.2f, median %.2f%n",
-                    sides[s].precision, sorted[0], sorted[sorted.length / 4], sorted[sorted.length / 2]);
+            System.out.printf("%s %s %s, thread CPU ms per call: min %.2f, p25 %.2f, median %.2f%n", layout,
+                    sides[s].precision, pass.equals("forward") ? "forward" : "forward + d/dpos", sorted[0],
+                    sorted[sorted.length / 4], sorted[sorted.length / 2]);
         }
     }
 }

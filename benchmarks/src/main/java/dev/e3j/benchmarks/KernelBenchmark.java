@@ -16,10 +16,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Every configuration of shared/bench/README.md, f64 and f32, forward and forward plus all gradients, the products in
- * e3nn's {@code MUL_IR} layout and in the channel-last {@code IR_MUL}. The score is
- * the time for the whole batch, comparable row by row with e3nn's table; the kernels split the batch over the
- * machine's cores themselves (e3nn's numbers use two threads), so JMH runs one calling thread.
+ * Every {@link Configuration} (shared/bench/README.md's and the model issues'), f64 and f32, forward and forward plus
+ * all gradients, the products in e3nn's {@code MUL_IR} layout and in the channel-last {@code IR_MUL}, the symmetric
+ * contraction in the layouts it has ({@link Configuration#layouts()}: {@code MUL_IR}; its {@code IR_MUL} setup fails
+ * until it has one). The score is the time for the whole batch, comparable row by row with the peers' tables; the
+ * kernels split the batch over the machine's cores themselves (the peers' numbers use two threads), so JMH runs one
+ * calling thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class KernelBenchmark {
 
     @Param({"nequip-water-uvu", "revmd17-toluene-uvu", "mace-medium-uvu", "tetris-poly-1-uvw",
-            "diffdock-l1-uvw-per-sample", "fc-64-shared-uvw", "sh-lmax3", "sh-lmax6"})
+            "diffdock-l1-uvw-per-sample", "fc-64-shared-uvw", "gate-points-tp-uvu", "mace-medium-conv-uvu",
+            "mace-medium-product", "sh-lmax3", "sh-lmax6"})
     public String config;
 
     @Param({"f64", "f32"})

@@ -1,6 +1,7 @@
 package dev.e3j.benchmarks;
 
 import dev.e3j.processor.model.SphericalHarmonicsModel;
+import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.TensorProductModel;
 import dev.e3j.processor.writer.NumberType;
 
@@ -16,6 +17,9 @@ import dev.e3j.processor.writer.NumberType;
  *       {@code out};</li>
  *   <li>backward (forward, then all gradients): the forward's traffic plus {@code x1}, {@code x2}, the weights and
  *       {@code gradOut} read and {@code gradX1}, {@code gradX2} and {@code gradWeights} written;</li>
+ *   <li>symmetric contraction: the features and the output; backward adds the features, {@code gradOut} and the
+ *       features' gradient. The per-element weights and their gradient stay in cache as shared weights do, and the
+ *       element index (one {@code int} per node, against hundreds of features) is left out;</li>
  *   <li>spherical harmonics: the vectors and the values; backward adds the vectors, {@code gradOut} and the
  *       vectors' gradient.</li>
  * </ul>
@@ -30,6 +34,13 @@ record MemoryTraffic(long forward, long backward) {
         long forward = in1 + in2 + weights + out;
         long gradients = (in1 + in2 + weights + out) + (in1 + in2 + weights);
         return new MemoryTraffic(forward, forward + gradients);
+    }
+
+    static MemoryTraffic of(SymmetricContractionModel model) {
+        long in = model.irrepsIn().dim();
+        long out = model.irrepsOut().dim();
+        long forward = in + out;
+        return new MemoryTraffic(forward, forward + in + out + in);
     }
 
     static MemoryTraffic of(SphericalHarmonicsModel model) {

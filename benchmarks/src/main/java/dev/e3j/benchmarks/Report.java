@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * Reads the result files of one benchmark run and prints markdown tables: every configuration, in each layout it ran
- * in, against e3nn's timings from the same run (e3nn has only {@code MUL_IR}: an {@code IR_MUL} row divides e3nn's
- * time by e3j's in {@code IR_MUL}), the useful flops per sample, the achieved GFLOP/s and their fraction of the peak
- * measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
+ * in, against its peer's timings from the same run (e3nn's for the products and harmonics, mace-torch's for the
+ * symmetric contraction, each in a table of its own; the peers have only {@code MUL_IR}: an {@code IR_MUL} row
+ * divides the peer's time by e3j's in {@code IR_MUL}), the useful flops per sample, the achieved GFLOP/s and their
+ * fraction of the peak measured in the same run, the compulsory bytes per sample and the memory-bandwidth roofline they imply, spherical
  * harmonics per point against sphericart from the same run, and javac's time on the mace-medium spec with and
  * without the processor. A ratio whose peer number is missing prints as n/a: no peer time comes from anywhere else.
  *
@@ -33,6 +34,12 @@ public final class Report {
 
     static final String E3NN = "e3nn";
     static final String SPHERICART = "sphericart";
+    static final String MACE_TORCH = "mace-torch";
+
+    /** What each peer other than e3nn times, for the heading of its table. */
+    private static final Map<String, String> PEER_OPERATIONS = Map.of(MACE_TORCH,
+            "MACE's symmetric contraction, mace.modules.symmetric_contraction.SymmetricContraction after"
+                    + " reshape_irreps, on e3nn 0.4.4; samples are nodes");
 
     /** Parameters that results written before they existed ran with. */
     private static final Map<String, String> PARAMETER_DEFAULTS = Map.of("layout", Layout.MUL_IR.name());
@@ -43,7 +50,8 @@ public final class Report {
     Report(List<Map<String, Object>> results, List<Map<String, Object>> peerFiles) {
         this.results = results;
         this.peers = PeerTimings.byPeer(peerFiles);
-        for (Map.Entry<String, String> expected : Map.of(E3NN, "ms", SPHERICART, "ns/point").entrySet()) {
+        Map<String, String> units = Map.of(E3NN, "ms", SPHERICART, "ns/point", MACE_TORCH, "ms");
+        for (Map.Entry<String, String> expected : units.entrySet()) {
             PeerTimings timings = peers.get(expected.getKey());
             if (timings != null && !timings.unit().equals(expected.getValue())) {
                 throw new IllegalArgumentException(expected.getKey() + "'s timings need the unit "
@@ -97,12 +105,28 @@ public final class Report {
         out.append(String.format(Locale.ROOT, "Measured memory bandwidth (2 threads, streaming read): %s GB/s. The"
                 + " roofline is min(peak, bandwidth x flop/byte), flop/byte counting each array a pass reads or"
                 + " writes once (a generous bound).%n%n", bandwidth.map(Report::format1).orElse("n/a")));
-        out.append("| config | precision | pass | layout | e3j ms | e3nn ms | e3nn / e3j | flop/sample | GFLOP/s"
-                + " | % of peak | byte/sample | roofline GFLOP/s | % of roofline |\n");
-        out.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        kernelTable(out, E3NN, peak64, peak32, bandwidth);
+        spread(out, E3NN);
+        if (kernelTable(out, MACE_TORCH, peak64, peak32, bandwidth)) {
+            spread(out, MACE_TORCH);
+        }
+        sphericalHarmonicsPerPoint(out);
+        spread(out, SPHERICART);
+        javac(out);
+        return out.toString();
+    }
+
+    /**
+     * The table of the configurations that {@code peer} times, each against that peer's best time of the same row;
+     * whether it had a row. e3nn's header prints even without rows, mace-torch's table only with rows.
+     */
+    private boolean kernelTable(StringBuilder out, String peer, Optional<Double> peak64, Optional<Double> peak32,
+                                Optional<Double> bandwidth) {
+        StringBuilder rows = new StringBuilder();
         for (Configuration configuration : Configuration.values()) {
-            FlopCount flops = configuration.flops();
-            MemoryTraffic traffic = configuration.traffic();
+            if (!configuration.peer().equals(peer)) {
+                continue;
+            }
             for (NumberType precision : NumberType.values()) {
                 for (Pass pass : Pass.values()) {
                     for (Layout layout : Layout.values()) {
@@ -112,19 +136,21 @@ public final class Report {
                         if (result.isEmpty()) {
                             continue;
                         }
+                        FlopCount flops = configuration.flops();
+                        MemoryTraffic traffic = configuration.traffic();
                         double milliseconds = score(result.get());
-                        Optional<Double> e3nn = peerBest(E3NN, configuration.token(), precision.shortName(),
+                        Optional<Double> time = peerBest(peer, configuration.token(), precision.shortName(),
                                 pass.token(), configuration.batch());
                         double gflops = flops.perSample(pass) * (double) configuration.batch() / (milliseconds * 1e6);
                         Optional<Double> peak = precision == NumberType.DOUBLE ? peak64 : peak32;
                         long bytes = traffic.bytesPerSample(pass, precision);
                         double intensity = flops.perSample(pass) / (double) bytes;
                         Optional<Double> roofline = peak.flatMap(p -> bandwidth.map(b -> Math.min(p, b * intensity)));
-                        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
+                        rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %s | %s | %d | %.1f | %s"
                                         + " | %d | %s | %s |%n",
                                 configuration.token(), precision.shortName(), pass.token(), layout, milliseconds,
-                                e3nn.map(Report::format1).orElse("n/a"),
-                                e3nn.map(e -> String.format(Locale.ROOT, "%.1f×", e / milliseconds)).orElse("n/a"),
+                                time.map(Report::format1).orElse("n/a"),
+                                time.map(t -> String.format(Locale.ROOT, "%.1f×", t / milliseconds)).orElse("n/a"),
                                 flops.perSample(pass), gflops,
                                 peak.map(p -> percent(gflops / p)).orElse("n/a"), bytes,
                                 roofline.map(Report::format1).orElse("n/a"),
@@ -133,11 +159,17 @@ public final class Report {
                 }
             }
         }
-        spread(out, E3NN);
-        sphericalHarmonicsPerPoint(out);
-        spread(out, SPHERICART);
-        javac(out);
-        return out.toString();
+        if (rows.isEmpty() && !peer.equals(E3NN)) {
+            return false;
+        }
+        if (!peer.equals(E3NN)) {
+            out.append(String.format(Locale.ROOT, "%nAgainst %s (%s):%n%n", peer, PEER_OPERATIONS.get(peer)));
+        }
+        out.append(String.format(Locale.ROOT, "| config | precision | pass | layout | e3j ms | %1$s ms | %1$s / e3j"
+                + " | flop/sample | GFLOP/s | %% of peak | byte/sample | roofline GFLOP/s | %% of roofline |%n", peer));
+        out.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.append(rows);
+        return !rows.isEmpty();
     }
 
     private void machine(StringBuilder out) {
@@ -182,7 +214,7 @@ public final class Report {
                 PeerTimings.plain(kernels.get("warmupIterations")), kernels.get("warmupTime"),
                 PeerTimings.plain(kernels.get("measurementIterations")),
                 kernels.get("measurementTime"), kernels.get("jvmArgs"))));
-        for (String peer : List.of(E3NN, SPHERICART)) {
+        for (String peer : List.of(E3NN, MACE_TORCH, SPHERICART)) {
             out.append(String.format(Locale.ROOT, "- %s: %s%n", peer, Optional.ofNullable(peers.get(peer))
                     .map(PeerTimings::describe).orElse("not run in this report's files (its ratios are n/a)")));
         }
@@ -203,7 +235,7 @@ public final class Report {
     private void sphericalHarmonicsPerPoint(StringBuilder out) {
         StringBuilder rows = new StringBuilder();
         for (Configuration configuration : Configuration.values()) {
-            if (configuration.isTensorProduct()) {
+            if (configuration.kind() != Configuration.Kind.SPHERICAL_HARMONICS) {
                 continue;
             }
             for (NumberType precision : NumberType.values()) {

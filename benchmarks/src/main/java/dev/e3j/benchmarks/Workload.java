@@ -3,6 +3,7 @@ package dev.e3j.benchmarks;
 import dev.e3j.annotations.Layout;
 import dev.e3j.processor.writer.NumberType;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
+import dev.e3j.runtime.SymmetricContractionKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import java.util.SplittableRandom;
 
@@ -15,11 +16,16 @@ interface Workload {
 
     /**
      * The operation of {@code configuration}; a product with its features in {@code layout} (the same seeded numbers
-     * either way, read as that layout's), the harmonics in their one layout.
+     * either way, read as that layout's), a contraction in one of its {@link Configuration#layouts()}, the harmonics
+     * in their one layout.
      */
     static Workload of(Configuration configuration, NumberType precision, Pass pass, Layout layout) {
         SplittableRandom random = new SplittableRandom(SEED);
         int batch = configuration.batch();
+        if (configuration.kind() == Configuration.Kind.SYMMETRIC_CONTRACTION) {
+            return symmetricContraction(configuration.symmetricContractionKernel(layout), precision, pass, batch,
+                    random);
+        }
         if (configuration.isTensorProduct()) {
             TensorProductKernel kernel = configuration.tensorProductKernel(layout);
             int dim1 = kernel.irrepsIn1().dim();
@@ -45,6 +51,46 @@ interface Workload {
         return precision == NumberType.DOUBLE
                 ? sphericalHarmonics(kernel, pass, n, xyz, gradOut)
                 : sphericalHarmonics(kernel, pass, n, toFloat(xyz), toFloat(gradOut));
+    }
+
+    /** The contraction of {@code nodes} nodes of random elements, features, weights and cotangent. */
+    private static Workload symmetricContraction(SymmetricContractionKernel kernel, NumberType precision, Pass pass,
+                                                 int nodes, SplittableRandom random) {
+        int[] elements = random.ints(nodes, 0, kernel.elements()).toArray();
+        double[] x = uniform(random, nodes * kernel.irrepsIn().dim());
+        double[] weights = uniform(random, kernel.weightNumel());
+        double[] gradOut = uniform(random, nodes * kernel.irrepsOut().dim());
+        return precision == NumberType.DOUBLE
+                ? symmetricContraction(kernel, pass, nodes, elements, x, weights, gradOut)
+                : symmetricContraction(kernel, pass, nodes, elements, toFloat(x), toFloat(weights), toFloat(gradOut));
+    }
+
+    private static Workload symmetricContraction(SymmetricContractionKernel kernel, Pass pass, int nodes,
+                                                 int[] elements, double[] x, double[] weights, double[] gradOut) {
+        double[] out = new double[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(nodes, x, elements, weights, out);
+        }
+        double[] gradX = new double[x.length];
+        double[] gradWeights = new double[weights.length];
+        return () -> {
+            kernel.forward(nodes, x, elements, weights, out);
+            kernel.backward(nodes, x, elements, weights, gradOut, gradX, gradWeights);
+        };
+    }
+
+    private static Workload symmetricContraction(SymmetricContractionKernel kernel, Pass pass, int nodes,
+                                                 int[] elements, float[] x, float[] weights, float[] gradOut) {
+        float[] out = new float[gradOut.length];
+        if (pass == Pass.FORWARD) {
+            return () -> kernel.forward(nodes, x, elements, weights, out);
+        }
+        float[] gradX = new float[x.length];
+        float[] gradWeights = new float[weights.length];
+        return () -> {
+            kernel.forward(nodes, x, elements, weights, out);
+            kernel.backward(nodes, x, elements, weights, gradOut, gradX, gradWeights);
+        };
     }
 
     private static Workload tensorProduct(TensorProductKernel kernel, Pass pass, int batch, double[] x1, double[] x2,

@@ -71,6 +71,26 @@ class ReportTest {
         assertLine(markdown, "| mace-medium-uvu | f64 | forward | IR_MUL | 2.00 | 50.0 | 25.0× |");
     }
 
+    /** The contraction against mace-torch, in a table of its own that names the peer; not in e3nn's. */
+    @Test
+    void dividesMaceTorchByE3jForTheContraction() {
+        List<Map<String, Object>> results = List.of(
+                jmh("KernelBenchmark.batch", 4.0, "config=mace-medium-product", "precision=f32", "pass=backward",
+                        "layout=MUL_IR"));
+        List<Map<String, Object>> peers = List.of(
+                peer("mace-torch", "2026-12-06T14:00:00Z",
+                        List.of(row("mace-medium-product", "f32", "backward", 256, 400.0))),
+                peer("e3nn", "2026-12-06T14:00:00Z",
+                        List.of(row("mace-medium-product", "f32", "backward", 256, 1.0))));
+
+        String markdown = new Report(results, peers).markdown();
+
+        assertLine(markdown, "| config | precision | pass | layout | e3j ms | mace-torch ms | mace-torch / e3j |");
+        assertLine(markdown, "| mace-medium-product | f32 | backward | MUL_IR | 4.00 | 400.0 | 100.0× |");
+        assertEquals(1, markdown.lines().filter(line -> line.startsWith("| mace-medium-product")).count(), markdown);
+        assertLine(markdown, "- mace-torch: mace-torch 1.0 (threads 2; run started 2026-12-06T14:00:00Z)");
+    }
+
     @Test
     void statesTheJmhSettingsOfTheKernelRun() {
         Map<String, Object> kernel = new HashMap<>(
@@ -148,10 +168,11 @@ class ReportTest {
         assertEquals(Arrays.stream(Configuration.values()).map(Configuration::token).toList(),
                 definitions.stream().map(definition -> definition.get("name")).toList());
         Map<String, Object> mace = definitions.get(Configuration.MACE_MEDIUM_UVU.ordinal());
-        assertEquals(Map.of("name", "mace-medium-uvu", "batch", 2000.0, "kind", "uvu", "irreps_in1", "128x0e+128x1o",
-                "irreps_in2", "0e+1o+2e+3o", "irreps_out", "128x0e+128x1o+128x2e", "shared_weights", false), mace);
-        assertEquals(Map.of("name", "sh-lmax6", "batch", 100000.0, "kind", "spherical_harmonics", "lmax", 6.0),
-                definitions.get(Configuration.SH_LMAX6.ordinal()));
+        assertEquals(Map.of("name", "mace-medium-uvu", "batch", 2000.0, "layouts", List.of("MUL_IR", "IR_MUL"),
+                "kind", "uvu", "irreps_in1", "128x0e+128x1o", "irreps_in2", "0e+1o+2e+3o",
+                "irreps_out", "128x0e+128x1o+128x2e", "shared_weights", false), mace);
+        assertEquals(Map.of("name", "sh-lmax6", "batch", 100000.0, "layouts", List.of("MUL_IR"),
+                "kind", "spherical_harmonics", "lmax", 6.0), definitions.get(Configuration.SH_LMAX6.ordinal()));
         assertEquals("uvw", definitions.get(Configuration.TETRIS_POLY_1_UVW.ordinal()).get("kind"));
     }
 }

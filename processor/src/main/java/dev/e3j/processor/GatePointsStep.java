@@ -2,6 +2,7 @@ package dev.e3j.processor;
 
 import com.palantir.javapoet.ClassName;
 import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.GatePointsModel;
@@ -31,7 +32,8 @@ final class GatePointsStep extends KernelStep<GatePointsSpec, GatePointsModel> {
                 values.integer("radialLayers"), values.integer("radialNeurons"), values.real("numNeighbors"),
                 values.real("numNodes"), values.bool("reduceOutput"),
                 values.enumConstant("precision", Precision.class),
-                values.enumConstant("cgConvention", CgConvention.class));
+                values.enumConstant("cgConvention", CgConvention.class),
+                values.enumConstant("layout", Layout.class));
     }
 
     @Override

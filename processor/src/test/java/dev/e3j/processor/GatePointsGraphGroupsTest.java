@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A {@code @GatePointsNetwork} batch of many graphs runs as groups of whole graphs, one group per task: its outputs
  * and gradients, in float64 and float32, are the same to the bit on one thread (the batch in one piece) as on two,
- * three and four (split into different groups), and the same as each graph run alone.
+ * three and four (split into different groups), and the same as each graph run alone; in e3nn's layout and with
+ * channel-last hidden features ({@code <name>IrMul}, whose inputs and outputs have entries of several channels of
+ * {@code l > 0}, converted per group).
  */
 class GatePointsGraphGroupsTest {
 
@@ -29,6 +31,7 @@ class GatePointsGraphGroupsTest {
             package test;
 
             import dev.e3j.annotations.GatePointsNetwork;
+            import dev.e3j.annotations.Layout;
             import dev.e3j.annotations.Precision;
             import dev.e3j.runtime.model.PointsModel;
 
@@ -44,11 +47,25 @@ class GatePointsGraphGroupsTest {
                         radialNeurons = 8, numNeighbors = 3.0, numNodes = 6.0, reduceOutput = false,
                         precision = Precision.FLOAT)
                 interface PerNode extends PointsModel {}
+
+                @GatePointsNetwork(irrepsIn = "2x0e+2x1o", irrepsHidden = "4x0e+2x0o+2x1o+2x1e+1x2e",
+                        irrepsOut = "1x0e+2x1o", irrepsNodeAttr = "2x0e", irrepsEdgeAttr = "0e+1o+2e", layers = 2,
+                        maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1, radialNeurons = 8, numNeighbors = 3.0,
+                        numNodes = 6.0, precision = Precision.FLOAT, layout = Layout.IR_MUL)
+                interface ReducedIrMul extends PointsModel {}
+
+                @GatePointsNetwork(irrepsHidden = "4x0e+2x1o+2x2e", irrepsOut = "2x1o+1x1e",
+                        irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1,
+                        radialNeurons = 8, numNeighbors = 3.0, numNodes = 6.0, reduceOutput = false,
+                        precision = Precision.FLOAT, layout = Layout.IR_MUL)
+                interface PerNodeIrMul extends PointsModel {}
             }
             """;
 
     /** Nodes of each graph index; graph 4 has none (its output row stays zero). */
     private static final int[] GRAPH_SIZES = {5, 9, 3, 7, 0, 6, 8, 4, 6, 5};
+
+    private static final List<String> MODELS = List.of("Reduced", "PerNode", "ReducedIrMul", "PerNodeIrMul");
 
     private static GeneratedKernels generated;
 
@@ -147,7 +164,7 @@ class GatePointsGraphGroupsTest {
 
     @Test
     void groupsOfGraphsGiveTheBitsOfTheWholeBatch() throws Exception {
-        for (String name : List.of("Reduced", "PerNode")) {
+        for (String name : MODELS) {
             PointsModel model = model(name);
             Batch batch = Batch.random(model, GRAPH_SIZES, new Random(3));
             double[][] whole = onThreads(1, () -> evaluate(model, batch));
@@ -161,7 +178,7 @@ class GatePointsGraphGroupsTest {
 
     @Test
     void eachGraphOfABatchGivesTheBitsOfTheGraphAlone() throws Exception {
-        for (String name : List.of("Reduced", "PerNode")) {
+        for (String name : MODELS) {
             PointsModel model = model(name);
             Batch batch = Batch.random(model, GRAPH_SIZES, new Random(4));
             double[][] together = onThreads(3, () -> evaluate(model, batch));

@@ -24,6 +24,8 @@ import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A {@code @GatePointsNetwork} of a configuration no reference covers (node inputs up to l = 2, two-species
@@ -37,6 +39,7 @@ class GatePointsNetworkTest {
 
             import dev.e3j.annotations.CgConvention;
             import dev.e3j.annotations.GatePointsNetwork;
+            import dev.e3j.annotations.Layout;
             import dev.e3j.runtime.model.PointsModel;
 
             public interface Specs {
@@ -67,6 +70,47 @@ class GatePointsNetworkTest {
                         irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 4, radialLayers = 1,
                         radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0)
                 interface Signs05 extends PointsModel {}
+
+                // Channel-last twins (<name>IrMul) of Reduced, PerNode and of two networks whose irreps lay out
+                // otherwise in ir_mul than in mul_ir wherever the engine could take a concatenation for a merge: node
+                // inputs, attributes, edge attributes and outputs of several channels of l > 0; hidden irreps that
+                // repeat apart (2x1o ... 2x1o: the gate's sorted input merges them into one 4x1o block); the edge
+                // product's sorted, unmerged irreps_mid (2x1o+2x1o+...), lin2's input and the sc + lin2 sum.
+                @GatePointsNetwork(irrepsIn = "2x0e+1x1o+1x2e", irrepsHidden = "6x0e+4x0o+3x1o+3x1e+2x2e+2x2o+1x3o+1x3e",
+                        irrepsOut = "1x0e+1x0o+1x1o+1x2e+1x3o", irrepsNodeAttr = "2x0e", irrepsEdgeAttr = "0e+1o+2e+3o",
+                        layers = 2, maxRadius = 1.8, numberOfBasis = 6, radialLayers = 2, radialNeurons = 8,
+                        numNeighbors = 3.0, numNodes = 6.0, layout = Layout.IR_MUL)
+                interface ReducedIrMul extends PointsModel {}
+
+                @GatePointsNetwork(irrepsHidden = "4x0e+2x1o+2x2e", irrepsOut = "1x1o+1x1e",
+                        irrepsEdgeAttr = "0e+1o+2e", layers = 1, maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1,
+                        radialNeurons = 8, numNeighbors = 3.0, numNodes = 6.0, reduceOutput = false,
+                        layout = Layout.IR_MUL)
+                interface PerNodeIrMul extends PointsModel {}
+
+                @GatePointsNetwork(irrepsIn = "2x0e+2x1o+2x2e", irrepsHidden = "4x0e+2x0o+2x1o+2x1e+2x1o+2x2e+2x3o",
+                        irrepsOut = "2x0e+2x1o+2x2e", irrepsNodeAttr = "1x0e+2x1o", irrepsEdgeAttr = "0e+2x1o+2e",
+                        layers = 3, maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1, radialNeurons = 6,
+                        numNeighbors = 3.0, numNodes = 6.0)
+                interface Repeated extends PointsModel {}
+
+                @GatePointsNetwork(irrepsIn = "2x0e+2x1o+2x2e", irrepsHidden = "4x0e+2x0o+2x1o+2x1e+2x1o+2x2e+2x3o",
+                        irrepsOut = "2x0e+2x1o+2x2e", irrepsNodeAttr = "1x0e+2x1o", irrepsEdgeAttr = "0e+2x1o+2e",
+                        layers = 3, maxRadius = 1.8, numberOfBasis = 5, radialLayers = 1, radialNeurons = 6,
+                        numNeighbors = 3.0, numNodes = 6.0, layout = Layout.IR_MUL)
+                interface RepeatedIrMul extends PointsModel {}
+
+                @GatePointsNetwork(irrepsHidden = "6x0e+3x1e+3x1o+2x2o+2x3e", irrepsOut = "3x1o+2x2e",
+                        irrepsEdgeAttr = "0e+1o+2e+3o", layers = 2, maxRadius = 1.8, numberOfBasis = 4,
+                        radialLayers = 2, radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0,
+                        reduceOutput = false)
+                interface Plain extends PointsModel {}
+
+                @GatePointsNetwork(irrepsHidden = "6x0e+3x1e+3x1o+2x2o+2x3e", irrepsOut = "3x1o+2x2e",
+                        irrepsEdgeAttr = "0e+1o+2e+3o", layers = 2, maxRadius = 1.8, numberOfBasis = 4,
+                        radialLayers = 2, radialNeurons = 6, numNeighbors = 3.0, numNodes = 6.0,
+                        reduceOutput = false, layout = Layout.IR_MUL)
+                interface PlainIrMul extends PointsModel {}
             }
             """;
 
@@ -260,6 +304,81 @@ class GatePointsNetworkTest {
             difference = Math.max(difference, Math.abs(out044[i] - out05[i]));
         }
         assertTrue(difference > 1e-3, "the conventions compute the same: " + Arrays.toString(out05));
+    }
+
+    /**
+     * A channel-last network computes what its {@code mul_ir} twin computes from the same parameters, to 1e-12
+     * relative: outputs, d/dpos, d/dx, d/dz, the parameter gradient, and the training primitive's parameter gradient
+     * (the tangents and second derivatives of the gates and radial MLPs).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Reduced", "PerNode", "Repeated", "Plain"})
+    void channelLastEqualsMulIr(String name) throws Exception {
+        GatePoints mulIr = architecture(name);
+        GatePoints irMul = architecture(name + "IrMul");
+        assertFalse(mulIr.channelLast());
+        assertTrue(irMul.channelLast());
+        assertEquals(mulIr.parameterCount(), irMul.parameterCount());
+        assertTrue(generated.generatedSource("test/Specs_" + name + "IrMulImpl.java")
+                .contains("layout = Layout.IR_MUL"));
+        assertFalse(generated.generatedSource("test/Specs_" + name + "Impl.java").contains("layout ="));
+        Random random = new Random(31);
+        double[] params = mulIr.initialParameters(random);
+        int perGraph = 6;
+        int numNodes = 2 * perGraph;
+        int[] batch = twoGraphs(perGraph);
+        double[] pos = positions(perGraph, random);
+        double[] x = mulIr.hasNodeInput() ? gaussian(random, numNodes * mulIr.irrepsIn().dim()) : null;
+        double[] z = mulIr.hasNodeAttributes() ? gaussian(random, numNodes * mulIr.irrepsNodeAttr().dim()) : null;
+        double[] out = mulIr.forward(numNodes, pos, batch, x, z, params);
+        assertClose(name + " outputs", out, irMul.forward(numNodes, pos, batch, x, z, params));
+        assertClose(name + " node outputs", mulIr.nodeOutputs(numNodes, pos, batch, x, z, params),
+                irMul.nodeOutputs(numNodes, pos, batch, x, z, params));
+
+        double[] gradOut = gaussian(random, out.length);
+        double[][] expected = gradients(mulIr, numNodes, pos, batch, x, z, params, gradOut);
+        double[][] actual = gradients(irMul, numNodes, pos, batch, x, z, params, gradOut);
+        List<String> names = List.of("d/dpos", "d/dx", "d/dz", "d/dparams");
+        for (int k = 0; k < names.size(); k++) {
+            if (expected[k] != null) {
+                assertClose(name + " " + names.get(k), expected[k], actual[k]);
+            }
+        }
+
+        double[] outCotangent = gaussian(random, out.length);
+        double[] gradPosCotangent = gaussian(random, pos.length);
+        double[] expectedPrimitive = new double[params.length];
+        mulIr.parameterGradient(numNodes, pos, batch, x, z, params, outCotangent, gradOut, gradPosCotangent,
+                expectedPrimitive);
+        double[] actualPrimitive = new double[params.length];
+        irMul.parameterGradient(numNodes, pos, batch, x, z, params, outCotangent, gradOut, gradPosCotangent,
+                actualPrimitive);
+        assertClose(name + " d primitive / d params", expectedPrimitive, actualPrimitive);
+    }
+
+    private static GatePoints architecture(String name) throws ReflectiveOperationException {
+        return (GatePoints) generated.loadClass("test.Specs_" + name + "Impl").getMethod("architecture", Map.class)
+                .invoke(null, Map.of());
+    }
+
+    /** d/dpos, d/dx, d/dz ({@code null} without them) and d/dparams of {@code sum(gradOut * out)}. */
+    private static double[][] gradients(GatePoints network, int numNodes, double[] pos, int[] batch, double[] x,
+                                        double[] z, double[] params, double[] gradOut) {
+        double[][] gradients = {new double[pos.length], x == null ? null : new double[x.length],
+            z == null ? null : new double[z.length], new double[params.length]};
+        network.backward(numNodes, pos, batch, x, z, params, gradOut, gradients[0], gradients[1], gradients[2],
+                gradients[3]);
+        return gradients;
+    }
+
+    /** Equal to 1e-12 of the largest expected value, which must not be zero. */
+    private static void assertClose(String what, double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+        assertTrue(scale > 0, what + ": all zero");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-12 * scale, what + "[" + i + "]");
+        }
     }
 
     private static void assertMessage(String expected, Runnable call) {

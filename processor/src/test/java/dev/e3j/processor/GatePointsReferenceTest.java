@@ -5,6 +5,7 @@ import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.PointsModel;
@@ -12,6 +13,7 @@ import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code tools/make_gate_points_reference.py}): each spec is written from the reference's constructor arguments with
  * {@code precision = FLOAT}, its {@code state_dict.safetensors} loaded as it is, and the outputs and gradients
  * compared to e3nn's float64 values: to 1e-10 relative through the double methods, to 1e-5 relative through the float
- * methods, which compute in float.
+ * methods, which compute in float. Each model is generated twice, in e3nn's layout and with channel-last hidden
+ * features ({@code layout = IR_MUL}); both meet e3nn, and the channel-last one equals the other to 1e-12 relative in
+ * double and to {@value #FLOAT_LAYOUT_TOLERANCE} in float (whose products sum in another order).
  */
 class GatePointsReferenceTest {
 
     /** Largest error of the float methods relative to the largest reference value. */
     private static final double FLOAT_TOLERANCE = 1e-5;
+    /** Largest difference of the float methods between the layouts, relative to the largest value. */
+    private static final double FLOAT_LAYOUT_TOLERANCE = 1e-6;
 
     static Stream<String> models() throws IOException {
         try (Stream<Path> folders = Files.list(modelsDirectory())) {
@@ -43,13 +49,28 @@ class GatePointsReferenceTest {
     @ParameterizedTest
     @MethodSource("models")
     @SuppressWarnings("unchecked")
-    void outputsAndGradientsEqualE3nn(String name) throws Exception {
+    void outputsAndGradientsEqualE3nnInBothLayouts(String name) throws Exception {
         Path folder = modelsDirectory().resolve(name);
         Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
                 Files.readString(folder.resolve("reference.json")));
-        PointsModel model = load(specSource((Map<String, Object>) reference.get("constructor"), true),
-                StateDict.read(folder.resolve("state_dict.safetensors")));
+        Map<String, Object> constructor = (Map<String, Object>) reference.get("constructor");
+        GeneratedKernels generated = GeneratedKernels.compile(Map.of(
+                "test.Net", specSource(constructor, true, Layout.MUL_IR),
+                "test.NetIrMul", specSource(constructor, true, Layout.IR_MUL)));
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        Map<String, double[]> mulIr = assertEqualsE3nn(reference, load(generated, "test.Net", stateDict));
+        Map<String, double[]> irMul = assertEqualsE3nn(reference, load(generated, "test.NetIrMul", stateDict));
+        for (Map.Entry<String, double[]> result : mulIr.entrySet()) {
+            String what = result.getKey();
+            assertClose("IR_MUL against MUL_IR: " + what, result.getValue(), irMul.get(what),
+                    what.startsWith("float") ? FLOAT_LAYOUT_TOLERANCE : 1e-12);
+        }
+    }
 
+    /** The outputs and gradients of {@code model} checked against e3nn's, by name. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, double[]> assertEqualsE3nn(Map<String, Object> reference, PointsModel model) {
+        Map<String, double[]> results = new LinkedHashMap<>();
         Map<String, Object> inputs = (Map<String, Object>) reference.get("inputs");
         double[] pos = ReferenceData.asDoubles(inputs.get("pos"));
         int numNodes = pos.length / 3;
@@ -58,10 +79,12 @@ class GatePointsReferenceTest {
         double[] z = inputs.get("z") == null ? null : ReferenceData.asDoubles(inputs.get("z"));
 
         double[] out = model.forward(numNodes, pos, batch, x, z);
+        double[] outFloat = toDouble(model.forward(numNodes, toFloat(pos), batch, toFloat(x), toFloat(z)));
         double[] expectedOut = ReferenceData.asDoubles(reference.get("outputs"));
         assertClose("outputs", expectedOut, out, 1e-10);
-        assertClose("float outputs", expectedOut, toDouble(model.forward(numNodes, toFloat(pos), batch, toFloat(x),
-                toFloat(z))), FLOAT_TOLERANCE);
+        assertClose("float outputs", expectedOut, outFloat, FLOAT_TOLERANCE);
+        results.put("outputs", out);
+        results.put("float outputs", outFloat);
 
         Map<String, Object> gradient = (Map<String, Object>) reference.get("gradient");
         double[] v = ReferenceData.asDoubles(gradient.get("v"));
@@ -77,27 +100,38 @@ class GatePointsReferenceTest {
         double[] expectedPos = ReferenceData.asDoubles(gradient.get("d_pos"));
         assertClose("d_pos", expectedPos, gradPos, 1e-10);
         assertClose("float d_pos", expectedPos, toDouble(gradPosFloat), FLOAT_TOLERANCE);
+        results.put("d_pos", gradPos);
+        results.put("float d_pos", toDouble(gradPosFloat));
         if (gradX != null) {
             double[] expected = ReferenceData.asDoubles(gradient.get("d_x"));
             assertClose("d_x", expected, gradX, 1e-10);
             assertClose("float d_x", expected, toDouble(gradXFloat), FLOAT_TOLERANCE);
+            results.put("d_x", gradX);
+            results.put("float d_x", toDouble(gradXFloat));
         }
         if (gradZ != null) {
             double[] expected = ReferenceData.asDoubles(gradient.get("d_z"));
             assertClose("d_z", expected, gradZ, 1e-10);
             assertClose("float d_z", expected, toDouble(gradZFloat), FLOAT_TOLERANCE);
+            results.put("d_z", gradZ);
+            results.put("float d_z", toDouble(gradZFloat));
         }
+        return results;
     }
 
     /** The {@code @GatePointsNetwork} spec {@code test.Net} for e3nn's constructor arguments. */
     static String specSource(Map<String, Object> args) {
-        return specSource(args, false);
+        return specSource(args, false, Layout.MUL_IR);
     }
 
-    /** {@link #specSource(Map)}, with {@code precision = FLOAT} when {@code float32}. */
-    static String specSource(Map<String, Object> args, boolean float32) {
+    /**
+     * {@link #specSource(Map)}, with {@code precision = FLOAT} when {@code float32} and the {@code layout}, and the
+     * interface named {@code Net} for e3nn's layout, {@code NetIrMul} for the channel-last one.
+     */
+    static String specSource(Map<String, Object> args, boolean float32, Layout layout) {
         StringBuilder spec = new StringBuilder("package test;\n\n"
                 + "import dev.e3j.annotations.GatePointsNetwork;\n"
+                + "import dev.e3j.annotations.Layout;\n"
                 + "import dev.e3j.annotations.Precision;\n"
                 + "import dev.e3j.runtime.model.PointsModel;\n\n"
                 + "@GatePointsNetwork(");
@@ -120,14 +154,17 @@ class GatePointsReferenceTest {
                     .append(", ");
         }
         spec.append("reduceOutput = ").append(args.get("reduce_output"))
-                .append(float32 ? ", precision = Precision.FLOAT)\n" : ")\n")
-                .append("interface Net extends PointsModel {}\n");
+                .append(float32 ? ", precision = Precision.FLOAT" : "")
+                .append(layout == Layout.MUL_IR ? "" : ", layout = Layout." + layout)
+                .append(")\ninterface Net").append(layout == Layout.MUL_IR ? "" : "IrMul")
+                .append(" extends PointsModel {}\n");
         return spec.toString();
     }
 
-    static PointsModel load(String specSource, StateDict stateDict) throws ReflectiveOperationException {
-        GeneratedKernels generated = GeneratedKernels.compile(Map.of("test.Net", specSource));
-        return (PointsModel) generated.loadClass("test.NetImpl").getConstructor(StateDict.class)
+    /** The generated model {@code <name>Impl} of {@code generated}, loading {@code stateDict}. */
+    static PointsModel load(GeneratedKernels generated, String name, StateDict stateDict)
+            throws ReflectiveOperationException {
+        return (PointsModel) generated.loadClass(name + "Impl").getConstructor(StateDict.class)
                 .newInstance(stateDict);
     }
 

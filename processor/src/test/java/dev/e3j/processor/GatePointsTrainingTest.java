@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.model.ActivationConstants;
@@ -14,6 +15,7 @@ import dev.e3j.runtime.optim.Adam;
 import dev.e3j.testsupport.ReferenceData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +24,27 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Parameter gradients of losses on energies and forces for {@code @GatePointsNetwork} models
  * ({@link GatePoints#parameterGradient}, {@link GatePointsLoss}): against PyTorch autograd with
  * {@code create_graph=True} on e3nn 0.5.4 ({@code reference/training/gate_points.json}, made by
  * {@code tools/make_gate_points_training_reference.py}) to 1e-9 relative in every entry, against central finite
- * differences on networks the reference does not hold, and in a short training run whose force error falls.
+ * differences on networks the reference does not hold, and in a short training run whose force error falls. The
+ * reference networks and {@code Unseen} are generated in both layouts ({@code <name>IrMul}: {@code layout = IR_MUL}).
  */
 class GatePointsTrainingTest {
 
     /** Networks the reference does not hold: node inputs and attributes, three layers, l = 3 edges. */
     private static final String UNSEEN = "package test;\n\n"
             + "import dev.e3j.annotations.GatePointsNetwork;\n"
+            + "import dev.e3j.annotations.Layout;\n"
             + "import dev.e3j.runtime.model.PointsModel;\n\n"
             + "@GatePointsNetwork(irrepsIn = \"2x0e+1x1o\", irrepsHidden = \"4x0e+2x0o+2x1o+1x1e+1x2e\",\n"
             + "        irrepsOut = \"1x0e+1x1e\", irrepsNodeAttr = \"2x0e\", irrepsEdgeAttr = \"0e+1o+2e+3o\", layers = 3,\n"
             + "        maxRadius = 1.9, numberOfBasis = 5, radialLayers = 2, radialNeurons = 6, numNeighbors = 3.0,\n"
-            + "        numNodes = 5.0)\n"
+            + "        numNodes = 5.0, layout = Layout.MUL_IR)\n"
             + "interface Unseen extends PointsModel {}\n";
     private static final String PER_NODE = "package test;\n\n"
             + "import dev.e3j.annotations.GatePointsNetwork;\n"
@@ -62,10 +66,15 @@ class GatePointsTrainingTest {
         for (String name : configurations.keySet()) {
             Map<String, Object> constructor = ReferenceData.object(ReferenceData.object(configurations.get(name))
                     .get("constructor"));
-            sources.put("test." + className(name), GatePointsReferenceTest.specSource(constructor)
-                    .replace("interface Net ", "interface " + className(name) + " "));
+            for (Layout layout : Layout.values()) {
+                sources.put("test." + className(name) + suffix(layout),
+                        GatePointsReferenceTest.specSource(constructor, false, layout)
+                                .replace("interface Net", "interface " + className(name)));
+            }
         }
         sources.put("test.Unseen", UNSEEN);
+        sources.put("test.UnseenIrMul", UNSEEN.replace("Layout.MUL_IR", "Layout.IR_MUL")
+                .replace("interface Unseen ", "interface UnseenIrMul "));
         sources.put("test.PerNode", PER_NODE);
         generated = GeneratedKernels.compile(sources);
     }
@@ -80,18 +89,25 @@ class GatePointsTrainingTest {
         return Character.toUpperCase(suffix.charAt(0)) + suffix.substring(1);
     }
 
+    /** The spec's class name suffix for {@code layout}: none for e3nn's, {@code IrMul} for the channel-last one. */
+    private static String suffix(Layout layout) {
+        return layout == Layout.MUL_IR ? "" : "IrMul";
+    }
+
     private static GatePoints architecture(String spec, Map<String, Double> activationConstants) throws Exception {
         return (GatePoints) generated.loadClass("test." + spec + "Impl").getMethod("architecture", Map.class)
                 .invoke(null, activationConstants);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gate_points-public", "gate_points-energy"})
-    void lossAndPrimitiveGradientsEqualAutograd(String name) throws Exception {
+    @CsvSource({"gate_points-public, MUL_IR", "gate_points-energy, MUL_IR", "gate_points-public, IR_MUL",
+        "gate_points-energy, IR_MUL"})
+    void lossAndPrimitiveGradientsEqualAutograd(String name, Layout layout) throws Exception {
         Map<String, Object> configuration = ReferenceData.object(ReferenceData.object(reference.get("configurations"))
                 .get(name));
         StateDict stateDict = StateDict.read(trainingDirectory().resolve((String) configuration.get("state_dict")));
-        GatePoints network = architecture(className(name), ActivationConstants.of(stateDict));
+        GatePoints network = architecture(className(name) + suffix(layout), ActivationConstants.of(stateDict));
+        assertEquals(layout == Layout.IR_MUL, network.channelLast());
         double[] params = network.parameters(stateDict);
         int expectedCount = 0;
         for (Object entry : ReferenceData.asList(configuration.get("parameters"))) {
@@ -181,6 +197,30 @@ class GatePointsTrainingTest {
             moved[i] += epsilon * direction[i];
         }
         return moved;
+    }
+
+    /** The channel-last {@code Unseen} gives the loss and its parameter gradient of e3nn's layout, to 1e-12. */
+    @Test
+    void lossAndGradientAreTheSameInBothLayouts() throws Exception {
+        GatePoints mulIr = architecture("Unseen", Map.of());
+        GatePoints irMul = architecture("UnseenIrMul", Map.of());
+        Random random = new Random(17);
+        Batch data = Batch.draw(random, new int[] {5, 4, 6}, 1.8, mulIr.irrepsIn().dim(), 2);
+        double[] params = mulIr.initialParameters(random);
+        double[] energies = gaussian(random, 3);
+        double[] forces = gaussian(random, 3 * data.numNodes());
+        GatePointsLoss loss = new GatePointsLoss(0.5, 2.0);
+        double[] expected = new double[params.length];
+        double expectedValue = loss.evaluate(mulIr, params, data.numNodes(), data.pos(), data.batch(), data.x(),
+                data.z(), energies, forces, expected);
+        double[] actual = new double[params.length];
+        double actualValue = loss.evaluate(irMul, params, data.numNodes(), data.pos(), data.batch(), data.x(),
+                data.z(), energies, forces, actual);
+        assertEquals(expectedValue, actualValue, 1e-12 * expectedValue, "loss");
+        double scale = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-12 * scale, "d loss / d params[" + i + "]");
+        }
     }
 
     @Test

@@ -39,6 +39,17 @@ public final class Layouts {
         permute(mulIrSources(irreps), batch, src, dst);
     }
 
+    /**
+     * Whether {@code irreps} lays out the same in both layouts: no entry has several channels of {@code l > 0}, so
+     * that the conversions copy every entry where it is.
+     */
+    public static boolean sameInBothLayouts(Irreps irreps) {
+        if (irreps == null) {
+            throw new IllegalArgumentException("Layouts.sameInBothLayouts: irreps must not be null");
+        }
+        return irreps.entries().stream().allMatch(entry -> entry.mul() <= 1 || entry.ir().l() == 0);
+    }
+
     /** For each {@code ir_mul} index of one sample, the {@code mul_ir} index it is read from. */
     private static int[] irMulSources(Irreps irreps) {
         int[] sources = new int[irreps.dim()];

@@ -41,6 +41,20 @@ class LayoutsTest {
         assertEquals(2000 + 3, irMul[11 + 3]);
     }
 
+    /** Only entries of several channels of {@code l > 0} move; irreps without them convert to themselves. */
+    @Test
+    void sameInBothLayoutsWhereNoEntryHasSeveralChannelsOfPositiveDegree() {
+        assertFalse(Layouts.sameInBothLayouts(IRREPS));
+        Irreps same = Irreps.parse("8x0e+4x0o+1x1o+1x2e+1x1o");
+        assertTrue(Layouts.sameInBothLayouts(same));
+        double[] mulIr = new double[3 * same.dim()];
+        Arrays.setAll(mulIr, i -> i);
+        double[] irMul = new double[mulIr.length];
+        Layouts.toIrMul(same, 3, mulIr, irMul);
+        assertArrayEquals(mulIr, irMul, 0.0);
+        assertThrows(IllegalArgumentException.class, () -> Layouts.sameInBothLayouts(null));
+    }
+
     @Test
     void roundTripsInDoubleAndFloat() {
         Random random = new Random(7);

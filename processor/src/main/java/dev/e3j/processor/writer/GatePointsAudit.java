@@ -1,6 +1,7 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.GatePointsModel.Convolution;
@@ -9,6 +10,7 @@ import dev.e3j.processor.model.GatePointsModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,6 +28,9 @@ public final class GatePointsAudit {
         root.put("model", "e3nn 0.5.4 nn.models.gate_points_2101.Network");
         if (!CgConventions.isDefault(model.spec().cgConvention())) {
             root.put(CgConventions.AUDIT_KEY, model.spec().cgConvention().name());
+        }
+        if (model.spec().layout() != Layout.MUL_IR) {
+            root.put("layout", model.spec().layout().name().toLowerCase(Locale.ROOT));
         }
         root.put("irrepsIn", model.irrepsIn() == null ? "None (ones, 1x0e)" : model.irrepsIn().toString());
         root.put("irrepsNodeAttr", model.productAttr().toString());

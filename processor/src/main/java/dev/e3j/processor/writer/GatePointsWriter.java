@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.e3j.annotations.CgConvention;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.EdgePath;
@@ -18,6 +19,7 @@ import dev.e3j.processor.model.GatePointsModel.Convolution;
 import dev.e3j.processor.model.GatePointsModel.GateLayer;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +29,17 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes {@code <Spec>Impl} of a {@code @GatePointsNetwork}: the derived layers as nested kernel specs
  * ({@code @SphericalHarmonics}, {@code @TensorProduct}), which the processor generates in its next round like any
- * user's, wired into the runtime's {@code GatePoints} architecture, and the {@code PointsModel} methods.
+ * user's, wired into the runtime's {@code GatePoints} architecture, and the {@code PointsModel} methods. Every nested
+ * product whose operands lay out otherwise in {@code ir_mul} than in {@code mul_ir} gets the model's {@code layout};
+ * the others (e.g. {@code 1x0e -> 1x0e+1x1o+1x2e}) and the harmonics, one channel per degree, read and write the same
+ * memory in both layouts and keep the default kernel, which does not convert blocks internally.
  */
 public final class GatePointsWriter {
 
     private static final String ANNOTATIONS = "dev.e3j.annotations";
     private static final ClassName TENSOR_PRODUCT = ClassName.get(ANNOTATIONS, "TensorProduct");
     private static final ClassName CG_CONVENTION = ClassName.get(ANNOTATIONS, "CgConvention");
+    private static final ClassName LAYOUT = ClassName.get(ANNOTATIONS, "Layout");
     private static final ClassName PATH = ClassName.get(ANNOTATIONS, "Path");
     private static final ClassName SPHERICAL_HARMONICS = ClassName.get(ANNOTATIONS, "SphericalHarmonics");
     private static final ClassName PRECISION = ClassName.get(ANNOTATIONS, "Precision");
@@ -56,7 +62,7 @@ public final class GatePointsWriter {
     /** The class {@code implementation} implementing {@code spec}. */
     public static TypeSpec write(GatePointsModel model, ClassName spec, ClassName implementation) {
         Precision precision = model.spec().precision();
-        CgConvention convention = model.spec().cgConvention();
+        KernelOptions options = new KernelOptions(model.spec().cgConvention(), model.spec().layout());
         TypeSpec.Builder type = TypeSpec.classBuilder(implementation)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(spec)
@@ -72,12 +78,12 @@ public final class GatePointsWriter {
         for (int i = 0; i < convolutions.size(); i++) {
             Convolution conv = convolutions.get(i);
             String name = "Layer" + i;
-            addFullyConnected(type, name + "SelfConnection", conv.in(), attr, conv.out(), precision, convention,
+            addFullyConnected(type, name + "SelfConnection", conv.in(), attr, conv.out(), precision, options,
                     conv.prefix() + ".sc");
-            addFullyConnected(type, name + "Lin1", conv.in(), attr, conv.in(), precision, convention,
+            addFullyConnected(type, name + "Lin1", conv.in(), attr, conv.in(), precision, options,
                     conv.prefix() + ".lin1");
-            type.addType(edgeProduct(name + "EdgeProduct", conv, model.irrepsEdgeAttr(), precision, convention));
-            addFullyConnected(type, name + "Lin2", conv.mid(), attr, conv.out(), precision, convention,
+            type.addType(edgeProduct(name + "EdgeProduct", conv, model.irrepsEdgeAttr(), precision, options));
+            addFullyConnected(type, name + "Lin2", conv.mid(), attr, conv.out(), precision, options,
                     conv.prefix() + ".lin2");
         }
 
@@ -138,8 +144,12 @@ public final class GatePointsWriter {
                 doc.add("  $L: gate $L -> $L\n", gate.prefix(), gate.irrepsIn(), gate.irrepsOut());
             }
         }
-        return doc.add("</pre>\nEdge attributes $L, node attributes $L.\n", model.irrepsEdgeAttr(), model.productAttr())
-                .build();
+        doc.add("</pre>\nEdge attributes $L, node attributes $L.\n", model.irrepsEdgeAttr(), model.productAttr());
+        if (model.spec().layout() == Layout.IR_MUL) {
+            doc.add("Hidden features channel-last ({@code IR_MUL}) from layer to layer; inputs, outputs and their"
+                    + " gradients in e3nn's layout.\n");
+        }
+        return doc.build();
     }
 
     private static TypeSpec kernel(String name, ClassName kernel, AnnotationSpec.Builder annotation,
@@ -160,14 +170,14 @@ public final class GatePointsWriter {
      * e3nn builds it so, and the spec says the zeros are meant.
      */
     private static void addFullyConnected(TypeSpec.Builder type, String name, Irreps in1, Irreps in2, Irreps out,
-                                          Precision precision, CgConvention convention, String module) {
+                                          Precision precision, KernelOptions options, String module) {
         if (!GatePointsModel.fullyConnectedHasPaths(in1, in2, out)) {
             return;
         }
-        TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, withConvention(AnnotationSpec.builder(TENSOR_PRODUCT)
+        TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, options.addTo(AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", in1.toString())
                 .addMember("in2", "$S", in2.toString())
-                .addMember("out", "$S", out.toString()), convention), precision,
+                .addMember("out", "$S", out.toString()), in1, in2, out), precision,
                 "{@code " + module + "}: e3nn's {@code FullyConnectedTensorProduct}.");
         if (GatePointsModel.fullyConnectedLeavesZeros(in1, in2, out)) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
@@ -177,7 +187,7 @@ public final class GatePointsWriter {
     }
 
     private static TypeSpec edgeProduct(String name, Convolution conv, Irreps edgeAttr, Precision precision,
-                                        CgConvention convention) {
+                                        KernelOptions options) {
         CodeBlock.Builder paths = CodeBlock.builder().add("{");
         List<EdgePath> edgePaths = conv.paths();
         for (int p = 0; p < edgePaths.size(); p++) {
@@ -186,21 +196,34 @@ public final class GatePointsWriter {
                     path.in1(), path.in2(), path.out(), "uvu");
         }
         paths.add("\n}");
-        return kernel(name, TENSOR_PRODUCT_KERNEL, withConvention(AnnotationSpec.builder(TENSOR_PRODUCT)
+        return kernel(name, TENSOR_PRODUCT_KERNEL, options.addTo(AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", conv.in().toString())
                 .addMember("in2", "$S", edgeAttr.toString())
                 .addMember("out", "$S", conv.mid().toString())
                 .addMember("kind", "$T.Kind.CUSTOM", TENSOR_PRODUCT)
                 .addMember("sharedWeights", "false")
-                .addMember("paths", "$L", paths.build()), convention), precision,
+                .addMember("paths", "$L", paths.build()), conv.in(), edgeAttr, conv.mid()), precision,
                 "{@code " + conv.prefix() + ".tp}: e3nn's {@code TensorProduct} into the sorted {@code irreps_mid},"
                         + " per-edge weights.");
     }
 
-    /** {@code annotation} with {@code cgConvention = convention}, unless that is the default. */
-    private static AnnotationSpec.Builder withConvention(AnnotationSpec.Builder annotation, CgConvention convention) {
-        return CgConventions.isDefault(convention) ? annotation
-                : annotation.addMember("cgConvention", "$T.$L", CG_CONVENTION, convention.name());
+    /** The model's attributes that every nested product shares. */
+    private record KernelOptions(CgConvention convention, Layout layout) {
+
+        /**
+         * {@code annotation} with {@code cgConvention} unless it is the default, and {@code layout} unless it is the
+         * default or all three operands lay out the same in both layouts.
+         */
+        AnnotationSpec.Builder addTo(AnnotationSpec.Builder annotation, Irreps in1, Irreps in2, Irreps out) {
+            if (!CgConventions.isDefault(convention)) {
+                annotation.addMember("cgConvention", "$T.$L", CG_CONVENTION, convention.name());
+            }
+            if (layout != Layout.MUL_IR && !(Layouts.sameInBothLayouts(in1) && Layouts.sameInBothLayouts(in2)
+                    && Layouts.sameInBothLayouts(out))) {
+                annotation.addMember("layout", "$T.$L", LAYOUT, layout.name());
+            }
+            return annotation;
+        }
     }
 
     private static MethodSpec architecture(GatePointsModel model, ClassName implementation) {
@@ -212,6 +235,9 @@ public final class GatePointsWriter {
         }
         if (model.irrepsNodeAttr() != null) {
             body.add(".irrepsNodeAttr($T.parse($S))\n", IRREPS, model.irrepsNodeAttr().toString());
+        }
+        if (model.spec().layout() == Layout.IR_MUL) {
+            body.add(".channelLast(true)\n");
         }
         body.add(".maxRadius($L)\n.numberOfBasis($L)\n.numNeighbors($L)\n.numNodes($L)\n.reduceOutput($L)\n",
                 doubleLiteral(model.spec().maxRadius()), model.spec().numberOfBasis(),

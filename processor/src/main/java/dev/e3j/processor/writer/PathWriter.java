@@ -400,7 +400,9 @@ final class PathWriter {
      * {@code gX2_j += sum_ik C_ijk P_ik}.</li>
      * </ul>
      * Unweighted, {@code w = 1} and {@code ggW = 0}. Every loop indexes its arrays by a constant plus {@code u}, as
-     * {@link #channelLastBackwardBody}, so that superword vectorizes it.
+     * {@link #channelLastBackwardBody}, so that superword vectorizes it; the sums {@code P_ik} are plain additions
+     * ({@code p += c * go}), which C2 vectorizes as reductions, not {@code Math.fma} chains, which it does not: with
+     * them the whole {@code x1} loop stayed scalar.
      */
     private CodeBlock channelLastDoubleBackwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
@@ -446,14 +448,14 @@ final class PathWriter {
                 code.addStatement("$L weight = $L", t, weight);
                 code.addStatement("$L ggWeight = $L", t, ggWeight);
                 code.addStatement("$L c = Math.fma(weight, $L, ggWeight * $L)", t, ggX1T.apply(i), x1T.apply(i));
-                ks.forEach(k -> code.addStatement("p$L_$L = Math.fma(c, go$L, p$L_$L)", i, k, k, i, k));
+                ks.forEach(k -> code.addStatement("p$L_$L += c * go$L", i, k, k));
                 List<Product> throughM = ks.stream()
                         .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, "go" + k)).toList();
                 code.addStatement("$L = Math.fma(weight, $L, Math.fma(ggWeight, $L, $L))", target,
                         fmaSum(throughGgM, type), fmaSum(throughM, type), target);
             } else {
                 code.addStatement("$L ggA = $L", t, ggX1T.apply(i));
-                ks.forEach(k -> code.addStatement("p$L_$L = Math.fma(ggA, go$L, p$L_$L)", i, k, k, i, k));
+                ks.forEach(k -> code.addStatement("p$L_$L += ggA * go$L", i, k, k));
                 code.addStatement("$L += $L", target, fmaSum(throughGgM, type));
             }
             closeLoop(code);

@@ -2,6 +2,7 @@ package dev.e3j.runtime.model;
 
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import dev.e3j.runtime.SphericalHarmonicsKernel;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.io.StateDict;
@@ -33,6 +34,13 @@ import java.util.function.Consumer;
  * Parameters are one flat array, in the order of e3nn's {@code state_dict}: per convolution {@code sc.weight},
  * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Immutable and
  * thread-safe.
+ *
+ * <p>Features: the public arrays ({@code x}, {@code z}, outputs and their gradients) are in e3nn's {@code mul_ir}
+ * layout. With {@link Builder#channelLast} the kernels are channel-last ({@code layout = IR_MUL}) and so are the
+ * features inside a call, from the first convolution's input to the last one's output, gates included
+ * ({@link Gate#channelLast}): {@code x}, {@code z} and the edge attributes are converted once when a call starts
+ * ({@link Layouts}), the outputs and the input gradients once at its end, and only irreps whose layouts differ
+ * (an entry of several channels of {@code l > 0}).
  */
 public final class GatePoints {
 
@@ -57,6 +65,9 @@ public final class GatePoints {
     private final int numberOfBasis;
     private final double numNodes;
     private final boolean reduceOutput;
+    /** Whether the kernels, and so the features within a call, are channel-last ({@code ir_mul}). */
+    private final boolean channelLast;
+    private final Irreps irrepsEdgeAttr;
     private final List<PointConvolution> convolutions;
     /** {@code gates.get(i)} follows convolution {@code i}; the last convolution has none. */
     private final List<Gate> gates;
@@ -73,6 +84,7 @@ public final class GatePoints {
         this.numberOfBasis = builder.numberOfBasis;
         this.numNodes = builder.numNodes;
         this.reduceOutput = builder.reduceOutput;
+        this.channelLast = builder.channelLast;
         this.convolutions = new ArrayList<>();
         this.gates = new ArrayList<>();
         this.layout = new StateDictLayout();
@@ -95,11 +107,15 @@ public final class GatePoints {
                         layer.irrepsGates,
                         activations(layer.actGates, layer.gatePrefix + ".act_gates.acts.", activationConstants),
                         layer.irrepsGated);
+                if (channelLast) {
+                    gate = gate.channelLast();
+                }
                 requireChain(layer.gatePrefix, gate.irrepsIn(), convolution.irrepsOut());
                 layout.gate(layer.gatePrefix, layer.irrepsGated);
                 gates.add(gate);
             }
         }
+        this.irrepsEdgeAttr = convolutions.get(0).edgeProduct.irrepsIn2();
         if (gates.size() != convolutions.size() - 1) {
             throw new IllegalArgumentException("layers: expected every convolution but the last to be gated, got "
                     + gates.size() + " gates for " + convolutions.size() + " convolutions");
@@ -173,6 +189,14 @@ public final class GatePoints {
         return reduceOutput;
     }
 
+    /**
+     * Whether the features within a call are channel-last ({@link Builder#channelLast}); the public arrays are in
+     * e3nn's layout either way.
+     */
+    public boolean channelLast() {
+        return channelLast;
+    }
+
     /** Number of parameters in the flat layout. */
     public int parameterCount() {
         return offsets[offsets.length - 1];
@@ -242,7 +266,8 @@ public final class GatePoints {
      */
     public double[] nodeOutputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
         checkInputs(numNodes, pos, batch, x, z, params);
-        return new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params).nodeOutput.clone();
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+        return inE3nnLayout(irrepsOut(), pass.nodeOutput).clone();
     }
 
     /**
@@ -514,6 +539,45 @@ public final class GatePoints {
         return out;
     }
 
+    /**
+     * {@code values} ({@code [rows][irreps.dim()]}, {@code double[]} or {@code float[]}, in e3nn's layout) in the
+     * layout of the features within a call: themselves unless {@link #channelLast} and the layouts of {@code irreps}
+     * differ, else converted into a new array.
+     */
+    private <A> A inHiddenLayout(Irreps irreps, A values) {
+        return convert(irreps, values, true);
+    }
+
+    /** The inverse of {@link #inHiddenLayout}: {@code values} from the hidden layout into e3nn's. */
+    private <A> A inE3nnLayout(Irreps irreps, A values) {
+        return convert(irreps, values, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A> A convert(Irreps irreps, A values, boolean toChannelLast) {
+        if (!channelLast || Layouts.sameInBothLayouts(irreps)) {
+            return values;
+        }
+        int rows = Array.getLength(values) / irreps.dim();
+        if (values instanceof double[] wide) {
+            double[] out = new double[wide.length];
+            if (toChannelLast) {
+                Layouts.toIrMul(irreps, rows, wide, out);
+            } else {
+                Layouts.toMulIr(irreps, rows, wide, out);
+            }
+            return (A) out;
+        }
+        float[] narrow = (float[]) values;
+        float[] out = new float[narrow.length];
+        if (toChannelLast) {
+            Layouts.toIrMul(irreps, rows, narrow, out);
+        } else {
+            Layouts.toMulIr(irreps, rows, narrow, out);
+        }
+        return (A) out;
+    }
+
     /** {@code values} rounded to float. */
     private static float[] narrow(double[] values) {
         float[] out = new float[values.length];
@@ -548,12 +612,13 @@ public final class GatePoints {
         final int numNodes;
         final int[] batch;
         final double[] params;
+        /** The node attributes in the hidden layout. */
         final A z;
         final EdgeSet edges;
-        /** The edge attributes and embedded lengths in the type of {@code numbers}. */
+        /** The edge attributes (in the hidden layout) and embedded lengths, in the type of {@code numbers}. */
         final A attr;
         final A lengthEmbedding;
-        /** Input of each convolution. */
+        /** Input of each convolution, in the hidden layout (as every intermediate). */
         final List<A> inputs = new ArrayList<>();
         final List<PointConvolution.Pass<A>> convolutionPasses = new ArrayList<>();
         /** Input of each gate (the output of the convolution before it). */
@@ -569,11 +634,11 @@ public final class GatePoints {
             this.numNodes = numNodes;
             this.batch = batch;
             this.params = params;
-            this.z = z != null ? z : ones(numNodes);
+            this.z = z != null ? inHiddenLayout(irrepsNodeAttr, z) : ones(numNodes);
             this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
-            this.attr = inType(edges.attr());
+            this.attr = inHiddenLayout(irrepsEdgeAttr, inType(edges.attr()));
             this.lengthEmbedding = inType(edges.lengthEmbedding());
-            A h = x != null ? x : ones(numNodes);
+            A h = x != null ? inHiddenLayout(irrepsIn, x) : ones(numNodes);
             for (int i = 0; i < convolutions.size(); i++) {
                 PointConvolution convolution = convolutions.get(i);
                 inputs.add(h);
@@ -605,8 +670,14 @@ public final class GatePoints {
             return Arrays.copyOfRange(params, offsets[layer], offsets[layer + 1]);
         }
 
-        @SuppressWarnings("unchecked")
+        /** The output in e3nn's layout. */
         A output() {
+            return inE3nnLayout(irrepsOut(), reducedOutput());
+        }
+
+        /** The node outputs, or their sums over each graph with {@code reduceOutput}, in the hidden layout. */
+        @SuppressWarnings("unchecked")
+        private A reducedOutput() {
             if (!reduceOutput) {
                 return nodeOutput;
             }
@@ -638,9 +709,16 @@ public final class GatePoints {
             return (A) out;
         }
 
-        /** The gradient with respect to the node outputs of {@code sum(output() * gradOut)}. */
-        @SuppressWarnings("unchecked")
+        /**
+         * The gradient with respect to the node outputs (hidden layout) of {@code sum(output() * gradOut)}
+         * ({@code gradOut} in e3nn's layout).
+         */
         A nodeGradient(A gradOut) {
+            return nodeGradientInHiddenLayout(inHiddenLayout(irrepsOut(), gradOut));
+        }
+
+        @SuppressWarnings("unchecked")
+        private A nodeGradientInHiddenLayout(A gradOut) {
             int dim = irrepsOut().dim();
             if (!reduceOutput) {
                 return numbers.copyOfRange(gradOut, 0, numNodes * dim);
@@ -695,13 +773,13 @@ public final class GatePoints {
                 grad = gradIn;
             }
             if (gradX != null) {
-                System.arraycopy(grad, 0, gradX, 0, numNodes * irrepsIn.dim());
+                System.arraycopy(inE3nnLayout(irrepsIn, grad), 0, gradX, 0, numNodes * irrepsIn.dim());
             }
             if (gradZ != null) {
-                System.arraycopy(gradZSum, 0, gradZ, 0, numNodes * irrepsNodeAttr.dim());
+                System.arraycopy(inE3nnLayout(irrepsNodeAttr, gradZSum), 0, gradZ, 0, numNodes * irrepsNodeAttr.dim());
             }
             if (wantEdges) {
-                positionGradient(gradAttr, gradEmbedding, gradPos);
+                positionGradient(inE3nnLayout(irrepsEdgeAttr, gradAttr), gradEmbedding, gradPos);
             }
         }
 
@@ -758,7 +836,7 @@ public final class GatePoints {
         Tangent(Pass<double[]> pass, double[] posTangent) {
             this.pass = pass;
             double[][] edgeTangents = pass.edges.tangent(posTangent);
-            this.attrTangent = edgeTangents[0];
+            this.attrTangent = inHiddenLayout(irrepsEdgeAttr, edgeTangents[0]);
             this.embeddingTangent = edgeTangents[1];
             int numNodes = pass.numNodes;
             double[] h = null;
@@ -937,6 +1015,7 @@ public final class GatePoints {
         private double numNeighbors = Double.NaN;
         private double numNodes = Double.NaN;
         private boolean reduceOutput = true;
+        private boolean channelLast;
         private final List<Layer> layers = new ArrayList<>();
 
         private Builder(SphericalHarmonicsKernel edgeHarmonics) {
@@ -980,6 +1059,17 @@ public final class GatePoints {
 
         public Builder reduceOutput(boolean reduceOutput) {
             this.reduceOutput = reduceOutput;
+            return this;
+        }
+
+        /**
+         * Whether the products' features are channel-last, {@code ir_mul} (products generated with
+         * {@code layout = IR_MUL}), rather than e3nn's {@code mul_ir} (the default): every product of every
+         * convolution must then be channel-last, and the gates and the features between the layers are too. The
+         * network's public arrays keep e3nn's layout.
+         */
+        public Builder channelLast(boolean channelLast) {
+            this.channelLast = channelLast;
             return this;
         }
 

@@ -18,6 +18,8 @@ import java.util.Arrays;
  *   out = lin2(a, z)                                                elsewhere
  * </pre>
  * Parameters are one flat array: {@code sc}, {@code lin1}, the radial MLP's layers, {@code lin2} ({@link #offsets}).
+ * Node and edge features are in the products' layout, {@code mul_ir} or channel-last {@code ir_mul}: the mix, whose
+ * mask is constant over each entry, and the gathers and sums, which move whole rows, are the same in both.
  * Stateless and thread-safe.
  */
 final class PointConvolution {
@@ -231,7 +233,7 @@ final class PointConvolution {
                 double[] hidden = new double[numNodes * hiddenDim];
                 lin1.forward(numNodes, xTangent, z, block(params, 1), hidden);
                 neighbours = edges.gatherSrc(hidden, hiddenDim);
-                edgeProduct.forward(numEdges, neighbours, edges.attr(), pass.edgeWeights, messages);
+                edgeProduct.forward(numEdges, neighbours, pass.attr, pass.edgeWeights, messages);
             } else {
                 selfConnected = null;
                 neighbours = null;
@@ -240,7 +242,7 @@ final class PointConvolution {
             radial.jvp(numEdges, edges.lengthEmbedding(), block(params, 2), embeddingTangent, null, edgeWeights);
             edgeProduct.forward(numEdges, pass.neighbours, attrTangent, pass.edgeWeights, term);
             addTo(messages, term);
-            edgeProduct.forward(numEdges, pass.neighbours, edges.attr(), edgeWeights, term);
+            edgeProduct.forward(numEdges, pass.neighbours, pass.attr, edgeWeights, term);
             addTo(messages, term);
             aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
             mixed = new double[numNodes * irrepsOut().dim()];
@@ -426,17 +428,17 @@ final class PointConvolution {
         double[] gradTangentEdgeWeights = new double[numEdges * weightDim];
         double[] neighboursPart = new double[numEdges * hiddenDim];
         double[] weightsPart = new double[numEdges * weightDim];
-        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), pass.edgeWeights, gradMessages, gradNeighbours,
+        edgeProduct.backward(numEdges, pass.neighbours, pass.attr, pass.edgeWeights, gradMessages, gradNeighbours,
                 null, gradEdgeWeights);
         edgeProduct.backward(numEdges, pass.neighbours, tangent.attrTangent, pass.edgeWeights, gradTangentMessages,
                 neighboursPart, null, weightsPart);
         addTo(gradNeighbours, neighboursPart);
         addTo(gradEdgeWeights, weightsPart);
-        edgeProduct.backward(numEdges, pass.neighbours, edges.attr(), tangent.edgeWeights, gradTangentMessages,
+        edgeProduct.backward(numEdges, pass.neighbours, pass.attr, tangent.edgeWeights, gradTangentMessages,
                 neighboursPart, null, gradTangentEdgeWeights);
         addTo(gradNeighbours, neighboursPart);
         if (tangent.neighbours != null) {
-            edgeProduct.backward(numEdges, tangent.neighbours, edges.attr(), pass.edgeWeights, gradTangentMessages,
+            edgeProduct.backward(numEdges, tangent.neighbours, pass.attr, pass.edgeWeights, gradTangentMessages,
                     gradTangentNeighbours, null, weightsPart);
             addTo(gradEdgeWeights, weightsPart);
         }

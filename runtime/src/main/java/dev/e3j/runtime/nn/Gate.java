@@ -19,16 +19,19 @@ import java.util.List;
  * parity {@code p(y_j) p(φ_j(g_j))} (e3nn's {@code ElementwiseTensorProduct}, whose entries split where the gates'
  * and the gated multiplicities do not line up). Activations are normalized by {@link Normalize2Mom}.
  *
- * <p>Features are {@code [batch][dim]}, {@code mul_ir} layout. Besides {@link #forward} and {@link #backward}: the
- * forward-mode tangent {@link #jvp} and the second derivatives {@link #doubleBackward} (which need the activations'
+ * <p>Features are {@code [batch][dim]}, {@code mul_ir} layout; {@link #channelLast()} is the same gate on features in
+ * the channel-last {@code ir_mul} layout of {@code dev.e3j.runtime.Layouts} (of {@link #irrepsIn()} and
+ * {@link #irrepsOut()} as they are, entries not merged), where each gate multiplies one channel of its gated entry
+ * across that entry's components. Besides {@link #forward} and {@link #backward}: the forward-mode tangent
+ * {@link #jvp} and the second derivatives {@link #doubleBackward} (which need the activations'
  * {@link ScalarFunction#secondDerivative}). Stateless and thread-safe.
  */
 public final class Gate {
 
     private static final String NEW = "new Gate";
 
-    /** A run of {@code length} numbers at {@code groupOffset} of a group's own layout and {@code inputOffset} of the input. */
-    private record Segment(int groupOffset, int inputOffset, int length) {
+    /** {@code length} numbers at {@code groupOffset} of a group's own layout and at {@code inputOffset} of the input. */
+    private record Run(int groupOffset, int inputOffset, int length) {
     }
 
     private final Irreps irrepsIn;
@@ -36,7 +39,17 @@ public final class Gate {
     private final Activation actScalars;
     private final Activation actGates;
     private final Irreps irrepsGated;
-    private final List<List<Segment>> segments;
+    /** Whether the features are channel-last ({@code ir_mul}) rather than e3nn's {@code mul_ir}. */
+    private final boolean channelLast;
+    /**
+     * {@code groupSources[g][c]}: where component {@code c} of group {@code g} (scalars, gates, gated, each in its own
+     * {@code mul_ir} layout) sits in a sample of the input.
+     */
+    private final int[][] groupSources;
+    /** {@link #groupSources} as runs of consecutive indices, which {@link #split} and {@link #merge} copy. */
+    private final List<List<Run>> groupRuns;
+    /** {@code gatedTargets[c]}: where the product of gated component {@code c} sits in a sample of the output. */
+    private final int[] gatedTargets;
     /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
     private final int[] gateOf;
 
@@ -63,19 +76,97 @@ public final class Gate {
         }
         Irreps.Sorted sorted = Irreps.of(all).sort();
         this.irrepsIn = sorted.irreps().simplify();
-        this.segments = new ArrayList<>();
+        this.channelLast = false;
+        // In mul_ir the sorted entries, merged or not, lie where they lay: each group entry is one run of the input.
+        this.groupSources = new int[groups.size()][];
         int entry = 0;
-        for (Irreps group : groups) {
-            List<Segment> groupSegments = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            Irreps group = groups.get(g);
+            groupSources[g] = new int[group.dim()];
             for (int i = 0; i < group.size(); i++, entry++) {
-                groupSegments.add(new Segment(group.offset(i), sorted.irreps().offset(sorted.p()[entry]),
-                        group.get(i).dim()));
+                int inputOffset = sorted.irreps().offset(sorted.p()[entry]);
+                for (int k = 0; k < group.get(i).dim(); k++) {
+                    groupSources[g][group.offset(i) + k] = inputOffset + k;
+                }
             }
-            this.segments.add(groupSegments);
         }
 
+        this.groupRuns = runs(groupSources);
         this.gateOf = new int[this.irrepsGated.dim()];
         this.irrepsOut = this.actScalars.irrepsOut().plus(gatedIrrepsOut(this.actGates.irrepsOut().simplify()));
+        int scalarDim = this.actScalars.irrepsOut().dim();
+        this.gatedTargets = new int[this.irrepsGated.dim()];
+        for (int c = 0; c < gatedTargets.length; c++) {
+            gatedTargets[c] = scalarDim + c;
+        }
+    }
+
+    /** {@code mulIr}'s gate on channel-last features: its index maps carried from {@code mul_ir} into {@code ir_mul}. */
+    private Gate(Gate mulIr) {
+        this.irrepsIn = mulIr.irrepsIn;
+        this.irrepsOut = mulIr.irrepsOut;
+        this.actScalars = mulIr.actScalars;
+        this.actGates = mulIr.actGates;
+        this.irrepsGated = mulIr.irrepsGated;
+        this.gateOf = mulIr.gateOf;
+        this.channelLast = true;
+        this.groupSources = new int[mulIr.groupSources.length][];
+        for (int g = 0; g < groupSources.length; g++) {
+            groupSources[g] = channelLastIndices(irrepsIn, mulIr.groupSources[g]);
+        }
+        this.groupRuns = runs(groupSources);
+        this.gatedTargets = channelLastIndices(irrepsOut, mulIr.gatedTargets);
+    }
+
+    /** Each group's sources cut into runs of consecutive input indices. */
+    private static List<List<Run>> runs(int[][] groupSources) {
+        List<List<Run>> runs = new ArrayList<>();
+        for (int[] sources : groupSources) {
+            List<Run> group = new ArrayList<>();
+            int start = 0;
+            for (int c = 1; c <= sources.length; c++) {
+                if (c == sources.length || sources[c] != sources[c - 1] + 1) {
+                    group.add(new Run(start, sources[start], c - start));
+                    start = c;
+                }
+            }
+            runs.add(List.copyOf(group));
+        }
+        return List.copyOf(runs);
+    }
+
+    /**
+     * The same gate on features in the channel-last {@code ir_mul} layout ({@code Layouts.toIrMul} of
+     * {@link #irrepsIn()} and {@link #irrepsOut()}): every method takes and returns {@code ir_mul} arrays and computes
+     * the same numbers as this gate on their {@code mul_ir} forms. This gate itself when it already is.
+     */
+    public Gate channelLast() {
+        return channelLast ? this : new Gate(this);
+    }
+
+    /** Whether the features are in the channel-last {@code ir_mul} layout ({@link #channelLast()}). */
+    public boolean isChannelLast() {
+        return channelLast;
+    }
+
+    /**
+     * {@code mulIr} indices within one sample of {@code irreps}, each moved to its place in {@code ir_mul}: component
+     * {@code m} of channel {@code u} of the entry at offset {@code o} (multiplicity {@code mul}, dimension {@code d})
+     * moves from {@code o + u d + m} to {@code o + m mul + u}.
+     */
+    private static int[] channelLastIndices(Irreps irreps, int[] mulIr) {
+        int[] irMul = new int[mulIr.length];
+        for (int i = 0; i < mulIr.length; i++) {
+            int entry = 0;
+            while (irreps.offset(entry + 1) <= mulIr[i]) {
+                entry++;
+            }
+            int offset = irreps.offset(entry);
+            int dim = irreps.get(entry).ir().dim();
+            int local = mulIr[i] - offset;
+            irMul[i] = offset + (local % dim) * irreps.get(entry).mul() + local / dim;
+        }
+        return irMul;
     }
 
     /**
@@ -151,7 +242,7 @@ public final class Gate {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(activatedScalars, b * scalarDim, out, b * outDim, scalarDim);
             for (int c = 0; c < gatedDim; c++) {
-                out[b * outDim + scalarDim + c] = gated[b * gatedDim + c] * activatedGates[b * gateDim + gateOf[c]];
+                out[b * outDim + gatedTargets[c]] = gated[b * gatedDim + c] * activatedGates[b * gateDim + gateOf[c]];
             }
         }
     }
@@ -179,7 +270,7 @@ public final class Gate {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(gradOut, b * outDim, gradActivatedScalars, b * scalarDim, scalarDim);
             for (int c = 0; c < gatedDim; c++) {
-                double g = gradOut[b * outDim + scalarDim + c];
+                double g = gradOut[b * outDim + gatedTargets[c]];
                 gradGated[b * gatedDim + c] = g * activatedGates[b * gateDim + gateOf[c]];
                 gradActivatedGates[b * gateDim + gateOf[c]] += g * gated[b * gatedDim + c];
             }
@@ -267,7 +358,7 @@ public final class Gate {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(gradOut, b * outDim, gradScalars, b * scalarDim, scalarDim);
             for (int c = 0; c < gatedDim; c++) {
-                double g = gradOut[b * outDim + scalarDim + c];
+                double g = gradOut[b * outDim + gatedTargets[c]];
                 gradActivatedGates[b * gateDim + gateOf[c]] += g * gated[b * gatedDim + c];
                 gatedCotangent[b * gateDim + gateOf[c]] += g * ggGated[b * gatedDim + c];
             }
@@ -286,7 +377,7 @@ public final class Gate {
         double[] gGated = new double[batch * gatedDim];
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < gatedDim; c++) {
-                gGated[b * gatedDim + c] = gradOut[b * outDim + scalarDim + c] * gateTangents[b * gateDim + gateOf[c]];
+                gGated[b * gatedDim + c] = gradOut[b * outDim + gatedTargets[c]] * gateTangents[b * gateDim + gateOf[c]];
             }
         }
         merge(batch, gScalars, 0, scalarDim, gX);
@@ -313,36 +404,37 @@ public final class Gate {
             System.arraycopy(scalarTangents, b * scalarDim, dOut, b * outDim, scalarDim);
             for (int c = 0; c < gatedDim; c++) {
                 int gate = b * gateDim + gateOf[c];
-                dOut[b * outDim + scalarDim + c] = gatedTangents[b * gatedDim + c] * activatedGates[gate]
+                dOut[b * outDim + gatedTargets[c]] = gatedTangents[b * gatedDim + c] * activatedGates[gate]
                         + gated[b * gatedDim + c] * gateTangents[gate];
             }
         }
     }
 
-    /** Extracts group {@code group} ({@code [batch][groupDim]}) from the sorted input. */
+    /** Extracts group {@code group} ({@code [batch][groupDim]}, its own {@code mul_ir} layout) from the input. */
     private double[] split(int batch, double[] x, int group, int groupDim) {
         int dim = irrepsIn.dim();
         double[] out = new double[batch * groupDim];
         for (int b = 0; b < batch; b++) {
-            for (Segment s : segments.get(group)) {
-                System.arraycopy(x, b * dim + s.inputOffset(), out, b * groupDim + s.groupOffset(), s.length());
+            for (Run run : groupRuns.get(group)) {
+                System.arraycopy(x, b * dim + run.inputOffset(), out, b * groupDim + run.groupOffset(), run.length());
             }
         }
         return out;
     }
 
-    /** Adjoint of {@link #split}: writes group {@code group} back to its place in the sorted layout. */
+    /** Adjoint of {@link #split}: writes group {@code group} back to its place in the input's layout. */
     private void merge(int batch, double[] groupValues, int group, int groupDim, double[] x) {
         int dim = irrepsIn.dim();
         for (int b = 0; b < batch; b++) {
-            for (Segment s : segments.get(group)) {
-                System.arraycopy(groupValues, b * groupDim + s.groupOffset(), x, b * dim + s.inputOffset(), s.length());
+            for (Run run : groupRuns.get(group)) {
+                System.arraycopy(groupValues, b * groupDim + run.groupOffset(), x, b * dim + run.inputOffset(),
+                        run.length());
             }
         }
     }
 
     @Override
     public String toString() {
-        return "Gate (" + irrepsIn + " -> " + irrepsOut + ")";
+        return "Gate (" + irrepsIn + " -> " + irrepsOut + (channelLast ? ", ir_mul)" : ")");
     }
 }

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
+import dev.e3j.runtime.Layouts;
 import dev.e3j.runtime.math.Normalize2Mom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,73 @@ class GateTest {
             double[] rotatedOut = LowOrderRotations.apply(gate.irrepsOut(), r, k, batch, out);
             assertTrue(GradientCheck.maxAbsDiff(outOfRotated, rotatedOut) < 1e-13, "k = " + k);
         }
+    }
+
+    /**
+     * The channel-last gate computes what the {@code mul_ir} gate computes, every method, on features converted by
+     * {@link Layouts}: here the sorted input merges gated entries that were apart ({@code 2x1o ... 1x1o} into
+     * {@code 3x1o}), so that its {@code ir_mul} block interleaves them, and a gate's parity splits the output's gated
+     * entries where the input's do not.
+     */
+    @Test
+    void channelLastFormEqualsMulIrFormThroughLayouts() {
+        Gate mulIr = new Gate(Irreps.parse("2x0e+1x0o"), List.of(RELU, TANH), Irreps.parse("2x0e+1x0o+1x0e"),
+                List.of(SIGMOID, TANH, SIGMOID), Irreps.parse("2x1o+1x2e+1x1o"));
+        Gate irMul = mulIr.channelLast();
+        assertTrue(irMul.isChannelLast() && !mulIr.isChannelLast());
+        assertEquals(irMul, irMul.channelLast());
+        assertEquals(Irreps.parse("2x0o+5x0e+3x1o+1x2e"), irMul.irrepsIn());
+        assertEquals(Irreps.parse("2x0e+1x0o+2x1o+1x2o+1x1o"), irMul.irrepsOut());
+        Irreps in = mulIr.irrepsIn();
+        Irreps out = mulIr.irrepsOut();
+        int batch = 3;
+        Random random = new Random(12);
+        double[] x = gaussian(random, batch * in.dim());
+        double[] dx = gaussian(random, batch * in.dim());
+        double[] gradOut = gaussian(random, batch * out.dim());
+
+        double[] expectedOut = new double[batch * out.dim()];
+        mulIr.forward(batch, x, expectedOut);
+        double[] actualOut = new double[batch * out.dim()];
+        irMul.forward(batch, toIrMul(in, batch, x), actualOut);
+        assertArrayEquals(expectedOut, toMulIr(out, batch, actualOut), 0.0, "forward");
+
+        double[] expectedGradX = new double[batch * in.dim()];
+        mulIr.backward(batch, x, gradOut, expectedGradX);
+        double[] actualGradX = new double[batch * in.dim()];
+        irMul.backward(batch, toIrMul(in, batch, x), toIrMul(out, batch, gradOut), actualGradX);
+        assertArrayEquals(expectedGradX, toMulIr(in, batch, actualGradX), 0.0, "backward");
+
+        double[] expectedTangent = new double[batch * out.dim()];
+        mulIr.jvp(batch, x, dx, expectedTangent);
+        double[] actualTangent = new double[batch * out.dim()];
+        irMul.jvp(batch, toIrMul(in, batch, x), toIrMul(in, batch, dx), actualTangent);
+        assertArrayEquals(expectedTangent, toMulIr(out, batch, actualTangent), 0.0, "jvp");
+
+        double[] expectedGX = new double[batch * in.dim()];
+        double[] expectedGGradOut = new double[batch * out.dim()];
+        mulIr.doubleBackward(batch, x, gradOut, dx, expectedGX, expectedGGradOut);
+        double[] actualGX = new double[batch * in.dim()];
+        double[] actualGGradOut = new double[batch * out.dim()];
+        irMul.doubleBackward(batch, toIrMul(in, batch, x), toIrMul(out, batch, gradOut), toIrMul(in, batch, dx),
+                actualGX, actualGGradOut);
+        assertArrayEquals(expectedGX, toMulIr(in, batch, actualGX), 0.0, "doubleBackward gX");
+        assertArrayEquals(expectedGGradOut, toMulIr(out, batch, actualGGradOut), 0.0, "doubleBackward gGradOut");
+        // The layouts differ here, so that the comparisons above could fail.
+        assertTrue(!Arrays.equals(x, toIrMul(in, batch, x)) && !Arrays.equals(expectedOut,
+                toIrMul(out, batch, expectedOut)));
+    }
+
+    private static double[] toIrMul(Irreps irreps, int batch, double[] mulIr) {
+        double[] irMul = new double[mulIr.length];
+        Layouts.toIrMul(irreps, batch, mulIr, irMul);
+        return irMul;
+    }
+
+    private static double[] toMulIr(Irreps irreps, int batch, double[] irMul) {
+        double[] mulIr = new double[irMul.length];
+        Layouts.toMulIr(irreps, batch, irMul, mulIr);
+        return mulIr;
     }
 
     @Test
