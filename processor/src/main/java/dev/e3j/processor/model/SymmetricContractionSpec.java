@@ -8,4 +8,10 @@ import dev.e3j.annotations.Precision;
 public record SymmetricContractionSpec(String in, String out, int correlation, int elements,
                                        CgConvention cgConvention, Layout layout,
                                        Precision precision) {
+
+    /** A spec in e3nn's {@link Layout#MUL_IR} layout, the annotation's default. */
+    public SymmetricContractionSpec(String in, String out, int correlation, int elements, CgConvention cgConvention,
+                                    Precision precision) {
+        this(in, out, correlation, elements, cgConvention, Layout.MUL_IR, precision);
+    }
 }
