@@ -178,6 +178,12 @@ final class BenchmarkKernels {
         int ELEMENTS = 10;
     }
 
+    @SymmetricContraction(in = MaceMediumProduct.IN, out = MaceMediumProduct.OUT, correlation = 3,
+            elements = MaceMediumProduct.ELEMENTS, cgConvention = CgConvention.E3NN_0_4, precision = Precision.FLOAT,
+            layout = Layout.IR_MUL)
+    interface MaceMediumProductIrMul extends SymmetricContractionKernel {
+    }
+
     @SphericalHarmonics(lmax = 3, normalize = true, precision = Precision.FLOAT)
     interface ShLmax3 extends SphericalHarmonicsKernel {
     }

@@ -64,10 +64,10 @@ enum Configuration {
                         {1, 2, 4}, {0, 2, 5}, {1, 1, 6}, {1, 3, 7}, {0, 3, 8}, {1, 2, 9}})),
     /**
      * MACE-MP medium's symmetric contraction, per node ({@link BenchmarkKernels.MaceMediumProduct}), against
-     * mace-torch; {@code MUL_IR} only until {@code @SymmetricContraction} has a layout (its {@code IR_MUL} kernel is
-     * then the argument after the spec).
+     * mace-torch, in both layouts (mace-torch takes {@code mul_ir}, so its time divides both rows).
      */
-    MACE_MEDIUM_PRODUCT("mace-medium-product", 256, BenchmarkKernels.MaceMediumProduct.class, null,
+    MACE_MEDIUM_PRODUCT("mace-medium-product", 256, BenchmarkKernels.MaceMediumProduct.class,
+            BenchmarkKernels.MaceMediumProductIrMul.class,
             new SymmetricContractionSpec(BenchmarkKernels.MaceMediumProduct.IN, BenchmarkKernels.MaceMediumProduct.OUT,
                     3, BenchmarkKernels.MaceMediumProduct.ELEMENTS, CgConvention.E3NN_0_4, Precision.FLOAT)),
     SH_LMAX3("sh-lmax3", 100000, BenchmarkKernels.ShLmax3.class, 3),

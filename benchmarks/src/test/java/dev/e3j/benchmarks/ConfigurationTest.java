@@ -2,7 +2,6 @@ package dev.e3j.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.Layout;
@@ -10,6 +9,7 @@ import dev.e3j.annotations.Precision;
 import dev.e3j.processor.model.InvalidSpecException;
 import dev.e3j.processor.model.SymmetricContractionModel;
 import dev.e3j.processor.model.SymmetricContractionSpec;
+import dev.e3j.runtime.SymmetricContractionKernel;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,11 +65,12 @@ class ConfigurationTest {
     }
 
     @Test
-    void contractionRunsInMulIrOnlyUntilItHasALayout() {
-        assertEquals(List.of(Layout.MUL_IR), Configuration.MACE_MEDIUM_PRODUCT.layouts());
-        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
-                () -> Configuration.MACE_MEDIUM_PRODUCT.symmetricContractionKernel(Layout.IR_MUL));
-        assertEquals("mace-medium-product: layout must be one of [MUL_IR], got IR_MUL", thrown.getMessage());
+    void contractionRunsInBothLayoutsAndHarmonicsInOne() {
+        assertEquals(List.of(Layout.MUL_IR, Layout.IR_MUL), Configuration.MACE_MEDIUM_PRODUCT.layouts());
+        SymmetricContractionKernel irMul = Configuration.MACE_MEDIUM_PRODUCT.symmetricContractionKernel(Layout.IR_MUL);
+        assertEquals(Configuration.MACE_MEDIUM_PRODUCT.symmetricContractionKernel(Layout.MUL_IR).weightNumel(),
+                irMul.weightNumel());
+        assertEquals(List.of(Layout.MUL_IR), Configuration.SH_LMAX3.layouts());
     }
 
     @Test
@@ -85,7 +86,7 @@ class ConfigurationTest {
         assertEquals(List.of("MUL_IR", "IR_MUL"), gatePoints.get("layouts"));
         assertEquals(15, ((List<?>) gatePoints.get("instructions")).size());
         assertEquals(List.of(0.0, 2.0, 11.0), ((List<?>) gatePoints.get("instructions")).get(2));
-        assertEquals(Map.of("name", "mace-medium-product", "batch", 256.0, "layouts", List.of("MUL_IR"),
+        assertEquals(Map.of("name", "mace-medium-product", "batch", 256.0, "layouts", List.of("MUL_IR", "IR_MUL"),
                 "kind", "symmetric_contraction", "irreps_in", "128x0e+128x1o+128x2e+128x3o",
                 "irreps_out", "128x0e+128x1o", "correlation", 3.0, "elements", 10.0), product);
     }
