@@ -32,8 +32,8 @@
 #                         nothing. E.g. tools/bench_kernels.sh --smoke --configs sh-lmax3 --precisions f64
 #                         --passes forward --out target/bench-smoke
 #
-# Each configuration runs in the layouts PeerConfigurations lists for it: the products in MUL_IR and IR_MUL, the
-# harmonics (one channel per degree) and the symmetric contraction (until it has a layout) in MUL_IR.
+# Each configuration runs in the layouts PeerConfigurations lists for it: the products and the symmetric contraction
+# in MUL_IR and IR_MUL, the harmonics (one channel per degree) in MUL_IR.
 #
 # Run it on a quiet machine: both sides share its cores, and other processes move either side by tens of percent.
 set -euo pipefail
