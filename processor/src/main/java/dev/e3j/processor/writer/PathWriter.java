@@ -36,7 +36,14 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * ({@link PathPlan#channelLast()}): one loop over the channels per output component, on {@code ir_mul} scratch
  * copies, which HotSpot's superword vectorizes (the plan decides these strategies). A {@code uvw} path with one x2
  * channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
- * Sums of products are {@code Math.fma} chains ({@link #fmaSum}): one instruction and one rounding per product.
+ * Sums of products within a statement are {@code Math.fma} chains ({@link #fmaSum}): one instruction and one rounding
+ * per product. A sum carried from one iteration to the next of a loop that superword vectorizes (arrays indexed by a
+ * constant plus the loop variable: the channel-last loops) is a plain addition instead, {@code s += a * g}
+ * ({@link #channelLastBackwardBody}, {@link #channelLastDoubleBackwardBody}): JDK 17's C2 vectorizes an addition
+ * reduction, not a {@code Math.fma} chain, which kept the whole loop scalar. The channel loops on the {@code mul_ir}
+ * arrays keep their {@code Math.fma} running sums ({@link #fusedBackwardBody}, {@link #doubleBackwardOutputs}): their
+ * arrays sit at different per-sample offsets, so C2 vectorizes them in neither form, and plain additions there
+ * measured no faster.
  * A pattern whose unrolled uses of CG terms exceed {@link #MAX_TERM_USES_PER_METHOD} is split over several methods,
  * each owning a range of output components, so that every method stays far below HotSpot's 8000-byte JIT limit.
  */
