@@ -1,12 +1,14 @@
 package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ClassName;
+import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.MaceModel.Block;
 import dev.e3j.processor.model.MaceModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,6 +24,9 @@ public final class MaceAudit {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("class", implementation.reflectionName());
         root.put("model", "mace-torch v0.3.6 mace.modules." + (model.spec().scaleShift() ? "ScaleShiftMACE" : "MACE"));
+        if (model.spec().layout() != Layout.MUL_IR) {
+            root.put("layout", model.spec().layout().name().toLowerCase(Locale.ROOT));
+        }
         root.put("atomicNumbers", model.spec().atomicNumbers());
         root.put("nodeAttrs", model.nodeAttrs().toString());
         root.put("nodeFeats", model.nodeFeats().toString());
