@@ -64,6 +64,19 @@ import org.apache.commons.numbers.fraction.BigFraction;
  */
 public final class SymmetricContractionWriter {
 
+    /** The Javadoc of the generated methods over a range of channels ({@link #channelsMethod}). */
+    private static final String FORWARD_CHANNELS_DOC =
+            "The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n";
+    private static final String FORWARD_CHANNELS_IN_PLACE_DOC =
+            "The outputs of channels {@code from} to {@code to} (exclusive) of every node, in place.\n";
+    private static final String BACKWARD_CHANNELS_DOC =
+            "The gradients of channels {@code from} to {@code to} (exclusive) of every node: their entries of"
+            + " {@code gradX} (when not null) and of {@code gradW}, which no other channel touches.\n";
+    private static final String DOUBLE_BACKWARD_CHANNELS_DOC =
+            "The second derivatives of channels {@code from} to {@code to} (exclusive) of every node: their entries"
+            + " of {@code gX} and {@code gGradOut} (when not null) and of {@code gW}, which no other channel"
+            + " touches.\n";
+
     /** Estimated bytecode per generated chunk method. */
     static final int BYTES_PER_METHOD = 5500;
     /** The channels are split into at most this many parallel blocks. */
@@ -494,23 +507,11 @@ public final class SymmetricContractionWriter {
     }
 
     private MethodSpec forwardChannels(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.fieldSuffix())
-                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements")
-                .addParameter(array, "weights")
-                .addParameter(array, "out")
+        MethodSpec.Builder code = channelsMethod("forwardChannels", FORWARD_CHANNELS_DOC, t, "weights", "out")
                 .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] result = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = elements[n]")
-                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
-                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .addCode(nodeBases())
                 .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addStatement("$T.fill(result, $L)", Arrays.class, t == NumberType.DOUBLE ? "0.0" : "0.0f");
@@ -528,17 +529,8 @@ public final class SymmetricContractionWriter {
      * loop over the channels.
      */
     private MethodSpec forwardChannelsLast(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("forwardChannels" + t.fieldSuffix())
-                .addJavadoc("The outputs of channels {@code from} to {@code to} (exclusive) of every node, in place.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements")
-                .addParameter(array, "weights")
-                .addParameter(array, "out")
+        MethodSpec.Builder code = channelsMethod("forwardChannels", FORWARD_CHANNELS_IN_PLACE_DOC, t,
+                "weights", "out")
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
                 .addCode(nodeBases())
                 .addCode(clearChannels("out", "outBase", resultDim, t));
@@ -550,21 +542,8 @@ public final class SymmetricContractionWriter {
 
     /** {@link Layout#IR_MUL}'s {@link #backwardChannels}: the chunks accumulate the input gradients in place. */
     private MethodSpec backwardChannelsLast(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.fieldSuffix())
-                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
-                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
-                        + " touches.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements")
-                .addParameter(array, "weights")
-                .addParameter(array, "gradOut")
-                .addParameter(array, "gradX")
-                .addParameter(array, "gradW")
+        MethodSpec.Builder code = channelsMethod("backwardChannels", BACKWARD_CHANNELS_DOC, t,
+                "weights", "gradOut", "gradX", "gradW")
                 .addComment("Without gradX the input gradients go to one node's scratch row.")
                 .addStatement("$T[] gf = gradX != null ? gradX : new $T[$L]", t.type(), t.type(),
                         model.irrepsIn().dim())
@@ -584,20 +563,8 @@ public final class SymmetricContractionWriter {
      * results in place; a missing {@code ggX} reads a row of zeros, a missing result goes to a scratch row.
      */
     private MethodSpec doubleBackwardChannelsLast(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("doubleBackwardChannels" + t.fieldSuffix())
-                .addJavadoc("The second derivatives of channels {@code from} to {@code to} (exclusive) of every node:"
-                        + " their entries of {@code gX} and {@code gGradOut} (when not null) and of {@code gW}, which"
-                        + " no other channel touches.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements");
-        for (String name : List.of("weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut")) {
-            code.addParameter(array, name);
-        }
+        MethodSpec.Builder code = channelsMethod("doubleBackwardChannels", DOUBLE_BACKWARD_CHANNELS_DOC, t,
+                "weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut");
         int in = model.irrepsIn().dim();
         code.addStatement("$T[] gg = ggX != null ? ggX : new $T[$L]", t.type(), t.type(), in)
                 .addStatement("$T[] gf = gX != null ? gX : new $T[$L]", t.type(), t.type(), in)
@@ -615,6 +582,25 @@ public final class SymmetricContractionWriter {
                     + " gfBase, gW, r, rBase)", chunkName("doubleBackward", c, t));
         }
         return code.endControlFlow().build();
+    }
+
+    /**
+     * The head of a generated method over channels {@code from} to {@code to} (exclusive) of every node, the same in
+     * both layouts: {@code (from, to, nodes, x, elements, arrays...)}, the arrays in precision {@code t}.
+     */
+    private static MethodSpec.Builder channelsMethod(String name, String javadoc, NumberType t, String... arrays) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name + t.fieldSuffix())
+                .addJavadoc(javadoc)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(int.class, "nodes")
+                .addParameter(t.arrayType(), "x")
+                .addParameter(int[].class, "elements");
+        for (String array : arrays) {
+            method.addParameter(t.arrayType(), array);
+        }
+        return method;
     }
 
     /** Node {@code n}'s element and where its input and output rows start. */
@@ -683,28 +669,13 @@ public final class SymmetricContractionWriter {
     }
 
     private MethodSpec backwardChannels(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("backwardChannels" + t.fieldSuffix())
-                .addJavadoc("The gradients of channels {@code from} to {@code to} (exclusive) of every node: their"
-                        + " entries of {@code gradX} (when not null) and of {@code gradW}, which no other channel"
-                        + " touches.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements")
-                .addParameter(array, "weights")
-                .addParameter(array, "gradOut")
-                .addParameter(array, "gradX")
-                .addParameter(array, "gradW")
+        MethodSpec.Builder code = channelsMethod("backwardChannels", BACKWARD_CHANNELS_DOC, t,
+                "weights", "gradOut", "gradX", "gradW")
                 .addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = elements[n]")
-                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
-                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .addCode(nodeBases())
                 .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .addCode(gather("gradOut", "outBase", "gradResult", model.irrepsOut(), false))
@@ -1037,29 +1008,15 @@ public final class SymmetricContractionWriter {
     }
 
     private MethodSpec doubleBackwardChannels(NumberType t) {
-        TypeName array = t.arrayType();
-        MethodSpec.Builder code = MethodSpec.methodBuilder("doubleBackwardChannels" + t.fieldSuffix())
-                .addJavadoc("The second derivatives of channels {@code from} to {@code to} (exclusive) of every node:"
-                        + " their entries of {@code gX} and {@code gGradOut} (when not null) and of {@code gW}, which"
-                        + " no other channel touches.\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(int.class, "nodes")
-                .addParameter(array, "x")
-                .addParameter(int[].class, "elements");
-        for (String name : List.of("weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut")) {
-            code.addParameter(array, name);
-        }
+        MethodSpec.Builder code = channelsMethod("doubleBackwardChannels", DOUBLE_BACKWARD_CHANNELS_DOC, t,
+                "weights", "gradOut", "ggX", "ggW", "gX", "gW", "gGradOut");
         code.addStatement("$T[] features = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] ggFeatures = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] gradFeatures = new $T[$L]", t.type(), t.type(), dim)
                 .addStatement("$T[] gradResult = new $T[$L]", t.type(), t.type(), resultDim)
                 .addStatement("$T[] tangent = new $T[$L]", t.type(), t.type(), resultDim)
                 .beginControlFlow("for (int n = 0; n < nodes; n++)")
-                .addStatement("int element = elements[n]")
-                .addStatement("int xBase = n * $L", model.irrepsIn().dim())
-                .addStatement("int outBase = n * $L", model.irrepsOut().dim())
+                .addCode(nodeBases())
                 .beginControlFlow("for (int channel = from; channel < to; channel++)")
                 .addCode(gather("x", "xBase", "features", model.irrepsIn(), false))
                 .beginControlFlow("if (ggX != null)")
