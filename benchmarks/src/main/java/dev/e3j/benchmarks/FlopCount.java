@@ -1,8 +1,8 @@
 package dev.e3j.benchmarks;
 
 import dev.e3j.annotations.ShNormalization;
+import dev.e3j.processor.math.ProductBasis;
 import dev.e3j.processor.math.ProductBasis.Monomial;
-import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.CgTerm;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
@@ -16,7 +16,6 @@ import dev.e3j.processor.model.TensorProductModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -109,45 +108,16 @@ record FlopCount(long forward, long backward) {
 
     /**
      * The columns of one basis (its monomials by column, as {@code ProductBasis.polynomials()} orders them), grouped
-     * so that each column's polynomial is an exact multiple of its group's first.
+     * so that each column's polynomial is an exact multiple of its group's first, as the generated kernel groups them.
      */
     private static List<List<List<Monomial>>> proportionalColumns(List<Monomial> monomials) {
         List<List<List<Monomial>>> groups = new ArrayList<>();
-        int start = 0;
-        while (start < monomials.size()) {
-            int end = start;
-            while (end < monomials.size() && monomials.get(end).k() == monomials.get(start).k()) {
-                end++;
-            }
-            List<Monomial> column = monomials.subList(start, end);
-            groups.stream().filter(group -> proportional(column, group.get(0))).findFirst()
+        for (List<Monomial> column : ProductBasis.byColumn(monomials)) {
+            groups.stream().filter(group -> ProductBasis.proportion(column, group.get(0)).isPresent()).findFirst()
                     .ifPresentOrElse(group -> group.add(column),
                             () -> groups.add(new ArrayList<>(List.of(column))));
-            start = end;
         }
         return groups;
-    }
-
-    /** Whether {@code column = ρ first} monomial by monomial for one exact {@code ρ = ±sqrt(p/q)}. */
-    private static boolean proportional(List<Monomial> column, List<Monomial> first) {
-        if (column.size() != first.size()) {
-            return false;
-        }
-        Optional<SqrtRational> numerator = column.get(0).coefficient().asSqrtRational();
-        Optional<SqrtRational> denominator = first.get(0).coefficient().asSqrtRational();
-        if (numerator.isEmpty() || denominator.isEmpty()) {
-            return false;
-        }
-        SqrtRational ratio = numerator.get().divide(denominator.get());
-        for (int i = 0; i < column.size(); i++) {
-            Monomial a = column.get(i);
-            Monomial b = first.get(i);
-            if (a.m() != b.m() || !a.indices().equals(b.indices())
-                    || !b.coefficient().multiply(ratio).equals(a.coefficient())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static FlopCount of(SphericalHarmonicsModel model) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -239,6 +240,43 @@ public final class ProductBasis {
             }
         }
         return monomials;
+    }
+
+    /** The monomials of each column that has any, split from {@link #polynomials}' order. */
+    public static List<List<Monomial>> byColumn(List<Monomial> monomials) {
+        List<List<Monomial>> columns = new ArrayList<>();
+        for (Monomial monomial : monomials) {
+            if (columns.isEmpty() || columns.get(columns.size() - 1).get(0).k() != monomial.k()) {
+                columns.add(new ArrayList<>());
+            }
+            columns.get(columns.size() - 1).add(monomial);
+        }
+        return columns;
+    }
+
+    /**
+     * {@code ρ} with {@code column = ρ first} exactly, monomial by monomial, when {@code ρ} is one {@code ±sqrt(p/q)}
+     * (the ratios of MACE's columns are); else empty.
+     */
+    public static Optional<SqrtRational> proportion(List<Monomial> column, List<Monomial> first) {
+        if (column.size() != first.size()) {
+            return Optional.empty();
+        }
+        Optional<SqrtRational> numerator = column.get(0).coefficient().asSqrtRational();
+        Optional<SqrtRational> denominator = first.get(0).coefficient().asSqrtRational();
+        if (numerator.isEmpty() || denominator.isEmpty()) {
+            return Optional.empty();
+        }
+        SqrtRational ratio = numerator.get().divide(denominator.get());
+        for (int i = 0; i < column.size(); i++) {
+            Monomial a = column.get(i);
+            Monomial b = first.get(i);
+            if (a.m() != b.m() || !a.indices().equals(b.indices())
+                    || !b.coefficient().multiply(ratio).equals(a.coefficient())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(ratio);
     }
 
     private List<Integer> indices(int flat) {

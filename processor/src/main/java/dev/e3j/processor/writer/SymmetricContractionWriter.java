@@ -180,11 +180,11 @@ public final class SymmetricContractionWriter {
     private void plan(int index, Basis basis, int resultOffset) {
         List<List<Monomial>> firsts = new ArrayList<>();
         List<List<Member>> members = new ArrayList<>();
-        for (List<Monomial> column : columns(basis.basis().polynomials())) {
+        for (List<Monomial> column : ProductBasis.byColumn(basis.basis().polynomials())) {
             int group = firsts.size();
             SqrtRational ratio = SqrtRational.ONE;
             for (int g = 0; g < firsts.size(); g++) {
-                Optional<SqrtRational> found = ratio(column, firsts.get(g));
+                Optional<SqrtRational> found = ProductBasis.proportion(column, firsts.get(g));
                 if (found.isPresent()) {
                     group = g;
                     ratio = found.get();
@@ -217,43 +217,6 @@ public final class SymmetricContractionWriter {
                 start = end;
             }
         }
-    }
-
-    /** The monomials of each column that has any, split from {@link ProductBasis#polynomials}' order. */
-    private static List<List<Monomial>> columns(List<Monomial> monomials) {
-        List<List<Monomial>> columns = new ArrayList<>();
-        for (Monomial monomial : monomials) {
-            if (columns.isEmpty() || columns.get(columns.size() - 1).get(0).k() != monomial.k()) {
-                columns.add(new ArrayList<>());
-            }
-            columns.get(columns.size() - 1).add(monomial);
-        }
-        return columns;
-    }
-
-    /**
-     * {@code ρ} with {@code column = ρ first} exactly, monomial by monomial, when {@code ρ} is one {@code ±sqrt(p/q)}
-     * (the ratios of MACE's columns are); else empty.
-     */
-    private static Optional<SqrtRational> ratio(List<Monomial> column, List<Monomial> first) {
-        if (column.size() != first.size()) {
-            return Optional.empty();
-        }
-        Optional<SqrtRational> numerator = column.get(0).coefficient().asSqrtRational();
-        Optional<SqrtRational> denominator = first.get(0).coefficient().asSqrtRational();
-        if (numerator.isEmpty() || denominator.isEmpty()) {
-            return Optional.empty();
-        }
-        SqrtRational ratio = numerator.get().divide(denominator.get());
-        for (int i = 0; i < column.size(); i++) {
-            Monomial a = column.get(i);
-            Monomial b = first.get(i);
-            if (a.m() != b.m() || !a.indices().equals(b.indices())
-                    || !b.coefficient().multiply(ratio).equals(a.coefficient())) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(ratio);
     }
 
     /** {@code ∂/∂f[a]} of each term: the coefficient times the exponent of {@code a}, one factor {@code a} less. */
