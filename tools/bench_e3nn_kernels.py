@@ -157,11 +157,13 @@ def selected(value, allowed, what):
     return names
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def time_peer(peer, versions, kinds, calls_of, description, argv=None):
+    """The command line the peers' timing scripts share: times `calls_of(configuration, dtype)`'s `(forward,
+    backward)` callables on the configurations of `kinds` and writes the report of `peer` with its `versions`."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--configurations", required=True, help="JSON array written by PeerConfigurations")
     parser.add_argument("--out", required=True, help="the JSON file to write")
-    parser.add_argument("--configs", help="comma-separated configuration names (default: all)")
+    parser.add_argument("--configs", help="comma-separated configuration names (default: all this peer times)")
     parser.add_argument("--precisions", default="f64,f32")
     parser.add_argument("--passes", default="forward,backward")
     parser.add_argument("--threads", type=int, default=2)
@@ -173,7 +175,7 @@ def main(argv=None):
                          f" {args.repeats}")
     with open(args.configurations) as source:
         configurations = {configuration["name"]: configuration for configuration in json.load(source)
-                          if configuration["kind"] in KINDS}
+                          if configuration["kind"] in kinds}
     names = selected(args.configs, configurations, "configs") if args.configs else list(configurations)
     precisions = selected(args.precisions, DTYPES, "precisions")
     passes = selected(args.passes, PASSES, "passes")
@@ -184,8 +186,7 @@ def main(argv=None):
     for name in names:
         configuration = configurations[name]
         for precision in precisions:
-            calls = (spherical_harmonics_calls if configuration["kind"] == "spherical_harmonics"
-                     else tensor_product_calls)(configuration, DTYPES[precision])
+            calls = calls_of(configuration, DTYPES[precision])
             for pass_name, call in zip(PASSES, calls):
                 if pass_name not in passes:
                     continue
@@ -195,8 +196,8 @@ def main(argv=None):
                 print(json.dumps(row), flush=True)
                 results.append(row)
     report = {
-        "peer": "e3nn",
-        "versions": {"e3nn": e3nn.__version__, "torch": torch.__version__, "python": platform.python_version()},
+        "peer": peer,
+        "versions": versions,
         "settings": {"threads": args.threads, "warmup": args.warmup, "repeats": args.repeats},
         "started": started,
         "unit": "ms",
@@ -205,6 +206,18 @@ def main(argv=None):
     with open(args.out, "w") as sink:
         json.dump(report, sink, indent=1)
         sink.write("\n")
+
+
+def calls(configuration, dtype):
+    """The `(forward, backward)` callables of one e3nn configuration in `dtype`."""
+    if configuration["kind"] == "spherical_harmonics":
+        return spherical_harmonics_calls(configuration, dtype)
+    return tensor_product_calls(configuration, dtype)
+
+
+def main(argv=None):
+    time_peer("e3nn", {"e3nn": e3nn.__version__, "torch": torch.__version__, "python": platform.python_version()},
+              KINDS, calls, __doc__, argv)
 
 
 if __name__ == "__main__":

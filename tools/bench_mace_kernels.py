@@ -22,9 +22,6 @@ holding mace_env.py, see reference/models/README.md)::
         [--configs mace-medium-product] [--precisions f64,f32] [--passes forward,backward] \
         [--threads 2] [--warmup 3] [--repeats 5]
 """
-import argparse
-import datetime
-import json
 import os
 import platform
 import sys
@@ -41,7 +38,7 @@ from mace.modules.irreps_tools import reshape_irreps
 from mace.modules.symmetric_contraction import SymmetricContraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_e3nn_kernels import DTYPES, PASSES, SEED, best_and_median_ms, selected, uniform  # noqa: E402
+from bench_e3nn_kernels import SEED, time_peer, uniform  # noqa: E402
 
 KIND = "symmetric_contraction"
 
@@ -86,55 +83,15 @@ def symmetric_contraction_calls(module, reshape, dim_in, configuration, dtype):
     return forward, backward
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--configurations", required=True, help="JSON array written by PeerConfigurations")
-    parser.add_argument("--out", required=True, help="the JSON file to write")
-    parser.add_argument("--configs", help="comma-separated configuration names (default: every contraction)")
-    parser.add_argument("--precisions", default="f64,f32")
-    parser.add_argument("--passes", default="forward,backward")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args(argv)
-    if args.threads < 1 or args.warmup < 0 or args.repeats < 1:
-        raise SystemExit(f"need --threads >= 1, --warmup >= 0, --repeats >= 1, got {args.threads}, {args.warmup},"
-                         f" {args.repeats}")
-    with open(args.configurations) as source:
-        configurations = {configuration["name"]: configuration for configuration in json.load(source)
-                          if configuration["kind"] == KIND}
-    names = selected(args.configs, configurations, "configs") if args.configs else list(configurations)
-    precisions = selected(args.precisions, DTYPES, "precisions")
-    passes = selected(args.passes, PASSES, "passes")
-    torch.set_num_threads(args.threads)
+def calls(configuration, dtype):
+    """The `(forward, backward)` callables of one contraction in `dtype` (the module built anew, in float64 first)."""
+    module, reshape, dim_in = symmetric_contraction(configuration)
+    return symmetric_contraction_calls(module, reshape, dim_in, configuration, dtype)
 
-    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    results = []
-    for name in names:
-        configuration = configurations[name]
-        module, reshape, dim_in = symmetric_contraction(configuration)
-        for precision in precisions:
-            calls = symmetric_contraction_calls(module, reshape, dim_in, configuration, DTYPES[precision])
-            for pass_name, call in zip(PASSES, calls):
-                if pass_name not in passes:
-                    continue
-                best, median = best_and_median_ms(call, args.warmup, args.repeats)
-                row = {"config": name, "precision": precision, "pass": pass_name, "batch": configuration["batch"],
-                       "best": round(best, 4), "median": round(median, 4)}
-                print(json.dumps(row), flush=True)
-                results.append(row)
-    report = {
-        "peer": "mace-torch",
-        "versions": {"mace-torch": mace_version, "e3nn": e3nn.__version__, "torch": torch.__version__,
-                     "python": platform.python_version()},
-        "settings": {"threads": args.threads, "warmup": args.warmup, "repeats": args.repeats},
-        "started": started,
-        "unit": "ms",
-        "results": results,
-    }
-    with open(args.out, "w") as sink:
-        json.dump(report, sink, indent=1)
-        sink.write("\n")
+
+def main(argv=None):
+    time_peer("mace-torch", {"mace-torch": mace_version, "e3nn": e3nn.__version__, "torch": torch.__version__,
+                             "python": platform.python_version()}, (KIND,), calls, __doc__, argv)
 
 
 if __name__ == "__main__":
