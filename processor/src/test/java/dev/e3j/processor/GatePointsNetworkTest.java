@@ -16,6 +16,7 @@ import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
 import dev.e3j.runtime.testing.Equivariance.Argument;
 import dev.e3j.runtime.testing.Equivariance;
+import dev.e3j.testsupport.Closeness;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -373,12 +374,7 @@ class GatePointsNetworkTest {
 
     /** Equal to 1e-12 of the largest expected value, which must not be zero. */
     private static void assertClose(String what, double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length, what + " length");
-        double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
-        assertTrue(scale > 0, what + ": all zero");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-12 * scale, what + "[" + i + "]");
-        }
+        Closeness.assertCloseToScale(what, expected, actual, 1e-12);
     }
 
     private static void assertMessage(String expected, Runnable call) {

@@ -1,12 +1,12 @@
 package dev.e3j.samples.tetris;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.GatePointsNetwork;
 import dev.e3j.annotations.Layout;
 import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
+import dev.e3j.testsupport.Closeness;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,11 +66,6 @@ class TetrisLayoutTest {
 
     /** Equal to 1e-12 of the largest expected value, which must not be zero. */
     private static void assertClose(String what, double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length, what + " length");
-        double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
-        assertTrue(scale > 0, what + ": all zero");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-12 * scale, what + "[" + i + "]");
-        }
+        Closeness.assertCloseToScale(what, expected, actual, 1e-12);
     }
 }
