@@ -24,6 +24,13 @@ public final class FullyConnectedNet {
 
     /** Samples per parallel block. */
     private static final int BLOCK_SIZE = 64;
+    /**
+     * Samples per parallel block of the float passes, which run each block transposed: at least 70, so that C2
+     * unrolls the loops over a block far enough to fill eight float lanes (AVX2) rather than four (a 10 x 16 x 60
+     * SiLU network on 630 samples, trace + backward in one thread: 64 samples 330 us, 128 about 255 us, 256 about
+     * 235 us).
+     */
+    private static final int FLOAT_BLOCK_SIZE = 256;
     /** The parameter gradient sums over at most this many blocks, each into its own arrays. */
     private static final int MAX_PARTIAL_SUMS = 16;
 
@@ -250,19 +257,26 @@ public final class FullyConnectedNet {
 
     /**
      * The intermediates of one float forward pass ({@link #trace(int, float[], double[])}), which
-     * {@link #backward(FloatTrace, float[], float[])} reuses.
+     * {@link #backward(FloatTrace, float[], float[])} reuses: the weights rounded to float, as rows per layer, and
+     * each activated layer's {@code act'(z)} per block of samples, transposed ({@link #FLOAT_BLOCK_SIZE}).
      */
     public static final class FloatTrace {
         private final FullyConnectedNet net;
         private final int batch;
-        private final float[] params;
-        private final float[][] derivatives;
+        /** {@code rows[layer][i]}: row {@code i} of the layer's weights {@code [h_in][h_out]}, in float. */
+        private final float[][][] rows;
+        /**
+         * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample
+         * {@code b} of the block; {@code null} for a linear layer.
+         */
+        private final float[][][] derivatives;
         private final float[] output;
 
-        private FloatTrace(FullyConnectedNet net, int batch, float[] params, float[][] derivatives, float[] output) {
+        private FloatTrace(FullyConnectedNet net, int batch, float[][][] rows, float[][][] derivatives,
+                           float[] output) {
             this.net = net;
             this.batch = batch;
-            this.params = params;
+            this.rows = rows;
             this.derivatives = derivatives;
             this.output = output;
         }
@@ -277,7 +291,11 @@ public final class FullyConnectedNet {
      * Float overload of {@link #trace(int, double[], double[])}: {@code params} rounded once to float, every layer
      * computed in float (the activation to float accuracy,
      * {@link ScalarFunction#valuesAndDerivatives(float[], float[], float[], int, int)}), each activated layer's
-     * {@code act'(z)} kept for {@link #backward(FloatTrace, float[], float[])}.
+     * {@code act'(z)} kept for {@link #backward(FloatTrace, float[], float[])}. Each block of samples runs through all
+     * layers transposed, {@code [h][block]}: the inner loops run over the block's samples, not over the layers'
+     * widths, which are short in radial MLPs (16 floats fill no unrolled AVX2 loop). Every sum adds the same products
+     * in the same order as the per-sample loop of the double pass, four input rows per step, so the same bits as
+     * that loop in float.
      */
     public FloatTrace trace(int batch, float[] x, double[] params) {
         String where = "FullyConnectedNet.trace";
@@ -289,43 +307,118 @@ public final class FullyConnectedNet {
         for (int i = 0; i < params.length; i++) {
             weights[i] = (float) params[i];
         }
-        float[][] derivatives = new float[layers()][];
-        float[] h = x;
+        float[][][] rows = new float[layers()][][];
+        float[][][] derivatives = new float[layers()][][];
+        int blocks = BatchBlocks.count(batch, FLOAT_BLOCK_SIZE);
         for (int layer = 0; layer < layers(); layer++) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            float scale = (float) weightScale(layer);
-            float[][] rows = rows(weights, layer);
-            float[] z = new float[batch * hOut];
-            float[] in = h;
-            boolean activated = activated(layer);
-            float gain = (float) outputGain(layer);
-            float[] derivative = activated ? new float[z.length] : null;
-            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                affineRows(in, rows, hIn, hOut, scale, z, from, to);
-                if (activated) {
-                    activate(z, derivative, gain, from * hOut, to * hOut);
-                }
-            });
-            derivatives[layer] = derivative;
-            h = z;
+            rows[layer] = rows(weights, layer);
+            derivatives[layer] = activated(layer) ? new float[blocks * hs[layer + 1]][] : null;
         }
-        return new FloatTrace(this, batch, weights, derivatives, h);
+        float[] output = new float[batch * outputDim()];
+        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
+            float[][] h = transposed(x, hs[0], from, to);
+            for (int layer = 0; layer < layers(); layer++) {
+                h = affineColumns(h, rows[layer], hs[layer], hs[layer + 1], (float) weightScale(layer));
+                if (activated(layer)) {
+                    h = activateColumns(h, derivatives[layer], block * hs[layer + 1], (float) outputGain(layer));
+                }
+            }
+            untransposed(h, output, from);
+        });
+        return new FloatTrace(this, batch, rows, derivatives, output);
     }
 
-    /** {@code z[i] <- gain act(z[i])} and {@code derivative[i] = act'(z[i])} for {@code from <= i < to}. */
-    private void activate(float[] z, float[] derivative, float gain, int from, int to) {
-        act.valuesAndDerivatives(z, z, derivative, from, to);
-        if (gain != 1.0f) {
-            for (int i = from; i < to; i++) {
-                z[i] *= gain;
+    /**
+     * {@code z[j][b] = sum_i (in[i][b] scale) rows[i][j]} for the samples {@code b} of a transposed block: the sums
+     * of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
+     */
+    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, float scale) {
+        int count = in[0].length;
+        float[][] scaled = new float[hIn][count];
+        for (int i = 0; i < hIn; i++) {
+            float[] source = in[i];
+            float[] target = scaled[i];
+            for (int b = 0; b < count; b++) {
+                target[b] = source[b] * scale;
+            }
+        }
+        float[][] z = new float[hOut][count];
+        for (int j = 0; j < hOut; j++) {
+            float[] sum = z[j];
+            int i = 0;
+            for (; i + 4 <= hIn; i += 4) {
+                float w0 = rows[i][j];
+                float w1 = rows[i + 1][j];
+                float w2 = rows[i + 2][j];
+                float w3 = rows[i + 3][j];
+                float[] x0 = scaled[i];
+                float[] x1 = scaled[i + 1];
+                float[] x2 = scaled[i + 2];
+                float[] x3 = scaled[i + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                }
+            }
+            for (; i < hIn; i++) {
+                float wi = rows[i][j];
+                float[] xi = scaled[i];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += xi[b] * wi;
+                }
+            }
+        }
+        return z;
+    }
+
+    /**
+     * {@code gain act(z)} of a transposed block, with {@code act'(z)} into {@code derivatives[at + j]}; each row runs
+     * from index 0 into arrays of its own, where the bulk activations vectorize.
+     */
+    private float[][] activateColumns(float[][] z, float[][] derivatives, int at, float gain) {
+        int count = z[0].length;
+        float[][] values = new float[z.length][count];
+        for (int j = 0; j < z.length; j++) {
+            float[] derivative = new float[count];
+            act.valuesAndDerivatives(z[j], values[j], derivative, 0, count);
+            if (gain != 1.0f) {
+                float[] value = values[j];
+                for (int b = 0; b < count; b++) {
+                    value[b] *= gain;
+                }
+            }
+            derivatives[at + j] = derivative;
+        }
+        return values;
+    }
+
+    /** Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]}. */
+    private static float[][] transposed(float[] values, int width, int from, int to) {
+        float[][] columns = new float[width][to - from];
+        for (int b = from; b < to; b++) {
+            int base = b * width;
+            for (int i = 0; i < width; i++) {
+                columns[i][b - from] = values[base + i];
+            }
+        }
+        return columns;
+    }
+
+    /** The inverse of {@link #transposed}: {@code columns} ({@code [width][count]}) into rows from {@code from}. */
+    private static void untransposed(float[][] columns, float[] values, int from) {
+        int width = columns.length;
+        int count = columns[0].length;
+        for (int b = 0; b < count; b++) {
+            int base = (from + b) * width;
+            for (int i = 0; i < width; i++) {
+                values[base + i] = columns[i][b];
             }
         }
     }
 
     /**
      * Float overload of {@link #backward(Trace, double[], double[], double[])} for the input gradient alone:
-     * {@code gradX} ({@code [batch][h_0]}) of {@code sum(out * gradOut)}, overwritten.
+     * {@code gradX} ({@code [batch][h_0]}) of {@code sum(out * gradOut)}, overwritten. Transposed by blocks like
+     * {@link #trace(int, float[], double[])}, the gradient stays transposed from the output back to the input.
      */
     public void backward(FloatTrace trace, float[] gradOut, float[] gradX) {
         String where = "FullyConnectedNet.backward";
@@ -336,25 +429,26 @@ public final class FullyConnectedNet {
         int batch = trace.batch;
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
-        float[] grad = gradOut;
-        for (int layer = layers() - 1; layer >= 0; layer--) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            if (activated(layer)) {
-                float gain = (float) outputGain(layer);
-                float[] derivative = trace.derivatives[layer];
-                float[] in = grad;
-                float[] g = grad == gradOut ? new float[grad.length] : grad;
-                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                    for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] = in[i] * (gain * derivative[i]);
+        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
+            float[][] grad = transposed(gradOut, outputDim(), from, to);
+            for (int layer = layers() - 1; layer >= 0; layer--) {
+                int hIn = hs[layer];
+                int hOut = hs[layer + 1];
+                if (activated(layer)) {
+                    float gain = (float) outputGain(layer);
+                    float[][] derivatives = trace.derivatives[layer];
+                    for (int j = 0; j < hOut; j++) {
+                        float[] g = grad[j];
+                        float[] derivative = derivatives[block * hOut + j];
+                        for (int b = 0; b < g.length; b++) {
+                            g[b] = g[b] * (gain * derivative[b]);
+                        }
                     }
-                });
-                grad = g;
+                }
+                grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer));
             }
-            grad = inputGradient(batch, grad, rows(trace.params, layer), hIn, hOut, (float) weightScale(layer));
-        }
-        System.arraycopy(grad, 0, gradX, 0, grad.length);
+            untransposed(grad, gradX, from);
+        });
     }
 
     /**
@@ -627,56 +721,42 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gradIn[b][i] = scale * sum_j W[i][j] grad[b][j]} in float, four columns {@code j} per pass like the double
-     * one, over the samples of a block in its inner loop: each block's gradient is transposed to {@code [h_out][block]}
-     * and its result from {@code [h_in][block]}, so that the inner loop runs over the block's samples rather than over
-     * {@code h_in}, which is short in radial MLPs (16 floats are two AVX2 vectors, too few for the JIT's unrolled
-     * vector loop; measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}; in double it gained nothing).
+     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the samples {@code b} of a transposed block, four
+     * columns {@code j} per pass like the double one. Over the samples in the inner loop rather than over
+     * {@code h_in}, which is short in radial MLPs: measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}
+     * (in double it gained nothing).
      */
-    private static float[] inputGradient(int batch, float[] grad, float[][] rows, int hIn, int hOut, float scale) {
-        float[] gradIn = new float[batch * hIn];
-        BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-            int count = to - from;
-            float[][] gradT = new float[hOut][count];
-            float[][] sumT = new float[hIn][count];
-            for (int b = 0; b < count; b++) {
-                int base = (from + b) * hOut;
-                for (int j = 0; j < hOut; j++) {
-                    gradT[j][b] = grad[base + j];
+    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale) {
+        int count = grad[0].length;
+        float[][] gradIn = new float[hIn][count];
+        for (int i = 0; i < hIn; i++) {
+            float[] sum = gradIn[i];
+            float[] w = rows[i];
+            int j = 0;
+            for (; j + 4 <= hOut; j += 4) {
+                float w0 = w[j];
+                float w1 = w[j + 1];
+                float w2 = w[j + 2];
+                float w3 = w[j + 3];
+                float[] g0 = grad[j];
+                float[] g1 = grad[j + 1];
+                float[] g2 = grad[j + 2];
+                float[] g3 = grad[j + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
                 }
             }
-            for (int i = 0; i < hIn; i++) {
-                float[] sum = sumT[i];
-                float[] w = rows[i];
-                int j = 0;
-                for (; j + 4 <= hOut; j += 4) {
-                    float w0 = w[j];
-                    float w1 = w[j + 1];
-                    float w2 = w[j + 2];
-                    float w3 = w[j + 3];
-                    float[] g0 = gradT[j];
-                    float[] g1 = gradT[j + 1];
-                    float[] g2 = gradT[j + 2];
-                    float[] g3 = gradT[j + 3];
-                    for (int b = 0; b < count; b++) {
-                        sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
-                    }
-                }
-                for (; j < hOut; j++) {
-                    float wj = w[j];
-                    float[] g = gradT[j];
-                    for (int b = 0; b < count; b++) {
-                        sum[b] += wj * g[b];
-                    }
+            for (; j < hOut; j++) {
+                float wj = w[j];
+                float[] g = grad[j];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += wj * g[b];
                 }
             }
             for (int b = 0; b < count; b++) {
-                int base = (from + b) * hIn;
-                for (int i = 0; i < hIn; i++) {
-                    gradIn[base + i] = sumT[i][b] * scale;
-                }
+                sum[b] *= scale;
             }
-        });
+        }
         return gradIn;
     }
 
@@ -824,38 +904,6 @@ public final class FullyConnectedNet {
             for (; i < hIn; i++) {
                 double xi = in[base + i] * scale;
                 double[] row = rows[i];
-                for (int j = 0; j < hOut; j++) {
-                    sum[j] += xi * row[j];
-                }
-            }
-            System.arraycopy(sum, 0, z, b * hOut, hOut);
-        }
-    }
-
-    /** Float overload of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}. */
-    private static void affineRows(float[] in, float[][] rows, int hIn, int hOut, float scale, float[] z,
-                                   int from, int to) {
-        float[] sum = new float[hOut];
-        for (int b = from; b < to; b++) {
-            Arrays.fill(sum, 0.0f);
-            int i = 0;
-            int base = b * hIn;
-            for (; i + 4 <= hIn; i += 4) {
-                float x0 = in[base + i] * scale;
-                float x1 = in[base + i + 1] * scale;
-                float x2 = in[base + i + 2] * scale;
-                float x3 = in[base + i + 3] * scale;
-                float[] r0 = rows[i];
-                float[] r1 = rows[i + 1];
-                float[] r2 = rows[i + 2];
-                float[] r3 = rows[i + 3];
-                for (int j = 0; j < hOut; j++) {
-                    sum[j] += x0 * r0[j] + x1 * r1[j] + x2 * r2[j] + x3 * r3[j];
-                }
-            }
-            for (; i < hIn; i++) {
-                float xi = in[base + i] * scale;
-                float[] row = rows[i];
                 for (int j = 0; j < hOut; j++) {
                     sum[j] += xi * row[j];
                 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.math.Normalize2Mom;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -356,6 +357,92 @@ class FullyConnectedNetTest {
 
         FullyConnectedNet other = new FullyConnectedNet(new int[] {5, 7, 13, 3}, ScalarFunction.SILU);
         assertThrows(IllegalArgumentException.class, () -> other.backward(trace, narrow(gradOut), gradXFloat));
+    }
+
+    @Test
+    void floatTraceAndBackwardSumAsPlainPerSampleLoops() {
+        // The float passes run transposed blocks of samples; their sums must be those of per-sample loops, four
+        // rows (or columns) per step, bit for bit. 600 samples: two full blocks and a partial one; a width of 10 for
+        // the four-row steps' remainder, and an output gain other than 1 (out_act with variance_out = 2).
+        int[] hs = {10, 16, 9};
+        FullyConnectedNet net = new FullyConnectedNet(hs, ScalarFunction.SILU, 1.0, 2.0, true);
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        Random random = new Random(12);
+        int batch = 600;
+        double[] params = net.initialParameters(random);
+        float[] x = narrow(gaussian(random, batch * hs[0]));
+        float[] gradOut = narrow(gaussian(random, batch * hs[2]));
+        float[] weights = narrow(params);
+        float[][] derivatives = new float[2][];
+        float[] h = x;
+        int offset = 0;
+        for (int layer = 0; layer < 2; layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            float scale = (float) (1 / Math.sqrt(hIn));
+            float gain = layer == 1 ? (float) Math.sqrt(2.0) : 1f;
+            float[] z = new float[batch * hOut];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < hOut; j++) {
+                    float sum = 0f;
+                    int i = 0;
+                    for (; i + 4 <= hIn; i += 4) {
+                        sum += h[b * hIn + i] * scale * weights[offset + i * hOut + j]
+                                + h[b * hIn + i + 1] * scale * weights[offset + (i + 1) * hOut + j]
+                                + h[b * hIn + i + 2] * scale * weights[offset + (i + 2) * hOut + j]
+                                + h[b * hIn + i + 3] * scale * weights[offset + (i + 3) * hOut + j];
+                    }
+                    for (; i < hIn; i++) {
+                        sum += h[b * hIn + i] * scale * weights[offset + i * hOut + j];
+                    }
+                    z[b * hOut + j] = sum;
+                }
+            }
+            float[] values = new float[z.length];
+            derivatives[layer] = new float[z.length];
+            act.valuesAndDerivatives(z, values, derivatives[layer], 0, z.length);
+            for (int k = 0; k < values.length; k++) {
+                values[k] *= gain;
+            }
+            h = values;
+            offset += hIn * hOut;
+        }
+        FullyConnectedNet.FloatTrace trace = net.trace(batch, x, params);
+        assertArrayEquals(h, trace.output());
+
+        float[] grad = gradOut;
+        for (int layer = 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            offset -= hIn * hOut;
+            float scale = (float) (1 / Math.sqrt(hIn));
+            float gain = layer == 1 ? (float) Math.sqrt(2.0) : 1f;
+            float[] g = new float[batch * hOut];
+            for (int k = 0; k < g.length; k++) {
+                g[k] = grad[k] * (gain * derivatives[layer][k]);
+            }
+            float[] gradIn = new float[batch * hIn];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < hIn; i++) {
+                    float[] w = Arrays.copyOfRange(weights, offset + i * hOut, offset + (i + 1) * hOut);
+                    int o = b * hOut;
+                    float sum = 0f;
+                    int j = 0;
+                    for (; j + 4 <= hOut; j += 4) {
+                        sum += w[j] * g[o + j] + w[j + 1] * g[o + j + 1] + w[j + 2] * g[o + j + 2]
+                                + w[j + 3] * g[o + j + 3];
+                    }
+                    for (; j < hOut; j++) {
+                        sum += w[j] * g[o + j];
+                    }
+                    gradIn[b * hIn + i] = sum * scale;
+                }
+            }
+            grad = gradIn;
+        }
+        float[] gradX = new float[x.length];
+        net.backward(trace, gradOut, gradX);
+        assertArrayEquals(grad, gradX);
     }
 
     private static float[] narrow(double[] values) {
