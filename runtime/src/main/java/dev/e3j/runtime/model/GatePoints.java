@@ -623,6 +623,8 @@ public final class GatePoints {
         final List<PointConvolution.Pass<A>> convolutionPasses = new ArrayList<>();
         /** Input of each gate (the output of the convolution before it). */
         final List<A> gateInputs = new ArrayList<>();
+        /** Each gate's forward pass, one trace per block of nodes ({@link #gateForward}). */
+        final List<Gate.Trace[]> gateTraces = new ArrayList<>();
         final A nodeOutput;
 
         /**
@@ -648,7 +650,9 @@ public final class GatePoints {
                 h = pass.output();
                 if (i < gates.size()) {
                     gateInputs.add(h);
-                    h = gateForward(gates.get(i), numNodes, h);
+                    Gate.Trace[] traces = new Gate.Trace[BatchBlocks.count(numNodes, NODE_BLOCK)];
+                    h = gateForward(gates.get(i), numNodes, h, traces);
+                    gateTraces.add(traces);
                 }
             }
             this.nodeOutput = h;
@@ -759,7 +763,7 @@ public final class GatePoints {
             }
             for (int i = convolutions.size() - 1; i >= 0; i--) {
                 if (i < gates.size()) {
-                    grad = gateBackward(gates.get(i), numNodes, gateInputs.get(i), grad);
+                    grad = gateBackward(gates.get(i), numNodes, gateTraces.get(i), grad);
                 }
                 PointConvolution convolution = convolutions.get(i);
                 boolean wantInput = i > 0 || gradX != null;
@@ -796,27 +800,22 @@ public final class GatePoints {
         }
     }
 
-    /** The gate's output, by blocks of nodes; {@code float[]} rows go through the gate in double and back. */
+    /**
+     * The gate's output, by blocks of nodes of {@link #NODE_BLOCK}, each block's pass kept in {@code traces}
+     * ({@code float[]} rows go through the gate in double and are rounded once).
+     */
     @SuppressWarnings("unchecked")
-    private static <A> A gateForward(Gate gate, int numNodes, A x) {
-        int dimIn = gate.irrepsIn().dim();
+    private static <A> A gateForward(Gate gate, int numNodes, A x, Gate.Trace[] traces) {
         int dimOut = gate.irrepsOut().dim();
         if (x instanceof double[] in) {
             double[] gated = new double[numNodes * dimOut];
-            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-                double[] out = new double[(to - from) * dimOut];
-                gate.forward(to - from, rows(in, dimIn, from, to), out);
-                System.arraycopy(out, 0, gated, from * dimOut, out.length);
-            });
+            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> traces[block] = gate.forward(in, gated, from,
+                    to));
             return (A) gated;
         }
         float[] in = (float[]) x;
         float[] gated = new float[numNodes * dimOut];
-        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-            double[] out = new double[(to - from) * dimOut];
-            gate.forward(to - from, widenRows(in, dimIn, from, to), out);
-            narrowInto(out, gated, from * dimOut);
-        });
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> traces[block] = gate.forward(in, gated, from, to));
         return (A) gated;
     }
 
@@ -865,9 +864,10 @@ public final class GatePoints {
                 if (i < gates.size()) {
                     Gate gate = gates.get(i);
                     double[] gateIn = pass.gateInputs.get(i);
-                    double[] gradGateIn = gateBackward(gate, numNodes, gateIn, grad);
+                    Gate.Trace[] traces = pass.gateTraces.get(i);
+                    double[] gradGateIn = gateBackward(gate, numNodes, traces, grad);
                     addTo(gradGateIn, gateSecondOrder(gate, numNodes, gateIn, gradTangent, gateInputs.get(i)));
-                    gradTangent = gateBackward(gate, numNodes, gateIn, gradTangent);
+                    gradTangent = gateBackward(gate, numNodes, traces, gradTangent);
                     grad = gradGateIn;
                 }
                 PointConvolution convolution = convolutions.get(i);
@@ -898,45 +898,19 @@ public final class GatePoints {
         return outTangent;
     }
 
-    /** {@code J(x)^T gradOut}, by blocks of nodes; {@code float[]} rows go through the gate in double and back. */
+    /** {@code J(x)^T gradOut} through the blocks of nodes of {@link #gateForward}'s {@code traces}. */
     @SuppressWarnings("unchecked")
-    private static <A> A gateBackward(Gate gate, int numNodes, A x, A gradOut) {
+    private static <A> A gateBackward(Gate gate, int numNodes, Gate.Trace[] traces, A gradOut) {
         int dimIn = gate.irrepsIn().dim();
-        int dimOut = gate.irrepsOut().dim();
-        if (x instanceof double[] in) {
+        if (gradOut instanceof double[] grad) {
             double[] gradX = new double[numNodes * dimIn];
-            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-                double[] part = new double[(to - from) * dimIn];
-                gate.backward(to - from, rows(in, dimIn, from, to), rows((double[]) gradOut, dimOut, from, to),
-                        part);
-                System.arraycopy(part, 0, gradX, from * dimIn, part.length);
-            });
+            BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> gate.backward(traces[block], grad, gradX));
             return (A) gradX;
         }
+        float[] grad = (float[]) gradOut;
         float[] gradX = new float[numNodes * dimIn];
-        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> {
-            double[] part = new double[(to - from) * dimIn];
-            gate.backward(to - from, widenRows((float[]) x, dimIn, from, to),
-                    widenRows((float[]) gradOut, dimOut, from, to), part);
-            narrowInto(part, gradX, from * dimIn);
-        });
+        BatchBlocks.run(numNodes, NODE_BLOCK, (block, from, to) -> gate.backward(traces[block], grad, gradX));
         return (A) gradX;
-    }
-
-    /** Rows {@code from .. to} of a {@code [rows][width]} float array, widened to double. */
-    private static double[] widenRows(float[] array, int width, int from, int to) {
-        double[] out = new double[(to - from) * width];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array[from * width + i];
-        }
-        return out;
-    }
-
-    /** {@code out[at + i] = (float) values[i]}. */
-    private static void narrowInto(double[] values, float[] out, int at) {
-        for (int i = 0; i < values.length; i++) {
-            out[at + i] = (float) values[i];
-        }
     }
 
     /** {@code d/dx sum(gradTangentOut * J(x) xTangent)}, by blocks of nodes. */

@@ -38,6 +38,12 @@ final class PointConvolution {
     private final double numNeighbors;
     /** Per output component: e3nn's {@code sc.output_mask}. */
     final double[] selfConnectionMask;
+    /** Per output component {@code c}: the mix's factors {@code sin(pi/8) m_c} and {@code 1 - m_c + cos(pi/8) m_c}. */
+    private final double[] selfConnectionScale;
+    private final double[] convolutionScale;
+    /** {@link #selfConnectionScale} and {@link #convolutionScale} rounded to float. */
+    private final float[] selfConnectionScaleFloat;
+    private final float[] convolutionScaleFloat;
     /** Offsets of sc, lin1, radial, lin2 weights, and the end. */
     final int[] offsets;
 
@@ -69,6 +75,18 @@ final class PointConvolution {
         }
         this.selfConnectionMask = outputMask(selfConnection.irrepsIn1(), selfConnection.irrepsIn2(),
                 selfConnection.irrepsOut());
+        int dimOut = selfConnectionMask.length;
+        this.selfConnectionScale = new double[dimOut];
+        this.convolutionScale = new double[dimOut];
+        this.selfConnectionScaleFloat = new float[dimOut];
+        this.convolutionScaleFloat = new float[dimOut];
+        for (int c = 0; c < dimOut; c++) {
+            double m = selfConnectionMask[c];
+            selfConnectionScale[c] = SELF_CONNECTION_MIX * m;
+            convolutionScale[c] = 1 - m + CONVOLUTION_MIX * m;
+            selfConnectionScaleFloat[c] = (float) selfConnectionScale[c];
+            convolutionScaleFloat[c] = (float) convolutionScale[c];
+        }
         int[] sizes = {selfConnection.weightNumel(), lin1.weightNumel(), radial.parameterCount(), lin2.weightNumel()};
         this.offsets = new int[sizes.length + 1];
         for (int i = 0; i < sizes.length; i++) {
@@ -173,11 +191,13 @@ final class PointConvolution {
     private double[] mix(double[] selfConnected, double[] mixed) {
         int dim = irrepsOut().dim();
         double[] out = new double[mixed.length];
-        BatchBlocks.run(out.length, ELEMENT_BLOCK, (block, from, to) -> {
-            for (int i = from; i < to; i++) {
-                double m = selfConnectionMask[i % dim];
-                double s = selfConnected != null ? selfConnected[i] : 0.0;
-                out[i] = SELF_CONNECTION_MIX * m * s + (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+        BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
+            for (int n = from; n < to; n++) {
+                int row = n * dim;
+                for (int c = 0; c < dim; c++) {
+                    double s = selfConnected != null ? selfConnected[row + c] : 0.0;
+                    out[row + c] = selfConnectionScale[c] * s + convolutionScale[c] * mixed[row + c];
+                }
             }
         });
         return out;
@@ -186,14 +206,21 @@ final class PointConvolution {
     private float[] mix(float[] selfConnected, float[] mixed) {
         int dim = irrepsOut().dim();
         float[] out = new float[mixed.length];
-        BatchBlocks.run(out.length, ELEMENT_BLOCK, (block, from, to) -> {
-            for (int i = from; i < to; i++) {
-                double m = selfConnectionMask[i % dim];
-                out[i] = (float) (SELF_CONNECTION_MIX * m) * selfConnected[i]
-                        + (float) (1 - m + CONVOLUTION_MIX * m) * mixed[i];
+        BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
+            for (int n = from; n < to; n++) {
+                int row = n * dim;
+                for (int c = 0; c < dim; c++) {
+                    out[row + c] = selfConnectionScaleFloat[c] * selfConnected[row + c]
+                            + convolutionScaleFloat[c] * mixed[row + c];
+                }
             }
         });
         return out;
+    }
+
+    /** Rows of {@code width} numbers per parallel block of the element-wise passes: about {@link #ELEMENT_BLOCK}. */
+    private static int rowBlock(int width) {
+        return Math.max(1, ELEMENT_BLOCK / Math.max(1, width));
     }
 
     /**
@@ -351,22 +378,26 @@ final class PointConvolution {
         if (gradOut instanceof double[] g) {
             double[] s = (double[]) gradSelfConnected;
             double[] l = (double[]) gradMixed;
-            BatchBlocks.run(g.length, ELEMENT_BLOCK, (block, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    double m = selfConnectionMask[i % dimOut];
-                    s[i] = SELF_CONNECTION_MIX * m * g[i];
-                    l[i] = (1 - m + CONVOLUTION_MIX * m) * g[i];
+            BatchBlocks.run(g.length / dimOut, rowBlock(dimOut), (block, from, to) -> {
+                for (int n = from; n < to; n++) {
+                    int row = n * dimOut;
+                    for (int c = 0; c < dimOut; c++) {
+                        s[row + c] = selfConnectionScale[c] * g[row + c];
+                        l[row + c] = convolutionScale[c] * g[row + c];
+                    }
                 }
             });
         } else {
             float[] g = (float[]) gradOut;
             float[] s = (float[]) gradSelfConnected;
             float[] l = (float[]) gradMixed;
-            BatchBlocks.run(g.length, ELEMENT_BLOCK, (block, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    double m = selfConnectionMask[i % dimOut];
-                    s[i] = (float) (SELF_CONNECTION_MIX * m) * g[i];
-                    l[i] = (float) (1 - m + CONVOLUTION_MIX * m) * g[i];
+            BatchBlocks.run(g.length / dimOut, rowBlock(dimOut), (block, from, to) -> {
+                for (int n = from; n < to; n++) {
+                    int row = n * dimOut;
+                    for (int c = 0; c < dimOut; c++) {
+                        s[row + c] = selfConnectionScaleFloat[c] * g[row + c];
+                        l[row + c] = convolutionScaleFloat[c] * g[row + c];
+                    }
                 }
             });
         }

@@ -285,6 +285,221 @@ public final class Gate {
     }
 
     /**
+     * A forward pass over rows of the features, kept for {@link #backward(Trace, double[], double[])}: the activated
+     * gates and every activation's derivative, in double, so that the backward pass evaluates no activation again.
+     */
+    public static final class Trace {
+        private final Gate gate;
+        private final int from;
+        private final int to;
+        /** {@code [row][scalarDim]}: {@code φ'(s)} of each scalar (1 for an identity entry). */
+        private final double[] scalarDerivatives;
+        /** {@code [row][gateDim]}: {@code φ(g)} and {@code φ'(g)} of each gate. */
+        private final double[] activatedGates;
+        private final double[] gateDerivatives;
+        /** {@code [row][gatedDim]}: the gated components, in double. */
+        private final double[] gated;
+
+        private Trace(Gate gate, int from, int to, double[] scalarDerivatives, double[] activatedGates,
+                      double[] gateDerivatives, double[] gated) {
+            this.gate = gate;
+            this.from = from;
+            this.to = to;
+            this.scalarDerivatives = scalarDerivatives;
+            this.activatedGates = activatedGates;
+            this.gateDerivatives = gateDerivatives;
+            this.gated = gated;
+        }
+    }
+
+    /**
+     * {@link #forward} of rows {@code from .. to} of {@code x} into the same rows of {@code out} (both
+     * {@code [rows][dim]}), kept for {@link #backward(Trace, double[], double[])}: the same values, bit for bit. Each
+     * activation runs once per entry over all the rows, its values and derivatives together.
+     */
+    public Trace forward(double[] x, double[] out, int from, int to) {
+        checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
+        return forwardRows(x, from * irrepsIn.dim(), out, from * irrepsOut.dim(), from, to);
+    }
+
+    /**
+     * Float overload of {@link #forward(double[], double[], int, int)}: computed in double from the float inputs
+     * (exactly widened), each output rounded once to float, as {@link #forward} on the widened rows.
+     */
+    public Trace forward(float[] x, float[] out, int from, int to) {
+        checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
+        double[] wideOut = new double[(to - from) * irrepsOut.dim()];
+        Trace trace = forwardRows(widen(x, from * irrepsIn.dim(), to * irrepsIn.dim()), 0, wideOut, 0, from, to);
+        narrowInto(wideOut, out, from * irrepsOut.dim());
+        return trace;
+    }
+
+    /**
+     * {@link #backward} through the rows of {@code trace}: the same rows of {@code gradX} (overwritten) from those of
+     * {@code gradOut}, both {@code [rows][dim]}; the same values, bit for bit.
+     */
+    public void backward(Trace trace, double[] gradOut, double[] gradX) {
+        checkTrace(trace);
+        checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
+                irrepsIn.dim(), trace.from, trace.to);
+        backwardRows(trace, gradOut, trace.from * irrepsOut.dim(), gradX, trace.from * irrepsIn.dim());
+    }
+
+    /**
+     * Float overload of {@link #backward(Trace, double[], double[])}: computed in double, each gradient rounded once
+     * to float, as {@link #backward} on the widened rows.
+     */
+    public void backward(Trace trace, float[] gradOut, float[] gradX) {
+        checkTrace(trace);
+        checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
+                irrepsIn.dim(), trace.from, trace.to);
+        double[] wideGradX = new double[(trace.to - trace.from) * irrepsIn.dim()];
+        backwardRows(trace, widen(gradOut, trace.from * irrepsOut.dim(), trace.to * irrepsOut.dim()), 0, wideGradX,
+                0);
+        narrowInto(wideGradX, gradX, trace.from * irrepsIn.dim());
+    }
+
+    /** Rows {@code from .. to} of {@code x} from {@code xAt}, into {@code out} from {@code outAt}. */
+    private Trace forwardRows(double[] x, int xAt, double[] out, int outAt, int from, int to) {
+        int rows = to - from;
+        int dimIn = irrepsIn.dim();
+        int dimOut = irrepsOut.dim();
+        int scalarDim = groupSources[0].length;
+        int gateDim = groupSources[1].length;
+        int gatedDim = groupSources[2].length;
+        double[] scalarValues = new double[rows * scalarDim];
+        double[] scalarDerivatives = new double[rows * scalarDim];
+        activate(actScalars, rows, x, xAt, dimIn, groupSources[0], scalarValues, scalarDerivatives);
+        double[] activatedGates = new double[rows * gateDim];
+        double[] gateDerivatives = new double[rows * gateDim];
+        activate(actGates, rows, x, xAt, dimIn, groupSources[1], activatedGates, gateDerivatives);
+        double[] gated = new double[rows * gatedDim];
+        int[] gatedSources = groupSources[2];
+        for (int b = 0; b < rows; b++) {
+            int inRow = xAt + b * dimIn;
+            int outRow = outAt + b * dimOut;
+            System.arraycopy(scalarValues, b * scalarDim, out, outRow, scalarDim);
+            for (int c = 0; c < gatedDim; c++) {
+                double y = x[inRow + gatedSources[c]];
+                gated[b * gatedDim + c] = y;
+                out[outRow + gatedTargets[c]] = y * activatedGates[b * gateDim + gateOf[c]];
+            }
+        }
+        return new Trace(this, from, to, scalarDerivatives, activatedGates, gateDerivatives, gated);
+    }
+
+    /**
+     * Values and derivatives of {@code activation} on one group of the input ({@code sources}: where its components
+     * sit in a row of {@code dimIn} from {@code xAt}), entry by entry over all the rows at once, into
+     * {@code [rows][group dim]}; an identity entry passes the values through with derivative 1.
+     */
+    private static void activate(Activation activation, int rows, double[] x, int xAt, int dimIn, int[] sources,
+                                 double[] values, double[] derivatives) {
+        Irreps irreps = activation.irrepsIn();
+        int groupDim = sources.length;
+        for (int i = 0; i < irreps.size(); i++) {
+            int start = irreps.offset(i);
+            int width = irreps.offset(i + 1) - start;
+            ScalarFunction f = activation.acts().get(i);
+            double[] in = new double[rows * width];
+            for (int b = 0; b < rows; b++) {
+                for (int k = 0; k < width; k++) {
+                    in[b * width + k] = x[xAt + b * dimIn + sources[start + k]];
+                }
+            }
+            double[] entryValues = in;
+            double[] entryDerivatives = new double[in.length];
+            if (f == null) {
+                Arrays.fill(entryDerivatives, 1.0);
+            } else {
+                entryValues = new double[in.length];
+                f.valuesAndDerivatives(in, entryValues, entryDerivatives, 0, in.length);
+            }
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(entryValues, b * width, values, b * groupDim + start, width);
+                System.arraycopy(entryDerivatives, b * width, derivatives, b * groupDim + start, width);
+            }
+        }
+    }
+
+    /** {@code gradOut}'s rows from {@code gradOutAt} through {@code trace}, into {@code gradX} from {@code gradXAt}. */
+    private void backwardRows(Trace trace, double[] gradOut, int gradOutAt, double[] gradX, int gradXAt) {
+        int rows = trace.to - trace.from;
+        int dimIn = irrepsIn.dim();
+        int dimOut = irrepsOut.dim();
+        int[] scalarSources = groupSources[0];
+        int[] gateSources = groupSources[1];
+        int[] gatedSources = groupSources[2];
+        int scalarDim = scalarSources.length;
+        int gateDim = gateSources.length;
+        int gatedDim = gatedSources.length;
+        double[] gradActivatedGates = new double[gateDim];
+        for (int b = 0; b < rows; b++) {
+            int outRow = gradOutAt + b * dimOut;
+            int inRow = gradXAt + b * dimIn;
+            for (int k = 0; k < scalarDim; k++) {
+                gradX[inRow + scalarSources[k]] = gradOut[outRow + k] * trace.scalarDerivatives[b * scalarDim + k];
+            }
+            Arrays.fill(gradActivatedGates, 0.0);
+            for (int c = 0; c < gatedDim; c++) {
+                double g = gradOut[outRow + gatedTargets[c]];
+                int gate = gateOf[c];
+                gradX[inRow + gatedSources[c]] = g * trace.activatedGates[b * gateDim + gate];
+                gradActivatedGates[gate] += g * trace.gated[b * gatedDim + c];
+            }
+            for (int k = 0; k < gateDim; k++) {
+                gradX[inRow + gateSources[k]] = gradActivatedGates[k] * trace.gateDerivatives[b * gateDim + k];
+            }
+        }
+    }
+
+    private void checkTrace(Trace trace) {
+        Checks.requireNonNull("Gate.backward", "trace", trace);
+        if (trace.gate != this) {
+            throw Checks.invalid("Gate.backward", "trace", "come from this gate's forward()", "another gate's");
+        }
+    }
+
+    /** Checks that rows {@code from .. to} lie within both arrays of {@code [rows][width]} (lengths, -1 for null). */
+    private static void checkRows(String where, String aName, int aLength, int aWidth, String bName, int bLength,
+                                  int bWidth, int from, int to) {
+        if (aLength < 0) {
+            throw Checks.invalid(where, aName, "not be null", "null");
+        }
+        if (bLength < 0) {
+            throw Checks.invalid(where, bName, "not be null", "null");
+        }
+        if (from < 0 || to < from || (long) to * aWidth > aLength || (long) to * bWidth > bLength) {
+            throw Checks.invalid(where, "rows", "lie within " + aName + " (" + aLength + " = rows x " + aWidth
+                    + ") and " + bName + " (" + bLength + " = rows x " + bWidth + ")", from + " .. " + to);
+        }
+    }
+
+    private static int lengthOf(double[] array) {
+        return array == null ? -1 : array.length;
+    }
+
+    private static int lengthOf(float[] array) {
+        return array == null ? -1 : array.length;
+    }
+
+    /** {@code values[from .. to]} widened to double. */
+    private static double[] widen(float[] values, int from, int to) {
+        double[] out = new double[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[from + i];
+        }
+        return out;
+    }
+
+    /** {@code out[at + i] = (float) values[i]}. */
+    private static void narrowInto(double[] values, float[] out, int at) {
+        for (int i = 0; i < values.length; i++) {
+            out[at + i] = (float) values[i];
+        }
+    }
+
+    /**
      * The forward-mode tangent of the output along {@code dx} ({@code [batch][irrepsIn().dim()]}), overwritten into
      * {@code dOut}: with {@code a = φ(g)} the activated gates,
      * <pre>{@code

@@ -213,6 +213,73 @@ class GateTest {
     }
 
     @Test
+    void tracedRowsGiveForwardAndBackwardBitForBit() {
+        Gate mulIr = new Gate(Irreps.parse("2x0e+1x0o"), Arrays.asList(null, TANH), Irreps.parse("2x0e+1x0o+1x0e"),
+                List.of(SIGMOID, TANH, ScalarFunction.SILU), Irreps.parse("2x1o+1x2e+1x1o"));
+        for (Gate gate : List.of(mulIr, mulIr.channelLast())) {
+            int dimIn = gate.irrepsIn().dim();
+            int dimOut = gate.irrepsOut().dim();
+            int batch = 7;
+            int from = 2;
+            int to = 6;
+            Random random = new Random(13);
+            double[] x = gaussian(random, batch * dimIn);
+            double[] gradOut = gaussian(random, batch * dimOut);
+            double[] rowsX = Arrays.copyOfRange(x, from * dimIn, to * dimIn);
+            double[] rowsGradOut = Arrays.copyOfRange(gradOut, from * dimOut, to * dimOut);
+            double[] expectedOut = new double[rowsGradOut.length];
+            gate.forward(to - from, rowsX, expectedOut);
+            double[] expectedGradX = new double[rowsX.length];
+            gate.backward(to - from, rowsX, rowsGradOut, expectedGradX);
+
+            double[] out = new double[batch * dimOut];
+            Gate.Trace trace = gate.forward(x, out, from, to);
+            assertArrayEquals(expectedOut, Arrays.copyOfRange(out, from * dimOut, to * dimOut), 0.0, gate + " forward");
+            double[] gradX = new double[batch * dimIn];
+            gate.backward(trace, gradOut, gradX);
+            assertArrayEquals(expectedGradX, Arrays.copyOfRange(gradX, from * dimIn, to * dimIn), 0.0,
+                    gate + " backward");
+
+            // Float rows: the double pass on the widened rows, each result rounded once.
+            float[] xFloat = narrow(x);
+            float[] gradOutFloat = narrow(gradOut);
+            double[] wideX = widen(Arrays.copyOfRange(xFloat, from * dimIn, to * dimIn));
+            double[] wideGradOut = widen(Arrays.copyOfRange(gradOutFloat, from * dimOut, to * dimOut));
+            double[] wideOut = new double[wideGradOut.length];
+            gate.forward(to - from, wideX, wideOut);
+            double[] wideGradX = new double[wideX.length];
+            gate.backward(to - from, wideX, wideGradOut, wideGradX);
+            float[] outFloat = new float[batch * dimOut];
+            Gate.Trace floatTrace = gate.forward(xFloat, outFloat, from, to);
+            assertArrayEquals(narrow(wideOut), Arrays.copyOfRange(outFloat, from * dimOut, to * dimOut), 0f,
+                    gate + " float forward");
+            float[] gradXFloat = new float[batch * dimIn];
+            gate.backward(floatTrace, gradOutFloat, gradXFloat);
+            assertArrayEquals(narrow(wideGradX), Arrays.copyOfRange(gradXFloat, from * dimIn, to * dimIn), 0f,
+                    gate + " float backward");
+
+            assertThrows(IllegalArgumentException.class, () -> mixedGate().backward(trace, gradOut, gradX));
+            assertThrows(IllegalArgumentException.class, () -> gate.forward(x, out, 5, batch + 1));
+        }
+    }
+
+    private static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    @Test
     void rejectsMismatchedGatesAndNonScalars() {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> new Gate(
                 Irreps.parse("2x0e"), List.of(RELU), Irreps.parse("3x0e"), List.of(SIGMOID), Irreps.parse("2x1o")));
