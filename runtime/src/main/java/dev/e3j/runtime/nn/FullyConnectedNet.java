@@ -258,7 +258,7 @@ public final class FullyConnectedNet {
     /**
      * The intermediates of one float forward pass ({@link #trace(int, float[], double[])}), which
      * {@link #backward(FloatTrace, float[], float[])} reuses: the weights rounded to float, as rows per layer, and
-     * each activated layer's {@code act'(z)} per block of samples, transposed ({@link #FLOAT_BLOCK_SIZE}).
+     * each activated layer's {@code act'(z)} per block of samples, transposed.
      */
     public static final class FloatTrace {
         private final FullyConnectedNet net;
@@ -391,7 +391,9 @@ public final class FullyConnectedNet {
         return values;
     }
 
-    /** Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]}. */
+    /**
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]}.
+     */
     private static float[][] transposed(float[] values, int width, int from, int to) {
         float[][] columns = new float[width][to - from];
         for (int b = from; b < to; b++) {

@@ -285,8 +285,9 @@ public final class Gate {
     }
 
     /**
-     * A forward pass over rows of the features, kept for {@link #backward(Trace, double[], double[])}: the activated
-     * gates and every activation's derivative, in double, so that the backward pass evaluates no activation again.
+     * A forward pass over rows of the features, kept for {@link Gate#backward(Trace, double[], double[])}: the
+     * activated gates and every activation's derivative, in double, so that the backward pass evaluates no activation
+     * again.
      */
     public static final class Trace {
         private final Gate gate;
