@@ -13,6 +13,7 @@ import dev.e3j.processor.math.SqrtRational;
 import dev.e3j.processor.model.FactoredHarmonics;
 import dev.e3j.processor.model.HarmonicConstant;
 import dev.e3j.processor.model.LoweredGradient;
+import dev.e3j.processor.model.PolynomialGradient;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Component;
 import dev.e3j.processor.model.SphericalHarmonicsModel.Degree;
@@ -63,7 +64,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * form ({@link FactoredHarmonics}), a few operations per component. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
  * the gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
  * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
- * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points). Up to
+ * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points); in float32 the gradient up to there is one
+ * polynomial per axis with the cotangent contracted first ({@link PolynomialGradient}), point by point between the
+ * points-last normalization and a vectorized division by the norm ({@link SphericalHarmonicsPlan#floatGradient()}). Up to
  * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last
  * too: the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
  * scalar, one point at a time. Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
@@ -182,34 +185,42 @@ public final class SphericalHarmonicsWriter {
         for (NumberType arithmetic : arithmetics) {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
-        boolean pointsLastGradient = plan.gradient() != Gradient.SCALAR;
         for (NumberType t : arithmetics) {
+            Gradient gradientOfT = t == NumberType.FLOAT ? plan.floatGradient() : plan.gradient();
             Pass noValues = new Pass(List.of(), CodeBlock.of(""));
-            Pass values = forwardValueRows() || plan.gradient() == Gradient.LOWERED_POINTS_LAST
+            Pass values = forwardValueRows() || gradientOfT == Gradient.LOWERED_POINTS_LAST
                     ? pass("values", VALUES, valueLoops(t), t) : noValues;
             Pass storeValues = plan.fusedValueStore() ? pass("storeValues", FUSED_VALUES, fusedValueLoops(t), t)
                     : plan.factored().isPresent()
                     ? pass("storeValues", FUSED_VALUES, List.of(factoredValueLoop(plan.factored().get(), t)), t)
                     : pass("storeValues", STORE_VALUES, storeValueLoops(t), t);
             type.addMethod(forwardBlock(t, forwardValueRows() ? values : noValues, storeValues));
-            if (pointsLastGradient) {
-                Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
-                Pass gradient = pass("gradient", GRADIENT,
-                        plan.gradient() == Gradient.LOWERED_POINTS_LAST ? loweredGradientLoops(t) : gradientLoops(t),
-                        t);
-                Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
-                type.addMethod(pointsLastBackwardBlock(t, values, loadWeights, gradient, storeGradients))
-                        .addMethod(loadPoints(t));
-                type.addMethods(values.methods()).addMethods(storeValues.methods())
-                        .addMethods(loadWeights.methods()).addMethods(gradient.methods())
-                        .addMethods(storeGradients.methods());
-                continue;
+            // the backward block, the shared methods, then the backward's own (the order of the sources)
+            List<MethodSpec> backwardMethods = new ArrayList<>();
+            switch (gradientOfT) {
+                case POINTS_LAST, LOWERED_POINTS_LAST -> {
+                    Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
+                    Pass gradient = pass("gradient", GRADIENT, gradientOfT == Gradient.LOWERED_POINTS_LAST
+                            ? loweredGradientLoops(t) : gradientLoops(t), t);
+                    Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
+                    type.addMethod(pointsLastBackwardBlock(t, gradientOfT, values, loadWeights, gradient,
+                            storeGradients));
+                    backwardMethods.addAll(loadWeights.methods());
+                    backwardMethods.addAll(gradient.methods());
+                    backwardMethods.addAll(storeGradients.methods());
+                }
+                case POLYNOMIAL -> {
+                    type.addMethod(polynomialBackwardBlock(t));
+                    backwardMethods.add(polynomialGradient(t, PolynomialGradient.of(model)));
+                }
+                case SCALAR -> {
+                    type.addMethod(backwardBlock(t, plan.gradientCallees()));
+                    plan.gradientParts().forEach(part -> backwardMethods.add(gradientPart(part, t)));
+                    plan.gradientGroups().forEach(group -> backwardMethods.add(group(group, t)));
+                }
             }
-            type.addMethod(backwardBlock(t, plan.gradientCallees()))
-                    .addMethod(loadPoints(t));
-            type.addMethods(values.methods()).addMethods(storeValues.methods());
-            plan.gradientParts().forEach(part -> type.addMethod(gradientPart(part, t)));
-            plan.gradientGroups().forEach(group -> type.addMethod(group(group, t)));
+            type.addMethod(loadPoints(t)).addMethods(values.methods()).addMethods(storeValues.methods())
+                    .addMethods(backwardMethods);
         }
         SphericalHarmonicsDoubleBackward doubleBackward = new SphericalHarmonicsDoubleBackward(model, checks);
         arithmetics.forEach(arithmetic -> type.addMethods(doubleBackward.methods(arithmetic)));
@@ -925,8 +936,8 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(NumberType t, Pass values, Pass loadWeights, Pass gradient,
-                                               Pass storeGradients) {
+    private MethodSpec pointsLastBackwardBlock(NumberType t, Gradient kind, Pass values, Pass loadWeights,
+                                               Pass gradient, Pass storeGradients) {
         return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
@@ -939,7 +950,7 @@ public final class SphericalHarmonicsWriter {
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
                 .addStatement("loadPoints(xyz, start, count, points)")
-                .addCode(plan.gradient() == Gradient.LOWERED_POINTS_LAST ? values.calls() : CodeBlock.of(""))
+                .addCode(kind == Gradient.LOWERED_POINTS_LAST ? values.calls() : CodeBlock.of(""))
                 .addCode(loadWeights.calls())
                 .addCode(gradient.calls())
                 .addCode(storeGradients.calls())
@@ -1011,6 +1022,114 @@ public final class SphericalHarmonicsWriter {
                     .addStatement("gradXyz[g + 2] /= scale");
         }
         return method.endControlFlow().build();
+    }
+
+    /**
+     * The gradients of points {@code from..to-1} ({@link PolynomialGradient}), a chunk at a time: the points-last
+     * normalization ({@link #loadPoints}), the gradients point by point into three rows, their division by the norm
+     * in loops that vectorize, and a scalar store into {@code gradXyz}.
+     */
+    private MethodSpec polynomialBackwardBlock(NumberType t) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(int.class, "from")
+                .addParameter(int.class, "to")
+                .addParameter(t.arrayType(), "xyz")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(t.arrayType(), "gradXyz")
+                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
+                .addStatement("$T rows = new $T[3 * STRIDE]", t.arrayType(), t.type())
+                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
+                .addStatement("int count = Math.min(CHUNK, to - start)")
+                .addStatement("loadPoints(xyz, start, count, points)")
+                .addStatement("polynomialGradient(points, gradOut, rows, start, count)");
+        if (model.normalize()) {
+            for (int axis : ALL_AXES) {
+                method.beginControlFlow("for (int u = 0; u < count; u++)")
+                        .addStatement("$L /= Math.max(points[3 * STRIDE + u], $L)", rowAt("rows", axis),
+                                literal(t, NORM_FLOOR))
+                        .endControlFlow();
+            }
+        }
+        return method.beginControlFlow("for (int u = 0; u < count; u++)")
+                .addStatement("int g = 3 * (start + u)")
+                .addStatement("gradXyz[g] = rows[u]")
+                .addStatement("gradXyz[g + 1] = rows[STRIDE + u]")
+                .addStatement("gradXyz[g + 2] = rows[2 * STRIDE + u]")
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /**
+     * One chunk's gradients before the division by the norm: per point its cotangents {@code g_k}, the monomials,
+     * per axis {@code sum_mu mu * sum_k (N_k c) g_k} (each monomial degree its own chain of {@code Math.fma}, the
+     * chains added in order of degree), and the tangential projection of the chain rule.
+     */
+    private MethodSpec polynomialGradient(NumberType t, PolynomialGradient gradient) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("polynomialGradient")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(t.arrayType(), "points")
+                .addParameter(t.arrayType(), "gradOut")
+                .addParameter(t.arrayType(), "rows")
+                .addParameter(int.class, "start")
+                .addParameter(int.class, "count")
+                .beginControlFlow("for (int u = 0; u < count; u++)");
+        for (int axis : ALL_AXES) {
+            method.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+        }
+        method.addStatement("int o = (start + u) * $L", dim);
+        for (Degree degree : model.degrees()) {
+            if (degree.l() == 0) {
+                continue;
+            }
+            for (Component c : degree.components()) {
+                method.addStatement("$T $L = $L", t.type(), cotangent(degree, c), degree.offsets().stream()
+                        .map(offset -> "gradOut[" + outputIndex(offset + c.index()) + "]")
+                        .collect(Collectors.joining(" + ")));
+            }
+        }
+        List<List<Term>> used = new ArrayList<>();
+        gradient.axes().forEach(axis -> axis.forEach(m -> used.add(List.of(
+                new Term(m.xPower(), m.yPower(), m.zPower(), BigInteger.ONE)))));
+        method.addCode(monomialLocals(monomials(used), t));
+        String[] accumulators = {"gx", "gy", "gz"};
+        for (int axis : ALL_AXES) {
+            Map<Integer, String> byDegree = new TreeMap<>();
+            for (PolynomialGradient.Monomial m : gradient.axes().get(axis)) {
+                String coefficient = null;
+                for (PolynomialGradient.Weight w : m.weights()) {
+                    String g = cotangent(w.degree(), w.component());
+                    coefficient = coefficient == null ? t.literal(w.constant()) + " * " + g
+                            : "Math.fma(" + t.literal(w.constant()) + ", " + g + ", " + coefficient + ")";
+                }
+                String monomial = name(m.xPower(), m.yPower(), m.zPower());
+                String previous = byDegree.get(m.degree());
+                byDegree.put(m.degree(), monomial.equals("1") ? (previous == null ? coefficient
+                        : previous + " + " + coefficient) : previous == null ? "(" + coefficient + ") * " + monomial
+                        : "Math.fma(" + coefficient + ", " + monomial + ", " + previous + ")");
+            }
+            method.addStatement("$T $L = $L", t.type(), accumulators[axis],
+                    byDegree.isEmpty() ? t.literal(0) : String.join(" + ", byDegree.values()));
+        }
+        if (model.normalize()) {
+            method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
+                    .beginControlFlow("if (points[3 * STRIDE + u] >= $L)", literal(t, NORM_FLOOR))
+                    .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
+                    .addStatement("gx -= radial * x")
+                    .addStatement("gy -= radial * y")
+                    .addStatement("gz -= radial * z")
+                    .endControlFlow();
+        }
+        for (int axis : ALL_AXES) {
+            method.addStatement("$L = $L", rowAt("rows", axis), accumulators[axis]);
+        }
+        return method.endControlFlow().build();
+    }
+
+    /** The local holding the summed cotangent of a component: {@code g3_2}. */
+    private static String cotangent(Degree degree, Component c) {
+        return "g" + degree.l() + "_" + c.index();
     }
 
     private CodeBlock readPoint(NumberType t) {

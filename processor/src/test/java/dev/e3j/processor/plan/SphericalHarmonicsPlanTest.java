@@ -32,6 +32,7 @@ class SphericalHarmonicsPlanTest {
         SphericalHarmonicsPlan plan = plan(upTo(2));
         assertFalse(plan.recursion());
         assertEquals(Gradient.POINTS_LAST, plan.gradient());
+        assertEquals(Gradient.POLYNOMIAL, plan.floatGradient(), "float32 takes one polynomial per axis and point");
         // computed where they are stored: no value rows
         assertTrue(plan.fusedValueStore());
         assertEquals(Map.of(), plan.valueRows());
@@ -48,6 +49,7 @@ class SphericalHarmonicsPlanTest {
         SphericalHarmonicsPlan plan = plan(upTo(5));
         assertFalse(plan.fusedValueStore());
         assertEquals(Gradient.LOWERED_POINTS_LAST, plan.gradient());
+        assertEquals(Gradient.LOWERED_POINTS_LAST, plan.floatGradient());
         assertTrue(plan.factored().isPresent(), "the forward computes values where it stores them");
         assertEquals(List.of(2, 3, 4), List.copyOf(plan.valueRows().keySet()), "the rows the gradient reads");
         assertEquals(5 + 7 + 9, plan.valueRowCount());

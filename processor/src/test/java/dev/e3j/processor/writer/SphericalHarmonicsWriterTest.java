@@ -370,6 +370,44 @@ class SphericalHarmonicsWriterTest {
         LinearWriterTest.assertClose(grad, TestArrays.toDouble(gradFloat), 1e-4);
     }
 
+    /**
+     * The float backward up to lmax 3 takes another gradient than the double one (one polynomial per axis, point by
+     * point, where double runs points-last loops over the derivatives): both give the same gradients, to float
+     * precision, normalized or not, under each normalization, with a degree listed twice (its cotangents summed), and
+     * at the zero vector.
+     */
+    @Test
+    void floatGradientUpToDegree3FollowsTheDoubleOne() {
+        List<Spec> specs = List.of(
+                new Spec(List.of(0, 1, 2, 3), ShNormalization.COMPONENT, true, Precision.FLOAT),
+                new Spec(List.of(3, 1, 3), ShNormalization.INTEGRAL, false, Precision.FLOAT),
+                new Spec(List.of(2), ShNormalization.NORM, true, Precision.FLOAT));
+        List<SphericalHarmonicsKernel> kernels = kernels(specs);
+        Random random = new Random(23);
+        int n = 300;
+        double[] xyz = FiniteDifferences.gaussian(random, 3 * n);
+        for (int i = 0; i < xyz.length; i++) {
+            xyz[i] = (float) xyz[i];
+        }
+        for (SphericalHarmonicsKernel kernel : kernels) {
+            int dim = kernel.irrepsOut().dim();
+            double[] gradOut = FiniteDifferences.gaussian(random, n * dim);
+            for (int i = 0; i < gradOut.length; i++) {
+                gradOut[i] = (float) gradOut[i];
+            }
+            double[] grad = new double[3 * n];
+            kernel.backward(n, xyz, gradOut, grad);
+            float[] gradFloat = new float[3 * n];
+            kernel.backward(n, TestArrays.toFloat(xyz), TestArrays.toFloat(gradOut), gradFloat);
+            LinearWriterTest.assertClose(grad, TestArrays.toDouble(gradFloat), 1e-4);
+            double[] atZero = new double[3];
+            kernel.backward(1, new double[3], Arrays.copyOf(gradOut, dim), atZero);
+            float[] atZeroFloat = new float[3];
+            kernel.backward(1, new float[3], TestArrays.toFloat(Arrays.copyOf(gradOut, dim)), atZeroFloat);
+            LinearWriterTest.assertClose(atZero, TestArrays.toDouble(atZeroFloat), 1e-4);
+        }
+    }
+
     @Test
     void wrongLengthsNameTheArgument() {
         SphericalHarmonicsKernel kernel = kernel(new Spec(List.of(0, 1), ShNormalization.COMPONENT, true,
