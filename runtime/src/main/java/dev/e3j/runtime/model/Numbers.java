@@ -79,10 +79,17 @@ abstract class Numbers<A> {
      */
     abstract A[] rows(int count, int length);
 
-    /** {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}. */
+    /**
+     * {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}: four rows of {@code out} per
+     * pass over the block, so that each of {@code x}'s rows is read in runs of four (half the time of one entry per
+     * pass: measured, JDK 17, a {@code [294][112]} float block).
+     */
     abstract void transpose(A x, int count, int width, double scale, A[] out);
 
-    /** {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}. */
+    /**
+     * {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}, four rows per pass, as
+     * {@link #transpose}.
+     */
     abstract void untranspose(A[] rows, int width, int count, A out);
 
     /**
@@ -213,18 +220,46 @@ abstract class Numbers<A> {
         @Override
         void transpose(double[] x, int count, int width, double scale, double[][] out) {
             double s = scale;
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[i][b] = x[b * width + i] * s;
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                double[] out0 = out[i];
+                double[] out1 = out[i + 1];
+                double[] out2 = out[i + 2];
+                double[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
+            for (; i < width; i++) {
+                double[] row = out[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    row[b] = x[at] * s;
                 }
             }
         }
 
         @Override
         void untranspose(double[][] rows, int width, int count, double[] out) {
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[b * width + i] = rows[i][b];
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                double[] row0 = rows[i];
+                double[] row1 = rows[i + 1];
+                double[] row2 = rows[i + 2];
+                double[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
+                }
+            }
+            for (; i < width; i++) {
+                double[] row = rows[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row[b];
                 }
             }
         }
@@ -481,18 +516,46 @@ abstract class Numbers<A> {
         @Override
         void transpose(float[] x, int count, int width, double scale, float[][] out) {
             float s = (float) scale;
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[i][b] = x[b * width + i] * s;
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                float[] out0 = out[i];
+                float[] out1 = out[i + 1];
+                float[] out2 = out[i + 2];
+                float[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
+            for (; i < width; i++) {
+                float[] row = out[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    row[b] = x[at] * s;
                 }
             }
         }
 
         @Override
         void untranspose(float[][] rows, int width, int count, float[] out) {
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[b * width + i] = rows[i][b];
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                float[] row0 = rows[i];
+                float[] row1 = rows[i + 1];
+                float[] row2 = rows[i + 2];
+                float[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
+                }
+            }
+            for (; i < width; i++) {
+                float[] row = rows[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row[b];
                 }
             }
         }
