@@ -48,10 +48,13 @@ public final class Mace {
 
     /**
      * The least number of edges in a block of the fused edge pass (blocks hold whole receivers; the generated
-     * kernels run each block in its thread, {@link Pass#forEachBlock}): large enough that the radial MLP's loops over a block's edges run long vectorized (CPU time per evaluation at 64 /
-     * 512 atoms, float32, under load: 30 / 228 ms with 32 edges, 22 / 159-192 with 128, 22 / 185 with 256).
+     * kernels run each block in its thread, {@link Pass#forEachBlock}): large enough that the radial MLP's loops over
+     * a block's edges run long vectorized and each loop's scalar remainder and set-up are spread over many edges
+     * (CPU time per evaluation at 64 / 512 atoms, float32, under load: 30 / 228 ms with 32 edges, 22 / 159-192 with
+     * 128; paired in one thread at 512 atoms, float32, after {@code h/macef32}'s other changes: 256 edges 5% less
+     * than 128, 512 another 3% less), and small enough that a 64-atom cell still makes ten blocks for the threads.
      */
-    private static final int EDGES_PER_BLOCK = 128;
+    private static final int EDGES_PER_BLOCK = 256;
     /** Nodes per parallel block of the sums over each node's edges. */
     private static final int NODES_PER_BLOCK = 32;
 
@@ -1039,7 +1042,8 @@ public final class Mace {
 
         /**
          * {@code message[r] = sum_{e into r} conv_tp(up[s_e], Y_e, MLP(R_e))}, {@code [n][mid]}: fused per edge
-         * block, each block summing its edges into its own receivers in edge order.
+         * block, each block summing its edges into its own receivers in edge order (each receiver's row written
+         * once: its edges are consecutive and in one block).
          */
         private A edgeMessages(Interaction block, A up) {
             int upDim = block.linearUp().irrepsOut().dim();
@@ -1059,8 +1063,16 @@ public final class Mace {
                         gather(up, upDim, senders, from, to, scratch.array(Scratch.SENDER_FEATS, count * upDim)),
                         edgeRows(harmonics, harmonicsDim, from, to,
                                 scratch.array(Scratch.HARMONICS, count * harmonicsDim)), tpWeights, out);
-                for (int e = 0; e < count; e++) {
-                    numbers.addRow(message, receivers[from + e] * midDim, out, e * midDim, midDim);
+                A sum = scratch.array(Scratch.RECEIVER_SUM, midDim);
+                A row = scratch.array(Scratch.EDGE_ROW, midDim);
+                for (int first = from; first < to; ) {
+                    int receiver = receivers[first];
+                    int end = first + 1;
+                    while (end < to && receivers[end] == receiver) {
+                        end++;
+                    }
+                    numbers.sumRows(out, midDim, first - from, end - from, message, receiver * midDim, sum, row);
+                    first = end;
                 }
             });
             return message;
@@ -1242,7 +1254,11 @@ public final class Mace {
         static final int GRAD_SENDER_FEATS = 4;
         static final int GRAD_HARMONICS = 5;
         static final int GRAD_WEIGHTS = 6;
-        private static final int USES = 7;
+        /** A receiver's sum of its edges' messages ({@link Numbers#sumRows}). */
+        static final int RECEIVER_SUM = 7;
+        /** One edge's message, copied to be added ({@link Numbers#sumRows}). */
+        static final int EDGE_ROW = 8;
+        private static final int USES = 9;
         /** Arrays kept per use, of distinct lengths, the most recently used first. */
         private static final int LENGTHS = 4;
 

@@ -27,14 +27,19 @@ abstract class Numbers<A> {
      */
     static final Numbers<float[]> FLOAT32 = new Float32();
 
+    /**
+     * Whether a radial MLP computing in these arrays folds its constant factors (its inputs' and each layer's
+     * {@code 1 / sqrt(fan-in)}, the activation's normalization constant) into its weights, which rounds differently
+     * from {@link dev.e3j.runtime.nn.FullyConnectedNet} and saves a pass over every hidden layer: float32 does;
+     * float64 keeps the network's bits ({@link RadialMlp}).
+     */
+    abstract boolean foldsConstantFactors();
+
     /** A zero-filled array. */
     abstract A zeros(int length);
 
     /** The length of {@code values}. */
     abstract int length(A values);
-
-    /** {@code values[i] = 0} for {@code i < length}. */
-    abstract void clear(A values, int length);
 
     /** {@code values[from .. to)} rounded once to this type (a copy). */
     abstract A round(double[] values, int from, int to);
@@ -74,19 +79,36 @@ abstract class Numbers<A> {
      */
     abstract A[] rows(int count, int length);
 
-    /** {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}. */
+    /**
+     * {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}: four rows of {@code out} per
+     * pass over the block, so that each of {@code x}'s rows is read in runs of four (half the time of one entry per
+     * pass: measured, JDK 17, a {@code [294][112]} float block).
+     */
     abstract void transpose(A x, int count, int width, double scale, A[] out);
 
-    /** {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}. */
+    /**
+     * {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}, four rows per pass, as
+     * {@link #transpose}.
+     */
     abstract void untranspose(A[] rows, int width, int count, A out);
 
     /**
      * {@code out[o][b] = sum_k x[k][b] weights[o inDim + k]} for {@code o < outDim}, {@code b < count}
-     * ({@code out}'s rows zero-filled on entry), each sum taking four terms at a time in the order of {@code k}, as
+     * ({@code out}'s rows overwritten), each sum taking four terms at a time in the order of {@code k}, as
      * {@link dev.e3j.runtime.nn.FullyConnectedNet} does, in one pass over the block per output and four terms (C2
-     * vectorizes that loop, but not one that sums eight terms or updates two outputs: measured, JDK 17).
+     * vectorizes that loop, but not one that sums eight terms or updates two outputs: measured, JDK 17). The first
+     * pass assigns its terms' sum rather than adding it to zero: the same value (only a sum of {@code -0} would keep
+     * its sign), without a pass that zero-fills the rows.
      */
     abstract void multiply(A[] x, int inDim, A weights, int outDim, int count, A[] out);
+
+    /**
+     * {@code target[targetAt + c] = sum_{source rows first <= e < end} source[e width + c]} for {@code c < width}
+     * (overwritten; {@code end > first}), summed in row order through {@code sum} and {@code row} ({@code width}
+     * entries each): each row is copied to {@code row} and added to {@code sum}, both indexed from 0, which C2
+     * vectorizes (it does not vectorize the sum of two rows at different offsets: it cannot tell the arrays apart).
+     */
+    abstract void sumRows(A source, int width, int first, int end, A target, int targetAt, A sum, A row);
 
     /** {@code rows[i][b] *= factor} for {@code b < count}. */
     abstract void scale(A[] rows, int count, double factor);
@@ -118,6 +140,11 @@ abstract class Numbers<A> {
     private static final class Float64 extends Numbers<double[]> {
 
         @Override
+        boolean foldsConstantFactors() {
+            return false;
+        }
+
+        @Override
         double[] zeros(int length) {
             return new double[length];
         }
@@ -125,11 +152,6 @@ abstract class Numbers<A> {
         @Override
         int length(double[] values) {
             return values.length;
-        }
-
-        @Override
-        void clear(double[] values, int length) {
-            Arrays.fill(values, 0, length, 0.0);
         }
 
         @Override
@@ -198,18 +220,46 @@ abstract class Numbers<A> {
         @Override
         void transpose(double[] x, int count, int width, double scale, double[][] out) {
             double s = scale;
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[i][b] = x[b * width + i] * s;
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                double[] out0 = out[i];
+                double[] out1 = out[i + 1];
+                double[] out2 = out[i + 2];
+                double[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
+            for (; i < width; i++) {
+                double[] row = out[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    row[b] = x[at] * s;
                 }
             }
         }
 
         @Override
         void untranspose(double[][] rows, int width, int count, double[] out) {
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[b * width + i] = rows[i][b];
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                double[] row0 = rows[i];
+                double[] row1 = rows[i + 1];
+                double[] row2 = rows[i + 2];
+                double[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
+                }
+            }
+            for (; i < width; i++) {
+                double[] row = rows[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row[b];
                 }
             }
         }
@@ -217,13 +267,39 @@ abstract class Numbers<A> {
         @Override
         void multiply(double[][] x, int inDim, double[] weights, int outDim, int count, double[][] out) {
             for (int o = 0; o < outDim; o++) {
-                int k = 0;
+                int k;
+                if (inDim >= 4) {
+                    assign(out[o], x[0], x[1], x[2], x[3], weights, o * inDim, count);
+                    k = 4;
+                } else {
+                    assign(out[o], x[0], weights[o * inDim], count);
+                    k = 1;
+                }
                 for (; k + 4 <= inDim; k += 4) {
                     accumulate(out[o], x[k], x[k + 1], x[k + 2], x[k + 3], weights, o * inDim + k, count);
                 }
                 for (; k < inDim; k++) {
                     accumulate(out[o], x[k], weights[o * inDim + k], count);
                 }
+            }
+        }
+
+        /** {@code o[b] = x0[b] w[at] + x1[b] w[at + 1] + x2[b] w[at + 2] + x3[b] w[at + 3]}. */
+        private static void assign(double[] o, double[] x0, double[] x1, double[] x2, double[] x3, double[] w, int at,
+                                   int count) {
+            double a0 = w[at];
+            double a1 = w[at + 1];
+            double a2 = w[at + 2];
+            double a3 = w[at + 3];
+            for (int b = 0; b < count; b++) {
+                o[b] = x0[b] * a0 + x1[b] * a1 + x2[b] * a2 + x3[b] * a3;
+            }
+        }
+
+        /** {@code o[b] = x[b] a}. */
+        private static void assign(double[] o, double[] x, double a, int count) {
+            for (int b = 0; b < count; b++) {
+                o[b] = x[b] * a;
             }
         }
 
@@ -244,6 +320,19 @@ abstract class Numbers<A> {
             for (int b = 0; b < count; b++) {
                 o[b] += x[b] * a;
             }
+        }
+
+        @Override
+        void sumRows(double[] source, int width, int first, int end, double[] target, int targetAt, double[] sum,
+                     double[] row) {
+            System.arraycopy(source, first * width, sum, 0, width);
+            for (int e = first + 1; e < end; e++) {
+                System.arraycopy(source, e * width, row, 0, width);
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
+            }
+            System.arraycopy(sum, 0, target, targetAt, width);
         }
 
         @Override
@@ -324,6 +413,11 @@ abstract class Numbers<A> {
     private static final class Float32 extends Numbers<float[]> {
 
         @Override
+        boolean foldsConstantFactors() {
+            return true;
+        }
+
+        @Override
         float[] zeros(int length) {
             return new float[length];
         }
@@ -331,11 +425,6 @@ abstract class Numbers<A> {
         @Override
         int length(float[] values) {
             return values.length;
-        }
-
-        @Override
-        void clear(float[] values, int length) {
-            Arrays.fill(values, 0, length, 0f);
         }
 
         @Override
@@ -427,18 +516,46 @@ abstract class Numbers<A> {
         @Override
         void transpose(float[] x, int count, int width, double scale, float[][] out) {
             float s = (float) scale;
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[i][b] = x[b * width + i] * s;
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                float[] out0 = out[i];
+                float[] out1 = out[i + 1];
+                float[] out2 = out[i + 2];
+                float[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
+            for (; i < width; i++) {
+                float[] row = out[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    row[b] = x[at] * s;
                 }
             }
         }
 
         @Override
         void untranspose(float[][] rows, int width, int count, float[] out) {
-            for (int b = 0; b < count; b++) {
-                for (int i = 0; i < width; i++) {
-                    out[b * width + i] = rows[i][b];
+            int i = 0;
+            for (; i + 4 <= width; i += 4) {
+                float[] row0 = rows[i];
+                float[] row1 = rows[i + 1];
+                float[] row2 = rows[i + 2];
+                float[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
+                }
+            }
+            for (; i < width; i++) {
+                float[] row = rows[i];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row[b];
                 }
             }
         }
@@ -446,13 +563,39 @@ abstract class Numbers<A> {
         @Override
         void multiply(float[][] x, int inDim, float[] weights, int outDim, int count, float[][] out) {
             for (int o = 0; o < outDim; o++) {
-                int k = 0;
+                int k;
+                if (inDim >= 4) {
+                    assign(out[o], x[0], x[1], x[2], x[3], weights, o * inDim, count);
+                    k = 4;
+                } else {
+                    assign(out[o], x[0], weights[o * inDim], count);
+                    k = 1;
+                }
                 for (; k + 4 <= inDim; k += 4) {
                     accumulate(out[o], x[k], x[k + 1], x[k + 2], x[k + 3], weights, o * inDim + k, count);
                 }
                 for (; k < inDim; k++) {
                     accumulate(out[o], x[k], weights[o * inDim + k], count);
                 }
+            }
+        }
+
+        /** {@code o[b] = x0[b] w[at] + x1[b] w[at + 1] + x2[b] w[at + 2] + x3[b] w[at + 3]}. */
+        private static void assign(float[] o, float[] x0, float[] x1, float[] x2, float[] x3, float[] w, int at,
+                                   int count) {
+            float a0 = w[at];
+            float a1 = w[at + 1];
+            float a2 = w[at + 2];
+            float a3 = w[at + 3];
+            for (int b = 0; b < count; b++) {
+                o[b] = x0[b] * a0 + x1[b] * a1 + x2[b] * a2 + x3[b] * a3;
+            }
+        }
+
+        /** {@code o[b] = x[b] a}. */
+        private static void assign(float[] o, float[] x, float a, int count) {
+            for (int b = 0; b < count; b++) {
+                o[b] = x[b] * a;
             }
         }
 
@@ -473,6 +616,19 @@ abstract class Numbers<A> {
             for (int b = 0; b < count; b++) {
                 o[b] += x[b] * a;
             }
+        }
+
+        @Override
+        void sumRows(float[] source, int width, int first, int end, float[] target, int targetAt, float[] sum,
+                     float[] row) {
+            System.arraycopy(source, first * width, sum, 0, width);
+            for (int e = first + 1; e < end; e++) {
+                System.arraycopy(source, e * width, row, 0, width);
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
+            }
+            System.arraycopy(sum, 0, target, targetAt, width);
         }
 
         @Override

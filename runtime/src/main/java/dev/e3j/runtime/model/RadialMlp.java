@@ -1,5 +1,6 @@
 package dev.e3j.runtime.model;
 
+import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.ArrayList;
@@ -15,7 +16,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * values are the same bits; what differs is that a caller running its own blocks of edges in parallel (the fused
  * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, runs the block
  * transposed, one array per feature, so that the loops over its rows vectorize ({@link Numbers#rows}), and lays the
- * weights out once, transposed for the forward pass and as stored for the backward pass.
+ * weights out once, transposed for the forward pass and as stored for the backward pass. In
+ * {@link Numbers#FLOAT32} ({@link Numbers#foldsConstantFactors()}) the weights are laid out with the constant
+ * factors folded in: layer 0's with {@code 1 / sqrt(h_0)}, each later layer's with {@code c / sqrt(h_l)}, where
+ * {@code c} is the activation's {@link Normalize2Mom} constant, so that a layer is the product with the previous
+ * layer's unnormalized activation and no pass scales a hidden layer (each value rounds differently, to float
+ * precision).
  *
  * <p>For training on energies and forces, the parameter gradient ({@link #backward(int, double[], double[],
  * double[], double[])}), the forward-mode tangent ({@link #jvp}) and the second derivatives ({@link
@@ -31,7 +37,10 @@ final class RadialMlp<A> {
     /** The flat parameters in double, for the training methods. */
     private final double[] params;
     private final int[] hs;
+    /** The activation the hidden layers apply: {@code act}, or its unnormalized function when the factors fold. */
     private final ScalarFunction act;
+    /** Whether the weights hold the constant factors ({@link Numbers#foldsConstantFactors()}). */
+    private final boolean folded;
     /** {@code forwardWeights.get(l)}: layer {@code l}'s weights transposed, {@code [h_l+1][h_l]}. */
     private final List<A> forwardWeights = new ArrayList<>();
     /** {@code backwardWeights.get(l)}: layer {@code l}'s weights as stored, {@code [h_l][h_l+1]}. */
@@ -46,19 +55,30 @@ final class RadialMlp<A> {
         this.net = net;
         this.params = params.clone();
         this.hs = net.hs();
-        this.act = act;
+        this.folded = numbers.foldsConstantFactors();
+        double normalization = 1.0;
+        if (folded && act instanceof Normalize2Mom normalized) {
+            normalization = normalized.constant();
+            this.act = normalized.unnormalized();
+        } else {
+            this.act = act;
+        }
         int offset = 0;
         for (int l = 0; l + 1 < hs.length; l++) {
             int hIn = hs[l];
             int hOut = hs[l + 1];
+            double factor = folded ? (l == 0 ? 1.0 : normalization) / Math.sqrt(hIn) : 1.0;
+            double[] stored = new double[hIn * hOut];
             double[] transposed = new double[hIn * hOut];
             for (int i = 0; i < hIn; i++) {
                 for (int j = 0; j < hOut; j++) {
-                    transposed[j * hIn + i] = params[offset + i * hOut + j];
+                    double w = params[offset + i * hOut + j] * factor;
+                    stored[i * hOut + j] = w;
+                    transposed[j * hIn + i] = w;
                 }
             }
             forwardWeights.add(numbers.round(transposed, 0, transposed.length));
-            backwardWeights.add(numbers.round(params, offset, offset + hIn * hOut));
+            backwardWeights.add(numbers.round(stored, 0, stored.length));
             offset += hIn * hOut;
         }
     }
@@ -120,15 +140,11 @@ final class RadialMlp<A> {
         private final A[][] slots = (A[][]) new Object[3 * hs.length][];
         private final int[] capacity = new int[3 * hs.length];
 
-        /** Slot {@code slot}'s rows, {@code width} arrays of at least {@code count} entries; zero-filled if asked. */
-        A[] rows(int slot, int width, int count, boolean zeroed) {
+        /** Slot {@code slot}'s rows, {@code width} arrays of at least {@code count} entries, contents unspecified. */
+        A[] rows(int slot, int width, int count) {
             if (slots[slot] == null || slots[slot].length != width || capacity[slot] < count) {
                 slots[slot] = numbers.rows(width, count);
                 capacity[slot] = count;
-            } else if (zeroed) {
-                for (A row : slots[slot]) {
-                    numbers.clear(row, count);
-                }
             }
             return slots[slot];
         }
@@ -157,12 +173,12 @@ final class RadialMlp<A> {
         int layers = hs.length - 1;
         Workspace workspace = takeWorkspace();
         try {
-            A[] h = workspace.rows(0, hs[0], count, false);
-            numbers.transpose(x, count, hs[0], 1 / Math.sqrt(hs[0]), h);
+            A[] h = workspace.rows(0, hs[0], count);
+            numbers.transpose(x, count, hs[0], folded ? 1.0 : 1 / Math.sqrt(hs[0]), h);
             List<A[]> derivatives = new ArrayList<>(layers - 1);
             for (int l = 0; ; l++) {
                 int hOut = hs[l + 1];
-                A[] z = workspace.rows(1 + 2 * l, hOut, count, true);
+                A[] z = workspace.rows(1 + 2 * l, hOut, count);
                 numbers.multiply(h, hs[l], forwardWeights.get(l), hOut, count, z);
                 if (l + 1 == layers) {
                     A out = numbers.zeros(count * hOut);
@@ -172,11 +188,13 @@ final class RadialMlp<A> {
                     }
                     return out;
                 }
-                A[] y = workspace.rows(2 + 2 * l, hOut, count, false);
+                A[] y = workspace.rows(2 + 2 * l, hOut, count);
                 A[] derivative = numbers.rows(hOut, count);
                 numbers.valuesAndDerivatives(act, z, y, derivative, count);
                 derivatives.add(derivative);
-                numbers.scale(y, count, 1 / Math.sqrt(hOut));
+                if (!folded) {
+                    numbers.scale(y, count, 1 / Math.sqrt(hOut));
+                }
                 h = y;
             }
         } finally {
@@ -201,16 +219,18 @@ final class RadialMlp<A> {
         Workspace workspace = takeWorkspace();
         try {
             int gradients = 2 * hs.length;
-            A[] grad = workspace.rows(gradients + layers, hs[layers], count, false);
+            A[] grad = workspace.rows(gradients + layers, hs[layers], count);
             numbers.transpose(gradOut, count, hs[layers], 1.0, grad);
             for (int l = layers - 1; l >= 0; l--) {
                 int hIn = hs[l];
                 if (l + 1 < layers) {
                     numbers.multiply(grad, derivatives.get(l), count);
                 }
-                A[] gradIn = workspace.rows(gradients + l, hIn, count, true);
+                A[] gradIn = workspace.rows(gradients + l, hIn, count);
                 numbers.multiply(grad, hs[l + 1], backwardWeights.get(l), hIn, count, gradIn);
-                numbers.scale(gradIn, count, 1 / Math.sqrt(hIn));
+                if (!folded) {
+                    numbers.scale(gradIn, count, 1 / Math.sqrt(hIn));
+                }
                 grad = gradIn;
             }
             numbers.untranspose(grad, hs[0], count, gradX);
