@@ -337,6 +337,11 @@ final class PathWriter {
      * {@code s_ik = sum_u x1T[i][u] g_k[u]} from the same loads, whence {@code gradX2_j += sum_ik C_ijk s_ik}; and
      * one loop for the weights, {@code gradWeightsT[u] += sum_k gradOutT[k][u] sum_i M_ik x1T[i][u]}. Every loop
      * indexes its arrays by a constant plus {@code u}, as the forward's, so that superword vectorizes it.
+     * <p>
+     * Where an {@code x1} component feeds {@link #MIN_PRODUCTS_TO_SPLIT} or more outputs, JDK 17 left such a loop
+     * scalar in float (MACE's {@code 128x1o x 1x3o -> 128x2e}: no packed instruction), as in
+     * {@link #channelLastDoubleBackwardBody}; then every {@code x1} component of the path gets the loops of
+     * {@link #splitChannelLastBackwardX1Loops} instead, which also take the weight gradient.
      */
     private CodeBlock channelLastBackwardBody(NumberType type, List<CgTerm> terms) {
         CodeBlock.Builder code = CodeBlock.builder();
@@ -349,8 +354,13 @@ final class PathWriter {
         for (int[] pair : pairs) {
             ksByI.computeIfAbsent(pair[0], i -> new ArrayList<>()).add(pair[1]);
         }
+        boolean split = ksByI.values().stream().anyMatch(ks -> ks.size() >= MIN_PRODUCTS_TO_SPLIT);
         ksByI.forEach((i, ks) -> {
             ks.forEach(k -> code.addStatement("$L s$L_$L = $L", t, i, k, type.zero()));
+            if (split) {
+                splitChannelLastBackwardX1Loops(code, type, i, ks);
+                return;
+            }
             openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L a = $L", t, x1T.apply(i));
             List<Product> products = new ArrayList<>();
@@ -364,7 +374,7 @@ final class PathWriter {
             code.addStatement("$L += $L", target, fmaSum(products, type));
             closeLoop(code);
         });
-        if (path.weighted()) {
+        if (path.weighted() && !split) {
             openLoop(code, "u", "0", layout.mul1());
             List<Product> products = new ArrayList<>();
             throughM(pairs, x1T).forEach((k, contraction) -> {
@@ -536,8 +546,53 @@ final class PathWriter {
             openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L c = $L", t, ggX1T);
         }
-        ks.forEach(k -> code.addStatement("p$L_$L += c * $L", i, k, gradOutT.apply(k)));
+        sumsAgainstGradOut(code, "p", i, ks);
+    }
+
+    /**
+     * The loops of {@link #channelLastBackwardBody} for an {@code x1} component {@code i} with output components
+     * {@code ks}, in a path where one component feeds {@link #MIN_PRODUCTS_TO_SPLIT} or more outputs: each load
+     * feeds one sum per loop, as in {@link #splitChannelLastX1Loops}. First {@code h = sum_k M_ik gradOutT[k][u]},
+     * {@code gradX1T[i][u] += w h} and {@code gradWeightsT[u] += x1T[i][u] h} (so the path needs no weight loop:
+     * {@code sum_k gradOutT[k] sum_i M_ik x1T[i] = sum_i x1T[i] h_i}); then the sums {@code s_ik += c gradOutT[k][u]}
+     * with {@code c = w x1T[i][u]} (declared by the caller). Unweighted, {@code w = 1} and no weight gradient.
+     */
+    private void splitChannelLastBackwardX1Loops(CodeBlock.Builder code, NumberType type, int i, List<Integer> ks) {
+        String t = type.type().toString();
+        String target = "gradX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        String x1T = "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        List<Product> throughM = ks.stream().map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k,
+                channelLastGradOut(k))).toList();
+        openLoop(code, "u", "0", layout.mul1());
+        if (path.weighted()) {
+            String gradWeight = "gradWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+            code.addStatement("$L h = $L", t, fmaSum(throughM, type));
+            code.addStatement("$L = Math.fma($L, h, $L)", target, channelLastWeight(), target);
+            code.addStatement("$L = Math.fma($L, h, $L)", gradWeight, x1T, gradWeight);
+            closeLoop(code);
+            openLoop(code, "u", "0", layout.mul1());
+            code.addStatement("$L c = $L * $L", t, channelLastWeight(), x1T);
+        } else {
+            code.addStatement("$L += $L", target, fmaSum(throughM, type));
+            closeLoop(code);
+            openLoop(code, "u", "0", layout.mul1());
+            code.addStatement("$L c = $L", t, x1T);
+        }
+        sumsAgainstGradOut(code, "s", i, ks);
+    }
+
+    /**
+     * The end of an open loop over the channels that sums {@code <sum>I_K += c gradOutT[k][u]} for each output
+     * component {@code k} of {@code ks}, {@code c} declared in it; closes the loop.
+     */
+    private void sumsAgainstGradOut(CodeBlock.Builder code, String sum, int i, List<Integer> ks) {
+        ks.forEach(k -> code.addStatement("$L$L_$L += c * $L", sum, i, k, channelLastGradOut(k)));
         closeLoop(code);
+    }
+
+    /** Channel {@code u} of output component {@code k} of the channel-last output cotangent. */
+    private String channelLastGradOut(int k) {
+        return "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
     }
 
     /** The weight of channel {@code u}; the per-sample weights are copied to offset 0 (shared ones are there). */
