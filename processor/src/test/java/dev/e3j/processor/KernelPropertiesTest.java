@@ -78,7 +78,8 @@ class KernelPropertiesTest {
                         kind = Kind.CHANNELWISE, sharedWeights = false)
                     interface Channelwise extends TensorProductKernel {}
 
-                    @TensorProduct(in1 = "3x0e+3x1o", in2 = "0e+1o", out = "3x0e+3x1o+3x1e", kind = Kind.CUSTOM,
+                    // 16 channels: the channel-last forward (TensorProductPlan.MIN_MUL_IR_FORWARD_CHANNELS)
+                    @TensorProduct(in1 = "16x0e+16x1o", in2 = "0e+1o", out = "16x0e+16x1o+16x1e", kind = Kind.CUSTOM,
                         paths = {
                             @Path(in1 = 0, in2 = 0, out = 0, mode = "uvu"),
                             @Path(in1 = 1, in2 = 1, out = 0, mode = "uvu", weighted = false),

@@ -60,6 +60,8 @@ public record PathPlan(PathModel path, PathLayout layout, int firstWeightRow, in
     /**
      * Whether this path has channel-last methods: a {@code uvu} path of several channels with one {@code x2}
      * channel ({@link #sharesX2()}), whose per-channel work is a few dense loops over {@code u} through {@code M}.
+     * The kernel decides which of its passes use them: a {@code mul_ir} forward only from
+     * {@link TensorProductPlan#MIN_MUL_IR_FORWARD_CHANNELS} channels ({@link TensorProductPlan#forwardChannelLast()}).
      */
     public boolean channelLast() {
         return mode() == ConnectionMode.UVU && sharesX2();

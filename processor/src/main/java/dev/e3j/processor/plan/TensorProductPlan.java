@@ -19,14 +19,14 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *
  * @param model             the exact model
  * @param paths             the paths that contribute, in instruction order
- * @param channelLast       whether the forward runs on per-block channel-last ({@code ir_mul}) scratch copies of each
+ * @param channelLast       whether the kernel runs channel-last, on per-block ({@code ir_mul}) scratch copies of each
  *                          sample: when every path is channel-last ({@link PathPlan#channelLast()}); in the
- *                          {@link Layout#IR_MUL} layout the copies are plain. In {@link Layout#MUL_IR} the fused
- *                          backward stays on {@code mul_ir}: channel-last, its reductions over the channels (the x2
- *                          gradient) and the extra loops measured slower with the transposes (mace fwd+bwd 21.3
- *                          against 17.9 ms); in {@link Layout#IR_MUL}, with plain copies, it runs channel-last too.
- *                          The double backward runs channel-last in both layouts (transposed copies in
- *                          {@link Layout#MUL_IR}, as the forward's)
+ *                          {@link Layout#IR_MUL} layout the copies are plain. The forward does where
+ *                          {@link #forwardChannelLast()}. In {@link Layout#MUL_IR} the fused backward stays on
+ *                          {@code mul_ir}: channel-last, its reductions over the channels (the x2 gradient) and the
+ *                          extra loops measured slower with the transposes (mace fwd+bwd 21.3 against 17.9 ms); in
+ *                          {@link Layout#IR_MUL}, with plain copies, it runs channel-last too. The double backward
+ *                          runs channel-last in both layouts (transposed copies in {@link Layout#MUL_IR})
  * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them
@@ -54,6 +54,21 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     public static final int MAX_COPIES_PER_METHOD = 300;
     /** A transposing copy's entries packed into methods by their statements: {@link #MAX_COPIES_PER_METHOD}. */
     public static final MethodPacker COPIES = MethodPacker.ofSize(MAX_COPIES_PER_METHOD);
+    /**
+     * The fewest channels {@code mul1} every path of a {@link Layout#MUL_IR} kernel needs for its forward to run
+     * channel-last ({@link #forwardChannelLast()}). With fewer, the loops over the channels are a few iterations
+     * long, too short for superword to pay for the transposes of {@code x1} and {@code out} that each sample then
+     * needs; the plain {@code mul_ir} forward (with {@code M} shared over the channels, {@link PathPlan#sharesX2()})
+     * is faster. Gate points' edge product ({@code 8x0e+4x1o+2x2e x 0e+1o+2e}, 15 paths of 8, 4 and 2 channels,
+     * per-sample weights; one thread's CPU time, the two builds alternated call by call in one JVM, 600 pairs of
+     * 1,000 samples under load): plain over channel-last, median of the paired ratios 0.71 (p25-p75 0.59-0.89) in
+     * float and 0.84 in double; minima 63 against 91 and 92 against 97 ns per sample. Nequip (32 channels) and MACE
+     * (128) keep their measured channel-last forward; 9 to 15 channels were not measured. {@link Layout#IR_MUL}
+     * kernels keep the channel-last forward at any count: their copies are plain, and the plain forward would
+     * convert every block (the same kernel there: 125-155 against 77-90 ns per sample). The double backward stays
+     * channel-last ({@link #channelLast()}): plain {@code mul_ir}, the same kernel's measured 3-9% slower.
+     */
+    public static final int MIN_MUL_IR_FORWARD_CHANNELS = 16;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     public static final int VIEWS_PER_METHOD = 64;
     /** Weight views packed into helper methods: {@link #VIEWS_PER_METHOD}. */
@@ -173,6 +188,15 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     /** Three entries per constant (its value and field name), four per method (name and call reference), per type. */
     private static long poolEntries(int numberTypes, long constants, long methods) {
         return numberTypes * (constants * 3 + methods * 4);
+    }
+
+    /**
+     * Whether the forward runs on channel-last scratch copies: where {@link #channelLast()}, in a {@link Layout#MUL_IR}
+     * kernel only when every path has at least {@link #MIN_MUL_IR_FORWARD_CHANNELS} channels.
+     */
+    public boolean forwardChannelLast() {
+        return channelLast && (model.layout() == Layout.IR_MUL
+                || paths.stream().allMatch(path -> path.layout().mul1() >= MIN_MUL_IR_FORWARD_CHANNELS));
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

@@ -86,6 +86,8 @@ public final class TensorProductWriter {
     /** What is computed how, decided once from the model: this writer only prints it. */
     private final TensorProductPlan plan;
     private final boolean channelLast;
+    /** {@link TensorProductPlan#forwardChannelLast()}: the forward's part of {@link #channelLast}. */
+    private final boolean forwardChannelLast;
     private final boolean weightRows;
     private final boolean backwardByColumns;
     /**
@@ -120,6 +122,7 @@ public final class TensorProductWriter {
             }
         }
         channelLast = plan.channelLast();
+        forwardChannelLast = plan.forwardChannelLast();
         weightRows = plan.weightRows();
         backwardByColumns = plan.backwardByColumns();
         irMul = model.layout() == Layout.IR_MUL;
@@ -189,7 +192,7 @@ public final class TensorProductWriter {
             }
         }
         List<Operation> operations = new ArrayList<>(List.of(
-                channelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
+                forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
                 channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
@@ -443,7 +446,7 @@ public final class TensorProductWriter {
                     Map.of(Operation.FORWARD_WEIGHT_ROWS, copyOut)));
             return method.build();
         }
-        if (!channelLast) {
+        if (!forwardChannelLast) {
             method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
             method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
             return method.build();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.CgConvention;
 import dev.e3j.annotations.IrrepNormalization;
+import dev.e3j.annotations.Layout;
 import dev.e3j.annotations.PathNormalization;
 import dev.e3j.annotations.Precision;
 import dev.e3j.annotations.TensorProduct.Kind;
@@ -25,9 +26,14 @@ class TensorProductPlanTest {
 
     private static TensorProductPlan plan(String in1, String in2, String out, Kind kind, boolean sharedWeights)
             throws InvalidSpecException {
+        return plan(in1, in2, out, kind, sharedWeights, Layout.MUL_IR);
+    }
+
+    private static TensorProductPlan plan(String in1, String in2, String out, Kind kind, boolean sharedWeights,
+                                          Layout layout) throws InvalidSpecException {
         TensorProductModel model = TensorProductModels.build(new TensorProductSpec(in1, in2, out, kind, List.of(),
                 IrrepNormalization.COMPONENT, PathNormalization.ELEMENT, sharedWeights, Precision.DOUBLE,
-                CgConvention.E3NN_0_5));
+                CgConvention.E3NN_0_5, false, layout));
         return TensorProductPlan.of(model);
     }
 
@@ -81,6 +87,21 @@ class TensorProductPlanTest {
         assertTrue(plan.paths().stream().allMatch(path -> path.sharesX2() && path.channelLast()));
         assertFalse(plan("1x0e+1x1o", "0e+1o", "1x0e+1x1o", Kind.CHANNELWISE, false).channelLast(),
                 "one channel: nothing to share");
+    }
+
+    @Test
+    void fewChannelsRunTheForwardChannelLastOnlyInIrMul() throws InvalidSpecException {
+        int few = TensorProductPlan.MIN_MUL_IR_FORWARD_CHANNELS - 1;
+        int enough = TensorProductPlan.MIN_MUL_IR_FORWARD_CHANNELS;
+        String in1 = enough + "x0e+" + few + "x1o";
+        String out = enough + "x0e+" + few + "x1o";
+        TensorProductPlan mulIr = plan(in1, "0e+1o", out, Kind.CHANNELWISE, false, Layout.MUL_IR);
+        assertTrue(mulIr.channelLast(), "the double backward stays channel-last");
+        assertFalse(mulIr.forwardChannelLast(), "one path under the threshold: the plain forward");
+        assertTrue(plan(in1, "0e+1o", out, Kind.CHANNELWISE, false, Layout.IR_MUL).forwardChannelLast(),
+                "ir_mul copies are plain");
+        String wide = enough + "x0e+" + enough + "x1o";
+        assertTrue(plan(wide, "0e+1o", wide, Kind.CHANNELWISE, false, Layout.MUL_IR).forwardChannelLast());
     }
 
     @Test
