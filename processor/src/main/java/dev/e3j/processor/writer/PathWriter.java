@@ -9,6 +9,7 @@ import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.plan.PathLayout;
 import dev.e3j.processor.plan.PathPlan;
+import dev.e3j.processor.plan.TensorProductPlan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,10 +33,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * when every gradient is wanted one fused method computes all three from the same loads and contractions, and the
  * double backward likewise computes its four results in one pass per pair ({@link #doubleBackwardBody}). When many
  * channels meet one x2 channel, {@code M_ik = sum_j C_ijk x2_j} is formed once per sample (see
- * {@link PathPlan#sharesX2()}); such a {@code uvu} path also has a channel-last forward
+ * {@link PathPlan#sharesX2()}); such a {@code uvu} path also has channel-last methods
  * ({@link PathPlan#channelLast()}): one loop over the channels per output component, on {@code ir_mul} scratch
- * copies, which HotSpot's superword vectorizes (the plan decides these strategies). A {@code uvw} path with one x2
- * channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
+ * copies, which HotSpot's superword vectorizes; a {@code mul_ir} kernel with a path of few channels keeps the plain
+ * forward ({@link TensorProductPlan#forwardChannelLast()}; the plan decides these strategies). A {@code uvw} path
+ * with one x2 channel may instead contract the weights with x1 first, into register sums ({@link #weightsFirstBlock}).
  * Sums of products within a statement are {@code Math.fma} chains ({@link #fmaSum}): one instruction and one rounding
  * per product. A sum carried from one iteration to the next of a loop that superword vectorizes (arrays indexed by a
  * constant plus the loop variable: the channel-last loops) is a plain addition instead, {@code s += a * g}
