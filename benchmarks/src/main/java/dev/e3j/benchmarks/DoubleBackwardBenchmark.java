@@ -24,12 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * as in training on forces), in e3nn's {@code MUL_IR} layout and in the channel-last {@code IR_MUL} (the same
  * uniform random features read in either layout). {@code tools/bench_double_backward.py} times e3nn's autograd double backward on the same
  * configurations.
+ *
+ * <p>Warm-up: 15 iterations of 2 s. C2 compiles the path methods of a large kernel one by one while the benchmark
+ * threads hold both cores: after 9 s revmd17-toluene-uvu's float32 {@code IR_MUL} double backward had 6 of its 30
+ * channel-last path methods in C2 code (16 before their loops were split), and its mean after 10 s of warm-up was 3 to
+ * 6 times its mean after 30 s (683 against 103 ms, 2026-12-07).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
-@Warmup(iterations = 5, time = 2)
+@Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 5, time = 1)
 public class DoubleBackwardBenchmark {
 
