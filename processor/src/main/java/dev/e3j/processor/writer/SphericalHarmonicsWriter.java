@@ -935,21 +935,34 @@ public final class SphericalHarmonicsWriter {
         return new Piece(code.endControlFlow().build(), 200);
     }
 
-    /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(NumberType t, Gradient kind, Pass values, Pass loadWeights,
-                                               Pass gradient, Pass storeGradients) {
+    /** {@code private static void backwardBlock(int from, int to, T[] xyz, T[] gradOut, T[] gradXyz)}, no body. */
+    private static MethodSpec.Builder backwardBlockHead(NumberType t) {
         return MethodSpec.methodBuilder("backwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(int.class, "from")
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "gradOut")
-                .addParameter(t.arrayType(), "gradXyz")
+                .addParameter(t.arrayType(), "gradXyz");
+    }
+
+    /**
+     * {@link #backwardBlockHead} with the points-last scratch ({@code points}, and {@code rows} of {@code rowCount}
+     * rows) and the open loop over chunks whose points are loaded; the caller adds the chunk's body and closes it.
+     */
+    private MethodSpec.Builder chunkedBackwardBlock(NumberType t, CodeBlock rowCount) {
+        return backwardBlockHead(t)
                 .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.backwardRowCount())
+                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), rowCount)
                 .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
                 .addStatement("int count = Math.min(CHUNK, to - start)")
-                .addStatement("loadPoints(xyz, start, count, points)")
+                .addStatement("loadPoints(xyz, start, count, points)");
+    }
+
+    /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
+    private MethodSpec pointsLastBackwardBlock(NumberType t, Gradient kind, Pass values, Pass loadWeights,
+                                               Pass gradient, Pass storeGradients) {
+        return chunkedBackwardBlock(t, CodeBlock.of("$L", plan.backwardRowCount()))
                 .addCode(kind == Gradient.LOWERED_POINTS_LAST ? values.calls() : CodeBlock.of(""))
                 .addCode(loadWeights.calls())
                 .addCode(gradient.calls())
@@ -994,13 +1007,7 @@ public final class SphericalHarmonicsWriter {
 
     /** The gradients of points {@code from..to-1}. */
     private MethodSpec backwardBlock(NumberType t, List<String> callees) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(t.arrayType(), "xyz")
-                .addParameter(t.arrayType(), "gradOut")
-                .addParameter(t.arrayType(), "gradXyz")
+        MethodSpec.Builder method = backwardBlockHead(t)
                 .beginControlFlow("for (int p = from; p < to; p++)")
                 .addCode(readPoint(t))
                 .addStatement("int o = p * $L", dim)
@@ -1030,18 +1037,7 @@ public final class SphericalHarmonicsWriter {
      * in loops that vectorize, and a scalar store into {@code gradXyz}.
      */
     private MethodSpec polynomialBackwardBlock(NumberType t) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backwardBlock")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(int.class, "from")
-                .addParameter(int.class, "to")
-                .addParameter(t.arrayType(), "xyz")
-                .addParameter(t.arrayType(), "gradOut")
-                .addParameter(t.arrayType(), "gradXyz")
-                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[3 * STRIDE]", t.arrayType(), t.type())
-                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
-                .addStatement("int count = Math.min(CHUNK, to - start)")
-                .addStatement("loadPoints(xyz, start, count, points)")
+        MethodSpec.Builder method = chunkedBackwardBlock(t, CodeBlock.of("3"))
                 .addStatement("polynomialGradient(points, gradOut, rows, start, count)");
         if (model.normalize()) {
             for (int axis : ALL_AXES) {
