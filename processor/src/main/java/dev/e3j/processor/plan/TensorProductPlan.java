@@ -2,7 +2,6 @@ package dev.e3j.processor.plan;
 
 import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.CgTerm;
-import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
 import java.util.ArrayList;
@@ -70,12 +69,6 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * channel-last ({@link #channelLast()}): plain {@code mul_ir}, the same kernel's measured 3-9% slower.
      */
     public static final int MIN_MUL_IR_FORWARD_CHANNELS = 16;
-    /**
-     * Samples per block of a kernel whose forward and backward run points-last ({@link #pointsLast()}): the block's
-     * transposed inputs, weights, outputs and gradients (about 400 values per sample for gate points' edge product,
-     * 200 kB in double) stay within a core's L2 cache.
-     */
-    public static final int POINTS_LAST_BLOCK = 64;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     public static final int VIEWS_PER_METHOD = 64;
     /** Weight views packed into helper methods: {@link #VIEWS_PER_METHOD}. */
@@ -204,23 +197,6 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     public boolean forwardChannelLast() {
         return channelLast && (model.layout() == Layout.IR_MUL
                 || paths.stream().allMatch(path -> path.layout().mul1() >= MIN_MUL_IR_FORWARD_CHANNELS));
-    }
-
-    /**
-     * Whether the forward and the backward run points-last: each block's {@code x1}, {@code x2}, weights and
-     * {@code gradOut} transposed into rows, one per component of each irrep entry holding it for every channel and
-     * point ({@code [u][p]}, the rows of {@code x2} repeated for every channel), every path computed over all its
-     * channels and the block's points at once in loops that superword vectorizes, and the results transposed back.
-     * For {@link Layout#MUL_IR} kernels with per-sample weights whose paths are all weighted {@code uvu} with one
-     * {@code x2} channel and fewer than {@link #MIN_MUL_IR_FORWARD_CHANNELS} channels, and whose {@code x2} entries
-     * have at most one channel: their per-sample loops over a few channels stay scalar, and channel-last loses to the
-     * plain code there (see that constant). Gate points' edge products are such kernels.
-     */
-    public boolean pointsLast() {
-        return model.layout() == Layout.MUL_IR && !model.square() && !model.sharedWeights() && !paths.isEmpty()
-                && model.irrepsIn2().entries().stream().allMatch(entry -> entry.mul() <= 1)
-                && model.paths().stream().allMatch(path -> path.mode() == ConnectionMode.UVU && path.weighted()
-                        && path.entry2().mul() == 1 && path.entry1().mul() < MIN_MUL_IR_FORWARD_CHANNELS);
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

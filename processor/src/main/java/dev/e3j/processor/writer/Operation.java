@@ -88,28 +88,15 @@ enum Operation {
      * gradient) accumulated into; {@code x2}, {@code ggX2} and {@code gX2} at the sample's offset.
      */
     DOUBLE_BACKWARD_CHANNEL_LAST("_doubleBackwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights",
-            "gradOutT", "ggX1T", "ggX2", "ggWeightsT", "gX1T", "gX2", "gWeightsT", "gGradOutT")),
-    /**
-     * {@link #FORWARD} of a whole block of {@code points} samples at once, on points-last scratch: one array per
-     * component of the block's {@code x1}, {@code x2}, weights and {@code out} (names ending in {@code P}), indexed
-     * by the point, so that the loops over the points index every array by the loop variable alone and HotSpot's
-     * superword vectorizes them.
-     */
-    FORWARD_POINTS_LAST("_pointsLast", List.of("points", "x1P", "x2P", "weightsP", "outP")),
-    /** {@link #BACKWARD} of a block on points-last scratch, as {@link #FORWARD_POINTS_LAST}. */
-    BACKWARD_POINTS_LAST("_backwardPointsLast", List.of("points", "x1P", "x2P", "weightsP", "gradOutP", "gradX1P",
-            "gradX2P", "gradWeightsP")),
-    /** {@link #BACKWARD_INPUTS} of a block on points-last scratch, as {@link #FORWARD_POINTS_LAST}. */
-    BACKWARD_INPUTS_POINTS_LAST("_backwardInputsPointsLast", List.of("points", "x1P", "x2P", "weightsP", "gradOutP",
-            "gradX1P", "gradX2P"));
+            "gradOutT", "ggX1T", "ggX2", "ggWeightsT", "gX1T", "gX2", "gWeightsT", "gGradOutT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
             "sampleWeights", "gradWeightsT", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",
-            "ggWeightColumns", "ggWeightsT", "gWeightsT", "weightsP", "gradWeightsP");
+            "ggWeightColumns", "ggWeightsT", "gWeightsT");
 
     /** Parameters that are arrays of rows or columns, each its own array. */
     private static final List<String> ROW_ARRAYS = List.of("weightRows", "weightColumns", "gradRows", "ggWeightRows",
-            "ggWeightColumns", "x1P", "x2P", "weightsP", "outP", "gradOutP", "gradX1P", "gradX2P", "gradWeightsP");
+            "ggWeightColumns");
 
     private final String suffix;
     private final List<String> parameters;
@@ -123,17 +110,9 @@ enum Operation {
         return suffix;
     }
 
-    /** Whether this operation computes a whole block on points-last scratch. */
-    boolean pointsLast() {
-        return this == FORWARD_POINTS_LAST || this == BACKWARD_POINTS_LAST || this == BACKWARD_INPUTS_POINTS_LAST;
-    }
-
-    /**
-     * The type of a path method's parameter: an offset or a count of points, the weight rows or points-last scratch
-     * (arrays of arrays), or an array.
-     */
+    /** The type of a path method's parameter: an offset, the weight rows (an array of arrays), or an array. */
     static TypeName parameterType(String parameter, NumberType number) {
-        if (parameter.endsWith("Offset") || parameter.equals("points")) {
+        if (parameter.endsWith("Offset")) {
             return TypeName.INT;
         }
         return ROW_ARRAYS.contains(parameter) ? ArrayTypeName.of(number.arrayType()) : number.arrayType();

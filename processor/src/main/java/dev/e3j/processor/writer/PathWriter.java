@@ -71,12 +71,6 @@ final class PathWriter {
      */
     static final int MIN_PRODUCTS_TO_SPLIT = 3;
 
-    /**
-     * Products one loop over the points of a points-last method sums at most ({@link #pointsLastLoops}); a component
-     * with more is summed by several loops.
-     */
-    static final int MAX_POINTS_LAST_PRODUCTS = 6;
-
     /** The deepest nesting of {@code Math.fma} calls in one generated expression ({@link #fmaSum}). */
     static final int MAX_FMA_DEPTH = 32;
 
@@ -86,8 +80,6 @@ final class PathWriter {
     private final PathLayout layout;
     private final ConnectionMode mode;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
-    /** Where the path's rows start in the points-last scratch; null unless the kernel runs points-last. */
-    private final PointsLastRows pointsLastRows;
     /**
      * The loops {@link #openLoop} opened in the method being written, innermost first: {@code ""} for a written loop,
      * else the variable of a left-out one, which reads as 0 ({@link #at}).
@@ -95,25 +87,11 @@ final class PathWriter {
     private final Deque<String> loops = new ArrayDeque<>();
 
     PathWriter(PathPlan plan, ConstantPool constants) {
-        this(plan, constants, null);
-    }
-
-    /** With the rows of a points-last kernel's path ({@link TensorProductPlan#pointsLast()}). */
-    PathWriter(PathPlan plan, ConstantPool constants, PointsLastRows pointsLastRows) {
-        this.pointsLastRows = pointsLastRows;
         this.plan = plan;
         this.path = plan.path();
         this.constants = constants;
         this.layout = plan.layout();
         this.mode = path.mode();
-    }
-
-    /**
-     * The first rows of a path's operands in points-last scratch, where each row holds one component of one irrep
-     * entry for every channel and point ({@code [u][p]}): {@code x1}'s entry, {@code x2}'s (whose rows repeat the
-     * block's values for every channel), {@code out}'s (and {@code gradOut}'s), and the path's weight row.
-     */
-    record PointsLastRows(int x1, int x2, int out, int weight) {
     }
 
     /** One product {@code left * right} with an exact factor; {@code right == null} for {@code left} alone. */
@@ -142,8 +120,7 @@ final class PathWriter {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
                     FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST, FORWARD_POINTS_LAST, BACKWARD_POINTS_LAST,
-                    BACKWARD_INPUTS_POINTS_LAST -> CgTerm::k;
+                    DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -179,8 +156,6 @@ final class PathWriter {
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
             case DOUBLE_BACKWARD_CHANNEL_LAST -> 12;
-            case FORWARD_POINTS_LAST -> 3;
-            case BACKWARD_POINTS_LAST, BACKWARD_INPUTS_POINTS_LAST -> 9;
         };
     }
 
@@ -194,7 +169,6 @@ final class PathWriter {
             case FORWARD_WEIGHT_ROWS -> 4;
             case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD, DOUBLE_BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
-            case FORWARD_POINTS_LAST, BACKWARD_POINTS_LAST, BACKWARD_INPUTS_POINTS_LAST -> 8;
             default -> 0;
         };
     }
@@ -218,11 +192,6 @@ final class PathWriter {
                     + " the weights and ggWeights and gradient rows";
             case DOUBLE_BACKWARD_CHANNEL_LAST -> "second derivatives with respect to x1, x2, the weights and gradOut,"
                     + " in one pass, channel-last";
-            case FORWARD_POINTS_LAST -> "outP += W x1P (x) x2P over a block's points, points-last";
-            case BACKWARD_POINTS_LAST -> "gradients with respect to x1, x2 and the weights over a block's points,"
-                    + " points-last";
-            case BACKWARD_INPUTS_POINTS_LAST -> "gradients with respect to x1 and x2 (not the weights) over a block's"
-                    + " points, points-last";
         };
     }
 
@@ -236,19 +205,12 @@ final class PathWriter {
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
                     FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST, FORWARD_POINTS_LAST, BACKWARD_POINTS_LAST,
-                    BACKWARD_INPUTS_POINTS_LAST -> term.k();
+                    DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
         if (operation == Operation.FORWARD_CHANNEL_LAST) {
             return channelLastForwardBody(type, terms);
-        }
-        if (operation == Operation.FORWARD_POINTS_LAST) {
-            return pointsLastForwardBody(type, terms);
-        }
-        if (operation == Operation.BACKWARD_POINTS_LAST || operation == Operation.BACKWARD_INPUTS_POINTS_LAST) {
-            return pointsLastBackwardBody(type, terms, operation == Operation.BACKWARD_POINTS_LAST);
         }
         if (operation == Operation.BACKWARD_CHANNEL_LAST) {
             return channelLastBackwardBody(type, terms);
@@ -324,8 +286,7 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST, FORWARD_POINTS_LAST,
-                    BACKWARD_POINTS_LAST, BACKWARD_INPUTS_POINTS_LAST ->
+                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -340,167 +301,6 @@ final class PathWriter {
         }
         closeLoop(code);
         return code.build();
-    }
-
-    /**
-     * Forward on points-last scratch ({@link Operation#FORWARD_POINTS_LAST}): the path's rows, each holding one
-     * component of every channel at every point of the block ({@code [u][p]}, {@code n = mul * points} values),
-     * {@code a_i} of {@code x1}, {@code b_j} of {@code x2} (repeated for every channel), the weights and
-     * {@code out_k}; per output component {@code k} loops over all {@code n},
-     * {@code out_k[q] += weight[q] sum_ij C_ijk a_i[q] b_j[q]}, at most {@link #MAX_POINTS_LAST_PRODUCTS} products a
-     * loop ({@link #pointsLastLoops}).
-     */
-    private CodeBlock pointsLastForwardBody(NumberType type, List<CgTerm> terms) {
-        CodeBlock.Builder code = CodeBlock.builder();
-        declarePointsLastRows(code, type, terms, List.of("out"));
-        byComponent(terms, CgTerm::k).forEach((k, byK) -> pointsLastLoops(code, type, "out" + k, "weight",
-                byK.stream().map(term -> new Product(term.constant(), "a" + term.i() + "[q]", "b" + term.j() + "[q]"))
-                        .toList()));
-        return code.build();
-    }
-
-    /**
-     * The fused backward on points-last scratch ({@link Operation#BACKWARD_POINTS_LAST}, or without the weight
-     * gradient {@link Operation#BACKWARD_INPUTS_POINTS_LAST}), on rows as {@link #pointsLastForwardBody}'s, with
-     * {@code go_k} of {@code gradOut}: per {@code x1} component {@code gradX1_i[q] += weight[q] sum_jk C_ijk b_j[q]
-     * go_k[q]}, per {@code x2} component {@code gradX2_j[q] += weight[q] sum_ik C_ijk a_i[q] go_k[q]} (per channel:
-     * the caller sums the channels), and {@code gradWeight[q] += sum_ijk C_ijk a_i[q] b_j[q] go_k[q]}; each a run of
-     * loops of one store stream each.
-     */
-    private CodeBlock pointsLastBackwardBody(NumberType type, List<CgTerm> terms, boolean weightGradient) {
-        CodeBlock.Builder code = CodeBlock.builder();
-        declarePointsLastRows(code, type, terms, weightGradient ? List.of("gradOut", "gradX1", "gradX2",
-                "gradWeight") : List.of("gradOut", "gradX1", "gradX2"));
-        byComponent(terms, CgTerm::i).forEach((i, byI) -> pointsLastLoops(code, type, "gradX1_" + i, "weight",
-                byI.stream().map(term -> new Product(term.constant(), "b" + term.j() + "[q]",
-                        "go" + term.k() + "[q]")).toList()));
-        byComponent(terms, CgTerm::j).forEach((j, byJ) -> pointsLastLoops(code, type, "gradX2_" + j, "weight",
-                byJ.stream().map(term -> new Product(term.constant(), "a" + term.i() + "[q]",
-                        "go" + term.k() + "[q]")).toList()));
-        if (weightGradient) {
-            pointsLastLoops(code, type, "gradWeight", null, terms.stream().map(term -> new Product(term.constant(),
-                    "a" + term.i() + "[q]", "b" + term.j() + "[q] * go" + term.k() + "[q]")).toList());
-        }
-        return code.build();
-    }
-
-    /** {@code terms} by the component {@code component} picks, in increasing order. */
-    private static Map<Integer, List<CgTerm>> byComponent(List<CgTerm> terms, ToIntFunction<CgTerm> component) {
-        Map<Integer, List<CgTerm>> by = new TreeMap<>();
-        for (CgTerm term : terms) {
-            by.computeIfAbsent(component.applyAsInt(term), c -> new ArrayList<>()).add(term);
-        }
-        return by;
-    }
-
-    /**
-     * Declares {@code n}, the values of each row the path covers ({@code mul * points}), and the rows that
-     * {@code terms} read: {@code a_i}, {@code b_j}, {@code weight}, and per name in {@code rows} those of that
-     * operand: {@code out} ({@code out_k}), {@code gradOut} ({@code go_k}), {@code gradX1} ({@code gradX1_i}),
-     * {@code gradX2} ({@code gradX2_j}) or {@code gradWeight}. Row numbers are {@link PointsLastRows}'.
-     */
-    private void declarePointsLastRows(CodeBlock.Builder code, NumberType type, List<CgTerm> terms,
-                                       List<String> rows) {
-        String row = type.type() + "[]";
-        code.addStatement("int n = $L", layout.mul1() == 1 ? "points" : layout.mul1() + " * points");
-        for (int i : terms.stream().map(CgTerm::i).distinct().sorted().toList()) {
-            code.addStatement("$L a$L = x1P[$L]", row, i, pointsLastRows.x1() + i);
-            if (rows.contains("gradX1")) {
-                code.addStatement("$L gradX1_$L = gradX1P[$L]", row, i, pointsLastRows.x1() + i);
-            }
-        }
-        for (int j : terms.stream().map(CgTerm::j).distinct().sorted().toList()) {
-            code.addStatement("$L b$L = x2P[$L]", row, j, pointsLastRows.x2() + j);
-            if (rows.contains("gradX2")) {
-                code.addStatement("$L gradX2_$L = gradX2P[$L]", row, j, pointsLastRows.x2() + j);
-            }
-        }
-        for (int k : terms.stream().map(CgTerm::k).distinct().sorted().toList()) {
-            if (rows.contains("out")) {
-                code.addStatement("$L out$L = outP[$L]", row, k, pointsLastRows.out() + k);
-            }
-            if (rows.contains("gradOut")) {
-                code.addStatement("$L go$L = gradOutP[$L]", row, k, pointsLastRows.out() + k);
-            }
-        }
-        code.addStatement("$L weight = weightsP[$L]", row, pointsLastRows.weight());
-        if (rows.contains("gradWeight")) {
-            code.addStatement("$L gradWeight = gradWeightsP[$L]", row, pointsLastRows.weight());
-        }
-    }
-
-    /**
-     * {@code target[q] += factor[q] * sum(products)} over the path's {@code n} values ({@code factor == null}: without it),
-     * as loops of at most {@link #MAX_POINTS_LAST_PRODUCTS} products each, one store stream a loop: JDK 17's C2
-     * unrolls, and so lets superword vectorize, only loops whose bodies stay within its {@code LoopUnrollLimit}.
-     */
-    private void pointsLastLoops(CodeBlock.Builder code, NumberType type, String target, String factor,
-                                 List<Product> products) {
-        for (int from = 0; from < products.size(); from += MAX_POINTS_LAST_PRODUCTS) {
-            List<Product> part = products.subList(from, Math.min(products.size(), from + MAX_POINTS_LAST_PRODUCTS));
-            // A part whose products all have negative constants of magnitude 1 is subtracted (no negated value).
-            boolean subtract = part.stream().allMatch(p -> p.constant().signum() < 0 && ConstantPool.isOne(p.constant()));
-            String sum = pointsLastSum(subtract ? part.stream().map(p -> new Product(p.constant().negate(), p.left(),
-                    p.right())).toList() : part, type);
-            code.beginControlFlow("for (int q = 0; q < n; q++)");
-            if (subtract) {
-                code.addStatement("$L[q] -= $L", target, factor == null ? sum : factor + "[q] * " + grouped(sum));
-            } else if (factor == null) {
-                code.addStatement("$L[q] += $L", target, sum);
-            } else {
-                code.addStatement("$L[q] = Math.fma($L[q], $L, $L[q])", target, factor, sum, target);
-            }
-            code.endControlFlow();
-        }
-    }
-
-    /**
-     * {@code C0 * (Math.fma(a0, b1, a1 * b2) - a2 * b0) + C1 * ...}: products grouped by the magnitude of their
-     * constant, positive and negative ones each in a {@code Math.fma} chain, their difference multiplied by the
-     * constant and the groups summed with {@code Math.fma}. No value is negated (a negated load kept a loop scalar:
-     * {@code FloatSilu}, RESULTS.md): the minus signs go to the constants, which javac folds, or to subtractions;
-     * groups with positive products come first, and a sum of negative unit products only is the caller's
-     * ({@link #pointsLastLoops}).
-     */
-    private String pointsLastSum(List<Product> products, NumberType type) {
-        List<List<Product>> groups = new ArrayList<>(byMagnitude(products).values());
-        // groups with positive products first, then those with a constant, then the negative unit ones
-        groups.sort(Comparator.comparingInt(group -> group.stream().anyMatch(p -> p.constant().signum() > 0) ? 0
-                : ConstantPool.isOne(group.get(0).constant()) ? 2 : 1));
-        String expression = null;
-        for (List<Product> group : groups) {
-            String positive = fmaChain(group.stream().filter(p -> p.constant().signum() > 0).toList());
-            String negative = fmaChain(group.stream().filter(p -> p.constant().signum() < 0).toList());
-            SqrtRational magnitude = group.get(0).constant();
-            String name = ConstantPool.isOne(magnitude) ? null : constants.fieldName(magnitude, type);
-            if (name == null) {
-                if (positive != null) {
-                    String inner = negative == null ? positive : positive + " - " + negative;
-                    expression = expression == null ? inner : inner + " + " + expression;
-                } else {
-                    // after a group with positive products (sorted first), or the caller's subtraction
-                    expression = expression + " - " + negative;
-                }
-            } else {
-                String factor = positive == null ? "-" + name : name;
-                String inner = positive == null ? negative
-                        : negative == null ? positive : positive + " - " + negative;
-                expression = expression == null
-                        ? factor + " * " + (positive != null && negative != null ? "(" + inner + ")" : inner)
-                        : "Math.fma(" + factor + ", " + inner + ", " + expression + ")";
-            }
-        }
-        return expression;
-    }
-
-    /** {@code Math.fma(a, b, c * d)} over the products' operands, their constants left out; null for none. */
-    private static String fmaChain(List<Product> products) {
-        String chain = null;
-        for (Product product : products) {
-            chain = chain == null ? product.left() + " * " + product.right()
-                    : "Math.fma(" + product.left() + ", " + product.right() + ", " + chain + ")";
-        }
-        return chain;
     }
 
     /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */

@@ -3,7 +3,6 @@ package dev.e3j.processor.writer;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
@@ -19,10 +18,8 @@ import dev.e3j.processor.plan.TensorProductPlan;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -91,8 +88,6 @@ public final class TensorProductWriter {
     private final boolean channelLast;
     /** {@link TensorProductPlan#forwardChannelLast()}: the forward's part of {@link #channelLast}. */
     private final boolean forwardChannelLast;
-    /** {@link TensorProductPlan#pointsLast()}: the forward and backward blocks run points-last. */
-    private final boolean pointsLast;
     private final boolean weightRows;
     private final boolean backwardByColumns;
     /**
@@ -115,16 +110,13 @@ public final class TensorProductWriter {
         this.implementation = GeneratedFiles.implementationName(spec);
         this.checks = new KernelChecks(implementation, "batch");
         this.plan = TensorProductPlan.of(model);
-        this.pointsLast = plan.pointsLast();
-        int operations = (int) Arrays.stream(Operation.values())
-                .filter(operation -> pointsLast || !operation.pointsLast()).count();
-        List<List<PathPlan>> parts = plan.pathClasses(NumberType.of(model.precision()).size(), operations,
-                poolEntriesPerClass);
+        List<List<PathPlan>> parts = plan.pathClasses(NumberType.of(model.precision()).size(),
+                Operation.values().length, poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
-                PathWriter writer = new PathWriter(path, group.constants(), pointsLast ? pointsLastRows(path) : null);
+                PathWriter writer = new PathWriter(path, group.constants());
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
@@ -138,23 +130,6 @@ public final class TensorProductWriter {
 
     public ClassName implementation() {
         return implementation;
-    }
-
-    /**
-     * Where {@code path}'s rows start in the points-last scratch: one row per component of each irrep entry of
-     * {@code x1} and {@code out}, one per component of {@code x2} (whose entries have one channel), one per path of
-     * the weights (every path is weighted).
-     */
-    private PathWriter.PointsLastRows pointsLastRows(PathPlan path) {
-        PathModel model = path.path();
-        return new PathWriter.PointsLastRows(componentRows(this.model.irrepsIn1(), model.in1()),
-                path.layout().offset2(), componentRows(this.model.irrepsOut(), model.out()),
-                this.model.paths().indexOf(model));
-    }
-
-    /** The rows of the entries of {@code irreps} before {@code entry}: the sum of their irreps' dimensions. */
-    private static int componentRows(Irreps irreps, int entry) {
-        return irreps.entries().subList(0, entry).stream().mapToInt(e -> e.ir().dim()).sum();
     }
 
     /** The binary name's resource path of the audit file, {@code META-INF/e3j/<binary name>.json}. */
@@ -179,12 +154,6 @@ public final class TensorProductWriter {
         type.addField(KernelSurface.intField("BLOCK_SIZE", blockSize()));
         if (model.sharedWeights() && model.weightNumel() > 0) {
             type.addField(KernelSurface.intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
-        }
-        if (pointsLast) {
-            pointsLastLayoutFields().forEach(type::addField);
-            for (NumberType number : types) {
-                type.addField(pointsLastScratch(number));
-            }
         }
         if (weightRows) {
             type.addField(KernelSurface.intField("WEIGHT_ROWS", plan.weightRowCount()));
@@ -222,13 +191,12 @@ public final class TensorProductWriter {
                 }
             }
         }
-        Operation doubleBackward = channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD;
-        List<Operation> operations = new ArrayList<>(pointsLast ? List.of(Operation.FORWARD_POINTS_LAST,
-                Operation.BACKWARD_POINTS_LAST, Operation.BACKWARD_INPUTS_POINTS_LAST, doubleBackward) : List.of(
+        List<Operation> operations = new ArrayList<>(List.of(
                 forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
                 Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
-                doubleBackward, Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
+                channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
+                Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
             operations.add(Operation.BACKWARD_CHANNEL_LAST);
         }
@@ -256,12 +224,6 @@ public final class TensorProductWriter {
         if (channelLast && !irMul || weightRows) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
-            }
-        }
-        if (pointsLast) {
-            for (NumberType number : types) {
-                methods.addAll(pointsLastTransposes(number));
-                methods.add(zeroed(number));
             }
         }
         if (irMul) {
@@ -484,13 +446,6 @@ public final class TensorProductWriter {
                     Map.of(Operation.FORWARD_WEIGHT_ROWS, copyOut)));
             return method.build();
         }
-        if (pointsLast) {
-            pointsLastInputs(number, method, List.of("x1", "x2", "weights"));
-            method.addStatement("$T[][] outP = zeroed(scratch[3], points)", number.type());
-            method.addCode(pointsLastCalls(number, Operation.FORWARD_POINTS_LAST, helpers));
-            method.addStatement("fromPointsLast(outP, OUT_MULS, OUT_DIMS, out, from, to)");
-            return method.build();
-        }
         if (!forwardChannelLast) {
             method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
             method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
@@ -544,7 +499,7 @@ public final class TensorProductWriter {
                 : List.of("gradX1", "gradX2", "gradWeights");
         method.addCode(checks.distinct("backward", gradients, List.of("x1", "x2", "weights", "gradOut")));
         String gradX2 = "gradX2";
-        if (channelLast && !pointsLast && model.weightNumel() > 0) {
+        if (channelLast && model.weightNumel() > 0) {
             // Only x2 held fixed (energy training): the fused pass, whose x2 gradient costs a few sums per sample,
             // writes it into scratch; faster than one pass per gradient (mace-medium f64 4.6 against 7.2 ms).
             gradX2 = "gradX2OrScratch";
@@ -972,9 +927,6 @@ public final class TensorProductWriter {
                 method.addParameter(ArrayTypeName.of(number.arrayType()), "weightColumns");
             }
         }
-        if (pointsLast) {
-            return pointsLastBackwardBlock(number, method, helpers);
-        }
         Map<String, String> binding = binding();
         List<String> wanted = wantedGradients();
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
@@ -1060,245 +1012,6 @@ public final class TensorProductWriter {
             method.endControlFlow();
         }
         return method.build();
-    }
-
-    /**
-     * The points-last backward block ({@link TensorProductPlan#pointsLast()}): the block's inputs, weights and
-     * {@code gradOut} transposed, one fused pass per path for every combination of wanted gradients (with the weight
-     * gradient or without it, {@link Operation#BACKWARD_INPUTS_POINTS_LAST}), and the wanted gradients transposed
-     * back; an input gradient that is not wanted is computed into scratch and dropped (a few loops per path).
-     */
-    private MethodSpec pointsLastBackwardBlock(NumberType number, MethodSpec.Builder method,
-                                               List<MethodSpec> helpers) {
-        pointsLastInputs(number, method, List.of("x1", "x2", "weights", "gradOut"));
-        method.addStatement("$T[][] gradX1P = zeroed(scratch[4], points)", number.type());
-        method.addStatement("$T[][] gradX2P = zeroed(scratch[5], points)", number.type());
-        method.beginControlFlow("if (gradWeights == null)")
-                .addCode(pointsLastCalls(number, Operation.BACKWARD_INPUTS_POINTS_LAST, helpers))
-                .nextControlFlow("else")
-                .addStatement("$T[][] gradWeightsP = zeroed(scratch[6], points)", number.type())
-                .addCode(pointsLastCalls(number, Operation.BACKWARD_POINTS_LAST, helpers))
-                .addStatement("fromPointsLast(gradWeightsP, WEIGHT_MULS, WEIGHT_DIMS, gradWeights, from, to)")
-                .endControlFlow();
-        method.beginControlFlow("if (gradX1 != null)")
-                .addStatement("fromPointsLast(gradX1P, IN1_MULS, IN1_DIMS, gradX1, from, to)")
-                .endControlFlow();
-        method.beginControlFlow("if (gradX2 != null)")
-                .addStatement("x2FromPointsLast(gradX2P, gradX2, from, to)")
-                .endControlFlow();
-        return method.build();
-    }
-
-    /**
-     * The start of a points-last block: {@code points}, the thread's {@code scratch}
-     * ({@link #pointsLastScratch}) and the block's {@code inputs} transposed into it, {@code <input>P}; the
-     * fourth input, {@code gradOut}, shares its rows with {@code out}.
-     */
-    private static void pointsLastInputs(NumberType number, MethodSpec.Builder method, List<String> inputs) {
-        method.addStatement("int points = to - from");
-        method.addStatement("$T[][][] scratch = $L.get()", number.type(), scratchName(number));
-        for (int input = 0; input < inputs.size(); input++) {
-            String name = inputs.get(input);
-            String layout = switch (name) {
-                case "x1" -> "IN1_MULS, IN1_DIMS, ";
-                case "weights" -> "WEIGHT_MULS, WEIGHT_DIMS, ";
-                case "gradOut" -> "OUT_MULS, OUT_DIMS, ";
-                default -> "";
-            };
-            method.addStatement("$T[][] $LP = $L($L, $Lscratch[$L], from, to)", number.type(), name,
-                    name.equals("x2") ? "x2ToPointsLast" : "toPointsLast", name, layout, input);
-        }
-    }
-
-    private static String scratchName(NumberType number) {
-        return "POINTS_LAST_" + number.type().toString().toUpperCase(Locale.ROOT);
-    }
-
-    /**
-     * A thread's points-last scratch, reused by every block the thread runs (allocating the rows per block cost
-     * more than the transposes themselves: about 600 against 230 ns per sample of gate points' edge product, one
-     * thread under load): the rows of {@code x1}, {@code x2}, the weights, {@code out} (or {@code gradOut}), then
-     * {@code gradX1}, {@code gradX2} and the weight gradient ({@link TensorProductPlan#pointsLast()}), each of
-     * {@code BLOCK_SIZE} points. A block uses them from start to end without forking, so no two blocks share them.
-     */
-    private static FieldSpec pointsLastScratch(NumberType number) {
-        TypeName rows = ArrayTypeName.of(ArrayTypeName.of(number.arrayType()));
-        TypeName local = ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), rows);
-        CodeBlock.Builder initializer = CodeBlock.builder().add("$T.withInitial(() -> new $T[][][] {", ThreadLocal.class,
-                number.type());
-        List<String> operands = List.of("IN1", "X2", "WEIGHT", "OUT", "IN1", "X2", "WEIGHT");
-        for (int d = 0; d < operands.size(); d++) {
-            initializer.add("$LnewRows($L_MULS, $L_DIMS, $L)", d == 0 ? "" : ", ", operands.get(d), operands.get(d),
-                    number.zero());
-        }
-        return FieldSpec.builder(local, scratchName(number), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("Per-thread points-last scratch of the $L blocks.\n", number.type())
-                .initializer(initializer.add("})").build())
-                .build();
-    }
-
-    /**
-     * The channels and dimensions of the irrep entries of the points-last operands ({@code IN1_MULS},
-     * {@code IN1_DIMS}, {@code OUT_...}), the weights as one entry of one component per path ({@code WEIGHT_...}),
-     * and {@code x2} as one entry whose rows repeat the block for each of the most channels of a path
-     * ({@code X2_...}).
-     */
-    private List<FieldSpec> pointsLastLayoutFields() {
-        List<FieldSpec> fields = new ArrayList<>();
-        fields.addAll(entryFields("IN1", model.irrepsIn1().entries().stream().mapToInt(Irreps.MulIrrep::mul).toArray(),
-                model.irrepsIn1().entries().stream().mapToInt(e -> e.ir().dim()).toArray()));
-        int repeat = plan.paths().stream().mapToInt(path -> path.layout().mul1()).max().orElseThrow();
-        fields.addAll(entryFields("X2", new int[] {repeat}, new int[] {model.irrepsIn2().dim()}));
-        fields.addAll(entryFields("WEIGHT", model.paths().stream().mapToInt(path -> path.entry1().mul()).toArray(),
-                model.paths().stream().mapToInt(path -> 1).toArray()));
-        fields.addAll(entryFields("OUT", model.irrepsOut().entries().stream().mapToInt(Irreps.MulIrrep::mul).toArray(),
-                model.irrepsOut().entries().stream().mapToInt(e -> e.ir().dim()).toArray()));
-        return fields;
-    }
-
-    private static List<FieldSpec> entryFields(String operand, int[] muls, int[] dims) {
-        return List.of(intArrayField(operand + "_MULS", muls), intArrayField(operand + "_DIMS", dims));
-    }
-
-    private static FieldSpec intArrayField(String name, int[] values) {
-        return FieldSpec.builder(int[].class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("{$L}", Arrays.stream(values).mapToObj(Integer::toString)
-                        .collect(Collectors.joining(", ")))
-                .build();
-    }
-
-    /**
-     * The points-last transposes: {@code newRows(muls, dims, zero)}, a row of {@code muls[e] * BLOCK_SIZE} values
-     * for each component of each entry; {@code toPointsLast(x, muls, dims, rows, from, to)}, samples
-     * {@code from..to-1} of {@code x} into the rows ({@code [u][p]}: channel {@code u} of point {@code p} at
-     * {@code u * points + p}), and {@code fromPointsLast}, its inverse; {@code x2ToPointsLast}, the rows of
-     * {@code x2} repeated for each channel, and {@code x2FromPointsLast}, the channels' sum of its gradient.
-     */
-    private static List<MethodSpec> pointsLastTransposes(NumberType number) {
-        TypeName array = number.arrayType();
-        TypeName rows = ArrayTypeName.of(array);
-        TypeName t = number.type();
-        MethodSpec newRows = MethodSpec.methodBuilder("newRows")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(rows)
-                .addParameter(int[].class, "muls")
-                .addParameter(int[].class, "dims")
-                .addParameter(t, "zero")
-                .addJavadoc("A row of {@code muls[e] * BLOCK_SIZE} values for each component of each entry"
-                        + " ({@code zero} picks the type).\n")
-                .addStatement("$T[][] rows = new $T[$T.stream(dims).sum()][]", t, t, ARRAYS)
-                .addStatement("int row = 0")
-                .beginControlFlow("for (int e = 0; e < muls.length; e++)")
-                .beginControlFlow("for (int i = 0; i < dims[e]; i++)")
-                .addStatement("rows[row++] = new $T[muls[e] * BLOCK_SIZE]", t)
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("return rows")
-                .build();
-        List<MethodSpec> methods = new ArrayList<>(List.of(newRows));
-        for (boolean into : List.of(true, false)) {
-            MethodSpec.Builder method = MethodSpec.methodBuilder(into ? "toPointsLast" : "fromPointsLast")
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-            if (into) {
-                method.addJavadoc("Samples {@code from..to-1} of {@code x}, entries of {@code muls[e]} channels of"
-                        + " {@code dims[e]} components, into {@code rows}: channel {@code u} of point {@code p} at"
-                        + " {@code u * points + p} of its component's row; returns {@code rows}.\n")
-                        .returns(rows)
-                        .addParameter(array, "x");
-            } else {
-                method.addJavadoc("The inverse of {@code toPointsLast}: {@code rows} into samples"
-                        + " {@code from..to-1} of {@code x}.\n")
-                        .addParameter(rows, "rows");
-            }
-            method.addParameter(int[].class, "muls").addParameter(int[].class, "dims");
-            if (into) {
-                method.addParameter(rows, "rows");
-            } else {
-                method.addParameter(array, "x");
-            }
-            method.addParameter(TypeName.INT, "from").addParameter(TypeName.INT, "to")
-                    .addStatement("int points = to - from")
-                    .addStatement("int dim = 0")
-                    .beginControlFlow("for (int e = 0; e < muls.length; e++)")
-                    .addStatement("dim += muls[e] * dims[e]")
-                    .endControlFlow()
-                    .addStatement("int row = 0")
-                    .addStatement("int offset = 0")
-                    .beginControlFlow("for (int e = 0; e < muls.length; e++)")
-                    .beginControlFlow("for (int i = 0; i < dims[e]; i++)")
-                    .addStatement("$T[] values = rows[row++]", t)
-                    .beginControlFlow("for (int u = 0; u < muls[e]; u++)")
-                    .beginControlFlow("for (int p = 0, index = from * dim + offset + u * dims[e] + i; p < points;"
-                            + " p++, index += dim)")
-                    .addStatement(into ? "values[u * points + p] = x[index]" : "x[index] = values[u * points + p]")
-                    .endControlFlow()
-                    .endControlFlow()
-                    .endControlFlow()
-                    .addStatement("offset += muls[e] * dims[e]")
-                    .endControlFlow();
-            if (into) {
-                method.addStatement("return rows");
-            }
-            methods.add(method.build());
-        }
-        methods.add(MethodSpec.methodBuilder("x2ToPointsLast")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Samples {@code from..to-1} of {@code x2} into {@code rows}, one per component, each"
-                        + " repeated for {@code X2_MULS[0]} channels; returns {@code rows}.\n")
-                .returns(rows)
-                .addParameter(array, "x2")
-                .addParameter(rows, "rows")
-                .addParameter(TypeName.INT, "from")
-                .addParameter(TypeName.INT, "to")
-                .addStatement("int points = to - from")
-                .beginControlFlow("for (int j = 0; j < DIM_IN2; j++)")
-                .addStatement("$T[] values = rows[j]", t)
-                .beginControlFlow("for (int p = 0, index = from * DIM_IN2 + j; p < points; p++, index += DIM_IN2)")
-                .addStatement("values[p] = x2[index]")
-                .endControlFlow()
-                .beginControlFlow("for (int u = 1; u < X2_MULS[0]; u++)")
-                .addStatement("System.arraycopy(values, 0, values, u * points, points)")
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("return rows")
-                .build());
-        methods.add(MethodSpec.methodBuilder("x2FromPointsLast")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("The gradient of {@code x2} from its per-channel {@code rows}: their sum over the"
-                        + " channels, into samples {@code from..to-1} of {@code gradX2}.\n")
-                .addParameter(rows, "rows")
-                .addParameter(array, "gradX2")
-                .addParameter(TypeName.INT, "from")
-                .addParameter(TypeName.INT, "to")
-                .addStatement("int points = to - from")
-                .beginControlFlow("for (int j = 0; j < DIM_IN2; j++)")
-                .addStatement("$T[] values = rows[j]", t)
-                .beginControlFlow("for (int p = 0, index = from * DIM_IN2 + j; p < points; p++, index += DIM_IN2)")
-                .addStatement("$T sum = values[p]", t)
-                .beginControlFlow("for (int u = 1; u < X2_MULS[0]; u++)")
-                .addStatement("sum += values[u * points + p]")
-                .endControlFlow()
-                .addStatement("gradX2[index] = sum")
-                .endControlFlow()
-                .endControlFlow()
-                .build());
-        return methods;
-    }
-
-    /** {@code zeroed(rows, points)}: {@code rows} with the values of their first {@code points} points zero. */
-    private static MethodSpec zeroed(NumberType number) {
-        TypeName rows = ArrayTypeName.of(number.arrayType());
-        return MethodSpec.methodBuilder("zeroed")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("{@code rows}, the values of their channels' first {@code points} points set to zero.\n")
-                .returns(rows)
-                .addParameter(rows, "rows")
-                .addParameter(TypeName.INT, "points")
-                .beginControlFlow("for ($T[] row : rows)", number.type())
-                .addStatement("$T.fill(row, 0, row.length / BLOCK_SIZE * points, $L)", ARRAYS, number.zero())
-                .endControlFlow()
-                .addStatement("return rows")
-                .build();
     }
 
     /** The backward block's conditions, one per gradient it computes ({@code gradX1 != null}, ...). */
@@ -1764,9 +1477,6 @@ public final class TensorProductWriter {
 
     /** Samples per parallel block: as many as keep the block's data within {@link #BLOCK_DOUBLES}. */
     private int blockSize() {
-        if (pointsLast) {
-            return TensorProductPlan.POINTS_LAST_BLOCK;
-        }
         int perSample = model.irrepsIn1().dim() + (model.square() ? 0 : model.irrepsIn2().dim())
                 + model.irrepsOut().dim() + (model.sharedWeights() ? 0 : model.weightNumel());
         return Math.max(1, BLOCK_DOUBLES / Math.max(1, perSample));
@@ -1860,7 +1570,27 @@ public final class TensorProductWriter {
                 calls.add(after.getOrDefault(operation, CodeBlock.of("")));
                 continue;
             }
-            calls.addAll(helperCalls(number, operation, pathCalls, binding, helpers, "for one sample"));
+            List<List<Call>> helperCalls = TensorProductPlan.helperCalls(pathCalls, Call::group);
+            for (int part = 0, start = 0; part < helperCalls.size(); part++) {
+                List<Call> members = helperCalls.get(part);
+                PathGroup group = members.get(0).group();
+                String name = helperName(operation) + part;
+                MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .addJavadoc("Path method calls $L to $L for one sample.\n", start, start + members.size() - 1);
+                for (String parameter : parameters) {
+                    helper.addParameter(Operation.parameterType(parameter, number), parameter);
+                }
+                members.forEach(call -> helper.addStatement(call.renderInGroup()));
+                List<MethodSpec> target = group.nested()
+                        ? nestedHelpers.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
+                if (target.stream().noneMatch(existing -> existing.name().equals(name)
+                        && existing.parameters().get(0).type().equals(number.arrayType()))) {
+                    target.add(helper.build());
+                }
+                calls.add(CodeBlock.builder().addStatement(new Call(group, name, parameters).render(binding)).build());
+                start += members.size();
+            }
             calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }
         CodeBlock.Builder loop = CodeBlock.builder();
@@ -1871,55 +1601,6 @@ public final class TensorProductWriter {
         loop.add(before);
         calls.forEach(loop::add);
         return loop.endControlFlow().build();
-    }
-
-    /**
-     * The calls of helper methods that hold {@code pathCalls} of {@code operation}, {@link #MAX_CALLS_PER_METHOD} at
-     * most each, each helper in the class of the methods it calls ({@code what}: what a helper's calls compute).
-     */
-    private List<CodeBlock> helperCalls(NumberType number, Operation operation, List<Call> pathCalls,
-                                        Map<String, String> binding, List<MethodSpec> helpers, String what) {
-        List<String> parameters = operation.parameters(true);
-        List<CodeBlock> calls = new ArrayList<>();
-        List<List<Call>> helperCalls = TensorProductPlan.helperCalls(pathCalls, Call::group);
-        for (int part = 0, start = 0; part < helperCalls.size(); part++) {
-            List<Call> members = helperCalls.get(part);
-            PathGroup group = members.get(0).group();
-            String name = helperName(operation) + part;
-            MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .addJavadoc("Path method calls $L to $L $L.\n", start, start + members.size() - 1, what);
-            for (String parameter : parameters) {
-                helper.addParameter(Operation.parameterType(parameter, number), parameter);
-            }
-            members.forEach(call -> helper.addStatement(call.renderInGroup()));
-            List<MethodSpec> target = group.nested()
-                    ? nestedHelpers.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
-            MethodSpec built = helper.build();
-            if (target.stream().noneMatch(existing -> existing.name().equals(name)
-                    && existing.parameters().equals(built.parameters()))) {
-                target.add(built);
-            }
-            calls.add(CodeBlock.builder().addStatement(new Call(group, name, parameters).render(binding)).build());
-            start += members.size();
-        }
-        return calls;
-    }
-
-    /**
-     * The calls of every path method of a points-last {@code operation} for one block: inline while they number at
-     * most {@link #MAX_CALLS_PER_METHOD}, else in helpers ({@link #helperCalls}).
-     */
-    private CodeBlock pointsLastCalls(NumberType number, Operation operation, List<MethodSpec> helpers) {
-        List<Call> pathCalls = pathCalls(number, operation);
-        Map<String, String> binding = binding();
-        CodeBlock.Builder code = CodeBlock.builder();
-        if (pathCalls.size() <= MAX_CALLS_PER_METHOD) {
-            pathCalls.forEach(call -> code.addStatement(call.render(binding)));
-        } else {
-            helperCalls(number, operation, pathCalls, binding, helpers, "for a block").forEach(code::add);
-        }
-        return code.build();
     }
 
     /**
@@ -1960,9 +1641,6 @@ public final class TensorProductWriter {
             case BACKWARD_INPUTS -> "backwardInputsSample";
             case DOUBLE_BACKWARD -> "doubleBackwardSample";
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> "doubleBackwardRowsSample";
-            case FORWARD_POINTS_LAST -> "forwardPointsLast";
-            case BACKWARD_POINTS_LAST -> "backwardPointsLast";
-            case BACKWARD_INPUTS_POINTS_LAST -> "backwardInputsPointsLast";
         };
     }
 
