@@ -67,6 +67,9 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * kernels keep the channel-last forward at any count: their copies are plain, and the plain forward would
      * convert every block (the same kernel there: 125-155 against 77-90 ns per sample). The double backward stays
      * channel-last ({@link #channelLast()}): plain {@code mul_ir}, the same kernel's measured 3-9% slower.
+     * Points-last blocks (each path looping over a block's points, on transposed rows) were slower than the plain
+     * code for these kernels too, forward and backward: their transposes of {@code out} and {@code gradOut} cost about
+     * what the plain kernel does (benchmarks/RESULTS.md, "Points-last kernels for few channels").
      */
     public static final int MIN_MUL_IR_FORWARD_CHANNELS = 16;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
