@@ -22,9 +22,14 @@ package dev.e3j.runtime.nn;
  * {@code e} to a subnormal first, and loses digits in the product). {@code b} is clamped at 760, where SiLU of
  * {@code -b} and its derivative round to {@code -0} and those of {@code b} to {@code b} and 1; {@code x} is clamped
  * in the products with the exponential, so that {@code silu(±∞) = ±∞ or -0} and {@code silu'(±∞) = 1 or -0} (the
- * limits, where {@code x σ(x)} gives NaN at {@code -∞}); NaN gives NaN. Values and derivatives are within 2 ulps
- * of the correctly rounded results but for the derivative near its zero, where the error is a few ulps of
- * {@code e / (1 + e)^2} (see the tests).
+ * limits, where {@code x σ(x)} gives NaN at {@code -∞}); NaN gives NaN.
+ *
+ * <p>Accuracy against SiLU to 40 digits (200,000 inputs over {@code [-760, 760]}, every binade and the subnormal
+ * results): values within 2.3 ulps of the correctly rounded result, derivatives within 2 ulps plus 1.3 ulps of the
+ * size of their terms ({@code (1 + e + |x| e) / (1 + e)^2}, {@code e (1 + e + |x|) / (1 + e)^2}), which bounds the
+ * error near the derivative's zero; the {@link Math#exp} formula measured 2.6 and 18 ulps away from that zero, and
+ * hundreds of ulps on subnormal results. About twice as fast as that formula in bulk (4.7-5.3 against 9-11 ns per
+ * value over 256 values, thread CPU time on a loaded AVX2 machine).
  */
 final class DoubleSilu {
 
