@@ -118,7 +118,7 @@ final class DoubleSilu {
      * {@code values[i] = silu(x[i])} and {@code derivatives[i] = silu'(x[i])} for {@code i < length}, three
      * distinct arrays indexed from 0. The work is split into loops small enough for C2 to unroll and vectorize (a
      * loop body over its {@code LoopUnrollLimit} stays scalar); the outputs hold the intermediates: {@code values}
-     * the reduced argument, then the exponential; {@code derivatives} {@code k}, then the power of two kept apart.
+     * {@code exp(-r)}, then {@code exp(-r) 2^-m}; {@code derivatives} {@code k}, then the power of two kept apart.
      */
     private static void kernel(double[] x, double[] values, double[] derivatives, int length) {
         double[] exp = values;
