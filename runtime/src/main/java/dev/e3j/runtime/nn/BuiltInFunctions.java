@@ -19,6 +19,11 @@ final class BuiltInFunctions {
         return e / (1 + e);
     }
 
+    /**
+     * SiLU: values and first derivatives from {@link DoubleSilu} (double) and {@link FloatSilu} (float), in
+     * arithmetic that C2 vectorizes, one at a time and in bulk alike (the same bits); second derivatives from
+     * {@link #sigmoid}.
+     */
     static final class Silu implements ScalarFunction {
         @Override
         public void valuesAndDerivatives(float[] x, float[] values, float[] derivatives, int from, int to) {
@@ -27,37 +32,27 @@ final class BuiltInFunctions {
 
         @Override
         public double value(double x) {
-            return x * sigmoid(x);
+            return DoubleSilu.value(x);
         }
 
         @Override
         public double derivative(double x) {
-            double s = sigmoid(x);
-            return s * (1 + x * (1 - s));
+            return DoubleSilu.derivative(x);
         }
 
         @Override
         public void values(double[] x, double[] out, int from, int to) {
-            for (int i = from; i < to; i++) {
-                out[i] = x[i] * sigmoid(x[i]);
-            }
+            DoubleSilu.values(x, out, from, to);
         }
 
         @Override
         public void derivatives(double[] x, double[] out, int from, int to) {
-            for (int i = from; i < to; i++) {
-                double s = sigmoid(x[i]);
-                out[i] = s * (1 + x[i] * (1 - s));
-            }
+            DoubleSilu.derivatives(x, out, from, to);
         }
 
         @Override
         public void valuesAndDerivatives(double[] x, double[] values, double[] derivatives, int from, int to) {
-            for (int i = from; i < to; i++) {
-                double s = sigmoid(x[i]);
-                values[i] = x[i] * s;
-                derivatives[i] = s * (1 + x[i] * (1 - s));
-            }
+            DoubleSilu.valuesAndDerivatives(x, values, derivatives, from, to);
         }
 
         @Override
