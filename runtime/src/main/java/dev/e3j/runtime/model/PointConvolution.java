@@ -145,6 +145,11 @@ final class PointConvolution {
         final A neighbours;
         final RadialTrace<A> radialTrace;
         final A edgeWeights;
+        /**
+         * The edge product's output, no longer needed once summed into {@link #aggregated}: the backward gathers the
+         * gradient of the messages into it rather than into a new array of the same size.
+         */
+        final A messages;
         final A aggregated;
         final A mixed;
 
@@ -163,7 +168,7 @@ final class PointConvolution {
             radialTrace = RadialTrace.of(radial, numEdges, lengthEmbedding, block(params, 2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            A messages = numbers.zeros(numEdges * midDim);
+            messages = numbers.zeros(numEdges * midDim);
             numbers.forward(edgeProduct, numEdges, neighbours, attr, edgeWeights, messages);
             aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
             mixed = numbers.zeros(numNodes * irrepsOut().dim());
@@ -321,7 +326,7 @@ final class PointConvolution {
         backward(numbers, lin2, numNodes, pass.aggregated, z, params, 3, gradMixed, gradAggregated, gradZPart,
                 gradBlocks);
         accumulate(gradZ, gradZPart);
-        A gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors));
+        A gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors), pass.messages);
 
         int hiddenDim = lin1.irrepsOut().dim();
         A gradNeighbours = numbers.zeros(numEdges * hiddenDim);
