@@ -136,8 +136,9 @@ final class EdgeSet {
 
     /**
      * Each node sums its own edges, so blocks of nodes run in parallel and the sums do not depend on threads. A node's
-     * sum starts from zero and adds its edges' rows in edge order, each row first copied next to the sum (two arrays
-     * at the same index, a loop HotSpot vectorizes, which it does not for rows of two arrays at unrelated offsets).
+     * sum starts from zero and adds its edges' rows in edge order, each row first copied next to the sum: a loop over
+     * two arrays at the same index, which the JIT can vectorize without knowing whether two rows of the same type
+     * at unrelated offsets overlap.
      */
     private double[] sumInto(double[] values, int width, double scale, int[] start, int[] order) {
         double[] out = new double[numNodes * width];
