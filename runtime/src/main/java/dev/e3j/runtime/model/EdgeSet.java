@@ -65,50 +65,55 @@ final class EdgeSet {
      * {@code double[]} or a {@code float[]}, and so is the result.
      */
     <A> A gatherSrc(A nodes, int width) {
-        return gather(nodes, width, src, 1.0);
+        return gather(nodes, width, src, 1.0, null);
     }
 
     /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
     <A> A gatherDst(A nodes, int width, double scale) {
-        return gather(nodes, width, dst, scale);
+        return gather(nodes, width, dst, scale, null);
     }
 
+    /**
+     * {@link #gatherDst(Object, int, double)} into {@code out} ({@code [numEdges][width]}, overwritten; an array
+     * whose contents are no longer needed, so that no new one is zeroed), which it returns.
+     */
+    <A> A gatherDst(A nodes, int width, double scale, A out) {
+        return gather(nodes, width, dst, scale, out);
+    }
+
+    /** Into {@code out}, or a new array when it is {@code null}; each row scaled while it is in cache. */
     @SuppressWarnings("unchecked")
-    private <A> A gather(A nodes, int width, int[] index, double scale) {
+    private <A> A gather(A nodes, int width, int[] index, double scale, A out) {
         if (nodes instanceof double[] wide) {
-            return (A) gather(wide, width, index, scale);
+            double[] target = out != null ? (double[]) out : new double[index.length * width];
+            BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
+                for (int e = from; e < to; e++) {
+                    int row = e * width;
+                    System.arraycopy(wide, index[e] * width, target, row, width);
+                    if (scale != 1.0) {
+                        for (int c = row; c < row + width; c++) {
+                            target[c] *= scale;
+                        }
+                    }
+                }
+            });
+            return (A) target;
         }
-        return (A) gather((float[]) nodes, width, index, (float) scale);
-    }
-
-    private double[] gather(double[] nodes, int width, int[] index, double scale) {
-        double[] out = new double[index.length * width];
+        float[] narrow = (float[]) nodes;
+        float[] target = out != null ? (float[]) out : new float[index.length * width];
+        float factor = (float) scale;
         BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
             for (int e = from; e < to; e++) {
-                System.arraycopy(nodes, index[e] * width, out, e * width, width);
-            }
-            if (scale != 1.0) {
-                for (int i = from * width; i < to * width; i++) {
-                    out[i] *= scale;
+                int row = e * width;
+                System.arraycopy(narrow, index[e] * width, target, row, width);
+                if (factor != 1.0f) {
+                    for (int c = row; c < row + width; c++) {
+                        target[c] *= factor;
+                    }
                 }
             }
         });
-        return out;
-    }
-
-    private float[] gather(float[] nodes, int width, int[] index, float scale) {
-        float[] out = new float[index.length * width];
-        BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
-            for (int e = from; e < to; e++) {
-                System.arraycopy(nodes, index[e] * width, out, e * width, width);
-            }
-            if (scale != 1.0f) {
-                for (int i = from * width; i < to * width; i++) {
-                    out[i] *= scale;
-                }
-            }
-        });
-        return out;
+        return (A) target;
     }
 
     /** {@code out[n] = scale * sum_{e: dst[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
@@ -129,23 +134,34 @@ final class EdgeSet {
         return (A) sumInto((float[]) values, width, (float) scale, start, order);
     }
 
-    /** Each node sums its own edges, so blocks of nodes run in parallel and the sums do not depend on threads. */
+    /**
+     * Each node sums its own edges, so blocks of nodes run in parallel and the sums do not depend on threads. A node's
+     * sum starts from zero and adds its edges' rows in edge order, each row first copied next to the sum: a loop over
+     * two arrays at the same index, which the JIT can vectorize without knowing whether two rows of the same type
+     * at unrelated offsets overlap.
+     */
     private double[] sumInto(double[] values, int width, double scale, int[] start, int[] order) {
         double[] out = new double[numNodes * width];
         BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
+            double[] sum = new double[width];
+            double[] row = new double[width];
             for (int n = from; n < to; n++) {
-                int row = n * width;
+                if (start[n] == start[n + 1]) {
+                    continue;
+                }
+                Arrays.fill(sum, 0.0);
                 for (int k = start[n]; k < start[n + 1]; k++) {
-                    int edge = order[k] * width;
+                    System.arraycopy(values, order[k] * width, row, 0, width);
                     for (int c = 0; c < width; c++) {
-                        out[row + c] += values[edge + c];
+                        sum[c] += row[c];
                     }
                 }
                 if (scale != 1.0) {
                     for (int c = 0; c < width; c++) {
-                        out[row + c] *= scale;
+                        sum[c] *= scale;
                     }
                 }
+                System.arraycopy(sum, 0, out, n * width, width);
             }
         });
         return out;
@@ -154,19 +170,25 @@ final class EdgeSet {
     private float[] sumInto(float[] values, int width, float scale, int[] start, int[] order) {
         float[] out = new float[numNodes * width];
         BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
+            float[] sum = new float[width];
+            float[] row = new float[width];
             for (int n = from; n < to; n++) {
-                int row = n * width;
+                if (start[n] == start[n + 1]) {
+                    continue;
+                }
+                Arrays.fill(sum, 0.0f);
                 for (int k = start[n]; k < start[n + 1]; k++) {
-                    int edge = order[k] * width;
+                    System.arraycopy(values, order[k] * width, row, 0, width);
                     for (int c = 0; c < width; c++) {
-                        out[row + c] += values[edge + c];
+                        sum[c] += row[c];
                     }
                 }
                 if (scale != 1.0f) {
                     for (int c = 0; c < width; c++) {
-                        out[row + c] *= scale;
+                        sum[c] *= scale;
                     }
                 }
+                System.arraycopy(sum, 0, out, n * width, width);
             }
         });
         return out;
