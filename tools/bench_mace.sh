@@ -15,6 +15,7 @@ shift $(( $# > 0 ? 1 : 0 ))
 mkdir -p "$out"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
 /usr/bin/python3 tools/bench_mace_torch.py --threads 2 --out "$out/torch.json" "$@"
-java -jar benchmarks/target/benchmarks.jar MaceBenchmark ${E3J_JMH_ARGS:-} -f 1 -prof gc -rf json -rff "$out/e3j.json"
+# 10 warm-up iterations of 2 s (MaceBenchmark's own): C2 compiles the model's methods for 12 s or more (its Javadoc).
+java -jar benchmarks/target/benchmarks.jar MaceBenchmark -wi 10 -w 2 ${E3J_JMH_ARGS:-} -f 1 -prof gc -rf json -rff "$out/e3j.json"
 java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.e3j.benchmarks.MaceHeap | tee "$out/heap.jsonl"
 /usr/bin/python3 tools/mace_report.py "$out"

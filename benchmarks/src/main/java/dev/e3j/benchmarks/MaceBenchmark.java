@@ -42,12 +42,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * float32 times. Each in both layouts ({@code layout}): {@code MUL_IR}, e3nn's and {@code @Mace}'s default, and
  * {@code IR_MUL} ({@link CopperMaceChannelLast}, {@link CopperMaceFloat32ChannelLast}: the node features
  * channel-last inside); {@code -p layout=MUL_IR} narrows a run to the default.
+ *
+ * <p>Warm-up: 10 iterations of 2 s. One C2 compiler thread works through some 200 methods of the model (the
+ * generated kernels' blocks, paths and chunks, the runtime's loops), and the node kernels (linears, products,
+ * readouts: a few calls per evaluation over a 64-atom cell's nodes) reach its thresholds last: at 64 atoms in
+ * float32 half of those methods were in C2 code after 12 s and all after 28 s (load 9, {@code -XX:+PrintCompilation},
+ * 2026-12-07), and on a quiet machine the mean of each 2 s iteration fell until the sixth (61, 23, 21, 22, 17, 13.7,
+ * then 12.8-13.7 ms): the 6 s of warm-up before measured a mix of interpreted, C1 and C2 code.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 10, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MaceBenchmark {
 

@@ -52,7 +52,8 @@ public final class Mace {
      * a block's edges run long vectorized and each loop's scalar remainder and set-up are spread over many edges
      * (CPU time per evaluation at 64 / 512 atoms, float32, under load: 30 / 228 ms with 32 edges, 22 / 159-192 with
      * 128; paired in one thread at 512 atoms, float32, after {@code h/macef32}'s other changes: 256 edges 5% less
-     * than 128, 512 another 3% less), and small enough that a 64-atom cell still makes ten blocks for the threads.
+     * than 128, 512 another 3% less), and small enough that a 64-atom cell still makes ten blocks for the threads
+     * ({@link #blocks}).
      */
     private static final int EDGES_PER_BLOCK = 256;
     /** Nodes per parallel block of the sums over each node's edges. */
@@ -899,16 +900,39 @@ public final class Mace {
             return slice(offset, kernel.weightNumel());
         }
 
-        private A apply(LinearKernel kernel, int offset, A x) {
-            A out = numbers.zeros(n * kernel.irrepsOut().dim());
-            numbers.forward(kernel, n, x, linearWeights(kernel, offset),
+        /**
+         * Runs {@code body} once for every block of {@link #NODES_PER_BLOCK} nodes, in parallel, each block in one
+         * thread with its kernels' own blocks in order ({@link BatchBlocks#serially}): the node work between two edge
+         * passes (linears, skip products, symmetric contractions, readouts and their backward passes) as one parallel
+         * step. Every node's values are computed from its own rows, so the results do not depend on the blocks.
+         */
+        void forEachNodeBlock(BatchBlocks.Block body) {
+            BatchBlocks.run(n, NODES_PER_BLOCK,
+                    (index, from, to) -> BatchBlocks.serially(() -> body.run(index, from, to)));
+        }
+
+        /** A copy of rows {@code from .. to} of {@code nodes} ({@code [n][width]}). */
+        A rows(A nodes, int width, int from, int to) {
+            return numbers.copyOfRange(nodes, from * width, to * width);
+        }
+
+        /** Writes {@code block} ({@code [rows][width]}) into {@code nodes} ({@code [n][width]}) from row {@code from}. */
+        void putRows(A block, A nodes, int width, int from) {
+            System.arraycopy(block, 0, nodes, from * width, numbers.length(block));
+        }
+
+        /** {@code kernel} applied to the {@code count} rows of {@code x}. */
+        private A apply(LinearKernel kernel, int offset, int count, A x) {
+            A out = numbers.zeros(count * kernel.irrepsOut().dim());
+            numbers.forward(kernel, count, x, linearWeights(kernel, offset),
                     slice(offset + kernel.weightNumel(), kernel.biasNumel()), out);
             return out;
         }
 
-        private A applyBackward(LinearKernel kernel, int offset, A x, A gradOut) {
-            A gradX = numbers.zeros(n * kernel.irrepsIn().dim());
-            numbers.backward(kernel, n, x, slice(offset, kernel.weightNumel()), gradOut, gradX);
+        /** The gradient of {@link #apply}'s input from its output's, {@code count} rows. */
+        private A applyBackward(LinearKernel kernel, int offset, int count, A x, A gradOut) {
+            A gradX = numbers.zeros(count * kernel.irrepsIn().dim());
+            numbers.backward(kernel, count, x, slice(offset, kernel.weightNumel()), gradOut, gradX);
             return gradX;
         }
 
@@ -931,17 +955,36 @@ public final class Mace {
             return out;
         }
 
+        /**
+         * The forward and backward passes and the energies, forces and stress. Between two edge passes the node work
+         * runs as one parallel step over blocks of nodes ({@link #forEachNodeBlock}): the work after one
+         * interaction's messages (its linear, product and readout) and before the next one's (its skip product and
+         * linear_up), and in the backward pass the same in reverse.
+         */
         List<Evaluation> run() {
-            A h = apply(nodeEmbedding, embeddingOffset, oneHot);
-            features.add(h);
+            int layers = interactions.size();
+            int embeddingDim = nodeEmbedding.irrepsOut().dim();
             double[] nodeInter = new double[n];
-            for (int t = 0; t < interactions.size(); t++) {
-                h = interaction(t, h);
-                features.add(h);
-                A energies = readout(t, h);
-                for (int i = 0; i < n; i++) {
-                    nodeInter[i] += numbers.get(energies, i);
+            features.add(numbers.zeros(n * embeddingDim));
+            keepBeforeMessages(0);
+            forEachNodeBlock((index, from, to) -> {
+                A h = apply(nodeEmbedding, embeddingOffset, to - from, rows(oneHot, atomicNumbers.length, from, to));
+                putRows(h, features.get(0), embeddingDim, from);
+                beforeMessages(0, from, to, h);
+            });
+            for (int t = 0; t < layers; t++) {
+                int layer = t;
+                messages.add(edgeMessages(interactions.get(t), ups.get(t)));
+                keepAfterMessages(t);
+                if (t + 1 < layers) {
+                    keepBeforeMessages(t + 1);
                 }
+                forEachNodeBlock((index, from, to) -> {
+                    A h = afterMessages(layer, from, to, nodeInter);
+                    if (layer + 1 < layers) {
+                        beforeMessages(layer + 1, from, to, h);
+                    }
+                });
             }
             double scale = scaleShift ? params[scaleOffset] : 1.0;
             double shift = scaleShift ? params[shiftOffset] : 0.0;
@@ -1002,40 +1045,75 @@ public final class Mace {
             return results;
         }
 
-        private A interaction(int t, A h) {
+        /** Adds interaction t's node arrays that {@link #beforeMessages} fills: its skip product and linear_up. */
+        private void keepBeforeMessages(int t) {
+            Interaction block = interactions.get(t);
+            skips.add(block.residual() ? numbers.zeros(n * block.skipTp().irrepsOut().dim()) : null);
+            ups.add(numbers.zeros(n * block.linearUp().irrepsOut().dim()));
+        }
+
+        /**
+         * Interaction t's node work before its edges on nodes {@code from .. to}, whose input rows are {@code h}: the
+         * residual skip product and linear_up.
+         */
+        private void beforeMessages(int t, int from, int to, A h) {
+            Interaction block = interactions.get(t);
+            int count = to - from;
+            if (block.residual()) {
+                A sc = numbers.zeros(count * block.skipTp().irrepsOut().dim());
+                numbers.forward(block.skipTp(), count, h, rows(oneHot, atomicNumbers.length, from, to),
+                        slice(block.skipOffset(), block.skipTp().weightNumel()), sc);
+                putRows(sc, skips.get(t), block.skipTp().irrepsOut().dim(), from);
+            }
+            putRows(apply(block.linearUp(), block.linearUpOffset(), count, h), ups.get(t),
+                    block.linearUp().irrepsOut().dim(), from);
+        }
+
+        /** Adds interaction t's node arrays that {@link #afterMessages} fills, its output among them. */
+        private void keepAfterMessages(int t) {
+            Interaction block = interactions.get(t);
+            SymmetricContractionKernel contraction = products.get(t).contraction();
+            Readout readout = readouts.get(t);
+            mixed.add(block.residual() ? null : numbers.zeros(n * block.linear().irrepsOut().dim()));
+            contractionInputs.add(numbers.zeros(n * contraction.irrepsIn().dim()));
+            contractionOutputs.add(numbers.zeros(n * contraction.irrepsOut().dim()));
+            features.add(numbers.zeros(n * products.get(t).linear().irrepsOut().dim()));
+            readoutHidden.add(readout.nonLinear() ? numbers.zeros(n * readout.linear1().irrepsOut().dim()) : null);
+        }
+
+        /**
+         * Interaction t's node work after its edges on nodes {@code from .. to}: the linear of the messages, the
+         * skip product (plain form), the product block (plus the residual skip) and the readout, whose node
+         * energies are added to {@code nodeInter}; returns the rows of the interaction's output.
+         */
+        private A afterMessages(int t, int from, int to, double[] nodeInter) {
             Interaction block = interactions.get(t);
             Product product = products.get(t);
-            A skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
-            if (block.residual()) {
-                A sc = numbers.zeros(n * block.skipTp().irrepsOut().dim());
-                numbers.forward(block.skipTp(), n, h, oneHot, skipWeights, sc);
-                skips.add(sc);
-            } else {
-                skips.add(null);
-            }
-            A up = apply(block.linearUp(), block.linearUpOffset(), h);
-            ups.add(up);
-            A message = edgeMessages(block, up);
-            messages.add(message);
-            A a = apply(block.linear(), block.linearOffset(), message);
+            int count = to - from;
+            A a = apply(block.linear(), block.linearOffset(), count,
+                    rows(messages.get(t), block.linear().irrepsIn().dim(), from, to));
             numbers.divide(a, avgNumNeighbors);
             if (!block.residual()) {
-                mixed.add(a);
-                A skipped = numbers.zeros(n * block.skipTp().irrepsOut().dim());
-                numbers.forward(block.skipTp(), n, a, oneHot, skipWeights, skipped);
+                putRows(a, mixed.get(t), block.linear().irrepsOut().dim(), from);
+                A skipped = numbers.zeros(count * block.skipTp().irrepsOut().dim());
+                numbers.forward(block.skipTp(), count, a, rows(oneHot, atomicNumbers.length, from, to),
+                        slice(block.skipOffset(), block.skipTp().weightNumel()), skipped);
                 a = skipped;
-            } else {
-                mixed.add(null);
             }
             SymmetricContractionKernel contraction = product.contraction();
-            A b = numbers.zeros(n * contraction.irrepsOut().dim());
-            numbers.forward(contraction, n, a, graph.elements(), slice(product.contractionOffset(),
-                    contraction.weightNumel()), b);
-            contractionInputs.add(a);
-            contractionOutputs.add(b);
-            A next = apply(product.linear(), product.linearOffset(), b);
+            A b = numbers.zeros(count * contraction.irrepsOut().dim());
+            numbers.forward(contraction, count, a, Arrays.copyOfRange(graph.elements(), from, to),
+                    slice(product.contractionOffset(), contraction.weightNumel()), b);
+            putRows(a, contractionInputs.get(t), contraction.irrepsIn().dim(), from);
+            putRows(b, contractionOutputs.get(t), contraction.irrepsOut().dim(), from);
+            A next = apply(product.linear(), product.linearOffset(), count, b);
             if (block.residual()) {
-                numbers.add(next, skips.get(t));
+                numbers.add(next, rows(skips.get(t), block.skipTp().irrepsOut().dim(), from, to));
+            }
+            putRows(next, features.get(t + 1), product.linear().irrepsOut().dim(), from);
+            A energies = readout(t, from, to, next);
+            for (int i = from; i < to; i++) {
+                nodeInter[i] += numbers.get(energies, i - from);
             }
             return next;
         }
@@ -1078,57 +1156,57 @@ public final class Mace {
             return message;
         }
 
-        /** The readout's node energies; a non-linear readout's hidden layer is kept for the backward pass. */
-        private A readout(int t, A h) {
+        /**
+         * The readout's energies of nodes {@code from .. to}, whose features are {@code h}; a non-linear readout's
+         * hidden layer is kept for the backward pass.
+         */
+        private A readout(int t, int from, int to, A h) {
             Readout readout = readouts.get(t);
-            A first = apply(readout.linear1(), readout.offset1(), h);
+            int count = to - from;
+            A first = apply(readout.linear1(), readout.offset1(), count, h);
             if (!readout.nonLinear()) {
-                readoutHidden.add(null);
                 return first;
             }
-            readoutHidden.add(first);
-            return apply(readout.linear2(), readout.offset2(), activate(readout, first));
+            putRows(first, readoutHidden.get(t), readout.linear1().irrepsOut().dim(), from);
+            return apply(readout.linear2(), readout.offset2(), count, activate(readout, count, first));
         }
 
-        /** A non-linear readout's activation of its hidden layer {@code first} ({@code [n][hidden]}). */
-        private A activate(Readout readout, A first) {
-            A out = numbers.copyOfRange(first, 0, n * readout.linear1().irrepsOut().dim());
+        /** A non-linear readout's activation of its hidden layer {@code first} ({@code [count][hidden]}). */
+        private A activate(Readout readout, int count, A first) {
+            A out = numbers.copyOfRange(first, 0, count * readout.linear1().irrepsOut().dim());
             if (readout.activation() != null) {
                 numbers.values(readout.activation(), first, out);
             }
             return out;
         }
 
-        /** dE/d(edge vector) for every edge, in receiver order; {@code scale} is d(node energy)/d(sum of readouts). */
+        /**
+         * dE/d(edge vector) for every edge, in receiver order; {@code scale} is d(node energy)/d(sum of readouts).
+         * The first interaction's gradient with respect to its input features is not computed: the node embedding
+         * depends on the elements alone.
+         */
         private double[] backward(double scale) {
+            int layers = interactions.size();
             A gradHarmonics = numbers.zeros(edges * harmonicsDim);
             A gradEdgeFeats = numbers.zeros(edges * numBessel);
-            A gradH = null;
-            for (int t = interactions.size() - 1; t >= 0; t--) {
-                A h = features.get(t + 1);
-                Readout readout = readouts.get(t);
-                A gradEnergy = numbers.zeros(n);
-                numbers.fill(gradEnergy, scale);
-                A gradReadout;
-                if (readout.nonLinear()) {
-                    A first = readoutHidden.get(t);
-                    A activated = activate(readout, first);
-                    A gradActivated = applyBackward(readout.linear2(), readout.offset2(), activated, gradEnergy);
-                    if (readout.activation() != null) {
-                        A derivative = numbers.zeros(n * readout.linear1().irrepsOut().dim());
-                        numbers.derivatives(readout.activation(), first, derivative);
-                        numbers.multiply(gradActivated, derivative, 0, n * readout.linear1().irrepsOut().dim());
-                    }
-                    gradReadout = applyBackward(readout.linear1(), readout.offset1(), h, gradActivated);
-                } else {
-                    gradReadout = applyBackward(readout.linear1(), readout.offset1(), h, gradEnergy);
+            List<A> gradOutputs = new ArrayList<>(layers);
+            List<A> gradMessages = new ArrayList<>(layers);
+            for (int t = 0; t < layers; t++) {
+                Interaction block = interactions.get(t);
+                gradOutputs.add(block.residual()
+                        ? numbers.zeros(n * products.get(t).linear().irrepsOut().dim()) : null);
+                gradMessages.add(numbers.zeros(n * block.linear().irrepsIn().dim()));
+            }
+            forEachNodeBlock((index, from, to) -> afterMessagesBackward(layers - 1, from, to, null, scale,
+                    gradOutputs.get(layers - 1), gradMessages.get(layers - 1)));
+            for (int t = layers - 1; t >= 0; t--) {
+                int layer = t;
+                A gradSenderUp = edgeMessagesBackward(t, gradMessages.get(t), gradHarmonics, gradEdgeFeats, t > 0);
+                if (t > 0) {
+                    forEachNodeBlock((index, from, to) -> afterMessagesBackward(layer - 1, from, to,
+                            beforeMessagesBackward(layer, from, to, gradSenderUp, gradOutputs.get(layer)), scale,
+                            gradOutputs.get(layer - 1), gradMessages.get(layer - 1)));
                 }
-                if (gradH == null) {
-                    gradH = gradReadout;
-                } else {
-                    numbers.add(gradH, gradReadout);
-                }
-                gradH = interactionBackward(t, gradH, gradHarmonics, gradEdgeFeats);
             }
             double[] gradVectors = new double[3 * edges];
             forEachBlock((index, from, to) -> {
@@ -1152,31 +1230,83 @@ public final class Mace {
             return gradVectors;
         }
 
-        /** Adds interaction t's share to the edge gradients; returns the gradient of its input features. */
-        private A interactionBackward(int t, A gradOut, A gradHarmonics, A gradEdgeFeats) {
+        /**
+         * The backward pass of {@link #afterMessages} on nodes {@code from .. to}: {@code gradH}, the gradient of
+         * interaction t's output rows from the interactions after it (null for the last), is added to its readout's
+         * (of node energies scaled by {@code scale}); the sum goes into {@code gradOutput} where the residual skip
+         * product needs it, and the gradient of the messages into {@code gradMessage}.
+         */
+        private void afterMessagesBackward(int t, int from, int to, A gradH, double scale, A gradOutput,
+                                           A gradMessage) {
             Interaction block = interactions.get(t);
             Product product = products.get(t);
-            A h = features.get(t);
-            A gradB = applyBackward(product.linear(), product.linearOffset(), contractionOutputs.get(t), gradOut);
+            Readout readout = readouts.get(t);
+            int count = to - from;
+            int width = product.linear().irrepsOut().dim();
+            A h = rows(features.get(t + 1), width, from, to);
+            A gradEnergy = numbers.zeros(count);
+            numbers.fill(gradEnergy, scale);
+            A gradReadout;
+            if (readout.nonLinear()) {
+                int hiddenDim = readout.linear1().irrepsOut().dim();
+                A first = rows(readoutHidden.get(t), hiddenDim, from, to);
+                A activated = activate(readout, count, first);
+                A gradActivated = applyBackward(readout.linear2(), readout.offset2(), count, activated, gradEnergy);
+                if (readout.activation() != null) {
+                    A derivative = numbers.zeros(count * hiddenDim);
+                    numbers.derivatives(readout.activation(), first, derivative);
+                    numbers.multiply(gradActivated, derivative, 0, count * hiddenDim);
+                }
+                gradReadout = applyBackward(readout.linear1(), readout.offset1(), count, h, gradActivated);
+            } else {
+                gradReadout = applyBackward(readout.linear1(), readout.offset1(), count, h, gradEnergy);
+            }
+            A gradOut = gradReadout;
+            if (gradH != null) {
+                numbers.add(gradH, gradReadout);
+                gradOut = gradH;
+            }
+            if (gradOutput != null) {
+                putRows(gradOut, gradOutput, width, from);
+            }
             SymmetricContractionKernel contraction = product.contraction();
-            A a = contractionInputs.get(t);
-            A gradA = numbers.zeros(n * contraction.irrepsIn().dim());
-            numbers.backward(contraction, n, a, graph.elements(), slice(product.contractionOffset(),
-                    contraction.weightNumel()), gradB, gradA);
-            A skipWeights = slice(block.skipOffset(), block.skipTp().weightNumel());
+            A gradB = applyBackward(product.linear(), product.linearOffset(), count,
+                    rows(contractionOutputs.get(t), contraction.irrepsOut().dim(), from, to), gradOut);
+            A gradA = numbers.zeros(count * contraction.irrepsIn().dim());
+            numbers.backward(contraction, count, rows(contractionInputs.get(t), contraction.irrepsIn().dim(), from, to),
+                    Arrays.copyOfRange(graph.elements(), from, to),
+                    slice(product.contractionOffset(), contraction.weightNumel()), gradB, gradA);
             if (!block.residual()) {
-                A gradBeforeSkip = numbers.zeros(n * block.skipTp().irrepsIn1().dim());
-                numbers.backward(block.skipTp(), n, mixed.get(t), oneHot, skipWeights, gradA, gradBeforeSkip, null,
-                        null);
+                A gradBeforeSkip = numbers.zeros(count * block.skipTp().irrepsIn1().dim());
+                numbers.backward(block.skipTp(), count, rows(mixed.get(t), block.linear().irrepsOut().dim(), from, to),
+                        rows(oneHot, atomicNumbers.length, from, to),
+                        slice(block.skipOffset(), block.skipTp().weightNumel()), gradA, gradBeforeSkip, null, null);
                 gradA = gradBeforeSkip;
             }
             numbers.divide(gradA, avgNumNeighbors);
-            A gradMessage = applyBackward(block.linear(), block.linearOffset(), messages.get(t), gradA);
-            A gradUp = edgeMessagesBackward(t, gradMessage, gradHarmonics, gradEdgeFeats);
-            A gradH = applyBackward(block.linearUp(), block.linearUpOffset(), h, gradUp);
+            int midDim = block.linear().irrepsIn().dim();
+            putRows(applyBackward(block.linear(), block.linearOffset(), count, rows(messages.get(t), midDim, from, to),
+                    gradA), gradMessage, midDim, from);
+        }
+
+        /**
+         * The backward pass of {@link #beforeMessages} on nodes {@code from .. to}: returns the gradient of
+         * interaction t's input rows from its linear_up (whose gradient is each node's sum of {@code gradSenderUp}
+         * over the edges it sends) and its residual skip product ({@code gradOutput}: the gradient of its output).
+         */
+        private A beforeMessagesBackward(int t, int from, int to, A gradSenderUp, A gradOutput) {
+            Interaction block = interactions.get(t);
+            int count = to - from;
+            int upDim = block.linearUp().irrepsOut().dim();
+            A gradUp = numbers.zeros(count * upDim);
+            sumBySender(gradSenderUp, upDim, from, to, gradUp, from);
+            A h = rows(features.get(t), block.linearUp().irrepsIn().dim(), from, to);
+            A gradH = applyBackward(block.linearUp(), block.linearUpOffset(), count, h, gradUp);
             if (block.residual()) {
-                A gradSkipIn = numbers.zeros(n * block.skipTp().irrepsIn1().dim());
-                numbers.backward(block.skipTp(), n, h, oneHot, skipWeights, gradOut, gradSkipIn, null, null);
+                A gradSkipIn = numbers.zeros(count * block.skipTp().irrepsIn1().dim());
+                numbers.backward(block.skipTp(), count, h, rows(oneHot, atomicNumbers.length, from, to),
+                        slice(block.skipOffset(), block.skipTp().weightNumel()),
+                        rows(gradOutput, block.skipTp().irrepsOut().dim(), from, to), gradSkipIn, null, null);
                 numbers.add(gradH, gradSkipIn);
             }
             return gradH;
@@ -1184,17 +1314,20 @@ public final class Mace {
 
         /**
          * The backward pass of {@link #edgeMessages}, per edge block: adds the edges' harmonics and radial-feature
-         * gradients and returns the gradient of {@code up} ({@code [n][up]}), each node summing its outgoing edges
-         * in order.
+         * gradients and, if {@code senderGradient}, returns each edge's gradient of its sender's row of {@code up}
+         * ({@code [edges][up]}, in receiver order), else null. The product's backward computes that gradient either
+         * way: its kernel computes the three gradients in one pass per path, and without the first it takes other
+         * methods, which sum in another order (other bits) and pass over the edges twice.
          */
-        private A edgeMessagesBackward(int t, A gradMessage, A gradHarmonics, A gradEdgeFeats) {
+        private A edgeMessagesBackward(int t, A gradMessage, A gradHarmonics, A gradEdgeFeats,
+                                       boolean senderGradient) {
             Interaction block = interactions.get(t);
             int upDim = block.linearUp().irrepsOut().dim();
             int midDim = block.convTp().irrepsOut().dim();
             A up = ups.get(t);
             RadialMlp<A> mlp = radialMlps.get(t);
             RadialMlp<A>.Trace trace = radialTraces.get(t);
-            A gradSenderUp = numbers.zeros(edges * upDim);
+            A gradSenderUp = senderGradient ? numbers.zeros(edges * upDim) : null;
             forEachBlock((index, from, to, scratch) -> {
                 int count = to - from;
                 A gradX1 = scratch.array(Scratch.GRAD_SENDER_FEATS, count * upDim);
@@ -1206,26 +1339,34 @@ public final class Mace {
                                 scratch.array(Scratch.HARMONICS, count * harmonicsDim)),
                         trace.output(from, to), gather(gradMessage, midDim, receivers, from, to,
                                 scratch.array(Scratch.MESSAGES, count * midDim)), gradX1, gradX2, gradWeights);
-                System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, count * upDim);
+                if (senderGradient) {
+                    System.arraycopy(gradX1, 0, gradSenderUp, from * upDim, count * upDim);
+                }
                 numbers.addRow(gradHarmonics, from * harmonicsDim, gradX2, 0, count * harmonicsDim);
                 A gradFeats = scratch.array(Scratch.EDGE_FEATS, count * numBessel);
                 mlp.backward(trace, from, to, gradWeights, gradFeats);
                 numbers.addRow(gradEdgeFeats, from * numBessel, gradFeats, 0, count * numBessel);
             });
-            return sumBySender(gradSenderUp, upDim);
+            return gradSenderUp;
         }
 
         /** {@code [n][width]}: each node's sum of the rows of {@code perEdge} ({@code [edges][width]}) it sends. */
         A sumBySender(A perEdge, int width) {
             A sums = numbers.zeros(n * width);
-            BatchBlocks.run(n, NODES_PER_BLOCK, (index, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    for (int k = senderStart[i]; k < senderStart[i + 1]; k++) {
-                        numbers.addRow(sums, i * width, perEdge, bySender[k] * width, width);
-                    }
-                }
-            });
+            BatchBlocks.run(n, NODES_PER_BLOCK, (index, from, to) -> sumBySender(perEdge, width, from, to, sums, 0));
             return sums;
+        }
+
+        /**
+         * Adds to row {@code i - first} of {@code sums} the rows of {@code perEdge} ({@code [edges][width]}) that
+         * node i sends, in order, for the nodes {@code from .. to}.
+         */
+        private void sumBySender(A perEdge, int width, int from, int to, A sums, int first) {
+            for (int i = from; i < to; i++) {
+                for (int k = senderStart[i]; k < senderStart[i + 1]; k++) {
+                    numbers.addRow(sums, (i - first) * width, perEdge, bySender[k] * width, width);
+                }
+            }
         }
     }
 
@@ -1308,25 +1449,35 @@ public final class Mace {
     }
 
     /**
-     * Edge blocks of whole receivers: each block takes receivers in order until it holds {@link #EDGES_PER_BLOCK}
-     * edges; returns each block's first edge and, last, the number of edges.
+     * Edge blocks of whole receivers, as even as whole receivers allow: {@code edges / EDGES_PER_BLOCK} blocks (at
+     * least one), block b ending at the receiver boundary nearest to {@code (b + 1) edges / blocks}; returns each
+     * block's first edge and, last, the number of edges (no block without edges). (Blocks that each took receivers until they held
+     * {@link #EDGES_PER_BLOCK} edges left a 64-atom cell nine blocks of seven receivers and one of one: five of
+     * seven on one thread, four on the other.) They depend on the graph alone.
      */
-    private static int[] blocks(int[] receiverStart) {
+    static int[] blocks(int[] receiverStart) {
         int nodes = receiverStart.length - 1;
-        int[] starts = new int[nodes + 2];
-        int count = 0;
-        starts[count++] = 0;
-        int from = 0;
-        for (int i = 0; i < nodes; i++) {
-            if (receiverStart[i + 1] - from >= EDGES_PER_BLOCK) {
-                from = receiverStart[i + 1];
-                starts[count++] = from;
+        int edges = receiverStart[nodes];
+        if (edges == 0) {
+            return new int[] {0};
+        }
+        int wanted = Math.max(1, edges / EDGES_PER_BLOCK);
+        int[] starts = new int[wanted + 1];
+        int count = 1;
+        int node = 0;
+        for (int b = 1; b < wanted; b++) {
+            long target = (long) b * edges / wanted;
+            while (node < nodes && receiverStart[node + 1] <= target) {
+                node++;
+            }
+            int below = receiverStart[node];
+            int above = receiverStart[Math.min(node + 1, nodes)];
+            int end = target - below <= above - target ? below : above;
+            if (end > starts[count - 1] && end < edges) {
+                starts[count++] = end;
             }
         }
-        int edges = receiverStart[nodes];
-        if (starts[count - 1] != edges) {
-            starts[count++] = edges;
-        }
+        starts[count++] = edges;
         return Arrays.copyOf(starts, count);
     }
 
