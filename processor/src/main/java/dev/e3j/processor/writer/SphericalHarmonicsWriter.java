@@ -935,6 +935,22 @@ public final class SphericalHarmonicsWriter {
         return new Piece(code.endControlFlow().build(), 200);
     }
 
+    /**
+     * The tangential part of the chain rule through {@code u = x / max(|x|, eps)}: above the floor, the gradient
+     * {@code (gx, gy, gz)} (variables or array elements) loses its component along the unit point {@code (x, y, z)};
+     * the division by the norm is the caller's.
+     */
+    private static MethodSpec.Builder projectOutRadial(MethodSpec.Builder method, NumberType t, String norm, String gx,
+                                                       String gy, String gz) {
+        return method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
+                .beginControlFlow("if ($L >= $L)", norm, literal(t, NORM_FLOOR))
+                .addStatement("$T radial = $L * x + $L * y + $L * z", t.type(), gx, gy, gz)
+                .addStatement("$L -= radial * x", gx)
+                .addStatement("$L -= radial * y", gy)
+                .addStatement("$L -= radial * z", gz)
+                .endControlFlow();
+    }
+
     /** {@code private static void backwardBlock(int from, int to, T[] xyz, T[] gradOut, T[] gradXyz)}, no body. */
     private static MethodSpec.Builder backwardBlockHead(NumberType t) {
         return MethodSpec.methodBuilder("backwardBlock")
@@ -1017,13 +1033,7 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("gradXyz[g + 2] = $L", t.literal(0));
         callees.forEach(callee -> method.addStatement("$L(x, y, z, gradOut, o, gradXyz, g)", callee));
         if (model.normalize()) {
-            method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
-                    .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
-                    .addStatement("$T radial = gradXyz[g] * x + gradXyz[g + 1] * y + gradXyz[g + 2] * z", t.type())
-                    .addStatement("gradXyz[g] -= radial * x")
-                    .addStatement("gradXyz[g + 1] -= radial * y")
-                    .addStatement("gradXyz[g + 2] -= radial * z")
-                    .endControlFlow()
+            projectOutRadial(method, t, "norm", "gradXyz[g]", "gradXyz[g + 1]", "gradXyz[g + 2]")
                     .addStatement("gradXyz[g] /= scale")
                     .addStatement("gradXyz[g + 1] /= scale")
                     .addStatement("gradXyz[g + 2] /= scale");
@@ -1109,13 +1119,7 @@ public final class SphericalHarmonicsWriter {
                     byDegree.isEmpty() ? t.literal(0) : String.join(" + ", byDegree.values()));
         }
         if (model.normalize()) {
-            method.addComment("chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below")
-                    .beginControlFlow("if (points[3 * STRIDE + u] >= $L)", literal(t, NORM_FLOOR))
-                    .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
-                    .addStatement("gx -= radial * x")
-                    .addStatement("gy -= radial * y")
-                    .addStatement("gz -= radial * z")
-                    .endControlFlow();
+            projectOutRadial(method, t, "points[3 * STRIDE + u]", "gx", "gy", "gz");
         }
         for (int axis : ALL_AXES) {
             method.addStatement("$L = $L", rowAt("rows", axis), accumulators[axis]);
