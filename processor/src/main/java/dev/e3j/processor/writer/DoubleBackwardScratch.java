@@ -8,8 +8,8 @@ package dev.e3j.processor.writer;
  * gradient stay in their own arrays ({@link #holdsWeights()} false, the weight segments at 0).
  * <p>
  * One array instead of eight: every loop of a path method then indexes one base by a constant plus the channel,
- * so C2 keeps one array pointer (and one length) for all of them instead of spilling eight (the 12 parameters of a
- * path method outnumber x86-64's free registers), and proves the streams apart by their offsets.
+ * so C2 keeps one array pointer for all of them; with eight (a path method took 12 parameters) it reloaded spilled
+ * pointers in the scalar pre- and post-loops, which cover 8 of every 32 channels (benchmarks/RESULTS.md, h/dbl32).
  *
  * @param x1 start of {@code x1T}
  * @param ggX1 start of {@code ggX1T}
