@@ -82,13 +82,15 @@ enum Operation {
             "weightColumns", "ggWeightRows", "ggWeightColumns", "gradOutT", "gT", "hT", "ggX1", "ggX2", "gX1", "gX2",
             "gradRows", "gGradOutT")),
     /**
-     * {@link #DOUBLE_BACKWARD} on channel-last scratch copies of a sample, as {@link #BACKWARD_CHANNEL_LAST}:
-     * {@code x1T}, {@code ggX1T}, {@code gradOutT} and the sample's weights and their cotangent ({@code sampleWeights},
-     * {@code ggWeightsT}) read; {@code gX1T}, {@code gGradOutT} and {@code gWeightsT} (or the shared weights'
-     * gradient) accumulated into; {@code x2}, {@code ggX2} and {@code gX2} at the sample's offset.
+     * {@link #DOUBLE_BACKWARD} on channel-last scratch copies of a sample, as {@link #BACKWARD_CHANNEL_LAST}, all in
+     * one array ({@link DoubleBackwardScratch}): {@code x1T}, {@code ggX1T}, {@code gradOutT} and the sample's weights
+     * and their cotangent read; {@code gX1T}, {@code gGradOutT} and the weights' gradient accumulated into; shared
+     * weights, their cotangent and gradient ({@code sampleWeights}, {@code ggWeightsT}, {@code gWeightsT}) in their
+     * own arrays (a path method of per-sample weights has no such parameters); {@code x2}, {@code ggX2} and
+     * {@code gX2} at the sample's offset.
      */
-    DOUBLE_BACKWARD_CHANNEL_LAST("_doubleBackwardChannelLast", List.of("x1T", "x2", "x2Offset", "sampleWeights",
-            "gradOutT", "ggX1T", "ggX2", "ggWeightsT", "gX1T", "gX2", "gWeightsT", "gGradOutT"));
+    DOUBLE_BACKWARD_CHANNEL_LAST("_doubleBackwardChannelLast", List.of("scratch", "x2", "x2Offset", "sampleWeights",
+            "ggX2", "ggWeightsT", "gX2", "gWeightsT"));
 
     private static final List<String> WEIGHT_PARAMETERS = List.of("weights", "weightOffset", "gradWeights",
             "sampleWeights", "gradWeightsT", "weightRows", "weightColumns", "gradRows", "ggWeights", "gWeights", "ggWeightRows",

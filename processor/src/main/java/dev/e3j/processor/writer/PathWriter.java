@@ -79,6 +79,7 @@ final class PathWriter {
     private final ConstantPool constants;
     private final PathLayout layout;
     private final ConnectionMode mode;
+    private final DoubleBackwardScratch scratch;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
     /**
      * The loops {@link #openLoop} opened in the method being written, innermost first: {@code ""} for a written loop,
@@ -86,8 +87,13 @@ final class PathWriter {
      */
     private final Deque<String> loops = new ArrayDeque<>();
 
-    PathWriter(PathPlan plan, ConstantPool constants) {
+    /**
+     * @param scratch where the kernel's channel-last double backward keeps a sample
+     *                ({@link #channelLastDoubleBackwardBody})
+     */
+    PathWriter(PathPlan plan, ConstantPool constants, DoubleBackwardScratch scratch) {
         this.plan = plan;
+        this.scratch = scratch;
         this.path = plan.path();
         this.constants = constants;
         this.layout = plan.layout();
@@ -111,6 +117,15 @@ final class PathWriter {
         return path.weighted();
     }
 
+    /**
+     * The parameters of this path's methods for {@code operation}: without the weights where the path has none, or
+     * where the channel-last double backward finds them in its scratch.
+     */
+    List<String> parameters(Operation operation) {
+        return operation.parameters(path.weighted()
+                && !(operation == Operation.DOUBLE_BACKWARD_CHANNEL_LAST && scratch.holdsWeights()));
+    }
+
     /** The methods for {@code operation}, in call order; written once, as the callers and the class both ask. */
     List<MethodSpec> methods(Operation operation, NumberType type) {
         return written.computeIfAbsent(List.of(operation, type), key -> write(operation, type));
@@ -132,7 +147,7 @@ final class PathWriter {
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("{@code $L}: $L$L.\n", path.describe(), describe(operation),
                             chunks.size() == 1 ? "" : ", components " + chunks.get(c).outputs());
-            for (String parameter : operation.parameters(path.weighted())) {
+            for (String parameter : parameters(operation)) {
                 method.addParameter(Operation.parameterType(parameter, type), parameter);
             }
             loops.clear();
@@ -425,8 +440,9 @@ final class PathWriter {
      * and the sums {@code P_ik = sum_u c_i go_k} with {@code c_i = w ggA_i + ggW a_i}, whence after the loops
      * {@code gX2_j += sum_ik C_ijk P_ik}.</li>
      * </ul>
-     * Unweighted, {@code w = 1} and {@code ggW = 0}. Every loop indexes its arrays by a constant plus {@code u}, as
-     * {@link #channelLastBackwardBody}, so that superword vectorizes it; the sums {@code P_ik} are plain additions
+     * Unweighted, {@code w = 1} and {@code ggW = 0}. The operands are segments of one scratch array
+     * ({@link DoubleBackwardScratch}; shared weights in their own arrays). Every loop indexes it by a constant plus
+     * {@code u}, as {@link #channelLastBackwardBody}, so that superword vectorizes it; the sums {@code P_ik} are plain additions
      * ({@code p += c * go}), which C2 vectorizes as reductions, not {@code Math.fma} chains, which it does not: with
      * them the whole {@code x1} loop stayed scalar.
      * <p>
@@ -445,19 +461,18 @@ final class PathWriter {
         boolean weighted = path.weighted();
         List<int[]> pairs = declareSharedX2(code, type, terms);
         declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
-        IntFunction<String> x1T = i -> "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
-        IntFunction<String> ggX1T = i -> "ggX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
-        IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut())
-                + "]";
-        String weight = channelLastWeight();
-        String ggWeight = "ggWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
-        String gWeight = "gWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+        IntFunction<String> x1T = i -> scratchX1(scratch.x1(), i);
+        IntFunction<String> ggX1T = i -> scratchX1(scratch.ggX1(), i);
+        IntFunction<String> gradOutT = k -> scratchOut(scratch.gradOut(), k);
+        String weight = scratchWeight("sampleWeights", scratch.weights());
+        String ggWeight = scratchWeight("ggWeightsT", scratch.ggWeights());
+        String gWeight = scratchWeight("gWeightsT", scratch.gWeights());
         Map<Integer, List<Product>> forward = throughM(pairs, x1T);
         Map<Integer, List<Product>> alongCotangents = throughM(pairs, ggX1T);
         throughMatrix(pairs, "ggM", x1T).forEach((k, products) -> alongCotangents.get(k).addAll(products));
         alongCotangents.forEach((k, products) -> {
             openLoop(code, "u", "0", layout.mul1());
-            String target = "gGradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut()) + "]";
+            String target = scratchOut(scratch.gGradOut(), k);
             code.addStatement("$L s = $L", t, fmaSum(products, type));
             if (!weighted) {
                 code.addStatement("$L += s", target);
@@ -486,7 +501,7 @@ final class PathWriter {
             }
             openLoop(code, "u", "0", layout.mul1());
             ks.forEach(k -> code.addStatement("$L go$L = $L", t, k, gradOutT.apply(k)));
-            String target = "gX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+            String target = scratchX1(scratch.gX1(), i);
             List<Product> throughGgM = ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, "go" + k)).toList();
             if (weighted) {
@@ -522,33 +537,52 @@ final class PathWriter {
      */
     private void splitChannelLastX1Loops(CodeBlock.Builder code, NumberType type, int i, List<Integer> ks) {
         String t = type.type().toString();
-        String target = "gX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
-        IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastIndex(layout.offsetOut(), k, layout.mulOut())
-                + "]";
-        String x1T = "x1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
-        String ggX1T = "ggX1T[" + channelLastIndex(layout.offset1(), i, layout.mul1()) + "]";
+        String target = scratchX1(scratch.gX1(), i);
+        IntFunction<String> gradOutT = k -> scratchOut(scratch.gradOut(), k);
+        String x1T = scratchX1(scratch.x1(), i);
+        String ggX1T = scratchX1(scratch.ggX1(), i);
+        String weight = scratchWeight("sampleWeights", scratch.weights());
         List<Product> throughGgM = ks.stream()
                 .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, gradOutT.apply(k))).toList();
         openLoop(code, "u", "0", layout.mul1());
         if (path.weighted()) {
-            String ggWeight = "ggWeightsT[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+            String ggWeight = scratchWeight("ggWeightsT", scratch.ggWeights());
             List<Product> throughM = ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, gradOutT.apply(k))).toList();
-            code.addStatement("$L = Math.fma($L, $L, $L)", target, channelLastWeight(), fmaSum(throughGgM, type),
-                    target);
+            code.addStatement("$L = Math.fma($L, $L, $L)", target, weight, fmaSum(throughGgM, type), target);
             closeLoop(code);
             openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L = Math.fma($L, $L, $L)", target, ggWeight, fmaSum(throughM, type), target);
             closeLoop(code);
             openLoop(code, "u", "0", layout.mul1());
-            code.addStatement("$L c = Math.fma($L, $L, $L * $L)", t, channelLastWeight(), ggX1T, ggWeight, x1T);
+            code.addStatement("$L c = Math.fma($L, $L, $L * $L)", t, weight, ggX1T, ggWeight, x1T);
         } else {
             code.addStatement("$L += $L", target, fmaSum(throughGgM, type));
             closeLoop(code);
             openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L c = $L", t, ggX1T);
         }
-        sumsAgainstGradOut(code, "p", i, ks);
+        ks.forEach(k -> code.addStatement("p$L_$L += c * $L", i, k, gradOutT.apply(k)));
+        closeLoop(code);
+    }
+
+    /** Channel {@code u} of component {@code i} of an {@code x1} operand at {@code start} in the scratch. */
+    private String scratchX1(int start, int i) {
+        return "scratch[" + channelLastIndex(start + layout.offset1(), i, layout.mul1()) + "]";
+    }
+
+    /** Channel {@code u} of output component {@code k} of an output operand at {@code start} in the scratch. */
+    private String scratchOut(int start, int k) {
+        return "scratch[" + channelLastIndex(start + layout.offsetOut(), k, layout.mulOut()) + "]";
+    }
+
+    /**
+     * This path's weight of channel {@code u} in the scratch, at {@code start}, or, where the weights are shared, in
+     * the array {@code shared}.
+     */
+    private String scratchWeight(String shared, int start) {
+        return (scratch.holdsWeights() ? "scratch" : shared) + "[" + channelLastIndex(start + path.weightOffset(), 0, 0)
+                + "]";
     }
 
     /**

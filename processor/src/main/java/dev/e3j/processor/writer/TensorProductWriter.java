@@ -77,6 +77,7 @@ public final class TensorProductWriter {
     private final ClassName spec;
     private final ClassName implementation;
     private final ConstantPool constants = ConstantPool.tensorProduct();
+    private final DoubleBackwardScratch doubleBackwardScratch;
     private final KernelChecks checks;
     private final List<PathWriter> pathWriters = new ArrayList<>();
     /** The class holding each path writer's methods: the implementation itself, or one of its nested classes. */
@@ -110,13 +111,15 @@ public final class TensorProductWriter {
         this.implementation = GeneratedFiles.implementationName(spec);
         this.checks = new KernelChecks(implementation, "batch");
         this.plan = TensorProductPlan.of(model);
+        this.doubleBackwardScratch = DoubleBackwardScratch.of(model.irrepsIn1().dim(), model.irrepsOut().dim(),
+                model.weightNumel(), copiesWeights());
         List<List<PathPlan>> parts = plan.pathClasses(NumberType.of(model.precision()).size(),
                 Operation.values().length, poolEntriesPerClass);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
-                PathWriter writer = new PathWriter(path, group.constants());
+                PathWriter writer = new PathWriter(path, group.constants(), doubleBackwardScratch);
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
@@ -1159,11 +1162,12 @@ public final class TensorProductWriter {
 
     /**
      * The double backward of a channel-last kernel on channel-last scratch
-     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout: per sample, {@code x1}, {@code ggX1},
-     * {@code gradOut} (and per-sample weights and their cotangent) copied in ({@code ir_mul}: plainly; {@code mul_ir}:
-     * transposed, as the forward's), {@code gX1T} and {@code gGradOutT} (and {@code gWeightsT}) zeroed, the paths'
-     * methods, then those gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel),
-     * shared weights and their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
+     * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout, all in one array ({@link DoubleBackwardScratch}):
+     * per sample, {@code x1}, {@code ggX1}, {@code gradOut} (and per-sample weights and their cotangent) copied in
+     * ({@code ir_mul}: plainly; {@code mul_ir}: transposed, as the forward's, through a sample-sized buffer), the
+     * segments of {@code gX1}, {@code gGradOut} (and the weights' gradient) zeroed, the paths' methods, then those
+     * gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel), shared weights and
+     * their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
      * {@link Operation#DOUBLE_BACKWARD}, whose strided loops do not vectorize.
      */
     private CodeBlock channelLastDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
@@ -1171,33 +1175,56 @@ public final class TensorProductWriter {
         Map<String, String> binding = binding();
         CodeBlock.Builder before = CodeBlock.builder();
         CodeBlock.Builder after = CodeBlock.builder();
-        for (String input : List.of("x1", "ggX1", "gradOut")) {
+        DoubleBackwardScratch layout = doubleBackwardScratch;
+        code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), layout.length());
+        if (!irMul) {
+            code.addStatement("$T[] in1T = new $T[DIM_IN1]", number.type(), number.type());
+            code.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
+        }
+        Map<String, Integer> inputs = new LinkedHashMap<>();
+        inputs.put("x1", layout.x1());
+        inputs.put("ggX1", layout.ggX1());
+        inputs.put("gradOut", layout.gradOut());
+        inputs.forEach((input, start) -> {
             Feature feature = FEATURES.get(input);
-            code.addStatement("$T[] $LT = new $T[$L]", number.type(), input, number.type(), feature.dimension());
-            before.addStatement(irMul
-                    ? CodeBlock.of("System.arraycopy($L, b * $L, $LT, 0, $L)", input, feature.dimension(), input,
-                            feature.dimension())
-                    : CodeBlock.of("$LToChannelLast($L, b * $L, $LT)", feature.operand(), input,
-                            feature.dimension(), input));
-        }
-        for (String gradient : List.of("gX1", "gGradOut")) {
-            Feature feature = FEATURES.get(gradient);
-            code.addStatement("$T[] $LT = new $T[$L]", number.type(), gradient, number.type(), feature.dimension());
-            before.addStatement("$T.fill($LT, $L)", ARRAYS, gradient, number.zero());
-            after.addStatement(irMul
-                    ? CodeBlock.of("System.arraycopy($LT, 0, $L, b * $L, $L)", gradient, gradient,
-                            feature.dimension(), feature.dimension())
-                    : CodeBlock.of("$LFromChannelLast($LT, $L, b * $L)", feature.operand(), gradient, gradient,
-                            feature.dimension()));
-        }
-        if (copiesWeights()) {
-            for (String scratch : List.of("sampleWeights", "ggWeightsT", "gWeightsT")) {
-                code.addStatement("$T[] $L = new $T[WEIGHT_NUMEL]", number.type(), scratch, number.type());
+            if (irMul) {
+                before.addStatement("System.arraycopy($L, b * $L, scratch, $L, $L)", input, feature.dimension(), start,
+                        feature.dimension());
+            } else {
+                String buffer = feature.operand() + "T";
+                before.addStatement("$LToChannelLast($L, b * $L, $L)", feature.operand(), input, feature.dimension(),
+                                buffer)
+                        .addStatement("System.arraycopy($L, 0, scratch, $L, $L)", buffer, start, feature.dimension());
             }
-            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)")
-                    .addStatement("System.arraycopy(ggWeights, b * WEIGHT_NUMEL, ggWeightsT, 0, WEIGHT_NUMEL)")
-                    .addStatement("$T.fill(gWeightsT, $L)", ARRAYS, number.zero());
-            after.addStatement("System.arraycopy(gWeightsT, 0, gWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)");
+        });
+        Map<String, Integer> gradients = new LinkedHashMap<>();
+        gradients.put("gX1", layout.gX1());
+        gradients.put("gGradOut", layout.gGradOut());
+        gradients.forEach((gradient, start) -> {
+            Feature feature = FEATURES.get(gradient);
+            before.addStatement("$T.fill(scratch, $L, $L + $L, $L)", ARRAYS, start, start, feature.dimension(),
+                    number.zero());
+            if (irMul) {
+                after.addStatement("System.arraycopy(scratch, $L, $L, b * $L, $L)", start, gradient,
+                        feature.dimension(), feature.dimension());
+            } else {
+                String buffer = feature.operand() + "T";
+                after.addStatement("System.arraycopy(scratch, $L, $L, 0, $L)", start, buffer, feature.dimension())
+                        .addStatement("$LFromChannelLast($L, $L, b * $L)", feature.operand(), buffer, gradient,
+                                feature.dimension());
+            }
+        });
+        if (layout.holdsWeights()) {
+            before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, scratch, $L, WEIGHT_NUMEL)",
+                            layout.weights())
+                    .addStatement("System.arraycopy(ggWeights, b * WEIGHT_NUMEL, scratch, $L, WEIGHT_NUMEL)",
+                            layout.ggWeights())
+                    .addStatement("$T.fill(scratch, $L, $L + WEIGHT_NUMEL, $L)", ARRAYS, layout.gWeights(),
+                            layout.gWeights(), number.zero());
+            after.addStatement("System.arraycopy(scratch, $L, gWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)",
+                    layout.gWeights());
+            // The per-sample helpers pass every parameter on; the path methods take the weights from the scratch.
+            List.of("sampleWeights", "ggWeightsT", "gWeightsT").forEach(name -> binding.put(name, "scratch"));
         } else {
             binding.put("ggWeightsT", "ggWeights");
             binding.put("gWeightsT", "gWeights");
@@ -1655,7 +1682,7 @@ public final class TensorProductWriter {
                 continue;
             }
             for (MethodSpec method : writer.methods(own, number)) {
-                calls.add(new Call(groups.get(writer), method.name(), own.parameters(writer.weighted())));
+                calls.add(new Call(groups.get(writer), method.name(), writer.parameters(own)));
             }
         }
         return calls;
