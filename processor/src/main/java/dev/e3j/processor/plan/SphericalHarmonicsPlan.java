@@ -45,12 +45,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
  *                         reads (the degrees below lmax)
  * @param weightRows       scratch row of {@code w = N * sum_offsets gradOut} of each component {@code (l, index)} of
  *                         each degree {@code l > 0}, in order, for the points-last gradient (after
- *                         {@code weightRowBase}); the gradient's rows {@code d/dx, d/dy, d/dz} follow them
- * @param gradient         which gradient the float64 backward takes ({@link #floatGradient()}: the float32 one)
+ *                         {@code weightRowBase}); the gradient's rows {@code d/dx, d/dy, d/dz} follow them; empty for
+ *                         the other gradients
+ * @param gradient         which gradient the backward takes, in both precisions
  * @param weightRowBase    first scratch row of the gradient weights: after the value rows when the backward computes
  *                         values too ({@link Gradient#LOWERED_POINTS_LAST})
  * @param loweredGradients {@link LoweredGradient} of each requested degree above
- *                         {@link #POINTS_LAST_GRADIENT_MAX_LMAX}, where a gradient goes through the degree below;
+ *                         {@link #POLYNOMIAL_GRADIENT_MAX_LMAX}, where a gradient goes through the degree below;
  *                         empty otherwise
  * @param gradientParts    the scalar gradient's methods in call order ({@link Gradient#SCALAR}; else empty)
  * @param gradientGroups   methods calling {@link #MAX_CALLS_PER_METHOD} parts each, where the parts are more; else
@@ -102,13 +103,16 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
      */
     public static final int FACTORED_VALUE_STORE_MAX_LMAX = 6;
     /**
-     * Up to this lmax the gradient is computed points-last; from lmax 4 on its derivative loops outnumber what the
-     * points-last layout saves. Measured backward-only, 100000 points, 2 threads: lmax 3 f32 0.75 against 1.2 ms;
-     * lmax 4 f32 1.7-1.9 against 2.0-2.3 but f64 2.15-2.36 against 2.11-2.34; lmax 5 f32 4.8 against 3.2-3.5.
+     * Up to this lmax the gradient is one polynomial per axis and point with the cotangent contracted first
+     * ({@link Gradient#POLYNOMIAL}), in both precisions. Measured at lmax 3, forward + backward of 100000 points in
+     * blocks of 1000, one thread, by thread CPU time: float32 31.6-32.1 ns per point where the points-last loops over
+     * the derivatives took 32.4-42.0 (under load, {@code h/shp}); float64 23.6-26.5 against 30.3-33.4 by the best of
+     * each of six JVM runs, alternated (under load, {@code h/shbw}). Above lmax 3 the gradient goes through the
+     * degree below.
      */
-    public static final int POINTS_LAST_GRADIENT_MAX_LMAX = 3;
+    public static final int POLYNOMIAL_GRADIENT_MAX_LMAX = 3;
     /**
-     * Above {@link #POINTS_LAST_GRADIENT_MAX_LMAX} and up to this lmax the gradient goes points-last through the
+     * Above {@link #POLYNOMIAL_GRADIENT_MAX_LMAX} and up to this lmax the gradient goes points-last through the
      * values of the degree below ({@link LoweredGradient}): the value loops, then loops of a few terms
      * {@code d_a += c P^{l-1}_i w_k}. Against the scalar gradient through the degree below, f32 backward of 100000
      * points, 2 threads: lmax 4 1.36 against 1.74-1.84 ms, lmax 5 2.43-2.56 against 2.53-2.90, lmax 6 6.0-6.3
@@ -122,12 +126,10 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
 
     /** The gradient a kernel's backward computes. */
     public enum Gradient {
-        /** Points-last, per axis loops over the weight rows and the derivative polynomials (lmax up to 3). */
-        POINTS_LAST,
         /**
          * One point at a time, one polynomial per axis with the cotangent contracted first
-         * ({@link PolynomialGradient}), between the points-last normalization and the division by the norm (float32
-         * up to {@link #POINTS_LAST_GRADIENT_MAX_LMAX}: {@link #floatGradient()}).
+         * ({@link PolynomialGradient}), between the points-last normalization and the division by the norm (up to
+         * {@link #POLYNOMIAL_GRADIENT_MAX_LMAX}).
          */
         POLYNOMIAL,
         /** Points-last through the values of the degree below ({@link LoweredGradient}; lmax 4 to 6). */
@@ -205,32 +207,21 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
             valueRows.put(l, row);
             row += 2 * l + 1;
         }
+        boolean loweredPointsLast = lmax > POLYNOMIAL_GRADIENT_MAX_LMAX && lmax <= LOWERED_POINTS_LAST_MAX_LMAX
+                && model.degrees().stream().map(Degree::l).allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
         Map<List<Integer>, Integer> weightRows = new LinkedHashMap<>();
-        for (Degree degree : model.degrees()) {
+        for (Degree degree : loweredPointsLast ? model.degrees() : List.<Degree>of()) {
             if (degree.l() > 0) {
                 degree.components().forEach(c -> weightRows.put(List.of(degree.l(), c.index()), weightRows.size()));
             }
         }
-        boolean loweredPointsLast = lmax > POINTS_LAST_GRADIENT_MAX_LMAX && lmax <= LOWERED_POINTS_LAST_MAX_LMAX
-                && model.degrees().stream().map(Degree::l).allMatch(l -> l <= 2 || valueRows.containsKey(l - 1));
-        Gradient gradient = lmax <= POINTS_LAST_GRADIENT_MAX_LMAX ? Gradient.POINTS_LAST
+        Gradient gradient = lmax <= POLYNOMIAL_GRADIENT_MAX_LMAX ? Gradient.POLYNOMIAL
                 : loweredPointsLast ? Gradient.LOWERED_POINTS_LAST : Gradient.SCALAR;
-        Map<Integer, List<List<Map<Integer, BigFraction>>>> lowered = lmax > POINTS_LAST_GRADIENT_MAX_LMAX
+        Map<Integer, List<List<Map<Integer, BigFraction>>>> lowered = lmax > POLYNOMIAL_GRADIENT_MAX_LMAX
                 ? model.loweredGradients() : Map.of();
         List<Part> parts = gradient == Gradient.SCALAR ? parts(model, lowered) : List.of();
         return new SphericalHarmonicsPlan(model, raisings, fusedValueStore, factored, valueRows, weightRows, gradient,
                 loweredPointsLast ? rowCount(valueRows) : 0, lowered, parts, groups(parts));
-    }
-
-    /**
-     * The gradient of the float32 backward: {@link Gradient#POLYNOMIAL} where the float64 one is
-     * {@link Gradient#POINTS_LAST}, else the same. Measured at lmax 3, forward + backward of 100000 points in blocks
-     * of 1000, one thread, by thread CPU time under load: float32 31.6-32.1 ns per point in three JVMs, where the
-     * points-last loops took 32.4-42.0 (up to 50 in other runs: they are bimodal between JVMs); float64 50-55 against
-     * 43-49, so float64 keeps the points-last loops.
-     */
-    public Gradient floatGradient() {
-        return gradient == Gradient.POINTS_LAST ? Gradient.POLYNOMIAL : gradient;
     }
 
     /** The largest requested degree. */
@@ -252,7 +243,10 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
         return rowCount(valueRows);
     }
 
-    /** Scratch rows the points-last backward uses: the weights after {@link #weightRowBase()}, then three gradients. */
+    /**
+     * Scratch rows the points-last backward ({@link Gradient#LOWERED_POINTS_LAST}) uses: the weights after
+     * {@link #weightRowBase()}, then three gradients.
+     */
     public int backwardRowCount() {
         return weightRowBase + weightRows.size() + 3;
     }

@@ -48,7 +48,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * integer combination of monomials or, from {@link SphericalHarmonicsPlan#RECURSION_FROM_LMAX} on, e3nn's own
  * recursion over the degrees {@code P^{l+1}_k = sum_ij q_ijk P^l_i v_j} with exact constants {@code q}. The gradient
  * {@code sum_m g_m N_m grad P_m} uses the exact derivatives of {@code P}: up to
- * {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX} as polynomials, above it through the values of the
+ * {@link SphericalHarmonicsPlan#POLYNOMIAL_GRADIENT_MAX_LMAX} as polynomials, above it through the values of the
  * degree below, {@code dP^l_k/da = sum_i c P^{l-1}_i} with exact rationals {@code c} ({@link LoweredGradient};
  * {@code 2l - 1} values serve all three axes, where the derivatives are {@code 3 (2l + 1)} polynomials).
  *
@@ -61,14 +61,13 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * there are no value rows: the loop that stores a point's values computes them from its normalized coordinates,
  * since the strided stores, not the few multiplications per component, set the pace there; above it, up to
  * {@link SphericalHarmonicsPlan#FACTORED_VALUE_STORE_MAX_LMAX}, the same loop computes them in sphericart's factored
- * form ({@link FactoredHarmonics}), a few operations per component. Up to {@link SphericalHarmonicsPlan#POINTS_LAST_GRADIENT_MAX_LMAX}
- * the gradient goes the same way: a scalar transposing copy of the weights {@code w = N gradOut} into rows, per axis
- * loops {@code d_a += w_c dP_c/da} of one weight row each, and a scalar transposing store through the chain rule
- * (lmax 3, f32: 0.75 against 1.2 ms backward for 100000 points); in float32 the gradient up to there is one
- * polynomial per axis with the cotangent contracted first ({@link PolynomialGradient}), point by point between the
- * points-last normalization and a vectorized division by the norm ({@link SphericalHarmonicsPlan#floatGradient()}). Up to
- * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last
- * too: the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
+ * form ({@link FactoredHarmonics}), a few operations per component. Up to
+ * {@link SphericalHarmonicsPlan#POLYNOMIAL_GRADIENT_MAX_LMAX} the gradient is one polynomial per axis with the
+ * cotangent contracted first ({@link PolynomialGradient}), point by point between the points-last normalization and a
+ * vectorized division by the norm, in both precisions (per point about 110 operations and no stores but the gradient's,
+ * where the points-last derivative loops it replaced needed a transposing copy of the weights). Up to
+ * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last:
+ * the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
  * scalar, one point at a time. Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
  * 8000 bytes): value loops packed a few per method ({@link SphericalHarmonicsPlan#LOOPS}), the scalar gradient's
  * parts and groups as the plan has them. The points are split into fixed blocks run in parallel
@@ -79,15 +78,16 @@ public final class SphericalHarmonicsWriter {
     /** Points per parallel block: tens of microseconds of work, far more than a fork/join task costs. */
     static final int BLOCK_SIZE = 4096;
     /**
-     * Points per chunk: long enough that the vectorized loops' scalar pre- and post-loops (alignment, remainder of
-     * the unrolled vector body) are a small part, short enough that a loop's rows stay in the L1 cache.
+     * Points per chunk ({@link #chunkPoints}: float chunks may hold twice as many): long enough that the
+     * vectorized loops' scalar pre- and post-loops (alignment, remainder of the unrolled vector body) are a small
+     * part, short enough that a loop's rows stay near the L1 cache.
      */
     static final int CHUNK = 256;
     /**
-     * Distance between scratch rows, a multiple of 16: every row then has the same alignment to a 64-byte vector
-     * in float and double (JDK 17's superword leaves scalar any access aligned differently from the one it aligns:
-     * with {@code CHUNK + 8}, float loops ran 4 to 6 times slower); the 16 more than {@link #CHUNK} keep rows off the
-     * same L1 sets.
+     * Distance between double scratch rows ({@link #CHUNK} and 16; float rows take their own chunk and 16), a
+     * multiple of 16: every row then has the same alignment to a 64-byte vector in float and double (JDK 17's
+     * superword leaves scalar any access aligned differently from the one it aligns: with {@code CHUNK + 8}, float
+     * loops ran 4 to 6 times slower); the 16 more than the chunk keep rows off the same L1 sets.
      */
     static final int STRIDE = CHUNK + 16;
     /**
@@ -99,16 +99,24 @@ public final class SphericalHarmonicsWriter {
     static final int LOOP_OPERATIONS = 8;
     /** Terms per loop of the points-last gradient through the degree below: two measured faster than one (lmax 6). */
     static final int LOWERED_TERMS_PER_LOOP = 2;
-    /**
-     * Weight rows per gradient loop besides the target row, up to three coordinates: see {@link #LOOP_OPERATIONS}.
-     * Measured at lmax 3, f32: with two a loop, backward took 1.05-1.28 ms for 100000 points (scalar loops), with
-     * one 0.75.
-     */
-    static final int WEIGHTS_PER_LOOP = 1;
     /** Recursion terms {@code q P^l_i v_j} per loop: two rows and two coordinates, see {@link #LOOP_OPERATIONS}. */
     static final int RAISES_PER_LOOP = 2;
     /** Scalar store statements per transposing loop (about 18 bytes each). */
     static final int COPIES_PER_LOOP = 200;
+    /**
+     * Points per chunk in {@code t}: {@link #CHUNK}, or, where the kernel runs points-last loops over value rows
+     * (lmax 4 on), as many floats as {@link #CHUNK} doubles take bytes. A loop over a chunk then takes as many vector
+     * iterations in both precisions (16 floats or 8 doubles a 64-byte vector), and float loops do not spend twice the
+     * share of their time in the scalar pre- and post-loops: the 24 loop methods of the lmax-6 float backward took
+     * 8.7 ns per point over 512 points against 11.0 over 256 (L1-resident, one thread), and forward + backward of
+     * 100000 points in blocks of 1000 68.4 against 75.7 ns per point, the best of seven alternated JVM runs each
+     * (thread CPU time under load; float forward 18.2 against 20.4). Up to lmax 3 the chunk only feeds per-point
+     * loops and stays at {@link #CHUNK} (512 measured no faster there).
+     */
+    private int chunkPoints(NumberType t) {
+        return plan.valueRowCount() > 0 ? CHUNK * Double.BYTES / t.bytes() : CHUNK;
+    }
+
     /** torch.nn.functional.normalize's floor on the norm. */
     private static final String NORM_FLOOR = "1e-12";
     private static final String[] AXES = {"x", "y", "z"};
@@ -162,16 +170,21 @@ public final class SphericalHarmonicsWriter {
                         .addJavadoc("Points per parallel block ({@link $T}): enough to outweigh scheduling.\n",
                                 BatchBlocks.class)
                         .initializer("$L", BLOCK_SIZE)
-                        .build())
-                .addField(FieldSpec.builder(int.class, "CHUNK", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Points held points-last in the scratch rows at a time.\n")
-                        .initializer("$L", CHUNK)
-                        .build())
-                .addField(FieldSpec.builder(int.class, "STRIDE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Distance between scratch rows: equally aligned for vectors, apart in the L1 "
-                                + "cache.\n")
-                        .initializer("CHUNK + $L", STRIDE - CHUNK)
                         .build());
+        for (NumberType arithmetic : arithmetics) {
+            type.addField(FieldSpec.builder(int.class, chunk(arithmetic), Modifier.PRIVATE, Modifier.STATIC,
+                                    Modifier.FINAL)
+                            .addJavadoc("Points held points-last in the $L scratch rows at a time.\n",
+                                    arithmetic.type())
+                            .initializer("$L", chunkPoints(arithmetic))
+                            .build())
+                    .addField(FieldSpec.builder(int.class, stride(arithmetic), Modifier.PRIVATE, Modifier.STATIC,
+                                    Modifier.FINAL)
+                            .addJavadoc("Distance between $L scratch rows: equally aligned for vectors, apart in "
+                                    + "the L1 cache.\n", arithmetic.type())
+                            .initializer("$L + $L", chunk(arithmetic), STRIDE - CHUNK)
+                            .build());
+        }
         for (NumberType arithmetic : arithmetics) {
             for (Degree degree : model.degrees()) {
                 for (Component component : degree.components()) {
@@ -186,9 +199,8 @@ public final class SphericalHarmonicsWriter {
             type.addMethod(forward(arithmetic)).addMethod(backward(arithmetic));
         }
         for (NumberType t : arithmetics) {
-            Gradient gradientOfT = t == NumberType.FLOAT ? plan.floatGradient() : plan.gradient();
             Pass noValues = new Pass(List.of(), CodeBlock.of(""));
-            Pass values = forwardValueRows() || gradientOfT == Gradient.LOWERED_POINTS_LAST
+            Pass values = forwardValueRows() || plan.gradient() == Gradient.LOWERED_POINTS_LAST
                     ? pass("values", VALUES, valueLoops(t), t) : noValues;
             Pass storeValues = plan.fusedValueStore() ? pass("storeValues", FUSED_VALUES, fusedValueLoops(t), t)
                     : plan.factored().isPresent()
@@ -197,14 +209,12 @@ public final class SphericalHarmonicsWriter {
             type.addMethod(forwardBlock(t, forwardValueRows() ? values : noValues, storeValues));
             // the backward block, the shared methods, then the backward's own (the order of the sources)
             List<MethodSpec> backwardMethods = new ArrayList<>();
-            switch (gradientOfT) {
-                case POINTS_LAST, LOWERED_POINTS_LAST -> {
+            switch (plan.gradient()) {
+                case LOWERED_POINTS_LAST -> {
                     Pass loadWeights = pass("loadWeights", LOAD_WEIGHTS, loadWeightLoops(t), t);
-                    Pass gradient = pass("gradient", GRADIENT, gradientOfT == Gradient.LOWERED_POINTS_LAST
-                            ? loweredGradientLoops(t) : gradientLoops(t), t);
+                    Pass gradient = pass("gradient", GRADIENT, loweredGradientLoops(t), t);
                     Pass storeGradients = pass("storeGradients", STORE_GRADIENTS, List.of(storeGradientLoop(t)), t);
-                    type.addMethod(pointsLastBackwardBlock(t, gradientOfT, values, loadWeights, gradient,
-                            storeGradients));
+                    type.addMethod(pointsLastBackwardBlock(t, values, loadWeights, gradient, storeGradients));
                     backwardMethods.addAll(loadWeights.methods());
                     backwardMethods.addAll(gradient.methods());
                     backwardMethods.addAll(storeGradients.methods());
@@ -312,9 +322,28 @@ public final class SphericalHarmonicsWriter {
         return method;
     }
 
-    /** {@code array[u]} for row 0, else {@code array[row * STRIDE + u]}: a constant offset, as superword needs. */
-    private static String rowAt(String array, int row) {
-        return array + (row == 0 ? "[u]" : row == 1 ? "[STRIDE + u]" : "[" + row + " * STRIDE + u]");
+    /** The generated field of the points per chunk in {@code t}: {@code CHUNK}, {@code CHUNK_FLOAT}. */
+    private static String chunk(NumberType t) {
+        return "CHUNK" + t.fieldSuffix();
+    }
+
+    /** The generated field of the distance between scratch rows in {@code t}: {@code STRIDE}, {@code STRIDE_FLOAT}. */
+    private static String stride(NumberType t) {
+        return "STRIDE" + t.fieldSuffix();
+    }
+
+    /** {@code code} with its scratch-row distance {@code STRIDE} named for {@code t} ({@link #stride}). */
+    private static String strided(String code, NumberType t) {
+        return code.replace("STRIDE", stride(t));
+    }
+
+    /**
+     * {@code array[u]} for row 0, else {@code array[row * STRIDE + u]} ({@link #stride}): a constant offset, as
+     * superword needs.
+     */
+    private static String rowAt(String array, NumberType t, int row) {
+        return array + (row == 0 ? "[u]" : row == 1 ? "[" + stride(t) + " + u]" : "[" + row + " * " + stride(t)
+                + " + u]");
     }
 
     /** Starts a loop over the chunk's points, loading the normalized coordinates it uses. */
@@ -322,7 +351,7 @@ public final class SphericalHarmonicsWriter {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int u = 0; u < count; u++)");
         for (int axis = 0; axis < 3; axis++) {
             if (uses[axis]) {
-                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", t, axis));
             }
         }
         return code;
@@ -420,9 +449,9 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** {@code P^l_i} of the chunk's point {@code u}: its scratch row, or the coordinate it is. */
-    private String valueAt(int l, int i) {
-        return plan.valueRows().containsKey(l) ? rowAt("rows", plan.valueRows().get(l) + i)
-                : rowAt("points", SphericalHarmonicsPlan.coordinate(model.components(l).get(i)));
+    private String valueAt(int l, int i, NumberType t) {
+        return plan.valueRows().containsKey(l) ? rowAt("rows", t, plan.valueRows().get(l) + i)
+                : rowAt("points", t, SphericalHarmonicsPlan.coordinate(model.components(l).get(i)));
     }
 
     /** The loops computing each component's row of {@code P}, degree by degree. */
@@ -437,14 +466,14 @@ public final class SphericalHarmonicsWriter {
                     for (Raise term : byK.get(k)) {
                         boolean[] axes = new boolean[3];
                         axes[term.j()] = true;
-                        String product = valueAt(l - 1, term.i()) + " * " + AXES[term.j()];
+                        String product = valueAt(l - 1, term.i(), t) + " * " + AXES[term.j()];
                         boolean unit = term.q().square().equals(BigFraction.ONE);
                         String magnitude = unit ? "" : raisingConstants.fieldName(term.q(), t) + " * ";
-                        String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i());
+                        String factor = (term.q().signum() < 0 ? "-" : "") + magnitude + valueAt(l - 1, term.i(), t);
                         summands.add(new Summand(factor + " * " + AXES[term.j()], List.of(), axes, factor,
                                 AXES[term.j()]));
                     }
-                    loops.addAll(sumLoops(rowAt("rows", rows.getValue() + k), false, summands,
+                    loops.addAll(sumLoops(rowAt("rows", t, rows.getValue() + k), false, summands,
                             group -> group.size() <= RAISES_PER_LOOP, t));
                 }
                 continue;
@@ -453,7 +482,7 @@ public final class SphericalHarmonicsWriter {
                 List<Summand> summands = c.terms().stream()
                         .map(term -> new Summand(combination(List.of(term), t), List.of(term)))
                         .toList();
-                loops.addAll(sumLoops(rowAt("rows", rows.getValue() + c.index()), false, summands,
+                loops.addAll(sumLoops(rowAt("rows", t, rows.getValue() + c.index()), false, summands,
                         SphericalHarmonicsWriter::fitsOperations, t));
             }
         }
@@ -472,7 +501,7 @@ public final class SphericalHarmonicsWriter {
                     String constant = constantName(degree.l(), c.index(), t);
                     copies.set(offset + c.index(), "out[" + outputIndex(offset + c.index()) + "] = "
                             + (degree.l() == 0 ? times(constant, c.terms(), t)
-                            : constant + " * " + valueAt(degree.l(), c.index())));
+                            : constant + " * " + valueAt(degree.l(), c.index(), t)));
                 }
             }
         }
@@ -707,12 +736,12 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "to")
                 .addParameter(t.arrayType(), "xyz")
                 .addParameter(t.arrayType(), "out")
-                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows());
+                .addStatement("$T points = new $T[$L * $L]", t.arrayType(), t.type(), pointRows(), stride(t));
         if (forwardValueRows()) {
-            method.addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), plan.valueRowCount());
+            method.addStatement("$T rows = new $T[$L * $L]", t.arrayType(), t.type(), plan.valueRowCount(), stride(t));
         }
-        return method.beginControlFlow("for (int start = from; start < to; start += CHUNK)")
-                .addStatement("int count = Math.min(CHUNK, to - start)")
+        return method.beginControlFlow("for (int start = from; start < to; start += $L)", chunk(t))
+                .addStatement("int count = Math.min($L, to - start)", chunk(t))
                 .addStatement("loadPoints(xyz, start, count, points)")
                 .addCode(values.calls())
                 .addCode(storeValues.calls())
@@ -739,8 +768,8 @@ public final class SphericalHarmonicsWriter {
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("int p = 3 * (start + u)")
                 .addStatement("points[u] = xyz[p]")
-                .addStatement("points[STRIDE + u] = xyz[p + 1]")
-                .addStatement("points[2 * STRIDE + u] = xyz[p + 2]")
+                .addStatement(strided("points[STRIDE + u] = xyz[p + 1]", t))
+                .addStatement(strided("points[2 * STRIDE + u] = xyz[p + 2]", t))
                 .endControlFlow();
         if (!model.normalize()) {
             return method.build();
@@ -749,24 +778,25 @@ public final class SphericalHarmonicsWriter {
         method.addComment("torch.nn.functional.normalize: v / max(|v|, eps)")
                 .beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("$T x = points[u]", t.type())
-                .addStatement("$T y = points[STRIDE + u]", t.type())
-                .addStatement("$T z = points[2 * STRIDE + u]", t.type())
-                .addStatement("points[3 * STRIDE + u] = $Lx * x + y * y + z * z)", sqrt)
+                .addStatement(strided("$T y = points[STRIDE + u]", t), t.type())
+                .addStatement(strided("$T z = points[2 * STRIDE + u]", t), t.type())
+                .addStatement(strided("points[3 * STRIDE + u] = $Lx * x + y * y + z * z)", t), sqrt)
                 .endControlFlow()
                 .addComment("|v|^2 overflows for huge v (from about 1.3e154, in float 1.8e19), and so does the sum of")
                 .addComment("four such norms: only then are they recomputed, scaled first (NaN included, to stay")
                 .addComment("exact); the rows are longer than a chunk, so reading past count is safe")
                 .beginControlFlow("for (int u = 0; u < count; u += 4)")
-                .beginControlFlow("if (!(points[3 * STRIDE + u] + points[3 * STRIDE + u + 1] + points[3 * STRIDE + u + 2]"
-                        + " + points[3 * STRIDE + u + 3] <= $L))", maxValue(t))
+                .beginControlFlow(strided("if (!(points[3 * STRIDE + u] + points[3 * STRIDE + u + 1]"
+                        + " + points[3 * STRIDE + u + 2] + points[3 * STRIDE + u + 3] <= $L))", t), maxValue(t))
                 .beginControlFlow("for (int v = u; v < Math.min(u + 4, count); v++)")
-                .addStatement("points[3 * STRIDE + v] = norm(points[v], points[STRIDE + v], points[2 * STRIDE + v])")
+                .addStatement(strided("points[3 * STRIDE + v] = norm(points[v], points[STRIDE + v],"
+                        + " points[2 * STRIDE + v])", t))
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow();
         for (int axis = 0; axis < 3; axis++) {
             method.beginControlFlow("for (int u = 0; u < count; u++)")
-                    .addStatement("$L /= Math.max(points[3 * STRIDE + u], $L)", rowAt("points", axis),
+                    .addStatement(strided("$L /= Math.max(points[3 * STRIDE + u], $L)", t), rowAt("points", t, axis),
                             literal(t, NORM_FLOOR))
                     .endControlFlow();
         }
@@ -810,8 +840,8 @@ public final class SphericalHarmonicsWriter {
     }
 
     /** The scratch row of the gradient along {@code axis}, after the weights. */
-    private String gradientAt(int axis) {
-        return rowAt("rows", plan.weightRowBase() + plan.weightRows().size() + axis);
+    private String gradientAt(int axis, NumberType t) {
+        return rowAt("rows", t, plan.weightRowBase() + plan.weightRows().size() + axis);
     }
 
     /**
@@ -828,38 +858,12 @@ public final class SphericalHarmonicsWriter {
                 String gradients = degree.offsets().stream()
                         .map(offset -> "gradOut[" + outputIndex(offset + c.index()) + "]")
                         .collect(Collectors.joining(" + "));
-                copies.add(rowAt("rows", plan.weightRow(degree.l(), c.index())) + " = "
+                copies.add(rowAt("rows", t, plan.weightRow(degree.l(), c.index())) + " = "
                         + constantName(degree.l(), c.index(), t) + " * "
                         + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
             }
         }
         return copyLoops(copies);
-    }
-
-    /**
-     * The loops {@code d_a = sum_c w_c dP_c/da} per axis {@code a}, components in order, short enough to vectorize
-     * (at most {@link #WEIGHTS_PER_LOOP} weight rows and {@link #LOOP_OPERATIONS} operations a loop).
-     */
-    private List<Piece> gradientLoops(NumberType t) {
-        List<Piece> loops = new ArrayList<>();
-        for (int axis : ALL_AXES) {
-            List<Summand> summands = new ArrayList<>();
-            for (Degree degree : model.degrees()) {
-                for (Component c : degree.components()) {
-                    List<Term> derivative = c.derivative(axis);
-                    if (degree.l() > 0 && !derivative.isEmpty()) {
-                        String weight = rowAt("rows", plan.weightRow(degree.l(), c.index()));
-                        summands.add(new Summand(times(weight, derivative, t), derivative));
-                    }
-                }
-            }
-            if (summands.isEmpty()) {
-                summands.add(new Summand(t.literal(0), List.of()));
-            }
-            loops.addAll(sumLoops(gradientAt(axis), false, summands,
-                    group -> group.size() <= WEIGHTS_PER_LOOP && fitsOperations(group), t));
-        }
-        return loops;
     }
 
     /**
@@ -877,14 +881,14 @@ public final class SphericalHarmonicsWriter {
                     continue;
                 }
                 for (LoweredTerm term : loweredTerms(l, axis)) {
-                    String weight = rowAt("rows", plan.weightRow(l, term.k()));
+                    String weight = rowAt("rows", t, plan.weightRow(l, term.k()));
                     BigFraction c = term.coefficient();
                     String factor = weight;
                     if (l == 1) {
                         // P^0 is a constant: it joins the coefficient
                         c = c.multiply(BigFraction.of(model.components(0).get(0).terms().get(0).coefficient()));
                     } else {
-                        factor = valueAt(l - 1, term.value()) + " * " + weight;
+                        factor = valueAt(l - 1, term.value(), t) + " * " + weight;
                     }
                     summands.add(new Summand((c.signum() < 0 ? "-" : "") + scaled(c.abs(), factor, t), List.of()));
                 }
@@ -892,7 +896,7 @@ public final class SphericalHarmonicsWriter {
             if (summands.isEmpty()) {
                 summands.add(new Summand(t.literal(0), List.of()));
             }
-            loops.addAll(sumLoops(gradientAt(axis), false, summands, group -> group.size() <= LOWERED_TERMS_PER_LOOP,
+            loops.addAll(sumLoops(gradientAt(axis, t), false, summands, group -> group.size() <= LOWERED_TERMS_PER_LOOP,
                     t));
         }
         return loops;
@@ -909,13 +913,13 @@ public final class SphericalHarmonicsWriter {
                 .addStatement("int g = 3 * (start + u)");
         String[] accumulators = {"gx", "gy", "gz"};
         for (int axis : ALL_AXES) {
-            code.addStatement("$T $L = $L", t.type(), accumulators[axis], gradientAt(axis));
+            code.addStatement("$T $L = $L", t.type(), accumulators[axis], gradientAt(axis, t));
         }
         if (model.normalize()) {
             for (int axis : ALL_AXES) {
-                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+                code.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", t, axis));
             }
-            code.addStatement("$T norm = points[3 * STRIDE + u]", t.type())
+            code.addStatement(strided("$T norm = points[3 * STRIDE + u]", t), t.type())
                     .add("// chain rule of u = x / max(|x|, eps): (g - (g . u) u) / |x| above eps, g / eps below\n")
                     .beginControlFlow("if (norm >= $L)", literal(t, NORM_FLOOR))
                     .addStatement("$T radial = gx * x + gy * y + gz * z", t.type())
@@ -968,18 +972,21 @@ public final class SphericalHarmonicsWriter {
      */
     private MethodSpec.Builder chunkedBackwardBlock(NumberType t, CodeBlock rowCount) {
         return backwardBlockHead(t)
-                .addStatement("$T points = new $T[$L * STRIDE]", t.arrayType(), t.type(), pointRows())
-                .addStatement("$T rows = new $T[$L * STRIDE]", t.arrayType(), t.type(), rowCount)
-                .beginControlFlow("for (int start = from; start < to; start += CHUNK)")
-                .addStatement("int count = Math.min(CHUNK, to - start)")
+                .addStatement("$T points = new $T[$L * $L]", t.arrayType(), t.type(), pointRows(), stride(t))
+                .addStatement("$T rows = new $T[$L * $L]", t.arrayType(), t.type(), rowCount, stride(t))
+                .beginControlFlow("for (int start = from; start < to; start += $L)", chunk(t))
+                .addStatement("int count = Math.min($L, to - start)", chunk(t))
                 .addStatement("loadPoints(xyz, start, count, points)");
     }
 
-    /** The gradients of points {@code from..to-1}, a chunk at a time through the points-last scratch. */
-    private MethodSpec pointsLastBackwardBlock(NumberType t, Gradient kind, Pass values, Pass loadWeights,
-                                               Pass gradient, Pass storeGradients) {
+    /**
+     * The gradients of points {@code from..to-1} through the degree below, a chunk at a time through the points-last
+     * scratch: the value rows, the weights, the gradient loops, and the store through the chain rule.
+     */
+    private MethodSpec pointsLastBackwardBlock(NumberType t, Pass values, Pass loadWeights, Pass gradient,
+                                               Pass storeGradients) {
         return chunkedBackwardBlock(t, CodeBlock.of("$L", plan.backwardRowCount()))
-                .addCode(kind == Gradient.LOWERED_POINTS_LAST ? values.calls() : CodeBlock.of(""))
+                .addCode(values.calls())
                 .addCode(loadWeights.calls())
                 .addCode(gradient.calls())
                 .addCode(storeGradients.calls())
@@ -1052,7 +1059,7 @@ public final class SphericalHarmonicsWriter {
         if (model.normalize()) {
             for (int axis : ALL_AXES) {
                 method.beginControlFlow("for (int u = 0; u < count; u++)")
-                        .addStatement("$L /= Math.max(points[3 * STRIDE + u], $L)", rowAt("rows", axis),
+                        .addStatement(strided("$L /= Math.max(points[3 * STRIDE + u], $L)", t), rowAt("rows", t, axis),
                                 literal(t, NORM_FLOOR))
                         .endControlFlow();
             }
@@ -1060,8 +1067,8 @@ public final class SphericalHarmonicsWriter {
         return method.beginControlFlow("for (int u = 0; u < count; u++)")
                 .addStatement("int g = 3 * (start + u)")
                 .addStatement("gradXyz[g] = rows[u]")
-                .addStatement("gradXyz[g + 1] = rows[STRIDE + u]")
-                .addStatement("gradXyz[g + 2] = rows[2 * STRIDE + u]")
+                .addStatement(strided("gradXyz[g + 1] = rows[STRIDE + u]", t))
+                .addStatement(strided("gradXyz[g + 2] = rows[2 * STRIDE + u]", t))
                 .endControlFlow()
                 .endControlFlow()
                 .build();
@@ -1082,7 +1089,7 @@ public final class SphericalHarmonicsWriter {
                 .addParameter(int.class, "count")
                 .beginControlFlow("for (int u = 0; u < count; u++)");
         for (int axis : ALL_AXES) {
-            method.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", axis));
+            method.addStatement("$T $L = $L", t.type(), AXES[axis], rowAt("points", t, axis));
         }
         method.addStatement("int o = (start + u) * $L", dim);
         for (Degree degree : model.degrees()) {
@@ -1119,10 +1126,10 @@ public final class SphericalHarmonicsWriter {
                     byDegree.isEmpty() ? t.literal(0) : String.join(" + ", byDegree.values()));
         }
         if (model.normalize()) {
-            projectOutRadial(method, t, "points[3 * STRIDE + u]", "gx", "gy", "gz");
+            projectOutRadial(method, t, strided("points[3 * STRIDE + u]", t), "gx", "gy", "gz");
         }
         for (int axis : ALL_AXES) {
-            method.addStatement("$L = $L", rowAt("rows", axis), accumulators[axis]);
+            method.addStatement("$L = $L", rowAt("rows", t, axis), accumulators[axis]);
         }
         return method.endControlFlow().build();
     }

@@ -28,19 +28,16 @@ class SphericalHarmonicsPlanTest {
     }
 
     @Test
-    void lowDegreesComeFromMonomialsWithAPointsLastGradient() {
+    void lowDegreesComeFromMonomialsWithAPolynomialGradient() {
         SphericalHarmonicsPlan plan = plan(upTo(2));
         assertFalse(plan.recursion());
-        assertEquals(Gradient.POINTS_LAST, plan.gradient());
-        assertEquals(Gradient.POLYNOMIAL, plan.floatGradient(), "float32 takes one polynomial per axis and point");
-        // computed where they are stored: no value rows
+        assertEquals(Gradient.POLYNOMIAL, plan.gradient(), "one polynomial per axis and point, both precisions");
+        // computed where they are stored: no value rows, and no weight rows for the polynomial gradient
         assertTrue(plan.fusedValueStore());
         assertEquals(Map.of(), plan.valueRows());
         assertEquals(0, plan.valueRowCount());
+        assertEquals(Map.of(), plan.weightRows());
         assertEquals(0, plan.weightRowBase());
-        assertEquals(0, plan.weightRow(1, 0));
-        assertEquals(3, plan.weightRow(2, 0));
-        assertEquals(3 + 5 + 3, plan.backwardRowCount(), "the weights of l = 1 and 2, then d/dx, d/dy, d/dz");
         assertTrue(plan.gradientParts().isEmpty() && plan.gradientGroups().isEmpty());
     }
 
@@ -49,7 +46,6 @@ class SphericalHarmonicsPlanTest {
         SphericalHarmonicsPlan plan = plan(upTo(5));
         assertFalse(plan.fusedValueStore());
         assertEquals(Gradient.LOWERED_POINTS_LAST, plan.gradient());
-        assertEquals(Gradient.LOWERED_POINTS_LAST, plan.floatGradient());
         assertTrue(plan.factored().isPresent(), "the forward computes values where it stores them");
         assertEquals(List.of(2, 3, 4), List.copyOf(plan.valueRows().keySet()), "the rows the gradient reads");
         assertEquals(5 + 7 + 9, plan.valueRowCount());

@@ -227,10 +227,10 @@ class SphericalHarmonicsWriterTest {
     }
 
     /**
-     * The values go through blocks of 4096 points and, within a block, chunks of 256 held points-last: a batch of
-     * two blocks whose chunks end in a partial one, with a zero and a tiny vector (the normalization's floor), gives
-     * every point the same bits as evaluating it alone, for the monomial (lmax 3) and recursion (lmax 6) code, in
-     * double and float.
+     * The values and gradients go through blocks of 4096 points and, within a block, chunks of 256 held points-last
+     * (512 in float from lmax 4): a batch of two blocks whose chunks end in a partial one, with a zero and a tiny
+     * vector (the normalization's floor), gives every point the same bits as evaluating it alone, for the monomial
+     * (lmax 3) and the factored and points-last (lmax 6) code, in double and float.
      */
     @Test
     void everyPointOfAChunkedBatchEqualsThatPointAlone() {
@@ -251,6 +251,12 @@ class SphericalHarmonicsWriterTest {
             float[] outFloat = new float[n * dim];
             kernel.forward(n, xyz, out);
             kernel.forward(n, xyzFloat, outFloat);
+            double[] gradOut = FiniteDifferences.gaussian(random, n * dim);
+            float[] gradOutFloat = TestArrays.toFloat(gradOut);
+            double[] grad = new double[3 * n];
+            float[] gradFloat = new float[3 * n];
+            kernel.backward(n, xyz, gradOut, grad);
+            kernel.backward(n, xyzFloat, gradOutFloat, gradFloat);
             for (int p = 0; p < n; p += p < 300 || p > 4000 ? 1 : 37) {
                 double[] one = new double[dim];
                 float[] oneFloat = new float[dim];
@@ -259,6 +265,15 @@ class SphericalHarmonicsWriterTest {
                 assertArrayEquals(one, Arrays.copyOfRange(out, p * dim, (p + 1) * dim), "point " + p);
                 assertArrayEquals(oneFloat, Arrays.copyOfRange(outFloat, p * dim, (p + 1) * dim),
                         "float point " + p);
+                double[] gradOne = new double[3];
+                float[] gradOneFloat = new float[3];
+                kernel.backward(1, Arrays.copyOfRange(xyz, 3 * p, 3 * p + 3),
+                        Arrays.copyOfRange(gradOut, p * dim, (p + 1) * dim), gradOne);
+                kernel.backward(1, Arrays.copyOfRange(xyzFloat, 3 * p, 3 * p + 3),
+                        Arrays.copyOfRange(gradOutFloat, p * dim, (p + 1) * dim), gradOneFloat);
+                assertArrayEquals(gradOne, Arrays.copyOfRange(grad, 3 * p, 3 * p + 3), "gradient of point " + p);
+                assertArrayEquals(gradOneFloat, Arrays.copyOfRange(gradFloat, 3 * p, 3 * p + 3),
+                        "float gradient of point " + p);
             }
         }
     }
@@ -371,10 +386,9 @@ class SphericalHarmonicsWriterTest {
     }
 
     /**
-     * The float backward up to lmax 3 takes another gradient than the double one (one polynomial per axis, point by
-     * point, where double runs points-last loops over the derivatives): both give the same gradients, to float
-     * precision, normalized or not, under each normalization, with a degree listed twice (its cotangents summed), and
-     * at the zero vector.
+     * The float backward up to lmax 3 (one polynomial per axis, point by point, as the double one) gives the double
+     * gradients to float precision, normalized or not, under each normalization, with a degree listed twice (its
+     * cotangents summed), and at the zero vector.
      */
     @Test
     void floatGradientUpToDegree3FollowsTheDoubleOne() {
