@@ -79,6 +79,13 @@ final class PathWriter {
     private final ConstantPool constants;
     private final PathLayout layout;
     private final ConnectionMode mode;
+    /**
+     * Whether the operands {@code x1}, {@code x2}, {@code out} and their gradients are indexed channel-last
+     * ({@code ir_mul}, {@link TensorProductPlan#irMulInPlace()}): component {@code c} of channel {@code u} at
+     * {@code offset + c * mul + u} rather than {@code offset + u * dim + c}. The methods of the {@code mul_ir}
+     * operations then read and write an {@code ir_mul} kernel's arrays in place.
+     */
+    private final boolean channelLastOperands;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
     /**
      * The loops {@link #openLoop} opened in the method being written, innermost first: {@code ""} for a written loop,
@@ -86,8 +93,9 @@ final class PathWriter {
      */
     private final Deque<String> loops = new ArrayDeque<>();
 
-    PathWriter(PathPlan plan, ConstantPool constants) {
+    PathWriter(PathPlan plan, ConstantPool constants, boolean channelLastOperands) {
         this.plan = plan;
+        this.channelLastOperands = channelLastOperands;
         this.path = plan.path();
         this.constants = constants;
         this.layout = plan.layout();
@@ -251,31 +259,31 @@ final class PathWriter {
         boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
         if (vOuter) {
             openLoop(code, "v", "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
             accumulatorsFor(code, type, terms, CgTerm::j);
             openLoop(code, "u", "0", mode.strictlyUpper() ? "v" : layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         } else {
             openLoop(code, "u", "0", layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         }
         if (needsA) {
             terms.stream().map(CgTerm::i).distinct().sorted()
-                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
         }
         boolean innerLoop = !vOuter && !mode.diagonal();
         if (operation == Operation.GRAD_X1 && innerLoop) {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         }
         if (needsB) {
             terms.stream().map(CgTerm::j).distinct().sorted()
-                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         }
         boolean local = vOuter || operation == Operation.GRAD_X1 && innerLoop;
         switch (operation) {
@@ -297,7 +305,7 @@ final class PathWriter {
             String targetIndex = operation == Operation.GRAD_X1 ? "in1Index" : "in2Index";
             ToIntFunction<CgTerm> output = operation == Operation.GRAD_X1 ? CgTerm::i : CgTerm::j;
             terms.stream().mapToInt(output).distinct().sorted().forEach(o ->
-                    code.addStatement("$L[$L] += sum$L", target, plus(targetIndex, o), o));
+                    code.addStatement("$L[$L] += sum$L", target, component(targetIndex, o), o));
         }
         closeLoop(code);
         return code.build();
@@ -392,7 +400,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "s" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
         return code.build();
     }
 
@@ -510,7 +518,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), sum(products, type)));
         return code.build();
     }
 
@@ -616,7 +624,7 @@ final class PathWriter {
                                          String value, String matrix) {
         String t = type.type().toString();
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L $L$L = $L[$L]", t, value, j, array, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L $L$L = $L[$L]", t, value, j, array, in2(j)));
         Map<List<Integer>, List<Product>> byPair = new TreeMap<>(
                 Comparator.<List<Integer>>comparingInt(pair -> pair.get(0)).thenComparingInt(pair -> pair.get(1)));
         for (CgTerm term : terms) {
@@ -639,9 +647,9 @@ final class PathWriter {
     }
 
     private void loadX1(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         terms.stream().map(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, plus("in1Index", i)));
+                .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, in1(i)));
     }
 
     /**
@@ -715,7 +723,7 @@ final class PathWriter {
         for (int w = first; w < first + size; w++) {
             int channel = w;
             throughM(pairs, i -> "s" + channel + "_" + i).forEach((k, products) -> code.addStatement(
-                    "out[$L] += $L", plus("outIndex", channel * layout.dimOut() + k), fmaSum(products, type)));
+                    "out[$L] += $L", plus("outIndex", channel * channelStride(layout.dimOut()) + componentOffset(k, layout.mulOut())), fmaSum(products, type)));
         }
         if (scoped) {
             code.add("$<}\n");
@@ -759,14 +767,14 @@ final class PathWriter {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         }
         if (!shared) {
             terms.stream().map(CgTerm::j).distinct().sorted()
-                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         }
         // The forward value t is needed only for the weight gradient.
         boolean withWeightGradient = weightGradient && path.weighted();
@@ -780,7 +788,7 @@ final class PathWriter {
                         .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "g" + pair[1]));
             }
             byI.forEach((i, products) ->
-                    code.addStatement("gradX1[$L] += $L", plus("in1Index", i), fmaSum(products, type)));
+                    code.addStatement("gradX1[$L] += $L", in1(i), fmaSum(products, type)));
             pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(a$L, g$L, p$L_$L)", pair[0], pair[1], pair[0],
                     pair[1], pair[0], pair[1]));
         } else {
@@ -791,7 +799,7 @@ final class PathWriter {
         }
         if (!shared) {
             terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
         }
         closeLoop(code);
         if (shared) {
@@ -813,22 +821,22 @@ final class PathWriter {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
-            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
-            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
         });
         accumulatorsFor(code, type, terms, CgTerm::i);
         boolean innerLoop = !mode.diagonal();
         if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         } else {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
         }
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
-            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
-            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, in2(j));
         });
         List<Integer> ks = path.weighted() ? declareContractions(code, type, terms)
                 : terms.stream().map(CgTerm::k).distinct().sorted().toList();
@@ -853,12 +861,12 @@ final class PathWriter {
             }
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), fmaSum(products, type)));
         if (innerLoop) {
             closeLoop(code);
         }
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -881,7 +889,7 @@ final class PathWriter {
             openLoop(code, "w", "0", layout.mulOut());
         } else {
             code.addStatement("int gradOutIndex = $L",
-                    index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+                    index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
             if (weighted) {
                 code.addStatement("int weightIndex = $L", weightBase());
             }
@@ -889,16 +897,16 @@ final class PathWriter {
         String weightIndex = mode.mixesChannels() ? plusAt("weightIndex", "w") : "weightIndex";
         // unweighted and not mixing, the output gradient is gK itself
         String gradOut = weighted || mode.mixesChannels() ? "go" : "g";
-        ks.forEach(k -> code.addStatement("$L $L$L = gradOut[$L]", t, gradOut, k, plus("gradOutIndex", k)));
+        ks.forEach(k -> code.addStatement("$L $L$L = gradOut[$L]", t, gradOut, k, outAt("gradOutIndex", k)));
         if (weighted) {
             code.addStatement("$L weight = weights[$L]", t, weightIndex);
             code.addStatement("$L ggWeight = ggWeights[$L]", t, weightIndex);
             code.addStatement("gWeights[$L] += $L", weightIndex, fmaSum(ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "go" + k, "s" + k)).toList(), type));
             ks.forEach(k -> code.addStatement("gGradOut[$L] += Math.fma(weight, s$L, ggWeight * t$L)",
-                    plus("gradOutIndex", k), k, k));
+                    outAt("gradOutIndex", k), k, k));
         } else {
-            ks.forEach(k -> code.addStatement("gGradOut[$L] += s$L", plus("gradOutIndex", k), k));
+            ks.forEach(k -> code.addStatement("gGradOut[$L] += s$L", outAt("gradOutIndex", k), k));
         }
         if (mode.mixesChannels()) {
             if (weighted) {
@@ -907,7 +915,7 @@ final class PathWriter {
             } else {
                 ks.forEach(k -> code.addStatement("g$L += go$L", k, k));
             }
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else if (weighted) {
             ks.forEach(k -> code.addStatement("$L g$L = weight * go$L", t, k, k));
@@ -931,7 +939,7 @@ final class PathWriter {
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
         byJ.forEach((j, products) ->
-                code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+                code.addStatement("gradX2[$L] += $L", in2(j), fmaSum(products, type)));
     }
 
     /**
@@ -949,9 +957,9 @@ final class PathWriter {
         openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         code.addStatement("int gradOutIndex = $L",
-                index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+                index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
         pairs.stream().map(pair -> pair[1]).distinct().sorted()
-                .forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+                .forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         Map<Integer, List<Product>> byI = new TreeMap<>();
         for (int[] pair : pairs) {
             byI.computeIfAbsent(pair[0], i -> new ArrayList<>())
@@ -965,7 +973,7 @@ final class PathWriter {
         }
         code.addStatement("$L weight = weights[weightIndex]", t);
         byI.keySet().forEach(i -> code.addStatement("gradX1[$L] = Math.fma(weight, h$L, gradX1[$L])",
-                plus("in1Index", i), i, plus("in1Index", i)));
+                in1(i), i, in1(i)));
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
         pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(wa$L, go$L, p$L_$L)", pair[0], pair[1], pair[0],
                 pair[1], pair[0], pair[1]));
@@ -981,7 +989,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
     }
 
     /**
@@ -997,12 +1005,12 @@ final class PathWriter {
                 ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
                 code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
                 openLoop(code, "w", "0", layout.mulOut());
-                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
-                advance(code, "w", "gradOutIndex", layout.dimOut());
+                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, outAt("gradOutIndex", k)));
+                advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
                 closeLoop(code);
             } else {
-                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
-                ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+                ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
             }
             return;
         }
@@ -1013,18 +1021,18 @@ final class PathWriter {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
             openLoop(code, "w", "0", layout.mulOut());
-            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
             if (weightGradient) {
                 code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), gradient);
             }
             code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
             return;
         }
-        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
-        ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+        ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         code.addStatement("int weightIndex = $L", weightBase());
         if (weightGradient) {
             code.addStatement("gradWeights[weightIndex] += $L", gradient);
@@ -1112,9 +1120,9 @@ final class PathWriter {
         loadX1(code, type, terms);
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         String pair = weightRowPair();
         if (!pair.isEmpty()) {
             code.addStatement("int pair = $L", pair);
@@ -1129,7 +1137,7 @@ final class PathWriter {
         gradientRowLoop(code, arrayType, ks, "t", rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair"));
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -1165,17 +1173,17 @@ final class PathWriter {
             code.add("$<}\n");
         }
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
-            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
-            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
         });
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
-            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
-            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, in2(j));
         });
         String pair = weightRowPair();
         if (!pair.isEmpty()) {
@@ -1202,7 +1210,7 @@ final class PathWriter {
             toK.add(new Product(term.constant(), "a" + term.i(), "ggB" + term.j()));
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), fmaSum(products, type)));
         declareContractions(code, type, terms);
         byK.forEach((k, products) -> code.addStatement("$L s$L = $L", t, k, fmaSum(products, type)));
         String row = rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair");
@@ -1219,7 +1227,7 @@ final class PathWriter {
         gradientRowLoop(code, arrayType, ks, "s", row);
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -1395,8 +1403,8 @@ final class PathWriter {
             code.addStatement("$L next = weights[$L]", t,
                     plusAt(plus("weightIndex", layout.mul2() * layout.mulOut()), "w"));
             ks.forEach(k -> code.addStatement("out[$L] += Math.fma(next, s$L, weight * t$L)",
-                    plus("outIndex", k), k, k));
-            advance(code, "w", "outIndex", layout.dimOut());
+                    outAt("outIndex", k), k, k));
+            advance(code, "w", "outIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         }
         closeLoop(code);
@@ -1409,16 +1417,16 @@ final class PathWriter {
      */
     private void loadChannelPair(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
         String t = type.type().toString();
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
         List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
-        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
         if (pair) {
-            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
+            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", channelStride(layout.dim1()) + componentOffset(i, layout.mul1()))));
         }
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
@@ -1437,31 +1445,31 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), plusAt("weightIndex", "w"));
             }
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
-            advance(code, "w", "outIndex", layout.dimOut());
+            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
+            advance(code, "w", "outIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
-            code.addStatement("int outIndex = $L", index("outOffset", layout.offsetOut(), channel(), layout.dimOut()));
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
+            code.addStatement("int outIndex = $L", index("outOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
         }
     }
 
     private void gradWeightsBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
         List<Integer> ks = declareContractions(code, type, terms);
-        List<String> products = ks.stream().map(k -> "gradOut[" + plus("gradOutIndex", k) + "] * t" + k).toList();
+        List<String> products = ks.stream().map(k -> "gradOut[" + outAt("gradOutIndex", k) + "] * t" + k).toList();
         String sum = String.join(" + ", products);
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
             openLoop(code, "w", "0", layout.mulOut());
             code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), sum);
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
             code.addStatement("gradWeights[$L] += $L", weightBase(), sum);
         }
     }
@@ -1501,16 +1509,16 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             }
             String weight = path.weighted() ? "weight * " : "";
-            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, plus("gradOutIndex", k)));
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, outAt("gradOutIndex", k)));
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", t, weightBase());
             }
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
             String weight = path.weighted() ? "weight * " : "";
-            ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, plus("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, outAt("gradOutIndex", k)));
         }
         Map<Integer, List<Product>> byOutput = new TreeMap<>();
         for (CgTerm term : terms) {
@@ -1521,7 +1529,7 @@ final class PathWriter {
             byOutput.forEach((o, products) -> code.addStatement("sum$L += $L", o, fmaSum(products, type)));
         } else {
             byOutput.forEach((o, products) ->
-                    code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), fmaSum(products, type)));
+                    code.addStatement("$L[$L] += $L", target, component(targetIndex, o), fmaSum(products, type)));
         }
     }
 
@@ -1667,6 +1675,39 @@ final class PathWriter {
             case UVUV, UVU_LT_V -> grouped(pairIndex());
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
+    }
+
+    /** The step from one channel to the next in an operand of irrep dimension {@code dim}: 1 channel-last. */
+    private int channelStride(int dim) {
+        return channelLastOperands ? 1 : dim;
+    }
+
+    /**
+     * The distance of component {@code component} from its channel's first component in an operand of
+     * multiplicity {@code mul}: the component itself, or {@code component * mul} channel-last.
+     */
+    private int componentOffset(int component, int mul) {
+        return channelLastOperands ? component * mul : component;
+    }
+
+    /** Component {@code i} of the current {@code x1} channel (or of its gradient), from {@code in1Index}. */
+    private String in1(int i) {
+        return plus("in1Index", componentOffset(i, layout.mul1()));
+    }
+
+    /** Component {@code j} of the current {@code x2} channel (or of its gradient), from {@code in2Index}. */
+    private String in2(int j) {
+        return plus("in2Index", componentOffset(j, layout.mul2()));
+    }
+
+    /** Component {@code k} of the output channel at {@code index} ({@code outIndex} or {@code gradOutIndex}). */
+    private String outAt(String index, int k) {
+        return plus(index, componentOffset(k, layout.mulOut()));
+    }
+
+    /** Component {@code o} from {@code index}: {@link #in1} for {@code in1Index}, else {@link #in2}. */
+    private String component(String index, int o) {
+        return index.equals("in1Index") ? in1(o) : in2(o);
     }
 
     /** {@code base + offset + variable * stride}, without the last term where the variable is 0 ({@link #at}). */

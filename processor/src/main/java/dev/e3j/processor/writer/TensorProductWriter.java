@@ -37,8 +37,9 @@ import javax.lang.model.element.Modifier;
  * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
  * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
  * per block, then over the blocks in order. In the {@code ir_mul} layout the channel-last passes copy each sample
- * plainly and the others run the {@code mul_ir} block methods on whole-block {@code mul_ir} copies
- * ({@link #irMulBlock}).
+ * plainly, a kernel whose paths are all {@code uvw} indexes its arguments in place in every pass
+ * ({@link TensorProductPlan#irMulInPlace()}), and the others run the {@code mul_ir} block methods on whole-block
+ * {@code mul_ir} copies ({@link #irMulBlock}).
  */
 public final class TensorProductWriter {
 
@@ -95,6 +96,11 @@ public final class TensorProductWriter {
      * plain copies, and the others compute on whole-block {@code mul_ir} copies.
      */
     private final boolean irMul;
+    /**
+     * {@link TensorProductPlan#irMulInPlace()}: the path methods index the {@code ir_mul} arguments in place, and
+     * channel-last scratch of a sample is copied plainly.
+     */
+    private final boolean irMulInPlace;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this(model, spec, TensorProductPlan.MAX_POOL_ENTRIES_PER_CLASS);
@@ -116,7 +122,7 @@ public final class TensorProductWriter {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
-                PathWriter writer = new PathWriter(path, group.constants());
+                PathWriter writer = new PathWriter(path, group.constants(), plan.irMulInPlace());
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
@@ -126,6 +132,7 @@ public final class TensorProductWriter {
         weightRows = plan.weightRows();
         backwardByColumns = plan.backwardByColumns();
         irMul = model.layout() == Layout.IR_MUL;
+        irMulInPlace = plan.irMulInPlace();
     }
 
     public ClassName implementation() {
@@ -221,12 +228,12 @@ public final class TensorProductWriter {
                 methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
             }
         }
-        if (channelLast && !irMul || weightRows) {
+        if (channelLast && !irMul || weightRows && !irMulInPlace) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
         }
-        if (irMul) {
+        if (irMul && !irMulInPlace) {
             for (NumberType number : types) {
                 for (String operand : List.of("in1", "in2", "out")) {
                     if (!operand.equals("in2") || !model.square()) {
@@ -238,7 +245,7 @@ public final class TensorProductWriter {
         }
         if (weightRows) {
             for (NumberType number : types) {
-                if (backwardByColumns) {
+                if (backwardByColumns && !irMulInPlace) {
                     methods.addAll(toChannelLast("gradOutToChannelLast", model.irrepsOut(), number));
                 }
                 methods.addAll(weightRowMethods(number));
@@ -438,7 +445,9 @@ public final class TensorProductWriter {
             // The weight-row paths sum into channel-last scratch, which is copied into out; the others add to that.
             method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
             CodeBlock before = CodeBlock.builder().addStatement("$T.fill(outT, $L)", ARRAYS, number.zero()).build();
-            CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
+            CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
+                    ? "System.arraycopy(outT, 0, out, b * DIM_OUT, DIM_OUT)"
+                    : "outFromChannelLast(outT, out, b * DIM_OUT)").build();
             boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().readsWeightRows());
             List<Operation> operations = others ? List.of(Operation.FORWARD_WEIGHT_ROWS, Operation.FORWARD)
                     : List.of(Operation.FORWARD_WEIGHT_ROWS);
@@ -693,11 +702,12 @@ public final class TensorProductWriter {
         method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
         method.addStatement("allocateGradientRows(gradRows)");
         CodeBlock before = CodeBlock.builder()
-                .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)")
+                .addStatement(gradOutIntoScratch())
                 .addStatement("$T.fill(gGradOutT, $L)", ARRAYS, number.zero())
                 .build();
-        CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)")
-                .build();
+        CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
+                ? "System.arraycopy(gGradOutT, 0, gGradOut, b * DIM_OUT, DIM_OUT)"
+                : "outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)").build();
         boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
         List<Operation> operations = others
                 ? List.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS, Operation.DOUBLE_BACKWARD)
@@ -956,8 +966,7 @@ public final class TensorProductWriter {
             method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), plan.gScratch());
             method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
             method.addStatement("allocateGradientRows(gradRows)");
-            CodeBlock before = CodeBlock.builder()
-                    .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)").build();
+            CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
             boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
             List<Operation> operations = others ? List.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD)
                     : List.of(Operation.BACKWARD_WEIGHT_ROWS);
@@ -1014,6 +1023,12 @@ public final class TensorProductWriter {
         return method.build();
     }
 
+    /** Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy in place. */
+    private String gradOutIntoScratch() {
+        return irMulInPlace ? "System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)"
+                : "gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)";
+    }
+
     /** The backward block's conditions, one per gradient it computes ({@code gradX1 != null}, ...). */
     private List<String> wantedGradients() {
         List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
@@ -1028,10 +1043,12 @@ public final class TensorProductWriter {
 
     /**
      * Whether an {@code ir_mul} kernel runs the block method {@code block} on {@code mul_ir} copies of its blocks
-     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward.
+     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward, none where the
+     * path methods index the arguments in place ({@link #irMulInPlace}).
      */
     private boolean convertsBlocks(String block) {
-        return irMul && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
+        return irMul && !irMulInPlace
+                && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
     }
 
     /** What a public method runs per block for the block method {@code block}: it, or its {@code ir_mul} entry. */
