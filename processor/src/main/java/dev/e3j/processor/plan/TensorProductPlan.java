@@ -215,6 +215,18 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
                 && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVW);
     }
 
+    /**
+     * Whether the fused backward of {@code path} unrolls its channel pairs ({@code Operation.BACKWARD_BY_PAIRS}): a
+     * weighted {@code uvw} path of a kernel that {@link #irMulInPlace()} with shared weights, whose backward does not
+     * go by weight columns and which has fewer than {@link PathPlan#MIN_WEIGHT_ROW} pairs (tetris: one). Each pair's
+     * loop over the output channels then indexes the weights, their gradient and the channel-last copy of the sample's
+     * {@code gradOut} from constants.
+     */
+    public boolean backwardByPairs(PathPlan path) {
+        return irMulInPlace() && model.sharedWeights() && path.path().weighted() && !path.backwardByColumns()
+                && path.weightRowCount() < PathPlan.MIN_WEIGHT_ROW;
+    }
+
     /** Whether some weight-row path has its fused backward by weight columns. */
     public boolean backwardByColumns() {
         return weightColumnCount > 0;

@@ -127,8 +127,8 @@ final class PathWriter {
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -161,6 +161,7 @@ final class PathWriter {
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case BACKWARD_BY_PAIRS -> 3 * plan.weightRowCount();
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
             case DOUBLE_BACKWARD_CHANNEL_LAST -> 12;
@@ -172,8 +173,9 @@ final class PathWriter {
      * backward about 60 bytes of bytecode, so that paths with many components and few terms per component, such as
      * {@code l x 0 -> l}, still split below the limit).
      */
-    private static int usesPerOutput(Operation operation) {
+    private int usesPerOutput(Operation operation) {
         return switch (operation) {
+            case BACKWARD_BY_PAIRS -> 8 * plan.weightRowCount();
             case FORWARD_WEIGHT_ROWS -> 4;
             case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD, DOUBLE_BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
@@ -192,6 +194,8 @@ final class PathWriter {
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
             case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, in one pass, channel-last";
             case FORWARD_WEIGHT_ROWS -> "outT += W x1 (x) x2, by weight rows into channel-last outT";
+            case BACKWARD_BY_PAIRS -> "gradients with respect to x1, x2 and the weights, in one pass, the channel"
+                    + " pairs unrolled on channel-last gradOutT";
             case BACKWARD_WEIGHT_ROWS -> "gradients with respect to x1, x2 and the weights, in one pass, by weight"
                     + " columns and gradient rows";
             case DOUBLE_BACKWARD -> "second derivatives: the gradients of the backward's outputs contracted with"
@@ -212,8 +216,8 @@ final class PathWriter {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -231,6 +235,9 @@ final class PathWriter {
         }
         if (operation == Operation.BACKWARD_WEIGHT_ROWS) {
             return weightRowsBackwardBody(type, terms);
+        }
+        if (operation == Operation.BACKWARD_BY_PAIRS) {
+            return backwardByPairsBody(type, terms);
         }
         if (operation == Operation.DOUBLE_BACKWARD) {
             return doubleBackwardBody(type, terms);
@@ -294,7 +301,7 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -804,6 +811,52 @@ final class PathWriter {
         closeLoop(code);
         if (shared) {
             gradX2ThroughP(code, type, terms);
+        }
+        return code.build();
+    }
+
+    /**
+     * The fused backward with the channel pairs unrolled ({@link Operation#BACKWARD_BY_PAIRS}; shared weights, the
+     * arrays channel-last): per pair the terms of {@link #fusedBackwardBody} in the same order, whose loop over the
+     * output channels {@code w} then indexes {@code weights}, {@code gradWeights} (the block's partial sum) and
+     * {@code gradOutT} (the sample's {@code gradOut}) by a constant plus {@code w}: first
+     * {@code gradWeights[uv w] += sum_k gradOutT[k][w] t_k}, a loop of one store stream that superword vectorizes,
+     * then the sums {@code g_k += W[uv w] gradOutT[k][w]}, kept apart so that they do not keep the first loop scalar.
+     */
+    private CodeBlock backwardByPairsBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Integer> ks = terms.stream().map(CgTerm::k).distinct().sorted().toList();
+        for (int u = 0; u < layout.mul1(); u++) {
+            code.add("{ // channel $L\n$>", u);
+            code.addStatement("int in1Index = $L", plus("x1Offset", layout.offset1() + u));
+            terms.stream().map(CgTerm::i).distinct().sorted()
+                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
+            accumulatorsFor(code, type, terms, CgTerm::i);
+            for (int v = 0; v < layout.mul2(); v++) {
+                code.add("{ // channel pair $L, $L\n$>", u, v);
+                code.addStatement("int in2Index = $L", plus("x2Offset", layout.offset2() + v));
+                terms.stream().map(CgTerm::j).distinct().sorted()
+                        .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
+                declareContractions(code, type, terms);
+                int weightIndex = path.weightOffset() + (u * layout.mul2() + v) * layout.mulOut();
+                IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastRowIndex(k) + "]";
+                String weight = weightIndex == 0 ? "w" : weightIndex + " + w";
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+                code.addStatement("gradWeights[$L] += $L", weight, fmaSum(ks.stream()
+                        .map(k -> new Product(SqrtRational.ONE, gradOutT.apply(k), "t" + k)).toList(), type));
+                code.endControlFlow();
+                ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+                code.addStatement("$L weight = weights[$L]", t, weight);
+                ks.forEach(k -> code.addStatement("g$L += weight * $L", k, gradOutT.apply(k)));
+                code.endControlFlow();
+                inputGradientsFromG(code, type, terms);
+                code.add("$<}\n");
+            }
+            terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
+            code.add("$<}\n");
         }
         return code.build();
     }

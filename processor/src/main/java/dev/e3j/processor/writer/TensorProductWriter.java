@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -201,7 +202,8 @@ public final class TensorProductWriter {
         List<Operation> operations = new ArrayList<>(List.of(
                 forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
+                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS,
+                Operation.BACKWARD_INPUTS,
                 channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
                 Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
@@ -738,7 +740,8 @@ public final class TensorProductWriter {
             case FORWARD_WEIGHT_ROWS -> writer.plan().readsWeightRows();
             case FORWARD -> !writer.plan().readsWeightRows();
             case BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
-            case BACKWARD -> !writer.plan().backwardByColumns();
+            case BACKWARD_BY_PAIRS -> plan.backwardByPairs(writer.plan());
+            case BACKWARD -> !writer.plan().backwardByColumns() && !plan.backwardByPairs(writer.plan());
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
             case DOUBLE_BACKWARD -> !writer.plan().backwardByColumns();
             default -> true;
@@ -967,11 +970,13 @@ public final class TensorProductWriter {
             method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
             method.addStatement("allocateGradientRows(gradRows)");
             CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
-            boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
-            List<Operation> operations = others ? List.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD)
-                    : List.of(Operation.BACKWARD_WEIGHT_ROWS);
-            method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
+            method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
             method.addStatement("addGradientRows(gradRows, gradWeights)");
+        } else if (backwardByPairs()) {
+            // the paths with few channel pairs read gradOut from a channel-last copy of the sample
+            method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+            CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
+            method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
         } else if (channelLastBackward()) {
             method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
         } else {
@@ -1021,6 +1026,20 @@ public final class TensorProductWriter {
             method.endControlFlow();
         }
         return method.build();
+    }
+
+    /** Whether some path's fused backward unrolls its channel pairs ({@link TensorProductPlan#backwardByPairs}). */
+    private boolean backwardByPairs() {
+        return pathWriters.stream().anyMatch(writer -> plan.backwardByPairs(writer.plan()));
+    }
+
+    /**
+     * The operations of the fused backward (every gradient) of a kernel that reads {@code gradOut} from channel-last
+     * scratch, in order: by weight columns, by unrolled pairs, then the plain one, each where some path has it.
+     */
+    private List<Operation> fusedOperations() {
+        return Stream.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS, Operation.BACKWARD)
+                .filter(operation -> pathWriters.stream().anyMatch(writer -> writes(writer, operation))).toList();
     }
 
     /** Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy in place. */
@@ -1651,6 +1670,7 @@ public final class TensorProductWriter {
             case DOUBLE_BACKWARD_CHANNEL_LAST -> "doubleBackwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
+            case BACKWARD_BY_PAIRS -> "backwardByPairsSample";
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
