@@ -2,7 +2,6 @@ package dev.e3j.processor.writer;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.TypeName;
-import dev.e3j.processor.plan.TensorProductPlan;
 import java.util.List;
 
 /**
@@ -63,9 +62,10 @@ enum Operation {
             "gT", "gradX1", "gradX2", "gradRows")),
     /**
      * {@link #BACKWARD} of a weighted {@code uvw} path with shared weights and few channel pairs
-     * ({@link TensorProductPlan#backwardByPairs}) in an {@code ir_mul} kernel that indexes its arrays in place: the
-     * pairs unrolled, so that the loops over the output channels read the weights, the sample's {@code gradOut} copied
-     * into channel-last scratch {@code gradOutT}, and write the block's weight gradient, each from a constant.
+     * ({@link dev.e3j.processor.plan.TensorProductPlan#backwardByPairs}) in an {@code ir_mul} kernel that indexes
+     * its arrays in place: the pairs unrolled, so that the loops over the output channels read the weights and the
+     * sample's {@code gradOut} copied into channel-last scratch {@code gradOutT}, and write the block's weight
+     * gradient, each from a constant.
      */
     BACKWARD_BY_PAIRS("_backwardByPairs", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "gradOutT", "gradX1",
             "gradX2", "gradWeights")),

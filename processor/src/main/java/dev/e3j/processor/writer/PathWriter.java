@@ -266,13 +266,13 @@ final class PathWriter {
         boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
         if (vOuter) {
             openLoop(code, "v", "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("v"));
             accumulatorsFor(code, type, terms, CgTerm::j);
             openLoop(code, "u", "0", mode.strictlyUpper() ? "v" : layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+            code.addStatement("int in1Index = $L", x1Index("u"));
         } else {
             openLoop(code, "u", "0", layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+            code.addStatement("int in1Index = $L", x1Index("u"));
         }
         if (needsA) {
             terms.stream().map(CgTerm::i).distinct().sorted()
@@ -283,10 +283,10 @@ final class PathWriter {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         }
         if (needsB) {
             terms.stream().map(CgTerm::j).distinct().sorted()
@@ -654,7 +654,7 @@ final class PathWriter {
     }
 
     private void loadX1(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted()
                 .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, in1(i)));
     }
@@ -730,7 +730,7 @@ final class PathWriter {
         for (int w = first; w < first + size; w++) {
             int channel = w;
             throughM(pairs, i -> "s" + channel + "_" + i).forEach((k, products) -> code.addStatement(
-                    "out[$L] += $L", plus("outIndex", channel * channelStride(layout.dimOut()) + componentOffset(k, layout.mulOut())), fmaSum(products, type)));
+                    "out[$L] += $L", outAt("outIndex", k, channel), fmaSum(products, type)));
         }
         if (scoped) {
             code.add("$<}\n");
@@ -774,10 +774,10 @@ final class PathWriter {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         }
         if (!shared) {
             terms.stream().map(CgTerm::j).distinct().sorted()
@@ -874,7 +874,7 @@ final class PathWriter {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
             code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
             code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
@@ -883,9 +883,9 @@ final class PathWriter {
         boolean innerLoop = !mode.diagonal();
         if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         } else {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", channelStride(layout.dim2())));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         }
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
             code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
@@ -942,7 +942,7 @@ final class PathWriter {
             openLoop(code, "w", "0", layout.mulOut());
         } else {
             code.addStatement("int gradOutIndex = $L",
-                    index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+                    outChannelIndex("gradOutOffset"));
             if (weighted) {
                 code.addStatement("int weightIndex = $L", weightBase());
             }
@@ -1010,7 +1010,7 @@ final class PathWriter {
         openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         code.addStatement("int gradOutIndex = $L",
-                index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+                outChannelIndex("gradOutOffset"));
         pairs.stream().map(pair -> pair[1]).distinct().sorted()
                 .forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         Map<Integer, List<Product>> byI = new TreeMap<>();
@@ -1062,7 +1062,7 @@ final class PathWriter {
                 advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
                 closeLoop(code);
             } else {
-                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+                code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
                 ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
             }
             return;
@@ -1084,7 +1084,7 @@ final class PathWriter {
             closeLoop(code);
             return;
         }
-        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+        code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
         ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         code.addStatement("int weightIndex = $L", weightBase());
         if (weightGradient) {
@@ -1173,7 +1173,7 @@ final class PathWriter {
         loadX1(code, type, terms);
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted()
                 .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         String pair = weightRowPair();
@@ -1226,14 +1226,14 @@ final class PathWriter {
             code.add("$<}\n");
         }
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
             code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
             code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
         });
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
             code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
             code.addStatement("$L ggB$L = ggX2[$L]", t, j, in2(j));
@@ -1470,14 +1470,14 @@ final class PathWriter {
      */
     private void loadChannelPair(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
         String t = type.type().toString();
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", channelStride(layout.dim1())));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
         is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
         if (pair) {
-            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", channelStride(layout.dim1()) + componentOffset(i, layout.mul1()))));
+            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, nextIn1(i)));
         }
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", channelStride(layout.dim2())));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted()
                 .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
     }
@@ -1505,7 +1505,7 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
-            code.addStatement("int outIndex = $L", index("outOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+            code.addStatement("int outIndex = $L", outChannelIndex("outOffset"));
             ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
         }
     }
@@ -1522,7 +1522,7 @@ final class PathWriter {
             advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+            code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
             code.addStatement("gradWeights[$L] += $L", weightBase(), sum);
         }
     }
@@ -1569,7 +1569,7 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", t, weightBase());
             }
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), channelStride(layout.dimOut())));
+            code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
             String weight = path.weighted() ? "weight * " : "";
             ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, outAt("gradOutIndex", k)));
         }
@@ -1748,6 +1748,11 @@ final class PathWriter {
         return plus("in1Index", componentOffset(i, layout.mul1()));
     }
 
+    /** Component {@code i} of the {@code x1} channel after the current one. */
+    private String nextIn1(int i) {
+        return plus("in1Index", channelStride(layout.dim1()) + componentOffset(i, layout.mul1()));
+    }
+
     /** Component {@code j} of the current {@code x2} channel (or of its gradient), from {@code in2Index}. */
     private String in2(int j) {
         return plus("in2Index", componentOffset(j, layout.mul2()));
@@ -1756,6 +1761,26 @@ final class PathWriter {
     /** Component {@code k} of the output channel at {@code index} ({@code outIndex} or {@code gradOutIndex}). */
     private String outAt(String index, int k) {
         return plus(index, componentOffset(k, layout.mulOut()));
+    }
+
+    /** Component {@code k} of output channel {@code channel} counted from the one at {@code index}. */
+    private String outAt(String index, int k, int channel) {
+        return plus(index, channel * channelStride(layout.dimOut()) + componentOffset(k, layout.mulOut()));
+    }
+
+    /** The index of {@code x1} channel {@code channel} (a loop variable) of this path in the sample. */
+    private String x1Index(String channel) {
+        return index("x1Offset", layout.offset1(), channel, channelStride(layout.dim1()));
+    }
+
+    /** The index of {@code x2} channel {@code channel} (a loop variable) of this path in the sample. */
+    private String x2Index(String channel) {
+        return index("x2Offset", layout.offset2(), channel, channelStride(layout.dim2()));
+    }
+
+    /** The index of the output channel of a non-mixing mode ({@link #channel}) in the sample at {@code base}. */
+    private String outChannelIndex(String base) {
+        return index(base, layout.offsetOut(), channel(), channelStride(layout.dimOut()));
     }
 
     /** Component {@code o} from {@code index}: {@link #in1} for {@code in1Index}, else {@link #in2}. */
