@@ -44,6 +44,13 @@ class IrMulLayoutTest {
         SPECS.put("EveryModeShared", everyMode);
         SPECS.put("EveryModePerSample", everyMode + ", sharedWeights = false");
         SPECS.put("WeightRows", "in1 = \"8x0e+8x1o\", in2 = \"2x0e+1o\", out = \"9x0e+9x1o\"");
+        // Every path uvw: the path methods index the ir_mul arrays in place (rows of 9 with rows of 2 and 5 mixed
+        // in, backward by weight columns; single channels; per-sample weights with several x2 channels).
+        SPECS.put("UvwInPlaceMixedRows", "in1 = \"8x0e+3x1o\", in2 = \"0e+2x1o\", out = \"9x0e+2x1o+5x1e\"");
+        SPECS.put("UvwInPlaceSingleChannels", "in1 = \"0e+1o+2e\", in2 = \"0e+1o+2e\","
+                + " out = \"10x0e+3x1o+9x2e+1x3o\"");
+        SPECS.put("UvwInPlacePerSample", "in1 = \"5x0e+3x1o+2x2e\", in2 = \"0e+2x1o\", out = \"4x0e+6x1o+3x2e\","
+                + " sharedWeights = false");
         SPECS.put("ChannelLast", "in1 = \"5x0e+5x1o+3x2e\", in2 = \"0e+1o+2e+3o\", out = \"5x0e+5x1o+3x2e+3x3o\","
                 + " kind = Kind.CHANNELWISE, sharedWeights = false");
         SPECS.put("ChannelLastShared", "in1 = \"4x0e+4x1o+2x2e\", in2 = \"0e+1o+2e\", out = \"4x0e+4x1o+2x2e\","

@@ -2,6 +2,7 @@ package dev.e3j.processor.plan;
 
 import dev.e3j.annotations.Layout;
 import dev.e3j.processor.model.CgTerm;
+import dev.e3j.processor.model.ConnectionMode;
 import dev.e3j.processor.model.PathModel;
 import dev.e3j.processor.model.TensorProductModel;
 import java.util.ArrayList;
@@ -200,6 +201,30 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     public boolean forwardChannelLast() {
         return channelLast && (model.layout() == Layout.IR_MUL
                 || paths.stream().allMatch(path -> path.layout().mul1() >= MIN_MUL_IR_FORWARD_CHANNELS));
+    }
+
+    /**
+     * Whether the path methods read and write a {@link Layout#IR_MUL} kernel's arrays in place, channel-last: when
+     * every path is {@code uvw} (not a square). Their loops over the output channels {@code w} then step through
+     * contiguous entries of {@code out} and {@code gradOut}, and no pass converts whole blocks to {@code mul_ir} and
+     * back (nor slices per-sample weights); the weight-row scratch ({@link #weightRows()}) is copied plainly. Other
+     * {@link Layout#IR_MUL} kernels run channel-last ({@link #channelLast()}) or convert blocks.
+     */
+    public boolean irMulInPlace() {
+        return model.layout() == Layout.IR_MUL && !model.square() && !paths.isEmpty()
+                && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVW);
+    }
+
+    /**
+     * Whether the fused backward of {@code path} unrolls its channel pairs ({@code Operation.BACKWARD_BY_PAIRS}): a
+     * weighted {@code uvw} path of a kernel that {@link #irMulInPlace()} with shared weights, whose backward does not
+     * go by weight columns and which has fewer than {@link PathPlan#MIN_WEIGHT_ROW} pairs (tetris: one). Each pair's
+     * loop over the output channels then indexes the weights, their gradient and the channel-last copy of the sample's
+     * {@code gradOut} from constants.
+     */
+    public boolean backwardByPairs(PathPlan path) {
+        return irMulInPlace() && model.sharedWeights() && path.path().weighted() && !path.backwardByColumns()
+                && path.weightRowCount() < PathPlan.MIN_WEIGHT_ROW;
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

@@ -61,6 +61,15 @@ enum Operation {
     BACKWARD_WEIGHT_ROWS("_backwardRows", List.of("x1", "x1Offset", "x2", "x2Offset", "weightColumns", "gradOutT",
             "gT", "gradX1", "gradX2", "gradRows")),
     /**
+     * {@link #BACKWARD} of a weighted {@code uvw} path with shared weights and few channel pairs
+     * ({@link dev.e3j.processor.plan.TensorProductPlan#backwardByPairs}) in an {@code ir_mul} kernel that indexes
+     * its arrays in place: the pairs unrolled, so that the loops over the output channels read the weights and the
+     * sample's {@code gradOut} copied into channel-last scratch {@code gradOutT}, and write the block's weight
+     * gradient, each from a constant.
+     */
+    BACKWARD_BY_PAIRS("_backwardByPairs", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "gradOutT", "gradX1",
+            "gradX2", "gradWeights")),
+    /**
      * The second derivatives in one pass: given cotangents {@code ggX1}, {@code ggX2}, {@code ggWeights} of the
      * backward's outputs, {@code gGradOut += tp(ggX1, x2, W) + tp(x1, ggX2, W) + tp(x1, x2, ggW)} and the gradients
      * of {@code <gradOut, tp(ggX1, x2, W) + tp(x1, ggX2, W) + tp(x1, x2, ggW)>} with respect to {@code x1},

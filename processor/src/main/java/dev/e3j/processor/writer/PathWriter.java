@@ -80,6 +80,13 @@ final class PathWriter {
     private final PathLayout layout;
     private final ConnectionMode mode;
     private final DoubleBackwardScratch scratch;
+    /**
+     * Whether the operands {@code x1}, {@code x2}, {@code out} and their gradients are indexed channel-last
+     * ({@code ir_mul}, {@link TensorProductPlan#irMulInPlace()}): component {@code c} of channel {@code u} at
+     * {@code offset + c * mul + u} rather than {@code offset + u * dim + c}. The methods of the {@code mul_ir}
+     * operations then read and write an {@code ir_mul} kernel's arrays in place.
+     */
+    private final boolean channelLastOperands;
     private final Map<List<Object>, List<MethodSpec>> written = new HashMap<>();
     /**
      * The loops {@link #openLoop} opened in the method being written, innermost first: {@code ""} for a written loop,
@@ -88,12 +95,14 @@ final class PathWriter {
     private final Deque<String> loops = new ArrayDeque<>();
 
     /**
-     * @param scratch where the kernel's channel-last double backward keeps a sample
-     *                ({@link #channelLastDoubleBackwardBody})
+     * @param scratch             where the kernel's channel-last double backward keeps a sample
+     *                            ({@link #channelLastDoubleBackwardBody})
+     * @param channelLastOperands whether the operands are indexed {@code ir_mul} in place ({@link #channelLastOperands})
      */
-    PathWriter(PathPlan plan, ConstantPool constants, DoubleBackwardScratch scratch) {
+    PathWriter(PathPlan plan, ConstantPool constants, DoubleBackwardScratch scratch, boolean channelLastOperands) {
         this.plan = plan;
         this.scratch = scratch;
+        this.channelLastOperands = channelLastOperands;
         this.path = plan.path();
         this.constants = constants;
         this.layout = plan.layout();
@@ -134,8 +143,8 @@ final class PathWriter {
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -168,6 +177,7 @@ final class PathWriter {
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
             case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case BACKWARD_BY_PAIRS -> 3 * plan.weightRowCount();
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
             case DOUBLE_BACKWARD_CHANNEL_LAST -> 12;
@@ -179,8 +189,9 @@ final class PathWriter {
      * backward about 60 bytes of bytecode, so that paths with many components and few terms per component, such as
      * {@code l x 0 -> l}, still split below the limit).
      */
-    private static int usesPerOutput(Operation operation) {
+    private int usesPerOutput(Operation operation) {
         return switch (operation) {
+            case BACKWARD_BY_PAIRS -> 8 * plan.weightRowCount();
             case FORWARD_WEIGHT_ROWS -> 4;
             case BACKWARD_WEIGHT_ROWS, BACKWARD_CHANNEL_LAST, DOUBLE_BACKWARD, DOUBLE_BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> 16;
@@ -199,6 +210,8 @@ final class PathWriter {
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
             case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, in one pass, channel-last";
             case FORWARD_WEIGHT_ROWS -> "outT += W x1 (x) x2, by weight rows into channel-last outT";
+            case BACKWARD_BY_PAIRS -> "gradients with respect to x1, x2 and the weights, in one pass, the channel"
+                    + " pairs unrolled on channel-last gradOutT";
             case BACKWARD_WEIGHT_ROWS -> "gradients with respect to x1, x2 and the weights, in one pass, by weight"
                     + " columns and gradient rows";
             case DOUBLE_BACKWARD -> "second derivatives: the gradients of the backward's outputs contracted with"
@@ -219,8 +232,8 @@ final class PathWriter {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
             case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -238,6 +251,9 @@ final class PathWriter {
         }
         if (operation == Operation.BACKWARD_WEIGHT_ROWS) {
             return weightRowsBackwardBody(type, terms);
+        }
+        if (operation == Operation.BACKWARD_BY_PAIRS) {
+            return backwardByPairsBody(type, terms);
         }
         if (operation == Operation.DOUBLE_BACKWARD) {
             return doubleBackwardBody(type, terms);
@@ -266,31 +282,31 @@ final class PathWriter {
         boolean vOuter = operation == Operation.GRAD_X2 && !mode.diagonal();
         if (vOuter) {
             openLoop(code, "v", "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("v"));
             accumulatorsFor(code, type, terms, CgTerm::j);
             openLoop(code, "u", "0", mode.strictlyUpper() ? "v" : layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+            code.addStatement("int in1Index = $L", x1Index("u"));
         } else {
             openLoop(code, "u", "0", layout.mul1());
-            code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+            code.addStatement("int in1Index = $L", x1Index("u"));
         }
         if (needsA) {
             terms.stream().map(CgTerm::i).distinct().sorted()
-                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
         }
         boolean innerLoop = !vOuter && !mode.diagonal();
         if (operation == Operation.GRAD_X1 && innerLoop) {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         }
         if (needsB) {
             terms.stream().map(CgTerm::j).distinct().sorted()
-                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         }
         boolean local = vOuter || operation == Operation.GRAD_X1 && innerLoop;
         switch (operation) {
@@ -301,7 +317,7 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -312,7 +328,7 @@ final class PathWriter {
             String targetIndex = operation == Operation.GRAD_X1 ? "in1Index" : "in2Index";
             ToIntFunction<CgTerm> output = operation == Operation.GRAD_X1 ? CgTerm::i : CgTerm::j;
             terms.stream().mapToInt(output).distinct().sorted().forEach(o ->
-                    code.addStatement("$L[$L] += sum$L", target, plus(targetIndex, o), o));
+                    code.addStatement("$L[$L] += sum$L", target, component(targetIndex, o), o));
         }
         closeLoop(code);
         return code.build();
@@ -407,7 +423,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "s" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
         return code.build();
     }
 
@@ -525,7 +541,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), sum(products, type)));
         return code.build();
     }
 
@@ -650,7 +666,7 @@ final class PathWriter {
                                          String value, String matrix) {
         String t = type.type().toString();
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L $L$L = $L[$L]", t, value, j, array, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L $L$L = $L[$L]", t, value, j, array, in2(j)));
         Map<List<Integer>, List<Product>> byPair = new TreeMap<>(
                 Comparator.<List<Integer>>comparingInt(pair -> pair.get(0)).thenComparingInt(pair -> pair.get(1)));
         for (CgTerm term : terms) {
@@ -673,9 +689,9 @@ final class PathWriter {
     }
 
     private void loadX1(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, plus("in1Index", i)));
+                .forEach(i -> code.addStatement("$L a$L = x1[$L]", type.type(), i, in1(i)));
     }
 
     /**
@@ -749,7 +765,7 @@ final class PathWriter {
         for (int w = first; w < first + size; w++) {
             int channel = w;
             throughM(pairs, i -> "s" + channel + "_" + i).forEach((k, products) -> code.addStatement(
-                    "out[$L] += $L", plus("outIndex", channel * layout.dimOut() + k), fmaSum(products, type)));
+                    "out[$L] += $L", outAt("outIndex", k, channel), fmaSum(products, type)));
         }
         if (scoped) {
             code.add("$<}\n");
@@ -793,14 +809,14 @@ final class PathWriter {
             accumulatorsFor(code, type, terms, CgTerm::i);
         }
         if (mode.diagonal()) {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         } else if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         }
         if (!shared) {
             terms.stream().map(CgTerm::j).distinct().sorted()
-                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                    .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         }
         // The forward value t is needed only for the weight gradient.
         boolean withWeightGradient = weightGradient && path.weighted();
@@ -814,7 +830,7 @@ final class PathWriter {
                         .add(new Product(SqrtRational.ONE, "m" + pair[0] + "_" + pair[1], "g" + pair[1]));
             }
             byI.forEach((i, products) ->
-                    code.addStatement("gradX1[$L] += $L", plus("in1Index", i), fmaSum(products, type)));
+                    code.addStatement("gradX1[$L] += $L", in1(i), fmaSum(products, type)));
             pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(a$L, g$L, p$L_$L)", pair[0], pair[1], pair[0],
                     pair[1], pair[0], pair[1]));
         } else {
@@ -825,11 +841,57 @@ final class PathWriter {
         }
         if (!shared) {
             terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
         }
         closeLoop(code);
         if (shared) {
             gradX2ThroughP(code, type, terms);
+        }
+        return code.build();
+    }
+
+    /**
+     * The fused backward with the channel pairs unrolled ({@link Operation#BACKWARD_BY_PAIRS}; shared weights, the
+     * arrays channel-last): per pair the terms of {@link #fusedBackwardBody} in the same order, whose loop over the
+     * output channels {@code w} then indexes {@code weights}, {@code gradWeights} (the block's partial sum) and
+     * {@code gradOutT} (the sample's {@code gradOut}) by a constant plus {@code w}: first
+     * {@code gradWeights[uv w] += sum_k gradOutT[k][w] t_k}, a loop of one store stream that superword vectorizes,
+     * then the sums {@code g_k += W[uv w] gradOutT[k][w]}, kept apart so that they do not keep the first loop scalar.
+     */
+    private CodeBlock backwardByPairsBody(NumberType type, List<CgTerm> terms) {
+        String t = type.type().toString();
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Integer> ks = terms.stream().map(CgTerm::k).distinct().sorted().toList();
+        for (int u = 0; u < layout.mul1(); u++) {
+            code.add("{ // channel $L\n$>", u);
+            code.addStatement("int in1Index = $L", plus("x1Offset", layout.offset1() + u));
+            terms.stream().map(CgTerm::i).distinct().sorted()
+                    .forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
+            accumulatorsFor(code, type, terms, CgTerm::i);
+            for (int v = 0; v < layout.mul2(); v++) {
+                code.add("{ // channel pair $L, $L\n$>", u, v);
+                code.addStatement("int in2Index = $L", plus("x2Offset", layout.offset2() + v));
+                terms.stream().map(CgTerm::j).distinct().sorted()
+                        .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
+                declareContractions(code, type, terms);
+                int weightIndex = path.weightOffset() + (u * layout.mul2() + v) * layout.mulOut();
+                IntFunction<String> gradOutT = k -> "gradOutT[" + channelLastRowIndex(k) + "]";
+                String weight = weightIndex == 0 ? "w" : weightIndex + " + w";
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+                code.addStatement("gradWeights[$L] += $L", weight, fmaSum(ks.stream()
+                        .map(k -> new Product(SqrtRational.ONE, gradOutT.apply(k), "t" + k)).toList(), type));
+                code.endControlFlow();
+                ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
+                code.beginControlFlow("for (int w = 0; w < $L; w++)", layout.mulOut());
+                code.addStatement("$L weight = weights[$L]", t, weight);
+                ks.forEach(k -> code.addStatement("g$L += weight * $L", k, gradOutT.apply(k)));
+                code.endControlFlow();
+                inputGradientsFromG(code, type, terms);
+                code.add("$<}\n");
+            }
+            terms.stream().mapToInt(CgTerm::i).distinct().sorted()
+                    .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
+            code.add("$<}\n");
         }
         return code.build();
     }
@@ -847,22 +909,22 @@ final class PathWriter {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
-            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
-            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
         });
         accumulatorsFor(code, type, terms, CgTerm::i);
         boolean innerLoop = !mode.diagonal();
         if (innerLoop) {
             openLoop(code, "v", mode.strictlyUpper() ? "u + 1" : "0", layout.mul2());
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("v"));
         } else {
-            code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "u", layout.dim2()));
+            code.addStatement("int in2Index = $L", x2Index("u"));
         }
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
-            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
-            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, in2(j));
         });
         List<Integer> ks = path.weighted() ? declareContractions(code, type, terms)
                 : terms.stream().map(CgTerm::k).distinct().sorted().toList();
@@ -887,12 +949,12 @@ final class PathWriter {
             }
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), fmaSum(products, type)));
         if (innerLoop) {
             closeLoop(code);
         }
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -915,7 +977,7 @@ final class PathWriter {
             openLoop(code, "w", "0", layout.mulOut());
         } else {
             code.addStatement("int gradOutIndex = $L",
-                    index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+                    outChannelIndex("gradOutOffset"));
             if (weighted) {
                 code.addStatement("int weightIndex = $L", weightBase());
             }
@@ -923,16 +985,16 @@ final class PathWriter {
         String weightIndex = mode.mixesChannels() ? plusAt("weightIndex", "w") : "weightIndex";
         // unweighted and not mixing, the output gradient is gK itself
         String gradOut = weighted || mode.mixesChannels() ? "go" : "g";
-        ks.forEach(k -> code.addStatement("$L $L$L = gradOut[$L]", t, gradOut, k, plus("gradOutIndex", k)));
+        ks.forEach(k -> code.addStatement("$L $L$L = gradOut[$L]", t, gradOut, k, outAt("gradOutIndex", k)));
         if (weighted) {
             code.addStatement("$L weight = weights[$L]", t, weightIndex);
             code.addStatement("$L ggWeight = ggWeights[$L]", t, weightIndex);
             code.addStatement("gWeights[$L] += $L", weightIndex, fmaSum(ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "go" + k, "s" + k)).toList(), type));
             ks.forEach(k -> code.addStatement("gGradOut[$L] += Math.fma(weight, s$L, ggWeight * t$L)",
-                    plus("gradOutIndex", k), k, k));
+                    outAt("gradOutIndex", k), k, k));
         } else {
-            ks.forEach(k -> code.addStatement("gGradOut[$L] += s$L", plus("gradOutIndex", k), k));
+            ks.forEach(k -> code.addStatement("gGradOut[$L] += s$L", outAt("gradOutIndex", k), k));
         }
         if (mode.mixesChannels()) {
             if (weighted) {
@@ -941,7 +1003,7 @@ final class PathWriter {
             } else {
                 ks.forEach(k -> code.addStatement("g$L += go$L", k, k));
             }
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else if (weighted) {
             ks.forEach(k -> code.addStatement("$L g$L = weight * go$L", t, k, k));
@@ -965,7 +1027,7 @@ final class PathWriter {
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
         byJ.forEach((j, products) ->
-                code.addStatement("gradX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+                code.addStatement("gradX2[$L] += $L", in2(j), fmaSum(products, type)));
     }
 
     /**
@@ -983,9 +1045,9 @@ final class PathWriter {
         openLoop(code, "u", "0", layout.mul1());
         loadX1(code, type, terms);
         code.addStatement("int gradOutIndex = $L",
-                index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+                outChannelIndex("gradOutOffset"));
         pairs.stream().map(pair -> pair[1]).distinct().sorted()
-                .forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+                .forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         Map<Integer, List<Product>> byI = new TreeMap<>();
         for (int[] pair : pairs) {
             byI.computeIfAbsent(pair[0], i -> new ArrayList<>())
@@ -999,7 +1061,7 @@ final class PathWriter {
         }
         code.addStatement("$L weight = weights[weightIndex]", t);
         byI.keySet().forEach(i -> code.addStatement("gradX1[$L] = Math.fma(weight, h$L, gradX1[$L])",
-                plus("in1Index", i), i, plus("in1Index", i)));
+                in1(i), i, in1(i)));
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
         pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(wa$L, go$L, p$L_$L)", pair[0], pair[1], pair[0],
                 pair[1], pair[0], pair[1]));
@@ -1015,7 +1077,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", plus("in2Index", j), sum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
     }
 
     /**
@@ -1031,12 +1093,12 @@ final class PathWriter {
                 ks.forEach(k -> code.addStatement("$L g$L = $L", t, k, type.zero()));
                 code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
                 openLoop(code, "w", "0", layout.mulOut());
-                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, plus("gradOutIndex", k)));
-                advance(code, "w", "gradOutIndex", layout.dimOut());
+                ks.forEach(k -> code.addStatement("g$L += gradOut[$L]", k, outAt("gradOutIndex", k)));
+                advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
                 closeLoop(code);
             } else {
-                code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
-                ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+                code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
+                ks.forEach(k -> code.addStatement("$L g$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
             }
             return;
         }
@@ -1047,18 +1109,18 @@ final class PathWriter {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
             openLoop(code, "w", "0", layout.mulOut());
-            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
             if (weightGradient) {
                 code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), gradient);
             }
             code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             ks.forEach(k -> code.addStatement("g$L += weight * go$L", k, k));
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
             return;
         }
-        code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
-        ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, plus("gradOutIndex", k)));
+        code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
+        ks.forEach(k -> code.addStatement("$L go$L = gradOut[$L]", t, k, outAt("gradOutIndex", k)));
         code.addStatement("int weightIndex = $L", weightBase());
         if (weightGradient) {
             code.addStatement("gradWeights[weightIndex] += $L", gradient);
@@ -1146,9 +1208,9 @@ final class PathWriter {
         loadX1(code, type, terms);
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
         String pair = weightRowPair();
         if (!pair.isEmpty()) {
             code.addStatement("int pair = $L", pair);
@@ -1163,7 +1225,7 @@ final class PathWriter {
         gradientRowLoop(code, arrayType, ks, "t", rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair"));
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gradX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gradX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -1199,17 +1261,17 @@ final class PathWriter {
             code.add("$<}\n");
         }
         openLoop(code, "u", "0", layout.mul1());
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         terms.stream().map(CgTerm::i).distinct().sorted().forEach(i -> {
-            code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i));
-            code.addStatement("$L ggA$L = ggX1[$L]", t, i, plus("in1Index", i));
+            code.addStatement("$L a$L = x1[$L]", t, i, in1(i));
+            code.addStatement("$L ggA$L = ggX1[$L]", t, i, in1(i));
         });
         accumulatorsFor(code, type, terms, CgTerm::i);
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted().forEach(j -> {
-            code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j));
-            code.addStatement("$L ggB$L = ggX2[$L]", t, j, plus("in2Index", j));
+            code.addStatement("$L b$L = x2[$L]", t, j, in2(j));
+            code.addStatement("$L ggB$L = ggX2[$L]", t, j, in2(j));
         });
         String pair = weightRowPair();
         if (!pair.isEmpty()) {
@@ -1236,7 +1298,7 @@ final class PathWriter {
             toK.add(new Product(term.constant(), "a" + term.i(), "ggB" + term.j()));
         }
         byI.forEach((i, products) -> code.addStatement("sum$L += $L", i, fmaSum(products, type)));
-        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", plus("in2Index", j), fmaSum(products, type)));
+        byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), fmaSum(products, type)));
         declareContractions(code, type, terms);
         byK.forEach((k, products) -> code.addStatement("$L s$L = $L", t, k, fmaSum(products, type)));
         String row = rowIndex(plan.firstWeightRow(), pair.isEmpty() ? "" : "pair");
@@ -1253,7 +1315,7 @@ final class PathWriter {
         gradientRowLoop(code, arrayType, ks, "s", row);
         closeLoop(code);
         terms.stream().mapToInt(CgTerm::i).distinct().sorted()
-                .forEach(i -> code.addStatement("gX1[$L] += sum$L", plus("in1Index", i), i));
+                .forEach(i -> code.addStatement("gX1[$L] += sum$L", in1(i), i));
         closeLoop(code);
         return code.build();
     }
@@ -1429,8 +1491,8 @@ final class PathWriter {
             code.addStatement("$L next = weights[$L]", t,
                     plusAt(plus("weightIndex", layout.mul2() * layout.mulOut()), "w"));
             ks.forEach(k -> code.addStatement("out[$L] += Math.fma(next, s$L, weight * t$L)",
-                    plus("outIndex", k), k, k));
-            advance(code, "w", "outIndex", layout.dimOut());
+                    outAt("outIndex", k), k, k));
+            advance(code, "w", "outIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         }
         closeLoop(code);
@@ -1443,16 +1505,16 @@ final class PathWriter {
      */
     private void loadChannelPair(CodeBlock.Builder code, NumberType type, List<CgTerm> terms, boolean pair) {
         String t = type.type().toString();
-        code.addStatement("int in1Index = $L", index("x1Offset", layout.offset1(), "u", layout.dim1()));
+        code.addStatement("int in1Index = $L", x1Index("u"));
         List<Integer> is = terms.stream().map(CgTerm::i).distinct().sorted().toList();
-        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, plus("in1Index", i)));
+        is.forEach(i -> code.addStatement("$L a$L = x1[$L]", t, i, in1(i)));
         if (pair) {
-            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, plus("in1Index", layout.dim1() + i)));
+            is.forEach(i -> code.addStatement("$L c$L = x1[$L]", t, i, nextIn1(i)));
         }
         openLoop(code, "v", "0", layout.mul2());
-        code.addStatement("int in2Index = $L", index("x2Offset", layout.offset2(), "v", layout.dim2()));
+        code.addStatement("int in2Index = $L", x2Index("v"));
         terms.stream().map(CgTerm::j).distinct().sorted()
-                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, plus("in2Index", j)));
+                .forEach(j -> code.addStatement("$L b$L = x2[$L]", t, j, in2(j)));
     }
 
     private void forwardBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
@@ -1471,31 +1533,31 @@ final class PathWriter {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), plusAt("weightIndex", "w"));
             }
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
-            advance(code, "w", "outIndex", layout.dimOut());
+            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
+            advance(code, "w", "outIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
-            code.addStatement("int outIndex = $L", index("outOffset", layout.offsetOut(), channel(), layout.dimOut()));
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", plus("outIndex", k), weight, k));
+            code.addStatement("int outIndex = $L", outChannelIndex("outOffset"));
+            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
         }
     }
 
     private void gradWeightsBody(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
         List<Integer> ks = declareContractions(code, type, terms);
-        List<String> products = ks.stream().map(k -> "gradOut[" + plus("gradOutIndex", k) + "] * t" + k).toList();
+        List<String> products = ks.stream().map(k -> "gradOut[" + outAt("gradOutIndex", k) + "] * t" + k).toList();
         String sum = String.join(" + ", products);
         if (mode.mixesChannels()) {
             code.addStatement("int weightIndex = $L", weightBase());
             code.addStatement("int gradOutIndex = $L", plus("gradOutOffset", layout.offsetOut()));
             openLoop(code, "w", "0", layout.mulOut());
             code.addStatement("gradWeights[$L] += $L", plusAt("weightIndex", "w"), sum);
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+            code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
             code.addStatement("gradWeights[$L] += $L", weightBase(), sum);
         }
     }
@@ -1535,16 +1597,16 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[$L]", t, plusAt("weightIndex", "w"));
             }
             String weight = path.weighted() ? "weight * " : "";
-            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, plus("gradOutIndex", k)));
-            advance(code, "w", "gradOutIndex", layout.dimOut());
+            ks.forEach(k -> code.addStatement("g$L += $LgradOut[$L]", k, weight, outAt("gradOutIndex", k)));
+            advance(code, "w", "gradOutIndex", channelStride(layout.dimOut()));
             closeLoop(code);
         } else {
             if (path.weighted()) {
                 code.addStatement("$L weight = weights[$L]", t, weightBase());
             }
-            code.addStatement("int gradOutIndex = $L", index("gradOutOffset", layout.offsetOut(), channel(), layout.dimOut()));
+            code.addStatement("int gradOutIndex = $L", outChannelIndex("gradOutOffset"));
             String weight = path.weighted() ? "weight * " : "";
-            ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, plus("gradOutIndex", k)));
+            ks.forEach(k -> code.addStatement("$L g$L = $LgradOut[$L]", t, k, weight, outAt("gradOutIndex", k)));
         }
         Map<Integer, List<Product>> byOutput = new TreeMap<>();
         for (CgTerm term : terms) {
@@ -1555,7 +1617,7 @@ final class PathWriter {
             byOutput.forEach((o, products) -> code.addStatement("sum$L += $L", o, fmaSum(products, type)));
         } else {
             byOutput.forEach((o, products) ->
-                    code.addStatement("$L[$L] += $L", target, plus(targetIndex, o), fmaSum(products, type)));
+                    code.addStatement("$L[$L] += $L", target, component(targetIndex, o), fmaSum(products, type)));
         }
     }
 
@@ -1701,6 +1763,64 @@ final class PathWriter {
             case UVUV, UVU_LT_V -> grouped(pairIndex());
             case UVW, UUW, U_LT_VW -> throw new IllegalStateException(mode + " mixes channels");
         };
+    }
+
+    /** The step from one channel to the next in an operand of irrep dimension {@code dim}: 1 channel-last. */
+    private int channelStride(int dim) {
+        return channelLastOperands ? 1 : dim;
+    }
+
+    /**
+     * The distance of component {@code component} from its channel's first component in an operand of
+     * multiplicity {@code mul}: the component itself, or {@code component * mul} channel-last.
+     */
+    private int componentOffset(int component, int mul) {
+        return channelLastOperands ? component * mul : component;
+    }
+
+    /** Component {@code i} of the current {@code x1} channel (or of its gradient), from {@code in1Index}. */
+    private String in1(int i) {
+        return plus("in1Index", componentOffset(i, layout.mul1()));
+    }
+
+    /** Component {@code i} of the {@code x1} channel after the current one. */
+    private String nextIn1(int i) {
+        return plus("in1Index", channelStride(layout.dim1()) + componentOffset(i, layout.mul1()));
+    }
+
+    /** Component {@code j} of the current {@code x2} channel (or of its gradient), from {@code in2Index}. */
+    private String in2(int j) {
+        return plus("in2Index", componentOffset(j, layout.mul2()));
+    }
+
+    /** Component {@code k} of the output channel at {@code index} ({@code outIndex} or {@code gradOutIndex}). */
+    private String outAt(String index, int k) {
+        return plus(index, componentOffset(k, layout.mulOut()));
+    }
+
+    /** Component {@code k} of output channel {@code channel} counted from the one at {@code index}. */
+    private String outAt(String index, int k, int channel) {
+        return plus(index, channel * channelStride(layout.dimOut()) + componentOffset(k, layout.mulOut()));
+    }
+
+    /** The index of {@code x1} channel {@code channel} (a loop variable) of this path in the sample. */
+    private String x1Index(String channel) {
+        return index("x1Offset", layout.offset1(), channel, channelStride(layout.dim1()));
+    }
+
+    /** The index of {@code x2} channel {@code channel} (a loop variable) of this path in the sample. */
+    private String x2Index(String channel) {
+        return index("x2Offset", layout.offset2(), channel, channelStride(layout.dim2()));
+    }
+
+    /** The index of the output channel of a non-mixing mode ({@link #channel}) in the sample at {@code base}. */
+    private String outChannelIndex(String base) {
+        return index(base, layout.offsetOut(), channel(), channelStride(layout.dimOut()));
+    }
+
+    /** Component {@code o} from {@code index}: {@link #in1} for {@code in1Index}, else {@link #in2}. */
+    private String component(String index, int o) {
+        return index.equals("in1Index") ? in1(o) : in2(o);
     }
 
     /** {@code base + offset + variable * stride}, without the last term where the variable is 0 ({@link #at}). */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -37,8 +38,9 @@ import javax.lang.model.element.Modifier;
  * grouped into helper methods so that every method stays below HotSpot's 8000-byte JIT limit. Results do not
  * depend on the number of threads: each sample is computed by one block, and shared-weight gradients are summed
  * per block, then over the blocks in order. In the {@code ir_mul} layout the channel-last passes copy each sample
- * plainly and the others run the {@code mul_ir} block methods on whole-block {@code mul_ir} copies
- * ({@link #irMulBlock}).
+ * plainly, a kernel whose paths are all {@code uvw} indexes its arguments in place in every pass
+ * ({@link TensorProductPlan#irMulInPlace()}), and the others run the {@code mul_ir} block methods on whole-block
+ * {@code mul_ir} copies ({@link #irMulBlock}).
  */
 public final class TensorProductWriter {
 
@@ -96,6 +98,11 @@ public final class TensorProductWriter {
      * plain copies, and the others compute on whole-block {@code mul_ir} copies.
      */
     private final boolean irMul;
+    /**
+     * {@link TensorProductPlan#irMulInPlace()}: the path methods index the {@code ir_mul} arguments in place, and
+     * channel-last scratch of a sample is copied plainly.
+     */
+    private final boolean irMulInPlace;
 
     public TensorProductWriter(TensorProductModel model, ClassName spec) {
         this(model, spec, TensorProductPlan.MAX_POOL_ENTRIES_PER_CLASS);
@@ -119,7 +126,8 @@ public final class TensorProductWriter {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
-                PathWriter writer = new PathWriter(path, group.constants(), doubleBackwardScratch);
+                PathWriter writer = new PathWriter(path, group.constants(), doubleBackwardScratch,
+                        plan.irMulInPlace());
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
@@ -129,6 +137,7 @@ public final class TensorProductWriter {
         weightRows = plan.weightRows();
         backwardByColumns = plan.backwardByColumns();
         irMul = model.layout() == Layout.IR_MUL;
+        irMulInPlace = plan.irMulInPlace();
     }
 
     public ClassName implementation() {
@@ -197,7 +206,8 @@ public final class TensorProductWriter {
         List<Operation> operations = new ArrayList<>(List.of(
                 forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_INPUTS,
+                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS,
+                Operation.BACKWARD_INPUTS,
                 channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
                 Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (channelLastBackward()) {
@@ -224,12 +234,12 @@ public final class TensorProductWriter {
                 methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
             }
         }
-        if (channelLast && !irMul || weightRows) {
+        if (channelLast && !irMul || weightRows && !irMulInPlace) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
         }
-        if (irMul) {
+        if (irMul && !irMulInPlace) {
             for (NumberType number : types) {
                 for (String operand : List.of("in1", "in2", "out")) {
                     if (!operand.equals("in2") || !model.square()) {
@@ -241,7 +251,7 @@ public final class TensorProductWriter {
         }
         if (weightRows) {
             for (NumberType number : types) {
-                if (backwardByColumns) {
+                if (backwardByColumns && !irMulInPlace) {
                     methods.addAll(toChannelLast("gradOutToChannelLast", model.irrepsOut(), number));
                 }
                 methods.addAll(weightRowMethods(number));
@@ -441,7 +451,9 @@ public final class TensorProductWriter {
             // The weight-row paths sum into channel-last scratch, which is copied into out; the others add to that.
             method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
             CodeBlock before = CodeBlock.builder().addStatement("$T.fill(outT, $L)", ARRAYS, number.zero()).build();
-            CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(outT, out, b * DIM_OUT)").build();
+            CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
+                    ? "System.arraycopy(outT, 0, out, b * DIM_OUT, DIM_OUT)"
+                    : "outFromChannelLast(outT, out, b * DIM_OUT)").build();
             boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().readsWeightRows());
             List<Operation> operations = others ? List.of(Operation.FORWARD_WEIGHT_ROWS, Operation.FORWARD)
                     : List.of(Operation.FORWARD_WEIGHT_ROWS);
@@ -696,11 +708,12 @@ public final class TensorProductWriter {
         method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
         method.addStatement("allocateGradientRows(gradRows)");
         CodeBlock before = CodeBlock.builder()
-                .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)")
+                .addStatement(gradOutIntoScratch())
                 .addStatement("$T.fill(gGradOutT, $L)", ARRAYS, number.zero())
                 .build();
-        CodeBlock copyOut = CodeBlock.builder().addStatement("outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)")
-                .build();
+        CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
+                ? "System.arraycopy(gGradOutT, 0, gGradOut, b * DIM_OUT, DIM_OUT)"
+                : "outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)").build();
         boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
         List<Operation> operations = others
                 ? List.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS, Operation.DOUBLE_BACKWARD)
@@ -731,7 +744,8 @@ public final class TensorProductWriter {
             case FORWARD_WEIGHT_ROWS -> writer.plan().readsWeightRows();
             case FORWARD -> !writer.plan().readsWeightRows();
             case BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
-            case BACKWARD -> !writer.plan().backwardByColumns();
+            case BACKWARD_BY_PAIRS -> plan.backwardByPairs(writer.plan());
+            case BACKWARD -> !writer.plan().backwardByColumns() && !plan.backwardByPairs(writer.plan());
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
             case DOUBLE_BACKWARD -> !writer.plan().backwardByColumns();
             default -> true;
@@ -959,13 +973,14 @@ public final class TensorProductWriter {
             method.addStatement("$T[] gT = new $T[$L]", number.type(), number.type(), plan.gScratch());
             method.addStatement("$T[][] gradRows = new $T[WEIGHT_ROWS][]", number.type(), number.type());
             method.addStatement("allocateGradientRows(gradRows)");
-            CodeBlock before = CodeBlock.builder()
-                    .addStatement("gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)").build();
-            boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
-            List<Operation> operations = others ? List.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD)
-                    : List.of(Operation.BACKWARD_WEIGHT_ROWS);
-            method.addCode(batchLoop(number, operations, fusedBinding, callBudget, helpers, before, Map.of()));
+            CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
+            method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
             method.addStatement("addGradientRows(gradRows, gradWeights)");
+        } else if (backwardByPairs()) {
+            // the paths with few channel pairs read gradOut from a channel-last copy of the sample
+            method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
+            CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
+            method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
         } else if (channelLastBackward()) {
             method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
         } else {
@@ -1017,6 +1032,26 @@ public final class TensorProductWriter {
         return method.build();
     }
 
+    /** Whether some path's fused backward unrolls its channel pairs ({@link TensorProductPlan#backwardByPairs}). */
+    private boolean backwardByPairs() {
+        return pathWriters.stream().anyMatch(writer -> plan.backwardByPairs(writer.plan()));
+    }
+
+    /**
+     * The operations of the fused backward (every gradient) of a kernel that reads {@code gradOut} from channel-last
+     * scratch, in order: by weight columns, by unrolled pairs, then the plain one, each where some path has it.
+     */
+    private List<Operation> fusedOperations() {
+        return Stream.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS, Operation.BACKWARD)
+                .filter(operation -> pathWriters.stream().anyMatch(writer -> writes(writer, operation))).toList();
+    }
+
+    /** Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy in place. */
+    private String gradOutIntoScratch() {
+        return irMulInPlace ? "System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)"
+                : "gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)";
+    }
+
     /** The backward block's conditions, one per gradient it computes ({@code gradX1 != null}, ...). */
     private List<String> wantedGradients() {
         List<String> wanted = new ArrayList<>(List.of("gradX1 != null"));
@@ -1031,10 +1066,12 @@ public final class TensorProductWriter {
 
     /**
      * Whether an {@code ir_mul} kernel runs the block method {@code block} on {@code mul_ir} copies of its blocks
-     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward.
+     * ({@link #irMulBlock}): every block method but the channel-last forward and double backward, none where the
+     * path methods index the arguments in place ({@link #irMulInPlace}).
      */
     private boolean convertsBlocks(String block) {
-        return irMul && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
+        return irMul && !irMulInPlace
+                && !(channelLast && (block.equals("forwardBlock") || block.equals("doubleBackwardBlock")));
     }
 
     /** What a public method runs per block for the block method {@code block}: it, or its {@code ir_mul} entry. */
@@ -1661,6 +1698,7 @@ public final class TensorProductWriter {
             case DOUBLE_BACKWARD_CHANNEL_LAST -> "doubleBackwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
             case BACKWARD_WEIGHT_ROWS -> "backwardRowsSample";
+            case BACKWARD_BY_PAIRS -> "backwardByPairsSample";
             case GRAD_X1 -> "gradX1Sample";
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";

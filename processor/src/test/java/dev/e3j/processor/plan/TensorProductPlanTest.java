@@ -105,6 +105,20 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void irMulProductsOfUvwPathsAloneIndexTheirArraysInPlace() throws InvalidSpecException {
+        String in1 = "4x0e+2x1o";
+        String out = "3x0e+5x1o";
+        assertTrue(plan(in1, "0e+1o", out, Kind.FULLY_CONNECTED, true, Layout.IR_MUL).irMulInPlace());
+        assertTrue(plan(in1, "2x0e+1o", out, Kind.FULLY_CONNECTED, false, Layout.IR_MUL).irMulInPlace());
+        assertFalse(plan(in1, "0e+1o", out, Kind.FULLY_CONNECTED, true, Layout.MUL_IR).irMulInPlace(),
+                "mul_ir arguments are e3nn's own");
+        assertFalse(plan("4x0e+4x1o", "0e+1o", "4x0e+4x1o", Kind.CHANNELWISE, false, Layout.IR_MUL).irMulInPlace(),
+                "uvu products run channel-last on copies");
+        assertFalse(plan(in1, "2x0e+1o", "4x0e+2x1o", Kind.FULL, false, Layout.IR_MUL).irMulInPlace(),
+                "other modes convert blocks");
+    }
+
+    @Test
     void vacuousPathsAreLeftOut() throws InvalidSpecException {
         // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
         TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
