@@ -53,6 +53,10 @@ class IrMulLayoutTest {
                 + " sharedWeights = false");
         SPECS.put("ChannelLast", "in1 = \"5x0e+5x1o+3x2e\", in2 = \"0e+1o+2e+3o\", out = \"5x0e+5x1o+3x2e+3x3o\","
                 + " kind = Kind.CHANNELWISE, sharedWeights = false");
+        // 64 channels: the mul_ir kernel's forward, and its fused backward in float, run channel-last too, on
+        // transposed copies (TensorProductPlan.MIN_MUL_IR_BACKWARD_CHANNELS)
+        SPECS.put("ChannelLastTransposed", "in1 = \"64x0e+64x1o\", in2 = \"0e+1o+2e\","
+                + " out = \"64x0e+64x1o+64x2e\", kind = Kind.CHANNELWISE, sharedWeights = false");
         SPECS.put("ChannelLastShared", "in1 = \"4x0e+4x1o+2x2e\", in2 = \"0e+1o+2e\", out = \"4x0e+4x1o+2x2e\","
                 + " kind = Kind.CHANNELWISE");
         SPECS.put("ChannelLastUnweighted", "in1 = \"3x0e+3x1o\", in2 = \"0e+1o\", out = \"3x0e+3x1o+3x1e\","
@@ -107,6 +111,39 @@ class IrMulLayoutTest {
             Sample sample = Sample.random(mulIr, name.contains("Square"), 7, new Random(name.hashCode()));
             compare(name, sample, mulIr, irMul);
         }
+    }
+
+    /**
+     * A {@code mul_ir} kernel that runs channel-last on transposed copies calls the same path methods on the same
+     * numbers as its {@code ir_mul} twin: its forward (double and float) and its fused float backward must have the
+     * same bits.
+     */
+    @Test
+    void transposedChannelLastPassesHaveTheIrMulBits() {
+        TensorProductKernel mulIr = kernels.tensorProduct("irmul.Specs_ChannelLastTransposedImpl");
+        TensorProductKernel irMul = kernels.tensorProduct("irmul.Specs_ChannelLastTransposedIrMulImpl");
+        Sample s = Sample.random(mulIr, false, 7, new Random(21));
+        int batch = s.batch();
+        double[] x1 = toIrMul(s.in1(), batch, s.x1());
+        double[] gradOut = toIrMul(s.out(), batch, s.gradOut());
+        boolean[] all = {true, true, true};
+
+        double[] expectedOut = new double[batch * s.out().dim()];
+        mulIr.forward(batch, s.x1(), s.x2(), s.weights(), expectedOut);
+        double[] out = new double[expectedOut.length];
+        irMul.forward(batch, x1, s.x2(), s.weights(), out);
+        assertClose(toIrMul(s.out(), batch, expectedOut), out, 0, "out");
+
+        float[] expectedOutF = new float[expectedOut.length];
+        mulIr.forward(batch, toFloat(s.x1()), toFloat(s.x2()), toFloat(s.weights()), expectedOutF);
+        float[] outF = new float[expectedOut.length];
+        irMul.forward(batch, toFloat(x1), toFloat(s.x2()), toFloat(s.weights()), outF);
+        assertClose(toIrMul(s.out(), batch, toDouble(expectedOutF)), toDouble(outF), 0, "float out");
+        float[][] expectedF = backwardFloat(mulIr, s, s.x1(), s.x2(), s.gradOut(), all);
+        float[][] actualF = backwardFloat(irMul, s, x1, s.x2(), gradOut, all);
+        compareGradients(s, new double[][] {toDouble(expectedF[0]), toDouble(expectedF[1]), toDouble(expectedF[2])},
+                new double[][] {toDouble(actualF[0]), toDouble(actualF[1]), toDouble(actualF[2])}, 0,
+                "float backward");
     }
 
     /** One call's inputs, in {@code mul_ir}, and their irreps. */

@@ -23,11 +23,9 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * @param channelLast       whether the kernel runs channel-last, on per-block ({@code ir_mul}) scratch copies of each
  *                          sample: when every path is channel-last ({@link PathPlan#channelLast()}); in the
  *                          {@link Layout#IR_MUL} layout the copies are plain. The forward does where
- *                          {@link #forwardChannelLast()}. In {@link Layout#MUL_IR} the fused backward stays on
- *                          {@code mul_ir}: channel-last, its reductions over the channels (the x2 gradient) and the
- *                          extra loops measured slower with the transposes (mace fwd+bwd 21.3 against 17.9 ms); in
- *                          {@link Layout#IR_MUL}, with plain copies, it runs channel-last too. The double backward
- *                          runs channel-last in both layouts (transposed copies in {@link Layout#MUL_IR})
+ *                          {@link #forwardChannelLast()}, the fused backward where
+ *                          {@link #backwardChannelLast(boolean)}. The double backward runs channel-last in both
+ *                          layouts (transposed copies in {@link Layout#MUL_IR})
  * @param weightRows        whether the forward reads shared {@code uvw} weights by rows ({@link PathPlan#weightRows()})
  * @param weightRowCount    rows the weight-row paths read, over all of them
  * @param weightColumnCount columns {@code W[.][w]} the fused backward of the weight-row paths reads, over all of them
@@ -73,6 +71,25 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * what the plain kernel does (benchmarks/RESULTS.md, "Points-last kernels for few channels").
      */
     public static final int MIN_MUL_IR_FORWARD_CHANNELS = 16;
+    /**
+     * The fewest channels {@code mul1} every path of a {@link Layout#MUL_IR} kernel needs for its fused float backward
+     * to run channel-last ({@link #backwardChannelLast(boolean)}), on copies of {@code x1} and {@code gradOut}
+     * transposed per sample and a transposed {@code gradX1}. The channel-last loops save time per channel and path,
+     * the transposes cost it per number; a float vector holds twice the channels of a double one. One thread's CPU
+     * time for forward + backward, the two builds alternated, several JVMs, under load (benchmarks/RESULTS.md,
+     * h/mulir32): in float, mace-medium (128 channels, 8 paths into 3 output blocks) 13% faster, revmd17 (64) 2-7%,
+     * nequip (32) 5-8% slower, mace-medium's {@code conv_tp} (128 channels, but each of its 10 paths into an output
+     * block of its own, {@code gradOut} 5120 numbers a sample) 18% slower; in double, mace-medium 5-15% slower,
+     * nequip 9% faster. So double keeps the {@code mul_ir} backward, and float goes channel-last from 64 channels
+     * where the paths share their output blocks ({@link #MIN_PATHS_PER_OUTPUT_BLOCK}).
+     */
+    public static final int MIN_MUL_IR_BACKWARD_CHANNELS = 64;
+    /**
+     * The fewest paths per output block, on average, for a {@link Layout#MUL_IR} kernel's fused float backward to
+     * run channel-last: each block of {@code gradOut} is transposed once per sample and read by the paths into it,
+     * so the transposes pay only where several paths share them ({@link #MIN_MUL_IR_BACKWARD_CHANNELS}).
+     */
+    public static final int MIN_PATHS_PER_OUTPUT_BLOCK = 2;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     public static final int VIEWS_PER_METHOD = 64;
     /** Weight views packed into helper methods: {@link #VIEWS_PER_METHOD}. */
@@ -225,6 +242,22 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     public boolean backwardByPairs(PathPlan path) {
         return irMulInPlace() && model.sharedWeights() && path.path().weighted() && !path.backwardByColumns()
                 && path.weightRowCount() < PathPlan.MIN_WEIGHT_ROW;
+    }
+
+    /**
+     * Whether the fused backward (every gradient wanted) runs channel-last, in float ({@code inFloat}) or double:
+     * where {@link #channelLast()}, on plain copies in a {@link Layout#IR_MUL} kernel; in a {@link Layout#MUL_IR}
+     * kernel, on transposed copies, in float only, when every path has at least
+     * {@link #MIN_MUL_IR_BACKWARD_CHANNELS} channels and there are {@link #MIN_PATHS_PER_OUTPUT_BLOCK} paths per
+     * output block they write.
+     */
+    public boolean backwardChannelLast(boolean inFloat) {
+        if (!channelLast || model.layout() == Layout.IR_MUL) {
+            return channelLast;
+        }
+        long outputBlocks = paths.stream().mapToInt(path -> path.path().out()).distinct().count();
+        return inFloat && paths.size() >= MIN_PATHS_PER_OUTPUT_BLOCK * outputBlocks
+                && paths.stream().allMatch(path -> path.layout().mul1() >= MIN_MUL_IR_BACKWARD_CHANNELS);
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

@@ -210,7 +210,7 @@ public final class TensorProductWriter {
                 Operation.BACKWARD_INPUTS,
                 channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
                 Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
-        if (channelLastBackward()) {
+        if (types.stream().anyMatch(this::channelLastBackward)) {
             operations.add(Operation.BACKWARD_CHANNEL_LAST);
         }
         Map<PathGroup, List<MethodSpec>> nestedMethods = new LinkedHashMap<>();
@@ -220,7 +220,8 @@ public final class TensorProductWriter {
                 List<MethodSpec> target = group.nested()
                         ? nestedMethods.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
                 for (Operation operation : operations) {
-                    if (writes(writer, operation)) {
+                    if (writes(writer, operation)
+                            && (operation != Operation.BACKWARD_CHANNEL_LAST || channelLastBackward(number))) {
                         target.addAll(writer.methods(operation, number));
                     }
                 }
@@ -948,11 +949,14 @@ public final class TensorProductWriter {
         List<String> wanted = wantedGradients();
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
         method.beginControlFlow("if ($L)", String.join(" && ", wanted));
-        method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+        // The channel-last loop copies each sample's x1 gradient (and per-sample weight gradient) out whole.
+        if (!channelLastBackward(number)) {
+            method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
+        }
         if (!model.square()) {
             method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
         }
-        if (model.weightNumel() > 0 && !model.sharedWeights()) {
+        if (model.weightNumel() > 0 && !model.sharedWeights() && !channelLastBackward(number)) {
             method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
                     number.zero());
         }
@@ -981,7 +985,7 @@ public final class TensorProductWriter {
             method.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
             CodeBlock before = CodeBlock.builder().addStatement(gradOutIntoScratch()).build();
             method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
-        } else if (channelLastBackward()) {
+        } else if (channelLastBackward(number)) {
             method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
         } else {
             method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
@@ -1140,7 +1144,7 @@ public final class TensorProductWriter {
             }
         }
         CodeBlock.Builder code = CodeBlock.builder();
-        if (channelLastBackward() && block.name().equals("backwardBlock")) {
+        if (channelLastBackward(number) && block.name().equals("backwardBlock")) {
             code.beginControlFlow("if ($L)", String.join(" && ", wantedGradients()))
                     .addStatement("$L($L)", block.name(), String.join(", ", names))
                     .addStatement("return")
@@ -1153,19 +1157,17 @@ public final class TensorProductWriter {
                 .build();
     }
 
-    /**
-     * Whether the fused backward runs channel-last ({@link Operation#BACKWARD_CHANNEL_LAST}): in an {@code ir_mul}
-     * kernel whose forward does, where the samples need plain copies only.
-     */
-    private boolean channelLastBackward() {
-        return irMul && channelLast;
+    /** {@link TensorProductPlan#backwardChannelLast(boolean)} in {@code number}. */
+    private boolean channelLastBackward(NumberType number) {
+        return plan.backwardChannelLast(number == NumberType.FLOAT);
     }
 
     /**
-     * The fused backward of an {@code ir_mul} kernel on channel-last scratch: per sample, {@code x1}, {@code gradOut}
-     * (and per-sample weights) copied in, {@code gradX1T} (and {@code gradWeightsT}) zeroed, the paths' methods,
-     * then the gradients copied out; {@code x2} and its gradient stay in place (one channel: the same in both
-     * layouts), shared weights and their block's gradient too.
+     * The fused backward of a channel-last kernel on channel-last scratch: per sample, {@code x1}, {@code gradOut}
+     * (and per-sample weights) copied in ({@code ir_mul}: plainly; {@code mul_ir}: transposed, as the forward's),
+     * {@code gradX1T} (and {@code gradWeightsT}) zeroed, the paths' methods, then the gradients copied out
+     * ({@code gradX1} transposed back in {@code mul_ir}); {@code x2} and its gradient stay in place (one channel: the
+     * same in both layouts), shared weights and their block's gradient too.
      */
     private CodeBlock channelLastBackwardLoop(NumberType number, Map<String, String> fusedBinding, int callBudget,
                                               List<MethodSpec> helpers) {
@@ -1174,12 +1176,18 @@ public final class TensorProductWriter {
             code.addStatement("$T[] $L = new $T[DIM_IN1]", number.type(), scratch, number.type());
         }
         code.addStatement("$T[] gradOutT = new $T[DIM_OUT]", number.type(), number.type());
-        CodeBlock.Builder before = CodeBlock.builder()
-                .addStatement("System.arraycopy(x1, b * DIM_IN1, x1T, 0, DIM_IN1)")
-                .addStatement("System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)")
-                .addStatement("$T.fill(gradX1T, $L)", ARRAYS, number.zero());
-        CodeBlock.Builder after = CodeBlock.builder()
-                .addStatement("System.arraycopy(gradX1T, 0, gradX1, b * DIM_IN1, DIM_IN1)");
+        CodeBlock.Builder before = CodeBlock.builder();
+        CodeBlock.Builder after = CodeBlock.builder();
+        if (irMul) {
+            before.addStatement("System.arraycopy(x1, b * DIM_IN1, x1T, 0, DIM_IN1)")
+                    .addStatement("System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)");
+            after.addStatement("System.arraycopy(gradX1T, 0, gradX1, b * DIM_IN1, DIM_IN1)");
+        } else {
+            before.addStatement("in1ToChannelLast(x1, b * DIM_IN1, x1T)")
+                    .addStatement("outToChannelLast(gradOut, b * DIM_OUT, gradOutT)");
+            after.addStatement("in1FromChannelLast(gradX1T, gradX1, b * DIM_IN1)");
+        }
+        before.addStatement("$T.fill(gradX1T, $L)", ARRAYS, number.zero());
         Map<String, String> binding = new LinkedHashMap<>(fusedBinding);
         if (copiesWeights()) {
             for (String scratch : List.of("sampleWeights", "gradWeightsT")) {

@@ -119,6 +119,29 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void theFusedBackwardRunsChannelLastInMulIrOnlyInFloatWithManyChannels() throws InvalidSpecException {
+        int few = TensorProductPlan.MIN_MUL_IR_BACKWARD_CHANNELS - 1;
+        int enough = TensorProductPlan.MIN_MUL_IR_BACKWARD_CHANNELS;
+        String wide = enough + "x0e+" + enough + "x1o";
+        TensorProductPlan mulIr = plan(wide, "0e+1o", wide, Kind.CHANNELWISE, false, Layout.MUL_IR);
+        assertTrue(mulIr.backwardChannelLast(true));
+        assertFalse(mulIr.backwardChannelLast(false), "double keeps the mul_ir backward");
+        String narrow = enough + "x0e+" + few + "x1o";
+        TensorProductPlan fewChannels = plan(narrow, "0e+1o", narrow, Kind.CHANNELWISE, false, Layout.MUL_IR);
+        assertTrue(fewChannels.forwardChannelLast());
+        assertFalse(fewChannels.backwardChannelLast(true), "one path under the threshold");
+        // 0e x 0e -> 0e and 0e x 1o -> 1o: two paths into two output blocks of their own
+        TensorProductPlan unshared = plan(enough + "x0e", "0e+1o", enough + "x0e+" + enough + "x1o",
+                Kind.CHANNELWISE, false, Layout.MUL_IR);
+        assertTrue(unshared.forwardChannelLast());
+        assertFalse(unshared.backwardChannelLast(true), "no output block shared");
+        TensorProductPlan irMul = plan(narrow, "0e+1o", narrow, Kind.CHANNELWISE, false, Layout.IR_MUL);
+        assertTrue(irMul.backwardChannelLast(true) && irMul.backwardChannelLast(false), "ir_mul copies are plain");
+        assertFalse(plan("1x0e+1x1o", "0e+1o", "1x0e+1x1o", Kind.CHANNELWISE, false, Layout.IR_MUL)
+                .backwardChannelLast(true), "not channel-last at all");
+    }
+
+    @Test
     void vacuousPathsAreLeftOut() throws InvalidSpecException {
         // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
         TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
