@@ -1,5 +1,8 @@
 package dev.e3j.processor.writer;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Where the channel-last double backward ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}) keeps one sample: a
  * single scratch array holding, one after another, {@code x1T}, {@code ggX1T} and {@code gX1T} ({@code dimIn1}
@@ -25,6 +28,17 @@ package dev.e3j.processor.writer;
 record DoubleBackwardScratch(int x1, int ggX1, int gX1, int gradOut, int gGradOut, int weights, int ggWeights,
                              int gWeights, int length, boolean holdsWeights) {
 
+    /** The generated kernel's names of the segments' starts ({@link #fields()}) and of the array's length. */
+    static final String X1 = "SCRATCH_X1";
+    static final String GG_X1 = "SCRATCH_GG_X1";
+    static final String G_X1 = "SCRATCH_G_X1";
+    static final String GRAD_OUT = "SCRATCH_GRAD_OUT";
+    static final String G_GRAD_OUT = "SCRATCH_G_GRAD_OUT";
+    static final String WEIGHTS = "SCRATCH_WEIGHTS";
+    static final String GG_WEIGHTS = "SCRATCH_GG_WEIGHTS";
+    static final String G_WEIGHTS = "SCRATCH_G_WEIGHTS";
+    static final String LENGTH = "SCRATCH_LENGTH";
+
     /** The layout for a kernel of these dimensions; {@code perSampleWeights} puts the weights in the scratch. */
     static DoubleBackwardScratch of(int dimIn1, int dimOut, int weightNumel, boolean perSampleWeights) {
         int gradOut = 3 * dimIn1;
@@ -33,5 +47,26 @@ record DoubleBackwardScratch(int x1, int ggX1, int gX1, int gradOut, int gGradOu
                 ? new DoubleBackwardScratch(0, dimIn1, 2 * dimIn1, gradOut, gradOut + dimOut, weights,
                         weights + weightNumel, weights + 2 * weightNumel, weights + 3 * weightNumel, true)
                 : new DoubleBackwardScratch(0, dimIn1, 2 * dimIn1, gradOut, gradOut + dimOut, 0, 0, 0, weights, false);
+    }
+
+    /**
+     * The kernel's constants for this layout, in order: each segment's start by its name ({@link #X1}, ...; the weight
+     * segments only where {@link #holdsWeights()}), then {@link #LENGTH}. The generated code indexes the scratch by
+     * these names plus constant offsets, which javac folds into the same constants as literal indices.
+     */
+    Map<String, Integer> fields() {
+        Map<String, Integer> fields = new LinkedHashMap<>();
+        fields.put(X1, x1);
+        fields.put(GG_X1, ggX1);
+        fields.put(G_X1, gX1);
+        fields.put(GRAD_OUT, gradOut);
+        fields.put(G_GRAD_OUT, gGradOut);
+        if (holdsWeights) {
+            fields.put(WEIGHTS, weights);
+            fields.put(GG_WEIGHTS, ggWeights);
+            fields.put(G_WEIGHTS, gWeights);
+        }
+        fields.put(LENGTH, length);
+        return fields;
     }
 }

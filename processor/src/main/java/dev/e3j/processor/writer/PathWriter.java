@@ -477,18 +477,18 @@ final class PathWriter {
         boolean weighted = path.weighted();
         List<int[]> pairs = declareSharedX2(code, type, terms);
         declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
-        IntFunction<String> x1T = i -> scratchX1(scratch.x1(), i);
-        IntFunction<String> ggX1T = i -> scratchX1(scratch.ggX1(), i);
-        IntFunction<String> gradOutT = k -> scratchOut(scratch.gradOut(), k);
-        String weight = scratchWeight("sampleWeights", scratch.weights());
-        String ggWeight = scratchWeight("ggWeightsT", scratch.ggWeights());
-        String gWeight = scratchWeight("gWeightsT", scratch.gWeights());
+        IntFunction<String> x1T = i -> scratchX1(DoubleBackwardScratch.X1, i);
+        IntFunction<String> ggX1T = i -> scratchX1(DoubleBackwardScratch.GG_X1, i);
+        IntFunction<String> gradOutT = k -> scratchOut(DoubleBackwardScratch.GRAD_OUT, k);
+        String weight = scratchWeight("sampleWeights", DoubleBackwardScratch.WEIGHTS);
+        String ggWeight = scratchWeight("ggWeightsT", DoubleBackwardScratch.GG_WEIGHTS);
+        String gWeight = scratchWeight("gWeightsT", DoubleBackwardScratch.G_WEIGHTS);
         Map<Integer, List<Product>> forward = throughM(pairs, x1T);
         Map<Integer, List<Product>> alongCotangents = throughM(pairs, ggX1T);
         throughMatrix(pairs, "ggM", x1T).forEach((k, products) -> alongCotangents.get(k).addAll(products));
         alongCotangents.forEach((k, products) -> {
             openLoop(code, "u", "0", layout.mul1());
-            String target = scratchOut(scratch.gGradOut(), k);
+            String target = scratchOut(DoubleBackwardScratch.G_GRAD_OUT, k);
             code.addStatement("$L s = $L", t, fmaSum(products, type));
             if (!weighted) {
                 code.addStatement("$L += s", target);
@@ -517,7 +517,7 @@ final class PathWriter {
             }
             openLoop(code, "u", "0", layout.mul1());
             ks.forEach(k -> code.addStatement("$L go$L = $L", t, k, gradOutT.apply(k)));
-            String target = scratchX1(scratch.gX1(), i);
+            String target = scratchX1(DoubleBackwardScratch.G_X1, i);
             List<Product> throughGgM = ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, "go" + k)).toList();
             if (weighted) {
@@ -553,16 +553,16 @@ final class PathWriter {
      */
     private void splitChannelLastX1Loops(CodeBlock.Builder code, NumberType type, int i, List<Integer> ks) {
         String t = type.type().toString();
-        String target = scratchX1(scratch.gX1(), i);
-        IntFunction<String> gradOutT = k -> scratchOut(scratch.gradOut(), k);
-        String x1T = scratchX1(scratch.x1(), i);
-        String ggX1T = scratchX1(scratch.ggX1(), i);
-        String weight = scratchWeight("sampleWeights", scratch.weights());
+        String target = scratchX1(DoubleBackwardScratch.G_X1, i);
+        IntFunction<String> gradOutT = k -> scratchOut(DoubleBackwardScratch.GRAD_OUT, k);
+        String x1T = scratchX1(DoubleBackwardScratch.X1, i);
+        String ggX1T = scratchX1(DoubleBackwardScratch.GG_X1, i);
+        String weight = scratchWeight("sampleWeights", DoubleBackwardScratch.WEIGHTS);
         List<Product> throughGgM = ks.stream()
                 .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, gradOutT.apply(k))).toList();
         openLoop(code, "u", "0", layout.mul1());
         if (path.weighted()) {
-            String ggWeight = scratchWeight("ggWeightsT", scratch.ggWeights());
+            String ggWeight = scratchWeight("ggWeightsT", DoubleBackwardScratch.GG_WEIGHTS);
             List<Product> throughM = ks.stream()
                     .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, gradOutT.apply(k))).toList();
             code.addStatement("$L = Math.fma($L, $L, $L)", target, weight, fmaSum(throughGgM, type), target);
@@ -582,23 +582,35 @@ final class PathWriter {
         closeLoop(code);
     }
 
-    /** Channel {@code u} of component {@code i} of an {@code x1} operand at {@code start} in the scratch. */
-    private String scratchX1(int start, int i) {
-        return "scratch[" + channelLastIndex(start + layout.offset1(), i, layout.mul1()) + "]";
-    }
-
-    /** Channel {@code u} of output component {@code k} of an output operand at {@code start} in the scratch. */
-    private String scratchOut(int start, int k) {
-        return "scratch[" + channelLastIndex(start + layout.offsetOut(), k, layout.mulOut()) + "]";
+    /** Channel {@code u} of component {@code i} of the {@code x1} operand whose scratch segment is {@code segment}. */
+    private String scratchX1(String segment, int i) {
+        return scratchEntry(segment, layout.offset1() + i * layout.mul1());
     }
 
     /**
-     * This path's weight of channel {@code u} in the scratch, at {@code start}, or, where the weights are shared, in
-     * the array {@code shared}.
+     * Channel {@code u} of output component {@code k} of the output operand whose scratch segment is
+     * {@code segment}.
      */
-    private String scratchWeight(String shared, int start) {
-        return (scratch.holdsWeights() ? "scratch" : shared) + "[" + channelLastIndex(start + path.weightOffset(), 0, 0)
-                + "]";
+    private String scratchOut(String segment, int k) {
+        return scratchEntry(segment, layout.offsetOut() + k * layout.mulOut());
+    }
+
+    /**
+     * This path's weight of channel {@code u} in the scratch segment {@code segment}, or, where the weights are shared,
+     * in the array {@code shared}.
+     */
+    private String scratchWeight(String shared, String segment) {
+        return scratch.holdsWeights() ? scratchEntry(segment, path.weightOffset())
+                : shared + "[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
+    }
+
+    /**
+     * {@code scratch[segment + offset + u]}, the segment a constant of the kernel ({@link DoubleBackwardScratch}); the
+     * segment at the scratch's start ({@code x1T}) goes without its name, so that the bytecode adds no zero.
+     */
+    private String scratchEntry(String segment, int offset) {
+        String start = scratch.fields().get(segment) == 0 ? "" : segment + " + ";
+        return "scratch[" + start + (offset == 0 ? "" : offset + " + ") + "u]";
     }
 
     /**

@@ -167,6 +167,9 @@ public final class TensorProductWriter {
         if (model.sharedWeights() && model.weightNumel() > 0) {
             type.addField(KernelSurface.intField("MAX_PARTIAL_SUMS", MAX_PARTIAL_SUMS));
         }
+        if (channelLast) {
+            doubleBackwardScratch.fields().forEach((name, value) -> type.addField(KernelSurface.intField(name, value)));
+        }
         if (weightRows) {
             type.addField(KernelSurface.intField("WEIGHT_ROWS", plan.weightRowCount()));
             if (backwardByColumns) {
@@ -1220,16 +1223,15 @@ public final class TensorProductWriter {
         Map<String, String> binding = binding();
         CodeBlock.Builder before = CodeBlock.builder();
         CodeBlock.Builder after = CodeBlock.builder();
-        DoubleBackwardScratch layout = doubleBackwardScratch;
-        code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), layout.length());
+        code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), DoubleBackwardScratch.LENGTH);
         if (!irMul) {
             code.addStatement("$T[] in1T = new $T[DIM_IN1]", number.type(), number.type());
             code.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
         }
-        Map<String, Integer> inputs = new LinkedHashMap<>();
-        inputs.put("x1", layout.x1());
-        inputs.put("ggX1", layout.ggX1());
-        inputs.put("gradOut", layout.gradOut());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("x1", DoubleBackwardScratch.X1);
+        inputs.put("ggX1", DoubleBackwardScratch.GG_X1);
+        inputs.put("gradOut", DoubleBackwardScratch.GRAD_OUT);
         inputs.forEach((input, start) -> {
             Feature feature = FEATURES.get(input);
             if (irMul) {
@@ -1242,9 +1244,9 @@ public final class TensorProductWriter {
                         .addStatement("System.arraycopy($L, 0, scratch, $L, $L)", buffer, start, feature.dimension());
             }
         });
-        Map<String, Integer> gradients = new LinkedHashMap<>();
-        gradients.put("gX1", layout.gX1());
-        gradients.put("gGradOut", layout.gGradOut());
+        Map<String, String> gradients = new LinkedHashMap<>();
+        gradients.put("gX1", DoubleBackwardScratch.G_X1);
+        gradients.put("gGradOut", DoubleBackwardScratch.G_GRAD_OUT);
         gradients.forEach((gradient, start) -> {
             Feature feature = FEATURES.get(gradient);
             before.addStatement("$T.fill(scratch, $L, $L + $L, $L)", ARRAYS, start, start, feature.dimension(),
@@ -1259,15 +1261,15 @@ public final class TensorProductWriter {
                                 feature.dimension());
             }
         });
-        if (layout.holdsWeights()) {
+        if (doubleBackwardScratch.holdsWeights()) {
             before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, scratch, $L, WEIGHT_NUMEL)",
-                            layout.weights())
+                            DoubleBackwardScratch.WEIGHTS)
                     .addStatement("System.arraycopy(ggWeights, b * WEIGHT_NUMEL, scratch, $L, WEIGHT_NUMEL)",
-                            layout.ggWeights())
-                    .addStatement("$T.fill(scratch, $L, $L + WEIGHT_NUMEL, $L)", ARRAYS, layout.gWeights(),
-                            layout.gWeights(), number.zero());
+                            DoubleBackwardScratch.GG_WEIGHTS)
+                    .addStatement("$T.fill(scratch, $L, $L + WEIGHT_NUMEL, $L)", ARRAYS, DoubleBackwardScratch.G_WEIGHTS,
+                            DoubleBackwardScratch.G_WEIGHTS, number.zero());
             after.addStatement("System.arraycopy(scratch, $L, gWeights, b * WEIGHT_NUMEL, WEIGHT_NUMEL)",
-                    layout.gWeights());
+                    DoubleBackwardScratch.G_WEIGHTS);
             // The per-sample helpers pass every parameter on; the path methods take the weights from the scratch.
             List.of("sampleWeights", "ggWeightsT", "gWeightsT").forEach(name -> binding.put(name, "scratch"));
         } else {
