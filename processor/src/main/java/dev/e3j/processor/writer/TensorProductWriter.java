@@ -455,9 +455,7 @@ public final class TensorProductWriter {
             // The weight-row paths sum into channel-last scratch, which is copied into out; the others add to that.
             method.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
             CodeBlock before = CodeBlock.builder().addStatement("$T.fill(outT, $L)", ARRAYS, number.zero()).build();
-            CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
-                    ? "System.arraycopy(outT, 0, out, b * DIM_OUT, DIM_OUT)"
-                    : "outFromChannelLast(outT, out, b * DIM_OUT)").build();
+            CodeBlock copyOut = sampleOutOfScratch(irMulInPlace, "outT", "out");
             boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().readsWeightRows());
             List<Operation> operations = others ? List.of(Operation.FORWARD_WEIGHT_ROWS, Operation.FORWARD)
                     : List.of(Operation.FORWARD_WEIGHT_ROWS);
@@ -484,8 +482,7 @@ public final class TensorProductWriter {
             before.addStatement("System.arraycopy(weights, b * WEIGHT_NUMEL, sampleWeights, 0, WEIGHT_NUMEL)");
         }
         before.addStatement("$T.fill(outT, $L)", ARRAYS, number.zero());
-        CodeBlock after = CodeBlock.builder().addStatement(irMul ? "System.arraycopy(outT, 0, out, b * DIM_OUT, DIM_OUT)"
-                : "outFromChannelLast(outT, out, b * DIM_OUT)").build();
+        CodeBlock after = sampleOutOfScratch(irMul, "outT", "out");
         method.addCode(batchLoop(number, List.of(Operation.FORWARD_CHANNEL_LAST), binding(), MAX_CALLS_PER_METHOD,
                 helpers, before.build(), Map.of(Operation.FORWARD_CHANNEL_LAST, after)));
         return method.build();
@@ -715,9 +712,7 @@ public final class TensorProductWriter {
                 .addStatement(gradOutIntoScratch())
                 .addStatement("$T.fill(gGradOutT, $L)", ARRAYS, number.zero())
                 .build();
-        CodeBlock copyOut = CodeBlock.builder().addStatement(irMulInPlace
-                ? "System.arraycopy(gGradOutT, 0, gGradOut, b * DIM_OUT, DIM_OUT)"
-                : "outFromChannelLast(gGradOutT, gGradOut, b * DIM_OUT)").build();
+        CodeBlock copyOut = sampleOutOfScratch(irMulInPlace, "gGradOutT", "gGradOut");
         boolean others = pathWriters.stream().anyMatch(writer -> !writer.plan().backwardByColumns());
         List<Operation> operations = others
                 ? List.of(Operation.DOUBLE_BACKWARD_WEIGHT_ROWS, Operation.DOUBLE_BACKWARD)
@@ -1051,6 +1046,15 @@ public final class TensorProductWriter {
     private List<Operation> fusedOperations() {
         return Stream.of(Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS, Operation.BACKWARD)
                 .filter(operation -> pathWriters.stream().anyMatch(writer -> writes(writer, operation))).toList();
+    }
+
+    /**
+     * Sample {@code b} of the output-shaped {@code target} from its channel-last scratch {@code scratch}: a plain copy
+     * where the kernel's arrays are {@code ir_mul} already ({@code plain}), else transposed to {@code mul_ir}.
+     */
+    private static CodeBlock sampleOutOfScratch(boolean plain, String scratch, String target) {
+        return CodeBlock.builder().addStatement(plain ? "System.arraycopy($L, 0, $L, b * DIM_OUT, DIM_OUT)"
+                : "outFromChannelLast($L, $L, b * DIM_OUT)", scratch, target).build();
     }
 
     /** Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy in place. */
