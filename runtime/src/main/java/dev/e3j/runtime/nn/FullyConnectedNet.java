@@ -22,15 +22,19 @@ import java.util.Random;
  */
 public final class FullyConnectedNet {
 
-    /** Samples per parallel block. */
+    /** Samples per parallel block of the row-wise passes ({@link #jvp}, {@link #doubleBackward}). */
     private static final int BLOCK_SIZE = 64;
     /**
-     * Samples per parallel block of the float passes, which run each block transposed: at least 70, so that C2
-     * unrolls the loops over a block far enough to fill eight float lanes (AVX2) rather than four (a 10 x 16 x 60
-     * SiLU network on 630 samples, trace + backward in one thread: 64 samples 330 us, 128 about 255 us, 256 about
-     * 235 us).
+     * The most samples per parallel block of the passes that run each block through all layers transposed
+     * ({@link #forward}, {@link #trace}, {@link #backward}, in double and float): the longer the loops over a block,
+     * the less C2's pre- and post-loops around their unrolled vector loops cost, while a block's intermediates
+     * (about {@code 3 h} rows of the block per hidden layer of {@code h}) stay within the L2 cache (a 10 x 16 x 60
+     * SiLU network on 630 samples, trace + backward in one thread, float: 64 samples 330 us, 128 about 255 us, 256
+     * about 235 us; 630 in one block about 20% less than 256 in double and in float).
      */
-    private static final int FLOAT_BLOCK_SIZE = 256;
+    private static final int MAX_TRANSPOSED_BLOCK = 1024;
+    /** Samples per tile of a transposition: each column's tile is read or written in one pass. */
+    private static final int TRANSPOSE_TILE = 64;
     /** The parameter gradient sums over at most this many blocks, each into its own arrays. */
     private static final int MAX_PARTIAL_SUMS = 16;
 
@@ -122,6 +126,16 @@ public final class FullyConnectedNet {
         return hs.length - 1;
     }
 
+    /**
+     * Samples per block of the transposed passes: the batch in as few blocks of at most {@link #MAX_TRANSPOSED_BLOCK}
+     * as it takes, of equal sizes but the last (no short block at the end). Only the grouping of the work depends
+     * on it, not the results: every value of these passes is computed per sample.
+     */
+    private static int transposedBlockSize(int batch) {
+        int blocks = Math.max(1, (batch + MAX_TRANSPOSED_BLOCK - 1) / MAX_TRANSPOSED_BLOCK);
+        return Math.max(1, (batch + blocks - 1) / blocks);
+    }
+
     private boolean activated(int layer) {
         return act != null && (layer < layers() - 1 || outAct);
     }
@@ -143,7 +157,7 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        double[] y = run(batch, x, params, new double[layers()][], null);
+        double[] y = run(batch, transposedBlockSize(batch), x, params, null, null);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
@@ -166,21 +180,38 @@ public final class FullyConnectedNet {
         backward(trace(batch, x, params), gradOut, gradX, gradParams);
     }
 
-    /** The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses. */
+    /**
+     * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: per
+     * block of samples, transposed, each hidden layer's output and each activated layer's {@code act'(z)}.
+     */
     public static final class Trace {
         private final FullyConnectedNet net;
         private final int batch;
+        /** Samples per block ({@link #transposedBlockSize}). */
+        private final int blockSize;
+        private final double[] x;
         private final double[] params;
-        private final double[][] inputs;
-        private final double[][] derivatives;
+        /**
+         * {@code activations[layer][block * h_layer + i][b]}: input {@code i} of layer {@code layer >= 1} (the
+         * previous layer's output) of sample {@code b} of the block; {@code null} for layer 0, whose input is
+         * {@code x}.
+         */
+        private final double[][][] activations;
+        /**
+         * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample {@code b}
+         * of the block; {@code null} for a linear layer.
+         */
+        private final double[][][] derivatives;
         private final double[] output;
 
-        private Trace(FullyConnectedNet net, int batch, double[] params, double[][] inputs, double[][] derivatives,
-                      double[] output) {
+        private Trace(FullyConnectedNet net, int batch, int blockSize, double[] x, double[] params,
+                      double[][][] activations, double[][][] derivatives, double[] output) {
             this.net = net;
             this.batch = batch;
+            this.blockSize = blockSize;
+            this.x = x;
             this.params = params;
-            this.inputs = inputs;
+            this.activations = activations;
             this.derivatives = derivatives;
             this.output = output;
         }
@@ -197,15 +228,23 @@ public final class FullyConnectedNet {
      */
     public Trace trace(int batch, double[] x, double[] params) {
         check("FullyConnectedNet.trace", batch, x, params);
-        double[][] inputs = new double[layers()][];
-        double[][] derivatives = new double[layers()][];
-        double[] output = run(batch, x, params, inputs, derivatives);
-        return new Trace(this, batch, params, inputs, derivatives, output);
+        int blockSize = transposedBlockSize(batch);
+        int blocks = BatchBlocks.count(batch, blockSize);
+        double[][][] activations = new double[layers()][][];
+        double[][][] derivatives = new double[layers()][][];
+        for (int layer = 0; layer < layers(); layer++) {
+            activations[layer] = layer == 0 ? null : new double[blocks * hs[layer]][];
+            derivatives[layer] = activated(layer) ? new double[blocks * hs[layer + 1]][] : null;
+        }
+        double[] output = run(batch, blockSize, x, params, activations, derivatives);
+        return new Trace(this, batch, blockSize, x, params, activations, derivatives, output);
     }
 
     /**
      * {@link #backward(int, double[], double[], double[], double[], double[])} from the intermediates of
-     * {@link #trace}.
+     * {@link #trace}. The gradient runs from the output back to the input by blocks of samples, transposed like the
+     * forward pass; a parameter gradient is then summed over the whole batch per layer (the same sums as the
+     * recomputing backward).
      */
     public void backward(Trace trace, double[] gradOut, double[] gradX, double[] gradParams) {
         String where = "FullyConnectedNet.backward";
@@ -221,37 +260,49 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
-        double[] params = trace.params;
-        double[][] inputs = trace.inputs;
-        double[][] derivatives = trace.derivatives;
-        // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
-        double[] grad = gradOut;
-        for (int layer = layers() - 1; layer >= 0; layer--) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            if (activated(layer)) {
-                double gain = outputGain(layer);
-                double[] derivative = derivatives[layer];
-                double[] in = grad;
-                double[] g = grad == gradOut ? new double[grad.length] : grad;
-                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                    for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] = in[i] * (gain * derivative[i]);
-                    }
-                });
-                grad = g;
-            }
-            double scale = weightScale(layer);
-            if (gradParams != null) {
-                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer], false);
-            }
-            if (layer == 0 && gradX == null) {
-                break;
-            }
-            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
+        if (gradX == null && gradParams == null) {
+            return;
         }
-        if (gradX != null) {
-            System.arraycopy(grad, 0, gradX, 0, grad.length);
+        double[] params = trace.params;
+        // With a parameter gradient: each layer's output gradient (after the activation), [batch][h_out].
+        double[][] outputGradients = gradParams == null ? null : new double[layers()][];
+        if (outputGradients != null) {
+            for (int layer = 0; layer < layers(); layer++) {
+                outputGradients[layer] = new double[batch * hs[layer + 1]];
+            }
+        }
+        BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
+            double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0);
+            for (int layer = layers() - 1; layer >= 0; layer--) {
+                int hIn = hs[layer];
+                int hOut = hs[layer + 1];
+                if (activated(layer)) {
+                    double gain = outputGain(layer);
+                    for (int j = 0; j < hOut; j++) {
+                        double[] g = grad[j];
+                        double[] derivative = trace.derivatives[layer][block * hOut + j];
+                        for (int b = 0; b < g.length; b++) {
+                            g[b] = g[b] * (gain * derivative[b]);
+                        }
+                    }
+                }
+                if (outputGradients != null) {
+                    untransposed(grad, 0, hOut, outputGradients[layer], from);
+                }
+                if (layer == 0 && gradX == null) {
+                    return;
+                }
+                grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer));
+            }
+            untransposed(grad, 0, hs[0], gradX, from);
+        });
+        if (outputGradients != null) {
+            for (int layer = 0; layer < layers(); layer++) {
+                int hIn = hs[layer];
+                double[] input = layer == 0 ? trace.x : untransposed(trace.activations[layer], hIn, batch);
+                weightGradient(batch, input, outputGradients[layer], hIn, hs[layer + 1], weightScale(layer),
+                        gradParams, weightOffsets[layer], false);
+            }
         }
     }
 
@@ -263,6 +314,8 @@ public final class FullyConnectedNet {
     public static final class FloatTrace {
         private final FullyConnectedNet net;
         private final int batch;
+        /** Samples per block ({@link #transposedBlockSize}). */
+        private final int blockSize;
         /** {@code rows[layer][i]}: row {@code i} of the layer's weights {@code [h_in][h_out]}, in float. */
         private final float[][][] rows;
         /**
@@ -272,10 +325,11 @@ public final class FullyConnectedNet {
         private final float[][][] derivatives;
         private final float[] output;
 
-        private FloatTrace(FullyConnectedNet net, int batch, float[][][] rows, float[][][] derivatives,
-                           float[] output) {
+        private FloatTrace(FullyConnectedNet net, int batch, int blockSize, float[][][] rows,
+                           float[][][] derivatives, float[] output) {
             this.net = net;
             this.batch = batch;
+            this.blockSize = blockSize;
             this.rows = rows;
             this.derivatives = derivatives;
             this.output = output;
@@ -309,39 +363,49 @@ public final class FullyConnectedNet {
         }
         float[][][] rows = new float[layers()][][];
         float[][][] derivatives = new float[layers()][][];
-        int blocks = BatchBlocks.count(batch, FLOAT_BLOCK_SIZE);
+        int blockSize = transposedBlockSize(batch);
+        int blocks = BatchBlocks.count(batch, blockSize);
         for (int layer = 0; layer < layers(); layer++) {
             rows[layer] = rows(weights, layer);
             derivatives[layer] = activated(layer) ? new float[blocks * hs[layer + 1]][] : null;
         }
         float[] output = new float[batch * outputDim()];
-        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
-            float[][] h = transposed(x, hs[0], from, to);
-            for (int layer = 0; layer < layers(); layer++) {
-                h = affineColumns(h, rows[layer], hs[layer], hs[layer + 1], (float) weightScale(layer));
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            float[][] in = transposed(x, hs[0], from, to, (float) weightScale(0));
+            for (int layer = 0; ; layer++) {
+                int hOut = hs[layer + 1];
+                float[][] z = affineColumns(in, rows[layer], hs[layer], hOut);
+                float[][] y = z;
                 if (activated(layer)) {
-                    h = activateColumns(h, derivatives[layer], block * hs[layer + 1], (float) outputGain(layer));
+                    y = new float[hOut][to - from];
+                    activateColumns(z, y, derivatives[layer], block * hOut, (float) outputGain(layer));
                 }
+                if (layer + 1 == layers()) {
+                    untransposed(y, output, from);
+                    break;
+                }
+                // The next layer's scaled input, into z's rows (y's own when the layer is linear).
+                float scale = (float) weightScale(layer + 1);
+                for (int j = 0; j < hOut; j++) {
+                    float[] value = y[j];
+                    float[] scaled = z[j];
+                    for (int b = 0; b < value.length; b++) {
+                        scaled[b] = value[b] * scale;
+                    }
+                }
+                in = z;
             }
-            untransposed(h, output, from);
         });
-        return new FloatTrace(this, batch, rows, derivatives, output);
+        return new FloatTrace(this, batch, blockSize, rows, derivatives, output);
     }
 
     /**
-     * {@code z[j][b] = sum_i (in[i][b] scale) rows[i][j]} for the samples {@code b} of a transposed block: the sums
-     * of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
+     * {@code z[j][b] = sum_i in[i][b] rows[i][j]} for the samples {@code b} of a transposed block whose input rows
+     * are already scaled: the sums of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)},
+     * term for term, in float.
      */
-    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, float scale) {
+    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut) {
         int count = in[0].length;
-        float[][] scaled = new float[hIn][count];
-        for (int i = 0; i < hIn; i++) {
-            float[] source = in[i];
-            float[] target = scaled[i];
-            for (int b = 0; b < count; b++) {
-                target[b] = source[b] * scale;
-            }
-        }
         float[][] z = new float[hOut][count];
         for (int j = 0; j < hOut; j++) {
             float[] sum = z[j];
@@ -351,17 +415,17 @@ public final class FullyConnectedNet {
                 float w1 = rows[i + 1][j];
                 float w2 = rows[i + 2][j];
                 float w3 = rows[i + 3][j];
-                float[] x0 = scaled[i];
-                float[] x1 = scaled[i + 1];
-                float[] x2 = scaled[i + 2];
-                float[] x3 = scaled[i + 3];
+                float[] x0 = in[i];
+                float[] x1 = in[i + 1];
+                float[] x2 = in[i + 2];
+                float[] x3 = in[i + 3];
                 for (int b = 0; b < count; b++) {
                     sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
                 }
             }
             for (; i < hIn; i++) {
                 float wi = rows[i][j];
-                float[] xi = scaled[i];
+                float[] xi = in[i];
                 for (int b = 0; b < count; b++) {
                     sum[b] += xi[b] * wi;
                 }
@@ -371,48 +435,60 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block, with {@code act'(z)} into {@code derivatives[at + j]}; each row runs
-     * from index 0 into arrays of its own, where the bulk activations vectorize.
+     * {@code gain act(z)} of a transposed block into {@code values}, with {@code act'(z)} into
+     * {@code derivatives[at + j]} (fresh arrays); each row runs from index 0 into arrays of its own, where the bulk
+     * activations vectorize.
      */
-    private float[][] activateColumns(float[][] z, float[][] derivatives, int at, float gain) {
-        int count = z[0].length;
-        float[][] values = new float[z.length][count];
+    private void activateColumns(float[][] z, float[][] values, float[][] derivatives, int at, float gain) {
+        int count = values[0].length;
         for (int j = 0; j < z.length; j++) {
+            float[] value = values[j];
             float[] derivative = new float[count];
-            act.valuesAndDerivatives(z[j], values[j], derivative, 0, count);
+            act.valuesAndDerivatives(z[j], value, derivative, 0, count);
             if (gain != 1.0f) {
-                float[] value = values[j];
                 for (int b = 0; b < count; b++) {
                     value[b] *= gain;
                 }
             }
             derivatives[at + j] = derivative;
         }
-        return values;
     }
 
     /**
-     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]}.
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]},
+     * each times {@code scale}; by tiles of samples, one column at a time.
      */
-    private static float[][] transposed(float[] values, int width, int from, int to) {
-        float[][] columns = new float[width][to - from];
-        for (int b = from; b < to; b++) {
-            int base = b * width;
+    private static float[][] transposed(float[] values, int width, int from, int to, float scale) {
+        int count = to - from;
+        float[][] columns = new float[width][count];
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
-                columns[i][b - from] = values[base + i];
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    column[b] = values[at + b * width] * scale;
+                }
             }
         }
         return columns;
     }
 
-    /** The inverse of {@link #transposed}: {@code columns} ({@code [width][count]}) into rows from {@code from}. */
+    /**
+     * The inverse of {@link #transposed(float[], int, int, int, float)} (without the scale): {@code columns}
+     * ({@code [width][count]}) into rows from {@code from}.
+     */
     private static void untransposed(float[][] columns, float[] values, int from) {
         int width = columns.length;
         int count = columns[0].length;
-        for (int b = 0; b < count; b++) {
-            int base = (from + b) * width;
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
-                values[base + i] = columns[i][b];
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] = column[b];
+                }
             }
         }
     }
@@ -431,8 +507,8 @@ public final class FullyConnectedNet {
         int batch = trace.batch;
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
-        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
-            float[][] grad = transposed(gradOut, outputDim(), from, to);
+        BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
+            float[][] grad = transposed(gradOut, outputDim(), from, to, 1f);
             for (int layer = layers() - 1; layer >= 0; layer--) {
                 int hIn = hs[layer];
                 int hOut = hs[layer + 1];
@@ -839,42 +915,201 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The forward pass; each layer's input goes into {@code inputs}, and, when {@code derivatives} is not null, each
-     * activated layer's {@code act'(z)} into it (computed with the values, sharing their exponentials).
+     * The forward pass, by blocks of samples, each through all layers transposed ({@code [h][block]}: the loops run
+     * over the block's samples, not over the layers' widths, which are short in radial MLPs), with the sums of
+     * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code activations} and
+     * {@code derivatives} (a {@link Trace}'s arrays), each block's hidden outputs go into the one and each activated
+     * layer's {@code act'(z)} into the other (computed with the values, sharing their exponentials).
      */
-    private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] derivatives) {
-        double[] h = x;
-        for (int layer = 0; layer < layers(); layer++) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            double scale = weightScale(layer);
-            double[][] rows = rows(params, layer);
-            double[] z = new double[batch * hOut];
-            double[] in = h;
-            boolean activated = activated(layer);
-            double gain = outputGain(layer);
-            double[] y = activated ? new double[z.length] : z;
-            double[] derivative = activated && derivatives != null ? new double[z.length] : null;
-            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                affineRows(in, rows, hIn, hOut, scale, z, from, to);
-                if (derivative != null) {
-                    act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
-                } else if (activated) {
-                    act.values(z, y, from * hOut, to * hOut);
+    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] activations,
+                         double[][][] derivatives) {
+        double[] output = new double[batch * outputDim()];
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            double[][] in = transposed(x, hs[0], from, to, weightScale(0));
+            for (int layer = 0; ; layer++) {
+                int hOut = hs[layer + 1];
+                double[][] z = affineColumns(in, params, weightOffsets[layer], hs[layer], hOut);
+                double[][] y = z;
+                if (activated(layer)) {
+                    y = new double[hOut][to - from];
+                    activateColumns(z, y, derivatives == null ? null : derivatives[layer], block * hOut,
+                            outputGain(layer));
                 }
-                if (activated && gain != 1.0) {
-                    for (int j = from * hOut; j < to * hOut; j++) {
-                        y[j] *= gain;
-                    }
+                if (layer + 1 == layers()) {
+                    untransposed(y, 0, hOut, output, from);
+                    return;
                 }
-            });
-            inputs[layer] = h;
-            if (derivatives != null) {
-                derivatives[layer] = derivative;
+                if (activations != null) {
+                    System.arraycopy(y, 0, activations[layer + 1], block * hOut, hOut);
+                }
+                // The next layer's scaled input, into z's rows unless they are y's and y is kept.
+                in = scaled(y, weightScale(layer + 1), y == z && activations != null ? new double[hOut][] : z);
             }
-            h = y;
+        });
+        return output;
+    }
+
+    /**
+     * {@code gain act(z)} of a transposed block into {@code values}, with {@code act'(z)} into
+     * {@code derivatives[at + j]} (fresh arrays) unless {@code derivatives} is {@code null}; each row runs from index
+     * 0 into arrays of its own, where the bulk activations vectorize.
+     */
+    private void activateColumns(double[][] z, double[][] values, double[][] derivatives, int at, double gain) {
+        int count = values[0].length;
+        for (int j = 0; j < z.length; j++) {
+            double[] value = values[j];
+            if (derivatives == null) {
+                act.values(z[j], value, 0, count);
+            } else {
+                double[] derivative = new double[count];
+                act.valuesAndDerivatives(z[j], value, derivative, 0, count);
+                derivatives[at + j] = derivative;
+            }
+            if (gain != 1.0) {
+                for (int b = 0; b < count; b++) {
+                    value[b] *= gain;
+                }
+            }
         }
-        return h;
+    }
+
+    /** {@code target[i][b] = rows[i][b] * scale}, into {@code target}'s rows, or fresh ones where null. */
+    private static double[][] scaled(double[][] rows, double scale, double[][] target) {
+        for (int i = 0; i < rows.length; i++) {
+            double[] source = rows[i];
+            double[] row = target[i] != null ? target[i] : new double[source.length];
+            for (int b = 0; b < source.length; b++) {
+                row[b] = source[b] * scale;
+            }
+            target[i] = row;
+        }
+        return target;
+    }
+
+    /**
+     * {@code z[j][b] = sum_i in[i][b] W[i][j]} for the samples {@code b} of a transposed block whose input rows are
+     * already scaled: the sums of {@link #affineRows}, term for term (four inputs per term, the terms added in
+     * order), two terms per pass over the block (which keeps the order: {@code (z + t0) + t1}).
+     */
+    private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut) {
+        int count = in[0].length;
+        double[][] z = new double[hOut][count];
+        for (int j = 0; j < hOut; j++) {
+            double[] sum = z[j];
+            int w = offset + j;
+            int i = 0;
+            for (; i + 4 <= hIn; i += 4) {
+                double w0 = params[w + i * hOut];
+                double w1 = params[w + (i + 1) * hOut];
+                double w2 = params[w + (i + 2) * hOut];
+                double w3 = params[w + (i + 3) * hOut];
+                double[] x0 = in[i];
+                double[] x1 = in[i + 1];
+                double[] x2 = in[i + 2];
+                double[] x3 = in[i + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                }
+            }
+            for (; i < hIn; i++) {
+                double wi = params[w + i * hOut];
+                double[] xi = in[i];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += xi[b] * wi;
+                }
+            }
+        }
+        return z;
+    }
+
+    /**
+     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the samples {@code b} of a transposed block: the
+     * sums of {@link #inputGradient(int, double[], double[][], int, int, double)}, term for term: four columns per
+     * pass over the block.
+     */
+    private static double[][] inputGradient(double[][] grad, double[] params, int offset, int hIn, int hOut,
+                                            double scale) {
+        int count = grad[0].length;
+        double[][] gradIn = new double[hIn][count];
+        for (int i = 0; i < hIn; i++) {
+            double[] sum = gradIn[i];
+            int w = offset + i * hOut;
+            int j = 0;
+            for (; j + 4 <= hOut; j += 4) {
+                double w0 = params[w + j];
+                double w1 = params[w + j + 1];
+                double w2 = params[w + j + 2];
+                double w3 = params[w + j + 3];
+                double[] g0 = grad[j];
+                double[] g1 = grad[j + 1];
+                double[] g2 = grad[j + 2];
+                double[] g3 = grad[j + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                }
+            }
+            for (; j < hOut; j++) {
+                double wj = params[w + j];
+                double[] g = grad[j];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += wj * g[b];
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                sum[b] *= scale;
+            }
+        }
+        return gradIn;
+    }
+
+    /**
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]},
+     * each times {@code scale}.
+     */
+    private static double[][] transposed(double[] values, int width, int from, int to, double scale) {
+        int count = to - from;
+        double[][] columns = new double[width][count];
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    column[b] = values[at + b * width] * scale;
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * The inverse of {@link #transposed(double[], int, int, int, double)} (without the scale): rows
+     * {@code first .. first + width} of {@code columns} ({@code [width][count]}) into rows from {@code from} of
+     * {@code values} ({@code [batch][width]}).
+     */
+    private static void untransposed(double[][] columns, int first, int width, double[] values, int from) {
+        int count = columns[first].length;
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[first + i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] = column[b];
+                }
+            }
+        }
+    }
+
+    /** A trace's transposed blocks ({@code [blocks * width][block]}) as one array {@code [batch][width]}. */
+    private static double[] untransposed(double[][] blocks, int width, int batch) {
+        double[] values = new double[batch * width];
+        int from = 0;
+        for (int block = 0; from < batch; block++) {
+            untransposed(blocks, block * width, width, values, from);
+            from += blocks[block * width].length;
+        }
+        return values;
     }
 
     /**
