@@ -5,6 +5,7 @@ import dev.e3j.runtime.internal.Checks;
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * e3nn's {@code nn.FullyConnectedNet(hs, act, variance_in=1, variance_out=1, out_act=False)}: layers
@@ -46,6 +47,8 @@ public final class FullyConnectedNet {
     private final int[] weightOffsets;
     /** {@code max_i h_i}: the widest row of activations a batch holds. */
     private final int widestLayer;
+    /** Workspaces no block of a transposed pass is using; a block takes one (or makes one) and puts it back. */
+    private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
 
     /** e3nn's defaults: unit variances, no activation after the last layer. */
     public FullyConnectedNet(int[] hs, ScalarFunction act) {
@@ -272,29 +275,39 @@ public final class FullyConnectedNet {
             }
         }
         BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
-            double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0);
-            for (int layer = layers() - 1; layer >= 0; layer--) {
-                int hIn = hs[layer];
-                int hOut = hs[layer + 1];
-                if (activated(layer)) {
-                    double gain = outputGain(layer);
-                    for (int j = 0; j < hOut; j++) {
-                        double[] g = grad[j];
-                        double[] derivative = trace.derivatives[layer][block * hOut + j];
-                        for (int b = 0; b < g.length; b++) {
-                            g[b] = g[b] * (gain * derivative[b]);
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0,
+                        workspace.doubles(slot, outputDim(), count));
+                for (int layer = layers() - 1; layer >= 0; layer--) {
+                    int hIn = hs[layer];
+                    int hOut = hs[layer + 1];
+                    if (activated(layer)) {
+                        double gain = outputGain(layer);
+                        for (int j = 0; j < hOut; j++) {
+                            double[] g = grad[j];
+                            double[] derivative = trace.derivatives[layer][block * hOut + j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] = g[b] * (gain * derivative[b]);
+                            }
                         }
                     }
+                    if (outputGradients != null) {
+                        untransposed(grad, 0, hOut, count, outputGradients[layer], from);
+                    }
+                    if (layer == 0 && gradX == null) {
+                        return;
+                    }
+                    slot = 1 - slot;
+                    grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer), count,
+                            workspace.doubles(slot, hIn, count));
                 }
-                if (outputGradients != null) {
-                    untransposed(grad, 0, hOut, outputGradients[layer], from);
-                }
-                if (layer == 0 && gradX == null) {
-                    return;
-                }
-                grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer));
+                untransposed(grad, 0, hs[0], count, gradX, from);
+            } finally {
+                idle.offer(workspace);
             }
-            untransposed(grad, 0, hs[0], gradX, from);
         });
         if (outputGradients != null) {
             for (int layer = 0; layer < layers(); layer++) {
@@ -371,44 +384,53 @@ public final class FullyConnectedNet {
         }
         float[] output = new float[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
-            float[][] in = transposed(x, hs[0], from, to, (float) weightScale(0));
-            for (int layer = 0; ; layer++) {
-                int hOut = hs[layer + 1];
-                float[][] z = affineColumns(in, rows[layer], hs[layer], hOut);
-                float[][] y = z;
-                if (activated(layer)) {
-                    y = new float[hOut][to - from];
-                    activateColumns(z, y, derivatives[layer], block * hOut, (float) outputGain(layer));
-                }
-                if (layer + 1 == layers()) {
-                    untransposed(y, output, from);
-                    break;
-                }
-                // The next layer's scaled input, into z's rows (y's own when the layer is linear).
-                float scale = (float) weightScale(layer + 1);
-                for (int j = 0; j < hOut; j++) {
-                    float[] value = y[j];
-                    float[] scaled = z[j];
-                    for (int b = 0; b < value.length; b++) {
-                        scaled[b] = value[b] * scale;
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                float[][] in = transposed(x, hs[0], from, to, (float) weightScale(0),
+                        workspace.floats(slot, hs[0], count));
+                for (int layer = 0; ; layer++) {
+                    int hOut = hs[layer + 1];
+                    slot = 1 - slot;
+                    float[][] z = affineColumns(in, rows[layer], hs[layer], hOut, count,
+                            workspace.floats(slot, hOut, count));
+                    float[][] y = z;
+                    if (activated(layer)) {
+                        y = new float[hOut][count];
+                        activateColumns(z, y, derivatives[layer], block * hOut, (float) outputGain(layer));
                     }
+                    if (layer + 1 == layers()) {
+                        untransposed(y, hOut, count, output, from);
+                        return;
+                    }
+                    // The next layer's scaled input, into z's rows (y's own when the layer is linear).
+                    float scale = (float) weightScale(layer + 1);
+                    for (int j = 0; j < hOut; j++) {
+                        float[] value = y[j];
+                        float[] scaled = z[j];
+                        for (int b = 0; b < count; b++) {
+                            scaled[b] = value[b] * scale;
+                        }
+                    }
+                    in = z;
                 }
-                in = z;
+            } finally {
+                idle.offer(workspace);
             }
         });
         return new FloatTrace(this, batch, blockSize, rows, derivatives, output);
     }
 
     /**
-     * {@code z[j][b] = sum_i in[i][b] rows[i][j]} for the samples {@code b} of a transposed block whose input rows
-     * are already scaled: the sums of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)},
-     * term for term, in float.
+     * {@code z[j][b] = sum_i in[i][b] rows[i][j]} for the {@code count} samples {@code b} of a transposed block whose
+     * input rows are already scaled, into {@code z}'s rows (returned): the sums of
+     * {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
      */
-    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut) {
-        int count = in[0].length;
-        float[][] z = new float[hOut][count];
+    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, int count, float[][] z) {
         for (int j = 0; j < hOut; j++) {
             float[] sum = z[j];
+            Arrays.fill(sum, 0, count, 0f);
             int i = 0;
             for (; i + 4 <= hIn; i += 4) {
                 float w0 = rows[i][j];
@@ -441,7 +463,7 @@ public final class FullyConnectedNet {
      */
     private void activateColumns(float[][] z, float[][] values, float[][] derivatives, int at, float gain) {
         int count = values[0].length;
-        for (int j = 0; j < z.length; j++) {
+        for (int j = 0; j < values.length; j++) {
             float[] value = values[j];
             float[] derivative = new float[count];
             act.valuesAndDerivatives(z[j], value, derivative, 0, count);
@@ -455,12 +477,12 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]},
-     * each times {@code scale}; by tiles of samples, one column at a time.
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed into {@code columns}
+     * ({@code [width][to - from]}, returned), each times {@code scale}; by tiles of samples, one column at a time.
      */
-    private static float[][] transposed(float[] values, int width, int from, int to, float scale) {
+    private static float[][] transposed(float[] values, int width, int from, int to, float scale,
+                                        float[][] columns) {
         int count = to - from;
-        float[][] columns = new float[width][count];
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
@@ -475,12 +497,10 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The inverse of {@link #transposed(float[], int, int, int, float)} (without the scale): {@code columns}
-     * ({@code [width][count]}) into rows from {@code from}.
+     * The inverse of {@link #transposed(float[], int, int, int, float, float[][])} (without the scale):
+     * {@code columns} ({@code [width][count]}) into rows from {@code from}.
      */
-    private static void untransposed(float[][] columns, float[] values, int from) {
-        int width = columns.length;
-        int count = columns[0].length;
+    private static void untransposed(float[][] columns, int width, int count, float[] values, int from) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
@@ -508,24 +528,34 @@ public final class FullyConnectedNet {
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
         BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
-            float[][] grad = transposed(gradOut, outputDim(), from, to, 1f);
-            for (int layer = layers() - 1; layer >= 0; layer--) {
-                int hIn = hs[layer];
-                int hOut = hs[layer + 1];
-                if (activated(layer)) {
-                    float gain = (float) outputGain(layer);
-                    float[][] derivatives = trace.derivatives[layer];
-                    for (int j = 0; j < hOut; j++) {
-                        float[] g = grad[j];
-                        float[] derivative = derivatives[block * hOut + j];
-                        for (int b = 0; b < g.length; b++) {
-                            g[b] = g[b] * (gain * derivative[b]);
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                float[][] grad = transposed(gradOut, outputDim(), from, to, 1f,
+                        workspace.floats(slot, outputDim(), count));
+                for (int layer = layers() - 1; layer >= 0; layer--) {
+                    int hIn = hs[layer];
+                    int hOut = hs[layer + 1];
+                    if (activated(layer)) {
+                        float gain = (float) outputGain(layer);
+                        float[][] derivatives = trace.derivatives[layer];
+                        for (int j = 0; j < hOut; j++) {
+                            float[] g = grad[j];
+                            float[] derivative = derivatives[block * hOut + j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] = g[b] * (gain * derivative[b]);
+                            }
                         }
                     }
+                    slot = 1 - slot;
+                    grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer), count,
+                            workspace.floats(slot, hIn, count));
                 }
-                grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer));
+                untransposed(grad, hs[0], count, gradX, from);
+            } finally {
+                idle.offer(workspace);
             }
-            untransposed(grad, gradX, from);
         });
     }
 
@@ -804,11 +834,11 @@ public final class FullyConnectedNet {
      * {@code h_in}, which is short in radial MLPs: measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}
      * (in double it gained nothing).
      */
-    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale) {
-        int count = grad[0].length;
-        float[][] gradIn = new float[hIn][count];
+    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale, int count,
+                                           float[][] gradIn) {
         for (int i = 0; i < hIn; i++) {
             float[] sum = gradIn[i];
+            Arrays.fill(sum, 0, count, 0f);
             float[] w = rows[i];
             int j = 0;
             for (; j + 4 <= hOut; j += 4) {
@@ -925,25 +955,48 @@ public final class FullyConnectedNet {
                          double[][][] derivatives) {
         double[] output = new double[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
-            double[][] in = transposed(x, hs[0], from, to, weightScale(0));
-            for (int layer = 0; ; layer++) {
-                int hOut = hs[layer + 1];
-                double[][] z = affineColumns(in, params, weightOffsets[layer], hs[layer], hOut);
-                double[][] y = z;
-                if (activated(layer)) {
-                    y = new double[hOut][to - from];
-                    activateColumns(z, y, derivatives == null ? null : derivatives[layer], block * hOut,
-                            outputGain(layer));
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                double[][] in = transposed(x, hs[0], from, to, weightScale(0), workspace.doubles(slot, hs[0], count));
+                for (int layer = 0; ; layer++) {
+                    int hOut = hs[layer + 1];
+                    slot = 1 - slot;
+                    double[][] z = affineColumns(in, params, weightOffsets[layer], hs[layer], hOut, count,
+                            workspace.doubles(slot, hOut, count));
+                    double[][] y = z;
+                    if (activated(layer)) {
+                        y = new double[hOut][count];
+                        activateColumns(z, y, derivatives == null ? null : derivatives[layer], block * hOut,
+                                outputGain(layer));
+                    } else if (activations != null && layer + 1 < layers()) {
+                        // A linear hidden layer's output, kept: a copy of the workspace's rows.
+                        y = new double[hOut][];
+                        for (int j = 0; j < hOut; j++) {
+                            y[j] = Arrays.copyOf(z[j], count);
+                        }
+                    }
+                    if (layer + 1 == layers()) {
+                        untransposed(y, 0, hOut, count, output, from);
+                        return;
+                    }
+                    if (activations != null) {
+                        System.arraycopy(y, 0, activations[layer + 1], block * hOut, hOut);
+                    }
+                    // The next layer's scaled input, into z's rows.
+                    double scale = weightScale(layer + 1);
+                    for (int j = 0; j < hOut; j++) {
+                        double[] value = y[j];
+                        double[] scaled = z[j];
+                        for (int b = 0; b < count; b++) {
+                            scaled[b] = value[b] * scale;
+                        }
+                    }
+                    in = z;
                 }
-                if (layer + 1 == layers()) {
-                    untransposed(y, 0, hOut, output, from);
-                    return;
-                }
-                if (activations != null) {
-                    System.arraycopy(y, 0, activations[layer + 1], block * hOut, hOut);
-                }
-                // The next layer's scaled input, into z's rows unless they are y's and y is kept.
-                in = scaled(y, weightScale(layer + 1), y == z && activations != null ? new double[hOut][] : z);
+            } finally {
+                idle.offer(workspace);
             }
         });
         return output;
@@ -956,7 +1009,7 @@ public final class FullyConnectedNet {
      */
     private void activateColumns(double[][] z, double[][] values, double[][] derivatives, int at, double gain) {
         int count = values[0].length;
-        for (int j = 0; j < z.length; j++) {
+        for (int j = 0; j < values.length; j++) {
             double[] value = values[j];
             if (derivatives == null) {
                 act.values(z[j], value, 0, count);
@@ -973,29 +1026,16 @@ public final class FullyConnectedNet {
         }
     }
 
-    /** {@code target[i][b] = rows[i][b] * scale}, into {@code target}'s rows, or fresh ones where null. */
-    private static double[][] scaled(double[][] rows, double scale, double[][] target) {
-        for (int i = 0; i < rows.length; i++) {
-            double[] source = rows[i];
-            double[] row = target[i] != null ? target[i] : new double[source.length];
-            for (int b = 0; b < source.length; b++) {
-                row[b] = source[b] * scale;
-            }
-            target[i] = row;
-        }
-        return target;
-    }
-
     /**
-     * {@code z[j][b] = sum_i in[i][b] W[i][j]} for the samples {@code b} of a transposed block whose input rows are
-     * already scaled: the sums of {@link #affineRows}, term for term (four inputs per term, the terms added in
-     * order), two terms per pass over the block (which keeps the order: {@code (z + t0) + t1}).
+     * {@code z[j][b] = sum_i in[i][b] W[i][j]} for the {@code count} samples {@code b} of a transposed block whose
+     * input rows are already scaled, into {@code z}'s rows (returned): the sums of {@link #affineRows}, term for
+     * term, four inputs per pass over the block (a pass of eight, or of two outputs, is a loop C2 leaves scalar).
      */
-    private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut) {
-        int count = in[0].length;
-        double[][] z = new double[hOut][count];
+    private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut, int count,
+                                            double[][] z) {
         for (int j = 0; j < hOut; j++) {
             double[] sum = z[j];
+            Arrays.fill(sum, 0, count, 0.0);
             int w = offset + j;
             int i = 0;
             for (; i + 4 <= hIn; i += 4) {
@@ -1023,16 +1063,16 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the samples {@code b} of a transposed block: the
-     * sums of {@link #inputGradient(int, double[], double[][], int, int, double)}, term for term: four columns per
-     * pass over the block.
+     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a
+     * transposed block, into {@code gradIn}'s rows (returned): the sums of
+     * {@link #inputGradient(int, double[], double[][], int, int, double)}, term for term, four columns per pass over
+     * the block.
      */
     private static double[][] inputGradient(double[][] grad, double[] params, int offset, int hIn, int hOut,
-                                            double scale) {
-        int count = grad[0].length;
-        double[][] gradIn = new double[hIn][count];
+                                            double scale, int count, double[][] gradIn) {
         for (int i = 0; i < hIn; i++) {
             double[] sum = gradIn[i];
+            Arrays.fill(sum, 0, count, 0.0);
             int w = offset + i * hOut;
             int j = 0;
             for (; j + 4 <= hOut; j += 4) {
@@ -1063,12 +1103,12 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]},
-     * each times {@code scale}.
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed into {@code columns}
+     * ({@code [width][to - from]}, returned), each times {@code scale}; by tiles of samples, one column at a time.
      */
-    private static double[][] transposed(double[] values, int width, int from, int to, double scale) {
+    private static double[][] transposed(double[] values, int width, int from, int to, double scale,
+                                         double[][] columns) {
         int count = to - from;
-        double[][] columns = new double[width][count];
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
@@ -1083,12 +1123,12 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The inverse of {@link #transposed(double[], int, int, int, double)} (without the scale): rows
-     * {@code first .. first + width} of {@code columns} ({@code [width][count]}) into rows from {@code from} of
+     * The inverse of {@link #transposed(double[], int, int, int, double, double[][])} (without the scale): rows
+     * {@code first .. first + width} of {@code columns} ({@code count} samples each) into rows from {@code from} of
      * {@code values} ({@code [batch][width]}).
      */
-    private static void untransposed(double[][] columns, int first, int width, double[] values, int from) {
-        int count = columns[first].length;
+    private static void untransposed(double[][] columns, int first, int width, int count, double[] values,
+                                     int from) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
@@ -1106,8 +1146,9 @@ public final class FullyConnectedNet {
         double[] values = new double[batch * width];
         int from = 0;
         for (int block = 0; from < batch; block++) {
-            untransposed(blocks, block * width, width, values, from);
-            from += blocks[block * width].length;
+            int count = blocks[block * width].length;
+            untransposed(blocks, block * width, width, count, values, from);
+            from += count;
         }
         return values;
     }
@@ -1146,6 +1187,45 @@ public final class FullyConnectedNet {
                 }
             }
             System.arraycopy(sum, 0, z, b * hOut, hOut);
+        }
+    }
+
+    private Workspace takeWorkspace() {
+        Workspace workspace = idle.poll();
+        return workspace != null ? workspace : new Workspace();
+    }
+
+    /**
+     * Rows for the intermediates of one block of a transposed pass that nothing keeps (the block's input, each
+     * layer's {@code z}, the gradients), reused from block to block and from call to call, so that a pass does not
+     * write them into fresh memory (which costs more than the arithmetic on them): two slots per type, which the
+     * layers use in turn, each of at least as many rows as asked, each row at least as long. One workspace serves
+     * one block at a time ({@link #idle} hands them out), so blocks running in parallel never share one.
+     */
+    private static final class Workspace {
+        private final double[][][] doubles = new double[2][][];
+        private final float[][][] floats = new float[2][][];
+
+        /** Slot {@code slot}: at least {@code width} rows of at least {@code count} doubles, contents unspecified. */
+        double[][] doubles(int slot, int width, int count) {
+            double[][] rows = doubles[slot];
+            if (rows == null || rows.length < width || rows[0].length < count) {
+                rows = rows == null ? new double[width][count]
+                        : new double[Math.max(width, rows.length)][Math.max(count, rows[0].length)];
+                doubles[slot] = rows;
+            }
+            return rows;
+        }
+
+        /** Slot {@code slot}: at least {@code width} rows of at least {@code count} floats, contents unspecified. */
+        float[][] floats(int slot, int width, int count) {
+            float[][] rows = floats[slot];
+            if (rows == null || rows.length < width || rows[0].length < count) {
+                rows = rows == null ? new float[width][count]
+                        : new float[Math.max(width, rows.length)][Math.max(count, rows[0].length)];
+                floats[slot] = rows;
+            }
+            return rows;
         }
     }
 
