@@ -167,7 +167,9 @@ public final class FullyConnectedNet {
     /**
      * Gradients of {@code sum(out * gradOut)}: {@code gradX} ({@code [batch][h_0]}) and {@code gradParams} (summed
      * over the batch), each overwritten, {@code null} to skip. The parameter gradient is summed per block of samples
-     * and then over the blocks in order, so it depends on the batch alone, not on the number of threads.
+     * and then over the blocks in order, so it depends on the batch alone, not on the number of threads. Without a
+     * parameter gradient, {@link #trace} then {@link #backward(Trace, double[], double[], double[])}; with one, the
+     * passes run row by row (sample by sample), the layout the sums over the samples want, for the same values.
      */
     public void backward(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
                          double[] gradParams) {
@@ -180,7 +182,38 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
-        backward(trace(batch, x, params), gradOut, gradX, gradParams);
+        if (gradParams == null) {
+            backward(trace(batch, x, params), gradOut, gradX, null);
+            return;
+        }
+        Tangents forward = tangents(batch, x, params, null, null, false);
+        // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
+        double[] grad = gradOut;
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                double gain = outputGain(layer);
+                double[] derivative = forward.derivatives[layer];
+                double[] in = grad;
+                double[] g = grad == gradOut ? new double[grad.length] : grad;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        g[i] = in[i] * (gain * derivative[i]);
+                    }
+                });
+                grad = g;
+            }
+            double scale = weightScale(layer);
+            weightGradient(batch, forward.inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer], false);
+            if (layer == 0 && gradX == null) {
+                break;
+            }
+            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
+        }
+        if (gradX != null) {
+            System.arraycopy(grad, 0, gradX, 0, grad.length);
+        }
     }
 
     /**
@@ -709,8 +742,8 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The forward pass with its tangent along {@code (dx, dParams)} (one of them may be {@code null} = zero),
-     * keeping per layer the input {@code h}, its tangent {@code dh} ({@code null} while zero), {@code dz}, and for
+     * The forward pass with its tangent along {@code (dx, dParams)} ({@code null} = zero; both null for the plain
+     * forward pass), row by row, keeping per layer the input {@code h}, its tangent {@code dh} ({@code null} while zero), {@code dz}, and for
      * activated layers {@code φ'(z)} and, with {@code secondDerivatives}, {@code φ''(z)}.
      */
     private Tangents tangents(int batch, double[] x, double[] params, double[] dx, double[] dParams,
