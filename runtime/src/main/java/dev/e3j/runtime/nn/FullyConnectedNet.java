@@ -160,7 +160,7 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        double[] y = run(batch, transposedBlockSize(batch), x, params, null, null);
+        double[] y = run(batch, transposedBlockSize(batch), x, params, null);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
@@ -184,8 +184,17 @@ public final class FullyConnectedNet {
         }
         if (gradParams == null) {
             backward(trace(batch, x, params), gradOut, gradX, null);
-            return;
+        } else {
+            backwardByRows(batch, x, params, gradOut, gradX, gradParams);
         }
+    }
+
+    /**
+     * The gradients with a parameter gradient, row by row (sample by sample), the layout its sums over the samples
+     * want: the forward pass recomputed ({@link #tangents} without tangents), then each layer's gradient.
+     */
+    private void backwardByRows(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
+                                double[] gradParams) {
         Tangents forward = tangents(batch, x, params, null, null, false);
         // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
         double[] grad = gradOut;
@@ -217,8 +226,9 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: per
-     * block of samples, transposed, each hidden layer's output and each activated layer's {@code act'(z)}.
+     * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: each
+     * activated layer's {@code act'(z)} per block of samples, transposed. The layers' inputs are not kept: the input
+     * gradient does not need them, and a parameter gradient recomputes them.
      */
     public static final class Trace {
         private final FullyConnectedNet net;
@@ -228,12 +238,6 @@ public final class FullyConnectedNet {
         private final double[] x;
         private final double[] params;
         /**
-         * {@code activations[layer][block * h_layer + i][b]}: input {@code i} of layer {@code layer >= 1} (the
-         * previous layer's output) of sample {@code b} of the block; {@code null} for layer 0, whose input is
-         * {@code x}.
-         */
-        private final double[][][] activations;
-        /**
          * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample {@code b}
          * of the block; {@code null} for a linear layer.
          */
@@ -241,13 +245,12 @@ public final class FullyConnectedNet {
         private final double[] output;
 
         private Trace(FullyConnectedNet net, int batch, int blockSize, double[] x, double[] params,
-                      double[][][] activations, double[][][] derivatives, double[] output) {
+                      double[][][] derivatives, double[] output) {
             this.net = net;
             this.batch = batch;
             this.blockSize = blockSize;
             this.x = x;
             this.params = params;
-            this.activations = activations;
             this.derivatives = derivatives;
             this.output = output;
         }
@@ -266,21 +269,19 @@ public final class FullyConnectedNet {
         check("FullyConnectedNet.trace", batch, x, params);
         int blockSize = transposedBlockSize(batch);
         int blocks = BatchBlocks.count(batch, blockSize);
-        double[][][] activations = new double[layers()][][];
         double[][][] derivatives = new double[layers()][][];
         for (int layer = 0; layer < layers(); layer++) {
-            activations[layer] = layer == 0 ? null : new double[blocks * hs[layer]][];
             derivatives[layer] = activated(layer) ? new double[blocks * hs[layer + 1]][] : null;
         }
-        double[] output = run(batch, blockSize, x, params, activations, derivatives);
-        return new Trace(this, batch, blockSize, x, params, activations, derivatives, output);
+        double[] output = run(batch, blockSize, x, params, derivatives);
+        return new Trace(this, batch, blockSize, x, params, derivatives, output);
     }
 
     /**
      * {@link #backward(int, double[], double[], double[], double[], double[])} from the intermediates of
-     * {@link #trace}. The gradient runs from the output back to the input by blocks of samples, transposed like the
-     * forward pass; a parameter gradient is then summed over the whole batch per layer (the same sums as the
-     * recomputing backward).
+     * {@link #trace}, the same values. The input gradient alone runs from the output back to the input by blocks of
+     * samples, transposed like the forward pass; with a parameter gradient, the passes run row by row, the forward
+     * recomputed (the layout the parameter gradient's sums over the samples want).
      */
     public void backward(Trace trace, double[] gradOut, double[] gradX, double[] gradParams) {
         String where = "FullyConnectedNet.backward";
@@ -296,17 +297,14 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
-        if (gradX == null && gradParams == null) {
+        if (gradParams != null) {
+            backwardByRows(batch, trace.x, trace.params, gradOut, gradX, gradParams);
+            return;
+        }
+        if (gradX == null) {
             return;
         }
         double[] params = trace.params;
-        // With a parameter gradient: each layer's output gradient (after the activation), [batch][h_out].
-        double[][] outputGradients = gradParams == null ? null : new double[layers()][];
-        if (outputGradients != null) {
-            for (int layer = 0; layer < layers(); layer++) {
-                outputGradients[layer] = new double[batch * hs[layer + 1]];
-            }
-        }
         BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
             int count = to - from;
             Workspace workspace = takeWorkspace();
@@ -327,12 +325,6 @@ public final class FullyConnectedNet {
                             }
                         }
                     }
-                    if (outputGradients != null) {
-                        untransposed(grad, 0, hOut, count, outputGradients[layer], from);
-                    }
-                    if (layer == 0 && gradX == null) {
-                        return;
-                    }
                     slot = 1 - slot;
                     grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer), count,
                             workspace.doubles(slot, hIn, count));
@@ -342,14 +334,6 @@ public final class FullyConnectedNet {
                 idle.offer(workspace);
             }
         });
-        if (outputGradients != null) {
-            for (int layer = 0; layer < layers(); layer++) {
-                int hIn = hs[layer];
-                double[] input = layer == 0 ? trace.x : untransposed(trace.activations[layer], hIn, batch);
-                weightGradient(batch, input, outputGradients[layer], hIn, hs[layer + 1], weightScale(layer),
-                        gradParams, weightOffsets[layer], false);
-            }
-        }
     }
 
     /**
@@ -430,8 +414,9 @@ public final class FullyConnectedNet {
                             workspace.floats(slot, hOut, count));
                     float[][] y = z;
                     if (activated(layer)) {
-                        y = new float[hOut][count];
-                        activateColumns(z, y, derivatives[layer], block * hOut, (float) outputGain(layer));
+                        y = workspace.floats(2, hOut, count);
+                        activateColumns(z, y, hOut, count, derivatives[layer], block * hOut,
+                                (float) outputGain(layer));
                     }
                     if (layer + 1 == layers()) {
                         untransposed(y, hOut, count, output, from);
@@ -490,13 +475,13 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block into {@code values}, with {@code act'(z)} into
-     * {@code derivatives[at + j]} (fresh arrays); each row runs from index 0 into arrays of its own, where the bulk
-     * activations vectorize.
+     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
+     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays); each row runs from index 0 into arrays of
+     * its own, where the bulk activations vectorize.
      */
-    private void activateColumns(float[][] z, float[][] values, float[][] derivatives, int at, float gain) {
-        int count = values[0].length;
-        for (int j = 0; j < values.length; j++) {
+    private void activateColumns(float[][] z, float[][] values, int width, int count, float[][] derivatives, int at,
+                                 float gain) {
+        for (int j = 0; j < width; j++) {
             float[] value = values[j];
             float[] derivative = new float[count];
             act.valuesAndDerivatives(z[j], value, derivative, 0, count);
@@ -980,12 +965,11 @@ public final class FullyConnectedNet {
     /**
      * The forward pass, by blocks of samples, each through all layers transposed ({@code [h][block]}: the loops run
      * over the block's samples, not over the layers' widths, which are short in radial MLPs), with the sums of
-     * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code activations} and
-     * {@code derivatives} (a {@link Trace}'s arrays), each block's hidden outputs go into the one and each activated
-     * layer's {@code act'(z)} into the other (computed with the values, sharing their exponentials).
+     * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
+     * {@link Trace}'s), each activated layer's {@code act'(z)} goes into it (computed with the values, sharing their
+     * exponentials); nothing else is kept, every other intermediate is in a workspace's rows.
      */
-    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] activations,
-                         double[][][] derivatives) {
+    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
         double[] output = new double[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
             int count = to - from;
@@ -1000,22 +984,13 @@ public final class FullyConnectedNet {
                             workspace.doubles(slot, hOut, count));
                     double[][] y = z;
                     if (activated(layer)) {
-                        y = new double[hOut][count];
-                        activateColumns(z, y, derivatives == null ? null : derivatives[layer], block * hOut,
-                                outputGain(layer));
-                    } else if (activations != null && layer + 1 < layers()) {
-                        // A linear hidden layer's output, kept: a copy of the workspace's rows.
-                        y = new double[hOut][];
-                        for (int j = 0; j < hOut; j++) {
-                            y[j] = Arrays.copyOf(z[j], count);
-                        }
+                        y = workspace.doubles(2, hOut, count);
+                        activateColumns(z, y, hOut, count, derivatives == null ? null : derivatives[layer],
+                                block * hOut, outputGain(layer));
                     }
                     if (layer + 1 == layers()) {
                         untransposed(y, 0, hOut, count, output, from);
                         return;
-                    }
-                    if (activations != null) {
-                        System.arraycopy(y, 0, activations[layer + 1], block * hOut, hOut);
                     }
                     // The next layer's scaled input, into z's rows.
                     double scale = weightScale(layer + 1);
@@ -1036,13 +1011,13 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block into {@code values}, with {@code act'(z)} into
-     * {@code derivatives[at + j]} (fresh arrays) unless {@code derivatives} is {@code null}; each row runs from index
-     * 0 into arrays of its own, where the bulk activations vectorize.
+     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
+     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays) unless {@code derivatives} is
+     * {@code null}; each row runs from index 0 into arrays of its own, where the bulk activations vectorize.
      */
-    private void activateColumns(double[][] z, double[][] values, double[][] derivatives, int at, double gain) {
-        int count = values[0].length;
-        for (int j = 0; j < values.length; j++) {
+    private void activateColumns(double[][] z, double[][] values, int width, int count, double[][] derivatives,
+                                 int at, double gain) {
+        for (int j = 0; j < width; j++) {
             double[] value = values[j];
             if (derivatives == null) {
                 act.values(z[j], value, 0, count);
@@ -1174,18 +1149,6 @@ public final class FullyConnectedNet {
         }
     }
 
-    /** A trace's transposed blocks ({@code [blocks * width][block]}) as one array {@code [batch][width]}. */
-    private static double[] untransposed(double[][] blocks, int width, int batch) {
-        double[] values = new double[batch * width];
-        int from = 0;
-        for (int block = 0; from < batch; block++) {
-            int count = blocks[block * width].length;
-            untransposed(blocks, block * width, width, count, values, from);
-            from += count;
-        }
-        return values;
-    }
-
     /**
      * {@code z[b][j] = sum_i (in[b][i] scale) rows[i][j]} for samples {@code from .. to}. Per sample, each row of the
      * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
@@ -1230,14 +1193,15 @@ public final class FullyConnectedNet {
 
     /**
      * Rows for the intermediates of one block of a transposed pass that nothing keeps (the block's input, each
-     * layer's {@code z}, the gradients), reused from block to block and from call to call, so that a pass does not
-     * write them into fresh memory (which costs more than the arithmetic on them): two slots per type, which the
-     * layers use in turn, each of at least as many rows as asked, each row at least as long. One workspace serves
-     * one block at a time ({@link #idle} hands them out), so blocks running in parallel never share one.
+     * layer's {@code z} and activations, the gradients), reused from block to block and from call to call, so that a
+     * pass does not write them into fresh memory (which costs about half as much again as the arithmetic that fills
+     * them): three slots per type, two that the layers' inputs and {@code z} use in turn and one for the activations,
+     * each of at least as many rows as asked, each row at least as long. One workspace serves one block at a time
+     * ({@link #idle} hands them out), so blocks running in parallel never share one.
      */
     private static final class Workspace {
-        private final double[][][] doubles = new double[2][][];
-        private final float[][][] floats = new float[2][][];
+        private final double[][][] doubles = new double[3][][];
+        private final float[][][] floats = new float[3][][];
 
         /** Slot {@code slot}: at least {@code width} rows of at least {@code count} doubles, contents unspecified. */
         double[][] doubles(int slot, int width, int count) {
