@@ -5,6 +5,7 @@ import dev.e3j.runtime.internal.Checks;
 import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * e3nn's {@code nn.FullyConnectedNet(hs, act, variance_in=1, variance_out=1, out_act=False)}: layers
@@ -18,19 +19,25 @@ import java.util.Random;
  * <p>Parameters are one flat array: the layers' weights in order, each row-major {@code [h_in][h_out]} (the order
  * and layout of e3nn's {@code state_dict}). Inputs are {@code [batch][h_0]}, outputs {@code [batch][h_L]}.
  * Besides {@link #forward} and {@link #backward}: the forward-mode tangent {@link #jvp} and the second derivatives
- * {@link #doubleBackward}, for training on forces. Stateless and thread-safe.
+ * {@link #doubleBackward}, for training on forces. Thread-safe; the only state it keeps between calls is scratch rows
+ * for its passes, which change no result.
  */
 public final class FullyConnectedNet {
 
-    /** Samples per parallel block. */
+    /** Samples per parallel block of the row-wise passes ({@link #jvp}, {@link #doubleBackward}). */
     private static final int BLOCK_SIZE = 64;
     /**
-     * Samples per parallel block of the float passes, which run each block transposed: at least 70, so that C2
-     * unrolls the loops over a block far enough to fill eight float lanes (AVX2) rather than four (a 10 x 16 x 60
-     * SiLU network on 630 samples, trace + backward in one thread: 64 samples 330 us, 128 about 255 us, 256 about
-     * 235 us).
+     * The most samples per parallel block of the passes that run each block through all layers transposed
+     * ({@link #forward}, {@link #trace}, {@link #backward}, in double and float): the longer the loops over a block,
+     * the less C2's pre- and post-loops around their unrolled vector loops cost, while a block's intermediates
+     * (about {@code 3 h} rows of the block per hidden layer of {@code h}) stay within the L2 cache (a 10 x 16 x 60
+     * SiLU network on 630 samples, trace + backward in one thread, float: 64 samples 330 us, 128 about 255 us, 256
+     * about 235 us; the gate-points network's three radial MLPs on 630 samples in one block rather than blocks of
+     * 256: 4% less time in double, 17% in float).
      */
-    private static final int FLOAT_BLOCK_SIZE = 256;
+    private static final int MAX_TRANSPOSED_BLOCK = 1024;
+    /** Samples per tile of a transposition: each column's tile is read or written in one pass. */
+    private static final int TRANSPOSE_TILE = 64;
     /** The parameter gradient sums over at most this many blocks, each into its own arrays. */
     private static final int MAX_PARTIAL_SUMS = 16;
 
@@ -42,6 +49,8 @@ public final class FullyConnectedNet {
     private final int[] weightOffsets;
     /** {@code max_i h_i}: the widest row of activations a batch holds. */
     private final int widestLayer;
+    /** Workspaces no block of a transposed pass is using; a block takes one (or makes one) and puts it back. */
+    private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
 
     /** e3nn's defaults: unit variances, no activation after the last layer. */
     public FullyConnectedNet(int[] hs, ScalarFunction act) {
@@ -122,6 +131,16 @@ public final class FullyConnectedNet {
         return hs.length - 1;
     }
 
+    /**
+     * Samples per block of the transposed passes: the batch in as few blocks of at most {@link #MAX_TRANSPOSED_BLOCK}
+     * as it takes, of equal sizes but the last (no short block at the end). Only the grouping of the work depends
+     * on it, not the results: every value of these passes is computed per sample.
+     */
+    private static int transposedBlockSize(int batch) {
+        int blocks = Math.max(1, (batch + MAX_TRANSPOSED_BLOCK - 1) / MAX_TRANSPOSED_BLOCK);
+        return Math.max(1, (batch + blocks - 1) / blocks);
+    }
+
     private boolean activated(int layer) {
         return act != null && (layer < layers() - 1 || outAct);
     }
@@ -143,14 +162,16 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        double[] y = run(batch, x, params, new double[layers()][], null);
+        double[] y = run(batch, transposedBlockSize(batch), x, params, null);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
     /**
      * Gradients of {@code sum(out * gradOut)}: {@code gradX} ({@code [batch][h_0]}) and {@code gradParams} (summed
      * over the batch), each overwritten, {@code null} to skip. The parameter gradient is summed per block of samples
-     * and then over the blocks in order, so it depends on the batch alone, not on the number of threads.
+     * and then over the blocks in order, so it depends on the batch alone, not on the number of threads. Without a
+     * parameter gradient, {@link #trace} then {@link #backward(Trace, double[], double[], double[])}; with one, the
+     * passes run row by row (sample by sample), the layout the sums over the samples want, for the same values.
      */
     public void backward(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
                          double[] gradParams) {
@@ -163,24 +184,76 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
-        backward(trace(batch, x, params), gradOut, gradX, gradParams);
+        if (gradParams == null) {
+            backward(trace(batch, x, params), gradOut, gradX, null);
+        } else {
+            backwardByRows(batch, x, params, gradOut, gradX, gradParams);
+        }
     }
 
-    /** The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses. */
+    /**
+     * The gradients with a parameter gradient, row by row (sample by sample), the layout its sums over the samples
+     * want: the forward pass recomputed ({@link #tangents} without tangents), then each layer's gradient.
+     */
+    private void backwardByRows(int batch, double[] x, double[] params, double[] gradOut, double[] gradX,
+                                double[] gradParams) {
+        Tangents forward = tangents(batch, x, params, null, null, false);
+        // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
+        double[] grad = gradOut;
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                double gain = outputGain(layer);
+                double[] derivative = forward.derivatives[layer];
+                double[] in = grad;
+                double[] g = grad == gradOut ? new double[grad.length] : grad;
+                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
+                    for (int i = from * hOut; i < to * hOut; i++) {
+                        g[i] = in[i] * (gain * derivative[i]);
+                    }
+                });
+                grad = g;
+            }
+            double scale = weightScale(layer);
+            weightGradient(batch, forward.inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer],
+                    false);
+            if (layer == 0 && gradX == null) {
+                break;
+            }
+            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
+        }
+        if (gradX != null) {
+            System.arraycopy(grad, 0, gradX, 0, grad.length);
+        }
+    }
+
+    /**
+     * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: each
+     * activated layer's {@code act'(z)} per block of samples, transposed. The layers' inputs are not kept: the input
+     * gradient does not need them, and a parameter gradient recomputes them.
+     */
     public static final class Trace {
         private final FullyConnectedNet net;
         private final int batch;
+        /** Samples per block ({@link #transposedBlockSize}). */
+        private final int blockSize;
+        private final double[] x;
         private final double[] params;
-        private final double[][] inputs;
-        private final double[][] derivatives;
+        /**
+         * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample {@code b}
+         * of the block; {@code null} for a linear layer.
+         */
+        private final double[][][] derivatives;
         private final double[] output;
 
-        private Trace(FullyConnectedNet net, int batch, double[] params, double[][] inputs, double[][] derivatives,
-                      double[] output) {
+        private Trace(FullyConnectedNet net, int batch, int blockSize, double[] x, double[] params,
+                      double[][][] derivatives, double[] output) {
             this.net = net;
             this.batch = batch;
+            this.blockSize = blockSize;
+            this.x = x;
             this.params = params;
-            this.inputs = inputs;
             this.derivatives = derivatives;
             this.output = output;
         }
@@ -197,15 +270,21 @@ public final class FullyConnectedNet {
      */
     public Trace trace(int batch, double[] x, double[] params) {
         check("FullyConnectedNet.trace", batch, x, params);
-        double[][] inputs = new double[layers()][];
-        double[][] derivatives = new double[layers()][];
-        double[] output = run(batch, x, params, inputs, derivatives);
-        return new Trace(this, batch, params, inputs, derivatives, output);
+        int blockSize = transposedBlockSize(batch);
+        int blocks = BatchBlocks.count(batch, blockSize);
+        double[][][] derivatives = new double[layers()][][];
+        for (int layer = 0; layer < layers(); layer++) {
+            derivatives[layer] = activated(layer) ? new double[blocks * hs[layer + 1]][] : null;
+        }
+        double[] output = run(batch, blockSize, x, params, derivatives);
+        return new Trace(this, batch, blockSize, x, params, derivatives, output);
     }
 
     /**
      * {@link #backward(int, double[], double[], double[], double[], double[])} from the intermediates of
-     * {@link #trace}.
+     * {@link #trace}, the same values. The input gradient alone runs from the output back to the input by blocks of
+     * samples, transposed like the forward pass; with a parameter gradient, the passes run row by row, the forward
+     * recomputed (the layout the parameter gradient's sums over the samples want).
      */
     public void backward(Trace trace, double[] gradOut, double[] gradX, double[] gradParams) {
         String where = "FullyConnectedNet.backward";
@@ -221,38 +300,43 @@ public final class FullyConnectedNet {
         if (gradParams != null) {
             Checks.requireLength(where, "gradParams", gradParams, parameterCount());
         }
+        if (gradParams != null) {
+            backwardByRows(batch, trace.x, trace.params, gradOut, gradX, gradParams);
+            return;
+        }
+        if (gradX == null) {
+            return;
+        }
         double[] params = trace.params;
-        double[][] inputs = trace.inputs;
-        double[][] derivatives = trace.derivatives;
-        // gradOut is read, never written: an activated layer scales a gradient of its own (a copy only for gradOut).
-        double[] grad = gradOut;
-        for (int layer = layers() - 1; layer >= 0; layer--) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            if (activated(layer)) {
-                double gain = outputGain(layer);
-                double[] derivative = derivatives[layer];
-                double[] in = grad;
-                double[] g = grad == gradOut ? new double[grad.length] : grad;
-                BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                    for (int i = from * hOut; i < to * hOut; i++) {
-                        g[i] = in[i] * (gain * derivative[i]);
+        BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0,
+                        workspace.doubles(slot, outputDim(), count));
+                for (int layer = layers() - 1; layer >= 0; layer--) {
+                    int hIn = hs[layer];
+                    int hOut = hs[layer + 1];
+                    if (activated(layer)) {
+                        double gain = outputGain(layer);
+                        for (int j = 0; j < hOut; j++) {
+                            double[] g = grad[j];
+                            double[] derivative = trace.derivatives[layer][block * hOut + j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] = g[b] * (gain * derivative[b]);
+                            }
+                        }
                     }
-                });
-                grad = g;
+                    slot = 1 - slot;
+                    grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer), count,
+                            workspace.doubles(slot, hIn, count));
+                }
+                untransposed(grad, hs[0], count, gradX, from);
+            } finally {
+                idle.offer(workspace);
             }
-            double scale = weightScale(layer);
-            if (gradParams != null) {
-                weightGradient(batch, inputs[layer], grad, hIn, hOut, scale, gradParams, weightOffsets[layer], false);
-            }
-            if (layer == 0 && gradX == null) {
-                break;
-            }
-            grad = inputGradient(batch, grad, columns(params, layer), hIn, hOut, scale);
-        }
-        if (gradX != null) {
-            System.arraycopy(grad, 0, gradX, 0, grad.length);
-        }
+        });
     }
 
     /**
@@ -263,6 +347,8 @@ public final class FullyConnectedNet {
     public static final class FloatTrace {
         private final FullyConnectedNet net;
         private final int batch;
+        /** Samples per block ({@link #transposedBlockSize}). */
+        private final int blockSize;
         /** {@code rows[layer][i]}: row {@code i} of the layer's weights {@code [h_in][h_out]}, in float. */
         private final float[][][] rows;
         /**
@@ -272,10 +358,11 @@ public final class FullyConnectedNet {
         private final float[][][] derivatives;
         private final float[] output;
 
-        private FloatTrace(FullyConnectedNet net, int batch, float[][][] rows, float[][][] derivatives,
-                           float[] output) {
+        private FloatTrace(FullyConnectedNet net, int batch, int blockSize, float[][][] rows,
+                           float[][][] derivatives, float[] output) {
             this.net = net;
             this.batch = batch;
+            this.blockSize = blockSize;
             this.rows = rows;
             this.derivatives = derivatives;
             this.output = output;
@@ -309,59 +396,79 @@ public final class FullyConnectedNet {
         }
         float[][][] rows = new float[layers()][][];
         float[][][] derivatives = new float[layers()][][];
-        int blocks = BatchBlocks.count(batch, FLOAT_BLOCK_SIZE);
+        int blockSize = transposedBlockSize(batch);
+        int blocks = BatchBlocks.count(batch, blockSize);
         for (int layer = 0; layer < layers(); layer++) {
             rows[layer] = rows(weights, layer);
             derivatives[layer] = activated(layer) ? new float[blocks * hs[layer + 1]][] : null;
         }
         float[] output = new float[batch * outputDim()];
-        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
-            float[][] h = transposed(x, hs[0], from, to);
-            for (int layer = 0; layer < layers(); layer++) {
-                h = affineColumns(h, rows[layer], hs[layer], hs[layer + 1], (float) weightScale(layer));
-                if (activated(layer)) {
-                    h = activateColumns(h, derivatives[layer], block * hs[layer + 1], (float) outputGain(layer));
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                float[][] in = transposed(x, hs[0], from, to, (float) weightScale(0),
+                        workspace.floats(slot, hs[0], count));
+                for (int layer = 0; ; layer++) {
+                    int hOut = hs[layer + 1];
+                    slot = 1 - slot;
+                    float[][] z = affineColumns(in, rows[layer], hs[layer], hOut, count,
+                            workspace.floats(slot, hOut, count));
+                    float[][] y = z;
+                    if (activated(layer)) {
+                        y = workspace.floats(2, hOut, count);
+                        activateColumns(z, y, hOut, count, derivatives[layer], block * hOut,
+                                (float) outputGain(layer));
+                    }
+                    if (layer + 1 == layers()) {
+                        untransposed(y, hOut, count, output, from);
+                        return;
+                    }
+                    // The next layer's scaled input, into z's rows (y's own when the layer is linear).
+                    float scale = (float) weightScale(layer + 1);
+                    for (int j = 0; j < hOut; j++) {
+                        float[] value = y[j];
+                        float[] scaled = z[j];
+                        for (int b = 0; b < count; b++) {
+                            scaled[b] = value[b] * scale;
+                        }
+                    }
+                    in = z;
                 }
+            } finally {
+                idle.offer(workspace);
             }
-            untransposed(h, output, from);
         });
-        return new FloatTrace(this, batch, rows, derivatives, output);
+        return new FloatTrace(this, batch, blockSize, rows, derivatives, output);
     }
 
     /**
-     * {@code z[j][b] = sum_i (in[i][b] scale) rows[i][j]} for the samples {@code b} of a transposed block: the sums
-     * of {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
+     * {@code z[j][b] = sum_i in[i][b] rows[i][j]} for the {@code count} samples {@code b} of a transposed block whose
+     * input rows are already scaled, into {@code z}'s rows (returned): the sums of
+     * {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
      */
-    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, float scale) {
-        int count = in[0].length;
-        float[][] scaled = new float[hIn][count];
-        for (int i = 0; i < hIn; i++) {
-            float[] source = in[i];
-            float[] target = scaled[i];
-            for (int b = 0; b < count; b++) {
-                target[b] = source[b] * scale;
-            }
-        }
-        float[][] z = new float[hOut][count];
+    private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, int count, float[][] z) {
         for (int j = 0; j < hOut; j++) {
             float[] sum = z[j];
+            Arrays.fill(sum, 0, count, 0f);
             int i = 0;
             for (; i + 4 <= hIn; i += 4) {
                 float w0 = rows[i][j];
                 float w1 = rows[i + 1][j];
                 float w2 = rows[i + 2][j];
                 float w3 = rows[i + 3][j];
-                float[] x0 = scaled[i];
-                float[] x1 = scaled[i + 1];
-                float[] x2 = scaled[i + 2];
-                float[] x3 = scaled[i + 3];
+                float[] x0 = in[i];
+                float[] x1 = in[i + 1];
+                float[] x2 = in[i + 2];
+                float[] x3 = in[i + 3];
                 for (int b = 0; b < count; b++) {
                     sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
                 }
             }
             for (; i < hIn; i++) {
                 float wi = rows[i][j];
-                float[] xi = scaled[i];
+                float[] xi = in[i];
                 for (int b = 0; b < count; b++) {
                     sum[b] += xi[b] * wi;
                 }
@@ -371,48 +478,58 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block, with {@code act'(z)} into {@code derivatives[at + j]}; each row runs
-     * from index 0 into arrays of its own, where the bulk activations vectorize.
+     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
+     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays); each row runs from index 0 into arrays of
+     * its own, where the bulk activations vectorize.
      */
-    private float[][] activateColumns(float[][] z, float[][] derivatives, int at, float gain) {
-        int count = z[0].length;
-        float[][] values = new float[z.length][count];
-        for (int j = 0; j < z.length; j++) {
+    private void activateColumns(float[][] z, float[][] values, int width, int count, float[][] derivatives, int at,
+                                 float gain) {
+        for (int j = 0; j < width; j++) {
+            float[] value = values[j];
             float[] derivative = new float[count];
-            act.valuesAndDerivatives(z[j], values[j], derivative, 0, count);
+            act.valuesAndDerivatives(z[j], value, derivative, 0, count);
             if (gain != 1.0f) {
-                float[] value = values[j];
                 for (int b = 0; b < count; b++) {
                     value[b] *= gain;
                 }
             }
             derivatives[at + j] = derivative;
         }
-        return values;
     }
 
     /**
-     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed to {@code [width][to - from]}.
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed into {@code columns}
+     * ({@code [width][to - from]}, returned), each times {@code scale}; by tiles of samples, one column at a time.
      */
-    private static float[][] transposed(float[] values, int width, int from, int to) {
-        float[][] columns = new float[width][to - from];
-        for (int b = from; b < to; b++) {
-            int base = b * width;
+    private static float[][] transposed(float[] values, int width, int from, int to, float scale,
+                                        float[][] columns) {
+        int count = to - from;
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
-                columns[i][b - from] = values[base + i];
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    column[b] = values[at + b * width] * scale;
+                }
             }
         }
         return columns;
     }
 
-    /** The inverse of {@link #transposed}: {@code columns} ({@code [width][count]}) into rows from {@code from}. */
-    private static void untransposed(float[][] columns, float[] values, int from) {
-        int width = columns.length;
-        int count = columns[0].length;
-        for (int b = 0; b < count; b++) {
-            int base = (from + b) * width;
+    /**
+     * The inverse of {@link #transposed(float[], int, int, int, float, float[][])} (without the scale):
+     * {@code columns} ({@code [width][count]}) into rows from {@code from}.
+     */
+    private static void untransposed(float[][] columns, int width, int count, float[] values, int from) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
-                values[base + i] = columns[i][b];
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] = column[b];
+                }
             }
         }
     }
@@ -431,25 +548,35 @@ public final class FullyConnectedNet {
         int batch = trace.batch;
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
-        BatchBlocks.run(batch, FLOAT_BLOCK_SIZE, (block, from, to) -> {
-            float[][] grad = transposed(gradOut, outputDim(), from, to);
-            for (int layer = layers() - 1; layer >= 0; layer--) {
-                int hIn = hs[layer];
-                int hOut = hs[layer + 1];
-                if (activated(layer)) {
-                    float gain = (float) outputGain(layer);
-                    float[][] derivatives = trace.derivatives[layer];
-                    for (int j = 0; j < hOut; j++) {
-                        float[] g = grad[j];
-                        float[] derivative = derivatives[block * hOut + j];
-                        for (int b = 0; b < g.length; b++) {
-                            g[b] = g[b] * (gain * derivative[b]);
+        BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                float[][] grad = transposed(gradOut, outputDim(), from, to, 1f,
+                        workspace.floats(slot, outputDim(), count));
+                for (int layer = layers() - 1; layer >= 0; layer--) {
+                    int hIn = hs[layer];
+                    int hOut = hs[layer + 1];
+                    if (activated(layer)) {
+                        float gain = (float) outputGain(layer);
+                        float[][] derivatives = trace.derivatives[layer];
+                        for (int j = 0; j < hOut; j++) {
+                            float[] g = grad[j];
+                            float[] derivative = derivatives[block * hOut + j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] = g[b] * (gain * derivative[b]);
+                            }
                         }
                     }
+                    slot = 1 - slot;
+                    grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer), count,
+                            workspace.floats(slot, hIn, count));
                 }
-                grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer));
+                untransposed(grad, hs[0], count, gradX, from);
+            } finally {
+                idle.offer(workspace);
             }
-            untransposed(grad, gradX, from);
         });
     }
 
@@ -603,9 +730,9 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The forward pass with its tangent along {@code (dx, dParams)} (one of them may be {@code null} = zero),
-     * keeping per layer the input {@code h}, its tangent {@code dh} ({@code null} while zero), {@code dz}, and for
-     * activated layers {@code φ'(z)} and, with {@code secondDerivatives}, {@code φ''(z)}.
+     * The forward pass with its tangent along {@code (dx, dParams)} ({@code null} = zero; both null for the plain
+     * forward pass), row by row, keeping per layer the input {@code h}, its tangent {@code dh} ({@code null} while
+     * zero), {@code dz}, and for activated layers {@code φ'(z)} and, with {@code secondDerivatives}, {@code φ''(z)}.
      */
     private Tangents tangents(int batch, double[] x, double[] params, double[] dx, double[] dParams,
                               boolean secondDerivatives) {
@@ -723,16 +850,17 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the samples {@code b} of a transposed block, four
-     * columns {@code j} per pass like the double one. Over the samples in the inner loop rather than over
-     * {@code h_in}, which is short in radial MLPs: measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}
-     * (in double it gained nothing).
+     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a
+     * transposed block, into {@code gradIn}'s rows (returned), four columns {@code j} per pass like the double one.
+     * Over the samples in the inner loop rather than over {@code h_in}, which is short in radial MLPs: measured 1.9
+     * times faster at {@code h_in = 16}, {@code h_out = 60} (in double too, once the blocks were long and their rows
+     * reused: the whole double trace + backward 40% faster than by rows).
      */
-    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale) {
-        int count = grad[0].length;
-        float[][] gradIn = new float[hIn][count];
+    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale, int count,
+                                           float[][] gradIn) {
         for (int i = 0; i < hIn; i++) {
             float[] sum = gradIn[i];
+            Arrays.fill(sum, 0, count, 0f);
             float[] w = rows[i];
             int j = 0;
             for (; j + 4 <= hOut; j += 4) {
@@ -839,42 +967,188 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The forward pass; each layer's input goes into {@code inputs}, and, when {@code derivatives} is not null, each
-     * activated layer's {@code act'(z)} into it (computed with the values, sharing their exponentials).
+     * The forward pass, by blocks of samples, each through all layers transposed ({@code [h][block]}: the loops run
+     * over the block's samples, not over the layers' widths, which are short in radial MLPs), with the sums of
+     * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
+     * {@link Trace}'s), each activated layer's {@code act'(z)} goes into it (computed with the values, sharing their
+     * exponentials); nothing else is kept, every other intermediate is in a workspace's rows.
      */
-    private double[] run(int batch, double[] x, double[] params, double[][] inputs, double[][] derivatives) {
-        double[] h = x;
-        for (int layer = 0; layer < layers(); layer++) {
-            int hIn = hs[layer];
-            int hOut = hs[layer + 1];
-            double scale = weightScale(layer);
-            double[][] rows = rows(params, layer);
-            double[] z = new double[batch * hOut];
-            double[] in = h;
-            boolean activated = activated(layer);
-            double gain = outputGain(layer);
-            double[] y = activated ? new double[z.length] : z;
-            double[] derivative = activated && derivatives != null ? new double[z.length] : null;
-            BatchBlocks.run(batch, BLOCK_SIZE, (block, from, to) -> {
-                affineRows(in, rows, hIn, hOut, scale, z, from, to);
-                if (derivative != null) {
-                    act.valuesAndDerivatives(z, y, derivative, from * hOut, to * hOut);
-                } else if (activated) {
-                    act.values(z, y, from * hOut, to * hOut);
-                }
-                if (activated && gain != 1.0) {
-                    for (int j = from * hOut; j < to * hOut; j++) {
-                        y[j] *= gain;
+    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
+        double[] output = new double[batch * outputDim()];
+        BatchBlocks.run(batch, blockSize, (block, from, to) -> {
+            int count = to - from;
+            Workspace workspace = takeWorkspace();
+            try {
+                int slot = 0;
+                double[][] in = transposed(x, hs[0], from, to, weightScale(0), workspace.doubles(slot, hs[0], count));
+                for (int layer = 0; ; layer++) {
+                    int hOut = hs[layer + 1];
+                    slot = 1 - slot;
+                    double[][] z = affineColumns(in, params, weightOffsets[layer], hs[layer], hOut, count,
+                            workspace.doubles(slot, hOut, count));
+                    double[][] y = z;
+                    if (activated(layer)) {
+                        y = workspace.doubles(2, hOut, count);
+                        activateColumns(z, y, hOut, count, derivatives == null ? null : derivatives[layer],
+                                block * hOut, outputGain(layer));
                     }
+                    if (layer + 1 == layers()) {
+                        untransposed(y, hOut, count, output, from);
+                        return;
+                    }
+                    // The next layer's scaled input, into z's rows.
+                    double scale = weightScale(layer + 1);
+                    for (int j = 0; j < hOut; j++) {
+                        double[] value = y[j];
+                        double[] scaled = z[j];
+                        for (int b = 0; b < count; b++) {
+                            scaled[b] = value[b] * scale;
+                        }
+                    }
+                    in = z;
                 }
-            });
-            inputs[layer] = h;
-            if (derivatives != null) {
-                derivatives[layer] = derivative;
+            } finally {
+                idle.offer(workspace);
             }
-            h = y;
+        });
+        return output;
+    }
+
+    /**
+     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
+     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays) unless {@code derivatives} is
+     * {@code null}; each row runs from index 0 into arrays of its own, where the bulk activations vectorize.
+     */
+    private void activateColumns(double[][] z, double[][] values, int width, int count, double[][] derivatives,
+                                 int at, double gain) {
+        for (int j = 0; j < width; j++) {
+            double[] value = values[j];
+            if (derivatives == null) {
+                act.values(z[j], value, 0, count);
+            } else {
+                double[] derivative = new double[count];
+                act.valuesAndDerivatives(z[j], value, derivative, 0, count);
+                derivatives[at + j] = derivative;
+            }
+            if (gain != 1.0) {
+                for (int b = 0; b < count; b++) {
+                    value[b] *= gain;
+                }
+            }
         }
-        return h;
+    }
+
+    /**
+     * {@code z[j][b] = sum_i in[i][b] W[i][j]} for the {@code count} samples {@code b} of a transposed block whose
+     * input rows are already scaled, into {@code z}'s rows (returned): the sums of {@link #affineRows}, term for
+     * term, four inputs per pass over the block (a pass of eight, or of two outputs, is a loop C2 leaves scalar).
+     */
+    private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut, int count,
+                                            double[][] z) {
+        for (int j = 0; j < hOut; j++) {
+            double[] sum = z[j];
+            Arrays.fill(sum, 0, count, 0.0);
+            int w = offset + j;
+            int i = 0;
+            for (; i + 4 <= hIn; i += 4) {
+                double w0 = params[w + i * hOut];
+                double w1 = params[w + (i + 1) * hOut];
+                double w2 = params[w + (i + 2) * hOut];
+                double w3 = params[w + (i + 3) * hOut];
+                double[] x0 = in[i];
+                double[] x1 = in[i + 1];
+                double[] x2 = in[i + 2];
+                double[] x3 = in[i + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                }
+            }
+            for (; i < hIn; i++) {
+                double wi = params[w + i * hOut];
+                double[] xi = in[i];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += xi[b] * wi;
+                }
+            }
+        }
+        return z;
+    }
+
+    /**
+     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a
+     * transposed block, into {@code gradIn}'s rows (returned): the sums of
+     * {@link #inputGradient(int, double[], double[][], int, int, double)}, term for term, four columns per pass over
+     * the block.
+     */
+    private static double[][] inputGradient(double[][] grad, double[] params, int offset, int hIn, int hOut,
+                                            double scale, int count, double[][] gradIn) {
+        for (int i = 0; i < hIn; i++) {
+            double[] sum = gradIn[i];
+            Arrays.fill(sum, 0, count, 0.0);
+            int w = offset + i * hOut;
+            int j = 0;
+            for (; j + 4 <= hOut; j += 4) {
+                double w0 = params[w + j];
+                double w1 = params[w + j + 1];
+                double w2 = params[w + j + 2];
+                double w3 = params[w + j + 3];
+                double[] g0 = grad[j];
+                double[] g1 = grad[j + 1];
+                double[] g2 = grad[j + 2];
+                double[] g3 = grad[j + 3];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                }
+            }
+            for (; j < hOut; j++) {
+                double wj = params[w + j];
+                double[] g = grad[j];
+                for (int b = 0; b < count; b++) {
+                    sum[b] += wj * g[b];
+                }
+            }
+            for (int b = 0; b < count; b++) {
+                sum[b] *= scale;
+            }
+        }
+        return gradIn;
+    }
+
+    /**
+     * Samples {@code from .. to} of {@code values} ({@code [batch][width]}) transposed into {@code columns}
+     * ({@code [width][to - from]}, returned), each times {@code scale}; by tiles of samples, one column at a time.
+     */
+    private static double[][] transposed(double[] values, int width, int from, int to, double scale,
+                                         double[][] columns) {
+        int count = to - from;
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    column[b] = values[at + b * width] * scale;
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * The inverse of {@link #transposed(double[], int, int, int, double, double[][])} (without the scale):
+     * {@code columns} ({@code [width][count]}) into rows from {@code from} of {@code values} ({@code [batch][width]}).
+     */
+    private static void untransposed(double[][] columns, int width, int count, double[] values, int from) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] = column[b];
+                }
+            }
+        }
     }
 
     /**
@@ -911,6 +1185,46 @@ public final class FullyConnectedNet {
                 }
             }
             System.arraycopy(sum, 0, z, b * hOut, hOut);
+        }
+    }
+
+    private Workspace takeWorkspace() {
+        Workspace workspace = idle.poll();
+        return workspace != null ? workspace : new Workspace();
+    }
+
+    /**
+     * Rows for the intermediates of one block of a transposed pass that nothing keeps (the block's input, each
+     * layer's {@code z} and activations, the gradients), reused from block to block and from call to call, so that a
+     * pass does not write them into fresh memory (which costs about half as much again as the arithmetic that fills
+     * them): three slots per type, two that the layers' inputs and {@code z} use in turn and one for the activations,
+     * each of at least as many rows as asked, each row at least as long. One workspace serves one block at a time
+     * ({@link #idle} hands them out), so blocks running in parallel never share one.
+     */
+    private static final class Workspace {
+        private final double[][][] doubles = new double[3][][];
+        private final float[][][] floats = new float[3][][];
+
+        /** Slot {@code slot}: at least {@code width} rows of at least {@code count} doubles, contents unspecified. */
+        double[][] doubles(int slot, int width, int count) {
+            double[][] rows = doubles[slot];
+            if (rows == null || rows.length < width || rows[0].length < count) {
+                rows = rows == null ? new double[width][count]
+                        : new double[Math.max(width, rows.length)][Math.max(count, rows[0].length)];
+                doubles[slot] = rows;
+            }
+            return rows;
+        }
+
+        /** Slot {@code slot}: at least {@code width} rows of at least {@code count} floats, contents unspecified. */
+        float[][] floats(int slot, int width, int count) {
+            float[][] rows = floats[slot];
+            if (rows == null || rows.length < width || rows[0].length < count) {
+                rows = rows == null ? new float[width][count]
+                        : new float[Math.max(width, rows.length)][Math.max(count, rows[0].length)];
+                floats[slot] = rows;
+            }
+            return rows;
         }
     }
 

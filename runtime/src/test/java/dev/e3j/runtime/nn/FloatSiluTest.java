@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SiLU's float bulk method is within a few float ulps of SiLU in double rounded to float, on every binade that
- * matters, at the edges of its range and on signed zeros; in place, over ranges and chunks it gives the same bits;
- * normalize2mom scales it.
+ * matters, at the edges of its range and on signed zeros; its power of two is exact; in place, over ranges and chunks
+ * it gives the same bits; normalize2mom scales it.
  */
 class FloatSiluTest {
 
@@ -44,6 +44,13 @@ class FloatSiluTest {
      */
     private static void assertClose(float expected, float actual, double slack, String what) {
         assertEquals(expected, actual, 4 * Math.ulp(expected) + slack, what);
+    }
+
+    @Test
+    void powerOfTwoIsExactForEveryExponent() {
+        for (int m = 0; m <= 126; m++) {
+            assertEquals(Math.scalb(1f, -m), FloatSilu.powerOfTwo(m), "2^-" + m);
+        }
     }
 
     @Test

@@ -445,6 +445,135 @@ class FullyConnectedNetTest {
         assertArrayEquals(grad, gradX);
     }
 
+    /**
+     * The double passes run transposed blocks of samples (up to 1024 each); their values must be those of per-sample
+     * loops, four inputs (or outputs) per term, bit for bit, whatever the blocks: 2100 samples (three blocks of 700),
+     * then fewer and more samples on the same network (its reused scratch rows). A width of 10 for the four-term
+     * steps' remainder, a hidden layer of 3 (remainder only), an output gain other than 1 (out_act with
+     * variance_out = 2); the same for a linear network, whose hidden outputs are kept as they are.
+     */
+    @Test
+    void doublePassesSumAsPlainPerSampleLoops() {
+        int[] hs = {10, 16, 3, 9};
+        for (ScalarFunction act : new ScalarFunction[] {ScalarFunction.SILU, null}) {
+            FullyConnectedNet net = new FullyConnectedNet(hs, act, 1.0, 2.0, true);
+            Random random = new Random(13);
+            double[] params = net.initialParameters(random);
+            for (int batch : new int[] {2100, 5, 1030}) {
+                double[] x = gaussian(random, batch * hs[0]);
+                double[] gradOut = gaussian(random, batch * hs[3]);
+                double[][] expected = perSampleLoops(hs, act, params, batch, x, gradOut);
+                FullyConnectedNet.Trace trace = net.trace(batch, x, params);
+                assertArrayEquals(expected[0], trace.output(), "forward, " + batch + " samples");
+                double[] out = new double[expected[0].length];
+                net.forward(batch, x, params, out);
+                assertArrayEquals(expected[0], out, "forward without a trace, " + batch + " samples");
+                double[] gradX = new double[x.length];
+                double[] gradParams = new double[params.length];
+                net.backward(trace, gradOut, gradX, gradParams);
+                assertArrayEquals(expected[1], gradX, "input gradient, " + batch + " samples");
+                assertArrayEquals(expected[2], gradParams, "parameter gradient, " + batch + " samples");
+                double[] gradXAlone = new double[x.length];
+                net.backward(trace, gradOut, gradXAlone, null);
+                assertArrayEquals(expected[1], gradXAlone, "input gradient alone, " + batch + " samples");
+                double[] gradParamsAlone = new double[params.length];
+                net.backward(trace, gradOut, null, gradParamsAlone);
+                assertArrayEquals(expected[2], gradParamsAlone, "parameter gradient alone, " + batch + " samples");
+            }
+        }
+    }
+
+    /**
+     * The output, input gradient and parameter gradient of {@code FullyConnectedNet(hs, act, 1, 2, true)} by plain
+     * per-sample loops in the order of the network's sums; the parameter gradient summed per block of
+     * {@code max(64, ceil(batch / 16))} samples, then over the blocks.
+     */
+    private static double[][] perSampleLoops(int[] hs, ScalarFunction act, double[] params, int batch, double[] x,
+                                             double[] gradOut) {
+        ScalarFunction phi = act == null ? null : Normalize2Mom.of(act);
+        int layers = hs.length - 1;
+        double[][] inputs = new double[layers][];
+        double[][] derivatives = new double[layers][];
+        int[] offsets = new int[layers];
+        double[] h = x;
+        for (int layer = 0, offset = 0; layer < layers; offset += hs[layer] * hs[layer + 1], layer++) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            offsets[layer] = offset;
+            double scale = 1 / Math.sqrt(layer == layers - 1 && phi == null ? hIn / 2.0 : hIn);
+            double gain = layer == layers - 1 ? Math.sqrt(2.0) : 1.0;
+            double[] y = new double[batch * hOut];
+            derivatives[layer] = new double[y.length];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < hOut; j++) {
+                    double sum = 0;
+                    int i = 0;
+                    for (; i + 4 <= hIn; i += 4) {
+                        sum += h[b * hIn + i] * scale * params[offset + i * hOut + j]
+                                + h[b * hIn + i + 1] * scale * params[offset + (i + 1) * hOut + j]
+                                + h[b * hIn + i + 2] * scale * params[offset + (i + 2) * hOut + j]
+                                + h[b * hIn + i + 3] * scale * params[offset + (i + 3) * hOut + j];
+                    }
+                    for (; i < hIn; i++) {
+                        sum += h[b * hIn + i] * scale * params[offset + i * hOut + j];
+                    }
+                    y[b * hOut + j] = phi == null ? sum : phi.value(sum) * gain;
+                    derivatives[layer][b * hOut + j] = phi == null ? 1.0 : phi.derivative(sum);
+                }
+            }
+            inputs[layer] = h;
+            h = y;
+        }
+        double[] gradParams = new double[params.length];
+        double[] grad = gradOut;
+        for (int layer = layers - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            int offset = offsets[layer];
+            double scale = 1 / Math.sqrt(layer == layers - 1 && phi == null ? hIn / 2.0 : hIn);
+            double gain = layer == layers - 1 ? Math.sqrt(2.0) : 1.0;
+            double[] g = grad.clone();
+            if (phi != null) {
+                for (int k = 0; k < g.length; k++) {
+                    g[k] = grad[k] * (gain * derivatives[layer][k]);
+                }
+            }
+            int blockSize = Math.max(64, (batch + 15) / 16);
+            for (int i = 0; i < hIn; i++) {
+                for (int j = 0; j < hOut; j++) {
+                    double total = 0;
+                    for (int from = 0; from < batch; from += blockSize) {
+                        double partial = 0;
+                        for (int b = from; b < Math.min(batch, from + blockSize); b++) {
+                            partial += inputs[layer][b * hIn + i] * g[b * hOut + j];
+                        }
+                        total += partial;
+                    }
+                    gradParams[offset + i * hOut + j] = total * scale;
+                }
+            }
+            double[] gradIn = new double[batch * hIn];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < hIn; i++) {
+                    int w = offset + i * hOut;
+                    int o = b * hOut;
+                    double sum = 0;
+                    int j = 0;
+                    for (; j + 4 <= hOut; j += 4) {
+                        sum += params[w + j] * g[o + j] + params[w + j + 1] * g[o + j + 1]
+                                + params[w + j + 2] * g[o + j + 2] + params[w + j + 3] * g[o + j + 3];
+                    }
+                    for (; j < hOut; j++) {
+                        sum += params[w + j] * g[o + j];
+                    }
+                    gradIn[b * hIn + i] = sum * scale;
+                }
+            }
+            grad = gradIn;
+        }
+        return new double[][] {h, grad, gradParams};
+    }
+
     private static float[] narrow(double[] values) {
         float[] out = new float[values.length];
         for (int i = 0; i < values.length; i++) {
