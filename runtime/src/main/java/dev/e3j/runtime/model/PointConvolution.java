@@ -162,8 +162,8 @@ final class PointConvolution {
      *
      * <p>The radial MLP runs over all edges at once; the edge product runs by chunks of consecutive edges
      * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product, and adds its
-     * messages to the sums of their destinations, through arrays of the chunk's size that the next chunk reuses, so
-     * that neither the neighbours nor the messages of all edges are formed. Every number is the same as over all
+     * messages to the sums of their destinations, through arrays of the chunk's size that the next chunk and the
+     * backward pass reuse, so that neither the neighbours nor the messages of all edges are formed. Every number is the same as over all
      * edges at once (each edge's row alone, each node's sum in edge order), so the chunks change no bit.
      *
      * @param <A> {@code double[]} or {@code float[]}
@@ -173,22 +173,27 @@ final class PointConvolution {
         final EdgeSet edges;
         final A attr;
         final A lengthEmbedding;
-        final A selfConnected;
         /** {@code lin1(x, z)}, {@code [numNodes][hiddenDim]}, which each chunk gathers its neighbours from. */
         final A hidden;
         final RadialTrace<A> radialTrace;
         /** {@code [numEdges][weightNumel]}: the edge product's weights, {@code fc(E_e)}. */
         final A edgeWeights;
         final A aggregated;
-        final A mixed;
+        /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
+        private final A output;
+        /** The chunks of edges that the forward ran by ({@link PointConvolution#edgeChunks}), and so the backward. */
+        private final int[][] chunks;
+        /** Each block's arrays for one chunk, which the backward reuses. */
+        private final ChunkArrays<A>[] chunkArrays;
 
+        @SuppressWarnings("unchecked")
         Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, double[] params) {
             this.numbers = numbers;
             this.edges = edges;
             this.attr = attr;
             this.lengthEmbedding = lengthEmbedding;
             int numNodes = edges.numNodes();
-            selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
+            A selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(selfConnection, numNodes, x, z, block(numbers, params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
             hidden = numbers.zeros(numNodes * hiddenDim);
@@ -200,28 +205,28 @@ final class PointConvolution {
             int weightDim = edgeProduct.weightNumel();
             aggregated = numbers.zeros(numNodes * midDim);
             double scale = 1 / Math.sqrt(numNeighbors);
-            int[][] chunks = edgeChunks(edges);
+            chunks = edgeChunks(edges);
+            chunkArrays = new ChunkArrays[chunks.length];
             BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
                 int[] starts = chunks[block];
                 A sum = numbers.zeros(midDim);
                 A row = numbers.zeros(midDim);
-                Scratch<A> neighbours = new Scratch<>(numbers, hiddenDim);
-                Scratch<A> attrRows = new Scratch<>(numbers, attrDim);
-                Scratch<A> weightRows = new Scratch<>(numbers, weightDim);
-                Scratch<A> messages = new Scratch<>(numbers, midDim);
+                ChunkArrays<A> arrays = new ChunkArrays<>(numbers, hiddenDim, attrDim, weightDim, midDim);
+                chunkArrays[block] = arrays;
                 for (int k = 0; k + 1 < starts.length; k++) {
                     int first = starts[k];
                     int count = starts[k + 1] - first;
-                    A chunkNeighbours = neighbours.rows(count);
+                    A chunkNeighbours = arrays.neighbours.rows(count);
                     edges.gatherSrc(hidden, hiddenDim, first, count, chunkNeighbours);
-                    A chunkMessages = messages.rows(count);
-                    numbers.forward(edgeProduct, count, chunkNeighbours, attrRows.copy(attr, first, count),
-                            weightRows.copy(edgeWeights, first, count), chunkMessages);
+                    A chunkMessages = arrays.messages.rows(count);
+                    numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
+                            arrays.weights.copy(edgeWeights, first, count), chunkMessages);
                     edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, sum, row);
                 }
             });
-            mixed = numbers.zeros(numNodes * irrepsOut().dim());
+            A mixed = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(lin2, numNodes, aggregated, z, block(numbers, params, 3), mixed);
+            output = mix(selfConnected, mixed);
         }
 
         /** {@code [numEdges][hiddenDim]}: each edge's neighbour's row of {@link #hidden}, gathered anew. */
@@ -231,13 +236,13 @@ final class PointConvolution {
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
         A output() {
-            return mix(selfConnected, mixed);
+            return output;
         }
     }
 
     /**
-     * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}; a {@code null} {@code s}
-     * is zero.
+     * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}, into {@code l}'s array,
+     * which it returns; a {@code null} {@code s} is zero.
      */
     @SuppressWarnings("unchecked")
     private <A> A mix(A selfConnected, A mixed) {
@@ -249,7 +254,7 @@ final class PointConvolution {
 
     private double[] mix(double[] selfConnected, double[] mixed) {
         int dim = irrepsOut().dim();
-        double[] out = new double[mixed.length];
+        double[] out = mixed;
         BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 int row = n * dim;
@@ -275,7 +280,7 @@ final class PointConvolution {
 
     private float[] mix(float[] selfConnected, float[] mixed) {
         int dim = irrepsOut().dim();
-        float[] out = new float[mixed.length];
+        float[] out = mixed;
         BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 int row = n * dim;
@@ -308,14 +313,13 @@ final class PointConvolution {
         /** The input's tangent, {@code null} for zero. */
         final double[] input;
         /** {@code null} when {@code input} is. */
-        final double[] selfConnected;
-        /** {@code null} when {@code input} is. */
         final double[] neighbours;
         final double[] attrTangent;
         final double[] embeddingTangent;
         final double[] edgeWeights;
         final double[] aggregated;
-        final double[] mixed;
+        /** The output's tangent. */
+        private final double[] output;
 
         Tangent(EdgeSet edges, Pass<double[]> pass, double[] xTangent, double[] z, double[] params, double[] attrTangent,
                 double[] embeddingTangent) {
@@ -329,6 +333,7 @@ final class PointConvolution {
             double[] term = new double[numEdges * midDim];
             double[] passNeighbours = pass.neighbours();
             double[] passEdgeWeights = pass.edgeWeights;
+            double[] selfConnected = null;
             if (xTangent != null) {
                 selfConnected = new double[numNodes * irrepsOut().dim()];
                 selfConnection.forward(numNodes, xTangent, z, block(params, 0), selfConnected);
@@ -338,7 +343,6 @@ final class PointConvolution {
                 neighbours = edges.gatherSrc(hidden, hiddenDim);
                 edgeProduct.forward(numEdges, neighbours, pass.attr, passEdgeWeights, messages);
             } else {
-                selfConnected = null;
                 neighbours = null;
             }
             edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
@@ -348,12 +352,13 @@ final class PointConvolution {
             edgeProduct.forward(numEdges, passNeighbours, pass.attr, edgeWeights, term);
             addTo(messages, term);
             aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
-            mixed = new double[numNodes * irrepsOut().dim()];
+            double[] mixed = new double[numNodes * irrepsOut().dim()];
             lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+            output = mix(selfConnected, mixed);
         }
 
         double[] output() {
-            return mix(selfConnected, mixed);
+            return output;
         }
     }
 
@@ -433,31 +438,29 @@ final class PointConvolution {
         int attrDim = attrDim();
         int weightDim = edgeProduct.weightNumel();
         double scale = 1 / Math.sqrt(numNeighbors);
-        int[][] chunks = edgeChunks(edges);
+        int[][] chunks = pass.chunks;
         A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
         A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
         A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
             int[] starts = chunks[block];
-            Scratch<A> gradMessages = new Scratch<>(numbers, midDim);
-            Scratch<A> neighbours = new Scratch<>(numbers, hiddenDim);
-            Scratch<A> attrRows = new Scratch<>(numbers, attrDim);
-            Scratch<A> weightRows = new Scratch<>(numbers, weightDim);
+            // The forward's arrays: the messages' take their gradient.
+            ChunkArrays<A> arrays = pass.chunkArrays[block];
             Scratch<A> gradChunkNeighbours = new Scratch<>(numbers, hiddenDim);
             Scratch<A> gradChunkAttr = new Scratch<>(numbers, attrDim);
             Scratch<A> gradWeights = new Scratch<>(numbers, weightDim);
             for (int k = 0; k + 1 < starts.length; k++) {
                 int first = starts[k];
                 int count = starts[k + 1] - first;
-                A chunkGradMessages = gradMessages.rows(count);
+                A chunkGradMessages = arrays.messages.rows(count);
                 edges.gatherDst(gradAggregated, midDim, scale, first, count, chunkGradMessages);
-                A chunkNeighbours = neighbours.rows(count);
+                A chunkNeighbours = arrays.neighbours.rows(count);
                 edges.gatherSrc(pass.hidden, hiddenDim, first, count, chunkNeighbours);
                 A chunkGradNeighbours = gradChunkNeighbours.rows(count);
                 A chunkGradAttr = gradAttr != null ? gradChunkAttr.rows(count) : null;
                 A chunkGradWeights = gradWeights.rows(count);
-                numbers.backward(edgeProduct, count, chunkNeighbours, attrRows.copy(pass.attr, first, count),
-                        weightRows.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
+                numbers.backward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(pass.attr, first, count),
+                        arrays.weights.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
                         chunkGradAttr, chunkGradWeights);
                 if (gradAttr != null) {
                     numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
@@ -667,6 +670,21 @@ final class PointConvolution {
             for (int i = 0; i < gradBlocks[b].length; i++) {
                 gradParams[offsets[b] + i] += gradBlocks[b][i];
             }
+        }
+    }
+
+    /** A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages. */
+    private static final class ChunkArrays<A> {
+        final Scratch<A> neighbours;
+        final Scratch<A> attr;
+        final Scratch<A> weights;
+        final Scratch<A> messages;
+
+        ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
+            neighbours = new Scratch<>(numbers, hiddenDim);
+            attr = new Scratch<>(numbers, attrDim);
+            weights = new Scratch<>(numbers, weightDim);
+            messages = new Scratch<>(numbers, midDim);
         }
     }
 
