@@ -136,7 +136,7 @@ final class EdgeSet {
         return (A) target;
     }
 
-    /** The first edge into node {@code node}: edges are sorted by destination, {@code numEdges()} for {@code numNodes}. */
+    /** The first edge into {@code node} (edges are sorted by destination); {@code numEdges()} for {@code numNodes}. */
     int firstEdgeInto(int node) {
         return dstStart[node];
     }

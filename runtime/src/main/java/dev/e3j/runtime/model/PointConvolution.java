@@ -161,11 +161,12 @@ final class PointConvolution {
      * {@code numbers}; {@code attr} and {@code lengthEmbedding} are the edge features ({@link EdgeSet}) in that type.
      *
      * <p>The radial MLP runs over all edges at once; the edge product runs by chunks of consecutive edges
-     * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product, and adds its
-     * messages to the sums of their destinations, through arrays of the chunk's size that the next chunk and the
-     * backward pass reuse, so that neither the neighbours nor the messages of all edges are formed. Every number is the same as over all
-     * edges at once (each edge's row alone, each node's sum in edge order), so the chunks change no bit. Since the
-     * backward reuses the pass's chunk arrays, one backward pass at a time may run through a pass.
+     * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product,
+     * and adds its messages to the sums of their destinations, through arrays of the chunk's size that the next chunk
+     * and the backward pass reuse, so that neither the neighbours nor the messages of all edges are formed. Every
+     * number is the same as over all edges at once (each edge's row alone, each node's sum in edge order), so the
+     * chunks change no bit. Since the backward reuses the pass's chunk arrays, one backward pass at a time may run
+     * through a pass.
      *
      * @param <A> {@code double[]} or {@code float[]}
      */
