@@ -24,7 +24,10 @@ final class EdgeSet {
     private final Edges edges;
     private final double[] attr;
     private final double[] lengthEmbedding;
-    /** The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order. */
+    /**
+     * The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order; the edges are
+     * sorted by destination, so these are edges {@code dstStart[n] .. dstStart[n + 1]} themselves.
+     */
     private final int[] dstStart;
     private final int[] byDst;
     /** The edges out of node {@code n} are {@code bySrc[srcStart[n] .. srcStart[n + 1])}, in edge order. */
@@ -38,6 +41,12 @@ final class EdgeSet {
         this.edges = edges;
         this.attr = edges.attr();
         this.lengthEmbedding = edges.lengthEmbedding();
+        for (int e = 1; e < dst.length; e++) {
+            if (dst[e] < dst[e - 1]) {
+                throw new IllegalArgumentException("dst: expected edges sorted by destination, edge " + e + " into "
+                        + dst[e] + " follows one into " + dst[e - 1]);
+            }
+        }
         this.dstStart = new int[numNodes + 1];
         this.byDst = groupBy(dst, numNodes, dstStart);
         this.srcStart = new int[numNodes + 1];
@@ -65,31 +74,42 @@ final class EdgeSet {
      * {@code double[]} or a {@code float[]}, and so is the result.
      */
     <A> A gatherSrc(A nodes, int width) {
-        return gather(nodes, width, src, 1.0, null);
+        return gather(nodes, width, src, 1.0, 0, numEdges(), null);
     }
 
     /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
     <A> A gatherDst(A nodes, int width, double scale) {
-        return gather(nodes, width, dst, scale, null);
+        return gather(nodes, width, dst, scale, 0, numEdges(), null);
     }
 
     /**
-     * {@link #gatherDst(Object, int, double)} into {@code out} ({@code [numEdges][width]}, overwritten; an array
-     * whose contents are no longer needed, so that no new one is zeroed), which it returns.
+     * {@link #gatherSrc(Object, int)} of edges {@code first .. first + count} into {@code out}
+     * ({@code [count][width]}, overwritten).
      */
-    <A> A gatherDst(A nodes, int width, double scale, A out) {
-        return gather(nodes, width, dst, scale, out);
+    <A> void gatherSrc(A nodes, int width, int first, int count, A out) {
+        gather(nodes, width, src, 1.0, first, count, out);
     }
 
-    /** Into {@code out}, or a new array when it is {@code null}; each row scaled while it is in cache. */
+    /**
+     * {@link #gatherDst(Object, int, double)} of edges {@code first .. first + count} into {@code out}
+     * ({@code [count][width]}, overwritten).
+     */
+    <A> void gatherDst(A nodes, int width, double scale, int first, int count, A out) {
+        gather(nodes, width, dst, scale, first, count, out);
+    }
+
+    /**
+     * Rows of edges {@code first .. first + count} into {@code out}, or a new array when it is {@code null}; each row
+     * scaled while it is in cache.
+     */
     @SuppressWarnings("unchecked")
-    private <A> A gather(A nodes, int width, int[] index, double scale, A out) {
+    private <A> A gather(A nodes, int width, int[] index, double scale, int first, int count, A out) {
         if (nodes instanceof double[] wide) {
-            double[] target = out != null ? (double[]) out : new double[index.length * width];
-            BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
+            double[] target = out != null ? (double[]) out : new double[count * width];
+            BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
                 for (int e = from; e < to; e++) {
                     int row = e * width;
-                    System.arraycopy(wide, index[e] * width, target, row, width);
+                    System.arraycopy(wide, index[first + e] * width, target, row, width);
                     if (scale != 1.0) {
                         for (int c = row; c < row + width; c++) {
                             target[c] *= scale;
@@ -100,12 +120,12 @@ final class EdgeSet {
             return (A) target;
         }
         float[] narrow = (float[]) nodes;
-        float[] target = out != null ? (float[]) out : new float[index.length * width];
+        float[] target = out != null ? (float[]) out : new float[count * width];
         float factor = (float) scale;
-        BatchBlocks.run(index.length, BLOCK_SIZE, (block, from, to) -> {
+        BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
             for (int e = from; e < to; e++) {
                 int row = e * width;
-                System.arraycopy(narrow, index[e] * width, target, row, width);
+                System.arraycopy(narrow, index[first + e] * width, target, row, width);
                 if (factor != 1.0f) {
                     for (int c = row; c < row + width; c++) {
                         target[c] *= factor;
@@ -116,6 +136,11 @@ final class EdgeSet {
         return (A) target;
     }
 
+    /** The first edge into {@code node} (edges are sorted by destination); {@code numEdges()} for {@code numNodes}. */
+    int firstEdgeInto(int node) {
+        return dstStart[node];
+    }
+
     /** {@code out[n] = scale * sum_{e: dst[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
     <A> A sumIntoDst(A values, int width, double scale) {
         return sumInto(values, width, scale, dstStart, byDst);
@@ -124,6 +149,95 @@ final class EdgeSet {
     /** {@code out[n] = sum_{e: src[e] = n} values[e]}, {@code [numNodes][width]}, summed in edge order. */
     <A> A sumIntoSrc(A values, int width) {
         return sumInto(values, width, 1.0, srcStart, bySrc);
+    }
+
+    /**
+     * {@link #sumIntoDst(Object, int, double)} by chunks of edges: adds the rows of edges {@code first .. first +
+     * count} ({@code values}, {@code [count][width]} from row 0) to the sums of their destinations, and writes each
+     * sum, scaled, to its row of {@code out} ({@code [numNodes][width]}, rows of nodes without edges left as they are)
+     * once its last edge is in. The sums are the same, bit for bit, when every node's edges go through consecutive
+     * calls in edge order: {@code sum} and {@code row} ({@code [width]} each, the caller's from one call to the
+     * next) carry the sum of a node whose edges continue into the next chunk.
+     */
+    <A> void sumIntoDst(A values, int width, double scale, int first, int count, A out, A sum, A row) {
+        if (values instanceof double[] wide) {
+            sumIntoDst(wide, width, scale, first, count, (double[]) out, (double[]) sum, (double[]) row);
+        } else {
+            sumIntoDst((float[]) values, width, (float) scale, first, count, (float[]) out, (float[]) sum,
+                    (float[]) row);
+        }
+    }
+
+    private void sumIntoDst(double[] values, int width, double scale, int first, int count, double[] out,
+                            double[] sum, double[] row) {
+        for (int k = 0; k < count; k++) {
+            int e = first + k;
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                Arrays.fill(sum, 0.0);
+            }
+            System.arraycopy(values, k * width, row, 0, width);
+            for (int c = 0; c < width; c++) {
+                sum[c] += row[c];
+            }
+            if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
+                if (scale != 1.0) {
+                    for (int c = 0; c < width; c++) {
+                        sum[c] *= scale;
+                    }
+                }
+                System.arraycopy(sum, 0, out, dst[e] * width, width);
+            }
+        }
+    }
+
+    private void sumIntoDst(float[] values, int width, float scale, int first, int count, float[] out, float[] sum,
+                            float[] row) {
+        for (int k = 0; k < count; k++) {
+            int e = first + k;
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                Arrays.fill(sum, 0.0f);
+            }
+            System.arraycopy(values, k * width, row, 0, width);
+            for (int c = 0; c < width; c++) {
+                sum[c] += row[c];
+            }
+            if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
+                if (scale != 1.0f) {
+                    for (int c = 0; c < width; c++) {
+                        sum[c] *= scale;
+                    }
+                }
+                System.arraycopy(sum, 0, out, dst[e] * width, width);
+            }
+        }
+    }
+
+    /**
+     * {@code out[src[e]] += values[e - first]} for the edges {@code first .. first + count}, in edge order
+     * ({@code values} {@code [count][width]}, {@code out} {@code [numNodes][width]}): from zero and over every edge in
+     * order, the sums of {@link #sumIntoSrc}, bit for bit.
+     */
+    <A> void addIntoSrc(A values, int width, int first, int count, A out) {
+        if (values instanceof double[] wide) {
+            double[] target = (double[]) out;
+            for (int k = 0; k < count; k++) {
+                int from = k * width;
+                int to = src[first + k] * width;
+                for (int c = 0; c < width; c++) {
+                    target[to + c] += wide[from + c];
+                }
+            }
+        } else {
+            float[] narrow = (float[]) values;
+            float[] target = (float[]) out;
+            for (int k = 0; k < count; k++) {
+                int from = k * width;
+                int to = src[first + k] * width;
+                for (int c = 0; c < width; c++) {
+                    target[to + c] += narrow[from + c];
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

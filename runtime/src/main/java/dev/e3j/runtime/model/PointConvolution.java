@@ -28,6 +28,15 @@ final class PointConvolution {
     private static final double CONVOLUTION_MIX = Math.cos(Math.PI / 8);
     /** Array elements per parallel block of the element-wise mixes and sums. */
     private static final int ELEMENT_BLOCK = 8192;
+    /**
+     * Edges per chunk of a {@link Pass}: the chunk's arrays (its neighbours, messages, edge weights and their
+     * gradients) stay in the core's caches from one stage to the next, and a block's last, shorter chunk needs arrays
+     * of its own. 16, 32 and 64 took the same CPU time on the gate-points benchmark (2026-12-07, under load); 32
+     * allocates less than 64.
+     */
+    private static final int CHUNK_EDGES = 32;
+    /** Destination nodes per parallel block of a {@link Pass}'s chunks (outside {@link BatchBlocks#serially}). */
+    private static final int NODE_BLOCK = 128;
 
     final String prefix;
     final TensorProductKernel selfConnection;
@@ -151,55 +160,91 @@ final class PointConvolution {
      * The intermediates of one forward pass that the output and the gradients need, in the arrays of
      * {@code numbers}; {@code attr} and {@code lengthEmbedding} are the edge features ({@link EdgeSet}) in that type.
      *
+     * <p>The radial MLP runs over all edges at once; the edge product runs by chunks of consecutive edges
+     * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product,
+     * and adds its messages to the sums of their destinations, through arrays of the chunk's size that the next chunk
+     * and the backward pass reuse, so that neither the neighbours nor the messages of all edges are formed. Every
+     * number is the same as over all edges at once (each edge's row alone, each node's sum in edge order), so the
+     * chunks change no bit. Since the backward reuses the pass's chunk arrays, one backward pass at a time may run
+     * through a pass.
+     *
      * @param <A> {@code double[]} or {@code float[]}
      */
     final class Pass<A> {
         final Numbers<A> numbers;
+        final EdgeSet edges;
         final A attr;
         final A lengthEmbedding;
-        final A selfConnected;
-        final A neighbours;
+        /** {@code lin1(x, z)}, {@code [numNodes][hiddenDim]}, which each chunk gathers its neighbours from. */
+        final A hidden;
         final RadialTrace<A> radialTrace;
+        /** {@code [numEdges][weightNumel]}: the edge product's weights, {@code fc(E_e)}. */
         final A edgeWeights;
-        /**
-         * The edge product's output, no longer needed once summed into {@link #aggregated}: the backward gathers the
-         * gradient of the messages into it rather than into a new array of the same size.
-         */
-        final A messages;
         final A aggregated;
-        final A mixed;
+        /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
+        private final A output;
+        /** The chunks of edges that the forward ran by ({@link PointConvolution#edgeChunks}), and so the backward. */
+        private final int[][] chunks;
+        /** Each block's arrays for one chunk, which the backward reuses. */
+        private final ChunkArrays<A>[] chunkArrays;
 
+        @SuppressWarnings("unchecked")
         Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, double[] params) {
             this.numbers = numbers;
+            this.edges = edges;
             this.attr = attr;
             this.lengthEmbedding = lengthEmbedding;
             int numNodes = edges.numNodes();
-            int numEdges = edges.numEdges();
-            selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
+            A selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(selfConnection, numNodes, x, z, block(numbers, params, 0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
-            A hidden = numbers.zeros(numNodes * hiddenDim);
+            hidden = numbers.zeros(numNodes * hiddenDim);
             numbers.forward(lin1, numNodes, x, z, block(numbers, params, 1), hidden);
-            neighbours = edges.gatherSrc(hidden, hiddenDim);
-            radialTrace = RadialTrace.of(radial, numEdges, lengthEmbedding, block(params, 2));
+            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, block(params, 2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            messages = numbers.zeros(numEdges * midDim);
-            numbers.forward(edgeProduct, numEdges, neighbours, attr, edgeWeights, messages);
-            aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
-            mixed = numbers.zeros(numNodes * irrepsOut().dim());
+            int attrDim = attrDim();
+            int weightDim = edgeProduct.weightNumel();
+            aggregated = numbers.zeros(numNodes * midDim);
+            double scale = 1 / Math.sqrt(numNeighbors);
+            chunks = edgeChunks(edges);
+            chunkArrays = new ChunkArrays[chunks.length];
+            BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
+                int[] starts = chunks[block];
+                A sum = numbers.zeros(midDim);
+                A row = numbers.zeros(midDim);
+                ChunkArrays<A> arrays = new ChunkArrays<>(numbers, hiddenDim, attrDim, weightDim, midDim);
+                chunkArrays[block] = arrays;
+                for (int k = 0; k + 1 < starts.length; k++) {
+                    int first = starts[k];
+                    int count = starts[k + 1] - first;
+                    A chunkNeighbours = arrays.neighbours.rows(count);
+                    edges.gatherSrc(hidden, hiddenDim, first, count, chunkNeighbours);
+                    A chunkMessages = arrays.messages.rows(count);
+                    numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
+                            arrays.weights.copy(edgeWeights, first, count), chunkMessages);
+                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, sum, row);
+                }
+            });
+            A mixed = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(lin2, numNodes, aggregated, z, block(numbers, params, 3), mixed);
+            output = mix(selfConnected, mixed);
+        }
+
+        /** {@code [numEdges][hiddenDim]}: each edge's neighbour's row of {@link #hidden}, gathered anew. */
+        A neighbours() {
+            return edges.gatherSrc(hidden, lin1.irrepsOut().dim());
         }
 
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
         A output() {
-            return mix(selfConnected, mixed);
+            return output;
         }
     }
 
     /**
-     * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}; a {@code null} {@code s}
-     * is zero.
+     * {@code sin(pi/8) m s + (1 - m + cos(pi/8) m) l} per component, with mask {@code m}, into {@code l}'s array,
+     * which it returns; a {@code null} {@code s} is zero.
      */
     @SuppressWarnings("unchecked")
     private <A> A mix(A selfConnected, A mixed) {
@@ -211,7 +256,7 @@ final class PointConvolution {
 
     private double[] mix(double[] selfConnected, double[] mixed) {
         int dim = irrepsOut().dim();
-        double[] out = new double[mixed.length];
+        double[] out = mixed;
         BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 int row = n * dim;
@@ -237,7 +282,7 @@ final class PointConvolution {
 
     private float[] mix(float[] selfConnected, float[] mixed) {
         int dim = irrepsOut().dim();
-        float[] out = new float[mixed.length];
+        float[] out = mixed;
         BatchBlocks.run(mixed.length / dim, rowBlock(dim), (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 int row = n * dim;
@@ -270,14 +315,13 @@ final class PointConvolution {
         /** The input's tangent, {@code null} for zero. */
         final double[] input;
         /** {@code null} when {@code input} is. */
-        final double[] selfConnected;
-        /** {@code null} when {@code input} is. */
         final double[] neighbours;
         final double[] attrTangent;
         final double[] embeddingTangent;
         final double[] edgeWeights;
         final double[] aggregated;
-        final double[] mixed;
+        /** The output's tangent. */
+        private final double[] output;
 
         Tangent(EdgeSet edges, Pass<double[]> pass, double[] xTangent, double[] z, double[] params, double[] attrTangent,
                 double[] embeddingTangent) {
@@ -289,6 +333,9 @@ final class PointConvolution {
             int midDim = edgeProduct.irrepsOut().dim();
             double[] messages = new double[numEdges * midDim];
             double[] term = new double[numEdges * midDim];
+            double[] passNeighbours = pass.neighbours();
+            double[] passEdgeWeights = pass.edgeWeights;
+            double[] selfConnected = null;
             if (xTangent != null) {
                 selfConnected = new double[numNodes * irrepsOut().dim()];
                 selfConnection.forward(numNodes, xTangent, z, block(params, 0), selfConnected);
@@ -296,24 +343,24 @@ final class PointConvolution {
                 double[] hidden = new double[numNodes * hiddenDim];
                 lin1.forward(numNodes, xTangent, z, block(params, 1), hidden);
                 neighbours = edges.gatherSrc(hidden, hiddenDim);
-                edgeProduct.forward(numEdges, neighbours, pass.attr, pass.edgeWeights, messages);
+                edgeProduct.forward(numEdges, neighbours, pass.attr, passEdgeWeights, messages);
             } else {
-                selfConnected = null;
                 neighbours = null;
             }
             edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
             radial.jvp(numEdges, edges.lengthEmbedding(), block(params, 2), embeddingTangent, null, edgeWeights);
-            edgeProduct.forward(numEdges, pass.neighbours, attrTangent, pass.edgeWeights, term);
+            edgeProduct.forward(numEdges, passNeighbours, attrTangent, passEdgeWeights, term);
             addTo(messages, term);
-            edgeProduct.forward(numEdges, pass.neighbours, pass.attr, edgeWeights, term);
+            edgeProduct.forward(numEdges, passNeighbours, pass.attr, edgeWeights, term);
             addTo(messages, term);
             aggregated = edges.sumIntoDst(messages, midDim, 1 / Math.sqrt(numNeighbors));
-            mixed = new double[numNodes * irrepsOut().dim()];
+            double[] mixed = new double[numNodes * irrepsOut().dim()];
             lin2.forward(numNodes, aggregated, z, block(params, 3), mixed);
+            output = mix(selfConnected, mixed);
         }
 
         double[] output() {
-            return mix(selfConnected, mixed);
+            return output;
         }
     }
 
@@ -335,7 +382,6 @@ final class PointConvolution {
                       A gradAttr, A gradLengthEmbedding, double[] gradParams) {
         Numbers<A> numbers = pass.numbers;
         int numNodes = edges.numNodes();
-        int numEdges = edges.numEdges();
         int dimOut = irrepsOut().dim();
         int dimIn = irrepsIn().dim();
         int attrDim = selfConnection.irrepsIn2().dim();
@@ -357,20 +403,7 @@ final class PointConvolution {
         backward(numbers, lin2, numNodes, pass.aggregated, z, params, 3, gradMixed, gradAggregated, gradZPart,
                 gradBlocks);
         accumulate(gradZ, gradZPart);
-        A gradMessages = edges.gatherDst(gradAggregated, midDim, 1 / Math.sqrt(numNeighbors), pass.messages);
-
-        int hiddenDim = lin1.irrepsOut().dim();
-        A gradNeighbours = numbers.zeros(numEdges * hiddenDim);
-        A gradEdgeWeights = numbers.zeros(numEdges * edgeProduct.weightNumel());
-        A gradAttrPart = gradAttr != null ? numbers.zeros(numEdges * attrDim()) : null;
-        numbers.backward(edgeProduct, numEdges, pass.neighbours, pass.attr, pass.edgeWeights, gradMessages,
-                gradNeighbours, gradAttrPart, gradEdgeWeights);
-        accumulate(gradAttr, gradAttrPart);
-        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
-        pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradBlocks[2]);
-        accumulate(gradLengthEmbedding, gradEmbeddingPart);
-
-        A gradHidden = edges.sumIntoSrc(gradNeighbours, hiddenDim);
+        A gradHidden = edgeBackward(pass, gradAggregated, gradAttr, gradLengthEmbedding, gradBlocks[2]);
         A gradXPart = gradX != null ? numbers.zeros(numNodes * dimIn) : null;
         backward(numbers, lin1, numNodes, x, z, params, 1, gradHidden, gradXPart, gradZPart, gradBlocks);
         accumulate(gradX, gradXPart);
@@ -386,6 +419,87 @@ final class PointConvolution {
                 }
             }
         }
+    }
+
+    /**
+     * The backward pass through the edges of {@code pass}, by chunks of edges as its forward ran: from the gradient of
+     * the sums into the nodes ({@code gradAggregated}), adds the edge features' gradients to {@code gradAttr} and
+     * {@code gradLengthEmbedding} ({@code null} to skip), writes the radial MLP's parameter gradient into
+     * {@code gradRadial} (in double, overwritten, {@code null} to skip), and returns the gradient of
+     * {@link Pass#hidden}. Each chunk gathers its neighbours again; their gradients go straight into their sums, in
+     * edge order, when one block holds every chunk, else into an array over all edges that is summed by source
+     * afterwards: the same bits either way.
+     */
+    private <A> A edgeBackward(Pass<A> pass, A gradAggregated, A gradAttr, A gradLengthEmbedding,
+                               double[] gradRadial) {
+        Numbers<A> numbers = pass.numbers;
+        EdgeSet edges = pass.edges;
+        int numEdges = edges.numEdges();
+        int hiddenDim = lin1.irrepsOut().dim();
+        int midDim = edgeProduct.irrepsOut().dim();
+        int attrDim = attrDim();
+        int weightDim = edgeProduct.weightNumel();
+        double scale = 1 / Math.sqrt(numNeighbors);
+        int[][] chunks = pass.chunks;
+        A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
+        A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
+        A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
+        BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
+            int[] starts = chunks[block];
+            // The forward's arrays: the messages' take their gradient.
+            ChunkArrays<A> arrays = pass.chunkArrays[block];
+            Scratch<A> gradChunkNeighbours = new Scratch<>(numbers, hiddenDim);
+            Scratch<A> gradChunkAttr = new Scratch<>(numbers, attrDim);
+            Scratch<A> gradWeights = new Scratch<>(numbers, weightDim);
+            for (int k = 0; k + 1 < starts.length; k++) {
+                int first = starts[k];
+                int count = starts[k + 1] - first;
+                A chunkGradMessages = arrays.messages.rows(count);
+                edges.gatherDst(gradAggregated, midDim, scale, first, count, chunkGradMessages);
+                A chunkNeighbours = arrays.neighbours.rows(count);
+                edges.gatherSrc(pass.hidden, hiddenDim, first, count, chunkNeighbours);
+                A chunkGradNeighbours = gradChunkNeighbours.rows(count);
+                A chunkGradAttr = gradAttr != null ? gradChunkAttr.rows(count) : null;
+                A chunkGradWeights = gradWeights.rows(count);
+                numbers.backward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(pass.attr, first, count),
+                        arrays.weights.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
+                        chunkGradAttr, chunkGradWeights);
+                if (gradAttr != null) {
+                    numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
+                }
+                System.arraycopy(chunkGradWeights, 0, gradEdgeWeights, first * weightDim, count * weightDim);
+                if (gradHidden != null) {
+                    edges.addIntoSrc(chunkGradNeighbours, hiddenDim, first, count, gradHidden);
+                } else {
+                    System.arraycopy(chunkGradNeighbours, 0, gradNeighbours, first * hiddenDim, count * hiddenDim);
+                }
+            }
+        });
+        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
+        pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradRadial);
+        accumulate(gradLengthEmbedding, gradEmbeddingPart);
+        return gradHidden != null ? gradHidden : edges.sumIntoSrc(gradNeighbours, hiddenDim);
+    }
+
+    /**
+     * The edges of {@code edges} by chunks of at most {@link #CHUNK_EDGES} consecutive edges, in blocks of whole
+     * destination nodes ({@link #NODE_BLOCK} of them, or all in one block inside {@link BatchBlocks#serially}), which
+     * can run in parallel: block {@code b}'s chunk {@code k} is edges {@code chunks[b][k] .. chunks[b][k + 1]}.
+     */
+    private static int[][] edgeChunks(EdgeSet edges) {
+        int numNodes = edges.numNodes();
+        int nodeBlock = BatchBlocks.isSerial() ? Math.max(1, numNodes) : NODE_BLOCK;
+        int[][] chunks = new int[BatchBlocks.count(numNodes, nodeBlock)][];
+        for (int b = 0; b < chunks.length; b++) {
+            int first = edges.firstEdgeInto(b * nodeBlock);
+            int end = edges.firstEdgeInto(Math.min(numNodes, (b + 1) * nodeBlock));
+            int[] starts = new int[BatchBlocks.count(end - first, CHUNK_EDGES) + 1];
+            for (int k = 0; k < starts.length; k++) {
+                starts[k] = Math.min(end, first + k * CHUNK_EDGES);
+            }
+            chunks[b] = starts;
+        }
+        return chunks;
     }
 
     /** Edge attribute width: {@code selfConnection}'s second input is the node attributes, not these; the tp's is. */
@@ -505,17 +619,19 @@ final class PointConvolution {
         double[] gradTangentEdgeWeights = new double[numEdges * weightDim];
         double[] neighboursPart = new double[numEdges * hiddenDim];
         double[] weightsPart = new double[numEdges * weightDim];
-        edgeProduct.backward(numEdges, pass.neighbours, pass.attr, pass.edgeWeights, gradMessages, gradNeighbours,
+        double[] passNeighbours = pass.neighbours();
+        double[] passEdgeWeights = pass.edgeWeights;
+        edgeProduct.backward(numEdges, passNeighbours, pass.attr, passEdgeWeights, gradMessages, gradNeighbours,
                 null, gradEdgeWeights);
-        edgeProduct.backward(numEdges, pass.neighbours, tangent.attrTangent, pass.edgeWeights, gradTangentMessages,
+        edgeProduct.backward(numEdges, passNeighbours, tangent.attrTangent, passEdgeWeights, gradTangentMessages,
                 neighboursPart, null, weightsPart);
         addTo(gradNeighbours, neighboursPart);
         addTo(gradEdgeWeights, weightsPart);
-        edgeProduct.backward(numEdges, pass.neighbours, pass.attr, tangent.edgeWeights, gradTangentMessages,
+        edgeProduct.backward(numEdges, passNeighbours, pass.attr, tangent.edgeWeights, gradTangentMessages,
                 neighboursPart, null, gradTangentEdgeWeights);
         addTo(gradNeighbours, neighboursPart);
         if (tangent.neighbours != null) {
-            edgeProduct.backward(numEdges, tangent.neighbours, pass.attr, pass.edgeWeights, gradTangentMessages,
+            edgeProduct.backward(numEdges, tangent.neighbours, pass.attr, passEdgeWeights, gradTangentMessages,
                     gradTangentNeighbours, null, weightsPart);
             addTo(gradEdgeWeights, weightsPart);
         }
@@ -556,6 +672,59 @@ final class PointConvolution {
             for (int i = 0; i < gradBlocks[b].length; i++) {
                 gradParams[offsets[b] + i] += gradBlocks[b][i];
             }
+        }
+    }
+
+    /** A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages. */
+    private static final class ChunkArrays<A> {
+        final Scratch<A> neighbours;
+        final Scratch<A> attr;
+        final Scratch<A> weights;
+        final Scratch<A> messages;
+
+        ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
+            neighbours = new Scratch<>(numbers, hiddenDim);
+            attr = new Scratch<>(numbers, attrDim);
+            weights = new Scratch<>(numbers, weightDim);
+            messages = new Scratch<>(numbers, midDim);
+        }
+    }
+
+    /**
+     * An array of {@code [count][width]} numbers that the chunks of a block reuse: a new one only when the count
+     * changes (the kernels take arrays of exactly their batch's rows).
+     */
+    private static final class Scratch<A> {
+        private final Numbers<A> numbers;
+        private final int width;
+        private A rows;
+        private int count = -1;
+
+        Scratch(Numbers<A> numbers, int width) {
+            this.numbers = numbers;
+            this.width = width;
+        }
+
+        /** The array for {@code count} rows; its contents are left from an earlier chunk. */
+        A rows(int count) {
+            if (count != this.count) {
+                rows = numbers.zeros(count * width);
+                this.count = count;
+            }
+            return rows;
+        }
+
+        /**
+         * Rows {@code first .. first + count} of {@code values} ({@code [rows][width]}): {@code values} itself when
+         * they are all of it, else a copy in this scratch array.
+         */
+        A copy(A values, int first, int count) {
+            if (first == 0 && count * width == numbers.length(values)) {
+                return values;
+            }
+            A target = rows(count);
+            System.arraycopy(values, first * width, target, 0, count * width);
+            return target;
         }
     }
 

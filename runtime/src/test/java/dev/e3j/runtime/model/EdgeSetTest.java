@@ -2,7 +2,6 @@ package dev.e3j.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.Irreps;
@@ -115,7 +114,43 @@ class EdgeSetTest {
     }
 
     @Test
-    void gathersScaledRowsIntoANewArrayOrTheGivenOne() {
+    void sumsByChunksOfEdgesAsAllAtOnce() {
+        Random random = new Random(7);
+        double[] pos = positions(random);
+        EdgeSet edges = EdgeSet.build(new ConstantHarmonic(), NODES, pos, new int[NODES], MAX_RADIUS, 4);
+        int numEdges = edges.numEdges();
+        double[] values = values(random, numEdges);
+        float[] narrow = narrow(values);
+        double scale = 1 / Math.sqrt(5.12);
+        // Chunks that split nodes' edges between them (a node has several edges), and one of all the edges.
+        for (int chunk : new int[] {1, 3, 7, numEdges}) {
+            double[] dstSums = new double[NODES * WIDTH];
+            double[] srcSums = new double[NODES * WIDTH];
+            float[] dstSumsFloat = new float[NODES * WIDTH];
+            float[] srcSumsFloat = new float[NODES * WIDTH];
+            double[] sum = new double[WIDTH];
+            double[] row = new double[WIDTH];
+            float[] sumFloat = new float[WIDTH];
+            float[] rowFloat = new float[WIDTH];
+            for (int first = 0; first < numEdges; first += chunk) {
+                int count = Math.min(chunk, numEdges - first);
+                double[] rows = Arrays.copyOfRange(values, first * WIDTH, (first + count) * WIDTH);
+                float[] rowsFloat = Arrays.copyOfRange(narrow, first * WIDTH, (first + count) * WIDTH);
+                edges.sumIntoDst(rows, WIDTH, scale, first, count, dstSums, sum, row);
+                edges.addIntoSrc(rows, WIDTH, first, count, srcSums);
+                edges.sumIntoDst(rowsFloat, WIDTH, scale, first, count, dstSumsFloat, sumFloat, rowFloat);
+                edges.addIntoSrc(rowsFloat, WIDTH, first, count, srcSumsFloat);
+            }
+            assertArrayEquals(edges.sumIntoDst(values, WIDTH, scale), dstSums, "chunks of " + chunk);
+            assertArrayEquals(edges.sumIntoSrc(values, WIDTH), srcSums, "chunks of " + chunk);
+            assertArrayEquals(edges.sumIntoDst(narrow, WIDTH, scale), dstSumsFloat, "chunks of " + chunk);
+            assertArrayEquals(edges.sumIntoSrc(narrow, WIDTH), srcSumsFloat, "chunks of " + chunk);
+        }
+        assertEquals(edges.numEdges(), edges.firstEdgeInto(NODES));
+    }
+
+    @Test
+    void gathersScaledRowsIntoANewArrayOrTheGivenOnes() {
         Random random = new Random(6);
         double[] pos = positions(random);
         RadiusGraph graph = RadiusGraph.build(NODES, pos, MAX_RADIUS);
@@ -140,13 +175,18 @@ class EdgeSetTest {
         assertArrayEquals(expectedDst, edges.gatherDst(nodes, WIDTH, scale));
         assertArrayEquals(expectedSrc, edges.gatherSrc(nodes, WIDTH));
         assertArrayEquals(expectedDstFloat, edges.gatherDst(nodesFloat, WIDTH, scale));
-        double[] target = new double[numEdges * WIDTH];
+        int first = 3;
+        int count = numEdges - 5;
+        double[] target = new double[count * WIDTH];
         Arrays.fill(target, Double.NaN);
-        assertSame(target, edges.gatherDst(nodes, WIDTH, scale, target));
-        assertArrayEquals(expectedDst, target, "every entry of the given array overwritten");
-        float[] floatTarget = new float[numEdges * WIDTH];
+        edges.gatherDst(nodes, WIDTH, scale, first, count, target);
+        assertArrayEquals(Arrays.copyOfRange(expectedDst, first * WIDTH, (first + count) * WIDTH), target,
+                "every entry of the given array overwritten");
+        edges.gatherSrc(nodes, WIDTH, first, count, target);
+        assertArrayEquals(Arrays.copyOfRange(expectedSrc, first * WIDTH, (first + count) * WIDTH), target);
+        float[] floatTarget = new float[count * WIDTH];
         Arrays.fill(floatTarget, Float.NaN);
-        assertSame(floatTarget, edges.gatherDst(nodesFloat, WIDTH, scale, floatTarget));
-        assertArrayEquals(expectedDstFloat, floatTarget);
+        edges.gatherDst(nodesFloat, WIDTH, scale, first, count, floatTarget);
+        assertArrayEquals(Arrays.copyOfRange(expectedDstFloat, first * WIDTH, (first + count) * WIDTH), floatTarget);
     }
 }
