@@ -93,14 +93,16 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     /**
      * The most channels {@code mul1} a path of a {@link Layout#MUL_IR} kernel with per-sample weights may have for
      * its forward and fused backward to loop over the samples inside each path method ({@link #pathsOverSamples()}).
-     * With a
-     * call per path and sample, every call passes eleven arguments, and each array access of its short channel
-     * loops is range-checked; one call per path and block compiles the per-sample code into a loop over the
-     * samples, from whose indices (a sample's offset plus a constant) HotSpot hoists the range checks. The gate-points
-     * edge products ({@code uvu}, paths of 8, 4 and 2 channels, per-edge weights; one thread's CPU time, under load,
-     * benchmarks/RESULTS.md, h/edgetp): their fused backward about 25% (float) and 10-35% (double) cheaper, the
-     * same bits; the plain forward measured no faster that way and keeps its call per sample. Kernels of 16 or more
-     * channels (nequip, revmd17, MACE) were not measured this way and keep their code.
+     * Called per path and sample, such a path method passes eleven arguments and runs a loop of 2-8 iterations whose
+     * every array access is range-checked; called once per path and block, it loops over the samples with its
+     * channels unrolled (where {@code M} is shared over them and the unrolled pattern fits one method), so that
+     * HotSpot hoists the range checks out of the one loop left. Gate points' edge products ({@code uvu}, paths of 8,
+     * 4 and 2 channels, per-edge weights; one thread's CPU time, 3 JVMs each, under load; benchmarks/RESULTS.md,
+     * h/edgetp): {@code Layer1EdgeProduct} backward 0.52x (float) and 0.79x (double) at 630 edges, forward
+     * 0.86-0.89x; {@code Layer2EdgeProduct} 0.85-0.94x; the same bits. The points-last alternative (transposed
+     * blocks, loops over the points that superword vectorizes) loses to its transposes here
+     * ({@link #MIN_MUL_IR_FORWARD_CHANNELS}). Kernels of 16 or more channels (nequip, revmd17, MACE) were not
+     * measured this way and keep their code.
      */
     public static final int MAX_SAMPLE_LOOP_CHANNELS = MIN_MUL_IR_FORWARD_CHANNELS - 1;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
