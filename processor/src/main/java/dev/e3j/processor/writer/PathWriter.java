@@ -95,7 +95,8 @@ final class PathWriter {
     private final Deque<String> loops = new ArrayDeque<>();
     /**
      * The channel {@code u} that the code being written stands at where its loop over the channels is unrolled
-     * ({@link #sharedWeightedBackwardBody}), read by {@link #at}; {@code -1} inside a loop or outside any.
+     * ({@link #sharedX2ForwardBody}, {@link #sharedWeightedBackwardBody}), read by {@link #at}; {@code -1} inside a
+     * loop or outside any.
      */
     private int unrolledChannel = -1;
 
@@ -195,8 +196,8 @@ final class PathWriter {
      * Whether the methods looping over the samples ({@link Operation#overSamples()}) write this path's channels one
      * after the other rather than in a loop, for the per-sample operation {@code perSample}: where the path shares
      * {@code M} over them ({@link PathPlan#sharesX2()}; weighted, for the backward) and its unrolled pattern still
-     * fits one method. Those methods
-     * are split like the per-sample ones (the same uses per term), so that both compute the same sums.
+     * fits one method. Those methods are split like the per-sample ones (the same uses per term), so that both
+     * compute the same sums.
      */
     private boolean unrollsChannels(Operation perSample) {
         return plan.sharesX2() && (perSample == Operation.FORWARD || path.weighted())
@@ -349,8 +350,8 @@ final class PathWriter {
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
             case FORWARD_SAMPLES, BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS,
-                    DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
