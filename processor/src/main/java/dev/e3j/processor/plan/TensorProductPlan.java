@@ -90,6 +90,21 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * so the transposes pay only where several paths share them ({@link #MIN_MUL_IR_BACKWARD_CHANNELS}).
      */
     public static final int MIN_PATHS_PER_OUTPUT_BLOCK = 2;
+    /**
+     * The most channels {@code mul1} a path of a {@link Layout#MUL_IR} kernel with per-sample weights may have for
+     * its forward and fused backward to loop over the samples inside each path method ({@link #pathsOverSamples()}).
+     * Called per path and sample, such a path method passes eleven arguments and runs a loop of 2-8 iterations whose
+     * every array access is range-checked; called once per path and block, it loops over the samples with its
+     * channels unrolled (where {@code M} is shared over them and the unrolled pattern fits one method), so that
+     * HotSpot hoists the range checks out of the one loop left. Gate points' edge products ({@code uvu}, paths of 8,
+     * 4 and 2 channels, per-edge weights; one thread's CPU time, 3 JVMs each, under load; benchmarks/RESULTS.md,
+     * h/edgetp): {@code Layer1EdgeProduct} backward 0.52x (float) and 0.79x (double) at 630 edges, forward
+     * 0.86-0.89x; {@code Layer2EdgeProduct} 0.85-0.94x; the same bits. The points-last alternative (transposed
+     * blocks, loops over the points that superword vectorizes) loses to its transposes here
+     * ({@link #MIN_MUL_IR_FORWARD_CHANNELS}). Kernels of 16 or more channels (nequip, revmd17, MACE) were not
+     * measured this way and keep their code.
+     */
+    public static final int MAX_SAMPLE_LOOP_CHANNELS = MIN_MUL_IR_FORWARD_CHANNELS - 1;
     /** Weight views added by one method at most (each about 40 bytes of bytecode). */
     public static final int VIEWS_PER_METHOD = 64;
     /** Weight views packed into helper methods: {@link #VIEWS_PER_METHOD}. */
@@ -258,6 +273,19 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
         long outputBlocks = paths.stream().mapToInt(path -> path.path().out()).distinct().count();
         return inFloat && paths.size() >= MIN_PATHS_PER_OUTPUT_BLOCK * outputBlocks
                 && paths.stream().allMatch(path -> path.layout().mul1() >= MIN_MUL_IR_BACKWARD_CHANNELS);
+    }
+
+    /**
+     * Whether the forward and the fused backward (every gradient wanted) call each path once per block, its method
+     * looping over the block's samples ({@code Operation.FORWARD_SAMPLES}, {@code BACKWARD_SAMPLES}): in a
+     * {@link Layout#MUL_IR} kernel (not a square) with per-sample weights whose paths are all weighted {@code uvu}
+     * paths of at most {@link #MAX_SAMPLE_LOOP_CHANNELS} channels. Such a kernel's forward and fused backward are
+     * otherwise the plain per-sample ones: not channel-last, not by weight rows, columns or pairs.
+     */
+    public boolean pathsOverSamples() {
+        return model.layout() == Layout.MUL_IR && !model.square() && !model.sharedWeights() && !paths.isEmpty()
+                && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVU && path.path().weighted()
+                        && path.layout().mul1() <= MAX_SAMPLE_LOOP_CHANNELS);
     }
 
     /** Whether some weight-row path has its fused backward by weight columns. */

@@ -15,6 +15,12 @@ import java.util.List;
 enum Operation {
     /** {@code out += tp(x1, x2, weights)}. */
     FORWARD("", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "out", "outOffset")),
+    /**
+     * {@link #FORWARD} of the samples {@code from..to-1} of a block in one call: the path method loops over them
+     * around its per-sample code, with each sample's offsets from the kernel's dimensions
+     * ({@link dev.e3j.processor.plan.TensorProductPlan#pathsOverSamples}).
+     */
+    FORWARD_SAMPLES("_samples", List.of("from", "to", "x1", "x2", "weights", "out")),
     /** {@code gradX1 += d<gradOut, out>/dx1}. */
     GRAD_X1("_gradX1", List.of("x2", "x2Offset", "weights", "weightOffset", "gradOut", "gradOutOffset", "gradX1",
             "x1Offset")),
@@ -31,6 +37,13 @@ enum Operation {
      */
     BACKWARD("_backward", List.of("x1", "x1Offset", "x2", "x2Offset", "weights", "weightOffset", "gradOut",
             "gradOutOffset", "gradX1", "gradX2", "gradWeights")),
+    /**
+     * {@link #BACKWARD} of the samples {@code from..to-1} of a block in one call: the path method loops over them
+     * around its per-sample code, with each sample's offsets from the kernel's dimensions
+     * ({@link dev.e3j.processor.plan.TensorProductPlan#pathsOverSamples}).
+     */
+    BACKWARD_SAMPLES("_backwardSamples", List.of("from", "to", "x1", "x2", "weights", "gradOut", "gradX1", "gradX2",
+            "gradWeights")),
     /**
      * The gradients of both inputs in one pass, without the weight gradient (forces: the derivatives with respect to
      * the positions, not the parameters); only for weighted paths, as an unweighted path's {@link #BACKWARD} computes
@@ -121,15 +134,26 @@ enum Operation {
         return suffix;
     }
 
-    /** The type of a path method's parameter: an offset, the weight rows (an array of arrays), or an array. */
+    /**
+     * The type of a path method's parameter: an offset or a sample ({@code from}, {@code to}), the weight rows (an
+     * array of arrays), or an array.
+     */
     static TypeName parameterType(String parameter, NumberType number) {
-        if (parameter.endsWith("Offset")) {
+        if (parameter.endsWith("Offset") || parameter.equals("from") || parameter.equals("to")) {
             return TypeName.INT;
         }
         return ROW_ARRAYS.contains(parameter) ? ArrayTypeName.of(number.arrayType()) : number.arrayType();
     }
 
-    /** Parameter names in order; each input array followed by its {@code int} offset. */
+    /** Whether the path methods loop over a range of samples ({@code from}, {@code to}) rather than take one. */
+    boolean overSamples() {
+        return parameters.contains("from");
+    }
+
+    /**
+     * Parameter names in order; each input array followed by its {@code int} offset (or, {@link #overSamples()},
+     * the range of samples first).
+     */
     List<String> parameters(boolean weighted) {
         return weighted || this == GRAD_WEIGHTS ? parameters
                 : parameters.stream().filter(p -> !WEIGHT_PARAMETERS.contains(p)).toList();

@@ -93,6 +93,12 @@ final class PathWriter {
      * else the variable of a left-out one, which reads as 0 ({@link #at}).
      */
     private final Deque<String> loops = new ArrayDeque<>();
+    /**
+     * The channel {@code u} that the code being written stands at where its loop over the channels is unrolled
+     * ({@link #sharedX2ForwardBody}, {@link #sharedWeightedBackwardBody}), read by {@link #at}; {@code -1} inside a
+     * loop or outside any.
+     */
+    private int unrolledChannel = -1;
 
     /**
      * @param scratch             where the kernel's channel-last double backward keeps a sample
@@ -142,9 +148,10 @@ final class PathWriter {
 
     private List<MethodSpec> write(Operation operation, NumberType type) {
         ToIntFunction<CgTerm> output = switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
-                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> CgTerm::k;
+            case FORWARD, FORWARD_SAMPLES, GRAD_WEIGHTS, BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS,
+                    FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
+                    BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    CgTerm::k;
             case GRAD_X1 -> CgTerm::i;
             case GRAD_X2 -> CgTerm::j;
         };
@@ -174,14 +181,27 @@ final class PathWriter {
     private int usesPerTerm(Operation operation) {
         return switch (operation) {
             case FORWARD -> plan.pairsChannels() ? 2 : 1;
+            case FORWARD_SAMPLES -> usesPerTerm(Operation.FORWARD);
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
-            case BACKWARD, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
             case BACKWARD_BY_PAIRS -> 3 * plan.weightRowCount();
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
             case DOUBLE_BACKWARD_CHANNEL_LAST -> 12;
         };
+    }
+
+    /**
+     * Whether the methods looping over the samples ({@link Operation#overSamples()}) write this path's channels one
+     * after the other rather than in a loop, for the per-sample operation {@code perSample}: where the path shares
+     * {@code M} over them ({@link PathPlan#sharesX2()}; weighted, for the backward) and its unrolled pattern still
+     * fits one method. Those methods are split like the per-sample ones (the same uses per term), so that both
+     * compute the same sums.
+     */
+    private boolean unrollsChannels(Operation perSample) {
+        return plan.sharesX2() && (perSample == Operation.FORWARD || path.weighted())
+                && (long) layout.mul1() * usesPerTerm(perSample) * path.terms().size() <= MAX_TERM_USES_PER_METHOD;
     }
 
     /**
@@ -202,10 +222,13 @@ final class PathWriter {
     private static String describe(Operation operation) {
         return switch (operation) {
             case FORWARD -> "out += W x1 (x) x2";
+            case FORWARD_SAMPLES -> "out += W x1 (x) x2, over the samples {@code from} to {@code to - 1}";
             case GRAD_X1 -> "gradient with respect to x1";
             case GRAD_X2 -> "gradient with respect to x2";
             case GRAD_WEIGHTS -> "gradient with respect to the weights";
             case BACKWARD -> "gradients with respect to x1, x2 and the weights, in one pass";
+            case BACKWARD_SAMPLES -> "gradients with respect to x1, x2 and the weights, in one pass, over the samples"
+                    + " {@code from} to {@code to - 1}";
             case BACKWARD_INPUTS -> "gradients with respect to x1 and x2 (not the weights), in one pass";
             case FORWARD_CHANNEL_LAST -> "outT += W x1T (x) x2, channel-last";
             case BACKWARD_CHANNEL_LAST -> "gradients with respect to x1, x2 and the weights, in one pass, channel-last";
@@ -231,9 +254,10 @@ final class PathWriter {
     private CodeBlock body(Operation operation, NumberType type, Chunk chunk) {
         String t = type.type().toString();
         List<CgTerm> terms = path.terms().stream().filter(term -> chunk.outputs().contains(switch (operation) {
-            case FORWARD, GRAD_WEIGHTS, BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST,
-                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
-                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST -> term.k();
+            case FORWARD, FORWARD_SAMPLES, GRAD_WEIGHTS, BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS,
+                    FORWARD_CHANNEL_LAST, BACKWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
+                    BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+                    term.k();
             case GRAD_X1 -> term.i();
             case GRAD_X2 -> term.j();
         })).toList();
@@ -264,8 +288,17 @@ final class PathWriter {
         if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
             return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
         }
+        if (operation == Operation.FORWARD_SAMPLES || operation == Operation.BACKWARD_SAMPLES) {
+            // the loop over the channels unrolled where that fits, so that the loop over the samples is the only one
+            boolean forward = operation == Operation.FORWARD_SAMPLES;
+            Operation sample = forward ? Operation.FORWARD : Operation.BACKWARD;
+            CodeBlock perSample = !unrollsChannels(sample) ? body(sample, type, chunk)
+                    : forward ? sharedX2ForwardBody(type, terms, true)
+                    : sharedWeightedBackwardBody(type, terms, true, true);
+            return overSamples(perSample, forward);
+        }
         if (operation == Operation.FORWARD && plan.sharesX2()) {
-            return sharedX2ForwardBody(type, terms);
+            return sharedX2ForwardBody(type, terms, false);
         }
         int weightsFirstBlock = operation == Operation.FORWARD ? weightsFirstBlock(terms) : 0;
         if (weightsFirstBlock > 0) {
@@ -316,8 +349,9 @@ final class PathWriter {
             case GRAD_X2 -> gradInputBody(code, type, terms, CgTerm::j, term -> "a" + term.i(),
                     local ? null : "gradX2", "in2Index");
             case GRAD_WEIGHTS -> gradWeightsBody(code, type, terms);
-            case BACKWARD, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS,
-                    BACKWARD_BY_PAIRS, DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
+            case FORWARD_SAMPLES, BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS, FORWARD_CHANNEL_LAST,
+                    FORWARD_WEIGHT_ROWS, BACKWARD_WEIGHT_ROWS, BACKWARD_BY_PAIRS, DOUBLE_BACKWARD,
+                    DOUBLE_BACKWARD_WEIGHT_ROWS, DOUBLE_BACKWARD_CHANNEL_LAST ->
                     throw new IllegalStateException(operation + " has its own body");
         }
         if (innerLoop || vOuter) {
@@ -332,6 +366,22 @@ final class PathWriter {
         }
         closeLoop(code);
         return code.build();
+    }
+
+    /**
+     * {@code perSample} (the code of one sample, at the offsets {@code x1Offset}, ...) in a loop over the samples
+     * {@code from..to-1}, each sample's offsets its index times the kernel's dimensions; {@code outOffset} for the
+     * {@code forward}, else {@code gradOutOffset}.
+     */
+    private CodeBlock overSamples(CodeBlock perSample, boolean forward) {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int b = from; b < to; b++)");
+        code.addStatement("int x1Offset = b * DIM_IN1");
+        code.addStatement("int x2Offset = b * DIM_IN2");
+        if (path.weighted()) {
+            code.addStatement("int weightOffset = b * WEIGHT_NUMEL");
+        }
+        code.addStatement("int $L = b * DIM_OUT", forward ? "outOffset" : "gradOutOffset");
+        return code.add(perSample).endControlFlow().build();
     }
 
     /** {@code offset + component * mul + u}, the index of channel {@code u} of a component in ir_mul scratch. */
@@ -784,16 +834,34 @@ final class PathWriter {
         }
     }
 
-    /** Forward with {@link PathPlan#sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights. */
-    private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms) {
+    /**
+     * Forward with {@link PathPlan#sharesX2()}: {@code M} once, then per channel {@code t = M^T a} and the weights;
+     * {@code unrolled}: the channels one after the other, each in a block of its own, instead of a loop.
+     */
+    private CodeBlock sharedX2ForwardBody(NumberType type, List<CgTerm> terms, boolean unrolled) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
-        openLoop(code, "u", "0", layout.mul1());
+        if (!unrolled) {
+            openLoop(code, "u", "0", layout.mul1());
+            sharedX2ForwardChannel(code, type, terms, pairs);
+            closeLoop(code);
+        }
+        for (int u = 0; unrolled && u < layout.mul1(); u++) {
+            code.add("{ // channel $L\n$>", u);
+            unrolledChannel = u;
+            sharedX2ForwardChannel(code, type, terms, pairs);
+            unrolledChannel = -1;
+            code.add("$<}\n");
+        }
+        return code.build();
+    }
+
+    /** One channel of {@link #sharedX2ForwardBody}. */
+    private void sharedX2ForwardChannel(CodeBlock.Builder code, NumberType type, List<CgTerm> terms,
+                                        List<int[]> pairs) {
         loadX1(code, type, terms);
         List<Integer> ks = declareContractionsThroughM(code, type, pairs);
         writeOutputs(code, type, ks);
-        closeLoop(code);
-        return code.build();
     }
 
     /**
@@ -808,7 +876,7 @@ final class PathWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         boolean shared = plan.sharesX2();
         if (shared && path.weighted()) {
-            return sharedWeightedBackwardBody(type, terms, weightGradient);
+            return sharedWeightedBackwardBody(type, terms, weightGradient, false);
         }
         List<int[]> pairs = shared ? declareSharedX2(code, type, terms) : List.of();
         if (shared) {
@@ -1047,14 +1115,35 @@ final class PathWriter {
      * ({@link PathPlan#sharesX2()}), through {@code h_i = sum_k M_ik gradOut_k}: {@code gradX1_i += w h_i}, {@code gradWeights += sum_i a_i h_i} and
      * {@code P_ik += (w a_i) gradOut_k}, contracted into {@code gradX2} after the channel loop. Per channel that is
      * {@code 2|M| + 3 dim1} multiply-adds, against {@code 3|M| + 2 dimOut} through {@code t_k} and
-     * {@code g_k = w gradOut_k} (mace-medium's {@code 1o x 3o -> 2e}: 39 against 55).
+     * {@code g_k = w gradOut_k} (mace-medium's {@code 1o x 3o -> 2e}: 39 against 55). {@code unrolled}: the channels
+     * written one after the other, each in a block of its own and indexed from constants, instead of a loop.
      */
-    private CodeBlock sharedWeightedBackwardBody(NumberType type, List<CgTerm> terms, boolean weightGradient) {
+    private CodeBlock sharedWeightedBackwardBody(NumberType type, List<CgTerm> terms, boolean weightGradient,
+                                                 boolean unrolled) {
         String t = type.type().toString();
         CodeBlock.Builder code = CodeBlock.builder();
         List<int[]> pairs = declareSharedX2(code, type, terms);
         pairs.forEach(pair -> code.addStatement("$L p$L_$L = $L", t, pair[0], pair[1], type.zero()));
-        openLoop(code, "u", "0", layout.mul1());
+        if (!unrolled) {
+            openLoop(code, "u", "0", layout.mul1());
+            sharedWeightedBackwardChannel(code, type, pairs, terms, weightGradient);
+            closeLoop(code);
+        }
+        for (int u = 0; unrolled && u < layout.mul1(); u++) {
+            code.add("{ // channel $L\n$>", u);
+            unrolledChannel = u;
+            sharedWeightedBackwardChannel(code, type, pairs, terms, weightGradient);
+            unrolledChannel = -1;
+            code.add("$<}\n");
+        }
+        gradX2ThroughP(code, type, terms);
+        return code.build();
+    }
+
+    /** One channel of {@link #sharedWeightedBackwardBody}: its gradients and its terms of {@code P}. */
+    private void sharedWeightedBackwardChannel(CodeBlock.Builder code, NumberType type, List<int[]> pairs,
+                                               List<CgTerm> terms, boolean weightGradient) {
+        String t = type.type().toString();
         loadX1(code, type, terms);
         code.addStatement("int gradOutIndex = $L",
                 outChannelIndex("gradOutOffset"));
@@ -1077,9 +1166,6 @@ final class PathWriter {
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
         pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(wa$L, go$L, p$L_$L)", pair[0], pair[1], pair[0],
                 pair[1], pair[0], pair[1]));
-        closeLoop(code);
-        gradX2ThroughP(code, type, terms);
-        return code.build();
     }
 
     /** {@code gradX2_j += sum_ik C_ijk P_ik}, once per sample after the channel loop. */
@@ -1756,6 +1842,9 @@ final class PathWriter {
         if (pair.equals("0")) {
             return base;
         }
+        if (unrolledChannel >= 0 && !mode.mixesChannels()) {
+            return plus("weightOffset", path.weightOffset() + Integer.parseInt(pair));
+        }
         if (mode.mixesChannels() && layout.mulOut() > 1) {
             return base + " + " + grouped(pair) + " * " + layout.mulOut();
         }
@@ -1835,11 +1924,15 @@ final class PathWriter {
         return index.equals("in1Index") ? in1(o) : in2(o);
     }
 
-    /** {@code base + offset + variable * stride}, without the last term where the variable is 0 ({@link #at}). */
+    /**
+     * {@code base + offset + variable * stride}, folded into {@code base + offset'} where the variable stands at a
+     * constant ({@link #at}).
+     */
     private String index(String base, int offset, String variable, int stride) {
         String value = at(variable);
-        if (value.equals("0")) {
-            return plus(base, offset);
+        if (value.matches("\\d+")) {
+            // a left-out loop's 0 or an unrolled channel
+            return plus(base, offset + Integer.parseInt(value) * stride);
         }
         return plus(base, offset) + " + " + (stride == 1 ? value : value + " * " + stride);
     }
@@ -1877,8 +1970,14 @@ final class PathWriter {
         return expression.matches("\\w+") ? expression : "(" + expression + ")";
     }
 
-    /** {@code variable}, or {@code "0"} inside its left-out loop ({@link #openLoop}). */
+    /**
+     * {@code variable}, or {@code "0"} inside its left-out loop ({@link #openLoop}), or the channel where the loop
+     * over {@code u} is unrolled ({@link #unrolledChannel}).
+     */
     private String at(String variable) {
+        if (variable.equals("u") && unrolledChannel >= 0) {
+            return String.valueOf(unrolledChannel);
+        }
         return loops.contains(variable) ? "0" : variable;
     }
 

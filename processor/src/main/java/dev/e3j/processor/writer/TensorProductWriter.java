@@ -207,10 +207,10 @@ public final class TensorProductWriter {
             }
         }
         List<Operation> operations = new ArrayList<>(List.of(
-                forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD,
+                forwardChannelLast ? Operation.FORWARD_CHANNEL_LAST : Operation.FORWARD, Operation.FORWARD_SAMPLES,
                 Operation.FORWARD_WEIGHT_ROWS, Operation.GRAD_X1, Operation.GRAD_X2, Operation.GRAD_WEIGHTS,
-                Operation.BACKWARD, Operation.BACKWARD_WEIGHT_ROWS, Operation.BACKWARD_BY_PAIRS,
-                Operation.BACKWARD_INPUTS,
+                Operation.BACKWARD, Operation.BACKWARD_SAMPLES, Operation.BACKWARD_WEIGHT_ROWS,
+                Operation.BACKWARD_BY_PAIRS, Operation.BACKWARD_INPUTS,
                 channelLast ? Operation.DOUBLE_BACKWARD_CHANNEL_LAST : Operation.DOUBLE_BACKWARD,
                 Operation.DOUBLE_BACKWARD_WEIGHT_ROWS));
         if (types.stream().anyMatch(this::channelLastBackward)) {
@@ -465,7 +465,9 @@ public final class TensorProductWriter {
         }
         if (!forwardChannelLast) {
             method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
-            method.addCode(batchLoop(number, List.of(Operation.FORWARD), binding(), MAX_CALLS_PER_METHOD, helpers));
+            // each path method loops over the block's samples itself, or one call per path and sample
+            Operation forward = plan.pathsOverSamples() ? Operation.FORWARD_SAMPLES : Operation.FORWARD;
+            method.addCode(batchLoop(number, List.of(forward), binding(), MAX_CALLS_PER_METHOD, helpers));
             return method.build();
         }
         // Channel-last scratch, allocated once per block: each sample is copied in, computed and copied out.
@@ -741,10 +743,12 @@ public final class TensorProductWriter {
         }
         return switch (operation) {
             case FORWARD_WEIGHT_ROWS -> writer.plan().readsWeightRows();
-            case FORWARD -> !writer.plan().readsWeightRows();
+            case FORWARD -> !writer.plan().readsWeightRows() && !plan.pathsOverSamples();
             case BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
             case BACKWARD_BY_PAIRS -> plan.backwardByPairs(writer.plan());
-            case BACKWARD -> !writer.plan().backwardByColumns() && !plan.backwardByPairs(writer.plan());
+            case BACKWARD -> !writer.plan().backwardByColumns() && !plan.backwardByPairs(writer.plan())
+                    && !plan.pathsOverSamples();
+            case FORWARD_SAMPLES, BACKWARD_SAMPLES -> plan.pathsOverSamples();
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> writer.plan().backwardByColumns();
             case DOUBLE_BACKWARD -> !writer.plan().backwardByColumns();
             default -> true;
@@ -985,6 +989,9 @@ public final class TensorProductWriter {
             method.addCode(batchLoop(number, fusedOperations(), fusedBinding, callBudget, helpers, before, Map.of()));
         } else if (channelLastBackward(number)) {
             method.addCode(channelLastBackwardLoop(number, fusedBinding, callBudget, helpers));
+        } else if (plan.pathsOverSamples()) {
+            // each path method loops over the block's samples itself
+            method.addCode(batchLoop(number, List.of(Operation.BACKWARD_SAMPLES), fusedBinding, callBudget, helpers));
         } else {
             method.addCode(batchLoop(number, List.of(Operation.BACKWARD), fusedBinding, callBudget, helpers));
         }
@@ -1620,7 +1627,8 @@ public final class TensorProductWriter {
     }
 
     /**
-     * {@code for (b) { offsets; before; calls of each operation, then what follows it in after }}: the path calls
+     * {@code for (b) { offsets; before; calls of each operation, then what follows it in after }} (only the calls
+     * where the path methods loop over the samples themselves, {@link Operation#overSamples()}): the path calls
      * inline while they number at most
      * {@code callBudget}, else grouped into per-sample helper methods of at most {@link #MAX_CALLS_PER_METHOD} calls
      * each. A helper calls the methods of one class and sits in that class, so a kernel split into nested classes
@@ -1655,16 +1663,18 @@ public final class TensorProductWriter {
                 String name = helperName(operation) + part;
                 MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
                         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                        .addJavadoc("Path method calls $L to $L for one sample.\n", start, start + members.size() - 1);
+                        .addJavadoc("Path method calls $L to $L for $L.\n", start, start + members.size() - 1,
+                                operation.overSamples() ? "the samples {@code from} to {@code to - 1}" : "one sample");
                 for (String parameter : parameters) {
                     helper.addParameter(Operation.parameterType(parameter, number), parameter);
                 }
                 members.forEach(call -> helper.addStatement(call.renderInGroup()));
                 List<MethodSpec> target = group.nested()
                         ? nestedHelpers.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
+                MethodSpec built = helper.build();
                 if (target.stream().noneMatch(existing -> existing.name().equals(name)
-                        && existing.parameters().get(0).type().equals(number.arrayType()))) {
-                    target.add(helper.build());
+                        && existing.parameters().equals(built.parameters()))) {
+                    target.add(built);
                 }
                 calls.add(CodeBlock.builder().addStatement(new Call(group, name, parameters).render(binding)).build());
                 start += members.size();
@@ -1672,6 +1682,10 @@ public final class TensorProductWriter {
             calls.add(after.getOrDefault(operation, CodeBlock.of("")));
         }
         CodeBlock.Builder loop = CodeBlock.builder();
+        if (operations.stream().allMatch(Operation::overSamples)) {
+            calls.forEach(loop::add);
+            return loop.build();
+        }
         loop.beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
@@ -1708,6 +1722,7 @@ public final class TensorProductWriter {
     private static String helperName(Operation operation) {
         return switch (operation) {
             case FORWARD, FORWARD_CHANNEL_LAST -> "forwardSample";
+            case FORWARD_SAMPLES -> "forwardSamples";
             case BACKWARD_CHANNEL_LAST -> "backwardChannelLastSample";
             case DOUBLE_BACKWARD_CHANNEL_LAST -> "doubleBackwardChannelLastSample";
             case FORWARD_WEIGHT_ROWS -> "forwardRowsSample";
@@ -1717,6 +1732,7 @@ public final class TensorProductWriter {
             case GRAD_X2 -> "gradX2Sample";
             case GRAD_WEIGHTS -> "gradWeightsSample";
             case BACKWARD -> "backwardSample";
+            case BACKWARD_SAMPLES -> "backwardSamples";
             case BACKWARD_INPUTS -> "backwardInputsSample";
             case DOUBLE_BACKWARD -> "doubleBackwardSample";
             case DOUBLE_BACKWARD_WEIGHT_ROWS -> "doubleBackwardRowsSample";

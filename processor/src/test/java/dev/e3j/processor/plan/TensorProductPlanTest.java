@@ -142,6 +142,24 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void fewChannelsWithPerSampleWeightsLoopOverTheSamplesInThePathMethods() throws InvalidSpecException {
+        int most = TensorProductPlan.MAX_SAMPLE_LOOP_CHANNELS;
+        // gate points' edge product: uvu paths of 8, 4 and 2 channels, weights per edge
+        assertTrue(plan("8x0e+4x1o+2x2e", "0e+1o+2e", "8x0e+4x1o+2x2e", Kind.CHANNELWISE, false)
+                .pathsOverSamples());
+        String narrow = most + "x0e+" + most + "x1o";
+        assertTrue(plan(narrow, "0e+1o", narrow, Kind.CHANNELWISE, false).pathsOverSamples());
+        String wider = (most + 1) + "x0e+" + most + "x1o";
+        assertFalse(plan(wider, "0e+1o", wider, Kind.CHANNELWISE, false).pathsOverSamples(),
+                "one path over the threshold (nequip: 32 channels)");
+        assertFalse(plan(narrow, "0e+1o", narrow, Kind.CHANNELWISE, true).pathsOverSamples(), "shared weights");
+        assertFalse(plan(narrow, "0e+1o", narrow, Kind.CHANNELWISE, false, Layout.IR_MUL).pathsOverSamples(),
+                "ir_mul runs channel-last");
+        assertFalse(plan("4x0e+4x1o", "0e+1o", "4x0e+4x1o", Kind.FULLY_CONNECTED, false).pathsOverSamples(),
+                "uvw paths");
+    }
+
+    @Test
     void vacuousPathsAreLeftOut() throws InvalidSpecException {
         // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
         TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
