@@ -116,19 +116,34 @@ class SoftOneHotTest {
         assertTrue(Double.isNaN(at(0, 0, 2, 2, Basis.BESSEL, false)[0]), "0/0 at x = start, as in e3nn");
     }
 
-    /** Every basis, with and without cutoff: values and derivatives together are those of the two methods, bit for bit. */
+    /**
+     * Every basis, with and without cutoff: values and derivatives together are those of the two methods, bit for bit
+     * but the Gaussians, which take two exponentials per point instead of one per center: within 4e-15 relative per
+     * unit of the exponent {@code d^2} (whose own rounding both formulas carry) or 1e-15 absolute (derivatives cross
+     * zero at the centers), also past the ends and far from the centers (and both vanish far outside the grid).
+     */
     @Test
     void valuesWithDerivativesAreTheSeparateOnes() {
-        double[] xs = {-0.3, 0.0, 0.17, 0.55, 0.9, 1.33, 1.71, 2.0, 2.4};
-        for (Basis basis : Basis.values()) {
-            for (boolean cutoff : new boolean[] {false, true}) {
-                double[] values = new double[xs.length * 5];
-                double[] derivatives = new double[xs.length * 5];
-                SoftOneHot.softOneHotLinspaceWithDerivative(xs, -0.5, 2.0, 5, basis, cutoff, values, derivatives);
-                assertArrayEquals(SoftOneHot.softOneHotLinspace(xs, -0.5, 2.0, 5, basis, cutoff), values,
-                        basis + " cutoff=" + cutoff);
-                assertArrayEquals(SoftOneHot.softOneHotLinspaceDerivative(xs, -0.5, 2.0, 5, basis, cutoff),
-                        derivatives, basis + " cutoff=" + cutoff);
+        double[] xs = {-40, -3.1, -0.3, 0.0, 0.17, 0.55, 0.9, 1.33, 1.71, 2.0, 2.4, 5.7, 1e6};
+        for (int number : new int[] {2, 5, 17}) {
+            for (Basis basis : Basis.values()) {
+                for (boolean cutoff : new boolean[] {false, true}) {
+                    double[] values = new double[xs.length * number];
+                    double[] derivatives = new double[xs.length * number];
+                    SoftOneHot.softOneHotLinspaceWithDerivative(xs, -0.5, 2.0, number, basis, cutoff, values,
+                            derivatives);
+                    String where = basis + " cutoff=" + cutoff + " N=" + number;
+                    double[] expectedValues = SoftOneHot.softOneHotLinspace(xs, -0.5, 2.0, number, basis, cutoff);
+                    double[] expectedDerivatives = SoftOneHot.softOneHotLinspaceDerivative(xs, -0.5, 2.0, number,
+                            basis, cutoff);
+                    if (basis == Basis.GAUSSIAN) {
+                        assertRelativelyClose(expectedValues, values, 4e-15, where);
+                        assertRelativelyClose(expectedDerivatives, derivatives, 4e-15, where);
+                    } else {
+                        assertArrayEquals(expectedValues, values, where);
+                        assertArrayEquals(expectedDerivatives, derivatives, where);
+                    }
+                }
             }
         }
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
@@ -297,5 +312,19 @@ class SoftOneHotTest {
         assertTrue(spacing.getMessage().startsWith("SoftOneHot.softOneHotLinspace: number must leave the centers "
                 + "apart"), spacing.getMessage());
         assertEquals(0, SoftOneHot.softOneHotLinspace(new double[0], 0, 1, 1 << 30, Basis.GAUSSIAN, false).length);
+    }
+
+    /**
+     * {@code |actual - expected| <= tolerance max(1, -log|expected|) |expected| + 1e-15} entry by entry (a Gaussian's
+     * value {@code e^{-d^2}} carries the rounding of {@code d^2}), or both the same (zeros).
+     */
+    private static void assertRelativelyClose(double[] expected, double[] actual, double tolerance, String where) {
+        assertEquals(expected.length, actual.length, where);
+        for (int i = 0; i < expected.length; i++) {
+            double magnitude = Math.abs(expected[i]);
+            double bound = tolerance * Math.max(1, -Math.log(magnitude)) * magnitude + 1e-15;
+            assertTrue(Math.abs(actual[i] - expected[i]) <= bound || Double.compare(expected[i], actual[i]) == 0,
+                    where + " [" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+        }
     }
 }
