@@ -233,12 +233,21 @@ public final class TensorProductWriter {
         methods.addAll(helpers);
         if (channelLast && !irMul) {
             for (NumberType number : types) {
-                methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
-                methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
-                methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
+                // the forward's and the fused backward's transposes, then the double backward's
+                if (forwardChannelLast || channelLastBackward(number)) {
+                    methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                }
+                if (channelLastBackward(number)) {
+                    methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
+                    methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
+                }
+                methods.addAll(toScratch("in1ToScratch", model.irrepsIn1(), number));
+                methods.addAll(fromScratch("in1FromScratch", model.irrepsIn1(), number));
+                methods.addAll(toScratch("outToScratch", model.irrepsOut(), number));
+                methods.addAll(fromScratch("outFromScratch", model.irrepsOut(), number));
             }
         }
-        if (channelLast && !irMul || weightRows && !irMulInPlace) {
+        if (forwardChannelLast && !irMul || weightRows && !irMulInPlace) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
@@ -1216,7 +1225,7 @@ public final class TensorProductWriter {
      * The double backward of a channel-last kernel on channel-last scratch
      * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout, all in one array ({@link DoubleBackwardScratch}):
      * per sample, {@code x1}, {@code ggX1}, {@code gradOut} (and per-sample weights and their cotangent) copied in
-     * ({@code ir_mul}: plainly; {@code mul_ir}: transposed, as the forward's, through a sample-sized buffer), the
+     * ({@code ir_mul}: plainly; {@code mul_ir}: transposed straight into their segments, {@link #toScratch}), the
      * segments of {@code gX1}, {@code gGradOut} (and the weights' gradient) zeroed, the paths' methods, then those
      * gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel), shared weights and
      * their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
@@ -1228,10 +1237,6 @@ public final class TensorProductWriter {
         CodeBlock.Builder before = CodeBlock.builder();
         CodeBlock.Builder after = CodeBlock.builder();
         code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), DoubleBackwardScratch.LENGTH);
-        if (!irMul) {
-            code.addStatement("$T[] in1T = new $T[DIM_IN1]", number.type(), number.type());
-            code.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
-        }
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("x1", DoubleBackwardScratch.X1);
         inputs.put("ggX1", DoubleBackwardScratch.GG_X1);
@@ -1242,10 +1247,8 @@ public final class TensorProductWriter {
                 before.addStatement("System.arraycopy($L, b * $L, scratch, $L, $L)", input, feature.dimension(), start,
                         feature.dimension());
             } else {
-                String buffer = feature.operand() + "T";
-                before.addStatement("$LToChannelLast($L, b * $L, $L)", feature.operand(), input, feature.dimension(),
-                                buffer)
-                        .addStatement("System.arraycopy($L, 0, scratch, $L, $L)", buffer, start, feature.dimension());
+                before.addStatement("$LToScratch($L, b * $L, scratch, $L)", feature.operand(), input,
+                        feature.dimension(), start);
             }
         });
         Map<String, String> gradients = new LinkedHashMap<>();
@@ -1259,10 +1262,8 @@ public final class TensorProductWriter {
                 after.addStatement("System.arraycopy(scratch, $L, $L, b * $L, $L)", start, gradient,
                         feature.dimension(), feature.dimension());
             } else {
-                String buffer = feature.operand() + "T";
-                after.addStatement("System.arraycopy(scratch, $L, $L, 0, $L)", start, buffer, feature.dimension())
-                        .addStatement("$LFromChannelLast($L, $L, b * $L)", feature.operand(), buffer, gradient,
-                                feature.dimension());
+                after.addStatement("$LFromScratch(scratch, $L, $L, b * $L)", feature.operand(), start, gradient,
+                        feature.dimension());
             }
         });
         if (doubleBackwardScratch.holdsWeights()) {
@@ -1295,22 +1296,38 @@ public final class TensorProductWriter {
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
     private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true));
+        return transpose(name, irreps, number, new Transpose(true, false));
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
     private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false));
+        return transpose(name, irreps, number, new Transpose(false, false));
+    }
+
+    /**
+     * {@link #toChannelLast} into a segment of the double backward's scratch ({@link DoubleBackwardScratch}) that
+     * starts at {@code at}: {@code xT[at + offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}, consecutive
+     * entries whose layouts coincide in one copy.
+     */
+    private static List<MethodSpec> toScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(true, true));
+    }
+
+    /** The inverse of {@link #toScratch}: {@code x[to + offset_e + u * dim + i] = xT[at + offset_e + i * mul + u]}. */
+    private static List<MethodSpec> fromScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(false, true));
     }
 
     /**
      * One direction of a transposing copy between {@code x} ({@code mul_ir}), which holds a sample of a kernel
      * argument at an offset ({@code from} when it is read, {@code to} when it is written), and {@code xT}
-     * ({@code ir_mul}), per-sample scratch at offset 0.
+     * ({@code ir_mul}): per-sample scratch at offset 0, or a segment of a larger scratch at the offset {@code at}.
      *
      * @param intoChannelLast whether {@code xT} is written from {@code x}
+     * @param atOffset        whether {@code xT}'s sample starts at the parameter {@code at}; such a copy also moves each
+     *                        run of consecutive entries whose two layouts coincide with one {@code System.arraycopy}
      */
-    private record Transpose(boolean intoChannelLast) {
+    private record Transpose(boolean intoChannelLast, boolean atOffset) {
 
         /** Whether the sample is the array read. */
         boolean readsSample() {
@@ -1330,15 +1347,21 @@ public final class TensorProductWriter {
             return readsSample() ? "from" : "to";
         }
 
+        /** {@code xT}'s index of channel-last position {@code position} (before the channel {@code u}). */
+        String channelLast(int position) {
+            return atOffset ? plus("at", position) : Integer.toString(position);
+        }
+
         /** The call of a part {@code name} with this direction's parameters. */
         String call(String name) {
-            return readsSample() ? name + "(" + source() + ", from, " + target() + ")"
-                    : name + "(" + source() + ", " + target() + ", to)";
+            String scratch = atOffset ? "xT, at" : "xT";
+            return readsSample() ? name + "(x, from, " + scratch + ")" : name + "(" + scratch + ", x, to)";
         }
 
         String javadoc() {
-            return intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
-                    : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n";
+            String scratch = "channel-last {@code xT}" + (atOffset ? " at {@code at}" : "");
+            return intoChannelLast ? "One sample of {@code x} at {@code from} into " + scratch + ".\n"
+                    : "C" + scratch.substring(1) + " into one sample of {@code x} at {@code to}.\n";
         }
     }
 
@@ -1366,20 +1389,31 @@ public final class TensorProductWriter {
 
     /** A copy of an entry whose {@code mul_ir} and {@code ir_mul} layouts coincide is one statement. */
     private static int copyStatements(Irreps irreps, int entry) {
-        int dim = irreps.get(entry).ir().dim();
-        return dim == 1 || irreps.get(entry).mul() == 1 ? 1 : dim + 1;
+        return coincide(irreps, entry) ? 1 : irreps.get(entry).ir().dim() + 1;
+    }
+
+    /** Whether entry {@code entry}'s {@code mul_ir} and {@code ir_mul} layouts coincide (one channel or one component). */
+    private static boolean coincide(Irreps irreps, int entry) {
+        return irreps.get(entry).ir().dim() == 1 || irreps.get(entry).mul() == 1;
     }
 
     private static MethodSpec.Builder transposeSignature(String name, NumberType number, Transpose direction) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc(direction.javadoc());
-        method.addParameter(number.arrayType(), direction.source());
         if (direction.readsSample()) {
+            method.addParameter(number.arrayType(), "x");
             method.addParameter(TypeName.INT, "from");
-            method.addParameter(number.arrayType(), direction.target());
+            method.addParameter(number.arrayType(), "xT");
+            if (direction.atOffset()) {
+                method.addParameter(TypeName.INT, "at");
+            }
         } else {
-            method.addParameter(number.arrayType(), direction.target());
+            method.addParameter(number.arrayType(), "xT");
+            if (direction.atOffset()) {
+                method.addParameter(TypeName.INT, "at");
+            }
+            method.addParameter(number.arrayType(), "x");
             method.addParameter(TypeName.INT, "to");
         }
         return method;
@@ -1389,23 +1423,31 @@ public final class TensorProductWriter {
             List<Integer> entries) {
         MethodSpec.Builder method = transposeSignature(name, number, direction);
         String offset = direction.offset();
-        for (int e : entries) {
+        for (int k = 0; k < entries.size(); k++) {
+            int e = entries.get(k);
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
             if (dim == 1 || mul == 1) {
-                // mul_ir and ir_mul coincide: a plain copy
+                // mul_ir and ir_mul coincide: a plain copy (at an offset, of the run of such entries from e on)
+                int length = mul * dim;
+                while (direction.atOffset() && k + 1 < entries.size() && coincide(irreps, entries.get(k + 1))
+                        && irreps.offset(entries.get(k + 1)) == entryOffset + length) {
+                    k++;
+                    length += irreps.get(entries.get(k)).dim();
+                }
                 String sample = plus(offset, entryOffset);
-                String scratch = Integer.toString(entryOffset);
+                String scratch = direction.channelLast(entryOffset);
                 boolean readsSample = direction.readsSample();
                 method.addStatement("System.arraycopy($L, $L, $L, $L, $L)", direction.source(),
-                        readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, mul * dim);
+                        readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, length);
                 continue;
             }
             method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
             method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
             for (int i = 0; i < dim; i++) {
-                String channelLastIndex = (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+                String channelLastIndex = direction.atOffset() ? direction.channelLast(entryOffset + i * mul) + " + u"
+                        : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
                 String mulIrIndex = i == 0 ? "index" : "index + " + i;
                 if (direction.intoChannelLast()) {
                     method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
