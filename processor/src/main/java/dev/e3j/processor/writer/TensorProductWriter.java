@@ -231,6 +231,9 @@ public final class TensorProductWriter {
             }
         }
         methods.addAll(helpers);
+        if (channelLast && types.contains(NumberType.DOUBLE)) {
+            methods.add(touchLines(NumberType.DOUBLE));
+        }
         if (channelLast && !irMul) {
             for (NumberType number : types) {
                 // the forward's and the fused backward's transposes, then the double backward's
@@ -1281,9 +1284,63 @@ public final class TensorProductWriter {
             binding.put("ggWeightsT", "ggWeights");
             binding.put("gWeightsT", "gWeights");
         }
+        if (number == NumberType.DOUBLE) {
+            before.add(touchNextSample());
+        }
         code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
                 helpers, before.build(), Map.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST, after.build())));
         return code.build();
+    }
+
+    /**
+     * The float64 double backward's read of the next sample ({@code b + 1}, the block's last sample for the last): one
+     * entry per cache line of each of its per-sample arrays, inputs and gradients ({@link #touchLines}), summed into
+     * the scratch's {@link DoubleBackwardScratch#TOUCH} entry. Copied in and out with {@code System.arraycopy} or the
+     * transposes as each sample starts and ends, a float64 sample (mace-medium's product: 56 KB with its gradients)
+     * otherwise waits on memory: JDK 17 offers Java code no prefetch, and these loads, issued before the sample's paths
+     * compute, bring the next sample's lines in meanwhile. One thread's CPU time, under load (benchmarks/RESULTS.md,
+     * h/dbl): float64 mace-medium and nequip 6-11% less in both layouts; in float32 mace-medium gained 1-3% and nequip
+     * (32 channels, 9 KB a sample) lost 10%, so float32 does without.
+     */
+    private CodeBlock touchNextSample() {
+        List<String> touched = new ArrayList<>();
+        Map<String, String> arrays = new LinkedHashMap<>();
+        arrays.put("x1", "DIM_IN1");
+        arrays.put("ggX1", "DIM_IN1");
+        arrays.put("gradOut", "DIM_OUT");
+        arrays.put("gX1", "DIM_IN1");
+        arrays.put("gGradOut", "DIM_OUT");
+        if (doubleBackwardScratch.holdsWeights()) {
+            List.of("weights", "ggWeights", "gWeights").forEach(array -> arrays.put(array, "WEIGHT_NUMEL"));
+        }
+        arrays.forEach((array, dimension) -> touched.add("touchLines(" + array + ", next * " + dimension + ", "
+                + dimension + ")"));
+        return CodeBlock.builder()
+                .addStatement("int next = Math.min(b + 1, to - 1)")
+                .addStatement("scratch[$L] = $L", DoubleBackwardScratch.TOUCH, String.join("\n+ ", touched))
+                .build();
+    }
+
+    /**
+     * {@code touchLines(a, from, length)}: the sum of {@code a[from + i]} over one {@code i} per 64-byte cache line
+     * of {@code a[from, from + length)} ({@link #touchNextSample()}).
+     */
+    private static MethodSpec touchLines(NumberType number) {
+        int perLine = 64 / number.bytes();
+        return MethodSpec.methodBuilder("touchLines")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The sum of one entry per 64-byte line of {@code a[from, from + length)}: read to bring"
+                        + " the next sample's lines in.\n")
+                .returns(number.type())
+                .addParameter(number.arrayType(), "a")
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "length")
+                .addStatement("$T sum = $L", number.type(), number.zero())
+                .beginControlFlow("for (int i = 0; i < length; i += $L)", perLine)
+                .addStatement("sum += a[from + i]")
+                .endControlFlow()
+                .addStatement("return sum")
+                .build();
     }
 
     /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
@@ -1428,7 +1485,7 @@ public final class TensorProductWriter {
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
-            if (dim == 1 || mul == 1) {
+            if (coincide(irreps, e)) {
                 // mul_ir and ir_mul coincide: a plain copy (at an offset, of the run of such entries from e on)
                 int length = mul * dim;
                 while (direction.atOffset() && k + 1 < entries.size() && coincide(irreps, entries.get(k + 1))
