@@ -231,14 +231,26 @@ public final class TensorProductWriter {
             }
         }
         methods.addAll(helpers);
+        if (channelLast && types.contains(NumberType.DOUBLE)) {
+            methods.add(touchLines(NumberType.DOUBLE));
+        }
         if (channelLast && !irMul) {
             for (NumberType number : types) {
-                methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
-                methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
-                methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
+                // the forward's and the fused backward's transposes, then the double backward's
+                if (forwardChannelLast || channelLastBackward(number)) {
+                    methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
+                }
+                if (channelLastBackward(number)) {
+                    methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
+                    methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
+                }
+                methods.addAll(toScratch("in1ToScratch", model.irrepsIn1(), number));
+                methods.addAll(fromScratch("in1FromScratch", model.irrepsIn1(), number));
+                methods.addAll(toScratch("outToScratch", model.irrepsOut(), number));
+                methods.addAll(fromScratch("outFromScratch", model.irrepsOut(), number));
             }
         }
-        if (channelLast && !irMul || weightRows && !irMulInPlace) {
+        if (forwardChannelLast && !irMul || weightRows && !irMulInPlace) {
             for (NumberType number : types) {
                 methods.addAll(fromChannelLast("outFromChannelLast", model.irrepsOut(), number));
             }
@@ -1223,7 +1235,7 @@ public final class TensorProductWriter {
      * The double backward of a channel-last kernel on channel-last scratch
      * ({@link Operation#DOUBLE_BACKWARD_CHANNEL_LAST}), in either layout, all in one array ({@link DoubleBackwardScratch}):
      * per sample, {@code x1}, {@code ggX1}, {@code gradOut} (and per-sample weights and their cotangent) copied in
-     * ({@code ir_mul}: plainly; {@code mul_ir}: transposed, as the forward's, through a sample-sized buffer), the
+     * ({@code ir_mul}: plainly; {@code mul_ir}: transposed straight into their segments, {@link #toScratch}), the
      * segments of {@code gX1}, {@code gGradOut} (and the weights' gradient) zeroed, the paths' methods, then those
      * gradients copied out; {@code x2}, {@code ggX2} and {@code gX2} stay in place (one channel), shared weights and
      * their block's gradient too. In {@code mul_ir} this replaces the scalar per-channel
@@ -1235,10 +1247,6 @@ public final class TensorProductWriter {
         CodeBlock.Builder before = CodeBlock.builder();
         CodeBlock.Builder after = CodeBlock.builder();
         code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), DoubleBackwardScratch.LENGTH);
-        if (!irMul) {
-            code.addStatement("$T[] in1T = new $T[DIM_IN1]", number.type(), number.type());
-            code.addStatement("$T[] outT = new $T[DIM_OUT]", number.type(), number.type());
-        }
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("x1", DoubleBackwardScratch.X1);
         inputs.put("ggX1", DoubleBackwardScratch.GG_X1);
@@ -1249,10 +1257,8 @@ public final class TensorProductWriter {
                 before.addStatement("System.arraycopy($L, b * $L, scratch, $L, $L)", input, feature.dimension(), start,
                         feature.dimension());
             } else {
-                String buffer = feature.operand() + "T";
-                before.addStatement("$LToChannelLast($L, b * $L, $L)", feature.operand(), input, feature.dimension(),
-                                buffer)
-                        .addStatement("System.arraycopy($L, 0, scratch, $L, $L)", buffer, start, feature.dimension());
+                before.addStatement("$LToScratch($L, b * $L, scratch, $L)", feature.operand(), input,
+                        feature.dimension(), start);
             }
         });
         Map<String, String> gradients = new LinkedHashMap<>();
@@ -1266,10 +1272,8 @@ public final class TensorProductWriter {
                 after.addStatement("System.arraycopy(scratch, $L, $L, b * $L, $L)", start, gradient,
                         feature.dimension(), feature.dimension());
             } else {
-                String buffer = feature.operand() + "T";
-                after.addStatement("System.arraycopy(scratch, $L, $L, 0, $L)", start, buffer, feature.dimension())
-                        .addStatement("$LFromChannelLast($L, $L, b * $L)", feature.operand(), buffer, gradient,
-                                feature.dimension());
+                after.addStatement("$LFromScratch(scratch, $L, $L, b * $L)", feature.operand(), start, gradient,
+                        feature.dimension());
             }
         });
         if (doubleBackwardScratch.holdsWeights()) {
@@ -1287,9 +1291,63 @@ public final class TensorProductWriter {
             binding.put("ggWeightsT", "ggWeights");
             binding.put("gWeightsT", "gWeights");
         }
+        if (number == NumberType.DOUBLE) {
+            before.add(touchNextSample());
+        }
         code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
                 helpers, before.build(), Map.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST, after.build())));
         return code.build();
+    }
+
+    /**
+     * The float64 double backward's read of the next sample ({@code b + 1}, the block's last sample for the last): one
+     * entry per cache line of each of its per-sample arrays, inputs and gradients ({@link #touchLines}), summed into
+     * the scratch's {@link DoubleBackwardScratch#TOUCH} entry. Copied in and out with {@code System.arraycopy} or the
+     * transposes as each sample starts and ends, a float64 sample (mace-medium's product: 56 KB with its gradients)
+     * otherwise waits on memory: JDK 17 offers Java code no prefetch, and these loads, issued before the sample's paths
+     * compute, bring the next sample's lines in meanwhile. One thread's CPU time, under load (benchmarks/RESULTS.md,
+     * h/dbl): float64 mace-medium and nequip 6-11% less in both layouts; in float32 mace-medium gained 1-3% and nequip
+     * (32 channels, 9 KB a sample) lost 10%, so float32 does without.
+     */
+    private CodeBlock touchNextSample() {
+        List<String> touched = new ArrayList<>();
+        Map<String, String> arrays = new LinkedHashMap<>();
+        arrays.put("x1", "DIM_IN1");
+        arrays.put("ggX1", "DIM_IN1");
+        arrays.put("gradOut", "DIM_OUT");
+        arrays.put("gX1", "DIM_IN1");
+        arrays.put("gGradOut", "DIM_OUT");
+        if (doubleBackwardScratch.holdsWeights()) {
+            List.of("weights", "ggWeights", "gWeights").forEach(array -> arrays.put(array, "WEIGHT_NUMEL"));
+        }
+        arrays.forEach((array, dimension) -> touched.add("touchLines(" + array + ", next * " + dimension + ", "
+                + dimension + ")"));
+        return CodeBlock.builder()
+                .addStatement("int next = Math.min(b + 1, to - 1)")
+                .addStatement("scratch[$L] = $L", DoubleBackwardScratch.TOUCH, String.join("\n+ ", touched))
+                .build();
+    }
+
+    /**
+     * {@code touchLines(a, from, length)}: the sum of {@code a[from + i]} over one {@code i} per 64-byte cache line
+     * of {@code a[from, from + length)} ({@link #touchNextSample()}).
+     */
+    private static MethodSpec touchLines(NumberType number) {
+        int perLine = 64 / number.bytes();
+        return MethodSpec.methodBuilder("touchLines")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("The sum of one entry per 64-byte line of {@code a[from, from + length)}: read to bring"
+                        + " the next sample's lines in.\n")
+                .returns(number.type())
+                .addParameter(number.arrayType(), "a")
+                .addParameter(TypeName.INT, "from")
+                .addParameter(TypeName.INT, "length")
+                .addStatement("$T sum = $L", number.type(), number.zero())
+                .beginControlFlow("for (int i = 0; i < length; i += $L)", perLine)
+                .addStatement("sum += a[from + i]")
+                .endControlFlow()
+                .addStatement("return sum")
+                .build();
     }
 
     /** Per-sample weights go through a scratch copy at offset 0; shared ones are there already. */
@@ -1302,22 +1360,38 @@ public final class TensorProductWriter {
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
     private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true));
+        return transpose(name, irreps, number, new Transpose(true, false));
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
     private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false));
+        return transpose(name, irreps, number, new Transpose(false, false));
+    }
+
+    /**
+     * {@link #toChannelLast} into a segment of the double backward's scratch ({@link DoubleBackwardScratch}) that
+     * starts at {@code at}: {@code xT[at + offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}, consecutive
+     * entries whose layouts coincide in one copy.
+     */
+    private static List<MethodSpec> toScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(true, true));
+    }
+
+    /** The inverse of {@link #toScratch}: {@code x[to + offset_e + u * dim + i] = xT[at + offset_e + i * mul + u]}. */
+    private static List<MethodSpec> fromScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(false, true));
     }
 
     /**
      * One direction of a transposing copy between {@code x} ({@code mul_ir}), which holds a sample of a kernel
      * argument at an offset ({@code from} when it is read, {@code to} when it is written), and {@code xT}
-     * ({@code ir_mul}), per-sample scratch at offset 0.
+     * ({@code ir_mul}): per-sample scratch at offset 0, or a segment of a larger scratch at the offset {@code at}.
      *
      * @param intoChannelLast whether {@code xT} is written from {@code x}
+     * @param atOffset        whether {@code xT}'s sample starts at the parameter {@code at}; such a copy also moves each
+     *                        run of consecutive entries whose two layouts coincide with one {@code System.arraycopy}
      */
-    private record Transpose(boolean intoChannelLast) {
+    private record Transpose(boolean intoChannelLast, boolean atOffset) {
 
         /** Whether the sample is the array read. */
         boolean readsSample() {
@@ -1337,15 +1411,21 @@ public final class TensorProductWriter {
             return readsSample() ? "from" : "to";
         }
 
+        /** {@code xT}'s index of channel-last position {@code position} (before the channel {@code u}). */
+        String channelLast(int position) {
+            return atOffset ? plus("at", position) : Integer.toString(position);
+        }
+
         /** The call of a part {@code name} with this direction's parameters. */
         String call(String name) {
-            return readsSample() ? name + "(" + source() + ", from, " + target() + ")"
-                    : name + "(" + source() + ", " + target() + ", to)";
+            String scratch = atOffset ? "xT, at" : "xT";
+            return readsSample() ? name + "(x, from, " + scratch + ")" : name + "(" + scratch + ", x, to)";
         }
 
         String javadoc() {
-            return intoChannelLast ? "One sample of {@code x} at {@code from} into channel-last {@code xT}.\n"
-                    : "Channel-last {@code xT} into one sample of {@code x} at {@code to}.\n";
+            String scratch = "channel-last {@code xT}" + (atOffset ? " at {@code at}" : "");
+            return intoChannelLast ? "One sample of {@code x} at {@code from} into " + scratch + ".\n"
+                    : "C" + scratch.substring(1) + " into one sample of {@code x} at {@code to}.\n";
         }
     }
 
@@ -1373,20 +1453,31 @@ public final class TensorProductWriter {
 
     /** A copy of an entry whose {@code mul_ir} and {@code ir_mul} layouts coincide is one statement. */
     private static int copyStatements(Irreps irreps, int entry) {
-        int dim = irreps.get(entry).ir().dim();
-        return dim == 1 || irreps.get(entry).mul() == 1 ? 1 : dim + 1;
+        return coincide(irreps, entry) ? 1 : irreps.get(entry).ir().dim() + 1;
+    }
+
+    /** Whether entry {@code entry}'s {@code mul_ir} and {@code ir_mul} layouts coincide (one channel or one component). */
+    private static boolean coincide(Irreps irreps, int entry) {
+        return irreps.get(entry).ir().dim() == 1 || irreps.get(entry).mul() == 1;
     }
 
     private static MethodSpec.Builder transposeSignature(String name, NumberType number, Transpose direction) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc(direction.javadoc());
-        method.addParameter(number.arrayType(), direction.source());
         if (direction.readsSample()) {
+            method.addParameter(number.arrayType(), "x");
             method.addParameter(TypeName.INT, "from");
-            method.addParameter(number.arrayType(), direction.target());
+            method.addParameter(number.arrayType(), "xT");
+            if (direction.atOffset()) {
+                method.addParameter(TypeName.INT, "at");
+            }
         } else {
-            method.addParameter(number.arrayType(), direction.target());
+            method.addParameter(number.arrayType(), "xT");
+            if (direction.atOffset()) {
+                method.addParameter(TypeName.INT, "at");
+            }
+            method.addParameter(number.arrayType(), "x");
             method.addParameter(TypeName.INT, "to");
         }
         return method;
@@ -1396,23 +1487,31 @@ public final class TensorProductWriter {
             List<Integer> entries) {
         MethodSpec.Builder method = transposeSignature(name, number, direction);
         String offset = direction.offset();
-        for (int e : entries) {
+        for (int k = 0; k < entries.size(); k++) {
+            int e = entries.get(k);
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
-            if (dim == 1 || mul == 1) {
-                // mul_ir and ir_mul coincide: a plain copy
+            if (coincide(irreps, e)) {
+                // mul_ir and ir_mul coincide: a plain copy (at an offset, of the run of such entries from e on)
+                int length = mul * dim;
+                while (direction.atOffset() && k + 1 < entries.size() && coincide(irreps, entries.get(k + 1))
+                        && irreps.offset(entries.get(k + 1)) == entryOffset + length) {
+                    k++;
+                    length += irreps.get(entries.get(k)).dim();
+                }
                 String sample = plus(offset, entryOffset);
-                String scratch = Integer.toString(entryOffset);
+                String scratch = direction.channelLast(entryOffset);
                 boolean readsSample = direction.readsSample();
                 method.addStatement("System.arraycopy($L, $L, $L, $L, $L)", direction.source(),
-                        readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, mul * dim);
+                        readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, length);
                 continue;
             }
             method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
             method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
             for (int i = 0; i < dim; i++) {
-                String channelLastIndex = (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+                String channelLastIndex = direction.atOffset() ? direction.channelLast(entryOffset + i * mul) + " + u"
+                        : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
                 String mulIrIndex = i == 0 ? "index" : "index + " + i;
                 if (direction.intoChannelLast()) {
                     method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
