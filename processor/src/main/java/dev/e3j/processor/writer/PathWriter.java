@@ -54,6 +54,9 @@ final class PathWriter {
     /** {@link PathPlan#MAX_TERM_USES_PER_METHOD}: a pattern above it is split over several methods. */
     static final int MAX_TERM_USES_PER_METHOD = PathPlan.MAX_TERM_USES_PER_METHOD;
 
+    /** Uses of a CG term in the fused backward ({@link #usesPerTerm}): the forward value, x1's and x2's gradients. */
+    static final int FUSED_BACKWARD_USES_PER_TERM = 3;
+
     /** Sums a register-blocked loop keeps in local variables: x86-64 has 16 (32 with AVX-512) FP registers. */
     static final int MAX_ACCUMULATORS = 12;
 
@@ -99,14 +102,24 @@ final class PathWriter {
      * loop or outside any.
      */
     private int unrolledChannel = -1;
+    /** What this path's methods over the samples assign rather than add to. */
+    private final TensorProductPlan.Assignments assignments;
+    /**
+     * Whether the code being written is a method over the samples ({@link Operation#overSamples()}), which assigns
+     * the arrays of {@link #assignments} where it writes them first.
+     */
+    private boolean overSamples;
 
     /**
      * @param scratch             where the kernel's channel-last double backward keeps a sample
      *                            ({@link #channelLastDoubleBackwardBody})
      * @param channelLastOperands whether the operands are indexed {@code ir_mul} in place ({@link #channelLastOperands})
+     * @param assignments         what this path's methods over the samples assign rather than add to
      */
-    PathWriter(PathPlan plan, ConstantPool constants, DoubleBackwardScratch scratch, boolean channelLastOperands) {
+    PathWriter(PathPlan plan, ConstantPool constants, DoubleBackwardScratch scratch, boolean channelLastOperands,
+               TensorProductPlan.Assignments assignments) {
         this.plan = plan;
+        this.assignments = assignments;
         this.scratch = scratch;
         this.channelLastOperands = channelLastOperands;
         this.path = plan.path();
@@ -184,7 +197,7 @@ final class PathWriter {
             case FORWARD_SAMPLES -> usesPerTerm(Operation.FORWARD);
             case GRAD_X1, GRAD_X2, GRAD_WEIGHTS -> 1;
             case FORWARD_CHANNEL_LAST, FORWARD_WEIGHT_ROWS -> 2;
-            case BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> 3;
+            case BACKWARD, BACKWARD_SAMPLES, BACKWARD_INPUTS, BACKWARD_WEIGHT_ROWS -> FUSED_BACKWARD_USES_PER_TERM;
             case BACKWARD_BY_PAIRS -> 3 * plan.weightRowCount();
             case BACKWARD_CHANNEL_LAST -> 8;
             case DOUBLE_BACKWARD, DOUBLE_BACKWARD_WEIGHT_ROWS -> 7;
@@ -292,9 +305,11 @@ final class PathWriter {
             // the loop over the channels unrolled where that fits, so that the loop over the samples is the only one
             boolean forward = operation == Operation.FORWARD_SAMPLES;
             Operation sample = forward ? Operation.FORWARD : Operation.BACKWARD;
+            overSamples = true;
             CodeBlock perSample = !unrollsChannels(sample) ? body(sample, type, chunk)
                     : forward ? sharedX2ForwardBody(type, terms, true)
                     : sharedWeightedBackwardBody(type, terms, true, true);
+            overSamples = false;
             return overSamples(perSample, forward);
         }
         if (operation == Operation.FORWARD && plan.sharesX2()) {
@@ -1157,12 +1172,18 @@ final class PathWriter {
         byI.forEach((i, products) -> code.addStatement("$L h$L = $L", t, i, fmaSum(products, type)));
         code.addStatement("int weightIndex = $L", weightBase());
         if (weightGradient) {
-            code.addStatement("gradWeights[weightIndex] += $L", fmaSum(byI.keySet().stream()
-                    .map(i -> new Product(SqrtRational.ONE, "a" + i, "h" + i)).toList(), type));
+            String gradient = fmaSum(byI.keySet().stream()
+                    .map(i -> new Product(SqrtRational.ONE, "a" + i, "h" + i)).toList(), type);
+            if (overSamples && assignments.gradWeights()) {
+                code.addStatement("gradWeights[weightIndex] = $L + $L", gradient, type.zero());
+            } else {
+                code.addStatement("gradWeights[weightIndex] += $L", gradient);
+            }
         }
         code.addStatement("$L weight = weights[weightIndex]", t);
-        byI.keySet().forEach(i -> code.addStatement("gradX1[$L] = Math.fma(weight, h$L, gradX1[$L])",
-                in1(i), i, in1(i)));
+        boolean assignX1 = overSamples && assignments.gradX1();
+        byI.keySet().forEach(i -> code.addStatement("gradX1[$L] = Math.fma(weight, h$L, $L)", in1(i), i,
+                assignX1 ? type.zero() : "gradX1[" + in1(i) + "]"));
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
         pairs.forEach(pair -> code.addStatement("p$L_$L = Math.fma(wa$L, go$L, p$L_$L)", pair[0], pair[1], pair[0],
                 pair[1], pair[0], pair[1]));
@@ -1175,7 +1196,12 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
+        if (overSamples && assignments.gradX2()) {
+            byJ.forEach((j, products) -> code.addStatement("gradX2[$L] = $L + $L", in2(j), sum(products, type),
+                    type.zero()));
+        } else {
+            byJ.forEach((j, products) -> code.addStatement("gradX2[$L] += $L", in2(j), sum(products, type)));
+        }
     }
 
     /**
@@ -1639,7 +1665,12 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
             code.addStatement("int outIndex = $L", outChannelIndex("outOffset"));
-            ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
+            if (overSamples && assignments.out()) {
+                ks.forEach(k -> code.addStatement("out[$L] = $Lt$L + $L", outAt("outIndex", k), weight, k,
+                        type.zero()));
+            } else {
+                ks.forEach(k -> code.addStatement("out[$L] += $Lt$L", outAt("outIndex", k), weight, k));
+            }
         }
     }
 

@@ -127,7 +127,7 @@ public final class TensorProductWriter {
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
             for (PathPlan path : parts.get(g)) {
                 PathWriter writer = new PathWriter(path, group.constants(), doubleBackwardScratch,
-                        plan.irMulInPlace());
+                        plan.irMulInPlace(), plan.assignments(path, PathWriter.FUSED_BACKWARD_USES_PER_TERM));
                 pathWriters.add(writer);
                 groups.put(writer, group);
             }
@@ -450,7 +450,10 @@ public final class TensorProductWriter {
         };
     }
 
-    /** {@code out} of samples {@code from..to-1}: zeroed, then every path accumulates into it. */
+    /**
+     * {@code out} of samples {@code from..to-1}: zeroed, then every path accumulates into it; or, where the paths
+     * over the samples assign it ({@link TensorProductPlan#assignsOutputs()}), written once by them.
+     */
     private MethodSpec forwardBlock(NumberType number, List<MethodSpec> helpers) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("forwardBlock")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -476,7 +479,9 @@ public final class TensorProductWriter {
             return method.build();
         }
         if (!forwardChannelLast) {
-            method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
+            if (!plan.assignsOutputs()) {
+                method.addStatement("$T.fill(out, from * DIM_OUT, to * DIM_OUT, $L)", ARRAYS, number.zero());
+            }
             // each path method loops over the block's samples itself, or one call per path and sample
             Operation forward = plan.pathsOverSamples() ? Operation.FORWARD_SAMPLES : Operation.FORWARD;
             method.addCode(batchLoop(number, List.of(forward), binding(), MAX_CALLS_PER_METHOD, helpers));
@@ -963,14 +968,16 @@ public final class TensorProductWriter {
         List<String> wanted = wantedGradients();
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
         method.beginControlFlow("if ($L)", String.join(" && ", wanted));
-        // The channel-last loop copies each sample's x1 gradient (and per-sample weight gradient) out whole.
-        if (!channelLastBackward(number)) {
+        // The channel-last loop copies each sample's x1 gradient (and per-sample weight gradient) out whole; paths
+        // over the samples may assign the gradients they write first.
+        boolean assigned = plan.assignsGradients(PathWriter.FUSED_BACKWARD_USES_PER_TERM);
+        if (!channelLastBackward(number) && !assigned) {
             method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         }
-        if (!model.square()) {
+        if (!model.square() && !assigned) {
             method.addStatement("$T.fill(gradX2, from * DIM_IN2, to * DIM_IN2, $L)", ARRAYS, number.zero());
         }
-        if (model.weightNumel() > 0 && !model.sharedWeights() && !channelLastBackward(number)) {
+        if (model.weightNumel() > 0 && !model.sharedWeights() && !channelLastBackward(number) && !assigned) {
             method.addStatement("$T.fill(gradWeights, from * WEIGHT_NUMEL, to * WEIGHT_NUMEL, $L)", ARRAYS,
                     number.zero());
         }

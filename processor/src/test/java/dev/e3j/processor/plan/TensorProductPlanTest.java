@@ -160,6 +160,32 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void pathsOverTheSamplesAssignWhatTheyWriteFirst() throws InvalidSpecException {
+        int uses = 3;
+        // each output block of one path; x1 block 0 first written by path 0, x2 blocks by paths 0 and 1
+        TensorProductPlan own = plan("8x0e", "0e+1o", "8x0e+8x1o", Kind.CHANNELWISE, false);
+        assertTrue(own.assignsOutputs());
+        assertTrue(own.assignsGradients(uses));
+        assertEquals(new TensorProductPlan.Assignments(true, true, true, true),
+                own.assignments(own.paths().get(0), uses));
+        assertEquals(new TensorProductPlan.Assignments(true, false, true, true),
+                own.assignments(own.paths().get(1), uses), "the second path into x1's block adds to it");
+        // 4x1o x 0e and 4x0e x 1o both write out's 4x1o: the forward adds, the gradients are still assigned first
+        TensorProductPlan shared = plan("4x0e+4x1o", "0e+1o", "4x0e+4x1o", Kind.CHANNELWISE, false);
+        assertFalse(shared.assignsOutputs(), "two paths into one output block");
+        assertTrue(shared.assignsGradients(uses));
+        assertFalse(shared.assignments(shared.paths().get(0), uses).out());
+        // a fused backward split over several methods writes a gradient entry from each of them
+        assertFalse(own.assignsGradients(PathPlan.MAX_TERM_USES_PER_METHOD), "split backward");
+        assertFalse(plan("8x0e", "0e+1o", "8x0e+8x1o", Kind.CHANNELWISE, true).assignsOutputs(), "shared weights");
+        assertFalse(plan("8x0e", "0e+1o", "8x0e+8x1o", Kind.CHANNELWISE, true).assignsGradients(uses));
+        // x2's 2e block meets no path: its gradient keeps the zero fill, so no gradient is assigned
+        TensorProductPlan unread = plan("8x0e", "0e+2e", "8x0e", Kind.CHANNELWISE, false);
+        assertTrue(unread.assignsOutputs());
+        assertFalse(unread.assignsGradients(uses));
+    }
+
+    @Test
     void vacuousPathsAreLeftOut() throws InvalidSpecException {
         // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
         TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
