@@ -693,14 +693,18 @@ final class PointConvolution {
     }
 
     /**
-     * An array of {@code [count][width]} numbers that the chunks of a block reuse: a new one only when the count
-     * changes (the kernels take arrays of exactly their batch's rows).
+     * Arrays of {@code [count][width]} numbers that the chunks of a block reuse (the kernels take arrays of exactly
+     * their batch's rows): the last two counts asked for keep theirs, so the full chunks and a block's shorter last
+     * one take one array each, in the forward and again in the backward that reuses them.
      */
     private static final class Scratch<A> {
         private final Numbers<A> numbers;
         private final int width;
         private A rows;
         private int count = -1;
+        /** The array of the count asked for before {@link #count}. */
+        private A previousRows;
+        private int previousCount = -1;
 
         Scratch(Numbers<A> numbers, int width) {
             this.numbers = numbers;
@@ -710,7 +714,11 @@ final class PointConvolution {
         /** The array for {@code count} rows; its contents are left from an earlier chunk. */
         A rows(int count) {
             if (count != this.count) {
-                rows = numbers.zeros(count * width);
+                A swapped = previousRows;
+                int swappedCount = previousCount;
+                previousRows = rows;
+                previousCount = this.count;
+                rows = swappedCount == count ? swapped : numbers.zeros(count * width);
                 this.count = count;
             }
             return rows;
