@@ -37,6 +37,8 @@ public final class Edges {
     private final SoftOneHot.Basis basis;
     private final Irreps irrepsAttr;
     private final double[] harmonics;
+    /** {@link #smoothCutoff} at each edge's {@code length / maxRadius}, for the backward pass. */
+    private final double[] cutoff;
     private final double[] attr;
     private final double[] lengthEmbedding;
     /** {@code dy_i/dx} of the basis at each length, {@code [numEdges][numberOfBasis]}, for the backward pass. */
@@ -57,6 +59,7 @@ public final class Edges {
         int shDim = irrepsAttr.dim();
         this.length = new double[numEdges];
         this.harmonics = new double[numEdges * shDim];
+        this.cutoff = new double[numEdges];
         this.attr = new double[numEdges * shDim];
         this.lengthEmbedding = new double[numEdges * numberOfBasis];
         this.basisDerivative = new double[numEdges * numberOfBasis];
@@ -67,9 +70,10 @@ public final class Edges {
             System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
             for (int e = from; e < to; e++) {
                 length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
-                double cutoff = smoothCutoff(length[e] / maxRadius);
+                double edgeCutoff = smoothCutoff(length[e] / maxRadius);
+                cutoff[e] = edgeCutoff;
                 for (int k = 0; k < shDim; k++) {
-                    attr[e * shDim + k] = cutoff * harmonics[e * shDim + k];
+                    attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
                 }
             }
             double[] embedding = new double[(to - from) * numberOfBasis];
@@ -182,10 +186,10 @@ public final class Edges {
             BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
                 double[] gradHarmonics = new double[(to - from) * shDim];
                 for (int e = from; e < to; e++) {
-                    double cutoff = smoothCutoff(length[e] / maxRadius);
+                    double edgeCutoff = cutoff[e];
                     double dot = 0;
                     for (int k = 0; k < shDim; k++) {
-                        gradHarmonics[(e - from) * shDim + k] = cutoff * gradAttr[e * shDim + k];
+                        gradHarmonics[(e - from) * shDim + k] = edgeCutoff * gradAttr[e * shDim + k];
                         dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
                     }
                     gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;

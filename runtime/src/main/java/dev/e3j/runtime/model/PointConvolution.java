@@ -376,7 +376,8 @@ final class PointConvolution {
     /**
      * Backward of {@link Pass#output()}: adds the gradients of {@code sum(out * gradOut)} to {@code gradX},
      * {@code gradZ}, {@code gradAttr}, {@code gradLengthEmbedding} and {@code gradParams} (this layer's flat block, in
-     * double whatever the pass computes in); a {@code null} one is skipped.
+     * double whatever the pass computes in); a {@code null} one is skipped. {@code gradOut} is the caller's scratch:
+     * it is overwritten.
      */
     <A> void backward(EdgeSet edges, A x, A z, double[] params, Pass<A> pass, A gradOut, A gradX, A gradZ,
                       A gradAttr, A gradLengthEmbedding, double[] gradParams) {
@@ -386,8 +387,8 @@ final class PointConvolution {
         int dimIn = irrepsIn().dim();
         int attrDim = selfConnection.irrepsIn2().dim();
         A gradSelfConnected = numbers.zeros(numNodes * dimOut);
-        A gradMixed = numbers.zeros(numNodes * dimOut);
-        splitGradient(gradOut, gradSelfConnected, gradMixed);
+        splitGradient(gradOut, gradSelfConnected);
+        A gradMixed = gradOut;
         boolean wantZ = gradZ != null;
         boolean wantParams = gradParams != null;
         double[][] gradBlocks = new double[offsets.length - 1][];
@@ -522,12 +523,14 @@ final class PointConvolution {
         }
     }
 
-    /** {@code gradSelfConnected = sin(pi/8) m gradOut}, {@code gradMixed = (1 - m + cos(pi/8) m) gradOut}. */
-    private <A> void splitGradient(A gradOut, A gradSelfConnected, A gradMixed) {
+    /**
+     * {@code gradSelfConnected = sin(pi/8) m gradOut}, then {@code gradOut} becomes the mix's gradient
+     * {@code (1 - m + cos(pi/8) m) gradOut} in place.
+     */
+    private <A> void splitGradient(A gradOut, A gradSelfConnected) {
         int dimOut = irrepsOut().dim();
         if (gradOut instanceof double[] g) {
             double[] s = (double[]) gradSelfConnected;
-            double[] l = (double[]) gradMixed;
             BatchBlocks.run(g.length / dimOut, rowBlock(dimOut), (block, from, to) -> {
                 for (int n = from; n < to; n++) {
                     int row = n * dimOut;
@@ -537,7 +540,7 @@ final class PointConvolution {
                         int end = row + runStart[r + 1];
                         for (int c = row + runStart[r]; c < end; c++) {
                             s[c] = self * g[c];
-                            l[c] = convolution * g[c];
+                            g[c] *= convolution;
                         }
                     }
                 }
@@ -545,7 +548,6 @@ final class PointConvolution {
         } else {
             float[] g = (float[]) gradOut;
             float[] s = (float[]) gradSelfConnected;
-            float[] l = (float[]) gradMixed;
             BatchBlocks.run(g.length / dimOut, rowBlock(dimOut), (block, from, to) -> {
                 for (int n = from; n < to; n++) {
                     int row = n * dimOut;
@@ -555,7 +557,7 @@ final class PointConvolution {
                         int end = row + runStart[r + 1];
                         for (int c = row + runStart[r]; c < end; c++) {
                             s[c] = self * g[c];
-                            l[c] = convolution * g[c];
+                            g[c] *= convolution;
                         }
                     }
                 }
@@ -691,14 +693,18 @@ final class PointConvolution {
     }
 
     /**
-     * An array of {@code [count][width]} numbers that the chunks of a block reuse: a new one only when the count
-     * changes (the kernels take arrays of exactly their batch's rows).
+     * Arrays of {@code [count][width]} numbers that the chunks of a block reuse (the kernels take arrays of exactly
+     * their batch's rows): the last two counts asked for keep theirs, so the full chunks and a block's shorter last
+     * one take one array each, in the forward and again in the backward that reuses them.
      */
     private static final class Scratch<A> {
         private final Numbers<A> numbers;
         private final int width;
         private A rows;
         private int count = -1;
+        /** The array of the count asked for before {@link #count}. */
+        private A previousRows;
+        private int previousCount = -1;
 
         Scratch(Numbers<A> numbers, int width) {
             this.numbers = numbers;
@@ -708,7 +714,11 @@ final class PointConvolution {
         /** The array for {@code count} rows; its contents are left from an earlier chunk. */
         A rows(int count) {
             if (count != this.count) {
-                rows = numbers.zeros(count * width);
+                A swapped = previousRows;
+                int swappedCount = previousCount;
+                previousRows = rows;
+                previousCount = this.count;
+                rows = swappedCount == count ? swapped : numbers.zeros(count * width);
                 this.count = count;
             }
             return rows;

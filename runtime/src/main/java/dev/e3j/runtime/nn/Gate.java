@@ -320,7 +320,7 @@ public final class Gate {
      */
     public Trace forward(double[] x, double[] out, int from, int to) {
         checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
-        return forwardRows(x, from * irrepsIn.dim(), out, from * irrepsOut.dim(), from, to);
+        return forwardRows(x, from * irrepsIn.dim(), out, null, from * irrepsOut.dim(), from, to);
     }
 
     /**
@@ -329,10 +329,8 @@ public final class Gate {
      */
     public Trace forward(float[] x, float[] out, int from, int to) {
         checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
-        double[] wideOut = new double[(to - from) * irrepsOut.dim()];
-        Trace trace = forwardRows(widen(x, from * irrepsIn.dim(), to * irrepsIn.dim()), 0, wideOut, 0, from, to);
-        narrowInto(wideOut, out, from * irrepsOut.dim());
-        return trace;
+        return forwardRows(widen(x, from * irrepsIn.dim(), to * irrepsIn.dim()), 0, null, out,
+                from * irrepsOut.dim(), from, to);
     }
 
     /**
@@ -343,7 +341,7 @@ public final class Gate {
         checkTrace(trace);
         checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
                 irrepsIn.dim(), trace.from, trace.to);
-        backwardRows(trace, gradOut, trace.from * irrepsOut.dim(), gradX, trace.from * irrepsIn.dim());
+        backwardRows(trace, gradOut, trace.from * irrepsOut.dim(), gradX, null, trace.from * irrepsIn.dim());
     }
 
     /**
@@ -354,14 +352,15 @@ public final class Gate {
         checkTrace(trace);
         checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
                 irrepsIn.dim(), trace.from, trace.to);
-        double[] wideGradX = new double[(trace.to - trace.from) * irrepsIn.dim()];
-        backwardRows(trace, widen(gradOut, trace.from * irrepsOut.dim(), trace.to * irrepsOut.dim()), 0, wideGradX,
-                0);
-        narrowInto(wideGradX, gradX, trace.from * irrepsIn.dim());
+        backwardRows(trace, widen(gradOut, trace.from * irrepsOut.dim(), trace.to * irrepsOut.dim()), 0, null, gradX,
+                trace.from * irrepsIn.dim());
     }
 
-    /** Rows {@code from .. to} of {@code x} from {@code xAt}, into {@code out} from {@code outAt}. */
-    private Trace forwardRows(double[] x, int xAt, double[] out, int outAt, int from, int to) {
+    /**
+     * Rows {@code from .. to} of {@code x} from {@code xAt}, into {@code out} from {@code outAt}, or each rounded to
+     * float into {@code floatOut} when {@code out} is {@code null}.
+     */
+    private Trace forwardRows(double[] x, int xAt, double[] out, float[] floatOut, int outAt, int from, int to) {
         int rows = to - from;
         int dimIn = irrepsIn.dim();
         int dimOut = irrepsOut.dim();
@@ -379,11 +378,22 @@ public final class Gate {
         for (int b = 0; b < rows; b++) {
             int inRow = xAt + b * dimIn;
             int outRow = outAt + b * dimOut;
-            System.arraycopy(scalarValues, b * scalarDim, out, outRow, scalarDim);
+            if (out != null) {
+                System.arraycopy(scalarValues, b * scalarDim, out, outRow, scalarDim);
+            } else {
+                for (int k = 0; k < scalarDim; k++) {
+                    floatOut[outRow + k] = (float) scalarValues[b * scalarDim + k];
+                }
+            }
             for (int c = 0; c < gatedDim; c++) {
                 double y = x[inRow + gatedSources[c]];
                 gated[b * gatedDim + c] = y;
-                out[outRow + gatedTargets[c]] = y * activatedGates[b * gateDim + gateOf[c]];
+                double value = y * activatedGates[b * gateDim + gateOf[c]];
+                if (out != null) {
+                    out[outRow + gatedTargets[c]] = value;
+                } else {
+                    floatOut[outRow + gatedTargets[c]] = (float) value;
+                }
             }
         }
         return new Trace(this, from, to, scalarDerivatives, activatedGates, gateDerivatives, gated);
@@ -423,8 +433,12 @@ public final class Gate {
         }
     }
 
-    /** {@code gradOut}'s rows from {@code gradOutAt} through {@code trace}, into {@code gradX} from {@code gradXAt}. */
-    private void backwardRows(Trace trace, double[] gradOut, int gradOutAt, double[] gradX, int gradXAt) {
+    /**
+     * {@code gradOut}'s rows from {@code gradOutAt} through {@code trace}, into {@code gradX} from {@code gradXAt}, or
+     * each rounded to float into {@code floatGradX} when {@code gradX} is {@code null}.
+     */
+    private void backwardRows(Trace trace, double[] gradOut, int gradOutAt, double[] gradX, float[] floatGradX,
+                              int gradXAt) {
         int rows = trace.to - trace.from;
         int dimIn = irrepsIn.dim();
         int dimOut = irrepsOut.dim();
@@ -439,17 +453,19 @@ public final class Gate {
             int outRow = gradOutAt + b * dimOut;
             int inRow = gradXAt + b * dimIn;
             for (int k = 0; k < scalarDim; k++) {
-                gradX[inRow + scalarSources[k]] = gradOut[outRow + k] * trace.scalarDerivatives[b * scalarDim + k];
+                set(gradX, floatGradX, inRow + scalarSources[k],
+                        gradOut[outRow + k] * trace.scalarDerivatives[b * scalarDim + k]);
             }
             Arrays.fill(gradActivatedGates, 0.0);
             for (int c = 0; c < gatedDim; c++) {
                 double g = gradOut[outRow + gatedTargets[c]];
                 int gate = gateOf[c];
-                gradX[inRow + gatedSources[c]] = g * trace.activatedGates[b * gateDim + gate];
+                set(gradX, floatGradX, inRow + gatedSources[c], g * trace.activatedGates[b * gateDim + gate]);
                 gradActivatedGates[gate] += g * trace.gated[b * gatedDim + c];
             }
             for (int k = 0; k < gateDim; k++) {
-                gradX[inRow + gateSources[k]] = gradActivatedGates[k] * trace.gateDerivatives[b * gateDim + k];
+                set(gradX, floatGradX, inRow + gateSources[k],
+                        gradActivatedGates[k] * trace.gateDerivatives[b * gateDim + k]);
             }
         }
     }
@@ -493,10 +509,12 @@ public final class Gate {
         return out;
     }
 
-    /** {@code out[at + i] = (float) values[i]}. */
-    private static void narrowInto(double[] values, float[] out, int at) {
-        for (int i = 0; i < values.length; i++) {
-            out[at + i] = (float) values[i];
+    /** {@code out[i] = value}, or {@code floatOut[i] = (float) value} when {@code out} is {@code null}. */
+    private static void set(double[] out, float[] floatOut, int i, double value) {
+        if (out != null) {
+            out[i] = value;
+        } else {
+            floatOut[i] = (float) value;
         }
     }
 
