@@ -316,6 +316,8 @@ final class PointConvolution {
         final double[] input;
         /** {@code null} when {@code input} is. */
         final double[] neighbours;
+        /** The pass's neighbours ({@link Pass#neighbours()}), gathered once for this tangent and its reverse pass. */
+        final double[] passNeighbours;
         final double[] attrTangent;
         final double[] embeddingTangent;
         final double[] edgeWeights;
@@ -333,7 +335,7 @@ final class PointConvolution {
             int midDim = edgeProduct.irrepsOut().dim();
             double[] messages = new double[numEdges * midDim];
             double[] term = new double[numEdges * midDim];
-            double[] passNeighbours = pass.neighbours();
+            passNeighbours = pass.neighbours();
             double[] passEdgeWeights = pass.edgeWeights;
             double[] selfConnected = null;
             if (xTangent != null) {
@@ -621,7 +623,7 @@ final class PointConvolution {
         double[] gradTangentEdgeWeights = new double[numEdges * weightDim];
         double[] neighboursPart = new double[numEdges * hiddenDim];
         double[] weightsPart = new double[numEdges * weightDim];
-        double[] passNeighbours = pass.neighbours();
+        double[] passNeighbours = tangent.passNeighbours;
         double[] passEdgeWeights = pass.edgeWeights;
         edgeProduct.backward(numEdges, passNeighbours, pass.attr, passEdgeWeights, gradMessages, gradNeighbours,
                 null, gradEdgeWeights);
