@@ -19,8 +19,8 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * components, {@code q_mu = sum_k (N_k c_k,mu) g_k} with {@code c_k,mu} the integer coefficient of {@code mu} in
  * {@code P_k}. The gradient along axis {@code a} is then {@code sum_mu e_a(mu) q_mu dmu}, {@code e_a(mu)} the power of
  * {@code a} in {@code mu} and {@code dmu = mu / a}: each coefficient {@code q_mu} serves every axis whose power in
- * {@code mu} is not zero (at lmax 3, 19 coefficients for the 30 terms of the three axes, where contracting the cotangent
- * with each axis' derivative separately takes one coefficient per term).
+ * {@code mu} is not zero (at lmax 3, 19 coefficients for the 30 terms of the three axes, where contracting the
+ * cotangent with each axis' derivative separately takes one coefficient per term).
  *
  * <p>The powers' common factor is folded into the coefficient: {@code q_mu} carries {@code f = gcd} of the non-zero
  * powers of {@code mu} ({@code 3} for {@code x^3}, {@code 1} for {@code x^2 y}), each {@code N_k c_k,mu f} exact and

@@ -65,7 +65,7 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * {@link SphericalHarmonicsPlan#POLYNOMIAL_GRADIENT_MAX_LMAX} the gradient is that of one polynomial with the
  * cotangent contracted into its coefficients first ({@link PolynomialGradient}: at lmax 3 19 coefficients shared by
  * the 30 terms of the three axes), point by point between the points-last normalization and a vectorized division by
- * the norm, in both precisions (per point about 100 operations and no stores but the gradient's, where the
+ * the norm, in both precisions (per point about 80 arithmetic operations and no stores but the gradient's, where the
  * points-last derivative loops it replaced needed a transposing copy of the weights). Up to
  * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last:
  * the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
