@@ -103,8 +103,8 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
      */
     public static final int FACTORED_VALUE_STORE_MAX_LMAX = 6;
     /**
-     * Up to this lmax the gradient is one polynomial per axis and point with the cotangent contracted first
-     * ({@link Gradient#POLYNOMIAL}), in both precisions. Measured at lmax 3, forward + backward of 100000 points in
+     * Up to this lmax the gradient is that of one polynomial per point with the cotangent contracted into its
+     * coefficients first ({@link Gradient#POLYNOMIAL}), in both precisions. Measured at lmax 3, forward + backward of 100000 points in
      * blocks of 1000, one thread, by thread CPU time: float32 31.6-32.1 ns per point where the points-last loops over
      * the derivatives took 32.4-42.0 (under load, {@code h/shp}); float64 23.6-26.5 against 30.3-33.4 by the best of
      * each of six JVM runs, alternated (under load, {@code h/shbw}). Above lmax 3 the gradient goes through the
@@ -127,8 +127,8 @@ public record SphericalHarmonicsPlan(SphericalHarmonicsModel model, List<List<Li
     /** The gradient a kernel's backward computes. */
     public enum Gradient {
         /**
-         * One point at a time, one polynomial per axis with the cotangent contracted first
-         * ({@link PolynomialGradient}), between the points-last normalization and the division by the norm (up to
+         * One point at a time, the gradient of one polynomial with the cotangent contracted into its coefficients
+         * first ({@link PolynomialGradient}), between the points-last normalization and the division by the norm (up to
          * {@link #POLYNOMIAL_GRADIENT_MAX_LMAX}).
          */
         POLYNOMIAL,

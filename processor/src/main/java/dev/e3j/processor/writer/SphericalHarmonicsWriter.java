@@ -62,10 +62,11 @@ import org.apache.commons.numbers.fraction.BigFraction;
  * since the strided stores, not the few multiplications per component, set the pace there; above it, up to
  * {@link SphericalHarmonicsPlan#FACTORED_VALUE_STORE_MAX_LMAX}, the same loop computes them in sphericart's factored
  * form ({@link FactoredHarmonics}), a few operations per component. Up to
- * {@link SphericalHarmonicsPlan#POLYNOMIAL_GRADIENT_MAX_LMAX} the gradient is one polynomial per axis with the
- * cotangent contracted first ({@link PolynomialGradient}), point by point between the points-last normalization and a
- * vectorized division by the norm, in both precisions (per point about 110 operations and no stores but the gradient's,
- * where the points-last derivative loops it replaced needed a transposing copy of the weights). Up to
+ * {@link SphericalHarmonicsPlan#POLYNOMIAL_GRADIENT_MAX_LMAX} the gradient is that of one polynomial with the
+ * cotangent contracted into its coefficients first ({@link PolynomialGradient}: at lmax 3 19 coefficients shared by
+ * the 30 terms of the three axes), point by point between the points-last normalization and a vectorized division by
+ * the norm, in both precisions (per point about 80 arithmetic operations and no stores but the gradient's, where the
+ * points-last derivative loops it replaced needed a transposing copy of the weights). Up to
  * {@link SphericalHarmonicsPlan#LOWERED_POINTS_LAST_MAX_LMAX} the gradient through the degree below is points-last:
  * the value loops, the weights, then loops of terms {@code d_a += c P^{l-1}_i w_k}. Above it the gradient is
  * scalar, one point at a time. Methods are split by a bytecode budget (HotSpot's JIT refuses to compile methods over
@@ -1075,9 +1076,12 @@ public final class SphericalHarmonicsWriter {
     }
 
     /**
-     * One chunk's gradients before the division by the norm: per point its cotangents {@code g_k}, the monomials,
-     * per axis {@code sum_mu mu * sum_k (N_k c) g_k} (each monomial degree its own chain of {@code Math.fma}, the
-     * chains added in order of degree), and the tangential projection of the chain rule.
+     * One chunk's gradients before the division by the norm: per point its cotangents {@code g_k}, the coefficients
+     * {@code q_mu = sum_k (N_k c f) g_k} of their polynomial {@code Q} ({@link PolynomialGradient}), the monomials of
+     * the derivatives (doubled where a term's factor is 2: exact), per axis {@code sum factor * q_mu * dmu} (each
+     * monomial degree its own chain of {@code Math.fma}, the chains added in order of degree), and the tangential
+     * projection of the chain rule. At lmax 3 the same bits as one coefficient per axis and term: a coefficient and
+     * its term's factor 2 give the product of the per-term coefficient exactly, and {@code fma} rounds once.
      */
     private MethodSpec polynomialGradient(NumberType t, PolynomialGradient gradient) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("polynomialGradient")
@@ -1102,25 +1106,41 @@ public final class SphericalHarmonicsWriter {
                         .collect(Collectors.joining(" + ")));
             }
         }
+        List<String> coefficients = new ArrayList<>();
+        for (PolynomialGradient.Coefficient q : gradient.coefficients()) {
+            String coefficient = null;
+            for (PolynomialGradient.Weight w : q.weights()) {
+                String g = cotangent(w.degree(), w.component());
+                coefficient = coefficient == null ? t.literal(w.constant()) + " * " + g
+                        : "Math.fma(" + t.literal(w.constant()) + ", " + g + ", " + coefficient + ")";
+            }
+            String local = "q" + name(q.xPower(), q.yPower(), q.zPower());
+            method.addStatement("$T $L = $L", t.type(), local, coefficient);
+            coefficients.add(local);
+        }
         List<List<Term>> used = new ArrayList<>();
-        gradient.axes().forEach(axis -> axis.forEach(m -> used.add(List.of(
-                new Term(m.xPower(), m.yPower(), m.zPower(), BigInteger.ONE)))));
+        gradient.axes().forEach(axis -> axis.forEach(d -> used.add(List.of(
+                new Term(d.xPower(), d.yPower(), d.zPower(), BigInteger.ONE)))));
         method.addCode(monomialLocals(monomials(used), t));
+        // monomials times a term's factor: 2 up to lmax 3, where this gradient is used, an exact doubling
+        Map<String, String> scaledMonomials = new TreeMap<>();
+        gradient.axes().forEach(axis -> axis.stream().filter(d -> d.factor() != 1).forEach(d -> {
+            String monomial = name(d.xPower(), d.yPower(), d.zPower());
+            scaledMonomials.put(monomial + "Times" + d.factor(), d.factor() == 2 ? monomial + " + " + monomial
+                    : d.factor() + " * " + monomial);
+        }));
+        scaledMonomials.forEach((local, value) -> method.addStatement("$T $L = $L", t.type(), local, value));
         String[] accumulators = {"gx", "gy", "gz"};
         for (int axis : ALL_AXES) {
             Map<Integer, String> byDegree = new TreeMap<>();
-            for (PolynomialGradient.Monomial m : gradient.axes().get(axis)) {
-                String coefficient = null;
-                for (PolynomialGradient.Weight w : m.weights()) {
-                    String g = cotangent(w.degree(), w.component());
-                    coefficient = coefficient == null ? t.literal(w.constant()) + " * " + g
-                            : "Math.fma(" + t.literal(w.constant()) + ", " + g + ", " + coefficient + ")";
-                }
-                String monomial = name(m.xPower(), m.yPower(), m.zPower());
-                String previous = byDegree.get(m.degree());
-                byDegree.put(m.degree(), monomial.equals("1") ? (previous == null ? coefficient
-                        : previous + " + " + coefficient) : previous == null ? "(" + coefficient + ") * " + monomial
-                        : "Math.fma(" + coefficient + ", " + monomial + ", " + previous + ")");
+            for (PolynomialGradient.Derivative d : gradient.axes().get(axis)) {
+                String coefficient = coefficients.get(d.coefficient());
+                String monomial = name(d.xPower(), d.yPower(), d.zPower());
+                String scaled = d.factor() == 1 ? monomial : monomial + "Times" + d.factor();
+                String previous = byDegree.get(d.degree());
+                byDegree.put(d.degree(), d.degree() == 0 ? (previous == null ? coefficient
+                        : previous + " + " + coefficient) : previous == null ? coefficient + " * " + scaled
+                        : "Math.fma(" + coefficient + ", " + scaled + ", " + previous + ")");
             }
             method.addStatement("$T $L = $L", t.type(), accumulators[axis],
                     byDegree.isEmpty() ? t.literal(0) : String.join(" + ", byDegree.values()));
