@@ -177,20 +177,53 @@ public final class Edges {
      * it to {@link RadiusGraph#edgeVecBackward} for the gradient with respect to the positions.
      */
     public double[] edgeVecGradient(double[] gradAttr, double[] gradLengthEmbedding) {
+        String where = "Edges.edgeVecGradient";
+        if (gradAttr != null) {
+            Checks.requireShape(where, "gradAttr", gradAttr, "numEdges()", numEdges(), irrepsAttr.dim());
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape(where, "gradLengthEmbedding", gradLengthEmbedding, "numEdges()", numEdges(),
+                    numberOfBasis);
+        }
+        return edgeVecGradient(gradAttr, null, gradLengthEmbedding, null);
+    }
+
+    /**
+     * Float overload of {@link #edgeVecGradient(double[], double[])}: the gradients are read widened (exactly) and
+     * the rest computed in double, so the result is that of the double method on the widened gradients, bit for bit.
+     */
+    public double[] edgeVecGradient(float[] gradAttr, float[] gradLengthEmbedding) {
+        String where = "Edges.edgeVecGradient";
+        if (gradAttr != null) {
+            Checks.requireShape(where, "gradAttr", gradAttr, "numEdges()", numEdges(), irrepsAttr.dim());
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape(where, "gradLengthEmbedding", gradLengthEmbedding, "numEdges()", numEdges(),
+                    numberOfBasis);
+        }
+        return edgeVecGradient(null, gradAttr, null, gradLengthEmbedding);
+    }
+
+    /**
+     * {@link #edgeVecGradient(double[], double[])} of checked gradients, each either in double or in float (the other
+     * {@code null}); both {@code null} for a zero gradient.
+     */
+    private double[] edgeVecGradient(double[] gradAttr, float[] floatGradAttr, double[] gradLengthEmbedding,
+                                     float[] floatGradLengthEmbedding) {
         int numEdges = numEdges();
         int shDim = irrepsAttr.dim();
         double[] gradVec = new double[numEdges * 3];
         double[] gradLength = new double[numEdges];
-        if (gradAttr != null) {
-            Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
+        if (gradAttr != null || floatGradAttr != null) {
             BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
                 double[] gradHarmonics = new double[(to - from) * shDim];
                 for (int e = from; e < to; e++) {
                     double edgeCutoff = cutoff[e];
                     double dot = 0;
                     for (int k = 0; k < shDim; k++) {
-                        gradHarmonics[(e - from) * shDim + k] = edgeCutoff * gradAttr[e * shDim + k];
-                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                        double g = get(gradAttr, floatGradAttr, e * shDim + k);
+                        gradHarmonics[(e - from) * shDim + k] = edgeCutoff * g;
+                        dot += harmonics[e * shDim + k] * g;
                     }
                     gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
                 }
@@ -200,17 +233,13 @@ public final class Edges {
                 System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
             });
         }
-        if (gradLengthEmbedding != null) {
-            Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
-                    numEdges, numberOfBasis);
-        }
         double scale = Math.sqrt(numberOfBasis);
         BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
-            if (gradLengthEmbedding != null) {
+            if (gradLengthEmbedding != null || floatGradLengthEmbedding != null) {
                 for (int e = from; e < to; e++) {
                     double sum = 0;
                     for (int i = e * numberOfBasis; i < (e + 1) * numberOfBasis; i++) {
-                        sum += gradLengthEmbedding[i] * scale * basisDerivative[i];
+                        sum += get(gradLengthEmbedding, floatGradLengthEmbedding, i) * scale * basisDerivative[i];
                     }
                     gradLength[e] += sum;
                 }
@@ -225,6 +254,11 @@ public final class Edges {
             }
         });
         return gradVec;
+    }
+
+    /** {@code values[i]}, or {@code floatValues[i]} widened when {@code values} is {@code null}. */
+    private static double get(double[] values, float[] floatValues, int i) {
+        return values != null ? values[i] : floatValues[i];
     }
 
     /** e3nn's {@code smooth_cutoff}: {@code (1 - cos(pi u)) / 2}, {@code u = 2 (x - 1)}, 1 below u = -1, 0 above 0. */

@@ -74,66 +74,71 @@ final class EdgeSet {
      * {@code double[]} or a {@code float[]}, and so is the result.
      */
     <A> A gatherSrc(A nodes, int width) {
-        return gather(nodes, width, src, 1.0, 0, numEdges(), null);
+        return gather(nodes, width, src, 1.0);
     }
 
     /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
     <A> A gatherDst(A nodes, int width, double scale) {
-        return gather(nodes, width, dst, scale, 0, numEdges(), null);
+        return gather(nodes, width, dst, scale);
     }
 
     /**
      * {@link #gatherSrc(Object, int)} of edges {@code first .. first + count} into {@code out}
-     * ({@code [count][width]}, overwritten).
+     * ({@code [count][width]}, overwritten), in the calling thread.
      */
     <A> void gatherSrc(A nodes, int width, int first, int count, A out) {
-        gather(nodes, width, src, 1.0, first, count, out);
+        gatherRows(nodes, width, src, 1.0, first, 0, count, out);
     }
 
     /**
      * {@link #gatherDst(Object, int, double)} of edges {@code first .. first + count} into {@code out}
-     * ({@code [count][width]}, overwritten).
+     * ({@code [count][width]}, overwritten), in the calling thread.
      */
     <A> void gatherDst(A nodes, int width, double scale, int first, int count, A out) {
-        gather(nodes, width, dst, scale, first, count, out);
+        gatherRows(nodes, width, dst, scale, first, 0, count, out);
+    }
+
+    /** The rows of every edge into a new array, in parallel blocks of edges. */
+    @SuppressWarnings("unchecked")
+    private <A> A gather(A nodes, int width, int[] index, double scale) {
+        int count = numEdges();
+        A target = (A) (nodes instanceof double[] ? new double[count * width] : new float[count * width]);
+        BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> gatherRows(nodes, width, index, scale, 0, from, to,
+                target));
+        return target;
     }
 
     /**
-     * Rows of edges {@code first .. first + count} into {@code out}, or a new array when it is {@code null}; each row
-     * scaled while it is in cache.
+     * Rows {@code from .. to} of {@code out} ({@code [rows][width]}): row {@code k} is {@code nodes[index[first + k]]}
+     * times {@code scale}, scaled while it is in cache.
      */
-    @SuppressWarnings("unchecked")
-    private <A> A gather(A nodes, int width, int[] index, double scale, int first, int count, A out) {
+    private static <A> void gatherRows(A nodes, int width, int[] index, double scale, int first, int from, int to,
+                                       A out) {
         if (nodes instanceof double[] wide) {
-            double[] target = out != null ? (double[]) out : new double[count * width];
-            BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
-                for (int e = from; e < to; e++) {
-                    int row = e * width;
-                    System.arraycopy(wide, index[first + e] * width, target, row, width);
-                    if (scale != 1.0) {
-                        for (int c = row; c < row + width; c++) {
-                            target[c] *= scale;
-                        }
-                    }
-                }
-            });
-            return (A) target;
-        }
-        float[] narrow = (float[]) nodes;
-        float[] target = out != null ? (float[]) out : new float[count * width];
-        float factor = (float) scale;
-        BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
+            double[] target = (double[]) out;
             for (int e = from; e < to; e++) {
                 int row = e * width;
-                System.arraycopy(narrow, index[first + e] * width, target, row, width);
-                if (factor != 1.0f) {
+                System.arraycopy(wide, index[first + e] * width, target, row, width);
+                if (scale != 1.0) {
                     for (int c = row; c < row + width; c++) {
-                        target[c] *= factor;
+                        target[c] *= scale;
                     }
                 }
             }
-        });
-        return (A) target;
+            return;
+        }
+        float[] narrow = (float[]) nodes;
+        float[] target = (float[]) out;
+        float factor = (float) scale;
+        for (int e = from; e < to; e++) {
+            int row = e * width;
+            System.arraycopy(narrow, index[first + e] * width, target, row, width);
+            if (factor != 1.0f) {
+                for (int c = row; c < row + width; c++) {
+                    target[c] *= factor;
+                }
+            }
+        }
     }
 
     /** The first edge into {@code node} (edges are sorted by destination); {@code numEdges()} for {@code numNodes}. */
@@ -425,7 +430,19 @@ final class EdgeSet {
      * sum(lengthEmbedding * gradLengthEmbedding)} through {@code edgeVec = pos[src] - pos[dst]}.
      */
     void positionGradient(double[] gradAttr, double[] gradLengthEmbedding, double[] gradPos) {
-        double[] gradVec = edges.edgeVecGradient(gradAttr, gradLengthEmbedding);
+        addEdgeVectorGradients(edges.edgeVecGradient(gradAttr, gradLengthEmbedding), gradPos);
+    }
+
+    /**
+     * Float overload of {@link #positionGradient(double[], double[], double[])}: the gradients are read widened, the
+     * rest is computed in double, as by the double method on the widened gradients.
+     */
+    void positionGradient(float[] gradAttr, float[] gradLengthEmbedding, double[] gradPos) {
+        addEdgeVectorGradients(edges.edgeVecGradient(gradAttr, gradLengthEmbedding), gradPos);
+    }
+
+    /** Adds to {@code gradPos} the edge vectors' gradients {@code gradVec}, node by node, in parallel blocks. */
+    private void addEdgeVectorGradients(double[] gradVec, double[] gradPos) {
         BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 addEdgeVectorGradients(n, gradVec, gradPos);
