@@ -65,9 +65,13 @@ public final class Edges {
         this.basisDerivative = new double[numEdges * numberOfBasis];
         double scale = Math.sqrt(numberOfBasis);
         BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
-            double[] blockHarmonics = new double[(to - from) * shDim];
-            sphericalHarmonics.forward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to), blockHarmonics);
-            System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+            // One block of all the edges works in the arrays themselves, others in copies of their rows.
+            boolean all = from == 0 && to == numEdges;
+            double[] blockHarmonics = all ? harmonics : new double[(to - from) * shDim];
+            sphericalHarmonics.forward(to - from, rows(edgeVec, 3, from, to), blockHarmonics);
+            if (!all) {
+                System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+            }
             for (int e = from; e < to; e++) {
                 length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
                 double edgeCutoff = smoothCutoff(length[e] / maxRadius);
@@ -76,23 +80,28 @@ public final class Edges {
                     attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
                 }
             }
-            double[] embedding = new double[(to - from) * numberOfBasis];
-            double[] derivative = new double[embedding.length];
-            SoftOneHot.softOneHotLinspaceWithDerivative(Arrays.copyOfRange(length, from, to), 0.0, maxRadius,
-                    numberOfBasis, basis, false, embedding, derivative);
-            for (int i = 0; i < embedding.length; i++) {
+            double[] embedding = all ? lengthEmbedding : new double[(to - from) * numberOfBasis];
+            double[] derivative = all ? basisDerivative : new double[embedding.length];
+            SoftOneHot.softOneHotLinspaceWithDerivative(rows(length, 1, from, to), 0.0, maxRadius, numberOfBasis,
+                    basis, false, embedding, derivative);
+            for (int i = 0; i < (to - from) * numberOfBasis; i++) {
                 lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
             }
-            System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
+            if (!all) {
+                System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
+            }
         });
     }
 
     /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
     public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
                            int numberOfBasis, SoftOneHot.Basis basis) {
-        Checks.requireNonNull("Edges.of", "graph", graph);
-        return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
-                numberOfBasis, basis);
+        String where = "Edges.of";
+        Checks.requireNonNull(where, "graph", graph);
+        checkParameters(where, sphericalHarmonics, graph.numEdges(), maxRadius, numberOfBasis, basis);
+        // The graph is immutable and keeps its arrays to itself, as the edges do: they share them.
+        return new Edges(sphericalHarmonics, graph.numNodes(), graph.srcArray(), graph.dstArray(),
+                graph.edgeVecArray(), maxRadius, numberOfBasis, basis);
     }
 
     /**
@@ -115,15 +124,22 @@ public final class Edges {
                 throw Checks.invalid(where, "dst[" + e + "]", "be in [0, numNodes " + numNodes + ")", dst[e]);
             }
         }
+        checkParameters(where, sphericalHarmonics, src.length, maxRadius, numberOfBasis, basis);
+        return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
+                numberOfBasis, basis);
+    }
+
+    /** The checks of {@link #of} on everything but the edges themselves. */
+    private static void checkParameters(String where, SphericalHarmonicsKernel sphericalHarmonics, int numEdges,
+                                        double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+        Checks.requireNonNull(where, "sphericalHarmonics", sphericalHarmonics);
         if (!(maxRadius > 0 && maxRadius < Double.POSITIVE_INFINITY)) {
             throw Checks.invalid(where, "maxRadius", "be positive and finite", maxRadius);
         }
         Checks.requireNonNull(where, "basis", basis);
-        Checks.arrayLength(where, "src.length", src.length, "sphericalHarmonics.irrepsOut().dim()",
+        Checks.arrayLength(where, "src.length", numEdges, "sphericalHarmonics.irrepsOut().dim()",
                 sphericalHarmonics.irrepsOut().dim());
-        Checks.arrayLength(where, "src.length", src.length, "numberOfBasis", numberOfBasis);
-        return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
-                numberOfBasis, basis);
+        Checks.arrayLength(where, "src.length", numEdges, "numberOfBasis", numberOfBasis);
     }
 
     /** Number of nodes. */
@@ -227,10 +243,12 @@ public final class Edges {
                     }
                     gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
                 }
-                double[] blockGradVec = new double[3 * (to - from)];
-                sphericalHarmonics.backward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to),
-                        gradHarmonics, blockGradVec);
-                System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+                boolean all = from == 0 && to == numEdges;
+                double[] blockGradVec = all ? gradVec : new double[3 * (to - from)];
+                sphericalHarmonics.backward(to - from, rows(edgeVec, 3, from, to), gradHarmonics, blockGradVec);
+                if (!all) {
+                    System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+                }
             });
         }
         double scale = Math.sqrt(numberOfBasis);
@@ -254,6 +272,12 @@ public final class Edges {
             }
         });
         return gradVec;
+    }
+
+    /** Rows {@code from .. to} of {@code [rows][width]} {@code values}: the array itself when that is all of it. */
+    private static double[] rows(double[] values, int width, int from, int to) {
+        return from == 0 && to * width == values.length ? values : Arrays.copyOfRange(values, from * width,
+                to * width);
     }
 
     /** {@code values[i]}, or {@code floatValues[i]} widened when {@code values} is {@code null}. */

@@ -1,5 +1,6 @@
 package dev.e3j.runtime.graph;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.internal.Checks;
 import java.util.Arrays;
 
@@ -37,6 +38,70 @@ public final class RadiusGraph {
     /** All neighbours within {@code rMax}; {@code pos} is {@code [numNodes][3]}. */
     public static RadiusGraph build(int numNodes, double[] pos, double rMax) {
         return build(numNodes, pos, rMax, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The radius graphs of a batch of point clouds in one graph (torch_cluster's {@code radius_graph} with
+     * {@code batch}): a cloud is a run of nodes of equal {@code batch[n]} ({@code batch} non-negative and
+     * non-decreasing), and only nodes of the same cloud are joined. Each cloud's graph is that of {@link #build(int, double[],
+     * double)} on its nodes alone (the clouds are searched in parallel), its nodes renumbered from the cloud's first;
+     * the edges are theirs in order of the clouds, so still sorted by {@code dst}, then by {@code src}.
+     *
+     * @throws IllegalArgumentException if {@code batch} is negative or decreasing somewhere, if {@code rMax} is not
+     *     positive, or the graph would have more than {@link #MAX_EDGES} edges
+     */
+    public static RadiusGraph build(int numNodes, double[] pos, int[] batch, double rMax) {
+        String where = "RadiusGraph.build";
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireShape(where, "pos", pos, "numNodes", numNodes, 3);
+        Checks.requireLength(where, "batch", batch, numNodes);
+        if (!(rMax > 0)) {
+            throw Checks.invalid(where, "rMax", "be > 0", rMax);
+        }
+        int[] graphStart = new int[numNodes + 1];
+        int numGraphs = 0;
+        for (int n = 0; n < numNodes; n++) {
+            int previous = n == 0 ? 0 : batch[n - 1];
+            if (batch[n] < previous) {
+                throw Checks.invalid(where, "batch[" + n + "]", "be >= " + previous + " (graph indices from 0, "
+                        + "non-decreasing)", batch[n]);
+            }
+            if (n == 0 || batch[n] != previous) {
+                graphStart[numGraphs++] = n;
+            }
+        }
+        graphStart[numGraphs] = numNodes;
+        RadiusGraph[] graphs = new RadiusGraph[numGraphs];
+        BatchBlocks.run(numGraphs, 1, (block, from, to) -> {
+            for (int g = from; g < to; g++) {
+                graphs[g] = build(graphStart[g + 1] - graphStart[g],
+                        Arrays.copyOfRange(pos, 3 * graphStart[g], 3 * graphStart[g + 1]), rMax);
+            }
+        });
+        long total = 0;
+        for (RadiusGraph graph : graphs) {
+            total += graph.numEdges();
+        }
+        if (total > MAX_EDGES) {
+            throw Checks.invalid(where, "rMax", "leave at most " + MAX_EDGES + " edges (3 coordinates each in one "
+                    + "array)", rMax + " (" + total + " edges among " + numNodes + " nodes)");
+        }
+        int numEdges = (int) total;
+        int[] src = new int[numEdges];
+        int[] dst = new int[numEdges];
+        double[] edgeVec = new double[3 * numEdges];
+        int at = 0;
+        for (int g = 0; g < numGraphs; g++) {
+            RadiusGraph graph = graphs[g];
+            int count = graph.numEdges();
+            for (int e = 0; e < count; e++) {
+                src[at + e] = graph.src[e] + graphStart[g];
+                dst[at + e] = graph.dst[e] + graphStart[g];
+            }
+            System.arraycopy(graph.edgeVec, 0, edgeVec, 3 * at, 3 * count);
+            at += count;
+        }
+        return new RadiusGraph(numNodes, src, dst, edgeVec);
     }
 
     /**
@@ -294,6 +359,21 @@ public final class RadiusGraph {
             return Double.isFinite(pos[3 * node]) && Double.isFinite(pos[3 * node + 1])
                     && Double.isFinite(pos[3 * node + 2]);
         }
+    }
+
+    /** {@link #src()} itself, for the edges of this package that share it and keep it unchanged. */
+    int[] srcArray() {
+        return src;
+    }
+
+    /** {@link #dst()} itself, shared as {@link #srcArray()}. */
+    int[] dstArray() {
+        return dst;
+    }
+
+    /** {@link #edgeVec()} itself, shared as {@link #srcArray()}. */
+    double[] edgeVecArray() {
+        return edgeVec;
     }
 
     /** Number of nodes. */

@@ -315,48 +315,15 @@ final class EdgeSet {
 
     /**
      * Every ordered pair of distinct nodes of the same graph closer than {@code maxRadius}; the nodes of graph
-     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}). The graphs
-     * are searched in parallel and their edges concatenated in order.
+     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}):
+     * {@link RadiusGraph#build(int, double[], int[], double)}, which searches the graphs in parallel and concatenates
+     * their edges in order.
      */
     static EdgeSet build(SphericalHarmonicsKernel harmonics, int numNodes, double[] pos, int[] batch,
                          double maxRadius, int numberOfBasis) {
-        int[] graphStart = new int[numNodes + 1];
-        int numGraphs = 0;
-        for (int n = 0; n < numNodes; n++) {
-            if (n == 0 || batch[n] != batch[n - 1]) {
-                graphStart[numGraphs++] = n;
-            }
-        }
-        graphStart[numGraphs] = numNodes;
-        RadiusGraph[] graphs = new RadiusGraph[numGraphs];
-        BatchBlocks.run(numGraphs, 1, (block, from, to) -> {
-            for (int g = from; g < to; g++) {
-                graphs[g] = RadiusGraph.build(graphStart[g + 1] - graphStart[g],
-                        Arrays.copyOfRange(pos, 3 * graphStart[g], 3 * graphStart[g + 1]), maxRadius);
-            }
-        });
-        int numEdges = 0;
-        for (RadiusGraph graph : graphs) {
-            numEdges = Math.addExact(numEdges, graph.numEdges());
-        }
-        int[] src = new int[numEdges];
-        int[] dst = new int[numEdges];
-        double[] edgeVec = new double[Math.multiplyExact(3, numEdges)];
-        int at = 0;
-        for (int g = 0; g < numGraphs; g++) {
-            RadiusGraph graph = graphs[g];
-            int count = graph.numEdges();
-            int[] graphSrc = graph.src();
-            int[] graphDst = graph.dst();
-            for (int e = 0; e < count; e++) {
-                src[at + e] = graphSrc[e] + graphStart[g];
-                dst[at + e] = graphDst[e] + graphStart[g];
-            }
-            System.arraycopy(graph.edgeVec(), 0, edgeVec, 3 * at, 3 * count);
-            at += count;
-        }
-        return new EdgeSet(numNodes, src, dst, Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
-                numberOfBasis, SoftOneHot.Basis.GAUSSIAN));
+        RadiusGraph graph = RadiusGraph.build(numNodes, pos, batch, maxRadius);
+        return new EdgeSet(numNodes, graph.src(), graph.dst(), Edges.of(harmonics, graph, maxRadius, numberOfBasis,
+                SoftOneHot.Basis.GAUSSIAN));
     }
 
     int numNodes() {
