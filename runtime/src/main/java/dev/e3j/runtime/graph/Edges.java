@@ -187,6 +187,24 @@ public final class Edges {
         return lengthEmbedding.clone();
     }
 
+    /** {@link #attr()} with each value rounded once to float, for networks that compute in float. */
+    public float[] attrFloat() {
+        return rounded(attr);
+    }
+
+    /** {@link #lengthEmbedding()} with each value rounded once to float. */
+    public float[] lengthEmbeddingFloat() {
+        return rounded(lengthEmbedding);
+    }
+
+    private static float[] rounded(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
     /**
      * Backward to the edge vectors: the gradient of {@code sum(Y * gradAttr) + sum(E * gradLengthEmbedding)}
      * with respect to {@code edgeVec}, {@code [numEdges][3]}; either gradient may be {@code null} (zero). Feed

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * broken by index) — torch_cluster instead keeps whichever neighbours its search meets first, so results agree
  * whenever no center has more than {@code maxNeighbours} neighbours. The search buckets the nodes into cells at
  * least {@code rMax} wide and tests only the pairs in neighbouring cells: {@code O(n)} for clouds of roughly uniform
- * density, with exactly the edges (and the same floating-point distance test) of testing every pair. The test is
+ * density, with exactly the edges (and the same floating-point distance test) of testing every pair, which clouds of
+ * a few tens of nodes do instead. The test is
  * made in units of {@code rMax} (scaled by a power of two, so exactly {@code |d|^2 < rMax^2} wherever neither square
  * overflows or underflows), which keeps it right for coordinates and radii of any finite magnitude.
  */
@@ -22,6 +23,12 @@ public final class RadiusGraph {
 
     /** The most edges a graph holds: its {@code edgeVec} is one array of three coordinates per edge. */
     static final int MAX_EDGES = Checks.MAX_ARRAY_LENGTH / 3;
+    /**
+     * Clouds of at most this many nodes test every pair, in index order, rather than bucket the nodes into cells and
+     * sort each center's neighbours: cheaper at this size (the gate-points benchmark's clouds of 25 nodes), and the
+     * same edges.
+     */
+    private static final int ALL_PAIRS_NODES = 32;
 
     private final int numNodes;
     private final int[] src;
@@ -121,15 +128,20 @@ public final class RadiusGraph {
         if (maxNeighbours < 1) {
             throw Checks.invalid(where, "maxNeighbours", "be >= 1", maxNeighbours);
         }
-        CellGrid grid = new CellGrid(numNodes, pos, rMax);
+        CellGrid grid = numNodes > ALL_PAIRS_NODES ? new CellGrid(numNodes, pos, rMax) : null;
         Distances distances = new Distances(pos, rMax);
         int[] neighbours = new int[Math.max(numNodes, 1)];
         int[] src = new int[Math.max(numNodes, 16)];
         int[] dst = new int[src.length];
         int numEdges = 0;
         for (int center = 0; center < numNodes; center++) {
-            int count = grid.neighbours(center, distances, neighbours);
-            Arrays.sort(neighbours, 0, count);
+            int count;
+            if (grid != null) {
+                count = grid.neighbours(center, distances, neighbours);
+                Arrays.sort(neighbours, 0, count);
+            } else {
+                count = allNeighbours(numNodes, pos, center, distances, neighbours);
+            }
             if (count > maxNeighbours) {
                 count = keepNearest(center, distances, neighbours, count, maxNeighbours);
             }
@@ -203,6 +215,24 @@ public final class RadiusGraph {
         boolean within(double scaledSquared) {
             return unbounded || scaledSquared < scaledRadiusSquared;
         }
+    }
+
+    /**
+     * The finite nodes within {@code rMax} of {@code center} (none if it is not finite) into {@code out}, in index
+     * order, by testing every node; their count.
+     */
+    private static int allNeighbours(int numNodes, double[] pos, int center, Distances distances, int[] out) {
+        if (!CellGrid.isFinite(pos, center)) {
+            return 0;
+        }
+        int count = 0;
+        for (int other = 0; other < numNodes; other++) {
+            if (other != center && distances.within(distances.scaledSquared(center, other))
+                    && CellGrid.isFinite(pos, other)) {
+                out[count++] = other;
+            }
+        }
+        return count;
     }
 
     /**

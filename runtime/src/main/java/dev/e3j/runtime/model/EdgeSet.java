@@ -22,8 +22,6 @@ final class EdgeSet {
     private final int[] src;
     private final int[] dst;
     private final Edges edges;
-    private final double[] attr;
-    private final double[] lengthEmbedding;
     /**
      * The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order; the edges are
      * sorted by destination, so these are edges {@code dstStart[n] .. dstStart[n + 1]} themselves.
@@ -39,8 +37,6 @@ final class EdgeSet {
         this.src = src;
         this.dst = dst;
         this.edges = edges;
-        this.attr = edges.attr();
-        this.lengthEmbedding = edges.lengthEmbedding();
         for (int e = 1; e < dst.length; e++) {
             if (dst[e] < dst[e - 1]) {
                 throw new IllegalArgumentException("dst: expected edges sorted by destination, edge " + e + " into "
@@ -334,14 +330,19 @@ final class EdgeSet {
         return src.length;
     }
 
-    /** {@code [numEdges][irrepsEdgeAttr.dim()]}. */
-    double[] attr() {
-        return attr;
+    /**
+     * {@code [numEdges][irrepsEdgeAttr.dim()]}, in the type of {@code numbers} (rounded once to float); a new array,
+     * which a pass makes once and keeps.
+     */
+    @SuppressWarnings("unchecked")
+    <A> A attr(Numbers<A> numbers) {
+        return numbers == Numbers.FLOAT64 ? (A) edges.attr() : (A) edges.attrFloat();
     }
 
-    /** {@code [numEdges][numberOfBasis]}. */
-    double[] lengthEmbedding() {
-        return lengthEmbedding;
+    /** {@code [numEdges][numberOfBasis]}, as {@link #attr(Numbers)}. */
+    @SuppressWarnings("unchecked")
+    <A> A lengthEmbedding(Numbers<A> numbers) {
+        return numbers == Numbers.FLOAT64 ? (A) edges.lengthEmbedding() : (A) edges.lengthEmbeddingFloat();
     }
 
     int attrDim() {

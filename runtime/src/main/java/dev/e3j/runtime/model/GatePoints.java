@@ -591,17 +591,6 @@ public final class GatePoints {
         return (A) out;
     }
 
-    /** {@code values} rounded to float. */
-    private static float[] narrow(double[] values) {
-        float[] out = new float[values.length];
-        BatchBlocks.run(values.length, ELEMENT_BLOCK, (block, from, to) -> {
-            for (int i = from; i < to; i++) {
-                out[i] = (float) values[i];
-            }
-        });
-        return out;
-    }
-
     /** The length check of an array, {@code double[]} or {@code float[]}. */
     private static void requireLength(String name, Object array, long expected, String shape) {
         if (array == null) {
@@ -653,8 +642,8 @@ public final class GatePoints {
             this.weights = weights;
             this.z = z != null ? inHiddenLayout(irrepsNodeAttr, z) : ones(numNodes);
             this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
-            this.attr = inHiddenLayout(irrepsEdgeAttr, inType(edges.attr()));
-            this.lengthEmbedding = inType(edges.lengthEmbedding());
+            this.attr = inHiddenLayout(irrepsEdgeAttr, edges.attr(numbers));
+            this.lengthEmbedding = edges.lengthEmbedding(numbers);
             A h = x != null ? inHiddenLayout(irrepsIn, x) : ones(numNodes);
             for (int i = 0; i < convolutions.size(); i++) {
                 PointConvolution convolution = convolutions.get(i);
@@ -671,12 +660,6 @@ public final class GatePoints {
                 }
             }
             this.nodeOutput = h;
-        }
-
-        /** {@code values} in the type of {@code numbers}: the array itself in double, else rounded once. */
-        @SuppressWarnings("unchecked")
-        private A inType(double[] values) {
-            return numbers == Numbers.FLOAT64 ? (A) values : (A) narrow(values);
         }
 
         private A ones(int numNodes) {

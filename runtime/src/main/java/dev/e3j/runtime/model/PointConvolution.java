@@ -352,7 +352,7 @@ final class PointConvolution {
                 neighbours = null;
             }
             edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-            radial.jvp(numEdges, edges.lengthEmbedding(), block(params, 2), embeddingTangent, null, edgeWeights);
+            radial.jvp(numEdges, pass.lengthEmbedding, block(params, 2), embeddingTangent, null, edgeWeights);
             edgeProduct.forward(numEdges, passNeighbours, attrTangent, passEdgeWeights, term);
             addTo(messages, term);
             edgeProduct.forward(numEdges, passNeighbours, pass.attr, edgeWeights, term);
@@ -671,7 +671,7 @@ final class PointConvolution {
             addTo(gradEdgeWeights, weightsPart);
         }
         pass.radialTrace.backward(gradEdgeWeights, null, gradBlocks[2]);
-        radial.doubleBackward(numEdges, edges.lengthEmbedding(), block(params, 2), gradTangentEdgeWeights,
+        radial.doubleBackward(numEdges, pass.lengthEmbedding, block(params, 2), gradTangentEdgeWeights,
                 tangent.embeddingTangent, null, null, weightParts[2], null);
         addTo(gradBlocks[2], weightParts[2]);
 

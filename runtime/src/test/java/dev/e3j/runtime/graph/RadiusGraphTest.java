@@ -88,6 +88,24 @@ class RadiusGraphTest {
     }
 
     @Test
+    void smallCloudsTestingEveryPairFindTheEdgesOfTheReference() {
+        Random random = new Random(6);
+        double[] radii = {0.3, 1.0, Double.POSITIVE_INFINITY};
+        for (int n = 1; n <= 40; n++) {
+            double[] pos = cloud(random, n, n % 8);
+            if (n % 3 == 0) {
+                pos[3 * random.nextInt(n) + random.nextInt(3)] = n % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
+            }
+            for (double rMax : radii) {
+                assertSameGraph(allPairs(n, pos, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, pos, rMax),
+                        "n " + n + ", rMax " + rMax);
+                assertSameGraph(allPairs(n, pos, rMax, 3), RadiusGraph.build(n, pos, rMax, 3),
+                        "n " + n + ", rMax " + rMax + ", 3 nearest");
+            }
+        }
+    }
+
+    @Test
     void cellSearchFindsExactlyTheEdgesOfTestingEveryPair() {
         Random random = new Random(5);
         for (int trial = 0; trial < 40; trial++) {
