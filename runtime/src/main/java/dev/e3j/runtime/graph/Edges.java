@@ -63,34 +63,41 @@ public final class Edges {
         this.attr = new double[numEdges * shDim];
         this.lengthEmbedding = new double[numEdges * numberOfBasis];
         this.basisDerivative = new double[numEdges * numberOfBasis];
+        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> computeFeatures(from, to));
+    }
+
+    /**
+     * The features of edges {@code from .. to}: one block of all the edges works in the arrays themselves, others in
+     * copies of their rows.
+     */
+    private void computeFeatures(int from, int to) {
+        int numEdges = numEdges();
+        int shDim = irrepsAttr.dim();
         double scale = Math.sqrt(numberOfBasis);
-        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
-            // One block of all the edges works in the arrays themselves, others in copies of their rows.
-            boolean all = from == 0 && to == numEdges;
-            double[] blockHarmonics = all ? harmonics : new double[(to - from) * shDim];
-            sphericalHarmonics.forward(to - from, rows(edgeVec, 3, from, to), blockHarmonics);
-            if (!all) {
-                System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+        boolean all = from == 0 && to == numEdges;
+        double[] blockHarmonics = all ? harmonics : new double[(to - from) * shDim];
+        sphericalHarmonics.forward(to - from, rows(edgeVec, 3, from, to), blockHarmonics);
+        if (!all) {
+            System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
+        }
+        for (int e = from; e < to; e++) {
+            length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
+            double edgeCutoff = smoothCutoff(length[e] / maxRadius);
+            cutoff[e] = edgeCutoff;
+            for (int k = 0; k < shDim; k++) {
+                attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
             }
-            for (int e = from; e < to; e++) {
-                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
-                double edgeCutoff = smoothCutoff(length[e] / maxRadius);
-                cutoff[e] = edgeCutoff;
-                for (int k = 0; k < shDim; k++) {
-                    attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
-                }
-            }
-            double[] embedding = all ? lengthEmbedding : new double[(to - from) * numberOfBasis];
-            double[] derivative = all ? basisDerivative : new double[embedding.length];
-            SoftOneHot.softOneHotLinspaceWithDerivative(rows(length, 1, from, to), 0.0, maxRadius, numberOfBasis,
-                    basis, false, embedding, derivative);
-            for (int i = 0; i < (to - from) * numberOfBasis; i++) {
-                lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
-            }
-            if (!all) {
-                System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
-            }
-        });
+        }
+        double[] embedding = all ? lengthEmbedding : new double[(to - from) * numberOfBasis];
+        double[] derivative = all ? basisDerivative : new double[embedding.length];
+        SoftOneHot.softOneHotLinspaceWithDerivative(rows(length, 1, from, to), 0.0, maxRadius, numberOfBasis,
+                basis, false, embedding, derivative);
+        for (int i = 0; i < (to - from) * numberOfBasis; i++) {
+            lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
+        }
+        if (!all) {
+            System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
+        }
     }
 
     /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */

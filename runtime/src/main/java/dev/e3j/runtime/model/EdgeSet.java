@@ -173,12 +173,16 @@ final class EdgeSet {
                             double[] sum, double[] row) {
         for (int k = 0; k < count; k++) {
             int e = first + k;
-            if (e == 0 || dst[e] != dst[e - 1]) {
-                Arrays.fill(sum, 0.0);
-            }
             System.arraycopy(values, k * width, row, 0, width);
-            for (int c = 0; c < width; c++) {
-                sum[c] += row[c];
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                // A node's first edge: its sum starts from zero, without a pass that zero-fills it.
+                for (int c = 0; c < width; c++) {
+                    sum[c] = 0.0 + row[c];
+                }
+            } else {
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
             }
             if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
                 if (scale != 1.0) {
@@ -195,12 +199,16 @@ final class EdgeSet {
                             float[] row) {
         for (int k = 0; k < count; k++) {
             int e = first + k;
-            if (e == 0 || dst[e] != dst[e - 1]) {
-                Arrays.fill(sum, 0.0f);
-            }
             System.arraycopy(values, k * width, row, 0, width);
-            for (int c = 0; c < width; c++) {
-                sum[c] += row[c];
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                // A node's first edge: its sum starts from zero, without a pass that zero-fills it.
+                for (int c = 0; c < width; c++) {
+                    sum[c] = 0.0f + row[c];
+                }
+            } else {
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
             }
             if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
                 if (scale != 1.0f) {
