@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  *   out       sum over each graph's nodes / sqrt(numNodes)    (reduceOutput; else per node)
  * </pre>
  * Parameters are one flat array, in the order of e3nn's {@code state_dict}: per convolution {@code sc.weight},
- * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Immutable and
- * thread-safe.
+ * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Thread-safe: its
+ * only state is each convolution's pool of scratch arrays for chunks of edges, which concurrent calls share (each
+ * block of edges holds its arrays alone while it runs).
  *
  * <p>Features: the public arrays ({@code x}, {@code z}, outputs and their gradients) are in e3nn's {@code mul_ir}
  * layout. With {@link Builder#channelLast} the kernels are channel-last ({@code layout = IR_MUL}) and so are the
