@@ -50,9 +50,10 @@ public final class RadiusGraph {
     /**
      * The radius graphs of a batch of point clouds in one graph (torch_cluster's {@code radius_graph} with
      * {@code batch}): a cloud is a run of nodes of equal {@code batch[n]} ({@code batch} non-negative and
-     * non-decreasing), and only nodes of the same cloud are joined. Each cloud's graph is that of {@link #build(int, double[],
-     * double)} on its nodes alone (the clouds are searched in parallel), its nodes renumbered from the cloud's first;
-     * the edges are theirs in order of the clouds, so still sorted by {@code dst}, then by {@code src}.
+     * non-decreasing), and only nodes of the same cloud are joined. Each cloud's graph is that of
+     * {@link #build(int, double[], double)} on its nodes alone (the clouds are searched in parallel), its nodes
+     * renumbered from the cloud's first; the edges are theirs in order of the clouds, so still sorted by {@code dst},
+     * then by {@code src}.
      *
      * @throws IllegalArgumentException if {@code batch} is negative or decreasing somewhere, if {@code rMax} is not
      *     positive, or the graph would have more than {@link #MAX_EDGES} edges

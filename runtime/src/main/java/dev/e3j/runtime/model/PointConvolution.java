@@ -208,8 +208,6 @@ final class PointConvolution {
             radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, weights.wide(2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            int attrDim = attrDim();
-            int weightDim = edgeProduct.weightNumel();
             aggregated = numbers.zeros(numNodes * midDim);
             double scale = 1 / Math.sqrt(numNeighbors);
             chunks = edgeChunks(edges);
