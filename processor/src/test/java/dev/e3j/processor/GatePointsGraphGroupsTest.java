@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.model.GatePoints;
 import dev.e3j.runtime.model.PointsModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -172,6 +174,41 @@ class GatePointsGraphGroupsTest {
             for (int threads = 2; threads <= 4; threads++) {
                 assertSameBits(whole, onThreads(threads, () -> evaluate(model, batch)),
                         name + " on " + threads + " threads");
+            }
+        }
+    }
+
+    /**
+     * Calls of one model at the same time, on batches of different sizes, share its convolutions' pools of scratch
+     * arrays: each gets the bits it gets alone.
+     */
+    @Test
+    void concurrentCallsGiveTheBitsOfEachCallAlone() throws Exception {
+        for (String name : MODELS) {
+            PointsModel model = model(name);
+            List<Batch> batches = new ArrayList<>();
+            List<double[][]> alone = new ArrayList<>();
+            // Batches of the first 1, 2, ... graphs, none ending with an empty graph.
+            int[] graphs = {1, 2, 3, 4, 6, 8};
+            for (int b = 0; b < graphs.length; b++) {
+                batches.add(Batch.random(model, Arrays.copyOfRange(GRAPH_SIZES, 0, graphs[b]), new Random(10 + b)));
+                Batch batch = batches.get(b);
+                alone.add(onThreads(1, () -> evaluate(model, batch)));
+            }
+            ForkJoinPool pool = new ForkJoinPool(3);
+            try {
+                List<ForkJoinTask<double[][]>> calls = new ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                    for (Batch batch : batches) {
+                        calls.add(pool.submit(() -> evaluate(model, batch)));
+                    }
+                }
+                for (int c = 0; c < calls.size(); c++) {
+                    assertSameBits(alone.get(c % batches.size()), calls.get(c).get(),
+                            name + ", call " + c + " of " + calls.size() + " at once");
+                }
+            } finally {
+                pool.shutdown();
             }
         }
     }

@@ -63,36 +63,52 @@ public final class Edges {
         this.attr = new double[numEdges * shDim];
         this.lengthEmbedding = new double[numEdges * numberOfBasis];
         this.basisDerivative = new double[numEdges * numberOfBasis];
+        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> computeFeatures(from, to));
+    }
+
+    /**
+     * The features of edges {@code from .. to}: one block of all the edges works in the arrays themselves, others in
+     * copies of their rows.
+     */
+    private void computeFeatures(int from, int to) {
+        int numEdges = numEdges();
+        int shDim = irrepsAttr.dim();
         double scale = Math.sqrt(numberOfBasis);
-        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
-            double[] blockHarmonics = new double[(to - from) * shDim];
-            sphericalHarmonics.forward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to), blockHarmonics);
+        boolean all = from == 0 && to == numEdges;
+        double[] blockHarmonics = all ? harmonics : new double[(to - from) * shDim];
+        sphericalHarmonics.forward(to - from, rows(edgeVec, 3, from, to), blockHarmonics);
+        if (!all) {
             System.arraycopy(blockHarmonics, 0, harmonics, from * shDim, blockHarmonics.length);
-            for (int e = from; e < to; e++) {
-                length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
-                double edgeCutoff = smoothCutoff(length[e] / maxRadius);
-                cutoff[e] = edgeCutoff;
-                for (int k = 0; k < shDim; k++) {
-                    attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
-                }
+        }
+        for (int e = from; e < to; e++) {
+            length[e] = RadiusGraph.length(edgeVec[3 * e], edgeVec[3 * e + 1], edgeVec[3 * e + 2]);
+            double edgeCutoff = smoothCutoff(length[e] / maxRadius);
+            cutoff[e] = edgeCutoff;
+            for (int k = 0; k < shDim; k++) {
+                attr[e * shDim + k] = edgeCutoff * harmonics[e * shDim + k];
             }
-            double[] embedding = new double[(to - from) * numberOfBasis];
-            double[] derivative = new double[embedding.length];
-            SoftOneHot.softOneHotLinspaceWithDerivative(Arrays.copyOfRange(length, from, to), 0.0, maxRadius,
-                    numberOfBasis, basis, false, embedding, derivative);
-            for (int i = 0; i < embedding.length; i++) {
-                lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
-            }
+        }
+        double[] embedding = all ? lengthEmbedding : new double[(to - from) * numberOfBasis];
+        double[] derivative = all ? basisDerivative : new double[embedding.length];
+        SoftOneHot.softOneHotLinspaceWithDerivative(rows(length, 1, from, to), 0.0, maxRadius, numberOfBasis,
+                basis, false, embedding, derivative);
+        for (int i = 0; i < (to - from) * numberOfBasis; i++) {
+            lengthEmbedding[from * numberOfBasis + i] = embedding[i] * scale;
+        }
+        if (!all) {
             System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
-        });
+        }
     }
 
     /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
     public static Edges of(SphericalHarmonicsKernel sphericalHarmonics, RadiusGraph graph, double maxRadius,
                            int numberOfBasis, SoftOneHot.Basis basis) {
-        Checks.requireNonNull("Edges.of", "graph", graph);
-        return of(sphericalHarmonics, graph.numNodes(), graph.src(), graph.dst(), graph.edgeVec(), maxRadius,
-                numberOfBasis, basis);
+        String where = "Edges.of";
+        Checks.requireNonNull(where, "graph", graph);
+        checkParameters(where, sphericalHarmonics, graph.numEdges(), maxRadius, numberOfBasis, basis);
+        // The graph is immutable and keeps its arrays to itself, as the edges do: they share them.
+        return new Edges(sphericalHarmonics, graph.numNodes(), graph.srcArray(), graph.dstArray(),
+                graph.edgeVecArray(), maxRadius, numberOfBasis, basis);
     }
 
     /**
@@ -115,15 +131,22 @@ public final class Edges {
                 throw Checks.invalid(where, "dst[" + e + "]", "be in [0, numNodes " + numNodes + ")", dst[e]);
             }
         }
+        checkParameters(where, sphericalHarmonics, src.length, maxRadius, numberOfBasis, basis);
+        return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
+                numberOfBasis, basis);
+    }
+
+    /** The checks of {@link #of} on everything but the edges themselves. */
+    private static void checkParameters(String where, SphericalHarmonicsKernel sphericalHarmonics, int numEdges,
+                                        double maxRadius, int numberOfBasis, SoftOneHot.Basis basis) {
+        Checks.requireNonNull(where, "sphericalHarmonics", sphericalHarmonics);
         if (!(maxRadius > 0 && maxRadius < Double.POSITIVE_INFINITY)) {
             throw Checks.invalid(where, "maxRadius", "be positive and finite", maxRadius);
         }
         Checks.requireNonNull(where, "basis", basis);
-        Checks.arrayLength(where, "src.length", src.length, "sphericalHarmonics.irrepsOut().dim()",
+        Checks.arrayLength(where, "src.length", numEdges, "sphericalHarmonics.irrepsOut().dim()",
                 sphericalHarmonics.irrepsOut().dim());
-        Checks.arrayLength(where, "src.length", src.length, "numberOfBasis", numberOfBasis);
-        return new Edges(sphericalHarmonics, numNodes, src.clone(), dst.clone(), edgeVec.clone(), maxRadius,
-                numberOfBasis, basis);
+        Checks.arrayLength(where, "src.length", numEdges, "numberOfBasis", numberOfBasis);
     }
 
     /** Number of nodes. */
@@ -171,46 +194,95 @@ public final class Edges {
         return lengthEmbedding.clone();
     }
 
+    /** {@link #attr()} with each value rounded once to float, for networks that compute in float. */
+    public float[] attrFloat() {
+        return rounded(attr);
+    }
+
+    /** {@link #lengthEmbedding()} with each value rounded once to float. */
+    public float[] lengthEmbeddingFloat() {
+        return rounded(lengthEmbedding);
+    }
+
+    private static float[] rounded(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
     /**
      * Backward to the edge vectors: the gradient of {@code sum(Y * gradAttr) + sum(E * gradLengthEmbedding)}
      * with respect to {@code edgeVec}, {@code [numEdges][3]}; either gradient may be {@code null} (zero). Feed
      * it to {@link RadiusGraph#edgeVecBackward} for the gradient with respect to the positions.
      */
     public double[] edgeVecGradient(double[] gradAttr, double[] gradLengthEmbedding) {
+        String where = "Edges.edgeVecGradient";
+        if (gradAttr != null) {
+            Checks.requireShape(where, "gradAttr", gradAttr, "numEdges()", numEdges(), irrepsAttr.dim());
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape(where, "gradLengthEmbedding", gradLengthEmbedding, "numEdges()", numEdges(),
+                    numberOfBasis);
+        }
+        return edgeVecGradient(gradAttr, null, gradLengthEmbedding, null);
+    }
+
+    /**
+     * Float overload of {@link #edgeVecGradient(double[], double[])}: the gradients are read widened (exactly) and
+     * the rest computed in double, so the result is that of the double method on the widened gradients, bit for bit.
+     */
+    public double[] edgeVecGradient(float[] gradAttr, float[] gradLengthEmbedding) {
+        String where = "Edges.edgeVecGradient";
+        if (gradAttr != null) {
+            Checks.requireShape(where, "gradAttr", gradAttr, "numEdges()", numEdges(), irrepsAttr.dim());
+        }
+        if (gradLengthEmbedding != null) {
+            Checks.requireShape(where, "gradLengthEmbedding", gradLengthEmbedding, "numEdges()", numEdges(),
+                    numberOfBasis);
+        }
+        return edgeVecGradient(null, gradAttr, null, gradLengthEmbedding);
+    }
+
+    /**
+     * {@link #edgeVecGradient(double[], double[])} of checked gradients, each either in double or in float (the other
+     * {@code null}); both {@code null} for a zero gradient.
+     */
+    private double[] edgeVecGradient(double[] gradAttr, float[] floatGradAttr, double[] gradLengthEmbedding,
+                                     float[] floatGradLengthEmbedding) {
         int numEdges = numEdges();
         int shDim = irrepsAttr.dim();
         double[] gradVec = new double[numEdges * 3];
         double[] gradLength = new double[numEdges];
-        if (gradAttr != null) {
-            Checks.requireShape("Edges.edgeVecGradient", "gradAttr", gradAttr, "numEdges()", numEdges, shDim);
+        if (gradAttr != null || floatGradAttr != null) {
             BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
                 double[] gradHarmonics = new double[(to - from) * shDim];
                 for (int e = from; e < to; e++) {
                     double edgeCutoff = cutoff[e];
                     double dot = 0;
                     for (int k = 0; k < shDim; k++) {
-                        gradHarmonics[(e - from) * shDim + k] = edgeCutoff * gradAttr[e * shDim + k];
-                        dot += harmonics[e * shDim + k] * gradAttr[e * shDim + k];
+                        double g = get(gradAttr, floatGradAttr, e * shDim + k);
+                        gradHarmonics[(e - from) * shDim + k] = edgeCutoff * g;
+                        dot += harmonics[e * shDim + k] * g;
                     }
                     gradLength[e] += dot * smoothCutoffDerivative(length[e] / maxRadius) / maxRadius;
                 }
-                double[] blockGradVec = new double[3 * (to - from)];
-                sphericalHarmonics.backward(to - from, Arrays.copyOfRange(edgeVec, 3 * from, 3 * to),
-                        gradHarmonics, blockGradVec);
-                System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+                boolean all = from == 0 && to == numEdges;
+                double[] blockGradVec = all ? gradVec : new double[3 * (to - from)];
+                sphericalHarmonics.backward(to - from, rows(edgeVec, 3, from, to), gradHarmonics, blockGradVec);
+                if (!all) {
+                    System.arraycopy(blockGradVec, 0, gradVec, 3 * from, blockGradVec.length);
+                }
             });
-        }
-        if (gradLengthEmbedding != null) {
-            Checks.requireShape("Edges.edgeVecGradient", "gradLengthEmbedding", gradLengthEmbedding, "numEdges()",
-                    numEdges, numberOfBasis);
         }
         double scale = Math.sqrt(numberOfBasis);
         BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
-            if (gradLengthEmbedding != null) {
+            if (gradLengthEmbedding != null || floatGradLengthEmbedding != null) {
                 for (int e = from; e < to; e++) {
                     double sum = 0;
                     for (int i = e * numberOfBasis; i < (e + 1) * numberOfBasis; i++) {
-                        sum += gradLengthEmbedding[i] * scale * basisDerivative[i];
+                        sum += get(gradLengthEmbedding, floatGradLengthEmbedding, i) * scale * basisDerivative[i];
                     }
                     gradLength[e] += sum;
                 }
@@ -225,6 +297,17 @@ public final class Edges {
             }
         });
         return gradVec;
+    }
+
+    /** Rows {@code from .. to} of {@code [rows][width]} {@code values}: the array itself when that is all of it. */
+    private static double[] rows(double[] values, int width, int from, int to) {
+        return from == 0 && to * width == values.length ? values : Arrays.copyOfRange(values, from * width,
+                to * width);
+    }
+
+    /** {@code values[i]}, or {@code floatValues[i]} widened when {@code values} is {@code null}. */
+    private static double get(double[] values, float[] floatValues, int i) {
+        return values != null ? values[i] : floatValues[i];
     }
 
     /** e3nn's {@code smooth_cutoff}: {@code (1 - cos(pi u)) / 2}, {@code u = 2 (x - 1)}, 1 below u = -1, 0 above 0. */

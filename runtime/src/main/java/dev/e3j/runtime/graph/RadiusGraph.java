@@ -1,5 +1,6 @@
 package dev.e3j.runtime.graph;
 
+import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.internal.Checks;
 import java.util.Arrays;
 
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * broken by index) — torch_cluster instead keeps whichever neighbours its search meets first, so results agree
  * whenever no center has more than {@code maxNeighbours} neighbours. The search buckets the nodes into cells at
  * least {@code rMax} wide and tests only the pairs in neighbouring cells: {@code O(n)} for clouds of roughly uniform
- * density, with exactly the edges (and the same floating-point distance test) of testing every pair. The test is
+ * density, with exactly the edges (and the same floating-point distance test) of testing every pair, which clouds of
+ * a few tens of nodes do instead. The test is
  * made in units of {@code rMax} (scaled by a power of two, so exactly {@code |d|^2 < rMax^2} wherever neither square
  * overflows or underflows), which keeps it right for coordinates and radii of any finite magnitude.
  */
@@ -21,6 +23,12 @@ public final class RadiusGraph {
 
     /** The most edges a graph holds: its {@code edgeVec} is one array of three coordinates per edge. */
     static final int MAX_EDGES = Checks.MAX_ARRAY_LENGTH / 3;
+    /**
+     * Clouds of at most this many nodes test every pair, in index order, rather than bucket the nodes into cells and
+     * sort each center's neighbours: cheaper at this size (the gate-points benchmark's clouds of 25 nodes), and the
+     * same edges.
+     */
+    private static final int ALL_PAIRS_NODES = 32;
 
     private final int numNodes;
     private final int[] src;
@@ -40,6 +48,71 @@ public final class RadiusGraph {
     }
 
     /**
+     * The radius graphs of a batch of point clouds in one graph (torch_cluster's {@code radius_graph} with
+     * {@code batch}): a cloud is a run of nodes of equal {@code batch[n]} ({@code batch} non-negative and
+     * non-decreasing), and only nodes of the same cloud are joined. Each cloud's graph is that of
+     * {@link #build(int, double[], double)} on its nodes alone (the clouds are searched in parallel), its nodes
+     * renumbered from the cloud's first; the edges are theirs in order of the clouds, so still sorted by {@code dst},
+     * then by {@code src}.
+     *
+     * @throws IllegalArgumentException if {@code batch} is negative or decreasing somewhere, if {@code rMax} is not
+     *     positive, or the graph would have more than {@link #MAX_EDGES} edges
+     */
+    public static RadiusGraph build(int numNodes, double[] pos, int[] batch, double rMax) {
+        String where = "RadiusGraph.build";
+        Checks.requireNonNegative(where, "numNodes", numNodes);
+        Checks.requireShape(where, "pos", pos, "numNodes", numNodes, 3);
+        Checks.requireLength(where, "batch", batch, numNodes);
+        if (!(rMax > 0)) {
+            throw Checks.invalid(where, "rMax", "be > 0", rMax);
+        }
+        int[] graphStart = new int[numNodes + 1];
+        int numGraphs = 0;
+        for (int n = 0; n < numNodes; n++) {
+            int previous = n == 0 ? 0 : batch[n - 1];
+            if (batch[n] < previous) {
+                throw Checks.invalid(where, "batch[" + n + "]", "be >= " + previous + " (graph indices from 0, "
+                        + "non-decreasing)", batch[n]);
+            }
+            if (n == 0 || batch[n] != previous) {
+                graphStart[numGraphs++] = n;
+            }
+        }
+        graphStart[numGraphs] = numNodes;
+        RadiusGraph[] graphs = new RadiusGraph[numGraphs];
+        BatchBlocks.run(numGraphs, 1, (block, from, to) -> {
+            for (int g = from; g < to; g++) {
+                graphs[g] = build(graphStart[g + 1] - graphStart[g],
+                        Arrays.copyOfRange(pos, 3 * graphStart[g], 3 * graphStart[g + 1]), rMax);
+            }
+        });
+        long total = 0;
+        for (RadiusGraph graph : graphs) {
+            total += graph.numEdges();
+        }
+        if (total > MAX_EDGES) {
+            throw Checks.invalid(where, "rMax", "leave at most " + MAX_EDGES + " edges (3 coordinates each in one "
+                    + "array)", rMax + " (" + total + " edges among " + numNodes + " nodes)");
+        }
+        int numEdges = (int) total;
+        int[] src = new int[numEdges];
+        int[] dst = new int[numEdges];
+        double[] edgeVec = new double[3 * numEdges];
+        int at = 0;
+        for (int g = 0; g < numGraphs; g++) {
+            RadiusGraph graph = graphs[g];
+            int count = graph.numEdges();
+            for (int e = 0; e < count; e++) {
+                src[at + e] = graph.src[e] + graphStart[g];
+                dst[at + e] = graph.dst[e] + graphStart[g];
+            }
+            System.arraycopy(graph.edgeVec, 0, edgeVec, 3 * at, 3 * count);
+            at += count;
+        }
+        return new RadiusGraph(numNodes, src, dst, edgeVec);
+    }
+
+    /**
      * At most {@code maxNeighbours} (nearest) neighbours per center. A node with a non-finite coordinate has no
      * edges.
      *
@@ -56,15 +129,20 @@ public final class RadiusGraph {
         if (maxNeighbours < 1) {
             throw Checks.invalid(where, "maxNeighbours", "be >= 1", maxNeighbours);
         }
-        CellGrid grid = new CellGrid(numNodes, pos, rMax);
+        CellGrid grid = numNodes > ALL_PAIRS_NODES ? new CellGrid(numNodes, pos, rMax) : null;
         Distances distances = new Distances(pos, rMax);
         int[] neighbours = new int[Math.max(numNodes, 1)];
         int[] src = new int[Math.max(numNodes, 16)];
         int[] dst = new int[src.length];
         int numEdges = 0;
         for (int center = 0; center < numNodes; center++) {
-            int count = grid.neighbours(center, distances, neighbours);
-            Arrays.sort(neighbours, 0, count);
+            int count;
+            if (grid != null) {
+                count = grid.neighbours(center, distances, neighbours);
+                Arrays.sort(neighbours, 0, count);
+            } else {
+                count = allNeighbours(numNodes, pos, center, distances, neighbours);
+            }
             if (count > maxNeighbours) {
                 count = keepNearest(center, distances, neighbours, count, maxNeighbours);
             }
@@ -138,6 +216,24 @@ public final class RadiusGraph {
         boolean within(double scaledSquared) {
             return unbounded || scaledSquared < scaledRadiusSquared;
         }
+    }
+
+    /**
+     * The finite nodes within {@code rMax} of {@code center} (none if it is not finite) into {@code out}, in index
+     * order, by testing every node; their count.
+     */
+    private static int allNeighbours(int numNodes, double[] pos, int center, Distances distances, int[] out) {
+        if (!CellGrid.isFinite(pos, center)) {
+            return 0;
+        }
+        int count = 0;
+        for (int other = 0; other < numNodes; other++) {
+            if (other != center && distances.within(distances.scaledSquared(center, other))
+                    && CellGrid.isFinite(pos, other)) {
+                out[count++] = other;
+            }
+        }
+        return count;
     }
 
     /**
@@ -294,6 +390,21 @@ public final class RadiusGraph {
             return Double.isFinite(pos[3 * node]) && Double.isFinite(pos[3 * node + 1])
                     && Double.isFinite(pos[3 * node + 2]);
         }
+    }
+
+    /** {@link #src()} itself, for the edges of this package that share it and keep it unchanged. */
+    int[] srcArray() {
+        return src;
+    }
+
+    /** {@link #dst()} itself, shared as {@link #srcArray()}. */
+    int[] dstArray() {
+        return dst;
+    }
+
+    /** {@link #edgeVec()} itself, shared as {@link #srcArray()}. */
+    double[] edgeVecArray() {
+        return edgeVec;
     }
 
     /** Number of nodes. */

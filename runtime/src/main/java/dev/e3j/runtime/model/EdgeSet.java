@@ -22,8 +22,6 @@ final class EdgeSet {
     private final int[] src;
     private final int[] dst;
     private final Edges edges;
-    private final double[] attr;
-    private final double[] lengthEmbedding;
     /**
      * The edges into node {@code n} are {@code byDst[dstStart[n] .. dstStart[n + 1])}, in edge order; the edges are
      * sorted by destination, so these are edges {@code dstStart[n] .. dstStart[n + 1]} themselves.
@@ -39,8 +37,6 @@ final class EdgeSet {
         this.src = src;
         this.dst = dst;
         this.edges = edges;
-        this.attr = edges.attr();
-        this.lengthEmbedding = edges.lengthEmbedding();
         for (int e = 1; e < dst.length; e++) {
             if (dst[e] < dst[e - 1]) {
                 throw new IllegalArgumentException("dst: expected edges sorted by destination, edge " + e + " into "
@@ -74,66 +70,71 @@ final class EdgeSet {
      * {@code double[]} or a {@code float[]}, and so is the result.
      */
     <A> A gatherSrc(A nodes, int width) {
-        return gather(nodes, width, src, 1.0, 0, numEdges(), null);
+        return gather(nodes, width, src, 1.0);
     }
 
     /** {@code out[e] = scale * nodes[dst[e]]}, {@code [numEdges][width]}: each edge reads its center. */
     <A> A gatherDst(A nodes, int width, double scale) {
-        return gather(nodes, width, dst, scale, 0, numEdges(), null);
+        return gather(nodes, width, dst, scale);
     }
 
     /**
      * {@link #gatherSrc(Object, int)} of edges {@code first .. first + count} into {@code out}
-     * ({@code [count][width]}, overwritten).
+     * ({@code [count][width]}, overwritten), in the calling thread.
      */
     <A> void gatherSrc(A nodes, int width, int first, int count, A out) {
-        gather(nodes, width, src, 1.0, first, count, out);
+        gatherRows(nodes, width, src, 1.0, first, 0, count, out);
     }
 
     /**
      * {@link #gatherDst(Object, int, double)} of edges {@code first .. first + count} into {@code out}
-     * ({@code [count][width]}, overwritten).
+     * ({@code [count][width]}, overwritten), in the calling thread.
      */
     <A> void gatherDst(A nodes, int width, double scale, int first, int count, A out) {
-        gather(nodes, width, dst, scale, first, count, out);
+        gatherRows(nodes, width, dst, scale, first, 0, count, out);
+    }
+
+    /** The rows of every edge into a new array, in parallel blocks of edges. */
+    @SuppressWarnings("unchecked")
+    private <A> A gather(A nodes, int width, int[] index, double scale) {
+        int count = numEdges();
+        A target = (A) (nodes instanceof double[] ? new double[count * width] : new float[count * width]);
+        BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> gatherRows(nodes, width, index, scale, 0, from, to,
+                target));
+        return target;
     }
 
     /**
-     * Rows of edges {@code first .. first + count} into {@code out}, or a new array when it is {@code null}; each row
-     * scaled while it is in cache.
+     * Rows {@code from .. to} of {@code out} ({@code [rows][width]}): row {@code k} is {@code nodes[index[first + k]]}
+     * times {@code scale}, scaled while it is in cache.
      */
-    @SuppressWarnings("unchecked")
-    private <A> A gather(A nodes, int width, int[] index, double scale, int first, int count, A out) {
+    private static <A> void gatherRows(A nodes, int width, int[] index, double scale, int first, int from, int to,
+                                       A out) {
         if (nodes instanceof double[] wide) {
-            double[] target = out != null ? (double[]) out : new double[count * width];
-            BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
-                for (int e = from; e < to; e++) {
-                    int row = e * width;
-                    System.arraycopy(wide, index[first + e] * width, target, row, width);
-                    if (scale != 1.0) {
-                        for (int c = row; c < row + width; c++) {
-                            target[c] *= scale;
-                        }
-                    }
-                }
-            });
-            return (A) target;
-        }
-        float[] narrow = (float[]) nodes;
-        float[] target = out != null ? (float[]) out : new float[count * width];
-        float factor = (float) scale;
-        BatchBlocks.run(count, BLOCK_SIZE, (block, from, to) -> {
+            double[] target = (double[]) out;
             for (int e = from; e < to; e++) {
                 int row = e * width;
-                System.arraycopy(narrow, index[first + e] * width, target, row, width);
-                if (factor != 1.0f) {
+                System.arraycopy(wide, index[first + e] * width, target, row, width);
+                if (scale != 1.0) {
                     for (int c = row; c < row + width; c++) {
-                        target[c] *= factor;
+                        target[c] *= scale;
                     }
                 }
             }
-        });
-        return (A) target;
+            return;
+        }
+        float[] narrow = (float[]) nodes;
+        float[] target = (float[]) out;
+        float factor = (float) scale;
+        for (int e = from; e < to; e++) {
+            int row = e * width;
+            System.arraycopy(narrow, index[first + e] * width, target, row, width);
+            if (factor != 1.0f) {
+                for (int c = row; c < row + width; c++) {
+                    target[c] *= factor;
+                }
+            }
+        }
     }
 
     /** The first edge into {@code node} (edges are sorted by destination); {@code numEdges()} for {@code numNodes}. */
@@ -172,12 +173,16 @@ final class EdgeSet {
                             double[] sum, double[] row) {
         for (int k = 0; k < count; k++) {
             int e = first + k;
-            if (e == 0 || dst[e] != dst[e - 1]) {
-                Arrays.fill(sum, 0.0);
-            }
             System.arraycopy(values, k * width, row, 0, width);
-            for (int c = 0; c < width; c++) {
-                sum[c] += row[c];
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                // A node's first edge: its sum starts from zero, without a pass that zero-fills it.
+                for (int c = 0; c < width; c++) {
+                    sum[c] = 0.0 + row[c];
+                }
+            } else {
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
             }
             if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
                 if (scale != 1.0) {
@@ -194,12 +199,16 @@ final class EdgeSet {
                             float[] row) {
         for (int k = 0; k < count; k++) {
             int e = first + k;
-            if (e == 0 || dst[e] != dst[e - 1]) {
-                Arrays.fill(sum, 0.0f);
-            }
             System.arraycopy(values, k * width, row, 0, width);
-            for (int c = 0; c < width; c++) {
-                sum[c] += row[c];
+            if (e == 0 || dst[e] != dst[e - 1]) {
+                // A node's first edge: its sum starts from zero, without a pass that zero-fills it.
+                for (int c = 0; c < width; c++) {
+                    sum[c] = 0.0f + row[c];
+                }
+            } else {
+                for (int c = 0; c < width; c++) {
+                    sum[c] += row[c];
+                }
             }
             if (e + 1 == dst.length || dst[e + 1] != dst[e]) {
                 if (scale != 1.0f) {
@@ -310,48 +319,15 @@ final class EdgeSet {
 
     /**
      * Every ordered pair of distinct nodes of the same graph closer than {@code maxRadius}; the nodes of graph
-     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}). The graphs
-     * are searched in parallel and their edges concatenated in order.
+     * {@code g} are the run of {@code batch} equal to {@code g} (a valid, non-decreasing {@code batch}):
+     * {@link RadiusGraph#build(int, double[], int[], double)}, which searches the graphs in parallel and concatenates
+     * their edges in order.
      */
     static EdgeSet build(SphericalHarmonicsKernel harmonics, int numNodes, double[] pos, int[] batch,
                          double maxRadius, int numberOfBasis) {
-        int[] graphStart = new int[numNodes + 1];
-        int numGraphs = 0;
-        for (int n = 0; n < numNodes; n++) {
-            if (n == 0 || batch[n] != batch[n - 1]) {
-                graphStart[numGraphs++] = n;
-            }
-        }
-        graphStart[numGraphs] = numNodes;
-        RadiusGraph[] graphs = new RadiusGraph[numGraphs];
-        BatchBlocks.run(numGraphs, 1, (block, from, to) -> {
-            for (int g = from; g < to; g++) {
-                graphs[g] = RadiusGraph.build(graphStart[g + 1] - graphStart[g],
-                        Arrays.copyOfRange(pos, 3 * graphStart[g], 3 * graphStart[g + 1]), maxRadius);
-            }
-        });
-        int numEdges = 0;
-        for (RadiusGraph graph : graphs) {
-            numEdges = Math.addExact(numEdges, graph.numEdges());
-        }
-        int[] src = new int[numEdges];
-        int[] dst = new int[numEdges];
-        double[] edgeVec = new double[Math.multiplyExact(3, numEdges)];
-        int at = 0;
-        for (int g = 0; g < numGraphs; g++) {
-            RadiusGraph graph = graphs[g];
-            int count = graph.numEdges();
-            int[] graphSrc = graph.src();
-            int[] graphDst = graph.dst();
-            for (int e = 0; e < count; e++) {
-                src[at + e] = graphSrc[e] + graphStart[g];
-                dst[at + e] = graphDst[e] + graphStart[g];
-            }
-            System.arraycopy(graph.edgeVec(), 0, edgeVec, 3 * at, 3 * count);
-            at += count;
-        }
-        return new EdgeSet(numNodes, src, dst, Edges.of(harmonics, numNodes, src, dst, edgeVec, maxRadius,
-                numberOfBasis, SoftOneHot.Basis.GAUSSIAN));
+        RadiusGraph graph = RadiusGraph.build(numNodes, pos, batch, maxRadius);
+        return new EdgeSet(numNodes, graph.src(), graph.dst(), Edges.of(harmonics, graph, maxRadius, numberOfBasis,
+                SoftOneHot.Basis.GAUSSIAN));
     }
 
     int numNodes() {
@@ -362,14 +338,19 @@ final class EdgeSet {
         return src.length;
     }
 
-    /** {@code [numEdges][irrepsEdgeAttr.dim()]}. */
-    double[] attr() {
-        return attr;
+    /**
+     * {@code [numEdges][irrepsEdgeAttr.dim()]}, in the type of {@code numbers} (rounded once to float); a new array,
+     * which a pass makes once and keeps.
+     */
+    @SuppressWarnings("unchecked")
+    <A> A attr(Numbers<A> numbers) {
+        return numbers == Numbers.FLOAT64 ? (A) edges.attr() : (A) edges.attrFloat();
     }
 
-    /** {@code [numEdges][numberOfBasis]}. */
-    double[] lengthEmbedding() {
-        return lengthEmbedding;
+    /** {@code [numEdges][numberOfBasis]}, as {@link #attr(Numbers)}. */
+    @SuppressWarnings("unchecked")
+    <A> A lengthEmbedding(Numbers<A> numbers) {
+        return numbers == Numbers.FLOAT64 ? (A) edges.lengthEmbedding() : (A) edges.lengthEmbeddingFloat();
     }
 
     int attrDim() {
@@ -425,7 +406,19 @@ final class EdgeSet {
      * sum(lengthEmbedding * gradLengthEmbedding)} through {@code edgeVec = pos[src] - pos[dst]}.
      */
     void positionGradient(double[] gradAttr, double[] gradLengthEmbedding, double[] gradPos) {
-        double[] gradVec = edges.edgeVecGradient(gradAttr, gradLengthEmbedding);
+        addEdgeVectorGradients(edges.edgeVecGradient(gradAttr, gradLengthEmbedding), gradPos);
+    }
+
+    /**
+     * Float overload of {@link #positionGradient(double[], double[], double[])}: the gradients are read widened, the
+     * rest is computed in double, as by the double method on the widened gradients.
+     */
+    void positionGradient(float[] gradAttr, float[] gradLengthEmbedding, double[] gradPos) {
+        addEdgeVectorGradients(edges.edgeVecGradient(gradAttr, gradLengthEmbedding), gradPos);
+    }
+
+    /** Adds to {@code gradPos} the edge vectors' gradients {@code gradVec}, node by node, in parallel blocks. */
+    private void addEdgeVectorGradients(double[] gradVec, double[] gradPos) {
         BatchBlocks.run(numNodes, BLOCK_SIZE, (block, from, to) -> {
             for (int n = from; n < to; n++) {
                 addEdgeVectorGradients(n, gradVec, gradPos);

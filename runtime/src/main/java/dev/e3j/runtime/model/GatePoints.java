@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  *   out       sum over each graph's nodes / sqrt(numNodes)    (reduceOutput; else per node)
  * </pre>
  * Parameters are one flat array, in the order of e3nn's {@code state_dict}: per convolution {@code sc.weight},
- * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Immutable and
- * thread-safe.
+ * {@code lin1.weight}, {@code fc.layer<k>.weight} ({@code [h_k][h_k+1]}), {@code lin2.weight}. Thread-safe: its
+ * only state is each convolution's pool of scratch arrays for chunks of edges, which concurrent calls share (each
+ * block of edges holds its arrays alone while it runs).
  *
  * <p>Features: the public arrays ({@code x}, {@code z}, outputs and their gradients) are in e3nn's {@code mul_ir}
  * layout. With {@link Builder#channelLast} the kernels are channel-last ({@code layout = IR_MUL}) and so are the
@@ -248,14 +249,15 @@ public final class GatePoints {
     /** The output of a batch, by groups of graphs when it has enough of them; {@code pos} in double. */
     private <A> A forward(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z, double[] params) {
         checkInputs(numNodes, pos, batch, x, z, params);
+        List<PointConvolution.Weights<A>> weights = weights(numbers, params);
         List<GraphGroup> groups = graphGroups(numNodes, batch, threads());
         if (groups.size() == 1) {
-            return new Pass<>(numbers, numNodes, pos, batch, x, z, params).output();
+            return new Pass<>(numbers, numNodes, pos, batch, x, z, weights).output();
         }
         int dim = irrepsOut().dim();
         A out = numbers.zeros((reduceOutput ? numGraphs(numNodes, batch) : numNodes) * dim);
         runGroups(groups, group -> {
-            A part = group.pass(numbers, pos, batch, x, z, params).output();
+            A part = group.pass(numbers, pos, batch, x, z, weights).output();
             System.arraycopy(part, 0, out, group.firstOutputRow() * dim, Array.getLength(part));
         });
         return out;
@@ -266,7 +268,7 @@ public final class GatePoints {
      */
     public double[] nodeOutputs(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params) {
         checkInputs(numNodes, pos, batch, x, z, params);
-        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, weights(Numbers.FLOAT64, params));
         return inE3nnLayout(irrepsOut(), pass.nodeOutput).clone();
     }
 
@@ -284,8 +286,8 @@ public final class GatePoints {
         checkInputs(numNodes, pos, batch, x, z, params);
         checkGradients(numNodes, batch, gradOut, gradPos, gradX, gradZ);
         requireLength("gradParams", gradParams, parameterCount(), "parameterCount()");
-        new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params).backward(gradOut, gradPos, gradX, gradZ,
-                gradParams);
+        new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, weights(Numbers.FLOAT64, params)).backward(gradOut,
+                gradPos, gradX, gradZ, gradParams);
     }
 
     /**
@@ -296,16 +298,17 @@ public final class GatePoints {
                               double[] params, A gradOut, A gradPos, A gradX, A gradZ) {
         checkInputs(numNodes, pos, batch, x, z, params);
         checkGradients(numNodes, batch, gradOut, gradPos, gradX, gradZ);
+        List<PointConvolution.Weights<A>> weights = weights(numbers, params);
         List<GraphGroup> groups = graphGroups(numNodes, batch, threads());
         if (groups.size() == 1) {
-            new Pass<>(numbers, numNodes, pos, batch, x, z, params).backward(gradOut, gradPos, gradX, gradZ, null);
+            new Pass<>(numbers, numNodes, pos, batch, x, z, weights).backward(gradOut, gradPos, gradX, gradZ, null);
             return;
         }
         int dimOut = irrepsOut().dim();
         int dimIn = irrepsIn.dim();
         int dimAttr = irrepsNodeAttr.dim();
         runGroups(groups, group -> {
-            Pass<A> pass = group.pass(numbers, pos, batch, x, z, params);
+            Pass<A> pass = group.pass(numbers, pos, batch, x, z, weights);
             int nodes = group.numNodes();
             int outputRows = reduceOutput ? numGraphs(nodes, pass.batch) : nodes;
             int firstRow = group.firstOutputRow();
@@ -352,7 +355,8 @@ public final class GatePoints {
         }
 
         /** The pass of this group's nodes alone, their graphs numbered from 0. */
-        <A> Pass<A> pass(Numbers<A> numbers, double[] pos, int[] batch, A x, A z, double[] params) {
+        <A> Pass<A> pass(Numbers<A> numbers, double[] pos, int[] batch, A x, A z,
+                         List<PointConvolution.Weights<A>> weights) {
             int[] groupBatch = new int[to - from];
             for (int n = from; n < to; n++) {
                 groupBatch[n - from] = batch[n] - firstGraph;
@@ -361,8 +365,18 @@ public final class GatePoints {
             A groupZ = z != null ? numbers.copyOfRange(z, from * irrepsNodeAttr.dim(), to * irrepsNodeAttr.dim())
                     : null;
             return new Pass<>(numbers, to - from, Arrays.copyOfRange(pos, 3 * from, 3 * to), groupBatch, groupX,
-                    groupZ, params);
+                    groupZ, weights);
         }
+    }
+
+    /** Each convolution's parameters for the passes of one call, from the flat {@code params} (checked). */
+    private <A> List<PointConvolution.Weights<A>> weights(Numbers<A> numbers, double[] params) {
+        List<PointConvolution.Weights<A>> weights = new ArrayList<>();
+        for (int i = 0; i < convolutions.size(); i++) {
+            weights.add(convolutions.get(i).new Weights<>(numbers, Arrays.copyOfRange(params, offsets[i],
+                    offsets[i + 1])));
+        }
+        return weights;
     }
 
     /**
@@ -433,7 +447,7 @@ public final class GatePoints {
                                   double[] outCotangent, double[] gradOut, double[] gradPosCotangent,
                                   double[] gradParams) {
         checkInputs(numNodes, pos, batch, x, z, params);
-        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, weights(Numbers.FLOAT64, params));
         int dimOut = irrepsOut().dim();
         int rows = reduceOutput ? numGraphs(numNodes, batch) : numNodes;
         if (outCotangent != null) {
@@ -462,7 +476,7 @@ public final class GatePoints {
     double lossAndGradient(int numNodes, double[] pos, int[] batch, double[] x, double[] z, double[] params,
                            double[] gradOut, OutputLoss loss, double[] gradParams) {
         checkInputs(numNodes, pos, batch, x, z, params);
-        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, params);
+        Pass<double[]> pass = new Pass<>(Numbers.FLOAT64, numNodes, pos, batch, x, z, weights(Numbers.FLOAT64, params));
         double[] out = pass.output();
         double[] gradPos = new double[3 * numNodes];
         pass.backward(gradOut, gradPos, null, null, null);
@@ -578,17 +592,6 @@ public final class GatePoints {
         return (A) out;
     }
 
-    /** {@code values} rounded to float. */
-    private static float[] narrow(double[] values) {
-        float[] out = new float[values.length];
-        BatchBlocks.run(values.length, ELEMENT_BLOCK, (block, from, to) -> {
-            for (int i = from; i < to; i++) {
-                out[i] = (float) values[i];
-            }
-        });
-        return out;
-    }
-
     /** The length check of an array, {@code double[]} or {@code float[]}. */
     private static void requireLength(String name, Object array, long expected, String shape) {
         if (array == null) {
@@ -611,7 +614,8 @@ public final class GatePoints {
         final Numbers<A> numbers;
         final int numNodes;
         final int[] batch;
-        final double[] params;
+        /** Each convolution's parameters. */
+        final List<PointConvolution.Weights<A>> weights;
         /** The node attributes in the hidden layout. */
         final A z;
         final EdgeSet edges;
@@ -631,21 +635,22 @@ public final class GatePoints {
          * The pass of checked inputs ({@link #checkInputs}): {@code pos} in double (the edges are found and computed
          * in double), the node features in {@code A}.
          */
-        Pass(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z, double[] params) {
+        Pass(Numbers<A> numbers, int numNodes, double[] pos, int[] batch, A x, A z,
+             List<PointConvolution.Weights<A>> weights) {
             this.numbers = numbers;
             this.numNodes = numNodes;
             this.batch = batch;
-            this.params = params;
+            this.weights = weights;
             this.z = z != null ? inHiddenLayout(irrepsNodeAttr, z) : ones(numNodes);
             this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
-            this.attr = inHiddenLayout(irrepsEdgeAttr, inType(edges.attr()));
-            this.lengthEmbedding = inType(edges.lengthEmbedding());
+            this.attr = inHiddenLayout(irrepsEdgeAttr, edges.attr(numbers));
+            this.lengthEmbedding = edges.lengthEmbedding(numbers);
             A h = x != null ? inHiddenLayout(irrepsIn, x) : ones(numNodes);
             for (int i = 0; i < convolutions.size(); i++) {
                 PointConvolution convolution = convolutions.get(i);
                 inputs.add(h);
                 PointConvolution.Pass<A> pass = convolution.new Pass<>(numbers, edges, attr, lengthEmbedding, h,
-                        this.z, layerParams(i));
+                        this.z, weights.get(i));
                 convolutionPasses.add(pass);
                 h = pass.output();
                 if (i < gates.size()) {
@@ -658,20 +663,15 @@ public final class GatePoints {
             this.nodeOutput = h;
         }
 
-        /** {@code values} in the type of {@code numbers}: the array itself in double, else rounded once. */
-        @SuppressWarnings("unchecked")
-        private A inType(double[] values) {
-            return numbers == Numbers.FLOAT64 ? (A) values : (A) narrow(values);
-        }
-
         private A ones(int numNodes) {
             A ones = numbers.zeros(numNodes);
             numbers.fill(ones, 1.0);
             return ones;
         }
 
+        /** Convolution {@code layer}'s flat block of parameters. */
         double[] layerParams(int layer) {
-            return Arrays.copyOfRange(params, offsets[layer], offsets[layer + 1]);
+            return weights.get(layer).params;
         }
 
         /** The output in e3nn's layout. */
@@ -769,8 +769,8 @@ public final class GatePoints {
                 boolean wantInput = i > 0 || gradX != null;
                 A gradIn = wantInput ? numbers.zeros(numNodes * convolution.irrepsIn().dim()) : null;
                 double[] gradLayerParams = gradParams != null ? new double[convolution.parameterCount()] : null;
-                convolution.backward(edges, inputs.get(i), z, layerParams(i),
-                        convolutionPasses.get(i), grad, gradIn, gradZSum, gradAttr, gradEmbedding, gradLayerParams);
+                convolution.backward(edges, inputs.get(i), z, convolutionPasses.get(i), grad, gradIn, gradZSum,
+                        gradAttr, gradEmbedding, gradLayerParams);
                 if (gradLayerParams != null) {
                     System.arraycopy(gradLayerParams, 0, gradParams, offsets[i], gradLayerParams.length);
                 }
@@ -795,8 +795,11 @@ public final class GatePoints {
                 return;
             }
             double[] wide = new double[3 * numNodes];
-            edges.positionGradient(widen((float[]) gradAttr), widen((float[]) gradEmbedding), wide);
-            System.arraycopy(narrow(wide), 0, gradPos, 0, wide.length);
+            edges.positionGradient((float[]) gradAttr, (float[]) gradEmbedding, wide);
+            float[] narrow = (float[]) gradPos;
+            for (int i = 0; i < wide.length; i++) {
+                narrow[i] = (float) wide[i];
+            }
         }
     }
 

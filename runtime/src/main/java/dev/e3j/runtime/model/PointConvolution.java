@@ -6,6 +6,7 @@ import dev.e3j.runtime.Irreps;
 import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * e3nn's {@code gate_points_2101.Convolution} with node attributes {@code z}, on generated kernels:
@@ -20,7 +21,9 @@ import java.util.Arrays;
  * Parameters are one flat array: {@code sc}, {@code lin1}, the radial MLP's layers, {@code lin2} ({@link #offsets}).
  * Node and edge features are in the products' layout, {@code mul_ir} or channel-last {@code ir_mul}: the mix, whose
  * mask is constant over each entry, and the gathers and sums, which move whole rows, are the same in both.
- * Stateless and thread-safe.
+ * Thread-safe; its only state is a pool of scratch arrays for chunks of edges ({@link ChunkArrays}), which every
+ * block of a pass takes one of for its duration and puts back, so that neither the batch's groups of graphs nor
+ * successive calls allocate them anew.
  */
 final class PointConvolution {
 
@@ -62,6 +65,9 @@ final class PointConvolution {
     private final float[] convolutionScaleFloat;
     /** Offsets of sc, lin1, radial, lin2 weights, and the end. */
     final int[] offsets;
+    /** Chunk arrays in double and in float that no block is using ({@link #takeChunkArrays}). */
+    private final ConcurrentLinkedQueue<ChunkArrays<double[]>> idleWideChunkArrays = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ChunkArrays<float[]>> idleNarrowChunkArrays = new ConcurrentLinkedQueue<>();
 
     PointConvolution(String prefix, TensorProductKernel selfConnection, TensorProductKernel lin1,
                      TensorProductKernel edgeProduct, TensorProductKernel lin2, FullyConnectedNet radial,
@@ -163,15 +169,16 @@ final class PointConvolution {
      * <p>The radial MLP runs over all edges at once; the edge product runs by chunks of consecutive edges
      * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product,
      * and adds its messages to the sums of their destinations, through arrays of the chunk's size that the next chunk
-     * and the backward pass reuse, so that neither the neighbours nor the messages of all edges are formed. Every
-     * number is the same as over all edges at once (each edge's row alone, each node's sum in edge order), so the
-     * chunks change no bit. Since the backward reuses the pass's chunk arrays, one backward pass at a time may run
-     * through a pass.
+     * reuses (a block's {@link ChunkArrays}, from the convolution's pool), so that neither the neighbours nor the
+     * messages of all edges are formed. Every number is the same as over all edges at once (each edge's row alone,
+     * each node's sum in edge order), so the chunks change no bit.
      *
      * @param <A> {@code double[]} or {@code float[]}
      */
     final class Pass<A> {
         final Numbers<A> numbers;
+        /** This layer's parameters. */
+        final Weights<A> weights;
         final EdgeSet edges;
         final A attr;
         final A lengthEmbedding;
@@ -185,36 +192,28 @@ final class PointConvolution {
         private final A output;
         /** The chunks of edges that the forward ran by ({@link PointConvolution#edgeChunks}), and so the backward. */
         private final int[][] chunks;
-        /** Each block's arrays for one chunk, which the backward reuses. */
-        private final ChunkArrays<A>[] chunkArrays;
 
-        @SuppressWarnings("unchecked")
-        Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, double[] params) {
+        Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, Weights<A> weights) {
             this.numbers = numbers;
+            this.weights = weights;
             this.edges = edges;
             this.attr = attr;
             this.lengthEmbedding = lengthEmbedding;
             int numNodes = edges.numNodes();
             A selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
-            numbers.forward(selfConnection, numNodes, x, z, block(numbers, params, 0), selfConnected);
+            numbers.forward(selfConnection, numNodes, x, z, weights.rounded(0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
             hidden = numbers.zeros(numNodes * hiddenDim);
-            numbers.forward(lin1, numNodes, x, z, block(numbers, params, 1), hidden);
-            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, block(params, 2));
+            numbers.forward(lin1, numNodes, x, z, weights.rounded(1), hidden);
+            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, weights.wide(2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
-            int attrDim = attrDim();
-            int weightDim = edgeProduct.weightNumel();
             aggregated = numbers.zeros(numNodes * midDim);
             double scale = 1 / Math.sqrt(numNeighbors);
             chunks = edgeChunks(edges);
-            chunkArrays = new ChunkArrays[chunks.length];
             BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
                 int[] starts = chunks[block];
-                A sum = numbers.zeros(midDim);
-                A row = numbers.zeros(midDim);
-                ChunkArrays<A> arrays = new ChunkArrays<>(numbers, hiddenDim, attrDim, weightDim, midDim);
-                chunkArrays[block] = arrays;
+                ChunkArrays<A> arrays = takeChunkArrays(numbers);
                 for (int k = 0; k + 1 < starts.length; k++) {
                     int first = starts[k];
                     int count = starts[k + 1] - first;
@@ -223,11 +222,12 @@ final class PointConvolution {
                     A chunkMessages = arrays.messages.rows(count);
                     numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
                             arrays.weights.copy(edgeWeights, first, count), chunkMessages);
-                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, sum, row);
+                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum, arrays.row);
                 }
+                idleChunkArrays(numbers).offer(arrays);
             });
             A mixed = numbers.zeros(numNodes * irrepsOut().dim());
-            numbers.forward(lin2, numNodes, aggregated, z, block(numbers, params, 3), mixed);
+            numbers.forward(lin2, numNodes, aggregated, z, weights.rounded(3), mixed);
             output = mix(selfConnected, mixed);
         }
 
@@ -350,7 +350,7 @@ final class PointConvolution {
                 neighbours = null;
             }
             edgeWeights = new double[numEdges * edgeProduct.weightNumel()];
-            radial.jvp(numEdges, edges.lengthEmbedding(), block(params, 2), embeddingTangent, null, edgeWeights);
+            radial.jvp(numEdges, pass.lengthEmbedding, block(params, 2), embeddingTangent, null, edgeWeights);
             edgeProduct.forward(numEdges, passNeighbours, attrTangent, passEdgeWeights, term);
             addTo(messages, term);
             edgeProduct.forward(numEdges, passNeighbours, pass.attr, edgeWeights, term);
@@ -370,9 +370,40 @@ final class PointConvolution {
         return Arrays.copyOfRange(params, offsets[block], offsets[block + 1]);
     }
 
-    /** Weight block {@code block} of {@code params} in the type of {@code numbers} (rounded once to float). */
-    <A> A block(Numbers<A> numbers, double[] params, int block) {
-        return numbers.round(params, offsets[block], offsets[block + 1]);
+    /**
+     * One layer's parameters as the passes of one call use them: the layer's flat block, each of its weight blocks
+     * ({@link #offsets}) in double, and each rounded once to the type of {@code numbers}; made once per call and
+     * shared, read only, by all its passes (one per group of graphs), so that no pass copies or rounds them again.
+     *
+     * @param <A> {@code double[]} or {@code float[]}
+     */
+    final class Weights<A> {
+        /** The layer's flat block of parameters. */
+        final double[] params;
+        private final double[][] wide;
+        private final A[] rounded;
+
+        @SuppressWarnings("unchecked")
+        Weights(Numbers<A> numbers, double[] params) {
+            this.params = params;
+            this.wide = new double[offsets.length - 1][];
+            this.rounded = (A[]) new Object[wide.length];
+            for (int b = 0; b < wide.length; b++) {
+                wide[b] = block(params, b);
+                rounded[b] = numbers == Numbers.FLOAT64 ? (A) wide[b] : numbers.round(params, offsets[b],
+                        offsets[b + 1]);
+            }
+        }
+
+        /** Weight block {@code block} in double. */
+        double[] wide(int block) {
+            return wide[block];
+        }
+
+        /** Weight block {@code block} in the type of the passes (rounded once to float). */
+        A rounded(int block) {
+            return rounded[block];
+        }
     }
 
     /**
@@ -381,7 +412,7 @@ final class PointConvolution {
      * double whatever the pass computes in); a {@code null} one is skipped. {@code gradOut} is the caller's scratch:
      * it is overwritten.
      */
-    <A> void backward(EdgeSet edges, A x, A z, double[] params, Pass<A> pass, A gradOut, A gradX, A gradZ,
+    <A> void backward(EdgeSet edges, A x, A z, Pass<A> pass, A gradOut, A gradX, A gradZ,
                       A gradAttr, A gradLengthEmbedding, double[] gradParams) {
         Numbers<A> numbers = pass.numbers;
         int numNodes = edges.numNodes();
@@ -403,15 +434,15 @@ final class PointConvolution {
         int midDim = edgeProduct.irrepsOut().dim();
         A gradAggregated = numbers.zeros(numNodes * midDim);
         A gradZPart = wantZ ? numbers.zeros(numNodes * attrDim) : null;
-        backward(numbers, lin2, numNodes, pass.aggregated, z, params, 3, gradMixed, gradAggregated, gradZPart,
+        backward(numbers, lin2, numNodes, pass.aggregated, z, pass.weights, 3, gradMixed, gradAggregated, gradZPart,
                 gradBlocks);
         accumulate(gradZ, gradZPart);
         A gradHidden = edgeBackward(pass, gradAggregated, gradAttr, gradLengthEmbedding, gradBlocks[2]);
         A gradXPart = gradX != null ? numbers.zeros(numNodes * dimIn) : null;
-        backward(numbers, lin1, numNodes, x, z, params, 1, gradHidden, gradXPart, gradZPart, gradBlocks);
+        backward(numbers, lin1, numNodes, x, z, pass.weights, 1, gradHidden, gradXPart, gradZPart, gradBlocks);
         accumulate(gradX, gradXPart);
         accumulate(gradZ, gradZPart);
-        backward(numbers, selfConnection, numNodes, x, z, params, 0, gradSelfConnected, gradXPart, gradZPart,
+        backward(numbers, selfConnection, numNodes, x, z, pass.weights, 0, gradSelfConnected, gradXPart, gradZPart,
                 gradBlocks);
         accumulate(gradX, gradXPart);
         accumulate(gradZ, gradZPart);
@@ -449,11 +480,8 @@ final class PointConvolution {
         A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
             int[] starts = chunks[block];
-            // The forward's arrays: the messages' take their gradient.
-            ChunkArrays<A> arrays = pass.chunkArrays[block];
-            Scratch<A> gradChunkNeighbours = new Scratch<>(numbers, hiddenDim);
-            Scratch<A> gradChunkAttr = new Scratch<>(numbers, attrDim);
-            Scratch<A> gradWeights = new Scratch<>(numbers, weightDim);
+            // The messages' arrays take their gradient.
+            ChunkArrays<A> arrays = takeChunkArrays(numbers);
             for (int k = 0; k + 1 < starts.length; k++) {
                 int first = starts[k];
                 int count = starts[k + 1] - first;
@@ -461,9 +489,9 @@ final class PointConvolution {
                 edges.gatherDst(gradAggregated, midDim, scale, first, count, chunkGradMessages);
                 A chunkNeighbours = arrays.neighbours.rows(count);
                 edges.gatherSrc(pass.hidden, hiddenDim, first, count, chunkNeighbours);
-                A chunkGradNeighbours = gradChunkNeighbours.rows(count);
-                A chunkGradAttr = gradAttr != null ? gradChunkAttr.rows(count) : null;
-                A chunkGradWeights = gradWeights.rows(count);
+                A chunkGradNeighbours = arrays.gradNeighbours.rows(count);
+                A chunkGradAttr = gradAttr != null ? arrays.gradAttr.rows(count) : null;
+                A chunkGradWeights = arrays.gradWeights.rows(count);
                 numbers.backward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(pass.attr, first, count),
                         arrays.weights.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
                         chunkGradAttr, chunkGradWeights);
@@ -477,6 +505,7 @@ final class PointConvolution {
                     System.arraycopy(chunkGradNeighbours, 0, gradNeighbours, first * hiddenDim, count * hiddenDim);
                 }
             }
+            idleChunkArrays(numbers).offer(arrays);
         });
         A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
         pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradRadial);
@@ -511,16 +540,16 @@ final class PointConvolution {
     }
 
     /**
-     * {@code product.backward} with weight block {@code block} of {@code params}; the weight gradient, in double, into
+     * {@code product.backward} with weight block {@code block} of {@code weights}; the weight gradient, in double, into
      * {@code gradBlocks[block]} when that is not {@code null} (only a {@link Numbers#FLOAT64} pass asks for it).
      */
     private <A> void backward(Numbers<A> numbers, TensorProductKernel product, int batch, A x1, A x2,
-                              double[] params, int block, A gradOut, A gradX1, A gradX2, double[][] gradBlocks) {
+                              Weights<A> weights, int block, A gradOut, A gradX1, A gradX2, double[][] gradBlocks) {
         double[] gradWeights = gradBlocks[block];
         if (gradWeights == null) {
-            numbers.backward(product, batch, x1, x2, block(numbers, params, block), gradOut, gradX1, gradX2, null);
+            numbers.backward(product, batch, x1, x2, weights.rounded(block), gradOut, gradX1, gradX2, null);
         } else {
-            product.backward(batch, (double[]) x1, (double[]) x2, block(params, block), (double[]) gradOut,
+            product.backward(batch, (double[]) x1, (double[]) x2, weights.wide(block), (double[]) gradOut,
                     (double[]) gradX1, (double[]) gradX2, gradWeights);
         }
     }
@@ -640,7 +669,7 @@ final class PointConvolution {
             addTo(gradEdgeWeights, weightsPart);
         }
         pass.radialTrace.backward(gradEdgeWeights, null, gradBlocks[2]);
-        radial.doubleBackward(numEdges, edges.lengthEmbedding(), block(params, 2), gradTangentEdgeWeights,
+        radial.doubleBackward(numEdges, pass.lengthEmbedding, block(params, 2), gradTangentEdgeWeights,
                 tangent.embeddingTangent, null, null, weightParts[2], null);
         addTo(gradBlocks[2], weightParts[2]);
 
@@ -679,18 +708,49 @@ final class PointConvolution {
         }
     }
 
-    /** A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages. */
+    /**
+     * Chunk arrays in the type of {@code numbers} for one block of a pass: one from the pool, or new when the pool has
+     * none; the block puts them back ({@link #idleChunkArrays}) when it is done.
+     */
+    private <A> ChunkArrays<A> takeChunkArrays(Numbers<A> numbers) {
+        ChunkArrays<A> arrays = idleChunkArrays(numbers).poll();
+        return arrays != null ? arrays : new ChunkArrays<>(numbers, lin1.irrepsOut().dim(), attrDim(),
+                edgeProduct.weightNumel(), edgeProduct.irrepsOut().dim());
+    }
+
+    /** The pool of idle chunk arrays in the type of {@code numbers}. */
+    @SuppressWarnings("unchecked")
+    private <A> ConcurrentLinkedQueue<ChunkArrays<A>> idleChunkArrays(Numbers<A> numbers) {
+        ConcurrentLinkedQueue<?> idle = numbers == Numbers.FLOAT64 ? idleWideChunkArrays : idleNarrowChunkArrays;
+        return (ConcurrentLinkedQueue<ChunkArrays<A>>) idle;
+    }
+
+    /**
+     * A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages, their
+     * gradients, and a destination's running sum ({@link EdgeSet#sumIntoDst}). Their contents are left from the
+     * chunk before, which every use overwrites.
+     */
     private static final class ChunkArrays<A> {
         final Scratch<A> neighbours;
         final Scratch<A> attr;
         final Scratch<A> weights;
         final Scratch<A> messages;
+        final Scratch<A> gradNeighbours;
+        final Scratch<A> gradAttr;
+        final Scratch<A> gradWeights;
+        final A sum;
+        final A row;
 
         ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
             neighbours = new Scratch<>(numbers, hiddenDim);
             attr = new Scratch<>(numbers, attrDim);
             weights = new Scratch<>(numbers, weightDim);
             messages = new Scratch<>(numbers, midDim);
+            gradNeighbours = new Scratch<>(numbers, hiddenDim);
+            gradAttr = new Scratch<>(numbers, attrDim);
+            gradWeights = new Scratch<>(numbers, weightDim);
+            sum = numbers.zeros(midDim);
+            row = numbers.zeros(midDim);
         }
     }
 

@@ -320,17 +320,16 @@ public final class Gate {
      */
     public Trace forward(double[] x, double[] out, int from, int to) {
         checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
-        return forwardRows(x, from * irrepsIn.dim(), out, null, from * irrepsOut.dim(), from, to);
+        return forwardRows(x, null, from * irrepsIn.dim(), out, null, from * irrepsOut.dim(), from, to);
     }
 
     /**
      * Float overload of {@link #forward(double[], double[], int, int)}: computed in double from the float inputs
-     * (exactly widened), each output rounded once to float, as {@link #forward} on the widened rows.
+     * (each read exactly widened), each output rounded once to float, as {@link #forward} on the widened rows.
      */
     public Trace forward(float[] x, float[] out, int from, int to) {
         checkRows("Gate.forward", "x", lengthOf(x), irrepsIn.dim(), "out", lengthOf(out), irrepsOut.dim(), from, to);
-        return forwardRows(widen(x, from * irrepsIn.dim(), to * irrepsIn.dim()), 0, null, out,
-                from * irrepsOut.dim(), from, to);
+        return forwardRows(null, x, from * irrepsIn.dim(), null, out, from * irrepsOut.dim(), from, to);
     }
 
     /**
@@ -341,7 +340,7 @@ public final class Gate {
         checkTrace(trace);
         checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
                 irrepsIn.dim(), trace.from, trace.to);
-        backwardRows(trace, gradOut, trace.from * irrepsOut.dim(), gradX, null, trace.from * irrepsIn.dim());
+        backwardRows(trace, gradOut, null, trace.from * irrepsOut.dim(), gradX, null, trace.from * irrepsIn.dim());
     }
 
     /**
@@ -352,15 +351,16 @@ public final class Gate {
         checkTrace(trace);
         checkRows("Gate.backward", "gradOut", lengthOf(gradOut), irrepsOut.dim(), "gradX", lengthOf(gradX),
                 irrepsIn.dim(), trace.from, trace.to);
-        backwardRows(trace, widen(gradOut, trace.from * irrepsOut.dim(), trace.to * irrepsOut.dim()), 0, null, gradX,
-                trace.from * irrepsIn.dim());
+        backwardRows(trace, null, gradOut, trace.from * irrepsOut.dim(), null, gradX, trace.from * irrepsIn.dim());
     }
 
     /**
-     * Rows {@code from .. to} of {@code x} from {@code xAt}, into {@code out} from {@code outAt}, or each rounded to
-     * float into {@code floatOut} when {@code out} is {@code null}.
+     * Rows {@code from .. to} of {@code x}, or of {@code floatX} (read widened) when {@code x} is {@code null}, from
+     * {@code xAt}, into {@code out} from {@code outAt}, or each rounded to float into {@code floatOut} when
+     * {@code out} is {@code null}.
      */
-    private Trace forwardRows(double[] x, int xAt, double[] out, float[] floatOut, int outAt, int from, int to) {
+    private Trace forwardRows(double[] x, float[] floatX, int xAt, double[] out, float[] floatOut, int outAt,
+                              int from, int to) {
         int rows = to - from;
         int dimIn = irrepsIn.dim();
         int dimOut = irrepsOut.dim();
@@ -369,10 +369,10 @@ public final class Gate {
         int gatedDim = groupSources[2].length;
         double[] scalarValues = new double[rows * scalarDim];
         double[] scalarDerivatives = new double[rows * scalarDim];
-        activate(actScalars, rows, x, xAt, dimIn, groupSources[0], scalarValues, scalarDerivatives);
+        activate(actScalars, rows, x, floatX, xAt, dimIn, groupSources[0], scalarValues, scalarDerivatives);
         double[] activatedGates = new double[rows * gateDim];
         double[] gateDerivatives = new double[rows * gateDim];
-        activate(actGates, rows, x, xAt, dimIn, groupSources[1], activatedGates, gateDerivatives);
+        activate(actGates, rows, x, floatX, xAt, dimIn, groupSources[1], activatedGates, gateDerivatives);
         double[] gated = new double[rows * gatedDim];
         int[] gatedSources = groupSources[2];
         for (int b = 0; b < rows; b++) {
@@ -386,7 +386,7 @@ public final class Gate {
                 }
             }
             for (int c = 0; c < gatedDim; c++) {
-                double y = x[inRow + gatedSources[c]];
+                double y = get(x, floatX, inRow + gatedSources[c]);
                 gated[b * gatedDim + c] = y;
                 double value = y * activatedGates[b * gateDim + gateOf[c]];
                 if (out != null) {
@@ -401,11 +401,12 @@ public final class Gate {
 
     /**
      * Values and derivatives of {@code activation} on one group of the input ({@code sources}: where its components
-     * sit in a row of {@code dimIn} from {@code xAt}), entry by entry over all the rows at once, into
-     * {@code [rows][group dim]}; an identity entry passes the values through with derivative 1.
+     * sit in a row of {@code dimIn} from {@code xAt} of {@code x}, or of {@code floatX} when {@code x} is
+     * {@code null}), entry by entry over all the rows at once, into {@code [rows][group dim]}; an identity entry
+     * passes the values through with derivative 1.
      */
-    private static void activate(Activation activation, int rows, double[] x, int xAt, int dimIn, int[] sources,
-                                 double[] values, double[] derivatives) {
+    private static void activate(Activation activation, int rows, double[] x, float[] floatX, int xAt, int dimIn,
+                                 int[] sources, double[] values, double[] derivatives) {
         Irreps irreps = activation.irrepsIn();
         int groupDim = sources.length;
         for (int i = 0; i < irreps.size(); i++) {
@@ -415,7 +416,7 @@ public final class Gate {
             double[] in = new double[rows * width];
             for (int b = 0; b < rows; b++) {
                 for (int k = 0; k < width; k++) {
-                    in[b * width + k] = x[xAt + b * dimIn + sources[start + k]];
+                    in[b * width + k] = get(x, floatX, xAt + b * dimIn + sources[start + k]);
                 }
             }
             double[] entryValues = in;
@@ -434,11 +435,12 @@ public final class Gate {
     }
 
     /**
-     * {@code gradOut}'s rows from {@code gradOutAt} through {@code trace}, into {@code gradX} from {@code gradXAt}, or
-     * each rounded to float into {@code floatGradX} when {@code gradX} is {@code null}.
+     * {@code gradOut}'s rows, or {@code floatGradOut}'s (read widened) when {@code gradOut} is {@code null}, from
+     * {@code gradOutAt} through {@code trace}, into {@code gradX} from {@code gradXAt}, or each rounded to float into
+     * {@code floatGradX} when {@code gradX} is {@code null}.
      */
-    private void backwardRows(Trace trace, double[] gradOut, int gradOutAt, double[] gradX, float[] floatGradX,
-                              int gradXAt) {
+    private void backwardRows(Trace trace, double[] gradOut, float[] floatGradOut, int gradOutAt, double[] gradX,
+                              float[] floatGradX, int gradXAt) {
         int rows = trace.to - trace.from;
         int dimIn = irrepsIn.dim();
         int dimOut = irrepsOut.dim();
@@ -454,11 +456,11 @@ public final class Gate {
             int inRow = gradXAt + b * dimIn;
             for (int k = 0; k < scalarDim; k++) {
                 set(gradX, floatGradX, inRow + scalarSources[k],
-                        gradOut[outRow + k] * trace.scalarDerivatives[b * scalarDim + k]);
+                        get(gradOut, floatGradOut, outRow + k) * trace.scalarDerivatives[b * scalarDim + k]);
             }
             Arrays.fill(gradActivatedGates, 0.0);
             for (int c = 0; c < gatedDim; c++) {
-                double g = gradOut[outRow + gatedTargets[c]];
+                double g = get(gradOut, floatGradOut, outRow + gatedTargets[c]);
                 int gate = gateOf[c];
                 set(gradX, floatGradX, inRow + gatedSources[c], g * trace.activatedGates[b * gateDim + gate]);
                 gradActivatedGates[gate] += g * trace.gated[b * gatedDim + c];
@@ -500,13 +502,9 @@ public final class Gate {
         return array == null ? -1 : array.length;
     }
 
-    /** {@code values[from .. to]} widened to double. */
-    private static double[] widen(float[] values, int from, int to) {
-        double[] out = new double[to - from];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[from + i];
-        }
-        return out;
+    /** {@code values[i]}, or {@code floatValues[i]} widened when {@code values} is {@code null}. */
+    private static double get(double[] values, float[] floatValues, int i) {
+        return values != null ? values[i] : floatValues[i];
     }
 
     /** {@code out[i] = value}, or {@code floatOut[i] = (float) value} when {@code out} is {@code null}. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,71 @@ class RadiusGraphTest {
         RadiusGraph nearest = RadiusGraph.build(4, POS, 1.5, 1);
         assertArrayEquals(new int[] {3, 3, 0}, nearest.src());
         assertArrayEquals(new int[] {0, 1, 3}, nearest.dst());
+    }
+
+    @Test
+    void aBatchJoinsOnlyTheNodesOfEachCloudAsEachCloudAlone() {
+        Random random = new Random(9);
+        // Clouds of 7, 0 (an unused index), 1 and 30 nodes.
+        int[] sizes = {7, 0, 1, 30};
+        int numNodes = 38;
+        double[] pos = cloud(random, numNodes, 0);
+        int[] batch = new int[numNodes];
+        int node = 0;
+        for (int g = 0; g < sizes.length; g++) {
+            for (int k = 0; k < sizes[g]; k++) {
+                batch[node++] = g;
+            }
+        }
+        RadiusGraph graph = RadiusGraph.build(numNodes, pos, batch, 0.4);
+        List<Integer> src = new ArrayList<>();
+        List<Integer> dst = new ArrayList<>();
+        List<Double> vec = new ArrayList<>();
+        int first = 0;
+        for (int size : sizes) {
+            RadiusGraph alone = RadiusGraph.build(size, Arrays.copyOfRange(pos, 3 * first,
+                    3 * (first + size)), 0.4);
+            for (int e = 0; e < alone.numEdges(); e++) {
+                src.add(alone.src()[e] + first);
+                dst.add(alone.dst()[e] + first);
+                for (int c = 0; c < 3; c++) {
+                    vec.add(alone.edgeVec()[3 * e + c]);
+                }
+            }
+            first += size;
+        }
+        assertEquals(numNodes, graph.numNodes());
+        assertArrayEquals(src.stream().mapToInt(Integer::intValue).toArray(), graph.src());
+        assertArrayEquals(dst.stream().mapToInt(Integer::intValue).toArray(), graph.dst());
+        assertArrayEquals(vec.stream().mapToDouble(Double::doubleValue).toArray(), graph.edgeVec());
+        assertEquals(0, RadiusGraph.build(0, new double[0], new int[0], 1.0).numEdges());
+
+        IllegalArgumentException decreasing = assertThrows(IllegalArgumentException.class,
+                () -> RadiusGraph.build(3, new double[9], new int[] {0, 1, 0}, 1.0));
+        assertEquals("RadiusGraph.build: batch[2] must be >= 1 (graph indices from 0, non-decreasing), got 0",
+                decreasing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RadiusGraph.build(2, new double[6], new int[] {-1, 0},
+                1.0));
+        assertThrows(IllegalArgumentException.class, () -> RadiusGraph.build(2, new double[6], new int[1], 1.0));
+        assertThrows(IllegalArgumentException.class, () -> RadiusGraph.build(0, new double[0], new int[0], 0.0));
+    }
+
+    @Test
+    void smallCloudsTestingEveryPairFindTheEdgesOfTheReference() {
+        Random random = new Random(6);
+        double[] radii = {0.3, 1.0, Double.POSITIVE_INFINITY};
+        for (int n = 1; n <= 40; n++) {
+            double[] pos = cloud(random, n, n % 8);
+            if (n % 3 == 0) {
+                pos[3 * random.nextInt(n) + random.nextInt(3)] = n % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
+            }
+            for (double rMax : radii) {
+                assertSameGraph(allPairs(n, pos, rMax, Integer.MAX_VALUE), RadiusGraph.build(n, pos, rMax),
+                        "n " + n + ", rMax " + rMax);
+                assertSameGraph(allPairs(n, pos, rMax, 3), RadiusGraph.build(n, pos, rMax, 3),
+                        "n " + n + ", rMax " + rMax + ", 3 nearest");
+            }
+        }
     }
 
     @Test
