@@ -485,7 +485,7 @@ public final class FullyConnectedNet {
                 float[] sum = z[j];
                 if (i == 0) {
                     for (int b = 0; b < count; b++) {
-                        sum[b] = x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                        sum[b] = 0f + (x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3);
                     }
                 } else {
                     for (int b = 0; b < count; b++) {
@@ -935,7 +935,7 @@ public final class FullyConnectedNet {
                 float[] sum = gradIn[i];
                 if (j == 0) {
                     for (int b = 0; b < count; b++) {
-                        sum[b] = w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                        sum[b] = 0f + (w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b]);
                     }
                 } else {
                     for (int b = 0; b < count; b++) {
@@ -1136,7 +1136,8 @@ public final class FullyConnectedNet {
      * last one to three inputs in one more pass. The passes of a group of inputs run over every output before the
      * next group's, so that the group's four input rows stay in the L1 cache while the output rows stream (at
      * {@code 16 -> 60}, the output rows read and written four times instead of the input rows read sixty times:
-     * about 8% less time for the gate-points radial MLPs); the first writes the rows, the others add to them.
+     * about 8% less time for the gate-points radial MLPs); the first writes the rows (as {@code 0 + t}, which C2
+     * keeps: a sum of {@code -0} terms is {@code +0}, as in the per-sample loop's sum from 0), the others add to them.
      */
     private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut, int count,
                                             double[][] z) {
@@ -1154,7 +1155,7 @@ public final class FullyConnectedNet {
                 double[] sum = z[j];
                 if (i == 0) {
                     for (int b = 0; b < count; b++) {
-                        sum[b] = x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                        sum[b] = 0.0 + (x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3);
                     }
                 } else {
                     for (int b = 0; b < count; b++) {
@@ -1205,7 +1206,7 @@ public final class FullyConnectedNet {
      * the block, the last one to three columns in one more pass, before its scale, which the caller's next pass over
      * the rows applies. As in {@link #affineColumns(double[][], double[], int, int, int, int, double[][])}, the
      * passes of a group of columns run over every input row before the next group's (the group's rows stay in the
-     * L1 cache); the first writes the rows, the others add to them.
+     * L1 cache); the first writes the rows (as {@code 0 + t}), the others add to them.
      */
     private static double[][] inputGradient(double[][] grad, double[] params, int offset, int hIn, int hOut,
                                             int count, double[][] gradIn) {
@@ -1223,7 +1224,7 @@ public final class FullyConnectedNet {
                 double[] sum = gradIn[i];
                 if (j == 0) {
                     for (int b = 0; b < count; b++) {
-                        sum[b] = w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                        sum[b] = 0.0 + (w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b]);
                     }
                 } else {
                     for (int b = 0; b < count; b++) {
