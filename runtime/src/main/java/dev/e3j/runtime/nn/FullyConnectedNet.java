@@ -43,6 +43,13 @@ public final class FullyConnectedNet {
 
     private final int[] hs;
     private final ScalarFunction act;
+    /**
+     * {@link #act}'s unnormalized function and its {@link Normalize2Mom} constant: the transposed passes apply the
+     * constant in the pass that scales a layer's activations for the next layer (and to the kept derivatives in the
+     * backward pass), the same products in the same order as {@code act}'s own, without a pass of their own.
+     */
+    private final ScalarFunction unnormalized;
+    private final double constant;
     private final double varianceIn;
     private final double varianceOut;
     private final boolean outAct;
@@ -76,7 +83,10 @@ public final class FullyConnectedNet {
             throw Checks.invalid(where, "varianceOut", "be > 0", varianceOut);
         }
         this.hs = hs.clone();
-        this.act = act == null ? null : Normalize2Mom.of(act);
+        Normalize2Mom normalized = act == null ? null : Normalize2Mom.of(act);
+        this.act = normalized;
+        this.unnormalized = normalized == null ? null : normalized.unnormalized();
+        this.constant = normalized == null ? 1.0 : normalized.constant();
         this.varianceIn = varianceIn;
         this.varianceOut = varianceOut;
         this.outAct = outAct;
@@ -230,7 +240,8 @@ public final class FullyConnectedNet {
 
     /**
      * The intermediates of one forward pass, which {@link #backward(Trace, double[], double[], double[])} reuses: each
-     * activated layer's {@code act'(z)} per block of samples, transposed. The layers' inputs are not kept: the input
+     * activated layer's {@code f'(z)} per block of samples, transposed ({@code f} the unnormalized activation, whose
+     * {@link Normalize2Mom} constant the backward pass applies). The layers' inputs are not kept: the input
      * gradient does not need them, and a parameter gradient recomputes them.
      */
     public static final class Trace {
@@ -241,7 +252,7 @@ public final class FullyConnectedNet {
         private final double[] x;
         private final double[] params;
         /**
-         * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample {@code b}
+         * {@code derivatives[layer][block * h_out + j][b]}: {@code f'(z)} of output {@code j} of sample {@code b}
          * of the block; {@code null} for a linear layer.
          */
         private final double[][][] derivatives;
@@ -315,24 +326,35 @@ public final class FullyConnectedNet {
                 int slot = 0;
                 double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0,
                         workspace.doubles(slot, outputDim(), count));
+                // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
+                double scale = 1.0;
                 for (int layer = layers() - 1; layer >= 0; layer--) {
                     int hIn = hs[layer];
                     int hOut = hs[layer + 1];
                     if (activated(layer)) {
                         double gain = outputGain(layer);
+                        double c = constant;
                         for (int j = 0; j < hOut; j++) {
                             double[] g = grad[j];
                             double[] derivative = trace.derivatives[layer][block * hOut + j];
                             for (int b = 0; b < count; b++) {
-                                g[b] = g[b] * (gain * derivative[b]);
+                                g[b] = g[b] * scale * (gain * (c * derivative[b]));
+                            }
+                        }
+                    } else if (scale != 1.0) {
+                        for (int j = 0; j < hOut; j++) {
+                            double[] g = grad[j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] *= scale;
                             }
                         }
                     }
                     slot = 1 - slot;
-                    grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, weightScale(layer), count,
+                    grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, count,
                             workspace.doubles(slot, hIn, count));
+                    scale = weightScale(layer);
                 }
-                untransposed(grad, hs[0], count, gradX, from);
+                untransposed(grad, hs[0], count, gradX, from, scale);
             } finally {
                 idle.offer(workspace);
             }
@@ -342,7 +364,7 @@ public final class FullyConnectedNet {
     /**
      * The intermediates of one float forward pass ({@link #trace(int, float[], double[])}), which
      * {@link #backward(FloatTrace, float[], float[])} reuses: the weights rounded to float, as rows per layer, and
-     * each activated layer's {@code act'(z)} per block of samples, transposed.
+     * each activated layer's unnormalized {@code f'(z)} per block of samples, transposed, as in {@link Trace}.
      */
     public static final class FloatTrace {
         private final FullyConnectedNet net;
@@ -352,7 +374,7 @@ public final class FullyConnectedNet {
         /** {@code rows[layer][i]}: row {@code i} of the layer's weights {@code [h_in][h_out]}, in float. */
         private final float[][][] rows;
         /**
-         * {@code derivatives[layer][block * h_out + j][b]}: {@code act'(z)} of output {@code j} of sample
+         * {@code derivatives[layer][block * h_out + j][b]}: {@code f'(z)} of output {@code j} of sample
          * {@code b} of the block; {@code null} for a linear layer.
          */
         private final float[][][] derivatives;
@@ -378,7 +400,7 @@ public final class FullyConnectedNet {
      * Float overload of {@link #trace(int, double[], double[])}: {@code params} rounded once to float, every layer
      * computed in float (the activation to float accuracy,
      * {@link ScalarFunction#valuesAndDerivatives(float[], float[], float[], int, int)}), each activated layer's
-     * {@code act'(z)} kept for {@link #backward(FloatTrace, float[], float[])}. Each block of samples runs through all
+     * {@code f'(z)} kept for {@link #backward(FloatTrace, float[], float[])}. Each block of samples runs through all
      * layers transposed, {@code [h][block]}: the inner loops run over the block's samples, not over the layers'
      * widths, which are short in radial MLPs (16 floats fill no unrolled AVX2 loop). Every sum adds the same products
      * in the same order as the per-sample loop of the double pass, four input rows per step, so the same bits as
@@ -415,24 +437,23 @@ public final class FullyConnectedNet {
                     slot = 1 - slot;
                     float[][] z = affineColumns(in, rows[layer], hs[layer], hOut, count,
                             workspace.floats(slot, hOut, count));
-                    float[][] y = z;
+                    boolean last = layer + 1 == layers();
+                    // The layer's output, times the next layer's weight scale unless it is the last, into z's rows.
+                    float scale = last ? 1f : (float) weightScale(layer + 1);
                     if (activated(layer)) {
-                        y = workspace.floats(2, hOut, count);
-                        activateColumns(z, y, hOut, count, derivatives[layer], block * hOut,
-                                (float) outputGain(layer));
-                    }
-                    if (layer + 1 == layers()) {
-                        untransposed(y, hOut, count, output, from);
-                        return;
-                    }
-                    // The next layer's scaled input, into z's rows (y's own when the layer is linear).
-                    float scale = (float) weightScale(layer + 1);
-                    for (int j = 0; j < hOut; j++) {
-                        float[] value = y[j];
-                        float[] scaled = z[j];
-                        for (int b = 0; b < count; b++) {
-                            scaled[b] = value[b] * scale;
+                        activateColumns(z, workspace.floats(2, hOut, count), hOut, count, derivatives[layer],
+                                block * hOut, (float) outputGain(layer), scale);
+                    } else if (!last) {
+                        for (int j = 0; j < hOut; j++) {
+                            float[] row = z[j];
+                            for (int b = 0; b < count; b++) {
+                                row[b] *= scale;
+                            }
                         }
+                    }
+                    if (last) {
+                        untransposed(z, hOut, count, output, from, 1f);
+                        return;
                     }
                     in = z;
                 }
@@ -446,31 +467,62 @@ public final class FullyConnectedNet {
     /**
      * {@code z[j][b] = sum_i in[i][b] rows[i][j]} for the {@code count} samples {@code b} of a transposed block whose
      * input rows are already scaled, into {@code z}'s rows (returned): the sums of
-     * {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float.
+     * {@link #affineRows(double[], double[][], int, int, double, double[], int, int)}, term for term, in float,
+     * the passes in the order of the double one's.
      */
     private static float[][] affineColumns(float[][] in, float[][] rows, int hIn, int hOut, int count, float[][] z) {
-        for (int j = 0; j < hOut; j++) {
-            float[] sum = z[j];
-            Arrays.fill(sum, 0, count, 0f);
-            int i = 0;
-            for (; i + 4 <= hIn; i += 4) {
+        int groups = hIn - hIn % 4;
+        for (int i = 0; i < groups; i += 4) {
+            float[] x0 = in[i];
+            float[] x1 = in[i + 1];
+            float[] x2 = in[i + 2];
+            float[] x3 = in[i + 3];
+            for (int j = 0; j < hOut; j++) {
                 float w0 = rows[i][j];
                 float w1 = rows[i + 1][j];
                 float w2 = rows[i + 2][j];
                 float w3 = rows[i + 3][j];
-                float[] x0 = in[i];
-                float[] x1 = in[i + 1];
-                float[] x2 = in[i + 2];
-                float[] x3 = in[i + 3];
-                for (int b = 0; b < count; b++) {
-                    sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                float[] sum = z[j];
+                if (i == 0) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = 0f + (x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3);
+                    }
+                } else {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                    }
                 }
             }
-            for (; i < hIn; i++) {
-                float wi = rows[i][j];
-                float[] xi = in[i];
+        }
+        int tail = hIn - groups;
+        if (tail == 0) {
+            return z;
+        }
+        // The last one to three inputs, each added to the sum in turn (as the per-sample loop does), in one pass.
+        float[] x0 = in[groups];
+        float[] x1 = in[Math.min(groups + 1, hIn - 1)];
+        float[] x2 = in[hIn - 1];
+        for (int j = 0; j < hOut; j++) {
+            float[] sum = z[j];
+            if (groups == 0) {
+                Arrays.fill(sum, 0, count, 0f);
+            }
+            float w0 = rows[groups][j];
+            if (tail == 1) {
                 for (int b = 0; b < count; b++) {
-                    sum[b] += xi[b] * wi;
+                    sum[b] += x0[b] * w0;
+                }
+            } else {
+                float w1 = rows[groups + 1][j];
+                if (tail == 2) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + x0[b] * w0 + x1[b] * w1;
+                    }
+                } else {
+                    float w2 = rows[groups + 2][j];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + x0[b] * w0 + x1[b] * w1 + x2[b] * w2;
+                    }
                 }
             }
         }
@@ -478,22 +530,22 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
-     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays); each row runs from index 0 into arrays of
-     * its own, where the bulk activations vectorize.
+     * Float overload of {@link #activateColumns(double[][], double[][], int, int, double[][], int, double, double)},
+     * with the constant rounded to float (as {@link Normalize2Mom}'s float method has it), the derivatives always
+     * kept.
      */
     private void activateColumns(float[][] z, float[][] values, int width, int count, float[][] derivatives, int at,
-                                 float gain) {
+                                 float gain, float scale) {
+        float c = (float) constant;
         for (int j = 0; j < width; j++) {
             float[] value = values[j];
             float[] derivative = new float[count];
-            act.valuesAndDerivatives(z[j], value, derivative, 0, count);
-            if (gain != 1.0f) {
-                for (int b = 0; b < count; b++) {
-                    value[b] *= gain;
-                }
-            }
+            unnormalized.valuesAndDerivatives(z[j], value, derivative, 0, count);
             derivatives[at + j] = derivative;
+            float[] out = z[j];
+            for (int b = 0; b < count; b++) {
+                out[b] = value[b] * c * gain * scale;
+            }
         }
     }
 
@@ -518,17 +570,17 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The inverse of {@link #transposed(float[], int, int, int, float, float[][])} (without the scale):
-     * {@code columns} ({@code [width][count]}) into rows from {@code from}.
+     * The inverse of {@link #transposed(float[], int, int, int, float, float[][])}: {@code columns}
+     * ({@code [width][count]}), each times {@code scale}, into rows from {@code from}.
      */
-    private static void untransposed(float[][] columns, int width, int count, float[] values, int from) {
+    private static void untransposed(float[][] columns, int width, int count, float[] values, int from, float scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
                 float[] column = columns[i];
                 int at = from * width + i;
                 for (int b = start; b < end; b++) {
-                    values[at + b * width] = column[b];
+                    values[at + b * width] = column[b] * scale;
                 }
             }
         }
@@ -555,25 +607,35 @@ public final class FullyConnectedNet {
                 int slot = 0;
                 float[][] grad = transposed(gradOut, outputDim(), from, to, 1f,
                         workspace.floats(slot, outputDim(), count));
+                // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
+                float scale = 1f;
                 for (int layer = layers() - 1; layer >= 0; layer--) {
                     int hIn = hs[layer];
                     int hOut = hs[layer + 1];
                     if (activated(layer)) {
                         float gain = (float) outputGain(layer);
+                        float c = (float) constant;
                         float[][] derivatives = trace.derivatives[layer];
                         for (int j = 0; j < hOut; j++) {
                             float[] g = grad[j];
                             float[] derivative = derivatives[block * hOut + j];
                             for (int b = 0; b < count; b++) {
-                                g[b] = g[b] * (gain * derivative[b]);
+                                g[b] = g[b] * scale * (gain * (c * derivative[b]));
+                            }
+                        }
+                    } else if (scale != 1f) {
+                        for (int j = 0; j < hOut; j++) {
+                            float[] g = grad[j];
+                            for (int b = 0; b < count; b++) {
+                                g[b] *= scale;
                             }
                         }
                     }
                     slot = 1 - slot;
-                    grad = inputGradient(grad, trace.rows[layer], hIn, hOut, (float) weightScale(layer), count,
-                            workspace.floats(slot, hIn, count));
+                    grad = inputGradient(grad, trace.rows[layer], hIn, hOut, count, workspace.floats(slot, hIn, count));
+                    scale = (float) weightScale(layer);
                 }
-                untransposed(grad, hs[0], count, gradX, from);
+                untransposed(grad, hs[0], count, gradX, from, scale);
             } finally {
                 idle.offer(workspace);
             }
@@ -850,41 +912,68 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a
-     * transposed block, into {@code gradIn}'s rows (returned), four columns {@code j} per pass like the double one.
-     * Over the samples in the inner loop rather than over {@code h_in}, which is short in radial MLPs: measured 1.9
-     * times faster at {@code h_in = 16}, {@code h_out = 60} (in double too, once the blocks were long and their rows
-     * reused: the whole double trace + backward 40% faster than by rows).
+     * {@code gradIn[i][b] = sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a transposed block,
+     * into {@code gradIn}'s rows (returned), in the passes of the double one, and like it before its scale, which
+     * the caller's next pass over the rows applies. Over the samples in the inner loop rather than over
+     * {@code h_in}, which is short in radial MLPs: measured 1.9 times faster at {@code h_in = 16}, {@code h_out = 60}
+     * (in double too, once the blocks were long and their rows reused: the whole double trace + backward 40% faster
+     * than by rows).
      */
-    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, float scale, int count,
+    private static float[][] inputGradient(float[][] grad, float[][] rows, int hIn, int hOut, int count,
                                            float[][] gradIn) {
+        int groups = hOut - hOut % 4;
+        for (int j = 0; j < groups; j += 4) {
+            float[] g0 = grad[j];
+            float[] g1 = grad[j + 1];
+            float[] g2 = grad[j + 2];
+            float[] g3 = grad[j + 3];
+            for (int i = 0; i < hIn; i++) {
+                float w0 = rows[i][j];
+                float w1 = rows[i][j + 1];
+                float w2 = rows[i][j + 2];
+                float w3 = rows[i][j + 3];
+                float[] sum = gradIn[i];
+                if (j == 0) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = 0f + (w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b]);
+                    }
+                } else {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                    }
+                }
+            }
+        }
+        int tail = hOut - groups;
+        if (tail == 0) {
+            return gradIn;
+        }
+        // The last one to three columns, each added to the sum in turn (as the per-sample loop does), in one pass.
+        float[] g0 = grad[groups];
+        float[] g1 = grad[Math.min(groups + 1, hOut - 1)];
+        float[] g2 = grad[hOut - 1];
         for (int i = 0; i < hIn; i++) {
             float[] sum = gradIn[i];
-            Arrays.fill(sum, 0, count, 0f);
-            float[] w = rows[i];
-            int j = 0;
-            for (; j + 4 <= hOut; j += 4) {
-                float w0 = w[j];
-                float w1 = w[j + 1];
-                float w2 = w[j + 2];
-                float w3 = w[j + 3];
-                float[] g0 = grad[j];
-                float[] g1 = grad[j + 1];
-                float[] g2 = grad[j + 2];
-                float[] g3 = grad[j + 3];
-                for (int b = 0; b < count; b++) {
-                    sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
-                }
+            if (groups == 0) {
+                Arrays.fill(sum, 0, count, 0f);
             }
-            for (; j < hOut; j++) {
-                float wj = w[j];
-                float[] g = grad[j];
+            float w0 = rows[i][groups];
+            if (tail == 1) {
                 for (int b = 0; b < count; b++) {
-                    sum[b] += wj * g[b];
+                    sum[b] += w0 * g0[b];
                 }
-            }
-            for (int b = 0; b < count; b++) {
-                sum[b] *= scale;
+            } else {
+                float w1 = rows[i][groups + 1];
+                if (tail == 2) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + w0 * g0[b] + w1 * g1[b];
+                    }
+                } else {
+                    float w2 = rows[i][groups + 2];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + w0 * g0[b] + w1 * g1[b] + w2 * g2[b];
+                    }
+                }
             }
         }
         return gradIn;
@@ -970,8 +1059,9 @@ public final class FullyConnectedNet {
      * The forward pass, by blocks of samples, each through all layers transposed ({@code [h][block]}: the loops run
      * over the block's samples, not over the layers' widths, which are short in radial MLPs), with the sums of
      * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
-     * {@link Trace}'s), each activated layer's {@code act'(z)} goes into it (computed with the values, sharing their
-     * exponentials); nothing else is kept, every other intermediate is in a workspace's rows.
+     * {@link Trace}'s), each activated layer's unnormalized {@code f'(z)} goes into it (computed with the values,
+     * sharing their exponentials; the backward pass applies the constant); nothing else is kept, every other
+     * intermediate is in a workspace's rows.
      */
     private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
         double[] output = new double[batch * outputDim()];
@@ -986,24 +1076,23 @@ public final class FullyConnectedNet {
                     slot = 1 - slot;
                     double[][] z = affineColumns(in, params, weightOffsets[layer], hs[layer], hOut, count,
                             workspace.doubles(slot, hOut, count));
-                    double[][] y = z;
+                    boolean last = layer + 1 == layers();
+                    // The layer's output, times the next layer's weight scale unless it is the last, into z's rows.
+                    double scale = last ? 1.0 : weightScale(layer + 1);
                     if (activated(layer)) {
-                        y = workspace.doubles(2, hOut, count);
-                        activateColumns(z, y, hOut, count, derivatives == null ? null : derivatives[layer],
-                                block * hOut, outputGain(layer));
-                    }
-                    if (layer + 1 == layers()) {
-                        untransposed(y, hOut, count, output, from);
-                        return;
-                    }
-                    // The next layer's scaled input, into z's rows.
-                    double scale = weightScale(layer + 1);
-                    for (int j = 0; j < hOut; j++) {
-                        double[] value = y[j];
-                        double[] scaled = z[j];
-                        for (int b = 0; b < count; b++) {
-                            scaled[b] = value[b] * scale;
+                        activateColumns(z, workspace.doubles(2, hOut, count), hOut, count,
+                                derivatives == null ? null : derivatives[layer], block * hOut, outputGain(layer), scale);
+                    } else if (!last) {
+                        for (int j = 0; j < hOut; j++) {
+                            double[] row = z[j];
+                            for (int b = 0; b < count; b++) {
+                                row[b] *= scale;
+                            }
                         }
+                    }
+                    if (last) {
+                        untransposed(z, hOut, count, output, from, 1.0);
+                        return;
                     }
                     in = z;
                 }
@@ -1015,25 +1104,27 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gain act(z)} of a transposed block ({@code width} rows of {@code count} samples) into {@code values},
-     * with {@code act'(z)} into {@code derivatives[at + j]} (fresh arrays) unless {@code derivatives} is
-     * {@code null}; each row runs from index 0 into arrays of its own, where the bulk activations vectorize.
+     * {@code gain act(z) scale} of a transposed block ({@code width} rows of {@code count} samples) into {@code z}'s
+     * rows, {@code act(z)} being the unnormalized {@code f(z)} (into {@code values}' rows) times the constant: the
+     * products of {@code act}'s bulk method, then of the gain and of the scale, in that order, in one pass (a factor
+     * of 1 changes no bits). With {@code derivatives}, the unnormalized {@code f'(z)} into {@code derivatives[at + j]}
+     * (fresh arrays). Each row runs from index 0 into arrays of its own, where the bulk activations vectorize.
      */
     private void activateColumns(double[][] z, double[][] values, int width, int count, double[][] derivatives,
-                                 int at, double gain) {
+                                 int at, double gain, double scale) {
+        double c = constant;
         for (int j = 0; j < width; j++) {
             double[] value = values[j];
             if (derivatives == null) {
-                act.values(z[j], value, 0, count);
+                unnormalized.values(z[j], value, 0, count);
             } else {
                 double[] derivative = new double[count];
-                act.valuesAndDerivatives(z[j], value, derivative, 0, count);
+                unnormalized.valuesAndDerivatives(z[j], value, derivative, 0, count);
                 derivatives[at + j] = derivative;
             }
-            if (gain != 1.0) {
-                for (int b = 0; b < count; b++) {
-                    value[b] *= gain;
-                }
+            double[] out = z[j];
+            for (int b = 0; b < count; b++) {
+                out[b] = value[b] * c * gain * scale;
             }
         }
     }
@@ -1041,33 +1132,67 @@ public final class FullyConnectedNet {
     /**
      * {@code z[j][b] = sum_i in[i][b] W[i][j]} for the {@code count} samples {@code b} of a transposed block whose
      * input rows are already scaled, into {@code z}'s rows (returned): the sums of {@link #affineRows}, term for
-     * term, four inputs per pass over the block (a pass of eight, or of two outputs, is a loop C2 leaves scalar).
+     * term, four inputs per pass over the block (a pass of eight, or of two outputs, is a loop C2 leaves scalar), the
+     * last one to three inputs in one more pass. The passes of a group of inputs run over every output before the
+     * next group's, so that the group's four input rows stay in the L1 cache while the output rows stream (at
+     * {@code 16 -> 60}, the output rows read and written four times instead of the input rows read sixty times:
+     * about 8% less time for the gate-points radial MLPs); the first writes the rows (as {@code 0 + t}, which C2
+     * keeps: a sum of {@code -0} terms is {@code +0}, as in the per-sample loop's sum from 0), the others add to them.
      */
     private static double[][] affineColumns(double[][] in, double[] params, int offset, int hIn, int hOut, int count,
                                             double[][] z) {
-        for (int j = 0; j < hOut; j++) {
-            double[] sum = z[j];
-            Arrays.fill(sum, 0, count, 0.0);
-            int w = offset + j;
-            int i = 0;
-            for (; i + 4 <= hIn; i += 4) {
-                double w0 = params[w + i * hOut];
-                double w1 = params[w + (i + 1) * hOut];
-                double w2 = params[w + (i + 2) * hOut];
-                double w3 = params[w + (i + 3) * hOut];
-                double[] x0 = in[i];
-                double[] x1 = in[i + 1];
-                double[] x2 = in[i + 2];
-                double[] x3 = in[i + 3];
-                for (int b = 0; b < count; b++) {
-                    sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+        int groups = hIn - hIn % 4;
+        for (int i = 0; i < groups; i += 4) {
+            double[] x0 = in[i];
+            double[] x1 = in[i + 1];
+            double[] x2 = in[i + 2];
+            double[] x3 = in[i + 3];
+            for (int j = 0; j < hOut; j++) {
+                double w0 = params[offset + i * hOut + j];
+                double w1 = params[offset + (i + 1) * hOut + j];
+                double w2 = params[offset + (i + 2) * hOut + j];
+                double w3 = params[offset + (i + 3) * hOut + j];
+                double[] sum = z[j];
+                if (i == 0) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = 0.0 + (x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3);
+                    }
+                } else {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += x0[b] * w0 + x1[b] * w1 + x2[b] * w2 + x3[b] * w3;
+                    }
                 }
             }
-            for (; i < hIn; i++) {
-                double wi = params[w + i * hOut];
-                double[] xi = in[i];
+        }
+        int tail = hIn - groups;
+        if (tail == 0) {
+            return z;
+        }
+        // The last one to three inputs, each added to the sum in turn (as the per-sample loop does), in one pass.
+        double[] x0 = in[groups];
+        double[] x1 = in[Math.min(groups + 1, hIn - 1)];
+        double[] x2 = in[hIn - 1];
+        for (int j = 0; j < hOut; j++) {
+            double[] sum = z[j];
+            if (groups == 0) {
+                Arrays.fill(sum, 0, count, 0.0);
+            }
+            double w0 = params[offset + groups * hOut + j];
+            if (tail == 1) {
                 for (int b = 0; b < count; b++) {
-                    sum[b] += xi[b] * wi;
+                    sum[b] += x0[b] * w0;
+                }
+            } else {
+                double w1 = params[offset + (groups + 1) * hOut + j];
+                if (tail == 2) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + x0[b] * w0 + x1[b] * w1;
+                    }
+                } else {
+                    double w2 = params[offset + (groups + 2) * hOut + j];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + x0[b] * w0 + x1[b] * w1 + x2[b] * w2;
+                    }
                 }
             }
         }
@@ -1075,40 +1200,69 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * {@code gradIn[i][b] = scale * sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a
-     * transposed block, into {@code gradIn}'s rows (returned): the sums of
+     * {@code gradIn[i][b] = sum_j W[i][j] grad[j][b]} for the {@code count} samples {@code b} of a transposed block,
+     * into {@code gradIn}'s rows (returned): the sums of
      * {@link #inputGradient(int, double[], double[][], int, int, double)}, term for term, four columns per pass over
-     * the block.
+     * the block, the last one to three columns in one more pass, before its scale, which the caller's next pass over
+     * the rows applies. As in {@link #affineColumns(double[][], double[], int, int, int, int, double[][])}, the
+     * passes of a group of columns run over every input row before the next group's (the group's rows stay in the
+     * L1 cache); the first writes the rows (as {@code 0 + t}), the others add to them.
      */
     private static double[][] inputGradient(double[][] grad, double[] params, int offset, int hIn, int hOut,
-                                            double scale, int count, double[][] gradIn) {
+                                            int count, double[][] gradIn) {
+        int groups = hOut - hOut % 4;
+        for (int j = 0; j < groups; j += 4) {
+            double[] g0 = grad[j];
+            double[] g1 = grad[j + 1];
+            double[] g2 = grad[j + 2];
+            double[] g3 = grad[j + 3];
+            for (int i = 0; i < hIn; i++) {
+                double w0 = params[offset + i * hOut + j];
+                double w1 = params[offset + i * hOut + j + 1];
+                double w2 = params[offset + i * hOut + j + 2];
+                double w3 = params[offset + i * hOut + j + 3];
+                double[] sum = gradIn[i];
+                if (j == 0) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = 0.0 + (w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b]);
+                    }
+                } else {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
+                    }
+                }
+            }
+        }
+        int tail = hOut - groups;
+        if (tail == 0) {
+            return gradIn;
+        }
+        // The last one to three columns, each added to the sum in turn (as the per-sample loop does), in one pass.
+        double[] g0 = grad[groups];
+        double[] g1 = grad[Math.min(groups + 1, hOut - 1)];
+        double[] g2 = grad[hOut - 1];
         for (int i = 0; i < hIn; i++) {
             double[] sum = gradIn[i];
-            Arrays.fill(sum, 0, count, 0.0);
-            int w = offset + i * hOut;
-            int j = 0;
-            for (; j + 4 <= hOut; j += 4) {
-                double w0 = params[w + j];
-                double w1 = params[w + j + 1];
-                double w2 = params[w + j + 2];
-                double w3 = params[w + j + 3];
-                double[] g0 = grad[j];
-                double[] g1 = grad[j + 1];
-                double[] g2 = grad[j + 2];
-                double[] g3 = grad[j + 3];
-                for (int b = 0; b < count; b++) {
-                    sum[b] += w0 * g0[b] + w1 * g1[b] + w2 * g2[b] + w3 * g3[b];
-                }
+            if (groups == 0) {
+                Arrays.fill(sum, 0, count, 0.0);
             }
-            for (; j < hOut; j++) {
-                double wj = params[w + j];
-                double[] g = grad[j];
+            double w0 = params[offset + i * hOut + groups];
+            if (tail == 1) {
                 for (int b = 0; b < count; b++) {
-                    sum[b] += wj * g[b];
+                    sum[b] += w0 * g0[b];
                 }
-            }
-            for (int b = 0; b < count; b++) {
-                sum[b] *= scale;
+            } else {
+                double w1 = params[offset + i * hOut + groups + 1];
+                if (tail == 2) {
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + w0 * g0[b] + w1 * g1[b];
+                    }
+                } else {
+                    double w2 = params[offset + i * hOut + groups + 2];
+                    for (int b = 0; b < count; b++) {
+                        sum[b] = sum[b] + w0 * g0[b] + w1 * g1[b] + w2 * g2[b];
+                    }
+                }
             }
         }
         return gradIn;
@@ -1135,17 +1289,19 @@ public final class FullyConnectedNet {
     }
 
     /**
-     * The inverse of {@link #transposed(double[], int, int, int, double, double[][])} (without the scale):
-     * {@code columns} ({@code [width][count]}) into rows from {@code from} of {@code values} ({@code [batch][width]}).
+     * The inverse of {@link #transposed(double[], int, int, int, double, double[][])}: {@code columns}
+     * ({@code [width][count]}), each times {@code scale}, into rows from {@code from} of {@code values}
+     * ({@code [batch][width]}).
      */
-    private static void untransposed(double[][] columns, int width, int count, double[] values, int from) {
+    private static void untransposed(double[][] columns, int width, int count, double[] values, int from,
+                                     double scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
                 double[] column = columns[i];
                 int at = from * width + i;
                 for (int b = start; b < end; b++) {
-                    values[at + b * width] = column[b];
+                    values[at + b * width] = column[b] * scale;
                 }
             }
         }

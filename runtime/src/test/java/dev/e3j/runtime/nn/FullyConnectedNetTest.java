@@ -362,9 +362,15 @@ class FullyConnectedNetTest {
     @Test
     void floatTraceAndBackwardSumAsPlainPerSampleLoops() {
         // The float passes run transposed blocks of samples; their sums must be those of per-sample loops, four
-        // rows (or columns) per step, bit for bit. 600 samples: two full blocks and a partial one; a width of 10 for
-        // the four-row steps' remainder, and an output gain other than 1 (out_act with variance_out = 2).
-        int[] hs = {10, 16, 9};
+        // rows (or columns) per step, bit for bit. 600 samples, an output gain other than 1 (out_act with
+        // variance_out = 2), and widths for every remainder of the four-row steps: one to three rows after whole
+        // steps (10, 9, 6, 7) or alone (3, 1).
+        for (int[] hs : new int[][] {{10, 16, 9}, {7, 3, 6}, {1, 7, 1}}) {
+            floatTraceAndBackwardSumAsPlainPerSampleLoops(hs);
+        }
+    }
+
+    private static void floatTraceAndBackwardSumAsPlainPerSampleLoops(int[] hs) {
         FullyConnectedNet net = new FullyConnectedNet(hs, ScalarFunction.SILU, 1.0, 2.0, true);
         ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
         Random random = new Random(12);
@@ -408,7 +414,7 @@ class FullyConnectedNetTest {
             offset += hIn * hOut;
         }
         FullyConnectedNet.FloatTrace trace = net.trace(batch, x, params);
-        assertArrayEquals(h, trace.output());
+        assertArrayEquals(h, trace.output(), Arrays.toString(hs));
 
         float[] grad = gradOut;
         for (int layer = 1; layer >= 0; layer--) {
@@ -442,7 +448,7 @@ class FullyConnectedNetTest {
         }
         float[] gradX = new float[x.length];
         net.backward(trace, gradOut, gradX);
-        assertArrayEquals(grad, gradX);
+        assertArrayEquals(grad, gradX, Arrays.toString(hs));
     }
 
     /**
