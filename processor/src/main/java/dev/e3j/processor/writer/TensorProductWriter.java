@@ -75,6 +75,12 @@ public final class TensorProductWriter {
             Map.entry("out", new Feature("out", "DIM_OUT", false)),
             Map.entry("gGradOut", new Feature("out", "DIM_OUT", false)));
 
+    /**
+     * The smallest float32 sample, its per-sample arrays, inputs and gradients, in bytes, whose double backward reads
+     * the next sample ahead ({@link #touchesNextSample}); float64 always does.
+     */
+    private static final int TOUCH_MIN_SAMPLE_BYTES = 16 * 1024;
+
     private final TensorProductModel model;
     private final ClassName spec;
     private final ClassName implementation;
@@ -231,8 +237,8 @@ public final class TensorProductWriter {
             }
         }
         methods.addAll(helpers);
-        if (channelLast && types.contains(NumberType.DOUBLE)) {
-            methods.add(touchLines(NumberType.DOUBLE));
+        if (channelLast) {
+            types.stream().filter(this::touchesNextSample).forEach(number -> methods.add(touchLines(number)));
         }
         if (channelLast && !irMul) {
             for (NumberType number : types) {
@@ -1298,7 +1304,7 @@ public final class TensorProductWriter {
             binding.put("ggWeightsT", "ggWeights");
             binding.put("gWeightsT", "gWeights");
         }
-        if (number == NumberType.DOUBLE) {
+        if (touchesNextSample(number)) {
             before.add(touchNextSample());
         }
         code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
@@ -1307,14 +1313,26 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The float64 double backward's read of the next sample ({@code b + 1}, the block's last sample for the last): one
-     * entry per cache line of each of its per-sample arrays, inputs and gradients ({@link #touchLines}), summed into
-     * the scratch's {@link DoubleBackwardScratch#TOUCH} entry. Copied in and out with {@code System.arraycopy} or the
-     * transposes as each sample starts and ends, a float64 sample (mace-medium's product: 56 KB with its gradients)
-     * otherwise waits on memory: JDK 17 offers Java code no prefetch, and these loads, issued before the sample's paths
-     * compute, bring the next sample's lines in meanwhile. One thread's CPU time, under load (benchmarks/RESULTS.md,
-     * h/dbl): float64 mace-medium and nequip 6-11% less in both layouts; in float32 mace-medium gained 1-3% and nequip
-     * (32 channels, 9 KB a sample) lost 10%, so float32 does without.
+     * Whether the channel-last double backward in {@code number} reads the next sample ahead
+     * ({@link #touchNextSample()}): always in float64; in float32 where one sample's per-sample arrays, inputs and
+     * gradients, span at least {@link #TOUCH_MIN_SAMPLE_BYTES}.
+     */
+    private boolean touchesNextSample(NumberType number) {
+        return number == NumberType.DOUBLE
+                || (long) doubleBackwardScratch.touch() * number.bytes() >= TOUCH_MIN_SAMPLE_BYTES;
+    }
+
+    /**
+     * The double backward's read of the next sample ({@code b + 1}, the block's last sample for the last), where
+     * {@link #touchesNextSample} says so: one entry per cache line of each of its per-sample arrays, inputs and
+     * gradients ({@link #touchLines}), summed into the scratch's {@link DoubleBackwardScratch#TOUCH} entry. Copied in
+     * and out with {@code System.arraycopy} or the transposes as each sample starts and ends, a large sample
+     * (mace-medium's product: 56 KB with its gradients in float64, 28 KB in float32) otherwise waits on memory: JDK 17
+     * offers Java code no prefetch, and these loads, issued before the sample's paths compute, bring the next sample's
+     * lines in meanwhile. A load that misses holds up the instructions behind it, so a small sample, whose lines the
+     * processor's own prefetch brings in time, pays for the loads instead. One thread's CPU time, under load
+     * (benchmarks/RESULTS.md, h/dbl and h/dblmace): float64 mace-medium and nequip (18 KB) 6-11% less in both
+     * layouts; float32 mace-medium (28 KB) 1-4% less, while float32 nequip (9 KB) would take 10-14% more.
      */
     private CodeBlock touchNextSample() {
         List<String> touched = new ArrayList<>();
