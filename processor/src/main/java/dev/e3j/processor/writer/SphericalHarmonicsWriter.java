@@ -109,8 +109,10 @@ public final class SphericalHarmonicsWriter {
      * stores, one a row and point, bound the backward: L1-resident, one thread, the 48 rows of lmax 6 took 9.7-10.5
      * ns per point in loops of 8 against 12.3-13.8 in one loop (512 points; 11.9 in loops of 6, 12.1 of 12, 14.1 of
      * 4): C2 unrolls the small loop, so its loads and stores overlap over several points. Forward + backward of
-     * 100000 points in blocks of 1000 then took 58-63 ns per point against 68-72. The double copy stays one loop
-     * ({@link #COPIES_PER_LOOP}): split the same way, it ran 103-108 against 95-101 there, though faster in cache.
+     * 100000 points in blocks of 1000 then took 65.4-87.1 ns per point against 71.7-76.8 (medians 70.0 against 75.0,
+     * six alternated JVMs each, under load). The double copy stays one loop ({@link #COPIES_PER_LOOP}): split the
+     * same way, it ran 102.9-109.7 against 95.2-102.7 there (the cotangent streamed from memory), though faster in
+     * cache.
      */
     static final int FLOAT_WEIGHTS_PER_LOOP = 8;
     /**
