@@ -105,6 +105,17 @@ public final class SphericalHarmonicsWriter {
     /** Scalar store statements per transposing loop (about 18 bytes each). */
     static final int COPIES_PER_LOOP = 200;
     /**
+     * Weight rows per loop of the float cotangent's transposing copy ({@code loadWeights}, lmax 4 on). Its scalar
+     * stores, one a row and point, bound the backward: L1-resident, one thread, the 48 rows of lmax 6 took 9.7-10.5
+     * ns per point in loops of 8 against 12.3-13.8 in one loop (512 points; 11.9 in loops of 6, 12.1 of 12, 14.1 of
+     * 4): C2 unrolls the small loop, so its loads and stores overlap over several points. Forward + backward of
+     * 100000 points in blocks of 1000 then took 65.4-87.1 ns per point against 71.7-76.8 (medians 70.0 against 75.0,
+     * six alternated JVMs each, under load). The double copy stays one loop ({@link #COPIES_PER_LOOP}): split the
+     * same way, it ran 102.9-109.7 against 95.2-102.7 there (the cotangent streamed from memory), though faster in
+     * cache.
+     */
+    static final int FLOAT_WEIGHTS_PER_LOOP = 8;
+    /**
      * Points per chunk in {@code t}: {@link #CHUNK}, or, where the kernel runs points-last loops over value rows
      * (lmax 4 on), as many floats as {@link #CHUNK} doubles take bytes. A loop over a chunk then takes as many vector
      * iterations in both precisions (16 floats or 8 doubles a 64-byte vector), and float loops do not spend twice the
@@ -506,7 +517,7 @@ public final class SphericalHarmonicsWriter {
                 }
             }
         }
-        return copyLoops(copies);
+        return copyLoops(copies, COPIES_PER_LOOP);
     }
 
     /**
@@ -691,11 +702,11 @@ public final class SphericalHarmonicsWriter {
         return component == 0 ? "o" : "o + " + component;
     }
 
-    /** Scalar loops over the chunk's points, each making {@link #COPIES_PER_LOOP} of the copies. */
-    private List<Piece> copyLoops(List<String> copies) {
+    /** Scalar loops over the chunk's points, each making at most {@code perLoop} of the copies, in order. */
+    private List<Piece> copyLoops(List<String> copies, int perLoop) {
         List<Piece> loops = new ArrayList<>();
-        for (int from = 0; from < copies.size(); from += COPIES_PER_LOOP) {
-            List<String> slice = copies.subList(from, Math.min(from + COPIES_PER_LOOP, copies.size()));
+        for (int from = 0; from < copies.size(); from += perLoop) {
+            List<String> slice = copies.subList(from, Math.min(from + perLoop, copies.size()));
             CodeBlock.Builder code = CodeBlock.builder()
                     .beginControlFlow("for (int u = 0; u < count; u++)")
                     .addStatement("int o = (start + u) * $L", dim);
@@ -864,7 +875,7 @@ public final class SphericalHarmonicsWriter {
                         + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
             }
         }
-        return copyLoops(copies);
+        return copyLoops(copies, t == NumberType.FLOAT ? FLOAT_WEIGHTS_PER_LOOP : COPIES_PER_LOOP);
     }
 
     /**
