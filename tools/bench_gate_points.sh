@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e3nn 0.5.4 and e3j side by side on one machine, in one run: the public gate-points network on a 1,000-node batch
 # (tools/bench_e3nn_gate_points.py, then JMH's GatePointsBenchmark), and the ratios of the numbers measured here,
-# forward and forward + d/dpos, float64 and float32, against the 10x target.
+# forward and forward + d/dpos, float64 and float32, against the 10x target: medians against medians and fastest
+# calls against fastest calls (JMH's sample mode times each of e3j's calls).
 #
 #   export PYTHONPATH=/work/refenv/e3nn-0.5.4:...   (reference/models/README.md)
 #   mvn -B -q package -DskipTests && tools/bench_gate_points.sh [out-dir]
@@ -25,6 +26,6 @@ date -u +%Y-%m-%dT%H:%M:%SZ > "$out/date.txt"
 cut -d' ' -f1-3 /proc/loadavg > "$out/load.txt"
 /usr/bin/python3 tools/bench_e3nn_gate_points.py --threads 2 --warmup 5 --repeats 20 | tee "$out/e3nn.jsonl"
 java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -jar benchmarks/target/benchmarks.jar \
-    GatePointsBenchmark -f 1 -wi 10 -w 2 -i 5 -r 1 ${E3J_JMH_ARGS:-} -rf json -rff "$out/e3j.json"
+    GatePointsBenchmark -bm sample -f 1 -wi 10 -w 2 -i 5 -r 1 ${E3J_JMH_ARGS:-} -rf json -rff "$out/e3j.json"
 cut -d' ' -f1-3 /proc/loadavg >> "$out/load.txt"
 /usr/bin/python3 tools/gate_points_report.py "$out"
