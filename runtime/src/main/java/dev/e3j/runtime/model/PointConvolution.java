@@ -222,7 +222,7 @@ final class PointConvolution {
                     A chunkMessages = arrays.messages.rows(count);
                     numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
                             arrays.weights.copy(edgeWeights, first, count), chunkMessages);
-                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum, arrays.row);
+                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum);
                 }
                 idleChunkArrays(numbers).offer(arrays);
             });
@@ -739,7 +739,6 @@ final class PointConvolution {
         final Scratch<A> gradAttr;
         final Scratch<A> gradWeights;
         final A sum;
-        final A row;
 
         ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
             neighbours = new Scratch<>(numbers, hiddenDim);
@@ -750,7 +749,6 @@ final class PointConvolution {
             gradAttr = new Scratch<>(numbers, attrDim);
             gradWeights = new Scratch<>(numbers, weightDim);
             sum = numbers.zeros(midDim);
-            row = numbers.zeros(midDim);
         }
     }
 
