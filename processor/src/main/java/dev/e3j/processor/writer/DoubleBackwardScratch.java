@@ -14,15 +14,6 @@ import java.util.Map;
  * so C2 keeps one array pointer for all of them; with eight (a path method took 12 parameters) it reloaded spilled
  * pointers in the scalar pre- and post-loops, which cover 8 of every 32 channels (benchmarks/RESULTS.md, h/dbl32).
  * <p>
- * Where the kernel's paths are narrow ({@code group > 1}, {@code TensorProductWriter}'s {@code samplesPerGroup}), the
- * array holds {@code group} consecutive samples at once, channel-last across them: entry {@code u} of channel-last
- * position {@code p} (a component's start, or a path's first weight) of sample {@code s} in a segment at
- * {@code segment + group * p + s * mul + u}, where {@code mul} is the one multiplicity of every path, so that each
- * path loop runs over {@code group * mul} entries instead of {@code mul}. Two more segments then follow the weights':
- * {@code coefficients}, rows of the {@code x2}-derived coefficients {@code M_ik} and {@code ggM_ik} of the path being computed, one value per sample
- * repeated over its channels, and {@code sums}, rows of the path's {@code c_i} for its sums {@code P_ik} over the
- * channels of each sample ({@code PathWriter}'s {@code channelLastDoubleBackwardBody}).
- * <p>
  * The last entry ({@code touch}) takes the sum of the entries by which each sample reads the next one's cache lines
  * ({@code TensorProductWriter}'s {@code touchLines}): a store the compiler must keep, so that the loads stay.
  *
@@ -34,17 +25,12 @@ import java.util.Map;
  * @param weights start of {@code sampleWeights} (0 where the weights are shared)
  * @param ggWeights start of {@code ggWeightsT} (0 where the weights are shared)
  * @param gWeights start of {@code gWeightsT} (0 where the weights are shared)
- * @param coefficients start of the coefficient rows (where {@code group > 1})
- * @param sums start of the rows of {@code c_i} (where {@code group > 1})
  * @param touch the entry that takes the sum of the next sample's touched entries
  * @param length the scratch array's length
  * @param holdsWeights whether the weights, their cotangent and gradient are in the scratch
- * @param group the samples the array holds at once
- * @param sampleEntries the entries of one sample's per-sample arrays, inputs and gradients
  */
 record DoubleBackwardScratch(int x1, int ggX1, int gX1, int gradOut, int gGradOut, int weights, int ggWeights,
-                             int gWeights, int coefficients, int sums, int touch, int length, boolean holdsWeights,
-                             int group, int sampleEntries) {
+                             int gWeights, int touch, int length, boolean holdsWeights) {
 
     /** The generated kernel's names of the segments' starts ({@link #fields()}) and of the array's length. */
     static final String X1 = "SCRATCH_X1";
@@ -55,41 +41,24 @@ record DoubleBackwardScratch(int x1, int ggX1, int gX1, int gradOut, int gGradOu
     static final String WEIGHTS = "SCRATCH_WEIGHTS";
     static final String GG_WEIGHTS = "SCRATCH_GG_WEIGHTS";
     static final String G_WEIGHTS = "SCRATCH_G_WEIGHTS";
-    static final String COEFFICIENTS = "SCRATCH_COEFFICIENTS";
-    static final String SUMS = "SCRATCH_SUMS";
     static final String TOUCH = "SCRATCH_TOUCH";
     static final String LENGTH = "SCRATCH_LENGTH";
 
     /** The layout for a kernel of these dimensions; {@code perSampleWeights} puts the weights in the scratch. */
     static DoubleBackwardScratch of(int dimIn1, int dimOut, int weightNumel, boolean perSampleWeights) {
-        return of(dimIn1, dimOut, weightNumel, perSampleWeights, 1, 0, 0);
-    }
-
-    /**
-     * The layout for {@code group} samples at once (1: one sample, as {@link #of(int, int, int, boolean)}), with
-     * {@code coefficientEntries} and {@code sumEntries} entries for the rows of a path (0 where {@code group == 1}).
-     */
-    static DoubleBackwardScratch of(int dimIn1, int dimOut, int weightNumel, boolean perSampleWeights, int group,
-                                    int coefficientEntries, int sumEntries) {
-        int in1 = group * dimIn1;
-        int out = group * dimOut;
-        int numel = perSampleWeights ? group * weightNumel : 0;
-        int gradOut = 3 * in1;
-        int weights = gradOut + 2 * out;
-        int coefficients = weights + 3 * numel;
-        int sums = coefficients + coefficientEntries;
-        int touch = sums + sumEntries;
-        int sampleEntries = 3 * dimIn1 + 2 * dimOut + (perSampleWeights ? 3 * weightNumel : 0);
+        int gradOut = 3 * dimIn1;
+        int weights = gradOut + 2 * dimOut;
+        int touch = perSampleWeights ? weights + 3 * weightNumel : weights;
         return perSampleWeights
-                ? new DoubleBackwardScratch(0, in1, 2 * in1, gradOut, gradOut + out, weights, weights + numel,
-                        weights + 2 * numel, coefficients, sums, touch, touch + 1, true, group, sampleEntries)
-                : new DoubleBackwardScratch(0, in1, 2 * in1, gradOut, gradOut + out, 0, 0, 0, coefficients, sums,
-                        touch, touch + 1, false, group, sampleEntries);
+                ? new DoubleBackwardScratch(0, dimIn1, 2 * dimIn1, gradOut, gradOut + dimOut, weights,
+                        weights + weightNumel, weights + 2 * weightNumel, touch, touch + 1, true)
+                : new DoubleBackwardScratch(0, dimIn1, 2 * dimIn1, gradOut, gradOut + dimOut, 0, 0, 0, touch,
+                        touch + 1, false);
     }
 
     /**
      * The kernel's constants for this layout, in order: each segment's start by its name ({@link #X1}, ...; the weight
-     * segments only where {@link #holdsWeights()}, the rows only where {@code group > 1}), {@link #TOUCH}, then {@link #LENGTH}. The generated code indexes the scratch by
+     * segments only where {@link #holdsWeights()}), {@link #TOUCH}, then {@link #LENGTH}. The generated code indexes the scratch by
      * these names plus constant offsets, which javac folds into the same constants as literal indices.
      */
     Map<String, Integer> fields() {
@@ -103,10 +72,6 @@ record DoubleBackwardScratch(int x1, int ggX1, int gX1, int gradOut, int gGradOu
             fields.put(WEIGHTS, weights);
             fields.put(GG_WEIGHTS, ggWeights);
             fields.put(G_WEIGHTS, gWeights);
-        }
-        if (group > 1) {
-            fields.put(COEFFICIENTS, coefficients);
-            fields.put(SUMS, sums);
         }
         fields.put(TOUCH, touch);
         fields.put(LENGTH, length);

@@ -135,12 +135,11 @@ enum Operation {
     }
 
     /**
-     * The type of a path method's parameter: an offset, a sample ({@code from}, {@code to}) or a number of samples
-     * ({@code count}), the weight rows (an array of arrays), or an array.
+     * The type of a path method's parameter: an offset or a sample ({@code from}, {@code to}), the weight rows (an
+     * array of arrays), or an array.
      */
     static TypeName parameterType(String parameter, NumberType number) {
-        if (parameter.endsWith("Offset") || parameter.equals("from") || parameter.equals("to")
-                || parameter.equals("count")) {
+        if (parameter.endsWith("Offset") || parameter.equals("from") || parameter.equals("to")) {
             return TypeName.INT;
         }
         return ROW_ARRAYS.contains(parameter) ? ArrayTypeName.of(number.arrayType()) : number.arrayType();

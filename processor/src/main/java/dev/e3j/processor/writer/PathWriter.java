@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 import javax.lang.model.element.Modifier;
 import org.apache.commons.numbers.fraction.BigFraction;
 
@@ -148,14 +147,11 @@ final class PathWriter {
 
     /**
      * The parameters of this path's methods for {@code operation}: without the weights where the path has none, or
-     * where the channel-last double backward finds them in its scratch; that one takes the number of samples in its
-     * scratch ({@code count}) where the scratch holds several ({@link DoubleBackwardScratch#group()}).
+     * where the channel-last double backward finds them in its scratch.
      */
     List<String> parameters(Operation operation) {
-        List<String> parameters = operation.parameters(path.weighted()
+        return operation.parameters(path.weighted()
                 && !(operation == Operation.DOUBLE_BACKWARD_CHANNEL_LAST && scratch.holdsWeights()));
-        return operation == Operation.DOUBLE_BACKWARD_CHANNEL_LAST && scratch.group() > 1
-                ? Stream.concat(parameters.stream(), Stream.of("count")).toList() : parameters;
     }
 
     /** The methods for {@code operation}, in call order; written once, as the callers and the class both ask. */
@@ -544,26 +540,19 @@ final class PathWriter {
         CodeBlock.Builder code = CodeBlock.builder();
         String t = type.type().toString();
         boolean weighted = path.weighted();
-        boolean grouped = scratch.group() > 1;
-        List<int[]> pairs;
-        if (grouped) {
-            pairs = coefficientRows(code, type, terms);
-        } else {
-            pairs = declareSharedX2(code, type, terms);
-            declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
-        }
-        int channels = scratch.group() * layout.mul1();
+        List<int[]> pairs = declareSharedX2(code, type, terms);
+        declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
         IntFunction<String> x1T = i -> scratchX1(DoubleBackwardScratch.X1, i);
         IntFunction<String> ggX1T = i -> scratchX1(DoubleBackwardScratch.GG_X1, i);
         IntFunction<String> gradOutT = k -> scratchOut(DoubleBackwardScratch.GRAD_OUT, k);
         String weight = scratchWeight("sampleWeights", DoubleBackwardScratch.WEIGHTS);
         String ggWeight = scratchWeight("ggWeightsT", DoubleBackwardScratch.GG_WEIGHTS);
         String gWeight = scratchWeight("gWeightsT", DoubleBackwardScratch.G_WEIGHTS);
-        Map<Integer, List<Product>> forward = throughCoefficients(pairs, "m", x1T);
-        Map<Integer, List<Product>> alongCotangents = throughCoefficients(pairs, "m", ggX1T);
-        throughCoefficients(pairs, "ggM", x1T).forEach((k, products) -> alongCotangents.get(k).addAll(products));
+        Map<Integer, List<Product>> forward = throughM(pairs, x1T);
+        Map<Integer, List<Product>> alongCotangents = throughM(pairs, ggX1T);
+        throughMatrix(pairs, "ggM", x1T).forEach((k, products) -> alongCotangents.get(k).addAll(products));
         alongCotangents.forEach((k, products) -> {
-            openLoop(code, "u", "0", channels);
+            openLoop(code, "u", "0", layout.mul1());
             String target = scratchOut(DoubleBackwardScratch.G_GRAD_OUT, k);
             code.addStatement("$L s = $L", t, fmaSum(products, type));
             if (!weighted) {
@@ -572,7 +561,7 @@ final class PathWriter {
                 code.addStatement("$L = Math.fma($L, s, $L)", target, weight, target);
                 code.addStatement("$L = Math.fma($L, s, $L)", gWeight, gradOutT.apply(k), gWeight);
                 closeLoop(code);
-                openLoop(code, "u", "0", channels);
+                openLoop(code, "u", "0", layout.mul1());
                 code.addStatement("$L = Math.fma($L, $L, $L)", target, ggWeight, fmaSum(forward.get(k), type), target);
             } else {
                 code.addStatement("$L t = $L", t, fmaSum(forward.get(k), type));
@@ -585,32 +574,29 @@ final class PathWriter {
         for (int[] pair : pairs) {
             ksByI.computeIfAbsent(pair[0], i -> new ArrayList<>()).add(pair[1]);
         }
-        List<Integer> is = new ArrayList<>(ksByI.keySet());
         ksByI.forEach((i, ks) -> {
-            if (!grouped) {
-                ks.forEach(k -> code.addStatement("$L p$L_$L = $L", t, i, k, type.zero()));
-            }
+            ks.forEach(k -> code.addStatement("$L p$L_$L = $L", t, i, k, type.zero()));
             if (ks.size() >= MIN_PRODUCTS_TO_SPLIT) {
-                splitChannelLastX1Loops(code, type, pairs, is.indexOf(i), i, ks);
+                splitChannelLastX1Loops(code, type, i, ks);
                 return;
             }
-            openLoop(code, "u", "0", channels);
+            openLoop(code, "u", "0", layout.mul1());
             ks.forEach(k -> code.addStatement("$L go$L = $L", t, k, gradOutT.apply(k)));
             String target = scratchX1(DoubleBackwardScratch.G_X1, i);
             List<Product> throughGgM = ks.stream()
-                    .map(k -> new Product(SqrtRational.ONE, coefficient("ggM", pairs, i, k), "go" + k)).toList();
+                    .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, "go" + k)).toList();
             if (weighted) {
                 code.addStatement("$L weight = $L", t, weight);
                 code.addStatement("$L ggWeight = $L", t, ggWeight);
                 code.addStatement("$L c = Math.fma(weight, $L, ggWeight * $L)", t, ggX1T.apply(i), x1T.apply(i));
-                sumsOf(code, "c", is.indexOf(i), i, ks, k -> "go" + k);
+                ks.forEach(k -> code.addStatement("p$L_$L += c * go$L", i, k, k));
                 List<Product> throughM = ks.stream()
-                        .map(k -> new Product(SqrtRational.ONE, coefficient("m", pairs, i, k), "go" + k)).toList();
+                        .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, "go" + k)).toList();
                 code.addStatement("$L = Math.fma(weight, $L, Math.fma(ggWeight, $L, $L))", target,
                         fmaSum(throughGgM, type), fmaSum(throughM, type), target);
             } else {
                 code.addStatement("$L ggA = $L", t, ggX1T.apply(i));
-                sumsOf(code, "ggA", is.indexOf(i), i, ks, k -> "go" + k);
+                ks.forEach(k -> code.addStatement("p$L_$L += ggA * go$L", i, k, k));
                 code.addStatement("$L += $L", target, fmaSum(throughGgM, type));
             }
             closeLoop(code);
@@ -620,141 +606,50 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        if (!grouped) {
-            byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), sum(products, type)));
-            return code.build();
-        }
-        // Per sample, the sums P_ik over its channels, in the order of the loops above where they were running sums.
-        code.beginControlFlow("for (int s = 0; s < count; s++)");
-        code.addStatement("int row = s * $L", layout.mul1());
-        ksByI.forEach((i, ks) -> ks.forEach(k -> code.addStatement("$L p$L_$L = $L", t, i, k, type.zero())));
-        code.beginControlFlow("for (int u = row; u < row + $L; u++)", layout.mul1());
-        ksByI.forEach((i, ks) -> ks.forEach(k -> code.addStatement("p$L_$L += $L * $L", i, k,
-                sumRow(is.indexOf(i)), gradOutT.apply(k))));
-        code.endControlFlow();
-        code.addStatement("int in2Index = $L", plus("x2Offset + s * DIM_IN2", layout.offset2()));
         byJ.forEach((j, products) -> code.addStatement("gX2[$L] += $L", in2(j), sum(products, type)));
-        code.endControlFlow();
         return code.build();
     }
 
     /**
-     * Where the scratch holds several samples ({@link DoubleBackwardScratch#group()}): for each sample {@code s} of
-     * the {@code count} there, {@code bJ}, {@code ggBJ}, {@code mI_K} and {@code ggMI_K} as {@link #declareSharedX2}
-     * declares them, each written over the sample's channels of its row of the coefficient segment
-     * ({@link #coefficient}); the (i, k) pairs in ascending order.
+     * The loops of {@link #channelLastDoubleBackwardBody} for an {@code x1} component {@code i} that feeds
+     * {@link #MIN_PRODUCTS_TO_SPLIT} or more output components {@code ks}, one sum per loop:
+     * {@code gX1T[i] += w sum_k ggM_ik go_k}, {@code gX1T[i] += ggW sum_k M_ik go_k} (weighted), then the sums
+     * {@code P_ik += c go_k} (declared by the caller).
      */
-    private List<int[]> coefficientRows(CodeBlock.Builder code, NumberType type, List<CgTerm> terms) {
-        int channels = scratch.group() * layout.mul1();
-        code.beginControlFlow("for (int s = 0; s < count; s++)");
-        code.addStatement("int in2Index = $L", plus("x2Offset + s * DIM_IN2", layout.offset2()));
-        List<int[]> pairs = declareThroughX2(code, type, terms, "x2", "b", "m");
-        declareThroughX2(code, type, terms, "ggX2", "ggB", "ggM");
-        code.addStatement("int row = $L + s * $L", DoubleBackwardScratch.COEFFICIENTS, layout.mul1());
-        code.beginControlFlow("for (int u = 0; u < $L; u++)", layout.mul1());
-        for (int r = 0; r < pairs.size(); r++) {
-            int[] pair = pairs.get(r);
-            code.addStatement("scratch[$L] = m$L_$L", plus("row", r * channels) + " + u", pair[0], pair[1]);
-        }
-        for (int r = 0; r < pairs.size(); r++) {
-            int[] pair = pairs.get(r);
-            code.addStatement("scratch[$L] = ggM$L_$L", plus("row", (pairs.size() + r) * channels) + " + u", pair[0],
-                    pair[1]);
-        }
-        code.endControlFlow();
-        code.endControlFlow();
-        return pairs;
-    }
-
-    /**
-     * The coefficient {@code <matrix>I_K} ({@code m} or {@code ggM}) of channel {@code u}: the local of
-     * {@link #declareThroughX2}, or, where the scratch holds several samples, its row ({@link #coefficientRows}).
-     */
-    private String coefficient(String matrix, List<int[]> pairs, int i, int k) {
-        if (scratch.group() == 1) {
-            return matrix + i + "_" + k;
-        }
-        int r = 0;
-        while (pairs.get(r)[0] != i || pairs.get(r)[1] != k) {
-            r++;
-        }
-        int row = matrix.equals("m") ? r : pairs.size() + r;
-        return scratchEntry(DoubleBackwardScratch.COEFFICIENTS, row * scratch.group() * layout.mul1());
-    }
-
-    /** {@link #throughMatrix} through {@link #coefficient}. */
-    private Map<Integer, List<Product>> throughCoefficients(List<int[]> pairs, String matrix,
-                                                            IntFunction<String> operand) {
-        Map<Integer, List<Product>> byK = new TreeMap<>();
-        for (int[] pair : pairs) {
-            byK.computeIfAbsent(pair[1], k -> new ArrayList<>()).add(new Product(SqrtRational.ONE,
-                    coefficient(matrix, pairs, pair[0], pair[1]), operand.apply(pair[0])));
-        }
-        return byK;
-    }
-
-    /**
-     * In an open loop that declares {@code c} ({@code ggA} unweighted): the running sums
-     * {@code pI_K += c * gradOut(k)} (declared by the caller), or, where the scratch holds several samples, {@code c}
-     * into its row {@code index} of the sums' segment, summed per sample after the loops.
-     */
-    private void sumsOf(CodeBlock.Builder code, String c, int index, int i, List<Integer> ks,
-                        IntFunction<String> gradOut) {
-        if (scratch.group() > 1) {
-            code.addStatement("$L = $L", sumRow(index), c);
-        } else {
-            ks.forEach(k -> code.addStatement("p$L_$L += $L * $L", i, k, c, gradOut.apply(k)));
-        }
-    }
-
-    /** Channel {@code u} of row {@code index} of the sums' segment ({@link DoubleBackwardScratch#sums()}). */
-    private String sumRow(int index) {
-        return scratchEntry(DoubleBackwardScratch.SUMS, index * scratch.group() * layout.mul1());
-    }
-
-    /**
-     * The loops of {@link #channelLastDoubleBackwardBody} for an {@code x1} component {@code i} (the
-     * {@code index}-th of the path's) that feeds {@link #MIN_PRODUCTS_TO_SPLIT} or more output components
-     * {@code ks}, one sum per loop: {@code gX1T[i] += w sum_k ggM_ik go_k}, {@code gX1T[i] += ggW sum_k M_ik go_k}
-     * (weighted), then the sums {@code P_ik += c go_k} (declared by the caller; {@link #sumsOf}).
-     */
-    private void splitChannelLastX1Loops(CodeBlock.Builder code, NumberType type, List<int[]> pairs, int index, int i,
-                                         List<Integer> ks) {
+    private void splitChannelLastX1Loops(CodeBlock.Builder code, NumberType type, int i, List<Integer> ks) {
         String t = type.type().toString();
-        int channels = scratch.group() * layout.mul1();
         String target = scratchX1(DoubleBackwardScratch.G_X1, i);
         IntFunction<String> gradOutT = k -> scratchOut(DoubleBackwardScratch.GRAD_OUT, k);
         String x1T = scratchX1(DoubleBackwardScratch.X1, i);
         String ggX1T = scratchX1(DoubleBackwardScratch.GG_X1, i);
         String weight = scratchWeight("sampleWeights", DoubleBackwardScratch.WEIGHTS);
         List<Product> throughGgM = ks.stream()
-                .map(k -> new Product(SqrtRational.ONE, coefficient("ggM", pairs, i, k), gradOutT.apply(k))).toList();
-        openLoop(code, "u", "0", channels);
+                .map(k -> new Product(SqrtRational.ONE, "ggM" + i + "_" + k, gradOutT.apply(k))).toList();
+        openLoop(code, "u", "0", layout.mul1());
         if (path.weighted()) {
             String ggWeight = scratchWeight("ggWeightsT", DoubleBackwardScratch.GG_WEIGHTS);
             List<Product> throughM = ks.stream()
-                    .map(k -> new Product(SqrtRational.ONE, coefficient("m", pairs, i, k), gradOutT.apply(k)))
-                    .toList();
+                    .map(k -> new Product(SqrtRational.ONE, "m" + i + "_" + k, gradOutT.apply(k))).toList();
             code.addStatement("$L = Math.fma($L, $L, $L)", target, weight, fmaSum(throughGgM, type), target);
             closeLoop(code);
-            openLoop(code, "u", "0", channels);
+            openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L = Math.fma($L, $L, $L)", target, ggWeight, fmaSum(throughM, type), target);
             closeLoop(code);
-            openLoop(code, "u", "0", channels);
+            openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L c = Math.fma($L, $L, $L * $L)", t, weight, ggX1T, ggWeight, x1T);
         } else {
             code.addStatement("$L += $L", target, fmaSum(throughGgM, type));
             closeLoop(code);
-            openLoop(code, "u", "0", channels);
+            openLoop(code, "u", "0", layout.mul1());
             code.addStatement("$L c = $L", t, ggX1T);
         }
-        sumsOf(code, "c", index, i, ks, gradOutT);
+        ks.forEach(k -> code.addStatement("p$L_$L += c * $L", i, k, gradOutT.apply(k)));
         closeLoop(code);
     }
 
     /** Channel {@code u} of component {@code i} of the {@code x1} operand whose scratch segment is {@code segment}. */
     private String scratchX1(String segment, int i) {
-        return scratchEntry(segment, scratch.group() * (layout.offset1() + i * layout.mul1()));
+        return scratchEntry(segment, layout.offset1() + i * layout.mul1());
     }
 
     /**
@@ -762,7 +657,7 @@ final class PathWriter {
      * {@code segment}.
      */
     private String scratchOut(String segment, int k) {
-        return scratchEntry(segment, scratch.group() * (layout.offsetOut() + k * layout.mulOut()));
+        return scratchEntry(segment, layout.offsetOut() + k * layout.mulOut());
     }
 
     /**
@@ -770,7 +665,7 @@ final class PathWriter {
      * in the array {@code shared}.
      */
     private String scratchWeight(String shared, String segment) {
-        return scratch.holdsWeights() ? scratchEntry(segment, scratch.group() * path.weightOffset())
+        return scratch.holdsWeights() ? scratchEntry(segment, path.weightOffset())
                 : shared + "[" + channelLastIndex(path.weightOffset(), 0, 0) + "]";
     }
 

@@ -18,7 +18,6 @@ import dev.e3j.processor.plan.TensorProductPlan;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +76,6 @@ public final class TensorProductWriter {
             Map.entry("gGradOut", new Feature("out", "DIM_OUT", false)));
 
     /**
-     * The entries over which a path loop of the channel-last double backward runs where it takes several samples'
-     * channels at once ({@link #samplesPerGroup}).
-     */
-    static final int GROUPED_CHANNELS = 128;
-
-    /** The fewest channels per path for which the channel-last double backward takes several samples at once. */
-    static final int MIN_GROUPED_CHANNELS = 16;
-
-    /**
      * The smallest float32 sample, its per-sample arrays, inputs and gradients, in bytes, whose double backward reads
      * the next sample ahead ({@link #touchesNextSample}); float64 always does.
      */
@@ -134,23 +124,10 @@ public final class TensorProductWriter {
         this.implementation = GeneratedFiles.implementationName(spec);
         this.checks = new KernelChecks(implementation, "batch");
         this.plan = TensorProductPlan.of(model);
+        this.doubleBackwardScratch = DoubleBackwardScratch.of(model.irrepsIn1().dim(), model.irrepsOut().dim(),
+                model.weightNumel(), copiesWeights());
         List<List<PathPlan>> parts = plan.pathClasses(NumberType.of(model.precision()).size(),
                 Operation.values().length, poolEntriesPerClass);
-        List<PathPlan> allPaths = parts.stream().flatMap(List::stream).toList();
-        int samples = samplesPerGroup(allPaths);
-        int coefficientEntries = 0;
-        int sumEntries = 0;
-        if (samples > 1) {
-            for (PathPlan path : allPaths) {
-                long pairs = path.path().terms().stream().map(term -> List.of(term.i(), term.k())).distinct().count();
-                long is = path.path().terms().stream().mapToInt(term -> term.i()).distinct().count();
-                int channels = samples * path.layout().mul1();
-                coefficientEntries = Math.max(coefficientEntries, (int) (2 * pairs * channels));
-                sumEntries = Math.max(sumEntries, (int) (is * channels));
-            }
-        }
-        this.doubleBackwardScratch = DoubleBackwardScratch.of(model.irrepsIn1().dim(), model.irrepsOut().dim(),
-                model.weightNumel(), copiesWeights(), samples, coefficientEntries, sumEntries);
         for (int g = 0; g < parts.size(); g++) {
             PathGroup group = parts.size() == 1 ? new PathGroup(null, constants, parts.get(g))
                     : new PathGroup("Paths" + g, ConstantPool.tensorProduct(), parts.get(g));
@@ -263,14 +240,13 @@ public final class TensorProductWriter {
         if (channelLast) {
             types.stream().filter(this::touchesNextSample).forEach(number -> methods.add(touchLines(number)));
         }
-        int samples = doubleBackwardScratch.group();
-        if (channelLast && (!irMul || samples > 1)) {
+        if (channelLast && !irMul) {
             for (NumberType number : types) {
                 // the forward's and the fused backward's transposes, then the double backward's
-                if (!irMul && (forwardChannelLast || channelLastBackward(number))) {
+                if (forwardChannelLast || channelLastBackward(number)) {
                     methods.addAll(toChannelLast("in1ToChannelLast", model.irrepsIn1(), number));
                 }
-                if (!irMul && channelLastBackward(number)) {
+                if (channelLastBackward(number)) {
                     methods.addAll(fromChannelLast("in1FromChannelLast", model.irrepsIn1(), number));
                     methods.addAll(toChannelLast("outToChannelLast", model.irrepsOut(), number));
                 }
@@ -278,10 +254,6 @@ public final class TensorProductWriter {
                 methods.addAll(fromScratch("in1FromScratch", model.irrepsIn1(), number));
                 methods.addAll(toScratch("outToScratch", model.irrepsOut(), number));
                 methods.addAll(fromScratch("outFromScratch", model.irrepsOut(), number));
-                if (samples > 1) {
-                    methods.add(weightsToScratch(number, true));
-                    methods.add(weightsToScratch(number, false));
-                }
             }
         }
         if (forwardChannelLast && !irMul || weightRows && !irMulInPlace) {
@@ -1283,9 +1255,6 @@ public final class TensorProductWriter {
      * {@link Operation#DOUBLE_BACKWARD}, whose strided loops do not vectorize.
      */
     private CodeBlock channelLastDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
-        if (doubleBackwardScratch.group() > 1) {
-            return groupedDoubleBackwardLoop(number, helpers);
-        }
         CodeBlock.Builder code = CodeBlock.builder();
         Map<String, String> binding = binding();
         CodeBlock.Builder before = CodeBlock.builder();
@@ -1344,74 +1313,13 @@ public final class TensorProductWriter {
     }
 
     /**
-     * {@link #channelLastDoubleBackwardLoop} where the scratch holds {@code group} samples
-     * ({@link DoubleBackwardScratch#group()}, {@link #samplesPerGroup}): per group of samples {@code b} to
-     * {@code b + count - 1}, each sample's {@code x1}, {@code ggX1}, {@code gradOut}, weights and their cotangent
-     * copied or transposed into its channels of the segments ({@link #toScratch}, {@link #weightsToScratch}), the
-     * gradients' segments zeroed, the paths' methods (which take {@code count}), then each sample's gradients copied
-     * out. The last group may hold fewer samples; the paths compute the rest of its channels from what the scratch
-     * held before and nothing copies them out.
-     */
-    private CodeBlock groupedDoubleBackwardLoop(NumberType number, List<MethodSpec> helpers) {
-        int group = doubleBackwardScratch.group();
-        int mul = model.irrepsIn1().get(0).mul();
-        CodeBlock.Builder code = CodeBlock.builder();
-        code.addStatement("$T[] scratch = new $T[$L]", number.type(), number.type(), DoubleBackwardScratch.LENGTH);
-        CodeBlock.Builder before = CodeBlock.builder()
-                .addStatement("int count = Math.min($L, to - b)", group)
-                .beginControlFlow("for (int s = 0; s < count; s++)")
-                .addStatement("int at = s * $L", mul);
-        CodeBlock.Builder after = CodeBlock.builder()
-                .beginControlFlow("for (int s = 0; s < count; s++)")
-                .addStatement("int at = s * $L", mul);
-        Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("x1", DoubleBackwardScratch.X1);
-        inputs.put("ggX1", DoubleBackwardScratch.GG_X1);
-        inputs.put("gradOut", DoubleBackwardScratch.GRAD_OUT);
-        inputs.forEach((input, start) -> {
-            Feature feature = FEATURES.get(input);
-            before.addStatement("$LToScratch($L, (b + s) * $L, scratch, $L + at)", feature.operand(), input,
-                    feature.dimension(), start);
-        });
-        before.addStatement("weightsToScratch(weights, (b + s) * WEIGHT_NUMEL, scratch, $L + at)",
-                        DoubleBackwardScratch.WEIGHTS)
-                .addStatement("weightsToScratch(ggWeights, (b + s) * WEIGHT_NUMEL, scratch, $L + at)",
-                        DoubleBackwardScratch.GG_WEIGHTS)
-                .endControlFlow();
-        Map<String, String> gradients = new LinkedHashMap<>();
-        gradients.put("gX1", DoubleBackwardScratch.G_X1);
-        gradients.put("gGradOut", DoubleBackwardScratch.G_GRAD_OUT);
-        gradients.forEach((gradient, start) -> {
-            Feature feature = FEATURES.get(gradient);
-            before.addStatement("$T.fill(scratch, $L, $L + $L * $L, $L)", ARRAYS, start, start, group,
-                    feature.dimension(), number.zero());
-            after.addStatement("$LFromScratch(scratch, $L + at, $L, (b + s) * $L)", feature.operand(), start, gradient,
-                    feature.dimension());
-        });
-        before.addStatement("$T.fill(scratch, $L, $L + $L * WEIGHT_NUMEL, $L)", ARRAYS, DoubleBackwardScratch.G_WEIGHTS,
-                DoubleBackwardScratch.G_WEIGHTS, group, number.zero());
-        after.addStatement("weightsFromScratch(scratch, $L + at, gWeights, (b + s) * WEIGHT_NUMEL)",
-                        DoubleBackwardScratch.G_WEIGHTS)
-                .endControlFlow();
-        if (touchesNextSample(number)) {
-            before.add(touchNextSample());
-        }
-        Map<String, String> binding = binding();
-        List.of("sampleWeights", "ggWeightsT", "gWeightsT").forEach(name -> binding.put(name, "scratch"));
-        binding.put("count", "count");
-        code.add(batchLoop(number, List.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST), binding, MAX_CALLS_PER_METHOD,
-                helpers, before.build(), Map.of(Operation.DOUBLE_BACKWARD_CHANNEL_LAST, after.build()), group));
-        return code.build();
-    }
-
-    /**
      * Whether the channel-last double backward in {@code number} reads the next sample ahead
      * ({@link #touchNextSample()}): always in float64; in float32 where one sample's per-sample arrays, inputs and
      * gradients, span at least {@link #TOUCH_MIN_SAMPLE_BYTES}.
      */
     private boolean touchesNextSample(NumberType number) {
         return number == NumberType.DOUBLE
-                || (long) doubleBackwardScratch.sampleEntries() * number.bytes() >= TOUCH_MIN_SAMPLE_BYTES;
+                || (long) doubleBackwardScratch.touch() * number.bytes() >= TOUCH_MIN_SAMPLE_BYTES;
     }
 
     /**
@@ -1437,18 +1345,11 @@ public final class TensorProductWriter {
         if (doubleBackwardScratch.holdsWeights()) {
             List.of("weights", "ggWeights", "gWeights").forEach(array -> arrays.put(array, "WEIGHT_NUMEL"));
         }
-        int group = doubleBackwardScratch.group();
-        String ahead = group == 1 ? "" : "ahead * ";
         arrays.forEach((array, dimension) -> touched.add("touchLines(" + array + ", next * " + dimension + ", "
-                + ahead + dimension + ")"));
-        CodeBlock.Builder code = CodeBlock.builder();
-        if (group == 1) {
-            code.addStatement("int next = Math.min(b + 1, to - 1)");
-        } else {
-            code.addStatement("int next = Math.min(b + $L, to - 1)", group)
-                    .addStatement("int ahead = Math.min($L, to - next)", group);
-        }
-        return code.addStatement("scratch[$L] = $L", DoubleBackwardScratch.TOUCH, String.join("\n+ ", touched))
+                + dimension + ")"));
+        return CodeBlock.builder()
+                .addStatement("int next = Math.min(b + 1, to - 1)")
+                .addStatement("scratch[$L] = $L", DoubleBackwardScratch.TOUCH, String.join("\n+ ", touched))
                 .build();
     }
 
@@ -1480,95 +1381,30 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The samples the channel-last double backward computes at once ({@link DoubleBackwardScratch#group()}): enough
-     * that each path loop runs over {@link #GROUPED_CHANNELS} entries where every path has the same multiplicity
-     * {@code mul} of {@link #MIN_GROUPED_CHANNELS} to half of that, which divides it; otherwise 1. Then every entry of
-     * {@code in1} and {@code out} has {@code mul} channels and every path is a weighted channel-last {@code uvu} path
-     * with {@code mul} per-sample weights.
-     * <p>
-     * Why: C2 (JDK 17) vectorizes a loop over 32 float channels with 4 lanes and runs a quarter of it scalar; over
-     * 128 it uses 8 lanes. The loops of nequip's double backward cost about 1.0 ns a channel at 32 channels, 0.8 at
-     * 128 with their running sums, 0.47 at 128 without them (a loop of the paths' shape, float, L1-resident;
-     * benchmarks/RESULTS.md, h/dblnq). Over several samples a loop's {@code x2}-derived coefficients differ by sample,
-     * so they come from rows of the scratch, and the sums over the channels of each sample follow the loops.
-     */
-    private int samplesPerGroup(List<PathPlan> paths) {
-        if (!plan.channelLast() || !copiesWeights() || paths.isEmpty()) {
-            return 1;
-        }
-        int mul = paths.get(0).layout().mul1();
-        if (mul < MIN_GROUPED_CHANNELS || 2 * mul > GROUPED_CHANNELS || GROUPED_CHANNELS % mul != 0) {
-            return 1;
-        }
-        boolean uniform = paths.stream().allMatch(path -> path.channelLast() && path.path().weighted()
-                && path.layout().mul1() == mul && path.layout().mulOut() == mul && path.path().weightOffset() % mul == 0)
-                && paths.size() * mul == model.weightNumel()
-                && paths.stream().map(path -> path.path().weightOffset()).distinct().count() == paths.size()
-                && Stream.of(model.irrepsIn1(), model.irrepsOut()).allMatch(irreps -> IntStream.range(0, irreps.size())
-                        .allMatch(e -> irreps.get(e).mul() == mul));
-        return uniform ? GROUPED_CHANNELS / mul : 1;
-    }
-
-    /**
      * {@code xT[offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}: one sample from e3nn's {@code mul_ir}
      * layout into channel-last {@code ir_mul} at offset 0, entry by entry.
      */
     private static List<MethodSpec> toChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true, false, 1, false));
+        return transpose(name, irreps, number, new Transpose(true, false));
     }
 
     /** The inverse of {@link #toChannelLast}: {@code x[to + offset_e + u * dim + i] = xT[offset_e + i * mul + u]}. */
     private static List<MethodSpec> fromChannelLast(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false, false, 1, false));
+        return transpose(name, irreps, number, new Transpose(false, false));
     }
 
     /**
      * {@link #toChannelLast} into a segment of the double backward's scratch ({@link DoubleBackwardScratch}) that
      * starts at {@code at}: {@code xT[at + offset_e + i * mul + u] = x[from + offset_e + u * dim + i]}, consecutive
-     * entries whose layouts coincide in one copy. Where the scratch holds several samples
-     * ({@link DoubleBackwardScratch#group()}), {@code at} is the sample's first channel in the segment and the
-     * components lie {@code group} times as far apart: {@code xT[at + group * (offset_e + i * mul) + u]}, from
-     * {@code x[from + offset_e + u * dim + i]} ({@code mul_ir}) or {@code x[from + offset_e + i * mul + u]}
-     * ({@code ir_mul}, one copy per component).
+     * entries whose layouts coincide in one copy.
      */
-    private List<MethodSpec> toScratch(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(true, true, doubleBackwardScratch.group(), irMul));
+    private static List<MethodSpec> toScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(true, true));
     }
 
     /** The inverse of {@link #toScratch}: {@code x[to + offset_e + u * dim + i] = xT[at + offset_e + i * mul + u]}. */
-    private List<MethodSpec> fromScratch(String name, Irreps irreps, NumberType number) {
-        return transpose(name, irreps, number, new Transpose(false, true, doubleBackwardScratch.group(), irMul));
-    }
-
-    /**
-     * Where the double backward's scratch holds several samples ({@link DoubleBackwardScratch#group()}), one sample's
-     * per-sample weights into their segment ({@code weightsToScratch(w, from, xT, at)}, {@code at} the sample's first
-     * channel there) or back ({@code weightsFromScratch(xT, at, w, to)}): each path's {@code mul} weights at
-     * {@code group} times their offset, as {@link #toScratch} places a component.
-     */
-    private MethodSpec weightsToScratch(NumberType number, boolean into) {
-        int group = doubleBackwardScratch.group();
-        MethodSpec.Builder method = MethodSpec.methodBuilder(into ? "weightsToScratch" : "weightsFromScratch")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc(into ? "One sample's weights at {@code from} into the scratch at {@code at}.\n"
-                        : "One sample's weights from the scratch at {@code at} into {@code w} at {@code to}.\n");
-        if (into) {
-            method.addParameter(number.arrayType(), "w").addParameter(TypeName.INT, "from")
-                    .addParameter(number.arrayType(), "xT").addParameter(TypeName.INT, "at");
-        } else {
-            method.addParameter(number.arrayType(), "xT").addParameter(TypeName.INT, "at")
-                    .addParameter(number.arrayType(), "w").addParameter(TypeName.INT, "to");
-        }
-        pathWriters.stream().map(PathWriter::plan).sorted(Comparator.comparingInt(path -> path.path().weightOffset()))
-                .forEach(path -> {
-                    int offset = path.path().weightOffset();
-                    String sample = plus(into ? "from" : "to", offset);
-                    String scratch = plus("at", group * offset);
-                    method.addStatement(into ? "System.arraycopy(w, $L, xT, $L, $L)"
-                                    : "System.arraycopy(xT, $L, w, $L, $L)",
-                            into ? sample : scratch, into ? scratch : sample, path.layout().mul1());
-                });
-        return method.build();
+    private static List<MethodSpec> fromScratch(String name, Irreps irreps, NumberType number) {
+        return transpose(name, irreps, number, new Transpose(false, true));
     }
 
     /**
@@ -1579,11 +1415,8 @@ public final class TensorProductWriter {
      * @param intoChannelLast whether {@code xT} is written from {@code x}
      * @param atOffset        whether {@code xT}'s sample starts at the parameter {@code at}; such a copy also moves each
      *                        run of consecutive entries whose two layouts coincide with one {@code System.arraycopy}
-     * @param group           the samples the scratch holds ({@link DoubleBackwardScratch#group()}; 1 unless
-     *                        {@code atOffset}): its components lie {@code group} times as far apart
-     * @param sampleChannelLast whether {@code x} is {@code ir_mul} too (then {@code group > 1}): a copy per component
      */
-    private record Transpose(boolean intoChannelLast, boolean atOffset, int group, boolean sampleChannelLast) {
+    private record Transpose(boolean intoChannelLast, boolean atOffset) {
 
         /** Whether the sample is the array read. */
         boolean readsSample() {
@@ -1605,7 +1438,7 @@ public final class TensorProductWriter {
 
         /** {@code xT}'s index of channel-last position {@code position} (before the channel {@code u}). */
         String channelLast(int position) {
-            return atOffset ? plus("at", group * position) : Integer.toString(position);
+            return atOffset ? plus("at", position) : Integer.toString(position);
         }
 
         /** The call of a part {@code name} with this direction's parameters. */
@@ -1629,7 +1462,7 @@ public final class TensorProductWriter {
     private static List<MethodSpec> transpose(String name, Irreps irreps, NumberType number, Transpose direction) {
         List<Integer> entries = IntStream.range(0, irreps.size()).filter(e -> irreps.get(e).mul() > 0).boxed()
                 .toList();
-        List<List<Integer>> parts = TensorProductPlan.COPIES.pack(entries, e -> copyStatements(irreps, e, direction));
+        List<List<Integer>> parts = TensorProductPlan.COPIES.pack(entries, e -> copyStatements(irreps, e));
         if (parts.size() <= 1) {
             return List.of(transposeEntries(name, irreps, number, direction, entries));
         }
@@ -1646,11 +1479,6 @@ public final class TensorProductWriter {
     /** A copy of an entry whose {@code mul_ir} and {@code ir_mul} layouts coincide is one statement. */
     private static int copyStatements(Irreps irreps, int entry) {
         return coincide(irreps, entry) ? 1 : irreps.get(entry).ir().dim() + 1;
-    }
-
-    /** {@link #copyStatements(Irreps, int)}, or one per component between {@code ir_mul} arrays of several samples. */
-    private static int copyStatements(Irreps irreps, int entry, Transpose direction) {
-        return direction.sampleChannelLast() ? irreps.get(entry).ir().dim() : copyStatements(irreps, entry);
     }
 
     /** Whether entry {@code entry}'s {@code mul_ir} and {@code ir_mul} layouts coincide (one channel or one component). */
@@ -1689,22 +1517,10 @@ public final class TensorProductWriter {
             int entryOffset = irreps.offset(e);
             int mul = irreps.get(e).mul();
             int dim = irreps.get(e).ir().dim();
-            if (direction.sampleChannelLast()) {
-                for (int i = 0; i < dim; i++) {
-                    String sample = plus(offset, entryOffset + i * mul);
-                    String scratch = direction.channelLast(entryOffset + i * mul);
-                    boolean readsSample = direction.readsSample();
-                    method.addStatement("System.arraycopy($L, $L, $L, $L, $L)", direction.source(),
-                            readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, mul);
-                }
-                continue;
-            }
             if (coincide(irreps, e)) {
-                // mul_ir and ir_mul coincide: a plain copy (at an offset, of the run of such entries from e on; of
-                // one entry where the scratch holds several samples, whose entries are not consecutive there)
+                // mul_ir and ir_mul coincide: a plain copy (at an offset, of the run of such entries from e on)
                 int length = mul * dim;
-                while (direction.atOffset() && direction.group() == 1 && k + 1 < entries.size()
-                        && coincide(irreps, entries.get(k + 1))
+                while (direction.atOffset() && k + 1 < entries.size() && coincide(irreps, entries.get(k + 1))
                         && irreps.offset(entries.get(k + 1)) == entryOffset + length) {
                     k++;
                     length += irreps.get(entries.get(k)).dim();
@@ -1945,24 +1761,13 @@ public final class TensorProductWriter {
     private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
                                 int callBudget, List<MethodSpec> helpers, CodeBlock before,
                                 Map<Operation, CodeBlock> after) {
-        return batchLoop(number, operations, binding, callBudget, helpers, before, after, 1);
-    }
-
-    /**
-     * {@link #batchLoop(NumberType, List, Map, int, List, CodeBlock, Map)} over groups of {@code step} samples from
-     * {@code b} on, the path methods taking the group's {@code count} too ({@link #groupedDoubleBackwardLoop}).
-     */
-    private CodeBlock batchLoop(NumberType number, List<Operation> operations, Map<String, String> binding,
-                                int callBudget, List<MethodSpec> helpers, CodeBlock before,
-                                Map<Operation, CodeBlock> after, int step) {
         List<String> offsets = new ArrayList<>();
         List<CodeBlock> calls = new ArrayList<>();
         Map<Operation, List<Call>> callsByOperation = new LinkedHashMap<>();
         operations.forEach(operation -> callsByOperation.put(operation, pathCalls(number, operation)));
         boolean inline = callsByOperation.values().stream().mapToInt(List::size).sum() <= callBudget;
         for (Operation operation : operations) {
-            List<String> parameters = step == 1 ? operation.parameters(true)
-                    : Stream.concat(operation.parameters(true).stream(), Stream.of("count")).toList();
+            List<String> parameters = operation.parameters(true);
             for (String parameter : parameters) {
                 String bound = binding.get(parameter);
                 if (bound.endsWith("Offset") && !offsets.contains(bound)) {
@@ -2005,11 +1810,7 @@ public final class TensorProductWriter {
             calls.forEach(loop::add);
             return loop.build();
         }
-        if (step == 1) {
-            loop.beginControlFlow("for (int b = from; b < to; b++)");
-        } else {
-            loop.beginControlFlow("for (int b = from; b < to; b += $L)", step);
-        }
+        loop.beginControlFlow("for (int b = from; b < to; b++)");
         for (String offset : offsets) {
             loop.addStatement("int $L = b * $L", offset, dimensionOf(offset));
         }
