@@ -348,8 +348,9 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * assigns the block's gradient and the later ones add to it; every path assigns its own weights' gradient. Where
      * the fused backward runs channel-last instead ({@link #backwardChannelLast(boolean)}) the writer ignores this.
      * Gate points' edge products at 630 edges (as {@link #assignsOutputs()}): Layer1 backward 0.95-0.97x, Layer2
-     * 0.85x (double), 0.93x (float). mace-medium's per-sample double backward: 0.84-0.91x (benchmarks/RESULTS.md,
-     * h/macek).
+     * 0.85x (double), 0.93x (float). Per sample (one thread's CPU time, under load; benchmarks/RESULTS.md, h/macek):
+     * forward + backward of mace-medium 0.84-0.97x (double), nequip 0.78-0.93x (double), 0.84-0.88x (float); the
+     * same bits.
      */
     public boolean assignsGradients(int backwardUsesPerTerm) {
         return model.layout() == Layout.MUL_IR && !model.square() && !model.sharedWeights() && !paths.isEmpty()
