@@ -292,10 +292,10 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     }
 
     /**
-     * What a path's methods over the samples ({@link #pathsOverSamples()}) assign rather than add to, so that the
-     * block drops the zero fill of that array: the first term written as {@code x = term + 0.0}, the bits of
-     * {@code 0.0 + term} for every value, -0.0 and NaN included (and {@code Math.fma(a, b, 0.0)} for a fused
-     * multiply-add), so that every output keeps its bits.
+     * What a path's forward over the samples ({@link #pathsOverSamples()}) and its fused backward assign rather than
+     * add to, so that the block drops the zero fill of that array: the first term written as
+     * {@code x = term + 0.0}, the bits of {@code 0.0 + term} for every value, -0.0 and NaN included (and
+     * {@code Math.fma(a, b, 0.0)} for a fused multiply-add), so that every output keeps its bits.
      *
      * @param out         the forward's {@code out}: every non-empty output block is written whole by exactly one path
      *                    ({@link #assignsOutputs()})
@@ -339,18 +339,23 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     }
 
     /**
-     * Whether the fused backward over the samples assigns its gradients instead of zero-filling them and adding:
-     * with {@link #pathsOverSamples()}, every path shares its {@code x2} channel and writes its fused backward in one
-     * method ({@link PathPlan#methodComponents} of {@code backwardUsesPerTerm} uses per term), so that it writes each
-     * of its gradient entries once per sample; and the first path (in path order, the order of the calls) into each
-     * non-empty block of {@code x1} and of {@code x2} writes that block whole. That path assigns the block's gradient
-     * and the later ones add to it; every path assigns its own weights' gradient. Gate points' edge products at 630
-     * edges (as {@link #assignsOutputs()}): Layer1 backward 0.95-0.97x, Layer2 0.85x (double), 0.93x (float).
+     * Whether the fused backward of the paths (per sample, or {@link #pathsOverSamples()} over the block's samples)
+     * assigns its gradients instead of zero-filling them and adding: in a {@link Layout#MUL_IR} kernel (not a square)
+     * with per-sample weights, every path is a weighted {@code uvu} path that shares its {@code x2} channel and writes
+     * its fused backward in one method ({@link PathPlan#methodComponents} of {@code backwardUsesPerTerm} uses per
+     * term), so that it writes each of its gradient entries once per sample; and the first path (in path order, the
+     * order of the calls) into each non-empty block of {@code x1} and of {@code x2} writes that block whole. That path
+     * assigns the block's gradient and the later ones add to it; every path assigns its own weights' gradient. Where
+     * the fused backward runs channel-last instead ({@link #backwardChannelLast(boolean)}) the writer ignores this.
+     * Gate points' edge products at 630 edges (as {@link #assignsOutputs()}): Layer1 backward 0.95-0.97x, Layer2
+     * 0.85x (double), 0.93x (float). Per sample (one thread's CPU time, under load; benchmarks/RESULTS.md, h/macek):
+     * forward + backward of mace-medium 0.84-0.97x (double), nequip 0.78-0.93x (double), 0.84-0.88x (float); the
+     * same bits.
      */
     public boolean assignsGradients(int backwardUsesPerTerm) {
-        return pathsOverSamples()
-                && paths.stream().allMatch(path -> path.sharesX2()
-                        && path.methodComponents(CgTerm::k, backwardUsesPerTerm, 0).size() == 1)
+        return model.layout() == Layout.MUL_IR && !model.square() && !model.sharedWeights() && !paths.isEmpty()
+                && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVU && path.path().weighted()
+                        && path.sharesX2() && path.methodComponents(CgTerm::k, backwardUsesPerTerm, 0).size() == 1)
                 && firstWritesWhole(model.irrepsIn1().size(), b -> model.irrepsIn1().get(b).dim(), PathModel::in1,
                         CgTerm::i, path -> path.layout().dim1())
                 && firstWritesWhole(model.irrepsIn2().size(), b -> model.irrepsIn2().get(b).dim(), PathModel::in2,

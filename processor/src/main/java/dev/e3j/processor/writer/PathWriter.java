@@ -105,10 +105,11 @@ final class PathWriter {
     /** What this path's methods over the samples assign rather than add to. */
     private final TensorProductPlan.Assignments assignments;
     /**
-     * Whether the code being written is a method over the samples ({@link Operation#overSamples()}), which assigns
-     * the arrays of {@link #assignments} where it writes them first.
+     * Whether the code being written is a method over the samples ({@link Operation#overSamples()}) or a per-sample
+     * fused backward ({@link Operation#BACKWARD}), which assign the arrays of {@link #assignments} where they write
+     * them first.
      */
-    private boolean overSamples;
+    private boolean assigns;
 
     /**
      * @param scratch             where the kernel's channel-last double backward keeps a sample
@@ -298,18 +299,25 @@ final class PathWriter {
         if (operation == Operation.DOUBLE_BACKWARD_WEIGHT_ROWS) {
             return weightRowsDoubleBackwardBody(type, terms);
         }
-        if (operation == Operation.BACKWARD || operation == Operation.BACKWARD_INPUTS) {
-            return fusedBackwardBody(type, terms, operation == Operation.BACKWARD);
+        if (operation == Operation.BACKWARD) {
+            boolean outer = assigns;
+            assigns = true;
+            CodeBlock code = fusedBackwardBody(type, terms, true);
+            assigns = outer;
+            return code;
+        }
+        if (operation == Operation.BACKWARD_INPUTS) {
+            return fusedBackwardBody(type, terms, false);
         }
         if (operation == Operation.FORWARD_SAMPLES || operation == Operation.BACKWARD_SAMPLES) {
             // the loop over the channels unrolled where that fits, so that the loop over the samples is the only one
             boolean forward = operation == Operation.FORWARD_SAMPLES;
             Operation sample = forward ? Operation.FORWARD : Operation.BACKWARD;
-            overSamples = true;
+            assigns = true;
             CodeBlock perSample = !unrollsChannels(sample) ? body(sample, type, chunk)
                     : forward ? sharedX2ForwardBody(type, terms, true)
                     : sharedWeightedBackwardBody(type, terms, true, true);
-            overSamples = false;
+            assigns = false;
             return overSamples(perSample, forward);
         }
         if (operation == Operation.FORWARD && plan.sharesX2()) {
@@ -1174,14 +1182,14 @@ final class PathWriter {
         if (weightGradient) {
             String gradient = fmaSum(byI.keySet().stream()
                     .map(i -> new Product(SqrtRational.ONE, "a" + i, "h" + i)).toList(), type);
-            if (overSamples && assignments.gradWeights()) {
+            if (assigns && assignments.gradWeights()) {
                 code.addStatement("gradWeights[weightIndex] = $L + $L", gradient, type.zero());
             } else {
                 code.addStatement("gradWeights[weightIndex] += $L", gradient);
             }
         }
         code.addStatement("$L weight = weights[weightIndex]", t);
-        boolean assignX1 = overSamples && assignments.gradX1();
+        boolean assignX1 = assigns && assignments.gradX1();
         byI.keySet().forEach(i -> code.addStatement("gradX1[$L] = Math.fma(weight, h$L, $L)", in1(i), i,
                 assignX1 ? type.zero() : "gradX1[" + in1(i) + "]"));
         byI.keySet().forEach(i -> code.addStatement("$L wa$L = weight * a$L", t, i, i));
@@ -1196,7 +1204,7 @@ final class PathWriter {
             byJ.computeIfAbsent(term.j(), j -> new ArrayList<>())
                     .add(new Product(term.constant(), "p" + term.i() + "_" + term.k(), null));
         }
-        if (overSamples && assignments.gradX2()) {
+        if (assigns && assignments.gradX2()) {
             byJ.forEach((j, products) -> code.addStatement("gradX2[$L] = $L + $L", in2(j), sum(products, type),
                     type.zero()));
         } else {
@@ -1665,7 +1673,7 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
             code.addStatement("int outIndex = $L", outChannelIndex("outOffset"));
-            if (overSamples && assignments.out()) {
+            if (assigns && assignments.out()) {
                 ks.forEach(k -> code.addStatement("out[$L] = $Lt$L + $L", outAt("outIndex", k), weight, k,
                         type.zero()));
             } else {

@@ -974,9 +974,10 @@ public final class TensorProductWriter {
         List<String> wanted = wantedGradients();
         // Every gradient wanted (training): one fused pass per path; otherwise one pass per wanted gradient.
         method.beginControlFlow("if ($L)", String.join(" && ", wanted));
-        // The channel-last loop copies each sample's x1 gradient (and per-sample weight gradient) out whole; paths
-        // over the samples may assign the gradients they write first.
-        boolean assigned = plan.assignsGradients(PathWriter.FUSED_BACKWARD_USES_PER_TERM);
+        // The channel-last loop copies each sample's x1 gradient (and per-sample weight gradient) out whole; the
+        // paths' fused backward (per sample or over the samples) may assign the gradients they write first.
+        boolean assigned = !channelLastBackward(number)
+                && plan.assignsGradients(PathWriter.FUSED_BACKWARD_USES_PER_TERM);
         if (!channelLastBackward(number) && !assigned) {
             method.addStatement("$T.fill(gradX1, from * DIM_IN1, to * DIM_IN1, $L)", ARRAYS, number.zero());
         }

@@ -186,6 +186,27 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void theFusedBackwardPerSampleAssignsWhatItWritesFirst() throws InvalidSpecException {
+        int uses = 3;
+        // mace-medium: 128 channels, too many to loop over the samples; each path's fused backward runs per sample
+        TensorProductPlan mace = plan("128x0e+128x1o", "0e+1o+2e+3o", "128x0e+128x1o+128x2e", Kind.CHANNELWISE,
+                false);
+        assertFalse(mace.pathsOverSamples());
+        assertFalse(mace.assignsOutputs(), "the forward adds");
+        assertTrue(mace.assignsGradients(uses));
+        // x1's 128x1o block: first written by 128x1o x 0e (path 3), then added to by paths 4-7
+        PathPlan first = mace.paths().stream().filter(path -> path.path().in1() == 1).findFirst().orElseThrow();
+        assertTrue(mace.assignments(first, uses).gradX1());
+        assertTrue(mace.paths().stream().filter(path -> path.path().in1() == 1 && path != first)
+                .noneMatch(path -> mace.assignments(path, uses).gradX1()));
+        assertTrue(mace.paths().stream().allMatch(path -> mace.assignments(path, uses).gradWeights()));
+        assertFalse(plan("128x0e+128x1o", "0e+1o", "128x0e+128x1o", Kind.CHANNELWISE, true).assignsGradients(uses),
+                "shared weights sum over the samples");
+        assertFalse(plan("8x0e+8x1o", "0e+1o", "8x0e+8x1o", Kind.FULLY_CONNECTED, false).assignsGradients(uses),
+                "uvw paths");
+    }
+
+    @Test
     void vacuousPathsAreLeftOut() throws InvalidSpecException {
         // 0x1o x 1o -> 2x0e is an instruction that contributes nothing (e3nn's output mask)
         TensorProductPlan plan = plan("2x0e+0x1o", "0e+1o", "2x0e", Kind.FULLY_CONNECTED, false);
