@@ -732,8 +732,7 @@ final class PointConvolution {
     /**
      * A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages, their
      * gradients, and a destination's running sum with a buffer for the row added to it ({@link EdgeSet#sumIntoDst}).
-     * Their contents are left from the
-     * chunk before, which every use overwrites.
+     * Their contents are left from the chunk before, which every use overwrites.
      */
     private static final class ChunkArrays<A> {
         final Scratch<A> neighbours;
