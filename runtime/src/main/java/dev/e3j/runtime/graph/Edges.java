@@ -63,7 +63,7 @@ public final class Edges {
         this.attr = new double[numEdges * shDim];
         this.lengthEmbedding = new double[numEdges * numberOfBasis];
         this.basisDerivative = new double[numEdges * numberOfBasis];
-        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> computeFeatures(from, to));
+        BatchBlocks.run(numEdges, edgeBlock(numEdges), (block, from, to) -> computeFeatures(from, to));
     }
 
     /**
@@ -98,6 +98,15 @@ public final class Edges {
         if (!all) {
             System.arraycopy(derivative, 0, basisDerivative, from * numberOfBasis, derivative.length);
         }
+    }
+
+    /**
+     * Edges per block of the feature passes: {@link #EDGE_BLOCK}, or all of them in one block inside
+     * {@link BatchBlocks#serially}, where blocks run one after the other anyway and one block works in the arrays
+     * themselves, without copies of its rows. Every edge's numbers are its own, so the blocks change no bit.
+     */
+    private static int edgeBlock(int numEdges) {
+        return BatchBlocks.isSerial() ? Math.max(1, numEdges) : EDGE_BLOCK;
     }
 
     /** The edges of {@code graph} ({@code src}, {@code dst}, {@code edgeVec}). */
@@ -256,7 +265,7 @@ public final class Edges {
         double[] gradVec = new double[numEdges * 3];
         double[] gradLength = new double[numEdges];
         if (gradAttr != null || floatGradAttr != null) {
-            BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+            BatchBlocks.run(numEdges, edgeBlock(numEdges), (block, from, to) -> {
                 double[] gradHarmonics = new double[(to - from) * shDim];
                 for (int e = from; e < to; e++) {
                     double edgeCutoff = cutoff[e];
@@ -277,7 +286,7 @@ public final class Edges {
             });
         }
         double scale = Math.sqrt(numberOfBasis);
-        BatchBlocks.run(numEdges, EDGE_BLOCK, (block, from, to) -> {
+        BatchBlocks.run(numEdges, edgeBlock(numEdges), (block, from, to) -> {
             if (gradLengthEmbedding != null || floatGradLengthEmbedding != null) {
                 for (int e = from; e < to; e++) {
                     double sum = 0;

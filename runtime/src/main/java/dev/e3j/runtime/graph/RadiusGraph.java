@@ -131,6 +131,7 @@ public final class RadiusGraph {
         }
         CellGrid grid = numNodes > ALL_PAIRS_NODES ? new CellGrid(numNodes, pos, rMax) : null;
         Distances distances = new Distances(pos, rMax);
+        boolean[] near = grid == null ? nearPairs(numNodes, pos, distances) : null;
         int[] neighbours = new int[Math.max(numNodes, 1)];
         int[] src = new int[Math.max(numNodes, 16)];
         int[] dst = new int[src.length];
@@ -141,7 +142,7 @@ public final class RadiusGraph {
                 count = grid.neighbours(center, distances, neighbours);
                 Arrays.sort(neighbours, 0, count);
             } else {
-                count = allNeighbours(numNodes, pos, center, distances, neighbours);
+                count = allNeighbours(numNodes, center, near, neighbours);
             }
             if (count > maxNeighbours) {
                 count = keepNearest(center, distances, neighbours, count, maxNeighbours);
@@ -219,17 +220,36 @@ public final class RadiusGraph {
     }
 
     /**
-     * The finite nodes within {@code rMax} of {@code center} (none if it is not finite) into {@code out}, in index
-     * order, by testing every node; their count.
+     * Whether nodes {@code a} and {@code b} are neighbours, at {@code [a * numNodes + b]}: distinct, both finite and
+     * within {@code rMax}, by testing every pair once. The test is symmetric ({@code pos[a] - pos[b]} is
+     * {@code -(pos[b] - pos[a])} exactly, so both squares are the same), so each pair is tested for one order and
+     * the answer mirrored.
      */
-    private static int allNeighbours(int numNodes, double[] pos, int center, Distances distances, int[] out) {
-        if (!CellGrid.isFinite(pos, center)) {
-            return 0;
+    private static boolean[] nearPairs(int numNodes, double[] pos, Distances distances) {
+        boolean[] finite = new boolean[numNodes];
+        for (int n = 0; n < numNodes; n++) {
+            finite[n] = CellGrid.isFinite(pos, n);
         }
+        boolean[] near = new boolean[numNodes * numNodes];
+        for (int center = 0; center < numNodes; center++) {
+            if (!finite[center]) {
+                continue;
+            }
+            for (int other = center + 1; other < numNodes; other++) {
+                if (finite[other] && distances.within(distances.scaledSquared(center, other))) {
+                    near[center * numNodes + other] = true;
+                    near[other * numNodes + center] = true;
+                }
+            }
+        }
+        return near;
+    }
+
+    /** The neighbours of {@code center} ({@link #nearPairs}) into {@code out}, in index order; their count. */
+    private static int allNeighbours(int numNodes, int center, boolean[] near, int[] out) {
         int count = 0;
         for (int other = 0; other < numNodes; other++) {
-            if (other != center && distances.within(distances.scaledSquared(center, other))
-                    && CellGrid.isFinite(pos, other)) {
+            if (near[center * numNodes + other]) {
                 out[count++] = other;
             }
         }

@@ -222,7 +222,8 @@ final class PointConvolution {
                     A chunkMessages = arrays.messages.rows(count);
                     numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
                             arrays.weights.copy(edgeWeights, first, count), chunkMessages);
-                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum);
+                    edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum,
+                            arrays.row);
                 }
                 idleChunkArrays(numbers).offer(arrays);
             });
@@ -457,7 +458,8 @@ final class PointConvolution {
 
     /**
      * The backward pass through the edges of {@code pass}, by chunks of edges as its forward ran: from the gradient of
-     * the sums into the nodes ({@code gradAggregated}), adds the edge features' gradients to {@code gradAttr} and
+     * the sums into the nodes ({@code gradAggregated}, the caller's scratch: scaled in place by
+     * {@code 1 / sqrt(numNeighbors)}), adds the edge features' gradients to {@code gradAttr} and
      * {@code gradLengthEmbedding} ({@code null} to skip), writes the radial MLP's parameter gradient into
      * {@code gradRadial} (in double, overwritten, {@code null} to skip), and returns the gradient of
      * {@link Pass#hidden}. Each chunk gathers its neighbours again; their gradients go straight into their sums, in
@@ -478,6 +480,8 @@ final class PointConvolution {
         A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
         A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
         A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
+        // Every edge into a node reads the node's row scaled: scaled once per node, the same products.
+        scale(gradAggregated, midDim, scale);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
             int[] starts = chunks[block];
             // The messages' arrays take their gradient.
@@ -486,7 +490,7 @@ final class PointConvolution {
                 int first = starts[k];
                 int count = starts[k + 1] - first;
                 A chunkGradMessages = arrays.messages.rows(count);
-                edges.gatherDst(gradAggregated, midDim, scale, first, count, chunkGradMessages);
+                edges.gatherDst(gradAggregated, midDim, 1.0, first, count, chunkGradMessages);
                 A chunkNeighbours = arrays.neighbours.rows(count);
                 edges.gatherSrc(pass.hidden, hiddenDim, first, count, chunkNeighbours);
                 A chunkGradNeighbours = arrays.gradNeighbours.rows(count);
@@ -727,8 +731,8 @@ final class PointConvolution {
 
     /**
      * A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages, their
-     * gradients, and a destination's running sum ({@link EdgeSet#sumIntoDst}). Their contents are left from the
-     * chunk before, which every use overwrites.
+     * gradients, and a destination's running sum with a buffer for the row added to it ({@link EdgeSet#sumIntoDst}).
+     * Their contents are left from the chunk before, which every use overwrites.
      */
     private static final class ChunkArrays<A> {
         final Scratch<A> neighbours;
@@ -739,6 +743,7 @@ final class PointConvolution {
         final Scratch<A> gradAttr;
         final Scratch<A> gradWeights;
         final A sum;
+        final A row;
 
         ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
             neighbours = new Scratch<>(numbers, hiddenDim);
@@ -749,6 +754,7 @@ final class PointConvolution {
             gradAttr = new Scratch<>(numbers, attrDim);
             gradWeights = new Scratch<>(numbers, weightDim);
             sum = numbers.zeros(midDim);
+            row = numbers.zeros(midDim);
         }
     }
 
@@ -795,6 +801,28 @@ final class PointConvolution {
             A target = rows(count);
             System.arraycopy(values, first * width, target, 0, count * width);
             return target;
+        }
+    }
+
+    /**
+     * {@code values *= scale} in place ({@code [rows][width]}), in parallel blocks of rows; in float by the factor
+     * rounded to float, as {@link EdgeSet#gatherDst(Object, int, double, int, int, Object)} scales.
+     */
+    private static <A> void scale(A values, int width, double scale) {
+        if (values instanceof double[] wide) {
+            BatchBlocks.run(wide.length / width, rowBlock(width), (block, from, to) -> {
+                for (int i = from * width; i < to * width; i++) {
+                    wide[i] *= scale;
+                }
+            });
+        } else {
+            float[] narrow = (float[]) values;
+            float factor = (float) scale;
+            BatchBlocks.run(narrow.length / width, rowBlock(width), (block, from, to) -> {
+                for (int i = from * width; i < to * width; i++) {
+                    narrow[i] *= factor;
+                }
+            });
         }
     }
 

@@ -52,6 +52,11 @@ public final class Gate {
     private final int[] gatedTargets;
     /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
     private final int[] gateOf;
+    /**
+     * {@code gateComponents[k]}: the gated components {@code c} with {@code gateOf[c] == k}, in increasing order, so
+     * that a gate's gradient sums its products in one local sum, in the order of {@code c}.
+     */
+    private final int[][] gateComponents;
 
     /** e3nn's {@code Gate(irreps_scalars, act_scalars, irreps_gates, act_gates, irreps_gated)}. */
     public Gate(Irreps irrepsScalars, List<ScalarFunction> actScalars, Irreps irrepsGates,
@@ -99,6 +104,24 @@ public final class Gate {
         for (int c = 0; c < gatedTargets.length; c++) {
             gatedTargets[c] = scalarDim + c;
         }
+        this.gateComponents = componentsByGate(gateOf, groupSources[1].length);
+    }
+
+    /** The components of each gate ({@link #gateComponents}) from {@code gateOf}. */
+    private static int[][] componentsByGate(int[] gateOf, int gates) {
+        int[] counts = new int[gates];
+        for (int gate : gateOf) {
+            counts[gate]++;
+        }
+        int[][] components = new int[gates][];
+        for (int k = 0; k < gates; k++) {
+            components[k] = new int[counts[k]];
+            counts[k] = 0;
+        }
+        for (int c = 0; c < gateOf.length; c++) {
+            components[gateOf[c]][counts[gateOf[c]]++] = c;
+        }
+        return components;
     }
 
     /** {@code mulIr}'s gate on channel-last features: its index maps carried from {@code mul_ir} into {@code ir_mul}. */
@@ -109,6 +132,7 @@ public final class Gate {
         this.actGates = mulIr.actGates;
         this.irrepsGated = mulIr.irrepsGated;
         this.gateOf = mulIr.gateOf;
+        this.gateComponents = mulIr.gateComponents;
         this.channelLast = true;
         this.groupSources = new int[mulIr.groupSources.length][];
         for (int g = 0; g < groupSources.length; g++) {
@@ -450,7 +474,6 @@ public final class Gate {
         int scalarDim = scalarSources.length;
         int gateDim = gateSources.length;
         int gatedDim = gatedSources.length;
-        double[] gradActivatedGates = new double[gateDim];
         for (int b = 0; b < rows; b++) {
             int outRow = gradOutAt + b * dimOut;
             int inRow = gradXAt + b * dimIn;
@@ -458,16 +481,16 @@ public final class Gate {
                 set(gradX, floatGradX, inRow + scalarSources[k],
                         get(gradOut, floatGradOut, outRow + k) * trace.scalarDerivatives[b * scalarDim + k]);
             }
-            Arrays.fill(gradActivatedGates, 0.0);
-            for (int c = 0; c < gatedDim; c++) {
-                double g = get(gradOut, floatGradOut, outRow + gatedTargets[c]);
-                int gate = gateOf[c];
-                set(gradX, floatGradX, inRow + gatedSources[c], g * trace.activatedGates[b * gateDim + gate]);
-                gradActivatedGates[gate] += g * trace.gated[b * gatedDim + c];
-            }
             for (int k = 0; k < gateDim; k++) {
+                double activatedGate = trace.activatedGates[b * gateDim + k];
+                double gradActivatedGate = 0.0;
+                for (int c : gateComponents[k]) {
+                    double g = get(gradOut, floatGradOut, outRow + gatedTargets[c]);
+                    set(gradX, floatGradX, inRow + gatedSources[c], g * activatedGate);
+                    gradActivatedGate += g * trace.gated[b * gatedDim + c];
+                }
                 set(gradX, floatGradX, inRow + gateSources[k],
-                        gradActivatedGates[k] * trace.gateDerivatives[b * gateDim + k]);
+                        gradActivatedGate * trace.gateDerivatives[b * gateDim + k]);
             }
         }
     }

@@ -129,14 +129,16 @@ class EdgeSetTest {
             float[] dstSumsFloat = new float[NODES * WIDTH];
             float[] srcSumsFloat = new float[NODES * WIDTH];
             double[] sum = new double[WIDTH];
+            double[] row = new double[WIDTH];
             float[] sumFloat = new float[WIDTH];
+            float[] rowFloat = new float[WIDTH];
             for (int first = 0; first < numEdges; first += chunk) {
                 int count = Math.min(chunk, numEdges - first);
                 double[] rows = Arrays.copyOfRange(values, first * WIDTH, (first + count) * WIDTH);
                 float[] rowsFloat = Arrays.copyOfRange(narrow, first * WIDTH, (first + count) * WIDTH);
-                edges.sumIntoDst(rows, WIDTH, scale, first, count, dstSums, sum);
+                edges.sumIntoDst(rows, WIDTH, scale, first, count, dstSums, sum, row);
                 edges.addIntoSrc(rows, WIDTH, first, count, srcSums);
-                edges.sumIntoDst(rowsFloat, WIDTH, scale, first, count, dstSumsFloat, sumFloat);
+                edges.sumIntoDst(rowsFloat, WIDTH, scale, first, count, dstSumsFloat, sumFloat, rowFloat);
                 edges.addIntoSrc(rowsFloat, WIDTH, first, count, srcSumsFloat);
             }
             assertArrayEquals(edges.sumIntoDst(values, WIDTH, scale), dstSums, "chunks of " + chunk);
