@@ -472,12 +472,12 @@ final class PointConvolution {
         int hiddenDim = lin1.irrepsOut().dim();
         int midDim = edgeProduct.irrepsOut().dim();
         int attrDim = attrDim();
-        int weightDim = edgeProduct.weightNumel();
         double scale = 1 / Math.sqrt(numNeighbors);
         int[][] chunks = pass.chunks;
         A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
         A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
-        A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
+        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
+        RadialTrace.OutputGradient<A> gradEdgeWeights = pass.radialTrace.outputGradient(gradEmbeddingPart, gradRadial);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
             int[] starts = chunks[block];
             // The messages' arrays take their gradient.
@@ -498,7 +498,7 @@ final class PointConvolution {
                 if (gradAttr != null) {
                     numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
                 }
-                System.arraycopy(chunkGradWeights, 0, gradEdgeWeights, first * weightDim, count * weightDim);
+                gradEdgeWeights.setRows(first, count, chunkGradWeights);
                 if (gradHidden != null) {
                     edges.addIntoSrc(chunkGradNeighbours, hiddenDim, first, count, gradHidden);
                 } else {
@@ -507,8 +507,7 @@ final class PointConvolution {
             }
             idleChunkArrays(numbers).offer(arrays);
         });
-        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
-        pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradRadial);
+        gradEdgeWeights.finish();
         accumulate(gradLengthEmbedding, gradEmbeddingPart);
         return gradHidden != null ? gradHidden : edges.sumIntoSrc(gradNeighbours, hiddenDim);
     }
