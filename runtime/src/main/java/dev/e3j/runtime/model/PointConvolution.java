@@ -476,8 +476,8 @@ final class PointConvolution {
         int[][] chunks = pass.chunks;
         A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
         A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
-        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
-        RadialTrace.OutputGradient<A> gradEdgeWeights = pass.radialTrace.outputGradient(gradEmbeddingPart, gradRadial);
+        RadialTrace.OutputGradient<A> gradEdgeWeights = pass.radialTrace.outputGradient(gradLengthEmbedding,
+                gradRadial);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
             int[] starts = chunks[block];
             // The messages' arrays take their gradient.
@@ -508,7 +508,6 @@ final class PointConvolution {
             idleChunkArrays(numbers).offer(arrays);
         });
         gradEdgeWeights.finish();
-        accumulate(gradLengthEmbedding, gradEmbeddingPart);
         return gradHidden != null ? gradHidden : edges.sumIntoSrc(gradNeighbours, hiddenDim);
     }
 

@@ -31,8 +31,9 @@ abstract class RadialTrace<A> {
 
     /**
      * {@link #backward(Object, Object, double[])} with the output's gradient set by rows
-     * ({@link OutputGradient#setRows}) instead of given whole: {@code gradX} and {@code gradParams} (each
-     * overwritten, {@code null} to skip) are complete once {@link OutputGradient#finish} returns. Without a parameter
+     * ({@link OutputGradient#setRows}) instead of given whole, the input gradient added into {@code gradX}
+     * ({@code gradX[i] += g}) and the parameter gradient written into {@code gradParams} ({@code null} to skip
+     * either), both complete once {@link OutputGradient#finish} returns. Without a parameter
      * gradient, {@link FullyConnectedNet.OutputGradient} or {@link FullyConnectedNet.FloatOutputGradient}, whose
      * blocks run as their last rows come; with one, the rows are gathered for
      * {@link #backward(Object, Object, double[])}.
@@ -98,7 +99,11 @@ abstract class RadialTrace<A> {
 
                 @Override
                 public void finish() {
-                    backward(gradOut, gradX, gradParams);
+                    double[] part = gradX != null ? new double[gradX.length] : null;
+                    backward(gradOut, part, gradParams);
+                    for (int i = 0; part != null && i < part.length; i++) {
+                        gradX[i] += part[i];
+                    }
                 }
             };
         }

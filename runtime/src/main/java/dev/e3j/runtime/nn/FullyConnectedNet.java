@@ -284,7 +284,7 @@ public final class FullyConnectedNet {
 
         /**
          * The output's gradient to set by rows ({@link OutputGradient}), whose blocks run their backward pass into
-         * {@code gradX} ({@code [batch][h_0]}, each row overwritten once its block has run).
+         * {@code gradX} ({@code [batch][h_0]}, each row added to once its block has run).
          */
         public OutputGradient outputGradient(double[] gradX) {
             Checks.requireShape("FullyConnectedNet.Trace.outputGradient", "gradX", gradX, "batch", batch,
@@ -341,7 +341,7 @@ public final class FullyConnectedNet {
             try {
                 double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0,
                         workspace.doubles(0, outputDim(), to - from));
-                backwardBlock(trace, block, from, to, grad, gradX, workspace);
+                backwardBlock(trace, block, from, to, grad, gradX, false, workspace);
             } finally {
                 idle.offer(workspace);
             }
@@ -350,11 +350,12 @@ public final class FullyConnectedNet {
 
     /**
      * The input gradient of block {@code block} (samples {@code from .. to}) of {@code trace}, from its output's
-     * gradient transposed ({@code grad}, {@code [h_L][to - from]}, used up) into those rows of {@code gradX}; the
-     * intermediates in {@code workspace}'s first two slots, which {@code grad} may be the first of.
+     * gradient transposed ({@code gradOut}, {@code [h_L][to - from]}, used up) into those rows of {@code gradX}
+     * (added to them with {@code add}: {@code gradX[i] += g}, the sum of adding the gradient from an array of its
+     * own); the intermediates in {@code workspace}'s first two slots, which {@code gradOut} may be the first of.
      */
     private void backwardBlock(Trace trace, int block, int from, int to, double[][] gradOut, double[] gradX,
-                               Workspace workspace) {
+                               boolean add, Workspace workspace) {
         int count = to - from;
         double[] params = trace.params;
         double[][] grad = gradOut;
@@ -387,15 +388,20 @@ public final class FullyConnectedNet {
                     workspace.doubles(slot, hIn, count));
             scale = weightScale(layer);
         }
-        untransposed(grad, hs[0], count, gradX, from, scale);
+        if (add) {
+            addUntransposed(grad, hs[0], count, gradX, from, scale);
+        } else {
+            untransposed(grad, hs[0], count, gradX, from, scale);
+        }
     }
 
     /**
-     * The input gradient of a {@link Trace} ({@code gradX}, {@code [batch][h_0]}) from its output's gradient set a few
-     * rows at a time ({@link #setRows}), each block of the trace's samples running its backward pass as soon as its
+     * The input gradient of a {@link Trace}, added into {@code gradX} ({@code [batch][h_0]}), from its output's
+     * gradient set a few rows at a time ({@link #setRows}), each block of the trace's samples running its backward pass as soon as its
      * last row is set, while its rows are in cache: a caller that forms the gradient by chunks of rows (a
      * convolution's edge products) hands each chunk over instead of filling a row-major array that the backward pass
-     * would transpose from memory. The values are those of
+     * would transpose from memory, and one that sums the input gradients of several networks saves their arrays. The
+     * values are {@code gradX[i] += g} for the {@code g} of
      * {@link FullyConnectedNet#backward(Trace, double[], double[], double[])}. Each row must be set exactly once;
      * distinct rows may be set from different threads at once, and {@link #finish} (after the last) checks that
      * every row was. A block's rows go into arrays that the network reuses once its pass has run.
@@ -464,7 +470,7 @@ public final class FullyConnectedNet {
                     columns.set(block, null);
                     Workspace workspace = net.takeWorkspace();
                     try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, workspace);
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true, workspace);
                     } finally {
                         net.idle.offer(workspace);
                         net.idleColumns.offer(blockColumns);
@@ -521,7 +527,7 @@ public final class FullyConnectedNet {
 
         /**
          * The output's gradient to set by rows ({@link FloatOutputGradient}), whose blocks run their backward pass
-         * into {@code gradX} ({@code [batch][h_0]}, each row overwritten once its block has run).
+         * into {@code gradX} ({@code [batch][h_0]}, each row added to once its block has run).
          */
         public FloatOutputGradient outputGradient(float[] gradX) {
             Checks.requireShape("FullyConnectedNet.FloatTrace.outputGradient", "gradX", gradX, "batch", batch,
@@ -739,16 +745,16 @@ public final class FullyConnectedNet {
             try {
                 float[][] grad = transposed(gradOut, outputDim(), from, to, 1f,
                         workspace.floats(0, outputDim(), to - from));
-                backwardBlock(trace, block, from, to, grad, gradX, workspace);
+                backwardBlock(trace, block, from, to, grad, gradX, false, workspace);
             } finally {
                 idle.offer(workspace);
             }
         });
     }
 
-    /** Float overload of {@link #backwardBlock(Trace, int, int, int, double[][], double[], Workspace)}. */
+    /** Float overload of {@link #backwardBlock(Trace, int, int, int, double[][], double[], boolean, Workspace)}. */
     private void backwardBlock(FloatTrace trace, int block, int from, int to, float[][] gradOut, float[] gradX,
-                               Workspace workspace) {
+                               boolean add, Workspace workspace) {
         int count = to - from;
         float[][] grad = gradOut;
         int slot = 0;
@@ -780,13 +786,17 @@ public final class FullyConnectedNet {
             grad = inputGradient(grad, trace.rows[layer], hIn, hOut, count, workspace.floats(slot, hIn, count));
             scale = (float) weightScale(layer);
         }
-        untransposed(grad, hs[0], count, gradX, from, scale);
+        if (add) {
+            addUntransposed(grad, hs[0], count, gradX, from, scale);
+        } else {
+            untransposed(grad, hs[0], count, gradX, from, scale);
+        }
     }
 
     /**
-     * Float overload of {@link OutputGradient}: the input gradient of a {@link FloatTrace}, each block's backward pass
-     * run as soon as its last row of the output's gradient is set; the values of
-     * {@link FullyConnectedNet#backward(FloatTrace, float[], float[])}.
+     * Float overload of {@link OutputGradient}: the input gradient of a {@link FloatTrace} added into {@code gradX},
+     * each block's backward pass run as soon as its last row of the output's gradient is set; {@code gradX[i] += g}
+     * for the {@code g} of {@link FullyConnectedNet#backward(FloatTrace, float[], float[])}.
      */
     public static final class FloatOutputGradient {
         private final FloatTrace trace;
@@ -847,7 +857,7 @@ public final class FullyConnectedNet {
                     columns.set(block, null);
                     Workspace workspace = net.takeWorkspace();
                     try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, workspace);
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true, workspace);
                     } finally {
                         net.idle.offer(workspace);
                         net.idleFloatColumns.offer(blockColumns);
@@ -1528,6 +1538,39 @@ public final class FullyConnectedNet {
                 int at = from * width + i;
                 for (int b = start; b < end; b++) {
                     values[at + b * width] = column[b] * scale;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #untransposed(double[][], int, int, double[], int, double)} added to the rows:
+     * {@code values[..] += columns[i][b] * scale}.
+     */
+    private static void addUntransposed(double[][] columns, int width, int count, double[] values, int from,
+                                        double scale) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] += column[b] * scale;
+                }
+            }
+        }
+    }
+
+    /** Float overload of {@link #addUntransposed(double[][], int, int, double[], int, double)}. */
+    private static void addUntransposed(float[][] columns, int width, int count, float[] values, int from,
+                                        float scale) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] += column[b] * scale;
                 }
             }
         }
