@@ -451,11 +451,11 @@ public final class FullyConnectedNet {
 
     /**
      * The input gradient of a {@link Trace}, added into {@code gradX} ({@code [batch][h_0]}), from its output's
-     * gradient set a few rows at a time ({@link #setRows}), each block of the trace's samples running its backward pass as soon as its
-     * last row is set, while its rows are in cache: a caller that forms the gradient by chunks of rows (a
-     * convolution's edge products) hands each chunk over instead of filling a row-major array that the backward pass
-     * would transpose from memory, and one that sums the input gradients of several networks saves their arrays. The
-     * values are {@code gradX[i] += g} for the {@code g} of
+     * gradient set a few rows at a time ({@link #setRows}), each block of the trace's samples running its backward
+     * pass as soon as its last row is set, while its rows are in cache: a caller that forms the gradient by chunks
+     * of rows (a convolution's edge products) hands each chunk over instead of filling a row-major array that the
+     * backward pass would transpose from memory, and one that sums the input gradients of several networks saves
+     * their arrays. The values are {@code gradX[i] += g} for the {@code g} of
      * {@link FullyConnectedNet#backward(Trace, double[], double[], double[])}. Each row must be set exactly once;
      * distinct rows may be set from different threads at once, and {@link #finish} (after the last) checks that
      * every row was. A block's rows go into arrays that the network reuses once its pass has run.
@@ -524,7 +524,8 @@ public final class FullyConnectedNet {
                     columns.set(block, null);
                     Workspace workspace = net.takeWorkspace();
                     try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true, workspace);
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
+                                workspace);
                     } finally {
                         net.idle.offer(workspace);
                         net.idleColumns.offer(blockColumns);
@@ -959,7 +960,8 @@ public final class FullyConnectedNet {
                     columns.set(block, null);
                     Workspace workspace = net.takeWorkspace();
                     try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true, workspace);
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
+                                workspace);
                     } finally {
                         net.idle.offer(workspace);
                         net.idleFloatColumns.offer(blockColumns);
@@ -1399,7 +1401,8 @@ public final class FullyConnectedNet {
      * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
      * {@link Trace}'s), each activated layer's unnormalized {@code f'(z)} goes into it (computed with the values,
      * sharing their exponentials; the backward pass applies the constant); nothing else is kept, every other
-     * intermediate is in a workspace's rows.
+     * intermediate is in a workspace's rows. With {@code columns} (a {@link TransposedInput}'s), each block reads its
+     * input rows, transposed and scaled, from them instead of transposing {@code x}.
      */
     private double[] run(int batch, int blockSize, double[] x, double[][][] columns, double[] params,
                          double[][][] derivatives) {
