@@ -112,17 +112,21 @@ abstract class RadialTrace<A> {
 
         @Override
         OutputGradient<double[]> outputGradient(double[] gradX, double[] gradParams) {
-            if (gradParams == null && gradX != null) {
-                FullyConnectedNet.OutputGradient gradient = trace.outputGradient(gradX);
+            if (gradParams == null) {
+                FullyConnectedNet.OutputGradient gradient = gradX != null ? trace.outputGradient(gradX) : null;
                 return new OutputGradient<>() {
                     @Override
                     public void setRows(int first, int count, double[] rows) {
-                        gradient.setRows(first, count, rows);
+                        if (gradient != null) {
+                            gradient.setRows(first, count, rows);
+                        }
                     }
 
                     @Override
                     public void finish() {
-                        gradient.finish();
+                        if (gradient != null) {
+                            gradient.finish();
+                        }
                     }
                 };
             }
