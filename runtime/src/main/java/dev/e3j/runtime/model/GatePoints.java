@@ -645,14 +645,11 @@ public final class GatePoints {
             this.edges = EdgeSet.build(edgeHarmonics, numNodes, pos, batch, maxRadius, numberOfBasis);
             this.attr = inHiddenLayout(irrepsEdgeAttr, edges.attr(numbers));
             this.lengthEmbedding = edges.lengthEmbedding(numbers);
-            // Transposed once for every layer's radial MLP.
-            RadialTrace.Input<A> radialInput = convolutions.isEmpty() ? null
-                    : RadialTrace.input(convolutions.get(0).radial, edges.numEdges(), lengthEmbedding);
             A h = x != null ? inHiddenLayout(irrepsIn, x) : ones(numNodes);
             for (int i = 0; i < convolutions.size(); i++) {
                 PointConvolution convolution = convolutions.get(i);
                 inputs.add(h);
-                PointConvolution.Pass<A> pass = convolution.new Pass<>(numbers, edges, attr, radialInput, h,
+                PointConvolution.Pass<A> pass = convolution.new Pass<>(numbers, edges, attr, lengthEmbedding, h,
                         this.z, weights.get(i));
                 convolutionPasses.add(pass);
                 h = pass.output();

@@ -164,8 +164,7 @@ final class PointConvolution {
 
     /**
      * The intermediates of one forward pass that the output and the gradients need, in the arrays of
-     * {@code numbers}; {@code attr} and {@code lengthEmbedding} are the edge features ({@link EdgeSet}) in that type,
-     * the embedded lengths transposed once for every layer's radial MLP ({@link RadialTrace#input}).
+     * {@code numbers}; {@code attr} and {@code lengthEmbedding} are the edge features ({@link EdgeSet}) in that type.
      *
      * <p>The radial MLP runs over all edges at once; the edge product runs by chunks of consecutive edges
      * ({@link PointConvolution#edgeChunks}): each chunk gathers its neighbours and its edges' rows, runs the product,
@@ -194,20 +193,19 @@ final class PointConvolution {
         /** The chunks of edges that the forward ran by ({@link PointConvolution#edgeChunks}), and so the backward. */
         private final int[][] chunks;
 
-        Pass(Numbers<A> numbers, EdgeSet edges, A attr, RadialTrace.Input<A> lengthEmbedding, A x, A z,
-             Weights<A> weights) {
+        Pass(Numbers<A> numbers, EdgeSet edges, A attr, A lengthEmbedding, A x, A z, Weights<A> weights) {
             this.numbers = numbers;
             this.weights = weights;
             this.edges = edges;
             this.attr = attr;
-            this.lengthEmbedding = lengthEmbedding.x();
+            this.lengthEmbedding = lengthEmbedding;
             int numNodes = edges.numNodes();
             A selfConnected = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(selfConnection, numNodes, x, z, weights.rounded(0), selfConnected);
             int hiddenDim = lin1.irrepsOut().dim();
             hidden = numbers.zeros(numNodes * hiddenDim);
             numbers.forward(lin1, numNodes, x, z, weights.rounded(1), hidden);
-            radialTrace = RadialTrace.of(radial, lengthEmbedding, weights.wide(2));
+            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, weights.wide(2));
             edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
             aggregated = numbers.zeros(numNodes * midDim);

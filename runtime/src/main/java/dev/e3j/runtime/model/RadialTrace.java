@@ -11,50 +11,13 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
  */
 abstract class RadialTrace<A> {
 
-    /**
-     * The forward pass of {@code net} on {@code x}, an input transposed once for the radial MLPs of several layers
-     * ({@link #input}): the values of {@link FullyConnectedNet#trace(int, double[], double[])} (in float,
-     * {@link FullyConnectedNet#trace(int, float[], double[])}) on its array.
-     */
+    /** The forward pass of {@code net} on {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}). */
     @SuppressWarnings("unchecked")
-    static <A> RadialTrace<A> of(FullyConnectedNet net, Input<A> x, double[] params) {
-        if (x.transposed instanceof FullyConnectedNet.TransposedInput wide) {
-            return (RadialTrace<A>) new Float64(net, net.trace(wide, params));
-        }
-        return (RadialTrace<A>) new Float32(net, net.trace((FullyConnectedNet.FloatTransposedInput) x.transposed,
-                params));
-    }
-
-    /**
-     * {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}) transposed once for the radial MLPs of
-     * several layers ({@link FullyConnectedNet#transposedInput(int, double[])}), each of {@code net}'s input width.
-     */
-    static <A> Input<A> input(FullyConnectedNet net, int batch, A x) {
+    static <A> RadialTrace<A> of(FullyConnectedNet net, int batch, A x, double[] params) {
         if (x instanceof double[] wide) {
-            return new Input<>(x, net.transposedInput(batch, wide));
+            return (RadialTrace<A>) new Float64(net, net.trace(batch, wide, params));
         }
-        return new Input<>(x, net.transposedInput(batch, (float[]) x));
-    }
-
-    /**
-     * An input transposed once ({@link #input}): {@link FullyConnectedNet.TransposedInput} or
-     * {@link FullyConnectedNet.FloatTransposedInput}, and its array.
-     *
-     * @param <A> {@code double[]} or {@code float[]}
-     */
-    static final class Input<A> {
-        private final A x;
-        private final Object transposed;
-
-        private Input(A x, Object transposed) {
-            this.x = x;
-            this.transposed = transposed;
-        }
-
-        /** The input's array, {@code [batch][h_0]}. */
-        A x() {
-            return x;
-        }
+        return (RadialTrace<A>) new Float32(net, net.trace(batch, (float[]) x, params));
     }
 
     /** The output, {@code [batch][h_L]}. */

@@ -180,7 +180,7 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        double[] y = run(batch, transposedBlockSize(batch), x, null, params, null);
+        double[] y = run(batch, transposedBlockSize(batch), x, params, null);
         System.arraycopy(y, 0, out, 0, y.length);
     }
 
@@ -299,68 +299,14 @@ public final class FullyConnectedNet {
      */
     public Trace trace(int batch, double[] x, double[] params) {
         check("FullyConnectedNet.trace", batch, x, params);
-        return trace(batch, x, null, params);
-    }
-
-    /**
-     * {@link #trace(int, double[], double[])} of a transposed input's {@code x}, reading its rows when they hold
-     * this network's first weight scale (the same values); {@code x}'s array is kept, as there.
-     */
-    public Trace trace(TransposedInput x, double[] params) {
-        String where = "FullyConnectedNet.trace";
-        Checks.requireNonNull(where, "x", x);
-        check(where, x.batch, x.x, params);
-        return trace(x.batch, x.x, x.scale == weightScale(0) ? x.columns : null, params);
-    }
-
-    /** The trace of {@code x}, whose blocks' transposed rows are {@code columns} when not {@code null}. */
-    private Trace trace(int batch, double[] x, double[][][] columns, double[] params) {
         int blockSize = transposedBlockSize(batch);
         int blocks = BatchBlocks.count(batch, blockSize);
         double[][][] derivatives = new double[layers()][][];
         for (int layer = 0; layer < layers(); layer++) {
             derivatives[layer] = activated(layer) ? new double[blocks * hs[layer + 1]][] : null;
         }
-        double[] output = run(batch, blockSize, x, columns, params, derivatives);
+        double[] output = run(batch, blockSize, x, params, derivatives);
         return new Trace(this, batch, blockSize, x, params, derivatives, output);
-    }
-
-    /**
-     * {@code x} ({@code [batch][h_0]}) transposed once for the traces of several networks of input width
-     * {@code h_0} ({@link #trace(TransposedInput, double[])}): a convolution network's radial MLPs all read the
-     * edges' length embedding. The rows hold this network's first weight scale; {@code x} is kept, not copied.
-     */
-    public TransposedInput transposedInput(int batch, double[] x) {
-        String where = "FullyConnectedNet.transposedInput";
-        Checks.requireNonNegative(where, "batch", batch);
-        Checks.requireShape(where, "x", x, "batch", batch, inputDim());
-        double scale = weightScale(0);
-        int blockSize = transposedBlockSize(batch);
-        double[][][] columns = new double[BatchBlocks.count(batch, blockSize)][][];
-        BatchBlocks.run(batch, blockSize, (block, from, to) ->
-                columns[block] = transposed(x, hs[0], from, to, scale, new double[hs[0]][to - from]));
-        return new TransposedInput(batch, x, scale, columns);
-    }
-
-    /**
-     * An input {@code x} ({@code [batch][h_0]}) transposed once by the blocks of the transposed passes, each value
-     * times a network's first weight scale ({@link #transposedInput(int, double[])}), for the traces of several
-     * networks of that input width: one whose first weight scale is the same reads these rows instead of
-     * transposing {@code x} again, any other transposes {@code x} itself; the same values either way.
-     */
-    public static final class TransposedInput {
-        private final int batch;
-        private final double[] x;
-        private final double scale;
-        /** {@code columns[block][i][b]}: {@code x[from + b][i] * scale} for the block's first sample {@code from}. */
-        private final double[][][] columns;
-
-        private TransposedInput(int batch, double[] x, double scale, double[][][] columns) {
-            this.batch = batch;
-            this.x = x;
-            this.scale = scale;
-            this.columns = columns;
-        }
     }
 
     /**
@@ -602,59 +548,11 @@ public final class FullyConnectedNet {
      * that loop in float.
      */
     public FloatTrace trace(int batch, float[] x, double[] params) {
-        checkFloat("FullyConnectedNet.trace", batch, x, params);
-        return trace(batch, x, null, params);
-    }
-
-    /**
-     * {@link #trace(int, float[], double[])} of a transposed input's {@code x}, reading its rows when they hold this
-     * network's first weight scale (the same values).
-     */
-    public FloatTrace trace(FloatTransposedInput x, double[] params) {
         String where = "FullyConnectedNet.trace";
-        Checks.requireNonNull(where, "x", x);
-        checkFloat(where, x.batch, x.x, params);
-        return trace(x.batch, x.x, x.scale == (float) weightScale(0) ? x.columns : null, params);
-    }
-
-    /** Float overload of {@link #transposedInput(int, double[])}, the scale rounded to float. */
-    public FloatTransposedInput transposedInput(int batch, float[] x) {
-        String where = "FullyConnectedNet.transposedInput";
-        Checks.requireNonNegative(where, "batch", batch);
-        Checks.requireShape(where, "x", x, "batch", batch, inputDim());
-        float scale = (float) weightScale(0);
-        int blockSize = transposedBlockSize(batch);
-        float[][][] columns = new float[BatchBlocks.count(batch, blockSize)][][];
-        BatchBlocks.run(batch, blockSize, (block, from, to) ->
-                columns[block] = transposed(x, hs[0], from, to, scale, new float[hs[0]][to - from]));
-        return new FloatTransposedInput(batch, x, scale, columns);
-    }
-
-    /** Float overload of {@link TransposedInput}. */
-    public static final class FloatTransposedInput {
-        private final int batch;
-        private final float[] x;
-        private final float scale;
-        /** {@code columns[block][i][b]}: {@code x[from + b][i] * scale} for the block's first sample {@code from}. */
-        private final float[][][] columns;
-
-        private FloatTransposedInput(int batch, float[] x, float scale, float[][][] columns) {
-            this.batch = batch;
-            this.x = x;
-            this.scale = scale;
-            this.columns = columns;
-        }
-    }
-
-    private void checkFloat(String where, int batch, float[] x, double[] params) {
         Checks.requireNonNegative(where, "batch", batch);
         Checks.requireShape(where, "x", x, "batch", batch, inputDim());
         Checks.requireLength(where, "params", params, parameterCount());
         Checks.arrayLength(where, "batch", batch, "the widest layer", widestLayer);
-    }
-
-    /** The float trace of {@code x}, whose blocks' transposed rows are {@code columns} when not {@code null}. */
-    private FloatTrace trace(int batch, float[] x, float[][][] columns, double[] params) {
         float[] weights = new float[params.length];
         for (int i = 0; i < params.length; i++) {
             weights[i] = (float) params[i];
@@ -673,8 +571,8 @@ public final class FullyConnectedNet {
             Workspace workspace = takeWorkspace();
             try {
                 int slot = 0;
-                float[][] in = columns != null ? columns[block]
-                        : transposed(x, hs[0], from, to, (float) weightScale(0), workspace.floats(slot, hs[0], count));
+                float[][] in = transposed(x, hs[0], from, to, (float) weightScale(0),
+                        workspace.floats(slot, hs[0], count));
                 for (int layer = 0; ; layer++) {
                     int hOut = hs[layer + 1];
                     slot = 1 - slot;
@@ -1404,16 +1302,14 @@ public final class FullyConnectedNet {
      * intermediate is in a workspace's rows. With {@code columns} (a {@link TransposedInput}'s), each block reads its
      * input rows, transposed and scaled, from them instead of transposing {@code x}.
      */
-    private double[] run(int batch, int blockSize, double[] x, double[][][] columns, double[] params,
-                         double[][][] derivatives) {
+    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
         double[] output = new double[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
             int count = to - from;
             Workspace workspace = takeWorkspace();
             try {
                 int slot = 0;
-                double[][] in = columns != null ? columns[block]
-                        : transposed(x, hs[0], from, to, weightScale(0), workspace.doubles(slot, hs[0], count));
+                double[][] in = transposed(x, hs[0], from, to, weightScale(0), workspace.doubles(slot, hs[0], count));
                 for (int layer = 0; ; layer++) {
                     int hOut = hs[layer + 1];
                     slot = 1 - slot;

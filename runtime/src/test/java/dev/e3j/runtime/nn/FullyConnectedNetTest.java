@@ -129,43 +129,6 @@ class FullyConnectedNetTest {
         assertThrows(IllegalArgumentException.class, () -> trace.outputGradient(new double[9]));
     }
 
-    /**
-     * Traces of one transposed input equal the traces of its array, bit for bit, in double and float: for networks
-     * of its first weight scale (which read its rows, in turn, so none may change them) and for one of another
-     * (variance_in = 2, which transposes the array itself); a network of another input width refuses it.
-     */
-    @Test
-    void tracesOfATransposedInputEqualTracesOfItsArray() {
-        Random random = new Random(13);
-        int batch = 2100;
-        double[] x = gaussian(random, batch * 10);
-        float[] floatX = narrow(x);
-        FullyConnectedNet first = new FullyConnectedNet(new int[] {10, 16, 3}, ScalarFunction.SILU);
-        FullyConnectedNet.TransposedInput input = first.transposedInput(batch, x);
-        FullyConnectedNet.FloatTransposedInput floatInput = first.transposedInput(batch, floatX);
-        for (FullyConnectedNet net : new FullyConnectedNet[] {first,
-                new FullyConnectedNet(new int[] {10, 16, 60}, ScalarFunction.SILU),
-                new FullyConnectedNet(new int[] {10, 5, 7}, ScalarFunction.SILU, 2.0, 1.0, false), first}) {
-            double[] params = net.initialParameters(random);
-            double[] gradOut = gaussian(random, batch * net.outputDim());
-            FullyConnectedNet.Trace expected = net.trace(batch, x, params);
-            FullyConnectedNet.Trace actual = net.trace(input, params);
-            assertArrayEquals(expected.output(), actual.output(), 0.0);
-            double[] expectedGradX = new double[x.length];
-            double[] actualGradX = new double[x.length];
-            net.backward(expected, gradOut, expectedGradX, null);
-            net.backward(actual, gradOut, actualGradX, null);
-            assertArrayEquals(expectedGradX, actualGradX, 0.0);
-            FullyConnectedNet.FloatTrace expectedFloat = net.trace(batch, floatX, params);
-            FullyConnectedNet.FloatTrace actualFloat = net.trace(floatInput, params);
-            assertArrayEquals(expectedFloat.output(), actualFloat.output(), 0f);
-        }
-        FullyConnectedNet narrower = new FullyConnectedNet(new int[] {9, 4, 2}, ScalarFunction.SILU);
-        double[] params = narrower.initialParameters(random);
-        assertThrows(IllegalArgumentException.class, () -> narrower.trace(input, params));
-        assertThrows(IllegalArgumentException.class, () -> narrower.trace(floatInput, params));
-    }
-
     @Test
     void varianceOptionsAndOutputActivation() {
         FullyConnectedNet net = new FullyConnectedNet(new int[] {1, 1}, ScalarFunction.RELU, 4.0, 9.0, true);
