@@ -1299,8 +1299,7 @@ public final class FullyConnectedNet {
      * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
      * {@link Trace}'s), each activated layer's unnormalized {@code f'(z)} goes into it (computed with the values,
      * sharing their exponentials; the backward pass applies the constant); nothing else is kept, every other
-     * intermediate is in a workspace's rows. With {@code columns} (a {@link TransposedInput}'s), each block reads its
-     * input rows, transposed and scaled, from them instead of transposing {@code x}.
+     * intermediate is in a workspace's rows.
      */
     private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
         double[] output = new double[batch * outputDim()];
