@@ -474,12 +474,12 @@ final class PointConvolution {
         int hiddenDim = lin1.irrepsOut().dim();
         int midDim = edgeProduct.irrepsOut().dim();
         int attrDim = attrDim();
-        int weightDim = edgeProduct.weightNumel();
         double scale = 1 / Math.sqrt(numNeighbors);
         int[][] chunks = pass.chunks;
         A gradHidden = chunks.length == 1 ? numbers.zeros(edges.numNodes() * hiddenDim) : null;
         A gradNeighbours = chunks.length == 1 ? null : numbers.zeros(numEdges * hiddenDim);
-        A gradEdgeWeights = numbers.zeros(numEdges * weightDim);
+        RadialTrace.OutputGradient<A> gradEdgeWeights = pass.radialTrace.outputGradient(gradLengthEmbedding,
+                gradRadial);
         // Every edge into a node reads the node's row scaled: scaled once per node, the same products.
         scale(gradAggregated, midDim, scale);
         BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
@@ -502,7 +502,7 @@ final class PointConvolution {
                 if (gradAttr != null) {
                     numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
                 }
-                System.arraycopy(chunkGradWeights, 0, gradEdgeWeights, first * weightDim, count * weightDim);
+                gradEdgeWeights.setRows(first, count, chunkGradWeights);
                 if (gradHidden != null) {
                     edges.addIntoSrc(chunkGradNeighbours, hiddenDim, first, count, gradHidden);
                 } else {
@@ -511,9 +511,7 @@ final class PointConvolution {
             }
             idleChunkArrays(numbers).offer(arrays);
         });
-        A gradEmbeddingPart = gradLengthEmbedding != null ? numbers.zeros(numEdges * radial.inputDim()) : null;
-        pass.radialTrace.backward(gradEdgeWeights, gradEmbeddingPart, gradRadial);
-        accumulate(gradLengthEmbedding, gradEmbeddingPart);
+        gradEdgeWeights.finish();
         return gradHidden != null ? gradHidden : edges.sumIntoSrc(gradNeighbours, hiddenDim);
     }
 

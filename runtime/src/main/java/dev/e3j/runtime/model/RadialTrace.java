@@ -29,6 +29,31 @@ abstract class RadialTrace<A> {
      */
     abstract void backward(A gradOut, A gradX, double[] gradParams);
 
+    /**
+     * {@link #backward(Object, Object, double[])} with the output's gradient set by rows
+     * ({@link OutputGradient#setRows}) instead of given whole, the input gradient added into {@code gradX}
+     * ({@code gradX[i] += g}) and the parameter gradient written into {@code gradParams} ({@code null} to skip
+     * either), both complete once {@link OutputGradient#finish} returns. Without a parameter
+     * gradient, {@link FullyConnectedNet.OutputGradient} or {@link FullyConnectedNet.FloatOutputGradient}, whose
+     * blocks run as their last rows come; with one, the rows are gathered for
+     * {@link #backward(Object, Object, double[])}.
+     */
+    abstract OutputGradient<A> outputGradient(A gradX, double[] gradParams);
+
+    /**
+     * The gradient of a trace's output ({@code [batch][h_L]}), set a few rows at a time, each row exactly once;
+     * distinct rows may be set from different threads at once, and {@link #finish} comes after the last.
+     *
+     * @param <A> {@code double[]} or {@code float[]}
+     */
+    interface OutputGradient<A> {
+        /** Rows {@code first .. first + count}: {@code rows} ({@code [count][h_L]} from its start). */
+        void setRows(int first, int count, A rows);
+
+        /** Completes the gradients, after the last row is set. */
+        void finish();
+    }
+
     private static final class Float64 extends RadialTrace<double[]> {
         private final FullyConnectedNet net;
         private final FullyConnectedNet.Trace trace;
@@ -46,6 +71,45 @@ abstract class RadialTrace<A> {
         @Override
         void backward(double[] gradOut, double[] gradX, double[] gradParams) {
             net.backward(trace, gradOut, gradX, gradParams);
+        }
+
+        @Override
+        OutputGradient<double[]> outputGradient(double[] gradX, double[] gradParams) {
+            if (gradParams == null) {
+                FullyConnectedNet.OutputGradient gradient = gradX != null ? trace.outputGradient(gradX) : null;
+                return new OutputGradient<>() {
+                    @Override
+                    public void setRows(int first, int count, double[] rows) {
+                        if (gradient != null) {
+                            gradient.setRows(first, count, rows);
+                        }
+                    }
+
+                    @Override
+                    public void finish() {
+                        if (gradient != null) {
+                            gradient.finish();
+                        }
+                    }
+                };
+            }
+            int width = net.outputDim();
+            double[] gradOut = new double[trace.output().length];
+            return new OutputGradient<>() {
+                @Override
+                public void setRows(int first, int count, double[] rows) {
+                    System.arraycopy(rows, 0, gradOut, first * width, count * width);
+                }
+
+                @Override
+                public void finish() {
+                    double[] part = gradX != null ? new double[gradX.length] : null;
+                    backward(gradOut, part, gradParams);
+                    for (int i = 0; part != null && i < part.length; i++) {
+                        gradX[i] += part[i];
+                    }
+                }
+            };
         }
     }
 
@@ -65,13 +129,38 @@ abstract class RadialTrace<A> {
 
         @Override
         void backward(float[] gradOut, float[] gradX, double[] gradParams) {
-            if (gradParams != null) {
-                throw new IllegalArgumentException("gradParams: expected null, a float32 pass gives no parameter "
-                        + "gradient");
-            }
+            requireNoParameterGradient(gradParams);
             if (gradX != null) {
                 net.backward(trace, gradOut, gradX);
             }
+        }
+
+        @Override
+        OutputGradient<float[]> outputGradient(float[] gradX, double[] gradParams) {
+            requireNoParameterGradient(gradParams);
+            FullyConnectedNet.FloatOutputGradient gradient = gradX != null ? trace.outputGradient(gradX) : null;
+            return new OutputGradient<>() {
+                @Override
+                public void setRows(int first, int count, float[] rows) {
+                    if (gradient != null) {
+                        gradient.setRows(first, count, rows);
+                    }
+                }
+
+                @Override
+                public void finish() {
+                    if (gradient != null) {
+                        gradient.finish();
+                    }
+                }
+            };
+        }
+    }
+
+    private static void requireNoParameterGradient(double[] gradParams) {
+        if (gradParams != null) {
+            throw new IllegalArgumentException("gradParams: expected null, a float32 pass gives no parameter "
+                    + "gradient");
         }
     }
 }

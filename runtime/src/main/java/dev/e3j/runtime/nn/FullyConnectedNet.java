@@ -6,6 +6,8 @@ import dev.e3j.runtime.math.Normalize2Mom;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * e3nn's {@code nn.FullyConnectedNet(hs, act, variance_in=1, variance_out=1, out_act=False)}: layers
@@ -58,6 +60,12 @@ public final class FullyConnectedNet {
     private final int widestLayer;
     /** Workspaces no block of a transposed pass is using; a block takes one (or makes one) and puts it back. */
     private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
+    /**
+     * Rows that an {@link OutputGradient} (a {@link FloatOutputGradient}) fills for one block and gives back once the
+     * block's pass has run: a gradient set by rows costs no fresh memory per call.
+     */
+    private final ConcurrentLinkedQueue<double[][]> idleColumns = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<float[][]> idleFloatColumns = new ConcurrentLinkedQueue<>();
 
     /** e3nn's defaults: unit variances, no activation after the last layer. */
     public FullyConnectedNet(int[] hs, ScalarFunction act) {
@@ -273,6 +281,16 @@ public final class FullyConnectedNet {
         public double[] output() {
             return output;
         }
+
+        /**
+         * The output's gradient to set by rows ({@link OutputGradient}), whose blocks run their backward pass into
+         * {@code gradX} ({@code [batch][h_0]}, each row added to once its block has run).
+         */
+        public OutputGradient outputGradient(double[] gradX) {
+            Checks.requireShape("FullyConnectedNet.Trace.outputGradient", "gradX", gradX, "batch", batch,
+                    net.inputDim());
+            return new OutputGradient(this, gradX);
+        }
     }
 
     /**
@@ -318,47 +336,160 @@ public final class FullyConnectedNet {
         if (gradX == null) {
             return;
         }
-        double[] params = trace.params;
         BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
-            int count = to - from;
             Workspace workspace = takeWorkspace();
             try {
-                int slot = 0;
                 double[][] grad = transposed(gradOut, outputDim(), from, to, 1.0,
-                        workspace.doubles(slot, outputDim(), count));
-                // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
-                double scale = 1.0;
-                for (int layer = layers() - 1; layer >= 0; layer--) {
-                    int hIn = hs[layer];
-                    int hOut = hs[layer + 1];
-                    if (activated(layer)) {
-                        double gain = outputGain(layer);
-                        double c = constant;
-                        for (int j = 0; j < hOut; j++) {
-                            double[] g = grad[j];
-                            double[] derivative = trace.derivatives[layer][block * hOut + j];
-                            for (int b = 0; b < count; b++) {
-                                g[b] = g[b] * scale * (gain * (c * derivative[b]));
-                            }
-                        }
-                    } else if (scale != 1.0) {
-                        for (int j = 0; j < hOut; j++) {
-                            double[] g = grad[j];
-                            for (int b = 0; b < count; b++) {
-                                g[b] *= scale;
-                            }
-                        }
-                    }
-                    slot = 1 - slot;
-                    grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, count,
-                            workspace.doubles(slot, hIn, count));
-                    scale = weightScale(layer);
-                }
-                untransposed(grad, hs[0], count, gradX, from, scale);
+                        workspace.doubles(0, outputDim(), to - from));
+                backwardBlock(trace, block, from, to, grad, gradX, false, workspace);
             } finally {
                 idle.offer(workspace);
             }
         });
+    }
+
+    /**
+     * The input gradient of block {@code block} (samples {@code from .. to}) of {@code trace}, from its output's
+     * gradient transposed ({@code gradOut}, {@code [h_L][to - from]}, used up) into those rows of {@code gradX}
+     * (added to them with {@code add}: {@code gradX[i] += g}, the sum of adding the gradient from an array of its
+     * own); the intermediates in {@code workspace}'s first two slots, which {@code gradOut} may be the first of.
+     */
+    private void backwardBlock(Trace trace, int block, int from, int to, double[][] gradOut, double[] gradX,
+                               boolean add, Workspace workspace) {
+        int count = to - from;
+        double[] params = trace.params;
+        double[][] grad = gradOut;
+        int slot = 0;
+        // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
+        double scale = 1.0;
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                double gain = outputGain(layer);
+                double c = constant;
+                for (int j = 0; j < hOut; j++) {
+                    double[] g = grad[j];
+                    double[] derivative = trace.derivatives[layer][block * hOut + j];
+                    for (int b = 0; b < count; b++) {
+                        g[b] = g[b] * scale * (gain * (c * derivative[b]));
+                    }
+                }
+            } else if (scale != 1.0) {
+                for (int j = 0; j < hOut; j++) {
+                    double[] g = grad[j];
+                    for (int b = 0; b < count; b++) {
+                        g[b] *= scale;
+                    }
+                }
+            }
+            slot = 1 - slot;
+            grad = inputGradient(grad, params, weightOffsets[layer], hIn, hOut, count,
+                    workspace.doubles(slot, hIn, count));
+            scale = weightScale(layer);
+        }
+        if (add) {
+            addUntransposed(grad, hs[0], count, gradX, from, scale);
+        } else {
+            untransposed(grad, hs[0], count, gradX, from, scale);
+        }
+    }
+
+    /**
+     * The input gradient of a {@link Trace}, added into {@code gradX} ({@code [batch][h_0]}), from its output's
+     * gradient set a few rows at a time ({@link #setRows}), each block of the trace's samples running its backward
+     * pass as soon as its last row is set, while its rows are in cache: a caller that forms the gradient by chunks
+     * of rows (a convolution's edge products) hands each chunk over instead of filling a row-major array that the
+     * backward pass would transpose from memory, and one that sums the input gradients of several networks saves
+     * their arrays. The values are {@code gradX[i] += g} for the {@code g} of
+     * {@link FullyConnectedNet#backward(Trace, double[], double[], double[])}. Each row must be set exactly once;
+     * distinct rows may be set from different threads at once, and {@link #finish} (after the last) checks that
+     * every row was. A block's rows go into arrays that the network reuses once its pass has run.
+     */
+    public static final class OutputGradient {
+        private final Trace trace;
+        private final double[] gradX;
+        private final int width;
+        /** {@code columns.get(block)[j][b]}: component {@code j} of sample {@code b} of the block, while it fills. */
+        private final AtomicReferenceArray<double[][]> columns;
+        /** Rows of each block not yet set. */
+        private final AtomicIntegerArray missing;
+
+        private OutputGradient(Trace trace, double[] gradX) {
+            this.trace = trace;
+            this.gradX = gradX;
+            this.width = trace.net.outputDim();
+            int blocks = BatchBlocks.count(trace.batch, trace.blockSize);
+            this.columns = new AtomicReferenceArray<>(blocks);
+            this.missing = new AtomicIntegerArray(blocks);
+            for (int block = 0; block < blocks; block++) {
+                missing.set(block, blockRows(trace.batch, trace.blockSize, block));
+            }
+        }
+
+        /**
+         * Rows {@code first .. first + count} of the gradient: {@code rows} ({@code [count][h_L]} from its start).
+         * Runs the backward pass of each block whose last row this is, in the calling thread.
+         *
+         * @throws IllegalStateException if a row of a block was set before (found when the block's count overflows)
+         */
+        public void setRows(int first, int count, double[] rows) {
+            String where = "FullyConnectedNet.OutputGradient.setRows";
+            Checks.requireNonNull(where, "rows", rows);
+            checkRows(where, first, count, trace.batch, rows.length, width);
+            FullyConnectedNet net = trace.net;
+            int blockSize = trace.blockSize;
+            for (int row = first; row < first + count; ) {
+                int block = row / blockSize;
+                int start = block * blockSize;
+                int end = Math.min(first + count, start + blockSize);
+                int blockCount = blockRows(trace.batch, blockSize, block);
+                double[][] blockColumns = columns.get(block);
+                if (blockColumns == null) {
+                    double[][] taken = net.takeColumns(width, blockCount);
+                    blockColumns = columns.compareAndExchange(block, null, taken);
+                    if (blockColumns == null) {
+                        blockColumns = taken;
+                    } else {
+                        net.idleColumns.offer(taken);
+                    }
+                }
+                for (int j = 0; j < width; j++) {
+                    double[] column = blockColumns[j];
+                    int at = (row - first) * width + j;
+                    for (int b = row - start; b < end - start; b++, at += width) {
+                        column[b] = rows[at];
+                    }
+                }
+                int left = missing.addAndGet(block, -(end - row));
+                if (left < 0) {
+                    throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
+                            + ".." + (first + count) + ")");
+                }
+                if (left == 0) {
+                    columns.set(block, null);
+                    Workspace workspace = net.takeWorkspace();
+                    try {
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
+                                workspace);
+                    } finally {
+                        net.idle.offer(workspace);
+                        net.idleColumns.offer(blockColumns);
+                    }
+                }
+                row = end;
+            }
+        }
+
+        /** Checks that every row was set (and so every block's pass has run). */
+        public void finish() {
+            for (int block = 0; block < missing.length(); block++) {
+                if (missing.get(block) != 0) {
+                    throw new IllegalStateException("FullyConnectedNet.OutputGradient.finish: " + missing.get(block)
+                            + " rows of block " + block + " not set");
+                }
+            }
+        }
     }
 
     /**
@@ -393,6 +524,16 @@ public final class FullyConnectedNet {
         /** The output, {@code [batch][h_L]}; the trace's own array, which the caller must not change. */
         public float[] output() {
             return output;
+        }
+
+        /**
+         * The output's gradient to set by rows ({@link FloatOutputGradient}), whose blocks run their backward pass
+         * into {@code gradX} ({@code [batch][h_0]}, each row added to once its block has run).
+         */
+        public FloatOutputGradient outputGradient(float[] gradX) {
+            Checks.requireShape("FullyConnectedNet.FloatTrace.outputGradient", "gradX", gradX, "batch", batch,
+                    net.inputDim());
+            return new FloatOutputGradient(this, gradX);
         }
     }
 
@@ -601,45 +742,142 @@ public final class FullyConnectedNet {
         Checks.requireShape(where, "gradOut", gradOut, "batch", batch, outputDim());
         Checks.requireShape(where, "gradX", gradX, "batch", batch, inputDim());
         BatchBlocks.run(batch, trace.blockSize, (block, from, to) -> {
-            int count = to - from;
             Workspace workspace = takeWorkspace();
             try {
-                int slot = 0;
                 float[][] grad = transposed(gradOut, outputDim(), from, to, 1f,
-                        workspace.floats(slot, outputDim(), count));
-                // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
-                float scale = 1f;
-                for (int layer = layers() - 1; layer >= 0; layer--) {
-                    int hIn = hs[layer];
-                    int hOut = hs[layer + 1];
-                    if (activated(layer)) {
-                        float gain = (float) outputGain(layer);
-                        float c = (float) constant;
-                        float[][] derivatives = trace.derivatives[layer];
-                        for (int j = 0; j < hOut; j++) {
-                            float[] g = grad[j];
-                            float[] derivative = derivatives[block * hOut + j];
-                            for (int b = 0; b < count; b++) {
-                                g[b] = g[b] * scale * (gain * (c * derivative[b]));
-                            }
-                        }
-                    } else if (scale != 1f) {
-                        for (int j = 0; j < hOut; j++) {
-                            float[] g = grad[j];
-                            for (int b = 0; b < count; b++) {
-                                g[b] *= scale;
-                            }
-                        }
-                    }
-                    slot = 1 - slot;
-                    grad = inputGradient(grad, trace.rows[layer], hIn, hOut, count, workspace.floats(slot, hIn, count));
-                    scale = (float) weightScale(layer);
-                }
-                untransposed(grad, hs[0], count, gradX, from, scale);
+                        workspace.floats(0, outputDim(), to - from));
+                backwardBlock(trace, block, from, to, grad, gradX, false, workspace);
             } finally {
                 idle.offer(workspace);
             }
         });
+    }
+
+    /** Float overload of {@link #backwardBlock(Trace, int, int, int, double[][], double[], boolean, Workspace)}. */
+    private void backwardBlock(FloatTrace trace, int block, int from, int to, float[][] gradOut, float[] gradX,
+                               boolean add, Workspace workspace) {
+        int count = to - from;
+        float[][] grad = gradOut;
+        int slot = 0;
+        // The weight scale the gradient's rows still lack: each layer's is applied by the next pass.
+        float scale = 1f;
+        for (int layer = layers() - 1; layer >= 0; layer--) {
+            int hIn = hs[layer];
+            int hOut = hs[layer + 1];
+            if (activated(layer)) {
+                float gain = (float) outputGain(layer);
+                float c = (float) constant;
+                float[][] derivatives = trace.derivatives[layer];
+                for (int j = 0; j < hOut; j++) {
+                    float[] g = grad[j];
+                    float[] derivative = derivatives[block * hOut + j];
+                    for (int b = 0; b < count; b++) {
+                        g[b] = g[b] * scale * (gain * (c * derivative[b]));
+                    }
+                }
+            } else if (scale != 1f) {
+                for (int j = 0; j < hOut; j++) {
+                    float[] g = grad[j];
+                    for (int b = 0; b < count; b++) {
+                        g[b] *= scale;
+                    }
+                }
+            }
+            slot = 1 - slot;
+            grad = inputGradient(grad, trace.rows[layer], hIn, hOut, count, workspace.floats(slot, hIn, count));
+            scale = (float) weightScale(layer);
+        }
+        if (add) {
+            addUntransposed(grad, hs[0], count, gradX, from, scale);
+        } else {
+            untransposed(grad, hs[0], count, gradX, from, scale);
+        }
+    }
+
+    /**
+     * Float overload of {@link OutputGradient}: the input gradient of a {@link FloatTrace} added into {@code gradX},
+     * each block's backward pass run as soon as its last row of the output's gradient is set; {@code gradX[i] += g}
+     * for the {@code g} of {@link FullyConnectedNet#backward(FloatTrace, float[], float[])}.
+     */
+    public static final class FloatOutputGradient {
+        private final FloatTrace trace;
+        private final float[] gradX;
+        private final int width;
+        /** {@code columns.get(block)[j][b]}: component {@code j} of sample {@code b} of the block, while it fills. */
+        private final AtomicReferenceArray<float[][]> columns;
+        /** Rows of each block not yet set. */
+        private final AtomicIntegerArray missing;
+
+        private FloatOutputGradient(FloatTrace trace, float[] gradX) {
+            this.trace = trace;
+            this.gradX = gradX;
+            this.width = trace.net.outputDim();
+            int blocks = BatchBlocks.count(trace.batch, trace.blockSize);
+            this.columns = new AtomicReferenceArray<>(blocks);
+            this.missing = new AtomicIntegerArray(blocks);
+            for (int block = 0; block < blocks; block++) {
+                missing.set(block, blockRows(trace.batch, trace.blockSize, block));
+            }
+        }
+
+        /** {@link OutputGradient#setRows} in float. */
+        public void setRows(int first, int count, float[] rows) {
+            String where = "FullyConnectedNet.FloatOutputGradient.setRows";
+            Checks.requireNonNull(where, "rows", rows);
+            checkRows(where, first, count, trace.batch, rows.length, width);
+            FullyConnectedNet net = trace.net;
+            int blockSize = trace.blockSize;
+            for (int row = first; row < first + count; ) {
+                int block = row / blockSize;
+                int start = block * blockSize;
+                int end = Math.min(first + count, start + blockSize);
+                int blockCount = blockRows(trace.batch, blockSize, block);
+                float[][] blockColumns = columns.get(block);
+                if (blockColumns == null) {
+                    float[][] taken = net.takeFloatColumns(width, blockCount);
+                    blockColumns = columns.compareAndExchange(block, null, taken);
+                    if (blockColumns == null) {
+                        blockColumns = taken;
+                    } else {
+                        net.idleFloatColumns.offer(taken);
+                    }
+                }
+                for (int j = 0; j < width; j++) {
+                    float[] column = blockColumns[j];
+                    int at = (row - first) * width + j;
+                    for (int b = row - start; b < end - start; b++, at += width) {
+                        column[b] = rows[at];
+                    }
+                }
+                int left = missing.addAndGet(block, -(end - row));
+                if (left < 0) {
+                    throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
+                            + ".." + (first + count) + ")");
+                }
+                if (left == 0) {
+                    columns.set(block, null);
+                    Workspace workspace = net.takeWorkspace();
+                    try {
+                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
+                                workspace);
+                    } finally {
+                        net.idle.offer(workspace);
+                        net.idleFloatColumns.offer(blockColumns);
+                    }
+                }
+                row = end;
+            }
+        }
+
+        /** {@link OutputGradient#finish}. */
+        public void finish() {
+            for (int block = 0; block < missing.length(); block++) {
+                if (missing.get(block) != 0) {
+                    throw new IllegalStateException("FullyConnectedNet.FloatOutputGradient.finish: "
+                            + missing.get(block) + " rows of block " + block + " not set");
+                }
+            }
+        }
     }
 
     /**
@@ -1308,6 +1546,39 @@ public final class FullyConnectedNet {
     }
 
     /**
+     * {@link #untransposed(double[][], int, int, double[], int, double)} added to the rows:
+     * {@code values[..] += columns[i][b] * scale}.
+     */
+    private static void addUntransposed(double[][] columns, int width, int count, double[] values, int from,
+                                        double scale) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                double[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] += column[b] * scale;
+                }
+            }
+        }
+    }
+
+    /** Float overload of {@link #addUntransposed(double[][], int, int, double[], int, double)}. */
+    private static void addUntransposed(float[][] columns, int width, int count, float[] values, int from,
+                                        float scale) {
+        for (int start = 0; start < count; start += TRANSPOSE_TILE) {
+            int end = Math.min(count, start + TRANSPOSE_TILE);
+            for (int i = 0; i < width; i++) {
+                float[] column = columns[i];
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
+                    values[at + b * width] += column[b] * scale;
+                }
+            }
+        }
+    }
+
+    /**
      * {@code z[b][j] = sum_i (in[b][i] scale) rows[i][j]} for samples {@code from .. to}. Per sample, each row of the
      * weights adds into a row of the result, in the order of a plain loop (so the same bits), in loops HotSpot
      * vectorizes.
@@ -1342,6 +1613,23 @@ public final class FullyConnectedNet {
             }
             System.arraycopy(sum, 0, z, b * hOut, hOut);
         }
+    }
+
+    /** Idle rows ({@link #idleColumns}) of at least {@code width} rows of {@code count}, or fresh ones. */
+    private double[][] takeColumns(int width, int count) {
+        double[][] rows = idleColumns.poll();
+        return rows != null && rows.length >= width && rows[0].length >= count ? rows : new double[width][count];
+    }
+
+    /** Float overload of {@link #takeColumns}. */
+    private float[][] takeFloatColumns(int width, int count) {
+        float[][] rows = idleFloatColumns.poll();
+        return rows != null && rows.length >= width && rows[0].length >= count ? rows : new float[width][count];
+    }
+
+    /** Samples in block {@code block} of a batch of {@code batch} in blocks of {@code blockSize}. */
+    private static int blockRows(int batch, int blockSize, int block) {
+        return Math.min(batch, (block + 1) * blockSize) - block * blockSize;
     }
 
     private Workspace takeWorkspace() {
@@ -1381,6 +1669,19 @@ public final class FullyConnectedNet {
                 floats[slot] = rows;
             }
             return rows;
+        }
+    }
+
+    /** Checks that rows {@code first .. first + count} of {@code batch} fit in an array of {@code length}. */
+    private static void checkRows(String where, int first, int count, int batch, int length, int width) {
+        Checks.requireNonNegative(where, "first", first);
+        Checks.requireNonNegative(where, "count", count);
+        if (first > batch - count) {
+            throw Checks.invalid(where, "first + count", "be <= the trace's batch " + batch, (long) first + count);
+        }
+        if (length < (long) count * width) {
+            throw Checks.invalid(where, "rows", "hold count × " + width + " = " + (long) count * width + " values",
+                    length);
         }
     }
 

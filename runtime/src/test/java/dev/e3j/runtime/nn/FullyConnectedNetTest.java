@@ -65,6 +65,70 @@ class FullyConnectedNetTest {
                 () -> other.backward(trace, gradOut, null, null));
     }
 
+    /**
+     * The output gradient set by chunks of rows, in shuffled order and across the blocks of the transposed passes
+     * (2,500 samples: three blocks of 834, chunks of 32 that straddle them), adds to {@code gradX} exactly the
+     * gradient of the backward pass from a whole array, in double and float; a row set twice or never is refused.
+     */
+    @Test
+    void outputGradientSetByRowsAddsTheBackwardPassesGradient() {
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {10, 16, 38}, ScalarFunction.SILU);
+        Random random = new Random(12);
+        double[] params = net.initialParameters(random);
+        int batch = 2500;
+        double[] x = gaussian(random, batch * 10);
+        double[] gradOut = gaussian(random, batch * 38);
+        double[] start = gaussian(random, batch * 10);
+        int chunk = 32;
+        java.util.List<Integer> firsts = new java.util.ArrayList<>();
+        for (int first = 0; first < batch; first += chunk) {
+            firsts.add(first);
+        }
+        java.util.Collections.shuffle(firsts, random);
+
+        FullyConnectedNet.Trace trace = net.trace(batch, x, params);
+        double[] gradX = new double[x.length];
+        net.backward(trace, gradOut, gradX, null);
+        double[] sum = start.clone();
+        FullyConnectedNet.OutputGradient gradient = trace.outputGradient(sum);
+        for (int first : firsts) {
+            int count = Math.min(chunk, batch - first);
+            gradient.setRows(first, count, Arrays.copyOfRange(gradOut, first * 38, (first + count) * 38));
+        }
+        gradient.finish();
+        for (int i = 0; i < sum.length; i++) {
+            assertEquals(start[i] + gradX[i], sum[i], 0.0, "gradX[" + i + "]");
+        }
+
+        FullyConnectedNet.FloatTrace floatTrace = net.trace(batch, narrow(x), params);
+        float[] floatGradOut = narrow(gradOut);
+        float[] floatGradX = new float[x.length];
+        net.backward(floatTrace, floatGradOut, floatGradX);
+        float[] floatStart = narrow(start);
+        float[] floatSum = floatStart.clone();
+        FullyConnectedNet.FloatOutputGradient floatGradient = floatTrace.outputGradient(floatSum);
+        for (int first : firsts) {
+            int count = Math.min(chunk, batch - first);
+            floatGradient.setRows(first, count, Arrays.copyOfRange(floatGradOut, first * 38, (first + count) * 38));
+        }
+        floatGradient.finish();
+        for (int i = 0; i < floatSum.length; i++) {
+            assertEquals(floatStart[i] + floatGradX[i], floatSum[i], 0f, "float gradX[" + i + "]");
+        }
+
+        FullyConnectedNet.OutputGradient twice = trace.outputGradient(new double[x.length]);
+        twice.setRows(0, 32, new double[32 * 38]);
+        assertThrows(IllegalStateException.class, twice::finish);
+        assertThrows(IllegalStateException.class, () -> {
+            for (int first = 0; first < 900; first += 32) {
+                twice.setRows(first, 32, new double[32 * 38]);
+            }
+        });
+        assertThrows(IllegalArgumentException.class, () -> twice.setRows(batch - 1, 2, new double[2 * 38]));
+        assertThrows(IllegalArgumentException.class, () -> twice.setRows(0, 2, new double[38]));
+        assertThrows(IllegalArgumentException.class, () -> trace.outputGradient(new double[9]));
+    }
+
     @Test
     void varianceOptionsAndOutputActivation() {
         FullyConnectedNet net = new FullyConnectedNet(new int[] {1, 1}, ScalarFunction.RELU, 4.0, 9.0, true);
