@@ -11,17 +11,27 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
  */
 abstract class RadialTrace<A> {
 
-    /** The forward pass of {@code net} on {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}). */
+    /**
+     * The forward pass of {@code net} on {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}),
+     * the output in parts ({@link FullyConnectedNet#trace(int, double[], double[], int[])}: part {@code p} is rows
+     * {@code parts[p] .. parts[p + 1]}), each read in place by {@link #outputRows}.
+     */
     @SuppressWarnings("unchecked")
-    static <A> RadialTrace<A> of(FullyConnectedNet net, int batch, A x, double[] params) {
+    static <A> RadialTrace<A> of(FullyConnectedNet net, int batch, A x, double[] params, int[] parts) {
         if (x instanceof double[] wide) {
-            return (RadialTrace<A>) new Float64(net, net.trace(batch, wide, params));
+            return (RadialTrace<A>) new Float64(net, batch, net.trace(batch, wide, params, parts));
         }
-        return (RadialTrace<A>) new Float32(net, net.trace(batch, (float[]) x, params));
+        return (RadialTrace<A>) new Float32(net, net.trace(batch, (float[]) x, params, parts));
     }
 
-    /** The output, {@code [batch][h_L]}. */
+    /** The output, {@code [batch][h_L]}: gathered from the parts into a fresh array when there are several. */
     abstract A output();
+
+    /**
+     * Rows {@code first .. first + count} of the output ({@code [count][h_L]}), one of the parts of
+     * {@link #of}: the trace's own array, which the caller must not change.
+     */
+    abstract A outputRows(int first, int count);
 
     /**
      * The gradients of {@code sum(out * gradOut)}: {@code gradX} and {@code gradParams} (in double; only a double
@@ -56,16 +66,23 @@ abstract class RadialTrace<A> {
 
     private static final class Float64 extends RadialTrace<double[]> {
         private final FullyConnectedNet net;
+        private final int batch;
         private final FullyConnectedNet.Trace trace;
 
-        Float64(FullyConnectedNet net, FullyConnectedNet.Trace trace) {
+        Float64(FullyConnectedNet net, int batch, FullyConnectedNet.Trace trace) {
             this.net = net;
+            this.batch = batch;
             this.trace = trace;
         }
 
         @Override
         double[] output() {
             return trace.output();
+        }
+
+        @Override
+        double[] outputRows(int first, int count) {
+            return trace.outputRows(first, count);
         }
 
         @Override
@@ -94,7 +111,7 @@ abstract class RadialTrace<A> {
                 };
             }
             int width = net.outputDim();
-            double[] gradOut = new double[trace.output().length];
+            double[] gradOut = new double[batch * width];
             return new OutputGradient<>() {
                 @Override
                 public void setRows(int first, int count, double[] rows) {
@@ -125,6 +142,11 @@ abstract class RadialTrace<A> {
         @Override
         float[] output() {
             return trace.output();
+        }
+
+        @Override
+        float[] outputRows(int first, int count) {
+            return trace.outputRows(first, count);
         }
 
         @Override
