@@ -7,7 +7,6 @@ import dev.e3j.runtime.TensorProductKernel;
 import dev.e3j.runtime.nn.FullyConnectedNet;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.IntStream;
 
 /**
  * e3nn's {@code gate_points_2101.Convolution} with node attributes {@code z}, on generated kernels:
@@ -185,8 +184,9 @@ final class PointConvolution {
         final A lengthEmbedding;
         /** {@code lin1(x, z)}, {@code [numNodes][hiddenDim]}, which each chunk gathers its neighbours from. */
         final A hidden;
-        /** The edge product's weights, {@code fc(E_e)}, in parts: each chunk's rows in an array of their own. */
         final RadialTrace<A> radialTrace;
+        /** {@code [numEdges][weightNumel]}: the edge product's weights, {@code fc(E_e)}. */
+        final A edgeWeights;
         final A aggregated;
         /** {@code out = sin(pi/8) m s + (1 - m + cos(pi/8) m) lin2(a)}. */
         private final A output;
@@ -205,12 +205,12 @@ final class PointConvolution {
             int hiddenDim = lin1.irrepsOut().dim();
             hidden = numbers.zeros(numNodes * hiddenDim);
             numbers.forward(lin1, numNodes, x, z, weights.rounded(1), hidden);
-            chunks = edgeChunks(edges);
-            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, weights.wide(2),
-                    chunkStarts(chunks, edges.numEdges()));
+            radialTrace = RadialTrace.of(radial, edges.numEdges(), lengthEmbedding, weights.wide(2));
+            edgeWeights = radialTrace.output();
             int midDim = edgeProduct.irrepsOut().dim();
             aggregated = numbers.zeros(numNodes * midDim);
             double scale = 1 / Math.sqrt(numNeighbors);
+            chunks = edgeChunks(edges);
             BatchBlocks.run(chunks.length, 1, (block, from, to) -> {
                 int[] starts = chunks[block];
                 ChunkArrays<A> arrays = takeChunkArrays(numbers);
@@ -221,7 +221,7 @@ final class PointConvolution {
                     edges.gatherSrc(hidden, hiddenDim, first, count, chunkNeighbours);
                     A chunkMessages = arrays.messages.rows(count);
                     numbers.forward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(attr, first, count),
-                            radialTrace.outputRows(first, count), chunkMessages);
+                            arrays.weights.copy(edgeWeights, first, count), chunkMessages);
                     edges.sumIntoDst(chunkMessages, midDim, scale, first, count, aggregated, arrays.sum,
                             arrays.row);
                 }
@@ -230,11 +230,6 @@ final class PointConvolution {
             A mixed = numbers.zeros(numNodes * irrepsOut().dim());
             numbers.forward(lin2, numNodes, aggregated, z, weights.rounded(3), mixed);
             output = mix(selfConnected, mixed);
-        }
-
-        /** {@code [numEdges][weightNumel]}: the edge product's weights, gathered from their chunks anew. */
-        A edgeWeights() {
-            return radialTrace.output();
         }
 
         /** {@code [numEdges][hiddenDim]}: each edge's neighbour's row of {@link #hidden}, gathered anew. */
@@ -342,7 +337,7 @@ final class PointConvolution {
             double[] messages = new double[numEdges * midDim];
             double[] term = new double[numEdges * midDim];
             passNeighbours = pass.neighbours();
-            double[] passEdgeWeights = pass.edgeWeights();
+            double[] passEdgeWeights = pass.edgeWeights;
             double[] selfConnected = null;
             if (xTangent != null) {
                 selfConnected = new double[numNodes * irrepsOut().dim()];
@@ -502,7 +497,7 @@ final class PointConvolution {
                 A chunkGradAttr = gradAttr != null ? arrays.gradAttr.rows(count) : null;
                 A chunkGradWeights = arrays.gradWeights.rows(count);
                 numbers.backward(edgeProduct, count, chunkNeighbours, arrays.attr.copy(pass.attr, first, count),
-                        pass.radialTrace.outputRows(first, count), chunkGradMessages, chunkGradNeighbours,
+                        arrays.weights.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
                         chunkGradAttr, chunkGradWeights);
                 if (gradAttr != null) {
                     numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
@@ -539,16 +534,6 @@ final class PointConvolution {
             chunks[b] = starts;
         }
         return chunks;
-    }
-
-    /**
-     * The first edges of {@code chunks} ({@link #edgeChunks}) and the end, {@code numEdges}, in order: the parts of
-     * the edges that the radial MLP's output comes in, one per chunk (and empty ones where a block's end is the
-     * next one's start).
-     */
-    private static int[] chunkStarts(int[][] chunks, int numEdges) {
-        return IntStream.concat(IntStream.of(0, numEdges), Arrays.stream(chunks).flatMapToInt(Arrays::stream))
-                .sorted().toArray();
     }
 
     /** Edge attribute width: {@code selfConnection}'s second input is the node attributes, not these; the tp's is. */
@@ -670,7 +655,7 @@ final class PointConvolution {
         double[] neighboursPart = new double[numEdges * hiddenDim];
         double[] weightsPart = new double[numEdges * weightDim];
         double[] passNeighbours = tangent.passNeighbours;
-        double[] passEdgeWeights = pass.edgeWeights();
+        double[] passEdgeWeights = pass.edgeWeights;
         edgeProduct.backward(numEdges, passNeighbours, pass.attr, passEdgeWeights, gradMessages, gradNeighbours,
                 null, gradEdgeWeights);
         edgeProduct.backward(numEdges, passNeighbours, tangent.attrTangent, passEdgeWeights, gradTangentMessages,
@@ -743,14 +728,14 @@ final class PointConvolution {
     }
 
     /**
-     * A block's arrays for one chunk of edges: its neighbours, its edges' attributes, its messages, their gradients and
-     * its edges' weights' gradient, and a destination's running sum with a buffer for the row added to it
-     * ({@link EdgeSet#sumIntoDst}); the edges' weights are read in place ({@link RadialTrace#outputRows}).
+     * A block's arrays for one chunk of edges: its neighbours, its edges' attributes and weights, its messages, their
+     * gradients, and a destination's running sum with a buffer for the row added to it ({@link EdgeSet#sumIntoDst}).
      * Their contents are left from the chunk before, which every use overwrites.
      */
     private static final class ChunkArrays<A> {
         final Scratch<A> neighbours;
         final Scratch<A> attr;
+        final Scratch<A> weights;
         final Scratch<A> messages;
         final Scratch<A> gradNeighbours;
         final Scratch<A> gradAttr;
@@ -761,6 +746,7 @@ final class PointConvolution {
         ChunkArrays(Numbers<A> numbers, int hiddenDim, int attrDim, int weightDim, int midDim) {
             neighbours = new Scratch<>(numbers, hiddenDim);
             attr = new Scratch<>(numbers, attrDim);
+            weights = new Scratch<>(numbers, weightDim);
             messages = new Scratch<>(numbers, midDim);
             gradNeighbours = new Scratch<>(numbers, hiddenDim);
             gradAttr = new Scratch<>(numbers, attrDim);

@@ -11,27 +11,17 @@ import dev.e3j.runtime.nn.FullyConnectedNet;
  */
 abstract class RadialTrace<A> {
 
-    /**
-     * The forward pass of {@code net} on {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}),
-     * the output in parts ({@link FullyConnectedNet#trace(int, double[], double[], int[])}: part {@code p} is rows
-     * {@code parts[p] .. parts[p + 1]}), each read in place by {@link #outputRows}.
-     */
+    /** The forward pass of {@code net} on {@code x} ({@code [batch][h_0]}, a {@code double[]} or a {@code float[]}). */
     @SuppressWarnings("unchecked")
-    static <A> RadialTrace<A> of(FullyConnectedNet net, int batch, A x, double[] params, int[] parts) {
+    static <A> RadialTrace<A> of(FullyConnectedNet net, int batch, A x, double[] params) {
         if (x instanceof double[] wide) {
-            return (RadialTrace<A>) new Float64(net, batch, net.trace(batch, wide, params, parts));
+            return (RadialTrace<A>) new Float64(net, net.trace(batch, wide, params));
         }
-        return (RadialTrace<A>) new Float32(net, net.trace(batch, (float[]) x, params, parts));
+        return (RadialTrace<A>) new Float32(net, net.trace(batch, (float[]) x, params));
     }
 
-    /** The output, {@code [batch][h_L]}: gathered from the parts into a fresh array when there are several. */
+    /** The output, {@code [batch][h_L]}. */
     abstract A output();
-
-    /**
-     * Rows {@code first .. first + count} of the output ({@code [count][h_L]}), one of the parts of
-     * {@link #of}: the trace's own array, which the caller must not change.
-     */
-    abstract A outputRows(int first, int count);
 
     /**
      * The gradients of {@code sum(out * gradOut)}: {@code gradX} and {@code gradParams} (in double; only a double
@@ -66,23 +56,16 @@ abstract class RadialTrace<A> {
 
     private static final class Float64 extends RadialTrace<double[]> {
         private final FullyConnectedNet net;
-        private final int batch;
         private final FullyConnectedNet.Trace trace;
 
-        Float64(FullyConnectedNet net, int batch, FullyConnectedNet.Trace trace) {
+        Float64(FullyConnectedNet net, FullyConnectedNet.Trace trace) {
             this.net = net;
-            this.batch = batch;
             this.trace = trace;
         }
 
         @Override
         double[] output() {
             return trace.output();
-        }
-
-        @Override
-        double[] outputRows(int first, int count) {
-            return trace.outputRows(first, count);
         }
 
         @Override
@@ -111,7 +94,7 @@ abstract class RadialTrace<A> {
                 };
             }
             int width = net.outputDim();
-            double[] gradOut = new double[batch * width];
+            double[] gradOut = new double[trace.output().length];
             return new OutputGradient<>() {
                 @Override
                 public void setRows(int first, int count, double[] rows) {
@@ -142,11 +125,6 @@ abstract class RadialTrace<A> {
         @Override
         float[] output() {
             return trace.output();
-        }
-
-        @Override
-        float[] outputRows(int first, int count) {
-            return trace.outputRows(first, count);
         }
 
         @Override

@@ -180,7 +180,8 @@ public final class FullyConnectedNet {
         String where = "FullyConnectedNet.forward";
         check(where, batch, x, params);
         Checks.requireShape(where, "out", out, "batch", batch, outputDim());
-        run(batch, transposedBlockSize(batch), x, params, null, new int[] {0, batch}, new double[][] {out});
+        double[] y = run(batch, transposedBlockSize(batch), x, params, null);
+        System.arraycopy(y, 0, out, 0, y.length);
     }
 
     /**
@@ -263,45 +264,22 @@ public final class FullyConnectedNet {
          * of the block; {@code null} for a linear layer.
          */
         private final double[][][] derivatives;
-        /** The first row of each part of the output, and the batch ({@link #checkedParts}). */
-        private final int[] parts;
-        /** {@code outputs[p]}: the output's rows of part {@code p}, {@code [count][h_L]}. */
-        private final double[][] outputs;
+        private final double[] output;
 
         private Trace(FullyConnectedNet net, int batch, int blockSize, double[] x, double[] params,
-                      double[][][] derivatives, int[] parts, double[][] outputs) {
+                      double[][][] derivatives, double[] output) {
             this.net = net;
             this.batch = batch;
             this.blockSize = blockSize;
             this.x = x;
             this.params = params;
             this.derivatives = derivatives;
-            this.parts = parts;
-            this.outputs = outputs;
+            this.output = output;
         }
 
-        /**
-         * The output, {@code [batch][h_L]}: the trace's own array, which the caller must not change, when the
-         * output is in one part, else the parts' rows gathered into a fresh array.
-         */
+        /** The output, {@code [batch][h_L]}; the trace's own array, which the caller must not change. */
         public double[] output() {
-            if (outputs.length == 1) {
-                return outputs[0];
-            }
-            double[] output = new double[batch * net.outputDim()];
-            for (int p = 0; p < outputs.length; p++) {
-                System.arraycopy(outputs[p], 0, output, parts[p] * net.outputDim(), outputs[p].length);
-            }
             return output;
-        }
-
-        /**
-         * Rows {@code first .. first + count} of the output, {@code [count][h_L]}, which must be one of the parts
-         * that {@link #trace(int, double[], double[], int[])} was given: the trace's own array, which the caller must
-         * not change.
-         */
-        public double[] outputRows(int first, int count) {
-            return outputs[part("FullyConnectedNet.Trace.outputRows", parts, first, count)];
         }
 
         /**
@@ -320,32 +298,15 @@ public final class FullyConnectedNet {
      * recompute them; {@code x} and {@code params} are kept, not copied, and must not change until then.
      */
     public Trace trace(int batch, double[] x, double[] params) {
-        return trace(batch, x, params, null);
-    }
-
-    /**
-     * {@link #trace(int, double[], double[])} with the output in parts, each in an array of its own that
-     * {@link Trace#outputRows} gives: part {@code p} is rows {@code parts[p] .. parts[p + 1]} ({@code parts}
-     * non-decreasing from 0 to {@code batch}; {@code null} for one part). A caller that reads the output by chunks
-     * of rows (a convolution's edge products, which take arrays of their chunk's rows) reads each chunk in place
-     * instead of copying it out of one array. The same values.
-     */
-    public Trace trace(int batch, double[] x, double[] params, int[] parts) {
-        String where = "FullyConnectedNet.trace";
-        check(where, batch, x, params);
-        int[] starts = checkedParts(where, batch, parts);
+        check("FullyConnectedNet.trace", batch, x, params);
         int blockSize = transposedBlockSize(batch);
         int blocks = BatchBlocks.count(batch, blockSize);
         double[][][] derivatives = new double[layers()][][];
         for (int layer = 0; layer < layers(); layer++) {
             derivatives[layer] = activated(layer) ? new double[blocks * hs[layer + 1]][] : null;
         }
-        double[][] outputs = new double[starts.length - 1][];
-        for (int p = 0; p < outputs.length; p++) {
-            outputs[p] = new double[(starts[p + 1] - starts[p]) * outputDim()];
-        }
-        run(batch, blockSize, x, params, derivatives, starts, outputs);
-        return new Trace(this, batch, blockSize, x, params, derivatives, starts, outputs);
+        double[] output = run(batch, blockSize, x, params, derivatives);
+        return new Trace(this, batch, blockSize, x, params, derivatives, output);
     }
 
     /**
@@ -548,37 +509,21 @@ public final class FullyConnectedNet {
          * {@code b} of the block; {@code null} for a linear layer.
          */
         private final float[][][] derivatives;
-        /** The first row of each part of the output, and the batch ({@link #checkedParts}). */
-        private final int[] parts;
-        /** {@code outputs[p]}: the output's rows of part {@code p}, {@code [count][h_L]}. */
-        private final float[][] outputs;
+        private final float[] output;
 
         private FloatTrace(FullyConnectedNet net, int batch, int blockSize, float[][][] rows,
-                           float[][][] derivatives, int[] parts, float[][] outputs) {
+                           float[][][] derivatives, float[] output) {
             this.net = net;
             this.batch = batch;
             this.blockSize = blockSize;
             this.rows = rows;
             this.derivatives = derivatives;
-            this.parts = parts;
-            this.outputs = outputs;
+            this.output = output;
         }
 
-        /** {@link Trace#output()} in float. */
+        /** The output, {@code [batch][h_L]}; the trace's own array, which the caller must not change. */
         public float[] output() {
-            if (outputs.length == 1) {
-                return outputs[0];
-            }
-            float[] output = new float[batch * net.outputDim()];
-            for (int p = 0; p < outputs.length; p++) {
-                System.arraycopy(outputs[p], 0, output, parts[p] * net.outputDim(), outputs[p].length);
-            }
             return output;
-        }
-
-        /** {@link Trace#outputRows} in float. */
-        public float[] outputRows(int first, int count) {
-            return outputs[part("FullyConnectedNet.FloatTrace.outputRows", parts, first, count)];
         }
 
         /**
@@ -603,20 +548,11 @@ public final class FullyConnectedNet {
      * that loop in float.
      */
     public FloatTrace trace(int batch, float[] x, double[] params) {
-        return trace(batch, x, params, null);
-    }
-
-    /**
-     * {@link #trace(int, float[], double[])} with the output in parts, as
-     * {@link #trace(int, double[], double[], int[])} has it ({@link FloatTrace#outputRows}).
-     */
-    public FloatTrace trace(int batch, float[] x, double[] params, int[] parts) {
         String where = "FullyConnectedNet.trace";
         Checks.requireNonNegative(where, "batch", batch);
         Checks.requireShape(where, "x", x, "batch", batch, inputDim());
         Checks.requireLength(where, "params", params, parameterCount());
         Checks.arrayLength(where, "batch", batch, "the widest layer", widestLayer);
-        int[] starts = checkedParts(where, batch, parts);
         float[] weights = new float[params.length];
         for (int i = 0; i < params.length; i++) {
             weights[i] = (float) params[i];
@@ -629,10 +565,7 @@ public final class FullyConnectedNet {
             rows[layer] = rows(weights, layer);
             derivatives[layer] = activated(layer) ? new float[blocks * hs[layer + 1]][] : null;
         }
-        float[][] outputs = new float[starts.length - 1][];
-        for (int p = 0; p < outputs.length; p++) {
-            outputs[p] = new float[(starts[p + 1] - starts[p]) * outputDim()];
-        }
+        float[] output = new float[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
             int count = to - from;
             Workspace workspace = takeWorkspace();
@@ -660,7 +593,7 @@ public final class FullyConnectedNet {
                         }
                     }
                     if (last) {
-                        untransposedIntoParts(z, hOut, from, count, starts, outputs);
+                        untransposed(z, hOut, count, output, from, 1f);
                         return;
                     }
                     in = z;
@@ -669,7 +602,7 @@ public final class FullyConnectedNet {
                 idle.offer(workspace);
             }
         });
-        return new FloatTrace(this, batch, blockSize, rows, derivatives, starts, outputs);
+        return new FloatTrace(this, batch, blockSize, rows, derivatives, output);
     }
 
     /**
@@ -782,38 +715,15 @@ public final class FullyConnectedNet {
      * ({@code [width][count]}), each times {@code scale}, into rows from {@code from}.
      */
     private static void untransposed(float[][] columns, int width, int count, float[] values, int from, float scale) {
-        untransposed(columns, 0, width, count, values, from, scale);
-    }
-
-    /**
-     * {@link #untransposed(float[][], int, int, float[], int, float)} of the columns' samples from
-     * {@code firstColumn} on.
-     */
-    private static void untransposed(float[][] columns, int firstColumn, int width, int count, float[] values,
-                                     int from, float scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
                 float[] column = columns[i];
-                int at = (from - firstColumn) * width + i;
-                for (int b = firstColumn + start; b < firstColumn + end; b++) {
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
                     values[at + b * width] = column[b] * scale;
                 }
             }
-        }
-    }
-
-    /**
-     * Samples {@code from .. from + count} of a batch, transposed in {@code columns} ({@code [width][count]}), into
-     * the rows of the parts they fall in: part {@code p} (rows {@code parts[p] .. parts[p + 1]}) in
-     * {@code outputs[p]}.
-     */
-    private static void untransposedIntoParts(float[][] columns, int width, int from, int count, int[] parts,
-                                              float[][] outputs) {
-        for (int row = from, part = partOf(parts, from); row < from + count; part++) {
-            int end = Math.min(from + count, parts[part + 1]);
-            untransposed(columns, row - from, width, end - row, outputs[part], row - parts[part], 1f);
-            row = end;
         }
     }
 
@@ -1389,11 +1299,10 @@ public final class FullyConnectedNet {
      * {@link #affineRows}, term for term (so the same bits as the row-wise passes). With {@code derivatives} (a
      * {@link Trace}'s), each activated layer's unnormalized {@code f'(z)} goes into it (computed with the values,
      * sharing their exponentials; the backward pass applies the constant); nothing else is kept, every other
-     * intermediate is in a workspace's rows. The output goes into {@code outputs}, part {@code p} (rows
-     * {@code parts[p] .. parts[p + 1]}) into {@code outputs[p]}.
+     * intermediate is in a workspace's rows.
      */
-    private void run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives, int[] parts,
-                     double[][] outputs) {
+    private double[] run(int batch, int blockSize, double[] x, double[] params, double[][][] derivatives) {
+        double[] output = new double[batch * outputDim()];
         BatchBlocks.run(batch, blockSize, (block, from, to) -> {
             int count = to - from;
             Workspace workspace = takeWorkspace();
@@ -1420,7 +1329,7 @@ public final class FullyConnectedNet {
                         }
                     }
                     if (last) {
-                        untransposedIntoParts(z, hOut, from, count, parts, outputs);
+                        untransposed(z, hOut, count, output, from, 1.0);
                         return;
                     }
                     in = z;
@@ -1429,6 +1338,7 @@ public final class FullyConnectedNet {
                 idle.offer(workspace);
             }
         });
+        return output;
     }
 
     /**
@@ -1623,80 +1533,16 @@ public final class FullyConnectedNet {
      */
     private static void untransposed(double[][] columns, int width, int count, double[] values, int from,
                                      double scale) {
-        untransposed(columns, 0, width, count, values, from, scale);
-    }
-
-    /**
-     * {@link #untransposed(double[][], int, int, double[], int, double)} of the columns' samples from
-     * {@code firstColumn} on.
-     */
-    private static void untransposed(double[][] columns, int firstColumn, int width, int count, double[] values,
-                                     int from, double scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
             for (int i = 0; i < width; i++) {
                 double[] column = columns[i];
-                int at = (from - firstColumn) * width + i;
-                for (int b = firstColumn + start; b < firstColumn + end; b++) {
+                int at = from * width + i;
+                for (int b = start; b < end; b++) {
                     values[at + b * width] = column[b] * scale;
                 }
             }
         }
-    }
-
-    /** Double overload of {@link #untransposedIntoParts(float[][], int, int, int, int[], float[][])}. */
-    private static void untransposedIntoParts(double[][] columns, int width, int from, int count, int[] parts,
-                                              double[][] outputs) {
-        for (int row = from, part = partOf(parts, from); row < from + count; part++) {
-            int end = Math.min(from + count, parts[part + 1]);
-            untransposed(columns, row - from, width, end - row, outputs[part], row - parts[part], 1.0);
-            row = end;
-        }
-    }
-
-    /**
-     * {@code parts} checked as the parts of a batch of {@code batch} rows (non-decreasing from 0 to {@code batch}),
-     * copied; {@code {0, batch}} for {@code null}.
-     */
-    private static int[] checkedParts(String where, int batch, int[] parts) {
-        if (parts == null) {
-            return new int[] {0, batch};
-        }
-        int[] starts = parts.clone();
-        if (starts.length < 2 || starts[0] != 0 || starts[starts.length - 1] != batch) {
-            throw Checks.invalid(where, "parts", "run from 0 to the batch " + batch, Arrays.toString(starts));
-        }
-        for (int p = 0; p + 1 < starts.length; p++) {
-            if (starts[p] > starts[p + 1]) {
-                throw Checks.invalid(where, "parts", "be non-decreasing", Arrays.toString(starts));
-            }
-        }
-        return starts;
-    }
-
-    /** The last part of {@code parts} (a batch's, {@link #checkedParts}) whose first row is at most {@code row}. */
-    private static int partOf(int[] parts, int row) {
-        int low = 0;
-        int high = parts.length - 2;
-        while (low < high) {
-            int middle = (low + high + 1) >>> 1;
-            if (parts[middle] <= row) {
-                low = middle;
-            } else {
-                high = middle - 1;
-            }
-        }
-        return low;
-    }
-
-    /** The part of {@code parts} that is rows {@code first .. first + count} exactly (an output's parts). */
-    private static int part(String where, int[] parts, int first, int count) {
-        int part = partOf(parts, first);
-        if (parts[part] != first || parts[part + 1] - first != count) {
-            throw Checks.invalid(where, "first, count", "be one of the trace's parts " + Arrays.toString(parts),
-                    first + ", " + count);
-        }
-        return part;
     }
 
     /**
