@@ -454,13 +454,7 @@ public final class FullyConnectedNet {
                         net.idleColumns.offer(taken);
                     }
                 }
-                for (int j = 0; j < width; j++) {
-                    double[] column = blockColumns[j];
-                    int at = (row - first) * width + j;
-                    for (int b = row - start; b < end - start; b++, at += width) {
-                        column[b] = rows[at];
-                    }
-                }
+                transposeRows(rows, (row - first) * width, width, blockColumns, row - start, end - start);
                 int left = missing.addAndGet(block, -(end - row));
                 if (left < 0) {
                     throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
@@ -717,7 +711,21 @@ public final class FullyConnectedNet {
     private static void untransposed(float[][] columns, int width, int count, float[] values, int from, float scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
-            for (int i = 0; i < width; i++) {
+            int i = 0;
+            // Four columns per pass, as in transposeRows: a run of four numbers of each row.
+            for (; i + 4 <= width; i += 4) {
+                float[] c0 = columns[i];
+                float[] c1 = columns[i + 1];
+                float[] c2 = columns[i + 2];
+                float[] c3 = columns[i + 3];
+                for (int b = start, at = (from + start) * width + i; b < end; b++, at += width) {
+                    values[at] = c0[b] * scale;
+                    values[at + 1] = c1[b] * scale;
+                    values[at + 2] = c2[b] * scale;
+                    values[at + 3] = c3[b] * scale;
+                }
+            }
+            for (; i < width; i++) {
                 float[] column = columns[i];
                 int at = from * width + i;
                 for (int b = start; b < end; b++) {
@@ -842,13 +850,7 @@ public final class FullyConnectedNet {
                         net.idleFloatColumns.offer(taken);
                     }
                 }
-                for (int j = 0; j < width; j++) {
-                    float[] column = blockColumns[j];
-                    int at = (row - first) * width + j;
-                    for (int b = row - start; b < end - start; b++, at += width) {
-                        column[b] = rows[at];
-                    }
-                }
+                transposeRows(rows, (row - first) * width, width, blockColumns, row - start, end - start);
                 int left = missing.addAndGet(block, -(end - row));
                 if (left < 0) {
                     throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
@@ -1535,7 +1537,21 @@ public final class FullyConnectedNet {
                                      double scale) {
         for (int start = 0; start < count; start += TRANSPOSE_TILE) {
             int end = Math.min(count, start + TRANSPOSE_TILE);
-            for (int i = 0; i < width; i++) {
+            int i = 0;
+            // Four columns per pass, as in transposeRows: a run of four numbers of each row.
+            for (; i + 4 <= width; i += 4) {
+                double[] c0 = columns[i];
+                double[] c1 = columns[i + 1];
+                double[] c2 = columns[i + 2];
+                double[] c3 = columns[i + 3];
+                for (int b = start, at = (from + start) * width + i; b < end; b++, at += width) {
+                    values[at] = c0[b] * scale;
+                    values[at + 1] = c1[b] * scale;
+                    values[at + 2] = c2[b] * scale;
+                    values[at + 3] = c3[b] * scale;
+                }
+            }
+            for (; i < width; i++) {
                 double[] column = columns[i];
                 int at = from * width + i;
                 for (int b = start; b < end; b++) {
@@ -1612,6 +1628,57 @@ public final class FullyConnectedNet {
                 }
             }
             System.arraycopy(sum, 0, z, b * hOut, hOut);
+        }
+    }
+
+    /**
+     * {@code columns[j][b] = rows[at + (b - from) * width + j]} for samples {@code b = from .. to}: rows
+     * ({@code [to - from][width]} from {@code at}) transposed into columns. Four columns per pass over the rows
+     * (a transposition is a scalar loop: one pass per column spends as much on the loop as on the copies; four
+     * columns read a run of four numbers of each row).
+     */
+    private static void transposeRows(double[] rows, int at, int width, double[][] columns, int from, int to) {
+        int j = 0;
+        for (; j + 4 <= width; j += 4) {
+            double[] c0 = columns[j];
+            double[] c1 = columns[j + 1];
+            double[] c2 = columns[j + 2];
+            double[] c3 = columns[j + 3];
+            for (int b = from, i = at + j; b < to; b++, i += width) {
+                c0[b] = rows[i];
+                c1[b] = rows[i + 1];
+                c2[b] = rows[i + 2];
+                c3[b] = rows[i + 3];
+            }
+        }
+        for (; j < width; j++) {
+            double[] column = columns[j];
+            for (int b = from, i = at + j; b < to; b++, i += width) {
+                column[b] = rows[i];
+            }
+        }
+    }
+
+    /** Float overload of {@link #transposeRows(double[], int, int, double[][], int, int)}. */
+    private static void transposeRows(float[] rows, int at, int width, float[][] columns, int from, int to) {
+        int j = 0;
+        for (; j + 4 <= width; j += 4) {
+            float[] c0 = columns[j];
+            float[] c1 = columns[j + 1];
+            float[] c2 = columns[j + 2];
+            float[] c3 = columns[j + 3];
+            for (int b = from, i = at + j; b < to; b++, i += width) {
+                c0[b] = rows[i];
+                c1[b] = rows[i + 1];
+                c2[b] = rows[i + 2];
+                c3[b] = rows[i + 3];
+            }
+        }
+        for (; j < width; j++) {
+            float[] column = columns[j];
+            for (int b = from, i = at + j; b < to; b++, i += width) {
+                column[b] = rows[i];
+            }
         }
     }
 
