@@ -235,27 +235,23 @@ public final class RadiusGraph {
             if (!finite[center]) {
                 continue;
             }
-            // Every pair's answer is stored, true or false, without a branch on it.
             for (int other = center + 1; other < numNodes; other++) {
-                boolean within = finite[other] && distances.within(distances.scaledSquared(center, other));
-                near[center * numNodes + other] = within;
-                near[other * numNodes + center] = within;
+                if (finite[other] && distances.within(distances.scaledSquared(center, other))) {
+                    near[center * numNodes + other] = true;
+                    near[other * numNodes + center] = true;
+                }
             }
         }
         return near;
     }
 
-    /**
-     * The neighbours of {@code center} ({@link #nearPairs}) into {@code out}, in index order; their count. Entries of
-     * {@code out} from the count on are overwritten too.
-     */
+    /** The neighbours of {@code center} ({@link #nearPairs}) into {@code out}, in index order; their count. */
     private static int allNeighbours(int numNodes, int center, boolean[] near, int[] out) {
-        // Each index is written at the next place and kept only if it is a neighbour: no branch on the answer
-        // (count <= other < numNodes <= out.length at each write).
         int count = 0;
         for (int other = 0; other < numNodes; other++) {
-            out[count] = other;
-            count += near[center * numNodes + other] ? 1 : 0;
+            if (near[center * numNodes + other]) {
+                out[count++] = other;
+            }
         }
         return count;
     }

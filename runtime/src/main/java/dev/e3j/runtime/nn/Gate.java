@@ -52,8 +52,11 @@ public final class Gate {
     private final int[] gatedTargets;
     /** {@code gateOf[c]}: the gate index multiplying component {@code c} of the gated block. */
     private final int[] gateOf;
-    /** Each gate's gated components, with where they sit in the input and the output ({@link GatedRuns}). */
-    private final GatedRuns gatedRuns;
+    /**
+     * {@code gateComponents[k]}: the gated components {@code c} with {@code gateOf[c] == k}, in increasing order, so
+     * that a gate's gradient sums its products in one local sum, in the order of {@code c}.
+     */
+    private final int[][] gateComponents;
 
     /** e3nn's {@code Gate(irreps_scalars, act_scalars, irreps_gates, act_gates, irreps_gated)}. */
     public Gate(Irreps irrepsScalars, List<ScalarFunction> actScalars, Irreps irrepsGates,
@@ -101,41 +104,24 @@ public final class Gate {
         for (int c = 0; c < gatedTargets.length; c++) {
             gatedTargets[c] = scalarDim + c;
         }
-        this.gatedRuns = GatedRuns.of(gateOf, groupSources[1].length, groupSources[2], gatedTargets);
+        this.gateComponents = componentsByGate(gateOf, groupSources[1].length);
     }
 
-    /**
-     * The gated components of each gate {@code k}: {@code count[k]} consecutive components from {@code first[k]} of
-     * the gated block, the {@code j}-th of them at {@code source[k] + j sourceStride[k]} of an input row and its
-     * product at {@code target[k] + j targetStride[k]} of an output row. A gate multiplies one copy of a gated irrep,
-     * whose components lie consecutive in {@code mul_ir} and one channel apart in {@code ir_mul}, so that every gate's
-     * components are such progressions; the passes run over them without an index table per component.
-     */
-    private record GatedRuns(int[] first, int[] count, int[] source, int[] sourceStride, int[] target,
-                             int[] targetStride) {
-
-        /** The progressions of {@code gateOf}, {@code sources} and {@code targets} (the gated block's tables). */
-        static GatedRuns of(int[] gateOf, int gates, int[] sources, int[] targets) {
-            GatedRuns runs = new GatedRuns(new int[gates], new int[gates], new int[gates], new int[gates],
-                    new int[gates], new int[gates]);
-            for (int c = 0; c < gateOf.length; c++) {
-                int k = gateOf[c];
-                if (runs.count[k] == 0) {
-                    runs.first[k] = c;
-                    runs.source[k] = sources[c];
-                    runs.target[k] = targets[c];
-                } else if (runs.count[k] == 1) {
-                    runs.sourceStride[k] = sources[c] - runs.source[k];
-                    runs.targetStride[k] = targets[c] - runs.target[k];
-                }
-                int j = runs.count[k]++;
-                if (c != runs.first[k] + j || sources[c] != runs.source[k] + j * runs.sourceStride[k]
-                        || targets[c] != runs.target[k] + j * runs.targetStride[k]) {
-                    throw new IllegalStateException("gate " + k + "'s components are not a progression");
-                }
-            }
-            return runs;
+    /** The components of each gate ({@link #gateComponents}) from {@code gateOf}. */
+    private static int[][] componentsByGate(int[] gateOf, int gates) {
+        int[] counts = new int[gates];
+        for (int gate : gateOf) {
+            counts[gate]++;
         }
+        int[][] components = new int[gates][];
+        for (int k = 0; k < gates; k++) {
+            components[k] = new int[counts[k]];
+            counts[k] = 0;
+        }
+        for (int c = 0; c < gateOf.length; c++) {
+            components[gateOf[c]][counts[gateOf[c]]++] = c;
+        }
+        return components;
     }
 
     /** {@code mulIr}'s gate on channel-last features: its index maps carried from {@code mul_ir} into {@code ir_mul}. */
@@ -146,6 +132,7 @@ public final class Gate {
         this.actGates = mulIr.actGates;
         this.irrepsGated = mulIr.irrepsGated;
         this.gateOf = mulIr.gateOf;
+        this.gateComponents = mulIr.gateComponents;
         this.channelLast = true;
         this.groupSources = new int[mulIr.groupSources.length][];
         for (int g = 0; g < groupSources.length; g++) {
@@ -153,7 +140,6 @@ public final class Gate {
         }
         this.groupRuns = runs(groupSources);
         this.gatedTargets = channelLastIndices(irrepsOut, mulIr.gatedTargets);
-        this.gatedRuns = GatedRuns.of(gateOf, groupSources[1].length, groupSources[2], gatedTargets);
     }
 
     /** Each group's sources cut into runs of consecutive input indices. */
@@ -412,7 +398,7 @@ public final class Gate {
         double[] gateDerivatives = new double[rows * gateDim];
         activate(actGates, rows, x, floatX, xAt, dimIn, groupSources[1], activatedGates, gateDerivatives);
         double[] gated = new double[rows * gatedDim];
-        GatedRuns runs = gatedRuns;
+        int[] gatedSources = groupSources[2];
         for (int b = 0; b < rows; b++) {
             int inRow = xAt + b * dimIn;
             int outRow = outAt + b * dimOut;
@@ -423,26 +409,14 @@ public final class Gate {
                     floatOut[outRow + k] = (float) scalarValues[b * scalarDim + k];
                 }
             }
-            for (int k = 0; k < gateDim; k++) {
-                double activatedGate = activatedGates[b * gateDim + k];
-                int gatedAt = b * gatedDim + runs.first[k];
-                int in = inRow + runs.source[k];
-                int inStride = runs.sourceStride[k];
-                int target = outRow + runs.target[k];
-                int targetStride = runs.targetStride[k];
-                int count = runs.count[k];
-                if (x != null) {
-                    for (int j = 0; j < count; j++) {
-                        double y = x[in + j * inStride];
-                        gated[gatedAt + j] = y;
-                        out[target + j * targetStride] = y * activatedGate;
-                    }
+            for (int c = 0; c < gatedDim; c++) {
+                double y = get(x, floatX, inRow + gatedSources[c]);
+                gated[b * gatedDim + c] = y;
+                double value = y * activatedGates[b * gateDim + gateOf[c]];
+                if (out != null) {
+                    out[outRow + gatedTargets[c]] = value;
                 } else {
-                    for (int j = 0; j < count; j++) {
-                        double y = floatX[in + j * inStride];
-                        gated[gatedAt + j] = y;
-                        floatOut[target + j * targetStride] = (float) (y * activatedGate);
-                    }
+                    floatOut[outRow + gatedTargets[c]] = (float) value;
                 }
             }
         }
@@ -496,10 +470,10 @@ public final class Gate {
         int dimOut = irrepsOut.dim();
         int[] scalarSources = groupSources[0];
         int[] gateSources = groupSources[1];
+        int[] gatedSources = groupSources[2];
         int scalarDim = scalarSources.length;
         int gateDim = gateSources.length;
-        int gatedDim = groupSources[2].length;
-        GatedRuns runs = gatedRuns;
+        int gatedDim = gatedSources.length;
         for (int b = 0; b < rows; b++) {
             int outRow = gradOutAt + b * dimOut;
             int inRow = gradXAt + b * dimIn;
@@ -509,26 +483,11 @@ public final class Gate {
             }
             for (int k = 0; k < gateDim; k++) {
                 double activatedGate = trace.activatedGates[b * gateDim + k];
-                int gatedAt = b * gatedDim + runs.first[k];
-                int in = inRow + runs.source[k];
-                int inStride = runs.sourceStride[k];
-                int target = outRow + runs.target[k];
-                int targetStride = runs.targetStride[k];
-                int count = runs.count[k];
-                // The gate's gradient sums its products in one local sum, in the order of the components.
                 double gradActivatedGate = 0.0;
-                if (gradX != null) {
-                    for (int j = 0; j < count; j++) {
-                        double g = gradOut[target + j * targetStride];
-                        gradX[in + j * inStride] = g * activatedGate;
-                        gradActivatedGate += g * trace.gated[gatedAt + j];
-                    }
-                } else {
-                    for (int j = 0; j < count; j++) {
-                        double g = floatGradOut[target + j * targetStride];
-                        floatGradX[in + j * inStride] = (float) (g * activatedGate);
-                        gradActivatedGate += g * trace.gated[gatedAt + j];
-                    }
+                for (int c : gateComponents[k]) {
+                    double g = get(gradOut, floatGradOut, outRow + gatedTargets[c]);
+                    set(gradX, floatGradX, inRow + gatedSources[c], g * activatedGate);
+                    gradActivatedGate += g * trace.gated[b * gatedDim + c];
                 }
                 set(gradX, floatGradX, inRow + gateSources[k],
                         gradActivatedGate * trace.gateDerivatives[b * gateDim + k]);
