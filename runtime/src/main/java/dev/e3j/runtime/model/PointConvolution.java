@@ -500,7 +500,12 @@ final class PointConvolution {
                         arrays.weights.copy(pass.edgeWeights, first, count), chunkGradMessages, chunkGradNeighbours,
                         chunkGradAttr, chunkGradWeights);
                 if (gradAttr != null) {
-                    numbers.addRow(gradAttr, first * attrDim, chunkGradAttr, 0, count * attrDim);
+                    // Summed in a copy of the chunk's rows, both arrays from 0, which C2 vectorizes (as in
+                    // EdgeSet.sumIntoDst); the same sums.
+                    A attrSums = arrays.attrSums.rows(count);
+                    System.arraycopy(gradAttr, first * attrDim, attrSums, 0, count * attrDim);
+                    numbers.add(attrSums, chunkGradAttr);
+                    System.arraycopy(attrSums, 0, gradAttr, first * attrDim, count * attrDim);
                 }
                 gradEdgeWeights.setRows(first, count, chunkGradWeights);
                 if (gradHidden != null) {
@@ -739,6 +744,8 @@ final class PointConvolution {
         final Scratch<A> messages;
         final Scratch<A> gradNeighbours;
         final Scratch<A> gradAttr;
+        /** The chunk's rows of the caller's edge-attribute gradient, which {@link #gradAttr} is added to. */
+        final Scratch<A> attrSums;
         final Scratch<A> gradWeights;
         final A sum;
         final A row;
@@ -750,6 +757,7 @@ final class PointConvolution {
             messages = new Scratch<>(numbers, midDim);
             gradNeighbours = new Scratch<>(numbers, hiddenDim);
             gradAttr = new Scratch<>(numbers, attrDim);
+            attrSums = new Scratch<>(numbers, attrDim);
             gradWeights = new Scratch<>(numbers, weightDim);
             sum = numbers.zeros(midDim);
             row = numbers.zeros(midDim);
