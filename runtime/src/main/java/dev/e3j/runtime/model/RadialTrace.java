@@ -76,40 +76,24 @@ abstract class RadialTrace<A> {
         @Override
         OutputGradient<double[]> outputGradient(double[] gradX, double[] gradParams) {
             if (gradParams == null) {
-                FullyConnectedNet.OutputGradient gradient = gradX != null ? trace.outputGradient(gradX) : null;
-                return new OutputGradient<>() {
-                    @Override
-                    public void setRows(int first, int count, double[] rows) {
-                        if (gradient != null) {
-                            gradient.setRows(first, count, rows);
-                        }
-                    }
-
-                    @Override
-                    public void finish() {
-                        if (gradient != null) {
-                            gradient.finish();
-                        }
-                    }
-                };
+                if (gradX == null) {
+                    return discarded();
+                }
+                FullyConnectedNet.OutputGradient gradient = trace.outputGradient(gradX);
+                return handOver(gradient::setRows, gradient::finish);
             }
             int width = net.outputDim();
             double[] gradOut = new double[trace.output().length];
-            return new OutputGradient<>() {
-                @Override
-                public void setRows(int first, int count, double[] rows) {
-                    System.arraycopy(rows, 0, gradOut, first * width, count * width);
-                }
-
-                @Override
-                public void finish() {
-                    double[] part = gradX != null ? new double[gradX.length] : null;
-                    backward(gradOut, part, gradParams);
-                    for (int i = 0; part != null && i < part.length; i++) {
-                        gradX[i] += part[i];
-                    }
+            // With a parameter gradient (training) the rows are gathered for the row-wise backward pass.
+            Runnable finish = () -> {
+                double[] part = gradX != null ? new double[gradX.length] : null;
+                backward(gradOut, part, gradParams);
+                for (int i = 0; part != null && i < part.length; i++) {
+                    gradX[i] += part[i];
                 }
             };
+            return handOver((first, count, rows) -> System.arraycopy(rows, 0, gradOut, first * width, count * width),
+                    finish);
         }
     }
 
@@ -138,23 +122,38 @@ abstract class RadialTrace<A> {
         @Override
         OutputGradient<float[]> outputGradient(float[] gradX, double[] gradParams) {
             requireNoParameterGradient(gradParams);
-            FullyConnectedNet.FloatOutputGradient gradient = gradX != null ? trace.outputGradient(gradX) : null;
-            return new OutputGradient<>() {
-                @Override
-                public void setRows(int first, int count, float[] rows) {
-                    if (gradient != null) {
-                        gradient.setRows(first, count, rows);
-                    }
-                }
-
-                @Override
-                public void finish() {
-                    if (gradient != null) {
-                        gradient.finish();
-                    }
-                }
-            };
+            if (gradX == null) {
+                return discarded();
+            }
+            FullyConnectedNet.FloatOutputGradient gradient = trace.outputGradient(gradX);
+            return handOver(gradient::setRows, gradient::finish);
         }
+    }
+
+    /** Sets rows of an output gradient ({@link OutputGradient#setRows}). */
+    @FunctionalInterface
+    private interface RowSetter<A> {
+        void setRows(int first, int count, A rows);
+    }
+
+    /** An output gradient that hands its rows to {@code setter} and finishes with {@code finish}. */
+    private static <A> OutputGradient<A> handOver(RowSetter<A> setter, Runnable finish) {
+        return new OutputGradient<>() {
+            @Override
+            public void setRows(int first, int count, A rows) {
+                setter.setRows(first, count, rows);
+            }
+
+            @Override
+            public void finish() {
+                finish.run();
+            }
+        };
+    }
+
+    /** An output gradient whose rows nothing needs: no gradient wanted. */
+    private static <A> OutputGradient<A> discarded() {
+        return handOver((first, count, rows) -> { }, () -> { });
     }
 
     private static void requireNoParameterGradient(double[] gradParams) {
