@@ -1179,7 +1179,16 @@ final class PathWriter {
         }
         byI.forEach((i, products) -> code.addStatement("$L h$L = $L", t, i, fmaSum(products, type)));
         code.addStatement("int weightIndex = $L", weightBase());
-        if (weightGradient) {
+        if (weightGradient && assigns && assignments.gradWeights() && unrolledChannel >= 0) {
+            // Over the samples: fmaSum's chain (a0 * h0 innermost, dim1 < MAX_FMA_DEPTH products) started from +0.0
+            // instead of adding +0.0 after it, one addition less: the same value, and -0.0 for +0.0 only where the
+            // sum is zero and a product underflowed to zero from below
+            String gradient = type.zero();
+            for (int i : byI.keySet()) {
+                gradient = "Math.fma(a" + i + ", h" + i + ", " + gradient + ")";
+            }
+            code.addStatement("gradWeights[weightIndex] = $L", gradient);
+        } else if (weightGradient) {
             String gradient = fmaSum(byI.keySet().stream()
                     .map(i -> new Product(SqrtRational.ONE, "a" + i, "h" + i)).toList(), type);
             if (assigns && assignments.gradWeights()) {
@@ -1673,7 +1682,12 @@ final class PathWriter {
                 code.addStatement("$L weight = weights[$L]", type.type(), weightBase());
             }
             code.addStatement("int outIndex = $L", outChannelIndex("outOffset"));
-            if (assigns && assignments.out()) {
+            if (assigns && assignments.out() && path.weighted() && unrolledChannel >= 0) {
+                // Over the samples: w t rounded once as by w * t, and + 0.0 in the same instruction; -0.0 for +0.0
+                // only where w t underflows to zero from below (|w t| under half the smallest subnormal)
+                ks.forEach(k -> code.addStatement("out[$L] = Math.fma(weight, t$L, $L)", outAt("outIndex", k), k,
+                        type.zero()));
+            } else if (assigns && assignments.out()) {
                 ks.forEach(k -> code.addStatement("out[$L] = $Lt$L + $L", outAt("outIndex", k), weight, k,
                         type.zero()));
             } else {
