@@ -95,8 +95,10 @@ final class PeerTimings {
      */
     String describe() {
         Map<String, Object> first = runs.get(0);
-        String started = runs.size() == 1 ? "run started " + first.get("started")
-                : runs.size() + " runs, " + first.get("started") + " to " + runs.get(runs.size() - 1).get("started");
+        // ISO-8601 UTC instants sort as strings: the earliest and the latest start, whatever order the files came in.
+        List<String> starts = runs.stream().map(run -> String.valueOf(run.get("started"))).sorted().toList();
+        String started = runs.size() == 1 ? "run started " + starts.get(0)
+                : runs.size() + " runs, " + starts.get(0) + " to " + starts.get(starts.size() - 1);
         return String.format(Locale.ROOT, "%s (%s; %s)", entries(first.get("versions")),
                 entries(first.get("settings")), started);
     }

@@ -41,8 +41,8 @@ class ReportTest {
         List<Map<String, Object>> results = List.of(
                 jmh("KernelBenchmark.batch", 5.0, "config=mace-medium-uvu", "precision=f64", "pass=forward"));
         List<Map<String, Object>> peers = List.of(
-                peer("e3nn", "2026-12-06T14:00:00Z", List.of(row("mace-medium-uvu", "f64", "forward", 2000, 50.0))),
-                peer("e3nn", "2026-12-06T14:10:00Z", List.of(row("mace-medium-uvu", "f64", "forward", 2000, 40.0))));
+                peer("e3nn", "2026-12-06T14:10:00Z", List.of(row("mace-medium-uvu", "f64", "forward", 2000, 40.0))),
+                peer("e3nn", "2026-12-06T14:00:00Z", List.of(row("mace-medium-uvu", "f64", "forward", 2000, 50.0))));
 
         String markdown = new Report(results, peers).markdown();
 
