@@ -408,23 +408,33 @@ public final class FullyConnectedNet {
      */
     public static final class OutputGradient {
         private final Trace trace;
-        private final double[] gradX;
-        private final int width;
-        /** {@code columns.get(block)[j][b]}: component {@code j} of sample {@code b} of the block, while it fills. */
-        private final AtomicReferenceArray<double[][]> columns;
-        /** Rows of each block not yet set. */
-        private final AtomicIntegerArray missing;
+        private final RowsByBlock<double[], double[][]> blocks;
 
         private OutputGradient(Trace trace, double[] gradX) {
             this.trace = trace;
-            this.gradX = gradX;
-            this.width = trace.net.outputDim();
-            int blocks = BatchBlocks.count(trace.batch, trace.blockSize);
-            this.columns = new AtomicReferenceArray<>(blocks);
-            this.missing = new AtomicIntegerArray(blocks);
-            for (int block = 0; block < blocks; block++) {
-                missing.set(block, blockRows(trace.batch, trace.blockSize, block));
-            }
+            FullyConnectedNet net = trace.net;
+            this.blocks = new RowsByBlock<>(net, "FullyConnectedNet.OutputGradient", trace.batch,
+                    trace.blockSize) {
+                @Override
+                double[][] take(int rows) {
+                    return net.takeColumns(net.outputDim(), rows);
+                }
+
+                @Override
+                void give(double[][] columns) {
+                    net.idleColumns.offer(columns);
+                }
+
+                @Override
+                void transpose(double[] rows, int at, double[][] columns, int from, int to) {
+                    transposeRows(rows, at, net.outputDim(), columns, from, to);
+                }
+
+                @Override
+                void backward(int block, int from, int to, double[][] columns, Workspace workspace) {
+                    net.backwardBlock(trace, block, from, to, columns, gradX, true, workspace);
+                }
+            };
         }
 
         /**
@@ -436,53 +446,13 @@ public final class FullyConnectedNet {
         public void setRows(int first, int count, double[] rows) {
             String where = "FullyConnectedNet.OutputGradient.setRows";
             Checks.requireNonNull(where, "rows", rows);
-            checkRows(where, first, count, trace.batch, rows.length, width);
-            FullyConnectedNet net = trace.net;
-            int blockSize = trace.blockSize;
-            for (int row = first; row < first + count; ) {
-                int block = row / blockSize;
-                int start = block * blockSize;
-                int end = Math.min(first + count, start + blockSize);
-                int blockCount = blockRows(trace.batch, blockSize, block);
-                double[][] blockColumns = columns.get(block);
-                if (blockColumns == null) {
-                    double[][] taken = net.takeColumns(width, blockCount);
-                    blockColumns = columns.compareAndExchange(block, null, taken);
-                    if (blockColumns == null) {
-                        blockColumns = taken;
-                    } else {
-                        net.idleColumns.offer(taken);
-                    }
-                }
-                transposeRows(rows, (row - first) * width, width, blockColumns, row - start, end - start);
-                int left = missing.addAndGet(block, -(end - row));
-                if (left < 0) {
-                    throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
-                            + ".." + (first + count) + ")");
-                }
-                if (left == 0) {
-                    columns.set(block, null);
-                    Workspace workspace = net.takeWorkspace();
-                    try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
-                                workspace);
-                    } finally {
-                        net.idle.offer(workspace);
-                        net.idleColumns.offer(blockColumns);
-                    }
-                }
-                row = end;
-            }
+            checkRows(where, first, count, trace.batch, rows.length, trace.net.outputDim());
+            blocks.setRows(where, first, count, rows);
         }
 
         /** Checks that every row was set (and so every block's pass has run). */
         public void finish() {
-            for (int block = 0; block < missing.length(); block++) {
-                if (missing.get(block) != 0) {
-                    throw new IllegalStateException("FullyConnectedNet.OutputGradient.finish: " + missing.get(block)
-                            + " rows of block " + block + " not set");
-                }
-            }
+            blocks.finish();
         }
     }
 
@@ -809,48 +779,112 @@ public final class FullyConnectedNet {
      */
     public static final class FloatOutputGradient {
         private final FloatTrace trace;
-        private final float[] gradX;
-        private final int width;
-        /** {@code columns.get(block)[j][b]}: component {@code j} of sample {@code b} of the block, while it fills. */
-        private final AtomicReferenceArray<float[][]> columns;
-        /** Rows of each block not yet set. */
-        private final AtomicIntegerArray missing;
+        private final RowsByBlock<float[], float[][]> blocks;
 
         private FloatOutputGradient(FloatTrace trace, float[] gradX) {
             this.trace = trace;
-            this.gradX = gradX;
-            this.width = trace.net.outputDim();
-            int blocks = BatchBlocks.count(trace.batch, trace.blockSize);
-            this.columns = new AtomicReferenceArray<>(blocks);
-            this.missing = new AtomicIntegerArray(blocks);
-            for (int block = 0; block < blocks; block++) {
-                missing.set(block, blockRows(trace.batch, trace.blockSize, block));
-            }
+            FullyConnectedNet net = trace.net;
+            this.blocks = new RowsByBlock<>(net, "FullyConnectedNet.FloatOutputGradient", trace.batch,
+                    trace.blockSize) {
+                @Override
+                float[][] take(int rows) {
+                    return net.takeFloatColumns(net.outputDim(), rows);
+                }
+
+                @Override
+                void give(float[][] columns) {
+                    net.idleFloatColumns.offer(columns);
+                }
+
+                @Override
+                void transpose(float[] rows, int at, float[][] columns, int from, int to) {
+                    transposeRows(rows, at, net.outputDim(), columns, from, to);
+                }
+
+                @Override
+                void backward(int block, int from, int to, float[][] columns, Workspace workspace) {
+                    net.backwardBlock(trace, block, from, to, columns, gradX, true, workspace);
+                }
+            };
         }
 
         /** {@link OutputGradient#setRows} in float. */
         public void setRows(int first, int count, float[] rows) {
             String where = "FullyConnectedNet.FloatOutputGradient.setRows";
             Checks.requireNonNull(where, "rows", rows);
-            checkRows(where, first, count, trace.batch, rows.length, width);
-            FullyConnectedNet net = trace.net;
-            int blockSize = trace.blockSize;
+            checkRows(where, first, count, trace.batch, rows.length, trace.net.outputDim());
+            blocks.setRows(where, first, count, rows);
+        }
+
+        /** {@link OutputGradient#finish}. */
+        public void finish() {
+            blocks.finish();
+        }
+    }
+
+    /**
+     * What {@link OutputGradient} and {@link FloatOutputGradient} share: the rows of each block of samples not yet
+     * set, the block's columns while they fill (taken from the network's idle ones, given back once the block's
+     * backward pass has run), and that pass, run by the thread that sets the block's last row.
+     *
+     * @param <R> the rows' array ({@code double[]} or {@code float[]})
+     * @param <C> a block's columns ({@code double[][]} or {@code float[][]})
+     */
+    private abstract static class RowsByBlock<R, C> {
+        private final FullyConnectedNet net;
+        private final String name;
+        private final int batch;
+        private final int blockSize;
+        private final int width;
+        /** {@code columns.get(block)[j][b]}: component {@code j} of sample {@code b} of the block, while it fills. */
+        private final AtomicReferenceArray<C> columns;
+        /** Rows of each block not yet set. */
+        private final AtomicIntegerArray missing;
+
+        RowsByBlock(FullyConnectedNet net, String name, int batch, int blockSize) {
+            this.net = net;
+            this.name = name;
+            this.batch = batch;
+            this.blockSize = blockSize;
+            this.width = net.outputDim();
+            int blocks = BatchBlocks.count(batch, blockSize);
+            this.columns = new AtomicReferenceArray<>(blocks);
+            this.missing = new AtomicIntegerArray(blocks);
+            for (int block = 0; block < blocks; block++) {
+                missing.set(block, blockRows(batch, blockSize, block));
+            }
+        }
+
+        /** Columns for a block of {@code rows} samples. */
+        abstract C take(int rows);
+
+        /** Gives a block's columns back to the network. */
+        abstract void give(C columns);
+
+        /** Rows from {@code rows[at]} on into samples {@code from .. to} of {@code columns}. */
+        abstract void transpose(R rows, int at, C columns, int from, int to);
+
+        /** The backward pass of block {@code block} (samples {@code from .. to}) from its filled columns. */
+        abstract void backward(int block, int from, int to, C columns, Workspace workspace);
+
+        /** Sets rows {@code first .. first + count} (checked by the caller) and runs every block they complete. */
+        final void setRows(String where, int first, int count, R rows) {
             for (int row = first; row < first + count; ) {
                 int block = row / blockSize;
                 int start = block * blockSize;
                 int end = Math.min(first + count, start + blockSize);
-                int blockCount = blockRows(trace.batch, blockSize, block);
-                float[][] blockColumns = columns.get(block);
+                int blockCount = blockRows(batch, blockSize, block);
+                C blockColumns = columns.get(block);
                 if (blockColumns == null) {
-                    float[][] taken = net.takeFloatColumns(width, blockCount);
+                    C taken = take(blockCount);
                     blockColumns = columns.compareAndExchange(block, null, taken);
                     if (blockColumns == null) {
                         blockColumns = taken;
                     } else {
-                        net.idleFloatColumns.offer(taken);
+                        give(taken);
                     }
                 }
-                transposeRows(rows, (row - first) * width, width, blockColumns, row - start, end - start);
+                transpose(rows, (row - first) * width, blockColumns, row - start, end - start);
                 int left = missing.addAndGet(block, -(end - row));
                 if (left < 0) {
                     throw new IllegalStateException(where + ": rows of block " + block + " set twice (rows " + first
@@ -860,23 +894,22 @@ public final class FullyConnectedNet {
                     columns.set(block, null);
                     Workspace workspace = net.takeWorkspace();
                     try {
-                        net.backwardBlock(trace, block, start, start + blockCount, blockColumns, gradX, true,
-                                workspace);
+                        backward(block, start, start + blockCount, blockColumns, workspace);
                     } finally {
                         net.idle.offer(workspace);
-                        net.idleFloatColumns.offer(blockColumns);
+                        give(blockColumns);
                     }
                 }
                 row = end;
             }
         }
 
-        /** {@link OutputGradient#finish}. */
-        public void finish() {
+        /** Checks that every row was set (and so every block's pass has run). */
+        final void finish() {
             for (int block = 0; block < missing.length(); block++) {
                 if (missing.get(block) != 0) {
-                    throw new IllegalStateException("FullyConnectedNet.FloatOutputGradient.finish: "
-                            + missing.get(block) + " rows of block " + block + " not set");
+                    throw new IllegalStateException(name + ".finish: " + missing.get(block) + " rows of block "
+                            + block + " not set");
                 }
             }
         }
