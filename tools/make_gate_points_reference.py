@@ -109,6 +109,28 @@ CONFIGS = OrderedDict(
                 data_seed=20,
             ),
         ),
+        (
+            "gate_points-mixed",
+            dict(
+                network=dict(
+                    irreps_in="2x1o+3x0e+1x2e+1x0e",
+                    irreps_hidden="3x0e+2x1o+1x2e+2x0o+2x1o+1x3e+1x4o",
+                    irreps_out="1x1e+2x0o+1x3o+1x0e",
+                    irreps_node_attr="4x0e",
+                    irreps_edge_attr="0e+1o+2e+3o+4e",
+                    layers=4,
+                    max_radius=1.6,
+                    number_of_basis=4,
+                    radial_layers=3,
+                    radial_neurons=8,
+                    reduce_output=False,
+                ),
+                graph_sizes=[1, 6, 3, 5],
+                box=2.4,
+                model_seed=2104,
+                data_seed=21,
+            ),
+        ),
     ]
 )
 
