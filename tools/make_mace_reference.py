@@ -149,6 +149,38 @@ CONFIGS = OrderedDict(
                 data_seed=33,
             ),
         ),
+        (
+            "mace-tanh-l3",
+            dict(
+                constructor=OrderedDict(
+                    [
+                        ("r_max", 3.5),
+                        ("num_bessel", 5),
+                        ("num_polynomial_cutoff", 4),
+                        ("max_ell", 3),
+                        ("interaction_cls_first", "RealAgnosticInteractionBlock"),
+                        ("interaction_cls", "RealAgnosticResidualInteractionBlock"),
+                        ("num_interactions", 2),
+                        ("num_elements", 3),
+                        ("hidden_irreps", "12x0e+12x1o+12x2e"),
+                        ("MLP_irreps", "6x0e"),
+                        ("atomic_energies", [-13.62, -1029.41, -2041.93]),
+                        ("atomic_numbers", [1, 6, 8]),
+                        ("correlation", 2),
+                        ("gate", "tanh"),
+                        ("pair_repulsion", False),
+                        ("distance_transform", "None"),
+                        ("radial_MLP", [8, 12, 8]),
+                        ("radial_type", "bessel"),
+                        ("atomic_inter_scale", 0.7),
+                        ("atomic_inter_shift", 0.2),
+                    ]
+                ),
+                molecules=[7, 4, 1],
+                model_seed=2034,
+                data_seed=34,
+            ),
+        ),
     ]
 )
 
