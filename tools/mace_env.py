@@ -15,14 +15,16 @@ for _name in ("tools", "data"):
     _module.__path__ = [os.path.join(_base, _name)]
     sys.modules["mace." + _name] = _module
 sys.modules["mace.tools"].TensorDict = Dict[str, torch.Tensor]
+# The names mace.modules takes from mace.tools, from the submodules that need nothing beyond torch and numpy.
 for _sub in ("torch_tools", "scatter", "cg", "compile", "utils"):
-    try:
-        _loaded = importlib.import_module("mace.tools." + _sub)
-    except Exception:  # noqa: BLE001  (training-only dependencies)
-        continue
+    _loaded = importlib.import_module("mace.tools." + _sub)
     for _key, _value in vars(_loaded).items():
         if not _key.startswith("_") and not hasattr(sys.modules["mace.tools"], _key):
             setattr(sys.modules["mace.tools"], _key, _value)
-from mace.data.atomic_data import AtomicData  # noqa: E402
+
+
+class AtomicData:
+    """Stands in for mace.data.AtomicData, whose module needs matscipy: mace.modules imports it for annotations."""
+
 
 sys.modules["mace.data"].AtomicData = AtomicData
