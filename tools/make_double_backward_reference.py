@@ -173,6 +173,19 @@ def cases():
     result.append(double_backward_case(
         "tensor_square_per_sample", "o3.TensorSquare('2x0e+2x1o', irreps_out='2x0e+1x1e+2x2e',"
         " shared_weights=False, internal_weights=False)", tp, instructions_of(tp), False, square=True))
+    # Added later, as configurations the kernels were not written against: l up to 4, odd parities, irreps out of
+    # order and repeated.
+    result.append(mode_case("mode_uvw_l4_odd_per_sample", "2x0e+1x1o+1x3o+1x2e", "1x0e+1x1e+1x2o+1x3e",
+                            "2x0o+2x1e+1x2o+1x3e+1x4o+1x0e", "uvw", shared=False))
+    result.append(mode_case("mode_uvu_l4", "2x1o+1x3e+2x0e+1x4o", "0e+1o+2e+3o+4e",
+                            "2x1o+1x3e+2x0e+1x4o+2x2e+1x3o+2x0o", "uvu"))
+    result.append(mode_case("mode_uuu_l3", "2x0e+2x2o+2x3e", "2x1e+2x2o+2x3o", "2x1e+2x2e+2x3o+2x4e+2x0o", "uuu"))
+    tp = o3.FullyConnectedTensorProduct("1x1o+2x0e+1x3o+1x1o", "1x2e+1x0e", "2x3e+1x1o+3x0e+1x2o+1x4o+1x3o",
+                                        shared_weights=False, internal_weights=False)
+    result.append(double_backward_case(
+        "fc_l4_repeated_per_sample", "o3.FullyConnectedTensorProduct('1x1o+2x0e+1x3o+1x1o', '1x2e+1x0e',"
+        " '2x3e+1x1o+3x0e+1x2o+1x4o+1x3o', shared_weights=False, internal_weights=False)", tp, instructions_of(tp),
+        False))
     return result
 
 

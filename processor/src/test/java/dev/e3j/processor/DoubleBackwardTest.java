@@ -170,7 +170,7 @@ class DoubleBackwardTest {
                 checked++;
             }
         }
-        assertEquals(24, checked, "16 CUSTOM kernels, 8 through their kind (3 squares)");
+        assertEquals(30, checked, "20 CUSTOM kernels, 10 through their kind (3 squares)");
     }
 
     /** The reference's {@code mul_ir} features of {@code key}, in {@code layout}. */

@@ -79,8 +79,9 @@ class ReferenceTensorProductTest {
         String out = (String) c.get("irreps_out");
         boolean shared = (Boolean) c.get("shared_weights");
         String kind = switch (name) {
-            case "fc_small" -> annotation(in1, in2, out, "FULLY_CONNECTED", shared);
-            case "mode_uvu", "nequip_conv_uvu_per_edge_weights" -> annotation(in1, in2, out, "CHANNELWISE", shared);
+            case "fc_small", "fc_l4_repeated_per_sample" -> annotation(in1, in2, out, "FULLY_CONNECTED", shared);
+            case "mode_uvu", "nequip_conv_uvu_per_edge_weights", "mode_uvu_l4" ->
+                    annotation(in1, in2, out, "CHANNELWISE", shared);
             case "full" -> annotation("2x1o+1x2e", "1x0e+1x1o", "", "FULL", shared);
             case "elementwise" -> annotation("3x0e+2x1o+1x2e", "2x0e+1x0o+3x1e", "0e+1e+1o+2e+2o", "ELEMENTWISE", shared);
             case "tensor_square" -> annotation("2x0e+2x1o+1x2e", "", "", "SQUARE", shared);
