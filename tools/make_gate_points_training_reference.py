@@ -15,6 +15,8 @@ e3j's flat parameter layout. Configurations:
 - `gate_points-public`: `reference/models/gate_points-public` as it is (its state_dict, normalize2mom constants and
   inputs); its output is `1x0e+1x1o`, so the energy is the `0e` output and the primitive's `a`, `c` cover the `1o`.
 - `gate_points-energy`: a network drawn here with one-hot node attributes and a `1x0e` output (an energy model).
+- `gate_points-deep`: drawn the same way after it (added later, as a configuration the code was not written against):
+  three layers, three radial layers, `l = 3` of both parities, output `1x0e+1x1o`.
 
 Usage (e3nn 0.5.4 on PYTHONPATH, see reference/models/README.md)::
 
@@ -57,6 +59,25 @@ ENERGY_MODEL_SEED = 2201
 DATA_SEED = 2202
 ENERGY_WEIGHT = 0.7
 FORCE_WEIGHT = 3.0
+
+# Added later, as a configuration the code was not written against: three layers, three radial layers, l = 3 of both
+# parities in the hidden and edge irreps.
+DEEP_NETWORK = dict(
+    irreps_in=None,
+    irreps_hidden="3x0e+2x0o+2x1o+2x1e+1x2e+1x2o+1x3o+1x3e",
+    irreps_out="1x0e+1x1o",
+    irreps_node_attr="3x0e",
+    irreps_edge_attr="0e+1o+2e+3o",
+    layers=3,
+    max_radius=1.9,
+    number_of_basis=5,
+    radial_layers=3,
+    radial_neurons=6,
+    reduce_output=True,
+)
+DEEP_GRAPHS = [4, 6, 5]
+DEEP_BOX = 2.1
+DEEP_MODEL_SEED = 2203
 
 
 def _data(pos, batch, z):
@@ -143,25 +164,34 @@ def _public(rng):
 
 
 def _energy(rng, out_dir):
-    pos = torch.tensor(np.concatenate([rng.uniform(0.0, ENERGY_BOX, size=(n, 3)) for n in ENERGY_GRAPHS]))
-    batch = torch.tensor(np.repeat(np.arange(len(ENERGY_GRAPHS)), ENERGY_GRAPHS))
-    species_count = o3.Irreps(ENERGY_NETWORK["irreps_node_attr"]).dim
+    return _drawn(rng, out_dir, "gate_points-energy", ENERGY_NETWORK, ENERGY_GRAPHS, ENERGY_BOX, ENERGY_MODEL_SEED)
+
+
+def _deep(rng, out_dir):
+    return _drawn(rng, out_dir, "gate_points-deep", DEEP_NETWORK, DEEP_GRAPHS, DEEP_BOX, DEEP_MODEL_SEED)
+
+
+def _drawn(rng, out_dir, name, network, graphs, box, model_seed):
+    """A network drawn under `model_seed` with one-hot node attributes, on clouds drawn from `rng`."""
+    pos = torch.tensor(np.concatenate([rng.uniform(0.0, box, size=(n, 3)) for n in graphs]))
+    batch = torch.tensor(np.repeat(np.arange(len(graphs)), graphs))
+    species_count = o3.Irreps(network["irreps_node_attr"]).dim
     z = torch.nn.functional.one_hot(torch.tensor(rng.integers(0, species_count, size=len(pos))), species_count)
     z = z.to(torch.float64)
     edges = sum(
-        ((pos[i] - pos[j]).norm() < ENERGY_NETWORK["max_radius"]).item()
+        ((pos[i] - pos[j]).norm() < network["max_radius"]).item()
         for i in range(len(pos))
         for j in range(len(pos))
         if i != j and batch[i] == batch[j]
     )
-    constructor = OrderedDict(ENERGY_NETWORK)
+    constructor = OrderedDict(network)
     constructor["num_neighbors"] = edges / len(pos)
-    constructor["num_nodes"] = len(pos) / len(ENERGY_GRAPHS)
-    torch.manual_seed(ENERGY_MODEL_SEED)
+    constructor["num_nodes"] = len(pos) / len(graphs)
+    torch.manual_seed(model_seed)
     model = Network(**constructor)
-    export(model, os.path.join(out_dir, "gate_points-energy.safetensors"), constructor, {"config": "gate_points-energy"})
+    export(model, os.path.join(out_dir, name + ".safetensors"), constructor, {"config": name})
     entry = _configuration(model, pos, batch, z, rng)
-    entry["state_dict"] = "gate_points-energy.safetensors"
+    entry["state_dict"] = name + ".safetensors"
     entry["constructor"] = constructor
     return entry
 
@@ -192,7 +222,16 @@ def main(argv=None):
             ("torch", torch.__version__),
             ("dtype", "float64"),
             ("data_seed", DATA_SEED),
-            ("configurations", OrderedDict([("gate_points-public", _public(rng)), ("gate_points-energy", _energy(rng, args.out))])),
+            (
+                "configurations",
+                OrderedDict(
+                    [
+                        ("gate_points-public", _public(rng)),
+                        ("gate_points-energy", _energy(rng, args.out)),
+                        ("gate_points-deep", _deep(rng, args.out)),
+                    ]
+                ),
+            ),
         ]
     )
     path = os.path.join(args.out, "gate_points.json")

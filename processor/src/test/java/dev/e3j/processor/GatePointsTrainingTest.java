@@ -101,7 +101,7 @@ class GatePointsTrainingTest {
 
     @ParameterizedTest
     @CsvSource({"gate_points-public, MUL_IR", "gate_points-energy, MUL_IR", "gate_points-public, IR_MUL",
-        "gate_points-energy, IR_MUL"})
+        "gate_points-energy, IR_MUL", "gate_points-deep, MUL_IR", "gate_points-deep, IR_MUL"})
     void lossAndPrimitiveGradientsEqualAutograd(String name, Layout layout) throws Exception {
         Map<String, Object> configuration = ReferenceData.object(ReferenceData.object(reference.get("configurations"))
                 .get(name));
