@@ -273,8 +273,9 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
      * ({@link #backwardByPairs}) on a transposed copy of each sample's {@code gradOut} rather than loop over the
      * output channels with stride-{@code 2l+1} loads that stay scalar; the same bits, since each path sums in the same
      * order. Tetris (16 to 64 output channels, 368 numbers of {@code gradOut} a sample), forward + backward, one
-     * thread's CPU time, the two builds alternated in one JVM, 6 JVMs, under load (benchmarks/RESULTS.md, h/tpb):
-     * float 0.81-0.89x, double 0.91-1.03x (4 JVMs; neutral within the noise, kept so that both types share one rule).
+     * thread's CPU time, the two builds alternated in one JVM, under load (benchmarks/RESULTS.md, h/tpb): float
+     * 0.81-0.90x (8 JVMs), double 0.91-1.04x (6 JVMs; neutral within the noise, kept so that both types share one
+     * rule).
      */
     private boolean singlePairWeightRows() {
         return !model.square() && !paths.isEmpty() && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVW
