@@ -49,6 +49,9 @@ class IrMulLayoutTest {
         SPECS.put("UvwInPlaceMixedRows", "in1 = \"8x0e+3x1o\", in2 = \"0e+2x1o\", out = \"9x0e+2x1o+5x1e\"");
         SPECS.put("UvwInPlaceSingleChannels", "in1 = \"0e+1o+2e\", in2 = \"0e+1o+2e\","
                 + " out = \"10x0e+3x1o+9x2e+1x3o\"");
+        // single channels with rows of 8 or more: the mul_ir kernel's fused backward goes by pairs on a transposed
+        // copy of gradOut too (TensorProductPlan.backwardByPairs)
+        SPECS.put("UvwSingleChannelRows", "in1 = \"0e+1o+2e\", in2 = \"0e+1o+2e\", out = \"10x0e+8x1o+9x2e\"");
         SPECS.put("UvwInPlacePerSample", "in1 = \"5x0e+3x1o+2x2e\", in2 = \"0e+2x1o\", out = \"4x0e+6x1o+3x2e\","
                 + " sharedWeights = false");
         SPECS.put("ChannelLast", "in1 = \"5x0e+5x1o+3x2e\", in2 = \"0e+1o+2e+3o\", out = \"5x0e+5x1o+3x2e+3x3o\","
@@ -141,6 +144,26 @@ class IrMulLayoutTest {
         assertClose(toIrMul(s.out(), batch, toDouble(expectedOutF)), toDouble(outF), 0, "float out");
         float[][] expectedF = backwardFloat(mulIr, s, s.x1(), s.x2(), s.gradOut(), all);
         float[][] actualF = backwardFloat(irMul, s, x1, s.x2(), gradOut, all);
+        compareGradients(s, new double[][] {toDouble(expectedF[0]), toDouble(expectedF[1]), toDouble(expectedF[2])},
+                new double[][] {toDouble(actualF[0]), toDouble(actualF[1]), toDouble(actualF[2])}, 0,
+                "float backward");
+    }
+
+    /**
+     * A {@code mul_ir} kernel of single-channel inputs whose fused backward goes by pairs reads a transposed copy of
+     * {@code gradOut} with the path methods of its {@code ir_mul} twin: the same bits, in double and float.
+     */
+    @Test
+    void mulIrBackwardByPairsHasTheIrMulBits() {
+        TensorProductKernel mulIr = kernels.tensorProduct("irmul.Specs_UvwSingleChannelRowsImpl");
+        TensorProductKernel irMul = kernels.tensorProduct("irmul.Specs_UvwSingleChannelRowsIrMulImpl");
+        Sample s = Sample.random(mulIr, false, 7, new Random(23));
+        double[] gradOut = toIrMul(s.out(), s.batch(), s.gradOut());
+        boolean[] all = {true, true, true};
+        compareGradients(s, backward(mulIr, s, s.x1(), s.x2(), s.gradOut(), all),
+                backward(irMul, s, s.x1(), s.x2(), gradOut, all), 0, "backward");
+        float[][] expectedF = backwardFloat(mulIr, s, s.x1(), s.x2(), s.gradOut(), all);
+        float[][] actualF = backwardFloat(irMul, s, s.x1(), s.x2(), gradOut, all);
         compareGradients(s, new double[][] {toDouble(expectedF[0]), toDouble(expectedF[1]), toDouble(expectedF[2])},
                 new double[][] {toDouble(actualF[0]), toDouble(actualF[1]), toDouble(actualF[2])}, 0,
                 "float backward");

@@ -252,14 +252,34 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
 
     /**
      * Whether the fused backward of {@code path} unrolls its channel pairs ({@code Operation.BACKWARD_BY_PAIRS}): a
-     * weighted {@code uvw} path of a kernel that {@link #irMulInPlace()} with shared weights, whose backward does not
-     * go by weight columns and which has fewer than {@link PathPlan#MIN_WEIGHT_ROW} pairs (tetris: one). Each pair's
-     * loop over the output channels then indexes the weights, their gradient and the channel-last copy of the sample's
-     * {@code gradOut} from constants.
+     * weighted path with shared weights, whose backward does not go by weight columns and which has fewer than
+     * {@link PathPlan#MIN_WEIGHT_ROW} pairs (tetris: one), in a kernel that {@link #irMulInPlace()} or in a
+     * {@link Layout#MUL_IR} kernel of {@link #singlePairWeightRows()}. Each pair's loop over the output channels then
+     * indexes the weights, their gradient and the channel-last copy of the sample's {@code gradOut} from constants,
+     * so that superword vectorizes the weights' gradient over the output channels. That copy is plain in
+     * {@link Layout#IR_MUL} and transposed per sample in {@link Layout#MUL_IR}, where the inputs, of one channel per
+     * irrep, are read in place.
      */
     public boolean backwardByPairs(PathPlan path) {
-        return irMulInPlace() && model.sharedWeights() && path.path().weighted() && !path.backwardByColumns()
+        return (irMulInPlace() || model.layout() == Layout.MUL_IR && singlePairWeightRows()) && model.sharedWeights()
+                && path.path().weighted() && !path.backwardByColumns()
                 && path.weightRowCount() < PathPlan.MIN_WEIGHT_ROW;
+    }
+
+    /**
+     * Whether the kernel (not a square) has only {@code uvw} paths of one channel pair that read their weights by
+     * rows ({@link PathPlan#weightRows()}, at least {@link PathPlan#MIN_WEIGHT_ROW} output channels): its inputs are
+     * then the same in both layouts, and in {@link Layout#MUL_IR} its fused backward goes by pairs
+     * ({@link #backwardByPairs}) on a transposed copy of each sample's {@code gradOut} rather than loop over the
+     * output channels with stride-{@code 2l+1} loads that stay scalar; the same bits, since each path sums in the same
+     * order. Tetris (16 to 64 output channels, 368 numbers of {@code gradOut} a sample), forward + backward, one
+     * thread's CPU time, the two builds alternated in one JVM, under load (benchmarks/RESULTS.md, h/tpb): float
+     * 0.81-0.90x (8 JVMs), double 0.91-1.04x (6 JVMs; neutral within the noise, kept so that both types share one
+     * rule).
+     */
+    private boolean singlePairWeightRows() {
+        return !model.square() && !paths.isEmpty() && paths.stream().allMatch(path -> path.mode() == ConnectionMode.UVW
+                && path.weightRowCount() == 1 && path.weightRows());
     }
 
     /**

@@ -954,9 +954,10 @@ final class PathWriter {
     }
 
     /**
-     * The fused backward with the channel pairs unrolled ({@link Operation#BACKWARD_BY_PAIRS}; shared weights, the
-     * arrays channel-last): per pair the terms of {@link #fusedBackwardBody} in the same order, whose loop over the
-     * output channels {@code w} then indexes {@code weights}, {@code gradWeights} (the block's partial sum) and
+     * The fused backward with the channel pairs unrolled ({@link Operation#BACKWARD_BY_PAIRS}; shared weights;
+     * {@code gradOut} from a channel-last copy, the other arrays channel-last or of one channel per irrep): per pair
+     * the terms of {@link #fusedBackwardBody} in the same order, whose loop over the output channels {@code w} then
+     * indexes {@code weights}, {@code gradWeights} (the block's partial sum) and
      * {@code gradOutT} (the sample's {@code gradOut}) by a constant plus {@code w}: first
      * {@code gradWeights[uv w] += sum_k gradOutT[k][w] t_k}, a loop of one store stream that superword vectorizes,
      * then the sums {@code g_k += W[uv w] gradOutT[k][w]}, kept apart so that they do not keep the first loop scalar.

@@ -273,7 +273,7 @@ public final class TensorProductWriter {
         }
         if (weightRows) {
             for (NumberType number : types) {
-                if (backwardByColumns && !irMulInPlace) {
+                if ((backwardByColumns || backwardByPairs()) && !irMulInPlace) {
                     methods.addAll(toChannelLast("gradOutToChannelLast", model.irrepsOut(), number));
                 }
                 methods.addAll(weightRowMethods(number));
@@ -1090,7 +1090,10 @@ public final class TensorProductWriter {
                 : "outFromChannelLast($L, $L, b * DIM_OUT)", scratch, target).build();
     }
 
-    /** Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy in place. */
+    /**
+     * Sample {@code b} of {@code gradOut} into the channel-last scratch {@code gradOutT}: a plain copy where the
+     * kernel's arrays are {@code ir_mul} in place ({@link #irMulInPlace}), else transposed from {@code mul_ir}.
+     */
     private String gradOutIntoScratch() {
         return irMulInPlace ? "System.arraycopy(gradOut, b * DIM_OUT, gradOutT, 0, DIM_OUT)"
                 : "gradOutToChannelLast(gradOut, b * DIM_OUT, gradOutT)";

@@ -119,6 +119,26 @@ class TensorProductPlanTest {
     }
 
     @Test
+    void sharedSinglePairUvwProductsGoByPairsInMulIrToo() throws InvalidSpecException {
+        String tetrisIn = "1x0e+1x1o+1x2e";
+        String wideOut = "16x0e+8x1o+8x1e+8x2e";
+        TensorProductPlan mulIr = plan(tetrisIn, tetrisIn, wideOut, Kind.FULLY_CONNECTED, true, Layout.MUL_IR);
+        assertTrue(mulIr.paths().stream().allMatch(mulIr::backwardByPairs), "one pair, rows of 8 or more");
+        TensorProductPlan irMul = plan(tetrisIn, tetrisIn, wideOut, Kind.FULLY_CONNECTED, true, Layout.IR_MUL);
+        assertTrue(irMul.paths().stream().allMatch(irMul::backwardByPairs));
+        TensorProductPlan perSample = plan(tetrisIn, tetrisIn, wideOut, Kind.FULLY_CONNECTED, false, Layout.MUL_IR);
+        assertTrue(perSample.paths().stream().noneMatch(perSample::backwardByPairs), "per-sample weights");
+        TensorProductPlan twoChannels = plan("2x0e+2x1o", "1x0e+1x1o", wideOut, Kind.FULLY_CONNECTED, true,
+                Layout.MUL_IR);
+        assertTrue(twoChannels.paths().stream().noneMatch(twoChannels::backwardByPairs),
+                "mul_ir inputs of several channels");
+        TensorProductPlan shortRows = plan(tetrisIn, tetrisIn, "16x0e+4x1o+8x1e+8x2e", Kind.FULLY_CONNECTED, true,
+                Layout.MUL_IR);
+        assertTrue(shortRows.paths().stream().noneMatch(shortRows::backwardByPairs),
+                "mul_ir with a path of fewer than 8 output channels");
+    }
+
+    @Test
     void theFusedBackwardRunsChannelLastInMulIrOnlyInFloatWithManyChannels() throws InvalidSpecException {
         int few = TensorProductPlan.MIN_MUL_IR_BACKWARD_CHANNELS - 1;
         int enough = TensorProductPlan.MIN_MUL_IR_BACKWARD_CHANNELS;
