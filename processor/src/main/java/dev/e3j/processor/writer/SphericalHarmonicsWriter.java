@@ -110,13 +110,31 @@ public final class SphericalHarmonicsWriter {
      * ns per point in loops of 8 against 12.3-13.8 in one loop (512 points; 11.9 in loops of 6, 12.1 of 12, 14.1 of
      * 4): C2 unrolls the small loop, so its loads and stores overlap over several points. Forward + backward of
      * 100000 points in blocks of 1000 then took 65.4-87.1 ns per point against 71.7-76.8 (medians 70.0 against 75.0,
-     * six alternated JVMs each, under load). The double copy stays one loop ({@link #COPIES_PER_LOOP}): split the
-     * same way, it ran 102.9-109.7 against 95.2-102.7 there (the cotangent streamed from memory), though faster in
-     * cache.
+     * six alternated JVMs each, under load). The double copy split the same way ran 102.9-109.7 against 95.2-102.7
+     * there (the cotangent streamed from memory), though faster in cache: see {@link #DOUBLE_WEIGHTS_PER_LOOP}.
      */
     static final int FLOAT_WEIGHTS_PER_LOOP = 8;
     /**
-     * Points per chunk in {@code t}: {@link #CHUNK}, or, where the kernel runs points-last loops over value rows
+     * Weight rows per loop of the double cotangent's transposing copy ({@code loadWeights}, lmax 4 on): the 48 rows
+     * of lmax 6 in two loops. lmax 6, forward + backward of 100000 points in blocks of 4096, one thread, thread CPU
+     * time under load, the median of 40 paired calls' ratios: 0.934 of the time of one loop over chunks of 256
+     * points, and over chunks of {@link #LOWERED_CHUNK} 0.90-0.92 of one loop; 16 rows per loop 0.996 of 24, 12 rows
+     * 1.07, 8 rows 1.29.
+     */
+    static final int DOUBLE_WEIGHTS_PER_LOOP = 24;
+    /**
+     * Points per chunk of the kernels whose backward runs points-last through the degree below
+     * ({@link Gradient#LOWERED_POINTS_LAST}, lmax 4 to 6), in both precisions. Over 512 points each of the backward's
+     * loops spends a smaller share in its scalar pre- and post-loops than over 256, and the scratch (83 rows at lmax
+     * 6: 350 KB in double) stays in a core's L2 cache. lmax 6 in double, forward + backward of 100000 points in blocks
+     * of 4096, one thread: 0.950-0.956 of the time over 256 points (median of 40 paired calls' ratios, thread CPU time,
+     * under load); in blocks of 1000 0.984; 384 points 0.970, 768 0.966, 1024 0.983. In float 1024 points ran
+     * several times slower than 512, which stays.
+     */
+    static final int LOWERED_CHUNK = 512;
+    /**
+     * Points per chunk in {@code t}: {@link #LOWERED_CHUNK} where the backward goes points-last through the degree
+     * below; else {@link #CHUNK}, or, where the kernel runs points-last loops over value rows
      * (lmax 4 on), as many floats as {@link #CHUNK} doubles take bytes. A loop over a chunk then takes as many vector
      * iterations in both precisions (16 floats or 8 doubles a 64-byte vector), and float loops do not spend twice the
      * share of their time in the scalar pre- and post-loops: the 24 loop methods of the lmax-6 float backward took
@@ -126,6 +144,9 @@ public final class SphericalHarmonicsWriter {
      * loops and stays at {@link #CHUNK} (512 measured no faster there).
      */
     private int chunkPoints(NumberType t) {
+        if (plan.gradient() == Gradient.LOWERED_POINTS_LAST) {
+            return LOWERED_CHUNK;
+        }
         return plan.valueRowCount() > 0 ? CHUNK * Double.BYTES / t.bytes() : CHUNK;
     }
 
@@ -875,7 +896,7 @@ public final class SphericalHarmonicsWriter {
                         + (degree.offsets().size() == 1 ? gradients : "(" + gradients + ")"));
             }
         }
-        return copyLoops(copies, t == NumberType.FLOAT ? FLOAT_WEIGHTS_PER_LOOP : COPIES_PER_LOOP);
+        return copyLoops(copies, t == NumberType.FLOAT ? FLOAT_WEIGHTS_PER_LOOP : DOUBLE_WEIGHTS_PER_LOOP);
     }
 
     /**

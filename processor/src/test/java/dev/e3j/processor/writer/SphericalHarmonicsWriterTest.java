@@ -228,7 +228,7 @@ class SphericalHarmonicsWriterTest {
 
     /**
      * The values and gradients go through blocks of 4096 points and, within a block, chunks of 256 held points-last
-     * (512 in float from lmax 4): a batch of two blocks whose chunks end in a partial one, with a zero and a tiny
+     * (512 in float from lmax 4, and in both precisions where the backward goes through the degree below): a batch of two blocks whose chunks end in a partial one, with a zero and a tiny
      * vector (the normalization's floor), gives every point the same bits as evaluating it alone, for the monomial
      * (lmax 3) and the factored and points-last (lmax 6) code, in double and float.
      */
