@@ -163,14 +163,6 @@ def _public(rng):
     return entry
 
 
-def _energy(rng, out_dir):
-    return _drawn(rng, out_dir, "gate_points-energy", ENERGY_NETWORK, ENERGY_GRAPHS, ENERGY_BOX, ENERGY_MODEL_SEED)
-
-
-def _deep(rng, out_dir):
-    return _drawn(rng, out_dir, "gate_points-deep", DEEP_NETWORK, DEEP_GRAPHS, DEEP_BOX, DEEP_MODEL_SEED)
-
-
 def _drawn(rng, out_dir, name, network, graphs, box, model_seed):
     """A network drawn under `model_seed` with one-hot node attributes, on clouds drawn from `rng`."""
     pos = torch.tensor(np.concatenate([rng.uniform(0.0, box, size=(n, 3)) for n in graphs]))
@@ -227,8 +219,16 @@ def main(argv=None):
                 OrderedDict(
                     [
                         ("gate_points-public", _public(rng)),
-                        ("gate_points-energy", _energy(rng, args.out)),
-                        ("gate_points-deep", _deep(rng, args.out)),
+                        (
+                            "gate_points-energy",
+                            _drawn(rng, args.out, "gate_points-energy", ENERGY_NETWORK, ENERGY_GRAPHS, ENERGY_BOX,
+                                   ENERGY_MODEL_SEED),
+                        ),
+                        (
+                            "gate_points-deep",
+                            _drawn(rng, args.out, "gate_points-deep", DEEP_NETWORK, DEEP_GRAPHS, DEEP_BOX,
+                                   DEEP_MODEL_SEED),
+                        ),
                     ]
                 ),
             ),
