@@ -52,7 +52,10 @@ public record TensorProductPlan(TensorProductModel model, List<PathPlan> paths, 
     public static final int MAX_CALLS_PER_METHOD = 100;
     /** Calls packed into helper methods: {@link #MAX_CALLS_PER_METHOD}. */
     public static final MethodPacker CALLS = MethodPacker.ofCount(MAX_CALLS_PER_METHOD);
-    /** Statements of a transposing copy per method: about 16 bytecode bytes each, far below the 8000-byte limit. */
+    /**
+     * Statements of a transposing copy per method (an entry counts one per component and one for its loop): about 22
+     * bytecode bytes each (a component is read into a local, then stored), below the 8000-byte limit.
+     */
     public static final int MAX_COPIES_PER_METHOD = 300;
     /** A transposing copy's entries packed into methods by their statements: {@link #MAX_COPIES_PER_METHOD}. */
     public static final MethodPacker COPIES = MethodPacker.ofSize(MAX_COPIES_PER_METHOD);

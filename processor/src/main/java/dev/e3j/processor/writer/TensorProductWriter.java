@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -1536,21 +1537,38 @@ public final class TensorProductWriter {
                         readsSample ? sample : scratch, direction.target(), readsSample ? scratch : sample, length);
                 continue;
             }
-            method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
-            method.addStatement("int index = $L + u * $L", plus(offset, entryOffset), dim);
-            for (int i = 0; i < dim; i++) {
-                String channelLastIndex = direction.atOffset() ? direction.channelLast(entryOffset + i * mul) + " + u"
-                        : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
-                String mulIrIndex = i == 0 ? "index" : "index + " + i;
-                if (direction.intoChannelLast()) {
-                    method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
-                } else {
-                    method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
-                }
-            }
-            method.endControlFlow();
+            IntFunction<String> channelLastIndex = i -> direction.atOffset()
+                    ? direction.channelLast(entryOffset + i * mul) + " + u"
+                    : (entryOffset + i * mul == 0 ? "" : (entryOffset + i * mul) + " + ") + "u";
+            transposingLoop(method, number, mul, dim, plus(offset, entryOffset), channelLastIndex,
+                    direction.intoChannelLast());
         }
         return method.build();
+    }
+
+    /**
+     * The loop over the {@code mul} channels of one entry that copies its {@code dim} components between the
+     * {@code mul_ir} {@code x} (channel {@code u} at {@code index}, components next to each other, the index
+     * stepped by {@code dim}) and the channel-last {@code xT} (component {@code i} of channel {@code u} at
+     * {@code channelLastIndex(i)}). Each channel's components are read into locals before any is written: the two
+     * arrays have one type, so C2 must keep every store before the next load of the other array otherwise (about
+     * 20% slower).
+     */
+    private static void transposingLoop(MethodSpec.Builder method, NumberType number, int mul, int dim,
+                                        String mulIrStart, IntFunction<String> channelLastIndex,
+                                        boolean intoChannelLast) {
+        method.beginControlFlow("for (int u = 0, index = $L; u < $L; u++, index += $L)", mulIrStart, mul, dim);
+        for (int i = 0; i < dim; i++) {
+            String mulIrIndex = i == 0 ? "index" : "index + " + i;
+            method.addStatement("$T v$L = $L", number.type(), i,
+                    intoChannelLast ? "x[" + mulIrIndex + "]" : "xT[" + channelLastIndex.apply(i) + "]");
+        }
+        for (int i = 0; i < dim; i++) {
+            String mulIrIndex = i == 0 ? "index" : "index + " + i;
+            method.addStatement(intoChannelLast ? "xT[$L] = v$L" : "x[$L] = v$L",
+                    intoChannelLast ? channelLastIndex.apply(i) : mulIrIndex, i);
+        }
+        method.endControlFlow();
     }
 
     /**
@@ -1645,18 +1663,8 @@ public final class TensorProductWriter {
                         plus("to", entryOffset), mul * dim);
                 continue;
             }
-            method.beginControlFlow("for (int u = 0; u < $L; u++)", mul);
-            method.addStatement("int index = $L + u * $L", plus(mulIrOffset, entryOffset), dim);
-            for (int i = 0; i < dim; i++) {
-                String channelLastIndex = plus(channelLastOffset, entryOffset + i * mul) + " + u";
-                String mulIrIndex = i == 0 ? "index" : "index + " + i;
-                if (intoMulIr) {
-                    method.addStatement("x[$L] = xT[$L]", mulIrIndex, channelLastIndex);
-                } else {
-                    method.addStatement("xT[$L] = x[$L]", channelLastIndex, mulIrIndex);
-                }
-            }
-            method.endControlFlow();
+            transposingLoop(method, number, mul, dim, plus(mulIrOffset, entryOffset),
+                    i -> plus(channelLastOffset, entryOffset + i * mul) + " + u", !intoMulIr);
         }
         return method.build();
     }
