@@ -181,6 +181,72 @@ CONFIGS = OrderedDict(
                 data_seed=34,
             ),
         ),
+        (
+            "mace-zbl-agnesi",
+            dict(
+                # MACE-MP-0b's radial options: the Agnesi transform and the ZBL pair repulsion (scaled and shifted
+                # with the interaction energies, as ScaleShiftMACE does)
+                constructor=OrderedDict(
+                    [
+                        ("r_max", 4.0),
+                        ("num_bessel", 6),
+                        ("num_polynomial_cutoff", 5),
+                        ("max_ell", 2),
+                        ("interaction_cls_first", "RealAgnosticInteractionBlock"),
+                        ("interaction_cls", "RealAgnosticResidualInteractionBlock"),
+                        ("num_interactions", 2),
+                        ("num_elements", 3),
+                        ("hidden_irreps", "8x0e+8x1o+8x2e"),
+                        ("MLP_irreps", "8x0e"),
+                        ("atomic_energies", [-13.62, -1029.41, -2041.93]),
+                        ("atomic_numbers", [1, 6, 8]),
+                        ("correlation", 3),
+                        ("gate", "silu"),
+                        ("pair_repulsion", True),
+                        ("distance_transform", "Agnesi"),
+                        ("radial_MLP", [16, 16]),
+                        ("radial_type", "bessel"),
+                        ("atomic_inter_scale", 0.9),
+                        ("atomic_inter_shift", -0.25),
+                    ]
+                ),
+                molecules=[6, 5, 3],
+                model_seed=2035,
+                data_seed=35,
+            ),
+        ),
+        (
+            "mace-gaussian-soft",
+            dict(
+                # a Gaussian basis of softly transformed lengths, with ZBL, in periodic cells (the repulsion's stress)
+                constructor=OrderedDict(
+                    [
+                        ("r_max", 4.2),
+                        ("num_bessel", 7),
+                        ("num_polynomial_cutoff", 6),
+                        ("max_ell", 2),
+                        ("interaction_cls_first", "RealAgnosticResidualInteractionBlock"),
+                        ("interaction_cls", "RealAgnosticResidualInteractionBlock"),
+                        ("num_interactions", 2),
+                        ("num_elements", 2),
+                        ("hidden_irreps", "8x0e+8x1o"),
+                        ("MLP_irreps", "8x0e"),
+                        ("atomic_energies", [-2041.93, -1640.12]),
+                        ("atomic_numbers", [8, 29]),
+                        ("correlation", 2),
+                        ("gate", "silu"),
+                        ("pair_repulsion", True),
+                        ("distance_transform", "Soft"),
+                        ("radial_MLP", [16, 16]),
+                        ("radial_type", "gaussian"),
+                    ]
+                ),
+                periodic=True,
+                rattle=0.15,
+                model_seed=2036,
+                data_seed=36,
+            ),
+        ),
     ]
 )
 

@@ -46,6 +46,8 @@ CASES = OrderedDict(
         ("mace-plain", dict(model="mace-plain", energy_weight=1.0, forces_weight=100.0, stress_weight=None, seed=223)),
         ("mace-l2-corr3", dict(model="mace-l2-corr3", energy_weight=3.0, forces_weight=1.0, stress_weight=None, seed=224)),
         ("mace-tanh-l3", dict(model="mace-tanh-l3", energy_weight=1.0, forces_weight=20.0, stress_weight=None, seed=225)),
+        ("mace-zbl-agnesi", dict(model="mace-zbl-agnesi", energy_weight=1.0, forces_weight=10.0, stress_weight=None, seed=226)),
+        ("mace-gaussian-soft", dict(model="mace-gaussian-soft", energy_weight=1.0, forces_weight=5.0, stress_weight=2.0, seed=227)),
     ]
 )
 

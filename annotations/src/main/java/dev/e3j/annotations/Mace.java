@@ -38,7 +38,7 @@ public @interface Mace {
     /** {@return the cutoff radius: the neighbour list's, the Bessel basis' and the polynomial cutoff's} */
     double rMax();
 
-    /** {@return number of Bessel functions embedding an edge length} */
+    /** {@return number of radial basis functions embedding an edge length (Bessel or Gaussian: {@link #radialType()})} */
     int numBessel();
 
     /** {@return degree {@code p} of the polynomial cutoff} */
@@ -84,6 +84,24 @@ public @interface Mace {
     boolean scaleShift() default false;
 
     /**
+     * {@return the radial basis of the edge lengths ({@code radial_type})} Its centres or frequencies, the transform's
+     * constants and the covalent radii are buffers of the {@code state_dict}.
+     */
+    RadialType radialType() default RadialType.BESSEL;
+
+    /**
+     * {@return the transform of the edge lengths the radial basis sees ({@code distance_transform}; the polynomial
+     * cutoff sees the lengths themselves)}
+     */
+    DistanceTransform distanceTransform() default DistanceTransform.NONE;
+
+    /**
+     * {@return whether the model adds the ZBL pair repulsion ({@code pair_repulsion}, mace-torch's {@code ZBLBasis}) to
+     * every atom's interaction energy, before a {@code ScaleShiftMACE}'s scale and shift as in mace-torch}
+     */
+    boolean pairRepulsion() default false;
+
+    /**
      * {@return the floating-point type {@code evaluate} computes in: {@link Precision#DOUBLE}, or
      * {@link Precision#FLOAT} for float32 as mace-torch's {@code float32} models (kernels generated in both types;
      * energies, forces and stress summed in double from float32 per-atom and per-edge values)}
@@ -105,6 +123,34 @@ public @interface Mace {
         REAL_AGNOSTIC,
         /** {@code RealAgnosticResidualInteractionBlock}: the skip product of the input is a residual. */
         REAL_AGNOSTIC_RESIDUAL
+    }
+
+    /**
+     * mace-torch's {@code radial_type}s. Its {@code "chebyshev"} is left out: {@code torch.special}'s Chebyshev
+     * polynomials have no derivative in autograd, so mace-torch's forces of such a model are not the gradient of its
+     * energy.
+     */
+    enum RadialType {
+        /** {@code BesselBasis}: {@code sqrt(2 / rMax) sin(w_n r) / r}, {@code w_n = n π / rMax} (the default). */
+        BESSEL,
+        /**
+         * {@code GaussianBasis}: {@code exp(-(r - μ_n)² / (2 δ²))} over {@code numBessel >= 2} centres {@code μ_n}
+         * spaced {@code δ} from 0 to {@code rMax}.
+         */
+        GAUSSIAN
+    }
+
+    /** mace-torch's {@code distance_transform}s, functions of an edge's length and its atoms' covalent radii. */
+    enum DistanceTransform {
+        /** {@code "None"}: the basis sees the length. */
+        NONE,
+        /**
+         * {@code AgnesiTransform} (ACEpotentials.jl): {@code 1 / (1 + a s^q / (1 + s^(q - p)))},
+         * {@code s = 2 r / (rcov_u + rcov_v)}.
+         */
+        AGNESI,
+        /** {@code SoftTransform}: {@code r + tanh(-s - a s^b) / 2 + 1/2}, {@code s = 4 r / (rcov_u + rcov_v)}. */
+        SOFT
     }
 
     /** mace-torch's choices of {@code gate} (normalized by e3nn's {@code normalize2mom}). */

@@ -32,6 +32,8 @@ final class MaceStep extends KernelStep<MaceSpec, MaceModel> {
                 values.string("hiddenIrreps"), values.string("mlpIrreps"), values.integers("correlation"),
                 values.enumConstant("gate", Mace.Gate.class), values.integers("radialMlp"),
                 values.real("avgNumNeighbors"), values.bool("scaleShift"),
+                values.enumConstant("radialType", Mace.RadialType.class),
+                values.enumConstant("distanceTransform", Mace.DistanceTransform.class), values.bool("pairRepulsion"),
                 values.enumConstant("precision", Precision.class), values.enumConstant("layout", Layout.class));
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -385,9 +386,27 @@ class MaceReferenceTest {
                         .map(String::valueOf).collect(Collectors.joining(", ")) + "}"
                 + ", avgNumNeighbors = " + (double) (Double) args.get("avg_num_neighbors")
                 + ", scaleShift = " + args.containsKey("atomic_inter_scale")
+                + radialOptions(args)
                 + (float32 ? ", precision = dev.e3j.annotations.Precision.FLOAT" : "")
                 + (layout == Layout.MUL_IR ? "" : ", layout = dev.e3j.annotations.Layout." + layout) + ")\n"
                 + "interface Potential extends InteratomicPotential {}\n";
+    }
+
+    /** The {@code radialType}, {@code distanceTransform} and {@code pairRepulsion} attributes that are not defaults. */
+    private static String radialOptions(Map<String, Object> args) {
+        String options = "";
+        Object type = args.getOrDefault("radial_type", "bessel");
+        if (!"bessel".equals(type)) {
+            options += ",\n      radialType = Mace.RadialType." + ((String) type).toUpperCase(Locale.ROOT);
+        }
+        Object transform = args.getOrDefault("distance_transform", "None");
+        if (!"None".equals(transform)) {
+            options += ", distanceTransform = Mace.DistanceTransform." + ((String) transform).toUpperCase(Locale.ROOT);
+        }
+        if (Boolean.TRUE.equals(args.get("pair_repulsion"))) {
+            options += ", pairRepulsion = true";
+        }
+        return options;
     }
 
     private static String interaction(Object cls) {

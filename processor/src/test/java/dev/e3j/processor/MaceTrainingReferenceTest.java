@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The parameter gradient of MACE's energy/force(/stress) loss ({@link Mace#lossGradient}) against mace-torch v0.3.6
- * with torch autograd on the five reference models ({@code reference/models/<model>/training.json}, written by
+ * with torch autograd on the seven reference models ({@code reference/models/<model>/training.json}, written by
  * {@code tools/make_mace_training_reference.py}): the loss to 1e-10 relative; per parameter tensor the gradient's
  * norm and three entries to 1e-9 of the norm, and its inner products with two seeded pseudo-random vectors (which any
  * wrong entry moves) to 1e-9 of the sum of the products' magnitudes; every buffer's entries 0. Then the gradient
@@ -88,7 +88,8 @@ class MaceTrainingReferenceTest {
 
     /** Every training reference model in both layouts. */
     static Stream<Arguments> modelsInBothLayouts() {
-        return Stream.of("mace-public", "mace-periodic", "mace-plain", "mace-l2-corr3", "mace-tanh-l3")
+        return Stream.of("mace-public", "mace-periodic", "mace-plain", "mace-l2-corr3", "mace-tanh-l3",
+                        "mace-zbl-agnesi", "mace-gaussian-soft")
                 .flatMap(name -> Stream.of(Layout.values()).map(layout -> Arguments.of(name, layout)));
     }
 

@@ -64,7 +64,9 @@ public record MaceModel(MaceSpec spec, int channels, Irreps nodeAttrs, Irreps no
         Irreps mlp = IrrepsAttribute.parse(spec.mlpIrreps(), "mlpIrreps", problems);
         requirePositive("rMax", spec.rMax(), problems);
         requirePositive("avgNumNeighbors", spec.avgNumNeighbors(), problems);
-        requireRange("numBessel", spec.numBessel(), 1, 1 << 12, problems);
+        // a Gaussian basis spaces its centres rMax / (numBessel - 1) apart
+        requireRange("numBessel", spec.numBessel(), spec.radialType() == Mace.RadialType.GAUSSIAN ? 2 : 1, 1 << 12,
+                problems);
         requireRange("numPolynomialCutoff", spec.numPolynomialCutoff(), 1, 64, problems);
         requireRange("maxEll", spec.maxEll(), 0, MAX_ELL, problems);
         requireRange("numInteractions", spec.numInteractions(), 1, 64, problems);

@@ -12,8 +12,9 @@ import java.util.List;
 public record MaceSpec(double rMax, int numBessel, int numPolynomialCutoff, int maxEll, int numInteractions,
                        Mace.Interaction interactionFirst, Mace.Interaction interaction, List<Integer> atomicNumbers,
                        String hiddenIrreps, String mlpIrreps, List<Integer> correlation, Mace.Gate gate,
-                       List<Integer> radialMlp, double avgNumNeighbors, boolean scaleShift, Precision precision,
-                       Layout layout) {
+                       List<Integer> radialMlp, double avgNumNeighbors, boolean scaleShift,
+                       Mace.RadialType radialType, Mace.DistanceTransform distanceTransform, boolean pairRepulsion,
+                       Precision precision, Layout layout) {
 
     /** Copies the lists. */
     public MaceSpec {

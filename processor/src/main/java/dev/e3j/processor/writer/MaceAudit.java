@@ -35,8 +35,16 @@ public final class MaceAudit {
         root.put("hiddenIrreps", model.hidden().toString());
         root.put("mlpIrreps", model.mlp().toString());
         root.put("gate", model.spec().gate().name());
-        root.put("radial", Map.of("rMax", model.spec().rMax(), "numBessel", model.spec().numBessel(),
-                "numPolynomialCutoff", model.spec().numPolynomialCutoff(), "radialMlp", model.spec().radialMlp()));
+        // in this order (Map.of's order changes from one JVM to the next)
+        Map<String, Object> radial = new LinkedHashMap<>();
+        radial.put("rMax", model.spec().rMax());
+        radial.put("numBessel", model.spec().numBessel());
+        radial.put("numPolynomialCutoff", model.spec().numPolynomialCutoff());
+        radial.put("radialMlp", model.spec().radialMlp());
+        radial.put("radialType", model.spec().radialType().name().toLowerCase(Locale.ROOT));
+        radial.put("distanceTransform", model.spec().distanceTransform().name().toLowerCase(Locale.ROOT));
+        radial.put("pairRepulsion", model.spec().pairRepulsion());
+        root.put("radial", radial);
         root.put("avgNumNeighbors", model.spec().avgNumNeighbors());
         List<Object> blocks = new ArrayList<>();
         for (Block block : model.blocks()) {

@@ -15,6 +15,7 @@ import dev.e3j.processor.model.EdgePath;
 import dev.e3j.processor.model.GatePointsModel;
 import dev.e3j.processor.model.MaceModel.Block;
 import dev.e3j.processor.model.MaceModel;
+import dev.e3j.processor.model.MaceSpec;
 import dev.e3j.runtime.Irreps;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ public final class MaceWriter {
     private static final ClassName ACTIVATION_CONSTANTS = ClassName.get("dev.e3j.runtime.model",
             "ActivationConstants");
     private static final ClassName SCALAR_FUNCTION = ClassName.get("dev.e3j.runtime.nn", "ScalarFunction");
+    private static final ClassName RADIAL_EMBEDDING = ClassName.get("dev.e3j.runtime.nn", "RadialEmbedding");
+    private static final ClassName DISTANCE_TRANSFORM = ClassName.get("dev.e3j.runtime.nn", "DistanceTransform");
     private static final TypeName INTS = TypeName.get(int[].class);
 
     private MaceWriter() {
@@ -257,6 +260,21 @@ public final class MaceWriter {
         return kernel;
     }
 
+    /** The builder calls of the radial options that differ from mace-torch's defaults (none for the defaults). */
+    private static CodeBlock radialOptions(MaceSpec spec) {
+        CodeBlock.Builder options = CodeBlock.builder();
+        if (spec.radialType() != Mace.RadialType.BESSEL) {
+            options.add(".radialBasis($T.Basis.$L)\n", RADIAL_EMBEDDING, spec.radialType());
+        }
+        if (spec.distanceTransform() != Mace.DistanceTransform.NONE) {
+            options.add(".distanceTransform($T.$L)\n", DISTANCE_TRANSFORM, spec.distanceTransform());
+        }
+        if (spec.pairRepulsion()) {
+            options.add(".pairRepulsion(true)\n");
+        }
+        return options.build();
+    }
+
     private static MethodSpec architecture(MaceModel model, ClassName implementation) {
         CodeBlock.Builder body = CodeBlock.builder()
                 .add("return $T.builder(new $T(), new $T())\n", MACE, kernelImpl(implementation, "EdgeHarmonics"),
@@ -264,6 +282,7 @@ public final class MaceWriter {
                 .indent().indent()
                 .add(".radial($L, $L, $L)\n", Double.toString(model.spec().rMax()), model.spec().numBessel(),
                         model.spec().numPolynomialCutoff())
+                .add(radialOptions(model.spec()))
                 .add(".atomicNumbers($L)\n", model.spec().atomicNumbers().stream().map(String::valueOf)
                         .collect(Collectors.joining(", ")))
                 .add(".avgNumNeighbors($L)\n", Double.toString(model.spec().avgNumNeighbors()))

@@ -41,7 +41,8 @@ class ModelAuditLayoutTest {
     private static Map<String, Object> mace(Layout layout) throws Exception {
         MaceSpec spec = new MaceSpec(5.0, 8, 5, 2, 2, Mace.Interaction.REAL_AGNOSTIC_RESIDUAL,
                 Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, List.of(1, 8), "8x0e+8x1o", "16x0e", List.of(2),
-                Mace.Gate.SILU, List.of(16, 16), 10.0, false, Precision.DOUBLE, layout);
+                Mace.Gate.SILU, List.of(16, 16), 10.0, false, Mace.RadialType.BESSEL, Mace.DistanceTransform.NONE,
+                false, Precision.DOUBLE, layout);
         return (Map<String, Object>) ReferenceData.parse(MaceAudit.json(MaceModel.build(spec), IMPLEMENTATION));
     }
 

@@ -12,7 +12,9 @@ import dev.e3j.runtime.graph.Scatter;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
+import dev.e3j.runtime.nn.DistanceTransform;
 import dev.e3j.runtime.nn.RadialEmbedding;
+import dev.e3j.runtime.nn.ZblRepulsion;
 import dev.e3j.runtime.nn.ScalarFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +64,9 @@ public final class Mace {
     final SphericalHarmonicsKernel edgeHarmonics;
     final LinearKernel nodeEmbedding;
     private final RadialEmbedding radial;
+    /** The lengths' transform for the radial basis, or null. */
+    private final DistanceTransform distanceTransform;
+    private final boolean pairRepulsion;
     private final int[] atomicNumbers;
     final double avgNumNeighbors;
     final boolean scaleShift;
@@ -71,6 +76,12 @@ public final class Mace {
     private final StateDictLayout layout;
     final int embeddingOffset;
     private final int besselOffset;
+    /** The distance transform's constants and covalent radii in the flat parameters, or -1 without one. */
+    private final int transformOffset;
+    private final int transformRadiiOffset;
+    /** The ZBL repulsion's constants ({@link ZblRepulsion#CONSTANTS}) and covalent radii, or -1 without it. */
+    private final int pairOffset;
+    private final int pairRadiiOffset;
     private final int atomicEnergiesOffset;
     final int scaleOffset;
     private final int shiftOffset;
@@ -109,7 +120,10 @@ public final class Mace {
         }
         this.edgeHarmonics = builder.edgeHarmonics;
         this.nodeEmbedding = builder.nodeEmbedding;
-        this.radial = new RadialEmbedding(builder.rMax, builder.numBessel, builder.numPolynomialCutoff);
+        this.radial = new RadialEmbedding(builder.rMax, builder.numBessel, builder.numPolynomialCutoff,
+                builder.radialBasis);
+        this.distanceTransform = builder.distanceTransform;
+        this.pairRepulsion = builder.pairRepulsion;
         this.atomicNumbers = builder.atomicNumbers.clone();
         this.avgNumNeighbors = builder.avgNumNeighbors;
         this.scaleShift = builder.scaleShift;
@@ -121,12 +135,44 @@ public final class Mace {
         layout.fixed("num_interactions", new double[] {builder.interactions.size()});
         requireIrreps("node_embedding", "irrepsIn", nodeEmbedding.irrepsIn(), nodeAttrs);
         this.embeddingOffset = linear("node_embedding.linear", nodeEmbedding);
-        this.besselOffset = range(layout.value("radial_embedding.bessel_fn.bessel_weights", builder.numBessel),
-                builder.numBessel);
-        layout.fixed("radial_embedding.bessel_fn.r_max", new double[] {builder.rMax});
-        layout.fixed("radial_embedding.bessel_fn.prefactor", new double[] {radial.prefactor()});
+        if (builder.radialBasis == RadialEmbedding.Basis.BESSEL) {
+            this.besselOffset = range(layout.value("radial_embedding.bessel_fn.bessel_weights", builder.numBessel),
+                    builder.numBessel);
+            layout.fixed("radial_embedding.bessel_fn.r_max", new double[] {builder.rMax});
+            layout.fixed("radial_embedding.bessel_fn.prefactor", new double[] {radial.prefactor()});
+        } else {
+            this.besselOffset = range(layout.value("radial_embedding.bessel_fn.gaussian_weights", builder.numBessel),
+                    builder.numBessel);
+        }
+        if (distanceTransform == null) {
+            this.transformOffset = -1;
+            this.transformRadiiOffset = -1;
+        } else {
+            String module = "radial_embedding.distance_transform.";
+            List<String> names = distanceTransform == DistanceTransform.AGNESI ? List.of("q", "p", "a")
+                    : List.of("a", "b");
+            this.transformOffset = layout.value(module + names.get(0));
+            for (String name : names.subList(1, names.size())) {
+                layout.value(module + name);
+            }
+            this.transformRadiiOffset = layout.value(module + "covalent_radii", CovalentRadii.COUNT);
+        }
         layout.fixed("radial_embedding.cutoff_fn.p", new double[] {builder.numPolynomialCutoff});
         layout.fixed("radial_embedding.cutoff_fn.r_max", new double[] {builder.rMax});
+        if (pairRepulsion) {
+            String module = "pair_repulsion_fn.";
+            this.pairOffset = layout.value(module + "c", 4);
+            layout.value(module + "p");
+            layout.value(module + "a_exp");
+            layout.value(module + "a_prefactor");
+            this.pairRadiiOffset = layout.value(module + "covalent_radii", CovalentRadii.COUNT);
+            layout.fixed(module + "r_max", new double[] {builder.rMax});
+            layout.fixed(module + "cutoff.p", new double[] {builder.numPolynomialCutoff});
+            layout.fixed(module + "cutoff.r_max", new double[] {builder.rMax});
+        } else {
+            this.pairOffset = -1;
+            this.pairRadiiOffset = -1;
+        }
         this.atomicEnergiesOffset = layout.value("atomic_energies_fn.atomic_energies", elements);
 
         this.interactions = new ArrayList<>();
@@ -346,8 +392,9 @@ public final class Mace {
      * Parameters for a new model, drawn as mace-torch initialises one: every weight standard normal (e3nn's linears,
      * the radial MLPs, the skip products), the symmetric contractions' weights standard normal divided by their
      * number of basis elements; the buffers get {@code atomicEnergies} (E0 per element, in the order of
-     * {@link #atomicNumbers()}), the Bessel frequencies {@code π n / rMax}, and for a {@code ScaleShiftMACE}
-     * {@code scale} and {@code shift}.
+     * {@link #atomicNumbers()}), the radial basis' weights ({@link RadialEmbedding#initialWeights()}), the distance
+     * transform's and the ZBL repulsion's constants as mace-torch sets them and ASE's covalent radii
+     * ({@link CovalentRadii}), and for a {@code ScaleShiftMACE} {@code scale} and {@code shift}.
      *
      * @throws IllegalArgumentException if {@code atomicEnergies} does not have one value per element, or a plain MACE
      *                                  is given a scale other than 1 or a shift other than 0
@@ -376,8 +423,19 @@ public final class Mace {
             }
         }
         System.arraycopy(atomicEnergies, 0, params, atomicEnergiesOffset, atomicEnergies.length);
-        double[] frequencies = radial.initialBesselWeights();
-        System.arraycopy(frequencies, 0, params, besselOffset, frequencies.length);
+        double[] basisWeights = radial.initialWeights();
+        System.arraycopy(basisWeights, 0, params, besselOffset, basisWeights.length);
+        if (distanceTransform != null) {
+            double[] constants = distanceTransform == DistanceTransform.AGNESI ? new double[] {0.9183, 4.5791, 1.0805}
+                    : new double[] {0.2, 3.0};
+            System.arraycopy(constants, 0, params, transformOffset, constants.length);
+            System.arraycopy(CovalentRadii.values(), 0, params, transformRadiiOffset, CovalentRadii.COUNT);
+        }
+        if (pairRepulsion) {
+            double[] constants = {0.1818, 0.5099, 0.2802, 0.02817, radial.numPolynomialCutoff(), 0.300, 0.4543};
+            System.arraycopy(constants, 0, params, pairOffset, constants.length);
+            System.arraycopy(CovalentRadii.values(), 0, params, pairRadiiOffset, CovalentRadii.COUNT);
+        }
         if (scaleShift) {
             params[scaleOffset] = scale;
             params[shiftOffset] = shift;
@@ -788,6 +846,9 @@ public final class Mace {
         final A harmonics;
         final A edgeFeats;
         final double[] edgeFeatDerivatives;
+        /** Each edge's ZBL energy and its derivative in the length (zeros without pair repulsion). */
+        final double[] pairEnergies;
+        final double[] pairDerivatives;
         final int harmonicsDim;
         final int numBessel;
         /** {@code features.get(t)}: the input of interaction t; the last entry is the last product's output. */
@@ -838,6 +899,8 @@ public final class Mace {
             this.harmonics = numbers.zeros(edges * harmonicsDim);
             this.edgeFeats = numbers.zeros(edges * numBessel);
             this.edgeFeatDerivatives = new double[edges * numBessel];
+            this.pairEnergies = new double[edges];
+            this.pairDerivatives = new double[edges];
             double[] besselWeights = weights.slice(Numbers.FLOAT64, besselOffset, numBessel);
             forEachBlock((block, from, to) -> embedEdges(from, to, order, besselWeights));
         }
@@ -864,9 +927,46 @@ public final class Mace {
             System.arraycopy(blockHarmonics, 0, harmonics, from * harmonicsDim, count * harmonicsDim);
             double[] feats = new double[count * numBessel];
             double[] derivatives = new double[count * numBessel];
-            radial.forward(count, Arrays.copyOfRange(lengths, from, to), besselWeights, feats, derivatives);
+            double[] blockLengths = Arrays.copyOfRange(lengths, from, to);
+            double[] transformed = null;
+            if (distanceTransform != null) {
+                transformed = new double[3 * count];
+                distanceTransform.apply(count, blockLengths, radii(transformRadiiOffset, senders, from, to),
+                        radii(transformRadiiOffset, receivers, from, to),
+                        Arrays.copyOfRange(params, transformOffset, transformOffset + distanceTransform.constantCount()),
+                        transformed);
+            }
+            if (pairRepulsion) {
+                double[] energies = new double[count];
+                double[] slopes = new double[count];
+                ZblRepulsion.edges(count, blockLengths, atomicNumbersOf(senders, from, to),
+                        atomicNumbersOf(receivers, from, to),
+                        radii(pairRadiiOffset, senders, from, to), radii(pairRadiiOffset, receivers, from, to),
+                        Arrays.copyOfRange(params, pairOffset, pairOffset + ZblRepulsion.CONSTANTS), energies, slopes);
+                System.arraycopy(energies, 0, pairEnergies, from, count);
+                System.arraycopy(slopes, 0, pairDerivatives, from, count);
+            }
+            radial.forward(count, blockLengths, transformed, besselWeights, feats, derivatives, null);
             System.arraycopy(numbers.round(feats, 0, feats.length), 0, edgeFeats, from * numBessel, feats.length);
             System.arraycopy(derivatives, 0, edgeFeatDerivatives, from * numBessel, derivatives.length);
+        }
+
+        /** The atomic numbers of the atoms {@code ends[from .. to)} (an edge's senders or receivers). */
+        private int[] atomicNumbersOf(int[] ends, int from, int to) {
+            int[] z = new int[to - from];
+            for (int e = from; e < to; e++) {
+                z[e - from] = atomicNumbers[graph.elements()[ends[e]]];
+            }
+            return z;
+        }
+
+        /** The covalent radii, a table in the flat parameters at {@code offset}, of the atoms {@code ends[from .. to)}. */
+        private double[] radii(int offset, int[] ends, int from, int to) {
+            double[] radii = new double[to - from];
+            for (int e = from; e < to; e++) {
+                radii[e - from] = params[offset + atomicNumbers[graph.elements()[ends[e]]]];
+            }
+            return radii;
         }
 
         /**
@@ -965,6 +1065,10 @@ public final class Mace {
             int layers = interactions.size();
             int embeddingDim = nodeEmbedding.irrepsOut().dim();
             double[] nodeInter = new double[n];
+            // mace-torch adds the pair energies first, then each readout's
+            for (int e = 0; e < edges; e++) {
+                nodeInter[receivers[e]] += pairEnergies[e];
+            }
             features.add(numbers.zeros(n * embeddingDim));
             keepBeforeMessages(0);
             forEachNodeBlock((index, from, to) -> {
@@ -1215,7 +1319,7 @@ public final class Mace {
                 numbers.backward(edgeHarmonics, count, numbers.round(vectors, 3 * from, 3 * to),
                         numbers.copyOfRange(gradHarmonics, from * harmonicsDim, to * harmonicsDim), gradBlock);
                 for (int e = from; e < to; e++) {
-                    double gradLength = 0;
+                    double gradLength = scale * pairDerivatives[e];
                     for (int k = 0; k < numBessel; k++) {
                         gradLength += numbers.get(gradEdgeFeats, e * numBessel + k)
                                 * edgeFeatDerivatives[e * numBessel + k];
@@ -1488,6 +1592,9 @@ public final class Mace {
         private double rMax = Double.NaN;
         private int numBessel;
         private int numPolynomialCutoff;
+        private RadialEmbedding.Basis radialBasis = RadialEmbedding.Basis.BESSEL;
+        private DistanceTransform distanceTransform;
+        private boolean pairRepulsion;
         private int[] atomicNumbers = new int[0];
         private double avgNumNeighbors = Double.NaN;
         private int[] radialMlp = {64, 64, 64};
@@ -1516,6 +1623,24 @@ public final class Mace {
             this.rMax = rMax;
             this.numBessel = numBessel;
             this.numPolynomialCutoff = numPolynomialCutoff;
+            return this;
+        }
+
+        /** The radial basis ({@code radial_type}; Bessel unless set). */
+        public Builder radialBasis(RadialEmbedding.Basis basis) {
+            this.radialBasis = requireNonNull(basis, "radialBasis");
+            return this;
+        }
+
+        /** The transform of the lengths the radial basis sees ({@code distance_transform}), or null for none. */
+        public Builder distanceTransform(DistanceTransform transform) {
+            this.distanceTransform = transform;
+            return this;
+        }
+
+        /** Whether the model adds the ZBL pair repulsion ({@code pair_repulsion}). */
+        public Builder pairRepulsion(boolean pairRepulsion) {
+            this.pairRepulsion = pairRepulsion;
             return this;
         }
 

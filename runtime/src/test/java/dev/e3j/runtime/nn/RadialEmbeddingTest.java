@@ -83,9 +83,86 @@ class RadialEmbeddingTest {
         assertArrayEquals(new double[16], second, 0.0);
     }
 
+    /** mace-torch's GaussianBasis: exp(coeff (r - μ_n)²), coeff = -0.5 / (rMax / (N - 1))², μ = linspace(0, rMax, N). */
+    @Test
+    void gaussianValuesFollowMaceFormulas() {
+        RadialEmbedding gaussian = new RadialEmbedding(4.2, 7, 6, RadialEmbedding.Basis.GAUSSIAN);
+        double[] centres = gaussian.initialWeights();
+        assertEquals(0.0, centres[0], 0.0);
+        assertEquals(4.2, centres[6], 0.0);
+        assertEquals(0.7, centres[1], 1e-15);
+        double r = 1.3;
+        double[] out = new double[7];
+        gaussian.forward(1, new double[] {r}, centres, out, null);
+        double u = r / 4.2;
+        double envelope = 1 - 28 * Math.pow(u, 6) + 48 * Math.pow(u, 7) - 21 * Math.pow(u, 8);
+        double coeff = -0.5 / Math.pow(4.2 / 6, 2);
+        for (int n = 0; n < 7; n++) {
+            assertEquals(Math.exp(coeff * Math.pow(r - centres[n], 2)) * envelope, out[n], 1e-15, "n = " + n);
+        }
+    }
+
+    /**
+     * The chain rule through a distance transform, both bases: the first and second derivatives in the length equal
+     * central differences of the values and of the first derivatives of basis(t(r)) cutoff(r).
+     */
+    @Test
+    void transformedDerivativesEqualCentralDifferences() {
+        double[] lengths = {0.4, 1.1, 2.3, 3.9};
+        double[] senderRadii = {0.31, 0.76, 1.32, 0.66};
+        double[] receiverRadii = {0.66, 0.76, 0.31, 1.32};
+        double[][] constants = {{0.9183, 4.5791, 1.0805}, {0.2, 3.0}};
+        DistanceTransform[] transforms = {DistanceTransform.AGNESI, DistanceTransform.SOFT};
+        for (RadialEmbedding.Basis basis : RadialEmbedding.Basis.values()) {
+            RadialEmbedding embedding = new RadialEmbedding(4.0, 6, 5, basis);
+            double[] weights = embedding.initialWeights();
+            for (int t = 0; t < transforms.length; t++) {
+                DistanceTransform transform = transforms[t];
+                double[] c = constants[t];
+                double[] rows = new double[12];
+                transform.apply(4, lengths, senderRadii, receiverRadii, c, rows);
+                double[] values = new double[24];
+                double[] first = new double[24];
+                double[] second = new double[24];
+                embedding.forward(4, lengths, rows, weights, values, first, second);
+                double h = 1e-5;
+                for (int e = 0; e < 4; e++) {
+                    double[] plus = embed(embedding, transform, c, lengths[e] + h, senderRadii[e], receiverRadii[e]);
+                    double[] minus = embed(embedding, transform, c, lengths[e] - h, senderRadii[e],
+                            receiverRadii[e]);
+                    for (int k = 0; k < 6; k++) {
+                        String what = basis + " " + transform + " edge " + e + " k " + k;
+                        double slope = (plus[k] - minus[k]) / (2 * h);
+                        assertEquals(slope, first[6 * e + k], 1e-8 * (1 + Math.abs(slope)), what);
+                        double curvature = (plus[6 + k] - minus[6 + k]) / (2 * h);
+                        assertEquals(curvature, second[6 * e + k], 1e-7 * (1 + Math.abs(curvature)), what);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Values then first derivatives of one edge's transformed embedding. */
+    private static double[] embed(RadialEmbedding embedding, DistanceTransform transform, double[] constants, double r,
+                                  double senderRadius, double receiverRadius) {
+        double[] rows = new double[3];
+        transform.apply(1, new double[] {r}, new double[] {senderRadius}, new double[] {receiverRadius}, constants,
+                rows);
+        double[] both = new double[12];
+        double[] values = new double[6];
+        double[] first = new double[6];
+        embedding.forward(1, new double[] {r}, rows, embedding.initialWeights(), values, first, null);
+        System.arraycopy(values, 0, both, 0, 6);
+        System.arraycopy(first, 0, both, 6, 6);
+        return both;
+    }
+
     @Test
     void badArgumentsAreNamed() {
         assertThrows(IllegalArgumentException.class, () -> new RadialEmbedding(0, 8, 5));
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+                () -> new RadialEmbedding(5.0, 1, 5, RadialEmbedding.Basis.GAUSSIAN));
+        assertEquals(true, one.getMessage().contains("numBasis"), one.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> radial.forward(1, new double[1], new double[3], new double[8], null));
         assertEquals(true, e.getMessage().contains("besselWeights"), e.getMessage());
