@@ -57,6 +57,19 @@ class MaceDiagnosticsTest {
                 "correlation = [2, 0]: expected orders from 1 to");
     }
 
+    /** A Gaussian basis spaces its centres {@code rMax / (numBessel - 1)} apart: one function is an error. */
+    @Test
+    void gaussianBasisNeedsTwoFunctions() {
+        Compilation compilation = SOURCES.assertError("@Mace(rMax = 5.0, numBessel = 1, numPolynomialCutoff = 5,"
+                + " maxEll = 1, numInteractions = 2, radialType = Mace.RadialType.GAUSSIAN,\n"
+                + "    interactionFirst = Mace.Interaction.REAL_AGNOSTIC,"
+                + " interaction = Mace.Interaction.REAL_AGNOSTIC_RESIDUAL, atomicNumbers = {1, 8},"
+                + " gate = Mace.Gate.SILU, avgNumNeighbors = 12.0,\n"
+                + "    hiddenIrreps = \"8x0e+8x1o\", mlpIrreps = \"8x0e\", correlation = 2, pairRepulsion = true)\n"
+                + "interface Potential extends InteratomicPotential {}\n", 1, "e3j.model");
+        assertThat(compilation).hadErrorContaining("numBessel = 1: expected a value from 2 to");
+    }
+
     @Test
     void everyProblemIsReported() {
         Compilation compilation = SpecSources.compile(SOURCES.source("@Mace(rMax = 0.0, numBessel = 0,"

@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.processor.testing.ClassFiles;
 import dev.e3j.processor.testing.GeneratedKernels;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Every generated method stays below HotSpot's 8000-byte limit for JIT compilation (huge methods are never JITed). */
+/**
+ * Every generated method stays below HotSpot's 8000-byte limit for JIT compilation (huge methods are never JITed), and
+ * every private one is called: no method is generated for a pass that runs another way.
+ */
 class MethodSizeTest {
 
     private static final int HUGE_METHOD_LIMIT = 8000;
@@ -262,5 +268,20 @@ class MethodSizeTest {
                 + ")");
         assertTrue(tooLarge.isEmpty(), "methods over the JIT limit: " + tooLarge);
         assertTrue(methods > minimumMethods, "parsed " + methods + " methods");
+        assertEveryPrivateMethodCalled(kernels);
+    }
+
+    /** Every private method of the generated classes is referred to by one of them (a call or a lambda's body). */
+    private static void assertEveryPrivateMethodCalled(GeneratedKernels kernels) {
+        Set<String> uncalled = new TreeSet<>();
+        Set<String> referenced = new HashSet<>();
+        for (Map.Entry<String, byte[]> file : kernels.classFiles().entrySet()) {
+            if (file.getKey().contains("Impl")) {
+                uncalled.addAll(ClassFiles.privateMethods(file.getValue()));
+                referenced.addAll(ClassFiles.methodReferences(file.getValue()));
+            }
+        }
+        uncalled.removeAll(referenced);
+        assertTrue(uncalled.isEmpty(), uncalled.size() + " generated methods never called: " + uncalled);
     }
 }

@@ -1,5 +1,6 @@
 package dev.e3j.processor.writer;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -24,8 +25,12 @@ import javax.lang.model.element.Modifier;
  */
 final class KernelChecks {
 
+    private static final TypeName INT_ARRAY = ArrayTypeName.of(TypeName.INT);
+
     private final String kernel;
     private final String countName;
+    /** Whether a check of an array shared by the samples was written, so that its helper is needed. */
+    private boolean sharedChecked;
 
     /**
      * @param implementation the generated class, named in every message
@@ -36,7 +41,11 @@ final class KernelChecks {
         this.countName = countName;
     }
 
-    /** The helpers, {@code requireDistinct} and {@code lengthOf} once per array type. */
+    /**
+     * The helpers, {@code lengthOf} once per array type and {@code requireDistinct} once per floating-point one (an
+     * {@code int} array is only read); the check of a shared array only if {@link #shared} wrote one, so call this
+     * after the statements.
+     */
     List<MethodSpec> methods(List<TypeName> arrayTypes) {
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodSpec.methodBuilder("requireNonNegative")
@@ -48,19 +57,21 @@ final class KernelChecks {
                 .addStatement("throw invalid(method, argument + $S + size)", " must be >= 0, got ")
                 .endControlFlow()
                 .build());
-        methods.add(MethodSpec.methodBuilder("requireLength")
-                .addJavadoc("An array shared by the samples: exactly {@code length} numbers ({@code actual < 0} stands"
-                        + " for null, which fits a length of 0).\n")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(String.class, "method")
-                .addParameter(String.class, "argument")
-                .addParameter(int.class, "actual")
-                .addParameter(int.class, "length")
-                .beginControlFlow("if (actual != length && !(actual < 0 && length == 0))")
-                .addStatement("throw invalid(method, argument + $S + length + $S + found(actual))",
-                        " must have length ", ", got ")
-                .endControlFlow()
-                .build());
+        if (sharedChecked) {
+            methods.add(MethodSpec.methodBuilder("requireLength")
+                    .addJavadoc("An array shared by the samples: exactly {@code length} numbers ({@code actual < 0}"
+                            + " stands for null, which fits a length of 0).\n")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addParameter(String.class, "method")
+                    .addParameter(String.class, "argument")
+                    .addParameter(int.class, "actual")
+                    .addParameter(int.class, "length")
+                    .beginControlFlow("if (actual != length && !(actual < 0 && length == 0))")
+                    .addStatement("throw invalid(method, argument + $S + length + $S + found(actual))",
+                            " must have length ", ", got ")
+                    .endControlFlow()
+                    .build());
+        }
         methods.add(MethodSpec.methodBuilder("requireLength")
                 .addJavadoc("An array of {@code count} samples of {@code dim} numbers ({@code actual < 0} stands for"
                         + " null, which fits a length of 0).\n")
@@ -91,6 +102,11 @@ final class KernelChecks {
                 .addStatement("return new IllegalArgumentException($S + method + $S + message)", kernel + ".", ": ")
                 .build());
         for (TypeName arrayType : arrayTypes) {
+            if (arrayType.equals(INT_ARRAY)) {
+                // only read (the symmetric contraction's elements): never an output that must be distinct
+                methods.add(lengthOf(arrayType));
+                continue;
+            }
             methods.add(MethodSpec.methodBuilder("requireDistinct")
                     .addJavadoc("An output, written while {@code other} is still read (or written), must be another"
                             + " array; an empty one holds nothing to corrupt.\n")
@@ -105,14 +121,18 @@ final class KernelChecks {
                             " (each output must be an array of its own)")
                     .endControlFlow()
                     .build());
-            methods.add(MethodSpec.methodBuilder("lengthOf")
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                    .returns(TypeName.INT)
-                    .addParameter(arrayType, "array")
-                    .addStatement("return array == null ? -1 : array.length")
-                    .build());
+            methods.add(lengthOf(arrayType));
         }
         return methods;
+    }
+
+    private static MethodSpec lengthOf(TypeName arrayType) {
+        return MethodSpec.methodBuilder("lengthOf")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(TypeName.INT)
+                .addParameter(arrayType, "array")
+                .addStatement("return array == null ? -1 : array.length")
+                .build();
     }
 
     /** {@code requireNonNegative(method, countName, countName)}. */
@@ -128,6 +148,7 @@ final class KernelChecks {
 
     /** {@code argument} holds {@code length} (an int expression) numbers for all samples. */
     CodeBlock shared(String method, String argument, Object length) {
+        sharedChecked = true;
         return CodeBlock.builder().addStatement("requireLength($S, $S, lengthOf($L), $L)", method, argument,
                 argument, length).build();
     }

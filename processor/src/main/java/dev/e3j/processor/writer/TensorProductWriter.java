@@ -18,9 +18,11 @@ import dev.e3j.processor.plan.TensorProductPlan;
 import dev.e3j.runtime.BatchBlocks;
 import dev.e3j.runtime.Irreps;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -93,6 +95,13 @@ public final class TensorProductWriter {
     private final Map<PathWriter, PathGroup> groups = new LinkedHashMap<>();
     /** Per-sample helpers that call the path methods of a nested class, kept in that class. */
     private final Map<PathGroup, List<MethodSpec>> nestedHelpers = new LinkedHashMap<>();
+    /**
+     * The path methods the block methods call, recorded as they are written: only these are generated (a kernel whose
+     * backward runs channel-last calls no per-sample {@link Operation#BACKWARD}, for one).
+     */
+    private final Set<PathCall> calledPathMethods = new HashSet<>();
+    /** The {@code ir_mul} block conversions the block methods call ({@code in1ToMulIr}, ...), recorded likewise. */
+    private final Set<String> calledConversions = new HashSet<>();
     /** What is computed how, decided once from the model: this writer only prints it. */
     private final TensorProductPlan plan;
     private final boolean channelLast;
@@ -230,8 +239,7 @@ public final class TensorProductWriter {
                 List<MethodSpec> target = group.nested()
                         ? nestedMethods.computeIfAbsent(group, g -> new ArrayList<>()) : helpers;
                 for (Operation operation : operations) {
-                    if (writes(writer, operation)
-                            && (operation != Operation.BACKWARD_CHANNEL_LAST || channelLastBackward(number))) {
+                    if (calledPathMethods.contains(new PathCall(writer, operation, number))) {
                         target.addAll(writer.methods(operation, number));
                     }
                 }
@@ -265,10 +273,8 @@ public final class TensorProductWriter {
         if (irMul && !irMulInPlace) {
             for (NumberType number : types) {
                 for (String operand : List.of("in1", "in2", "out")) {
-                    if (!operand.equals("in2") || !model.square()) {
-                        methods.addAll(blockConversions(operand, dimensionOfOperand(operand), irrepsOf(operand),
-                                number));
-                    }
+                    methods.addAll(blockConversions(operand, dimensionOfOperand(operand), irrepsOf(operand),
+                            number));
                 }
             }
         }
@@ -1165,6 +1171,7 @@ public final class TensorProductWriter {
             boolean input = converted ? feature.input() : WEIGHT_ARRAYS.get(name);
             if (input) {
                 if (converted) {
+                    calledConversions.add(number + " " + feature.operand() + "ToMulIr");
                     copies.addStatement("$T $L = $LToMulIr($L, from, to)", array, copy, feature.operand(), name);
                 } else {
                     copies.addStatement("$T $L = $T.copyOfRange($L, from * $L, to * $L)", array, copy, ARRAYS, name,
@@ -1174,6 +1181,9 @@ public final class TensorProductWriter {
             }
             // Optional in the backward only: a gradient not requested stays null.
             boolean optional = block.name().equals("backwardBlock");
+            if (converted) {
+                calledConversions.add(number + " " + feature.operand() + "FromMulIr");
+            }
             CodeBlock store = converted
                     ? CodeBlock.of("$LFromMulIr($L, $L, from, to)", feature.operand(), copy, name)
                     : CodeBlock.of("System.arraycopy($L, 0, $L, from * $L, (to - from) * $L)", copy, name, dimension,
@@ -1572,43 +1582,46 @@ public final class TensorProductWriter {
     }
 
     /**
-     * The block conversions of an {@code ir_mul} kernel's {@code operand} ({@code in1}, {@code in2} or {@code out}):
-     * {@code <operand>ToMulIr(xT, from, to)}, a new {@code mul_ir} array of samples {@code from..to-1} of
-     * {@code xT}, and {@code <operand>FromMulIr(x, xT, from, to)}, its inverse into those samples of {@code xT};
-     * per sample a transposing copy {@code <operand>SampleToMulIr} or {@code <operand>SampleFromMulIr} (in parts
-     * where it has more statements than one method holds).
+     * The block conversions of an {@code ir_mul} kernel's {@code operand} ({@code in1}, {@code in2} or {@code out})
+     * that its block entries call ({@link #irMulBlock}): {@code <operand>ToMulIr(xT, from, to)}, a new {@code mul_ir}
+     * array of samples {@code from..to-1} of {@code xT}, and {@code <operand>FromMulIr(x, xT, from, to)}, its inverse
+     * into those samples of {@code xT}; per sample a transposing copy {@code <operand>SampleToMulIr} or
+     * {@code <operand>SampleFromMulIr} (in parts where it has more statements than one method holds).
      */
-    private static List<MethodSpec> blockConversions(String operand, String dimension, Irreps irreps,
-                                                     NumberType number) {
+    private List<MethodSpec> blockConversions(String operand, String dimension, Irreps irreps, NumberType number) {
         TypeName array = number.arrayType();
         List<MethodSpec> methods = new ArrayList<>();
-        methods.add(MethodSpec.methodBuilder(operand + "ToMulIr")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("Samples {@code from..to-1} of {@code xT} in {@code mul_ir}, from offset 0.\n")
-                .returns(array)
-                .addParameter(array, "xT")
-                .addParameter(TypeName.INT, "from")
-                .addParameter(TypeName.INT, "to")
-                .addStatement("$T x = new $T[(to - from) * $L]", array, number.type(), dimension)
-                .beginControlFlow("for (int b = from; b < to; b++)")
-                .addStatement("$LSampleToMulIr(xT, b * $L, x, (b - from) * $L)", operand, dimension, dimension)
-                .endControlFlow()
-                .addStatement("return x")
-                .build());
-        methods.add(MethodSpec.methodBuilder(operand + "FromMulIr")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addJavadoc("The inverse of {@code $LToMulIr}: {@code x} into samples {@code from..to-1} of"
-                        + " {@code xT}.\n", operand)
-                .addParameter(array, "x")
-                .addParameter(array, "xT")
-                .addParameter(TypeName.INT, "from")
-                .addParameter(TypeName.INT, "to")
-                .beginControlFlow("for (int b = from; b < to; b++)")
-                .addStatement("$LSampleFromMulIr(x, (b - from) * $L, xT, b * $L)", operand, dimension, dimension)
-                .endControlFlow()
-                .build());
-        methods.addAll(sampleConversion(operand + "SampleToMulIr", irreps, number, true));
-        methods.addAll(sampleConversion(operand + "SampleFromMulIr", irreps, number, false));
+        if (calledConversions.contains(number + " " + operand + "ToMulIr")) {
+            methods.add(MethodSpec.methodBuilder(operand + "ToMulIr")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("Samples {@code from..to-1} of {@code xT} in {@code mul_ir}, from offset 0.\n")
+                    .returns(array)
+                    .addParameter(array, "xT")
+                    .addParameter(TypeName.INT, "from")
+                    .addParameter(TypeName.INT, "to")
+                    .addStatement("$T x = new $T[(to - from) * $L]", array, number.type(), dimension)
+                    .beginControlFlow("for (int b = from; b < to; b++)")
+                    .addStatement("$LSampleToMulIr(xT, b * $L, x, (b - from) * $L)", operand, dimension, dimension)
+                    .endControlFlow()
+                    .addStatement("return x")
+                    .build());
+            methods.addAll(sampleConversion(operand + "SampleToMulIr", irreps, number, true));
+        }
+        if (calledConversions.contains(number + " " + operand + "FromMulIr")) {
+            methods.add(MethodSpec.methodBuilder(operand + "FromMulIr")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addJavadoc("The inverse of {@code $LToMulIr}: {@code x} into samples {@code from..to-1} of"
+                            + " {@code xT}.\n", operand)
+                    .addParameter(array, "x")
+                    .addParameter(array, "xT")
+                    .addParameter(TypeName.INT, "from")
+                    .addParameter(TypeName.INT, "to")
+                    .beginControlFlow("for (int b = from; b < to; b++)")
+                    .addStatement("$LSampleFromMulIr(x, (b - from) * $L, xT, b * $L)", operand, dimension, dimension)
+                    .endControlFlow()
+                    .build());
+            methods.addAll(sampleConversion(operand + "SampleFromMulIr", irreps, number, false));
+        }
         return methods;
     }
 
@@ -1732,6 +1745,10 @@ public final class TensorProductWriter {
             case "weightOffset" -> "WEIGHT_NUMEL";
             default -> throw new IllegalArgumentException(offset);
         };
+    }
+
+    /** That the block methods call {@code writer}'s methods of {@code operation} in {@code number}. */
+    private record PathCall(PathWriter writer, Operation operation, NumberType number) {
     }
 
     /**
@@ -1885,6 +1902,7 @@ public final class TensorProductWriter {
             if (!writes(writer, own)) {
                 continue;
             }
+            calledPathMethods.add(new PathCall(writer, own, number));
             for (MethodSpec method : writer.methods(own, number)) {
                 calls.add(new Call(groups.get(writer), method.name(), writer.parameters(own)));
             }
