@@ -1,6 +1,7 @@
 package dev.e3j.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.Layout;
@@ -13,6 +14,7 @@ import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,6 +89,33 @@ class MaceReferenceTest {
         }
         assertEquals(potential.evaluate(structures.get(0)).energy(), results.get(0).energy(),
                 1e-12 * Math.abs(energy[0]), "one structure alone and in the batch");
+    }
+
+    /**
+     * A spec without the radial options its {@code state_dict}'s model has (a Gaussian basis of soft-transformed
+     * lengths with ZBL, declared as mace-torch's defaults): the error lists the keys and names the attributes to set.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void radialOptionsThatDifferFromTheStateDictsAreNamed() throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve("mace-gaussian-soft");
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) reference.get("constructor"));
+        args.put("radial_type", "bessel");
+        args.put("distance_transform", "None");
+        args.put("pair_repulsion", false);
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> load(specSource(args), stateDict));
+        String message = thrown.getCause().getMessage();
+        assertTrue(thrown.getCause() instanceof IllegalArgumentException, message);
+        assertTrue(message.contains("unexpected") && message.contains("pair_repulsion_fn.a_exp"), message);
+        assertTrue(message.contains("missing") && message.contains("radial_embedding.bessel_fn.bessel_weights"),
+                message);
+        assertTrue(message.contains("hint: @Mace's radialType must be mace-torch's radial_type"), message);
+        assertTrue(message.contains("hint: @Mace's distanceTransform"), message);
+        assertTrue(message.contains("hint: @Mace's pairRepulsion"), message);
     }
 
     /**

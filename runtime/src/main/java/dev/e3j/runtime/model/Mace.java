@@ -157,6 +157,12 @@ public final class Mace {
             }
             this.transformRadiiOffset = layout.value(module + "covalent_radii", CovalentRadii.COUNT);
         }
+        layout.hint("radial_embedding.bessel_fn.", "@Mace's radialType must be mace-torch's radial_type"
+                + " (bessel_weights: BESSEL, gaussian_weights: GAUSSIAN)");
+        layout.hint("radial_embedding.distance_transform.", "@Mace's distanceTransform must be mace-torch's"
+                + " distance_transform (q, p, a: AGNESI; a, b: SOFT; none: NONE)");
+        layout.hint("pair_repulsion_fn.", "@Mace's pairRepulsion must be mace-torch's pair_repulsion (true where the"
+                + " state_dict has pair_repulsion_fn)");
         layout.fixed("radial_embedding.cutoff_fn.p", new double[] {builder.numPolynomialCutoff});
         layout.fixed("radial_embedding.cutoff_fn.r_max", new double[] {builder.rMax});
         if (pairRepulsion) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The {@code state_dict} entries a derived model expects, under the Python library's names, read into one flat
@@ -32,6 +33,8 @@ final class StateDictLayout {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final List<String> constantModules = new ArrayList<>();
+    /** Advice for missing or unexpected keys under a prefix, by prefix (an option the spec and the model differ in). */
+    private final Map<String, String> hints = new LinkedHashMap<>();
     private int parameterCount;
 
     /** Adds a convolution's entries; its parameters follow those added before. */
@@ -77,6 +80,14 @@ final class StateDictLayout {
     /** Adds a required buffer whose values the architecture fixes; {@code shape} is that of the buffer. */
     void fixed(String name, double[] values, long... shape) {
         entries.put(name, new Entry(name, shape.clone(), -1, values.clone(), true));
+    }
+
+    /**
+     * Adds {@code advice} to the error of a {@code state_dict} with a missing or unexpected key that starts with
+     * {@code prefix}: what to declare so that the derived model has the keys the Python model had.
+     */
+    void hint(String prefix, String advice) {
+        hints.put(prefix, advice);
     }
 
     /** Accepts the cached constant buffers ({@code _w3j_}, {@code U_matrix_}) under {@code module}. */
@@ -171,6 +182,11 @@ final class StateDictLayout {
         appendAll(message, "missing", missing);
         appendAll(message, "mismatched", mismatched);
         appendAll(message, "unexpected", unexpected);
+        for (Map.Entry<String, String> hint : hints.entrySet()) {
+            if (Stream.concat(missing.stream(), unexpected.stream()).anyMatch(key -> key.startsWith(hint.getKey()))) {
+                message.append("\n  hint: ").append(hint.getValue());
+            }
+        }
         throw new IllegalArgumentException(message.toString());
     }
 
