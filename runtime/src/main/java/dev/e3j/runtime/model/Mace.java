@@ -31,7 +31,9 @@ import java.util.Random;
  * <pre>
  *   edges     sender s, receiver r within rMax (periodic images included), vector v = pos[r] - pos[s] + shift
  *   Y_e       spherical harmonics of v (normalized, component normalization), l = 0..maxEll
- *   R_e       Bessel basis of |v| times the polynomial cutoff                           (radial_embedding)
+ *   R_e       Bessel or Gaussian basis of |v| (or of a distance transform of |v| and the two atoms'
+ *             covalent radii: Agnesi, soft) times the polynomial cutoff of |v|              (radial_embedding)
+ *   Z_i       ZBL repulsion, half of each edge's on its receiver                         (pair_repulsion, optional)
  *   h_0       linear(one-hot element)                                                    (node_embedding)
  *   per interaction t (RealAgnosticInteractionBlock or its residual form):
  *     sc      skip_tp(h, one-hot)                                                        (residual form)
@@ -39,7 +41,7 @@ import java.util.Random;
  *             then skip_tp(A, one-hot)                                                   (plain form)
  *     h       linear(SymmetricContraction(A, element)) (+ sc, residual form)             (products.t)
  *     E_t     readout(h): linear, or linear -> activation -> linear for the last one     (readouts.t)
- *   energy    sum_i E0[element_i] + scale (sum_t E_t,i) + shift                          (scale, shift: ScaleShiftMACE)
+ *   energy    sum_i E0[element_i] + scale (Z_i + sum_t E_t,i) + shift                    (scale, shift: ScaleShiftMACE)
  * </pre>
  * Forces ({@code -dE/dpos}) and stress ({@code (1/V) dE/dstrain}) come from one backward pass through every block;
  * {@link #lossGradient} differentiates a training loss on them with respect to the parameters.
