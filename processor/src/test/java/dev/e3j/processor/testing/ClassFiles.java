@@ -23,63 +23,7 @@ public final class ClassFiles {
 
     /** Method name plus descriptor mapped to its {@code code_length}. */
     public static Map<String, Integer> codeLengths(byte[] classFile) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile))) {
-            in.readInt();
-            in.readUnsignedShort();
-            in.readUnsignedShort();
-            int poolCount = in.readUnsignedShort();
-            String[] utf8 = new String[poolCount];
-            for (int i = 1; i < poolCount; i++) {
-                int tag = in.readUnsignedByte();
-                switch (tag) {
-                    case 1 -> utf8[i] = in.readUTF();
-                    case 3, 4 -> in.readInt();
-                    case 5, 6 -> {
-                        in.readLong();
-                        i++;
-                    }
-                    case 7, 8, 16, 19, 20 -> in.readUnsignedShort();
-                    case 9, 10, 11, 12, 17, 18 -> in.readInt();
-                    case 15 -> {
-                        in.readUnsignedByte();
-                        in.readUnsignedShort();
-                    }
-                    default -> throw new IllegalArgumentException("constant pool tag " + tag);
-                }
-            }
-            in.readUnsignedShort();
-            in.readUnsignedShort();
-            in.readUnsignedShort();
-            in.skipNBytes(2L * in.readUnsignedShort());
-            int fields = in.readUnsignedShort();
-            for (int f = 0; f < fields; f++) {
-                in.skipNBytes(6);
-                skipAttributes(in);
-            }
-            Map<String, Integer> lengths = new LinkedHashMap<>();
-            int methods = in.readUnsignedShort();
-            for (int m = 0; m < methods; m++) {
-                in.readUnsignedShort();
-                String name = utf8[in.readUnsignedShort()] + utf8[in.readUnsignedShort()];
-                int attributes = in.readUnsignedShort();
-                for (int a = 0; a < attributes; a++) {
-                    String attribute = utf8[in.readUnsignedShort()];
-                    int length = in.readInt();
-                    if (attribute.equals("Code")) {
-                        in.readUnsignedShort();
-                        in.readUnsignedShort();
-                        int codeLength = in.readInt();
-                        lengths.put(name, codeLength);
-                        in.skipNBytes(length - 8L);
-                    } else {
-                        in.skipNBytes(length);
-                    }
-                }
-            }
-            return lengths;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(classFile).codeLengths();
     }
 
     /**
@@ -98,10 +42,11 @@ public final class ClassFiles {
         return read(classFile).references();
     }
 
-    private record Members(Set<String> privateMethods, Set<String> references) {
+    /** What the three views read from one class file. */
+    private record Parsed(Map<String, Integer> codeLengths, Set<String> privateMethods, Set<String> references) {
     }
 
-    private static Members read(byte[] classFile) {
+    private static Parsed read(byte[] classFile) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile))) {
             in.readInt();
             in.readUnsignedShort();
@@ -149,6 +94,7 @@ public final class ClassFiles {
                 in.skipNBytes(6);
                 skipAttributes(in);
             }
+            Map<String, Integer> lengths = new LinkedHashMap<>();
             Set<String> privateMethods = new LinkedHashSet<>();
             int methods = in.readUnsignedShort();
             for (int m = 0; m < methods; m++) {
@@ -157,9 +103,21 @@ public final class ClassFiles {
                 if ((access & ACC_PRIVATE) != 0 && (access & ACC_SYNTHETIC) == 0 && !method.startsWith("<init>")) {
                     privateMethods.add(className + "." + method);
                 }
-                skipAttributes(in);
+                int attributes = in.readUnsignedShort();
+                for (int a = 0; a < attributes; a++) {
+                    String attribute = utf8[in.readUnsignedShort()];
+                    int length = in.readInt();
+                    if (attribute.equals("Code")) {
+                        in.readUnsignedShort();
+                        in.readUnsignedShort();
+                        lengths.put(method, in.readInt());
+                        in.skipNBytes(length - 8L);
+                    } else {
+                        in.skipNBytes(length);
+                    }
+                }
             }
-            return new Members(privateMethods, references);
+            return new Parsed(lengths, privateMethods, references);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
