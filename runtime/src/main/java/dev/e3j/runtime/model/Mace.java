@@ -640,7 +640,8 @@ public final class Mace {
     /**
      * The loss of this model on {@code batch} and its gradient with respect to the flat parameters, exact to rounding
      * (second derivatives through the forces and stress, as mace-torch's training takes them from autograd). Entries
-     * that mace-torch keeps as buffers, not parameters (atomic energies, Bessel frequencies, scale, shift), get 0, so
+     * that mace-torch keeps as buffers, not parameters (atomic energies, the radial basis' weights, the distance
+     * transform's and the ZBL repulsion's constants and covalent radii, scale, shift), get 0, so
      * {@link dev.e3j.runtime.optim.Adam} without weight decay leaves them as they are. The structures are evaluated
      * as one batch; the cost is that of ten to twenty evaluations.
      *

@@ -21,8 +21,9 @@ import java.util.List;
  * ({@code -sum v·F} is the derivative of the energy along {@code -v}, the stress term along a strain of the edge
  * vectors). The tangent {@code d/dε} is carried forward through every block next to the energy (a "dot" value for
  * each intermediate: {@code Ẏ}, {@code Ṙ}, {@code ḣ}, ...), then one reverse sweep over the primal and the tangent
- * computations gives {@code dΦ/dθ}. The edge harmonics, radial features and their tangents do not depend on θ (the
- * Bessel frequencies are a buffer, as in mace-torch), so the sweep stops at them. What each block needs:
+ * computations gives {@code dΦ/dθ}. The edge harmonics, radial features, ZBL energies and their tangents do not
+ * depend on θ (the radial basis' weights and the transforms' and ZBL's constants are buffers, as in mace-torch), so
+ * the sweep stops at them. What each block needs:
  * <ul>
  *   <li>linears and tensor products are linear in each argument: their tangents are forward passes with the tangent
  *       in one argument, and the sweep takes only their {@code backward};</li>
@@ -32,7 +33,7 @@ import java.util.List;
  *   <li>the radial MLP's tangent and sweep are its {@code jvp}, {@code backward} and {@code doubleBackward}; the
  *       readout's activation takes its second derivative ({@link ScalarFunction#secondDerivatives}).</li>
  * </ul>
- * Entries of θ that mace-torch keeps as buffers (atomic energies, Bessel frequencies, scale and shift) get a zero
+ * Entries of θ that mace-torch keeps as buffers (atomic energies, the radial ones above, scale and shift) get a zero
  * gradient. Edge work runs in the pass's blocks of whole receivers; every sum runs in a fixed order, so the gradient
  * has the same bits on any number of threads.
  */
