@@ -95,6 +95,10 @@ def constructor_args(model):
     correlations = [int(product.symmetric_contractions.contractions[0].correlation) for product in model.products]
     embedding = model.radial_embedding
     transform = getattr(embedding, "distance_transform", None)
+    if type(embedding.bessel_fn).__name__ == "ChebychevBasis":
+        raise ValueError("radial_type: 'chebyshev' has no @Mace counterpart (torch's Chebyshev polynomials have no "
+                         "autograd derivative, so mace-torch's forces of this model are not -dE/dx); use 'bessel' or "
+                         "'gaussian'")
     args = OrderedDict(
         [
             ("r_max", float(model.r_max.item())),
