@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.e3j.runtime.io.StateDict;
 import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.InteratomicPotential;
+import dev.e3j.runtime.model.Mace;
 import dev.e3j.runtime.model.Structure;
 import dev.e3j.runtime.o3.Rotations;
 import dev.e3j.runtime.testing.PotentialChecks;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,45 @@ class MaceNetworkTest {
             assertTrue(error < 1e-6, "stress of " + structure + " against central differences: " + error);
         }
         assertNull(potential.evaluate(cluster()).stress(), "no stress without a cell");
+    }
+
+    /**
+     * A new model with mace-torch's radial options ({@code mace-gaussian-soft}: Gaussian basis, soft transform, ZBL),
+     * drawn by {@code initialParameters}: its buffers are those mace-torch initialises (Gaussian centres, the
+     * transform's and the repulsion's constants, ASE's covalent radii: equal to the reference model's buffers), and as
+     * a potential its forces and stress are the energy's derivatives.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aNewModelWithRadialOptionsStartsFromMaceTorchsBuffers() throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve("mace-gaussian-soft");
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        Map<String, Object> constructor = (Map<String, Object>) reference.get("constructor");
+        Mace mace = (Mace) MaceReferenceTest.compile(MaceReferenceTest.specSource(constructor))
+                .loadClass("test.PotentialImpl").getMethod("architecture", Map.class).invoke(null, Map.of());
+        double[] e0 = ReferenceData.asDoubles(constructor.get("atomic_energies"));
+        double[] params = mace.initialParameters(new Random(5), e0, 1.0, 0.0);
+        double[] loaded = mace.parameters(StateDict.read(folder.resolve("state_dict.safetensors")));
+        for (String buffer : List.of("radial_embedding.bessel_fn.gaussian_weights",
+                "radial_embedding.distance_transform.a", "radial_embedding.distance_transform.b",
+                "radial_embedding.distance_transform.covalent_radii", "pair_repulsion_fn.c", "pair_repulsion_fn.p",
+                "pair_repulsion_fn.a_exp", "pair_repulsion_fn.a_prefactor", "pair_repulsion_fn.covalent_radii")) {
+            int offset = mace.parameterOffset(buffer);
+            int length = buffer.endsWith("covalent_radii") ? 119 : buffer.endsWith("weights") ? 7
+                    : buffer.endsWith(".c") ? 4 : 1;
+            for (int k = offset; k < offset + length; k++) {
+                assertEquals(loaded[k], params[k], 1e-15 * Math.abs(loaded[k]), buffer + " entry " + (k - offset));
+            }
+        }
+        InteratomicPotential fresh = mace.potential(mace.weights(params));
+        List<Structure> cells = MaceReferenceTest.structures(reference);
+        for (Structure structure : List.of(cells.get(1), cells.get(2))) {
+            double forces = PotentialChecks.forceError(fresh, structure, 1e-4);
+            assertTrue(forces < 1e-6, "forces of " + structure + " against central differences: " + forces);
+            double stress = PotentialChecks.stressError(fresh, structure, 1e-5);
+            assertTrue(stress < 1e-6, "stress of " + structure + " against central differences: " + stress);
+        }
     }
 
     @Test
