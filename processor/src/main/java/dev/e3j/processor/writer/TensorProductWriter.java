@@ -101,7 +101,7 @@ public final class TensorProductWriter {
      */
     private final Set<PathCall> calledPathMethods = new HashSet<>();
     /** The {@code ir_mul} block conversions the block methods call ({@code in1ToMulIr}, ...), recorded likewise. */
-    private final Set<String> calledConversions = new HashSet<>();
+    private final Set<Conversion> calledConversions = new HashSet<>();
     /** What is computed how, decided once from the model: this writer only prints it. */
     private final TensorProductPlan plan;
     private final boolean channelLast;
@@ -1171,7 +1171,7 @@ public final class TensorProductWriter {
             boolean input = converted ? feature.input() : WEIGHT_ARRAYS.get(name);
             if (input) {
                 if (converted) {
-                    calledConversions.add(number + " " + feature.operand() + "ToMulIr");
+                    calledConversions.add(new Conversion(number, feature.operand(), true));
                     copies.addStatement("$T $L = $LToMulIr($L, from, to)", array, copy, feature.operand(), name);
                 } else {
                     copies.addStatement("$T $L = $T.copyOfRange($L, from * $L, to * $L)", array, copy, ARRAYS, name,
@@ -1182,7 +1182,7 @@ public final class TensorProductWriter {
             // Optional in the backward only: a gradient not requested stays null.
             boolean optional = block.name().equals("backwardBlock");
             if (converted) {
-                calledConversions.add(number + " " + feature.operand() + "FromMulIr");
+                calledConversions.add(new Conversion(number, feature.operand(), false));
             }
             CodeBlock store = converted
                     ? CodeBlock.of("$LFromMulIr($L, $L, from, to)", feature.operand(), copy, name)
@@ -1591,7 +1591,7 @@ public final class TensorProductWriter {
     private List<MethodSpec> blockConversions(String operand, String dimension, Irreps irreps, NumberType number) {
         TypeName array = number.arrayType();
         List<MethodSpec> methods = new ArrayList<>();
-        if (calledConversions.contains(number + " " + operand + "ToMulIr")) {
+        if (calledConversions.contains(new Conversion(number, operand, true))) {
             methods.add(MethodSpec.methodBuilder(operand + "ToMulIr")
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("Samples {@code from..to-1} of {@code xT} in {@code mul_ir}, from offset 0.\n")
@@ -1607,7 +1607,7 @@ public final class TensorProductWriter {
                     .build());
             methods.addAll(sampleConversion(operand + "SampleToMulIr", irreps, number, true));
         }
-        if (calledConversions.contains(number + " " + operand + "FromMulIr")) {
+        if (calledConversions.contains(new Conversion(number, operand, false))) {
             methods.add(MethodSpec.methodBuilder(operand + "FromMulIr")
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("The inverse of {@code $LToMulIr}: {@code x} into samples {@code from..to-1} of"
@@ -1745,6 +1745,10 @@ public final class TensorProductWriter {
             case "weightOffset" -> "WEIGHT_NUMEL";
             default -> throw new IllegalArgumentException(offset);
         };
+    }
+
+    /** That a block entry converts {@code operand} in {@code number} into {@code mul_ir} ({@code toMulIr}) or back. */
+    private record Conversion(NumberType number, String operand, boolean toMulIr) {
     }
 
     /** That the block methods call {@code writer}'s methods of {@code operation} in {@code number}. */

@@ -151,8 +151,7 @@ public final class Mace {
             this.transformRadiiOffset = -1;
         } else {
             String module = "radial_embedding.distance_transform.";
-            List<String> names = distanceTransform == DistanceTransform.AGNESI ? List.of("q", "p", "a")
-                    : List.of("a", "b");
+            List<String> names = distanceTransform.constantNames();
             this.transformOffset = layout.value(module + names.get(0));
             for (String name : names.subList(1, names.size())) {
                 layout.value(module + name);
@@ -434,13 +433,12 @@ public final class Mace {
         double[] basisWeights = radial.initialWeights();
         System.arraycopy(basisWeights, 0, params, besselOffset, basisWeights.length);
         if (distanceTransform != null) {
-            double[] constants = distanceTransform == DistanceTransform.AGNESI ? new double[] {0.9183, 4.5791, 1.0805}
-                    : new double[] {0.2, 3.0};
+            double[] constants = distanceTransform.initialConstants();
             System.arraycopy(constants, 0, params, transformOffset, constants.length);
             System.arraycopy(CovalentRadii.values(), 0, params, transformRadiiOffset, CovalentRadii.COUNT);
         }
         if (pairRepulsion) {
-            double[] constants = {0.1818, 0.5099, 0.2802, 0.02817, radial.numPolynomialCutoff(), 0.300, 0.4543};
+            double[] constants = ZblRepulsion.initialConstants(radial.numPolynomialCutoff());
             System.arraycopy(constants, 0, params, pairOffset, constants.length);
             System.arraycopy(CovalentRadii.values(), 0, params, pairRadiiOffset, CovalentRadii.COUNT);
         }

@@ -1,6 +1,7 @@
 package dev.e3j.runtime.nn;
 
 import dev.e3j.runtime.internal.Checks;
+import java.util.List;
 
 /**
  * mace-torch v0.3.6's distance transforms ({@code mace/modules/radial.py}): the length {@code t(r)} a radial basis
@@ -15,7 +16,7 @@ import dev.e3j.runtime.internal.Checks;
 public enum DistanceTransform {
 
     /** {@code AgnesiTransform} (ACEpotentials.jl, JCP 2023): constants {@code q, p, a}. */
-    AGNESI(3) {
+    AGNESI(List.of("q", "p", "a"), new double[] {0.9183, 4.5791, 1.0805}) {
         @Override
         double radius(double ru, double rv) {
             return 0.5 * (ru + rv);
@@ -45,7 +46,7 @@ public enum DistanceTransform {
     },
 
     /** {@code SoftTransform}: constants {@code a, b}. */
-    SOFT(2) {
+    SOFT(List.of("a", "b"), new double[] {0.2, 3.0}) {
         @Override
         double radius(double ru, double rv) {
             return (ru + rv) / 4;
@@ -68,15 +69,27 @@ public enum DistanceTransform {
         }
     };
 
-    private final int constantCount;
+    private final List<String> constantNames;
+    private final double[] initialConstants;
 
-    DistanceTransform(int constantCount) {
-        this.constantCount = constantCount;
+    DistanceTransform(List<String> constantNames, double[] initialConstants) {
+        this.constantNames = constantNames;
+        this.initialConstants = initialConstants;
     }
 
     /** Number of constants: 3 for {@link #AGNESI} ({@code q, p, a}), 2 for {@link #SOFT} ({@code a, b}). */
     public int constantCount() {
-        return constantCount;
+        return constantNames.size();
+    }
+
+    /** The constants' buffer names in mace-torch's module, in the order {@link #apply} takes them. */
+    public List<String> constantNames() {
+        return constantNames;
+    }
+
+    /** The constants mace-torch gives a new (untrained) transform, in the order of {@link #constantNames()}. */
+    public double[] initialConstants() {
+        return initialConstants.clone();
     }
 
     /** The scale {@code r0} of an edge between atoms of covalent radii {@code ru} and {@code rv}. */
@@ -103,7 +116,7 @@ public enum DistanceTransform {
         Checks.requireLength(where, "lengths", lengths, n);
         Checks.requireLength(where, "senderRadii", senderRadii, n);
         Checks.requireLength(where, "receiverRadii", receiverRadii, n);
-        Checks.requireLength(where, "constants", constants, constantCount);
+        Checks.requireLength(where, "constants", constants, constantCount());
         Checks.requireShape(where, "out", out, "n", n, 3);
         for (int e = 0; e < n; e++) {
             transform(lengths[e], radius(senderRadii[e], receiverRadii[e]), constants, out, 3 * e);

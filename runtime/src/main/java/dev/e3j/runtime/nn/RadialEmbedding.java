@@ -189,24 +189,17 @@ public final class RadialEmbedding {
             Checks.requireShape(where, "secondDerivatives", secondDerivatives, "n", n, numBessel);
         }
         boolean slopes = derivatives != null || secondDerivatives != null;
-        double a = (p + 1.0) * (p + 2.0) / 2.0;
-        double b = p * (p + 2.0);
-        double c = p * (p + 1.0) / 2;
         double[] values = new double[3];
+        double[] cutoffs = new double[3];
         for (int e = 0; e < n; e++) {
             double r = lengths[e];
             double t = transformed == null ? r : transformed[3 * e];
             double t1 = transformed == null ? 1.0 : transformed[3 * e + 1];
             double t2 = transformed == null ? 0.0 : transformed[3 * e + 2];
-            double u = r / rMax;
-            double inside = r < rMax ? 1.0 : 0.0;
-            double up = Math.pow(u, p);
-            double up1 = Math.pow(u, p + 1);
-            double up2 = Math.pow(u, p + 2);
-            double cutoff = (1.0 - a * up + b * up1 - c * up2) * inside;
-            double dCutoff = inside * (-a * p * Math.pow(u, p - 1) + b * (p + 1) * up - c * (p + 2) * up1) / rMax;
-            double d2Cutoff = secondDerivatives == null ? 0.0 : inside * (-a * p * (p - 1) * Math.pow(u, p - 2)
-                    + b * (p + 1) * p * Math.pow(u, p - 1) - c * (p + 2) * (p + 1) * up) / (rMax * rMax);
+            PolynomialCutoff.evaluate(r, rMax, p, secondDerivatives != null, cutoffs);
+            double cutoff = cutoffs[0];
+            double dCutoff = cutoffs[1];
+            double d2Cutoff = cutoffs[2];
             for (int k = 0; k < numBessel; k++) {
                 basis(t, weights[k], slopes, secondDerivatives != null, values);
                 out[e * numBessel + k] = values[0] * cutoff;

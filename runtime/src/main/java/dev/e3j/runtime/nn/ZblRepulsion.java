@@ -10,6 +10,7 @@ import dev.e3j.runtime.internal.Checks;
  *   a      = aPrefactor 0.529 / (Zu^aExp + Zv^aExp)
  *   phi    = c0 exp(-3.2 r/a) + c1 exp(-0.9423 r/a) + c2 exp(-0.4028 r/a) + c3 exp(-0.2016 r/a)
  *   env    = 1 - (p+1)(p+2)/2 u^p + p(p+2) u^(p+1) - p(p+1)/2 u^(p+2)     u = r / (ru + rv), 0 for u >= 1
+ *            (mace-torch's polynomial cutoff, {@link PolynomialCutoff})
  *   energy = 0.5 (14.3996 Zu Zv / r) phi env                                 (eV, lengths in Å)
  * }</pre>
  * The constants {@code c0..c3, p, aExp, aPrefactor} are buffers of the model's {@code state_dict}. Stateless.
@@ -22,6 +23,14 @@ public final class ZblRepulsion {
     private static final double[] EXPONENTS = {3.2, 0.9423, 0.4028, 0.2016};
 
     private ZblRepulsion() {
+    }
+
+    /**
+     * The constants mace-torch gives a new {@code ZBLBasis} whose cutoff polynomial has degree {@code p}: {@code c}
+     * (0.1818, 0.5099, 0.2802, 0.02817), {@code p}, {@code aExp} 0.300 and {@code aPrefactor} 0.4543.
+     */
+    public static double[] initialConstants(int p) {
+        return new double[] {0.1818, 0.5099, 0.2802, 0.02817, p, 0.300, 0.4543};
     }
 
     /**
@@ -56,9 +65,7 @@ public final class ZblRepulsion {
         double p = constants[4];
         double aExp = constants[5];
         double aPrefactor = constants[6];
-        double big = (p + 1.0) * (p + 2.0) / 2.0;
-        double mid = p * (p + 2.0);
-        double small = p * (p + 1.0) / 2;
+        double[] envelope = new double[3];
         for (int e = 0; e < n; e++) {
             double r = lengths[e];
             double zu = senderNumbers[e];
@@ -74,17 +81,11 @@ public final class ZblRepulsion {
             }
             double charge = 14.3996 * zu * zv;
             double v = charge / r * phi;
-            double range = senderRadii[e] + receiverRadii[e];
-            double u = r / range;
-            double inside = r < range ? 1.0 : 0.0;
-            double envelope = (1.0 - big * Math.pow(u, p) + mid * Math.pow(u, p + 1) - small * Math.pow(u, p + 2))
-                    * inside;
-            energies[e] = 0.5 * v * envelope;
+            PolynomialCutoff.evaluate(r, senderRadii[e] + receiverRadii[e], p, false, envelope);
+            energies[e] = 0.5 * v * envelope[0];
             if (derivatives != null) {
                 double dV = charge * (dPhi / r - phi / (r * r));
-                double dEnvelope = inside * (-big * p * Math.pow(u, p - 1) + mid * (p + 1) * Math.pow(u, p)
-                        - small * (p + 2) * Math.pow(u, p + 1)) / range;
-                derivatives[e] = 0.5 * (dV * envelope + v * dEnvelope);
+                derivatives[e] = 0.5 * (dV * envelope[0] + v * envelope[1]);
             }
         }
     }
