@@ -12,11 +12,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * MACE's radial MLP ({@code conv_tp_weights}: e3nn's {@code FullyConnectedNet(hs, act)} with unit variances and no
  * activation after the last layer) on one block of edges at a time, in the calling thread, with its weights laid out
  * once: layer {@code l} is {@code z = (x / sqrt(h_l)) W_l}, then {@code act(z)} except after the last layer. In
- * {@link Numbers#FLOAT64} each value sums the same products in the same order as {@link FullyConnectedNet}, so the
- * values are the same bits; what differs is that a caller running its own blocks of edges in parallel (the fused
- * edge pass of {@link Mace}) keeps each block's intermediates small enough to stay in cache, runs the block
- * transposed, one array per feature, so that the loops over its rows vectorize ({@link Numbers#rows}), and lays the
- * weights out once, transposed for the forward pass and as stored for the backward pass. In
+ * {@link Numbers#FLOAT64} each value sums the same products in the same order as {@link FullyConnectedNet}, one
+ * multiply-add per product where the network rounds the product first (within a few units in the last place of it;
+ * C2 vectorizes the fused form over two outputs at a time, {@link Numbers#multiply(Object[], int, Object, int, int,
+ * Object[])}); what differs besides is that a caller running its own blocks of edges in parallel (the fused edge pass
+ * of {@link Mace}) keeps each block's intermediates small enough to stay in cache, runs the block transposed, one
+ * array per feature, so that the loops over its rows vectorize ({@link Numbers#rows}), and lays the weights out once,
+ * transposed for the forward pass and as stored for the backward pass. An edge's values do not depend on the block
+ * it is in. In
  * {@link Numbers#FLOAT32} ({@link Numbers#foldsConstantFactors()}) the weights are laid out with the constant
  * factors folded in: layer 0's with {@code 1 / sqrt(h_0)}, each later layer's with {@code c / sqrt(h_l)}, where
  * {@code c} is the activation's {@link Normalize2Mom} constant, so that a layer is the product with the previous
@@ -166,7 +169,8 @@ final class RadialMlp<A> {
     /**
      * The forward pass of the block of rows {@code from .. to}, whose inputs are {@code x} ({@code [to - from][h_0]}),
      * into those rows of {@code trace}; returns their output ({@code [to - from][h_L]}). The block runs transposed
-     * ({@link Numbers#rows}); each value sums the same products in the same order as {@link FullyConnectedNet}.
+     * ({@link Numbers#rows}); each value sums the same products in the same order as {@link FullyConnectedNet}, one
+     * multiply-add per product.
      */
     A forward(Trace trace, A x, int from, int to) {
         int count = to - from;
