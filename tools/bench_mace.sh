@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mace-torch 0.3.6 and e3j's @Mace side by side on one machine, in one run: energy + forces of the MD sample's copper
 # MACE (mace-cu-emt) on rattled periodic fcc Cu supercells of 64, 512 and 4096 atoms (tools/bench_mace_torch.py on 2
-# torch threads, float64 and float32, then JMH's MaceBenchmark on one thread with the gc profiler, e3j float64 and
+# torch threads, float64 and float32, then JMH's MaceBenchmark (one calling thread, the model's blocks on both cores) with the gc profiler, e3j float64 and
 # float32 (@Mace precision = FLOAT), then MaceHeap's peak heap and CPU time of both), and the
 # ratios of the numbers measured here (tools/mace_report.py). MaceBenchmark runs both layouts (@Mace layout MUL_IR,
 # the default, and IR_MUL, channel-last); E3J_JMH_ARGS, e.g. '-p layout=MUL_IR' or '-p atoms=64,512', narrows it.

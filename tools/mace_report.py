@@ -1,8 +1,10 @@
 """Prints mace-torch / e3j ratios for the MACE benchmark from one run of tools/bench_mace.sh.
 
-Usage: python3 tools/mace_report.py <out-dir>   (reads torch.json, e3j.json, heap.jsonl and date.txt there)
+Usage: python3 tools/mace_report.py <out-dir>   (reads torch.json, e3j.json, date.txt and, where the run wrote them,
+heap.jsonl and model.txt there; tools/bench_mace.sh writes all but model.txt, tools/bench_mace_mp.sh all but heap.jsonl)
 
-mace-torch's time is its median over the repeats (2 threads), e3j's the JMH mean (one thread); both ran on this
+mace-torch's time is its median over the repeats (2 threads), e3j's the JMH mean (one calling thread, the model's
+parallel blocks on the common fork/join pool: both cores); both ran on this
 machine in the same run. Each precision compares like with like: mace-torch's float64 model with e3j's @Mace, and
 mace-torch's `.float()` model with e3j's @Mace(precision = FLOAT), which computes in float32. "e3j" includes the neighbour list (evaluate(Structure)); mace-torch's time does not include its
 own (ASE's, timed separately), which favours mace-torch. MaceHeap's CPU time is the thread's, a fairer measure
@@ -35,15 +37,20 @@ def main(out):
             if norm is not None:
                 allocated[(benchmark, atoms, precision)] = norm["score"]
     heap = {}
-    with open(os.path.join(out, "heap.jsonl")) as f:
-        for line in f:
-            row = json.loads(line)
-            if row.get("layout", "MUL_IR") == "MUL_IR":
-                heap[(row["atoms"], row.get("precision", "float64"))] = row
+    if os.path.exists(os.path.join(out, "heap.jsonl")):
+        with open(os.path.join(out, "heap.jsonl")) as f:
+            for line in f:
+                row = json.loads(line)
+                if row.get("layout", "MUL_IR") == "MUL_IR":
+                    heap[(row["atoms"], row.get("precision", "float64"))] = row
     with open(os.path.join(out, "date.txt")) as f:
         date = f.read().strip()
-    print(f"mace-cu-emt energy + forces, {date}, {platform.machine()}, {os.cpu_count()} cores")
-    print("| atoms | edges | precision | mace-torch (ms, median, 2 threads) | e3j (ms, JMH mean, 1 thread, with "
+    model = "mace-cu-emt"
+    if os.path.exists(os.path.join(out, "model.txt")):
+        with open(os.path.join(out, "model.txt")) as f:
+            model = f.read().strip()
+    print(f"{model} energy + forces, {date}, {platform.machine()}, {os.cpu_count()} cores")
+    print("| atoms | edges | precision | mace-torch (ms, median, 2 threads) | e3j (ms, JMH mean, 2 cores, with "
           "neighbour list) | e3j on a graph (ms) | mace-torch / e3j | e3j µs per atom |")
     print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     sizes = sorted({atoms for _, atoms, _ in e3j})
@@ -53,8 +60,9 @@ def main(out):
             if mine is None or atoms not in torch:
                 continue
             theirs = torch[atoms][precision]["median_ms"]
-            on_graph = e3j.get(("energyAndForcesOnGraph", atoms, precision), float("nan"))
-            print(f"| {atoms} | {torch[atoms]['edges']} | {precision} | {theirs:.1f} | {mine:.2f} | {on_graph:.2f} | "
+            on_graph = e3j.get(("energyAndForcesOnGraph", atoms, precision))
+            on_graph_text = f"{on_graph:.2f}" if on_graph is not None else "-"
+            print(f"| {atoms} | {torch[atoms]['edges']} | {precision} | {theirs:.1f} | {mine:.2f} | {on_graph_text} | "
                   f"{theirs / mine:.1f}x | {1000 * mine / atoms:.1f} |")
     print()
     print("| atoms | e3j float64 / e3j float32 | mace-torch float32 / e3j float32 | mace-torch float64 / e3j float32 |")
@@ -76,13 +84,14 @@ def main(out):
         for precision in ("float64", "float32"):
             if ("energyAndForces", atoms, precision) not in e3j:
                 continue
-            mine = e3j.get(("neighbourList", atoms, precision), float("nan"))
+            mine = e3j.get(("neighbourList", atoms, precision))
+            mine_text = f"{mine:.2f}" if mine is not None else "-"
             alloc = allocated.get(("energyAndForces", atoms, precision), float("nan")) / 1e6
             peak = heap.get((atoms, precision))
             peak_text = f"{peak['peak_heap_mb']:.0f} ({peak['max_heap_mb']:.0f})" if peak else "-"
             cpu_text = f"{peak['cpu_ms']:.1f}" if peak and "cpu_ms" in peak else "-"
             theirs = f"{torch[atoms]['neighbour_list']['median_ms']:.1f}" if atoms in torch else "-"
-            print(f"| {atoms} | {precision} | {theirs} | {mine:.2f} | {alloc:.1f} | {peak_text} | {cpu_text} |")
+            print(f"| {atoms} | {precision} | {theirs} | {mine_text} | {alloc:.1f} | {peak_text} | {cpu_text} |")
     if ("energyAndForces", sizes[0], "float64") in e3j and ("energyAndForces", sizes[-1], "float64") in e3j:
         first, last = sizes[0], sizes[-1]
         e3j_ratio = ((e3j[("energyAndForces", last, "float64")] / last)

@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Energy and forces of the MD sample's copper MACE ({@code mace-cu-emt}: ScaleShiftMACE, {@code 16x0e+16x1o},
  * {@code maxEll = 2}, correlation 3, two residual interactions, {@code rMax = 5}) on the rattled periodic fcc Cu
  * supercells {@code tools/bench_mace_torch.py} times mace-torch on (a = 3.6 Å, conventional cells repeated 2x2x4,
- * 4x4x8, 8x8x16, positions rattled by a normal 0.03 Å), one thread: with the neighbour list
+ * 4x4x8, 8x8x16, positions rattled by a normal 0.03 Å), called from one thread (the model runs its parallel blocks on
+ * the common fork/join pool): with the neighbour list
  * ({@code energyAndForces}, what {@code evaluate(Structure)} costs), on a prepared graph
  * ({@code energyAndForcesOnGraph}) and the neighbour list alone ({@code neighbourList}), in float64
  * ({@link CopperMace}) and in float32 ({@link CopperMaceFloat32}, {@code precision = FLOAT}: the kernels and the
