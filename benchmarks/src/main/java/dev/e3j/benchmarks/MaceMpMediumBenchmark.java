@@ -7,6 +7,7 @@ import dev.e3j.runtime.model.Evaluation;
 import dev.e3j.runtime.model.InteratomicPotential;
 import dev.e3j.runtime.model.Structure;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,7 +84,12 @@ public class MaceMpMediumBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        StateDict stateDict = StateDict.read(Path.of(weights));
+        Path file = Path.of(weights);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("weights: " + file.toAbsolutePath() + " not found; tools/bench_mace_mp.sh writes it "
+                    + "(tools/export_mace.py --constructor tools/data/mace-mp-medium.json ...), or pass -p weights=FILE");
+        }
+        StateDict stateDict = StateDict.read(file);
         potential = switch (precision) {
             case "float64" -> new MaceMpMediumBenchmark_MpMediumImpl(stateDict);
             case "float32" -> new MaceMpMediumBenchmark_MpMediumFloat32Impl(stateDict);

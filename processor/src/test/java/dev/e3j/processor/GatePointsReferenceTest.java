@@ -3,19 +3,24 @@ package dev.e3j.processor;
 import static dev.e3j.processor.testing.TestArrays.toDouble;
 import static dev.e3j.processor.testing.TestArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.annotations.Layout;
 import dev.e3j.processor.testing.GeneratedKernels;
 import dev.e3j.runtime.io.StateDict;
+import dev.e3j.runtime.io.Tensor;
 import dev.e3j.runtime.model.PointsModel;
 import dev.e3j.testsupport.ReferenceData;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -65,6 +70,43 @@ class GatePointsReferenceTest {
             assertClose("IR_MUL against MUL_IR: " + what, result.getValue(), irMul.get(what),
                     what.startsWith("float") ? FLOAT_LAYOUT_TOLERANCE : 1e-12);
         }
+    }
+
+    /**
+     * A file whose metadata records e3nn's constructor arguments ({@code tools/export_e3nn.py --constructor}) loads
+     * into a spec with the same {@code max_radius}, {@code num_neighbors}, {@code num_nodes} and
+     * {@code reduce_output} (values no tensor shows), and into one with others fails naming each, expected and got.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void constructorArgumentsTheTensorsCannotShowAreChecked() throws Exception {
+        Path folder = modelsDirectory().resolve("gate_points-public");
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        Map<String, Object> constructor = (Map<String, Object>) reference.get("constructor");
+        GeneratedKernels generated = GeneratedKernels.compile(Map.of("test.Net", specSource(constructor)));
+        StateDict file = StateDict.read(folder.resolve("state_dict.safetensors"));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String key : file.names()) {
+            tensors.put(key, file.tensor(key));
+        }
+        double maxRadius = (Double) constructor.get("max_radius");
+        double numNeighbors = (Double) constructor.get("num_neighbors");
+        double numNodes = (Double) constructor.get("num_nodes");
+        boolean reduce = (Boolean) constructor.get("reduce_output");
+        String same = "{\"max_radius\": " + maxRadius + ", \"num_neighbors\": " + numNeighbors + ", \"num_nodes\": "
+                + numNodes + ", \"reduce_output\": " + reduce + "}";
+        load(generated, "test.Net", StateDict.of(tensors, Map.of("constructor", same)));
+        String other = "{\"max_radius\": " + maxRadius + ", \"num_neighbors\": " + (numNeighbors + 1)
+                + ", \"num_nodes\": " + numNodes + ", \"reduce_output\": " + !reduce + "}";
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> load(generated, "test.Net", StateDict.of(tensors, Map.of("constructor", other))));
+        String message = thrown.getCause().getMessage();
+        assertTrue(thrown.getCause() instanceof IllegalArgumentException, message);
+        assertTrue(message.contains("num_neighbors: expected " + numNeighbors + " (the model's numNeighbors), got "
+                + (numNeighbors + 1)), message);
+        assertTrue(message.contains("reduce_output: expected " + (reduce ? "True" : "False")), message);
+        assertFalse(message.contains("max_radius") || message.contains("num_nodes:"), message);
     }
 
     /** The outputs and gradients of {@code model} checked against e3nn's, by name. */

@@ -119,6 +119,31 @@ class MaceReferenceTest {
     }
 
     /**
+     * A spec whose {@code avgNumNeighbors} and gate differ from the constructor arguments its file records (two values
+     * no tensor shows: with them wrong, every energy would be off without an error): loading names both, expected and
+     * got; the file's own values load.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void constructorArgumentsTheTensorsCannotShowAreChecked() throws Exception {
+        Path folder = GatePointsReferenceTest.modelsDirectory().resolve("mace-tanh-l3");
+        Map<String, Object> reference = (Map<String, Object>) ReferenceData.parse(
+                Files.readString(folder.resolve("reference.json")));
+        Map<String, Object> args = new LinkedHashMap<>((Map<String, Object>) reference.get("constructor"));
+        double average = ((Number) args.get("avg_num_neighbors")).doubleValue();
+        args.put("avg_num_neighbors", average + 0.25);
+        args.put("gate", "silu");
+        StateDict stateDict = StateDict.read(folder.resolve("state_dict.safetensors"));
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> load(specSource(args), stateDict));
+        String message = thrown.getCause().getMessage();
+        assertTrue(thrown.getCause() instanceof IllegalArgumentException, message);
+        assertTrue(message.contains("avg_num_neighbors: expected " + (average + 0.25)
+                + " (the model's avgNumNeighbors), got " + average), message);
+        assertTrue(message.contains("gate: expected \"silu\" (the model's readout gate), got \"tanh\""), message);
+    }
+
+    /**
      * {@code precision = FLOAT}: {@code evaluate} runs every kernel in float32 on the float64 {@code state_dict}
      * (rounded once on loading) and agrees with mace-torch's float64 outputs as float32 allows: energies and node
      * energies to {@value #FLOAT32_ENERGY} relative, forces and stress to {@value #FLOAT32_FORCE} of the structure's

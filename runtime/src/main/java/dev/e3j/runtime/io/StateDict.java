@@ -194,6 +194,31 @@ public final class StateDict {
      * @throws IllegalArgumentException if the entry is not a JSON object whose values are all numbers
      */
     public Map<String, Double> metadataNumbers(String key) {
+        Map<String, Object> parsed = metadataObject(key, "a JSON object of numbers");
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : parsed.entrySet()) {
+            if (!(entry.getValue() instanceof Number)) {
+                throw new IllegalArgumentException("metadata '" + key + "' of " + source + ": entry '"
+                        + entry.getKey() + "' must be a number, got " + entry.getValue());
+            }
+            numbers.put(entry.getKey(), ((Number) entry.getValue()).doubleValue());
+        }
+        return Collections.unmodifiableMap(numbers);
+    }
+
+    /**
+     * The metadata entry {@code key} read as a JSON object, such as the constructor arguments e3j's exporters store
+     * under {@code "constructor"}: strings, numbers ({@link Long} where integral and in range, else {@link Double}),
+     * booleans, {@code null}, lists and nested maps, in file order. An empty map if there is no such entry.
+     *
+     * @throws IllegalArgumentException if the entry is not a JSON object
+     */
+    public Map<String, Object> metadataObject(String key) {
+        return metadataObject(key, "a JSON object");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> metadataObject(String key, String expected) {
         String text = metadata.get(key);
         if (text == null) {
             return Map.of();
@@ -206,18 +231,9 @@ public final class StateDict {
                     + e.getMessage());
         }
         if (!(parsed instanceof Map)) {
-            throw new IllegalArgumentException("metadata '" + key + "' of " + source
-                    + " must be a JSON object of numbers");
+            throw new IllegalArgumentException("metadata '" + key + "' of " + source + " must be " + expected);
         }
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : ((Map<?, ?>) parsed).entrySet()) {
-            if (!(entry.getValue() instanceof Number)) {
-                throw new IllegalArgumentException("metadata '" + key + "' of " + source + ": entry '"
-                        + entry.getKey() + "' must be a number, got " + entry.getValue());
-            }
-            numbers.put((String) entry.getKey(), ((Number) entry.getValue()).doubleValue());
-        }
-        return Collections.unmodifiableMap(numbers);
+        return Collections.unmodifiableMap((Map<String, Object>) parsed);
     }
 
     /** {@code StateDict(model.safetensors, 46 tensors)}. */

@@ -65,6 +65,7 @@ public final class GatePoints {
     private final double maxRadius;
     private final int numberOfBasis;
     private final double numNodes;
+    private final double numNeighbors;
     private final boolean reduceOutput;
     /** Whether the kernels, and so the features within a call, are channel-last ({@code ir_mul}). */
     private final boolean channelLast;
@@ -84,6 +85,7 @@ public final class GatePoints {
         this.maxRadius = builder.maxRadius;
         this.numberOfBasis = builder.numberOfBasis;
         this.numNodes = builder.numNodes;
+        this.numNeighbors = builder.numNeighbors;
         this.reduceOutput = builder.reduceOutput;
         this.channelLast = builder.channelLast;
         this.convolutions = new ArrayList<>();
@@ -96,7 +98,7 @@ public final class GatePoints {
             hs[hs.length - 1] = layer.edgeProduct.weightNumel();
             ScalarFunction act = activation(ScalarFunction.SILU, layer.prefix + ".fc.layer0.act", activationConstants);
             PointConvolution convolution = new PointConvolution(layer.prefix, layer.selfConnection, layer.lin1,
-                    layer.edgeProduct, layer.lin2, new FullyConnectedNet(hs, act), builder.numNeighbors);
+                    layer.edgeProduct, layer.lin2, new FullyConnectedNet(hs, act), numNeighbors);
             // The builder lets a convolution follow only a gate, or nothing.
             requireChain(layer.prefix, convolution.irrepsIn(),
                     gates.isEmpty() ? irrepsIn : gates.get(gates.size() - 1).irrepsOut());
@@ -206,7 +208,9 @@ public final class GatePoints {
     /**
      * The flat parameters of {@code stateDict}, after checking every key and shape: all missing, mismatched and
      * unexpected keys are reported in one message, and e3nn's {@code output_mask} buffers must equal the derived
-     * architecture's.
+     * architecture's. A file whose metadata records the constructor arguments ({@code tools/export_e3nn.py
+     * --constructor}) must have this model's values of those its tensors cannot show: {@code max_radius},
+     * {@code num_neighbors}, {@code num_nodes} and {@code reduce_output}, or the outputs would differ without an error.
      *
      * @throws IllegalArgumentException listing every problem
      */
@@ -214,7 +218,32 @@ public final class GatePoints {
         if (stateDict == null) {
             throw new IllegalArgumentException("stateDict is null");
         }
+        requireExportedArguments(stateDict);
         return layout.read(stateDict, parameterCount());
+    }
+
+    /** The constructor arguments in {@code stateDict}'s metadata that its tensors cannot show, against this model. */
+    private void requireExportedArguments(StateDict stateDict) {
+        Map<String, Object> constructor = stateDict.metadataObject("constructor");
+        List<String> problems = new ArrayList<>();
+        requireNumber(constructor, "max_radius", maxRadius, "maxRadius", problems);
+        requireNumber(constructor, "num_neighbors", numNeighbors, "numNeighbors", problems);
+        requireNumber(constructor, "num_nodes", numNodes, "numNodes", problems);
+        if (constructor.get("reduce_output") instanceof Boolean reduce && reduce != reduceOutput) {
+            problems.add("reduce_output: expected " + (reduceOutput ? "True" : "False") + " (the model's "
+                    + "reduceOutput), got " + (reduce ? "True" : "False"));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(stateDict + ": the constructor arguments in its metadata are not this "
+                    + "model's: " + String.join("; ", problems));
+        }
+    }
+
+    private static void requireNumber(Map<String, Object> constructor, String key, double expected, String name,
+                                      List<String> problems) {
+        if (constructor.get(key) instanceof Number number && number.doubleValue() != expected) {
+            problems.add(key + ": expected " + expected + " (the model's " + name + "), got " + number);
+        }
     }
 
     /**

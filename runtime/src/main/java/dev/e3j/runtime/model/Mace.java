@@ -72,6 +72,8 @@ public final class Mace {
     private final int[] atomicNumbers;
     final double avgNumNeighbors;
     final boolean scaleShift;
+    /** The gate of the non-linear readout as mace-torch's {@code gate_dict} names it ({@code "None"} for none). */
+    private final String gateName;
     final List<Interaction> interactions;
     final List<Product> products;
     final List<Readout> readouts;
@@ -281,6 +283,8 @@ public final class Mace {
                 readouts.add(new Readout(readout.linear1(), gate, readout.linear2(), offset1, offset2));
             }
         }
+        Builder.ReadoutKernels last = builder.readouts.get(builder.readouts.size() - 1);
+        this.gateName = last.gate() == null ? "None" : last.gate().toString();
         if (scaleShift) {
             this.scaleOffset = layout.value("scale_shift.scale");
             this.shiftOffset = layout.value("scale_shift.shift");
@@ -469,13 +473,35 @@ public final class Mace {
      * unexpected keys are reported in one message, and the buffers the architecture fixes ({@code output_mask}s,
      * {@code r_max}, the atomic numbers, the cutoff degree) must equal the derived values.
      *
+     * <p>A file {@code tools/export_mace.py} wrote also records the constructor arguments (metadata
+     * {@code "constructor"}); the two its tensors cannot show, {@code avg_num_neighbors} (it divides every message)
+     * and the readout's {@code gate}, must be this model's, or the energies would differ without an error.
+     *
      * @throws IllegalArgumentException listing every problem
      */
     public double[] parameters(StateDict stateDict) {
         if (stateDict == null) {
             throw new IllegalArgumentException("stateDict is null");
         }
+        requireExportedArguments(stateDict);
         return layout.read(stateDict);
+    }
+
+    /** The constructor arguments in {@code stateDict}'s metadata that its tensors cannot show, against this model. */
+    private void requireExportedArguments(StateDict stateDict) {
+        Map<String, Object> constructor = stateDict.metadataObject("constructor");
+        List<String> problems = new ArrayList<>();
+        if (constructor.get("avg_num_neighbors") instanceof Number number && number.doubleValue() != avgNumNeighbors) {
+            problems.add("avg_num_neighbors: expected " + avgNumNeighbors + " (the model's avgNumNeighbors), got "
+                    + number);
+        }
+        if (constructor.get("gate") instanceof String name && !name.equals(gateName)) {
+            problems.add("gate: expected \"" + gateName + "\" (the model's readout gate), got \"" + name + "\"");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(stateDict + ": the constructor arguments in its metadata are not this "
+                    + "model's: " + String.join("; ", problems));
+        }
     }
 
     /**

@@ -66,6 +66,27 @@ class SafetensorsTest {
         assertTrue(floating.getMessage().contains("tensor 'f32' of " + file + " holds F32"), floating.getMessage());
     }
 
+    /** A metadata entry that is a JSON object of any values (the exporters' constructor arguments). */
+    @Test
+    void readsMetadataObjects() throws IOException {
+        Path file = new SafetensorsFiles.Builder()
+                .metadata("{\"constructor\": \"{\\\"gate\\\": \\\"silu\\\", \\\"avg\\\": 4.5, "
+                        + "\\\"hs\\\": [64, 64], \\\"shift\\\": true}\", \"list\": \"[1, 2]\"}")
+                .add("scalar", "F64", shape(), doubles(2.5))
+                .write(dir.resolve("constructor.safetensors"));
+        StateDict weights = StateDict.read(file);
+        Map<String, Object> constructor = weights.metadataObject("constructor");
+        assertEquals(List.of("gate", "avg", "hs", "shift"), List.copyOf(constructor.keySet()));
+        assertEquals("silu", constructor.get("gate"));
+        assertEquals(4.5, constructor.get("avg"));
+        assertEquals(List.of(64L, 64L), constructor.get("hs"));
+        assertEquals(Boolean.TRUE, constructor.get("shift"));
+        IllegalArgumentException notObject = assertThrows(IllegalArgumentException.class,
+                () -> weights.metadataObject("list"));
+        assertTrue(notObject.getMessage().contains("metadata 'list' of " + file + " must be a JSON object"),
+                notObject.getMessage());
+    }
+
     @Test
     void readsScalarsEmptyTensorsAndMetadata() throws IOException {
         Path file = new SafetensorsFiles.Builder()
@@ -83,6 +104,9 @@ class SafetensorsTest {
                 () -> weights.metadataNumbers("format"));
         assertTrue(notNumbers.getMessage().contains("metadata 'format' of " + file + " is not JSON"),
                 notNumbers.getMessage());
+        assertEquals(Map.of("act", 1.6791767923989418, "g", 2L), weights.metadataObject("normalize2mom"));
+        assertEquals(Map.of(), weights.metadataObject("absent"));
+        assertThrows(IllegalArgumentException.class, () -> weights.metadataObject("format"));
         assertEquals(0, weights.tensor("empty").elementCount());
         assertEquals(0, weights.doubles("empty").length);
         assertEquals(0, weights.tensor("scalar").rank());
