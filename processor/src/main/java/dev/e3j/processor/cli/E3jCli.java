@@ -6,24 +6,29 @@ import dev.e3j.processor.math.SphericalHarmonicPolynomials;
 import dev.e3j.processor.math.Wigner3j;
 import dev.e3j.processor.model.CgConventions;
 import dev.e3j.processor.model.SphericalHarmonicsModel;
+import dev.e3j.runtime.io.StateDict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import javax.lang.model.SourceVersion;
 
 /**
  * Coefficient audit: prints the exact Wigner 3j tensors and spherical-harmonic polynomials the processor compiles into
- * kernels, so they can be checked against e3nn by eye or by script.
+ * kernels, so they can be checked against e3nn by eye or by script; and the model spec of an exported model.
  *
  * <pre>
  * e3j w3j L1 L2 L3 [--json] [--convention e3nn-0.4]
  *                             non-zero entries of e3nn's o3.wigner_3j(L1, L2, L3), in e3nn 0.5's signs or 0.4.4's
  * e3j sh L [--json]           Y^L_m as exact polynomials (component normalization)
+ * e3j spec FILE [--name N]    the @Mace / @GatePointsNetwork interface of an exported model (its constructor metadata)
  * e3j --version               the e3j version
  * </pre>
  *
@@ -37,6 +42,8 @@ public final class E3jCli {
     static final int USAGE_ERROR = 2;
     /** The option naming the Wigner 3j signs {@code w3j} prints, {@link #token} of a {@link CgConvention}. */
     static final String CONVENTION_OPTION = "--convention";
+    /** The option naming the interface {@code spec} writes. */
+    static final String NAME_OPTION = "--name";
     /** The largest degree {@code w3j} accepts: {@code w3j 100 100 100} prints 60,000 entries in about 45 s. */
     static final int MAX_W3J_DEGREE = 100;
 
@@ -48,12 +55,16 @@ public final class E3jCli {
             "                 basis order), the exact value +-sqrt(p/q) and its correctly rounded double; L <= 100",
             "  sh L           the 2L+1 real spherical harmonics Y(L, m), m = -L..L, as exact polynomials in x, y, z",
             "                 (e3nn's component normalization, y the polar axis); L <= 20",
+            "  spec FILE      the Java source of the @Mace or @GatePointsNetwork interface of a model that",
+            "                 tools/export_mace.py (or tools/export_e3nn.py --constructor) wrote to FILE, from the",
+            "                 constructor arguments in its metadata; its generated class loads FILE",
             "",
             "options:",
             "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
             "  --convention C the signs w3j prints: e3nn-0.5 (the default: e3nn 0.5 and later) or e3nn-0.4 (e3nn",
             "                 0.4.4, which MACE pins: the same magnitudes, the opposite sign for some (L1, L2, L3),",
             "                 such as (1, 2, 2))",
+            "  --name N       the interface spec writes (a Java identifier; default Potential, or Net for e3nn's)",
             "  --help, -h     this text",
             "  --version      the e3j version");
 
@@ -64,7 +75,7 @@ public final class E3jCli {
     }
 
     /** Runs one command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             out.println(USAGE);
             return USAGE_ERROR;
@@ -80,6 +91,7 @@ public final class E3jCli {
         try {
             boolean json = false;
             CgConvention convention = null;
+            String name = null;
             List<String> positional = new ArrayList<>();
             for (int a = 0; a < args.length; a++) {
                 String arg = args[a];
@@ -91,6 +103,14 @@ public final class E3jCli {
                                 + ", got nothing");
                     }
                     convention = convention(args[++a]);
+                } else if (arg.equals(NAME_OPTION)) {
+                    if (a + 1 == args.length) {
+                        throw new UsageException(NAME_OPTION + ": expected a Java identifier, got nothing");
+                    }
+                    name = args[++a];
+                    if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+                        throw new UsageException(NAME_OPTION + ": expected a Java identifier, got '" + name + "'");
+                    }
                 } else if (arg.startsWith("-") && !isInteger(arg)) {
                     throw new UsageException("unknown option '" + arg + "' (see --help)");
                 } else {
@@ -98,10 +118,13 @@ public final class E3jCli {
                 }
             }
             if (positional.isEmpty()) {
-                throw new UsageException("expected a command, w3j or sh (see --help)");
+                throw new UsageException("expected a command, w3j, sh or spec (see --help)");
             }
             String command = positional.get(0);
             List<String> operands = positional.subList(1, positional.size());
+            if (name != null && !command.equals("spec")) {
+                throw new UsageException(command + ": " + NAME_OPTION + " applies only to spec");
+            }
             switch (command) {
                 case "w3j" -> {
                     expectOperands(command, operands, "L1", "L2", "L3");
@@ -127,7 +150,15 @@ public final class E3jCli {
                     List<Polynomial> y = SphericalHarmonicPolynomials.component(l);
                     out.print(json ? HarmonicsFormat.json(l, y) : HarmonicsFormat.text(l, y));
                 }
-                default -> throw new UsageException("unknown command '" + command + "' (expected w3j or sh; see --help)");
+                case "spec" -> {
+                    if (json || convention != null) {
+                        throw new UsageException("spec: --json and " + CONVENTION_OPTION + " do not apply to spec");
+                    }
+                    expectOperands(command, operands, "FILE");
+                    out.print(spec(operands.get(0), name));
+                }
+                default -> throw new UsageException("unknown command '" + command
+                        + "' (expected w3j, sh or spec; see --help)");
             }
             out.flush();
             return OK;
@@ -137,6 +168,33 @@ public final class E3jCli {
         } catch (ArithmeticException e) {
             err.println("e3j: error: internal: " + e.getMessage());
             return INTERNAL_ERROR;
+        }
+    }
+
+    /** The spec source of the exported model in {@code file}, its interface named {@code name} (or the default). */
+    private static String spec(String file, String name) {
+        StateDict stateDict;
+        try {
+            stateDict = StateDict.read(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("spec: cannot read " + file + ": " + e.getMessage());
+        }
+        String model = stateDict.metadata().get("model");
+        if (model == null) {
+            throw new UsageException("spec: " + file + " has no 'model' metadata; write it with tools/export_mace.py or"
+                    + " tools/export_e3nn.py");
+        }
+        try {
+            Map<String, Object> constructor = stateDict.metadataObject("constructor");
+            if (constructor.isEmpty()) {
+                throw new UsageException("spec: " + file + " has no 'constructor' metadata; write it with"
+                        + " tools/export_mace.py, or tools/export_e3nn.py --constructor");
+            }
+            String interfaceName = name != null ? name
+                    : SpecFormat.GATE_POINTS_MODEL.equals(model) ? "Net" : "Potential";
+            return SpecFormat.source(Path.of(file).getFileName().toString(), model, constructor, interfaceName);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("spec: " + file + ": " + e.getMessage());
         }
     }
 
