@@ -10,7 +10,10 @@ The file holds every entry of `model.state_dict()` (parameters and buffers, in t
   Monte-Carlo when the model is built (`cst`, the inverse root of the second moment over 1,000,000 normal
   samples drawn under seed 0); no state_dict holds them, and a trained model only reproduces with them. A module
   whose constant is within 1e-4 of 1 applies no factor at all in e3nn (`_is_id`): it is written as 1.0;
-- `constructor` (when given): the constructor arguments, a JSON object;
+- `constructor`: the constructor arguments, a JSON object: as given, or, for e3nn's
+  `gate_points_2101.Network`, recovered from the model itself (its attributes, layer count and radial MLP widths),
+  so that e3j can check the values no tensor holds (`max_radius`, `num_neighbors`, `num_nodes`, `reduce_output`)
+  and `e3j-cli spec` can write the spec;
 - any further string entries the caller passes.
 
 The safetensors layout: an 8-byte little-endian header length, the header (compact JSON
@@ -128,16 +131,45 @@ def read_safetensors(path):
     return tensors, metadata
 
 
+GATE_POINTS_NETWORK = "e3nn.nn.models.gate_points_2101.Network"
+
+
+def gate_points_constructor(model):
+    """The constructor arguments of an e3nn `gate_points_2101.Network`, recovered from the built model."""
+    convolutions = [layer.first if hasattr(layer, "first") else layer for layer in model.layers]
+    hs = convolutions[0].fc.hs
+    return OrderedDict(
+        [
+            ("irreps_in", str(model.irreps_in) if model.input_has_node_in else None),
+            ("irreps_hidden", str(model.irreps_hidden)),
+            ("irreps_out", str(model.irreps_out)),
+            ("irreps_node_attr", str(model.irreps_node_attr) if model.input_has_node_attr else None),
+            ("irreps_edge_attr", str(model.irreps_edge_attr)),
+            ("layers", len(model.layers) - 1),
+            ("max_radius", float(model.max_radius)),
+            ("number_of_basis", int(model.number_of_basis)),
+            ("radial_layers", len(hs) - 2),
+            ("radial_neurons", int(hs[1]) if len(hs) > 2 else 0),
+            ("num_neighbors", float(model.num_neighbors)),
+            ("num_nodes", float(model.num_nodes)),
+            ("reduce_output", bool(model.reduce_output)),
+        ]
+    )
+
+
 def export(model, path, constructor_args=None, extra_metadata=None):
     """Writes `model.state_dict()` to `path` with the metadata described in this module's docstring.
 
     `extra_metadata` (string values) follows `model` in the metadata map; `constructor_args` is written as JSON
-    under `constructor` last.
+    under `constructor` last (recovered from the model for e3nn's gate-points network when not given).
     """
     import e3nn
 
+    model_name = f"{type(model).__module__}.{type(model).__qualname__}"
+    if constructor_args is None and model_name == GATE_POINTS_NETWORK:
+        constructor_args = gate_points_constructor(model)
     metadata = OrderedDict()
-    metadata["model"] = f"{type(model).__module__}.{type(model).__qualname__}"
+    metadata["model"] = model_name
     metadata.update(extra_metadata or {})
     metadata["e3nn"] = e3nn.__version__
     metadata["normalize2mom"] = json.dumps(normalize2mom_constants(model))

@@ -69,7 +69,7 @@ class SpecCommandTest {
 
     /**
      * e3nn's gate-points network, from a file with its constructor arguments in the metadata (as
-     * {@code tools/export_e3nn.py --constructor} writes): the spec, named by {@code --name}, compiles, loads the file
+     * {@code tools/export_e3nn.py} writes): the spec, named by {@code --name}, compiles, loads the file
      * and gives the outputs of the spec written from the reference's arguments, bit for bit.
      */
     @Test
@@ -83,7 +83,8 @@ class SpecCommandTest {
                 + quoted(args.get("irreps_hidden")) + ", \"irreps_out\": " + quoted(args.get("irreps_out"))
                 + ", \"irreps_node_attr\": " + quoted(args.get("irreps_node_attr")) + ", \"irreps_edge_attr\": "
                 + quoted(args.get("irreps_edge_attr")) + ", \"layers\": " + args.get("layers")
-                + ", \"max_radius\": " + args.get("max_radius") + ", \"number_of_basis\": " + args.get("number_of_basis")
+                + ", \"max_radius\": " + args.get("max_radius")
+                + ", \"number_of_basis\": " + args.get("number_of_basis")
                 + ", \"radial_layers\": " + args.get("radial_layers") + ", \"radial_neurons\": "
                 + args.get("radial_neurons") + ", \"num_neighbors\": " + args.get("num_neighbors") + ", \"num_nodes\": "
                 + args.get("num_nodes") + ", \"reduce_output\": " + args.get("reduce_output") + "}";
@@ -114,7 +115,7 @@ class SpecCommandTest {
         assertEquals(2, noConstructor.status());
         assertEquals("", noConstructor.out());
         assertEquals("e3j: error: spec: " + publicMace + " has no 'constructor' metadata; write it with"
-                + " tools/export_mace.py, or tools/export_e3nn.py --constructor", noConstructor.err().strip());
+                + " tools/export_mace.py or tools/export_e3nn.py", noConstructor.err().strip());
         Result missing = run("spec", dir.resolve("absent.safetensors").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().startsWith("e3j: error: spec: cannot read " + dir.resolve("absent.safetensors")),

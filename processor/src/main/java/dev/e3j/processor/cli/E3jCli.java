@@ -56,8 +56,8 @@ public final class E3jCli {
             "  sh L           the 2L+1 real spherical harmonics Y(L, m), m = -L..L, as exact polynomials in x, y, z",
             "                 (e3nn's component normalization, y the polar axis); L <= 20",
             "  spec FILE      the Java source of the @Mace or @GatePointsNetwork interface of a model that",
-            "                 tools/export_mace.py (or tools/export_e3nn.py --constructor) wrote to FILE, from the",
-            "                 constructor arguments in its metadata; its generated class loads FILE",
+            "                 tools/export_mace.py or tools/export_e3nn.py wrote to FILE, from the constructor",
+            "                 arguments in its metadata; its generated class loads FILE",
             "",
             "options:",
             "  --json         machine-readable output; exact values use only integers, '/', '*', '-' and sqrt(n)",
@@ -188,7 +188,7 @@ public final class E3jCli {
             Map<String, Object> constructor = stateDict.metadataObject("constructor");
             if (constructor.isEmpty()) {
                 throw new UsageException("spec: " + file + " has no 'constructor' metadata; write it with"
-                        + " tools/export_mace.py, or tools/export_e3nn.py --constructor");
+                        + " tools/export_mace.py or tools/export_e3nn.py");
             }
             String interfaceName = name != null ? name
                     : SpecFormat.GATE_POINTS_MODEL.equals(model) ? "Net" : "Potential";

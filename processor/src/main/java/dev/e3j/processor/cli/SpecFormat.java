@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * The model spec, as Java source, of an exported model: the {@code @Mace} or {@code @GatePointsNetwork} interface
- * whose attributes are the constructor arguments {@code tools/export_mace.py} (or {@code tools/export_e3nn.py
- * --constructor}) recorded in the file's metadata, so that nobody copies them by hand. The generated class then loads
- * the same file ({@code new <Name>Impl(StateDict.read(file))}), which checks every tensor and those arguments again.
+ * whose attributes are the constructor arguments {@code tools/export_mace.py} (or {@code tools/export_e3nn.py})
+ * recorded in the file's metadata, so that nobody copies them by hand. The generated class then loads the same file
+ * ({@code new <Name>Impl(StateDict.read(file))}), which checks every tensor and those arguments again.
  */
 final class SpecFormat {
 
@@ -21,8 +21,8 @@ final class SpecFormat {
     private SpecFormat() {}
 
     /**
-     * The source of interface {@code name} for the model {@code modelClass} built with {@code constructor}; {@code file}
-     * names the source in a comment.
+     * The source of interface {@code name} for the model {@code modelClass} built with {@code constructor};
+     * {@code file} names the source in a comment.
      *
      * @throws IllegalArgumentException for a model class or an argument value the annotations have no counterpart of
      */
@@ -88,7 +88,7 @@ final class SpecFormat {
             spec.append("irrepsIn = \"").append(text(args, "irreps_in")).append("\", ");
         }
         spec.append("irrepsHidden = \"").append(text(args, "irreps_hidden")).append("\"")
-                .append(", irrepsOut = \"").append(text(args, "irreps_out")).append("\"");
+                .append(",\n        irrepsOut = \"").append(text(args, "irreps_out")).append("\"");
         if (args.get("irreps_node_attr") != null) {
             spec.append(", irrepsNodeAttr = \"").append(text(args, "irreps_node_attr")).append("\"");
         }

@@ -208,9 +208,9 @@ public final class GatePoints {
     /**
      * The flat parameters of {@code stateDict}, after checking every key and shape: all missing, mismatched and
      * unexpected keys are reported in one message, and e3nn's {@code output_mask} buffers must equal the derived
-     * architecture's. A file whose metadata records the constructor arguments ({@code tools/export_e3nn.py
-     * --constructor}) must have this model's values of those its tensors cannot show: {@code max_radius},
-     * {@code num_neighbors}, {@code num_nodes} and {@code reduce_output}, or the outputs would differ without an error.
+     * architecture's. A file whose metadata records the constructor arguments ({@code tools/export_e3nn.py} writes
+     * them) must have this model's values of those its tensors cannot show: {@code max_radius}, {@code num_neighbors},
+     * {@code num_nodes} and {@code reduce_output}, or the outputs would differ without an error.
      *
      * @throws IllegalArgumentException listing every problem
      */
