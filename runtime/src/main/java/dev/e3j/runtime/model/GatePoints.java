@@ -218,32 +218,12 @@ public final class GatePoints {
         if (stateDict == null) {
             throw new IllegalArgumentException("stateDict is null");
         }
-        requireExportedArguments(stateDict);
+        new RecordedArguments(stateDict).requireNumber("max_radius", maxRadius, "maxRadius")
+                .requireNumber("num_neighbors", numNeighbors, "numNeighbors")
+                .requireNumber("num_nodes", numNodes, "numNodes")
+                .requireFlag("reduce_output", reduceOutput, "reduceOutput")
+                .check();
         return layout.read(stateDict, parameterCount());
-    }
-
-    /** The constructor arguments in {@code stateDict}'s metadata that its tensors cannot show, against this model. */
-    private void requireExportedArguments(StateDict stateDict) {
-        Map<String, Object> constructor = stateDict.metadataObject("constructor");
-        List<String> problems = new ArrayList<>();
-        requireNumber(constructor, "max_radius", maxRadius, "maxRadius", problems);
-        requireNumber(constructor, "num_neighbors", numNeighbors, "numNeighbors", problems);
-        requireNumber(constructor, "num_nodes", numNodes, "numNodes", problems);
-        if (constructor.get("reduce_output") instanceof Boolean reduce && reduce != reduceOutput) {
-            problems.add("reduce_output: expected " + (reduceOutput ? "True" : "False") + " (the model's "
-                    + "reduceOutput), got " + (reduce ? "True" : "False"));
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(stateDict + ": the constructor arguments in its metadata are not this "
-                    + "model's: " + String.join("; ", problems));
-        }
-    }
-
-    private static void requireNumber(Map<String, Object> constructor, String key, double expected, String name,
-                                      List<String> problems) {
-        if (constructor.get(key) instanceof Number number && number.doubleValue() != expected) {
-            problems.add(key + ": expected " + expected + " (the model's " + name + "), got " + number);
-        }
     }
 
     /**

@@ -483,25 +483,10 @@ public final class Mace {
         if (stateDict == null) {
             throw new IllegalArgumentException("stateDict is null");
         }
-        requireExportedArguments(stateDict);
+        new RecordedArguments(stateDict).requireNumber("avg_num_neighbors", avgNumNeighbors, "avgNumNeighbors")
+                .requireName("gate", gateName, "readout gate")
+                .check();
         return layout.read(stateDict);
-    }
-
-    /** The constructor arguments in {@code stateDict}'s metadata that its tensors cannot show, against this model. */
-    private void requireExportedArguments(StateDict stateDict) {
-        Map<String, Object> constructor = stateDict.metadataObject("constructor");
-        List<String> problems = new ArrayList<>();
-        if (constructor.get("avg_num_neighbors") instanceof Number number && number.doubleValue() != avgNumNeighbors) {
-            problems.add("avg_num_neighbors: expected " + avgNumNeighbors + " (the model's avgNumNeighbors), got "
-                    + number);
-        }
-        if (constructor.get("gate") instanceof String name && !name.equals(gateName)) {
-            problems.add("gate: expected \"" + gateName + "\" (the model's readout gate), got \"" + name + "\"");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(stateDict + ": the constructor arguments in its metadata are not this "
-                    + "model's: " + String.join("; ", problems));
-        }
     }
 
     /**
