@@ -127,6 +127,20 @@ public record MaceModel(MaceSpec spec, int channels, Irreps nodeAttrs, Irreps no
         return nodeAttrs.dim();
     }
 
+    /**
+     * Whether the model computes each skip product per element, through the same product with the second input
+     * {@link #oneElementAttrs()} (the runtime's {@code OneElementSkip}): with more than one element, where the one-hot
+     * node attributes make all but one of the dense product's weight slices multiply zeros.
+     */
+    public boolean skipByElement() {
+        return elements() > 1;
+    }
+
+    /** The second input of the per-element skip products: {@code 1x0e}. */
+    public Irreps oneElementAttrs() {
+        return Irreps.parse("1x0e");
+    }
+
     private static List<Integer> correlations(MaceSpec spec, List<Problem> problems) {
         List<Integer> given = spec.correlation();
         int n = Math.max(spec.numInteractions(), 0);

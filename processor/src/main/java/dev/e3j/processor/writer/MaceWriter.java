@@ -92,7 +92,12 @@ public final class MaceWriter {
                     kernels.layout() == Layout.IR_MUL ? block.mid() : block.mid().simplify(), model.target(),
                     interaction + ".linear", kernels));
             type.addType(skipProduct("Interaction" + t + "SkipTp", block, model.nodeAttrs(), interaction,
-                    kernels));
+                    kernels, ": e3nn's {@code FullyConnectedTensorProduct} with the one-hot element."));
+            if (model.skipByElement()) {
+                type.addType(skipProduct("Interaction" + t + "SkipTpOneElement", block, model.oneElementAttrs(),
+                        interaction, kernels, " of one element: the same product with {@code 1x0e}, through which"
+                        + " the model computes each node's skip product from its element's weights."));
+            }
             type.addType(kernel("Product" + t + "Contraction", SYMMETRIC_CONTRACTION_KERNEL,
                     AnnotationSpec.builder(SYMMETRIC_CONTRACTION)
                             .addMember("in", "$S", model.target().toString())
@@ -246,13 +251,13 @@ public final class MaceWriter {
      * from scalars to non-scalar hidden irreps), so does the kernel: mace-torch builds it so.
      */
     private static TypeSpec skipProduct(String name, Block block, Irreps nodeAttrs, String module,
-                                        Kernels kernels) {
+                                        Kernels kernels, String description) {
         TypeSpec kernel = kernel(name, TENSOR_PRODUCT_KERNEL, AnnotationSpec.builder(TENSOR_PRODUCT)
                 .addMember("in1", "$S", block.skipIn().toString())
                 .addMember("in2", "$S", nodeAttrs.toString())
                 .addMember("out", "$S", block.skipOut().toString())
                 .addMember("cgConvention", "$T.E3NN_0_4", CG_CONVENTION), kernels,
-                "{@code " + module + ".skip_tp}: e3nn's {@code FullyConnectedTensorProduct} with the one-hot element.");
+                "{@code " + module + ".skip_tp}" + description);
         if (GatePointsModel.fullyConnectedLeavesZeros(block.skipIn(), nodeAttrs, block.skipOut())) {
             kernel = kernel.toBuilder().addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
                     .addMember("value", "$S", "e3j.unreachable").build()).build();
@@ -292,9 +297,16 @@ public final class MaceWriter {
         for (Block block : model.blocks()) {
             int t = block.index();
             String prefix = "Interaction" + t;
-            body.add(".interaction($L, new $T(), new $T(), new $T(), new $T())\n", block.residual(),
-                    kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
-                    kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"));
+            if (model.skipByElement()) {
+                body.add(".interaction($L, new $T(), new $T(), new $T(), new $T(), new $T())\n", block.residual(),
+                        kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
+                        kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"),
+                        kernelImpl(implementation, prefix + "SkipTpOneElement"));
+            } else {
+                body.add(".interaction($L, new $T(), new $T(), new $T(), new $T())\n", block.residual(),
+                        kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
+                        kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"));
+            }
             body.add(".product(new $T(), new $T())\n", kernelImpl(implementation, "Product" + t + "Contraction"),
                     kernelImpl(implementation, "Product" + t + "Linear"));
             if (block.nonLinearReadout()) {
