@@ -777,7 +777,7 @@ public final class Mace {
          * product's weights at {@code offset}, in the arrays of {@code numbers}; made on first use.
          */
         @SuppressWarnings("unchecked")
-        private <A> A elementSlice(Numbers<A> numbers, OneElementSkip skip, int offset, int element) {
+        <A> A elementSlice(Numbers<A> numbers, OneElementSkip skip, int offset, int element) {
             return (A) elementSlices.computeIfAbsent(List.of(numbers == Numbers.FLOAT64, offset, element), k -> {
                 double[] values = skip.weightsOf(flat, offset, element);
                 return numbers == Numbers.FLOAT64 ? values : numbers.round(values, 0, values.length);
@@ -1050,7 +1050,7 @@ public final class Mace {
          * product, one call per element present, where the model has it ({@link OneElementSkip}), else the dense
          * product over the one-hot rows.
          */
-        private A skip(Interaction block, int from, int to, A x) {
+        A skip(Interaction block, int from, int to, A x) {
             TensorProductKernel dense = block.skipTp();
             int inDim = dense.irrepsIn1().dim();
             int outDim = dense.irrepsOut().dim();
@@ -1107,7 +1107,7 @@ public final class Mace {
         }
 
         /** Nodes {@code from .. to} by element, as offsets from {@code from}: one array per element present. */
-        private List<int[]> byElement(int from, int to) {
+        List<int[]> byElement(int from, int to) {
             int[] elements = graph.elements();
             int[] counts = new int[atomicNumbers.length];
             for (int i = from; i < to; i++) {
@@ -1132,14 +1132,14 @@ public final class Mace {
         }
 
         /** A column of {@code count} ones: the one-element product's second input. */
-        private A ones(int count) {
+        A ones(int count) {
             A ones = numbers.zeros(count);
             numbers.fill(ones, 1.0);
             return ones;
         }
 
         /** Rows {@code nodes} of {@code x} ({@code [rows][width]}), in that order. */
-        private A gather(A x, int width, int[] nodes) {
+        A gather(A x, int width, int[] nodes) {
             A out = numbers.zeros(nodes.length * width);
             for (int r = 0; r < nodes.length; r++) {
                 System.arraycopy(x, nodes[r] * width, out, r * width, width);
@@ -1148,7 +1148,7 @@ public final class Mace {
         }
 
         /** Writes row r of {@code rows} ({@code [nodes.length][width]}) into row {@code nodes[r]} of {@code out}. */
-        private void scatter(A rows, int width, int[] nodes, A out) {
+        void scatter(A rows, int width, int[] nodes, A out) {
             for (int r = 0; r < nodes.length; r++) {
                 System.arraycopy(rows, r * width, out, nodes[r] * width, width);
             }

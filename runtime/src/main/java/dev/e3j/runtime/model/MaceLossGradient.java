@@ -151,7 +151,6 @@ final class MaceLossGradient {
     private double[] interactionTangent(int t, double[] hTangent) {
         Mace.Interaction block = model.interactions.get(t);
         Mace.Product product = model.products.get(t);
-        double[] skipWeights = pass.slice(block.skipOffset(), block.skipTp().weightNumel());
         double[] upTangent = linearTangent(block.linearUp(), block.linearUpOffset(), hTangent);
         upTangents.add(upTangent);
         double[] messageTangent = edgeMessagesTangent(t, upTangent);
@@ -162,9 +161,7 @@ final class MaceLossGradient {
         }
         if (!block.residual()) {
             mixedTangents.add(aTangent);
-            double[] skipped = new double[n * block.skipTp().irrepsOut().dim()];
-            block.skipTp().forward(n, aTangent, pass.oneHot, skipWeights, skipped);
-            aTangent = skipped;
+            aTangent = pass.skip(block, 0, n, aTangent);
         } else {
             mixedTangents.add(null);
         }
@@ -177,8 +174,7 @@ final class MaceLossGradient {
         contractionOutputTangents.add(bTangent);
         double[] next = linearTangent(product.linear(), product.linearOffset(), bTangent);
         if (block.residual()) {
-            double[] skipTangent = new double[next.length];
-            block.skipTp().forward(n, hTangent, pass.oneHot, skipWeights, skipTangent);
+            double[] skipTangent = pass.skip(block, 0, n, hTangent);
             for (int i = 0; i < next.length; i++) {
                 next[i] += skipTangent[i];
             }
@@ -366,10 +362,36 @@ final class MaceLossGradient {
         double[] gradX = new double[x.length];
         double[] gradXTangent = new double[x.length];
         double[] gradWeights = new double[skip.weightNumel()];
-        double[] gradWeightsTangent = new double[skip.weightNumel()];
-        skip.backward(n, x, pass.oneHot, skipWeights, gradOut, gradX, null, gradWeights);
-        skip.backward(n, xTangent, pass.oneHot, skipWeights, gradOutTangent, gradXTangent, null, gradWeightsTangent);
-        add(gradWeights, gradWeightsTangent);
+        OneElementSkip oneElement = block.oneElementSkip();
+        if (oneElement == null) {
+            double[] gradWeightsTangent = new double[skip.weightNumel()];
+            skip.backward(n, x, pass.oneHot, skipWeights, gradOut, gradX, null, gradWeights);
+            skip.backward(n, xTangent, pass.oneHot, skipWeights, gradOutTangent, gradXTangent, null,
+                    gradWeightsTangent);
+            add(gradWeights, gradWeightsTangent);
+            accumulate(block.skipOffset(), gradWeights);
+            return new double[][] {gradX, gradXTangent};
+        }
+        TensorProductKernel single = oneElement.single();
+        int inDim = skip.irrepsIn1().dim();
+        int outDim = skip.irrepsOut().dim();
+        for (int[] nodes : pass.byElement(0, n)) {
+            int element = pass.graph.elements()[nodes[0]];
+            double[] weights = pass.weights.elementSlice(Numbers.FLOAT64, oneElement, block.skipOffset(), element);
+            double[] ones = pass.ones(nodes.length);
+            double[] g = new double[nodes.length * inDim];
+            double[] gTangent = new double[nodes.length * inDim];
+            double[] gWeights = new double[single.weightNumel()];
+            double[] gWeightsTangent = new double[single.weightNumel()];
+            single.backward(nodes.length, pass.gather(x, inDim, nodes), ones, weights,
+                    pass.gather(gradOut, outDim, nodes), g, null, gWeights);
+            single.backward(nodes.length, pass.gather(xTangent, inDim, nodes), ones, weights,
+                    pass.gather(gradOutTangent, outDim, nodes), gTangent, null, gWeightsTangent);
+            pass.scatter(g, inDim, nodes, gradX);
+            pass.scatter(gTangent, inDim, nodes, gradXTangent);
+            add(gWeights, gWeightsTangent);
+            oneElement.addWeightGradient(gWeights, element, gradWeights);
+        }
         accumulate(block.skipOffset(), gradWeights);
         return new double[][] {gradX, gradXTangent};
     }

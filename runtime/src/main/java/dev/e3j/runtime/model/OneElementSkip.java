@@ -70,6 +70,27 @@ final class OneElementSkip {
     }
 
     /**
+     * Adds the gradient of the one-element product's weights of {@code element}, {@code gradSingle}, to that of the
+     * dense product's, {@code gradDense} (its own layout, from index 0): the transpose of {@link #weightsOf}.
+     */
+    void addWeightGradient(double[] gradSingle, int element, double[] gradDense) {
+        double scale = 1.0 / Math.sqrt(elements);
+        for (int p = 0; p < denseViews.size(); p++) {
+            WeightView d = denseViews.get(p);
+            WeightView s = singleViews.get(p);
+            int mul1 = d.shape().get(0);
+            int mulOut = d.shape().get(2);
+            for (int u = 0; u < mul1; u++) {
+                int to = d.offset() + (u * elements + element) * mulOut;
+                int from = s.offset() + u * mulOut;
+                for (int w = 0; w < mulOut; w++) {
+                    gradDense[to + w] += gradSingle[from + w] * scale;
+                }
+            }
+        }
+    }
+
+    /**
      * The one-element product's weights for element {@code element} from the dense product's {@code weights}
      * (e3nn's layout), in double.
      */

@@ -1,6 +1,7 @@
 package dev.e3j.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,29 @@ class OneElementSkipTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> skip.weightsOf(weights, 5, 3));
         assertTrue(e.getMessage().contains("0 <= element < 3, got 3"), e.getMessage());
+    }
+
+    @Test
+    void addsTheWeightGradientThroughTheTransposeOfTheSlice() {
+        OneElementSkip skip = new OneElementSkip("skip_tp", dense(), single(List.of(2, 1, 2)));
+        java.util.Random random = new java.util.Random(7);
+        double[] weights = random.doubles(15, -1, 1).toArray();
+        double[] gradSingle = random.doubles(5, -1, 1).toArray();
+        for (int element = 0; element < 3; element++) {
+            double[] gradDense = new double[15];
+            gradDense[0] = 0.25;
+            skip.addWeightGradient(gradSingle, element, gradDense);
+            double[] sliced = skip.weightsOf(weights, 0, element);
+            double left = 0;
+            for (int i = 0; i < 5; i++) {
+                left += sliced[i] * gradSingle[i];
+            }
+            double right = -0.25 * weights[0];
+            for (int i = 0; i < 15; i++) {
+                right += weights[i] * gradDense[i];
+            }
+            assertEquals(left, right, 1e-15, "element " + element);
+        }
     }
 
     @Test
