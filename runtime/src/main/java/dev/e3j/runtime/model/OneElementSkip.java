@@ -75,44 +75,46 @@ final class OneElementSkip {
      */
     void addWeightGradient(double[] gradSingle, int element, double[] gradDense) {
         double scale = 1.0 / Math.sqrt(elements);
-        for (int p = 0; p < denseViews.size(); p++) {
-            WeightView d = denseViews.get(p);
-            WeightView s = singleViews.get(p);
-            int mul1 = d.shape().get(0);
-            int mulOut = d.shape().get(2);
-            for (int u = 0; u < mul1; u++) {
-                int to = d.offset() + (u * elements + element) * mulOut;
-                int from = s.offset() + u * mulOut;
-                for (int w = 0; w < mulOut; w++) {
-                    gradDense[to + w] += gradSingle[from + w] * scale;
-                }
+        forEachRow(element, (denseAt, singleAt, length) -> {
+            for (int w = 0; w < length; w++) {
+                gradDense[denseAt + w] += gradSingle[singleAt + w] * scale;
             }
-        }
+        });
     }
 
     /**
      * The one-element product's weights for element {@code element} from the dense product's {@code weights}
-     * (e3nn's layout), in double.
+     * (e3nn's layout) at {@code offset}, in double.
      */
     double[] weightsOf(double[] weights, int offset, int element) {
+        double scale = 1.0 / Math.sqrt(elements);
+        double[] out = new double[single.weightNumel()];
+        forEachRow(element, (denseAt, singleAt, length) -> {
+            for (int w = 0; w < length; w++) {
+                out[singleAt + w] = weights[offset + denseAt + w] * scale;
+            }
+        });
+        return out;
+    }
+
+    /** Where a row {@code W[p][u][element][:]} of the dense weights is row {@code W_s[p][u][0][:]} of the single's. */
+    private interface Row {
+        void at(int denseAt, int singleAt, int length);
+    }
+
+    /** Calls {@code row} once per path and first-input channel, with element {@code element}'s row. */
+    private void forEachRow(int element, Row row) {
         if (element < 0 || element >= elements) {
             throw new IllegalArgumentException("element: expected 0 <= element < " + elements + ", got " + element);
         }
-        double scale = 1.0 / Math.sqrt(elements);
-        double[] out = new double[single.weightNumel()];
         for (int p = 0; p < denseViews.size(); p++) {
             WeightView d = denseViews.get(p);
             WeightView s = singleViews.get(p);
             int mul1 = d.shape().get(0);
             int mulOut = d.shape().get(2);
             for (int u = 0; u < mul1; u++) {
-                int from = offset + d.offset() + (u * elements + element) * mulOut;
-                int to = s.offset() + u * mulOut;
-                for (int w = 0; w < mulOut; w++) {
-                    out[to + w] = weights[from + w] * scale;
-                }
+                row.at(d.offset() + (u * elements + element) * mulOut, s.offset() + u * mulOut, mulOut);
             }
         }
-        return out;
     }
 }
