@@ -82,19 +82,23 @@ abstract class Numbers<A> {
      */
     abstract A[] rows(int count, int length);
 
+    /** The width from which {@link #transpose} and {@link #untranspose} move eight rows per pass, not four. */
+    static final int EIGHT_ROWS_FROM = 256;
+
     /**
-     * {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}: eight rows of {@code out} per
-     * pass over the block, so that each of {@code x}'s rows is read in runs of eight, a cache line of doubles (four
-     * per pass halved the time of one, a {@code [294][112]} float block; eight took 0.73x the time of four for a
-     * {@code [256][1280]} double block, MACE's radial weights, JDK 17).
+     * {@code out[i][b] = x[b width + i] scale} for {@code b < count}, {@code i < width}: four rows of {@code out} per
+     * pass over the block, so that each of {@code x}'s rows is read in runs of four (half the time of one entry per
+     * pass: a {@code [294][112]} float block), eight from {@link #EIGHT_ROWS_FROM} on, a cache line of doubles (a
+     * {@code [256][1280]} double block, MACE's radial weights: 0.7x the time of four per pass; at widths 10 and 64
+     * eight took 2.5x and 1.2x the time of four; JDK 17, one thread).
      */
     abstract void transpose(A x, int count, int width, double scale, A[] out);
 
     /**
-     * {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}, eight rows per pass, as
-     * {@link #transpose}: each pass writes whole cache lines of doubles, where four rows per pass wrote half lines
-     * and took 4.9x the time on a {@code [1280][256]} double block (MACE's radial weights, which outgrow the L2 cache
-     * between the two passes that fill a line).
+     * {@code out[b width + i] = rows[i][b]} for {@code b < count}, {@code i < width}, rows per pass as
+     * {@link #transpose}: from {@link #EIGHT_ROWS_FROM} on each pass writes whole cache lines of doubles, where four
+     * rows per pass wrote half lines and took 2.7-4.9x the time on a {@code [1280][256]} double block (MACE's radial
+     * weights, which outgrow the L2 cache between the two passes that fill a line).
      */
     abstract void untranspose(A[] rows, int width, int count, A out);
 
@@ -232,7 +236,7 @@ abstract class Numbers<A> {
         void transpose(double[] x, int count, int width, double scale, double[][] out) {
             double s = scale;
             int i = 0;
-            for (; i + 8 <= width; i += 8) {
+            for (; width >= EIGHT_ROWS_FROM && i + 8 <= width; i += 8) {
                 double[] out0 = out[i];
                 double[] out1 = out[i + 1];
                 double[] out2 = out[i + 2];
@@ -252,6 +256,18 @@ abstract class Numbers<A> {
                     out7[b] = x[at + 7] * s;
                 }
             }
+            for (; i + 4 <= width; i += 4) {
+                double[] out0 = out[i];
+                double[] out1 = out[i + 1];
+                double[] out2 = out[i + 2];
+                double[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
             for (; i < width; i++) {
                 double[] row = out[i];
                 for (int b = 0, at = i; b < count; b++, at += width) {
@@ -263,7 +279,7 @@ abstract class Numbers<A> {
         @Override
         void untranspose(double[][] rows, int width, int count, double[] out) {
             int i = 0;
-            for (; i + 8 <= width; i += 8) {
+            for (; width >= EIGHT_ROWS_FROM && i + 8 <= width; i += 8) {
                 double[] row0 = rows[i];
                 double[] row1 = rows[i + 1];
                 double[] row2 = rows[i + 2];
@@ -281,6 +297,18 @@ abstract class Numbers<A> {
                     out[at + 5] = row5[b];
                     out[at + 6] = row6[b];
                     out[at + 7] = row7[b];
+                }
+            }
+            for (; i + 4 <= width; i += 4) {
+                double[] row0 = rows[i];
+                double[] row1 = rows[i + 1];
+                double[] row2 = rows[i + 2];
+                double[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
                 }
             }
             for (; i < width; i++) {
@@ -591,7 +619,7 @@ abstract class Numbers<A> {
         void transpose(float[] x, int count, int width, double scale, float[][] out) {
             float s = (float) scale;
             int i = 0;
-            for (; i + 8 <= width; i += 8) {
+            for (; width >= EIGHT_ROWS_FROM && i + 8 <= width; i += 8) {
                 float[] out0 = out[i];
                 float[] out1 = out[i + 1];
                 float[] out2 = out[i + 2];
@@ -611,6 +639,18 @@ abstract class Numbers<A> {
                     out7[b] = x[at + 7] * s;
                 }
             }
+            for (; i + 4 <= width; i += 4) {
+                float[] out0 = out[i];
+                float[] out1 = out[i + 1];
+                float[] out2 = out[i + 2];
+                float[] out3 = out[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out0[b] = x[at] * s;
+                    out1[b] = x[at + 1] * s;
+                    out2[b] = x[at + 2] * s;
+                    out3[b] = x[at + 3] * s;
+                }
+            }
             for (; i < width; i++) {
                 float[] row = out[i];
                 for (int b = 0, at = i; b < count; b++, at += width) {
@@ -622,7 +662,7 @@ abstract class Numbers<A> {
         @Override
         void untranspose(float[][] rows, int width, int count, float[] out) {
             int i = 0;
-            for (; i + 8 <= width; i += 8) {
+            for (; width >= EIGHT_ROWS_FROM && i + 8 <= width; i += 8) {
                 float[] row0 = rows[i];
                 float[] row1 = rows[i + 1];
                 float[] row2 = rows[i + 2];
@@ -640,6 +680,18 @@ abstract class Numbers<A> {
                     out[at + 5] = row5[b];
                     out[at + 6] = row6[b];
                     out[at + 7] = row7[b];
+                }
+            }
+            for (; i + 4 <= width; i += 4) {
+                float[] row0 = rows[i];
+                float[] row1 = rows[i + 1];
+                float[] row2 = rows[i + 2];
+                float[] row3 = rows[i + 3];
+                for (int b = 0, at = i; b < count; b++, at += width) {
+                    out[at] = row0[b];
+                    out[at + 1] = row1[b];
+                    out[at + 2] = row2[b];
+                    out[at + 3] = row3[b];
                 }
             }
             for (; i < width; i++) {

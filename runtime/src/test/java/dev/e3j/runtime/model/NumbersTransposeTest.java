@@ -3,13 +3,18 @@ package dev.e3j.runtime.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Numbers#transpose} and {@link Numbers#untranspose} against their definitions, for widths on either side of
- * the eight rows they move per pass and blocks of any length, in both precisions.
+ * {@link Numbers#transpose} and {@link Numbers#untranspose} against their definitions, for widths through each of
+ * their loops (eight, four and one rows per pass) and blocks of any length, in both precisions.
  */
 class NumbersTransposeTest {
+
+    /** Every width to 20 (four rows per pass, then single rows), and wide ones (eight, then four, then single). */
+    private static final int[] WIDTHS = IntStream.concat(IntStream.rangeClosed(1, 20), IntStream.of(
+            Numbers.EIGHT_ROWS_FROM, Numbers.EIGHT_ROWS_FROM + 5, Numbers.EIGHT_ROWS_FROM + 15)).toArray();
 
     @Test
     void float64TransposesAndUntransposesEveryWidthAndCount() {
