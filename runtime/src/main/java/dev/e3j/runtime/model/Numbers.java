@@ -82,6 +82,23 @@ abstract class Numbers<A> {
      */
     abstract A[] rows(int count, int length);
 
+    /**
+     * The columns per pass of {@link #multiply} over a block of {@code count}: at most {@link #COLUMNS}, in passes as
+     * even as they can be (a block of 270 columns in passes of 256 and 14 left a pass too short for the vector loop:
+     * 44 against 67 GFLOP/s for 256 columns, float32, 64 x 160 weights).
+     */
+    static int passWidth(int count) {
+        int passes = Math.max(1, (count + COLUMNS - 1) / COLUMNS);
+        return (count + passes - 1) / passes;
+    }
+
+    /**
+     * The inputs from which float32's {@link #multiply} computes two outputs per pass (below, one): 64 x 64,
+     * 112 x 32, 1280 x 64 weights ran 1.15-1.5x faster in that form, 32 x 32 as fast, 32 x 8 and 64 x 8 slower
+     * (135-256 columns, one thread, JDK 17).
+     */
+    static final int TWO_OUTPUTS_FROM = 32;
+
     /** The width from which {@link #transpose} and {@link #untranspose} move eight rows per pass, not four. */
     static final int EIGHT_ROWS_FROM = 256;
 
@@ -111,9 +128,10 @@ abstract class Numbers<A> {
      * (four input rows, eight multiply-adds per column), but neither one that adds a sum of products rather than
      * multiply-adds, nor one that updates two separate arrays, nor one that reads its rows from an offset (measured,
      * 256 columns: 1.4-1.9x the throughput of one output at a time for 64 x 64, 64 x 1280, 1280 x 64 and 32 x 112
-     * weights; 0.7x for the 8 inputs of a first layer, a small share). float32 sums four terms at a time into one
-     * output per pass, in the order of {@code k}, as {@link dev.e3j.runtime.nn.FullyConnectedNet} does: its
-     * two-output form ran vectorized in some JVMs and scalar in others (16 lanes, 256 columns; 0.8-1.75x at 128).
+     * weights; 0.7x for the 8 inputs of a first layer, a small share). float32 takes the same form from
+     * {@link #TWO_OUTPUTS_FROM} inputs, with its loops written in the methods that run them: as separate methods they
+     * ran vectorized only where C2 inlined them, in some JVMs and not in others (15 or 85 GFLOP/s); written in,
+     * 80-100 GFLOP/s against 41-53 for one output at a time (64 x 1280, 1280 x 64, 64 x 64, 256 columns, one thread).
      */
     abstract void multiply(A[] x, int inDim, A weights, int outDim, int count, A[] out);
 
@@ -323,8 +341,9 @@ abstract class Numbers<A> {
         void multiply(double[][] x, int inDim, double[] weights, int outDim, int count, double[][] out) {
             double[] pair = new double[2 * COLUMNS];
             double[][] columns = count <= COLUMNS ? x : new double[inDim][COLUMNS];
-            for (int from = 0; from < count; from += COLUMNS) {
-                int n = Math.min(COLUMNS, count - from);
+            int step = passWidth(count);
+            for (int from = 0; from < count; from += step) {
+                int n = Math.min(step, count - from);
                 if (columns != x) {
                     for (int k = 0; k < inDim; k++) {
                         System.arraycopy(x[k], from, columns[k], 0, n);
@@ -704,6 +723,115 @@ abstract class Numbers<A> {
 
         @Override
         void multiply(float[][] x, int inDim, float[] weights, int outDim, int count, float[][] out) {
+            if (inDim < TWO_OUTPUTS_FROM) {
+                oneOutputPerPass(x, inDim, weights, outDim, count, out);
+                return;
+            }
+            float[] pair = new float[2 * COLUMNS];
+            float[][] columns = count <= COLUMNS ? x : new float[inDim][COLUMNS];
+            int step = passWidth(count);
+            for (int from = 0; from < count; from += step) {
+                int n = Math.min(step, count - from);
+                if (columns != x) {
+                    for (int k = 0; k < inDim; k++) {
+                        System.arraycopy(x[k], from, columns[k], 0, n);
+                    }
+                }
+                int o = 0;
+                for (; o + 2 <= outDim; o += 2) {
+                    twoOutputs(columns, inDim, weights, o, n, pair);
+                    System.arraycopy(pair, 0, out[o], from, n);
+                    System.arraycopy(pair, COLUMNS, out[o + 1], from, n);
+                }
+                if (o < outDim) {
+                    oneOutput(columns, inDim, weights, o, n, pair);
+                    System.arraycopy(pair, 0, out[o], from, n);
+                }
+            }
+        }
+
+        /**
+         * {@code pair[b]} and {@code pair[COLUMNS + b]} ({@code b < n}): outputs {@code o} and {@code o + 1}, as
+         * {@link Float64}'s, with the loops over {@code b} written in this method: C2 (JDK 17) vectorized the float
+         * loops only where it inlined them here, and a separate method's were scalar in some JVMs (15 against 85
+         * GFLOP/s, same harness), as {@link Float64}'s never were.
+         */
+        private static void twoOutputs(float[][] x, int inDim, float[] weights, int o, int n, float[] pair) {
+            Arrays.fill(pair, 0, n, 0.0f);
+            Arrays.fill(pair, COLUMNS, COLUMNS + n, 0.0f);
+            int first = o * inDim;
+            int second = first + inDim;
+            int k = 0;
+            for (; k + 4 <= inDim; k += 4) {
+                float[] x0 = x[k];
+                float[] x1 = x[k + 1];
+                float[] x2 = x[k + 2];
+                float[] x3 = x[k + 3];
+                float a0 = weights[first + k];
+                float a1 = weights[first + k + 1];
+                float a2 = weights[first + k + 2];
+                float a3 = weights[first + k + 3];
+                float c0 = weights[second + k];
+                float c1 = weights[second + k + 1];
+                float c2 = weights[second + k + 2];
+                float c3 = weights[second + k + 3];
+                for (int b = 0; b < n; b++) {
+                    float y0 = x0[b];
+                    float y1 = x1[b];
+                    float y2 = x2[b];
+                    float y3 = x3[b];
+                    pair[b] = Math.fma(y3, a3, Math.fma(y2, a2, Math.fma(y1, a1, Math.fma(y0, a0, pair[b]))));
+                    pair[COLUMNS + b] = Math.fma(y3, c3, Math.fma(y2, c2, Math.fma(y1, c1, Math.fma(y0, c0,
+                            pair[COLUMNS + b]))));
+                }
+            }
+            for (; k < inDim; k++) {
+                float[] x0 = x[k];
+                float a0 = weights[first + k];
+                float c0 = weights[second + k];
+                for (int b = 0; b < n; b++) {
+                    float y0 = x0[b];
+                    pair[b] = Math.fma(y0, a0, pair[b]);
+                    pair[COLUMNS + b] = Math.fma(y0, c0, pair[COLUMNS + b]);
+                }
+            }
+        }
+
+        /** {@code row[b]} ({@code b < n}): output {@code o}, its loops written here as {@link #twoOutputs}'. */
+        private static void oneOutput(float[][] x, int inDim, float[] weights, int o, int n, float[] row) {
+            Arrays.fill(row, 0, n, 0.0f);
+            int first = o * inDim;
+            int k = 0;
+            for (; k + 4 <= inDim; k += 4) {
+                float[] x0 = x[k];
+                float[] x1 = x[k + 1];
+                float[] x2 = x[k + 2];
+                float[] x3 = x[k + 3];
+                float a0 = weights[first + k];
+                float a1 = weights[first + k + 1];
+                float a2 = weights[first + k + 2];
+                float a3 = weights[first + k + 3];
+                for (int b = 0; b < n; b++) {
+                    row[b] = Math.fma(x3[b], a3, Math.fma(x2[b], a2, Math.fma(x1[b], a1, Math.fma(x0[b], a0,
+                            row[b]))));
+                }
+            }
+            for (; k < inDim; k++) {
+                float[] x0 = x[k];
+                float a0 = weights[first + k];
+                for (int b = 0; b < n; b++) {
+                    row[b] = Math.fma(x0[b], a0, row[b]);
+                }
+            }
+        }
+
+        /**
+         * One output per pass, four terms summed into it at a time, in the order of {@code k}, as
+         * {@link dev.e3j.runtime.nn.FullyConnectedNet} does: for layers of fewer than {@link #TWO_OUTPUTS_FROM}
+         * inputs, where it was the faster form (a first layer of 8 Bessel inputs: 47-57 against 5-17 GFLOP/s).
+         */
+        private static void oneOutputPerPass(float[][] x, int inDim, float[] weights, int outDim, int count,
+                                             float[][] out) {
             for (int o = 0; o < outDim; o++) {
                 int k;
                 if (inDim >= 4) {

@@ -3,6 +3,7 @@ package dev.e3j.runtime.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.e3j.runtime.math.Normalize2Mom;
 import dev.e3j.runtime.nn.FullyConnectedNet;
@@ -90,6 +91,51 @@ class RadialMlpTest {
         double[] expected = new double[rows * 21];
         net.forward(rows, x, params, expected);
         assertAgree(expected, output, "output");
+    }
+
+    /** Blocks wider than {@link Numbers#COLUMNS} run in passes as even as they can be, none wider than that. */
+    @Test
+    void passesAreEvenAndAtMostColumnsWide() {
+        assertEquals(0, Numbers.passWidth(0));
+        assertEquals(1, Numbers.passWidth(1));
+        assertEquals(Numbers.COLUMNS, Numbers.passWidth(Numbers.COLUMNS));
+        assertEquals(135, Numbers.passWidth(270));
+        assertEquals(200, Numbers.passWidth(600));
+        for (int count = 1; count < 2000; count++) {
+            int width = Numbers.passWidth(count);
+            int passes = (count + width - 1) / width;
+            assertTrue(width <= Numbers.COLUMNS && count - (passes - 1) * width > width - passes,
+                    count + " columns in passes of " + width);
+        }
+    }
+
+    /** {@link #aRowHasTheSameBitsInAnyBlock} in float32 (its own loops, written where they run). */
+    @Test
+    void aFloat32RowHasTheSameBitsInAnyBlock() {
+        ScalarFunction act = Normalize2Mom.of(ScalarFunction.SILU);
+        FullyConnectedNet net = new FullyConnectedNet(new int[] {10, 12, 9, 21}, act);
+        Random random = new Random(9);
+        double[] params = random.doubles(net.parameterCount(), -1, 1).toArray();
+        int rows = 600;
+        float[] x = Numbers.FLOAT32.round(random.doubles(rows * 10L, -2, 2).toArray(), 0, rows * 10);
+        float[] gradOut = Numbers.FLOAT32.round(random.doubles(rows * 21L, -1, 1).toArray(), 0, rows * 21);
+        RadialMlp<float[]> mlp = new RadialMlp<>(Numbers.FLOAT32, net, act, params);
+        RadialMlp<float[]>.Trace whole = mlp.trace(rows);
+        float[] output = mlp.forward(whole, x, 0, rows);
+        float[] gradX = new float[rows * 10];
+        mlp.backward(whole, 0, rows, gradOut, gradX);
+        RadialMlp<float[]>.Trace pieces = mlp.trace(rows);
+        int[] bounds = {0, 1, 8, rows};
+        for (int i = 0; i + 1 < bounds.length; i++) {
+            int from = bounds[i];
+            int to = bounds[i + 1];
+            float[] part = mlp.forward(pieces, Arrays.copyOfRange(x, from * 10, to * 10), from, to);
+            assertArrayEquals(Arrays.copyOfRange(output, from * 21, to * 21), part, "rows " + from + ".." + to);
+            float[] partGradX = new float[(to - from) * 10];
+            mlp.backward(pieces, from, to, Arrays.copyOfRange(gradOut, from * 21, to * 21), partGradX);
+            assertArrayEquals(Arrays.copyOfRange(gradX, from * 10, to * 10), partGradX,
+                    "input gradient of rows " + from + ".." + to);
+        }
     }
 
     /** Each value within 1e-14 of the largest magnitude: sums of a few dozen terms, rounded per term or fused. */
