@@ -297,16 +297,13 @@ public final class MaceWriter {
         for (Block block : model.blocks()) {
             int t = block.index();
             String prefix = "Interaction" + t;
-            if (model.skipByElement()) {
-                body.add(".interaction($L, new $T(), new $T(), new $T(), new $T(), new $T())\n", block.residual(),
-                        kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
-                        kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"),
-                        kernelImpl(implementation, prefix + "SkipTpOneElement"));
-            } else {
-                body.add(".interaction($L, new $T(), new $T(), new $T(), new $T())\n", block.residual(),
-                        kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
-                        kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"));
-            }
+            CodeBlock oneElementSkip = model.skipByElement()
+                    ? CodeBlock.of(", new $T()", kernelImpl(implementation, prefix + "SkipTpOneElement"))
+                    : CodeBlock.of("");
+            body.add(".interaction($L, new $T(), new $T(), new $T(), new $T()$L)\n", block.residual(),
+                    kernelImpl(implementation, prefix + "LinearUp"), kernelImpl(implementation, prefix + "ConvTp"),
+                    kernelImpl(implementation, prefix + "Linear"), kernelImpl(implementation, prefix + "SkipTp"),
+                    oneElementSkip);
             body.add(".product(new $T(), new $T())\n", kernelImpl(implementation, "Product" + t + "Contraction"),
                     kernelImpl(implementation, "Product" + t + "Linear"));
             if (block.nonLinearReadout()) {

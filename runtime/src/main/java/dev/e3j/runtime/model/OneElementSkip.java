@@ -18,7 +18,6 @@ import java.util.List;
  * paths, shapes {@code [mul1, N, mulOut]} and {@code [mul1, 1, mulOut]}.
  */
 final class OneElementSkip {
-    private final TensorProductKernel dense;
     private final TensorProductKernel single;
     private final int elements;
     private final List<WeightView> denseViews;
@@ -28,7 +27,6 @@ final class OneElementSkip {
      * @throws IllegalArgumentException if {@code single} is not {@code dense} with a {@code 1x0e} second input
      */
     OneElementSkip(String name, TensorProductKernel dense, TensorProductKernel single) {
-        this.dense = dense;
         this.single = single;
         this.elements = dense.irrepsIn2().dim();
         if (!dense.sharedWeights() || !single.sharedWeights()) {
@@ -57,11 +55,6 @@ final class OneElementSkip {
                         + " to be the dense one's " + d + " with one element, got " + s);
             }
         }
-    }
-
-    /** The dense product ({@code irrepsIn2 = Nx0e}). */
-    TensorProductKernel dense() {
-        return dense;
     }
 
     /** The product with {@code 1x0e}. */
